@@ -1,0 +1,86 @@
+using TraceTools.Cli.Verbs;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli;
+
+/// <summary>Entry point: picks the verb, maps bad input to exit code 2 with a one-line message.</summary>
+public static class CommandLine
+{
+    /// <summary>Exit code: ran and found nothing at or above --fail-on.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code: findings at or above --fail-on (for check: an expectation failed).</summary>
+    public const int Findings = 1;
+    /// <summary>Exit code: bad usage or bad input.</summary>
+    public const int BadInput = 2;
+
+    static readonly (string Name, string Summary, Func<VerbArgs, int> Run)[] Verbs =
+    [
+        ("gen", "compile a scenario to a binary trace", GenVerb.Run),
+        ("check", "compile scenarios, replay them and verify their expect lines", CheckVerb.Run),
+        ("replay", "replay a trace and report ordering bugs", ReplayVerb.Run),
+        ("dump", "list a trace's events as scenario steps", DumpVerb.Run),
+        ("info", "describe a trace: header, agents, regions, chunks, codec", InfoVerb.Run),
+        ("synth", "write a large synthetic driver trace with injected bugs", SynthVerb.Run),
+    ];
+
+    /// <summary>Runs the command line with output to the process's stdout and stderr.</summary>
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command line with the given writers (tests capture them).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            PrintUsage(args.Length == 0 ? stderr : stdout);
+            return args.Length == 0 ? BadInput : Ok;
+        }
+        if (args[0] == "--version")
+        {
+            stdout.WriteLine($"tracetools {Version}");
+            return Ok;
+        }
+        foreach (var verb in Verbs)
+        {
+            if (verb.Name != args[0]) continue;
+            try
+            {
+                return verb.Run(new VerbArgs(verb.Name, args[1..], stdout, stderr));
+            }
+            catch (UsageException e)
+            {
+                stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
+                stderr.WriteLine($"run 'tracetools {verb.Name} --help' for usage");
+                return BadInput;
+            }
+            catch (BadInputException e)
+            {
+                stderr.WriteLine(e.Message);
+                return BadInput;
+            }
+            catch (IOException e)
+            {
+                stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
+                return BadInput;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
+                return BadInput;
+            }
+        }
+        stderr.WriteLine($"tracetools: unknown verb '{args[0]}'");
+        PrintUsage(stderr);
+        return BadInput;
+    }
+
+    /// <summary>The tool's version as reports show it.</summary>
+    public static string Version =>
+        typeof(CommandLine).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    static void PrintUsage(TextWriter w)
+    {
+        w.WriteLine("usage: tracetools VERB [options] [arguments]   ('tracetools VERB --help' for a verb's options)");
+        w.WriteLine();
+        foreach (var v in Verbs) w.WriteLine($"  {v.Name,-8} {v.Summary}");
+    }
+}

@@ -1,0 +1,3 @@
+using TraceTools.Cli;
+
+return CommandLine.Run(args);

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// A run of consecutive events in struct-of-arrays form: the shape the reader decodes into and the
+/// replay walks. Reused across batches: <see cref="Reset"/> keeps the arrays, so the steady state
+/// allocates nothing. Columns are valid for indices 0..<see cref="Count"/>-1.
+/// </summary>
+public sealed class EventBatch : IEventSink
+{
+    /// <summary>Trace index of the batch's first event.</summary>
+    public long FirstIndex { get; private set; }
+    /// <summary>Number of events held.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Event kinds.</summary>
+    public EventKind[] Kinds = [];
+    /// <summary>Agent ids.</summary>
+    public ushort[] Agents = [];
+    /// <summary>Addresses (see <see cref="EventKind"/> for per-kind meaning).</summary>
+    public ulong[] Addresses = [];
+    /// <summary>Sizes.</summary>
+    public int[] Sizes = [];
+    /// <summary>Aux operands (barrier code, lock id, device, granule).</summary>
+    public uint[] Aux = [];
+    /// <summary>Site ids, -1 for none.</summary>
+    public int[] Sites = [];
+    /// <summary>Offset of each event's bytes in <see cref="Data"/>, or -1 when it carries none.</summary>
+    public int[] DataOffsets = [];
+    /// <summary>The bytes of all events that carry bytes, back to back.</summary>
+    public byte[] Data = [];
+    /// <summary>Bytes used in <see cref="Data"/>.</summary>
+    public int DataLength { get; private set; }
+
+    /// <summary>Creates an empty batch with room for <paramref name="capacity"/> events.</summary>
+    public EventBatch(int capacity = 4096) => EnsureCapacity(capacity, capacity * 8);
+
+    /// <summary>Empties the batch and sets the trace index its next event will have.</summary>
+    public void Reset(long firstIndex)
+    {
+        FirstIndex = firstIndex;
+        Count = 0;
+        DataLength = 0;
+    }
+
+    /// <summary>Grows the columns so that <paramref name="events"/> events and <paramref name="dataBytes"/> bytes fit.</summary>
+    public void EnsureCapacity(int events, int dataBytes)
+    {
+        if (Kinds.Length < events)
+        {
+            int n = Math.Max(events, Kinds.Length * 2);
+            Array.Resize(ref Kinds, n);
+            Array.Resize(ref Agents, n);
+            Array.Resize(ref Addresses, n);
+            Array.Resize(ref Sizes, n);
+            Array.Resize(ref Aux, n);
+            Array.Resize(ref Sites, n);
+            Array.Resize(ref DataOffsets, n);
+        }
+        if (Data.Length < dataBytes) Array.Resize(ref Data, Math.Max(dataBytes, Data.Length * 2));
+    }
+
+    /// <summary>
+    /// Sets <see cref="Count"/> and <see cref="DataLength"/> after a decoder filled the columns directly.
+    /// </summary>
+    public void SetFilled(long firstIndex, int count, int dataLength)
+    {
+        FirstIndex = firstIndex;
+        Count = count;
+        DataLength = dataLength;
+    }
+
+    /// <inheritdoc/>
+    public void Append(in TraceEvent e, ReadOnlySpan<byte> data)
+    {
+        int i = Count;
+        if (i == Kinds.Length || DataLength + data.Length > Data.Length)
+            EnsureCapacity(i + 1, DataLength + data.Length);
+        Kinds[i] = e.Kind;
+        Agents[i] = e.Agent;
+        Addresses[i] = e.Address;
+        Sizes[i] = e.Size;
+        Aux[i] = e.Aux;
+        Sites[i] = e.Site;
+        if (data.IsEmpty)
+        {
+            DataOffsets[i] = -1;
+        }
+        else
+        {
+            DataOffsets[i] = DataLength;
+            data.CopyTo(Data.AsSpan(DataLength));
+            DataLength += data.Length;
+        }
+        Count = i + 1;
+    }
+
+    /// <summary>The event at batch position <paramref name="i"/> (without its bytes).</summary>
+    public TraceEvent this[int i]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(Kinds[i], Agents[i], Addresses[i], Sizes[i], Aux[i], Sites[i]);
+    }
+
+    /// <summary>True when the event at <paramref name="i"/> carries bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool HasData(int i) => DataOffsets[i] >= 0;
+
+    /// <summary>The bytes of event <paramref name="i"/>, empty when it carries none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> GetData(int i)
+    {
+        int off = DataOffsets[i];
+        return off < 0 ? default : Data.AsSpan(off, Sizes[i]);
+    }
+}

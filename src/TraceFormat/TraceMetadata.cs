@@ -1,0 +1,41 @@
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// Everything a trace header declares: the arch, the agents, the regions, lock names and the interned
+/// site strings. Agent, lock and site ids in events are indices into these lists.
+/// </summary>
+public sealed class TraceMetadata
+{
+    /// <summary>Free-text scenario name, or empty.</summary>
+    public string Name { get; init; } = "";
+    /// <summary>Whose ordering rules apply.</summary>
+    public required Arch Arch { get; init; }
+    /// <summary>Agents; an event's agent id is an index here.</summary>
+    public required IReadOnlyList<AgentInfo> Agents { get; init; }
+    /// <summary>Regions, non-overlapping.</summary>
+    public required IReadOnlyList<RegionInfo> Regions { get; init; }
+    /// <summary>Lock names; a lock event's Aux is an index here.</summary>
+    public IReadOnlyList<string> Locks { get; init; } = [];
+    /// <summary>Interned site strings; an event's site id is an index here (-1: none).</summary>
+    public IReadOnlyList<string> Sites { get; init; } = [];
+
+    /// <summary>Index of the agent named <paramref name="name"/>, or -1.</summary>
+    public int AgentId(string name)
+    {
+        for (int i = 0; i < Agents.Count; i++) if (Agents[i].Name == name) return i;
+        return -1;
+    }
+
+    /// <summary>The region holding <paramref name="address"/>, or null (linear search: for tools, not hot loops).</summary>
+    public RegionInfo? RegionAt(ulong address)
+    {
+        foreach (var r in Regions) if (r.Contains(address, 1)) return r;
+        return null;
+    }
+
+    /// <summary>Structural equality, for round-trip tests.</summary>
+    public bool ContentEquals(TraceMetadata other) =>
+        Name == other.Name && Arch == other.Arch &&
+        Agents.SequenceEqual(other.Agents) && Regions.SequenceEqual(other.Regions) &&
+        Locks.SequenceEqual(other.Locks) && Sites.SequenceEqual(other.Sites);
+}
