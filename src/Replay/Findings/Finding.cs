@@ -1,0 +1,29 @@
+namespace TraceTools.Replay.Findings;
+
+/// <summary>
+/// The role of a related event (model.md §3 "Related events", cli.md): <c>store</c>, <c>publish</c>,
+/// <c>dma-write</c>, <c>acquire</c>, <c>other</c>, <c>first-granule</c>, <c>clear</c>, <c>payload</c>,
+/// <c>earlier-store</c>.
+/// </summary>
+/// <param name="Role">The role name as reports print it.</param>
+/// <param name="Index">Trace index of the related event.</param>
+public readonly record struct RelatedEvent(string Role, long Index);
+
+/// <summary>
+/// One instance of a detector's rule failing: the kind, the trigger event where it is reported, and
+/// the related events with their roles, in the order model.md lists them. Events are named by trace
+/// index; reports look their details up.
+/// </summary>
+/// <param name="Kind">Which detector.</param>
+/// <param name="Trigger">Trace index of the trigger event.</param>
+/// <param name="Related">Related events with roles.</param>
+public sealed record Finding(FindingKind Kind, long Trigger, RelatedEvent[] Related)
+{
+    /// <summary>Structural equality including the related events (records compare arrays by reference).</summary>
+    public bool SameAs(Finding other) =>
+        Kind == other.Kind && Trigger == other.Trigger && Related.AsSpan().SequenceEqual(other.Related);
+
+    /// <summary>A compact one-line form for test messages: <c>stale-dma-read@3[store=0,publish=1]</c>.</summary>
+    public override string ToString() =>
+        $"{Kind.Name()}@{Trigger}[{string.Join(",", Related.Select(r => $"{r.Role}={r.Index}"))}]";
+}
