@@ -1,0 +1,43 @@
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// Collects appended events into one reusable <see cref="EventBatch"/> and hands it on whenever it
+/// holds <c>batchEvents</c> events (and once more on <see cref="Flush"/>): how in-memory producers
+/// (scenarios, synthetic workloads) feed the replay without a trace file.
+/// </summary>
+public sealed class BatchingSink : IEventSink
+{
+    readonly EventBatch _batch;
+    readonly int _batchEvents;
+    readonly Action<EventBatch> _onBatch;
+    long _next;
+
+    /// <summary>Creates a sink that calls <paramref name="onBatch"/> with each full batch.</summary>
+    public BatchingSink(Action<EventBatch> onBatch, int batchEvents = 65536)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchEvents, 1);
+        _onBatch = onBatch;
+        _batchEvents = batchEvents;
+        _batch = new EventBatch(batchEvents);
+        _batch.Reset(0);
+    }
+
+    /// <summary>Events appended so far.</summary>
+    public long EventCount => _next + _batch.Count;
+
+    /// <inheritdoc/>
+    public void Append(in TraceEvent e, ReadOnlySpan<byte> data)
+    {
+        _batch.Append(e, data);
+        if (_batch.Count == _batchEvents) Flush();
+    }
+
+    /// <summary>Hands on the events not yet handed on, if any.</summary>
+    public void Flush()
+    {
+        if (_batch.Count == 0) return;
+        _onBatch(_batch);
+        _next += _batch.Count;
+        _batch.Reset(_next);
+    }
+}
