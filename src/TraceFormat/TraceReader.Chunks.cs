@@ -116,6 +116,8 @@ public sealed partial class TraceReader
         _ended = true;
     }
 
+    const int MaxLz4Ratio = 255;
+
     readonly record struct ChunkHeader(int Count, long First, int Raw, int Stored, TraceCodec Codec, uint Crc);
 
     ChunkHeader ParseChunkHeader(long at)
@@ -150,6 +152,10 @@ public sealed partial class TraceReader
                 break;
             case TraceCodec.Lz4 when stored == 0 || stored > Lz4Native.CompressBound((int)raw):
                 FormatThrow.Format(_name, at + 20, k, $"stored length {stored} is impossible for LZ4 of {raw} bytes", h.Slice(20, 4));
+                break;
+            case TraceCodec.Lz4 when raw > (long)stored * MaxLz4Ratio:
+                // LZ4 cannot expand a block more than 255-fold: a larger raw length is a lie, refused before allocating.
+                FormatThrow.Format(_name, at + 16, k, $"raw length {raw} is impossible for {stored} LZ4 bytes", h.Slice(16, 4));
                 break;
             case TraceCodec.None or TraceCodec.Lz4:
                 break;
