@@ -1,12 +1,65 @@
+using System.Globalization;
+using TraceTools.TraceFormat;
+
 namespace TraceTools.Cli.Verbs;
 
-/// <summary>The `info` verb (not built yet).</summary>
+/// <summary>The <c>info</c> verb: header, agents, regions, and what a full scan of the chunks found.</summary>
 public static class InfoVerb
 {
+    const string Usage = """
+        usage: tracetools info TRACE
+
+        Describes a trace: format version, arch, agents, regions and tables, locks, sites,
+        events, chunks, codec, bytes per event on disk and raw. Reads and checks every chunk;
+        a trace cut off (no footer) is reported as truncated with the events recovered.
+        """;
+
     /// <summary>Runs the verb.</summary>
     public static int Run(VerbArgs args)
     {
-        args.Error.WriteLine("tracetools info: not built yet");
-        return CommandLine.BadInput;
+        if (args.WantsHelp) return args.Help(Usage);
+        string path = args.Finish(1, 1)[0];
+        using var reader = TraceReader.Open(path);
+        var s = reader.Summarize();
+        var m = reader.Metadata;
+        var w = args.Out;
+        var inv = CultureInfo.InvariantCulture;
+
+        w.WriteLine($"trace        {path}");
+        w.WriteLine("format       version 1");
+        if (m.Name.Length > 0) w.WriteLine($"scenario     {Dump.ScenarioPrinter.Quote(m.Name)}");
+        w.WriteLine($"arch         {m.Arch.Name()}");
+        w.WriteLine($"agents       {m.Agents.Count}");
+        int nameWidth = Math.Max(m.Agents.Select(a => a.Name.Length).DefaultIfEmpty(0).Max(), m.Regions.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
+        for (int i = 0; i < m.Agents.Count; i++)
+        {
+            var a = m.Agents[i];
+            w.WriteLine($"  #{i,-3} {a.Name.PadRight(nameWidth)}  {(a.IsCpu ? "cpu" : a.Coherent ? "device coherent" : "device noncoherent")}");
+        }
+        w.WriteLine($"regions      {m.Regions.Count}");
+        foreach (var r in m.Regions)
+        {
+            string kind = r.Kind.ToString().ToLowerInvariant();
+            string extra = r.Kind switch
+            {
+                RegionKind.Mmio => $" device {m.Agents[r.Device].Name}",
+                RegionKind.Table => $" entries {r.Entries} entry_size {r.EntrySize} granule {r.Granule} present bit {r.PresentBit} fetcher {m.Agents[r.Device].Name}",
+                _ => "",
+            };
+            w.WriteLine($"  {r.Name.PadRight(nameWidth)}  {kind,-5} 0x{r.Base:x}..0x{r.End:x} size 0x{r.Size:x}{extra}");
+        }
+        w.WriteLine($"tables       {m.Regions.Count(r => r.Kind == RegionKind.Table)}");
+        w.WriteLine($"locks        {m.Locks.Count}{(m.Locks.Count > 0 ? " (" + string.Join(", ", m.Locks.Take(10)) + (m.Locks.Count > 10 ? ", ..." : "") + ")" : "")}");
+        w.WriteLine($"sites        {m.Sites.Count}");
+        w.WriteLine($"events       {s.EventCount}");
+        w.WriteLine($"chunks       {s.ChunkCount}");
+        w.WriteLine($"codec        {(s.Codecs.Count == 0 ? "-" : string.Join(", ", s.Codecs.Select(c => c.ToString().ToLowerInvariant())))}");
+        w.WriteLine($"bytes        {s.FileBytes} on disk, {s.RawBytes} raw chunk payload");
+        w.WriteLine(string.Create(inv, $"bytes/event  {s.BytesPerEvent:F2} on disk, {s.RawBytesPerEvent:F2} raw"));
+        w.WriteLine($"index        {(s.HasIndex ? "yes" : "no")}");
+        w.WriteLine(s.Truncated
+            ? $"truncated    yes: recovered {s.RecoveredEvents} events from {s.ChunkCount} complete chunks"
+            : "truncated    no");
+        return CommandLine.Ok;
     }
 }

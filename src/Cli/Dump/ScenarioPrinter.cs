@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Dump;
+
+/// <summary>
+/// Prints a trace as a scenario (scenario-language.md): the declarations, then one step per event, so that
+/// <c>gen</c> compiles the output back to the same events. Loads and reads print no value (the compiler
+/// re-observes memory); written bytes print as <c>= 0x…</c> when they are a zero-extended little-endian u64,
+/// else as <c>bytes "…"</c>.
+/// </summary>
+sealed class ScenarioPrinter
+{
+    readonly TraceMetadata _m;
+    readonly RegionAddressNamer _addresses;
+    readonly int _agentWidth;
+    readonly StringBuilder _line = new(128);
+
+    public ScenarioPrinter(TraceMetadata metadata)
+    {
+        _m = metadata;
+        _addresses = new RegionAddressNamer(metadata.Regions);
+        _agentWidth = metadata.Agents.Count == 0 ? 0 : metadata.Agents.Max(a => a.Name.Length);
+    }
+
+    /// <summary>Writes the declarations, agents in id order so that the compiler assigns the same ids.</summary>
+    public void WriteDeclarations(TextWriter w)
+    {
+        if (_m.Name.Length > 0) w.WriteLine($"scenario {Quote(_m.Name)}");
+        w.WriteLine($"arch {_m.Arch.Name()}");
+        var agents = _m.Agents;
+        for (int i = 0; i < agents.Count;)
+        {
+            if (agents[i].IsCpu)
+            {
+                int j = i;
+                while (j < agents.Count && agents[j].IsCpu) j++;
+                w.WriteLine("cpu " + string.Join(", ", agents.Skip(i).Take(j - i).Select(a => a.Name)));
+                i = j;
+            }
+            else
+            {
+                w.WriteLine($"device {agents[i].Name}{(agents[i].Coherent ? "" : " noncoherent")}");
+                i++;
+            }
+        }
+        foreach (var r in _m.Regions)
+        {
+            string head = $"{KindName(r.Kind),-5} {r.Name} 0x{r.Base:x}";
+            w.WriteLine(r.Kind switch
+            {
+                RegionKind.Mmio => $"{head} size 0x{r.Size:x} device {AgentName(r.Device)}",
+                RegionKind.Table => $"{head} entries {r.Entries} entry_size {r.EntrySize} granule {r.Granule} present bit {r.PresentBit} fetcher {AgentName(r.Device)}",
+                _ => $"{head} size 0x{r.Size:x}",
+            });
+        }
+        w.WriteLine();
+    }
+
+    /// <summary>Writes events <paramref name="from"/>..<paramref name="from"/>+<paramref name="count"/>-1 of the batch.</summary>
+    public void WriteSteps(TextWriter w, EventBatch batch, int from, int count)
+    {
+        for (int i = from; i < from + count; i++)
+        {
+            _line.Clear();
+            AppendStep(_line, batch, i);
+            _line.Append('\n');
+            w.Write(_line);
+        }
+    }
+
+    void AppendStep(StringBuilder sb, EventBatch b, int i)
+    {
+        var e = b[i];
+        string agent = _m.Agents[e.Agent].Name;
+        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1).Append(e.Kind.OpName());
+        switch (e.Kind)
+        {
+            case EventKind.Store or EventKind.MmioWrite or EventKind.DmaWrite:
+                sb.Append(' ');
+                _addresses.Append(sb, e.Address);
+                sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture));
+                AppendValue(sb, b.GetData(i));
+                break;
+            case EventKind.Load or EventKind.MmioRead or EventKind.CacheClean or EventKind.CacheInval
+                or EventKind.CacheFlush or EventKind.DmaRead:
+                sb.Append(' ');
+                _addresses.Append(sb, e.Address);
+                sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture));
+                break;
+            case EventKind.Barrier:
+                sb.Append(' ').Append(new BarrierCode((ushort)e.Aux).ToString());
+                break;
+            case EventKind.DevInvalidate:
+                sb.Append(' ').Append(AgentName((int)e.Aux)).Append(' ');
+                if (e.Size == 0) sb.Append("all");
+                else if (!_addresses.AppendEntry(sb, e.Address)) _addresses.Append(sb, e.Address);
+                break;
+            case EventKind.Lock or EventKind.Unlock:
+                sb.Append(' ').Append(_m.Locks[(int)e.Aux]);
+                break;
+            case EventKind.TakeIrq:
+                sb.Append(' ').Append(AgentName((int)e.Aux));
+                break;
+            case EventKind.Fetch:
+                sb.Append(' ');
+                if (!_addresses.AppendEntry(sb, e.Address)) _addresses.Append(sb, e.Address);
+                sb.Append(" granule ").Append(e.Aux.ToString(CultureInfo.InvariantCulture));
+                break;
+        }
+        if (e.Site >= 0) sb.Append(" @ ").Append(Quote(_m.Sites[e.Site]));
+    }
+
+    /// <summary><c> = 0x…</c> when every byte from 8 up is zero, else <c> bytes "…"</c> in memory order.</summary>
+    static void AppendValue(StringBuilder sb, ReadOnlySpan<byte> data)
+    {
+        if (data.Length == 0) return;
+        if (data.Length <= 8 || !data[8..].ContainsAnyExcept((byte)0))
+        {
+            Span<byte> word = stackalloc byte[8];
+            word.Clear();
+            data[..Math.Min(8, data.Length)].CopyTo(word);
+            sb.Append(" = 0x").Append(BinaryPrimitives.ReadUInt64LittleEndian(word).ToString("x", CultureInfo.InvariantCulture));
+            return;
+        }
+        sb.Append(" bytes \"").Append(Convert.ToHexString(data).ToLowerInvariant()).Append('"');
+    }
+
+    string AgentName(int id) => id >= 0 && id < _m.Agents.Count ? _m.Agents[id].Name : $"agent{id}";
+
+    static string KindName(RegionKind kind) => kind switch
+    {
+        RegionKind.Ram => "ram",
+        RegionKind.Sync => "sync",
+        RegionKind.Mmio => "mmio",
+        _ => "table",
+    };
+
+    /// <summary>A scenario string literal: only <c>\"</c> and <c>\\</c> need escapes (the format refuses control characters).</summary>
+    public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

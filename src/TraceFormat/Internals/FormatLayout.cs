@@ -1,0 +1,62 @@
+namespace TraceTools.TraceFormat.Internals;
+
+/// <summary>
+/// Fixed numbers of the on-disk layout (docs/trace-format.md describes every byte). All integers are
+/// little-endian.
+/// </summary>
+static class FormatLayout
+{
+    /// <summary>
+    /// File magic: 0x89 catches 7-bit transfers, CR LF catches newline translation, 0x1A stops DOS
+    /// <c>type</c>, the final LF catches LF→CRLF (the PNG idea).
+    /// </summary>
+    public static ReadOnlySpan<byte> FileMagic => [0x89, (byte)'T', (byte)'T', (byte)'R', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
+
+    public const ushort Version = 1;
+    /// <summary>magic 8, version u16, flags u16, metadata length u32, metadata CRC u32.</summary>
+    public const int FileHeaderSize = 20;
+
+    public const uint ChunkMagic = 0x4B484354;   // "TCHK"
+    public const uint IndexMagic = 0x58444954;   // "TIDX"
+    public const uint TrailerMagic = 0x444E4554; // "TEND"
+
+    /// <summary>magic, event count, first index u64, raw length, stored length, codec + 3 zero bytes, stored CRC, header CRC.</summary>
+    public const int ChunkHeaderSize = 36;
+    /// <summary>The header CRC covers the header's first 32 bytes.</summary>
+    public const int ChunkHeaderCrcOffset = 32;
+
+    /// <summary>Raw payload: five u32 column lengths (addresses, sizes, aux, sites, data) before the columns.</summary>
+    public const int ColumnTableSize = 20;
+
+    /// <summary>Index entry: file offset u64, first event index u64, event count u32.</summary>
+    public const int IndexEntrySize = 20;
+    /// <summary>magic, chunk count u32, index offset u64, total events u64, index CRC u32, trailer CRC u32.</summary>
+    public const int TrailerSize = 32;
+
+    public const int MaxRawLength = 64 << 20;
+    /// <summary>The writer cuts a chunk once its raw bytes reach this, well below <see cref="MaxRawLength"/>.</summary>
+    public const int WriterChunkRawTarget = 16 << 20;
+    public static int MaxStoredLength => Lz4Native.CompressBound(MaxRawLength);
+
+    public const int MaxMetadataLength = 16 << 20;
+    public const int MaxAgents = 4096;
+    public const int MaxRegions = 65536;
+    public const int MaxLocks = 65536;
+    public const int MaxSites = 1 << 20;
+    public const int MaxStringBytes = 4096;
+    /// <summary>Largest table entry: a dev_invalidate carries the entry size as its event size.</summary>
+    public const int MaxEntrySize = TraceEvent.MaxSize;
+    /// <summary>Chunks a footer index may list (far above any real trace: 2^24 × 2^20 events).</summary>
+    public const int MaxChunks = 1 << 24;
+
+    // Kind byte: low 4 bits kind, bit 4 has-data, bit 5 has-site, bits 6..7 size code.
+    public const int HasDataBit = 0x10;
+    public const int HasSiteBit = 0x20;
+    public const int SizeCodeShift = 6;
+
+    /// <summary>Size codes 1..3 stand for these sizes; code 0 means "in the sizes column".</summary>
+    public static int SizeOfCode(int code) => code switch { 1 => 4, 2 => 8, 3 => 1, _ => 0 };
+
+    /// <summary>The size code for <paramref name="size"/>, or 0 when it goes to the sizes column.</summary>
+    public static int CodeOfSize(int size) => size switch { 4 => 1, 8 => 2, 1 => 3, _ => 0 };
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace TraceTools.TraceFormat.Internals;
+
+/// <summary>The project's throw helpers: keep throws out of hot methods so they inline and stay small.</summary>
+[StackTraceHidden]
+static class FormatThrow
+{
+    /// <summary>A malformed trace at <paramref name="offset"/> in chunk <paramref name="chunk"/> (-1: header).</summary>
+    [DoesNotReturn]
+    public static void Format(string file, long offset, long chunk, string problem, ReadOnlySpan<byte> bytes = default, string? where = null) =>
+        throw new TraceFormatException(file, offset, chunk, problem, bytes.IsEmpty ? null : Hex(bytes), where);
+
+    /// <summary>A malformed footer (the chunk index or the trailer).</summary>
+    [DoesNotReturn]
+    public static void Footer(string file, long offset, string problem, ReadOnlySpan<byte> bytes = default) =>
+        Format(file, offset, -1, problem, bytes, "footer");
+
+    /// <summary>A bad argument from the producer of a trace.</summary>
+    [DoesNotReturn]
+    public static void Argument(string message, string paramName) => throw new ArgumentException(message, paramName);
+
+    /// <summary>Using the writer after <see cref="TraceWriter.Complete"/> or disposal.</summary>
+    [DoesNotReturn]
+    public static void WriterClosed() => throw new InvalidOperationException("the trace writer is already complete");
+
+    /// <summary>Up to 16 bytes in hex, with an ellipsis when there are more.</summary>
+    public static string Hex(ReadOnlySpan<byte> bytes) =>
+        bytes.Length <= 16 ? Convert.ToHexString(bytes).ToLowerInvariant() : Convert.ToHexString(bytes[..16]).ToLowerInvariant() + "..";
+}

@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// Reads a trace: the header and metadata at open, then one chunk per <see cref="ReadBatchAsync"/> into a
+/// reused <see cref="EventBatch"/>, through a <see cref="PipeReader"/> over the stream. Every malformed byte
+/// raises <see cref="TraceFormatException"/>; a trace cut off anywhere after the header yields its complete
+/// chunks and reports <see cref="Truncated"/>.
+/// </summary>
+public sealed partial class TraceReader : IDisposable, IAsyncDisposable
+{
+    readonly Stream _stream;
+    readonly bool _ownsStream;
+    readonly string _name;
+    readonly EventContext _ctx;
+    readonly long _dataStart;
+    readonly long _fileLength; // -1 when the stream cannot tell
+    readonly ulong[] _lastAddress;
+    PipeReader _pipe;
+    long _pipeStart;
+    bool _disposed;
+
+    TraceReader(Stream stream, bool ownsStream, string name)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+        _name = name;
+        _fileLength = stream.CanSeek ? stream.Length : -1;
+        long start = stream.CanSeek ? stream.Position : 0;
+        (Metadata, _dataStart) = ReadHeader(start);
+        _ctx = new EventContext(Metadata);
+        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount)];
+        if (stream.CanSeek) ReadFooterAtOpen();
+        _pipe = CreatePipe(_dataStart);
+    }
+
+    /// <summary>Opens the file at <paramref name="path"/> and reads and validates its header (and footer).</summary>
+    public static TraceReader Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        try
+        {
+            return new TraceReader(file, ownsStream: true, path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads a trace from <paramref name="stream"/>, named <paramref name="displayName"/> in messages. The
+    /// reader does not own the stream. Without seeking, only sequential reading is possible.
+    /// </summary>
+    public static TraceReader Open(Stream stream, string displayName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new TraceReader(stream, ownsStream: false, displayName);
+    }
+
+    /// <summary>What the header declares.</summary>
+    public TraceMetadata Metadata { get; }
+
+    /// <summary>The name used in messages.</summary>
+    public string FileName => _name;
+
+    /// <summary>
+    /// True once reading found the trace cut off (no usable footer, a partial chunk at the end). Known at
+    /// open for a seekable stream without a valid footer; otherwise when <see cref="ReadBatchAsync"/> ends.
+    /// </summary>
+    public bool Truncated { get; private set; }
+
+    /// <summary>True when the footer's chunk index is present and valid (known at open for seekable streams).</summary>
+    public bool HasIndex => _footer is not null;
+
+    /// <summary>Total events per the footer, or -1 without one.</summary>
+    public long IndexedEventCount => _footer?.TotalEvents ?? -1;
+
+    PipeReader CreatePipe(long offset)
+    {
+        if (_stream.CanSeek) _stream.Position = offset;
+        _pipeStart = offset;
+        return PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 1 << 18, minimumReadSize: 1 << 16, leaveOpen: true));
+    }
+
+    (TraceMetadata, long) ReadHeader(long start)
+    {
+        var h = new byte[FormatLayout.FileHeaderSize];
+        int got = _stream.ReadAtLeast(h, h.Length, throwOnEndOfStream: false);
+        if (got < h.Length)
+            FormatThrow.Format(_name, start + got, -1, $"the file ends after {got} bytes, inside the {h.Length}-byte header", h.AsSpan(0, got));
+        if (!h.AsSpan(0, 8).SequenceEqual(FormatLayout.FileMagic))
+        {
+            string hint = h.AsSpan(0, 8).IndexOf((byte)'\r') < 0 && h.AsSpan(0, 8).IndexOf((byte)'T') == 1 ? " (newlines translated in transfer?)" : "";
+            FormatThrow.Format(_name, start, -1, $"not a TraceTools trace: bad magic{hint}", h.AsSpan(0, 8));
+        }
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(8));
+        if (version != FormatLayout.Version)
+            FormatThrow.Format(_name, start + 8, -1, $"format version {version}; this reader reads version {FormatLayout.Version}", h.AsSpan(8, 2));
+        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(10));
+        if (flags != 0) FormatThrow.Format(_name, start + 10, -1, $"header flags 0x{flags:x4} are reserved and must be 0", h.AsSpan(10, 2));
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(12));
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(16));
+        if (length > FormatLayout.MaxMetadataLength)
+            FormatThrow.Format(_name, start + 12, -1, $"metadata length {length} exceeds {FormatLayout.MaxMetadataLength}", h.AsSpan(12, 4));
+        if (_fileLength >= 0 && start + h.Length + length > _fileLength)
+            FormatThrow.Format(_name, start + 12, -1, $"metadata length {length} runs past the end of the {_fileLength}-byte file", h.AsSpan(12, 4));
+        var block = new byte[length];
+        got = _stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+        if (got < block.Length)
+            FormatThrow.Format(_name, start + h.Length + got, -1, $"the file ends inside the {length}-byte metadata");
+        uint actual = Crc32C.Compute(block);
+        if (actual != crc)
+            FormatThrow.Format(_name, start + 16, -1, $"metadata CRC-32C is 0x{actual:x8} but the header says 0x{crc:x8}", h.AsSpan(16, 4));
+        var metadata = MetadataCodec.Decode(block, _name, start + h.Length);
+        return (metadata, start + h.Length + length);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _pipe.Complete();
+        if (_ownsStream) _stream.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await _pipe.CompleteAsync().ConfigureAwait(false);
+        if (_ownsStream) await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+}

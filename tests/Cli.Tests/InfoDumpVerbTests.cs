@@ -1,0 +1,216 @@
+using TraceTools.Cli;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class InfoDumpVerbTests
+{
+    static readonly string XqcHex = string.Concat(Enumerable.Range(1, 64).Select(i => i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+
+    const ulong Xqc = 0x8000_0000, QmMb = 0xfe00_0000, Pasid = 0x10_0000;
+
+    static readonly TraceMetadata Metadata = new()
+    {
+        Name = "hisi_qm mailbox",
+        Arch = Arch.Arm64,
+        Agents = [new("cpu0", AgentKind.Cpu), new("qm", AgentKind.Device)],
+        Regions =
+        [
+            new RegionInfo { Name = "xqc", Kind = RegionKind.Ram, Base = Xqc, Size = 0x40 },
+            new RegionInfo { Name = "qm_mb", Kind = RegionKind.Mmio, Base = QmMb, Size = 0x10, Device = 1 },
+            new RegionInfo { Name = "pasid", Kind = RegionKind.Table, Base = Pasid, Size = 64 * 64, Device = 1, Entries = 64, EntrySize = 64, Granule = 16 },
+        ],
+        Locks = ["ring_lock"],
+        Sites = ["qm_set_and_get_xqc: memcpy", "qm_mb_write: stp"],
+    };
+
+    static string WriteHandmadeTrace(string dir, int chunkEvents = 5)
+    {
+        string path = Path.Combine(dir, "qm.trace");
+        TraceFile.Write(path, Metadata, new TraceWriterOptions { ChunkEvents = chunkEvents }, sink =>
+        {
+            byte[] Le(ulong v, int n) { var b = new byte[n]; BitConverter.TryWriteBytes(b.AsSpan(0, Math.Min(8, n)), v); return b; }
+            sink.Append(new TraceEvent(EventKind.Store, 0, Xqc, 64, Site: 0), [.. Enumerable.Range(1, 64).Select(i => (byte)i)]);
+            sink.Append(new TraceEvent(EventKind.MmioWrite, 0, QmMb, 16, Site: 1), Le(0x8000_0000, 16));
+            sink.Append(new TraceEvent(EventKind.Barrier, 0, 0, 0, BarrierCode.Arm64(dsb: false, 1).Value), []);
+            sink.Append(new TraceEvent(EventKind.DmaRead, 1, Xqc, 64), []);
+            sink.Append(new TraceEvent(EventKind.Store, 0, Pasid + 7 * 64 + 16, 8), Le(0xaaaa, 8));
+            sink.Append(new TraceEvent(EventKind.Fetch, 1, Pasid + 7 * 64 + 16, 16, 1), new byte[16]);
+            sink.Append(new TraceEvent(EventKind.DevInvalidate, 0, Pasid + 7 * 64, 64, 1), []);
+            sink.Append(new TraceEvent(EventKind.DevInvalidate, 0, 0, 0, 1), []);
+            sink.Append(new TraceEvent(EventKind.Lock, 0, 0, 0, 0), []);
+            sink.Append(new TraceEvent(EventKind.Unlock, 0, 0, 0, 0), []);
+            sink.Append(new TraceEvent(EventKind.RaiseIrq, 1, 0, 0), []);
+            sink.Append(new TraceEvent(EventKind.TakeIrq, 0, 0, 0, 1), []);
+            sink.Append(new TraceEvent(EventKind.Load, 0, Xqc + 0x10, 4), Le(0x14131211, 4));
+            sink.Append(new TraceEvent(EventKind.MmioRead, 0, QmMb + 4, 4), []);
+        });
+        return path;
+    }
+
+    static readonly string[] Declarations =
+    [
+        "scenario \"hisi_qm mailbox\"",
+        "arch arm64",
+        "cpu cpu0",
+        "device qm",
+        "ram   xqc 0x80000000 size 0x40",
+        "mmio  qm_mb 0xfe000000 size 0x10 device qm",
+        "table pasid 0x100000 entries 64 entry_size 64 granule 16 present bit 0 fetcher qm",
+        "",
+    ];
+
+    static readonly string[] Steps =
+    [
+        $"cpu0: store xqc size 64 bytes \"{XqcHex}\" @ \"qm_set_and_get_xqc: memcpy\"",
+        "cpu0: mmio_write qm_mb size 16 = 0x80000000 @ \"qm_mb_write: stp\"",
+        "cpu0: barrier dmb.ishst",
+        "qm:   dma_read xqc size 64",
+        "cpu0: store pasid[7] + 16 size 8 = 0xaaaa",
+        "qm:   fetch pasid[7] granule 1",
+        "cpu0: dev_invalidate qm pasid[7]",
+        "cpu0: dev_invalidate qm all",
+        "cpu0: lock ring_lock",
+        "cpu0: unlock ring_lock",
+        "qm:   raise_irq",
+        "cpu0: take_irq qm",
+        "cpu0: load xqc + 0x10 size 4",
+        "cpu0: mmio_read qm_mb + 0x4 size 4",
+    ];
+
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int code = CommandLine.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    static string Lines(IEnumerable<string> lines) => string.Concat(lines.Select(l => l + "\n"));
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(5)]
+    [DataRow(100)]
+    public void Dump_HandmadeTrace_PrintsDeclarationsThenOneStepPerEvent(int chunkEvents)
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-dump-");
+        try
+        {
+            var (code, output, error) = Run("dump", WriteHandmadeTrace(dir.FullName, chunkEvents));
+            Assert.AreEqual(0, code, error);
+            Assert.AreEqual(Lines(Declarations.Concat(Steps)), output);
+            Assert.AreEqual("", error);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    [DataRow(0, 2)]
+    [DataRow(3, 4)]
+    [DataRow(4, 1)]
+    [DataRow(9, 100)]
+    [DataRow(14, 3)]
+    public void Dump_FromAndCount_PrintsThatWindowAfterTheDeclarations(int from, int count)
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-dump-");
+        try
+        {
+            var (code, output, _) = Run("dump", WriteHandmadeTrace(dir.FullName), "--from", from.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.AreEqual(0, code);
+            Assert.AreEqual(Lines(Declarations.Concat(Steps.Skip(from).Take(count))), output);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    public void Info_HandmadeTrace_DescribesHeaderAndChunks()
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-info-");
+        try
+        {
+            string path = WriteHandmadeTrace(dir.FullName);
+            var (code, output, error) = Run("info", path);
+            Assert.AreEqual(0, code, error);
+            var lines = output.Split('\n');
+            CollectionAssert.Contains(lines, "arch         arm64");
+            CollectionAssert.Contains(lines, "agents       2");
+            CollectionAssert.Contains(lines, "  #1   qm     device coherent");
+            CollectionAssert.Contains(lines, "  pasid  table 0x100000..0x101000 size 0x1000 entries 64 entry_size 64 granule 16 present bit 0 fetcher qm");
+            CollectionAssert.Contains(lines, "locks        1 (ring_lock)");
+            CollectionAssert.Contains(lines, "sites        2");
+            CollectionAssert.Contains(lines, "events       14");
+            CollectionAssert.Contains(lines, "chunks       3");
+            CollectionAssert.Contains(lines, "index        yes");
+            CollectionAssert.Contains(lines, "truncated    no");
+            StringAssert.Contains(output, $"bytes        {new FileInfo(path).Length} on disk");
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    public void Info_CutOffTrace_SaysTruncatedAndEventsRecovered()
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-info-");
+        try
+        {
+            string path = WriteHandmadeTrace(dir.FullName);
+            var bytes = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, bytes[..(bytes.Length - 96 - 10)]); // past the 96-byte footer, into the last chunk
+            var (code, output, error) = Run("info", path);
+            Assert.AreEqual(0, code, error);
+            StringAssert.Contains(output, "truncated    yes: recovered 10 events from 2 complete chunks");
+            StringAssert.Contains(output, "index        no");
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    [DataRow("info")]
+    [DataRow("dump")]
+    public void Verb_CorruptTrace_ExitsTwoWithOneLineAndNoStackTrace(string verb)
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-bad-");
+        try
+        {
+            string path = WriteHandmadeTrace(dir.FullName);
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0x10; // inside a chunk's stored bytes or header
+            File.WriteAllBytes(path, bytes);
+            var (code, _, error) = Run(verb, path);
+            Assert.AreEqual(2, code);
+            var lines = error.TrimEnd('\n').Split('\n');
+            Assert.HasCount(1, lines, error);
+            StringAssert.StartsWith(lines[0], path + ": byte offset ");
+            StringAssert.Contains(lines[0], "(chunk ");
+            Assert.DoesNotContain("   at ", error);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    [DataRow("info")]
+    [DataRow("dump")]
+    public void Verb_NotATrace_ExitsTwoNamingTheMagic(string verb)
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-bad-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "x.scn");
+            File.WriteAllText(path, "arch arm64\ncpu cpu0\n");
+            var (code, _, error) = Run(verb, path);
+            Assert.AreEqual(2, code);
+            Assert.AreEqual($"{path}: byte offset 0 (header): not a TraceTools trace: bad magic [bytes: 617263682061726d]\n", error);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    public void Dump_MissingFile_ExitsTwo()
+    {
+        var (code, _, error) = Run("dump", "/nonexistent/none.trace");
+        Assert.AreEqual(2, code);
+        Assert.HasCount(1, error.TrimEnd('\n').Split('\n'));
+    }
+}

@@ -1,0 +1,143 @@
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class CodecTests
+{
+    [TestMethod]
+    [DataRow(0UL, 1)]
+    [DataRow(127UL, 1)]
+    [DataRow(128UL, 2)]
+    [DataRow(16383UL, 2)]
+    [DataRow(16384UL, 3)]
+    [DataRow(0xFFFF_FFFFUL, 5)]
+    [DataRow(ulong.MaxValue, 10)]
+    public void Varint_WriteThenRead_RoundTripsWithExpectedLength(ulong value, int length)
+    {
+        var buf = new byte[Varint.MaxLength + Varint.Padding];
+        int w = 0;
+        Varint.Write(buf, ref w, value);
+        Assert.AreEqual(length, w);
+        Assert.AreEqual(length, Varint.Length(value));
+        int r = 0;
+        Assert.IsTrue(Varint.TryRead(ref buf[0], ref r, out ulong fast));
+        Assert.AreEqual(value, fast);
+        Assert.AreEqual(length, r);
+        int s = 0;
+        Assert.IsTrue(Varint.TryRead(buf.AsSpan(0, w), ref s, out ulong safe));
+        Assert.AreEqual(value, safe);
+    }
+
+    [TestMethod]
+    [DataRow(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02 }, DisplayName = "overflows 64 bits")]
+    [DataRow(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00 }, DisplayName = "11 bytes")]
+    public void Varint_Malformed_IsRefused(byte[] bytes)
+    {
+        var buf = bytes.Concat(new byte[Varint.Padding]).ToArray();
+        int p = 0;
+        Assert.IsFalse(Varint.TryRead(ref buf[0], ref p, out _));
+        p = 0;
+        Assert.IsFalse(Varint.TryRead(bytes.AsSpan(), ref p, out _));
+    }
+
+    [TestMethod]
+    public void Varint_CutOff_SafeReaderRefuses()
+    {
+        int p = 0;
+        Assert.IsFalse(Varint.TryRead(new byte[] { 0x80, 0x80 }.AsSpan(), ref p, out _));
+    }
+
+    [TestMethod]
+    [DataRow(0L, 0UL)]
+    [DataRow(-1L, 1UL)]
+    [DataRow(1L, 2UL)]
+    [DataRow(-2L, 3UL)]
+    [DataRow(long.MaxValue, ulong.MaxValue - 1)]
+    [DataRow(long.MinValue, ulong.MaxValue)]
+    public void ZigZag_Maps_SmallMagnitudesToSmallCodes(long value, ulong code)
+    {
+        Assert.AreEqual(code, Varint.ZigZag(value));
+        Assert.AreEqual(value, Varint.UnZigZag(code));
+    }
+
+    [TestMethod]
+    public void Crc32C_CheckValue_MatchesStandard()
+    {
+        // The CRC-32C check value of "123456789" (RFC 3720 / the CRC catalogue).
+        Assert.AreEqual(0xE3069283u, Crc32C.Compute("123456789"u8));
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    [DataRow(7)]
+    [DataRow(8)]
+    [DataRow(9)]
+    [DataRow(1000)]
+    public void Crc32C_Fast_EqualsBitwiseTwin(int length)
+    {
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        Assert.AreEqual(Crc32C.ComputeReference(data), Crc32C.Compute(data));
+    }
+
+    [TestMethod]
+    [DataRow(1, false)]
+    [DataRow(1000, true)]
+    [DataRow(1 << 20, true)]
+    [DataRow(5000, false)]
+    public void Lz4_CompressDecompress_RoundTrips(int length, bool repetitive)
+    {
+        var data = new byte[length];
+        var rng = new Random(length);
+        if (repetitive) for (int i = 0; i < length; i++) data[i] = (byte)(i % 13 * (i / 4096 % 3));
+        else rng.NextBytes(data);
+        var packed = new byte[Lz4Native.CompressBound(length)];
+        int n = Lz4Native.Compress(data, packed);
+        if (repetitive) Assert.IsLessThan(length / 4, n);
+        var back = new byte[length];
+        Assert.IsTrue(Lz4Native.TryDecompress(packed.AsSpan(0, n), back));
+        CollectionAssert.AreEqual(data, back);
+    }
+
+    [TestMethod]
+    [DataRow(1 << 16)]
+    [DataRow(16 << 20)]
+    public void Lz4_Zeros_StayWithinTheRatioTheReaderAccepts(int length)
+    {
+        // The reader refuses raw > 255 × stored before allocating; the most compressible input must pass.
+        var data = new byte[length];
+        var packed = new byte[Lz4Native.CompressBound(length)];
+        int n = Lz4Native.Compress(data, packed);
+        Assert.IsLessThanOrEqualTo(255L * n, (long)length);
+    }
+
+    [TestMethod]
+    public void Lz4_WrongDeclaredLength_IsRefused()
+    {
+        var data = new byte[4000];
+        var packed = new byte[Lz4Native.CompressBound(data.Length)];
+        int n = Lz4Native.Compress(data, packed);
+        Assert.IsFalse(Lz4Native.TryDecompress(packed.AsSpan(0, n), new byte[3999]));
+        Assert.IsFalse(Lz4Native.TryDecompress(packed.AsSpan(0, n), new byte[4001]));
+        Assert.IsFalse(Lz4Native.TryDecompress(packed.AsSpan(0, n - 1), new byte[4000]));
+    }
+
+    [TestMethod]
+    public void KindByte_Table_AcceptsExactlyWhatTheWriterProduces()
+    {
+        int valid = 0;
+        for (int b = 0; b < 256; b++)
+        {
+            var kind = (EventKind)(b & 0xF);
+            bool data = (b & 0x10) != 0;
+            bool expected = (!data || kind.MayCarryData() || kind.MustCarryData()) && (data || !kind.MustCarryData())
+                && (b >> 6 == 0 || kind.HasAddress());
+            Assert.AreEqual(expected, KindByte.Table[b] != 0, $"kind byte 0x{b:x2}");
+            if (expected) valid++;
+        }
+        Assert.IsGreaterThan(16, valid);
+    }
+}

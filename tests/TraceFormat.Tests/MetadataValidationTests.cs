@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class MetadataValidationTests
+{
+    static TraceMetadata Small(IReadOnlyList<RegionInfo>? regions = null, IReadOnlyList<AgentInfo>? agents = null) => new()
+    {
+        Name = "small",
+        Arch = Arch.Arm64,
+        Agents = agents ?? [new("cpu0", AgentKind.Cpu), new("qm", AgentKind.Device)],
+        Regions = regions ?? [new RegionInfo { Name = "xqc", Kind = RegionKind.Ram, Base = 0x1000, Size = 0x40 }],
+        Locks = ["l"],
+        Sites = ["s"],
+    };
+
+    public static IEnumerable<object[]> BadMetadata()
+    {
+        RegionInfo Table(uint entrySize, uint granule, uint present, int fetcher = 1) => new()
+        {
+            Name = "t", Kind = RegionKind.Table, Base = 0, Size = 4UL * entrySize, Entries = 4, EntrySize = entrySize,
+            Granule = granule, PresentBit = present, Device = fetcher,
+        };
+        yield return [Small(regions: [Table(64, 24, 0)]), "does not divide entry_size"];
+        yield return [Small(regions: [Table(16, 16, 128)]), "present bit 128 outside"];
+        yield return [Small(regions: [Table(16, 16, 0, fetcher: 0)]), "not a device"];
+        yield return [Small(regions: [new RegionInfo { Name = "r", Kind = RegionKind.Mmio, Base = 0, Size = 4, Device = 5 }]), "not a device"];
+        yield return [Small(regions: [
+            new RegionInfo { Name = "a", Kind = RegionKind.Ram, Base = 0, Size = 0x10 },
+            new RegionInfo { Name = "b", Kind = RegionKind.Sync, Base = 0x8, Size = 0x10 }]), "'b' overlaps"];
+        yield return [Small(agents: [new("cpu0", AgentKind.Cpu), new("cpu0", AgentKind.Device)]), "declared twice"];
+        yield return [Small(agents: [new("9lives", AgentKind.Cpu)]), "not a scenario name"];
+        yield return [Small(agents: [new("cpu0", AgentKind.Cpu, Coherent: false)]), "noncoherent"];
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(BadMetadata))]
+    public void TraceWriter_BadMetadata_RefusedWithReason(TraceMetadata m, string reason)
+    {
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), m));
+        StringAssert.Contains(e.Message, reason);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(BadMetadata))]
+    public void TraceReader_BadMetadata_RaisesFormatErrorAtTheItem(TraceMetadata m, string reason)
+    {
+        // Encode without the writer's checks, then read: the reader must find the same problem.
+        var block = MetadataCodec.Encode(m);
+        var file = Header(block);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(file), "bad.trace"));
+        StringAssert.Contains(e.Message, reason);
+        Assert.IsGreaterThanOrEqualTo(20L, e.ByteOffset);
+        Assert.IsLessThan(20L + block.Length, e.ByteOffset);
+        Assert.AreEqual(-1, e.ChunkIndex);
+        StringAssert.StartsWith(e.Message, $"bad.trace: byte offset {e.ByteOffset} (header): metadata: ");
+    }
+
+    [TestMethod]
+    public void TraceReader_HugeAgentCount_RefusedAtTheCountBeforeAllocating()
+    {
+        var block = MetadataCodec.Encode(Small());
+        // arch byte, name (len 5 + "small"), then the agent count at block offset 7.
+        Assert.AreEqual(2, block[7]);
+        var patched = block[..7].Concat(new byte[] { 0xFF, 0xFF, 0x03 }).Concat(block[8..]).ToArray();
+        var file = Header(patched);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(file), "big.trace"));
+        Assert.AreEqual(27L, e.ByteOffset);
+        StringAssert.Contains(e.Message, "65535 agents (at most 4096)");
+    }
+
+    [TestMethod]
+    [DataRow(0, "bad magic")]
+    [DataRow(8, "format version")]
+    [DataRow(16, "metadata CRC-32C")]
+    public void TraceReader_DamagedHeader_NamesOffset(int offset, string problem)
+    {
+        var file = Header(MetadataCodec.Encode(Small()));
+        file[offset] ^= 0x40;
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(file), "h.trace"));
+        Assert.AreEqual((long)offset, e.ByteOffset);
+        StringAssert.Contains(e.Message, problem);
+        Assert.IsNotNull(e.BytesHex);
+    }
+
+    [TestMethod]
+    [DataRow(EventKind.Store, 0, 0x1000UL, 4, 0u, 0, "without its bytes")]
+    [DataRow(EventKind.Store, 1, 0x1000UL, 4, 0u, 4, "which is a device")]
+    [DataRow(EventKind.Load, 0, 0x1000UL, 4097, 0u, 0, "size 4097")]
+    [DataRow(EventKind.Barrier, 0, 0UL, 0, 0x30u, 0, "not a barrier of arch arm64")]
+    [DataRow(EventKind.Lock, 0, 0UL, 0, 1u, 0, "declares 1 locks")]
+    [DataRow(EventKind.TakeIrq, 0, 0UL, 0, 0u, 0, "not a device")]
+    [DataRow(EventKind.RaiseIrq, 1, 0x10UL, 0, 0u, 0, "both must be 0")]
+    [DataRow(EventKind.Load, 0, 0x1000UL, 4, 0u, 3, "carrying 3 bytes")]
+    public void TraceWriter_BadEvent_RefusedWithReason(EventKind kind, int agent, ulong address, int size, uint aux, int dataLength, string reason)
+    {
+        using var w = new TraceWriter(new MemoryStream(), Small());
+        var e = Assert.ThrowsExactly<ArgumentException>(() => w.Append(new TraceEvent(kind, (ushort)agent, address, size, aux), new byte[dataLength]));
+        StringAssert.Contains(e.Message, reason);
+    }
+
+    static byte[] Header(byte[] block)
+    {
+        var file = new byte[20 + block.Length];
+        FormatLayout.FileMagic.CopyTo(file);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)block.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(16), Crc32C.Compute(block));
+        block.CopyTo(file, 20);
+        return file;
+    }
+}

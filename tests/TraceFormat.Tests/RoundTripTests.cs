@@ -1,0 +1,146 @@
+using TraceTools.TraceFormat;
+using TraceTools.Tests.Support;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class RoundTripTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        int seed = 1;
+        foreach (var arch in ArchNames.All)
+            foreach (var codec in new[] { TraceCodec.None, TraceCodec.Lz4 })
+                foreach (int chunk in new[] { 1, 7, 100, 65536 })
+                    yield return [arch, codec, chunk, seed++];
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void TraceWriter_RandomEvents_ReadBackEqualWithMetadata(Arch arch, TraceCodec codec, int chunkEvents, int seed)
+    {
+        var gen = new RandomTraces(seed);
+        var m = gen.Metadata(arch);
+        var events = gen.Events(m, gen.Rng.Next(150, 400));
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
+
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "mem.trace");
+        Assert.IsTrue(m.ContentEquals(reader.Metadata), "metadata");
+        Assert.IsTrue(reader.HasIndex);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+        Assert.IsFalse(reader.Truncated);
+    }
+
+    [TestMethod]
+    [DataRow(TraceCodec.None, 5)]
+    [DataRow(TraceCodec.Lz4, 64)]
+    public void TraceWriter_MoreThan256Agents_UsesWideAgentsAndRoundTrips(TraceCodec codec, int chunkEvents)
+    {
+        var gen = new RandomTraces(99);
+        var m = gen.Metadata(Arch.Arm64, extraAgents: 300);
+        var events = gen.Events(m, 500);
+        // Move a third of the events onto the extra agents (x0 cpu, x1 device, ...) so ids above 255 occur.
+        int firstExtra = m.Agents.Count - 300;
+        for (int i = 0; i < events.Count; i += 3)
+        {
+            var e = events[i].Event;
+            int extra = 2 * gen.Rng.Next(150) + (e.Kind.IsCpuEvent() ? 0 : 1);
+            events[i] = events[i] with { Event = e with { Agent = (ushort)(firstExtra + extra) } };
+        }
+        Assert.IsTrue(events.Any(e => e.Event.Agent > 255), "the case needs agents above 255");
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "wide.trace");
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+    }
+
+    [TestMethod]
+    public void TraceWriter_NoEvents_ReadsEmptyWithIndex()
+    {
+        var m = new RandomTraces(3).Metadata(Arch.Sc);
+        var bytes = RandomTraces.Write(m, []);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "empty.trace");
+        Assert.AreEqual(0, RandomTraces.ReadAll(reader).Count);
+        var s = reader.Summarize();
+        Assert.AreEqual(0, s.EventCount);
+        Assert.IsTrue(s.HasIndex);
+        Assert.IsFalse(s.Truncated);
+    }
+
+    [TestMethod]
+    public void TraceReader_NonSeekableStream_ReadsAllAndValidatesFooter()
+    {
+        var gen = new RandomTraces(5);
+        var m = gen.Metadata(Arch.Riscv64);
+        var events = gen.Events(m, 300);
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = 50 });
+        using var reader = TraceReader.Open(new ForwardOnlyStream(bytes), "pipe");
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+        Assert.IsTrue(reader.HasIndex);
+        Assert.IsFalse(reader.Truncated);
+    }
+
+    [TestMethod]
+    public async Task TraceReader_ReadBatchAsync_SameAsSync()
+    {
+        var gen = new RandomTraces(6);
+        var m = gen.Metadata(Arch.X86_64);
+        var events = gen.Events(m, 250);
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = 40 });
+        await using var reader = TraceReader.Open(new MemoryStream(bytes), "async.trace");
+        var batch = new EventBatch();
+        var got = new List<RecordedEvent>();
+        while (await reader.ReadBatchAsync(batch))
+            for (int i = 0; i < batch.Count; i++) got.Add(new RecordedEvent(batch[i], batch.GetData(i).ToArray()));
+        RandomTraces.AssertSameEvents(events, got);
+    }
+
+    [TestMethod]
+    public void TraceFile_Write_RenamesOnSuccessAndLeavesNothingOnFailure()
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-format-");
+        try
+        {
+            var gen = new RandomTraces(7);
+            var m = gen.Metadata(Arch.Arm64);
+            var events = gen.Events(m, 20);
+            string ok = Path.Combine(dir.FullName, "ok.trace");
+            TraceFile.Write(ok, m, null, sink => { foreach (var e in events) sink.Append(e.Event, e.Data); });
+            using (var reader = TraceReader.Open(ok))
+                RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+
+            string bad = Path.Combine(dir.FullName, "bad.trace");
+            Assert.ThrowsExactly<InvalidOperationException>(() => TraceFile.Write(bad, m, null, sink =>
+            {
+                sink.Append(events[0].Event, events[0].Data);
+                throw new InvalidOperationException("producer failed");
+            }));
+            CollectionAssert.AreEquivalent(new[] { "ok.trace" }, dir.GetFiles().Select(f => f.Name).ToArray());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
+
+/// <summary>A stream that cannot seek and returns at most 7 bytes per read: pipes, sockets.</summary>
+sealed class ForwardOnlyStream(byte[] bytes) : Stream
+{
+    int _pos;
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        int n = Math.Min(Math.Min(count, 7), bytes.Length - _pos);
+        Array.Copy(bytes, _pos, buffer, offset, n);
+        _pos += n;
+        return n;
+    }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

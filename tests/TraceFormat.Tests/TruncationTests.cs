@@ -1,0 +1,74 @@
+using TraceTools.TraceFormat;
+using TraceTools.Tests.Support;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class TruncationTests
+{
+    [TestMethod]
+    [DataRow(TraceCodec.None)]
+    [DataRow(TraceCodec.Lz4)]
+    public void TraceReader_CutAtEveryByteOfLastTwoChunks_ReadsCompleteChunksAndReportsTruncation(TraceCodec codec)
+    {
+        var gen = new RandomTraces(11);
+        var m = gen.Metadata(Arch.Arm64);
+        var events = gen.Events(m, 120);
+        const int chunkEvents = 30; // 4 chunks
+        var full = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
+        long[] offsets = ChunkOffsets(full);
+        Assert.AreEqual(4, offsets.Length);
+
+        // From the start of chunk 2 to the last byte before the footer's end.
+        for (int cut = (int)offsets[2]; cut < full.Length; cut++)
+        {
+            var bytes = full.AsSpan(0, cut).ToArray();
+            int complete = offsets.Count(o => o < cut && ChunkEnd(full, offsets, o) <= cut);
+            using var reader = TraceReader.Open(new MemoryStream(bytes), "cut.trace");
+            Assert.IsTrue(reader.Truncated, $"cut at {cut}: no footer, so truncated at open");
+            var read = RandomTraces.ReadAll(reader);
+            RandomTraces.AssertSameEvents(events, read, complete * chunkEvents);
+
+            var summary = reader.Summarize();
+            Assert.IsTrue(summary.Truncated, $"cut at {cut}");
+            Assert.AreEqual(complete * chunkEvents, summary.RecoveredEvents, $"cut at {cut}");
+            Assert.AreEqual(complete, summary.ChunkCount, $"cut at {cut}");
+        }
+    }
+
+    [TestMethod]
+    public void TraceReader_CutInsideHeader_RaisesFormatErrorWithOffset()
+    {
+        var gen = new RandomTraces(12);
+        var m = gen.Metadata(Arch.Sc);
+        var full = RandomTraces.Write(m, gen.Events(m, 10));
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(full[..10]), "short.trace"));
+        Assert.AreEqual(10, e.ByteOffset);
+        StringAssert.StartsWith(e.Message, "short.trace: byte offset 10 (header): ");
+    }
+
+    [TestMethod]
+    public void TraceWriter_DisposedWithoutComplete_ReadsAsTruncated()
+    {
+        var gen = new RandomTraces(13);
+        var m = gen.Metadata(Arch.X86_64);
+        var events = gen.Events(m, 100);
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = 32 }, complete: false);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "unfinished.trace");
+        var s = reader.Summarize();
+        Assert.IsTrue(s.Truncated);
+        Assert.IsFalse(s.HasIndex);
+        Assert.AreEqual(96, s.RecoveredEvents); // 3 flushed chunks; the 4th was still buffered
+    }
+
+    /// <summary>Chunk offsets read from the footer of a complete trace.</summary>
+    internal static long[] ChunkOffsets(byte[] trace)
+    {
+        int trailer = trace.Length - 32;
+        int count = BitConverter.ToInt32(trace, trailer + 4);
+        long index = BitConverter.ToInt64(trace, trailer + 8);
+        return [.. Enumerable.Range(0, count).Select(k => BitConverter.ToInt64(trace, (int)index + 4 + k * 20))];
+    }
+
+    static long ChunkEnd(byte[] trace, long[] offsets, long offset) => offset + 36 + BitConverter.ToUInt32(trace, (int)offset + 20);
+}
