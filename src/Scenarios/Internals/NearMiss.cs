@@ -13,7 +13,10 @@ static class NearMiss
         {
             if (c == name || Math.Abs(c.Length - name.Length) > limit) continue;
             int d = Distance(name, c);
-            if (d <= limit && d < bestDistance) { best = c; bestDistance = d; }
+            if (d > limit) continue;
+            // Ties go to a completion of what was typed ('dmb.oshs' -> 'dmb.oshst', not 'dmb.osh').
+            int score = 2 * d - (c.StartsWith(name, StringComparison.Ordinal) ? 1 : 0);
+            if (score < bestDistance) { best = c; bestDistance = score; }
         }
         return best;
     }
@@ -25,22 +28,22 @@ static class NearMiss
         return m is null ? "" : $" (did you mean '{m}'?)";
     }
 
-    /// <summary>Levenshtein distance with two rows.</summary>
+    /// <summary>Edit distance where swapping two adjacent characters costs 1 (optimal string alignment).</summary>
     public static int Distance(string a, string b)
     {
-        Span<int> prev = stackalloc int[b.Length + 1];
-        Span<int> cur = stackalloc int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
         for (int i = 1; i <= a.Length; i++)
         {
-            cur[0] = i;
             for (int j = 1; j <= b.Length; j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                int v = Math.Min(Math.Min(d[i, j - 1] + 1, d[i - 1, j] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = Math.Min(v, d[i - 2, j - 2] + 1);
+                d[i, j] = v;
             }
-            var t = prev; prev = cur; cur = t;
         }
-        return prev[b.Length];
+        return d[a.Length, b.Length];
     }
 }
