@@ -66,9 +66,15 @@ sealed class Generator
             aux = s.Aux;
             region = s.ResolvedRegion;
         }
-        else
+        else if (s.Kind is EventKind.Fetch or EventKind.DevInvalidate)
         {
             _resolver.Resolve(s, _vars, out address, out size, out aux, out region);
+        }
+        else
+        {
+            // Only accesses and entry ops have operands; every other step is resolved at compile time.
+            _resolver.ResolveAccess(s, _vars, out address, out size, out region);
+            aux = 0;
         }
         var e = new TraceEvent(s.Kind, s.Agent, address, size, aux, s.Site);
         switch (s.Kind)
@@ -108,22 +114,10 @@ sealed class Generator
         return data;
     }
 
-    /// <summary>
-    /// A store without a value: byte i is the top byte of (address+i) * golden ^ counter-hash, xor 0x5A when
-    /// that equals the byte already there, so every byte changes and stores stay value-changing (model.md
-    /// treats value-neutral stores as no-ops). Deterministic: depends only on the address and how many
-    /// pattern stores ran before.
-    /// </summary>
+    /// <summary>A store without a value: see <see cref="StorePattern"/>.</summary>
     void FillPattern(ulong address, Span<byte> data, int region)
     {
         _memory[region].Read(address, data);
-        ulong seed = ++_patternStores * 0xD6E8FEB86659FD93UL;
-        seed ^= seed >> 32;
-        for (int i = 0; i < data.Length; i++)
-        {
-            byte b = (byte)((((address + (ulong)i) * 0x9E3779B97F4A7C15UL) ^ seed) >> 56);
-            if (b == data[i]) b ^= 0x5A;
-            data[i] = b;
-        }
+        StorePattern.Fill(address, data, StorePattern.Seed(++_patternStores));
     }
 }

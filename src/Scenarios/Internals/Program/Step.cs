@@ -54,6 +54,10 @@ sealed class Step
     public byte[]? Bytes;
     public SourcePos BytesPos;
     public Expr? Granule;
+    /// <summary>The size when it is constant (and in range), else 0.</summary>
+    public int ConstSize;
+    /// <summary>True when the op may touch the region its address is written against.</summary>
+    public bool BaseRegionAllowed;
 
     // resolved when IsResolved
     public bool IsResolved;

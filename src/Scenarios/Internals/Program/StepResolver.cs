@@ -33,8 +33,15 @@ sealed class StepResolver(RegionInfo[] regions)
                 address = 0; size = 0; region = -1;
                 return;
         }
+        ResolveAccess(s, vars, out address, out size, out region);
+    }
+
+    /// <summary>The hot path for memory, MMIO and cache accesses whose operands read loop variables.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ResolveAccess(Step s, ulong[] vars, out ulong address, out int size, out int region)
+    {
         var a = s.Address!;
-        address = EntryBase(a, vars);
+        address = a.Entry is null ? _regions[a.Region].Base : EntryBase(a, vars);
         if (a.Offset is not null)
         {
             ulong off = a.Offset.Eval(vars);
@@ -42,9 +49,13 @@ sealed class StepResolver(RegionInfo[] regions)
             if (sum < address) ScenarioThrow.At(a.Pos, $"address 0x{address:x} + 0x{off:x} is outside every region (beyond 2^64)");
             address = sum;
         }
-        size = CheckSize(s.Size!, vars);
-        region = FindRegion(a, address, (ulong)size);
-        CheckRegionKind(s, region);
+        size = s.ConstSize != 0 ? s.ConstSize : CheckSize(s.Size!, vars);
+        region = a.Region;
+        if (!_regions[region].Contains(address, (ulong)size) || !s.BaseRegionAllowed)
+        {
+            region = FindRegionSlow(a, address, (ulong)size);
+            CheckRegionKind(s, region);
+        }
     }
 
     public static int CheckSize(Expr sizeExpr, ulong[] vars)
@@ -80,14 +91,6 @@ sealed class StepResolver(RegionInfo[] regions)
         aux = (uint)g;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    int FindRegion(AddressOperand a, ulong address, ulong size)
-    {
-        // Fast path: the access stays in the region it is written against.
-        if (_regions[a.Region].Contains(address, size)) return a.Region;
-        return FindRegionSlow(a, address, size);
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     int FindRegionSlow(AddressOperand a, ulong address, ulong size)
     {
@@ -104,6 +107,10 @@ sealed class StepResolver(RegionInfo[] regions)
         ScenarioThrow.At(a.Pos, $"address 0x{address:x} is outside every region (expected an address inside a declared region)");
         return -1;
     }
+
+    /// <summary>Whether <paramref name="s"/>'s op may touch the kind of region <paramref name="region"/> (mmio ops only mmio, the rest never).</summary>
+    public bool KindAllowed(Step s, int region) =>
+        (s.Kind is EventKind.MmioWrite or EventKind.MmioRead) == (_regions[region].Kind == RegionKind.Mmio);
 
     void CheckRegionKind(Step s, int region)
     {
@@ -130,14 +137,18 @@ sealed class StepResolver(RegionInfo[] regions)
         int n = dst.Length;
         if (n < 8 && (value >> (8 * n)) != 0)
             ScenarioThrow.At(pos, $"value 0x{value:x} does not fit in {n} byte{(n == 1 ? "" : "s")}");
-        if (n >= 8)
+        switch (n)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(dst, value);
-            dst[8..].Clear();
-        }
-        else
-        {
-            for (int i = 0; i < n; i++) { dst[i] = (byte)value; value >>= 8; }
+            case 1: dst[0] = (byte)value; break;
+            case 2: BinaryPrimitives.WriteUInt16LittleEndian(dst, (ushort)value); break;
+            case 4: BinaryPrimitives.WriteUInt32LittleEndian(dst, (uint)value); break;
+            case >= 8:
+                BinaryPrimitives.WriteUInt64LittleEndian(dst, value);
+                dst[8..].Clear();
+                break;
+            default:
+                for (int i = 0; i < n; i++) { dst[i] = (byte)value; value >>= 8; }
+                break;
         }
     }
 

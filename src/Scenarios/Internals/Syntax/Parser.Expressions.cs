@@ -122,6 +122,6 @@ sealed partial class Parser
         var pos = Pos(op);
         if (left is ConstExpr l && right is ConstExpr r)
             return new ConstExpr(l.Pos, BinaryExpr.Apply(bop, l.Value, r.Value, pos));
-        return new BinaryExpr(left.Pos, pos, bop, left, right);
+        return BinaryExpr.Create(left.Pos, pos, bop, left, right);
     }
 }

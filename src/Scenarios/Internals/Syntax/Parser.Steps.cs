@@ -272,6 +272,8 @@ sealed partial class Parser
     /// <summary>Appends an event step, resolving it now when nothing in it reads a loop variable.</summary>
     void AddEventStep(Step s)
     {
+        if (s.Size is ConstExpr { Value: > 0 and <= TraceEvent.MaxSize } cs) s.ConstSize = (int)cs.Value;
+        if (s.Address is not null) s.BaseRegionAllowed = _resolver!.KindAllowed(s, s.Address.Region);
         bool constant = (s.Address is null || s.Address.IsConstant) && (s.Size is null || s.Size.IsConstant)
             && (s.Granule is null || s.Granule.IsConstant);
         if (constant)
