@@ -1,0 +1,69 @@
+using TraceTools.Scenarios.Internals.Expressions;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Scenarios.Internals.Program;
+
+/// <summary>An address operand: <c>NAME</c>, <c>NAME + EXPR</c>, <c>TABLE[EXPR]</c> or <c>TABLE[EXPR] + EXPR</c>.</summary>
+sealed class AddressOperand(int region, Expr? entry, Expr? offset, SourcePos pos)
+{
+    /// <summary>Index of the named region (the base).</summary>
+    public readonly int Region = region;
+    /// <summary>Entry index for <c>TABLE[EXPR]</c>, else null.</summary>
+    public readonly Expr? Entry = entry;
+    /// <summary>The added expression, else null.</summary>
+    public readonly Expr? Offset = offset;
+    /// <summary>The position of the region name: address errors point here.</summary>
+    public readonly SourcePos Pos = pos;
+
+    public bool IsConstant => (Entry is null || Entry.IsConstant) && (Offset is null || Offset.IsConstant);
+
+    public void CollectSlots(HashSet<int> slots)
+    {
+        Entry?.CollectSlots(slots);
+        Offset?.CollectSlots(slots);
+    }
+}
+
+enum StepOp : byte { Event, Loop }
+
+/// <summary>
+/// One pre-resolved instruction of the flat program: an event to emit or a <c>repeat</c> whose body is the
+/// steps up to <see cref="BodyEnd"/>. Steps whose operands are all constant are validated and resolved
+/// at compile time (<see cref="IsResolved"/>): the generator then only copies their fields.
+/// </summary>
+sealed class Step
+{
+    public StepOp Op;
+    public SourcePos Pos;
+
+    // repeat
+    public Expr? Count;
+    public int Slot;
+    public int BodyEnd;
+    /// <summary>True when a nested repeat count reads this loop's variable (CountEvents must walk it).</summary>
+    public bool BodyCountVaries;
+
+    // event operands
+    public EventKind Kind;
+    public ushort Agent;
+    public int Site = -1;
+    public uint Aux;
+    public AddressOperand? Address;
+    public Expr? Size;
+    public Expr? Value;
+    public byte[]? Bytes;
+    public SourcePos BytesPos;
+    public Expr? Granule;
+    /// <summary>The size when it is constant (and in range), else 0.</summary>
+    public int ConstSize;
+    /// <summary>True when the op may touch the region its address is written against.</summary>
+    public bool BaseRegionAllowed;
+
+    // resolved when IsResolved
+    public bool IsResolved;
+    public ulong ResolvedAddress;
+    public int ResolvedSize;
+    public int ResolvedRegion = -1;
+    /// <summary>For writes whose value is constant: the bytes, ready to copy.</summary>
+    public byte[]? ResolvedData;
+}

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace TraceTools.Scenarios.Internals;
+
+/// <summary>The project's throw helpers: keeps throw sites out of hot loops and stack traces.</summary>
+[StackTraceHidden]
+static class ScenarioThrow
+{
+    [DoesNotReturn]
+    public static void At(string file, int line, int column, string detail) =>
+        throw new ScenarioException(file, line, column, detail);
+
+    [DoesNotReturn]
+    public static T At<T>(string file, int line, int column, string detail) =>
+        throw new ScenarioException(file, line, column, detail);
+
+    [DoesNotReturn]
+    public static void At(in SourcePos pos, string detail) =>
+        throw new ScenarioException(pos.File, pos.Line, pos.Column, detail);
+
+    [DoesNotReturn]
+    public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, detail);
+}
+
+/// <summary>Where something was written: file, 1-based line and column.</summary>
+readonly record struct SourcePos(string File, int Line, int Column);

@@ -1,0 +1,147 @@
+namespace TraceTools.Scenarios.Internals.Syntax;
+
+/// <summary>
+/// Splits scenario text into tokens. Newlines are tokens (one statement per line); comments vanish.
+/// Malformed numbers, unterminated strings and stray characters are errors at their first character.
+/// </summary>
+static class Lexer
+{
+    public static List<Token> Tokenize(string text, string file)
+    {
+        var tokens = new List<Token>(text.Length / 4 + 4);
+        int line = 1, lineStart = 0, i = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            int col = i - lineStart + 1;
+            switch (c)
+            {
+                case ' ' or '\t' or '\r':
+                    i++;
+                    continue;
+                case '\n':
+                    tokens.Add(new(TokenKind.Newline, line, col, i, 1));
+                    i++;
+                    line++;
+                    lineStart = i;
+                    continue;
+                case '#':
+                    while (i < text.Length && text[i] != '\n') i++;
+                    continue;
+                case '"':
+                    i = LexString(text, i, file, line, col, tokens);
+                    continue;
+            }
+            if (char.IsAsciiDigit(c))
+            {
+                int start = i;
+                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
+                tokens.Add(new(TokenKind.Number, line, col, start, i - start, Number: ParseNumber(text.AsSpan(start, i - start), file, line, col)));
+                continue;
+            }
+            if (char.IsAsciiLetter(c) || c == '_')
+            {
+                int start = i;
+                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.')) i++;
+                tokens.Add(new(TokenKind.Name, line, col, start, i - start, text.Substring(start, i - start)));
+                continue;
+            }
+            TokenKind kind;
+            int len = 1;
+            switch (c)
+            {
+                case ':': kind = TokenKind.Colon; break;
+                case ',': kind = TokenKind.Comma; break;
+                case '{': kind = TokenKind.LBrace; break;
+                case '}': kind = TokenKind.RBrace; break;
+                case '[': kind = TokenKind.LBracket; break;
+                case ']': kind = TokenKind.RBracket; break;
+                case '(': kind = TokenKind.LParen; break;
+                case ')': kind = TokenKind.RParen; break;
+                case '+': kind = TokenKind.Plus; break;
+                case '-': kind = TokenKind.Minus; break;
+                case '*': kind = TokenKind.Star; break;
+                case '/': kind = TokenKind.Slash; break;
+                case '%': kind = TokenKind.Percent; break;
+                case '&': kind = TokenKind.Amp; break;
+                case '|': kind = TokenKind.Pipe; break;
+                case '^': kind = TokenKind.Caret; break;
+                case '~': kind = TokenKind.Tilde; break;
+                case '=': kind = TokenKind.Equals; break;
+                case '@': kind = TokenKind.At; break;
+                case '<' when i + 1 < text.Length && text[i + 1] == '<': kind = TokenKind.ShiftLeft; len = 2; break;
+                case '>' when i + 1 < text.Length && text[i + 1] == '>': kind = TokenKind.ShiftRight; len = 2; break;
+                default:
+                    ScenarioThrow.At(file, line, col, $"unexpected character '{Printable(c)}'");
+                    return tokens;
+            }
+            tokens.Add(new(kind, line, col, i, len));
+            i += len;
+        }
+        tokens.Add(new(TokenKind.Newline, line, text.Length - lineStart + 1, text.Length, 0));
+        tokens.Add(new(TokenKind.End, line, text.Length - lineStart + 1, text.Length, 0));
+        return tokens;
+    }
+
+    static string Printable(char c) => c < ' ' || c > '~' ? $"\\u{(int)c:x4}" : c.ToString();
+
+    static int LexString(string text, int i, string file, int line, int col, List<Token> tokens)
+    {
+        int start = i++;
+        var sb = new System.Text.StringBuilder();
+        while (true)
+        {
+            if (i >= text.Length || text[i] == '\n')
+                ScenarioThrow.At(file, line, col, "unterminated string: expected a closing '\"' on the same line");
+            char c = text[i];
+            if (c == '"') { i++; break; }
+            if (c == '\\')
+            {
+                char next = i + 1 < text.Length ? text[i + 1] : '\0';
+                if (next is not ('"' or '\\'))
+                    ScenarioThrow.At(file, line, i - start + col, "unknown escape in string: only \\\" and \\\\ are allowed");
+                sb.Append(next);
+                i += 2;
+                continue;
+            }
+            sb.Append(c);
+            i++;
+        }
+        tokens.Add(new(TokenKind.String, line, col, start, i - start, sb.ToString()));
+        return i;
+    }
+
+    /// <summary>Decimal or 0x hex, '_' between digits. Anything else that starts with a digit is malformed.</summary>
+    static ulong ParseNumber(ReadOnlySpan<char> s, string file, int line, int col)
+    {
+        bool hex = s.Length > 2 && s[0] == '0' && (s[1] is 'x' or 'X');
+        if (s.Length == 2 && s[0] == '0' && (s[1] is 'x' or 'X'))
+            ScenarioThrow.At(file, line, col, $"malformed number '{s}': expected hex digits after 0x");
+        int b = hex ? 16 : 10;
+        int start = hex ? 2 : 0;
+        ulong v = 0;
+        bool lastUnderscore = true; // no leading '_' after 0x
+        for (int k = start; k < s.Length; k++)
+        {
+            char ch = s[k];
+            if (ch == '_')
+            {
+                if (lastUnderscore)
+                    ScenarioThrow.At(file, line, col, $"malformed number '{s}': '_' only between digits");
+                lastUnderscore = true;
+                continue;
+            }
+            int d = char.IsAsciiDigit(ch) ? ch - '0' : hex && char.IsAsciiHexDigit(ch) ? (ch | 0x20) - 'a' + 10 : -1;
+            if (d < 0)
+                ScenarioThrow.At(file, line, col, $"malformed number '{s}': expected {(hex ? "hex digits" : "decimal digits (or 0x for hex)")}");
+            ulong nv = v * (ulong)b + (ulong)d;
+            if (v > (ulong.MaxValue - (ulong)d) / (ulong)b)
+                ScenarioThrow.At(file, line, col, $"number '{s}' does not fit in 64 bits");
+            v = nv;
+            lastUnderscore = false;
+        }
+        if (lastUnderscore)
+            ScenarioThrow.At(file, line, col, $"malformed number '{s}': '_' only between digits");
+        return v;
+    }
+}

@@ -1,0 +1,380 @@
+using System.Globalization;
+using TraceTools.Scenarios.Internals.Expressions;
+using TraceTools.Scenarios.Internals.Program;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Scenarios.Internals.Syntax;
+
+// AGENT: OP ARGS [@ "site"], repeat, expect.
+sealed partial class Parser
+{
+    static readonly string[] CpuOps =
+    [
+        "store", "load", "barrier", "mmio_write", "writel", "writeq", "mmio_read", "readl", "readq",
+        "cache_clean", "cache_inval", "cache_flush", "dev_invalidate", "lock", "unlock", "take_irq",
+    ];
+    static readonly string[] DeviceOps = ["dma_read", "dma_write", "fetch", "raise_irq"];
+
+    void BeginSteps(in Token at)
+    {
+        if (_stepsStarted) return;
+        if (_arch is null)
+            ScenarioThrow.At(Pos(at), "no 'arch' declaration: expected 'arch arm64 | x86_64 | riscv64 | sc' before the first step");
+        _stepsStarted = true;
+        CheckOverridesUsed();
+        _regionArray = [.. _regions];
+        _resolver = new StepResolver(_regionArray);
+    }
+
+    void CheckOverridesUsed()
+    {
+        if (_overrides is null) return;
+        foreach (var name in _overrides.Keys)
+            if (!_lets.ContainsKey(name))
+                ScenarioThrow.Override(_file, $"--set {name}: the scenario has no 'let {name}'{NearMiss.Suffix(name, _lets.Keys)}");
+    }
+
+    void ParseStep()
+    {
+        var agentTok = Next();
+        BeginSteps(agentTok);
+        _pos++; // ':'
+        int agent = _agents.FindIndex(a => a.Name == agentTok.Text);
+        if (agent < 0)
+            ScenarioThrow.At(Pos(agentTok), $"unknown agent '{agentTok.Text}'{NearMiss.Suffix(agentTok.Text!, _agents.Select(a => a.Name))}");
+        var opTok = ExpectName("an op (store, load, barrier, mmio_write, dma_read, ...)");
+        string op = opTok.Text!;
+        bool isCpuOp = Array.IndexOf(CpuOps, op) >= 0;
+        if (!isCpuOp && Array.IndexOf(DeviceOps, op) < 0)
+            ScenarioThrow.At(Pos(opTok), $"unknown op '{op}'{NearMiss.Suffix(op, CpuOps.Concat(DeviceOps))}");
+        var info = _agents[agent];
+        if (isCpuOp != info.IsCpu)
+            ScenarioThrow.At(Pos(opTok), $"'{op}' is a {(isCpuOp ? "cpu" : "device")} op but '{info.Name}' is a {(info.IsCpu ? "cpu" : "device")}");
+
+        var s = new Step { Op = StepOp.Event, Agent = (ushort)agent, Pos = Pos(opTok) };
+        Step? second = null; // writel/readl: the barrier or the access that completes the pair
+        switch (op)
+        {
+            case "store" or "dma_write":
+                s.Kind = op == "store" ? EventKind.Store : EventKind.DmaWrite;
+                s.Address = ParseAddress();
+                s.Size = ParseSize();
+                ParseWriteValue(s, required: false);
+                break;
+            case "load" or "dma_read" or "mmio_read" or "cache_clean" or "cache_inval" or "cache_flush":
+                s.Kind = op switch
+                {
+                    "load" => EventKind.Load,
+                    "dma_read" => EventKind.DmaRead,
+                    "mmio_read" => EventKind.MmioRead,
+                    "cache_clean" => EventKind.CacheClean,
+                    "cache_inval" => EventKind.CacheInval,
+                    _ => EventKind.CacheFlush,
+                };
+                s.Address = ParseAddress();
+                s.Size = ParseSize();
+                break;
+            case "mmio_write":
+                s.Kind = EventKind.MmioWrite;
+                s.Address = ParseAddress();
+                s.Size = ParseSize();
+                ParseWriteValue(s, required: true);
+                break;
+            case "writel" or "writeq":
+                s.Kind = EventKind.MmioWrite;
+                s.Address = ParseAddress();
+                s.Size = new ConstExpr(s.Pos, op == "writel" ? 4u : 8u);
+                ParseWriteValue(s, required: true, allowBytes: false);
+                second = s;
+                s = BarrierStep(agent, s.Pos, BarrierCode.Linux("dma_wmb"));
+                break;
+            case "readl" or "readq":
+                s.Kind = EventKind.MmioRead;
+                s.Address = ParseAddress();
+                s.Size = new ConstExpr(s.Pos, op == "readl" ? 4u : 8u);
+                second = BarrierStep(agent, s.Pos, BarrierCode.Linux("dma_rmb"));
+                break;
+            case "barrier":
+            {
+                var k = ExpectName("a barrier kind (dma_wmb, mb, ...)");
+                s = BarrierStep(agent, s.Pos, ParseBarrier(k));
+                break;
+            }
+            case "dev_invalidate":
+            {
+                s.Kind = EventKind.DevInvalidate;
+                s.Aux = (uint)DeviceId(ExpectName("the device whose cached entries are invalidated"), "device");
+                if (!AcceptKeyword("all")) s.Address = ParseEntry("dev_invalidate DEV TABLE[EXPR] or dev_invalidate DEV all");
+                break;
+            }
+            case "lock" or "unlock":
+            {
+                s.Kind = op == "lock" ? EventKind.Lock : EventKind.Unlock;
+                var n = ExpectName("a lock name");
+                if (!_lockIds.TryGetValue(n.Text!, out int id))
+                {
+                    id = _locks.Count;
+                    _lockIds[n.Text!] = id;
+                    _locks.Add(n.Text!);
+                }
+                s.Aux = (uint)id;
+                break;
+            }
+            case "take_irq":
+                s.Kind = EventKind.TakeIrq;
+                s.Aux = (uint)DeviceId(ExpectName("the device whose interrupt is taken"), "device");
+                break;
+            case "fetch":
+            {
+                s.Kind = EventKind.Fetch;
+                s.Address = ParseEntry("fetch TABLE[EXPR] granule G");
+                var table = _regions[s.Address.Region];
+                if (table.Device != agent)
+                    ScenarioThrow.At(s.Address.Pos, $"only the fetcher '{_agents[table.Device].Name}' may fetch table '{table.Name}', not '{info.Name}'");
+                ExpectKeyword("granule");
+                s.Granule = ParseExpression();
+                break;
+            }
+            default: // raise_irq
+                s.Kind = EventKind.RaiseIrq;
+                break;
+        }
+
+        int site = -1;
+        if (Peek.Kind == TokenKind.At)
+        {
+            _pos++;
+            site = InternSite(ReadString("a site string after '@'"));
+        }
+        ExpectEndOfLine();
+        s.Site = site;
+        AddEventStep(s);
+        if (second is not null)
+        {
+            second.Site = site;
+            AddEventStep(second);
+        }
+    }
+
+    static Step BarrierStep(int agent, SourcePos pos, BarrierCode code) =>
+        new() { Op = StepOp.Event, Kind = EventKind.Barrier, Agent = (ushort)agent, Pos = pos, Aux = code.Value };
+
+    BarrierCode ParseBarrier(in Token k)
+    {
+        var arch = _arch!.Value;
+        if (BarrierCode.TryParse(k.Text!, out var code) && code.Value.IsValidFor(arch)) return code.Value;
+        string hint = NearMiss.Suffix(k.Text!, BarrierCode.AllFor(arch).Select(b => b.ToString()));
+        if (code is not null)
+            ScenarioThrow.At(Pos(k), $"barrier '{k.Text}' is not valid for arch {arch.Name()}{(arch == Arch.Sc ? " (sc accepts only 'barrier' and the Linux kinds)" : "")}{hint}");
+        ScenarioThrow.At(Pos(k), $"unknown barrier '{k.Text}' for arch {arch.Name()}{hint}");
+        return default;
+    }
+
+    int InternSite(string site)
+    {
+        if (!_siteIds.TryGetValue(site, out int id))
+        {
+            id = _sites.Count;
+            _siteIds[site] = id;
+            _sites.Add(site);
+        }
+        return id;
+    }
+
+    Expr ParseSize()
+    {
+        ExpectKeyword("size");
+        return ParseExpression();
+    }
+
+    /// <summary><c>= VALUE</c> or the team's extension <c>bytes "HEX"</c> (memory order, lowest address first).</summary>
+    void ParseWriteValue(Step s, bool required, bool allowBytes = true)
+    {
+        if (Peek.Kind == TokenKind.Equals)
+        {
+            _pos++;
+            s.Value = ParseExpression();
+            return;
+        }
+        if (allowBytes && Peek.Kind == TokenKind.Name && Peek.Text == "bytes")
+        {
+            _pos++;
+            var str = Expect(TokenKind.String, "a string of hex digits after 'bytes'");
+            s.Bytes = ParseHex(str);
+            s.BytesPos = Pos(str);
+            return;
+        }
+        if (required)
+            ScenarioThrow.At(Pos(Peek), $"expected '= VALUE'{(allowBytes ? " or 'bytes \"HEX\"'" : "")} but found {Peek.Show()}");
+    }
+
+    byte[] ParseHex(in Token str)
+    {
+        string hex = str.Text!;
+        if (hex.Length % 2 != 0)
+            ScenarioThrow.At(Pos(str), $"bytes \"{hex}\" has an odd number of hex digits: expected 2 per byte");
+        var bytes = new byte[hex.Length / 2];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (!byte.TryParse(hex.AsSpan(2 * i, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out bytes[i]))
+                ScenarioThrow.At(_file, str.Line, str.Column + 1 + 2 * i, $"bytes \"...\": expected hex digits but found '{hex.Substring(2 * i, 2)}'");
+        }
+        return bytes;
+    }
+
+    /// <summary>An address operand: <c>NAME</c>, <c>NAME + EXPR</c>, <c>TABLE[EXPR]</c>, <c>TABLE[EXPR] + EXPR</c>.</summary>
+    AddressOperand ParseAddress()
+    {
+        var name = ExpectName("an address (REGION, REGION + EXPR or TABLE[EXPR])");
+        int region = RegionId(name);
+        Expr? entry = null;
+        if (Peek.Kind == TokenKind.LBracket)
+        {
+            if (_regions[region].Kind != RegionKind.Table)
+                ScenarioThrow.At(Pos(Peek), $"'{name.Text}' is not a table: only tables take [entry]");
+            _pos++;
+            entry = ParseExpression();
+            Expect(TokenKind.RBracket, "']'");
+        }
+        Expr? offset = null;
+        if (Peek.Kind == TokenKind.Plus)
+        {
+            _pos++;
+            offset = ParseExpression(); // the whole expression: buf + 1 << 2 is buf + 4
+        }
+        return new AddressOperand(region, entry, offset, Pos(name));
+    }
+
+    /// <summary><c>TABLE[EXPR]</c> with nothing added.</summary>
+    AddressOperand ParseEntry(string form)
+    {
+        var name = ExpectName($"a table entry TABLE[EXPR] ({form})");
+        int region = RegionId(name, tablesOnly: true);
+        Expect(TokenKind.LBracket, $"'[' ({form})");
+        var entry = ParseExpression();
+        Expect(TokenKind.RBracket, "']'");
+        return new AddressOperand(region, entry, null, Pos(name));
+    }
+
+    int RegionId(Token name, bool tablesOnly = false)
+    {
+        int id = _regions.FindIndex(r => r.Name == name.Text);
+        if (id < 0)
+        {
+            var names = _regions.Where(r => !tablesOnly || r.Kind == RegionKind.Table).Select(r => r.Name);
+            ScenarioThrow.At(Pos(name), $"unknown {(tablesOnly ? "table" : "region")} '{name.Text}'{NearMiss.Suffix(name.Text!, names)}");
+        }
+        if (tablesOnly && _regions[id].Kind != RegionKind.Table)
+            ScenarioThrow.At(Pos(name), $"'{name.Text}' is not a table{NearMiss.Suffix(name.Text!, _regions.Where(r => r.Kind == RegionKind.Table).Select(r => r.Name))}");
+        return id;
+    }
+
+    /// <summary>Appends an event step, resolving it now when nothing in it reads a loop variable.</summary>
+    void AddEventStep(Step s)
+    {
+        if (s.Size is ConstExpr { Value: > 0 and <= TraceEvent.MaxSize } cs) s.ConstSize = (int)cs.Value;
+        if (s.Address is not null) s.BaseRegionAllowed = _resolver!.KindAllowed(s, s.Address.Region);
+        bool constant = (s.Address is null || s.Address.IsConstant) && (s.Size is null || s.Size.IsConstant)
+            && (s.Granule is null || s.Granule.IsConstant);
+        if (constant)
+        {
+            _resolver!.Resolve(s, [], out s.ResolvedAddress, out s.ResolvedSize, out s.Aux, out s.ResolvedRegion);
+            s.IsResolved = true;
+            if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite && (s.Bytes is not null || s.Value is { IsConstant: true }))
+            {
+                var data = new byte[s.ResolvedSize];
+                if (s.Bytes is not null) StepResolver.WriteBytes(s.Bytes, data, s.BytesPos);
+                else StepResolver.WriteValue(s.Value!.Eval([]), data, s.Value.Pos);
+                s.ResolvedData = data;
+            }
+        }
+        else if (s.Value is ConstExpr c && s.Size is ConstExpr n && n.Value is > 0 and <= TraceEvent.MaxSize)
+        {
+            StepResolver.WriteValue(c.Value, stackalloc byte[(int)n.Value], c.Pos); // report a too-wide value now
+        }
+        _steps.Add(s);
+    }
+
+    void ParseRepeat()
+    {
+        var kw = Next();
+        BeginSteps(kw);
+        var count = ParseExpression();
+        ExpectKeyword("as");
+        var v = ExpectName("the loop variable's name");
+        if (_declared.TryGetValue(v.Text!, out int line))
+            ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the name declared on line {line}");
+        if (_loopScope.Exists(s => s.Name == v.Text))
+            ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the variable of an enclosing repeat");
+        var brace = Expect(TokenKind.LBrace, "'{' at the end of the repeat line");
+        ExpectEndOfLine();
+
+        var loop = new Step { Op = StepOp.Loop, Pos = Pos(kw), Count = count, Slot = _slotCount++ };
+        int index = _steps.Count;
+        _steps.Add(loop);
+        _loopScope.Add((v.Text!, loop.Slot));
+        ParseBlock(kw);
+        _loopScope.RemoveAt(_loopScope.Count - 1);
+        loop.BodyEnd = _steps.Count;
+
+        var nested = new HashSet<int>();
+        for (int i = index + 1; i < loop.BodyEnd; i++)
+            if (_steps[i].Op == StepOp.Loop) _steps[i].Count!.CollectSlots(nested);
+        loop.BodyCountVaries = nested.Contains(loop.Slot);
+        _ = brace;
+    }
+
+    void ParseExpect()
+    {
+        var kw = Next();
+        ExpectationKind kind;
+        string? finding = null;
+        long count = 0;
+        if (AcceptKeyword("none"))
+        {
+            kind = ExpectationKind.NoneAtAll;
+        }
+        else
+        {
+            bool no = AcceptKeyword("no");
+            finding = ParseFindingKind();
+            if (no)
+            {
+                kind = ExpectationKind.NoneOf;
+            }
+            else if (AcceptKeyword("count"))
+            {
+                kind = ExpectationKind.Exactly;
+                var t = Peek;
+                ulong n = ParseConstant();
+                if (n > long.MaxValue) ScenarioThrow.At(Pos(t), $"count {n} is too large");
+                count = (long)n;
+            }
+            else
+            {
+                kind = ExpectationKind.AtLeastOne;
+                count = 1;
+            }
+        }
+        ExpectEndOfLine();
+        _expectations.Add(new Expectation(kind, finding, count, kw.Line, kw.Column));
+    }
+
+    /// <summary>A finding kind: names joined by '-' with no spaces (<c>stale-dma-read</c>).</summary>
+    string ParseFindingKind()
+    {
+        var first = ExpectName("a finding kind (stale-dma-read, ...), 'no KIND' or 'none'");
+        string text = first.Text!;
+        int end = first.Offset + first.Length;
+        while (Peek.Kind == TokenKind.Minus && Peek.Offset == end && PeekAt(1).Kind == TokenKind.Name && PeekAt(1).Offset == end + 1)
+        {
+            _pos++;
+            var part = Next();
+            text += "-" + part.Text;
+            end = part.Offset + part.Length;
+        }
+        if (Array.IndexOf(FindingKindNames.All, text) < 0)
+            ScenarioThrow.At(Pos(first), $"unknown finding kind '{text}'{NearMiss.Suffix(text, FindingKindNames.All)}");
+        return text;
+    }
+}

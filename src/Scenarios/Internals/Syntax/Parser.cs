@@ -1,0 +1,167 @@
+using TraceTools.Scenarios.Internals.Program;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Scenarios.Internals.Syntax;
+
+/// <summary>
+/// Recursive-descent parser that checks names, kinds and constant operands as it goes and emits the flat
+/// step program directly (there is no separate AST: expressions are the only trees).
+/// </summary>
+sealed partial class Parser
+{
+    static readonly string[] DeclarationKeywords = ["scenario", "arch", "let", "cpu", "device", "ram", "sync", "mmio", "table"];
+    static readonly string[] StatementKeywords = [.. DeclarationKeywords, "repeat", "expect"];
+
+    readonly List<Token> _tokens;
+    readonly string _file;
+    readonly IReadOnlyDictionary<string, ulong>? _overrides;
+    int _pos;
+
+    // declarations
+    string _name = "";
+    bool _sawScenario;
+    Arch? _arch;
+    readonly List<AgentInfo> _agents = [];
+    readonly List<RegionInfo> _regions = [];
+    readonly Dictionary<string, ulong> _lets = [];
+    /// <summary>Every declared name (agents, regions, lets) and the line it was declared on.</summary>
+    readonly Dictionary<string, int> _declared = [];
+    readonly Dictionary<string, int> _lockIds = [];
+    readonly List<string> _locks = [];
+    readonly Dictionary<string, int> _siteIds = [];
+    readonly List<string> _sites = [];
+    readonly List<Expectation> _expectations = [];
+
+    // steps
+    readonly List<Step> _steps = [];
+    readonly List<(string Name, int Slot)> _loopScope = [];
+    int _slotCount;
+    bool _stepsStarted;
+    StepResolver? _resolver;
+    RegionInfo[] _regionArray = [];
+
+    public Parser(List<Token> tokens, string file, IReadOnlyDictionary<string, ulong>? overrides)
+    {
+        _tokens = tokens;
+        _file = file;
+        _overrides = overrides;
+    }
+
+    public CompiledScenario ParseScenario()
+    {
+        ParseBlock(null);
+        if (_arch is null) ScenarioThrow.At(Pos(Peek), "no 'arch' declaration: expected 'arch arm64 | x86_64 | riscv64 | sc' before the first step");
+        CheckOverridesUsed();
+        var metadata = new TraceMetadata
+        {
+            Name = _name,
+            Arch = _arch.Value,
+            Agents = _agents.ToArray(),
+            Regions = _regions.ToArray(),
+            Locks = _locks.ToArray(),
+            Sites = _sites.ToArray(),
+        };
+        return new CompiledScenario(metadata, _expectations.ToArray(), _file, _steps.ToArray(), _slotCount);
+    }
+
+    /// <summary>Parses statements until the matching '}' (or end of file at top level).</summary>
+    void ParseBlock(Token? opener)
+    {
+        while (true)
+        {
+            var t = Peek;
+            if (t.Kind == TokenKind.Newline) { _pos++; continue; }
+            if (t.Kind == TokenKind.End)
+            {
+                if (opener is { } o)
+                    ScenarioThrow.At(_file, o.Line, o.Column, "unclosed 'repeat' block: expected '}' before the end of the file");
+                return;
+            }
+            if (t.Kind == TokenKind.RBrace)
+            {
+                if (opener is null) ScenarioThrow.At(Pos(t), "unexpected '}': no 'repeat' block is open");
+                _pos++;
+                ExpectEndOfLine();
+                return;
+            }
+            ParseStatement(opener is not null);
+        }
+    }
+
+    void ParseStatement(bool inLoop)
+    {
+        var t = Peek;
+        if (t.Kind != TokenKind.Name)
+            ScenarioThrow.At(Pos(t), $"expected a statement (a declaration, 'AGENT: op', 'repeat' or 'expect') but found {t.Show()}");
+        if (PeekAt(1).Kind == TokenKind.Colon)
+        {
+            ParseStep();
+            return;
+        }
+        string word = t.Text!;
+        switch (word)
+        {
+            case "repeat":
+                ParseRepeat();
+                return;
+            case "expect":
+                if (inLoop) ScenarioThrow.At(Pos(t), "'expect' lines stand at top level, not inside 'repeat'");
+                ParseExpect();
+                return;
+        }
+        if (Array.IndexOf(DeclarationKeywords, word) >= 0)
+        {
+            if (_stepsStarted)
+                ScenarioThrow.At(Pos(t), $"declaration '{word}' after the first step: declarations come before the first step");
+            ParseDeclaration(word);
+            return;
+        }
+        if (_agents.Exists(a => a.Name == word))
+            ScenarioThrow.At(Pos(PeekAt(1)), $"expected ':' after agent '{word}' but found {PeekAt(1).Show()}");
+        ScenarioThrow.At(Pos(t), $"unknown statement '{word}'{NearMiss.Suffix(word, StatementKeywords.Concat(_agents.Select(a => a.Name)))}");
+    }
+
+    // ---- cursor helpers ----
+
+    Token Peek => _tokens[_pos];
+
+    Token PeekAt(int k) => _tokens[Math.Min(_pos + k, _tokens.Count - 1)];
+
+    Token Next() => _tokens[_pos++];
+
+    SourcePos Pos(in Token t) => new(_file, t.Line, t.Column);
+
+    Token Expect(TokenKind kind, string what)
+    {
+        var t = Peek;
+        if (t.Kind != kind) ScenarioThrow.At(Pos(t), $"expected {what} but found {t.Show()}");
+        _pos++;
+        return t;
+    }
+
+    Token ExpectName(string what) => Expect(TokenKind.Name, what);
+
+    void ExpectKeyword(string keyword)
+    {
+        var t = Peek;
+        if (t.Kind != TokenKind.Name || t.Text != keyword)
+            ScenarioThrow.At(Pos(t), $"expected '{keyword}' but found {t.Show()}");
+        _pos++;
+    }
+
+    bool AcceptKeyword(string keyword)
+    {
+        var t = Peek;
+        if (t.Kind == TokenKind.Name && t.Text == keyword) { _pos++; return true; }
+        return false;
+    }
+
+    void ExpectEndOfLine()
+    {
+        var t = Peek;
+        if (t.Kind is not (TokenKind.Newline or TokenKind.End))
+            ScenarioThrow.At(Pos(t), $"expected end of line but found {t.Show()}");
+    }
+
+    string ReadString(string what) => Expect(TokenKind.String, what).Text!;
+}
