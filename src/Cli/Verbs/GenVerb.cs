@@ -1,12 +1,79 @@
+using System.Globalization;
+using TraceTools.Scenarios;
+using TraceTools.TraceFormat;
+
 namespace TraceTools.Cli.Verbs;
 
-/// <summary>The `gen` verb (not built yet).</summary>
+/// <summary><c>tracetools gen SCENARIO.scn -o OUT.trace [--set NAME=VALUE ...] [--codec none|lz4]</c>.</summary>
 public static class GenVerb
 {
+    const string Usage = """
+        usage: tracetools gen SCENARIO.scn -o OUT.trace [--set NAME=VALUE ...] [--codec none|lz4]
+                              [--chunk-events N] [--max-events N]
+
+        Compiles a scenario to a binary trace. Nothing is written when the scenario has an error.
+          -o FILE            output trace ('-' for stdout)
+          --set NAME=VALUE   override a `let` constant (repeatable)
+          --codec C          chunk codec: lz4 (default) or none
+          --chunk-events N   events per chunk (default 65536)
+          --max-events N     refuse scenarios that expand to more events (default 2^32)
+        """;
+
+    /// <summary>Default of <c>--max-events</c>: 2^32.</summary>
+    public const long DefaultMaxEvents = 1L << 32;
+
     /// <summary>Runs the verb.</summary>
     public static int Run(VerbArgs args)
     {
-        args.Error.WriteLine("tracetools gen: not built yet");
-        return CommandLine.BadInput;
+        if (args.WantsHelp) return args.Help(Usage);
+        var output = args.Option("-o", "--output");
+        var overrides = ParseSets(args.Options("--set"));
+        var options = new TraceWriterOptions
+        {
+            Codec = ParseCodec(args.Option("--codec")),
+            ChunkEvents = checked((int)Math.Clamp(args.Long("--chunk-events", 65536), 1, 1 << 20)),
+        };
+        long maxEvents = args.Long("--max-events", DefaultMaxEvents);
+        var input = args.Finish(1, 1)[0];
+        if (output is null)
+        {
+            if (!Console.IsOutputRedirected) VerbArgs.Fail("-o OUT.trace is required (a binary trace is not written to a terminal)");
+            output = "-";
+        }
+
+        var scenario = ScenarioCompiler.CompileFile(input, overrides);
+        long events = scenario.CountEvents();
+        if (events > maxEvents)
+            throw new ScenarioLimitException($"{input}: the scenario expands to {events} events, more than --max-events {maxEvents}; nothing was written");
+        TraceFile.Write(output, scenario.Metadata, options, scenario.Generate);
+        return CommandLine.Ok;
     }
+
+    /// <summary>Parses <c>--set NAME=VALUE</c> pairs (decimal or <c>0x</c> hex, <c>_</c> separators).</summary>
+    public static Dictionary<string, ulong> ParseSets(List<string> sets)
+    {
+        var overrides = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var s in sets)
+        {
+            int eq = s.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0) VerbArgs.Fail($"--set takes NAME=VALUE, not '{s}'");
+            var text = s[(eq + 1)..].Replace("_", "", StringComparison.Ordinal);
+            bool ok = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+                ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v)
+                : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out v);
+            if (!ok) VerbArgs.Fail($"--set {s[..eq]}: '{s[(eq + 1)..]}' is not a number");
+            overrides[s[..eq]] = v;
+        }
+        return overrides;
+    }
+
+    static TraceCodec ParseCodec(string? name) => name switch
+    {
+        null or "lz4" => TraceCodec.Lz4,
+        "none" => TraceCodec.None,
+        _ => throw new UsageException($"--codec takes lz4 or none, not '{name}'"),
+    };
 }
+
+/// <summary>A scenario that is valid but larger than the caller allows.</summary>
+public sealed class ScenarioLimitException(string message) : BadInputException(message);
