@@ -53,9 +53,8 @@ public sealed partial class FindingText
                     : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel("other"))} is done with it",
                 FindingKind.TornEntryFetch => $"{Protocol}, so that {FetcherName} never fetches {EntryName} while it changes",
                 FindingKind.MissingFlushAfterClear =>
-                    $"put dev_invalidate {FetcherName} {EntryName} after the clear at #{N(Rel("clear"))}, ordered after it"
-                    + (Arch == Arch.X86_64 || Arch == Arch.Sc ? "" : $" by {StoreBarrier(EventKind.DevInvalidate)}")
-                    + $", and before #{N(t)}",
+                    $"put dev_invalidate {FetcherName} {EntryName} between the clear at #{N(Rel("clear"))} and #{N(t)}"
+                    + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation"),
                 FindingKind.PresentBeforePayload =>
                     $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(Rel("payload"))} and the store that sets present #{N(t)}",
                 FindingKind.TornEntryUpdate => $"update live entries with {Protocol}, or with one atomic store",
