@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using RegionInfo = TraceTools.TraceFormat.RegionInfo;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>How reports spell events, addresses and byte ranges: by region name and offset, as a driver engineer reads them.</summary>
+public static class EventText
+{
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary><c>0x80000000</c>: lowercase hex with the 0x prefix.</summary>
+    public static string Hex(ulong value) => string.Create(Inv, $"0x{value:x}");
+
+    /// <summary>
+    /// An address as <c>REGION+0xOFF</c>, <c>TABLE[E]+0xOFF</c> for table entries, a bare register name for
+    /// offset 0 of an mmio region, or plain hex outside every region.
+    /// </summary>
+    public static string Where(TraceMetadata md, ulong addr)
+    {
+        var r = md.RegionAt(addr);
+        if (r is null) return Hex(addr);
+        ulong off = addr - r.Base;
+        if (r.Kind == RegionKind.Mmio) return off == 0 ? r.Name : $"{r.Name}+{Hex(off)}";
+        if (r.Kind == RegionKind.Table) return $"{Entry(r, off / r.EntrySize)}+{Hex(off % r.EntrySize)}";
+        return $"{r.Name}+{Hex(off)}";
+    }
+
+    /// <summary>A byte range as <c>xqc+0x0..0x40</c> (end exclusive), entry-relative for table entries.</summary>
+    public static string Range(TraceMetadata md, ulong addr, ulong size)
+    {
+        var r = md.RegionAt(addr);
+        if (r is null) return $"{Hex(addr)}..{Hex(addr + size)}";
+        ulong off = addr - r.Base;
+        if (r.Kind == RegionKind.Table && (off % r.EntrySize) + size <= r.EntrySize)
+            return $"{Entry(r, off / r.EntrySize)}+{Hex(off % r.EntrySize)}..{Hex(off % r.EntrySize + size)}";
+        return $"{r.Name}+{Hex(off)}..{Hex(off + size)}";
+    }
+
+    /// <summary><c>pasid[7]</c>.</summary>
+    public static string Entry(RegionInfo table, ulong index) => string.Create(Inv, $"{table.Name}[{index}]");
+
+    /// <summary>The table entry an address falls in, or null outside tables.</summary>
+    public static (RegionInfo Table, ulong Index)? EntryAt(TraceMetadata md, ulong addr)
+    {
+        var r = md.RegionAt(addr);
+        return r is { Kind: RegionKind.Table } ? (r, (addr - r.Base) / r.EntrySize) : null;
+    }
+
+    /// <summary>The agent's name.</summary>
+    public static string Agent(TraceMetadata md, int agent) =>
+        agent >= 0 && agent < md.Agents.Count ? md.Agents[agent].Name : string.Create(Inv, $"agent{agent}");
+
+    /// <summary>The event's site, or null.</summary>
+    public static string? Site(TraceMetadata md, in TraceEvent e) =>
+        e.Site >= 0 && e.Site < md.Sites.Count ? md.Sites[e.Site] : null;
+
+    /// <summary>
+    /// <c>= 0xV</c> when the bytes are a little-endian u64 zero-extended (every byte from 8 up is zero), else
+    /// <c>bytes "HEX"</c>, as <c>dump</c> prints values.
+    /// </summary>
+    public static string Value(ReadOnlySpan<byte> data)
+    {
+        for (int k = 8; k < data.Length; k++)
+            if (data[k] != 0) return $"bytes \"{Convert.ToHexStringLower(data)}\"";
+        Span<byte> le = stackalloc byte[8];
+        le.Clear();
+        data[..Math.Min(8, data.Length)].CopyTo(le);
+        return "= " + Hex(BinaryPrimitives.ReadUInt64LittleEndian(le));
+    }
+
+    /// <summary>
+    /// One event as the ladder shows it: <c>#0 store xqc+0x0 size 64</c>, <c>#1 mmio_write qm_mb = 0x80000000</c>,
+    /// <c>#2 barrier dmb.oshst</c>, <c>#5 fetch pasid[7] granule 1</c>. Writes of up to 8 bytes show their value.
+    /// </summary>
+    public static string Describe(TraceMetadata md, long index, in TraceEvent e, ReadOnlySpan<byte> data)
+    {
+        string op = e.Kind.OpName();
+        string body = e.Kind switch
+        {
+            EventKind.MmioWrite => $"{op} {Where(md, e.Address)} {Value(data)}",
+            EventKind.Store or EventKind.DmaWrite when data.Length == e.Size && e.Size <= 8 =>
+                $"{op} {Where(md, e.Address)} size {e.Size} {Value(data)}",
+            EventKind.Barrier => $"{op} {new BarrierCode((ushort)e.Aux)}",
+            EventKind.DevInvalidate => $"{op} {Agent(md, (int)e.Aux)} {(e.Size == 0 ? "all" : EntryName(md, e.Address))}",
+            EventKind.Lock or EventKind.Unlock => $"{op} {(e.Aux < md.Locks.Count ? md.Locks[(int)e.Aux] : string.Create(Inv, $"lock{e.Aux}"))}",
+            EventKind.TakeIrq => $"{op} {Agent(md, (int)e.Aux)}",
+            EventKind.RaiseIrq => op,
+            EventKind.Fetch => string.Create(Inv, $"{op} {EntryName(md, e.Address)} granule {e.Aux}"),
+            _ => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size}"),
+        };
+        return string.Create(Inv, $"#{index} {body}");
+    }
+
+    static string EntryName(TraceMetadata md, ulong addr) => EntryAt(md, addr) is { } en ? Entry(en.Table, en.Index) : Where(md, addr);
+}

@@ -1,0 +1,69 @@
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+public sealed partial class FindingText
+{
+    Arch Arch => _md.Arch;
+
+    /// <summary>A store barrier that orders a store before a release of class <paramref name="release"/> for a device, per arch.</summary>
+    string StoreBarrier(EventKind release) => Arch switch
+    {
+        Arch.Arm64 => "a store barrier (dma_wmb / dmb oshst)",
+        Arch.X86_64 => "a fence (wmb / sfence)",
+        Arch.Riscv64 => release is EventKind.MmioWrite or EventKind.DevInvalidate
+            ? "a store barrier (dma_wmb / fence w,o)"
+            : "a store barrier (dma_wmb / fence ow,ow)",
+        _ => "a store barrier (dma_wmb)",
+    };
+
+    string ReadBarrier => Arch switch
+    {
+        Arch.Arm64 => "a read barrier (dma_rmb / dmb oshld)",
+        Arch.X86_64 => "a read barrier (rmb / lfence)",
+        Arch.Riscv64 => "a read barrier (dma_rmb / fence ir,ir)",
+        _ => "a read barrier (dma_rmb)",
+    };
+
+    string CompletionBarrier => Arch switch
+    {
+        Arch.Arm64 => "a completion barrier (wmb / dsb st)",
+        Arch.X86_64 => "sfence (wmb) or mfence",
+        Arch.Riscv64 => "a fence that holds w and reaches the device (wmb / fence w,o)",
+        _ => "a completion barrier (wmb)",
+    };
+
+    const string Protocol = "clear present, dev_invalidate the entry, update it, then set present (clear → invalidate → update → set)";
+
+    /// <summary>The <c>help:</c> text: what would fix this instance on the trace's arch.</summary>
+    public string Help
+    {
+        get
+        {
+            long t = _f.Trigger;
+            return _f.Kind switch
+            {
+                FindingKind.StaleDmaRead =>
+                    $"put {StoreBarrier(Kind(Rel("publish")))} between #{N(Rel("store"))} and #{N(Rel("publish"))}",
+                FindingKind.StaleCpuRead =>
+                    $"put {ReadBarrier} between the acquire at #{N(Rel("acquire"))} and #{N(t)} (or use readl / smp_load_acquire)",
+                FindingKind.DmaRace => _trigger.Kind.IsCpuEvent()
+                    ? $"wait for {AgentOf(Rel("other"))}'s completion (status read, interrupt or completion flag) before reusing {TriggerRange}"
+                    : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel("other"))} is done with it",
+                FindingKind.TornEntryFetch => $"{Protocol}, so that {FetcherName} never fetches {EntryName} while it changes",
+                FindingKind.MissingFlushAfterClear =>
+                    $"put dev_invalidate {FetcherName} {EntryName} between the clear at #{N(Rel("clear"))} and #{N(t)}"
+                    + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation"),
+                FindingKind.PresentBeforePayload =>
+                    $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(Rel("payload"))} and the store that sets present #{N(t)}",
+                FindingKind.TornEntryUpdate => $"update live entries with {Protocol}, or with one atomic store",
+                FindingKind.MissingCacheClean =>
+                    $"put cache_clean {TriggerRange} after #{N(Rel("store"))}, then {CompletionBarrier} before the publish",
+                FindingKind.MissingCacheInvalidate =>
+                    $"put cache_inval {TriggerRange} after the completion of #{N(Rel("dma-write"))} is observed and before #{N(t)}",
+                _ => "",
+            };
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// The words a report puts around one finding: a short title for the text header, a one-sentence message
+/// (JSON, SARIF), the ladder's marker on the trigger, and a <c>help:</c> line naming the barrier,
+/// invalidation or cache operation that would fix it on the trace's arch.
+/// </summary>
+public sealed partial class FindingText
+{
+    readonly TraceMetadata _md;
+    readonly Finding _f;
+    readonly IEventLookup _events;
+    readonly TraceEvent _trigger;
+
+    /// <summary>Describes <paramref name="finding"/> of a trace with <paramref name="metadata"/>.</summary>
+    public FindingText(TraceMetadata metadata, Finding finding, IEventLookup events)
+    {
+        _md = metadata;
+        _f = finding;
+        _events = events;
+        _trigger = events[finding.Trigger];
+    }
+
+    static string N(long i) => i.ToString(CultureInfo.InvariantCulture);
+
+    long Rel(string role)
+    {
+        foreach (var r in _f.Related) if (r.Role == role) return r.Index;
+        return -1;
+    }
+
+    string AgentOf(long index) => index < 0 ? "?" : EventText.Agent(_md, _events[index].Agent);
+    string TriggerAgent => EventText.Agent(_md, _trigger.Agent);
+    string TriggerRange => EventText.Range(_md, _trigger.Address, (ulong)_trigger.Size);
+
+    string EntryName
+    {
+        get
+        {
+            var at = EventText.EntryAt(_md, _trigger.Address);
+            return at is { } e ? EventText.Entry(e.Table, e.Index) : EventText.Where(_md, _trigger.Address);
+        }
+    }
+
+    string FetcherName
+    {
+        get
+        {
+            var at = EventText.EntryAt(_md, _trigger.Address);
+            return at is { } e ? EventText.Agent(_md, e.Table.Device) : "the device";
+        }
+    }
+
+    string PublishNoun(long index) => index < 0 ? "release" : _events[index].Kind switch
+    {
+        EventKind.MmioWrite => "doorbell",
+        EventKind.Store => "release store",
+        EventKind.Unlock => "unlock",
+        EventKind.DevInvalidate => "invalidation request",
+        _ => "release",
+    };
+
+    /// <summary>The header title: <c>qm may read stale data from xqc+0x0..0x40</c>.</summary>
+    public string Title => _f.Kind switch
+    {
+        FindingKind.StaleDmaRead => $"{TriggerAgent} may read stale data from {TriggerRange}",
+        FindingKind.StaleCpuRead => $"{TriggerAgent} may read stale data from {TriggerRange}",
+        FindingKind.DmaRace => $"{TriggerAgent} and {AgentOf(Rel("other"))} race on {TriggerRange}",
+        FindingKind.TornEntryFetch => $"{TriggerAgent} may fetch a torn {EntryName}",
+        FindingKind.MissingFlushAfterClear => $"{EntryName} is changed after clearing present without invalidating {FetcherName}'s copy",
+        FindingKind.PresentBeforePayload => $"{EntryName} is made present before its payload is ordered",
+        FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
+        FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel("store"))}'s cache",
+        FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
+        _ => _f.Kind.Name(),
+    };
+
+    /// <summary>The one-sentence message of JSON and SARIF reports.</summary>
+    public string Message
+    {
+        get
+        {
+            long t = _f.Trigger;
+            return _f.Kind switch
+            {
+                FindingKind.StaleDmaRead => $"{TriggerAgent} read {TriggerRange}, stored by {AgentOf(Rel("store"))} at #{N(Rel("store"))}, which is not ordered before the {PublishNoun(Rel("publish"))} at #{N(Rel("publish"))} (no store barrier between them)",
+                FindingKind.StaleCpuRead => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel("dma-write"))} at #{N(Rel("dma-write"))}, with no read barrier between the acquire at #{N(Rel("acquire"))} and the read",
+                FindingKind.DmaRace => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} while {AgentOf(Rel("other"))} {Verb(Kind(Rel("other")))} it at #{N(Rel("other"))}, and neither is ordered before the other",
+                FindingKind.TornEntryFetch => $"{TriggerAgent} fetched granule {N(_trigger.Aux)} of {EntryName} at #{N(t)} after {AgentOf(Rel("store"))} changed it at #{N(Rel("store"))}, in the same fetch that began at #{N(Rel("first-granule"))} and saw present set: the fetch mixes two versions",
+                FindingKind.MissingFlushAfterClear => $"{TriggerAgent} changed {EntryName} at #{N(t)} after present was cleared at #{N(Rel("clear"))}, with no completed invalidation of the entry by {FetcherName} between them",
+                FindingKind.PresentBeforePayload => $"{TriggerAgent} set present on {EntryName} at #{N(t)}, but the payload store at #{N(Rel("payload"))} is not ordered before it",
+                FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel("earlier-store"))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
+                FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel("store"))} at #{N(Rel("store"))}, which is not cleaned from the cpu cache before it is published",
+                FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel("dma-write"))} (noncoherent) at #{N(Rel("dma-write"))}, without invalidating its cache lines after the write",
+                _ => _f.Kind.Name(),
+            };
+        }
+    }
+
+    EventKind Kind(long index) => index < 0 ? EventKind.Load : _events[index].Kind;
+
+    static string Verb(EventKind k) => k switch
+    {
+        EventKind.Store => "stores to",
+        EventKind.Load => "loads",
+        EventKind.DmaRead => "reads",
+        EventKind.DmaWrite => "writes",
+        _ => "accesses",
+    };
+
+    /// <summary>The ladder's marker on the trigger row.</summary>
+    public string Marker => _f.Kind switch
+    {
+        FindingKind.StaleDmaRead or FindingKind.StaleCpuRead => "<- stale",
+        FindingKind.DmaRace => "<- race",
+        FindingKind.TornEntryFetch => "<- torn",
+        FindingKind.MissingFlushAfterClear => "<- not flushed",
+        FindingKind.PresentBeforePayload => "<- present too early",
+        FindingKind.TornEntryUpdate => "<- torn update",
+        FindingKind.MissingCacheClean => "<- dirty",
+        FindingKind.MissingCacheInvalidate => "<- stale cache",
+        _ => "<-",
+    };
+}

@@ -1,0 +1,36 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// Fetches the events a report names (triggers and related events) by trace index. Reports touch only a
+/// few events, so an implementation may seek in the trace file; <see cref="BatchEventLookup"/> serves a
+/// trace held in memory.
+/// </summary>
+public interface IEventLookup
+{
+    /// <summary>The event at trace index <paramref name="index"/>.</summary>
+    TraceEvent this[long index] { get; }
+
+    /// <summary>The bytes event <paramref name="index"/> carries (empty when none).</summary>
+    ReadOnlySpan<byte> GetData(long index);
+}
+
+/// <summary>An <see cref="IEventLookup"/> over an in-memory <see cref="EventBatch"/> holding the events it is asked for.</summary>
+/// <param name="batch">The events; trace index i is batch position i - <see cref="EventBatch.FirstIndex"/>.</param>
+public sealed class BatchEventLookup(EventBatch batch) : IEventLookup
+{
+    /// <inheritdoc/>
+    public TraceEvent this[long index] => batch[Position(index)];
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<byte> GetData(long index) => batch.GetData(Position(index));
+
+    int Position(long index)
+    {
+        long p = index - batch.FirstIndex;
+        ArgumentOutOfRangeException.ThrowIfNegative(p, nameof(index));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(p, batch.Count, nameof(index));
+        return (int)p;
+    }
+}

@@ -1,0 +1,72 @@
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>Which report <c>replay</c> writes.</summary>
+public enum ReportFormat
+{
+    /// <summary>Compiler-style text with ladders (default).</summary>
+    Text,
+    /// <summary>The JSON schema of cli.md.</summary>
+    Json,
+    /// <summary>SARIF 2.1.0.</summary>
+    Sarif,
+}
+
+/// <summary>
+/// The report options of <c>replay</c>: <c>--format text|json|sarif</c>, <c>-o FILE</c> (<c>-</c> or none:
+/// stdout), <c>--all</c>, <c>--stats</c>, <c>--fail-on error|warning|none</c> (default error) and
+/// <c>--detectors LIST</c> (comma-separated kinds; default all).
+/// </summary>
+/// <param name="Format">Report format.</param>
+/// <param name="Output">Output file, or null for stdout.</param>
+/// <param name="All">List every instance of a group, not the first ten.</param>
+/// <param name="Stats">Add timing.</param>
+/// <param name="FailOn">Lowest severity that makes the exit code 1; null: never.</param>
+/// <param name="Detectors">Kinds to report; null: all.</param>
+public sealed record ReportOptions(
+    ReportFormat Format = ReportFormat.Text, string? Output = null, bool All = false, bool Stats = false,
+    Severity? FailOn = Severity.Error, IReadOnlySet<FindingKind>? Detectors = null)
+{
+    /// <summary>The options' lines for a verb's <c>--help</c>.</summary>
+    public const string HelpText =
+        "  --format text|json|sarif   report format (default text)\n" +
+        "  -o FILE                    write the report to FILE (default or '-': stdout)\n" +
+        "  --all                      list every instance of a group (default: the first 10)\n" +
+        "  --stats                    add replay time and events per second\n" +
+        "  --fail-on error|warning|none  exit 1 when findings at or above this severity exist (default error)\n" +
+        "  --detectors LIST           report only these kinds (comma-separated)";
+
+    /// <summary>Reads the report options from a verb's arguments (throws <see cref="UsageException"/> on bad values).</summary>
+    public static ReportOptions Parse(VerbArgs args)
+    {
+        var format = args.Option("--format") switch
+        {
+            null or "text" => ReportFormat.Text,
+            "json" => ReportFormat.Json,
+            "sarif" => ReportFormat.Sarif,
+            var f => throw new UsageException($"unknown format '{f}' (expected text, json or sarif)"),
+        };
+        string? output = args.Option("-o", "--output");
+        if (output == "-") output = null;
+        Severity? failOn = args.Option("--fail-on") switch
+        {
+            null or "error" => Severity.Error,
+            "warning" => Severity.Warning,
+            "none" => null,
+            var s => throw new UsageException($"unknown --fail-on level '{s}' (expected error, warning or none)"),
+        };
+        HashSet<FindingKind>? detectors = null;
+        if (args.Option("--detectors") is { } list)
+        {
+            detectors = [];
+            foreach (var name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!FindingKinds.TryParse(name, out var k))
+                    throw new UsageException($"unknown detector '{name}' (expected {string.Join(", ", FindingKinds.All.Select(x => x.Name()))})");
+                detectors.Add(k);
+            }
+        }
+        return new ReportOptions(format, output, args.Flag("--all"), args.Flag("--stats"), failOn, detectors);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// Writes the chosen report and computes <c>replay</c>'s exit code. A report to a file is written to a
+/// temporary file beside it and renamed into place, so a failure never leaves half a report.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>
+    /// Filters by <see cref="ReportOptions.Detectors"/>, groups, writes the report to
+    /// <see cref="ReportOptions.Output"/> or <paramref name="stdout"/>, and returns the exit code.
+    /// </summary>
+    public static int Write(ReportInput input, ReportOptions options, TextWriter stdout)
+    {
+        var findings = options.Detectors is { } only ? [.. input.Findings.Where(f => only.Contains(f.Kind))] : input.Findings;
+        input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null };
+        var groups = FindingGroup.Build(findings, input.Events, options.All);
+
+        if (options.Output is null)
+        {
+            if (options.Format == ReportFormat.Text) TextReport.Write(stdout, input, groups);
+            else
+            {
+                using var ms = new MemoryStream();
+                WriteBinary(ms, input, groups, options.Format);
+                stdout.WriteLine(Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length));
+            }
+        }
+        else
+        {
+            string full = Path.GetFullPath(options.Output);
+            string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+            try
+            {
+                using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                {
+                    if (options.Format == ReportFormat.Text)
+                    {
+                        using var tw = new StreamWriter(fs, new UTF8Encoding(false));
+                        TextReport.Write(tw, input, groups);
+                    }
+                    else WriteBinary(fs, input, groups, options.Format);
+                }
+                File.Move(temp, full, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
+        }
+        return ExitCode(findings, options.FailOn);
+    }
+
+    static void WriteBinary(Stream s, ReportInput input, IReadOnlyList<FindingGroup> groups, ReportFormat format)
+    {
+        if (format == ReportFormat.Json) JsonReport.Write(s, input, groups);
+        else SarifReport.Write(s, input, groups);
+    }
+
+    /// <summary>1 when some finding's severity is at or above <paramref name="failOn"/>, else 0 (never 1 for null).</summary>
+    public static int ExitCode(IReadOnlyList<Finding> findings, Severity? failOn) =>
+        failOn is { } level && findings.Any(f => f.Kind.Severity() >= level) ? CommandLine.Findings : CommandLine.Ok;
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// The default, compiler-style report (cli.md): one block per group with a ladder of the first instance's
+/// events, a <c>help:</c> line, and a summary line at the end.
+/// </summary>
+public static class TextReport
+{
+    /// <summary>Narrowest ladder column, as in cli.md's example.</summary>
+    public const int MinColumnWidth = 38;
+
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Writes the report for <paramref name="groups"/> of <paramref name="input"/>.</summary>
+    public static void Write(TextWriter w, ReportInput input, IReadOnlyList<FindingGroup> groups)
+    {
+        int errors = 0, warnings = 0;
+        foreach (var g in groups)
+        {
+            if (g.Severity == Severity.Error) errors += g.Count; else warnings += g.Count;
+            WriteGroup(w, input, g);
+            w.WriteLine();
+        }
+        w.WriteLine(string.Create(Inv, $"{errors} {Plural(errors, "error")}, {warnings} {Plural(warnings, "warning")} in {groups.Count} {Plural(groups.Count, "group")}"));
+        if (input.Stats is { } s)
+            w.WriteLine(string.Create(Inv, $"replayed {input.EventCount} events in {s.Seconds:0.###} s ({s.EventsPerSecond:0.###e0} events/s)"));
+    }
+
+    static string Plural(int n, string word) => n == 1 ? word : word + "s";
+
+    static string SeverityName(Severity s) => s == Severity.Error ? "error" : "warning";
+
+    /// <summary>Writes one group's block (header, ladder, help, other instances).</summary>
+    public static void WriteGroup(TextWriter w, ReportInput input, FindingGroup g)
+    {
+        var text = new FindingText(input.Metadata, g.First, input.Events);
+        w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({g.Count} {Plural(g.Count, "instance")})"));
+        foreach (var line in Ladder(input, g.First, text.Marker)) w.WriteLine(line);
+        w.WriteLine($"  help: {text.Help}");
+        if (g.Instances.Count > 1)
+        {
+            var more = g.Instances.Skip(1).Select(f => string.Create(Inv, $"#{f.Trigger}"));
+            int hidden = g.Count - g.Instances.Count;
+            w.WriteLine($"  note: also at {string.Join(", ", more)}{(hidden > 0 ? string.Create(Inv, $" and {hidden} more (--all lists them)") : "")}");
+        }
+    }
+
+    /// <summary>
+    /// The ladder: one column per agent involved (by agent id), the events in trace order, each row holding
+    /// its event in its agent's column and <c>.</c> in the others, the site on the next line under it, and
+    /// the marker after the trigger.
+    /// </summary>
+    public static List<string> Ladder(ReportInput input, Finding f, string marker)
+    {
+        var md = input.Metadata;
+        var indices = f.Related.Select(r => r.Index).Append(f.Trigger).Distinct().Order().ToList();
+        var agents = indices.Select(i => (int)input.Events[i].Agent).Distinct().Order().ToList();
+
+        var cells = new List<(int Column, string Text, string? Site)>();
+        foreach (long i in indices)
+        {
+            var e = input.Events[i];
+            string cell = EventText.Describe(md, i, e, input.Events.GetData(i));
+            if (i == f.Trigger) cell += "   " + marker;
+            cells.Add((agents.IndexOf(e.Agent), cell, EventText.Site(md, e)));
+        }
+
+        var widths = new int[agents.Count];
+        for (int c = 0; c < agents.Count; c++)
+        {
+            int longest = Math.Max(EventText.Agent(md, agents[c]).Length, cells.Where(x => x.Column == c).Select(x => x.Text.Length).DefaultIfEmpty(0).Max());
+            widths[c] = Math.Max(MinColumnWidth, longest + 3);
+        }
+
+        var lines = new List<string> { Row(widths, agents.Select(a => EventText.Agent(md, a)).ToArray()) };
+        foreach (var (column, cellText, site) in cells)
+        {
+            var row = new string[agents.Count];
+            for (int c = 0; c < row.Length; c++) row[c] = c == column ? cellText : ".";
+            lines.Add(Row(widths, row));
+            if (site is not null)
+            {
+                int indent = widths.Take(column).Sum() + cellText.IndexOf(' ', StringComparison.Ordinal) + 1;
+                lines.Add(("  " + new string(' ', indent) + site).TrimEnd());
+            }
+        }
+        return lines;
+    }
+
+    static string Row(int[] widths, string[] cells)
+    {
+        var sb = new StringBuilder("  ");
+        for (int c = 0; c < cells.Length; c++)
+            sb.Append(c == cells.Length - 1 ? cells[c] : cells[c].PadRight(widths[c]));
+        return sb.ToString().TrimEnd();
+    }
+}

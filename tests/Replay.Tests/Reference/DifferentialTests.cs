@@ -1,0 +1,81 @@
+using System.Text;
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reference;
+
+/// <summary>
+/// The engine against the reference on thousands of random small traces (fixed seeds): the findings
+/// (kind, trigger, related with roles) must be identical.
+/// </summary>
+[TestClass]
+public sealed class DifferentialTests
+{
+    const int Cases = 3000;
+
+    /// <summary>Findings in a canonical order: trigger, kind, related.</summary>
+    static List<Finding> Canonical(IEnumerable<Finding> fs) =>
+        [.. fs.OrderBy(f => f.Trigger).ThenBy(f => f.Kind).ThenBy(f => f.ToString(), StringComparer.Ordinal)];
+
+    static bool Same(List<Finding> a, List<Finding> b) => a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
+
+    static List<Finding> RunEngine(RefTrace t, int maxBatch)
+    {
+        var engine = new ReplayEngine(t.Metadata);
+        if (maxBatch <= 0) engine.Process(t.ToBatch());
+        else
+        {
+            var rng = new Random(t.Count * 31 + maxBatch);
+            for (int i = 0; i < t.Count;)
+            {
+                int n = Math.Min(rng.Next(1, maxBatch + 1), t.Count - i);
+                engine.Process(t.ToBatch(i, i, n));
+                i += n;
+            }
+        }
+        return [.. engine.Complete()];
+    }
+
+    static string Describe(int seed, RefTrace t, List<Finding> expected, List<Finding> actual, string what) =>
+        new StringBuilder()
+            .Append($"seed {seed}: {what}\n")
+            .Append(ScenarioText.Print(t))
+            .Append("reference: ").Append(string.Join(" ", expected)).Append('\n')
+            .Append("engine:    ").Append(string.Join(" ", actual)).Append('\n')
+            .ToString();
+
+    [TestMethod]
+    public void Engine_RandomTraces_SameFindingsAsReference()
+    {
+        var failures = new List<string>();
+        for (int seed = 0; seed < Cases && failures.Count < 3; seed++)
+        {
+            var t = TraceGenerator.Generate(seed);
+            var expected = Canonical(ReferenceModel.Run(t));
+            var actual = RunEngine(t, 0);
+            var sorted = Canonical(actual);
+            if (!Same(expected, sorted)) failures.Add(Describe(seed, t, expected, sorted, "findings differ"));
+            else if (actual.Select(f => f.Trigger).Zip(actual.Skip(1).Select(f => f.Trigger)).Any(p => p.First > p.Second))
+                failures.Add(Describe(seed, t, expected, actual, "engine findings not ordered by trigger index"));
+        }
+        Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(3)]
+    [DataRow(7)]
+    public void Engine_EventsSplitAcrossManyBatches_SameFindingsAsOneBatch(int maxBatch)
+    {
+        var failures = new List<string>();
+        for (int seed = 0; seed < Cases / 6 && failures.Count < 3; seed++)
+        {
+            var t = TraceGenerator.Generate(seed);
+            var whole = Canonical(RunEngine(t, 0));
+            var split = Canonical(RunEngine(t, maxBatch));
+            if (!Same(whole, split)) failures.Add(Describe(seed, t, whole, split, $"batches of 1..{maxBatch} differ from one batch"));
+        }
+        Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
+    }
+}

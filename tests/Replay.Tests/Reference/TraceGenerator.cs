@@ -1,0 +1,253 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reference;
+
+/// <summary>
+/// Random small valid traces (10–60 events) for the differential test: one or two cpus, one or two devices
+/// (coherent or not), a ram buffer, a sync flag block, an mmio block per device and a table fetched by one
+/// device. Steps are drawn mostly from protocol-like sequences (store, barrier or not, doorbell, device read;
+/// flag handoffs; device completions; table clear/update/set with fetches) on a few hot addresses, so that
+/// findings occur often; the rest are single random ops. Validity follows the scenario language: cpu ops by
+/// cpus, device ops by devices, fetch only by the table's fetcher, mmio ops on mmio only, accesses inside one region.
+/// </summary>
+public sealed class TraceGenerator
+{
+    public const ulong Buf = 0x1000, Flag = 0x2000, RegBase = 0xf000, Tbl = 0x10_0000;
+
+    readonly Random _rng;
+    readonly TraceBuilder _b;
+    readonly Arch _arch;
+    readonly List<ushort> _cpus = [], _devs = [];
+    readonly List<BarrierCode> _barriers;
+    readonly RegionInfo _table;
+    readonly int _target;
+
+    TraceGenerator(int seed)
+    {
+        _rng = new Random(seed);
+        _arch = ArchNames.All[_rng.Next(ArchNames.All.Length)];
+        _b = new TraceBuilder(_arch, $"random #{seed}");
+        int nCpu = _rng.Next(1, 3), nDev = _rng.Next(1, 3);
+        for (int i = 0; i < nCpu; i++) _cpus.Add(_b.Cpu($"cpu{i}"));
+        for (int i = 0; i < nDev; i++) _devs.Add(_b.Device($"dev{i}", coherent: _rng.Next(5) < 3));
+        _b.Ram("buf", Buf, 0x40);
+        _b.Sync("flag", Flag, 0x10);
+        for (int i = 0; i < nDev; i++) _b.Mmio($"reg{i}", RegBase + (ulong)i * 0x100, 0x10, _devs[i]);
+        uint entrySize = Pick(8u, 16u, 32u, 32u);
+        uint granule = entrySize == 8 ? 8 : Pick(8u, 16u);
+        uint presentBit = entrySize >= 16 ? Pick(0u, 3u, 64u) : Pick(0u, 3u);
+        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]));
+        _barriers = [.. BarrierCode.AllFor(_arch)];
+        _target = _rng.Next(10, 61);
+    }
+
+    /// <summary>The trace for <paramref name="seed"/> (deterministic).</summary>
+    public static RefTrace Generate(int seed)
+    {
+        var g = new TraceGenerator(seed);
+        while (g._b.Count < g._target) g.Step();
+        return g._b.Build();
+    }
+
+    T Pick<T>(params T[] items) => items[_rng.Next(items.Length)];
+    bool Chance(int percent) => _rng.Next(100) < percent;
+    ushort Cpu => Pick([.. _cpus]);
+    ushort Dev => Pick([.. _devs]);
+    ushort Fetcher => (ushort)_table.Device;
+    ulong Reg(ushort dev) => RegBase + (ulong)_devs.IndexOf(dev) * 0x100;
+
+    (ulong Addr, int Size) BufChunk() => (Buf + Pick(0ul, 8ul, 16ul), Pick(8, 16));
+    (ulong Addr, int Size) FlagWord() => (Flag + Pick(0ul, 8ul), Pick(4, 8));
+    ulong EntryBase(ulong e) => Tbl + e * _table.EntrySize;
+    ulong PresentWord(ulong e) => EntryBase(e) + _table.PresentWordOffset;
+    int PresentWordSize => (int)_table.PresentWordLength;
+    ulong PresentValue => 1ul << (int)(_table.PresentBit % 64);
+
+    /// <summary>A payload word of entry e (any 8-byte-aligned word other than the present word), or the present word when none.</summary>
+    ulong PayloadWord(ulong e)
+    {
+        var words = new List<ulong>();
+        for (uint o = 0; o < _table.EntrySize; o += 8) if (o != _table.PresentWordOffset) words.Add(o);
+        return EntryBase(e) + (words.Count == 0 ? 0 : Pick([.. words]));
+    }
+
+    ulong Value() => Pick(0ul, 0x5ul, 0xaaaaul, 0xbbbbul, 0x1234_5000ul);
+
+    void MaybeBarrier(ushort cpu, int percent = 50)
+    {
+        if (!Chance(percent)) return;
+        var code = Chance(60) ? BarrierCode.Linux(Pick(BarrierCode.LinuxNames)) : Pick([.. _barriers]);
+        _b.Barrier(cpu, code.ToString());
+    }
+
+    void Doorbell(ushort cpu, ushort dev)
+    {
+        if (Chance(50)) _b.Writel(cpu, Reg(dev), 1);
+        else _b.MmioWrite(cpu, Reg(dev), Pick(4, 8), 1);
+    }
+
+    void Step()
+    {
+        switch (_rng.Next(10))
+        {
+            case 0 or 1: DoorbellProtocol(); break;
+            case 2: FlagHandoff(); break;
+            case 3: DeviceCompletion(); break;
+            case 4 or 5: TableUpdate(); break;
+            case 6: FetchRun(Pick(0ul, 1ul)); break;
+            case 7: LockSection(); break;
+            default: SingleOp(); break;
+        }
+    }
+
+    void DoorbellProtocol()
+    {
+        ushort c = Cpu, d = Dev;
+        var (a, n) = BufChunk();
+        _b.Store(c, a, n, Chance(30) ? Value() : null);
+        if (Chance(40)) CacheOp(c, Buf, 0x40);
+        MaybeBarrier(c);
+        Doorbell(c, d);
+        if (Chance(80)) { var (ra, rn) = BufChunk(); _b.DmaRead(d, ra, rn); }
+    }
+
+    void FlagHandoff()
+    {
+        ushort c1 = Cpu, c2 = Cpu;
+        var (a, n) = BufChunk();
+        var (f, fn) = FlagWord();
+        _b.Store(c1, a, n);
+        MaybeBarrier(c1);
+        _b.Store(c1, f, fn, (ulong)_rng.Next(1, 4));
+        _b.Load(c2, f, fn);
+        MaybeBarrier(c2);
+        if (Chance(50)) _b.Load(c2, a, n);
+        else { Doorbell(c2, Dev); _b.DmaRead(Dev, a, n); }
+    }
+
+    void DeviceCompletion()
+    {
+        ushort d = Dev, c = Cpu;
+        var (a, n) = BufChunk();
+        _b.DmaWrite(d, a, n, Chance(30) ? Value() : null);
+        switch (_rng.Next(3))
+        {
+            case 0:
+                var (f, fn) = FlagWord();
+                _b.DmaWrite(d, f, fn, 1);
+                _b.Load(c, f, fn);
+                break;
+            case 1:
+                _b.RaiseIrq(d);
+                _b.TakeIrq(c, d);
+                break;
+            default:
+                if (Chance(50)) _b.Readl(c, Reg(d));
+                else _b.MmioRead(c, Reg(d), 4);
+                break;
+        }
+        MaybeBarrier(c);
+        if (Chance(40)) CacheOp(c, a, n);
+        _b.Load(c, a, n);
+    }
+
+    void TableUpdate()
+    {
+        ushort c = Cpu;
+        ulong e = Pick(0ul, 1ul);
+        int fetchAt = _rng.Next(6);
+        if (fetchAt == 0) FetchRun(e);
+        if (Chance(60)) _b.Store(c, PresentWord(e), PresentWordSize, 0); // clear present
+        if (fetchAt == 1) FetchRun(e);
+        if (Chance(40)) Invalidate(c, e);
+        if (fetchAt == 2) FetchRun(e);
+        int payloads = _rng.Next(0, 3);
+        for (int i = 0; i < payloads; i++)
+        {
+            if (Chance(15)) _b.StoreBytes(c, EntryBase(e), RandomEntryBytes());
+            else _b.Store(c, PayloadWord(e), 8, Value());
+            if (fetchAt == 3 && i == 0) FetchRun(e);
+        }
+        MaybeBarrier(c);
+        if (Chance(70)) _b.Store(c, PresentWord(e), PresentWordSize, PresentValue | (Chance(20) ? 0x100ul : 0));
+        if (fetchAt >= 4) FetchRun(e);
+    }
+
+    byte[] RandomEntryBytes()
+    {
+        var bytes = new byte[_table.EntrySize];
+        for (int k = 0; k < bytes.Length; k++) bytes[k] = (byte)(Chance(60) ? 0 : _rng.Next(256));
+        return bytes;
+    }
+
+    void Invalidate(ushort c, ulong e)
+    {
+        ushort d = Chance(80) ? Fetcher : Dev;
+        if (Chance(70)) _b.DevInvalidate(c, d, EntryBase(e), (int)_table.EntrySize);
+        else _b.DevInvalidateAll(c, d);
+    }
+
+    /// <summary>The fetcher reads some granules of entry e in rising order, sometimes with a cpu store between.</summary>
+    void FetchRun(ulong e)
+    {
+        uint granules = _table.EntrySize / _table.Granule;
+        for (uint g = (uint)_rng.Next((int)granules); g < granules; g++)
+        {
+            _b.Fetch(Fetcher, _table, e, g);
+            if (Chance(25)) _b.Store(Cpu, Chance(50) ? PayloadWord(e) : PresentWord(e), 8, Value());
+            if (Chance(30)) g++;
+        }
+    }
+
+    void LockSection()
+    {
+        ushort c = Cpu;
+        _b.LockOp(c, "L");
+        if (Chance(50)) { var (a, n) = BufChunk(); _b.Store(c, a, n); }
+        else { var (f, fn) = FlagWord(); _b.Load(c, f, fn); }
+        MaybeBarrier(c, 20);
+        if (Chance(85)) _b.UnlockOp(c, "L");
+    }
+
+    void CacheOp(ushort c, ulong a, int n)
+    {
+        switch (_rng.Next(3))
+        {
+            case 0: _b.CacheClean(c, a, n); break;
+            case 1: _b.CacheInval(c, a, n); break;
+            default: _b.CacheFlush(c, a, n); break;
+        }
+    }
+
+    (ulong Addr, int Size) AnyMemory() => _rng.Next(3) switch
+    {
+        0 => BufChunk(),
+        1 => FlagWord(),
+        _ => Chance(50) ? (PayloadWord(Pick(0ul, 1ul)), 8) : (EntryBase(Pick(0ul, 1ul)), (int)_table.EntrySize),
+    };
+
+    void SingleOp()
+    {
+        ushort c = Cpu, d = Dev;
+        var (a, n) = AnyMemory();
+        switch (_rng.Next(16))
+        {
+            case 0: _b.Store(c, a, n, Chance(50) ? Value() : null); break;
+            case 1: _b.Load(c, a, n); break;
+            case 2: MaybeBarrier(c, 100); break;
+            case 3: Doorbell(c, d); break;
+            case 4: _b.MmioRead(c, Reg(d), 4); break;
+            case 5: CacheOp(c, a, n); break;
+            case 6: Invalidate(c, Pick(0ul, 1ul)); break;
+            case 7: _b.LockOp(c, "L"); break;
+            case 8: _b.UnlockOp(c, "L"); break;
+            case 9: _b.TakeIrq(c, d); break;
+            case 10: _b.DmaRead(d, a, n); break;
+            case 11: _b.DmaWrite(d, a, n, Chance(50) ? Value() : null); break;
+            case 12: _b.Fetch(Fetcher, _table, Pick(0ul, 1ul), (uint)_rng.Next((int)(_table.EntrySize / _table.Granule))); break;
+            case 13: _b.RaiseIrq(d); break;
+            case 14: _b.Readl(c, Reg(d)); break;
+            default: _b.DmaWrite(d, PresentWord(Pick(0ul, 1ul)), PresentWordSize, Chance(50) ? PresentValue : 0); break;
+        }
+    }
+}
