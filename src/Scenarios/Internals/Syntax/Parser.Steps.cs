@@ -280,6 +280,9 @@ sealed partial class Parser
         {
             _resolver!.Resolve(s, [], out s.ResolvedAddress, out s.ResolvedSize, out s.Aux, out s.ResolvedRegion);
             s.IsResolved = true;
+            s.ResolvedEvent = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
+            s.IsFixedEvent = s.Kind is not (EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite
+                or EventKind.Load or EventKind.DmaRead or EventKind.Fetch);
             if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite && (s.Bytes is not null || s.Value is { IsConstant: true }))
             {
                 var data = new byte[s.ResolvedSize];
