@@ -309,7 +309,7 @@ sealed partial class Parser
             ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the name declared on line {line}");
         if (_loopScope.Exists(s => s.Name == v.Text))
             ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the variable of an enclosing repeat");
-        var brace = Expect(TokenKind.LBrace, "'{' at the end of the repeat line");
+        Expect(TokenKind.LBrace, "'{' at the end of the repeat line");
         ExpectEndOfLine();
 
         var loop = new Step { Op = StepOp.Loop, Pos = Pos(kw), Count = count, Slot = _slotCount++ };
@@ -324,7 +324,6 @@ sealed partial class Parser
         for (int i = index + 1; i < loop.BodyEnd; i++)
             if (_steps[i].Op == StepOp.Loop) _steps[i].Count!.CollectSlots(nested);
         loop.BodyCountVaries = nested.Contains(loop.Slot);
-        _ = brace;
     }
 
     void ParseExpect()
