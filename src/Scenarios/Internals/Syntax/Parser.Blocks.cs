@@ -5,9 +5,13 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 // repeat blocks and expect lines.
 sealed partial class Parser
 {
+    /// <summary>repeat blocks nest at most this deep (parser and generator recurse per level).</summary>
+    const int MaxLoopDepth = 64;
+
     void ParseRepeat()
     {
         var kw = Next();
+        if (_loopScope.Count >= MaxLoopDepth) ScenarioThrow.At(Pos(kw), $"'repeat' blocks nested more than {MaxLoopDepth} deep");
         BeginSteps(kw);
         var count = ParseExpression();
         ExpectKeyword("as");
