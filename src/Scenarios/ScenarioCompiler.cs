@@ -25,4 +25,31 @@ public static class ScenarioCompiler
         var tokens = Lexer.Tokenize(text, fileName);
         return new Parser(tokens, fileName, overrides).ParseScenario();
     }
+
+    /// <summary>
+    /// Parses a <c>--set</c> argument <c>NAME=VALUE</c>: NAME a scenario name, VALUE a number as the language
+    /// writes it (<c>4096</c>, <c>0x1000</c>, <c>1_000_000</c>). False for anything else.
+    /// </summary>
+    public static bool TryParseOverride(string assignment, out string name, out ulong value)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        name = "";
+        value = 0;
+        int eq = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0) return false;
+        try
+        {
+            var n = Lexer.Tokenize(assignment[..eq], "--set");
+            var v = Lexer.Tokenize(assignment[(eq + 1)..], "--set");
+            if (n.Count != 3 || n[0].Kind != TokenKind.Name || v.Count != 3 || v[0].Kind != TokenKind.Number) return false;
+            if (n[0].Length != eq || v[0].Length != assignment.Length - eq - 1) return false;
+            name = n[0].Text!;
+            value = v[0].Number;
+            return true;
+        }
+        catch (ScenarioException)
+        {
+            return false;
+        }
+    }
 }

@@ -174,3 +174,42 @@ public sealed class ErrorTests
         }
     }
 }
+
+[TestClass]
+public sealed class LimitTests
+{
+    const string H = "arch sc\ncpu c\nram buf 0 size 0x100000\n";
+
+    [TestMethod]
+    public void Compile_DeeplyNestedParentheses_FailsInsteadOfOverflowingTheStack()
+    {
+        var e = Gen.Error(H + "let x = " + new string('(', 100_000) + "1" + new string(')', 100_000) + "\n");
+        Assert.AreEqual(4, e.Line);
+        Assert.AreEqual(9 + 200, e.Column);
+        StringAssert.Contains(e.Message, "nested more than 200 deep");
+    }
+
+    [TestMethod]
+    public void Compile_LongChainOnLoopVariable_FailsInsteadOfOverflowingTheStack()
+    {
+        var e = Gen.Error(H + "repeat 2 as i {\nc: store buf + i" + string.Concat(Enumerable.Repeat(" + i", 100_000)) + " size 1\n}\n");
+        Assert.AreEqual(5, e.Line);
+        StringAssert.Contains(e.Message, "expression too long");
+    }
+
+    [TestMethod]
+    public void Compile_LongConstantChain_Folds()
+    {
+        var b = Gen.Events(H + "let x = 0" + string.Concat(Enumerable.Repeat(" + 1", 100_000)) + "\nc: store buf + x size 1\n");
+        Assert.AreEqual(100_000UL, b.Addresses[0]);
+    }
+
+    [TestMethod]
+    public void Compile_DeeplyNestedRepeat_Fails()
+    {
+        var text = H + string.Concat(Enumerable.Range(0, 100).Select(i => $"repeat 1 as v{i} {{\n")) + string.Concat(Enumerable.Repeat("}\n", 100));
+        var e = Gen.Error(text);
+        Assert.AreEqual(4 + 64, e.Line);
+        StringAssert.Contains(e.Message, "nested more than 64 deep");
+    }
+}

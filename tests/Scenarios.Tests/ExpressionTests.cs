@@ -54,3 +54,24 @@ public sealed class ExpressionTests
         Assert.AreEqual(0x104UL, b.Addresses[0]);
     }
 }
+
+[TestClass]
+public sealed class OverrideTests
+{
+    [TestMethod]
+    [DataRow("n=4", "n", 4UL)]
+    [DataRow("count=0x1000", "count", 0x1000UL)]
+    [DataRow("big_n=1_000_000", "big_n", 1_000_000UL)]
+    public void TryParseOverride_Valid_ReturnsNameAndValue(string arg, string name, ulong value)
+    {
+        Assert.IsTrue(Scenarios.ScenarioCompiler.TryParseOverride(arg, out var n, out var v));
+        Assert.AreEqual(name, n);
+        Assert.AreEqual(value, v);
+    }
+
+    [TestMethod]
+    [DataRow("n")] [DataRow("=4")] [DataRow("n=")] [DataRow("n=4x")] [DataRow("n=0x")] [DataRow("1n=4")]
+    [DataRow("n = 4")] [DataRow("n=1+2")] [DataRow("a b=4")] [DataRow("n=99999999999999999999")]
+    public void TryParseOverride_Invalid_ReturnsFalse(string arg) =>
+        Assert.IsFalse(Scenarios.ScenarioCompiler.TryParseOverride(arg, out _, out _));
+}

@@ -186,6 +186,8 @@ public sealed class OpTests
         CollectionAssert.AreEqual(new[] { "cpu0", "cpu1", "dev" }, m.Agents.Select(a => a.Name).ToArray());
         Assert.IsFalse(m.Agents[2].Coherent);
         Assert.AreEqual(AgentKind.Device, m.Agents[2].Kind);
+        Assert.AreEqual(new RegionInfo { Name = "buf", Kind = RegionKind.Ram, Base = 0x1000, Size = 0x100 }, m.Regions[0]);
+        Assert.AreEqual(new RegionInfo { Name = "flag", Kind = RegionKind.Sync, Base = 0x2000, Size = 0x10 }, m.Regions[1]);
         var tab = m.Regions[3];
         Assert.AreEqual(RegionKind.Table, tab.Kind);
         Assert.AreEqual(128UL, tab.Size);

@@ -89,3 +89,72 @@ public sealed class SampleTests
         AssertSameStream(s.Metadata, first, again.Metadata, Gen.Events(again));
     }
 }
+
+[TestClass]
+public sealed class ScenarioWriterTests
+{
+    [TestMethod]
+    public void Write_EveryKind_PrintsTheScenarioSpelling()
+    {
+        const string text = """
+            scenario "w \"q\""
+            arch arm64
+            cpu c
+            device d noncoherent
+            ram buf 0x1000 size 0x100
+            sync flag 0x2000 size 0x10
+            mmio r 0x3000 size 0x10 device d
+            table t 0x4000 entries 4 entry_size 32 granule 16 present bit 0 fetcher d
+            c: store buf + 4 size 2 = 0xbeef @ "s"
+            c: load flag size 4
+            c: barrier barrier
+            c: writel r + 8 = 7
+            c: readq r
+            c: cache_clean buf size 64
+            c: cache_inval buf size 64
+            c: cache_flush buf size 64
+            c: dev_invalidate d t[2]
+            c: dev_invalidate d all
+            c: lock L
+            c: unlock L
+            c: take_irq d
+            d: dma_write t[1] + 16 size 9 bytes "000000000000000001"
+            d: dma_read buf size 8
+            d: fetch t[3] granule 1
+            d: raise_irq
+            """;
+        var s = Gen.Compile(text);
+        string expected = """
+            scenario "w \"q\""
+            arch arm64
+            cpu c
+            device d noncoherent
+            ram buf 0x1000 size 0x100
+            sync flag 0x2000 size 0x10
+            mmio r 0x3000 size 0x10 device d
+            table t 0x4000 entries 4 entry_size 32 granule 16 present bit 0 fetcher d
+
+            c: store buf + 0x4 size 2 = 0xbeef @ "s"
+            c: load flag size 4
+            c: barrier barrier
+            c: barrier dma_wmb
+            c: mmio_write r + 0x8 size 4 = 0x7
+            c: mmio_read r size 8
+            c: barrier dma_rmb
+            c: cache_clean buf size 64
+            c: cache_inval buf size 64
+            c: cache_flush buf size 64
+            c: dev_invalidate d t[2]
+            c: dev_invalidate d all
+            c: lock L
+            c: unlock L
+            c: take_irq d
+            d: dma_write t[1] + 0x10 size 9 bytes "000000000000000001"
+            d: dma_read buf size 8
+            d: fetch t[3] granule 1
+            d: raise_irq
+
+            """;
+        Assert.AreEqual(expected.ReplaceLineEndings("\n"), ScenarioWriter.Write(s.Metadata, Gen.Events(s)).ReplaceLineEndings("\n"));
+    }
+}

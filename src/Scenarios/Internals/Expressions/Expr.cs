@@ -11,6 +11,9 @@ abstract class Expr(SourcePos pos)
 
     public abstract ulong Eval(ulong[] vars);
 
+    /// <summary>Height of the tree (1 for a leaf): evaluation recurses this deep.</summary>
+    public virtual int Depth => 1;
+
     /// <summary>True when the value depends on no loop variable.</summary>
     public virtual bool IsConstant => false;
 
@@ -39,6 +42,7 @@ sealed class UnaryExpr(SourcePos pos, UnaryOp op, Expr operand) : Expr(pos)
 {
     readonly UnaryOp _op = op;
     readonly Expr _operand = operand;
+    public override int Depth { get; } = operand.Depth + 1;
 
     public override ulong Eval(ulong[] vars) => Apply(_op, _operand.Eval(vars));
 
@@ -56,6 +60,7 @@ sealed class BinaryExpr(SourcePos pos, SourcePos opPos, BinaryOp op, Expr left, 
     readonly SourcePos _opPos = opPos;
     readonly BinaryOp _op = op;
     readonly Expr _left = left, _right = right;
+    public override int Depth { get; } = Math.Max(left.Depth, right.Depth) + 1;
 
     public override ulong Eval(ulong[] vars) => Apply(_op, _left.Eval(vars), _right.Eval(vars), _opPos);
 
@@ -128,6 +133,7 @@ sealed class ExprOpConstExpr(SourcePos pos, SourcePos opPos, BinaryOp op, Expr l
     readonly BinaryOp _op = op;
     readonly Expr _left = left;
     readonly ulong _constant = constant;
+    public override int Depth { get; } = left.Depth + 1;
 
     public override ulong Eval(ulong[] vars) => BinaryExpr.Apply(_op, _left.Eval(vars), _constant, _opPos);
     public override void CollectSlots(HashSet<int> slots) => _left.CollectSlots(slots);

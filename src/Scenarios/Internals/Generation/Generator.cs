@@ -50,7 +50,9 @@ sealed class Generator
                 pc = bodyEnd - 1;
                 continue;
             }
-            Emit(s);
+            // Barriers, locks, irqs, cache ops, mmio reads with constant operands: nothing to compute.
+            if (s.IsFixedEvent) _sink.Append(in s.ResolvedEvent, default);
+            else Emit(s);
         }
     }
 

@@ -66,4 +66,8 @@ sealed class Step
     public int ResolvedRegion = -1;
     /// <summary>For writes whose value is constant: the bytes, ready to copy.</summary>
     public byte[]? ResolvedData;
+    /// <summary>The whole event, when resolved and carrying no bytes: the generator appends it as is.</summary>
+    public TraceEvent ResolvedEvent;
+    /// <summary>True when <see cref="ResolvedEvent"/> is the event and it carries no bytes.</summary>
+    public bool IsFixedEvent;
 }

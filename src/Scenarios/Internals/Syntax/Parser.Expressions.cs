@@ -70,9 +70,31 @@ sealed partial class Parser
         return left;
     }
 
+    /// <summary>Parentheses and unary operators nest at most this deep (recursion must not overflow the stack).</summary>
+    const int MaxExpressionDepth = 200;
+    int _expressionDepth;
+
     Expr ParseUnary()
     {
         var t = Peek;
+        if (t.Kind is TokenKind.Minus or TokenKind.Tilde or TokenKind.Plus or TokenKind.LParen)
+        {
+            if (++_expressionDepth > MaxExpressionDepth)
+                ScenarioThrow.At(Pos(t), $"expression nested more than {MaxExpressionDepth} deep");
+            try
+            {
+                return ParseNested(t);
+            }
+            finally
+            {
+                _expressionDepth--;
+            }
+        }
+        return ParsePrimary(t);
+    }
+
+    Expr ParseNested(in Token t)
+    {
         switch (t.Kind)
         {
             case TokenKind.Minus or TokenKind.Tilde:
@@ -94,6 +116,15 @@ sealed partial class Parser
                 Expect(TokenKind.RParen, "')'");
                 return e;
             }
+            default:
+                return ParsePrimary(t);
+        }
+    }
+
+    Expr ParsePrimary(in Token t)
+    {
+        switch (t.Kind)
+        {
             case TokenKind.Number:
                 _pos++;
                 return new ConstExpr(Pos(t), t.Number);
@@ -122,6 +153,9 @@ sealed partial class Parser
         var pos = Pos(op);
         if (left is ConstExpr l && right is ConstExpr r)
             return new ConstExpr(l.Pos, BinaryExpr.Apply(bop, l.Value, r.Value, pos));
-        return BinaryExpr.Create(left.Pos, pos, bop, left, right);
+        var e = BinaryExpr.Create(left.Pos, pos, bop, left, right);
+        if (e.Depth > MaxExpressionDepth)
+            ScenarioThrow.At(pos, $"expression too long: more than {MaxExpressionDepth} operators on loop variables in one chain");
+        return e;
     }
 }

@@ -1,11 +1,10 @@
-using System.Globalization;
 using TraceTools.Scenarios.Internals.Expressions;
 using TraceTools.Scenarios.Internals.Program;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Scenarios.Internals.Syntax;
 
-// AGENT: OP ARGS [@ "site"], repeat, expect.
+// AGENT: OP ARGS [@ "site"]: one event step (two for writel/readl), resolved at once when constant.
 sealed partial class Parser
 {
     static readonly string[] CpuOps =
@@ -181,94 +180,6 @@ sealed partial class Parser
         return id;
     }
 
-    Expr ParseSize()
-    {
-        ExpectKeyword("size");
-        return ParseExpression();
-    }
-
-    /// <summary><c>= VALUE</c> or the team's extension <c>bytes "HEX"</c> (memory order, lowest address first).</summary>
-    void ParseWriteValue(Step s, bool required, bool allowBytes = true)
-    {
-        if (Peek.Kind == TokenKind.Equals)
-        {
-            _pos++;
-            s.Value = ParseExpression();
-            return;
-        }
-        if (allowBytes && Peek.Kind == TokenKind.Name && Peek.Text == "bytes")
-        {
-            _pos++;
-            var str = Expect(TokenKind.String, "a string of hex digits after 'bytes'");
-            s.Bytes = ParseHex(str);
-            s.BytesPos = Pos(str);
-            return;
-        }
-        if (required)
-            ScenarioThrow.At(Pos(Peek), $"expected '= VALUE'{(allowBytes ? " or 'bytes \"HEX\"'" : "")} but found {Peek.Show()}");
-    }
-
-    byte[] ParseHex(in Token str)
-    {
-        string hex = str.Text!;
-        if (hex.Length % 2 != 0)
-            ScenarioThrow.At(Pos(str), $"bytes \"{hex}\" has an odd number of hex digits: expected 2 per byte");
-        var bytes = new byte[hex.Length / 2];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (!byte.TryParse(hex.AsSpan(2 * i, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out bytes[i]))
-                ScenarioThrow.At(_file, str.Line, str.Column + 1 + 2 * i, $"bytes \"...\": expected hex digits but found '{hex.Substring(2 * i, 2)}'");
-        }
-        return bytes;
-    }
-
-    /// <summary>An address operand: <c>NAME</c>, <c>NAME + EXPR</c>, <c>TABLE[EXPR]</c>, <c>TABLE[EXPR] + EXPR</c>.</summary>
-    AddressOperand ParseAddress()
-    {
-        var name = ExpectName("an address (REGION, REGION + EXPR or TABLE[EXPR])");
-        int region = RegionId(name);
-        Expr? entry = null;
-        if (Peek.Kind == TokenKind.LBracket)
-        {
-            if (_regions[region].Kind != RegionKind.Table)
-                ScenarioThrow.At(Pos(Peek), $"'{name.Text}' is not a table: only tables take [entry]");
-            _pos++;
-            entry = ParseExpression();
-            Expect(TokenKind.RBracket, "']'");
-        }
-        Expr? offset = null;
-        if (Peek.Kind == TokenKind.Plus)
-        {
-            _pos++;
-            offset = ParseExpression(); // the whole expression: buf + 1 << 2 is buf + 4
-        }
-        return new AddressOperand(region, entry, offset, Pos(name));
-    }
-
-    /// <summary><c>TABLE[EXPR]</c> with nothing added.</summary>
-    AddressOperand ParseEntry(string form)
-    {
-        var name = ExpectName($"a table entry TABLE[EXPR] ({form})");
-        int region = RegionId(name, tablesOnly: true);
-        Expect(TokenKind.LBracket, $"'[' ({form})");
-        var entry = ParseExpression();
-        Expect(TokenKind.RBracket, "']'");
-        return new AddressOperand(region, entry, null, Pos(name));
-    }
-
-    int RegionId(Token name, bool tablesOnly = false)
-    {
-        int id = _regions.FindIndex(r => r.Name == name.Text);
-        if (id < 0)
-        {
-            var names = _regions.Where(r => !tablesOnly || r.Kind == RegionKind.Table).Select(r => r.Name);
-            ScenarioThrow.At(Pos(name), $"unknown {(tablesOnly ? "table" : "region")} '{name.Text}'{NearMiss.Suffix(name.Text!, names)}");
-        }
-        if (tablesOnly && _regions[id].Kind != RegionKind.Table)
-            ScenarioThrow.At(Pos(name), $"'{name.Text}' is not a table{NearMiss.Suffix(name.Text!, _regions.Where(r => r.Kind == RegionKind.Table).Select(r => r.Name))}");
-        return id;
-    }
-
     /// <summary>Appends an event step, resolving it now when nothing in it reads a loop variable.</summary>
     void AddEventStep(Step s)
     {
@@ -280,6 +191,9 @@ sealed partial class Parser
         {
             _resolver!.Resolve(s, [], out s.ResolvedAddress, out s.ResolvedSize, out s.Aux, out s.ResolvedRegion);
             s.IsResolved = true;
+            s.ResolvedEvent = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
+            s.IsFixedEvent = s.Kind is not (EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite
+                or EventKind.Load or EventKind.DmaRead or EventKind.Fetch);
             if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite && (s.Bytes is not null || s.Value is { IsConstant: true }))
             {
                 var data = new byte[s.ResolvedSize];
@@ -293,88 +207,5 @@ sealed partial class Parser
             StepResolver.WriteValue(c.Value, stackalloc byte[(int)n.Value], c.Pos); // report a too-wide value now
         }
         _steps.Add(s);
-    }
-
-    void ParseRepeat()
-    {
-        var kw = Next();
-        BeginSteps(kw);
-        var count = ParseExpression();
-        ExpectKeyword("as");
-        var v = ExpectName("the loop variable's name");
-        if (_declared.TryGetValue(v.Text!, out int line))
-            ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the name declared on line {line}");
-        if (_loopScope.Exists(s => s.Name == v.Text))
-            ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the variable of an enclosing repeat");
-        var brace = Expect(TokenKind.LBrace, "'{' at the end of the repeat line");
-        ExpectEndOfLine();
-
-        var loop = new Step { Op = StepOp.Loop, Pos = Pos(kw), Count = count, Slot = _slotCount++ };
-        int index = _steps.Count;
-        _steps.Add(loop);
-        _loopScope.Add((v.Text!, loop.Slot));
-        ParseBlock(kw);
-        _loopScope.RemoveAt(_loopScope.Count - 1);
-        loop.BodyEnd = _steps.Count;
-
-        var nested = new HashSet<int>();
-        for (int i = index + 1; i < loop.BodyEnd; i++)
-            if (_steps[i].Op == StepOp.Loop) _steps[i].Count!.CollectSlots(nested);
-        loop.BodyCountVaries = nested.Contains(loop.Slot);
-        _ = brace;
-    }
-
-    void ParseExpect()
-    {
-        var kw = Next();
-        ExpectationKind kind;
-        string? finding = null;
-        long count = 0;
-        if (AcceptKeyword("none"))
-        {
-            kind = ExpectationKind.NoneAtAll;
-        }
-        else
-        {
-            bool no = AcceptKeyword("no");
-            finding = ParseFindingKind();
-            if (no)
-            {
-                kind = ExpectationKind.NoneOf;
-            }
-            else if (AcceptKeyword("count"))
-            {
-                kind = ExpectationKind.Exactly;
-                var t = Peek;
-                ulong n = ParseConstant();
-                if (n > long.MaxValue) ScenarioThrow.At(Pos(t), $"count {n} is too large");
-                count = (long)n;
-            }
-            else
-            {
-                kind = ExpectationKind.AtLeastOne;
-                count = 1;
-            }
-        }
-        ExpectEndOfLine();
-        _expectations.Add(new Expectation(kind, finding, count, kw.Line, kw.Column));
-    }
-
-    /// <summary>A finding kind: names joined by '-' with no spaces (<c>stale-dma-read</c>).</summary>
-    string ParseFindingKind()
-    {
-        var first = ExpectName("a finding kind (stale-dma-read, ...), 'no KIND' or 'none'");
-        string text = first.Text!;
-        int end = first.Offset + first.Length;
-        while (Peek.Kind == TokenKind.Minus && Peek.Offset == end && PeekAt(1).Kind == TokenKind.Name && PeekAt(1).Offset == end + 1)
-        {
-            _pos++;
-            var part = Next();
-            text += "-" + part.Text;
-            end = part.Offset + part.Length;
-        }
-        if (Array.IndexOf(FindingKindNames.All, text) < 0)
-            ScenarioThrow.At(Pos(first), $"unknown finding kind '{text}'{NearMiss.Suffix(text, FindingKindNames.All)}");
-        return text;
     }
 }

@@ -1,0 +1,93 @@
+using TraceTools.Scenarios.Internals.Program;
+
+namespace TraceTools.Scenarios.Internals.Syntax;
+
+// repeat blocks and expect lines.
+sealed partial class Parser
+{
+    /// <summary>repeat blocks nest at most this deep (parser and generator recurse per level).</summary>
+    const int MaxLoopDepth = 64;
+
+    void ParseRepeat()
+    {
+        var kw = Next();
+        if (_loopScope.Count >= MaxLoopDepth) ScenarioThrow.At(Pos(kw), $"'repeat' blocks nested more than {MaxLoopDepth} deep");
+        BeginSteps(kw);
+        var count = ParseExpression();
+        ExpectKeyword("as");
+        var v = ExpectName("the loop variable's name");
+        if (_declared.TryGetValue(v.Text!, out int line))
+            ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the name declared on line {line}");
+        if (_loopScope.Exists(s => s.Name == v.Text))
+            ScenarioThrow.At(Pos(v), $"loop variable '{v.Text}' shadows the variable of an enclosing repeat");
+        Expect(TokenKind.LBrace, "'{' at the end of the repeat line");
+        ExpectEndOfLine();
+
+        var loop = new Step { Op = StepOp.Loop, Pos = Pos(kw), Count = count, Slot = _slotCount++ };
+        int index = _steps.Count;
+        _steps.Add(loop);
+        _loopScope.Add((v.Text!, loop.Slot));
+        ParseBlock(kw);
+        _loopScope.RemoveAt(_loopScope.Count - 1);
+        loop.BodyEnd = _steps.Count;
+
+        var nested = new HashSet<int>();
+        for (int i = index + 1; i < loop.BodyEnd; i++)
+            if (_steps[i].Op == StepOp.Loop) _steps[i].Count!.CollectSlots(nested);
+        loop.BodyCountVaries = nested.Contains(loop.Slot);
+    }
+
+    void ParseExpect()
+    {
+        var kw = Next();
+        ExpectationKind kind;
+        string? finding = null;
+        long count = 0;
+        if (AcceptKeyword("none"))
+        {
+            kind = ExpectationKind.NoneAtAll;
+        }
+        else
+        {
+            bool no = AcceptKeyword("no");
+            finding = ParseFindingKind();
+            if (no)
+            {
+                kind = ExpectationKind.NoneOf;
+            }
+            else if (AcceptKeyword("count"))
+            {
+                kind = ExpectationKind.Exactly;
+                var t = Peek;
+                ulong n = ParseConstant();
+                if (n > long.MaxValue) ScenarioThrow.At(Pos(t), $"count {n} is too large");
+                count = (long)n;
+            }
+            else
+            {
+                kind = ExpectationKind.AtLeastOne;
+                count = 1;
+            }
+        }
+        ExpectEndOfLine();
+        _expectations.Add(new Expectation(kind, finding, count, kw.Line, kw.Column));
+    }
+
+    /// <summary>A finding kind: names joined by '-' with no spaces (<c>stale-dma-read</c>).</summary>
+    string ParseFindingKind()
+    {
+        var first = ExpectName("a finding kind (stale-dma-read, ...), 'no KIND' or 'none'");
+        string text = first.Text!;
+        int end = first.Offset + first.Length;
+        while (Peek.Kind == TokenKind.Minus && Peek.Offset == end && PeekAt(1).Kind == TokenKind.Name && PeekAt(1).Offset == end + 1)
+        {
+            _pos++;
+            var part = Next();
+            text += "-" + part.Text;
+            end = part.Offset + part.Length;
+        }
+        if (Array.IndexOf(FindingKindNames.All, text) < 0)
+            ScenarioThrow.At(Pos(first), $"unknown finding kind '{text}'{NearMiss.Suffix(text, FindingKindNames.All)}");
+        return text;
+    }
+}
