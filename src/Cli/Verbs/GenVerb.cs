@@ -1,4 +1,3 @@
-using System.Globalization;
 using TraceTools.Scenarios;
 using TraceTools.TraceFormat;
 
@@ -49,20 +48,15 @@ public static class GenVerb
         return CommandLine.Ok;
     }
 
-    /// <summary>Parses <c>--set NAME=VALUE</c> pairs (decimal or <c>0x</c> hex, <c>_</c> separators).</summary>
+    /// <summary>Parses <c>--set NAME=VALUE</c> pairs with the scenario language's number syntax.</summary>
     public static Dictionary<string, ulong> ParseSets(List<string> sets)
     {
         var overrides = new Dictionary<string, ulong>(StringComparer.Ordinal);
         foreach (var s in sets)
         {
-            int eq = s.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) VerbArgs.Fail($"--set takes NAME=VALUE, not '{s}'");
-            var text = s[(eq + 1)..].Replace("_", "", StringComparison.Ordinal);
-            bool ok = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-                ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v)
-                : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out v);
-            if (!ok) VerbArgs.Fail($"--set {s[..eq]}: '{s[(eq + 1)..]}' is not a number");
-            overrides[s[..eq]] = v;
+            if (!ScenarioCompiler.TryParseOverride(s, out var name, out ulong value))
+                VerbArgs.Fail($"--set takes NAME=VALUE with a number VALUE, not '{s}'");
+            overrides[name] = value;
         }
         return overrides;
     }
