@@ -33,6 +33,7 @@ public static class DetectorRegistry
     public static IReadOnlyList<IDetector> Create(TraceMetadata metadata, IReadOnlySet<FindingKind>? kinds = null)
     {
         int agents = metadata.Agents.Count;
+        bool noncoherent = metadata.Agents.Any(a => !a.Coherent);
         var list = new List<IDetector>();
         foreach (var kind in FindingKinds.All)
         {
@@ -46,8 +47,8 @@ public static class DetectorRegistry
                 FindingKind.MissingFlushAfterClear => new MissingFlushAfterClearDetector(),
                 FindingKind.PresentBeforePayload => new PresentBeforePayloadDetector(agents),
                 FindingKind.TornEntryUpdate => new TornEntryUpdateDetector(),
-                FindingKind.MissingCacheClean => new MissingCacheCleanDetector(),
-                _ => new MissingCacheInvalidateDetector(),
+                FindingKind.MissingCacheClean => new MissingCacheCleanDetector(noncoherent),
+                _ => new MissingCacheInvalidateDetector(noncoherent),
             });
         }
         return list;

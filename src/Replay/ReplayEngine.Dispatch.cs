@@ -42,8 +42,7 @@ public sealed partial class ReplayEngine
                     int off = offsets[i];
                     if (off < 0) ReplayThrow.BadEvent(index, $"{kind.OpName()} carries no bytes");
                     var data = batch.Data.AsSpan(off, sizes[i]);
-                    if (kind == EventKind.Store) s.Store(agent, index, addresses[i], sizes[i], data, rid);
-                    else s.DmaWrite(agent, index, addresses[i], sizes[i], data, rid);
+                    s.Write(agent, kind, index, addresses[i], sizes[i], data, rid);
                     break;
                 }
                 case EventKind.Load:

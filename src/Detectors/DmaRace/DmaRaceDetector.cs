@@ -9,7 +9,7 @@ namespace TraceTools.Detectors.DmaRace;
 /// <c>dma-race</c>: a cpu access (load, store) and a device access (dma_read, dma_write; never fetch) to
 /// the same data byte, at least one a write, neither hb-before the other. Reported at the later one;
 /// <c>other</c> is the most recent racing conflicting access of the first racing byte. FastTrack-style:
-/// per byte the last write and the last read of each side.
+/// per byte the last write and the last read of each side, judged per run of equal epochs.
 /// </summary>
 public sealed class DmaRaceDetector : IDetector
 {
@@ -26,21 +26,28 @@ public sealed class DmaRaceDetector : IDetector
         int agent = access.Agent;
         bool cpu = access.Kind is EventKind.Load or EventKind.Store;
         bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
-        for (int i = 0; i < access.Size; i++)
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            ulong a = access.Address + (ulong)i;
-            if (!state.IsDataByte(region, a)) continue;
-            var page = state.Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask);
-            // The other side's accesses that conflict with this one.
-            var otherWrite = cpu ? page.DevWrite[off] : page.CpuWrite[off];
-            var otherRead = write ? (cpu ? page.DevRead[off] : page.CpuRead[off]) : Epoch.None;
-            long other = -1;
-            if (otherWrite.Exists && !state.HbBefore(otherWrite, agent)) other = otherWrite.Index;
-            if (otherRead.Exists && otherRead.Index > other && !state.HbBefore(otherRead, agent)) other = otherRead.Index;
-            if (other < 0) continue;
-            state.Report(new Finding(Kind, access.Index, [new("other", other)]));
-            return;
+            // The other side's accesses that conflict with this one: its writes, and its reads when this writes.
+            ulong[] writes = cpu ? page.DevWriteAt : page.CpuWriteAt;
+            long[] writeIndex = cpu ? page.DevWriteIndex : page.CpuWriteIndex;
+            ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
+            long[] readIndex = cpu ? page.DevReadIndex : page.CpuReadIndex;
+            for (int k = off, stop = off + len; k < stop; k += write ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(writes, k, stop))
+            {
+                long other = -1;
+                ulong w = writes[k];
+                if (w != 0 && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
+                if (write)
+                {
+                    ulong r = reads[k];
+                    if (r != 0 && readIndex[k] > other && !state.HbBefore(Epoch.From(readIndex[k], r), agent)) other = readIndex[k];
+                }
+                if (other < 0) continue;
+                state.Report(new Finding(Kind, access.Index, [new("other", other)]));
+                return;
+            }
         }
     }
 }

@@ -16,8 +16,13 @@ public sealed class MissingCacheCleanDetector : IDetector
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.MissingCacheClean;
 
+    readonly bool _anyNoncoherent;
+
+    /// <summary>Creates the detector; it stays idle when every device is coherent.</summary>
+    public MissingCacheCleanDetector(bool anyNoncoherent = true) => _anyNoncoherent = anyNoncoherent;
+
     /// <inheritdoc/>
-    public DetectorHooks Hooks => DetectorHooks.DmaRead;
+    public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.DmaRead : DetectorHooks.None;
 
     /// <inheritdoc/>
     public void OnAccess(ReplayState state, in DataAccess access)
@@ -25,19 +30,19 @@ public sealed class MissingCacheCleanDetector : IDetector
         int device = access.Agent;
         if (state.Coherent[device]) return;
         var region = state.RegionOf(access.Region);
-        for (int i = 0; i < access.Size; i++)
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            ulong a = access.Address + (ulong)i;
-            if (!state.IsDataByte(region, a)) continue;
-            var page = state.Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask);
-            if (!ShadowMemory.LastWriteIsCpu(page, off)) continue;
-            var store = page.CpuWrite[off];
-            if (!state.HbBefore(store, device)) continue; // only dma-race then
-            uint clean = page.CleanTime[off];
-            if (clean != 0 && clean <= state.ObCacheOf(device, store.Agent)) continue;
-            state.Report(new Finding(Kind, access.Index, [new("store", store.Index)]));
-            return;
+            for (int k = off, stop = off + len; k < stop; k += Math.Min(ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop), ShadowPage.Run(page.CleanTime, k, stop)))
+            {
+                if (!page.LastWriteIsCpu(k)) continue;
+                var store = page.CpuWrite(k);
+                if (!state.HbBefore(store, device)) continue; // only dma-race then
+                uint clean = page.CleanTime[k];
+                if (clean != 0 && clean <= state.ObCacheOf(device, store.Agent)) continue;
+                state.Report(new Finding(Kind, access.Index, [new("store", store.Index)]));
+                return;
+            }
         }
     }
 }

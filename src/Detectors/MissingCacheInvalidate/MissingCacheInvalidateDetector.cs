@@ -11,28 +11,33 @@ namespace TraceTools.Detectors.MissingCacheInvalidate;
 /// </summary>
 public sealed class MissingCacheInvalidateDetector : IDetector
 {
+    readonly bool _anyNoncoherent;
+
+    /// <summary>Creates the detector; it stays idle when every device is coherent.</summary>
+    public MissingCacheInvalidateDetector(bool anyNoncoherent = true) => _anyNoncoherent = anyNoncoherent;
+
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.MissingCacheInvalidate;
 
     /// <inheritdoc/>
-    public DetectorHooks Hooks => DetectorHooks.Load;
+    public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.Load : DetectorHooks.None;
 
     /// <inheritdoc/>
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);
         ulong bit = 1UL << (access.Agent & 63);
-        for (int i = 0; i < access.Size; i++)
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            ulong a = access.Address + (ulong)i;
-            if (!state.IsDataByte(region, a)) continue;
-            var page = state.Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask);
-            if (!ShadowMemory.LastWriteIsDevice(page, off)) continue;
-            var write = page.DevWrite[off];
-            if (state.Coherent[write.Agent] || (page.InvalidatedBy[off] & bit) != 0) continue;
-            state.Report(new Finding(Kind, access.Index, [new("dma-write", write.Index)]));
-            return;
+            for (int k = off, stop = off + len; k < stop; k += Math.Min(ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop), ShadowPage.Run(page.InvalidatedBy, k, stop)))
+            {
+                if (!page.LastWriteIsDevice(k)) continue;
+                var write = page.DevWrite(k);
+                if (state.Coherent[write.Agent] || (page.InvalidatedBy[k] & bit) != 0) continue;
+                state.Report(new Finding(Kind, access.Index, [new("dma-write", write.Index)]));
+                return;
+            }
         }
     }
 }

@@ -22,18 +22,18 @@ public sealed class StaleCpuReadDetector : IDetector
     {
         var region = state.RegionOf(access.Region);
         int cpu = access.Agent;
-        for (int i = 0; i < access.Size; i++)
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            ulong a = access.Address + (ulong)i;
-            if (!state.IsDataByte(region, a)) continue;
-            var page = state.Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask);
-            if (!ShadowMemory.LastWriteIsDevice(page, off)) continue;
-            var write = page.DevWrite[off];
-            if (!state.HbBefore(write, cpu) || state.LoadsOf(cpu, write.Agent) >= write.Time) continue;
-            state.Report(new Finding(Kind, access.Index,
-                [new("dma-write", write.Index), new("acquire", state.AcquireReaching(cpu, write.Agent, write.Time))]));
-            return;
+            for (int k = off, stop = off + len; k < stop; k += ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop))
+            {
+                if (!page.LastWriteIsDevice(k)) continue;
+                var write = page.DevWrite(k);
+                if (!state.HbBefore(write, cpu) || state.LoadsOf(cpu, write.Agent) >= write.Time) continue;
+                state.Report(new Finding(Kind, access.Index,
+                    [new("dma-write", write.Index), new("acquire", state.AcquireReaching(cpu, write.Agent, write.Time))]));
+                return;
+            }
         }
     }
 }

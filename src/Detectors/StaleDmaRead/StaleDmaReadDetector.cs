@@ -8,7 +8,7 @@ namespace TraceTools.Detectors.StaleDmaRead;
 /// <c>stale-dma-read</c>: a device DMA read R of data bytes whose last cpu store S is hb-before R but
 /// not ob-before it (the store is not ordered before the release that published it). Related:
 /// <c>store</c> S, <c>publish</c> the first release of S's cpu at or after S. One per R, naming the first
-/// failing byte's writer.
+/// failing byte's writer. Bytes are judged per run of equal last writers.
 /// </summary>
 public sealed class StaleDmaReadDetector : IDetector
 {
@@ -23,18 +23,18 @@ public sealed class StaleDmaReadDetector : IDetector
     {
         var region = state.RegionOf(access.Region);
         int device = access.Agent;
-        for (int i = 0; i < access.Size; i++)
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            ulong a = access.Address + (ulong)i;
-            if (!state.IsDataByte(region, a)) continue;
-            var page = state.Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask);
-            if (!ShadowMemory.LastWriteIsCpu(page, off)) continue;
-            var store = page.CpuWrite[off];
-            if (!state.HbBefore(store, device) || state.ObStoreOf(device, store.Agent) >= store.Time) continue;
-            state.Report(new Finding(Kind, access.Index,
-                [new("store", store.Index), new("publish", state.PublishAfter(store.Agent, store.Time))]));
-            return;
+            for (int k = off, stop = off + len; k < stop; k += ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop))
+            {
+                if (!page.LastWriteIsCpu(k)) continue;
+                var store = page.CpuWrite(k);
+                if (!state.HbBefore(store, device) || state.ObStoreOf(device, store.Agent) >= store.Time) continue;
+                state.Report(new Finding(Kind, access.Index,
+                    [new("store", store.Index), new("publish", state.PublishAfter(store.Agent, store.Time))]));
+                return;
+            }
         }
     }
 }

@@ -18,116 +18,84 @@ public sealed partial class ReplayState
         foreach (var d in hooks) d.OnAccess(this, access);
     }
 
+    /// <summary>A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow.</summary>
     [SkipLocalsInit]
-    internal void Store(int cpu, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    internal void Write(int agent, EventKind kind, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
     {
         var region = Regions[rid];
-        uint t = Time[cpu];
-        if (HasDataBytes(region) && StoreHooks.Length != 0)
-            RunHooks(StoreHooks, new DataAccess(index, EventKind.Store, cpu, t, address, size, rid));
-        if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(cpu, index, address, size, data, rid);
+        uint t = Time[agent];
+        bool cpu = kind == EventKind.Store;
+        if (HasDataBytes(region))
+        {
+            var hooks = cpu ? StoreHooks : DmaWriteHooks;
+            if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        }
+        if (cpu && region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
 
-        var epoch = new Epoch(index, t, (ushort)cpu);
-        bool sync = HasSyncBytes(region);
-        int release = 0;
+        ulong at = Epoch.Pack(agent, t);
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
             var page = Shadow.Page(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            page.CpuWrite.AsSpan(off, n).Fill(epoch);
+            (cpu ? page.CpuWriteAt : page.DevWriteAt).AsSpan(off, n).Fill(at);
+            (cpu ? page.CpuWriteIndex : page.DevWriteIndex).AsSpan(off, n).Fill(index);
             page.CleanTime.AsSpan(off, n).Clear();
             page.InvalidatedBy.AsSpan(off, n).Clear();
             data.Slice(i, n).CopyTo(page.Value.AsSpan(off, n));
-            if (sync)
-            {
-                for (int k = 0; k < n; k++)
-                {
-                    if (!IsSyncByte(region, a + (ulong)k)) continue;
-                    if (release == 0) release = Snapshot(cpu, AccessClass.W);
-                    else Arena.AddRef(release, 1);
-                    Arena.Release(page.Release[off + k]);
-                    page.Release[off + k] = release;
-                }
-            }
             i += n;
         }
-        if (release != 0) LogRelease(cpu, index);
-    }
+        if (!HasSyncBytes(region)) return;
 
-    internal void DmaWrite(int device, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
-    {
-        var region = Regions[rid];
-        uint t = Time[device];
-        if (HasDataBytes(region) && DmaWriteHooks.Length != 0)
-            RunHooks(DmaWriteHooks, new DataAccess(index, EventKind.DmaWrite, device, t, address, size, rid));
-        var epoch = new Epoch(index, t, (ushort)device);
-        bool sync = HasSyncBytes(region);
+        // Reads-from: every sync byte written refers to this one release snapshot.
         int release = 0;
-        for (int i = 0; i < size;)
+        ulong cursor = address, end = address + (ulong)size;
+        while (NextRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
         {
-            ulong a = address + (ulong)i;
-            var page = Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            page.DevWrite.AsSpan(off, n).Fill(epoch);
-            page.CleanTime.AsSpan(off, n).Clear();
-            page.InvalidatedBy.AsSpan(off, n).Clear();
-            data.Slice(i, n).CopyTo(page.Value.AsSpan(off, n));
-            if (sync)
+            var handles = p.Release.AsSpan(o, len);
+            if (release == 0)
             {
-                for (int k = 0; k < n; k++)
-                {
-                    if (!IsSyncByte(region, a + (ulong)k)) continue;
-                    if (release == 0) release = Snapshot(device, AccessClass.W);
-                    else Arena.AddRef(release, 1);
-                    Arena.Release(page.Release[off + k]);
-                    page.Release[off + k] = release;
-                }
+                release = Snapshot(agent, AccessClass.W);
+                Arena.AddRef(release, len - 1);
             }
-            i += n;
+            else Arena.AddRef(release, len);
+            foreach (int old in handles) Arena.Release(old);
+            handles.Fill(release);
         }
+        if (release != 0 && cpu) LogRelease(agent, index);
     }
 
-    /// <summary>cpu load (plain acquire on sync bytes) or device DMA read (acquire at once).</summary>
+    /// <summary>cpu load (plain acquire on sync bytes), device DMA read or fetch (acquire at once).</summary>
     internal void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
     {
         var region = Regions[rid];
         uint t = Time[agent];
-        bool cpu = kind == EventKind.Load, fetch = kind == EventKind.Fetch;
+        bool cpu = kind == EventKind.Load;
+        ulong end = address + (ulong)size;
         // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
-        if (HasDataBytes(region) && !fetch)
+        if (HasDataBytes(region) && kind != EventKind.Fetch)
         {
             var hooks = cpu ? LoadHooks : DmaReadHooks;
             if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
-        }
-        var epoch = new Epoch(index, t, (ushort)agent);
-        bool data = HasDataBytes(region), sync = HasSyncBytes(region);
-        int lastAcquired = 0;
-        for (int i = 0; i < size;)
-        {
-            ulong a = address + (ulong)i;
-            var page = Shadow.Page(a);
-            int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            var reads = cpu ? page.CpuRead : page.DevRead;
-            if (region.Kind == RegionKind.Ram) reads.AsSpan(off, n).Fill(epoch);
-            else if (data || sync)
+            ulong at = Epoch.Pack(agent, t), cursor = address;
+            while (NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
             {
-                for (int k = 0; k < n; k++)
-                {
-                    ulong b = a + (ulong)k;
-                    if (!IsSyncByte(region, b))
-                    {
-                        if (!fetch) reads[off + k] = epoch;
-                        continue;
-                    }
-                    // Reads-from: the read observes the last store to the byte in trace order.
-                    int h = page.Release[off + k];
-                    if (h == 0 || h == lastAcquired) continue;
-                    AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
-                    lastAcquired = h;
-                }
+                (cpu ? page.CpuReadAt : page.DevReadAt).AsSpan(off, len).Fill(at);
+                (cpu ? page.CpuReadIndex : page.DevReadIndex).AsSpan(off, len).Fill(index);
             }
-            i += n;
+        }
+        if (!HasSyncBytes(region)) return;
+        ulong c = address;
+        int lastAcquired = 0;
+        while (NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
+        {
+            // Reads-from: the read observes the last store to each byte in trace order.
+            foreach (int h in page.Release.AsSpan(off, len))
+            {
+                if (h == 0 || h == lastAcquired) continue;
+                AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
+                lastAcquired = h;
+            }
         }
     }
 
@@ -144,12 +112,12 @@ public sealed partial class ReplayState
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             for (int k = off; k < off + n; k++)
             {
-                if (ShadowMemory.LastWriteIsCpu(page, k))
+                if (page.LastWriteIsCpu(k))
                 {
                     // Only the first clean by the store's own cpu after the store counts (model.md §4).
-                    if (clean && page.CpuWrite[k].Agent == cpu && page.CleanTime[k] == 0) page.CleanTime[k] = t;
+                    if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0) page.CleanTime[k] = t;
                 }
-                else if (inval && ShadowMemory.LastWriteIsDevice(page, k) && HbBefore(page.DevWrite[k], cpu))
+                else if (inval && page.LastWriteIsDevice(k) && HbBefore(page.DevWrite(k), cpu))
                 {
                     page.InvalidatedBy[k] |= bit;
                 }
