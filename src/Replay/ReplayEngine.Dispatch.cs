@@ -121,9 +121,11 @@ public sealed partial class ReplayEngine
     }
 
     /// <summary>The memory (non-MMIO) region holding the whole access.</summary>
+    int _memoryHint, _mmioHint;
+
     int Memory(long index, EventKind kind, ulong address, int size)
     {
-        int rid = size > 0 ? _state.RegionMap.Find(address, size) : -1;
+        int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _memoryHint) : -1;
         if (rid < 0) ReplayThrow.BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is outside every region");
         if (_state.Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.BadEvent(index, $"{kind.OpName()} touches mmio region {_state.Regions[rid].Name}");
         return rid;
@@ -132,7 +134,7 @@ public sealed partial class ReplayEngine
     /// <summary>The device owning the MMIO register accessed.</summary>
     int Device(long index, EventKind kind, ulong address, int size)
     {
-        int rid = size > 0 ? _state.RegionMap.Find(address, size) : -1;
+        int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _mmioHint) : -1;
         if (rid < 0 || _state.Regions[rid].Kind != RegionKind.Mmio)
             ReplayThrow.BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is not inside an mmio region");
         return DeviceAgent(index, (uint)_state.Regions[rid].Device);

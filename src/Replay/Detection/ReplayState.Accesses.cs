@@ -40,8 +40,11 @@ public sealed partial class ReplayState
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             (cpu ? page.CpuWriteAt : page.DevWriteAt).AsSpan(off, n).Fill(at);
             (cpu ? page.CpuWriteIndex : page.DevWriteIndex).AsSpan(off, n).Fill(index);
-            page.CleanTime.AsSpan(off, n).Clear();
-            page.InvalidatedBy.AsSpan(off, n).Clear();
+            if (TracksCaches)
+            {
+                page.CleanTime.AsSpan(off, n).Clear();
+                page.InvalidatedBy.AsSpan(off, n).Clear();
+            }
             data.Slice(i, n).CopyTo(page.Value.AsSpan(off, n));
             i += n;
         }
@@ -102,6 +105,7 @@ public sealed partial class ReplayState
     /// <summary>Cache maintenance: cleans mark the writer's dirty bytes, invalidations mark device-written bytes.</summary>
     internal void Cache(int cpu, EventKind kind, ulong address, int size)
     {
+        if (!TracksCaches) return;
         uint t = Time[cpu];
         bool clean = kind != EventKind.CacheInval, inval = kind != EventKind.CacheClean;
         ulong bit = 1UL << CpuBit(cpu);

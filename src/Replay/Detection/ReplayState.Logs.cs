@@ -57,8 +57,13 @@ public sealed partial class ReplayState
         {
             if (_entries.Count == 0) return;
             uint[] loads = state.Loads;
-            int row = cpu * state.Width;
-            _entries.RemoveAll(e => e.Value <= loads[row + e.Device]);
+            int row = cpu * state.Width, kept = 0;
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                var e = _entries[i];
+                if (e.Value > loads[row + e.Device]) _entries[kept++] = e;
+            }
+            _entries.RemoveRange(kept, _entries.Count - kept);
         }
     }
 

@@ -33,6 +33,8 @@ public sealed partial class ReplayState
     internal readonly int Width;
     internal readonly bool[] IsDevice;
     internal readonly bool[] Coherent;
+    /// <summary>False when every device is coherent: the cache-maintenance columns are then never read, so never kept.</summary>
+    internal readonly bool TracksCaches;
     /// <summary>Device agent ids (for the acquire log).</summary>
     internal readonly int[] Devices;
 
@@ -64,6 +66,7 @@ public sealed partial class ReplayState
         Arena = new ClockArena(Width);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
+        TracksCaches = metadata.Agents.Any(a => !a.Coherent);
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
         Time = new uint[AgentCount];
         Hb = new uint[AgentCount * Width];

@@ -16,14 +16,29 @@ sealed class RegionMap
         _sorted = [.. _ids.Select(i => regions[i])];
     }
 
-    /// <summary>Index (into the metadata's regions) of the region holding the whole access, or -1.</summary>
+    /// <summary>
+    /// Index (into the metadata's regions) of the region holding the whole access, or -1. Callers keep
+    /// their own last hit in <paramref name="hint"/>: memory accesses and MMIO accesses alternate, and
+    /// one shared cache would miss on every switch.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Find(ulong address, int size)
+    public int Find(ulong address, int size, ref int hint)
     {
-        int last = _last;
-        if ((uint)last < (uint)_sorted.Length && _sorted[last].Contains(address, (ulong)size)) return _ids[last];
-        return FindSlow(address, size);
+        int last = hint;
+        if ((uint)last < (uint)_sorted.Length)
+        {
+            var r = _sorted[last];
+            if (address >= r.Base && address - r.Base <= r.Size - (ulong)size && (ulong)size <= r.Size) return _ids[last];
+        }
+        int found = FindSlow(address, size);
+        if (found >= 0) hint = _last;
+        return found;
     }
+
+    /// <summary>As <see cref="Find(ulong, int, ref int)"/> with a shared hint.</summary>
+    public int Find(ulong address, int size) => Find(address, size, ref _shared);
+
+    int _shared;
 
     int FindSlow(ulong address, int size)
     {
