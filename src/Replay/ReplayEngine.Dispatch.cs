@@ -53,9 +53,12 @@ public sealed partial class ReplayEngine
                     s.Barrier(agent, aux[i]);
                     break;
                 case EventKind.MmioWrite:
-                    s.Transfer(agent, Device(index, kind, addresses[i], sizes[i]), AccessClass.O, AcquireMode.AtOnce, index);
-                    s.LogRelease(agent, index);
+                {
+                    int device = Device(index, kind, addresses[i], sizes[i]);
+                    s.Transfer(agent, device, AccessClass.O, AcquireMode.AtOnce, index);
+                    s.LogRelease(agent, index, device);
                     break;
+                }
                 case EventKind.MmioRead:
                     s.Transfer(Device(index, kind, addresses[i], sizes[i]), agent, AccessClass.O, AcquireMode.PlainMmio, index);
                     break;

@@ -18,7 +18,8 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     sealed class Window
     {
         public bool Open, Flagged;
-        public Epoch Clear, Invalidation;
+        /// <summary>The clear, and the first and the latest invalidation that C is ordered before.</summary>
+        public Epoch Clear, FirstInvalidation, Invalidation;
         public int Region;
     }
 
@@ -39,7 +40,8 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         {
             if (store.ChangedOther && !w.Flagged)
             {
-                bool flushed = w.Invalidation.Exists && state.HbBefore(w.Invalidation, store.Agent);
+                bool flushed = w.Invalidation.Exists &&
+                    (state.HbBefore(w.Invalidation, store.Agent) || state.HbBefore(w.FirstInvalidation, store.Agent));
                 if (!flushed)
                 {
                     w.Flagged = true;
@@ -54,7 +56,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
             w.Flagged = false;
             w.Region = store.Region;
             w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
-            w.Invalidation = Epoch.None;
+            w.Invalidation = w.FirstInvalidation = Epoch.None;
         }
     }
 
@@ -76,6 +78,9 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         if (!w.Open || w.Flagged) return;
         // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
         if (state.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
+        {
             w.Invalidation = new Epoch(inv.Index, inv.Time, (ushort)inv.Agent);
+            if (!w.FirstInvalidation.Exists) w.FirstInvalidation = w.Invalidation;
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace TraceTools.Detectors.StaleDmaRead;
 /// <summary>
 /// <c>stale-dma-read</c>: a device DMA read R of data bytes whose last cpu store S is hb-before R but
 /// not ob-before it (the store is not ordered before the release that published it). Related:
-/// <c>store</c> S, <c>publish</c> the first release of S's cpu at or after S. One per R, naming the first
+/// <c>store</c> S, <c>publish</c> the first release of S's cpu at or after S on the path to R
+/// (a direct edge to R's device when there is one, see <see cref="ReplayState"/>). One per R, naming the first
 /// failing byte's writer. Bytes are judged per run of equal last writers.
 /// </summary>
 public sealed class StaleDmaReadDetector : IDetector
@@ -32,7 +33,7 @@ public sealed class StaleDmaReadDetector : IDetector
                 var store = page.CpuWrite(k);
                 if (!state.HbBefore(store, device) || state.ObStoreOf(device, store.Agent) >= store.Time) continue;
                 state.Report(new Finding(Kind, access.Index,
-                    [new("store", store.Index), new("publish", state.PublishAfter(store.Agent, store.Time))]));
+                    [new("store", store.Index), new("publish", state.PublishAfter(store.Agent, store.Time, device))]));
                 return;
             }
         }

@@ -55,7 +55,7 @@ public sealed partial class ReplayState
     internal void DevInvalidate(int cpu, long index, int device, ulong address, int size)
     {
         Transfer(cpu, device, AccessClass.O, AcquireMode.AtOnce, index);
-        LogRelease(cpu, index);
+        LogRelease(cpu, index, device);
         Transfer(device, cpu, AccessClass.O, AcquireMode.AtOnce, index);
         if (EntryInvalidateHooks.Length == 0) return;
         uint t = Time[cpu];

@@ -12,26 +12,37 @@ public sealed partial class ReplayState
     {
         uint[] _times = new uint[16];
         long[] _indices = new long[16];
+        int[] _targets = new int[16];
         int _count;
 
-        public void Add(uint time, long index)
+        /// <summary>Logs a release; <paramref name="target"/> is the device a direct edge goes to (doorbell, invalidation), or -1.</summary>
+        public void Add(uint time, long index, int target)
         {
             if (_count > 0 && _times[_count - 1] == time) return;
             if (_count == _times.Length)
             {
                 Array.Resize(ref _times, _count * 2);
                 Array.Resize(ref _indices, _count * 2);
+                Array.Resize(ref _targets, _count * 2);
             }
             _times[_count] = time;
+            _targets[_count] = target;
             _indices[_count++] = index;
         }
 
-        /// <summary>Trace index of the first release at or after <paramref name="time"/>, or -1.</summary>
-        public long FirstAtOrAfter(uint time)
+        /// <summary>
+        /// Trace index of the first release in [<paramref name="time"/>, <paramref name="limit"/>] whose edge
+        /// goes straight to <paramref name="device"/>; failing that (an indirect path through another cpu),
+        /// the first release at or after <paramref name="time"/>; -1 when there is none.
+        /// </summary>
+        public long FirstAtOrAfter(uint time, uint limit, int device)
         {
             int i = Array.BinarySearch(_times, 0, _count, time);
             if (i < 0) i = ~i;
-            return i < _count ? _indices[i] : -1;
+            if (i >= _count) return -1;
+            for (int j = i; j < _count && _times[j] <= limit && j - i < 256; j++)
+                if (_targets[j] == device) return _indices[j];
+            return _indices[i];
         }
     }
 
@@ -67,10 +78,15 @@ public sealed partial class ReplayState
         }
     }
 
-    internal void LogRelease(int cpu, long index) => _releases[cpu].Add(Time[cpu], index);
+    internal void LogRelease(int cpu, long index, int target = -1) => _releases[cpu].Add(Time[cpu], index, target);
 
-    /// <summary>Trace index of the first release of <paramref name="cpu"/> at or after its local time <paramref name="time"/>, or -1.</summary>
-    internal long PublishAfter(int cpu, uint time) => _releases[cpu].FirstAtOrAfter(time);
+    /// <summary>
+    /// The <c>publish</c> of a store of <paramref name="cpu"/> at <paramref name="time"/> read by
+    /// <paramref name="device"/>: the first release at or after the store that reached the device, preferring
+    /// a direct edge (doorbell, invalidation) among those the device's HB covers.
+    /// </summary>
+    internal long PublishAfter(int cpu, uint time, int device) =>
+        _releases[cpu].FirstAtOrAfter(time, Hb[device * Width + cpu], device);
 
     /// <summary>Trace index of the first plain acquire of <paramref name="cpu"/> that made (device, time) hb-before it, or -1.</summary>
     internal long AcquireReaching(int cpu, int device, uint time) => _acquires[cpu].FirstReaching(device, time);

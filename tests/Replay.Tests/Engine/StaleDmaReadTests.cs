@@ -87,6 +87,19 @@ public sealed class StaleDmaReadTests
         FindingAssert.None(t.Replay());
     }
 
+    /// <summary>publish names the release on the path to R: the doorbell, not an earlier unrelated unlock.</summary>
+    [TestMethod]
+    public void StaleDmaRead_UnlockBeforeRawDoorbell_PublishIsDoorbell()
+    {
+        var t = System(Arch.Arm64);
+        t.Unlock("cpu0", "L");
+        long s = t.Store("cpu0", t.At("buf"), 8);
+        t.Unlock("cpu0", "M");                                   // orders S for whoever locks M: nobody here
+        long doorbell = t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"stale-dma-read@{r}[store={s},publish={doorbell}]");
+    }
+
     [TestMethod]
     public void StaleDmaRead_NoHandoff_DmaRaceOnly()
     {
