@@ -78,7 +78,7 @@ public sealed partial class ReplayState
         Committed = new uint[AgentCount * OrderingRules.Slots];
         LockRelease = new int[Math.Max(1, metadata.Locks.Count)];
         IrqRelease = new int[AgentCount];
-        _releases = [.. Enumerable.Range(0, AgentCount).Select(_ => new ReleaseLog())];
+        _releases = [.. Enumerable.Range(0, AgentCount * (AgentCount + 1)).Select(_ => new ReleaseLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }
 

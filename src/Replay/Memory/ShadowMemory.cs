@@ -12,6 +12,9 @@ sealed class ShadowMemory
     ulong _lastKey = ulong.MaxValue;
     ShadowPage? _lastPage;
 
+    /// <summary>Every allocated page (for rare whole-memory scans such as log compaction).</summary>
+    public IEnumerable<ShadowPage> Pages => _pages.Values;
+
     /// <summary>Pages allocated so far.</summary>
     public int PageCount => _pages.Count;
 
