@@ -32,7 +32,6 @@ public sealed partial class ReplayEngine
             if ((uint)agent >= (uint)agentCount) ReplayThrow.BadEvent(index, $"agent {agent} is not declared");
             if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.BadEvent(index, $"{kind.OpName()} by {(isDevice[agent] ? "device" : "cpu")} {s.Metadata.Agents[agent].Name}");
             time[agent]++;
-            s.CurrentIndex = index;
             switch (kind)
             {
                 case EventKind.Store:

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Ordering;
 
@@ -126,12 +128,39 @@ public sealed partial class ReplayState
         }
     }
 
+    /// <summary>Vector twin of the slot loop: table = mask ? t : table.</summary>
+    static void CommitVector(Span<uint> table, ReadOnlySpan<uint> mask, uint t, bool wide)
+    {
+        if (mask.IsEmpty) return;
+        ref uint d = ref MemoryMarshal.GetReference(table);
+        ref uint m = ref MemoryMarshal.GetReference(mask);
+        if (wide)
+        {
+            var tv = Vector512.Create(t);
+            for (nuint i = 0; i < OrderingRules.Slots; i += 16)
+                Vector512.ConditionalSelect(Vector512.LoadUnsafe(ref m, i), tv, Vector512.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
+        }
+        else
+        {
+            var tv = Vector256.Create(t);
+            for (nuint i = 0; i < OrderingRules.Slots; i += 8)
+                Vector256.ConditionalSelect(Vector256.LoadUnsafe(ref m, i), tv, Vector256.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
+        }
+    }
+
     /// <summary>A barrier of <paramref name="cpu"/>: commits earlier events and folds pending reader clocks.</summary>
     internal void Barrier(int cpu, uint code)
     {
         uint t = Time[cpu];
         var table = Committed.AsSpan(cpu * OrderingRules.Slots, OrderingRules.Slots);
-        foreach (byte slot in Rules.SlotsFor(code)) table[slot] = t;
+        if (Simd == ClockSimd.Scalar)
+        {
+            foreach (byte slot in Rules.SlotsFor(code)) table[slot] = t;
+        }
+        else
+        {
+            CommitVector(table, Rules.MaskFor(code), t, Simd == ClockSimd.V512);
+        }
         byte mask = PendingMask[cpu];
         if (mask == 0) return;
         var e = Rules.EffectOf(code);

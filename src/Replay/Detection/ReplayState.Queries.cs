@@ -65,7 +65,4 @@ public sealed partial class ReplayState
 
     /// <summary>The region at index <paramref name="region"/>.</summary>
     internal RegionInfo RegionOf(int region) => Regions[region];
-
-    /// <summary>Trace index of the current event of the replay (set by the engine).</summary>
-    internal long CurrentIndex;
 }

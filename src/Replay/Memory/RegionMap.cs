@@ -40,7 +40,34 @@ sealed class RegionMap
 
     int _shared;
 
+    // Direct-mapped page → region cache: accesses to a few hot pages of different regions alternate.
+    readonly ulong[] _pageKeys = new ulong[64];
+    readonly int[] _pageSlots = new int[64];
+
     int FindSlow(ulong address, int size)
+    {
+        ulong key = (address >> 12) + 1;
+        int line = (int)(key & 63);
+        if (_pageKeys[line] == key)
+        {
+            int slot = _pageSlots[line];
+            var r = _sorted[slot];
+            if (r.Contains(address, (ulong)size))
+            {
+                _last = slot;
+                return _ids[slot];
+            }
+        }
+        int found = Search(address, size);
+        if (found >= 0)
+        {
+            _pageKeys[line] = key;
+            _pageSlots[line] = _last;
+        }
+        return found;
+    }
+
+    int Search(ulong address, int size)
     {
         int lo = 0, hi = _sorted.Length - 1;
         while (lo <= hi)

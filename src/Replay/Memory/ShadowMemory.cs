@@ -26,13 +26,25 @@ sealed class ShadowMemory
         return key == _lastKey ? _lastPage! : PageSlow(key);
     }
 
+    // Direct-mapped cache of recent pages in front of the dictionary (keys stored +1: 0 = empty).
+    readonly ulong[] _cacheKeys = new ulong[256];
+    readonly ShadowPage?[] _cachePages = new ShadowPage?[256];
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     ShadowPage PageSlow(ulong key)
     {
-        if (!_pages.TryGetValue(key, out var page))
+        int line = (int)(key & 255);
+        ShadowPage? page;
+        if (_cacheKeys[line] == key + 1) page = _cachePages[line]!;
+        else
         {
-            page = new ShadowPage();
-            _pages.Add(key, page);
+            if (!_pages.TryGetValue(key, out page))
+            {
+                page = new ShadowPage();
+                _pages.Add(key, page);
+            }
+            _cacheKeys[line] = key + 1;
+            _cachePages[line] = page;
         }
         _lastKey = key;
         _lastPage = page;
