@@ -60,8 +60,8 @@ public class ReplayBench
     [ParamsSource(nameof(Sets))]
     public DetectorSet Detectors { get; set; } = null!;
 
-    [Params(ClockSimd.Scalar, ClockSimd.V256)]
-    public ClockSimd Simd { get; set; }
+    /// <summary>The clock kernel: the machine's default (<see cref="ClockJoinBench"/> compares kernels).</summary>
+    public ClockSimd Simd { get; set; } = ClockSimdSelector.Default;
 
     [GlobalSetup]
     public void Setup()
