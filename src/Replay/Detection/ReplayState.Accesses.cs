@@ -68,37 +68,41 @@ public sealed partial class ReplayState
         if (release != 0 && cpu) LogRelease(agent, index);
     }
 
-    /// <summary>cpu load (plain acquire on sync bytes), device DMA read or fetch (acquire at once).</summary>
+    /// <summary>
+    /// cpu load (plain acquire on sync bytes), device DMA read or fetch (acquire at once). The acquire
+    /// comes first: a read that observes a sync store is hb-after it, so the data bytes of the same
+    /// access are judged with the acquired knowledge (for a cpu, not yet in LOADS: they are not "later").
+    /// </summary>
     internal void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
     {
         var region = Regions[rid];
         uint t = Time[agent];
         bool cpu = kind == EventKind.Load;
         ulong end = address + (ulong)size;
-        // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
-        if (HasDataBytes(region) && kind != EventKind.Fetch)
+        if (HasSyncBytes(region))
         {
-            var hooks = cpu ? LoadHooks : DmaReadHooks;
-            if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
-            ulong at = Epoch.Pack(agent, t), cursor = address;
-            while (NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
+            ulong c = address;
+            int lastAcquired = 0;
+            while (NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
             {
-                (cpu ? page.CpuReadAt : page.DevReadAt).AsSpan(off, len).Fill(at);
-                (cpu ? page.CpuReadIndex : page.DevReadIndex).AsSpan(off, len).Fill(index);
+                // Reads-from: the read observes the last store to each byte in trace order.
+                foreach (int h in page.Release.AsSpan(off, len))
+                {
+                    if (h == 0 || h == lastAcquired) continue;
+                    AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
+                    lastAcquired = h;
+                }
             }
         }
-        if (!HasSyncBytes(region)) return;
-        ulong c = address;
-        int lastAcquired = 0;
-        while (NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
+        // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
+        if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
+        var hooks = cpu ? LoadHooks : DmaReadHooks;
+        if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        ulong at = Epoch.Pack(agent, t), cursor = address;
+        while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
         {
-            // Reads-from: the read observes the last store to each byte in trace order.
-            foreach (int h in page.Release.AsSpan(off, len))
-            {
-                if (h == 0 || h == lastAcquired) continue;
-                AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
-                lastAcquired = h;
-            }
+            (cpu ? p.CpuReadAt : p.DevReadAt).AsSpan(o, n).Fill(at);
+            (cpu ? p.CpuReadIndex : p.DevReadIndex).AsSpan(o, n).Fill(index);
         }
     }
 
