@@ -1,0 +1,81 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.Replay.Clocks;
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Bench.Replay;
+
+/// <summary>A readable benchmark parameter: which detectors run.</summary>
+public sealed record DetectorSet(string Name, FindingKind[]? Kinds)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>Adds an events/s column computed from the mean time per operation.</summary>
+sealed class EventsPerSecondColumn(Func<long> eventsPerOp) : IColumn
+{
+    public string Id => nameof(EventsPerSecondColumn);
+    public string ColumnName => "Events/s";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 0;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Replayed events per second (mean)";
+    public bool IsAvailable(Summary summary) => true;
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var report = summary[benchmarkCase];
+        if (report?.ResultStatistics is null) return "-";
+        double seconds = report.ResultStatistics.Mean / 1e9;
+        return $"{eventsPerOp() / seconds / 1e6:F1} M";
+    }
+}
+
+sealed class ReplayConfig : ManualConfig
+{
+    public ReplayConfig() => AddColumn(new EventsPerSecondColumn(() => ReplayBench.EventsPerOp));
+}
+
+/// <summary>Full replay of an in-memory driver workload: all detectors, none, and each alone.</summary>
+[MemoryDiagnoser]
+[Config(typeof(ReplayConfig))]
+public class ReplayBench
+{
+    internal static long EventsPerOp;
+    DriverWorkload _workload = null!;
+
+    public static IEnumerable<DetectorSet> Sets =>
+        new[] { new DetectorSet("all", null), new DetectorSet("none", []) }
+            .Concat(FindingKinds.All.Select(k => new DetectorSet(k.Name(), [k])));
+
+    [ParamsSource(nameof(Sets))]
+    public DetectorSet Detectors { get; set; } = null!;
+
+    /// <summary>The clock kernel: the machine's default (<see cref="ClockJoinBench"/> compares kernels).</summary>
+    public ClockSimd Simd { get; set; } = ClockSimdSelector.Default;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _workload = new DriverWorkload(20_000);
+        EventsPerOp = _workload.Events;
+    }
+
+    [Benchmark]
+    public int Replay()
+    {
+        var options = new ReplayOptions { Simd = Simd, Detectors = Detectors.Kinds is null ? null : new HashSet<FindingKind>(Detectors.Kinds) };
+        var engine = DetectorRegistry.CreateEngine(_workload.Metadata, options);
+        foreach (var b in _workload.Batches) engine.Process(b);
+        return engine.Complete().Count;
+    }
+}

@@ -1,0 +1,86 @@
+using TraceTools.Detectors.Entries;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Findings;
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Ordering;
+
+namespace TraceTools.Detectors.MissingFlushAfterClear;
+
+/// <summary>
+/// <c>missing-flush-after-clear</c>: after a cpu store C clears present on E, the first store M that
+/// changes another bit of E, unless an invalidation I of E by its fetcher lies between them with C
+/// ob-before I (writer rule, outer domain, on C's cpu; the OB clock from another cpu) and I hb-before M.
+/// C's window runs to the next store that sets present (judged, then closes it). Related: <c>clear</c>.
+/// One per clear.
+/// </summary>
+public sealed class MissingFlushAfterClearDetector : IDetector
+{
+    sealed class Window
+    {
+        public bool Open, Flagged;
+        /// <summary>The clear, and the first and the latest invalidation that C is ordered before.</summary>
+        public Epoch Clear, FirstInvalidation, Invalidation;
+        public int Region;
+    }
+
+    readonly EntryStates<Window> _entries = new();
+
+    /// <inheritdoc/>
+    public FindingKind Kind => FindingKind.MissingFlushAfterClear;
+
+    /// <inheritdoc/>
+    public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryInvalidate;
+
+    /// <inheritdoc/>
+    public void OnEntryStore(ReplayState state, in EntryStore store)
+    {
+        if (!store.Changed) return; // value-neutral: changes nothing
+        var w = _entries.Get(store.EntryBase);
+        if (w.Open)
+        {
+            if (store.ChangedOther && !w.Flagged)
+            {
+                bool flushed = w.Invalidation.Exists &&
+                    (state.HbBefore(w.Invalidation, store.Agent) || state.HbBefore(w.FirstInvalidation, store.Agent));
+                if (!flushed)
+                {
+                    w.Flagged = true;
+                    state.Report(new Finding(Kind, store.Index, [new("clear", w.Clear.Index)]));
+                }
+            }
+            if (store.Sets) w.Open = false;
+        }
+        if (store.Clears)
+        {
+            w.Open = true;
+            w.Flagged = false;
+            w.Region = store.Region;
+            w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
+            w.Invalidation = w.FirstInvalidation = Epoch.None;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnEntryInvalidate(ReplayState state, in EntryInvalidation inv)
+    {
+        if (!inv.All)
+        {
+            var w = _entries.Find(inv.EntryBase);
+            if (w is not null) Consider(state, w, inv);
+            return;
+        }
+        var table = state.RegionOf(inv.Region);
+        foreach (var w in _entries.InRange(table.Base, table.End)) Consider(state, w, inv);
+    }
+
+    static void Consider(ReplayState state, Window w, in EntryInvalidation inv)
+    {
+        if (!w.Open || w.Flagged) return;
+        // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
+        if (state.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
+        {
+            w.Invalidation = new Epoch(inv.Index, inv.Time, (ushort)inv.Agent);
+            if (!w.FirstInvalidation.Exists) w.FirstInvalidation = w.Invalidation;
+        }
+    }
+}

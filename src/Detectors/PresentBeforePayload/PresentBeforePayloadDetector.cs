@@ -1,0 +1,76 @@
+using TraceTools.Detectors.Entries;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Findings;
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Ordering;
+
+namespace TraceTools.Detectors.PresentBeforePayload;
+
+/// <summary>
+/// <c>present-before-payload</c>: a cpu store P that sets present on E while some store M that changed
+/// another bit of E since E last became non-present is not ordered before P: on P's cpu by the writer
+/// rule (w→w, outer domain: the fetcher observes), from another cpu by hb. Per entry only the latest
+/// payload change of each cpu is kept (ordering it orders the earlier ones). Related: <c>payload</c>
+/// (the latest unordered M). One per P.
+/// </summary>
+public sealed class PresentBeforePayloadDetector : IDetector
+{
+    sealed class Payload
+    {
+        public Epoch[]? LatestByAgent;
+        public bool Any;
+    }
+
+    readonly EntryStates<Payload> _entries = new();
+    readonly int _agents;
+
+    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
+    public PresentBeforePayloadDetector(int agents) => _agents = agents;
+
+    /// <inheritdoc/>
+    public FindingKind Kind => FindingKind.PresentBeforePayload;
+
+    /// <inheritdoc/>
+    public DetectorHooks Hooks => DetectorHooks.EntryStore;
+
+    /// <inheritdoc/>
+    public void OnEntryStore(ReplayState state, in EntryStore store)
+    {
+        if (!store.Changed) return;
+        var p = _entries.Get(store.EntryBase);
+        if (store.Clears) Reset(p); // E became non-present: a new payload period starts (with this store's own changes)
+        if (store.Sets)
+        {
+            if (p.Any) Judge(state, p, store);
+            Reset(p);
+            return;
+        }
+        if (store.ChangedOther && !store.PresentAfter)
+        {
+            p.LatestByAgent ??= new Epoch[_agents];
+            p.LatestByAgent[store.Agent] = new Epoch(store.Index, store.Time, (ushort)store.Agent);
+            p.Any = true;
+        }
+    }
+
+    void Judge(ReplayState state, Payload p, in EntryStore present)
+    {
+        long worst = -1;
+        foreach (var m in p.LatestByAgent!)
+        {
+            if (!m.Exists || m.Index <= worst) continue;
+            bool ordered = m.Agent == present.Agent
+                ? state.WriterOrdered(present.Agent, m.Time, AccessClass.W, AccessClass.W, ObserverDomain.Outer)
+                : state.HbBefore(m, present.Agent);
+            if (!ordered) worst = m.Index;
+        }
+        if (worst >= 0) state.Report(new Finding(Kind, present.Index, [new("payload", worst)]));
+    }
+
+    static void Reset(Payload p)
+    {
+        if (!p.Any) return;
+        Array.Clear(p.LatestByAgent!);
+        p.Any = false;
+    }
+}

@@ -1,0 +1,63 @@
+using TraceTools.Detectors.Entries;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Detectors.TornEntryUpdate;
+
+/// <summary>
+/// <c>torn-entry-update</c> (warning): the second store of a burst, a run of value-changing cpu stores
+/// (any cpu) to E while E is present before and after each. The store that sets present is not part of
+/// it; an invalidation of E by its fetcher, or E becoming non-present, ends it; device writes neither join
+/// nor end it. Related: <c>earlier-store</c> (the burst's first store). One per burst.
+/// </summary>
+public sealed class TornEntryUpdateDetector : IDetector
+{
+    sealed class Burst
+    {
+        public long First = -1;
+        public bool Reported;
+    }
+
+    readonly EntryStates<Burst> _entries = new();
+
+    /// <inheritdoc/>
+    public FindingKind Kind => FindingKind.TornEntryUpdate;
+
+    /// <inheritdoc/>
+    public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryInvalidate;
+
+    /// <inheritdoc/>
+    public void OnEntryStore(ReplayState state, in EntryStore store)
+    {
+        if (!store.Changed) return;
+        var b = _entries.Get(store.EntryBase);
+        if (!(store.PresentBefore && store.PresentAfter))
+        {
+            b.First = -1;
+            return;
+        }
+        if (b.First < 0)
+        {
+            b.First = store.Index;
+            b.Reported = false;
+        }
+        else if (!b.Reported)
+        {
+            b.Reported = true;
+            state.Report(new Finding(Kind, store.Index, [new("earlier-store", b.First)]));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnEntryInvalidate(ReplayState state, in EntryInvalidation inv)
+    {
+        if (!inv.All)
+        {
+            var b = _entries.Find(inv.EntryBase);
+            if (b is not null) b.First = -1;
+            return;
+        }
+        var table = state.RegionOf(inv.Region);
+        foreach (var b in _entries.InRange(table.Base, table.End)) b.First = -1;
+    }
+}

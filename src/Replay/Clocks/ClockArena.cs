@@ -1,0 +1,75 @@
+namespace TraceTools.Replay.Clocks;
+
+/// <summary>
+/// Pooled release snapshots. A release stores its clocks once here and every sync byte it wrote refers
+/// to it by handle; handles are reference-counted and their slots reused, so memory follows the live
+/// releases (at most one per sync byte, lock and interrupt line), never the trace length.
+/// Slot layout: HB, OB for stores, OB for cache maintenance (W components each).
+/// </summary>
+sealed class ClockArena
+{
+    readonly int _width;
+    uint[] _clocks;
+    Header[] _headers;
+    int[] _free;
+    int _freeCount, _used = 1; // handle 0 is "none"
+
+    /// <summary>Per-release facts besides the clocks: the releaser and its own OB components per domain.</summary>
+    public struct Header
+    {
+        public ushort Agent;
+        public bool FromDevice;
+        public int RefCount;
+        public uint OwnStoreInner, OwnStoreOuter, OwnCacheInner, OwnCacheOuter;
+    }
+
+    public ClockArena(int width, int capacity = 64)
+    {
+        _width = width;
+        _clocks = new uint[capacity * 3 * width];
+        _headers = new Header[capacity];
+        _free = new int[capacity];
+    }
+
+    /// <summary>Slots in use (for tests: leaks show up here).</summary>
+    public int Live => _used - 1 - _freeCount;
+
+    /// <summary>Takes a slot with reference count 1.</summary>
+    public int Rent()
+    {
+        int h;
+        if (_freeCount > 0) h = _free[--_freeCount];
+        else
+        {
+            if (_used == _headers.Length) Grow();
+            h = _used++;
+        }
+        _headers[h] = new Header { RefCount = 1 };
+        return h;
+    }
+
+    void Grow()
+    {
+        int n = _headers.Length * 2;
+        Array.Resize(ref _headers, n);
+        Array.Resize(ref _clocks, n * 3 * _width);
+        Array.Resize(ref _free, n);
+    }
+
+    public ref Header HeaderOf(int handle) => ref _headers[handle];
+
+    public Span<uint> Hb(int handle) => _clocks.AsSpan(handle * 3 * _width, _width);
+    public Span<uint> ObStore(int handle) => _clocks.AsSpan((handle * 3 + 1) * _width, _width);
+    public Span<uint> ObCache(int handle) => _clocks.AsSpan((handle * 3 + 2) * _width, _width);
+
+    public void AddRef(int handle, int count) => _headers[handle].RefCount += count;
+
+    /// <summary>Drops <paramref name="count"/> references; frees the slot at zero. Handle 0 is ignored.</summary>
+    public void Release(int handle, int count = 1)
+    {
+        if (handle == 0) return;
+        ref var h = ref _headers[handle];
+        h.RefCount -= count;
+        if (h.RefCount <= 0) _free[_freeCount++] = handle;
+    }
+}

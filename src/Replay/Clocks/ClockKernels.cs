@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace TraceTools.Replay.Clocks;
+
+/// <summary>
+/// Vector-clock joins (element-wise max). Clock widths are multiples of <see cref="ClockSimdSelector.Lanes"/>,
+/// so the vector kernels run without a tail; the scalar kernel is their tested twin.
+/// </summary>
+[SkipLocalsInit]
+public static class ClockKernels
+{
+    /// <summary>dst = max(dst, src) with the kernel <paramref name="simd"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Join(ClockSimd simd, Span<uint> dst, ReadOnlySpan<uint> src)
+    {
+        if (simd == ClockSimd.V512) JoinV512(dst, src);
+        else if (simd == ClockSimd.V256) JoinV256(dst, src);
+        else JoinScalar(dst, src);
+    }
+
+    /// <summary>Scalar twin: one component at a time.</summary>
+    public static void JoinScalar(Span<uint> dst, ReadOnlySpan<uint> src)
+    {
+        src = src[..dst.Length];
+        for (int i = 0; i < dst.Length; i++)
+        {
+            uint s = src[i];
+            if (s > dst[i]) dst[i] = s;
+        }
+    }
+
+    /// <summary>Eight components per step; the length must be a multiple of 8.</summary>
+    public static void JoinV256(Span<uint> dst, ReadOnlySpan<uint> src)
+    {
+        if (src.Length < dst.Length || (dst.Length & 7) != 0) ThrowWidth();
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        ref uint s = ref MemoryMarshal.GetReference(src);
+        for (nuint i = 0, n = (nuint)dst.Length; i < n; i += 8)
+            Vector256.Max(Vector256.LoadUnsafe(ref d, i), Vector256.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+    }
+
+    /// <summary>Sixteen components per step; the length must be a multiple of 16.</summary>
+    public static void JoinV512(Span<uint> dst, ReadOnlySpan<uint> src)
+    {
+        if (src.Length < dst.Length || (dst.Length & 15) != 0) ThrowWidth();
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        ref uint s = ref MemoryMarshal.GetReference(src);
+        for (nuint i = 0, n = (nuint)dst.Length; i < n; i += 16)
+            Vector512.Max(Vector512.LoadUnsafe(ref d, i), Vector512.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+    }
+
+    static void ThrowWidth() => ReplayThrow.ClockWidth();
+}

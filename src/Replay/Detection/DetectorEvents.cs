@@ -1,0 +1,56 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Detection;
+
+/// <summary>A memory access handed to detectors.</summary>
+/// <param name="Index">Trace index.</param>
+/// <param name="Kind">Load, Store, DmaRead or DmaWrite.</param>
+/// <param name="Agent">The accessing agent.</param>
+/// <param name="Time">The agent's local time for this event (1-based).</param>
+/// <param name="Address">First byte.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Region">Index of the region in the metadata.</param>
+public readonly record struct DataAccess(long Index, EventKind Kind, int Agent, uint Time, ulong Address, int Size, int Region);
+
+/// <summary>A cpu store's effect on one table entry, computed from the reconstructed bytes.</summary>
+/// <param name="Index">Trace index of the store.</param>
+/// <param name="Agent">The storing cpu.</param>
+/// <param name="Time">Its local time.</param>
+/// <param name="Region">Table region index.</param>
+/// <param name="EntryBase">Address of the entry's first byte (unique key of the entry).</param>
+/// <param name="PresentBefore">Present bit before the store.</param>
+/// <param name="PresentAfter">Present bit after the store.</param>
+/// <param name="ChangedOther">True when the store changed a bit of the entry other than present.</param>
+/// <param name="ChangedGranules">Granules whose bytes changed (bit g; granules from 63 up share bit 63).</param>
+public readonly record struct EntryStore(
+    long Index, int Agent, uint Time, int Region, ulong EntryBase,
+    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules)
+{
+    /// <summary>True when the store changed any byte of the entry (false: value-neutral).</summary>
+    public bool Changed => ChangedGranules != 0;
+
+    /// <summary>True when this store cleared present.</summary>
+    public bool Clears => PresentBefore && !PresentAfter;
+
+    /// <summary>True when this store set present.</summary>
+    public bool Sets => !PresentBefore && PresentAfter;
+}
+
+/// <summary>A fetcher's atomic read of one granule of an entry.</summary>
+/// <param name="Index">Trace index.</param>
+/// <param name="Agent">The fetcher.</param>
+/// <param name="Region">Table region index.</param>
+/// <param name="EntryBase">Entry address.</param>
+/// <param name="Granule">Granule number.</param>
+/// <param name="SawPresent">True when this granule covers the present bit and it is set.</param>
+public readonly record struct EntryFetch(long Index, int Agent, int Region, ulong EntryBase, uint Granule, bool SawPresent);
+
+/// <summary>A completed (synchronous) invalidation of an entry, or of every entry, by the table's fetcher.</summary>
+/// <param name="Index">Trace index of the dev_invalidate.</param>
+/// <param name="Agent">The invalidating cpu.</param>
+/// <param name="Time">Its local time.</param>
+/// <param name="Device">The device invalidated (the table's fetcher).</param>
+/// <param name="Region">Table region index.</param>
+/// <param name="EntryBase">Entry address; meaningless when <paramref name="All"/>.</param>
+/// <param name="All">True for <c>dev_invalidate DEV all</c>: every entry of the table.</param>
+public readonly record struct EntryInvalidation(long Index, int Agent, uint Time, int Device, int Region, ulong EntryBase, bool All);

@@ -1,0 +1,52 @@
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Replay.Detection;
+
+/// <summary>The events a detector wants to see; the engine calls only the hooks named here.</summary>
+[Flags]
+public enum DetectorHooks
+{
+    /// <summary>None.</summary>
+    None = 0,
+    /// <summary>cpu loads touching data bytes (<see cref="IDetector.OnAccess"/>).</summary>
+    Load = 1,
+    /// <summary>cpu stores touching data bytes.</summary>
+    Store = 2,
+    /// <summary>device DMA reads touching data bytes.</summary>
+    DmaRead = 4,
+    /// <summary>device DMA writes touching data bytes.</summary>
+    DmaWrite = 8,
+    /// <summary>cpu stores to table entries (<see cref="IDetector.OnEntryStore"/>).</summary>
+    EntryStore = 16,
+    /// <summary>fetcher granule reads (<see cref="IDetector.OnEntryFetch"/>).</summary>
+    EntryFetch = 32,
+    /// <summary>dev_invalidate of a table's fetcher (<see cref="IDetector.OnEntryInvalidate"/>).</summary>
+    EntryInvalidate = 64,
+}
+
+/// <summary>
+/// One detector module (model.md §4). The engine drives it: data-access hooks run before the shadow
+/// memory records the access (so "the last writer" is still visible) and after the clocks of the event's
+/// agent are current; entry hooks run with old and new entry state computed by the engine.
+/// Detectors report through <see cref="ReplayState.Report"/>.
+/// </summary>
+public interface IDetector
+{
+    /// <summary>The finding kind this module reports.</summary>
+    FindingKind Kind { get; }
+
+    /// <summary>Which hooks the engine should call.</summary>
+    DetectorHooks Hooks { get; }
+
+    /// <summary>A load, store, DMA read or DMA write that touches data bytes (ram or table payload).</summary>
+    void OnAccess(ReplayState state, in DataAccess access) { }
+
+    /// <summary>A cpu store that overlaps a table entry (one call per entry touched).</summary>
+    void OnEntryStore(ReplayState state, in EntryStore store) { }
+
+    /// <summary>A fetcher's read of one granule.</summary>
+    void OnEntryFetch(ReplayState state, in EntryFetch fetch) { }
+
+    /// <summary>A dev_invalidate that invalidates an entry (or all entries) of a table of the device.</summary>
+    void OnEntryInvalidate(ReplayState state, in EntryInvalidation invalidation) { }
+}

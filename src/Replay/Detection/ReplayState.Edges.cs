@@ -1,0 +1,184 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using TraceTools.Replay.Clocks;
+using TraceTools.Replay.Ordering;
+
+namespace TraceTools.Replay.Detection;
+
+/// <summary>How an acquire orders its agent's later loads (model.md §3 reader side).</summary>
+enum AcquireMode : byte
+{
+    /// <summary>lock, take_irq, dev_invalidate, and every device acquire: LOADS at once.</summary>
+    AtOnce,
+    /// <summary>Plain load of a sync word (class r): LOADS at the next adequate read barrier.</summary>
+    PlainLoad,
+    /// <summary>Raw mmio_read (class i): LOADS at the next adequate read barrier.</summary>
+    PlainMmio,
+}
+
+public sealed partial class ReplayState
+{
+    /// <summary>What a release publishes as ordered for its own agent, per observer domain.</summary>
+    internal struct OwnOrder
+    {
+        public uint StoreInner, StoreOuter, CacheInner, CacheOuter;
+    }
+
+    /// <summary>
+    /// The releaser's own OB components: for a device its time (devices never reorder); for a cpu, the
+    /// latest time that the barriers so far commit for (w or c, release class, domain), or its time when
+    /// the arch preserves the pair. <paramref name="unlock"/> orders every earlier event except cache
+    /// maintenance, which still needs a completion barrier (treated as a store-class release).
+    /// </summary>
+    internal OwnOrder OwnOrderOf(int agent, AccessClass releaseClass, bool unlock = false)
+    {
+        uint t = Time[agent];
+        if (IsDevice[agent]) return new OwnOrder { StoreInner = t, StoreOuter = t, CacheInner = t, CacheOuter = t };
+        var table = Committed.AsSpan(agent * OrderingRules.Slots, OrderingRules.Slots);
+        bool storesKept = unlock || Rules.IsPreserved(AccessClass.W, releaseClass);
+        bool cacheKept = Rules.IsPreserved(AccessClass.C, releaseClass);
+        return new OwnOrder
+        {
+            StoreInner = storesKept ? t : table[OrderingRules.Slot(AccessClass.W, releaseClass, ObserverDomain.Inner)],
+            StoreOuter = storesKept ? t : table[OrderingRules.Slot(AccessClass.W, releaseClass, ObserverDomain.Outer)],
+            CacheInner = cacheKept ? t : table[OrderingRules.Slot(AccessClass.C, releaseClass, ObserverDomain.Inner)],
+            CacheOuter = cacheKept ? t : table[OrderingRules.Slot(AccessClass.C, releaseClass, ObserverDomain.Outer)],
+        };
+    }
+
+    /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
+    internal int Snapshot(int agent, AccessClass releaseClass, bool unlock = false)
+    {
+        int h = Arena.Rent();
+        Hb[agent * Width + agent] = Time[agent];
+        Row(Hb, agent).CopyTo(Arena.Hb(h));
+        Row(ObStore, agent).CopyTo(Arena.ObStore(h));
+        Row(ObCache, agent).CopyTo(Arena.ObCache(h));
+        var own = OwnOrderOf(agent, releaseClass, unlock);
+        ref var header = ref Arena.HeaderOf(h);
+        header.Agent = (ushort)agent;
+        header.FromDevice = IsDevice[agent];
+        header.OwnStoreInner = own.StoreInner;
+        header.OwnStoreOuter = own.StoreOuter;
+        header.OwnCacheInner = own.CacheInner;
+        header.OwnCacheOuter = own.CacheOuter;
+        return h;
+    }
+
+    /// <summary>Acquires the release stored at <paramref name="handle"/>.</summary>
+    internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
+    {
+        ref var h = ref Arena.HeaderOf(handle);
+        var own = new OwnOrder
+        {
+            StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
+            CacheInner = h.OwnCacheInner, CacheOuter = h.OwnCacheOuter,
+        };
+        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
+    }
+
+    /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/> (doorbell, status read, invalidation).</summary>
+    internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
+    {
+        Hb[from * Width + from] = Time[from];
+        var own = OwnOrderOf(from, releaseClass);
+        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), own, mode, index);
+    }
+
+    void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
+        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index)
+    {
+        if (releaser == agent) return; // reads its own release: po already orders it
+        int w = Width, row = agent * w;
+        bool toDevice = IsDevice[agent];
+        var myHb = Hb.AsSpan(row, w);
+        bool plain = mode != AcquireMode.AtOnce && !toDevice;
+        AccessClass cls = mode == AcquireMode.PlainMmio ? AccessClass.I : AccessClass.R;
+        bool atOnce = !plain || Rules.IsPreserved(cls, AccessClass.R);
+        if (!atOnce) NoteRaisedDevices(agent, myHb, hb, index);
+
+        ClockKernels.Join(Simd, myHb, hb);
+        ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
+        ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+        ref uint os = ref ObStore[row + releaser], oc = ref ObCache[row + releaser];
+        uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;
+        if (s > os) os = s;
+        if (c > oc) oc = c;
+        ObStore[row + agent] = 0;
+        ObCache[row + agent] = 0;
+
+        if (toDevice) return;
+        if (atOnce)
+        {
+            ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
+            return;
+        }
+        // Pending until a read barrier whose pred holds the acquire's class and whose domain reaches the releaser.
+        int slot = ((int)(cls == AccessClass.I ? 1 : 0) << 1) | (fromDevice ? 1 : 0);
+        ClockKernels.Join(Simd, Pending.AsSpan((agent * 4 + slot) * w, w), hb);
+        PendingMask[agent] |= (byte)(1 << slot);
+    }
+
+    void NoteRaisedDevices(int cpu, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, long index)
+    {
+        var loads = Row(Loads, cpu);
+        foreach (int d in Devices)
+        {
+            if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);
+        }
+    }
+
+    /// <summary>Vector twin of the slot loop: table = mask ? t : table.</summary>
+    static void CommitVector(Span<uint> table, ReadOnlySpan<uint> mask, uint t, bool wide)
+    {
+        if (mask.IsEmpty) return;
+        ref uint d = ref MemoryMarshal.GetReference(table);
+        ref uint m = ref MemoryMarshal.GetReference(mask);
+        if (wide)
+        {
+            var tv = Vector512.Create(t);
+            for (nuint i = 0; i < OrderingRules.Slots; i += 16)
+                Vector512.ConditionalSelect(Vector512.LoadUnsafe(ref m, i), tv, Vector512.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
+        }
+        else
+        {
+            var tv = Vector256.Create(t);
+            for (nuint i = 0; i < OrderingRules.Slots; i += 8)
+                Vector256.ConditionalSelect(Vector256.LoadUnsafe(ref m, i), tv, Vector256.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
+        }
+    }
+
+    /// <summary>A barrier of <paramref name="cpu"/>: commits earlier events and folds pending reader clocks.</summary>
+    internal void Barrier(int cpu, uint code)
+    {
+        uint t = Time[cpu];
+        var table = Committed.AsSpan(cpu * OrderingRules.Slots, OrderingRules.Slots);
+        if (Simd == ClockSimd.Scalar)
+        {
+            foreach (byte slot in Rules.SlotsFor(code)) table[slot] = t;
+        }
+        else
+        {
+            CommitVector(table, Rules.MaskFor(code), t, Simd == ClockSimd.V512);
+        }
+        byte mask = PendingMask[cpu];
+        if (mask == 0) return;
+        var e = Rules.EffectOf(code);
+        if (e.Reach == BarrierReach.None || !ClassSet.Has(e.Succ, AccessClass.R)) return;
+        bool folded = false;
+        for (int slot = 0; slot < 4; slot++)
+        {
+            if ((mask & (1 << slot)) == 0) continue;
+            var cls = (slot >> 1) == 1 ? AccessClass.I : AccessClass.R;
+            bool outer = (slot & 1) == 1;
+            if (!ClassSet.Has(e.Pred, cls) || (outer && e.Reach != BarrierReach.Outer)) continue;
+            var pending = Pending.AsSpan((cpu * 4 + slot) * Width, Width);
+            ClockKernels.Join(Simd, Row(Loads, cpu), pending);
+            pending.Clear();
+            mask &= (byte)~(1 << slot);
+            folded = true;
+        }
+        PendingMask[cpu] = mask;
+        if (folded) _acquires[cpu].Prune(this, cpu);
+    }
+}

@@ -1,0 +1,73 @@
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Ordering;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Detection;
+
+public sealed partial class ReplayState
+{
+    /// <summary>Computes, per entry a cpu store overlaps, the present transition and what changed; before the shadow update.</summary>
+    void EntryStores(int cpu, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    {
+        var table = Regions[rid];
+        ulong e = table.EntrySize, end = address + (ulong)size;
+        ulong first = (address - table.Base) / e, last = (end - 1 - table.Base) / e;
+        uint presentByte = table.PresentBit / 8;
+        byte presentMask = (byte)(1 << (int)(table.PresentBit % 8));
+        for (ulong k = first; k <= last; k++)
+        {
+            ulong eb = table.Base + k * e;
+            ulong from = Math.Max(address, eb), to = Math.Min(end, eb + e);
+            ulong pa = eb + presentByte;
+            bool before = (ValueAt(pa) & presentMask) != 0;
+            bool after = pa >= from && pa < to ? (data[(int)(pa - address)] & presentMask) != 0 : before;
+            bool other = false;
+            ulong granules = 0;
+            for (ulong a = from; a < to; a++)
+            {
+                int diff = ValueAt(a) ^ data[(int)(a - address)];
+                if (diff == 0) continue;
+                granules |= 1UL << (int)Math.Min(63UL, (a - eb) / table.Granule);
+                if (a == pa) diff &= ~presentMask;
+                other |= diff != 0;
+            }
+            var store = new EntryStore(index, cpu, Time[cpu], rid, eb, before, after, other, granules);
+            foreach (var d in EntryStoreHooks) d.OnEntryStore(this, store);
+        }
+    }
+
+    byte ValueAt(ulong address) => Shadow.Page(address).Value[(int)(address & ShadowPage.Mask)];
+
+    /// <summary>A fetcher's granule read: acquires the present word it covers, then tells the entry detectors.</summary>
+    internal void Fetch(int device, long index, ulong address, int size, uint granule, int rid)
+    {
+        var table = Regions[rid];
+        Read(device, EventKind.Fetch, index, address, size, rid);
+        ulong eb = table.Base + (address - table.Base) / table.EntrySize * table.EntrySize;
+        ulong pa = eb + table.PresentBit / 8;
+        bool saw = pa >= address && pa < address + (ulong)size && (ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
+        if (EntryFetchHooks.Length == 0) return;
+        var fetch = new EntryFetch(index, device, rid, eb, granule, saw);
+        foreach (var d in EntryFetchHooks) d.OnEntryFetch(this, fetch);
+    }
+
+    /// <summary>dev_invalidate: release to the device (class o), acquire its earlier events at once, then the entry rules.</summary>
+    internal void DevInvalidate(int cpu, long index, int device, ulong address, int size)
+    {
+        Transfer(cpu, device, AccessClass.O, AcquireMode.AtOnce, index);
+        LogRelease(cpu, index, device);
+        Transfer(device, cpu, AccessClass.O, AcquireMode.AtOnce, index);
+        if (EntryInvalidateHooks.Length == 0) return;
+        uint t = Time[cpu];
+        for (int rid = 0; rid < Regions.Length; rid++)
+        {
+            var r = Regions[rid];
+            if (r.Kind != RegionKind.Table || r.Device != device) continue;
+            EntryInvalidation inv;
+            if (size == 0) inv = new(index, cpu, t, device, rid, 0, All: true);
+            else if (r.Contains(address, 1)) inv = new(index, cpu, t, device, rid, r.Base + (address - r.Base) / r.EntrySize * r.EntrySize, All: false);
+            else continue;
+            foreach (var d in EntryInvalidateHooks) d.OnEntryInvalidate(this, inv);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Ordering;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Detection;
+
+public sealed partial class ReplayState
+{
+    /// <summary>True when the access <paramref name="e"/> is hb-before the current event of <paramref name="agent"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool HbBefore(in Epoch e, int agent) => e.Agent == agent || Hb[agent * Width + e.Agent] >= e.Time;
+
+    /// <summary>Latest time of <paramref name="other"/>'s stores ordered before <paramref name="agent"/>'s current point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint ObStoreOf(int agent, int other) => ObStore[agent * Width + other];
+
+    /// <summary>Latest time of <paramref name="other"/>'s cache maintenance completed before <paramref name="agent"/>'s current point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint ObCacheOf(int agent, int other) => ObCache[agent * Width + other];
+
+    /// <summary>What <paramref name="cpu"/>'s later loads may rely on from <paramref name="other"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint LoadsOf(int cpu, int other) => Loads[cpu * Width + other];
+
+    /// <summary>
+    /// Writer rule on one cpu: is its earlier event at <paramref name="time"/> of class <paramref name="x"/>
+    /// ordered before its current event of class <paramref name="y"/> for observers in <paramref name="domain"/>?
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool WriterOrdered(int cpu, uint time, AccessClass x, AccessClass y, ObserverDomain domain) =>
+        Rules.IsPreserved(x, y) || time <= Committed[cpu * OrderingRules.Slots + OrderingRules.Slot(x, y, domain)];
+
+    /// <summary>
+    /// Is the store <paramref name="store"/> ordered before the current event (class <paramref name="y"/>) of
+    /// <paramref name="agent"/> for <paramref name="domain"/>: the writer rule on its own cpu, the OB clock otherwise.
+    /// </summary>
+    internal bool StoreOrderedBefore(in Epoch store, int agent, AccessClass y, ObserverDomain domain) =>
+        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : ObStoreOf(agent, store.Agent) >= store.Time;
+
+    /// <summary>True for ram bytes and table payload bytes (not the present word).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsDataByte(RegionInfo region, ulong address) => region.Kind switch
+    {
+        RegionKind.Ram => true,
+        RegionKind.Table => !IsPresentWordByte(region, address),
+        _ => false,
+    };
+
+    /// <summary>True for sync bytes: sync regions and the present words of tables.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsSyncByte(RegionInfo region, ulong address) => region.Kind switch
+    {
+        RegionKind.Sync => true,
+        RegionKind.Table => IsPresentWordByte(region, address),
+        _ => false,
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool IsPresentWordByte(RegionInfo table, ulong address)
+    {
+        ulong inEntry = (address - table.Base) % table.EntrySize;
+        return inEntry - table.PresentWordOffset < table.PresentWordLength;
+    }
+
+    /// <summary>The region at index <paramref name="region"/>.</summary>
+    internal RegionInfo RegionOf(int region) => Regions[region];
+}

@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Memory;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Detection;
+
+/// <summary>Which bytes of an access a run walk visits.</summary>
+enum ByteClass : byte
+{
+    /// <summary>Data bytes: ram, and table payload (not the present word).</summary>
+    Data,
+    /// <summary>Sync bytes: sync regions and table present words.</summary>
+    Sync,
+}
+
+public sealed partial class ReplayState
+{
+    /// <summary>
+    /// Next run of <paramref name="which"/> bytes of [<paramref name="cursor"/>, <paramref name="end"/>)
+    /// that stays inside one shadow page (and, for tables, one side of a present word). Walks an access
+    /// in a few runs instead of byte by byte: callers then work on column spans.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool NextRun(RegionInfo region, ByteClass which, ref ulong cursor, ulong end, out ShadowPage page, out int offset, out int length)
+    {
+        while (cursor < end)
+        {
+            ulong runEnd = end;
+            var kind = region.Kind;
+            if (kind == RegionKind.Table)
+            {
+                ulong e = region.EntrySize;
+                ulong entry = cursor - (cursor - region.Base) % e;
+                ulong pw0 = entry + region.PresentWordOffset, pw1 = pw0 + region.PresentWordLength;
+                bool inWord = cursor >= pw0 && cursor < pw1;
+                if (inWord != (which == ByteClass.Sync))
+                {
+                    // Skip to where the wanted class starts: the end of the word, or the next word.
+                    cursor = inWord ? pw1 : (cursor < pw0 ? pw0 : entry + e + region.PresentWordOffset);
+                    continue;
+                }
+                runEnd = Math.Min(end, inWord ? pw1 : (cursor < pw0 ? pw0 : entry + e + region.PresentWordOffset));
+            }
+            else if ((kind == RegionKind.Ram) != (which == ByteClass.Data) || kind == RegionKind.Mmio)
+            {
+                cursor = end;
+                break;
+            }
+            runEnd = Math.Min(runEnd, (cursor | ShadowPage.Mask) + 1);
+            page = Shadow.Page(cursor);
+            offset = (int)(cursor & ShadowPage.Mask);
+            length = (int)(runEnd - cursor);
+            cursor = runEnd;
+            return true;
+        }
+        page = null!;
+        offset = length = 0;
+        return false;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace TraceTools.Replay.Memory;
+
+/// <summary>
+/// A FastTrack-style epoch: which agent did an access, at which of its local times, and at which trace
+/// index (for related events). Time 0 means "none". Shadow memory stores it as two columns: the index,
+/// and (agent, time) packed in one <see cref="ulong"/> (<see cref="At"/>), which alone identifies the access.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 2)]
+public readonly record struct Epoch(long Index, uint Time, ushort Agent)
+{
+    /// <summary>No access.</summary>
+    public static readonly Epoch None = default;
+
+    /// <summary>True when this names an access.</summary>
+    public bool Exists => Time != 0;
+
+    /// <summary>Agent and time packed: agent in the high 32 bits. 0 for none.</summary>
+    public ulong At => Pack(Agent, Time);
+
+    /// <summary>Packs agent and time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Pack(int agent, uint time) => ((ulong)agent << 32) | time;
+
+    /// <summary>Rebuilds an epoch from its two shadow columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Epoch From(long index, ulong at) => new(index, (uint)at, (ushort)(at >> 32));
+}

@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+
+namespace TraceTools.Replay.Memory;
+
+/// <summary>
+/// Shadow state of one 4 KiB page, byte-precise, as parallel primitive columns (allocated on first
+/// touch) so that an access fills and scans them with vectorized span operations. Each epoch is two
+/// columns: <c>*At</c> (agent and time packed, 0 = none; equal values mean the same access, which is what
+/// run detection compares) and <c>*Index</c> (trace index, read only to name related events).
+/// Writes are kept per side (cpu, device): the last writer of any agent is the later of the two.
+/// </summary>
+sealed class ShadowPage
+{
+    public const int Shift = 12, Size = 1 << Shift, Mask = Size - 1;
+
+    public readonly ulong[] CpuWriteAt = new ulong[Size], DevWriteAt = new ulong[Size];
+    public readonly long[] CpuWriteIndex = new long[Size], DevWriteIndex = new long[Size];
+    /// <summary>Last cpu load / last device DMA read of each byte (for dma-race).</summary>
+    public readonly ulong[] CpuReadAt = new ulong[Size], DevReadAt = new ulong[Size];
+    public readonly long[] CpuReadIndex = new long[Size], DevReadIndex = new long[Size];
+    /// <summary>Sync bytes: arena handle of the release the last store published (0: none).</summary>
+    public readonly int[] Release = new int[Size];
+    /// <summary>Local time of the first clean (or flush) by the last cpu writer after its store (0: none).</summary>
+    public readonly uint[] CleanTime = new uint[Size];
+    /// <summary>cpus (bit = agent id mod 64) that invalidated the byte hb-after its last device write.</summary>
+    public readonly ulong[] InvalidatedBy = new ulong[Size];
+    /// <summary>Reconstructed memory contents.</summary>
+    public readonly byte[] Value = new byte[Size];
+
+    public Epoch CpuWrite(int k) => Epoch.From(CpuWriteIndex[k], CpuWriteAt[k]);
+    public Epoch DevWrite(int k) => Epoch.From(DevWriteIndex[k], DevWriteAt[k]);
+    public Epoch CpuRead(int k) => Epoch.From(CpuReadIndex[k], CpuReadAt[k]);
+    public Epoch DevRead(int k) => Epoch.From(DevReadIndex[k], DevReadAt[k]);
+
+    /// <summary>True when the byte's last write (any agent) was by a cpu.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool LastWriteIsCpu(int k) => CpuWriteAt[k] != 0 && (DevWriteAt[k] == 0 || CpuWriteIndex[k] > DevWriteIndex[k]);
+
+    /// <summary>True when the byte's last write (any agent) was by a device.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool LastWriteIsDevice(int k) => DevWriteAt[k] != 0 && (CpuWriteAt[k] == 0 || DevWriteIndex[k] > CpuWriteIndex[k]);
+
+    /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Run(ulong[] a, ulong[] b, int k, int end)
+    {
+        int n = end - k;
+        int ra = a.AsSpan(k + 1, n - 1).IndexOfAnyExcept(a[k]);
+        int rb = b.AsSpan(k + 1, n - 1).IndexOfAnyExcept(b[k]);
+        int r = ra < 0 ? n : ra + 1;
+        return rb < 0 ? r : Math.Min(r, rb + 1);
+    }
+
+    /// <summary>Length of the run from <paramref name="k"/> over which the column keeps its value at k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Run<T>(T[] a, int k, int end) where T : struct, IEquatable<T>
+    {
+        int r = a.AsSpan(k + 1, end - k - 1).IndexOfAnyExcept(a[k]);
+        return r < 0 ? end - k : r + 1;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Ordering;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay;
+
+public sealed partial class ReplayEngine
+{
+    /// <summary>Consumes the next batch (its <see cref="EventBatch.FirstIndex"/> continues the previous one).</summary>
+    [SkipLocalsInit]
+    public void Process(EventBatch batch)
+    {
+        if (_completed) ReplayThrow.Completed();
+        if (batch.FirstIndex != _next) ReplayThrow.OutOfOrder(_next, batch.FirstIndex);
+        var s = _state;
+        int count = batch.Count, agentCount = s.AgentCount;
+        var kinds = batch.Kinds.AsSpan(0, count);
+        var agents = batch.Agents.AsSpan(0, count);
+        var addresses = batch.Addresses.AsSpan(0, count);
+        var sizes = batch.Sizes.AsSpan(0, count);
+        var aux = batch.Aux.AsSpan(0, count);
+        var offsets = batch.DataOffsets.AsSpan(0, count);
+        var isDevice = s.IsDevice;
+        var time = s.Time;
+        long first = batch.FirstIndex;
+        for (int i = 0; i < count; i++)
+        {
+            long index = first + i;
+            var kind = kinds[i];
+            int agent = agents[i];
+            if ((uint)agent >= (uint)agentCount) ReplayThrow.BadEvent(index, $"agent {agent} is not declared");
+            if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.BadEvent(index, $"{kind.OpName()} by {(isDevice[agent] ? "device" : "cpu")} {s.Metadata.Agents[agent].Name}");
+            time[agent]++;
+            switch (kind)
+            {
+                case EventKind.Store:
+                case EventKind.DmaWrite:
+                {
+                    int rid = Memory(index, kind, addresses[i], sizes[i]);
+                    int off = offsets[i];
+                    if (off < 0) ReplayThrow.BadEvent(index, $"{kind.OpName()} carries no bytes");
+                    var data = batch.Data.AsSpan(off, sizes[i]);
+                    s.Write(agent, kind, index, addresses[i], sizes[i], data, rid);
+                    break;
+                }
+                case EventKind.Load:
+                case EventKind.DmaRead:
+                    s.Read(agent, kind, index, addresses[i], sizes[i], Memory(index, kind, addresses[i], sizes[i]));
+                    break;
+                case EventKind.Barrier:
+                    s.Barrier(agent, aux[i]);
+                    break;
+                case EventKind.MmioWrite:
+                {
+                    int device = Device(index, kind, addresses[i], sizes[i]);
+                    s.Transfer(agent, device, AccessClass.O, AcquireMode.AtOnce, index);
+                    s.LogRelease(agent, index, device);
+                    break;
+                }
+                case EventKind.MmioRead:
+                    s.Transfer(Device(index, kind, addresses[i], sizes[i]), agent, AccessClass.O, AcquireMode.PlainMmio, index);
+                    break;
+                case EventKind.CacheClean:
+                case EventKind.CacheInval:
+                case EventKind.CacheFlush:
+                    Memory(index, kind, addresses[i], sizes[i]);
+                    s.Cache(agent, kind, addresses[i], sizes[i]);
+                    break;
+                case EventKind.DevInvalidate:
+                    s.DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);
+                    break;
+                case EventKind.Lock:
+                {
+                    int h = s.LockRelease[LockId(index, aux[i])];
+                    if (h != 0) s.AcquireSnapshot(agent, h, AcquireMode.AtOnce, index);
+                    break;
+                }
+                case EventKind.Unlock:
+                {
+                    ref int slot = ref s.LockRelease[LockId(index, aux[i])];
+                    int h = s.Snapshot(agent, AccessClass.W, unlock: true);
+                    s.Arena.Release(slot);
+                    slot = h;
+                    s.LogRelease(agent, index);
+                    break;
+                }
+                case EventKind.TakeIrq:
+                {
+                    // raise_irq → the next take_irq of that device: the line is consumed.
+                    ref int line = ref s.IrqRelease[DeviceAgent(index, aux[i])];
+                    if (line != 0)
+                    {
+                        s.AcquireSnapshot(agent, line, AcquireMode.AtOnce, index);
+                        s.Arena.Release(line);
+                        line = 0;
+                    }
+                    break;
+                }
+                case EventKind.RaiseIrq:
+                {
+                    ref int line = ref s.IrqRelease[agent];
+                    int h = s.Snapshot(agent, AccessClass.W);
+                    s.Arena.Release(line);
+                    line = h;
+                    break;
+                }
+                case EventKind.Fetch:
+                {
+                    int rid = Memory(index, kind, addresses[i], sizes[i]);
+                    var table = s.Regions[rid];
+                    if (table.Kind != RegionKind.Table || table.Device != agent)
+                        ReplayThrow.BadEvent(index, $"fetch of {table.Name} by {s.Metadata.Agents[agent].Name}, which is not its fetcher");
+                    s.Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
+                    break;
+                }
+                default:
+                    ReplayThrow.BadEvent(index, $"unknown event kind {(byte)kind}");
+                    break;
+            }
+        }
+        _next = first + count;
+    }
+
+    /// <summary>The memory (non-MMIO) region holding the whole access.</summary>
+    int _memoryHint, _mmioHint;
+
+    int Memory(long index, EventKind kind, ulong address, int size)
+    {
+        int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _memoryHint) : -1;
+        if (rid < 0) ReplayThrow.BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is outside every region");
+        if (_state.Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.BadEvent(index, $"{kind.OpName()} touches mmio region {_state.Regions[rid].Name}");
+        return rid;
+    }
+
+    /// <summary>The device owning the MMIO register accessed.</summary>
+    int Device(long index, EventKind kind, ulong address, int size)
+    {
+        int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _mmioHint) : -1;
+        if (rid < 0 || _state.Regions[rid].Kind != RegionKind.Mmio)
+            ReplayThrow.BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is not inside an mmio region");
+        return DeviceAgent(index, (uint)_state.Regions[rid].Device);
+    }
+
+    int DeviceAgent(long index, uint agent)
+    {
+        if (agent >= (uint)_state.AgentCount || !_state.IsDevice[agent]) ReplayThrow.BadEvent(index, $"agent {agent} is not a device");
+        return (int)agent;
+    }
+
+    int LockId(long index, uint id)
+    {
+        if (id >= (uint)_state.Metadata.Locks.Count) ReplayThrow.BadEvent(index, $"lock {id} is not declared");
+        return (int)id;
+    }
+}

@@ -1,0 +1,20 @@
+using TraceTools.Replay.Clocks;
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Replay;
+
+/// <summary>What a replay runs.</summary>
+public sealed record ReplayOptions
+{
+    /// <summary>The detectors to run (<c>--detectors</c>); null runs all nine.</summary>
+    public IReadOnlySet<FindingKind>? Detectors { get; init; }
+
+    /// <summary>Forces a clock kernel (tests run every variant); null picks <see cref="ClockSimdSelector.Default"/>.</summary>
+    public ClockSimd? Simd { get; init; }
+
+    /// <summary>Runs everything with the default kernel.</summary>
+    public static ReplayOptions Default { get; } = new();
+
+    /// <summary>True when <paramref name="kind"/> is selected.</summary>
+    public bool Runs(FindingKind kind) => Detectors is null || Detectors.Contains(kind);
+}

@@ -1,0 +1,66 @@
+using TraceTools.Replay.Clocks;
+
+namespace TraceTools.Tests.Engine;
+
+[TestClass]
+public sealed class ClockKernelTests
+{
+    public static IEnumerable<object[]> Kernels => [[ClockSimd.Scalar], [ClockSimd.V256], [ClockSimd.V512]];
+
+    [TestMethod]
+    [DynamicData(nameof(Kernels))]
+    public void ClockKernels_RandomClocks_MatchElementwiseMax(ClockSimd simd)
+    {
+        var rng = new Random(1234);
+        foreach (int width in new[] { 16, 32, 48, 256 })
+        {
+            for (int round = 0; round < 50; round++)
+            {
+                var dst = new uint[width];
+                var src = new uint[width];
+                for (int i = 0; i < width; i++)
+                {
+                    // Values near the top of the range catch signed comparisons.
+                    dst[i] = rng.Next(4) == 0 ? uint.MaxValue - (uint)rng.Next(3) : (uint)rng.Next();
+                    src[i] = rng.Next(4) == 0 ? uint.MaxValue - (uint)rng.Next(3) : (uint)rng.Next();
+                }
+                var expected = dst.Zip(src, Math.Max).ToArray();
+                ClockKernels.Join(simd, dst, src);
+                CollectionAssert.AreEqual(expected, dst, $"width {width}, round {round}");
+            }
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Kernels))]
+    public void ClockKernels_VectorKernels_AgreeWithScalarTwin(ClockSimd simd)
+    {
+        var rng = new Random(99);
+        var a = Enumerable.Range(0, 64).Select(_ => (uint)rng.Next()).ToArray();
+        var b = Enumerable.Range(0, 64).Select(_ => (uint)rng.Next()).ToArray();
+        var scalar = (uint[])a.Clone();
+        ClockKernels.JoinScalar(scalar, b);
+        ClockKernels.Join(simd, a, b);
+        CollectionAssert.AreEqual(scalar, a);
+    }
+
+    [TestMethod]
+    [DataRow(ClockSimd.V256)]
+    [DataRow(ClockSimd.V512)]
+    public void ClockKernels_WidthNotMultipleOfLanes_Throws(ClockSimd simd) =>
+        Assert.ThrowsExactly<ArgumentException>(() => ClockKernels.Join(simd, new uint[12], new uint[12]));
+
+    [TestMethod]
+    [DataRow("scalar", ClockSimd.Scalar)]
+    [DataRow("V256", ClockSimd.V256)]
+    [DataRow("v512", ClockSimd.V512)]
+    public void ClockSimdSelector_ForcedByName_Picks(string name, ClockSimd expected) =>
+        Assert.AreEqual(expected, ClockSimdSelector.Pick(name));
+
+    [TestMethod]
+    [DataRow(1, 16)]
+    [DataRow(16, 16)]
+    [DataRow(17, 32)]
+    public void ClockSimdSelector_Width_RoundsUpToLanes(int agents, int width) =>
+        Assert.AreEqual(width, ClockSimdSelector.Width(agents));
+}

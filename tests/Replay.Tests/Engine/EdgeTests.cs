@@ -1,0 +1,149 @@
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Engine;
+
+/// <summary>The hb edges of model.md §2 and the receiver's domain of a release.</summary>
+[TestClass]
+public sealed class EdgeTests
+{
+    static TraceBuilder System(Arch arch, string cpus = "cpu0")
+    {
+        var t = new TraceBuilder(arch).Cpu(cpus.Split(',')).Device("dev");
+        t.Ram("buf", 0x1000, 0x100).Sync("flag", 0x2000, 0x10).Mmio("reg", 0xf000, 0x10, "dev");
+        t.Table("ring", 0x10_0000, 8, 32, 16, 8 * 24, "dev");     // present word = bytes 24..31
+        return t;
+    }
+
+    /// <summary>The device polls a flag the cpu stored: the release's own order is judged for the outer domain.</summary>
+    [TestMethod]
+    [DataRow(Arch.Arm64, "dma_wmb", false)]
+    [DataRow(Arch.Arm64, "smp_wmb", true)]
+    [DataRow(Arch.Arm64, "barrier", true)]
+    [DataRow(Arch.Riscv64, "smp_wmb", true)]
+    [DataRow(Arch.Riscv64, "fence.w.w", true)]
+    [DataRow(Arch.Riscv64, "fence.rw.rw", true)]
+    [DataRow(Arch.Riscv64, "fence.w.ow", false)]   // names o: reaches devices
+    [DataRow(Arch.X86_64, "barrier", false)]
+    [DataRow(Arch.Sc, "barrier", false)]
+    public void SyncFlagReadByDevice_ReleaseJudgedForOuterDomain(Arch arch, string barrier, bool stale)
+    {
+        var t = System(arch);
+        long s = t.Store("cpu0", t.At("buf"), 16);
+        t.Barrier("cpu0", barrier);
+        long flag = t.Store("cpu0", t.At("flag"), 4, 1);
+        t.DmaRead("dev", t.At("flag"), 4);
+        long r = t.DmaRead("dev", t.At("buf"), 16);
+        var findings = t.Replay();
+        if (stale) FindingAssert.Exactly(findings, $"stale-dma-read@{r}[store={s},publish={flag}]");
+        else FindingAssert.None(findings);
+    }
+
+    [TestMethod]
+    public void Interrupt_SecondTakeWithoutRaise_AcquiresNothing()
+    {
+        var t = System(Arch.X86_64);
+        t.DmaWrite("dev", t.At("buf"), 8);
+        t.RaiseIrq("dev");
+        t.TakeIrq("cpu0", "dev");
+        t.Load("cpu0", t.At("buf"), 8);
+        long w2 = t.DmaWrite("dev", t.At("buf"), 8);
+        t.TakeIrq("cpu0", "dev");                                 // the line was consumed
+        long l = t.Load("cpu0", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"dma-race@{w2}[other=3]", $"dma-race@{l}[other={w2}]");
+    }
+
+    [TestMethod]
+    public void DevInvalidate_DeviceEarlierEventsReachCpuAtOnce()
+    {
+        var t = System(Arch.Arm64);
+        t.DmaWrite("dev", t.At("buf"), 8);
+        t.DevInvalidate("cpu0", "dev", "ring", 0);
+        t.Load("cpu0", t.At("buf"), 8);
+        t.Store("cpu0", t.At("buf"), 8);
+        FindingAssert.None(t.Replay());
+    }
+
+    [TestMethod]
+    public void DevInvalidate_CpuEarlierStoresNeedStoreBarrierOnArm64()
+    {
+        var t = System(Arch.Arm64);
+        long s = t.Store("cpu0", t.At("buf"), 8);
+        long inv = t.DevInvalidate("cpu0", "dev", "ring", 0);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"stale-dma-read@{r}[store={s},publish={inv}]");
+    }
+
+    /// <summary>A table entry's present word is sync (acquire), the rest is data (checked), in one access.</summary>
+    [TestMethod]
+    public void TableEntry_LoadAcrossPresentWord_OnlyPayloadChecked()
+    {
+        var t = System(Arch.Arm64);
+        ulong e = t.Entry("ring", 2);
+        long w = t.DmaWrite("dev", e, 32, 0x1234);                // payload and the OWN/present word
+        long l = t.Load("cpu0", e, 32);                            // acquires the present word, reads payload: no barrier
+        t.Barrier("cpu0", "dma_rmb");
+        t.Load("cpu0", e, 24);                                     // ordered now
+        FindingAssert.Exactly(t.Replay(), $"stale-cpu-read@{l}[dma-write={w},acquire={l}]");
+    }
+
+    [TestMethod]
+    public void TableEntry_DmaWriteOfPresentWordOnly_NeverRaces()
+    {
+        var t = System(Arch.Arm64);
+        ulong e = t.Entry("ring", 3);
+        t.Store("cpu0", e + 24, 8, 1);
+        t.DmaWrite("dev", e + 24, 8, 0);
+        t.Load("cpu0", e + 24, 8);
+        FindingAssert.None(t.Replay(new HashSet<FindingKind> { FindingKind.DmaRace, FindingKind.StaleCpuRead }));
+    }
+
+    [TestMethod]
+    [DataRow(Arch.Sc)]
+    [DataRow(Arch.X86_64)]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.Riscv64)]
+    public void LockHandoff_ThreeCpus_TransitiveHb(Arch arch)
+    {
+        var t = System(arch, "cpu0,cpu1,cpu2");
+        t.Lock("cpu0", "A");
+        t.Store("cpu0", t.At("buf"), 8);
+        t.Unlock("cpu0", "A");
+        t.Lock("cpu1", "A");
+        t.Unlock("cpu1", "B");
+        t.Lock("cpu2", "B");
+        t.Writel("cpu2", t.At("reg"), 1);
+        t.DmaRead("dev", t.At("buf"), 8);
+        FindingAssert.None(t.Replay());
+    }
+
+    [TestMethod]
+    public void NoSync_ThreeCpus_RaceNamesMostRecentRacingAccess()
+    {
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        t.Store("cpu0", t.At("buf"), 8);
+        long mine = t.Store("cpu1", t.At("buf"), 8);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"dma-race@{r}[other={mine}]");
+    }
+
+    /// <summary>
+    /// Documented decision (docs/replay-engine.md): one store writing payload and the present word is a
+    /// release that does not order its own payload bytes on arm64, so a device dma_read of the entry is
+    /// stale (its publish is the store itself); on x86 (w→w kept) it is not.
+    /// </summary>
+    [TestMethod]
+    [DataRow(Arch.Arm64, true)]
+    [DataRow(Arch.X86_64, false)]
+    public void TableEntry_OneStoreOfPayloadAndPresent_OwnPayloadNotOrderedByItself(Arch arch, bool stale)
+    {
+        var t = System(arch);
+        ulong e = t.Entry("ring", 4);
+        long s = t.Store("cpu0", e, 32, 0x1);
+        t.DmaRead("dev", e + 24, 8);                               // polls the OWN word
+        long r = t.DmaRead("dev", e, 24);
+        var findings = t.Replay();
+        if (stale) FindingAssert.Exactly(findings, $"stale-dma-read@{r}[store={s},publish={s}]");
+        else FindingAssert.None(findings);
+    }
+}

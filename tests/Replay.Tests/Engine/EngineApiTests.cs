@@ -1,0 +1,137 @@
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Engine;
+
+[TestClass]
+public sealed class EngineApiTests
+{
+    static TraceBuilder Buggy()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("qm");
+        t.Ram("xqc", 0x8000_0000, 0x40).Mmio("qm_mb", 0xfe00_0000, 0x10, "qm");
+        t.Store("cpu0", t.At("xqc"), 0x40);
+        t.MmioWrite("cpu0", t.At("qm_mb"), 16, 1);
+        t.DmaRead("qm", t.At("xqc"), 0x40);
+        t.Store("cpu0", t.At("xqc"), 8);                       // reuse without completion: dma-race
+        return t;
+    }
+
+    [TestMethod]
+    public void ReplayEngine_MetadataOnlyConstructor_RunsAllNineDetectors()
+    {
+        var t = Buggy();
+        var engine = new ReplayEngine(t.Metadata());
+        CollectionAssert.AreEquivalent(FindingKinds.All, engine.Detectors.Select(d => d.Kind).ToArray());
+        foreach (var b in t.Batches(2)) engine.Process(b);
+        FindingAssert.Exactly(engine.Complete(), "stale-dma-read@2[store=0,publish=1]", "dma-race@3[other=2]");
+    }
+
+    [TestMethod]
+    public void ReplayEngine_DetectorSubset_OnlyThoseReport()
+    {
+        var t = Buggy();
+        var only = new HashSet<FindingKind> { FindingKind.DmaRace };
+        var engine = new ReplayEngine(t.Metadata(), new ReplayOptions { Detectors = only });
+        Assert.AreEqual(1, engine.Detectors.Count);
+        foreach (var b in t.Batches(100)) engine.Process(b);
+        FindingAssert.Exactly(engine.Complete(), "dma-race@3[other=2]");
+        FindingAssert.Exactly(t.Replay(new HashSet<FindingKind>()));
+    }
+
+    [TestMethod]
+    public void DetectorRegistry_Create_OneModulePerKindInModelOrder()
+    {
+        var detectors = DetectorRegistry.Create(Buggy().Metadata());
+        CollectionAssert.AreEqual(FindingKinds.All, detectors.Select(d => d.Kind).ToArray());
+    }
+
+    [TestMethod]
+    public void ReplayEngine_BatchOutOfOrder_BadInput()
+    {
+        var t = Buggy();
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        var batch = t.Batches(2).Skip(1).First();
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(batch));
+        StringAssert.Contains(e.Message, "expected #0");
+    }
+
+    [TestMethod]
+    public void ReplayEngine_CompleteTwice_Throws()
+    {
+        var engine = DetectorRegistry.CreateEngine(Buggy().Metadata());
+        engine.Complete();
+        Assert.ThrowsExactly<InvalidOperationException>(() => engine.Complete());
+    }
+
+    public static IEnumerable<object[]> BadEvents =>
+    [
+        [new TraceEvent(EventKind.Store, 0, 0x9000_0000, 4), "outside every region"],
+        [new TraceEvent(EventKind.Store, 0, 0xfe00_0000, 4), "touches mmio region qm_mb"],
+        [new TraceEvent(EventKind.MmioWrite, 0, 0x8000_0000, 4), "not inside an mmio region"],
+        [new TraceEvent(EventKind.DmaRead, 0, 0x8000_0000, 4), "dma_read by cpu cpu0"],
+        [new TraceEvent(EventKind.Load, 7, 0x8000_0000, 4), "agent 7 is not declared"],
+        [new TraceEvent(EventKind.Lock, 0, 0, 0, Aux: 3), "lock 3 is not declared"],
+        [new TraceEvent(EventKind.TakeIrq, 0, 0, 0, Aux: 0), "agent 0 is not a device"],
+        [new TraceEvent(EventKind.Store, 0, 0x8000_0000, 4), "carries no bytes"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(BadEvents))]
+    public void ReplayEngine_BadEvent_OneLineMessageWithIndex(TraceEvent bad, string message)
+    {
+        var t = Buggy();
+        long index = t.Raw(bad);
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => { foreach (var b in t.Batches(3)) engine.Process(b); });
+        Assert.AreEqual(index, e.EventIndex);
+        StringAssert.StartsWith(e.Message, $"event #{index}: ");
+        StringAssert.Contains(e.Message, message);
+        Assert.IsFalse(e.Message.Contains('\n'));
+    }
+
+    [TestMethod]
+    public void ReplayEngine_LoopOfSyncStores_ArenaStaysSmall()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0", "cpu1").Device("dev");
+        t.Sync("flags", 0x2000, 0x100);
+        for (int i = 0; i < 5000; i++)
+        {
+            t.Store("cpu0", t.At("flags", (ulong)(i % 4) * 8), 8, (ulong)i);
+            t.Load("cpu1", t.At("flags", (ulong)(i % 4) * 8), 8);
+            t.Unlock("cpu1", "L");
+            t.Lock("cpu0", "L");
+        }
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(512)) engine.Process(b);
+        Assert.IsTrue(engine.State.Arena.Live <= 5, $"{engine.State.Arena.Live} live release snapshots");
+        Assert.AreEqual(1, engine.State.Shadow.PageCount);
+        FindingAssert.None(engine.Complete());
+    }
+
+    /// <summary>
+    /// 200k releases with few live stores: the release log is compacted and stays small, and the one store
+    /// made before all of them can still be named as stale with its publish.
+    /// </summary>
+    [TestMethod]
+    public void ReplayEngine_ManyReleases_ReleaseLogBoundedAndPublishKept()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Ram("cfg", 0x1000, 0x40).Ram("buf", 0x2000, 0x40).Mmio("reg", 0xf000, 0x10, "dev");
+        long s = t.Store("cpu0", t.At("cfg"), 8);                 // never ordered before the doorbell
+        for (int i = 0; i < 200_000; i++)
+        {
+            t.Store("cpu0", t.At("buf", (ulong)(i % 4) * 8), 8);
+            t.Unlock("cpu0", "L");                                 // releases that never reach the device
+            t.Lock("cpu0", "L");
+        }
+        long publish = t.MmioWrite("cpu0", t.At("reg"), 4, 0);
+        long r = t.DmaRead("dev", t.At("cfg"), 8);
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(4096)) engine.Process(b);
+        Assert.IsTrue(engine.State.ReleaseLogCount(0) < 70_000, $"{engine.State.ReleaseLogCount(0)} releases logged");
+        FindingAssert.Exactly(engine.Complete(), $"stale-dma-read@{r}[store={s},publish={publish}]");
+    }
+}
