@@ -49,13 +49,18 @@ public sealed class DifferentialTests
     public void Engine_RandomTraces_SameFindingsAsReference()
     {
         var failures = new List<string>();
-        for (int seed = 0; seed < Cases && failures.Count < 3; seed++)
+        for (int seed = 0; seed < Cases && failures.Count < 6; seed++)
         {
             var t = TraceGenerator.Generate(seed);
             var expected = Canonical(ReferenceModel.Run(t));
             var actual = RunEngine(t, 0);
             var sorted = Canonical(actual);
-            if (!Same(expected, sorted)) failures.Add(Describe(seed, t, expected, sorted, "findings differ"));
+            if (!Same(expected, sorted))
+            {
+                failures.Add(Describe(seed, t, expected, sorted, "findings differ"));
+                var small = TraceShrinker.Shrink(t, c => !Same(Canonical(ReferenceModel.Run(c)), Canonical(RunEngine(c, 0))));
+                failures.Add(Describe(seed, small, Canonical(ReferenceModel.Run(small)), Canonical(RunEngine(small, 0)), "the same difference, shrunk"));
+            }
             else if (actual.Select(f => f.Trigger).Zip(actual.Skip(1).Select(f => f.Trigger)).Any(p => p.First > p.Second))
                 failures.Add(Describe(seed, t, expected, actual, "engine findings not ordered by trigger index"));
         }
