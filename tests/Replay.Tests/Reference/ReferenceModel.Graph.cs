@@ -66,10 +66,12 @@ public sealed partial class ReferenceModel
                         if (KindOf(j) == EventKind.Lock && Ev(j).Aux == e.Aux) { AddCross(i, j, EdgeKind.LockHandoff); break; }
                     break;
                 case EventKind.DevInvalidate:
-                    // synchronous submit-and-wait: the cpu's past reaches D's future through the request,
-                    // and D's past reaches the cpu's future through the wait.
+                    // synchronous submit-and-wait. Outbound, the cpu's past reaches D's later events through
+                    // the request itself (model.md Precise rules: class o, "through it"). Inbound, §2.7 says
+                    // D's earlier events reach the cpu's LATER events: the edge lands on the cpu's next event,
+                    // not on the invalidation, so the invalidation itself is not hb-after D's past.
                     AddCross(i, NextOfAgent((int)e.Aux, i), EdgeKind.InvalidateToDevice);
-                    AddCross(PrevOfAgent((int)e.Aux, i), i, EdgeKind.InvalidateFromDevice);
+                    AddCross(PrevOfAgent((int)e.Aux, i), NextOfAgent(e.Agent, i), EdgeKind.InvalidateFromDevice);
                     break;
             }
         }

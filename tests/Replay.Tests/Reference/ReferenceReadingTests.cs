@@ -82,14 +82,24 @@ public sealed class ReferenceReadingTests
     }
 
     [TestMethod]
-    public void MissingFlush_ClearOrderedBeforeOtherCpusInvalidationThroughTheFetcher_NoFinding()
+    public void MissingFlush_ClearReachesOtherCpuOnlyAfterItsInvalidation_Flagged()
     {
         var s = System(Arch.Arm64);
         s.B.Store(s.Cpu0, Tbl, 8, 1);
         s.B.Store(s.Cpu0, Tbl, 8, 0);            // #1 clear: a release the fetcher reads
         s.B.Fetch(s.Dev, s.Table, 0, 0);         // #2 rf from #1
-        s.B.DevInvalidateAll(s.Cpu1, s.Dev);     // #3 waits for the device: #1 ob-before #3
-        s.B.Store(s.Cpu1, Tbl + 8, 8, 0x55);     // #4
+        s.B.DevInvalidateAll(s.Cpu1, s.Dev);     // #3 D's past reaches cpu1's LATER events, not #3 itself
+        s.B.Store(s.Cpu1, Tbl + 8, 8, 0x55);     // #4: the clear is hb-before #4 but not ob-before #3
+        Assert.AreEqual("missing-flush-after-clear@4[clear=1]", Run(s));
+    }
+
+    [TestMethod]
+    public void DevInvalidate_DevicePastReachesTheCpusNextEvent_LoadOrderedAtOnce()
+    {
+        var s = System(Arch.Arm64);
+        s.B.DmaWrite(s.Dev, Buf, 8);
+        s.B.DevInvalidateAll(s.Cpu0, s.Dev);
+        s.B.Load(s.Cpu0, Buf, 8);                // hb through the wait, no read barrier needed
         Assert.AreEqual("", Run(s));
     }
 
