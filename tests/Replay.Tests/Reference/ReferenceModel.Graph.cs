@@ -18,6 +18,23 @@ public sealed partial class ReferenceModel
     /// <summary>hb-before: a non-empty path of po and cross edges from <paramref name="a"/> to <paramref name="b"/>.</summary>
     public bool Hb(int a, int b) => _reach[a][b];
 
+    /// <summary>
+    /// hb-before as far as <paramref name="b"/>'s data bytes are concerned: with
+    /// <see cref="ReferenceReadings.SelfAcquire"/> off, a path whose last edge is b's own reads-from does not count.
+    /// </summary>
+    public bool HbData(int a, int b)
+    {
+        if (_readings.SelfAcquire) return Hb(a, b);
+        int prev = PrevOfAgent(AgentOf(b), b);
+        if (prev >= 0 && (prev == a || Hb(a, prev))) return true;
+        foreach (var c in _cross)
+            if (c.To == b && LastHopCountsForData(c) && (c.From == a || Hb(a, c.From))) return true;
+        return false;
+    }
+
+    /// <summary>Whether a path may end with cross edge <paramref name="c"/> into the access being checked.</summary>
+    bool LastHopCountsForData(CrossEdge c) => _readings.SelfAcquire || c.Kind != EdgeKind.ReadsFrom;
+
     int NextOfAgent(int agent, int after)
     {
         for (int j = after + 1; j < _n; j++) if (AgentOf(j) == agent) return j;

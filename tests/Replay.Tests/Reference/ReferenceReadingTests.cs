@@ -152,4 +152,50 @@ public sealed class ReferenceReadingTests
         s.B.Store(s.Cpu0, Tbl + 8, 8, 0x55);     // #5 not judged for clear #1 (a live update of one store)
         Assert.AreEqual("", Run(s));
     }
+
+    // ---- the other readings, one switch at a time ----
+
+    static string Run(Sys s, ReferenceReadings r) => string.Join(" ", ReferenceModel.Run(s.B.Build(), r));
+
+    [TestMethod]
+    public void SelfAcquireOff_DeviceReadOfWholeEntry_RacesInsteadOfStale()
+    {
+        var s = System(Arch.Arm64);
+        s.B.Store(s.Cpu0, Tbl + 8, 8, 0x55);
+        s.B.Store(s.Cpu0, Tbl, 8, 1);
+        s.B.DmaRead(s.Dev, Tbl, 16);
+        Assert.AreEqual("present-before-payload@1[payload=0] dma-race@2[other=0]", Run(s, new ReferenceReadings(SelfAcquire: false)));
+    }
+
+    [TestMethod]
+    public void RacePairsWithLastAccessOnly_OverwrittenUnorderedStore_NoRace()
+    {
+        var s = System(Arch.X86_64);
+        s.B.Store(s.Cpu1, Buf, 8);
+        s.B.Store(s.Cpu0, Buf, 8);
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);
+        s.B.DmaRead(s.Dev, Buf, 8);
+        Assert.AreEqual("", Run(s, new ReferenceReadings(RacePairsWithLastAccessOnly: true)));
+    }
+
+    [TestMethod]
+    public void RaceOtherOfFirstByte_TwoRacingReads_NamesTheFirstBytesAccess()
+    {
+        var s = System(Arch.X86_64);
+        s.B.DmaRead(s.Dev, Buf, 8);
+        s.B.DmaRead(s.Dev, Buf + 4, 8);
+        s.B.Store(s.Cpu0, Buf, 16);
+        Assert.AreEqual("dma-race@2[other=0]", Run(s, new ReferenceReadings(RaceOtherOfFirstByte: true)));
+    }
+
+    [TestMethod]
+    public void EntryCrossCpuByHb_PayloadHandedOverWithoutBarrier_NoFinding()
+    {
+        var s = System(Arch.Arm64);
+        s.B.Store(s.Cpu1, Tbl + 8, 8, 0x55);
+        s.B.Store(s.Cpu1, Flag, 4, 1);
+        s.B.Load(s.Cpu0, Flag, 4);
+        s.B.Store(s.Cpu0, Tbl, 8, 1);
+        Assert.AreEqual("", Run(s, new ReferenceReadings(EntryCrossCpuByHb: true)));
+    }
 }
