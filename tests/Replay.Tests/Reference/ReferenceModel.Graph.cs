@@ -88,7 +88,7 @@ public sealed partial class ReferenceModel
                     // D's earlier events reach the cpu's LATER events: the edge lands on the cpu's next event,
                     // not on the invalidation, so the invalidation itself is not hb-after D's past.
                     AddCross(i, NextOfAgent((int)e.Aux, i), EdgeKind.InvalidateToDevice);
-                    AddCross(PrevOfAgent((int)e.Aux, i), NextOfAgent(e.Agent, i), EdgeKind.InvalidateFromDevice);
+                    AddCross(PrevOfAgent((int)e.Aux, i), _readings.InvalidationAcquiresItself ? i : NextOfAgent(e.Agent, i), EdgeKind.InvalidateFromDevice);
                     break;
             }
         }

@@ -198,4 +198,16 @@ public sealed class ReferenceReadingTests
         s.B.Store(s.Cpu0, Tbl, 8, 1);
         Assert.AreEqual("", Run(s, new ReferenceReadings(EntryCrossCpuByHb: true)));
     }
+
+    [TestMethod]
+    public void InvalidationAcquiresItself_ClearSeenByTheFetcherBeforeOtherCpusInvalidation_NoFinding()
+    {
+        var s = System(Arch.Arm64);
+        s.B.Store(s.Cpu0, Tbl, 8, 1);
+        s.B.Store(s.Cpu0, Tbl, 8, 0);
+        s.B.Fetch(s.Dev, s.Table, 0, 0);
+        s.B.DevInvalidateAll(s.Cpu1, s.Dev);
+        s.B.Store(s.Cpu1, Tbl + 8, 8, 0x55);
+        Assert.AreEqual("", Run(s, new ReferenceReadings(InvalidationAcquiresItself: true)));
+    }
 }

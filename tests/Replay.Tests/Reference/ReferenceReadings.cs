@@ -18,6 +18,10 @@ namespace TraceTools.Tests.Reference;
 /// False: <c>other</c> is the most recent earlier racing access. True: the most recent racing access of the
 /// first racing byte (address order), like "the first failing byte's writer".
 /// </param>
+/// <param name="InvalidationAcquiresItself">
+/// False: a dev_invalidate's wait makes D's earlier events hb-before the cpu's LATER events (§2.7), not
+/// before the invalidation itself. True: the invalidation itself is hb-after D's earlier events.
+/// </param>
 /// <param name="EntryCrossCpuByHb">
 /// False: between two cpus the entry rules use the full ob-before. True: hb suffices ("another cpu without hb").
 /// </param>
@@ -25,7 +29,8 @@ public sealed record ReferenceReadings(
     bool SelfAcquire = true,
     bool RacePairsWithLastAccessOnly = false,
     bool RaceOtherOfFirstByte = false,
-    bool EntryCrossCpuByHb = false)
+    bool EntryCrossCpuByHb = false,
+    bool InvalidationAcquiresItself = false)
 {
     /// <summary>The reference's reading of model.md.</summary>
     public static readonly ReferenceReadings Literal = new();
