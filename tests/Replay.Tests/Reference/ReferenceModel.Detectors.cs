@@ -85,13 +85,15 @@ public sealed partial class ReferenceModel
     bool IsRaceAccess(int i) => KindOf(i) is EventKind.Load or EventKind.Store or EventKind.DmaRead or EventKind.DmaWrite;
 
     /// <summary>
-    /// e's access to byte a is still current at t: always, or (last-access reading) when no write to a lies
-    /// strictly between them.
+    /// e's access to byte a is still current at t: always, or (last-access reading) unless a later write to a
+    /// before t superseded it: any later write supersedes an earlier write (a byte has one last writer), and a
+    /// later write that e is hb-before supersedes the read e.
     /// </summary>
     bool CurrentAt(int e, ulong a, int t)
     {
         if (!_readings.RacePairsWithLastAccessOnly) return true;
-        for (int j = e + 1; j < t; j++) if (IsWrite(j) && Covers(j, a)) return false;
+        for (int j = e + 1; j < t; j++)
+            if (IsWrite(j) && Covers(j, a) && (IsWrite(e) || Hb(e, j))) return false;
         return true;
     }
 
