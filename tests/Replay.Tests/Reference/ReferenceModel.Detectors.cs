@@ -25,7 +25,7 @@ public sealed partial class ReferenceModel
         {
             if (AgentOf(x) != A) continue;
             foreach (var c in _cross)
-                if (c.From == x && AgentOf(c.To) != A && (c.To == r || Hb(c.To, r))) return x;
+                if (c.From == x && AgentOf(c.To) != A && ((c.To == r && LastHopCountsForData(c)) || HbData(c.To, r))) return x;
         }
         throw new InvalidOperationException($"no publish of #{s} toward #{r}");
     }
@@ -55,7 +55,7 @@ public sealed partial class ReferenceModel
                 if (!IsDataByte(a)) continue;
                 int s = LastWriter(a, r);
                 if (s < 0 || !IsCpu(s)) continue; // never written, or the reader's own (device) side
-                if (Hb(s, r) && !ObBefore(s, r))
+                if (HbData(s, r) && !ObBefore(s, r))
                 {
                     all.Add(F(FindingKind.StaleDmaRead, r, ("store", s), ("publish", Publish(s, r))));
                     break; // one per R: the first failing byte's writer
@@ -73,7 +73,7 @@ public sealed partial class ReferenceModel
                 if (!IsDataByte(a)) continue;
                 int w = LastWriter(a, l);
                 if (w < 0 || IsCpu(w)) continue;
-                if (Hb(w, l) && !ObBefore(w, l))
+                if (HbData(w, l) && !ObBefore(w, l))
                 {
                     all.Add(F(FindingKind.StaleCpuRead, l, ("dma-write", w), ("acquire", Acquire(w, l))));
                     break;
@@ -84,22 +84,46 @@ public sealed partial class ReferenceModel
 
     bool IsRaceAccess(int i) => KindOf(i) is EventKind.Load or EventKind.Store or EventKind.DmaRead or EventKind.DmaWrite;
 
-    bool ShareDataBytes(int i, int j) => Bytes(i).Any(a => IsDataByte(a) && Covers(j, a));
+    /// <summary>
+    /// e's access to byte a is still current at t: always, or (last-access reading) unless a later write to a
+    /// before t superseded it: any later write supersedes an earlier write (a byte has one last writer), and a
+    /// later write that e is hb-before supersedes the read e.
+    /// </summary>
+    bool CurrentAt(int e, ulong a, int t)
+    {
+        if (!_readings.RacePairsWithLastAccessOnly) return true;
+        for (int j = e + 1; j < t; j++)
+            if (IsWrite(j) && Covers(j, a) && (IsWrite(e) || Hb(e, j))) return false;
+        return true;
+    }
+
+    /// <summary>e and t conflict on some data byte and race: cpu vs device, one writes, neither hb-before the other.</summary>
+    bool Races(int e, int t, ulong a) =>
+        IsRaceAccess(e) && IsCpu(e) != IsCpu(t) && (IsWrite(e) || IsWrite(t))
+        && IsDataByte(a) && Covers(e, a) && CurrentAt(e, a, t) && !HbData(e, t);
 
     void DmaRace(List<Finding> all)
     {
         for (int t = 0; t < _n; t++)
         {
             if (!IsRaceAccess(t)) continue;
-            // the most recent earlier access that conflicts AND races with t
-            for (int e = t - 1; e >= 0; e--)
+            int other = -1;
+            if (_readings.RaceOtherOfFirstByte)
             {
-                if (!IsRaceAccess(e) || IsCpu(e) == IsCpu(t)) continue;
-                if (!IsWrite(e) && !IsWrite(t)) continue;
-                if (!ShareDataBytes(t, e) || Hb(e, t)) continue;
-                all.Add(F(FindingKind.DmaRace, t, ("other", e)));
-                break;
+                // the first racing byte (address order), and its most recent racing access
+                foreach (ulong a in Bytes(t))
+                {
+                    for (int e = t - 1; e >= 0 && other < 0; e--) if (Races(e, t, a)) other = e;
+                    if (other >= 0) break;
+                }
             }
+            else
+            {
+                // the most recent earlier access that conflicts AND races with t
+                for (int e = t - 1; e >= 0 && other < 0; e--)
+                    if (Bytes(t).Any(a => Races(e, t, a))) other = e;
+            }
+            if (other >= 0) all.Add(F(FindingKind.DmaRace, t, ("other", other)));
         }
     }
 

@@ -91,7 +91,7 @@ public sealed partial class ReferenceModel
             {
                 if (!IsDataByte(a)) continue;
                 int s = LastWriter(a, r);
-                if (s < 0 || !IsCpu(s) || !Hb(s, r)) continue;
+                if (s < 0 || !IsCpu(s) || !HbData(s, r)) continue;
                 if (!CleanedBeforeARelease(s, r, a))
                 {
                     all.Add(F(FindingKind.MissingCacheClean, r, ("store", s)));
@@ -111,7 +111,7 @@ public sealed partial class ReferenceModel
         foreach (var c in _cross)
         {
             int x = c.From;
-            if (AgentOf(x) != A || x <= s || AgentOf(c.To) == A || !(c.To == r || Hb(c.To, r))) continue;
+            if (AgentOf(x) != A || x <= s || AgentOf(c.To) == A || !((c.To == r && LastHopCountsForData(c)) || HbData(c.To, r))) continue;
             for (int k = s + 1; k < x; k++)
                 if (AgentOf(k) == A && KindOf(k) is EventKind.CacheClean or EventKind.CacheFlush && Covers(k, addr)
                     && WriterOrdered(k, x, !IsCpuAgent(AgentOf(c.To))))

@@ -18,6 +18,23 @@ public sealed partial class ReferenceModel
     /// <summary>hb-before: a non-empty path of po and cross edges from <paramref name="a"/> to <paramref name="b"/>.</summary>
     public bool Hb(int a, int b) => _reach[a][b];
 
+    /// <summary>
+    /// hb-before as far as <paramref name="b"/>'s data bytes are concerned: with
+    /// <see cref="ReferenceReadings.SelfAcquire"/> off, a path whose last edge is b's own reads-from does not count.
+    /// </summary>
+    public bool HbData(int a, int b)
+    {
+        if (_readings.SelfAcquire) return Hb(a, b);
+        int prev = PrevOfAgent(AgentOf(b), b);
+        if (prev >= 0 && (prev == a || Hb(a, prev))) return true;
+        foreach (var c in _cross)
+            if (c.To == b && LastHopCountsForData(c) && (c.From == a || Hb(a, c.From))) return true;
+        return false;
+    }
+
+    /// <summary>Whether a path may end with cross edge <paramref name="c"/> into the access being checked.</summary>
+    bool LastHopCountsForData(CrossEdge c) => _readings.SelfAcquire || c.Kind != EdgeKind.ReadsFrom;
+
     int NextOfAgent(int agent, int after)
     {
         for (int j = after + 1; j < _n; j++) if (AgentOf(j) == agent) return j;
@@ -66,10 +83,12 @@ public sealed partial class ReferenceModel
                         if (KindOf(j) == EventKind.Lock && Ev(j).Aux == e.Aux) { AddCross(i, j, EdgeKind.LockHandoff); break; }
                     break;
                 case EventKind.DevInvalidate:
-                    // synchronous submit-and-wait: the cpu's past reaches D's future through the request,
-                    // and D's past reaches the cpu's future through the wait.
+                    // synchronous submit-and-wait. Outbound, the cpu's past reaches D's later events through
+                    // the request itself (model.md Precise rules: class o, "through it"). Inbound, §2.7 says
+                    // D's earlier events reach the cpu's LATER events: the edge lands on the cpu's next event,
+                    // not on the invalidation, so the invalidation itself is not hb-after D's past.
                     AddCross(i, NextOfAgent((int)e.Aux, i), EdgeKind.InvalidateToDevice);
-                    AddCross(PrevOfAgent((int)e.Aux, i), i, EdgeKind.InvalidateFromDevice);
+                    AddCross(PrevOfAgent((int)e.Aux, i), _readings.InvalidationAcquiresItself ? i : NextOfAgent(e.Agent, i), EdgeKind.InvalidateFromDevice);
                     break;
             }
         }

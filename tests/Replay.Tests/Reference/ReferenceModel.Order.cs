@@ -81,6 +81,7 @@ public sealed partial class ReferenceModel
             for (int k = 0; k < _n; k++) reached[k] |= _reach[h.To][k];
         }
         if (!reached[b]) return false;
+        if (!_readings.SelfAcquire && !ReachedForData(b, reached, firstHops)) return false;
         if (KindOf(b) != EventKind.Load) return true;
 
         // (3) the last hop into b's cpu.
@@ -89,6 +90,7 @@ public sealed partial class ReferenceModel
             if (AgentOf(c.To) != B || c.To > b || AgentOf(c.From) == B) continue;
             bool onPath = firstHops.Contains(c) || reached[c.From];
             if (!onPath) continue;
+            if (c.To == b && !LastHopCountsForData(c)) continue;
             if (!IsPlainAcquire(c) || c.To == b) return true;
             if (ReaderOrdered(c.To, b, !IsCpuAgent(AgentOf(c.From)))) return true;
         }
@@ -99,5 +101,17 @@ public sealed partial class ReferenceModel
     /// Ordering between two stores of the entry rules: the writer rule with the outer domain when both are
     /// of one cpu (the fetcher is the observer), the general ob-before otherwise.
     /// </summary>
-    bool EntryOrdered(int a, int b) => AgentOf(a) == AgentOf(b) ? WriterOrdered(a, b, observerIsDevice: true) : ObBefore(a, b);
+    bool EntryOrdered(int a, int b) =>
+        AgentOf(a) == AgentOf(b) ? WriterOrdered(a, b, observerIsDevice: true)
+        : _readings.EntryCrossCpuByHb ? Hb(a, b) : ObBefore(a, b);
+
+    /// <summary>b is reached by a path whose last edge may carry knowledge to b's data bytes.</summary>
+    bool ReachedForData(int b, bool[] reached, List<CrossEdge> firstHops)
+    {
+        int prev = PrevOfAgent(AgentOf(b), b);
+        if (prev >= 0 && reached[prev]) return true;
+        foreach (var c in _cross)
+            if (c.To == b && LastHopCountsForData(c) && (reached[c.From] || firstHops.Contains(c))) return true;
+        return false;
+    }
 }

@@ -16,10 +16,12 @@ public sealed partial class ReferenceModel
     readonly TraceMetadata _md;
     readonly Arch _arch;
     readonly int _n;
+    readonly ReferenceReadings _readings;
 
-    public ReferenceModel(RefTrace trace)
+    public ReferenceModel(RefTrace trace, ReferenceReadings? readings = null)
     {
         _t = trace;
+        _readings = readings ?? ReferenceReadings.Literal;
         _md = trace.Metadata;
         _arch = _md.Arch;
         _n = trace.Count;
@@ -27,7 +29,7 @@ public sealed partial class ReferenceModel
     }
 
     /// <summary>Runs every detector and returns the findings ordered by trigger index, then kind.</summary>
-    public static List<Finding> Run(RefTrace trace) => new ReferenceModel(trace).Findings();
+    public static List<Finding> Run(RefTrace trace, ReferenceReadings? readings = null) => new ReferenceModel(trace, readings).Findings();
 
     public List<Finding> Findings()
     {
