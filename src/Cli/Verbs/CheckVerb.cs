@@ -1,4 +1,5 @@
 using TraceTools.Cli.Checking;
+using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using TraceTools.Scenarios;
 using TraceTools.TraceFormat;
@@ -59,7 +60,7 @@ public static class CheckVerb
     /// <summary>Replays a compiled scenario in memory with every detector.</summary>
     public static IReadOnlyList<Finding> Replay(CompiledScenario scenario)
     {
-        var engine = EngineFactory.Create(scenario.Metadata, null);
+        var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
         var sink = new BatchingSink(engine.Process);
         scenario.Generate(sink);
         sink.Flush();

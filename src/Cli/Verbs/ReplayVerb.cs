@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using TraceTools.Cli.Reports;
+using TraceTools.Detectors;
+using TraceTools.Replay;
 using TraceTools.Cli.Replaying;
 using TraceTools.TraceFormat;
 
@@ -30,7 +32,7 @@ public static class ReplayVerb
         var path = args.Finish(1, 1)[0];
 
         using var reader = TraceReader.Open(path);
-        var engine = EngineFactory.Create(reader.Metadata, options.Detectors);
+        var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors });
         var bar = !quiet && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
 

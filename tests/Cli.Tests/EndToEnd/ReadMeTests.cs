@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+
+namespace TraceTools.Tests.EndToEnd;
+
+/// <summary>The README's two commands must keep working: the main job on a bundled sample, and the tests.</summary>
+[TestClass]
+public sealed partial class ReadMeTests
+{
+    [GeneratedRegex(@"```sh\n(?<cmd>[^\n]+)\n```")]
+    private static partial Regex ShellBlock();
+
+    static List<string> Commands() =>
+        [.. ShellBlock().Matches(File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"))).Select(m => m.Groups["cmd"].Value)];
+
+    [TestMethod]
+    public void ReadMe_MainJob_ReplaysBundledSampleAndShowsTheFinding()
+    {
+        var main = Commands()[0];
+        const string prefix = "dotnet run --project src/Cli -- ";
+        StringAssert.StartsWith(main, prefix);
+        var args = main[prefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(RepoPaths.Root, a) : a).ToArray();
+        var (exit, output, error) = RepoPaths.Run(args);
+        Assert.AreEqual(1, exit, "the sample holds a real bug, so replay exits 1: " + error);
+        StringAssert.Contains(output, "error[stale-dma-read]");
+        StringAssert.Contains(output, "help:");
+    }
+
+    [TestMethod]
+    public void ReadMe_TestCommand_IsWhatCiRuns()
+    {
+        Assert.AreEqual("dotnet test", Commands()[1]);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(RepoPaths.Root, ".ci", "run")), "dotnet test");
+    }
+}
