@@ -6,7 +6,7 @@ namespace TraceTools.TraceFormat;
 // The chunk being built: one growable buffer per column, encoded as events arrive.
 public sealed partial class TraceWriter
 {
-    ByteColumn _kinds = null!, _agents = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _data = null!;
+    ByteColumn _kinds = null!, _agents = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _values = null!, _data = null!;
     ulong[] _lastAddress = null!;
     int _count;
     long _firstIndex;
@@ -15,7 +15,7 @@ public sealed partial class TraceWriter
     readonly List<(long Offset, long First, int Count)> _index = [];
 
     int RawLength => FormatLayout.ColumnTableSize + _kinds.Length + _agents.Length + _addresses.Length
-        + _sizes.Length + _aux.Length + _sites.Length + _data.Length;
+        + _sizes.Length + _aux.Length + _sites.Length + _values.Length + _data.Length;
 
     void InitChunk()
     {
@@ -26,7 +26,8 @@ public sealed partial class TraceWriter
         _sizes = new(256);
         _aux = new(256);
         _sites = new(256);
-        _data = new(n * 4);
+        _values = new(n * 2);
+        _data = new(4096);
         _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount)];
     }
 
@@ -55,8 +56,20 @@ public sealed partial class TraceWriter
         }
         if (kind.HasAux()) _aux.Varint(e.Aux);
         if (e.Site >= 0) _sites.Varint((ulong)e.Site);
-        if (!data.IsEmpty) _data.Bytes(data);
+        if (data.Length > SmallValueMax) _data.Bytes(data);
+        else if (!data.IsEmpty) _values.Varint(SmallValue(data));
         _count++;
+    }
+
+    const int SmallValueMax = FormatLayout.SmallValueMaxSize;
+
+    /// <summary>1..8 bytes as the little-endian value they spell (zero-extended).</summary>
+    static ulong SmallValue(ReadOnlySpan<byte> data)
+    {
+        Span<byte> word = stackalloc byte[8];
+        word.Clear();
+        data.CopyTo(word);
+        return BinaryPrimitives.ReadUInt64LittleEndian(word);
     }
 
     void FlushChunk()
@@ -68,9 +81,10 @@ public sealed partial class TraceWriter
         BinaryPrimitives.WriteUInt32LittleEndian(raw[4..], (uint)_sizes.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(raw[8..], (uint)_aux.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(raw[12..], (uint)_sites.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[16..], (uint)_data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw[16..], (uint)_values.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw[20..], (uint)_data.Length);
         int p = FormatLayout.ColumnTableSize;
-        foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _data])
+        foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _values, _data])
         {
             column.Span.CopyTo(raw[p..]);
             p += column.Length;
@@ -105,7 +119,7 @@ public sealed partial class TraceWriter
 
         _firstIndex += _count;
         _count = 0;
-        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _data.Length = 0;
+        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _values.Length = _data.Length = 0;
         Array.Clear(_lastAddress);
     }
 

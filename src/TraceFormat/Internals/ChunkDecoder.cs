@@ -43,9 +43,10 @@ static class ChunkDecoder
         uint sizeLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[4..]);
         uint auxLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[8..]);
         uint siteLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[12..]);
-        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
+        uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
+        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[20..]);
         int width = ctx.AgentWidth;
-        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + dataLen;
+        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + valueLen + dataLen;
         if (expected != rawLength)
             origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {rawLength}", raw[..FormatLayout.ColumnTableSize]);
 
@@ -55,10 +56,13 @@ static class ChunkDecoder
         int sizePos = addrEnd, sizeEnd = sizePos + (int)sizeLen;
         int auxPos = sizeEnd, auxEnd = auxPos + (int)auxLen;
         int sitePos = auxEnd, siteEnd = sitePos + (int)siteLen;
-        int dataAt = siteEnd;
-        int dataPos = 0, dataEnd = (int)dataLen;
+        int valuePos = siteEnd, valueEnd = valuePos + (int)valueLen;
+        int dataPos = valueEnd, dataEnd = dataPos + (int)dataLen;
 
-        batch.EnsureCapacity(count, dataEnd);
+        // Output bytes: the data column as is plus at most 8 per event from the values column, and 8 bytes of
+        // slack so that a small value is stored as one unaligned u64 write.
+        long outBound = dataLen + 8L * Math.Min(count, valueLen) + 8;
+        batch.EnsureCapacity(count, (int)outBound);
         var kinds = batch.Kinds;
         var agents = batch.Agents;
         var addresses = batch.Addresses;
@@ -66,6 +70,10 @@ static class ChunkDecoder
         var auxes = batch.Aux;
         var sites = batch.Sites;
         var dataOffsets = batch.DataOffsets;
+        var output = batch.Data;
+        if (output.Length < outBound) throw new InvalidOperationException("batch data shorter than its capacity");
+        ref byte dst = ref MemoryMarshal.GetArrayDataReference(output);
+        int outPos = 0;
         if (kinds.Length < count || agents.Length < count || addresses.Length < count || sizes.Length < count
             || auxes.Length < count || sites.Length < count || dataOffsets.Length < count)
             throw new InvalidOperationException("batch columns shorter than its capacity");
@@ -129,10 +137,23 @@ static class ChunkDecoder
             int dataOffset = -1;
             if ((f & KindByte.HasData) != 0)
             {
-                dataOffset = dataPos;
-                dataPos += size;
-                if (dataPos > dataEnd)
-                    origin.Fail(dataAt, $"event {firstIndex + i} needs data bytes up to {dataPos}, but the data column has {dataEnd}");
+                dataOffset = outPos;
+                if (size <= FormatLayout.SmallValueMaxSize)
+                {
+                    if (!Varint.TryRead(ref src, ref valuePos, out ulong v) || valuePos > valueEnd)
+                        ColumnOverrun(origin, padded, i, "values", valuePos);
+                    if (size < 8 && v >> (8 * size) != 0)
+                        origin.Fail(valuePos - 1, $"event {firstIndex + i} ({kind.OpName()}) of size {size} has value 0x{v:x}, which needs more bytes");
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
+                }
+                else
+                {
+                    if (size > dataEnd - dataPos)
+                        origin.Fail(dataPos, $"event {firstIndex + i} needs {size} data bytes, but the data column has {dataEnd - dataPos} left");
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, outPos), ref Unsafe.Add(ref src, dataPos), (uint)size);
+                    dataPos += size;
+                }
+                outPos += size;
             }
 
             kinds[i] = kind;
@@ -148,9 +169,9 @@ static class ChunkDecoder
         if (sizePos != sizeEnd) ColumnLeftover(origin, "size", sizePos, sizeEnd);
         if (auxPos != auxEnd) ColumnLeftover(origin, "aux", auxPos, auxEnd);
         if (sitePos != siteEnd) ColumnLeftover(origin, "site", sitePos, siteEnd);
-        if (dataPos != dataEnd) ColumnLeftover(origin, "data", dataAt + dataPos, dataAt + dataEnd);
-        raw.Slice(dataAt, dataEnd).CopyTo(batch.Data);
-        batch.SetFilled(firstIndex, count, dataEnd);
+        if (valuePos != valueEnd) ColumnLeftover(origin, "values", valuePos, valueEnd);
+        if (dataPos != dataEnd) ColumnLeftover(origin, "data", dataPos, dataEnd);
+        batch.SetFilled(firstIndex, count, outPos);
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
