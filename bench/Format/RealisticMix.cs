@@ -6,7 +6,8 @@ namespace TraceTools.Bench.Format;
 /// A driver-like event mix from a fixed seed: two cpus walking descriptor rings and buffers with 4- and
 /// 8-byte accesses at nearby addresses, a DMA engine reading descriptors and writing completions, barriers,
 /// doorbells, status reads, a lock, interrupts, table fetches, and rare 64..4096-byte copies (about 1 in
-/// 1000 events). Stores, DMA writes and reads carry their bytes, as the scenario generator records them.
+/// 1000 events, half driver structures, half random payload). Stores, DMA writes and reads carry their
+/// bytes, as the scenario generator records them.
 /// </summary>
 public static class RealisticMix
 {
@@ -47,7 +48,10 @@ public static class RealisticMix
                 // A copy: memcpy of a buffer by a cpu or a DMA write of a packet.
                 int size = rng.Next(64, 4097);
                 ulong at = Buffers + (ulong)rng.Next(0, (1 << 24) - 4096);
-                rng.NextBytes(data[..size]);
+                // Half are driver structures (contexts, descriptor tables: words like the rest of the mix),
+                // half are payloads (packets: random bytes that no codec shrinks).
+                if (rng.Next(2) == 0) rng.NextBytes(data[..size]);
+                else for (int o = 0; o < size; o += 8) Value(rng, data[o..Math.Min(size, o + 8)]);
                 var kind = rng.Next(2) == 0 ? EventKind.Store : EventKind.DmaWrite;
                 sink.Append(new TraceEvent(kind, kind == EventKind.Store ? cpu : (ushort)2, at, size, 0, site), data[..size]);
                 continue;

@@ -32,7 +32,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
         long start = stream.CanSeek ? stream.Position : 0;
         (Metadata, _dataStart) = ReadHeader(start);
         _ctx = new EventContext(Metadata);
-        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount)];
+        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount) * KindByte.AddressStreams];
         if (stream.CanSeek) ReadFooterAtOpen();
         _pipe = CreatePipe(_dataStart);
     }

@@ -28,7 +28,7 @@ public sealed partial class TraceWriter
         _sites = new(256);
         _values = new(n * 2);
         _data = new(4096);
-        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount)];
+        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount) * KindByte.AddressStreams];
     }
 
     void AddToChunk(in TraceEvent e, ReadOnlySpan<byte> data)
@@ -48,8 +48,9 @@ public sealed partial class TraceWriter
         }
         if (kind.HasAddress())
         {
-            // Delta from the same agent's previous address: each agent walks its own buffers.
-            ref ulong last = ref _lastAddress[e.Agent];
+            // Delta from the previous address of the same agent in the same stream (memory, MMIO, entries):
+            // each agent walks its own buffers and registers.
+            ref ulong last = ref _lastAddress[e.Agent * KindByte.AddressStreams + KindByte.Slot(kind)];
             _addresses.Varint(Varint.ZigZag((long)(e.Address - last)));
             last = e.Address;
             if (FormatLayout.CodeOfSize(e.Size) == 0) _sizes.Varint((ulong)e.Size);

@@ -30,7 +30,7 @@ static class ChunkDecoder
 {
     /// <summary>
     /// Decodes <paramref name="count"/> events from <paramref name="padded"/>[..<paramref name="rawLength"/>]
-    /// into <paramref name="batch"/>. <paramref name="lastAddress"/> is per-agent scratch (reset here).
+    /// into <paramref name="batch"/>. <paramref name="lastAddress"/> is scratch of <see cref="KindByte.AddressStreams"/> slots per agent (reset here).
     /// </summary>
     [SkipLocalsInit]
     public static void Decode(byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
@@ -81,7 +81,7 @@ static class ChunkDecoder
         int agentCount = ctx.AgentCount;
         var agentClass = ctx.AgentClass;
         int siteCount = ctx.SiteCount;
-        Array.Clear(lastAddress, 0, agentCount);
+        Array.Clear(lastAddress, 0, agentCount * KindByte.AddressStreams);
         var table = KindByte.Table;
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
 
@@ -102,8 +102,9 @@ static class ChunkDecoder
             {
                 if (!Varint.TryRead(ref src, ref addrPos, out ulong zz) || addrPos > addrEnd)
                     ColumnOverrun(origin, padded, i, "address", addrPos);
-                address = lastAddress[agent] + (ulong)Varint.UnZigZag(zz);
-                lastAddress[agent] = address;
+                ref ulong last = ref lastAddress[agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3)];
+                address = last + (ulong)Varint.UnZigZag(zz);
+                last = address;
                 size = f >> KindByte.FixedSizeShift;
                 if (size == 0)
                 {
