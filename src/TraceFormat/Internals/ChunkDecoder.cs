@@ -79,20 +79,31 @@ static class ChunkDecoder
             throw new InvalidOperationException("batch columns shorter than its capacity");
 
         int agentCount = ctx.AgentCount;
-        var agentClass = ctx.AgentClass;
+        ref byte agentClass = ref MemoryMarshal.GetArrayDataReference(ctx.AgentClass);
         int siteCount = ctx.SiteCount;
         Array.Clear(lastAddress, 0, agentCount * KindByte.AddressStreams);
-        var table = KindByte.Table;
+        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(lastAddress);
+        ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+
+        // Fixed-width columns first, in bulk (vectorized); the loop below validates them.
+        ColumnUnpack.Kinds(raw.Slice(kindsAt, count), kinds);
+        if (width == 1) ColumnUnpack.Agents(raw.Slice(agentsAt, count), agents);
+        else MemoryMarshal.Cast<byte, ushort>(raw.Slice(agentsAt, 2 * count)).CopyTo(agents);
+
+        ref ushort agentsRef = ref MemoryMarshal.GetArrayDataReference(agents);
+        ref ulong addressesRef = ref MemoryMarshal.GetArrayDataReference(addresses);
+        ref int sizesRef = ref MemoryMarshal.GetArrayDataReference(sizes);
+        ref uint auxRef = ref MemoryMarshal.GetArrayDataReference(auxes);
+        ref int sitesRef = ref MemoryMarshal.GetArrayDataReference(sites);
+        ref int dataOffsetsRef = ref MemoryMarshal.GetArrayDataReference(dataOffsets);
 
         for (int i = 0; i < count; i++)
         {
             int kb = Unsafe.Add(ref src, kindsAt + i);
-            int f = table[kb];
-            int agent = width == 1
-                ? Unsafe.Add(ref src, agentsAt + i)
-                : Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref src, agentsAt + 2 * i));
-            if (f == 0 || (uint)agent >= (uint)agentCount || agentClass[agent] != (f & KindByte.ClassMask))
+            int f = Unsafe.Add(ref table, kb);
+            int agent = Unsafe.Add(ref agentsRef, i);
+            if (f == 0 || (uint)agent >= (uint)agentCount || Unsafe.Add(ref agentClass, agent) != (f & KindByte.ClassMask))
                 BadKindOrAgent(origin, ctx, i, kb, agent, kindsAt);
             var kind = (EventKind)(kb & 0xF);
 
@@ -102,7 +113,7 @@ static class ChunkDecoder
             {
                 if (!Varint.TryRead(ref src, ref addrPos, out ulong zz) || addrPos > addrEnd)
                     ColumnOverrun(origin, padded, i, "address", addrPos);
-                ref ulong last = ref lastAddress[agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3)];
+                ref ulong last = ref Unsafe.Add(ref lastRef, agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3));
                 address = last + (ulong)Varint.UnZigZag(zz);
                 last = address;
                 size = f >> KindByte.FixedSizeShift;
@@ -157,13 +168,11 @@ static class ChunkDecoder
                 outPos += size;
             }
 
-            kinds[i] = kind;
-            agents[i] = (ushort)agent;
-            addresses[i] = address;
-            sizes[i] = size;
-            auxes[i] = aux;
-            sites[i] = site;
-            dataOffsets[i] = dataOffset;
+            Unsafe.Add(ref addressesRef, i) = address;
+            Unsafe.Add(ref sizesRef, i) = size;
+            Unsafe.Add(ref auxRef, i) = aux;
+            Unsafe.Add(ref sitesRef, i) = site;
+            Unsafe.Add(ref dataOffsetsRef, i) = dataOffset;
         }
 
         if (addrPos != addrEnd) ColumnLeftover(origin, "address", addrPos, addrEnd);
