@@ -16,7 +16,7 @@ public class ChunkDecodeBench
     byte[] _raw = [];
     int _rawLength;
     EventContext _ctx = null!;
-    readonly ulong[] _last = new ulong[64];
+    DecodeScratch _scratch = null!;
     readonly EventBatch _batch = new(Events);
 
     sealed class Config : BenchmarkDotNet.Configs.ManualConfig
@@ -41,13 +41,14 @@ public class ChunkDecodeBench
         _raw = new byte[_rawLength + Varint.Padding];
         Array.Copy(file, chunk + FormatLayout.ChunkHeaderSize, _raw, 0, _rawLength);
         _ctx = new EventContext(RealisticMix.Metadata);
+        _scratch = new DecodeScratch(_ctx.AgentCount);
     }
 
     /// <summary>Decodes the payload into the batch.</summary>
     [Benchmark(OperationsPerInvoke = Events)]
     public int DecodeColumns()
     {
-        ChunkDecoder.Decode(_raw, _rawLength, Events, 0, _ctx, _last, _batch, new ChunkOrigin("bench", 0, 0, true));
+        ChunkDecoder.Decode(_raw, _rawLength, Events, 0, _ctx, _scratch, _batch, new ChunkOrigin("bench", 0, 0, true));
         return _batch.Count;
     }
 }

@@ -204,7 +204,7 @@ public sealed partial class TraceReader
         }
         _raw.AsSpan(h.Raw, Varint.Padding).Clear();
         var origin = new ChunkOrigin(_name, _nextChunk, payloadAt, h.Codec == TraceCodec.None);
-        ChunkDecoder.Decode(_raw, h.Raw, h.Count, h.First, _ctx, _lastAddress, batch, origin);
+        ChunkDecoder.Decode(_raw, h.Raw, h.Count, h.First, _ctx, _scratch, batch, origin);
         _statRaw = h.Raw;
         _statStored = h.Stored;
         _statCodec = h.Codec;
