@@ -147,7 +147,13 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "site", pos, end);
     }
 
-    /// <summary>Values (1..8 bytes, varint) and data (longer, raw) into the batch's byte buffer; returns its length.</summary>
+    /// <summary>Masks keeping the low n bytes of a u64, n = 0..8.</summary>
+    static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
+
+    /// <summary>
+    /// Small values (1..8 bytes: a 4-bit significant-byte count, then a masked 8-byte load) and data (longer,
+    /// raw) into the batch's byte buffer; returns its length.
+    /// </summary>
     [SkipLocalsInit]
     static int DecodeData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {
@@ -157,6 +163,8 @@ static partial class ChunkDecoder
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
+        ref ulong masks = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
+        int small = 0, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
         int valuePos = cols.ValueAt, valueEnd = cols.ValueEnd, dataPos = cols.DataAt, dataEnd = cols.DataEnd, outPos = 0;
         for (int k = 0; k < n; k++)
         {
@@ -165,10 +173,16 @@ static partial class ChunkDecoder
             Unsafe.Add(ref offsets, i) = outPos;
             if (size <= FormatLayout.SmallValueMaxSize)
             {
-                var (v, len) = Varint.Read(ref Unsafe.Add(ref src, valuePos));
+                if (small >= lengthCount) ColumnOverrun(origin, padded, firstIndex + i, "value lengths", cols.LengthEnd);
+                int len = (Unsafe.Add(ref src, lengthAt + (small >> 1)) >> ((small & 1) << 2)) & 0xF;
+                small++;
+                if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + ((small - 1) >> 1));
+                // The raw buffer is padded, so the 8-byte load past the column's last value stays inside it.
+                ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, valuePos));
+                if (!BitConverter.IsLittleEndian) v = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
+                v &= Unsafe.Add(ref masks, len);
                 valuePos += len;
-                if (len == 0 || valuePos > valueEnd) ColumnOverrun(origin, padded, firstIndex + i, "values", valuePos - len);
-                if (size < 8 && v >> (8 * size) != 0) BadValue(origin, firstIndex + i, size, v, valuePos - len);
+                if (valuePos > valueEnd) ColumnOverrun(origin, padded, firstIndex + i, "values", valuePos - len);
                 // The batch buffer has 8 bytes of slack past the last value (see Decode).
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v));
             }
@@ -181,6 +195,9 @@ static partial class ChunkDecoder
             }
             outPos += size;
         }
+        // The lengths column holds exactly one nibble per small value, an odd count padded with a zero nibble.
+        if ((small + 1) >> 1 != cols.LengthEnd - cols.LengthAt || ((small & 1) == 1 && Unsafe.Add(ref src, cols.LengthEnd - 1) >> 4 != 0))
+            origin.Fail(cols.LengthAt, $"the value lengths column has {cols.LengthEnd - cols.LengthAt} bytes for {small} small values");
         CheckConsumed(origin, "values", valuePos, valueEnd);
         CheckConsumed(origin, "data", dataPos, dataEnd);
         return outPos;
@@ -191,6 +208,6 @@ static partial class ChunkDecoder
         origin.Fail(pos, $"event {index} ({kind.OpName()}) has size {size} (1..{TraceEvent.MaxSize})");
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    static void BadValue(in ChunkOrigin origin, long index, int size, ulong value, int pos) =>
-        origin.Fail(pos, $"event {index} of size {size} has value 0x{value:x}, which needs more bytes");
+    static void BadValueLength(in ChunkOrigin origin, long index, int size, int length, int pos) =>
+        origin.Fail(pos, $"event {index} of size {size} has a value of {length} significant bytes");
 }

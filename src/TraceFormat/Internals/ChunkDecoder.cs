@@ -26,7 +26,7 @@ readonly record struct ChunkOrigin(string File, long ChunkIndex, long PayloadOff
 struct ColumnSpans
 {
     public int KindsAt, AgentsAt;
-    public int AddrAt, AddrEnd, SizeAt, SizeEnd, AuxAt, AuxEnd, SiteAt, SiteEnd, ValueAt, ValueEnd, DataAt, DataEnd;
+    public int AddrAt, AddrEnd, SizeAt, SizeEnd, AuxAt, AuxEnd, SiteAt, SiteEnd, LengthAt, LengthEnd, ValueAt, ValueEnd, DataAt, DataEnd;
 }
 
 /// <summary>
@@ -51,7 +51,7 @@ static partial class ChunkDecoder
 
         // Output bytes: the data column as is plus at most 8 per event from the values column, and 8 bytes of
         // slack so that a small value is stored as one unaligned u64 write.
-        long outBound = (cols.DataEnd - cols.DataAt) + 8L * Math.Min(count, cols.ValueEnd - cols.ValueAt) + 8;
+        long outBound = (cols.DataEnd - cols.DataAt) + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 8;
         batch.EnsureCapacity(count, (int)outBound);
         if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count
             || batch.Aux.Length < count || batch.Sites.Length < count || batch.DataOffsets.Length < count || batch.Data.Length < outBound)
@@ -79,9 +79,10 @@ static partial class ChunkDecoder
         uint sizeLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[4..]);
         uint auxLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[8..]);
         uint siteLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[12..]);
-        uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
-        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[20..]);
-        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + valueLen + dataLen;
+        uint lengthLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
+        uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[20..]);
+        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[24..]);
+        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + lengthLen + valueLen + dataLen;
         if (expected != raw.Length)
             origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {raw.Length}", raw[..FormatLayout.ColumnTableSize]);
         var c = new ColumnSpans { KindsAt = FormatLayout.ColumnTableSize };
@@ -90,7 +91,8 @@ static partial class ChunkDecoder
         c.AddrEnd = c.SizeAt = c.AddrAt + (int)addrLen;
         c.SizeEnd = c.AuxAt = c.SizeAt + (int)sizeLen;
         c.AuxEnd = c.SiteAt = c.AuxAt + (int)auxLen;
-        c.SiteEnd = c.ValueAt = c.SiteAt + (int)siteLen;
+        c.SiteEnd = c.LengthAt = c.SiteAt + (int)siteLen;
+        c.LengthEnd = c.ValueAt = c.LengthAt + (int)lengthLen;
         c.ValueEnd = c.DataAt = c.ValueAt + (int)valueLen;
         c.DataEnd = c.DataAt + (int)dataLen;
         return c;

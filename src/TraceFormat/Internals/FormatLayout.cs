@@ -25,12 +25,12 @@ static class FormatLayout
     /// <summary>The header CRC covers the header's first 32 bytes.</summary>
     public const int ChunkHeaderCrcOffset = 32;
 
-    /// <summary>Raw payload: six u32 column lengths (addresses, sizes, aux, sites, values, data) before the columns.</summary>
-    public const int ColumnTableSize = 24;
+    /// <summary>Raw payload: seven u32 column lengths (addresses, sizes, aux, sites, value lengths, values, data) before the columns.</summary>
+    public const int ColumnTableSize = 28;
 
     /// <summary>
-    /// Bytes of 1..8 bytes go to the values column as the varint of their little-endian value (driver values
-    /// are mostly small: indices, flags, lengths); longer bytes go to the data column as they are.
+    /// Bytes of 1..8 bytes go to the value columns as the significant bytes of their little-endian value
+    /// (driver values are mostly small: indices, flags, lengths); longer bytes go to the data column as they are.
     /// </summary>
     public const int SmallValueMaxSize = 8;
 
