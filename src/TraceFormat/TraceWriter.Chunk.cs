@@ -33,11 +33,10 @@ public sealed partial class TraceWriter
         _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount) * KindByte.AddressStreams];
     }
 
-    void AddToChunk(in TraceEvent e, ReadOnlySpan<byte> data)
+    void AddToChunk(in TraceEvent e, byte kb, int f, ReadOnlySpan<byte> data)
     {
-        var kind = e.Kind;
         _kinds.Ensure(1);
-        _kinds.Buffer[_kinds.Length++] = KindByte.Encode(e, !data.IsEmpty);
+        _kinds.Buffer[_kinds.Length++] = kb;
         _agents.Ensure(2);
         if (_ctx.AgentWidth == 1)
         {
@@ -48,16 +47,16 @@ public sealed partial class TraceWriter
             BinaryPrimitives.WriteUInt16LittleEndian(_agents.Buffer.AsSpan(_agents.Length), e.Agent);
             _agents.Length += 2;
         }
-        if (kind.HasAddress())
+        if ((f & KindByte.HasAddress) != 0)
         {
             // Delta from the previous address of the same agent in the same stream (memory, MMIO, entries):
             // each agent walks its own buffers and registers.
-            ref ulong last = ref _lastAddress[e.Agent * KindByte.AddressStreams + KindByte.Slot(kind)];
+            ref ulong last = ref _lastAddress[e.Agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3)];
             _addresses.Varint(Varint.ZigZag((long)(e.Address - last)));
             last = e.Address;
-            if (FormatLayout.CodeOfSize(e.Size) == 0) _sizes.Varint((ulong)e.Size);
+            if (f >> KindByte.FixedSizeShift == 0) _sizes.Varint((ulong)e.Size);
         }
-        if (kind.HasAux()) _aux.Varint(e.Aux);
+        if ((f & KindByte.HasAux) != 0) _aux.Varint(e.Aux);
         if (e.Site >= 0) _sites.Varint((ulong)e.Site);
         if (data.Length > SmallValueMax) _data.Bytes(data);
         else if (!data.IsEmpty) AddSmallValue(SmallValue(data));
