@@ -46,9 +46,19 @@ static class Varint
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (ulong Value, int Length) Read(ref byte at)
     {
-        byte b = at;
-        if (b < 0x80) return (b, 1);
-        return ReadLong(ref at);
+        // Branch-free for 1..8 bytes (values below 2^56): find the first byte without the continuation bit,
+        // mask to it, and squeeze the 7-bit groups together in three shift-and-mask steps. Streams that mix
+        // lengths (sites, nearby and far addresses) would mispredict a byte-at-a-time loop.
+        ulong x = Unsafe.ReadUnaligned<ulong>(ref at);
+        if (!BitConverter.IsLittleEndian) x = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(x);
+        ulong stops = ~x & 0x8080_8080_8080_8080UL;
+        if (stops == 0) return ReadLong(ref at);
+        int bits = System.Numerics.BitOperations.TrailingZeroCount(stops) + 1; // through the last byte's top bit
+        x &= bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        x = (x & 0x007F_007F_007F_007FUL) | ((x & 0x7F00_7F00_7F00_7F00UL) >> 1);
+        x = (x & 0x0000_3FFF_0000_3FFFUL) | ((x & 0x3FFF_0000_3FFF_0000UL) >> 2);
+        x = (x & 0x0000_0000_0FFF_FFFFUL) | ((x & 0x0FFF_FFFF_0000_0000UL) >> 4);
+        return (x, bits >> 3);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
