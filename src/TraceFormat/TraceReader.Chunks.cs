@@ -20,7 +20,6 @@ public sealed partial class TraceReader
     long _statRaw, _statStored;
     TraceCodec _statCodec;
 
-    long Position(in ReadResult result, SequencePosition at) => _pipeStart + result.Buffer.Slice(0, at).Length;
 
     /// <summary>Decodes the next chunk into <paramref name="batch"/>; false at the end of the complete chunks.</summary>
     public bool ReadBatch(EventBatch batch)

@@ -3,8 +3,10 @@ using System.Runtime.InteropServices;
 
 namespace TraceTools.TraceFormat.Internals;
 
-// One pass per column. Each loop keeps its cursor in a local and reads varints through Varint.Read, whose
-// one-byte fast path inlines; the rare long values and every error leave the loop through a call.
+// One pass per column. Each loop keeps its cursor in a local and reads varints through Varint.Read, which
+// is branch-free up to 8 bytes; values of 9..10 bytes and every error leave the loop through a call.
+// Next step toward 150 M events/s: the varint columns are plain LEB128, which SIMD decoders (Masked VByte)
+// read 16 bytes at a time; each column's loop here is the place for it.
 static partial class ChunkDecoder
 {
     readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Sites, int Data);
