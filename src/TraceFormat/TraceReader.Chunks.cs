@@ -20,7 +20,6 @@ public sealed partial class TraceReader
     long _statRaw, _statStored;
     TraceCodec _statCodec;
 
-    long Position(in ReadResult result, SequencePosition at) => _pipeStart + result.Buffer.Slice(0, at).Length;
 
     /// <summary>Decodes the next chunk into <paramref name="batch"/>; false at the end of the complete chunks.</summary>
     public bool ReadBatch(EventBatch batch)
@@ -33,12 +32,61 @@ public sealed partial class TraceReader
     /// Decodes the next chunk into <paramref name="batch"/> (reset first; its arrays are reused). Returns
     /// false at the end: after the last chunk, or at a partial chunk of a cut-off trace (then <see cref="Truncated"/>).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> ReadBatchAsync(EventBatch batch, CancellationToken ct = default)
+    public ValueTask<bool> ReadBatchAsync(EventBatch batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_ended) return false;
+        if (_ended) return new ValueTask<bool>(false);
+        // Fast path: the whole next chunk is already buffered, no async machinery at all.
+        return TryDecodeBufferedChunk(batch) ? new ValueTask<bool>(true) : ReadBatchSlowAsync(batch, ct);
+    }
+
+    /// <summary>Decodes the next chunk when the pipe already holds all of it; false (nothing consumed) otherwise.</summary>
+    bool TryDecodeBufferedChunk(EventBatch batch)
+    {
+        if (!_pipe.TryRead(out var result)) return false;
+        var buffer = result.Buffer;
+        if (buffer.Length < FormatLayout.ChunkHeaderSize || ReadU32(buffer) != FormatLayout.ChunkMagic)
+        {
+            _pipe.AdvanceTo(buffer.Start);
+            return false;
+        }
+        long at = _pipeStart + _consumedInPipe;
+        buffer.Slice(0, FormatLayout.ChunkHeaderSize).CopyTo(_header);
+        ChunkHeader h;
+        try
+        {
+            h = ParseChunkHeader(at);
+        }
+        catch
+        {
+            _pipe.AdvanceTo(buffer.Start);
+            throw;
+        }
+        int need = FormatLayout.ChunkHeaderSize + h.Stored;
+        if (buffer.Length < need)
+        {
+            _pipe.AdvanceTo(buffer.Start);
+            return false;
+        }
+        var consumed = buffer.GetPosition(need);
+        try
+        {
+            DecodeChunk(buffer.Slice(FormatLayout.ChunkHeaderSize, h.Stored), h, at, batch);
+        }
+        finally
+        {
+            _pipe.AdvanceTo(consumed);
+        }
+        _consumedInPipe += need;
+        _nextChunk++;
+        _nextFirst += h.Count;
+        return true;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    async ValueTask<bool> ReadBatchSlowAsync(EventBatch batch, CancellationToken ct)
+    {
 
         // The chunk header (or the index magic after the last chunk).
         var result = await _pipe.ReadAtLeastAsync(FormatLayout.ChunkHeaderSize, ct).ConfigureAwait(false);
@@ -204,7 +252,7 @@ public sealed partial class TraceReader
         }
         _raw.AsSpan(h.Raw, Varint.Padding).Clear();
         var origin = new ChunkOrigin(_name, _nextChunk, payloadAt, h.Codec == TraceCodec.None);
-        ChunkDecoder.Decode(_raw, h.Raw, h.Count, h.First, _ctx, _lastAddress, batch, origin);
+        ChunkDecoder.Decode(_raw, h.Raw, h.Count, h.First, _ctx, _scratch, batch, origin);
         _statRaw = h.Raw;
         _statStored = h.Stored;
         _statCodec = h.Codec;

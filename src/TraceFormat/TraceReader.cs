@@ -18,7 +18,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     readonly EventContext _ctx;
     readonly long _dataStart;
     readonly long _fileLength; // -1 when the stream cannot tell
-    readonly ulong[] _lastAddress;
+    readonly DecodeScratch _scratch;
     PipeReader _pipe;
     long _pipeStart;
     bool _disposed;
@@ -32,7 +32,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
         long start = stream.CanSeek ? stream.Position : 0;
         (Metadata, _dataStart) = ReadHeader(start);
         _ctx = new EventContext(Metadata);
-        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount)];
+        _scratch = new DecodeScratch(_ctx.AgentCount);
         if (stream.CanSeek) ReadFooterAtOpen();
         _pipe = CreatePipe(_dataStart);
     }

@@ -6,7 +6,8 @@ namespace TraceTools.TraceFormat;
 // The chunk being built: one growable buffer per column, encoded as events arrive.
 public sealed partial class TraceWriter
 {
-    ByteColumn _kinds = null!, _agents = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _data = null!;
+    ByteColumn _kinds = null!, _agents = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _valueLengths = null!, _values = null!, _data = null!;
+    int _smallValues;
     ulong[] _lastAddress = null!;
     int _count;
     long _firstIndex;
@@ -15,7 +16,7 @@ public sealed partial class TraceWriter
     readonly List<(long Offset, long First, int Count)> _index = [];
 
     int RawLength => FormatLayout.ColumnTableSize + _kinds.Length + _agents.Length + _addresses.Length
-        + _sizes.Length + _aux.Length + _sites.Length + _data.Length;
+        + _sizes.Length + _aux.Length + _sites.Length + _valueLengths.Length + _values.Length + _data.Length;
 
     void InitChunk()
     {
@@ -26,15 +27,16 @@ public sealed partial class TraceWriter
         _sizes = new(256);
         _aux = new(256);
         _sites = new(256);
-        _data = new(n * 4);
-        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount)];
+        _valueLengths = new(n / 2 + 1);
+        _values = new(n * 2);
+        _data = new(4096);
+        _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount) * KindByte.AddressStreams];
     }
 
-    void AddToChunk(in TraceEvent e, ReadOnlySpan<byte> data)
+    void AddToChunk(in TraceEvent e, byte kb, int f, ReadOnlySpan<byte> data)
     {
-        var kind = e.Kind;
         _kinds.Ensure(1);
-        _kinds.Buffer[_kinds.Length++] = KindByte.Encode(e, !data.IsEmpty);
+        _kinds.Buffer[_kinds.Length++] = kb;
         _agents.Ensure(2);
         if (_ctx.AgentWidth == 1)
         {
@@ -45,18 +47,54 @@ public sealed partial class TraceWriter
             BinaryPrimitives.WriteUInt16LittleEndian(_agents.Buffer.AsSpan(_agents.Length), e.Agent);
             _agents.Length += 2;
         }
-        if (kind.HasAddress())
+        if ((f & KindByte.HasAddress) != 0)
         {
-            // Delta from the same agent's previous address: each agent walks its own buffers.
-            ref ulong last = ref _lastAddress[e.Agent];
+            // Delta from the previous address of the same agent in the same stream (memory, MMIO, entries):
+            // each agent walks its own buffers and registers.
+            ref ulong last = ref _lastAddress[e.Agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3)];
             _addresses.Varint(Varint.ZigZag((long)(e.Address - last)));
             last = e.Address;
-            if (FormatLayout.CodeOfSize(e.Size) == 0) _sizes.Varint((ulong)e.Size);
+            if (f >> KindByte.FixedSizeShift == 0) _sizes.Varint((ulong)e.Size);
         }
-        if (kind.HasAux()) _aux.Varint(e.Aux);
+        if ((f & KindByte.HasAux) != 0) _aux.Varint(e.Aux);
         if (e.Site >= 0) _sites.Varint((ulong)e.Site);
-        if (!data.IsEmpty) _data.Bytes(data);
+        if (data.Length > SmallValueMax) _data.Bytes(data);
+        else if (!data.IsEmpty) AddSmallValue(SmallValue(data));
         _count++;
+    }
+
+    const int SmallValueMax = FormatLayout.SmallValueMaxSize;
+
+    /// <summary>1..8 bytes as the little-endian value they spell (zero-extended).</summary>
+    static ulong SmallValue(ReadOnlySpan<byte> data)
+    {
+        Span<byte> word = stackalloc byte[8];
+        word.Clear();
+        data.CopyTo(word);
+        return BinaryPrimitives.ReadUInt64LittleEndian(word);
+    }
+
+    /// <summary>
+    /// A 1..8-byte value as its significant bytes (a 4-bit count in the lengths column, two per byte, low
+    /// nibble first; the bytes in the values column): decoded by one masked 8-byte load, without the
+    /// per-byte branches of a varint.
+    /// </summary>
+    void AddSmallValue(ulong v)
+    {
+        int n = (64 - System.Numerics.BitOperations.LeadingZeroCount(v) + 7) >> 3;
+        if ((_smallValues & 1) == 0)
+        {
+            _valueLengths.Ensure(1);
+            _valueLengths.Buffer[_valueLengths.Length++] = (byte)n;
+        }
+        else
+        {
+            _valueLengths.Buffer[_valueLengths.Length - 1] |= (byte)(n << 4);
+        }
+        _smallValues++;
+        _values.Ensure(8);
+        BinaryPrimitives.WriteUInt64LittleEndian(_values.Buffer.AsSpan(_values.Length), v);
+        _values.Length += n;
     }
 
     void FlushChunk()
@@ -68,9 +106,11 @@ public sealed partial class TraceWriter
         BinaryPrimitives.WriteUInt32LittleEndian(raw[4..], (uint)_sizes.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(raw[8..], (uint)_aux.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(raw[12..], (uint)_sites.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[16..], (uint)_data.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw[16..], (uint)_valueLengths.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw[20..], (uint)_values.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(raw[24..], (uint)_data.Length);
         int p = FormatLayout.ColumnTableSize;
-        foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _data])
+        foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data])
         {
             column.Span.CopyTo(raw[p..]);
             p += column.Length;
@@ -105,7 +145,8 @@ public sealed partial class TraceWriter
 
         _firstIndex += _count;
         _count = 0;
-        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _data.Length = 0;
+        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
+        _smallValues = 0;
         Array.Clear(_lastAddress);
     }
 

@@ -53,9 +53,11 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     public void Append(in TraceEvent e, ReadOnlySpan<byte> data)
     {
         if (_complete) FormatThrow.WriterClosed();
-        if (EventRules.Check(_ctx, e, data.Length) is { } problem)
-            FormatThrow.Argument($"event {EventCount}: {problem}", nameof(e));
-        AddToChunk(e, data);
+        if ((byte)e.Kind >= EventKinds.Count) RefuseEvent(e, data.Length);
+        byte kb = KindByte.Encode(e, !data.IsEmpty);
+        int f = KindByte.Table[kb];
+        if (!EventRules.IsValid(_ctx, e, f, data.Length)) RefuseEvent(e, data.Length);
+        AddToChunk(e, kb, f, data);
         EventCount++;
         if (_count == _chunkEvents || RawLength >= FormatLayout.WriterChunkRawTarget) FlushChunk();
     }
@@ -72,6 +74,10 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
 
     /// <summary>Releases the buffers; does not write the footer (see <see cref="Complete"/>) nor close the stream.</summary>
     public void Dispose() => _complete = true;
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn, System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    void RefuseEvent(in TraceEvent e, int dataLength) =>
+        FormatThrow.Argument($"event {EventCount}: {EventRules.Check(_ctx, e, dataLength) ?? "invalid event"}", nameof(e));
 
     void WriteRaw(ReadOnlySpan<byte> bytes)
     {

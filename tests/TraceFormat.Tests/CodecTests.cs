@@ -13,6 +13,9 @@ public sealed class CodecTests
     [DataRow(16383UL, 2)]
     [DataRow(16384UL, 3)]
     [DataRow(0xFFFF_FFFFUL, 5)]
+    [DataRow((1UL << 56) - 1, 8)]
+    [DataRow(1UL << 56, 9)]
+    [DataRow(0x8000_0000_0000_0000UL, 10)]
     [DataRow(ulong.MaxValue, 10)]
     public void Varint_WriteThenRead_RoundTripsWithExpectedLength(ulong value, int length)
     {
@@ -21,10 +24,9 @@ public sealed class CodecTests
         Varint.Write(buf, ref w, value);
         Assert.AreEqual(length, w);
         Assert.AreEqual(length, Varint.Length(value));
-        int r = 0;
-        Assert.IsTrue(Varint.TryRead(ref buf[0], ref r, out ulong fast));
+        var (fast, read) = Varint.Read(ref buf[0]);
         Assert.AreEqual(value, fast);
-        Assert.AreEqual(length, r);
+        Assert.AreEqual(length, read);
         int s = 0;
         Assert.IsTrue(Varint.TryRead(buf.AsSpan(0, w), ref s, out ulong safe));
         Assert.AreEqual(value, safe);
@@ -36,10 +38,34 @@ public sealed class CodecTests
     public void Varint_Malformed_IsRefused(byte[] bytes)
     {
         var buf = bytes.Concat(new byte[Varint.Padding]).ToArray();
+        Assert.AreEqual(0, Varint.Read(ref buf[0]).Length);
         int p = 0;
-        Assert.IsFalse(Varint.TryRead(ref buf[0], ref p, out _));
-        p = 0;
         Assert.IsFalse(Varint.TryRead(bytes.AsSpan(), ref p, out _));
+    }
+
+    [TestMethod]
+    public void Varint_BranchFreeRead_EqualsSafeReaderOnRandomStreams()
+    {
+        // Many values of mixed lengths back to back: the 8-byte loads see the next values' bytes.
+        var rng = new Random(5);
+        var buf = new byte[4000 * Varint.MaxLength + Varint.Padding];
+        int w = 0;
+        var values = new ulong[4000];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (ulong)rng.NextInt64() >> rng.Next(64);
+            Varint.Write(buf, ref w, values[i]);
+        }
+        int fast = 0, safe = 0;
+        foreach (ulong expected in values)
+        {
+            var (v, len) = Varint.Read(ref buf[fast]);
+            fast += len;
+            Assert.IsTrue(Varint.TryRead(buf.AsSpan(0, w), ref safe, out ulong s));
+            Assert.AreEqual(expected, v);
+            Assert.AreEqual(expected, s);
+            Assert.AreEqual(safe, fast);
+        }
     }
 
     [TestMethod]

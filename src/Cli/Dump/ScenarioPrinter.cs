@@ -59,16 +59,25 @@ sealed class ScenarioPrinter
         w.WriteLine();
     }
 
-    /// <summary>Writes events <paramref name="from"/>..<paramref name="from"/>+<paramref name="count"/>-1 of the batch.</summary>
+    /// <summary>
+    /// Writes events <paramref name="from"/>..<paramref name="from"/>+<paramref name="count"/>-1 of the batch,
+    /// in writes of about 64 KiB: a console writer flushes every write, so one write per line would be a
+    /// system call per event.
+    /// </summary>
     public void WriteSteps(TextWriter w, EventBatch batch, int from, int count)
     {
+        _line.Clear();
         for (int i = from; i < from + count; i++)
         {
-            _line.Clear();
             AppendStep(_line, batch, i);
             _line.Append('\n');
-            w.Write(_line);
+            if (_line.Length >= 1 << 16)
+            {
+                w.Write(_line);
+                _line.Clear();
+            }
         }
+        w.Write(_line);
     }
 
     void AppendStep(StringBuilder sb, EventBatch b, int i)

@@ -21,154 +21,99 @@ readonly record struct ChunkOrigin(string File, long ChunkIndex, long PayloadOff
     }
 }
 
+/// <summary>The column table of a raw payload: where each column starts and ends.</summary>
+[StructLayout(LayoutKind.Auto)]
+struct ColumnSpans
+{
+    public int KindsAt, AgentsAt;
+    public int AddrAt, AddrEnd, SizeAt, SizeEnd, AuxAt, AuxEnd, SiteAt, SiteEnd, LengthAt, LengthEnd, ValueAt, ValueEnd, DataAt, DataEnd;
+}
+
 /// <summary>
-/// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>: the column table,
-/// then one pass over the events reading each column at its own cursor. The payload buffer is padded
-/// with <see cref="Varint.Padding"/> bytes, so varint reads check their column end once per value.
+/// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>, a column at a time:
+/// a classify pass over the kind and agent columns validates them and lists, without branching, which
+/// events have an entry in each variable-width column; then one tight loop per column. A random event mix
+/// makes per-event "has address? has aux? has site?" branches mispredict; per-column loops do not.
+/// The payload buffer is padded with <see cref="Varint.Padding"/> bytes, so varint reads check their
+/// column end once per value.
 /// </summary>
-static class ChunkDecoder
+static partial class ChunkDecoder
 {
     /// <summary>
     /// Decodes <paramref name="count"/> events from <paramref name="padded"/>[..<paramref name="rawLength"/>]
-    /// into <paramref name="batch"/>. <paramref name="lastAddress"/> is per-agent scratch (reset here).
+    /// into <paramref name="batch"/>.
     /// </summary>
-    [SkipLocalsInit]
     public static void Decode(byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
-        ulong[] lastAddress, EventBatch batch, in ChunkOrigin origin)
+        DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
         if (padded.Length < rawLength + Varint.Padding) throw new ArgumentException("decode buffer not padded", nameof(padded));
+        var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, origin);
+
+        // Output bytes: the data column as is plus at most 8 per event from the values column, and 8 bytes of
+        // slack so that a small value is stored as one unaligned u64 write.
+        long outBound = (cols.DataEnd - cols.DataAt) + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 8;
+        batch.EnsureCapacity(count, (int)outBound);
+        if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count
+            || batch.Aux.Length < count || batch.Sites.Length < count || batch.DataOffsets.Length < count || batch.Data.Length < outBound)
+            throw new InvalidOperationException("batch columns shorter than its capacity");
+        scratch.Ensure(count);
+
         var raw = padded.AsSpan(0, rawLength);
-        if (rawLength < FormatLayout.ColumnTableSize) origin.Fail(0, $"raw payload of {rawLength} bytes is shorter than its column table");
+        ColumnUnpack.Kinds(raw.Slice(cols.KindsAt, count), batch.Kinds);
+        if (ctx.AgentWidth == 1) ColumnUnpack.Agents(raw.Slice(cols.AgentsAt, count), batch.Agents);
+        else MemoryMarshal.Cast<byte, ushort>(raw.Slice(cols.AgentsAt, 2 * count)).CopyTo(batch.Agents);
+
+        var lists = Classify(padded, cols, count, firstIndex, ctx, scratch, batch, origin);
+        DecodeAddresses(padded, cols, lists.Addresses, firstIndex, scratch, batch, count, origin);
+        DecodeSizes(padded, cols, lists.Sizes, firstIndex, scratch, batch, origin);
+        DecodeAux(padded, cols, lists.Aux, firstIndex, ctx, scratch, batch, count, origin);
+        DecodeSites(padded, cols, lists.Sites, firstIndex, ctx.SiteCount, scratch, batch, count, origin);
+        int dataLength = DecodeData(padded, cols, lists.Data, firstIndex, scratch, batch, count, origin);
+        batch.SetFilled(firstIndex, count, dataLength);
+    }
+
+    static ColumnSpans ReadColumnTable(ReadOnlySpan<byte> raw, int count, int width, in ChunkOrigin origin)
+    {
+        if (raw.Length < FormatLayout.ColumnTableSize) origin.Fail(0, $"raw payload of {raw.Length} bytes is shorter than its column table");
         uint addrLen = BinaryPrimitives.ReadUInt32LittleEndian(raw);
         uint sizeLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[4..]);
         uint auxLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[8..]);
         uint siteLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[12..]);
-        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
-        int width = ctx.AgentWidth;
-        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + dataLen;
-        if (expected != rawLength)
-            origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {rawLength}", raw[..FormatLayout.ColumnTableSize]);
-
-        int kindsAt = FormatLayout.ColumnTableSize;
-        int agentsAt = kindsAt + count;
-        int addrPos = agentsAt + count * width, addrEnd = addrPos + (int)addrLen;
-        int sizePos = addrEnd, sizeEnd = sizePos + (int)sizeLen;
-        int auxPos = sizeEnd, auxEnd = auxPos + (int)auxLen;
-        int sitePos = auxEnd, siteEnd = sitePos + (int)siteLen;
-        int dataAt = siteEnd;
-        int dataPos = 0, dataEnd = (int)dataLen;
-
-        batch.EnsureCapacity(count, dataEnd);
-        var kinds = batch.Kinds;
-        var agents = batch.Agents;
-        var addresses = batch.Addresses;
-        var sizes = batch.Sizes;
-        var auxes = batch.Aux;
-        var sites = batch.Sites;
-        var dataOffsets = batch.DataOffsets;
-        if (kinds.Length < count || agents.Length < count || addresses.Length < count || sizes.Length < count
-            || auxes.Length < count || sites.Length < count || dataOffsets.Length < count)
-            throw new InvalidOperationException("batch columns shorter than its capacity");
-
-        int agentCount = ctx.AgentCount;
-        var agentClass = ctx.AgentClass;
-        int siteCount = ctx.SiteCount;
-        Array.Clear(lastAddress, 0, agentCount);
-        var table = KindByte.Table;
-        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-
-        for (int i = 0; i < count; i++)
-        {
-            int kb = Unsafe.Add(ref src, kindsAt + i);
-            int f = table[kb];
-            int agent = width == 1
-                ? Unsafe.Add(ref src, agentsAt + i)
-                : Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref src, agentsAt + 2 * i));
-            if (f == 0 || (uint)agent >= (uint)agentCount || agentClass[agent] != (f & KindByte.ClassMask))
-                BadKindOrAgent(origin, ctx, i, kb, agent, kindsAt);
-            var kind = (EventKind)(kb & 0xF);
-
-            ulong address = 0;
-            int size = 0;
-            if ((f & KindByte.HasAddress) != 0)
-            {
-                if (!Varint.TryRead(ref src, ref addrPos, out ulong zz) || addrPos > addrEnd)
-                    ColumnOverrun(origin, padded, i, "address", addrPos);
-                address = lastAddress[agent] + (ulong)Varint.UnZigZag(zz);
-                lastAddress[agent] = address;
-                size = f >> KindByte.FixedSizeShift;
-                if (size == 0)
-                {
-                    if (!Varint.TryRead(ref src, ref sizePos, out ulong s) || sizePos > sizeEnd)
-                        ColumnOverrun(origin, padded, i, "size", sizePos);
-                    if (s - 1 >= TraceEvent.MaxSize && !(s == 0 && kind == EventKind.DevInvalidate && address == 0))
-                        origin.Fail(sizePos - 1, $"event {firstIndex + i} ({kind.OpName()}) has size {s} (1..{TraceEvent.MaxSize})");
-                    size = (int)s;
-                }
-            }
-
-            uint aux = 0;
-            if ((f & KindByte.HasAux) != 0)
-            {
-                if (!Varint.TryRead(ref src, ref auxPos, out ulong a) || auxPos > auxEnd)
-                    ColumnOverrun(origin, padded, i, "aux", auxPos);
-                if (!EventRules.AuxOk(ctx, kind, a)) BadAux(origin, ctx, firstIndex + i, kind, a, auxPos);
-                aux = (uint)a;
-            }
-
-            int site = -1;
-            if ((f & KindByte.HasSite) != 0)
-            {
-                if (!Varint.TryRead(ref src, ref sitePos, out ulong s) || sitePos > siteEnd)
-                    ColumnOverrun(origin, padded, i, "site", sitePos);
-                if (s >= (ulong)siteCount)
-                    origin.Fail(sitePos - 1, $"event {firstIndex + i} names site {s}, but the trace interns {siteCount} sites");
-                site = (int)s;
-            }
-
-            int dataOffset = -1;
-            if ((f & KindByte.HasData) != 0)
-            {
-                dataOffset = dataPos;
-                dataPos += size;
-                if (dataPos > dataEnd)
-                    origin.Fail(dataAt, $"event {firstIndex + i} needs data bytes up to {dataPos}, but the data column has {dataEnd}");
-            }
-
-            kinds[i] = kind;
-            agents[i] = (ushort)agent;
-            addresses[i] = address;
-            sizes[i] = size;
-            auxes[i] = aux;
-            sites[i] = site;
-            dataOffsets[i] = dataOffset;
-        }
-
-        if (addrPos != addrEnd) ColumnLeftover(origin, "address", addrPos, addrEnd);
-        if (sizePos != sizeEnd) ColumnLeftover(origin, "size", sizePos, sizeEnd);
-        if (auxPos != auxEnd) ColumnLeftover(origin, "aux", auxPos, auxEnd);
-        if (sitePos != siteEnd) ColumnLeftover(origin, "site", sitePos, siteEnd);
-        if (dataPos != dataEnd) ColumnLeftover(origin, "data", dataAt + dataPos, dataAt + dataEnd);
-        raw.Slice(dataAt, dataEnd).CopyTo(batch.Data);
-        batch.SetFilled(firstIndex, count, dataEnd);
+        uint lengthLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
+        uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[20..]);
+        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[24..]);
+        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + lengthLen + valueLen + dataLen;
+        if (expected != raw.Length)
+            origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {raw.Length}", raw[..FormatLayout.ColumnTableSize]);
+        var c = new ColumnSpans { KindsAt = FormatLayout.ColumnTableSize };
+        c.AgentsAt = c.KindsAt + count;
+        c.AddrAt = c.AgentsAt + count * width;
+        c.AddrEnd = c.SizeAt = c.AddrAt + (int)addrLen;
+        c.SizeEnd = c.AuxAt = c.SizeAt + (int)sizeLen;
+        c.AuxEnd = c.SiteAt = c.AuxAt + (int)auxLen;
+        c.SiteEnd = c.LengthAt = c.SiteAt + (int)siteLen;
+        c.LengthEnd = c.ValueAt = c.LengthAt + (int)lengthLen;
+        c.ValueEnd = c.DataAt = c.ValueAt + (int)valueLen;
+        c.DataEnd = c.DataAt + (int)dataLen;
+        return c;
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    static void BadKindOrAgent(in ChunkOrigin origin, EventContext ctx, int i, int kb, int agent, int kindsAt)
+    static void BadKindOrAgent(in ChunkOrigin origin, EventContext ctx, long index, int kb, int agent, int at)
     {
         if (KindByte.Table[kb] == 0)
-            origin.Fail(kindsAt + i, $"event {i} of the chunk has kind byte 0x{kb:x2}, which no writer produces");
+            origin.Fail(at, $"event {index} has kind byte 0x{kb:x2}, which no writer produces");
         var kind = (EventKind)(kb & 0xF);
         if (agent >= ctx.AgentCount)
-            origin.Fail(kindsAt + i, $"event {i} of the chunk ({kind.OpName()}) is by agent {agent}, but the trace declares {ctx.AgentCount} agents");
-        origin.Fail(kindsAt + i, $"event {i} of the chunk is a {(kind.IsCpuEvent() ? "cpu" : "device")} event ({kind.OpName()}) by agent {agent}, which is {(ctx.AgentClass[agent] == EventContext.CpuClass ? "a cpu" : "a device")}");
+            origin.Fail(at, $"event {index} ({kind.OpName()}) is by agent {agent}, but the trace declares {ctx.AgentCount} agents");
+        origin.Fail(at, $"event {index} is a {(kind.IsCpuEvent() ? "cpu" : "device")} event ({kind.OpName()}) by agent {agent}, which is {(ctx.AgentClass[agent] == EventContext.CpuClass ? "a cpu" : "a device")}");
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    static void ColumnOverrun(in ChunkOrigin origin, byte[] padded, int i, string column, int pos)
+    static void ColumnOverrun(in ChunkOrigin origin, byte[] padded, long index, string column, int pos)
     {
-        int start = Math.Max(0, pos - Varint.MaxLength);
-        origin.Fail(start, $"event {i} of the chunk: the {column} column ends inside a value or holds a malformed varint",
+        int start = Math.Clamp(pos, 0, padded.Length - 1);
+        origin.Fail(start, $"event {index}: the {column} column ends inside a value or holds a malformed varint",
             padded.AsSpan(start, Math.Min(Varint.MaxLength, padded.Length - start)));
     }
 
@@ -176,10 +121,12 @@ static class ChunkDecoder
     static void BadAux(in ChunkOrigin origin, EventContext ctx, long index, EventKind kind, ulong aux, int pos)
     {
         string problem = aux > uint.MaxValue ? $"aux {aux} beyond 32 bits" : EventRules.CheckAux(ctx, kind, (uint)aux) ?? "bad aux";
-        origin.Fail(pos - 1, $"event {index}: {problem}");
+        origin.Fail(pos, $"event {index}: {problem}");
     }
 
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    static void ColumnLeftover(in ChunkOrigin origin, string column, int pos, int end) =>
-        origin.Fail(pos, $"the {column} column has {end - pos} bytes no event uses");
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void CheckConsumed(in ChunkOrigin origin, string column, int pos, int end)
+    {
+        if (pos != end) origin.Fail(pos, $"the {column} column has {end - pos} bytes no event uses");
+    }
 }

@@ -85,6 +85,27 @@ static class EventRules
         _ => null,
     };
 
+    /// <summary>
+    /// Fast twin of <see cref="Check"/> for the writer: <paramref name="f"/> is the <see cref="KindByte.Table"/>
+    /// entry of the event's kind byte (0 when the kind byte is invalid, e.g. a store without bytes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsValid(EventContext c, in TraceEvent e, int f, int dataLength)
+    {
+        if (f == 0 || e.Agent >= c.AgentCount || c.AgentClass[e.Agent] != (f & KindByte.ClassMask)) return false;
+        if ((f & KindByte.HasAddress) != 0)
+        {
+            if ((uint)(e.Size - 1) >= TraceEvent.MaxSize && !(e.Size == 0 && e.Address == 0 && e.Kind == EventKind.DevInvalidate)) return false;
+        }
+        else if ((e.Address | (uint)e.Size) != 0)
+        {
+            return false;
+        }
+        if ((f & KindByte.HasAux) != 0 ? !AuxOk(c, e.Kind, e.Aux) : e.Aux != 0) return false;
+        if (e.Site < -1 || e.Site >= c.SiteCount) return false;
+        return dataLength == 0 || dataLength == e.Size;
+    }
+
     /// <summary>Fast twin of <see cref="CheckAux"/> for the decode loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AuxOk(EventContext c, EventKind kind, ulong aux)

@@ -25,8 +25,14 @@ static class FormatLayout
     /// <summary>The header CRC covers the header's first 32 bytes.</summary>
     public const int ChunkHeaderCrcOffset = 32;
 
-    /// <summary>Raw payload: five u32 column lengths (addresses, sizes, aux, sites, data) before the columns.</summary>
-    public const int ColumnTableSize = 20;
+    /// <summary>Raw payload: seven u32 column lengths (addresses, sizes, aux, sites, value lengths, values, data) before the columns.</summary>
+    public const int ColumnTableSize = 28;
+
+    /// <summary>
+    /// Bytes of 1..8 bytes go to the value columns as the significant bytes of their little-endian value
+    /// (driver values are mostly small: indices, flags, lengths); longer bytes go to the data column as they are.
+    /// </summary>
+    public const int SmallValueMaxSize = 8;
 
     /// <summary>Index entry: file offset u64, first event index u64, event count u32.</summary>
     public const int IndexEntrySize = 20;

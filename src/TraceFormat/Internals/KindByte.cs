@@ -12,7 +12,22 @@ static class KindByte
     public const int HasAux = 1 << 3;
     public const int HasData = 1 << 4;
     public const int HasSite = 1 << 5;
+    public const int SlotShift = 6;        // address stream (AddressStreams) the kind's address deltas run in
     public const int FixedSizeShift = 16;  // size from the size code, 0: read the sizes column
+
+    /// <summary>
+    /// Address streams per agent: memory accesses, MMIO registers, table entries. An agent that walks a
+    /// buffer, rings a doorbell and walks on keeps small deltas in each stream.
+    /// </summary>
+    public const int AddressStreams = 3;
+
+    /// <summary>The address stream of a kind with an address.</summary>
+    public static int Slot(EventKind kind) => kind switch
+    {
+        EventKind.MmioWrite or EventKind.MmioRead => 1,
+        EventKind.Fetch or EventKind.DevInvalidate => 2,
+        _ => 0,
+    };
 
     /// <summary>Decode facts per kind byte; 0 for a byte no writer produces.</summary>
     public static readonly int[] Table = Build();
@@ -34,6 +49,7 @@ static class KindByte
             if (kind.HasAux()) f |= HasAux;
             if (data) f |= HasData;
             if (site) f |= HasSite;
+            f |= Slot(kind) << SlotShift;
             f |= FormatLayout.SizeOfCode(code) << FixedSizeShift;
             t[b] = f;
         }

@@ -40,42 +40,39 @@ static class Varint
     }
 
     /// <summary>
-    /// Reads a varint at <paramref name="pos"/> in a padded buffer. Returns false for an encoding longer
-    /// than 10 bytes or one that overflows 64 bits; the caller checks <paramref name="pos"/> against its limit.
+    /// Reads a varint at <paramref name="at"/> in a padded buffer: the value and its length in bytes, length 0
+    /// when malformed. Returned as a pair (two registers) so that callers keep their cursor in a register.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryRead(ref byte start, ref int pos, out ulong value)
+    public static (ulong Value, int Length) Read(ref byte at)
     {
-        byte b = Unsafe.Add(ref start, pos);
-        if (b < 0x80)
-        {
-            pos++;
-            value = b;
-            return true;
-        }
-        return TryReadLong(ref start, ref pos, out value);
+        // Branch-free for 1..8 bytes (values below 2^56): find the first byte without the continuation bit,
+        // mask to it, and squeeze the 7-bit groups together in three shift-and-mask steps. Streams that mix
+        // lengths (sites, nearby and far addresses) would mispredict a byte-at-a-time loop.
+        ulong x = Unsafe.ReadUnaligned<ulong>(ref at);
+        if (!BitConverter.IsLittleEndian) x = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(x);
+        ulong stops = ~x & 0x8080_8080_8080_8080UL;
+        if (stops == 0) return ReadLong(ref at);
+        int bits = System.Numerics.BitOperations.TrailingZeroCount(stops) + 1; // through the last byte's top bit
+        x &= bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        x = (x & 0x007F_007F_007F_007FUL) | ((x & 0x7F00_7F00_7F00_7F00UL) >> 1);
+        x = (x & 0x0000_3FFF_0000_3FFFUL) | ((x & 0x3FFF_0000_3FFF_0000UL) >> 2);
+        x = (x & 0x0000_0000_0FFF_FFFFUL) | ((x & 0x0FFF_FFFF_0000_0000UL) >> 4);
+        return (x, bits >> 3);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static bool TryReadLong(ref byte start, ref int pos, out ulong value)
+    static (ulong Value, int Length) ReadLong(ref byte at)
     {
         ulong v = 0;
-        int p = pos;
-        for (int shift = 0; shift < 70; shift += 7)
+        for (int k = 0, shift = 0; k < MaxLength; k++, shift += 7)
         {
-            byte b = Unsafe.Add(ref start, p++);
-            if (shift == 63 && b > 1) break; // the tenth byte holds only bit 63
+            byte b = Unsafe.Add(ref at, k);
+            if (k == MaxLength - 1 && b > 1) break; // the tenth byte holds only bit 63
             v |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                pos = p;
-                value = v;
-                return true;
-            }
+            if (b < 0x80) return (v, k + 1);
         }
-        pos = p;
-        value = 0;
-        return false;
+        return (0, 0);
     }
 
     /// <summary>Bounds-checked read for cold paths (metadata, footer): false when malformed or past the end.</summary>

@@ -1,0 +1,54 @@
+using BenchmarkDotNet.Attributes;
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.Bench.Format;
+
+/// <summary>
+/// The column decode loop alone, over one 65536-event raw payload of the realistic mix already in memory:
+/// the ceiling the reader approaches when I/O, CRC and LZ4 are cheap. Times are per event.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Config))]
+public class ChunkDecodeBench
+{
+    const int Events = 65536;
+    byte[] _raw = [];
+    int _rawLength;
+    EventContext _ctx = null!;
+    DecodeScratch _scratch = null!;
+    readonly EventBatch _batch = new(Events);
+
+    sealed class Config : BenchmarkDotNet.Configs.ManualConfig
+    {
+        public Config() => AddColumn(new EventsPerSecondColumn());
+    }
+
+    /// <summary>Writes one chunk with codec none and keeps its raw payload.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        var ms = new MemoryStream();
+        using (var w = new TraceWriter(ms, RealisticMix.Metadata, new TraceWriterOptions { Codec = TraceCodec.None, ChunkEvents = Events }))
+        {
+            RealisticMix.Generate(w, Events);
+            w.Complete();
+        }
+        var file = ms.ToArray();
+        int metadataLength = BitConverter.ToInt32(file, 12);
+        int chunk = FormatLayout.FileHeaderSize + metadataLength;
+        _rawLength = BitConverter.ToInt32(file, chunk + 16);
+        _raw = new byte[_rawLength + Varint.Padding];
+        Array.Copy(file, chunk + FormatLayout.ChunkHeaderSize, _raw, 0, _rawLength);
+        _ctx = new EventContext(RealisticMix.Metadata);
+        _scratch = new DecodeScratch(_ctx.AgentCount);
+    }
+
+    /// <summary>Decodes the payload into the batch.</summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int DecodeColumns()
+    {
+        ChunkDecoder.Decode(_raw, _rawLength, Events, 0, _ctx, _scratch, _batch, new ChunkOrigin("bench", 0, 0, true));
+        return _batch.Count;
+    }
+}
