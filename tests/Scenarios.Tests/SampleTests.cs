@@ -1,4 +1,5 @@
 using TraceTools.Scenarios;
+using TraceTools.Scenarios.Writing;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Tests;
@@ -101,9 +102,9 @@ public sealed class ScenarioWriterTests
             arch arm64
             cpu c
             device d noncoherent
-            ram buf 0x1000 size 0x100
-            sync flag 0x2000 size 0x10
-            mmio r 0x3000 size 0x10 device d
+            ram   buf 0x1000 size 0x100
+            sync  flag 0x2000 size 0x10
+            mmio  r 0x3000 size 0x10 device d
             table t 0x4000 entries 4 entry_size 32 granule 16 present bit 0 fetcher d
             c: store buf + 4 size 2 = 0xbeef @ "s"
             c: load flag size 4
@@ -129,9 +130,9 @@ public sealed class ScenarioWriterTests
             arch arm64
             cpu c
             device d noncoherent
-            ram buf 0x1000 size 0x100
-            sync flag 0x2000 size 0x10
-            mmio r 0x3000 size 0x10 device d
+            ram   buf 0x1000 size 0x100
+            sync  flag 0x2000 size 0x10
+            mmio  r 0x3000 size 0x10 device d
             table t 0x4000 entries 4 entry_size 32 granule 16 present bit 0 fetcher d
 
             c: store buf + 0x4 size 2 = 0xbeef @ "s"
@@ -149,7 +150,7 @@ public sealed class ScenarioWriterTests
             c: lock L
             c: unlock L
             c: take_irq d
-            d: dma_write t[1] + 0x10 size 9 bytes "000000000000000001"
+            d: dma_write t[1] + 16 size 9 bytes "000000000000000001"
             d: dma_read buf size 8
             d: fetch t[3] granule 1
             d: raise_irq

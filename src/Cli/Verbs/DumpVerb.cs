@@ -1,4 +1,4 @@
-using TraceTools.Cli.Dump;
+using TraceTools.Scenarios.Writing;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Verbs;
@@ -24,7 +24,7 @@ public static class DumpVerb
         string path = args.Finish(1, 1)[0];
 
         using var reader = TraceReader.Open(path);
-        var printer = new ScenarioPrinter(reader.Metadata);
+        var printer = new ScenarioWriter(reader.Metadata);
         var output = args.Out;
         printer.WriteDeclarations(output);
         if (from > 0) reader.SeekToEvent(from);

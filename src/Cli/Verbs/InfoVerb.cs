@@ -27,7 +27,7 @@ public static class InfoVerb
 
         w.WriteLine($"trace        {path}");
         w.WriteLine("format       version 1");
-        if (m.Name.Length > 0) w.WriteLine($"scenario     {Dump.ScenarioPrinter.Quote(m.Name)}");
+        if (m.Name.Length > 0) w.WriteLine($"scenario     {Scenarios.Writing.ScenarioWriter.Quote(m.Name)}");
         w.WriteLine($"arch         {m.Arch.Name()}");
         w.WriteLine($"agents       {m.Agents.Count}");
         int nameWidth = Math.Max(m.Agents.Select(a => a.Name.Length).DefaultIfEmpty(0).Max(), m.Regions.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());

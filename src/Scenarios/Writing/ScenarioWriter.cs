@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using TraceTools.TraceFormat;
 
-namespace TraceTools.Cli.Dump;
+namespace TraceTools.Scenarios.Writing;
 
 /// <summary>
 /// Prints a trace as a scenario (scenario-language.md): the declarations, then one step per event, so that
@@ -11,14 +11,15 @@ namespace TraceTools.Cli.Dump;
 /// re-observes memory); written bytes print as <c>= 0x…</c> when they are a zero-extended little-endian u64,
 /// else as <c>bytes "…"</c>.
 /// </summary>
-sealed class ScenarioPrinter
+public sealed class ScenarioWriter
 {
     readonly TraceMetadata _m;
     readonly RegionAddressNamer _addresses;
     readonly int _agentWidth;
     readonly StringBuilder _line = new(128);
 
-    public ScenarioPrinter(TraceMetadata metadata)
+    /// <summary>Creates a writer for traces with <paramref name="metadata"/>.</summary>
+    public ScenarioWriter(TraceMetadata metadata)
     {
         _m = metadata;
         _addresses = new RegionAddressNamer(metadata.Regions);
@@ -149,4 +150,15 @@ sealed class ScenarioPrinter
 
     /// <summary>A scenario string literal: only <c>\"</c> and <c>\\</c> need escapes (the format refuses control characters).</summary>
     public static string Quote(string s) => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>The whole of <paramref name="events"/> as scenario text: declarations, a blank line, one step per event.</summary>
+    public static string Write(TraceMetadata metadata, EventBatch events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var writer = new ScenarioWriter(metadata);
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        writer.WriteDeclarations(text);
+        writer.WriteSteps(text, events, 0, events.Count);
+        return text.ToString();
+    }
 }

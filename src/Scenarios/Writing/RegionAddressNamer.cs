@@ -3,7 +3,7 @@ using System.Text;
 using TraceTools.TraceFormat;
 using RegionInfo = TraceTools.TraceFormat.RegionInfo;
 
-namespace TraceTools.Cli.Dump;
+namespace TraceTools.Scenarios.Writing;
 
 /// <summary>
 /// Spells addresses the way a scenario does: <c>xqc</c>, <c>xqc + 0x10</c>, <c>pasid[7]</c>,
