@@ -46,6 +46,9 @@ public static class SynthVerb
         if (!ArchNames.TryParse(archName, out var arch)) VerbArgs.Fail($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
         if (output is null or "-") VerbArgs.Fail("synth needs -o OUT.trace (the truth file goes beside it)");
 
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null && !Directory.Exists(directory)) VerbArgs.Fail($"cannot write '{output}': directory '{directory}' does not exist");
+
         var options = new SynthOptions { Events = count, Seed = (ulong)seed, Arch = arch, InjectRate = rate };
         if (options.Validate() is { } problem) VerbArgs.Fail(problem);
 
