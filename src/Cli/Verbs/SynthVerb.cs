@@ -55,7 +55,14 @@ public static class SynthVerb
         var clock = Stopwatch.StartNew();
         using var truth = new TruthFileWriter(TruthFileWriter.PathFor(output));
         var generator = new DriverMixGenerator(options, truth);
-        TraceFile.Write(output, generator.Metadata, null, generator.Run);
+        bool progress = !quiet && !Console.IsErrorRedirected && ReferenceEquals(args.Error, Console.Error);
+        TraceFile.Write(output, generator.Metadata, null, sink =>
+        {
+            if (!progress) { generator.Run(sink); return; }
+            var shown = new SynthProgressSink(sink, args.Error, count);
+            generator.Run(shown);
+            shown.Done();
+        });
         truth.Commit();
         double seconds = clock.Elapsed.TotalSeconds;
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using static TraceTools.Scenarios.Synth.DriverMixLayout;
 
 namespace TraceTools.Scenarios.Synth;
@@ -98,10 +99,13 @@ public sealed partial class DriverMixGenerator
         return r < 30 ? Protocol.NicTx : r < 55 ? Protocol.NicRx : r < 80 ? Protocol.Nvme : r < 90 ? Protocol.Pasid : Protocol.Dsp;
     }
 
-    /// <summary>64..4096 bytes, a power of two trimmed by a multiple of 8: small copies dominate.</summary>
+    /// <summary>
+    /// 64..4096 bytes: a power of two 64 &lt;&lt; k with P(k) = 2^-(k+1) (k = 6 takes the rest), trimmed by a
+    /// multiple of 8. Small copies dominate, as small packets and headers do; the mean is about 230 bytes.
+    /// </summary>
     int NextCopyLength()
     {
-        int n = 64 << NextInt(7);
+        int n = 64 << BitOperations.TrailingZeroCount((uint)(Next() >> 32) | 64u);
         return n == 64 ? n : n - (NextInt(n / 16) * 8);
     }
 
