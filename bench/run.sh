@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end throughput of the tracetools CLI on synthetic driver traces.
 #
-#   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR]
+#   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]...
 #
 # Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick):
 #   synth          tracetools synth --profile driver-mix --events N   (events/s, peak RSS)
@@ -14,6 +14,8 @@
 # Events/s come from the replay's --stats JSON when it reports them, else from wall time (startup
 # included). Peak RSS comes from /usr/bin/time -v (GNU time; installed with apt-get if missing).
 # A step the CLI refuses (exit 2) shows as n/a; the script goes on.
+# --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites in-process with a short job (e.g.
+# --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
 # Targets (reported, not asserted): decode >= 150 M events/s; replay with all detectors >= 30 M events/s
 # single-threaded; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
@@ -22,13 +24,15 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 quick=0 keep=0 readme="" work=""
+bdn=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --keep) keep=1 ;;
     --readme) readme="$2"; shift ;;
     --out) work="$2"; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --bdn) bdn+=("$2"); shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -138,6 +142,16 @@ done
   echo "|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
 } >"$work/table.md"
+
+if [[ ${#bdn[@]} -gt 0 ]]; then
+  echo "run.sh: BenchmarkDotNet ${bdn[*]}" >&2
+  dotnet build -c Release "$root/bench/Bench.csproj" -nologo -v quiet >&2
+  set +e
+  (cd "$root" && dotnet run -c Release --project bench --no-build -- --filter "${bdn[@]}" --inProcess --job short) \
+    >"$work/bdn.out" 2>&1
+  set -e
+  { echo; echo "BenchmarkDotNet (${bdn[*]}, in-process, short job):"; echo; grep -E '^\|' "$work/bdn.out" || echo "(no results: see $work/bdn.out)"; } >>"$work/table.md"
+fi
 
 cat "$work/table.md"
 cp "$work/table.md" "$here/results.md"
