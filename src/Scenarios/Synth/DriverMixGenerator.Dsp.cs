@@ -20,12 +20,14 @@ public sealed partial class DriverMixGenerator
             case 0:
                 Copy(cpu, input, lane.Length, Site.DspCopy);
                 if (lane.Bug != InjectedBug.DspNoClean) Cache(EventKind.CacheClean, cpu, input, lane.Length, Site.DspClean);
+                if (lane.Bug == InjectedBug.DspStoreAfterClean) Copy(cpu, input, 64, Site.DspHeader);
+                if (lane.Bug == InjectedBug.DspInvalBeforeDma) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
                 Barrier(cpu, lane.Bug == InjectedBug.DspCleanNoCompletion ? DmaWmb : Wmb, Site.DspBarrier);
                 MmioWrite(cpu, DspRegs, (uint)s, Site.DspDoorbell);
                 break;
             case 1:
                 long read = DmaRead(Dsp, input, lane.Length, Site.DspDmaRead);
-                if (lane.Bug is InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion) Expect(lane.Bug, read);
+                if (lane.Bug is InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean) Expect(lane.Bug, read);
                 DmaCopy(Dsp, output, lane.Length2, Site.DspDmaWrite);
                 break;
             case 2:
@@ -35,9 +37,10 @@ public sealed partial class DriverMixGenerator
             default:
                 MmioRead(cpu, DspRegs + 8, Site.DspStatusRead);
                 Barrier(cpu, DmaRmb, Site.DspStatusRmb);
-                if (lane.Bug != InjectedBug.DspNoInval) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
+                bool inval = lane.Bug is not (InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma);
+                if (inval) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
                 long load = Load(cpu, output, lane.Length2, Site.DspResultLoad);
-                if (lane.Bug == InjectedBug.DspNoInval) Expect(lane.Bug, load);
+                if (!inval) Expect(lane.Bug, load);
                 Finish(ref lane);
                 break;
         }

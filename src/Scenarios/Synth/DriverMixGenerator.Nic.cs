@@ -90,6 +90,11 @@ public sealed partial class DriverMixGenerator
             case 2:
                 Fetch(Nic, _rxRing, RxRing, DescSize, DescSize, r, 0, Site.NicDescFetch);
                 DmaCopy(Nic, buf, lane.Length, Site.NicRxDmaWrite);
+                if (lane.Bug == InjectedBug.RxEarlyRead)
+                {
+                    // Glued: the cpu peeks before OWN is cleared, so nothing orders the write before its load.
+                    Expect(lane.Bug, Load(cpu, buf, lane.Length, Site.RxCopy));
+                }
                 StoreEntry(Nic, _rxRing, RxRing, DescSize, r, 8, DescPayload(buf, lane.Length) | StatusDone, Site.NicWriteBack);
                 StoreEntry(Nic, _rxRing, RxRing, DescSize, r, 0, 0, Site.NicOwnClear);
                 lane.Step = 3;

@@ -20,7 +20,7 @@ public sealed partial class DriverMixGenerator
         ulong sqe = NvmeSq + (ulong)(t * SqeSize);
         ulong cqe = NvmeCq + (ulong)(t * CqeSize);
         ulong data = NvmeData + (ulong)t * BufferSize;
-        bool staleDma = lane.Bug is InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb;
+        bool staleDma = lane.Bug is InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeWmbAfterDoorbell;
         switch (lane.Step)
         {
             case 0:
@@ -29,8 +29,9 @@ public sealed partial class DriverMixGenerator
                 Copy(cpu, sqe, SqeSize, Site.SqeCopy);
                 Store(cpu, SqTail, 4, ++_sqTail, Site.SqTailStore);
                 if (lane.Bug == InjectedBug.NvmeSmpWmb) Barrier(cpu, SmpWmb, Site.SqBarrier);
-                else if (lane.Bug != InjectedBug.NvmeNoWmb) Barrier(cpu, Wmb, Site.SqBarrier);
+                else if (lane.Bug is not (InjectedBug.NvmeNoWmb or InjectedBug.NvmeWmbAfterDoorbell)) Barrier(cpu, Wmb, Site.SqBarrier);
                 MmioWrite(cpu, NvmeRegs + 0x1000, _sqTail, Site.SqDoorbell);
+                if (lane.Bug == InjectedBug.NvmeWmbAfterDoorbell) Barrier(cpu, Wmb, Site.SqBarrier);
                 if (staleDma)
                 {
                     // Glued before the unlock: no other release can carry the SQE store to the device first.

@@ -16,12 +16,16 @@ internal enum InjectedBug : byte
     NvmeNoWmb,
     /// <summary>NVMe: <c>smp_wmb</c> (inner / no o bit) instead of <c>wmb</c> → stale-dma-read at the SQE read.</summary>
     NvmeSmpWmb,
+    /// <summary>NVMe: <c>wmb</c> placed after the doorbell instead of before (the hisi_qm bug) → stale-dma-read at the SQE read.</summary>
+    NvmeWmbAfterDoorbell,
     /// <summary>NIC rx: no <c>dma_rmb</c> after the OWN poll → stale-cpu-read at the status load and the data load.</summary>
     RxNoRmb,
     /// <summary>NVMe: no <c>dma_rmb</c> after the phase poll → stale-cpu-read at the data load.</summary>
     NvmeNoRmb,
     /// <summary>NIC tx: buffer rewritten right after the NIC read it, before completion → dma-race at the store.</summary>
     TxReuse,
+    /// <summary>NIC rx: the cpu reads the buffer right after the NIC wrote it, before OWN is cleared → dma-race at the load.</summary>
+    RxEarlyRead,
     /// <summary>PASID: live single-qword update while the IOMMU fetches → torn-entry-fetch at granule 2.</summary>
     PasidLiveFetch,
     /// <summary>PASID: clear, no invalidation, update → missing-flush-after-clear at the first field store.</summary>
@@ -42,6 +46,10 @@ internal enum InjectedBug : byte
     DspNoClean,
     /// <summary>dsp: clean ordered by <c>dma_wmb</c> (no completion) → missing-cache-clean at the dsp's read.</summary>
     DspCleanNoCompletion,
+    /// <summary>dsp: a header stored after the clean, not cleaned again → missing-cache-clean at the dsp's read.</summary>
+    DspStoreAfterClean,
+    /// <summary>dsp: result lines invalidated before the job instead of after the interrupt → missing-cache-invalidate at the load.</summary>
+    DspInvalBeforeDma,
     /// <summary>dsp: no cache invalidate before reading the result → missing-cache-invalidate at the load.</summary>
     DspNoInval,
 }
@@ -51,29 +59,30 @@ internal static class InjectedBugs
 {
     public static SynthFindingKind Kind(this InjectedBug bug) => bug switch
     {
-        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb => SynthFindingKind.StaleDmaRead,
+        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeWmbAfterDoorbell => SynthFindingKind.StaleDmaRead,
         InjectedBug.RxNoRmb or InjectedBug.NvmeNoRmb => SynthFindingKind.StaleCpuRead,
-        InjectedBug.TxReuse => SynthFindingKind.DmaRace,
+        InjectedBug.TxReuse or InjectedBug.RxEarlyRead => SynthFindingKind.DmaRace,
         InjectedBug.PasidLiveFetch => SynthFindingKind.TornEntryFetch,
         InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier => SynthFindingKind.MissingFlushAfterClear,
         InjectedBug.PasidNoWmb or InjectedBug.PasidOtherCpu or InjectedBug.TxOwnNoWmb or InjectedBug.RxOwnNoWmb
             => SynthFindingKind.PresentBeforePayload,
         InjectedBug.PasidLiveBurst => SynthFindingKind.TornEntryUpdate,
-        InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion => SynthFindingKind.MissingCacheClean,
-        InjectedBug.DspNoInval => SynthFindingKind.MissingCacheInvalidate,
+        InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => SynthFindingKind.MissingCacheClean,
+        InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => SynthFindingKind.MissingCacheInvalidate,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 
     public static Protocol Protocol(this InjectedBug bug) => bug switch
     {
-        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeNoRmb => Synth.Protocol.Nvme,
-        InjectedBug.RxNoRmb or InjectedBug.RxOwnNoWmb => Synth.Protocol.NicRx,
+        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeWmbAfterDoorbell or InjectedBug.NvmeNoRmb => Synth.Protocol.Nvme,
+        InjectedBug.RxNoRmb or InjectedBug.RxOwnNoWmb or InjectedBug.RxEarlyRead => Synth.Protocol.NicRx,
         InjectedBug.TxReuse or InjectedBug.TxOwnNoWmb => Synth.Protocol.NicTx,
         InjectedBug.PasidLiveFetch => Synth.Protocol.PasidLiveFetch,
         InjectedBug.PasidLiveBurst => Synth.Protocol.PasidLiveUpdate,
         InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb
             or InjectedBug.PasidOtherCpu => Synth.Protocol.Pasid,
-        InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspNoInval => Synth.Protocol.Dsp,
+        InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
+            or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => Synth.Protocol.Dsp,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 
@@ -90,8 +99,8 @@ internal static class InjectedBugs
     /// </summary>
     public static bool CanFailOn(this InjectedBug bug, Arch arch) => bug switch
     {
-        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.RxNoRmb or InjectedBug.NvmeNoRmb
-            or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb or InjectedBug.TxOwnNoWmb
+        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeWmbAfterDoorbell or InjectedBug.RxNoRmb
+            or InjectedBug.NvmeNoRmb or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb or InjectedBug.TxOwnNoWmb
             or InjectedBug.RxOwnNoWmb => arch is Arch.Arm64 or Arch.Riscv64,
         InjectedBug.DspCleanNoCompletion => arch is Arch.Arm64 or Arch.X86_64,
         InjectedBug.None => false,

@@ -12,7 +12,7 @@ internal enum Site
     PasidLock, PasidClear, PasidClearBarrier, PasidInvalidate, PasidSetField, PasidPresentBarrier, PasidSetPresent, PasidUnlock,
     IommuFetch, PasidLiveUpdate, PasidOtherCpuPresent,
     DspCopy, DspClean, DspBarrier, DspDoorbell, DspDmaRead, DspDmaWrite, DspIrq, DspTakeIrq, DspStatusRead, DspStatusRmb,
-    DspInval, DspResultLoad,
+    DspInval, DspResultLoad, DspHeader,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -43,5 +43,6 @@ public static class SynthSites
         "dsp_submit: writel_relaxed(slot, DOORBELL)",
         "dsp: input read", "dsp: output write", "dsp: raise irq", "dsp_irq: handler", "dsp_irq: readl(STATUS)",
         "dsp_irq: readl (dma_rmb)", "dsp_irq: dma_sync_single_for_cpu (invalidate)", "dsp_irq: memcpy(result, out)",
+        "dsp_submit: job->hdr = ... (after the sync)",
     ];
 }
