@@ -56,10 +56,14 @@ public sealed partial class DriverMixGenerator
         _ran = true;
         _sink = sink;
         var lanes = _lanes;
+        int cpu = 0;
         while (_emitted < _limit)
         {
-            // One segment of a random cpu's instance: the interleaving is the only source of disorder.
-            int cpu = (int)(Next() >> 62);
+            // One segment of a cpu's instance; a new random cpu with probability 1/4, so a cpu runs about four
+            // segments in a row: still interleaved at every step, and the trace compresses (a cpu's code
+            // runs in bursts on real machines too).
+            ulong r = Next();
+            if ((r & 3) == 0) cpu = (int)(r >> 62);
             ref Lane lane = ref lanes[cpu];
             if (!lane.Active) StartInstance(cpu, ref lane);
             Advance(cpu, ref lane);

@@ -44,33 +44,33 @@ public static class DriverMixLayout
     /// <summary>tx descriptor ring (table, OWN = present bit 0, fetcher nic).</summary>
     public const ulong TxRing = 0x1000_0000;
     /// <summary>rx descriptor ring (table, OWN = present bit 0, fetcher nic).</summary>
-    public const ulong RxRing = 0x1001_0000;
+    public const ulong RxRing = 0x1000_1000;
     /// <summary>tx packet buffers (ram).</summary>
-    public const ulong TxBuf = 0x2000_0000;
+    public const ulong TxBuf = 0x1010_0000;
     /// <summary>rx packet buffers (ram).</summary>
-    public const ulong RxBuf = 0x2010_0000;
+    public const ulong RxBuf = 0x1020_0000;
     /// <summary>NVMe submission queue (ram: commands are data the device reads).</summary>
-    public const ulong NvmeSq = 0x3000_0000;
+    public const ulong NvmeSq = 0x1000_3000;
     /// <summary>NVMe completion queue (sync: the phase word is polled).</summary>
-    public const ulong NvmeCq = 0x3001_0000;
+    public const ulong NvmeCq = 0x1000_4000;
     /// <summary>NVMe data buffers (ram).</summary>
-    public const ulong NvmeData = 0x3100_0000;
+    public const ulong NvmeData = 0x1004_0000;
     /// <summary>Shared ring indices (sync): tx tail at +0, sq tail at +8, both under their locks.</summary>
-    public const ulong RingIndex = 0x3200_0000;
+    public const ulong RingIndex = 0x1000_4400;
     /// <summary>PASID table (table, entry 64, granule 16, present bit 0, fetcher iommu).</summary>
-    public const ulong Pasid = 0x4000_0000;
+    public const ulong Pasid = 0x1000_2000;
     /// <summary>dsp input buffers (ram, cpu → dsp).</summary>
-    public const ulong DspIn = 0x5000_0000;
+    public const ulong DspIn = 0x1001_0000;
     /// <summary>dsp output buffers (ram, dsp → cpu).</summary>
-    public const ulong DspOut = 0x5100_0000;
+    public const ulong DspOut = 0x1002_0000;
     /// <summary>NIC registers: tx tail doorbell at +0x10, rx tail doorbell at +0x20.</summary>
-    public const ulong NicRegs = 0xfe00_0000;
+    public const ulong NicRegs = 0x1000_6000;
     /// <summary>NVMe registers: SQ tail doorbell at +0x1000, CQ head doorbell at +0x1004.</summary>
-    public const ulong NvmeRegs = 0xfe01_0000;
+    public const ulong NvmeRegs = 0x1000_8000;
     /// <summary>IOMMU registers (declared for completeness; invalidations are <c>dev_invalidate</c> events).</summary>
-    public const ulong IommuRegs = 0xfe02_0000;
+    public const ulong IommuRegs = 0x1000_a000;
     /// <summary>dsp registers: doorbell at +0, status at +8.</summary>
-    public const ulong DspRegs = 0xfe03_0000;
+    public const ulong DspRegs = 0x1000_b000;
 
     /// <summary>Lock ids (index into <see cref="TraceMetadata.Locks"/>).</summary>
     public const int TxLock = 0, SqLock = 1, PasidLock = 2;
