@@ -122,6 +122,10 @@ for n in "${sizes[@]}"; do
   # shellcheck disable=SC2086 # the *_ARGS variables are lists of options
   run "decode-$n" "$cli" replay "$trace" --detectors none --stats --format json
   decode_rate=$(rate "$n" "decode-$n"); decode_rss=$rss_mb
+  if [[ "$decode_rate" == "n/a" && ${#bdn[@]} -eq 0 ]]; then
+    echo "run.sh: no decode-only mode in the CLI; for decode per codec add --bdn '*Decode*'" >&2
+    decode_rss="n/a"
+  fi
 
   # shellcheck disable=SC2086
   run "replay1-$n" "$cli" replay "$trace" --stats --format json $REPLAY_SERIAL_ARGS
