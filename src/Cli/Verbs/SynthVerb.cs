@@ -1,12 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using TraceTools.Scenarios.Synth;
+using TraceTools.TraceFormat;
+
 namespace TraceTools.Cli.Verbs;
 
-/// <summary>The `synth` verb (not built yet).</summary>
+/// <summary>
+/// The <c>synth</c> verb: streams a large synthetic driver trace (docs/synth.md) straight into the trace
+/// writer, and writes the injected bugs' findings to <c>OUT.trace.truth.json</c>.
+/// </summary>
 public static class SynthVerb
 {
+    const string Usage = """
+        usage: tracetools synth --profile driver-mix --events N [--seed S] [--arch A] [--inject RATE] -o OUT.trace
+
+        Writes a synthetic trace of exactly N events: 4 cpus driving a NIC (tx/rx rings), an NVMe-like
+        queue pair, an IOMMU PASID table and a noncoherent dsp, with locks between the cpus.
+
+          --profile NAME   workload profile: driver-mix
+          --events N       number of events (decimal, 0x hex, _ separators)
+          --seed S         generator seed (default 1); the same options give the same trace
+          --arch A         arm64 (default), x86_64, riscv64 or sc
+          --inject RATE    fraction 0..1 of protocol instances turned into bugs (default 0)
+          -o OUT.trace     the trace; the findings the bugs must produce go to OUT.trace.truth.json
+          --quiet          no summary line
+        """;
+
     /// <summary>Runs the verb.</summary>
     public static int Run(VerbArgs args)
     {
-        args.Error.WriteLine("tracetools synth: not built yet");
-        return CommandLine.BadInput;
+        if (args.WantsHelp) return args.Help(Usage);
+        string? profile = args.Option("--profile");
+        string? events = args.Option("--events");
+        long seed = args.Long("--seed", 1);
+        string archName = args.Option("--arch") ?? "arm64";
+        double rate = args.Double("--inject", 0);
+        string? output = args.Option("-o", "--output");
+        bool quiet = args.Flag("--quiet");
+        args.Finish(0, 0);
+
+        if (profile is null) VerbArgs.Fail("missing --profile (known: " + string.Join(", ", SynthProfile.Names) + ")");
+        if (!SynthProfile.IsKnown(profile)) VerbArgs.Fail($"unknown profile '{profile}' (known: {string.Join(", ", SynthProfile.Names)})");
+        if (events is null) VerbArgs.Fail("missing --events N");
+        if (!VerbArgs.TryParseLong(events, out long count) || count < 1) VerbArgs.Fail($"option --events takes a positive integer, not '{events}'");
+        if (!ArchNames.TryParse(archName, out var arch)) VerbArgs.Fail($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
+        if (output is null or "-") VerbArgs.Fail("synth needs -o OUT.trace (the truth file goes beside it)");
+
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (directory is not null && !Directory.Exists(directory)) VerbArgs.Fail($"cannot write '{output}': directory '{directory}' does not exist");
+
+        var options = new SynthOptions { Events = count, Seed = (ulong)seed, Arch = arch, InjectRate = rate };
+        if (options.Validate() is { } problem) VerbArgs.Fail(problem);
+
+        var clock = Stopwatch.StartNew();
+        using var truth = new TruthFileWriter(TruthFileWriter.PathFor(output));
+        var generator = new DriverMixGenerator(options, truth);
+        bool progress = !quiet && !Console.IsErrorRedirected && ReferenceEquals(args.Error, Console.Error);
+        TraceFile.Write(output, generator.Metadata, null, sink =>
+        {
+            if (!progress) { generator.Run(sink); return; }
+            var shown = new SynthProgressSink(sink, args.Error, count);
+            generator.Run(shown);
+            shown.Done();
+        });
+        truth.Commit();
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        if (!quiet)
+        {
+            var s = generator.Stats;
+            args.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"synth: {s.Events} events, {s.Instances} protocol instances, {s.InjectedInstances} injected, {truth.Count} expected findings, {seconds:F2} s, {s.Events / Math.Max(seconds, 1e-9) / 1e6:F1} M events/s"));
+        }
+        return CommandLine.Ok;
     }
 }

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# End-to-end throughput of the tracetools CLI on synthetic driver traces.
+#
+#   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]...
+#
+# Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick):
+#   synth          tracetools synth --profile driver-mix --events N   (events/s, peak RSS)
+#   bytes/event    trace file size / N (the writer's default codec, LZ4)
+#   decode only    tracetools replay --detectors none --stats          (events/s)
+#   replay 1 core  tracetools replay --stats $REPLAY_SERIAL_ARGS       (all detectors, single-threaded)
+#   replay 2 cores tracetools replay --stats $REPLAY_PIPELINED_ARGS    (all detectors, decode on a second core)
+# and prints a Markdown table (also written to bench/results.md; with --readme FILE, the block between
+# "<!-- bench:begin -->" and "<!-- bench:end -->" in FILE is replaced by it).
+# Events/s come from the replay's --stats JSON when it reports them, else from wall time (startup
+# included). Peak RSS comes from /usr/bin/time -v (GNU time; installed with apt-get if missing).
+# A step the CLI refuses (exit 2) shows as n/a; the script goes on.
+# --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites in-process with a short job (e.g.
+# --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
+#
+# Targets (reported, not asserted): decode >= 150 M events/s; replay with all detectors >= 30 M events/s
+# single-threaded; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+quick=0 keep=0 readme="" work=""
+bdn=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --keep) keep=1 ;;
+    --readme) readme="$2"; shift ;;
+    --out) work="$2"; shift ;;
+    --bdn) bdn+=("$2"); shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+: "${REPLAY_SERIAL_ARGS:=--threads 1}"
+: "${REPLAY_PIPELINED_ARGS:=--threads 2}"
+: "${SYNTH_ARCH:=arm64}"
+: "${SYNTH_SEED:=1}"
+
+if [[ $quick -eq 1 ]]; then sizes=(100000 1000000); else sizes=(10000000 100000000); fi
+
+if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time -v true >/dev/null 2>&1; then
+  echo "run.sh: GNU time not found, installing the Debian package 'time'" >&2
+  if command -v apt-get >/dev/null; then
+    sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y time >/dev/null 2>&1 || true
+  fi
+fi
+have_time=0
+[[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1 && have_time=1
+
+echo "run.sh: building Release" >&2
+dotnet build -c Release "$root/src/Cli/Cli.csproj" -nologo -v quiet >&2
+cli="$root/src/Cli/bin/Release/net10.0/tracetools"
+[[ -x "$cli" ]] || { echo "run.sh: $cli was not built" >&2; exit 2; }
+
+if [[ -z "$work" ]]; then work="$(mktemp -d "${TMPDIR:-/tmp}/tracetools-bench.XXXXXX")"; fi
+mkdir -p "$work"
+cleanup() { [[ $keep -eq 1 ]] || rm -rf "$work"; }
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+
+# run NAME CMD...: runs CMD with stdout to $work/NAME.out; sets rc, secs, rss_mb.
+run() {
+  local name="$1"; shift
+  local t0 t1
+  t0=$(now)
+  set +e
+  if [[ $have_time -eq 1 ]]; then
+    /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"
+  else
+    "$@" >"$work/$name.out" 2>"$work/$name.err"
+  fi
+  rc=$?
+  set -e
+  t1=$(now)
+  secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  rss_mb="n/a"
+  if [[ $have_time -eq 1 && -f "$work/$name.time" ]]; then
+    rss_mb=$(awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/$name.time")
+  fi
+  if [[ $rc -ne 0 && $rc -ne 1 ]]; then
+    echo "run.sh: $name exited $rc: $(head -c 300 "$work/$name.err")" >&2
+  fi
+}
+
+# rate N: M events/s from the --stats JSON of the last run, else N / wall seconds.
+rate() {
+  local n="$1" name="$2" eps
+  if [[ $rc -ne 0 && $rc -ne 1 ]]; then echo "n/a"; return; fi
+  eps=$(grep -o '"events_per_second" *: *[0-9.eE+-]*' "$work/$name.out" 2>/dev/null | head -1 | sed 's/.*: *//')
+  if [[ -n "$eps" ]]; then
+    awk -v e="$eps" 'BEGIN { printf "%.1f", e / 1e6 }'
+  else
+    awk -v n="$n" -v s="$secs" 'BEGIN { if (s > 0) printf "%.1f", n / s / 1e6; else print "n/a" }'
+  fi
+}
+
+rows=()
+for n in "${sizes[@]}"; do
+  trace="$work/driver-mix-$n.trace"
+  echo "run.sh: N = $n" >&2
+
+  run "synth-$n" "$cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$trace"
+  synth_rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n / s / 1e6 }'); synth_rss=$rss_mb
+  [[ $rc -eq 0 ]] || synth_rate="n/a"
+
+  bpe="n/a"
+  if [[ -f "$trace" ]]; then
+    bpe=$(awk -v b="$(stat -c %s "$trace")" -v n="$n" 'BEGIN { printf "%.2f", b / n }')
+    run "info-$n" "$cli" info "$trace"
+    [[ $rc -eq 0 ]] && sed 's/^/    /' "$work/info-$n.out" >&2
+  fi
+
+  # shellcheck disable=SC2086 # the *_ARGS variables are lists of options
+  run "decode-$n" "$cli" replay "$trace" --detectors none --stats --format json
+  decode_rate=$(rate "$n" "decode-$n"); decode_rss=$rss_mb
+  if [[ "$decode_rate" == "n/a" && ${#bdn[@]} -eq 0 ]]; then
+    echo "run.sh: no decode-only mode in the CLI; for decode per codec add --bdn '*Decode*'" >&2
+    decode_rss="n/a"
+  fi
+
+  # shellcheck disable=SC2086
+  run "replay1-$n" "$cli" replay "$trace" --stats --format json $REPLAY_SERIAL_ARGS
+  replay1_rate=$(rate "$n" "replay1-$n"); replay1_rss=$rss_mb
+
+  # shellcheck disable=SC2086
+  run "replay2-$n" "$cli" replay "$trace" --stats --format json $REPLAY_PIPELINED_ARGS
+  replay2_rate=$(rate "$n" "replay2-$n"); replay2_rss=$rss_mb
+
+  rows+=("| $(printf "%'d" "$n" 2>/dev/null || echo "$n") | $synth_rate | $decode_rate | $replay1_rate | $replay2_rate | $bpe | $synth_rss / $decode_rss / $replay1_rss / $replay2_rss |")
+  rm -f "$trace" "$trace.truth.json"
+done
+
+{
+  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d). Throughput in M events/s."
+  echo
+  echo "| events | synth | decode only | replay, 1 core | replay, decode on 2nd core | bytes/event | peak RSS MB (synth / decode / replay 1 / replay 2) |"
+  echo "|---:|---:|---:|---:|---:|---:|---|"
+  printf '%s\n' "${rows[@]}"
+} >"$work/table.md"
+
+if [[ ${#bdn[@]} -gt 0 ]]; then
+  echo "run.sh: BenchmarkDotNet ${bdn[*]}" >&2
+  dotnet build -c Release "$root/bench/Bench.csproj" -nologo -v quiet >&2
+  set +e
+  (cd "$root" && dotnet run -c Release --project bench --no-build -- --filter "${bdn[@]}" --inProcess --job short) \
+    >"$work/bdn.out" 2>&1
+  set -e
+  { echo; echo "BenchmarkDotNet (${bdn[*]}, in-process, short job):"; echo; grep -E '^\|' "$work/bdn.out" || echo "(no results: see $work/bdn.out)"; } >>"$work/table.md"
+fi
+
+cat "$work/table.md"
+cp "$work/table.md" "$here/results.md"
+
+if [[ -n "$readme" ]]; then
+  if grep -q '<!-- bench:begin -->' "$readme" && grep -q '<!-- bench:end -->' "$readme"; then
+    awk -v table="$work/table.md" '
+      /<!-- bench:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+      /<!-- bench:end -->/ { skip = 0 }
+      !skip { print }' "$readme" >"$readme.tmp" && mv "$readme.tmp" "$readme"
+    echo "run.sh: updated $readme" >&2
+  else
+    echo "run.sh: $readme has no <!-- bench:begin --> / <!-- bench:end --> markers; not updated" >&2
+  fi
+fi

@@ -1,0 +1,48 @@
+using static TraceTools.Scenarios.Synth.DriverMixLayout;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Scenarios.Synth;
+
+/// <summary>
+/// The noncoherent dsp: the cpu copies a job in, cleans it out of its cache, <c>wmb</c> (a completion
+/// barrier), relaxed doorbell; the dsp reads the job, writes the result, raises its interrupt; the
+/// handler reads the status (<c>readl</c>), invalidates the result lines, then reads the result.
+/// </summary>
+public sealed partial class DriverMixGenerator
+{
+    void DspStep(int cpu, ref Lane lane)
+    {
+        int s = lane.Slot;
+        ulong input = DspIn + (ulong)s * BufferSize;
+        ulong output = DspOut + (ulong)s * BufferSize;
+        switch (lane.Step++)
+        {
+            case 0:
+                Copy(cpu, input, lane.Length, Site.DspCopy);
+                if (lane.Bug != InjectedBug.DspNoClean) Cache(EventKind.CacheClean, cpu, input, lane.Length, Site.DspClean);
+                if (lane.Bug == InjectedBug.DspStoreAfterClean) Copy(cpu, input, 64, Site.DspHeader);
+                if (lane.Bug == InjectedBug.DspInvalBeforeDma) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
+                Barrier(cpu, lane.Bug == InjectedBug.DspCleanNoCompletion ? DmaWmb : Wmb, Site.DspBarrier);
+                MmioWrite(cpu, DspRegs, (uint)s, Site.DspDoorbell);
+                break;
+            case 1:
+                long read = DmaRead(Dsp, input, lane.Length, Site.DspDmaRead);
+                if (lane.Bug is InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean) Expect(lane.Bug, read);
+                DmaCopy(Dsp, output, lane.Length2, Site.DspDmaWrite);
+                break;
+            case 2:
+                RaiseIrq(Dsp, Site.DspIrq);
+                TakeIrq(cpu, Dsp, Site.DspTakeIrq);
+                break;
+            default:
+                MmioRead(cpu, DspRegs + 8, Site.DspStatusRead);
+                Barrier(cpu, DmaRmb, Site.DspStatusRmb);
+                bool inval = lane.Bug is not (InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma);
+                if (inval) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
+                long load = Load(cpu, output, lane.Length2, Site.DspResultLoad);
+                if (!inval) Expect(lane.Bug, load);
+                Finish(ref lane);
+                break;
+        }
+    }
+}

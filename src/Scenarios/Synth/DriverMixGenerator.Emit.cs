@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using TraceTools.TraceFormat;
+using static TraceTools.Scenarios.Synth.DriverMixLayout;
+
+namespace TraceTools.Scenarios.Synth;
+
+/// <summary>
+/// Event primitives. Each returns the event's trace index, or -1 once the budget is spent (the rest of
+/// the trace is cut: a prefix of a trace has exactly the findings whose trigger lies in it).
+/// </summary>
+public sealed partial class DriverMixGenerator
+{
+    static readonly uint Wmb = BarrierCode.Linux("wmb").Value;
+    static readonly uint DmaWmb = BarrierCode.Linux("dma_wmb").Value;
+    static readonly uint DmaRmb = BarrierCode.Linux("dma_rmb").Value;
+    static readonly uint SmpWmb = BarrierCode.Linux("smp_wmb").Value;
+
+    IEventSink? _sink;
+    readonly long _limit;
+    long _emitted;
+
+    /// <summary>Copy payload: one fixed pattern, so copies cost no filling and compress well.</summary>
+    readonly byte[] _pattern = new byte[BufferSize];
+    /// <summary>Bytes of small value stores, MMIO writes and completion entries.</summary>
+    readonly byte[] _scratch = new byte[16];
+    /// <summary>Current contents of every table entry: fetches carry what they observe.</summary>
+    readonly byte[] _txRing = new byte[Cpus * DescPerCpu * DescSize];
+    readonly byte[] _rxRing = new byte[Cpus * DescPerCpu * DescSize];
+    readonly byte[] _pasid = new byte[Cpus * PasidPerCpu * PasidEntrySize];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    long Emit(EventKind kind, int agent, ulong address, int size, uint aux, Site site, ReadOnlySpan<byte> data)
+    {
+        long index = _emitted;
+        if (index >= _limit) return -1;
+        _sink!.Append(new TraceEvent(kind, (ushort)agent, address, size, aux, (int)site), data);
+        _emitted = index + 1;
+        return index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    ReadOnlySpan<byte> Value(ulong value, int size)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(_scratch, value);
+        return _scratch.AsSpan(0, size);
+    }
+
+    long Store(int cpu, ulong address, int size, ulong value, Site site) =>
+        Emit(EventKind.Store, cpu, address, size, 0, site, Value(value, size));
+
+    long Copy(int cpu, ulong address, int size, Site site) =>
+        Emit(EventKind.Store, cpu, address, size, 0, site, _pattern.AsSpan(0, size));
+
+    long Load(int cpu, ulong address, int size, Site site) => Emit(EventKind.Load, cpu, address, size, 0, site, default);
+
+    long Barrier(int cpu, uint code, Site site) => Emit(EventKind.Barrier, cpu, 0, 0, code, site, default);
+
+    long MmioWrite(int cpu, ulong address, ulong value, Site site) =>
+        Emit(EventKind.MmioWrite, cpu, address, 4, 0, site, Value(value, 4));
+
+    long MmioRead(int cpu, ulong address, Site site) => Emit(EventKind.MmioRead, cpu, address, 4, 0, site, default);
+
+    long Lock(int cpu, int lockId, Site site) => Emit(EventKind.Lock, cpu, 0, 0, (uint)lockId, site, default);
+
+    long Unlock(int cpu, int lockId, Site site) => Emit(EventKind.Unlock, cpu, 0, 0, (uint)lockId, site, default);
+
+    long TakeIrq(int cpu, int device, Site site) => Emit(EventKind.TakeIrq, cpu, 0, 0, (uint)device, site, default);
+
+    long RaiseIrq(int device, Site site) => Emit(EventKind.RaiseIrq, device, 0, 0, 0, site, default);
+
+    long Cache(EventKind kind, int cpu, ulong address, int size, Site site) => Emit(kind, cpu, address, size, 0, site, default);
+
+    long DevInvalidate(int cpu, int device, ulong entry, int entrySize, Site site) =>
+        Emit(EventKind.DevInvalidate, cpu, entry, entrySize, (uint)device, site, default);
+
+    long DmaRead(int device, ulong address, int size, Site site) => Emit(EventKind.DmaRead, device, address, size, 0, site, default);
+
+    long DmaCopy(int device, ulong address, int size, Site site) =>
+        Emit(EventKind.DmaWrite, device, address, size, 0, site, _pattern.AsSpan(0, size));
+
+    long DmaWrite(int device, ulong address, ReadOnlySpan<byte> bytes, Site site) =>
+        Emit(EventKind.DmaWrite, device, address, bytes.Length, 0, site, bytes);
+
+    /// <summary>A store of 8 bytes into a table entry: the shadow follows, the event carries the bytes.</summary>
+    long StoreEntry(int agent, byte[] shadow, ulong tableBase, int entrySize, int entry, int offset, ulong value, Site site)
+    {
+        int at = entry * entrySize + offset;
+        var bytes = shadow.AsSpan(at, 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+        var kind = agent < Cpus ? EventKind.Store : EventKind.DmaWrite;
+        return Emit(kind, agent, tableBase + (ulong)at, 8, 0, site, bytes);
+    }
+
+    /// <summary>The fetcher's read of granule <paramref name="granule"/>, carrying what it observes.</summary>
+    long Fetch(int device, byte[] shadow, ulong tableBase, int entrySize, int granuleSize, int entry, int granule, Site site)
+    {
+        int at = entry * entrySize + granule * granuleSize;
+        return Emit(EventKind.Fetch, device, tableBase + (ulong)at, granuleSize, (uint)granule, site, shadow.AsSpan(at, granuleSize));
+    }
+}

@@ -1,0 +1,147 @@
+using TraceTools.Scenarios.Synth;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Synth;
+
+/// <summary>The event stream's shape, independent of the replay engine.</summary>
+[TestClass]
+public sealed class DriverMixGeneratorTests
+{
+    static ulong Hash(List<RecordedEvent> events)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (var (e, data) in events)
+        {
+            h = (h ^ (ulong)e.GetHashCode()) * 1099511628211UL;
+            foreach (byte b in data) h = (h ^ b) * 1099511628211UL;
+        }
+        return h;
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Synthesize.Archs), typeof(Synthesize))]
+    public void Generator_SameSeed_SameEventsAndTruth(Arch arch)
+    {
+        var a = Synthesize.Record(arch, 42, 20_000, 0.1);
+        var b = Synthesize.Record(arch, 42, 20_000, 0.1);
+        Assert.AreEqual(Hash(a.Events), Hash(b.Events));
+        CollectionAssert.AreEqual(a.Truth, b.Truth);
+    }
+
+    [TestMethod]
+    public void Generator_DifferentSeeds_DifferentStreams()
+    {
+        var a = Synthesize.Record(Arch.Arm64, 1, 5_000, 0);
+        var b = Synthesize.Record(Arch.Arm64, 2, 5_000, 0);
+        Assert.AreNotEqual(Hash(a.Events), Hash(b.Events));
+    }
+
+    [TestMethod]
+    [DataRow(0L)]
+    [DataRow(1L)]
+    [DataRow(17L)]
+    [DataRow(20_000L)]
+    public void Generator_Events_EmitsExactlyThatMany(long events)
+    {
+        var (generator, recorded, _) = Synthesize.Record(Arch.Arm64, 7, events, 0.2);
+        Assert.AreEqual(events, recorded.Count);
+        Assert.AreEqual(events, generator.Stats.Events);
+    }
+
+    [TestMethod]
+    [DataRow(1_000L)]
+    [DataRow(12_345L)]
+    public void Generator_ShorterRun_IsPrefixWithTruthCut(long shorter)
+    {
+        var full = Synthesize.Record(Arch.Riscv64, 9, 20_000, 0.2);
+        var cut = Synthesize.Record(Arch.Riscv64, 9, shorter, 0.2);
+        for (int i = 0; i < cut.Events.Count; i++)
+        {
+            Assert.AreEqual(full.Events[i].Event, cut.Events[i].Event, $"event {i}");
+            CollectionAssert.AreEqual(full.Events[i].Data, cut.Events[i].Data, $"bytes of event {i}");
+        }
+        CollectionAssert.AreEqual(full.Truth.Where(f => f.Trigger < shorter).ToList(), cut.Truth);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Synthesize.Archs), typeof(Synthesize))]
+    public void Generator_Events_WellFormedForTheHeader(Arch arch)
+    {
+        var (generator, events, _) = Synthesize.Record(arch, 3, 20_000, 0.2);
+        var md = generator.Metadata;
+        Assert.AreEqual(arch, md.Arch);
+        for (int i = 0; i < events.Count; i++)
+        {
+            var (e, data) = events[i];
+            string at = $"#{i} {e}";
+            var agent = md.Agents[e.Agent];
+            Assert.AreEqual(e.Kind.IsCpuEvent(), agent.IsCpu, at);
+            Assert.IsTrue(e.Site >= 0 && e.Site < md.Sites.Count, at);
+            if (e.Kind.MustCarryData()) Assert.AreEqual(e.Size, data.Length, at);
+            else if (data.Length != 0) Assert.AreEqual(e.Size, data.Length, at);
+            switch (e.Kind)
+            {
+                case EventKind.Barrier:
+                    Assert.IsTrue(new BarrierCode((ushort)e.Aux).IsValidFor(arch), at);
+                    break;
+                case EventKind.Lock or EventKind.Unlock:
+                    Assert.IsTrue(e.Aux < md.Locks.Count, at);
+                    break;
+                case EventKind.TakeIrq:
+                    Assert.IsFalse(md.Agents[(int)e.Aux].IsCpu, at);
+                    break;
+                case EventKind.RaiseIrq:
+                    break;
+                default:
+                    var region = md.RegionAt(e.Address);
+                    Assert.IsNotNull(region, at);
+                    Assert.IsTrue(e.Size is >= 1 and <= TraceEvent.MaxSize && region.Contains(e.Address, (ulong)e.Size), at);
+                    bool mmio = e.Kind is EventKind.MmioRead or EventKind.MmioWrite;
+                    Assert.AreEqual(mmio, region.Kind == RegionKind.Mmio, at);
+                    if (e.Kind == EventKind.Fetch)
+                    {
+                        Assert.AreEqual(RegionKind.Table, region.Kind, at);
+                        Assert.AreEqual(e.Agent, region.Device, at);
+                        Assert.AreEqual(region.Granule, (uint)e.Size, at);
+                        Assert.AreEqual(region.Base + (e.Address - region.Base) / region.EntrySize * region.EntrySize + e.Aux * region.Granule, e.Address, at);
+                    }
+                    if (e.Kind == EventKind.DevInvalidate)
+                    {
+                        Assert.AreEqual(region.Device, (int)e.Aux, at);
+                        Assert.AreEqual(region.EntrySize, (uint)e.Size, at);
+                    }
+                    break;
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Generator_Sizes_MostlySmallWithCopiesUpTo4096()
+    {
+        var (_, events, _) = Synthesize.Record(Arch.Arm64, 5, 50_000, 0);
+        var accesses = events.Where(r => r.Event.Kind is EventKind.Store or EventKind.Load or EventKind.DmaRead or EventKind.DmaWrite).ToList();
+        int small = accesses.Count(r => r.Event.Size is 4 or 8);
+        var copies = accesses.Where(r => r.Event.Size >= 64).Select(r => r.Event.Size).ToList();
+        Assert.IsTrue(small * 2 > accesses.Count, $"{small} of {accesses.Count} accesses are 4 or 8 bytes");
+        Assert.IsTrue(copies.Count > 0 && copies.Min() == 64 && copies.Max() <= 4096 && copies.Max() > 2048, $"copies {copies.Min()}..{copies.Max()}");
+    }
+
+    [TestMethod]
+    public void Generator_SteadyState_AllocatesNothingPerEvent()
+    {
+        static long Allocated(long events)
+        {
+            var options = new SynthOptions { Events = events, Seed = 11, Arch = Arch.Arm64 };
+            var generator = new DriverMixGenerator(options);
+            var sink = new DiscardingSink();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            generator.Run(sink);
+            long after = GC.GetAllocatedBytesForCurrentThread();
+            Assert.AreEqual(events, sink.Count);
+            return after - before;
+        }
+        Allocated(10_000); // warm up the JIT
+        long small = Allocated(100_000), large = Allocated(1_000_000);
+        Assert.IsTrue(large - small < 64 * 1024, $"100k events allocated {small} bytes, 1M events {large} bytes");
+    }
+}

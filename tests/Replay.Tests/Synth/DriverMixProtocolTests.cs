@@ -1,0 +1,129 @@
+using System.Buffers.Binary;
+using TraceTools.Scenarios.Synth;
+using TraceTools.TraceFormat;
+using static TraceTools.Scenarios.Synth.DriverMixLayout;
+
+namespace TraceTools.Tests.Synth;
+
+/// <summary>
+/// A small protocol oracle, independent of the replay: in a clean run every publish is preceded by the
+/// barrier the protocol needs (docs/synth.md), every read of device data by a read barrier or an
+/// interrupt, every noncoherent buffer by its cache maintenance.
+/// </summary>
+[TestClass]
+public sealed class DriverMixProtocolTests
+{
+    static readonly uint Wmb = BarrierCode.Linux("wmb").Value, DmaWmb = BarrierCode.Linux("dma_wmb").Value,
+        DmaRmb = BarrierCode.Linux("dma_rmb").Value;
+
+    /// <summary>Returns one line per protocol step that lacks its barrier or cache operation.</summary>
+    static List<string> Violations(TraceMetadata md, List<RecordedEvent> events)
+    {
+        var problems = new List<string>();
+        var payloadUnordered = new HashSet<(int Cpu, ulong Entry)>();
+        var sqeUnordered = new bool[Cpus];
+        var acquirePending = new bool[Cpus];
+        var dspDirty = new bool[Cpus];
+        var cleanIncomplete = new bool[Cpus];
+        var invalidated = new HashSet<(int Cpu, ulong Address)>();
+        for (int i = 0; i < events.Count; i++)
+        {
+            var (e, data) = events[i];
+            int cpu = e.Agent;
+            if (!e.Kind.IsCpuEvent()) continue;
+            string name = e.Kind is EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq ? "" : md.RegionAt(e.Address)!.Name;
+            switch (e.Kind)
+            {
+                case EventKind.Barrier:
+                    if (e.Aux == Wmb || e.Aux == DmaWmb)
+                    {
+                        payloadUnordered.RemoveWhere(p => p.Cpu == cpu);
+                        sqeUnordered[cpu] = false;
+                    }
+                    if (e.Aux == Wmb) cleanIncomplete[cpu] = false;
+                    if (e.Aux == DmaRmb) acquirePending[cpu] = false;
+                    break;
+                case EventKind.Store when name is "txring" or "rxring" or "pasid":
+                    var region = md.RegionAt(e.Address)!;
+                    ulong entry = e.Address - (e.Address - region.Base) % region.EntrySize;
+                    if (e.Address != entry) payloadUnordered.Add((cpu, entry));
+                    else if (BinaryPrimitives.ReadUInt64LittleEndian(data) == 1)
+                    {
+                        if (payloadUnordered.Any(p => p.Entry == entry)) problems.Add($"#{i} present set before the payload is ordered");
+                        payloadUnordered.RemoveWhere(p => p.Entry == entry);
+                    }
+                    break;
+                case EventKind.Store when name == "nvme_sq":
+                    sqeUnordered[cpu] = true;
+                    break;
+                case EventKind.Store when name == "dsp_in":
+                    dspDirty[cpu] = true;
+                    break;
+                case EventKind.CacheClean:
+                    dspDirty[cpu] = false;
+                    cleanIncomplete[cpu] = true;
+                    break;
+                case EventKind.CacheInval:
+                    invalidated.Add((cpu, e.Address));
+                    break;
+                case EventKind.TakeIrq:
+                    invalidated.RemoveWhere(p => p.Cpu == cpu);
+                    break;
+                case EventKind.MmioWrite when name == "nvme_regs" && e.Address == NvmeRegs + 0x1000:
+                    if (sqeUnordered[cpu]) problems.Add($"#{i} SQ doorbell without wmb after the SQE");
+                    break;
+                case EventKind.MmioWrite when name == "dsp_regs":
+                    if (dspDirty[cpu] || cleanIncomplete[cpu]) problems.Add($"#{i} dsp doorbell before a completed clean");
+                    break;
+                case EventKind.Load when (name == "rxring" && e.Address % DescSize == 0) || (name == "nvme_cq" && e.Size == 4 && e.Address % CqeSize == 12):
+                    acquirePending[cpu] = true;
+                    break;
+                case EventKind.Load when name is "rxbuf" or "nvme_data" || (name == "rxring" && e.Address % DescSize == 8):
+                    if (acquirePending[cpu]) problems.Add($"#{i} device data read without dma_rmb after the poll");
+                    break;
+                case EventKind.Load when name == "dsp_out":
+                    if (!invalidated.Contains((cpu, e.Address))) problems.Add($"#{i} dsp result read without cache invalidate");
+                    break;
+            }
+        }
+        return problems;
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Synthesize.ArchsAndSeeds), typeof(Synthesize))]
+    public void CleanRun_EveryPublishAndReadHasItsBarrier(Arch arch, ulong seed)
+    {
+        var (generator, events, truth) = Synthesize.Record(arch, seed, 30_000, 0);
+        Assert.AreEqual(0, truth.Count);
+        var problems = Violations(generator.Metadata, events);
+        Assert.AreEqual(0, problems.Count, string.Join("; ", problems.Take(5)));
+    }
+
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.Riscv64)]
+    public void InjectedRun_OracleSeesTheMissingBarriers(Arch arch)
+    {
+        var (generator, events, _) = Synthesize.Record(arch, 4, 100_000, 0.3);
+        var problems = Violations(generator.Metadata, events);
+        foreach (var kind in new[] { "present set", "SQ doorbell", "dsp doorbell", "without dma_rmb", "without cache invalidate" })
+            Assert.IsTrue(problems.Any(p => p.Contains(kind, StringComparison.Ordinal)), $"no '{kind}' among {problems.Count}");
+    }
+
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.X86_64)]
+    [DataRow(Arch.Riscv64)]
+    [DataRow(Arch.Sc)]
+    public void Metadata_DescribesFourCpusFourDevices(Arch arch)
+    {
+        var md = new DriverMixGenerator(new SynthOptions { Events = 1, Arch = arch }).Metadata;
+        Assert.AreEqual(4, md.Agents.Count(a => a.IsCpu));
+        CollectionAssert.AreEqual(new[] { "nic", "nvme", "iommu", "dsp" }, md.Agents.Where(a => !a.IsCpu).Select(a => a.Name).ToArray());
+        Assert.IsFalse(md.Agents[Dsp].Coherent);
+        var pasid = md.Regions.Single(r => r.Name == "pasid");
+        Assert.AreEqual((RegionKind.Table, 64u, 16u, Iommu), (pasid.Kind, pasid.EntrySize, pasid.Granule, pasid.Device));
+        var sorted = md.Regions.OrderBy(r => r.Base).ToList();
+        for (int i = 1; i < sorted.Count; i++) Assert.IsTrue(sorted[i - 1].End <= sorted[i].Base, $"{sorted[i - 1].Name} overlaps {sorted[i].Name}");
+    }
+}
