@@ -86,14 +86,13 @@ public sealed partial class ReferenceModel
 
     /// <summary>
     /// e's access to byte a is still current at t: always, or (last-access reading) unless a later write to a
-    /// before t superseded it: any later write supersedes an earlier write (a byte has one last writer), and a
-    /// later write that e is hb-before supersedes the read e.
+    /// before t superseded it: a write of e's own side (cpu or device), or a write e is hb-before.
     /// </summary>
     bool CurrentAt(int e, ulong a, int t)
     {
         if (!_readings.RacePairsWithLastAccessOnly) return true;
         for (int j = e + 1; j < t; j++)
-            if (IsWrite(j) && Covers(j, a) && (IsWrite(e) || Hb(e, j))) return false;
+            if (IsWrite(j) && Covers(j, a) && (IsCpu(j) == IsCpu(e) || Hb(e, j))) return false;
         return true;
     }
 

@@ -12,8 +12,8 @@ namespace TraceTools.Tests.Reference;
 /// </param>
 /// <param name="RacePairsWithLastAccessOnly">
 /// False: dma-race pairs the trigger with every earlier conflicting access (§4: "two conflicting
-/// accesses"). True: only with accesses still current for some shared byte: a later write supersedes an
-/// earlier write, and supersedes a read that is hb-before it (the shadow-memory reading of race detectors).
+/// accesses"). True: only with accesses still current for some shared byte: a later write of the same side
+/// (cpu or device), or a later write the access is hb-before, supersedes it (per-side shadow memory).
 /// </param>
 /// <param name="RaceOtherOfFirstByte">
 /// False: <c>other</c> is the most recent earlier racing access. True: the most recent racing access of the
