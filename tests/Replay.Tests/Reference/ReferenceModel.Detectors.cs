@@ -85,14 +85,18 @@ public sealed partial class ReferenceModel
     bool IsRaceAccess(int i) => KindOf(i) is EventKind.Load or EventKind.Store or EventKind.DmaRead or EventKind.DmaWrite;
 
     /// <summary>
-    /// e's access to byte a is still current at t: always, or (last-access reading) unless a later write to a
-    /// before t superseded it: a write of e's own side (cpu or device), or a write e is hb-before.
+    /// e's access to byte a is still current at t: always, or (last-access reading) unless a later access to a
+    /// before t superseded it: a write by a later write of the same side (cpu or device: one last writer per
+    /// side), a read by a later read of the same agent (one last read per agent).
     /// </summary>
     bool CurrentAt(int e, ulong a, int t)
     {
         if (!_readings.RacePairsWithLastAccessOnly) return true;
         for (int j = e + 1; j < t; j++)
-            if (IsWrite(j) && Covers(j, a) && (IsCpu(j) == IsCpu(e) || Hb(e, j))) return false;
+        {
+            if (!IsRaceAccess(j) || !Covers(j, a) || IsWrite(j) != IsWrite(e)) continue;
+            if (IsWrite(e) ? IsCpu(j) == IsCpu(e) : AgentOf(j) == AgentOf(e)) return false;
+        }
         return true;
     }
 

@@ -12,8 +12,8 @@ namespace TraceTools.Tests.Reference;
 /// </param>
 /// <param name="RacePairsWithLastAccessOnly">
 /// False: dma-race pairs the trigger with every earlier conflicting access (§4: "two conflicting
-/// accesses"). True: only with accesses still current for some shared byte: a later write of the same side
-/// (cpu or device), or a later write the access is hb-before, supersedes it (per-side shadow memory).
+/// accesses"). True: only with accesses still current for some shared byte (shadow memory with one last
+/// writer per side, cpu or device, and one last read per agent).
 /// </param>
 /// <param name="RaceOtherOfFirstByte">
 /// False: <c>other</c> is the most recent earlier racing access. True: the most recent racing access of the
