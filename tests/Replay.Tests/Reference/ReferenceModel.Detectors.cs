@@ -86,8 +86,8 @@ public sealed partial class ReferenceModel
 
     /// <summary>
     /// e's access to byte a is still current at t: always, or (last-access reading) unless a later access to a
-    /// before t superseded it: a write by a later write of the same side (cpu or device: one last writer per
-    /// side), a read by a later read of the same agent (one last read per agent).
+    /// before t superseded it: a later access of the same side (cpu or device) and the same direction (read or
+    /// write): one last writer and one last reader per side.
     /// </summary>
     bool CurrentAt(int e, ulong a, int t)
     {
@@ -95,7 +95,7 @@ public sealed partial class ReferenceModel
         for (int j = e + 1; j < t; j++)
         {
             if (!IsRaceAccess(j) || !Covers(j, a) || IsWrite(j) != IsWrite(e)) continue;
-            if (IsWrite(e) ? IsCpu(j) == IsCpu(e) : AgentOf(j) == AgentOf(e)) return false;
+            if (IsCpu(j) == IsCpu(e)) return false;
         }
         return true;
     }

@@ -13,7 +13,7 @@ namespace TraceTools.Tests.Reference;
 /// <param name="RacePairsWithLastAccessOnly">
 /// False: dma-race pairs the trigger with every earlier conflicting access (§4: "two conflicting
 /// accesses"). True: only with accesses still current for some shared byte (shadow memory with one last
-/// writer per side, cpu or device, and one last read per agent).
+/// writer and one last reader per side, cpu or device).
 /// </param>
 /// <param name="RaceOtherOfFirstByte">
 /// False: <c>other</c> is the most recent earlier racing access. True: the most recent racing access of the
