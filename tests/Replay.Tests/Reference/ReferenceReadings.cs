@@ -35,4 +35,13 @@ public sealed record ReferenceReadings(
 {
     /// <summary>The reference's reading of model.md.</summary>
     public static readonly ReferenceReadings Literal = new();
+
+    /// <summary>
+    /// The readings the engine of branch wt-replay (commit 32041fc) follows, found by running this
+    /// differential test against it: with these, the remaining differences are the publish role, devices
+    /// without events carrying hb, and a clearing store that is itself the release (see the report).
+    /// </summary>
+    public static readonly ReferenceReadings EngineAt32041fc = new(
+        SelfAcquire: false, RacePairsWithLastAccessOnly: true, RaceOtherOfFirstByte: true,
+        EntryCrossCpuByHb: true, InvalidationAcquiresItself: true);
 }
