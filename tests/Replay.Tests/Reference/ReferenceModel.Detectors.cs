@@ -85,15 +85,18 @@ public sealed partial class ReferenceModel
     bool IsRaceAccess(int i) => KindOf(i) is EventKind.Load or EventKind.Store or EventKind.DmaRead or EventKind.DmaWrite;
 
     /// <summary>
-    /// e's access to byte a is still current at t: always, or (last-access reading) unless a later write to a
-    /// before t superseded it: any later write supersedes an earlier write (a byte has one last writer), and a
-    /// later write that e is hb-before supersedes the read e.
+    /// e's access to byte a is still current at t: always, or (last-access reading) unless a later access to a
+    /// before t superseded it: a later access of the same side (cpu or device) and the same direction (read or
+    /// write): one last writer and one last reader per side.
     /// </summary>
     bool CurrentAt(int e, ulong a, int t)
     {
         if (!_readings.RacePairsWithLastAccessOnly) return true;
         for (int j = e + 1; j < t; j++)
-            if (IsWrite(j) && Covers(j, a) && (IsWrite(e) || Hb(e, j))) return false;
+        {
+            if (!IsRaceAccess(j) || !Covers(j, a) || IsWrite(j) != IsWrite(e)) continue;
+            if (IsCpu(j) == IsCpu(e)) return false;
+        }
         return true;
     }
 

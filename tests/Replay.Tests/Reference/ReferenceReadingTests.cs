@@ -210,4 +210,15 @@ public sealed class ReferenceReadingTests
         s.B.Store(s.Cpu1, Tbl + 8, 8, 0x55);
         Assert.AreEqual("", Run(s, new ReferenceReadings(InvalidationAcquiresItself: true)));
     }
+
+    [TestMethod]
+    public void HbBetweenEvents_DeviceWithoutEventsCarriesNothing_PayloadNotOrdered()
+    {
+        var s = System(Arch.Sc);
+        s.B.Store(s.Cpu1, Tbl + 8, 8, 0x55);
+        s.B.MmioWrite(s.Cpu1, Reg, 4, 1);        // rings dev, which records nothing afterwards
+        s.B.DevInvalidateAll(s.Cpu0, s.Dev);     // waits for dev's (empty) past
+        s.B.Store(s.Cpu0, Tbl, 8, 1);
+        Assert.AreEqual("present-before-payload@3[payload=0]", Run(s));
+    }
 }

@@ -12,8 +12,8 @@ namespace TraceTools.Tests.Reference;
 /// </param>
 /// <param name="RacePairsWithLastAccessOnly">
 /// False: dma-race pairs the trigger with every earlier conflicting access (§4: "two conflicting
-/// accesses"). True: only with accesses still current for some shared byte: a later write supersedes an
-/// earlier write, and supersedes a read that is hb-before it (the shadow-memory reading of race detectors).
+/// accesses"). True: only with accesses still current for some shared byte (shadow memory with one last
+/// writer and one last reader per side, cpu or device).
 /// </param>
 /// <param name="RaceOtherOfFirstByte">
 /// False: <c>other</c> is the most recent earlier racing access. True: the most recent racing access of the
@@ -35,4 +35,13 @@ public sealed record ReferenceReadings(
 {
     /// <summary>The reference's reading of model.md.</summary>
     public static readonly ReferenceReadings Literal = new();
+
+    /// <summary>
+    /// The readings the engine of branch wt-replay (commit 32041fc) follows, found by running this
+    /// differential test against it: with these, the remaining differences are the publish role, devices
+    /// without events carrying hb, and a clearing store that is itself the release (see the report).
+    /// </summary>
+    public static readonly ReferenceReadings EngineAt32041fc = new(
+        SelfAcquire: false, RacePairsWithLastAccessOnly: true, RaceOtherOfFirstByte: true,
+        EntryCrossCpuByHb: true, InvalidationAcquiresItself: true);
 }
