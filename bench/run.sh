@@ -6,7 +6,7 @@
 # Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick):
 #   synth          tracetools synth --profile driver-mix --events N   (events/s, peak RSS)
 #   bytes/event    trace file size / N (the writer's default codec, LZ4)
-#   decode only    tracetools replay --detectors none --stats          (events/s)
+#   decode only    tracetools replay --decode-only --stats             (events/s)
 #   replay 1 core  tracetools replay --stats $REPLAY_SERIAL_ARGS       (all detectors, single-threaded)
 #   replay 2 cores tracetools replay --stats $REPLAY_PIPELINED_ARGS    (all detectors, decode on a second core)
 # and prints a Markdown table (also written to bench/results.md; with --readme FILE, the block between
@@ -120,7 +120,7 @@ for n in "${sizes[@]}"; do
   fi
 
   # shellcheck disable=SC2086 # the *_ARGS variables are lists of options
-  run "decode-$n" "$cli" replay "$trace" --detectors none --stats --format json
+  run "decode-$n" "$cli" replay "$trace" --decode-only --stats --format json
   decode_rate=$(rate "$n" "decode-$n"); decode_rss=$rss_mb
   if [[ "$decode_rate" == "n/a" && ${#bdn[@]} -eq 0 ]]; then
     echo "run.sh: no decode-only mode in the CLI; for decode per codec add --bdn '*Decode*'" >&2
@@ -149,9 +149,9 @@ done
 
 if [[ ${#bdn[@]} -gt 0 ]]; then
   echo "run.sh: BenchmarkDotNet ${bdn[*]}" >&2
-  dotnet build -c Release "$root/bench/Bench.csproj" -nologo -v quiet >&2
+  dotnet build -c Release "$root/bench/TraceTools.Bench.csproj" -nologo -v quiet >&2
   set +e
-  (cd "$root" && dotnet run -c Release --project bench --no-build -- --filter "${bdn[@]}" --inProcess --job short) \
+  (cd "$root" && dotnet run -c Release --project bench --no-build -- --filter "${bdn[@]}" --job short) \
     >"$work/bdn.out" 2>&1
   set -e
   { echo; echo "BenchmarkDotNet (${bdn[*]}, in-process, short job):"; echo; grep -E '^\|' "$work/bdn.out" || echo "(no results: see $work/bdn.out)"; } >>"$work/table.md"

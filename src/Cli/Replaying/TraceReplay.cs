@@ -21,6 +21,19 @@ public static class TraceReplay
         return decodeThread ? RunPipelined(reader, engine, progress) : RunSingle(reader, engine, progress);
     }
 
+    /// <summary>Decodes every chunk and replays nothing: the decoder's throughput alone.</summary>
+    public static long DecodeOnly(TraceReader reader, Action<long>? progress)
+    {
+        var batch = new EventBatch(65536);
+        long events = 0;
+        while (reader.ReadBatch(batch))
+        {
+            events += batch.Count;
+            progress?.Invoke(events);
+        }
+        return events;
+    }
+
     static long RunSingle(TraceReader reader, ReplayEngine engine, Action<long>? progress)
     {
         var batch = new EventBatch(65536);

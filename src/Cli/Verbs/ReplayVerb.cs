@@ -18,6 +18,7 @@ public static class ReplayVerb
         code failed to guarantee. Exit 0: nothing at or above --fail-on; 1: findings; 2: bad input.
         {ReportOptions.HelpText}
           --threads N                1: decode and replay on one core; 2: decode on a second core (default when there are 2+ cores)
+          --decode-only              read and decode every chunk, replay nothing (measures the decoder)
           --quiet                    no progress bar
         """;
 
@@ -27,6 +28,7 @@ public static class ReplayVerb
         if (args.WantsHelp) return args.Help(Usage);
         var options = ReportOptions.Parse(args);
         bool quiet = args.Flag("--quiet");
+        bool decodeOnly = args.Flag("--decode-only");
         long threads = args.Long("--threads", Environment.ProcessorCount > 1 ? 2 : 1);
         if (threads is < 1 or > 2) VerbArgs.Fail("--threads takes 1 or 2");
         var path = args.Finish(1, 1)[0];
@@ -37,8 +39,10 @@ public static class ReplayVerb
             ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
 
         var clock = Stopwatch.StartNew();
-        long events = TraceReplay.Run(reader, engine, threads == 2, bar is null ? null : bar.Report);
-        var findings = engine.Complete();
+        long events = decodeOnly
+            ? TraceReplay.DecodeOnly(reader, bar is null ? null : bar.Report)
+            : TraceReplay.Run(reader, engine, threads == 2, bar is null ? null : bar.Report);
+        var findings = decodeOnly ? [] : engine.Complete();
         clock.Stop();
         bar?.Done();
         if (reader.Truncated)

@@ -40,7 +40,7 @@ public sealed partial class ReplayState
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             (cpu ? page.CpuWriteAt : page.DevWriteAt).AsSpan(off, n).Fill(at);
             (cpu ? page.CpuWriteIndex : page.DevWriteIndex).AsSpan(off, n).Fill(index);
-            if (TracksCaches)
+            if (page.HasCacheState)
             {
                 page.CleanTime.AsSpan(off, n).Clear();
                 page.InvalidatedBy.AsSpan(off, n).Clear();
@@ -123,11 +123,16 @@ public sealed partial class ReplayState
                 if (page.LastWriteIsCpu(k))
                 {
                     // Only the first clean by the store's own cpu after the store counts (model.md §4).
-                    if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0) page.CleanTime[k] = t;
+                    if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0)
+                    {
+                        page.CleanTime[k] = t;
+                        page.HasCacheState = true;
+                    }
                 }
                 else if (inval && page.LastWriteIsDevice(k) && HbBefore(page.DevWrite(k), cpu))
                 {
                     page.InvalidatedBy[k] |= bit;
+                    page.HasCacheState = true;
                 }
             }
             i += n;
