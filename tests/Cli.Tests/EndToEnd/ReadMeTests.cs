@@ -9,8 +9,13 @@ public sealed partial class ReadMeTests
     [GeneratedRegex(@"```sh\n(?<cmd>[^\n]+)\n```")]
     private static partial Regex ShellBlock();
 
+    [GeneratedRegex(@"```\n(?<report>error\[.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ExampleReport();
+
+    static string ReadMe => File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+
     static List<string> Commands() =>
-        [.. ShellBlock().Matches(File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"))).Select(m => m.Groups["cmd"].Value)];
+        [.. ShellBlock().Matches(ReadMe).Select(m => m.Groups["cmd"].Value)];
 
     [TestMethod]
     public void ReadMe_MainJob_ReplaysBundledSampleAndShowsTheFinding()
@@ -23,7 +28,8 @@ public sealed partial class ReadMeTests
         var (exit, output, error) = RepoPaths.Run(args);
         Assert.AreEqual(1, exit, "the sample holds a real bug, so replay exits 1: " + error);
         StringAssert.Contains(output, "error[stale-dma-read]");
-        StringAssert.Contains(output, "help:");
+        Assert.AreEqual(ExampleReport().Match(ReadMe).Groups["report"].Value.ReplaceLineEndings("\n"),
+            output.ReplaceLineEndings("\n"), "the README's example report is what the main job prints");
     }
 
     [TestMethod]
