@@ -67,6 +67,12 @@ public static class CommandLine
                 stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
                 return BadInput;
             }
+            catch (Exception e) when (Environment.GetEnvironmentVariable("TRACETOOLS_DEBUG") != "1")
+            {
+                // Input we failed to validate must still end in one line, not a stack trace.
+                stderr.WriteLine($"tracetools {verb.Name}: internal error: {e.GetType().Name}: {e.Message} (TRACETOOLS_DEBUG=1 shows where; please report it with the input)");
+                return BadInput;
+            }
         }
         stderr.WriteLine($"tracetools: unknown verb '{args[0]}'");
         PrintUsage(stderr);
