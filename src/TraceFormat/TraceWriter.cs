@@ -59,7 +59,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         if (!EventRules.IsValid(_ctx, e, f, data.Length)) RefuseEvent(e, data.Length);
         AddToChunk(e, kb, f, data);
         EventCount++;
-        if (_count == _chunkEvents || RawLength >= FormatLayout.WriterChunkRawTarget) FlushChunk();
+        if (_count == _chunkEvents || ChunkRawFull()) FlushChunk();
     }
 
     /// <summary>Writes the last chunk, the chunk index and the trailer, and flushes the stream.</summary>
