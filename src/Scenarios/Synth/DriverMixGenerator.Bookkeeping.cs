@@ -11,8 +11,8 @@ namespace TraceTools.Scenarios.Synth;
 /// </summary>
 public sealed partial class DriverMixGenerator
 {
-    /// <summary>Per cpu and request kind: packets (or commands) and bytes completed.</summary>
-    readonly ulong[] _counters = new ulong[Cpus * RequestKinds * 2];
+    /// <summary>Per cpu and request kind: packets (or commands) completed.</summary>
+    readonly ulong[] _completed = new ulong[Cpus * RequestKinds];
     uint _sequence;
 
     /// <summary>Request kinds with their own info array and counters in <c>drv_priv</c>.</summary>
@@ -35,17 +35,17 @@ public sealed partial class DriverMixGenerator
         Store(cpu, info + 16, 4, ++_sequence & 0xFFFF, site);           // info->seq
     }
 
-    /// <summary>After completion: reads the request info back, bumps the counters. 6 events.</summary>
-    void CompleteRequest(int cpu, RequestKind kind, int slot, int length, Site site)
+    /// <summary>After completion: reads the request info back, bumps the packet counter and the clean index. 6 events.</summary>
+    void CompleteRequest(int cpu, RequestKind kind, int slot, Site site)
     {
         ulong info = RequestInfo(cpu, kind, slot);
         ulong stats = DrvPriv + (ulong)(cpu * DrvPrivPerCpu + StatsOffset + (int)kind * 16);
-        int c = (cpu * RequestKinds + (int)kind) * 2;
+        int c = cpu * RequestKinds + (int)kind;
         Load(cpu, info, 4, site);                                       // len = info->len
         Store(cpu, info + 8, 8, (ulong)kind << 8, site);                // info->flags: done
         Load(cpu, stats, 8, site);                                      // stats->packets++
-        Store(cpu, stats, 8, ++_counters[c], site);
-        Load(cpu, stats + 8, 8, site);                                  // stats->bytes += len
-        Store(cpu, stats + 8, 8, _counters[c + 1] += (ulong)length, site);
+        Store(cpu, stats, 8, ++_completed[c], site);
+        Load(cpu, stats + 8, 4, site);                                  // next_to_clean = slot + 1
+        Store(cpu, stats + 8, 4, (uint)(slot + 1) & (InfoSlots - 1), site);
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class DriverMixGenerator
                 if (inval) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
                 long load = Load(cpu, output, lane.Length2, Site.DspResultLoad);
                 if (!inval) Expect(lane.Bug, load);
-                CompleteRequest(cpu, RequestKind.Dsp, s, lane.Length2, Site.DspComplete);
+                CompleteRequest(cpu, RequestKind.Dsp, s, Site.DspComplete);
                 Finish(ref lane);
                 break;
         }

@@ -61,7 +61,7 @@ public sealed partial class DriverMixGenerator
                 Barrier(cpu, DmaRmb, Site.TxCleanRmb);
                 Load(cpu, desc + 8, 8, Site.TxStatusLoad);
                 Unlock(cpu, TxLock, Site.TxCleanUnlock);
-                CompleteRequest(cpu, RequestKind.Tx, d, lane.Length, Site.TxComplete);
+                CompleteRequest(cpu, RequestKind.Tx, d, Site.TxComplete);
                 Finish(ref lane);
                 break;
         }
@@ -113,7 +113,7 @@ public sealed partial class DriverMixGenerator
                     Expect(lane.Bug, status);
                     Expect(lane.Bug, data);
                 }
-                CompleteRequest(cpu, RequestKind.Rx, r, lane.Length, Site.RxComplete);
+                CompleteRequest(cpu, RequestKind.Rx, r, Site.RxComplete);
                 Finish(ref lane);
                 break;
         }

@@ -82,7 +82,7 @@ public sealed partial class DriverMixGenerator
                 long read = Load(cpu, data, lane.Length, Site.NvmeDataLoad);
                 if (lane.Bug == InjectedBug.NvmeNoRmb) Expect(lane.Bug, read);
                 MmioWrite(cpu, NvmeRegs + 0x1004, ++_cqHead, Site.CqDoorbell);
-                CompleteRequest(cpu, RequestKind.Nvme, t, lane.Length, Site.NvmeComplete);
+                CompleteRequest(cpu, RequestKind.Nvme, t, Site.NvmeComplete);
                 Finish(ref lane);
                 break;
         }
