@@ -155,25 +155,49 @@ public sealed partial class TraceWriter
 
     void FlushChunk()
     {
+        int rawLength = AssembleRaw(ref _raw);
+        int count = _count;
+        long first = _firstIndex;
+        _chunks++;
+        _firstIndex += count;
+        _count = 0;
+        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
+        _smallValues = 0;
+        Array.Clear(_lastAddress);
+        EncodeAndWrite(_raw, rawLength, count, first);
+    }
+
+    /// <summary>Copies the column table and the columns, back to back, into <paramref name="raw"/> (grown as needed); returns the raw length.</summary>
+    int AssembleRaw(ref byte[] raw)
+    {
         _kinds.Length = _count;
         _agents.Length = _count * _ctx.AgentWidth;
         int rawLength = RawLength;
-        if (_raw.Length < rawLength) _raw = new byte[Math.Max(rawLength, _raw.Length * 2)];
-        var raw = _raw.AsSpan(0, rawLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw, (uint)_addresses.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[4..], (uint)_sizes.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[8..], (uint)_aux.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[12..], (uint)_sites.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[16..], (uint)_valueLengths.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[20..], (uint)_values.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[24..], (uint)_data.Length);
+        if (raw.Length < rawLength) raw = new byte[Math.Max(rawLength, raw.Length * 2)];
+        var span = raw.AsSpan(0, rawLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)_addresses.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)_sizes.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)_aux.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)_sites.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[16..], (uint)_valueLengths.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], (uint)_values.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[24..], (uint)_data.Length);
         int p = FormatLayout.ColumnTableSize;
         foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data])
         {
-            column.Span.CopyTo(raw[p..]);
+            column.Span.CopyTo(span[p..]);
             p += column.Length;
         }
+        return rawLength;
+    }
 
+    /// <summary>
+    /// Compresses a raw payload (LZ4 once per chunk), checksums it (CRC-32C once per chunk), writes header and
+    /// stored bytes, and records the index entry.
+    /// </summary>
+    void EncodeAndWrite(byte[] rawBuffer, int rawLength, int count, long first)
+    {
+        ReadOnlySpan<byte> raw = rawBuffer.AsSpan(0, rawLength);
         var codec = _codec;
         ReadOnlySpan<byte> stored = raw;
         if (codec == TraceCodec.Lz4)
@@ -188,8 +212,8 @@ public sealed partial class TraceWriter
 
         Span<byte> h = stackalloc byte[FormatLayout.ChunkHeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(h, FormatLayout.ChunkMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)_count);
-        BinaryPrimitives.WriteInt64LittleEndian(h[8..], _firstIndex);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)count);
+        BinaryPrimitives.WriteInt64LittleEndian(h[8..], first);
         BinaryPrimitives.WriteUInt32LittleEndian(h[16..], (uint)rawLength);
         BinaryPrimitives.WriteUInt32LittleEndian(h[20..], (uint)stored.Length);
         h[24] = (byte)codec;
@@ -197,15 +221,9 @@ public sealed partial class TraceWriter
         BinaryPrimitives.WriteUInt32LittleEndian(h[28..], Crc32C.Compute(stored));
         BinaryPrimitives.WriteUInt32LittleEndian(h[32..], Crc32C.Compute(h[..FormatLayout.ChunkHeaderCrcOffset]));
 
-        _index.Add((_position, _firstIndex, _count));
+        _index.Add((_position, first, count));
         WriteRaw(h);
         WriteRaw(stored);
-
-        _firstIndex += _count;
-        _count = 0;
-        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
-        _smallValues = 0;
-        Array.Clear(_lastAddress);
     }
 
     void WriteFooter()
