@@ -85,18 +85,18 @@ public sealed partial class TraceWriter
             if (f >> KindByte.FixedSizeShift == 0)
             {
                 var sizes = _sizes;
-                sizes.Length += Varint.WriteUnchecked(ref Unsafe.Add(ref sizes.Start, sizes.Length), (ulong)e.Size);
+                sizes.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref sizes.Start, sizes.Length), (ulong)e.Size);
             }
         }
         if ((f & KindByte.HasAux) != 0)
         {
             var aux = _aux;
-            aux.Length += Varint.WriteUnchecked(ref Unsafe.Add(ref aux.Start, aux.Length), e.Aux);
+            aux.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref aux.Start, aux.Length), e.Aux);
         }
         if (e.Site >= 0)
         {
             var sites = _sites;
-            sites.Length += Varint.WriteUnchecked(ref Unsafe.Add(ref sites.Start, sites.Length), (ulong)e.Site);
+            sites.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref sites.Start, sites.Length), (ulong)e.Site);
         }
         if (data.Length > SmallValueMax) _data.Bytes(data);
         else if (!data.IsEmpty) AddSmallValue(SmallValue(data));

@@ -24,7 +24,14 @@ static class Varint
 
     /// <summary>Bytes <see cref="Write"/> uses for <paramref name="v"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Length(ulong v) => 1 + (63 - System.Numerics.BitOperations.LeadingZeroCount(v | 1)) / 7;
+    public static int Length(ulong v) => LengthByLeadingZeros[System.Numerics.BitOperations.LeadingZeroCount(v | 1)];
+
+    /// <summary>Varint length by the value's leading zero count (0..63): 1 + (63 - lzcnt) / 7 without the division.</summary>
+    static ReadOnlySpan<byte> LengthByLeadingZeros =>
+    [
+        10, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5,
+        5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1,
+    ];
 
     /// <summary>Writes <paramref name="v"/> at <paramref name="pos"/> (room for 10 bytes is the caller's) and advances.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -59,6 +66,21 @@ static class Varint
         x |= 0x8080_8080_8080_8080UL & ((1UL << ((length - 1) * 8)) - 1);
         Unsafe.WriteUnaligned(ref at, x);
         return length;
+    }
+
+    /// <summary>
+    /// <see cref="WriteUnchecked"/> behind one branch for values below 128: sites, sizes and aux operands are
+    /// nearly always one byte, and a predictable branch beats the spreading arithmetic there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int WriteUncheckedMostlySmall(ref byte at, ulong v)
+    {
+        if (v < 0x80)
+        {
+            at = (byte)v;
+            return 1;
+        }
+        return WriteUnchecked(ref at, v);
     }
 
     /// <summary>The byte loop, for values of 9 and 10 bytes (and big-endian hosts): the twin the fast path is tested against.</summary>
