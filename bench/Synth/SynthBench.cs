@@ -74,6 +74,22 @@ public class SynthBench
         return sink.Bytes;
     }
 
+    /// <summary>
+    /// Generates <see cref="Events"/> events into the real trace writer (LZ4, default chunks) over a stream
+    /// that drops the bytes: what <c>tracetools synth</c> costs without the file system.
+    /// </summary>
+    [Benchmark]
+    public long DriverMixIntoTraceWriter()
+    {
+        var truth = new CountingTruth();
+        var generator = new DriverMixGenerator(
+            new SynthOptions { Events = Events, Seed = 1, Arch = Case.Arch, InjectRate = Case.Inject }, truth);
+        using var writer = new TraceWriter(Stream.Null, generator.Metadata);
+        generator.Run(writer);
+        writer.Complete();
+        return writer.ChunkCount;
+    }
+
     /// <summary>Generates <see cref="Events"/> events into reused 64 Ki-event columnar batches.</summary>
     [Benchmark]
     public long DriverMixIntoBatches()

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TraceTools.TraceFormat.Internals;
 
 namespace TraceTools.TraceFormat;
@@ -15,63 +18,111 @@ public sealed partial class TraceWriter
     byte[] _stored = [];
     readonly List<(long Offset, long First, int Count)> _index = [];
 
-    int RawLength => FormatLayout.ColumnTableSize + _kinds.Length + _agents.Length + _addresses.Length
+    int RawLength => FormatLayout.ColumnTableSize + _count * (1 + _ctx.AgentWidth) + _addresses.Length
         + _sizes.Length + _aux.Length + _sites.Length + _valueLengths.Length + _values.Length + _data.Length;
+
+    /// <summary>Events the fixed-bound columns have room for without a check per column.</summary>
+    int _capacity;
+
+    // Most bytes one event adds to each column (ids and operands are validated first, which bounds them),
+    // plus the 8 bytes an unaligned 8-byte store may write past a column's end.
+    const int MaxAddressBytes = Varint.MaxLength, MaxSizeBytes = 2, MaxAuxBytes = 5, MaxSiteBytes = 3, MaxValueBytes = 8;
+    const int StoreSlack = 8;
+    /// <summary>Raw bytes one event adds outside the data column, at most: bounds the chunk-size check.</summary>
+    const int MaxFixedBytesPerEvent = 1 + 2 + MaxAddressBytes + MaxSizeBytes + MaxAuxBytes + MaxSiteBytes + 1 + MaxValueBytes;
 
     void InitChunk()
     {
-        int n = Math.Min(_chunkEvents, 4096);
-        _kinds = new(n);
-        _agents = new(n * _ctx.AgentWidth);
-        _addresses = new(n * 2);
-        _sizes = new(256);
-        _aux = new(256);
-        _sites = new(256);
-        _valueLengths = new(n / 2 + 1);
-        _values = new(n * 2);
+        _kinds = new(0);
+        _agents = new(0);
+        _addresses = new(0);
+        _sizes = new(0);
+        _aux = new(0);
+        _sites = new(0);
+        _valueLengths = new(0);
+        _values = new(0);
         _data = new(4096);
         _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount) * KindByte.AddressStreams];
+        GrowColumns();
     }
 
+    /// <summary>
+    /// Makes room for twice the events (4096 at first, never more than a chunk holds) in every column but
+    /// data: the append path then writes them without a capacity check per column.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void GrowColumns()
+    {
+        int events = _capacity == 0 ? Math.Min(_chunkEvents, 4096) : (int)Math.Min(_chunkEvents, 2L * _capacity);
+        _kinds.Reserve(events + StoreSlack);
+        _agents.Reserve(events * 2 + StoreSlack);
+        _addresses.Reserve(events * MaxAddressBytes + StoreSlack);
+        _sizes.Reserve(events * MaxSizeBytes + StoreSlack);
+        _aux.Reserve(events * MaxAuxBytes + StoreSlack);
+        _sites.Reserve(events * MaxSiteBytes + StoreSlack);
+        _valueLengths.Reserve(events / 2 + 1 + StoreSlack);
+        _values.Reserve(events * MaxValueBytes + StoreSlack);
+        _capacity = events;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void AddToChunk(in TraceEvent e, byte kb, int f, ReadOnlySpan<byte> data)
     {
-        _kinds.Ensure(1);
-        _kinds.Buffer[_kinds.Length++] = kb;
-        _agents.Ensure(2);
-        if (_ctx.AgentWidth == 1)
-        {
-            _agents.Buffer[_agents.Length++] = (byte)e.Agent;
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(_agents.Buffer.AsSpan(_agents.Length), e.Agent);
-            _agents.Length += 2;
-        }
+        int n = _count;
+        if (n == _capacity) GrowColumns();
+        Unsafe.Add(ref _kinds.Start, n) = kb;
+        if (_ctx.AgentWidth == 1) Unsafe.Add(ref _agents.Start, n) = (byte)e.Agent;
+        else Unsafe.WriteUnaligned(ref Unsafe.Add(ref _agents.Start, 2 * n), BitConverter.IsLittleEndian ? e.Agent : BinaryPrimitives.ReverseEndianness(e.Agent));
         if ((f & KindByte.HasAddress) != 0)
         {
             // Delta from the previous address of the same agent in the same stream (memory, MMIO, entries):
-            // each agent walks its own buffers and registers.
-            ref ulong last = ref _lastAddress[e.Agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3)];
-            _addresses.Varint(Varint.ZigZag((long)(e.Address - last)));
+            // each agent walks its own buffers and registers. The agent id is validated, so the slot exists.
+            ref ulong last = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_lastAddress),
+                e.Agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3));
+            var addresses = _addresses;
+            addresses.Length += Varint.WriteUnchecked(ref Unsafe.Add(ref addresses.Start, addresses.Length), Varint.ZigZag((long)(e.Address - last)));
             last = e.Address;
-            if (f >> KindByte.FixedSizeShift == 0) _sizes.Varint((ulong)e.Size);
+            if (f >> KindByte.FixedSizeShift == 0)
+            {
+                var sizes = _sizes;
+                sizes.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref sizes.Start, sizes.Length), (ulong)e.Size);
+            }
         }
-        if ((f & KindByte.HasAux) != 0) _aux.Varint(e.Aux);
-        if (e.Site >= 0) _sites.Varint((ulong)e.Site);
+        if ((f & KindByte.HasAux) != 0)
+        {
+            var aux = _aux;
+            aux.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref aux.Start, aux.Length), e.Aux);
+        }
+        if (e.Site >= 0)
+        {
+            var sites = _sites;
+            sites.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref sites.Start, sites.Length), (ulong)e.Site);
+        }
         if (data.Length > SmallValueMax) _data.Bytes(data);
         else if (!data.IsEmpty) AddSmallValue(SmallValue(data));
-        _count++;
+        _count = n + 1;
     }
 
     const int SmallValueMax = FormatLayout.SmallValueMaxSize;
 
-    /// <summary>1..8 bytes as the little-endian value they spell (zero-extended).</summary>
+    /// <summary>1..8 bytes as the little-endian value they spell (zero-extended): one load for the common sizes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static ulong SmallValue(ReadOnlySpan<byte> data)
     {
-        Span<byte> word = stackalloc byte[8];
-        word.Clear();
-        data.CopyTo(word);
-        return BinaryPrimitives.ReadUInt64LittleEndian(word);
+        ref byte b = ref MemoryMarshal.GetReference(data);
+        if (BitConverter.IsLittleEndian)
+        {
+            switch (data.Length)
+            {
+                case 8: return Unsafe.ReadUnaligned<ulong>(ref b);
+                case 4: return Unsafe.ReadUnaligned<uint>(ref b);
+                case 1: return b;
+                case 2: return Unsafe.ReadUnaligned<ushort>(ref b);
+            }
+        }
+        ulong v = 0;
+        for (int i = data.Length - 1; i >= 0; i--) v = v << 8 | Unsafe.Add(ref b, i);
+        return v;
     }
 
     /// <summary>
@@ -79,43 +130,74 @@ public sealed partial class TraceWriter
     /// nibble first; the bytes in the values column): decoded by one masked 8-byte load, without the
     /// per-byte branches of a varint.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void AddSmallValue(ulong v)
     {
-        int n = (64 - System.Numerics.BitOperations.LeadingZeroCount(v) + 7) >> 3;
-        if ((_smallValues & 1) == 0)
-        {
-            _valueLengths.Ensure(1);
-            _valueLengths.Buffer[_valueLengths.Length++] = (byte)n;
-        }
-        else
-        {
-            _valueLengths.Buffer[_valueLengths.Length - 1] |= (byte)(n << 4);
-        }
-        _smallValues++;
-        _values.Ensure(8);
-        BinaryPrimitives.WriteUInt64LittleEndian(_values.Buffer.AsSpan(_values.Length), v);
-        _values.Length += n;
+        int n = (64 - BitOperations.LeadingZeroCount(v) + 7) >> 3;
+        var lengths = _valueLengths;
+        int k = _smallValues++;
+        // Even count: a new byte (its high nibble 0 until the next value); odd: the high nibble of the last.
+        if ((k & 1) == 0) Unsafe.Add(ref lengths.Start, lengths.Length++) = (byte)n;
+        else Unsafe.Add(ref lengths.Start, lengths.Length - 1) |= (byte)(n << 4);
+        var values = _values;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref values.Start, values.Length), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
+        values.Length += n;
     }
+
+    /// <summary>
+    /// True when the chunk has reached <see cref="FormatLayout.WriterChunkRawTarget"/> raw bytes. The exact
+    /// sum of nine columns is taken only when a bound from the event count and data length allows it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    bool ChunkRawFull() =>
+        FormatLayout.ColumnTableSize + (long)_count * MaxFixedBytesPerEvent + _data.Length >= FormatLayout.WriterChunkRawTarget
+        && RawLength >= FormatLayout.WriterChunkRawTarget;
 
     void FlushChunk()
     {
+        int rawLength = AssembleRaw(ref _raw);
+        int count = _count;
+        long first = _firstIndex;
+        _chunks++;
+        _firstIndex += count;
+        _count = 0;
+        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
+        _smallValues = 0;
+        Array.Clear(_lastAddress);
+        EncodeAndWrite(_raw, rawLength, count, first);
+    }
+
+    /// <summary>Copies the column table and the columns, back to back, into <paramref name="raw"/> (grown as needed); returns the raw length.</summary>
+    int AssembleRaw(ref byte[] raw)
+    {
+        _kinds.Length = _count;
+        _agents.Length = _count * _ctx.AgentWidth;
         int rawLength = RawLength;
-        if (_raw.Length < rawLength) _raw = new byte[Math.Max(rawLength, _raw.Length * 2)];
-        var raw = _raw.AsSpan(0, rawLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw, (uint)_addresses.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[4..], (uint)_sizes.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[8..], (uint)_aux.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[12..], (uint)_sites.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[16..], (uint)_valueLengths.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[20..], (uint)_values.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(raw[24..], (uint)_data.Length);
+        if (raw.Length < rawLength) raw = new byte[Math.Max(rawLength, raw.Length * 2)];
+        var span = raw.AsSpan(0, rawLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)_addresses.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)_sizes.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)_aux.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)_sites.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[16..], (uint)_valueLengths.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], (uint)_values.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[24..], (uint)_data.Length);
         int p = FormatLayout.ColumnTableSize;
         foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data])
         {
-            column.Span.CopyTo(raw[p..]);
+            column.Span.CopyTo(span[p..]);
             p += column.Length;
         }
+        return rawLength;
+    }
 
+    /// <summary>
+    /// Compresses a raw payload (LZ4 once per chunk), checksums it (CRC-32C once per chunk), writes header and
+    /// stored bytes, and records the index entry.
+    /// </summary>
+    void EncodeAndWrite(byte[] rawBuffer, int rawLength, int count, long first)
+    {
+        ReadOnlySpan<byte> raw = rawBuffer.AsSpan(0, rawLength);
         var codec = _codec;
         ReadOnlySpan<byte> stored = raw;
         if (codec == TraceCodec.Lz4)
@@ -130,8 +212,8 @@ public sealed partial class TraceWriter
 
         Span<byte> h = stackalloc byte[FormatLayout.ChunkHeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(h, FormatLayout.ChunkMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)_count);
-        BinaryPrimitives.WriteInt64LittleEndian(h[8..], _firstIndex);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)count);
+        BinaryPrimitives.WriteInt64LittleEndian(h[8..], first);
         BinaryPrimitives.WriteUInt32LittleEndian(h[16..], (uint)rawLength);
         BinaryPrimitives.WriteUInt32LittleEndian(h[20..], (uint)stored.Length);
         h[24] = (byte)codec;
@@ -139,15 +221,9 @@ public sealed partial class TraceWriter
         BinaryPrimitives.WriteUInt32LittleEndian(h[28..], Crc32C.Compute(stored));
         BinaryPrimitives.WriteUInt32LittleEndian(h[32..], Crc32C.Compute(h[..FormatLayout.ChunkHeaderCrcOffset]));
 
-        _index.Add((_position, _firstIndex, _count));
+        _index.Add((_position, first, count));
         WriteRaw(h);
         WriteRaw(stored);
-
-        _firstIndex += _count;
-        _count = 0;
-        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
-        _smallValues = 0;
-        Array.Clear(_lastAddress);
     }
 
     void WriteFooter()

@@ -15,6 +15,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     readonly TraceCodec _codec;
     readonly int _chunkEvents;
     long _position;
+    int _chunks;
     bool _complete;
 
     /// <summary>Validates <paramref name="metadata"/> (<see cref="ArgumentException"/> when bad) and writes the header.</summary>
@@ -44,7 +45,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     public long EventCount { get; private set; }
 
     /// <summary>Chunks written so far.</summary>
-    public int ChunkCount => _index.Count;
+    public int ChunkCount => _chunks;
 
     /// <summary>
     /// Validates the event (kind, agent id and class, size, operands, data length, site id) and buffers it;
@@ -59,7 +60,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         if (!EventRules.IsValid(_ctx, e, f, data.Length)) RefuseEvent(e, data.Length);
         AddToChunk(e, kb, f, data);
         EventCount++;
-        if (_count == _chunkEvents || RawLength >= FormatLayout.WriterChunkRawTarget) FlushChunk();
+        if (_count == _chunkEvents || ChunkRawFull()) FlushChunk();
     }
 
     /// <summary>Writes the last chunk, the chunk index and the trailer, and flushes the stream.</summary>

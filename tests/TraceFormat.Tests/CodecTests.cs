@@ -69,6 +69,32 @@ public sealed class CodecTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void Varint_BranchFreeWrite_EqualsByteLoopOnRandomValues(int seed)
+    {
+        // Values of every length 1..10, written back to back: each 8-byte store must leave exactly the
+        // bytes the byte loop writes, and the scratch past its length must be overwritten by the next.
+        var rng = new Random(seed);
+        var fast = new byte[4000 * Varint.MaxLength + Varint.Padding];
+        var slow = new byte[fast.Length];
+        int f = 0, s = 0;
+        for (int i = 0; i < 4000; i++)
+        {
+            ulong v = (ulong)rng.NextInt64() >> rng.Next(64);
+            if (i % 7 == 0) v |= 1UL << 63;
+            if (i % 5 == 0) v &= 0x7F;
+            int lf = i % 2 == 0 ? Varint.WriteUnchecked(ref fast[f], v) : Varint.WriteUncheckedMostlySmall(ref fast[f], v);
+            int ls = Varint.WriteLong(ref slow[s], v);
+            Assert.AreEqual(ls, lf, $"length of 0x{v:x}");
+            Assert.AreEqual(Varint.Length(v), lf, $"Length(0x{v:x})");
+            f += lf;
+            s += ls;
+        }
+        CollectionAssert.AreEqual(slow.AsSpan(0, s).ToArray(), fast.AsSpan(0, f).ToArray());
+    }
+
+    [TestMethod]
     public void Varint_CutOff_SafeReaderRefuses()
     {
         int p = 0;

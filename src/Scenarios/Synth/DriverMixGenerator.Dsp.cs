@@ -18,6 +18,7 @@ public sealed partial class DriverMixGenerator
         switch (lane.Step++)
         {
             case 0:
+                PrepareRequest(cpu, RequestKind.Dsp, s, lane.Length, Site.DspPrepare);
                 Copy(cpu, input, lane.Length, Site.DspCopy);
                 if (lane.Bug != InjectedBug.DspNoClean) Cache(EventKind.CacheClean, cpu, input, lane.Length, Site.DspClean);
                 if (lane.Bug == InjectedBug.DspStoreAfterClean) Copy(cpu, input, 64, Site.DspHeader);
@@ -41,6 +42,7 @@ public sealed partial class DriverMixGenerator
                 if (inval) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
                 long load = Load(cpu, output, lane.Length2, Site.DspResultLoad);
                 if (!inval) Expect(lane.Bug, load);
+                CompleteRequest(cpu, RequestKind.Dsp, s, Site.DspComplete);
                 Finish(ref lane);
                 break;
         }

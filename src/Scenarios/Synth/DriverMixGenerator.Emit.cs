@@ -24,10 +24,6 @@ public sealed partial class DriverMixGenerator
     readonly byte[] _pattern = new byte[BufferSize];
     /// <summary>Bytes of small value stores, MMIO writes and completion entries.</summary>
     readonly byte[] _scratch = new byte[16];
-    /// <summary>Current contents of every table entry: fetches carry what they observe.</summary>
-    readonly byte[] _txRing = new byte[Cpus * DescPerCpu * DescSize];
-    readonly byte[] _rxRing = new byte[Cpus * DescPerCpu * DescSize];
-    readonly byte[] _pasid = new byte[Cpus * PasidPerCpu * PasidEntrySize];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     long Emit(EventKind kind, int agent, ulong address, int size, uint aux, Site site, ReadOnlySpan<byte> data)
@@ -82,20 +78,17 @@ public sealed partial class DriverMixGenerator
     long DmaWrite(int device, ulong address, ReadOnlySpan<byte> bytes, Site site) =>
         Emit(EventKind.DmaWrite, device, address, bytes.Length, 0, site, bytes);
 
-    /// <summary>A store of 8 bytes into a table entry: the shadow follows, the event carries the bytes.</summary>
-    long StoreEntry(int agent, byte[] shadow, ulong tableBase, int entrySize, int entry, int offset, ulong value, Site site)
+    /// <summary>A store of 8 bytes into a table entry (by a cpu, or a device's write-back).</summary>
+    long StoreEntry(int agent, ulong tableBase, int entrySize, int entry, int offset, ulong value, Site site)
     {
-        int at = entry * entrySize + offset;
-        var bytes = shadow.AsSpan(at, 8);
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
         var kind = agent < Cpus ? EventKind.Store : EventKind.DmaWrite;
-        return Emit(kind, agent, tableBase + (ulong)at, 8, 0, site, bytes);
+        return Emit(kind, agent, tableBase + (ulong)(entry * entrySize + offset), 8, 0, site, Value(value, 8));
     }
 
-    /// <summary>The fetcher's read of granule <paramref name="granule"/>, carrying what it observes.</summary>
-    long Fetch(int device, byte[] shadow, ulong tableBase, int entrySize, int granuleSize, int entry, int granule, Site site)
-    {
-        int at = entry * entrySize + granule * granuleSize;
-        return Emit(EventKind.Fetch, device, tableBase + (ulong)at, granuleSize, (uint)granule, site, shadow.AsSpan(at, granuleSize));
-    }
+    /// <summary>
+    /// The fetcher's read of granule <paramref name="granule"/>. Like every read of the synth it carries no
+    /// bytes: the replay knows them from the writes (docs/synth.md), and a trace is a third smaller without.
+    /// </summary>
+    long Fetch(int device, ulong tableBase, int entrySize, int granuleSize, int entry, int granule, Site site) =>
+        Emit(EventKind.Fetch, device, tableBase + (ulong)(entry * entrySize + granule * granuleSize), granuleSize, (uint)granule, site, default);
 }

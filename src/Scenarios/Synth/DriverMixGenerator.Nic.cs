@@ -24,12 +24,13 @@ public sealed partial class DriverMixGenerator
         {
             case 0:
                 // xmit under tx_lock: copy, descriptor, dma_wmb, OWN, tail, writel doorbell.
+                PrepareRequest(cpu, RequestKind.Tx, d, lane.Length, Site.TxPrepare);
                 Lock(cpu, TxLock, Site.TxLock);
                 Load(cpu, TxTail, 4, Site.TxTailLoad);
                 Copy(cpu, buf, lane.Length, Site.TxCopy);
-                StoreEntry(cpu, _txRing, TxRing, DescSize, d, 8, DescPayload(buf, lane.Length), Site.TxDescWrite);
+                StoreEntry(cpu, TxRing, DescSize, d, 8, DescPayload(buf, lane.Length), Site.TxDescWrite);
                 if (lane.Bug != InjectedBug.TxOwnNoWmb) Barrier(cpu, DmaWmb, Site.TxOwnBarrier);
-                long own = StoreEntry(cpu, _txRing, TxRing, DescSize, d, 0, 1, Site.TxOwnSet);
+                long own = StoreEntry(cpu, TxRing, DescSize, d, 0, 1, Site.TxOwnSet);
                 if (lane.Bug == InjectedBug.TxOwnNoWmb) Expect(lane.Bug, own);
                 Store(cpu, TxTail, 4, ++_txTail, Site.TxTailStore);
                 Barrier(cpu, DmaWmb, Site.TxDoorbellBarrier);
@@ -37,7 +38,7 @@ public sealed partial class DriverMixGenerator
                 Unlock(cpu, TxLock, Site.TxUnlock);
                 break;
             case 1:
-                Fetch(Nic, _txRing, TxRing, DescSize, DescSize, d, 0, Site.NicDescFetch);
+                Fetch(Nic, TxRing, DescSize, DescSize, d, 0, Site.NicDescFetch);
                 DmaRead(Nic, buf, lane.Length, Site.NicTxDmaRead);
                 if (lane.Bug == InjectedBug.TxReuse)
                 {
@@ -46,8 +47,8 @@ public sealed partial class DriverMixGenerator
                 }
                 break;
             case 2:
-                StoreEntry(Nic, _txRing, TxRing, DescSize, d, 8, DescPayload(buf, lane.Length) | StatusDone, Site.NicWriteBack);
-                StoreEntry(Nic, _txRing, TxRing, DescSize, d, 0, 0, Site.NicOwnClear);
+                StoreEntry(Nic, TxRing, DescSize, d, 8, DescPayload(buf, lane.Length) | StatusDone, Site.NicWriteBack);
+                StoreEntry(Nic, TxRing, DescSize, d, 0, 0, Site.NicOwnClear);
                 break;
             case 3:
                 // Raise and take are adjacent: each take_irq pairs with exactly its own raise.
@@ -60,6 +61,7 @@ public sealed partial class DriverMixGenerator
                 Barrier(cpu, DmaRmb, Site.TxCleanRmb);
                 Load(cpu, desc + 8, 8, Site.TxStatusLoad);
                 Unlock(cpu, TxLock, Site.TxCleanUnlock);
+                CompleteRequest(cpu, RequestKind.Tx, d, Site.TxComplete);
                 Finish(ref lane);
                 break;
         }
@@ -74,9 +76,10 @@ public sealed partial class DriverMixGenerator
         {
             case 0:
                 // Refill: descriptor, dma_wmb, OWN, writel doorbell.
-                StoreEntry(cpu, _rxRing, RxRing, DescSize, r, 8, DescPayload(buf, BufferSize), Site.RxDescWrite);
+                PrepareRequest(cpu, RequestKind.Rx, r, BufferSize, Site.RxPrepare);
+                StoreEntry(cpu, RxRing, DescSize, r, 8, DescPayload(buf, BufferSize), Site.RxDescWrite);
                 if (lane.Bug != InjectedBug.RxOwnNoWmb) Barrier(cpu, DmaWmb, Site.RxOwnBarrier);
-                long own = StoreEntry(cpu, _rxRing, RxRing, DescSize, r, 0, 1, Site.RxOwnSet);
+                long own = StoreEntry(cpu, RxRing, DescSize, r, 0, 1, Site.RxOwnSet);
                 if (lane.Bug == InjectedBug.RxOwnNoWmb) Expect(lane.Bug, own);
                 Barrier(cpu, DmaWmb, Site.RxDoorbellBarrier);
                 MmioWrite(cpu, NicRegs + 0x20, (uint)r, Site.RxDoorbell);
@@ -88,15 +91,15 @@ public sealed partial class DriverMixGenerator
                 if (--lane.Polls == 0) lane.Step = 2;
                 break;
             case 2:
-                Fetch(Nic, _rxRing, RxRing, DescSize, DescSize, r, 0, Site.NicDescFetch);
+                Fetch(Nic, RxRing, DescSize, DescSize, r, 0, Site.NicDescFetch);
                 DmaCopy(Nic, buf, lane.Length, Site.NicRxDmaWrite);
                 if (lane.Bug == InjectedBug.RxEarlyRead)
                 {
                     // Glued: the cpu peeks before OWN is cleared, so nothing orders the write before its load.
                     Expect(lane.Bug, Load(cpu, buf, lane.Length, Site.RxCopy));
                 }
-                StoreEntry(Nic, _rxRing, RxRing, DescSize, r, 8, DescPayload(buf, lane.Length) | StatusDone, Site.NicWriteBack);
-                StoreEntry(Nic, _rxRing, RxRing, DescSize, r, 0, 0, Site.NicOwnClear);
+                StoreEntry(Nic, RxRing, DescSize, r, 8, DescPayload(buf, lane.Length) | StatusDone, Site.NicWriteBack);
+                StoreEntry(Nic, RxRing, DescSize, r, 0, 0, Site.NicOwnClear);
                 lane.Step = 3;
                 break;
             default:
@@ -110,6 +113,7 @@ public sealed partial class DriverMixGenerator
                     Expect(lane.Bug, status);
                     Expect(lane.Bug, data);
                 }
+                CompleteRequest(cpu, RequestKind.Rx, r, Site.RxComplete);
                 Finish(ref lane);
                 break;
         }

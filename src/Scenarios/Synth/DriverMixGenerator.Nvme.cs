@@ -14,6 +14,23 @@ public sealed partial class DriverMixGenerator
     readonly byte[] _cqPhase = new byte[Cpus * TagsPerCpu];
     uint _sqTail, _cqHead;
 
+    /// <summary>
+    /// The 64-byte command built field by field, as drivers do (opcode and command id, namespace, data
+    /// pointer, starting block, block count): eight 8-byte stores at nearby addresses, most of them small values.
+    /// </summary>
+    void BuildSqe(int cpu, ulong sqe, int tag, ulong data, int length)
+    {
+        ulong lba = (ulong)tag << 3;
+        Store(cpu, sqe, 8, 0x02UL | (ulong)(uint)tag << 16 | 1UL << 32, Site.SqeCopy);   // opcode read, cid, nsid 1
+        Store(cpu, sqe + 8, 8, 0, Site.SqeCopy);                                         // reserved
+        Store(cpu, sqe + 16, 8, 0, Site.SqeCopy);                                        // metadata pointer
+        Store(cpu, sqe + 24, 8, data, Site.SqeCopy);                                     // prp1
+        Store(cpu, sqe + 32, 8, 0, Site.SqeCopy);                                        // prp2
+        Store(cpu, sqe + 40, 8, lba, Site.SqeCopy);                                      // cdw10..11: starting lba
+        Store(cpu, sqe + 48, 8, (ulong)((length + 511) / 512 - 1), Site.SqeCopy);        // cdw12: blocks - 1
+        Store(cpu, sqe + 56, 8, 0, Site.SqeCopy);                                        // cdw14..15
+    }
+
     void NvmeStep(int cpu, ref Lane lane)
     {
         int t = lane.Slot;
@@ -24,9 +41,10 @@ public sealed partial class DriverMixGenerator
         switch (lane.Step)
         {
             case 0:
+                PrepareRequest(cpu, RequestKind.Nvme, t, lane.Length, Site.NvmePrepare);
                 Lock(cpu, SqLock, Site.SqLock);
                 Load(cpu, SqTail, 4, Site.SqTailLoad);
-                Copy(cpu, sqe, SqeSize, Site.SqeCopy);
+                BuildSqe(cpu, sqe, t, data, lane.Length);
                 Store(cpu, SqTail, 4, ++_sqTail, Site.SqTailStore);
                 if (lane.Bug == InjectedBug.NvmeSmpWmb) Barrier(cpu, SmpWmb, Site.SqBarrier);
                 else if (lane.Bug is not (InjectedBug.NvmeNoWmb or InjectedBug.NvmeWmbAfterDoorbell)) Barrier(cpu, Wmb, Site.SqBarrier);
@@ -64,6 +82,7 @@ public sealed partial class DriverMixGenerator
                 long read = Load(cpu, data, lane.Length, Site.NvmeDataLoad);
                 if (lane.Bug == InjectedBug.NvmeNoRmb) Expect(lane.Bug, read);
                 MmioWrite(cpu, NvmeRegs + 0x1004, ++_cqHead, Site.CqDoorbell);
+                CompleteRequest(cpu, RequestKind.Nvme, t, Site.NvmeComplete);
                 Finish(ref lane);
                 break;
         }

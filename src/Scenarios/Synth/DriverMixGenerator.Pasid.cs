@@ -16,7 +16,7 @@ public sealed partial class DriverMixGenerator
         ((ulong)generation << 24) | ((ulong)(uint)entry << 8) | (uint)field;
 
     long StorePasid(int cpu, int e, int field, Site site) =>
-        StoreEntry(cpu, _pasid, Pasid, PasidEntrySize, e, field * 8, FieldValue(e, _pasidGen[e], field), site);
+        StoreEntry(cpu, Pasid, PasidEntrySize, e, field * 8, FieldValue(e, _pasidGen[e], field), site);
 
     ulong PasidEntry(int e) => Pasid + (ulong)(e * PasidEntrySize);
 
@@ -27,7 +27,7 @@ public sealed partial class DriverMixGenerator
         if (lane.Step++ == 0)
         {
             Lock(cpu, PasidLock, Site.PasidLock);
-            StoreEntry(cpu, _pasid, Pasid, PasidEntrySize, e, 0, 0, Site.PasidClear);
+            StoreEntry(cpu, Pasid, PasidEntrySize, e, 0, 0, Site.PasidClear);
             if (bug != InjectedBug.PasidNoClearBarrier) Barrier(cpu, DmaWmb, Site.PasidClearBarrier);
             if (bug != InjectedBug.PasidNoInvalidate) DevInvalidate(cpu, Iommu, PasidEntry(e), PasidEntrySize, Site.PasidInvalidate);
             _pasidGen[e]++;
@@ -39,11 +39,11 @@ public sealed partial class DriverMixGenerator
             if (bug == InjectedBug.PasidOtherCpu)
             {
                 // Another cpu sets present right away, without the lock: nothing of this cpu reaches it.
-                Expect(bug, StoreEntry((cpu + 1) & (Cpus - 1), _pasid, Pasid, PasidEntrySize, e, 0, 1, Site.PasidOtherCpuPresent));
+                Expect(bug, StoreEntry((cpu + 1) & (Cpus - 1), Pasid, PasidEntrySize, e, 0, 1, Site.PasidOtherCpuPresent));
             }
             else
             {
-                long present = StoreEntry(cpu, _pasid, Pasid, PasidEntrySize, e, 0, 1, Site.PasidSetPresent);
+                long present = StoreEntry(cpu, Pasid, PasidEntrySize, e, 0, 1, Site.PasidSetPresent);
                 if (bug == InjectedBug.PasidNoWmb) Expect(bug, present);
             }
             Unlock(cpu, PasidLock, Site.PasidUnlock);
@@ -53,7 +53,7 @@ public sealed partial class DriverMixGenerator
         {
             // One fetch: granules 0..3 back to back, so no store can land inside it.
             for (int g = 0; g < PasidEntrySize / PasidGranule; g++)
-                Fetch(Iommu, _pasid, Pasid, PasidEntrySize, PasidGranule, e, g, Site.IommuFetch);
+                Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, g, Site.IommuFetch);
             Finish(ref lane);
         }
     }
@@ -79,12 +79,12 @@ public sealed partial class DriverMixGenerator
     {
         int e = lane.Slot;
         Lock(cpu, PasidLock, Site.PasidLock);
-        Fetch(Iommu, _pasid, Pasid, PasidEntrySize, PasidGranule, e, 0, Site.IommuFetch);
-        Fetch(Iommu, _pasid, Pasid, PasidEntrySize, PasidGranule, e, 1, Site.IommuFetch);
+        Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 0, Site.IommuFetch);
+        Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 1, Site.IommuFetch);
         _pasidGen[e]++;
         StorePasid(cpu, e, 4, Site.PasidLiveUpdate);
-        Expect(lane.Bug, Fetch(Iommu, _pasid, Pasid, PasidEntrySize, PasidGranule, e, 2, Site.IommuFetch));
-        Fetch(Iommu, _pasid, Pasid, PasidEntrySize, PasidGranule, e, 3, Site.IommuFetch);
+        Expect(lane.Bug, Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 2, Site.IommuFetch));
+        Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 3, Site.IommuFetch);
         DevInvalidate(cpu, Iommu, PasidEntry(e), PasidEntrySize, Site.PasidInvalidate);
         Unlock(cpu, PasidLock, Site.PasidUnlock);
         Finish(ref lane);

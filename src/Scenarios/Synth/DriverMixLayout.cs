@@ -41,6 +41,15 @@ public static class DriverMixLayout
     /// <summary>dsp slots (input and output buffer) per cpu.</summary>
     public const int DspSlotsPerCpu = 4;
 
+    /// <summary>Bytes of cpu-private driver state (request info, counters) per cpu.</summary>
+    public const int DrvPrivPerCpu = 0x1000;
+    /// <summary>Request info entries per request kind and cpu (a ring: reused in order).</summary>
+    public const int InfoSlots = 16;
+    /// <summary>Bytes per request info entry.</summary>
+    public const int InfoSize = 32;
+    /// <summary>Offset of the per-cpu counters (16 bytes per request kind) in a cpu's private state.</summary>
+    public const int StatsOffset = 0x800;
+
     /// <summary>tx descriptor ring (table, OWN = present bit 0, fetcher nic).</summary>
     public const ulong TxRing = 0x1000_0000;
     /// <summary>rx descriptor ring (table, OWN = present bit 0, fetcher nic).</summary>
@@ -63,6 +72,8 @@ public static class DriverMixLayout
     public const ulong DspIn = 0x1001_0000;
     /// <summary>dsp output buffers (ram, dsp → cpu).</summary>
     public const ulong DspOut = 0x1002_0000;
+    /// <summary>Cpu-private driver state (ram, <see cref="DrvPrivPerCpu"/> bytes per cpu): no device touches it.</summary>
+    public const ulong DrvPriv = 0x1000_c000;
     /// <summary>NIC registers: tx tail doorbell at +0x10, rx tail doorbell at +0x20.</summary>
     public const ulong NicRegs = 0x1000_6000;
     /// <summary>NVMe registers: SQ tail doorbell at +0x1000, CQ head doorbell at +0x1004.</summary>
@@ -102,6 +113,7 @@ public static class DriverMixLayout
             Table("pasid", Pasid, Cpus * PasidPerCpu, PasidEntrySize, PasidGranule, Iommu),
             Plain("dsp_in", RegionKind.Ram, DspIn, (ulong)Cpus * DspSlotsPerCpu * BufferSize),
             Plain("dsp_out", RegionKind.Ram, DspOut, (ulong)Cpus * DspSlotsPerCpu * BufferSize),
+            Plain("drv_priv", RegionKind.Ram, DrvPriv, (ulong)Cpus * DrvPrivPerCpu),
             Mmio("nic_regs", NicRegs, 0x1000, Nic),
             Mmio("nvme_regs", NvmeRegs, 0x2000, Nvme),
             Mmio("iommu_regs", IommuRegs, 0x1000, Iommu),

@@ -13,6 +13,7 @@ internal enum Site
     IommuFetch, PasidLiveUpdate, PasidOtherCpuPresent,
     DspCopy, DspClean, DspBarrier, DspDoorbell, DspDmaRead, DspDmaWrite, DspIrq, DspTakeIrq, DspStatusRead, DspStatusRmb,
     DspInval, DspResultLoad, DspHeader,
+    TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -30,7 +31,7 @@ public static class SynthSites
         "rx_refill: desc->addr_len = ...", "rx_refill: dma_wmb() before OWN", "rx_refill: desc->own = 1",
         "rx_refill: writel (dma_wmb)", "rx_refill: writel(tail, RDT)", "napi_poll: own = desc->own",
         "nic: rx payload write", "napi_poll: dma_rmb()", "napi_poll: status = desc->status", "napi_poll: memcpy(skb, buf)",
-        "nvme_submit: spin_lock(sq_lock)", "nvme_submit: tail = sq->tail", "nvme_submit: memcpy(sqe, cmd)",
+        "nvme_submit: spin_lock(sq_lock)", "nvme_submit: tail = sq->tail", "nvme_submit: sqe->field = ...",
         "nvme_submit: sq->tail = tail + 1", "nvme_submit: wmb()", "nvme_submit: writel_relaxed(tail, SQ0TDBL)",
         "nvme_submit: spin_unlock(sq_lock)",
         "nvme: sqe fetch", "nvme: data write", "nvme: cqe write", "nvme_poll: cqe->status & phase", "nvme_poll: dma_rmb()",
@@ -44,5 +45,7 @@ public static class SynthSites
         "dsp: input read", "dsp: output write", "dsp: raise irq", "dsp_irq: handler", "dsp_irq: readl(STATUS)",
         "dsp_irq: readl (dma_rmb)", "dsp_irq: dma_sync_single_for_cpu (invalidate)", "dsp_irq: memcpy(result, out)",
         "dsp_submit: job->hdr = ... (after the sync)",
+        "xmit: tx_info[i] = ...", "tx_clean: tx_info[i], stats", "rx_refill: rx_info[i] = ...", "napi_poll: rx_info[i], stats",
+        "nvme_submit: req = ...", "nvme_complete: req, stats", "dsp_submit: job_info = ...", "dsp_irq: job_info, stats",
     ];
 }

@@ -18,6 +18,19 @@ sealed class ByteColumn(int capacity)
     [MethodImpl(MethodImplOptions.NoInlining)]
     void Grow(int n) => Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, Length + n));
 
+    /// <summary>Grows the buffer to at least <paramref name="capacity"/> bytes, keeping its contents.</summary>
+    public void Reserve(int capacity)
+    {
+        if (capacity > Buffer.Length) Array.Resize(ref Buffer, capacity);
+    }
+
+    /// <summary>The first byte of the buffer, for writes whose room the caller has reserved.</summary>
+    public ref byte Start
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Buffer);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Varint(ulong v)
     {

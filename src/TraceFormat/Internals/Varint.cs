@@ -23,7 +23,15 @@ static class Varint
     public static long UnZigZag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
 
     /// <summary>Bytes <see cref="Write"/> uses for <paramref name="v"/>.</summary>
-    public static int Length(ulong v) => 1 + (63 - System.Numerics.BitOperations.LeadingZeroCount(v | 1)) / 7;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Length(ulong v) => LengthByLeadingZeros[System.Numerics.BitOperations.LeadingZeroCount(v | 1)];
+
+    /// <summary>Varint length by the value's leading zero count (0..63): 1 + (63 - lzcnt) / 7 without the division.</summary>
+    static ReadOnlySpan<byte> LengthByLeadingZeros =>
+    [
+        10, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8, 8, 8, 8, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5,
+        5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1,
+    ];
 
     /// <summary>Writes <paramref name="v"/> at <paramref name="pos"/> (room for 10 bytes is the caller's) and advances.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -37,6 +45,56 @@ static class Varint
         }
         buffer[p++] = (byte)v;
         pos = p;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="v"/> at <paramref name="at"/> and returns its length, branch-free for values
+    /// below 2^56 (1..8 bytes): the 7-bit groups are spread into bytes with shifts and masks, the
+    /// continuation bits set on all but the last byte, and one 8-byte store writes them. The caller
+    /// guarantees 8 writable bytes at <paramref name="at"/> (10 for values from 2^56 up); bytes past the
+    /// returned length are scratch, overwritten by the next write. Address deltas mix lengths, so a
+    /// byte-at-a-time loop would mispredict on them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int WriteUnchecked(ref byte at, ulong v)
+    {
+        if (v >= 1UL << 56 || !BitConverter.IsLittleEndian) return WriteLong(ref at, v);
+        int length = Length(v);
+        ulong x = (v & 0x7FUL) | ((v << 1) & 0x7F00UL) | ((v << 2) & 0x7F_0000UL) | ((v << 3) & 0x7F00_0000UL)
+            | ((v << 4) & 0x7F_0000_0000UL) | ((v << 5) & 0x7F00_0000_0000UL) | ((v << 6) & 0x7F_0000_0000_0000UL)
+            | ((v << 7) & 0x7F00_0000_0000_0000UL);
+        x |= 0x8080_8080_8080_8080UL & ((1UL << ((length - 1) * 8)) - 1);
+        Unsafe.WriteUnaligned(ref at, x);
+        return length;
+    }
+
+    /// <summary>
+    /// <see cref="WriteUnchecked"/> behind one branch for values below 128: sites, sizes and aux operands are
+    /// nearly always one byte, and a predictable branch beats the spreading arithmetic there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int WriteUncheckedMostlySmall(ref byte at, ulong v)
+    {
+        if (v < 0x80)
+        {
+            at = (byte)v;
+            return 1;
+        }
+        return WriteUnchecked(ref at, v);
+    }
+
+    /// <summary>The byte loop, for values of 9 and 10 bytes (and big-endian hosts): the twin the fast path is tested against.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int WriteLong(ref byte at, ulong v)
+    {
+        int p = 0;
+        while (v >= 0x80)
+        {
+            Unsafe.Add(ref at, p++) = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        Unsafe.Add(ref at, p++) = (byte)v;
+        return p;
     }
 
     /// <summary>

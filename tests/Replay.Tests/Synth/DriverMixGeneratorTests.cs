@@ -29,6 +29,44 @@ public sealed class DriverMixGeneratorTests
     }
 
     [TestMethod]
+    [DataRow(Arch.Arm64, 0.0)]
+    [DataRow(Arch.X86_64, 0.3)]
+    public void Generator_Mix_MostlySmallAccessesCopiesAFewPercentReadsWithoutBytes(Arch arch, double inject)
+    {
+        var (_, events, _) = Synthesize.Record(arch, 7, 50_000, inject);
+        int copies = 0, small = 0, accesses = 0;
+        foreach (var (e, data) in events)
+        {
+            if (e.Kind is EventKind.Load or EventKind.DmaRead or EventKind.Fetch or EventKind.MmioRead)
+                Assert.IsEmpty(data, $"{e}: reads carry no bytes (docs/synth.md)");
+            if (!e.Kind.HasAddress() || e.Kind == EventKind.DevInvalidate) continue;
+            accesses++;
+            if (e.Size is 4 or 8) small++;
+            if (data.Length >= 64) copies++;
+        }
+        double copyShare = (double)copies / events.Count, smallShare = (double)small / accesses;
+        Assert.IsTrue(copyShare is > 0.02 and < 0.06, $"copies are {copyShare:P1} of the events");
+        Assert.IsTrue(smallShare > 0.75, $"4- and 8-byte accesses are {smallShare:P1} of the accesses");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Synthesize.Archs), typeof(Synthesize))]
+    public void Generator_DriverPrivateState_TouchedOnlyByItsCpu(Arch arch)
+    {
+        var (generator, events, _) = Synthesize.Record(arch, 11, 20_000, 0.3);
+        var region = generator.Metadata.Regions.Single(r => r.Name == "drv_priv");
+        int touched = 0;
+        foreach (var (e, _) in events)
+        {
+            if (!e.Kind.HasAddress() || !region.Contains(e.Address, 1)) continue;
+            touched++;
+            Assert.IsTrue(e.Kind is EventKind.Load or EventKind.Store, $"{e}");
+            Assert.AreEqual((ulong)e.Agent, (e.Address - region.Base) / DriverMixLayout.DrvPrivPerCpu, $"{e}: another cpu's private state");
+        }
+        Assert.IsGreaterThan(1000, touched);
+    }
+
+    [TestMethod]
     public void Generator_DifferentSeeds_DifferentStreams()
     {
         var a = Synthesize.Record(Arch.Arm64, 1, 5_000, 0);
