@@ -9,7 +9,7 @@ namespace TraceTools.Bench.Format;
 /// the ceiling the reader approaches when I/O, CRC and LZ4 are cheap. Times are per event.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
+[Config(typeof(PerEventConfig))]
 public class ChunkDecodeBench
 {
     const int Events = 65536;
@@ -19,10 +19,6 @@ public class ChunkDecodeBench
     DecodeScratch _scratch = null!;
     readonly EventBatch _batch = new(Events);
 
-    sealed class Config : BenchmarkDotNet.Configs.ManualConfig
-    {
-        public Config() => AddColumn(new EventsPerSecondColumn());
-    }
 
     /// <summary>Writes one chunk with codec none and keeps its raw payload.</summary>
     [GlobalSetup]

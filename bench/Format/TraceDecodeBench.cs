@@ -8,17 +8,13 @@ namespace TraceTools.Bench.Format;
 /// Times are per event (OperationsPerInvoke = events).
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
+[Config(typeof(PerEventConfig))]
 public class TraceDecodeBench
 {
     const int Events = 1 << 20;
     byte[] _trace = [];
     readonly EventBatch _batch = new(65536);
 
-    sealed class Config : BenchmarkDotNet.Configs.ManualConfig
-    {
-        public Config() => AddColumn(new EventsPerSecondColumn());
-    }
 
     /// <summary>Codec of every chunk.</summary>
     [Params(TraceCodec.None, TraceCodec.Lz4)]

@@ -5,17 +5,13 @@ namespace TraceTools.Bench.Format;
 
 /// <summary>Writing the realistic mix from a prepared batch to memory. Times are per event.</summary>
 [MemoryDiagnoser]
-[Config(typeof(Config))]
+[Config(typeof(PerEventConfig))]
 public class TraceWriteBench
 {
     const int Events = 1 << 20;
     readonly EventBatch _events = new(Events);
     readonly MemoryStream _output = new(64 << 20);
 
-    sealed class Config : BenchmarkDotNet.Configs.ManualConfig
-    {
-        public Config() => AddColumn(new EventsPerSecondColumn());
-    }
 
     /// <summary>Codec of every chunk.</summary>
     [Params(TraceCodec.None, TraceCodec.Lz4)]

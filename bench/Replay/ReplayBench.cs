@@ -16,33 +16,9 @@ public sealed record DetectorSet(string Name, FindingKind[]? Kinds)
     public override string ToString() => Name;
 }
 
-/// <summary>Adds an events/s column computed from the mean time per operation.</summary>
-sealed class EventsPerSecondColumn(Func<long> eventsPerOp) : IColumn
-{
-    public string Id => nameof(EventsPerSecondColumn);
-    public string ColumnName => "Events/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Replayed events per second (mean)";
-    public bool IsAvailable(Summary summary) => true;
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var report = summary[benchmarkCase];
-        if (report?.ResultStatistics is null) return "-";
-        double seconds = report.ResultStatistics.Mean / 1e9;
-        return $"{eventsPerOp() / seconds / 1e6:F1} M";
-    }
-}
-
 sealed class ReplayConfig : ManualConfig
 {
-    public ReplayConfig() => AddColumn(new EventsPerSecondColumn(() => ReplayBench.EventsPerOp));
+    public ReplayConfig() => AddColumn(new EventsPerSecondColumn(_ => ReplayBench.EventsPerOp));
 }
 
 /// <summary>Full replay of an in-memory driver workload: all detectors, none, and each alone.</summary>

@@ -106,39 +106,5 @@ public class SynthBench
 public sealed class SynthBenchConfig : ManualConfig
 {
     /// <summary>Creates the config.</summary>
-    public SynthBenchConfig() => AddColumn(new SynthEventsPerSecondColumn());
-}
-
-/// <summary>Events per second of one operation (<see cref="SynthBench.Events"/> / mean time).</summary>
-public sealed class SynthEventsPerSecondColumn : IColumn
-{
-    /// <inheritdoc/>
-    public string Id => nameof(SynthEventsPerSecondColumn);
-    /// <inheritdoc/>
-    public string ColumnName => "Events/s";
-    /// <inheritdoc/>
-    public bool AlwaysShow => true;
-    /// <inheritdoc/>
-    public ColumnCategory Category => ColumnCategory.Custom;
-    /// <inheritdoc/>
-    public int PriorityInCategory => 0;
-    /// <inheritdoc/>
-    public bool IsNumeric => true;
-    /// <inheritdoc/>
-    public UnitType UnitType => UnitType.Dimensionless;
-    /// <inheritdoc/>
-    public string Legend => "Events generated per second (millions)";
-    /// <inheritdoc/>
-    public bool IsAvailable(Summary summary) => true;
-    /// <inheritdoc/>
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    /// <inheritdoc/>
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-    /// <inheritdoc/>
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        return mean is > 0 ? $"{SynthBench.Events / (mean.Value * 1e-9) / 1e6:F1} M" : "n/a";
-    }
+    public SynthBenchConfig() => AddColumn(new EventsPerSecondColumn(_ => SynthBench.Events));
 }

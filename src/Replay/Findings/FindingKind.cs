@@ -44,6 +44,9 @@ public static class FindingKinds
         "present-before-payload", "torn-entry-update", "missing-cache-clean", "missing-cache-invalidate",
     ];
 
+    /// <summary>Every report name, in <see cref="All"/> order.</summary>
+    public static IReadOnlyList<string> AllNames => Names;
+
     /// <summary>The report name, e.g. <c>stale-dma-read</c>.</summary>
     public static string Name(this FindingKind kind) => Names[(int)kind];
 

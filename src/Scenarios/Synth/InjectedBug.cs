@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Scenarios.Synth;
@@ -57,18 +58,18 @@ internal enum InjectedBug : byte
 /// <summary>Facts about <see cref="InjectedBug"/>: its kind, where it can fail, what it needs.</summary>
 internal static class InjectedBugs
 {
-    public static SynthFindingKind Kind(this InjectedBug bug) => bug switch
+    public static FindingKind Kind(this InjectedBug bug) => bug switch
     {
-        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeWmbAfterDoorbell => SynthFindingKind.StaleDmaRead,
-        InjectedBug.RxNoRmb or InjectedBug.NvmeNoRmb => SynthFindingKind.StaleCpuRead,
-        InjectedBug.TxReuse or InjectedBug.RxEarlyRead => SynthFindingKind.DmaRace,
-        InjectedBug.PasidLiveFetch => SynthFindingKind.TornEntryFetch,
-        InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier => SynthFindingKind.MissingFlushAfterClear,
+        InjectedBug.NvmeNoWmb or InjectedBug.NvmeSmpWmb or InjectedBug.NvmeWmbAfterDoorbell => FindingKind.StaleDmaRead,
+        InjectedBug.RxNoRmb or InjectedBug.NvmeNoRmb => FindingKind.StaleCpuRead,
+        InjectedBug.TxReuse or InjectedBug.RxEarlyRead => FindingKind.DmaRace,
+        InjectedBug.PasidLiveFetch => FindingKind.TornEntryFetch,
+        InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier => FindingKind.MissingFlushAfterClear,
         InjectedBug.PasidNoWmb or InjectedBug.PasidOtherCpu or InjectedBug.TxOwnNoWmb or InjectedBug.RxOwnNoWmb
-            => SynthFindingKind.PresentBeforePayload,
-        InjectedBug.PasidLiveBurst => SynthFindingKind.TornEntryUpdate,
-        InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => SynthFindingKind.MissingCacheClean,
-        InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => SynthFindingKind.MissingCacheInvalidate,
+            => FindingKind.PresentBeforePayload,
+        InjectedBug.PasidLiveBurst => FindingKind.TornEntryUpdate,
+        InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => FindingKind.MissingCacheClean,
+        InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => FindingKind.MissingCacheInvalidate,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 
@@ -110,7 +111,7 @@ internal static class InjectedBugs
     /// <summary>For each finding kind, the variants that can fail on <paramref name="arch"/> (kinds with none are left out).</summary>
     public static InjectedBug[][] ByKindFor(Arch arch)
     {
-        var byKind = new List<InjectedBug>[SynthFindingKinds.Count];
+        var byKind = new List<InjectedBug>[FindingKinds.All.Length];
         for (int i = 0; i < byKind.Length; i++) byKind[i] = [];
         foreach (var bug in Enum.GetValues<InjectedBug>())
         {

@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 namespace TraceTools.Scenarios.Synth;
 
 /// <summary>What a synthetic run produced, for the CLI summary and the tests.</summary>
@@ -9,8 +10,8 @@ public sealed class SynthStats
     public long Instances { get; internal set; }
     /// <summary>Instances that carry an injected bug.</summary>
     public long InjectedInstances { get; internal set; }
-    /// <summary>Expected findings emitted, per <see cref="SynthFindingKind"/>.</summary>
-    public long[] FindingsByKind { get; } = new long[SynthFindingKinds.Count];
+    /// <summary>Expected findings emitted, per <see cref="FindingKind"/>.</summary>
+    public long[] FindingsByKind { get; } = new long[FindingKinds.All.Length];
     /// <summary>Injected instances, per the kind of finding they produce.</summary>
-    public long[] InjectedByKind { get; } = new long[SynthFindingKinds.Count];
+    public long[] InjectedByKind { get; } = new long[FindingKinds.All.Length];
 }

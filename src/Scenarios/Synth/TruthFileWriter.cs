@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using System.Text.Json;
 
 namespace TraceTools.Scenarios.Synth;

@@ -15,7 +15,7 @@ public sealed class DriverMixReferenceTests
     static List<ExpectedFinding> RunReference(TraceMetadata md, List<RecordedEvent> events)
     {
         var trace = new RefTrace(md, [.. events.Select(e => new RefEvent(e.Event, e.Data))]);
-        return [.. ReferenceModel.Run(trace).Select(f => new ExpectedFinding((SynthFindingKind)(int)f.Kind, f.Trigger))];
+        return [.. ReferenceModel.Run(trace).Select(f => new ExpectedFinding(f.Kind, f.Trigger))];
     }
 
     [TestMethod]

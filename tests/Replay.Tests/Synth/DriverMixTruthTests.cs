@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using System.Buffers.Binary;
 using TraceTools.Scenarios.Synth;
 using TraceTools.TraceFormat;
@@ -45,9 +46,9 @@ public sealed class DriverMixTruthTests
         }
     }
 
-    static Dictionary<long, SynthFindingKind> ByTrigger(ExpectedFindingList truth)
+    static Dictionary<long, FindingKind> ByTrigger(ExpectedFindingList truth)
     {
-        var map = new Dictionary<long, SynthFindingKind>();
+        var map = new Dictionary<long, FindingKind>();
         foreach (var f in truth) Assert.IsTrue(map.TryAdd(f.Trigger, f.Kind), $"two findings at #{f.Trigger}");
         return map;
     }
@@ -79,39 +80,39 @@ public sealed class DriverMixTruthTests
             {
                 switch (kind)
                 {
-                    case SynthFindingKind.StaleDmaRead:
+                    case FindingKind.StaleDmaRead:
                         Assert.IsTrue(e.Kind == EventKind.DmaRead && e.Agent == Nvme && region!.Name == "nvme_sq", at);
                         break;
-                    case SynthFindingKind.StaleCpuRead:
+                    case FindingKind.StaleCpuRead:
                         Assert.IsTrue(e.Kind == EventKind.Load && e.Agent < Cpus, at);
                         Assert.IsTrue(region!.Name is "rxbuf" or "nvme_data" || (region.Name == "rxring" && TableShadow.EntryOffset(region, e.Address) == 8), at);
                         break;
-                    case SynthFindingKind.DmaRace:
+                    case FindingKind.DmaRace:
                         Assert.IsTrue(e.Agent < Cpus && ((e.Kind == EventKind.Store && region!.Name == "txbuf") || (e.Kind == EventKind.Load && region!.Name == "rxbuf")), at);
                         break;
-                    case SynthFindingKind.TornEntryFetch:
+                    case FindingKind.TornEntryFetch:
                         Assert.IsTrue(e.Kind == EventKind.Fetch && e.Agent == Iommu && e.Aux == 2, at);
                         Assert.IsTrue(changedSinceFetchStart.Contains(e.Address), $"{at}: granule not changed during the fetch");
                         break;
-                    case SynthFindingKind.MissingFlushAfterClear:
+                    case FindingKind.MissingFlushAfterClear:
                         Assert.IsTrue(e.Kind == EventKind.Store && region!.Name == "pasid" && TableShadow.EntryOffset(region, e.Address) == 8, at);
                         Assert.IsFalse(shadow.Present(table!.Value.Region, table.Value.Bytes, e.Address), $"{at}: entry present");
                         break;
-                    case SynthFindingKind.PresentBeforePayload:
+                    case FindingKind.PresentBeforePayload:
                         Assert.IsTrue(e.Kind == EventKind.Store && table is not null && TableShadow.EntryOffset(region!, e.Address) == 0, at);
                         Assert.IsFalse(shadow.Present(table!.Value.Region, table.Value.Bytes, e.Address), $"{at}: already present");
                         Assert.AreEqual(1UL, BinaryPrimitives.ReadUInt64LittleEndian(data), at);
                         break;
-                    case SynthFindingKind.TornEntryUpdate:
+                    case FindingKind.TornEntryUpdate:
                         Assert.IsTrue(e.Kind == EventKind.Store && region!.Name == "pasid", at);
                         Assert.IsTrue(shadow.Present(table!.Value.Region, table.Value.Bytes, e.Address), $"{at}: entry not present");
                         Assert.AreEqual(i - 1, lastChangingStore, $"{at}: no earlier store in the burst");
                         Assert.AreEqual(e.Address / PasidEntrySize, lastChangingEntry, at);
                         break;
-                    case SynthFindingKind.MissingCacheClean:
+                    case FindingKind.MissingCacheClean:
                         Assert.IsTrue(e.Kind == EventKind.DmaRead && e.Agent == Dsp && region!.Name == "dsp_in", at);
                         break;
-                    case SynthFindingKind.MissingCacheInvalidate:
+                    case FindingKind.MissingCacheInvalidate:
                         Assert.IsTrue(e.Kind == EventKind.Load && region!.Name == "dsp_out", at);
                         break;
                 }
@@ -148,8 +149,8 @@ public sealed class DriverMixTruthTests
         var kinds = truth.Select(f => f.Kind).ToHashSet();
         var cannot = arch is Arch.Arm64 or Arch.Riscv64
             ? []
-            : new[] { SynthFindingKind.StaleDmaRead, SynthFindingKind.StaleCpuRead };
-        foreach (var kind in Enum.GetValues<SynthFindingKind>())
+            : new[] { FindingKind.StaleDmaRead, FindingKind.StaleCpuRead };
+        foreach (var kind in Enum.GetValues<FindingKind>())
             Assert.AreEqual(!cannot.Contains(kind), kinds.Contains(kind), $"{arch.Name()}: {kind.Name()}");
     }
 

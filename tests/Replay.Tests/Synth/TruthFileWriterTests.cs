@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using System.Text.Json;
 using TraceTools.Scenarios.Synth;
 
@@ -12,7 +13,7 @@ public sealed class TruthFileWriterTests
     public void Commit_WritesBugsInOrder_ParsesBack()
     {
         string path = TempPath();
-        var findings = new[] { new ExpectedFinding(SynthFindingKind.DmaRace, 3), new ExpectedFinding(SynthFindingKind.StaleCpuRead, 10), new ExpectedFinding(SynthFindingKind.TornEntryUpdate, 11) };
+        var findings = new[] { new ExpectedFinding(FindingKind.DmaRace, 3), new ExpectedFinding(FindingKind.StaleCpuRead, 10), new ExpectedFinding(FindingKind.TornEntryUpdate, 11) };
         using (var writer = new TruthFileWriter(path))
         {
             foreach (var f in findings) writer.Add(f);
@@ -29,7 +30,7 @@ public sealed class TruthFileWriterTests
     public void Dispose_WithoutCommit_LeavesNothing()
     {
         string path = TempPath();
-        using (var writer = new TruthFileWriter(path)) writer.Add(new ExpectedFinding(SynthFindingKind.DmaRace, 1));
+        using (var writer = new TruthFileWriter(path)) writer.Add(new ExpectedFinding(FindingKind.DmaRace, 1));
         Assert.IsFalse(File.Exists(path));
         Assert.AreEqual(0, Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*").Length);
     }
@@ -39,8 +40,8 @@ public sealed class TruthFileWriterTests
     {
         string path = TempPath();
         using var writer = new TruthFileWriter(path);
-        writer.Add(new ExpectedFinding(SynthFindingKind.DmaRace, 5));
-        Assert.ThrowsExactly<InvalidOperationException>(() => writer.Add(new ExpectedFinding(SynthFindingKind.DmaRace, 4)));
+        writer.Add(new ExpectedFinding(FindingKind.DmaRace, 5));
+        Assert.ThrowsExactly<InvalidOperationException>(() => writer.Add(new ExpectedFinding(FindingKind.DmaRace, 4)));
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using TraceTools.Scenarios.Internals.Program;
 
 namespace TraceTools.Scenarios.Internals.Syntax;
@@ -86,8 +87,8 @@ sealed partial class Parser
             text += "-" + part.Text;
             end = part.Offset + part.Length;
         }
-        if (Array.IndexOf(FindingKindNames.All, text) < 0)
-            ScenarioThrow.At(Pos(first), $"unknown finding kind '{text}'{NearMiss.Suffix(text, FindingKindNames.All)}");
+        if (!FindingKinds.TryParse(text, out _))
+            ScenarioThrow.At(Pos(first), $"unknown finding kind '{text}'{NearMiss.Suffix(text, FindingKinds.AllNames)}");
         return text;
     }
 }
