@@ -4,6 +4,7 @@
 #   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]...
 #
 # Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick):
+#   gen            tracetools gen bench/scenarios/gen-ring-1e8.scn     (events/s, peak RSS)
 #   synth          tracetools synth --profile driver-mix --events N   (events/s, peak RSS)
 #   bytes/event    trace file size / N (the writer's default codec, LZ4)
 #   decode only    tracetools replay --decode-only --stats             (events/s)
@@ -14,7 +15,7 @@
 # Events/s come from the replay's --stats JSON when it reports them, else from wall time (startup
 # included). Peak RSS comes from /usr/bin/time -v (GNU time; installed with apt-get if missing).
 # A step the CLI refuses (exit 2) shows as n/a; the script goes on.
-# --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites in-process with a short job (e.g.
+# --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
 # Targets (reported, not asserted): decode >= 150 M events/s; replay with all detectors >= 30 M events/s
@@ -108,6 +109,12 @@ for n in "${sizes[@]}"; do
   trace="$work/driver-mix-$n.trace"
   echo "run.sh: N = $n" >&2
 
+  # gen: the scenario compiler into the trace writer, on a tx-ring loop of 10 events an iteration.
+  run "gen-$n" "$cli" gen "$root/bench/scenarios/gen-ring-1e8.scn" --set "iterations=$((n / 10))" -o "$work/gen-$n.trace"
+  gen_rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n / s / 1e6 }'); gen_rss=$rss_mb
+  [[ $rc -eq 0 ]] || gen_rate="n/a"
+  rm -f "$work/gen-$n.trace"
+
   run "synth-$n" "$cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$trace"
   synth_rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n / s / 1e6 }'); synth_rss=$rss_mb
   [[ $rc -eq 0 ]] || synth_rate="n/a"
@@ -135,15 +142,15 @@ for n in "${sizes[@]}"; do
   run "replay2-$n" "$cli" replay "$trace" --stats --format json $REPLAY_PIPELINED_ARGS
   replay2_rate=$(rate "$n" "replay2-$n"); replay2_rss=$rss_mb
 
-  rows+=("| $(printf "%'d" "$n" 2>/dev/null || echo "$n") | $synth_rate | $decode_rate | $replay1_rate | $replay2_rate | $bpe | $synth_rss / $decode_rss / $replay1_rss / $replay2_rss |")
+  rows+=("| $(printf "%'d" "$n" 2>/dev/null || echo "$n") | $gen_rate | $synth_rate | $decode_rate | $replay1_rate | $replay2_rate | $bpe | $gen_rss / $synth_rss / $decode_rss / $replay1_rss / $replay2_rss |")
   rm -f "$trace" "$trace.truth.json"
 done
 
 {
   echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d). Throughput in M events/s."
   echo
-  echo "| events | synth | decode only | replay, 1 core | replay, decode on 2nd core | bytes/event | peak RSS MB (synth / decode / replay 1 / replay 2) |"
-  echo "|---:|---:|---:|---:|---:|---:|---|"
+  echo "| events | gen | synth | decode only | replay, 1 core | replay, decode on 2nd core | bytes/event | peak RSS MB (gen / synth / decode / replay 1 / replay 2) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
 } >"$work/table.md"
 
@@ -154,7 +161,7 @@ if [[ ${#bdn[@]} -gt 0 ]]; then
   (cd "$root" && dotnet run -c Release --project bench --no-build -- --filter "${bdn[@]}" --job short) \
     >"$work/bdn.out" 2>&1
   set -e
-  { echo; echo "BenchmarkDotNet (${bdn[*]}, in-process, short job):"; echo; grep -E '^\|' "$work/bdn.out" || echo "(no results: see $work/bdn.out)"; } >>"$work/table.md"
+  { echo; echo "BenchmarkDotNet (${bdn[*]}, short job):"; echo; grep -E '^\|' "$work/bdn.out" || echo "(no results: see $work/bdn.out)"; } >>"$work/table.md"
 fi
 
 cat "$work/table.md"
