@@ -23,6 +23,7 @@ public sealed partial class ReplayEngine
         var offsets = batch.DataOffsets.AsSpan(0, count);
         var isDevice = s.IsDevice;
         var time = s.Time;
+        var inbox = s.InboxFull;
         long first = batch.FirstIndex;
         for (int i = 0; i < count; i++)
         {
@@ -32,6 +33,7 @@ public sealed partial class ReplayEngine
             if ((uint)agent >= (uint)agentCount) ReplayThrow.BadEvent(index, $"agent {agent} is not declared");
             if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.BadEvent(index, $"{kind.OpName()} by {(isDevice[agent] ? "device" : "cpu")} {s.Metadata.Agents[agent].Name}");
             time[agent]++;
+            if (inbox[agent]) s.DrainInbox(agent);
             switch (kind)
             {
                 case EventKind.Store:
@@ -54,7 +56,7 @@ public sealed partial class ReplayEngine
                 case EventKind.MmioWrite:
                 {
                     int device = Device(index, kind, addresses[i], sizes[i]);
-                    s.Transfer(agent, device, AccessClass.O, AcquireMode.AtOnce, index);
+                    s.TransferToNext(agent, device, AccessClass.O);
                     s.LogRelease(agent, index, device);
                     break;
                 }

@@ -77,12 +77,56 @@ public sealed partial class ReplayState
         Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
     }
 
-    /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/> (doorbell, status read, invalidation).</summary>
+    /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
         Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
         Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), own, mode, index);
+    }
+
+    /// <summary>
+    /// A live edge that lands on <paramref name="to"/>'s NEXT event (doorbell, both directions of dev_invalidate):
+    /// hb runs between events (model.md §7.17), so the knowledge waits in <paramref name="to"/>'s inbox until
+    /// that agent records an event. It is acquired at once then (these edges never wait for a read barrier).
+    /// </summary>
+    internal void TransferToNext(int from, int to, AccessClass releaseClass)
+    {
+        if (from == to) return;
+        Hb[from * Width + from] = Time[from];
+        var own = OwnOrderOf(from, releaseClass);
+        int w = Width, row = to * w;
+        ClockKernels.Join(Simd, InboxHb.AsSpan(row, w), Row(Hb, from));
+        ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, from));
+        ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, from));
+        RaiseOwn(InboxObStore, InboxObCache, row, from, own, IsDevice[to]);
+        InboxFull[to] = true;
+    }
+
+    /// <summary>At <paramref name="agent"/>'s event: acquires what its inbox holds (edges that target this event).</summary>
+    internal void DrainInbox(int agent)
+    {
+        int w = Width, row = agent * w;
+        var hb = InboxHb.AsSpan(row, w);
+        ClockKernels.Join(Simd, Hb.AsSpan(row, w), hb);
+        if (!IsDevice[agent]) ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
+        ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
+        ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
+        ObStore[row + agent] = 0;
+        ObCache[row + agent] = 0;
+        hb.Clear();
+        InboxObStore.AsSpan(row, w).Clear();
+        InboxObCache.AsSpan(row, w).Clear();
+        InboxFull[agent] = false;
+    }
+
+    /// <summary>Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device → outer).</summary>
+    static void RaiseOwn(uint[] obStore, uint[] obCache, int row, int releaser, in OwnOrder own, bool toDevice)
+    {
+        ref uint os = ref obStore[row + releaser], oc = ref obCache[row + releaser];
+        uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;
+        if (s > os) os = s;
+        if (c > oc) oc = c;
     }
 
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
@@ -100,10 +144,7 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, myHb, hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
-        ref uint os = ref ObStore[row + releaser], oc = ref ObCache[row + releaser];
-        uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;
-        if (s > os) os = s;
-        if (c > oc) oc = c;
+        RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
         ObStore[row + agent] = 0;
         ObCache[row + agent] = 0;
 

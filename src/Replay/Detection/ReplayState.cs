@@ -44,6 +44,12 @@ public sealed partial class ReplayState
     /// <summary>Reader-side pending clocks per cpu: [class r|i][releaser inner|outer].</summary>
     internal readonly uint[] Pending;
     internal readonly byte[] PendingMask;
+    /// <summary>
+    /// Per agent: knowledge sent to its next event (doorbell, dev_invalidate) that it has not recorded yet.
+    /// Kept apart from its own clocks so that an agent with no event in between carries nothing onward.
+    /// </summary>
+    internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
+    internal readonly bool[] InboxFull;
     /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
     internal readonly uint[] Committed;
 
@@ -74,6 +80,10 @@ public sealed partial class ReplayState
         ObCache = new uint[AgentCount * Width];
         Loads = new uint[AgentCount * Width];
         Pending = new uint[AgentCount * 4 * Width];
+        InboxHb = new uint[AgentCount * Width];
+        InboxObStore = new uint[AgentCount * Width];
+        InboxObCache = new uint[AgentCount * Width];
+        InboxFull = new bool[AgentCount];
         PendingMask = new byte[AgentCount];
         Committed = new uint[AgentCount * OrderingRules.Slots];
         LockRelease = new int[Math.Max(1, metadata.Locks.Count)];
