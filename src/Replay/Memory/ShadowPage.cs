@@ -26,6 +26,17 @@ sealed class ShadowPage
     public readonly ulong[] InvalidatedBy = new ulong[Size];
     /// <summary>Reconstructed memory contents.</summary>
     public readonly byte[] Value = new byte[Size];
+    /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
+    public SharedAccesses? Shared;
+
+    /// <summary>The single-epoch (latest access) columns of <paramref name="column"/>.</summary>
+    public (ulong[] At, long[] Index) Column(AccessColumn column) => column switch
+    {
+        AccessColumn.CpuWrite => (CpuWriteAt, CpuWriteIndex),
+        AccessColumn.DevWrite => (DevWriteAt, DevWriteIndex),
+        AccessColumn.CpuRead => (CpuReadAt, CpuReadIndex),
+        _ => (DevReadAt, DevReadIndex),
+    };
 
     public Epoch CpuWrite(int k) => Epoch.From(CpuWriteIndex[k], CpuWriteAt[k]);
     public Epoch DevWrite(int k) => Epoch.From(DevWriteIndex[k], DevWriteAt[k]);
