@@ -56,8 +56,7 @@ public sealed partial class ReplayEngine
                 case EventKind.MmioWrite:
                 {
                     int device = Device(index, kind, addresses[i], sizes[i]);
-                    s.TransferToNext(agent, device, AccessClass.O);
-                    s.LogRelease(agent, index, device);
+                    s.TransferToNext(agent, device, AccessClass.O, index);
                     break;
                 }
                 case EventKind.MmioRead:
@@ -81,10 +80,9 @@ public sealed partial class ReplayEngine
                 case EventKind.Unlock:
                 {
                     ref int slot = ref s.LockRelease[LockId(index, aux[i])];
-                    int h = s.Snapshot(agent, AccessClass.W, unlock: true);
+                    int h = s.Snapshot(agent, AccessClass.W, index, unlock: true);
                     s.Arena.Release(slot);
                     slot = h;
-                    s.LogRelease(agent, index);
                     break;
                 }
                 case EventKind.TakeIrq:
@@ -102,7 +100,7 @@ public sealed partial class ReplayEngine
                 case EventKind.RaiseIrq:
                 {
                     ref int line = ref s.IrqRelease[agent];
-                    int h = s.Snapshot(agent, AccessClass.W);
+                    int h = s.Snapshot(agent, AccessClass.W, index);
                     s.Arena.Release(line);
                     line = h;
                     break;

@@ -47,7 +47,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
-    internal int Snapshot(int agent, AccessClass releaseClass, bool unlock = false)
+    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
         int h = Arena.Rent();
         Hb[agent * Width + agent] = Time[agent];
@@ -58,6 +58,8 @@ public sealed partial class ReplayState
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
+        header.Time = Time[agent];
+        header.Index = index;
         header.OwnStoreInner = own.StoreInner;
         header.OwnStoreOuter = own.StoreOuter;
         header.OwnCacheInner = own.CacheInner;
@@ -69,6 +71,7 @@ public sealed partial class ReplayState
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
+        if (!h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent]);
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
@@ -90,9 +93,10 @@ public sealed partial class ReplayState
     /// hb runs between events (model.md §7.17), so the knowledge waits in <paramref name="to"/>'s inbox until
     /// that agent records an event. It is acquired at once then (these edges never wait for a read barrier).
     /// </summary>
-    internal void TransferToNext(int from, int to, AccessClass releaseClass)
+    internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
     {
         if (from == to) return;
+        if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1);
         Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
         int w = Width, row = to * w;

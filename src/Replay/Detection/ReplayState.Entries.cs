@@ -57,9 +57,8 @@ public sealed partial class ReplayState
     /// </summary>
     internal void DevInvalidate(int cpu, long index, int device, ulong address, int size)
     {
-        TransferToNext(cpu, device, AccessClass.O);
-        LogRelease(cpu, index, device);
-        TransferToNext(device, cpu, AccessClass.O);
+        TransferToNext(cpu, device, AccessClass.O, index);
+        TransferToNext(device, cpu, AccessClass.O, index);
         if (EntryInvalidateHooks.Length == 0) return;
         uint t = Time[cpu];
         for (int rid = 0; rid < Regions.Length; rid++)

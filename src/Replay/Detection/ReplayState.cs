@@ -56,7 +56,7 @@ public sealed partial class ReplayState
     /// <summary>Lock channels (arena handle of the last unlock) and interrupt lines (handle of the pending raise).</summary>
     internal readonly int[] LockRelease, IrqRelease;
 
-    readonly ReleaseLog[] _releases;
+    readonly EdgeLog[] _edges;
     readonly AcquireLog[] _acquires;
     readonly List<Finding> _findings = [];
 
@@ -88,7 +88,7 @@ public sealed partial class ReplayState
         Committed = new uint[AgentCount * OrderingRules.Slots];
         LockRelease = new int[Math.Max(1, metadata.Locks.Count)];
         IrqRelease = new int[AgentCount];
-        _releases = [.. Enumerable.Range(0, AgentCount * (AgentCount + 1)).Select(_ => new ReleaseLog())];
+        _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }
 

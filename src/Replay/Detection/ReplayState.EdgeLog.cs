@@ -1,0 +1,122 @@
+namespace TraceTools.Replay.Detection;
+
+public sealed partial class ReplayState
+{
+    /// <summary>
+    /// The hb edges that left one cpu, to name the <c>publish</c> of a stale store (model.md §7.12: the first
+    /// event of S's cpu at or after S with an edge leaving the cpu on a path to R). One entry per edge
+    /// actually taken: release (local time, trace index) → receiver (agent, the receiving event's local
+    /// time). The edge is on a path to R when its receiving event is R or hb-before R, which R's HB answers.
+    /// </summary>
+    /// <remarks>
+    /// Entries arrive in receiver order per receiver, not in release order (a flag may be read long after a
+    /// later doorbell). When full, the log is compacted against the cpu's live stores (the only ones a
+    /// stale-dma-read can name): an entry goes when an earlier entry of the same receiver has a release time
+    /// ≤ its own with no live store in between (it answers every query this one would, no later), or when no
+    /// live store precedes it. So it stays in proportion to live stores × receivers, not to the trace.
+    /// </remarks>
+    sealed class EdgeLog
+    {
+        const int MinCompaction = 1 << 16;
+        uint[] _releaseTimes = new uint[16], _receiverTimes = new uint[16];
+        long[] _releaseIndices = new long[16];
+        int[] _receivers = new int[16];
+        int _count, _compactAt = MinCompaction;
+
+        public int Count => _count;
+
+        public bool NeedsCompaction => _count == _releaseTimes.Length && _count >= _compactAt;
+
+        public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime)
+        {
+            // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
+            if (_count > 0 && _releaseTimes[_count - 1] == releaseTime && _receivers[_count - 1] == receiver) return;
+            if (_count == _releaseTimes.Length)
+            {
+                int n = _count * 2;
+                Array.Resize(ref _releaseTimes, n);
+                Array.Resize(ref _receiverTimes, n);
+                Array.Resize(ref _releaseIndices, n);
+                Array.Resize(ref _receivers, n);
+            }
+            _releaseTimes[_count] = releaseTime;
+            _releaseIndices[_count] = releaseIndex;
+            _receivers[_count] = receiver;
+            _receiverTimes[_count++] = receiverTime;
+        }
+
+        /// <summary>
+        /// Trace index of the earliest release at or after <paramref name="time"/> whose edge reached a
+        /// receiving event hb-before (or equal to) the current event of the agent whose HB row starts at
+        /// <paramref name="row"/> (-1 when none).
+        /// </summary>
+        public long FirstReaching(uint time, uint[] hb, int row, int reader, uint readerTime)
+        {
+            uint best = uint.MaxValue;
+            long index = -1;
+            for (int i = 0; i < _count; i++)
+            {
+                uint t = _releaseTimes[i];
+                if (t < time || t >= best || !Reaches(hb, row, reader, readerTime, _receivers[i], _receiverTimes[i])) continue;
+                best = t;
+                index = _releaseIndices[i];
+            }
+            return index;
+        }
+
+        static bool Reaches(uint[] hb, int row, int reader, uint readerTime, int receiver, uint at) =>
+            receiver == reader ? at <= readerTime : hb[row + receiver] >= at;
+
+        /// <summary>Drops the entries that can never be the answer for one of <paramref name="liveTimes"/> (sorted).</summary>
+        public void Compact(uint[] liveTimes)
+        {
+            var seen = new Dictionary<int, SortedSet<uint>>();
+            int kept = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                uint t = _releaseTimes[i];
+                int live = LiveAtOrBelow(liveTimes, t);
+                if (live < 0) continue; // no live store at or before it: never a publish
+                if (!seen.TryGetValue(_receivers[i], out var times)) seen[_receivers[i]] = times = [];
+                var below = times.GetViewBetween(0, t);
+                bool dominated = below.Count > 0 && below.Max >= liveTimes[live];
+                times.Add(t);
+                if (dominated) continue;
+                _releaseTimes[kept] = t;
+                _releaseIndices[kept] = _releaseIndices[i];
+                _receivers[kept] = _receivers[i];
+                _receiverTimes[kept++] = _receiverTimes[i];
+            }
+            _count = kept;
+            _compactAt = Math.Max(MinCompaction, 2 * kept);
+        }
+
+        /// <summary>Position in <paramref name="sorted"/> of the largest value ≤ <paramref name="t"/>, or -1.</summary>
+        static int LiveAtOrBelow(uint[] sorted, uint t)
+        {
+            int i = Array.BinarySearch(sorted, t);
+            return i >= 0 ? i : ~i - 1;
+        }
+    }
+
+    /// <summary>
+    /// Logs an hb edge from a release of <paramref name="cpu"/> (at <paramref name="releaseTime"/>, trace
+    /// index <paramref name="releaseIndex"/>) to <paramref name="receiver"/>'s event at <paramref name="receiverTime"/>.
+    /// </summary>
+    internal void LogEdge(int cpu, uint releaseTime, long releaseIndex, int receiver, uint receiverTime)
+    {
+        var log = _edges[cpu];
+        if (log.NeedsCompaction) log.Compact(LiveStoreTimes(cpu));
+        log.Add(releaseTime, releaseIndex, receiver, receiverTime);
+    }
+
+    /// <summary>
+    /// The <c>publish</c> of a store of <paramref name="cpu"/> at <paramref name="time"/> read by
+    /// <paramref name="device"/>'s current event R: the first release at or after the store with an edge whose
+    /// receiving event is R, po-before R, or hb-before R.
+    /// </summary>
+    internal long PublishAfter(int cpu, uint time, int device)
+    {
+        return _edges[cpu].FirstReaching(time, Hb, device * Width, device, Time[device]);
+    }
+}
