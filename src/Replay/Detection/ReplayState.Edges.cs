@@ -47,13 +47,16 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
-    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
+    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false, bool selfStore = false)
     {
         int h = Arena.Rent();
         Hb[agent * Width + agent] = Time[agent];
         Row(Hb, agent).CopyTo(Arena.Hb(h));
         Row(ObStore, agent).CopyTo(Arena.ObStore(h));
         Row(ObCache, agent).CopyTo(Arena.ObCache(h));
+        var self = Arena.ObSelf(h);
+        Row(ObSelf, agent).CopyTo(self);
+        self[agent] = selfStore ? Time[agent] : 0;
         var own = OwnOrderOf(agent, releaseClass, unlock);
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
@@ -77,7 +80,7 @@ public sealed partial class ReplayState
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
             CacheInner = h.OwnCacheInner, CacheOuter = h.OwnCacheOuter,
         };
-        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
+        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), Arena.ObSelf(handle), own, mode, index);
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
@@ -85,7 +88,7 @@ public sealed partial class ReplayState
     {
         Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
-        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), own, mode, index);
+        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), Row(ObSelf, from), own, mode, index);
     }
 
     /// <summary>
@@ -103,6 +106,7 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, InboxHb.AsSpan(row, w), Row(Hb, from));
         ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, from));
         ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, from));
+        ClockKernels.Join(Simd, InboxObSelf.AsSpan(row, w), Row(ObSelf, from));
         RaiseOwn(InboxObStore, InboxObCache, row, from, own, IsDevice[to]);
         InboxFull[to] = true;
     }
@@ -116,11 +120,14 @@ public sealed partial class ReplayState
         if (!IsDevice[agent]) ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
+        ClockKernels.Join(Simd, ObSelf.AsSpan(row, w), InboxObSelf.AsSpan(row, w));
         ObStore[row + agent] = 0;
         ObCache[row + agent] = 0;
+        ObSelf[row + agent] = 0;
         hb.Clear();
         InboxObStore.AsSpan(row, w).Clear();
         InboxObCache.AsSpan(row, w).Clear();
+        InboxObSelf.AsSpan(row, w).Clear();
         InboxFull[agent] = false;
     }
 
@@ -134,7 +141,7 @@ public sealed partial class ReplayState
     }
 
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
-        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index)
+        ReadOnlySpan<uint> obCache, ReadOnlySpan<uint> obSelf, OwnOrder own, AcquireMode mode, long index)
     {
         if (releaser == agent) return; // reads its own release: po already orders it
         int w = Width, row = agent * w;
@@ -148,8 +155,10 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, myHb, hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+        ClockKernels.Join(Simd, ObSelf.AsSpan(row, w), obSelf);
         RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
         ObStore[row + agent] = 0;
+        ObSelf[row + agent] = 0;
         ObCache[row + agent] = 0;
 
         if (toDevice) return;

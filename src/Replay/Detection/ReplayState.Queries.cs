@@ -36,7 +36,15 @@ public sealed partial class ReplayState
     /// <paramref name="agent"/> for <paramref name="domain"/>: the writer rule on its own cpu, the OB clock otherwise.
     /// </summary>
     internal bool StoreOrderedBefore(in Epoch store, int agent, AccessClass y, ObserverDomain domain) =>
-        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : ObStoreOf(agent, store.Agent) >= store.Time;
+        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : StoreReached(store, agent);
+
+    /// <summary>
+    /// Is another agent's store ob-before <paramref name="agent"/>'s current point: committed before a release
+    /// that reached it, or itself a release store whose own edge reached it (its own first hop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool StoreReached(in Epoch store, int agent) =>
+        ObStore[agent * Width + store.Agent] >= store.Time || ObSelf[agent * Width + store.Agent] == store.Time;
 
     /// <summary>True for ram bytes and table payload bytes (not the present word).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
