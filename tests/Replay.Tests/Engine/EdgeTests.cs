@@ -161,4 +161,44 @@ public sealed class EdgeTests
         FindingAssert.Exactly(t.Replay(),
             $"present-before-payload@{own}[payload={payload}]", $"stale-dma-read@{r}[store={payload},publish={own}]");
     }
+
+    /// <summary>
+    /// A clear that is itself the release is its own first hop (model.md §3: nothing needs ordering before
+    /// itself): the fetcher read the cleared present word and handed over to cpu1 by an interrupt, so the
+    /// clear is ob-before cpu1's invalidation even on arm64 without a barrier. Handed over instead through a
+    /// flag stored after the clear (no barrier between them), the clear is not ordered before it.
+    /// </summary>
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void ClearHandedToOtherCpu_OrderedOnlyWhenTheClearItselfIsRead(bool clearRead)
+    {
+        var t = System(Arch.Arm64, "cpu0,cpu1");
+        ulong e = t.Entry("ring", 1);
+        t.Store("cpu0", e + 24, 8, 0x1);
+        long clear = t.Store("cpu0", e + 24, 8, 0x0);
+        if (clearRead) t.Fetch("dev", "ring", 1, 1);
+        else
+        {
+            t.Store("cpu0", t.At("flag"), 4, 1);
+            t.DmaRead("dev", t.At("flag"), 4);
+        }
+        t.RaiseIrq("dev");
+        t.TakeIrq("cpu1", "dev");
+        t.DevInvalidate("cpu1", "dev", "ring", 1);
+        long m = t.Store("cpu1", e, 8, 0x5);
+        if (clearRead) FindingAssert.None(t.Replay());
+        else FindingAssert.Exactly(t.Replay(), $"missing-flush-after-clear@{m}[clear={clear}]");
+    }
+
+    /// <summary>model.md §7.15: dev_invalidate hands the device's past to the cpu's later events, at once (no read barrier).</summary>
+    [TestMethod]
+    public void DevInvalidate_DevicePastReachesLaterLoad_NoRace()
+    {
+        var t = System(Arch.X86_64);
+        t.DmaWrite("dev", t.At("buf"), 8);
+        t.DevInvalidateAll("cpu0", "dev");
+        t.Load("cpu0", t.At("buf"), 8);
+        FindingAssert.None(t.Replay());
+    }
 }
