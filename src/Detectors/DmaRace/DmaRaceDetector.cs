@@ -36,11 +36,38 @@ public sealed class DmaRaceDetector : IDetector
         var otherWrites = cpu ? AccessColumn.DevWrite : AccessColumn.CpuWrite;
         var otherReads = cpu ? AccessColumn.DevRead : AccessColumn.CpuRead;
         long other = -1;
+        int agent = access.Agent;
         ulong cursor = access.Address, end = cursor + (ulong)access.Size;
         while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            other = Math.Max(other, LatestRacing(state, page, otherWrites, access.Agent, off, len));
-            if (write) other = Math.Max(other, LatestRacing(state, page, otherReads, access.Agent, off, len));
+            if (page.Shared is null)
+            {
+                // Common case: no column of this page escalated; one pass over the other side's columns.
+                ulong[] writes = cpu ? page.DevWriteAt : page.CpuWriteAt;
+                long[] writeIndex = cpu ? page.DevWriteIndex : page.CpuWriteIndex;
+                ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
+                long[] readIndex = cpu ? page.DevReadIndex : page.CpuReadIndex;
+                for (int k = off, stop = off + len; k < stop; k += write ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(writes, k, stop))
+                {
+                    ulong w = writes[k];
+                    if (w != 0 && writeIndex[k] > other && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
+                    if (!write) continue;
+                    ulong r = reads[k];
+                    if (r != 0 && readIndex[k] > other && !state.HbBefore(Epoch.From(readIndex[k], r), agent)) other = readIndex[k];
+                }
+                // One agent's accesses only in its own column: po orders them, nothing to track.
+                ref int owner = ref page.ColumnOwner[(int)own];
+                if (owner == agent || owner == ShadowPage.NoOwner)
+                {
+                    owner = agent;
+                    continue;
+                }
+            }
+            else
+            {
+                other = Math.Max(other, LatestRacing(state, page, otherWrites, agent, off, len));
+                if (write) other = Math.Max(other, LatestRacing(state, page, otherReads, agent, off, len));
+            }
             Track(state, page, own, access, cursor - (ulong)len, off, len);
         }
         if (other >= 0) state.Report(new Finding(Kind, access.Index, [new("other", other)]));
@@ -82,6 +109,15 @@ public sealed class DmaRaceDetector : IDetector
     static void Track(ReplayState state, ShadowPage page, AccessColumn column, in DataAccess access, ulong runStart, int off, int len)
     {
         var shared = page.Shared;
+        ref int owner = ref page.ColumnOwner[(int)column];
+        if (owner == access.Agent || owner == ShadowPage.NoOwner)
+        {
+            // One agent's accesses only (the common case): po orders them, no scan.
+            owner = access.Agent;
+            if (shared is not null && shared.IsEscalated(column)) shared.Record(column, access.Agent, off, len, access.Time, access.Index);
+            return;
+        }
+        owner = ShadowPage.SeveralOwners;
         if (shared is null || !shared.IsEscalated(column))
         {
             var (at, index) = page.Column(column);

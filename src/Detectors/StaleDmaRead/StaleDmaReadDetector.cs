@@ -33,7 +33,7 @@ public sealed class StaleDmaReadDetector : IDetector
                 var store = page.CpuWrite(k);
                 if (!state.HbBefore(store, device) || state.StoreReached(store, device)) continue;
                 state.Report(new Finding(Kind, access.Index,
-                    [new("store", store.Index), new("publish", state.PublishAfter(store.Agent, store.Time, device))]));
+                    [new("store", store.Index), new("publish", state.PublishAfter(store, device))]));
                 return;
             }
         }

@@ -4,7 +4,7 @@ namespace TraceTools.Replay.Clocks;
 /// Pooled release snapshots. A release stores its clocks once here and every sync byte it wrote refers
 /// to it by handle; handles are reference-counted and their slots reused, so memory follows the live
 /// releases (at most one per sync byte, lock and interrupt line), never the trace length.
-/// Slot layout: HB, OB for stores, OB for cache maintenance, OB of release stores themselves (W components each).
+/// Slot layout: HB, OB for stores, OB for cache maintenance (W components each).
 /// </summary>
 sealed class ClockArena
 {
@@ -29,7 +29,7 @@ sealed class ClockArena
     public ClockArena(int width, int capacity = 64)
     {
         _width = width;
-        _clocks = new uint[capacity * 4 * width];
+        _clocks = new uint[capacity * 3 * width];
         _headers = new Header[capacity];
         _free = new int[capacity];
     }
@@ -55,16 +55,15 @@ sealed class ClockArena
     {
         int n = _headers.Length * 2;
         Array.Resize(ref _headers, n);
-        Array.Resize(ref _clocks, n * 4 * _width);
+        Array.Resize(ref _clocks, n * 3 * _width);
         Array.Resize(ref _free, n);
     }
 
     public ref Header HeaderOf(int handle) => ref _headers[handle];
 
-    public Span<uint> Hb(int handle) => _clocks.AsSpan(handle * 4 * _width, _width);
-    public Span<uint> ObStore(int handle) => _clocks.AsSpan((handle * 4 + 1) * _width, _width);
-    public Span<uint> ObCache(int handle) => _clocks.AsSpan((handle * 4 + 2) * _width, _width);
-    public Span<uint> ObSelf(int handle) => _clocks.AsSpan((handle * 4 + 3) * _width, _width);
+    public Span<uint> Hb(int handle) => _clocks.AsSpan(handle * 3 * _width, _width);
+    public Span<uint> ObStore(int handle) => _clocks.AsSpan((handle * 3 + 1) * _width, _width);
+    public Span<uint> ObCache(int handle) => _clocks.AsSpan((handle * 3 + 2) * _width, _width);
 
     public void AddRef(int handle, int count) => _headers[handle].RefCount += count;
 

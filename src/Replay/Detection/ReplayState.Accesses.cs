@@ -58,7 +58,7 @@ public sealed partial class ReplayState
             var handles = p.Release.AsSpan(o, len);
             if (release == 0)
             {
-                release = Snapshot(agent, AccessClass.W, index, selfStore: cpu);
+                release = Snapshot(agent, AccessClass.W, index);
                 Arena.AddRef(release, len - 1);
             }
             else Arena.AddRef(release, len);

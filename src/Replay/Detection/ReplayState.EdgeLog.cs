@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Memory;
+
 namespace TraceTools.Replay.Detection;
 
 public sealed partial class ReplayState
@@ -19,7 +22,7 @@ public sealed partial class ReplayState
     {
         const int MinCompaction = 1 << 16;
         uint[] _releaseTimes = new uint[16], _receiverTimes = new uint[16];
-        long[] _releaseIndices = new long[16];
+        long[] _releaseIndices = new long[16], _loggedAt = new long[16];
         int[] _receivers = new int[16];
         int _count, _compactAt = MinCompaction;
 
@@ -27,7 +30,7 @@ public sealed partial class ReplayState
 
         public bool NeedsCompaction => _count == _releaseTimes.Length && _count >= _compactAt;
 
-        public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime)
+        public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
         {
             // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
             if (_count > 0 && _releaseTimes[_count - 1] == releaseTime && _receivers[_count - 1] == receiver) return;
@@ -37,10 +40,12 @@ public sealed partial class ReplayState
                 Array.Resize(ref _releaseTimes, n);
                 Array.Resize(ref _receiverTimes, n);
                 Array.Resize(ref _releaseIndices, n);
+                Array.Resize(ref _loggedAt, n);
                 Array.Resize(ref _receivers, n);
             }
             _releaseTimes[_count] = releaseTime;
             _releaseIndices[_count] = releaseIndex;
+            _loggedAt[_count] = loggedAt;
             _receivers[_count] = receiver;
             _receiverTimes[_count++] = receiverTime;
         }
@@ -50,11 +55,11 @@ public sealed partial class ReplayState
         /// receiving event hb-before (or equal to) the current event of the agent whose HB row starts at
         /// <paramref name="row"/> (-1 when none).
         /// </summary>
-        public long FirstReaching(uint time, uint[] hb, int row, int reader, uint readerTime)
+        public long FirstReaching(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
         {
             uint best = uint.MaxValue;
             long index = -1;
-            for (int i = 0; i < _count; i++)
+            for (int i = FirstLoggedAt(since); i < _count; i++)
             {
                 uint t = _releaseTimes[i];
                 if (t < time || t >= best || !Reaches(hb, row, reader, readerTime, _receivers[i], _receiverTimes[i])) continue;
@@ -62,6 +67,27 @@ public sealed partial class ReplayState
                 index = _releaseIndices[i];
             }
             return index;
+        }
+
+        /// <summary>True when an edge of the release at exactly <paramref name="time"/> reached the reader's current event.</summary>
+        public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
+        {
+            for (int i = FirstLoggedAt(since); i < _count; i++)
+                if (_releaseTimes[i] == time && Reaches(hb, row, reader, readerTime, _receivers[i], _receiverTimes[i])) return true;
+            return false;
+        }
+
+        /// <summary>
+        /// First entry logged at or after trace index <paramref name="since"/>. Entries are logged in trace
+        /// order, and an edge of a release at or after a store S is taken after S: queries about S start here,
+        /// so a finding about a recent store does not scan the whole log.
+        /// </summary>
+        int FirstLoggedAt(long since)
+        {
+            int i = Array.BinarySearch(_loggedAt, 0, _count, since);
+            if (i < 0) return ~i;
+            while (i > 0 && _loggedAt[i - 1] == since) i--;
+            return i;
         }
 
         static bool Reaches(uint[] hb, int row, int reader, uint readerTime, int receiver, uint at) =>
@@ -84,6 +110,7 @@ public sealed partial class ReplayState
                 if (dominated) continue;
                 _releaseTimes[kept] = t;
                 _releaseIndices[kept] = _releaseIndices[i];
+                _loggedAt[kept] = _loggedAt[i];
                 _receivers[kept] = _receivers[i];
                 _receiverTimes[kept++] = _receiverTimes[i];
             }
@@ -103,20 +130,29 @@ public sealed partial class ReplayState
     /// Logs an hb edge from a release of <paramref name="cpu"/> (at <paramref name="releaseTime"/>, trace
     /// index <paramref name="releaseIndex"/>) to <paramref name="receiver"/>'s event at <paramref name="receiverTime"/>.
     /// </summary>
-    internal void LogEdge(int cpu, uint releaseTime, long releaseIndex, int receiver, uint receiverTime)
+    internal void LogEdge(int cpu, uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
     {
         var log = _edges[cpu];
         if (log.NeedsCompaction) log.Compact(LiveStoreTimes(cpu));
-        log.Add(releaseTime, releaseIndex, receiver, receiverTime);
+        log.Add(releaseTime, releaseIndex, receiver, receiverTime, loggedAt);
     }
 
     /// <summary>
-    /// The <c>publish</c> of a store of <paramref name="cpu"/> at <paramref name="time"/> read by
-    /// <paramref name="device"/>'s current event R: the first release at or after the store with an edge whose
-    /// receiving event is R, po-before R, or hb-before R.
+    /// True when <paramref name="store"/> (of a cpu) was itself a release whose own edge reached
+    /// <paramref name="agent"/>'s current event. Compaction keeps these edges: the store is live (the last
+    /// writer being judged), so no earlier entry can stand for it.
     /// </summary>
-    internal long PublishAfter(int cpu, uint time, int device)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal bool OwnEdgeReached(in Epoch store, int agent) =>
+        !IsDevice[store.Agent] && _edges[store.Agent].ReleaseReached(store.Time, store.Index, Hb, agent * Width, agent, Time[agent]);
+
+    /// <summary>
+    /// The <c>publish</c> of a cpu's <paramref name="store"/> read by <paramref name="device"/>'s current
+    /// event R: the first release at or after the store with an edge whose receiving event is R, po-before R,
+    /// or hb-before R (-1 when none).
+    /// </summary>
+    internal long PublishAfter(in Epoch store, int device)
     {
-        return _edges[cpu].FirstReaching(time, Hb, device * Width, device, Time[device]);
+        return _edges[store.Agent].FirstReaching(store.Time, store.Index, Hb, device * Width, device, Time[device]);
     }
 }

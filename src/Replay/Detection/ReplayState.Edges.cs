@@ -47,16 +47,13 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
-    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false, bool selfStore = false)
+    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
         int h = Arena.Rent();
         Hb[agent * Width + agent] = Time[agent];
-        Row(Hb, agent).CopyTo(Arena.Hb(h));
-        Row(ObStore, agent).CopyTo(Arena.ObStore(h));
-        Row(ObCache, agent).CopyTo(Arena.ObCache(h));
-        var self = Arena.ObSelf(h);
-        Row(ObSelf, agent).CopyTo(self);
-        self[agent] = selfStore ? Time[agent] : 0;
+        ClockKernels.Copy(Simd, Arena.Hb(h), Row(Hb, agent));
+        ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
+        ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
         var own = OwnOrderOf(agent, releaseClass, unlock);
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
@@ -74,13 +71,13 @@ public sealed partial class ReplayState
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
-        if (!h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent]);
+        if (!h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
             CacheInner = h.OwnCacheInner, CacheOuter = h.OwnCacheOuter,
         };
-        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), Arena.ObSelf(handle), own, mode, index);
+        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
@@ -88,7 +85,7 @@ public sealed partial class ReplayState
     {
         Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
-        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), Row(ObSelf, from), own, mode, index);
+        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), own, mode, index);
     }
 
     /// <summary>
@@ -99,16 +96,28 @@ public sealed partial class ReplayState
     internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
     {
         if (from == to) return;
-        if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1);
+        if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
         Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
         int w = Width, row = to * w;
-        ClockKernels.Join(Simd, InboxHb.AsSpan(row, w), Row(Hb, from));
-        ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, from));
-        ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, from));
-        ClockKernels.Join(Simd, InboxObSelf.AsSpan(row, w), Row(ObSelf, from));
+        var hb = InboxHb.AsSpan(row, w);
+        var obStore = InboxObStore.AsSpan(row, w);
+        var obCache = InboxObCache.AsSpan(row, w);
+        if (!InboxFull[to])
+        {
+            // An empty inbox is overwritten, not joined into: no clearing after a drain.
+            ClockKernels.Copy(Simd, hb, Row(Hb, from));
+            ClockKernels.Copy(Simd, obStore, Row(ObStore, from));
+            ClockKernels.Copy(Simd, obCache, Row(ObCache, from));
+            InboxFull[to] = true;
+        }
+        else
+        {
+            ClockKernels.Join(Simd, hb, Row(Hb, from));
+            ClockKernels.Join(Simd, obStore, Row(ObStore, from));
+            ClockKernels.Join(Simd, obCache, Row(ObCache, from));
+        }
         RaiseOwn(InboxObStore, InboxObCache, row, from, own, IsDevice[to]);
-        InboxFull[to] = true;
     }
 
     /// <summary>At <paramref name="agent"/>'s event: acquires what its inbox holds (edges that target this event).</summary>
@@ -120,14 +129,8 @@ public sealed partial class ReplayState
         if (!IsDevice[agent]) ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
-        ClockKernels.Join(Simd, ObSelf.AsSpan(row, w), InboxObSelf.AsSpan(row, w));
         ObStore[row + agent] = 0;
         ObCache[row + agent] = 0;
-        ObSelf[row + agent] = 0;
-        hb.Clear();
-        InboxObStore.AsSpan(row, w).Clear();
-        InboxObCache.AsSpan(row, w).Clear();
-        InboxObSelf.AsSpan(row, w).Clear();
         InboxFull[agent] = false;
     }
 
@@ -141,7 +144,7 @@ public sealed partial class ReplayState
     }
 
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
-        ReadOnlySpan<uint> obCache, ReadOnlySpan<uint> obSelf, OwnOrder own, AcquireMode mode, long index)
+        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index)
     {
         if (releaser == agent) return; // reads its own release: po already orders it
         int w = Width, row = agent * w;
@@ -155,10 +158,8 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, myHb, hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
-        ClockKernels.Join(Simd, ObSelf.AsSpan(row, w), obSelf);
         RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
         ObStore[row + agent] = 0;
-        ObSelf[row + agent] = 0;
         ObCache[row + agent] = 0;
 
         if (toDevice) return;

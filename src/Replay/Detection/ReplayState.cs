@@ -41,12 +41,6 @@ public sealed partial class ReplayState
     /// <summary>Local time of each agent (its event count so far, this event included).</summary>
     internal readonly uint[] Time;
     internal readonly uint[] Hb, ObStore, ObCache, Loads;
-    /// <summary>
-    /// Per agent: for each cpu, the time of its latest store that was itself a release (it wrote sync bytes)
-    /// and whose own edge reached this agent. Such a store is its own first hop (model.md §3: nothing needs
-    /// ordering before itself), so it is ob-before the receiver even when no barrier commits it.
-    /// </summary>
-    internal readonly uint[] ObSelf;
     /// <summary>Reader-side pending clocks per cpu: [class r|i][releaser inner|outer].</summary>
     internal readonly uint[] Pending;
     internal readonly byte[] PendingMask;
@@ -54,7 +48,7 @@ public sealed partial class ReplayState
     /// Per agent: knowledge sent to its next event (doorbell, dev_invalidate) that it has not recorded yet.
     /// Kept apart from its own clocks so that an agent with no event in between carries nothing onward.
     /// </summary>
-    internal readonly uint[] InboxHb, InboxObStore, InboxObCache, InboxObSelf;
+    internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
     internal readonly bool[] InboxFull;
     /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
     internal readonly uint[] Committed;
@@ -83,15 +77,14 @@ public sealed partial class ReplayState
         Time = new uint[AgentCount];
         Hb = new uint[AgentCount * Width];
         ObStore = new uint[AgentCount * Width];
-        ObSelf = new uint[AgentCount * Width];
         ObCache = new uint[AgentCount * Width];
         Loads = new uint[AgentCount * Width];
         Pending = new uint[AgentCount * 4 * Width];
         InboxHb = new uint[AgentCount * Width];
         InboxObStore = new uint[AgentCount * Width];
-        InboxObSelf = new uint[AgentCount * Width];
         InboxObCache = new uint[AgentCount * Width];
         InboxFull = new bool[AgentCount];
+
         PendingMask = new byte[AgentCount];
         Committed = new uint[AgentCount * OrderingRules.Slots];
         LockRelease = new int[Math.Max(1, metadata.Locks.Count)];
