@@ -1,3 +1,4 @@
+using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
@@ -187,5 +188,30 @@ public sealed class DmaRaceTests
         // Every dma_write races with the store before it (one per trigger); every store after the first lap
         // also races with the device write that last touched its bytes.
         Assert.AreEqual(n + (n - 16), FindingAssert.Count(findings, FindingKind.DmaRace));
+    }
+
+    /// <summary>
+    /// Two cpus writing one buffer without synchronization, forever: the page's write column escalates once,
+    /// every device read names the other cpu's store of its round, and memory stays one shadow page.
+    /// </summary>
+    [TestMethod]
+    public void DmaRace_TwoCpusWriteShared_EscalatesOncePerPageAndNamesEachRound()
+    {
+        const int n = 2000;
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        var expected = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            long other = t.Store("cpu1", t.At("buf"), 8);
+            t.Store("cpu0", t.At("buf"), 8);
+            t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+            long r = t.DmaRead("dev", t.At("buf"), 8);
+            expected.Add($"dma-race@{r}[other={other}]");
+        }
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(256)) engine.Process(b);
+        var reads = engine.Complete().Where(f => f.Kind == FindingKind.DmaRace).Select(f => f.ToString()).ToHashSet();
+        Assert.IsTrue(expected.All(reads.Contains), "a device read does not name its round's unordered store");
+        Assert.AreEqual(1, engine.State.Shadow.PageCount);
     }
 }
