@@ -83,59 +83,14 @@ public sealed partial class ReplayState
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
-        Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
-        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), own, mode, index);
-    }
-
-    /// <summary>
-    /// A live edge that lands on <paramref name="to"/>'s NEXT event (doorbell, both directions of dev_invalidate):
-    /// hb runs between events (model.md §7.17), so the knowledge waits in <paramref name="to"/>'s inbox until
-    /// that agent records an event. It is acquired at once then (these edges never wait for a read barrier).
-    /// </summary>
-    internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
-    {
-        if (from == to) return;
-        if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
-        Hb[from * Width + from] = Time[from];
-        var own = OwnOrderOf(from, releaseClass);
-        int w = Width, row = to * w;
-        var hb = InboxHb.AsSpan(row, w);
-        var obStore = InboxObStore.AsSpan(row, w);
-        var obCache = InboxObCache.AsSpan(row, w);
-        if (!InboxFull[to])
-        {
-            // An empty inbox is overwritten, not joined into: no clearing after a drain.
-            ClockKernels.Copy(Simd, hb, Row(Hb, from));
-            ClockKernels.Copy(Simd, obStore, Row(ObStore, from));
-            ClockKernels.Copy(Simd, obCache, Row(ObCache, from));
-            InboxFull[to] = true;
-        }
-        else
-        {
-            ClockKernels.Join(Simd, hb, Row(Hb, from));
-            ClockKernels.Join(Simd, obStore, Row(ObStore, from));
-            ClockKernels.Join(Simd, obCache, Row(ObCache, from));
-        }
-        RaiseOwn(InboxObStore, InboxObCache, row, from, own, IsDevice[to]);
-    }
-
-    /// <summary>At <paramref name="agent"/>'s event: acquires what its inbox holds (edges that target this event).</summary>
-    internal void DrainInbox(int agent)
-    {
-        int w = Width, row = agent * w;
-        var hb = InboxHb.AsSpan(row, w);
-        ClockKernels.Join(Simd, Hb.AsSpan(row, w), hb);
-        if (!IsDevice[agent]) ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
-        ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
-        ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
-        ObStore[row + agent] = 0;
-        ObCache[row + agent] = 0;
-        InboxFull[agent] = false;
+        var (hb, obStore, obCache) = SinceLastEvent(from);
+        int w = Width, row = from * w;
+        Acquire(to, from, IsDevice[from], hb.AsSpan(row, w), obStore.AsSpan(row, w), obCache.AsSpan(row, w), own, mode, index);
     }
 
     /// <summary>Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device → outer).</summary>
-    static void RaiseOwn(uint[] obStore, uint[] obCache, int row, int releaser, in OwnOrder own, bool toDevice)
+    internal static void RaiseOwn(uint[] obStore, uint[] obCache, int row, int releaser, in OwnOrder own, bool toDevice)
     {
         ref uint os = ref obStore[row + releaser], oc = ref obCache[row + releaser];
         uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;

@@ -45,8 +45,8 @@ public sealed partial class ReplayState
     internal readonly uint[] Pending;
     internal readonly byte[] PendingMask;
     /// <summary>
-    /// Per agent: knowledge sent to its next event (doorbell, dev_invalidate) that it has not recorded yet.
-    /// Kept apart from its own clocks so that an agent with no event in between carries nothing onward.
+    /// Per agent, for edges that land on its next event (see ReplayState.Inbox.cs): a cpu's inbox, or a
+    /// device's clocks as of its last event once such edges were joined into its live clocks.
     /// </summary>
     internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
     internal readonly bool[] InboxFull;
