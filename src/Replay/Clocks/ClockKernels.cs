@@ -56,7 +56,6 @@ public static class ClockKernels
     }
 
     /// <summary>Eight components per step; the length must be a multiple of 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void JoinV256(Span<uint> dst, ReadOnlySpan<uint> src)
     {
         if (src.Length < dst.Length || (dst.Length & 7) != 0) ThrowWidth();
@@ -67,7 +66,6 @@ public static class ClockKernels
     }
 
     /// <summary>Sixteen components per step; the length must be a multiple of 16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void JoinV512(Span<uint> dst, ReadOnlySpan<uint> src)
     {
         if (src.Length < dst.Length || (dst.Length & 15) != 0) ThrowWidth();

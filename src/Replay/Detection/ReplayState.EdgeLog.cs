@@ -20,34 +20,33 @@ public sealed partial class ReplayState
     /// </remarks>
     sealed class EdgeLog
     {
+        /// <summary>One edge: release (local time, trace index) → receiver (agent, local time); logged at a trace index.</summary>
+        struct Edge
+        {
+            public uint ReleaseTime, ReceiverTime;
+            public int Receiver;
+            public long ReleaseIndex, LoggedAt;
+        }
+
         const int MinCompaction = 1 << 16;
-        uint[] _releaseTimes = new uint[16], _receiverTimes = new uint[16];
-        long[] _releaseIndices = new long[16], _loggedAt = new long[16];
-        int[] _receivers = new int[16];
+        Edge[] _edges = new Edge[16];
         int _count, _compactAt = MinCompaction;
 
         public int Count => _count;
 
-        public bool NeedsCompaction => _count == _releaseTimes.Length && _count >= _compactAt;
+        public bool NeedsCompaction => _count == _edges.Length && _count >= _compactAt;
 
         public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
         {
             // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
-            if (_count > 0 && _releaseTimes[_count - 1] == releaseTime && _receivers[_count - 1] == receiver) return;
-            if (_count == _releaseTimes.Length)
-            {
-                int n = _count * 2;
-                Array.Resize(ref _releaseTimes, n);
-                Array.Resize(ref _receiverTimes, n);
-                Array.Resize(ref _releaseIndices, n);
-                Array.Resize(ref _loggedAt, n);
-                Array.Resize(ref _receivers, n);
-            }
-            _releaseTimes[_count] = releaseTime;
-            _releaseIndices[_count] = releaseIndex;
-            _loggedAt[_count] = loggedAt;
-            _receivers[_count] = receiver;
-            _receiverTimes[_count++] = receiverTime;
+            if (_count > 0 && _edges[_count - 1].ReleaseTime == releaseTime && _edges[_count - 1].Receiver == receiver) return;
+            if (_count == _edges.Length) Array.Resize(ref _edges, _count * 2);
+            ref var e = ref _edges[_count++];
+            e.ReleaseTime = releaseTime;
+            e.ReleaseIndex = releaseIndex;
+            e.Receiver = receiver;
+            e.ReceiverTime = receiverTime;
+            e.LoggedAt = loggedAt;
         }
 
         /// <summary>
@@ -61,10 +60,10 @@ public sealed partial class ReplayState
             long index = -1;
             for (int i = FirstLoggedAt(since); i < _count; i++)
             {
-                uint t = _releaseTimes[i];
-                if (t < time || t >= best || !Reaches(hb, row, reader, readerTime, _receivers[i], _receiverTimes[i])) continue;
-                best = t;
-                index = _releaseIndices[i];
+                ref var e = ref _edges[i];
+                if (e.ReleaseTime < time || e.ReleaseTime >= best || !Reaches(hb, row, reader, readerTime, e)) continue;
+                best = e.ReleaseTime;
+                index = e.ReleaseIndex;
             }
             return index;
         }
@@ -73,7 +72,7 @@ public sealed partial class ReplayState
         public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
         {
             for (int i = FirstLoggedAt(since); i < _count; i++)
-                if (_releaseTimes[i] == time && Reaches(hb, row, reader, readerTime, _receivers[i], _receiverTimes[i])) return true;
+                if (_edges[i].ReleaseTime == time && Reaches(hb, row, reader, readerTime, _edges[i])) return true;
             return false;
         }
 
@@ -84,14 +83,18 @@ public sealed partial class ReplayState
         /// </summary>
         int FirstLoggedAt(long since)
         {
-            int i = Array.BinarySearch(_loggedAt, 0, _count, since);
-            if (i < 0) return ~i;
-            while (i > 0 && _loggedAt[i - 1] == since) i--;
-            return i;
+            int lo = 0, hi = _count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (_edges[mid].LoggedAt < since) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
         }
 
-        static bool Reaches(uint[] hb, int row, int reader, uint readerTime, int receiver, uint at) =>
-            receiver == reader ? at <= readerTime : hb[row + receiver] >= at;
+        static bool Reaches(uint[] hb, int row, int reader, uint readerTime, in Edge e) =>
+            e.Receiver == reader ? e.ReceiverTime <= readerTime : hb[row + e.Receiver] >= e.ReceiverTime;
 
         /// <summary>Drops the entries that can never be the answer for one of <paramref name="liveTimes"/> (sorted).</summary>
         public void Compact(uint[] liveTimes)
@@ -100,19 +103,15 @@ public sealed partial class ReplayState
             int kept = 0;
             for (int i = 0; i < _count; i++)
             {
-                uint t = _releaseTimes[i];
+                var e = _edges[i];
+                uint t = e.ReleaseTime;
                 int live = LiveAtOrBelow(liveTimes, t);
                 if (live < 0) continue; // no live store at or before it: never a publish
-                if (!seen.TryGetValue(_receivers[i], out var times)) seen[_receivers[i]] = times = [];
+                if (!seen.TryGetValue(e.Receiver, out var times)) seen[e.Receiver] = times = [];
                 var below = times.GetViewBetween(0, t);
                 bool dominated = below.Count > 0 && below.Max >= liveTimes[live];
                 times.Add(t);
-                if (dominated) continue;
-                _releaseTimes[kept] = t;
-                _releaseIndices[kept] = _releaseIndices[i];
-                _loggedAt[kept] = _loggedAt[i];
-                _receivers[kept] = _receivers[i];
-                _receiverTimes[kept++] = _receiverTimes[i];
+                if (!dominated) _edges[kept++] = e; // order kept: LoggedAt stays sorted
             }
             _count = kept;
             _compactAt = Math.Max(MinCompaction, 2 * kept);
