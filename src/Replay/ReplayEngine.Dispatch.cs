@@ -72,19 +72,11 @@ public sealed partial class ReplayEngine
                     s.DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);
                     break;
                 case EventKind.Lock:
-                {
-                    int h = s.LockRelease[LockId(index, aux[i])];
-                    if (h != 0) s.AcquireSnapshot(agent, h, AcquireMode.AtOnce, index);
+                    s.Lock(agent, LockId(index, aux[i]), index);
                     break;
-                }
                 case EventKind.Unlock:
-                {
-                    ref int slot = ref s.LockRelease[LockId(index, aux[i])];
-                    int h = s.Snapshot(agent, AccessClass.W, index, unlock: true);
-                    s.Arena.Release(slot);
-                    slot = h;
+                    s.Unlock(agent, LockId(index, aux[i]), index);
                     break;
-                }
                 case EventKind.TakeIrq:
                 {
                     // raise_irq → the next take_irq of that device: the line is consumed.

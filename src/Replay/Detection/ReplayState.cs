@@ -53,8 +53,8 @@ public sealed partial class ReplayState
     /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
     internal readonly uint[] Committed;
 
-    /// <summary>Lock channels (arena handle of the last unlock) and interrupt lines (handle of the pending raise).</summary>
-    internal readonly int[] LockRelease, IrqRelease;
+    /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
+    internal readonly int[] IrqRelease;
 
     readonly EdgeLog[] _edges;
     readonly AcquireLog[] _acquires;
@@ -87,7 +87,7 @@ public sealed partial class ReplayState
 
         PendingMask = new byte[AgentCount];
         Committed = new uint[AgentCount * OrderingRules.Slots];
-        LockRelease = new int[Math.Max(1, metadata.Locks.Count)];
+        _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];

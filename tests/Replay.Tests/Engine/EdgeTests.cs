@@ -201,4 +201,25 @@ public sealed class EdgeTests
         t.Load("cpu0", t.At("buf"), 8);
         FindingAssert.None(t.Replay());
     }
+
+    /// <summary>
+    /// model.md §2.6 "unlock L → the next lock L": cpu1's own relock is that next lock, so cpu0's later lock
+    /// (without an unlock in between) acquires nothing and cpu1's store races with the device read.
+    /// (The engine used to hand the last unlock to every later lock.)
+    /// </summary>
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void Lock_OnlyTheNextLockAcquiresAnUnlock(bool relockedFirst)
+    {
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        long s = t.Store("cpu1", t.At("buf"), 8);
+        t.Unlock("cpu1", "L");
+        if (relockedFirst) t.Lock("cpu1", "L");
+        t.Lock("cpu0", "L");
+        t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        if (relockedFirst) FindingAssert.Exactly(t.Replay(), $"dma-race@{r}[other={s}]");
+        else FindingAssert.None(t.Replay());
+    }
 }
