@@ -23,6 +23,7 @@ public sealed partial class ReplayEngine
         var offsets = batch.DataOffsets.AsSpan(0, count);
         var isDevice = s.IsDevice;
         var time = s.Time;
+        var inbox = s.InboxFull;
         long first = batch.FirstIndex;
         for (int i = 0; i < count; i++)
         {
@@ -32,6 +33,7 @@ public sealed partial class ReplayEngine
             if ((uint)agent >= (uint)agentCount) ReplayThrow.BadEvent(index, $"agent {agent} is not declared");
             if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.BadEvent(index, $"{kind.OpName()} by {(isDevice[agent] ? "device" : "cpu")} {s.Metadata.Agents[agent].Name}");
             time[agent]++;
+            if (inbox[agent]) s.DrainInbox(agent);
             switch (kind)
             {
                 case EventKind.Store:
@@ -54,8 +56,7 @@ public sealed partial class ReplayEngine
                 case EventKind.MmioWrite:
                 {
                     int device = Device(index, kind, addresses[i], sizes[i]);
-                    s.Transfer(agent, device, AccessClass.O, AcquireMode.AtOnce, index);
-                    s.LogRelease(agent, index, device);
+                    s.TransferToNext(agent, device, AccessClass.O, index);
                     break;
                 }
                 case EventKind.MmioRead:
@@ -71,20 +72,11 @@ public sealed partial class ReplayEngine
                     s.DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);
                     break;
                 case EventKind.Lock:
-                {
-                    int h = s.LockRelease[LockId(index, aux[i])];
-                    if (h != 0) s.AcquireSnapshot(agent, h, AcquireMode.AtOnce, index);
+                    s.Lock(agent, LockId(index, aux[i]), index);
                     break;
-                }
                 case EventKind.Unlock:
-                {
-                    ref int slot = ref s.LockRelease[LockId(index, aux[i])];
-                    int h = s.Snapshot(agent, AccessClass.W, unlock: true);
-                    s.Arena.Release(slot);
-                    slot = h;
-                    s.LogRelease(agent, index);
+                    s.Unlock(agent, LockId(index, aux[i]), index);
                     break;
-                }
                 case EventKind.TakeIrq:
                 {
                     // raise_irq → the next take_irq of that device: the line is consumed.
@@ -100,7 +92,7 @@ public sealed partial class ReplayEngine
                 case EventKind.RaiseIrq:
                 {
                     ref int line = ref s.IrqRelease[agent];
-                    int h = s.Snapshot(agent, AccessClass.W);
+                    int h = s.Snapshot(agent, AccessClass.W, index);
                     s.Arena.Release(line);
                     line = h;
                     break;

@@ -8,9 +8,16 @@ namespace TraceTools.Detectors.DmaRace;
 /// <summary>
 /// <c>dma-race</c>: a cpu access (load, store) and a device access (dma_read, dma_write; never fetch) to
 /// the same data byte, at least one a write, neither hb-before the other. Reported at the later one;
-/// <c>other</c> is the most recent racing conflicting access of the first racing byte. FastTrack-style:
-/// per byte the last write and the last read of each side, judged per run of equal epochs.
+/// <c>other</c> is the most recent earlier access, over all bytes of the trigger, that races with it
+/// (model.md §7.7), paired with EVERY earlier conflicting access (§7.16).
 /// </summary>
+/// <remarks>
+/// FastTrack-style: per byte and per column (side × direction) the page keeps the latest access, which is
+/// exact while each access of a side is hb-after the previous one of that side (an access dominated by a
+/// later one of its side never names <c>other</c>: if the later one is hb-before the trigger so is it, and
+/// if not, the later one is more recent). When an access is not ordered after the previous one, that
+/// column of the page escalates to per-agent latest accesses (<see cref="SharedAccesses"/>), which are exact.
+/// </remarks>
 public sealed class DmaRaceDetector : IDetector
 {
     /// <inheritdoc/>
@@ -23,31 +30,126 @@ public sealed class DmaRaceDetector : IDetector
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);
-        int agent = access.Agent;
         bool cpu = access.Kind is EventKind.Load or EventKind.Store;
         bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
+        var own = cpu ? (write ? AccessColumn.CpuWrite : AccessColumn.CpuRead) : (write ? AccessColumn.DevWrite : AccessColumn.DevRead);
+        var otherWrites = cpu ? AccessColumn.DevWrite : AccessColumn.CpuWrite;
+        var otherReads = cpu ? AccessColumn.DevRead : AccessColumn.CpuRead;
+        long other = -1;
+        int agent = access.Agent;
         ulong cursor = access.Address, end = cursor + (ulong)access.Size;
         while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            // The other side's accesses that conflict with this one: its writes, and its reads when this writes.
-            ulong[] writes = cpu ? page.DevWriteAt : page.CpuWriteAt;
-            long[] writeIndex = cpu ? page.DevWriteIndex : page.CpuWriteIndex;
-            ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
-            long[] readIndex = cpu ? page.DevReadIndex : page.CpuReadIndex;
-            for (int k = off, stop = off + len; k < stop; k += write ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(writes, k, stop))
+            if (page.Shared is null)
             {
-                long other = -1;
-                ulong w = writes[k];
-                if (w != 0 && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
-                if (write)
+                // Common case: no column of this page escalated; one pass over the other side's columns.
+                ulong[] writes = cpu ? page.DevWriteAt : page.CpuWriteAt;
+                long[] writeIndex = cpu ? page.DevWriteIndex : page.CpuWriteIndex;
+                ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
+                long[] readIndex = cpu ? page.DevReadIndex : page.CpuReadIndex;
+                for (int k = off, stop = off + len; k < stop; k += write ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(writes, k, stop))
                 {
+                    ulong w = writes[k];
+                    if (w != 0 && writeIndex[k] > other && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
+                    if (!write) continue;
                     ulong r = reads[k];
                     if (r != 0 && readIndex[k] > other && !state.HbBefore(Epoch.From(readIndex[k], r), agent)) other = readIndex[k];
                 }
-                if (other < 0) continue;
-                state.Report(new Finding(Kind, access.Index, [new("other", other)]));
-                return;
+                // One agent's accesses only in its own column: po orders them, nothing to track.
+                ref int owner = ref page.ColumnOwner[(int)own];
+                if (owner == agent || owner == ShadowPage.NoOwner)
+                {
+                    owner = agent;
+                    continue;
+                }
             }
+            else
+            {
+                other = Math.Max(other, LatestRacing(state, page, otherWrites, agent, off, len));
+                if (write) other = Math.Max(other, LatestRacing(state, page, otherReads, agent, off, len));
+            }
+            Track(state, page, own, access, cursor - (ulong)len, off, len);
         }
+        if (other >= 0) state.Report(new Finding(Kind, access.Index, [new("other", other)]));
+    }
+
+    /// <summary>The most recent access of <paramref name="column"/> to bytes [off, off+len) that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
+    static long LatestRacing(ReplayState state, ShadowPage page, AccessColumn column, int agent, int off, int len)
+    {
+        long latest = -1;
+        int stop = off + len;
+        var shared = page.Shared;
+        if (shared is not null && shared.IsEscalated(column))
+        {
+            for (int b = 0; b < state.AgentCount; b++)
+            {
+                var times = shared.TimesOf(column, b);
+                if (times is null) continue;
+                var indices = shared.IndicesOf(column, b)!;
+                uint known = state.Hb[agent * state.Width + b];
+                for (int k = off; k < stop; k++)
+                    if (times[k] > known && indices[k] > latest) latest = indices[k];
+            }
+            return latest;
+        }
+        var (at, index) = page.Column(column);
+        for (int k = off; k < stop; k += ShadowPage.Run(at, k, stop))
+        {
+            ulong e = at[k];
+            if (e != 0 && index[k] > latest && !state.HbBefore(Epoch.From(index[k], e), agent)) latest = index[k];
+        }
+        return latest;
+    }
+
+    /// <summary>
+    /// Before the shadow records this access in its latest-access column: escalate the page's column when a
+    /// previous access of the same side is not hb-before this one (it must stay visible), and keep the
+    /// per-agent sets current once escalated.
+    /// </summary>
+    static void Track(ReplayState state, ShadowPage page, AccessColumn column, in DataAccess access, ulong runStart, int off, int len)
+    {
+        var shared = page.Shared;
+        ref int owner = ref page.ColumnOwner[(int)column];
+        if (owner == access.Agent || owner == ShadowPage.NoOwner)
+        {
+            // One agent's accesses only (the common case): po orders them, no scan.
+            owner = access.Agent;
+            if (shared is not null && shared.IsEscalated(column)) shared.Record(column, access.Agent, off, len, access.Time, access.Index);
+            return;
+        }
+        owner = ShadowPage.SeveralOwners;
+        if (shared is null || !shared.IsEscalated(column))
+        {
+            var (at, index) = page.Column(column);
+            bool dominated = true;
+            for (int k = off, stop = off + len; k < stop && dominated; k += ShadowPage.Run(at, k, stop))
+                dominated = at[k] == 0 || state.HbBefore(Epoch.From(index[k], at[k]), access.Agent);
+            if (dominated) return;
+            shared = Escalate(state, page, column);
+            // The whole access's bytes on this page: runs already walked were not recorded in the sets
+            // (sync bytes among them are harmless: races are only looked up on data bytes).
+            ulong pageStart = runStart & ~(ulong)ShadowPage.Mask;
+            int first = (int)(Math.Max(access.Address, pageStart) - pageStart);
+            int last = (int)(Math.Min(access.Address + (ulong)access.Size, pageStart + ShadowPage.Size) - pageStart);
+            shared.Record(column, access.Agent, first, last - first, access.Time, access.Index);
+            return;
+        }
+        shared.Record(column, access.Agent, off, len, access.Time, access.Index);
+    }
+
+    /// <summary>Seeds the per-agent sets of <paramref name="column"/> from the page's latest-access column.</summary>
+    static SharedAccesses Escalate(ReplayState state, ShadowPage page, AccessColumn column)
+    {
+        var shared = page.Shared ??= new SharedAccesses(state.AgentCount);
+        shared.Escalate(column);
+        var (at, index) = page.Column(column);
+        for (int k = 0; k < ShadowPage.Size; k += ShadowPage.Run(at, k, ShadowPage.Size))
+        {
+            if (at[k] == 0) continue;
+            var e = Epoch.From(index[k], at[k]);
+            int n = ShadowPage.Run(at, k, ShadowPage.Size);
+            shared.Record(column, e.Agent, k, n, e.Time, e.Index);
+        }
+        return shared;
     }
 }

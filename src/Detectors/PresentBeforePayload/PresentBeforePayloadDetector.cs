@@ -9,7 +9,8 @@ namespace TraceTools.Detectors.PresentBeforePayload;
 /// <summary>
 /// <c>present-before-payload</c>: a cpu store P that sets present on E while some store M that changed
 /// another bit of E since E last became non-present is not ordered before P: on P's cpu by the writer
-/// rule (w→w, outer domain: the fetcher observes), from another cpu by hb. Per entry only the latest
+/// rule (w→w, outer domain: the fetcher observes), from another cpu by the OB clock (full ob-before,
+/// model.md §7.14: an ordered first hop, not merely hb). Per entry only the latest
 /// payload change of each cpu is kept (ordering it orders the earlier ones). Related: <c>payload</c>
 /// (the latest unordered M). One per P.
 /// </summary>
@@ -59,9 +60,8 @@ public sealed class PresentBeforePayloadDetector : IDetector
         foreach (var m in p.LatestByAgent!)
         {
             if (!m.Exists || m.Index <= worst) continue;
-            bool ordered = m.Agent == present.Agent
-                ? state.WriterOrdered(present.Agent, m.Time, AccessClass.W, AccessClass.W, ObserverDomain.Outer)
-                : state.HbBefore(m, present.Agent);
+            // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
+            bool ordered = state.StoreOrderedBefore(m, present.Agent, AccessClass.W, ObserverDomain.Outer);
             if (!ordered) worst = m.Index;
         }
         if (worst >= 0) state.Report(new Finding(Kind, present.Index, [new("payload", worst)]));

@@ -31,9 +31,9 @@ public sealed class StaleDmaReadDetector : IDetector
             {
                 if (!page.LastWriteIsCpu(k)) continue;
                 var store = page.CpuWrite(k);
-                if (!state.HbBefore(store, device) || state.ObStoreOf(device, store.Agent) >= store.Time) continue;
+                if (!state.HbBefore(store, device) || state.StoreReached(store, device)) continue;
                 state.Report(new Finding(Kind, access.Index,
-                    [new("store", store.Index), new("publish", state.PublishAfter(store.Agent, store.Time, device))]));
+                    [new("store", store.Index), new("publish", state.PublishAfter(store, device))]));
                 return;
             }
         }

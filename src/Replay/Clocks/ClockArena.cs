@@ -14,13 +14,16 @@ sealed class ClockArena
     int[] _free;
     int _freeCount, _used = 1; // handle 0 is "none"
 
-    /// <summary>Per-release facts besides the clocks: the releaser and its own OB components per domain.</summary>
+    /// <summary>Per-release facts besides the clocks: the releaser, the releasing event and its own OB components per domain.</summary>
     public struct Header
     {
         public ushort Agent;
         public bool FromDevice;
         public int RefCount;
         public uint OwnStoreInner, OwnStoreOuter, OwnCacheInner, OwnCacheOuter;
+        /// <summary>The releasing event: its local time and trace index (for the edge log).</summary>
+        public uint Time;
+        public long Index;
     }
 
     public ClockArena(int width, int capacity = 64)

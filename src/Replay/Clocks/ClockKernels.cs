@@ -20,6 +20,30 @@ public static class ClockKernels
         else JoinScalar(dst, src);
     }
 
+    /// <summary>
+    /// dst = src for one clock row. Rows are one or two vectors wide, where <see cref="Span{T}.CopyTo"/>'s
+    /// general memmove call costs more than the copy itself (releases copy several rows each).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(ClockSimd simd, Span<uint> dst, ReadOnlySpan<uint> src)
+    {
+        if (simd == ClockSimd.Scalar || src.Length < dst.Length || (dst.Length & 15) != 0)
+        {
+            src[..dst.Length].CopyTo(dst);
+            return;
+        }
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        ref uint s = ref MemoryMarshal.GetReference(src);
+        if (simd == ClockSimd.V512)
+        {
+            for (nuint i = 0, n = (nuint)dst.Length; i < n; i += 16) Vector512.LoadUnsafe(ref s, i).StoreUnsafe(ref d, i);
+        }
+        else
+        {
+            for (nuint i = 0, n = (nuint)dst.Length; i < n; i += 8) Vector256.LoadUnsafe(ref s, i).StoreUnsafe(ref d, i);
+        }
+    }
+
     /// <summary>Scalar twin: one component at a time.</summary>
     public static void JoinScalar(Span<uint> dst, ReadOnlySpan<uint> src)
     {

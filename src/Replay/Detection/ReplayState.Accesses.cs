@@ -58,14 +58,13 @@ public sealed partial class ReplayState
             var handles = p.Release.AsSpan(o, len);
             if (release == 0)
             {
-                release = Snapshot(agent, AccessClass.W);
+                release = Snapshot(agent, AccessClass.W, index);
                 Arena.AddRef(release, len - 1);
             }
             else Arena.AddRef(release, len);
             foreach (int old in handles) Arena.Release(old);
             handles.Fill(release);
         }
-        if (release != 0 && cpu) LogRelease(agent, index);
     }
 
     /// <summary>

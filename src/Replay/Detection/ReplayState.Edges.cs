@@ -47,17 +47,19 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
-    internal int Snapshot(int agent, AccessClass releaseClass, bool unlock = false)
+    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
         int h = Arena.Rent();
         Hb[agent * Width + agent] = Time[agent];
-        Row(Hb, agent).CopyTo(Arena.Hb(h));
-        Row(ObStore, agent).CopyTo(Arena.ObStore(h));
-        Row(ObCache, agent).CopyTo(Arena.ObCache(h));
+        ClockKernels.Copy(Simd, Arena.Hb(h), Row(Hb, agent));
+        ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
+        ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
         var own = OwnOrderOf(agent, releaseClass, unlock);
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
+        header.Time = Time[agent];
+        header.Index = index;
         header.OwnStoreInner = own.StoreInner;
         header.OwnStoreOuter = own.StoreOuter;
         header.OwnCacheInner = own.CacheInner;
@@ -69,6 +71,7 @@ public sealed partial class ReplayState
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
+        if (!h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
@@ -77,12 +80,22 @@ public sealed partial class ReplayState
         Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
     }
 
-    /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/> (doorbell, status read, invalidation).</summary>
+    /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
-        Hb[from * Width + from] = Time[from];
         var own = OwnOrderOf(from, releaseClass);
-        Acquire(to, from, IsDevice[from], Row(Hb, from), Row(ObStore, from), Row(ObCache, from), own, mode, index);
+        var (hb, obStore, obCache) = SinceLastEvent(from);
+        int w = Width, row = from * w;
+        Acquire(to, from, IsDevice[from], hb.AsSpan(row, w), obStore.AsSpan(row, w), obCache.AsSpan(row, w), own, mode, index);
+    }
+
+    /// <summary>Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device → outer).</summary>
+    internal static void RaiseOwn(uint[] obStore, uint[] obCache, int row, int releaser, in OwnOrder own, bool toDevice)
+    {
+        ref uint os = ref obStore[row + releaser], oc = ref obCache[row + releaser];
+        uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;
+        if (s > os) os = s;
+        if (c > oc) oc = c;
     }
 
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
@@ -100,10 +113,7 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, myHb, hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
-        ref uint os = ref ObStore[row + releaser], oc = ref ObCache[row + releaser];
-        uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;
-        if (s > os) os = s;
-        if (c > oc) oc = c;
+        RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
         ObStore[row + agent] = 0;
         ObCache[row + agent] = 0;
 

@@ -51,12 +51,14 @@ public sealed partial class ReplayState
         foreach (var d in EntryFetchHooks) d.OnEntryFetch(this, fetch);
     }
 
-    /// <summary>dev_invalidate: release to the device (class o), acquire its earlier events at once, then the entry rules.</summary>
+    /// <summary>
+    /// dev_invalidate: release to the device's next event (class o); the device's earlier events reach the
+    /// cpu's LATER events (model.md §7.15), so the invalidation itself is not hb-after them. Then the entry rules.
+    /// </summary>
     internal void DevInvalidate(int cpu, long index, int device, ulong address, int size)
     {
-        Transfer(cpu, device, AccessClass.O, AcquireMode.AtOnce, index);
-        LogRelease(cpu, index, device);
-        Transfer(device, cpu, AccessClass.O, AcquireMode.AtOnce, index);
+        TransferToNext(cpu, device, AccessClass.O, index);
+        TransferToNext(device, cpu, AccessClass.O, index);
         if (EntryInvalidateHooks.Length == 0) return;
         uint t = Time[cpu];
         for (int rid = 0; rid < Regions.Length; rid++)

@@ -36,7 +36,18 @@ public sealed partial class ReplayState
     /// <paramref name="agent"/> for <paramref name="domain"/>: the writer rule on its own cpu, the OB clock otherwise.
     /// </summary>
     internal bool StoreOrderedBefore(in Epoch store, int agent, AccessClass y, ObserverDomain domain) =>
-        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : ObStoreOf(agent, store.Agent) >= store.Time;
+        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : StoreReached(store, agent);
+
+    /// <summary>
+    /// Is another agent's store ob-before <paramref name="agent"/>'s current point: committed before a release
+    /// that reached it (the OB clock), or itself a release (a store of sync bytes) whose own edge reached it.
+    /// Such a store is its own first hop (model.md §3: nothing needs ordering before itself), which one max
+    /// clock of committed times cannot say (the stores just before it are not ordered), so the cpu's edge
+    /// log answers it. Only asked when the clock says no: a would-be finding, off the hot path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool StoreReached(in Epoch store, int agent) =>
+        ObStore[agent * Width + store.Agent] >= store.Time || OwnEdgeReached(store, agent);
 
     /// <summary>True for ram bytes and table payload bytes (not the present word).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

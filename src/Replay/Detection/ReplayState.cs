@@ -44,13 +44,19 @@ public sealed partial class ReplayState
     /// <summary>Reader-side pending clocks per cpu: [class r|i][releaser inner|outer].</summary>
     internal readonly uint[] Pending;
     internal readonly byte[] PendingMask;
+    /// <summary>
+    /// Per agent, for edges that land on its next event (see ReplayState.Inbox.cs): a cpu's inbox, or a
+    /// device's clocks as of its last event once such edges were joined into its live clocks.
+    /// </summary>
+    internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
+    internal readonly bool[] InboxFull;
     /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
     internal readonly uint[] Committed;
 
-    /// <summary>Lock channels (arena handle of the last unlock) and interrupt lines (handle of the pending raise).</summary>
-    internal readonly int[] LockRelease, IrqRelease;
+    /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
+    internal readonly int[] IrqRelease;
 
-    readonly ReleaseLog[] _releases;
+    readonly EdgeLog[] _edges;
     readonly AcquireLog[] _acquires;
     readonly List<Finding> _findings = [];
 
@@ -74,11 +80,16 @@ public sealed partial class ReplayState
         ObCache = new uint[AgentCount * Width];
         Loads = new uint[AgentCount * Width];
         Pending = new uint[AgentCount * 4 * Width];
+        InboxHb = new uint[AgentCount * Width];
+        InboxObStore = new uint[AgentCount * Width];
+        InboxObCache = new uint[AgentCount * Width];
+        InboxFull = new bool[AgentCount];
+
         PendingMask = new byte[AgentCount];
         Committed = new uint[AgentCount * OrderingRules.Slots];
-        LockRelease = new int[Math.Max(1, metadata.Locks.Count)];
+        _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
-        _releases = [.. Enumerable.Range(0, AgentCount * (AgentCount + 1)).Select(_ => new ReleaseLog())];
+        _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }
 

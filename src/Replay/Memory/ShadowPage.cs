@@ -32,6 +32,28 @@ sealed class ShadowPage
     public bool HasCacheState;
     /// <summary>Reconstructed memory contents.</summary>
     public readonly byte[] Value = new byte[Size];
+    /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
+    public SharedAccesses? Shared;
+
+    /// <summary>No data access recorded in a column yet (<see cref="ColumnOwner"/>).</summary>
+    public const int NoOwner = -1;
+    /// <summary>Several agents' data accesses in a column (<see cref="ColumnOwner"/>).</summary>
+    public const int SeveralOwners = -2;
+    /// <summary>
+    /// Per <see cref="AccessColumn"/>: the one agent whose data accesses the column holds, or
+    /// <see cref="NoOwner"/> / <see cref="SeveralOwners"/>. Kept by dma-race: while one agent owns a column,
+    /// its next access there dominates the previous ones (po) without scanning the bytes.
+    /// </summary>
+    public readonly int[] ColumnOwner = [NoOwner, NoOwner, NoOwner, NoOwner];
+
+    /// <summary>The single-epoch (latest access) columns of <paramref name="column"/>.</summary>
+    public (ulong[] At, long[] Index) Column(AccessColumn column) => column switch
+    {
+        AccessColumn.CpuWrite => (CpuWriteAt, CpuWriteIndex),
+        AccessColumn.DevWrite => (DevWriteAt, DevWriteIndex),
+        AccessColumn.CpuRead => (CpuReadAt, CpuReadIndex),
+        _ => (DevReadAt, DevReadIndex),
+    };
 
     public Epoch CpuWrite(int k) => Epoch.From(CpuWriteIndex[k], CpuWriteAt[k]);
     public Epoch DevWrite(int k) => Epoch.From(DevWriteIndex[k], DevWriteAt[k]);

@@ -44,6 +44,21 @@ public sealed class ClockKernelTests
         CollectionAssert.AreEqual(scalar, a);
     }
 
+    /// <summary>Copy writes exactly one row: the components after it (the next row of a flat clock array) stay.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Kernels))]
+    public void ClockKernels_Copy_WritesTheRowOnly(ClockSimd simd)
+    {
+        foreach (int width in new[] { 16, 32, 48 })
+        {
+            var src = Enumerable.Range(1, width + 16).Select(i => (uint)i * 7919).ToArray();
+            var dst = Enumerable.Repeat(0xdeadbeefu, width + 16).ToArray();
+            ClockKernels.Copy(simd, dst.AsSpan(0, width), src);
+            CollectionAssert.AreEqual(src[..width], dst[..width], $"width {width}");
+            Assert.IsTrue(dst[width..].All(x => x == 0xdeadbeefu), $"width {width}: wrote past the row");
+        }
+    }
+
     [TestMethod]
     [DataRow(ClockSimd.V256)]
     [DataRow(ClockSimd.V512)]

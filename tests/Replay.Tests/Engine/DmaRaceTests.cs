@@ -1,3 +1,4 @@
+using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
@@ -104,6 +105,62 @@ public sealed class DmaRaceTests
         FindingAssert.Exactly(t.Replay(), $"dma-race@{s}[other={r}]");
     }
 
+    /// <summary>model.md §7.16: an unordered store that a later, ordered store overwrote still races with the device read.</summary>
+    [TestMethod]
+    public void DmaRace_UnorderedStoreOverwrittenByOrderedOne_StillRaces()
+    {
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        long hidden = t.Store("cpu1", t.At("buf"), 16);
+        t.Store("cpu0", t.At("buf"), 16);
+        t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", t.At("buf"), 16);
+        FindingAssert.Exactly(t.Replay(), $"dma-race@{r}[other={hidden}]");
+    }
+
+    /// <summary>Read-shared bytes: the device write is ordered after cpu1's load but not after cpu0's earlier one.</summary>
+    [TestMethod]
+    public void DmaRace_TwoUnorderedLoadsThenOrderedDeviceWrite_RacesWithTheOlderLoad()
+    {
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        long older = t.Load("cpu0", t.At("buf"), 8);
+        t.Load("cpu1", t.At("buf"), 8);
+        t.MmioWrite("cpu1", t.At("reg"), 4, 1);
+        long w = t.DmaWrite("dev", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"dma-race@{w}[other={older}]");
+    }
+
+    /// <summary>model.md §7.7: <c>other</c> is the most recent racing access over all the trigger's bytes, not of its first byte.</summary>
+    [TestMethod]
+    public void DmaRace_TwoStoresOfDifferentBytes_OtherIsTheLaterStore()
+    {
+        var t = System();
+        t.Store("cpu0", t.At("buf"), 8);
+        long later = t.Store("cpu0", t.At("buf", 8), 8);
+        long r = t.DmaRead("dev", t.At("buf"), 16);
+        FindingAssert.Exactly(t.Replay(), $"dma-race@{r}[other={later}]");
+    }
+
+    /// <summary>
+    /// model.md §7.17: a device with no event between a doorbell and a status read by another cpu carries
+    /// nothing from one to the other; one event of the device in between does.
+    /// </summary>
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void DmaRace_HandOverThroughDevice_OnlyWhenDeviceRecordsAnEvent(bool idle)
+    {
+        var t = new TraceBuilder(Arch.X86_64).Cpu("cpu0", "cpu1").Device("dev").Device("dev2");
+        t.Ram("buf", 0x1000, 0x100).Sync("flag", 0x2000, 0x10).Mmio("reg", 0xf000, 0x10, "dev").Mmio("reg2", 0xf100, 0x10, "dev2");
+        long s = t.Store("cpu0", t.At("buf"), 8);
+        t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        if (!idle) t.DmaRead("dev", t.At("buf", 0x80), 8);
+        t.MmioRead("cpu1", t.At("reg"), 4);
+        t.MmioWrite("cpu1", t.At("reg2"), 4, 1);
+        long r = t.DmaRead("dev2", t.At("buf"), 8);
+        if (idle) FindingAssert.Exactly(t.Replay(), $"dma-race@{r}[other={s}]");
+        else FindingAssert.None(t.Replay());
+    }
+
     [TestMethod]
     public void DmaRace_LockHandoffBetweenCpus_DeviceOrderedThroughBoth()
     {
@@ -131,5 +188,30 @@ public sealed class DmaRaceTests
         // Every dma_write races with the store before it (one per trigger); every store after the first lap
         // also races with the device write that last touched its bytes.
         Assert.AreEqual(n + (n - 16), FindingAssert.Count(findings, FindingKind.DmaRace));
+    }
+
+    /// <summary>
+    /// Two cpus writing one buffer without synchronization, forever: the page's write column escalates once,
+    /// every device read names the other cpu's store of its round, and memory stays one shadow page.
+    /// </summary>
+    [TestMethod]
+    public void DmaRace_TwoCpusWriteShared_EscalatesOncePerPageAndNamesEachRound()
+    {
+        const int n = 2000;
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        var expected = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            long other = t.Store("cpu1", t.At("buf"), 8);
+            t.Store("cpu0", t.At("buf"), 8);
+            t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+            long r = t.DmaRead("dev", t.At("buf"), 8);
+            expected.Add($"dma-race@{r}[other={other}]");
+        }
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(256)) engine.Process(b);
+        var reads = engine.Complete().Where(f => f.Kind == FindingKind.DmaRace).Select(f => f.ToString()).ToHashSet();
+        Assert.IsTrue(expected.All(reads.Contains), "a device read does not name its round's unordered store");
+        Assert.AreEqual(1, engine.State.Shadow.PageCount);
     }
 }

@@ -128,22 +128,98 @@ public sealed class EdgeTests
     }
 
     /// <summary>
-    /// Documented decision (docs/replay-engine.md): one store writing payload and the present word is a
-    /// release that does not order its own payload bytes on arm64, so a device dma_read of the entry is
-    /// stale (its publish is the store itself); on x86 (w→w kept) it is not.
+    /// model.md §3 writer side read literally (§7.13): one store writing payload and the present word is its
+    /// own first hop (nothing needs a barrier before itself), so the device that observed its present word
+    /// reads its payload ordered, on arm64 as on x86. (Until the reconcile, the engine reported arm64 stale.)
     /// </summary>
     [TestMethod]
-    [DataRow(Arch.Arm64, true)]
-    [DataRow(Arch.X86_64, false)]
-    public void TableEntry_OneStoreOfPayloadAndPresent_OwnPayloadNotOrderedByItself(Arch arch, bool stale)
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.X86_64)]
+    public void TableEntry_OneStoreOfPayloadAndPresent_OrdersItsOwnPayload(Arch arch)
     {
         var t = System(arch);
         ulong e = t.Entry("ring", 4);
-        long s = t.Store("cpu0", e, 32, 0x1);
+        t.Store("cpu0", e, 32, 0x1);
         t.DmaRead("dev", e + 24, 8);                               // polls the OWN word
-        long r = t.DmaRead("dev", e, 24);
-        var findings = t.Replay();
-        if (stale) FindingAssert.Exactly(findings, $"stale-dma-read@{r}[store={s},publish={s}]");
-        else FindingAssert.None(findings);
+        t.DmaRead("dev", e, 24);
+        FindingAssert.None(t.Replay());
+    }
+
+    /// <summary>
+    /// The other side of that reading: a payload store BEFORE the present store is not ordered by it on arm64
+    /// (no barrier), so once the device has seen present its payload read is stale, published by the present store.
+    /// </summary>
+    [TestMethod]
+    public void TableEntry_PayloadStoreBeforeOwnStore_StaleOnArm64()
+    {
+        var t = System(Arch.Arm64);
+        ulong e = t.Entry("ring", 4);
+        long payload = t.Store("cpu0", e, 8, 0x5);
+        long own = t.Store("cpu0", e + 24, 8, 0x1);
+        t.DmaRead("dev", e + 24, 8);
+        long r = t.DmaRead("dev", e, 8);
+        FindingAssert.Exactly(t.Replay(),
+            $"present-before-payload@{own}[payload={payload}]", $"stale-dma-read@{r}[store={payload},publish={own}]");
+    }
+
+    /// <summary>
+    /// A clear that is itself the release is its own first hop (model.md §3: nothing needs ordering before
+    /// itself): the fetcher read the cleared present word and handed over to cpu1 by an interrupt, so the
+    /// clear is ob-before cpu1's invalidation even on arm64 without a barrier. Handed over instead through a
+    /// flag stored after the clear (no barrier between them), the clear is not ordered before it.
+    /// </summary>
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void ClearHandedToOtherCpu_OrderedOnlyWhenTheClearItselfIsRead(bool clearRead)
+    {
+        var t = System(Arch.Arm64, "cpu0,cpu1");
+        ulong e = t.Entry("ring", 1);
+        t.Store("cpu0", e + 24, 8, 0x1);
+        long clear = t.Store("cpu0", e + 24, 8, 0x0);
+        if (clearRead) t.Fetch("dev", "ring", 1, 1);
+        else
+        {
+            t.Store("cpu0", t.At("flag"), 4, 1);
+            t.DmaRead("dev", t.At("flag"), 4);
+        }
+        t.RaiseIrq("dev");
+        t.TakeIrq("cpu1", "dev");
+        t.DevInvalidate("cpu1", "dev", "ring", 1);
+        long m = t.Store("cpu1", e, 8, 0x5);
+        if (clearRead) FindingAssert.None(t.Replay());
+        else FindingAssert.Exactly(t.Replay(), $"missing-flush-after-clear@{m}[clear={clear}]");
+    }
+
+    /// <summary>model.md §7.15: dev_invalidate hands the device's past to the cpu's later events, at once (no read barrier).</summary>
+    [TestMethod]
+    public void DevInvalidate_DevicePastReachesLaterLoad_NoRace()
+    {
+        var t = System(Arch.X86_64);
+        t.DmaWrite("dev", t.At("buf"), 8);
+        t.DevInvalidateAll("cpu0", "dev");
+        t.Load("cpu0", t.At("buf"), 8);
+        FindingAssert.None(t.Replay());
+    }
+
+    /// <summary>
+    /// model.md §2.6 "unlock L → the next lock L": cpu1's own relock is that next lock, so cpu0's later lock
+    /// (without an unlock in between) acquires nothing and cpu1's store races with the device read.
+    /// (The engine used to hand the last unlock to every later lock.)
+    /// </summary>
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void Lock_OnlyTheNextLockAcquiresAnUnlock(bool relockedFirst)
+    {
+        var t = System(Arch.X86_64, "cpu0,cpu1");
+        long s = t.Store("cpu1", t.At("buf"), 8);
+        t.Unlock("cpu1", "L");
+        if (relockedFirst) t.Lock("cpu1", "L");
+        t.Lock("cpu0", "L");
+        t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        if (relockedFirst) FindingAssert.Exactly(t.Replay(), $"dma-race@{r}[other={s}]");
+        else FindingAssert.None(t.Replay());
     }
 }

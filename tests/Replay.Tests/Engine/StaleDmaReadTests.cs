@@ -100,6 +100,32 @@ public sealed class StaleDmaReadTests
         FindingAssert.Exactly(t.Replay(), $"stale-dma-read@{r}[store={s},publish={doorbell}]");
     }
 
+    /// <summary>model.md §7.12: a flag store that nobody reads is no publish; the doorbell after it is.</summary>
+    [TestMethod]
+    public void StaleDmaRead_UnreadFlagBeforeDoorbell_PublishIsDoorbell()
+    {
+        var t = System(Arch.Arm64);
+        long s = t.Store("cpu0", t.At("buf"), 8);
+        t.Store("cpu0", t.At("flag"), 4, 1);                     // a release nobody acquires
+        long doorbell = t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"stale-dma-read@{r}[store={s},publish={doorbell}]");
+    }
+
+    /// <summary>publish is the first release with a path to R, even through another cpu, before a later direct doorbell.</summary>
+    [TestMethod]
+    public void StaleDmaRead_FlagReadByCpuThatRings_PublishIsTheFlag()
+    {
+        var t = System(Arch.Arm64, "cpu0,cpu1");
+        long s = t.Store("cpu0", t.At("buf"), 8);
+        long flag = t.Store("cpu0", t.At("flag"), 4, 1);
+        t.Load("cpu1", t.At("flag"), 4);
+        t.MmioWrite("cpu1", t.At("reg"), 4, 1);
+        t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", t.At("buf"), 8);
+        FindingAssert.Exactly(t.Replay(), $"stale-dma-read@{r}[store={s},publish={flag}]");
+    }
+
     [TestMethod]
     public void StaleDmaRead_NoHandoff_DmaRaceOnly()
     {

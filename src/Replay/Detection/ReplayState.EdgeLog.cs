@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Memory;
+
+namespace TraceTools.Replay.Detection;
+
+public sealed partial class ReplayState
+{
+    /// <summary>
+    /// The hb edges that left one cpu, to name the <c>publish</c> of a stale store (model.md §7.12: the first
+    /// event of S's cpu at or after S with an edge leaving the cpu on a path to R). One entry per edge
+    /// actually taken: release (local time, trace index) → receiver (agent, the receiving event's local
+    /// time). The edge is on a path to R when its receiving event is R or hb-before R, which R's HB answers.
+    /// </summary>
+    /// <remarks>
+    /// Entries arrive in receiver order per receiver, not in release order (a flag may be read long after a
+    /// later doorbell). When full, the log is compacted against the cpu's live stores (the only ones a
+    /// stale-dma-read can name): an entry goes when an earlier entry of the same receiver has a release time
+    /// ≤ its own with no live store in between (it answers every query this one would, no later), or when no
+    /// live store precedes it. So it stays in proportion to live stores × receivers, not to the trace.
+    /// </remarks>
+    sealed class EdgeLog
+    {
+        /// <summary>One edge: release (local time, trace index) → receiver (agent, local time); logged at a trace index.</summary>
+        struct Edge
+        {
+            public uint ReleaseTime, ReceiverTime;
+            public int Receiver;
+            public long ReleaseIndex, LoggedAt;
+        }
+
+        const int MinCompaction = 1 << 16;
+        Edge[] _edges = new Edge[16];
+        int _count, _compactAt = MinCompaction;
+
+        public int Count => _count;
+
+        public bool NeedsCompaction => _count == _edges.Length && _count >= _compactAt;
+
+        public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
+        {
+            // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
+            if (_count > 0 && _edges[_count - 1].ReleaseTime == releaseTime && _edges[_count - 1].Receiver == receiver) return;
+            if (_count == _edges.Length) Array.Resize(ref _edges, _count * 2);
+            ref var e = ref _edges[_count++];
+            e.ReleaseTime = releaseTime;
+            e.ReleaseIndex = releaseIndex;
+            e.Receiver = receiver;
+            e.ReceiverTime = receiverTime;
+            e.LoggedAt = loggedAt;
+        }
+
+        /// <summary>
+        /// Trace index of the earliest release at or after <paramref name="time"/> whose edge reached a
+        /// receiving event hb-before (or equal to) the current event of the agent whose HB row starts at
+        /// <paramref name="row"/> (-1 when none).
+        /// </summary>
+        public long FirstReaching(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
+        {
+            uint best = uint.MaxValue;
+            long index = -1;
+            for (int i = FirstLoggedAt(since); i < _count; i++)
+            {
+                ref var e = ref _edges[i];
+                if (e.ReleaseTime < time || e.ReleaseTime >= best || !Reaches(hb, row, reader, readerTime, e)) continue;
+                best = e.ReleaseTime;
+                index = e.ReleaseIndex;
+            }
+            return index;
+        }
+
+        /// <summary>True when an edge of the release at exactly <paramref name="time"/> reached the reader's current event.</summary>
+        public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
+        {
+            for (int i = FirstLoggedAt(since); i < _count; i++)
+                if (_edges[i].ReleaseTime == time && Reaches(hb, row, reader, readerTime, _edges[i])) return true;
+            return false;
+        }
+
+        /// <summary>
+        /// First entry logged at or after trace index <paramref name="since"/>. Entries are logged in trace
+        /// order, and an edge of a release at or after a store S is taken after S: queries about S start here,
+        /// so a finding about a recent store does not scan the whole log.
+        /// </summary>
+        int FirstLoggedAt(long since)
+        {
+            int lo = 0, hi = _count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (_edges[mid].LoggedAt < since) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+
+        static bool Reaches(uint[] hb, int row, int reader, uint readerTime, in Edge e) =>
+            e.Receiver == reader ? e.ReceiverTime <= readerTime : hb[row + e.Receiver] >= e.ReceiverTime;
+
+        /// <summary>Drops the entries that can never be the answer for one of <paramref name="liveTimes"/> (sorted).</summary>
+        public void Compact(uint[] liveTimes)
+        {
+            var seen = new Dictionary<int, SortedSet<uint>>();
+            int kept = 0;
+            for (int i = 0; i < _count; i++)
+            {
+                var e = _edges[i];
+                uint t = e.ReleaseTime;
+                int live = LiveAtOrBelow(liveTimes, t);
+                if (live < 0) continue; // no live store at or before it: never a publish
+                if (!seen.TryGetValue(e.Receiver, out var times)) seen[e.Receiver] = times = [];
+                var below = times.GetViewBetween(0, t);
+                bool dominated = below.Count > 0 && below.Max >= liveTimes[live];
+                times.Add(t);
+                if (!dominated) _edges[kept++] = e; // order kept: LoggedAt stays sorted
+            }
+            _count = kept;
+            _compactAt = Math.Max(MinCompaction, 2 * kept);
+        }
+
+        /// <summary>Position in <paramref name="sorted"/> of the largest value ≤ <paramref name="t"/>, or -1.</summary>
+        static int LiveAtOrBelow(uint[] sorted, uint t)
+        {
+            int i = Array.BinarySearch(sorted, t);
+            return i >= 0 ? i : ~i - 1;
+        }
+    }
+
+    /// <summary>
+    /// Logs an hb edge from a release of <paramref name="cpu"/> (at <paramref name="releaseTime"/>, trace
+    /// index <paramref name="releaseIndex"/>) to <paramref name="receiver"/>'s event at <paramref name="receiverTime"/>.
+    /// </summary>
+    internal void LogEdge(int cpu, uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
+    {
+        var log = _edges[cpu];
+        if (log.NeedsCompaction) log.Compact(LiveStoreTimes(cpu));
+        log.Add(releaseTime, releaseIndex, receiver, receiverTime, loggedAt);
+    }
+
+    /// <summary>
+    /// True when <paramref name="store"/> (of a cpu) was itself a release whose own edge reached
+    /// <paramref name="agent"/>'s current event. Compaction keeps these edges: the store is live (the last
+    /// writer being judged), so no earlier entry can stand for it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal bool OwnEdgeReached(in Epoch store, int agent) =>
+        !IsDevice[store.Agent] && _edges[store.Agent].ReleaseReached(store.Time, store.Index, Hb, agent * Width, agent, Time[agent]);
+
+    /// <summary>
+    /// The <c>publish</c> of a cpu's <paramref name="store"/> read by <paramref name="device"/>'s current
+    /// event R: the first release at or after the store with an edge whose receiving event is R, po-before R,
+    /// or hb-before R (-1 when none).
+    /// </summary>
+    internal long PublishAfter(in Epoch store, int device)
+    {
+        return _edges[store.Agent].FirstReaching(store.Time, store.Index, Hb, device * Width, device, Time[device]);
+    }
+}

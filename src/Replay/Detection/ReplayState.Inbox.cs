@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Clocks;
+using TraceTools.Replay.Ordering;
+
+namespace TraceTools.Replay.Detection;
+
+/// <summary>
+/// Edges that land on an agent's NEXT event: a doorbell, and both directions of dev_invalidate. hb runs
+/// between events (model.md §7.17): a device that records nothing between a doorbell and a status read
+/// carries nothing from one to the other, and dev_invalidate hands the cpu only what the device's events
+/// had, and only to the cpu's later events (§7.15).
+/// </summary>
+/// <remarks>
+/// Two representations of "knowledge sent, not yet recorded", one per receiver kind:
+/// <list type="bullet">
+/// <item>a device (doorbells, every request): the edge is joined straight into its clocks, which are
+/// only read at its own events, after a copy of the clocks as of its last event is kept for the rare
+/// reader in between (a status read, a dev_invalidate). Nothing is left to do at its next event.</item>
+/// <item>a cpu (dev_invalidate only): the cpu's own current event reads its clocks, so the knowledge waits
+/// in the inbox rows and is joined, at once (LOADS too), at the cpu's next event.</item>
+/// </list>
+/// The same rows (<see cref="InboxHb"/>…) serve both: the device's last-event copy, or the cpu's inbox;
+/// <see cref="InboxFull"/> says they are in use.
+/// </remarks>
+public sealed partial class ReplayState
+{
+    /// <summary>Sends <paramref name="from"/>'s current knowledge to <paramref name="to"/>'s next event.</summary>
+    internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
+    {
+        if (from == to) return;
+        if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
+        var own = OwnOrderOf(from, releaseClass);
+        var (hbs, obStores, obCaches) = SinceLastEvent(from);
+        int w = Width, row = to * w;
+        var hb = hbs.AsSpan(from * w, w);
+        var obStore = obStores.AsSpan(from * w, w);
+        var obCache = obCaches.AsSpan(from * w, w);
+        if (IsDevice[to])
+        {
+            if (!InboxFull[to])
+            {
+                // The first edge since the device's last event: keep its clocks as of that event.
+                Hb[row + to] = Time[to];
+                ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), Row(Hb, to));
+                ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, to));
+                ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, to));
+                InboxFull[to] = true;
+            }
+            ClockKernels.Join(Simd, Row(Hb, to), hb);
+            ClockKernels.Join(Simd, Row(ObStore, to), obStore);
+            ClockKernels.Join(Simd, Row(ObCache, to), obCache);
+            RaiseOwn(ObStore, ObCache, row, from, own, toDevice: true);
+            ObStore[row + to] = 0;
+            ObCache[row + to] = 0;
+            return;
+        }
+        if (!InboxFull[to])
+        {
+            // An empty inbox is overwritten, not joined into: no clearing after a drain.
+            ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), hb);
+            ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), obStore);
+            ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), obCache);
+            InboxFull[to] = true;
+        }
+        else
+        {
+            ClockKernels.Join(Simd, InboxHb.AsSpan(row, w), hb);
+            ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), obStore);
+            ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), obCache);
+        }
+        RaiseOwn(InboxObStore, InboxObCache, row, from, own, toDevice: false);
+    }
+
+    /// <summary>
+    /// <paramref name="agent"/>'s clocks as of its last event, own HB component included: the live rows,
+    /// or a device's kept copy when edges for its next event were already joined into them.
+    /// </summary>
+    /// (The three clock arrays; the agent's row in each.)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    (uint[] Hb, uint[] ObStore, uint[] ObCache) SinceLastEvent(int agent)
+    {
+        if (IsDevice[agent] && InboxFull[agent]) return (InboxHb, InboxObStore, InboxObCache);
+        Hb[agent * Width + agent] = Time[agent];
+        return (Hb, ObStore, ObCache);
+    }
+
+    /// <summary>At <paramref name="agent"/>'s event: what was sent to it is now its own.</summary>
+    internal void DrainInbox(int agent)
+    {
+        InboxFull[agent] = false;
+        if (IsDevice[agent]) return; // already joined; the kept copy is dropped
+        int w = Width, row = agent * w;
+        var hb = InboxHb.AsSpan(row, w);
+        ClockKernels.Join(Simd, Hb.AsSpan(row, w), hb);
+        ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
+        ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
+        ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
+        ObStore[row + agent] = 0;
+        ObCache[row + agent] = 0;
+    }
+}

@@ -1,0 +1,30 @@
+using TraceTools.Replay.Ordering;
+
+namespace TraceTools.Replay.Detection;
+
+public sealed partial class ReplayState
+{
+    /// <summary>
+    /// Per lock: the unlocks not yet followed by a lock (arena handles). model.md §2.6: "unlock L → the next
+    /// lock L", so a lock acquires every unlock since the previous lock and consumes them; a later lock
+    /// without an unlock in between acquires nothing. In a well-formed trace (lock and unlock alternate)
+    /// there is at most one; the list only grows for traces that unlock twice.
+    /// </summary>
+    readonly List<int>[] _pendingUnlocks;
+
+    /// <summary>An unlock of <paramref name="lockId"/>: a release that orders every earlier store of the cpu.</summary>
+    internal void Unlock(int cpu, int lockId, long index) =>
+        _pendingUnlocks[lockId].Add(Snapshot(cpu, AccessClass.W, index, unlock: true));
+
+    /// <summary>A lock of <paramref name="lockId"/>: acquires (at once) the unlocks that this lock is the next lock after.</summary>
+    internal void Lock(int cpu, int lockId, long index)
+    {
+        var pending = _pendingUnlocks[lockId];
+        foreach (int h in pending)
+        {
+            AcquireSnapshot(cpu, h, AcquireMode.AtOnce, index);
+            Arena.Release(h);
+        }
+        pending.Clear();
+    }
+}
