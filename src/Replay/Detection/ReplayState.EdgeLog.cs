@@ -96,10 +96,20 @@ public sealed partial class ReplayState
         static bool Reaches(uint[] hb, int row, int reader, uint readerTime, in Edge e) =>
             e.Receiver == reader ? e.ReceiverTime <= readerTime : hb[row + e.Receiver] >= e.ReceiverTime;
 
+        /// <summary>Per receiver, the release times seen so far in this compaction, kept sorted (reused).</summary>
+        List<uint>[] _seen = [];
+
         /// <summary>Drops the entries that can never be the answer for one of <paramref name="liveTimes"/> (sorted).</summary>
+        /// <remarks>
+        /// An entry is dominated when an earlier entry to the same receiver has a release time at or below its
+        /// own and at or after the latest live store before it: that earlier edge answers every query this one
+        /// could. The question is a predecessor query on a growing set; release times arrive nearly sorted, so a
+        /// sorted list with binary search is mostly appends (a SortedSet view re-counts its subtree on every
+        /// query, which made compaction quadratic).
+        /// </remarks>
         public void Compact(uint[] liveTimes)
         {
-            var seen = new Dictionary<int, SortedSet<uint>>();
+            foreach (var times in _seen) times?.Clear();
             int kept = 0;
             for (int i = 0; i < _count; i++)
             {
@@ -107,10 +117,13 @@ public sealed partial class ReplayState
                 uint t = e.ReleaseTime;
                 int live = LiveAtOrBelow(liveTimes, t);
                 if (live < 0) continue; // no live store at or before it: never a publish
-                if (!seen.TryGetValue(e.Receiver, out var times)) seen[e.Receiver] = times = [];
-                var below = times.GetViewBetween(0, t);
-                bool dominated = below.Count > 0 && below.Max >= liveTimes[live];
-                times.Add(t);
+                if (e.Receiver >= _seen.Length) Array.Resize(ref _seen, Math.Max(e.Receiver + 1, 2 * _seen.Length));
+                var times = _seen[e.Receiver] ??= [];
+                int at = times.BinarySearch(t);
+                if (at < 0) at = ~at;
+                // times[at - 1] is the largest seen time below t (or t itself when present at `at`).
+                bool dominated = (at < times.Count && times[at] == t) || (at > 0 && times[at - 1] >= liveTimes[live]);
+                if (!(at < times.Count && times[at] == t)) times.Insert(at, t);
                 if (!dominated) _edges[kept++] = e; // order kept: LoggedAt stays sorted
             }
             _count = kept;
