@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace TraceTools.Cli;
@@ -66,7 +65,7 @@ public sealed class VerbArgs
         for (int i = 0; i < _args.Count; i++)
         {
             if (_used.Contains(i) || (_args[i] != name && _args[i] != alias)) continue;
-            if (i + 1 >= _args.Count) throw new UsageException($"option {_args[i]} needs a value");
+            if (i + 1 >= _args.Count) CliThrow.Usage($"option {_args[i]} needs a value");
             _used.Add(i);
             _used.Add(i + 1);
             values.Add(_args[i + 1]);
@@ -80,7 +79,7 @@ public sealed class VerbArgs
     {
         var s = Option(name);
         if (s is null) return fallback;
-        if (!TryParseLong(s, out long v) || v < 0) throw new UsageException($"option {name} takes a non-negative integer, not '{s}'");
+        if (!TryParseLong(s, out long v) || v < 0) CliThrow.Usage($"option {name} takes a non-negative integer, not '{s}'");
         return v;
     }
 
@@ -90,7 +89,7 @@ public sealed class VerbArgs
         var s = Option(name);
         if (s is null) return fallback;
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-            throw new UsageException($"option {name} takes a number, not '{s}'");
+            CliThrow.Usage($"option {name} takes a number, not '{s}'");
         return v;
     }
 
@@ -114,11 +113,11 @@ public sealed class VerbArgs
         {
             if (_used.Contains(i)) continue;
             var a = _args[i];
-            if (a.StartsWith('-') && a != "-") throw new UsageException($"unknown option '{a}'");
+            if (a.StartsWith('-') && a != "-") CliThrow.Usage($"unknown option '{a}'");
             positional.Add(a);
         }
-        if (positional.Count < min) throw new UsageException(min == 1 && max == 1 ? "expected one input file" : $"expected at least {min} argument(s)");
-        if (positional.Count > max) throw new UsageException($"unexpected argument '{positional[max]}'");
+        if (positional.Count < min) CliThrow.Usage(min == 1 && max == 1 ? "expected one input file" : $"expected at least {min} argument(s)");
+        if (positional.Count > max) CliThrow.Usage($"unexpected argument '{positional[max]}'");
         return positional;
     }
 
@@ -129,7 +128,4 @@ public sealed class VerbArgs
         return CommandLine.Ok;
     }
 
-    /// <summary>Throws a usage error.</summary>
-    [DoesNotReturn]
-    public static void Fail(string message) => throw new UsageException(message);
 }

@@ -45,7 +45,7 @@ public sealed record ReportOptions(
             null or "text" => ReportFormat.Text,
             "json" => ReportFormat.Json,
             "sarif" => ReportFormat.Sarif,
-            var f => throw new UsageException($"unknown format '{f}' (expected text, json or sarif)"),
+            var f => CliThrow.Usage<ReportFormat>($"unknown format '{f}' (expected text, json or sarif)"),
         };
         string? output = args.Option("-o", "--output");
         if (output == "-") output = null;
@@ -54,7 +54,7 @@ public sealed record ReportOptions(
             null or "error" => Severity.Error,
             "warning" => Severity.Warning,
             "none" => null,
-            var s => throw new UsageException($"unknown --fail-on level '{s}' (expected error, warning or none)"),
+            var s => CliThrow.Usage<Severity?>($"unknown --fail-on level '{s}' (expected error, warning or none)"),
         };
         HashSet<FindingKind>? detectors = null;
         if (args.Option("--detectors") is { } list)
@@ -64,7 +64,7 @@ public sealed record ReportOptions(
             {
                 if (name == "none") continue; // an empty set: replay hb/ob only (benchmarks)
                 if (!FindingKinds.TryParse(name, out var k))
-                    throw new UsageException($"unknown detector '{name}' (expected {string.Join(", ", FindingKinds.All.Select(x => x.Name()))})");
+                    CliThrow.Usage($"unknown detector '{name}' (expected {string.Join(", ", FindingKinds.All.Select(x => x.Name()))})");
                 detectors.Add(k);
             }
         }

@@ -36,7 +36,7 @@ public static class GenVerb
         var input = args.Finish(1, 1)[0];
         if (output is null)
         {
-            if (!Console.IsOutputRedirected) VerbArgs.Fail("-o OUT.trace is required (a binary trace is not written to a terminal)");
+            if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
             output = "-";
         }
 
@@ -55,7 +55,7 @@ public static class GenVerb
         foreach (var s in sets)
         {
             if (!ScenarioCompiler.TryParseOverride(s, out var name, out ulong value))
-                VerbArgs.Fail($"--set takes NAME=VALUE with a number VALUE, not '{s}'");
+                CliThrow.Usage($"--set takes NAME=VALUE with a number VALUE, not '{s}'");
             overrides[name] = value;
         }
         return overrides;
@@ -65,7 +65,7 @@ public static class GenVerb
     {
         null or "lz4" => TraceCodec.Lz4,
         "none" => TraceCodec.None,
-        _ => throw new UsageException($"--codec takes lz4 or none, not '{name}'"),
+        _ => CliThrow.Usage<TraceCodec>($"--codec takes lz4 or none, not '{name}'"),
     };
 }
 

@@ -30,7 +30,7 @@ public static class ReplayVerb
         bool quiet = args.Flag("--quiet");
         bool decodeOnly = args.Flag("--decode-only");
         long threads = args.Long("--threads", Environment.ProcessorCount > 1 ? 2 : 1);
-        if (threads is < 1 or > 2) VerbArgs.Fail("--threads takes 1 or 2");
+        if (threads is < 1 or > 2) CliThrow.Usage("--threads takes 1 or 2");
         var path = args.Finish(1, 1)[0];
 
         using var reader = TraceReader.Open(path);

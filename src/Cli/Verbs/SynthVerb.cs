@@ -39,18 +39,18 @@ public static class SynthVerb
         bool quiet = args.Flag("--quiet");
         args.Finish(0, 0);
 
-        if (profile is null) VerbArgs.Fail("missing --profile (known: " + string.Join(", ", SynthProfile.Names) + ")");
-        if (!SynthProfile.IsKnown(profile)) VerbArgs.Fail($"unknown profile '{profile}' (known: {string.Join(", ", SynthProfile.Names)})");
-        if (events is null) VerbArgs.Fail("missing --events N");
-        if (!VerbArgs.TryParseLong(events, out long count) || count < 1) VerbArgs.Fail($"option --events takes a positive integer, not '{events}'");
-        if (!ArchNames.TryParse(archName, out var arch)) VerbArgs.Fail($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
-        if (output is null or "-") VerbArgs.Fail("synth needs -o OUT.trace (the truth file goes beside it)");
+        if (profile is null) CliThrow.Usage("missing --profile (known: " + string.Join(", ", SynthProfile.Names) + ")");
+        if (!SynthProfile.IsKnown(profile)) CliThrow.Usage($"unknown profile '{profile}' (known: {string.Join(", ", SynthProfile.Names)})");
+        if (events is null) CliThrow.Usage("missing --events N");
+        if (!VerbArgs.TryParseLong(events, out long count) || count < 1) CliThrow.Usage($"option --events takes a positive integer, not '{events}'");
+        if (!ArchNames.TryParse(archName, out var arch)) CliThrow.Usage($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
+        if (output is null or "-") CliThrow.Usage("synth needs -o OUT.trace (the truth file goes beside it)");
 
         string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null && !Directory.Exists(directory)) VerbArgs.Fail($"cannot write '{output}': directory '{directory}' does not exist");
+        if (directory is not null && !Directory.Exists(directory)) CliThrow.Usage($"cannot write '{output}': directory '{directory}' does not exist");
 
         var options = new SynthOptions { Events = count, Seed = (ulong)seed, Arch = arch, InjectRate = rate };
-        if (options.Validate() is { } problem) VerbArgs.Fail(problem);
+        if (options.Validate() is { } problem) CliThrow.Usage(problem);
 
         var clock = Stopwatch.StartNew();
         using var truth = new TruthFileWriter(TruthFileWriter.PathFor(output));

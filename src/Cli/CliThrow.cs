@@ -1,0 +1,17 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+
+namespace TraceTools.Cli;
+
+/// <summary>The CLI's throw helper: bad usage, printed with the verb's name and exit code 2.</summary>
+[StackTraceHidden]
+public static class CliThrow
+{
+    /// <summary>Throws a <see cref="UsageException"/>.</summary>
+    [DoesNotReturn]
+    public static void Usage(string message) => throw new UsageException(message);
+
+    /// <summary>Throws a <see cref="UsageException"/> where an expression is needed (switch arms).</summary>
+    [DoesNotReturn]
+    public static T Usage<T>(string message) => throw new UsageException(message);
+}
