@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -27,6 +28,7 @@ public sealed class DmaRaceDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);
@@ -74,6 +76,7 @@ public sealed class DmaRaceDetector : IDetector
     }
 
     /// <summary>The most recent access of <paramref name="column"/> to bytes [off, off+len) that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static long LatestRacing(ReplayState state, ShadowPage page, AccessColumn column, int agent, int off, int len)
     {
         long latest = -1;
@@ -106,6 +109,7 @@ public sealed class DmaRaceDetector : IDetector
     /// previous access of the same side is not hb-before this one (it must stay visible), and keep the
     /// per-agent sets current once escalated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Track(ReplayState state, ShadowPage page, AccessColumn column, in DataAccess access, ulong runStart, int off, int len)
     {
         var shared = page.Shared;

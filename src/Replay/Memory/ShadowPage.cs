@@ -73,6 +73,14 @@ sealed class ShadowPage
     public static int Run(ulong[] a, ulong[] b, int k, int end)
     {
         int n = end - k;
+        if (n <= SmallSpans.Scalar && (uint)end <= (uint)a.Length && (uint)end <= (uint)b.Length)
+        {
+            // Short runs (most accesses): a scalar scan beats two vector-search calls.
+            ulong va = a[k], vb = b[k];
+            int j = k + 1;
+            while (j < end && a[j] == va && b[j] == vb) j++;
+            return j - k;
+        }
         int ra = a.AsSpan(k + 1, n - 1).IndexOfAnyExcept(a[k]);
         int rb = b.AsSpan(k + 1, n - 1).IndexOfAnyExcept(b[k]);
         int r = ra < 0 ? n : ra + 1;
@@ -83,6 +91,13 @@ sealed class ShadowPage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Run<T>(T[] a, int k, int end) where T : struct, IEquatable<T>
     {
+        if (end - k <= SmallSpans.Scalar && (uint)end <= (uint)a.Length)
+        {
+            T v = a[k];
+            int j = k + 1;
+            while (j < end && a[j].Equals(v)) j++;
+            return j - k;
+        }
         int r = a.AsSpan(k + 1, end - k - 1).IndexOfAnyExcept(a[k]);
         return r < 0 ? end - k : r + 1;
     }
