@@ -46,6 +46,13 @@ sealed class ShadowPage
     /// </summary>
     public readonly int[] ColumnOwner = [NoOwner, NoOwner, NoOwner, NoOwner];
 
+    /// <summary>
+    /// Per <see cref="AccessColumn"/> with a single <see cref="ColumnOwner"/>: its latest access there, packed
+    /// (<see cref="Epoch.At"/>). Its times only grow, so when this access is hb-before an agent, every byte
+    /// of the column is: dma-race then skips the per-byte scan of the column.
+    /// </summary>
+    public readonly ulong[] ColumnLatest = new ulong[4];
+
     /// <summary>The single-epoch (latest access) columns of <paramref name="column"/>.</summary>
     public (ulong[] At, long[] Index) Column(AccessColumn column) => column switch
     {
