@@ -57,7 +57,7 @@ public sealed partial class ReplayState
         ulong cursor = address, end = address + (ulong)size;
         while (NextRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
         {
-            var handles = p.Release.AsSpan(o, len);
+            var handles = p.OwnReleases().AsSpan(o, len);
             if (release == 0)
             {
                 release = Snapshot(agent, AccessClass.W, index);
@@ -128,14 +128,14 @@ public sealed partial class ReplayState
                     // Only the first clean by the store's own cpu after the store counts (model.md §4).
                     if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0)
                     {
+                        page.OwnCacheState();
                         page.CleanTime[k] = t;
-                        page.HasCacheState = true;
                     }
                 }
                 else if (inval && page.LastWriteIsDevice(k) && HbBefore(page.DevWrite(k), cpu))
                 {
+                    page.OwnCacheState();
                     page.InvalidatedBy[k] |= bit;
-                    page.HasCacheState = true;
                 }
             }
             i += n;

@@ -18,18 +18,39 @@ sealed class ShadowPage
     /// <summary>Last cpu load / last device DMA read of each byte (for dma-race).</summary>
     public readonly ulong[] CpuReadAt = new ulong[Size], DevReadAt = new ulong[Size];
     public readonly long[] CpuReadIndex = new long[Size], DevReadIndex = new long[Size];
-    /// <summary>Sync bytes: arena handle of the release the last store published (0: none).</summary>
-    public readonly int[] Release = new int[Size];
-    /// <summary>Local time of the first clean (or flush) by the last cpu writer after its store (0: none).</summary>
-    public readonly uint[] CleanTime = new uint[Size];
-    /// <summary>cpus (bit = agent id mod 64) that invalidated the byte hb-after its last device write.</summary>
-    public readonly ulong[] InvalidatedBy = new ulong[Size];
+    // Rarely used columns start as one shared all-zero array (read-only by contract: written only after
+    // the page got its own copy), so a page that never holds sync bytes or cache state does not allocate,
+    // zero and fault in 64 KiB of them (a fifth of a page).
+    static readonly int[] NoReleases = new int[Size];
+    static readonly uint[] NoCleans = new uint[Size];
+    static readonly ulong[] NoInvalidations = new ulong[Size];
+
+    /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
+    public int[] Release = NoReleases;
+    /// <summary>Local time of the first clean (or flush) by the last cpu writer after its store (0: none). Call <see cref="OwnCacheState"/> before writing.</summary>
+    public uint[] CleanTime = NoCleans;
+    /// <summary>cpus (bit = agent id mod 64) that invalidated the byte hb-after its last device write. Call <see cref="OwnCacheState"/> before writing.</summary>
+    public ulong[] InvalidatedBy = NoInvalidations;
     /// <summary>
     /// True once a clean or invalidation marked a byte of this page. Until then <see cref="CleanTime"/> and
     /// <see cref="InvalidatedBy"/> are all zero and a write need not reset them: most pages never see cache
     /// maintenance, and resetting 12 bytes of state per written byte dominated replay on large copies.
     /// </summary>
     public bool HasCacheState;
+
+    /// <summary>Gives the page its own <see cref="Release"/> column (before the first sync store).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int[] OwnReleases() => Release != NoReleases ? Release : Release = new int[Size];
+
+    /// <summary>Gives the page its own cache-state columns (before the first clean or invalidation mark).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OwnCacheState()
+    {
+        if (HasCacheState) return;
+        CleanTime = new uint[Size];
+        InvalidatedBy = new ulong[Size];
+        HasCacheState = true;
+    }
     /// <summary>Reconstructed memory contents.</summary>
     public readonly byte[] Value = new byte[Size];
     /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
