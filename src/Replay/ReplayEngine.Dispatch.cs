@@ -8,6 +8,7 @@ namespace TraceTools.Replay;
 public sealed partial class ReplayEngine
 {
     /// <summary>Consumes the next batch (its <see cref="EventBatch.FirstIndex"/> continues the previous one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     public void Process(EventBatch batch)
     {

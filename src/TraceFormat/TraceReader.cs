@@ -84,7 +84,9 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     {
         if (_stream.CanSeek) _stream.Position = offset;
         _pipeStart = offset;
-        return PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 1 << 18, minimumReadSize: 1 << 16, leaveOpen: true));
+        // Files are read inline (see BlockingReadStream); other streams keep their own async reads.
+        Stream source = _stream is FileStream ? new BlockingReadStream(_stream) : _stream;
+        return PipeReader.Create(source, new StreamPipeReaderOptions(bufferSize: 1 << 18, minimumReadSize: 1 << 16, leaveOpen: true));
     }
 
     (TraceMetadata, long) ReadHeader(long start)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -27,6 +28,7 @@ public sealed class DmaRaceDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);
@@ -47,19 +49,23 @@ public sealed class DmaRaceDetector : IDetector
                 long[] writeIndex = cpu ? page.DevWriteIndex : page.CpuWriteIndex;
                 ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
                 long[] readIndex = cpu ? page.DevReadIndex : page.CpuReadIndex;
-                for (int k = off, stop = off + len; k < stop; k += write ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(writes, k, stop))
+                // A column held by one agent whose latest access there is hb-before us cannot race: skip its bytes.
+                bool checkWrites = !AllHbBefore(state, page, otherWrites, agent);
+                bool checkReads = write && !AllHbBefore(state, page, otherReads, agent);
+                for (int k = off, stop = off + len; k < stop && (checkWrites || checkReads);
+                     k += checkWrites && checkReads ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(checkWrites ? writes : reads, k, stop))
                 {
                     ulong w = writes[k];
-                    if (w != 0 && writeIndex[k] > other && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
-                    if (!write) continue;
+                    if (checkWrites && w != 0 && writeIndex[k] > other && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
                     ulong r = reads[k];
-                    if (r != 0 && readIndex[k] > other && !state.HbBefore(Epoch.From(readIndex[k], r), agent)) other = readIndex[k];
+                    if (checkReads && r != 0 && readIndex[k] > other && !state.HbBefore(Epoch.From(readIndex[k], r), agent)) other = readIndex[k];
                 }
                 // One agent's accesses only in its own column: po orders them, nothing to track.
                 ref int owner = ref page.ColumnOwner[(int)own];
                 if (owner == agent || owner == ShadowPage.NoOwner)
                 {
                     owner = agent;
+                    page.ColumnLatest[(int)own] = Epoch.Pack(agent, access.Time);
                     continue;
                 }
             }
@@ -73,7 +79,20 @@ public sealed class DmaRaceDetector : IDetector
         if (other >= 0) state.Report(new Finding(Kind, access.Index, [new("other", other)]));
     }
 
+    /// <summary>
+    /// True when every access recorded in <paramref name="column"/> of the page is hb-before
+    /// <paramref name="agent"/>'s current event: none, or one owner whose latest access there is (its earlier
+    /// ones have smaller times, and hb-before is monotone in time). Exact, so skipping the scan changes nothing.
+    /// </summary>
+    static bool AllHbBefore(ReplayState state, ShadowPage page, AccessColumn column, int agent)
+    {
+        int owner = page.ColumnOwner[(int)column];
+        if (owner == ShadowPage.NoOwner) return true;
+        return owner >= 0 && state.HbBefore(Epoch.From(0, page.ColumnLatest[(int)column]), agent);
+    }
+
     /// <summary>The most recent access of <paramref name="column"/> to bytes [off, off+len) that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static long LatestRacing(ReplayState state, ShadowPage page, AccessColumn column, int agent, int off, int len)
     {
         long latest = -1;
@@ -106,6 +125,7 @@ public sealed class DmaRaceDetector : IDetector
     /// previous access of the same side is not hb-before this one (it must stay visible), and keep the
     /// per-agent sets current once escalated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Track(ReplayState state, ShadowPage page, AccessColumn column, in DataAccess access, ulong runStart, int off, int len)
     {
         var shared = page.Shared;
@@ -114,6 +134,7 @@ public sealed class DmaRaceDetector : IDetector
         {
             // One agent's accesses only (the common case): po orders them, no scan.
             owner = access.Agent;
+            page.ColumnLatest[(int)column] = Epoch.Pack(access.Agent, access.Time);
             if (shared is not null && shared.IsEscalated(column)) shared.Record(column, access.Agent, off, len, access.Time, access.Index);
             return;
         }

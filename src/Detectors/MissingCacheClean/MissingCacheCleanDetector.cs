@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -25,6 +26,7 @@ public sealed class MissingCacheCleanDetector : IDetector
     public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.DmaRead : DetectorHooks.None;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         int device = access.Agent;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -23,6 +24,7 @@ public sealed class MissingCacheInvalidateDetector : IDetector
     public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.Load : DetectorHooks.None;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);

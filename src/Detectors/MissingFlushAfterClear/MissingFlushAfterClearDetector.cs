@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Detectors.Entries;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -32,6 +33,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryInvalidate;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
         if (!store.Changed) return; // value-neutral: changes nothing
@@ -61,6 +63,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(ReplayState state, in EntryInvalidation inv)
     {
         if (!inv.All)

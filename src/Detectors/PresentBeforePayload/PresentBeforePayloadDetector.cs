@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Detectors.Entries;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -35,6 +36,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.EntryStore;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
         if (!store.Changed) return;

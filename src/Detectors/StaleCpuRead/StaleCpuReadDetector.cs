@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -18,6 +19,7 @@ public sealed class StaleCpuReadDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.Load;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);

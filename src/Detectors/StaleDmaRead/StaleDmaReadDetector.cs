@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -20,6 +21,7 @@ public sealed class StaleDmaReadDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.DmaRead;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(ReplayState state, in DataAccess access)
     {
         var region = state.RegionOf(access.Region);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Detectors.Entries;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -39,6 +40,7 @@ public sealed class TornEntryFetchDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryFetch;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
         if (!store.Changed) return; // tearing needs a change
@@ -53,6 +55,7 @@ public sealed class TornEntryFetchDetector : IDetector
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryFetch(ReplayState state, in EntryFetch fetch)
     {
         ref var run = ref _runs[fetch.Agent];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Detectors.Entries;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -27,6 +28,7 @@ public sealed class TornEntryUpdateDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryInvalidate;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
         if (!store.Changed) return;
@@ -49,6 +51,7 @@ public sealed class TornEntryUpdateDetector : IDetector
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(ReplayState state, in EntryInvalidation inv)
     {
         if (!inv.All)

@@ -13,12 +13,14 @@ public sealed partial class ReplayState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static bool HasSyncBytes(RegionInfo r) => r.Kind is RegionKind.Sync or RegionKind.Table;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void RunHooks(IDetector[] hooks, in DataAccess access)
     {
         foreach (var d in hooks) d.OnAccess(this, access);
     }
 
     /// <summary>A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     internal void Write(int agent, EventKind kind, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
     {
@@ -38,14 +40,14 @@ public sealed partial class ReplayState
             ulong a = address + (ulong)i;
             var page = Shadow.Page(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            (cpu ? page.CpuWriteAt : page.DevWriteAt).AsSpan(off, n).Fill(at);
-            (cpu ? page.CpuWriteIndex : page.DevWriteIndex).AsSpan(off, n).Fill(index);
+            SmallSpans.Fill(cpu ? page.CpuWriteAt : page.DevWriteAt, off, n, at);
+            SmallSpans.Fill(cpu ? page.CpuWriteIndex : page.DevWriteIndex, off, n, index);
             if (page.HasCacheState)
             {
-                page.CleanTime.AsSpan(off, n).Clear();
-                page.InvalidatedBy.AsSpan(off, n).Clear();
+                SmallSpans.Clear(page.CleanTime, off, n);
+                SmallSpans.Clear(page.InvalidatedBy, off, n);
             }
-            data.Slice(i, n).CopyTo(page.Value.AsSpan(off, n));
+            SmallSpans.Copy(data.Slice(i, n), page.Value, off);
             i += n;
         }
         if (!HasSyncBytes(region)) return;
@@ -55,7 +57,7 @@ public sealed partial class ReplayState
         ulong cursor = address, end = address + (ulong)size;
         while (NextRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
         {
-            var handles = p.Release.AsSpan(o, len);
+            var handles = p.OwnReleases().AsSpan(o, len);
             if (release == 0)
             {
                 release = Snapshot(agent, AccessClass.W, index);
@@ -72,6 +74,7 @@ public sealed partial class ReplayState
     /// comes first: a read that observes a sync store is hb-after it, so the data bytes of the same
     /// access are judged with the acquired knowledge (for a cpu, not yet in LOADS: they are not "later").
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
     {
         var region = Regions[rid];
@@ -100,12 +103,13 @@ public sealed partial class ReplayState
         ulong at = Epoch.Pack(agent, t), cursor = address;
         while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
         {
-            (cpu ? p.CpuReadAt : p.DevReadAt).AsSpan(o, n).Fill(at);
-            (cpu ? p.CpuReadIndex : p.DevReadIndex).AsSpan(o, n).Fill(index);
+            SmallSpans.Fill(cpu ? p.CpuReadAt : p.DevReadAt, o, n, at);
+            SmallSpans.Fill(cpu ? p.CpuReadIndex : p.DevReadIndex, o, n, index);
         }
     }
 
     /// <summary>Cache maintenance: cleans mark the writer's dirty bytes, invalidations mark device-written bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Cache(int cpu, EventKind kind, ulong address, int size)
     {
         if (!TracksCaches) return;
@@ -124,14 +128,14 @@ public sealed partial class ReplayState
                     // Only the first clean by the store's own cpu after the store counts (model.md §4).
                     if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0)
                     {
+                        page.OwnCacheState();
                         page.CleanTime[k] = t;
-                        page.HasCacheState = true;
                     }
                 }
                 else if (inval && page.LastWriteIsDevice(k) && HbBefore(page.DevWrite(k), cpu))
                 {
+                    page.OwnCacheState();
                     page.InvalidatedBy[k] |= bit;
-                    page.HasCacheState = true;
                 }
             }
             i += n;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TraceTools.Replay.Clocks;
@@ -47,6 +48,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
         int h = Arena.Rent();
@@ -68,6 +70,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Acquires the release stored at <paramref name="handle"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
@@ -81,6 +84,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
         var own = OwnOrderOf(from, releaseClass);
@@ -159,6 +163,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>A barrier of <paramref name="cpu"/>: commits earlier events and folds pending reader clocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Barrier(int cpu, uint code)
     {
         uint t = Time[cpu];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Memory;
 using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
@@ -7,6 +8,7 @@ namespace TraceTools.Replay.Detection;
 public sealed partial class ReplayState
 {
     /// <summary>Computes, per entry a cpu store overlaps, the present transition and what changed; before the shadow update.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void EntryStores(int cpu, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
     {
         var table = Regions[rid];
@@ -39,6 +41,7 @@ public sealed partial class ReplayState
     byte ValueAt(ulong address) => Shadow.Page(address).Value[(int)(address & ShadowPage.Mask)];
 
     /// <summary>A fetcher's granule read: acquires the present word it covers, then tells the entry detectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Fetch(int device, long index, ulong address, int size, uint granule, int rid)
     {
         var table = Regions[rid];
@@ -55,6 +58,7 @@ public sealed partial class ReplayState
     /// dev_invalidate: release to the device's next event (class o); the device's earlier events reach the
     /// cpu's LATER events (model.md §7.15), so the invalidation itself is not hb-after them. Then the entry rules.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void DevInvalidate(int cpu, long index, int device, ulong address, int size)
     {
         TransferToNext(cpu, device, AccessClass.O, index);

@@ -25,6 +25,7 @@ namespace TraceTools.Replay.Detection;
 public sealed partial class ReplayState
 {
     /// <summary>Sends <paramref name="from"/>'s current knowledge to <paramref name="to"/>'s next event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
     {
         if (from == to) return;
@@ -85,6 +86,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>At <paramref name="agent"/>'s event: what was sent to it is now its own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void DrainInbox(int agent)
     {
         InboxFull[agent] = false;

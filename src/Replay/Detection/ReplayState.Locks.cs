@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Ordering;
 
 namespace TraceTools.Replay.Detection;
@@ -17,6 +18,7 @@ public sealed partial class ReplayState
         _pendingUnlocks[lockId].Add(Snapshot(cpu, AccessClass.W, index, unlock: true));
 
     /// <summary>A lock of <paramref name="lockId"/>: acquires (at once) the unlocks that this lock is the next lock after.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Lock(int cpu, int lockId, long index)
     {
         var pending = _pendingUnlocks[lockId];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace TraceTools.Replay.Detection;
 
 public sealed partial class ReplayState
@@ -44,6 +45,7 @@ public sealed partial class ReplayState
     }
 
     /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     uint[] LiveStoreTimes(int cpu)
     {
         var times = new List<uint>();

@@ -44,6 +44,7 @@ sealed class RegionMap
     readonly ulong[] _pageKeys = new ulong[64];
     readonly int[] _pageSlots = new int[64];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int FindSlow(ulong address, int size)
     {
         ulong key = (address >> 12) + 1;

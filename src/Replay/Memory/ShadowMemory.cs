@@ -30,7 +30,7 @@ sealed class ShadowMemory
     readonly ulong[] _cacheKeys = new ulong[256];
     readonly ShadowPage?[] _cachePages = new ShadowPage?[256];
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     ShadowPage PageSlow(ulong key)
     {
         int line = (int)(key & 255);

@@ -18,18 +18,39 @@ sealed class ShadowPage
     /// <summary>Last cpu load / last device DMA read of each byte (for dma-race).</summary>
     public readonly ulong[] CpuReadAt = new ulong[Size], DevReadAt = new ulong[Size];
     public readonly long[] CpuReadIndex = new long[Size], DevReadIndex = new long[Size];
-    /// <summary>Sync bytes: arena handle of the release the last store published (0: none).</summary>
-    public readonly int[] Release = new int[Size];
-    /// <summary>Local time of the first clean (or flush) by the last cpu writer after its store (0: none).</summary>
-    public readonly uint[] CleanTime = new uint[Size];
-    /// <summary>cpus (bit = agent id mod 64) that invalidated the byte hb-after its last device write.</summary>
-    public readonly ulong[] InvalidatedBy = new ulong[Size];
+    // Rarely used columns start as one shared all-zero array (read-only by contract: written only after
+    // the page got its own copy), so a page that never holds sync bytes or cache state does not allocate,
+    // zero and fault in 64 KiB of them (a fifth of a page).
+    static readonly int[] NoReleases = new int[Size];
+    static readonly uint[] NoCleans = new uint[Size];
+    static readonly ulong[] NoInvalidations = new ulong[Size];
+
+    /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
+    public int[] Release = NoReleases;
+    /// <summary>Local time of the first clean (or flush) by the last cpu writer after its store (0: none). Call <see cref="OwnCacheState"/> before writing.</summary>
+    public uint[] CleanTime = NoCleans;
+    /// <summary>cpus (bit = agent id mod 64) that invalidated the byte hb-after its last device write. Call <see cref="OwnCacheState"/> before writing.</summary>
+    public ulong[] InvalidatedBy = NoInvalidations;
     /// <summary>
     /// True once a clean or invalidation marked a byte of this page. Until then <see cref="CleanTime"/> and
     /// <see cref="InvalidatedBy"/> are all zero and a write need not reset them: most pages never see cache
     /// maintenance, and resetting 12 bytes of state per written byte dominated replay on large copies.
     /// </summary>
     public bool HasCacheState;
+
+    /// <summary>Gives the page its own <see cref="Release"/> column (before the first sync store).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int[] OwnReleases() => Release != NoReleases ? Release : Release = new int[Size];
+
+    /// <summary>Gives the page its own cache-state columns (before the first clean or invalidation mark).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OwnCacheState()
+    {
+        if (HasCacheState) return;
+        CleanTime = new uint[Size];
+        InvalidatedBy = new ulong[Size];
+        HasCacheState = true;
+    }
     /// <summary>Reconstructed memory contents.</summary>
     public readonly byte[] Value = new byte[Size];
     /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
@@ -45,6 +66,13 @@ sealed class ShadowPage
     /// its next access there dominates the previous ones (po) without scanning the bytes.
     /// </summary>
     public readonly int[] ColumnOwner = [NoOwner, NoOwner, NoOwner, NoOwner];
+
+    /// <summary>
+    /// Per <see cref="AccessColumn"/> with a single <see cref="ColumnOwner"/>: its latest access there, packed
+    /// (<see cref="Epoch.At"/>). Its times only grow, so when this access is hb-before an agent, every byte
+    /// of the column is: dma-race then skips the per-byte scan of the column.
+    /// </summary>
+    public readonly ulong[] ColumnLatest = new ulong[4];
 
     /// <summary>The single-epoch (latest access) columns of <paramref name="column"/>.</summary>
     public (ulong[] At, long[] Index) Column(AccessColumn column) => column switch
@@ -69,21 +97,33 @@ sealed class ShadowPage
     public bool LastWriteIsDevice(int k) => DevWriteAt[k] != 0 && (CpuWriteAt[k] == 0 || DevWriteIndex[k] > CpuWriteIndex[k]);
 
     /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k.</summary>
+    /// <remarks>
+    /// Probes the first <see cref="SmallSpans.Scalar"/> elements one by one: most runs are one store's 4 or 8
+    /// bytes, and a vector search of the rest of a long access per short run cost ~10% of replay. Only a run
+    /// that outlasts the probe is finished with vectorized searches.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Run(ulong[] a, ulong[] b, int k, int end)
     {
-        int n = end - k;
-        int ra = a.AsSpan(k + 1, n - 1).IndexOfAnyExcept(a[k]);
-        int rb = b.AsSpan(k + 1, n - 1).IndexOfAnyExcept(b[k]);
-        int r = ra < 0 ? n : ra + 1;
-        return rb < 0 ? r : Math.Min(r, rb + 1);
+        ulong va = a[k], vb = b[k];
+        int j = k + 1, probe = Math.Min(end, k + SmallSpans.Scalar);
+        while (j < probe && a[j] == va && b[j] == vb) j++;
+        if (j < probe || j >= end) return j - k;
+        int ra = a.AsSpan(j, end - j).IndexOfAnyExcept(va);
+        int rb = b.AsSpan(j, end - j).IndexOfAnyExcept(vb);
+        int r = ra < 0 ? end - j : ra;
+        return j - k + (rb < 0 ? r : Math.Min(r, rb));
     }
 
-    /// <summary>Length of the run from <paramref name="k"/> over which the column keeps its value at k.</summary>
+    /// <summary>Length of the run from <paramref name="k"/> over which the column keeps its value at k (probed like <see cref="Run(ulong[], ulong[], int, int)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Run<T>(T[] a, int k, int end) where T : struct, IEquatable<T>
     {
-        int r = a.AsSpan(k + 1, end - k - 1).IndexOfAnyExcept(a[k]);
-        return r < 0 ? end - k : r + 1;
+        T v = a[k];
+        int j = k + 1, probe = Math.Min(end, k + SmallSpans.Scalar);
+        while (j < probe && a[j].Equals(v)) j++;
+        if (j < probe || j >= end) return j - k;
+        int r = a.AsSpan(j, end - j).IndexOfAnyExcept(v);
+        return j - k + (r < 0 ? end - j : r);
     }
 }

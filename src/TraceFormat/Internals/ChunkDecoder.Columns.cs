@@ -15,6 +15,7 @@ static partial class ChunkDecoder
     /// Validates kind bytes and agents, writes fixed sizes, and appends each event to the list of every
     /// variable-width column it has an entry in: the store is unconditional, only the count advances by the flag.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static EventLists Classify(byte[] padded, in ColumnSpans cols, int count, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
@@ -55,6 +56,7 @@ static partial class ChunkDecoder
         return new EventLists(nA, nS, nX, nT, nD);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static void DecodeAddresses(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {
@@ -84,6 +86,7 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "address", pos, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
@@ -107,6 +110,7 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "size", pos, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static void DecodeAux(byte[] padded, in ColumnSpans cols, int n, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {
@@ -128,6 +132,7 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "aux", pos, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static void DecodeSites(byte[] padded, in ColumnSpans cols, int n, long firstIndex, int siteCount, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {
@@ -156,6 +161,7 @@ static partial class ChunkDecoder
     /// Small values (1..8 bytes: a 4-bit significant-byte count, then a masked 8-byte load) and data (longer,
     /// raw) into the batch's byte buffer; returns its length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static int DecodeData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {

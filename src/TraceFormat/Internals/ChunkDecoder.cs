@@ -43,6 +43,7 @@ static partial class ChunkDecoder
     /// Decodes <paramref name="count"/> events from <paramref name="padded"/>[..<paramref name="rawLength"/>]
     /// into <paramref name="batch"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Decode(byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
         DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
