@@ -69,18 +69,7 @@ public sealed partial class TraceReader
             _pipe.AdvanceTo(buffer.Start);
             return false;
         }
-        var consumed = buffer.GetPosition(need);
-        try
-        {
-            DecodeChunk(buffer.Slice(FormatLayout.ChunkHeaderSize, h.Stored), h, at, batch);
-        }
-        finally
-        {
-            _pipe.AdvanceTo(consumed);
-        }
-        _consumedInPipe += need;
-        _nextChunk++;
-        _nextFirst += h.Count;
+        ConsumeChunk(buffer, h, at, need, batch);
         return true;
     }
 
@@ -125,6 +114,15 @@ public sealed partial class TraceReader
             EndTruncated(at);
             return false;
         }
+        ConsumeChunk(buffer, h, at, need, batch);
+        return true;
+    }
+
+    long _consumedInPipe;
+
+    /// <summary>Decodes the chunk at the start of <paramref name="buffer"/> (header + stored bytes) and moves past it.</summary>
+    void ConsumeChunk(in ReadOnlySequence<byte> buffer, in ChunkHeader h, long at, int need, EventBatch batch)
+    {
         var consumed = buffer.GetPosition(need);
         try
         {
@@ -137,10 +135,7 @@ public sealed partial class TraceReader
         _consumedInPipe += need;
         _nextChunk++;
         _nextFirst += h.Count;
-        return true;
     }
-
-    long _consumedInPipe;
 
     static uint ReadU32(in ReadOnlySequence<byte> buffer)
     {
