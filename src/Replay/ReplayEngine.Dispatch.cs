@@ -33,7 +33,10 @@ public sealed partial class ReplayEngine
             int agent = agents[i];
             if ((uint)agent >= (uint)agentCount) ReplayThrow.BadEvent(index, $"agent {agent} is not declared");
             if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.BadEvent(index, $"{kind.OpName()} by {(isDevice[agent] ? "device" : "cpu")} {s.Metadata.Agents[agent].Name}");
-            time[agent]++;
+            // Local time = trace index + 1: monotone per agent (all clocks need), and an epoch then names its
+            // event, so the shadow keeps no index columns.
+            if ((ulong)index >= uint.MaxValue) ReplayThrow.TraceTooLong(index);
+            time[agent] = (uint)(index + 1);
             if (inbox[agent]) s.DrainInbox(agent);
             switch (kind)
             {

@@ -27,6 +27,10 @@ static class ReplayThrow
         throw new ReplayInputException($"event #{index}: {what}") { EventIndex = index };
 
     [DoesNotReturn]
+    public static void TraceTooLong(long index) =>
+        BadEvent(index, "traces are limited to 2^32 - 1 events (local times are trace indices + 1 in 32 bits)");
+
+    [DoesNotReturn]
     public static void OutOfOrder(long expected, long got) =>
         throw new ReplayInputException($"batch starts at event #{got}, expected #{expected}: batches must arrive in trace order")
         { EventIndex = got };

@@ -41,7 +41,6 @@ public sealed partial class ReplayState
             var page = Shadow.Page(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             SmallSpans.Fill(cpu ? page.CpuWriteAt : page.DevWriteAt, off, n, at);
-            SmallSpans.Fill(cpu ? page.CpuWriteIndex : page.DevWriteIndex, off, n, index);
             if (page.HasCacheState)
             {
                 SmallSpans.Clear(page.CleanTime, off, n);
@@ -104,7 +103,6 @@ public sealed partial class ReplayState
         while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
         {
             SmallSpans.Fill(cpu ? p.CpuReadAt : p.DevReadAt, o, n, at);
-            SmallSpans.Fill(cpu ? p.CpuReadIndex : p.DevReadIndex, o, n, index);
         }
     }
 
