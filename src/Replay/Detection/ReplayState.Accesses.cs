@@ -35,6 +35,8 @@ public sealed partial class ReplayState
         if (cpu && region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
 
         ulong at = Epoch.Pack(agent, t);
+        // Only entries' values are ever read (EntryStores): other regions skip the copy and the column.
+        bool values = region.Kind == RegionKind.Table;
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
@@ -46,7 +48,7 @@ public sealed partial class ReplayState
                 SmallSpans.Clear(page.CleanTime, off, n);
                 SmallSpans.Clear(page.InvalidatedBy, off, n);
             }
-            SmallSpans.Copy(data.Slice(i, n), page.Value, off);
+            if (values) SmallSpans.Copy(data.Slice(i, n), page.OwnValues(), off);
             i += n;
         }
         if (!HasSyncBytes(region)) return;

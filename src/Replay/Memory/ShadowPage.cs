@@ -23,6 +23,7 @@ sealed class ShadowPage
     static readonly int[] NoReleases = new int[Size];
     static readonly uint[] NoCleans = new uint[Size];
     static readonly ulong[] NoInvalidations = new ulong[Size];
+    static readonly byte[] NoValues = new byte[Size];
 
     /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
     public int[] Release = NoReleases;
@@ -50,8 +51,16 @@ sealed class ShadowPage
         InvalidatedBy = new ulong[Size];
         HasCacheState = true;
     }
-    /// <summary>Reconstructed memory contents.</summary>
-    public readonly byte[] Value = new byte[Size];
+    /// <summary>
+    /// Reconstructed contents of table bytes (only entries' values matter: the entry detectors compare a
+    /// store's bytes with them). Call <see cref="OwnValues"/> before writing; pages without table writes
+    /// keep the shared all-zero column.
+    /// </summary>
+    public byte[] Value = NoValues;
+
+    /// <summary>Gives the page its own <see cref="Value"/> column (before the first table write).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte[] OwnValues() => Value != NoValues ? Value : Value = new byte[Size];
     /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
     public SharedAccesses? Shared;
 
