@@ -31,9 +31,12 @@ public sealed partial class ReplayEngine
             long index = first + i;
             var kind = kinds[i];
             int agent = agents[i];
-            if ((uint)agent >= (uint)agentCount) ReplayThrow.BadEvent(index, $"agent {agent} is not declared");
-            if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.BadEvent(index, $"{kind.OpName()} by {(isDevice[agent] ? "device" : "cpu")} {s.Metadata.Agents[agent].Name}");
-            time[agent]++;
+            if ((uint)agent >= (uint)agentCount) ReplayThrow.UndeclaredAgent(index, agent);
+            if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.WrongAgentKind(index, kind, s.Metadata.Agents[agent]);
+            // Local time = trace index + 1: monotone per agent (all clocks need), and an epoch then names its
+            // event, so the shadow keeps no index columns.
+            if ((ulong)index >= uint.MaxValue) ReplayThrow.TraceTooLong(index);
+            time[agent] = (uint)(index + 1);
             if (inbox[agent]) s.DrainInbox(agent);
             switch (kind)
             {
@@ -42,7 +45,7 @@ public sealed partial class ReplayEngine
                 {
                     int rid = Memory(index, kind, addresses[i], sizes[i]);
                     int off = offsets[i];
-                    if (off < 0) ReplayThrow.BadEvent(index, $"{kind.OpName()} carries no bytes");
+                    if (off < 0) ReplayThrow.NoBytes(index, kind);
                     var data = batch.Data.AsSpan(off, sizes[i]);
                     s.Write(agent, kind, index, addresses[i], sizes[i], data, rid);
                     break;
@@ -103,12 +106,12 @@ public sealed partial class ReplayEngine
                     int rid = Memory(index, kind, addresses[i], sizes[i]);
                     var table = s.Regions[rid];
                     if (table.Kind != RegionKind.Table || table.Device != agent)
-                        ReplayThrow.BadEvent(index, $"fetch of {table.Name} by {s.Metadata.Agents[agent].Name}, which is not its fetcher");
+                        ReplayThrow.NotFetcher(index, table, s.Metadata.Agents[agent]);
                     s.Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
                     break;
                 }
                 default:
-                    ReplayThrow.BadEvent(index, $"unknown event kind {(byte)kind}");
+                    ReplayThrow.UnknownKind(index, kind);
                     break;
             }
         }
@@ -121,8 +124,8 @@ public sealed partial class ReplayEngine
     int Memory(long index, EventKind kind, ulong address, int size)
     {
         int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _memoryHint) : -1;
-        if (rid < 0) ReplayThrow.BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is outside every region");
-        if (_state.Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.BadEvent(index, $"{kind.OpName()} touches mmio region {_state.Regions[rid].Name}");
+        if (rid < 0) ReplayThrow.OutsideRegions(index, kind, address, size);
+        if (_state.Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.TouchesMmio(index, kind, _state.Regions[rid]);
         return rid;
     }
 
@@ -131,19 +134,19 @@ public sealed partial class ReplayEngine
     {
         int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _mmioHint) : -1;
         if (rid < 0 || _state.Regions[rid].Kind != RegionKind.Mmio)
-            ReplayThrow.BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is not inside an mmio region");
+            ReplayThrow.NotMmio(index, kind, address, size);
         return DeviceAgent(index, (uint)_state.Regions[rid].Device);
     }
 
     int DeviceAgent(long index, uint agent)
     {
-        if (agent >= (uint)_state.AgentCount || !_state.IsDevice[agent]) ReplayThrow.BadEvent(index, $"agent {agent} is not a device");
+        if (agent >= (uint)_state.AgentCount || !_state.IsDevice[agent]) ReplayThrow.NotDevice(index, agent);
         return (int)agent;
     }
 
     int LockId(long index, uint id)
     {
-        if (id >= (uint)_state.Metadata.Locks.Count) ReplayThrow.BadEvent(index, $"lock {id} is not declared");
+        if (id >= (uint)_state.Metadata.Locks.Count) ReplayThrow.UndeclaredLock(index, id);
         return (int)id;
     }
 }

@@ -26,6 +26,27 @@ static class ReplayThrow
     public static void BadEvent(long index, string what) =>
         throw new ReplayInputException($"event #{index}: {what}") { EventIndex = index };
 
+    // One method per message, so the hot dispatch loop carries no string formatting.
+    [DoesNotReturn] public static void UndeclaredAgent(long index, int agent) => BadEvent(index, $"agent {agent} is not declared");
+    [DoesNotReturn] public static void WrongAgentKind(long index, EventKind kind, AgentInfo agent) =>
+        BadEvent(index, $"{kind.OpName()} by {(agent.IsCpu ? "cpu" : "device")} {agent.Name}");
+    [DoesNotReturn] public static void NoBytes(long index, EventKind kind) => BadEvent(index, $"{kind.OpName()} carries no bytes");
+    [DoesNotReturn] public static void NotFetcher(long index, RegionInfo table, AgentInfo agent) =>
+        BadEvent(index, $"fetch of {table.Name} by {agent.Name}, which is not its fetcher");
+    [DoesNotReturn] public static void UnknownKind(long index, EventKind kind) => BadEvent(index, $"unknown event kind {(byte)kind}");
+    [DoesNotReturn] public static void OutsideRegions(long index, EventKind kind, ulong address, int size) =>
+        BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is outside every region");
+    [DoesNotReturn] public static void TouchesMmio(long index, EventKind kind, RegionInfo region) =>
+        BadEvent(index, $"{kind.OpName()} touches mmio region {region.Name}");
+    [DoesNotReturn] public static void NotMmio(long index, EventKind kind, ulong address, int size) =>
+        BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is not inside an mmio region");
+    [DoesNotReturn] public static void NotDevice(long index, uint agent) => BadEvent(index, $"agent {agent} is not a device");
+    [DoesNotReturn] public static void UndeclaredLock(long index, uint id) => BadEvent(index, $"lock {id} is not declared");
+
+    [DoesNotReturn]
+    public static void TraceTooLong(long index) =>
+        BadEvent(index, "traces are limited to 2^32 - 1 events (local times are trace indices + 1 in 32 bits)");
+
     [DoesNotReturn]
     public static void OutOfOrder(long expected, long got) =>
         throw new ReplayInputException($"batch starts at event #{got}, expected #{expected}: batches must arrive in trace order")

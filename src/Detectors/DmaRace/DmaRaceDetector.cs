@@ -46,19 +46,18 @@ public sealed class DmaRaceDetector : IDetector
             {
                 // Common case: no column of this page escalated; one pass over the other side's columns.
                 ulong[] writes = cpu ? page.DevWriteAt : page.CpuWriteAt;
-                long[] writeIndex = cpu ? page.DevWriteIndex : page.CpuWriteIndex;
                 ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
-                long[] readIndex = cpu ? page.DevReadIndex : page.CpuReadIndex;
                 // A column held by one agent whose latest access there is hb-before us cannot race: skip its bytes.
                 bool checkWrites = !AllHbBefore(state, page, otherWrites, agent);
                 bool checkReads = write && !AllHbBefore(state, page, otherReads, agent);
                 for (int k = off, stop = off + len; k < stop && (checkWrites || checkReads);
                      k += checkWrites && checkReads ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(checkWrites ? writes : reads, k, stop))
                 {
-                    ulong w = writes[k];
-                    if (checkWrites && w != 0 && writeIndex[k] > other && !state.HbBefore(Epoch.From(writeIndex[k], w), agent)) other = writeIndex[k];
-                    ulong r = reads[k];
-                    if (checkReads && r != 0 && readIndex[k] > other && !state.HbBefore(Epoch.From(readIndex[k], r), agent)) other = readIndex[k];
+                    // An epoch names its event (index = time - 1), so no index column is read.
+                    var w = Epoch.From(writes[k]);
+                    if (checkWrites && w.Index > other && !state.HbBefore(w, agent)) other = w.Index;
+                    var r = Epoch.From(reads[k]);
+                    if (checkReads && r.Index > other && !state.HbBefore(r, agent)) other = r.Index;
                 }
                 // One agent's accesses only in its own column: po orders them, nothing to track.
                 ref int owner = ref page.ColumnOwner[(int)own];
@@ -88,7 +87,7 @@ public sealed class DmaRaceDetector : IDetector
     {
         int owner = page.ColumnOwner[(int)column];
         if (owner == ShadowPage.NoOwner) return true;
-        return owner >= 0 && state.HbBefore(Epoch.From(0, page.ColumnLatest[(int)column]), agent);
+        return owner >= 0 && state.HbBefore(Epoch.From(page.ColumnLatest[(int)column]), agent);
     }
 
     /// <summary>The most recent access of <paramref name="column"/> to bytes [off, off+len) that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
@@ -111,11 +110,11 @@ public sealed class DmaRaceDetector : IDetector
             }
             return latest;
         }
-        var (at, index) = page.Column(column);
+        var at = page.Column(column);
         for (int k = off; k < stop; k += ShadowPage.Run(at, k, stop))
         {
-            ulong e = at[k];
-            if (e != 0 && index[k] > latest && !state.HbBefore(Epoch.From(index[k], e), agent)) latest = index[k];
+            var e = Epoch.From(at[k]);
+            if (e.Index > latest && !state.HbBefore(e, agent)) latest = e.Index;
         }
         return latest;
     }
@@ -141,10 +140,10 @@ public sealed class DmaRaceDetector : IDetector
         owner = ShadowPage.SeveralOwners;
         if (shared is null || !shared.IsEscalated(column))
         {
-            var (at, index) = page.Column(column);
+            var at = page.Column(column);
             bool dominated = true;
             for (int k = off, stop = off + len; k < stop && dominated; k += ShadowPage.Run(at, k, stop))
-                dominated = at[k] == 0 || state.HbBefore(Epoch.From(index[k], at[k]), access.Agent);
+                dominated = at[k] == 0 || state.HbBefore(Epoch.From(at[k]), access.Agent);
             if (dominated) return;
             shared = Escalate(state, page, column);
             // The whole access's bytes on this page: runs already walked were not recorded in the sets
@@ -163,11 +162,11 @@ public sealed class DmaRaceDetector : IDetector
     {
         var shared = page.Shared ??= new SharedAccesses(state.AgentCount);
         shared.Escalate(column);
-        var (at, index) = page.Column(column);
+        var at = page.Column(column);
         for (int k = 0; k < ShadowPage.Size; k += ShadowPage.Run(at, k, ShadowPage.Size))
         {
             if (at[k] == 0) continue;
-            var e = Epoch.From(index[k], at[k]);
+            var e = Epoch.From(at[k]);
             int n = ShadowPage.Run(at, k, ShadowPage.Size);
             shared.Record(column, e.Agent, k, n, e.Time, e.Index);
         }

@@ -35,19 +35,20 @@ public sealed partial class ReplayState
         if (cpu && region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
 
         ulong at = Epoch.Pack(agent, t);
+        // Only entries' values are ever read (EntryStores): other regions skip the copy and the column.
+        bool values = region.Kind == RegionKind.Table;
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
             var page = Shadow.Page(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             SmallSpans.Fill(cpu ? page.CpuWriteAt : page.DevWriteAt, off, n, at);
-            SmallSpans.Fill(cpu ? page.CpuWriteIndex : page.DevWriteIndex, off, n, index);
             if (page.HasCacheState)
             {
                 SmallSpans.Clear(page.CleanTime, off, n);
                 SmallSpans.Clear(page.InvalidatedBy, off, n);
             }
-            SmallSpans.Copy(data.Slice(i, n), page.Value, off);
+            if (values) SmallSpans.Copy(data.Slice(i, n), page.OwnValues(), off);
             i += n;
         }
         if (!HasSyncBytes(region)) return;
@@ -104,7 +105,6 @@ public sealed partial class ReplayState
         while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
         {
             SmallSpans.Fill(cpu ? p.CpuReadAt : p.DevReadAt, o, n, at);
-            SmallSpans.Fill(cpu ? p.CpuReadIndex : p.DevReadIndex, o, n, index);
         }
     }
 

@@ -49,31 +49,6 @@ public sealed partial class ReplayState
     internal bool StoreReached(in Epoch store, int agent) =>
         ObStore[agent * Width + store.Agent] >= store.Time || OwnEdgeReached(store, agent);
 
-    /// <summary>True for ram bytes and table payload bytes (not the present word).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool IsDataByte(RegionInfo region, ulong address) => region.Kind switch
-    {
-        RegionKind.Ram => true,
-        RegionKind.Table => !IsPresentWordByte(region, address),
-        _ => false,
-    };
-
-    /// <summary>True for sync bytes: sync regions and the present words of tables.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool IsSyncByte(RegionInfo region, ulong address) => region.Kind switch
-    {
-        RegionKind.Sync => true,
-        RegionKind.Table => IsPresentWordByte(region, address),
-        _ => false,
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static bool IsPresentWordByte(RegionInfo table, ulong address)
-    {
-        ulong inEntry = (address - table.Base) % table.EntrySize;
-        return inEntry - table.PresentWordOffset < table.PresentWordLength;
-    }
-
     /// <summary>The region at index <paramref name="region"/>.</summary>
     internal RegionInfo RegionOf(int region) => Regions[region];
 }

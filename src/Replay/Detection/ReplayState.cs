@@ -13,8 +13,9 @@ namespace TraceTools.Replay.Detection;
 /// </summary>
 /// <remarks>
 /// Clocks are rows of width <see cref="Width"/> in flat arrays (row = agent). Local time of an agent is
-/// the count of its events so far, so its n-th event has time n; a clock component c means "events of
-/// that agent with time ≤ c". The own component of an agent's OB rows is kept 0: same-cpu ordering is
+/// the trace index of its latest event + 1 (monotone per agent, so it orders the agent's events exactly
+/// like an event count would, and an epoch (agent, time) names its event's index); a clock component c
+/// means "events of that agent with time ≤ c". The own component of an agent's OB rows is kept 0: same-cpu ordering is
 /// answered by the committed table instead.
 /// </remarks>
 public sealed partial class ReplayState
@@ -38,7 +39,7 @@ public sealed partial class ReplayState
     /// <summary>Device agent ids (for the acquire log).</summary>
     internal readonly int[] Devices;
 
-    /// <summary>Local time of each agent (its event count so far, this event included).</summary>
+    /// <summary>Local time of each agent: trace index of its latest event + 1 (0: no event yet).</summary>
     internal readonly uint[] Time;
     internal readonly uint[] Hb, ObStore, ObCache, Loads;
     /// <summary>Reader-side pending clocks per cpu: [class r|i][releaser inner|outer].</summary>

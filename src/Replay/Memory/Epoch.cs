@@ -5,8 +5,9 @@ namespace TraceTools.Replay.Memory;
 
 /// <summary>
 /// A FastTrack-style epoch: which agent did an access, at which of its local times, and at which trace
-/// index (for related events). Time 0 means "none". Shadow memory stores it as two columns: the index,
-/// and (agent, time) packed in one <see cref="ulong"/> (<see cref="At"/>), which alone identifies the access.
+/// index (for related events). Time 0 means "none". Local time is the trace index + 1 (monotone per
+/// agent, which is all clocks need), so shadow memory stores an epoch as one <see cref="ulong"/>
+/// (<see cref="At"/>: agent and time) and the index comes back as time − 1.
 /// </summary>
 [StructLayout(LayoutKind.Sequential, Pack = 2)]
 public readonly record struct Epoch(long Index, uint Time, ushort Agent)
@@ -24,7 +25,7 @@ public readonly record struct Epoch(long Index, uint Time, ushort Agent)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Pack(int agent, uint time) => ((ulong)agent << 32) | time;
 
-    /// <summary>Rebuilds an epoch from its two shadow columns.</summary>
+    /// <summary>Rebuilds an epoch from its packed shadow form (the index is time − 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Epoch From(long index, ulong at) => new(index, (uint)at, (ushort)(at >> 32));
+    public static Epoch From(ulong at) => new((long)(uint)at - 1, (uint)at, (ushort)(at >> 32));
 }

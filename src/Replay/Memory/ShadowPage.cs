@@ -4,9 +4,10 @@ namespace TraceTools.Replay.Memory;
 
 /// <summary>
 /// Shadow state of one 4 KiB page, byte-precise, as parallel primitive columns (allocated on first
-/// touch) so that an access fills and scans them with vectorized span operations. Each epoch is two
-/// columns: <c>*At</c> (agent and time packed, 0 = none; equal values mean the same access, which is what
-/// run detection compares) and <c>*Index</c> (trace index, read only to name related events).
+/// touch) so that an access fills and scans them with vectorized span operations. Each epoch is one
+/// column of packed (agent, time) values (<see cref="Epoch.At"/>; 0 = none; equal values mean the same
+/// access, which is what run detection compares; time = trace index + 1, so the epoch names its event
+/// and times of different agents compare in trace order).
 /// Writes are kept per side (cpu, device): the last writer of any agent is the later of the two.
 /// </summary>
 sealed class ShadowPage
@@ -14,16 +15,15 @@ sealed class ShadowPage
     public const int Shift = 12, Size = 1 << Shift, Mask = Size - 1;
 
     public readonly ulong[] CpuWriteAt = new ulong[Size], DevWriteAt = new ulong[Size];
-    public readonly long[] CpuWriteIndex = new long[Size], DevWriteIndex = new long[Size];
     /// <summary>Last cpu load / last device DMA read of each byte (for dma-race).</summary>
     public readonly ulong[] CpuReadAt = new ulong[Size], DevReadAt = new ulong[Size];
-    public readonly long[] CpuReadIndex = new long[Size], DevReadIndex = new long[Size];
     // Rarely used columns start as one shared all-zero array (read-only by contract: written only after
     // the page got its own copy), so a page that never holds sync bytes or cache state does not allocate,
     // zero and fault in 64 KiB of them (a fifth of a page).
     static readonly int[] NoReleases = new int[Size];
     static readonly uint[] NoCleans = new uint[Size];
     static readonly ulong[] NoInvalidations = new ulong[Size];
+    static readonly byte[] NoValues = new byte[Size];
 
     /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
     public int[] Release = NoReleases;
@@ -51,8 +51,16 @@ sealed class ShadowPage
         InvalidatedBy = new ulong[Size];
         HasCacheState = true;
     }
-    /// <summary>Reconstructed memory contents.</summary>
-    public readonly byte[] Value = new byte[Size];
+    /// <summary>
+    /// Reconstructed contents of table bytes (only entries' values matter: the entry detectors compare a
+    /// store's bytes with them). Call <see cref="OwnValues"/> before writing; pages without table writes
+    /// keep the shared all-zero column.
+    /// </summary>
+    public byte[] Value = NoValues;
+
+    /// <summary>Gives the page its own <see cref="Value"/> column (before the first table write).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte[] OwnValues() => Value != NoValues ? Value : Value = new byte[Size];
     /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
     public SharedAccesses? Shared;
 
@@ -74,27 +82,27 @@ sealed class ShadowPage
     /// </summary>
     public readonly ulong[] ColumnLatest = new ulong[4];
 
-    /// <summary>The single-epoch (latest access) columns of <paramref name="column"/>.</summary>
-    public (ulong[] At, long[] Index) Column(AccessColumn column) => column switch
+    /// <summary>The latest-access column of <paramref name="column"/> (packed epochs).</summary>
+    public ulong[] Column(AccessColumn column) => column switch
     {
-        AccessColumn.CpuWrite => (CpuWriteAt, CpuWriteIndex),
-        AccessColumn.DevWrite => (DevWriteAt, DevWriteIndex),
-        AccessColumn.CpuRead => (CpuReadAt, CpuReadIndex),
-        _ => (DevReadAt, DevReadIndex),
+        AccessColumn.CpuWrite => CpuWriteAt,
+        AccessColumn.DevWrite => DevWriteAt,
+        AccessColumn.CpuRead => CpuReadAt,
+        _ => DevReadAt,
     };
 
-    public Epoch CpuWrite(int k) => Epoch.From(CpuWriteIndex[k], CpuWriteAt[k]);
-    public Epoch DevWrite(int k) => Epoch.From(DevWriteIndex[k], DevWriteAt[k]);
-    public Epoch CpuRead(int k) => Epoch.From(CpuReadIndex[k], CpuReadAt[k]);
-    public Epoch DevRead(int k) => Epoch.From(DevReadIndex[k], DevReadAt[k]);
+    public Epoch CpuWrite(int k) => Epoch.From(CpuWriteAt[k]);
+    public Epoch DevWrite(int k) => Epoch.From(DevWriteAt[k]);
+    public Epoch CpuRead(int k) => Epoch.From(CpuReadAt[k]);
+    public Epoch DevRead(int k) => Epoch.From(DevReadAt[k]);
 
-    /// <summary>True when the byte's last write (any agent) was by a cpu.</summary>
+    /// <summary>True when the byte's last write (any agent) was by a cpu (times are trace indices + 1, 0 = none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool LastWriteIsCpu(int k) => CpuWriteAt[k] != 0 && (DevWriteAt[k] == 0 || CpuWriteIndex[k] > DevWriteIndex[k]);
+    public bool LastWriteIsCpu(int k) => (uint)CpuWriteAt[k] > (uint)DevWriteAt[k];
 
     /// <summary>True when the byte's last write (any agent) was by a device.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool LastWriteIsDevice(int k) => DevWriteAt[k] != 0 && (CpuWriteAt[k] == 0 || DevWriteIndex[k] > CpuWriteIndex[k]);
+    public bool LastWriteIsDevice(int k) => (uint)DevWriteAt[k] > (uint)CpuWriteAt[k];
 
     /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k.</summary>
     /// <remarks>

@@ -46,6 +46,31 @@ public sealed class CacheDetectorTests
         FindingAssert.Exactly(t.Replay(), want);
     }
 
+    /// <summary>
+    /// unlock orders every earlier store, but cache maintenance still needs a completion barrier (model.md §3):
+    /// a clean handed to another cpu through unlock/lock and published by that cpu's writel is flagged unless
+    /// a completing barrier sits between the clean and the unlock. The expectations are
+    /// the slow reference's (ReferenceRuleTests.MissingCacheClean_CleanThenUnlockHandoff_NeedsCompletion).
+    /// </summary>
+    [TestMethod]
+    [DataRow("barrier", true)]   // compiler only
+    [DataRow("dma_wmb", true)]   // dmb: no completion
+    [DataRow("wmb", false)]      // dsb st
+    public void MissingCacheClean_CleanThenUnlockHandoff_NeedsCompletion(string barrier, bool flagged)
+    {
+        var t = System(Arch.Arm64, "cpu0,cpu1");
+        long s = t.Store("cpu0", t.At("buf"), 16);
+        t.CacheClean("cpu0", t.At("buf"), 16);
+        t.Barrier("cpu0", barrier);
+        t.Unlock("cpu0", "L");
+        t.Lock("cpu1", "L");
+        t.Writel("cpu1", t.At("reg"), 1);
+        long r = t.DmaRead("dev", t.At("buf"), 16);
+        var findings = t.Replay();
+        if (flagged) FindingAssert.Exactly(findings, $"missing-cache-clean@{r}[store={s}]");
+        else FindingAssert.None(findings);
+    }
+
     [TestMethod]
     public void MissingCacheClean_CoherentDevice_NeverFlagged()
     {

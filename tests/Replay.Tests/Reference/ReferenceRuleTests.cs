@@ -225,6 +225,24 @@ public sealed class ReferenceRuleTests
         Assert.AreEqual(expected, Run(s.B));
     }
 
+    /// <summary>§3: unlock orders every earlier event of its cpu, except that cache maintenance still needs a completion barrier.</summary>
+    [TestMethod]
+    [DataRow("barrier", "missing-cache-clean@7[store=0]")] // compiler only
+    [DataRow("dma_wmb", "missing-cache-clean@7[store=0]")] // dmb: no completion
+    [DataRow("wmb", "")]                                    // dsb st completes the clean
+    public void MissingCacheClean_CleanThenUnlockHandoff_NeedsCompletion(string barrier, string expected)
+    {
+        var s = System(Arch.Arm64, coherent: false);
+        s.B.Store(s.Cpu0, Buf, 16);
+        s.B.CacheClean(s.Cpu0, Buf, 16);
+        s.B.Barrier(s.Cpu0, barrier);
+        s.B.UnlockOp(s.Cpu0, "L");
+        s.B.LockOp(s.Cpu1, "L");
+        s.B.Writel(s.Cpu1, Reg, 1);
+        Assert.AreEqual(7, s.B.DmaRead(s.Dev, Buf, 16));
+        Assert.AreEqual(expected, Run(s.B));
+    }
+
     [TestMethod]
     [DataRow("fence.w.w", "stale-dma-read@4[store=0,publish=3] missing-cache-clean@4[store=0]")] // inner: reaches no device
     [DataRow("fence.w.o", "")]

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// Hot paths work on spans and small structs: no need to zero locals.
+[module: SkipLocalsInit]
