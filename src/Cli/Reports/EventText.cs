@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using RegionInfo = TraceTools.TraceFormat.RegionInfo;
 using TraceTools.TraceFormat;
+using TraceTools.Scenarios.Writing;
 
 namespace TraceTools.Cli.Reports;
 
@@ -56,19 +56,8 @@ public static class EventText
     public static string? Site(TraceMetadata md, in TraceEvent e) =>
         e.Site >= 0 && e.Site < md.Sites.Count ? md.Sites[e.Site] : null;
 
-    /// <summary>
-    /// <c>= 0xV</c> when the bytes are a little-endian u64 zero-extended (every byte from 8 up is zero), else
-    /// <c>bytes "HEX"</c>, as <c>dump</c> prints values.
-    /// </summary>
-    public static string Value(ReadOnlySpan<byte> data)
-    {
-        for (int k = 8; k < data.Length; k++)
-            if (data[k] != 0) return $"bytes \"{Convert.ToHexStringLower(data)}\"";
-        Span<byte> le = stackalloc byte[8];
-        le.Clear();
-        data[..Math.Min(8, data.Length)].CopyTo(le);
-        return "= " + Hex(BinaryPrimitives.ReadUInt64LittleEndian(le));
-    }
+    /// <summary>Written bytes as the scenario language spells them (<see cref="ScenarioWriter.FormatValue"/>).</summary>
+    public static string Value(ReadOnlySpan<byte> data) => ScenarioWriter.FormatValue(data);
 
     /// <summary>
     /// One event as the ladder shows it: <c>#0 store xqc+0x0 size 64</c>, <c>#1 mmio_write qm_mb = 0x80000000</c>,

@@ -123,19 +123,25 @@ public sealed class ScenarioWriter
         if (e.Site >= 0) sb.Append(" @ ").Append(Quote(_m.Sites[e.Site]));
     }
 
-    /// <summary><c> = 0x…</c> when every byte from 8 up is zero, else <c> bytes "…"</c> in memory order.</summary>
     static void AppendValue(StringBuilder sb, ReadOnlySpan<byte> data)
     {
-        if (data.Length == 0) return;
+        if (data.Length != 0) sb.Append(' ').Append(FormatValue(data));
+    }
+
+    /// <summary>
+    /// How written bytes are spelled, in dumps and reports alike: <c>= 0x…</c> when every byte from 8 up is
+    /// zero (a zero-extended little-endian u64), else <c>bytes "…"</c> in memory order.
+    /// </summary>
+    public static string FormatValue(ReadOnlySpan<byte> data)
+    {
         if (data.Length <= 8 || !data[8..].ContainsAnyExcept((byte)0))
         {
             Span<byte> word = stackalloc byte[8];
             word.Clear();
             data[..Math.Min(8, data.Length)].CopyTo(word);
-            sb.Append(" = 0x").Append(BinaryPrimitives.ReadUInt64LittleEndian(word).ToString("x", CultureInfo.InvariantCulture));
-            return;
+            return "= 0x" + BinaryPrimitives.ReadUInt64LittleEndian(word).ToString("x", CultureInfo.InvariantCulture);
         }
-        sb.Append(" bytes \"").Append(Convert.ToHexString(data).ToLowerInvariant()).Append('"');
+        return "bytes \"" + Convert.ToHexStringLower(data) + "\"";
     }
 
     string AgentName(int id) => id >= 0 && id < _m.Agents.Count ? _m.Agents[id].Name : $"agent{id}";

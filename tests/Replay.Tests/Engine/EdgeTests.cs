@@ -7,13 +7,8 @@ namespace TraceTools.Tests.Engine;
 [TestClass]
 public sealed class EdgeTests
 {
-    static TraceBuilder System(Arch arch, string cpus = "cpu0")
-    {
-        var t = new TraceBuilder(arch).Cpu(cpus.Split(',')).Device("dev");
-        t.Ram("buf", 0x1000, 0x100).Sync("flag", 0x2000, 0x10).Mmio("reg", 0xf000, 0x10, "dev");
-        t.Table("ring", 0x10_0000, 8, 32, 16, 8 * 24, "dev");     // present word = bytes 24..31
-        return t;
-    }
+    static TraceBuilder System(Arch arch, string cpus = "cpu0") =>
+        TraceBuilder.OneDevice(arch, cpus).Table("ring", 0x10_0000, 8, 32, 16, 8 * 24, "dev"); // present word = bytes 24..31
 
     /// <summary>The device polls a flag the cpu stored: the release's own order is judged for the outer domain.</summary>
     [TestMethod]

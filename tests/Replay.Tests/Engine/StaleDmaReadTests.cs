@@ -6,12 +6,7 @@ namespace TraceTools.Tests.Engine;
 [TestClass]
 public sealed class StaleDmaReadTests
 {
-    static TraceBuilder System(Arch arch, string cpus = "cpu0")
-    {
-        var t = new TraceBuilder(arch).Cpu(cpus.Split(',')).Device("dev");
-        t.Ram("buf", 0x1000, 0x100).Sync("flag", 0x2000, 0x10).Mmio("reg", 0xf000, 0x10, "dev");
-        return t;
-    }
+    static TraceBuilder System(Arch arch, string cpus = "cpu0") => TraceBuilder.OneDevice(arch, cpus);
 
     /// <summary>store; BARRIER; doorbell (raw mmio_write); dma_read. Whether the barrier orders w→o for a device.</summary>
     [TestMethod]

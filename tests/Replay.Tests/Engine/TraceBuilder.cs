@@ -18,6 +18,16 @@ sealed class TraceBuilder(Arch arch)
     readonly List<string> _locks = [];
     readonly List<(TraceEvent Event, byte[] Data)> _events = [];
 
+    /// <summary>
+    /// The usual fixture: cpus (comma-separated), one coherent device <c>dev</c>, and <c>buf</c> (ram at
+    /// 0x1000), <c>flag</c> (sync at 0x2000) and <c>reg</c> (dev's mmio at 0xf000).
+    /// </summary>
+    public static TraceBuilder OneDevice(Arch arch, string cpus = "cpu0")
+    {
+        var t = new TraceBuilder(arch).Cpu(cpus.Split(',')).Device("dev");
+        return t.Ram("buf", 0x1000, 0x100).Sync("flag", 0x2000, 0x10).Mmio("reg", 0xf000, 0x10, "dev");
+    }
+
     public Arch Arch => arch;
     public int Count => _events.Count;
 
