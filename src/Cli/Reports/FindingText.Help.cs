@@ -36,6 +36,27 @@ public sealed partial class FindingText
 
     const string Protocol = "clear present, dev_invalidate the entry, update it, then set present (clear → invalidate → update → set)";
 
+    /// <summary>
+    /// The trace index of the cpu-side event the fix goes to, the one <see cref="Help"/> names (SARIF's primary
+    /// location): the publish a barrier must precede, the acquire a read barrier must follow, the store to
+    /// clean, the cpu's side of a race; the trigger when the kind is fixed at it.
+    /// </summary>
+    public long FixAt
+    {
+        get
+        {
+            long at = _f.Kind switch
+            {
+                FindingKind.StaleDmaRead => Rel("publish") >= 0 ? Rel("publish") : Rel("store"),
+                FindingKind.StaleCpuRead => Rel("acquire") >= 0 ? Rel("acquire") : _f.Trigger,
+                FindingKind.DmaRace => _trigger.Kind.IsCpuEvent() ? _f.Trigger : Rel("other"),
+                FindingKind.TornEntryFetch or FindingKind.MissingCacheClean => Rel("store"),
+                _ => _f.Trigger,
+            };
+            return at >= 0 ? at : _f.Trigger;
+        }
+    }
+
     /// <summary>The <c>help:</c> text: what would fix this instance on the trace's arch.</summary>
     public string Help
     {

@@ -17,4 +17,11 @@ public sealed record ReportStats(double Seconds, double EventsPerSecond);
 /// <param name="Stats">Timing, printed only when given (<c>--stats</c>).</param>
 public sealed record ReportInput(
     TraceMetadata Metadata, IReadOnlyList<Finding> Findings, IEventLookup Events,
-    string TracePath, long EventCount, ReportStats? Stats = null);
+    string TracePath, long EventCount, ReportStats? Stats = null)
+{
+    /// <summary>Findings left out by <c>--suppressions</c> (reports show the count).</summary>
+    public int Suppressed { get; init; }
+
+    /// <summary>Findings left out because <c>--baseline</c> already had them.</summary>
+    public int InBaseline { get; init; }
+}

@@ -1,48 +1,32 @@
-using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
 
 /// <summary>
-/// SARIF 2.1.0 (cli.md): one result per group, <c>ruleId</c> = kind, <c>level</c> from severity,
-/// <c>locations</c> from the trigger's site when it looks like <c>file:line</c>, <c>relatedLocations</c>
-/// from the related events, <c>tool.driver.name</c> = tracetools with a rule per kind.
+/// SARIF 2.1.0 that GitHub code scanning accepts (docs/reports.md): one result per group, <c>ruleId</c> =
+/// kind, <c>level</c> from severity; the primary location is the cpu-side event the fix goes to
+/// (<see cref="FindingText.FixAt"/>), the other events of the finding are related locations; every location
+/// has an <c>artifactLocation</c> (<see cref="SarifLocations"/> maps the site forms); rules carry the
+/// rule, the fix and a link into docs/model.md.
 /// </summary>
-public static partial class SarifReport
+public static class SarifReport
 {
     /// <summary>The SARIF schema the output follows.</summary>
     public const string Schema = "https://json.schemastore.org/sarif-2.1.0.json";
 
+    /// <summary>The key of <c>partialFingerprints</c>: kind and sites, the identity <c>--baseline</c> uses too.</summary>
+    public const string FingerprintKey = "tracetoolsFinding/v1";
+
     static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>A site naming a source line: <c>pasid.c:212</c>, <c>drivers/iommu/intel/pasid.c:212:5</c>.</summary>
-    [GeneratedRegex(@"^(?<file>[^\s:]+\.[A-Za-z0-9_]+):(?<line>[1-9][0-9]{0,8})(:[0-9]+)?$")]
-    private static partial Regex FileLine();
-
-    /// <summary>The file and line a site names, or null when it is not <c>file:line</c>.</summary>
-    public static (string File, int Line)? ParseFileLine(string? site)
-    {
-        if (site is null) return null;
-        var m = FileLine().Match(site);
-        return m.Success ? (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture)) : null;
-    }
-
-    static readonly string[] RuleText =
-    [
-        "A device may read data a cpu stored before the store is ordered before the publish (doorbell, flag).",
-        "A cpu may read data a device wrote without a read barrier after the acquire (flag, status, OWN bit).",
-        "A cpu and a device access the same data bytes, one writing, with neither ordered before the other.",
-        "An entry fetch that saw present set mixes two versions of the entry.",
-        "A table entry is changed after clearing present without a completed invalidation of the fetcher's copy.",
-        "A table entry is made present before its payload stores are ordered before it.",
-        "A live table entry is updated in place by several stores.",
-        "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish).",
-        "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write.",
-    ];
+    /// <summary>The file and line a site names, or null when it is not <c>file:line[:col]</c>.</summary>
+    public static (string File, int Line)? ParseFileLine(string? site) =>
+        SiteLocation.Parse(site) is { Form: SiteForm.SourceLine } s ? (s.File!, s.Line) : null;
 
     /// <summary>Writes the SARIF log for <paramref name="groups"/> of <paramref name="input"/>.</summary>
     public static void Write(Stream output, ReportInput input, IReadOnlyList<FindingGroup> groups)
@@ -55,8 +39,15 @@ public static partial class SarifReport
         w.WriteStartObject();
         WriteTool(w);
         w.WriteStartArray("results");
-        foreach (var g in groups) WriteResult(w, input, g);
+        var locations = new SarifLocations(input);
+        foreach (var g in groups) WriteResult(w, input, locations, g);
         w.WriteEndArray();
+        w.WriteStartObject("properties");
+        w.WriteString("trace", input.TracePath);
+        w.WriteString("arch", input.Metadata.Arch.Name());
+        w.WriteNumber("events", input.EventCount);
+        if (input.Suppressed > 0) w.WriteNumber("suppressed", input.Suppressed);
+        w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteEndObject();
@@ -70,16 +61,36 @@ public static partial class SarifReport
         w.WriteStartObject("driver");
         w.WriteString("name", "tracetools");
         w.WriteString("version", CommandLine.Version);
+        w.WriteString("semanticVersion", CommandLine.Version);
+        w.WriteString("informationUri", ToolInfo.RepositoryUrl);
         w.WriteStartArray("rules");
         foreach (var k in FindingKinds.All)
         {
+            var rule = RuleText.Of(k);
             w.WriteStartObject();
             w.WriteString("id", k.Name());
+            w.WriteString("name", RuleName(k));
             w.WriteStartObject("shortDescription");
-            w.WriteString("text", RuleText[(int)k]);
+            w.WriteString("text", rule.Short);
             w.WriteEndObject();
+            w.WriteStartObject("fullDescription");
+            w.WriteString("text", rule.Full);
+            w.WriteEndObject();
+            w.WriteStartObject("help");
+            w.WriteString("text", rule.HelpText);
+            w.WriteString("markdown", rule.HelpMarkdown);
+            w.WriteEndObject();
+            w.WriteString("helpUri", rule.HelpUri);
             w.WriteStartObject("defaultConfiguration");
             w.WriteString("level", Level(k.Severity()));
+            w.WriteEndObject();
+            w.WriteStartObject("properties");
+            w.WriteStartArray("tags");
+            w.WriteStringValue("memory-ordering");
+            w.WriteStringValue("dma");
+            w.WriteEndArray();
+            w.WriteString("precision", "high");
+            w.WriteString("problem.severity", Level(k.Severity()));
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -88,11 +99,16 @@ public static partial class SarifReport
         w.WriteEndObject();
     }
 
-    static void WriteResult(Utf8JsonWriter w, ReportInput input, FindingGroup g)
+    /// <summary><c>StaleDmaRead</c>: the rule's name in SARIF (its id is the kind's report name).</summary>
+    static string RuleName(FindingKind k) =>
+        string.Concat(k.Name().Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    static void WriteResult(Utf8JsonWriter w, ReportInput input, SarifLocations locations, FindingGroup g)
     {
         var md = input.Metadata;
         var f = g.First;
         var text = new FindingText(md, f, input.Events);
+        long fixAt = text.FixAt;
         w.WriteStartObject();
         w.WriteString("ruleId", g.Kind.Name());
         w.WriteNumber("ruleIndex", (int)g.Kind);
@@ -101,37 +117,28 @@ public static partial class SarifReport
         w.WriteString("text", $"{text.Message}. help: {text.Help}");
         w.WriteEndObject();
 
-        var trigger = input.Events[f.Trigger];
-        if (ParseFileLine(EventText.Site(md, trigger)) is { } at)
-        {
-            w.WriteStartArray("locations");
-            w.WriteStartObject();
-            WritePhysical(w, at);
-            w.WriteEndObject();
-            w.WriteEndArray();
-        }
+        w.WriteStartArray("locations");
+        locations.Write(w, -1, fixAt, f.Trigger == fixAt ? "trigger" : RoleOf(f, fixAt), f.Trigger == fixAt ? text.Marker : null);
+        w.WriteEndArray();
 
         w.WriteStartArray("relatedLocations");
-        for (int k = 0; k < f.Related.Length; k++)
+        int id = 0;
+        if (f.Trigger != fixAt) locations.Write(w, id++, f.Trigger, "trigger", text.Marker);
+        foreach (var r in f.Related)
         {
-            var r = f.Related[k];
-            var e = input.Events[r.Index];
-            string? site = EventText.Site(md, e);
-            w.WriteStartObject();
-            w.WriteNumber("id", k);
-            if (ParseFileLine(site) is { } rat) WritePhysical(w, rat);
-            w.WriteStartObject("message");
-            w.WriteString("text", $"{r.Role}: {EventText.Describe(md, r.Index, e, input.Events.GetData(r.Index))} by {EventText.Agent(md, e.Agent)}{(site is null ? "" : $" at {site}")}");
-            w.WriteEndObject();
-            w.WriteEndObject();
+            if (r.Index != fixAt && r.Index >= 0) locations.Write(w, id++, r.Index, r.Role, null);
         }
         w.WriteEndArray();
+
+        w.WriteStartObject("partialFingerprints");
+        w.WriteString(FingerprintKey, Fingerprint(FindingIdentity.Of(f, input.Events, md)));
+        w.WriteEndObject();
 
         w.WriteStartObject("properties");
         w.WriteNumber("count", g.Count);
         w.WriteNumber("triggerIndex", f.Trigger);
-        w.WriteString("triggerAgent", EventText.Agent(md, trigger.Agent));
-        if (EventText.Site(md, trigger) is { } ts) w.WriteString("triggerSite", ts);
+        w.WriteNumber("fixIndex", fixAt);
+        w.WriteString("help", text.Help);
         w.WriteStartArray("instances");
         foreach (var i in g.Instances) w.WriteNumberValue(i.Trigger);
         w.WriteEndArray();
@@ -139,15 +146,13 @@ public static partial class SarifReport
         w.WriteEndObject();
     }
 
-    static void WritePhysical(Utf8JsonWriter w, (string File, int Line) at)
+    static string RoleOf(Finding f, long index)
     {
-        w.WriteStartObject("physicalLocation");
-        w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", at.File);
-        w.WriteEndObject();
-        w.WriteStartObject("region");
-        w.WriteNumber("startLine", at.Line);
-        w.WriteEndObject();
-        w.WriteEndObject();
+        foreach (var r in f.Related) if (r.Index == index) return r.Role;
+        return "event";
     }
+
+    /// <summary>A stable hash of a finding's identity (kind and sites), hex.</summary>
+    public static string Fingerprint(string identity) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)).AsSpan(0, 16));
 }

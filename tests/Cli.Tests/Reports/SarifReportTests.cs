@@ -32,7 +32,7 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
-    public void SarifReport_VtdSeed_OneResultPerGroupWithRuleLevelAndRelated()
+    public void SarifReport_VtdSeed_OneResultPerGroupPrimaryAtTheFixedStore()
     {
         var results = Sarif(SeedTraces.VtdPasid()).GetProperty("runs")[0].GetProperty("results");
         Assert.AreEqual(2, results.GetArrayLength());
@@ -40,12 +40,80 @@ public sealed class SarifReportTests
         Assert.AreEqual("torn-entry-fetch", torn.GetProperty("ruleId").GetString());
         Assert.AreEqual((int)FindingKind.TornEntryFetch, torn.GetProperty("ruleIndex").GetInt32());
         Assert.AreEqual("error", torn.GetProperty("level").GetString());
-        Assert.IsFalse(torn.TryGetProperty("locations", out _), "site 'pasid_set_bits' is not file:line");
+        // The fix (the clear/invalidate/update/set protocol) goes to the cpu's store, not the iommu's fetch.
+        var primary = torn.GetProperty("locations")[0];
+        StringAssert.StartsWith(primary.GetProperty("message").GetProperty("text").GetString(), "store: #4 store pasid[7]+0x10");
+        Assert.AreEqual("seed.trace", primary.GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString());
         var related = torn.GetProperty("relatedLocations");
         Assert.AreEqual(2, related.GetArrayLength());
-        StringAssert.StartsWith(related[0].GetProperty("message").GetProperty("text").GetString(), "first-granule: #2 fetch pasid[7] granule 0");
-        StringAssert.StartsWith(related[1].GetProperty("message").GetProperty("text").GetString(), "store: #4 store pasid[7]+0x10");
+        StringAssert.StartsWith(related[0].GetProperty("message").GetProperty("text").GetString(), "trigger: #5 fetch pasid[7] granule 1");
+        StringAssert.StartsWith(related[1].GetProperty("message").GetProperty("text").GetString(), "first-granule: #2 fetch pasid[7] granule 0");
     }
+
+    [TestMethod]
+    public void SarifReport_HisiSeed_PrimaryLocationIsTheDoorbellNotTheDeviceRead()
+    {
+        var result = Sarif(SeedTraces.HisiQm()).GetProperty("runs")[0].GetProperty("results")[0];
+        var primary = result.GetProperty("locations")[0];
+        Assert.AreEqual(1, primary.GetProperty("properties").GetProperty("index").GetInt64());
+        Assert.AreEqual("publish", primary.GetProperty("properties").GetProperty("role").GetString());
+        var roles = result.GetProperty("relatedLocations").EnumerateArray().Select(r => r.GetProperty("properties").GetProperty("role").GetString()).ToArray();
+        CollectionAssert.AreEqual(new[] { "trigger", "store" }, roles);
+    }
+
+    [TestMethod]
+    public void SarifReport_Rules_CarryFullDescriptionHelpAndModelLink()
+    {
+        var rules = Sarif(SeedTraces.HisiQm()).GetProperty("runs")[0].GetProperty("tool").GetProperty("driver").GetProperty("rules");
+        foreach (var rule in rules.EnumerateArray())
+        {
+            string id = rule.GetProperty("id").GetString()!;
+            Assert.IsGreaterThan(40, rule.GetProperty("fullDescription").GetProperty("text").GetString()!.Length, id);
+            StringAssert.Contains(rule.GetProperty("help").GetProperty("text").GetString(), "Fix: ", id);
+            StringAssert.Contains(rule.GetProperty("help").GetProperty("markdown").GetString(), "**Fix:**", id);
+            string uri = rule.GetProperty("helpUri").GetString()!;
+            Assert.IsTrue(Uri.IsWellFormedUriString(uri, UriKind.Absolute), uri);
+            StringAssert.EndsWith(uri, "/docs/model.md#" + id + "-" + rule.GetProperty("defaultConfiguration").GetProperty("level").GetString());
+        }
+    }
+
+    [TestMethod]
+    [DataRow("drivers/iommu/intel/pasid.c:212:5", "drivers/iommu/intel/pasid.c", 212, 5, null)]
+    [DataRow("qm_mb_write+0x44/0x1a0", "seed.trace", 0, 0, "qm_mb_write")]
+    [DataRow("qm_mb_write+0x44/0x1a0 [hisi_qm]", "seed.trace", 0, 0, "qm_mb_write")]
+    [DataRow("qm_mb_write: stp", "seed.trace", 0, 0, null)]
+    public void SarifReport_SiteForms_EachMapsToAnArtifact(string site, string uri, int line, int column, string? function)
+    {
+        var seed = SeedTraces.HisiQm();
+        var md = seed.Metadata;
+        var sites = md.Sites.ToArray();
+        sites[1] = site; // the doorbell: the primary location
+        var withSite = new TraceMetadata { Name = md.Name, Arch = md.Arch, Agents = md.Agents, Regions = md.Regions, Sites = sites };
+        var primary = Sarif(seed with { Metadata = withSite }).GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0];
+        var phys = primary.GetProperty("physicalLocation");
+        Assert.AreEqual(uri, phys.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        if (line > 0)
+        {
+            Assert.AreEqual(line, phys.GetProperty("region").GetProperty("startLine").GetInt32());
+            Assert.AreEqual(column, phys.GetProperty("region").GetProperty("startColumn").GetInt32());
+        }
+        if (function is not null)
+        {
+            var logical = primary.GetProperty("logicalLocations")[0];
+            Assert.AreEqual(function, logical.GetProperty("name").GetString());
+            Assert.AreEqual(site, logical.GetProperty("fullyQualifiedName").GetString());
+            Assert.AreEqual("function", logical.GetProperty("kind").GetString());
+        }
+        else Assert.IsFalse(primary.TryGetProperty("logicalLocations", out _));
+        StringAssert.Contains(primary.GetProperty("message").GetProperty("text").GetString(), " at " + site);
+    }
+
+    [TestMethod]
+    [DataRow("samples/traces/x.trace", "samples/traces/x.trace")]
+    [DataRow("a dir/x.trace", "a%20dir/x.trace")]
+    [DataRow("/abs/x.trace", "file:///abs/x.trace")]
+    public void SarifLocations_ArtifactUri_RelativeStaysRelative(string path, string uri) =>
+        Assert.AreEqual(uri, SarifLocations.ArtifactUri(path));
 
     [TestMethod]
     public void SarifReport_FileLineSites_PhysicalLocations()
@@ -70,6 +138,7 @@ public sealed class SarifReportTests
     [DataRow("pasid.c:212", "pasid.c", 212)]
     [DataRow("drivers/x/y.c:7:3", "drivers/x/y.c", 7)]
     [DataRow("qm_mb_write+0x24", null, 0)]
+    [DataRow("x.c:12:0", null, 0)]
     [DataRow("qm_set_and_get_xqc: memcpy", null, 0)]
     [DataRow("pasid.c:0", null, 0)]
     public void SarifReport_ParseFileLine_OnlyFileColonLine(string site, string? file, int line)

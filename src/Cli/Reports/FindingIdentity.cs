@@ -1,0 +1,41 @@
+using System.Text;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// What makes two findings of different runs "the same" for <c>--baseline</c> and SARIF fingerprints: the
+/// kind and, role by role, the events' sites (an event without a site stands by its region-relative
+/// address instead). Trace indices are left out, so recording again or adding events elsewhere keeps it.
+/// </summary>
+public static class FindingIdentity
+{
+    /// <summary><c>stale-dma-read|trigger=qm: mailbox fetch|store=qm_set_and_get_xqc: memcpy|publish=qm_mb_write: stp</c>.</summary>
+    public static string Of(Finding f, IEventLookup events, TraceMetadata md)
+    {
+        var sb = new StringBuilder(f.Kind.Name());
+        Append(sb, "trigger", events[f.Trigger], md);
+        foreach (var r in f.Related)
+        {
+            if (r.Index < 0) sb.Append('|').Append(r.Role).Append("=-");
+            else Append(sb, r.Role, events[r.Index], md);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The identity from the fields of a JSON report's instance (for baselines read back).</summary>
+    public static string Of(string kind, IEnumerable<(string Role, string Where)> parts)
+    {
+        var sb = new StringBuilder(kind);
+        foreach (var (role, where) in parts) sb.Append('|').Append(role).Append('=').Append(where);
+        return sb.ToString();
+    }
+
+    /// <summary>The site, or <c>@REGION+0xOFF</c> when the event has none.</summary>
+    public static string WhereOf(TraceMetadata md, in TraceEvent e) =>
+        EventText.Site(md, e) ?? "@" + EventText.Where(md, e.Address);
+
+    static void Append(StringBuilder sb, string role, in TraceEvent e, TraceMetadata md) =>
+        sb.Append('|').Append(role).Append('=').Append(WhereOf(md, e));
+}

@@ -1,0 +1,72 @@
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// What a report says about a finding kind as a whole (SARIF rules, the JSON report's help): a one-line
+/// summary, the rule as docs/model.md §4 states it, the fix in general terms, and the section of
+/// docs/model.md that explains it. A finding's own fix, worded for its events and arch, is
+/// <see cref="FindingText.Help"/>.
+/// </summary>
+/// <param name="Short">One line: what goes wrong.</param>
+/// <param name="Full">The rule: when the detector reports, and which events it names.</param>
+/// <param name="Fix">What fixes it, with the usual Linux spellings.</param>
+/// <param name="Anchor">The heading anchor of the kind's section in docs/model.md.</param>
+public sealed record RuleText(string Short, string Full, string Fix, string Anchor)
+{
+    /// <summary>Where the model docs live: the repository URL the Cli project declares (RepositoryUrl), then docs/model.md.</summary>
+    public static string ModelDocs => $"{ToolInfo.RepositoryUrl}/blob/main/docs/model.md";
+
+    /// <summary>The absolute link to the kind's section of docs/model.md.</summary>
+    public string HelpUri => $"{ModelDocs}#{Anchor}";
+
+    /// <summary>The rule of <paramref name="kind"/>.</summary>
+    public static RuleText Of(FindingKind kind) =>
+        (int)kind < Rules.Length ? Rules[(int)kind] : new(kind.Name(), kind.Name(), "see the model", kind.Name());
+
+    /// <summary>The help as plain text: the rule, then the fix.</summary>
+    public string HelpText => $"{Full}\n\nFix: {Fix}";
+
+    /// <summary>The help as GitHub-flavoured markdown: the rule, the fix, and a link to the model.</summary>
+    public string HelpMarkdown => $"{Full}\n\n**Fix:** {Fix}\n\nSee [the model]({HelpUri}) for the exact rule and an example.";
+
+    static readonly RuleText[] Rules =
+    [
+        new("A device may read data a cpu stored before the store is ordered before the publish (doorbell, flag).",
+            "A device `dma_read` reads data whose last writer is a cpu store that happens-before the read (the code published it) but is not ordered before it by the architecture: no store barrier of the right class and domain lies between the store and the `publish`, the first event of the storing cpu whose hop leaves the cpu on the way to the read (the doorbell, the flag store). The device may see the old bytes.",
+            "put a store barrier that reaches the device between the store and the publish: `dma_wmb()` (arm64 `dmb oshst`, riscv `fence w,o` before a doorbell), or use `writel()` (which is `dma_wmb` + the relaxed write) for the doorbell.",
+            "stale-dma-read-error"),
+        new("A cpu may read data a device wrote without a read barrier after the acquire (flag, status, OWN bit).",
+            "A cpu `load` reads data whose last writer is a device write that happens-before the load (the cpu saw the flag, status or OWN bit) but is not ordered before it: no read barrier lies between the `acquire` (the plain load or `readl_relaxed` that carried the write) and the load. The cpu may read the old bytes.",
+            "put a read barrier that reaches the device between the acquire and the data load: `dma_rmb()` (arm64 `dmb oshld`, riscv `fence ir,ir`), or read the status with `readl()` / `smp_load_acquire()`. `smp_rmb()` is not enough on arm64: it does not reach the device.",
+            "stale-cpu-read-error"),
+        new("A cpu and a device access the same data bytes, one writing, with neither ordered before the other.",
+            "A cpu access (`load`, `store`) and a device access (`dma_read`, `dma_write`) of the same data bytes, at least one a write, with neither happening-before the other: the buffer is reused before the device is done with it, or handed to the device before the cpu is done with it.",
+            "wait for the device's completion (interrupt, status read, completion flag) before the cpu reuses the buffer, and hand the buffer to the device (doorbell, flag, lock) only after the cpu is done with it.",
+            "dma-race-error"),
+        new("An entry fetch that saw present set mixes two versions of the entry.",
+            "The fetcher reads a table entry granule by granule. A fetch that saw present set reads a later granule that a cpu store changed after the fetch's first granule: the fetch combines two versions of the entry.",
+            "change a live entry only with the protocol clear present → `dev_invalidate` the entry → update the fields → set present, or with one atomic store of the whole entry.",
+            "torn-entry-fetch-error"),
+        new("A table entry is changed after clearing present without a completed invalidation of the fetcher's copy.",
+            "After a cpu store clears present, the first store that changes another bit of the entry needs a completed `dev_invalidate` of the entry by its fetcher in between, ordered after the clear and happening-before the change. Without it the device may still use its cached copy while the fields change.",
+            "invalidate the entry in the device (IOTLB / PASID cache / context cache flush, waited for) between the clear and the new fields, with a store barrier between the clear and the invalidation request.",
+            "missing-flush-after-clear-error"),
+        new("A table entry is made present before its payload stores are ordered before it.",
+            "A cpu store sets present on a table entry while a store that changed another bit of the entry since it was last non-present (the `payload`) is not ordered before it: the device may fetch a present entry with old fields.",
+            "put a store barrier between the payload stores and the store that sets present: `dma_wmb()` (arm64 `dmb oshst`), or write present last with `smp_store_release()` where that reaches the device.",
+            "present-before-payload-error"),
+        new("A live table entry is updated in place by several stores.",
+            "Two or more value-changing cpu stores to a table entry that stays present: a fetch between them sees an entry that is neither the old nor the new one. Reported once per burst, at the second store (a warning: the device may never fetch in between).",
+            "update live entries with clear → invalidate → update → set, or with one atomic store of the entry.",
+            "torn-entry-update-warning"),
+        new("A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish).",
+            "A noncoherent device reads data a cpu stored (happening-before the read) without a `cache_clean` or `cache_flush` of those bytes after the store, completed before a release that reaches the device: the device reads memory while the new bytes are still in the cpu's cache.",
+            "clean the bytes after the last store (`dma_sync_single_for_device()`, `dcache_clean_poc`), then a completion barrier (`wmb()`, arm64 `dsb st`; `dma_wmb` is not one) before the doorbell.",
+            "missing-cache-clean-error"),
+        new("A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write.",
+            "A cpu load reads data last written by a noncoherent device without a `cache_inval` or `cache_flush` of those bytes by the loading cpu that happens-after the write and before the load: the cpu may read stale lines from its cache.",
+            "invalidate the bytes after the device's completion is observed and before reading them (`dma_sync_single_for_cpu()`, `dcache_inval_poc`).",
+            "missing-cache-invalidate-error"),
+    ];
+}

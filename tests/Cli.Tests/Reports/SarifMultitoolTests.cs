@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TraceTools.Tests.EndToEnd;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary>
+/// The SARIF of the seed cases passes Microsoft's SARIF multitool, with GitHub code scanning's rules
+/// (<c>--rule-kind Gh</c>) and the SARIF spec's own. .ci/run installs the tool from npm and sets
+/// SARIF_MULTITOOL; elsewhere the tests look in .ci/run's install folder and are inconclusive without it.
+/// </summary>
+[TestClass]
+public sealed class SarifMultitoolTests
+{
+    static string Tool()
+    {
+        string? path = Environment.GetEnvironmentVariable("SARIF_MULTITOOL");
+        if (path is not null)
+        {
+            Assert.IsTrue(File.Exists(path), $"SARIF_MULTITOOL={path} does not exist");
+            return path;
+        }
+        string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        path = Path.Combine(cache, "tracetools-ci", "node_modules", ".bin", "sarif-multitool");
+        if (!File.Exists(path)) Assert.Inconclusive("the SARIF multitool is not installed: .ci/run installs it (npm install @microsoft/sarif-multitool)");
+        return path;
+    }
+
+    /// <summary>Runs <c>validate --rule-kind KIND</c> and returns the (ruleId, level) of what it reported.</summary>
+    static List<(string Rule, string Level, string Text)> Validate(string sarif, string ruleKind)
+    {
+        string output = sarif + "." + ruleKind + ".validation.sarif";
+        var psi = new ProcessStartInfo(Tool(), ["validate", sarif, "--rule-kind", ruleKind, "-o", output, "--log", "ForceOverwrite"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = Process.Start(psi)!;
+        string stdout = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        Assert.IsTrue(p.WaitForExit(120_000), "multitool timed out");
+        Assert.IsTrue(File.Exists(output), "multitool wrote no log: " + stdout);
+        using var doc = JsonDocument.Parse(File.ReadAllText(output));
+        var found = new List<(string, string, string)>();
+        foreach (var run in doc.RootElement.GetProperty("runs").EnumerateArray())
+        {
+            if (!run.TryGetProperty("results", out var results)) continue;
+            foreach (var r in results.EnumerateArray())
+            {
+                string level = r.TryGetProperty("level", out var l) ? l.GetString()! : "warning";
+                string text = r.GetProperty("message").TryGetProperty("text", out var t) ? t.GetString()! : "";
+                found.Add((r.GetProperty("ruleId").GetString()!, level, text));
+            }
+        }
+        return found;
+    }
+
+    [TestMethod]
+    [DataRow("hisi-qm-mailbox.trace")]
+    [DataRow("vtd-pasid-clear-mangle.trace")]
+    [DataRow("vtd-context-present-before-payload.trace")]
+    public void Multitool_SeedCaseSarif_NoGitHubOrSpecErrors(string trace)
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-sarif").FullName;
+        try
+        {
+            string sarif = Path.Combine(dir, "report.sarif");
+            var (exit, _, err) = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, trace), "--format", "sarif", "-o", sarif);
+            Assert.AreEqual(1, exit, err);
+            foreach (var kind in new[] { "Gh", "Sarif" })
+            {
+                var problems = Validate(sarif, kind).Where(x => x.Level == "error" || x.Rule.StartsWith("GH", StringComparison.Ordinal)).ToList();
+                Assert.IsEmpty(problems, $"{kind}: " + string.Join("\n", problems));
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    public void Multitool_ResultWithoutLocation_ReportsGh1015()
+    {
+        // The validator must be able to fail: the shape tracetools wrote before (no locations, rules without help).
+        string dir = Directory.CreateTempSubdirectory("tt-sarif").FullName;
+        try
+        {
+            string sarif = Path.Combine(dir, "old.sarif");
+            File.WriteAllText(sarif, """
+                {"version":"2.1.0","runs":[{"tool":{"driver":{"name":"tracetools","rules":[{"id":"stale-dma-read","shortDescription":{"text":"s"}}]}},
+                 "results":[{"ruleId":"stale-dma-read","ruleIndex":0,"level":"error","message":{"text":"m"}}]}]}
+                """);
+            var rules = Validate(sarif, "Gh").Select(x => x.Rule).ToHashSet();
+            Assert.Contains("GH1015", rules);
+            Assert.Contains("GH2012", rules);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
