@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Threading.Channels;
 using TraceTools.Replay;
@@ -15,39 +16,53 @@ public static class TraceReplay
     /// <summary>Batches in flight between the decoder and the replay when decoding on a second core.</summary>
     const int BatchesInFlight = 3;
 
-    /// <summary>Replays every event of <paramref name="reader"/>; <paramref name="progress"/> sees the event count after each batch.</summary>
-    public static long Run(TraceReader reader, ReplayEngine engine, bool decodeThread, Action<long>? progress)
+    /// <summary>
+    /// Replays every event of <paramref name="reader"/>; <paramref name="progress"/> sees the event count after
+    /// each batch; <paramref name="phases"/>, when given, collects decode and replay time (per batch: cheap).
+    /// </summary>
+    public static long Run(TraceReader reader, ReplayEngine engine, bool decodeThread, Action<long>? progress, ReplayPhases? phases = null)
     {
-        return decodeThread ? RunPipelined(reader, engine, progress) : RunSingle(reader, engine, progress);
+        phases ??= new ReplayPhases();
+        phases.Overlapped = decodeThread;
+        return decodeThread ? RunPipelined(reader, engine, progress, phases) : RunSingle(reader, engine, progress, phases);
     }
 
     /// <summary>Decodes every chunk and replays nothing: the decoder's throughput alone.</summary>
-    public static long DecodeOnly(TraceReader reader, Action<long>? progress)
+    public static long DecodeOnly(TraceReader reader, Action<long>? progress, ReplayPhases? phases = null)
     {
         var batch = new EventBatch(65536);
         long events = 0;
+        long t0 = Stopwatch.GetTimestamp();
         while (reader.ReadBatch(batch))
         {
             events += batch.Count;
             progress?.Invoke(events);
         }
+        if (phases is not null) phases.DecodeTicks += Stopwatch.GetTimestamp() - t0;
         return events;
     }
 
-    static long RunSingle(TraceReader reader, ReplayEngine engine, Action<long>? progress)
+    static long RunSingle(TraceReader reader, ReplayEngine engine, Action<long>? progress, ReplayPhases phases)
     {
         var batch = new EventBatch(65536);
         long events = 0;
+        long t0 = Stopwatch.GetTimestamp();
         while (reader.ReadBatch(batch))
         {
+            long t1 = Stopwatch.GetTimestamp();
             engine.Process(batch);
+            long t2 = Stopwatch.GetTimestamp();
+            phases.DecodeTicks += t1 - t0;
+            phases.ReplayTicks += t2 - t1;
+            t0 = t2;
             events += batch.Count;
             progress?.Invoke(events);
         }
+        phases.DecodeTicks += Stopwatch.GetTimestamp() - t0;
         return events;
     }
 
-    static long RunPipelined(TraceReader reader, ReplayEngine engine, Action<long>? progress)
+    static long RunPipelined(TraceReader reader, ReplayEngine engine, Action<long>? progress, ReplayPhases phases)
     {
         var full = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
         var empty = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -60,7 +75,10 @@ public static class TraceReplay
                 while (true)
                 {
                     var batch = await empty.Reader.ReadAsync().ConfigureAwait(false);
-                    if (!await reader.ReadBatchAsync(batch).ConfigureAwait(false)) break;
+                    long t0 = Stopwatch.GetTimestamp();
+                    bool more = await reader.ReadBatchAsync(batch).ConfigureAwait(false);
+                    phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join below
+                    if (!more) break;
                     await full.Writer.WriteAsync(batch).ConfigureAwait(false);
                 }
                 full.Writer.Complete();
@@ -78,7 +96,9 @@ public static class TraceReplay
             {
                 while (full.Reader.TryRead(out var batch))
                 {
+                    long t0 = Stopwatch.GetTimestamp();
                     engine.Process(batch);
+                    phases.ReplayTicks += Stopwatch.GetTimestamp() - t0;
                     events += batch.Count;
                     empty.Writer.TryWrite(batch);
                     progress?.Invoke(events);
@@ -94,7 +114,26 @@ public static class TraceReplay
     }
 }
 
-/// <summary>A one-line progress bar on stderr, redrawn at most ten times a second.</summary>
+/// <summary>Where replay time went: reading and decoding chunks, and the engine (<c>--stats</c>).</summary>
+public sealed class ReplayPhases
+{
+    /// <summary>Stopwatch ticks spent reading and decoding (on the decode thread when <see cref="Overlapped"/>).</summary>
+    public long DecodeTicks { get; set; }
+
+    /// <summary>Stopwatch ticks spent in <see cref="ReplayEngine.Process"/>.</summary>
+    public long ReplayTicks { get; set; }
+
+    /// <summary>True when decoding ran on a second core.</summary>
+    public bool Overlapped { get; set; }
+
+    /// <summary>Decode time in seconds.</summary>
+    public double DecodeSeconds => (double)DecodeTicks / Stopwatch.Frequency;
+
+    /// <summary>Engine time in seconds.</summary>
+    public double ReplaySeconds => (double)ReplayTicks / Stopwatch.Frequency;
+}
+
+/// <summary>A one-line progress bar on stderr with elapsed time and an ETA, redrawn at most ten times a second.</summary>
 public sealed class ProgressBar(TextWriter error, long total)
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -106,15 +145,34 @@ public sealed class ProgressBar(TextWriter error, long total)
         long now = _clock.ElapsedMilliseconds;
         if (now - _lastDraw < 100) return;
         _lastDraw = now;
-        double rate = done / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
-        if (total > 0)
-        {
-            int width = 30, filled = (int)(width * Math.Min(1.0, (double)done / total));
-            error.Write($"\r[{new string('#', filled)}{new string(' ', width - filled)}] {100.0 * done / total,5:F1}% {done:N0} events {rate / 1e6:F1} M/s ");
-        }
-        else error.Write($"\r{done:N0} events {rate / 1e6:F1} M/s ");
+        error.Write("\r" + Line(done, total, _clock.Elapsed) + " ");
+    }
+
+    /// <summary>
+    /// <c>[#########                     ]  30.0% 3,000,000 events 6.1 M/s 0:01 elapsed, ETA 0:02</c>; without a
+    /// total (no chunk index) no bar and no ETA.
+    /// </summary>
+    public static string Line(long done, long total, TimeSpan elapsed)
+    {
+        double seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        double rate = done / seconds;
+        string head = string.Create(CultureInfo.InvariantCulture, $"{done:N0} events {rate / 1e6:F1} M/s {Clock(elapsed.TotalSeconds)} elapsed");
+        if (total <= 0) return head;
+        double fraction = Math.Min(1.0, (double)done / total);
+        int width = 30, filled = (int)(width * fraction);
+        string eta = done > 0 && done < total ? Clock((total - done) / rate) : done >= total ? "0:00" : "?";
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string(' ', width - filled)}] {100 * fraction,5:F1}% {head}, ETA {eta}");
+    }
+
+    /// <summary><c>m:ss</c>, or <c>h:mm:ss</c> from an hour.</summary>
+    public static string Clock(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(Math.Max(0, Math.Min(seconds, 359_999))));
+        return t.TotalHours >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
+            : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes}:{t.Seconds:00}");
     }
 
     /// <summary>Clears the bar's line.</summary>
-    public void Done() => error.Write("\r" + new string(' ', 79) + "\r");
+    public void Done() => error.Write("\r" + new string(' ', 100) + "\r");
 }

@@ -48,6 +48,14 @@ public static class EventText
         return r is { Kind: RegionKind.Table } ? (r, (addr - r.Base) / r.EntrySize) : null;
     }
 
+    /// <summary>True when the event's address means something (false for barriers, locks, interrupts, <c>dev_invalidate all</c>).</summary>
+    public static bool HasAddress(in TraceEvent e) => e.Kind switch
+    {
+        EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq => false,
+        EventKind.DevInvalidate => e.Size != 0,
+        _ => true,
+    };
+
     /// <summary>The agent's name.</summary>
     public static string Agent(TraceMetadata md, int agent) =>
         agent >= 0 && agent < md.Agents.Count ? md.Agents[agent].Name : string.Create(Inv, $"agent{agent}");

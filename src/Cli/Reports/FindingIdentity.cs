@@ -6,8 +6,9 @@ namespace TraceTools.Cli.Reports;
 
 /// <summary>
 /// What makes two findings of different runs "the same" for <c>--baseline</c> and SARIF fingerprints: the
-/// kind and, role by role, the events' sites (an event without a site stands by its region-relative
-/// address instead). Trace indices are left out, so recording again or adding events elsewhere keeps it.
+/// kind and, role by role, the events' sites (<c>-</c> for an event without one): exactly what groups a
+/// report (<see cref="FindingGroup"/>), so a group is one identity. Trace indices and addresses are left
+/// out, so recording again or adding events elsewhere keeps it.
 /// </summary>
 public static class FindingIdentity
 {
@@ -32,9 +33,8 @@ public static class FindingIdentity
         return sb.ToString();
     }
 
-    /// <summary>The site, or <c>@REGION+0xOFF</c> when the event has none.</summary>
-    public static string WhereOf(TraceMetadata md, in TraceEvent e) =>
-        EventText.Site(md, e) ?? "@" + EventText.Where(md, e.Address);
+    /// <summary>The site, or <c>-</c> when the event has none.</summary>
+    public static string WhereOf(TraceMetadata md, in TraceEvent e) => EventText.Site(md, e) ?? "-";
 
     static void Append(StringBuilder sb, string role, in TraceEvent e, TraceMetadata md) =>
         sb.Append('|').Append(role).Append('=').Append(WhereOf(md, e));

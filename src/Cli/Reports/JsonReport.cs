@@ -5,9 +5,16 @@ using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
 
-/// <summary>The JSON report of cli.md, field for field, written with <see cref="Utf8JsonWriter"/>.</summary>
+/// <summary>
+/// The JSON report of cli.md, field for field, plus (docs/report.schema.json, schema 2): <c>schema</c>, the
+/// trace's <c>arch</c>, suppressed and baseline counts, each group's <c>help</c>, rule link and identity, and
+/// each event's region-relative <c>where</c>. Written with <see cref="Utf8JsonWriter"/>.
+/// </summary>
 public static class JsonReport
 {
+    /// <summary>The report's schema version (<c>"schema"</c>): raised when a field changes meaning or goes away.</summary>
+    public const int SchemaVersion = 2;
+
     static readonly JsonWriterOptions Options = new()
     {
         Indented = true,
@@ -23,7 +30,9 @@ public static class JsonReport
         w.WriteStartObject();
         w.WriteString("tool", "tracetools");
         w.WriteString("version", CommandLine.Version);
+        w.WriteNumber("schema", SchemaVersion);
         w.WriteString("trace", input.TracePath);
+        w.WriteString("arch", md.Arch.Name());
         w.WriteNumber("events", input.EventCount);
         w.WriteStartArray("agents");
         foreach (var a in md.Agents) w.WriteStringValue(a.Name);
@@ -35,11 +44,16 @@ public static class JsonReport
             w.WriteString("kind", g.Kind.Name());
             w.WriteString("severity", g.Severity == Severity.Error ? "error" : "warning");
             w.WriteNumber("count", g.Count);
-            w.WriteString("message", new FindingText(md, g.First, input.Events).Message);
+            var text = new FindingText(md, g.First, input.Events);
+            w.WriteString("message", text.Message);
+            w.WriteString("help", text.Help);
+            w.WriteString("help_uri", RuleText.Of(g.Kind).HelpUri);
+            w.WriteString("identity", FindingIdentity.Of(g.First, input.Events, md));
             w.WriteStartArray("instances");
             foreach (var f in g.Instances)
             {
                 w.WriteStartObject();
+                w.WriteNumber("fix", new FindingText(md, f, input.Events).FixAt);
                 w.WritePropertyName("trigger");
                 WriteEvent(w, input, null, f.Trigger);
                 w.WriteStartArray("related");
@@ -51,17 +65,20 @@ public static class JsonReport
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        if (input.Suppressed > 0) w.WriteNumber("suppressed", input.Suppressed);
+        if (input.InBaseline > 0) w.WriteNumber("in_baseline", input.InBaseline);
         if (input.Stats is { } s)
         {
             w.WriteStartObject("stats");
             w.WriteNumber("seconds", s.Seconds);
             w.WriteNumber("events_per_second", s.EventsPerSecond);
+            s.WritePhases(w);
             w.WriteEndObject();
         }
         w.WriteEndObject();
     }
 
-    /// <summary><c>{"role"?, "index", "agent", "op", "addr", "size", "site"}</c>.</summary>
+    /// <summary><c>{"role"?, "index", "agent", "op", "addr", "where", "size", "site"}</c>.</summary>
     static void WriteEvent(Utf8JsonWriter w, ReportInput input, string? role, long index)
     {
         var e = input.Events[index];
@@ -71,6 +88,7 @@ public static class JsonReport
         w.WriteString("agent", EventText.Agent(input.Metadata, e.Agent));
         w.WriteString("op", e.Kind.OpName());
         w.WriteString("addr", EventText.Hex(e.Address));
+        if (EventText.HasAddress(e)) w.WriteString("where", EventText.Where(input.Metadata, e.Address));
         w.WriteNumber("size", e.Size);
         if (EventText.Site(input.Metadata, e) is { } site) w.WriteString("site", site);
         else w.WriteNull("site");

@@ -28,6 +28,12 @@ public sealed record ReportOptions(
     ReportFormat Format = ReportFormat.Text, string? Output = null, bool All = false, bool Stats = false,
     Severity? FailOn = Severity.Error, IReadOnlySet<FindingKind>? Detectors = null)
 {
+    /// <summary>Findings to leave out (<c>--suppressions FILE</c>), or null.</summary>
+    public Suppressions? Suppressions { get; init; }
+
+    /// <summary>Findings of an earlier report to leave out (<c>--baseline previous.json</c>), or null.</summary>
+    public Baseline? Baseline { get; init; }
+
     /// <summary>The options' lines for a verb's <c>--help</c>.</summary>
     public const string HelpText =
         "  --format text|json|sarif   report format (default text)\n" +
@@ -35,7 +41,9 @@ public sealed record ReportOptions(
         "  --all                      list every instance of a group (default: the first 10)\n" +
         "  --stats                    add replay time and events per second\n" +
         "  --fail-on error|warning|none  exit 1 when findings at or above this severity exist (default error)\n" +
-        "  --detectors LIST           run only these kinds (comma-separated; 'none': hb/ob only)";
+        "  --detectors LIST           run only these kinds (comma-separated; 'none': hb/ob only)\n" +
+        "  --suppressions FILE        leave out the findings FILE names (lines 'KIND SITE  # reason'); counts are shown\n" +
+        "  --baseline PREVIOUS.json   report only findings not in an earlier 'replay --format json' report";
 
     /// <summary>Reads the report options from a verb's arguments (throws <see cref="UsageException"/> on bad values).</summary>
     public static ReportOptions Parse(VerbArgs args)
@@ -68,6 +76,10 @@ public sealed record ReportOptions(
                 detectors.Add(k);
             }
         }
-        return new ReportOptions(format, output, args.Flag("--all"), args.Flag("--stats"), failOn, detectors);
+        return new ReportOptions(format, output, args.Flag("--all"), args.Flag("--stats"), failOn, detectors)
+        {
+            Suppressions = args.Option("--suppressions") is { } supp ? Reports.Suppressions.Load(supp) : null,
+            Baseline = args.Option("--baseline") is { } baseline ? Reports.Baseline.Load(baseline) : null,
+        };
     }
 }

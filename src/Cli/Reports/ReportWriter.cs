@@ -16,12 +16,15 @@ public static class ReportWriter
     public static int Write(ReportInput input, ReportOptions options, TextWriter stdout)
     {
         var findings = options.Detectors is { } only ? [.. input.Findings.Where(f => only.Contains(f.Kind))] : input.Findings;
-        input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null };
+        int suppressed = 0, known = 0;
+        if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, input.Events, input.Metadata);
+        if (options.Baseline is { } baseline) (findings, known) = baseline.Apply(findings, input.Events, input.Metadata);
+        input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null, Suppressed = suppressed, InBaseline = known };
         var groups = FindingGroup.Build(findings, input.Events, options.All);
 
         if (options.Output is null)
         {
-            if (options.Format == ReportFormat.Text) TextReport.Write(stdout, input, groups);
+            if (options.Format == ReportFormat.Text) TextReport.Write(stdout, input, groups, options.Suppressions);
             else
             {
                 using var ms = new MemoryStream();
@@ -40,7 +43,7 @@ public static class ReportWriter
                     if (options.Format == ReportFormat.Text)
                     {
                         using var tw = new StreamWriter(fs, new UTF8Encoding(false));
-                        TextReport.Write(tw, input, groups);
+                        TextReport.Write(tw, input, groups, options.Suppressions);
                     }
                     else WriteBinary(fs, input, groups, options.Format);
                 }

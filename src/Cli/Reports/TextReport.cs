@@ -16,7 +16,7 @@ public static class TextReport
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the report for <paramref name="groups"/> of <paramref name="input"/>.</summary>
-    public static void Write(TextWriter w, ReportInput input, IReadOnlyList<FindingGroup> groups)
+    public static void Write(TextWriter w, ReportInput input, IReadOnlyList<FindingGroup> groups, Suppressions? suppressions = null)
     {
         int errors = 0, warnings = 0;
         foreach (var g in groups)
@@ -26,8 +26,13 @@ public static class TextReport
             w.WriteLine();
         }
         w.WriteLine(string.Create(Inv, $"{errors} {Plural(errors, "error")}, {warnings} {Plural(warnings, "warning")} in {groups.Count} {Plural(groups.Count, "group")}"));
-        if (input.Stats is { } s)
-            w.WriteLine(string.Create(Inv, $"replayed {input.EventCount} events in {s.Seconds:0.###} s ({s.EventsPerSecond:0.###e0} events/s)"));
+        if (input.Suppressed > 0)
+        {
+            w.WriteLine(string.Create(Inv, $"{input.Suppressed} suppressed by {suppressions?.Path ?? "--suppressions"}:"));
+            if (suppressions is not null) foreach (var line in suppressions.CountLines()) w.WriteLine(line);
+        }
+        if (input.InBaseline > 0) w.WriteLine(string.Create(Inv, $"{input.InBaseline} not shown: already in the baseline"));
+        if (input.Stats is { } s) w.WriteLine(s.Line(input.EventCount));
     }
 
     static string Plural(int n, string word) => n == 1 ? word : word + "s";

@@ -38,11 +38,15 @@ public static class ReplayVerb
         var bar = !quiet && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
 
+        double startup = StartupSeconds();
+        var phases = new ReplayPhases();
         var clock = Stopwatch.StartNew();
         long events = decodeOnly
-            ? TraceReplay.DecodeOnly(reader, bar is null ? null : bar.Report)
-            : TraceReplay.Run(reader, engine, threads == 2, bar is null ? null : bar.Report);
+            ? TraceReplay.DecodeOnly(reader, bar is null ? null : bar.Report, phases)
+            : TraceReplay.Run(reader, engine, threads == 2, bar is null ? null : bar.Report, phases);
+        long completeStart = Stopwatch.GetTimestamp();
         var findings = decodeOnly ? [] : engine.Complete();
+        phases.ReplayTicks += Stopwatch.GetTimestamp() - completeStart;
         clock.Stop();
         bar?.Done();
         if (reader.Truncated)
@@ -50,8 +54,28 @@ public static class ReplayVerb
 
         double seconds = clock.Elapsed.TotalSeconds;
         using var lookup = new TraceEventLookup(path);
-        var input = new ReportInput(reader.Metadata, findings, lookup, path, events,
-            new ReportStats(seconds, events / Math.Max(seconds, 1e-9)));
+        var stats = new ReportStats(seconds, events / Math.Max(seconds, 1e-9))
+        {
+            StartupSeconds = startup,
+            DecodeSeconds = phases.DecodeSeconds,
+            ReplaySeconds = phases.ReplaySeconds,
+            Overlapped = phases.Overlapped,
+            ReportClock = Stopwatch.StartNew(),
+        };
+        var input = new ReportInput(reader.Metadata, findings, lookup, path, events, stats);
         return ReportWriter.Write(input, options, args.Out);
+    }
+
+    /// <summary>Seconds since the process started (runtime start-up, JIT, opening the trace, building the engine); -1 when unknown.</summary>
+    static double StartupSeconds()
+    {
+        try
+        {
+            return (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            return -1;
+        }
     }
 }

@@ -32,7 +32,9 @@ public sealed class JsonReportTests
     {
         var root = Report(SeedTraces.HisiQm());
         string[] top = [.. root.EnumerateObject().Select(p => p.Name)];
-        CollectionAssert.AreEqual(new[] { "tool", "version", "trace", "events", "agents", "findings" }, top);
+        CollectionAssert.AreEqual(new[] { "tool", "version", "schema", "trace", "arch", "events", "agents", "findings" }, top);
+        Assert.AreEqual(2, root.GetProperty("schema").GetInt32());
+        Assert.AreEqual("arm64", root.GetProperty("arch").GetString());
         Assert.AreEqual("tracetools", root.GetProperty("tool").GetString());
         Assert.AreEqual("qm.trace", root.GetProperty("trace").GetString());
         Assert.AreEqual(4, root.GetProperty("events").GetInt64());
@@ -41,7 +43,10 @@ public sealed class JsonReportTests
         var findings = root.GetProperty("findings");
         Assert.AreEqual(1, findings.GetArrayLength());
         var g = findings[0];
-        CollectionAssert.AreEqual(new[] { "kind", "severity", "count", "message", "instances" }, g.EnumerateObject().Select(p => p.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "kind", "severity", "count", "message", "help", "help_uri", "identity", "instances" }, g.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.AreEqual("put a store barrier (dma_wmb / dmb oshst) between #0 and #1", g.GetProperty("help").GetString());
+        StringAssert.EndsWith(g.GetProperty("help_uri").GetString(), "docs/model.md#stale-dma-read-error");
+        Assert.AreEqual("stale-dma-read|trigger=qm: mailbox fetch|store=qm_set_and_get_xqc: memcpy|publish=qm_mb_write: stp", g.GetProperty("identity").GetString());
         Assert.AreEqual("stale-dma-read", g.GetProperty("kind").GetString());
         Assert.AreEqual("error", g.GetProperty("severity").GetString());
         Assert.AreEqual(1, g.GetProperty("count").GetInt32());

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>
+/// A suppressions file (<c>--suppressions FILE</c>, docs/reports.md): one entry per line,
+/// <c>KIND SITE [# REASON]</c>. KIND is a finding kind or <c>*</c>; SITE is a site as reports print it, with
+/// <c>*</c> matching any run of characters (quote it, <c>"..."</c>, to keep a <c>#</c> or leading and trailing
+/// blanks); a finding matches when SITE matches the site of its trigger or of one of its related events.
+/// Blank lines and lines starting with <c>#</c> are comments.
+/// </summary>
+public sealed class Suppressions
+{
+    /// <summary>One line of the file.</summary>
+    /// <param name="Line">1-based line number.</param>
+    /// <param name="Kind">The kind, or null for <c>*</c>.</param>
+    /// <param name="Site">The site pattern as written.</param>
+    /// <param name="Reason">The reason after <c>#</c>, or null.</param>
+    public sealed record Entry(int Line, FindingKind? Kind, string Site, string? Reason)
+    {
+        internal Regex Pattern { get; } = new("^" + Regex.Escape(Site).Replace(@"\*", ".*", StringComparison.Ordinal) + "$",
+            RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+
+        /// <summary>Findings this entry suppressed in the last <see cref="Apply"/>.</summary>
+        public int Matched { get; internal set; }
+    }
+
+    /// <summary>The file's path as given.</summary>
+    public string Path { get; }
+
+    /// <summary>The entries, in file order.</summary>
+    public IReadOnlyList<Entry> Entries { get; }
+
+    Suppressions(string path, List<Entry> entries)
+    {
+        Path = path;
+        Entries = entries;
+    }
+
+    /// <summary>Longest line read: a suppressions file is small; anything longer is not one.</summary>
+    const int MaxLine = 4096;
+
+    /// <summary>Reads and checks a suppressions file; a bad line is a <see cref="ReportFileException"/> naming file:line:column.</summary>
+    public static Suppressions Load(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportFileException($"{path}: cannot read the suppressions file: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+        }
+        return Parse(path, lines);
+    }
+
+    /// <summary>Parses the lines of a suppressions file.</summary>
+    public static Suppressions Parse(string path, IReadOnlyList<string> lines)
+    {
+        var entries = new List<Entry>();
+        for (int n = 0; n < lines.Count; n++)
+        {
+            string line = lines[n];
+            string Where(int col) => string.Create(CultureInfo.InvariantCulture, $"{path}:{n + 1}:{col}");
+            if (line.Length > MaxLine) throw new ReportFileException($"{Where(1)}: line longer than {MaxLine} characters");
+            string t = line.TrimStart();
+            if (t.Length == 0 || t[0] == '#') continue;
+            int col = line.Length - t.Length + 1;
+            int space = t.IndexOfAny([' ', '\t']);
+            string kindText = space < 0 ? t : t[..space];
+            FindingKind? kind = null;
+            if (kindText != "*")
+            {
+                if (!FindingKinds.TryParse(kindText, out var k))
+                    throw new ReportFileException($"{Where(col)}: unknown finding kind '{Clip(kindText)}' (expected {string.Join(", ", FindingKinds.AllNames)} or *)");
+                kind = k;
+            }
+            string rest = space < 0 ? "" : t[space..].TrimStart();
+            int siteCol = line.Length - rest.Length + 1;
+            if (rest.Length == 0 || rest[0] == '#')
+                throw new ReportFileException($"{Where(siteCol)}: expected a site after the kind (use * for any site)");
+            string site;
+            string after;
+            if (rest[0] == '"')
+            {
+                int close = rest.IndexOf('"', 1);
+                if (close < 0) throw new ReportFileException($"{Where(siteCol)}: unterminated quoted site");
+                site = rest[1..close];
+                after = rest[(close + 1)..].TrimStart();
+                if (after.Length > 0 && after[0] != '#')
+                    throw new ReportFileException($"{Where(line.Length - after.Length + 1)}: expected '# reason' or the end of the line after the quoted site");
+            }
+            else
+            {
+                int hash = rest.IndexOf(" #", StringComparison.Ordinal);
+                int tab = rest.IndexOf("\t#", StringComparison.Ordinal);
+                if (tab >= 0 && (hash < 0 || tab < hash)) hash = tab;
+                site = (hash < 0 ? rest : rest[..hash]).TrimEnd();
+                after = hash < 0 ? "" : rest[(hash + 1)..];
+            }
+            string? reason = after.StartsWith('#') ? after[1..].Trim() : null;
+            entries.Add(new Entry(n + 1, kind, site, string.IsNullOrEmpty(reason) ? null : reason));
+        }
+        return new Suppressions(path, entries);
+    }
+
+    static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
+
+    /// <summary>The first entry that matches <paramref name="f"/>, or null.</summary>
+    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md)
+    {
+        foreach (var e in Entries)
+        {
+            if (e.Kind is { } k && k != f.Kind) continue;
+            if (Matches(e, events[f.Trigger], md)) return e;
+            foreach (var r in f.Related)
+                if (r.Index >= 0 && Matches(e, events[r.Index], md)) return e;
+        }
+        return null;
+    }
+
+    static bool Matches(Entry e, in TraceEvent ev, TraceMetadata md) =>
+        e.Pattern.IsMatch(EventText.Site(md, ev) ?? "-");
+
+    /// <summary>Splits <paramref name="findings"/> into those kept and the count suppressed, counting per entry.</summary>
+    public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md)
+    {
+        foreach (var e in Entries) e.Matched = 0;
+        var kept = new List<Finding>(findings.Count);
+        int suppressed = 0;
+        foreach (var f in findings)
+        {
+            if (Match(f, events, md) is { } e)
+            {
+                e.Matched++;
+                suppressed++;
+            }
+            else kept.Add(f);
+        }
+        return (kept, suppressed);
+    }
+
+    /// <summary>The per-entry counts, one line each: <c>  supp.txt:2  stale-dma-read "qm_mb_write: stp"  2  # reason</c>.</summary>
+    public IEnumerable<string> CountLines()
+    {
+        foreach (var e in Entries)
+        {
+            if (e.Matched == 0) continue;
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"  {Path}:{e.Line}  {(e.Kind is { } k ? k.Name() : "*")} \"{e.Site}\": {e.Matched} suppressed{(e.Reason is null ? "" : "  # " + e.Reason)}");
+        }
+    }
+}
