@@ -11,11 +11,16 @@ public enum ExpectationKind
     NoneOf,
     /// <summary><c>expect none</c>: no findings at all, warnings included.</summary>
     NoneAtAll,
+    /// <summary>
+    /// <c>expect exactly</c>: every finding must be expected, i.e. of a kind an <c>expect K</c> or
+    /// <c>expect K count N</c> line names (what <c>check --exact</c> does for every scenario).
+    /// </summary>
+    OnlyExpected,
 }
 
 /// <summary>One <c>expect</c> line of a scenario, kept for <c>check</c>.</summary>
 /// <param name="Kind">Which form.</param>
-/// <param name="FindingKind">The finding kind name (<c>stale-dma-read</c>), null for <see cref="ExpectationKind.NoneAtAll"/>.</param>
+/// <param name="FindingKind">The finding kind name (<c>stale-dma-read</c>), null for <see cref="ExpectationKind.NoneAtAll"/> and <see cref="ExpectationKind.OnlyExpected"/>.</param>
 /// <param name="Count">The exact count for <see cref="ExpectationKind.Exactly"/>, 1 (the minimum) for
 /// <see cref="ExpectationKind.AtLeastOne"/>, 0 otherwise.</param>
 /// <param name="Line">1-based line of the <c>expect</c> keyword.</param>
@@ -28,6 +33,7 @@ public sealed record Expectation(ExpectationKind Kind, string? FindingKind, long
         ExpectationKind.AtLeastOne => $"expect {FindingKind}",
         ExpectationKind.Exactly => $"expect {FindingKind} count {Count}",
         ExpectationKind.NoneOf => $"expect no {FindingKind}",
+        ExpectationKind.OnlyExpected => "expect exactly",
         _ => "expect none",
     };
 }

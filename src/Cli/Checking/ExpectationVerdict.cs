@@ -8,14 +8,22 @@ public static class ExpectationVerdict
 {
     /// <summary>
     /// Returns null when every expectation holds, else a description of the first failing one:
-    /// <c>expected stale-dma-read count 1, got 2 (stale-dma-read ×2)</c>.
+    /// <c>expected stale-dma-read count 1, got 2 (stale-dma-read ×2) [line 9]</c>. When <paramref name="exact"/>
+    /// (<c>--exact</c>) or the scenario has <c>expect exactly</c>, a finding of a kind no <c>expect K</c> /
+    /// <c>expect K count N</c> line names fails too: <c>unexpected dma-race ×1 (expect exactly, line 12)</c>.
     /// </summary>
-    public static string? Judge(IReadOnlyList<Expectation> expectations, IReadOnlyList<Finding> findings)
+    public static string? Judge(IReadOnlyList<Expectation> expectations, IReadOnlyList<Finding> findings, bool exact = false)
     {
         var counts = new long[FindingKinds.All.Length];
         foreach (var f in findings) counts[(int)f.Kind]++;
+        Expectation? exactly = null;
         foreach (var e in expectations)
         {
+            if (e.Kind == ExpectationKind.OnlyExpected)
+            {
+                exactly ??= e;
+                continue;
+            }
             long got = e.FindingKind is null ? findings.Count : Count(counts, e.FindingKind);
             bool holds = e.Kind switch
             {
@@ -26,8 +34,26 @@ public static class ExpectationVerdict
             };
             if (!holds) return $"expected {Describe(e)}, got {got} ({Summary(counts)}) [line {e.Line}]";
         }
-        return null;
+        if (!exact && exactly is null) return null;
+        var unexpected = new long[counts.Length];
+        bool any = false;
+        for (int k = 0; k < counts.Length; k++)
+        {
+            if (counts[k] == 0 || Expected(expectations, ((FindingKind)k).Name())) continue;
+            unexpected[k] = counts[k];
+            any = true;
+        }
+        if (!any) return null;
+        return $"unexpected {Summary(unexpected)} ({(exactly is { } x ? $"expect exactly, line {x.Line}" : "--exact")})";
     }
+
+    /// <summary>True when an <c>expect K</c> or <c>expect K count N</c> (N &gt; 0) line names <paramref name="kind"/>.</summary>
+    static bool Expected(IReadOnlyList<Expectation> expectations, string kind) =>
+        expectations.Any(e => e.FindingKind == kind && e.Kind is ExpectationKind.AtLeastOne or ExpectationKind.Exactly && e.Count > 0);
+
+    /// <summary>True when the scenario says what it expects (an <c>expect exactly</c> alone says nothing).</summary>
+    public static bool HasExpectations(IReadOnlyList<Expectation> expectations) =>
+        expectations.Any(e => e.Kind != ExpectationKind.OnlyExpected);
 
     static long Count(long[] counts, string kind) =>
         FindingKinds.TryParse(kind, out var k) ? counts[(int)k] : 0;

@@ -14,6 +14,12 @@ public interface IEventLookup
 
     /// <summary>The bytes event <paramref name="index"/> carries (empty when none).</summary>
     ReadOnlySpan<byte> GetData(long index);
+
+    /// <summary>
+    /// True when event <paramref name="index"/> can be looked up. Every event a finding names always can; the
+    /// ladder asks before it shows the barriers between them, which a partial lookup may not hold.
+    /// </summary>
+    bool Has(long index) => index >= 0;
 }
 
 /// <summary>An <see cref="IEventLookup"/> over an in-memory <see cref="EventBatch"/> holding the events it is asked for.</summary>
@@ -25,6 +31,9 @@ public sealed class BatchEventLookup(EventBatch batch) : IEventLookup
 
     /// <inheritdoc/>
     public ReadOnlySpan<byte> GetData(long index) => batch.GetData(Position(index));
+
+    /// <inheritdoc/>
+    public bool Has(long index) => index >= batch.FirstIndex && index < batch.FirstIndex + batch.Count;
 
     int Position(long index)
     {

@@ -1,4 +1,5 @@
 using TraceTools.Cli.Checking;
+using TraceTools.Cli.Reports;
 using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using TraceTools.Scenarios;
@@ -10,12 +11,22 @@ namespace TraceTools.Cli.Verbs;
 public static class CheckVerb
 {
     const string Usage = """
-        usage: tracetools check SCENARIO.scn|DIR ... [--set NAME=VALUE ...] [--quiet]
+        usage: tracetools check SCENARIO.scn|DIR ... [--set NAME=VALUE ...] [--exact] [--no-expect]
+                                [--suppressions FILE] [--quiet]
 
         Compiles each scenario in memory, replays it with every detector and verifies its expect lines.
-        Prints one line per scenario: `PASS name` or `FAIL name: expected ..., got ...`. A directory
-        stands for the .scn files in it, in name order. Exit 1 when an expectation failed, 2 when a
-        scenario has an error (the others are still checked).
+        Prints one line per scenario, `PASS name` or `FAIL name (file): expected ..., got ...`, then
+        `N passed, N failed`. A directory stands for the .scn files in it, in name order. A scenario
+        without expect lines, one that does not compile, a missing file and a folder without .scn files
+        count as failed; the others are still checked.
+          --exact               fail on any finding of a kind no `expect K` / `expect K count N` line names
+                                (what `expect exactly` in a scenario does)
+          --no-expect           allow scenarios without expect lines: print their findings instead
+          --suppressions FILE   leave out the findings FILE names before judging (see `replay --help`)
+          --set NAME=VALUE      override a `let` constant (repeatable)
+          --quiet               print only FAIL lines
+        Exit 0: all passed; 1: an expectation failed; 2: an error (no expect lines, does not compile,
+        missing file, empty folder).
         """;
 
     /// <summary>Runs the verb.</summary>
@@ -23,38 +34,111 @@ public static class CheckVerb
     {
         if (args.WantsHelp) return args.Help(Usage);
         var overrides = GenVerb.ParseSets(args.Options("--set"));
-        bool quiet = args.Flag("--quiet");
+        var options = new CheckOptions(
+            Exact: args.Flag("--exact"),
+            NoExpect: args.Flag("--no-expect"),
+            Quiet: args.Flag("--quiet"),
+            Suppressions: args.Option("--suppressions") is { } supp ? Suppressions.Load(supp) : null);
         var inputs = args.Finish(1, int.MaxValue);
-        int exit = CommandLine.Ok;
-        int passed = 0, failed = 0;
-        foreach (var path in Expand(inputs))
+        var tally = new CheckTally();
+        foreach (var input in inputs)
         {
-            try
+            if (Directory.Exists(input))
             {
-                var scenario = ScenarioCompiler.CompileFile(path, overrides);
-                var findings = Replay(scenario);
-                string name = scenario.Metadata.Name.Length > 0 ? scenario.Metadata.Name : path;
-                var verdict = ExpectationVerdict.Judge(scenario.Expectations, findings);
-                if (verdict is null)
+                var files = Directory.GetFiles(input, "*.scn");
+                if (files.Length == 0)
                 {
-                    passed++;
-                    if (!quiet) args.Out.WriteLine($"PASS {name}");
+                    args.Out.WriteLine($"FAIL {input}: the folder has no .scn files");
+                    tally.Error();
+                    continue;
                 }
-                else
-                {
-                    failed++;
-                    args.Out.WriteLine($"FAIL {name}: {verdict}");
-                    if (exit == CommandLine.Ok) exit = CommandLine.Findings;
-                }
+                Array.Sort(files, StringComparer.Ordinal);
+                foreach (var f in files) CheckOne(f, overrides, options, args, tally);
             }
-            catch (BadInputException e)
-            {
-                args.Error.WriteLine(e.Message);
-                exit = CommandLine.BadInput;
-            }
+            else CheckOne(input, overrides, options, args, tally);
         }
-        if (!quiet && passed + failed > 1) args.Out.WriteLine($"{passed} passed, {failed} failed");
-        return exit;
+        if (!options.Quiet) args.Out.WriteLine(tally.Summary);
+        return tally.Exit;
+    }
+
+    static void CheckOne(string path, Dictionary<string, ulong> overrides, CheckOptions options, VerbArgs args, CheckTally tally)
+    {
+        CompiledScenario scenario;
+        try
+        {
+            if (!File.Exists(path))
+            {
+                args.Out.WriteLine($"FAIL {path}: no such file");
+                tally.Error();
+                return;
+            }
+            scenario = ScenarioCompiler.CompileFile(path, overrides);
+        }
+        catch (BadInputException e)
+        {
+            args.Error.WriteLine(e.Message);
+            args.Out.WriteLine($"FAIL {path}: does not compile");
+            tally.Error();
+            return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            args.Out.WriteLine($"FAIL {path}: cannot read it ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
+            tally.Error();
+            return;
+        }
+
+        string name = scenario.Metadata.Name.Length > 0 ? scenario.Metadata.Name : path;
+        string named = name == path ? path : $"{name} ({path})";
+        bool hasExpect = ExpectationVerdict.HasExpectations(scenario.Expectations);
+        if (!hasExpect && !options.NoExpect)
+        {
+            args.Out.WriteLine($"FAIL {named}: no expect lines (add `expect none`, `expect KIND ...`, or run with --no-expect)");
+            tally.Error();
+            return;
+        }
+
+        var findings = Replay(scenario);
+        IEventLookup? events = null;
+        int suppressed = 0;
+        if (options.Suppressions is { } supp && findings.Count > 0)
+        {
+            events = ScenarioEvents.Capture(scenario, findings);
+            (findings, suppressed) = supp.Apply(findings, events, scenario.Metadata);
+            tally.Suppressed += suppressed;
+        }
+        string suppressedNote = suppressed > 0 ? $" ({suppressed} suppressed)" : "";
+
+        if (!hasExpect)
+        {
+            var counts = new long[FindingKinds.All.Length];
+            foreach (var f in findings) counts[(int)f.Kind]++;
+            args.Out.WriteLine($"FOUND {named}: {ExpectationVerdict.Summary(counts)}{suppressedNote} (no expect lines)");
+            if (findings.Count > 0)
+            {
+                events ??= ScenarioEvents.Capture(scenario, findings);
+                var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents());
+                foreach (var g in FindingGroup.Build(findings, events, all: false))
+                {
+                    TextReport.WriteGroup(args.Out, report, g);
+                    args.Out.WriteLine();
+                }
+            }
+            tally.Reported++;
+            return;
+        }
+
+        var verdict = ExpectationVerdict.Judge(scenario.Expectations, findings, options.Exact);
+        if (verdict is null)
+        {
+            tally.Passed++;
+            if (!options.Quiet) args.Out.WriteLine($"PASS {name}{suppressedNote}");
+        }
+        else
+        {
+            tally.Failed++;
+            args.Out.WriteLine($"FAIL {named}: {verdict}{suppressedNote}");
+        }
     }
 
     /// <summary>Replays a compiled scenario in memory with every detector.</summary>
@@ -65,19 +149,5 @@ public static class CheckVerb
         scenario.Generate(sink);
         sink.Flush();
         return engine.Complete();
-    }
-
-    static IEnumerable<string> Expand(List<string> inputs)
-    {
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-            {
-                var files = Directory.GetFiles(input, "*.scn");
-                Array.Sort(files, StringComparer.Ordinal);
-                foreach (var f in files) yield return f;
-            }
-            else yield return input;
-        }
     }
 }

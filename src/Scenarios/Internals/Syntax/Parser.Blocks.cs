@@ -48,6 +48,10 @@ sealed partial class Parser
         {
             kind = ExpectationKind.NoneAtAll;
         }
+        else if (AcceptKeyword("exactly"))
+        {
+            kind = ExpectationKind.OnlyExpected;
+        }
         else
         {
             bool no = AcceptKeyword("no");
@@ -77,7 +81,7 @@ sealed partial class Parser
     /// <summary>A finding kind: names joined by '-' with no spaces (<c>stale-dma-read</c>).</summary>
     string ParseFindingKind()
     {
-        var first = ExpectName("a finding kind (stale-dma-read, ...), 'no KIND' or 'none'");
+        var first = ExpectName("a finding kind (stale-dma-read, ...), 'no KIND', 'none' or 'exactly'");
         string text = first.Text!;
         int end = first.Offset + first.Length;
         while (Peek.Kind == TokenKind.Minus && Peek.Offset == end && PeekAt(1).Kind == TokenKind.Name && PeekAt(1).Offset == end + 1)

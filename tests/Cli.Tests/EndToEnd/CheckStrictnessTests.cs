@@ -1,0 +1,123 @@
+namespace TraceTools.Tests.EndToEnd;
+
+/// <summary><c>check</c> cannot pass by accident: what counts as failed, and what each strictness option adds.</summary>
+[TestClass]
+public sealed class CheckStrictnessTests
+{
+    const string Header = """
+        scenario "relaxed doorbell"
+        arch arm64
+        cpu cpu0
+        device d
+        ram buf 0x1000 size 0x40
+        mmio db 0xf000 size 0x10 device d
+
+        """;
+
+    /// <summary>One stale-dma-read (#2) and one dma-race (#3: the buffer is reused while the device may read it).</summary>
+    const string Steps = """
+        cpu0: store buf size 16
+        cpu0: mmio_write db size 4 = 1
+        d: dma_read buf size 16
+        cpu0: store buf size 16
+
+        """;
+
+    string _dir = "";
+
+    [TestInitialize]
+    public void Setup() => _dir = Directory.CreateTempSubdirectory("tt-strict").FullName;
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(_dir, true);
+
+    string Write(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [TestMethod]
+    public void Check_NoExpectLines_FailsAsErrorNamingTheFile()
+    {
+        string path = Write("a.scn", Header + Steps);
+        var (exit, output, _) = RepoPaths.Run("check", path);
+        Assert.AreEqual(2, exit, output);
+        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}): no expect lines");
+        StringAssert.Contains(output, "0 passed, 1 failed");
+    }
+
+    [TestMethod]
+    public void Check_NoExpectLinesWithNoExpect_ReportsTheFindings()
+    {
+        string path = Write("a.scn", Header + Steps);
+        var (exit, output, _) = RepoPaths.Run("check", path, "--no-expect");
+        Assert.AreEqual(0, exit, output);
+        StringAssert.StartsWith(output, $"FOUND relaxed doorbell ({path}): stale-dma-read ×1, dma-race ×1");
+        StringAssert.Contains(output, "error[stale-dma-read]: d may read stale data from buf+0x0..0x10 (1 instance)");
+        StringAssert.Contains(output, "help: put a store barrier (dma_wmb / dmb oshst) between #0 and #1");
+        StringAssert.Contains(output, "0 passed, 0 failed, 1 without expect lines (--no-expect)");
+    }
+
+    [TestMethod]
+    public void Check_ExpectExactlyWithAnUnexpectedKind_Fails()
+    {
+        string path = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
+        var (exit, output, _) = RepoPaths.Run("check", path);
+        Assert.AreEqual(1, exit, output);
+        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}): unexpected dma-race ×1 (expect exactly, line 13)");
+    }
+
+    [TestMethod]
+    [DataRow(false, 0)]
+    [DataRow(true, 1)]
+    public void Check_ExactFlag_FailsOnlyWhenGiven(bool exact, int expectedExit)
+    {
+        string path = Write("a.scn", Header + Steps + "expect stale-dma-read count 1\n");
+        var (exit, output, _) = exact ? RepoPaths.Run("check", path, "--exact") : RepoPaths.Run("check", path);
+        Assert.AreEqual(expectedExit, exit, output);
+        if (exact) StringAssert.Contains(output, "unexpected dma-race ×1 (--exact)");
+    }
+
+    [TestMethod]
+    public void Check_EveryKindExpected_PassesWithExact()
+    {
+        string path = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\nexpect dma-race\n");
+        var (exit, output, _) = RepoPaths.Run("check", path, "--exact");
+        Assert.AreEqual(0, exit, output);
+        StringAssert.StartsWith(output, "PASS relaxed doorbell");
+    }
+
+    [TestMethod]
+    public void Check_MissingFileCompileErrorAndEmptyFolder_CountAsFailedAndTheRestRuns()
+    {
+        string good = Write("good.scn", Header + Steps + "expect stale-dma-read\nexpect dma-race\n");
+        string bad = Write("bad.scn", "arch arm64\ncpu0: oops\n");
+        string missing = Path.Combine(_dir, "missing.scn");
+        string empty = Directory.CreateDirectory(Path.Combine(_dir, "empty")).FullName;
+        var (exit, output, error) = RepoPaths.Run("check", missing, bad, empty, good);
+        Assert.AreEqual(2, exit, output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        CollectionAssert.AreEqual(new[]
+        {
+            $"FAIL {missing}: no such file",
+            $"FAIL {bad}: does not compile",
+            $"FAIL {empty}: the folder has no .scn files",
+            "PASS relaxed doorbell",
+            "1 passed, 3 failed",
+        }, lines);
+        StringAssert.Contains(error, "bad.scn:2:1:");
+    }
+
+    [TestMethod]
+    public void Check_SuppressedKind_NotCountedAgainstTheExpectations()
+    {
+        string path = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
+        string supp = Write("supp.txt", "# reused on purpose in this test\ndma-race *  # the test reuses the buffer\n");
+        var (exit, output, _) = RepoPaths.Run("check", path, "--suppressions", supp);
+        Assert.AreEqual(0, exit, output);
+        StringAssert.StartsWith(output, "PASS relaxed doorbell (1 suppressed)");
+        StringAssert.Contains(output, "1 passed, 0 failed, 1 findings suppressed");
+    }
+}
