@@ -66,7 +66,7 @@ public sealed class CheckStrictnessTests
         string path = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
         var (exit, output, _) = RepoPaths.Run("check", path);
         Assert.AreEqual(1, exit, output);
-        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}): unexpected dma-race ×1 (expect exactly, line 13)");
+        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}): unexpected dma-race ×1 (expect exactly, line 11)");
     }
 
     [TestMethod]
