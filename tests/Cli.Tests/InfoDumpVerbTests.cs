@@ -89,6 +89,10 @@ public sealed class InfoDumpVerbTests
 
     static string Lines(IEnumerable<string> lines) => string.Concat(lines.Select(l => l + "\n"));
 
+    /// <summary>The steps as dump prints them: each ends with its trace index as a comment.</summary>
+    static IEnumerable<string> Indexed(IEnumerable<string> steps, int first) =>
+        steps.Select((s, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s}  # #{first + i}"));
+
     [TestMethod]
     [DataRow(1)]
     [DataRow(5)]
@@ -100,7 +104,7 @@ public sealed class InfoDumpVerbTests
         {
             var (code, output, error) = Run("dump", WriteHandmadeTrace(dir.FullName, chunkEvents));
             Assert.AreEqual(0, code, error);
-            Assert.AreEqual(Lines(Declarations.Concat(Steps)), output);
+            Assert.AreEqual(Lines(Declarations.Concat(Indexed(Steps, 0))), output);
             Assert.AreEqual("", error);
         }
         finally { dir.Delete(true); }
@@ -119,7 +123,7 @@ public sealed class InfoDumpVerbTests
         {
             var (code, output, _) = Run("dump", WriteHandmadeTrace(dir.FullName), "--from", from.ToString(System.Globalization.CultureInfo.InvariantCulture), "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.AreEqual(0, code);
-            Assert.AreEqual(Lines(Declarations.Concat(Steps.Skip(from).Take(count))), output);
+            Assert.AreEqual(Lines(Declarations.Concat(Indexed(Steps.Skip(from).Take(count), from))), output);
         }
         finally { dir.Delete(true); }
     }

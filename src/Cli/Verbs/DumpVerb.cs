@@ -10,7 +10,8 @@ public static class DumpVerb
         usage: tracetools dump TRACE [--from N] [--count N]
 
         Prints the trace as a scenario: its declarations, then one step per event
-        (`AGENT: op ARGS [@ "site"]`). The output compiles again with `tracetools gen`.
+        (`AGENT: op ARGS [@ "site"]  # #INDEX`), each ending with its trace index as a comment, the
+        number reports give events (`#3`). The output compiles again with `tracetools gen`.
           --from N    first event to print (default 0); seeks through the chunk index
           --count N   number of events to print (default: all)
         """;
@@ -24,7 +25,7 @@ public static class DumpVerb
         string path = args.Finish(1, 1)[0];
 
         using var reader = TraceReader.Open(path);
-        var printer = new ScenarioWriter(reader.Metadata);
+        var printer = new ScenarioWriter(reader.Metadata) { IndexComments = true };
         var output = args.Out;
         printer.WriteDeclarations(output);
         if (from > 0) reader.SeekToEvent(from);

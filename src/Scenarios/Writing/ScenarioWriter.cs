@@ -61,6 +61,12 @@ public sealed class ScenarioWriter
     }
 
     /// <summary>
+    /// Ends each step with its trace index as a comment, <c>  # #42</c> (<c>dump</c>): reports name events by
+    /// index, and the comment keeps the text compiling with <c>gen</c>.
+    /// </summary>
+    public bool IndexComments { get; init; }
+
+    /// <summary>
     /// Writes events <paramref name="from"/>..<paramref name="from"/>+<paramref name="count"/>-1 of the batch,
     /// in writes of about 64 KiB: a console writer flushes every write, so one write per line would be a
     /// system call per event.
@@ -71,6 +77,7 @@ public sealed class ScenarioWriter
         for (int i = from; i < from + count; i++)
         {
             AppendStep(_line, batch, i);
+            if (IndexComments) _line.Append("  # #").Append((batch.FirstIndex + i).ToString(CultureInfo.InvariantCulture));
             _line.Append('\n');
             if (_line.Length >= 1 << 16)
             {
