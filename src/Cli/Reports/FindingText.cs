@@ -55,6 +55,9 @@ public sealed partial class FindingText
         }
     }
 
+    /// <summary>What the event at <paramref name="index"/> is as a publish: <c>doorbell</c>, <c>release store</c>, <c>unlock</c>…</summary>
+    public string PublishNounOf(long index) => PublishNoun(index);
+
     string PublishNoun(long index) => index < 0 ? "release" : _events[index].Kind switch
     {
         EventKind.MmioWrite => "doorbell",

@@ -61,6 +61,12 @@ public sealed record ReportInput(
     TraceMetadata Metadata, IReadOnlyList<Finding> Findings, IEventLookup Events,
     string TracePath, long EventCount, ReportStats? Stats = null)
 {
+    /// <summary>
+    /// The hb path between two events (<see cref="TraceTools.Replay.ReplayEngine.HbPath"/>: from agent, index, to
+    /// agent, index), so the ladder shows a hand-off's agents; null when no replay state is at hand.
+    /// </summary>
+    public Func<int, long, int, long, IReadOnlyList<TraceTools.Replay.HbHop>>? HbPath { get; init; }
+
     /// <summary>Findings left out by <c>--suppressions</c> (reports show the count).</summary>
     public int Suppressed { get; init; }
 

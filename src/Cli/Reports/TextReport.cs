@@ -44,7 +44,7 @@ public static class TextReport
     {
         var text = new FindingText(input.Metadata, g.First, input.Events);
         w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({g.Count} {Plural(g.Count, "instance")})"));
-        foreach (var line in Ladder(input, g.First, text.Marker)) w.WriteLine(line);
+        foreach (var line in Ladder(input, g.First, text)) w.WriteLine(line);
         w.WriteLine($"  help: {text.Help}");
         if (g.Instances.Count > 1)
         {
@@ -55,22 +55,23 @@ public static class TextReport
     }
 
     /// <summary>
-    /// The ladder: one column per agent involved (by agent id), the events in trace order, each row holding
-    /// its event in its agent's column and <c>.</c> in the others, the site on the next line under it, and
-    /// the marker after the trigger.
+    /// The ladder: one column per agent involved (by agent id), the events <see cref="LadderEvents"/> picks in
+    /// trace order, each row holding its event in its agent's column and <c>.</c> in the others, its marker after
+    /// it, the site on the next line under it; then a note counting evidence left out.
     /// </summary>
-    public static List<string> Ladder(ReportInput input, Finding f, string marker)
+    public static List<string> Ladder(ReportInput input, Finding f, FindingText text)
     {
         var md = input.Metadata;
-        var indices = f.Related.Select(r => r.Index).Append(f.Trigger).Distinct().Order().ToList();
-        var agents = indices.Select(i => (int)input.Events[i].Agent).Distinct().Order().ToList();
+        var picked = new LadderEvents(input, f, text);
+        var rows = picked.Rows.ToList();
+        var agents = rows.Select(r => (int)input.Events[r.Index].Agent).Distinct().Order().ToList();
 
         var cells = new List<(int Column, string Text, string? Site)>();
-        foreach (long i in indices)
+        foreach (var (i, marker) in rows)
         {
             var e = input.Events[i];
             string cell = EventText.Describe(md, i, e, input.Events.GetData(i));
-            if (i == f.Trigger) cell += "   " + marker;
+            if (marker is not null) cell += "   " + marker;
             cells.Add((agents.IndexOf(e.Agent), cell, EventText.Site(md, e)));
         }
 
@@ -93,6 +94,8 @@ public static class TextReport
                 lines.Add(("  " + new string(' ', indent) + site).TrimEnd());
             }
         }
+        foreach (var (agent, hidden) in picked.Hidden)
+            lines.Add(string.Create(Inv, $"  note: {hidden} more barriers and sync events of {EventText.Agent(md, agent)} before #{f.Trigger} not shown"));
         return lines;
     }
 

@@ -62,7 +62,7 @@ public static class ReplayVerb
             Overlapped = phases.Overlapped,
             ReportClock = Stopwatch.StartNew(),
         };
-        var input = new ReportInput(reader.Metadata, findings, lookup, path, events, stats);
+        var input = new ReportInput(reader.Metadata, findings, lookup, path, events, stats) { HbPath = engine.HbPath };
         return ReportWriter.Write(input, options, args.Out);
     }
 

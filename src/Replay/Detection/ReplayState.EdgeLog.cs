@@ -68,6 +68,16 @@ public sealed partial class ReplayState
             return index;
         }
 
+        /// <summary>Adds the edges logged at trace indices <paramref name="from"/>..<paramref name="to"/> (reports: the hb path's hops).</summary>
+        public void CopyLogged(int cpu, long from, long to, List<LoggedEdge> into)
+        {
+            for (int i = FirstLoggedAt(from); i < _count && _edges[i].LoggedAt <= to; i++)
+            {
+                ref var e = ref _edges[i];
+                into.Add(new LoggedEdge(cpu, e.ReleaseIndex, e.Receiver, e.ReceiverTime, e.LoggedAt));
+            }
+        }
+
         /// <summary>True when an edge of the release at exactly <paramref name="time"/> reached the reader's current event.</summary>
         public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
         {

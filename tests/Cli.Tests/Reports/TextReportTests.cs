@@ -20,13 +20,15 @@ public sealed class TextReportTests
         string[] expected =
         [
             "error[stale-dma-read]: qm may read stale data from xqc+0x0..0x40 (1 instance)",
-            "  cpu0                                  qm",
-            "  #0 store xqc+0x0 size 64              .",
+            "  cpu0                                           qm",
+            "  #0 store xqc+0x0 size 64                       .",
             "     qm_set_and_get_xqc: memcpy",
-            "  #1 mmio_write qm_mb = 0x80000000      .",
+            "  #1 mmio_write qm_mb = 0x80000000               .",
             "     qm_mb_write: stp",
-            "  .                                     #3 dma_read xqc+0x0 size 64   <- stale",
-            "                                           qm: mailbox fetch",
+            "  #2 barrier dmb.oshst   <- after the doorbell   .",
+            "     qm_mb_write: dmb oshst",
+            "  .                                              #3 dma_read xqc+0x0 size 64   <- stale",
+            "                                                    qm: mailbox fetch",
             "  help: put a store barrier (dma_wmb / dmb oshst) between #0 and #1",
             "",
             "1 error, 0 warnings in 1 group",
@@ -99,7 +101,7 @@ public sealed class TextReportTests
         var many = Enumerable.Range(0, 12).Select(_ => seed.Findings[0]).ToList();
         var lines = Lines(seed with { Findings = many });
         Assert.AreEqual("error[stale-dma-read]: qm may read stale data from xqc+0x0..0x40 (12 instances)", lines[0]);
-        Assert.AreEqual("  note: also at #3, #3, #3, #3, #3, #3, #3, #3, #3 and 2 more (--all lists them)", lines[9]);
+        Assert.AreEqual("  note: also at #3, #3, #3, #3, #3, #3, #3, #3, #3 and 2 more (--all lists them)", lines[11]);
         Assert.AreEqual("12 errors, 0 warnings in 1 group", lines[^1]);
     }
 
@@ -111,7 +113,8 @@ public sealed class TextReportTests
         var seed = SeedTraces.HisiQm();
         var f = new Finding(kind, 3, [new RelatedEvent("store", 0)]);
         var lines = Lines(seed with { Findings = [f] });
-        Assert.AreEqual(1, lines.Count(l => l.Contains("<-", StringComparison.Ordinal)));
+        Assert.AreEqual(1, lines.Count(l => l.Contains("#3 ", StringComparison.Ordinal) && l.Contains("<-", StringComparison.Ordinal)));
         StringAssert.EndsWith(lines.Single(l => l.Contains("#3", StringComparison.Ordinal) && l.Contains("<-", StringComparison.Ordinal)), marker);
+        Assert.IsFalse(lines.Any(l => l.Contains("#0 ", StringComparison.Ordinal) && l.Contains("<-", StringComparison.Ordinal)));
     }
 }

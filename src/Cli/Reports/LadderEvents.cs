@@ -1,0 +1,175 @@
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>One row of a ladder: an event, and the marker after it (null: none).</summary>
+/// <param name="Index">Trace index.</param>
+/// <param name="Marker">The text after the event (<c>&lt;- stale</c>, <c>&lt;- after the doorbell</c>), or null.</param>
+public readonly record struct LadderRow(long Index, string? Marker);
+
+/// <summary>
+/// Picks the events a ladder shows (docs/reports.md "The ladder"): the trigger and related events; the hb
+/// path's hops between agents (the acquires and releases of a hand-off through other cpus); and the
+/// evidence on each agent shown between its first shown event and the trigger: barriers (the misplaced
+/// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, invalidations, and cache
+/// maintenance for the cache kinds). The evidence per agent is capped; what is left out is counted.
+/// </summary>
+public sealed class LadderEvents
+{
+    /// <summary>Evidence rows per agent at most; barriers go first.</summary>
+    public const int MaxEvidencePerAgent = 6;
+
+    /// <summary>Windows up to this many events are scanned whole; longer ones only near the shown events.</summary>
+    public const long ScanWhole = 1 << 16;
+
+    /// <summary>How far from each shown event a long window is scanned.</summary>
+    public const long ScanNear = 1 << 10;
+
+    readonly ReportInput _input;
+    readonly Finding _f;
+    readonly FindingText _text;
+    readonly SortedDictionary<long, string?> _rows = [];
+
+    /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
+    public SortedDictionary<int, int> Hidden { get; } = [];
+
+    /// <summary>The rows, in trace order.</summary>
+    public IEnumerable<LadderRow> Rows => _rows.Select(r => new LadderRow(r.Key, r.Value));
+
+    /// <summary>Chooses the rows for <paramref name="f"/>.</summary>
+    public LadderEvents(ReportInput input, Finding f, FindingText text)
+    {
+        _input = input;
+        _f = f;
+        _text = text;
+        foreach (var r in f.Related) if (r.Index >= 0) _rows[r.Index] = null;
+        AddPath();
+        _rows[f.Trigger] = text.Marker;
+        AddEvidence();
+    }
+
+    TraceEvent Event(long i) => _input.Events[i];
+
+    string AgentName(int agent) => EventText.Agent(_input.Metadata, agent);
+
+    /// <summary>The hops from each other agent's last related event to the trigger.</summary>
+    void AddPath()
+    {
+        if (_input.HbPath is not { } paths) return;
+        int target = Event(_f.Trigger).Agent;
+        var lastPerAgent = new Dictionary<int, long>();
+        foreach (var r in _f.Related)
+        {
+            if (r.Index < 0 || r.Index > _f.Trigger) continue;
+            int a = Event(r.Index).Agent;
+            if (a != target && (!lastPerAgent.TryGetValue(a, out long at) || r.Index > at)) lastPerAgent[a] = r.Index;
+        }
+        foreach (var (agent, from) in lastPerAgent)
+        {
+            var hops = paths(agent, from, target, _f.Trigger);
+            if (hops.Count < 2) continue; // a direct hop (the doorbell) is already on the ladder: nothing passes through other agents
+            foreach (var hop in hops)
+            {
+                Mark(hop.ReleaseIndex, $"-> {AgentName(hop.ToAgent)}");
+                Mark(hop.ReceiveIndex, $"<- from {AgentName(hop.FromAgent)}");
+            }
+        }
+    }
+
+    /// <summary>Shows a hop's event with its marker (a related event shown without one gets it too).</summary>
+    void Mark(long index, string marker)
+    {
+        if (index < 0 || index == _f.Trigger || !_input.Events.Has(index)) return;
+        if (!_rows.TryGetValue(index, out var had) || had is null) _rows[index] = marker;
+    }
+
+    /// <summary>Barriers and sync events of each shown agent from its first shown event to the trigger.</summary>
+    void AddEvidence()
+    {
+        var first = new Dictionary<int, long>();
+        foreach (var i in _rows.Keys)
+        {
+            int a = Event(i).Agent;
+            if (!first.ContainsKey(a)) first[a] = i;
+        }
+        long lo = _rows.Keys.First(), hi = _f.Trigger;
+        var found = new Dictionary<int, List<(long Index, int Priority, string? Marker)>>();
+        foreach (long i in Scan(lo, hi))
+        {
+            if (_rows.ContainsKey(i) || !_input.Events.Has(i)) continue;
+            var e = Event(i);
+            if (!first.TryGetValue(e.Agent, out long since) || i < since || !IsEvidence(e)) continue;
+            string? marker = e.Kind == EventKind.Barrier ? BarrierMarker(i, e.Agent) : null;
+            int priority = marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2;
+            if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
+            list.Add((i, priority, marker));
+        }
+        foreach (var (agent, list) in found)
+        {
+            var shown = list.OrderBy(x => x.Priority).ThenBy(x => x.Index).Take(MaxEvidencePerAgent).ToList();
+            foreach (var (i, _, marker) in shown) _rows[i] = marker;
+            if (list.Count > shown.Count) Hidden[agent] = list.Count - shown.Count;
+        }
+    }
+
+    /// <summary>The indices to look at: all of a short window; near the shown events in a long one.</summary>
+    IEnumerable<long> Scan(long lo, long hi)
+    {
+        if (hi - lo <= ScanWhole)
+        {
+            for (long i = lo; i <= hi; i++) yield return i;
+            yield break;
+        }
+        var near = new SortedSet<long>();
+        foreach (long shown in _rows.Keys.ToList())
+        {
+            for (long i = Math.Max(lo, shown - ScanNear); i <= Math.Min(hi, shown + ScanNear); i++) near.Add(i);
+        }
+        foreach (long i in near) yield return i;
+    }
+
+    bool IsEvidence(in TraceEvent e)
+    {
+        switch (e.Kind)
+        {
+            case EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq
+                or EventKind.DevInvalidate or EventKind.MmioRead or EventKind.MmioWrite:
+                return true;
+            case EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush:
+                return _f.Kind is FindingKind.MissingCacheClean or FindingKind.MissingCacheInvalidate;
+            case EventKind.Load or EventKind.Store:
+                return _input.Metadata.RegionAt(e.Address) is { Kind: RegionKind.Sync };
+            default:
+                return false;
+        }
+    }
+
+    long Related(string role)
+    {
+        foreach (var r in _f.Related) if (r.Role == role) return r.Index;
+        return -1;
+    }
+
+    /// <summary>
+    /// Why a barrier did not help, where the model makes it plain: after the publish it orders nothing the
+    /// device reads (<c>&lt;- after the doorbell</c>); between the two events that needed ordering it was the
+    /// wrong class or domain (<c>&lt;- does not order #0 before #1</c>).
+    /// </summary>
+    string? BarrierMarker(long index, int agent)
+    {
+        (long before, long after) = _f.Kind switch
+        {
+            FindingKind.StaleDmaRead => (Related("store"), Related("publish")),
+            FindingKind.PresentBeforePayload => (Related("payload"), _f.Trigger),
+            FindingKind.StaleCpuRead => (Related("acquire"), _f.Trigger),
+            _ => (-1L, -1L),
+        };
+        if (before < 0 || after < 0 || Event(before).Agent != agent) return null;
+        if (index > before && index < after) return $"<- does not order #{before} before #{after}";
+        if (_f.Kind == FindingKind.StaleDmaRead && index > after && Event(after).Agent == agent)
+            return $"<- after the {_text.PublishNounOf(after)}";
+        return null;
+    }
+}
