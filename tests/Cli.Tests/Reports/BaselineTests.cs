@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using TraceTools.Tests.EndToEnd;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary><c>--baseline previous.json</c>: only findings whose kind and sites are not in the earlier report.</summary>
+[TestClass]
+public sealed class BaselineTests
+{
+    string _dir = "";
+
+    [TestInitialize]
+    public void Setup() => _dir = Directory.CreateTempSubdirectory("tt-base").FullName;
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(_dir, true);
+
+    static string Sample(string name) => Path.Combine(RepoPaths.Samples, name);
+
+    string Baseline(string trace)
+    {
+        string path = Path.Combine(_dir, "old.json");
+        var (exit, _, err) = RepoPaths.Run("replay", trace, "--format", "json", "-o", path);
+        Assert.AreEqual(1, exit, err);
+        return path;
+    }
+
+    [TestMethod]
+    public void Baseline_SameTrace_NothingNewExitZero()
+    {
+        string old = Baseline(Sample("vtd-pasid-clear-mangle.trace"));
+        var (exit, output, err) = RepoPaths.Run("replay", Sample("vtd-pasid-clear-mangle.trace"), "--baseline", old);
+        Assert.AreEqual(0, exit, err);
+        StringAssert.StartsWith(output, "0 errors, 0 warnings in 0 groups\n2 not shown: already in the baseline");
+    }
+
+    [TestMethod]
+    public void Baseline_IndicesShifted_StillMatchesByKindAndSites()
+    {
+        // The same code recorded again with an extra event in front: every index moves by one.
+        string scn = Path.Combine(_dir, "shifted.scn"), trace = Path.Combine(_dir, "shifted.trace");
+        string text = File.ReadAllText(Sample("hisi-qm-mailbox.scn"));
+        int first = text.IndexOf("cpu0:", StringComparison.Ordinal);
+        File.WriteAllText(scn, text[..first] + "cpu0: barrier dmb.ish\n" + text[first..]);
+        Assert.AreEqual(0, RepoPaths.Run("gen", scn, "-o", trace).Exit);
+        string old = Baseline(Sample("hisi-qm-mailbox.trace"));
+        var (exit, output, _) = RepoPaths.Run("replay", trace, "--baseline", old, "--format", "json");
+        Assert.AreEqual(0, exit, output);
+        var root = JsonNode.Parse(output)!;
+        Assert.AreEqual(0, root["findings"]!.AsArray().Count);
+        Assert.AreEqual(1, (int)root["in_baseline"]!);
+    }
+
+    [TestMethod]
+    public void Baseline_OtherTrace_NewFindingsReportedExitOne()
+    {
+        string old = Baseline(Sample("hisi-qm-mailbox.trace"));
+        var (exit, output, _) = RepoPaths.Run("replay", Sample("vtd-pasid-clear-mangle.trace"), "--baseline", old, "--format", "json");
+        Assert.AreEqual(1, exit);
+        Assert.AreEqual(2, JsonNode.Parse(output)!["findings"]!.AsArray().Count);
+    }
+
+    [TestMethod]
+    [DataRow("not json", "not a JSON report")]
+    [DataRow("{\"tool\":\"x\"}", "not a tracetools JSON report")]
+    public void Baseline_NotAReport_ExitTwoOneLine(string content, string message)
+    {
+        string path = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(path, content);
+        var (exit, _, err) = RepoPaths.Run("replay", Sample("hisi-qm-mailbox.trace"), "--baseline", path);
+        Assert.AreEqual(2, exit);
+        StringAssert.StartsWith(err, $"{path}: {message}");
+        Assert.AreEqual(1, err.TrimEnd().Split('\n').Length, err);
+    }
+}

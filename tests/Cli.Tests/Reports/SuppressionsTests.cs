@@ -1,0 +1,88 @@
+using TraceTools.Cli.Reports;
+using TraceTools.Replay.Findings;
+using TraceTools.Tests.EndToEnd;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary>The suppressions file: its format, its errors, and what replay and the reports do with it.</summary>
+[TestClass]
+public sealed class SuppressionsTests
+{
+    static Suppressions Parse(params string[] lines) => Suppressions.Parse("supp.txt", lines);
+
+    [TestMethod]
+    public void Parse_KindSiteAndReason_ReadAsWritten()
+    {
+        var s = Parse(
+            "# known findings",
+            "",
+            "stale-dma-read qm_mb_write: stp   # firmware orders it",
+            "  *  \"a # in a site\"  # quoted",
+            "torn-entry-update pasid_*");
+        Assert.HasCount(3, s.Entries);
+        Assert.AreEqual(new Suppressions.Entry(3, FindingKind.StaleDmaRead, "qm_mb_write: stp", "firmware orders it").ToString(), s.Entries[0].ToString());
+        Assert.AreEqual((4, (FindingKind?)null, "a # in a site", "quoted"), (s.Entries[1].Line, s.Entries[1].Kind, s.Entries[1].Site, s.Entries[1].Reason));
+        Assert.AreEqual((FindingKind?)FindingKind.TornEntryUpdate, s.Entries[2].Kind);
+        Assert.IsNull(s.Entries[2].Reason);
+    }
+
+    [TestMethod]
+    [DataRow("stale-dma-reed x", "supp.txt:1:1: unknown finding kind 'stale-dma-reed'")]
+    [DataRow("  dma-race", "supp.txt:1:11: expected a site after the kind")]
+    [DataRow("dma-race   # only a reason", "supp.txt:1:12: expected a site after the kind")]
+    [DataRow("dma-race \"open", "supp.txt:1:10: unterminated quoted site")]
+    [DataRow("dma-race \"a\" b", "supp.txt:1:14: expected '# reason'")]
+    public void Parse_BadLine_OneLineWithFileLineColumn(string line, string message)
+    {
+        var e = Assert.ThrowsExactly<ReportFileException>(() => Parse(line));
+        StringAssert.StartsWith(e.Message, message);
+    }
+
+    [TestMethod]
+    [DataRow("stale-dma-read qm_mb_write: stp", 0)]        // the publish's site
+    [DataRow("stale-dma-read qm: mailbox fetch", 0)]       // the trigger's site
+    [DataRow("* qm_set_*", 0)]                               // a pattern on the store's site
+    [DataRow("dma-race qm_mb_write: stp", 1)]              // another kind
+    [DataRow("stale-dma-read qm_mb_write", 1)]             // not the whole site
+    public void Apply_HisiSeed_MatchesKindAndAnySiteOfTheFinding(string line, int kept)
+    {
+        var seed = SeedTraces.HisiQm();
+        var s = Parse(line);
+        var (left, suppressed) = s.Apply(seed.Findings, new BatchEventLookup(seed.Events), seed.Metadata);
+        Assert.HasCount(kept, left);
+        Assert.AreEqual(1 - kept, suppressed);
+        Assert.AreEqual(1 - kept, s.Entries[0].Matched);
+    }
+
+    [TestMethod]
+    public void Replay_WithSuppressions_LeavesThemOutAndCountsThem()
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-supp").FullName;
+        try
+        {
+            string supp = Path.Combine(dir, "supp.txt");
+            File.WriteAllText(supp, "stale-dma-read qm_mb_write: stp  # fixed in firmware 2.1\n");
+            var (exit, output, err) = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", supp);
+            Assert.AreEqual(0, exit, err);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            CollectionAssert.AreEqual(new[]
+            {
+                "0 errors, 0 warnings in 0 groups",
+                $"1 suppressed by {supp}:",
+                $"  {supp}:1  stale-dma-read \"qm_mb_write: stp\": 1 suppressed  # fixed in firmware 2.1",
+            }, lines);
+            var sarif = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", supp, "--format", "sarif");
+            StringAssert.Contains(sarif.Out, "\"suppressed\": 1");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
+    public void Replay_MissingSuppressionsFile_ExitTwoOneLine()
+    {
+        var (exit, _, err) = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", "/nonexistent/supp.txt");
+        Assert.AreEqual(2, exit);
+        Assert.AreEqual("/nonexistent/supp.txt: cannot read the suppressions file: no such file", err.Trim());
+    }
+}
