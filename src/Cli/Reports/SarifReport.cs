@@ -113,8 +113,15 @@ public static class SarifReport
         w.WriteString("ruleId", g.Kind.Name());
         w.WriteNumber("ruleIndex", (int)g.Kind);
         w.WriteString("level", Level(g.Severity));
+        // The related locations get ids in this order; the message links to them ("[store #0](1)"), which
+        // GitHub shows as links to those lines.
+        var related = new List<(long Index, string Role, string? Marker)>();
+        if (f.Trigger != fixAt) related.Add((f.Trigger, "trigger", text.Marker));
+        foreach (var r in f.Related)
+            if (r.Index != fixAt && r.Index >= 0) related.Add((r.Index, r.Role, null));
+        string links = string.Join(", ", related.Select((r, id) => $"[{r.Role} #{r.Index}]({id})"));
         w.WriteStartObject("message");
-        w.WriteString("text", $"{text.Message}. help: {text.Help}");
+        w.WriteString("text", $"{EscapeBrackets(text.Message)}. help: {EscapeBrackets(text.Help)}{(links.Length > 0 ? ". See " + links : "")}");
         w.WriteEndObject();
 
         w.WriteStartArray("locations");
@@ -122,12 +129,7 @@ public static class SarifReport
         w.WriteEndArray();
 
         w.WriteStartArray("relatedLocations");
-        int id = 0;
-        if (f.Trigger != fixAt) locations.Write(w, id++, f.Trigger, "trigger", text.Marker);
-        foreach (var r in f.Related)
-        {
-            if (r.Index != fixAt && r.Index >= 0) locations.Write(w, id++, r.Index, r.Role, null);
-        }
+        for (int id = 0; id < related.Count; id++) locations.Write(w, id, related[id].Index, related[id].Role, related[id].Marker);
         w.WriteEndArray();
 
         w.WriteStartObject("partialFingerprints");
@@ -151,6 +153,10 @@ public static class SarifReport
         foreach (var r in f.Related) if (r.Index == index) return r.Role;
         return "event";
     }
+
+    /// <summary>SARIF messages treat <c>[text](id)</c> as a link: literal brackets (<c>pasid[7]</c>) are escaped (§3.11.6).</summary>
+    static string EscapeBrackets(string text) =>
+        text.Replace("[", "\\[", StringComparison.Ordinal).Replace("]", "\\]", StringComparison.Ordinal);
 
     /// <summary>A stable hash of a finding's identity (kind and sites), hex.</summary>
     public static string Fingerprint(string identity) =>

@@ -76,6 +76,30 @@ public sealed class SarifMultitoolTests
     }
 
     [TestMethod]
+    public void Multitool_SynthTraceWithEveryKind_NoGitHubOrSpecErrors()
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-sarif").FullName;
+        try
+        {
+            string trace = Path.Combine(dir, "dm.trace"), sarif = Path.Combine(dir, "dm.sarif");
+            Assert.AreEqual(0, RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "200000", "--inject", "0.05", "-o", trace, "--quiet").Exit);
+            var (exit, _, err) = RepoPaths.Run("replay", trace, "--format", "sarif", "-o", sarif, "--quiet");
+            Assert.AreEqual(1, exit, err);
+            using (var doc = JsonDocument.Parse(File.ReadAllText(sarif)))
+            {
+                int kinds = doc.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().Select(r => r.GetProperty("ruleId").GetString()).Distinct().Count();
+                Assert.IsGreaterThanOrEqualTo(8, kinds, "the synthetic trace covers (almost) every kind");
+            }
+            foreach (var kind in new[] { "Gh", "Sarif" })
+            {
+                var problems = Validate(sarif, kind).Where(x => x.Level == "error" || x.Rule.StartsWith("GH", StringComparison.Ordinal)).ToList();
+                Assert.IsEmpty(problems, $"{kind}: " + string.Join("\n", problems));
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void Multitool_ResultWithoutLocation_ReportsGh1015()
     {
         // The validator must be able to fail: the shape tracetools wrote before (no locations, rules without help).
