@@ -213,6 +213,21 @@ public sealed class OpTests
     }
 
     [TestMethod]
+    public void Expect_Exactly_KeptAsOnlyExpectedAndPrintedBack()
+    {
+        var s = Gen.Compile(Gen.Header + "expect exactly\nexpect dma-race\n");
+        Assert.AreEqual(new Scenarios.Expectation(Scenarios.ExpectationKind.OnlyExpected, null, 0, 8, 1), s.Expectations[0]);
+        Assert.AreEqual("expect exactly", s.Expectations[0].ToString());
+    }
+
+    [TestMethod]
+    public void Expect_ExactlyWithAKind_ErrorAtTheKind()
+    {
+        var e = Assert.ThrowsExactly<Scenarios.ScenarioException>(() => Gen.Compile(Gen.Header + "expect exactly dma-race\n"));
+        StringAssert.Contains(e.Message, ":8:16: expected end of line");
+    }
+
+    [TestMethod]
     public void LargeRegion_AllocatesLazily()
     {
         var b = Gen.Events("arch sc\ncpu c\nram big 0 size 1 << 40\nc: store big + (1 << 39) size 8 = 5\nc: load big + (1 << 39) + 4094 size 4\nc: load big + (1 << 39) size 8\n");
