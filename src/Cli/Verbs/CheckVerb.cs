@@ -98,7 +98,8 @@ public static class CheckVerb
             return;
         }
 
-        var findings = Replay(scenario);
+        var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
+        var findings = Replay(scenario, engine);
         IEventLookup? events = null;
         int suppressed = 0;
         if (options.Suppressions is { } supp && findings.Count > 0)
@@ -117,7 +118,7 @@ public static class CheckVerb
             if (findings.Count > 0)
             {
                 events ??= ScenarioEvents.Capture(scenario, findings);
-                var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents());
+                var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents()) { HbPath = engine.HbPath };
                 foreach (var g in FindingGroup.Build(findings, events, all: false))
                 {
                     TextReport.WriteGroup(args.Out, report, g);
@@ -142,9 +143,12 @@ public static class CheckVerb
     }
 
     /// <summary>Replays a compiled scenario in memory with every detector.</summary>
-    public static IReadOnlyList<Finding> Replay(CompiledScenario scenario)
+    public static IReadOnlyList<Finding> Replay(CompiledScenario scenario) =>
+        Replay(scenario, DetectorRegistry.CreateEngine(scenario.Metadata));
+
+    /// <summary>Replays a compiled scenario in memory with <paramref name="engine"/> (kept for the ladder's hb paths).</summary>
+    static IReadOnlyList<Finding> Replay(CompiledScenario scenario, Replay.ReplayEngine engine)
     {
-        var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
         var sink = new BatchingSink(engine.Process);
         scenario.Generate(sink);
         sink.Flush();

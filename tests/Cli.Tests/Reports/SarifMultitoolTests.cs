@@ -21,7 +21,7 @@ public sealed class SarifMultitoolTests
             return path;
         }
         string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        path = Path.Combine(cache, "tracetools-ci", "node_modules", ".bin", "sarif-multitool");
+        path = Path.Combine(cache, "tracetools-ci", "node_modules", "@microsoft", "sarif-multitool-linux", "Sarif.Multitool");
         if (!File.Exists(path)) Assert.Inconclusive("the SARIF multitool is not installed: .ci/run installs it (npm install @microsoft/sarif-multitool)");
         return path;
     }
