@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using System.Globalization;
 using RegionInfo = TraceTools.TraceFormat.RegionInfo;
 using TraceTools.TraceFormat;
@@ -55,6 +56,9 @@ public static class EventText
         EventKind.DevInvalidate => e.Size != 0,
         _ => true,
     };
+
+    /// <summary>A related event's role as reports print it (<c>publish</c>): the one place that knows how a role is spelled.</summary>
+    public static string Role(RelatedEvent r) => r.Role;
 
     /// <summary>The agent's name.</summary>
     public static string Agent(TraceMetadata md, int agent) =>

@@ -19,8 +19,8 @@ public static class FindingIdentity
         Append(sb, "trigger", events[f.Trigger], md);
         foreach (var r in f.Related)
         {
-            if (r.Index < 0) sb.Append('|').Append(r.Role).Append("=-");
-            else Append(sb, r.Role, events[r.Index], md);
+            if (r.Index < 0) sb.Append('|').Append(EventText.Role(r)).Append("=-");
+            else Append(sb, EventText.Role(r), events[r.Index], md);
         }
         return sb.ToString();
     }

@@ -148,7 +148,7 @@ public sealed class LadderEvents
 
     long Related(string role)
     {
-        foreach (var r in _f.Related) if (r.Role == role) return r.Index;
+        foreach (var r in _f.Related) if (EventText.Role(r) == role) return r.Index;
         return -1;
     }
 

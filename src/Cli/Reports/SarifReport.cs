@@ -118,7 +118,7 @@ public static class SarifReport
         var related = new List<(long Index, string Role, string? Marker)>();
         if (f.Trigger != fixAt) related.Add((f.Trigger, "trigger", text.Marker));
         foreach (var r in f.Related)
-            if (r.Index != fixAt && r.Index >= 0) related.Add((r.Index, r.Role, null));
+            if (r.Index != fixAt && r.Index >= 0) related.Add((r.Index, EventText.Role(r), null));
         string links = string.Join(", ", related.Select((r, id) => $"[{r.Role} #{r.Index}]({id})"));
         w.WriteStartObject("message");
         w.WriteString("text", $"{EscapeBrackets(text.Message)}. help: {EscapeBrackets(text.Help)}{(links.Length > 0 ? ". See " + links : "")}");
@@ -150,7 +150,7 @@ public static class SarifReport
 
     static string RoleOf(Finding f, long index)
     {
-        foreach (var r in f.Related) if (r.Index == index) return r.Role;
+        foreach (var r in f.Related) if (r.Index == index) return EventText.Role(r);
         return "event";
     }
 
