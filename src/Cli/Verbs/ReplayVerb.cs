@@ -71,7 +71,8 @@ public static class ReplayVerb
     {
         try
         {
-            return (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalSeconds;
+            using var self = Process.GetCurrentProcess();
+            return (DateTime.Now - self.StartTime).TotalSeconds;
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
         {
