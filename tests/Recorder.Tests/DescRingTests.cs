@@ -48,6 +48,13 @@ public sealed class DescRingTests
         var trigger = group.GetProperty("instances")[0].GetProperty("trigger");
         Assert.AreEqual($"desc_ring.c:{LineOf("BUG: OWN without dma_wmb")}", trigger.GetProperty("site").GetString());
         Assert.AreEqual("cpu0", trigger.GetProperty("agent").GetString());
+
+        // recorder/c/README.md shows this report.
+        var (_, text, _) = CProgram.Cli("replay", trace);
+        string readme = File.ReadAllText(Path.Combine(CProgram.LibraryDir, "README.md"));
+        int at = readme.IndexOf("```\nerror[present-before-payload]", StringComparison.Ordinal) + 4;
+        Assert.IsGreaterThan(3, at, "the README lost its example report");
+        StringAssert.Contains(text.ReplaceLineEndings("\n"), readme[at..readme.IndexOf("```", at, StringComparison.Ordinal)]);
     }
 
     [TestMethod]
@@ -97,5 +104,11 @@ public sealed class DescRingTests
         Assert.AreEqual(0, replayExit, report + replayErr);
         StringAssert.Contains(report, "0 errors, 0 warnings");
         StringAssert.Contains(replayErr, "truncated");
+        string json = Path.Combine(s_ring.Dir, "killed.json");
+        var (exportExit, _, exportErr) = CProgram.Cli("export", trace, "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exportExit, exportErr);
+        StringAssert.Contains(exportErr, "truncated");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+        Assert.IsTrue(doc.RootElement.GetProperty("otherData").GetProperty("truncated").GetBoolean());
     }
 }
