@@ -345,6 +345,15 @@ static const char *text_problem(const char *s)
     return NULL;
 }
 
+/* TEXT for an error message: at most 60 bytes, control characters as '?'. */
+static const char *printable(const char *text, char out[64])
+{
+    size_t i = 0;
+    for (; text[i] && i < 60; i++) out[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7F ? '?' : text[i];
+    out[i] = 0;
+    return out;
+}
+
 static int is_device(const tt_trace *t, int id) { return id >= 0 && (size_t)id < t->n_agents && t->agents[id].device; }
 
 static int check_region(tt_trace *t, const region *r)
@@ -393,7 +402,8 @@ static int check_declarations(tt_trace *t)
 {
     if (t->error[0]) return -1; /* a declaration already failed */
     const char *p;
-    if ((p = text_problem(t->name))) return fail(t, "scenario name '%.60s' %s", t->name, p);
+    char shown[64];
+    if ((p = text_problem(t->name))) return fail(t, "scenario name '%s' %s", printable(t->name, shown), p);
     if (t->n_agents > MAX_AGENTS) return fail(t, "%zu agents (at most %d)", t->n_agents, MAX_AGENTS);
     if (t->n_regions > MAX_REGIONS) return fail(t, "%zu regions (at most %d)", t->n_regions, MAX_REGIONS);
     if (t->n_locks > MAX_LOCKS) return fail(t, "%zu locks (at most %d)", t->n_locks, MAX_LOCKS);
@@ -440,7 +450,8 @@ static int number_sites(tt_trace *t)
     if (g_sites_failed) return fail(t, "out of memory");
     for (uint32_t i = 0; i < g_site_count; i++) {
         const char *p = text_problem(g_sites[i]);
-        if (p) return fail(t, "site '%.60s' %s", g_sites[i], p);
+        char shown[64];
+        if (p) return fail(t, "site '%s' %s", printable(g_sites[i], shown), p);
     }
     size_t total = g_site_count + t->n_dyn;
     if (total > MAX_SITES) return fail(t, "%zu sites (at most %d)", total, MAX_SITES);
@@ -451,7 +462,8 @@ static int number_sites(tt_trace *t)
     for (size_t i = 0; i < t->n_dyn; i++) {
         dyn_site *d = t->dyn[i];
         const char *p = text_problem(d->text);
-        if (p) return fail(t, "site '%.60s' %s", d->text, p);
+        char shown[64];
+        if (p) return fail(t, "site '%s' %s", printable(d->text, shown), p);
         const char **hit = g_site_count ? bsearch(&d->text, g_sites, g_site_count, sizeof *g_sites, cmp_text) : NULL;
         uint32_t id = hit ? (uint32_t)(hit - g_sites) : UINT32_MAX;
         for (size_t j = 0; j < i && id == UINT32_MAX; j++)

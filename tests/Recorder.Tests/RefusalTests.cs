@@ -21,7 +21,7 @@ public sealed class RefusalTests
     [DataRow("overlap", "regions 'mem' and 'more' overlap")]
     [DataRow("mmio_of_cpu", "mmio region 'regs' names agent 0, which is not a device")]
     [DataRow("table_granule", "table 'tbl' has granule 3, which does not divide entry_size 16")]
-    [DataRow("control_site", "site 'tab\there' holds a control character")]
+    [DataRow("control_site", "site 'tab?here' holds a control character")] // shown without the tab
     public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");
