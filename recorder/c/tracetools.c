@@ -764,9 +764,13 @@ int tt_barrier(tt_trace *t, int cpu, uint32_t code, const tt_site *site)
 int tt_mmio_write(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
 {
     uint8_t b[8];
-    if (size > 8) return refuse(t, "mmio_write of size %u (1..8)", size);
+    if (size > 8) return refuse(t, "mmio_write of size %u with a value (tt_mmio_write_bytes takes 9..4096 bytes)", size);
     le_bytes(b, value);
     return append(t, K_MMIO_WRITE, cpu, addr, size, 0, b, site);
+}
+int tt_mmio_write_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, K_MMIO_WRITE, cpu, addr, size, 0, bytes, site);
 }
 int tt_mmio_read(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
 {

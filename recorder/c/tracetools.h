@@ -126,7 +126,9 @@ int tt_load(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *byte
 int tt_barrier(tt_trace *t, int cpu, uint32_t code, const tt_site *site);
 /** cpu MMIO write of SIZE (1..8) bytes. */
 int tt_mmio_write(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site);
-/** cpu MMIO read. */
+/** cpu MMIO write of SIZE (1..4096) bytes in memory order (a 16-byte mailbox store pair, ...). */
+int tt_mmio_write_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site);
+/** cpu MMIO read (the value read is not recorded: the replay does not use it). */
 int tt_mmio_read(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site);
 /** cpu cache maintenance: clean (write back), invalidate, flush (both). */
 int tt_cache_clean(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site);
@@ -155,6 +157,7 @@ int tt_fetch(tt_trace *t, int device, uint64_t addr, uint32_t size, uint32_t gra
 #define TT_LOAD(t, cpu, addr, size, bytes) tt_load(t, cpu, addr, size, bytes, TT_HERE)
 #define TT_BARRIER(t, cpu, code) tt_barrier(t, cpu, code, TT_HERE)
 #define TT_MMIO_WRITE(t, cpu, addr, size, value) tt_mmio_write(t, cpu, addr, size, value, TT_HERE)
+#define TT_MMIO_WRITE_BYTES(t, cpu, addr, size, bytes) tt_mmio_write_bytes(t, cpu, addr, size, bytes, TT_HERE)
 #define TT_MMIO_READ(t, cpu, addr, size) tt_mmio_read(t, cpu, addr, size, TT_HERE)
 #define TT_CACHE_CLEAN(t, cpu, addr, size) tt_cache_clean(t, cpu, addr, size, TT_HERE)
 #define TT_CACHE_INVAL(t, cpu, addr, size) tt_cache_inval(t, cpu, addr, size, TT_HERE)

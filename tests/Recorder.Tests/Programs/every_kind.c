@@ -100,7 +100,10 @@ int main(int argc, char **argv)
             check(tt_barrier(t, cpu, codes[below(16)], site));
             break;
         }
-        case 3: check(tt_mmio_write(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), value, site)); break;
+        case 3:
+            if (below(8) == 0) check(tt_mmio_write_bytes(t, cpu, 0x30000000 + below(0x1000), 16, bytes, site));
+            else check(tt_mmio_write(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), value, site));
+            break;
         case 4: check(tt_mmio_read(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), site)); break;
         case 5: check(tt_cache_clean(t, cpu, addr, size, site)); break;
         case 6: check(tt_cache_inval(t, cpu, addr, size, site)); break;
