@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using TraceTools.Cli.Reports;
 using TraceTools.Detectors;
@@ -55,7 +56,8 @@ public sealed partial class PerfettoExport
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(events);
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
+        // Relaxed escaping: a file for a viewer, not HTML; sites like "desc->own" stay readable.
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         var export = new PerfettoExport(reader.Metadata, json, window);
         var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { EdgeObserver = export._edges.Add });
 
