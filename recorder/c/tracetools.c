@@ -131,7 +131,7 @@ struct tt_trace {
     int started, finished, broken, fd;
     pthread_mutex_t mu;
     char error[512];
-    uint64_t refused;
+    uint64_t refused, unsited;
 
     /* the chunk being built (docs/trace-format.md "Raw payload") */
     col kinds, agent_ids, addrs, sizes, aux, sites, vlens, values, data;
@@ -688,8 +688,7 @@ static int check_event(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t 
     if ((k == K_TAKE_IRQ || k == K_DEV_INVALIDATE) && !is_device(t, (int)aux)) return refuse(t, "%s names agent %d, which is not a device", op, (int)aux);
     if (must_carry(k) && !bytes) return refuse(t, "%s without its bytes", op);
     if (bytes && !must_carry(k) && !may_carry(k)) return refuse(t, "%s carrying bytes", op);
-    if (site && (site->magic != TT_SITE_MAGIC || site->id == 0 || site->id > t->site_count))
-        return refuse(t, "%s with a site tt_start did not number (TT_HERE outside the module that links tracetools.c, or another trace's tt_add_site)", op);
+    if (site && site->magic != TT_SITE_MAGIC) return refuse(t, "%s with a site pointer that is not a tt_site", op);
     return 0;
 }
 
@@ -697,7 +696,13 @@ static int append(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size,
                   const void *bytes, const tt_site *site)
 {
     if (check_event(t, k, ag, addr, size, aux, bytes, site)) return -1;
+    /* A site tt_start did not number (TT_HERE in a C++ template, whose statics GCC keeps out of the
+     * tt_sites section, or in a module without tracetools.c; another trace's tt_add_site): the event
+     * is kept, without its site, and counted. */
+    int unsited = site && (site->id == 0 || site->id > t->site_count);
+    if (unsited) site = NULL;
     pthread_mutex_lock(&t->mu);
+    t->unsited += (uint64_t)unsited;
     int rc = -1;
     if (t->finished) { fail(t, "%s after tt_finish", OP_NAMES[k]); goto out; }
     if (t->broken) goto out;
@@ -872,6 +877,8 @@ out:
 const char *tt_error(const tt_trace *t) { return t ? t->error : "out of memory"; }
 
 uint64_t tt_event_count(const tt_trace *t) { return t->total; }
+
+uint64_t tt_unsited_events(const tt_trace *t) { return t->unsited; }
 
 void tt_free(tt_trace *t)
 {

@@ -69,7 +69,8 @@ enum tt_fence_set { TT_FENCE_W = 1, TT_FENCE_R = 2, TT_FENCE_O = 4, TT_FENCE_I =
  * A code location. TT_HERE makes one per use ("file.c:LINE") in the ELF section "tt_sites", so that
  * tt_start knows every site of the program before the first event (the format interns sites in the
  * header). GCC and Clang on ELF targets; compile tracetools.c into the same executable or shared
- * object as the code that uses TT_HERE. Sites made at run time: tt_add_site.
+ * object as the code that uses TT_HERE, and not inside C++ templates (see tt_unsited_events).
+ * Sites made at run time: tt_add_site.
  */
 typedef struct tt_site {
     union { const char *text; uint64_t pad_; } u;
@@ -181,6 +182,12 @@ int tt_finish(tt_trace *t);
 const char *tt_error(const tt_trace *t);
 /** Events recorded so far. */
 uint64_t tt_event_count(const tt_trace *t);
+/**
+ * Events recorded without their site because tt_start had not numbered it: a TT_HERE inside a C++
+ * template (GCC keeps template statics out of the tt_sites section), or in an executable or shared
+ * object that does not link tracetools.c. Use tt_add_site for those.
+ */
+uint64_t tt_unsited_events(const tt_trace *t);
 /** Frees the recording; without tt_finish the file keeps its complete chunks and reads as truncated. */
 void tt_free(tt_trace *t);
 

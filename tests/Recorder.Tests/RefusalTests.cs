@@ -55,6 +55,22 @@ public sealed class RefusalTests
     }
 
     [TestMethod]
+    public void Events_SiteOfAnotherTrace_KeptWithoutItsSiteAndCounted()
+    {
+        string path = Path.Combine(s_program.Dir, "foreign.trace");
+        var (exit, output, err) = s_program.Run(path, "foreign_site");
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual("unsited 1", output.Trim());
+        using var reader = TraceReader.Open(path);
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch));
+        Assert.AreEqual(3, batch.Count);
+        Assert.AreEqual(EventKind.Barrier, batch.Kinds[1]);
+        Assert.AreEqual(-1, batch[1].Site);
+        Assert.AreNotEqual(-1, batch[0].Site);
+    }
+
+    [TestMethod]
     public void Events_AllValid_FinishSucceeds()
     {
         string path = Path.Combine(s_program.Dir, "valid.trace");
