@@ -14,12 +14,22 @@ namespace TraceTools.Tests.Export;
 [TestClass]
 public sealed class PerfettoExportTests
 {
-    static string Temp(string name) => Path.Combine(Path.GetTempPath(), $"tt-export-{Environment.ProcessId}-{name}");
+    static string s_dir = null!;
+
+    [ClassInitialize]
+    public static void MakeDir(TestContext _) => s_dir = Directory.CreateTempSubdirectory("tt-export-").FullName;
+
+    [ClassCleanup]
+    public static void RemoveDir() => Directory.Delete(s_dir, recursive: true);
+
+    static string Temp(string name) => Path.Combine(s_dir, name);
 
     /// <summary>Compiles a sample and exports it; returns (trace, json).</summary>
     static (string Trace, string Json) Export(string sample, params string[] extra)
     {
-        string trace = Temp(sample + ".trace"), json = Temp(sample + string.Join("", extra) + ".json");
+        // Unique names: tests run in parallel and may export the same sample.
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        string trace = Temp($"{sample}-{tag}.trace"), json = Temp($"{sample}-{tag}.json");
         var (gen, _, genErr) = RepoPaths.Run("gen", Path.Combine(RepoPaths.Samples, sample + ".scn"), "-o", trace);
         Assert.AreEqual(0, gen, genErr);
         var (exit, _, err) = RepoPaths.Run(["export", trace, "--format", "perfetto", "-o", json, "--quiet", .. extra]);
@@ -37,7 +47,6 @@ public sealed class PerfettoExportTests
     public void Export_Sample_OneFlowPerHbEdgeBetweenTheRightTracks(string sample, string edges)
     {
         var (trace, json) = Export(sample);
-        var md = TraceReader.Open(trace).Metadata;
         var agentOf = AgentsByIndex(trace);
         var flows = ChromeJson.Parse(json).Flows("hb");
         var actual = flows.Select(f => $"{f.From.Index}>{f.To.Index}").ToList();
@@ -49,7 +58,6 @@ public sealed class PerfettoExportTests
             Assert.AreEqual(1, from.Pid);
         }
         Assert.AreEqual(flows.Count, ChromeJson.Parse(json).OtherData.GetProperty("hb_flows").GetInt32());
-        Assert.IsNotNull(md);
     }
 
     public static IEnumerable<object[]> Samples =>
@@ -158,7 +166,8 @@ public sealed class PerfettoExportTests
     [DataRow("--from x", "option --from takes a non-negative integer")]
     public void Export_BadUsage_OneLineExit2AndNoOutput(string options, string message)
     {
-        string trace = Temp("bad.trace"), json = Temp("bad-" + options.Replace(' ', '_') + ".json");
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        string trace = Temp($"bad-{tag}.trace"), json = Temp($"bad-{tag}.json");
         Assert.AreEqual(0, RepoPaths.Run("gen", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.scn"), "-o", trace).Exit);
         var args = new List<string> { "export", trace, "-o", json };
         if (!options.StartsWith("--format", StringComparison.Ordinal)) args.AddRange(["--format", "perfetto"]);
