@@ -22,9 +22,13 @@ public readonly record struct DataAccess(long Index, EventKind Kind, int Agent, 
 /// <param name="PresentAfter">Present bit after the store.</param>
 /// <param name="ChangedOther">True when the store changed a bit of the entry other than present.</param>
 /// <param name="ChangedGranules">Granules whose bytes changed (bit g; granules from 63 up share bit 63).</param>
+/// <param name="WritesPresentWord">
+/// True when the store writes bytes of the entry's present word (sync bytes): it is a release of its own, so
+/// it can be ordered before a later event by its own edge while the stores just before it are not.
+/// </param>
 public readonly record struct EntryStore(
     long Index, int Agent, uint Time, int Region, ulong EntryBase,
-    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules)
+    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules, bool WritesPresentWord)
 {
     /// <summary>True when the store changed any byte of the entry (false: value-neutral).</summary>
     public bool Changed => ChangedGranules != 0;

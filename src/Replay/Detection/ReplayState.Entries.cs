@@ -33,7 +33,9 @@ public sealed partial class ReplayState
                 if (a == pa) diff &= ~presentMask;
                 other |= diff != 0;
             }
-            var store = new EntryStore(index, cpu, Time[cpu], rid, eb, before, after, other, granules);
+            ulong word = eb + table.PresentWordOffset;
+            bool release = from < word + table.PresentWordLength && to > word;
+            var store = new EntryStore(index, cpu, Time[cpu], rid, eb, before, after, other, granules, release);
             foreach (var d in EntryStoreHooks) d.OnEntryStore(this, store);
         }
     }

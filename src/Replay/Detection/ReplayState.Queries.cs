@@ -33,10 +33,13 @@ public sealed partial class ReplayState
 
     /// <summary>
     /// Is the store <paramref name="store"/> ordered before the current event (class <paramref name="y"/>) of
-    /// <paramref name="agent"/> for <paramref name="domain"/>: the writer rule on its own cpu, the OB clock otherwise.
+    /// <paramref name="agent"/> for <paramref name="domain"/>: on its own cpu the writer rule or a round trip
+    /// through another agent (contract v1.1: order is not lost on the way back), the OB clock otherwise.
     /// </summary>
     internal bool StoreOrderedBefore(in Epoch store, int agent, AccessClass y, ObserverDomain domain) =>
-        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : StoreReached(store, agent);
+        store.Agent == agent
+            ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) || StoreReached(store, agent)
+            : StoreReached(store, agent);
 
     /// <summary>
     /// Is another agent's store ob-before <paramref name="agent"/>'s current point: committed before a release

@@ -15,8 +15,9 @@ namespace TraceTools.Replay.Detection;
 /// Clocks are rows of width <see cref="Width"/> in flat arrays (row = agent). Local time of an agent is
 /// the trace index of its latest event + 1 (monotone per agent, so it orders the agent's events exactly
 /// like an event count would, and an epoch (agent, time) names its event's index); a clock component c
-/// means "events of that agent with time ≤ c". The own component of an agent's OB rows is kept 0: same-cpu ordering is
-/// answered by the committed table instead.
+/// means "events of that agent with time ≤ c". The own component of a cpu's OB rows holds only what came
+/// back to it through another agent (its stores already ordered out, a round trip); same-cpu ordering
+/// otherwise is answered by the committed table.
 /// </remarks>
 public sealed partial class ReplayState
 {
