@@ -14,13 +14,19 @@ namespace TraceTools.Detectors.MissingFlushAfterClear;
 /// C's window runs to the next store that sets present (judged, then closes it). Related: <c>clear</c>.
 /// One per clear.
 /// </summary>
+/// <remarks>
+/// Any qualifying invalidation excuses M (contract: "any one, not only the first or the latest"). Per
+/// invalidating cpu only its first qualifying invalidation of the window is kept: a later one of the same
+/// cpu is hb-before M only if the first is too (program order), so nothing is lost.
+/// </remarks>
 public sealed class MissingFlushAfterClearDetector : IDetector
 {
     sealed class Window
     {
         public bool Open, Flagged;
-        /// <summary>The clear, and the first and the latest invalidation that C is ordered before.</summary>
-        public Epoch Clear, FirstInvalidation, Invalidation;
+        public Epoch Clear;
+        /// <summary>Per invalidating cpu, its first invalidation in the window that C is ordered before.</summary>
+        public readonly List<Epoch> Invalidations = [];
         public int Region;
     }
 
@@ -42,8 +48,8 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         {
             if (store.ChangedOther && !w.Flagged)
             {
-                bool flushed = w.Invalidation.Exists &&
-                    (state.HbBefore(w.Invalidation, store.Agent) || state.HbBefore(w.FirstInvalidation, store.Agent));
+                bool flushed = false;
+                foreach (var inv in w.Invalidations) flushed |= state.HbBefore(inv, store.Agent);
                 if (!flushed)
                 {
                     w.Flagged = true;
@@ -58,7 +64,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
             w.Flagged = false;
             w.Region = store.Region;
             w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
-            w.Invalidation = w.FirstInvalidation = Epoch.None;
+            w.Invalidations.Clear();
         }
     }
 
@@ -80,10 +86,9 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     {
         if (!w.Open || w.Flagged) return;
         // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
+        foreach (var kept in w.Invalidations)
+            if (kept.Agent == inv.Agent) return;
         if (state.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
-        {
-            w.Invalidation = new Epoch(inv.Index, inv.Time, (ushort)inv.Agent);
-            if (!w.FirstInvalidation.Exists) w.FirstInvalidation = w.Invalidation;
-        }
+            w.Invalidations.Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
     }
 }

@@ -115,4 +115,28 @@ public sealed class ReferenceContractV11Tests
         int p = s.B.Store(s.Cpu0, e, 8, 0x101);
         Assert.AreEqual($"present-before-payload@{p}[payload={plain}]", Run(s.B));
     }
+
+    // ---- deviation 1: any qualifying invalidation excuses the store ----
+
+    [TestMethod]
+    [DataRow(Arch.Arm64, true, false)]
+    [DataRow(Arch.Arm64, false, true)]
+    [DataRow(Arch.X86_64, true, false)]
+    [DataRow(Arch.X86_64, false, true)]
+    public void MissingFlushAfterClear_OnlyMiddleInvalidationHbBeforeStore_Excused(Arch arch, bool middle, bool flagged)
+    {
+        var s = System(arch);
+        ulong e = Entry(s, 1);
+        s.B.Store(s.Cpu0, e, 8, 1);
+        int c = s.B.Store(s.Cpu0, e, 8, 0);
+        s.B.Barrier(s.Cpu0, "wmb");
+        s.B.Store(s.Cpu0, Flag, 4, 1);
+        s.B.DevInvalidate(s.Cpu0, s.Dev, e, 32);
+        s.B.Load(s.Cpu1, Flag, 4);
+        if (middle) s.B.DevInvalidate(s.Cpu1, s.Dev, e, 32);
+        s.B.Load(s.Cpu2, Flag, 4);
+        s.B.DevInvalidate(s.Cpu2, s.Dev, e, 32);
+        int m = s.B.Store(s.Cpu1, e + 16, 8, 0x55);
+        Assert.AreEqual(flagged ? $"missing-flush-after-clear@{m}[clear={c}]" : "", Run(s.B));
+    }
 }
