@@ -19,9 +19,13 @@ public sealed partial class ReplayState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal uint ObCacheOf(int agent, int other) => ObCache[agent * Width + other];
 
-    /// <summary>What <paramref name="cpu"/>'s later loads may rely on from <paramref name="other"/>.</summary>
+    /// <summary>
+    /// What <paramref name="cpu"/>'s loads may rely on from <paramref name="other"/>: its LOADS clock, and
+    /// during a load's own data checks what that load itself acquired (contract v1.1: an access sees its own bytes).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal uint LoadsOf(int cpu, int other) => Loads[cpu * Width + other];
+    internal uint LoadsOf(int cpu, int other) =>
+        _selfLoadsAgent == cpu ? Math.Max(Loads[cpu * Width + other], SelfLoads[other]) : Loads[cpu * Width + other];
 
     /// <summary>
     /// Writer rule on one cpu: is its earlier event at <paramref name="time"/> of class <paramref name="x"/>

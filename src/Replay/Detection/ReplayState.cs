@@ -54,6 +54,10 @@ public sealed partial class ReplayState
     internal readonly bool[] InboxFull;
     /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
     internal readonly uint[] Committed;
+    /// <summary>The HB of the releases the current cpu load acquired itself, valid for <see cref="_selfLoadsAgent"/> only.</summary>
+    internal readonly uint[] SelfLoads;
+    /// <summary>The cpu whose current load's own data bytes are being judged, or -1.</summary>
+    int _selfLoadsAgent = -1;
 
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
@@ -89,6 +93,7 @@ public sealed partial class ReplayState
 
         PendingMask = new byte[AgentCount];
         Committed = new uint[AgentCount * OrderingRules.Slots];
+        SelfLoads = new uint[Width];
         _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];

@@ -139,4 +139,23 @@ public sealed class ReferenceContractV11Tests
         int m = s.B.Store(s.Cpu1, e + 16, 8, 0x55);
         Assert.AreEqual(flagged ? $"missing-flush-after-clear@{m}[clear={c}]" : "", Run(s.B));
     }
+
+    // ---- deviation 2: an access sees its own bytes; a plain acquire holds back only later loads ----
+
+    [TestMethod]
+    [DataRow(Arch.Arm64, false, false)]
+    [DataRow(Arch.Riscv64, false, false)]
+    [DataRow(Arch.Arm64, true, true)]
+    [DataRow(Arch.Riscv64, true, true)]
+    [DataRow(Arch.X86_64, true, false)]
+    public void StaleCpuRead_LoadCoveringPresentWordAndPayload_OwnBytesOrdered(Arch arch, bool laterLoad, bool stale)
+    {
+        var s = System(arch);
+        ulong e = Entry(s, 1);
+        int w = s.B.DmaWrite(s.Dev, e + 8, 8, 0xbeef);
+        s.B.DmaWrite(s.Dev, e, 8, 1);
+        int acquire = s.B.Load(s.Cpu0, e, 16);
+        int later = laterLoad ? s.B.Load(s.Cpu0, e + 8, 8) : -1;
+        Assert.AreEqual(stale ? $"stale-cpu-read@{later}[dma-write={w},acquire={acquire}]" : "", Run(s.B));
+    }
 }
