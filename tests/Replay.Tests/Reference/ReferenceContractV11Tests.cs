@@ -158,4 +158,22 @@ public sealed class ReferenceContractV11Tests
         int later = laterLoad ? s.B.Load(s.Cpu0, e + 8, 8) : -1;
         Assert.AreEqual(stale ? $"stale-cpu-read@{later}[dma-write={w},acquire={acquire}]" : "", Run(s.B));
     }
+
+    // ---- deviation 4: granules are independent at any entry size ----
+
+    [TestMethod]
+    [DataRow(70u, 100u, false)]
+    [DataRow(100u, 100u, true)]
+    [DataRow(64u, 127u, false)]
+    [DataRow(127u, 127u, true)]
+    public void TornEntryFetch_StoreToHighGranule_TearsOnlyThatGranule(uint read, uint stored, bool torn)
+    {
+        var s = System(Arch.Arm64, entrySize: 128 * 16, granule: 16);
+        ulong e = Entry(s, 1);
+        s.B.Store(s.Cpu0, e, 8, 1);
+        int first = s.B.Fetch(s.Dev, s.Table, 1, 0);
+        int st = s.B.Store(s.Cpu0, e + stored * 16, 8, 0x77);
+        int g = s.B.Fetch(s.Dev, s.Table, 1, read);
+        Assert.AreEqual(torn ? $"torn-entry-fetch@{g}[first-granule={first},store={st}]" : "", Run(s.B));
+    }
 }
