@@ -11,8 +11,9 @@ namespace TraceTools.Detectors.MissingFlushAfterClear;
 /// <c>missing-flush-after-clear</c>: after a cpu store C clears present on E, the first store M that
 /// changes another bit of E, unless an invalidation I of E by its fetcher lies between them with C
 /// ob-before I (writer rule, outer domain, on C's cpu; the OB clock from another cpu) and I hb-before M.
-/// C's window runs to the next store that sets present (judged, then closes it). Related: <c>clear</c>.
-/// One per clear.
+/// C's window runs to the next cpu store that sets present (judged, then closes it); device writes
+/// neither open nor close a window. One window per entry: a cpu store that clears present while a window
+/// is open closes it without a finding and opens a new one (contract v1.1). Related: <c>clear</c>. One per clear.
 /// </summary>
 /// <remarks>
 /// Any qualifying invalidation excuses M (contract: "any one, not only the first or the latest"). Per
@@ -42,8 +43,9 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
-        if (!store.Changed) return; // value-neutral: changes nothing
+        if (!store.Changed || store.ByDevice) return; // value-neutral, or a device write: neither opens nor closes
         var w = _entries.Get(store.EntryBase);
+        if (w.Open && store.Clears) w.Open = false; // one window per entry: closed without a finding of its own
         if (w.Open)
         {
             if (store.ChangedOther && !w.Flagged)

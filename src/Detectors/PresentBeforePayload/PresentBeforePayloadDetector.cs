@@ -44,7 +44,9 @@ public sealed class PresentBeforePayloadDetector : IDetector
     {
         if (!store.Changed) return;
         var p = _entries.Get(store.EntryBase);
-        if (store.Clears) Reset(p); // E became non-present: a new payload period starts (with this store's own changes)
+        // E became non-present, by any agent's write (contract v1.1): a new payload period starts (with this store's own changes).
+        if (store.Clears) Reset(p);
+        if (store.ByDevice) return; // only cpu stores are judged or set present here
         if (store.Sets)
         {
             if (p.Any) Judge(state, p, store);

@@ -45,7 +45,7 @@ public sealed class TornEntryFetchDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
-        if (!store.Changed) return; // tearing needs a change
+        if (!store.Changed || store.ByDevice) return; // tearing needs a change by a cpu store
         var changes = _entries.Get(store.EntryBase);
         var words = state.ChangedGranuleWords;
         if (changes.LastChange.Length < words.Length * 64)

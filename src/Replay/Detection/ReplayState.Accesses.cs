@@ -33,7 +33,8 @@ public sealed partial class ReplayState
             var hooks = cpu ? StoreHooks : DmaWriteHooks;
             if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
         }
-        if (cpu && region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
+        // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
+        if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
 
         ulong at = Epoch.Pack(agent, t);
         // Only entries' values are ever read (EntryStores): other regions skip the copy and the column.

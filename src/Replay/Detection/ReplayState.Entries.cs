@@ -7,9 +7,9 @@ namespace TraceTools.Replay.Detection;
 
 public sealed partial class ReplayState
 {
-    /// <summary>Computes, per entry a cpu store overlaps, the present transition and what changed; before the shadow update.</summary>
+    /// <summary>Computes, per entry a cpu store or DMA write overlaps, the present transition and what changed; before the shadow update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void EntryStores(int cpu, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    void EntryStores(int agent, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
     {
         var table = Regions[rid];
         ulong e = table.EntrySize, end = address + (ulong)size;
@@ -42,7 +42,7 @@ public sealed partial class ReplayState
             }
             ulong word = eb + table.PresentWordOffset;
             bool release = from < word + table.PresentWordLength && to > word;
-            var store = new EntryStore(index, cpu, Time[cpu], rid, eb, before, after, other, granules, release);
+            var store = new EntryStore(index, agent, Time[agent], rid, eb, before, after, other, granules, release, IsDevice[agent]);
             foreach (var d in EntryStoreHooks) d.OnEntryStore(this, store);
         }
     }

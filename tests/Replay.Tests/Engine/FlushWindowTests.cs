@@ -43,4 +43,41 @@ public sealed class FlushWindowTests
         if (flagged) FindingAssert.Exactly(findings, $"missing-flush-after-clear@{m}[clear={c}]");
         else FindingAssert.None(findings);
     }
+
+    /// <summary>"Who clears": a device write that sets present neither opens nor closes a window; the cpu store after it is judged.</summary>
+    [TestMethod]
+    public void MissingFlushAfterClear_DeviceSetsPresentInWindow_WindowStaysOpen()
+    {
+        var t = System();
+        ulong e = t.Entry("pasid", 1);
+        t.Store("cpu0", e, 8, 1);
+        long c = t.Store("cpu0", e, 8, 0);
+        t.DmaWrite("iommu", e, 8, 1);                              // device sets present: not a close
+        long m = t.Store("cpu0", e + 16, 8, 0x55);
+        FindingAssert.Exactly(t.Replay(Flush), $"missing-flush-after-clear@{m}[clear={c}]");
+    }
+
+    /// <summary>
+    /// One flush window per entry: a cpu store that clears present while a window is open (a device set
+    /// present in it) closes that window without a finding of its own, though it changes other bits, and opens
+    /// a new one; an invalidation ordered after it then excuses the later store.
+    /// </summary>
+    [TestMethod]
+    [DataRow(true, false)]
+    [DataRow(false, true)]
+    public void MissingFlushAfterClear_ClearWhileWindowOpen_ClosesItAndOpensNew(bool invalidate, bool flagged)
+    {
+        var t = System();
+        ulong e = t.Entry("pasid", 1);
+        t.Store("cpu0", e, 8, 1);
+        t.Store("cpu0", e, 8, 0);                                  // first clear
+        t.DmaWrite("iommu", e, 8, 1);
+        long c2 = t.Store("cpu0", e, 8, 0x100);                    // clears present and changes bit 8
+        t.Barrier("cpu0", "dma_wmb");
+        if (invalidate) t.DevInvalidate("cpu0", "iommu", "pasid", 1);
+        long m = t.Store("cpu0", e + 16, 8, 0x55);
+        var findings = t.Replay(Flush);
+        if (flagged) FindingAssert.Exactly(findings, $"missing-flush-after-clear@{m}[clear={c2}]");
+        else FindingAssert.None(findings);
+    }
 }

@@ -176,4 +176,72 @@ public sealed class ReferenceContractV11Tests
         int g = s.B.Fetch(s.Dev, s.Table, 1, read);
         Assert.AreEqual(torn ? $"torn-entry-fetch@{g}[first-granule={first},store={st}]" : "", Run(s.B));
     }
+
+    // ---- deviation 5 and "Bursts": device writes that clear present ----
+
+    [TestMethod]
+    [DataRow(false, false)]
+    [DataRow(true, true)]
+    public void PresentBeforePayload_DeviceWriteClearsPresent_RestartsPayloadWindow(bool payloadAfterClear, bool flagged)
+    {
+        var s = System(Arch.Arm64);
+        ulong e = Entry(s, 1);
+        int m = payloadAfterClear ? -1 : s.B.Store(s.Cpu0, e + 16, 8, 0x77);
+        s.B.DmaWrite(s.Dev, e, 8, 1);
+        s.B.DmaWrite(s.Dev, e, 8, 0);
+        if (payloadAfterClear) m = s.B.Store(s.Cpu0, e + 16, 8, 0x77);
+        int p = s.B.Store(s.Cpu0, e, 8, 1);
+        Assert.AreEqual(flagged ? $"present-before-payload@{p}[payload={m}]" : "", Run(s.B));
+    }
+
+    [TestMethod]
+    [DataRow("clear", false)]
+    [DataRow("payload", true)]
+    [DataRow("none", true)]
+    public void TornEntryUpdate_DeviceWriteBetweenStores_EndsBurstOnlyWhenItClears(string device, bool flagged)
+    {
+        var s = System(Arch.Arm64);
+        ulong e = Entry(s, 1);
+        s.B.Store(s.Cpu0, e, 8, 1);
+        int first = s.B.Store(s.Cpu0, e + 16, 8, 0x11);
+        if (device == "clear")
+        {
+            s.B.DmaWrite(s.Dev, e, 8, 0);
+            s.B.DmaWrite(s.Dev, e, 8, 1);
+        }
+        else if (device == "payload") s.B.DmaWrite(s.Dev, e + 24, 8, 0x5);
+        int second = s.B.Store(s.Cpu0, e + 16, 8, 0x22);
+        Assert.AreEqual(flagged ? $"torn-entry-update@{second}[earlier-store={first}]" : "", Run(s.B));
+    }
+
+    // ---- "Who clears" and one flush window per entry ----
+
+    [TestMethod]
+    public void MissingFlushAfterClear_DeviceSetsPresentInWindow_WindowStaysOpen()
+    {
+        var s = System(Arch.Arm64);
+        ulong e = Entry(s, 1);
+        s.B.Store(s.Cpu0, e, 8, 1);
+        int c = s.B.Store(s.Cpu0, e, 8, 0);
+        s.B.DmaWrite(s.Dev, e, 8, 1);
+        int m = s.B.Store(s.Cpu0, e + 16, 8, 0x55);
+        Assert.AreEqual($"missing-flush-after-clear@{m}[clear={c}]", Run(s.B));
+    }
+
+    [TestMethod]
+    [DataRow(true, false)]
+    [DataRow(false, true)]
+    public void MissingFlushAfterClear_ClearWhileWindowOpen_ClosesItAndOpensNew(bool invalidate, bool flagged)
+    {
+        var s = System(Arch.Arm64);
+        ulong e = Entry(s, 1);
+        s.B.Store(s.Cpu0, e, 8, 1);
+        s.B.Store(s.Cpu0, e, 8, 0);
+        s.B.DmaWrite(s.Dev, e, 8, 1);
+        int c2 = s.B.Store(s.Cpu0, e, 8, 0x100);
+        s.B.Barrier(s.Cpu0, "dma_wmb");
+        if (invalidate) s.B.DevInvalidate(s.Cpu0, s.Dev, e, 32);
+        int m = s.B.Store(s.Cpu0, e + 16, 8, 0x55);
+        Assert.AreEqual(flagged ? $"missing-flush-after-clear@{m}[clear={c2}]" : "", Run(s.B));
+    }
 }
