@@ -304,13 +304,23 @@ public sealed class TraceGenerator
     void FetchRun(ulong e)
     {
         uint granules = _table.EntrySize / _table.Granule;
+        bool big = granules > 8;
         int reads = 0;
-        for (uint g = (uint)_rng.Next((int)granules); g < granules && reads < 8; g++, reads++)
+        for (uint g = big && Chance(60) ? 0 : (uint)_rng.Next((int)granules); g < granules && reads < 8; g++, reads++)
         {
             _b.Fetch(Fetcher, _table, e, g);
+            if (big && g + 1 < granules && Chance(35))
+            {
+                // A store to a granule ahead (often past 63), and sometimes the run reads it or another one next.
+                uint t = g + 1 + (uint)_rng.Next((int)(granules - g - 1));
+                _b.Store(Cpu, EntryBase(e) + t * _table.Granule / 8 * 8, 8, Value());
+                if (Chance(60)) g = t - 1;
+                else if (Chance(50)) g += (uint)_rng.Next((int)(granules - g)) / 2;
+                continue;
+            }
             if (Chance(25)) _b.Store(Cpu, Chance(50) ? PayloadWord(e) : PresentWord(e), 8, Value());
             if (Chance(30)) g++;
-            if (granules > 8 && Chance(60)) g += (uint)_rng.Next(1, (int)granules / 4); // big entries: jump ahead
+            if (big && Chance(60)) g += (uint)_rng.Next(1, (int)granules / 4); // big entries: jump ahead
         }
     }
 
