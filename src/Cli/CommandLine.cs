@@ -22,6 +22,7 @@ public static class CommandLine
         ("info", "describe a trace: header, agents, regions, chunks, codec", InfoVerb.Run),
         ("export", "write a trace as Perfetto / chrome://tracing JSON: tracks, hb arrows, findings", ExportVerb.Run),
         ("synth", "write a large synthetic driver trace with injected bugs", SynthVerb.Run),
+        ("import", "turn a recorded text trace (ftrace, mmiotrace, steps, ...) into a trace", ImportVerb.Run),
     ];
 
     /// <summary>Runs the command line with output to the process's stdout and stderr.</summary>
