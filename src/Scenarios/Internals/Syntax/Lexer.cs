@@ -8,7 +8,9 @@ static class Lexer
 {
     public static List<Token> Tokenize(string text, string file)
     {
-        var tokens = new List<Token>(text.Length / 4 + 4);
+        // Grown as needed: sizing by the text would reserve 10 bytes of tokens per character up front.
+        var tokens = new List<Token>(Math.Min(text.Length / 4, 1 << 16) + 4);
+        var nesting = new NestingGuard(file);
         int line = 1, lineStart = 0, i = 0;
         while (i < text.Length)
         {
@@ -20,6 +22,7 @@ static class Lexer
                     i++;
                     continue;
                 case '\n':
+                    nesting.EndOfLine();
                     tokens.Add(new(TokenKind.Newline, line, col, i, 1));
                     i++;
                     line++;
@@ -32,6 +35,7 @@ static class Lexer
                     i = LexString(text, i, file, line, col, tokens);
                     continue;
             }
+            nesting.Operand();
             if (char.IsAsciiDigit(c))
             {
                 int start = i;
@@ -75,6 +79,7 @@ static class Lexer
                     ScenarioThrow.At(file, line, col, $"unexpected character '{Printable(c)}'");
                     return tokens;
             }
+            nesting.See(kind, line, col);
             tokens.Add(new(kind, line, col, i, len));
             i += len;
         }

@@ -13,7 +13,7 @@ sealed partial class Parser
             case "scenario":
                 if (_sawScenario) ScenarioThrow.At(Pos(kw), "second 'scenario' line: a scenario has one name");
                 _sawScenario = true;
-                _name = ReadString("the scenario name as a string");
+                _name = ReadText("the scenario name as a string", "scenario name");
                 break;
             case "arch":
             {
@@ -65,13 +65,14 @@ sealed partial class Parser
     {
         if (_declared.TryGetValue(name.Text!, out int line))
             ScenarioThrow.At(Pos(name), $"'{name.Text}' is already declared on line {line}");
+        if (TraceLimits.LengthProblem("the name", name.Text!) is { } tooLong) ScenarioThrow.At(Pos(name), tooLong);
         _declared[name.Text!] = name.Line;
     }
 
     void AddAgent(in Token name, AgentKind kind, bool coherent)
     {
         Declare(name);
-        if (_agents.Count > ushort.MaxValue) ScenarioThrow.At(Pos(name), "too many agents (at most 65536)");
+        if (_agents.Count >= TraceLimits.MaxAgents) ScenarioThrow.At(Pos(name), $"too many agents: a trace holds at most {TraceLimits.MaxAgents} cpus and devices");
         _agents.Add(new AgentInfo(name.Text!, kind, coherent));
     }
 
@@ -141,6 +142,7 @@ sealed partial class Parser
 
     void AddRegion(RegionInfo r, in Token baseTok, in Token sizeTok)
     {
+        if (_regions.Count >= TraceLimits.MaxRegions) ScenarioThrow.At(Pos(baseTok), $"too many regions: a trace holds at most {TraceLimits.MaxRegions} regions and tables");
         if (r.Size == 0) ScenarioThrow.At(Pos(sizeTok), $"region '{r.Name}' has size 0: expected at least 1 byte");
         if (r.Size > ulong.MaxValue - r.Base)
             ScenarioThrow.At(Pos(sizeTok), $"region '{r.Name}' (0x{r.Base:x} size 0x{r.Size:x}) runs past the end of the 64-bit address space");
