@@ -50,7 +50,7 @@ public static class SynthVerb
         if (!ArchNames.TryParse(archName, out var arch)) CliThrow.Usage($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
         if (output is null or "-") CliThrow.Usage("synth needs -o OUT.trace (the truth file goes beside it)");
 
-        if (count > maxEvents) CliThrow.Usage($"--events {count} is more than --max-events {maxEvents}");
+        if (count > maxEvents) throw new ScenarioLimitException($"tracetools synth: --events {count} is more than --max-events {maxEvents}; nothing was written");
         string truthPath = TruthFileWriter.PathFor(output);
         OutputTarget.Check("synth", output);
         OutputTarget.Check("synth", truthPath);

@@ -35,9 +35,9 @@ static class Lexer
                     i = LexString(text, i, file, line, col, tokens);
                     continue;
             }
-            nesting.Operand();
             if (char.IsAsciiDigit(c))
             {
+                nesting.Operand();
                 int start = i;
                 while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
                 tokens.Add(new(TokenKind.Number, line, col, start, i - start, Number: ParseNumber(text.AsSpan(start, i - start), file, line, col)));
@@ -45,6 +45,7 @@ static class Lexer
             }
             if (char.IsAsciiLetter(c) || c == '_')
             {
+                nesting.Operand();
                 int start = i;
                 while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.')) i++;
                 tokens.Add(new(TokenKind.Name, line, col, start, i - start, text.Substring(start, i - start)));

@@ -146,12 +146,27 @@ sealed partial class Parser
         if (r.Size == 0) ScenarioThrow.At(Pos(sizeTok), $"region '{r.Name}' has size 0: expected at least 1 byte");
         if (r.Size > ulong.MaxValue - r.Base)
             ScenarioThrow.At(Pos(sizeTok), $"region '{r.Name}' (0x{r.Base:x} size 0x{r.Size:x}) runs past the end of the 64-bit address space");
-        foreach (var o in _regions)
+        // Only the neighbours by base can overlap (the kept regions do not overlap each other): a binary
+        // search, not a scan of every region, so 65,536 regions compile in linear-logarithmic time.
+        int at = _regionsByBase.BinarySearch(r, RegionBaseOrder.Instance);
+        if (at < 0) at = ~at;
+        foreach (int k in (ReadOnlySpan<int>)[at - 1, at])
         {
+            if (k < 0 || k >= _regionsByBase.Count) continue;
+            var o = _regionsByBase[k];
             // [b, b+s) and [ob, ob+os) overlap when each starts before the other ends (no wraparound: checked above).
             if (r.Base < o.End && o.Base < r.End)
                 ScenarioThrow.At(Pos(baseTok), $"region '{r.Name}' (0x{r.Base:x}..0x{r.End:x}) overlaps region '{o.Name}' (0x{o.Base:x}..0x{o.End:x})");
         }
+        _regionsByBase.Insert(at, r);
         _regions.Add(r);
     }
+}
+
+/// <summary>Orders regions by base address.</summary>
+sealed class RegionBaseOrder : IComparer<RegionInfo>
+{
+    public static readonly RegionBaseOrder Instance = new();
+
+    public int Compare(RegionInfo? x, RegionInfo? y) => x!.Base.CompareTo(y!.Base);
 }

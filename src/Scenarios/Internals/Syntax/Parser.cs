@@ -23,6 +23,7 @@ sealed partial class Parser
     Arch? _arch;
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
+    readonly List<RegionInfo> _regionsByBase = [];
     readonly Dictionary<string, ulong> _lets = [];
     /// <summary>Every declared name (agents, regions, lets) and the line it was declared on.</summary>
     readonly Dictionary<string, int> _declared = [];
