@@ -71,10 +71,15 @@ public sealed class TraceEventCheck
             Fail(batch, (int)Math.Max(0, uint.MaxValue - batch.FirstIndex), "traces are limited to 2^32 - 1 events");
     }
 
+    // Accesses come in runs on one region: the last hit is tried before the binary search.
+    int _last;
+
     RegionInfo? Find(ulong address, int size)
     {
+        if ((uint)_last < (uint)_byBase.Length && size > 0 && _byBase[_last].Contains(address, (ulong)size)) return _byBase[_last];
         int i = Array.BinarySearch(_bases, address);
         if (i < 0) i = ~i - 1;
+        if (i >= 0) _last = i;
         return i >= 0 && size > 0 && _byBase[i].Contains(address, (ulong)size) ? _byBase[i] : null;
     }
 

@@ -3,7 +3,7 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 /// <summary>
 /// The parser's nesting limits, applied while lexing: a file that opens 20 million parentheses fails at
 /// the 201st, instead of first becoming 20 million tokens (about 1.5 GB) for the parser to refuse.
-/// Counts what nests in the parser: open parentheses and brackets on the line, runs of prefix operators
+/// Counts what nests in the parser: open parentheses on the line, runs of prefix operators
 /// and '(' (each nests one level), and open '{' blocks.
 /// </summary>
 struct NestingGuard(string file)
@@ -24,11 +24,11 @@ struct NestingGuard(string file)
     {
         switch (kind)
         {
-            case TokenKind.LParen or TokenKind.LBracket:
+            case TokenKind.LParen:
                 _parens++;
                 _prefixRun++;
                 break;
-            case TokenKind.RParen or TokenKind.RBracket:
+            case TokenKind.RParen:
                 _parens = Math.Max(0, _parens - 1);
                 _prefixRun = 0;
                 return;
@@ -46,8 +46,9 @@ struct NestingGuard(string file)
                 _prefixRun = 0;
                 return;
         }
-        // One more than the parser allows: a binary operator may start the run without nesting.
-        if (_parens > Parser.MaxExpressionDepth + 1 || _prefixRun > Parser.MaxExpressionDepth + 1)
+        // Open parentheses nest exactly as the parser counts them; a run of prefix operators may begin
+        // with a binary one, which does not nest: one more is allowed there.
+        if (_parens > Parser.MaxExpressionDepth || _prefixRun > Parser.MaxExpressionDepth + 1)
             ScenarioThrow.At(file, line, column, $"expression nested more than {Parser.MaxExpressionDepth} deep");
     }
 }
