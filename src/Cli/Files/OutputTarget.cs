@@ -117,13 +117,10 @@ public sealed class OutputTarget : IDisposable
     /// <summary>Closes; without a commit, deletes the temporary file (the target is untouched).</summary>
     public void Dispose()
     {
-        if (_final == "-")
-        {
-            try { Stream.Flush(); } catch (IOException) { }
-            return;
-        }
-        try { Stream.Dispose(); } catch (IOException) { }
-        if (!_committed && _temp is not null) TempFiles.Delete(_temp);
+        if (_committed) return;
+        // A failed run: what is buffered is dropped (stdout, a device) or deleted with the temporary file.
+        try { Stream.Dispose(); } catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+        if (_temp is not null) TempFiles.Delete(_temp);
     }
 
     // Writes go through a symlink to the file it names (the link must stay a link), followed link by link

@@ -87,4 +87,35 @@ public sealed class OutputTargetTests
         Assert.IsNotNull(new FileInfo(s.Path("report.json")).LinkTarget);
         StringAssert.StartsWith(File.ReadAllText(s.Path("real.json")), "{");
     }
+
+    [TestMethod]
+    public void GenOutput_Stdout_SameBytesAsTheFile()
+    {
+        using var s = new Scratch();
+        string trace = s.MailboxTrace();
+        string scn = Path.ChangeExtension(trace, ".scn");
+        using var p = ChildTool.Start(["gen", scn, "-o", "-"]);
+        p.StandardInput.Close();
+        using var bytes = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(bytes);
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+
+        Assert.AreEqual(0, p.ExitCode, err);
+        CollectionAssert.AreEqual(File.ReadAllBytes(trace), bytes.ToArray());
+    }
+
+    [TestMethod]
+    public void ReplayReport_FullDevice_OneLineError()
+    {
+        using var s = new Scratch();
+        string full = s.Path("full");
+        if (!Scratch.Shell("mknod", full, "c", "1", "7")) Assert.Inconclusive("mknod is not permitted here");
+        string trace = s.MailboxTrace();
+
+        var (exit, _, err) = RepoPaths.Run("replay", trace, "--format", "json", "-o", full);
+
+        HardeningAsserts.OneLineError(exit, err, "no space left on device");
+        Assert.AreEqual("character special file", Scratch.TypeOf(full));
+    }
 }
