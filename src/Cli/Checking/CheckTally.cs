@@ -7,7 +7,8 @@ namespace TraceTools.Cli.Checking;
 /// <param name="NoExpect"><c>--no-expect</c>: a scenario without expect lines prints its findings instead of failing.</param>
 /// <param name="Quiet"><c>--quiet</c>: only FAIL lines.</param>
 /// <param name="Suppressions"><c>--suppressions FILE</c>, or null.</param>
-public sealed record CheckOptions(bool Exact, bool NoExpect, bool Quiet, Reports.Suppressions? Suppressions);
+/// <param name="MaxEvents"><c>--max-events N</c>: the scenario budget (events and repeat iterations).</param>
+public sealed record CheckOptions(bool Exact, bool NoExpect, bool Quiet, Reports.Suppressions? Suppressions, long MaxEvents);
 
 /// <summary>What <c>check</c> counts: passed, failed (an expectation failed, or an error), reported, suppressed; and its exit code.</summary>
 public sealed class CheckTally

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Threading.Channels;
+using TraceTools.Cli.Validation;
 using TraceTools.Replay;
 using TraceTools.TraceFormat;
 
@@ -24,7 +25,8 @@ public static class TraceReplay
     {
         phases ??= new ReplayPhases();
         phases.Overlapped = decodeThread;
-        return decodeThread ? RunPipelined(reader, engine, progress, phases) : RunSingle(reader, engine, progress, phases);
+        var check = new TraceEventCheck(reader.Metadata, reader.FileName);
+        return decodeThread ? RunPipelined(reader, engine, check, progress, phases) : RunSingle(reader, engine, check, progress, phases);
     }
 
     /// <summary>Decodes every chunk and replays nothing: the decoder's throughput alone.</summary>
@@ -42,13 +44,14 @@ public static class TraceReplay
         return events;
     }
 
-    static long RunSingle(TraceReader reader, ReplayEngine engine, Action<long>? progress, ReplayPhases phases)
+    static long RunSingle(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
         var batch = new EventBatch(65536);
         long events = 0;
         long t0 = Stopwatch.GetTimestamp();
         while (reader.ReadBatch(batch))
         {
+            check.Check(batch); // input validation: counted as decoding
             long t1 = Stopwatch.GetTimestamp();
             engine.Process(batch);
             long t2 = Stopwatch.GetTimestamp();
@@ -62,7 +65,7 @@ public static class TraceReplay
         return events;
     }
 
-    static long RunPipelined(TraceReader reader, ReplayEngine engine, Action<long>? progress, ReplayPhases phases)
+    static long RunPipelined(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
         var full = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
         var empty = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -77,6 +80,7 @@ public static class TraceReplay
                     var batch = await empty.Reader.ReadAsync().ConfigureAwait(false);
                     long t0 = Stopwatch.GetTimestamp();
                     bool more = await reader.ReadBatchAsync(batch).ConfigureAwait(false);
+                    if (more) check.Check(batch); // on the decoding core: the replay core does not pay for it
                     phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join below
                     if (!more) break;
                     await full.Writer.WriteAsync(batch).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using TraceTools.Cli.Checking;
+using TraceTools.Cli.Files;
+using TraceTools.Cli.Limits;
 using TraceTools.Cli.Reports;
 using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
@@ -12,7 +14,7 @@ public static class CheckVerb
 {
     const string Usage = """
         usage: tracetools check SCENARIO.scn|DIR ... [--set NAME=VALUE ...] [--exact] [--no-expect]
-                                [--suppressions FILE] [--quiet]
+                                [--suppressions FILE] [--max-events N] [--quiet]
 
         Compiles each scenario in memory, replays it with every detector and verifies its expect lines.
         Prints one line per scenario, `PASS name` or `FAIL name (file): expected ..., got ...`, then
@@ -24,9 +26,11 @@ public static class CheckVerb
           --no-expect           allow scenarios without expect lines: print their findings instead
           --suppressions FILE   leave out the findings FILE names before judging (see `replay --help`)
           --set NAME=VALUE      override a `let` constant (repeatable)
+          --max-events N        refuse, as gen does, a scenario that expands to more events or runs more
+                                repeat iterations (default 2^32)
           --quiet               print only FAIL lines
         Exit 0: all passed; 1: an expectation failed; 2: an error (no expect lines, does not compile,
-        missing file, empty folder).
+        over --max-events, missing file, empty folder).
         """;
 
     /// <summary>Runs the verb.</summary>
@@ -38,7 +42,8 @@ public static class CheckVerb
             Exact: args.Flag("--exact"),
             NoExpect: args.Flag("--no-expect"),
             Quiet: args.Flag("--quiet"),
-            Suppressions: args.Option("--suppressions") is { } supp ? Suppressions.Load(supp) : null);
+            Suppressions: args.Option("--suppressions") is { } supp ? Suppressions.Load(supp) : null,
+            MaxEvents: args.Long("--max-events", ScenarioBudget.DefaultMaxEvents));
         var inputs = args.Finish(1, int.MaxValue);
         var tally = new CheckTally();
         foreach (var input in inputs)
@@ -66,24 +71,27 @@ public static class CheckVerb
         CompiledScenario scenario;
         try
         {
-            if (!File.Exists(path))
-            {
-                args.Out.WriteLine($"FAIL {path}: no such file");
-                tally.Error();
-                return;
-            }
-            scenario = ScenarioCompiler.CompileFile(path, overrides);
+            scenario = ScenarioInput.Compile("check", path, overrides);
+            ScenarioBudget.Check(scenario, path, options.MaxEvents, "not checked");
+        }
+        catch (FileError e)
+        {
+            args.Error.WriteLine(e.Message);
+            args.Out.WriteLine($"FAIL {path}: {(File.Exists(path) || Directory.Exists(path) ? "cannot read it" : "no such file")}");
+            tally.Error();
+            return;
+        }
+        catch (ScenarioLimitException e)
+        {
+            args.Error.WriteLine(e.Message);
+            args.Out.WriteLine($"FAIL {path}: too large (--max-events)");
+            tally.Error();
+            return;
         }
         catch (BadInputException e)
         {
             args.Error.WriteLine(e.Message);
             args.Out.WriteLine($"FAIL {path}: does not compile");
-            tally.Error();
-            return;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            args.Out.WriteLine($"FAIL {path}: cannot read it ({e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})");
             tally.Error();
             return;
         }
