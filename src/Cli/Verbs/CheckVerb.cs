@@ -53,6 +53,8 @@ public static class CheckVerb
                 var files = Directory.GetFiles(input, "*.scn");
                 if (files.Length == 0)
                 {
+                    // Exit 2 always comes with its one-line message on stderr; the FAIL line keeps the tally readable.
+                    args.Error.WriteLine($"tracetools check: '{input}': the folder has no .scn files");
                     args.Out.WriteLine($"FAIL {input}: the folder has no .scn files");
                     tally.Error();
                     continue;
@@ -101,6 +103,7 @@ public static class CheckVerb
         bool hasExpect = ExpectationVerdict.HasExpectations(scenario.Expectations);
         if (!hasExpect && !options.NoExpect)
         {
+            args.Error.WriteLine($"{path}: no expect lines: add `expect none` or `expect KIND ...`, or run check with --no-expect");
             args.Out.WriteLine($"FAIL {named}: no expect lines (add `expect none`, `expect KIND ...`, or run with --no-expect)");
             tally.Error();
             return;

@@ -42,9 +42,10 @@ public sealed class CheckStrictnessTests
     public void Check_NoExpectLines_FailsAsErrorNamingTheFile()
     {
         string path = Write("a.scn", Header + Steps);
-        var (exit, output, _) = RepoPaths.Run("check", path);
+        var (exit, output, error) = RepoPaths.Run("check", path);
         Assert.AreEqual(2, exit, output);
         StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}): no expect lines");
+        Assert.AreEqual($"{path}: no expect lines: add `expect none` or `expect KIND ...`, or run check with --no-expect", error.TrimEnd());
         StringAssert.Contains(output, "0 passed, 1 failed");
     }
 
@@ -108,6 +109,9 @@ public sealed class CheckStrictnessTests
             "1 passed, 3 failed",
         }, lines);
         StringAssert.Contains(error, "bad.scn:2:1:");
+        StringAssert.Contains(error, "no such file");
+        StringAssert.Contains(error, "the folder has no .scn files");
+        Assert.HasCount(3, error.Split('\n', StringSplitOptions.RemoveEmptyEntries), "one line per error");
     }
 
     [TestMethod]
