@@ -3,18 +3,20 @@
  * barriers and cache maintenance into QEMU's log in the line format that
  * `tracetools import qemu` reads (docs/recording.md, "qemu").
  *
- *   tt_info plugin ttrecord 1 target aarch64 api 1 vcpus 1
+ *   tt_info plugin ttrecord version 1 target aarch64 api 1 vcpus 1
  *   tt_load cpu 0 addr 0x40100000 size 8 pc 0x40080010
  *   tt_store cpu 0 addr 0x40100000 size 8 pc 0x40080014
  *   tt_barrier cpu 0 insn dmb.oshst pc 0x40080018
  *   tt_cache cpu 0 op civac pc 0x4008001c
+ *   tt_io_store cpu 0 addr 0x9020010 size 8 pc 0x40080030
  *
  * What plugin API version 1 (QEMU 7.2) cannot give, and so is not written:
  * the value of a load or store (there is no value query), and the address of
  * cache maintenance (the address is in a register, and v1 cannot read
  * registers; QEMU also emulates dc cvac/clflush without a memory access).
- * Accesses to MMIO (qemu_plugin_hwaddr_is_io) are skipped: QEMU's own
- * memory_region_ops_read/write trace events carry them, with their values.
+ * Accesses to MMIO (qemu_plugin_hwaddr_is_io) are written as tt_io_load and
+ * tt_io_store, which only give a pc to the memory_region_ops_read/write
+ * trace event QEMU prints for the same access, with its value, just before.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -30,6 +32,7 @@ TT_PLUGIN_EXPORT int qemu_plugin_version = TT_QEMU_PLUGIN_API_VERSION;
 #define TT_FORMAT_VERSION 1
 
 static enum tt_arch guest_arch;
+static bool system_emulation;
 
 /*
  * A barrier or cache instruction seen at translation time, kept for the
@@ -112,16 +115,25 @@ out:
 static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
     struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, vaddr);
-    if (hw != NULL && qemu_plugin_hwaddr_is_io(hw)) {
-        return; /* MMIO: memory_region_ops_read/write carry it, with the value */
-    }
-    /* No hwaddr only in user-mode emulation, where the address is the virtual one. */
-    uint64_t addr = hw != NULL ? qemu_plugin_hwaddr_phys_addr(hw) : vaddr;
+    /*
+     * MMIO is written as tt_io_*: QEMU's memory_region_ops_read/write events,
+     * printed during the access (so just before this line), carry its value;
+     * this line gives it the pc they lack.
+     */
+    const char *io = hw != NULL && qemu_plugin_hwaddr_is_io(hw) ? "io_" : "";
     unsigned size = 1u << qemu_plugin_mem_size_shift(info);
-    char line[128];
-    snprintf(line, sizeof line, "tt_%s cpu %u addr 0x%" PRIx64 " size %u pc 0x%" PRIx64 "\n",
-             qemu_plugin_mem_is_store(info) ? "store" : "load", vcpu, addr, size,
-             (uint64_t)(uintptr_t)udata);
+    char line[160];
+    if (hw == NULL && system_emulation) {
+        /* A virtual address would be mapped onto the wrong region: say what was lost instead. */
+        snprintf(line, sizeof line, "tt_error cpu %u: no physical address for the %u-byte access at vaddr 0x%" PRIx64
+                 " pc 0x%" PRIx64 "\n", vcpu, size, vaddr, (uint64_t)(uintptr_t)udata);
+        qemu_plugin_outs(line);
+        return;
+    }
+    /* In user-mode emulation there is no hwaddr, and the address is the virtual one. */
+    uint64_t addr = hw != NULL ? qemu_plugin_hwaddr_phys_addr(hw) : vaddr;
+    snprintf(line, sizeof line, "tt_%s%s cpu %u addr 0x%" PRIx64 " size %u pc 0x%" PRIx64 "\n", io,
+             qemu_plugin_mem_is_store(info) ? "store" : "load", vcpu, addr, size, (uint64_t)(uintptr_t)udata);
     qemu_plugin_outs(line);
 }
 
@@ -184,13 +196,14 @@ TT_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t 
         return -1;
     }
     guest_arch = tt_arch_from_target(info->target_name);
+    system_emulation = info->system_emulation;
     if (guest_arch == TT_ARCH_UNKNOWN) {
         /* Loads and stores are still recorded; barriers need a decoder for the target. */
         fprintf(stderr, "ttrecord: no barrier decoder for target '%s'; recording loads and stores only\n",
                 info->target_name);
     }
     char line[160];
-    snprintf(line, sizeof line, "tt_info plugin ttrecord %d target %s api %d vcpus %d\n", TT_FORMAT_VERSION,
+    snprintf(line, sizeof line, "tt_info plugin ttrecord version %d target %s api %d vcpus %d\n", TT_FORMAT_VERSION,
              info->target_name, info->version.cur,
              info->system_emulation ? info->system.smp_vcpus : -1);
     qemu_plugin_outs(line);
