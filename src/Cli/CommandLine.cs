@@ -21,6 +21,7 @@ public static class CommandLine
         ("dump", "list a trace's events as scenario steps", DumpVerb.Run),
         ("info", "describe a trace: header, agents, regions, chunks, codec", InfoVerb.Run),
         ("synth", "write a large synthetic driver trace with injected bugs", SynthVerb.Run),
+        ("import", "turn a recorded text trace (ftrace, mmiotrace, steps, ...) into a trace", ImportVerb.Run),
     ];
 
     /// <summary>Runs the command line with output to the process's stdout and stderr.</summary>

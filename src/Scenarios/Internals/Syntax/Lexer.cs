@@ -6,10 +6,13 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 /// </summary>
 static class Lexer
 {
-    public static List<Token> Tokenize(string text, string file)
+    public static List<Token> Tokenize(string text, string file) => Tokenize(text, file, 1, new List<Token>(text.Length / 4 + 4));
+
+    /// <summary>Tokenizes into <paramref name="tokens"/> (cleared first), numbering lines from <paramref name="firstLine"/>.</summary>
+    public static List<Token> Tokenize(string text, string file, int firstLine, List<Token> tokens)
     {
-        var tokens = new List<Token>(text.Length / 4 + 4);
-        int line = 1, lineStart = 0, i = 0;
+        tokens.Clear();
+        int line = firstLine, lineStart = 0, i = 0;
         while (i < text.Length)
         {
             char c = text[i];

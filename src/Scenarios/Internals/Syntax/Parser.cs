@@ -12,8 +12,8 @@ sealed partial class Parser
     static readonly string[] DeclarationKeywords = ["scenario", "arch", "let", "cpu", "device", "ram", "sync", "mmio", "table"];
     static readonly string[] StatementKeywords = [.. DeclarationKeywords, "repeat", "expect"];
 
-    readonly List<Token> _tokens;
-    readonly string _file;
+    List<Token> _tokens;
+    string _file;
     readonly IReadOnlyDictionary<string, ulong>? _overrides;
     int _pos;
 
@@ -93,6 +93,7 @@ sealed partial class Parser
         var t = Peek;
         if (t.Kind != TokenKind.Name)
             ScenarioThrow.At(Pos(t), $"expected a statement (a declaration, 'AGENT: op', 'repeat' or 'expect') but found {t.Show()}");
+        if (_layoutOnly) RefuseInLayout(t);
         if (PeekAt(1).Kind == TokenKind.Colon)
         {
             ParseStep();
