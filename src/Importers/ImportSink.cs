@@ -69,6 +69,12 @@ public sealed partial class ImportSink
         return Access(time, kind, agent, address, size, bytes[..size], site);
     }
 
+    /// <summary>
+    /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int)"/> would,
+    /// reporting it when unmapped: for events that must precede the access only when it is imported.
+    /// </summary>
+    public bool CheckAccess(EventKind kind, ulong address, int size) => Mapped(kind, address, size);
+
     /// <summary>An event without an address: barrier (aux = <see cref="BarrierCode"/>), lock/unlock (aux = <see cref="Lock"/>), take_irq (aux = device agent), raise_irq.</summary>
     public void Event(ulong time, EventKind kind, int agent, uint aux, int site)
     {

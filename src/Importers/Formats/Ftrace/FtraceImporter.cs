@@ -84,9 +84,18 @@ sealed partial class FtraceImporter : LineImporter
         if (!TryAddress(line, fields, sink, out ulong address)) return;
         int agent = Agent(l.Cpu, sink);
         if (agent < 0) return;
+        if (size < 8 && value >> (8 * size) != 0)
+        {
+            sink.Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", LineText.Column(line, fields));
+            return;
+        }
         int site = sink.Site(caller);
         // writel() is "__io_bw(); write; __io_aw()" but the tracepoint cannot tell it from writel_relaxed().
-        if (!_relaxed) sink.Event(l.Time, EventKind.Barrier, agent, _wmb, site);
+        if (!_relaxed)
+        {
+            if (!sink.CheckAccess(EventKind.MmioWrite, address, size)) return;
+            sink.Event(l.Time, EventKind.Barrier, agent, _wmb, site);
+        }
         sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site);
     }
 
