@@ -14,6 +14,7 @@ public sealed class QemuBadLineTests
         ["tt_store cpu 0 addr 0x40090000 size 4\n", "the line ends where 'pc' was expected", 38],
         ["tt_store cpu x addr 0x40090000 size 4 pc 0x1\n", "cpu 'x' (expected a decimal number", 14],
         ["tt_load cpu 0 addr 40090000 size 4 pc 0x1\n", "addr '40090000' (expected 0x hex)", 20],
+        ["tt_store cpu 0 addr 0x40090000 size 0 pc 0x1\n", "size '0' (expected a decimal number in 1..65536)", 37],
         ["tt_load cpu 0 adr 0x40090000 size 4 pc 0x1\n", "'adr' where 'addr' was expected", 15],
         ["tt_store cpu 0 addr 0x40090000 size 4 pc 0x1 extra\n", "unexpected 'extra'", 46],
         ["tt_barrier cpu 0 insn dmb.bogus pc 0x1\n", "insn 'dmb.bogus'", 23],
@@ -25,7 +26,7 @@ public sealed class QemuBadLineTests
         ["tt_info plugin ttrecord version 1 target x86_64 api 1 vcpus 1\n", "target 'x86_64'", 42],
         ["tt_info plugin ttrecord version 2 target aarch64 api 1 vcpus 1\n", "format version 2", 0],
         ["memory_region_ops_write cpu 0 mr 0x1 addr 0x9000000 value 0x41 size 1 name pl011\n", "name is not quoted", 76],
-        ["memory_region_ops_write cpu 0 mr 0x1 addr 0x9000000 value 0x41 size 9 name 'pl011'\n", "size '9' (expected a decimal number up to 8)", 69],
+        ["memory_region_ops_write cpu 0 mr 0x1 addr 0x9000000 value 0x41 size 9 name 'pl011'\n", "size '9' (expected a decimal number in 1..8)", 69],
         ["memory_region_ops_read cpu 0 mr 0x1 addr 0x9000000 value 0x141 size 1 name 'pl011'\n", "value 0x141 does not fit in 1 byte", 0],
         ["memory_region_ops_read cpu zero mr 0x1 addr 0x9000000 value 0x1 size 1 name 'pl011'\n", "cpu 'zero' (expected a cpu index or -1)", 28],
     ];

@@ -20,9 +20,6 @@ ref struct QemuLine
         _sink = sink;
     }
 
-    /// <summary>The unread rest of the line.</summary>
-    public readonly ReadOnlySpan<byte> Rest => _rest;
-
     /// <summary>True (and consumes it) when the next token is <paramref name="key"/>.</summary>
     public bool TryKey(ReadOnlySpan<byte> key)
     {
@@ -69,11 +66,15 @@ ref struct QemuLine
     }
 
     /// <summary><c>key DECIMAL</c>, at most <paramref name="max"/>.</summary>
-    public bool Decimal(ReadOnlySpan<byte> key, ulong max, out ulong value)
+    public bool Decimal(ReadOnlySpan<byte> key, ulong max, out ulong value) => Decimal(key, 0, max, out value);
+
+    /// <summary><c>key DECIMAL</c> in <paramref name="min"/>..<paramref name="max"/>.</summary>
+    public bool Decimal(ReadOnlySpan<byte> key, ulong min, ulong max, out ulong value)
     {
         value = 0;
         if (!Word(key, out var token)) return false;
-        return LineText.TryDecimal(token, out value) && value <= max || Bad(key, token, $"a decimal number up to {max}");
+        return LineText.TryDecimal(token, out value) && value >= min && value <= max
+            || Bad(key, token, min == 0 ? $"a decimal number up to {max}" : $"a decimal number in {min}..{max}");
     }
 
     /// <summary>True when nothing but spaces is left; otherwise a malformed line.</summary>

@@ -38,7 +38,7 @@ sealed partial class QemuLogImporter
     void ReadAccess(ref QemuLine f, EventKind kind, ImportSink sink)
     {
         if (!f.Decimal("cpu"u8, MaxCpuIndex, out ulong cpu) || !f.Hex("addr"u8, out ulong address)
-            || !f.Decimal("size"u8, MaxAccessSize, out ulong size) || !f.Hex("pc"u8, out ulong pc))
+            || !f.Decimal("size"u8, 1, MaxAccessSize, out ulong size) || !f.Hex("pc"u8, out ulong pc))
             return;
         bool hasValue = f.TryKey("value"u8);
         ulong value = 0;
@@ -60,7 +60,7 @@ sealed partial class QemuLogImporter
     void ReadIo(ref QemuLine f, bool store, ImportSink sink)
     {
         if (!f.Decimal("cpu"u8, MaxCpuIndex, out ulong cpu) || !f.Hex("addr"u8, out ulong address)
-            || !f.Decimal("size"u8, MaxAccessSize, out ulong size) || !f.Hex("pc"u8, out ulong pc) || !f.End())
+            || !f.Decimal("size"u8, 1, MaxAccessSize, out ulong size) || !f.Hex("pc"u8, out ulong pc) || !f.End())
             return;
         if (sink.Cpu((int)cpu) < 0) return;
         if (!_pending.Covers((int)cpu, store, address, (int)size))
@@ -104,7 +104,7 @@ sealed partial class QemuLogImporter
         if (!f.Decimal("cpu"u8, MaxCpuIndex, out ulong cpu) || !f.Word("op"u8, out var op)) return;
         bool hasAddress = f.TryKey("addr"u8);
         ulong address = 0, size = 0;
-        if (hasAddress && (!f.Hex("addr"u8, out address, keyRead: true) || !f.Decimal("size"u8, MaxAccessSize, out size))) return;
+        if (hasAddress && (!f.Hex("addr"u8, out address, keyRead: true) || !f.Decimal("size"u8, 1, MaxAccessSize, out size))) return;
         if (!f.Hex("pc"u8, out ulong pc) || !f.End()) return;
         if (!QemuInstructions.CacheOp(op, out var kind))
         {

@@ -74,9 +74,8 @@ sealed partial class QemuLogImporter : LineImporter
         ulong cpu = 0;
         if (!noCpu && !(LineText.TryDecimal(cpuToken, out cpu) && cpu <= MaxCpuIndex)) { f.Bad("cpu"u8, cpuToken, "a cpu index or -1"); return; }
         if (!f.Hex("mr"u8, out _) || !f.Hex("addr"u8, out ulong address) || !f.Hex("value"u8, out ulong value)
-            || !f.Decimal("size"u8, 8, out ulong size) || !f.QuotedToEnd("name"u8, out var name))
+            || !f.Decimal("size"u8, 1, 8, out ulong size) || !f.QuotedToEnd("name"u8, out var name))
             return;
-        if (size == 0) { f.Bad("size"u8, "0"u8, "1..8"); return; }
         if (noCpu) { sink.Skip("MMIO access made by no vCPU (cpu -1)"); return; }
         int agent = sink.Cpu((int)cpu);
         if (agent < 0) return;
