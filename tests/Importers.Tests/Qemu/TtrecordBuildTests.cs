@@ -33,6 +33,7 @@ public sealed class TtrecordBuildTests
     static (int Exit, string Out, string Err) Run(string tool, params string[] args)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["CFLAGS"] = "-Werror";
         foreach (var a in args) start.ArgumentList.Add(a);
         try
         {
@@ -50,7 +51,7 @@ public sealed class TtrecordBuildTests
     }
 
     [TestMethod]
-    public void Plugin_BuildScript_BuildsAnSoThatExportsOnlyWhatQemuLooksUp()
+    public void Plugin_BuildScript_BuildsWithoutWarningsAnSoThatExportsOnlyWhatQemuLooksUp()
     {
         using var h = new ImportHarness();
         var (exit, _, err) = Run("sh", Path.Combine(Recorder, "build.sh"), h.Dir);
