@@ -15,6 +15,7 @@ public sealed class ImportLayout
     readonly ulong[] _starts;
     readonly ulong[] _ends;
     readonly int[] _regionIds;
+    readonly RegionInfo[] _regions;
 
     /// <summary>Wraps a compiled layout.</summary>
     public ImportLayout(ScenarioLayout layout)
@@ -27,6 +28,7 @@ public sealed class ImportLayout
         for (int i = 0; i < agents.Count; i++) _agents[agents[i].Name] = i;
         _agentLookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
         var regions = layout.Metadata.Regions;
+        _regions = [.. regions];
         _regionIds = [.. Enumerable.Range(0, regions.Count).OrderBy(i => regions[i].Base)];
         _starts = [.. _regionIds.Select(i => regions[i].Base)];
         _ends = [.. _regionIds.Select(i => regions[i].End)];
@@ -53,6 +55,9 @@ public sealed class ImportLayout
 
     /// <summary>The agent id named <paramref name="name"/>, or -1.</summary>
     public int Agent(ReadOnlySpan<char> name) => _agentLookup.TryGetValue(name, out int id) ? id : -1;
+
+    /// <summary>Region <paramref name="id"/> (an array read: the per-event check runs on it).</summary>
+    public RegionInfo Region(int id) => _regions[id];
 
     /// <summary>The region holding byte <paramref name="address"/>, or -1 (binary search over the sorted bases).</summary>
     public int RegionAt(ulong address)

@@ -157,7 +157,7 @@ public sealed partial class ImportSink
         int r = layout.RegionAt(address);
         if (r >= 0)
         {
-            var region = layout.Metadata.Regions[r];
+            var region = layout.Region(r);
             bool mmioOp = kind is EventKind.MmioWrite or EventKind.MmioRead;
             if ((uint)(size - 1) < TraceEvent.MaxSize && region.Contains(address, (ulong)size) && mmioOp == (region.Kind == RegionKind.Mmio))
                 return true;

@@ -21,10 +21,13 @@ public sealed class ImportSummary
     /// <summary>Wall-clock seconds.</summary>
     public double Seconds { get; init; }
 
+    /// <summary>Seconds spent reading, parsing and merging the inputs (the rest symbolizes and writes the trace).</summary>
+    public double ReadSeconds { get; init; }
+
     /// <summary>One line per fact, for stderr.</summary>
     public IEnumerable<string> Describe(string output)
     {
-        yield return $"imported {Events} events from {Lines} lines into {output} ({Sites} sites{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s)";
+        yield return $"imported {Events} events from {Lines} lines into {output} ({Sites} sites{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s: read {ReadSeconds:0.00} s, write {Seconds - ReadSeconds:0.00} s)";
         foreach (var (reason, n) in Skipped.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
             yield return $"  skipped {n}: {reason}";
     }

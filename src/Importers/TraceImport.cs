@@ -27,6 +27,7 @@ public static class TraceImport
 
         using var spill = new EventSpill(spillDir);
         long lines = Merge(format, run, spill);
+        double readSeconds = clock.Elapsed.TotalSeconds;
 
         string?[]? symbolized = null;
         int symbolizedCount = 0;
@@ -51,6 +52,7 @@ public static class TraceImport
             SymbolizedSites = symbolizedCount,
             Skipped = run.Skipped,
             Seconds = clock.Elapsed.TotalSeconds,
+            ReadSeconds = readSeconds,
         };
     }
 
@@ -66,7 +68,7 @@ public static class TraceImport
                 if (file == "-" && stdinUsed) ImportThrow.File(file, "stdin given twice");
                 stdinUsed |= file == "-";
                 var stream = file == "-" ? Console.OpenStandardInput()
-                    : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                    : new InlineReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
                 var sink = new ImportSink(run, file, i);
                 var reader = new LineReader(stream, file);
                 inputs.Add(new InputCursor(reader, format.Open(sink), sink));

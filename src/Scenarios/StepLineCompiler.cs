@@ -1,4 +1,5 @@
 using TraceTools.Scenarios.Internals.Generation;
+using TraceTools.Scenarios.Internals.Lines;
 using TraceTools.Scenarios.Internals.Syntax;
 using TraceTools.TraceFormat;
 
@@ -15,6 +16,7 @@ public sealed class StepLineCompiler
     readonly Parser _parser;
     readonly EventEmitter _emitter;
     readonly List<Token> _tokens = new(32);
+    readonly StepLineFastPath _fast;
 
     /// <summary>Creates a compiler whose steps name <paramref name="layout"/>'s agents and regions and go to <paramref name="sink"/>.</summary>
     public StepLineCompiler(ScenarioLayout layout, IEventSink sink)
@@ -23,7 +25,14 @@ public sealed class StepLineCompiler
         ArgumentNullException.ThrowIfNull(sink);
         _parser = new Parser(layout);
         _emitter = new EventEmitter(_parser.RegionArray, sink);
+        _fast = new StepLineFastPath(_parser, _emitter);
     }
+
+    /// <summary>False to send every line through the full parser (the differential tests compare both).</summary>
+    internal bool UseFastPath { get; set; } = true;
+
+    /// <summary>Lines the fast path compiled (tests check that it is taken).</summary>
+    internal long FastLines { get; private set; }
 
     /// <summary>Site strings in first-appearance order; an event's site id is an index here.</summary>
     public IReadOnlyList<string> Sites => _parser.Sites;
@@ -40,6 +49,11 @@ public sealed class StepLineCompiler
     {
         ArgumentNullException.ThrowIfNull(file);
         if (text.Contains('\n')) throw new ArgumentException("one line without its newline", nameof(text));
+        if (UseFastPath && _fast.TryCompile(text))
+        {
+            FastLines++;
+            return;
+        }
         Lexer.Tokenize(text.ToString(), file, line, _tokens);
         _parser.ParseLine(_tokens, file);
         foreach (var s in _parser.LineSteps) Generator.EmitResolved(s, _emitter);

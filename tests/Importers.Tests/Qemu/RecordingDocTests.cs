@@ -16,10 +16,11 @@ public sealed partial class RecordingDocTests
     static string QemuSection()
     {
         string doc = File.ReadAllText(Path.Combine(QemuLogs.RepoRoot, "docs", "recording.md"));
-        int start = doc.IndexOf("\n## qemu", StringComparison.Ordinal);
-        Assert.IsGreaterThanOrEqualTo(0, start, "docs/recording.md has no '## qemu' section");
-        int end = doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        return end < 0 ? doc[start..] : doc[start..end];
+        int start = doc.IndexOf("\n### `qemu`", StringComparison.Ordinal);
+        Assert.IsGreaterThanOrEqualTo(0, start, "docs/recording.md has no '### `qemu`' section");
+        int end = new[] { doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal), doc.IndexOf("\n### ", start + 1, StringComparison.Ordinal) }
+            .Where(i => i > 0).DefaultIfEmpty(doc.Length).Min();
+        return doc[start..end];
     }
 
     [TestMethod]

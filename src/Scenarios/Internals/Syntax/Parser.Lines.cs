@@ -54,6 +54,20 @@ sealed partial class Parser
     /// <summary>Site id of <paramref name="site"/>, interning it.</summary>
     public int Site(string site) => InternSite(site);
 
+    /// <summary>Site id of <paramref name="site"/>, interning it, without a string when it is known.</summary>
+    public int Site(ReadOnlySpan<char> site) =>
+        _siteIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(site, out int id) ? id : InternSite(site.ToString());
+
+    /// <summary>Lock id of <paramref name="name"/>, interning it, without a string when it is known.</summary>
+    public int Lock(ReadOnlySpan<char> name) =>
+        _lockIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out int id) ? id : Lock(name.ToString());
+
+    /// <summary>The declared agents.</summary>
+    public List<AgentInfo> Agents => _agents;
+
+    /// <summary>The arch.</summary>
+    public Arch Arch => _arch!.Value;
+
     /// <summary>Lock id of <paramref name="name"/>, interning it.</summary>
     public int Lock(string name)
     {
