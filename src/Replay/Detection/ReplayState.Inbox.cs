@@ -30,6 +30,7 @@ public sealed partial class ReplayState
     {
         if (from == to) return;
         if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
+        ObserveEdge(from, to, index, true);
         var own = OwnOrderOf(from, releaseClass);
         var (hbs, obStores, obCaches) = SinceLastEvent(from);
         int w = Width, row = to * w;
