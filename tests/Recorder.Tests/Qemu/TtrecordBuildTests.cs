@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using TraceTools.Tests.Recorder.Support;
 
-namespace TraceTools.Tests.Qemu;
+namespace TraceTools.Tests.Recorder.Qemu;
 
 /// <summary>
 /// The ttrecord plugin builds with the system C compiler alone (no QEMU, no QEMU header), exports only the
@@ -28,7 +29,7 @@ public sealed class TtrecordBuildTests
         "qemu_plugin_tb_vaddr", "qemu_plugin_uninstall", "qemu_plugin_vcpu_for_each",
     ];
 
-    static string Recorder => Path.Combine(QemuLogs.RepoRoot, "recorder", "qemu");
+    static string Recorder => Path.Combine(CProgram.Root, "recorder", "qemu");
 
     static (int Exit, string Out, string Err) Run(string tool, params string[] args)
     {
@@ -53,11 +54,11 @@ public sealed class TtrecordBuildTests
     [TestMethod]
     public void Plugin_BuildScript_BuildsWithoutWarningsAnSoThatExportsOnlyWhatQemuLooksUp()
     {
-        using var h = new ImportHarness();
-        var (exit, _, err) = Run("sh", Path.Combine(Recorder, "build.sh"), h.Dir);
+        using var dir = new TempDir();
+        var (exit, _, err) = Run("sh", Path.Combine(Recorder, "build.sh"), dir.Path);
         if (exit == 127 || err.Contains("gcc: not found", StringComparison.Ordinal)) Assert.Inconclusive("gcc is not installed");
         Assert.AreEqual(0, exit, err);
-        string so = Path.Combine(h.Dir, "libttrecord.so");
+        string so = Path.Combine(dir.Path, "libttrecord.so");
         Assert.IsTrue(File.Exists(so));
 
         var defined = Symbols(Run("nm", "-D", "--defined-only", so));
@@ -70,8 +71,8 @@ public sealed class TtrecordBuildTests
     [TestMethod]
     public void Decoder_EncodingsFromGnuAs_AllClassified()
     {
-        using var h = new ImportHarness();
-        string exe = Path.Combine(h.Dir, "decode_test");
+        using var dir = new TempDir();
+        string exe = Path.Combine(dir.Path, "decode_test");
         var (exit, _, err) = Run("gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-o", exe,
             Path.Combine(Recorder, "decode_test.c"), Path.Combine(Recorder, "decode.c"));
         Assert.AreEqual(0, exit, err);
@@ -89,4 +90,12 @@ public sealed class TtrecordBuildTests
             .Where(f => f.Length >= 2 && f[^2] is not ("w" or "v"))
             .Select(f => f[^1].Split('@')[0])];
     }
+}
+
+/// <summary>A scratch folder deleted at dispose.</summary>
+sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("tt-ttrecord-").FullName;
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
 }
