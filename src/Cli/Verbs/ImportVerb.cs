@@ -31,7 +31,7 @@ public static class ImportVerb
     public static int Run(VerbArgs args)
     {
         if (args.WantsHelp)
-            return args.Help(Usage + string.Join('\n', ImportFormats.All.Select(f => f()).Select(f => $"  {f.Name,-10} {f.Summary}")));
+            return args.Help(Usage + "\n" + string.Join('\n', ImportFormats.All.Select(f => f()).Select(f => $"  {f.Name,-10} {f.Summary}")));
         var layout = args.Option("--layout");
         var output = args.Option("-o", "--output");
         var symbols = args.Option("--symbols");

@@ -98,7 +98,5 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
-        ObStore[row + agent] = 0;
-        ObCache[row + agent] = 0;
     }
 }

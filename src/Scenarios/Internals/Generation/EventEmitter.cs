@@ -13,12 +13,16 @@ namespace TraceTools.Scenarios.Internals.Generation;
 sealed class EventEmitter
 {
     readonly RegionMemory[] _memory;
+    readonly RegionInfo[] _regions;
     readonly IEventSink _sink;
     readonly byte[] _data = new byte[TraceEvent.MaxSize];
+    /// <summary>The bytes a pattern store to a table overwrites (for the present bits it keeps).</summary>
+    readonly byte[] _before = new byte[TraceEvent.MaxSize];
     ulong _patternStores;
 
     public EventEmitter(RegionInfo[] regions, IEventSink sink)
     {
+        _regions = regions;
         _memory = new RegionMemory[regions.Length];
         for (int i = 0; i < regions.Length; i++) _memory[i] = new RegionMemory(regions[i].Base, regions[i].Size);
         _sink = sink;
@@ -28,12 +32,25 @@ sealed class EventEmitter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<byte> Scratch(int size) => _data.AsSpan(0, size);
 
-    /// <summary>A store without a value: the next pattern over the bytes in memory (see <see cref="StorePattern"/>).</summary>
+    /// <summary>
+    /// A store without a value: the next pattern over the bytes in memory (see <see cref="StorePattern"/>).
+    /// In a table, a present bit it covers keeps its current value (contract v1.1: give a VALUE to set or
+    /// clear present).
+    /// </summary>
     public Span<byte> Pattern(ulong address, int size, int region)
     {
         var data = _data.AsSpan(0, size);
         _memory[region].Read(address, data);
+        var r = _regions[region];
+        if (r.Kind != RegionKind.Table)
+        {
+            StorePattern.Fill(address, data, StorePattern.Seed(++_patternStores));
+            return data;
+        }
+        var before = _before.AsSpan(0, size);
+        data.CopyTo(before);
         StorePattern.Fill(address, data, StorePattern.Seed(++_patternStores));
+        StorePattern.KeepPresentBits(address, data, before, r.Base, r.EntrySize, r.PresentBit);
         return data;
     }
 
