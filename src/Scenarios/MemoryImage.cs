@@ -6,22 +6,19 @@ namespace TraceTools.Scenarios;
 /// <summary>
 /// The memory of a layout's regions as writes leave it, for producers of traces that see a write but not its
 /// value (an importer of QEMU logs: plugin API 1 gives no store values). A write without a value gets the
-/// scenario language's store pattern (model.md, Decisions: every byte changes), exactly as <c>gen</c> writes
-/// <c>store ADDR size N</c>, so an imported trace and its scenario spelling replay alike. Pages are allocated
-/// only where something was written.
+/// scenario language's store pattern (model.md, Decisions: every byte changes, a covered present bit is
+/// kept), exactly as <c>gen</c> writes <c>store ADDR size N</c>: the generator's own emitter computes it, so an
+/// imported trace and its scenario spelling replay alike. Pages are allocated only where something was written.
 /// </summary>
 public sealed class MemoryImage
 {
-    readonly RegionMemory[] _regions;
-    readonly byte[] _data = new byte[TraceEvent.MaxSize];
-    ulong _patternWrites;
+    readonly EventEmitter _emitter;
 
     /// <summary>An all-zero image of <paramref name="regions"/> (memory starts as zero).</summary>
     public MemoryImage(IReadOnlyList<RegionInfo> regions)
     {
         ArgumentNullException.ThrowIfNull(regions);
-        _regions = new RegionMemory[regions.Count];
-        for (int i = 0; i < regions.Count; i++) _regions[i] = new RegionMemory(regions[i].Base, regions[i].Size);
+        _emitter = new EventEmitter([.. regions], Discard.Instance);
     }
 
     /// <summary>
@@ -31,13 +28,20 @@ public sealed class MemoryImage
     /// </summary>
     public ReadOnlySpan<byte> WritePattern(ulong address, int size, int region)
     {
-        var data = _data.AsSpan(0, size);
-        _regions[region].Read(address, data);
-        StorePattern.Fill(address, data, StorePattern.Seed(++_patternWrites));
-        _regions[region].Write(address, data);
+        var data = _emitter.Pattern(address, size, region);
+        Write(address, data, region);
         return data;
     }
 
     /// <summary>Applies a write whose bytes are known.</summary>
-    public void Write(ulong address, ReadOnlySpan<byte> data, int region) => _regions[region].Write(address, data);
+    public void Write(ulong address, ReadOnlySpan<byte> data, int region) =>
+        _emitter.Write(new TraceEvent(EventKind.Store, 0, address, data.Length, 0, -1), region, data);
+
+    /// <summary>The emitter's event sink: the image is all this type keeps.</summary>
+    sealed class Discard : IEventSink
+    {
+        public static readonly Discard Instance = new();
+
+        public void Append(in TraceEvent e, ReadOnlySpan<byte> data) { }
+    }
 }

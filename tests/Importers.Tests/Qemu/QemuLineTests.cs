@@ -35,6 +35,19 @@ public sealed class QemuLineTests
     }
 
     [TestMethod]
+    public void PluginStore_WithoutValueOverAPresentEntry_KeepsPresentAsGenDoes()
+    {
+        const string layout = "arch arm64\ncpu cpu0\ndevice iommu\ntable ctx 0x40000000 entries 4 entry_size 16 granule 16 present bit 0 fetcher iommu\n";
+        using var h = new ImportHarness();
+        var imported = h.Run("qemu", layout, [("log", "tt_store cpu 0 addr 0x40000010 size 8 pc 0x4 value 0x1\n" + Access("store", 0, 0x40000010, 16, 0x8))]);
+        var scenario = TraceTools.Scenarios.ScenarioCompiler.Compile(layout + "cpu0: store ctx[1] size 8 = 0x1\ncpu0: store ctx[1] size 16\n", "same.scn");
+        var generated = new EventBatch();
+        scenario.Generate(generated);
+        CollectionAssert.AreEqual(generated.GetData(1).ToArray(), imported[1].Data);
+        Assert.AreEqual(1, imported[1].Data[0] & 1, "the pattern keeps the present bit");
+    }
+
+    [TestMethod]
     public void PluginStore_WithValue_CarriesIt()
     {
         using var h = new ImportHarness();
