@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay;
@@ -53,10 +54,9 @@ static class ReplayThrow
         { EventIndex = got };
 
     [DoesNotReturn]
-    public static void NoDetectorFactory() =>
+    public static void RoleCount(FindingKind kind, int count) =>
         throw new InvalidOperationException(
-            "no detector modules registered: reference TraceTools.Detectors and use DetectorRegistry.CreateEngine, " +
-            "or pass detectors to the ReplayEngine constructor");
+            $"{kind.Name()} has {kind.Describe().Roles.Length} related roles, a finding reported {count}");
 
     [DoesNotReturn]
     public static void Completed() => throw new InvalidOperationException("the replay is already complete");

@@ -33,18 +33,21 @@ public sealed class PresentBeforePayloadDetector : IDetector
     public FindingKind Kind => FindingKind.PresentBeforePayload;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog;
+
+    /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryStore(ReplayState state, in EntryStore store)
+    public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed) return;
         var p = _entries.Get(store.EntryBase);
         if (store.Clears) Reset(p); // E became non-present: a new payload period starts (with this store's own changes)
         if (store.Sets)
         {
-            if (p.Any) Judge(state, p, store);
+            if (p.Any) Judge(view, p, store);
             Reset(p);
             return;
         }
@@ -56,17 +59,17 @@ public sealed class PresentBeforePayloadDetector : IDetector
         }
     }
 
-    void Judge(ReplayState state, Payload p, in EntryStore present)
+    void Judge(DetectorView view, Payload p, in EntryStore present)
     {
         long worst = -1;
         foreach (var m in p.LatestByAgent!)
         {
             if (!m.Exists || m.Index <= worst) continue;
             // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
-            bool ordered = state.StoreOrderedBefore(m, present.Agent, AccessClass.W, ObserverDomain.Outer);
+            bool ordered = view.StoreOrderedBefore(m, present.Agent, AccessClass.W, ObserverDomain.Outer);
             if (!ordered) worst = m.Index;
         }
-        if (worst >= 0) state.Report(new Finding(Kind, present.Index, [new("payload", worst)]));
+        if (worst >= 0) view.Report(Kind, present.Index, worst);
     }
 
     static void Reset(Payload p)

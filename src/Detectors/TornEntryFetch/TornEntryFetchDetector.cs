@@ -37,11 +37,14 @@ public sealed class TornEntryFetchDetector : IDetector
     public FindingKind Kind => FindingKind.TornEntryFetch;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.None;
+
+    /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryFetch;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryStore(ReplayState state, in EntryStore store)
+    public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed) return; // tearing needs a change
         var last = _entries.Get(store.EntryBase).LastChange;
@@ -56,7 +59,7 @@ public sealed class TornEntryFetchDetector : IDetector
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryFetch(ReplayState state, in EntryFetch fetch)
+    public void OnEntryFetch(DetectorView view, in EntryFetch fetch)
     {
         ref var run = ref _runs[fetch.Agent];
         if (!run.Active || run.Entry != fetch.EntryBase || fetch.Granule <= run.LastGranule)
@@ -74,7 +77,7 @@ public sealed class TornEntryFetchDetector : IDetector
         if (run.TornTrigger >= 0 && run.SawPresent && !run.Reported)
         {
             run.Reported = true;
-            state.Report(new Finding(Kind, run.TornTrigger, [new("first-granule", run.FirstIndex), new("store", run.TornStore)]));
+            view.Report(Kind, run.TornTrigger, run.FirstIndex, run.TornStore);
         }
     }
 }

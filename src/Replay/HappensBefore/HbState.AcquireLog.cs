@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>
     /// A cpu's plain acquires that raised its HB component of some device while LOADS lagged: the
@@ -30,7 +30,7 @@ public sealed partial class ReplayState
             return -1;
         }
 
-        public void Prune(ReplayState state, int cpu)
+        public void Prune(HbState state, int cpu)
         {
             if (_entries.Count == 0) return;
             uint[] loads = state.Loads;
@@ -42,25 +42,6 @@ public sealed partial class ReplayState
             }
             _entries.RemoveRange(kept, _entries.Count - kept);
         }
-    }
-
-    /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    uint[] LiveStoreTimes(int cpu)
-    {
-        var times = new List<uint>();
-        foreach (var page in Shadow.Pages)
-        {
-            ulong last = 0;
-            foreach (ulong at in page.CpuWriteAt)
-            {
-                if (at == last || at == 0 || (int)(at >> 32) != cpu) continue;
-                last = at;
-                times.Add((uint)at);
-            }
-        }
-        times.Sort();
-        return [.. times.Distinct()];
     }
 
     /// <summary>Entries in a cpu's edge log (for tests: it must stay bounded).</summary>

@@ -1,0 +1,58 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+
+namespace TraceTools.Detectors.DmaRace;
+
+/// <summary>dma-race's own state for one shadow page: column summaries, and the escalated access sets.</summary>
+sealed class RacePage
+{
+    /// <summary>No data access recorded in a column yet (<see cref="ColumnOwner"/>).</summary>
+    public const int NoOwner = -1;
+    /// <summary>Several agents' data accesses in a column (<see cref="ColumnOwner"/>).</summary>
+    public const int SeveralOwners = -2;
+
+    /// <summary>
+    /// Per <see cref="AccessColumn"/>: the one agent whose data accesses the column holds, or
+    /// <see cref="NoOwner"/> / <see cref="SeveralOwners"/>. While one agent owns a column, its next access
+    /// there dominates the previous ones (po) without scanning the bytes.
+    /// </summary>
+    public readonly int[] ColumnOwner = [NoOwner, NoOwner, NoOwner, NoOwner];
+
+    /// <summary>
+    /// Per <see cref="AccessColumn"/> with a single <see cref="ColumnOwner"/>: its latest access there, packed
+    /// (<see cref="Replay.Memory.Epoch.At"/>). Its times only grow, so when this access is hb-before an agent,
+    /// every byte of the column is: the per-byte scan of the column is skipped.
+    /// </summary>
+    public readonly ulong[] ColumnLatest = new ulong[4];
+
+    /// <summary>Per-agent access sets, created when a column of this page first escalates (rare).</summary>
+    public SharedAccesses? Shared;
+}
+
+/// <summary>
+/// <see cref="RacePage"/>s by shadow page number, created on dma-race's first access to the page; the
+/// last hit cached (accesses are local).
+/// </summary>
+sealed class RacePages
+{
+    readonly Dictionary<ulong, RacePage> _pages = [];
+    ulong _lastKey = ulong.MaxValue;
+    RacePage? _last;
+
+    /// <summary>The state of the page holding <paramref name="run"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public RacePage Get(in AccessRun run) => run.Page == _lastKey ? _last! : GetSlow(run.Page);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    RacePage GetSlow(ulong page)
+    {
+        if (!_pages.TryGetValue(page, out var state))
+        {
+            state = new RacePage();
+            _pages.Add(page, state);
+        }
+        _lastKey = page;
+        _last = state;
+        return state;
+    }
+}

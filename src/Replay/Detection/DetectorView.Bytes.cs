@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Memory;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Detection;
+
+/// <summary>
+/// One run of an access's data bytes inside one shadow page: the page's whole columns (detectors keep
+/// per-page state of their own, keyed by <see cref="Page"/>) and where the run lies in them. Columns not
+/// kept (<see cref="DetectorNeeds"/>) read as all zero.
+/// </summary>
+public readonly ref struct AccessRun
+{
+    internal AccessRun(ShadowPage page, ulong address, int offset, int length)
+    {
+        Page = address >> ShadowPage.Shift;
+        Address = address;
+        Offset = offset;
+        Length = length;
+        CpuWrites = page.CpuWriteAt;
+        DevWrites = page.DevWriteAt;
+        CpuReads = page.CpuReadAt;
+        DevReads = page.DevReadAt;
+    }
+
+    /// <summary>Page number (address / <see cref="PageSize"/>).</summary>
+    public ulong Page { get; }
+    /// <summary>First byte of the run.</summary>
+    public ulong Address { get; }
+    /// <summary>Offset of the run in the page's columns.</summary>
+    public int Offset { get; }
+    /// <summary>Bytes in the run.</summary>
+    public int Length { get; }
+    /// <summary>Last cpu store per byte of the page, packed (<see cref="Epoch.From"/>; 0 = none).</summary>
+    public ReadOnlySpan<ulong> CpuWrites { get; }
+    /// <summary>Last device write per byte of the page, packed.</summary>
+    public ReadOnlySpan<ulong> DevWrites { get; }
+    /// <summary>Last cpu load per data byte of the page, packed.</summary>
+    public ReadOnlySpan<ulong> CpuReads { get; }
+    /// <summary>Last device DMA read per data byte of the page, packed.</summary>
+    public ReadOnlySpan<ulong> DevReads { get; }
+
+    /// <summary>Bytes per shadow page.</summary>
+    public const int PageSize = ShadowPage.Size;
+}
+
+/// <summary>The runs of an access's data bytes (<see cref="DetectorView.Runs"/>): <c>foreach (var run in view.Runs(access))</c>.</summary>
+public ref struct AccessRuns
+{
+    readonly Shadow _shadow;
+    readonly RegionInfo _region;
+    readonly ulong _end;
+    ulong _cursor;
+    AccessRun _current;
+
+    internal AccessRuns(Shadow shadow, RegionInfo region, ulong address, int size)
+    {
+        _shadow = shadow;
+        _region = region;
+        _cursor = address;
+        _end = address + (ulong)size;
+        _current = default;
+    }
+
+    /// <summary>The run at the cursor.</summary>
+    public readonly AccessRun Current => _current;
+
+    /// <summary>For <c>foreach</c>.</summary>
+    public readonly AccessRuns GetEnumerator() => this;
+
+    /// <summary>Moves to the next run; false at the end of the access.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MoveNext()
+    {
+        if (!_shadow.NextRun(_region, ByteClass.Data, ref _cursor, _end, out var page, out int off, out int len)) return false;
+        _current = new AccessRun(page, _cursor - (ulong)len, off, len);
+        return true;
+    }
+}
+
+public readonly ref partial struct DetectorView
+{
+    /// <summary>The data bytes of <paramref name="access"/> in runs, each inside one shadow page.</summary>
+    public AccessRuns Runs(in DataAccess access) => new(_shadow, _engine.Regions[access.Region], access.Address, access.Size);
+
+    /// <summary>
+    /// The shared last-writer walk: over the data bytes of <paramref name="access"/>, in runs of equal last
+    /// writer (and mark), the first whose last write is of <paramref name="rule"/>'s side and fails it.
+    /// </summary>
+    /// <returns>True with that write when one fails.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool FindLastWriter<TRule>(in DataAccess access, TRule rule, out LastWrite found) where TRule : struct, ILastWriterRule
+    {
+        Debug.Assert(_engine.Needs.HasFlag(DetectorNeeds.WriteHistory), "needs WriteHistory");
+        Debug.Assert(rule.Mark == CacheMark.None || _engine.Needs.HasFlag(DetectorNeeds.CacheState), "needs CacheState");
+        var region = _engine.Regions[access.Region];
+        bool cpu = rule.Side == WriterSide.Cpu;
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (_shadow.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
+        {
+            ulong[] cpuWrites = page.CpuWriteAt, devWrites = page.DevWriteAt;
+            for (int k = off, stop = off + len; k < stop; k += RunLength(rule, page, k, stop))
+            {
+                if (cpu ? !page.LastWriteIsCpu(k) : !page.LastWriteIsDevice(k)) continue;
+                var write = new LastWrite(
+                    Epoch.From(cpu ? cpuWrites[k] : devWrites[k]),
+                    rule.Mark == CacheMark.CleanTime ? page.CleanTime[k] : 0,
+                    rule.Mark == CacheMark.InvalidatedBy ? page.InvalidatedBy[k] : 0);
+                if (!rule.Fails(this, write)) continue;
+                found = write;
+                return true;
+            }
+        }
+        found = default;
+        return false;
+    }
+
+    /// <summary>Bytes from <paramref name="k"/> with the same last writers and, when the rule reads one, the same mark.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int RunLength<TRule>(TRule rule, ShadowPage page, int k, int stop) where TRule : struct, ILastWriterRule
+    {
+        int n = ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop);
+        return rule.Mark switch
+        {
+            CacheMark.CleanTime => Math.Min(n, ShadowPage.Run(page.CleanTime, k, stop)),
+            CacheMark.InvalidatedBy => Math.Min(n, ShadowPage.Run(page.InvalidatedBy, k, stop)),
+            _ => n,
+        };
+    }
+}
