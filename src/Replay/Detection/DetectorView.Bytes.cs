@@ -12,20 +12,18 @@ namespace TraceTools.Replay.Detection;
 /// </summary>
 public readonly ref struct AccessRun
 {
+    readonly ShadowPage _page;
+
     internal AccessRun(ShadowPage page, ulong address, int offset, int length)
     {
-        Page = address >> ShadowPage.Shift;
+        _page = page;
         Address = address;
         Offset = offset;
         Length = length;
-        CpuWrites = page.CpuWriteAt;
-        DevWrites = page.DevWriteAt;
-        CpuReads = page.CpuReadAt;
-        DevReads = page.DevReadAt;
     }
 
     /// <summary>Page number (address / <see cref="PageSize"/>).</summary>
-    public ulong Page { get; }
+    public ulong Page => Address >> ShadowPage.Shift;
     /// <summary>First byte of the run.</summary>
     public ulong Address { get; }
     /// <summary>Offset of the run in the page's columns.</summary>
@@ -33,13 +31,13 @@ public readonly ref struct AccessRun
     /// <summary>Bytes in the run.</summary>
     public int Length { get; }
     /// <summary>Last cpu store per byte of the page, packed (<see cref="Epoch.From"/>; 0 = none).</summary>
-    public ReadOnlySpan<ulong> CpuWrites { get; }
+    public ReadOnlySpan<ulong> CpuWrites => _page.CpuWriteAt;
     /// <summary>Last device write per byte of the page, packed.</summary>
-    public ReadOnlySpan<ulong> DevWrites { get; }
+    public ReadOnlySpan<ulong> DevWrites => _page.DevWriteAt;
     /// <summary>Last cpu load per data byte of the page, packed.</summary>
-    public ReadOnlySpan<ulong> CpuReads { get; }
+    public ReadOnlySpan<ulong> CpuReads => _page.CpuReadAt;
     /// <summary>Last device DMA read per data byte of the page, packed.</summary>
-    public ReadOnlySpan<ulong> DevReads { get; }
+    public ReadOnlySpan<ulong> DevReads => _page.DevReadAt;
 
     /// <summary>Bytes per shadow page.</summary>
     public const int PageSize = ShadowPage.Size;
