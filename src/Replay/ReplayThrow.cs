@@ -58,6 +58,16 @@ static class ReplayThrow
         throw new InvalidOperationException(
             $"{kind.Name()} has {kind.Describe().Roles.Length} related roles, a finding reported {count}");
 
+    /// <summary>
+    /// Debug builds (the tests): a detector asked a <see cref="Detection.DetectorView"/> query whose state it did
+    /// not declare in <see cref="Detection.IDetector.Needs"/>. Release builds skip the check.
+    /// </summary>
+    [Conditional("DEBUG")]
+    public static void Unless(bool kept, string need)
+    {
+        if (!kept) throw new InvalidOperationException($"a detector queried state it did not declare: needs {need}");
+    }
+
     [DoesNotReturn]
     public static void Completed() => throw new InvalidOperationException("the replay is already complete");
 }

@@ -3,7 +3,7 @@ namespace TraceTools.Replay.Detection;
 /// <summary>
 /// What replay state a detector reads beyond HB (always kept). The engine keeps only what the selected
 /// detectors need: with <c>--detectors dma-race</c> there are no OB clocks, no edge log, no cache state.
-/// A <see cref="DetectorView"/> query asserts (debug builds) that its state was asked for.
+/// In debug builds a <see cref="DetectorView"/> query throws when its state was not declared.
 /// </summary>
 [Flags]
 public enum DetectorNeeds

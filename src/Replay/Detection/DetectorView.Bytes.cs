@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Memory;
 using TraceTools.TraceFormat;
@@ -90,8 +89,8 @@ public readonly ref partial struct DetectorView
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool FindLastWriter<TRule>(in DataAccess access, TRule rule, out LastWrite found) where TRule : struct, ILastWriterRule
     {
-        Debug.Assert(_engine.Needs.HasFlag(DetectorNeeds.WriteHistory), "needs WriteHistory");
-        Debug.Assert(rule.Mark == CacheMark.None || _engine.Needs.HasFlag(DetectorNeeds.CacheState), "needs CacheState");
+        ReplayThrow.Unless((_engine.Needs & DetectorNeeds.WriteHistory) != 0, "WriteHistory");
+        ReplayThrow.Unless(rule.Mark == CacheMark.None || (_engine.Needs & DetectorNeeds.CacheState) != 0, "CacheState");
         var region = _engine.Regions[access.Region];
         bool cpu = rule.Side == WriterSide.Cpu;
         ulong cursor = access.Address, end = cursor + (ulong)access.Size;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.HappensBefore;
@@ -54,7 +53,7 @@ public readonly ref partial struct DetectorView
     /// </summary>
     public bool StoreOrderedBefore(in Epoch store, int agent, AccessClass y, ObserverDomain domain)
     {
-        Debug.Assert(_hb.TracksOb && _hb.TracksEdges, "needs ObClocks and EdgeLog");
+        ReplayThrow.Unless(_hb.TracksOb && _hb.TracksEdges, "ObClocks and EdgeLog");
         return _hb.StoreOrderedBefore(store, agent, y, domain);
     }
 
@@ -65,7 +64,7 @@ public readonly ref partial struct DetectorView
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool StoreReached(in Epoch store, int agent)
     {
-        Debug.Assert(_hb.TracksOb && _hb.TracksEdges, "needs ObClocks and EdgeLog");
+        ReplayThrow.Unless(_hb.TracksOb && _hb.TracksEdges, "ObClocks and EdgeLog");
         return _hb.StoreReached(store, agent);
     }
 
@@ -73,7 +72,7 @@ public readonly ref partial struct DetectorView
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool CacheMaintenanceReached(int cpu, uint time, int agent)
     {
-        Debug.Assert(_hb.TracksOb, "needs ObClocks");
+        ReplayThrow.Unless(_hb.TracksOb, "ObClocks");
         return time <= _hb.ObCacheOf(agent, cpu);
     }
 
@@ -81,7 +80,7 @@ public readonly ref partial struct DetectorView
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool OrderedForLoads(in Epoch write, int cpu)
     {
-        Debug.Assert(_hb.TracksLoads, "needs LoadsClock");
+        ReplayThrow.Unless(_hb.TracksLoads, "LoadsClock");
         return _hb.LoadsOf(cpu, write.Agent) >= write.Time;
     }
 
@@ -91,14 +90,14 @@ public readonly ref partial struct DetectorView
     /// </summary>
     public long PublishAfter(in Epoch store, int device)
     {
-        Debug.Assert(_hb.TracksEdges, "needs EdgeLog");
+        ReplayThrow.Unless(_hb.TracksEdges, "EdgeLog");
         return _hb.PublishAfter(store, device);
     }
 
     /// <summary>Trace index of the first plain acquire of <paramref name="cpu"/> that made the device write <paramref name="write"/> hb-before it, or -1.</summary>
     public long AcquireReaching(int cpu, in Epoch write)
     {
-        Debug.Assert(_hb.TracksLoads, "needs LoadsClock");
+        ReplayThrow.Unless(_hb.TracksLoads, "LoadsClock");
         return _hb.AcquireReaching(cpu, write.Agent, write.Time);
     }
 
