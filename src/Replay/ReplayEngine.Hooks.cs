@@ -25,6 +25,6 @@ public sealed partial class ReplayEngine
     DetectorView View
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => new(this, _hb, _shadow);
+        get => new(this, _hb);
     }
 }

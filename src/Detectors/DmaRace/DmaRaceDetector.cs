@@ -44,7 +44,8 @@ public sealed class DmaRaceDetector : IDetector
         var otherReads = cpu ? AccessColumn.DevRead : AccessColumn.CpuRead;
         long other = -1;
         int agent = access.Agent;
-        foreach (var run in view.Runs(access))
+        ulong cursor = access.Address;
+        while (view.NextRun(access, ref cursor, out var run))
         {
             var page = _pages.Get(run);
             int off = run.Offset, len = run.Length;

@@ -3,6 +3,13 @@ using TraceTools.Replay.Detection;
 
 namespace TraceTools.Detectors.DmaRace;
 
+/// <summary>One value per <see cref="AccessColumn"/>, stored inline (no array to chase per access).</summary>
+[InlineArray(4)]
+struct PerColumn<T>
+{
+    T _first;
+}
+
 /// <summary>dma-race's own state for one shadow page: column summaries, and the escalated access sets.</summary>
 sealed class RacePage
 {
@@ -16,14 +23,16 @@ sealed class RacePage
     /// <see cref="NoOwner"/> / <see cref="SeveralOwners"/>. While one agent owns a column, its next access
     /// there dominates the previous ones (po) without scanning the bytes.
     /// </summary>
-    public readonly int[] ColumnOwner = [NoOwner, NoOwner, NoOwner, NoOwner];
+    public PerColumn<int> ColumnOwner;
 
     /// <summary>
     /// Per <see cref="AccessColumn"/> with a single <see cref="ColumnOwner"/>: its latest access there, packed
     /// (<see cref="Replay.Memory.Epoch.At"/>). Its times only grow, so when this access is hb-before an agent,
     /// every byte of the column is: the per-byte scan of the column is skipped.
     /// </summary>
-    public readonly ulong[] ColumnLatest = new ulong[4];
+    public PerColumn<ulong> ColumnLatest;
+
+    public RacePage() => ((Span<int>)ColumnOwner).Fill(NoOwner);
 
     /// <summary>Per-agent access sets, created when a column of this page first escalates (rare).</summary>
     public SharedAccesses? Shared;

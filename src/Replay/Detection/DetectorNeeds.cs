@@ -10,7 +10,7 @@ public enum DetectorNeeds
 {
     /// <summary>HB only.</summary>
     None = 0,
-    /// <summary>The last cpu store and device write of each byte (<see cref="DetectorView.FindLastWriter{TRule}"/>, <see cref="DetectorView.Runs"/>).</summary>
+    /// <summary>The last cpu store and device write of each byte (<see cref="DetectorView.FindLastWriter{TRule}"/>, <see cref="DetectorView.NextRun"/>).</summary>
     WriteHistory = 1,
     /// <summary>The last cpu load and device DMA read of each data byte (<see cref="AccessRun.CpuReads"/>, <see cref="AccessRun.DevReads"/>).</summary>
     ReadHistory = 2,

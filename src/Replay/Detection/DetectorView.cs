@@ -15,15 +15,14 @@ namespace TraceTools.Replay.Detection;
 /// </summary>
 public readonly ref partial struct DetectorView
 {
+    // Two references, so the view travels in two registers.
     readonly HbState _hb;
-    readonly Shadow _shadow;
     readonly ReplayEngine _engine;
 
-    internal DetectorView(ReplayEngine engine, HbState hb, Shadow shadow)
+    internal DetectorView(ReplayEngine engine, HbState hb)
     {
         _engine = engine;
         _hb = hb;
-        _shadow = shadow;
     }
 
     /// <summary>Number of agents (agent ids are 0 to this − 1).</summary>
