@@ -56,7 +56,7 @@ static class ReplayThrow
     [DoesNotReturn]
     public static void RoleCount(FindingKind kind, int count) =>
         throw new InvalidOperationException(
-            $"{kind.Name()} has {kind.Describe().Roles.Length} related roles, a finding reported {count}");
+            $"{kind.Name()} has {kind.Describe().Roles.Count} related roles, a finding reported {count}");
 
     /// <summary>
     /// Debug builds (the tests): a detector asked a <see cref="Detection.DetectorView"/> query whose state it did

@@ -111,7 +111,7 @@ public readonly ref partial struct DetectorView
     static RelatedRole Role(FindingKind kind, int at, int count)
     {
         var roles = kind.Describe().Roles;
-        if (roles.Length != count) ReplayThrow.RoleCount(kind, count);
+        if (roles.Count != count) ReplayThrow.RoleCount(kind, count);
         return roles[at];
     }
 }

@@ -10,4 +10,4 @@ namespace TraceTools.Replay.Findings;
 /// <param name="Severity">How bad an instance is.</param>
 /// <param name="Roles">Roles of the related events, in the order model.md lists them (and findings carry them).</param>
 /// <param name="Summary">One sentence saying what the rule catches.</param>
-public sealed record FindingDescriptor(FindingKind Kind, string Name, Severity Severity, RelatedRole[] Roles, string Summary);
+public sealed record FindingDescriptor(FindingKind Kind, string Name, Severity Severity, IReadOnlyList<RelatedRole> Roles, string Summary);
