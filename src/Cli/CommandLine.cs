@@ -20,6 +20,7 @@ public static class CommandLine
         ("replay", "replay a trace and report ordering bugs", ReplayVerb.Run),
         ("dump", "list a trace's events as scenario steps", DumpVerb.Run),
         ("info", "describe a trace: header, agents, regions, chunks, codec", InfoVerb.Run),
+        ("export", "write a trace as Perfetto / chrome://tracing JSON: tracks, hb arrows, findings", ExportVerb.Run),
         ("synth", "write a large synthetic driver trace with injected bugs", SynthVerb.Run),
     ];
 

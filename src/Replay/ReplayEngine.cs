@@ -38,7 +38,10 @@ public sealed partial class ReplayEngine
         Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
         Attach(Detectors);
         _shadow = new Shadow(Needs, values: EntryStoreHooks.Length + EntryFetchHooks.Length != 0);
-        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, _shadow.LiveStoreTimes);
+        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, _shadow.LiveStoreTimes)
+        {
+            EdgeObserver = options.EdgeObserver,
+        };
     }
 
     /// <summary>The trace's declarations.</summary>

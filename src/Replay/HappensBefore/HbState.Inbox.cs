@@ -30,6 +30,7 @@ sealed partial class HbState
     {
         if (from == to) return;
         if (TracksEdges && !IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
+        ObserveEdge(from, to, index, true);
         var (hbs, obStores, obCaches) = SinceLastEvent(from);
         int w = Width, row = to * w;
         var hb = hbs.AsSpan(from * w, w);

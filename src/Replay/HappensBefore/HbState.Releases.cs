@@ -76,6 +76,7 @@ sealed partial class HbState
     {
         ref var h = ref Arena.HeaderOf(handle);
         if (TracksEdges && !h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
+        if (EdgeObserver is { } observer && h.Agent != agent) observer(new HbEdge(h.Index, h.Agent, index, agent, false));
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
@@ -88,6 +89,7 @@ sealed partial class HbState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
+        ObserveEdge(from, to, index, false);
         var own = TracksOb ? OwnOrderOf(from, releaseClass) : default;
         var (hb, obStore, obCache) = SinceLastEvent(from);
         int w = Width, row = from * w;
