@@ -35,7 +35,8 @@ public sealed partial class ReplayEngine
             var hooks = cpu ? StoreHooks : DmaWriteHooks;
             if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
         }
-        if (cpu && region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
+        // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
+        if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
         _shadow.RecordWrite(agent, t, cpu, address, size, data, region.Kind);
         if (HasSyncBytes(region)) Publish(agent, index, region, address, size);
     }
@@ -64,7 +65,9 @@ public sealed partial class ReplayEngine
     /// <summary>
     /// cpu load (plain acquire on sync bytes), device DMA read or fetch (acquire at once). The acquire
     /// comes first: a read that observes a sync store is hb-after it, so the data bytes of the same
-    /// access are judged with the acquired knowledge (for a cpu, not yet in LOADS: they are not "later").
+    /// access are judged with the acquired knowledge. For a cpu it is not yet in LOADS (the cpu's later
+    /// loads wait for a read barrier), but the access's own data bytes count as ordered after it
+    /// (contract v1.1 "an access sees its own bytes"): <see cref="HbState.SelfLoads"/> holds it while they are judged.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
@@ -73,6 +76,8 @@ public sealed partial class ReplayEngine
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Load;
         ulong end = address + (ulong)size;
+        // Only stale-cpu-read (LOADS) asks what the load itself acquired.
+        bool self = cpu && region.Kind == RegionKind.Table && _hb.TracksLoads;
         if (HasSyncBytes(region))
         {
             ulong c = address;
@@ -84,6 +89,7 @@ public sealed partial class ReplayEngine
                 {
                     if (h == 0 || h == lastAcquired) continue;
                     _hb.AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
+                    if (self) _hb.JoinSelfLoads(agent, h);
                     lastAcquired = h;
                 }
             }
@@ -92,6 +98,7 @@ public sealed partial class ReplayEngine
         if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
         var hooks = cpu ? LoadHooks : DmaReadHooks;
         if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        if (self) _hb.EndSelfLoads();
         _shadow.RecordRead(agent, t, cpu, region, address, end);
     }
 }

@@ -100,6 +100,12 @@ public readonly ref partial struct DetectorView
         return _hb.AcquireReaching(cpu, write.Agent, write.Time);
     }
 
+    /// <summary>
+    /// The exact set of granules the current <see cref="EntryStore"/> changed (bit g % 64 of word g / 64), at
+    /// any entry size (contract v1.1: granules are independent); valid only inside an entry-store hook.
+    /// </summary>
+    public ReadOnlySpan<ulong> ChangedGranuleWords => _engine.ChangedGranuleWords;
+
     /// <summary>Reports a finding of <paramref name="kind"/> with one related event (the descriptor's only role).</summary>
     public void Report(FindingKind kind, long trigger, long related) =>
         _engine.Report(kind, trigger, [new(Role(kind, 0, 1), related)]);

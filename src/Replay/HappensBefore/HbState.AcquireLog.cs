@@ -1,3 +1,4 @@
+using TraceTools.Replay.Clocks;
 using System.Runtime.CompilerServices;
 namespace TraceTools.Replay.HappensBefore;
 
@@ -52,4 +53,18 @@ sealed partial class HbState
 
     /// <summary>Trace index of the first plain acquire of <paramref name="cpu"/> that made (device, time) hb-before it, or -1.</summary>
     internal long AcquireReaching(int cpu, int device, uint time) => _acquires[cpu].FirstReaching(device, time);
+
+    /// <summary>The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).</summary>
+    internal void JoinSelfLoads(int cpu, int handle)
+    {
+        if (_selfLoadsAgent != cpu)
+        {
+            ClockKernels.Copy(Simd, SelfLoads, Arena.Hb(handle));
+            _selfLoadsAgent = cpu;
+        }
+        else ClockKernels.Join(Simd, SelfLoads, Arena.Hb(handle));
+    }
+
+    /// <summary>The current load's data checks are over: its own acquires count only through LOADS again.</summary>
+    internal void EndSelfLoads() => _selfLoadsAgent = -1;
 }

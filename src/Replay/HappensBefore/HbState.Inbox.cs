@@ -106,7 +106,5 @@ sealed partial class HbState
         if (!TracksOb) return;
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
-        ObStore[row + agent] = 0;
-        ObCache[row + agent] = 0;
     }
 }

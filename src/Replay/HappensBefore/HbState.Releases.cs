@@ -123,9 +123,9 @@ sealed partial class HbState
         {
             ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
             ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+            // The own component stays: what comes back holds the agent's own events already ordered out to
+            // another agent (contract v1.1: order is not lost on the way back).
             RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
-            ObStore[row + agent] = 0;
-            ObCache[row + agent] = 0;
         }
 
         if (toDevice || !TracksLoads) return;

@@ -14,15 +14,19 @@ sealed class Generator
     readonly Step[] _steps;
     readonly ulong[] _vars;
     readonly RegionMemory[] _memory;
+    readonly RegionInfo[] _regions;
     readonly StepResolver _resolver;
     readonly IEventSink _sink;
     readonly byte[] _data = new byte[TraceEvent.MaxSize];
+    /// <summary>The bytes a pattern store to a table overwrites (for the present bits it keeps).</summary>
+    readonly byte[] _before = new byte[TraceEvent.MaxSize];
     ulong _patternStores;
 
     public Generator(Step[] steps, int slots, RegionInfo[] regions, IEventSink sink)
     {
         _steps = steps;
         _vars = new ulong[slots];
+        _regions = regions;
         _memory = new RegionMemory[regions.Length];
         for (int i = 0; i < regions.Length; i++) _memory[i] = new RegionMemory(regions[i].Base, regions[i].Size);
         _resolver = new StepResolver(regions);
@@ -116,10 +120,22 @@ sealed class Generator
         return data;
     }
 
-    /// <summary>A store without a value: see <see cref="StorePattern"/>.</summary>
+    /// <summary>
+    /// A store without a value: see <see cref="StorePattern"/>. In a table, a present bit it covers keeps its
+    /// current value (contract v1.1: give a VALUE to set or clear present).
+    /// </summary>
     void FillPattern(ulong address, Span<byte> data, int region)
     {
         _memory[region].Read(address, data);
+        var r = _regions[region];
+        if (r.Kind != RegionKind.Table)
+        {
+            StorePattern.Fill(address, data, StorePattern.Seed(++_patternStores));
+            return;
+        }
+        var before = _before.AsSpan(0, data.Length);
+        data.CopyTo(before);
         StorePattern.Fill(address, data, StorePattern.Seed(++_patternStores));
+        StorePattern.KeepPresentBits(address, data, before, r.Base, r.EntrySize, r.PresentBit);
     }
 }
