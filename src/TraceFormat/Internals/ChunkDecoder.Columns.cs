@@ -1,15 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TraceTools.TraceFormat.Internals;
 
-// One pass per column. Each loop keeps its cursor in a local and reads varints through Varint.Read, which
-// is branch-free up to 8 bytes; values of 9..10 bytes and every error leave the loop through a call.
-// Next step toward 150 M events/s: the varint columns are plain LEB128, which SIMD decoders (Masked VByte)
-// read 16 bytes at a time; each column's loop here is the place for it.
+// One pass per column. The v2 address deltas and the small values are significant-byte columns, unpacked
+// for the whole chunk first (SignificantBytes: a shuffle per two values, no chain but the running position);
+// the loops here then only place them. The rare varint columns (v1 addresses, sizes, aux) read through
+// Varint; every error leaves the loop through a call.
 static partial class ChunkDecoder
 {
-    readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Sites, int Data);
+    readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Data);
 
     /// <summary>
     /// Validates kind bytes and agents, writes fixed sizes, and appends each event to the list of every
@@ -27,10 +28,9 @@ static partial class ChunkDecoder
         ref int addrList = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
         ref int sizeList = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
         ref int auxList = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
-        ref int siteList = ref MemoryMarshal.GetArrayDataReference(scratch.SiteEvents);
         ref int dataList = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         uint agentCount = (uint)ctx.AgentCount;
-        int nA = 0, nS = 0, nX = 0, nT = 0, nD = 0;
+        int nA = 0, nS = 0, nX = 0, nD = 0;
         for (int i = 0; i < count; i++)
         {
             int kb = Unsafe.Add(ref kinds, i);
@@ -50,15 +50,13 @@ static partial class ChunkDecoder
             nX += (f >> 3) & 1;
             Unsafe.Add(ref dataList, nD) = i;
             nD += (f >> 4) & 1;
-            Unsafe.Add(ref siteList, nT) = i;
-            nT += (f >> 5) & 1;
         }
-        return new EventLists(nA, nS, nX, nT, nD);
+        return new EventLists(nA, nS, nX, nD);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAddresses(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {
         var last = scratch.LastAddress;
         Array.Clear(last);
@@ -86,6 +84,61 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "address", pos, end);
     }
 
+    /// <summary>
+    /// v2 addresses: the zigzag deltas are a significant-bytes column (checked, then unpacked for the whole
+    /// chunk), and one loop adds each to the previous address of its agent and stream.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    static void DecodeAddressDeltas(byte[] padded, in ColumnSpans cols, int n, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    {
+        CheckSignificantBytes(origin, padded, "address", n, cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
+        SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
+        var last = scratch.LastAddress;
+        Array.Clear(last);
+        batch.Addresses.AsSpan(0, count).Clear();
+        ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
+        ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
+        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
+        ref ulong deltas = ref MemoryMarshal.GetArrayDataReference(scratch.Deltas);
+        ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
+        ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
+        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(last);
+        for (int k = 0; k < n; k++)
+        {
+            int i = Unsafe.Add(ref list, k);
+            int slot = (Unsafe.Add(ref table, Unsafe.Add(ref kinds, i)) >> KindByte.SlotShift) & 3;
+            // agent < agent count was checked by Classify; LastAddress has AddressStreams slots per agent.
+            ref ulong prev = ref Unsafe.Add(ref lastRef, Unsafe.Add(ref agents, i) * KindByte.AddressStreams + slot);
+            ulong address = prev + (ulong)Varint.UnZigZag(Unsafe.Add(ref deltas, k));
+            prev = address;
+            Unsafe.Add(ref addresses, i) = address;
+        }
+    }
+
+    /// <summary>
+    /// A significant-bytes column pair must hold exactly one length nibble per value (an odd count padded with
+    /// a zero nibble), every length ≤ 8, and lengths that add up to the bytes column: then unpacking it cannot
+    /// run past it.
+    /// </summary>
+    static void CheckSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, int values, int lengthsAt, int lengthsEnd, int bytesAt, int bytesEnd)
+    {
+        int lengthBytes = lengthsEnd - lengthsAt;
+        if ((values + 1) >> 1 != lengthBytes || ((values & 1) == 1 && padded[lengthsEnd - 1] >> 4 != 0))
+            origin.Fail(lengthsAt, $"the {column} lengths column has {lengthBytes} bytes for {values} {column}s");
+        long total = SignificantBytes.TotalLength(padded.AsSpan(lengthsAt, lengthBytes));
+        if (total != bytesEnd - bytesAt) BadSignificantBytes(origin, padded, column, total, lengthsAt, lengthsEnd, bytesEnd - bytesAt);
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void BadSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, long total, int lengthsAt, int lengthsEnd, int bytes)
+    {
+        if (total >= 0) origin.Fail(lengthsAt, $"the {column} lengths add up to {total} bytes, but the {column} column has {bytes}");
+        int at = lengthsAt;
+        while (at < lengthsEnd && (padded[at] & 0xF) <= 8 && padded[at] >> 4 <= 8) at++;
+        origin.Fail(at, $"the {column} lengths column holds a length above 8 bytes", padded.AsSpan(at, 1));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
@@ -98,7 +151,7 @@ static partial class ChunkDecoder
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
-            var (s, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
+            var (s, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
             pos += len;
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "size", pos - len);
             // Size 0 only for dev_invalidate of all entries, whose address is 0 too.
@@ -122,7 +175,7 @@ static partial class ChunkDecoder
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
-            var (a, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
+            var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
             pos += len;
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
             var kind = (EventKind)(Unsafe.Add(ref src, kindsAt + i) & 0xF);
@@ -132,48 +185,25 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "aux", pos, end);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    static void DecodeSites(byte[] padded, in ColumnSpans cols, int n, long firstIndex, int siteCount, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
-    {
-        batch.Sites.AsSpan(0, count).Fill(-1);
-        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.SiteEvents);
-        ref int sites = ref MemoryMarshal.GetArrayDataReference(batch.Sites);
-        int pos = cols.SiteAt, end = cols.SiteEnd;
-        for (int k = 0; k < n; k++)
-        {
-            int i = Unsafe.Add(ref list, k);
-            var (s, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
-            pos += len;
-            if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "site", pos - len);
-            if (s >= (ulong)siteCount)
-                origin.Fail(pos - len, $"event {firstIndex + i} names site {s}, but the trace interns {siteCount} sites");
-            Unsafe.Add(ref sites, i) = (int)s;
-        }
-        CheckConsumed(origin, "site", pos, end);
-    }
-
-    /// <summary>Masks keeping the low n bytes of a u64, n = 0..8.</summary>
-    static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
-
     /// <summary>
-    /// Small values (1..8 bytes: a 4-bit significant-byte count, then a masked 8-byte load) and data (longer,
-    /// raw) into the batch's byte buffer; returns its length.
+    /// Small values (1..8 bytes: a significant-bytes column, checked and unpacked for the whole chunk first)
+    /// and data (longer, raw) into the batch's byte buffer; returns its length.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     static int DecodeData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
     {
+        CheckSignificantBytes(origin, padded, "value", 2 * (cols.LengthEnd - cols.LengthAt), cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
+        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, cols.LengthEnd - cols.LengthAt), padded.AsSpan(cols.ValueAt), scratch.Values);
         batch.DataOffsets.AsSpan(0, count).Fill(-1);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref ulong values = ref MemoryMarshal.GetArrayDataReference(scratch.Values);
         ref byte dst = ref MemoryMarshal.GetArrayDataReference(batch.Data);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
-        ref ulong masks = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
         int small = 0, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
-        int valuePos = cols.ValueAt, valueEnd = cols.ValueEnd, dataPos = cols.DataAt, dataEnd = cols.DataEnd, outPos = 0;
+        int dataPos = cols.DataAt, dataEnd = cols.DataEnd, outPos = 0;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -185,12 +215,7 @@ static partial class ChunkDecoder
                 int len = (Unsafe.Add(ref src, lengthAt + (small >> 1)) >> ((small & 1) << 2)) & 0xF;
                 small++;
                 if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + ((small - 1) >> 1));
-                // The raw buffer is padded, so the 8-byte load past the column's last value stays inside it.
-                ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, valuePos));
-                if (!BitConverter.IsLittleEndian) v = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
-                v &= Unsafe.Add(ref masks, len);
-                valuePos += len;
-                if (valuePos > valueEnd) ColumnOverrun(origin, padded, firstIndex + i, "values", valuePos - len);
+                ulong v = Unsafe.Add(ref values, small - 1);
                 // The batch buffer has 8 bytes of slack past the last value (see Decode).
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v));
             }
@@ -206,7 +231,6 @@ static partial class ChunkDecoder
         // The lengths column holds exactly one nibble per small value, an odd count padded with a zero nibble.
         if ((small + 1) >> 1 != cols.LengthEnd - cols.LengthAt || ((small & 1) == 1 && Unsafe.Add(ref src, cols.LengthEnd - 1) >> 4 != 0))
             origin.Fail(cols.LengthAt, $"the value lengths column has {cols.LengthEnd - cols.LengthAt} bytes for {small} small values");
-        CheckConsumed(origin, "values", valuePos, valueEnd);
         CheckConsumed(origin, "data", dataPos, dataEnd);
         return outPos;
     }
