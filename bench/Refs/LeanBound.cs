@@ -20,12 +20,17 @@ sealed class LeanBound
     readonly bool[] _isDevice;
     readonly ulong[] _clocks;      // _agents rows of _agents clocks
     readonly ulong[] _irqPending;  // per device agent: its clock row at its last raise_irq
-    readonly Dictionary<uint, ulong[]> _locks = [];
-    readonly Dictionary<ulong, ulong[]> _syncWords = [];
+    readonly ulong[] _lockClocks;  // per lock: the clock row of its last unlock
+    ulong[] _released = [];        // clock rows released by stores to sync words, one per word touched
+    int _releasedRows;
     readonly ulong[] _regionBase, _regionEnd;
     readonly int[] _regionKind, _regionDevice;
-    readonly uint[] _entrySize, _presentOffset;
+    readonly ulong[] _entryMask;   // entry size - 1 when a power of two, else 0 (then the offset takes a division)
+    readonly ulong[] _entrySize;
+    readonly uint[] _presentOffset;
     readonly LeanShadow _shadow = new();
+    readonly LeanShadow _syncWords = new(); // word -> 1 + its row in _released, in the cell's Write field
+    int _lastRegion;
 
     /// <summary>Triggers found (cpu/device conflicts on a data word).</summary>
     public long Races { get; private set; }
@@ -37,12 +42,14 @@ sealed class LeanBound
         _clocks = new ulong[_agents * _agents];
         for (int a = 0; a < _agents; a++) _clocks[a * _agents + a] = 1;
         _irqPending = new ulong[_agents * _agents];
+        _lockClocks = new ulong[Math.Max(1, m.Locks.Count) * _agents];
         var regions = m.Regions.OrderBy(r => r.Base).ToArray();
         _regionBase = [.. regions.Select(r => r.Base)];
         _regionEnd = [.. regions.Select(r => r.End)];
         _regionKind = [.. regions.Select(r => (int)r.Kind)];
         _regionDevice = [.. regions.Select(r => r.Device)];
-        _entrySize = [.. regions.Select(r => Math.Max(1u, r.EntrySize))];
+        _entrySize = [.. regions.Select(r => Math.Max(1UL, r.EntrySize))];
+        _entryMask = [.. regions.Select(r => r.Kind == RegionKind.Table && System.Numerics.BitOperations.IsPow2(r.EntrySize) ? r.EntrySize - 1UL : 0UL)];
         _presentOffset = [.. regions.Select(r => r.Kind == RegionKind.Table ? r.PresentWordOffset : 0u)];
     }
 
@@ -85,10 +92,11 @@ sealed class LeanBound
                     if (aux[i] < (uint)_agents) Join(agent, _irqPending, (int)aux[i] * _agents);
                     break;
                 case EventKind.Unlock:
-                    Release(agent, ref CollectionsMarshalGet(_locks, aux[i]));
+                    Array.Copy(_clocks, agent * _agents, _lockClocks, (int)aux[i] * _agents, _agents);
+                    Tick(agent);
                     break;
                 case EventKind.Lock:
-                    if (_locks.TryGetValue(aux[i], out var held)) Join(agent, held, 0);
+                    Join(agent, _lockClocks, (int)aux[i] * _agents);
                     break;
                 case EventKind.DevInvalidate:
                     int d = (int)aux[i];
@@ -104,9 +112,6 @@ sealed class LeanBound
         }
     }
 
-    static ref ulong[]? CollectionsMarshalGet<TKey>(Dictionary<TKey, ulong[]> map, TKey key) where TKey : notnull =>
-        ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _);
-
     /// <summary>An access of <paramref name="size"/> bytes: sync words synchronize, data words are checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void Access(int agent, ulong address, int size, bool write)
@@ -118,17 +123,32 @@ sealed class LeanBound
         ulong first = address >> 3, last = (address + (ulong)Math.Max(size, 1) - 1) >> 3;
         for (ulong word = first; word <= last; word++)
         {
-            bool sync = kind == SyncRegion
-                || (kind == TableRegion && ((word << 3) - _regionBase[r]) % _entrySize[r] == (_presentOffset[r] & ~7u));
+            bool sync = kind == SyncRegion || (kind == TableRegion && EntryOffset(r, (word << 3) - _regionBase[r]) == _presentOffset[r]);
             if (sync) SyncWord(agent, word, write);
             else CheckWord(agent, word, write);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    ulong EntryOffset(int r, ulong offset) => _entryMask[r] != 0 ? offset & _entryMask[r] : offset % _entrySize[r];
+
     void SyncWord(int agent, ulong word, bool write)
     {
-        if (write) Release(agent, ref CollectionsMarshalGet(_syncWords, word));
-        else if (_syncWords.TryGetValue(word, out var released)) Join(agent, released, 0);
+        ref var cell = ref _syncWords.Get(word);
+        if (write)
+        {
+            if (cell.Write == 0)
+            {
+                if (_released.Length < (_releasedRows + 1) * _agents) Array.Resize(ref _released, Math.Max(64 * _agents, 2 * _released.Length));
+                cell.Write = (ulong)++_releasedRows;
+            }
+            Array.Copy(_clocks, agent * _agents, _released, ((int)cell.Write - 1) * _agents, _agents);
+            Tick(agent);
+        }
+        else if (cell.Write != 0)
+        {
+            Join(agent, _released, ((int)cell.Write - 1) * _agents);
+        }
     }
 
     /// <summary>FastTrack's epoch checks on one data word; conflicts between a cpu and a device count.</summary>
@@ -158,13 +178,6 @@ sealed class LeanBound
         return _isDevice[other] != _isDevice[agent] && (epoch >> 16) > _clocks[row + other];
     }
 
-    void Release(int agent, ref ulong[]? into)
-    {
-        into ??= new ulong[_agents];
-        Array.Copy(_clocks, agent * _agents, into, 0, _agents);
-        Tick(agent);
-    }
-
     void Tick(int agent) => _clocks[agent * _agents + agent]++;
 
     void Join(int agent, ulong[] from, int at)
@@ -179,9 +192,19 @@ sealed class LeanBound
         return r >= 0 && _regionKind[r] == MmioRegion ? _regionDevice[r] : -1;
     }
 
-    /// <summary>The region holding <paramref name="address"/>, or -1: a binary search over the sorted bases.</summary>
+    /// <summary>The region holding <paramref name="address"/>, or -1: the last one found, else a binary search over the sorted bases.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     int RegionOf(ulong address)
+    {
+        if (_regionBase.Length == 0) return -1;
+        int last = _lastRegion;
+        if (address - _regionBase[last] < _regionEnd[last] - _regionBase[last]) return last;
+        int found = Search(address);
+        if (found >= 0) _lastRegion = found;
+        return found;
+    }
+
+    int Search(ulong address)
     {
         int lo = 0, hi = _regionBase.Length - 1, found = -1;
         while (lo <= hi)
