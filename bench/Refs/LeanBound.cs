@@ -231,8 +231,8 @@ sealed class LeanBoundTimer
 
     public void Process(EventBatch batch)
     {
-        long t0 = Stopwatch.GetTimestamp();
+        long t0 = Clocks.Now();
         _bound!.Process(batch);
-        Ticks += Stopwatch.GetTimestamp() - t0;
+        Ticks += Clocks.Now() - t0;
     }
 }

@@ -6,7 +6,7 @@ using TraceTools.TraceFormat.Internals;
 namespace TraceTools.Bench.Refs;
 
 /// <summary>
-/// <c>TraceTools.Bench refs TRACE [--rounds R]</c>: the in-run references bench/run.sh compares the engine
+/// <c>TraceTools.Bench refs TRACE [--rounds R] [--clock wall|cpu]</c>: the in-run references bench/run.sh compares the engine
 /// with, measured on the trace's own chunks, the passes interleaved in each round and the median over rounds:
 /// <list type="bullet">
 /// <item><c>lz4</c>: LZ4 decompression of each chunk's stored bytes alone (codec-none chunks: a copy);</item>
@@ -23,14 +23,19 @@ static class ReferenceRun
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: TraceTools.Bench refs TRACE [--rounds R]");
+            Console.Error.WriteLine("usage: TraceTools.Bench refs TRACE [--rounds R] [--clock wall|cpu]");
             return 2;
         }
         string path = args[0];
-        int rounds = args.Length >= 3 && args[1] == "--rounds" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        int rounds = 3;
+        for (int a = 1; a + 1 < args.Length; a += 2)
+        {
+            if (args[a] == "--rounds") rounds = int.Parse(args[a + 1], CultureInfo.InvariantCulture);
+            else if (args[a] == "--clock") Clocks.UseCpuTime = args[a + 1] == "cpu";
+        }
         var samples = new Dictionary<string, List<double>>();
         void Add(string name, long events, long ticks) =>
-            (samples.TryGetValue(name, out var l) ? l : samples[name] = []).Add(events / (ticks / (double)Stopwatch.Frequency));
+            (samples.TryGetValue(name, out var l) ? l : samples[name] = []).Add(events / (ticks / (double)Clocks.Frequency));
 
         for (int r = 0; r < rounds; r++)
         {
@@ -67,7 +72,7 @@ static class ReferenceRun
         StoredChunks.ForEach(path, c =>
         {
             if (raw.Length < c.Raw + Varint.Padding) raw = new byte[c.Raw + Varint.Padding];
-            long t0 = Stopwatch.GetTimestamp();
+            long t0 = Clocks.Now();
             if (c.Codec == TraceCodec.Lz4)
             {
                 if (!Lz4Native.TryDecompress(c.Stored, raw.AsSpan(0, c.Raw))) throw new InvalidDataException($"chunk {chunk}: bad LZ4 block");
@@ -76,9 +81,9 @@ static class ReferenceRun
             {
                 c.Stored.AsSpan().CopyTo(raw);
             }
-            long t1 = Stopwatch.GetTimestamp();
+            long t1 = Clocks.Now();
             ChunkDecoder.Decode(raw, c.Raw, c.Count, c.First, ctx, scratch, batch, new ChunkOrigin(path, chunk, 0, false));
-            long t2 = Stopwatch.GetTimestamp();
+            long t2 = Clocks.Now();
             lz4 += t1 - t0;
             columns += t2 - t1;
             events += c.Count;
@@ -90,7 +95,7 @@ static class ReferenceRun
     /// <summary>The reader end to end, each batch handed to <paramref name="lean"/> when given; returns events and ticks.</summary>
     static (long Events, long Ticks) ReadAll(string path, LeanBoundTimer? lean)
     {
-        long t0 = Stopwatch.GetTimestamp();
+        long t0 = Clocks.Now();
         using var reader = TraceReader.Open(path);
         lean?.Start(reader.Metadata);
         var batch = new EventBatch(65536);
@@ -100,6 +105,6 @@ static class ReferenceRun
             lean?.Process(batch);
             events += batch.Count;
         }
-        return (events, Stopwatch.GetTimestamp() - t0);
+        return (events, Clocks.Now() - t0);
     }
 }

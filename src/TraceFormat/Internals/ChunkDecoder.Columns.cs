@@ -4,22 +4,41 @@ using System.Runtime.InteropServices;
 
 namespace TraceTools.TraceFormat.Internals;
 
-// One pass per column. The v2 address deltas and the small values are significant-byte columns, unpacked
-// for the whole chunk first (SignificantBytes: a shuffle per two values, no chain but the running position);
-// the loops here then only place them. The rare varint columns (v1 addresses, sizes, aux) read through
-// Varint; every error leaves the loop through a call.
+/// <summary>Where each variable-width column's reader stands between blocks of a chunk.</summary>
+[StructLayout(LayoutKind.Auto)]
+struct ColumnCursors
+{
+    /// <summary>v1: byte position in the address varints; v2: addresses placed (the next unpacked delta).</summary>
+    public int Address;
+    /// <summary>Byte positions in the sizes, aux and data columns.</summary>
+    public int Size, Aux, Data;
+    /// <summary>Small values placed (the next unpacked value and its length nibble).</summary>
+    public int Small;
+    /// <summary>Bytes written to the batch's data buffer.</summary>
+    public int Out;
+}
+
+// The per-event passes, run block by block (DecodeScratch.BlockEvents events) so that a block's lists and
+// batch columns stay in the core's cache between passes. The v2 address deltas and the small values are
+// significant-bytes columns unpacked for the whole chunk first (SignificantBytes: a shuffle per two values,
+// no chain but the running position); the loops here only place them. The rare varint columns (v1
+// addresses, sizes, aux) read through Varint; every error leaves the loop through a call.
 static partial class ChunkDecoder
 {
     readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Data);
 
     /// <summary>
-    /// Validates kind bytes and agents, writes fixed sizes, and appends each event to the list of every
+    /// Validates the kind bytes and agents of events [<paramref name="start"/>, <paramref name="end"/>), writes
+    /// fixed sizes and the defaults of the other columns, and appends each event to the list of every
     /// variable-width column it has an entry in: the store is unconditional, only the count advances by the flag.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static EventLists Classify(byte[] padded, in ColumnSpans cols, int count, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
+    static EventLists Classify(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
+        batch.Addresses.AsSpan(start, end - start).Clear();
+        batch.Aux.AsSpan(start, end - start).Clear();
+        batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
         ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
@@ -31,7 +50,7 @@ static partial class ChunkDecoder
         ref int dataList = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         uint agentCount = (uint)ctx.AgentCount;
         int nA = 0, nS = 0, nX = 0, nD = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = start; i < end; i++)
         {
             int kb = Unsafe.Add(ref kinds, i);
             int f = Unsafe.Add(ref table, kb);
@@ -54,20 +73,18 @@ static partial class ChunkDecoder
         return new EventLists(nA, nS, nX, nD);
     }
 
+    /// <summary>v1 addresses: a zigzag varint delta per listed event, from the previous address of its agent and stream.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        var last = scratch.LastAddress;
-        Array.Clear(last);
-        batch.Addresses.AsSpan(0, count).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
-        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(last);
-        int pos = cols.AddrAt, end = cols.AddrEnd, kindsAt = cols.KindsAt;
+        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(scratch.LastAddress);
+        int pos = cursors.Address, end = cols.AddrEnd, kindsAt = cols.KindsAt;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -81,29 +98,24 @@ static partial class ChunkDecoder
             prev = address;
             Unsafe.Add(ref addresses, i) = address;
         }
-        CheckConsumed(origin, "address", pos, end);
+        cursors.Address = pos;
     }
 
     /// <summary>
-    /// v2 addresses: the zigzag deltas are a significant-bytes column (checked, then unpacked for the whole
-    /// chunk), and one loop adds each to the previous address of its agent and stream.
+    /// v2 addresses: adds each unpacked zigzag delta to the previous address of its event's agent and stream.
+    /// The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAddressDeltas(byte[] padded, in ColumnSpans cols, int n, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void PlaceAddressDeltas(byte[] padded, in ColumnSpans cols, int n, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors)
     {
-        CheckSignificantBytes(origin, padded, "address", n, cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
-        SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
-        var last = scratch.LastAddress;
-        Array.Clear(last);
-        batch.Addresses.AsSpan(0, count).Clear();
         ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
-        ref ulong deltas = ref MemoryMarshal.GetArrayDataReference(scratch.Deltas);
+        ref ulong deltas = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(scratch.Deltas), cursors.Address);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
-        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(last);
+        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(scratch.LastAddress);
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -114,40 +126,18 @@ static partial class ChunkDecoder
             prev = address;
             Unsafe.Add(ref addresses, i) = address;
         }
-    }
-
-    /// <summary>
-    /// A significant-bytes column pair must hold exactly one length nibble per value (an odd count padded with
-    /// a zero nibble), every length ≤ 8, and lengths that add up to the bytes column: then unpacking it cannot
-    /// run past it.
-    /// </summary>
-    static void CheckSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, int values, int lengthsAt, int lengthsEnd, int bytesAt, int bytesEnd)
-    {
-        int lengthBytes = lengthsEnd - lengthsAt;
-        if ((values + 1) >> 1 != lengthBytes || ((values & 1) == 1 && padded[lengthsEnd - 1] >> 4 != 0))
-            origin.Fail(lengthsAt, $"the {column} lengths column has {lengthBytes} bytes for {values} {column}s");
-        long total = SignificantBytes.TotalLength(padded.AsSpan(lengthsAt, lengthBytes));
-        if (total != bytesEnd - bytesAt) BadSignificantBytes(origin, padded, column, total, lengthsAt, lengthsEnd, bytesEnd - bytesAt);
-    }
-
-    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    static void BadSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, long total, int lengthsAt, int lengthsEnd, int bytes)
-    {
-        if (total >= 0) origin.Fail(lengthsAt, $"the {column} lengths add up to {total} bytes, but the {column} column has {bytes}");
-        int at = lengthsAt;
-        while (at < lengthsEnd && (padded[at] & 0xF) <= 8 && padded[at] >> 4 <= 8) at++;
-        origin.Fail(at, $"the {column} lengths column holds a length above 8 bytes", padded.AsSpan(at, 1));
+        cursors.Address += n;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
+    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
-        int pos = cols.SizeAt, end = cols.SizeEnd, kindsAt = cols.KindsAt;
+        int pos = cursors.Size, end = cols.SizeEnd, kindsAt = cols.KindsAt;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -160,50 +150,47 @@ static partial class ChunkDecoder
                 BadSize(origin, firstIndex + i, (EventKind)(Unsafe.Add(ref src, kindsAt + i) & 0xF), s, pos - len);
             Unsafe.Add(ref sizes, i) = (int)s;
         }
-        CheckConsumed(origin, "size", pos, end);
+        cursors.Size = pos;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAux(byte[] padded, in ColumnSpans cols, int n, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void DecodeAux(byte[] padded, in ColumnSpans cols, int n, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        batch.Aux.AsSpan(0, count).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
-        int pos = cols.AuxAt, end = cols.AuxEnd, kindsAt = cols.KindsAt;
+        var rules = ctx.AuxRules;
+        int pos = cursors.Aux, end = cols.AuxEnd, kindsAt = cols.KindsAt;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
             var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
             pos += len;
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
-            var kind = (EventKind)(Unsafe.Add(ref src, kindsAt + i) & 0xF);
-            if (!EventRules.AuxOk(ctx, kind, a)) BadAux(origin, ctx, firstIndex + i, kind, a, pos - len);
+            int kind = Unsafe.Add(ref src, kindsAt + i);
+            if (!rules.Ok(kind, a)) BadAux(origin, ctx, firstIndex + i, (EventKind)(kind & 0xF), a, pos - len);
             Unsafe.Add(ref aux, i) = (uint)a;
         }
-        CheckConsumed(origin, "aux", pos, end);
+        cursors.Aux = pos;
     }
 
     /// <summary>
-    /// Small values (1..8 bytes: a significant-bytes column, checked and unpacked for the whole chunk first)
-    /// and data (longer, raw) into the batch's byte buffer; returns its length.
+    /// Small values (1..8 bytes: unpacked for the whole chunk first) and data (longer, raw) of the listed
+    /// events into the batch's byte buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static int DecodeData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void PlaceData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        CheckSignificantBytes(origin, padded, "value", 2 * (cols.LengthEnd - cols.LengthAt), cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
-        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, cols.LengthEnd - cols.LengthAt), padded.AsSpan(cols.ValueAt), scratch.Values);
-        batch.DataOffsets.AsSpan(0, count).Fill(-1);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong values = ref MemoryMarshal.GetArrayDataReference(scratch.Values);
         ref byte dst = ref MemoryMarshal.GetArrayDataReference(batch.Data);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
-        int small = 0, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
-        int dataPos = cols.DataAt, dataEnd = cols.DataEnd, outPos = 0;
+        int small = cursors.Small, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
+        int dataPos = cursors.Data, dataEnd = cols.DataEnd, outPos = cursors.Out;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -213,9 +200,9 @@ static partial class ChunkDecoder
             {
                 if (small >= lengthCount) ColumnOverrun(origin, padded, firstIndex + i, "value lengths", cols.LengthEnd);
                 int len = (Unsafe.Add(ref src, lengthAt + (small >> 1)) >> ((small & 1) << 2)) & 0xF;
+                if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + (small >> 1));
+                ulong v = Unsafe.Add(ref values, small);
                 small++;
-                if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + ((small - 1) >> 1));
-                ulong v = Unsafe.Add(ref values, small - 1);
                 // The batch buffer has 8 bytes of slack past the last value (see Decode).
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v));
             }
@@ -228,18 +215,43 @@ static partial class ChunkDecoder
             }
             outPos += size;
         }
-        // The lengths column holds exactly one nibble per small value, an odd count padded with a zero nibble.
-        if ((small + 1) >> 1 != cols.LengthEnd - cols.LengthAt || ((small & 1) == 1 && Unsafe.Add(ref src, cols.LengthEnd - 1) >> 4 != 0))
-            origin.Fail(cols.LengthAt, $"the value lengths column has {cols.LengthEnd - cols.LengthAt} bytes for {small} small values");
-        CheckConsumed(origin, "data", dataPos, dataEnd);
-        return outPos;
+        cursors.Small = small;
+        cursors.Data = dataPos;
+        cursors.Out = outPos;
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    /// <summary>
+    /// Before the blocks: a significant-bytes column's nibbles must all be ≤ 8 and add up to its bytes column,
+    /// so that unpacking it stays inside it. (The count of nibbles is checked after the blocks, by <see cref="CheckLengthCount"/>.)
+    /// </summary>
+    static void CheckSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, int lengthsAt, int lengthsEnd, int bytesAt, int bytesEnd)
+    {
+        long total = SignificantBytes.TotalLength(padded.AsSpan(lengthsAt, lengthsEnd - lengthsAt));
+        if (total != bytesEnd - bytesAt) BadSignificantBytes(origin, padded, column, total, lengthsAt, lengthsEnd, bytesEnd - bytesAt);
+    }
+
+    /// <summary>After the blocks: exactly one nibble per value, an odd count padded with a zero nibble.</summary>
+    static void CheckLengthCount(in ChunkOrigin origin, byte[] padded, string column, int values, int lengthsAt, int lengthsEnd)
+    {
+        int lengthBytes = lengthsEnd - lengthsAt;
+        if ((values + 1) >> 1 != lengthBytes || ((values & 1) == 1 && padded[lengthsEnd - 1] >> 4 != 0))
+            origin.Fail(lengthsAt, $"the {column} lengths column has {lengthBytes} bytes for {values} {column}s");
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void BadSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, long total, int lengthsAt, int lengthsEnd, int bytes)
+    {
+        if (total >= 0) origin.Fail(lengthsAt, $"the {column} lengths add up to {total} bytes, but the {column} column has {bytes}");
+        int at = lengthsAt;
+        while (at < lengthsEnd && (padded[at] & 0xF) <= 8 && padded[at] >> 4 <= 8) at++;
+        origin.Fail(at, $"the {column} lengths column holds a length above 8 bytes", padded.AsSpan(at, 1));
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     static void BadSize(in ChunkOrigin origin, long index, EventKind kind, ulong size, int pos) =>
         origin.Fail(pos, $"event {index} ({kind.OpName()}) has size {size} (1..{TraceEvent.MaxSize})");
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     static void BadValueLength(in ChunkOrigin origin, long index, int size, int length, int pos) =>
         origin.Fail(pos, $"event {index} of size {size} has a value of {length} significant bytes");
 }

@@ -32,9 +32,9 @@ struct ColumnSpans
 }
 
 /// <summary>
-/// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>, a column at a time:
-/// a classify pass over the kind and agent columns validates them and lists, without branching, which
-/// events have an entry in each variable-width column; then one tight loop per column. A random event mix
+/// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>, a column at a time, by
+/// blocks of events: a classify pass over the kind and agent columns validates them and lists, without
+/// branching, which events have an entry in each variable-width column; then one tight loop per column. A random event mix
 /// makes per-event "has address? has aux? has site?" branches mispredict; per-column loops do not.
 /// The payload buffer is padded with <see cref="Varint.Padding"/> bytes, so varint reads check their
 /// column end once per value. The site column is not decoded here: the batch keeps its bytes and decodes
@@ -67,12 +67,41 @@ static partial class ChunkDecoder
         if (ctx.AgentWidth == 1) ColumnUnpack.Agents(raw.Slice(cols.AgentsAt, count), batch.Agents);
         else MemoryMarshal.Cast<byte, ushort>(raw.Slice(cols.AgentsAt, 2 * count)).CopyTo(batch.Agents);
 
-        var lists = Classify(padded, cols, count, firstIndex, ctx, scratch, batch, origin);
-        if (ctx.Version == 1) DecodeAddressVarints(padded, cols, lists.Addresses, firstIndex, scratch, batch, count, origin);
-        else DecodeAddressDeltas(padded, cols, lists.Addresses, scratch, batch, count, origin);
-        DecodeSizes(padded, cols, lists.Sizes, firstIndex, scratch, batch, origin);
-        DecodeAux(padded, cols, lists.Aux, firstIndex, ctx, scratch, batch, count, origin);
-        int dataLength = DecodeData(padded, cols, lists.Data, firstIndex, scratch, batch, count, origin);
+        // The significant-bytes columns are checked and unpacked whole; the per-event passes then run by blocks.
+        if (ctx.Version != 1)
+        {
+            CheckSignificantBytes(origin, padded, "address", cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
+            SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
+        }
+        CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
+        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, cols.LengthEnd - cols.LengthAt), padded.AsSpan(cols.ValueAt), scratch.Values);
+        Array.Clear(scratch.LastAddress);
+        var cursors = new ColumnCursors { Address = ctx.Version == 1 ? cols.AddrAt : 0, Size = cols.SizeAt, Aux = cols.AuxAt, Data = cols.DataAt };
+        int deltaCount = 2 * (cols.AddrLengthEnd - cols.AddrLengthAt);
+        for (int start = 0; start < count; start += DecodeScratch.BlockEvents)
+        {
+            int end = Math.Min(count, start + DecodeScratch.BlockEvents);
+            var lists = Classify(padded, cols, start, end, firstIndex, ctx, scratch, batch, origin);
+            if (ctx.Version == 1)
+            {
+                DecodeAddressVarints(padded, cols, lists.Addresses, firstIndex, scratch, batch, ref cursors, origin);
+            }
+            else
+            {
+                if (lists.Addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + lists.Addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
+                PlaceAddressDeltas(padded, cols, lists.Addresses, scratch, batch, ref cursors);
+            }
+            DecodeSizes(padded, cols, lists.Sizes, firstIndex, scratch, batch, ref cursors, origin);
+            DecodeAux(padded, cols, lists.Aux, firstIndex, ctx, scratch, batch, ref cursors, origin);
+            PlaceData(padded, cols, lists.Data, firstIndex, scratch, batch, ref cursors, origin);
+        }
+        if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
+        else CheckLengthCount(origin, padded, "address", cursors.Address, cols.AddrLengthAt, cols.AddrLengthEnd);
+        CheckConsumed(origin, "size", cursors.Size, cols.SizeEnd);
+        CheckConsumed(origin, "aux", cursors.Aux, cols.AuxEnd);
+        CheckLengthCount(origin, padded, "value", cursors.Small, cols.LengthAt, cols.LengthEnd);
+        CheckConsumed(origin, "data", cursors.Data, cols.DataEnd);
+        int dataLength = cursors.Out;
         batch.SetFilled(firstIndex, count, dataLength);
         batch.PendingSites.Keep(raw.Slice(cols.KindsAt, count), raw[cols.SiteAt..cols.SiteEnd], cols.SiteAt, ctx.SiteCount, firstIndex, origin);
     }

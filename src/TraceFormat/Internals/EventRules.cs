@@ -20,6 +20,9 @@ sealed class EventContext
     public readonly int AgentWidth;
     /// <summary>Format version of the chunks read or written (<see cref="FormatLayout.MinVersion"/>..<see cref="FormatLayout.Version"/>).</summary>
     public readonly int Version;
+    /// <summary>The aux checks as tables, built on first use (only readers decode aux columns).</summary>
+    public AuxRules AuxRules => _auxRules ??= new AuxRules(this);
+    AuxRules? _auxRules;
 
     public EventContext(TraceMetadata m, int version = FormatLayout.Version)
     {
