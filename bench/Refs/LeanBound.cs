@@ -8,7 +8,7 @@ namespace TraceTools.Bench.Refs;
 /// The lean single-pass bound of issue 9: the dma-race work (model.md §4) and nothing else, over decoded
 /// batches. Per-agent vector clocks follow the hb edges of model.md §2 (program order, doorbell, status
 /// read, reads-from on sync words and table present words, interrupt, locks, device-cache invalidation);
-/// data bytes (ram, table payload) get a FastTrack check per 8-byte word: a cpu/device pair of accesses,
+/// data bytes (ram, table payload) get a FastTrack check per 8-byte word (<see cref="LeanShadow"/>): a cpu/device pair of accesses,
 /// one a write, neither hb-before the other, counts as a trigger. It keeps no byte masks, no read-shared
 /// clocks, no ob, no cache state and reports nothing but a count: a floor on the work, not a detector.
 /// </summary>
