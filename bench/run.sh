@@ -139,13 +139,15 @@ rate() {
   fi
 }
 
-# median VALUES...: the middle value (n/a when there is none).
+# median VALUES...: the middle value, the mean of the two middle ones for an even count (n/a when none).
 median() {
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else print v[int((NR + 1) / 2)] }'
+  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 # ratio A B: A / B to two decimals, n/a when either is missing.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 rows=()
 ref_rows=()
 ratio_rows=()
@@ -230,7 +232,7 @@ for n in "${sizes[@]}"; do
 done
 
 {
-  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d). Throughput in M events/s."
+  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d), load average $load_before at the start. Throughput in M events/s."
   echo
   echo "| events | gen | synth | decode only | replay, 1 core | replay, decode on 2nd core | bytes/event | peak RSS MB (gen / synth / decode / replay 1 / replay 2) |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---|"
