@@ -20,7 +20,9 @@ public static class CommandLine
         ("replay", "replay a trace and report ordering bugs", ReplayVerb.Run),
         ("dump", "list a trace's events as scenario steps", DumpVerb.Run),
         ("info", "describe a trace: header, agents, regions, chunks, codec", InfoVerb.Run),
+        ("export", "write a trace as Perfetto / chrome://tracing JSON: tracks, hb arrows, findings", ExportVerb.Run),
         ("synth", "write a large synthetic driver trace with injected bugs", SynthVerb.Run),
+        ("import", "turn a recorded text trace (ftrace, mmiotrace, steps, ...) into a trace", ImportVerb.Run),
     ];
 
     /// <summary>Runs the command line with output to the process's stdout and stderr.</summary>
@@ -57,14 +59,15 @@ public static class CommandLine
                 stderr.WriteLine(e.Message);
                 return BadInput;
             }
-            catch (IOException e)
+            catch (CodecUnavailableException e)
             {
                 stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
                 return BadInput;
             }
-            catch (UnauthorizedAccessException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
+                // Only the cause: the runtime's message names paths (temporary ones too) in its own words.
+                stderr.WriteLine($"tracetools {verb.Name}: {Files.FileError.Reason(e)}");
                 return BadInput;
             }
             catch (Exception e) when (Environment.GetEnvironmentVariable("TRACETOOLS_DEBUG") != "1")

@@ -32,7 +32,7 @@ public sealed partial class ReplayEngine
     {
         Metadata = metadata;
         Options = options;
-        _state = new ReplayState(metadata, options.Simd ?? ClockSimdSelector.Default);
+        _state = new ReplayState(metadata, options.Simd ?? ClockSimdSelector.Default) { EdgeObserver = options.EdgeObserver };
         Detectors = [.. detectors];
         _state.Attach(Detectors);
     }

@@ -12,6 +12,12 @@ public sealed record ReplayOptions
     /// <summary>Forces a clock kernel (tests run every variant); null picks <see cref="ClockSimdSelector.Default"/>.</summary>
     public ClockSimd? Simd { get; init; }
 
+    /// <summary>
+    /// Called for every hb edge between agents as the replay takes it (for <c>export</c>'s flow arrows);
+    /// null costs one test per edge. Runs on the replay's thread, inside <see cref="ReplayEngine.Process"/>.
+    /// </summary>
+    public Action<HbEdge>? EdgeObserver { get; init; }
+
     /// <summary>Runs everything with the default kernel.</summary>
     public static ReplayOptions Default { get; } = new();
 

@@ -26,6 +26,19 @@ public static class ScenarioCompiler
         return new Parser(tokens, fileName, overrides).ParseScenario();
     }
 
+    /// <summary>Reads and compiles a layout: a scenario's declarations without steps, <c>repeat</c> or <c>expect</c>.</summary>
+    /// <exception cref="ScenarioException">The layout has an error, or holds a step.</exception>
+    public static ScenarioLayout CompileLayoutFile(string path) => CompileLayout(File.ReadAllText(path), path);
+
+    /// <summary>Compiles layout <paramref name="text"/>; <paramref name="fileName"/> prefixes every error message.</summary>
+    /// <exception cref="ScenarioException">The layout has an error, or holds a step.</exception>
+    public static ScenarioLayout CompileLayout(string text, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(fileName);
+        return new Parser(Lexer.Tokenize(text, fileName), fileName, null).ParseLayout();
+    }
+
     /// <summary>
     /// Parses a <c>--set</c> argument <c>NAME=VALUE</c>: NAME a scenario name, VALUE a number as the language
     /// writes it (<c>4096</c>, <c>0x1000</c>, <c>1_000_000</c>). False for anything else.

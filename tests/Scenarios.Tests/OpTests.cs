@@ -159,6 +159,26 @@ public sealed class OpTests
         CollectionAssert.DoesNotContain(b.GetData(0).ToArray(), (byte)0);
     }
 
+    /// <summary>Contract v1.1: a write without a VALUE keeps the present bit it covers, and still changes every byte.</summary>
+    [TestMethod]
+    [DataRow("store tab[1] size 32", 0x1UL)]          // present set before: stays set
+    [DataRow("store tab[1] size 32", 0x0UL)]          // clear before: stays clear
+    [DataRow("store tab[1] size 32", 0xFEUL)]         // only the present bit would have changed
+    [DataRow("store tab[0] + 8 size 64", 0x1UL)]      // across entries 0..2: entries 1 and 2's present bits
+    public void Store_WithoutValueOverPresentBit_KeepsPresentBitChangesEveryByte(string op, ulong before)
+    {
+        var b = Run($"cpu0: store tab[1] size 8 = 0x{before:x}\ncpu0: store tab[2] size 8 = 0x{before:x}\ncpu0: {op}\n");
+        var data = b.GetData(2).ToArray();
+        ulong at = b.Addresses[2];
+        for (ulong k = 1; k <= 2; k++)
+        {
+            long off = (long)(0x4000 + 32 * k - at);
+            if (off < 0 || off >= data.Length) continue;
+            Assert.AreEqual((byte)(before & 1), (byte)(data[off] & 1), $"present bit of entry {k}");
+            Assert.AreNotEqual((byte)before, data[off], $"present byte of entry {k} still changes");
+        }
+    }
+
     [TestMethod]
     public void Fetch_RecordsGranuleAddressSizeNumberAndBytes()
     {

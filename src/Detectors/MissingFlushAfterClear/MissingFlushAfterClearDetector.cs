@@ -11,16 +11,23 @@ namespace TraceTools.Detectors.MissingFlushAfterClear;
 /// <c>missing-flush-after-clear</c>: after a cpu store C clears present on E, the first store M that
 /// changes another bit of E, unless an invalidation I of E by its fetcher lies between them with C
 /// ob-before I (writer rule, outer domain, on C's cpu; the OB clock from another cpu) and I hb-before M.
-/// C's window runs to the next store that sets present (judged, then closes it). Related: <c>clear</c>.
-/// One per clear.
+/// C's window runs to the next cpu store that sets present (judged, then closes it); device writes
+/// neither open nor close a window. One window per entry: a cpu store that clears present while a window
+/// is open closes it without a finding and opens a new one (contract v1.1). Related: <c>clear</c>. One per clear.
 /// </summary>
+/// <remarks>
+/// Any qualifying invalidation excuses M (contract: "any one, not only the first or the latest"). Per
+/// invalidating cpu only its first qualifying invalidation of the window is kept: a later one of the same
+/// cpu is hb-before M only if the first is too (program order), so nothing is lost.
+/// </remarks>
 public sealed class MissingFlushAfterClearDetector : IDetector
 {
     sealed class Window
     {
         public bool Open, Flagged;
-        /// <summary>The clear, and the first and the latest invalidation that C is ordered before.</summary>
-        public Epoch Clear, FirstInvalidation, Invalidation;
+        public Epoch Clear;
+        /// <summary>Per invalidating cpu, its first invalidation in the window that C is ordered before.</summary>
+        public readonly List<Epoch> Invalidations = [];
         public int Region;
     }
 
@@ -36,14 +43,15 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
-        if (!store.Changed) return; // value-neutral: changes nothing
+        if (!store.Changed || store.ByDevice) return; // value-neutral, or a device write: neither opens nor closes
         var w = _entries.Get(store.EntryBase);
+        if (w.Open && store.Clears) w.Open = false; // one window per entry: closed without a finding of its own
         if (w.Open)
         {
             if (store.ChangedOther && !w.Flagged)
             {
-                bool flushed = w.Invalidation.Exists &&
-                    (state.HbBefore(w.Invalidation, store.Agent) || state.HbBefore(w.FirstInvalidation, store.Agent));
+                bool flushed = false;
+                foreach (var inv in w.Invalidations) flushed |= state.HbBefore(inv, store.Agent);
                 if (!flushed)
                 {
                     w.Flagged = true;
@@ -58,7 +66,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
             w.Flagged = false;
             w.Region = store.Region;
             w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
-            w.Invalidation = w.FirstInvalidation = Epoch.None;
+            w.Invalidations.Clear();
         }
     }
 
@@ -80,10 +88,9 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     {
         if (!w.Open || w.Flagged) return;
         // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
+        foreach (var kept in w.Invalidations)
+            if (kept.Agent == inv.Agent) return;
         if (state.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
-        {
-            w.Invalidation = new Epoch(inv.Index, inv.Time, (ushort)inv.Agent);
-            if (!w.FirstInvalidation.Exists) w.FirstInvalidation = w.Invalidation;
-        }
+            w.Invalidations.Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
     }
 }

@@ -11,15 +11,18 @@ namespace TraceTools.Detectors.PresentBeforePayload;
 /// <c>present-before-payload</c>: a cpu store P that sets present on E while some store M that changed
 /// another bit of E since E last became non-present is not ordered before P: on P's cpu by the writer
 /// rule (w→w, outer domain: the fetcher observes), from another cpu by the OB clock (full ob-before,
-/// model.md §7.14: an ordered first hop, not merely hb). Per entry only the latest
-/// payload change of each cpu is kept (ordering it orders the earlier ones). Related: <c>payload</c>
-/// (the latest unordered M). One per P.
+/// model.md §7.14: an ordered first hop, not merely hb), or on P's cpu by a round trip (contract v1.1).
+/// Per entry and cpu the latest payload change that does not write the present word is kept (ordering it
+/// orders the earlier ones), with the ones after it that do: such a store is a release, so it may be
+/// ordered by its own edge while the stores before it are not. Related: <c>payload</c> (the latest
+/// unordered M). One per P.
 /// </summary>
 public sealed class PresentBeforePayloadDetector : IDetector
 {
     sealed class Payload
     {
-        public Epoch[]? LatestByAgent;
+        /// <summary>Per cpu: its latest payload change that does not write the present word, then the later ones that do.</summary>
+        public List<Epoch>[]? ByAgent;
         public bool Any;
     }
 
@@ -41,7 +44,9 @@ public sealed class PresentBeforePayloadDetector : IDetector
     {
         if (!store.Changed) return;
         var p = _entries.Get(store.EntryBase);
-        if (store.Clears) Reset(p); // E became non-present: a new payload period starts (with this store's own changes)
+        // E became non-present, by any agent's write (contract v1.1): a new payload period starts (with this store's own changes).
+        if (store.Clears) Reset(p);
+        if (store.ByDevice) return; // only cpu stores are judged or set present here
         if (store.Sets)
         {
             if (p.Any) Judge(state, p, store);
@@ -50,8 +55,10 @@ public sealed class PresentBeforePayloadDetector : IDetector
         }
         if (store.ChangedOther && !store.PresentAfter)
         {
-            p.LatestByAgent ??= new Epoch[_agents];
-            p.LatestByAgent[store.Agent] = new Epoch(store.Index, store.Time, (ushort)store.Agent);
+            p.ByAgent ??= new List<Epoch>[_agents];
+            var mine = p.ByAgent[store.Agent] ??= [];
+            if (!store.WritesPresentWord) mine.Clear(); // ordering this one orders every earlier one
+            mine.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent));
             p.Any = true;
         }
     }
@@ -59,12 +66,18 @@ public sealed class PresentBeforePayloadDetector : IDetector
     void Judge(ReplayState state, Payload p, in EntryStore present)
     {
         long worst = -1;
-        foreach (var m in p.LatestByAgent!)
+        foreach (var mine in p.ByAgent!)
         {
-            if (!m.Exists || m.Index <= worst) continue;
-            // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
-            bool ordered = state.StoreOrderedBefore(m, present.Agent, AccessClass.W, ObserverDomain.Outer);
-            if (!ordered) worst = m.Index;
+            if (mine is null) continue;
+            for (int i = mine.Count - 1; i >= 0 && mine[i].Index > worst; i--)
+            {
+                // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
+                if (!state.StoreOrderedBefore(mine[i], present.Agent, AccessClass.W, ObserverDomain.Outer))
+                {
+                    worst = mine[i].Index;
+                    break;
+                }
+            }
         }
         if (worst >= 0) state.Report(new Finding(Kind, present.Index, [new("payload", worst)]));
     }
@@ -72,7 +85,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
     static void Reset(Payload p)
     {
         if (!p.Any) return;
-        Array.Clear(p.LatestByAgent!);
+        foreach (var mine in p.ByAgent!) mine?.Clear();
         p.Any = false;
     }
 }

@@ -15,8 +15,10 @@ public sealed class TornEntryFetchDetector : IDetector
 {
     sealed class EntryChanges
     {
-        /// <summary>Per granule (63 and up share the last slot): index of the last changing cpu store.</summary>
-        public readonly long[] LastChange = Enumerable.Repeat(-1L, 64).ToArray();
+        /// <summary>Per granule, at any entry size (granules are independent): index of the last changing cpu store, or -1.</summary>
+        public long[] LastChange = [];
+
+        public long At(uint granule) => granule < LastChange.Length ? LastChange[granule] : -1;
     }
 
     struct FetchRun
@@ -43,14 +45,24 @@ public sealed class TornEntryFetchDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(ReplayState state, in EntryStore store)
     {
-        if (!store.Changed) return; // tearing needs a change
-        var last = _entries.Get(store.EntryBase).LastChange;
-        ulong granules = store.ChangedGranules;
-        while (granules != 0)
+        if (!store.Changed || store.ByDevice) return; // tearing needs a change by a cpu store
+        var changes = _entries.Get(store.EntryBase);
+        var words = state.ChangedGranuleWords;
+        if (changes.LastChange.Length < words.Length * 64)
         {
-            int g = System.Numerics.BitOperations.TrailingZeroCount(granules);
-            last[g] = store.Index;
-            granules &= granules - 1;
+            int old = changes.LastChange.Length;
+            Array.Resize(ref changes.LastChange, words.Length * 64);
+            changes.LastChange.AsSpan(old).Fill(-1);
+        }
+        for (int w = 0; w < words.Length; w++)
+        {
+            ulong granules = words[w];
+            while (granules != 0)
+            {
+                int g = System.Numerics.BitOperations.TrailingZeroCount(granules);
+                changes.LastChange[w * 64 + g] = store.Index;
+                granules &= granules - 1;
+            }
         }
     }
 
@@ -66,7 +78,7 @@ public sealed class TornEntryFetchDetector : IDetector
         }
         else if (run.TornTrigger < 0)
         {
-            long store = _entries.Find(fetch.EntryBase)?.LastChange[Math.Min(63, (int)fetch.Granule)] ?? -1;
+            long store = _entries.Find(fetch.EntryBase)?.At(fetch.Granule) ?? -1;
             if (store > run.FirstIndex) (run.TornTrigger, run.TornStore) = (fetch.Index, store);
         }
         run.LastGranule = fetch.Granule;

@@ -8,8 +8,9 @@ namespace TraceTools.Detectors.TornEntryUpdate;
 /// <summary>
 /// <c>torn-entry-update</c> (warning): the second store of a burst, a run of value-changing cpu stores
 /// (any cpu) to E while E is present before and after each. The store that sets present is not part of
-/// it; an invalidation of E by its fetcher, or E becoming non-present, ends it; device writes neither join
-/// nor end it. Related: <c>earlier-store</c> (the burst's first store). One per burst.
+/// it; an invalidation of E by its fetcher, or E becoming non-present (by any agent's write: a device
+/// write that clears present ends it too), ends it; a device write that leaves E present neither joins
+/// nor ends it. Related: <c>earlier-store</c> (the burst's first store). One per burst.
 /// </summary>
 public sealed class TornEntryUpdateDetector : IDetector
 {
@@ -33,6 +34,11 @@ public sealed class TornEntryUpdateDetector : IDetector
     {
         if (!store.Changed) return;
         var b = _entries.Get(store.EntryBase);
+        if (store.ByDevice)
+        {
+            if (!store.PresentAfter) b.First = -1;
+            return;
+        }
         if (!(store.PresentBefore && store.PresentAfter))
         {
             b.First = -1;

@@ -12,19 +12,31 @@ namespace TraceTools.Replay.Detection;
 /// <param name="Region">Index of the region in the metadata.</param>
 public readonly record struct DataAccess(long Index, EventKind Kind, int Agent, uint Time, ulong Address, int Size, int Region);
 
-/// <summary>A cpu store's effect on one table entry, computed from the reconstructed bytes.</summary>
+/// <summary>A cpu store's or a DMA write's effect on one table entry, computed from the reconstructed bytes.</summary>
 /// <param name="Index">Trace index of the store.</param>
-/// <param name="Agent">The storing cpu.</param>
+/// <param name="Agent">The storing cpu, or the writing device (<paramref name="ByDevice"/>).</param>
 /// <param name="Time">Its local time.</param>
 /// <param name="Region">Table region index.</param>
 /// <param name="EntryBase">Address of the entry's first byte (unique key of the entry).</param>
 /// <param name="PresentBefore">Present bit before the store.</param>
 /// <param name="PresentAfter">Present bit after the store.</param>
 /// <param name="ChangedOther">True when the store changed a bit of the entry other than present.</param>
-/// <param name="ChangedGranules">Granules whose bytes changed (bit g; granules from 63 up share bit 63).</param>
+/// <param name="ChangedGranules">
+/// Granules whose bytes changed (bit g; granules from 63 up share bit 63, so it says whether anything
+/// changed). The exact set at any entry size is <c>ReplayState.ChangedGranuleWords</c>.
+/// </param>
+/// <param name="WritesPresentWord">
+/// True when the store writes bytes of the entry's present word (sync bytes): it is a release of its own, so
+/// it can be ordered before a later event by its own edge while the stores just before it are not.
+/// </param>
+/// <param name="ByDevice">
+/// True for a device's DMA write: it only ends what a write making E non-present ends (a payload window
+/// restarts, a burst ends); it never opens or closes a flush window, joins a burst or tears a fetch.
+/// </param>
 public readonly record struct EntryStore(
     long Index, int Agent, uint Time, int Region, ulong EntryBase,
-    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules)
+    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules, bool WritesPresentWord,
+    bool ByDevice)
 {
     /// <summary>True when the store changed any byte of the entry (false: value-neutral).</summary>
     public bool Changed => ChangedGranules != 0;

@@ -1,3 +1,4 @@
+using TraceTools.Replay.Clocks;
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Memory;
 using TraceTools.Replay.Ordering;
@@ -32,7 +33,8 @@ public sealed partial class ReplayState
             var hooks = cpu ? StoreHooks : DmaWriteHooks;
             if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
         }
-        if (cpu && region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
+        // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
+        if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
 
         ulong at = Epoch.Pack(agent, t);
         // Only entries' values are ever read (EntryStores): other regions skip the copy and the column.
@@ -73,7 +75,9 @@ public sealed partial class ReplayState
     /// <summary>
     /// cpu load (plain acquire on sync bytes), device DMA read or fetch (acquire at once). The acquire
     /// comes first: a read that observes a sync store is hb-after it, so the data bytes of the same
-    /// access are judged with the acquired knowledge (for a cpu, not yet in LOADS: they are not "later").
+    /// access are judged with the acquired knowledge. For a cpu it is not yet in LOADS (the cpu's later
+    /// loads wait for a read barrier), but the access's own data bytes count as ordered after it
+    /// (contract v1.1 "an access sees its own bytes"): <see cref="SelfLoads"/> holds it while they are judged.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
@@ -82,6 +86,7 @@ public sealed partial class ReplayState
         uint t = Time[agent];
         bool cpu = kind == EventKind.Load;
         ulong end = address + (ulong)size;
+        bool self = cpu && region.Kind == RegionKind.Table;
         if (HasSyncBytes(region))
         {
             ulong c = address;
@@ -93,6 +98,7 @@ public sealed partial class ReplayState
                 {
                     if (h == 0 || h == lastAcquired) continue;
                     AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
+                    if (self) JoinSelfLoads(agent, h);
                     lastAcquired = h;
                 }
             }
@@ -101,11 +107,23 @@ public sealed partial class ReplayState
         if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
         var hooks = cpu ? LoadHooks : DmaReadHooks;
         if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        _selfLoadsAgent = -1;
         ulong at = Epoch.Pack(agent, t), cursor = address;
         while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
         {
             SmallSpans.Fill(cpu ? p.CpuReadAt : p.DevReadAt, o, n, at);
         }
+    }
+
+    /// <summary>The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).</summary>
+    void JoinSelfLoads(int cpu, int handle)
+    {
+        if (_selfLoadsAgent != cpu)
+        {
+            ClockKernels.Copy(Simd, SelfLoads, Arena.Hb(handle));
+            _selfLoadsAgent = cpu;
+        }
+        else ClockKernels.Join(Simd, SelfLoads, Arena.Hb(handle));
     }
 
     /// <summary>Cache maintenance: cleans mark the writer's dirty bytes, invalidations mark device-written bytes.</summary>

@@ -75,6 +75,7 @@ public sealed partial class ReplayState
     {
         ref var h = ref Arena.HeaderOf(handle);
         if (!h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
+        if (EdgeObserver is { } observer && h.Agent != agent) observer(new HbEdge(h.Index, h.Agent, index, agent, false));
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
@@ -87,6 +88,7 @@ public sealed partial class ReplayState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
+        ObserveEdge(from, to, index, false);
         var own = OwnOrderOf(from, releaseClass);
         var (hb, obStore, obCache) = SinceLastEvent(from);
         int w = Width, row = from * w;
@@ -117,9 +119,9 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, myHb, hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+        // The own component stays: what comes back holds the agent's own events already ordered out to
+        // another agent (contract v1.1: order is not lost on the way back).
         RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
-        ObStore[row + agent] = 0;
-        ObCache[row + agent] = 0;
 
         if (toDevice) return;
         if (atOnce)

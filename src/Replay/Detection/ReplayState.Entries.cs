@@ -7,15 +7,18 @@ namespace TraceTools.Replay.Detection;
 
 public sealed partial class ReplayState
 {
-    /// <summary>Computes, per entry a cpu store overlaps, the present transition and what changed; before the shadow update.</summary>
+    /// <summary>Computes, per entry a cpu store or DMA write overlaps, the present transition and what changed; before the shadow update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void EntryStores(int cpu, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    void EntryStores(int agent, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
     {
         var table = Regions[rid];
         ulong e = table.EntrySize, end = address + (ulong)size;
         ulong first = (address - table.Base) / e, last = (end - 1 - table.Base) / e;
         uint presentByte = table.PresentBit / 8;
         byte presentMask = (byte)(1 << (int)(table.PresentBit % 8));
+        int words = (int)(((e + table.Granule - 1) / table.Granule + 63) / 64);
+        if (_granuleWords.Length < words) _granuleWords = new ulong[words];
+        _granuleWordCount = words;
         for (ulong k = first; k <= last; k++)
         {
             ulong eb = table.Base + k * e;
@@ -25,18 +28,34 @@ public sealed partial class ReplayState
             bool after = pa >= from && pa < to ? (data[(int)(pa - address)] & presentMask) != 0 : before;
             bool other = false;
             ulong granules = 0;
+            var exact = _granuleWords.AsSpan(0, words);
+            exact.Clear();
             for (ulong a = from; a < to; a++)
             {
                 int diff = ValueAt(a) ^ data[(int)(a - address)];
                 if (diff == 0) continue;
-                granules |= 1UL << (int)Math.Min(63UL, (a - eb) / table.Granule);
+                ulong g = (a - eb) / table.Granule;
+                granules |= 1UL << (int)Math.Min(63UL, g);
+                exact[(int)(g >> 6)] |= 1UL << (int)(g & 63);
                 if (a == pa) diff &= ~presentMask;
                 other |= diff != 0;
             }
-            var store = new EntryStore(index, cpu, Time[cpu], rid, eb, before, after, other, granules);
+            ulong word = eb + table.PresentWordOffset;
+            bool release = from < word + table.PresentWordLength && to > word;
+            var store = new EntryStore(index, agent, Time[agent], rid, eb, before, after, other, granules, release, IsDevice[agent]);
             foreach (var d in EntryStoreHooks) d.OnEntryStore(this, store);
         }
     }
+
+    /// <summary>Granules changed by the entry store being handed to the detectors, bit g of word g / 64.</summary>
+    ulong[] _granuleWords = new ulong[1];
+    int _granuleWordCount;
+
+    /// <summary>
+    /// The exact set of granules the current <see cref="EntryStore"/> changed (bit g % 64 of word g / 64), at
+    /// any entry size (contract v1.1: granules are independent); valid only inside an entry-store hook.
+    /// </summary>
+    internal ReadOnlySpan<ulong> ChangedGranuleWords => _granuleWords.AsSpan(0, _granuleWordCount);
 
     byte ValueAt(ulong address) => Shadow.Page(address).Value[(int)(address & ShadowPage.Mask)];
 

@@ -30,6 +30,7 @@ public sealed partial class ReplayState
     {
         if (from == to) return;
         if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
+        ObserveEdge(from, to, index, true);
         var own = OwnOrderOf(from, releaseClass);
         var (hbs, obStores, obCaches) = SinceLastEvent(from);
         int w = Width, row = to * w;
@@ -97,7 +98,5 @@ public sealed partial class ReplayState
         ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
-        ObStore[row + agent] = 0;
-        ObCache[row + agent] = 0;
     }
 }

@@ -19,9 +19,13 @@ public sealed partial class ReplayState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal uint ObCacheOf(int agent, int other) => ObCache[agent * Width + other];
 
-    /// <summary>What <paramref name="cpu"/>'s later loads may rely on from <paramref name="other"/>.</summary>
+    /// <summary>
+    /// What <paramref name="cpu"/>'s loads may rely on from <paramref name="other"/>: its LOADS clock, and
+    /// during a load's own data checks what that load itself acquired (contract v1.1: an access sees its own bytes).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal uint LoadsOf(int cpu, int other) => Loads[cpu * Width + other];
+    internal uint LoadsOf(int cpu, int other) =>
+        _selfLoadsAgent == cpu ? Math.Max(Loads[cpu * Width + other], SelfLoads[other]) : Loads[cpu * Width + other];
 
     /// <summary>
     /// Writer rule on one cpu: is its earlier event at <paramref name="time"/> of class <paramref name="x"/>
@@ -33,10 +37,13 @@ public sealed partial class ReplayState
 
     /// <summary>
     /// Is the store <paramref name="store"/> ordered before the current event (class <paramref name="y"/>) of
-    /// <paramref name="agent"/> for <paramref name="domain"/>: the writer rule on its own cpu, the OB clock otherwise.
+    /// <paramref name="agent"/> for <paramref name="domain"/>: on its own cpu the writer rule or a round trip
+    /// through another agent (contract v1.1: order is not lost on the way back), the OB clock otherwise.
     /// </summary>
     internal bool StoreOrderedBefore(in Epoch store, int agent, AccessClass y, ObserverDomain domain) =>
-        store.Agent == agent ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) : StoreReached(store, agent);
+        store.Agent == agent
+            ? WriterOrdered(agent, store.Time, AccessClass.W, y, domain) || StoreReached(store, agent)
+            : StoreReached(store, agent);
 
     /// <summary>
     /// Is another agent's store ob-before <paramref name="agent"/>'s current point: committed before a release

@@ -15,8 +15,9 @@ namespace TraceTools.Replay.Detection;
 /// Clocks are rows of width <see cref="Width"/> in flat arrays (row = agent). Local time of an agent is
 /// the trace index of its latest event + 1 (monotone per agent, so it orders the agent's events exactly
 /// like an event count would, and an epoch (agent, time) names its event's index); a clock component c
-/// means "events of that agent with time ≤ c". The own component of an agent's OB rows is kept 0: same-cpu ordering is
-/// answered by the committed table instead.
+/// means "events of that agent with time ≤ c". The own component of a cpu's OB rows holds only what came
+/// back to it through another agent (its stores already ordered out, a round trip); same-cpu ordering
+/// otherwise is answered by the committed table.
 /// </remarks>
 public sealed partial class ReplayState
 {
@@ -53,6 +54,10 @@ public sealed partial class ReplayState
     internal readonly bool[] InboxFull;
     /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
     internal readonly uint[] Committed;
+    /// <summary>The HB of the releases the current cpu load acquired itself, valid for <see cref="_selfLoadsAgent"/> only.</summary>
+    internal readonly uint[] SelfLoads;
+    /// <summary>The cpu whose current load's own data bytes are being judged, or -1.</summary>
+    int _selfLoadsAgent = -1;
 
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
@@ -88,6 +93,7 @@ public sealed partial class ReplayState
 
         PendingMask = new byte[AgentCount];
         Committed = new uint[AgentCount * OrderingRules.Slots];
+        SelfLoads = new uint[Width];
         _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];

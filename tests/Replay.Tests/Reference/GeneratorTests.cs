@@ -13,6 +13,37 @@ public sealed class GeneratorTests
     public void Generator_SameSeed_SameTrace() =>
         Assert.AreEqual(ScenarioText.Print(TraceGenerator.Generate(42)), ScenarioText.Print(TraceGenerator.Generate(42)));
 
+    /// <summary>The constructs of contract v1.1 and issue 9's five deviations each occur in many traces.</summary>
+    [TestMethod]
+    public void Generator_ManySeeds_CoversContractV11Constructs()
+    {
+        var counts = new Dictionary<string, int>();
+        void Count(string what, bool hit) { if (hit) counts[what] = counts.GetValueOrDefault(what) + 1; }
+        for (int seed = 0; seed < Seeds; seed++)
+        {
+            var t = TraceGenerator.Generate(seed);
+            var table = t.Metadata.Regions.Single(r => r.Kind == RegionKind.Table);
+            var ev = t.Events.Select(e => e.E).ToList();
+            bool InTable(TraceEvent e) => e.Address >= table.Base && e.Address < table.Base + table.Size;
+            ulong Offset(TraceEvent e) => (e.Address - table.Base) % table.EntrySize;
+            bool CoversPresentWord(TraceEvent e) =>
+                Offset(e) <= table.PresentWordOffset && Offset(e) + (ulong)e.Size >= table.PresentWordOffset + table.PresentWordLength;
+            Count("wide load", ev.Any(e => e.Kind == EventKind.Load && InTable(e) && CoversPresentWord(e) && (ulong)e.Size > table.PresentWordLength));
+            Count("device present write", ev.Any(e => e.Kind == EventKind.DmaWrite && InTable(e) && CoversPresentWord(e)));
+            Count("high granule fetch", ev.Any(e => e.Kind == EventKind.Fetch && e.Aux >= 64));
+            Count("several invalidations", ev.Count(e => e.Kind == EventKind.DevInvalidate && e.Aux == table.Device) >= 3
+                && ev.Where(e => e.Kind == EventKind.DevInvalidate).Select(e => e.Agent).Distinct().Count() >= 2);
+            // A flag stored by one cpu, loaded by another that stores the other flag word, loaded back by the first.
+            bool roundTrip = false;
+            for (int i = 0; i + 3 < ev.Count && !roundTrip; i++)
+                roundTrip = ev[i].Kind == EventKind.Store && ev[i + 1].Kind == EventKind.Load && ev[i + 1].Address == ev[i].Address
+                    && ev[i + 1].Agent != ev[i].Agent && ev.Skip(i + 2).Take(3).Any(x => x.Kind == EventKind.Load && x.Agent == ev[i].Agent && x.Address == (ev[i].Address ^ 8));
+            Count("round trip", roundTrip);
+        }
+        foreach (var what in new[] { "wide load", "device present write", "high granule fetch", "several invalidations", "round trip" })
+            Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
+    }
+
     [TestMethod]
     public void Generator_ManySeeds_EveryTraceValid()
     {

@@ -15,8 +15,12 @@ public sealed partial class ReferenceModel
                 if (KindOf(c) != EventKind.Store || !ClearsPresent(c, e)) continue;
                 for (int m = c + 1; m < _n; m++)
                 {
-                    bool closes = SetsPresent(m, e); // the store (or DMA write) that sets present again
-                    if (KindOf(m) == EventKind.Store && ChangesNonPresentBits(m, e) && !FlushedBetween(c, m, e))
+                    // device writes neither open nor close a window (contract v1.1 "Who clears")
+                    if (KindOf(m) != EventKind.Store) continue;
+                    // one flush window per entry: a cpu store clearing present closes it without a finding
+                    if (ClearsPresent(m, e)) break;
+                    bool closes = SetsPresent(m, e); // the cpu store that sets present again: judged, then closes
+                    if (ChangesNonPresentBits(m, e) && !FlushedBetween(c, m, e))
                     {
                         all.Add(F(FindingKind.MissingFlushAfterClear, m, ("clear", c)));
                         break; // one per clear
@@ -68,7 +72,9 @@ public sealed partial class ReferenceModel
             for (int i = 0; i < _n; i++)
             {
                 if (InvalidatesEntry(i, e)) { first = -1; count = 0; continue; }
-                if (KindOf(i) != EventKind.Store || !ChangesEntry(i, e)) continue; // device writes neither join nor end
+                // E becoming non-present by any agent's write ends it (contract v1.1 "Bursts")
+                if (KindOf(i) == EventKind.DmaWrite && ClearsPresent(i, e)) { first = -1; count = 0; continue; }
+                if (KindOf(i) != EventKind.Store || !ChangesEntry(i, e)) continue; // other device writes neither join nor end
                 if (PresentBefore(e, i) && PresentAfter(e, i))
                 {
                     if (first < 0) { first = i; count = 1; continue; }

@@ -98,12 +98,29 @@ public sealed partial class ReferenceModel
     }
 
     /// <summary>
-    /// Ordering between two stores of the entry rules: the writer rule with the outer domain when both are
-    /// of one cpu (the fetcher is the observer), the general ob-before otherwise.
+    /// Ordering between two events of the entry rules: when both are of one cpu, the writer rule with the
+    /// outer domain (the fetcher is the observer) or a round trip (contract v1.1); the general ob-before otherwise.
     /// </summary>
     bool EntryOrdered(int a, int b) =>
-        AgentOf(a) == AgentOf(b) ? WriterOrdered(a, b, observerIsDevice: true)
+        AgentOf(a) == AgentOf(b) ? WriterOrdered(a, b, observerIsDevice: true) || RoundTrip(a, b)
         : _readings.EntryCrossCpuByHb ? Hb(a, b) : ObBefore(a, b);
+
+    /// <summary>
+    /// Contract v1.1, "order is not lost on the way back": cpu event <paramref name="a"/> is ordered before
+    /// the same cpu's later event <paramref name="b"/> when an hb path leaves the cpu at a cross edge x → y
+    /// (a ≤po x) ordered by the writer rule for y's agent, and comes back: y hb-before b. Program order alone
+    /// does not count. Every later hop keeps order (b is never a load here: the entry rules order stores and
+    /// invalidations).
+    /// </summary>
+    public bool RoundTrip(int a, int b)
+    {
+        int A = AgentOf(a);
+        foreach (var c in _cross)
+            if (AgentOf(c.From) == A && c.From >= a && c.From < b && Hb(c.To, b)
+                && WriterOrdered(a, c.From, !IsCpuAgent(AgentOf(c.To))))
+                return true;
+        return false;
+    }
 
     /// <summary>b is reached by a path whose last edge may carry knowledge to b's data bytes.</summary>
     bool ReachedForData(int b, bool[] reached, List<CrossEdge> firstHops)

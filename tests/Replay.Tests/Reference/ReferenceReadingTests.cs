@@ -140,17 +140,18 @@ public sealed class ReferenceReadingTests
             string.Join(" ", ReferenceModel.Run(b.Build())));
     }
 
+    /// <summary>Contract v1.1 "Who clears": device writes neither open nor close a window (before v1.1 #2 closed it).</summary>
     [TestMethod]
-    public void MissingFlush_WindowClosedByDeviceWriteSettingPresent()
+    public void MissingFlush_DeviceWriteSettingPresent_DoesNotCloseWindow()
     {
         var s = System(Arch.X86_64);
         s.B.Store(s.Cpu0, Tbl, 8, 1);
         s.B.Store(s.Cpu0, Tbl, 8, 0);            // #1 clear
-        s.B.DmaWrite(s.Dev, Tbl, 8, 1);          // #2 device sets present again: the window closes
+        s.B.DmaWrite(s.Dev, Tbl, 8, 1);          // #2 device sets present again: the window stays open
         s.B.RaiseIrq(s.Dev);
         s.B.TakeIrq(s.Cpu0, s.Dev);
-        s.B.Store(s.Cpu0, Tbl + 8, 8, 0x55);     // #5 not judged for clear #1 (a live update of one store)
-        Assert.AreEqual("", Run(s));
+        s.B.Store(s.Cpu0, Tbl + 8, 8, 0x55);     // #5 judged for clear #1: no invalidation
+        Assert.AreEqual("missing-flush-after-clear@5[clear=1]", Run(s));
     }
 
     // ---- the other readings, one switch at a time ----

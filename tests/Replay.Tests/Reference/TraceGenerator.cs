@@ -7,7 +7,10 @@ namespace TraceTools.Tests.Reference;
 /// (coherent or not), a ram buffer, a sync flag block, an mmio block per device and a table fetched by one
 /// device. Steps are drawn mostly from protocol-like sequences (store, barrier or not, doorbell, device read;
 /// flag handoffs; device completions; table clear/update/set with fetches) on a few hot addresses, so that
-/// findings occur often; the rest are single random ops. Validity follows the scenario language: cpu ops by
+/// findings occur often; the rest are single random ops. The constructs of contract v1.1 and issue 9's five
+/// deviations are drawn too: wide loads covering an entry's present word and payload, round trips of a
+/// store out to another agent and back, device writes that set or clear present (OWN write-backs), tables of
+/// more than 64 granules per entry, and several invalidations (by several cpus) inside one flush window. Validity follows the scenario language: cpu ops by
 /// cpus, device ops by devices, fetch only by the table's fetcher, mmio ops on mmio only, accesses inside one region.
 /// </summary>
 public sealed class TraceGenerator
@@ -27,14 +30,15 @@ public sealed class TraceGenerator
         _rng = new Random(seed);
         _arch = ArchNames.All[_rng.Next(ArchNames.All.Length)];
         _b = new TraceBuilder(_arch, $"random #{seed}");
-        int nCpu = _rng.Next(1, 3), nDev = _rng.Next(1, 3);
+        int nCpu = _rng.Next(1, 4), nDev = _rng.Next(1, 3);
         for (int i = 0; i < nCpu; i++) _cpus.Add(_b.Cpu($"cpu{i}"));
         for (int i = 0; i < nDev; i++) _devs.Add(_b.Device($"dev{i}", coherent: _rng.Next(5) < 3));
         _b.Ram("buf", Buf, 0x40);
         _b.Sync("flag", Flag, 0x10);
         for (int i = 0; i < nDev; i++) _b.Mmio($"reg{i}", RegBase + (ulong)i * 0x100, 0x10, _devs[i]);
-        uint entrySize = Pick(8u, 16u, 32u, 32u);
-        uint granule = entrySize == 8 ? 8 : Pick(8u, 16u);
+        // One table in eight has entries of 65-128 granules (granules are independent at any entry size).
+        uint entrySize = Chance(12) ? Pick(66u * 8, 128u * 8, 80u * 16) : Pick(8u, 16u, 32u, 32u);
+        uint granule = entrySize == 8 ? 8 : entrySize == 80 * 16 ? 16 : entrySize > 32 ? 8 : Pick(8u, 16u);
         uint presentBit = entrySize >= 16 ? Pick(0u, 3u, 64u) : Pick(0u, 3u);
         _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]));
         _barriers = [.. BarrierCode.AllFor(_arch)];
@@ -88,7 +92,7 @@ public sealed class TraceGenerator
 
     void Step()
     {
-        switch (_rng.Next(10))
+        switch (_rng.Next(14))
         {
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
@@ -96,8 +100,100 @@ public sealed class TraceGenerator
             case 4 or 5: TableUpdate(); break;
             case 6: FetchRun(Pick(0ul, 1ul)); break;
             case 7: LockSection(); break;
+            case 8: RoundTrip(); break;
+            case 9: DescriptorWriteBack(); break;
+            case 10: WideEntryLoad(); break;
             default: SingleOp(); break;
         }
+    }
+
+    /// <summary>
+    /// A cpu's store (buffer, payload or present clear), maybe a barrier, a flag read by another cpu (or a
+    /// doorbell to a device that writes a flag back), the flag coming back, then a relaxed release of the first
+    /// cpu: a doorbell and a device read, a present store, or an invalidation and a payload store.
+    /// </summary>
+    void RoundTrip()
+    {
+        ushort c = Cpu;
+        ulong e = Pick(0ul, 1ul);
+        int what = _rng.Next(3);
+        if (what == 0) { var (a, n) = BufChunk(); _b.Store(c, a, n, Chance(50) ? Value() : null); }
+        else if (what == 1) _b.Store(c, PayloadWord(e), 8, Value());
+        else _b.Store(c, PresentWord(e), PresentWordSize, 0);
+        MaybeBarrier(c, 70);
+        var (f, fn) = FlagWord();
+        ushort other = _cpus.Count > 1 ? Pick([.. _cpus.Where(x => x != c)]) : c;
+        if (other != c && Chance(75))
+        {
+            _b.Store(c, f, fn, (ulong)_rng.Next(1, 4));
+            _b.Load(other, f, fn);
+            MaybeBarrier(other, 30);
+            ulong back = f ^ 8;
+            _b.Store(other, back, fn, (ulong)_rng.Next(1, 4));
+            _b.Load(c, back, fn);
+        }
+        else
+        {
+            ushort d = Dev;
+            Doorbell(c, d);
+            _b.DmaWrite(d, f, fn, 1);
+            _b.Load(c, f, fn);
+        }
+        switch (what)
+        {
+            case 0:
+                ushort d = Dev;
+                _b.MmioWrite(c, Reg(d), 4, 1);
+                _b.DmaRead(d, Buf + Pick(0ul, 8ul, 16ul), Pick(8, 16));
+                break;
+            case 1:
+                _b.Store(c, PresentWord(e), PresentWordSize, PresentValue);
+                if (Chance(50)) FetchRun(e);
+                break;
+            default:
+                if (Chance(70)) Invalidate(c, e);
+                _b.Store(c, PayloadWord(e), 8, Value());
+                if (Chance(50)) _b.Store(c, PresentWord(e), PresentWordSize, PresentValue);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A descriptor handed to the device and written back: cpu payload and present set, the device sets or
+    /// clears present (its OWN write-back, sometimes with payload), cpu stores around it.
+    /// </summary>
+    void DescriptorWriteBack()
+    {
+        ushort c = Cpu, f = Fetcher;
+        ulong e = Pick(0ul, 1ul);
+        if (Chance(60)) _b.Store(c, PayloadWord(e), 8, Value());
+        MaybeBarrier(c, 40);
+        if (Chance(50)) _b.Store(c, PresentWord(e), PresentWordSize, PresentValue);
+        if (Chance(40)) _b.Store(Cpu, PayloadWord(e), 8, Value()); // a live update: a burst to end
+        if (Chance(40)) FetchRun(e);
+        if (Chance(50)) _b.DmaWrite(f, PayloadWord(e), 8, Chance(70) ? Value() : null);
+        _b.DmaWrite(f, PresentWord(e), PresentWordSize, Chance(65) ? 0 : PresentValue | (Chance(30) ? 0x100ul : 0));
+        if (Chance(50)) { _b.RaiseIrq(f); _b.TakeIrq(c, f); }
+        int stores = _rng.Next(0, 3);
+        for (int i = 0; i < stores; i++) _b.Store(Cpu, PayloadWord(e), 8, Value());
+        MaybeBarrier(c);
+        if (Chance(60)) _b.Store(c, PresentWord(e), PresentWordSize, Chance(80) ? PresentValue : 0);
+    }
+
+    /// <summary>The device writes payload and present; a cpu reads the entry in one wide load, then maybe the payload again.</summary>
+    void WideEntryLoad()
+    {
+        ushort d = Chance(70) ? Fetcher : Dev, c = Cpu;
+        ulong e = Pick(0ul, 1ul);
+        if (Chance(50)) _b.DmaWrite(d, PayloadWord(e), 8, Value());
+        else _b.DmaWriteBytes(d, EntryBase(e), RandomEntryBytes());
+        _b.DmaWrite(d, PresentWord(e), PresentWordSize, Chance(80) ? PresentValue : 0);
+        int size = (int)Math.Min(_table.EntrySize, (ulong)Pick(16, 32, 64));
+        ulong start = Math.Min(PresentWord(e), EntryBase(e) + _table.EntrySize - (ulong)size);
+        start -= (start - EntryBase(e)) % 8;
+        _b.Load(c, start, size);
+        if (Chance(40)) MaybeBarrier(c, 60);
+        if (Chance(60)) _b.Load(c, PayloadWord(e), 8);
     }
 
     void DoorbellProtocol()
@@ -160,6 +256,7 @@ public sealed class TraceGenerator
         if (Chance(60)) _b.Store(c, PresentWord(e), PresentWordSize, 0); // clear present
         if (fetchAt == 1) FetchRun(e);
         if (Chance(40)) Invalidate(c, e);
+        if (Chance(30)) Invalidations(c, e);
         if (fetchAt == 2) FetchRun(e);
         int payloads = _rng.Next(0, 3);
         for (int i = 0; i < payloads; i++)
@@ -180,6 +277,22 @@ public sealed class TraceGenerator
         return bytes;
     }
 
+    /// <summary>Several invalidations of e, some by other cpus after a flag handed the clear to them.</summary>
+    void Invalidations(ushort c, ulong e)
+    {
+        var (f, fn) = FlagWord();
+        if (Chance(60)) { MaybeBarrier(c, 70); _b.Store(c, f, fn, (ulong)_rng.Next(1, 4)); }
+        int n = _rng.Next(2, 4);
+        for (int i = 0; i < n; i++)
+        {
+            ushort who = Cpu;
+            if (who != c && Chance(70)) _b.Load(who, f, fn);
+            if (Chance(50)) MaybeBarrier(who);
+            Invalidate(who, e);
+            if (Chance(30)) _b.Store(Cpu, PayloadWord(e), 8, Value());
+        }
+    }
+
     void Invalidate(ushort c, ulong e)
     {
         ushort d = Chance(80) ? Fetcher : Dev;
@@ -191,11 +304,23 @@ public sealed class TraceGenerator
     void FetchRun(ulong e)
     {
         uint granules = _table.EntrySize / _table.Granule;
-        for (uint g = (uint)_rng.Next((int)granules); g < granules; g++)
+        bool big = granules > 8;
+        int reads = 0;
+        for (uint g = big && Chance(60) ? 0 : (uint)_rng.Next((int)granules); g < granules && reads < 8; g++, reads++)
         {
             _b.Fetch(Fetcher, _table, e, g);
+            if (big && g + 1 < granules && Chance(35))
+            {
+                // A store to a granule ahead (often past 63), and sometimes the run reads it or another one next.
+                uint t = g + 1 + (uint)_rng.Next((int)(granules - g - 1));
+                _b.Store(Cpu, EntryBase(e) + t * _table.Granule / 8 * 8, 8, Value());
+                if (Chance(60)) g = t - 1;
+                else if (Chance(50)) g += (uint)_rng.Next((int)(granules - g)) / 2;
+                continue;
+            }
             if (Chance(25)) _b.Store(Cpu, Chance(50) ? PayloadWord(e) : PresentWord(e), 8, Value());
             if (Chance(30)) g++;
+            if (big && Chance(60)) g += (uint)_rng.Next(1, (int)granules / 4); // big entries: jump ahead
         }
     }
 

@@ -13,20 +13,15 @@ sealed class Generator
 {
     readonly Step[] _steps;
     readonly ulong[] _vars;
-    readonly RegionMemory[] _memory;
     readonly StepResolver _resolver;
-    readonly IEventSink _sink;
-    readonly byte[] _data = new byte[TraceEvent.MaxSize];
-    ulong _patternStores;
+    readonly EventEmitter _emitter;
 
     public Generator(Step[] steps, int slots, RegionInfo[] regions, IEventSink sink)
     {
         _steps = steps;
         _vars = new ulong[slots];
-        _memory = new RegionMemory[regions.Length];
-        for (int i = 0; i < regions.Length; i++) _memory[i] = new RegionMemory(regions[i].Base, regions[i].Size);
         _resolver = new StepResolver(regions);
-        _sink = sink;
+        _emitter = new EventEmitter(regions, sink);
     }
 
     public void Run() => Run(0, _steps.Length);
@@ -51,9 +46,17 @@ sealed class Generator
                 continue;
             }
             // Barriers, locks, irqs, cache ops, mmio reads with constant operands: nothing to compute.
-            if (s.IsFixedEvent) _sink.Append(in s.ResolvedEvent, default);
+            if (s.IsFixedEvent) _emitter.Append(in s.ResolvedEvent, default);
             else Emit(s);
         }
+    }
+
+    /// <summary>Emits one event step (the line compiler's entry: its steps are all resolved).</summary>
+    public static void EmitResolved(Step s, EventEmitter emitter)
+    {
+        if (s.IsFixedEvent) { emitter.Append(in s.ResolvedEvent, default); return; }
+        var e = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
+        EmitEvent(s, e, s.ResolvedRegion, emitter, []);
     }
 
     void Emit(Step s)
@@ -78,48 +81,38 @@ sealed class Generator
             _resolver.ResolveAccess(s, _vars, out address, out size, out region);
             aux = 0;
         }
-        var e = new TraceEvent(s.Kind, s.Agent, address, size, aux, s.Site);
+        EmitEvent(s, new TraceEvent(s.Kind, s.Agent, address, size, aux, s.Site), region, _emitter, _vars);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void EmitEvent(Step s, in TraceEvent e, int region, EventEmitter emitter, ulong[] vars)
+    {
         switch (s.Kind)
         {
             case EventKind.Store or EventKind.DmaWrite:
-            {
-                var data = FillWrite(s, address, size, region);
-                _memory[region].Write(address, data);
-                _sink.Append(in e, data);
+                emitter.Write(in e, region, FillWrite(s, e.Address, e.Size, region, emitter, vars));
                 return;
-            }
             case EventKind.MmioWrite:
                 // Registers are not memory: the write carries its bytes but changes no image.
-                _sink.Append(in e, FillWrite(s, address, size, region));
+                emitter.Append(in e, FillWrite(s, e.Address, e.Size, region, emitter, vars));
                 return;
             case EventKind.Load or EventKind.DmaRead or EventKind.Fetch:
-            {
-                var data = _data.AsSpan(0, size);
-                _memory[region].Read(address, data);
-                _sink.Append(in e, data);
+                emitter.Read(in e, region);
                 return;
-            }
             default:
-                _sink.Append(in e, default);
+                emitter.Append(in e, default);
                 return;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    Span<byte> FillWrite(Step s, ulong address, int size, int region)
+    static Span<byte> FillWrite(Step s, ulong address, int size, int region, EventEmitter emitter, ulong[] vars)
     {
-        var data = _data.AsSpan(0, size);
+        if (s.ResolvedData is null && s.Value is null && s.Bytes is null) return emitter.Pattern(address, size, region);
+        var data = emitter.Scratch(size);
         if (s.ResolvedData is { } constant) constant.CopyTo(data);
-        else if (s.Value is { } value) StepResolver.WriteValue(value.Eval(_vars), data, value.Pos);
-        else if (s.Bytes is { } bytes) StepResolver.WriteBytes(bytes, data, s.BytesPos);
-        else FillPattern(address, data, region);
+        else if (s.Value is { } value) StepResolver.WriteValue(value.Eval(vars), data, value.Pos);
+        else StepResolver.WriteBytes(s.Bytes!, data, s.BytesPos);
         return data;
-    }
-
-    /// <summary>A store without a value: see <see cref="StorePattern"/>.</summary>
-    void FillPattern(ulong address, Span<byte> data, int region)
-    {
-        _memory[region].Read(address, data);
-        StorePattern.Fill(address, data, StorePattern.Seed(++_patternStores));
     }
 }

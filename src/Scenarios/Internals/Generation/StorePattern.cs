@@ -56,6 +56,25 @@ static class StorePattern
         for (int j = 0; j < data.Length; j++) data[j] = Byte(address + (ulong)j, data[j], seed);
     }
 
+    /// <summary>
+    /// Puts back the present bit of every table entry the pattern covers (contract v1.1: a write without a
+    /// VALUE keeps the present bit it covers). The byte holding it still changes: when the pattern differed
+    /// from memory only in that bit, another bit is flipped instead.
+    /// </summary>
+    public static void KeepPresentBits(ulong address, Span<byte> data, ReadOnlySpan<byte> before, ulong tableBase, ulong entrySize, uint presentBit)
+    {
+        byte mask = (byte)(1 << (int)(presentBit % 8));
+        ulong offset = (address - tableBase) % entrySize, presentOffset = presentBit / 8;
+        // The first entry's present byte at or after address, then one per entry.
+        ulong first = presentOffset >= offset ? presentOffset - offset : entrySize - offset + presentOffset;
+        for (ulong j = first; j < (ulong)data.Length; j += entrySize)
+        {
+            byte b = (byte)((data[(int)j] & ~mask) | (before[(int)j] & mask));
+            if (b == before[(int)j]) b ^= (byte)(0x5A & ~mask);
+            data[(int)j] = b;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static byte Byte(ulong a, byte current, ulong seed)
     {

@@ -152,6 +152,19 @@ sealed class StepResolver(RegionInfo[] regions)
         }
     }
 
+    /// <summary>Writes VALUE little-endian, zero-extended, into <paramref name="dst"/>; the caller checked that it fits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WriteValueUnchecked(ulong value, Span<byte> dst)
+    {
+        if (dst.Length >= 8)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(dst, value);
+            dst[8..].Clear();
+            return;
+        }
+        for (int i = 0; i < dst.Length; i++) { dst[i] = (byte)value; value >>= 8; }
+    }
+
     /// <summary>Copies explicit <c>bytes "HEX"</c>; their count must equal the size.</summary>
     public static void WriteBytes(byte[] bytes, Span<byte> dst, in SourcePos pos)
     {

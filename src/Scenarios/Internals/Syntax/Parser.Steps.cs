@@ -112,6 +112,8 @@ sealed partial class Parser
                 var n = ExpectName("a lock name");
                 if (!_lockIds.TryGetValue(n.Text!, out int id))
                 {
+                    if (_locks.Count >= TraceLimits.MaxLocks) ScenarioThrow.At(Pos(n), $"too many locks: a trace holds at most {TraceLimits.MaxLocks} lock names");
+                    if (TraceLimits.LengthProblem("the lock name", n.Text!) is { } tooLong) ScenarioThrow.At(Pos(n), tooLong);
                     id = _locks.Count;
                     _lockIds[n.Text!] = id;
                     _locks.Add(n.Text!);
@@ -143,7 +145,7 @@ sealed partial class Parser
         if (Peek.Kind == TokenKind.At)
         {
             _pos++;
-            site = InternSite(ReadString("a site string after '@'"));
+            site = InternSite(Expect(TokenKind.String, "a site string after '@'"));
         }
         ExpectEndOfLine();
         s.Site = site;
@@ -169,10 +171,13 @@ sealed partial class Parser
         return default;
     }
 
-    int InternSite(string site)
+    int InternSite(in Token token)
     {
+        string site = token.Text!;
         if (!_siteIds.TryGetValue(site, out int id))
         {
+            if (TraceLimits.TextProblem("the site", site) is { } bad) ScenarioThrow.At(Pos(token), bad);
+            if (_sites.Count >= TraceLimits.MaxSites) ScenarioThrow.At(Pos(token), $"too many sites: a trace holds at most {TraceLimits.MaxSites} distinct site strings");
             id = _sites.Count;
             _siteIds[site] = id;
             _sites.Add(site);

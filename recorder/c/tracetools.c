@@ -1,0 +1,904 @@
+/*
+ * tracetools.c: the TraceTools trace writer in C (format v1, docs/trace-format.md, byte by byte).
+ * The C# reference is src/TraceFormat (TraceWriter, MetadataRules, EventRules); this file follows it
+ * rule for rule so that the reader accepts what it writes. See recorder/c/README.md.
+ *
+ * Build: cc -std=c11 -O2 -pthread -c tracetools.c   (glibc < 2.34: link with -ldl for LZ4;
+ * -DTT_NO_LZ4 drops the dlopen of liblz4.so.1 altogether).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "tracetools.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifndef TT_NO_LZ4
+#include <dlfcn.h>
+#endif
+
+/* ---- layout constants (FormatLayout.cs) ---- */
+enum {
+    FILE_HEADER = 20, CHUNK_HEADER = 36, COLUMN_TABLE = 28, TRAILER = 32, INDEX_ENTRY = 20,
+    MAX_SIZE = 4096, MAX_STRING = 4096, MAX_AGENTS = 4096, MAX_REGIONS = 65536, MAX_LOCKS = 65536,
+    MAX_SITES = 1 << 20, MAX_CHUNK_EVENTS = 1 << 20, CHUNK_RAW_TARGET = 16 << 20,
+    MAX_METADATA = 16 << 20, STREAMS = 3
+};
+#define CHUNK_MAGIC 0x4B484354u   /* "TCHK" */
+#define INDEX_MAGIC 0x58444954u   /* "TIDX" */
+#define TRAILER_MAGIC 0x444E4554u /* "TEND" */
+static const uint8_t FILE_MAGIC[8] = { 0x89, 'T', 'T', 'R', '\r', '\n', 0x1A, '\n' };
+
+enum kind {
+    K_STORE, K_LOAD, K_BARRIER, K_MMIO_WRITE, K_MMIO_READ, K_CACHE_CLEAN, K_CACHE_INVAL, K_CACHE_FLUSH,
+    K_DEV_INVALIDATE, K_LOCK, K_UNLOCK, K_TAKE_IRQ, K_DMA_READ, K_DMA_WRITE, K_FETCH, K_RAISE_IRQ
+};
+static const char *const OP_NAMES[16] = {
+    "store", "load", "barrier", "mmio_write", "mmio_read", "cache_clean", "cache_inval", "cache_flush",
+    "dev_invalidate", "lock", "unlock", "take_irq", "dma_read", "dma_write", "fetch", "raise_irq"
+};
+enum region_kind { R_RAM, R_SYNC, R_MMIO, R_TABLE };
+
+static int has_address(unsigned k) { return !(k == K_BARRIER || k == K_LOCK || k == K_UNLOCK || k == K_TAKE_IRQ || k == K_RAISE_IRQ); }
+static int has_aux(unsigned k) { return k == K_BARRIER || k == K_DEV_INVALIDATE || k == K_LOCK || k == K_UNLOCK || k == K_TAKE_IRQ || k == K_FETCH; }
+static int must_carry(unsigned k) { return k == K_STORE || k == K_MMIO_WRITE || k == K_DMA_WRITE; }
+static int may_carry(unsigned k) { return k == K_LOAD || k == K_DMA_READ || k == K_FETCH || k == K_MMIO_READ; }
+static int stream_of(unsigned k) { return k == K_MMIO_WRITE || k == K_MMIO_READ ? 1 : k == K_FETCH || k == K_DEV_INVALIDATE ? 2 : 0; }
+static int size_code(uint32_t size) { return size == 4 ? 1 : size == 8 ? 2 : size == 1 ? 3 : 0; }
+
+/* ---- CRC-32C (Castagnoli), slice-by-8: once per chunk, so a table version is plenty ---- */
+static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0x82F63B78u & (0u - (c & 1)));
+        crc_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int s = 1; s < 8; s++) crc_table[s][i] = (crc_table[s - 1][i] >> 8) ^ crc_table[0][crc_table[s - 1][i] & 0xFF];
+}
+static uint32_t crc32c(const uint8_t *p, size_t n)
+{
+    pthread_once(&crc_once, crc_init);
+    uint32_t c = 0xFFFFFFFFu;
+    while (n >= 8) {
+        uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        c = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF] ^ crc_table[5][(lo >> 16) & 0xFF] ^ crc_table[4][lo >> 24]
+          ^ crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
+        p += 8;
+        n -= 8;
+    }
+    while (n--) c = (c >> 8) ^ crc_table[0][(c ^ *p++) & 0xFF];
+    return c ^ 0xFFFFFFFFu;
+}
+
+/* ---- growable byte column ---- */
+typedef struct col { uint8_t *p; size_t len, cap; } col;
+static int col_room(col *c, size_t n)
+{
+    if (c->len + n <= c->cap) return 0;
+    size_t cap = c->cap ? c->cap : 256;
+    while (cap < c->len + n) cap *= 2;
+    uint8_t *p = realloc(c->p, cap);
+    if (!p) return -1;
+    c->p = p;
+    c->cap = cap;
+    return 0;
+}
+static void put_u8(col *c, uint8_t b) { c->p[c->len++] = b; }
+static void put_varint(col *c, uint64_t v)
+{
+    while (v >= 0x80) { c->p[c->len++] = (uint8_t)(v | 0x80); v >>= 7; }
+    c->p[c->len++] = (uint8_t)v;
+}
+static void le16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void le32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static void le64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+
+/* ---- declarations ---- */
+typedef struct agent { char *name; uint8_t device, coherent; } agent;
+typedef struct region {
+    char *name;
+    uint8_t kind;
+    uint64_t base, size, entries;
+    int device;
+    uint32_t entry_size, granule, present_bit;
+} region;
+typedef struct dyn_site { tt_site site; char *text; } dyn_site;
+
+/* ---- LZ4 from the system library, looked up on demand ---- */
+typedef int (*lz4_compress_fn)(const char *src, char *dst, int src_size, int dst_capacity);
+typedef int (*lz4_bound_fn)(int size);
+
+struct tt_trace {
+    char *path, *name;
+    uint8_t arch;
+    enum tt_codec codec;
+    uint32_t chunk_events;
+    agent *agents; size_t n_agents, cap_agents;
+    region *regions; size_t n_regions, cap_regions;
+    char **locks; size_t n_locks, cap_locks;
+    dyn_site **dyn; size_t n_dyn, cap_dyn;
+    uint32_t site_count;
+    const char **site_texts; /* by id, for the header */
+
+    int started, finished, broken, fd;
+    pthread_mutex_t mu;
+    char error[512];
+    uint64_t refused, unsited;
+
+    /* the chunk being built (docs/trace-format.md "Raw payload") */
+    col kinds, agent_ids, addrs, sizes, aux, sites, vlens, values, data;
+    uint32_t count, small_values;
+    uint64_t *last_addr; /* agents × streams */
+    int agent_width;
+    uint64_t first_index, total, position;
+    col index;           /* chunk index entries, 20 bytes each */
+    uint32_t chunks;
+    col out;             /* chunk header + stored bytes */
+    col raw;
+    lz4_compress_fn lz4_compress;
+    lz4_bound_fn lz4_bound;
+};
+
+static int fail(tt_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(tt_trace *t, const char *fmt, ...)
+{
+    if (t->error[0] == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(t->error, sizeof t->error, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+#define GROW(arr, n, cap) \
+    ((n) < (cap) ? 0 : grow_array((void **)&(arr), &(cap), sizeof *(arr)))
+static int grow_array(void **arr, size_t *cap, size_t item)
+{
+    size_t c = *cap ? *cap * 2 : 8;
+    void *p = realloc(*arr, c * item);
+    if (!p) return -1;
+    *arr = p;
+    *cap = c;
+    return 0;
+}
+
+tt_trace *tt_create(const char *path, enum tt_arch arch, const char *name)
+{
+    tt_trace *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->fd = -1;
+    t->chunk_events = 4096;
+    t->codec = TT_CODEC_NONE;
+    t->arch = (uint8_t)arch;
+    t->path = dup_str(path ? path : "");
+    t->name = dup_str(name ? name : "");
+    pthread_mutex_init(&t->mu, NULL);
+    if (!t->path || !t->name) { tt_free(t); return NULL; }
+    if ((unsigned)arch > TT_ARCH_RISCV64) fail(t, "undefined arch %d", (int)arch);
+    return t;
+}
+
+int tt_set_codec(tt_trace *t, enum tt_codec codec)
+{
+    if (t->started) return fail(t, "tt_set_codec after tt_start");
+    if (codec != TT_CODEC_NONE && codec != TT_CODEC_LZ4) return fail(t, "undefined codec %d", (int)codec);
+    t->codec = codec;
+    return 0;
+}
+
+int tt_set_chunk_events(tt_trace *t, uint32_t events)
+{
+    if (t->started) return fail(t, "tt_set_chunk_events after tt_start");
+    if (events < 1 || events > MAX_CHUNK_EVENTS) return fail(t, "chunk events %u outside 1..%d", events, MAX_CHUNK_EVENTS);
+    t->chunk_events = events;
+    return 0;
+}
+
+static int add_agent(tt_trace *t, const char *name, int device, int coherent)
+{
+    if (t->started) return fail(t, "agent '%s' declared after tt_start", name);
+    if (GROW(t->agents, t->n_agents, t->cap_agents)) return fail(t, "out of memory");
+    char *n = dup_str(name);
+    if (!n) return fail(t, "out of memory");
+    t->agents[t->n_agents] = (agent){ n, (uint8_t)device, (uint8_t)(coherent != 0) };
+    return (int)t->n_agents++;
+}
+int tt_add_cpu(tt_trace *t, const char *name) { return add_agent(t, name, 0, 1); }
+int tt_add_device(tt_trace *t, const char *name, int coherent) { return add_agent(t, name, 1, coherent); }
+
+static int add_region(tt_trace *t, region r)
+{
+    if (t->started) return fail(t, "region '%s' declared after tt_start", r.name);
+    if (GROW(t->regions, t->n_regions, t->cap_regions)) return fail(t, "out of memory");
+    r.name = dup_str(r.name);
+    if (!r.name) return fail(t, "out of memory");
+    t->regions[t->n_regions] = r;
+    return (int)t->n_regions++;
+}
+int tt_add_ram(tt_trace *t, const char *name, uint64_t base, uint64_t size)
+{
+    return add_region(t, (region){ .name = (char *)name, .kind = R_RAM, .base = base, .size = size, .device = -1 });
+}
+int tt_add_sync(tt_trace *t, const char *name, uint64_t base, uint64_t size)
+{
+    return add_region(t, (region){ .name = (char *)name, .kind = R_SYNC, .base = base, .size = size, .device = -1 });
+}
+int tt_add_mmio(tt_trace *t, const char *name, uint64_t base, uint64_t size, int device)
+{
+    return add_region(t, (region){ .name = (char *)name, .kind = R_MMIO, .base = base, .size = size, .device = device });
+}
+int tt_add_table(tt_trace *t, const char *name, uint64_t base, uint64_t entries, uint32_t entry_size,
+                 uint32_t granule, uint32_t present_bit, int fetcher)
+{
+    /* size = entries × entry_size; an overflow is caught by tt_start's entries check. */
+    return add_region(t, (region){ .name = (char *)name, .kind = R_TABLE, .base = base,
+        .size = entries * (uint64_t)entry_size, .device = fetcher, .entries = entries,
+        .entry_size = entry_size, .granule = granule, .present_bit = present_bit });
+}
+
+int tt_add_lock(tt_trace *t, const char *name)
+{
+    if (t->started) return fail(t, "lock '%s' declared after tt_start", name);
+    if (GROW(t->locks, t->n_locks, t->cap_locks)) return fail(t, "out of memory");
+    char *n = dup_str(name);
+    if (!n) return fail(t, "out of memory");
+    t->locks[t->n_locks] = n;
+    return (int)t->n_locks++;
+}
+
+const tt_site *tt_add_site(tt_trace *t, const char *text)
+{
+    if (t->started) { fail(t, "site '%.60s' declared after tt_start", text); return NULL; }
+    if (GROW(t->dyn, t->n_dyn, t->cap_dyn)) { fail(t, "out of memory"); return NULL; }
+    dyn_site *d = calloc(1, sizeof *d);
+    if (!d || !(d->text = dup_str(text))) { free(d); fail(t, "out of memory"); return NULL; }
+    d->site.u.text = d->text;
+    d->site.magic = TT_SITE_MAGIC;
+    t->dyn[t->n_dyn++] = d;
+    return &d->site;
+}
+
+/* ---- the sites of the program: every TT_HERE, from the tt_sites section, numbered once ---- */
+extern tt_site __start_tt_sites[] __attribute__((weak));
+extern tt_site __stop_tt_sites[] __attribute__((weak));
+
+static const char **g_sites;   /* unique texts, sorted: site id = position */
+static uint32_t g_site_count;
+static int g_sites_failed;
+static pthread_once_t g_sites_once = PTHREAD_ONCE_INIT;
+
+static int cmp_text(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+static int cmp_site_ptr(const void *a, const void *b)
+{
+    return strcmp((*(tt_site *const *)a)->u.text, (*(tt_site *const *)b)->u.text);
+}
+
+static void number_program_sites(void)
+{
+    size_t n = 0;
+    if (__start_tt_sites && __stop_tt_sites)
+        for (tt_site *s = __start_tt_sites; s < __stop_tt_sites; s++) n += s->magic == TT_SITE_MAGIC;
+    if (n == 0) return;
+    tt_site **all = malloc(n * sizeof *all);
+    g_sites = malloc(n * sizeof *g_sites);
+    if (!all || !g_sites) { free(all); g_sites_failed = 1; return; }
+    size_t k = 0;
+    for (tt_site *s = __start_tt_sites; s < __stop_tt_sites; s++)
+        if (s->magic == TT_SITE_MAGIC) all[k++] = s;
+    /* Sorted by text: the numbering does not depend on link order, and equal texts (two TT_HERE on
+     * one line, or one header included twice) share an id. */
+    qsort(all, n, sizeof *all, cmp_site_ptr);
+    for (size_t i = 0; i < n; i++) {
+        if (g_site_count == 0 || strcmp(g_sites[g_site_count - 1], all[i]->u.text) != 0)
+            g_sites[g_site_count++] = all[i]->u.text;
+        all[i]->id = g_site_count;
+    }
+    free(all);
+}
+
+/* ---- metadata checks (MetadataRules.cs) ---- */
+static int is_name(const char *s)
+{
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_')) return 0;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_' || (*s >= '0' && *s <= '9') || *s == '.'))
+            return 0;
+    return 1;
+}
+
+/* Valid UTF-8 without control characters (U+0000..U+001F, U+007F..U+009F), at most 4096 bytes. */
+static const char *text_problem(const char *s)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    if (strlen(s) > MAX_STRING) return "is longer than 4096 bytes";
+    while (*p) {
+        uint32_t c = *p;
+        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0) return "is not valid UTF-8";
+        c &= n == 0 ? 0x7F : n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07;
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80) return "is not valid UTF-8";
+            c = c << 6 | (p[i] & 0x3F);
+        }
+        if ((n == 1 && c < 0x80) || (n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0xD800 && c <= 0xDFFF))
+            return "is not valid UTF-8";
+        if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) return "holds a control character";
+        p += n + 1;
+    }
+    return NULL;
+}
+
+/* TEXT for an error message: at most 60 bytes, control characters as '?'. */
+static const char *printable(const char *text, char out[64])
+{
+    size_t i = 0;
+    for (; text[i] && i < 60; i++) out[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7F ? '?' : text[i];
+    out[i] = 0;
+    return out;
+}
+
+static int is_device(const tt_trace *t, int id) { return id >= 0 && (size_t)id < t->n_agents && t->agents[id].device; }
+
+static int check_region(tt_trace *t, const region *r)
+{
+    static const char *const kinds[] = { "ram", "sync", "mmio", "table" };
+    if (!is_name(r->name)) return fail(t, "region name '%.60s' is not a scenario name ([A-Za-z_][A-Za-z0-9_.]*)", r->name);
+    if (r->kind == R_TABLE) {
+        if (!is_device(t, r->device)) return fail(t, "table '%s' names fetcher %d, which is not a device", r->name, r->device);
+        if (r->entry_size == 0 || r->entry_size > MAX_SIZE) return fail(t, "table '%s' has entry_size %u (1..4096)", r->name, r->entry_size);
+        if (r->granule == 0 || r->entry_size % r->granule != 0)
+            return fail(t, "table '%s' has granule %u, which does not divide entry_size %u", r->name, r->granule, r->entry_size);
+        if (r->entries == 0 || r->entries > UINT64_MAX / r->entry_size)
+            return fail(t, "table '%s' has %llu entries of %u bytes", r->name, (unsigned long long)r->entries, r->entry_size);
+        if (r->present_bit >= 8u * r->entry_size)
+            return fail(t, "table '%s' has present bit %u outside its %u-byte entry", r->name, r->present_bit, r->entry_size);
+    }
+    if (r->size == 0) return fail(t, "region '%s' has size 0", r->name);
+    if (r->size > UINT64_MAX - r->base) return fail(t, "region '%s' ends past 2^64-1", r->name);
+    if (r->kind == R_MMIO && !is_device(t, r->device))
+        return fail(t, "%s region '%s' names agent %d, which is not a device", kinds[r->kind], r->name, r->device);
+    return 0;
+}
+
+static int cmp_region_base(const void *a, const void *b)
+{
+    const region *x = *(const region *const *)a, *y = *(const region *const *)b;
+    return x->base < y->base ? -1 : x->base > y->base;
+}
+
+/* A name declared twice in LIST (n names), or NULL. */
+static const char *duplicate(const char **list, size_t n)
+{
+    if (n < 2) return NULL;
+    const char **sorted = malloc(n * sizeof *sorted);
+    if (!sorted) return NULL;
+    memcpy(sorted, list, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_text);
+    const char *dup = NULL;
+    for (size_t i = 1; i < n && !dup; i++)
+        if (strcmp(sorted[i - 1], sorted[i]) == 0) dup = sorted[i];
+    free(sorted);
+    return dup;
+}
+
+static int check_declarations(tt_trace *t)
+{
+    if (t->error[0]) return -1; /* a declaration already failed */
+    const char *p;
+    char shown[64];
+    if ((p = text_problem(t->name))) return fail(t, "scenario name '%s' %s", printable(t->name, shown), p);
+    if (t->n_agents > MAX_AGENTS) return fail(t, "%zu agents (at most %d)", t->n_agents, MAX_AGENTS);
+    if (t->n_regions > MAX_REGIONS) return fail(t, "%zu regions (at most %d)", t->n_regions, MAX_REGIONS);
+    if (t->n_locks > MAX_LOCKS) return fail(t, "%zu locks (at most %d)", t->n_locks, MAX_LOCKS);
+    size_t most = t->n_agents > t->n_regions ? t->n_agents : t->n_regions;
+    if (t->n_locks > most) most = t->n_locks;
+    const char **names = malloc((most ? most : 1) * sizeof *names);
+    const region **order = malloc((t->n_regions ? t->n_regions : 1) * sizeof *order);
+    if (!names || !order) { free(names); free(order); return fail(t, "out of memory"); }
+    int rc = 0;
+    for (size_t i = 0; i < t->n_agents && rc == 0; i++) {
+        names[i] = t->agents[i].name;
+        if (strlen(names[i]) > MAX_STRING || !is_name(names[i]))
+            rc = fail(t, "agent name '%.60s' is not a scenario name ([A-Za-z_][A-Za-z0-9_.]*)", names[i]);
+    }
+    if (rc == 0 && (p = duplicate(names, t->n_agents))) rc = fail(t, "agent '%s' is declared twice", p);
+    for (size_t i = 0; i < t->n_regions && rc == 0; i++) {
+        names[i] = t->regions[i].name;
+        order[i] = &t->regions[i];
+        if (strlen(names[i]) > MAX_STRING) rc = fail(t, "region name longer than 4096 bytes");
+        else rc = check_region(t, &t->regions[i]);
+    }
+    if (rc == 0 && t->n_regions > 1) {
+        qsort(order, t->n_regions, sizeof *order, cmp_region_base);
+        for (size_t i = 1; i < t->n_regions && rc == 0; i++)
+            if (order[i]->base < order[i - 1]->base + order[i - 1]->size)
+                rc = fail(t, "regions '%s' and '%s' overlap", order[i - 1]->name, order[i]->name);
+    }
+    if (rc == 0 && (p = duplicate(names, t->n_regions))) rc = fail(t, "region '%s' is declared twice", p);
+    for (size_t i = 0; i < t->n_locks && rc == 0; i++) {
+        names[i] = t->locks[i];
+        if (strlen(names[i]) > MAX_STRING || !is_name(names[i]))
+            rc = fail(t, "lock name '%.60s' is not a scenario name ([A-Za-z_][A-Za-z0-9_.]*)", names[i]);
+    }
+    if (rc == 0 && (p = duplicate(names, t->n_locks))) rc = fail(t, "lock '%s' is declared twice", p);
+    free(names);
+    free(order);
+    return rc;
+}
+
+/* Numbers the trace's sites: the program's (shared by every trace of the process), then tt_add_site's. */
+static int number_sites(tt_trace *t)
+{
+    pthread_once(&g_sites_once, number_program_sites);
+    if (g_sites_failed) return fail(t, "out of memory");
+    for (uint32_t i = 0; i < g_site_count; i++) {
+        const char *p = text_problem(g_sites[i]);
+        char shown[64];
+        if (p) return fail(t, "site '%s' %s", printable(g_sites[i], shown), p);
+    }
+    size_t total = g_site_count + t->n_dyn;
+    if (total > MAX_SITES) return fail(t, "%zu sites (at most %d)", total, MAX_SITES);
+    t->site_texts = malloc((total ? total : 1) * sizeof *t->site_texts);
+    if (!t->site_texts) return fail(t, "out of memory");
+    memcpy(t->site_texts, g_sites, g_site_count * sizeof *g_sites);
+    t->site_count = g_site_count;
+    for (size_t i = 0; i < t->n_dyn; i++) {
+        dyn_site *d = t->dyn[i];
+        const char *p = text_problem(d->text);
+        char shown[64];
+        if (p) return fail(t, "site '%s' %s", printable(d->text, shown), p);
+        const char **hit = g_site_count ? bsearch(&d->text, g_sites, g_site_count, sizeof *g_sites, cmp_text) : NULL;
+        uint32_t id = hit ? (uint32_t)(hit - g_sites) : UINT32_MAX;
+        for (size_t j = 0; j < i && id == UINT32_MAX; j++)
+            if (strcmp(t->dyn[j]->text, d->text) == 0) id = t->dyn[j]->site.id - 1;
+        if (id == UINT32_MAX) { id = t->site_count++; t->site_texts[id] = d->text; }
+        d->site.id = id + 1;
+    }
+    return 0;
+}
+
+/* ---- writing ---- */
+static int write_all(tt_trace *t, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(t->fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            t->broken = 1;
+            return fail(t, "%s: write failed: %s", t->path, strerror(errno));
+        }
+        p += w;
+        n -= (size_t)w;
+        t->position += (uint64_t)w;
+    }
+    return 0;
+}
+
+static int put_string(col *c, const char *s)
+{
+    size_t n = strlen(s);
+    if (col_room(c, 10 + n)) return -1;
+    put_varint(c, n);
+    memcpy(c->p + c->len, s, n);
+    c->len += n;
+    return 0;
+}
+
+static int encode_metadata(tt_trace *t, col *m)
+{
+    if (col_room(m, 1)) return -1;
+    put_u8(m, t->arch);
+    if (put_string(m, t->name) || col_room(m, 10)) return -1;
+    put_varint(m, t->n_agents);
+    for (size_t i = 0; i < t->n_agents; i++) {
+        if (put_string(m, t->agents[i].name) || col_room(m, 2)) return -1;
+        put_u8(m, t->agents[i].device);
+        put_u8(m, t->agents[i].device ? t->agents[i].coherent : 1);
+    }
+    if (col_room(m, 10)) return -1;
+    put_varint(m, t->n_regions);
+    for (size_t i = 0; i < t->n_regions; i++) {
+        const region *r = &t->regions[i];
+        if (put_string(m, r->name) || col_room(m, 1 + 7 * 10)) return -1;
+        put_u8(m, r->kind);
+        put_varint(m, r->base);
+        put_varint(m, r->size);
+        put_varint(m, r->kind == R_MMIO || r->kind == R_TABLE ? (uint64_t)r->device + 1 : 0);
+        if (r->kind == R_TABLE) {
+            put_varint(m, r->entries);
+            put_varint(m, r->entry_size);
+            put_varint(m, r->granule);
+            put_varint(m, r->present_bit);
+        }
+    }
+    if (col_room(m, 10)) return -1;
+    put_varint(m, t->n_locks);
+    for (size_t i = 0; i < t->n_locks; i++)
+        if (put_string(m, t->locks[i])) return -1;
+    if (col_room(m, 10)) return -1;
+    put_varint(m, t->site_count);
+    for (uint32_t i = 0; i < t->site_count; i++)
+        if (put_string(m, t->site_texts[i])) return -1;
+    return 0;
+}
+
+static int load_lz4(tt_trace *t)
+{
+#ifdef TT_NO_LZ4
+    return fail(t, "LZ4 was compiled out (TT_NO_LZ4)");
+#else
+    void *h = dlopen("liblz4.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!h) return fail(t, "codec lz4 needs liblz4.so.1 (Debian: apt-get install liblz4-1): %s", dlerror());
+    /* POSIX allows this conversion of dlsym's object pointer to a function pointer. */
+    *(void **)&t->lz4_compress = dlsym(h, "LZ4_compress_default");
+    *(void **)&t->lz4_bound = dlsym(h, "LZ4_compressBound");
+    if (!t->lz4_compress || !t->lz4_bound) return fail(t, "liblz4.so.1 lacks LZ4_compress_default or LZ4_compressBound");
+    return 0;
+#endif
+}
+
+int tt_start(tt_trace *t)
+{
+    if (t->started) return fail(t, "tt_start called twice");
+    if (check_declarations(t) || number_sites(t)) return -1;
+    if (t->codec == TT_CODEC_LZ4 && load_lz4(t)) return -1;
+    col m = { 0 };
+    if (encode_metadata(t, &m)) { free(m.p); return fail(t, "out of memory"); }
+    if (m.len > MAX_METADATA) { free(m.p); return fail(t, "metadata of %zu bytes (at most %d)", m.len, MAX_METADATA); }
+    t->agent_width = t->n_agents <= 256 ? 1 : 2;
+    t->last_addr = calloc((t->n_agents ? t->n_agents : 1) * STREAMS, sizeof *t->last_addr);
+    if (!t->last_addr) { free(m.p); return fail(t, "out of memory"); }
+    t->fd = open(t->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (t->fd < 0) { free(m.p); return fail(t, "%s: cannot create: %s", t->path, strerror(errno)); }
+    uint8_t h[FILE_HEADER];
+    memcpy(h, FILE_MAGIC, 8);
+    le16(h + 8, 1);
+    le16(h + 10, 0);
+    le32(h + 12, (uint32_t)m.len);
+    le32(h + 16, crc32c(m.p, m.len));
+    int rc = write_all(t, h, sizeof h) || write_all(t, m.p, m.len) ? -1 : 0;
+    free(m.p);
+    if (rc == 0) t->started = 1;
+    return rc;
+}
+
+static size_t raw_length(const tt_trace *t)
+{
+    return COLUMN_TABLE + (size_t)t->count * (1 + (size_t)t->agent_width) + t->addrs.len + t->sizes.len + t->aux.len
+         + t->sites.len + t->vlens.len + t->values.len + t->data.len;
+}
+
+/* Writes the chunk being built (caller holds the mutex). */
+static int flush_chunk(tt_trace *t)
+{
+    if (t->count == 0) return 0;
+    size_t raw_len = raw_length(t);
+    t->raw.len = 0;
+    if (col_room(&t->raw, raw_len)) return fail(t, "out of memory");
+    uint8_t *r = t->raw.p;
+    const col *cols[] = { &t->kinds, &t->agent_ids, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens, &t->values, &t->data };
+    for (int i = 0; i < 7; i++) le32(r + 4 * i, (uint32_t)cols[i + 2]->len);
+    size_t p = COLUMN_TABLE;
+    for (int i = 0; i < 9; i++) { if (cols[i]->len) memcpy(r + p, cols[i]->p, cols[i]->len); p += cols[i]->len; }
+
+    size_t bound = t->codec == TT_CODEC_LZ4 ? (size_t)t->lz4_bound((int)raw_len) : raw_len;
+    if (bound < raw_len) bound = raw_len;
+    t->out.len = 0;
+    if (col_room(&t->out, CHUNK_HEADER + bound)) return fail(t, "out of memory");
+    uint8_t *h = t->out.p, *stored = h + CHUNK_HEADER;
+    size_t stored_len = raw_len;
+    uint8_t codec = TT_CODEC_NONE;
+    if (t->codec == TT_CODEC_LZ4) {
+        int n = t->lz4_compress((const char *)r, (char *)stored, (int)raw_len, (int)bound);
+        /* Incompressible: stored as is, the codec byte says so per chunk. */
+        if (n > 0 && (size_t)n < raw_len) { stored_len = (size_t)n; codec = TT_CODEC_LZ4; }
+    }
+    if (codec == TT_CODEC_NONE) memcpy(stored, r, raw_len);
+    le32(h, CHUNK_MAGIC);
+    le32(h + 4, t->count);
+    le64(h + 8, t->first_index);
+    le32(h + 16, (uint32_t)raw_len);
+    le32(h + 20, (uint32_t)stored_len);
+    h[24] = codec;
+    h[25] = h[26] = h[27] = 0;
+    le32(h + 28, crc32c(stored, stored_len));
+    le32(h + 32, crc32c(h, 32));
+
+    if (col_room(&t->index, INDEX_ENTRY)) return fail(t, "out of memory");
+    uint8_t *e = t->index.p + t->index.len;
+    le64(e, t->position);
+    le64(e + 8, t->first_index);
+    le32(e + 16, t->count);
+    /* Header and stored bytes in one write: a kill leaves the chunk whole or cut (read as truncated). */
+    if (write_all(t, h, CHUNK_HEADER + stored_len)) return -1;
+    t->index.len += INDEX_ENTRY;
+    t->chunks++;
+    t->first_index += t->count;
+    t->count = t->small_values = 0;
+    for (int i = 0; i < 9; i++) ((col *)cols[i])->len = 0;
+    memset(t->last_addr, 0, (t->n_agents ? t->n_agents : 1) * STREAMS * sizeof *t->last_addr);
+    return 0;
+}
+
+/* Room for one more event in every column (caller holds the mutex). */
+static int reserve_event(tt_trace *t, uint32_t nbytes)
+{
+    return col_room(&t->kinds, 1) || col_room(&t->agent_ids, 2) || col_room(&t->addrs, 10) || col_room(&t->sizes, 10)
+        || col_room(&t->aux, 10) || col_room(&t->sites, 10) || col_room(&t->vlens, 1) || col_room(&t->values, 8)
+        || col_room(&t->data, nbytes > 8 ? nbytes : 0);
+}
+
+static int barrier_valid(uint8_t arch, uint32_t code)
+{
+    if (code <= 9) return 1; /* compiler barrier and the Linux kinds: every arch */
+    switch (arch) {
+    case TT_ARCH_ARM64: return (code >= 0x10 && code <= 0x18) || (code >= 0x20 && code <= 0x28);
+    case TT_ARCH_X86_64: return code >= 0x30 && code <= 0x32;
+    case TT_ARCH_RISCV64: return (code & 0xFF00) == 0x100 && (code & 0xF0) != 0 && (code & 0xF) != 0;
+    default: return 0;
+    }
+}
+
+static int refuse(tt_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(tt_trace *t, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&t->mu);
+    fail(t, "event %llu refused: %s", (unsigned long long)t->total, msg);
+    t->refused++;
+    pthread_mutex_unlock(&t->mu);
+    return -1;
+}
+
+/* The checks of EventRules.cs; metadata is read-only after tt_start, so they run outside the mutex. */
+static int check_event(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size, uint32_t aux,
+                       const void *bytes, const tt_site *site)
+{
+    const char *op = OP_NAMES[k];
+    if (!t->started) return refuse(t, "%s before tt_start", op);
+    if (ag < 0 || (size_t)ag >= t->n_agents) return refuse(t, "%s by agent %d, but the trace declares %zu agents", op, ag, t->n_agents);
+    int cpu_kind = k < K_DMA_READ;
+    if (cpu_kind == t->agents[ag].device)
+        return refuse(t, "%s by agent %d (%s), which is %s", op, ag, t->agents[ag].name, t->agents[ag].device ? "a device" : "a cpu");
+    if (has_address(k) && !(k == K_DEV_INVALIDATE && size == 0 && addr == 0) && (size < 1 || size > MAX_SIZE))
+        return refuse(t, "%s of size %u (1..4096)", op, size);
+    if (k == K_BARRIER && !barrier_valid(t->arch, aux)) return refuse(t, "barrier code 0x%x is not a barrier of this arch", aux);
+    if ((k == K_LOCK || k == K_UNLOCK) && aux >= t->n_locks) return refuse(t, "%s of lock %u, but the trace declares %zu locks", op, aux, t->n_locks);
+    if ((k == K_TAKE_IRQ || k == K_DEV_INVALIDATE) && !is_device(t, (int)aux)) return refuse(t, "%s names agent %d, which is not a device", op, (int)aux);
+    if (must_carry(k) && !bytes) return refuse(t, "%s without its bytes", op);
+    if (bytes && !must_carry(k) && !may_carry(k)) return refuse(t, "%s carrying bytes", op);
+    if (site && site->magic != TT_SITE_MAGIC) return refuse(t, "%s with a site pointer that is not a tt_site", op);
+    return 0;
+}
+
+static int append(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size, uint32_t aux,
+                  const void *bytes, const tt_site *site)
+{
+    if (check_event(t, k, ag, addr, size, aux, bytes, site)) return -1;
+    /* A site tt_start did not number (TT_HERE in a C++ template, whose statics GCC keeps out of the
+     * tt_sites section, or in a module without tracetools.c; another trace's tt_add_site): the event
+     * is kept, without its site, and counted. */
+    int unsited = site && (site->id == 0 || site->id > t->site_count);
+    if (unsited) site = NULL;
+    pthread_mutex_lock(&t->mu);
+    t->unsited += (uint64_t)unsited;
+    int rc = -1;
+    if (t->finished) { fail(t, "%s after tt_finish", OP_NAMES[k]); goto out; }
+    if (t->broken) goto out;
+    if (reserve_event(t, bytes ? size : 0)) { fail(t, "out of memory"); goto out; }
+    int code = has_address(k) ? size_code(size) : 0;
+    put_u8(&t->kinds, (uint8_t)(k | (bytes ? 0x10 : 0) | (site ? 0x20 : 0) | code << 6));
+    if (t->agent_width == 1) put_u8(&t->agent_ids, (uint8_t)ag);
+    else { le16(t->agent_ids.p + t->agent_ids.len, (uint16_t)ag); t->agent_ids.len += 2; }
+    if (has_address(k)) {
+        /* Delta from the same agent's previous address in the same stream (memory, MMIO, entries). */
+        uint64_t *last = &t->last_addr[(size_t)ag * STREAMS + stream_of(k)];
+        int64_t delta = (int64_t)(addr - *last);
+        put_varint(&t->addrs, ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));
+        *last = addr;
+        if (code == 0) put_varint(&t->sizes, size);
+    }
+    if (has_aux(k)) put_varint(&t->aux, aux);
+    if (site) put_varint(&t->sites, site->id - 1);
+    if (bytes && size > 8) {
+        memcpy(t->data.p + t->data.len, bytes, size);
+        t->data.len += size;
+    } else if (bytes) {
+        /* 1..8 bytes: the significant bytes of their little-endian value, a 4-bit count per event. */
+        const uint8_t *b = bytes;
+        uint64_t v = 0;
+        for (int i = (int)size - 1; i >= 0; i--) v = v << 8 | b[i];
+        int n = 0;
+        while (n < 8 && (v >> (8 * n)) != 0) n++;
+        if ((t->small_values & 1) == 0) put_u8(&t->vlens, (uint8_t)n);
+        else t->vlens.p[t->vlens.len - 1] |= (uint8_t)(n << 4);
+        t->small_values++;
+        for (int i = 0; i < n; i++) put_u8(&t->values, (uint8_t)(v >> (8 * i)));
+    }
+    t->count++;
+    t->total++;
+    rc = 0;
+    if (t->count == t->chunk_events || raw_length(t) >= CHUNK_RAW_TARGET) rc = flush_chunk(t);
+out:
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+static void le_bytes(uint8_t out[8], uint64_t v) { le64(out, v); }
+
+int tt_store(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
+{
+    uint8_t b[8];
+    if (size > 8) return refuse(t, "store of size %u with a value (tt_store_bytes takes 9..4096 bytes)", size);
+    le_bytes(b, value);
+    return append(t, K_STORE, cpu, addr, size, 0, b, site);
+}
+int tt_store_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, K_STORE, cpu, addr, size, 0, bytes, site);
+}
+int tt_load(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, K_LOAD, cpu, addr, size, 0, bytes, site);
+}
+int tt_barrier(tt_trace *t, int cpu, uint32_t code, const tt_site *site)
+{
+    return append(t, K_BARRIER, cpu, 0, 0, code, NULL, site);
+}
+int tt_mmio_write(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
+{
+    uint8_t b[8];
+    if (size > 8) return refuse(t, "mmio_write of size %u with a value (tt_mmio_write_bytes takes 9..4096 bytes)", size);
+    le_bytes(b, value);
+    return append(t, K_MMIO_WRITE, cpu, addr, size, 0, b, site);
+}
+int tt_mmio_write_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, K_MMIO_WRITE, cpu, addr, size, 0, bytes, site);
+}
+int tt_mmio_read(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
+{
+    return append(t, K_MMIO_READ, cpu, addr, size, 0, NULL, site);
+}
+int tt_cache_clean(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
+{
+    return append(t, K_CACHE_CLEAN, cpu, addr, size, 0, NULL, site);
+}
+int tt_cache_inval(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
+{
+    return append(t, K_CACHE_INVAL, cpu, addr, size, 0, NULL, site);
+}
+int tt_cache_flush(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
+{
+    return append(t, K_CACHE_FLUSH, cpu, addr, size, 0, NULL, site);
+}
+int tt_invalidate(tt_trace *t, int cpu, int device, uint64_t addr, uint32_t entry_size, const tt_site *site)
+{
+    return append(t, K_DEV_INVALIDATE, cpu, addr, entry_size, (uint32_t)device, NULL, site);
+}
+int tt_lock(tt_trace *t, int cpu, int lock, const tt_site *site)
+{
+    return append(t, K_LOCK, cpu, 0, 0, (uint32_t)lock, NULL, site);
+}
+int tt_unlock(tt_trace *t, int cpu, int lock, const tt_site *site)
+{
+    return append(t, K_UNLOCK, cpu, 0, 0, (uint32_t)lock, NULL, site);
+}
+int tt_take_irq(tt_trace *t, int cpu, int device, const tt_site *site)
+{
+    return append(t, K_TAKE_IRQ, cpu, 0, 0, (uint32_t)device, NULL, site);
+}
+int tt_raise_irq(tt_trace *t, int device, const tt_site *site)
+{
+    return append(t, K_RAISE_IRQ, device, 0, 0, 0, NULL, site);
+}
+int tt_dma_read(tt_trace *t, int device, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, K_DMA_READ, device, addr, size, 0, bytes, site);
+}
+int tt_dma_write(tt_trace *t, int device, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, K_DMA_WRITE, device, addr, size, 0, bytes, site);
+}
+int tt_fetch(tt_trace *t, int device, uint64_t addr, uint32_t size, uint32_t granule, const void *bytes,
+             const tt_site *site)
+{
+    return append(t, K_FETCH, device, addr, size, granule, bytes, site);
+}
+
+int tt_flush(tt_trace *t)
+{
+    pthread_mutex_lock(&t->mu);
+    int rc = !t->started || t->finished ? fail(t, "tt_flush outside tt_start..tt_finish") : t->broken ? -1 : flush_chunk(t);
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+int tt_finish(tt_trace *t)
+{
+    pthread_mutex_lock(&t->mu);
+    int rc = -1;
+    if (!t->started || t->finished) { fail(t, "tt_finish outside tt_start..tt_finish"); goto out; }
+    t->finished = 1;
+    if (t->broken || flush_chunk(t)) goto close;
+    /* Footer: "TIDX" + the index entries, then the 32-byte trailer. */
+    uint64_t index_offset = t->position;
+    uint32_t index_crc;
+    {
+        col block = { 0 };
+        if (col_room(&block, 4 + t->index.len)) { fail(t, "out of memory"); goto close; }
+        le32(block.p, INDEX_MAGIC);
+        if (t->index.len) memcpy(block.p + 4, t->index.p, t->index.len);
+        block.len = 4 + t->index.len;
+        index_crc = crc32c(block.p, block.len);
+        int w = write_all(t, block.p, block.len);
+        free(block.p);
+        if (w) goto close;
+    }
+    uint8_t tr[TRAILER];
+    le32(tr, TRAILER_MAGIC);
+    le32(tr + 4, t->chunks);
+    le64(tr + 8, index_offset);
+    le64(tr + 16, t->total);
+    le32(tr + 24, index_crc);
+    le32(tr + 28, crc32c(tr, 28));
+    if (write_all(t, tr, sizeof tr)) goto close;
+    rc = 0;
+close:
+    if (t->fd >= 0 && close(t->fd) != 0 && rc == 0) rc = fail(t, "%s: close failed: %s", t->path, strerror(errno));
+    t->fd = -1;
+    if (rc == 0 && t->refused) rc = -1; /* the message of the first refused event is already set */
+out:
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+const char *tt_error(const tt_trace *t) { return t ? t->error : "out of memory"; }
+
+uint64_t tt_event_count(const tt_trace *t) { return t->total; }
+
+uint64_t tt_unsited_events(const tt_trace *t) { return t->unsited; }
+
+void tt_free(tt_trace *t)
+{
+    if (!t) return;
+    if (t->fd >= 0) close(t->fd);
+    for (size_t i = 0; i < t->n_agents; i++) free(t->agents[i].name);
+    for (size_t i = 0; i < t->n_regions; i++) free(t->regions[i].name);
+    for (size_t i = 0; i < t->n_locks; i++) free(t->locks[i]);
+    for (size_t i = 0; i < t->n_dyn; i++) { free(t->dyn[i]->text); free(t->dyn[i]); }
+    col *cols[] = { &t->kinds, &t->agent_ids, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens, &t->values,
+                    &t->data, &t->index, &t->out, &t->raw };
+    for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) free(cols[i]->p);
+    free(t->agents);
+    free(t->regions);
+    free(t->locks);
+    free(t->dyn);
+    free(t->site_texts);
+    free(t->last_addr);
+    free(t->path);
+    free(t->name);
+    pthread_mutex_destroy(&t->mu);
+    free(t);
+}

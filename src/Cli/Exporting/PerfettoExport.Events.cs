@@ -1,0 +1,181 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using TraceTools.Replay;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Exporting;
+
+// Events and the hb edges between them, one batch at a time.
+public sealed partial class PerfettoExport
+{
+    readonly Dictionary<uint, string> _barrierNames = [];
+
+    /// <summary>
+    /// Writes the batch's events inside the window in trace order, each followed by the edges the replay
+    /// took at it (the batch was just replayed, so its edges are in <see cref="_edges"/>, in trace order).
+    /// </summary>
+    void WriteBatch(EventBatch batch)
+    {
+        long first = batch.FirstIndex;
+        int e = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            long index = first + i;
+            int agent = batch.Agents[i];
+            var pending = _pending[agent];
+            if (pending.Count > 0) LandPending(pending, agent, index);
+            if (_window.Contains(index)) WriteEvent(batch, i, index);
+            for (; e < _edges.Count && _edges[e].At == index; e++) TakeEdge(_edges[e]);
+            FlushIfFull();
+        }
+        _edges.Clear();
+    }
+
+    /// <summary>Doorbell-like edges waiting for <paramref name="agent"/>'s next event: this one.</summary>
+    void LandPending(List<(long From, int FromAgent)> pending, int agent, long index)
+    {
+        foreach (var (from, fromAgent) in pending)
+        {
+            if (_window.Contains(index)) WriteFlow(fromAgent, from, agent, index);
+            else _cut++;
+        }
+        pending.Clear();
+    }
+
+    void TakeEdge(in HbEdge edge)
+    {
+        bool fromIn = _window.Contains(edge.From);
+        if (edge.ToNextEvent)
+        {
+            var pending = _pending[edge.ToAgent];
+            if (fromIn && pending.Count < PendingCap) pending.Add((edge.From, edge.FromAgent));
+            else if (fromIn) _cut++;
+            return;
+        }
+        if (fromIn && _window.Contains(edge.At)) WriteFlow(edge.FromAgent, edge.From, edge.ToAgent, edge.At);
+        else if (fromIn || _window.Contains(edge.At)) _cut++;
+    }
+
+    /// <summary>An hb arrow: flow start in the release's slice, flow end in the acquiring slice.</summary>
+    void WriteFlow(int fromAgent, long from, int toAgent, long to)
+    {
+        long id = _nextFlow++;
+        WriteFlowPoint("s", "hb", "hb", AgentsPid, fromAgent + 1, from, id);
+        WriteFlowPoint("f", "hb", "hb", AgentsPid, toAgent + 1, to, id);
+        _flows++;
+    }
+
+    void WriteFlowPoint(string phase, string name, string category, int pid, int tid, long at, long id)
+    {
+        StartRecord(phase, name, pid, tid);
+        _json.WriteString("cat", category);
+        _json.WriteNumber("ts", at + FlowOffset);
+        _json.WriteNumber("id", id);
+        if (phase == "f") _json.WriteString("bp", "e");
+        _json.WriteEndObject();
+    }
+
+    /// <summary>One event as a slice on its agent's track, named like a report line, its fields in args.</summary>
+    void WriteEvent(EventBatch batch, int i, long index)
+    {
+        var e = batch[i];
+        var data = batch.GetData(i);
+        int n = FormatName(_text, e, data);
+        StartRecord("X", _text.AsSpan(0, n), AgentsPid, e.Agent + 1);
+        _json.WriteString("cat", "event");
+        _json.WriteNumber("ts", index);
+        _json.WriteNumber("dur", SliceLength);
+        _json.WriteStartObject("args");
+        _json.WriteNumber("index", index);
+        _json.WriteString("op", e.Kind.OpName());
+        if (e.Kind.HasAddress())
+        {
+            _json.WriteString("addr", Hex(e.Address));
+            _json.WriteNumber("size", e.Size);
+        }
+        switch (e.Kind)
+        {
+            case EventKind.Barrier: _json.WriteString("barrier", BarrierName(e.Aux)); break;
+            case EventKind.Lock or EventKind.Unlock: _json.WriteString("lock", _md.Locks[(int)e.Aux]); break;
+            case EventKind.TakeIrq or EventKind.DevInvalidate: _json.WriteString("device", _md.Agents[(int)e.Aux].Name); break;
+            case EventKind.Fetch: _json.WriteNumber("granule", e.Aux); break;
+        }
+        if (!data.IsEmpty) WriteBytes(data);
+        if (e.Site >= 0) _json.WriteString("site", _md.Sites[e.Site]);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _events++;
+    }
+
+    /// <summary>Up to 8 bytes as their little-endian value; longer bytes as hex (the first 64) and their length.</summary>
+    void WriteBytes(ReadOnlySpan<byte> data)
+    {
+        if (data.Length <= 8)
+        {
+            Span<byte> v = stackalloc byte[8];
+            v.Clear();
+            data.CopyTo(v);
+            _json.WriteString("value", Hex(BinaryPrimitives.ReadUInt64LittleEndian(v)));
+            return;
+        }
+        var shown = data[..Math.Min(64, data.Length)];
+        Span<char> hex = stackalloc char[128];
+        Convert.TryToHexStringLower(shown, hex, out int written);
+        _json.WriteString("bytes", hex[..written]);
+        _json.WriteNumber("length", data.Length);
+    }
+
+    ReadOnlySpan<char> Hex(ulong value)
+    {
+        value.TryFormat(_text.AsSpan(2), out int n, "x", CultureInfo.InvariantCulture);
+        _text[0] = '0';
+        _text[1] = 'x';
+        return _text.AsSpan(0, n + 2);
+    }
+
+    string BarrierName(uint code)
+    {
+        if (!_barrierNames.TryGetValue(code, out var name)) _barrierNames[code] = name = new BarrierCode((ushort)code).ToString();
+        return name;
+    }
+
+    /// <summary>The slice name: <c>store txring[0]+0x8</c>, <c>mmio_write nicregs+0x10 = 0x2</c>, <c>barrier dma_wmb</c>.</summary>
+    int FormatName(Span<char> dest, in TraceEvent e, ReadOnlySpan<byte> data)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string op = e.Kind.OpName();
+        op.CopyTo(dest);
+        int n = op.Length;
+        dest[n++] = ' ';
+        switch (e.Kind)
+        {
+            case EventKind.Barrier: return Append(dest, n, BarrierName(e.Aux));
+            case EventKind.Lock or EventKind.Unlock: return Append(dest, n, _md.Locks[(int)e.Aux]);
+            case EventKind.TakeIrq: return Append(dest, n, _md.Agents[(int)e.Aux].Name);
+            case EventKind.RaiseIrq: return n - 1;
+            case EventKind.DevInvalidate:
+                n = Append(dest, n, _md.Agents[(int)e.Aux].Name);
+                dest[n++] = ' ';
+                return e.Size == 0 ? Append(dest, n, "all") : n + _regions.FormatEntry(dest[n..], e.Address);
+            case EventKind.Fetch:
+                n += _regions.FormatEntry(dest[n..], e.Address);
+                return dest[n..].TryWrite(inv, $" granule {e.Aux}", out int g) ? n + g : n;
+        }
+        n += _regions.Format(dest[n..], e.Address);
+        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite && data.Length is > 0 and <= 8)
+        {
+            Span<byte> v = stackalloc byte[8];
+            v.Clear();
+            data.CopyTo(v);
+            if (dest[n..].TryWrite(inv, $" = 0x{BinaryPrimitives.ReadUInt64LittleEndian(v):x}", out int w)) n += w;
+        }
+        return n;
+    }
+
+    static int Append(Span<char> dest, int n, string text)
+    {
+        int k = Math.Min(text.Length, dest.Length - n);
+        text.AsSpan(0, k).CopyTo(dest[n..]);
+        return n + k;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TraceTools.Cli.Reports;
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Exporting;
+
+/// <summary>
+/// Writes a trace as Chrome trace-event JSON (the format Perfetto UI and chrome://tracing open): one track
+/// per agent, each event a slice with its fields in <c>args</c>, each hb edge the replay takes a flow arrow,
+/// each finding a slice on a "findings" track plus a global instant, with flow arrows from its trigger
+/// and related events.
+/// </summary>
+/// <remarks>
+/// Time is the trace index: event i is the slice [i, i + 0.8) µs, so the tracks show the trace order.
+/// Flow events sit in the middle of their slices (i + 0.4) and bind to the enclosing slice (<c>bp: "e"</c>).
+/// Streamed: the replay runs batch by batch, the JSON writer is flushed every 64 KiB, and what is kept
+/// (one batch's edges, doorbell edges waiting for their device's next event, the engine's findings) does
+/// not grow with the number of events written. The hb edges come from the engine itself
+/// (<see cref="ReplayOptions.EdgeObserver"/>), not from a second copy of the model's rules.
+/// </remarks>
+public sealed partial class PerfettoExport
+{
+    const double SliceLength = 0.8, FlowOffset = 0.4;
+    const int AgentsPid = 1, FindingsPid = 2;
+    /// <summary>Doorbell edges kept per agent until its next event; a device that never acts cannot grow them further.</summary>
+    const int PendingCap = 4096;
+    const int FlushBytes = 1 << 16;
+
+    readonly TraceMetadata _md;
+    readonly RegionNames _regions;
+    readonly Utf8JsonWriter _json;
+    readonly ExportWindow _window;
+    readonly char[] _text = new char[16384];
+    readonly List<HbEdge> _edges = [];
+    readonly List<(long From, int FromAgent)>[] _pending;
+    long _nextFlow = 1, _events, _flows, _findings, _cut;
+
+    PerfettoExport(TraceMetadata metadata, Utf8JsonWriter json, ExportWindow window)
+    {
+        _md = metadata;
+        _regions = new RegionNames(metadata);
+        _json = json;
+        _window = window;
+        _pending = [.. metadata.Agents.Select(_ => new List<(long, int)>())];
+    }
+
+    /// <summary>
+    /// Replays <paramref name="reader"/> from its first event to the end of <paramref name="window"/> and
+    /// writes the window's events, edges and findings to <paramref name="output"/>. <paramref name="events"/>
+    /// looks up the events findings name (message, agents); <paramref name="progress"/> sees the events replayed.
+    /// </summary>
+    public static ExportSummary Write(TraceReader reader, IEventLookup events, ExportWindow window, Stream output, Action<long>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(events);
+        // Relaxed escaping: a file for a viewer, not HTML; sites like "desc->own" stay readable.
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var export = new PerfettoExport(reader.Metadata, json, window);
+        var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { EdgeObserver = export._edges.Add });
+
+        json.WriteStartObject();
+        json.WriteString("displayTimeUnit", "ns");
+        json.WritePropertyName("traceEvents");
+        json.WriteStartArray();
+        export.WriteTracks();
+        var batch = new EventBatch(65536);
+        long replayed = 0;
+        while (replayed < window.End && reader.ReadBatch(batch))
+        {
+            engine.Process(batch);
+            export.WriteBatch(batch);
+            replayed += batch.Count;
+            progress?.Invoke(replayed);
+        }
+        foreach (var pending in export._pending) export._cut += pending.Count;
+        export.WriteFindings(engine.Complete(), events);
+        json.WriteEndArray();
+        export.WriteOtherData(reader, replayed);
+        json.WriteEndObject();
+        json.Flush();
+        return new ExportSummary(export._events, export._flows, export._findings, export._cut, reader.Truncated);
+    }
+
+    /// <summary>Names the tracks: one process for the agents (a thread each, in agent order), one for findings.</summary>
+    void WriteTracks()
+    {
+        WriteMetadataRecord("process_name", AgentsPid, null, "name", _md.Name.Length > 0 ? _md.Name : "trace");
+        WriteMetadataRecord("process_sort_index", AgentsPid, null, "sort_index", 0);
+        for (int a = 0; a < _md.Agents.Count; a++)
+        {
+            WriteMetadataRecord("thread_name", AgentsPid, a + 1, "name", _md.Agents[a].Name);
+            WriteMetadataRecord("thread_sort_index", AgentsPid, a + 1, "sort_index", a);
+        }
+        WriteMetadataRecord("process_name", FindingsPid, null, "name", "findings");
+        WriteMetadataRecord("process_sort_index", FindingsPid, null, "sort_index", 1);
+    }
+
+    void WriteMetadataRecord(string name, int pid, int? tid, string key, string value)
+    {
+        StartRecord("M", name, pid, tid ?? 0);
+        _json.WriteStartObject("args");
+        _json.WriteString(key, value);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
+    void WriteMetadataRecord(string name, int pid, int? tid, string key, int value)
+    {
+        StartRecord("M", name, pid, tid ?? 0);
+        _json.WriteStartObject("args");
+        _json.WriteNumber(key, value);
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
+    /// <summary>Opens one trace-event object with its common fields.</summary>
+    void StartRecord(string phase, ReadOnlySpan<char> name, int pid, int tid)
+    {
+        _json.WriteStartObject();
+        _json.WriteString("ph", phase);
+        _json.WriteString("name", name);
+        _json.WriteNumber("pid", pid);
+        _json.WriteNumber("tid", tid);
+    }
+
+    void FlushIfFull()
+    {
+        if (_json.BytesPending >= FlushBytes) _json.Flush();
+    }
+
+    void WriteOtherData(TraceReader reader, long replayed)
+    {
+        _json.WriteStartObject("otherData");
+        _json.WriteString("tool", $"tracetools {CommandLine.Version}");
+        _json.WriteString("arch", _md.Arch.Name());
+        _json.WriteNumber("events_replayed", replayed);
+        _json.WriteNumber("window_from", _window.From);
+        if (_window.End != long.MaxValue) _json.WriteNumber("window_end", _window.End);
+        _json.WriteNumber("events", _events);
+        _json.WriteNumber("hb_flows", _flows);
+        _json.WriteNumber("hb_edges_cut_by_window", _cut);
+        _json.WriteNumber("findings", _findings);
+        _json.WriteBoolean("truncated", reader.Truncated);
+        _json.WriteEndObject();
+    }
+}

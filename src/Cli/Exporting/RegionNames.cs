@@ -1,0 +1,57 @@
+using System.Globalization;
+using TraceTools.TraceFormat;
+using RegionInfo = TraceTools.TraceFormat.RegionInfo;
+
+namespace TraceTools.Cli.Exporting;
+
+/// <summary>
+/// Spells an address as a driver engineer reads it (<c>txbufs+0x800</c>, <c>txring[3]+0x8</c>, a bare
+/// register name), like reports do, into a caller's buffer: regions sorted by base, found by binary search,
+/// nothing allocated per event.
+/// </summary>
+sealed class RegionNames
+{
+    readonly RegionInfo[] _byBase;
+    readonly ulong[] _bases;
+
+    public RegionNames(TraceMetadata metadata)
+    {
+        _byBase = [.. metadata.Regions.OrderBy(r => r.Base)];
+        _bases = [.. _byBase.Select(r => r.Base)];
+    }
+
+    /// <summary>The region holding <paramref name="address"/>, or null.</summary>
+    public RegionInfo? At(ulong address)
+    {
+        int i = Array.BinarySearch(_bases, address);
+        if (i < 0) i = ~i - 1;
+        return i >= 0 && _byBase[i].Contains(address, 1) ? _byBase[i] : null;
+    }
+
+    /// <summary>Writes the address's name into <paramref name="dest"/>; returns the chars written.</summary>
+    public int Format(Span<char> dest, ulong address)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var r = At(address);
+        int n;
+        bool ok = r switch
+        {
+            null => dest.TryWrite(inv, $"0x{address:x}", out n),
+            { Kind: RegionKind.Mmio } when address == r.Base => dest.TryWrite(inv, $"{r.Name}", out n),
+            { Kind: RegionKind.Table } => dest.TryWrite(inv, $"{r.Name}[{(address - r.Base) / r.EntrySize}]+0x{(address - r.Base) % r.EntrySize:x}", out n),
+            _ => dest.TryWrite(inv, $"{r.Name}+0x{address - r.Base:x}", out n),
+        };
+        return ok ? n : 0;
+    }
+
+    /// <summary>Writes the table entry holding <paramref name="address"/> (<c>txring[3]</c>) or the address.</summary>
+    public int FormatEntry(Span<char> dest, ulong address)
+    {
+        var r = At(address);
+        int n;
+        bool ok = r is { Kind: RegionKind.Table }
+            ? dest.TryWrite(CultureInfo.InvariantCulture, $"{r.Name}[{(address - r.Base) / r.EntrySize}]", out n)
+            : dest.TryWrite(CultureInfo.InvariantCulture, $"0x{address:x}", out n);
+        return ok ? n : 0;
+    }
+}

@@ -1,0 +1,78 @@
+using TraceTools.Importers;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Verbs;
+
+/// <summary><c>tracetools import FORMAT INPUT... --layout L -o OUT.trace</c>.</summary>
+public static class ImportVerb
+{
+    const string Usage = """
+        usage: tracetools import FORMAT INPUT... --layout LAYOUT.scn -o OUT.trace
+                                 [--symbols ELF] [--skip-unmapped] [--skip-malformed] [--relaxed-mmio]
+                                 [--codec none|lz4] [--chunk-events N] [--quiet]
+
+        Turns a recorded text trace into a binary trace, streaming: several INPUTs are merged in
+        timestamp order ('-' reads stdin). Nothing is written when an input has an error.
+          --layout FILE      the system the trace ran on: a .scn with declarations only (arch, cpu,
+                             device, ram/sync/mmio, table); the trace's cpu N is the N-th cpu declared
+          -o FILE            output trace ('-' for stdout)
+          --symbols ELF      turn code-address sites into file:line with addr2line (GNU binutils)
+          --skip-unmapped    skip events outside the layout (counted per reason) instead of stopping
+          --skip-malformed   skip lines the format cannot read (counted) instead of stopping
+          --relaxed-mmio     ftrace: rwmmio events are writel_relaxed/readl_relaxed (no implied barrier)
+          --codec C          chunk codec: lz4 (default) or none
+          --chunk-events N   events per chunk (default 65536)
+          --quiet            no summary on stderr
+
+        Formats (docs/recording.md says what each captures and which detectors can fire on it):
+        """;
+
+    /// <summary>Runs the verb.</summary>
+    public static int Run(VerbArgs args)
+    {
+        if (args.WantsHelp)
+            return args.Help(Usage + "\n" + string.Join('\n', ImportFormats.All.Select(f => f()).Select(f => $"  {f.Name,-10} {f.Summary}")));
+        var layout = args.Option("--layout");
+        var output = args.Option("-o", "--output");
+        var symbols = args.Option("--symbols");
+        bool skipUnmapped = args.Flag("--skip-unmapped");
+        bool skipMalformed = args.Flag("--skip-malformed");
+        bool relaxed = args.Flag("--relaxed-mmio");
+        bool quiet = args.Flag("--quiet");
+        var writer = new TraceWriterOptions
+        {
+            Codec = args.Option("--codec") switch
+            {
+                null or "lz4" => TraceCodec.Lz4,
+                "none" => TraceCodec.None,
+                var c => CliThrow.Usage<TraceCodec>($"--codec takes lz4 or none, not '{c}'"),
+            },
+            ChunkEvents = checked((int)Math.Clamp(args.Long("--chunk-events", 65536), 1, 1 << 20)),
+        };
+        var positional = args.Finish(2, int.MaxValue);
+        string format = positional[0];
+        if (ImportFormats.Create(format) is null)
+            CliThrow.Usage($"unknown format '{format}' (known: {string.Join(", ", ImportFormats.Names)})");
+        if (layout is null) CliThrow.Usage("--layout LAYOUT.scn is required (the declarations of the system the trace ran on)");
+        if (output is null)
+        {
+            if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
+            output = "-";
+        }
+        var summary = TraceImport.Run(new ImportOptions
+        {
+            Format = format,
+            Inputs = positional[1..],
+            Layout = layout,
+            Output = output,
+            Symbols = symbols,
+            SkipUnmapped = skipUnmapped,
+            SkipMalformed = skipMalformed,
+            RelaxedMmio = relaxed,
+            Writer = writer,
+        });
+        if (!quiet)
+            foreach (var line in summary.Describe(output)) args.Error.WriteLine(line);
+        return CommandLine.Ok;
+    }
+}

@@ -1,0 +1,168 @@
+using TraceTools.Importers.Internals;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Importers.Formats.Ftrace;
+
+// DMA API events (include/trace/events/dma.h) as cache maintenance by the cpu, on noncoherent devices only:
+// towards the device (map, sync_for_device) the cpu cleans the buffer; towards the cpu (unmap, sync_for_cpu)
+// it invalidates it unless the direction is TO_DEVICE. Addresses are physical: a map event prints phys_addr,
+// and unmap/sync events (which print only dma_addr) are translated through the live mappings.
+sealed partial class FtraceImporter
+{
+    /// <summary>Live mappings (device, dma address) → physical address; bounded by what the driver keeps mapped.</summary>
+    readonly Dictionary<(int Device, ulong Dma), ulong> _mappings = [];
+    /// <summary>Live scatter-gather segments (device, physical address) → length, for dma_unmap_sg (which prints no sizes).</summary>
+    readonly Dictionary<(int Device, ulong Phys), ulong> _sgSegments = [];
+    const int MaxMappings = 1 << 20;
+
+    enum DmaOp { MapSingle, UnmapSingle, SyncForCpu, SyncForDevice, MapSg, UnmapSg, SyncSgForCpu, SyncSgForDevice }
+
+    void Dma(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
+    {
+        var e = l.Event;
+        DmaOp op;
+        if (e.SequenceEqual("dma_map_page"u8) || e.SequenceEqual("dma_map_resource"u8) || e.SequenceEqual("dma_map_phys"u8)) op = DmaOp.MapSingle;
+        else if (e.SequenceEqual("dma_unmap_page"u8) || e.SequenceEqual("dma_unmap_resource"u8) || e.SequenceEqual("dma_unmap_phys"u8)) op = DmaOp.UnmapSingle;
+        else if (e.SequenceEqual("dma_sync_single_for_cpu"u8)) op = DmaOp.SyncForCpu;
+        else if (e.SequenceEqual("dma_sync_single_for_device"u8)) op = DmaOp.SyncForDevice;
+        else if (e.SequenceEqual("dma_map_sg"u8)) op = DmaOp.MapSg;
+        else if (e.SequenceEqual("dma_unmap_sg"u8)) op = DmaOp.UnmapSg;
+        else if (e.SequenceEqual("dma_sync_sg_for_cpu"u8)) op = DmaOp.SyncSgForCpu;
+        else if (e.SequenceEqual("dma_sync_sg_for_device"u8)) op = DmaOp.SyncSgForDevice;
+        else { Other(e, sink); return; } // dma_alloc, dma_free, ...: coherent memory, no maintenance
+
+        var args = l.Args;
+        var rest = args;
+        var deviceName = LineText.NextToken(ref rest);
+        if (!LineText.TryField(rest, "dir="u8, out var dir) || deviceName.IsEmpty)
+        {
+            sink.Malformed($"{LineText.Show(e)}: expected 'DEVICE dir=DIRECTION ...'", LineText.Column(line, args));
+            return;
+        }
+        bool toDevice = dir.SequenceEqual("TO_DEVICE"u8);
+        if (!toDevice && !dir.SequenceEqual("FROM_DEVICE"u8) && !dir.SequenceEqual("BIDIRECTIONAL"u8))
+        {
+            if (dir.SequenceEqual("NONE"u8)) { sink.Skip("dma event with dir=NONE"); return; }
+            sink.Malformed($"{LineText.Show(e)}: dir={LineText.Show(dir)} (expected TO_DEVICE, FROM_DEVICE, BIDIRECTIONAL or NONE)", LineText.Column(line, dir));
+            return;
+        }
+        int device = Device(deviceName, sink);
+        if (device < 0) return;
+        bool forDevice = op is DmaOp.MapSingle or DmaOp.SyncForDevice or DmaOp.MapSg or DmaOp.SyncSgForDevice;
+        bool noSync = LineText.TryField(rest, "attrs="u8, out var attrs) && attrs.IndexOf("SKIP_CPU_SYNC"u8) >= 0;
+        EventKind kind = forDevice ? EventKind.CacheClean : EventKind.CacheInval;
+        bool maintain = !noSync && (forDevice || !toDevice) && !sink.Layout.Metadata.Agents[device].Coherent;
+
+        if (op is DmaOp.MapSg or DmaOp.UnmapSg or DmaOp.SyncSgForCpu or DmaOp.SyncSgForDevice)
+        {
+            Scatter(line, l, op, rest, device, kind, maintain, sink);
+            return;
+        }
+        if (!Field(line, e, rest, "dma_addr="u8, sink, out ulong dma) || !Field(line, e, rest, "size="u8, sink, out ulong size, hex: false)) return;
+        ulong phys;
+        if (op == DmaOp.MapSingle)
+        {
+            if (!Field(line, e, rest, "phys_addr="u8, sink, out phys)) return;
+            if (_mappings.Count < MaxMappings) _mappings[(device, dma)] = phys;
+        }
+        else if (!_mappings.TryGetValue((device, dma), out phys)) phys = dma; // no traced map: no IOMMU assumed
+        if (op == DmaOp.UnmapSingle) _mappings.Remove((device, dma));
+        Maintain(l, kind, maintain, phys, size, sink);
+    }
+
+    void Scatter(ReadOnlySpan<byte> line, in FtraceLine l, DmaOp op, ReadOnlySpan<byte> rest, int device, EventKind kind, bool maintain, ImportSink sink)
+    {
+        var name = l.Event;
+        if (op == DmaOp.UnmapSg)
+        {
+            // "phys_addrs={0x..,0x..}": sizes come from the traced dma_map_sg.
+            if (!ArrayField(line, name, rest, "phys_addrs="u8, sink, out var physList)) return;
+            foreach (var p in new HexList(physList))
+            {
+                if (!_sgSegments.Remove((device, p), out ulong length)) { sink.Skip("dma_unmap_sg segment without a traced dma_map_sg"); continue; }
+                Maintain(l, kind, maintain, p, length, sink);
+            }
+            return;
+        }
+        bool map = op == DmaOp.MapSg;
+        if (!ArrayField(line, name, rest, map ? "phys_addrs="u8 : "dma_addrs="u8, sink, out var addresses) || !ArrayField(line, name, rest, "sizes="u8, sink, out var sizes)) return;
+        var a = new HexList(addresses).GetEnumerator();
+        foreach (var length in new HexList(sizes))
+        {
+            if (!a.MoveNext()) { sink.Malformed($"{LineText.Show(name)}: fewer addresses than sizes"); return; }
+            ulong p = a.Current;
+            if (map && _sgSegments.Count < MaxMappings) _sgSegments[(device, p)] = length;
+            Maintain(l, kind, maintain, p, length, sink);
+        }
+    }
+
+    /// <summary>The cache op over [phys, phys+size) in pieces of at most <see cref="TraceEvent.MaxSize"/> bytes.</summary>
+    void Maintain(in FtraceLine l, EventKind kind, bool maintain, ulong phys, ulong size, ImportSink sink)
+    {
+        if (!maintain) { sink.Skip("dma event needing no cache maintenance (coherent device, SKIP_CPU_SYNC, or TO_DEVICE towards the cpu)"); return; }
+        if (size == 0) { sink.Skip("dma event of size 0"); return; }
+        int agent = Agent(l.Cpu, sink);
+        if (agent < 0) return;
+        for (ulong done = 0; done < size; done += TraceEvent.MaxSize)
+        {
+            int piece = (int)Math.Min(size - done, TraceEvent.MaxSize);
+            if (!sink.Access(l.Time, kind, agent, phys + done, piece, -1)) return;
+        }
+    }
+
+    static bool Field(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, ReadOnlySpan<byte> args, ReadOnlySpan<byte> key, ImportSink sink, out ulong value, bool hex = true)
+    {
+        value = 0;
+        if (LineText.TryField(args, key, out var v) && (hex ? LineText.TryHex(v, out value) : LineText.TryDecimal(v, out value))) return true;
+        return sink.Malformed($"{LineText.Show(name)}: expected '{LineText.Show(key)}{(hex ? "HEX" : "DECIMAL")}'", LineText.Column(line, args));
+    }
+
+    static bool ArrayField(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, ReadOnlySpan<byte> args, ReadOnlySpan<byte> key, ImportSink sink, out ReadOnlySpan<byte> items)
+    {
+        items = default;
+        if (LineText.TryField(args, key, out var v) && v.Length >= 2 && v[0] == '{' && v[^1] == '}')
+        {
+            items = v[1..^1];
+            if (new HexList(items).IsValid) return true;
+        }
+        return sink.Malformed($"{LineText.Show(name)}: expected '{LineText.Show(key)}{{0xHEX,...}}'", LineText.Column(line, args));
+    }
+
+    /// <summary>The items of a <c>__print_array</c> (<c>0x1000,0x2000</c>).</summary>
+    readonly ref struct HexList(ReadOnlySpan<byte> items)
+    {
+        readonly ReadOnlySpan<byte> _items = items;
+
+        public bool IsValid
+        {
+            get
+            {
+                foreach (var part in _items.Split((byte)','))
+                    if (!LineText.TryHex(_items[part], out _)) return _items.IsEmpty;
+                return true;
+            }
+        }
+
+        public Enumerator GetEnumerator() => new(_items);
+
+        public ref struct Enumerator(ReadOnlySpan<byte> items)
+        {
+            ReadOnlySpan<byte> _rest = items;
+            bool _done = items.IsEmpty;
+
+            public ulong Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                if (_done) return false;
+                int comma = _rest.IndexOf((byte)',');
+                var item = comma < 0 ? _rest : _rest[..comma];
+                _rest = comma < 0 ? default : _rest[(comma + 1)..];
+                _done = comma < 0;
+                LineText.TryHex(item, out ulong v);
+                Current = v;
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using TraceTools.Importers.Internals;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Importers.Formats.Ftrace;
+
+/// <summary>Reads one ftrace text input: the line context, then the event by name.</summary>
+sealed partial class FtraceImporter : LineImporter
+{
+    readonly bool _relaxed;
+    readonly uint _wmb = BarrierCode.Linux("dma_wmb").Value;
+    readonly uint _rmb = BarrierCode.Linux("dma_rmb").Value;
+    int[] _cpus = [];
+    readonly Dictionary<string, string> _otherReasons = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _otherLookup;
+
+    public FtraceImporter(ImportSink sink)
+    {
+        _relaxed = sink.Options.RelaxedMmio;
+        _otherLookup = _otherReasons.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public override void ReadLine(ReadOnlySpan<byte> line, ImportSink sink)
+    {
+        var text = line.TrimStart((byte)' ');
+        if (text.IsEmpty) { sink.Skip("blank line"); return; }
+        if (text[0] == '#') { sink.Skip("header comment"); return; }
+        if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8))
+        {
+            sink.Skip("trace-cmd header");
+            return;
+        }
+        if (!FtraceLine.TryParse(line, out var l))
+        {
+            sink.Malformed("not an ftrace event line: expected 'TASK-PID [CPU] [FLAGS] SECONDS: EVENT: ARGS'");
+            return;
+        }
+        var e = l.Event;
+        if (e.StartsWith("rwmmio_"u8))
+        {
+            if (e.SequenceEqual("rwmmio_write"u8)) MmioWrite(line, l, sink);
+            else if (e.SequenceEqual("rwmmio_read"u8)) MmioRead(line, l, sink);
+            else if (e.SequenceEqual("rwmmio_post_write"u8)) sink.Skip("rwmmio_post_write (the write comes from rwmmio_write)");
+            else if (e.SequenceEqual("rwmmio_post_read"u8)) sink.Skip("rwmmio_post_read (the read comes from rwmmio_read)");
+            else Other(e, sink);
+        }
+        else if (e.StartsWith("dma_"u8)) Dma(line, l, sink);
+        else if (e.SequenceEqual("irq_handler_entry"u8)) IrqEntry(line, l, sink);
+        else Other(e, sink);
+    }
+
+    void Other(ReadOnlySpan<byte> name, ImportSink sink)
+    {
+        Span<char> chars = stackalloc char[Math.Min(name.Length, 128)];
+        int n = System.Text.Encoding.UTF8.GetChars(name[..chars.Length], chars);
+        if (!_otherLookup.TryGetValue(chars[..n], out var reason))
+        {
+            reason = "other event " + chars[..n].ToString();
+            if (_otherReasons.Count < 1024) _otherReasons[chars[..n].ToString()] = reason;
+            else reason = "other events";
+        }
+        sink.Skip(reason);
+    }
+
+    /// <summary>The agent of ftrace cpu <paramref name="cpu"/>, cached; -1 when unmapped (skipped).</summary>
+    int Agent(int cpu, ImportSink sink)
+    {
+        if (cpu < _cpus.Length && _cpus[cpu] > 0) return _cpus[cpu] - 1;
+        int id = sink.Cpu(cpu);
+        if (id < 0) return -1;
+        if (cpu >= _cpus.Length) Array.Resize(ref _cpus, Math.Max(cpu + 1, 2 * _cpus.Length));
+        _cpus[cpu] = id + 1;
+        return id;
+    }
+
+    // rwmmio_write / rwmmio_post_write: "%pS -> %pS width=%d val=%#llx addr=%#lx" (caller0 -> caller)
+    void MmioWrite(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
+    {
+        if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
+        if (!LineText.TryField(fields, "val="u8, out var val) || !LineText.TryHex(val, out ulong value))
+        {
+            sink.Malformed("rwmmio_write without 'val=HEX'", LineText.Column(line, fields));
+            return;
+        }
+        if (!TryAddress(line, fields, sink, out ulong address)) return;
+        int agent = Agent(l.Cpu, sink);
+        if (agent < 0) return;
+        if (size < 8 && value >> (8 * size) != 0)
+        {
+            sink.Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", LineText.Column(line, fields));
+            return;
+        }
+        int site = sink.Site(caller);
+        // writel() is "__io_bw(); write; __io_aw()" but the tracepoint cannot tell it from writel_relaxed().
+        if (!_relaxed)
+        {
+            if (!sink.CheckAccess(EventKind.MmioWrite, address, size)) return;
+            sink.Event(l.Time, EventKind.Barrier, agent, _wmb, site);
+        }
+        sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site);
+    }
+
+    // rwmmio_read: "%pS -> %pS width=%d addr=%#lx"
+    void MmioRead(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
+    {
+        if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
+        if (!TryAddress(line, fields, sink, out ulong address)) return;
+        int agent = Agent(l.Cpu, sink);
+        if (agent < 0) return;
+        int site = sink.Site(caller);
+        if (!sink.Access(l.Time, EventKind.MmioRead, agent, address, size, site)) return;
+        if (!_relaxed) sink.Event(l.Time, EventKind.Barrier, agent, _rmb, site);
+    }
+
+    /// <summary>Splits "CALLER0 -> CALLER width=W ..." (a %pS symbol may hold a space: "f+0x1c/0x80 [mod]").</summary>
+    static bool TryRwmmio(ReadOnlySpan<byte> line, ReadOnlySpan<byte> args, ImportSink sink, out ReadOnlySpan<byte> caller, out ReadOnlySpan<byte> fields, out int size)
+    {
+        caller = fields = default;
+        size = 0;
+        int arrow = args.IndexOf(" -> "u8);
+        int width = args.IndexOf(" width="u8);
+        if (arrow < 0 || width < arrow + 4)
+            return sink.Malformed("rwmmio event: expected 'CALLER0 -> CALLER width=BITS ...'", LineText.Column(line, args));
+        caller = args[(arrow + 4)..width];
+        fields = args[(width + 1)..];
+        if (!LineText.TryField(fields, "width="u8, out var w) || !LineText.TryDecimal(w, out ulong bits) || bits is not (8 or 16 or 32 or 64))
+            return sink.Malformed("rwmmio event: 'width=' must be 8, 16, 32 or 64 (bits)", LineText.Column(line, fields));
+        size = (int)bits / 8;
+        return true;
+    }
+
+    static bool TryAddress(ReadOnlySpan<byte> line, ReadOnlySpan<byte> fields, ImportSink sink, out ulong address)
+    {
+        address = 0;
+        if (LineText.TryField(fields, "addr="u8, out var a) && LineText.TryHex(a, out address)) return true;
+        return sink.Malformed("rwmmio event without 'addr=HEX'", LineText.Column(line, fields));
+    }
+
+    // irq_handler_entry: "irq=%d name=%s"
+    void IrqEntry(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
+    {
+        if (!LineText.TryField(l.Args, "name="u8, out var name) || name.IsEmpty)
+        {
+            sink.Malformed("irq_handler_entry without 'name=NAME'", LineText.Column(line, l.Args));
+            return;
+        }
+        int agent = Agent(l.Cpu, sink);
+        if (agent < 0) return;
+        int device = Device(name, sink);
+        if (device < 0) return;
+        sink.Event(l.Time, EventKind.TakeIrq, agent, (uint)device, -1);
+    }
+
+    static int Device(ReadOnlySpan<byte> name, ImportSink sink)
+    {
+        Span<char> chars = stackalloc char[Math.Min(name.Length, 256)];
+        int n = System.Text.Encoding.UTF8.GetChars(name[..chars.Length], chars);
+        return sink.Device(chars[..n]);
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using TraceTools.Importers.Internals;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Importers;
+
+/// <summary>
+/// What a <see cref="LineImporter"/> writes to, one per input file: events (checked against the layout),
+/// sites, agents, and the lines it skips or cannot read. Every error and count names <see cref="File"/>
+/// and <see cref="Line"/>, which the framework keeps current.
+/// </summary>
+public sealed partial class ImportSink
+{
+    readonly ImportRun _run;
+
+    internal ImportSink(ImportRun run, string file, int input)
+    {
+        _run = run;
+        File = file;
+        Input = input;
+    }
+
+    /// <summary>The input file as given on the command line (<c>-</c> for stdin).</summary>
+    public string File { get; }
+
+    /// <summary>0-based position of this input on the command line.</summary>
+    public int Input { get; }
+
+    /// <summary>1-based number of the line being read.</summary>
+    public long Line { get; internal set; }
+
+    /// <summary>The layout the addresses and agents map to.</summary>
+    public ImportLayout Layout => _run.Layout;
+
+    /// <summary>The options of this import.</summary>
+    public ImportOptions Options => _run.Options;
+
+    // ---- events ----
+
+    /// <summary>
+    /// An access without bytes (load, MMIO read, cache op, DMA read) at <paramref name="time"/> (ns, the
+    /// merge key). False when it falls outside the layout and is skipped (<c>--skip-unmapped</c>).
+    /// </summary>
+    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, int site) =>
+        Access(time, kind, agent, address, size, default, site);
+
+    /// <summary>An access carrying <paramref name="data"/> (exactly <paramref name="size"/> bytes, or none where the kind allows).</summary>
+    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, ReadOnlySpan<byte> data, int site)
+    {
+        if (!kind.HasAddress() || kind is EventKind.Fetch or EventKind.DevInvalidate)
+            throw new ArgumentException($"{kind.OpName()} is not a plain access", nameof(kind));
+        if (!Mapped(kind, address, size)) return false;
+        Enqueue(time, new TraceEvent(kind, (ushort)agent, address, size, 0, site), data);
+        return true;
+    }
+
+    /// <summary>
+    /// An access carrying a value of 1..8 bytes, little-endian (MMIO writes and reads with their value).
+    /// A value that does not fit in <paramref name="size"/> bytes is a malformed line.
+    /// </summary>
+    public bool AccessValue(ulong time, EventKind kind, int agent, ulong address, int size, ulong value, int site)
+    {
+        if (size is < 1 or > 8) return Malformed($"width of {size} bytes for a value (expected 1..8)");
+        if (size < 8 && value >> (8 * size) != 0) return Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}");
+        Span<byte> bytes = stackalloc byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+        return Access(time, kind, agent, address, size, bytes[..size], site);
+    }
+
+    /// <summary>
+    /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int)"/> would,
+    /// reporting it when unmapped: for events that must precede the access only when it is imported.
+    /// </summary>
+    public bool CheckAccess(EventKind kind, ulong address, int size) => Mapped(kind, address, size);
+
+    /// <summary>An event without an address: barrier (aux = <see cref="BarrierCode"/>), lock/unlock (aux = <see cref="Lock"/>), take_irq (aux = device agent), raise_irq.</summary>
+    public void Event(ulong time, EventKind kind, int agent, uint aux, int site)
+    {
+        if (kind.HasAddress()) throw new ArgumentException($"{kind.OpName()} has an address: use Access", nameof(kind));
+        Enqueue(time, new TraceEvent(kind, (ushort)agent, 0, 0, aux, site), default);
+    }
+
+    /// <summary>Any event as is, with no layout check (the steps format, whose compiler checks it).</summary>
+    public void Raw(ulong time, in TraceEvent e, ReadOnlySpan<byte> data) => Enqueue(time, e, data);
+
+    // ---- agents, sites, locks ----
+
+    /// <summary>
+    /// The agent of the trace's cpu <paramref name="index"/> (the index-th <c>cpu</c> of the layout); -1 after
+    /// reporting it unmapped (then skip the line).
+    /// </summary>
+    public int Cpu(int index)
+    {
+        int id = Layout.Cpu(index);
+        if (id < 0)
+            Unmapped("cpu not in the layout", $"cpu {index} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared");
+        return id;
+    }
+
+    /// <summary>
+    /// The device agent for a device name as the trace prints it (<c>0000:01:00.0</c>, <c>eth0</c>): the
+    /// layout's device of that name, else of that name with every character outside <c>[A-Za-z0-9_.]</c>
+    /// turned into <c>_</c> (and <c>_</c> before a leading digit), else the layout's only device. -1 after
+    /// reporting it unmapped.
+    /// </summary>
+    public int Device(ReadOnlySpan<char> name) => _run.Device(name, this);
+
+    /// <summary>The site id of a text site (a symbol, <c>func+0x1c/0x80</c>), interned.</summary>
+    public int Site(ReadOnlySpan<char> text) => _run.Sites.Text(Printable(text), File, Line);
+
+    /// <summary>The site id of a text site given as ASCII/UTF-8 bytes of the line.</summary>
+    public int Site(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> chars = stackalloc char[Math.Min(utf8.Length, 512)];
+        int n = System.Text.Encoding.UTF8.GetChars(utf8[..Math.Min(utf8.Length, 512)], chars);
+        return Site(chars[..n]);
+    }
+
+    /// <summary>The site id of a code address (symbolized with <c>--symbols</c>, else printed in hex); -1 for address 0.</summary>
+    public int SiteAt(ulong address) => address == 0 ? -1 : _run.Sites.Address(address, File, Line);
+
+    /// <summary>The lock id of a lock name, interned.</summary>
+    public int Lock(string name) => _run.Lock(name);
+
+    // ---- skipped and bad lines ----
+
+    /// <summary>Counts a line or event the format does not turn into events (<c>sched_switch</c>, a header line).</summary>
+    public void Skip(string reason) => _run.Count(reason);
+
+    /// <summary>
+    /// A line this format cannot read: an <see cref="ImportException"/> at <see cref="File"/>:<see cref="Line"/>,
+    /// or with <c>--skip-malformed</c> a count; returns false so that importers can write <c>return sink.Malformed(..)</c>.
+    /// </summary>
+    public bool Malformed(string detail, int column = 0)
+    {
+        if (!Options.SkipMalformed)
+            ImportThrow.At(File, Line, column, $"{detail} (--skip-malformed counts and skips such lines)");
+        _run.Count("malformed line");
+        return false;
+    }
+
+    /// <summary>An event outside the layout: an error, or with <c>--skip-unmapped</c> a count under <paramref name="reason"/>.</summary>
+    public bool Unmapped(string reason, string detail)
+    {
+        if (!Options.SkipUnmapped)
+            ImportThrow.At(File, Line, 0, $"{detail} (--skip-unmapped counts and skips such events)");
+        _run.Count(reason);
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    bool Mapped(EventKind kind, ulong address, int size)
+    {
+        var layout = _run.Layout;
+        int r = layout.RegionAt(address);
+        if (r >= 0)
+        {
+            var region = layout.Region(r);
+            bool mmioOp = kind is EventKind.MmioWrite or EventKind.MmioRead;
+            if ((uint)(size - 1) < TraceEvent.MaxSize && region.Contains(address, (ulong)size) && mmioOp == (region.Kind == RegionKind.Mmio))
+                return true;
+        }
+        return Unmapped(kind, address, size, r);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    bool Unmapped(EventKind kind, ulong address, int size, int r)
+    {
+        string op = kind.OpName();
+        if ((uint)(size - 1) >= TraceEvent.MaxSize) return Malformed($"{op} of size {size} (expected 1..{TraceEvent.MaxSize})");
+        string at = $"{op} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} (size {size})";
+        if (r < 0) return Unmapped("outside every region", $"{at} is outside every region of the layout {Layout.FileName}");
+        var region = Layout.Metadata.Regions[r];
+        if (!region.Contains(address, (ulong)size))
+            return Unmapped("straddles a region's end", $"{at} straddles the end of region '{region.Name}' (0x{region.Base:x}..0x{region.End:x})");
+        return region.Kind == RegionKind.Mmio
+            ? Unmapped("memory access to an mmio region", $"{at} is a memory access to mmio region '{region.Name}'")
+            : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio");
+    }
+
+    /// <summary>Site text as the format allows it: no control characters, at most 1024 characters.</summary>
+    static ReadOnlySpan<char> Printable(ReadOnlySpan<char> text)
+    {
+        if (text.Length > 1024) text = text[..1024];
+        if (!text.ContainsAnyInRange('\0', '\u001f') && !text.Contains('\u007f')) return text;
+        var copy = text.ToArray();
+        for (int i = 0; i < copy.Length; i++) if (char.IsControl(copy[i])) copy[i] = '?';
+        return copy;
+    }
+}

@@ -1,0 +1,34 @@
+namespace TraceTools.Importers;
+
+/// <summary>What an import read, wrote and skipped.</summary>
+public sealed class ImportSummary
+{
+    /// <summary>Lines read over all inputs.</summary>
+    public long Lines { get; init; }
+
+    /// <summary>Events written to the trace.</summary>
+    public long Events { get; init; }
+
+    /// <summary>Distinct sites in the trace.</summary>
+    public int Sites { get; init; }
+
+    /// <summary>Sites that became <c>file:line</c> through <c>--symbols</c>.</summary>
+    public int SymbolizedSites { get; init; }
+
+    /// <summary>Lines or events not imported, per reason (<c>other event sched_switch</c>, <c>outside every region</c>).</summary>
+    public required IReadOnlyDictionary<string, long> Skipped { get; init; }
+
+    /// <summary>Wall-clock seconds.</summary>
+    public double Seconds { get; init; }
+
+    /// <summary>Seconds spent reading, parsing and merging the inputs (the rest symbolizes and writes the trace).</summary>
+    public double ReadSeconds { get; init; }
+
+    /// <summary>One line per fact, for stderr.</summary>
+    public IEnumerable<string> Describe(string output)
+    {
+        yield return $"imported {Events} events from {Lines} lines into {output} ({Sites} sites{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s: read {ReadSeconds:0.00} s, write {Seconds - ReadSeconds:0.00} s)";
+        foreach (var (reason, n) in Skipped.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+            yield return $"  skipped {n}: {reason}";
+    }
+}

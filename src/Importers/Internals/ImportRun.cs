@@ -1,0 +1,74 @@
+namespace TraceTools.Importers;
+
+/// <summary>State shared by the inputs of one import: layout, options, interned sites and locks, skip counts.</summary>
+sealed class ImportRun
+{
+    /// <summary>The format's cap on locks.</summary>
+    const int MaxLocks = 1 << 16;
+
+    readonly Dictionary<string, int> _lockIds = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _deviceLookup;
+
+    public ImportRun(ImportLayout layout, ImportOptions options)
+    {
+        Layout = layout;
+        Options = options;
+        _deviceLookup = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public ImportLayout Layout { get; }
+    public ImportOptions Options { get; }
+    public Internals.SiteTable Sites { get; } = new();
+    public List<string> Locks { get; } = [];
+    public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
+
+    public void Count(string reason) => Skipped[reason] = Skipped.GetValueOrDefault(reason) + 1;
+
+    public int Lock(string name)
+    {
+        if (_lockIds.TryGetValue(name, out int id)) return id;
+        if (Locks.Count >= MaxLocks) throw new ImportException(Options.Layout, 0, 0, $"more than {MaxLocks} distinct locks (the trace format's limit)");
+        _lockIds[name] = Locks.Count;
+        Locks.Add(name);
+        return Locks.Count - 1;
+    }
+
+    public int Device(ReadOnlySpan<char> name, ImportSink sink)
+    {
+        if (!_deviceLookup.TryGetValue(name, out int id))
+        {
+            id = FindDevice(name);
+            if (_devices.Count < 4096) _devices[name.ToString()] = id;
+        }
+        if (id < 0)
+            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}' (or keep a single device)");
+        return id;
+    }
+
+    int FindDevice(ReadOnlySpan<char> name)
+    {
+        var agents = Layout.Metadata.Agents;
+        int id = Layout.Agent(name);
+        if (id >= 0 && !agents[id].IsCpu) return id;
+        id = Layout.Agent(SanitizedName(name));
+        if (id >= 0 && !agents[id].IsCpu) return id;
+        int only = -1;
+        for (int i = 0; i < agents.Count; i++)
+        {
+            if (agents[i].IsCpu) continue;
+            if (only >= 0) return -1;
+            only = i;
+        }
+        return only;
+    }
+
+    /// <summary>A trace's device name as a scenario name: <c>0000:01:00.0</c> → <c>_0000_01_00.0</c>.</summary>
+    public static string SanitizedName(ReadOnlySpan<char> name)
+    {
+        var chars = new System.Text.StringBuilder(name.Length + 1);
+        if (name.Length == 0 || char.IsAsciiDigit(name[0])) chars.Append('_');
+        foreach (char c in name) chars.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' ? c : '_');
+        return chars.ToString();
+    }
+}

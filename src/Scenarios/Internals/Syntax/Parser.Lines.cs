@@ -1,0 +1,106 @@
+using TraceTools.Scenarios.Internals.Program;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Scenarios.Internals.Syntax;
+
+// Layouts (declarations only) and line mode (one step per line over a layout's declarations), for importers.
+sealed partial class Parser
+{
+    bool _layoutOnly;
+
+    /// <summary>A parser in line mode: the declarations are the layout's, and <see cref="ParseLine"/> takes one line at a time.</summary>
+    public Parser(ScenarioLayout layout)
+    {
+        _tokens = [];
+        _file = layout.FileName;
+        _name = layout.Metadata.Name;
+        _arch = layout.Metadata.Arch;
+        _agents.AddRange(layout.Metadata.Agents);
+        _regions.AddRange(layout.Metadata.Regions);
+        foreach (var (name, value) in layout.Lets) _lets[name] = value;
+        foreach (var (name, line) in layout.Declared) _declared[name] = line;
+        _stepsStarted = true;
+        _regionArray = [.. _regions];
+        _resolver = new StepResolver(_regionArray);
+    }
+
+    /// <summary>Parses a layout: declarations only, and an arch.</summary>
+    public ScenarioLayout ParseLayout()
+    {
+        _layoutOnly = true;
+        ParseBlock(null);
+        if (_arch is null) ScenarioThrow.At(Pos(Peek), "no 'arch' declaration: a layout declares 'arch arm64 | x86_64 | riscv64 | sc'");
+        CheckOverridesUsed();
+        var metadata = new TraceMetadata { Name = _name, Arch = _arch.Value, Agents = _agents.ToArray(), Regions = _regions.ToArray() };
+        return new ScenarioLayout(metadata, _file, new(_lets), new(_declared));
+    }
+
+    void RefuseInLayout(in Token t)
+    {
+        bool step = PeekAt(1).Kind == TokenKind.Colon;
+        if (step || t.Text is "repeat" or "expect")
+            ScenarioThrow.At(Pos(t), $"a layout holds declarations only (scenario, arch, let, cpu, device, ram, sync, mmio, table), not {(step ? "steps" : $"'{t.Text}'")}: the steps come from the imported trace");
+    }
+
+    /// <summary>The steps of the last <see cref="ParseLine"/>: none for a blank or comment line, two for writel/readl.</summary>
+    public List<Step> LineSteps => _steps;
+
+    /// <summary>Site strings interned so far (first appearance).</summary>
+    public List<string> Sites => _sites;
+
+    /// <summary>Lock names interned so far (first use).</summary>
+    public List<string> Locks => _locks;
+
+    /// <summary>Site id of <paramref name="site"/>, interning it.</summary>
+    public int Site(string site) => InternSite(site);
+
+    /// <summary>Site id of <paramref name="site"/>, interning it, without a string when it is known.</summary>
+    public int Site(ReadOnlySpan<char> site) =>
+        _siteIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(site, out int id) ? id : InternSite(site.ToString());
+
+    /// <summary>Lock id of <paramref name="name"/>, interning it, without a string when it is known.</summary>
+    public int Lock(ReadOnlySpan<char> name) =>
+        _lockIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out int id) ? id : Lock(name.ToString());
+
+    /// <summary>The declared agents.</summary>
+    public List<AgentInfo> Agents => _agents;
+
+    /// <summary>The arch.</summary>
+    public Arch Arch => _arch!.Value;
+
+    /// <summary>Lock id of <paramref name="name"/>, interning it.</summary>
+    public int Lock(string name)
+    {
+        if (!_lockIds.TryGetValue(name, out int id))
+        {
+            id = _locks.Count;
+            _lockIds[name] = id;
+            _locks.Add(name);
+        }
+        return id;
+    }
+
+    /// <summary>Parses one tokenized line into <see cref="LineSteps"/>; every step is resolved (a line has no loop variables).</summary>
+    public void ParseLine(List<Token> tokens, string file)
+    {
+        _file = file;
+        _tokens = tokens;
+        _pos = 0;
+        _steps.Clear();
+        var t = Peek;
+        if (t.Kind is TokenKind.Newline or TokenKind.End) return;
+        if (t.Kind == TokenKind.Name && PeekAt(1).Kind == TokenKind.Colon)
+        {
+            ParseStep();
+            return;
+        }
+        if (t.Kind == TokenKind.Name && t.Text is "repeat" or "expect")
+            ScenarioThrow.At(Pos(t), $"'{t.Text}' is not a step: this input takes one step per line ('AGENT: op ...'); 'repeat' and 'expect' belong in a scenario for 'gen'");
+        if (t.Kind == TokenKind.Name && Array.IndexOf(DeclarationKeywords, t.Text) >= 0)
+            ScenarioThrow.At(Pos(t), $"declaration '{t.Text}' in a steps input: the declarations come from the layout ({_file})");
+        ParseStatement(false);
+    }
+
+    /// <summary>The region array the steps resolve against.</summary>
+    public RegionInfo[] RegionArray => _regionArray;
+}

@@ -1,0 +1,122 @@
+using TraceTools.TraceFormat;
+using static TraceTools.Tests.Samples;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class FtraceImportTests
+{
+    const ulong Regs = 0xffff800010000000;
+
+    static string TxPath(Func<string, int, int, string, ulong, string, string, string> line) =>
+        line("kworker/0:1", 42, 0, ".....", 100_000_100, "dma_map_phys", DmaMap("nic", "TO_DEVICE", 0x80000000, 64, 0x80000000)) +
+        line("kworker/0:1", 42, 0, ".....", 100_000_200, "rwmmio_write", RwmmioWrite("nic_xmit+0x3c/0x120 [nic]", "nic_ring_doorbell+0x14/0x40 [nic]", 32, 5, Regs + 0x10)) +
+        line("kworker/0:1", 42, 0, ".....", 100_000_210, "rwmmio_post_write", RwmmioWrite("nic_xmit+0x3c/0x120 [nic]", "nic_ring_doorbell+0x14/0x40 [nic]", 32, 5, Regs + 0x10)) +
+        line("<idle>", 0, 1, "d.h1.", 100_000_300, "irq_handler_entry", IrqEntry(25, "nic")) +
+        line("<idle>", 0, 1, "d.h1.", 100_000_310, "rwmmio_read", RwmmioRead("nic_irq+0x10/0x80 [nic]", "nic_read_status+0x8/0x20 [nic]", 32, Regs + 0x20)) +
+        line("<idle>", 0, 1, "d.h1.", 100_000_320, "rwmmio_post_read", RwmmioWrite("nic_irq+0x10/0x80 [nic]", "nic_read_status+0x8/0x20 [nic]", 32, 1, Regs + 0x20)) +
+        line("<idle>", 0, 1, "d.s2.", 100_000_400, "dma_unmap_phys", DmaUnmap("nic", "FROM_DEVICE", 0x80001000, 128)) +
+        line("<idle>", 0, 1, "d.s2.", 100_000_450, "dma_sync_single_for_cpu", DmaSync("nic", "FROM_DEVICE", 0x80002000, 8192)) +
+        line("<idle>", 0, 1, "d.s2.", 100_000_460, "sched_switch", "prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=kworker/1:0 next_pid=17 next_prio=120");
+
+    static void AssertTxPath(List<ImportedEvent> events)
+    {
+        var expected = new (EventKind Kind, string Agent, ulong Address, int Size, string? Site)[]
+        {
+            (EventKind.CacheClean, "cpu0", 0x80000000, 64, null),
+            (EventKind.Barrier, "cpu0", 0, 0, "nic_ring_doorbell+0x14/0x40 [nic]"),
+            (EventKind.MmioWrite, "cpu0", Regs + 0x10, 4, "nic_ring_doorbell+0x14/0x40 [nic]"),
+            (EventKind.TakeIrq, "cpu1", 0, 0, null),
+            (EventKind.MmioRead, "cpu1", Regs + 0x20, 4, "nic_read_status+0x8/0x20 [nic]"),
+            (EventKind.Barrier, "cpu1", 0, 0, "nic_read_status+0x8/0x20 [nic]"),
+            (EventKind.CacheInval, "cpu1", 0x80001000, 128, null),
+            (EventKind.CacheInval, "cpu1", 0x80002000, 4096, null),
+            (EventKind.CacheInval, "cpu1", 0x80003000, 4096, null),
+        };
+        CollectionAssert.AreEqual(expected, events.Select(e => (e.Kind, e.Agent, e.Address, e.Size, e.Site)).ToArray(),
+            string.Join("\n", events));
+        Assert.AreEqual(5ul, events[2].Value);
+        Assert.AreEqual(BarrierCode.Linux("dma_wmb").Value, events[1].Aux);
+        Assert.AreEqual(BarrierCode.Linux("dma_rmb").Value, events[5].Aux);
+        Assert.AreEqual(0u, events[3].Aux, "take_irq names the nic (agent 2)? aux is the device id");
+    }
+
+    [TestMethod]
+    public void Import_TracefsTraceFile_MmioDmaAndIrqEvents()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", TraceHeader + TxPath(Trace))]);
+        Assert.AreEqual(2u, events.First(e => e.Kind == EventKind.TakeIrq).Aux);
+        AssertTxPath(events.Select(e => e.Kind == EventKind.TakeIrq ? e with { Aux = 0 } : e).ToList());
+        Assert.AreEqual(12, h.Summary.Skipped["header comment"]);
+        Assert.AreEqual(1, h.Summary.Skipped["other event sched_switch"]);
+        Assert.AreEqual(1, h.Summary.Skipped["rwmmio_post_write (the write comes from rwmmio_write)"]);
+        Assert.AreEqual(21, h.Summary.Lines, "12 header lines and 9 events");
+    }
+
+    [TestMethod]
+    public void Import_TraceCmdReport_SameEventsAsTraceFile()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("report.txt", "cpus=2\n" + TxPath(TraceCmd))]);
+        AssertTxPath(events.Select(e => e.Kind == EventKind.TakeIrq ? e with { Aux = 0 } : e).ToList());
+        Assert.AreEqual(1, h.Summary.Skipped["trace-cmd header"]);
+    }
+
+    [TestMethod]
+    public void Import_RelaxedMmio_NoImpliedBarriers()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", TxPath(Trace))], relaxedMmio: true);
+        Assert.AreEqual(0, events.Count(e => e.Kind == EventKind.Barrier));
+        Assert.AreEqual(7, events.Count);
+    }
+
+    [TestMethod]
+    public void Import_DmaOnCoherentDevice_NoCacheMaintenance()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout.Replace("device nic noncoherent", "device nic"), [("trace", TxPath(Trace))]);
+        Assert.AreEqual(0, events.Count(e => e.Kind is EventKind.CacheClean or EventKind.CacheInval));
+        Assert.AreEqual(3, h.Summary.Skipped.Where(kv => kv.Key.StartsWith("dma event needing no cache maintenance", StringComparison.Ordinal)).Sum(kv => kv.Value));
+    }
+
+    [TestMethod]
+    public void Import_UnmapAfterMap_TranslatesDmaAddressToPhysical()
+    {
+        // With an IOMMU the dma address is an IOVA: unmap prints only it, the map printed both.
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("nic", "FROM_DEVICE", 0xfff00000, 256, 0x80004000))
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_unmap_phys", DmaUnmap("nic", "FROM_DEVICE", 0xfff00000, 256))
+            + Trace("kworker/0:1", 42, 0, ".....", 3, "dma_map_phys", DmaMap("nic", "TO_DEVICE", 0xfff00000, 64, 0x80000000, "SKIP_CPU_SYNC"));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80004000ul, 256), (EventKind.CacheInval, 0x80004000ul, 256) },
+            events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_ScatterGather_OneCacheOpPerSegment()
+    {
+        using var h = new ImportHarness();
+        // "%s dir=%s nents=%d/%d ents=%d/%d%s dma_addrs=%s sizes=%s phys_addrs=%s attrs=%s" with __print_array
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_sg",
+                "nic dir=TO_DEVICE nents=2/2 ents=2/2 dma_addrs={0x80000000,0x80002000} sizes={0x40,0x80} phys_addrs={0x80000000,0x80002000} attrs=")
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_unmap_sg", "nic dir=BIDIRECTIONAL phys_addrs={0x80000000,0x80002000} attrs=");
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[]
+        {
+            (EventKind.CacheClean, 0x80000000ul, 0x40), (EventKind.CacheClean, 0x80002000ul, 0x80),
+            (EventKind.CacheInval, 0x80000000ul, 0x40), (EventKind.CacheInval, 0x80002000ul, 0x80),
+        }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_PciDeviceName_MapsToSanitizedLayoutName()
+    {
+        using var h = new ImportHarness();
+        string layout = NicLayout.Replace("device nic noncoherent", "device _0000_01_00.0 noncoherent\ndevice other noncoherent")
+            .Replace("device nic", "device _0000_01_00.0");
+        var events = h.Run("ftrace", layout, [("trace", Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("0000:01:00.0", "TO_DEVICE", 0x80000000, 64, 0x80000000)))]);
+        Assert.AreEqual(EventKind.CacheClean, events.Single().Kind);
+    }
+}

@@ -1,0 +1,52 @@
+using TraceTools.TraceFormat;
+using static TraceTools.Tests.Samples;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class MergeOrderTests
+{
+    const ulong Regs = 0xffff800010000000;
+
+    static string Write(int cpu, ulong micros, ulong value) =>
+        Trace("t", 1, cpu, ".....", micros, "rwmmio_write", RwmmioWrite("a", "b", 32, value, Regs));
+
+    [TestMethod]
+    public void Import_SeveralInputs_MergedByTimestampTiesInCommandLineOrder()
+    {
+        using var h = new ImportHarness();
+        // Per-cpu files as trace-cmd extract / per_cpu/cpuN/trace give them.
+        string cpu0 = Write(0, 10, 1) + Write(0, 30, 3) + Write(0, 50, 5) + Write(0, 50, 6);
+        string cpu1 = Write(1, 20, 2) + Write(1, 40, 4) + Write(1, 50, 7) + Write(1, 60, 8);
+        var events = h.Run("ftrace", NicLayout, [("cpu0.txt", cpu0), ("cpu1.txt", cpu1)], relaxedMmio: true);
+        CollectionAssert.AreEqual(new ulong[] { 1, 2, 3, 4, 5, 6, 7, 8 }, events.Select(e => e.Value).ToArray());
+        CollectionAssert.AreEqual(new[] { "cpu0", "cpu1", "cpu0", "cpu1", "cpu0", "cpu0", "cpu1", "cpu1" }, events.Select(e => e.Agent).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_ThreeInputsOneEmpty_AllEventsOnceInOrder()
+    {
+        using var h = new ImportHarness();
+        var rng = new Random(8);
+        var inputs = new List<(string, string)>();
+        var all = new List<ulong>();
+        for (int f = 0; f < 3; f++)
+        {
+            var text = new System.Text.StringBuilder();
+            ulong t = 0;
+            int n = f == 1 ? 0 : 200;
+            for (int i = 0; i < n; i++)
+            {
+                t += (ulong)rng.Next(1, 50);
+                ulong value = t * 4 + (ulong)f; // unique, and sorts as (time, input)
+                text.Append(Write(f == 2 ? 1 : 0, t, value));
+                all.Add(value);
+            }
+            inputs.Add(($"in{f}.txt", text.ToString()));
+        }
+        var events = h.Run("ftrace", NicLayout, [.. inputs], relaxedMmio: true);
+        all.Sort();
+        CollectionAssert.AreEqual(all, events.Select(e => e.Value).ToList());
+        Assert.IsTrue(events.All(e => e.Kind == EventKind.MmioWrite));
+    }
+}

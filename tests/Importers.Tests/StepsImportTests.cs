@@ -1,0 +1,95 @@
+using TraceTools.Scenarios;
+using TraceTools.Scenarios.Writing;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class StepsImportTests
+{
+    static string SamplesDir
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (!Directory.Exists(Path.Combine(dir, "samples", "traces"))) dir = Path.GetDirectoryName(dir)!;
+            return Path.Combine(dir, "samples", "traces");
+        }
+    }
+
+    public static IEnumerable<object[]> SampleScenarios =>
+        Directory.GetFiles(SamplesDir, "*.scn").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
+
+    /// <summary>gen's events of a sample, and its dump split into declarations (the layout) and steps.</summary>
+    static (EventBatch Events, TraceMetadata Metadata, string Layout, string Steps) Dumped(string sample)
+    {
+        var scenario = ScenarioCompiler.CompileFile(Path.Combine(SamplesDir, sample));
+        var events = new EventBatch();
+        scenario.Generate(events);
+        string text = ScenarioWriter.Write(scenario.Metadata, events);
+        int blank = text.IndexOf("\n\n", StringComparison.Ordinal);
+        return (events, scenario.Metadata, text[..(blank + 1)], text[(blank + 2)..]);
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(SampleScenarios))]
+    public void Import_DumpOfEverySample_SameEventsAsGen(string sample)
+    {
+        var (expected, metadata, layout, steps) = Dumped(sample);
+        using var h = new ImportHarness();
+        var events = h.Run("steps", layout, [("steps.txt", steps)]);
+        Assert.AreEqual(expected.Count, events.Count);
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = expected[i];
+            var got = events[i];
+            Assert.AreEqual((e.Kind, metadata.Agents[e.Agent].Name, e.Address, e.Size, e.Aux), (got.Kind, got.Agent, got.Address, got.Size, got.Aux), $"event {i}");
+            Assert.AreEqual(e.Site < 0 ? null : metadata.Sites[e.Site], got.Site, $"site of event {i}");
+            CollectionAssert.AreEqual(expected.GetData(i).ToArray(), got.Data, $"bytes of event {i}");
+        }
+        CollectionAssert.AreEqual(metadata.Locks.ToArray(), h.Metadata.Locks.ToArray());
+    }
+
+    [TestMethod]
+    public void Import_StepsInSeveralFiles_ConcatenatedWithOneMemoryImage()
+    {
+        const string layout = "arch arm64\ncpu cpu0\ndevice dev\nram buf 0x1000 size 0x100\n";
+        using var h = new ImportHarness();
+        var events = h.Run("steps", layout, [("a.txt", "cpu0: store buf size 4 = 0x11223344\n"), ("b.txt", "dev: dma_read buf size 4\ncpu0: lock l\n")]);
+        CollectionAssert.AreEqual(new byte[] { 0x44, 0x33, 0x22, 0x11 }, events[1].Data, "the DMA read sees the store of the first file");
+        Assert.AreEqual("l", h.Metadata.Locks.Single());
+    }
+
+    [TestMethod]
+    [DataRow("cpu0: store buff size 4", 2, 13, "unknown region 'buff' (did you mean 'buf'?)")]
+    [DataRow("cpu0: store buf + 0x100 size 4", 2, 13, "outside every region")]
+    [DataRow("cpu0: stor buf size 4", 2, 7, "unknown op 'stor'")]
+    [DataRow("repeat 3 as i {", 2, 1, "'repeat' is not a step")]
+    [DataRow("ram more 0x9000 size 4", 2, 1, "declaration 'ram' in a steps input")]
+    [DataRow("cpu0: store buf size 2 = 0x10000", 2, 26, "does not fit in 2 bytes")]
+    public void Import_BadStep_SameErrorAsTheCompilerWithFileLineColumn(string line, int lineNo, int column, string expected)
+    {
+        const string layout = "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n";
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<ScenarioException>(() => h.Run("steps", layout, [("s.txt", "cpu0: barrier dma_wmb\n" + line + "\n")]));
+        Assert.AreEqual((lineNo, column), (e.Line, e.Column), e.Message);
+        StringAssert.Contains(e.Message, expected);
+        StringAssert.StartsWith(e.Message, Path.Combine(h.Dir, "s.txt") + $":{lineNo}:{column}: ");
+        if (!line.StartsWith("repeat", StringComparison.Ordinal) && !line.StartsWith("ram", StringComparison.Ordinal))
+        {
+            // The same line inside a scenario reports the same thing at the same column.
+            var inScenario = Assert.ThrowsExactly<ScenarioException>(() => ScenarioCompiler.Compile(layout + line + "\n", "x.scn"));
+            Assert.AreEqual((column, e.Detail), (inScenario.Column, inScenario.Detail));
+        }
+    }
+
+    [TestMethod]
+    public void Import_BadStepWithSkipMalformed_Counted()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("steps", "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n",
+            [("s.txt", "cpu0: barrier dma_wmb\ncpu0: stor buf size 4\n\n# comment\ncpu0: load buf size 4\n")], skipMalformed: true);
+        Assert.AreEqual(2, events.Count);
+        Assert.AreEqual(1, h.Summary.Skipped["malformed line"]);
+    }
+}

@@ -1,0 +1,133 @@
+/*
+ * every_kind.c: records a fixed-seed mix of every event kind through tracetools.h, for the test that
+ * the C writer's bytes equal the C# TraceWriter's for the same events.
+ *
+ *   every_kind OUT SEED AGENTS CODEC(none|lz4) CHUNK_EVENTS EVENTS
+ *
+ * Covers: all 16 kinds, sizes 1..4096 (size codes and the sizes column), values of 0..8 significant
+ * bytes, data over 8 bytes, loads with and without bytes, far and negative address deltas in the three
+ * streams, dev_invalidate of all entries, locks, irqs, > 256 agents (two-byte agent ids), program and
+ * run-time sites (a duplicate run-time site shares its id), events without a site.
+ */
+#include "tracetools.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t state;
+static uint64_t next(void)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+static uint32_t below(uint32_t n) { return (uint32_t)(next() % n); }
+
+static tt_trace *t;
+static void check(int rc)
+{
+    if (rc < 0) { fprintf(stderr, "every_kind: %s\n", tt_error(t)); exit(2); }
+}
+
+static uint32_t pick_size(void)
+{
+    static const uint32_t common[] = { 1, 2, 4, 8, 4, 8, 16, 3 };
+    return below(10) == 0 ? 1 + below(4096) : common[below(8)];
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 7) { fprintf(stderr, "usage: every_kind OUT SEED AGENTS CODEC CHUNK_EVENTS EVENTS\n"); return 2; }
+    state = strtoull(argv[2], NULL, 0) | 1;
+    int agents = atoi(argv[3]);
+    uint32_t chunk = (uint32_t)strtoul(argv[5], NULL, 0);
+    long events = atol(argv[6]);
+    t = tt_create(argv[1], TT_ARCH_ARM64, "every kind");
+    check(tt_set_codec(t, strcmp(argv[4], "lz4") == 0 ? TT_CODEC_LZ4 : TT_CODEC_NONE));
+    check(tt_set_chunk_events(t, chunk));
+
+    /* Agents alternate cpu, device (at least one of each); devices alternate coherent, noncoherent. */
+    if (agents < 2) agents = 2;
+    int ncpu = 0, ndev = 0;
+    int *cpus = malloc(sizeof(int) * (size_t)agents), *devs = malloc(sizeof(int) * (size_t)agents);
+    char name[32];
+    for (int i = 0; i < agents; i++) {
+        snprintf(name, sizeof name, i % 2 == 0 ? "cpu%d" : "dev%d", i);
+        int id = i % 2 == 0 ? tt_add_cpu(t, name) : tt_add_device(t, name, ndev % 2);
+        check(id);
+        if (i % 2 == 0) cpus[ncpu++] = id;
+        else devs[ndev++] = id;
+    }
+    check(tt_add_ram(t, "mem", 0x10000000, 1 << 20));
+    check(tt_add_sync(t, "flags", 0x20000000, 0x1000));
+    check(tt_add_mmio(t, "regs", 0x30000000, 0x10000, devs[0]));
+    check(tt_add_table(t, "tbl", 0x40000000, 64, 32, 8, 255, devs[0]));
+    int locks[2] = { tt_add_lock(t, "l0"), tt_add_lock(t, "l.1") };
+    check(locks[0]);
+    check(locks[1]);
+    const tt_site *dyn[3] = { tt_add_site(t, "run-time site \xc3\xbc"), tt_add_site(t, "other"), tt_add_site(t, "other") };
+    if (!dyn[0] || !dyn[1] || !dyn[2]) check(-1);
+    check(tt_start(t));
+
+    static const uint64_t bases[] = { 0x10000000, 0x20000000, 0xFFFFFFFFFFFFF000ull, 0 };
+    uint8_t bytes[4096];
+    for (long n = 0; n < events; n++) {
+        const tt_site *site = NULL;
+        switch (below(6)) {
+        case 0: site = TT_HERE; break;
+        case 1: site = TT_HERE; break;
+        case 2: site = dyn[below(3)]; break;
+        case 3: site = TT_HERE; break;
+        default: break;
+        }
+        int cpu = cpus[below((uint32_t)ncpu)], dev = devs[below((uint32_t)ndev)];
+        uint32_t size = pick_size();
+        uint64_t addr = bases[below(4)] + below(1 << 16);
+        uint64_t value = next() >> (8 * below(9) % 64);
+        if (below(9) == 0) value = 0;
+        for (uint32_t i = 0; i < size; i++) bytes[i] = (uint8_t)next();
+        const void *maybe = below(2) ? bytes : NULL;
+        switch (below(16)) {
+        case 0:
+            if (size <= 8 && below(2)) check(tt_store(t, cpu, addr, size, value, site));
+            else check(tt_store_bytes(t, cpu, addr, size, bytes, site));
+            break;
+        case 1: check(tt_load(t, cpu, addr, size, maybe, site)); break;
+        case 2: {
+            static const uint32_t codes[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x14, 0x18, 0x20, 0x23, 0x28 };
+            check(tt_barrier(t, cpu, codes[below(16)], site));
+            break;
+        }
+        case 3:
+            if (below(8) == 0) check(tt_mmio_write_bytes(t, cpu, 0x30000000 + below(0x1000), 16, bytes, site));
+            else check(tt_mmio_write(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), value, site));
+            break;
+        case 4: check(tt_mmio_read(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), site)); break;
+        case 5: check(tt_cache_clean(t, cpu, addr, size, site)); break;
+        case 6: check(tt_cache_inval(t, cpu, addr, size, site)); break;
+        case 7: check(tt_cache_flush(t, cpu, addr, size, site)); break;
+        case 8:
+            if (below(4) == 0) check(tt_invalidate(t, cpu, dev, 0, 0, site));
+            else check(tt_invalidate(t, cpu, dev, 0x40000000 + 32 * below(64), 32, site));
+            break;
+        case 9: check(tt_lock(t, cpu, locks[below(2)], site)); break;
+        case 10: check(tt_unlock(t, cpu, locks[below(2)], site)); break;
+        case 11: check(tt_take_irq(t, cpu, dev, site)); break;
+        case 12: check(tt_dma_read(t, dev, addr, size, maybe, site)); break;
+        case 13: check(tt_dma_write(t, dev, addr, size, bytes, site)); break;
+        case 14: {
+            uint32_t g = below(4);
+            check(tt_fetch(t, dev, 0x40000000 + 32 * below(64) + 8 * g, 8, g, maybe, site));
+            break;
+        }
+        default: check(tt_raise_irq(t, dev, site)); break;
+        }
+    }
+    check(tt_finish(t));
+    tt_free(t);
+    free(cpus);
+    free(devs);
+    return 0;
+}

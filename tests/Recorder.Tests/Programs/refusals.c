@@ -1,0 +1,59 @@
+/*
+ * refusals.c: declarations and events that tracetools.h must refuse, one case per run.
+ *
+ *   refusals OUT CASE
+ *
+ * Declaration cases: tt_start fails (exit 3) and creates no file. Event cases: a valid store, the bad
+ * event, another valid store; tt_finish fails naming the bad event (exit 4) and the trace holds the two
+ * valid stores. Prints tt_error on stderr and the count of events recorded without their site on stdout.
+ */
+#include "tracetools.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) { fprintf(stderr, "usage: refusals OUT CASE\n"); return 2; }
+    const char *c = argv[2];
+    tt_trace *t = tt_create(argv[1], TT_ARCH_ARM64, "refusals");
+    int cpu = tt_add_cpu(t, strcmp(c, "bad_name") == 0 ? "9cpu" : "cpu0");
+    int dev = tt_add_device(t, strcmp(c, "duplicate_agent") == 0 ? "cpu0" : "dev0", 1);
+    tt_add_ram(t, "mem", 0x1000, 0x1000);
+    tt_add_ram(t, "more", strcmp(c, "overlap") == 0 ? 0x1800 : 0x2000, 0x1000);
+    tt_add_mmio(t, "regs", 0x9000, 0x100, strcmp(c, "mmio_of_cpu") == 0 ? cpu : dev);
+    tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8, 127, dev);
+    int lock = tt_add_lock(t, "l0");
+    if (strcmp(c, "control_site") == 0) tt_add_site(t, "tab\there");
+    if (tt_start(t) != 0) {
+        fprintf(stderr, "%s\n", tt_error(t));
+        tt_free(t);
+        return 3;
+    }
+    tt_store(t, cpu, 0x1000, 4, 1, TT_HERE);
+    if (strcmp(c, "store_by_device") == 0) tt_store(t, dev, 0x1000, 4, 1, NULL);
+    else if (strcmp(c, "barrier_of_other_arch") == 0) tt_barrier(t, cpu, TT_MFENCE, NULL);
+    else if (strcmp(c, "size_zero") == 0) tt_load(t, cpu, 0x1000, 0, NULL, NULL);
+    else if (strcmp(c, "size_4097") == 0) tt_cache_clean(t, cpu, 0x1000, 4097, NULL);
+    else if (strcmp(c, "undeclared_lock") == 0) tt_lock(t, cpu, lock + 1, NULL);
+    else if (strcmp(c, "take_irq_of_cpu") == 0) tt_take_irq(t, cpu, cpu, NULL);
+    else if (strcmp(c, "dma_write_without_bytes") == 0) tt_dma_write(t, dev, 0x1000, 4, NULL, NULL);
+    else if (strcmp(c, "unknown_agent") == 0) tt_barrier(t, 7, TT_DMA_WMB, NULL);
+    else if (strcmp(c, "foreign_site") == 0) {
+        /* A site of another trace: not numbered in this one, so the event is kept without it. */
+        tt_trace *other = tt_create("other.trace", TT_ARCH_ARM64, "other");
+        tt_add_cpu(other, "cpu0");
+        const tt_site *a = tt_add_site(other, "a"), *b = tt_add_site(other, "b");
+        (void)a;
+        if (tt_start(other) != 0) return 5;
+        tt_barrier(t, cpu, TT_DMA_WMB, b);
+        tt_finish(other);
+        tt_free(other);
+    }
+    tt_store(t, cpu, 0x1004, 4, 2, TT_HERE);
+    printf("unsited %llu\n", (unsigned long long)tt_unsited_events(t));
+    int rc = tt_finish(t);
+    if (rc != 0) fprintf(stderr, "%s\n", tt_error(t));
+    tt_free(t);
+    return rc != 0 ? 4 : 0;
+}

@@ -1,0 +1,81 @@
+using TraceTools.Tests.Recorder.Support;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Recorder;
+
+/// <summary>What the format forbids, tracetools.c refuses with a message, like TraceWriter does.</summary>
+[TestClass]
+public sealed class RefusalTests
+{
+    static CProgram s_program = null!;
+
+    [ClassInitialize]
+    public static void Build(TestContext _) => s_program = new CProgram(CProgram.ProgramsDir, "refusals.c");
+
+    [ClassCleanup]
+    public static void Clean() => s_program.Dispose();
+
+    [TestMethod]
+    [DataRow("bad_name", "agent name '9cpu' is not a scenario name")]
+    [DataRow("duplicate_agent", "agent 'cpu0' is declared twice")]
+    [DataRow("overlap", "regions 'mem' and 'more' overlap")]
+    [DataRow("mmio_of_cpu", "mmio region 'regs' names agent 0, which is not a device")]
+    [DataRow("table_granule", "table 'tbl' has granule 3, which does not divide entry_size 16")]
+    [DataRow("control_site", "site 'tab?here' holds a control character")] // shown without the tab
+    public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
+    {
+        string path = Path.Combine(s_program.Dir, name + ".trace");
+        var (exit, _, err) = s_program.Run(path, name);
+        Assert.AreEqual(3, exit, err);
+        StringAssert.Contains(err, message);
+        Assert.IsFalse(File.Exists(path));
+    }
+
+    [TestMethod]
+    [DataRow("store_by_device", "event 1 refused: store by agent 1 (dev0), which is a device")]
+    [DataRow("barrier_of_other_arch", "event 1 refused: barrier code 0x30 is not a barrier of this arch")]
+    [DataRow("size_zero", "event 1 refused: load of size 0 (1..4096)")]
+    [DataRow("size_4097", "event 1 refused: cache_clean of size 4097 (1..4096)")]
+    [DataRow("undeclared_lock", "event 1 refused: lock of lock 1, but the trace declares 1 locks")]
+    [DataRow("take_irq_of_cpu", "event 1 refused: take_irq names agent 0, which is not a device")]
+    [DataRow("dma_write_without_bytes", "event 1 refused: dma_write without its bytes")]
+    [DataRow("unknown_agent", "event 1 refused: barrier by agent 7, but the trace declares 2 agents")]
+    public void Events_Invalid_RefusedAndNamedByFinishWhileTheRestIsKept(string name, string message)
+    {
+        string path = Path.Combine(s_program.Dir, name + ".trace");
+        var (exit, _, err) = s_program.Run(path, name);
+        Assert.AreEqual(4, exit, err);
+        StringAssert.Contains(err, message);
+        using var reader = TraceReader.Open(path);
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch));
+        Assert.AreEqual(2, batch.Count);
+        Assert.AreEqual(0x1004UL, batch.Addresses[1]);
+        Assert.IsFalse(reader.Truncated);
+    }
+
+    [TestMethod]
+    public void Events_SiteOfAnotherTrace_KeptWithoutItsSiteAndCounted()
+    {
+        string path = Path.Combine(s_program.Dir, "foreign.trace");
+        var (exit, output, err) = s_program.Run(path, "foreign_site");
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual("unsited 1", output.Trim());
+        using var reader = TraceReader.Open(path);
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch));
+        Assert.AreEqual(3, batch.Count);
+        Assert.AreEqual(EventKind.Barrier, batch.Kinds[1]);
+        Assert.AreEqual(-1, batch[1].Site);
+        Assert.AreNotEqual(-1, batch[0].Site);
+    }
+
+    [TestMethod]
+    public void Events_AllValid_FinishSucceeds()
+    {
+        string path = Path.Combine(s_program.Dir, "valid.trace");
+        var (exit, _, err) = s_program.Run(path, "none");
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual("", err);
+    }
+}
