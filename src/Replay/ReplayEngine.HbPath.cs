@@ -10,5 +10,5 @@ public sealed partial class ReplayEngine
     /// events up to <paramref name="toIndex"/> were processed.
     /// </summary>
     public IReadOnlyList<HbHop> HbPath(int fromAgent, long fromIndex, int toAgent, long toIndex) =>
-        _state.HbPath(fromAgent, fromIndex, toAgent, toIndex);
+        _hb.HbPath(fromAgent, fromIndex, toAgent, toIndex);
 }

@@ -58,7 +58,7 @@ public static class EventText
     };
 
     /// <summary>A related event's role as reports print it (<c>publish</c>): the one place that knows how a role is spelled.</summary>
-    public static string Role(RelatedEvent r) => r.Role;
+    public static string Role(RelatedEvent r) => r.Role.Name();
 
     /// <summary>The agent's name.</summary>
     public static string Agent(TraceMetadata md, int agent) =>
