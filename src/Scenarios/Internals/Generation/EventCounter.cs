@@ -13,7 +13,7 @@ static class EventCounter
             var s = steps[pc];
             if (s.Op != StepOp.Loop)
             {
-                total = Add(total, 1);
+                if (s.Op == StepOp.Event) total = Add(total, 1);
                 continue;
             }
             ulong n = s.Count!.Eval(vars);
