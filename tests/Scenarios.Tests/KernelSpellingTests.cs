@@ -253,4 +253,14 @@ public sealed class KernelSpellingTests
             b.CompileLine(l, "s.steps", line++);
         SampleTests.AssertSameStream(layout.Metadata, canonical, layout.Metadata, spelled);
     }
+
+    [TestMethod]
+    public void Docs_NameEverySpellingAndKernelName()
+    {
+        string doc = File.ReadAllText(Path.Combine(Repo.Root, "docs", "scenario-language.md"));
+        var names = new[] { "writel_relaxed", "writeq_relaxed", "readl_relaxed", "readq_relaxed", "dma_sync_single_for_device", "dma_sync_single_for_cpu" }
+            .Concat(BarrierCode.LinuxNames).Concat(OpNames.KernelNames.Keys).Concat(OpNames.KernelNames.Values);
+        foreach (var name in names)
+            Assert.IsTrue(doc.Contains($"`{name}", StringComparison.Ordinal), $"docs/scenario-language.md does not name '{name}'");
+    }
 }
