@@ -59,14 +59,15 @@ public static class CommandLine
                 stderr.WriteLine(e.Message);
                 return BadInput;
             }
-            catch (IOException e)
+            catch (CodecUnavailableException e)
             {
                 stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
                 return BadInput;
             }
-            catch (UnauthorizedAccessException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"tracetools {verb.Name}: {e.Message}");
+                // Only the cause: the runtime's message names paths (temporary ones too) in its own words.
+                stderr.WriteLine($"tracetools {verb.Name}: {Files.FileError.Reason(e)}");
                 return BadInput;
             }
             catch (Exception e) when (Environment.GetEnvironmentVariable("TRACETOOLS_DEBUG") != "1")

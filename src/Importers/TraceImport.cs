@@ -12,10 +12,21 @@ namespace TraceTools.Importers;
 /// </summary>
 public static class TraceImport
 {
-    /// <summary>Runs an import.</summary>
+    /// <summary>Runs an import into the file <see cref="ImportOptions.Output"/> (temporary file renamed on success).</summary>
     /// <exception cref="BadInputException">A bad layout, a malformed or unmapped line (without the skip options), a bad symbols file.</exception>
-    public static ImportSummary Run(ImportOptions options)
+    public static ImportSummary Run(ImportOptions options) =>
+        Run(options, (metadata, produce) => TraceFile.Write(options.Output, metadata, options.Writer, produce));
+
+    /// <summary>
+    /// Runs an import and hands the trace to <paramref name="write"/> once every input has been read: the
+    /// header, and a producer that replays the merged events into a sink. The CLI passes its <c>-o</c> target
+    /// (devices and FIFOs written in place, temp-and-rename for regular files); the spill file goes beside
+    /// <see cref="ImportOptions.Output"/>.
+    /// </summary>
+    /// <exception cref="BadInputException">As <see cref="Run(ImportOptions)"/>.</exception>
+    public static ImportSummary Run(ImportOptions options, Action<TraceMetadata, Action<IEventSink>> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var format = ImportFormats.Create(options.Format)
@@ -43,7 +54,7 @@ public static class TraceImport
             Locks = [.. run.Locks],
             Sites = sites,
         };
-        TraceFile.Write(options.Output, metadata, options.Writer, sink => spill.CopyTo(sink, remap));
+        write(metadata, sink => spill.CopyTo(sink, remap));
         return new ImportSummary
         {
             Lines = lines,

@@ -43,6 +43,14 @@ public sealed class CompiledScenario
     public long CountEvents() => EventCounter.Count(_steps, 0, _steps.Length, new ulong[_slots]);
 
     /// <summary>
+    /// Events and loop iterations, counted without generating. The count stops early once either passes
+    /// <paramref name="limit"/> (then the result is only known to be above it), so measuring a scenario
+    /// against a cap costs at most about <paramref name="limit"/> steps of counting, never 10^12.
+    /// </summary>
+    /// <exception cref="ScenarioException">A repeat count's expression fails (overflow, division by zero).</exception>
+    public ScenarioSize Measure(long limit) => EventCounter.Measure(_steps, 0, _steps.Length, new ulong[_slots], limit);
+
+    /// <summary>
     /// Streams every event, in trace order, into <paramref name="sink"/>, with a fresh memory image each call.
     /// Errors that depend on loop variables (an address leaving its region in iteration 1000) surface here as a
     /// <see cref="ScenarioException"/> after some events were appended: a caller writing a file must discard it.

@@ -45,7 +45,6 @@ public sealed class DumpEveryKindTests
                     int site = round - 1;
                     int storeSize = 1 + rng.Next(64);
                     Add(new TraceEvent(EventKind.Store, cpu, 0x1000 + (ulong)rng.Next(0x800), storeSize, 0, site), Bytes(storeSize));
-                    Add(new TraceEvent(EventKind.Store, cpu, 0x9_0000, 4, 0, site), Bytes(4)); // outside every region
                     Add(new TraceEvent(EventKind.Load, cpu, 0x3000, 8, 0, site), round == 0 ? null : Bytes(8));
                     foreach (var bc in barriers.Take(12)) Add(new TraceEvent(EventKind.Barrier, cpu, 0, 0, bc.Value, site));
                     Add(new TraceEvent(EventKind.MmioWrite, cpu, 0x4004, 4, 0, site), Bytes(4));
@@ -77,7 +76,7 @@ public sealed class DumpEveryKindTests
             CollectionAssert.Contains(lines, "table tbl 0x8000 entries 8 entry_size 32 granule 8 present bit 63 fetcher dev");
             CollectionAssert.Contains(lines, $"scenario \"every kind \\\"{arch.Name()}\\\"\"");
             Assert.IsTrue(steps.Any(l => l.EndsWith("@ \"say \\\"hi\\\" \\\\ there\"", StringComparison.Ordinal)));
-            Assert.IsTrue(steps.Any(l => l.Contains("store 0x90000 size 4 = 0x", StringComparison.Ordinal)));
+            // A store outside every region is refused by dump as by replay (issue 12): TraceInputTests.
             Assert.IsTrue(steps.Any(l => l.Contains("fetch tbl[2] granule 1", StringComparison.Ordinal)));
             Assert.IsTrue(steps.Any(l => l.Contains("dev_invalidate dev tbl[1]", StringComparison.Ordinal)));
             Assert.IsTrue(steps.Any(l => l.Contains("dma_write buf + 0x200 size 3584 bytes \"", StringComparison.Ordinal)));

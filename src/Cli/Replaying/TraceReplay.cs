@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using TraceTools.Cli.Validation;
 using TraceTools.Replay;
 using TraceTools.TraceFormat;
 
@@ -18,7 +19,8 @@ public static class TraceReplay
     /// <summary>Replays every event of <paramref name="reader"/>; <paramref name="progress"/> sees the event count after each batch.</summary>
     public static long Run(TraceReader reader, ReplayEngine engine, bool decodeThread, Action<long>? progress)
     {
-        return decodeThread ? RunPipelined(reader, engine, progress) : RunSingle(reader, engine, progress);
+        var check = new TraceEventCheck(reader.Metadata, reader.FileName);
+        return decodeThread ? RunPipelined(reader, engine, check, progress) : RunSingle(reader, engine, check, progress);
     }
 
     /// <summary>Decodes every chunk and replays nothing: the decoder's throughput alone.</summary>
@@ -34,12 +36,13 @@ public static class TraceReplay
         return events;
     }
 
-    static long RunSingle(TraceReader reader, ReplayEngine engine, Action<long>? progress)
+    static long RunSingle(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress)
     {
         var batch = new EventBatch(65536);
         long events = 0;
         while (reader.ReadBatch(batch))
         {
+            check.Check(batch);
             engine.Process(batch);
             events += batch.Count;
             progress?.Invoke(events);
@@ -47,7 +50,7 @@ public static class TraceReplay
         return events;
     }
 
-    static long RunPipelined(TraceReader reader, ReplayEngine engine, Action<long>? progress)
+    static long RunPipelined(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress)
     {
         var full = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
         var empty = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -61,6 +64,7 @@ public static class TraceReplay
                 {
                     var batch = await empty.Reader.ReadAsync().ConfigureAwait(false);
                     if (!await reader.ReadBatchAsync(batch).ConfigureAwait(false)) break;
+                    check.Check(batch); // on the decoding core: the replay core does not pay for it
                     await full.Writer.WriteAsync(batch).ConfigureAwait(false);
                 }
                 full.Writer.Complete();

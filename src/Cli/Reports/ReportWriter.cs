@@ -31,25 +31,17 @@ public static class ReportWriter
         }
         else
         {
-            string full = Path.GetFullPath(options.Output);
-            string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-            try
+            using var target = Files.OutputTarget.Open("replay", options.Output);
+            target.Write(fs =>
             {
-                using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                if (options.Format == ReportFormat.Text)
                 {
-                    if (options.Format == ReportFormat.Text)
-                    {
-                        using var tw = new StreamWriter(fs, new UTF8Encoding(false));
-                        TextReport.Write(tw, input, groups);
-                    }
-                    else WriteBinary(fs, input, groups, options.Format);
+                    using var tw = new StreamWriter(fs, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                    TextReport.Write(tw, input, groups);
                 }
-                File.Move(temp, full, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
+                else WriteBinary(fs, input, groups, options.Format);
+            });
+            target.Commit();
         }
         return ExitCode(findings, options.FailOn);
     }

@@ -1,4 +1,6 @@
 using TraceTools.Cli.Checking;
+using TraceTools.Cli.Files;
+using TraceTools.Cli.Limits;
 using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using TraceTools.Scenarios;
@@ -10,12 +12,13 @@ namespace TraceTools.Cli.Verbs;
 public static class CheckVerb
 {
     const string Usage = """
-        usage: tracetools check SCENARIO.scn|DIR ... [--set NAME=VALUE ...] [--quiet]
+        usage: tracetools check SCENARIO.scn|DIR ... [--set NAME=VALUE ...] [--max-events N] [--quiet]
 
         Compiles each scenario in memory, replays it with every detector and verifies its expect lines.
         Prints one line per scenario: `PASS name` or `FAIL name: expected ..., got ...`. A directory
         stands for the .scn files in it, in name order. Exit 1 when an expectation failed, 2 when a
-        scenario has an error (the others are still checked).
+        scenario has an error (the others are still checked). --max-events N (default 2^32) refuses, as
+        gen does, a scenario that expands to more events or runs more repeat iterations.
         """;
 
     /// <summary>Runs the verb.</summary>
@@ -24,6 +27,7 @@ public static class CheckVerb
         if (args.WantsHelp) return args.Help(Usage);
         var overrides = GenVerb.ParseSets(args.Options("--set"));
         bool quiet = args.Flag("--quiet");
+        long maxEvents = args.Long("--max-events", ScenarioBudget.DefaultMaxEvents);
         var inputs = args.Finish(1, int.MaxValue);
         int exit = CommandLine.Ok;
         int passed = 0, failed = 0;
@@ -31,7 +35,8 @@ public static class CheckVerb
         {
             try
             {
-                var scenario = ScenarioCompiler.CompileFile(path, overrides);
+                var scenario = ScenarioInput.Compile("check", path, overrides);
+                ScenarioBudget.Check(scenario, path, maxEvents, "not checked");
                 var findings = Replay(scenario);
                 string name = scenario.Metadata.Name.Length > 0 ? scenario.Metadata.Name : path;
                 var verdict = ExpectationVerdict.Judge(scenario.Expectations, findings);

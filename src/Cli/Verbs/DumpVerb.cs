@@ -1,4 +1,6 @@
 using TraceTools.Scenarios.Writing;
+using TraceTools.Cli.Files;
+using TraceTools.Cli.Validation;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Verbs;
@@ -23,15 +25,19 @@ public static class DumpVerb
         long count = args.Long("--count", long.MaxValue);
         string path = args.Finish(1, 1)[0];
 
-        using var reader = TraceReader.Open(path);
+        using var trace = TraceInput.Open("dump", path, rereadable: false);
+        using var reader = trace.OpenReader();
         var printer = new ScenarioWriter(reader.Metadata);
         var output = args.Out;
         printer.WriteDeclarations(output);
-        if (from > 0) reader.SeekToEvent(from);
+        // A pipe cannot seek: the loop below then reads forward and skips the events before --from.
+        if (from > 0 && trace.Rereadable) reader.SeekToEvent(from);
         var batch = new EventBatch();
+        var check = new TraceEventCheck(reader.Metadata, trace.Shown);
         long left = count;
         while (left > 0 && reader.ReadBatch(batch))
         {
+            check.Check(batch);
             int skip = (int)Math.Max(0, from - batch.FirstIndex);
             int n = (int)Math.Min(batch.Count - skip, left);
             if (n <= 0) continue;
@@ -40,7 +46,7 @@ public static class DumpVerb
         }
         output.Flush();
         if (reader.Truncated)
-            args.Error.WriteLine($"{path}: the trace is truncated (no footer); dumped the events of its complete chunks");
+            args.Error.WriteLine($"{trace.Shown}: the trace is truncated (no footer); dumped the events of its complete chunks");
         return CommandLine.Ok;
     }
 }

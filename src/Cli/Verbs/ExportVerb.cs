@@ -1,5 +1,6 @@
 using System.Globalization;
 using TraceTools.Cli.Exporting;
+using TraceTools.Cli.Files;
 using TraceTools.Cli.Replaying;
 using TraceTools.TraceFormat;
 
@@ -43,11 +44,12 @@ public static class ExportVerb
             : ExportWindow.Of(from is null ? 0 : ParseIndex("--from", from), count);
         string path = args.Finish(1, 1)[0];
 
-        using var reader = TraceReader.Open(path);
+        using var trace = TraceInput.Open("export", path, rereadable: true);
+        using var reader = trace.OpenReader();
         long total = reader.IndexedEventCount;
         if (total >= 0 && window.From >= total && total > 0)
             CliThrow.Usage($"the window starts at event {window.From}, but {path} has {total} events");
-        using var lookup = new TraceEventLookup(path);
+        using var lookup = new TraceEventLookup(trace.OpenReader());
         var bar = !quiet && output != "-" && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, total >= 0 ? Math.Min(total, window.End) : -1) : null;
 
@@ -70,29 +72,14 @@ public static class ExportVerb
         return v;
     }
 
-    /// <summary>Writes through a temp file beside <paramref name="output"/>, renamed on success and deleted on failure.</summary>
+    /// <summary>Writes through <see cref="OutputTarget"/>: a file is replaced only once complete, a device or FIFO is written in place.</summary>
     static ExportSummary WriteOutput(string output, TextWriter stdout, Func<Stream, ExportSummary> write)
     {
-        if (output == "-")
-        {
-            stdout.Flush();
-            using var console = Console.OpenStandardOutput();
-            using var buffered = new BufferedStream(console, 1 << 16);
-            return write(buffered);
-        }
-        string full = Path.GetFullPath(output);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            ExportSummary summary;
-            using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                summary = write(fs);
-            File.Move(temp, full, overwrite: true);
-            return summary;
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        if (output == "-") stdout.Flush();
+        using var target = OutputTarget.Open("export", output);
+        ExportSummary summary = default;
+        target.Write(stream => summary = write(stream));
+        target.Commit();
+        return summary;
     }
 }

@@ -1,3 +1,5 @@
+using TraceTools.Cli.Files;
+using TraceTools.Cli.Limits;
 using TraceTools.Scenarios;
 using TraceTools.TraceFormat;
 
@@ -18,9 +20,6 @@ public static class GenVerb
           --max-events N     refuse scenarios that expand to more events (default 2^32)
         """;
 
-    /// <summary>Default of <c>--max-events</c>: 2^32.</summary>
-    public const long DefaultMaxEvents = 1L << 32;
-
     /// <summary>Runs the verb.</summary>
     public static int Run(VerbArgs args)
     {
@@ -32,7 +31,7 @@ public static class GenVerb
             Codec = ParseCodec(args.Option("--codec")),
             ChunkEvents = checked((int)Math.Clamp(args.Long("--chunk-events", 65536), 1, 1 << 20)),
         };
-        long maxEvents = args.Long("--max-events", DefaultMaxEvents);
+        long maxEvents = args.Long("--max-events", ScenarioBudget.DefaultMaxEvents);
         var input = args.Finish(1, 1)[0];
         if (output is null)
         {
@@ -40,11 +39,16 @@ public static class GenVerb
             output = "-";
         }
 
-        var scenario = ScenarioCompiler.CompileFile(input, overrides);
-        long events = scenario.CountEvents();
-        if (events > maxEvents)
-            throw new ScenarioLimitException($"{input}: the scenario expands to {events} events, more than --max-events {maxEvents}; nothing was written");
-        TraceFile.Write(output, scenario.Metadata, options, scenario.Generate);
+        var scenario = ScenarioInput.Compile("gen", input, overrides);
+        ScenarioBudget.Check(scenario, input, maxEvents, "nothing was written");
+        using var target = OutputTarget.Open("gen", output);
+        target.Write(stream =>
+        {
+            using var writer = new TraceWriter(stream, scenario.Metadata, options);
+            scenario.Generate(writer);
+            writer.Complete();
+        });
+        target.Commit();
         return CommandLine.Ok;
     }
 
@@ -68,6 +72,3 @@ public static class GenVerb
         _ => CliThrow.Usage<TraceCodec>($"--codec takes lz4 or none, not '{name}'"),
     };
 }
-
-/// <summary>A scenario that is valid but larger than the caller allows.</summary>
-public sealed class ScenarioLimitException(string message) : BadInputException(message);

@@ -1,3 +1,4 @@
+using TraceTools.Cli.Files;
 using TraceTools.Importers;
 using TraceTools.TraceFormat;
 
@@ -59,7 +60,7 @@ public static class ImportVerb
             if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
             output = "-";
         }
-        var summary = TraceImport.Run(new ImportOptions
+        var options = new ImportOptions
         {
             Format = format,
             Inputs = positional[1..],
@@ -70,7 +71,15 @@ public static class ImportVerb
             SkipMalformed = skipMalformed,
             RelaxedMmio = relaxed,
             Writer = writer,
-        });
+        };
+        using var target = OutputTarget.Open("import", output);
+        var summary = TraceImport.Run(options, (metadata, produce) => target.Write(stream =>
+        {
+            using var trace = new TraceWriter(stream, metadata, writer);
+            produce(trace);
+            trace.Complete();
+        }));
+        target.Commit();
         if (!quiet)
             foreach (var line in summary.Describe(output)) args.Error.WriteLine(line);
         return CommandLine.Ok;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TraceTools.Cli.Files;
 using TraceTools.Cli.Reports;
 using TraceTools.Detectors;
 using TraceTools.Replay;
@@ -33,7 +34,8 @@ public static class ReplayVerb
         if (threads is < 1 or > 2) CliThrow.Usage("--threads takes 1 or 2");
         var path = args.Finish(1, 1)[0];
 
-        using var reader = TraceReader.Open(path);
+        using var trace = TraceInput.Open("replay", path, rereadable: true);
+        using var reader = trace.OpenReader();
         var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors });
         var bar = !quiet && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
@@ -46,11 +48,11 @@ public static class ReplayVerb
         clock.Stop();
         bar?.Done();
         if (reader.Truncated)
-            args.Error.WriteLine($"{path}: warning: the trace is truncated; replayed the {events} events of its complete chunks");
+            args.Error.WriteLine($"{trace.Shown}: warning: the trace is truncated; replayed the {events} events of its complete chunks");
 
         double seconds = clock.Elapsed.TotalSeconds;
-        using var lookup = new TraceEventLookup(path);
-        var input = new ReportInput(reader.Metadata, findings, lookup, path, events,
+        using var lookup = new TraceEventLookup(trace.OpenReader());
+        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events,
             new ReportStats(seconds, events / Math.Max(seconds, 1e-9)));
         return ReportWriter.Write(input, options, args.Out);
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using TraceTools.Cli.Files;
+using TraceTools.Cli.Limits;
 using TraceTools.Scenarios.Synth;
 using TraceTools.TraceFormat;
 
@@ -23,6 +25,7 @@ public static class SynthVerb
           --arch A         arm64 (default), x86_64, riscv64 or sc
           --inject RATE    fraction 0..1 of protocol instances turned into bugs (default 0)
           -o OUT.trace     the trace; the findings the bugs must produce go to OUT.trace.truth.json
+          --max-events N   refuse --events above N (default 2^32); the free disk space is checked too
           --quiet          no summary line
         """;
 
@@ -37,6 +40,7 @@ public static class SynthVerb
         double rate = args.Double("--inject", 0);
         string? output = args.Option("-o", "--output");
         bool quiet = args.Flag("--quiet");
+        long maxEvents = args.Long("--max-events", ScenarioBudget.DefaultMaxEvents);
         args.Finish(0, 0);
 
         if (profile is null) CliThrow.Usage("missing --profile (known: " + string.Join(", ", SynthProfile.Names) + ")");
@@ -46,24 +50,38 @@ public static class SynthVerb
         if (!ArchNames.TryParse(archName, out var arch)) CliThrow.Usage($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
         if (output is null or "-") CliThrow.Usage("synth needs -o OUT.trace (the truth file goes beside it)");
 
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(output));
-        if (directory is not null && !Directory.Exists(directory)) CliThrow.Usage($"cannot write '{output}': directory '{directory}' does not exist");
+        if (count > maxEvents) throw new ScenarioLimitException($"tracetools synth: --events {count} is more than --max-events {maxEvents}; nothing was written");
+        string truthPath = TruthFileWriter.PathFor(output);
+        OutputTarget.Check("synth", output);
+        OutputTarget.Check("synth", truthPath);
+        DiskSpace.Require("synth", output, count > long.MaxValue / DiskSpace.SynthBytesPerEvent ? long.MaxValue : count * DiskSpace.SynthBytesPerEvent, $"--events {count}");
 
         var options = new SynthOptions { Events = count, Seed = (ulong)seed, Arch = arch, InjectRate = rate };
         if (options.Validate() is { } problem) CliThrow.Usage(problem);
 
         var clock = Stopwatch.StartNew();
-        using var truth = new TruthFileWriter(TruthFileWriter.PathFor(output));
+        // Both files are written to temporary files and renamed only once both are complete: a trace
+        // never sits beside a truth file that is not its own.
+        using var traceTarget = OutputTarget.Open("synth", output);
+        using var truthTarget = OutputTarget.Open("synth", truthPath);
+        using var truth = new TruthFileWriter(truthTarget.Stream);
         var generator = new DriverMixGenerator(options, truth);
         bool progress = !quiet && !Console.IsErrorRedirected && ReferenceEquals(args.Error, Console.Error);
-        TraceFile.Write(output, generator.Metadata, null, sink =>
+        traceTarget.Write(stream =>
         {
-            if (!progress) { generator.Run(sink); return; }
-            var shown = new SynthProgressSink(sink, args.Error, count);
-            generator.Run(shown);
-            shown.Done();
+            using var writer = new TraceWriter(stream, generator.Metadata, null);
+            if (!progress) generator.Run(writer);
+            else
+            {
+                var shown = new SynthProgressSink(writer, args.Error, count);
+                generator.Run(shown);
+                shown.Done();
+            }
+            writer.Complete();
         });
-        truth.Commit();
+        truthTarget.Write(_ => truth.Commit());
+        truthTarget.Commit();
+        traceTarget.Commit();
         double seconds = clock.Elapsed.TotalSeconds;
 
         if (!quiet)

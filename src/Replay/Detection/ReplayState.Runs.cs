@@ -36,17 +36,17 @@ public sealed partial class ReplayState
                 if (inWord != (which == ByteClass.Sync))
                 {
                     // Skip to where the wanted class starts: the end of the word, or the next word.
-                    cursor = inWord ? pw1 : (cursor < pw0 ? pw0 : entry + e + region.PresentWordOffset);
+                    cursor = inWord ? pw1 : (cursor < pw0 ? pw0 : NextPresentWord(entry, e, region, end));
                     continue;
                 }
-                runEnd = Math.Min(end, inWord ? pw1 : (cursor < pw0 ? pw0 : entry + e + region.PresentWordOffset));
+                runEnd = Math.Min(end, inWord ? pw1 : (cursor < pw0 ? pw0 : NextPresentWord(entry, e, region, end)));
             }
             else if ((kind == RegionKind.Ram) != (which == ByteClass.Data) || kind == RegionKind.Mmio)
             {
                 cursor = end;
                 break;
             }
-            runEnd = Math.Min(runEnd, (cursor | ShadowPage.Mask) + 1);
+            runEnd = ShadowPage.ClipToPage(cursor, runEnd);
             page = Shadow.Page(cursor);
             offset = (int)(cursor & ShadowPage.Mask);
             length = (int)(runEnd - cursor);
@@ -57,4 +57,9 @@ public sealed partial class ReplayState
         offset = length = 0;
         return false;
     }
+
+    // The next entry's present word, or end when the access stops first: for the last entry of a table
+    // that ends near 2^64, entry + size + offset would wrap to a small address.
+    static ulong NextPresentWord(ulong entry, ulong entrySize, RegionInfo region, ulong end) =>
+        end - entry <= entrySize ? end : entry + entrySize + region.PresentWordOffset;
 }

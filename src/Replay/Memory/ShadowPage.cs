@@ -14,6 +14,18 @@ sealed class ShadowPage
 {
     public const int Shift = 12, Size = 1 << Shift, Mask = Size - 1;
 
+    /// <summary>
+    /// The end of [<paramref name="cursor"/>, <paramref name="end"/>) clipped to the page holding
+    /// <paramref name="cursor"/>. Computed from the bytes left, not as the next page's address: on the
+    /// last page of the 64-bit space that address wraps to 0, and a walk would restart at address 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong ClipToPage(ulong cursor, ulong end)
+    {
+        ulong left = (ulong)Size - (cursor & Mask);
+        return end - cursor > left ? cursor + left : end;
+    }
+
     public readonly ulong[] CpuWriteAt = new ulong[Size], DevWriteAt = new ulong[Size];
     /// <summary>Last cpu load / last device DMA read of each byte (for dma-race).</summary>
     public readonly ulong[] CpuReadAt = new ulong[Size], DevReadAt = new ulong[Size];

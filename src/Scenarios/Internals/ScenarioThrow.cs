@@ -9,18 +9,18 @@ static class ScenarioThrow
 {
     [DoesNotReturn]
     public static void At(string file, int line, int column, string detail) =>
-        throw new ScenarioException(file, line, column, detail);
+        throw new ScenarioException(file, line, column, QuoteCap.Apply(detail));
 
     [DoesNotReturn]
     public static T At<T>(string file, int line, int column, string detail) =>
-        throw new ScenarioException(file, line, column, detail);
+        throw new ScenarioException(file, line, column, QuoteCap.Apply(detail));
 
     [DoesNotReturn]
     public static void At(in SourcePos pos, string detail) =>
-        throw new ScenarioException(pos.File, pos.Line, pos.Column, detail);
+        throw new ScenarioException(pos.File, pos.Line, pos.Column, QuoteCap.Apply(detail));
 
     [DoesNotReturn]
-    public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, detail);
+    public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, QuoteCap.Apply(detail));
 }
 
 /// <summary>Where something was written: file, 1-based line and column.</summary>

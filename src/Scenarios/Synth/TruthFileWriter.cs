@@ -10,9 +10,10 @@ namespace TraceTools.Scenarios.Synth;
 /// </summary>
 public sealed class TruthFileWriter : IExpectedFindingSink, IDisposable
 {
-    readonly string _path;
-    readonly string _tempPath;
-    readonly FileStream _stream;
+    readonly string? _path;
+    readonly string? _tempPath;
+    readonly Stream _stream;
+    readonly bool _ownsStream;
     readonly Utf8JsonWriter _json;
     long _lastTrigger = -1;
     bool _done;
@@ -26,6 +27,20 @@ public sealed class TruthFileWriter : IExpectedFindingSink, IDisposable
         _path = path;
         _tempPath = path + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".tmp";
         _stream = new FileStream(_tempPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        _ownsStream = true;
+        _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { Indented = true });
+        _json.WriteStartObject();
+        _json.WriteStartArray("bugs");
+    }
+
+    /// <summary>
+    /// Writes the truth into <paramref name="stream"/>, which the caller commits (so that the trace and its
+    /// truth are committed together); <see cref="Commit"/> then only closes the JSON.
+    /// </summary>
+    public TruthFileWriter(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _stream = stream;
         _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { Indented = true });
         _json.WriteStartObject();
         _json.WriteStartArray("bugs");
@@ -49,16 +64,16 @@ public sealed class TruthFileWriter : IExpectedFindingSink, IDisposable
         if (_json.BytesPending > 1 << 15) _json.Flush();
     }
 
-    /// <summary>Closes the JSON and atomically replaces the target with it.</summary>
+    /// <summary>Closes the JSON and (when writing to a path) atomically replaces the target with it.</summary>
     public void Commit()
     {
         ObjectDisposedException.ThrowIf(_done, this);
         _json.WriteEndArray();
         _json.WriteEndObject();
         _json.Flush();
-        _stream.Flush(flushToDisk: false);
+        _stream.Flush();
         Close();
-        File.Move(_tempPath, _path, overwrite: true);
+        if (_tempPath is not null) File.Move(_tempPath, _path!, overwrite: true);
     }
 
     /// <summary>Discards the temporary file unless <see cref="Commit"/> ran.</summary>
@@ -66,6 +81,7 @@ public sealed class TruthFileWriter : IExpectedFindingSink, IDisposable
     {
         if (_done) return;
         Close();
+        if (_tempPath is null) return;
         try { File.Delete(_tempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
@@ -73,6 +89,6 @@ public sealed class TruthFileWriter : IExpectedFindingSink, IDisposable
     {
         _done = true;
         _json.Dispose();
-        _stream.Dispose();
+        if (_ownsStream) _stream.Dispose();
     }
 }

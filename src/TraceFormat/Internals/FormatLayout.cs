@@ -45,11 +45,11 @@ static class FormatLayout
     public static int MaxStoredLength => Lz4Native.CompressBound(MaxRawLength);
 
     public const int MaxMetadataLength = 16 << 20;
-    public const int MaxAgents = 4096;
-    public const int MaxRegions = 65536;
-    public const int MaxLocks = 65536;
-    public const int MaxSites = 1 << 20;
-    public const int MaxStringBytes = 4096;
+    public const int MaxAgents = TraceLimits.MaxAgents;
+    public const int MaxRegions = TraceLimits.MaxRegions;
+    public const int MaxLocks = TraceLimits.MaxLocks;
+    public const int MaxSites = TraceLimits.MaxSites;
+    public const int MaxStringBytes = TraceLimits.MaxStringBytes;
     /// <summary>Largest table entry: a dev_invalidate carries the entry size as its event size.</summary>
     public const int MaxEntrySize = TraceEvent.MaxSize;
     /// <summary>Chunks a footer index may list (far above any real trace: 2^24 × 2^20 events).</summary>

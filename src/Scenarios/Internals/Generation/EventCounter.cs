@@ -2,42 +2,60 @@ using TraceTools.Scenarios.Internals.Program;
 
 namespace TraceTools.Scenarios.Internals.Generation;
 
-/// <summary>Counts a program's events from loop counts: a loop multiplies its body unless a nested count reads its variable.</summary>
+/// <summary>
+/// Counts a program's events and loop iterations from loop counts: a loop multiplies its body unless a
+/// nested count reads its variable, and then the body is walked once per iteration. Iterations are
+/// counted apart from events because an empty <c>repeat 10^12 { }</c> makes no event yet is work to run.
+/// </summary>
 static class EventCounter
 {
-    public static long Count(Step[] steps, int start, int end, ulong[] vars)
+    public static long Count(Step[] steps, int start, int end, ulong[] vars) =>
+        Measure(steps, start, end, vars, long.MaxValue).Events;
+
+    /// <summary>
+    /// Events and iterations, each saturating at <see cref="long.MaxValue"/>; the walk stops early once
+    /// either passes <paramref name="limit"/> (the count itself must not run 10^12 iterations).
+    /// </summary>
+    public static ScenarioSize Measure(Step[] steps, int start, int end, ulong[] vars, long limit)
     {
-        long total = 0;
+        long events = 0, iterations = 0;
         for (int pc = start; pc < end; pc++)
         {
             var s = steps[pc];
             if (s.Op != StepOp.Loop)
             {
-                if (s.Op == StepOp.Event) total = Add(total, 1);
+                if (s.Op == StepOp.Event) events = Add(events, 1); // a Check step has no event
                 continue;
             }
             ulong n = s.Count!.Eval(vars);
             if (n != 0)
             {
+                iterations = Add(iterations, Saturate(n));
                 if (s.BodyCountVaries)
                 {
-                    for (ulong i = 0; i < n && total != long.MaxValue; i++)
+                    for (ulong i = 0; i < n && events <= limit && iterations <= limit; i++)
                     {
                         vars[s.Slot] = i;
-                        total = Add(total, Count(steps, pc + 1, s.BodyEnd, vars));
+                        var body = Measure(steps, pc + 1, s.BodyEnd, vars, limit);
+                        events = Add(events, body.Events);
+                        iterations = Add(iterations, body.Iterations);
                     }
                 }
                 else
                 {
                     vars[s.Slot] = 0;
-                    long body = Count(steps, pc + 1, s.BodyEnd, vars);
-                    total = Add(total, Multiply(body, n));
+                    var body = Measure(steps, pc + 1, s.BodyEnd, vars, limit);
+                    events = Add(events, Multiply(body.Events, n));
+                    iterations = Add(iterations, Multiply(body.Iterations, n));
                 }
             }
+            if (events > limit || iterations > limit) break;
             pc = s.BodyEnd - 1;
         }
-        return total;
+        return new ScenarioSize(events, iterations);
     }
+
+    static long Saturate(ulong n) => n > long.MaxValue ? long.MaxValue : (long)n;
 
     static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 

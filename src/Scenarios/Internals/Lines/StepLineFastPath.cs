@@ -149,7 +149,11 @@ sealed class StepLineFastPath
             aux = (uint)device;
         }
         if (!Site(line, ref p, out int site)) return false;
-        if (kind != EventKind.TakeIrq) aux = (uint)_parser.Lock(name); // interned only for a line that compiles
+        if (kind != EventKind.TakeIrq) // interned only for a line that compiles
+        {
+            if (!_parser.TryLock(name, out int lockId)) return false;
+            aux = (uint)lockId;
+        }
         _emitter.Append(new TraceEvent(kind, (ushort)agent, 0, 0, aux, site), default);
         return true;
     }
@@ -163,8 +167,7 @@ sealed class StepLineFastPath
         int start = ++p;
         int end = line[start..].IndexOfAny('"', '\\');
         if (end < 0 || line[start + end] != '"' || start + end + 1 != line.Length) return false;
-        site = _parser.Site(line.Slice(start, end));
-        return true;
+        return _parser.TrySite(line.Slice(start, end), out site);
     }
 
     /// <summary>One or more spaces then <paramref name="c"/>.</summary>

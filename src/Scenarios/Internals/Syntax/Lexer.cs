@@ -6,12 +6,15 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 /// </summary>
 static class Lexer
 {
-    public static List<Token> Tokenize(string text, string file) => Tokenize(text, file, 1, new List<Token>(text.Length / 4 + 4));
+    // Grown as needed: sizing by the text would reserve 10 bytes of tokens per character up front.
+    public static List<Token> Tokenize(string text, string file) =>
+        Tokenize(text, file, 1, new List<Token>(Math.Min(text.Length / 4, 1 << 16) + 4));
 
     /// <summary>Tokenizes into <paramref name="tokens"/> (cleared first), numbering lines from <paramref name="firstLine"/>.</summary>
     public static List<Token> Tokenize(string text, string file, int firstLine, List<Token> tokens)
     {
         tokens.Clear();
+        var nesting = new NestingGuard(file);
         int line = firstLine, lineStart = 0, i = 0;
         while (i < text.Length)
         {
@@ -23,6 +26,7 @@ static class Lexer
                     i++;
                     continue;
                 case '\n':
+                    nesting.EndOfLine();
                     tokens.Add(new(TokenKind.Newline, line, col, i, 1));
                     i++;
                     line++;
@@ -37,6 +41,7 @@ static class Lexer
             }
             if (char.IsAsciiDigit(c))
             {
+                nesting.Operand();
                 int start = i;
                 while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
                 tokens.Add(new(TokenKind.Number, line, col, start, i - start, Number: ParseNumber(text.AsSpan(start, i - start), file, line, col)));
@@ -44,6 +49,7 @@ static class Lexer
             }
             if (char.IsAsciiLetter(c) || c == '_')
             {
+                nesting.Operand();
                 int start = i;
                 while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.')) i++;
                 tokens.Add(new(TokenKind.Name, line, col, start, i - start, text.Substring(start, i - start)));
@@ -78,6 +84,7 @@ static class Lexer
                     ScenarioThrow.At(file, line, col, $"unexpected character '{Printable(c)}'");
                     return tokens;
             }
+            nesting.See(kind, line, col);
             tokens.Add(new(kind, line, col, i, len));
             i += len;
         }

@@ -7,7 +7,7 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 sealed partial class Parser
 {
     /// <summary>repeat blocks nest at most this deep (parser and generator recurse per level).</summary>
-    const int MaxLoopDepth = 64;
+    internal const int MaxLoopDepth = 64;
 
     void ParseRepeat()
     {

@@ -13,7 +13,7 @@ sealed partial class Parser
             case "scenario":
                 if (_sawScenario) ScenarioThrow.At(Pos(kw), "second 'scenario' line: a scenario has one name");
                 _sawScenario = true;
-                _name = ReadString("the scenario name as a string");
+                _name = ReadText("the scenario name as a string", "scenario name");
                 break;
             case "arch":
             {
@@ -65,13 +65,14 @@ sealed partial class Parser
     {
         if (_declared.TryGetValue(name.Text!, out int line))
             ScenarioThrow.At(Pos(name), $"'{name.Text}' is already declared on line {line}");
+        if (TraceLimits.LengthProblem("the name", name.Text!) is { } tooLong) ScenarioThrow.At(Pos(name), tooLong);
         _declared[name.Text!] = name.Line;
     }
 
     void AddAgent(in Token name, AgentKind kind, bool coherent)
     {
         Declare(name);
-        if (_agents.Count > ushort.MaxValue) ScenarioThrow.At(Pos(name), "too many agents (at most 65536)");
+        if (_agents.Count >= TraceLimits.MaxAgents) ScenarioThrow.At(Pos(name), $"too many agents: a trace holds at most {TraceLimits.MaxAgents} cpus and devices");
         _agents.Add(new AgentInfo(name.Text!, kind, coherent));
     }
 
@@ -141,15 +142,31 @@ sealed partial class Parser
 
     void AddRegion(RegionInfo r, in Token baseTok, in Token sizeTok)
     {
+        if (_regions.Count >= TraceLimits.MaxRegions) ScenarioThrow.At(Pos(baseTok), $"too many regions: a trace holds at most {TraceLimits.MaxRegions} regions and tables");
         if (r.Size == 0) ScenarioThrow.At(Pos(sizeTok), $"region '{r.Name}' has size 0: expected at least 1 byte");
         if (r.Size > ulong.MaxValue - r.Base)
             ScenarioThrow.At(Pos(sizeTok), $"region '{r.Name}' (0x{r.Base:x} size 0x{r.Size:x}) runs past the end of the 64-bit address space");
-        foreach (var o in _regions)
+        // Only the neighbours by base can overlap (the kept regions do not overlap each other): a binary
+        // search, not a scan of every region, so 65,536 regions compile in linear-logarithmic time.
+        int at = _regionsByBase.BinarySearch(r, RegionBaseOrder.Instance);
+        if (at < 0) at = ~at;
+        foreach (int k in (ReadOnlySpan<int>)[at - 1, at])
         {
+            if (k < 0 || k >= _regionsByBase.Count) continue;
+            var o = _regionsByBase[k];
             // [b, b+s) and [ob, ob+os) overlap when each starts before the other ends (no wraparound: checked above).
             if (r.Base < o.End && o.Base < r.End)
                 ScenarioThrow.At(Pos(baseTok), $"region '{r.Name}' (0x{r.Base:x}..0x{r.End:x}) overlaps region '{o.Name}' (0x{o.Base:x}..0x{o.End:x})");
         }
+        _regionsByBase.Insert(at, r);
         _regions.Add(r);
     }
+}
+
+/// <summary>Orders regions by base address.</summary>
+sealed class RegionBaseOrder : IComparer<RegionInfo>
+{
+    public static readonly RegionBaseOrder Instance = new();
+
+    public int Compare(RegionInfo? x, RegionInfo? y) => x!.Base.CompareTo(y!.Base);
 }

@@ -71,7 +71,7 @@ sealed partial class Parser
     }
 
     /// <summary>Parentheses and unary operators nest at most this deep (recursion must not overflow the stack).</summary>
-    const int MaxExpressionDepth = 200;
+    internal const int MaxExpressionDepth = 200;
     int _expressionDepth;
 
     Expr ParseUnary()

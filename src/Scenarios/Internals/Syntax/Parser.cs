@@ -23,6 +23,7 @@ sealed partial class Parser
     Arch? _arch;
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
+    readonly List<RegionInfo> _regionsByBase = [];
     readonly Dictionary<string, ulong> _lets = [];
     /// <summary>Every declared name (agents, regions, lets) and the line it was declared on.</summary>
     readonly Dictionary<string, int> _declared = [];
@@ -164,5 +165,11 @@ sealed partial class Parser
             ScenarioThrow.At(Pos(t), $"expected end of line but found {t.Show()}");
     }
 
-    string ReadString(string what) => Expect(TokenKind.String, what).Text!;
+    /// <summary>A string the trace header stores as free text: refused here when the writer would refuse it.</summary>
+    string ReadText(string what, string role)
+    {
+        var t = Expect(TokenKind.String, what);
+        if (TraceLimits.TextProblem("the " + role, t.Text!) is { } bad) ScenarioThrow.At(Pos(t), bad);
+        return t.Text!;
+    }
 }

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace TraceTools.Cli.Files;
+
+/// <summary>
+/// The temporary files this process is writing (<c>OUT.tmp-PID-XXXXXXXX</c>, beside their target). They are
+/// deleted on SIGINT and SIGTERM before the process ends; a later run for the same target removes those a
+/// killed run (SIGKILL) left, recognised by the process id in their name no longer running.
+/// </summary>
+public static class TempFiles
+{
+    static readonly ConcurrentDictionary<string, byte> Live = new(StringComparer.Ordinal);
+    static readonly Lock Gate = new();
+    static PosixSignalRegistration[]? _registrations;
+
+    /// <summary>A fresh temporary path beside <paramref name="target"/>, registered for cleanup.</summary>
+    public static string Create(string target)
+    {
+        RemoveStale(target);
+        string temp = $"{target}{Marker}{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
+        Register(temp);
+        return temp;
+    }
+
+    /// <summary>What separates the target's name from the process id in a temporary file's name.</summary>
+    public const string Marker = ".tmp-";
+
+    /// <summary>The file is committed or deleted: no longer the signal handler's to remove.</summary>
+    public static void Forget(string temp) => Live.TryRemove(temp, out _);
+
+    /// <summary>Deletes <paramref name="temp"/> if it exists and forgets it; never throws.</summary>
+    public static void Delete(string temp)
+    {
+        try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        Forget(temp);
+    }
+
+    static void Register(string temp)
+    {
+        Live[temp] = 0;
+        if (Volatile.Read(ref _registrations) is not null) return;
+        lock (Gate)
+        {
+            if (_registrations is not null) return;
+            var handler = (PosixSignalContext _) => DeleteAll();
+            try
+            {
+                _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, handler), PosixSignalRegistration.Create(PosixSignal.SIGTERM, handler)];
+            }
+            catch (PlatformNotSupportedException)
+            {
+                _registrations = [];
+            }
+        }
+    }
+
+    // The signal's default action (ending the process) follows: the handler only removes the files.
+    static void DeleteAll()
+    {
+        foreach (var temp in Live.Keys) Delete(temp);
+    }
+
+    /// <summary>
+    /// Deletes <c>TARGET.tmp-PID-*</c> files whose PID is no longer running: what an earlier run killed
+    /// with SIGKILL left of its output. Files of running processes (a concurrent run) are left alone.
+    /// </summary>
+    public static void RemoveStale(string target)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(target));
+        string prefix = Path.GetFileName(target) + Marker;
+        if (dir is null || prefix.Length == Marker.Length) return;
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(dir, prefix + "*");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var file in candidates)
+        {
+            var rest = Path.GetFileName(file).AsSpan(prefix.Length);
+            int dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+            if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    static bool IsRunning(int pid)
+    {
+        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

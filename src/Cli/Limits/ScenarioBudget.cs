@@ -1,0 +1,29 @@
+using TraceTools.Scenarios;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Limits;
+
+/// <summary>
+/// The one cap <c>gen</c> and <c>check</c> put on a scenario before running it (<c>--max-events</c>): on the
+/// events it makes and on its loop iterations, so that neither <c>repeat 10^12 { store }</c> nor an empty
+/// <c>repeat 10^12 { }</c> runs for hours.
+/// </summary>
+public static class ScenarioBudget
+{
+    /// <summary>Default of <c>--max-events</c>: 2^32.</summary>
+    public const long DefaultMaxEvents = 1L << 32;
+
+    /// <summary>Events the scenario makes; throws <see cref="ScenarioLimitException"/> above the cap.</summary>
+    public static long Check(CompiledScenario scenario, string input, long maxEvents, string whatHappens)
+    {
+        var size = scenario.Measure(maxEvents);
+        if (size.Events > maxEvents)
+            throw new ScenarioLimitException($"{input}: the scenario expands to more than --max-events {maxEvents} events; {whatHappens}");
+        if (size.Iterations > maxEvents)
+            throw new ScenarioLimitException($"{input}: the scenario runs more than --max-events {maxEvents} repeat iterations (empty ones count); {whatHappens}");
+        return size.Events;
+    }
+}
+
+/// <summary>A scenario that is valid but larger than the caller allows.</summary>
+public sealed class ScenarioLimitException(string message) : BadInputException(message);

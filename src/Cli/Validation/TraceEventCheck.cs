@@ -1,0 +1,91 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Validation;
+
+/// <summary>
+/// What every verb that reads a trace requires of its events beyond the format (which the reader checks):
+/// each access lies inside a region of the right kind, a fetch is by its table's fetcher, a targeted
+/// dev_invalidate names a table entry. <c>replay</c>, <c>info</c> and <c>dump</c> all run this one check,
+/// so they accept and refuse the same traces, and <c>dump</c> never prints an address that <c>gen</c>
+/// cannot compile back. Errors name the file, the chunk and the event.
+/// </summary>
+public sealed class TraceEventCheck
+{
+    readonly string _file;
+    readonly RegionInfo[] _byBase;
+    readonly ulong[] _bases;
+    long _chunk = -1;
+
+    /// <summary>Checks events of the trace <paramref name="file"/> (as messages name it) declaring <paramref name="metadata"/>.</summary>
+    public TraceEventCheck(TraceMetadata metadata, string file)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        _file = file;
+        _byBase = [.. metadata.Regions.OrderBy(r => r.Base)];
+        _bases = [.. _byBase.Select(r => r.Base)];
+    }
+
+    /// <summary>Checks one decoded chunk; chunks are counted in the order they are passed.</summary>
+    public void Check(EventBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _chunk++;
+        var kinds = batch.Kinds;
+        var addresses = batch.Addresses;
+        var sizes = batch.Sizes;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var kind = kinds[i];
+            switch (kind)
+            {
+                case EventKind.Store or EventKind.Load or EventKind.DmaWrite or EventKind.DmaRead
+                    or EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush:
+                {
+                    var r = Find(addresses[i], sizes[i]);
+                    if (r is null) Fail(batch, i, $"{kind.OpName()} 0x{addresses[i]:x} size {sizes[i]} is outside every region");
+                    else if (r.Kind == RegionKind.Mmio) Fail(batch, i, $"{kind.OpName()} touches mmio region {r.Name}");
+                    break;
+                }
+                case EventKind.MmioWrite or EventKind.MmioRead:
+                    if (Find(addresses[i], sizes[i]) is not { Kind: RegionKind.Mmio })
+                        Fail(batch, i, $"{kind.OpName()} 0x{addresses[i]:x} size {sizes[i]} is not inside an mmio region");
+                    break;
+                case EventKind.Fetch:
+                {
+                    var r = Find(addresses[i], sizes[i]);
+                    if (r is not { Kind: RegionKind.Table } || r.Device != batch.Agents[i])
+                        Fail(batch, i, $"fetch 0x{addresses[i]:x} size {sizes[i]} is not inside a table that agent {batch.Agents[i]} fetches");
+                    break;
+                }
+                case EventKind.DevInvalidate when sizes[i] != 0:
+                {
+                    var r = Find(addresses[i], 1);
+                    if (r is not { Kind: RegionKind.Table } || (addresses[i] - r.Base) % r.EntrySize != 0)
+                        Fail(batch, i, $"dev_invalidate 0x{addresses[i]:x} does not name a table entry");
+                    break;
+                }
+            }
+        }
+        // Local times are trace indices + 1 in 32 bits (the replay's limit).
+        if (batch.FirstIndex + batch.Count > uint.MaxValue)
+            Fail(batch, (int)Math.Max(0, uint.MaxValue - batch.FirstIndex), "traces are limited to 2^32 - 1 events");
+    }
+
+    // Accesses come in runs on one region: the last hit is tried before the binary search.
+    int _last;
+
+    RegionInfo? Find(ulong address, int size)
+    {
+        if ((uint)_last < (uint)_byBase.Length && size > 0 && _byBase[_last].Contains(address, (ulong)size)) return _byBase[_last];
+        int i = Array.BinarySearch(_bases, address);
+        if (i < 0) i = ~i - 1;
+        if (i >= 0) _last = i;
+        return i >= 0 && size > 0 && _byBase[i].Contains(address, (ulong)size) ? _byBase[i] : null;
+    }
+
+    void Fail(EventBatch batch, int i, string problem) =>
+        throw new TraceEventException($"{_file}: chunk {_chunk}, event #{batch.FirstIndex + i}: {problem}");
+}
+
+/// <summary>An event that contradicts its trace's header: one line naming file, chunk and event; exit code 2.</summary>
+public sealed class TraceEventException(string message) : BadInputException(message);

@@ -1,0 +1,42 @@
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// What a trace header can hold. The writer refuses more, the reader reports more as a bad trace, and the
+/// scenario compiler reports more at the line and column that goes over: all three read these constants
+/// and call these checks, so a scenario that compiles is always one the writer takes.
+/// </summary>
+public static class TraceLimits
+{
+    /// <summary>Agents (cpus and devices together).</summary>
+    public const int MaxAgents = 4096;
+    /// <summary>Regions, tables included.</summary>
+    public const int MaxRegions = 65536;
+    /// <summary>Distinct lock names.</summary>
+    public const int MaxLocks = 65536;
+    /// <summary>Distinct site strings.</summary>
+    public const int MaxSites = 1 << 20;
+    /// <summary>UTF-8 bytes of one name, site or scenario name.</summary>
+    public const int MaxStringBytes = 4096;
+
+    /// <summary>
+    /// The problem with free text (a scenario name or a site) as the header would store it, or null: longer
+    /// than <see cref="MaxStringBytes"/>, or holding a control character (a tab or NUL would break <c>dump</c>).
+    /// </summary>
+    public static string? TextProblem(string what, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return LengthProblem(what, text) ?? MetadataRules.CheckText(what, text);
+    }
+
+    /// <summary>The problem with an agent, region or lock name's length, or null.</summary>
+    public static string? LengthProblem(string what, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        // Cheap bound first: a UTF-16 string of at most MaxStringBytes / 3 chars cannot exceed the limit.
+        if (text.Length <= MaxStringBytes / 3) return null;
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        return bytes <= MaxStringBytes ? null : $"{what} is {bytes} bytes long (at most {MaxStringBytes} UTF-8 bytes)";
+    }
+}

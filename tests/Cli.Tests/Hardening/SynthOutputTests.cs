@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using TraceTools.Tests.EndToEnd;
+
+namespace TraceTools.Tests.Hardening;
+
+/// <summary>Issue 12, hardening 6 and 7: synth commits both files or neither; caps; signals and stale temp files.</summary>
+[TestClass]
+public sealed class SynthOutputTests
+{
+    [TestMethod]
+    public void Synth_TruthPathUnwritable_NeitherFileReplaced()
+    {
+        using var s = new Scratch();
+        string output = s.Path("out.trace");
+        File.WriteAllText(output, "previous trace");
+        Directory.CreateDirectory(output + ".truth.json");
+
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "1000", "-o", output, "--quiet");
+
+        HardeningAsserts.OneLineError(exit, err, "truth.json");
+        Assert.AreEqual("previous trace", File.ReadAllText(output));
+        Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp*"));
+    }
+
+    [TestMethod]
+    public void Synth_EventsTenToTheTwelve_RefusedAtOnce()
+    {
+        using var s = new Scratch();
+
+        var (exit, _, err) = ChildTool.Run(["synth", "--profile", "driver-mix", "--events", "1_000_000_000_000", "-o", s.Path("big.trace"), "--quiet"], timeout: TimeSpan.FromSeconds(30));
+
+        HardeningAsserts.OneLineError(exit, err, "--max-events");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir));
+    }
+
+    [TestMethod]
+    public void Synth_MoreThanTheFreeDisk_RefusedBeforeWriting()
+    {
+        using var s = new Scratch();
+        long free = new DriveInfo(s.Dir).AvailableFreeSpace;
+        string events = (free / 2 + 1_000_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exit, _, err) = ChildTool.Run(["synth", "--profile", "driver-mix", "--events", events, "--max-events", "0x7fff_ffff_ffff_ffff", "-o", s.Path("big.trace"), "--quiet"], timeout: TimeSpan.FromSeconds(30));
+
+        HardeningAsserts.OneLineError(exit, err, "free");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir));
+    }
+
+    [TestMethod]
+    [DataRow("INT")]
+    [DataRow("TERM")]
+    public void Synth_Interrupted_LeavesNoTempFiles(string signal)
+    {
+        using var s = new Scratch();
+        string output = s.Path("sig.trace");
+        using var p = ChildTool.Start(["synth", "--profile", "driver-mix", "--events", "200_000_000", "-o", output, "--quiet"]);
+        var clock = Stopwatch.StartNew();
+        while (Directory.GetFiles(s.Dir, "*.tmp*").Length == 0 && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(20);
+        Thread.Sleep(300);
+        Assert.IsFalse(p.HasExited, "synth ended before the signal");
+
+        Assert.IsTrue(Scratch.Shell("kill", "-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.IsTrue(p.WaitForExit(20_000), "synth did not end on the signal");
+
+        Assert.AreNotEqual(0, p.ExitCode);
+        Assert.IsEmpty(Directory.GetFiles(s.Dir), string.Join(", ", Directory.GetFiles(s.Dir)));
+    }
+
+    [TestMethod]
+    public void Gen_StaleTempOfADeadRun_RemovedOthersKept()
+    {
+        using var s = new Scratch();
+        int deadPid;
+        using (var p = Process.Start(new ProcessStartInfo("true"))!)
+        {
+            p.WaitForExit();
+            deadPid = p.Id;
+        }
+        string output = s.Path("out.trace");
+        string stale = $"{output}.tmp-{deadPid}-0badf00d";
+        string live = $"{output}.tmp-{Environment.ProcessId}-0badf00d";
+        string other = s.Path("other.trace.tmp-" + deadPid + "-0badf00d");
+        foreach (var f in new[] { stale, live, other }) File.WriteAllText(f, "half a trace");
+        string scn = s.Write("a.scn", Scratch.Mailbox);
+
+        var (exit, _, err) = RepoPaths.Run("gen", scn, "-o", output);
+
+        Assert.AreEqual(0, exit, err);
+        Assert.IsFalse(File.Exists(stale), "the killed run's temp file of this output is still there");
+        Assert.IsTrue(File.Exists(live), "a running process's temp file was removed");
+        Assert.IsTrue(File.Exists(other), "another output's temp file was removed");
+    }
+}
