@@ -9,7 +9,7 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 sealed partial class Parser
 {
     /// <summary>arm64's dcache_clean_poc / dcache_inval_poc end with <c>dsb sy</c>: the kernel's dma_sync does too.</summary>
-    static readonly BarrierCode DmaSyncCompletion = BarrierCode.TryParse("dsb.sy", out var c) ? c.Value : default;
+    static readonly BarrierCode DmaSyncCompletion = BarrierCode.Arm64(dsb: true, Array.IndexOf(BarrierCode.Arm64Options, "sy"));
 
     void BeginSteps(in Token at)
     {
@@ -148,7 +148,7 @@ sealed partial class Parser
                 s.Kind = EventKind.RaiseIrq;
                 break;
             default:
-                throw new InvalidOperationException($"op '{op}' is listed in OpNames but has no case here");
+                throw new System.Diagnostics.UnreachableException($"op '{op}' is listed in OpNames but has no case here");
         }
 
         int site = -1;
