@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end throughput of the tracetools CLI on synthetic driver traces.
 #
-#   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]...
+#   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]... [--baseline REV] [--rounds R]
 #
 # Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick):
 #   gen            tracetools gen bench/scenarios/gen-ring-1e8.scn     (events/s, peak RSS)
@@ -10,22 +10,36 @@
 #   decode only    tracetools replay --decode-only --stats             (events/s)
 #   replay 1 core  tracetools replay --stats $REPLAY_SERIAL_ARGS       (all detectors, single-threaded)
 #   replay 2 cores tracetools replay --stats $REPLAY_PIPELINED_ARGS    (all detectors, decode on a second core)
-# and prints a Markdown table (also written to bench/results.md; with --readme FILE, the block between
-# "<!-- bench:begin -->" and "<!-- bench:end -->" in FILE is replaced by it).
+# Then, on the same trace, the references and the baseline, interleaved (each round runs every item once,
+# A B A B ..., R rounds, default 3; the table shows medians):
+#   engine         replay --threads 1 (all nine detectors) and --detectors dma-race, and --threads 2
+#   baseline       the same two runs of the engine built at REV (default cc56979, the commit before the
+#                  engine-v2 work; a temporary `git worktree`, Release build), on the same events synthesized
+#                  by that build (it writes and reads its own format version)
+#   references     TraceTools.Bench refs (bench/Refs): raw LZ4 decompression of the trace's own chunks, the
+#                  column decode of the same chunks, the reader end to end, and the lean single-pass bound
+#                  (per-agent clocks + an 8-byte-word FastTrack check: the dma-race work only) over the
+#                  decoded batches, alone and with the decode
+# and prints the ratios: decode / LZ4, engine / lean bound, engine / LZ4, current / baseline (all nine,
+# dma-race), --threads 2 / --threads 1.
+# Prints Markdown tables (also written to bench/results.md; with --readme FILE, the block between
+# "<!-- bench:begin -->" and "<!-- bench:end -->" in FILE is replaced by them).
 # Events/s come from the replay's --stats JSON when it reports them, else from wall time (startup
 # included). Peak RSS comes from /usr/bin/time -v (GNU time; installed with apt-get if missing).
 # A step the CLI refuses (exit 2) shows as n/a; the script goes on.
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
-# Targets (reported, not asserted): decode >= 150 M events/s; replay with all detectors >= 30 M events/s
-# single-threaded; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
+# Targets (reported, not asserted; issue 9): column decode >= 0.75x raw LZ4 of the same chunks; all nine
+# detectors >= 0.5x the lean bound, >= 4x the baseline (dma-race alone >= 5x); --threads 2 >= 1.5x
+# --threads 1 on a quiet machine; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 quick=0 keep=0 readme="" work=""
 bdn=()
+baseline="cc56979" rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -33,7 +47,9 @@ while [[ $# -gt 0 ]]; do
     --readme) readme="$2"; shift ;;
     --out) work="$2"; shift ;;
     --bdn) bdn+=("$2"); shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --baseline) baseline="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -58,13 +74,32 @@ have_time=0
 
 echo "run.sh: building Release" >&2
 dotnet build -c Release "$root/src/Cli/Cli.csproj" -nologo -v quiet >&2
+dotnet build -c Release "$root/bench/TraceTools.Bench.csproj" -nologo -v quiet >&2
 cli="$root/src/Cli/bin/Release/net10.0/tracetools"
+refs=(dotnet "$root/bench/bin/Release/net10.0/TraceTools.Bench.dll" refs)
 [[ -x "$cli" ]] || { echo "run.sh: $cli was not built" >&2; exit 2; }
 
 if [[ -z "$work" ]]; then work="$(mktemp -d "${TMPDIR:-/tmp}/tracetools-bench.XXXXXX")"; fi
 mkdir -p "$work"
-cleanup() { [[ $keep -eq 1 ]] || rm -rf "$work"; }
+base_tree=""
+cleanup() {
+  if [[ -n "$base_tree" ]]; then git -C "$root" worktree remove --force "$base_tree" >/dev/null 2>&1 || true; fi
+  [[ $keep -eq 1 ]] || rm -rf "$work"
+}
 trap cleanup EXIT
+
+# The baseline engine: REV checked out into a temporary worktree and built there (Release).
+base_cli=""
+if [[ "$baseline" != "none" ]]; then
+  base_tree="$work/baseline-src"
+  echo "run.sh: building the baseline $baseline in $base_tree" >&2
+  if git -C "$root" worktree add --detach "$base_tree" "$baseline" >/dev/null 2>&1 \
+     && dotnet build -c Release "$base_tree/src/Cli/Cli.csproj" -nologo -v quiet >&2; then
+    base_cli="$base_tree/src/Cli/bin/Release/net10.0/tracetools"
+  else
+    echo "run.sh: could not build the baseline $baseline; its ratios show as n/a" >&2
+  fi
+fi
 
 now() { date +%s.%N; }
 
@@ -104,7 +139,18 @@ rate() {
   fi
 }
 
+# median VALUES...: the middle value, the mean of the two middle ones for an even count (n/a when none).
+median() {
+  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# ratio A B: A / B to two decimals, n/a when either is missing.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 rows=()
+ref_rows=()
+ratio_rows=()
 for n in "${sizes[@]}"; do
   trace="$work/driver-mix-$n.trace"
   echo "run.sh: N = $n" >&2
@@ -143,15 +189,67 @@ for n in "${sizes[@]}"; do
   replay2_rate=$(rate "$n" "replay2-$n"); replay2_rss=$rss_mb
 
   rows+=("| $(printf "%'d" "$n" 2>/dev/null || echo "$n") | $gen_rate | $synth_rate | $decode_rate | $replay1_rate | $replay2_rate | $bpe | $gen_rss / $synth_rss / $decode_rss / $replay1_rss / $replay2_rss |")
-  rm -f "$trace" "$trace.truth.json"
+
+  # The interleaved rounds: engine, baseline and references on the same events, medians over rounds.
+  base_trace="$work/driver-mix-$n.baseline.trace"
+  if [[ -n "$base_cli" ]]; then
+    run "base-synth-$n" "$base_cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$base_trace"
+  fi
+  declare -A got=()
+  for ((r = 1; r <= rounds; r++)); do
+    echo "run.sh: N = $n, round $r/$rounds" >&2
+    run "all-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 1
+    got[all]+=" $(rate "$n" "all-$n")"
+    if [[ -f "$base_trace" ]]; then
+      run "base-all-$n" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1
+      got[base_all]+=" $(rate "$n" "base-all-$n")"
+    fi
+    run "dma-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 1 --detectors dma-race
+    got[dma]+=" $(rate "$n" "dma-$n")"
+    if [[ -f "$base_trace" ]]; then
+      run "base-dma-$n" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1 --detectors dma-race
+      got[base_dma]+=" $(rate "$n" "base-dma-$n")"
+    fi
+    run "t2-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 2
+    got[t2]+=" $(rate "$n" "t2-$n")"
+    set +e
+    "${refs[@]}" "$trace" --rounds 1 >"$work/refs-$n.out" 2>"$work/refs-$n.err"
+    set -e
+    for k in lz4 columns decode lean decode_lean; do
+      got[$k]+=" $(awk -v k="$k" '$1 == k { printf "%.1f", $2 / 1e6 }' "$work/refs-$n.out")"
+    done
+  done
+  declare -A med=()
+  for k in all base_all dma base_dma t2 lz4 columns decode lean decode_lean; do
+    # shellcheck disable=SC2086 # the samples are a space-separated list
+    med[$k]=$(median ${got[$k]:-})
+  done
+  label=$(printf "%'d" "$n" 2>/dev/null || echo "$n")
+  ref_rows+=("| $label | ${med[all]} | ${med[dma]} | ${med[t2]} | ${med[base_all]} | ${med[base_dma]} | ${med[lz4]} | ${med[columns]} | ${med[decode]} | ${med[lean]} | ${med[decode_lean]} |")
+  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") |")
+  unset got med
+  rm -f "$trace" "$trace.truth.json" "$base_trace" "$base_trace.truth.json"
 done
 
 {
-  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d). Throughput in M events/s."
+  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d), load average $load_before at the start. Throughput in M events/s."
   echo
   echo "| events | gen | synth | decode only | replay, 1 core | replay, decode on 2nd core | bytes/event | peak RSS MB (gen / synth / decode / replay 1 / replay 2) |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "Interleaved in one run ($rounds rounds, medians; M events/s): the engine single-threaded with all nine detectors, with"
+  echo "\`--detectors dma-race\`, with \`--threads 2\`; the baseline engine ($baseline) on the same events; raw LZ4 decompression"
+  echo "of the trace's own chunks; their column decode; the reader end to end; the lean bound (bench/Refs/LeanBound.cs) alone"
+  echo "and with the decode."
+  echo
+  echo "| events | all nine | dma-race | --threads 2 | baseline all | baseline dma-race | raw LZ4 | column decode | reader | lean bound | decode + lean |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${ref_rows[@]}"
+  echo
+  echo "| events | column decode / LZ4 | reader / LZ4 | all nine / (decode + lean) | all nine / LZ4 | all nine / baseline | dma-race / baseline | --threads 2 / 1 |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${ratio_rows[@]}"
 } >"$work/table.md"
 
 if [[ ${#bdn[@]} -gt 0 ]]; then

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TraceTools.TraceFormat.Internals;
 
 namespace TraceTools.TraceFormat;
 
@@ -24,8 +25,22 @@ public sealed class EventBatch : IEventSink
     public int[] Sizes = [];
     /// <summary>Aux operands (barrier code, lock id, device, granule).</summary>
     public uint[] Aux = [];
-    /// <summary>Site ids, -1 for none.</summary>
-    public int[] Sites = [];
+    /// <summary>
+    /// Site ids, -1 for none. A batch the reader filled decodes them from the chunk on first read (replay
+    /// never needs them; reports look up a few): a malformed site column throws
+    /// <see cref="TraceFormatException"/> here, with the chunk and byte offset.
+    /// </summary>
+    public int[] Sites
+    {
+        get
+        {
+            if (PendingSites.IsPending) PendingSites.DecodeInto(_sites);
+            return _sites;
+        }
+    }
+
+    int[] _sites = [];
+    internal readonly PendingSites PendingSites = new();
     /// <summary>Offset of each event's bytes in <see cref="Data"/>, or -1 when it carries none.</summary>
     public int[] DataOffsets = [];
     /// <summary>The bytes of all events that carry bytes, back to back.</summary>
@@ -42,6 +57,7 @@ public sealed class EventBatch : IEventSink
         FirstIndex = firstIndex;
         Count = 0;
         DataLength = 0;
+        PendingSites.Drop();
     }
 
     /// <summary>Grows the columns so that <paramref name="events"/> events and <paramref name="dataBytes"/> bytes fit.</summary>
@@ -55,7 +71,7 @@ public sealed class EventBatch : IEventSink
             Array.Resize(ref Addresses, n);
             Array.Resize(ref Sizes, n);
             Array.Resize(ref Aux, n);
-            Array.Resize(ref Sites, n);
+            Array.Resize(ref _sites, n);
             Array.Resize(ref DataOffsets, n);
         }
         if (Data.Length < dataBytes) Array.Resize(ref Data, Math.Max(dataBytes, Data.Length * 2));
@@ -69,6 +85,7 @@ public sealed class EventBatch : IEventSink
         FirstIndex = firstIndex;
         Count = count;
         DataLength = dataLength;
+        PendingSites.Drop();
     }
 
     /// <inheritdoc/>
@@ -82,7 +99,7 @@ public sealed class EventBatch : IEventSink
         Addresses[i] = e.Address;
         Sizes[i] = e.Size;
         Aux[i] = e.Aux;
-        Sites[i] = e.Site;
+        _sites[i] = e.Site;
         if (data.IsEmpty)
         {
             DataOffsets[i] = -1;

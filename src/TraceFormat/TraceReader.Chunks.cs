@@ -184,7 +184,7 @@ public sealed partial class TraceReader
             FormatThrow.Format(_name, at + 8, k, $"chunk starts at event {first}, but the previous chunk ended at {_nextFirst}", h.Slice(8, 8));
         if (raw > FormatLayout.MaxRawLength)
             FormatThrow.Format(_name, at + 16, k, $"raw length {raw} exceeds {FormatLayout.MaxRawLength}", h.Slice(16, 4));
-        if (raw < FormatLayout.ColumnTableSize + 2L * count)
+        if (raw < FormatLayout.ColumnTableSize(_ctx.Version) + 2L * count)
             FormatThrow.Format(_name, at + 16, k, $"raw length {raw} is too short for {count} events", h.Slice(16, 4));
         if (h[25] != 0 || h[26] != 0 || h[27] != 0)
             FormatThrow.Format(_name, at + 25, k, "reserved chunk header bytes must be 0", h.Slice(25, 3));

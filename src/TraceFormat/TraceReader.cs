@@ -31,7 +31,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
         _fileLength = stream.CanSeek ? stream.Length : -1;
         long start = stream.CanSeek ? stream.Position : 0;
         (Metadata, _dataStart) = ReadHeader(start);
-        _ctx = new EventContext(Metadata);
+        _ctx = new EventContext(Metadata, Version);
         _scratch = new DecodeScratch(_ctx.AgentCount);
         if (stream.CanSeek) ReadFooterAtOpen();
         _pipe = CreatePipe(_dataStart);
@@ -64,6 +64,9 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
 
     /// <summary>What the header declares.</summary>
     public TraceMetadata Metadata { get; }
+
+    /// <summary>The file's format version (1 or 2; docs/trace-format.md).</summary>
+    public int Version { get; private set; }
 
     /// <summary>The name used in messages.</summary>
     public string FileName => _name;
@@ -101,8 +104,9 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
             FormatThrow.Format(_name, start, -1, $"not a TraceTools trace: bad magic{hint}", h.AsSpan(0, 8));
         }
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(8));
-        if (version != FormatLayout.Version)
-            FormatThrow.Format(_name, start + 8, -1, $"format version {version}; this reader reads version {FormatLayout.Version}", h.AsSpan(8, 2));
+        if (version is < FormatLayout.MinVersion or > FormatLayout.Version)
+            FormatThrow.Format(_name, start + 8, -1, $"format version {version}; this reader reads versions {FormatLayout.MinVersion}..{FormatLayout.Version}", h.AsSpan(8, 2));
+        Version = version;
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(10));
         if (flags != 0) FormatThrow.Format(_name, start + 10, -1, $"header flags 0x{flags:x4} are reserved and must be 0", h.AsSpan(10, 2));
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(12));

@@ -9,8 +9,8 @@ namespace TraceTools.TraceFormat;
 // The chunk being built: one growable buffer per column, encoded as events arrive.
 public sealed partial class TraceWriter
 {
-    ByteColumn _kinds = null!, _agents = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _valueLengths = null!, _values = null!, _data = null!;
-    int _smallValues;
+    ByteColumn _kinds = null!, _agents = null!, _addressLengths = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _valueLengths = null!, _values = null!, _data = null!;
+    int _smallValues, _addressCount;
     ulong[] _lastAddress = null!;
     int _count;
     long _firstIndex;
@@ -18,7 +18,7 @@ public sealed partial class TraceWriter
     byte[] _stored = [];
     readonly List<(long Offset, long First, int Count)> _index = [];
 
-    int RawLength => FormatLayout.ColumnTableSize + _count * (1 + _ctx.AgentWidth) + _addresses.Length
+    int RawLength => FormatLayout.ColumnTableSize(_ctx.Version) + _count * (1 + _ctx.AgentWidth) + _addressLengths.Length + _addresses.Length
         + _sizes.Length + _aux.Length + _sites.Length + _valueLengths.Length + _values.Length + _data.Length;
 
     /// <summary>Events the fixed-bound columns have room for without a check per column.</summary>
@@ -29,12 +29,13 @@ public sealed partial class TraceWriter
     const int MaxAddressBytes = Varint.MaxLength, MaxSizeBytes = 2, MaxAuxBytes = 5, MaxSiteBytes = 3, MaxValueBytes = 8;
     const int StoreSlack = 8;
     /// <summary>Raw bytes one event adds outside the data column, at most: bounds the chunk-size check.</summary>
-    const int MaxFixedBytesPerEvent = 1 + 2 + MaxAddressBytes + MaxSizeBytes + MaxAuxBytes + MaxSiteBytes + 1 + MaxValueBytes;
+    const int MaxFixedBytesPerEvent = 1 + 2 + 1 + MaxAddressBytes + MaxSizeBytes + MaxAuxBytes + MaxSiteBytes + 1 + MaxValueBytes;
 
     void InitChunk()
     {
         _kinds = new(0);
         _agents = new(0);
+        _addressLengths = new(0);
         _addresses = new(0);
         _sizes = new(0);
         _aux = new(0);
@@ -56,6 +57,7 @@ public sealed partial class TraceWriter
         int events = _capacity == 0 ? Math.Min(_chunkEvents, 4096) : (int)Math.Min(_chunkEvents, 2L * _capacity);
         _kinds.Reserve(events + StoreSlack);
         _agents.Reserve(events * 2 + StoreSlack);
+        _addressLengths.Reserve(events / 2 + 1 + StoreSlack);
         _addresses.Reserve(events * MaxAddressBytes + StoreSlack);
         _sizes.Reserve(events * MaxSizeBytes + StoreSlack);
         _aux.Reserve(events * MaxAuxBytes + StoreSlack);
@@ -79,8 +81,16 @@ public sealed partial class TraceWriter
             // each agent walks its own buffers and registers. The agent id is validated, so the slot exists.
             ref ulong last = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_lastAddress),
                 e.Agent * KindByte.AddressStreams + ((f >> KindByte.SlotShift) & 3));
-            var addresses = _addresses;
-            addresses.Length += Varint.WriteUnchecked(ref Unsafe.Add(ref addresses.Start, addresses.Length), Varint.ZigZag((long)(e.Address - last)));
+            ulong delta = Varint.ZigZag((long)(e.Address - last));
+            if (_ctx.Version == 1)
+            {
+                var addresses = _addresses;
+                addresses.Length += Varint.WriteUnchecked(ref Unsafe.Add(ref addresses.Start, addresses.Length), delta);
+            }
+            else
+            {
+                AddSignificantBytes(_addressLengths, _addresses, _addressCount++, delta);
+            }
             last = e.Address;
             if (f >> KindByte.FixedSizeShift == 0)
             {
@@ -99,7 +109,7 @@ public sealed partial class TraceWriter
             sites.Length += Varint.WriteUncheckedMostlySmall(ref Unsafe.Add(ref sites.Start, sites.Length), (ulong)e.Site);
         }
         if (data.Length > SmallValueMax) _data.Bytes(data);
-        else if (!data.IsEmpty) AddSmallValue(SmallValue(data));
+        else if (!data.IsEmpty) AddSignificantBytes(_valueLengths, _values, _smallValues++, SmallValue(data));
         _count = n + 1;
     }
 
@@ -126,20 +136,18 @@ public sealed partial class TraceWriter
     }
 
     /// <summary>
-    /// A 1..8-byte value as its significant bytes (a 4-bit count in the lengths column, two per byte, low
-    /// nibble first; the bytes in the values column): decoded by one masked 8-byte load, without the
-    /// per-byte branches of a varint.
+    /// A u64 (a 1..8-byte value, or a v2 address delta) as its significant bytes: a 4-bit count in the lengths
+    /// column, two per byte, low nibble first; the bytes in the bytes column. The reader decodes it with one
+    /// masked load or one shuffle (<see cref="SignificantBytes"/>), without the per-byte branches of a varint.
+    /// <paramref name="k"/> is the value's number in its column.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void AddSmallValue(ulong v)
+    static void AddSignificantBytes(ByteColumn lengths, ByteColumn values, int k, ulong v)
     {
         int n = (64 - BitOperations.LeadingZeroCount(v) + 7) >> 3;
-        var lengths = _valueLengths;
-        int k = _smallValues++;
         // Even count: a new byte (its high nibble 0 until the next value); odd: the high nibble of the last.
         if ((k & 1) == 0) Unsafe.Add(ref lengths.Start, lengths.Length++) = (byte)n;
         else Unsafe.Add(ref lengths.Start, lengths.Length - 1) |= (byte)(n << 4);
-        var values = _values;
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref values.Start, values.Length), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
         values.Length += n;
     }
@@ -150,7 +158,7 @@ public sealed partial class TraceWriter
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     bool ChunkRawFull() =>
-        FormatLayout.ColumnTableSize + (long)_count * MaxFixedBytesPerEvent + _data.Length >= FormatLayout.WriterChunkRawTarget
+        FormatLayout.ColumnTableSize(_ctx.Version) + (long)_count * MaxFixedBytesPerEvent + _data.Length >= FormatLayout.WriterChunkRawTarget
         && RawLength >= FormatLayout.WriterChunkRawTarget;
 
     void FlushChunk()
@@ -161,8 +169,8 @@ public sealed partial class TraceWriter
         _chunks++;
         _firstIndex += count;
         _count = 0;
-        _kinds.Length = _agents.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
-        _smallValues = 0;
+        _kinds.Length = _agents.Length = _addressLengths.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
+        _smallValues = _addressCount = 0;
         Array.Clear(_lastAddress);
         EncodeAndWrite(_raw, rawLength, count, first);
     }
@@ -175,15 +183,22 @@ public sealed partial class TraceWriter
         int rawLength = RawLength;
         if (raw.Length < rawLength) raw = new byte[Math.Max(rawLength, raw.Length * 2)];
         var span = raw.AsSpan(0, rawLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)_addresses.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)_sizes.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)_aux.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[12..], (uint)_sites.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[16..], (uint)_valueLengths.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], (uint)_values.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[24..], (uint)_data.Length);
-        int p = FormatLayout.ColumnTableSize;
-        foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data])
+        // v1 has no address lengths column: its addresses are varints.
+        ReadOnlySpan<ByteColumn> variable = _ctx.Version == 1
+            ? [_addresses, _sizes, _aux, _sites, _valueLengths, _values, _data]
+            : [_addressLengths, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data];
+        int p = 0;
+        foreach (var column in variable)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(span[p..], (uint)column.Length);
+            p += 4;
+        }
+        foreach (var column in (ReadOnlySpan<ByteColumn>)[_kinds, _agents])
+        {
+            column.Span.CopyTo(span[p..]);
+            p += column.Length;
+        }
+        foreach (var column in variable)
         {
             column.Span.CopyTo(span[p..]);
             p += column.Length;

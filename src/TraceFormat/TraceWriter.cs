@@ -26,13 +26,15 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         options ??= new TraceWriterOptions();
         if (options.Codec is not (TraceCodec.None or TraceCodec.Lz4))
             FormatThrow.Argument($"undefined codec {(byte)options.Codec}", nameof(options));
+        if (options.FormatVersion is < FormatLayout.MinVersion or > FormatLayout.Version)
+            FormatThrow.Argument($"FormatVersion {options.FormatVersion} outside {FormatLayout.MinVersion}..{FormatLayout.Version}", nameof(options));
         if (options.ChunkEvents is < 1 or > TraceWriterOptions.MaxChunkEvents)
             FormatThrow.Argument($"ChunkEvents {options.ChunkEvents} outside 1..{TraceWriterOptions.MaxChunkEvents}", nameof(options));
         MetadataRules.ValidateForWriting(metadata);
         _output = output;
         _codec = options.Codec;
         _chunkEvents = options.ChunkEvents;
-        _ctx = new EventContext(metadata);
+        _ctx = new EventContext(metadata, options.FormatVersion);
         Metadata = metadata;
         InitChunk();
         WriteHeader(MetadataCodec.Encode(metadata));
@@ -90,7 +92,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     {
         Span<byte> h = stackalloc byte[FormatLayout.FileHeaderSize];
         FormatLayout.FileMagic.CopyTo(h);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(h[8..], FormatLayout.Version);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(h[8..], (ushort)_ctx.Version);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(h[10..], 0);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(h[12..], (uint)metadata.Length);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(h[16..], Crc32C.Compute(metadata));

@@ -14,4 +14,10 @@ public sealed class TraceWriterOptions
     /// its raw bytes reach 16 MiB, so memory stays bounded whatever the event sizes.
     /// </summary>
     public int ChunkEvents { get; init; } = 65536;
+
+    /// <summary>
+    /// Format version to write: 2 (the default) or 1, for readers that predate v2. The versions differ only
+    /// in how the address column is spelled (docs/trace-format.md).
+    /// </summary>
+    public int FormatVersion { get; init; } = 2;
 }

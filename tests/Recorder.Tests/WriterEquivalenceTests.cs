@@ -34,7 +34,8 @@ public sealed class WriterEquivalenceTests
         byte[] written = File.ReadAllBytes(path);
         using var reader = TraceReader.Open(path);
         var output = new MemoryStream();
-        var options = new TraceWriterOptions { Codec = codec == "lz4" ? TraceCodec.Lz4 : TraceCodec.None, ChunkEvents = chunkEvents };
+        // The C recorder writes format v1 (docs/trace-format.md); the C# writer writes v2 unless told.
+        var options = new TraceWriterOptions { Codec = codec == "lz4" ? TraceCodec.Lz4 : TraceCodec.None, ChunkEvents = chunkEvents, FormatVersion = 1 };
         var kinds = new HashSet<EventKind>();
         using (var writer = new TraceWriter(output, reader.Metadata, options))
         {

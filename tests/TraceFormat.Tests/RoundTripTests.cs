@@ -9,22 +9,24 @@ public sealed class RoundTripTests
     public static IEnumerable<object[]> Cases()
     {
         int seed = 1;
-        foreach (var arch in ArchNames.All)
-            foreach (var codec in new[] { TraceCodec.None, TraceCodec.Lz4 })
-                foreach (int chunk in new[] { 1, 7, 100, 65536 })
-                    yield return [arch, codec, chunk, seed++];
+        foreach (int version in new[] { 1, 2 })
+            foreach (var arch in ArchNames.All)
+                foreach (var codec in new[] { TraceCodec.None, TraceCodec.Lz4 })
+                    foreach (int chunk in new[] { 1, 7, 100, 65536 })
+                        yield return [version, arch, codec, chunk, seed++];
     }
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void TraceWriter_RandomEvents_ReadBackEqualWithMetadata(Arch arch, TraceCodec codec, int chunkEvents, int seed)
+    public void TraceWriter_RandomEvents_ReadBackEqualWithMetadata(int version, Arch arch, TraceCodec codec, int chunkEvents, int seed)
     {
         var gen = new RandomTraces(seed);
         var m = gen.Metadata(arch);
         var events = gen.Events(m, gen.Rng.Next(150, 400));
-        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents, FormatVersion = version });
 
         using var reader = TraceReader.Open(new MemoryStream(bytes), "mem.trace");
+        Assert.AreEqual(version, reader.Version, "version");
         Assert.IsTrue(m.ContentEquals(reader.Metadata), "metadata");
         Assert.IsTrue(reader.HasIndex);
         RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
@@ -32,9 +34,11 @@ public sealed class RoundTripTests
     }
 
     [TestMethod]
-    [DataRow(TraceCodec.None, 5)]
-    [DataRow(TraceCodec.Lz4, 64)]
-    public void TraceWriter_MoreThan256Agents_UsesWideAgentsAndRoundTrips(TraceCodec codec, int chunkEvents)
+    [DataRow(TraceCodec.None, 5, 1)]
+    [DataRow(TraceCodec.Lz4, 64, 1)]
+    [DataRow(TraceCodec.None, 5, 2)]
+    [DataRow(TraceCodec.Lz4, 64, 2)]
+    public void TraceWriter_MoreThan256Agents_UsesWideAgentsAndRoundTrips(TraceCodec codec, int chunkEvents, int version)
     {
         var gen = new RandomTraces(99);
         var m = gen.Metadata(Arch.Arm64, extraAgents: 300);
@@ -48,7 +52,7 @@ public sealed class RoundTripTests
             events[i] = events[i] with { Event = e with { Agent = (ushort)(firstExtra + extra) } };
         }
         Assert.IsTrue(events.Any(e => e.Event.Agent > 255), "the case needs agents above 255");
-        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents, FormatVersion = version });
         using var reader = TraceReader.Open(new MemoryStream(bytes), "wide.trace");
         RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
     }

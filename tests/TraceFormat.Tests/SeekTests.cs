@@ -7,15 +7,17 @@ namespace TraceTools.Tests;
 public sealed class SeekTests
 {
     [TestMethod]
-    [DataRow(true)]
-    [DataRow(false)]
-    public void TraceReader_SeekToEveryChunkBoundary_NextBatchHoldsTheEvent(bool withFooter)
+    [DataRow(true, 1)]
+    [DataRow(false, 1)]
+    [DataRow(true, 2)]
+    [DataRow(false, 2)]
+    public void TraceReader_SeekToEveryChunkBoundary_NextBatchHoldsTheEvent(bool withFooter, int version)
     {
         var gen = new RandomTraces(21);
         var m = gen.Metadata(Arch.Arm64);
         var events = gen.Events(m, 230);
         const int chunk = 25;
-        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = chunk }, complete: withFooter);
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = chunk, FormatVersion = version }, complete: withFooter);
         int readable = withFooter ? events.Count : events.Count / chunk * chunk;
         using var reader = TraceReader.Open(new MemoryStream(bytes), "seek.trace");
         Assert.AreEqual(withFooter, reader.HasIndex);

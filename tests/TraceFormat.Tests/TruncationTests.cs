@@ -7,15 +7,17 @@ namespace TraceTools.Tests;
 public sealed class TruncationTests
 {
     [TestMethod]
-    [DataRow(TraceCodec.None)]
-    [DataRow(TraceCodec.Lz4)]
-    public void TraceReader_CutAtEveryByteOfLastTwoChunks_ReadsCompleteChunksAndReportsTruncation(TraceCodec codec)
+    [DataRow(TraceCodec.None, 1)]
+    [DataRow(TraceCodec.Lz4, 1)]
+    [DataRow(TraceCodec.None, 2)]
+    [DataRow(TraceCodec.Lz4, 2)]
+    public void TraceReader_CutAtEveryByteOfLastTwoChunks_ReadsCompleteChunksAndReportsTruncation(TraceCodec codec, int version)
     {
         var gen = new RandomTraces(11);
         var m = gen.Metadata(Arch.Arm64);
         var events = gen.Events(m, 120);
         const int chunkEvents = 30; // 4 chunks
-        var full = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
+        var full = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents, FormatVersion = version });
         long[] offsets = ChunkOffsets(full);
         Assert.AreEqual(4, offsets.Length);
 

@@ -1,24 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TraceTools.TraceFormat.Internals;
 
-// One pass per column. Each loop keeps its cursor in a local and reads varints through Varint.Read, which
-// is branch-free up to 8 bytes; values of 9..10 bytes and every error leave the loop through a call.
-// Next step toward 150 M events/s: the varint columns are plain LEB128, which SIMD decoders (Masked VByte)
-// read 16 bytes at a time; each column's loop here is the place for it.
+/// <summary>Where each variable-width column's reader stands between blocks of a chunk.</summary>
+[StructLayout(LayoutKind.Auto)]
+struct ColumnCursors
+{
+    /// <summary>v1: byte position in the address varints; v2: addresses placed (the next unpacked delta).</summary>
+    public int Address;
+    /// <summary>Byte positions in the sizes, aux and data columns.</summary>
+    public int Size, Aux, Data;
+    /// <summary>Small values placed (the next unpacked value and its length nibble).</summary>
+    public int Small;
+    /// <summary>Bytes written to the batch's data buffer.</summary>
+    public int Out;
+}
+
+// The per-event passes, run block by block (DecodeScratch.BlockEvents events) so that a block's lists and
+// batch columns stay in the core's cache between passes. The v2 address deltas and the small values are
+// significant-bytes columns unpacked for the whole chunk first (SignificantBytes: a shuffle per two values,
+// no chain but the running position); the loops here only place them. The rare varint columns (v1
+// addresses, sizes, aux) read through Varint; every error leaves the loop through a call.
 static partial class ChunkDecoder
 {
-    readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Sites, int Data);
+    readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Data);
 
     /// <summary>
-    /// Validates kind bytes and agents, writes fixed sizes, and appends each event to the list of every
+    /// Validates the kind bytes and agents of events [<paramref name="start"/>, <paramref name="end"/>), writes
+    /// fixed sizes and the defaults of the other columns, and appends each event to the list of every
     /// variable-width column it has an entry in: the store is unconditional, only the count advances by the flag.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static EventLists Classify(byte[] padded, in ColumnSpans cols, int count, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
+    static EventLists Classify(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
+        batch.Addresses.AsSpan(start, end - start).Clear();
+        batch.Aux.AsSpan(start, end - start).Clear();
+        batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
         ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
@@ -27,11 +47,10 @@ static partial class ChunkDecoder
         ref int addrList = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
         ref int sizeList = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
         ref int auxList = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
-        ref int siteList = ref MemoryMarshal.GetArrayDataReference(scratch.SiteEvents);
         ref int dataList = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         uint agentCount = (uint)ctx.AgentCount;
-        int nA = 0, nS = 0, nX = 0, nT = 0, nD = 0;
-        for (int i = 0; i < count; i++)
+        int nA = 0, nS = 0, nX = 0, nD = 0;
+        for (int i = start; i < end; i++)
         {
             int kb = Unsafe.Add(ref kinds, i);
             int f = Unsafe.Add(ref table, kb);
@@ -50,26 +69,22 @@ static partial class ChunkDecoder
             nX += (f >> 3) & 1;
             Unsafe.Add(ref dataList, nD) = i;
             nD += (f >> 4) & 1;
-            Unsafe.Add(ref siteList, nT) = i;
-            nT += (f >> 5) & 1;
         }
-        return new EventLists(nA, nS, nX, nT, nD);
+        return new EventLists(nA, nS, nX, nD);
     }
 
+    /// <summary>v1 addresses: a zigzag varint delta per listed event, from the previous address of its agent and stream.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAddresses(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        var last = scratch.LastAddress;
-        Array.Clear(last);
-        batch.Addresses.AsSpan(0, count).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
-        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(last);
-        int pos = cols.AddrAt, end = cols.AddrEnd, kindsAt = cols.KindsAt;
+        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(scratch.LastAddress);
+        int pos = cursors.Address, end = cols.AddrEnd, kindsAt = cols.KindsAt;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -83,22 +98,50 @@ static partial class ChunkDecoder
             prev = address;
             Unsafe.Add(ref addresses, i) = address;
         }
-        CheckConsumed(origin, "address", pos, end);
+        cursors.Address = pos;
+    }
+
+    /// <summary>
+    /// v2 addresses: adds each unpacked zigzag delta to the previous address of its event's agent and stream.
+    /// The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    static void PlaceAddressDeltas(byte[] padded, in ColumnSpans cols, int n, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors)
+    {
+        ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
+        ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
+        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
+        ref ulong deltas = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(scratch.Deltas), cursors.Address);
+        ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
+        ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
+        ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(scratch.LastAddress);
+        for (int k = 0; k < n; k++)
+        {
+            int i = Unsafe.Add(ref list, k);
+            int slot = (Unsafe.Add(ref table, Unsafe.Add(ref kinds, i)) >> KindByte.SlotShift) & 3;
+            // agent < agent count was checked by Classify; LastAddress has AddressStreams slots per agent.
+            ref ulong prev = ref Unsafe.Add(ref lastRef, Unsafe.Add(ref agents, i) * KindByte.AddressStreams + slot);
+            ulong address = prev + (ulong)Varint.UnZigZag(Unsafe.Add(ref deltas, k));
+            prev = address;
+            Unsafe.Add(ref addresses, i) = address;
+        }
+        cursors.Address += n;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
+    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
-        int pos = cols.SizeAt, end = cols.SizeEnd, kindsAt = cols.KindsAt;
+        int pos = cursors.Size, end = cols.SizeEnd, kindsAt = cols.KindsAt;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
-            var (s, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
+            var (s, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
             pos += len;
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "size", pos - len);
             // Size 0 only for dev_invalidate of all entries, whose address is 0 too.
@@ -107,73 +150,47 @@ static partial class ChunkDecoder
                 BadSize(origin, firstIndex + i, (EventKind)(Unsafe.Add(ref src, kindsAt + i) & 0xF), s, pos - len);
             Unsafe.Add(ref sizes, i) = (int)s;
         }
-        CheckConsumed(origin, "size", pos, end);
+        cursors.Size = pos;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAux(byte[] padded, in ColumnSpans cols, int n, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void DecodeAux(byte[] padded, in ColumnSpans cols, int n, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        batch.Aux.AsSpan(0, count).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
-        int pos = cols.AuxAt, end = cols.AuxEnd, kindsAt = cols.KindsAt;
+        var rules = ctx.AuxRules;
+        int pos = cursors.Aux, end = cols.AuxEnd, kindsAt = cols.KindsAt;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
-            var (a, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
+            var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
             pos += len;
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
-            var kind = (EventKind)(Unsafe.Add(ref src, kindsAt + i) & 0xF);
-            if (!EventRules.AuxOk(ctx, kind, a)) BadAux(origin, ctx, firstIndex + i, kind, a, pos - len);
+            int kind = Unsafe.Add(ref src, kindsAt + i);
+            if (!rules.Ok(kind, a)) BadAux(origin, ctx, firstIndex + i, (EventKind)(kind & 0xF), a, pos - len);
             Unsafe.Add(ref aux, i) = (uint)a;
         }
-        CheckConsumed(origin, "aux", pos, end);
+        cursors.Aux = pos;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    static void DecodeSites(byte[] padded, in ColumnSpans cols, int n, long firstIndex, int siteCount, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
-    {
-        batch.Sites.AsSpan(0, count).Fill(-1);
-        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.SiteEvents);
-        ref int sites = ref MemoryMarshal.GetArrayDataReference(batch.Sites);
-        int pos = cols.SiteAt, end = cols.SiteEnd;
-        for (int k = 0; k < n; k++)
-        {
-            int i = Unsafe.Add(ref list, k);
-            var (s, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
-            pos += len;
-            if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "site", pos - len);
-            if (s >= (ulong)siteCount)
-                origin.Fail(pos - len, $"event {firstIndex + i} names site {s}, but the trace interns {siteCount} sites");
-            Unsafe.Add(ref sites, i) = (int)s;
-        }
-        CheckConsumed(origin, "site", pos, end);
-    }
-
-    /// <summary>Masks keeping the low n bytes of a u64, n = 0..8.</summary>
-    static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
 
     /// <summary>
-    /// Small values (1..8 bytes: a 4-bit significant-byte count, then a masked 8-byte load) and data (longer,
-    /// raw) into the batch's byte buffer; returns its length.
+    /// Small values (1..8 bytes: unpacked for the whole chunk first) and data (longer, raw) of the listed
+    /// events into the batch's byte buffer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static int DecodeData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, int count, in ChunkOrigin origin)
+    static void PlaceData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        batch.DataOffsets.AsSpan(0, count).Fill(-1);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref ulong values = ref MemoryMarshal.GetArrayDataReference(scratch.Values);
         ref byte dst = ref MemoryMarshal.GetArrayDataReference(batch.Data);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
-        ref ulong masks = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
-        int small = 0, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
-        int valuePos = cols.ValueAt, valueEnd = cols.ValueEnd, dataPos = cols.DataAt, dataEnd = cols.DataEnd, outPos = 0;
+        int small = cursors.Small, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
+        int dataPos = cursors.Data, dataEnd = cols.DataEnd, outPos = cursors.Out;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -183,14 +200,9 @@ static partial class ChunkDecoder
             {
                 if (small >= lengthCount) ColumnOverrun(origin, padded, firstIndex + i, "value lengths", cols.LengthEnd);
                 int len = (Unsafe.Add(ref src, lengthAt + (small >> 1)) >> ((small & 1) << 2)) & 0xF;
+                if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + (small >> 1));
+                ulong v = Unsafe.Add(ref values, small);
                 small++;
-                if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + ((small - 1) >> 1));
-                // The raw buffer is padded, so the 8-byte load past the column's last value stays inside it.
-                ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, valuePos));
-                if (!BitConverter.IsLittleEndian) v = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
-                v &= Unsafe.Add(ref masks, len);
-                valuePos += len;
-                if (valuePos > valueEnd) ColumnOverrun(origin, padded, firstIndex + i, "values", valuePos - len);
                 // The batch buffer has 8 bytes of slack past the last value (see Decode).
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v));
             }
@@ -203,19 +215,43 @@ static partial class ChunkDecoder
             }
             outPos += size;
         }
-        // The lengths column holds exactly one nibble per small value, an odd count padded with a zero nibble.
-        if ((small + 1) >> 1 != cols.LengthEnd - cols.LengthAt || ((small & 1) == 1 && Unsafe.Add(ref src, cols.LengthEnd - 1) >> 4 != 0))
-            origin.Fail(cols.LengthAt, $"the value lengths column has {cols.LengthEnd - cols.LengthAt} bytes for {small} small values");
-        CheckConsumed(origin, "values", valuePos, valueEnd);
-        CheckConsumed(origin, "data", dataPos, dataEnd);
-        return outPos;
+        cursors.Small = small;
+        cursors.Data = dataPos;
+        cursors.Out = outPos;
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    /// <summary>
+    /// Before the blocks: a significant-bytes column's nibbles must all be ≤ 8 and add up to its bytes column,
+    /// so that unpacking it stays inside it. (The count of nibbles is checked after the blocks, by <see cref="CheckLengthCount"/>.)
+    /// </summary>
+    static void CheckSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, int lengthsAt, int lengthsEnd, int bytesAt, int bytesEnd)
+    {
+        long total = SignificantBytes.TotalLength(padded.AsSpan(lengthsAt, lengthsEnd - lengthsAt));
+        if (total != bytesEnd - bytesAt) BadSignificantBytes(origin, padded, column, total, lengthsAt, lengthsEnd, bytesEnd - bytesAt);
+    }
+
+    /// <summary>After the blocks: exactly one nibble per value, an odd count padded with a zero nibble.</summary>
+    static void CheckLengthCount(in ChunkOrigin origin, byte[] padded, string column, int values, int lengthsAt, int lengthsEnd)
+    {
+        int lengthBytes = lengthsEnd - lengthsAt;
+        if ((values + 1) >> 1 != lengthBytes || ((values & 1) == 1 && padded[lengthsEnd - 1] >> 4 != 0))
+            origin.Fail(lengthsAt, $"the {column} lengths column has {lengthBytes} bytes for {values} {column}s");
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void BadSignificantBytes(in ChunkOrigin origin, byte[] padded, string column, long total, int lengthsAt, int lengthsEnd, int bytes)
+    {
+        if (total >= 0) origin.Fail(lengthsAt, $"the {column} lengths add up to {total} bytes, but the {column} column has {bytes}");
+        int at = lengthsAt;
+        while (at < lengthsEnd && (padded[at] & 0xF) <= 8 && padded[at] >> 4 <= 8) at++;
+        origin.Fail(at, $"the {column} lengths column holds a length above 8 bytes", padded.AsSpan(at, 1));
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     static void BadSize(in ChunkOrigin origin, long index, EventKind kind, ulong size, int pos) =>
         origin.Fail(pos, $"event {index} ({kind.OpName()}) has size {size} (1..{TraceEvent.MaxSize})");
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     static void BadValueLength(in ChunkOrigin origin, long index, int size, int length, int pos) =>
         origin.Fail(pos, $"event {index} of size {size} has a value of {length} significant bytes");
 }

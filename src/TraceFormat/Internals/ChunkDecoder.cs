@@ -26,16 +26,19 @@ readonly record struct ChunkOrigin(string File, long ChunkIndex, long PayloadOff
 struct ColumnSpans
 {
     public int KindsAt, AgentsAt;
+    /// <summary>v2 only: the address lengths column (empty in v1, whose addresses are varints).</summary>
+    public int AddrLengthAt, AddrLengthEnd;
     public int AddrAt, AddrEnd, SizeAt, SizeEnd, AuxAt, AuxEnd, SiteAt, SiteEnd, LengthAt, LengthEnd, ValueAt, ValueEnd, DataAt, DataEnd;
 }
 
 /// <summary>
-/// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>, a column at a time:
-/// a classify pass over the kind and agent columns validates them and lists, without branching, which
-/// events have an entry in each variable-width column; then one tight loop per column. A random event mix
+/// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>, a column at a time, by
+/// blocks of events: a classify pass over the kind and agent columns validates them and lists, without
+/// branching, which events have an entry in each variable-width column; then one tight loop per column. A random event mix
 /// makes per-event "has address? has aux? has site?" branches mispredict; per-column loops do not.
 /// The payload buffer is padded with <see cref="Varint.Padding"/> bytes, so varint reads check their
-/// column end once per value.
+/// column end once per value. The site column is not decoded here: the batch keeps its bytes and decodes
+/// them when something reads <see cref="EventBatch.Sites"/> (reports do, replay does not).
 /// </summary>
 static partial class ChunkDecoder
 {
@@ -48,47 +51,82 @@ static partial class ChunkDecoder
         DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
         if (padded.Length < rawLength + Varint.Padding) throw new ArgumentException("decode buffer not padded", nameof(padded));
-        var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, origin);
+        var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, ctx.Version, origin);
 
         // Output bytes: the data column as is plus at most 8 per event from the values column, and 8 bytes of
         // slack so that a small value is stored as one unaligned u64 write.
         long outBound = (cols.DataEnd - cols.DataAt) + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 8;
         batch.EnsureCapacity(count, (int)outBound);
         if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count
-            || batch.Aux.Length < count || batch.Sites.Length < count || batch.DataOffsets.Length < count || batch.Data.Length < outBound)
+            || batch.Aux.Length < count || batch.DataOffsets.Length < count || batch.Data.Length < outBound)
             throw new InvalidOperationException("batch columns shorter than its capacity");
-        scratch.Ensure(count);
+        scratch.Ensure(count, cols.AddrLengthEnd - cols.AddrLengthAt, cols.LengthEnd - cols.LengthAt);
 
         var raw = padded.AsSpan(0, rawLength);
         ColumnUnpack.Kinds(raw.Slice(cols.KindsAt, count), batch.Kinds);
         if (ctx.AgentWidth == 1) ColumnUnpack.Agents(raw.Slice(cols.AgentsAt, count), batch.Agents);
         else MemoryMarshal.Cast<byte, ushort>(raw.Slice(cols.AgentsAt, 2 * count)).CopyTo(batch.Agents);
 
-        var lists = Classify(padded, cols, count, firstIndex, ctx, scratch, batch, origin);
-        DecodeAddresses(padded, cols, lists.Addresses, firstIndex, scratch, batch, count, origin);
-        DecodeSizes(padded, cols, lists.Sizes, firstIndex, scratch, batch, origin);
-        DecodeAux(padded, cols, lists.Aux, firstIndex, ctx, scratch, batch, count, origin);
-        DecodeSites(padded, cols, lists.Sites, firstIndex, ctx.SiteCount, scratch, batch, count, origin);
-        int dataLength = DecodeData(padded, cols, lists.Data, firstIndex, scratch, batch, count, origin);
+        // The significant-bytes columns are checked and unpacked whole; the per-event passes then run by blocks.
+        if (ctx.Version != 1)
+        {
+            CheckSignificantBytes(origin, padded, "address", cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
+            SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
+        }
+        CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
+        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, cols.LengthEnd - cols.LengthAt), padded.AsSpan(cols.ValueAt), scratch.Values);
+        Array.Clear(scratch.LastAddress);
+        var cursors = new ColumnCursors { Address = ctx.Version == 1 ? cols.AddrAt : 0, Size = cols.SizeAt, Aux = cols.AuxAt, Data = cols.DataAt };
+        int deltaCount = 2 * (cols.AddrLengthEnd - cols.AddrLengthAt);
+        for (int start = 0; start < count; start += DecodeScratch.BlockEvents)
+        {
+            int end = Math.Min(count, start + DecodeScratch.BlockEvents);
+            var lists = Classify(padded, cols, start, end, firstIndex, ctx, scratch, batch, origin);
+            if (ctx.Version == 1)
+            {
+                DecodeAddressVarints(padded, cols, lists.Addresses, firstIndex, scratch, batch, ref cursors, origin);
+            }
+            else
+            {
+                if (lists.Addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + lists.Addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
+                PlaceAddressDeltas(padded, cols, lists.Addresses, scratch, batch, ref cursors);
+            }
+            DecodeSizes(padded, cols, lists.Sizes, firstIndex, scratch, batch, ref cursors, origin);
+            DecodeAux(padded, cols, lists.Aux, firstIndex, ctx, scratch, batch, ref cursors, origin);
+            PlaceData(padded, cols, lists.Data, firstIndex, scratch, batch, ref cursors, origin);
+        }
+        if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
+        else CheckLengthCount(origin, padded, "address", cursors.Address, cols.AddrLengthAt, cols.AddrLengthEnd);
+        CheckConsumed(origin, "size", cursors.Size, cols.SizeEnd);
+        CheckConsumed(origin, "aux", cursors.Aux, cols.AuxEnd);
+        CheckLengthCount(origin, padded, "value", cursors.Small, cols.LengthAt, cols.LengthEnd);
+        CheckConsumed(origin, "data", cursors.Data, cols.DataEnd);
+        int dataLength = cursors.Out;
         batch.SetFilled(firstIndex, count, dataLength);
+        batch.PendingSites.Keep(raw.Slice(cols.KindsAt, count), raw[cols.SiteAt..cols.SiteEnd], cols.SiteAt, ctx.SiteCount, firstIndex, origin);
     }
 
-    static ColumnSpans ReadColumnTable(ReadOnlySpan<byte> raw, int count, int width, in ChunkOrigin origin)
+    static ColumnSpans ReadColumnTable(ReadOnlySpan<byte> raw, int count, int width, int version, in ChunkOrigin origin)
     {
-        if (raw.Length < FormatLayout.ColumnTableSize) origin.Fail(0, $"raw payload of {raw.Length} bytes is shorter than its column table");
-        uint addrLen = BinaryPrimitives.ReadUInt32LittleEndian(raw);
-        uint sizeLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[4..]);
-        uint auxLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[8..]);
-        uint siteLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[12..]);
-        uint lengthLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
-        uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[20..]);
-        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[24..]);
-        long expected = FormatLayout.ColumnTableSize + (long)count * (1 + width) + addrLen + sizeLen + auxLen + siteLen + lengthLen + valueLen + dataLen;
+        int tableSize = FormatLayout.ColumnTableSize(version);
+        if (raw.Length < tableSize) origin.Fail(0, $"raw payload of {raw.Length} bytes is shorter than its column table");
+        // v2 puts the address lengths column first; v1 has none.
+        int at = version == 1 ? -4 : 0;
+        uint addrLengthLen = version == 1 ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(raw);
+        uint addrLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 4)..]);
+        uint sizeLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 8)..]);
+        uint auxLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 12)..]);
+        uint siteLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 16)..]);
+        uint lengthLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 20)..]);
+        uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 24)..]);
+        uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 28)..]);
+        long expected = tableSize + (long)count * (1 + width) + addrLengthLen + addrLen + sizeLen + auxLen + siteLen + lengthLen + valueLen + dataLen;
         if (expected != raw.Length)
-            origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {raw.Length}", raw[..FormatLayout.ColumnTableSize]);
-        var c = new ColumnSpans { KindsAt = FormatLayout.ColumnTableSize };
+            origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {raw.Length}", raw[..tableSize]);
+        var c = new ColumnSpans { KindsAt = tableSize };
         c.AgentsAt = c.KindsAt + count;
-        c.AddrAt = c.AgentsAt + count * width;
+        c.AddrLengthAt = c.AgentsAt + count * width;
+        c.AddrLengthEnd = c.AddrAt = c.AddrLengthAt + (int)addrLengthLen;
         c.AddrEnd = c.SizeAt = c.AddrAt + (int)addrLen;
         c.SizeEnd = c.AuxAt = c.SizeAt + (int)sizeLen;
         c.AuxEnd = c.SiteAt = c.AuxAt + (int)auxLen;

@@ -18,9 +18,15 @@ sealed class EventContext
     public readonly int SiteCount;
     /// <summary>Bytes per agent id in the agents column: 1 up to 256 agents, else 2.</summary>
     public readonly int AgentWidth;
+    /// <summary>Format version of the chunks read or written (<see cref="FormatLayout.MinVersion"/>..<see cref="FormatLayout.Version"/>).</summary>
+    public readonly int Version;
+    /// <summary>The aux checks as tables, built on first use (only readers decode aux columns).</summary>
+    public AuxRules AuxRules => _auxRules ??= new AuxRules(this);
+    AuxRules? _auxRules;
 
-    public EventContext(TraceMetadata m)
+    public EventContext(TraceMetadata m, int version = FormatLayout.Version)
     {
+        Version = version;
         Arch = m.Arch;
         AgentCount = m.Agents.Count;
         AgentClass = new byte[AgentCount];

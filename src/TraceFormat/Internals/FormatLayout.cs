@@ -12,7 +12,10 @@ static class FormatLayout
     /// </summary>
     public static ReadOnlySpan<byte> FileMagic => [0x89, (byte)'T', (byte)'T', (byte)'R', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
 
-    public const ushort Version = 1;
+    /// <summary>The version the writer writes by default.</summary>
+    public const ushort Version = 2;
+    /// <summary>The oldest version the reader reads: v1 spells address deltas as LEB128 varints.</summary>
+    public const ushort MinVersion = 1;
     /// <summary>magic 8, version u16, flags u16, metadata length u32, metadata CRC u32.</summary>
     public const int FileHeaderSize = 20;
 
@@ -25,8 +28,11 @@ static class FormatLayout
     /// <summary>The header CRC covers the header's first 32 bytes.</summary>
     public const int ChunkHeaderCrcOffset = 32;
 
-    /// <summary>Raw payload: seven u32 column lengths (addresses, sizes, aux, sites, value lengths, values, data) before the columns.</summary>
-    public const int ColumnTableSize = 28;
+    /// <summary>
+    /// Raw payload: the u32 column lengths before the columns. v1: seven (addresses, sizes, aux, sites, value
+    /// lengths, values, data); v2: eight (address lengths first).
+    /// </summary>
+    public static int ColumnTableSize(int version) => version == 1 ? 28 : 32;
 
     /// <summary>
     /// Bytes of 1..8 bytes go to the value columns as the significant bytes of their little-endian value

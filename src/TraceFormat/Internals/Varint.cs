@@ -119,6 +119,17 @@ static class Varint
         return (x, bits >> 3);
     }
 
+    /// <summary>
+    /// <see cref="Read"/> behind one branch for one-byte values: sizes, aux operands and sites are nearly
+    /// always below 128, where a predictable branch beats the branch-free path's chain of dependent steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (ulong Value, int Length) ReadMostlySmall(ref byte at)
+    {
+        byte b = at;
+        return b < 0x80 ? (b, 1) : Read(ref at);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     static (ulong Value, int Length) ReadLong(ref byte at)
     {

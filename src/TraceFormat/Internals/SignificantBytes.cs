@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace TraceTools.TraceFormat.Internals;
+
+/// <summary>
+/// Columns of u64 values stored as their significant bytes (the Stream VByte layout for 64-bit values): a
+/// lengths column of one 4-bit byte count (0..8) per value, two per byte, low nibble first, and a bytes
+/// column holding each value's low n bytes back to back. Used by the values column (v1, v2) and the
+/// address deltas (v2). Decoding needs no per-byte branch and no dependency between values but the running
+/// position, which only adds lengths already in the lengths column.
+/// <para>
+/// <see cref="Unpack"/> has a vector path (one byte shuffle per lengths byte: two values at once, SSSE3 or
+/// AdvSimd) and its scalar twin (one masked 8-byte load per value), tested against each other;
+/// <c>TRACETOOLS_SIMD=scalar</c> forces the scalar path.
+/// </para>
+/// </summary>
+static class SignificantBytes
+{
+    /// <summary>Readable bytes the unpack loops need past the last value: one 16-byte load.</summary>
+    public const int Slack = 16;
+
+    /// <summary>True when <see cref="Unpack"/> takes the shuffle path.</summary>
+    public static readonly bool UseVectors = (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported) && BitConverter.IsLittleEndian
+        && Environment.GetEnvironmentVariable("TRACETOOLS_SIMD") != "scalar";
+
+    /// <summary>Masks keeping the low n bytes of a u64, n = 0..8.</summary>
+    static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
+
+    /// <summary>
+    /// Per lengths byte (low nibble n0, high nibble n1): a 16-byte shuffle that moves the n0 bytes of the first
+    /// value into lane 0 and the n1 bytes of the second into lane 1, zeroing the rest (index 0x80 reads as 0 in
+    /// both pshufb and tbl). Bytes with a nibble above 8 never reach the shuffle (<see cref="TotalLength"/>).
+    /// </summary>
+    static readonly byte[] Shuffles = BuildShuffles();
+
+    static byte[] BuildShuffles()
+    {
+        var t = new byte[256 * 16];
+        for (int c = 0; c < 256; c++)
+        {
+            int n0 = Math.Min(c & 0xF, 8), n1 = Math.Min(c >> 4, 8);
+            for (int b = 0; b < 8; b++)
+            {
+                t[c * 16 + b] = b < n0 ? (byte)b : (byte)0x80;
+                t[c * 16 + 8 + b] = b < n1 ? (byte)(n0 + b) : (byte)0x80;
+            }
+        }
+        return t;
+    }
+
+    /// <summary>
+    /// The bytes the values of <paramref name="lengths"/> (two per byte) occupy, or -1 when a nibble exceeds 8.
+    /// Eight lengths bytes at a time: each byte's two nibbles are summed in place, and a nibble n is over 8
+    /// exactly when n + 7 sets bit 4 of its byte.
+    /// </summary>
+    public static long TotalLength(ReadOnlySpan<byte> lengths)
+    {
+        const ulong Low = 0x0F0F_0F0F_0F0F_0F0FUL, Seven = 0x0707_0707_0707_0707UL, Bit4 = 0x1010_1010_1010_1010UL, Ones = 0x0101_0101_0101_0101UL;
+        ref byte l = ref MemoryMarshal.GetReference(lengths);
+        long total = 0;
+        ulong over = 0;
+        int j = 0;
+        for (; j + 8 <= lengths.Length; j += 8)
+        {
+            ulong x = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref l, j));
+            ulong lo = x & Low, hi = (x >> 4) & Low;
+            over |= ((lo + Seven) | (hi + Seven)) & Bit4;
+            total += (long)(((lo + hi) * Ones) >> 56); // sum of eight bytes of at most 16 each
+        }
+        for (; j < lengths.Length; j++)
+        {
+            int c = Unsafe.Add(ref l, j), n0 = c & 0xF, n1 = c >> 4;
+            over |= (ulong)((n0 + 7) | (n1 + 7)) & 0x10;
+            total += n0 + n1;
+        }
+        return over != 0 ? -1 : total;
+    }
+
+    /// <summary>
+    /// Unpacks two values per byte of <paramref name="lengths"/> into <paramref name="dst"/> (at least twice its
+    /// length) from <paramref name="bytes"/>: the values' bytes followed by at least <see cref="Slack"/> readable
+    /// bytes (the padded decode buffer has them). Lengths must have been checked by <see cref="TotalLength"/>;
+    /// lengths that run past the bytes throw instead of reading outside them.
+    /// </summary>
+    public static void Unpack(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    {
+        if (UseVectors) UnpackVector(lengths, bytes, dst);
+        else UnpackScalar(lengths, bytes, dst);
+    }
+
+    /// <summary>The scalar twin: one masked 8-byte load per value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void UnpackScalar(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    {
+        CheckRoom(lengths, bytes, dst);
+        ref byte l = ref MemoryMarshal.GetReference(lengths);
+        ref byte src = ref MemoryMarshal.GetReference(bytes);
+        ref ulong d = ref MemoryMarshal.GetReference(dst);
+        ref ulong masks = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
+        nint pos = 0, limit = bytes.Length - Slack;
+        for (int j = 0; j < lengths.Length; j++)
+        {
+            if (pos > limit) Overrun();
+            int c = Unsafe.Add(ref l, j), n0 = c & 0xF, n1 = c >> 4;
+            ulong v0 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, pos));
+            ulong v1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, pos + n0));
+            if (!BitConverter.IsLittleEndian)
+            {
+                v0 = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v0);
+                v1 = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v1);
+            }
+            Unsafe.Add(ref d, 2 * j) = v0 & Unsafe.Add(ref masks, n0);
+            Unsafe.Add(ref d, 2 * j + 1) = v1 & Unsafe.Add(ref masks, n1);
+            pos += n0 + n1;
+        }
+    }
+
+    /// <summary>The vector path: per lengths byte one 16-byte load, one shuffle, one 16-byte store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void UnpackVector(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    {
+        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("no byte shuffle on this cpu");
+        CheckRoom(lengths, bytes, dst);
+        ref byte l = ref MemoryMarshal.GetReference(lengths);
+        ref byte src = ref MemoryMarshal.GetReference(bytes);
+        ref byte d = ref Unsafe.As<ulong, byte>(ref MemoryMarshal.GetReference(dst));
+        ref byte shuffles = ref MemoryMarshal.GetArrayDataReference(Shuffles);
+        nint pos = 0, limit = bytes.Length - Slack;
+        for (int j = 0; j < lengths.Length; j++)
+        {
+            if (pos > limit) Overrun();
+            int c = Unsafe.Add(ref l, j);
+            var data = Vector128.LoadUnsafe(ref src, (nuint)pos);
+            var shuffle = Vector128.LoadUnsafe(ref shuffles, (nuint)(c * 16));
+            var values = Ssse3.IsSupported ? Ssse3.Shuffle(data, shuffle) : AdvSimd.Arm64.VectorTableLookup(data, shuffle);
+            values.StoreUnsafe(ref d, (nuint)(16 * j));
+            pos += (c & 0xF) + (c >> 4);
+        }
+    }
+
+    /// <summary>The loops write two values per lengths byte and read a 16-byte window at each value.</summary>
+    static void CheckRoom(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    {
+        if (dst.Length < 2 * lengths.Length) throw new ArgumentException("destination shorter than two values per lengths byte", nameof(dst));
+        if (bytes.Length < Slack) throw new ArgumentException($"bytes need {Slack} bytes of slack", nameof(bytes));
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void Overrun() => throw new ArgumentException("the lengths run past the bytes: check them with TotalLength first");
+}

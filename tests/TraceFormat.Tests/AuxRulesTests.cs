@@ -1,0 +1,35 @@
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+using TraceTools.Tests.Support;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class AuxRulesTests
+{
+    public static IEnumerable<object[]> Archs() => ArchNames.All.Select(a => new object[] { a });
+
+    [TestMethod]
+    [DynamicData(nameof(Archs))]
+    public void Ok_EveryKindAndManyOperands_AgreesWithEventRules(Arch arch)
+    {
+        var m = new RandomTraces(17).Metadata(arch, extraAgents: 3);
+        var ctx = new EventContext(m);
+        var rules = new AuxRules(ctx);
+        var rng = new Random(17);
+        // Boundaries of every limit, every 16-bit code (barriers), and random 64-bit operands.
+        var operands = Enumerable.Range(0, 1 << 16).Select(v => (ulong)v)
+            .Concat([(ulong)ctx.LockCount, (ulong)ctx.AgentCount, uint.MaxValue, 1UL << 32, ulong.MaxValue])
+            .Concat(Enumerable.Range(0, 2000).Select(_ => (ulong)rng.NextInt64()));
+        int valid = 0;
+        foreach (ulong aux in operands)
+            for (int kind = 0; kind < EventKinds.Count; kind++)
+            {
+                bool expected = EventRules.AuxOk(ctx, (EventKind)kind, aux);
+                // The kind byte's upper bits (has-data, has-site, size code) must not matter.
+                Assert.AreEqual(expected, rules.Ok(kind | 0xF0, aux), $"{(EventKind)kind} aux {aux}");
+                valid += expected ? 1 : 0;
+            }
+        Assert.IsGreaterThan(0, valid);
+    }
+}

@@ -1,0 +1,105 @@
+using TraceTools.TraceFormat;
+using TraceTools.Tests.Support;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class FormatVersionTests
+{
+    static string SamplesDir
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "samples", "traces"))) dir = dir.Parent;
+            return dir is null ? throw new DirectoryNotFoundException("samples/traces above the test directory") : Path.Combine(dir.FullName, "samples", "traces");
+        }
+    }
+
+    /// <summary>The committed sample traces, written by the v1 writer.</summary>
+    public static IEnumerable<object[]> Samples() =>
+        Directory.GetFiles(SamplesDir, "*.trace").Order(StringComparer.Ordinal).Select(p => new object[] { Path.GetFileName(p) });
+
+    [TestMethod]
+    [DynamicData(nameof(Samples))]
+    public void TraceReader_CommittedV1Sample_ReadsAndRewritesAsV2WithTheSameEvents(string name)
+    {
+        using var v1 = TraceReader.Open(Path.Combine(SamplesDir, name));
+        Assert.AreEqual(1, v1.Version, "the committed samples are v1");
+        var events = RandomTraces.ReadAll(v1);
+        Assert.IsFalse(v1.Truncated);
+        Assert.IsNotEmpty(events);
+
+        var bytes = RandomTraces.Write(v1.Metadata, events);
+        using var v2 = TraceReader.Open(new MemoryStream(bytes), name);
+        Assert.AreEqual(2, v2.Version);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v2));
+    }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(3)]
+    public void TraceWriter_UnknownFormatVersion_IsRefused(int version)
+    {
+        var m = new RandomTraces(1).Metadata(Arch.Arm64);
+        Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), m, new TraceWriterOptions { FormatVersion = version }));
+    }
+
+    [TestMethod]
+    [DataRow((ushort)0)]
+    [DataRow((ushort)3)]
+    public void TraceReader_UnknownFormatVersion_NamesTheVersionsItReads(ushort version)
+    {
+        var gen = new RandomTraces(2);
+        var m = gen.Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, gen.Events(m, 10));
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), version);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "v.trace"));
+        StringAssert.Contains(e.Message, $"format version {version}; this reader reads versions 1..2");
+        Assert.AreEqual(8L, e.ByteOffset);
+    }
+
+    [TestMethod]
+    public void EventBatch_SiteColumnCorrupted_ThrowsWhenSitesAreReadNotWhenDecoded()
+    {
+        // The first seed whose random trace names sites.
+        var (m, events) = Enumerable.Range(4, 50).Select(seed =>
+        {
+            var gen = new RandomTraces(seed);
+            var md = gen.Metadata(Arch.Arm64);
+            return (md, gen.Events(md, 40));
+        }).First(c => c.Item2.Any(e => e.Event.Site >= 0));
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None });
+        CorruptFirstSite(bytes, m.Sites.Count);
+
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "s.trace");
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch), "the columns replay reads are intact");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => batch.Sites);
+        StringAssert.Contains(e.Message, "names site 127, but the trace interns");
+    }
+
+    /// <summary>Sets the first site varint of the only (codec none) chunk to 127, out of range, and fixes the chunk's CRCs.</summary>
+    static void CorruptFirstSite(byte[] trace, int siteCount)
+    {
+        Assert.IsLessThan(127, siteCount);
+        int chunk = 20 + BitConverter.ToInt32(trace, 12);
+        int payload = chunk + 36;
+        int count = BitConverter.ToInt32(trace, chunk + 4);
+        int columns = payload + 32 + 2 * count; // v2 column table, kinds, 1-byte agents
+        int siteAt = columns;
+        for (int c = 0; c < 4; c++) siteAt += BitConverter.ToInt32(trace, payload + 4 * c); // address lengths, addresses, sizes, aux
+        Assert.IsGreaterThan(0, BitConverter.ToInt32(trace, payload + 16), "site column");
+        trace[siteAt] = 127;
+        int stored = BitConverter.ToInt32(trace, chunk + 20);
+        BitConverter.TryWriteBytes(trace.AsSpan(chunk + 28), Crc32C(trace.AsSpan(payload, stored)));
+        BitConverter.TryWriteBytes(trace.AsSpan(chunk + 32), Crc32C(trace.AsSpan(chunk, 32)));
+    }
+
+    static uint Crc32C(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes) crc = System.Numerics.BitOperations.Crc32C(crc, b);
+        return ~crc;
+    }
+}
