@@ -148,8 +148,13 @@ sealed class StepLineFastPath
             if (!_agents.TryGetValue(name, out int device) || _isCpu[device]) return false;
             aux = (uint)device;
         }
+        else
+        {
+            // Interned before the site, as the full parser does, so a fallback leaves the same ids.
+            if (!_parser.TryLock(name, out int lockId)) return false;
+            aux = (uint)lockId;
+        }
         if (!Site(line, ref p, out int site)) return false;
-        if (kind != EventKind.TakeIrq) aux = (uint)_parser.Lock(name); // interned only for a line that compiles
         _emitter.Append(new TraceEvent(kind, (ushort)agent, 0, 0, aux, site), default);
         return true;
     }
@@ -163,8 +168,7 @@ sealed class StepLineFastPath
         int start = ++p;
         int end = line[start..].IndexOfAny('"', '\\');
         if (end < 0 || line[start + end] != '"' || start + end + 1 != line.Length) return false;
-        site = _parser.Site(line.Slice(start, end));
-        return true;
+        return _parser.TrySite(line.Slice(start, end), out site);
     }
 
     /// <summary>One or more spaces then <paramref name="c"/>.</summary>

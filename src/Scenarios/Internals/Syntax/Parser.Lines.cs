@@ -51,34 +51,38 @@ sealed partial class Parser
     /// <summary>Lock names interned so far (first use).</summary>
     public List<string> Locks => _locks;
 
-    /// <summary>Site id of <paramref name="site"/>, interning it.</summary>
-    public int Site(string site) => InternSite(site);
+    /// <summary>
+    /// Site id of <paramref name="site"/>, interning it without a string when it is known; false when it is new
+    /// and breaks a trace limit, so that the fast path falls back to the full parser, which reports it.
+    /// </summary>
+    public bool TrySite(ReadOnlySpan<char> site, out int id)
+    {
+        if (_siteIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(site, out id)) return true;
+        string text = site.ToString();
+        if (_sites.Count >= TraceLimits.MaxSites || TraceLimits.TextProblem("the site", text) is not null) return false;
+        id = _sites.Count;
+        _siteIds[text] = id;
+        _sites.Add(text);
+        return true;
+    }
 
-    /// <summary>Site id of <paramref name="site"/>, interning it, without a string when it is known.</summary>
-    public int Site(ReadOnlySpan<char> site) =>
-        _siteIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(site, out int id) ? id : InternSite(site.ToString());
-
-    /// <summary>Lock id of <paramref name="name"/>, interning it, without a string when it is known.</summary>
-    public int Lock(ReadOnlySpan<char> name) =>
-        _lockIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out int id) ? id : Lock(name.ToString());
+    /// <summary>Lock id of <paramref name="name"/>, as <see cref="TrySite"/> for sites.</summary>
+    public bool TryLock(ReadOnlySpan<char> name, out int id)
+    {
+        if (_lockIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out id)) return true;
+        string text = name.ToString();
+        if (_locks.Count >= TraceLimits.MaxLocks || TraceLimits.LengthProblem("the lock name", text) is not null) return false;
+        id = _locks.Count;
+        _lockIds[text] = id;
+        _locks.Add(text);
+        return true;
+    }
 
     /// <summary>The declared agents.</summary>
     public List<AgentInfo> Agents => _agents;
 
     /// <summary>The arch.</summary>
     public Arch Arch => _arch!.Value;
-
-    /// <summary>Lock id of <paramref name="name"/>, interning it.</summary>
-    public int Lock(string name)
-    {
-        if (!_lockIds.TryGetValue(name, out int id))
-        {
-            id = _locks.Count;
-            _lockIds[name] = id;
-            _locks.Add(name);
-        }
-        return id;
-    }
 
     /// <summary>Parses one tokenized line into <see cref="LineSteps"/>; every step is resolved (a line has no loop variables).</summary>
     public void ParseLine(List<Token> tokens, string file)
