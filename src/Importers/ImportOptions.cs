@@ -2,7 +2,7 @@ using TraceTools.TraceFormat;
 
 namespace TraceTools.Importers;
 
-/// <summary>What <see cref="TraceImport.Run"/> imports, from where, to where.</summary>
+/// <summary>What <see cref="TraceImport.Run(ImportOptions)"/> imports, from where, to where.</summary>
 public sealed class ImportOptions
 {
     /// <summary>The format name (<see cref="ImportFormats"/>).</summary>

@@ -12,15 +12,25 @@ namespace TraceTools.Importers;
 /// </summary>
 public static class TraceImport
 {
-    /// <summary>Runs an import.</summary>
+    /// <summary>Runs an import, writing <see cref="ImportOptions.Output"/> as <see cref="TraceFile.Write"/> does.</summary>
     /// <exception cref="BadInputException">A bad layout, a malformed or unmapped line (without the skip options), a bad symbols file.</exception>
-    public static ImportSummary Run(ImportOptions options)
+    public static ImportSummary Run(ImportOptions options) => Run(options, null);
+
+    /// <summary>
+    /// Runs an import; once every input has been read without error, <paramref name="output"/> is called with
+    /// the code that writes the trace into a stream (the CLI's <c>-o</c> target: a device or FIFO written in
+    /// place, a symlink written through). Null writes <see cref="ImportOptions.Output"/> as <see cref="TraceFile.Write"/> does.
+    /// </summary>
+    /// <exception cref="BadInputException">A bad layout, a malformed or unmapped line (without the skip options), a bad symbols file.</exception>
+    public static ImportSummary Run(ImportOptions options, Action<Action<Stream>>? output)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var format = ImportFormats.Create(options.Format)
             ?? throw new ArgumentException($"unknown import format '{options.Format}' (known: {string.Join(", ", ImportFormats.Names)})", nameof(options));
-        var layout = ImportLayout.Load(options.Layout);
+        var layout = LoadLayout(options.Layout);
+        // Checked before the inputs are read, not after minutes of reading them.
+        if (options.Symbols is { } symbols && !File.Exists(symbols)) ImportThrow.File(symbols, "--symbols: no such file");
         var run = new ImportRun(layout, options);
         string spillDir = options.SpillDirectory
             ?? (options.Output == "-" ? Path.GetTempPath() : Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
@@ -43,7 +53,14 @@ public static class TraceImport
             Locks = [.. run.Locks],
             Sites = sites,
         };
-        TraceFile.Write(options.Output, metadata, options.Writer, sink => spill.CopyTo(sink, remap));
+        if (output is null) TraceFile.Write(options.Output, metadata, options.Writer, sink => spill.CopyTo(sink, remap));
+        else
+            output(stream =>
+            {
+                using var writer = new TraceWriter(stream, metadata, options.Writer);
+                spill.CopyTo(writer, remap);
+                writer.Complete();
+            });
         return new ImportSummary
         {
             Lines = lines,
@@ -67,8 +84,7 @@ public static class TraceImport
                 string file = run.Options.Inputs[i];
                 if (file == "-" && stdinUsed) ImportThrow.File(file, "stdin given twice");
                 stdinUsed |= file == "-";
-                var stream = file == "-" ? Console.OpenStandardInput()
-                    : new InlineReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+                var stream = file == "-" ? Console.OpenStandardInput() : OpenInput(file);
                 var sink = new ImportSink(run, file, i);
                 var reader = new LineReader(stream, file);
                 inputs.Add(new InputCursor(reader, format.Open(sink), sink));
@@ -80,6 +96,32 @@ public static class TraceImport
         finally
         {
             foreach (var c in inputs) c.Dispose();
+        }
+    }
+
+    static ImportLayout LoadLayout(string path)
+    {
+        try
+        {
+            return ImportLayout.Load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportThrow.Unreadable(path, e);
+            return null;
+        }
+    }
+
+    static InlineReadStream OpenInput(string file)
+    {
+        try
+        {
+            return new InlineReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportThrow.Unreadable(file, e);
+            return null;
         }
     }
 

@@ -1,3 +1,4 @@
+using TraceTools.Cli.Files;
 using TraceTools.Importers;
 using TraceTools.TraceFormat;
 
@@ -59,6 +60,7 @@ public static class ImportVerb
             if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
             output = "-";
         }
+        if (output != "-") OutputTarget.Check("import", output);
         var summary = TraceImport.Run(new ImportOptions
         {
             Format = format,
@@ -70,6 +72,13 @@ public static class ImportVerb
             SkipMalformed = skipMalformed,
             RelaxedMmio = relaxed,
             Writer = writer,
+            // The spill goes beside a file output (a large trace may not fit in /tmp), never beside a device.
+            SpillDirectory = output == "-" || FileKinds.Of(output).IsStream() ? Path.GetTempPath() : null,
+        }, write =>
+        {
+            using var target = OutputTarget.Open("import", output);
+            target.Write(write);
+            target.Commit();
         });
         if (!quiet)
             foreach (var line in summary.Describe(output)) args.Error.WriteLine(line);
