@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes 10^N-line inputs for `tracetools import` throughput runs (bench/import/run.sh); not committed.
 
-usage: make-inputs.py DIR [LINES]   -> DIR/layout.scn, DIR/ftrace.txt, DIR/mmiotrace.txt, DIR/steps.txt
+usage: make-inputs.py DIR [LINES]   -> DIR/layout.scn, DIR/ftrace.txt, DIR/mmiotrace.txt, DIR/steps.txt, DIR/qemu.txt
 """
 import sys, os
 
@@ -50,7 +50,21 @@ def steps_line(i):
     if k == 3: return f"nic:  dma_read ring + 0x{off:x} size 8\n"
     return f"cpu1: load ring + 0x{off:x} size 8\n"
 
-for name, make in (("ftrace.txt", ftrace_line), ("mmiotrace.txt", mmio_line), ("steps.txt", steps_line)):
+def qemu_line(i):
+    # A driver loop as QEMU 7.2 and ttrecord log it (recorder/qemu): stores, a barrier, a doorbell with its
+    # pc line, loads on both cpus, a cache op without address and another trace event (both counted).
+    k = i % 10
+    off = (i * 8) % 0x100000
+    pc = 0xffff800008010000 + 4 * k
+    if k < 3: return f"tt_store cpu 0 addr 0x{0x80000000 + off:x} size 8 pc 0x{pc:x}\n"
+    if k == 3: return f"tt_barrier cpu 0 insn dmb.oshst pc 0x{pc:x}\n"
+    if k == 4: return f"4242@1796180337.{i % 1000000:06d}:memory_region_ops_write cpu 0 mr 0x55d0c7a4e8b0 addr 0x{REGS + 0x10:x} value 0x{i & 0xffff:x} size 4 name 'nic-regs'\n"
+    if k == 5: return f"tt_io_store cpu 0 addr 0x{REGS + 0x10:x} size 4 pc 0x{pc:x}\n"
+    if k < 8: return f"tt_load cpu {k & 1} addr 0x{0x80000000 + off:x} size 8 pc 0x{pc:x}\n"
+    if k == 8: return f"tt_cache cpu 0 op civac pc 0x{pc:x}\n"
+    return "4242@1796180337.000001:fw_cfg_select 0x5593ded4b0f0 key 0x0000 'signature', ret: 1\n"
+
+for name, make in (("ftrace.txt", ftrace_line), ("mmiotrace.txt", mmio_line), ("steps.txt", steps_line), ("qemu.txt", qemu_line)):
     with open(os.path.join(out, name), "w", buffering=1 << 20) as f:
         buf = []
         for i in range(n):

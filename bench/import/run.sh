@@ -5,12 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=${1:-/tmp/tt-import-bench}
 lines=${2:-10000000}
-[ -f "$dir/steps.txt" ] || python3 bench/import/make-inputs.py "$dir" "$lines"
+[ -f "$dir/qemu.txt" ] || python3 bench/import/make-inputs.py "$dir" "$lines"
 dotnet build -c Release src/Cli -v q -nologo >/dev/null
 tt=src/Cli/bin/Release/net10.0/tracetools
 # Wall time counts waiting for a core on a shared machine; cpu = user + sys is the work done.
 printf '| format | lines | events | wall s | cpu s | lines/s (wall) | lines/s (cpu) | events/s (cpu) | peak RSS |\n|---|---|---|---|---|---|---|---|---|\n'
-for f in ftrace mmiotrace steps; do
+for f in ftrace mmiotrace steps qemu; do
   layout=$dir/layout.scn; [ $f = mmiotrace ] && layout=$dir/layout-x86.scn
   /usr/bin/time -v "$tt" import $f "$dir/$f.txt" --layout "$layout" -o "$dir/$f.trace" 2> "$dir/$f.log" >/dev/null
   ev=$(sed -n 's/^imported \([0-9]*\) events from \([0-9]*\) lines.*/\1 \2/p' "$dir/$f.log")

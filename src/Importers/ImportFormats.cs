@@ -1,5 +1,6 @@
 using TraceTools.Importers.Formats.Ftrace;
 using TraceTools.Importers.Formats.Mmiotrace;
+using TraceTools.Importers.Formats.Qemu;
 using TraceTools.Importers.Formats.Steps;
 
 namespace TraceTools.Importers;
@@ -13,6 +14,7 @@ public static class ImportFormats
         () => new FtraceFormat(),
         () => new MmiotraceFormat(),
         () => new StepsFormat(),
+        () => new QemuFormat(),
     ];
 
     /// <summary>A fresh instance of the format named <paramref name="name"/>, or null.</summary>

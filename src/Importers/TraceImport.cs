@@ -12,18 +12,21 @@ namespace TraceTools.Importers;
 /// </summary>
 public static class TraceImport
 {
-    /// <summary>Runs an import, writing <see cref="ImportOptions.Output"/> as <see cref="TraceFile.Write"/> does.</summary>
+    /// <summary>Runs an import into the file <see cref="ImportOptions.Output"/> (temporary file renamed on success).</summary>
     /// <exception cref="BadInputException">A bad layout, a malformed or unmapped line (without the skip options), a bad symbols file.</exception>
-    public static ImportSummary Run(ImportOptions options) => Run(options, null);
+    public static ImportSummary Run(ImportOptions options) =>
+        Run(options, (metadata, produce) => TraceFile.Write(options.Output, metadata, options.Writer, produce));
 
     /// <summary>
-    /// Runs an import; once every input has been read without error, <paramref name="output"/> is called with
-    /// the code that writes the trace into a stream (the CLI's <c>-o</c> target: a device or FIFO written in
-    /// place, a symlink written through). Null writes <see cref="ImportOptions.Output"/> as <see cref="TraceFile.Write"/> does.
+    /// Runs an import and hands the trace to <paramref name="write"/> once every input has been read: the
+    /// header, and a producer that replays the merged events into a sink. The CLI passes its <c>-o</c> target
+    /// (devices and FIFOs written in place, temp-and-rename for regular files); the spill file goes to
+    /// <see cref="ImportOptions.SpillDirectory"/>, by default beside <see cref="ImportOptions.Output"/>.
     /// </summary>
-    /// <exception cref="BadInputException">A bad layout, a malformed or unmapped line (without the skip options), a bad symbols file.</exception>
-    public static ImportSummary Run(ImportOptions options, Action<Action<Stream>>? output)
+    /// <exception cref="BadInputException">As <see cref="Run(ImportOptions)"/>.</exception>
+    public static ImportSummary Run(ImportOptions options, Action<TraceMetadata, Action<IEventSink>> write)
     {
+        ArgumentNullException.ThrowIfNull(write);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var format = ImportFormats.Create(options.Format)
@@ -53,14 +56,7 @@ public static class TraceImport
             Locks = [.. run.Locks],
             Sites = sites,
         };
-        if (output is null) TraceFile.Write(options.Output, metadata, options.Writer, sink => spill.CopyTo(sink, remap));
-        else
-            output(stream =>
-            {
-                using var writer = new TraceWriter(stream, metadata, options.Writer);
-                spill.CopyTo(writer, remap);
-                writer.Complete();
-            });
+        write(metadata, sink => spill.CopyTo(sink, remap));
         return new ImportSummary
         {
             Lines = lines,

@@ -35,7 +35,7 @@ public sealed class ReadmeRecordingTests
     public void Readme_RecordingCommands_ImportEveryFormat()
     {
         var commands = Commands();
-        CollectionAssert.AreEquivalent(new[] { "ftrace", "mmiotrace", "steps" }, commands.Select(c => c[1]).ToArray());
+        CollectionAssert.AreEquivalent(new[] { "ftrace", "mmiotrace", "steps", "qemu" }, commands.Select(c => c[1]).ToArray());
         using var h = new ImportHarness();
         foreach (var args in commands)
         {

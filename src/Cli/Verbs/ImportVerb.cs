@@ -60,8 +60,7 @@ public static class ImportVerb
             if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
             output = "-";
         }
-        if (output != "-") OutputTarget.Check("import", output);
-        var summary = TraceImport.Run(new ImportOptions
+        var options = new ImportOptions
         {
             Format = format,
             Inputs = positional[1..],
@@ -74,12 +73,15 @@ public static class ImportVerb
             Writer = writer,
             // The spill goes beside a file output (a large trace may not fit in /tmp), never beside a device.
             SpillDirectory = output == "-" || FileKinds.Of(output).IsStream() ? Path.GetTempPath() : null,
-        }, write =>
+        };
+        using var target = OutputTarget.Open("import", output);
+        var summary = TraceImport.Run(options, (metadata, produce) => target.Write(stream =>
         {
-            using var target = OutputTarget.Open("import", output);
-            target.Write(write);
-            target.Commit();
-        });
+            using var trace = new TraceWriter(stream, metadata, writer);
+            produce(trace);
+            trace.Complete();
+        }));
+        target.Commit();
         if (!quiet)
             foreach (var line in summary.Describe(output)) args.Error.WriteLine(line);
         return CommandLine.Ok;

@@ -52,29 +52,25 @@ sealed partial class Parser
     public List<string> Locks => _locks;
 
     /// <summary>
-    /// Site id of <paramref name="site"/>, interning it without a string when it is known; false when it is new
-    /// and breaks a trace limit, so that the fast path falls back to the full parser, which reports it.
+    /// Site id of <paramref name="site"/>, interning it, without a string when it is known; false when a new
+    /// site would break a trace limit (the full parser then reports it at its line:column).
     /// </summary>
     public bool TrySite(ReadOnlySpan<char> site, out int id)
     {
         if (_siteIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(site, out id)) return true;
         string text = site.ToString();
-        if (_sites.Count >= TraceLimits.MaxSites || TraceLimits.TextProblem("the site", text) is not null) return false;
-        id = _sites.Count;
-        _siteIds[text] = id;
-        _sites.Add(text);
+        if (NewSiteProblem(text) is not null) return false;
+        id = AddSite(text);
         return true;
     }
 
-    /// <summary>Lock id of <paramref name="name"/>, as <see cref="TrySite"/> for sites.</summary>
+    /// <summary>Lock id of <paramref name="name"/>, interning it; false when a new name would break a trace limit.</summary>
     public bool TryLock(ReadOnlySpan<char> name, out int id)
     {
         if (_lockIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out id)) return true;
         string text = name.ToString();
-        if (_locks.Count >= TraceLimits.MaxLocks || TraceLimits.LengthProblem("the lock name", text) is not null) return false;
-        id = _locks.Count;
-        _lockIds[text] = id;
-        _locks.Add(text);
+        if (NewLockProblem(text) is not null) return false;
+        id = AddLock(text);
         return true;
     }
 

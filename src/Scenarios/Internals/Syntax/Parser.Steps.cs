@@ -112,11 +112,8 @@ sealed partial class Parser
                 var n = ExpectName("a lock name");
                 if (!_lockIds.TryGetValue(n.Text!, out int id))
                 {
-                    if (_locks.Count >= TraceLimits.MaxLocks) ScenarioThrow.At(Pos(n), $"too many locks: a trace holds at most {TraceLimits.MaxLocks} lock names");
-                    if (TraceLimits.LengthProblem("the lock name", n.Text!) is { } tooLong) ScenarioThrow.At(Pos(n), tooLong);
-                    id = _locks.Count;
-                    _lockIds[n.Text!] = id;
-                    _locks.Add(n.Text!);
+                    if (NewLockProblem(n.Text!) is { } bad) ScenarioThrow.At(Pos(n), bad);
+                    id = AddLock(n.Text!);
                 }
                 s.Aux = (uint)id;
                 break;
@@ -174,14 +171,34 @@ sealed partial class Parser
     int InternSite(in Token token)
     {
         string site = token.Text!;
-        if (!_siteIds.TryGetValue(site, out int id))
-        {
-            if (TraceLimits.TextProblem("the site", site) is { } bad) ScenarioThrow.At(Pos(token), bad);
-            if (_sites.Count >= TraceLimits.MaxSites) ScenarioThrow.At(Pos(token), $"too many sites: a trace holds at most {TraceLimits.MaxSites} distinct site strings");
-            id = _sites.Count;
-            _siteIds[site] = id;
-            _sites.Add(site);
-        }
+        if (_siteIds.TryGetValue(site, out int id)) return id;
+        if (NewSiteProblem(site) is { } bad) ScenarioThrow.At(Pos(token), bad);
+        return AddSite(site);
+    }
+
+    /// <summary>Why a site not seen before cannot go into the trace header, or null.</summary>
+    string? NewSiteProblem(string site) =>
+        TraceLimits.TextProblem("the site", site)
+        ?? (_sites.Count >= TraceLimits.MaxSites ? $"too many sites: a trace holds at most {TraceLimits.MaxSites} distinct site strings" : null);
+
+    int AddSite(string site)
+    {
+        int id = _sites.Count;
+        _siteIds[site] = id;
+        _sites.Add(site);
+        return id;
+    }
+
+    /// <summary>Why a lock name not seen before cannot go into the trace header, or null.</summary>
+    string? NewLockProblem(string name) =>
+        _locks.Count >= TraceLimits.MaxLocks ? $"too many locks: a trace holds at most {TraceLimits.MaxLocks} lock names"
+        : TraceLimits.LengthProblem("the lock name", name);
+
+    int AddLock(string name)
+    {
+        int id = _locks.Count;
+        _lockIds[name] = id;
+        _locks.Add(name);
         return id;
     }
 

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Qemu;
+
+/// <summary>
+/// The committed QEMU recordings of samples/qemu (recorder/qemu/record.sh: the bare-metal fw_cfg DMA program
+/// on qemu-system-aarch64 7.2 -M virt with the ttrecord plugin) import and replay to what the program does:
+/// without the barrier the device may read a stale descriptor, with <c>dmb oshst</c> it may not.
+/// </summary>
+[TestClass]
+public sealed class QemuSampleTests
+{
+    static string Sample(string name) => Path.Combine(QemuLogs.SamplesDir, name);
+
+    static (int Exit, string Out, string Err) Cli(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int exit = TraceTools.Cli.CommandLine.Run(args, o, e);
+        return (exit, o.ToString(), e.ToString());
+    }
+
+    static JsonElement ImportAndReplay(ImportHarness h, string variant, bool symbols = false)
+    {
+        string trace = Path.Combine(h.Dir, variant + ".trace");
+        var args = new List<string> { "import", "qemu", Sample($"fwcfg-dma-{variant}.log"), "--layout", Sample("fwcfg-dma.layout.scn"), "-o", trace };
+        if (symbols) args.AddRange(["--symbols", Sample($"fwcfg-dma-{variant}.elf")]);
+        var (exit, _, err) = Cli([.. args]);
+        Assert.AreEqual(0, exit, err);
+        var (replayExit, json, replayErr) = Cli("replay", trace, "--format", "json");
+        using var doc = JsonDocument.Parse(json);
+        var findings = doc.RootElement.GetProperty("findings").Clone();
+        Assert.AreEqual(findings.GetArrayLength() == 0 ? 0 : 1, replayExit, replayErr);
+        return findings;
+    }
+
+    [TestMethod]
+    public void QemuSample_WithoutBarrier_ReplaysToOneStaleDmaReadOfTheDescriptor()
+    {
+        using var h = new ImportHarness();
+        var findings = ImportAndReplay(h, "nobarrier");
+        Assert.AreEqual(1, findings.GetArrayLength(), findings.ToString());
+        var f = findings[0];
+        Assert.AreEqual("stale-dma-read", f.GetProperty("kind").GetString());
+        Assert.AreEqual(1, f.GetProperty("count").GetInt32());
+        var trigger = f.GetProperty("instances")[0].GetProperty("trigger");
+        Assert.AreEqual("fwcfg", trigger.GetProperty("agent").GetString());
+        Assert.AreEqual("dma_read", trigger.GetProperty("op").GetString());
+        Assert.AreEqual("0x40090004", trigger.GetProperty("addr").GetString(), "the descriptor's length and address fields");
+        Assert.AreEqual(12, trigger.GetProperty("size").GetInt32());
+        var related = f.GetProperty("instances")[0].GetProperty("related");
+        Assert.AreEqual("publish", related[1].GetProperty("role").GetString());
+        Assert.AreEqual("mmio_write", related[1].GetProperty("op").GetString());
+        Assert.AreEqual("0x9020010", related[1].GetProperty("addr").GetString());
+    }
+
+    [TestMethod]
+    public void QemuSample_WithDmbOshst_ReplaysClean()
+    {
+        using var h = new ImportHarness();
+        Assert.AreEqual(0, ImportAndReplay(h, "barrier").GetArrayLength());
+    }
+
+    [TestMethod]
+    [DataRow("nobarrier", false)]
+    [DataRow("barrier", true)]
+    public void QemuSample_Import_HoldsTheProgramsAccessesInOrder(string variant, bool barrier)
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("qemu", File.ReadAllText(Sample("fwcfg-dma.layout.scn")), [("log", File.ReadAllText(Sample($"fwcfg-dma-{variant}.log")))]);
+        var expected = new List<(EventKind, string, ulong, int)>
+        {
+            (EventKind.Store, "cpu0", 0x40090000, 4), // control
+            (EventKind.Store, "cpu0", 0x40090004, 4), // length
+            (EventKind.Store, "cpu0", 0x40090008, 8), // address
+        };
+        if (barrier) expected.Add((EventKind.Barrier, "cpu0", 0, 0));
+        expected.AddRange(
+        [
+            (EventKind.MmioWrite, "cpu0", 0x09020010, 8), // the doorbell
+            (EventKind.DmaRead, "fwcfg", 0x40090000, 4),   // inferred: descriptor, split at the layout's sync/ram boundary
+            (EventKind.DmaRead, "fwcfg", 0x40090004, 12),
+            (EventKind.DmaWrite, "fwcfg", 0x40090000, 4),  // inferred: control write-back
+            (EventKind.Load, "cpu0", 0x40090000, 4),       // the poll
+        ]);
+        CollectionAssert.AreEqual(expected, events.Select(e => (e.Kind, e.Agent, e.Address, e.Size)).ToList(), string.Join("\n", events));
+        Assert.AreEqual(0x40090000ul, events.Single(e => e.Kind == EventKind.MmioWrite).Value, "the descriptor's address, as fw_cfg sees it");
+        if (barrier) Assert.AreEqual("dmb.oshst", new BarrierCode((ushort)events[3].Aux).ToString());
+        Assert.AreEqual(2, h.Summary.Skipped["other line: fw_cfg_select"]);
+        Assert.AreEqual(1, h.Summary.Skipped["other line: fw_cfg_read"]);
+        Assert.AreEqual(1, h.Summary.Skipped["plugin header (tt_info)"]);
+    }
+
+    [TestMethod]
+    public void QemuSample_WithSymbols_SitesAreTheProgramsSourceLines()
+    {
+        using var h = new ImportHarness();
+        if (!OnPath("addr2line")) Assert.Inconclusive("addr2line (binutils) is not installed (.ci/run installs it)");
+        var f = ImportAndReplay(h, "nobarrier", symbols: true)[0];
+        var source = File.ReadAllLines(Path.Combine(QemuLogs.RepoRoot, "recorder", "qemu", "baremetal", "fwcfg-dma.S"));
+        int LineOf(string code) => 1 + Array.FindIndex(source, l => l.TrimStart().StartsWith(code, StringComparison.Ordinal));
+        var related = f.GetProperty("instances")[0].GetProperty("related");
+        Assert.AreEqual($"recorder/qemu/baremetal/fwcfg-dma.S:{LineOf("str     w3, [x1, #4]")}", related[0].GetProperty("site").GetString(), "the length store");
+        Assert.AreEqual($"recorder/qemu/baremetal/fwcfg-dma.S:{LineOf("str     x5, [x4]")}", related[1].GetProperty("site").GetString(), "the doorbell");
+    }
+
+    static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, tool)));
+}
