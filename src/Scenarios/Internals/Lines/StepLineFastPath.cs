@@ -148,13 +148,15 @@ sealed class StepLineFastPath
             if (!_agents.TryGetValue(name, out int device) || _isCpu[device]) return false;
             aux = (uint)device;
         }
-        else
+        // A lock over a trace limit falls back before the site is interned (the full parser stops at the lock);
+        // the lock itself is interned only for a line that compiles (the full parser lexes the whole line first).
+        else if (!_parser.LockAllowed(name)) return false;
+        if (!Site(line, ref p, out int site)) return false;
+        if (kind != EventKind.TakeIrq)
         {
-            // Interned before the site, as the full parser does, so a fallback leaves the same ids.
-            if (!_parser.TryLock(name, out int lockId)) return false;
+            _parser.TryLock(name, out int lockId);
             aux = (uint)lockId;
         }
-        if (!Site(line, ref p, out int site)) return false;
         _emitter.Append(new TraceEvent(kind, (ushort)agent, 0, 0, aux, site), default);
         return true;
     }
