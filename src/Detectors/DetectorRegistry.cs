@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using TraceTools.Detectors.DmaRace;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
@@ -16,47 +15,46 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Detectors;
 
 /// <summary>
-/// The nine detector modules of model.md §4, and the one call that builds an engine running them.
-/// Loading this assembly registers <see cref="Create(TraceMetadata, IReadOnlySet{FindingKind}?)"/> with
-/// <see cref="DetectorCatalog"/>, so <c>new ReplayEngine(metadata)</c> runs all nine too.
+/// The detector modules of model.md §4, one line each, and the one call that builds an engine running
+/// the selected ones. Adding a kind: a <see cref="FindingKind"/> member with its descriptor in
+/// <see cref="FindingKinds"/>, a detector class, and its line here.
 /// </summary>
 public static class DetectorRegistry
 {
-    /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all nine).</summary>
+    /// <summary>A detector module: its kind and how to make a fresh instance for a trace.</summary>
+    /// <param name="Kind">The kind it reports.</param>
+    /// <param name="Create">A fresh instance for a trace with the given metadata.</param>
+    public sealed record Module(FindingKind Kind, Func<TraceMetadata, IDetector> Create);
+
+    /// <summary>Every module, in model.md order.</summary>
+    public static IReadOnlyList<Module> Modules { get; } =
+    [
+        new(FindingKind.StaleDmaRead, _ => new StaleDmaReadDetector()),
+        new(FindingKind.StaleCpuRead, _ => new StaleCpuReadDetector()),
+        new(FindingKind.DmaRace, _ => new DmaRaceDetector()),
+        new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count)),
+        new(FindingKind.MissingFlushAfterClear, _ => new MissingFlushAfterClearDetector()),
+        new(FindingKind.PresentBeforePayload, md => new PresentBeforePayloadDetector(md.Agents.Count)),
+        new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
+        new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
+        new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+    ];
+
+    /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>
     public static ReplayEngine CreateEngine(TraceMetadata metadata, ReplayOptions? options = null)
     {
         options ??= ReplayOptions.Default;
         return new ReplayEngine(metadata, options, Create(metadata, options.Detectors));
     }
 
-    /// <summary>Fresh detector instances for <paramref name="kinds"/> (null: all nine), in model.md order.</summary>
+    /// <summary>Fresh detector instances for <paramref name="kinds"/> (null: all), in model.md order.</summary>
     public static IReadOnlyList<IDetector> Create(TraceMetadata metadata, IReadOnlySet<FindingKind>? kinds = null)
     {
-        int agents = metadata.Agents.Count;
-        bool noncoherent = metadata.Agents.Any(a => !a.Coherent);
         var list = new List<IDetector>();
-        foreach (var kind in FindingKinds.All)
-        {
-            if (kinds is not null && !kinds.Contains(kind)) continue;
-            list.Add(kind switch
-            {
-                FindingKind.StaleDmaRead => new StaleDmaReadDetector(),
-                FindingKind.StaleCpuRead => new StaleCpuReadDetector(),
-                FindingKind.DmaRace => new DmaRaceDetector(),
-                FindingKind.TornEntryFetch => new TornEntryFetchDetector(agents),
-                FindingKind.MissingFlushAfterClear => new MissingFlushAfterClearDetector(),
-                FindingKind.PresentBeforePayload => new PresentBeforePayloadDetector(agents),
-                FindingKind.TornEntryUpdate => new TornEntryUpdateDetector(),
-                FindingKind.MissingCacheClean => new MissingCacheCleanDetector(noncoherent),
-                _ => new MissingCacheInvalidateDetector(noncoherent),
-            });
-        }
+        foreach (var module in Modules)
+            if (kinds is null || kinds.Contains(module.Kind)) list.Add(module.Create(metadata));
         return list;
     }
 
-#pragma warning disable CA2255 // A library module initializer is the point: it lets Replay find the modules without referencing them.
-    [ModuleInitializer]
-    internal static void RegisterWithCatalog() =>
-        DetectorCatalog.Register((metadata, options) => Create(metadata, options.Detectors));
-#pragma warning restore CA2255
+    static bool AnyNoncoherent(TraceMetadata metadata) => metadata.Agents.Any(a => !a.Coherent);
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Detection;
+using TraceTools.Replay.HappensBefore;
 using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
 
@@ -14,17 +14,17 @@ public sealed partial class ReplayEngine
     {
         if (_completed) ReplayThrow.Completed();
         if (batch.FirstIndex != _next) ReplayThrow.OutOfOrder(_next, batch.FirstIndex);
-        var s = _state;
-        int count = batch.Count, agentCount = s.AgentCount;
+        var hb = _hb;
+        int count = batch.Count, agentCount = hb.AgentCount;
         var kinds = batch.Kinds.AsSpan(0, count);
         var agents = batch.Agents.AsSpan(0, count);
         var addresses = batch.Addresses.AsSpan(0, count);
         var sizes = batch.Sizes.AsSpan(0, count);
         var aux = batch.Aux.AsSpan(0, count);
         var offsets = batch.DataOffsets.AsSpan(0, count);
-        var isDevice = s.IsDevice;
-        var time = s.Time;
-        var inbox = s.InboxFull;
+        var isDevice = hb.IsDevice;
+        var time = hb.Time;
+        var inbox = hb.InboxFull;
         long first = batch.FirstIndex;
         for (int i = 0; i < count; i++)
         {
@@ -32,12 +32,12 @@ public sealed partial class ReplayEngine
             var kind = kinds[i];
             int agent = agents[i];
             if ((uint)agent >= (uint)agentCount) ReplayThrow.UndeclaredAgent(index, agent);
-            if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.WrongAgentKind(index, kind, s.Metadata.Agents[agent]);
+            if (isDevice[agent] == kind.IsCpuEvent()) ReplayThrow.WrongAgentKind(index, kind, Metadata.Agents[agent]);
             // Local time = trace index + 1: monotone per agent (all clocks need), and an epoch then names its
             // event, so the shadow keeps no index columns.
             if ((ulong)index >= uint.MaxValue) ReplayThrow.TraceTooLong(index);
             time[agent] = (uint)(index + 1);
-            if (inbox[agent]) s.DrainInbox(agent);
+            if (inbox[agent]) hb.DrainInbox(agent);
             switch (kind)
             {
                 case EventKind.Store:
@@ -47,67 +47,54 @@ public sealed partial class ReplayEngine
                     int off = offsets[i];
                     if (off < 0) ReplayThrow.NoBytes(index, kind);
                     var data = batch.Data.AsSpan(off, sizes[i]);
-                    s.Write(agent, kind, index, addresses[i], sizes[i], data, rid);
+                    Write(agent, kind, index, addresses[i], sizes[i], data, rid);
                     break;
                 }
                 case EventKind.Load:
                 case EventKind.DmaRead:
-                    s.Read(agent, kind, index, addresses[i], sizes[i], Memory(index, kind, addresses[i], sizes[i]));
+                    Read(agent, kind, index, addresses[i], sizes[i], Memory(index, kind, addresses[i], sizes[i]));
                     break;
                 case EventKind.Barrier:
-                    s.Barrier(agent, aux[i]);
+                    hb.Barrier(agent, aux[i]);
                     break;
                 case EventKind.MmioWrite:
                 {
                     int device = Device(index, kind, addresses[i], sizes[i]);
-                    s.TransferToNext(agent, device, AccessClass.O, index);
+                    hb.TransferToNext(agent, device, AccessClass.O, index);
                     break;
                 }
                 case EventKind.MmioRead:
-                    s.Transfer(Device(index, kind, addresses[i], sizes[i]), agent, AccessClass.O, AcquireMode.PlainMmio, index);
+                    hb.Transfer(Device(index, kind, addresses[i], sizes[i]), agent, AccessClass.O, AcquireMode.PlainMmio, index);
                     break;
                 case EventKind.CacheClean:
                 case EventKind.CacheInval:
                 case EventKind.CacheFlush:
                     Memory(index, kind, addresses[i], sizes[i]);
-                    s.Cache(agent, kind, addresses[i], sizes[i]);
+                    _shadow.Cache(hb, agent, kind, addresses[i], sizes[i]);
                     break;
                 case EventKind.DevInvalidate:
-                    s.DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);
+                    DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);
                     break;
                 case EventKind.Lock:
-                    s.Lock(agent, LockId(index, aux[i]), index);
+                    hb.Lock(agent, LockId(index, aux[i]), index);
                     break;
                 case EventKind.Unlock:
-                    s.Unlock(agent, LockId(index, aux[i]), index);
+                    hb.Unlock(agent, LockId(index, aux[i]), index);
                     break;
                 case EventKind.TakeIrq:
-                {
                     // raise_irq → the next take_irq of that device: the line is consumed.
-                    ref int line = ref s.IrqRelease[DeviceAgent(index, aux[i])];
-                    if (line != 0)
-                    {
-                        s.AcquireSnapshot(agent, line, AcquireMode.AtOnce, index);
-                        s.Arena.Release(line);
-                        line = 0;
-                    }
+                    hb.TakeIrq(agent, DeviceAgent(index, aux[i]), index);
                     break;
-                }
                 case EventKind.RaiseIrq:
-                {
-                    ref int line = ref s.IrqRelease[agent];
-                    int h = s.Snapshot(agent, AccessClass.W, index);
-                    s.Arena.Release(line);
-                    line = h;
+                    hb.RaiseIrq(agent, index);
                     break;
-                }
                 case EventKind.Fetch:
                 {
                     int rid = Memory(index, kind, addresses[i], sizes[i]);
-                    var table = s.Regions[rid];
+                    var table = Regions[rid];
                     if (table.Kind != RegionKind.Table || table.Device != agent)
-                        ReplayThrow.NotFetcher(index, table, s.Metadata.Agents[agent]);
-                    s.Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
+                        ReplayThrow.NotFetcher(index, table, Metadata.Agents[agent]);
+                    Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
                     break;
                 }
                 default:
@@ -123,30 +110,30 @@ public sealed partial class ReplayEngine
 
     int Memory(long index, EventKind kind, ulong address, int size)
     {
-        int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _memoryHint) : -1;
+        int rid = size > 0 ? _regionMap.Find(address, size, ref _memoryHint) : -1;
         if (rid < 0) ReplayThrow.OutsideRegions(index, kind, address, size);
-        if (_state.Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.TouchesMmio(index, kind, _state.Regions[rid]);
+        if (Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.TouchesMmio(index, kind, Regions[rid]);
         return rid;
     }
 
     /// <summary>The device owning the MMIO register accessed.</summary>
     int Device(long index, EventKind kind, ulong address, int size)
     {
-        int rid = size > 0 ? _state.RegionMap.Find(address, size, ref _mmioHint) : -1;
-        if (rid < 0 || _state.Regions[rid].Kind != RegionKind.Mmio)
+        int rid = size > 0 ? _regionMap.Find(address, size, ref _mmioHint) : -1;
+        if (rid < 0 || Regions[rid].Kind != RegionKind.Mmio)
             ReplayThrow.NotMmio(index, kind, address, size);
-        return DeviceAgent(index, (uint)_state.Regions[rid].Device);
+        return DeviceAgent(index, (uint)Regions[rid].Device);
     }
 
     int DeviceAgent(long index, uint agent)
     {
-        if (agent >= (uint)_state.AgentCount || !_state.IsDevice[agent]) ReplayThrow.NotDevice(index, agent);
+        if (agent >= (uint)_hb.AgentCount || !_hb.IsDevice[agent]) ReplayThrow.NotDevice(index, agent);
         return (int)agent;
     }
 
     int LockId(long index, uint id)
     {
-        if (id >= (uint)_state.Metadata.Locks.Count) ReplayThrow.UndeclaredLock(index, id);
+        if (id >= (uint)Metadata.Locks.Count) ReplayThrow.UndeclaredLock(index, id);
         return (int)id;
     }
 }

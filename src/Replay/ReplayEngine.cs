@@ -1,40 +1,47 @@
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
+using TraceTools.Replay.HappensBefore;
+using TraceTools.Replay.Memory;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay;
 
 /// <summary>
-/// Replays a trace: reconstructs hb and ob across all agents (model.md §2–3) and drives the detectors.
-/// Feed batches in trace order with <see cref="Process"/>, then call <see cref="Complete"/>.
+/// Replays a trace: reconstructs hb and ob across all agents (model.md §2–3) and drives the detectors it
+/// is handed. Feed batches in trace order with <see cref="Process"/>, then call <see cref="Complete"/>.
 /// </summary>
 /// <remarks>
-/// Without explicit detectors the engine asks <see cref="DetectorCatalog"/> for the modules of
-/// TraceTools.Detectors (loaded on demand); <c>DetectorRegistry.CreateEngine</c> in that assembly is the
-/// explicit equivalent.
+/// The engine is the hb state machine (<c>HappensBefore/HbState</c>), the shadow (<c>Memory/Shadow</c>)
+/// and the dispatch between them; detectors see both through a <see cref="DetectorView"/>. It keeps only
+/// what the detectors' <see cref="IDetector.Needs"/> ask for. <c>DetectorRegistry.CreateEngine</c> in
+/// TraceTools.Detectors builds one with the selected modules.
 /// </remarks>
 public sealed partial class ReplayEngine
 {
-    readonly ReplayState _state;
+    readonly HbState _hb;
+    readonly Shadow _shadow;
+    readonly RegionMap _regionMap;
+    readonly List<Finding> _findings = [];
     long _next;
     bool _completed;
-
-    /// <summary>Creates an engine for a trace with <paramref name="metadata"/>, running every detector.</summary>
-    public ReplayEngine(TraceMetadata metadata) : this(metadata, ReplayOptions.Default) { }
-
-    /// <summary>Creates an engine running the detectors <paramref name="options"/> selects.</summary>
-    public ReplayEngine(TraceMetadata metadata, ReplayOptions options)
-        : this(metadata, options, DetectorCatalog.Create(metadata, options)) { }
 
     /// <summary>Creates an engine driving exactly <paramref name="detectors"/> (the options' selection is not re-applied).</summary>
     public ReplayEngine(TraceMetadata metadata, ReplayOptions options, IEnumerable<IDetector> detectors)
     {
         Metadata = metadata;
         Options = options;
-        _state = new ReplayState(metadata, options.Simd ?? ClockSimdSelector.Default) { EdgeObserver = options.EdgeObserver };
         Detectors = [.. detectors];
-        _state.Attach(Detectors);
+        Needs = NeedsOf(Detectors);
+        Regions = [.. metadata.Regions];
+        _regionMap = new RegionMap(metadata.Regions);
+        Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
+        Attach(Detectors);
+        _shadow = new Shadow(Needs, values: EntryStoreHooks.Length + EntryFetchHooks.Length != 0);
+        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, _shadow.LiveStoreTimes)
+        {
+            EdgeObserver = options.EdgeObserver,
+        };
     }
 
     /// <summary>The trace's declarations.</summary>
@@ -46,23 +53,46 @@ public sealed partial class ReplayEngine
     /// <summary>The detector modules driven.</summary>
     public IReadOnlyList<IDetector> Detectors { get; }
 
+    /// <summary>What the engine keeps: the union of the detectors' needs, with what that state is built from.</summary>
+    public DetectorNeeds Needs { get; }
+
     /// <summary>The clock kernel in use.</summary>
-    public ClockSimd Simd => _state.Simd;
+    public ClockSimd Simd => _hb.Simd;
 
     /// <summary>Events consumed so far.</summary>
     public long EventsProcessed => _next;
 
-    /// <summary>The replay state (for tests and benchmarks).</summary>
-    internal ReplayState State => _state;
+    /// <summary>The hb state machine (for tests and benchmarks).</summary>
+    internal HbState Hb => _hb;
+
+    /// <summary>The shadow memory (for tests and benchmarks).</summary>
+    internal Shadow Shadow => _shadow;
+
+    internal readonly RegionInfo[] Regions;
+    internal readonly bool[] Coherent;
+
+    /// <summary>
+    /// The union of <paramref name="detectors"/>' needs, closed over what kept state is built from: the edge
+    /// log is compacted against the live stores and cache marks are set on written bytes, so both need the
+    /// write history.
+    /// </summary>
+    static DetectorNeeds NeedsOf(IEnumerable<IDetector> detectors)
+    {
+        var needs = DetectorNeeds.None;
+        foreach (var d in detectors) needs |= d.Needs;
+        if ((needs & (DetectorNeeds.EdgeLog | DetectorNeeds.CacheState)) != 0) needs |= DetectorNeeds.WriteHistory;
+        return needs;
+    }
+
+    internal void Report(FindingKind kind, long trigger, RelatedEvent[] related) => _findings.Add(new Finding(kind, trigger, related));
 
     /// <summary>Ends the trace and returns every finding (every instance), ordered by trigger index, ties by kind.</summary>
     public IReadOnlyList<Finding> Complete()
     {
         if (_completed) ReplayThrow.Completed();
         _completed = true;
-        var list = _state.Findings;
         // Stable: detectors report in trace order, so equal (trigger, kind) keep their report order.
-        var sorted = list.Select((f, i) => (f, i)).OrderBy(x => x.f.Trigger).ThenBy(x => x.f.Kind).ThenBy(x => x.i)
+        var sorted = _findings.Select((f, i) => (f, i)).OrderBy(x => x.f.Trigger).ThenBy(x => x.f.Kind).ThenBy(x => x.i)
             .Select(x => x.f).ToArray();
         return sorted;
     }

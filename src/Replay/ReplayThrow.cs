@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay;
@@ -53,10 +54,19 @@ static class ReplayThrow
         { EventIndex = got };
 
     [DoesNotReturn]
-    public static void NoDetectorFactory() =>
+    public static void RoleCount(FindingKind kind, int count) =>
         throw new InvalidOperationException(
-            "no detector modules registered: reference TraceTools.Detectors and use DetectorRegistry.CreateEngine, " +
-            "or pass detectors to the ReplayEngine constructor");
+            $"{kind.Name()} has {kind.Describe().Roles.Count} related roles, a finding reported {count}");
+
+    /// <summary>
+    /// Debug builds (the tests): a detector asked a <see cref="Detection.DetectorView"/> query whose state it did
+    /// not declare in <see cref="Detection.IDetector.Needs"/>. Release builds skip the check.
+    /// </summary>
+    [Conditional("DEBUG")]
+    public static void Unless(bool kept, string need)
+    {
+        if (!kept) throw new InvalidOperationException($"a detector queried state it did not declare: needs {need}");
+    }
 
     [DoesNotReturn]
     public static void Completed() => throw new InvalidOperationException("the replay is already complete");

@@ -44,7 +44,7 @@ public sealed partial class PerfettoExport
             WriteFindingFlow("trigger", events[f.Trigger].Agent, f.Trigger, tid, f.Trigger);
             foreach (var r in f.Related)
             {
-                if (_window.Contains(r.Index)) WriteFindingFlow(r.Role, events[r.Index].Agent, r.Index, tid, f.Trigger);
+                if (_window.Contains(r.Index)) WriteFindingFlow(r.Role.Name(), events[r.Index].Agent, r.Index, tid, f.Trigger);
             }
             _findings++;
             FlushIfFull();
@@ -62,7 +62,7 @@ public sealed partial class PerfettoExport
         foreach (var r in f.Related)
         {
             _json.WriteStartObject();
-            _json.WriteString("role", r.Role);
+            _json.WriteString("role", r.Role.Name());
             _json.WriteNumber("index", r.Index);
             _json.WriteEndObject();
         }

@@ -46,7 +46,7 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
     static string Key(Finding f, IEventLookup events)
     {
         var parts = new List<string> { f.Kind.Name(), events[f.Trigger].Site.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        foreach (var r in f.Related) parts.Add($"{r.Role}={events[r.Index].Site}");
+        foreach (var r in f.Related) parts.Add($"{r.Role.Name()}={events[r.Index].Site}");
         return string.Join('|', parts);
     }
 }

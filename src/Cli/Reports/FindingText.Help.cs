@@ -45,23 +45,23 @@ public sealed partial class FindingText
             return _f.Kind switch
             {
                 FindingKind.StaleDmaRead =>
-                    $"put {StoreBarrier(Kind(Rel("publish")))} between #{N(Rel("store"))} and #{N(Rel("publish"))}",
+                    $"put {StoreBarrier(Kind(Rel(RelatedRole.Publish)))} between #{N(Rel(RelatedRole.Store))} and #{N(Rel(RelatedRole.Publish))}",
                 FindingKind.StaleCpuRead =>
-                    $"put {ReadBarrier} between the acquire at #{N(Rel("acquire"))} and #{N(t)} (or use readl / smp_load_acquire)",
+                    $"put {ReadBarrier} between the acquire at #{N(Rel(RelatedRole.Acquire))} and #{N(t)} (or use readl / smp_load_acquire)",
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent()
-                    ? $"wait for {AgentOf(Rel("other"))}'s completion (status read, interrupt or completion flag) before reusing {TriggerRange}"
-                    : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel("other"))} is done with it",
+                    ? $"wait for {AgentOf(Rel(RelatedRole.Other))}'s completion (status read, interrupt or completion flag) before reusing {TriggerRange}"
+                    : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel(RelatedRole.Other))} is done with it",
                 FindingKind.TornEntryFetch => $"{Protocol}, so that {FetcherName} never fetches {EntryName} while it changes",
                 FindingKind.MissingFlushAfterClear =>
-                    $"put dev_invalidate {FetcherName} {EntryName} between the clear at #{N(Rel("clear"))} and #{N(t)}"
+                    $"put dev_invalidate {FetcherName} {EntryName} between the clear at #{N(Rel(RelatedRole.Clear))} and #{N(t)}"
                     + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation"),
                 FindingKind.PresentBeforePayload =>
-                    $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(Rel("payload"))} and the store that sets present #{N(t)}",
+                    $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(Rel(RelatedRole.Payload))} and the store that sets present #{N(t)}",
                 FindingKind.TornEntryUpdate => $"update live entries with {Protocol}, or with one atomic store",
                 FindingKind.MissingCacheClean =>
-                    $"put cache_clean {TriggerRange} after #{N(Rel("store"))}, then {CompletionBarrier} before the publish",
+                    $"put cache_clean {TriggerRange} after #{N(Rel(RelatedRole.Store))}, then {CompletionBarrier} before the publish",
                 FindingKind.MissingCacheInvalidate =>
-                    $"put cache_inval {TriggerRange} after the completion of #{N(Rel("dma-write"))} is observed and before #{N(t)}",
+                    $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
                 _ => "",
             };
         }

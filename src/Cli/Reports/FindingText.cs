@@ -27,11 +27,7 @@ public sealed partial class FindingText
 
     static string N(long i) => i.ToString(CultureInfo.InvariantCulture);
 
-    long Rel(string role)
-    {
-        foreach (var r in _f.Related) if (r.Role == role) return r.Index;
-        return -1;
-    }
+    long Rel(RelatedRole role) => _f.RelatedIndex(role);
 
     string AgentOf(long index) => index < 0 ? "?" : EventText.Agent(_md, _events[index].Agent);
     string TriggerAgent => EventText.Agent(_md, _trigger.Agent);
@@ -69,12 +65,12 @@ public sealed partial class FindingText
     {
         FindingKind.StaleDmaRead => $"{TriggerAgent} may read stale data from {TriggerRange}",
         FindingKind.StaleCpuRead => $"{TriggerAgent} may read stale data from {TriggerRange}",
-        FindingKind.DmaRace => $"{TriggerAgent} and {AgentOf(Rel("other"))} race on {TriggerRange}",
+        FindingKind.DmaRace => $"{TriggerAgent} and {AgentOf(Rel(RelatedRole.Other))} race on {TriggerRange}",
         FindingKind.TornEntryFetch => $"{TriggerAgent} may fetch a torn {EntryName}",
         FindingKind.MissingFlushAfterClear => $"{EntryName} is changed after clearing present without invalidating {FetcherName}'s copy",
         FindingKind.PresentBeforePayload => $"{EntryName} is made present before its payload is ordered",
         FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
-        FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel("store"))}'s cache",
+        FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
         _ => _f.Kind.Name(),
     };
@@ -87,15 +83,15 @@ public sealed partial class FindingText
             long t = _f.Trigger;
             return _f.Kind switch
             {
-                FindingKind.StaleDmaRead => $"{TriggerAgent} read {TriggerRange}, stored by {AgentOf(Rel("store"))} at #{N(Rel("store"))}, which is not ordered before the {PublishNoun(Rel("publish"))} at #{N(Rel("publish"))} (no store barrier between them)",
-                FindingKind.StaleCpuRead => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel("dma-write"))} at #{N(Rel("dma-write"))}, with no read barrier between the acquire at #{N(Rel("acquire"))} and the read",
-                FindingKind.DmaRace => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} while {AgentOf(Rel("other"))} {Verb(Kind(Rel("other")))} it at #{N(Rel("other"))}, and neither is ordered before the other",
-                FindingKind.TornEntryFetch => $"{TriggerAgent} fetched granule {N(_trigger.Aux)} of {EntryName} at #{N(t)} after {AgentOf(Rel("store"))} changed it at #{N(Rel("store"))}, in the same fetch that began at #{N(Rel("first-granule"))} and saw present set: the fetch mixes two versions",
-                FindingKind.MissingFlushAfterClear => $"{TriggerAgent} changed {EntryName} at #{N(t)} after present was cleared at #{N(Rel("clear"))}, with no completed invalidation of the entry by {FetcherName} between them",
-                FindingKind.PresentBeforePayload => $"{TriggerAgent} set present on {EntryName} at #{N(t)}, but the payload store at #{N(Rel("payload"))} is not ordered before it",
-                FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel("earlier-store"))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
-                FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel("store"))} at #{N(Rel("store"))}, which is not cleaned from the cpu cache before it is published",
-                FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel("dma-write"))} (noncoherent) at #{N(Rel("dma-write"))}, without invalidating its cache lines after the write",
+                FindingKind.StaleDmaRead => $"{TriggerAgent} read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not ordered before the {PublishNoun(Rel(RelatedRole.Publish))} at #{N(Rel(RelatedRole.Publish))} (no store barrier between them)",
+                FindingKind.StaleCpuRead => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} at #{N(Rel(RelatedRole.DmaWrite))}, with no read barrier between the acquire at #{N(Rel(RelatedRole.Acquire))} and the read",
+                FindingKind.DmaRace => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} while {AgentOf(Rel(RelatedRole.Other))} {Verb(Kind(Rel(RelatedRole.Other)))} it at #{N(Rel(RelatedRole.Other))}, and neither is ordered before the other",
+                FindingKind.TornEntryFetch => $"{TriggerAgent} fetched granule {N(_trigger.Aux)} of {EntryName} at #{N(t)} after {AgentOf(Rel(RelatedRole.Store))} changed it at #{N(Rel(RelatedRole.Store))}, in the same fetch that began at #{N(Rel(RelatedRole.FirstGranule))} and saw present set: the fetch mixes two versions",
+                FindingKind.MissingFlushAfterClear => $"{TriggerAgent} changed {EntryName} at #{N(t)} after present was cleared at #{N(Rel(RelatedRole.Clear))}, with no completed invalidation of the entry by {FetcherName} between them",
+                FindingKind.PresentBeforePayload => $"{TriggerAgent} set present on {EntryName} at #{N(t)}, but the payload store at #{N(Rel(RelatedRole.Payload))} is not ordered before it",
+                FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel(RelatedRole.EarlierStore))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
+                FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not cleaned from the cpu cache before it is published",
+                FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, without invalidating its cache lines after the write",
                 _ => _f.Kind.Name(),
             };
         }

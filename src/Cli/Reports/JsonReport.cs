@@ -43,7 +43,7 @@ public static class JsonReport
                 w.WritePropertyName("trigger");
                 WriteEvent(w, input, null, f.Trigger);
                 w.WriteStartArray("related");
-                foreach (var r in f.Related) WriteEvent(w, input, r.Role, r.Index);
+                foreach (var r in f.Related) WriteEvent(w, input, r.Role.Name(), r.Index);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }

@@ -31,19 +31,6 @@ public static partial class SarifReport
         return m.Success ? (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture)) : null;
     }
 
-    static readonly string[] RuleText =
-    [
-        "A device may read data a cpu stored before the store is ordered before the publish (doorbell, flag).",
-        "A cpu may read data a device wrote without a read barrier after the acquire (flag, status, OWN bit).",
-        "A cpu and a device access the same data bytes, one writing, with neither ordered before the other.",
-        "An entry fetch that saw present set mixes two versions of the entry.",
-        "A table entry is changed after clearing present without a completed invalidation of the fetcher's copy.",
-        "A table entry is made present before its payload stores are ordered before it.",
-        "A live table entry is updated in place by several stores.",
-        "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish).",
-        "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write.",
-    ];
-
     /// <summary>Writes the SARIF log for <paramref name="groups"/> of <paramref name="input"/>.</summary>
     public static void Write(Stream output, ReportInput input, IReadOnlyList<FindingGroup> groups)
     {
@@ -76,7 +63,7 @@ public static partial class SarifReport
             w.WriteStartObject();
             w.WriteString("id", k.Name());
             w.WriteStartObject("shortDescription");
-            w.WriteString("text", RuleText[(int)k]);
+            w.WriteString("text", k.Describe().Summary);
             w.WriteEndObject();
             w.WriteStartObject("defaultConfiguration");
             w.WriteString("level", Level(k.Severity()));
@@ -121,7 +108,7 @@ public static partial class SarifReport
             w.WriteNumber("id", k);
             if (ParseFileLine(site) is { } rat) WritePhysical(w, rat);
             w.WriteStartObject("message");
-            w.WriteString("text", $"{r.Role}: {EventText.Describe(md, r.Index, e, input.Events.GetData(r.Index))} by {EventText.Agent(md, e.Agent)}{(site is null ? "" : $" at {site}")}");
+            w.WriteString("text", $"{r.Role.Name()}: {EventText.Describe(md, r.Index, e, input.Events.GetData(r.Index))} by {EventText.Agent(md, e.Agent)}{(site is null ? "" : $" at {site}")}");
             w.WriteEndObject();
             w.WriteEndObject();
         }

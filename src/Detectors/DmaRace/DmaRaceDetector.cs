@@ -13,14 +13,17 @@ namespace TraceTools.Detectors.DmaRace;
 /// (model.md §7.7), paired with EVERY earlier conflicting access (§7.16).
 /// </summary>
 /// <remarks>
-/// FastTrack-style: per byte and per column (side × direction) the page keeps the latest access, which is
+/// FastTrack-style: per byte and per column (side × direction) the shadow keeps the latest access, which is
 /// exact while each access of a side is hb-after the previous one of that side (an access dominated by a
 /// later one of its side never names <c>other</c>: if the later one is hb-before the trigger so is it, and
 /// if not, the later one is more recent). When an access is not ordered after the previous one, that
-/// column of the page escalates to per-agent latest accesses (<see cref="SharedAccesses"/>), which are exact.
+/// column of the page escalates to per-agent latest accesses (<see cref="SharedAccesses"/>, kept here in
+/// <see cref="RacePages"/>), which are exact.
 /// </remarks>
 public sealed class DmaRaceDetector : IDetector
 {
+    readonly RacePages _pages = new();
+
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.DmaRace;
 
@@ -28,10 +31,12 @@ public sealed class DmaRaceDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.WriteHistory | DetectorNeeds.ReadHistory;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnAccess(ReplayState state, in DataAccess access)
+    public void OnAccess(DetectorView view, in DataAccess access)
     {
-        var region = state.RegionOf(access.Region);
         bool cpu = access.Kind is EventKind.Load or EventKind.Store;
         bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
         var own = cpu ? (write ? AccessColumn.CpuWrite : AccessColumn.CpuRead) : (write ? AccessColumn.DevWrite : AccessColumn.DevRead);
@@ -39,29 +44,31 @@ public sealed class DmaRaceDetector : IDetector
         var otherReads = cpu ? AccessColumn.DevRead : AccessColumn.CpuRead;
         long other = -1;
         int agent = access.Agent;
-        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
-        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
+        ulong cursor = access.Address;
+        while (view.NextRun(access, ref cursor, out var run))
         {
+            var page = _pages.Get(run);
+            int off = run.Offset, len = run.Length;
             if (page.Shared is null)
             {
                 // Common case: no column of this page escalated; one pass over the other side's columns.
-                ulong[] writes = cpu ? page.DevWriteAt : page.CpuWriteAt;
-                ulong[] reads = cpu ? page.DevReadAt : page.CpuReadAt;
+                var writes = cpu ? run.DevWrites : run.CpuWrites;
+                var reads = cpu ? run.DevReads : run.CpuReads;
                 // A column held by one agent whose latest access there is hb-before us cannot race: skip its bytes.
-                bool checkWrites = !AllHbBefore(state, page, otherWrites, agent);
-                bool checkReads = write && !AllHbBefore(state, page, otherReads, agent);
+                bool checkWrites = !AllHbBefore(view, page, otherWrites, agent);
+                bool checkReads = write && !AllHbBefore(view, page, otherReads, agent);
                 for (int k = off, stop = off + len; k < stop && (checkWrites || checkReads);
-                     k += checkWrites && checkReads ? ShadowPage.Run(writes, reads, k, stop) : ShadowPage.Run(checkWrites ? writes : reads, k, stop))
+                     k += checkWrites && checkReads ? ShadowRuns.Length(writes, reads, k, stop) : ShadowRuns.Length(checkWrites ? writes : reads, k, stop))
                 {
                     // An epoch names its event (index = time - 1), so no index column is read.
                     var w = Epoch.From(writes[k]);
-                    if (checkWrites && w.Index > other && !state.HbBefore(w, agent)) other = w.Index;
+                    if (checkWrites && w.Index > other && !view.HbBefore(w, agent)) other = w.Index;
                     var r = Epoch.From(reads[k]);
-                    if (checkReads && r.Index > other && !state.HbBefore(r, agent)) other = r.Index;
+                    if (checkReads && r.Index > other && !view.HbBefore(r, agent)) other = r.Index;
                 }
                 // One agent's accesses only in its own column: po orders them, nothing to track.
                 ref int owner = ref page.ColumnOwner[(int)own];
-                if (owner == agent || owner == ShadowPage.NoOwner)
+                if (owner == agent || owner == RacePage.NoOwner)
                 {
                     owner = agent;
                     page.ColumnLatest[(int)own] = Epoch.Pack(agent, access.Time);
@@ -70,51 +77,59 @@ public sealed class DmaRaceDetector : IDetector
             }
             else
             {
-                other = Math.Max(other, LatestRacing(state, page, otherWrites, agent, off, len));
-                if (write) other = Math.Max(other, LatestRacing(state, page, otherReads, agent, off, len));
+                other = Math.Max(other, LatestRacing(view, run, page, otherWrites, agent));
+                if (write) other = Math.Max(other, LatestRacing(view, run, page, otherReads, agent));
             }
-            Track(state, page, own, access, cursor - (ulong)len, off, len);
+            Track(view, run, page, own, access);
         }
-        if (other >= 0) state.Report(new Finding(Kind, access.Index, [new("other", other)]));
+        if (other >= 0) view.Report(Kind, access.Index, other);
     }
+
+    static ReadOnlySpan<ulong> Column(in AccessRun run, AccessColumn column) => column switch
+    {
+        AccessColumn.CpuWrite => run.CpuWrites,
+        AccessColumn.DevWrite => run.DevWrites,
+        AccessColumn.CpuRead => run.CpuReads,
+        _ => run.DevReads,
+    };
 
     /// <summary>
     /// True when every access recorded in <paramref name="column"/> of the page is hb-before
     /// <paramref name="agent"/>'s current event: none, or one owner whose latest access there is (its earlier
     /// ones have smaller times, and hb-before is monotone in time). Exact, so skipping the scan changes nothing.
     /// </summary>
-    static bool AllHbBefore(ReplayState state, ShadowPage page, AccessColumn column, int agent)
+    static bool AllHbBefore(DetectorView view, RacePage page, AccessColumn column, int agent)
     {
         int owner = page.ColumnOwner[(int)column];
-        if (owner == ShadowPage.NoOwner) return true;
-        return owner >= 0 && state.HbBefore(Epoch.From(page.ColumnLatest[(int)column]), agent);
+        if (owner == RacePage.NoOwner) return true;
+        return owner >= 0 && view.HbBefore(Epoch.From(page.ColumnLatest[(int)column]), agent);
     }
 
-    /// <summary>The most recent access of <paramref name="column"/> to bytes [off, off+len) that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
+    /// <summary>The most recent access of <paramref name="column"/> to the run's bytes that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static long LatestRacing(ReplayState state, ShadowPage page, AccessColumn column, int agent, int off, int len)
+    static long LatestRacing(DetectorView view, in AccessRun run, RacePage page, AccessColumn column, int agent)
     {
         long latest = -1;
-        int stop = off + len;
+        int off = run.Offset, stop = off + run.Length;
         var shared = page.Shared;
         if (shared is not null && shared.IsEscalated(column))
         {
-            for (int b = 0; b < state.AgentCount; b++)
+            for (int b = 0; b < view.AgentCount; b++)
             {
                 var times = shared.TimesOf(column, b);
                 if (times is null) continue;
                 var indices = shared.IndicesOf(column, b)!;
-                uint known = state.Hb[agent * state.Width + b];
+                uint known = view.HbTimeOf(agent, b);
                 for (int k = off; k < stop; k++)
                     if (times[k] > known && indices[k] > latest) latest = indices[k];
             }
             return latest;
         }
-        var at = page.Column(column);
-        for (int k = off; k < stop; k += ShadowPage.Run(at, k, stop))
+        var at = Column(run, column);
+        for (int k = off; k < stop; k += ShadowRuns.Length(at, k, stop))
         {
             var e = Epoch.From(at[k]);
-            if (e.Index > latest && !state.HbBefore(e, agent)) latest = e.Index;
+            if (e.Index > latest && !view.HbBefore(e, agent)) latest = e.Index;
         }
         return latest;
     }
@@ -125,11 +140,12 @@ public sealed class DmaRaceDetector : IDetector
     /// per-agent sets current once escalated.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Track(ReplayState state, ShadowPage page, AccessColumn column, in DataAccess access, ulong runStart, int off, int len)
+    static void Track(DetectorView view, in AccessRun run, RacePage page, AccessColumn column, in DataAccess access)
     {
         var shared = page.Shared;
+        int off = run.Offset, len = run.Length;
         ref int owner = ref page.ColumnOwner[(int)column];
-        if (owner == access.Agent || owner == ShadowPage.NoOwner)
+        if (owner == access.Agent || owner == RacePage.NoOwner)
         {
             // One agent's accesses only (the common case): po orders them, no scan.
             owner = access.Agent;
@@ -137,20 +153,20 @@ public sealed class DmaRaceDetector : IDetector
             if (shared is not null && shared.IsEscalated(column)) shared.Record(column, access.Agent, off, len, access.Time, access.Index);
             return;
         }
-        owner = ShadowPage.SeveralOwners;
+        owner = RacePage.SeveralOwners;
         if (shared is null || !shared.IsEscalated(column))
         {
-            var at = page.Column(column);
+            var at = Column(run, column);
             bool dominated = true;
-            for (int k = off, stop = off + len; k < stop && dominated; k += ShadowPage.Run(at, k, stop))
-                dominated = at[k] == 0 || state.HbBefore(Epoch.From(at[k]), access.Agent);
+            for (int k = off, stop = off + len; k < stop && dominated; k += ShadowRuns.Length(at, k, stop))
+                dominated = at[k] == 0 || view.HbBefore(Epoch.From(at[k]), access.Agent);
             if (dominated) return;
-            shared = Escalate(state, page, column);
+            shared = Escalate(view, run, page, column);
             // The whole access's bytes on this page: runs already walked were not recorded in the sets
             // (sync bytes among them are harmless: races are only looked up on data bytes).
-            ulong pageStart = runStart & ~(ulong)ShadowPage.Mask;
+            ulong pageStart = run.Page * AccessRun.PageSize;
             int first = (int)(Math.Max(access.Address, pageStart) - pageStart);
-            int last = (int)(Math.Min(access.Address + (ulong)access.Size, pageStart + ShadowPage.Size) - pageStart);
+            int last = (int)(Math.Min(access.Address + (ulong)access.Size, pageStart + AccessRun.PageSize) - pageStart);
             shared.Record(column, access.Agent, first, last - first, access.Time, access.Index);
             return;
         }
@@ -158,16 +174,16 @@ public sealed class DmaRaceDetector : IDetector
     }
 
     /// <summary>Seeds the per-agent sets of <paramref name="column"/> from the page's latest-access column.</summary>
-    static SharedAccesses Escalate(ReplayState state, ShadowPage page, AccessColumn column)
+    static SharedAccesses Escalate(DetectorView view, in AccessRun run, RacePage page, AccessColumn column)
     {
-        var shared = page.Shared ??= new SharedAccesses(state.AgentCount);
+        var shared = page.Shared ??= new SharedAccesses(view.AgentCount);
         shared.Escalate(column);
-        var at = page.Column(column);
-        for (int k = 0; k < ShadowPage.Size; k += ShadowPage.Run(at, k, ShadowPage.Size))
+        var at = Column(run, column);
+        for (int k = 0; k < AccessRun.PageSize; k += ShadowRuns.Length(at, k, AccessRun.PageSize))
         {
             if (at[k] == 0) continue;
             var e = Epoch.From(at[k]);
-            int n = ShadowPage.Run(at, k, ShadowPage.Size);
+            int n = ShadowRuns.Length(at, k, AccessRun.PageSize);
             shared.Record(column, e.Agent, k, n, e.Time, e.Index);
         }
         return shared;

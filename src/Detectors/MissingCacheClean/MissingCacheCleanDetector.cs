@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
-using TraceTools.Replay.Memory;
 
 namespace TraceTools.Detectors.MissingCacheClean;
 
@@ -14,37 +13,39 @@ namespace TraceTools.Detectors.MissingCacheClean;
 /// </summary>
 public sealed class MissingCacheCleanDetector : IDetector
 {
-    /// <inheritdoc/>
-    public FindingKind Kind => FindingKind.MissingCacheClean;
-
     readonly bool _anyNoncoherent;
 
-    /// <summary>Creates the detector; it stays idle when every device is coherent.</summary>
+    /// <summary>Creates the detector; it stays idle (and costs nothing) when every device is coherent.</summary>
     public MissingCacheCleanDetector(bool anyNoncoherent = true) => _anyNoncoherent = anyNoncoherent;
+
+    /// <inheritdoc/>
+    public FindingKind Kind => FindingKind.MissingCacheClean;
 
     /// <inheritdoc/>
     public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.DmaRead : DetectorHooks.None;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnAccess(ReplayState state, in DataAccess access)
+    public DetectorNeeds Needs => _anyNoncoherent
+        ? DetectorNeeds.WriteHistory | DetectorNeeds.CacheState | DetectorNeeds.ObClocks
+        : DetectorNeeds.None;
+
+    /// <summary>S hb-before R (otherwise only dma-race) without a completed clean reaching R.</summary>
+    readonly struct Rule(int device) : ILastWriterRule
     {
-        int device = access.Agent;
-        if (state.Coherent[device]) return;
-        var region = state.RegionOf(access.Region);
-        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
-        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
-        {
-            for (int k = off, stop = off + len; k < stop; k += Math.Min(ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop), ShadowPage.Run(page.CleanTime, k, stop)))
-            {
-                if (!page.LastWriteIsCpu(k)) continue;
-                var store = page.CpuWrite(k);
-                if (!state.HbBefore(store, device)) continue; // only dma-race then
-                uint clean = page.CleanTime[k];
-                if (clean != 0 && clean <= state.ObCacheOf(device, store.Agent)) continue;
-                state.Report(new Finding(Kind, access.Index, [new("store", store.Index)]));
-                return;
-            }
-        }
+        public WriterSide Side => WriterSide.Cpu;
+        public CacheMark Mark => CacheMark.CleanTime;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Fails(DetectorView view, in LastWrite write) =>
+            view.HbBefore(write.Writer, device) &&
+            (write.CleanTime == 0 || !view.CacheMaintenanceReached(write.Writer.Agent, write.CleanTime, device));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnAccess(DetectorView view, in DataAccess access)
+    {
+        if (view.IsCoherent(access.Agent)) return;
+        if (view.FindLastWriter(access, new Rule(access.Agent), out var found)) view.Report(Kind, access.Index, found.Writer.Index);
     }
 }

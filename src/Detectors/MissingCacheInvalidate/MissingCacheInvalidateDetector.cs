@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
-using TraceTools.Replay.Memory;
 
 namespace TraceTools.Detectors.MissingCacheInvalidate;
 
@@ -14,7 +13,7 @@ public sealed class MissingCacheInvalidateDetector : IDetector
 {
     readonly bool _anyNoncoherent;
 
-    /// <summary>Creates the detector; it stays idle when every device is coherent.</summary>
+    /// <summary>Creates the detector; it stays idle (and costs nothing) when every device is coherent.</summary>
     public MissingCacheInvalidateDetector(bool anyNoncoherent = true) => _anyNoncoherent = anyNoncoherent;
 
     /// <inheritdoc/>
@@ -24,22 +23,23 @@ public sealed class MissingCacheInvalidateDetector : IDetector
     public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.Load : DetectorHooks.None;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnAccess(ReplayState state, in DataAccess access)
+    public DetectorNeeds Needs => _anyNoncoherent ? DetectorNeeds.WriteHistory | DetectorNeeds.CacheState : DetectorNeeds.None;
+
+    /// <summary>W by a noncoherent device, not invalidated by L's cpu since.</summary>
+    readonly struct Rule(int cpu) : ILastWriterRule
     {
-        var region = state.RegionOf(access.Region);
-        ulong bit = 1UL << (access.Agent & 63);
-        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
-        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
-        {
-            for (int k = off, stop = off + len; k < stop; k += Math.Min(ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop), ShadowPage.Run(page.InvalidatedBy, k, stop)))
-            {
-                if (!page.LastWriteIsDevice(k)) continue;
-                var write = page.DevWrite(k);
-                if (state.Coherent[write.Agent] || (page.InvalidatedBy[k] & bit) != 0) continue;
-                state.Report(new Finding(Kind, access.Index, [new("dma-write", write.Index)]));
-                return;
-            }
-        }
+        public WriterSide Side => WriterSide.Device;
+        public CacheMark Mark => CacheMark.InvalidatedBy;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Fails(DetectorView view, in LastWrite write) =>
+            !view.IsCoherent(write.Writer.Agent) && (write.InvalidatedBy & (1UL << (cpu & 63))) == 0;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnAccess(DetectorView view, in DataAccess access)
+    {
+        if (view.FindLastWriter(access, new Rule(access.Agent), out var found)) view.Report(Kind, access.Index, found.Writer.Index);
     }
 }

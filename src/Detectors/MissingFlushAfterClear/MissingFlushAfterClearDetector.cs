@@ -37,11 +37,14 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     public FindingKind Kind => FindingKind.MissingFlushAfterClear;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog;
+
+    /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryInvalidate;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryStore(ReplayState state, in EntryStore store)
+    public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed || store.ByDevice) return; // value-neutral, or a device write: neither opens nor closes
         var w = _entries.Get(store.EntryBase);
@@ -51,11 +54,11 @@ public sealed class MissingFlushAfterClearDetector : IDetector
             if (store.ChangedOther && !w.Flagged)
             {
                 bool flushed = false;
-                foreach (var inv in w.Invalidations) flushed |= state.HbBefore(inv, store.Agent);
+                foreach (var inv in w.Invalidations) flushed |= view.HbBefore(inv, store.Agent);
                 if (!flushed)
                 {
                     w.Flagged = true;
-                    state.Report(new Finding(Kind, store.Index, [new("clear", w.Clear.Index)]));
+                    view.Report(Kind, store.Index, w.Clear.Index);
                 }
             }
             if (store.Sets) w.Open = false;
@@ -72,25 +75,25 @@ public sealed class MissingFlushAfterClearDetector : IDetector
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryInvalidate(ReplayState state, in EntryInvalidation inv)
+    public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
         if (!inv.All)
         {
             var w = _entries.Find(inv.EntryBase);
-            if (w is not null) Consider(state, w, inv);
+            if (w is not null) Consider(view, w, inv);
             return;
         }
-        var table = state.RegionOf(inv.Region);
-        foreach (var w in _entries.InRange(table.Base, table.End)) Consider(state, w, inv);
+        var table = view.Region(inv.Region);
+        foreach (var w in _entries.InRange(table.Base, table.End)) Consider(view, w, inv);
     }
 
-    static void Consider(ReplayState state, Window w, in EntryInvalidation inv)
+    static void Consider(DetectorView view, Window w, in EntryInvalidation inv)
     {
         if (!w.Open || w.Flagged) return;
         // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
         foreach (var kept in w.Invalidations)
             if (kept.Agent == inv.Agent) return;
-        if (state.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
+        if (view.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
             w.Invalidations.Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
     }
 }

@@ -36,11 +36,14 @@ public sealed class PresentBeforePayloadDetector : IDetector
     public FindingKind Kind => FindingKind.PresentBeforePayload;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog;
+
+    /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryStore(ReplayState state, in EntryStore store)
+    public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed) return;
         var p = _entries.Get(store.EntryBase);
@@ -49,7 +52,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
         if (store.ByDevice) return; // only cpu stores are judged or set present here
         if (store.Sets)
         {
-            if (p.Any) Judge(state, p, store);
+            if (p.Any) Judge(view, p, store);
             Reset(p);
             return;
         }
@@ -63,7 +66,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
         }
     }
 
-    void Judge(ReplayState state, Payload p, in EntryStore present)
+    void Judge(DetectorView view, Payload p, in EntryStore present)
     {
         long worst = -1;
         foreach (var mine in p.ByAgent!)
@@ -72,14 +75,14 @@ public sealed class PresentBeforePayloadDetector : IDetector
             for (int i = mine.Count - 1; i >= 0 && mine[i].Index > worst; i--)
             {
                 // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
-                if (!state.StoreOrderedBefore(mine[i], present.Agent, AccessClass.W, ObserverDomain.Outer))
+                if (!view.StoreOrderedBefore(mine[i], present.Agent, AccessClass.W, ObserverDomain.Outer))
                 {
                     worst = mine[i].Index;
                     break;
                 }
             }
         }
-        if (worst >= 0) state.Report(new Finding(Kind, present.Index, [new("payload", worst)]));
+        if (worst >= 0) view.Report(Kind, present.Index, worst);
     }
 
     static void Reset(Payload p)

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
-using TraceTools.Replay.Memory;
 
 namespace TraceTools.Detectors.StaleDmaRead;
 
@@ -9,8 +8,7 @@ namespace TraceTools.Detectors.StaleDmaRead;
 /// <c>stale-dma-read</c>: a device DMA read R of data bytes whose last cpu store S is hb-before R but
 /// not ob-before it (the store is not ordered before the release that published it). Related:
 /// <c>store</c> S, <c>publish</c> the first release of S's cpu at or after S on the path to R
-/// (a direct edge to R's device when there is one, see <see cref="ReplayState"/>). One per R, naming the first
-/// failing byte's writer. Bytes are judged per run of equal last writers.
+/// (<see cref="DetectorView.PublishAfter"/>). One per R, naming the first failing byte's writer.
 /// </summary>
 public sealed class StaleDmaReadDetector : IDetector
 {
@@ -21,23 +19,25 @@ public sealed class StaleDmaReadDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.DmaRead;
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnAccess(ReplayState state, in DataAccess access)
+    public DetectorNeeds Needs => DetectorNeeds.WriteHistory | DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog;
+
+    /// <summary>S hb-before R (otherwise only dma-race) and not ob-before it.</summary>
+    readonly struct Rule(int device) : ILastWriterRule
     {
-        var region = state.RegionOf(access.Region);
-        int device = access.Agent;
-        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
-        while (state.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
-        {
-            for (int k = off, stop = off + len; k < stop; k += ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop))
-            {
-                if (!page.LastWriteIsCpu(k)) continue;
-                var store = page.CpuWrite(k);
-                if (!state.HbBefore(store, device) || state.StoreReached(store, device)) continue;
-                state.Report(new Finding(Kind, access.Index,
-                    [new("store", store.Index), new("publish", state.PublishAfter(store, device))]));
-                return;
-            }
-        }
+        public WriterSide Side => WriterSide.Cpu;
+        public CacheMark Mark => CacheMark.None;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool Fails(DetectorView view, in LastWrite write) =>
+            view.HbBefore(write.Writer, device) && !view.StoreReached(write.Writer, device);
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnAccess(DetectorView view, in DataAccess access)
+    {
+        if (!view.FindLastWriter(access, new Rule(access.Agent), out var found)) return;
+        var store = found.Writer;
+        view.Report(Kind, access.Index, store.Index, view.PublishAfter(store, access.Agent));
     }
 }

@@ -39,15 +39,18 @@ public sealed class TornEntryFetchDetector : IDetector
     public FindingKind Kind => FindingKind.TornEntryFetch;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.None;
+
+    /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryFetch;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryStore(ReplayState state, in EntryStore store)
+    public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed || store.ByDevice) return; // tearing needs a change by a cpu store
         var changes = _entries.Get(store.EntryBase);
-        var words = state.ChangedGranuleWords;
+        var words = view.ChangedGranuleWords;
         if (changes.LastChange.Length < words.Length * 64)
         {
             int old = changes.LastChange.Length;
@@ -68,7 +71,7 @@ public sealed class TornEntryFetchDetector : IDetector
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryFetch(ReplayState state, in EntryFetch fetch)
+    public void OnEntryFetch(DetectorView view, in EntryFetch fetch)
     {
         ref var run = ref _runs[fetch.Agent];
         if (!run.Active || run.Entry != fetch.EntryBase || fetch.Granule <= run.LastGranule)
@@ -86,7 +89,7 @@ public sealed class TornEntryFetchDetector : IDetector
         if (run.TornTrigger >= 0 && run.SawPresent && !run.Reported)
         {
             run.Reported = true;
-            state.Report(new Finding(Kind, run.TornTrigger, [new("first-granule", run.FirstIndex), new("store", run.TornStore)]));
+            view.Report(Kind, run.TornTrigger, run.FirstIndex, run.TornStore);
         }
     }
 }

@@ -26,11 +26,14 @@ public sealed class TornEntryUpdateDetector : IDetector
     public FindingKind Kind => FindingKind.TornEntryUpdate;
 
     /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.None;
+
+    /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryInvalidate;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryStore(ReplayState state, in EntryStore store)
+    public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed) return;
         var b = _entries.Get(store.EntryBase);
@@ -52,13 +55,13 @@ public sealed class TornEntryUpdateDetector : IDetector
         else if (!b.Reported)
         {
             b.Reported = true;
-            state.Report(new Finding(Kind, store.Index, [new("earlier-store", b.First)]));
+            view.Report(Kind, store.Index, b.First);
         }
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void OnEntryInvalidate(ReplayState state, in EntryInvalidation inv)
+    public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
         if (!inv.All)
         {
@@ -66,7 +69,7 @@ public sealed class TornEntryUpdateDetector : IDetector
             if (b is not null) b.First = -1;
             return;
         }
-        var table = state.RegionOf(inv.Region);
+        var table = view.Region(inv.Region);
         foreach (var b in _entries.InRange(table.Base, table.End)) b.First = -1;
     }
 }

@@ -23,7 +23,7 @@ public readonly record struct DataAccess(long Index, EventKind Kind, int Agent, 
 /// <param name="ChangedOther">True when the store changed a bit of the entry other than present.</param>
 /// <param name="ChangedGranules">
 /// Granules whose bytes changed (bit g; granules from 63 up share bit 63, so it says whether anything
-/// changed). The exact set at any entry size is <c>ReplayState.ChangedGranuleWords</c>.
+/// changed). The exact set at any entry size is <see cref="DetectorView.ChangedGranuleWords"/>.
 /// </param>
 /// <param name="WritesPresentWord">
 /// True when the store writes bytes of the entry's present word (sync bytes): it is a release of its own, so

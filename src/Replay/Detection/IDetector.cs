@@ -25,10 +25,10 @@ public enum DetectorHooks
 }
 
 /// <summary>
-/// One detector module (model.md §4). The engine drives it: data-access hooks run before the shadow
-/// memory records the access (so "the last writer" is still visible) and after the clocks of the event's
-/// agent are current; entry hooks run with old and new entry state computed by the engine.
-/// Detectors report through <see cref="ReplayState.Report"/>.
+/// One detector module (model.md §4). It owns its own state; the engine drives it: data-access hooks run
+/// before the shadow records the access (so "the last writer" is still visible) and after the clocks of
+/// the event's agent are current; entry hooks run with old and new entry state computed by the engine.
+/// Detectors read the replay and report through the <see cref="DetectorView"/> they are handed.
 /// </summary>
 public interface IDetector
 {
@@ -38,15 +38,18 @@ public interface IDetector
     /// <summary>Which hooks the engine should call.</summary>
     DetectorHooks Hooks { get; }
 
+    /// <summary>Which replay state the hooks read (the engine keeps nothing no selected detector needs).</summary>
+    DetectorNeeds Needs { get; }
+
     /// <summary>A load, store, DMA read or DMA write that touches data bytes (ram or table payload).</summary>
-    void OnAccess(ReplayState state, in DataAccess access) { }
+    void OnAccess(DetectorView view, in DataAccess access) { }
 
     /// <summary>A cpu store that overlaps a table entry (one call per entry touched).</summary>
-    void OnEntryStore(ReplayState state, in EntryStore store) { }
+    void OnEntryStore(DetectorView view, in EntryStore store) { }
 
     /// <summary>A fetcher's read of one granule.</summary>
-    void OnEntryFetch(ReplayState state, in EntryFetch fetch) { }
+    void OnEntryFetch(DetectorView view, in EntryFetch fetch) { }
 
     /// <summary>A dev_invalidate that invalidates an entry (or all entries) of a table of the device.</summary>
-    void OnEntryInvalidate(ReplayState state, in EntryInvalidation invalidation) { }
+    void OnEntryInvalidate(DetectorView view, in EntryInvalidation invalidation) { }
 }

@@ -1,13 +1,9 @@
 namespace TraceTools.Replay.Findings;
 
-/// <summary>
-/// The role of a related event (model.md §3 "Related events", cli.md): <c>store</c>, <c>publish</c>,
-/// <c>dma-write</c>, <c>acquire</c>, <c>other</c>, <c>first-granule</c>, <c>clear</c>, <c>payload</c>,
-/// <c>earlier-store</c>.
-/// </summary>
-/// <param name="Role">The role name as reports print it.</param>
+/// <summary>A related event of a finding: its role and its trace index.</summary>
+/// <param name="Role">The role (reports print <see cref="RelatedRoles.Name"/>).</param>
 /// <param name="Index">Trace index of the related event.</param>
-public readonly record struct RelatedEvent(string Role, long Index);
+public readonly record struct RelatedEvent(RelatedRole Role, long Index);
 
 /// <summary>
 /// One instance of a detector's rule failing: the kind, the trigger event where it is reported, and
@@ -23,7 +19,14 @@ public sealed record Finding(FindingKind Kind, long Trigger, RelatedEvent[] Rela
     public bool SameAs(Finding other) =>
         Kind == other.Kind && Trigger == other.Trigger && Related.AsSpan().SequenceEqual(other.Related);
 
+    /// <summary>Trace index of the related event with <paramref name="role"/>, or -1 when it has none.</summary>
+    public long RelatedIndex(RelatedRole role)
+    {
+        foreach (var r in Related) if (r.Role == role) return r.Index;
+        return -1;
+    }
+
     /// <summary>A compact one-line form for test messages: <c>stale-dma-read@3[store=0,publish=1]</c>.</summary>
     public override string ToString() =>
-        $"{Kind.Name()}@{Trigger}[{string.Join(",", Related.Select(r => $"{r.Role}={r.Index}"))}]";
+        $"{Kind.Name()}@{Trigger}[{string.Join(",", Related.Select(r => $"{r.Role.Name()}={r.Index}"))}]";
 }

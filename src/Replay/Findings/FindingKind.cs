@@ -1,6 +1,6 @@
 namespace TraceTools.Replay.Findings;
 
-/// <summary>The nine detector kinds of model.md §4.</summary>
+/// <summary>The detector kinds of model.md §4; each has one <see cref="FindingDescriptor"/> in <see cref="FindingKinds"/>.</summary>
 public enum FindingKind : byte
 {
     /// <summary>A device read data a cpu stored, without the store being ordered before the publish.</summary>
@@ -32,27 +32,48 @@ public enum Severity : byte
     Error = 1,
 }
 
-/// <summary>Names and severities of <see cref="FindingKind"/> as reports and scenarios spell them.</summary>
+/// <summary>The descriptor of every <see cref="FindingKind"/>, and the names reports and scenarios spell.</summary>
 public static class FindingKinds
 {
+    /// <summary>One descriptor per kind, in <see cref="FindingKind"/> (model.md) order.</summary>
+    static readonly FindingDescriptor[] Descriptors =
+    [
+        new(FindingKind.StaleDmaRead, "stale-dma-read", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.Publish],
+            "A device may read data a cpu stored before the store is ordered before the publish (doorbell, flag)."),
+        new(FindingKind.StaleCpuRead, "stale-cpu-read", Findings.Severity.Error, [RelatedRole.DmaWrite, RelatedRole.Acquire],
+            "A cpu may read data a device wrote without a read barrier after the acquire (flag, status, OWN bit)."),
+        new(FindingKind.DmaRace, "dma-race", Findings.Severity.Error, [RelatedRole.Other],
+            "A cpu and a device access the same data bytes, one writing, with neither ordered before the other."),
+        new(FindingKind.TornEntryFetch, "torn-entry-fetch", Findings.Severity.Error, [RelatedRole.FirstGranule, RelatedRole.Store],
+            "An entry fetch that saw present set mixes two versions of the entry."),
+        new(FindingKind.MissingFlushAfterClear, "missing-flush-after-clear", Findings.Severity.Error, [RelatedRole.Clear],
+            "A table entry is changed after clearing present without a completed invalidation of the fetcher's copy."),
+        new(FindingKind.PresentBeforePayload, "present-before-payload", Findings.Severity.Error, [RelatedRole.Payload],
+            "A table entry is made present before its payload stores are ordered before it."),
+        new(FindingKind.TornEntryUpdate, "torn-entry-update", Findings.Severity.Warning, [RelatedRole.EarlierStore],
+            "A live table entry is updated in place by several stores."),
+        new(FindingKind.MissingCacheClean, "missing-cache-clean", Findings.Severity.Error, [RelatedRole.Store],
+            "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
+        new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
+            "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
+    ];
+
     /// <summary>Every kind, in model.md order.</summary>
     public static readonly FindingKind[] All = Enum.GetValues<FindingKind>();
 
-    static readonly string[] Names =
-    [
-        "stale-dma-read", "stale-cpu-read", "dma-race", "torn-entry-fetch", "missing-flush-after-clear",
-        "present-before-payload", "torn-entry-update", "missing-cache-clean", "missing-cache-invalidate",
-    ];
+    static readonly string[] Names = [.. Descriptors.Select(d => d.Name)];
 
     /// <summary>Every report name, in <see cref="All"/> order.</summary>
     public static IReadOnlyList<string> AllNames => Names;
 
+    /// <summary>The descriptor of <paramref name="kind"/>.</summary>
+    public static FindingDescriptor Describe(this FindingKind kind) => Descriptors[(int)kind];
+
     /// <summary>The report name, e.g. <c>stale-dma-read</c>.</summary>
-    public static string Name(this FindingKind kind) => Names[(int)kind];
+    public static string Name(this FindingKind kind) => Descriptors[(int)kind].Name;
 
     /// <summary>Severity per model.md §4: warning for torn-entry-update, error otherwise.</summary>
-    public static Severity Severity(this FindingKind kind) =>
-        kind == FindingKind.TornEntryUpdate ? Findings.Severity.Warning : Findings.Severity.Error;
+    public static Severity Severity(this FindingKind kind) => Descriptors[(int)kind].Severity;
 
     /// <summary>Parses a report name; false for anything else.</summary>
     public static bool TryParse(string name, out FindingKind kind)

@@ -73,36 +73,6 @@ sealed class ShadowPage
     /// <summary>Gives the page its own <see cref="Value"/> column (before the first table write).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte[] OwnValues() => Value != NoValues ? Value : Value = new byte[Size];
-    /// <summary>dma-race's per-agent access sets, created when a column of this page first escalates (rare).</summary>
-    public SharedAccesses? Shared;
-
-    /// <summary>No data access recorded in a column yet (<see cref="ColumnOwner"/>).</summary>
-    public const int NoOwner = -1;
-    /// <summary>Several agents' data accesses in a column (<see cref="ColumnOwner"/>).</summary>
-    public const int SeveralOwners = -2;
-    /// <summary>
-    /// Per <see cref="AccessColumn"/>: the one agent whose data accesses the column holds, or
-    /// <see cref="NoOwner"/> / <see cref="SeveralOwners"/>. Kept by dma-race: while one agent owns a column,
-    /// its next access there dominates the previous ones (po) without scanning the bytes.
-    /// </summary>
-    public readonly int[] ColumnOwner = [NoOwner, NoOwner, NoOwner, NoOwner];
-
-    /// <summary>
-    /// Per <see cref="AccessColumn"/> with a single <see cref="ColumnOwner"/>: its latest access there, packed
-    /// (<see cref="Epoch.At"/>). Its times only grow, so when this access is hb-before an agent, every byte
-    /// of the column is: dma-race then skips the per-byte scan of the column.
-    /// </summary>
-    public readonly ulong[] ColumnLatest = new ulong[4];
-
-    /// <summary>The latest-access column of <paramref name="column"/> (packed epochs).</summary>
-    public ulong[] Column(AccessColumn column) => column switch
-    {
-        AccessColumn.CpuWrite => CpuWriteAt,
-        AccessColumn.DevWrite => DevWriteAt,
-        AccessColumn.CpuRead => CpuReadAt,
-        _ => DevReadAt,
-    };
-
     public Epoch CpuWrite(int k) => Epoch.From(CpuWriteAt[k]);
     public Epoch DevWrite(int k) => Epoch.From(DevWriteAt[k]);
     public Epoch CpuRead(int k) => Epoch.From(CpuReadAt[k]);
@@ -116,34 +86,11 @@ sealed class ShadowPage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool LastWriteIsDevice(int k) => (uint)DevWriteAt[k] > (uint)CpuWriteAt[k];
 
-    /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k.</summary>
-    /// <remarks>
-    /// Probes the first <see cref="SmallSpans.Scalar"/> elements one by one: most runs are one store's 4 or 8
-    /// bytes, and a vector search of the rest of a long access per short run cost ~10% of replay. Only a run
-    /// that outlasts the probe is finished with vectorized searches.
-    /// </remarks>
+    /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k (<see cref="ShadowRuns"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Run(ulong[] a, ulong[] b, int k, int end)
-    {
-        ulong va = a[k], vb = b[k];
-        int j = k + 1, probe = Math.Min(end, k + SmallSpans.Scalar);
-        while (j < probe && a[j] == va && b[j] == vb) j++;
-        if (j < probe || j >= end) return j - k;
-        int ra = a.AsSpan(j, end - j).IndexOfAnyExcept(va);
-        int rb = b.AsSpan(j, end - j).IndexOfAnyExcept(vb);
-        int r = ra < 0 ? end - j : ra;
-        return j - k + (rb < 0 ? r : Math.Min(r, rb));
-    }
+    public static int Run(ulong[] a, ulong[] b, int k, int end) => ShadowRuns.Length(a, b, k, end);
 
-    /// <summary>Length of the run from <paramref name="k"/> over which the column keeps its value at k (probed like <see cref="Run(ulong[], ulong[], int, int)"/>).</summary>
+    /// <summary>Length of the run from <paramref name="k"/> over which the column keeps its value at k (<see cref="ShadowRuns"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Run<T>(T[] a, int k, int end) where T : struct, IEquatable<T>
-    {
-        T v = a[k];
-        int j = k + 1, probe = Math.Min(end, k + SmallSpans.Scalar);
-        while (j < probe && a[j].Equals(v)) j++;
-        if (j < probe || j >= end) return j - k;
-        int r = a.AsSpan(j, end - j).IndexOfAnyExcept(v);
-        return j - k + (r < 0 ? end - j : r);
-    }
+    public static int Run<T>(T[] a, int k, int end) where T : struct, IEquatable<T> => ShadowRuns.Length<T>(a, k, end);
 }

@@ -123,8 +123,8 @@ public sealed class PerfettoExportTests
             Assert.AreEqual((int)f.Kind + 1, findingSlices[k].GetProperty("tid").GetInt32());
             Assert.AreEqual("g", marks[k].GetProperty("s").GetString());
             var related = args.GetProperty("related").EnumerateArray().Select(r => (r.GetProperty("role").GetString(), r.GetProperty("index").GetInt64()));
-            CollectionAssert.AreEqual(f.Related.Select(r => (r.Role, r.Index)).ToList(), related.ToList());
-            foreach (var (role, index) in f.Related.Select(r => (r.Role, r.Index)).Prepend(("trigger", f.Trigger)))
+            CollectionAssert.AreEqual(f.Related.Select(r => (r.Role.Name(), r.Index)).ToList(), related.ToList());
+            foreach (var (role, index) in f.Related.Select(r => (r.Role.Name(), r.Index)).Prepend(("trigger", f.Trigger)))
             {
                 var ev = new ChromeJson.Point(1, agentOf[(int)index] + 1, index);
                 var mine = new ChromeJson.Point(2, (int)f.Kind + 1, f.Trigger);

@@ -22,7 +22,7 @@ public sealed class GroupingTests
             b.Append(new TraceEvent(EventKind.Store, 0, 0x1000, 8, 0, site), new byte[8]);
             b.Append(new TraceEvent(EventKind.MmioWrite, 0, 0xf000, 4, 0, 1), new byte[4]);
             b.Append(new TraceEvent(EventKind.DmaRead, 1, 0x1000, 8), new byte[8]);
-            findings.Add(new Finding(FindingKind.StaleDmaRead, i + 2, [new("store", i), new("publish", i + 1)]));
+            findings.Add(new Finding(FindingKind.StaleDmaRead, i + 2, [new(RelatedRole.Store, i), new(RelatedRole.Publish, i + 1)]));
         }
         return (new BatchEventLookup(b), findings);
     }
@@ -55,7 +55,7 @@ public sealed class GroupingTests
     public void FindingGroup_SameSitesDifferentKind_SeparateGroups()
     {
         var (events, findings) = Rounds(2, alternate: false);
-        findings.Insert(1, new Finding(FindingKind.MissingCacheClean, 2, [new("store", 0)]));
+        findings.Insert(1, new Finding(FindingKind.MissingCacheClean, 2, [new(RelatedRole.Store, 0)]));
         var groups = FindingGroup.Build(findings, events, all: false);
         CollectionAssert.AreEqual(new[] { FindingKind.StaleDmaRead, FindingKind.MissingCacheClean }, groups.Select(g => g.Kind).ToArray());
         Assert.AreEqual(2, groups[0].Count);

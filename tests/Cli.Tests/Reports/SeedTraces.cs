@@ -22,7 +22,7 @@ public static class SeedTraces
     }
 
     static Finding F(FindingKind k, long trigger, params (string Role, long Index)[] related) =>
-        new(k, trigger, [.. related.Select(r => new RelatedEvent(r.Role, r.Index))]);
+        new(k, trigger, [.. related.Select(r => new RelatedEvent(RelatedRoles.Parse(r.Role), r.Index))]);
 
     public static SeedTrace HisiQm()
     {

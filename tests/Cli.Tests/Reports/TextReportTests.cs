@@ -109,7 +109,7 @@ public sealed class TextReportTests
     public void TextReport_Marker_OnTheTriggerRowOnly(FindingKind kind, string marker)
     {
         var seed = SeedTraces.HisiQm();
-        var f = new Finding(kind, 3, [new RelatedEvent("store", 0)]);
+        var f = new Finding(kind, 3, [new RelatedEvent(RelatedRole.Store, 0)]);
         var lines = Lines(seed with { Findings = [f] });
         Assert.AreEqual(1, lines.Count(l => l.Contains("<-", StringComparison.Ordinal)));
         StringAssert.EndsWith(lines.Single(l => l.Contains("#3", StringComparison.Ordinal) && l.Contains("<-", StringComparison.Ordinal)), marker);

@@ -212,6 +212,6 @@ public sealed class DmaRaceTests
         foreach (var b in t.Batches(256)) engine.Process(b);
         var reads = engine.Complete().Where(f => f.Kind == FindingKind.DmaRace).Select(f => f.ToString()).ToHashSet();
         Assert.IsTrue(expected.All(reads.Contains), "a device read does not name its round's unordered store");
-        Assert.AreEqual(1, engine.State.Shadow.PageCount);
+        Assert.AreEqual(1, engine.Shadow.PageCount);
     }
 }

@@ -20,10 +20,10 @@ public sealed class EngineApiTests
     }
 
     [TestMethod]
-    public void ReplayEngine_MetadataOnlyConstructor_RunsAllNineDetectors()
+    public void DetectorRegistry_CreateEngine_RunsAllNineDetectors()
     {
         var t = Buggy();
-        var engine = new ReplayEngine(t.Metadata());
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
         CollectionAssert.AreEquivalent(FindingKinds.All, engine.Detectors.Select(d => d.Kind).ToArray());
         foreach (var b in t.Batches(2)) engine.Process(b);
         FindingAssert.Exactly(engine.Complete(), "stale-dma-read@2[store=0,publish=1]", "dma-race@3[other=2]");
@@ -34,7 +34,7 @@ public sealed class EngineApiTests
     {
         var t = Buggy();
         var only = new HashSet<FindingKind> { FindingKind.DmaRace };
-        var engine = new ReplayEngine(t.Metadata(), new ReplayOptions { Detectors = only });
+        var engine = DetectorRegistry.CreateEngine(t.Metadata(), new ReplayOptions { Detectors = only });
         Assert.AreEqual(1, engine.Detectors.Count);
         foreach (var b in t.Batches(100)) engine.Process(b);
         FindingAssert.Exactly(engine.Complete(), "dma-race@3[other=2]");
@@ -106,8 +106,8 @@ public sealed class EngineApiTests
         }
         var engine = DetectorRegistry.CreateEngine(t.Metadata());
         foreach (var b in t.Batches(512)) engine.Process(b);
-        Assert.IsTrue(engine.State.Arena.Live <= 5, $"{engine.State.Arena.Live} live release snapshots");
-        Assert.AreEqual(1, engine.State.Shadow.PageCount);
+        Assert.IsTrue(engine.Hb.Arena.Live <= 5, $"{engine.Hb.Arena.Live} live release snapshots");
+        Assert.AreEqual(1, engine.Shadow.PageCount);
         FindingAssert.None(engine.Complete());
     }
 
@@ -131,7 +131,7 @@ public sealed class EngineApiTests
         long r = t.DmaRead("dev", t.At("cfg"), 8);
         var engine = DetectorRegistry.CreateEngine(t.Metadata());
         foreach (var b in t.Batches(4096)) engine.Process(b);
-        Assert.IsTrue(engine.State.ReleaseLogCount(0) < 70_000, $"{engine.State.ReleaseLogCount(0)} releases logged");
+        Assert.IsTrue(engine.Hb.ReleaseLogCount(0) < 70_000, $"{engine.Hb.ReleaseLogCount(0)} releases logged");
         FindingAssert.Exactly(engine.Complete(), $"stale-dma-read@{r}[store={s},publish={publish}]");
     }
 }

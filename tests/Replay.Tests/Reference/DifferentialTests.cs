@@ -1,4 +1,5 @@
 using System.Text;
+using TraceTools.Detectors;
 using TraceTools.Replay;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
@@ -25,7 +26,7 @@ public sealed class DifferentialTests
 
     static List<Finding> RunEngine(RefTrace t, int maxBatch)
     {
-        var engine = new ReplayEngine(t.Metadata);
+        var engine = DetectorRegistry.CreateEngine(t.Metadata);
         if (maxBatch <= 0) engine.Process(t.ToBatch());
         else
         {

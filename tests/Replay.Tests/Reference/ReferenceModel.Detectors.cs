@@ -7,7 +7,7 @@ namespace TraceTools.Tests.Reference;
 public sealed partial class ReferenceModel
 {
     static Finding F(FindingKind k, int trigger, params (string Role, int Index)[] related) =>
-        new(k, trigger, [.. related.Select(r => new RelatedEvent(r.Role, r.Index))]);
+        new(k, trigger, [.. related.Select(r => new RelatedEvent(RelatedRoles.Parse(r.Role), r.Index))]);
 
     IEnumerable<int> EventsOf(params EventKind[] kinds)
     {

@@ -1,3 +1,4 @@
+using TraceTools.Detectors;
 using TraceTools.Replay;
 using TraceTools.Replay.Findings;
 using TraceTools.Scenarios.Synth;
@@ -16,7 +17,7 @@ public sealed class DriverMixReplayTests
 
     static IReadOnlyList<Finding> Replay(DriverMixGenerator generator)
     {
-        var engine = new ReplayEngine(generator.Metadata);
+        var engine = DetectorRegistry.CreateEngine(generator.Metadata);
         var sink = new EngineSink(engine, batchSize: 1000);
         generator.Run(sink);
         sink.Flush();

@@ -1,7 +1,8 @@
+using TraceTools.Replay.Clocks;
 using System.Runtime.CompilerServices;
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>
     /// A cpu's plain acquires that raised its HB component of some device while LOADS lagged: the
@@ -30,7 +31,7 @@ public sealed partial class ReplayState
             return -1;
         }
 
-        public void Prune(ReplayState state, int cpu)
+        public void Prune(HbState state, int cpu)
         {
             if (_entries.Count == 0) return;
             uint[] loads = state.Loads;
@@ -44,25 +45,6 @@ public sealed partial class ReplayState
         }
     }
 
-    /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    uint[] LiveStoreTimes(int cpu)
-    {
-        var times = new List<uint>();
-        foreach (var page in Shadow.Pages)
-        {
-            ulong last = 0;
-            foreach (ulong at in page.CpuWriteAt)
-            {
-                if (at == last || at == 0 || (int)(at >> 32) != cpu) continue;
-                last = at;
-                times.Add((uint)at);
-            }
-        }
-        times.Sort();
-        return [.. times.Distinct()];
-    }
-
     /// <summary>Entries in a cpu's edge log (for tests: it must stay bounded).</summary>
     internal int ReleaseLogCount(int cpu) => _edges[cpu].Count;
 
@@ -71,4 +53,18 @@ public sealed partial class ReplayState
 
     /// <summary>Trace index of the first plain acquire of <paramref name="cpu"/> that made (device, time) hb-before it, or -1.</summary>
     internal long AcquireReaching(int cpu, int device, uint time) => _acquires[cpu].FirstReaching(device, time);
+
+    /// <summary>The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).</summary>
+    internal void JoinSelfLoads(int cpu, int handle)
+    {
+        if (_selfLoadsAgent != cpu)
+        {
+            ClockKernels.Copy(Simd, SelfLoads, Arena.Hb(handle));
+            _selfLoadsAgent = cpu;
+        }
+        else ClockKernels.Join(Simd, SelfLoads, Arena.Hb(handle));
+    }
+
+    /// <summary>The current load's data checks are over: its own acquires count only through LOADS again.</summary>
+    internal void EndSelfLoads() => _selfLoadsAgent = -1;
 }

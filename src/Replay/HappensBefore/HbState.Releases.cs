@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Ordering;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
 /// <summary>How an acquire orders its agent's later loads (model.md §3 reader side).</summary>
 enum AcquireMode : byte
@@ -17,7 +17,7 @@ enum AcquireMode : byte
     PlainMmio,
 }
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>What a release publishes as ordered for its own agent, per observer domain.</summary>
     internal struct OwnOrder
@@ -54,14 +54,15 @@ public sealed partial class ReplayState
         int h = Arena.Rent();
         Hb[agent * Width + agent] = Time[agent];
         ClockKernels.Copy(Simd, Arena.Hb(h), Row(Hb, agent));
-        ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
-        ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
-        var own = OwnOrderOf(agent, releaseClass, unlock);
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
         header.Time = Time[agent];
         header.Index = index;
+        if (!TracksOb) return h;
+        ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
+        ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
+        var own = OwnOrderOf(agent, releaseClass, unlock);
         header.OwnStoreInner = own.StoreInner;
         header.OwnStoreOuter = own.StoreOuter;
         header.OwnCacheInner = own.CacheInner;
@@ -74,7 +75,7 @@ public sealed partial class ReplayState
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
-        if (!h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
+        if (TracksEdges && !h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
         if (EdgeObserver is { } observer && h.Agent != agent) observer(new HbEdge(h.Index, h.Agent, index, agent, false));
         var own = new OwnOrder
         {
@@ -89,10 +90,11 @@ public sealed partial class ReplayState
     internal void Transfer(int from, int to, AccessClass releaseClass, AcquireMode mode, long index)
     {
         ObserveEdge(from, to, index, false);
-        var own = OwnOrderOf(from, releaseClass);
+        var own = TracksOb ? OwnOrderOf(from, releaseClass) : default;
         var (hb, obStore, obCache) = SinceLastEvent(from);
         int w = Width, row = from * w;
-        Acquire(to, from, IsDevice[from], hb.AsSpan(row, w), obStore.AsSpan(row, w), obCache.AsSpan(row, w), own, mode, index);
+        Acquire(to, from, IsDevice[from], hb.AsSpan(row, w),
+            TracksOb ? obStore.AsSpan(row, w) : default, TracksOb ? obCache.AsSpan(row, w) : default, own, mode, index);
     }
 
     /// <summary>Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device → outer).</summary>
@@ -114,16 +116,19 @@ public sealed partial class ReplayState
         bool plain = mode != AcquireMode.AtOnce && !toDevice;
         AccessClass cls = mode == AcquireMode.PlainMmio ? AccessClass.I : AccessClass.R;
         bool atOnce = !plain || Rules.IsPreserved(cls, AccessClass.R);
-        if (!atOnce) NoteRaisedDevices(agent, myHb, hb, index);
+        if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);
 
         ClockKernels.Join(Simd, myHb, hb);
-        ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
-        ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
-        // The own component stays: what comes back holds the agent's own events already ordered out to
-        // another agent (contract v1.1: order is not lost on the way back).
-        RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
+        if (TracksOb)
+        {
+            ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
+            ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+            // The own component stays: what comes back holds the agent's own events already ordered out to
+            // another agent (contract v1.1: order is not lost on the way back).
+            RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
+        }
 
-        if (toDevice) return;
+        if (toDevice || !TracksLoads) return;
         if (atOnce)
         {
             ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
@@ -164,9 +169,8 @@ public sealed partial class ReplayState
         }
     }
 
-    /// <summary>A barrier of <paramref name="cpu"/>: commits earlier events and folds pending reader clocks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Barrier(int cpu, uint code)
+    /// <summary>Sets the committed-table slots of barrier <paramref name="code"/> of <paramref name="cpu"/> to its time.</summary>
+    void Commit(int cpu, uint code)
     {
         uint t = Time[cpu];
         var table = Committed.AsSpan(cpu * OrderingRules.Slots, OrderingRules.Slots);
@@ -178,6 +182,13 @@ public sealed partial class ReplayState
         {
             CommitVector(table, Rules.MaskFor(code), t, Simd == ClockSimd.V512);
         }
+    }
+
+    /// <summary>A barrier of <paramref name="cpu"/>: commits earlier events and folds pending reader clocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Barrier(int cpu, uint code)
+    {
+        if (TracksOb) Commit(cpu, code);
         byte mask = PendingMask[cpu];
         if (mask == 0) return;
         var e = Rules.EffectOf(code);

@@ -1,8 +1,7 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Memory;
 using TraceTools.TraceFormat;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.Memory;
 
 /// <summary>Which bytes of an access a run walk visits.</summary>
 enum ByteClass : byte
@@ -13,7 +12,7 @@ enum ByteClass : byte
     Sync,
 }
 
-public sealed partial class ReplayState
+sealed partial class Shadow
 {
     /// <summary>
     /// Next run of <paramref name="which"/> bytes of [<paramref name="cursor"/>, <paramref name="end"/>)
@@ -47,7 +46,7 @@ public sealed partial class ReplayState
                 break;
             }
             runEnd = ShadowPage.ClipToPage(cursor, runEnd);
-            page = Shadow.Page(cursor);
+            page = Pages.Page(cursor);
             offset = (int)(cursor & ShadowPage.Mask);
             length = (int)(runEnd - cursor);
             cursor = runEnd;

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Memory;
+using TraceTools.Replay.Detection;
 using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay;
 
-public sealed partial class ReplayState
+public sealed partial class ReplayEngine
 {
     /// <summary>Computes, per entry a cpu store or DMA write overlaps, the present transition and what changed; before the shadow update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -19,12 +19,13 @@ public sealed partial class ReplayState
         int words = (int)(((e + table.Granule - 1) / table.Granule + 63) / 64);
         if (_granuleWords.Length < words) _granuleWords = new ulong[words];
         _granuleWordCount = words;
+        var view = View;
         for (ulong k = first; k <= last; k++)
         {
             ulong eb = table.Base + k * e;
             ulong from = Math.Max(address, eb), to = Math.Min(end, eb + e);
             ulong pa = eb + presentByte;
-            bool before = (ValueAt(pa) & presentMask) != 0;
+            bool before = (_shadow.ValueAt(pa) & presentMask) != 0;
             bool after = pa >= from && pa < to ? (data[(int)(pa - address)] & presentMask) != 0 : before;
             bool other = false;
             ulong granules = 0;
@@ -32,7 +33,7 @@ public sealed partial class ReplayState
             exact.Clear();
             for (ulong a = from; a < to; a++)
             {
-                int diff = ValueAt(a) ^ data[(int)(a - address)];
+                int diff = _shadow.ValueAt(a) ^ data[(int)(a - address)];
                 if (diff == 0) continue;
                 ulong g = (a - eb) / table.Granule;
                 granules |= 1UL << (int)Math.Min(63UL, g);
@@ -42,8 +43,8 @@ public sealed partial class ReplayState
             }
             ulong word = eb + table.PresentWordOffset;
             bool release = from < word + table.PresentWordLength && to > word;
-            var store = new EntryStore(index, agent, Time[agent], rid, eb, before, after, other, granules, release, IsDevice[agent]);
-            foreach (var d in EntryStoreHooks) d.OnEntryStore(this, store);
+            var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent]);
+            foreach (var d in EntryStoreHooks) d.OnEntryStore(view, store);
         }
     }
 
@@ -57,20 +58,19 @@ public sealed partial class ReplayState
     /// </summary>
     internal ReadOnlySpan<ulong> ChangedGranuleWords => _granuleWords.AsSpan(0, _granuleWordCount);
 
-    byte ValueAt(ulong address) => Shadow.Page(address).Value[(int)(address & ShadowPage.Mask)];
-
     /// <summary>A fetcher's granule read: acquires the present word it covers, then tells the entry detectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Fetch(int device, long index, ulong address, int size, uint granule, int rid)
+    void Fetch(int device, long index, ulong address, int size, uint granule, int rid)
     {
         var table = Regions[rid];
         Read(device, EventKind.Fetch, index, address, size, rid);
+        if (EntryFetchHooks.Length == 0) return;
         ulong eb = table.Base + (address - table.Base) / table.EntrySize * table.EntrySize;
         ulong pa = eb + table.PresentBit / 8;
-        bool saw = pa >= address && pa < address + (ulong)size && (ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
-        if (EntryFetchHooks.Length == 0) return;
+        bool saw = pa >= address && pa < address + (ulong)size && (_shadow.ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
         var fetch = new EntryFetch(index, device, rid, eb, granule, saw);
-        foreach (var d in EntryFetchHooks) d.OnEntryFetch(this, fetch);
+        var view = View;
+        foreach (var d in EntryFetchHooks) d.OnEntryFetch(view, fetch);
     }
 
     /// <summary>
@@ -78,12 +78,13 @@ public sealed partial class ReplayState
     /// cpu's LATER events (model.md §7.15), so the invalidation itself is not hb-after them. Then the entry rules.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void DevInvalidate(int cpu, long index, int device, ulong address, int size)
+    void DevInvalidate(int cpu, long index, int device, ulong address, int size)
     {
-        TransferToNext(cpu, device, AccessClass.O, index);
-        TransferToNext(device, cpu, AccessClass.O, index);
+        _hb.TransferToNext(cpu, device, AccessClass.O, index);
+        _hb.TransferToNext(device, cpu, AccessClass.O, index);
         if (EntryInvalidateHooks.Length == 0) return;
-        uint t = Time[cpu];
+        uint t = _hb.Time[cpu];
+        var view = View;
         for (int rid = 0; rid < Regions.Length; rid++)
         {
             var r = Regions[rid];
@@ -92,7 +93,7 @@ public sealed partial class ReplayState
             if (size == 0) inv = new(index, cpu, t, device, rid, 0, All: true);
             else if (r.Contains(address, 1)) inv = new(index, cpu, t, device, rid, r.Base + (address - r.Base) / r.EntrySize * r.EntrySize, All: false);
             else continue;
-            foreach (var d in EntryInvalidateHooks) d.OnEntryInvalidate(this, inv);
+            foreach (var d in EntryInvalidateHooks) d.OnEntryInvalidate(view, inv);
         }
     }
 }

@@ -1,12 +1,15 @@
-namespace TraceTools.Replay.Detection;
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
 
-public sealed partial class ReplayState
+namespace TraceTools.Replay;
+
+public sealed partial class ReplayEngine
 {
     // Per-hook detector arrays, built once: the engine calls only detectors that asked for an event kind.
-    internal IDetector[] LoadHooks = [], StoreHooks = [], DmaReadHooks = [], DmaWriteHooks = [];
-    internal IDetector[] EntryStoreHooks = [], EntryFetchHooks = [], EntryInvalidateHooks = [];
+    IDetector[] LoadHooks = [], StoreHooks = [], DmaReadHooks = [], DmaWriteHooks = [];
+    IDetector[] EntryStoreHooks = [], EntryFetchHooks = [], EntryInvalidateHooks = [];
 
-    internal void Attach(IReadOnlyList<IDetector> detectors)
+    void Attach(IReadOnlyList<IDetector> detectors)
     {
         IDetector[] With(DetectorHooks h) => [.. detectors.Where(d => (d.Hooks & h) != 0)];
         LoadHooks = With(DetectorHooks.Load);
@@ -16,5 +19,12 @@ public sealed partial class ReplayState
         EntryStoreHooks = With(DetectorHooks.EntryStore);
         EntryFetchHooks = With(DetectorHooks.EntryFetch);
         EntryInvalidateHooks = With(DetectorHooks.EntryInvalidate);
+    }
+
+    /// <summary>The detectors' window on the replay at the current event.</summary>
+    DetectorView View
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(this, _hb);
     }
 }

@@ -1,4 +1,7 @@
-namespace TraceTools.Replay.Memory;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Memory;
+
+namespace TraceTools.Detectors.DmaRace;
 
 /// <summary>Which access column of a page: side (cpu, device) and direction (write, read).</summary>
 enum AccessColumn : byte
@@ -49,8 +52,8 @@ sealed class SharedAccesses
     /// <summary>Records <paramref name="agent"/>'s access of bytes [offset, offset + length).</summary>
     public void Record(AccessColumn column, int agent, int offset, int length, uint time, long index)
     {
-        var times = _times[(int)column][agent] ??= new uint[ShadowPage.Size];
-        var indices = _indices[(int)column][agent] ??= new long[ShadowPage.Size];
+        var times = _times[(int)column][agent] ??= new uint[AccessRun.PageSize];
+        var indices = _indices[(int)column][agent] ??= new long[AccessRun.PageSize];
         times.AsSpan(offset, length).Fill(time);
         indices.AsSpan(offset, length).Fill(index);
     }

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Memory;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>
     /// The hb edges that left one cpu, to name the <c>publish</c> of a stale store (model.md §7.12: the first
@@ -145,7 +145,7 @@ public sealed partial class ReplayState
     internal void LogEdge(int cpu, uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
     {
         var log = _edges[cpu];
-        if (log.NeedsCompaction) log.Compact(LiveStoreTimes(cpu));
+        if (log.NeedsCompaction) log.Compact(_liveStoreTimes(cpu));
         log.Add(releaseTime, releaseIndex, receiver, receiverTime, loggedAt);
     }
 

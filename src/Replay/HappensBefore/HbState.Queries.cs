@@ -1,11 +1,10 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Memory;
 using TraceTools.Replay.Ordering;
-using TraceTools.TraceFormat;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>True when the access <paramref name="e"/> is hb-before the current event of <paramref name="agent"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -56,6 +55,7 @@ public sealed partial class ReplayState
     internal bool StoreReached(in Epoch store, int agent) =>
         ObStore[agent * Width + store.Agent] >= store.Time || OwnEdgeReached(store, agent);
 
-    /// <summary>The region at index <paramref name="region"/>.</summary>
-    internal RegionInfo RegionOf(int region) => Regions[region];
+    /// <summary>Latest local time of <paramref name="other"/> whose events are hb-before <paramref name="agent"/>'s current event.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint HbTimeOf(int agent, int other) => Hb[agent * Width + other];
 }

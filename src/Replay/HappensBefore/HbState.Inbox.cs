@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Ordering;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
 /// <summary>
 /// Edges that land on an agent's NEXT event: a doorbell, and both directions of dev_invalidate. hb runs
@@ -22,21 +22,18 @@ namespace TraceTools.Replay.Detection;
 /// The same rows (<see cref="InboxHb"/>…) serve both: the device's last-event copy, or the cpu's inbox;
 /// <see cref="InboxFull"/> says they are in use.
 /// </remarks>
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>Sends <paramref name="from"/>'s current knowledge to <paramref name="to"/>'s next event.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
     {
         if (from == to) return;
-        if (!IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
+        if (TracksEdges && !IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
         ObserveEdge(from, to, index, true);
-        var own = OwnOrderOf(from, releaseClass);
         var (hbs, obStores, obCaches) = SinceLastEvent(from);
         int w = Width, row = to * w;
         var hb = hbs.AsSpan(from * w, w);
-        var obStore = obStores.AsSpan(from * w, w);
-        var obCache = obCaches.AsSpan(from * w, w);
         if (IsDevice[to])
         {
             if (!InboxFull[to])
@@ -44,14 +41,18 @@ public sealed partial class ReplayState
                 // The first edge since the device's last event: keep its clocks as of that event.
                 Hb[row + to] = Time[to];
                 ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), Row(Hb, to));
-                ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, to));
-                ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, to));
+                if (TracksOb)
+                {
+                    ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, to));
+                    ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, to));
+                }
                 InboxFull[to] = true;
             }
             ClockKernels.Join(Simd, Row(Hb, to), hb);
-            ClockKernels.Join(Simd, Row(ObStore, to), obStore);
-            ClockKernels.Join(Simd, Row(ObCache, to), obCache);
-            RaiseOwn(ObStore, ObCache, row, from, own, toDevice: true);
+            if (!TracksOb) return;
+            ClockKernels.Join(Simd, Row(ObStore, to), obStores.AsSpan(from * w, w));
+            ClockKernels.Join(Simd, Row(ObCache, to), obCaches.AsSpan(from * w, w));
+            RaiseOwn(ObStore, ObCache, row, from, OwnOrderOf(from, releaseClass), toDevice: true);
             ObStore[row + to] = 0;
             ObCache[row + to] = 0;
             return;
@@ -60,17 +61,23 @@ public sealed partial class ReplayState
         {
             // An empty inbox is overwritten, not joined into: no clearing after a drain.
             ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), hb);
-            ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), obStore);
-            ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), obCache);
+            if (TracksOb)
+            {
+                ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), obStores.AsSpan(from * w, w));
+                ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), obCaches.AsSpan(from * w, w));
+            }
             InboxFull[to] = true;
         }
         else
         {
             ClockKernels.Join(Simd, InboxHb.AsSpan(row, w), hb);
-            ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), obStore);
-            ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), obCache);
+            if (TracksOb)
+            {
+                ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), obStores.AsSpan(from * w, w));
+                ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), obCaches.AsSpan(from * w, w));
+            }
         }
-        RaiseOwn(InboxObStore, InboxObCache, row, from, own, toDevice: false);
+        if (TracksOb) RaiseOwn(InboxObStore, InboxObCache, row, from, OwnOrderOf(from, releaseClass), toDevice: false);
     }
 
     /// <summary>
@@ -95,7 +102,8 @@ public sealed partial class ReplayState
         int w = Width, row = agent * w;
         var hb = InboxHb.AsSpan(row, w);
         ClockKernels.Join(Simd, Hb.AsSpan(row, w), hb);
-        ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
+        if (TracksLoads) ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
+        if (!TracksOb) return;
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
         ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
     }

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary><see cref="ReplayOptions.EdgeObserver"/>: null unless a tool (export) watches the edges.</summary>
     internal Action<HbEdge>? EdgeObserver;

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Ordering;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
-public sealed partial class ReplayState
+sealed partial class HbState
 {
     /// <summary>
     /// Per lock: the unlocks not yet followed by a lock (arena handles). model.md §2.6: "unlock L → the next
@@ -28,5 +28,24 @@ public sealed partial class ReplayState
             Arena.Release(h);
         }
         pending.Clear();
+    }
+
+    /// <summary>raise_irq of <paramref name="device"/>: its line now holds this release (replacing an unconsumed one).</summary>
+    internal void RaiseIrq(int device, long index)
+    {
+        ref int line = ref IrqRelease[device];
+        int h = Snapshot(device, AccessClass.W, index);
+        Arena.Release(line);
+        line = h;
+    }
+
+    /// <summary>take_irq of <paramref name="device"/>'s line by <paramref name="cpu"/>: the next take after a raise acquires it and consumes the line.</summary>
+    internal void TakeIrq(int cpu, int device, long index)
+    {
+        ref int line = ref IrqRelease[device];
+        if (line == 0) return;
+        AcquireSnapshot(cpu, line, AcquireMode.AtOnce, index);
+        Arena.Release(line);
+        line = 0;
     }
 }

@@ -1,15 +1,15 @@
 using TraceTools.Replay.Clocks;
-using TraceTools.Replay.Findings;
-using TraceTools.Replay.Memory;
+using TraceTools.Replay.Detection;
 using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
 
-namespace TraceTools.Replay.Detection;
+namespace TraceTools.Replay.HappensBefore;
 
 /// <summary>
-/// Everything the replay knows at the current event: per-agent clocks (HB, OB for stores, OB for cache
-/// maintenance, LOADS and the pending reader-side clocks), each cpu's committed barrier table, the shadow
-/// memory and the release channels. Detectors query it through its methods and report findings to it.
+/// The hb state machine: per-agent clocks (HB; OB for stores and for cache maintenance; LOADS and the
+/// pending reader-side clocks), each cpu's committed barrier table, the release channels (arena
+/// snapshots, inboxes, locks, interrupt lines) and the related-event logs. It knows nothing of memory:
+/// the engine hands it the sync events, and detectors query it through <see cref="DetectorView"/>.
 /// </summary>
 /// <remarks>
 /// Clocks are rows of width <see cref="Width"/> in flat arrays (row = agent). Local time of an agent is
@@ -18,14 +18,13 @@ namespace TraceTools.Replay.Detection;
 /// means "events of that agent with time ≤ c". The own component of a cpu's OB rows holds only what came
 /// back to it through another agent (its stores already ordered out, a round trip); same-cpu ordering
 /// otherwise is answered by the committed table.
+/// Only what a selected detector needs is kept (<see cref="DetectorNeeds"/>): HB always; the OB clocks
+/// and the committed table with <see cref="DetectorNeeds.ObClocks"/>; LOADS, the pending clocks and the
+/// acquire log with <see cref="DetectorNeeds.LoadsClock"/>; the edge log with <see cref="DetectorNeeds.EdgeLog"/>.
 /// </remarks>
-public sealed partial class ReplayState
+sealed partial class HbState
 {
-    internal readonly TraceMetadata Metadata;
     internal readonly OrderingRules Rules;
-    internal readonly RegionMap RegionMap;
-    internal readonly RegionInfo[] Regions;
-    internal readonly ShadowMemory Shadow = new();
     internal readonly ClockArena Arena;
     internal readonly ClockSimd Simd;
 
@@ -34,11 +33,15 @@ public sealed partial class ReplayState
     /// <summary>Clock width: agents rounded up to the vector width.</summary>
     internal readonly int Width;
     internal readonly bool[] IsDevice;
-    internal readonly bool[] Coherent;
-    /// <summary>False when every device is coherent: the cache-maintenance columns are then never read, so never kept.</summary>
-    internal readonly bool TracksCaches;
     /// <summary>Device agent ids (for the acquire log).</summary>
     internal readonly int[] Devices;
+
+    /// <summary>True when the OB clocks and the committed tables are kept.</summary>
+    internal readonly bool TracksOb;
+    /// <summary>True when LOADS, the pending clocks and the acquire logs are kept.</summary>
+    internal readonly bool TracksLoads;
+    /// <summary>True when the edge logs are kept.</summary>
+    internal readonly bool TracksEdges;
 
     /// <summary>Local time of each agent: trace index of its latest event + 1 (0: no event yet).</summary>
     internal readonly uint[] Time;
@@ -47,7 +50,7 @@ public sealed partial class ReplayState
     internal readonly uint[] Pending;
     internal readonly byte[] PendingMask;
     /// <summary>
-    /// Per agent, for edges that land on its next event (see ReplayState.Inbox.cs): a cpu's inbox, or a
+    /// Per agent, for edges that land on its next event (see HbState.Inbox.cs): a cpu's inbox, or a
     /// device's clocks as of its last event once such edges were joined into its live clocks.
     /// </summary>
     internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
@@ -64,51 +67,41 @@ public sealed partial class ReplayState
 
     readonly EdgeLog[] _edges;
     readonly AcquireLog[] _acquires;
-    readonly List<Finding> _findings = [];
+    /// <summary>Sorted distinct local times of a cpu's stores that are still some byte's last cpu store (edge-log compaction).</summary>
+    readonly Func<int, uint[]> _liveStoreTimes;
 
-    internal ReplayState(TraceMetadata metadata, ClockSimd simd)
+    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, uint[]> liveStoreTimes)
     {
-        Metadata = metadata;
         Simd = simd;
         Rules = new OrderingRules(metadata.Arch);
-        Regions = [.. metadata.Regions];
-        RegionMap = new RegionMap(metadata.Regions);
         AgentCount = metadata.Agents.Count;
         Width = ClockSimdSelector.Width(AgentCount);
         Arena = new ClockArena(Width);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
-        Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
-        TracksCaches = metadata.Agents.Any(a => !a.Coherent);
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
+        TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
+        TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
+        TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;
+        _liveStoreTimes = liveStoreTimes;
         Time = new uint[AgentCount];
         Hb = new uint[AgentCount * Width];
-        ObStore = new uint[AgentCount * Width];
-        ObCache = new uint[AgentCount * Width];
-        Loads = new uint[AgentCount * Width];
-        Pending = new uint[AgentCount * 4 * Width];
         InboxHb = new uint[AgentCount * Width];
-        InboxObStore = new uint[AgentCount * Width];
-        InboxObCache = new uint[AgentCount * Width];
         InboxFull = new bool[AgentCount];
-
+        // Clocks nobody reads are not even allocated: a stray use fails loudly instead of costing silently.
+        ObStore = TracksOb ? new uint[AgentCount * Width] : [];
+        ObCache = TracksOb ? new uint[AgentCount * Width] : [];
+        InboxObStore = TracksOb ? new uint[AgentCount * Width] : [];
+        InboxObCache = TracksOb ? new uint[AgentCount * Width] : [];
+        Committed = TracksOb ? new uint[AgentCount * OrderingRules.Slots] : [];
+        Loads = TracksLoads ? new uint[AgentCount * Width] : [];
+        Pending = TracksLoads ? new uint[AgentCount * 4 * Width] : [];
         PendingMask = new byte[AgentCount];
-        Committed = new uint[AgentCount * OrderingRules.Slots];
-        SelfLoads = new uint[Width];
+        SelfLoads = TracksLoads ? new uint[Width] : [];
         _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }
 
-    /// <summary>The trace's arch.</summary>
-    public Arch Arch => Metadata.Arch;
-
-    /// <summary>Records a finding.</summary>
-    public void Report(Finding finding) => _findings.Add(finding);
-
-    internal List<Finding> Findings => _findings;
-
     internal Span<uint> Row(uint[] clocks, int agent) => clocks.AsSpan(agent * Width, Width);
-
-    internal static int CpuBit(int agent) => agent & 63;
 }

@@ -1,0 +1,49 @@
+namespace TraceTools.Replay.Findings;
+
+/// <summary>
+/// The role of a related event (model.md §3 "Related events", cli.md). Detectors name roles through their
+/// kind's <see cref="FindingDescriptor.Roles"/>; reports print <see cref="RelatedRoles.Name"/>.
+/// </summary>
+public enum RelatedRole : byte
+{
+    /// <summary><c>store</c>: the cpu store whose bytes were read.</summary>
+    Store,
+    /// <summary><c>publish</c>: the release that published the store.</summary>
+    Publish,
+    /// <summary><c>dma-write</c>: the device write whose bytes were read.</summary>
+    DmaWrite,
+    /// <summary><c>acquire</c>: the plain acquire that made the device write hb-before the load.</summary>
+    Acquire,
+    /// <summary><c>other</c>: the racing access.</summary>
+    Other,
+    /// <summary><c>first-granule</c>: the fetch's first granule read.</summary>
+    FirstGranule,
+    /// <summary><c>clear</c>: the store that cleared present.</summary>
+    Clear,
+    /// <summary><c>payload</c>: the payload store not ordered before present.</summary>
+    Payload,
+    /// <summary><c>earlier-store</c>: the first store of a torn update.</summary>
+    EarlierStore,
+}
+
+/// <summary>Role names as cli.md spells them.</summary>
+public static class RelatedRoles
+{
+    static readonly string[] Names =
+        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store"];
+
+    /// <summary>The report name, e.g. <c>dma-write</c>.</summary>
+    public static string Name(this RelatedRole role) => Names[(int)role];
+
+    /// <summary>Parses a report name; false for anything else.</summary>
+    public static bool TryParse(string name, out RelatedRole role)
+    {
+        int i = Array.IndexOf(Names, name);
+        role = (RelatedRole)Math.Max(i, 0);
+        return i >= 0;
+    }
+
+    /// <summary>Parses a report name; throws <see cref="ArgumentException"/> for anything else.</summary>
+    public static RelatedRole Parse(string name) =>
+        TryParse(name, out var role) ? role : throw new ArgumentException($"unknown related-event role '{name}'", nameof(name));
+}

@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.HappensBefore;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Memory;
+
+/// <summary>
+/// The shadow: per data byte its last accesses, per sync byte the release its last store published, the
+/// cache-maintenance marks and the table values, on sparse pages. It records what the engine hands it and
+/// knows no clocks beyond the hb question cache marks need. Columns no selected detector reads are not
+/// written (<see cref="DetectorNeeds"/>): write epochs with <see cref="DetectorNeeds.WriteHistory"/>, read
+/// epochs with <see cref="DetectorNeeds.ReadHistory"/>, clean and invalidation marks with
+/// <see cref="DetectorNeeds.CacheState"/>, table values when an entry hook runs.
+/// </summary>
+sealed partial class Shadow
+{
+    internal readonly ShadowMemory Pages = new();
+    readonly bool _writes, _reads, _caches;
+    readonly bool _values;
+
+    internal Shadow(DetectorNeeds needs, bool values)
+    {
+        _writes = (needs & DetectorNeeds.WriteHistory) != 0;
+        _reads = (needs & DetectorNeeds.ReadHistory) != 0;
+        _caches = (needs & DetectorNeeds.CacheState) != 0;
+        _values = values;
+    }
+
+    /// <summary>Pages allocated so far.</summary>
+    internal int PageCount => Pages.PageCount;
+
+    /// <summary>A cpu store or a device write of [address, address + size): epochs, cleared cache marks, table values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void RecordWrite(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, RegionKind kind)
+    {
+        ulong at = Epoch.Pack(agent, time);
+        // Only entries' values are ever read (entry hooks, fetches): other regions skip the copy and the column.
+        bool values = _values && kind == RegionKind.Table;
+        if (!_writes && !values) return;
+        for (int i = 0; i < size;)
+        {
+            ulong a = address + (ulong)i;
+            var page = Pages.Page(a);
+            int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
+            if (_writes)
+            {
+                SmallSpans.Fill(cpu ? page.CpuWriteAt : page.DevWriteAt, off, n, at);
+                if (page.HasCacheState)
+                {
+                    SmallSpans.Clear(page.CleanTime, off, n);
+                    SmallSpans.Clear(page.InvalidatedBy, off, n);
+                }
+            }
+            if (values) SmallSpans.Copy(data.Slice(i, n), page.OwnValues(), off);
+            i += n;
+        }
+    }
+
+    /// <summary>A cpu load or a device DMA read of the data bytes of [address, end) in <paramref name="region"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void RecordRead(int agent, uint time, bool cpu, RegionInfo region, ulong address, ulong end)
+    {
+        if (!_reads) return;
+        ulong at = Epoch.Pack(agent, time), cursor = address;
+        while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
+        {
+            SmallSpans.Fill(cpu ? p.CpuReadAt : p.DevReadAt, o, n, at);
+        }
+    }
+
+    /// <summary>Cache maintenance by <paramref name="cpu"/>: cleans mark the writer's dirty bytes, invalidations mark device-written bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Cache(HbState hb, int cpu, EventKind kind, ulong address, int size)
+    {
+        if (!_caches) return;
+        uint t = hb.Time[cpu];
+        bool clean = kind != EventKind.CacheInval, inval = kind != EventKind.CacheClean;
+        ulong bit = 1UL << CpuBit(cpu);
+        for (int i = 0; i < size;)
+        {
+            ulong a = address + (ulong)i;
+            var page = Pages.Page(a);
+            int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
+            for (int k = off; k < off + n; k++)
+            {
+                if (page.LastWriteIsCpu(k))
+                {
+                    // Only the first clean by the store's own cpu after the store counts (model.md §4).
+                    if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0)
+                    {
+                        page.OwnCacheState();
+                        page.CleanTime[k] = t;
+                    }
+                }
+                else if (inval && page.LastWriteIsDevice(k) && hb.HbBefore(page.DevWrite(k), cpu))
+                {
+                    page.OwnCacheState();
+                    page.InvalidatedBy[k] |= bit;
+                }
+            }
+            i += n;
+        }
+    }
+
+    /// <summary>The bit of <paramref name="agent"/> in <see cref="ShadowPage.InvalidatedBy"/> (cpus fold mod 64).</summary>
+    internal static int CpuBit(int agent) => agent & 63;
+
+    /// <summary>The reconstructed value of a table byte.</summary>
+    internal byte ValueAt(ulong address) => Pages.Page(address).Value[(int)(address & ShadowPage.Mask)];
+
+    /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal uint[] LiveStoreTimes(int cpu)
+    {
+        var times = new List<uint>();
+        foreach (var page in Pages.Pages)
+        {
+            ulong last = 0;
+            foreach (ulong at in page.CpuWriteAt)
+            {
+                if (at == last || at == 0 || (int)(at >> 32) != cpu) continue;
+                last = at;
+                times.Add((uint)at);
+            }
+        }
+        times.Sort();
+        return [.. times.Distinct()];
+    }
+}

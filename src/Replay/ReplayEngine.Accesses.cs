@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.HappensBefore;
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Ordering;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay;
+
+public sealed partial class ReplayEngine
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool HasDataBytes(RegionInfo r) => r.Kind is RegionKind.Ram or RegionKind.Table;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool HasSyncBytes(RegionInfo r) => r.Kind is RegionKind.Sync or RegionKind.Table;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void RunHooks(IDetector[] hooks, in DataAccess access)
+    {
+        var view = View;
+        foreach (var d in hooks) d.OnAccess(view, access);
+    }
+
+    /// <summary>A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow, then its releases.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    void Write(int agent, EventKind kind, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    {
+        var region = Regions[rid];
+        uint t = _hb.Time[agent];
+        bool cpu = kind == EventKind.Store;
+        if (HasDataBytes(region))
+        {
+            var hooks = cpu ? StoreHooks : DmaWriteHooks;
+            if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        }
+        // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
+        if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
+        _shadow.RecordWrite(agent, t, cpu, address, size, data, region.Kind);
+        if (HasSyncBytes(region)) Publish(agent, index, region, address, size);
+    }
+
+    /// <summary>Reads-from: every sync byte written refers to this one release snapshot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void Publish(int agent, long index, RegionInfo region, ulong address, int size)
+    {
+        int release = 0;
+        var arena = _hb.Arena;
+        ulong cursor = address, end = address + (ulong)size;
+        while (_shadow.NextRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
+        {
+            var handles = p.OwnReleases().AsSpan(o, len);
+            if (release == 0)
+            {
+                release = _hb.Snapshot(agent, AccessClass.W, index);
+                arena.AddRef(release, len - 1);
+            }
+            else arena.AddRef(release, len);
+            foreach (int old in handles) arena.Release(old);
+            handles.Fill(release);
+        }
+    }
+
+    /// <summary>
+    /// cpu load (plain acquire on sync bytes), device DMA read or fetch (acquire at once). The acquire
+    /// comes first: a read that observes a sync store is hb-after it, so the data bytes of the same
+    /// access are judged with the acquired knowledge. For a cpu it is not yet in LOADS (the cpu's later
+    /// loads wait for a read barrier), but the access's own data bytes count as ordered after it
+    /// (contract v1.1 "an access sees its own bytes"): <see cref="HbState.SelfLoads"/> holds it while they are judged.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
+    {
+        var region = Regions[rid];
+        uint t = _hb.Time[agent];
+        bool cpu = kind == EventKind.Load;
+        ulong end = address + (ulong)size;
+        // Only stale-cpu-read (LOADS) asks what the load itself acquired.
+        bool self = cpu && region.Kind == RegionKind.Table && _hb.TracksLoads;
+        if (HasSyncBytes(region))
+        {
+            ulong c = address;
+            int lastAcquired = 0;
+            while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
+            {
+                // Reads-from: the read observes the last store to each byte in trace order.
+                foreach (int h in page.Release.AsSpan(off, len))
+                {
+                    if (h == 0 || h == lastAcquired) continue;
+                    _hb.AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
+                    if (self) _hb.JoinSelfLoads(agent, h);
+                    lastAcquired = h;
+                }
+            }
+        }
+        // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
+        if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
+        var hooks = cpu ? LoadHooks : DmaReadHooks;
+        if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        if (self) _hb.EndSelfLoads();
+        _shadow.RecordRead(agent, t, cpu, region, address, end);
+    }
+}
