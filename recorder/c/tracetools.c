@@ -745,14 +745,18 @@ out:
     return rc;
 }
 
-static void le_bytes(uint8_t out[8], uint64_t v) { le64(out, v); }
+/* A store or MMIO write of 1..8 bytes given as a value (little-endian); wider ones take the _bytes form. */
+static int append_value(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
+{
+    uint8_t b[8];
+    if (size > 8) return refuse(t, "%s of size %u with a value (tt_%s_bytes takes 9..4096 bytes)", OP_NAMES[k], size, OP_NAMES[k]);
+    le64(b, value);
+    return append(t, k, ag, addr, size, 0, b, site);
+}
 
 int tt_store(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
 {
-    uint8_t b[8];
-    if (size > 8) return refuse(t, "store of size %u with a value (tt_store_bytes takes 9..4096 bytes)", size);
-    le_bytes(b, value);
-    return append(t, K_STORE, cpu, addr, size, 0, b, site);
+    return append_value(t, K_STORE, cpu, addr, size, value, site);
 }
 int tt_store_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {
@@ -768,10 +772,7 @@ int tt_barrier(tt_trace *t, int cpu, uint32_t code, const tt_site *site)
 }
 int tt_mmio_write(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
 {
-    uint8_t b[8];
-    if (size > 8) return refuse(t, "mmio_write of size %u with a value (tt_mmio_write_bytes takes 9..4096 bytes)", size);
-    le_bytes(b, value);
-    return append(t, K_MMIO_WRITE, cpu, addr, size, 0, b, site);
+    return append_value(t, K_MMIO_WRITE, cpu, addr, size, value, site);
 }
 int tt_mmio_write_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {

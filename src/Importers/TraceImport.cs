@@ -20,8 +20,8 @@ public static class TraceImport
     /// <summary>
     /// Runs an import and hands the trace to <paramref name="write"/> once every input has been read: the
     /// header, and a producer that replays the merged events into a sink. The CLI passes its <c>-o</c> target
-    /// (devices and FIFOs written in place, temp-and-rename for regular files); the spill file goes beside
-    /// <see cref="ImportOptions.Output"/>.
+    /// (devices and FIFOs written in place, temp-and-rename for regular files); the spill file goes to
+    /// <see cref="ImportOptions.SpillDirectory"/>, by default beside <see cref="ImportOptions.Output"/>.
     /// </summary>
     /// <exception cref="BadInputException">As <see cref="Run(ImportOptions)"/>.</exception>
     public static ImportSummary Run(ImportOptions options, Action<TraceMetadata, Action<IEventSink>> write)
@@ -31,7 +31,9 @@ public static class TraceImport
         var clock = Stopwatch.StartNew();
         var format = ImportFormats.Create(options.Format)
             ?? throw new ArgumentException($"unknown import format '{options.Format}' (known: {string.Join(", ", ImportFormats.Names)})", nameof(options));
-        var layout = ImportLayout.Load(options.Layout);
+        var layout = LoadLayout(options.Layout);
+        // Checked before the inputs are read, not after minutes of reading them.
+        if (options.Symbols is { } symbols && !File.Exists(symbols)) ImportThrow.File(symbols, "--symbols: no such file");
         var run = new ImportRun(layout, options);
         string spillDir = options.SpillDirectory
             ?? (options.Output == "-" ? Path.GetTempPath() : Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
@@ -78,8 +80,7 @@ public static class TraceImport
                 string file = run.Options.Inputs[i];
                 if (file == "-" && stdinUsed) ImportThrow.File(file, "stdin given twice");
                 stdinUsed |= file == "-";
-                var stream = file == "-" ? Console.OpenStandardInput()
-                    : new InlineReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+                var stream = file == "-" ? Console.OpenStandardInput() : OpenInput(file);
                 var sink = new ImportSink(run, file, i);
                 var reader = new LineReader(stream, file);
                 inputs.Add(new InputCursor(reader, format.Open(sink), sink));
@@ -91,6 +92,32 @@ public static class TraceImport
         finally
         {
             foreach (var c in inputs) c.Dispose();
+        }
+    }
+
+    static ImportLayout LoadLayout(string path)
+    {
+        try
+        {
+            return ImportLayout.Load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportThrow.Unreadable(path, e);
+            return null;
+        }
+    }
+
+    static InlineReadStream OpenInput(string file)
+    {
+        try
+        {
+            return new InlineReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ImportThrow.Unreadable(file, e);
+            return null;
         }
     }
 

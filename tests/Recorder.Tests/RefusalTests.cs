@@ -40,6 +40,8 @@ public sealed class RefusalTests
     [DataRow("take_irq_of_cpu", "event 1 refused: take_irq names agent 0, which is not a device")]
     [DataRow("dma_write_without_bytes", "event 1 refused: dma_write without its bytes")]
     [DataRow("unknown_agent", "event 1 refused: barrier by agent 7, but the trace declares 2 agents")]
+    [DataRow("store_value_16", "event 1 refused: store of size 16 with a value (tt_store_bytes takes 9..4096 bytes)")]
+    [DataRow("mmio_write_value_16", "event 1 refused: mmio_write of size 16 with a value (tt_mmio_write_bytes takes 9..4096 bytes)")]
     public void Events_Invalid_RefusedAndNamedByFinishWhileTheRestIsKept(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");

@@ -20,6 +20,8 @@ public sealed partial class SampleCoverageTests
     [DataRow("mmio_read")] [DataRow("readl")] [DataRow("readq")] [DataRow("cache_clean")] [DataRow("cache_inval")]
     [DataRow("cache_flush")] [DataRow("dev_invalidate")] [DataRow("lock")] [DataRow("unlock")] [DataRow("take_irq")]
     [DataRow("dma_read")] [DataRow("dma_write")] [DataRow("fetch")] [DataRow("raise_irq")]
+    [DataRow("writel_relaxed")] [DataRow("readl_relaxed")] [DataRow("dma_wmb")] [DataRow("dma_rmb")]
+    [DataRow("dma_sync_single_for_device")] [DataRow("dma_sync_single_for_cpu")]
     public void Samples_UseOp(string op) =>
         Assert.IsTrue(All.Value.Any(s => StepOp().Matches(s.Text).Any(m => m.Groups[1].Value == op)), $"no sample uses '{op}'");
 

@@ -131,4 +131,20 @@ public sealed class StepLineTests
         var layout = ScenarioCompiler.CompileLayout("arch arm64\ncpu cpu0\ndevice dev\nram buf 0x1000 size 0x100\nram big 0x2000 size 0x2000\nmmio regs 0x10000 size 0x100 device dev\n", "l.scn");
         Assert.IsGreaterThanOrEqualTo(1L, AssertSame(layout, ["cpu0: store big size 8 = 7", line, line]));
     }
+
+    [TestMethod]
+    [DataRow("cpu0: store buf size 4 @ \"{0}\"")]
+    [DataRow("cpu0: lock {0}")]
+    [DataRow("cpu0: unlock {0} @ \"s\"")]
+    public void FastPath_SiteOrLockOverTraceLimit_SameErrorAsFullParser(string template)
+    {
+        var layout = ScenarioCompiler.CompileLayout("arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n", "l.scn");
+        string line = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('a', TraceLimits.MaxStringBytes + 1));
+        AssertSame(layout, [line]);
+        var fast = Compile(layout, [line], fast: true);
+        Assert.HasCount(1, fast.Events);
+        StringAssert.StartsWith(fast.Events[0], "steps.txt:1:");
+        Assert.IsEmpty(fast.Sites);
+        Assert.IsEmpty(fast.Locks);
+    }
 }

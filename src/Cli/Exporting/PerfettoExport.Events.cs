@@ -112,10 +112,7 @@ public sealed partial class PerfettoExport
     {
         if (data.Length <= 8)
         {
-            Span<byte> v = stackalloc byte[8];
-            v.Clear();
-            data.CopyTo(v);
-            _json.WriteString("value", Hex(BinaryPrimitives.ReadUInt64LittleEndian(v)));
+            _json.WriteString("value", Hex(LittleEndianValue(data)));
             return;
         }
         var shown = data[..Math.Min(64, data.Length)];
@@ -162,14 +159,19 @@ public sealed partial class PerfettoExport
                 return dest[n..].TryWrite(inv, $" granule {e.Aux}", out int g) ? n + g : n;
         }
         n += _regions.Format(dest[n..], e.Address);
-        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite && data.Length is > 0 and <= 8)
-        {
-            Span<byte> v = stackalloc byte[8];
-            v.Clear();
-            data.CopyTo(v);
-            if (dest[n..].TryWrite(inv, $" = 0x{BinaryPrimitives.ReadUInt64LittleEndian(v):x}", out int w)) n += w;
-        }
+        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite && data.Length is > 0 and <= 8
+            && dest[n..].TryWrite(inv, $" = 0x{LittleEndianValue(data):x}", out int w))
+            n += w;
         return n;
+    }
+
+    /// <summary>1..8 bytes as their little-endian value.</summary>
+    static ulong LittleEndianValue(ReadOnlySpan<byte> data)
+    {
+        Span<byte> v = stackalloc byte[8];
+        v.Clear();
+        data.CopyTo(v);
+        return BinaryPrimitives.ReadUInt64LittleEndian(v);
     }
 
     static int Append(Span<char> dest, int n, string text)

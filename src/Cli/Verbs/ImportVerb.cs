@@ -71,6 +71,8 @@ public static class ImportVerb
             SkipMalformed = skipMalformed,
             RelaxedMmio = relaxed,
             Writer = writer,
+            // The spill goes beside a file output (a large trace may not fit in /tmp), never beside a device.
+            SpillDirectory = output == "-" || FileKinds.Of(output).IsStream() ? Path.GetTempPath() : null,
         };
         using var target = OutputTarget.Open("import", output);
         var summary = TraceImport.Run(options, (metadata, produce) => target.Write(stream =>

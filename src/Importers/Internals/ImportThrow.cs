@@ -12,4 +12,15 @@ static class ImportThrow
 
     [DoesNotReturn]
     public static void File(string file, string detail) => throw new ImportException(file, 0, 0, detail);
+
+    /// <summary>An input, layout or symbols file that cannot be opened: the runtime's message names the path again, or not at all.</summary>
+    [DoesNotReturn]
+    public static void Unreadable(string file, Exception e) => File(file, e switch
+    {
+        FileNotFoundException => "no such file",
+        DirectoryNotFoundException => "no such directory",
+        UnauthorizedAccessException when Directory.Exists(file) => "it is a directory",
+        UnauthorizedAccessException => "permission denied",
+        _ => e.Message,
+    });
 }

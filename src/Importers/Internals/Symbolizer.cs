@@ -14,7 +14,6 @@ static class Symbolizer
 {
     public static (string?[] Symbolized, int Count) Resolve(string elf, SiteTable sites)
     {
-        if (!File.Exists(elf)) ImportThrow.File(elf, "--symbols: no such file");
         var symbolized = new string?[sites.Count];
         var wanted = new Dictionary<ulong, List<int>>();
         foreach (var (id, address) in sites.AddressSites()) Want(wanted, address, id);

@@ -176,7 +176,7 @@ public sealed class PerfettoExportTests
         Assert.AreEqual(2, exit);
         StringAssert.Contains(err, message);
         Assert.IsFalse(File.Exists(json));
-        Assert.IsEmpty(Directory.GetFiles(Path.GetDirectoryName(json)!, $".{Path.GetFileName(json)}*"), "temp file left behind");
+        Assert.IsEmpty(Directory.GetFiles(Path.GetDirectoryName(json)!, $"{Path.GetFileName(json)}*"), "temp file (OUT.tmp-PID-X) left behind");
     }
 
     static List<int> AgentsByIndex(string trace)

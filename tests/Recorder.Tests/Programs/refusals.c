@@ -39,6 +39,8 @@ int main(int argc, char **argv)
     else if (strcmp(c, "take_irq_of_cpu") == 0) tt_take_irq(t, cpu, cpu, NULL);
     else if (strcmp(c, "dma_write_without_bytes") == 0) tt_dma_write(t, dev, 0x1000, 4, NULL, NULL);
     else if (strcmp(c, "unknown_agent") == 0) tt_barrier(t, 7, TT_DMA_WMB, NULL);
+    else if (strcmp(c, "store_value_16") == 0) tt_store(t, cpu, 0x1000, 16, 1, NULL);
+    else if (strcmp(c, "mmio_write_value_16") == 0) tt_mmio_write(t, cpu, 0x9000, 16, 1, NULL);
     else if (strcmp(c, "foreign_site") == 0) {
         /* A site of another trace: not numbered in this one, so the event is kept without it. */
         tt_trace *other = tt_create("other.trace", TT_ARCH_ARM64, "other");

@@ -24,7 +24,7 @@ static class EventCounter
             var s = steps[pc];
             if (s.Op != StepOp.Loop)
             {
-                events = Add(events, 1);
+                if (s.Op == StepOp.Event) events = Add(events, 1); // a Check step has no event
                 continue;
             }
             ulong n = s.Count!.Eval(vars);

@@ -79,6 +79,7 @@ sealed class Generator
         {
             // Only accesses and entry ops have operands; every other step is resolved at compile time.
             _resolver.ResolveAccess(s, _vars, out address, out size, out region);
+            if (s.Op == StepOp.Check) return; // the access is valid; it has no event
             aux = 0;
         }
         EmitEvent(s, new TraceEvent(s.Kind, s.Agent, address, size, aux, s.Site), region, _emitter, _vars);

@@ -148,10 +148,13 @@ sealed class StepLineFastPath
             if (!_agents.TryGetValue(name, out int device) || _isCpu[device]) return false;
             aux = (uint)device;
         }
+        // A lock over a trace limit falls back before the site is interned (the full parser stops at the lock);
+        // the lock itself is interned only for a line that compiles (the full parser lexes the whole line first).
+        else if (!_parser.LockAllowed(name)) return false;
         if (!Site(line, ref p, out int site)) return false;
-        if (kind != EventKind.TakeIrq) // interned only for a line that compiles
+        if (kind != EventKind.TakeIrq)
         {
-            if (!_parser.TryLock(name, out int lockId)) return false;
+            _parser.TryLock(name, out int lockId);
             aux = (uint)lockId;
         }
         _emitter.Append(new TraceEvent(kind, (ushort)agent, 0, 0, aux, site), default);

@@ -24,7 +24,11 @@ sealed class AddressOperand(int region, Expr? entry, Expr? offset, SourcePos pos
     }
 }
 
-enum StepOp : byte { Event, Loop }
+/// <summary>
+/// <see cref="Event"/> emits an event; <see cref="Loop"/> is a <c>repeat</c>; <see cref="Check"/> validates an access
+/// that has no event (a <c>dma_sync_*</c> for a coherent device) when its operands read loop variables.
+/// </summary>
+enum StepOp : byte { Event, Loop, Check }
 
 /// <summary>
 /// One pre-resolved instruction of the flat program: an event to emit or a <c>repeat</c> whose body is the

@@ -121,16 +121,18 @@ static class Lexer
         return i;
     }
 
-    /// <summary>Decimal or 0x hex, '_' between digits. Anything else that starts with a digit is malformed.</summary>
+    /// <summary>Decimal, 0x hex or 0b binary, '_' between digits. Anything else that starts with a digit is malformed.</summary>
     static ulong ParseNumber(ReadOnlySpan<char> s, string file, int line, int col)
     {
-        bool hex = s.Length > 2 && s[0] == '0' && (s[1] is 'x' or 'X');
-        if (s.Length == 2 && s[0] == '0' && (s[1] is 'x' or 'X'))
-            ScenarioThrow.At(file, line, col, $"malformed number '{s}': expected hex digits after 0x");
-        int b = hex ? 16 : 10;
-        int start = hex ? 2 : 0;
+        char prefix = s.Length >= 2 && s[0] == '0' ? (char)(s[1] | 0x20) : '\0';
+        bool hex = prefix == 'x', bin = prefix == 'b';
+        string digits = hex ? "hex digits" : bin ? "binary digits" : "decimal digits (or 0x for hex, 0b for binary)";
+        if (s.Length == 2 && (hex || bin))
+            ScenarioThrow.At(file, line, col, $"malformed number '{s}': expected {digits} after {s}");
+        int b = hex ? 16 : bin ? 2 : 10;
+        int start = hex || bin ? 2 : 0;
         ulong v = 0;
-        bool lastUnderscore = true; // no leading '_' after 0x
+        bool lastUnderscore = true; // no leading '_' after 0x or 0b
         for (int k = start; k < s.Length; k++)
         {
             char ch = s[k];
@@ -142,8 +144,8 @@ static class Lexer
                 continue;
             }
             int d = char.IsAsciiDigit(ch) ? ch - '0' : hex && char.IsAsciiHexDigit(ch) ? (ch | 0x20) - 'a' + 10 : -1;
-            if (d < 0)
-                ScenarioThrow.At(file, line, col, $"malformed number '{s}': expected {(hex ? "hex digits" : "decimal digits (or 0x for hex)")}");
+            if (d < 0 || d >= b)
+                ScenarioThrow.At(file, line, col, $"malformed number '{s}': expected {digits}");
             ulong nv = v * (ulong)b + (ulong)d;
             if (v > (ulong.MaxValue - (ulong)d) / (ulong)b)
                 ScenarioThrow.At(file, line, col, $"number '{s}' does not fit in 64 bits");

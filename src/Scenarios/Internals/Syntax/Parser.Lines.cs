@@ -64,6 +64,10 @@ sealed partial class Parser
         return true;
     }
 
+    /// <summary>Whether <see cref="TryLock"/> would take <paramref name="name"/> (known, or new within the trace limits), without interning it.</summary>
+    public bool LockAllowed(ReadOnlySpan<char> name) =>
+        _lockIds.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(name) || NewLockProblem(name.ToString()) is null;
+
     /// <summary>Lock id of <paramref name="name"/>, interning it; false when a new name would break a trace limit.</summary>
     public bool TryLock(ReadOnlySpan<char> name, out int id)
     {

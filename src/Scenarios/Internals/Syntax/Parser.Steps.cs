@@ -4,15 +4,12 @@ using TraceTools.TraceFormat;
 
 namespace TraceTools.Scenarios.Internals.Syntax;
 
-// AGENT: OP ARGS [@ "site"]: one event step (two for writel/readl), resolved at once when constant.
+// AGENT: OP ARGS [@ "site"]: one event step (two for writel/readl and a noncoherent arm64 dma_sync, none for a
+// coherent dma_sync), resolved at once when constant.
 sealed partial class Parser
 {
-    static readonly string[] CpuOps =
-    [
-        "store", "load", "barrier", "mmio_write", "writel", "writeq", "mmio_read", "readl", "readq",
-        "cache_clean", "cache_inval", "cache_flush", "dev_invalidate", "lock", "unlock", "take_irq",
-    ];
-    static readonly string[] DeviceOps = ["dma_read", "dma_write", "fetch", "raise_irq"];
+    /// <summary>arm64's dcache_clean_poc / dcache_inval_poc end with <c>dsb sy</c>: the kernel's dma_sync does too.</summary>
+    static readonly BarrierCode DmaSyncCompletion = BarrierCode.Arm64(dsb: true, Array.IndexOf(BarrierCode.Arm64Options, "sy"));
 
     void BeginSteps(in Token at)
     {
@@ -43,15 +40,15 @@ sealed partial class Parser
             ScenarioThrow.At(Pos(agentTok), $"unknown agent '{agentTok.Text}'{NearMiss.Suffix(agentTok.Text!, _agents.Select(a => a.Name))}");
         var opTok = ExpectName("an op (store, load, barrier, mmio_write, dma_read, ...)");
         string op = opTok.Text!;
-        bool isCpuOp = Array.IndexOf(CpuOps, op) >= 0;
-        if (!isCpuOp && Array.IndexOf(DeviceOps, op) < 0)
-            ScenarioThrow.At(Pos(opTok), $"unknown op '{op}'{NearMiss.Suffix(op, CpuOps.Concat(DeviceOps))}");
+        bool isCpuOp = OpNames.IsCpuOp(op);
+        if (!isCpuOp && !OpNames.IsDeviceOp(op))
+            ScenarioThrow.At(Pos(opTok), $"unknown op '{op}'{OpNames.UnknownOpHint(op)}");
         var info = _agents[agent];
         if (isCpuOp != info.IsCpu)
             ScenarioThrow.At(Pos(opTok), $"'{op}' is a {(isCpuOp ? "cpu" : "device")} op but '{info.Name}' is a {(info.IsCpu ? "cpu" : "device")}");
 
         var s = new Step { Op = StepOp.Event, Agent = (ushort)agent, Pos = Pos(opTok) };
-        Step? second = null; // writel/readl: the barrier or the access that completes the pair
+        Step? second = null; // writel/readl/dma_sync: the barrier or the access that completes the pair
         switch (op)
         {
             case "store" or "dma_write":
@@ -79,26 +76,40 @@ sealed partial class Parser
                 s.Size = ParseSize();
                 ParseWriteValue(s, required: true);
                 break;
-            case "writel" or "writeq":
+            case "writel" or "writeq" or "writel_relaxed" or "writeq_relaxed":
                 s.Kind = EventKind.MmioWrite;
                 s.Address = ParseAddress();
-                s.Size = new ConstExpr(s.Pos, op == "writel" ? 4u : 8u);
+                s.Size = new ConstExpr(s.Pos, op.StartsWith("writel", StringComparison.Ordinal) ? 4u : 8u);
                 ParseWriteValue(s, required: true, allowBytes: false);
+                if (op.EndsWith("_relaxed", StringComparison.Ordinal)) break;
                 second = s;
                 s = BarrierStep(agent, s.Pos, BarrierCode.Linux("dma_wmb"));
                 break;
-            case "readl" or "readq":
+            case "readl" or "readq" or "readl_relaxed" or "readq_relaxed":
                 s.Kind = EventKind.MmioRead;
                 s.Address = ParseAddress();
-                s.Size = new ConstExpr(s.Pos, op == "readl" ? 4u : 8u);
-                second = BarrierStep(agent, s.Pos, BarrierCode.Linux("dma_rmb"));
+                s.Size = new ConstExpr(s.Pos, op.StartsWith("readl", StringComparison.Ordinal) ? 4u : 8u);
+                if (!op.EndsWith("_relaxed", StringComparison.Ordinal))
+                    second = BarrierStep(agent, s.Pos, BarrierCode.Linux("dma_rmb"));
+                break;
+            case "dma_sync_single_for_device" or "dma_sync_single_for_cpu":
+                second = ParseDmaSync(s, op == "dma_sync_single_for_device");
                 break;
             case "barrier":
             {
+                // A bare 'barrier' is the kernel's barrier(): the compiler barrier, 'barrier barrier'.
+                if (Peek.Kind is TokenKind.At or TokenKind.Newline or TokenKind.End)
+                {
+                    s = BarrierStep(agent, s.Pos, BarrierCode.Compiler);
+                    break;
+                }
                 var k = ExpectName("a barrier kind (dma_wmb, mb, ...)");
                 s = BarrierStep(agent, s.Pos, ParseBarrier(k));
                 break;
             }
+            case var kind when OpNames.IsBarrierSpelling(kind):
+                s = BarrierStep(agent, s.Pos, BarrierCode.Linux(kind));
+                break;
             case "dev_invalidate":
             {
                 s.Kind = EventKind.DevInvalidate;
@@ -133,9 +144,11 @@ sealed partial class Parser
                 s.Granule = ParseExpression();
                 break;
             }
-            default: // raise_irq
+            case "raise_irq":
                 s.Kind = EventKind.RaiseIrq;
                 break;
+            default:
+                throw new System.Diagnostics.UnreachableException($"op '{op}' is listed in OpNames but has no case here");
         }
 
         int site = -1;
@@ -152,6 +165,26 @@ sealed partial class Parser
             second.Site = site;
             AddEventStep(second);
         }
+    }
+
+    /// <summary>
+    /// <c>dma_sync_single_for_device|cpu ADDR size N device DEV</c>: for a noncoherent DEV a clean (for the device)
+    /// or an invalidation (for the cpu) of those bytes, followed on arm64 by the <c>dsb sy</c> the kernel's cache
+    /// routines end with; for a coherent DEV no event (the step is still checked). Returns the completion barrier.
+    /// </summary>
+    Step? ParseDmaSync(Step s, bool forDevice)
+    {
+        s.Kind = forDevice ? EventKind.CacheClean : EventKind.CacheInval;
+        s.Address = ParseAddress();
+        s.Size = ParseSize();
+        ExpectKeyword("device");
+        int device = DeviceId(ExpectName("the device the buffer is mapped for"), "device");
+        if (_agents[device].Coherent)
+        {
+            s.Op = StepOp.Check;
+            return null;
+        }
+        return _arch == Arch.Arm64 ? BarrierStep(s.Agent, s.Pos, DmaSyncCompletion) : null;
     }
 
     static Step BarrierStep(int agent, SourcePos pos, BarrierCode code) =>
@@ -213,6 +246,7 @@ sealed partial class Parser
         {
             _resolver!.Resolve(s, [], out s.ResolvedAddress, out s.ResolvedSize, out s.Aux, out s.ResolvedRegion);
             s.IsResolved = true;
+            if (s.Op == StepOp.Check) return; // checked now, and it has no event
             s.ResolvedEvent = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
             s.IsFixedEvent = s.Kind is not (EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite
                 or EventKind.Load or EventKind.DmaRead or EventKind.Fetch);
