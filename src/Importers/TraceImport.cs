@@ -108,11 +108,11 @@ public static class TraceImport
         }
     }
 
-    static InlineReadStream OpenInput(string file)
+    static BlockingReadStream OpenInput(string file)
     {
         try
         {
-            return new InlineReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
+            return new BlockingReadStream(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan), ownsInner: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
