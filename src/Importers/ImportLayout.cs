@@ -12,9 +12,7 @@ public sealed class ImportLayout
     readonly int[] _cpus;
     readonly Dictionary<string, int> _agents;
     readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _agentLookup;
-    readonly ulong[] _starts;
-    readonly ulong[] _ends;
-    readonly int[] _regionIds;
+    readonly RegionsByAddress _byAddress;
     readonly RegionInfo[] _regions;
 
     /// <summary>Wraps a compiled layout.</summary>
@@ -29,9 +27,7 @@ public sealed class ImportLayout
         _agentLookup = _agents.GetAlternateLookup<ReadOnlySpan<char>>();
         var regions = layout.Metadata.Regions;
         _regions = [.. regions];
-        _regionIds = [.. Enumerable.Range(0, regions.Count).OrderBy(i => regions[i].Base)];
-        _starts = [.. _regionIds.Select(i => regions[i].Base)];
-        _ends = [.. _regionIds.Select(i => regions[i].End)];
+        _byAddress = new RegionsByAddress(regions);
     }
 
     /// <summary>Reads and compiles the layout file at <paramref name="path"/>.</summary>
@@ -60,10 +56,5 @@ public sealed class ImportLayout
     public RegionInfo Region(int id) => _regions[id];
 
     /// <summary>The region holding byte <paramref name="address"/>, or -1 (binary search over the sorted bases).</summary>
-    public int RegionAt(ulong address)
-    {
-        int i = Array.BinarySearch(_starts, address);
-        if (i < 0) i = ~i - 1;
-        return i >= 0 && address < _ends[i] ? _regionIds[i] : -1;
-    }
+    public int RegionAt(ulong address) => _byAddress.IdAt(address);
 }

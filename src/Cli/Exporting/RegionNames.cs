@@ -11,22 +11,12 @@ namespace TraceTools.Cli.Exporting;
 /// </summary>
 sealed class RegionNames
 {
-    readonly RegionInfo[] _byBase;
-    readonly ulong[] _bases;
+    readonly RegionsByAddress _regions;
 
-    public RegionNames(TraceMetadata metadata)
-    {
-        _byBase = [.. metadata.Regions.OrderBy(r => r.Base)];
-        _bases = [.. _byBase.Select(r => r.Base)];
-    }
+    public RegionNames(TraceMetadata metadata) => _regions = new RegionsByAddress(metadata.Regions);
 
     /// <summary>The region holding <paramref name="address"/>, or null.</summary>
-    public RegionInfo? At(ulong address)
-    {
-        int i = Array.BinarySearch(_bases, address);
-        if (i < 0) i = ~i - 1;
-        return i >= 0 && _byBase[i].Contains(address, 1) ? _byBase[i] : null;
-    }
+    public RegionInfo? At(ulong address) => _regions.At(address);
 
     /// <summary>Writes the address's name into <paramref name="dest"/>; returns the chars written.</summary>
     public int Format(Span<char> dest, ulong address)

@@ -11,22 +11,12 @@ namespace TraceTools.Scenarios.Writing;
 /// </summary>
 sealed class RegionAddressNamer
 {
-    readonly RegionInfo[] _byBase;
-    readonly ulong[] _bases;
+    readonly RegionsByAddress _regions;
 
-    public RegionAddressNamer(IReadOnlyList<RegionInfo> regions)
-    {
-        _byBase = [.. regions.OrderBy(r => r.Base)];
-        _bases = [.. _byBase.Select(r => r.Base)];
-    }
+    public RegionAddressNamer(IReadOnlyList<RegionInfo> regions) => _regions = new RegionsByAddress(regions);
 
-    /// <summary>The region holding <paramref name="address"/>, or null (binary search: regions do not overlap).</summary>
-    public RegionInfo? Find(ulong address)
-    {
-        int i = Array.BinarySearch(_bases, address);
-        if (i < 0) i = ~i - 1;
-        return i >= 0 && _byBase[i].Contains(address, 1) ? _byBase[i] : null;
-    }
+    /// <summary>The region holding <paramref name="address"/>, or null.</summary>
+    public RegionInfo? Find(ulong address) => _regions.At(address);
 
     /// <summary>Appends the scenario spelling of <paramref name="address"/>.</summary>
     public void Append(StringBuilder sb, ulong address)
