@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
+using TraceTools.Replay.Memory;
 
 namespace TraceTools.Detectors.DmaRace;
 
@@ -38,42 +39,12 @@ sealed class RacePage
     public SharedAccesses? Shared;
 }
 
-/// <summary>
-/// <see cref="RacePage"/>s by shadow page number, created on dma-race's first access to the page. The last
-/// hit and a direct-mapped cache of recent pages sit in front of the dictionary: accesses alternate between
-/// a few hot pages of different regions, and a dictionary lookup per run cost ~5% of replay.
-/// </summary>
+/// <summary><see cref="RacePage"/>s by shadow page number, created on dma-race's first access to the page.</summary>
 sealed class RacePages
 {
-    readonly Dictionary<ulong, RacePage> _pages = [];
-    ulong _lastKey = ulong.MaxValue;
-    RacePage? _last;
-    // Keys stored +1: 0 = empty line.
-    readonly ulong[] _cacheKeys = new ulong[256];
-    readonly RacePage?[] _cachePages = new RacePage?[256];
+    readonly PageMap<RacePage> _pages = new();
 
     /// <summary>The state of the page holding <paramref name="run"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public RacePage Get(in AccessRun run) => run.Page == _lastKey ? _last! : GetSlow(run.Page);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    RacePage GetSlow(ulong page)
-    {
-        int line = (int)(page & 255);
-        RacePage? state;
-        if (_cacheKeys[line] == page + 1) state = _cachePages[line]!;
-        else
-        {
-            if (!_pages.TryGetValue(page, out state))
-            {
-                state = new RacePage();
-                _pages.Add(page, state);
-            }
-            _cacheKeys[line] = page + 1;
-            _cachePages[line] = state;
-        }
-        _lastKey = page;
-        _last = state;
-        return state;
-    }
+    public RacePage Get(in AccessRun run) => _pages.Get(run.Page);
 }

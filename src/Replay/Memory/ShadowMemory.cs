@@ -3,51 +3,20 @@ using System.Runtime.CompilerServices;
 namespace TraceTools.Replay.Memory;
 
 /// <summary>
-/// Sparse byte-precise shadow memory: 4 KiB pages allocated on first touch, so memory grows with the
-/// bytes touched, never with the trace length. The last page is cached: accesses are local.
+/// Sparse byte-precise shadow memory: 4 KiB <see cref="ShadowPage"/>s allocated on first touch, looked up
+/// through a <see cref="PageMap{TPage}"/> (accesses are local: the last page and recent pages are cached).
 /// </summary>
 sealed class ShadowMemory
 {
-    readonly Dictionary<ulong, ShadowPage> _pages = [];
-    ulong _lastKey = ulong.MaxValue;
-    ShadowPage? _lastPage;
+    readonly PageMap<ShadowPage> _pages = new();
 
     /// <summary>Every allocated page (for rare whole-memory scans such as log compaction).</summary>
-    public IEnumerable<ShadowPage> Pages => _pages.Values;
+    public IEnumerable<ShadowPage> Pages => _pages.Pages;
 
     /// <summary>Pages allocated so far.</summary>
     public int PageCount => _pages.Count;
 
     /// <summary>The page holding <paramref name="address"/>, created when missing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ShadowPage Page(ulong address)
-    {
-        ulong key = address >> ShadowPage.Shift;
-        return key == _lastKey ? _lastPage! : PageSlow(key);
-    }
-
-    // Direct-mapped cache of recent pages in front of the dictionary (keys stored +1: 0 = empty).
-    readonly ulong[] _cacheKeys = new ulong[256];
-    readonly ShadowPage?[] _cachePages = new ShadowPage?[256];
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    ShadowPage PageSlow(ulong key)
-    {
-        int line = (int)(key & 255);
-        ShadowPage? page;
-        if (_cacheKeys[line] == key + 1) page = _cachePages[line]!;
-        else
-        {
-            if (!_pages.TryGetValue(key, out page))
-            {
-                page = new ShadowPage();
-                _pages.Add(key, page);
-            }
-            _cacheKeys[line] = key + 1;
-            _cachePages[line] = page;
-        }
-        _lastKey = key;
-        _lastPage = page;
-        return page;
-    }
+    public ShadowPage Page(ulong address) => _pages.Get(address >> ShadowPage.Shift);
 }
