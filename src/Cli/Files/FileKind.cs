@@ -7,7 +7,7 @@ public enum FileKind
 {
     /// <summary>Nothing exists there.</summary>
     Missing,
-    /// <summary>A regular file (or a path whose type could not be told, treated like one).</summary>
+    /// <summary>A regular file.</summary>
     Regular,
     /// <summary>A directory.</summary>
     Directory,
@@ -19,6 +19,12 @@ public enum FileKind
     Fifo,
     /// <summary>A socket.</summary>
     Socket,
+    /// <summary>
+    /// Something that exists and is not a directory, of a type that could not be told (<c>statx</c> missing,
+    /// as on musl, or refused by a seccomp filter): it may be a device, so it is written in place, never
+    /// renamed over.
+    /// </summary>
+    Unknown,
 }
 
 /// <summary>
@@ -33,12 +39,23 @@ public static class FileKinds
     public static FileKind Of(string path)
     {
         if (OperatingSystem.IsLinux() && TryStatx(path, out var kind)) return kind;
-        if (Directory.Exists(path)) return FileKind.Directory;
-        return File.Exists(path) ? FileKind.Regular : FileKind.Missing;
+        return WithoutStatx(path);
     }
 
-    /// <summary>True for kinds that are written in place, not through a temporary file.</summary>
-    public static bool IsStream(this FileKind kind) => kind is FileKind.CharDevice or FileKind.BlockDevice or FileKind.Fifo;
+    /// <summary>
+    /// What the BCL alone can tell: a directory, nothing, or something else. On Linux that something else
+    /// may be <c>/dev/null</c> (the BCL calls a device a file), so it is <see cref="FileKind.Unknown"/>, not
+    /// <see cref="FileKind.Regular"/>: renaming a temporary file over it would replace the device.
+    /// </summary>
+    public static FileKind WithoutStatx(string path)
+    {
+        if (Directory.Exists(path)) return FileKind.Directory;
+        if (!File.Exists(path)) return FileKind.Missing;
+        return OperatingSystem.IsLinux() ? FileKind.Unknown : FileKind.Regular;
+    }
+
+    /// <summary>True for kinds that are written in place, not through a temporary file (and read without seeking).</summary>
+    public static bool IsStream(this FileKind kind) => kind is FileKind.CharDevice or FileKind.BlockDevice or FileKind.Fifo or FileKind.Unknown;
 
     const int AtFdCwd = -100, StatxType = 1, ModeOffset = 28, StatxSize = 256;
     const int Enoent = 2, Enotdir = 20;
