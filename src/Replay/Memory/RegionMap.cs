@@ -35,11 +35,6 @@ sealed class RegionMap
         return found;
     }
 
-    /// <summary>As <see cref="Find(ulong, int, ref int)"/> with a shared hint.</summary>
-    public int Find(ulong address, int size) => Find(address, size, ref _shared);
-
-    int _shared;
-
     // Direct-mapped page → region cache: accesses to a few hot pages of different regions alternate.
     readonly ulong[] _pageKeys = new ulong[64];
     readonly int[] _pageSlots = new int[64];
