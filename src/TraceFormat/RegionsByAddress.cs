@@ -9,7 +9,7 @@ public sealed class RegionsByAddress
 {
     readonly ulong[] _bases;
     readonly int[] _ids;
-    readonly IReadOnlyList<RegionInfo> _regions;
+    readonly RegionInfo[] _regions;
 
     /// <summary>Sorts <paramref name="regions"/> (non-overlapping) by base; ids are indices into it.</summary>
     public RegionsByAddress(IReadOnlyList<RegionInfo> regions)

@@ -12,8 +12,7 @@ namespace TraceTools.Cli.Validation;
 public sealed class TraceEventCheck
 {
     readonly string _file;
-    readonly RegionInfo[] _byBase;
-    readonly ulong[] _bases;
+    readonly RegionsByAddress _regions;
     long _chunk = -1;
 
     /// <summary>Checks events of the trace <paramref name="file"/> (as messages name it) declaring <paramref name="metadata"/>.</summary>
@@ -21,8 +20,7 @@ public sealed class TraceEventCheck
     {
         ArgumentNullException.ThrowIfNull(metadata);
         _file = file;
-        _byBase = [.. metadata.Regions.OrderBy(r => r.Base)];
-        _bases = [.. _byBase.Select(r => r.Base)];
+        _regions = new RegionsByAddress(metadata.Regions);
     }
 
     /// <summary>Checks one decoded chunk; chunks are counted in the order they are passed.</summary>
@@ -72,15 +70,15 @@ public sealed class TraceEventCheck
     }
 
     // Accesses come in runs on one region: the last hit is tried before the binary search.
-    int _last;
+    RegionInfo? _last;
 
     RegionInfo? Find(ulong address, int size)
     {
-        if ((uint)_last < (uint)_byBase.Length && size > 0 && _byBase[_last].Contains(address, (ulong)size)) return _byBase[_last];
-        int i = Array.BinarySearch(_bases, address);
-        if (i < 0) i = ~i - 1;
-        if (i >= 0) _last = i;
-        return i >= 0 && size > 0 && _byBase[i].Contains(address, (ulong)size) ? _byBase[i] : null;
+        if (size <= 0) return null;
+        if (_last is not null && _last.Contains(address, (ulong)size)) return _last;
+        var r = _regions.At(address);
+        if (r is not null) _last = r;
+        return r is not null && r.Contains(address, (ulong)size) ? r : null;
     }
 
     void Fail(EventBatch batch, int i, string problem) =>
