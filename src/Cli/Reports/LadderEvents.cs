@@ -146,12 +146,6 @@ public sealed class LadderEvents
         }
     }
 
-    long Related(string role)
-    {
-        foreach (var r in _f.Related) if (EventText.Role(r) == role) return r.Index;
-        return -1;
-    }
-
     /// <summary>
     /// Why a barrier did not help, where the model makes it plain: after the publish it orders nothing the
     /// device reads (<c>&lt;- after the doorbell</c>); between the two events that needed ordering it was the
@@ -161,9 +155,9 @@ public sealed class LadderEvents
     {
         (long before, long after) = _f.Kind switch
         {
-            FindingKind.StaleDmaRead => (Related("store"), Related("publish")),
-            FindingKind.PresentBeforePayload => (Related("payload"), _f.Trigger),
-            FindingKind.StaleCpuRead => (Related("acquire"), _f.Trigger),
+            FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
+            FindingKind.PresentBeforePayload => (_f.RelatedIndex(RelatedRole.Payload), _f.Trigger),
+            FindingKind.StaleCpuRead => (_f.RelatedIndex(RelatedRole.Acquire), _f.Trigger),
             _ => (-1L, -1L),
         };
         if (before < 0 || after < 0 || Event(before).Agent != agent) return null;
