@@ -44,7 +44,7 @@ public static class DetectorRegistry
     public static ReplayEngine CreateEngine(TraceMetadata metadata, ReplayOptions? options = null)
     {
         options ??= ReplayOptions.Default;
-        return new ReplayEngine(metadata, options, Create(metadata, options.Detectors));
+        return new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);
     }
 
     /// <summary>Fresh detector instances for <paramref name="kinds"/> (null: all), in model.md order.</summary>

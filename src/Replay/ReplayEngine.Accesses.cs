@@ -15,12 +15,8 @@ public sealed partial class ReplayEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static bool HasSyncBytes(RegionInfo r) => r.Kind is RegionKind.Sync or RegionKind.Table;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void RunHooks(IDetector[] hooks, in DataAccess access)
-    {
-        var view = View;
-        foreach (var d in hooks) d.OnAccess(view, access);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void RunHooks(IDetector[] hooks, in DataAccess access) => _dispatch.OnAccess(hooks, View, access);
 
     /// <summary>A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow, then its releases.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

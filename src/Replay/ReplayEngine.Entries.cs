@@ -44,7 +44,7 @@ public sealed partial class ReplayEngine
             ulong word = eb + table.PresentWordOffset;
             bool release = from < word + table.PresentWordLength && to > word;
             var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent]);
-            foreach (var d in EntryStoreHooks) d.OnEntryStore(view, store);
+            _dispatch.OnEntryStore(EntryStoreHooks, view, store);
         }
     }
 
@@ -70,7 +70,7 @@ public sealed partial class ReplayEngine
         bool saw = pa >= address && pa < address + (ulong)size && (_shadow.ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
         var fetch = new EntryFetch(index, device, rid, eb, granule, saw);
         var view = View;
-        foreach (var d in EntryFetchHooks) d.OnEntryFetch(view, fetch);
+        _dispatch.OnEntryFetch(EntryFetchHooks, view, fetch);
     }
 
     /// <summary>
@@ -93,7 +93,7 @@ public sealed partial class ReplayEngine
             if (size == 0) inv = new(index, cpu, t, device, rid, 0, All: true);
             else if (r.Contains(address, 1)) inv = new(index, cpu, t, device, rid, r.Base + (address - r.Base) / r.EntrySize * r.EntrySize, All: false);
             else continue;
-            foreach (var d in EntryInvalidateHooks) d.OnEntryInvalidate(view, inv);
+            _dispatch.OnEntryInvalidate(EntryInvalidateHooks, view, inv);
         }
     }
 }

@@ -23,12 +23,23 @@ public sealed partial class ReplayEngine
     readonly Shadow _shadow;
     readonly RegionMap _regionMap;
     readonly List<Finding> _findings = [];
+    readonly DetectorDispatch _dispatch;
     long _next;
     bool _completed;
 
-    /// <summary>Creates an engine driving exactly <paramref name="detectors"/> (the options' selection is not re-applied).</summary>
+    /// <summary>Creates an engine driving exactly <paramref name="detectors"/> (the options' selection is not re-applied), through <see cref="IDetector"/>.</summary>
     public ReplayEngine(TraceMetadata metadata, ReplayOptions options, IEnumerable<IDetector> detectors)
+        : this(metadata, options, detectors, DetectorDispatch.ThroughInterface)
     {
+    }
+
+    /// <summary>
+    /// Creates an engine driving exactly <paramref name="detectors"/>, calling their hooks through
+    /// <paramref name="dispatch"/> (<c>DetectorRegistry</c> hands the type switch over the known detectors).
+    /// </summary>
+    public ReplayEngine(TraceMetadata metadata, ReplayOptions options, IEnumerable<IDetector> detectors, DetectorDispatch dispatch)
+    {
+        _dispatch = dispatch;
         Metadata = metadata;
         Options = options;
         Detectors = [.. detectors];

@@ -1,0 +1,89 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Detectors.DmaRace;
+using TraceTools.Detectors.MissingCacheClean;
+using TraceTools.Detectors.MissingCacheInvalidate;
+using TraceTools.Detectors.MissingFlushAfterClear;
+using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Detectors.StaleCpuRead;
+using TraceTools.Detectors.StaleDmaRead;
+using TraceTools.Detectors.TornEntryFetch;
+using TraceTools.Detectors.TornEntryUpdate;
+using TraceTools.Replay.Detection;
+
+namespace TraceTools.Detectors;
+
+/// <summary>
+/// The engine's hook calls without an interface call per detector: a type switch over the sealed detector
+/// classes (a type test of a sealed class is one method-table compare, and the call is direct). A detector
+/// not listed here still runs, through <see cref="IDetector"/>. Adding a detector: one <c>case</c> line per
+/// hook it implements.
+/// </summary>
+public sealed class KnownDetectorDispatch : DetectorDispatch
+{
+    /// <summary>The one instance (stateless: the engine keeps the per-hook arrays).</summary>
+    public static KnownDetectorDispatch Instance { get; } = new();
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnAccess(IDetector[] detectors, DetectorView view, in DataAccess access)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case DmaRaceDetector x: x.OnAccess(view, access); break;
+                case StaleDmaReadDetector x: x.OnAccess(view, access); break;
+                case StaleCpuReadDetector x: x.OnAccess(view, access); break;
+                case MissingCacheCleanDetector x: x.OnAccess(view, access); break;
+                case MissingCacheInvalidateDetector x: x.OnAccess(view, access); break;
+                default: d.OnAccess(view, access); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnEntryStore(IDetector[] detectors, DetectorView view, in EntryStore store)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case TornEntryFetchDetector x: x.OnEntryStore(view, store); break;
+                case MissingFlushAfterClearDetector x: x.OnEntryStore(view, store); break;
+                case PresentBeforePayloadDetector x: x.OnEntryStore(view, store); break;
+                case TornEntryUpdateDetector x: x.OnEntryStore(view, store); break;
+                default: d.OnEntryStore(view, store); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnEntryFetch(IDetector[] detectors, DetectorView view, in EntryFetch fetch)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case TornEntryFetchDetector x: x.OnEntryFetch(view, fetch); break;
+                default: d.OnEntryFetch(view, fetch); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnEntryInvalidate(IDetector[] detectors, DetectorView view, in EntryInvalidation invalidation)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case MissingFlushAfterClearDetector x: x.OnEntryInvalidate(view, invalidation); break;
+                case TornEntryUpdateDetector x: x.OnEntryInvalidate(view, invalidation); break;
+                default: d.OnEntryInvalidate(view, invalidation); break;
+            }
+        }
+    }
+}

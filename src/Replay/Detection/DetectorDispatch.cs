@@ -1,0 +1,43 @@
+namespace TraceTools.Replay.Detection;
+
+/// <summary>
+/// Calls one hook of every detector in a per-hook array. This base class calls through
+/// <see cref="IDetector"/> (any detector, e.g. one a test or a plug-in defines); <c>KnownDetectorDispatch</c>
+/// in TraceTools.Detectors overrides each hook with a type switch over the sealed detector classes it knows,
+/// so the engine's hot path makes one virtual call per hook event (this class, one override per engine:
+/// always predicted) and no interface call per detector.
+/// </summary>
+/// <remarks>
+/// The engine keeps the per-hook arrays (only the detectors that asked for a hook) and calls a hook only
+/// when its array is not empty. Adding a detector class: one <c>case</c> line per hook it implements in the
+/// override; a detector the override does not know still runs, through the interface.
+/// </remarks>
+public class DetectorDispatch
+{
+    /// <summary>The dispatch through <see cref="IDetector"/> (no detector known by type).</summary>
+    public static DetectorDispatch ThroughInterface { get; } = new();
+
+    /// <summary>Calls <see cref="IDetector.OnAccess"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnAccess(IDetector[] detectors, DetectorView view, in DataAccess access)
+    {
+        foreach (var d in detectors) d.OnAccess(view, access);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnEntryStore"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnEntryStore(IDetector[] detectors, DetectorView view, in EntryStore store)
+    {
+        foreach (var d in detectors) d.OnEntryStore(view, store);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnEntryFetch"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnEntryFetch(IDetector[] detectors, DetectorView view, in EntryFetch fetch)
+    {
+        foreach (var d in detectors) d.OnEntryFetch(view, fetch);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnEntryInvalidate"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnEntryInvalidate(IDetector[] detectors, DetectorView view, in EntryInvalidation invalidation)
+    {
+        foreach (var d in detectors) d.OnEntryInvalidate(view, invalidation);
+    }
+}
