@@ -24,14 +24,23 @@ public static class DetectorRegistry
     /// <summary>A detector module: its kind and how to make a fresh instance for a trace.</summary>
     /// <param name="Kind">The kind it reports.</param>
     /// <param name="Create">A fresh instance for a trace with the given metadata.</param>
-    public sealed record Module(FindingKind Kind, Func<TraceMetadata, IDetector> Create);
+    public sealed record Module(FindingKind Kind, Func<TraceMetadata, IDetector> Create)
+    {
+        /// <summary>
+        /// True when the detector judges each data access from its agent's HB as of the access and its own
+        /// per-page state only, so that it runs in the data shards (<see cref="ReplayOptions.DataShards"/>),
+        /// one instance per shard over the pages the shard owns. A finding over pages of several shards is the
+        /// piece whose first related event is the latest.
+        /// </summary>
+        public bool ByAddress { get; init; }
+    }
 
     /// <summary>Every module, in model.md order.</summary>
     public static IReadOnlyList<Module> Modules { get; } =
     [
         new(FindingKind.StaleDmaRead, _ => new StaleDmaReadDetector()),
         new(FindingKind.StaleCpuRead, _ => new StaleCpuReadDetector()),
-        new(FindingKind.DmaRace, _ => new DmaRaceDetector()),
+        new(FindingKind.DmaRace, _ => new DmaRaceDetector()) { ByAddress = true },
         new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count)),
         new(FindingKind.MissingFlushAfterClear, _ => new MissingFlushAfterClearDetector()),
         new(FindingKind.PresentBeforePayload, md => new PresentBeforePayloadDetector(md.Agents.Count)),
@@ -44,7 +53,19 @@ public static class DetectorRegistry
     public static ReplayEngine CreateEngine(TraceMetadata metadata, ReplayOptions? options = null)
     {
         options ??= ReplayOptions.Default;
-        return new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);
+        if (options.DataShards <= 0)
+            return new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);
+        // hb apart from the data checks: the address-partitioned detectors go to the shards, one instance each.
+        var selected = Modules.Where(m => options.Detectors is null || options.Detectors.Contains(m.Kind)).ToList();
+        var engine = new ReplayEngine(metadata, options,
+            [.. selected.Where(m => !m.ByAddress).Select(m => m.Create(metadata))], KnownDetectorDispatch.Instance);
+        var byAddress = selected.Where(m => m.ByAddress).ToList();
+        if (byAddress.Count == 0) return engine;
+        var shards = new ReplayEngine[options.DataShards];
+        for (int k = 0; k < shards.Length; k++)
+            shards[k] = new ReplayEngine(metadata, options, [.. byAddress.Select(m => m.Create(metadata))], KnownDetectorDispatch.Instance);
+        engine.UseShards(shards);
+        return engine;
     }
 
     /// <summary>Fresh detector instances for <paramref name="kinds"/> (null: all), in model.md order.</summary>

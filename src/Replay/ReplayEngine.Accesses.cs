@@ -15,9 +15,6 @@ public sealed partial class ReplayEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static bool HasSyncBytes(RegionInfo r) => r.Kind is RegionKind.Sync or RegionKind.Table;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void RunHooks(IDetector[] hooks, in DataAccess access) => _dispatch.OnAccess(hooks, View, access);
-
     /// <summary>A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow, then its releases.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -27,10 +24,7 @@ public sealed partial class ReplayEngine
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Store;
         if (HasDataBytes(region))
-        {
-            var hooks = cpu ? StoreHooks : DmaWriteHooks;
-            if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
-        }
+            DataHooks(cpu ? DetectorHooks.Store : DetectorHooks.DmaWrite, new DataAccess(index, kind, agent, t, address, size, rid));
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
         if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
         _shadow.RecordWrite(agent, t, cpu, address, size, data, region.Kind);
@@ -92,8 +86,7 @@ public sealed partial class ReplayEngine
         }
         // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
         if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
-        var hooks = cpu ? LoadHooks : DmaReadHooks;
-        if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
+        DataHooks(cpu ? DetectorHooks.Load : DetectorHooks.DmaRead, new DataAccess(index, kind, agent, t, address, size, rid));
         if (self) _hb.EndSelfLoads();
         _shadow.RecordRead(agent, t, cpu, region, address, end);
     }

@@ -18,6 +18,13 @@ public sealed record ReplayOptions
     /// </summary>
     public Action<HbEdge>? EdgeObserver { get; init; }
 
+    /// <summary>
+    /// Data shards: the address-partitioned data checks (dma-race) run in this many engines on their own
+    /// threads, fed by the hb stage's skeleton (<c>DetectorRegistry.CreateEngine</c> builds them; findings are
+    /// the same for every count). 0 runs every check inline on the replay's thread.
+    /// </summary>
+    public int DataShards { get; init; }
+
     /// <summary>Runs everything with the default kernel.</summary>
     public static ReplayOptions Default { get; } = new();
 

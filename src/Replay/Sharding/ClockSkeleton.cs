@@ -1,0 +1,59 @@
+using TraceTools.Replay.Detection;
+
+namespace TraceTools.Replay.Sharding;
+
+/// <summary>One data access as the hb stage hands it to the data shards.</summary>
+/// <param name="Access">The access, exactly as the engine hands it to its own data hooks.</param>
+/// <param name="Hook">Which data hook it is (Load, Store, DmaRead, DmaWrite): what the shards call and record.</param>
+/// <param name="Row">The clock-version stamp: the row of <see cref="ClockSkeleton.Rows"/> holding the agent's HB as of this access, or -1 when it did not change since the agent's previous access.</param>
+readonly record struct SkeletonAccess(DataAccess Access, DetectorHooks Hook, int Row);
+
+/// <summary>
+/// The hb skeleton of one batch: in trace order, every access the data checks judge, each with its agent's
+/// HB row as of that access when it changed since the agent's previous one (rows are logged only when they
+/// change). A data shard replays it against a replica of the HB rows and its own shadow, so it needs
+/// neither the batch nor the hb state machine. Recycled: the steady state allocates nothing.
+/// </summary>
+sealed class ClockSkeleton(int width)
+{
+    SkeletonAccess[] _accesses = new SkeletonAccess[1024];
+    uint[] _rows = new uint[16 * width];
+    int _rowCount;
+
+    /// <summary>Clock width (components per row).</summary>
+    public int Width { get; } = width;
+
+    /// <summary>Accesses in this skeleton.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Shards that have not consumed it yet (it goes back to the pool at zero).</summary>
+    public int Pending;
+
+    /// <summary>The accesses, in trace order (the first <see cref="Count"/>).</summary>
+    public ReadOnlySpan<SkeletonAccess> Accesses => _accesses.AsSpan(0, Count);
+
+    /// <summary>The logged HB rows, <see cref="Width"/> components each.</summary>
+    public ReadOnlySpan<uint> Rows => _rows.AsSpan(0, _rowCount * Width);
+
+    /// <summary>Empties it for the next batch.</summary>
+    public void Reset()
+    {
+        Count = 0;
+        _rowCount = 0;
+    }
+
+    /// <summary>Logs a row; returns its stamp.</summary>
+    public int AddRow(ReadOnlySpan<uint> row)
+    {
+        if ((_rowCount + 1) * Width > _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
+        row.CopyTo(_rows.AsSpan(_rowCount * Width, Width));
+        return _rowCount++;
+    }
+
+    /// <summary>Appends an access.</summary>
+    public void Add(in DataAccess access, DetectorHooks hook, int row)
+    {
+        if (Count == _accesses.Length) Array.Resize(ref _accesses, Count * 2);
+        _accesses[Count++] = new SkeletonAccess(access, hook, row);
+    }
+}
