@@ -13,12 +13,14 @@ public static class ReplayVerb
 {
     static readonly string Usage = $"""
         usage: tracetools replay TRACE [--detectors LIST] [--format text|json|sarif] [-o FILE] [--all]
-                                 [--stats] [--fail-on error|warning|none] [--threads 1|2] [--quiet]
+                                 [--stats] [--fail-on error|warning|none] [--threads N] [--quiet]
 
         Replays a trace, reconstructing happens-before across all agents, and reports the orderings the
         code failed to guarantee. Exit 0: nothing at or above --fail-on; 1: findings; 2: bad input.
         {ReportOptions.HelpText}
-          --threads N                1: decode and replay on one core; 2: decode on a second core (default when there are 2+ cores)
+          --threads N                1: decode and replay on one thread; N >= 2: decode on its own thread, hb on the
+                                     replay thread, dma-race in N - 1 address-partitioned shards (default: 2 when there
+                                     are 2+ cores); the findings are the same for every N
           --decode-only              read and decode every chunk, replay nothing (measures the decoder)
           --quiet                    no progress bar
         """;
@@ -31,12 +33,13 @@ public static class ReplayVerb
         bool quiet = args.Flag("--quiet");
         bool decodeOnly = args.Flag("--decode-only");
         long threads = args.Long("--threads", Environment.ProcessorCount > 1 ? 2 : 1);
-        if (threads is < 1 or > 2) CliThrow.Usage("--threads takes 1 or 2");
+        if (threads is < 1 or > 64) CliThrow.Usage("--threads takes 1 to 64");
+        var layout = ReplayLayout.For((int)threads);
         var path = args.Finish(1, 1)[0];
 
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
-        var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors });
+        using var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors, DataShards = layout.DataShards });
         var bar = !quiet && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
 
@@ -45,7 +48,7 @@ public static class ReplayVerb
         var clock = Stopwatch.StartNew();
         long events = decodeOnly
             ? TraceReplay.DecodeOnly(reader, bar is null ? null : bar.Report, phases)
-            : TraceReplay.Run(reader, engine, threads == 2, bar is null ? null : bar.Report, phases);
+            : TraceReplay.Run(reader, engine, layout.DecodeThread, bar is null ? null : bar.Report, phases);
         long completeStart = Stopwatch.GetTimestamp();
         var findings = decodeOnly ? [] : engine.Complete();
         phases.ReplayTicks += Stopwatch.GetTimestamp() - completeStart;

@@ -4,11 +4,12 @@ namespace TraceTools.Replay.Clocks;
 /// Pooled release snapshots. A release stores its clocks once here and every sync byte it wrote refers
 /// to it by handle; handles are reference-counted and their slots reused, so memory follows the live
 /// releases (at most one per sync byte, lock and interrupt line), never the trace length.
-/// Slot layout: HB, OB for stores, OB for cache maintenance (W components each).
+/// Slot layout: HB, OB for stores, OB for cache maintenance (W components each); HB alone when no selected
+/// detector needs the OB clocks (a third of the memory, and of the cache lines a release touches).
 /// </summary>
 sealed class ClockArena
 {
-    readonly int _width;
+    readonly int _width, _rows;
     uint[] _clocks;
     Header[] _headers;
     int[] _free;
@@ -26,10 +27,11 @@ sealed class ClockArena
         public long Index;
     }
 
-    public ClockArena(int width, int capacity = 64)
+    public ClockArena(int width, bool ob = true, int capacity = 64)
     {
         _width = width;
-        _clocks = new uint[capacity * 3 * width];
+        _rows = ob ? 3 : 1;
+        _clocks = new uint[capacity * _rows * width];
         _headers = new Header[capacity];
         _free = new int[capacity];
     }
@@ -55,15 +57,17 @@ sealed class ClockArena
     {
         int n = _headers.Length * 2;
         Array.Resize(ref _headers, n);
-        Array.Resize(ref _clocks, n * 3 * _width);
+        Array.Resize(ref _clocks, n * _rows * _width);
         Array.Resize(ref _free, n);
     }
 
     public ref Header HeaderOf(int handle) => ref _headers[handle];
 
-    public Span<uint> Hb(int handle) => _clocks.AsSpan(handle * 3 * _width, _width);
-    public Span<uint> ObStore(int handle) => _clocks.AsSpan((handle * 3 + 1) * _width, _width);
-    public Span<uint> ObCache(int handle) => _clocks.AsSpan((handle * 3 + 2) * _width, _width);
+    public Span<uint> Hb(int handle) => _clocks.AsSpan(handle * _rows * _width, _width);
+    /// <summary>The OB-for-stores row (empty when the arena keeps HB only).</summary>
+    public Span<uint> ObStore(int handle) => _rows == 1 ? default : _clocks.AsSpan((handle * 3 + 1) * _width, _width);
+    /// <summary>The OB-for-cache-maintenance row (empty when the arena keeps HB only).</summary>
+    public Span<uint> ObCache(int handle) => _rows == 1 ? default : _clocks.AsSpan((handle * 3 + 2) * _width, _width);
 
     public void AddRef(int handle, int count) => _headers[handle].RefCount += count;
 

@@ -76,7 +76,7 @@ sealed partial class HbState
         Rules = new OrderingRules(metadata.Arch);
         AgentCount = metadata.Agents.Count;
         Width = ClockSimdSelector.Width(AgentCount);
-        Arena = new ClockArena(Width);
+        Arena = new ClockArena(Width, ob: (needs & DetectorNeeds.ObClocks) != 0);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
