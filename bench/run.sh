@@ -2,8 +2,9 @@
 # End-to-end throughput of the tracetools CLI on synthetic driver traces.
 #
 #   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]... [--baseline REV] [--rounds R]
+#                [--events N[,N...]]
 #
-# Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick):
+# Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick; --events picks the sizes):
 #   gen            tracetools gen bench/scenarios/gen-ring-1e8.scn     (events/s, peak RSS)
 #   synth          tracetools synth --profile driver-mix --events N   (events/s, peak RSS)
 #   bytes/event    trace file size / N (the writer's default codec, LZ4)
@@ -39,6 +40,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 quick=0 keep=0 readme="" work=""
 bdn=()
+sizes_arg=()
 baseline="cc56979" rounds=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -49,7 +51,8 @@ while [[ $# -gt 0 ]]; do
     --bdn) bdn+=("$2"); shift ;;
     --baseline) baseline="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
-    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+    --events) IFS=, read -r -a sizes_arg <<<"$2"; shift ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -61,6 +64,7 @@ done
 : "${SYNTH_SEED:=1}"
 
 if [[ $quick -eq 1 ]]; then sizes=(100000 1000000); else sizes=(10000000 100000000); fi
+if [[ ${#sizes_arg[@]} -gt 0 ]]; then sizes=("${sizes_arg[@]}"); fi
 
 if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time -v true >/dev/null 2>&1; then
   echo "run.sh: GNU time not found, installing the Debian package 'time'" >&2
