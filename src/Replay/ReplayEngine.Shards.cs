@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -24,7 +25,7 @@ public sealed partial class ReplayEngine : IDisposable
     /// <summary>Runs <paramref name="shards"/> (engines over the address-partitioned detectors) as data shards of this one, each on its own thread.</summary>
     internal void UseShards(ReplayEngine[] shards)
     {
-        if (_next != 0 || _shards is not null) throw new InvalidOperationException("data shards are set up once, before the first batch");
+        if (_next != 0 || _shards is not null) ReplayThrow.ShardsLate();
         _shards = new DataShards(shards, _hb.Width);
         _logged = new uint[_hb.AgentCount * _hb.Width];
     }
@@ -61,7 +62,7 @@ public sealed partial class ReplayEngine : IDisposable
         uint own = row[agent];
         row[agent] = logged[agent];
         int stamp = -1;
-        if (!row.SequenceEqual(logged))
+        if (!ClockKernels.Same(_hb.Simd, row, logged))
         {
             row.CopyTo(logged);
             stamp = _skeleton!.AddRow(logged);

@@ -69,5 +69,8 @@ static class ReplayThrow
     }
 
     [DoesNotReturn]
+    public static void ShardsLate() => throw new InvalidOperationException("data shards are set up once, before the first batch");
+
+    [DoesNotReturn]
     public static void Completed() => throw new InvalidOperationException("the replay is already complete");
 }

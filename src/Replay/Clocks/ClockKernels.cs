@@ -44,6 +44,37 @@ public static class ClockKernels
         }
     }
 
+    /// <summary>
+    /// True when two clock rows are equal, with the kernel <paramref name="simd"/> (the hb stage compares an
+    /// agent's row with the one it last logged for the data shards at every data access: the span helpers'
+    /// call cost more than a one- or two-vector compare).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Same(ClockSimd simd, ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    {
+        if (simd == ClockSimd.Scalar || a.Length != b.Length || (a.Length & 15) != 0) return SameScalar(a, b);
+        ref uint x = ref MemoryMarshal.GetReference(a);
+        ref uint y = ref MemoryMarshal.GetReference(b);
+        if (simd == ClockSimd.V512)
+        {
+            for (nuint i = 0, n = (nuint)a.Length; i < n; i += 16)
+                if (Vector512.LoadUnsafe(ref x, i) != Vector512.LoadUnsafe(ref y, i)) return false;
+            return true;
+        }
+        for (nuint i = 0, n = (nuint)a.Length; i < n; i += 8)
+            if (Vector256.LoadUnsafe(ref x, i) != Vector256.LoadUnsafe(ref y, i)) return false;
+        return true;
+    }
+
+    /// <summary>Scalar twin of <see cref="Same"/>.</summary>
+    public static bool SameScalar(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+
     /// <summary>Scalar twin: one component at a time.</summary>
     public static void JoinScalar(Span<uint> dst, ReadOnlySpan<uint> src)
     {
