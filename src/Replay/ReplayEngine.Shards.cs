@@ -59,22 +59,24 @@ public sealed partial class ReplayEngine : IDisposable
         var row = _hb.Row(_hb.Hb, agent);
         var logged = _logged.AsSpan(agent * w, w);
         // The own component is written lazily and never read for the agent's own accesses: not a change.
-        uint own = row[agent];
-        row[agent] = logged[agent];
         int stamp = -1;
-        if (!ClockKernels.Same(_hb.Simd, row, logged))
+        if (!ClockKernels.SameExcept(_hb.Simd, row, logged, agent))
         {
             row.CopyTo(logged);
             stamp = _skeleton!.AddRow(logged);
         }
-        row[agent] = own;
         _skeleton!.Add(access, hook, stamp);
+        if (_skeleton.Full)
+        {
+            EndSkeleton();
+            BeginSkeleton();
+        }
     }
 
-    /// <summary>Before a batch: a skeleton to log its accesses into (waits while every skeleton is in flight).</summary>
+    /// <summary>Before a batch, and when a skeleton is full: a skeleton to log accesses into (waits while every skeleton is in flight).</summary>
     void BeginSkeleton() => _skeleton = _shards!.Rent();
 
-    /// <summary>After a batch: its skeleton goes to the shards.</summary>
+    /// <summary>After a batch, and when a skeleton is full: it goes to the shards.</summary>
     void EndSkeleton()
     {
         var s = _skeleton!;

@@ -45,33 +45,43 @@ public static class ClockKernels
     }
 
     /// <summary>
-    /// True when two clock rows are equal, with the kernel <paramref name="simd"/> (the hb stage compares an
-    /// agent's row with the one it last logged for the data shards at every data access: the span helpers'
-    /// call cost more than a one- or two-vector compare).
+    /// True when two clock rows are equal but for component <paramref name="except"/>, with the kernel
+    /// <paramref name="simd"/> (the hb stage compares an agent's HB row, whose own component is written lazily,
+    /// with the one it last logged for the data shards at every data access: a masked vector compare, where
+    /// the span helpers' call cost more than the compare and patching the component first stalled the
+    /// vector load on the fresh store).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Same(ClockSimd simd, ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    public static bool SameExcept(ClockSimd simd, ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, int except)
     {
-        if (simd == ClockSimd.Scalar || a.Length != b.Length || (a.Length & 15) != 0) return SameScalar(a, b);
+        if (simd == ClockSimd.Scalar || a.Length != b.Length || (a.Length & 15) != 0) return SameExceptScalar(a, b, except);
         ref uint x = ref MemoryMarshal.GetReference(a);
         ref uint y = ref MemoryMarshal.GetReference(b);
         if (simd == ClockSimd.V512)
         {
-            for (nuint i = 0, n = (nuint)a.Length; i < n; i += 16)
-                if (Vector512.LoadUnsafe(ref x, i) != Vector512.LoadUnsafe(ref y, i)) return false;
+            for (int i = 0; i < a.Length; i += 16)
+            {
+                ulong differ = ~Vector512.Equals(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).ExtractMostSignificantBits() & 0xFFFF;
+                if ((uint)(except - i) < 16) differ &= ~(1UL << (except - i));
+                if (differ != 0) return false;
+            }
             return true;
         }
-        for (nuint i = 0, n = (nuint)a.Length; i < n; i += 8)
-            if (Vector256.LoadUnsafe(ref x, i) != Vector256.LoadUnsafe(ref y, i)) return false;
+        for (int i = 0; i < a.Length; i += 8)
+        {
+            uint differ = ~Vector256.Equals(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).ExtractMostSignificantBits() & 0xFF;
+            if ((uint)(except - i) < 8) differ &= ~(1U << (except - i));
+            if (differ != 0) return false;
+        }
         return true;
     }
 
-    /// <summary>Scalar twin of <see cref="Same"/>.</summary>
-    public static bool SameScalar(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b)
+    /// <summary>Scalar twin of <see cref="SameExcept"/>.</summary>
+    public static bool SameExceptScalar(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, int except)
     {
         if (a.Length != b.Length) return false;
         for (int i = 0; i < a.Length; i++)
-            if (a[i] != b[i]) return false;
+            if (i != except && a[i] != b[i]) return false;
         return true;
     }
 

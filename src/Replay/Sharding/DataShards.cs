@@ -6,15 +6,15 @@ namespace TraceTools.Replay.Sharding;
 
 /// <summary>
 /// The data shards of a replay, each on its own thread: the hb stage (the engine's <c>Process</c>, on the
-/// caller's thread) fills one <see cref="ClockSkeleton"/> per batch and hands it to every shard over a
+/// caller's thread) fills <see cref="ClockSkeleton"/>s (several per batch) and hands each to every shard over a
 /// bounded queue; a shard judges the accesses of the pages it owns (<see cref="Owner"/>) with its own
 /// detector instances and shadow; the last shard done with a skeleton returns it to the pool. The pool is
 /// bounded, so memory stays bounded and a slow shard holds the hb stage back.
 /// </summary>
 sealed class DataShards : IDisposable
 {
-    /// <summary>Skeletons in flight per shard queue.</summary>
-    const int QueueDepth = 4;
+    /// <summary>Skeletons in flight per shard queue (each up to <see cref="ClockSkeleton.Capacity"/> accesses).</summary>
+    const int QueueDepth = 8;
 
     readonly ReplayEngine[] _shards;
     readonly BlockingCollection<ClockSkeleton>[] _queues;
