@@ -1,12 +1,44 @@
 using TraceTools.Replay.Detection;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay.Sharding;
 
-/// <summary>One data access as the hb stage hands it to the data shards.</summary>
-/// <param name="Access">The access, exactly as the engine hands it to its own data hooks.</param>
-/// <param name="Hook">Which data hook it is (Load, Store, DmaRead, DmaWrite): what the shards call and record.</param>
-/// <param name="Row">The clock-version stamp: the row of <see cref="ClockSkeleton.Rows"/> holding the agent's HB as of this access, or -1 when it did not change since the agent's previous access.</param>
-readonly record struct SkeletonAccess(DataAccess Access, DetectorHooks Hook, int Row);
+/// <summary>
+/// One data access as the hb stage hands it to the data shards: what the inline engine hands its data hooks,
+/// in 32 bytes (the appends are the hb stage's cost of the split, and the shard reads them from another core).
+/// </summary>
+readonly struct SkeletonAccess
+{
+    readonly ulong _address;
+    readonly uint _index, _time;
+    readonly int _size, _region;
+    readonly ushort _agent;
+    readonly EventKind _kind;
+    readonly byte _hook;
+
+    /// <summary>The clock-version stamp: the row of <see cref="ClockSkeleton.Rows"/> holding the agent's HB as of this access, or -1 when it did not change since the agent's previous access.</summary>
+    public readonly int Row;
+
+    public SkeletonAccess(in DataAccess access, DetectorHooks hook, int row)
+    {
+        // Traces are limited to 2^32 - 1 events (ReplayThrow.TraceTooLong), so an index fits 32 bits.
+        _address = access.Address;
+        _index = (uint)access.Index;
+        _time = access.Time;
+        _size = access.Size;
+        _region = access.Region;
+        _agent = (ushort)access.Agent;
+        _kind = access.Kind;
+        _hook = (byte)hook;
+        Row = row;
+    }
+
+    /// <summary>The access, exactly as the engine hands it to its own data hooks.</summary>
+    public DataAccess Access => new(_index, _kind, _agent, _time, _address, _size, _region);
+
+    /// <summary>Which data hook it is (Load, Store, DmaRead, DmaWrite): what the shards call and how they record it.</summary>
+    public DetectorHooks Hook => (DetectorHooks)_hook;
+}
 
 /// <summary>
 /// A piece of the hb skeleton (up to <see cref="Capacity"/> accesses of a batch): in trace order, every access the data checks judge, each with its agent's
