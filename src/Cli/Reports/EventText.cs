@@ -52,7 +52,8 @@ public static class EventText
     /// <summary>True when the event's address means something (false for barriers, locks, interrupts, <c>dev_invalidate all</c>).</summary>
     public static bool HasAddress(in TraceEvent e) => e.Kind switch
     {
-        EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq => false,
+        EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq
+            or EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover => false,
         EventKind.DevInvalidate => e.Size != 0,
         _ => true,
     };
@@ -89,6 +90,12 @@ public static class EventText
             EventKind.TakeIrq => $"{op} {Agent(md, (int)e.Aux)}",
             EventKind.RaiseIrq => op,
             EventKind.Fetch => string.Create(Inv, $"{op} {EntryName(md, e.Address)} granule {e.Aux}"),
+            EventKind.IommuMode => $"{op} {Agent(md, (int)(e.Aux & 0xffff))} {ScenarioWriter.IommuModeName((IommuTreatment)(e.Aux >> 16))}",
+            EventKind.Quiesce => $"{op} {Agent(md, (int)e.Aux)}",
+            EventKind.Handover => op,
+            EventKind.DmaMap => string.Create(Inv,
+                $"{op} {Where(md, e.Address)} size {e.Size} device {Agent(md, (int)(e.Aux & 0xffff))} {ScenarioWriter.DmaDirectionName((DmaDirection)(e.Aux >> 16))}"),
+            EventKind.DmaUnmap => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size} device {Agent(md, (int)(e.Aux & 0xffff))}"),
             _ => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size}"),
         };
         return string.Create(Inv, $"#{index} {body}");

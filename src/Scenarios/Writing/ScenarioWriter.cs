@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using TraceTools.Scenarios.Internals.Syntax;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Scenarios.Writing;
@@ -126,8 +127,31 @@ public sealed class ScenarioWriter
                 if (!_addresses.AppendEntry(sb, e.Address)) _addresses.Append(sb, e.Address);
                 sb.Append(" granule ").Append(e.Aux.ToString(CultureInfo.InvariantCulture));
                 break;
+            case EventKind.IommuMode or EventKind.Quiesce or EventKind.DmaMap or EventKind.DmaUnmap:
+                AppendDeviceControl(sb, e);
+                break;
         }
         if (e.Site >= 0) sb.Append(" @ ").Append(Quote(_m.Sites[e.Site]));
+    }
+
+    /// <summary>The operands of iommu_mode, quiesce, dma_map and dma_unmap (device in Aux's low 16 bits, mode or direction above).</summary>
+    void AppendDeviceControl(StringBuilder sb, in TraceEvent e)
+    {
+        string device = AgentName((int)(e.Aux & 0xffff));
+        uint high = e.Aux >> 16;
+        switch (e.Kind)
+        {
+            case EventKind.IommuMode:
+                sb.Append(' ').Append(device).Append(' ').Append(Parser.IommuModeName((IommuTreatment)high));
+                return;
+            case EventKind.Quiesce:
+                sb.Append(' ').Append(device);
+                return;
+        }
+        sb.Append(' ');
+        _addresses.Append(sb, e.Address);
+        sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture)).Append(" device ").Append(device);
+        if (e.Kind == EventKind.DmaMap) sb.Append(' ').Append(Parser.DmaDirectionName((DmaDirection)high));
     }
 
     static void AppendValue(StringBuilder sb, ReadOnlySpan<byte> data)
@@ -150,6 +174,12 @@ public sealed class ScenarioWriter
         }
         return "bytes \"" + Convert.ToHexStringLower(data) + "\"";
     }
+
+    /// <summary>How the language spells an IOMMU mode: <c>translate</c>, <c>bypass</c>, <c>abort</c>.</summary>
+    public static string IommuModeName(IommuTreatment mode) => Parser.IommuModeName(mode);
+
+    /// <summary>How the language spells a DMA direction: <c>bidirectional</c>, <c>to_device</c>, <c>from_device</c>.</summary>
+    public static string DmaDirectionName(DmaDirection direction) => Parser.DmaDirectionName(direction);
 
     string AgentName(int id) => id >= 0 && id < _m.Agents.Count ? _m.Agents[id].Name : $"agent{id}";
 
