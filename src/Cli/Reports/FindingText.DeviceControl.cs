@@ -13,7 +13,7 @@ public sealed partial class FindingText
         get
         {
             long at = Rel(RelatedRole.IommuMode);
-            return at < 0 ? IommuTreatment.Translate : (IommuTreatment)(_events[at].Aux >> 16);
+            return at < 0 ? IommuTreatment.Translate : EventOperands.Treatment(_events[at].Aux);
         }
     }
 
@@ -33,8 +33,7 @@ public sealed partial class FindingText
             long mapping = Rel(RelatedRole.Mapping), unmap = Rel(RelatedRole.Unmap);
             if (mapping >= 0)
             {
-                var dir = (DmaDirection)(_events[mapping].Aux >> 16);
-                return $"against the direction of its mapping at #{N(mapping)} ({Scenarios.Writing.ScenarioWriter.DmaDirectionName(dir)})";
+                return $"against the direction of its mapping at #{N(mapping)} ({EventOperands.Direction(_events[mapping].Aux).Name()})";
             }
             return unmap >= 0 ? $"after the dma_unmap at #{N(unmap)} ended its mapping" : "without a dma_map of those bytes for it";
         }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using TraceTools.Scenarios.Internals.Syntax;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Scenarios.Writing;
@@ -93,7 +92,8 @@ public sealed class ScenarioWriter
     {
         var e = b[i];
         string agent = _m.Agents[e.Agent].Name;
-        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1).Append(e.Kind.OpName());
+        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1)
+            .Append(e.Kind == EventKind.FirmwareCall ? ((FirmwareConduit)e.Aux).Name() : e.Kind.OpName());
         switch (e.Kind)
         {
             case EventKind.Store or EventKind.MmioWrite or EventKind.DmaWrite:
@@ -127,31 +127,44 @@ public sealed class ScenarioWriter
                 if (!_addresses.AppendEntry(sb, e.Address)) _addresses.Append(sb, e.Address);
                 sb.Append(" granule ").Append(e.Aux.ToString(CultureInfo.InvariantCulture));
                 break;
-            case EventKind.IommuMode or EventKind.Quiesce or EventKind.DmaMap or EventKind.DmaUnmap:
-                AppendDeviceControl(sb, e);
+            default:
+                AppendV3Operands(sb, b, i, e);
                 break;
         }
         if (e.Site >= 0) sb.Append(" @ ").Append(Quote(_m.Sites[e.Site]));
     }
 
-    /// <summary>The operands of iommu_mode, quiesce, dma_map and dma_unmap (device in Aux's low 16 bits, mode or direction above).</summary>
-    void AppendDeviceControl(StringBuilder sb, in TraceEvent e)
+    /// <summary>
+    /// The operands of the v3 kinds (16..25) in the spellings of issues 10 and 11 (<c>store_release ADDR size N = V</c>,
+    /// <c>iommu_mode DEV bypass</c>, <c>dma_map ADDR size N device DEV to_device</c>, ...); firmware calls and returns
+    /// as the conduit and their 144 register bytes (<c>smc regs "…"</c>, <c>ret smc regs "…"</c>). Generic: the language helpers refine them where their syntax differs.
+    /// </summary>
+    void AppendV3Operands(StringBuilder sb, EventBatch b, int i, in TraceEvent e)
     {
-        string device = AgentName((int)(e.Aux & 0xffff));
-        uint high = e.Aux >> 16;
+        var inv = CultureInfo.InvariantCulture;
         switch (e.Kind)
         {
+            case EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg or EventKind.DmaMap or EventKind.DmaUnmap:
+                sb.Append(' ');
+                _addresses.Append(sb, e.Address);
+                sb.Append(" size ").Append(e.Size.ToString(inv));
+                if (e.Kind is EventKind.StoreRelease or EventKind.Xchg) AppendValue(sb, b.GetData(i));
+                else if (e.Kind == EventKind.DmaMap)
+                    sb.Append(" device ").Append(AgentName(EventOperands.Device(e.Aux))).Append(' ').Append(EventOperands.Direction(e.Aux).Name());
+                else if (e.Kind == EventKind.DmaUnmap) sb.Append(" device ").Append(AgentName((int)e.Aux));
+                break;
             case EventKind.IommuMode:
-                sb.Append(' ').Append(device).Append(' ').Append(Parser.IommuModeName((IommuTreatment)high));
-                return;
+                sb.Append(' ').Append(AgentName(EventOperands.Device(e.Aux))).Append(' ').Append(EventOperands.Treatment(e.Aux).Name());
+                break;
             case EventKind.Quiesce:
-                sb.Append(' ').Append(device);
-                return;
+                sb.Append(' ').Append(AgentName((int)e.Aux));
+                break;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                // A call's op is its conduit (smc, hvc); a return names the conduit after `ret`.
+                if (e.Kind == EventKind.FirmwareReturn) sb.Append(' ').Append(((FirmwareConduit)e.Aux).Name());
+                sb.Append(" regs \"").Append(Convert.ToHexStringLower(b.GetData(i))).Append('"');
+                break;
         }
-        sb.Append(' ');
-        _addresses.Append(sb, e.Address);
-        sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture)).Append(" device ").Append(device);
-        if (e.Kind == EventKind.DmaMap) sb.Append(' ').Append(Parser.DmaDirectionName((DmaDirection)high));
     }
 
     static void AppendValue(StringBuilder sb, ReadOnlySpan<byte> data)
@@ -174,12 +187,6 @@ public sealed class ScenarioWriter
         }
         return "bytes \"" + Convert.ToHexStringLower(data) + "\"";
     }
-
-    /// <summary>How the language spells an IOMMU mode: <c>translate</c>, <c>bypass</c>, <c>abort</c>.</summary>
-    public static string IommuModeName(IommuTreatment mode) => Parser.IommuModeName(mode);
-
-    /// <summary>How the language spells a DMA direction: <c>bidirectional</c>, <c>to_device</c>, <c>from_device</c>.</summary>
-    public static string DmaDirectionName(DmaDirection direction) => Parser.DmaDirectionName(direction);
 
     string AgentName(int id) => id >= 0 && id < _m.Agents.Count ? _m.Agents[id].Name : $"agent{id}";
 

@@ -10,6 +10,9 @@ namespace TraceTools.Tests.Reference;
 /// </summary>
 public sealed partial class TraceGenerator
 {
+    /// <summary>The kinds this part draws (a property: no dependence on the partial files' field order).</summary>
+    static EventKind[] DeviceLifetimeKinds => [EventKind.IommuMode, EventKind.Quiesce, EventKind.Handover, EventKind.DmaMap, EventKind.DmaUnmap];
+
     readonly List<(ulong Addr, int Size, ushort Dev)> _mapped = [];
 
     void DeviceLifetime()

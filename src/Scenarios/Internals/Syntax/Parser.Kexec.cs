@@ -7,11 +7,11 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 // event; the operand encoding is EventKind's (device in the low 16 bits of Aux, the mode or direction above it).
 sealed partial class Parser
 {
-    /// <summary>The spellings of <see cref="IommuTreatment"/>, in enum order.</summary>
-    static readonly string[] IommuModes = ["translate", "bypass", "abort"];
+    /// <summary>The spellings of <see cref="IommuTreatment"/>, in enum order (<see cref="EventOperands"/> names them).</summary>
+    static readonly string[] IommuModes = [.. Enum.GetValues<IommuTreatment>().Select(t => t.Name())];
 
     /// <summary>The spellings of <see cref="DmaDirection"/>, in enum order (the kernel's DMA_BIDIRECTIONAL, DMA_TO_DEVICE, DMA_FROM_DEVICE).</summary>
-    static readonly string[] DmaDirections = ["bidirectional", "to_device", "from_device"];
+    static readonly string[] DmaDirections = [.. Enum.GetValues<DmaDirection>().Select(d => d.Name())];
 
     /// <summary>The ops of this file (<see cref="ParseKexec"/> handles exactly these).</summary>
     public static bool IsKexecOp(string op) => op is "iommu_mode" or "quiesce" or "handover" or "dma_map" or "dma_unmap";
@@ -29,7 +29,7 @@ sealed partial class Parser
                 s.Kind = EventKind.IommuMode;
                 int device = DeviceId(ExpectName("the device whose DMA the IOMMU treats"), "device");
                 int mode = ParseChoice(IommuModes, "IOMMU mode");
-                s.Aux = (uint)device | ((uint)mode << 16);
+                s.Aux = EventOperands.Pack(device, (byte)mode);
                 break;
             }
             case "quiesce":
@@ -48,7 +48,7 @@ sealed partial class Parser
                 ExpectKeyword("device");
                 int device = DeviceId(ExpectName("the device the buffer is mapped for"), "device");
                 int direction = map ? ParseChoice(DmaDirections, "DMA direction") : 0;
-                s.Aux = (uint)device | ((uint)direction << 16);
+                s.Aux = EventOperands.Pack(device, (byte)direction);
                 break;
             }
         }
@@ -63,11 +63,4 @@ sealed partial class Parser
         if (i < 0) ScenarioThrow.At(Pos(t), $"unknown {noun} '{t.Text}': expected {expected}{NearMiss.Suffix(t.Text!, words)}");
         return i;
     }
-
-    /// <summary>The spelling of an IOMMU mode (dump, reports).</summary>
-    public static string IommuModeName(IommuTreatment mode) => (int)mode < IommuModes.Length ? IommuModes[(int)mode] : $"mode{(int)mode}";
-
-    /// <summary>The spelling of a DMA direction (dump, reports).</summary>
-    public static string DmaDirectionName(DmaDirection direction) =>
-        (int)direction < DmaDirections.Length ? DmaDirections[(int)direction] : $"direction{(int)direction}";
 }
