@@ -77,9 +77,9 @@ sealed partial class ShadowPage
 
     /// <summary>
     /// Cache maintenance by <paramref name="cpu"/> at its local time <paramref name="time"/> over bytes
-    /// [<paramref name="offset"/>, + <paramref name="length"/>): a clean marks the bytes whose last write
-    /// is the cpu's own store with the first clean after it; an invalidation marks the bytes whose last
-    /// write is a device write hb-before it. A cell whose bytes are marked only in part is split.
+    /// [<paramref name="offset"/>, + <paramref name="length"/>): a clean marks the bytes of the cpu's own
+    /// latest stores with the first clean after them; an invalidation marks the bytes of device writes
+    /// hb-before it. A cell whose bytes are marked only in part is split.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Mark(HbState hb, int cpu, uint time, bool clean, bool inval, int offset, int length)
@@ -146,7 +146,10 @@ sealed partial class ShadowPage
         if (column > AccessColumn.DevWrite) return 0;
         ulong old = marks.IsEmpty ? 0 : marks[i];
         if (column == AccessColumn.CpuWrite ? !clean || ShadowCell.Agent(c) != cpu || old != 0 : !inval) return 0;
-        int m = ShadowCell.Mask(c) & range & ~NewerWrites(cells, column, ShadowCell.Time(c));
+        // Bytes where the other side wrote later are marked too: this cell is no longer their last write and
+        // never becomes it again (only a newer write of its own side replaces the other side's), so nobody
+        // reads their mark, and not splitting them keeps the cells few.
+        int m = ShadowCell.Mask(c) & range;
         if (m == 0) return 0;
         if (column == AccessColumn.DevWrite)
         {
@@ -155,16 +158,6 @@ sealed partial class ShadowPage
             mark = old | bit;
         }
         return m;
-    }
-
-    /// <summary>Bytes last written by the other side after <paramref name="time"/> (where <paramref name="column"/>'s cell is not the last write).</summary>
-    static int NewerWrites(ReadOnlySpan<ulong> cells, AccessColumn column, uint time)
-    {
-        ulong other = ShadowCell.ColumnKey(column == AccessColumn.CpuWrite ? AccessColumn.DevWrite : AccessColumn.CpuWrite);
-        int newer = 0;
-        foreach (ulong c in cells)
-            if ((c & ShadowCell.ColumnBits) == other && c != 0 && ShadowCell.Time(c) > time) newer |= ShadowCell.Mask(c);
-        return newer;
     }
 
     static int IndexOf(ReadOnlySpan<ulong> cells, ulong cell) => cell == 0 ? -1 : cells.IndexOf(cell);
