@@ -10,7 +10,7 @@ namespace TraceTools.Replay.Memory;
 /// which bytes a column holds, drop bytes from a column, a free slot. A word has 1, 2 or 4 cells inline
 /// (or 32 once spilled); with 2 or 4 the cells are compared in one <see cref="Vector128"/> /
 /// <see cref="Vector256"/> (<see cref="WordCellsVector"/>), otherwise one by one (<see cref="WordCellsScalar"/>,
-/// also the twin the vector forms are tested against).
+/// also the twin the vector forms are tested against). Vector256 being accelerated stands for both.
 /// </summary>
 static class WordCells
 {
@@ -23,6 +23,7 @@ static class WordCells
     public static int Holding(ReadOnlySpan<ulong> cells, AccessColumn column, int b)
     {
         if (Vectorized && cells.Length == 4) return WordCellsVector.Holding4(cells, column, b);
+        if (Vectorized && cells.Length == 2) return WordCellsVector.Holding2(cells, column, b);
         return WordCellsScalar.Holding(cells, column, b);
     }
 
@@ -31,6 +32,7 @@ static class WordCells
     public static int Union(ReadOnlySpan<ulong> cells, AccessColumn column)
     {
         if (Vectorized && cells.Length == 4) return WordCellsVector.Union4(cells, column);
+        if (Vectorized && cells.Length == 2) return WordCellsVector.Union2(cells, column);
         return WordCellsScalar.Union(cells, column);
     }
 
@@ -39,6 +41,7 @@ static class WordCells
     public static void Drop(Span<ulong> cells, Span<ulong> marks, AccessColumn column, int mask)
     {
         if (Vectorized && cells.Length == 4) WordCellsVector.Drop4(cells, marks, column, mask);
+        else if (Vectorized && cells.Length == 2) WordCellsVector.Drop2(cells, marks, column, mask);
         else WordCellsScalar.Drop(cells, marks, column, mask);
     }
 
@@ -47,6 +50,7 @@ static class WordCells
     public static int Free(ReadOnlySpan<ulong> cells)
     {
         if (Vectorized && cells.Length == 4) return WordCellsVector.Free4(cells);
+        if (Vectorized && cells.Length == 2) return WordCellsVector.Free2(cells);
         return WordCellsScalar.Free(cells);
     }
 }
@@ -97,9 +101,50 @@ static class WordCellsScalar
     }
 }
 
-/// <summary>The vector forms of <see cref="WordCells"/> for a word of four cells: one <see cref="Vector256{T}"/> compare.</summary>
+/// <summary>
+/// The vector forms of <see cref="WordCells"/>: a word of four cells in one <see cref="Vector256{T}"/>, of
+/// two in one <see cref="Vector128{T}"/>, each question one compare.
+/// </summary>
 static class WordCellsVector
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Holding2(ReadOnlySpan<ulong> cells, AccessColumn column, int b)
+    {
+        var v = Vector128.Create(cells);
+        ulong byteBit = 1UL << (ShadowCell.MaskShift + b);
+        var hit = Vector128.Equals(v & Vector128.Create(ShadowCell.ColumnBits | byteBit), Vector128.Create(ShadowCell.ColumnKey(column) | byteBit));
+        uint lanes = hit.ExtractMostSignificantBits();
+        return lanes == 0 ? -1 : BitOperations.TrailingZeroCount(lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Union2(ReadOnlySpan<ulong> cells, AccessColumn column)
+    {
+        var v = Vector128.Create(cells);
+        var ours = Vector128.Equals(v & Vector128.Create(ShadowCell.ColumnBits), Vector128.Create(ShadowCell.ColumnKey(column)));
+        var m = v & ours & Vector128.Create(ShadowCell.MaskBits);
+        return ShadowCell.Mask(m.GetElement(0) | m.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Drop2(Span<ulong> cells, Span<ulong> marks, AccessColumn column, int mask)
+    {
+        var v = Vector128.Create((ReadOnlySpan<ulong>)cells);
+        var ours = Vector128.Equals(v & Vector128.Create(ShadowCell.ColumnBits), Vector128.Create(ShadowCell.ColumnKey(column)));
+        var cleared = Vector128.ConditionalSelect(ours, v & Vector128.Create(~((ulong)(uint)mask << ShadowCell.MaskShift)), v);
+        var empty = Vector128.Equals(cleared & Vector128.Create(ShadowCell.MaskBits), Vector128<ulong>.Zero);
+        Vector128.AndNot(cleared, empty).CopyTo(cells);
+        if (marks.IsEmpty) return;
+        Vector128.AndNot(Vector128.Create((ReadOnlySpan<ulong>)marks), empty).CopyTo(marks);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Free2(ReadOnlySpan<ulong> cells)
+    {
+        uint lanes = Vector128.Equals(Vector128.Create(cells), Vector128<ulong>.Zero).ExtractMostSignificantBits();
+        return lanes == 0 ? -1 : BitOperations.TrailingZeroCount(lanes);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Holding4(ReadOnlySpan<ulong> cells, AccessColumn column, int b)
     {

@@ -8,12 +8,12 @@ namespace TraceTools.Tests.Memory;
 [TestClass]
 public sealed class WordCellsTests
 {
-    /// <summary>Four cells as a page holds them: per column disjoint masks, free cells all zero.</summary>
-    static ulong[] RandomWord(Random rng)
+    /// <summary>A word's cells as a page holds them: per column disjoint masks, free cells all zero.</summary>
+    static ulong[] RandomWord(Random rng, int width)
     {
-        var cells = new ulong[4];
+        var cells = new ulong[width];
         var taken = new int[4];
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < width; i++)
         {
             if (rng.Next(4) == 0) continue;
             var column = (AccessColumn)rng.Next(4);
@@ -26,27 +26,30 @@ public sealed class WordCellsTests
     }
 
     [TestMethod]
-    [DataRow(1)]
-    [DataRow(2)]
-    [DataRow(3)]
-    public void WordCellsVector_RandomWords_MatchScalarTwin(int seed)
+    [DataRow(1, 4)]
+    [DataRow(2, 4)]
+    [DataRow(3, 2)]
+    [DataRow(4, 2)]
+    public void WordCellsVector_RandomWords_MatchScalarTwin(int seed, int width)
     {
         if (!Vector256.IsHardwareAccelerated) Assert.Inconclusive("no Vector256 on this machine: the vector forms never run");
         var rng = new Random(seed);
         for (int trial = 0; trial < 5000; trial++)
         {
-            var cells = RandomWord(rng);
+            var cells = RandomWord(rng, width);
             var column = (AccessColumn)rng.Next(4);
             int b = rng.Next(8), mask = rng.Next(1, 256);
-            Assert.AreEqual(WordCellsScalar.Holding(cells, column, b), WordCellsVector.Holding4(cells, column, b), $"holding, trial {trial}");
-            Assert.AreEqual(WordCellsScalar.Union(cells, column), WordCellsVector.Union4(cells, column), $"union, trial {trial}");
-            Assert.AreEqual(WordCellsScalar.Free(cells), WordCellsVector.Free4(cells), $"free, trial {trial}");
+            bool four = width == 4;
+            Assert.AreEqual(WordCellsScalar.Holding(cells, column, b), four ? WordCellsVector.Holding4(cells, column, b) : WordCellsVector.Holding2(cells, column, b), $"holding, trial {trial}");
+            Assert.AreEqual(WordCellsScalar.Union(cells, column), four ? WordCellsVector.Union4(cells, column) : WordCellsVector.Union2(cells, column), $"union, trial {trial}");
+            Assert.AreEqual(WordCellsScalar.Free(cells), four ? WordCellsVector.Free4(cells) : WordCellsVector.Free2(cells), $"free, trial {trial}");
 
             ulong[] scalar = [.. cells], vector = [.. cells];
             ulong[] scalarMarks = [.. cells.Select(c => c == 0 ? 0UL : (ulong)rng.Next(1, 9))];
             ulong[] vectorMarks = [.. scalarMarks];
             WordCellsScalar.Drop(scalar, scalarMarks, column, mask);
-            WordCellsVector.Drop4(vector, vectorMarks, column, mask);
+            if (four) WordCellsVector.Drop4(vector, vectorMarks, column, mask);
+            else WordCellsVector.Drop2(vector, vectorMarks, column, mask);
             CollectionAssert.AreEqual(scalar, vector, $"drop, trial {trial}");
             CollectionAssert.AreEqual(scalarMarks, vectorMarks, $"drop marks, trial {trial}");
         }
