@@ -112,17 +112,18 @@ SCN
   esac
 }
 
-# peak TOOL TRACE: peak RSS of a replay in MB, "over cap" when it died of memory, else "exit N".
+# peak TOOL TRACE: peak RSS of a replay in MB; "over cap (RSS MB)" when it died at the heap cap (the
+# engine before word cells reports that as an internal error), else "exit N".
 peak() {
-  local tool="$1" trace="$2" log="$work/time.log" rc
+  local tool="$1" trace="$2" log="$work/time.log" rc rss
   set +e
   DOTNET_GCHeapHardLimit=$(printf '0x%x' $((cap * 1024 * 1024))) \
     /usr/bin/time -v -o "$log" "$tool" replay "$trace" --threads 1 --quiet >/dev/null 2>"$work/replay.err"
   rc=$?
   set -e
-  if [[ $rc -eq 0 || $rc -eq 1 ]]; then
-    awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log"
-  elif grep -qi "OutOfMemory\|out of memory" "$work/replay.err"; then echo "over cap"
+  rss=$(awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
+  if [[ $rc -eq 0 || $rc -eq 1 ]]; then echo "$rss"
+  elif [[ $rss -ge $((cap * 9 / 10)) ]] || grep -qi "OutOfMemory\|out of memory" "$work/replay.err"; then echo "over cap ($rss)"
   else echo "exit $rc"; fi
 }
 
