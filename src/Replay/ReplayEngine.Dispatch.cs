@@ -97,6 +97,13 @@ public sealed partial class ReplayEngine
                     Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
                     break;
                 }
+                case EventKind.StoreRelease:
+                case EventKind.Xchg:
+                    AtomicWrite(agent, kind, index, addresses[i], sizes[i], batch, offsets[i]);
+                    break;
+                case EventKind.LoadAcquire:
+                    LoadAcquire(agent, index, addresses[i], sizes[i]);
+                    break;
                 default:
                     ReplayThrow.UnknownKind(index, kind);
                     break;

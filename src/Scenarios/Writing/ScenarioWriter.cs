@@ -95,14 +95,14 @@ public sealed class ScenarioWriter
         sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1).Append(e.Kind.OpName());
         switch (e.Kind)
         {
-            case EventKind.Store or EventKind.MmioWrite or EventKind.DmaWrite:
+            case EventKind.Store or EventKind.MmioWrite or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg:
                 sb.Append(' ');
                 _addresses.Append(sb, e.Address);
                 sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture));
                 AppendValue(sb, b.GetData(i));
                 break;
             case EventKind.Load or EventKind.MmioRead or EventKind.CacheClean or EventKind.CacheInval
-                or EventKind.CacheFlush or EventKind.DmaRead:
+                or EventKind.CacheFlush or EventKind.DmaRead or EventKind.LoadAcquire:
                 sb.Append(' ');
                 _addresses.Append(sb, e.Address);
                 sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture));
