@@ -159,7 +159,7 @@ public sealed partial class PerfettoExport
                 return dest[n..].TryWrite(inv, $" granule {e.Aux}", out int g) ? n + g : n;
         }
         n += _regions.Format(dest[n..], e.Address);
-        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite && data.Length is > 0 and <= 8
+        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg && data.Length is > 0 and <= 8
             && dest[n..].TryWrite(inv, $" = 0x{LittleEndianValue(data):x}", out int w))
             n += w;
         return n;

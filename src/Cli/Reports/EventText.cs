@@ -81,7 +81,7 @@ public static class EventText
         string body = e.Kind switch
         {
             EventKind.MmioWrite => $"{op} {Where(md, e.Address)} {Value(data)}",
-            EventKind.Store or EventKind.DmaWrite when data.Length == e.Size && e.Size <= 8 =>
+            EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg when data.Length == e.Size && e.Size <= 8 =>
                 $"{op} {Where(md, e.Address)} size {e.Size} {Value(data)}",
             EventKind.Barrier => $"{op} {new BarrierCode((ushort)e.Aux)}",
             EventKind.DevInvalidate => $"{op} {Agent(md, (int)e.Aux)} {(e.Size == 0 ? "all" : EntryName(md, e.Address))}",

@@ -67,6 +67,11 @@ public sealed record ReportInput(
     /// </summary>
     public Func<int, long, int, long, IReadOnlyList<TraceTools.Replay.HbHop>>? HbPath { get; init; }
 
+    FixAdvice? _fixes;
+
+    /// <summary>What the help lines share across the report's findings (built on first use; a <c>with</c> copy builds its own).</summary>
+    public FixAdvice Fixes => _fixes is { } f && f.IsFor(this) ? f : _fixes = new FixAdvice(this);
+
     /// <summary>Findings left out by <c>--suppressions</c> (reports show the count).</summary>
     public int Suppressed { get; init; }
 
