@@ -1,8 +1,13 @@
+using TraceTools.TraceFormat;
+
 namespace TraceTools.Tests.Reference;
 
 /// <summary>store_release, load_acquire and xchg in the random traces (docs/model.md §10).</summary>
 public sealed partial class TraceGenerator
 {
+    /// <summary>The kinds this part draws (a property: the static fields of the other part may initialize first).</summary>
+    static EventKind[] AcquireReleaseKinds => [EventKind.StoreRelease, EventKind.LoadAcquire, EventKind.Xchg];
+
     /// <summary>A ram word the buffer chunks never touch: a flag in ram, where only the release/acquire pair synchronizes.</summary>
     const ulong RamFlag = Buf + 0x38;
 
