@@ -180,6 +180,7 @@ public sealed class KernelSpellingTests
         ["unlock"] = "c: unlock L",
         ["store_release"] = "c: store_release buf size 8 = 1",
         ["load_acquire"] = "c: load_acquire buf size 8",
+        ["xchg"] = "c: xchg buf size 8 = 1",
     };
 
     public static IEnumerable<object[]> KernelNames => OpNames.KernelNames.Select(p => new object[] { p.Key, p.Value });

@@ -3,6 +3,7 @@ using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using TraceTools.Scenarios;
 using TraceTools.TraceFormat;
+using TraceTools.Tests.EndToEnd;
 
 namespace TraceTools.Tests.Reports;
 
@@ -27,7 +28,7 @@ public sealed class FixAdviceTests
     }
 
     static FindingText Text(ReportInput input, FindingKind kind) =>
-        new(input.Metadata, input.Findings.Single(f => f.Kind == kind), input.Events) { Fixes = input.Fixes };
+        new(input.Metadata, input.Findings.First(f => f.Kind == kind), input.Events) { Fixes = input.Fixes };
 
     [TestMethod]
     public void Help_StmmacPayloadInThePresentWord_BothFindingsGiveTheOneFix()

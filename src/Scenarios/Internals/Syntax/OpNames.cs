@@ -66,6 +66,7 @@ static class OpNames
         ["mutex_unlock"] = "unlock",
         ["smp_store_release"] = "store_release",
         ["smp_load_acquire"] = "load_acquire",
+        ["atomic_xchg"] = "xchg",
     };
 
     public static bool IsCpuOp(string op) => Array.IndexOf(CpuOps, op) >= 0;
