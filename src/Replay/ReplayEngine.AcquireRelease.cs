@@ -59,4 +59,13 @@ public sealed partial class ReplayEngine
         released.Overlapping(address, end, _ramAcquired);
         foreach (int h in _ramAcquired) _hb.AcquireSnapshot(agent, h, mode, index);
     }
+
+    /// <summary>
+    /// True when the event at <paramref name="index"/> of <paramref name="agent"/> acquired a release of another cpu
+    /// (from the edges the replay logged; false for a device's release, and when the log no longer holds the edge).
+    /// Reports use it to name the read barrier for the releaser. Call after the events up to <paramref name="index"/>
+    /// were processed.
+    /// </summary>
+    public bool AcquiredFromCpu(int agent, long index) =>
+        (uint)agent < (uint)_hb.AgentCount && _hb.TracksEdges && _hb.AcquiredFromCpu(agent, index);
 }

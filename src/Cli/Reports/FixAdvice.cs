@@ -46,32 +46,32 @@ public sealed class FixAdvice
     /// </summary>
     public Finding? PresentTooEarlyWith(long store) => _presentTooEarly.GetValueOrDefault(store);
 
-    /// <summary>The agent the release <paramref name="publish"/> of <paramref name="cpu"/> first hands to, on its way to event <paramref name="to"/> of <paramref name="toAgent"/>.</summary>
+    /// <summary>
+    /// The agent the release <paramref name="publish"/> of <paramref name="cpu"/> first hands to, on its way to event
+    /// <paramref name="to"/> of <paramref name="toAgent"/>. Kept per publish: a report may ask for every instance (SARIF),
+    /// and one publish hands to one observer.
+    /// </summary>
     public FixObserver FirstHop(int cpu, long publish, int toAgent, long to)
     {
         if (_input.HbPath is not { } paths || publish < 0) return FixObserver.Unknown;
+        if (_firstHops.TryGetValue(publish, out var known)) return known;
         var hops = paths(cpu, publish, toAgent, to);
-        if (hops.Count == 0 || hops[0].ReleaseIndex != publish) return FixObserver.Unknown;
-        return Observer(hops[0].ToAgent);
+        var observer = hops.Count == 0 || hops[0].ReleaseIndex != publish ? FixObserver.Unknown : Observer(hops[0].ToAgent);
+        _firstHops[publish] = observer;
+        return observer;
     }
 
+    readonly Dictionary<long, FixObserver> _firstHops = [];
+
     /// <summary>
-    /// Who released what the acquire <paramref name="acquire"/> of <paramref name="cpu"/> read: a cpu when a
-    /// logged edge of another cpu lands on it, a device when no cpu reached <paramref name="cpu"/> by then.
+    /// Who released what the acquire <paramref name="acquire"/> of <paramref name="cpu"/> read: a cpu when the replay
+    /// logged a cpu's edge landing on it, else a device (edges out of devices are not logged; the device barrier
+    /// is also the safe advice when the log dropped the edge).
     /// </summary>
     public FixObserver Releaser(int cpu, long acquire)
     {
-        if (_input.HbPath is not { } paths || acquire <= 0) return FixObserver.Unknown;
-        bool anyCpu = false;
-        for (int other = 0; other < _input.Metadata.Agents.Count; other++)
-        {
-            if (other == cpu || !_input.Metadata.Agents[other].IsCpu) continue;
-            var hops = paths(other, 0, cpu, acquire);
-            if (hops.Count == 0) continue;
-            if (hops[^1].ReceiveIndex == acquire) return FixObserver.Cpu;
-            anyCpu = true;
-        }
-        return anyCpu ? FixObserver.Unknown : FixObserver.Device;
+        if (_input.AcquiredFromCpu is not { } fromCpu || acquire < 0) return FixObserver.Unknown;
+        return fromCpu(cpu, acquire) ? FixObserver.Cpu : FixObserver.Device;
     }
 
     FixObserver Observer(int agent) => _input.Metadata.Agents[agent].IsCpu ? FixObserver.Cpu : FixObserver.Device;

@@ -44,4 +44,17 @@ sealed partial class HbState
         Committed[row + OrderingRules.Slot(AccessClass.R, AccessClass.W, ObserverDomain.Inner)] = saved.Load;
         Committed[row + OrderingRules.Slot(AccessClass.W, AccessClass.W, ObserverDomain.Inner)] = saved.Store;
     }
+
+    /// <summary>
+    /// True when the event at <paramref name="index"/> of <paramref name="receiver"/> acquired a release of another
+    /// cpu (an edge of a cpu's edge log landed on it): reports name the read barrier for that releaser (docs/model.md
+    /// §10.5). Edges out of devices are not logged, and compaction may drop one: false then means "a device, or
+    /// not known", for which the device barrier is the safe advice.
+    /// </summary>
+    internal bool AcquiredFromCpu(int receiver, long index)
+    {
+        for (int cpu = 0; cpu < AgentCount; cpu++)
+            if (cpu != receiver && !IsDevice[cpu] && _edges[cpu].LandedAt(receiver, index)) return true;
+        return false;
+    }
 }

@@ -24,7 +24,7 @@ public sealed class FixAdviceTests
         engine.Process(events);
         var findings = engine.Complete();
         var input = new ReportInput(scenario.Metadata, findings, new BatchEventLookup(events), sample, events.Count);
-        return withHbPath ? input with { HbPath = engine.HbPath } : input;
+        return withHbPath ? input with { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu } : input;
     }
 
     static FindingText Text(ReportInput input, FindingKind kind) =>
@@ -60,6 +60,11 @@ public sealed class FixAdviceTests
     [DataRow("hisi-qm-mailbox.scn", "put a store barrier (dma_wmb / dmb oshst) between #0 and #1")]
     public void Help_StaleDmaRead_BarrierForTheFirstHopsObserver(string sample, string help) =>
         Assert.AreEqual(help, Text(Replayed(sample), FindingKind.StaleDmaRead).Help);
+
+    [TestMethod]
+    public void Help_StaleCpuReadWithoutReplayState_DeviceBarrierNotingTheCpuCase() =>
+        Assert.AreEqual("put a read barrier (dma_rmb / dmb oshld) between the acquire at #5 and #6 (smp_rmb (dmb ishld) or load_acquire suffice if a cpu released what #5 read)",
+            Text(Replayed("acqrel-rx-forward-plain-load-arm64.scn", withHbPath: false), FindingKind.StaleCpuRead).Help);
 
     [TestMethod]
     public void Help_StaleDmaReadWithoutHbPaths_TheDeviceBarrierThatReachesCpusToo() =>
