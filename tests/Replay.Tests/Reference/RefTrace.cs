@@ -30,7 +30,7 @@ public sealed class RefTrace(TraceMetadata metadata, IReadOnlyList<RefEvent> eve
 /// DMA writes, loads, DMA reads and fetches carry bytes; the builder keeps the memory image to record
 /// what reads observe (memory starts zeroed).
 /// </summary>
-public sealed class TraceBuilder(Arch arch, string name = "")
+public sealed partial class TraceBuilder(Arch arch, string name = "")
 {
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
@@ -89,7 +89,7 @@ public sealed class TraceBuilder(Arch arch, string name = "")
 
     int Emit(EventKind kind, ushort agent, ulong addr, int size, uint aux, string? site, byte[] data)
     {
-        if (kind is EventKind.Store or EventKind.DmaWrite)
+        if (kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg)
             for (int k = 0; k < data.Length; k++) _memory[addr + (ulong)k] = data[k];
         _events.Add(new RefEvent(new TraceEvent(kind, agent, addr, size, aux, Site(site)), data));
         return _events.Count - 1;
