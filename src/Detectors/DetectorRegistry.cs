@@ -1,4 +1,5 @@
 using TraceTools.Detectors.DmaRace;
+using TraceTools.Detectors.LiveEntryWrite;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
@@ -32,12 +33,13 @@ public static class DetectorRegistry
         new(FindingKind.StaleDmaRead, _ => new StaleDmaReadDetector()),
         new(FindingKind.StaleCpuRead, _ => new StaleCpuReadDetector()),
         new(FindingKind.DmaRace, _ => new DmaRaceDetector()),
-        new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count)),
+        new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count, md.Regions.Any(r => r.UsedBits is not null))),
         new(FindingKind.MissingFlushAfterClear, _ => new MissingFlushAfterClearDetector()),
         new(FindingKind.PresentBeforePayload, md => new PresentBeforePayloadDetector(md.Agents.Count)),
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+        new(FindingKind.LiveEntryWrite, _ => new LiveEntryWriteDetector()),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

@@ -52,4 +52,7 @@ public interface IDetector
 
     /// <summary>A dev_invalidate that invalidates an entry (or all entries) of a table of the device.</summary>
     void OnEntryInvalidate(DetectorView view, in EntryInvalidation invalidation) { }
+
+    /// <summary>The end of the trace: report what was waiting for a later event that never came (live-entry-write).</summary>
+    void OnComplete(DetectorView view) { }
 }

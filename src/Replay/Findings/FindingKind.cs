@@ -21,6 +21,8 @@ public enum FindingKind : byte
     MissingCacheClean,
     /// <summary>A cpu read noncoherent-DMA'd data through possibly stale cache lines.</summary>
     MissingCacheInvalidate,
+    /// <summary>A cpu store changed a live entry after its fetcher fetched it, with no invalidation after the store.</summary>
+    LiveEntryWrite,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -56,6 +58,8 @@ public static class FindingKinds
             "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
         new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
             "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
+        new(FindingKind.LiveEntryWrite, "live-entry-write", Findings.Severity.Error, [RelatedRole.Fetch],
+            "A cpu store changes a present table entry its fetcher already fetched, with no invalidation of the entry after the store."),
     ];
 
     /// <summary>Every kind, in model.md order.</summary>

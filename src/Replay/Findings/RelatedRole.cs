@@ -24,13 +24,15 @@ public enum RelatedRole : byte
     Payload,
     /// <summary><c>earlier-store</c>: the first store of a torn update.</summary>
     EarlierStore,
+    /// <summary><c>fetch</c>: the fetch that saw the live entry present before it was changed.</summary>
+    Fetch,
 }
 
 /// <summary>Role names as cli.md spells them.</summary>
 public static class RelatedRoles
 {
     static readonly string[] Names =
-        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store"];
+        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store", "fetch"];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>
     public static string Name(this RelatedRole role) => Names[(int)role];
