@@ -39,7 +39,7 @@ public static class DetectorRegistry
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
-        new(FindingKind.LiveEntryWrite, _ => new LiveEntryWriteDetector()),
+        new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

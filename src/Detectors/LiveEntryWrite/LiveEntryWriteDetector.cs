@@ -15,7 +15,8 @@ namespace TraceTools.Detectors.LiveEntryWrite;
 /// updated by the fetcher's own writes. S is judged when, after it, E differs from the copy in a used bit
 /// (used by the copy's or the new configuration): it fails at once when the difference reaches bytes S does
 /// not write (an earlier change the fetcher was never told about), and otherwise unless an invalidation I of E
-/// by its fetcher follows S before the fetcher's next fetch read of E with S ordered before I. Related:
+/// by its fetcher follows S before the fetcher's next fetch of E (a run of rising granule reads that begins
+/// after S; the rest of a fetch already under way is torn-entry-fetch's) with S ordered before I. Related:
 /// <c>fetch</c> (the read that saw E present). One per store.
 /// </summary>
 public sealed class LiveEntryWriteDetector : IDetector
@@ -30,7 +31,11 @@ public sealed class LiveEntryWriteDetector : IDetector
     }
 
     readonly EntryStates<Copy> _entries = new();
+    readonly (bool Active, ulong Entry, uint Granule)[] _runs;
     byte[] _used = [];
+
+    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
+    public LiveEntryWriteDetector(int agents) => _runs = new (bool, ulong, uint)[agents];
 
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.LiveEntryWrite;
@@ -110,8 +115,11 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryFetch(DetectorView view, in EntryFetch fetch)
     {
+        ref var run = ref _runs[fetch.Agent];
+        bool starts = !run.Active || run.Entry != fetch.EntryBase || fetch.Granule <= run.Granule;
+        run = (true, fetch.EntryBase, fetch.Granule);
         var c = _entries.Find(fetch.EntryBase);
-        if (c is not null && c.Pending.Count != 0) FailPending(view, c); // no invalidation came before this fetch
+        if (starts && c is not null && c.Pending.Count != 0) FailPending(view, c); // no invalidation came before this fetch
         if (!fetch.SawPresent) return;
         c ??= _entries.Get(fetch.EntryBase);
         var table = view.Region(fetch.Region);
