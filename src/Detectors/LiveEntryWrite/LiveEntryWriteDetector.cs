@@ -4,35 +4,33 @@ using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
 using TraceTools.Replay.Ordering;
-using TraceTools.TraceFormat;
 
 namespace TraceTools.Detectors.LiveEntryWrite;
 
 /// <summary>
 /// <c>live-entry-write</c> (model.md §8): a cpu store S to entry E, present before and after S, that changes a
-/// bit the fetcher uses while the fetcher holds a copy of E: a fetch read of E saw it present, and since then
-/// no invalidation of E by its fetcher and no write leaving E non-present. The copy is E as of that read,
-/// updated by the fetcher's own writes. S is judged when, after it, E differs from the copy in a used bit
-/// (used by the copy's or the new configuration): it fails at once when the difference reaches bytes S does
-/// not write (an earlier change the fetcher was never told about), and otherwise unless an invalidation I of E
-/// by its fetcher follows S before the fetcher's next fetch of E (a run of rising granule reads that begins
-/// after S; the rest of a fetch already under way is torn-entry-fetch's) with S ordered before I. Related:
-/// <c>fetch</c> (the read that saw E present). One per store.
+/// bit the fetcher uses (every bit, for a table without used bits) while the fetcher may hold E: a fetch read of
+/// E saw it present, and since then no invalidation of E by its fetcher and no write left E non-present. S
+/// fails unless an invalidation I of E by its fetcher follows S before the fetcher's next fetch of E (a run of
+/// rising granule reads that begins after S; the rest of a fetch already under way is torn-entry-fetch's) with
+/// S ordered before I. Related: <c>fetch</c> (the read that saw E present). One per store.
 /// </summary>
+/// <remarks>
+/// S is kept pending until such an invalidation, the next fetch of E, or the end of the trace (nothing came:
+/// the fetcher may use its copy for ever), so its finding is reported later than its trigger.
+/// </remarks>
 public sealed class LiveEntryWriteDetector : IDetector
 {
     sealed class Copy
     {
         public bool Held;
         public long Fetch;
-        public byte[] Bytes = [];
-        /// <summary>Stores waiting for an invalidation before the fetcher's next fetch read of the entry.</summary>
+        /// <summary>Stores waiting for an invalidation before the fetcher's next fetch of the entry.</summary>
         public readonly List<(Epoch Store, long Fetch)> Pending = [];
     }
 
     readonly EntryStates<Copy> _entries = new();
     readonly (bool Active, ulong Entry, uint Granule)[] _runs;
-    byte[] _used = [];
 
     /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
     public LiveEntryWriteDetector(int agents) => _runs = new (bool, ulong, uint)[agents];
@@ -41,7 +39,7 @@ public sealed class LiveEntryWriteDetector : IDetector
     public FindingKind Kind => FindingKind.LiveEntryWrite;
 
     /// <inheritdoc/>
-    public DetectorNeeds Needs => DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog | DetectorNeeds.EntryValues;
+    public DetectorNeeds Needs => DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog;
 
     /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryFetch | DetectorHooks.EntryInvalidate;
@@ -57,58 +55,8 @@ public sealed class LiveEntryWriteDetector : IDetector
             c.Held = false; // E left present: the next fetch sees a new entry
             return;
         }
-        var table = view.Region(store.Region);
-        if (store.ByDevice)
-        {
-            if (store.Agent == table.Device && store.Changed) view.EntryAfter.CopyTo(c.Bytes); // the fetcher knows its own writes
-            return;
-        }
-        if (!store.PresentBefore || !store.ChangedUsed) return;
-        var after = view.EntryAfter;
-        if (!DiffersInUsedBits(table, c.Bytes, after, view.EntryStoreSpan, out bool outside)) return;
-        var epoch = new Epoch(store.Index, store.Time, (ushort)store.Agent);
-        if (outside) view.Report(Kind, store.Index, c.Fetch);
-        else c.Pending.Add((epoch, c.Fetch));
-    }
-
-    /// <summary>
-    /// Does <paramref name="after"/> differ from the fetcher's <paramref name="copy"/> in a bit, other than
-    /// present, that the copy's or the new configuration uses; <paramref name="outside"/>: some such bit lies
-    /// outside the bytes the store writes.
-    /// </summary>
-    bool DiffersInUsedBits(RegionInfo table, ReadOnlySpan<byte> copy, ReadOnlySpan<byte> after, (int Offset, int Length) written, out bool outside)
-    {
-        int e = (int)table.EntrySize;
-        if (_used.Length < 2 * e) _used = new byte[2 * e];
-        var usedCopy = _used.AsSpan(0, e);
-        var usedAfter = _used.AsSpan(e, e);
-        if (table.UsedBits is { } used)
-        {
-            used.Evaluate(copy, table.PresentBit, usedCopy);
-            used.Evaluate(after, table.PresentBit, usedAfter);
-        }
-        else
-        {
-            usedCopy.Fill(0xff);
-            usedAfter.Fill(0xff);
-        }
-        int presentByte = (int)(table.PresentBit / 8);
-        byte presentMask = (byte)(1 << (int)(table.PresentBit % 8));
-        bool any = false;
-        outside = false;
-        for (int k = 0; k < e; k++)
-        {
-            int diff = (copy[k] ^ after[k]) & (usedCopy[k] | usedAfter[k]);
-            if (k == presentByte) diff &= ~presentMask;
-            if (diff == 0) continue;
-            any = true;
-            if (k < written.Offset || k >= written.Offset + written.Length)
-            {
-                outside = true;
-                return true;
-            }
-        }
-        return any;
+        if (store.ByDevice || !store.PresentBefore || !store.ChangedUsed) return;
+        c.Pending.Add((new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch));
     }
 
     /// <inheritdoc/>
@@ -122,9 +70,6 @@ public sealed class LiveEntryWriteDetector : IDetector
         if (starts && c is not null && c.Pending.Count != 0) FailPending(view, c); // no invalidation came before this fetch
         if (!fetch.SawPresent) return;
         c ??= _entries.Get(fetch.EntryBase);
-        var table = view.Region(fetch.Region);
-        if (c.Bytes.Length != table.EntrySize) c.Bytes = new byte[table.EntrySize];
-        view.ReadEntry(fetch.EntryBase, c.Bytes);
         c.Held = true;
         c.Fetch = fetch.Index;
     }
