@@ -13,7 +13,7 @@ namespace TraceTools.Tests.Reference;
 /// more than 64 granules per entry, and several invalidations (by several cpus) inside one flush window. Validity follows the scenario language: cpu ops by
 /// cpus, device ops by devices, fetch only by the table's fetcher, mmio ops on mmio only, accesses inside one region.
 /// </summary>
-public sealed class TraceGenerator
+public sealed partial class TraceGenerator
 {
     public const ulong Buf = 0x1000, Flag = 0x2000, RegBase = 0xf000, Tbl = 0x10_0000;
 
@@ -40,7 +40,7 @@ public sealed class TraceGenerator
         uint entrySize = Chance(12) ? Pick(66u * 8, 128u * 8, 80u * 16) : Pick(8u, 16u, 32u, 32u);
         uint granule = entrySize == 8 ? 8 : entrySize == 80 * 16 ? 16 : entrySize > 32 ? 8 : Pick(8u, 16u);
         uint presentBit = entrySize >= 16 ? Pick(0u, 3u, 64u) : Pick(0u, 3u);
-        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]));
+        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]), UsedBitsFor(entrySize, presentBit));
         _barriers = [.. BarrierCode.AllFor(_arch)];
         _target = _rng.Next(10, 61);
     }
@@ -103,6 +103,7 @@ public sealed class TraceGenerator
             case 8: RoundTrip(); break;
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
+            case 11: LiveEntries(); break;
             default: SingleOp(); break;
         }
     }
