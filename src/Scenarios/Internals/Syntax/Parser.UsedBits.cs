@@ -71,18 +71,18 @@ sealed partial class Parser
         if (AcceptKeyword("qword"))
         {
             var q = Peek;
-            ulong qword = ParseConstant();
+            ulong qword = ParseBitNumber();
             if (qword >= (table.EntrySize + 7) / 8) ScenarioThrow.At(Pos(q), $"qword {qword} is outside the {table.EntrySize}-byte entry of table '{table.Name}'");
             offset = qword * 64;
         }
         var kw = Peek;
         ulong high, low;
-        if (AcceptKeyword("bit")) high = low = ParseConstant();
+        if (AcceptKeyword("bit")) high = low = ParseBitNumber();
         else if (AcceptKeyword("bits"))
         {
-            high = ParseConstant();
+            high = ParseBitNumber();
             Expect(TokenKind.Colon, "':' between the high and the low bit (bits HIGH:LOW)");
-            low = ParseConstant();
+            low = ParseBitNumber();
             if (low > high) ScenarioThrow.At(Pos(kw), $"bits {high}:{low} run downwards: write the high bit first (bits {low}:{high})");
         }
         else
@@ -97,6 +97,9 @@ sealed partial class Parser
             ScenarioThrow.At(Pos(start), $"bits {high}:{low} lie outside the {table.EntrySize}-byte entry of table '{table.Name}' (bits 0..{8UL * table.EntrySize - 1})");
         return new EntryBits((uint)low, (uint)high);
     }
+
+    /// <summary>A bit or qword number: an expression without <c>&amp; ^ |</c>, so that <c>bits 3:1 &amp; 2 = 2</c> masks the field.</summary>
+    ulong ParseBitNumber() => ParseShift().Eval([]);
 
     /// <summary><c>FIELD [&amp; MASK] = VALUE</c>: the field's value, masked, equals VALUE.</summary>
     UsedCondition ParseCondition(RegionInfo table)
