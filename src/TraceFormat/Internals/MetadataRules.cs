@@ -155,9 +155,6 @@ static class MetadataRules
             if (CheckText("site", s) is { } bad) FormatThrow.Argument(bad, p);
         }
         if (CheckOverlaps(m.Regions, out _) is { } overlap) FormatThrow.Argument(overlap, p);
-        // Until format v3's metadata extension block carries tag 1 (UsedBitsCodec), a file could not keep them.
-        if (m.Regions.FirstOrDefault(r => r.UsedBits is not null) is { } used)
-            FormatThrow.Argument($"table '{used.Name}' declares used bits, which this trace format version cannot store yet (metadata extension tag 1 of format v3)", p);
         if (FirstDuplicate(m.Agents.Select(a => a.Name)) is { } da) FormatThrow.Argument($"agent '{da}' is declared twice", p);
         if (FirstDuplicate(m.Regions.Select(r => r.Name)) is { } dr) FormatThrow.Argument($"region '{dr}' is declared twice", p);
         if (FirstDuplicate(m.Locks) is { } dl) FormatThrow.Argument($"lock '{dl}' is declared twice", p);
