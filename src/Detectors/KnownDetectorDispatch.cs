@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using TraceTools.Detectors.DmaRace;
+using TraceTools.Detectors.LiveEntryWrite;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
@@ -53,6 +54,7 @@ public sealed class KnownDetectorDispatch : DetectorDispatch
                 case MissingFlushAfterClearDetector x: x.OnEntryStore(view, store); break;
                 case PresentBeforePayloadDetector x: x.OnEntryStore(view, store); break;
                 case TornEntryUpdateDetector x: x.OnEntryStore(view, store); break;
+                case LiveEntryWriteDetector x: x.OnEntryStore(view, store); break;
                 default: d.OnEntryStore(view, store); break;
             }
         }
@@ -67,6 +69,7 @@ public sealed class KnownDetectorDispatch : DetectorDispatch
             switch (d)
             {
                 case TornEntryFetchDetector x: x.OnEntryFetch(view, fetch); break;
+                case LiveEntryWriteDetector x: x.OnEntryFetch(view, fetch); break;
                 default: d.OnEntryFetch(view, fetch); break;
             }
         }
@@ -82,6 +85,7 @@ public sealed class KnownDetectorDispatch : DetectorDispatch
             {
                 case MissingFlushAfterClearDetector x: x.OnEntryInvalidate(view, invalidation); break;
                 case TornEntryUpdateDetector x: x.OnEntryInvalidate(view, invalidation); break;
+                case LiveEntryWriteDetector x: x.OnEntryInvalidate(view, invalidation); break;
                 default: d.OnEntryInvalidate(view, invalidation); break;
             }
         }
