@@ -1,0 +1,77 @@
+using System.Globalization;
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.Bench.Refs;
+
+/// <summary>
+/// <c>TraceTools.Bench columns TRACE [--rounds R] [--clock wall|cpu]</c>: the column decode against raw LZ4
+/// decompression of the same chunks, with no file I/O in either: the trace's stored chunks are read into memory
+/// once, then each round decompresses every chunk (timed) and decodes every raw payload (timed), the two passes
+/// interleaved round by round; prints the medians and their ratio. Long enough per round to profile
+/// (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>), short enough to iterate on the decoder.
+/// </summary>
+static class ColumnLoop
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: TraceTools.Bench columns TRACE [--rounds R] [--clock wall|cpu]");
+            return 2;
+        }
+        string path = args[0];
+        int rounds = 9;
+        for (int a = 1; a + 1 < args.Length; a += 2)
+        {
+            if (args[a] == "--rounds") rounds = int.Parse(args[a + 1], CultureInfo.InvariantCulture);
+            else if (args[a] == "--clock") Clocks.UseCpuTime = args[a + 1] == "cpu";
+        }
+        TraceMetadata metadata;
+        int version;
+        using (var reader = TraceReader.Open(path)) (metadata, version) = (reader.Metadata, reader.Version);
+        var chunks = new List<(StoredChunk Chunk, byte[] Stored)>();
+        StoredChunks.ForEach(path, c => chunks.Add((c, c.Stored.AsSpan().ToArray())));
+        int maxRaw = chunks.Max(c => c.Chunk.Raw);
+        var raws = chunks.Select(c => new byte[c.Chunk.Raw + Varint.Padding]).ToArray();
+        var ctx = new EventContext(metadata, version);
+        var scratch = new DecodeScratch(ctx.AgentCount);
+        var batch = new EventBatch(65536);
+        long events = chunks.Sum(c => (long)c.Chunk.Count);
+
+        var lz4 = new List<double>();
+        var columns = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            long t0 = Clocks.Now();
+            for (int k = 0; k < chunks.Count; k++)
+            {
+                var (c, stored) = chunks[k];
+                if (c.Codec == TraceCodec.Lz4)
+                {
+                    if (!Lz4Native.TryDecompress(stored, raws[k].AsSpan(0, c.Raw))) throw new InvalidDataException($"chunk {k}: bad LZ4 block");
+                }
+                else
+                {
+                    stored.CopyTo(raws[k], 0);
+                }
+            }
+            long t1 = Clocks.Now();
+            for (int k = 0; k < chunks.Count; k++)
+            {
+                var c = chunks[k].Chunk;
+                ChunkDecoder.Decode(raws[k], c.Raw, c.Count, c.First, ctx, scratch, batch, new ChunkOrigin(path, k, 0, false));
+            }
+            long t2 = Clocks.Now();
+            lz4.Add(events / ((t1 - t0) / (double)Clocks.Frequency));
+            columns.Add(events / ((t2 - t1) / (double)Clocks.Frequency));
+        }
+        lz4.Sort();
+        columns.Sort();
+        double l = lz4[rounds / 2], c2 = columns[rounds / 2];
+        Console.WriteLine(FormattableString.Invariant($"lz4 {l:F0}"));
+        Console.WriteLine(FormattableString.Invariant($"columns {c2:F0}"));
+        Console.WriteLine(FormattableString.Invariant($"columns/lz4 {c2 / l:F2}"));
+        return 0;
+    }
+}
