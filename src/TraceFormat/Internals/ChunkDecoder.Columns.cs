@@ -16,8 +16,6 @@ struct ColumnCursors
     public int Size, Aux, Value, Data;
     /// <summary>Small values placed (the next value length nibble).</summary>
     public int Small;
-    /// <summary>Bytes written to the batch's data buffer.</summary>
-    public int Out;
     /// <summary>v3: byte position in the extension kinds column.</summary>
     public int Extension;
 }
@@ -157,31 +155,30 @@ static partial class ChunkDecoder
     static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
 
     /// <summary>
-    /// Small values (1..8 bytes: the significant bytes of each, one masked 8-byte load from the values column)
-    /// and data (longer, raw) of the events with bytes into the batch's byte buffer, in event order.
+    /// Where the bytes of the events that carry them are: data (more than 8 bytes) where the payload's data column
+    /// has them, no copy; small values (1..8 bytes, the significant bytes of each: one masked 8-byte load from the
+    /// values column) to an 8-byte slot each from <paramref name="valuesAt"/>, past the payload and its padding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong masks = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
-        ref byte dst = ref MemoryMarshal.GetArrayDataReference(batch.Data);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Data);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
         int small = cursors.Small, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
         // The nibbles add up to the values column (checked before the blocks), so valuePos + 8 stays inside the padded payload.
         int valuePos = cursors.Value;
-        int dataPos = cursors.Data, dataEnd = cols.DataEnd, outPos = cursors.Out;
+        int dataPos = cursors.Data, dataEnd = cols.DataEnd;
         for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
                 int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
                 int size = Unsafe.Add(ref sizes, i);
-                Unsafe.Add(ref offsets, i) = outPos;
                 if (size <= FormatLayout.SmallValueMaxSize)
                 {
                     if (small >= lengthCount) ColumnOverrun(origin, padded, firstIndex + i, "value lengths", cols.LengthEnd);
@@ -191,24 +188,24 @@ static partial class ChunkDecoder
                     if (!BitConverter.IsLittleEndian) v = BinaryPrimitives.ReverseEndianness(v);
                     v &= Unsafe.Add(ref masks, len);
                     valuePos += len;
+                    // Decode checked that the buffer has a slot for every value the lengths column holds.
+                    int slot = valuesAt + 8 * small;
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref src, slot), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
+                    Unsafe.Add(ref offsets, i) = slot;
                     small++;
-                    // The batch buffer has 8 bytes of slack past the last value (see Decode).
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
                 }
                 else
                 {
                     if (size > dataEnd - dataPos)
                         origin.Fail(dataPos, $"event {firstIndex + i} needs {size} data bytes, but the data column has {dataEnd - dataPos} left");
-                    Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, outPos), ref Unsafe.Add(ref src, dataPos), (uint)size);
+                    Unsafe.Add(ref offsets, i) = dataPos;
                     dataPos += size;
                 }
-                outPos += size;
             }
         }
         cursors.Small = small;
         cursors.Value = valuePos;
         cursors.Data = dataPos;
-        cursors.Out = outPos;
     }
 
     /// <summary>

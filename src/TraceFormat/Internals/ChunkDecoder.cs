@@ -46,22 +46,35 @@ struct ColumnSpans
 static partial class ChunkDecoder
 {
     /// <summary>
+    /// The decode buffer a chunk of <paramref name="rawLength"/> raw bytes and <paramref name="count"/> events needs:
+    /// the payload, <see cref="Varint.Padding"/> zero bytes, and an 8-byte slot per small value.
+    /// </summary>
+    public static int BufferLength(int rawLength, int count) => rawLength + Varint.Padding + 8 * count;
+
+    /// <summary>
     /// Decodes <paramref name="count"/> events from <paramref name="padded"/>[..<paramref name="rawLength"/>]
-    /// into <paramref name="batch"/>.
+    /// (followed by <see cref="Varint.Padding"/> zero bytes and room for <see cref="BufferLength"/>) into
+    /// <paramref name="batch"/>. The buffer becomes the batch's <see cref="EventBatch.Data"/>: events with more
+    /// than 8 bytes point into its data column where the payload has them, small values go to 8-byte slots after
+    /// the padding, and the site column stays there for <see cref="EventBatch.Sites"/>. No byte is copied. On
+    /// return <paramref name="padded"/> holds the batch's previous data buffer, the caller's next decode buffer
+    /// (grow it to <see cref="BufferLength"/> first): a reader and its batches pass buffers around, none is written
+    /// while a batch still holds it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode(byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
+    public static void Decode(ref byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
         DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
         if (padded.Length < rawLength + Varint.Padding) throw new ArgumentException("decode buffer not padded", nameof(padded));
         var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, ctx.Version, origin);
 
-        // Output bytes: the data column as is plus at most 8 per event from the values column, and 8 bytes of
-        // slack so that a small value is stored as one unaligned u64 write.
-        long outBound = (cols.DataEnd - cols.DataAt) + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 8;
-        batch.EnsureCapacity(count, (int)outBound);
+        // The small values' slots: 8 bytes for each value the lengths column can hold.
+        int valuesAt = rawLength + Varint.Padding;
+        long need = valuesAt + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt));
+        if (padded.Length < need) throw new ArgumentException($"decode buffer of {padded.Length} bytes, {need} needed (ChunkDecoder.BufferLength)", nameof(padded));
+        batch.EnsureCapacity(count, 0);
         if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count
-            || batch.Aux.Length < count || batch.DataOffsets.Length < count || batch.Data.Length < outBound)
+            || batch.Aux.Length < count || batch.DataOffsets.Length < count)
             throw new InvalidOperationException("batch columns shorter than its capacity");
         scratch.Ensure(cols.AddrLengthEnd - cols.AddrLengthAt);
 
@@ -100,7 +113,7 @@ static partial class ChunkDecoder
             }
             DecodeSizes(padded, cols, start, end, firstIndex, bits, batch, ref cursors, origin);
             DecodeAux(padded, cols, start, end, firstIndex, ctx, bits, batch, ref cursors, origin);
-            PlaceData(padded, cols, start, end, firstIndex, bits, batch, ref cursors, origin);
+            PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin);
         }
         if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
         else CheckLengthCount(origin, padded, "address", cursors.Address, cols.AddrLengthAt, cols.AddrLengthEnd);
@@ -109,9 +122,11 @@ static partial class ChunkDecoder
         CheckLengthCount(origin, padded, "value", cursors.Small, cols.LengthAt, cols.LengthEnd);
         CheckConsumed(origin, "data", cursors.Data, cols.DataEnd);
         CheckConsumed(origin, "extension", cursors.Extension, cols.ExtEnd);
-        int dataLength = cursors.Out;
-        batch.SetFilled(firstIndex, count, dataLength);
-        batch.PendingSites.Keep(raw.Slice(cols.KindsAt, count), raw[cols.SiteAt..cols.SiteEnd], cols.SiteAt, ctx.SiteCount, firstIndex, origin);
+        var previous = batch.Data;
+        batch.Data = padded;
+        batch.SetFilled(firstIndex, count, valuesAt + 8 * cursors.Small);
+        batch.PendingSites.Keep(padded, cols.KindsAt, count, cols.SiteAt, cols.SiteEnd, ctx.SiteCount, firstIndex, origin);
+        padded = previous;
     }
 
     static ColumnSpans ReadColumnTable(ReadOnlySpan<byte> raw, int count, int width, int version, in ChunkOrigin origin)
