@@ -47,9 +47,9 @@ static partial class ChunkDecoder
 {
     /// <summary>
     /// The decode buffer a chunk of <paramref name="rawLength"/> raw bytes and <paramref name="count"/> events needs:
-    /// the payload, <see cref="Varint.Padding"/> zero bytes, and an 8-byte slot per small value.
+    /// the payload, <see cref="Varint.Padding"/> zero bytes, and an 8-byte slot per small value and a spare one.
     /// </summary>
-    public static int BufferLength(int rawLength, int count) => rawLength + Varint.Padding + 8 * count;
+    public static int BufferLength(int rawLength, int count) => rawLength + Varint.Padding + 8 * (count + 1);
 
     /// <summary>
     /// Decodes <paramref name="count"/> events from <paramref name="padded"/>[..<paramref name="rawLength"/>]
@@ -68,9 +68,9 @@ static partial class ChunkDecoder
         if (padded.Length < rawLength + Varint.Padding) throw new ArgumentException("decode buffer not padded", nameof(padded));
         var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, ctx.Version, origin);
 
-        // The small values' slots: 8 bytes for each value the lengths column can hold.
+        // The small values' slots: 8 bytes for each value the lengths column can hold, and a spare one.
         int valuesAt = rawLength + Varint.Padding;
-        long need = valuesAt + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt));
+        long need = valuesAt + 8L * (Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 1);
         if (padded.Length < need) throw new ArgumentException($"decode buffer of {padded.Length} bytes, {need} needed (ChunkDecoder.BufferLength)", nameof(padded));
         batch.EnsureCapacity(count, 0);
         if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count

@@ -14,7 +14,8 @@ sealed class DecodeScratch(int agentCount)
     /// </summary>
     public const int BlockEvents = 4096;
 
-    public readonly ulong[] LastAddress = new ulong[Math.Max(1, agentCount) * KindByte.AddressStreams];
+    /// <summary>Per slot (agent × stream) the previous address, and a spare slot at the end that is never written.</summary>
+    public readonly ulong[] LastAddress = new ulong[Math.Max(1, agentCount) * KindByte.AddressStreams + 1];
     public readonly ColumnBits Bits = new(BlockEvents);
     /// <summary>Two entries per lengths byte: unpacking writes values in pairs.</summary>
     public ulong[] Deltas = [];
