@@ -25,7 +25,8 @@ struct ColumnCursors
 // ColumnBits (tzcnt, clear lowest): no branch on the event's kind, and a mispredict only where a word's bits
 // run out. The v2/v3 address deltas were unpacked for the whole chunk first (SignificantBytes); the small values
 // are read in place, one masked 8-byte load each; the rare varint columns (v1 addresses, sizes, aux) read
-// through Varint; every error leaves the loop through a call.
+// through Varint, or, when the whole column holds one-byte varints (sizes below 128, aux operands: one vectorized
+// search per chunk), as bytes; every error leaves the loop through a call.
 static partial class ChunkDecoder
 {
     /// <summary>Set bits among the first <paramref name="events"/> of a block's column bits.</summary>
@@ -107,7 +108,7 @@ static partial class ChunkDecoder
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Size);
@@ -115,6 +116,23 @@ static partial class ChunkDecoder
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         int pos = cursors.Size, endPos = cols.SizeEnd;
+        if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos)
+        {
+            // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
+            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+            {
+                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+                {
+                    int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                    int s = Unsafe.Add(ref src, pos++);
+                    if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0))
+                        BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
+                    Unsafe.Add(ref sizes, i) = s;
+                }
+            }
+            cursors.Size = pos;
+            return;
+        }
         for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
@@ -135,7 +153,7 @@ static partial class ChunkDecoder
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         batch.Aux.AsSpan(start, end - start).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
@@ -144,6 +162,25 @@ static partial class ChunkDecoder
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         var rules = ctx.AuxRules;
         int pos = cursors.Aux, endPos = cols.AuxEnd;
+        if (oneByte && BitCount(columnBits.Aux, end - start) <= endPos - pos)
+        {
+            // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check, and
+            // the check is one table load (the decoded kind is below EventKinds.Count).
+            ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(rules.OneByteOk);
+            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+            {
+                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+                {
+                    int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                    uint a = Unsafe.Add(ref src, pos++);
+                    int kind = (int)Unsafe.Add(ref kinds, i);
+                    if (Unsafe.Add(ref oneByteOk, kind * AuxRules.OneByteValues + (int)a) == 0) BadAux(origin, ctx, firstIndex + i, (EventKind)kind, a, pos - 1);
+                    Unsafe.Add(ref aux, i) = a;
+                }
+            }
+            cursors.Aux = pos;
+            return;
+        }
         for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)

@@ -97,6 +97,7 @@ static partial class ChunkDecoder
         };
         int deltaCount = 2 * (cols.AddrLengthEnd - cols.AddrLengthAt);
         var bits = scratch.Bits;
+        bool oneByteSizes = OneByteVarints(padded, cols.SizeAt, cols.SizeEnd), oneByteAux = OneByteVarints(padded, cols.AuxAt, cols.AuxEnd);
         for (int start = 0; start < count; start += DecodeScratch.BlockEvents)
         {
             int end = Math.Min(count, start + DecodeScratch.BlockEvents);
@@ -111,8 +112,8 @@ static partial class ChunkDecoder
                 if (addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
                 PlaceAddressDeltas(start, end, scratch, batch, ref cursors);
             }
-            DecodeSizes(padded, cols, start, end, firstIndex, bits, batch, ref cursors, origin);
-            DecodeAux(padded, cols, start, end, firstIndex, ctx, bits, batch, ref cursors, origin);
+            DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin);
+            DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin);
             PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin);
         }
         if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
@@ -128,6 +129,9 @@ static partial class ChunkDecoder
         batch.PendingSites.Keep(padded, cols.KindsAt, count, cols.SiteAt, cols.SiteEnd, ctx.SiteCount, firstIndex, origin);
         padded = previous;
     }
+
+    /// <summary>True when no byte of the varint column [<paramref name="at"/>, <paramref name="end"/>) has its continuation bit: each varint is one byte.</summary>
+    static bool OneByteVarints(byte[] padded, int at, int end) => padded.AsSpan(at, end - at).IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0;
 
     static ColumnSpans ReadColumnTable(ReadOnlySpan<byte> raw, int count, int width, int version, in ChunkOrigin origin)
     {
