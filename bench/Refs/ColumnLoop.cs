@@ -32,11 +32,14 @@ static class ColumnLoop
         using (var reader = TraceReader.Open(path)) (metadata, version) = (reader.Metadata, reader.Version);
         var chunks = new List<(StoredChunk Chunk, byte[] Stored)>();
         StoredChunks.ForEach(path, c => chunks.Add((c, c.Stored.AsSpan().ToArray())));
-        int maxRaw = chunks.Max(c => c.Chunk.Raw);
-        var raws = chunks.Select(c => new byte[ChunkDecoder.BufferLength(c.Chunk.Raw, c.Chunk.Count)]).ToArray();
+        // Every buffer of the largest size, the batch's too: the decoder passes buffers between the batch and the
+        // next chunk, and a buffer grown in a round would fault its pages in during the timed decompression.
+        int bufferLength = chunks.Max(c => ChunkDecoder.BufferLength(c.Chunk.Raw, c.Chunk.Count));
+        var raws = chunks.Select(_ => new byte[bufferLength]).ToArray();
         var ctx = new EventContext(metadata, version);
         var scratch = new DecodeScratch(ctx.AgentCount);
         var batch = new EventBatch(65536);
+        batch.Data = new byte[bufferLength];
         long events = chunks.Sum(c => (long)c.Chunk.Count);
 
         PrintColumnSizes(chunks, raws, version, events);
@@ -44,13 +47,7 @@ static class ColumnLoop
         var columns = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
-            // The decoder hands each buffer to the batch and takes the batch's previous one back: grow them untimed.
-            for (int k = 0; k < chunks.Count; k++)
-            {
-                var c = chunks[k].Chunk;
-                if (raws[k].Length < ChunkDecoder.BufferLength(c.Raw, c.Count)) raws[k] = new byte[ChunkDecoder.BufferLength(c.Raw, c.Count)];
-                raws[k].AsSpan(c.Raw, Varint.Padding).Clear();
-            }
+            for (int k = 0; k < chunks.Count; k++) raws[k].AsSpan(chunks[k].Chunk.Raw, Varint.Padding).Clear();
             long t0 = Clocks.Now();
             for (int k = 0; k < chunks.Count; k++)
             {
