@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace TraceTools.TraceFormat.Internals;
 
@@ -211,41 +212,41 @@ static partial class ChunkDecoder
     static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
+        // No call inside the loop (its errors jump past it): a call there makes the JIT keep the loop's counters
+        // in stack slots, and each event then waits for its own stores to forward.
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref ulong masks = ref MemoryMarshal.GetArrayDataReference(ByteMasks);
+        ref byte nibbles = ref Unsafe.Add(ref src, cols.LengthAt);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Data);
-        ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
-        ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
-        int small = cursors.Small, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
+        ref int sizes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(batch.Sizes), start);
+        ref int offsets = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets), start);
+        int small = cursors.Small, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
         // The nibbles add up to the values column (checked before the blocks), so valuePos + 8 stays inside the padded payload.
         int valuePos = cursors.Value;
         int dataPos = cursors.Data, dataEnd = cols.DataEnd;
+        int b = 0, size = 0, len = 0;
         for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
-                int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                int size = Unsafe.Add(ref sizes, i);
+                b = (w << 6) + BitOperations.TrailingZeroCount(m);
+                size = Unsafe.Add(ref sizes, b);
                 if (size <= FormatLayout.SmallValueMaxSize)
                 {
-                    if (small >= lengthCount) ColumnOverrun(origin, padded, firstIndex + i, "value lengths", cols.LengthEnd);
-                    int len = (Unsafe.Add(ref src, lengthAt + (small >> 1)) >> ((small & 1) << 2)) & 0xF;
-                    if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + (small >> 1));
-                    ulong v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, valuePos));
-                    if (!BitConverter.IsLittleEndian) v = BinaryPrimitives.ReverseEndianness(v);
-                    v &= Unsafe.Add(ref masks, len);
+                    if (small >= lengthCount) goto Bad;
+                    len = (Unsafe.Add(ref nibbles, small >> 1) >> ((small & 1) << 2)) & 0xF;
+                    if (len > size) goto Bad;
+                    ulong v = LowBytes(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, valuePos)), len);
                     valuePos += len;
                     // Decode checked that the buffer has a slot for every value the lengths column holds.
                     int slot = valuesAt + 8 * small;
                     Unsafe.WriteUnaligned(ref Unsafe.Add(ref src, slot), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
-                    Unsafe.Add(ref offsets, i) = slot;
+                    Unsafe.Add(ref offsets, b) = slot;
                     small++;
                 }
                 else
                 {
-                    if (size > dataEnd - dataPos)
-                        origin.Fail(dataPos, $"event {firstIndex + i} needs {size} data bytes, but the data column has {dataEnd - dataPos} left");
-                    Unsafe.Add(ref offsets, i) = dataPos;
+                    if (size > dataEnd - dataPos) goto Bad;
+                    Unsafe.Add(ref offsets, b) = dataPos;
                     dataPos += size;
                 }
             }
@@ -253,6 +254,27 @@ static partial class ChunkDecoder
         cursors.Small = small;
         cursors.Value = valuePos;
         cursors.Data = dataPos;
+        return;
+    Bad:
+        BadData(origin, padded, firstIndex + start + b, size, small, lengthCount, len, cols.LengthEnd, cols.LengthAt + (small >> 1), dataPos, dataEnd);
+    }
+
+    /// <summary>What is wrong with the bytes of the event <see cref="PlaceData"/> stopped at.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void BadData(in ChunkOrigin origin, byte[] padded, long index, int size, int small, int lengthCount, int length, int lengthEnd, int nibbleAt, int dataPos, int dataEnd)
+    {
+        if (size > FormatLayout.SmallValueMaxSize)
+            origin.Fail(dataPos, $"event {index} needs {size} data bytes, but the data column has {dataEnd - dataPos} left");
+        if (small >= lengthCount) ColumnOverrun(origin, padded, index, "value lengths", lengthEnd);
+        BadValueLength(origin, index, size, length, nibbleAt);
+    }
+
+    /// <summary>The value of the <paramref name="n"/> (0..8) low-address bytes of <paramref name="bytes"/>, read as a native u64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong LowBytes(ulong bytes, int n)
+    {
+        if (!BitConverter.IsLittleEndian) bytes = BinaryPrimitives.ReverseEndianness(bytes);
+        return Bmi2.X64.IsSupported ? Bmi2.X64.ZeroHighBits(bytes, (ulong)(8 * n)) : bytes & Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ByteMasks), n);
     }
 
     /// <summary>
