@@ -1,3 +1,4 @@
+using TraceTools.Detectors.DmaOutsideMapping;
 using TraceTools.Detectors.DmaRace;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
@@ -7,6 +8,7 @@ using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
 using TraceTools.Detectors.TornEntryUpdate;
+using TraceTools.Detectors.UnquiescedDma;
 using TraceTools.Replay;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -38,6 +40,8 @@ public static class DetectorRegistry
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+        new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
+        new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

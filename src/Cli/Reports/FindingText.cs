@@ -25,6 +25,9 @@ public sealed partial class FindingText
         _trigger = events[finding.Trigger];
     }
 
+    /// <summary>What the report's findings share for their help lines (the observer of a hand-off, one fix per site); null: this finding alone.</summary>
+    public FixAdvice? Fixes { get; init; }
+
     static string N(long i) => i.ToString(CultureInfo.InvariantCulture);
 
     long Rel(RelatedRole role) => _f.RelatedIndex(role);
@@ -57,7 +60,7 @@ public sealed partial class FindingText
     string PublishNoun(long index) => index < 0 ? "release" : _events[index].Kind switch
     {
         EventKind.MmioWrite => "doorbell",
-        EventKind.Store => "release store",
+        EventKind.Store or EventKind.StoreRelease or EventKind.Xchg => "release store",
         EventKind.Unlock => "unlock",
         EventKind.DevInvalidate => "invalidation request",
         _ => "release",
@@ -75,6 +78,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
         FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
+        FindingKind.UnquiescedDma => $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
+        FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
         _ => _f.Kind.Name(),
     };
 
@@ -95,6 +100,8 @@ public sealed partial class FindingText
                 FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel(RelatedRole.EarlierStore))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
                 FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not cleaned from the cpu cache before it is published",
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, without invalidating its cache lines after the write",
+                FindingKind.UnquiescedDma => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started: {IommuOutcome}",
+                FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 _ => _f.Kind.Name(),
             };
         }
@@ -104,8 +111,9 @@ public sealed partial class FindingText
 
     static string Verb(EventKind k) => k switch
     {
-        EventKind.Store => "stores to",
-        EventKind.Load => "loads",
+        EventKind.Store or EventKind.StoreRelease => "stores to",
+        EventKind.Xchg => "exchanges",
+        EventKind.Load or EventKind.LoadAcquire => "loads",
         EventKind.DmaRead => "reads",
         EventKind.DmaWrite => "writes",
         _ => "accesses",
@@ -122,6 +130,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => "<- torn update",
         FindingKind.MissingCacheClean => "<- dirty",
         FindingKind.MissingCacheInvalidate => "<- stale cache",
+        FindingKind.UnquiescedDma => "<- after handover",
+        FindingKind.DmaOutsideMapping => "<- not mapped",
         _ => "<-",
     };
 }

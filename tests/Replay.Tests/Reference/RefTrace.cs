@@ -30,7 +30,7 @@ public sealed class RefTrace(TraceMetadata metadata, IReadOnlyList<RefEvent> eve
 /// DMA writes, loads, DMA reads and fetches carry bytes; the builder keeps the memory image to record
 /// what reads observe (memory starts zeroed).
 /// </summary>
-public sealed class TraceBuilder(Arch arch, string name = "")
+public sealed partial class TraceBuilder(Arch arch, string name = "")
 {
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
@@ -89,7 +89,7 @@ public sealed class TraceBuilder(Arch arch, string name = "")
 
     int Emit(EventKind kind, ushort agent, ulong addr, int size, uint aux, string? site, byte[] data)
     {
-        if (kind is EventKind.Store or EventKind.DmaWrite)
+        if (kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg)
             for (int k = 0; k < data.Length; k++) _memory[addr + (ulong)k] = data[k];
         _events.Add(new RefEvent(new TraceEvent(kind, agent, addr, size, aux, Site(site)), data));
         return _events.Count - 1;
@@ -151,6 +151,14 @@ public sealed class TraceBuilder(Arch arch, string name = "")
         return Emit(EventKind.Fetch, dev, a, (int)table.Granule, granule, site, Observe(a, (int)table.Granule));
     }
     public int RaiseIrq(ushort dev, string? site = null) => Emit(EventKind.RaiseIrq, dev, 0, 0, 0, site, []);
+    public int IommuMode(ushort cpu, ushort dev, IommuTreatment mode, string? site = null) =>
+        Emit(EventKind.IommuMode, cpu, 0, 0, dev | (uint)mode << 16, site, []);
+    public int Quiesce(ushort cpu, ushort dev, string? site = null) => Emit(EventKind.Quiesce, cpu, 0, 0, dev, site, []);
+    public int Handover(ushort cpu, string? site = null) => Emit(EventKind.Handover, cpu, 0, 0, 0, site, []);
+    public int DmaMap(ushort cpu, ulong addr, int size, ushort dev, DmaDirection direction, string? site = null) =>
+        Emit(EventKind.DmaMap, cpu, addr, size, dev | (uint)direction << 16, site, []);
+    public int DmaUnmap(ushort cpu, ulong addr, int size, ushort dev, string? site = null) =>
+        Emit(EventKind.DmaUnmap, cpu, addr, size, dev, site, []);
 
     public TraceMetadata Metadata() => new()
     {

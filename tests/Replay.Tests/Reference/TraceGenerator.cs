@@ -13,15 +13,17 @@ namespace TraceTools.Tests.Reference;
 /// more than 64 granules per entry, and several invalidations (by several cpus) inside one flush window. Validity follows the scenario language: cpu ops by
 /// cpus, device ops by devices, fetch only by the table's fetcher, mmio ops on mmio only, accesses inside one region.
 /// </summary>
-public sealed class TraceGenerator
+public sealed partial class TraceGenerator
 {
     public const ulong Buf = 0x1000, Flag = 0x2000, RegBase = 0xf000, Tbl = 0x10_0000;
 
     /// <summary>
-    /// The kinds the generator draws: 0..15 (the kinds 16..25 of format v3 have no generator part yet). A part
+    /// The kinds the generator draws: 0..15 and the parts' kinds (TraceGenerator.AcquireRelease.cs: 16..18,
+    /// TraceGenerator.DeviceLifetime.cs: 19..23). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
-    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).ToHashSet();
+    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k)
+        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -109,6 +111,8 @@ public sealed class TraceGenerator
             case 8: RoundTrip(); break;
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
+            case 11: DeviceLifetime(); break;
+            case 12: AcquireReleaseStep(); break;
             default: SingleOp(); break;
         }
     }

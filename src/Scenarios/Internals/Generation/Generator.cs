@@ -80,7 +80,7 @@ sealed class Generator
             // Only accesses and entry ops have operands; every other step is resolved at compile time.
             _resolver.ResolveAccess(s, _vars, out address, out size, out region);
             if (s.Op == StepOp.Check) return; // the access is valid; it has no event
-            aux = 0;
+            aux = s.Aux; // 0 for accesses; device | direction for dma_map and dma_unmap
         }
         EmitEvent(s, new TraceEvent(s.Kind, s.Agent, address, size, aux, s.Site), region, _emitter, _vars);
     }
@@ -90,14 +90,14 @@ sealed class Generator
     {
         switch (s.Kind)
         {
-            case EventKind.Store or EventKind.DmaWrite:
+            case EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg:
                 emitter.Write(in e, region, FillWrite(s, e.Address, e.Size, region, emitter, vars));
                 return;
             case EventKind.MmioWrite:
                 // Registers are not memory: the write carries its bytes but changes no image.
                 emitter.Append(in e, FillWrite(s, e.Address, e.Size, region, emitter, vars));
                 return;
-            case EventKind.Load or EventKind.DmaRead or EventKind.Fetch:
+            case EventKind.Load or EventKind.DmaRead or EventKind.Fetch or EventKind.LoadAcquire:
                 emitter.Read(in e, region);
                 return;
             default:

@@ -55,6 +55,9 @@ sealed class StepLineFastPath
         {
             case "store" when cpu: kind = EventKind.Store; break;
             case "load" when cpu: kind = EventKind.Load; break;
+            case "store_release" when cpu: kind = EventKind.StoreRelease; break;
+            case "load_acquire" when cpu: kind = EventKind.LoadAcquire; break;
+            case "xchg" when cpu: kind = EventKind.Xchg; break;
             case "mmio_write" when cpu: kind = EventKind.MmioWrite; break;
             case "mmio_read" when cpu: kind = EventKind.MmioRead; break;
             case "cache_clean" when cpu: kind = EventKind.CacheClean; break;
@@ -64,12 +67,14 @@ sealed class StepLineFastPath
             case "dma_read" when !cpu: kind = EventKind.DmaRead; break;
             case "barrier" when cpu: return Barrier(line, p, agent);
             case "take_irq" when cpu: return Named(line, p, agent, EventKind.TakeIrq);
+            case "quiesce" when cpu: return Named(line, p, agent, EventKind.Quiesce);
             case "lock" when cpu: return Named(line, p, agent, EventKind.Lock);
             case "unlock" when cpu: return Named(line, p, agent, EventKind.Unlock);
             case "raise_irq" when !cpu:
+            case "handover" when cpu:
             {
                 if (!Site(line, ref p, out int s)) return false;
-                _emitter.Append(new TraceEvent(EventKind.RaiseIrq, (ushort)agent, 0, 0, 0, s), default);
+                _emitter.Append(new TraceEvent(cpu ? EventKind.Handover : EventKind.RaiseIrq, (ushort)agent, 0, 0, 0, s), default);
                 return true;
             }
             default: return false;
@@ -92,7 +97,7 @@ sealed class StepLineFastPath
         ulong address = r.Base + offset;
         if (address < r.Base || !r.Contains(address, size) || (kind is EventKind.MmioWrite or EventKind.MmioRead) != (r.Kind == RegionKind.Mmio))
             return false;
-        bool write = kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite;
+        bool write = kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite or EventKind.StoreRelease or EventKind.Xchg;
         ulong value = 0;
         bool hasValue = false;
         if (write && Keyword(line, ref p, '='))
@@ -100,18 +105,18 @@ sealed class StepLineFastPath
             if (!Spaces(line, ref p) || !Number(line, ref p, out value) || (size < 8 && value >> (8 * (int)size) != 0)) return false;
             hasValue = true;
         }
-        if (kind == EventKind.MmioWrite && !hasValue) return false;
+        if (kind is EventKind.MmioWrite or EventKind.StoreRelease or EventKind.Xchg && !hasValue) return false;
         if (!Site(line, ref p, out int site)) return false;
         var e = new TraceEvent(kind, (ushort)agent, address, (int)size, 0, site);
         switch (kind)
         {
-            case EventKind.Store or EventKind.DmaWrite:
+            case EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg:
                 _emitter.Write(in e, region, hasValue ? Value(value, (int)size) : _emitter.Pattern(address, (int)size, region));
                 return true;
             case EventKind.MmioWrite:
                 _emitter.Append(in e, Value(value, (int)size));
                 return true;
-            case EventKind.Load or EventKind.DmaRead:
+            case EventKind.Load or EventKind.DmaRead or EventKind.LoadAcquire:
                 _emitter.Read(in e, region);
                 return true;
             default:
@@ -143,16 +148,17 @@ sealed class StepLineFastPath
         var name = Name(line, ref p);
         if (name.IsEmpty) return false;
         uint aux = 0;
-        if (kind == EventKind.TakeIrq)
+        bool device = kind is EventKind.TakeIrq or EventKind.Quiesce;
+        if (device)
         {
-            if (!_agents.TryGetValue(name, out int device) || _isCpu[device]) return false;
-            aux = (uint)device;
+            if (!_agents.TryGetValue(name, out int id) || _isCpu[id]) return false;
+            aux = (uint)id;
         }
         // A lock over a trace limit falls back before the site is interned (the full parser stops at the lock);
         // the lock itself is interned only for a line that compiles (the full parser lexes the whole line first).
         else if (!_parser.LockAllowed(name)) return false;
         if (!Site(line, ref p, out int site)) return false;
-        if (kind != EventKind.TakeIrq)
+        if (!device)
         {
             _parser.TryLock(name, out int lockId);
             aux = (uint)lockId;
