@@ -120,19 +120,22 @@ static partial class ChunkDecoder
         if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos)
         {
             // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
+            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+            int i = 0;
             for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
             {
                 for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
                 {
-                    int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
                     int s = Unsafe.Add(ref src, pos++);
-                    if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0))
-                        BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
+                    if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0)) goto Bad;
                     Unsafe.Add(ref sizes, i) = s;
                 }
             }
             cursors.Size = pos;
             return;
+        Bad:
+            BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
         }
         for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
@@ -168,19 +171,23 @@ static partial class ChunkDecoder
             // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check, and
             // the check is one table load (the decoded kind is below EventKinds.Count).
             ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(rules.OneByteOk);
+            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+            int i = 0;
+            uint a = 0;
             for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
             {
                 for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
                 {
-                    int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                    uint a = Unsafe.Add(ref src, pos++);
-                    int kind = (int)Unsafe.Add(ref kinds, i);
-                    if (Unsafe.Add(ref oneByteOk, kind * AuxRules.OneByteValues + (int)a) == 0) BadAux(origin, ctx, firstIndex + i, (EventKind)kind, a, pos - 1);
+                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                    a = Unsafe.Add(ref src, pos++);
+                    if (Unsafe.Add(ref oneByteOk, (int)Unsafe.Add(ref kinds, i) * AuxRules.OneByteValues + (int)a) == 0) goto Bad;
                     Unsafe.Add(ref aux, i) = a;
                 }
             }
             cursors.Aux = pos;
             return;
+        Bad:
+            BadAux(origin, ctx, firstIndex + i, Unsafe.Add(ref kinds, i), a, pos - 1);
         }
         for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
