@@ -76,5 +76,9 @@ public sealed record RuleText(string Short, string Full, string Fix, string Anch
             "A device `dma_read` or `dma_write`, by a device that has a `dma_map` earlier in the trace, touching bytes that no live mapping of that device covers with a direction that permits the access (a read needs `to_device` or `bidirectional`, a write `from_device` or `bidirectional`): what CONFIG_DMA_API_DEBUG checks of the driver, here with the device's accesses.",
             "keep the buffer mapped, with the direction it is used in, until the device's completion is observed; unmap only after it.",
             "dma-outside-mapping-error"),
+        new("A cpu store changes a present table entry its fetcher already fetched, with no invalidation of the entry after the store.",
+            "A cpu store changes bits of a present table entry that the fetcher uses (all bits, unless the table declares used bits) after a fetch of the entry saw it present, with no invalidation of the entry or write making it non-present since; and no invalidation of the entry by its fetcher, that the store is ordered before, comes before the fetcher's next fetch of it (or the end of the trace). The device may keep using the old entry, or consume one the cpu is still writing.",
+            "write the whole entry before setting present (descriptor rings); for IOMMU tables invalidate the entry after the store (a store barrier such as `dma_wmb()` before the invalidation on arm64 and riscv64), or clear present → invalidate → update → set, or a hitless update (unused bits, sync, one critical qword, sync, clear unused bits, sync) on tables that declare used bits.",
+            "live-entry-write-error"),
     ];
 }

@@ -25,6 +25,8 @@ public enum FindingKind : byte
     UnquiescedDma,
     /// <summary>A device DMA to bytes it has no live mapping for, or against the mapping's direction.</summary>
     DmaOutsideMapping,
+    /// <summary>A cpu store changed a live entry after its fetcher fetched it, with no invalidation after the store.</summary>
+    LiveEntryWrite,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -64,6 +66,8 @@ public static class FindingKinds
             "A device DMA after a handover (kexec, reboot) by a device that no quiesce stopped after it was last started (a warning when its IOMMU aborts the transaction)."),
         new(FindingKind.DmaOutsideMapping, "dma-outside-mapping", Findings.Severity.Error, [RelatedRole.Mapping, RelatedRole.Unmap],
             "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),
+        new(FindingKind.LiveEntryWrite, "live-entry-write", Findings.Severity.Error, [RelatedRole.Fetch],
+            "A cpu store changes a present table entry its fetcher already fetched, with no invalidation of the entry after the store."),
     ];
 
     /// <summary>Every kind, in model.md order.</summary>
