@@ -3,6 +3,7 @@ using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Detectors.Smccc;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
@@ -38,6 +39,8 @@ public static class DetectorRegistry
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+        new(FindingKind.SmcccClobber, _ => new SmcccClobberDetector()),
+        new(FindingKind.SmcccResultLost, _ => new SmcccResultLostDetector()),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

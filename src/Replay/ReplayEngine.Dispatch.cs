@@ -97,6 +97,12 @@ public sealed partial class ReplayEngine
                     Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
                     break;
                 }
+                case EventKind.FirmwareCall:
+                    FirmwareCall(agent, index, aux[i], FirmwareBytes(batch, offsets[i], sizes[i]));
+                    break;
+                case EventKind.FirmwareReturn:
+                    FirmwareReturn(agent, index, aux[i], FirmwareBytes(batch, offsets[i], sizes[i]));
+                    break;
                 default:
                     ReplayThrow.UnknownKind(index, kind);
                     break;

@@ -1,4 +1,5 @@
 using TraceTools.Replay.Findings;
+using TraceTools.Replay.Firmware;
 
 namespace TraceTools.Replay.Detection;
 
@@ -22,6 +23,8 @@ public enum DetectorHooks
     EntryFetch = 32,
     /// <summary>dev_invalidate of a table's fetcher (<see cref="IDetector.OnEntryInvalidate"/>).</summary>
     EntryInvalidate = 64,
+    /// <summary>firmware returns (<see cref="IDetector.OnFirmwareReturn"/>).</summary>
+    FirmwareReturn = 1 << 12,
 }
 
 /// <summary>
@@ -52,4 +55,7 @@ public interface IDetector
 
     /// <summary>A dev_invalidate that invalidates an entry (or all entries) of a table of the device.</summary>
     void OnEntryInvalidate(DetectorView view, in EntryInvalidation invalidation) { }
+
+    /// <summary>An smc/hvc return, with the call it closes and what the frame's own last call got back (model.md §12).</summary>
+    void OnFirmwareReturn(DetectorView view, in FirmwareReturn ret) { }
 }

@@ -21,6 +21,10 @@ public enum FindingKind : byte
     MissingCacheClean,
     /// <summary>A cpu read noncoherent-DMA'd data through possibly stale cache lines.</summary>
     MissingCacheInvalidate,
+    /// <summary>A firmware return changed a register the caller's SMCCC convention says is preserved.</summary>
+    SmcccClobber,
+    /// <summary>A proxy did not pass on the results its callee returned in registers.</summary>
+    SmcccResultLost,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -56,6 +60,10 @@ public static class FindingKinds
             "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
         new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
             "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
+        new(FindingKind.SmcccClobber, "smccc-clobber", Findings.Severity.Error, [RelatedRole.Call],
+            "A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved."),
+        new(FindingKind.SmcccResultLost, "smccc-result-lost", Findings.Severity.Error, [RelatedRole.Call, RelatedRole.CalleeReturn],
+            "A proxy returned to its caller without the results its callee returned in registers."),
     ];
 
     /// <summary>Every kind, in model.md order.</summary>

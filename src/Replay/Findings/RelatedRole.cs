@@ -24,13 +24,17 @@ public enum RelatedRole : byte
     Payload,
     /// <summary><c>earlier-store</c>: the first store of a torn update.</summary>
     EarlierStore,
+    /// <summary><c>call</c>: the smc/hvc call a firmware return closes.</summary>
+    Call,
+    /// <summary><c>callee-return</c>: what the proxy's own call got back from its callee.</summary>
+    CalleeReturn,
 }
 
 /// <summary>Role names as cli.md spells them.</summary>
 public static class RelatedRoles
 {
     static readonly string[] Names =
-        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store"];
+        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store", "call", "callee-return"];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>
     public static string Name(this RelatedRole role) => Names[(int)role];

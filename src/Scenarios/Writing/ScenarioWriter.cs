@@ -92,7 +92,7 @@ public sealed class ScenarioWriter
     {
         var e = b[i];
         string agent = _m.Agents[e.Agent].Name;
-        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1).Append(e.Kind.OpName());
+        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1).Append(FirmwareSteps.OpName(e));
         switch (e.Kind)
         {
             case EventKind.Store or EventKind.MmioWrite or EventKind.DmaWrite:
@@ -125,6 +125,9 @@ public sealed class ScenarioWriter
                 sb.Append(' ');
                 if (!_addresses.AppendEntry(sb, e.Address)) _addresses.Append(sb, e.Address);
                 sb.Append(" granule ").Append(e.Aux.ToString(CultureInfo.InvariantCulture));
+                break;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                FirmwareSteps.AppendRegisters(sb, e.Kind, b.GetData(i));
                 break;
         }
         if (e.Site >= 0) sb.Append(" @ ").Append(Quote(_m.Sites[e.Site]));

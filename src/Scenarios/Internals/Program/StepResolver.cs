@@ -32,6 +32,9 @@ sealed class StepResolver(RegionInfo[] regions)
             case EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq:
                 address = 0; size = 0; region = -1;
                 return;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                address = 0; size = EventKinds.RegisterBytes; region = -1;
+                return;
         }
         ResolveAccess(s, vars, out address, out size, out region);
     }

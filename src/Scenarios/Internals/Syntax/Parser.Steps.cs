@@ -147,6 +147,12 @@ sealed partial class Parser
             case "raise_irq":
                 s.Kind = EventKind.RaiseIrq;
                 break;
+            case "smc" or "hvc":
+                ParseFirmwareCall(s, opTok);
+                break;
+            case "ret":
+                ParseFirmwareReturn(s, opTok);
+                break;
             default:
                 throw new System.Diagnostics.UnreachableException($"op '{op}' is listed in OpNames but has no case here");
         }
@@ -249,7 +255,7 @@ sealed partial class Parser
             if (s.Op == StepOp.Check) return; // checked now, and it has no event
             s.ResolvedEvent = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
             s.IsFixedEvent = s.Kind is not (EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite
-                or EventKind.Load or EventKind.DmaRead or EventKind.Fetch);
+                or EventKind.Load or EventKind.DmaRead or EventKind.Fetch or EventKind.FirmwareCall or EventKind.FirmwareReturn);
             if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite && (s.Bytes is not null || s.Value is { IsConstant: true }))
             {
                 var data = new byte[s.ResolvedSize];
