@@ -44,7 +44,7 @@ public sealed partial class ReplayEngine
     {
         string op = kind == EventKind.FirmwareCall ? ConduitName(aux) : "ret";
         if (Metadata.Arch != Arch.Arm64)
-            ReplayThrow.BadEvent(index, $"{op} in an {Metadata.Arch.Name()} trace: smc/hvc firmware calls are arm64 instructions");
+            ReplayThrow.BadEvent(index, $"{op} in a trace of arch {Metadata.Arch.Name()}: smc/hvc firmware calls are arm64 instructions");
         if (aux > (uint)FirmwareConduit.Hvc) ReplayThrow.BadEvent(index, $"{kind.OpName()} has conduit {aux}: expected 0 (smc) or 1 (hvc)");
         if (data.Length != EventKinds.RegisterBytes)
             ReplayThrow.BadEvent(index, $"{op} carries {data.Length} bytes: expected {EventKinds.RegisterBytes} (x0..x17, 8 bytes each)");

@@ -30,7 +30,7 @@ public sealed class RefTrace(TraceMetadata metadata, IReadOnlyList<RefEvent> eve
 /// DMA writes, loads, DMA reads and fetches carry bytes; the builder keeps the memory image to record
 /// what reads observe (memory starts zeroed).
 /// </summary>
-public sealed class TraceBuilder(Arch arch, string name = "")
+public sealed partial class TraceBuilder(Arch arch, string name = "")
 {
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
