@@ -84,6 +84,9 @@ public sealed partial class DriverMixGenerator
             case Protocol.PasidLiveFetch:
                 lane.Slot = _pasidLast[cpu];
                 break;
+            case Protocol.Firmware:
+                StartFirmware(cpu, ref lane);
+                break;
             default:
                 lane.Slot = cpu * DspSlotsPerCpu + (_dspNext[cpu]++ & (DspSlotsPerCpu - 1));
                 lane.Length = NextCopyLength();
@@ -96,7 +99,8 @@ public sealed partial class DriverMixGenerator
     Protocol PickCleanProtocol()
     {
         int r = NextInt(100);
-        return r < 30 ? Protocol.NicTx : r < 55 ? Protocol.NicRx : r < 80 ? Protocol.Nvme : r < 90 ? Protocol.Pasid : Protocol.Dsp;
+        return r < 30 ? Protocol.NicTx : r < 55 ? Protocol.NicRx : r < 80 ? Protocol.Nvme : r < 90 ? Protocol.Pasid
+            : r >= 95 && FirmwareInMix ? Protocol.Firmware : Protocol.Dsp;
     }
 
     /// <summary>
@@ -111,10 +115,12 @@ public sealed partial class DriverMixGenerator
 
     void Finish(ref Lane lane) => lane.Active = false;
 
-    void Expect(InjectedBug bug, long trigger)
+    void Expect(InjectedBug bug, long trigger) => Expect(bug.Kind(), trigger);
+
+    /// <summary>A finding of a bug's instance, of the bug's kind or (FirmwareRunKeyedOnCall) of another.</summary>
+    void Expect(TraceTools.Replay.Findings.FindingKind kind, long trigger)
     {
         if (trigger < 0) return; // cut off by the event budget: the finding never happens
-        var kind = bug.Kind();
         Stats.FindingsByKind[(int)kind]++;
         _truth?.Add(new ExpectedFinding(kind, trigger));
     }

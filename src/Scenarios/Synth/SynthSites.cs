@@ -14,6 +14,7 @@ internal enum Site
     DspCopy, DspClean, DspBarrier, DspDoorbell, DspDmaRead, DspDmaWrite, DspIrq, DspTakeIrq, DspStatusRead, DspStatusRmb,
     DspInval, DspResultLoad, DspHeader,
     TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
+    FwCall, FwForward, FwAnswer, FwReturn,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -47,5 +48,6 @@ public static class SynthSites
         "dsp_submit: job->hdr = ... (after the sync)",
         "xmit: tx_info[i] = ...", "tx_clean: tx_info[i], stats", "rx_refill: rx_info[i] = ...", "napi_poll: rx_info[i], stats",
         "nvme_submit: req = ...", "nvme_complete: req, stats", "dsp_submit: job_info = ...", "dsp_irq: job_info, stats",
+        "host: ffa call (smc)", "hyp: ffa forward (arm_smccc_1_2_smc)", "EL3/SPMC: ffa answer", "hyp: return to the host",
     ];
 }

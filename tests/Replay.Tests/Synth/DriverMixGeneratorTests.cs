@@ -130,6 +130,10 @@ public sealed class DriverMixGeneratorTests
                     break;
                 case EventKind.RaiseIrq:
                     break;
+                case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                    Assert.AreEqual(Arch.Arm64, arch, at);
+                    Assert.AreEqual(EventKinds.RegisterBytes, e.Size, at);
+                    break;
                 default:
                     var region = md.RegionAt(e.Address);
                     Assert.IsNotNull(region, at);

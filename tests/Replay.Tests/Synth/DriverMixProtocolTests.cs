@@ -31,7 +31,8 @@ public sealed class DriverMixProtocolTests
             var (e, data) = events[i];
             int cpu = e.Agent;
             if (!e.Kind.IsCpuEvent()) continue;
-            string name = e.Kind is EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq ? "" : md.RegionAt(e.Address)!.Name;
+            string name = e.Kind is EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq
+                or EventKind.FirmwareCall or EventKind.FirmwareReturn ? "" : md.RegionAt(e.Address)!.Name;
             switch (e.Kind)
             {
                 case EventKind.Barrier:
