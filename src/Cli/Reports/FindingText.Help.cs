@@ -83,6 +83,7 @@ public sealed partial class FindingText
                     $"put cache_clean {TriggerRange} after #{N(Rel(RelatedRole.Store))}, then {CompletionBarrier} before the publish",
                 FindingKind.MissingCacheInvalidate =>
                     $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
+                FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareHelp,
                 _ => "",
             };
         }

@@ -75,6 +75,7 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
         FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
+        FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareTitle,
         _ => _f.Kind.Name(),
     };
 
@@ -95,6 +96,7 @@ public sealed partial class FindingText
                 FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel(RelatedRole.EarlierStore))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
                 FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not cleaned from the cpu cache before it is published",
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, without invalidating its cache lines after the write",
+                FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareMessage,
                 _ => _f.Kind.Name(),
             };
         }
@@ -122,6 +124,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => "<- torn update",
         FindingKind.MissingCacheClean => "<- dirty",
         FindingKind.MissingCacheInvalidate => "<- stale cache",
+        FindingKind.SmcccClobber => "<- clobbered",
+        FindingKind.SmcccResultLost => "<- result lost",
         _ => "<-",
     };
 }
