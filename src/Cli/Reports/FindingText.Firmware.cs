@@ -46,8 +46,13 @@ public sealed partial class FindingText
     bool RunConflict(long call, long answer) =>
         (uint)Register(call, 0) == FfaFunctions.Run && Register(answer, 0) == FfaFunctions.DirectResp2;
 
-    const string RunConflictText =
-        "no copy satisfies both contracts: FFA_RUN is an SMC32 call, so x8..x17 must come back unchanged, while FFA_MSG_SEND_DIRECT_RESP2 carries its message in x4..x17; keeping x8..x17 loses the message (smccc-result-lost), copying them breaks the SMC32 contract (smccc-clobber). FF-A 1.3's 64-bit FFA_RUN (0xc400006d) removes the conflict";
+    /// <summary>The conflict, and which contract this finding's copy broke.</summary>
+    string RunConflictText => "no copy satisfies both contracts: FFA_RUN is an SMC32 call, so x8..x17 must come back unchanged, while "
+        + "FFA_MSG_SEND_DIRECT_RESP2 carries its message in x4..x17; "
+        + (_f.Kind == FindingKind.SmcccClobber
+            ? "this copy passes the message on and breaks the SMC32 contract (keeping x8..x17 instead loses the message: smccc-result-lost)"
+            : "this copy keeps the SMC32 contract and loses the message (copying x8..x17 instead breaks the contract: smccc-clobber)")
+        + ". FF-A 1.3's 64-bit FFA_RUN (0xc400006d) removes the conflict";
 
     long CalleeReturn => Rel(RelatedRole.CalleeReturn);
 

@@ -34,12 +34,15 @@ public sealed class FirmwareReportTests
     }
 
     [TestMethod]
-    [DataRow("smccc-ffa-run-keyed-on-call.scn", "error[smccc-result-lost]: cpu0's proxy does not pass on x8..x17 of FFA_MSG_SEND_DIRECT_RESP2 (0xc400008e)")]
-    [DataRow("smccc-ffa-run-copy-all.scn", "error[smccc-clobber]: the return to cpu0 changes x8..x17, which its SMC32 call FFA_RUN (0x8400006d) must get back")]
-    public void Report_FfaRunAnsweredByDirectResp2_SaysNoCopySatisfiesBothAndNamesTheFix(string sample, string header)
+    [DataRow("smccc-ffa-run-keyed-on-call.scn", "error[smccc-result-lost]: cpu0's proxy does not pass on x8..x17 of FFA_MSG_SEND_DIRECT_RESP2 (0xc400008e)",
+        "this copy keeps the SMC32 contract and loses the message")]
+    [DataRow("smccc-ffa-run-copy-all.scn", "error[smccc-clobber]: the return to cpu0 changes x8..x17, which its SMC32 call FFA_RUN (0x8400006d) must get back",
+        "this copy passes the message on and breaks the SMC32 contract")]
+    public void Report_FfaRunAnsweredByDirectResp2_SaysNoCopySatisfiesBothAndNamesTheFix(string sample, string header, string broken)
     {
         string r = Report(sample);
         StringAssert.Contains(r, header);
+        StringAssert.Contains(r, broken);
         StringAssert.Contains(r, "help: no copy satisfies both contracts: FFA_RUN is an SMC32 call");
         StringAssert.Contains(r, "FF-A 1.3's 64-bit FFA_RUN (0xc400006d) removes the conflict");
     }
