@@ -9,6 +9,9 @@ namespace TraceTools.Tests.Reference;
 // a call left open now and then, and another cpu's call interleaved.
 public sealed partial class TraceGenerator
 {
+    /// <summary>The kinds this part draws (arm64 traces only).</summary>
+    static EventKind[] FirmwareKinds => [EventKind.FirmwareCall, EventKind.FirmwareReturn]; // a property: partial files initialize in no set order
+
     static readonly uint[] CallIds =
         [FfaFunctions.DirectReq32, FfaFunctions.Run, FfaFunctions.Version, FfaFunctions.Run64, FfaFunctions.DirectReq2, 0x8400_0001, 0xC400_0002];
 
