@@ -68,5 +68,13 @@ public sealed record RuleText(string Short, string Full, string Fix, string Anch
             "A cpu load reads data last written by a noncoherent device without a `cache_inval` or `cache_flush` of those bytes by the loading cpu that happens-after the write and before the load: the cpu may read stale lines from its cache.",
             "invalidate the bytes after the device's completion is observed and before reading them (`dma_sync_single_for_cpu()`, `dcache_inval_poc`).",
             "missing-cache-invalidate-error"),
+        new("A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved.",
+            "At an `smc`/`hvc` return, a register differs from its value at the call although the caller's convention promises it back: for SMC32/HVC32 (bit 30 of the function ID clear) x4..x7 unless they carry results of the function (as FF-A 1.2 defines them) and x8..x17; SMC64 promises none of x0..x17. Typical cause: a firmware proxy copying x0..x17 of its callee's answer back to its caller.",
+            "give the caller back the registers its call passed, and copy from the callee's answer only the registers that carry its results (FFA_MSG_SEND_DIRECT_RESP_32: x0..x7). A 32-bit FFA_RUN answered by FFA_MSG_SEND_DIRECT_RESP2 has no such copy: use FF-A 1.3's 64-bit FFA_RUN.",
+            "smccc-clobber-error"),
+        new("A proxy returned to its caller without the results its callee returned in registers.",
+            "A firmware proxy (the code between a caller's `smc`/`hvc` and its return, which makes its own call one level down) returns to its caller with a register that differs from its callee's answer although the answer's function ID says it carries a result (FFA_MSG_SEND_DIRECT_RESP2: x4..x17; FFA_VERSION's answer is a version number in w0, not a function ID).",
+            "pass every result register of the callee's answer on to the caller: decide from the answer (its function ID, or FFA_VERSION's version number), not from the call alone. A 32-bit FFA_RUN answered by FFA_MSG_SEND_DIRECT_RESP2 cannot be passed on without clobbering x8..x17: use FF-A 1.3's 64-bit FFA_RUN.",
+            "smccc-result-lost-error"),
     ];
 }
