@@ -54,7 +54,10 @@ public sealed partial class DriverMixGenerator
                 caller.Clear();
                 caller[0] = fid;
                 caller[1] = 0x8001;                                      // sender | receiver
-                for (int r = 2; r < Regs; r++) caller[r] = 0xFFFF_0000_0000_0000UL | seq << 8 | (uint)r; // message, live registers
+                // The message and the host's live registers: fixed per cpu but the sequence in x2, so the register
+                // blocks compress like the copies do (docs/synth.md); the answer's message differs from all of them.
+                caller[2] = seq;
+                for (int r = 3; r < Regs; r++) caller[r] = 0xFFFF_0000_0000_0000UL | (ulong)cpu << 8 | (uint)r;
                 if (fid == FfaVersion) { caller[1] = 0x1_0002; caller[2] = caller[3] = 0; }
                 // pKVM forwards x0..x17 of a 64-bit call and x0..x7 of a 32-bit one, from its own register block.
                 caller.CopyTo(forward);
@@ -66,7 +69,6 @@ public sealed partial class DriverMixGenerator
             case 1:
             {
                 forward.CopyTo(answer);                                  // EL3 preserves what it does not answer in
-                ulong seq = caller[2] >> 8 & 0xFFFF;
                 if (fid == FfaVersion) answer[0] = 0x1_0002;             // version 1.2: a number, not a function ID
                 else
                 {
@@ -75,7 +77,7 @@ public sealed partial class DriverMixGenerator
                     answer[1] = 0x8001_0000;                                // receiver | sender, swapped
                     answer[2] = 0;
                     if (resp2) answer[3] = 0;
-                    for (int r = resp2 ? 4 : 3; r < (resp2 ? Regs : 8); r++) answer[r] = 0x5000_0000UL | seq << 8 | (uint)r;
+                    for (int r = resp2 ? 4 : 3; r < (resp2 ? Regs : 8); r++) answer[r] = 0x5000_0000UL | (uint)r;
                 }
                 long at = FirmwareEvent(EventKind.FirmwareReturn, cpu, answer, Site.FwAnswer);
                 // DIRECT_RESP2's x8..x17 change under the proxy's own SMC32 FFA_RUN: FF-A 1.2's conflict, one level down.
