@@ -19,6 +19,7 @@ public sealed partial class ReplayEngine
         EntryStoreHooks = With(DetectorHooks.EntryStore);
         EntryFetchHooks = With(DetectorHooks.EntryFetch);
         EntryInvalidateHooks = With(DetectorHooks.EntryInvalidate);
+        AttachDeviceControl(detectors);
     }
 
     /// <summary>The detectors' window on the replay at the current event.</summary>

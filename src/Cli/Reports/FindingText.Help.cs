@@ -51,6 +51,8 @@ public sealed partial class FindingText
                 FindingKind.StaleCpuRead => Rel(RelatedRole.Acquire) >= 0 ? Rel(RelatedRole.Acquire) : _f.Trigger,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent() ? _f.Trigger : Rel(RelatedRole.Other),
                 FindingKind.TornEntryFetch or FindingKind.MissingCacheClean => Rel(RelatedRole.Store),
+                FindingKind.UnquiescedDma => Rel(RelatedRole.Handover),
+                FindingKind.DmaOutsideMapping => Rel(RelatedRole.Mapping) >= 0 ? Rel(RelatedRole.Mapping) : Rel(RelatedRole.Unmap),
                 _ => _f.Trigger,
             };
             return at >= 0 ? at : _f.Trigger;
@@ -83,6 +85,7 @@ public sealed partial class FindingText
                     $"put cache_clean {TriggerRange} after #{N(Rel(RelatedRole.Store))}, then {CompletionBarrier} before the publish",
                 FindingKind.MissingCacheInvalidate =>
                     $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
+                FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping => DeviceControlHelp,
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareHelp,
                 _ => "",
             };

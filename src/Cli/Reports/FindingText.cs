@@ -75,6 +75,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
         FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
+        FindingKind.UnquiescedDma => $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
+        FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
         FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareTitle,
         _ => _f.Kind.Name(),
     };
@@ -96,6 +98,8 @@ public sealed partial class FindingText
                 FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel(RelatedRole.EarlierStore))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
                 FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not cleaned from the cpu cache before it is published",
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, without invalidating its cache lines after the write",
+                FindingKind.UnquiescedDma => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started: {IommuOutcome}",
+                FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareMessage,
                 _ => _f.Kind.Name(),
             };
@@ -124,6 +128,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => "<- torn update",
         FindingKind.MissingCacheClean => "<- dirty",
         FindingKind.MissingCacheInvalidate => "<- stale cache",
+        FindingKind.UnquiescedDma => "<- after handover",
+        FindingKind.DmaOutsideMapping => "<- not mapped",
         FindingKind.SmcccClobber => "<- clobbered",
         FindingKind.SmcccResultLost => "<- result lost",
         _ => "<-",

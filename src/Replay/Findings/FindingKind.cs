@@ -21,6 +21,10 @@ public enum FindingKind : byte
     MissingCacheClean,
     /// <summary>A cpu read noncoherent-DMA'd data through possibly stale cache lines.</summary>
     MissingCacheInvalidate,
+    /// <summary>A device DMA after a handover by a device nobody quiesced (warning when its IOMMU aborts it).</summary>
+    UnquiescedDma,
+    /// <summary>A device DMA to bytes it has no live mapping for, or against the mapping's direction.</summary>
+    DmaOutsideMapping,
     /// <summary>A firmware return changed a register the caller's SMCCC convention says is preserved.</summary>
     SmcccClobber,
     /// <summary>A proxy did not pass on the results its callee returned in registers.</summary>
@@ -60,6 +64,10 @@ public static class FindingKinds
             "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
         new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
             "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
+        new(FindingKind.UnquiescedDma, "unquiesced-dma", Findings.Severity.Error, [RelatedRole.Handover, RelatedRole.IommuMode],
+            "A device DMA after a handover (kexec, reboot) by a device that no quiesce stopped after it was last started (a warning when its IOMMU aborts the transaction)."),
+        new(FindingKind.DmaOutsideMapping, "dma-outside-mapping", Findings.Severity.Error, [RelatedRole.Mapping, RelatedRole.Unmap],
+            "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),
         new(FindingKind.SmcccClobber, "smccc-clobber", Findings.Severity.Error, [RelatedRole.Call],
             "A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved."),
         new(FindingKind.SmcccResultLost, "smccc-result-lost", Findings.Severity.Error, [RelatedRole.Call, RelatedRole.CalleeReturn],
@@ -80,7 +88,10 @@ public static class FindingKinds
     /// <summary>The report name, e.g. <c>stale-dma-read</c>.</summary>
     public static string Name(this FindingKind kind) => Descriptors[(int)kind].Name;
 
-    /// <summary>Severity per model.md §4: warning for torn-entry-update, error otherwise.</summary>
+    /// <summary>
+    /// Severity per model.md §4: warning for torn-entry-update, error otherwise. An instance may be less severe
+    /// than its kind (<see cref="Finding.Severity"/>: unquiesced-dma in IOMMU abort mode is a warning).
+    /// </summary>
     public static Severity Severity(this FindingKind kind) => Descriptors[(int)kind].Severity;
 
     /// <summary>Parses a report name; false for anything else.</summary>

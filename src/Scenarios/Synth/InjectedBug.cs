@@ -4,7 +4,7 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Scenarios.Synth;
 
 /// <summary>The protocols a cpu runs, one instance at a time (docs/synth.md, "Protocols").</summary>
-internal enum Protocol : byte { NicTx, NicRx, Nvme, Pasid, PasidLiveUpdate, PasidLiveFetch, Dsp, Firmware }
+internal enum Protocol : byte { NicTx, NicRx, Nvme, Pasid, PasidLiveUpdate, PasidLiveFetch, Dsp, EthRx, Kexec, Firmware }
 
 /// <summary>
 /// One way to break a protocol instance. Each variant yields an exactly known set of findings; the
@@ -53,6 +53,14 @@ internal enum InjectedBug : byte
     DspInvalBeforeDma,
     /// <summary>dsp: no cache invalidate before reading the result → missing-cache-invalidate at the load.</summary>
     DspNoInval,
+    /// <summary>kexec: eth not quiesced, SMMU in bypass → unquiesced-dma (error) at eth's rx write after the handover.</summary>
+    KexecNoQuiesce,
+    /// <summary>kexec: eth not quiesced, SMMU in abort → unquiesced-dma (a warning) at eth's rx write after the handover.</summary>
+    KexecNoQuiesceAbort,
+    /// <summary>eth rx: the device reads the buffer again right after dma_unmap → dma-outside-mapping at that read.</summary>
+    EthDmaAfterUnmap,
+    /// <summary>eth rx: the buffer mapped to_device, the device writes it → dma-outside-mapping at the write.</summary>
+    EthWrongDirection,
     /// <summary>FF-A proxy: a 32-bit DIRECT_REQ's answer copied back as x0..x17 → smccc-clobber at the proxy's return.</summary>
     FirmwareBlindCopy,
     /// <summary>FF-A proxy: DIRECT_REQ2's DIRECT_RESP2 copied back as x0..x7 only → smccc-result-lost at the proxy's return.</summary>
@@ -81,6 +89,8 @@ internal static class InjectedBugs
         InjectedBug.PasidLiveBurst => FindingKind.TornEntryUpdate,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => FindingKind.MissingCacheClean,
         InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => FindingKind.MissingCacheInvalidate,
+        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => FindingKind.UnquiescedDma,
+        InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => FindingKind.DmaOutsideMapping,
         InjectedBug.FirmwareBlindCopy => FindingKind.SmcccClobber,
         InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall or InjectedBug.FirmwareVersionAsId => FindingKind.SmcccResultLost,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
@@ -97,6 +107,8 @@ internal static class InjectedBugs
             or InjectedBug.PasidOtherCpu => Synth.Protocol.Pasid,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
             or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => Synth.Protocol.Dsp,
+        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => Synth.Protocol.Kexec,
+        InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => Synth.Protocol.EthRx,
         InjectedBug.FirmwareBlindCopy or InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall
             or InjectedBug.FirmwareVersionAsId => Synth.Protocol.Firmware,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),

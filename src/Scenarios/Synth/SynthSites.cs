@@ -14,6 +14,8 @@ internal enum Site
     DspCopy, DspClean, DspBarrier, DspDoorbell, DspDmaRead, DspDmaWrite, DspIrq, DspTakeIrq, DspStatusRead, DspStatusRmb,
     DspInval, DspResultLoad, DspHeader,
     TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
+    EthMap, EthDoorbellBarrier, EthDoorbell, EthRxDmaWrite, EthIrq, EthTakeIrq, EthUnmap, EthRxLoad, EthLateRead,
+    KexecQuiesce, KexecIommuMode, KexecHandover,
     FwCall, FwForward, FwAnswer, FwReturn,
 }
 
@@ -48,6 +50,11 @@ public static class SynthSites
         "dsp_submit: job->hdr = ... (after the sync)",
         "xmit: tx_info[i] = ...", "tx_clean: tx_info[i], stats", "rx_refill: rx_info[i] = ...", "napi_poll: rx_info[i], stats",
         "nvme_submit: req = ...", "nvme_complete: req, stats", "dsp_submit: job_info = ...", "dsp_irq: job_info, stats",
+        "eth_rx_refill: dma_map_single(FROM_DEVICE)", "eth_rx_refill: writel (dma_wmb)", "eth_rx_refill: writel(tail, RDT)",
+        "eth: rx payload write", "eth: raise irq", "eth_irq: handler", "eth_rx_clean: dma_unmap_single", "eth_rx_clean: memcpy(skb, buf)",
+        "eth: late rx buffer read",
+        "kernel_restart_prepare: device_shutdown (.shutdown: stop, wait for idle)", "arm_smmu_device_shutdown",
+        "machine_kexec",
         "host: ffa call (smc)", "hyp: ffa forward (arm_smccc_1_2_smc)", "EL3/SPMC: ffa answer", "hyp: return to the host",
     ];
 }

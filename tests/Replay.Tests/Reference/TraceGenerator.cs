@@ -21,7 +21,7 @@ public sealed partial class TraceGenerator
     /// The kinds the generator draws: 0..15 and the firmware calls (TraceGenerator.Firmware.cs). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
-    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).Concat(FirmwareKinds).ToHashSet();
+    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).Concat(DeviceLifetimeKinds).Concat(FirmwareKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -109,7 +109,8 @@ public sealed partial class TraceGenerator
             case 8: RoundTrip(); break;
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
-            case 11 when _arch == Arch.Arm64: FirmwareCalls(); break;
+            case 11: DeviceLifetime(); break;
+            case 12 when _arch == Arch.Arm64: FirmwareCalls(); break;
             default: SingleOp(); break;
         }
     }

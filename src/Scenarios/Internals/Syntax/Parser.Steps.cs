@@ -147,6 +147,9 @@ sealed partial class Parser
             case "raise_irq":
                 s.Kind = EventKind.RaiseIrq;
                 break;
+            case var kexec when IsKexecOp(kexec):
+                ParseKexec(s, kexec);
+                break;
             case "smc" or "hvc":
                 ParseFirmwareCall(s, opTok);
                 break;
