@@ -25,6 +25,9 @@ public sealed partial class FindingText
         _trigger = events[finding.Trigger];
     }
 
+    /// <summary>What the report's findings share for their help lines (the observer of a hand-off, one fix per site); null: this finding alone.</summary>
+    public FixAdvice? Fixes { get; init; }
+
     static string N(long i) => i.ToString(CultureInfo.InvariantCulture);
 
     long Rel(RelatedRole role) => _f.RelatedIndex(role);
@@ -57,7 +60,7 @@ public sealed partial class FindingText
     string PublishNoun(long index) => index < 0 ? "release" : _events[index].Kind switch
     {
         EventKind.MmioWrite => "doorbell",
-        EventKind.Store => "release store",
+        EventKind.Store or EventKind.StoreRelease or EventKind.Xchg => "release store",
         EventKind.Unlock => "unlock",
         EventKind.DevInvalidate => "invalidation request",
         _ => "release",
@@ -110,8 +113,9 @@ public sealed partial class FindingText
 
     static string Verb(EventKind k) => k switch
     {
-        EventKind.Store => "stores to",
-        EventKind.Load => "loads",
+        EventKind.Store or EventKind.StoreRelease => "stores to",
+        EventKind.Xchg => "exchanges",
+        EventKind.Load or EventKind.LoadAcquire => "loads",
         EventKind.DmaRead => "reads",
         EventKind.DmaWrite => "writes",
         _ => "accesses",

@@ -89,7 +89,7 @@ public sealed partial class TraceBuilder(Arch arch, string name = "")
 
     int Emit(EventKind kind, ushort agent, ulong addr, int size, uint aux, string? site, byte[] data)
     {
-        if (kind is EventKind.Store or EventKind.DmaWrite)
+        if (kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg)
             for (int k = 0; k < data.Length; k++) _memory[addr + (ulong)k] = data[k];
         _events.Add(new RefEvent(new TraceEvent(kind, agent, addr, size, aux, Site(site)), data));
         return _events.Count - 1;

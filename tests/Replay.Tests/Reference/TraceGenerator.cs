@@ -18,10 +18,13 @@ public sealed partial class TraceGenerator
     public const ulong Buf = 0x1000, Flag = 0x2000, RegBase = 0xf000, Tbl = 0x10_0000;
 
     /// <summary>
-    /// The kinds the generator draws: 0..15 and the firmware calls (TraceGenerator.Firmware.cs). A part
+    /// The kinds the generator draws: 0..15 and the parts' kinds (TraceGenerator.AcquireRelease.cs: 16..18,
+    /// TraceGenerator.DeviceLifetime.cs: 19..23,
+    /// TraceGenerator.Firmware.cs: 24, 25 on arm64). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
-    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).Concat(DeviceLifetimeKinds).Concat(FirmwareKinds).ToHashSet();
+    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k)
+        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).Concat(FirmwareKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -110,7 +113,8 @@ public sealed partial class TraceGenerator
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
             case 11: DeviceLifetime(); break;
-            case 12 when _arch == Arch.Arm64: FirmwareCalls(); break;
+            case 12: AcquireReleaseStep(); break;
+            case 13 when _arch == Arch.Arm64: FirmwareCalls(); break;
             default: SingleOp(); break;
         }
     }
