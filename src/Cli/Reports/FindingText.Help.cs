@@ -100,6 +100,13 @@ public sealed partial class FindingText
                 FindingKind.MissingCacheInvalidate =>
                     $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
                 FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping => DeviceControlHelp,
+                FindingKind.LiveEntryWrite =>
+                    $"invalidate the entry after the store: put dev_invalidate {FetcherName} {EntryName} after #{N(t)}"
+                    + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between them")
+                    + $", before {FetcherName} fetches it again; or {Protocol}"
+                    + (EventText.EntryAt(_md, _trigger.Address) is { Table.UsedBits: not null }
+                        ? "; or a hitless update: change only bits the current configuration does not use, invalidate, store the one critical qword, invalidate, clear what the new configuration does not use, invalidate"
+                        : "; a descriptor ring without invalidation: write the whole entry before setting present"),
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareHelp,
                 _ => "",
             };

@@ -73,6 +73,8 @@ public interface IDetector
 
     /// <summary>A cpu's iommu_mode, quiesce, handover, dma_map or dma_unmap, after its hb effect (quiesce's edge).</summary>
     void OnDeviceControl(DetectorView view, in DeviceControl control) { }
+    /// <summary>The end of the trace: report what was waiting for a later event that never came (live-entry-write).</summary>
+    void OnComplete(DetectorView view) { }
     /// <summary>An smc/hvc return, with the call it closes and what the frame's own last call got back (model.md §12).</summary>
     void OnFirmwareReturn(DetectorView view, in FirmwareReturn ret) { }
 }

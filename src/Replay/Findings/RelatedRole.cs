@@ -32,6 +32,8 @@ public enum RelatedRole : byte
     Mapping,
     /// <summary><c>unmap</c>: the dma_unmap that ended the device's mapping of the bytes.</summary>
     Unmap,
+    /// <summary><c>fetch</c>: the fetch that saw the live entry present before it was changed.</summary>
+    Fetch,
     /// <summary><c>call</c>: the smc/hvc call a firmware return closes.</summary>
     Call,
     /// <summary><c>callee-return</c>: what the proxy's own call got back from its callee.</summary>
@@ -44,7 +46,7 @@ public static class RelatedRoles
     static readonly string[] Names =
         [
             "store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store",
-            "handover", "iommu-mode", "mapping", "unmap", "call", "callee-return",
+            "handover", "iommu-mode", "mapping", "unmap", "fetch", "call", "callee-return",
         ];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>

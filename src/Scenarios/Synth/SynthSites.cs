@@ -16,6 +16,7 @@ internal enum Site
     TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
     EthMap, EthDoorbellBarrier, EthDoorbell, EthRxDmaWrite, EthIrq, EthTakeIrq, EthUnmap, EthRxLoad, EthLateRead,
     KexecQuiesce, KexecIommuMode, KexecHandover,
+    PasidLiveBarrier,
     FwCall, FwForward, FwAnswer, FwReturn,
 }
 
@@ -55,6 +56,7 @@ public static class SynthSites
         "eth: late rx buffer read",
         "kernel_restart_prepare: device_shutdown (.shutdown: stop, wait for idle)", "arm_smmu_device_shutdown",
         "machine_kexec",
+        "pasid_update_in_place: dma_wmb() before flush",
         "host: ffa call (smc)", "hyp: ffa forward (arm_smccc_1_2_smc)", "EL3/SPMC: ffa answer", "hyp: return to the host",
     ];
 }

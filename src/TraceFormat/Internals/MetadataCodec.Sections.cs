@@ -8,7 +8,7 @@ enum MetadataTag : ushort
 {
     /// <summary>Ends the section list (no length follows).</summary>
     End = 0,
-    /// <summary>Reserved: used-bits tables (issue 10).</summary>
+    /// <summary>Used-bits tables (model.md §8; <see cref="MetadataCodec"/>.UsedBits).</summary>
     UsedBits = 1,
     /// <summary>Reserved: cache line size (issue 10).</summary>
     CacheLineSize = 2,
@@ -26,15 +26,14 @@ static partial class MetadataCodec
     /// <summary>Writes the sections <paramref name="m"/> has, then the end tag.</summary>
     static void EncodeSections(TraceMetadata m, BlockWriter w)
     {
-        // Tags 1 and 2 are reserved for their owners (used-bits tables, cache line size): nothing is written yet.
-        _ = m;
+        if (EncodeUsedBits(m.Regions) is { } used) Section(w, MetadataTag.UsedBits, used);
         w.U16((ushort)MetadataTag.End);
     }
 
     /// <summary>The name of the first thing in <paramref name="m"/> that needs a section, or null (then v1/v2 can hold it).</summary>
     static string? SectionsNeeded(TraceMetadata m)
     {
-        _ = m;
+        if (m.Regions.FirstOrDefault(r => r.UsedBits is not null) is { } used) return $"used bits of table '{used.Name}'";
         return null;
     }
 
@@ -72,6 +71,7 @@ static partial class MetadataCodec
     {
         switch (tag)
         {
+            case MetadataTag.UsedBits: return DecodeUsedBits(ref body, m);
             // Reserved tags whose owners have not added their codec yet: no writer produces them.
             default:
                 body.Fail(body.Offset - 6, $"metadata section tag {(ushort)tag} is reserved ({tag}) and not yet defined", 2);

@@ -48,11 +48,11 @@ public sealed partial class TraceBuilder(Arch arch, string name = "")
     public RegionInfo Ram(string n, ulong b, ulong size) => Add(new RegionInfo { Name = n, Kind = RegionKind.Ram, Base = b, Size = size });
     public RegionInfo Sync(string n, ulong b, ulong size) => Add(new RegionInfo { Name = n, Kind = RegionKind.Sync, Base = b, Size = size });
     public RegionInfo Mmio(string n, ulong b, ulong size, ushort device) => Add(new RegionInfo { Name = n, Kind = RegionKind.Mmio, Base = b, Size = size, Device = device });
-    public RegionInfo Table(string n, ulong b, ulong entries, uint entrySize, uint granule, uint presentBit, ushort fetcher) =>
+    public RegionInfo Table(string n, ulong b, ulong entries, uint entrySize, uint granule, uint presentBit, ushort fetcher, UsedBits? used = null) =>
         Add(new RegionInfo
         {
             Name = n, Kind = RegionKind.Table, Base = b, Size = entries * entrySize, Device = fetcher,
-            Entries = entries, EntrySize = entrySize, Granule = granule, PresentBit = presentBit,
+            Entries = entries, EntrySize = entrySize, Granule = granule, PresentBit = presentBit, UsedBits = used,
         });
 
     RegionInfo Add(RegionInfo r) { _regions.Add(r); return r; }

@@ -44,6 +44,7 @@ public sealed partial class ReferenceModel
         MissingCacheClean(all);
         MissingCacheInvalidate(all);
         DeviceLifetimeRules(all);
+        LiveEntryWrite(all);
         SmcccClobber(all);
         SmcccResultLost(all);
         return [.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)];

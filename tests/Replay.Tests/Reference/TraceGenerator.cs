@@ -49,7 +49,7 @@ public sealed partial class TraceGenerator
         uint entrySize = Chance(12) ? Pick(66u * 8, 128u * 8, 80u * 16) : Pick(8u, 16u, 32u, 32u);
         uint granule = entrySize == 8 ? 8 : entrySize == 80 * 16 ? 16 : entrySize > 32 ? 8 : Pick(8u, 16u);
         uint presentBit = entrySize >= 16 ? Pick(0u, 3u, 64u) : Pick(0u, 3u);
-        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]));
+        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]), UsedBitsFor(entrySize, presentBit));
         _barriers = [.. BarrierCode.AllFor(_arch)];
         _target = _rng.Next(10, 61);
     }
@@ -101,7 +101,7 @@ public sealed partial class TraceGenerator
 
     void Step()
     {
-        switch (_rng.Next(14))
+        switch (_rng.Next(15))
         {
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
@@ -114,7 +114,8 @@ public sealed partial class TraceGenerator
             case 10: WideEntryLoad(); break;
             case 11: DeviceLifetime(); break;
             case 12: AcquireReleaseStep(); break;
-            case 13 when _arch == Arch.Arm64: FirmwareCalls(); break;
+            case 13: LiveEntries(); break;
+            case 14 when _arch == Arch.Arm64: FirmwareCalls(); break;
             default: SingleOp(); break;
         }
     }
