@@ -5,6 +5,7 @@ using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Detectors.Smccc;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
@@ -53,6 +54,8 @@ public static class DetectorRegistry
         new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
         new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
         new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
+        new(FindingKind.SmcccClobber, _ => new SmcccClobberDetector()),
+        new(FindingKind.SmcccResultLost, _ => new SmcccResultLostDetector()),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

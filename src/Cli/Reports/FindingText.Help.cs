@@ -107,6 +107,7 @@ public sealed partial class FindingText
                     + (EventText.EntryAt(_md, _trigger.Address) is { Table.UsedBits: not null }
                         ? "; or a hitless update: change only bits the current configuration does not use, invalidate, store the one critical qword, invalidate, clear what the new configuration does not use, invalidate"
                         : "; a descriptor ring without invalidation: write the whole entry before setting present"),
+                FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareHelp,
                 _ => "",
             };
         }

@@ -81,6 +81,7 @@ public sealed partial class FindingText
         FindingKind.UnquiescedDma => $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
         FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
         FindingKind.LiveEntryWrite => $"{EntryName} is changed after {FetcherName} fetched it, without invalidating {FetcherName}'s copy",
+        FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareTitle,
         _ => _f.Kind.Name(),
     };
 
@@ -104,6 +105,7 @@ public sealed partial class FindingText
                 FindingKind.UnquiescedDma => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started: {IommuOutcome}",
                 FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 FindingKind.LiveEntryWrite => $"{TriggerAgent} changed {EntryName} at #{N(t)} while it was present, after {FetcherName} fetched it at #{N(Rel(RelatedRole.Fetch))}, and no invalidation of the entry that the store is ordered before came before {FetcherName}'s next fetch: {FetcherName} may use the old entry, or a mix of old and new",
+                FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareMessage,
                 _ => _f.Kind.Name(),
             };
         }
@@ -135,6 +137,8 @@ public sealed partial class FindingText
         FindingKind.UnquiescedDma => "<- after handover",
         FindingKind.DmaOutsideMapping => "<- not mapped",
         FindingKind.LiveEntryWrite => "<- changed while fetched",
+        FindingKind.SmcccClobber => "<- clobbered",
+        FindingKind.SmcccResultLost => "<- result lost",
         _ => "<-",
     };
 }

@@ -80,5 +80,13 @@ public sealed record RuleText(string Short, string Full, string Fix, string Anch
             "A cpu store changes bits of a present table entry that the fetcher uses (all bits, unless the table declares used bits) after a fetch of the entry saw it present, with no invalidation of the entry or write making it non-present since; and no invalidation of the entry by its fetcher, that the store is ordered before, comes before the fetcher's next fetch of it (or the end of the trace). The device may keep using the old entry, or consume one the cpu is still writing.",
             "write the whole entry before setting present (descriptor rings); for IOMMU tables invalidate the entry after the store (a store barrier such as `dma_wmb()` before the invalidation on arm64 and riscv64), or clear present → invalidate → update → set, or a hitless update (unused bits, sync, one critical qword, sync, clear unused bits, sync) on tables that declare used bits.",
             "live-entry-write-error"),
+        new("A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved.",
+            "At an `smc`/`hvc` return, a register differs from its value at the call although the caller's convention promises it back: for SMC32/HVC32 (bit 30 of the function ID clear) x4..x7 unless they carry results of the function (as FF-A 1.2 defines them) and x8..x17; SMC64 promises none of x0..x17. Typical cause: a firmware proxy copying x0..x17 of its callee's answer back to its caller.",
+            "give the caller back the registers its call passed, and copy from the callee's answer only the registers that carry its results (FFA_MSG_SEND_DIRECT_RESP_32: x0..x7). A 32-bit FFA_RUN answered by FFA_MSG_SEND_DIRECT_RESP2 has no such copy: use FF-A 1.3's 64-bit FFA_RUN.",
+            "smccc-clobber-error"),
+        new("A proxy returned to its caller without the results its callee returned in registers.",
+            "A firmware proxy (the code between a caller's `smc`/`hvc` and its return, which makes its own call one level down) returns to its caller with a register that differs from its callee's answer although the answer's function ID says it carries a result (FFA_MSG_SEND_DIRECT_RESP2: x4..x17; FFA_VERSION's answer is a version number in w0, not a function ID).",
+            "pass every result register of the callee's answer on to the caller: decide from the answer (its function ID, or FFA_VERSION's version number), not from the call alone. A 32-bit FFA_RUN answered by FFA_MSG_SEND_DIRECT_RESP2 cannot be passed on without clobbering x8..x17: use FF-A 1.3's 64-bit FFA_RUN.",
+            "smccc-result-lost-error"),
     ];
 }

@@ -27,6 +27,10 @@ public enum FindingKind : byte
     DmaOutsideMapping,
     /// <summary>A cpu store changed a live entry after its fetcher fetched it, with no invalidation after the store.</summary>
     LiveEntryWrite,
+    /// <summary>A firmware return changed a register the caller's SMCCC convention says is preserved.</summary>
+    SmcccClobber,
+    /// <summary>A proxy did not pass on the results its callee returned in registers.</summary>
+    SmcccResultLost,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -68,6 +72,10 @@ public static class FindingKinds
             "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),
         new(FindingKind.LiveEntryWrite, "live-entry-write", Findings.Severity.Error, [RelatedRole.Fetch],
             "A cpu store changes a present table entry its fetcher already fetched, with no invalidation of the entry after the store."),
+        new(FindingKind.SmcccClobber, "smccc-clobber", Findings.Severity.Error, [RelatedRole.Call],
+            "A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved."),
+        new(FindingKind.SmcccResultLost, "smccc-result-lost", Findings.Severity.Error, [RelatedRole.Call, RelatedRole.CalleeReturn],
+            "A proxy returned to its caller without the results its callee returned in registers."),
     ];
 
     /// <summary>Every kind, in model.md order.</summary>

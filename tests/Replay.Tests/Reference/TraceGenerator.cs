@@ -19,11 +19,12 @@ public sealed partial class TraceGenerator
 
     /// <summary>
     /// The kinds the generator draws: 0..15 and the parts' kinds (TraceGenerator.AcquireRelease.cs: 16..18,
-    /// TraceGenerator.DeviceLifetime.cs: 19..23). A part
+    /// TraceGenerator.DeviceLifetime.cs: 19..23,
+    /// TraceGenerator.Firmware.cs: 24, 25 on arm64). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
     public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k)
-        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).ToHashSet();
+        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).Concat(FirmwareKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -114,6 +115,7 @@ public sealed partial class TraceGenerator
             case 11: DeviceLifetime(); break;
             case 12: AcquireReleaseStep(); break;
             case 13: LiveEntries(); break;
+            case 14 when _arch == Arch.Arm64: FirmwareCalls(); break;
             default: SingleOp(); break;
         }
     }
