@@ -1,8 +1,10 @@
+using TraceTools.Detectors.DiscardedStore;
 using TraceTools.Detectors.DmaRace;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Detectors.SharedCacheline;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
@@ -38,6 +40,8 @@ public static class DetectorRegistry
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+        new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))),
+        new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

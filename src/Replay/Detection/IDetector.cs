@@ -22,6 +22,8 @@ public enum DetectorHooks
     EntryFetch = 32,
     /// <summary>dev_invalidate of a table's fetcher (<see cref="IDetector.OnEntryInvalidate"/>).</summary>
     EntryInvalidate = 64,
+    /// <summary>cpu cache_clean, cache_inval and cache_flush, widened to whole lines (<see cref="IDetector.OnCacheMaintenance"/>).</summary>
+    CacheMaintenance = 128,
 }
 
 /// <summary>
@@ -52,4 +54,10 @@ public interface IDetector
 
     /// <summary>A dev_invalidate that invalidates an entry (or all entries) of a table of the device.</summary>
     void OnEntryInvalidate(DetectorView view, in EntryInvalidation invalidation) { }
+
+    /// <summary>
+    /// A cpu's cache maintenance, before the shadow records its marks (so the lines' bytes still show their
+    /// state before it): the last writers and cache marks of every byte of the lines it touches.
+    /// </summary>
+    void OnCacheMaintenance(DetectorView view, in CacheMaintenance op) { }
 }

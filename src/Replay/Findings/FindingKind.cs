@@ -21,6 +21,10 @@ public enum FindingKind : byte
     MissingCacheClean,
     /// <summary>A cpu read noncoherent-DMA'd data through possibly stale cache lines.</summary>
     MissingCacheInvalidate,
+    /// <summary>A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned it.</summary>
+    SharedCacheline,
+    /// <summary>A cache invalidation discarded a cpu store that was not cleaned first, and a load observed the loss.</summary>
+    DiscardedStore,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -56,6 +60,10 @@ public static class FindingKinds
             "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
         new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
             "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
+        new(FindingKind.SharedCacheline, "shared-cacheline", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.DmaWrite],
+            "A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned the buffer: the invalidation drops the cpu's store or the line's write-back overwrites the device's data."),
+        new(FindingKind.DiscardedStore, "discarded-store", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.Invalidation],
+            "A cache invalidation discarded a cpu store that was not cleaned first, and a later load reads the lost bytes."),
     ];
 
     /// <summary>Every kind, in model.md order.</summary>

@@ -24,13 +24,15 @@ public enum RelatedRole : byte
     Payload,
     /// <summary><c>earlier-store</c>: the first store of a torn update.</summary>
     EarlierStore,
+    /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
+    Invalidation,
 }
 
 /// <summary>Role names as cli.md spells them.</summary>
 public static class RelatedRoles
 {
     static readonly string[] Names =
-        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store"];
+        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store", "invalidation"];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>
     public static string Name(this RelatedRole role) => Names[(int)role];

@@ -13,7 +13,7 @@ namespace TraceTools.Tests.Reference;
 /// more than 64 granules per entry, and several invalidations (by several cpus) inside one flush window. Validity follows the scenario language: cpu ops by
 /// cpus, device ops by devices, fetch only by the table's fetcher, mmio ops on mmio only, accesses inside one region.
 /// </summary>
-public sealed class TraceGenerator
+public sealed partial class TraceGenerator
 {
     public const ulong Buf = 0x1000, Flag = 0x2000, RegBase = 0xf000, Tbl = 0x10_0000;
 
@@ -103,6 +103,7 @@ public sealed class TraceGenerator
             case 8: RoundTrip(); break;
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
+            case 11: LinesStep(); break;
             default: SingleOp(); break;
         }
     }

@@ -1,0 +1,81 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Findings;
+using TraceTools.Replay.Memory;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Detectors.DiscardedStore;
+
+/// <summary>
+/// <c>discarded-store</c> (docs/model.md §9): a cpu load L of data bytes whose last write is a cpu store S,
+/// when the first cache maintenance of S's line after S (any cpu, trace order) is a <c>cache_inval</c> I:
+/// the line was dropped while S was still dirty in it, so L reads what memory held before S. Related:
+/// <c>store</c> S, <c>invalidation</c> I. One per L.
+/// </summary>
+/// <remarks>
+/// The detector keeps, per line, the last clean or flush, and the (line, store) pairs an invalidation
+/// discarded; a load looks its bytes' last cpu stores up there (nothing to do until some store was discarded).
+/// </remarks>
+public sealed class DiscardedStoreDetector : IDetector
+{
+    readonly Dictionary<ulong, long> _lastClean = [];
+    readonly Dictionary<(ulong Line, ulong Store), long> _discarded = [];
+
+    /// <inheritdoc/>
+    public FindingKind Kind => FindingKind.DiscardedStore;
+
+    /// <inheritdoc/>
+    public DetectorHooks Hooks => DetectorHooks.Load | DetectorHooks.CacheMaintenance;
+
+    /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.WriteHistory;
+
+    /// <inheritdoc/>
+    public void OnCacheMaintenance(DetectorView view, in CacheMaintenance op)
+    {
+        int line = view.CacheLineSize;
+        ulong end = op.LineStart + (ulong)op.LineBytes;
+        if (op.Cleans)
+        {
+            // A clean or flush writes the line back first: the stores in it survive any later invalidation.
+            for (ulong l = op.LineStart; l < end; l += (ulong)line) _lastClean[l] = op.Index;
+            return;
+        }
+        for (ulong l = op.LineStart; l < end; l += (ulong)line)
+        {
+            long cleaned = _lastClean.GetValueOrDefault(l, -1);
+            ulong last = 0;
+            for (ulong a = l; a < l + (ulong)line; a++)
+            {
+                var b = view.WritesAt(a);
+                if (!b.LastIsCpu || b.CpuWrite.At == last) continue;
+                last = b.CpuWrite.At;
+                // Dirty since the store: no clean of the line after it. The first invalidation is the one that lost it.
+                if (b.CpuWrite.Index > cleaned) _discarded.TryAdd((l, last), op.Index);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnAccess(DetectorView view, in DataAccess access)
+    {
+        if (_discarded.Count == 0) return;
+        int line = view.CacheLineSize;
+        ulong cursor = access.Address;
+        while (view.NextRun(access, ref cursor, out var run))
+        {
+            var cpu = run.CpuWrites;
+            var dev = run.DevWrites;
+            for (int k = run.Offset, stop = run.Offset + run.Length; k < stop; k++)
+            {
+                ulong store = cpu[k];
+                if ((uint)store <= (uint)dev[k]) continue; // never written, or last written by a device
+                ulong l = CacheLines.LineOf(run.Address + (ulong)(k - run.Offset), line);
+                if (!_discarded.TryGetValue((l, store), out long inval)) continue;
+                view.Report(Kind, access.Index, Epoch.From(store).Index, inval);
+                return;
+            }
+        }
+    }
+}
