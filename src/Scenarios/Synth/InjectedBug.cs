@@ -53,6 +53,10 @@ internal enum InjectedBug : byte
     DspInvalBeforeDma,
     /// <summary>dsp: no cache invalidate before reading the result → missing-cache-invalidate at the load.</summary>
     DspNoInval,
+    /// <summary>dsp: a sequence word stored after the doorbell in the output's first line, which the dsp writes around → shared-cacheline at the invalidation.</summary>
+    DspSharedCacheline,
+    /// <summary>dsp: a marker stored in the output, invalidated again without a clean, read back → discarded-store at that load.</summary>
+    DspDiscardedStore,
 }
 
 /// <summary>Facts about <see cref="InjectedBug"/>: its kind, where it can fail, what it needs.</summary>
@@ -70,6 +74,8 @@ internal static class InjectedBugs
         InjectedBug.PasidLiveBurst => FindingKind.TornEntryUpdate,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => FindingKind.MissingCacheClean,
         InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => FindingKind.MissingCacheInvalidate,
+        InjectedBug.DspSharedCacheline => FindingKind.SharedCacheline,
+        InjectedBug.DspDiscardedStore => FindingKind.DiscardedStore,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 
@@ -83,7 +89,8 @@ internal static class InjectedBugs
         InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb
             or InjectedBug.PasidOtherCpu => Synth.Protocol.Pasid,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
-            or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => Synth.Protocol.Dsp,
+            or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma or InjectedBug.DspSharedCacheline
+            or InjectedBug.DspDiscardedStore => Synth.Protocol.Dsp,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 

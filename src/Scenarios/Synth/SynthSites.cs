@@ -12,7 +12,7 @@ internal enum Site
     PasidLock, PasidClear, PasidClearBarrier, PasidInvalidate, PasidSetField, PasidPresentBarrier, PasidSetPresent, PasidUnlock,
     IommuFetch, PasidLiveUpdate, PasidOtherCpuPresent,
     DspCopy, DspClean, DspBarrier, DspDoorbell, DspDmaRead, DspDmaWrite, DspIrq, DspTakeIrq, DspStatusRead, DspStatusRmb,
-    DspInval, DspResultLoad, DspHeader,
+    DspInval, DspResultLoad, DspHeader, DspSeqStore, DspMarkerStore, DspResync, DspMarkerLoad,
     TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
 }
 
@@ -45,6 +45,8 @@ public static class SynthSites
         "dsp: input read", "dsp: output write", "dsp: raise irq", "dsp_irq: handler", "dsp_irq: readl(STATUS)",
         "dsp_irq: readl (dma_rmb)", "dsp_irq: dma_sync_single_for_cpu (invalidate)", "dsp_irq: memcpy(result, out)",
         "dsp_submit: job->hdr = ... (after the sync)",
+        "dsp_submit: out->seq = ... (shares the output's line)", "dsp_irq: out->consumed = 1",
+        "dsp_irq: dma_sync_single_for_cpu again", "dsp_irq: consumed = out->consumed",
         "xmit: tx_info[i] = ...", "tx_clean: tx_info[i], stats", "rx_refill: rx_info[i] = ...", "napi_poll: rx_info[i], stats",
         "nvme_submit: req = ...", "nvme_complete: req, stats", "dsp_submit: job_info = ...", "dsp_irq: job_info, stats",
     ];

@@ -18,7 +18,7 @@ public sealed class DetectorSelectionTests
 
     static IReadOnlyList<Finding> Replay(Arch arch, IReadOnlySet<FindingKind>? kinds)
     {
-        var options = new SynthOptions { Events = Events, Seed = 5, Arch = arch, InjectRate = 0.05 };
+        var options = new SynthOptions { Events = Events, Seed = 5, Arch = arch, InjectRate = 0.1 };
         var generator = new DriverMixGenerator(options, new ExpectedFindingList());
         var engine = DetectorRegistry.CreateEngine(generator.Metadata, new ReplayOptions { Detectors = kinds });
         var sink = new EngineSink(engine, batchSize: 777);
