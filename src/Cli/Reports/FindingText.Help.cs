@@ -50,7 +50,8 @@ public sealed partial class FindingText
                 FindingKind.StaleDmaRead => Rel(RelatedRole.Publish) >= 0 ? Rel(RelatedRole.Publish) : Rel(RelatedRole.Store),
                 FindingKind.StaleCpuRead => Rel(RelatedRole.Acquire) >= 0 ? Rel(RelatedRole.Acquire) : _f.Trigger,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent() ? _f.Trigger : Rel(RelatedRole.Other),
-                FindingKind.TornEntryFetch or FindingKind.MissingCacheClean => Rel(RelatedRole.Store),
+                FindingKind.TornEntryFetch or FindingKind.MissingCacheClean or FindingKind.SharedCacheline => Rel(RelatedRole.Store),
+                FindingKind.DiscardedStore => Rel(RelatedRole.Invalidation),
                 _ => _f.Trigger,
             };
             return at >= 0 ? at : _f.Trigger;
@@ -83,6 +84,10 @@ public sealed partial class FindingText
                     $"put cache_clean {TriggerRange} after #{N(Rel(RelatedRole.Store))}, then {CompletionBarrier} before the publish",
                 FindingKind.MissingCacheInvalidate =>
                     $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
+                FindingKind.SharedCacheline =>
+                    $"give the DMA buffer {RangeOf(Rel(RelatedRole.DmaWrite))} cache lines of its own (align and pad it to ARCH_DMA_MINALIGN, {N(_md.CacheLineSize)} bytes here, e.g. ____cacheline_aligned), so that {RangeOf(Rel(RelatedRole.Store))} lies outside them; or do not write that line from the hand-off until dma_sync_single_for_cpu",
+                FindingKind.DiscardedStore =>
+                    $"clean the line before invalidating it (cache_clean or dma_sync_single_for_device after #{N(Rel(RelatedRole.Store))}), or use cache_flush (clean + invalidate) at #{N(Rel(RelatedRole.Invalidation))}; dma_sync_single_for_cpu discards what the cpu stored in the buffer",
                 _ => "",
             };
         }

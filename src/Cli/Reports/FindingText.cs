@@ -75,6 +75,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
         FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
+        FindingKind.SharedCacheline => $"{RangeOf(Rel(RelatedRole.DmaWrite))} shares a cache line with {RangeOf(Rel(RelatedRole.Store))}, written by {AgentOf(Rel(RelatedRole.Store))} while {AgentOf(Rel(RelatedRole.DmaWrite))} owned the buffer",
+        FindingKind.DiscardedStore => $"{TriggerAgent} may read {TriggerRange} after a cache invalidation discarded its store",
         _ => _f.Kind.Name(),
     };
 
@@ -95,12 +97,17 @@ public sealed partial class FindingText
                 FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel(RelatedRole.EarlierStore))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
                 FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not cleaned from the cpu cache before it is published",
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, without invalidating its cache lines after the write",
+                FindingKind.SharedCacheline => $"{TriggerAgent} invalidated {TriggerRange} at #{N(t)}, after {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) wrote {RangeOf(Rel(RelatedRole.DmaWrite))} at #{N(Rel(RelatedRole.DmaWrite))}, but {AgentOf(Rel(RelatedRole.Store))} stored to {RangeOf(Rel(RelatedRole.Store))}, in the same {N(_md.CacheLineSize)}-byte line, at #{N(Rel(RelatedRole.Store))} while the device owned the buffer: the invalidation drops that store, or the dirty line's write-back overwrites the device's data",
+                FindingKind.DiscardedStore => $"{TriggerAgent} read {TriggerRange} at #{N(t)}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, but {AgentOf(Rel(RelatedRole.Invalidation))} invalidated its {N(_md.CacheLineSize)}-byte line at #{N(Rel(RelatedRole.Invalidation))} before any clean: the store was discarded and the load reads older memory",
                 _ => _f.Kind.Name(),
             };
         }
     }
 
     EventKind Kind(long index) => index < 0 ? EventKind.Load : _events[index].Kind;
+
+    /// <summary>The bytes the event at <paramref name="index"/> accessed, as <c>REGION+0xOFF..0xEND</c>.</summary>
+    string RangeOf(long index) => index < 0 ? "?" : EventText.Range(_md, _events[index].Address, (ulong)_events[index].Size);
 
     static string Verb(EventKind k) => k switch
     {
@@ -122,6 +129,8 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => "<- torn update",
         FindingKind.MissingCacheClean => "<- dirty",
         FindingKind.MissingCacheInvalidate => "<- stale cache",
+        FindingKind.SharedCacheline => "<- shared line",
+        FindingKind.DiscardedStore => "<- store lost",
         _ => "<-",
     };
 }
