@@ -115,10 +115,13 @@ public enum FirmwareConduit : byte
 public static class EventKinds
 {
     /// <summary>
-    /// Number of event kinds the format reads and writes. Kinds 16..25 are declared for the replay and the
-    /// language and are not yet on disk: format v3 (being built) raises this to 26.
+    /// Number of event kinds the format reads and writes (format v3; versions 1 and 2 hold kinds 0..15,
+    /// <see cref="CountBeforeV3"/>).
     /// </summary>
-    public const int Count = 16;
+    public const int Count = 26;
+
+    /// <summary>Kinds formats v1 and v2 hold (0..15): what the C recorder, which writes v1, can record.</summary>
+    public const int CountBeforeV3 = 16;
 
     /// <summary>Bytes a firmware call or return carries: x0..x17, 8 bytes each.</summary>
     public const int RegisterBytes = 18 * 8;
@@ -166,6 +169,13 @@ public static class EventKinds
             or EventKind.FirmwareCall or EventKind.FirmwareReturn => false,
         _ => true,
     };
+
+    /// <summary>
+    /// Size of the bytes a kind without an address carries, fixed by the kind: <see cref="RegisterBytes"/>
+    /// for firmware calls and returns, else 0 (the event's Size must be this).
+    /// </summary>
+    public static int FixedSize(this EventKind kind) =>
+        kind is EventKind.FirmwareCall or EventKind.FirmwareReturn ? RegisterBytes : 0;
 
     /// <summary>True when the event has an <see cref="TraceEvent.Aux"/> operand on disk.</summary>
     public static bool HasAux(this EventKind kind) => kind switch

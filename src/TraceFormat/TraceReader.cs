@@ -65,7 +65,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     /// <summary>What the header declares.</summary>
     public TraceMetadata Metadata { get; }
 
-    /// <summary>The file's format version (1 or 2; docs/trace-format.md).</summary>
+    /// <summary>The file's format version (1, 2 or 3; docs/trace-format.md).</summary>
     public int Version { get; private set; }
 
     /// <summary>The name used in messages.</summary>
@@ -122,7 +122,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
         uint actual = Crc32C.Compute(block);
         if (actual != crc)
             FormatThrow.Format(_name, start + 16, -1, $"metadata CRC-32C is 0x{actual:x8} but the header says 0x{crc:x8}", h.AsSpan(16, 4));
-        var metadata = MetadataCodec.Decode(block, _name, start + h.Length);
+        var metadata = MetadataCodec.Decode(block, _name, start + h.Length, version);
         return (metadata, start + h.Length + length);
     }
 

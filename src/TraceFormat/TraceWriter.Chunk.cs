@@ -9,7 +9,7 @@ namespace TraceTools.TraceFormat;
 // The chunk being built: one growable buffer per column, encoded as events arrive.
 public sealed partial class TraceWriter
 {
-    ByteColumn _kinds = null!, _agents = null!, _addressLengths = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _valueLengths = null!, _values = null!, _data = null!;
+    ByteColumn _kinds = null!, _agents = null!, _addressLengths = null!, _addresses = null!, _sizes = null!, _aux = null!, _sites = null!, _valueLengths = null!, _values = null!, _data = null!, _extensions = null!;
     int _smallValues, _addressCount;
     ulong[] _lastAddress = null!;
     int _count;
@@ -19,7 +19,7 @@ public sealed partial class TraceWriter
     readonly List<(long Offset, long First, int Count)> _index = [];
 
     int RawLength => FormatLayout.ColumnTableSize(_ctx.Version) + _count * (1 + _ctx.AgentWidth) + _addressLengths.Length + _addresses.Length
-        + _sizes.Length + _aux.Length + _sites.Length + _valueLengths.Length + _values.Length + _data.Length;
+        + _sizes.Length + _aux.Length + _sites.Length + _valueLengths.Length + _values.Length + _data.Length + _extensions.Length;
 
     /// <summary>Events the fixed-bound columns have room for without a check per column.</summary>
     int _capacity;
@@ -29,7 +29,7 @@ public sealed partial class TraceWriter
     const int MaxAddressBytes = Varint.MaxLength, MaxSizeBytes = 2, MaxAuxBytes = 5, MaxSiteBytes = 3, MaxValueBytes = 8;
     const int StoreSlack = 8;
     /// <summary>Raw bytes one event adds outside the data column, at most: bounds the chunk-size check.</summary>
-    const int MaxFixedBytesPerEvent = 1 + 2 + 1 + MaxAddressBytes + MaxSizeBytes + MaxAuxBytes + MaxSiteBytes + 1 + MaxValueBytes;
+    const int MaxFixedBytesPerEvent = 1 + 2 + 1 + MaxAddressBytes + MaxSizeBytes + MaxAuxBytes + MaxSiteBytes + 1 + MaxValueBytes + 1;
 
     void InitChunk()
     {
@@ -43,6 +43,7 @@ public sealed partial class TraceWriter
         _valueLengths = new(0);
         _values = new(0);
         _data = new(4096);
+        _extensions = new(0);
         _lastAddress = new ulong[Math.Max(1, _ctx.AgentCount) * KindByte.AddressStreams];
         GrowColumns();
     }
@@ -64,6 +65,7 @@ public sealed partial class TraceWriter
         _sites.Reserve(events * MaxSiteBytes + StoreSlack);
         _valueLengths.Reserve(events / 2 + 1 + StoreSlack);
         _values.Reserve(events * MaxValueBytes + StoreSlack);
+        _extensions.Reserve(events + StoreSlack);
         _capacity = events;
     }
 
@@ -73,6 +75,8 @@ public sealed partial class TraceWriter
         int n = _count;
         if (n == _capacity) GrowColumns();
         Unsafe.Add(ref _kinds.Start, n) = kb;
+        // v3: a kind ≥ 15 is nibble 15 in the kind byte and kind − 15 in the extension column.
+        if ((f & KindByte.IsExtended) != 0) Unsafe.Add(ref _extensions.Start, _extensions.Length++) = (byte)((int)e.Kind - FormatLayout.ExtendedNibble);
         if (_ctx.AgentWidth == 1) Unsafe.Add(ref _agents.Start, n) = (byte)e.Agent;
         else Unsafe.WriteUnaligned(ref Unsafe.Add(ref _agents.Start, 2 * n), BitConverter.IsLittleEndian ? e.Agent : BinaryPrimitives.ReverseEndianness(e.Agent));
         if ((f & KindByte.HasAddress) != 0)
@@ -169,7 +173,7 @@ public sealed partial class TraceWriter
         _chunks++;
         _firstIndex += count;
         _count = 0;
-        _kinds.Length = _agents.Length = _addressLengths.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = 0;
+        _kinds.Length = _agents.Length = _addressLengths.Length = _addresses.Length = _sizes.Length = _aux.Length = _sites.Length = _valueLengths.Length = _values.Length = _data.Length = _extensions.Length = 0;
         _smallValues = _addressCount = 0;
         Array.Clear(_lastAddress);
         EncodeAndWrite(_raw, rawLength, count, first);
@@ -183,10 +187,13 @@ public sealed partial class TraceWriter
         int rawLength = RawLength;
         if (raw.Length < rawLength) raw = new byte[Math.Max(rawLength, raw.Length * 2)];
         var span = raw.AsSpan(0, rawLength);
-        // v1 has no address lengths column: its addresses are varints.
-        ReadOnlySpan<ByteColumn> variable = _ctx.Version == 1
-            ? [_addresses, _sizes, _aux, _sites, _valueLengths, _values, _data]
-            : [_addressLengths, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data];
+        // v1 has no address lengths column: its addresses are varints; v3 adds the extension kinds last.
+        ReadOnlySpan<ByteColumn> variable = _ctx.Version switch
+        {
+            1 => [_addresses, _sizes, _aux, _sites, _valueLengths, _values, _data],
+            2 => [_addressLengths, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data],
+            _ => [_addressLengths, _addresses, _sizes, _aux, _sites, _valueLengths, _values, _data, _extensions],
+        };
         int p = 0;
         foreach (var column in variable)
         {

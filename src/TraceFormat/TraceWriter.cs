@@ -14,6 +14,8 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     readonly EventContext _ctx;
     readonly TraceCodec _codec;
     readonly int _chunkEvents;
+    /// <summary>Kinds the written version holds (16 in v1/v2, 26 in v3).</summary>
+    readonly int _kindCount;
     long _position;
     int _chunks;
     bool _complete;
@@ -35,9 +37,10 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         _codec = options.Codec;
         _chunkEvents = options.ChunkEvents;
         _ctx = new EventContext(metadata, options.FormatVersion);
+        _kindCount = FormatLayout.KindCount(options.FormatVersion);
         Metadata = metadata;
         InitChunk();
-        WriteHeader(MetadataCodec.Encode(metadata));
+        WriteHeader(MetadataCodec.Encode(metadata, options.FormatVersion));
     }
 
     /// <summary>The metadata the header declares.</summary>
@@ -56,9 +59,11 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     public void Append(in TraceEvent e, ReadOnlySpan<byte> data)
     {
         if (_complete) FormatThrow.WriterClosed();
-        if ((byte)e.Kind >= EventKinds.Count) RefuseEvent(e, data.Length);
+        if ((byte)e.Kind >= _kindCount) RefuseEvent(e, data.Length);
         byte kb = KindByte.Encode(e, !data.IsEmpty);
-        int f = KindByte.Table[kb];
+        int f = _ctx.KindTable[kb];
+        // v3 extended kinds (nibble 15) have 0 in the table: their entry comes from the extension table.
+        if (f == 0 && (kb & 0xF) == FormatLayout.ExtendedNibble) f = KindByte.EntryFor(_ctx.Version, e.Kind, kb);
         if (!EventRules.IsValid(_ctx, e, f, data.Length)) RefuseEvent(e, data.Length);
         AddToChunk(e, kb, f, data);
         EventCount++;

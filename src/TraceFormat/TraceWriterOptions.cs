@@ -16,8 +16,9 @@ public sealed class TraceWriterOptions
     public int ChunkEvents { get; init; } = 65536;
 
     /// <summary>
-    /// Format version to write: 2 (the default) or 1, for readers that predate v2. The versions differ only
-    /// in how the address column is spelled (docs/trace-format.md).
+    /// Format version to write: 3 (the default), or 2 or 1 for readers that predate it. v2 spells the address
+    /// column as significant bytes where v1 has varints; v3 adds the kinds 16..25 (nibble 15 + an extension
+    /// byte) and the metadata sections; v1 and v2 refuse events of kinds 16..25 (docs/trace-format.md).
     /// </summary>
-    public int FormatVersion { get; init; } = 2;
+    public int FormatVersion { get; init; } = 3;
 }

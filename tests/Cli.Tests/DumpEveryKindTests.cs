@@ -61,6 +61,19 @@ public sealed class DumpEveryKindTests
                     Add(new TraceEvent(EventKind.DmaWrite, 1, 0x1200, 3584, 0, site), Bytes(3584)); // up to the end of buf
                     Add(new TraceEvent(EventKind.Fetch, 1, 0x8000 + 32 * (ulong)round + 8, 8, 1, site), Bytes(8));
                     Add(new TraceEvent(EventKind.RaiseIrq, 1, 0, 0, 0, site));
+                    // Format v3 kinds, with the generic dump of their operands.
+                    Add(new TraceEvent(EventKind.StoreRelease, cpu, 0x3000, 4, 0, site), [1, 0, 0, 0]);
+                    Add(new TraceEvent(EventKind.LoadAcquire, cpu, 0x3000, 4, 0, site), round == 0 ? null : Bytes(4));
+                    Add(new TraceEvent(EventKind.Xchg, cpu, 0x3000, 8, 0, site), [2, 0, 0, 0, 0, 0, 0, 0]);
+                    Add(new TraceEvent(EventKind.IommuMode, cpu, 0, 0, EventOperands.Pack(1, (byte)(round % 3)), site));
+                    Add(new TraceEvent(EventKind.Quiesce, cpu, 0, 0, 1, site));
+                    Add(new TraceEvent(EventKind.Handover, cpu, 0, 0, 0, site));
+                    Add(new TraceEvent(EventKind.DmaMap, cpu, 0x1000, 0x100, EventOperands.Pack(1, (byte)DmaDirection.FromDevice), site));
+                    Add(new TraceEvent(EventKind.DmaUnmap, cpu, 0x1000, 0x100, 1, site));
+                    var regs = new byte[EventKinds.RegisterBytes];
+                    regs[0] = 0x63; regs[3] = 0x84; // x0 = 0x84000063 (FFA_VERSION)
+                    Add(new TraceEvent(EventKind.FirmwareCall, cpu, 0, EventKinds.RegisterBytes, (uint)(round % 2), site), regs);
+                    Add(new TraceEvent(EventKind.FirmwareReturn, cpu, 0, EventKinds.RegisterBytes, (uint)(round % 2), site), Bytes(EventKinds.RegisterBytes));
                 }
             });
             var stdout = new StringWriter { NewLine = "\n" };
@@ -82,6 +95,24 @@ public sealed class DumpEveryKindTests
             Assert.IsTrue(steps.Any(l => l.Contains("fetch tbl[2] granule 1", StringComparison.Ordinal)));
             Assert.IsTrue(steps.Any(l => l.Contains("dev_invalidate dev tbl[1]", StringComparison.Ordinal)));
             Assert.IsTrue(steps.Any(l => l.Contains("dma_write buf + 0x200 size 3584 bytes \"", StringComparison.Ordinal)));
+            foreach (string v3 in (string[])["store_release flag size 4 = 0x1", "load_acquire flag size 4", "xchg flag size 8 = 0x2",
+                "iommu_mode dev translate", "iommu_mode dev bypass", "iommu_mode dev abort", "quiesce dev", "handover",
+                "dma_map buf size 256 device dev from_device", "dma_unmap buf size 256 device dev", "smc regs \"6300008400", "hvc regs \"", "ret smc regs \"", "ret hvc regs \""])
+                Assert.IsTrue(steps.Any(l => l.Contains(v3, StringComparison.Ordinal)), v3);
+
+            // The other verbs that print or export events take every kind too.
+            var output = new StringWriter { NewLine = "\n" };
+            var errors = new StringWriter { NewLine = "\n" };
+            Assert.AreEqual(0, CommandLine.Run(["info", path], output, errors), errors.ToString());
+            StringAssert.Contains(output.ToString(), "format       version 3");
+            string json = Path.Combine(dir.FullName, "all.json");
+            Assert.AreEqual(0, CommandLine.Run(["export", path, "--format", "perfetto", "-o", json, "--quiet"], output, errors), errors.ToString());
+            string exported = File.ReadAllText(json);
+            foreach (string v3 in (string[])["\"treatment\":\"abort\"", "\"direction\":\"from_device\"", "\"conduit\":\"hvc\"", "smc x0=0x84000063", "ret hvc x0=0x", "quiesce dev", "dma_map buf"])
+                StringAssert.Contains(exported, v3);
+            int replay = CommandLine.Run(["replay", path], output, errors);
+            Assert.IsTrue(replay is 0 or 1, $"replay exit {replay}: {errors}");
+            Assert.DoesNotContain("   at ", errors.ToString());
         }
         finally { dir.Delete(true); }
     }

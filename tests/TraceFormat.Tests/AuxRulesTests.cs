@@ -20,16 +20,25 @@ public sealed class AuxRulesTests
         // Boundaries of every limit, every 16-bit code (barriers), and random 64-bit operands.
         var operands = Enumerable.Range(0, 1 << 16).Select(v => (ulong)v)
             .Concat([(ulong)ctx.LockCount, (ulong)ctx.AgentCount, uint.MaxValue, 1UL << 32, ulong.MaxValue])
+            // device | treatment or direction << 16 (iommu_mode, dma_map): operands 0..3 over every agent and beyond.
+            .Concat(Enumerable.Range(0, 4).SelectMany(t => Enumerable.Range(0, ctx.AgentCount + 2).Select(a => ((ulong)t << 16) | (uint)a)))
+            .Concat([0xFFFFUL, 0x1FFFFUL, 0x2FFFFUL, 1UL << 48 | 1])
             .Concat(Enumerable.Range(0, 2000).Select(_ => (ulong)rng.NextInt64()));
         int valid = 0;
         foreach (ulong aux in operands)
             for (int kind = 0; kind < EventKinds.Count; kind++)
             {
                 bool expected = EventRules.AuxOk(ctx, (EventKind)kind, aux);
-                // The kind byte's upper bits (has-data, has-site, size code) must not matter.
-                Assert.AreEqual(expected, rules.Ok(kind | 0xF0, aux), $"{(EventKind)kind} aux {aux}");
+                Assert.AreEqual(expected, rules.Ok(kind, aux), $"{(EventKind)kind} aux {aux}");
                 valid += expected ? 1 : 0;
             }
         Assert.IsGreaterThan(0, valid);
     }
+
+    [TestMethod]
+    [DataRow(-1)]
+    [DataRow(26)]
+    [DataRow(0xF0)]
+    public void Ok_KindOutsideTheKinds_IsFalse(int kind) =>
+        Assert.IsFalse(new AuxRules(new EventContext(new RandomTraces(3).Metadata(Arch.Arm64))).Ok(kind, 0));
 }

@@ -16,13 +16,15 @@ public sealed class FormatVersionTests
         }
     }
 
+    static string FixturesDir => Path.Combine(SamplesDir, "..", "..", "tests", "TraceFormat.Tests", "Fixtures");
+
     /// <summary>The committed sample traces, written by the v1 writer.</summary>
     public static IEnumerable<object[]> Samples() =>
         Directory.GetFiles(SamplesDir, "*.trace").Order(StringComparer.Ordinal).Select(p => new object[] { Path.GetFileName(p) });
 
     [TestMethod]
     [DynamicData(nameof(Samples))]
-    public void TraceReader_CommittedV1Sample_ReadsAndRewritesAsV2WithTheSameEvents(string name)
+    public void TraceReader_CommittedV1Sample_ReadsAndRewritesAsV3WithTheSameEvents(string name)
     {
         using var v1 = TraceReader.Open(Path.Combine(SamplesDir, name));
         Assert.AreEqual(1, v1.Version, "the committed samples are v1");
@@ -31,14 +33,41 @@ public sealed class FormatVersionTests
         Assert.IsNotEmpty(events);
 
         var bytes = RandomTraces.Write(v1.Metadata, events);
-        using var v2 = TraceReader.Open(new MemoryStream(bytes), name);
-        Assert.AreEqual(2, v2.Version);
-        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v2));
+        using var v3 = TraceReader.Open(new MemoryStream(bytes), name);
+        Assert.AreEqual(3, v3.Version);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v3));
+    }
+
+    /// <summary>
+    /// Fixtures/random-v1.trace and random-v2.trace were written by the v1/v2-era writer (before format v3)
+    /// from RandomTraces(20261202 + version): arm64 metadata, 200 events of kinds 0..15, lz4, 64-event chunks.
+    /// The same generator with 16 kinds must give the same metadata and events, and the v3 writer must carry them.
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void TraceReader_FixtureWrittenBeforeV3_ReadsTheEventsItWasWrittenFrom(int version)
+    {
+        var gen = new RandomTraces(20261202 + version);
+        var m = gen.Metadata(Arch.Arm64);
+        var events = gen.Events(m, 200, EventKinds.CountBeforeV3);
+
+        using var old = TraceReader.Open(Path.Combine(FixturesDir, $"random-v{version}.trace"));
+        Assert.AreEqual(version, old.Version);
+        Assert.IsTrue(m.ContentEquals(old.Metadata), "metadata");
+        Assert.IsTrue(old.HasIndex);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(old));
+        Assert.IsFalse(old.Truncated);
+        Assert.IsTrue(events.Any(e => e.Event.Kind == EventKind.RaiseIrq), "nibble 15 of v1/v2 is raise_irq");
+
+        using var v3 = TraceReader.Open(new MemoryStream(RandomTraces.Write(m, events)), "v3.trace");
+        Assert.AreEqual(3, v3.Version);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v3));
     }
 
     [TestMethod]
     [DataRow(0)]
-    [DataRow(3)]
+    [DataRow(4)]
     public void TraceWriter_UnknownFormatVersion_IsRefused(int version)
     {
         var m = new RandomTraces(1).Metadata(Arch.Arm64);
@@ -47,7 +76,7 @@ public sealed class FormatVersionTests
 
     [TestMethod]
     [DataRow((ushort)0)]
-    [DataRow((ushort)3)]
+    [DataRow((ushort)4)]
     public void TraceReader_UnknownFormatVersion_NamesTheVersionsItReads(ushort version)
     {
         var gen = new RandomTraces(2);
@@ -55,7 +84,7 @@ public sealed class FormatVersionTests
         var bytes = RandomTraces.Write(m, gen.Events(m, 10));
         BitConverter.TryWriteBytes(bytes.AsSpan(8), version);
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "v.trace"));
-        StringAssert.Contains(e.Message, $"format version {version}; this reader reads versions 1..2");
+        StringAssert.Contains(e.Message, $"format version {version}; this reader reads versions 1..3");
         Assert.AreEqual(8L, e.ByteOffset);
     }
 
@@ -86,7 +115,7 @@ public sealed class FormatVersionTests
         int chunk = 20 + BitConverter.ToInt32(trace, 12);
         int payload = chunk + 36;
         int count = BitConverter.ToInt32(trace, chunk + 4);
-        int columns = payload + 32 + 2 * count; // v2 column table, kinds, 1-byte agents
+        int columns = payload + 36 + 2 * count; // v3 column table, kinds, 1-byte agents
         int siteAt = columns;
         for (int c = 0; c < 4; c++) siteAt += BitConverter.ToInt32(trace, payload + 4 * c); // address lengths, addresses, sizes, aux
         Assert.IsGreaterThan(0, BitConverter.ToInt32(trace, payload + 16), "site column");

@@ -93,7 +93,17 @@ public sealed class MetadataValidationTests
     [DataRow(EventKind.Barrier, 0, 0UL, 0, 0x30u, 0, "not a barrier of arch arm64")]
     [DataRow(EventKind.Lock, 0, 0UL, 0, 1u, 0, "declares 1 locks")]
     [DataRow(EventKind.TakeIrq, 0, 0UL, 0, 0u, 0, "not a device")]
-    [DataRow(EventKind.RaiseIrq, 1, 0x10UL, 0, 0u, 0, "both must be 0")]
+    [DataRow(EventKind.RaiseIrq, 1, 0x10UL, 0, 0u, 0, "(must be 0 and 0)")]
+    [DataRow(EventKind.FirmwareCall, 0, 0UL, 8, 0u, 8, "size 8 (must be 0 and 144)")]
+    [DataRow(EventKind.IommuMode, 0, 0UL, 0, 0x30001u, 0, "treatment 3")]
+    [DataRow(EventKind.IommuMode, 0, 0UL, 0, 0x10000u, 0, "names agent 0, which is not a device")]
+    [DataRow(EventKind.DmaMap, 0, 0x1000UL, 64, 0x30001u, 0, "direction 3")]
+    [DataRow(EventKind.DmaMap, 0, 0x1000UL, 64, 0x20000u, 0, "names agent 0, which is not a device")]
+    [DataRow(EventKind.Quiesce, 0, 0UL, 0, 0u, 0, "quiesce names agent 0, which is not a device")]
+    [DataRow(EventKind.DmaUnmap, 0, 0x1000UL, 64, 0u, 0, "dma_unmap names agent 0, which is not a device")]
+    [DataRow(EventKind.FirmwareReturn, 0, 0UL, 144, 2u, 144, "conduit 2 (0 smc, 1 hvc)")]
+    [DataRow(EventKind.StoreRelease, 1, 0x1000UL, 4, 0u, 4, "which is a device")]
+    [DataRow(EventKind.Handover, 0, 0UL, 0, 1u, 0, "aux 1 (must be 0)")]
     [DataRow(EventKind.Load, 0, 0x1000UL, 4, 0u, 3, "carrying 3 bytes")]
     public void TraceWriter_BadEvent_RefusedWithReason(EventKind kind, int agent, ulong address, int size, uint aux, int dataLength, string reason)
     {
@@ -102,11 +112,12 @@ public sealed class MetadataValidationTests
         StringAssert.Contains(e.Message, reason);
     }
 
-    static byte[] Header(byte[] block)
+    /// <summary>A file header for <paramref name="block"/> (encoded for <paramref name="version"/>), without chunks.</summary>
+    internal static byte[] Header(byte[] block, int version = FormatLayout.Version)
     {
         var file = new byte[20 + block.Length];
         FormatLayout.FileMagic.CopyTo(file);
-        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), (ushort)version);
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(12), (uint)block.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(16), Crc32C.Compute(block));
         block.CopyTo(file, 20);

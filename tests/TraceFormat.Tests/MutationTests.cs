@@ -13,11 +13,13 @@ public sealed class MutationTests
     [DataRow(TraceCodec.Lz4, 202, 1)]
     [DataRow(TraceCodec.None, 303, 2)]
     [DataRow(TraceCodec.Lz4, 404, 2)]
+    [DataRow(TraceCodec.None, 505, 3)]
+    [DataRow(TraceCodec.Lz4, 606, 3)]
     public void TraceReader_CorruptedTraces_ReadOrRaiseOnlyFormatException(TraceCodec codec, int seed, int version)
     {
         var gen = new RandomTraces(seed);
         var m = gen.Metadata(Arch.Arm64);
-        var events = gen.Events(m, 200);
+        var events = gen.Events(m, 200, RandomTraces.KindsOf(version));
         var original = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = 40, FormatVersion = version });
         var offsets = TruncationTests.ChunkOffsets(original);
         var rng = new Random(seed);

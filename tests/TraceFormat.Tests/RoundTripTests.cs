@@ -9,7 +9,7 @@ public sealed class RoundTripTests
     public static IEnumerable<object[]> Cases()
     {
         int seed = 1;
-        foreach (int version in new[] { 1, 2 })
+        foreach (int version in new[] { 1, 2, 3 })
             foreach (var arch in ArchNames.All)
                 foreach (var codec in new[] { TraceCodec.None, TraceCodec.Lz4 })
                     foreach (int chunk in new[] { 1, 7, 100, 65536 })
@@ -22,7 +22,7 @@ public sealed class RoundTripTests
     {
         var gen = new RandomTraces(seed);
         var m = gen.Metadata(arch);
-        var events = gen.Events(m, gen.Rng.Next(150, 400));
+        var events = gen.Events(m, gen.Rng.Next(150, 400), RandomTraces.KindsOf(version));
         var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents, FormatVersion = version });
 
         using var reader = TraceReader.Open(new MemoryStream(bytes), "mem.trace");
@@ -38,11 +38,12 @@ public sealed class RoundTripTests
     [DataRow(TraceCodec.Lz4, 64, 1)]
     [DataRow(TraceCodec.None, 5, 2)]
     [DataRow(TraceCodec.Lz4, 64, 2)]
+    [DataRow(TraceCodec.Lz4, 64, 3)]
     public void TraceWriter_MoreThan256Agents_UsesWideAgentsAndRoundTrips(TraceCodec codec, int chunkEvents, int version)
     {
         var gen = new RandomTraces(99);
         var m = gen.Metadata(Arch.Arm64, extraAgents: 300);
-        var events = gen.Events(m, 500);
+        var events = gen.Events(m, 500, RandomTraces.KindsOf(version));
         // Move a third of the events onto the extra agents (x0 cpu, x1 device, ...) so ids above 255 occur.
         int firstExtra = m.Agents.Count - 300;
         for (int i = 0; i < events.Count; i += 3)

@@ -11,11 +11,13 @@ public sealed class SeekTests
     [DataRow(false, 1)]
     [DataRow(true, 2)]
     [DataRow(false, 2)]
+    [DataRow(true, 3)]
+    [DataRow(false, 3)]
     public void TraceReader_SeekToEveryChunkBoundary_NextBatchHoldsTheEvent(bool withFooter, int version)
     {
         var gen = new RandomTraces(21);
         var m = gen.Metadata(Arch.Arm64);
-        var events = gen.Events(m, 230);
+        var events = gen.Events(m, 230, RandomTraces.KindsOf(version));
         const int chunk = 25;
         var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = chunk, FormatVersion = version }, complete: withFooter);
         int readable = withFooter ? events.Count : events.Count / chunk * chunk;

@@ -11,11 +11,13 @@ public sealed class TruncationTests
     [DataRow(TraceCodec.Lz4, 1)]
     [DataRow(TraceCodec.None, 2)]
     [DataRow(TraceCodec.Lz4, 2)]
+    [DataRow(TraceCodec.None, 3)]
+    [DataRow(TraceCodec.Lz4, 3)]
     public void TraceReader_CutAtEveryByteOfLastTwoChunks_ReadsCompleteChunksAndReportsTruncation(TraceCodec codec, int version)
     {
         var gen = new RandomTraces(11);
         var m = gen.Metadata(Arch.Arm64);
-        var events = gen.Events(m, 120);
+        var events = gen.Events(m, 120, RandomTraces.KindsOf(version));
         const int chunkEvents = 30; // 4 chunks
         var full = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents, FormatVersion = version });
         long[] offsets = ChunkOffsets(full);

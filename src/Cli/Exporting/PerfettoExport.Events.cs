@@ -99,6 +99,17 @@ public sealed partial class PerfettoExport
             case EventKind.Lock or EventKind.Unlock: _json.WriteString("lock", _md.Locks[(int)e.Aux]); break;
             case EventKind.TakeIrq or EventKind.DevInvalidate: _json.WriteString("device", _md.Agents[(int)e.Aux].Name); break;
             case EventKind.Fetch: _json.WriteNumber("granule", e.Aux); break;
+            // v3 kinds: their operands, generically (the issue helpers refine their own kinds).
+            case EventKind.Quiesce or EventKind.DmaUnmap: _json.WriteString("device", _md.Agents[(int)e.Aux].Name); break;
+            case EventKind.IommuMode:
+                _json.WriteString("device", _md.Agents[EventOperands.Device(e.Aux)].Name);
+                _json.WriteString("treatment", EventOperands.Treatment(e.Aux).Name());
+                break;
+            case EventKind.DmaMap:
+                _json.WriteString("device", _md.Agents[EventOperands.Device(e.Aux)].Name);
+                _json.WriteString("direction", EventOperands.Direction(e.Aux).Name());
+                break;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn: _json.WriteString("conduit", ((FirmwareConduit)e.Aux).Name()); break;
         }
         if (!data.IsEmpty) WriteBytes(data);
         if (e.Site >= 0) _json.WriteString("site", _md.Sites[e.Site]);
@@ -157,9 +168,31 @@ public sealed partial class PerfettoExport
             case EventKind.Fetch:
                 n += _regions.FormatEntry(dest[n..], e.Address);
                 return dest[n..].TryWrite(inv, $" granule {e.Aux}", out int g) ? n + g : n;
+            // v3 kinds without an address: op and operands, generically.
+            case EventKind.Handover: return n - 1;
+            case EventKind.Quiesce: return Append(dest, n, _md.Agents[(int)e.Aux].Name);
+            case EventKind.IommuMode:
+                n = Append(dest, n, _md.Agents[EventOperands.Device(e.Aux)].Name);
+                dest[n++] = ' ';
+                return Append(dest, n, EventOperands.Treatment(e.Aux).Name());
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                // The call's instruction (smc or hvc) and x0, the function id or the first result.
+                n = e.Kind == EventKind.FirmwareCall ? 0 : n;
+                n = Append(dest, n, ((FirmwareConduit)e.Aux).Name());
+                return data.Length >= 8 && dest[n..].TryWrite(inv, $" x0=0x{LittleEndianValue(data[..8]):x}", out int x) ? n + x : n;
         }
         n += _regions.Format(dest[n..], e.Address);
-        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite && data.Length is > 0 and <= 8
+        if (e.Kind is EventKind.DmaMap or EventKind.DmaUnmap)
+        {
+            dest[n++] = ' ';
+            n = Append(dest, n, _md.Agents[EventOperands.Device(e.Aux)].Name);
+            if (e.Kind == EventKind.DmaMap)
+            {
+                dest[n++] = ' ';
+                n = Append(dest, n, EventOperands.Direction(e.Aux).Name());
+            }
+        }
+        if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg && data.Length is > 0 and <= 8
             && dest[n..].TryWrite(inv, $" = 0x{LittleEndianValue(data):x}", out int w))
             n += w;
         return n;

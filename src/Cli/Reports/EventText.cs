@@ -49,12 +49,11 @@ public static class EventText
         return r is { Kind: RegionKind.Table } ? (r, (addr - r.Base) / r.EntrySize) : null;
     }
 
-    /// <summary>True when the event's address means something (false for barriers, locks, interrupts, <c>dev_invalidate all</c>).</summary>
+    /// <summary>True when the event's address means something (false for barriers, locks, interrupts, <c>dev_invalidate all</c>, the v3 kinds without an address).</summary>
     public static bool HasAddress(in TraceEvent e) => e.Kind switch
     {
-        EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq => false,
         EventKind.DevInvalidate => e.Size != 0,
-        _ => true,
+        _ => e.Kind.HasAddress(),
     };
 
     /// <summary>A related event's role as reports print it (<c>publish</c>): the one place that knows how a role is spelled.</summary>
@@ -89,10 +88,24 @@ public static class EventText
             EventKind.TakeIrq => $"{op} {Agent(md, (int)e.Aux)}",
             EventKind.RaiseIrq => op,
             EventKind.Fetch => string.Create(Inv, $"{op} {EntryName(md, e.Address)} granule {e.Aux}"),
+            // v3 kinds, generically: op and operands (their issues' helpers may refine them).
+            EventKind.StoreRelease or EventKind.Xchg when data.Length == e.Size && e.Size <= 8 =>
+                $"{op} {Where(md, e.Address)} size {e.Size} {Value(data)}",
+            EventKind.Handover => op,
+            EventKind.Quiesce => $"{op} {Agent(md, (int)e.Aux)}",
+            EventKind.IommuMode => $"{op} {Agent(md, EventOperands.Device(e.Aux))} {EventOperands.Treatment(e.Aux).Name()}",
+            EventKind.DmaMap => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size} device {Agent(md, EventOperands.Device(e.Aux))} {EventOperands.Direction(e.Aux).Name()}"),
+            EventKind.DmaUnmap => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size} device {Agent(md, (int)e.Aux)}"),
+            EventKind.FirmwareCall => $"{((FirmwareConduit)e.Aux).Name()} {FirstRegister(data)}",
+            EventKind.FirmwareReturn => $"{op} {((FirmwareConduit)e.Aux).Name()} {FirstRegister(data)}",
             _ => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size}"),
         };
         return string.Create(Inv, $"#{index} {body}");
     }
+
+    /// <summary><c>x0 = 0x…</c>: a firmware call's function id or a return's first result.</summary>
+    static string FirstRegister(ReadOnlySpan<byte> registers) =>
+        registers.Length >= 8 ? "x0 " + Value(registers[..8]) : "x0 ?";
 
     static string EntryName(TraceMetadata md, ulong addr) => EntryAt(md, addr) is { } en ? Entry(en.Table, en.Index) : Where(md, addr);
 }

@@ -40,7 +40,7 @@ public static class InfoVerb
         var inv = CultureInfo.InvariantCulture;
 
         w.WriteLine($"trace        {trace.Shown}");
-        w.WriteLine("format       version 1");
+        w.WriteLine($"format       version {reader.Version.ToString(inv)}");
         if (m.Name.Length > 0) w.WriteLine($"scenario     {Scenarios.Writing.ScenarioWriter.Quote(m.Name)}");
         w.WriteLine($"arch         {m.Arch.Name()}");
         w.WriteLine($"agents       {m.Agents.Count}");

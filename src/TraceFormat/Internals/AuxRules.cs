@@ -5,14 +5,18 @@ namespace TraceTools.TraceFormat.Internals;
 
 /// <summary>
 /// <see cref="EventRules.AuxOk"/> as tables, for the decode loop: the aux kinds (barrier, lock, unlock,
-/// take_irq, dev_invalidate, fetch) interleave in a trace, so a switch on the kind mispredicts on most
-/// values. Here every check runs for every value, through loads that stay in range, and one predictable
-/// branch takes the result.
+/// take_irq, dev_invalidate, fetch, and the v3 kinds) interleave in a trace, so a switch on the kind
+/// mispredicts on most values. Here every check runs for every value, through loads that stay in range,
+/// and one predictable branch takes the result.
 /// </summary>
 sealed class AuxRules
 {
-    /// <summary>Per kind: aux must be below this (the barrier code space, the lock or agent count, 2^32).</summary>
+    /// <summary>Per kind: aux must be below this (the barrier code space, the lock or agent count, a packed operand's range, 2^32).</summary>
     readonly ulong[] _limit = new ulong[EventKinds.Count];
+    /// <summary>Per kind: the bits of aux that name an agent (the low 16 when a treatment or direction sits above).</summary>
+    readonly ulong[] _agentMask = new ulong[EventKinds.Count];
+    /// <summary>Per kind: the agent bits must be below this (the agent count for packed operands, else no limit).</summary>
+    readonly ulong[] _agentLimit = new ulong[EventKinds.Count];
     /// <summary>Per kind: 1 when aux names an agent that must be a device.</summary>
     readonly int[] _needsDevice = new int[EventKinds.Count];
     /// <summary>Per agent (and one spare for an empty agent list): 1 when it is not a device.</summary>
@@ -26,10 +30,25 @@ sealed class AuxRules
     public AuxRules(EventContext c)
     {
         Array.Fill(_limit, 1UL << 32);
+        Array.Fill(_agentMask, ulong.MaxValue);
+        Array.Fill(_agentLimit, ulong.MaxValue);
         _limit[(int)EventKind.Barrier] = 1UL << 16;
         _limit[(int)EventKind.Lock] = _limit[(int)EventKind.Unlock] = (ulong)c.LockCount;
-        _limit[(int)EventKind.TakeIrq] = _limit[(int)EventKind.DevInvalidate] = (ulong)c.AgentCount;
-        _needsDevice[(int)EventKind.TakeIrq] = _needsDevice[(int)EventKind.DevInvalidate] = 1;
+        foreach (var kind in (ReadOnlySpan<EventKind>)[EventKind.TakeIrq, EventKind.DevInvalidate, EventKind.Quiesce, EventKind.DmaUnmap])
+        {
+            _limit[(int)kind] = (ulong)c.AgentCount;
+            _needsDevice[(int)kind] = 1;
+        }
+        // device | operand << 16: the operand bounds the whole value, the device the low 16 bits (agents ≤ 4096).
+        _limit[(int)EventKind.IommuMode] = ((ulong)IommuTreatment.Abort + 1) << 16;
+        _limit[(int)EventKind.DmaMap] = ((ulong)DmaDirection.FromDevice + 1) << 16;
+        foreach (var kind in (ReadOnlySpan<EventKind>)[EventKind.IommuMode, EventKind.DmaMap])
+        {
+            _agentMask[(int)kind] = 0xFFFF;
+            _agentLimit[(int)kind] = (ulong)c.AgentCount;
+            _needsDevice[(int)kind] = 1;
+        }
+        _limit[(int)EventKind.FirmwareCall] = _limit[(int)EventKind.FirmwareReturn] = (ulong)FirmwareConduit.Hvc + 1;
         _notDevice = new int[Math.Max(1, c.AgentCount)];
         for (int a = 0; a < c.AgentCount; a++) _notDevice[a] = c.AgentClass[a] == EventContext.DeviceClass ? 0 : 1;
         _lastAgent = _notDevice.Length - 1;
@@ -50,15 +69,20 @@ sealed class AuxRules
         return table;
     }
 
-    /// <summary>True when <paramref name="aux"/> is a valid operand of <paramref name="kind"/> (the same answer as <see cref="EventRules.AuxOk"/>).</summary>
+    /// <summary>
+    /// True when <paramref name="aux"/> is a valid operand of <paramref name="kind"/> (0..<see cref="EventKinds.Count"/>-1,
+    /// the decoded kind, not the kind byte; the same answer as <see cref="EventRules.AuxOk"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Ok(int kind, ulong aux)
     {
-        kind &= 0xF;
+        if ((uint)kind >= EventKinds.Count) return false;
         ulong limit = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_limit), kind);
-        int agent = (int)Math.Min(aux, (ulong)_lastAgent);
+        ulong agentBits = aux & Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_agentMask), kind);
+        int agent = (int)Math.Min(agentBits, (ulong)_lastAgent);
         int code = (int)(aux & 0xFFFF);
         int bad = (aux >= limit ? 1 : 0)
+            | (agentBits >= Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_agentLimit), kind) ? 1 : 0)
             | (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_needsDevice), kind) & Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_notDevice), agent))
             | ((kind == (int)EventKind.Barrier ? 1 : 0) & (int)(~(Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_barriers), code >> 6) >> code) & 1));
         return bad == 0;

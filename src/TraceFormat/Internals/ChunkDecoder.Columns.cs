@@ -16,6 +16,8 @@ struct ColumnCursors
     public int Small;
     /// <summary>Bytes written to the batch's data buffer.</summary>
     public int Out;
+    /// <summary>v3: byte position in the extension kinds column.</summary>
+    public int Extension;
 }
 
 // The per-event passes, run block by block (DecodeScratch.BlockEvents events) so that a block's lists and
@@ -34,13 +36,13 @@ static partial class ChunkDecoder
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static EventLists Classify(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
+    static EventLists Classify(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         batch.Addresses.AsSpan(start, end - start).Clear();
         batch.Aux.AsSpan(start, end - start).Clear();
         batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
         ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
-        ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
+        ref int table = ref MemoryMarshal.GetArrayDataReference(ctx.KindTable);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
         ref byte agentClass = ref MemoryMarshal.GetArrayDataReference(ctx.AgentClass);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
@@ -55,9 +57,10 @@ static partial class ChunkDecoder
             int kb = Unsafe.Add(ref kinds, i);
             int f = Unsafe.Add(ref table, kb);
             uint agent = Unsafe.Add(ref agents, i);
-            // An invalid kind byte has class 0, which never equals an agent's class (1 cpu, 2 device).
+            // An invalid kind byte has class 0, which never equals an agent's class (1 cpu, 2 device); so has a
+            // v3 extended one (nibble 15), whose entry comes from the extension column on this rare path.
             if (agent >= agentCount || Unsafe.Add(ref agentClass, (int)agent) != (f & KindByte.ClassMask))
-                BadKindOrAgent(origin, ctx, firstIndex + i, kb, (int)agent, cols.KindsAt + i);
+                f = ExtendedKind(origin, ctx, padded, cols, ref cursors.Extension, batch, firstIndex + i, i, kb, (int)agent);
             int fixedSize = f >> KindByte.FixedSizeShift;
             int hasAddress = (f >> 2) & 1;
             Unsafe.Add(ref sizes, i) = fixedSize;
@@ -79,6 +82,8 @@ static partial class ChunkDecoder
     static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        // The address stream of nibble 15 is 0 in this table whatever the version: v1/v2 raise_irq has no
+        // address, and every v3 extended kind with an address (store_release .. dma_unmap) runs in stream 0.
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
         ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
@@ -110,6 +115,8 @@ static partial class ChunkDecoder
     static void PlaceAddressDeltas(byte[] padded, in ColumnSpans cols, int n, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors)
     {
         ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
+        // The address stream of nibble 15 is 0 in this table whatever the version: v1/v2 raise_irq has no
+        // address, and every v3 extended kind with an address (store_release .. dma_unmap) runs in stream 0.
         ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
         ref ulong deltas = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(scratch.Deltas), cursors.Address);
@@ -137,7 +144,8 @@ static partial class ChunkDecoder
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
-        int pos = cursors.Size, end = cols.SizeEnd, kindsAt = cols.KindsAt;
+        ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
+        int pos = cursors.Size, end = cols.SizeEnd;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
@@ -146,8 +154,8 @@ static partial class ChunkDecoder
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "size", pos - len);
             // Size 0 only for dev_invalidate of all entries, whose address is 0 too.
             if (s - 1 >= TraceEvent.MaxSize
-                && !(s == 0 && (Unsafe.Add(ref src, kindsAt + i) & 0xF) == (int)EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0))
-                BadSize(origin, firstIndex + i, (EventKind)(Unsafe.Add(ref src, kindsAt + i) & 0xF), s, pos - len);
+                && !(s == 0 && Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0))
+                BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), s, pos - len);
             Unsafe.Add(ref sizes, i) = (int)s;
         }
         cursors.Size = pos;
@@ -160,16 +168,18 @@ static partial class ChunkDecoder
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
+        ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         var rules = ctx.AuxRules;
-        int pos = cursors.Aux, end = cols.AuxEnd, kindsAt = cols.KindsAt;
+        int pos = cursors.Aux, end = cols.AuxEnd;
         for (int k = 0; k < n; k++)
         {
             int i = Unsafe.Add(ref list, k);
             var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
             pos += len;
             if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
-            int kind = Unsafe.Add(ref src, kindsAt + i);
-            if (!rules.Ok(kind, a)) BadAux(origin, ctx, firstIndex + i, (EventKind)(kind & 0xF), a, pos - len);
+            // The decoded kind (Classify wrote the extended ones), not the kind byte's nibble.
+            int kind = (int)Unsafe.Add(ref kinds, i);
+            if (!rules.Ok(kind, a)) BadAux(origin, ctx, firstIndex + i, (EventKind)kind, a, pos - len);
             Unsafe.Add(ref aux, i) = (uint)a;
         }
         cursors.Aux = pos;

@@ -29,6 +29,8 @@ struct ColumnSpans
     /// <summary>v2 only: the address lengths column (empty in v1, whose addresses are varints).</summary>
     public int AddrLengthAt, AddrLengthEnd;
     public int AddrAt, AddrEnd, SizeAt, SizeEnd, AuxAt, AuxEnd, SiteAt, SiteEnd, LengthAt, LengthEnd, ValueAt, ValueEnd, DataAt, DataEnd;
+    /// <summary>v3 only: the extension kinds column, one byte per event whose kind nibble is 15 (empty before v3).</summary>
+    public int ExtAt, ExtEnd;
 }
 
 /// <summary>
@@ -76,12 +78,12 @@ static partial class ChunkDecoder
         CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
         SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, cols.LengthEnd - cols.LengthAt), padded.AsSpan(cols.ValueAt), scratch.Values);
         Array.Clear(scratch.LastAddress);
-        var cursors = new ColumnCursors { Address = ctx.Version == 1 ? cols.AddrAt : 0, Size = cols.SizeAt, Aux = cols.AuxAt, Data = cols.DataAt };
+        var cursors = new ColumnCursors { Address = ctx.Version == 1 ? cols.AddrAt : 0, Size = cols.SizeAt, Aux = cols.AuxAt, Data = cols.DataAt, Extension = cols.ExtAt };
         int deltaCount = 2 * (cols.AddrLengthEnd - cols.AddrLengthAt);
         for (int start = 0; start < count; start += DecodeScratch.BlockEvents)
         {
             int end = Math.Min(count, start + DecodeScratch.BlockEvents);
-            var lists = Classify(padded, cols, start, end, firstIndex, ctx, scratch, batch, origin);
+            var lists = Classify(padded, cols, start, end, firstIndex, ctx, scratch, batch, ref cursors, origin);
             if (ctx.Version == 1)
             {
                 DecodeAddressVarints(padded, cols, lists.Addresses, firstIndex, scratch, batch, ref cursors, origin);
@@ -101,6 +103,7 @@ static partial class ChunkDecoder
         CheckConsumed(origin, "aux", cursors.Aux, cols.AuxEnd);
         CheckLengthCount(origin, padded, "value", cursors.Small, cols.LengthAt, cols.LengthEnd);
         CheckConsumed(origin, "data", cursors.Data, cols.DataEnd);
+        CheckConsumed(origin, "extension", cursors.Extension, cols.ExtEnd);
         int dataLength = cursors.Out;
         batch.SetFilled(firstIndex, count, dataLength);
         batch.PendingSites.Keep(raw.Slice(cols.KindsAt, count), raw[cols.SiteAt..cols.SiteEnd], cols.SiteAt, ctx.SiteCount, firstIndex, origin);
@@ -120,7 +123,9 @@ static partial class ChunkDecoder
         uint lengthLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 20)..]);
         uint valueLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 24)..]);
         uint dataLen = BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 28)..]);
-        long expected = tableSize + (long)count * (1 + width) + addrLengthLen + addrLen + sizeLen + auxLen + siteLen + lengthLen + valueLen + dataLen;
+        // v3 appends the extension kinds column's length (and the column after the data).
+        uint extLen = version >= FormatLayout.ExtendedVersion ? BinaryPrimitives.ReadUInt32LittleEndian(raw[(at + 32)..]) : 0;
+        long expected = tableSize + (long)count * (1 + width) + addrLengthLen + addrLen + sizeLen + auxLen + siteLen + lengthLen + valueLen + dataLen + extLen;
         if (expected != raw.Length)
             origin.Fail(0, $"column lengths add up to {expected} bytes for {count} events, but the raw payload has {raw.Length}", raw[..tableSize]);
         var c = new ColumnSpans { KindsAt = tableSize };
@@ -133,16 +138,48 @@ static partial class ChunkDecoder
         c.SiteEnd = c.LengthAt = c.SiteAt + (int)siteLen;
         c.LengthEnd = c.ValueAt = c.LengthAt + (int)lengthLen;
         c.ValueEnd = c.DataAt = c.ValueAt + (int)valueLen;
-        c.DataEnd = c.DataAt + (int)dataLen;
+        c.DataEnd = c.ExtAt = c.DataAt + (int)dataLen;
+        c.ExtEnd = c.ExtAt + (int)extLen;
         return c;
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     static void BadKindOrAgent(in ChunkOrigin origin, EventContext ctx, long index, int kb, int agent, int at)
     {
-        if (KindByte.Table[kb] == 0)
+        if (ctx.KindTable[kb] == 0)
             origin.Fail(at, $"event {index} has kind byte 0x{kb:x2}, which no writer produces");
-        var kind = (EventKind)(kb & 0xF);
+        BadClass(origin, ctx, index, (EventKind)(kb & 0xF), agent, at);
+    }
+
+    /// <summary>
+    /// v3, the rare path of <see cref="Classify"/>: a kind byte whose nibble is 15 takes the next byte of the
+    /// extension column; returns the table entry of kind 15 + that byte (and writes the kind to the batch), or
+    /// reports what is wrong. Anything else that left the common path is a bad kind byte or agent.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static int ExtendedKind(in ChunkOrigin origin, EventContext ctx, byte[] padded, in ColumnSpans cols, ref int extPos,
+        EventBatch batch, long index, int i, int kb, int agent)
+    {
+        int at = cols.KindsAt + i;
+        if (ctx.Version < FormatLayout.ExtendedVersion || (kb & 0xF) != FormatLayout.ExtendedNibble) BadKindOrAgent(origin, ctx, index, kb, agent, at);
+        if (extPos >= cols.ExtEnd)
+            origin.Fail(cols.ExtEnd, $"event {index} has kind nibble 15 (extended), but the extension column has no byte left for it");
+        int ext = padded[extPos];
+        if (ext >= FormatLayout.ExtensionKinds)
+            origin.Fail(extPos, $"event {index} has extension byte {ext}: kind {FormatLayout.ExtendedNibble + ext} is undefined (kinds go up to {EventKinds.Count - 1})", padded.AsSpan(extPos, 1));
+        var kind = (EventKind)(FormatLayout.ExtendedNibble + ext);
+        int f = KindByte.Extended[ext * 16 + (kb >> 4)];
+        if (f == 0)
+            origin.Fail(at, $"event {index} has kind byte 0x{kb:x2} with extension byte {ext}, which no writer produces for {kind.OpName()}", padded.AsSpan(at, 1));
+        if ((uint)agent >= (uint)ctx.AgentCount || ctx.AgentClass[agent] != (f & KindByte.ClassMask)) BadClass(origin, ctx, index, kind, agent, at);
+        batch.Kinds[i] = kind;
+        extPos++;
+        return f;
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void BadClass(in ChunkOrigin origin, EventContext ctx, long index, EventKind kind, int agent, int at)
+    {
         if (agent >= ctx.AgentCount)
             origin.Fail(at, $"event {index} ({kind.OpName()}) is by agent {agent}, but the trace declares {ctx.AgentCount} agents");
         origin.Fail(at, $"event {index} is a {(kind.IsCpuEvent() ? "cpu" : "device")} event ({kind.OpName()}) by agent {agent}, which is {(ctx.AgentClass[agent] == EventContext.CpuClass ? "a cpu" : "a device")}");

@@ -20,6 +20,8 @@ sealed class EventContext
     public readonly int AgentWidth;
     /// <summary>Format version of the chunks read or written (<see cref="FormatLayout.MinVersion"/>..<see cref="FormatLayout.Version"/>).</summary>
     public readonly int Version;
+    /// <summary>The kind-byte table of <see cref="Version"/> (<see cref="KindByte.TableFor"/>).</summary>
+    public readonly int[] KindTable;
     /// <summary>The aux checks as tables, built on first use (only readers decode aux columns).</summary>
     public AuxRules AuxRules => _auxRules ??= new AuxRules(this);
     AuxRules? _auxRules;
@@ -27,6 +29,7 @@ sealed class EventContext
     public EventContext(TraceMetadata m, int version = FormatLayout.Version)
     {
         Version = version;
+        KindTable = KindByte.TableFor(version);
         Arch = m.Arch;
         AgentCount = m.Agents.Count;
         AgentClass = new byte[AgentCount];
@@ -52,6 +55,8 @@ static class EventRules
         var kind = e.Kind;
         if ((byte)kind >= EventKinds.Count) return $"undefined event kind {(byte)kind}";
         string op = kind.OpName();
+        if ((byte)kind >= FormatLayout.KindCount(c.Version))
+            return $"{op} (kind {(byte)kind}) needs format version {FormatLayout.ExtendedVersion}; version {c.Version} holds kinds 0..{FormatLayout.KindCount(c.Version) - 1}";
         if (e.Agent >= c.AgentCount) return $"{op} by agent {e.Agent}, but the trace declares {c.AgentCount} agents";
         bool cpu = c.AgentClass[e.Agent] == EventContext.CpuClass;
         if (cpu != kind.IsCpuEvent()) return $"{op} by agent {e.Agent}, which is {(cpu ? "a cpu" : "a device")}";
@@ -66,9 +71,9 @@ static class EventRules
                 return $"{op} of size {e.Size} (1..{TraceEvent.MaxSize})";
             }
         }
-        else if (e.Address != 0 || e.Size != 0)
+        else if (e.Address != 0 || e.Size != kind.FixedSize())
         {
-            return $"{op} with address 0x{e.Address:x} and size {e.Size} (both must be 0)";
+            return $"{op} with address 0x{e.Address:x} and size {e.Size} (must be 0 and {kind.FixedSize()})";
         }
         if (!kind.HasAux() && e.Aux != 0) return $"{op} with aux {e.Aux} (must be 0)";
         if (CheckAux(c, kind, e.Aux) is { } aux) return aux;
@@ -86,8 +91,16 @@ static class EventRules
             $"barrier code 0x{aux:x} is not a barrier of arch {c.Arch.Name()}",
         EventKind.Lock or EventKind.Unlock when aux >= (uint)c.LockCount =>
             $"{kind.OpName()} of lock {aux}, but the trace declares {c.LockCount} locks",
-        EventKind.TakeIrq or EventKind.DevInvalidate when !c.IsDevice(aux) =>
+        EventKind.TakeIrq or EventKind.DevInvalidate or EventKind.Quiesce or EventKind.DmaUnmap when !c.IsDevice(aux) =>
             $"{kind.OpName()} names agent {aux}, which is not a device",
+        EventKind.IommuMode when aux >> 16 > (uint)IommuTreatment.Abort =>
+            $"iommu_mode with treatment {aux >> 16} (0 translate, 1 bypass, 2 abort)",
+        EventKind.DmaMap when aux >> 16 > (uint)DmaDirection.FromDevice =>
+            $"dma_map with direction {aux >> 16} (0 bidirectional, 1 to_device, 2 from_device)",
+        EventKind.IommuMode or EventKind.DmaMap when !c.IsDevice(aux & 0xFFFF) =>
+            $"{kind.OpName()} names agent {aux & 0xFFFF}, which is not a device",
+        EventKind.FirmwareCall or EventKind.FirmwareReturn when aux > (uint)FirmwareConduit.Hvc =>
+            $"{kind.OpName()} with conduit {aux} (0 smc, 1 hvc)",
         _ => null,
     };
 
@@ -103,7 +116,7 @@ static class EventRules
         {
             if ((uint)(e.Size - 1) >= TraceEvent.MaxSize && !(e.Size == 0 && e.Address == 0 && e.Kind == EventKind.DevInvalidate)) return false;
         }
-        else if ((e.Address | (uint)e.Size) != 0)
+        else if (e.Address != 0 || e.Size != f >> KindByte.FixedSizeShift)
         {
             return false;
         }
@@ -121,7 +134,10 @@ static class EventRules
         {
             EventKind.Barrier => aux <= ushort.MaxValue && new BarrierCode((ushort)aux).IsValidFor(c.Arch),
             EventKind.Lock or EventKind.Unlock => aux < (ulong)c.LockCount,
-            EventKind.TakeIrq or EventKind.DevInvalidate => c.IsDevice((uint)aux),
+            EventKind.TakeIrq or EventKind.DevInvalidate or EventKind.Quiesce or EventKind.DmaUnmap => c.IsDevice((uint)aux),
+            EventKind.IommuMode => aux >> 16 <= (ulong)IommuTreatment.Abort && c.IsDevice((uint)aux & 0xFFFF),
+            EventKind.DmaMap => aux >> 16 <= (ulong)DmaDirection.FromDevice && c.IsDevice((uint)aux & 0xFFFF),
+            EventKind.FirmwareCall or EventKind.FirmwareReturn => aux <= (ulong)FirmwareConduit.Hvc,
             _ => true,
         };
     }

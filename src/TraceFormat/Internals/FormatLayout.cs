@@ -13,7 +13,7 @@ static class FormatLayout
     public static ReadOnlySpan<byte> FileMagic => [0x89, (byte)'T', (byte)'T', (byte)'R', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
 
     /// <summary>The version the writer writes by default.</summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
     /// <summary>The oldest version the reader reads: v1 spells address deltas as LEB128 varints.</summary>
     public const ushort MinVersion = 1;
     /// <summary>magic 8, version u16, flags u16, metadata length u32, metadata CRC u32.</summary>
@@ -30,9 +30,19 @@ static class FormatLayout
 
     /// <summary>
     /// Raw payload: the u32 column lengths before the columns. v1: seven (addresses, sizes, aux, sites, value
-    /// lengths, values, data); v2: eight (address lengths first).
+    /// lengths, values, data); v2: eight (address lengths first); v3: nine (the extension kinds last).
     /// </summary>
-    public static int ColumnTableSize(int version) => version == 1 ? 28 : 32;
+    public static int ColumnTableSize(int version) => version switch { 1 => 28, 2 => 32, _ => 36 };
+
+    /// <summary>First format version with extended kinds (nibble 15 + extension byte) and metadata sections.</summary>
+    public const int ExtendedVersion = 3;
+    /// <summary>v3: the kind nibble that means "extended": the kind is this plus the event's extension byte.</summary>
+    public const int ExtendedNibble = 15;
+    /// <summary>v3: extension bytes 0..ExtensionKinds-1 are defined (kinds 15..25).</summary>
+    public const int ExtensionKinds = EventKinds.Count - ExtendedNibble;
+
+    /// <summary>Kinds a version holds: 0..15 in v1 and v2, 0..25 in v3.</summary>
+    public static int KindCount(int version) => version < ExtendedVersion ? EventKinds.CountBeforeV3 : EventKinds.Count;
 
     /// <summary>
     /// Bytes of 1..8 bytes go to the value columns as the significant bytes of their little-endian value

@@ -7,10 +7,10 @@ namespace TraceTools.TraceFormat.Internals;
 /// docs/trace-format.md). Every count and length is checked against its cap and against the bytes left
 /// before anything is allocated.
 /// </summary>
-static class MetadataCodec
+static partial class MetadataCodec
 {
-    /// <summary>Encodes validated metadata.</summary>
-    public static byte[] Encode(TraceMetadata m)
+    /// <summary>Encodes validated metadata for format <paramref name="version"/> (v3 adds the tagged sections, <see cref="EncodeSections"/>).</summary>
+    public static byte[] Encode(TraceMetadata m, int version = FormatLayout.Version)
     {
         var w = new BlockWriter();
         w.Byte((byte)m.Arch);
@@ -42,6 +42,9 @@ static class MetadataCodec
         foreach (var l in m.Locks) w.String(l);
         w.Varint((ulong)m.Sites.Count);
         foreach (var s in m.Sites) w.String(s);
+        if (version >= FormatLayout.ExtendedVersion) EncodeSections(m, w);
+        else if (SectionsNeeded(m) is { } needed)
+            FormatThrow.Argument($"the metadata's {needed} needs format version {FormatLayout.ExtendedVersion}; version {version} has no metadata sections", "metadata");
         return w.ToArray();
     }
 
@@ -59,6 +62,27 @@ static class MetadataCodec
         {
             Room(1);
             _buf[_len++] = b;
+        }
+
+        public void U16(ushort v)
+        {
+            Room(2);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(_len), v);
+            _len += 2;
+        }
+
+        public void U32(uint v)
+        {
+            Room(4);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_buf.AsSpan(_len), v);
+            _len += 4;
+        }
+
+        public void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            Room(bytes.Length);
+            bytes.CopyTo(_buf.AsSpan(_len));
+            _len += bytes.Length;
         }
 
         public void Varint(ulong v)
@@ -82,7 +106,7 @@ static class MetadataCodec
     /// Decodes and validates the block found at file offset <paramref name="fileOffset"/>; errors name
     /// the offset of the offending item.
     /// </summary>
-    public static TraceMetadata Decode(ReadOnlySpan<byte> block, string file, long fileOffset)
+    public static TraceMetadata Decode(ReadOnlySpan<byte> block, string file, long fileOffset, int version = FormatLayout.Version)
     {
         var r = new BlockReader(block, file, fileOffset);
         long at = r.Offset;
@@ -165,9 +189,10 @@ static class MetadataCodec
             if (MetadataRules.CheckText("site", sites[i]) is { } bad) r.Fail(at, bad);
             if (!names.Add(sites[i])) r.Fail(at, $"site '{sites[i]}' is interned twice");
         }
+        var metadata = new TraceMetadata { Name = name, Arch = arch, Agents = agents, Regions = regions, Locks = locks, Sites = sites };
+        if (version >= FormatLayout.ExtendedVersion) metadata = DecodeSections(ref r, metadata);
         if (!r.AtEnd) r.Fail(r.Offset, $"{r.Left} bytes after the metadata's last field", Math.Min(r.Left, 16));
-
-        return new TraceMetadata { Name = name, Arch = arch, Agents = agents, Regions = regions, Locks = locks, Sites = sites };
+        return metadata;
     }
 
     ref struct BlockReader(ReadOnlySpan<byte> block, string file, long fileOffset)
@@ -185,6 +210,30 @@ static class MetadataCodec
             int rel = (int)(offset - fileOffset);
             var bytes = hexBytes > 0 && rel >= 0 && rel < _block.Length ? _block.Slice(rel, Math.Min(hexBytes, _block.Length - rel)) : default;
             FormatThrow.Format(file, offset, -1, "metadata: " + problem, bytes);
+        }
+
+        public ushort U16(string what)
+        {
+            if (Left < 2) Fail(Offset, $"ends inside the {what}", Left);
+            ushort v = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(_block[_pos..]);
+            _pos += 2;
+            return v;
+        }
+
+        public uint U32(string what)
+        {
+            if (Left < 4) Fail(Offset, $"ends inside the {what}", Left);
+            uint v = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_block[_pos..]);
+            _pos += 4;
+            return v;
+        }
+
+        /// <summary>A reader over the next <paramref name="length"/> bytes (checked against the bytes left), which it skips.</summary>
+        public BlockReader Sub(int length)
+        {
+            var sub = new BlockReader(_block.Slice(_pos, length), file, Offset);
+            _pos += length;
+            return sub;
         }
 
         public byte Byte(string what)

@@ -78,7 +78,7 @@ public sealed class GeneratorTests
             }
         }
         Assert.AreEqual(4, archs.Count);
-        Assert.AreEqual(EventKinds.Count, ops.Count);
+        Assert.IsTrue(ops.SetEquals(TraceGenerator.Kinds), $"drawn: {string.Join(",", ops.Order())}; declared: {string.Join(",", TraceGenerator.Kinds.Order())}");
         Assert.AreEqual(6, families.Count, string.Join(",", families));
         foreach (var arch in ArchNames.All)
         {

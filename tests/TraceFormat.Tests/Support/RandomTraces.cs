@@ -46,8 +46,15 @@ public sealed class RandomTraces(int seed)
         };
     }
 
-    /// <summary><paramref name="count"/> valid random events over <paramref name="m"/>, every kind possible.</summary>
-    public List<RecordedEvent> Events(TraceMetadata m, int count)
+    /// <summary>Kinds a format version holds: 0..15 before v3, 0..25 from v3.</summary>
+    public static int KindsOf(int version) => version < 3 ? EventKinds.CountBeforeV3 : EventKinds.Count;
+
+    /// <summary>
+    /// <paramref name="count"/> valid random events over <paramref name="m"/> of kinds 0..<paramref name="kinds"/>-1
+    /// (every kind by default). For a given seed and <paramref name="kinds"/> = 16 the sequence is the one this
+    /// generator gave before v3 (the committed fixtures Fixtures/random-v1.trace and -v2.trace rely on it).
+    /// </summary>
+    public List<RecordedEvent> Events(TraceMetadata m, int count, int kinds = EventKinds.Count)
     {
         var list = new List<RecordedEvent>(count);
         var cpus = Enumerable.Range(0, m.Agents.Count).Where(i => m.Agents[i].IsCpu).ToArray();
@@ -55,7 +62,7 @@ public sealed class RandomTraces(int seed)
         var barriers = BarrierCode.AllFor(m.Arch).ToArray();
         for (int n = 0; n < count; n++)
         {
-            var kind = (EventKind)_rng.Next(EventKinds.Count);
+            var kind = (EventKind)_rng.Next(kinds);
             if (kind is EventKind.Lock or EventKind.Unlock && m.Locks.Count == 0) kind = EventKind.Barrier;
             var agents = kind.IsCpuEvent() ? cpus : devices;
             ushort agent = (ushort)agents[_rng.Next(agents.Length)];
@@ -80,6 +87,13 @@ public sealed class RandomTraces(int seed)
                     aux = (uint)_rng.Next(4);
                     address = 0x10_0000UL + (ulong)(_rng.Next(64) * 64) + aux * 16;
                     size = 16;
+                    break;
+                case EventKind.IommuMode: aux = (uint)devices[_rng.Next(devices.Length)] | (uint)_rng.Next(3) << 16; break;
+                case EventKind.DmaMap: aux = (uint)devices[_rng.Next(devices.Length)] | (uint)_rng.Next(3) << 16; break;
+                case EventKind.Quiesce or EventKind.DmaUnmap: aux = (uint)devices[_rng.Next(devices.Length)]; break;
+                case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                    aux = (uint)_rng.Next(2);
+                    size = EventKinds.RegisterBytes;
                     break;
             }
             byte[] data = [];

@@ -1,0 +1,51 @@
+using TraceTools.Cli.Reports;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary>How reports describe events of the format v3 kinds (generic: op and operands).</summary>
+[TestClass]
+public sealed class EventTextTests
+{
+    static readonly TraceMetadata M = new()
+    {
+        Arch = Arch.Arm64,
+        Agents = [new("cpu0", AgentKind.Cpu), new("nic", AgentKind.Device)],
+        Regions = [new RegionInfo { Name = "buf", Kind = RegionKind.Ram, Base = 0x1000, Size = 0x1000 }],
+    };
+
+    static byte[] Registers(ulong x0)
+    {
+        var regs = new byte[EventKinds.RegisterBytes];
+        BitConverter.TryWriteBytes(regs, x0);
+        return regs;
+    }
+
+    public static IEnumerable<object[]> Cases() =>
+    [
+        [new TraceEvent(EventKind.StoreRelease, 0, 0x1010, 4), new byte[] { 1, 0, 0, 0 }, "#7 store_release buf+0x10 size 4 = 0x1"],
+        [new TraceEvent(EventKind.LoadAcquire, 0, 0x1010, 4), Array.Empty<byte>(), "#7 load_acquire buf+0x10 size 4"],
+        [new TraceEvent(EventKind.Xchg, 0, 0x1018, 8), new byte[] { 2, 0, 0, 0, 0, 0, 0, 0 }, "#7 xchg buf+0x18 size 8 = 0x2"],
+        [new TraceEvent(EventKind.IommuMode, 0, 0, 0, EventOperands.Pack(1, (byte)IommuTreatment.Bypass)), Array.Empty<byte>(), "#7 iommu_mode nic bypass"],
+        [new TraceEvent(EventKind.Quiesce, 0, 0, 0, 1), Array.Empty<byte>(), "#7 quiesce nic"],
+        [new TraceEvent(EventKind.Handover, 0, 0, 0), Array.Empty<byte>(), "#7 handover"],
+        [new TraceEvent(EventKind.DmaMap, 0, 0x1000, 0x100, EventOperands.Pack(1, (byte)DmaDirection.ToDevice)), Array.Empty<byte>(), "#7 dma_map buf+0x0 size 256 device nic to_device"],
+        [new TraceEvent(EventKind.DmaUnmap, 0, 0x1000, 0x100, 1), Array.Empty<byte>(), "#7 dma_unmap buf+0x0 size 256 device nic"],
+        [new TraceEvent(EventKind.FirmwareCall, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Hvc), Registers(0x84000063), "#7 hvc x0 = 0x84000063"],
+        [new TraceEvent(EventKind.FirmwareReturn, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Smc), Registers(0x10002), "#7 ret smc x0 = 0x10002"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Describe_V3Kind_NamesOpAndOperands(TraceEvent e, byte[] data, string expected) =>
+        Assert.AreEqual(expected, EventText.Describe(M, 7, e, data));
+
+    [TestMethod]
+    [DataRow(EventKind.IommuMode, false)]
+    [DataRow(EventKind.FirmwareCall, false)]
+    [DataRow(EventKind.Handover, false)]
+    [DataRow(EventKind.DmaMap, true)]
+    [DataRow(EventKind.StoreRelease, true)]
+    public void HasAddress_V3Kind_FollowsTheFormat(EventKind kind, bool expected) =>
+        Assert.AreEqual(expected, EventText.HasAddress(new TraceEvent(kind, 0, 0x1000, 4)));
+}
