@@ -19,7 +19,7 @@ public sealed class TraceMetadata
     /// <summary>Interned site strings; an event's site id is an index here (-1: none).</summary>
     public IReadOnlyList<string> Sites { get; init; } = [];
 
-    readonly int _cacheLine;
+    int _cacheLine;
 
     /// <summary>
     /// Bytes per cache line (docs/model.md §9): what the trace declares, else the arch's default
@@ -29,6 +29,14 @@ public sealed class TraceMetadata
 
     /// <summary>True when the line size differs from the arch's default (the header then carries it: metadata tag 2).</summary>
     public bool DeclaresCacheLine => CacheLineSize != CacheLines.Default(Arch);
+
+    /// <summary>A copy with <paramref name="size"/> as its line size (the reader sets it from section tag 2; every other property is kept).</summary>
+    internal TraceMetadata WithCacheLineSize(int size)
+    {
+        var copy = (TraceMetadata)MemberwiseClone();
+        copy._cacheLine = size;
+        return copy;
+    }
 
     /// <summary>Index of the agent named <paramref name="name"/>, or -1.</summary>
     public int AgentId(string name)

@@ -10,7 +10,7 @@ namespace TraceTools.TraceFormat.Internals;
 static class CacheLineCodec
 {
     /// <summary>The extension tag.</summary>
-    public const ushort Tag = 2;
+    public const ushort Tag = (ushort)MetadataTag.CacheLineSize;
 
     /// <summary>Bytes of the payload.</summary>
     public const int Length = 4;
@@ -24,11 +24,15 @@ static class CacheLineCodec
         return payload;
     }
 
+    /// <summary>Why a section body of <paramref name="length"/> bytes cannot be a line size, or null.</summary>
+    public static string? LengthProblem(int length) =>
+        length == Length ? null : $"cache line section (tag {Tag}) holds {length} bytes: expected {Length}";
+
     /// <summary>Decodes a payload: the problem (for the reader's offset-naming error), or null with <paramref name="lineSize"/> set.</summary>
     public static string? Decode(ReadOnlySpan<byte> payload, out int lineSize)
     {
         lineSize = 0;
-        if (payload.Length != Length) return $"cache line extension (tag {Tag}) holds {payload.Length} bytes: expected {Length}";
+        if (LengthProblem(payload.Length) is { } badLength) return badLength;
         uint size = BinaryPrimitives.ReadUInt32LittleEndian(payload);
         if (CacheLines.Problem(size) is { } bad) return bad;
         lineSize = (int)size;

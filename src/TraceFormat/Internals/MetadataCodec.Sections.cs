@@ -10,7 +10,7 @@ enum MetadataTag : ushort
     End = 0,
     /// <summary>Reserved: used-bits tables (issue 10).</summary>
     UsedBits = 1,
-    /// <summary>Reserved: cache line size (issue 10).</summary>
+    /// <summary>Cache line size (issue 10, docs/model.md §9): <see cref="CacheLineCodec"/>.</summary>
     CacheLineSize = 2,
 }
 
@@ -26,15 +26,15 @@ static partial class MetadataCodec
     /// <summary>Writes the sections <paramref name="m"/> has, then the end tag.</summary>
     static void EncodeSections(TraceMetadata m, BlockWriter w)
     {
-        // Tags 1 and 2 are reserved for their owners (used-bits tables, cache line size): nothing is written yet.
-        _ = m;
+        // Tag 1 is reserved for its owner (used-bits tables): nothing is written yet.
+        if (CacheLineCodec.Encode(m) is { } line) Section(w, MetadataTag.CacheLineSize, line);
         w.U16((ushort)MetadataTag.End);
     }
 
     /// <summary>The name of the first thing in <paramref name="m"/> that needs a section, or null (then v1/v2 can hold it).</summary>
     static string? SectionsNeeded(TraceMetadata m)
     {
-        _ = m;
+        if (m.DeclaresCacheLine) return "cache line size";
         return null;
     }
 
@@ -72,6 +72,8 @@ static partial class MetadataCodec
     {
         switch (tag)
         {
+            case MetadataTag.CacheLineSize:
+                return DecodeCacheLine(ref body, m);
             // Reserved tags whose owners have not added their codec yet: no writer produces them.
             default:
                 body.Fail(body.Offset - 6, $"metadata section tag {(ushort)tag} is reserved ({tag}) and not yet defined", 2);
