@@ -44,14 +44,11 @@ public sealed class DiscardedStoreDetector : IDetector
         for (ulong l = op.LineStart; l < end; l += (ulong)line)
         {
             long cleaned = _lastClean.GetValueOrDefault(l, -1);
-            ulong last = 0;
-            for (ulong a = l; a < l + (ulong)line; a++)
+            ulong cursor = l;
+            while (view.NextWriteRun(ref cursor, l + (ulong)line, out var b, out _))
             {
-                var b = view.WritesAt(a);
-                if (!b.LastIsCpu || b.CpuWrite.At == last) continue;
-                last = b.CpuWrite.At;
                 // Dirty since the store: no clean of the line after it. The first invalidation is the one that lost it.
-                if (b.CpuWrite.Index > cleaned) _discarded.TryAdd((l, last), op.Index);
+                if (b.LastIsCpu && b.CpuWrite.Index > cleaned) _discarded.TryAdd((l, b.CpuWrite.At), op.Index);
             }
         }
     }

@@ -51,17 +51,16 @@ public sealed class SharedCachelineDetector : IDetector
 
     void Remember(DetectorView view, int device, ulong write, ulong from, ulong to, int line)
     {
-        ulong last = 0;
-        for (ulong a = from; a < to; a++)
+        ulong cursor = from;
+        while (view.NextWriteRun(ref cursor, to, out var b, out _))
         {
-            var b = view.WritesAt(a);
-            if (!b.LastIsCpu || b.CpuWrite.At == last) continue;
+            if (!b.LastIsCpu) continue;
             var store = b.CpuWrite;
             bool handedOff = view.HbBefore(store, device) && b.CleanTime != 0
                 && view.CacheMaintenanceReached(store.Agent, b.CleanTime, device);
             if (handedOff) continue;
-            last = store.At;
-            ulong key = CacheLines.LineOf(a, line);
+            // Runs stay inside a page, and [from, to) inside one line: the run's line is from's.
+            ulong key = CacheLines.LineOf(from, line);
             if (!_notHandedOff.TryGetValue(key, out var pairs)) _notHandedOff[key] = pairs = [];
             if (!pairs.Contains((write, store.At))) pairs.Add((write, store.At));
         }
@@ -89,17 +88,16 @@ public sealed class SharedCachelineDetector : IDetector
     bool Conflict(DetectorView view, int cpu, ulong l, int line, out Epoch store, out Epoch write)
     {
         _notHandedOff.TryGetValue(l, out var pairs);
-        ulong tried = 0;
-        for (ulong a = l; a < l + (ulong)line; a++)
+        ulong tried = 0, end = l + (ulong)line, cursor = l;
+        while (view.NextWriteRun(ref cursor, end, out var b, out int n))
         {
-            var b = view.WritesAt(a);
             if (!b.LastIsDevice || b.DevWrite.At == tried || b.InvalidatedBy != 0) continue;
             var w = b.DevWrite;
-            if (view.IsCoherent(w.Agent) || !view.IsDataByte(a) || !view.HbBefore(w, cpu)) continue;
+            if (view.IsCoherent(w.Agent) || !view.HbBefore(w, cpu) || !HasDataByte(view, cursor - (ulong)n, cursor)) continue;
             tried = w.At;
-            for (ulong x = l; x < l + (ulong)line; x++)
+            ulong x = l;
+            while (view.NextWriteRun(ref x, end, out var c, out _))
             {
-                var c = view.WritesAt(x);
                 if (!c.LastIsCpu) continue;
                 var s = c.CpuWrite;
                 if (s.Time > w.Time || (pairs is not null && pairs.Contains((w.At, s.At))))
@@ -111,6 +109,14 @@ public sealed class SharedCachelineDetector : IDetector
             }
         }
         store = write = default;
+        return false;
+    }
+
+    /// <summary>True when [<paramref name="from"/>, <paramref name="to"/>) holds a data byte (a run may cross a present word or a region's end).</summary>
+    static bool HasDataByte(DetectorView view, ulong from, ulong to)
+    {
+        for (ulong a = from; a < to; a++)
+            if (view.IsDataByte(a)) return true;
         return false;
     }
 

@@ -33,6 +33,18 @@ public readonly ref partial struct DetectorView
         return _engine.Shadow.WritesAt(address);
     }
 
+    /// <summary>
+    /// The next run of [<paramref name="cursor"/>, <paramref name="end"/>) whose bytes, in any region, share
+    /// their <see cref="ByteWrites"/> (runs end at shadow pages too); false at the end. Start the cursor at the
+    /// range's first byte. A line is one or two runs where <see cref="WritesAt"/> would be 64 lookups.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool NextWriteRun(ref ulong cursor, ulong end, out ByteWrites writes, out int length)
+    {
+        ReplayThrow.Unless((_engine.Needs & DetectorNeeds.WriteHistory) != 0, "WriteHistory");
+        return _engine.Shadow.NextWriteRun(ref cursor, end, out writes, out length);
+    }
+
     /// <summary>True when <paramref name="address"/> is a data byte (ram, or table payload).</summary>
     public bool IsDataByte(ulong address) => _engine.IsDataByte(address);
 }
