@@ -160,6 +160,30 @@ public sealed class ReferenceLineRuleTests
         Expect(s.B, $"shared-cacheline@{back}[store={store},dma-write={write}]");
     }
 
+    /// <summary>Lines ignore regions: a sync word right after a ram rx buffer is in the buffer's line.</summary>
+    [TestMethod]
+    [DataRow(Arch.Arm64, 0x2020ul, true)]
+    [DataRow(Arch.Arm64, 0x2040ul, false)]
+    [DataRow(Arch.Riscv64, 0x2020ul, true)]
+    public void SharedCacheline_SyncWordInTheNextRegion_SharesTheLine(Arch arch, ulong flag, bool flagged)
+    {
+        var b = new TraceBuilder(arch);
+        var cpu0 = b.Cpu("cpu0");
+        var dev = b.Device("dev", coherent: false);
+        b.Ram("rx", 0x2000, 0x20);
+        b.Sync("flag", flag, 0x8);
+        b.Mmio("reg", Reg, 0x10, dev);
+        b.CacheClean(cpu0, 0x2000, 0x20);
+        b.Barrier(cpu0, "mb");
+        b.MmioWrite(cpu0, Reg, 4, 1);
+        int store = b.Store(cpu0, flag, 8, 1);
+        int write = b.DmaWrite(dev, 0x2000, 0x20);
+        b.RaiseIrq(dev);
+        b.TakeIrq(cpu0, dev);
+        int back = b.CacheInval(cpu0, 0x2000, 0x20);
+        Expect(b, flagged ? $"shared-cacheline@{back}[store={store},dma-write={write}]" : "");
+    }
+
     // ---- discarded-store ----
 
     [TestMethod]
