@@ -34,6 +34,17 @@ public static class CacheLines
     public static ulong LineOf(ulong address, int lineSize) => address & ~((ulong)lineSize - 1);
 
     /// <summary>
+    /// The exclusive end of <paramref name="length"/> bytes from <paramref name="start"/>, saturated: the top line
+    /// of the address space ends at 2^64, which wraps to 0; its last byte (2^64-1) lies in no region (regions end
+    /// at or below 2^64-1), so ending there loses nothing.
+    /// </summary>
+    public static ulong EndOf(ulong start, int length)
+    {
+        ulong end = start + (ulong)length;
+        return end < start || (end == 0 && length > 0) ? ulong.MaxValue : end;
+    }
+
+    /// <summary>
     /// The whole lines that [<paramref name="address"/>, +<paramref name="size"/>) touches: their first byte and
     /// their total length (size ≥ 1).
     /// </summary>

@@ -34,18 +34,18 @@ public sealed class DiscardedStoreDetector : IDetector
     public void OnCacheMaintenance(DetectorView view, in CacheMaintenance op)
     {
         int line = view.CacheLineSize;
-        ulong end = op.LineStart + (ulong)op.LineBytes;
         if (op.Cleans)
         {
             // A clean or flush writes the line back first: the stores in it survive any later invalidation.
-            for (ulong l = op.LineStart; l < end; l += (ulong)line) _lastClean[l] = op.Index;
+            for (int k = 0; k < op.LineBytes; k += line) _lastClean[op.LineStart + (ulong)k] = op.Index;
             return;
         }
-        for (ulong l = op.LineStart; l < end; l += (ulong)line)
+        for (int k = 0; k < op.LineBytes; k += line)
         {
+            ulong l = op.LineStart + (ulong)k;
             long cleaned = _lastClean.GetValueOrDefault(l, -1);
             ulong cursor = l;
-            while (view.NextWriteRun(ref cursor, l + (ulong)line, out var b, out _))
+            while (view.NextWriteRun(ref cursor, CacheLines.EndOf(l, line), out var b, out _))
             {
                 // Dirty since the store: no clean of the line after it. The first invalidation is the one that lost it.
                 if (b.LastIsCpu && b.CpuWrite.Index > cleaned) _discarded.TryAdd((l, b.CpuWrite.At), op.Index);

@@ -46,7 +46,7 @@ public sealed class SharedCachelineDetector : IDetector
         ulong write = Epoch.Pack(device, access.Time), end = access.Address + (ulong)access.Size;
         // Only the bytes of W's lines outside W: W overwrites its own.
         Remember(view, device, write, start, access.Address, line);
-        Remember(view, device, write, end, start + (ulong)bytes, line);
+        Remember(view, device, write, end, CacheLines.EndOf(start, bytes), line);
     }
 
     void Remember(DetectorView view, int device, ulong write, ulong from, ulong to, int line)
@@ -72,8 +72,9 @@ public sealed class SharedCachelineDetector : IDetector
         if (!op.Invalidates) return;
         int line = view.CacheLineSize;
         bool reported = false;
-        for (ulong l = op.LineStart, end = op.LineStart + (ulong)op.LineBytes; l < end; l += (ulong)line)
+        for (int k = 0; k < op.LineBytes; k += line)
         {
+            ulong l = op.LineStart + (ulong)k;
             if (!reported && Conflict(view, op.Agent, l, line, out var store, out var write))
             {
                 view.Report(Kind, op.Index, store.Index, write.Index);
@@ -88,7 +89,7 @@ public sealed class SharedCachelineDetector : IDetector
     bool Conflict(DetectorView view, int cpu, ulong l, int line, out Epoch store, out Epoch write)
     {
         _notHandedOff.TryGetValue(l, out var pairs);
-        ulong tried = 0, end = l + (ulong)line, cursor = l;
+        ulong tried = 0, end = CacheLines.EndOf(l, line), cursor = l;
         while (view.NextWriteRun(ref cursor, end, out var b, out int n))
         {
             if (!b.LastIsDevice || b.DevWrite.At == tried || b.InvalidatedBy != 0) continue;

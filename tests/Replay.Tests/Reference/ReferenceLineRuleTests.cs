@@ -184,6 +184,26 @@ public sealed class ReferenceLineRuleTests
         Expect(b, flagged ? $"shared-cacheline@{back}[store={store},dma-write={write}]" : "");
     }
 
+    /// <summary>The last line of the 64-bit space ends at 2^64 (wraps to 0): both rules still see it.</summary>
+    [TestMethod]
+    public void LineRules_TopLineOfTheAddressSpace_Judged()
+    {
+        const ulong Top = 0xFFFF_FFFF_FFFF_FF00;
+        var b = new TraceBuilder(Arch.Arm64);
+        var cpu0 = b.Cpu("cpu0");
+        var dev = b.Device("dev", coherent: false);
+        b.Mmio("reg", Reg, 0x10, dev);
+        b.Ram("top", Top, 0xFF);
+        b.MmioWrite(cpu0, Reg, 4, 1);
+        int store = b.Store(cpu0, Top + 0xE0, 8, 1);
+        int write = b.DmaWrite(dev, Top + 0xC0, 0x20);
+        b.RaiseIrq(dev);
+        b.TakeIrq(cpu0, dev);
+        int back = b.CacheInval(cpu0, Top + 0xC0, 0x20);
+        int load = b.Load(cpu0, Top + 0xE0, 8);
+        Expect(b, $"shared-cacheline@{back}[store={store},dma-write={write}] discarded-store@{load}[store={store},invalidation={back}]");
+    }
+
     // ---- discarded-store ----
 
     [TestMethod]

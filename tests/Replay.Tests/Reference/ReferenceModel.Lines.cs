@@ -28,12 +28,13 @@ public sealed partial class ReferenceModel
     IEnumerable<ulong> LinesOf(int i)
     {
         var e = Ev(i);
-        for (ulong l = LineOf(e.Address); l <= LineOf(e.Address + (ulong)e.Size - 1); l += (ulong)LineSize) yield return l;
+        ulong first = LineOf(e.Address), last = LineOf(e.Address + (ulong)e.Size - 1);
+        for (ulong k = 0; k <= (last - first) / (ulong)LineSize; k++) yield return first + k * (ulong)LineSize;
     }
 
     IEnumerable<ulong> BytesOfLine(ulong line)
     {
-        for (ulong k = 0; k < (ulong)LineSize; k++) yield return line + k;
+        for (ulong k = 0; k < (ulong)LineSize && line + k >= line; k++) yield return line + k;
     }
 
     /// <summary>
