@@ -60,7 +60,9 @@ done
 : "${SYNTH_ARCH:=arm64}"
 : "${SYNTH_SEED:=1}"
 
-if [[ $quick -eq 1 ]]; then sizes=(100000 1000000); else sizes=(10000000 100000000); fi
+# BENCH_SIZES="N ..." replaces the sizes (e.g. BENCH_SIZES=10000000 for the 10^7 trace alone).
+if [[ -n "${BENCH_SIZES:-}" ]]; then read -ra sizes <<<"$BENCH_SIZES"
+elif [[ $quick -eq 1 ]]; then sizes=(100000 1000000); else sizes=(10000000 100000000); fi
 
 if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time -v true >/dev/null 2>&1; then
   echo "run.sh: GNU time not found, installing the Debian package 'time'" >&2

@@ -1,3 +1,4 @@
+using TraceTools.Detectors.DmaOutsideMapping;
 using TraceTools.Detectors.DiscardedStore;
 using TraceTools.Detectors.DmaRace;
 using TraceTools.Detectors.MissingCacheClean;
@@ -9,6 +10,7 @@ using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
 using TraceTools.Detectors.TornEntryUpdate;
+using TraceTools.Detectors.UnquiescedDma;
 using TraceTools.Replay;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -40,6 +42,8 @@ public static class DetectorRegistry
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+        new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
+        new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
         new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))),
         new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()),
     ];

@@ -44,6 +44,7 @@ public sealed partial class ReplayEngine
                 case EventKind.DmaWrite:
                 {
                     int rid = Memory(index, kind, addresses[i], sizes[i]);
+                    if (kind == EventKind.DmaWrite && DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, addresses[i], sizes[i], rid);
                     int off = offsets[i];
                     if (off < 0) ReplayThrow.NoBytes(index, kind);
                     var data = batch.Data.AsSpan(off, sizes[i]);
@@ -52,8 +53,12 @@ public sealed partial class ReplayEngine
                 }
                 case EventKind.Load:
                 case EventKind.DmaRead:
-                    Read(agent, kind, index, addresses[i], sizes[i], Memory(index, kind, addresses[i], sizes[i]));
+                {
+                    int rid = Memory(index, kind, addresses[i], sizes[i]);
+                    if (kind == EventKind.DmaRead && DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, addresses[i], sizes[i], rid);
+                    Read(agent, kind, index, addresses[i], sizes[i], rid);
                     break;
+                }
                 case EventKind.Barrier:
                     hb.Barrier(agent, aux[i]);
                     break;
@@ -61,6 +66,7 @@ public sealed partial class ReplayEngine
                 {
                     int device = Device(index, kind, addresses[i], sizes[i]);
                     hb.TransferToNext(agent, device, AccessClass.O, index);
+                    if (DoorbellHooks.Length != 0) DoorbellEvent(agent, device, index);
                     break;
                 }
                 case EventKind.MmioRead:
@@ -96,9 +102,16 @@ public sealed partial class ReplayEngine
                     Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
                     break;
                 }
+                case EventKind.IommuMode:
+                case EventKind.Quiesce:
+                case EventKind.Handover:
+                case EventKind.DmaMap:
+                case EventKind.DmaUnmap:
+                    DeviceControlEvent(agent, kind, index, addresses[i], sizes[i], aux[i]);
+                    break;
                 default:
                     // Kinds 16..25 (format v3) are read and skipped until their helpers give them a case here
-                    // (acquire/release, kexec and DMA API, firmware calls); only a kind beyond them is refused.
+                    // (acquire/release, firmware calls); only a kind beyond them is refused.
                     if ((byte)kind >= EventKinds.Count) ReplayThrow.UnknownKind(index, kind);
                     break;
             }

@@ -20,6 +20,7 @@ public sealed partial class ReplayEngine
         EntryStoreHooks = With(DetectorHooks.EntryStore);
         EntryFetchHooks = With(DetectorHooks.EntryFetch);
         EntryInvalidateHooks = With(DetectorHooks.EntryInvalidate);
+        AttachDeviceControl(detectors);
         CacheHooks = With(DetectorHooks.CacheMaintenance);
     }
 

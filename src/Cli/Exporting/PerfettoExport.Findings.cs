@@ -23,7 +23,7 @@ public sealed partial class PerfettoExport
             }
             var text = new FindingText(_md, f, events);
             string name = f.Kind.Name();
-            string severity = f.Kind.Severity() == Severity.Error ? "error" : "warning";
+            string severity = f.Severity == Severity.Error ? "error" : "warning";
 
             StartRecord("X", name, FindingsPid, tid);
             _json.WriteString("cat", "finding");

@@ -15,8 +15,8 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
     /// <summary>Instances shown per group without <c>--all</c>.</summary>
     public const int DefaultShown = 10;
 
-    /// <summary>Severity of the kind.</summary>
-    public Severity Severity => Kind.Severity();
+    /// <summary>Severity of the group's instances (the kind's, or less where the rule says so: they group apart).</summary>
+    public Severity Severity => Instances[0].Severity;
 
     /// <summary>The first instance, which the text report draws.</summary>
     public Finding First => Instances[0];
@@ -45,7 +45,7 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
 
     static string Key(Finding f, IEventLookup events)
     {
-        var parts = new List<string> { f.Kind.Name(), events[f.Trigger].Site.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var parts = new List<string> { f.Kind.Name(), f.Severity.ToString(), events[f.Trigger].Site.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var r in f.Related) parts.Add($"{r.Role.Name()}={events[r.Index].Site}");
         return string.Join('|', parts);
     }

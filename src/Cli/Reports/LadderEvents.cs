@@ -139,6 +139,8 @@ public sealed class LadderEvents
                 return true;
             case EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush:
                 return _f.Kind is FindingKind.MissingCacheClean or FindingKind.MissingCacheInvalidate;
+            case EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover or EventKind.DmaMap or EventKind.DmaUnmap:
+                return _f.Kind is FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping;
             case EventKind.Load or EventKind.Store:
                 return _input.Metadata.RegionAt(e.Address) is { Kind: RegionKind.Sync };
             default:

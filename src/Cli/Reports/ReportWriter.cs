@@ -57,5 +57,5 @@ public static class ReportWriter
 
     /// <summary>1 when some finding's severity is at or above <paramref name="failOn"/>, else 0 (never 1 for null).</summary>
     public static int ExitCode(IReadOnlyList<Finding> findings, Severity? failOn) =>
-        failOn is { } level && findings.Any(f => f.Kind.Severity() >= level) ? CommandLine.Findings : CommandLine.Ok;
+        failOn is { } level && findings.Any(f => f.Severity >= level) ? CommandLine.Findings : CommandLine.Ok;
 }

@@ -62,16 +62,18 @@ public sealed class DiscardedStoreDetector : IDetector
         ulong cursor = access.Address;
         while (view.NextRun(access, ref cursor, out var run))
         {
-            var cpu = run.CpuWrites;
-            var dev = run.DevWrites;
-            for (int k = run.Offset, stop = run.Offset + run.Length; k < stop; k++)
+            for (int k = run.Offset, stop = run.Offset + run.Length, n; k < stop; k += n)
             {
-                ulong store = cpu[k];
-                if ((uint)store <= (uint)dev[k]) continue; // never written, or last written by a device
-                ulong l = CacheLines.LineOf(run.Address + (ulong)(k - run.Offset), line);
-                if (!_discarded.TryGetValue((l, store), out long inval)) continue;
-                view.Report(Kind, access.Index, Epoch.From(store).Index, inval);
-                return;
+                n = run.Run(AccessColumn.CpuWrite, AccessColumn.DevWrite, k, stop, out ulong store, out ulong dev);
+                if ((uint)store <= (uint)dev) continue; // never written, or last written by a device
+                // One store's bytes may span lines: look up each line of the run.
+                ulong from = run.Address + (ulong)(k - run.Offset), to = from + (ulong)n;
+                for (ulong l = CacheLines.LineOf(from, line); l < to && l >= CacheLines.LineOf(from, line); l += (ulong)line)
+                {
+                    if (!_discarded.TryGetValue((l, store), out long inval)) continue;
+                    view.Report(Kind, access.Index, Epoch.From(store).Index, inval);
+                    return;
+                }
             }
         }
     }

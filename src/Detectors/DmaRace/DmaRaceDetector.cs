@@ -52,18 +52,19 @@ public sealed class DmaRaceDetector : IDetector
             if (page.Shared is null)
             {
                 // Common case: no column of this page escalated; one pass over the other side's columns.
-                var writes = cpu ? run.DevWrites : run.CpuWrites;
-                var reads = cpu ? run.DevReads : run.CpuReads;
                 // A column held by one agent whose latest access there is hb-before us cannot race: skip its bytes.
                 bool checkWrites = !AllHbBefore(view, page, otherWrites, agent);
                 bool checkReads = write && !AllHbBefore(view, page, otherReads, agent);
-                for (int k = off, stop = off + len; k < stop && (checkWrites || checkReads);
-                     k += checkWrites && checkReads ? ShadowRuns.Length(writes, reads, k, stop) : ShadowRuns.Length(checkWrites ? writes : reads, k, stop))
+                for (int k = off, stop = off + len, n; k < stop && (checkWrites || checkReads); k += n)
                 {
+                    ulong wAt = 0, rAt = 0;
+                    if (!checkReads) n = run.Run(otherWrites, k, stop, out wAt);
+                    else if (!checkWrites) n = run.Run(otherReads, k, stop, out rAt);
+                    else n = run.Run(otherWrites, otherReads, k, stop, out wAt, out rAt);
                     // An epoch names its event (index = time - 1), so no index column is read.
-                    var w = Epoch.From(writes[k]);
+                    var w = Epoch.From(wAt);
                     if (checkWrites && w.Index > other && !view.HbBefore(w, agent)) other = w.Index;
-                    var r = Epoch.From(reads[k]);
+                    var r = Epoch.From(rAt);
                     if (checkReads && r.Index > other && !view.HbBefore(r, agent)) other = r.Index;
                 }
                 // One agent's accesses only in its own column: po orders them, nothing to track.
@@ -84,14 +85,6 @@ public sealed class DmaRaceDetector : IDetector
         }
         if (other >= 0) view.Report(Kind, access.Index, other);
     }
-
-    static ReadOnlySpan<ulong> Column(in AccessRun run, AccessColumn column) => column switch
-    {
-        AccessColumn.CpuWrite => run.CpuWrites,
-        AccessColumn.DevWrite => run.DevWrites,
-        AccessColumn.CpuRead => run.CpuReads,
-        _ => run.DevReads,
-    };
 
     /// <summary>
     /// True when every access recorded in <paramref name="column"/> of the page is hb-before
@@ -125,10 +118,10 @@ public sealed class DmaRaceDetector : IDetector
             }
             return latest;
         }
-        var at = Column(run, column);
-        for (int k = off; k < stop; k += ShadowRuns.Length(at, k, stop))
+        for (int k = off, n; k < stop; k += n)
         {
-            var e = Epoch.From(at[k]);
+            n = run.Run(column, k, stop, out ulong at);
+            var e = Epoch.From(at);
             if (e.Index > latest && !view.HbBefore(e, agent)) latest = e.Index;
         }
         return latest;
@@ -156,10 +149,12 @@ public sealed class DmaRaceDetector : IDetector
         owner = RacePage.SeveralOwners;
         if (shared is null || !shared.IsEscalated(column))
         {
-            var at = Column(run, column);
             bool dominated = true;
-            for (int k = off, stop = off + len; k < stop && dominated; k += ShadowRuns.Length(at, k, stop))
-                dominated = at[k] == 0 || view.HbBefore(Epoch.From(at[k]), access.Agent);
+            for (int k = off, stop = off + len, n; k < stop && dominated; k += n)
+            {
+                n = run.Run(column, k, stop, out ulong at);
+                dominated = at == 0 || view.HbBefore(Epoch.From(at), access.Agent);
+            }
             if (dominated) return;
             shared = Escalate(view, run, page, column);
             // The whole access's bytes on this page: runs already walked were not recorded in the sets
@@ -178,12 +173,11 @@ public sealed class DmaRaceDetector : IDetector
     {
         var shared = page.Shared ??= new SharedAccesses(view.AgentCount);
         shared.Escalate(column);
-        var at = Column(run, column);
-        for (int k = 0; k < AccessRun.PageSize; k += ShadowRuns.Length(at, k, AccessRun.PageSize))
+        for (int k = 0, n; k < AccessRun.PageSize; k += n)
         {
-            if (at[k] == 0) continue;
-            var e = Epoch.From(at[k]);
-            int n = ShadowRuns.Length(at, k, AccessRun.PageSize);
+            n = run.Run(column, k, AccessRun.PageSize, out ulong at);
+            if (at == 0) continue;
+            var e = Epoch.From(at);
             shared.Record(column, e.Agent, k, n, e.Time, e.Index);
         }
         return shared;

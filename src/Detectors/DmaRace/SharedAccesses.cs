@@ -3,15 +3,6 @@ using TraceTools.Replay.Memory;
 
 namespace TraceTools.Detectors.DmaRace;
 
-/// <summary>Which access column of a page: side (cpu, device) and direction (write, read).</summary>
-enum AccessColumn : byte
-{
-    CpuWrite,
-    DevWrite,
-    CpuRead,
-    DevRead,
-}
-
 /// <summary>
 /// The escalated form of a page's access columns, for dma-race's "every earlier access" (model.md §7.16):
 /// per column and per agent, that agent's latest access of each byte. Within one agent the latest access

@@ -5,16 +5,19 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Replay.Detection;
 
 /// <summary>
-/// One run of an access's data bytes inside one shadow page: the page's whole columns (detectors keep
-/// per-page state of their own, keyed by <see cref="Page"/>) and where the run lies in them. Columns not
-/// kept (<see cref="DetectorNeeds"/>) read as all zero.
+/// One run of an access's data bytes inside one shadow page, and where it lies in the page (offsets are
+/// page offsets). <see cref="Run(AccessColumn, int, int, out ulong)"/> answers, from the page's word cells,
+/// the latest access of a column at a byte and how far it holds. Columns not kept
+/// (<see cref="DetectorNeeds"/>) read as no access.
 /// </summary>
 public readonly ref struct AccessRun
 {
     readonly ShadowPage _page;
+    readonly Shadow _shadow;
 
-    internal AccessRun(ShadowPage page, ulong address, int offset, int length)
+    internal AccessRun(Shadow shadow, ShadowPage page, ulong address, int offset, int length)
     {
+        _shadow = shadow;
         _page = page;
         Address = address;
         Offset = offset;
@@ -25,18 +28,48 @@ public readonly ref struct AccessRun
     public ulong Page => Address >> ShadowPage.Shift;
     /// <summary>First byte of the run.</summary>
     public ulong Address { get; }
-    /// <summary>Offset of the run in the page's columns.</summary>
+    /// <summary>Offset of the run in the page.</summary>
     public int Offset { get; }
     /// <summary>Bytes in the run.</summary>
     public int Length { get; }
-    /// <summary>Last cpu store per byte of the page, packed (<see cref="Epoch.From"/>; 0 = none).</summary>
-    public ReadOnlySpan<ulong> CpuWrites => _page.CpuWriteAt;
-    /// <summary>Last device write per byte of the page, packed.</summary>
-    public ReadOnlySpan<ulong> DevWrites => _page.DevWriteAt;
-    /// <summary>Last cpu load per data byte of the page, packed.</summary>
-    public ReadOnlySpan<ulong> CpuReads => _page.CpuReadAt;
-    /// <summary>Last device DMA read per data byte of the page, packed.</summary>
-    public ReadOnlySpan<ulong> DevReads => _page.DevReadAt;
+
+    /// <summary>
+    /// The latest access of <paramref name="column"/> to page offset <paramref name="k"/>, packed
+    /// (<see cref="Epoch.From"/>; 0 = none), and the number of bytes from k (at least 1, at most to
+    /// <paramref name="stop"/>) over which the column keeps it. A run may end early at a cell boundary; it
+    /// never spans two accesses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Run(AccessColumn column, int k, int stop, out ulong at) => _page.Run(column, k, stop, out at, out _);
+
+    /// <summary>As <see cref="Run(AccessColumn, int, int, out ulong)"/> over two columns at once: the bytes over which both keep their access.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Run(AccessColumn first, AccessColumn second, int k, int stop, out ulong firstAt, out ulong secondAt)
+    {
+        int n = _page.Run(first, k, stop, out firstAt, out _);
+        return Math.Min(n, _page.Run(second, k, n + k, out secondAt, out _));
+    }
+
+    /// <summary>
+    /// The page's latest access of <paramref name="column"/> per byte, packed, expanded from the cells into
+    /// a buffer the next expansion of the same column overwrites (4 KiB × 8 bytes: for rare whole-page scans
+    /// and tests; hot paths use <see cref="Run(AccessColumn, int, int, out ulong)"/>).
+    /// </summary>
+    public ReadOnlySpan<ulong> Expand(AccessColumn column)
+    {
+        var bytes = _shadow.ExpandBuffer(column);
+        _page.Expand(column, bytes);
+        return bytes;
+    }
+
+    /// <summary>Last cpu store per byte of the page, packed (<see cref="Epoch.From"/>; 0 = none). Expanded on each call: see <see cref="Expand"/>.</summary>
+    public ReadOnlySpan<ulong> CpuWrites => Expand(AccessColumn.CpuWrite);
+    /// <summary>Last device write per byte of the page, packed. Expanded on each call: see <see cref="Expand"/>.</summary>
+    public ReadOnlySpan<ulong> DevWrites => Expand(AccessColumn.DevWrite);
+    /// <summary>Last cpu load per data byte of the page, packed. Expanded on each call: see <see cref="Expand"/>.</summary>
+    public ReadOnlySpan<ulong> CpuReads => Expand(AccessColumn.CpuRead);
+    /// <summary>Last device DMA read per data byte of the page, packed. Expanded on each call: see <see cref="Expand"/>.</summary>
+    public ReadOnlySpan<ulong> DevReads => Expand(AccessColumn.DevRead);
 
     /// <summary>Bytes per shadow page.</summary>
     public const int PageSize = ShadowPage.Size;
@@ -53,12 +86,13 @@ public readonly ref partial struct DetectorView
     public bool NextRun(in DataAccess access, ref ulong cursor, out AccessRun run)
     {
         ulong end = access.Address + (ulong)access.Size;
-        if (!_engine.Shadow.NextRun(_engine.Regions[access.Region], ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
+        var shadow = _engine.Shadow;
+        if (!shadow.NextRun(_engine.Regions[access.Region], ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
             run = default;
             return false;
         }
-        run = new AccessRun(page, cursor - (ulong)len, off, len);
+        run = new AccessRun(shadow, page, cursor - (ulong)len, off, len);
         return true;
     }
 
@@ -78,14 +112,17 @@ public readonly ref partial struct DetectorView
         ulong cursor = access.Address, end = cursor + (ulong)access.Size;
         while (shadow.NextRun(region, ByteClass.Data, ref cursor, end, out var page, out int off, out int len))
         {
-            ulong[] cpuWrites = page.CpuWriteAt, devWrites = page.DevWriteAt;
-            for (int k = off, stop = off + len; k < stop; k += RunLength(rule, page, k, stop))
+            for (int k = off, stop = off + len, n; k < stop; k += n)
             {
-                if (cpu ? !page.LastWriteIsCpu(k) : !page.LastWriteIsDevice(k)) continue;
+                // The last writer (any agent) is the later of the two sides (times are trace indices + 1).
+                n = page.Run(AccessColumn.CpuWrite, k, stop, out ulong cpuAt, out ulong cpuMark);
+                n = Math.Min(n, page.Run(AccessColumn.DevWrite, k, k + n, out ulong devAt, out ulong devMark));
+                if (cpu ? (uint)cpuAt <= (uint)devAt : (uint)devAt <= (uint)cpuAt) continue;
+                // Marks sit on the write cell they qualify: a clean time on a cpu store, invalidations on a device write.
                 var write = new LastWrite(
-                    Epoch.From(cpu ? cpuWrites[k] : devWrites[k]),
-                    rule.Mark == CacheMark.CleanTime ? page.CleanTime[k] : 0,
-                    rule.Mark == CacheMark.InvalidatedBy ? page.InvalidatedBy[k] : 0);
+                    Epoch.From(cpu ? cpuAt : devAt),
+                    cpu && rule.Mark == CacheMark.CleanTime ? (uint)cpuMark : 0,
+                    !cpu && rule.Mark == CacheMark.InvalidatedBy ? devMark : 0);
                 if (!rule.Fails(this, write)) continue;
                 found = write;
                 return true;
@@ -93,18 +130,5 @@ public readonly ref partial struct DetectorView
         }
         found = default;
         return false;
-    }
-
-    /// <summary>Bytes from <paramref name="k"/> with the same last writers and, when the rule reads one, the same mark.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int RunLength<TRule>(TRule rule, ShadowPage page, int k, int stop) where TRule : struct, ILastWriterRule
-    {
-        int n = ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop);
-        return rule.Mark switch
-        {
-            CacheMark.CleanTime => Math.Min(n, ShadowPage.Run(page.CleanTime, k, stop)),
-            CacheMark.InvalidatedBy => Math.Min(n, ShadowPage.Run(page.InvalidatedBy, k, stop)),
-            _ => n,
-        };
     }
 }

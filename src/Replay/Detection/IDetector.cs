@@ -22,8 +22,14 @@ public enum DetectorHooks
     EntryFetch = 32,
     /// <summary>dev_invalidate of a table's fetcher (<see cref="IDetector.OnEntryInvalidate"/>).</summary>
     EntryInvalidate = 64,
+    /// <summary>cpu MMIO writes, the doorbells that start a device (<see cref="IDetector.OnDoorbell"/>).</summary>
+    Doorbell = 128,
+    /// <summary>every device DMA read and write, whatever bytes it touches (<see cref="IDetector.OnDeviceDma"/>).</summary>
+    DeviceDma = 256,
+    /// <summary>iommu_mode, quiesce, handover, dma_map and dma_unmap (<see cref="IDetector.OnDeviceControl"/>).</summary>
+    DeviceControl = 512,
     /// <summary>cpu cache_clean, cache_inval and cache_flush, widened to whole lines (<see cref="IDetector.OnCacheMaintenance"/>).</summary>
-    CacheMaintenance = 128,
+    CacheMaintenance = 1024,
 }
 
 /// <summary>
@@ -55,6 +61,17 @@ public interface IDetector
     /// <summary>A dev_invalidate that invalidates an entry (or all entries) of a table of the device.</summary>
     void OnEntryInvalidate(DetectorView view, in EntryInvalidation invalidation) { }
 
+    /// <summary>A cpu MMIO write to a device's register (a doorbell), after its hb edge was sent.</summary>
+    void OnDoorbell(DetectorView view, in Doorbell doorbell) { }
+
+    /// <summary>
+    /// A device <c>dma_read</c> or <c>dma_write</c> of any region (sync bytes too; fetches are not DMA here), before
+    /// the data hooks and the shadow see it.
+    /// </summary>
+    void OnDeviceDma(DetectorView view, in DataAccess access) { }
+
+    /// <summary>A cpu's iommu_mode, quiesce, handover, dma_map or dma_unmap, after its hb effect (quiesce's edge).</summary>
+    void OnDeviceControl(DetectorView view, in DeviceControl control) { }
     /// <summary>
     /// A cpu's cache maintenance, before the shadow records its marks (so the lines' bytes still show their
     /// state before it): the last writers and cache marks of every byte of the lines it touches.

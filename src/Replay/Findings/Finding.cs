@@ -12,12 +12,21 @@ public readonly record struct RelatedEvent(RelatedRole Role, long Index);
 /// </summary>
 /// <param name="Kind">Which detector.</param>
 /// <param name="Trigger">Trace index of the trigger event.</param>
-/// <param name="Related">Related events with roles.</param>
+/// <param name="Related">
+/// Related events with roles, in the order the kind's descriptor lists them; a role whose event does not exist
+/// is left out (an unquiesced-dma of a device whose IOMMU mode was never set has no <c>iommu-mode</c>).
+/// </param>
 public sealed record Finding(FindingKind Kind, long Trigger, RelatedEvent[] Related)
 {
-    /// <summary>Structural equality including the related events (records compare arrays by reference).</summary>
+    /// <summary>
+    /// How bad this instance is: its kind's severity, or less where the rule says so (unquiesced-dma in IOMMU
+    /// abort mode is a warning: the transaction faults instead of landing in memory).
+    /// </summary>
+    public Severity Severity { get; init; } = Kind.Severity();
+
+    /// <summary>Structural equality including the related events and the severity (records compare arrays by reference).</summary>
     public bool SameAs(Finding other) =>
-        Kind == other.Kind && Trigger == other.Trigger && Related.AsSpan().SequenceEqual(other.Related);
+        Kind == other.Kind && Trigger == other.Trigger && Severity == other.Severity && Related.AsSpan().SequenceEqual(other.Related);
 
     /// <summary>Trace index of the related event with <paramref name="role"/>, or -1 when it has none.</summary>
     public long RelatedIndex(RelatedRole role)
@@ -26,7 +35,10 @@ public sealed record Finding(FindingKind Kind, long Trigger, RelatedEvent[] Rela
         return -1;
     }
 
-    /// <summary>A compact one-line form for test messages: <c>stale-dma-read@3[store=0,publish=1]</c>.</summary>
+    /// <summary>
+    /// A compact one-line form for test messages: <c>stale-dma-read@3[store=0,publish=1]</c>, with
+    /// <c>(warning)</c> after the kind when the instance is less severe than its kind.
+    /// </summary>
     public override string ToString() =>
-        $"{Kind.Name()}@{Trigger}[{string.Join(",", Related.Select(r => $"{r.Role.Name()}={r.Index}"))}]";
+        $"{Kind.Name()}{(Severity != Kind.Severity() ? "(warning)" : "")}@{Trigger}[{string.Join(",", Related.Select(r => $"{r.Role.Name()}={r.Index}"))}]";
 }

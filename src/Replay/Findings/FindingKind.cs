@@ -21,6 +21,10 @@ public enum FindingKind : byte
     MissingCacheClean,
     /// <summary>A cpu read noncoherent-DMA'd data through possibly stale cache lines.</summary>
     MissingCacheInvalidate,
+    /// <summary>A device DMA after a handover by a device nobody quiesced (warning when its IOMMU aborts it).</summary>
+    UnquiescedDma,
+    /// <summary>A device DMA to bytes it has no live mapping for, or against the mapping's direction.</summary>
+    DmaOutsideMapping,
     /// <summary>A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned it.</summary>
     SharedCacheline,
     /// <summary>A cache invalidation discarded a cpu store that was not cleaned first, and a load observed the loss.</summary>
@@ -60,6 +64,10 @@ public static class FindingKinds
             "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
         new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
             "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
+        new(FindingKind.UnquiescedDma, "unquiesced-dma", Findings.Severity.Error, [RelatedRole.Handover, RelatedRole.IommuMode],
+            "A device DMA after a handover (kexec, reboot) by a device that no quiesce stopped after it was last started (a warning when its IOMMU aborts the transaction)."),
+        new(FindingKind.DmaOutsideMapping, "dma-outside-mapping", Findings.Severity.Error, [RelatedRole.Mapping, RelatedRole.Unmap],
+            "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),
         new(FindingKind.SharedCacheline, "shared-cacheline", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.DmaWrite],
             "A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned the buffer: the invalidation drops the cpu's store or the line's write-back overwrites the device's data."),
         new(FindingKind.DiscardedStore, "discarded-store", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.Invalidation],
@@ -80,7 +88,10 @@ public static class FindingKinds
     /// <summary>The report name, e.g. <c>stale-dma-read</c>.</summary>
     public static string Name(this FindingKind kind) => Descriptors[(int)kind].Name;
 
-    /// <summary>Severity per model.md §4: warning for torn-entry-update, error otherwise.</summary>
+    /// <summary>
+    /// Severity per model.md §4: warning for torn-entry-update, error otherwise. An instance may be less severe
+    /// than its kind (<see cref="Finding.Severity"/>: unquiesced-dma in IOMMU abort mode is a warning).
+    /// </summary>
     public static Severity Severity(this FindingKind kind) => Descriptors[(int)kind].Severity;
 
     /// <summary>Parses a report name; false for anything else.</summary>

@@ -24,6 +24,14 @@ public enum RelatedRole : byte
     Payload,
     /// <summary><c>earlier-store</c>: the first store of a torn update.</summary>
     EarlierStore,
+    /// <summary><c>handover</c>: the kexec or reboot the device's DMA outlived.</summary>
+    Handover,
+    /// <summary><c>iommu-mode</c>: the iommu_mode that set how the IOMMU treats the device's DMA.</summary>
+    IommuMode,
+    /// <summary><c>mapping</c>: the dma_map whose direction the DMA goes against.</summary>
+    Mapping,
+    /// <summary><c>unmap</c>: the dma_unmap that ended the device's mapping of the bytes.</summary>
+    Unmap,
     /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
     Invalidation,
 }
@@ -32,7 +40,10 @@ public enum RelatedRole : byte
 public static class RelatedRoles
 {
     static readonly string[] Names =
-        ["store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store", "invalidation"];
+        [
+            "store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store",
+            "handover", "iommu-mode", "mapping", "unmap", "invalidation",
+        ];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>
     public static string Name(this RelatedRole role) => Names[(int)role];

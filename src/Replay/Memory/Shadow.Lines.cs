@@ -9,14 +9,15 @@ sealed partial class Shadow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ByteWrites WritesAt(ulong address)
     {
-        var page = Pages.Page(address);
-        int k = (int)(address & ShadowPage.Mask);
-        return new ByteWrites(page.CpuWrite(k), page.DevWrite(k), page.CleanTime[k], page.InvalidatedBy[k]);
+        ulong cursor = address;
+        NextWriteRun(ref cursor, address + 1, out var writes, out _);
+        return writes;
     }
 
     /// <summary>
     /// The next run of [<paramref name="cursor"/>, <paramref name="end"/>), inside one page, whose bytes share
-    /// their last writes and cache marks, and those; false at the end. Any region: lines ignore regions.
+    /// their last cpu store and device write with their marks (a clean time sits on the store's cell, the
+    /// invalidations on the device write's), and those; false at the end. Any region: lines ignore regions.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool NextWriteRun(ref ulong cursor, ulong end, out ByteWrites writes, out int length)
@@ -30,10 +31,9 @@ sealed partial class Shadow
         var page = Pages.Page(cursor);
         int k = (int)(cursor & ShadowPage.Mask);
         int stop = k + (int)(ShadowPage.ClipToPage(cursor, end) - cursor);
-        int n = ShadowPage.Run(page.CpuWriteAt, page.DevWriteAt, k, stop);
-        if (page.HasCacheState)
-            n = Math.Min(ShadowPage.Run(page.CleanTime, k, k + n), ShadowPage.Run(page.InvalidatedBy, k, k + n));
-        writes = new ByteWrites(page.CpuWrite(k), page.DevWrite(k), page.CleanTime[k], page.InvalidatedBy[k]);
+        int n = page.Run(AccessColumn.CpuWrite, k, stop, out ulong cpuAt, out ulong cpuMark);
+        n = Math.Min(n, page.Run(AccessColumn.DevWrite, k, k + n, out ulong devAt, out ulong devMark));
+        writes = new ByteWrites(Epoch.From(cpuAt), Epoch.From(devAt), (uint)cpuMark, devMark);
         length = n;
         cursor += (ulong)n;
         return true;

@@ -30,7 +30,7 @@ sealed partial class Shadow
     /// <summary>Pages allocated so far.</summary>
     internal int PageCount => Pages.PageCount;
 
-    /// <summary>A cpu store or a device write of [address, address + size): epochs, cleared cache marks, table values.</summary>
+    /// <summary>A cpu store or a device write of [address, address + size): a cell per word touched, table values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RecordWrite(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, RegionKind kind)
     {
@@ -38,20 +38,14 @@ sealed partial class Shadow
         // Only entries' values are ever read (entry hooks, fetches): other regions skip the copy and the column.
         bool values = _values && kind == RegionKind.Table;
         if (!_writes && !values) return;
+        var column = cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite;
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
             var page = Pages.Page(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            if (_writes)
-            {
-                SmallSpans.Fill(cpu ? page.CpuWriteAt : page.DevWriteAt, off, n, at);
-                if (page.HasCacheState)
-                {
-                    SmallSpans.Clear(page.CleanTime, off, n);
-                    SmallSpans.Clear(page.InvalidatedBy, off, n);
-                }
-            }
+            // Cache marks belong to the write cells they qualify: the new cell starts unmarked.
+            if (_writes) page.Record(column, at, off, n);
             if (values) SmallSpans.Copy(data.Slice(i, n), page.OwnValues(), off);
             i += n;
         }
@@ -63,10 +57,8 @@ sealed partial class Shadow
     {
         if (!_reads) return;
         ulong at = Epoch.Pack(agent, time), cursor = address;
-        while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n))
-        {
-            SmallSpans.Fill(cpu ? p.CpuReadAt : p.DevReadAt, o, n, at);
-        }
+        var column = cpu ? AccessColumn.CpuRead : AccessColumn.DevRead;
+        while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n)) p.Record(column, at, o, n);
     }
 
     /// <summary>Cache maintenance by <paramref name="cpu"/>: cleans mark the writer's dirty bytes, invalidations mark device-written bytes.</summary>
@@ -76,34 +68,17 @@ sealed partial class Shadow
         if (!_caches) return;
         uint t = hb.Time[cpu];
         bool clean = kind != EventKind.CacheInval, inval = kind != EventKind.CacheClean;
-        ulong bit = 1UL << CpuBit(cpu);
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
             var page = Pages.Page(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            for (int k = off; k < off + n; k++)
-            {
-                if (page.LastWriteIsCpu(k))
-                {
-                    // Only the first clean by the store's own cpu after the store counts (model.md §4).
-                    if (clean && (int)(page.CpuWriteAt[k] >> 32) == cpu && page.CleanTime[k] == 0)
-                    {
-                        page.OwnCacheState();
-                        page.CleanTime[k] = t;
-                    }
-                }
-                else if (inval && page.LastWriteIsDevice(k) && hb.HbBefore(page.DevWrite(k), cpu))
-                {
-                    page.OwnCacheState();
-                    page.InvalidatedBy[k] |= bit;
-                }
-            }
+            page.Mark(hb, cpu, t, clean, inval, off, n);
             i += n;
         }
     }
 
-    /// <summary>The bit of <paramref name="agent"/> in <see cref="ShadowPage.InvalidatedBy"/> (cpus fold mod 64).</summary>
+    /// <summary>The bit of <paramref name="agent"/> in an invalidation mark (cpus fold mod 64).</summary>
     internal static int CpuBit(int agent) => agent & 63;
 
     /// <summary>The reconstructed value of a table byte.</summary>
@@ -114,17 +89,24 @@ sealed partial class Shadow
     internal uint[] LiveStoreTimes(int cpu)
     {
         var times = new List<uint>();
-        foreach (var page in Pages.Pages)
-        {
-            ulong last = 0;
-            foreach (ulong at in page.CpuWriteAt)
-            {
-                if (at == last || at == 0 || (int)(at >> 32) != cpu) continue;
-                last = at;
-                times.Add((uint)at);
-            }
-        }
+        foreach (var page in Pages.Pages) page.AddStoreTimes(cpu, times);
         times.Sort();
         return [.. times.Distinct()];
+    }
+
+    readonly ulong[]?[] _expanded = new ulong[]?[4];
+
+    /// <summary>The buffer <see cref="AccessRun.Expand"/> fills for <paramref name="column"/> (one per column, so two expansions coexist).</summary>
+    internal ulong[] ExpandBuffer(AccessColumn column) => _expanded[(int)column] ??= new ulong[ShadowPage.Size];
+
+    /// <summary>Bytes of shadow held by the pages (cells, marks, spills, values, releases), for the memory tests.</summary>
+    internal long Footprint
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var page in Pages.Pages) bytes += page.Footprint;
+            return bytes;
+        }
     }
 }

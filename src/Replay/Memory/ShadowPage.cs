@@ -1,18 +1,26 @@
 using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
 
 namespace TraceTools.Replay.Memory;
 
 /// <summary>
-/// Shadow state of one 4 KiB page, byte-precise, as parallel primitive columns (allocated on first
-/// touch) so that an access fills and scans them with vectorized span operations. Each epoch is one
-/// column of packed (agent, time) values (<see cref="Epoch.At"/>; 0 = none; equal values mean the same
-/// access, which is what run detection compares; time = trace index + 1, so the epoch names its event
-/// and times of different agents compare in trace order).
-/// Writes are kept per side (cpu, device): the last writer of any agent is the later of the two.
+/// Shadow state of one 4 KiB page, as <see cref="ShadowCell"/>s per 8-byte word: a word keeps a few cells,
+/// each one access (column, agent, time) and the bytes it is the latest of its column for, so an 8-byte
+/// access is one cell, not eight epochs. Every word of a page has the same number of inline cells (0, 1, 2
+/// or 4: the page widens when one of its words needs more), so a word's cells sit at
+/// <c>word × width</c> with no index. A word that needs more than four (bytes of one column with different
+/// histories: byte stores by different events, several columns split) spills: its cells move to the page's
+/// spill table (32 slots, one per byte and column at most) and its first inline cell is flagged.
+/// A page is <em>uniform</em> (one word's cells stand for all 512) until an access covers part of it: a
+/// page written, read or cleaned only by whole-page accesses (4 KiB DMA, page-sized copies) costs one word.
+/// Cache marks sit beside the write cells they qualify, allocated on the first mark.
 /// </summary>
-sealed class ShadowPage
+sealed partial class ShadowPage
 {
     public const int Shift = 12, Size = 1 << Shift, Mask = Size - 1;
+    /// <summary>Words per page.</summary>
+    public const int Words = Size / 8;
+    const int MaxInline = 4, SpillCells = 32;
 
     /// <summary>
     /// The end of [<paramref name="cursor"/>, <paramref name="end"/>) clipped to the page holding
@@ -26,43 +34,142 @@ sealed class ShadowPage
         return end - cursor > left ? cursor + left : end;
     }
 
-    public readonly ulong[] CpuWriteAt = new ulong[Size], DevWriteAt = new ulong[Size];
-    /// <summary>Last cpu load / last device DMA read of each byte (for dma-race).</summary>
-    public readonly ulong[] CpuReadAt = new ulong[Size], DevReadAt = new ulong[Size];
+    int _width;
+    bool _uniform = true;
+    ulong[] _cells = [];
+    /// <summary>
+    /// Per cell (parallel to the cells): for a cpu write, the local time of the first clean (or flush) of
+    /// its bytes by its own cpu; for a device write, the cpus (bit = agent id mod 64) that invalidated its
+    /// bytes hb-after it. Null until the page's first mark: most pages never see cache maintenance.
+    /// </summary>
+    ulong[]? _marks;
+    // Word → its cells (32) then their marks (32).
+    Dictionary<int, ulong[]>? _spill;
+
+    /// <summary>Inline cells per word (0, 1, 2 or 4).</summary>
+    public int Width => _width;
+
+    /// <summary>True while one word's cells stand for every word of the page.</summary>
+    public bool IsUniform => _uniform;
+
+    /// <summary>Words whose cells spilled.</summary>
+    public int SpilledWords => _spill?.Count ?? 0;
+
+    /// <summary>True once a cache mark was set on this page.</summary>
+    public bool HasCacheState => _marks is not null || _spill is not null;
+
+    /// <summary>Bytes of shadow this page holds beyond its object (cells, marks, spills, values, releases).</summary>
+    public long Footprint =>
+        8L * (_cells.Length + (_marks?.Length ?? 0) + 2 * SpillCells * SpilledWords) +
+        (Value != NoValues ? Size : 0) + (Release != NoReleases ? 4 * Size : 0);
+
+    /// <summary>The cells of word <paramref name="w"/> (empty at width 0) and their marks (empty when none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    Span<ulong> Cells(int w, out Span<ulong> marks)
+    {
+        if (_width == 0)
+        {
+            marks = default;
+            return default;
+        }
+        int at = _uniform ? 0 : w * _width;
+        if ((_cells[at] & ShadowCell.SpillFlag) != 0) return Spilled(w, out marks);
+        marks = _marks is null ? default : _marks.AsSpan(at, _width);
+        return _cells.AsSpan(at, _width);
+    }
+
+    Span<ulong> Spilled(int w, out Span<ulong> marks)
+    {
+        var block = _spill![w];
+        marks = block.AsSpan(SpillCells, SpillCells);
+        return block.AsSpan(0, SpillCells);
+    }
+
+    /// <summary>Gives every word its own cells (before an access covers part of the page).</summary>
+    void Materialize()
+    {
+        if (!_uniform) return;
+        _uniform = false;
+        if (_width == 0) _width = 1;
+        _cells = Replicate(_cells, _width);
+        if (_marks is not null) _marks = Replicate(_marks, _width);
+    }
+
+    static ulong[] Replicate(ulong[] word, int width)
+    {
+        var all = new ulong[Words * width];
+        if (word.Length == 0) return all;
+        for (int w = 0; w < Words; w++) word.AsSpan(0, width).CopyTo(all.AsSpan(w * width));
+        return all;
+    }
+
+    /// <summary>Makes room for one more cell in word <paramref name="w"/>: the page widens, or at four cells the word spills.</summary>
+    void Widen(int w)
+    {
+        if (_width < MaxInline)
+        {
+            int width = _width == 0 ? 1 : _width * 2;
+            _cells = Rewidth(_cells, _width, width, _uniform);
+            if (_marks is not null) _marks = Rewidth(_marks, _width, width, _uniform);
+            _width = width;
+            return;
+        }
+        // A uniform page at four full cells cannot spill one word for all: callers materialize first.
+        var block = new ulong[2 * SpillCells];
+        int at = w * _width;
+        _cells.AsSpan(at, _width).CopyTo(block);
+        _marks?.AsSpan(at, _width).CopyTo(block.AsSpan(SpillCells));
+        _cells.AsSpan(at, _width).Clear();
+        _marks?.AsSpan(at, _width).Clear();
+        _cells[at] = ShadowCell.SpillFlag;
+        (_spill ??= [])[w] = block;
+    }
+
+    static ulong[] Rewidth(ulong[] from, int width, int newWidth, bool uniform)
+    {
+        int words = uniform ? 1 : Words;
+        var to = new ulong[words * newWidth];
+        if (width == 0) return to;
+        for (int w = 0; w < words; w++) from.AsSpan(w * width, width).CopyTo(to.AsSpan(w * newWidth));
+        return to;
+    }
+
+    /// <summary>Gives the page its marks (before the first cache mark).</summary>
+    void OwnMarks() => _marks ??= new ulong[_cells.Length];
+
+    /// <summary>
+    /// After an access that covered the whole page: when every word's cells are equal again (the page was
+    /// rewritten in one run), keep one word for all.
+    /// </summary>
+    void TryCollapse()
+    {
+        if (_uniform || _spill is not null || _width == 0) return;
+        var first = _cells.AsSpan(0, _width);
+        for (int w = 1; w < Words; w++)
+            if (!first.SequenceEqual(_cells.AsSpan(w * _width, _width))) return;
+        if (_marks is not null)
+        {
+            var firstMarks = _marks.AsSpan(0, _width);
+            for (int w = 1; w < Words; w++)
+                if (!firstMarks.SequenceEqual(_marks.AsSpan(w * _width, _width))) return;
+            _marks = firstMarks.ToArray();
+        }
+        _cells = first.ToArray();
+        _uniform = true;
+    }
+
     // Rarely used columns start as one shared all-zero array (read-only by contract: written only after
-    // the page got its own copy), so a page that never holds sync bytes or cache state does not allocate,
-    // zero and fault in 64 KiB of them (a fifth of a page).
+    // the page got its own copy).
     static readonly int[] NoReleases = new int[Size];
-    static readonly uint[] NoCleans = new uint[Size];
-    static readonly ulong[] NoInvalidations = new ulong[Size];
     static readonly byte[] NoValues = new byte[Size];
 
     /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
     public int[] Release = NoReleases;
-    /// <summary>Local time of the first clean (or flush) by the last cpu writer after its store (0: none). Call <see cref="OwnCacheState"/> before writing.</summary>
-    public uint[] CleanTime = NoCleans;
-    /// <summary>cpus (bit = agent id mod 64) that invalidated the byte hb-after its last device write. Call <see cref="OwnCacheState"/> before writing.</summary>
-    public ulong[] InvalidatedBy = NoInvalidations;
-    /// <summary>
-    /// True once a clean or invalidation marked a byte of this page. Until then <see cref="CleanTime"/> and
-    /// <see cref="InvalidatedBy"/> are all zero and a write need not reset them: most pages never see cache
-    /// maintenance, and resetting 12 bytes of state per written byte dominated replay on large copies.
-    /// </summary>
-    public bool HasCacheState;
 
     /// <summary>Gives the page its own <see cref="Release"/> column (before the first sync store).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int[] OwnReleases() => Release != NoReleases ? Release : Release = new int[Size];
 
-    /// <summary>Gives the page its own cache-state columns (before the first clean or invalidation mark).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OwnCacheState()
-    {
-        if (HasCacheState) return;
-        CleanTime = new uint[Size];
-        InvalidatedBy = new ulong[Size];
-        HasCacheState = true;
-    }
     /// <summary>
     /// Reconstructed contents of table bytes (only entries' values matter: the entry detectors compare a
     /// store's bytes with them). Call <see cref="OwnValues"/> before writing; pages without table writes
@@ -73,18 +180,6 @@ sealed class ShadowPage
     /// <summary>Gives the page its own <see cref="Value"/> column (before the first table write).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte[] OwnValues() => Value != NoValues ? Value : Value = new byte[Size];
-    public Epoch CpuWrite(int k) => Epoch.From(CpuWriteAt[k]);
-    public Epoch DevWrite(int k) => Epoch.From(DevWriteAt[k]);
-    public Epoch CpuRead(int k) => Epoch.From(CpuReadAt[k]);
-    public Epoch DevRead(int k) => Epoch.From(DevReadAt[k]);
-
-    /// <summary>True when the byte's last write (any agent) was by a cpu (times are trace indices + 1, 0 = none).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool LastWriteIsCpu(int k) => (uint)CpuWriteAt[k] > (uint)DevWriteAt[k];
-
-    /// <summary>True when the byte's last write (any agent) was by a device.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool LastWriteIsDevice(int k) => (uint)DevWriteAt[k] > (uint)CpuWriteAt[k];
 
     /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k (<see cref="ShadowRuns"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

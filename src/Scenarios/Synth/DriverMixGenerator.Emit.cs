@@ -70,6 +70,19 @@ public sealed partial class DriverMixGenerator
     long DevInvalidate(int cpu, int device, ulong entry, int entrySize, Site site) =>
         Emit(EventKind.DevInvalidate, cpu, entry, entrySize, (uint)device, site, default);
 
+    long DmaMap(int cpu, ulong address, int size, int device, DmaDirection direction, Site site) =>
+        Emit(EventKind.DmaMap, cpu, address, size, (uint)device | (uint)direction << 16, site, default);
+
+    long DmaUnmap(int cpu, ulong address, int size, int device, Site site) =>
+        Emit(EventKind.DmaUnmap, cpu, address, size, (uint)device, site, default);
+
+    long Quiesce(int cpu, int device, Site site) => Emit(EventKind.Quiesce, cpu, 0, 0, (uint)device, site, default);
+
+    long IommuMode(int cpu, int device, IommuTreatment mode, Site site) =>
+        Emit(EventKind.IommuMode, cpu, 0, 0, (uint)device | (uint)mode << 16, site, default);
+
+    long Handover(int cpu, Site site) => Emit(EventKind.Handover, cpu, 0, 0, 0, site, default);
+
     long DmaRead(int device, ulong address, int size, Site site) => Emit(EventKind.DmaRead, device, address, size, 0, site, default);
 
     long DmaCopy(int device, ulong address, int size, Site site) =>

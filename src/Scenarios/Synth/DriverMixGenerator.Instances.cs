@@ -25,7 +25,7 @@ internal struct Lane
 public sealed partial class DriverMixGenerator
 {
     readonly int[] _txNext = new int[Cpus], _rxNext = new int[Cpus], _nvmeNext = new int[Cpus];
-    readonly int[] _pasidNext = new int[Cpus], _dspNext = new int[Cpus];
+    readonly int[] _pasidNext = new int[Cpus], _dspNext = new int[Cpus], _ethNext = new int[Cpus];
     /// <summary>Per cpu, the PASID entry it last made present (-1: none yet): live-update bugs need one.</summary>
     readonly int[] _pasidLast = new int[Cpus];
 
@@ -84,6 +84,10 @@ public sealed partial class DriverMixGenerator
             case Protocol.PasidLiveFetch:
                 lane.Slot = _pasidLast[cpu];
                 break;
+            case Protocol.EthRx or Protocol.Kexec:
+                lane.Slot = cpu * EthSlotsPerCpu + (_ethNext[cpu]++ & (EthSlotsPerCpu - 1));
+                lane.Length = NextCopyLength();
+                break;
             default:
                 lane.Slot = cpu * DspSlotsPerCpu + (_dspNext[cpu]++ & (DspSlotsPerCpu - 1));
                 lane.Length = NextCopyLength();
@@ -92,11 +96,12 @@ public sealed partial class DriverMixGenerator
         }
     }
 
-    /// <summary>The clean mix: mostly network and storage traffic, some IOMMU and dsp work.</summary>
+    /// <summary>The clean mix: mostly network and storage traffic, some IOMMU and dsp work, rare DMA-API rx and kexec.</summary>
     Protocol PickCleanProtocol()
     {
-        int r = NextInt(100);
-        return r < 30 ? Protocol.NicTx : r < 55 ? Protocol.NicRx : r < 80 ? Protocol.Nvme : r < 90 ? Protocol.Pasid : Protocol.Dsp;
+        int r = NextInt(1000);
+        return r < 300 ? Protocol.NicTx : r < 550 ? Protocol.NicRx : r < 790 ? Protocol.Nvme : r < 890 ? Protocol.Pasid
+            : r < 980 ? Protocol.Dsp : r < 995 ? Protocol.EthRx : Protocol.Kexec;
     }
 
     /// <summary>

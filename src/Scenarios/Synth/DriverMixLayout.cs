@@ -19,6 +19,8 @@ public static class DriverMixLayout
     public const int Iommu = 6;
     /// <summary>The noncoherent DSP.</summary>
     public const int Dsp = 7;
+    /// <summary>A second NIC whose driver maps every rx buffer through the DMA API (and may lack a .shutdown).</summary>
+    public const int Eth = 8;
 
     /// <summary>Bytes per tx/rx descriptor (one 16-byte granule: OWN word, then address/length/status).</summary>
     public const int DescSize = 16;
@@ -40,6 +42,8 @@ public static class DriverMixLayout
     public const int PasidGranule = 16;
     /// <summary>dsp slots (input and output buffer) per cpu.</summary>
     public const int DspSlotsPerCpu = 4;
+    /// <summary>eth rx buffers per cpu.</summary>
+    public const int EthSlotsPerCpu = 4;
 
     /// <summary>Bytes of cpu-private driver state (request info, counters) per cpu.</summary>
     public const int DrvPrivPerCpu = 0x1000;
@@ -82,6 +86,10 @@ public static class DriverMixLayout
     public const ulong IommuRegs = 0x1000_a000;
     /// <summary>dsp registers: doorbell at +0, status at +8.</summary>
     public const ulong DspRegs = 0x1000_b000;
+    /// <summary>eth rx buffers (ram, eth → cpu, each mapped with dma_map while in use).</summary>
+    public const ulong EthBuf = 0x1003_0000;
+    /// <summary>eth registers: rx tail doorbell at +0x20.</summary>
+    public const ulong EthRegs = 0x1000_5000;
 
     /// <summary>Lock ids (index into <see cref="TraceMetadata.Locks"/>).</summary>
     public const int TxLock = 0, SqLock = 1, PasidLock = 2;
@@ -98,7 +106,7 @@ public static class DriverMixLayout
         [
             new("cpu0", AgentKind.Cpu), new("cpu1", AgentKind.Cpu), new("cpu2", AgentKind.Cpu), new("cpu3", AgentKind.Cpu),
             new("nic", AgentKind.Device), new("nvme", AgentKind.Device), new("iommu", AgentKind.Device),
-            new("dsp", AgentKind.Device, Coherent: false),
+            new("dsp", AgentKind.Device, Coherent: false), new("eth", AgentKind.Device),
         ],
         Regions =
         [
@@ -118,6 +126,8 @@ public static class DriverMixLayout
             Mmio("nvme_regs", NvmeRegs, 0x2000, Nvme),
             Mmio("iommu_regs", IommuRegs, 0x1000, Iommu),
             Mmio("dsp_regs", DspRegs, 0x1000, Dsp),
+            Plain("eth_buf", RegionKind.Ram, EthBuf, (ulong)Cpus * EthSlotsPerCpu * BufferSize),
+            Mmio("eth_regs", EthRegs, 0x1000, Eth),
         ],
         Locks = LockNames,
         Sites = SynthSites.Names,

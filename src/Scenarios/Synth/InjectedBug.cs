@@ -4,7 +4,7 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Scenarios.Synth;
 
 /// <summary>The protocols a cpu runs, one instance at a time (docs/synth.md, "Protocols").</summary>
-internal enum Protocol : byte { NicTx, NicRx, Nvme, Pasid, PasidLiveUpdate, PasidLiveFetch, Dsp }
+internal enum Protocol : byte { NicTx, NicRx, Nvme, Pasid, PasidLiveUpdate, PasidLiveFetch, Dsp, EthRx, Kexec }
 
 /// <summary>
 /// One way to break a protocol instance. Each variant yields an exactly known set of findings; the
@@ -53,6 +53,14 @@ internal enum InjectedBug : byte
     DspInvalBeforeDma,
     /// <summary>dsp: no cache invalidate before reading the result → missing-cache-invalidate at the load.</summary>
     DspNoInval,
+    /// <summary>kexec: eth not quiesced, SMMU in bypass → unquiesced-dma (error) at eth's rx write after the handover.</summary>
+    KexecNoQuiesce,
+    /// <summary>kexec: eth not quiesced, SMMU in abort → unquiesced-dma (a warning) at eth's rx write after the handover.</summary>
+    KexecNoQuiesceAbort,
+    /// <summary>eth rx: the device reads the buffer again right after dma_unmap → dma-outside-mapping at that read.</summary>
+    EthDmaAfterUnmap,
+    /// <summary>eth rx: the buffer mapped to_device, the device writes it → dma-outside-mapping at the write.</summary>
+    EthWrongDirection,
     /// <summary>dsp: a sequence word stored after the doorbell in the output's first line, which the dsp writes around → shared-cacheline at the invalidation.</summary>
     DspSharedCacheline,
     /// <summary>dsp: a marker stored in the output, invalidated again without a clean, read back → discarded-store at that load.</summary>
@@ -74,6 +82,8 @@ internal static class InjectedBugs
         InjectedBug.PasidLiveBurst => FindingKind.TornEntryUpdate,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => FindingKind.MissingCacheClean,
         InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => FindingKind.MissingCacheInvalidate,
+        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => FindingKind.UnquiescedDma,
+        InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => FindingKind.DmaOutsideMapping,
         InjectedBug.DspSharedCacheline => FindingKind.SharedCacheline,
         InjectedBug.DspDiscardedStore => FindingKind.DiscardedStore,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
@@ -91,6 +101,8 @@ internal static class InjectedBugs
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
             or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma or InjectedBug.DspSharedCacheline
             or InjectedBug.DspDiscardedStore => Synth.Protocol.Dsp,
+        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => Synth.Protocol.Kexec,
+        InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => Synth.Protocol.EthRx,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 

@@ -14,6 +14,8 @@ internal enum Site
     DspCopy, DspClean, DspBarrier, DspDoorbell, DspDmaRead, DspDmaWrite, DspIrq, DspTakeIrq, DspStatusRead, DspStatusRmb,
     DspInval, DspResultLoad, DspHeader, DspSeqStore, DspMarkerStore, DspResync, DspMarkerLoad,
     TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
+    EthMap, EthDoorbellBarrier, EthDoorbell, EthRxDmaWrite, EthIrq, EthTakeIrq, EthUnmap, EthRxLoad, EthLateRead,
+    KexecQuiesce, KexecIommuMode, KexecHandover,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -49,5 +51,10 @@ public static class SynthSites
         "dsp_irq: dma_sync_single_for_cpu again", "dsp_irq: consumed = out->consumed",
         "xmit: tx_info[i] = ...", "tx_clean: tx_info[i], stats", "rx_refill: rx_info[i] = ...", "napi_poll: rx_info[i], stats",
         "nvme_submit: req = ...", "nvme_complete: req, stats", "dsp_submit: job_info = ...", "dsp_irq: job_info, stats",
+        "eth_rx_refill: dma_map_single(FROM_DEVICE)", "eth_rx_refill: writel (dma_wmb)", "eth_rx_refill: writel(tail, RDT)",
+        "eth: rx payload write", "eth: raise irq", "eth_irq: handler", "eth_rx_clean: dma_unmap_single", "eth_rx_clean: memcpy(skb, buf)",
+        "eth: late rx buffer read",
+        "kernel_restart_prepare: device_shutdown (.shutdown: stop, wait for idle)", "arm_smmu_device_shutdown",
+        "machine_kexec",
     ];
 }

@@ -2,7 +2,7 @@ using TraceTools.Replay.Memory;
 
 namespace TraceTools.Tests.Memory;
 
-/// <summary>The lazily owned columns: pages share one zero array until they write, and never write it.</summary>
+/// <summary>The lazily owned release column: pages share one zero array until they write, and never write it.</summary>
 [TestClass]
 public sealed class ShadowPageTests
 {
@@ -16,23 +16,5 @@ public sealed class ShadowPageTests
         Assert.AreEqual(0, untouched.Release[17]);
         Assert.AreEqual(0, new ShadowPage().Release[17]);
         Assert.AreSame(written.Release, written.OwnReleases(), "owning twice keeps the first copy");
-    }
-
-    [TestMethod]
-    public void OwnCacheState_MarkOnOnePage_OtherPagesStayZero()
-    {
-        var marked = new ShadowPage();
-        var untouched = new ShadowPage();
-        Assert.IsFalse(marked.HasCacheState);
-        marked.OwnCacheState();
-        marked.CleanTime[3] = 9;
-        marked.InvalidatedBy[4] = 1;
-        var clean = marked.CleanTime;
-        marked.OwnCacheState();
-        Assert.IsTrue(marked.HasCacheState);
-        Assert.AreSame(clean, marked.CleanTime, "owning twice keeps the marks");
-        Assert.AreEqual(9u, marked.CleanTime[3]);
-        Assert.AreEqual(0u, untouched.CleanTime[3]);
-        Assert.AreEqual(0UL, untouched.InvalidatedBy[4]);
     }
 }

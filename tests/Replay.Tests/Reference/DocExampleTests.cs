@@ -129,4 +129,45 @@ public sealed class DocExampleTests
         s.B.Load(s.Cpu0, Buf, 16);
         Assert.AreEqual(expected, Run(s));
     }
+
+    [TestMethod]
+    [DataRow("bypass", false, false, "unquiesced-dma@4[handover=3,iommu-mode=2]")]
+    [DataRow("abort", false, false, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2]")]
+    [DataRow("bypass", true, false, "")]
+    [DataRow("bypass", false, true, "")]
+    public void Doc_UnquiescedDma_KexecIntoBypass(string mode, bool quiesce, bool newOwnerRings, string expected)
+    {
+        var s = Header(Arch.Arm64);
+        s.B.Writel(s.Cpu0, Db, 1);
+        if (quiesce) s.B.Quiesce(s.Cpu0, s.Dev);
+        s.B.IommuMode(s.Cpu0, s.Dev, mode == "abort" ? IommuTreatment.Abort : IommuTreatment.Bypass);
+        s.B.Handover(s.Cpu0);
+        if (newOwnerRings) s.B.Writel(s.Cpu0, Db, 1);
+        s.B.DmaWrite(s.Dev, Buf, 16);
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    [DataRow(false, false, "dma-outside-mapping@5[unmap=4]")]
+    [DataRow(true, false, "")]
+    [DataRow(false, true, "dma-outside-mapping@3[mapping=0] dma-outside-mapping@5[unmap=4]")]
+    public void Doc_DmaOutsideMapping_ReadAfterUnmap(bool fixedOrder, bool writeWhileMapped, string expected)
+    {
+        var s = Header(Arch.X86_64);
+        s.B.DmaMap(s.Cpu0, Buf, 16, s.Dev, DmaDirection.ToDevice);
+        s.B.Writel(s.Cpu0, Db, 1);
+        if (writeWhileMapped) s.B.DmaWrite(s.Dev, Buf, 16); // against the to_device mapping #0
+        else s.B.DmaRead(s.Dev, Buf, 16);
+        if (fixedOrder)
+        {
+            s.B.DmaRead(s.Dev, Buf, 16);
+            s.B.DmaUnmap(s.Cpu0, Buf, 16, s.Dev);
+        }
+        else
+        {
+            s.B.DmaUnmap(s.Cpu0, Buf, 16, s.Dev);
+            s.B.DmaRead(s.Dev, Buf, 16);
+        }
+        Assert.AreEqual(expected, Run(s));
+    }
 }

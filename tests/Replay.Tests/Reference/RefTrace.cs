@@ -154,6 +154,14 @@ public sealed class TraceBuilder(Arch arch, string name = "")
         return Emit(EventKind.Fetch, dev, a, (int)table.Granule, granule, site, Observe(a, (int)table.Granule));
     }
     public int RaiseIrq(ushort dev, string? site = null) => Emit(EventKind.RaiseIrq, dev, 0, 0, 0, site, []);
+    public int IommuMode(ushort cpu, ushort dev, IommuTreatment mode, string? site = null) =>
+        Emit(EventKind.IommuMode, cpu, 0, 0, dev | (uint)mode << 16, site, []);
+    public int Quiesce(ushort cpu, ushort dev, string? site = null) => Emit(EventKind.Quiesce, cpu, 0, 0, dev, site, []);
+    public int Handover(ushort cpu, string? site = null) => Emit(EventKind.Handover, cpu, 0, 0, 0, site, []);
+    public int DmaMap(ushort cpu, ulong addr, int size, ushort dev, DmaDirection direction, string? site = null) =>
+        Emit(EventKind.DmaMap, cpu, addr, size, dev | (uint)direction << 16, site, []);
+    public int DmaUnmap(ushort cpu, ulong addr, int size, ushort dev, string? site = null) =>
+        Emit(EventKind.DmaUnmap, cpu, addr, size, dev, site, []);
 
     public TraceMetadata Metadata() => new()
     {

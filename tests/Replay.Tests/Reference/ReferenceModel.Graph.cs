@@ -3,7 +3,7 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Tests.Reference;
 
 /// <summary>Why an hb edge between two agents exists (model.md §2).</summary>
-public enum EdgeKind { Doorbell, StatusRead, ReadsFrom, Interrupt, LockHandoff, InvalidateToDevice, InvalidateFromDevice }
+public enum EdgeKind { Doorbell, StatusRead, ReadsFrom, Interrupt, LockHandoff, InvalidateToDevice, InvalidateFromDevice, Quiesce }
 
 /// <summary>An hb edge that leaves one agent for another.</summary>
 public readonly record struct CrossEdge(int From, int To, EdgeKind Kind);
@@ -90,6 +90,7 @@ public sealed partial class ReferenceModel
                     AddCross(i, NextOfAgent((int)e.Aux, i), EdgeKind.InvalidateToDevice);
                     AddCross(PrevOfAgent((int)e.Aux, i), _readings.InvalidationAcquiresItself ? i : NextOfAgent(e.Agent, i), EdgeKind.InvalidateFromDevice);
                     break;
+                case EventKind.Quiesce: QuiesceEdge(i); break;
             }
         }
 

@@ -43,6 +43,7 @@ public sealed partial class ReferenceModel
         TornEntryUpdate(all);
         MissingCacheClean(all);
         MissingCacheInvalidate(all);
+        DeviceLifetimeRules(all);
         SharedCacheline(all);
         DiscardedStore(all);
         return [.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)];

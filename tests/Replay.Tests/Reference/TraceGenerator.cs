@@ -21,7 +21,7 @@ public sealed partial class TraceGenerator
     /// The kinds the generator draws: 0..15 (the kinds 16..25 of format v3 have no generator part yet). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
-    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).ToHashSet();
+    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).Concat(DeviceLifetimeKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -109,7 +109,8 @@ public sealed partial class TraceGenerator
             case 8: RoundTrip(); break;
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
-            case 11: LinesStep(); break;
+            case 11: DeviceLifetime(); break;
+            case 12: LinesStep(); break;
             default: SingleOp(); break;
         }
     }

@@ -128,9 +128,19 @@ public sealed class DriverMixGeneratorTests
                 case EventKind.TakeIrq:
                     Assert.IsFalse(md.Agents[(int)e.Aux].IsCpu, at);
                     break;
-                case EventKind.RaiseIrq:
+                case EventKind.RaiseIrq or EventKind.Handover:
+                    Assert.AreEqual((0ul, 0, 0u), (e.Address, e.Size, e.Aux), at);
+                    break;
+                case EventKind.Quiesce or EventKind.IommuMode:
+                    Assert.IsFalse(md.Agents[(int)(e.Aux & 0xffff)].IsCpu, at);
+                    Assert.IsTrue(e.Kind == EventKind.Quiesce ? e.Aux >> 16 == 0 : e.Aux >> 16 <= (uint)IommuTreatment.Abort, at);
                     break;
                 default:
+                    if (e.Kind is EventKind.DmaMap or EventKind.DmaUnmap)
+                    {
+                        Assert.IsFalse(md.Agents[(int)(e.Aux & 0xffff)].IsCpu, at);
+                        Assert.IsTrue(e.Kind == EventKind.DmaMap ? e.Aux >> 16 <= (uint)DmaDirection.FromDevice : e.Aux >> 16 == 0, at);
+                    }
                     var region = md.RegionAt(e.Address);
                     Assert.IsNotNull(region, at);
                     Assert.IsTrue(e.Size is >= 1 and <= TraceEvent.MaxSize && region.Contains(e.Address, (ulong)e.Size), at);

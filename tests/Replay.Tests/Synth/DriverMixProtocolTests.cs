@@ -26,12 +26,13 @@ public sealed class DriverMixProtocolTests
         var dspDirty = new bool[Cpus];
         var cleanIncomplete = new bool[Cpus];
         var invalidated = new HashSet<(int Cpu, ulong Address)>();
+        var quiesced = new HashSet<(int Cpu, int Device)>();
         for (int i = 0; i < events.Count; i++)
         {
             var (e, data) = events[i];
             int cpu = e.Agent;
             if (!e.Kind.IsCpuEvent()) continue;
-            string name = e.Kind is EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq ? "" : md.RegionAt(e.Address)!.Name;
+            string name = e.Kind.HasAddress() ? md.RegionAt(e.Address)!.Name : "";
             switch (e.Kind)
             {
                 case EventKind.Barrier:
@@ -81,6 +82,16 @@ public sealed class DriverMixProtocolTests
                 case EventKind.Load when name is "rxbuf" or "nvme_data" || (name == "rxring" && e.Address % DescSize == 8):
                     if (acquirePending[cpu]) problems.Add($"#{i} device data read without dma_rmb after the poll");
                     break;
+                case EventKind.MmioWrite when name == "eth_regs":
+                    quiesced.RemoveWhere(p => p.Cpu == cpu);
+                    break;
+                case EventKind.Quiesce:
+                    quiesced.Add((cpu, (int)e.Aux));
+                    break;
+                case EventKind.Handover:
+                    foreach (int d in new[] { Nic, Nvme, Dsp, Eth })
+                        if (!quiesced.Contains((cpu, d))) problems.Add($"#{i} handover with {md.Agents[d].Name} not quiesced since the last eth refill");
+                    break;
                 case EventKind.Load when name == "dsp_out":
                     if (!invalidated.Contains((cpu, e.Address))) problems.Add($"#{i} dsp result read without cache invalidate");
                     break;
@@ -106,7 +117,7 @@ public sealed class DriverMixProtocolTests
     {
         var (generator, events, _) = Synthesize.Record(arch, 4, 100_000, 0.3);
         var problems = Violations(generator.Metadata, events);
-        foreach (var kind in new[] { "present set", "SQ doorbell", "dsp doorbell", "without dma_rmb", "without cache invalidate" })
+        foreach (var kind in new[] { "present set", "SQ doorbell", "dsp doorbell", "without dma_rmb", "without cache invalidate", "not quiesced" })
             Assert.IsTrue(problems.Any(p => p.Contains(kind, StringComparison.Ordinal)), $"no '{kind}' among {problems.Count}");
     }
 
@@ -115,11 +126,12 @@ public sealed class DriverMixProtocolTests
     [DataRow(Arch.X86_64)]
     [DataRow(Arch.Riscv64)]
     [DataRow(Arch.Sc)]
-    public void Metadata_DescribesFourCpusFourDevices(Arch arch)
+    public void Metadata_DescribesFourCpusFiveDevices(Arch arch)
     {
         var md = new DriverMixGenerator(new SynthOptions { Events = 1, Arch = arch }).Metadata;
         Assert.AreEqual(4, md.Agents.Count(a => a.IsCpu));
-        CollectionAssert.AreEqual(new[] { "nic", "nvme", "iommu", "dsp" }, md.Agents.Where(a => !a.IsCpu).Select(a => a.Name).ToArray());
+        CollectionAssert.AreEqual(new[] { "nic", "nvme", "iommu", "dsp", "eth" }, md.Agents.Where(a => !a.IsCpu).Select(a => a.Name).ToArray());
+        Assert.AreEqual("eth", md.Agents[Eth].Name);
         Assert.IsFalse(md.Agents[Dsp].Coherent);
         var pasid = md.Regions.Single(r => r.Name == "pasid");
         Assert.AreEqual((RegionKind.Table, 64u, 16u, Iommu), (pasid.Kind, pasid.EntrySize, pasid.Granule, pasid.Device));

@@ -80,7 +80,7 @@ sealed class Generator
             // Only accesses and entry ops have operands; every other step is resolved at compile time.
             _resolver.ResolveAccess(s, _vars, out address, out size, out region);
             if (s.Op == StepOp.Check) return; // the access is valid; it has no event
-            aux = 0;
+            aux = s.Aux; // 0 for accesses; device | direction for dma_map and dma_unmap
         }
         EmitEvent(s, new TraceEvent(s.Kind, s.Agent, address, size, aux, s.Site), region, _emitter, _vars);
     }

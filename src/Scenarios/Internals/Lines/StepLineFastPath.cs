@@ -64,12 +64,14 @@ sealed class StepLineFastPath
             case "dma_read" when !cpu: kind = EventKind.DmaRead; break;
             case "barrier" when cpu: return Barrier(line, p, agent);
             case "take_irq" when cpu: return Named(line, p, agent, EventKind.TakeIrq);
+            case "quiesce" when cpu: return Named(line, p, agent, EventKind.Quiesce);
             case "lock" when cpu: return Named(line, p, agent, EventKind.Lock);
             case "unlock" when cpu: return Named(line, p, agent, EventKind.Unlock);
             case "raise_irq" when !cpu:
+            case "handover" when cpu:
             {
                 if (!Site(line, ref p, out int s)) return false;
-                _emitter.Append(new TraceEvent(EventKind.RaiseIrq, (ushort)agent, 0, 0, 0, s), default);
+                _emitter.Append(new TraceEvent(cpu ? EventKind.Handover : EventKind.RaiseIrq, (ushort)agent, 0, 0, 0, s), default);
                 return true;
             }
             default: return false;
@@ -143,16 +145,17 @@ sealed class StepLineFastPath
         var name = Name(line, ref p);
         if (name.IsEmpty) return false;
         uint aux = 0;
-        if (kind == EventKind.TakeIrq)
+        bool device = kind is EventKind.TakeIrq or EventKind.Quiesce;
+        if (device)
         {
-            if (!_agents.TryGetValue(name, out int device) || _isCpu[device]) return false;
-            aux = (uint)device;
+            if (!_agents.TryGetValue(name, out int id) || _isCpu[id]) return false;
+            aux = (uint)id;
         }
         // A lock over a trace limit falls back before the site is interned (the full parser stops at the lock);
         // the lock itself is interned only for a line that compiles (the full parser lexes the whole line first).
         else if (!_parser.LockAllowed(name)) return false;
         if (!Site(line, ref p, out int site)) return false;
-        if (kind != EventKind.TakeIrq)
+        if (!device)
         {
             _parser.TryLock(name, out int lockId);
             aux = (uint)lockId;

@@ -29,7 +29,8 @@ sealed class StepResolver(RegionInfo[] regions)
                 address = EntryBase(s.Address, vars);
                 size = (int)_regions[region].EntrySize;
                 return;
-            case EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq:
+            case EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq
+                or EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover:
                 address = 0; size = 0; region = -1;
                 return;
         }

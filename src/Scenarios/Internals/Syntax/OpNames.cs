@@ -13,6 +13,7 @@ static class OpNames
     [
         "store", "load", "barrier", "mmio_write", "writel", "writeq", "mmio_read", "readl", "readq",
         "cache_clean", "cache_inval", "cache_flush", "dev_invalidate", "lock", "unlock", "take_irq",
+        "iommu_mode", "quiesce", "handover", "dma_map", "dma_unmap",
     ];
 
     /// <summary>Kernel spellings of cpu ops, beside the Linux barrier kinds (each a step meaning <c>barrier KIND</c>).</summary>

@@ -147,6 +147,9 @@ sealed partial class Parser
             case "raise_irq":
                 s.Kind = EventKind.RaiseIrq;
                 break;
+            case var kexec when IsKexecOp(kexec):
+                ParseKexec(s, kexec);
+                break;
             default:
                 throw new System.Diagnostics.UnreachableException($"op '{op}' is listed in OpNames but has no case here");
         }

@@ -1,0 +1,51 @@
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Cli.Reports;
+
+// The words of docs/model.md §11's kinds: what the IOMMU mode made of a DMA that outlived its kernel, and what was
+// wrong with a DMA's mapping.
+public sealed partial class FindingText
+{
+    /// <summary>The IOMMU mode in force at the trigger: the related iommu_mode's, translate when it was never set.</summary>
+    IommuTreatment Mode
+    {
+        get
+        {
+            long at = Rel(RelatedRole.IommuMode);
+            return at < 0 ? IommuTreatment.Translate : EventOperands.Treatment(_events[at].Aux);
+        }
+    }
+
+    /// <summary>What the device's IOMMU mode made of the DMA (docs/model.md §11).</summary>
+    string IommuOutcome => Mode switch
+    {
+        IommuTreatment.Bypass => "the IOMMU is in bypass, so its DMA goes untranslated into the new owner's memory",
+        IommuTreatment.Abort => "the IOMMU aborts its transactions, so they fault (a fault storm in the new owner) instead of landing in memory",
+        _ => "the IOMMU still translates, so the old owner's stale mappings live on",
+    };
+
+    /// <summary>Why the DMA's bytes are not mapped for it: a mapping of the wrong direction, an unmap, or no mapping at all.</summary>
+    string MappingProblem
+    {
+        get
+        {
+            long mapping = Rel(RelatedRole.Mapping), unmap = Rel(RelatedRole.Unmap);
+            if (mapping >= 0)
+            {
+                return $"against the direction of its mapping at #{N(mapping)} ({EventOperands.Direction(_events[mapping].Aux).Name()})";
+            }
+            return unmap >= 0 ? $"after the dma_unmap at #{N(unmap)} ended its mapping" : "without a dma_map of those bytes for it";
+        }
+    }
+
+    /// <summary>The help line of the §11 kinds.</summary>
+    string DeviceControlHelp => _f.Kind switch
+    {
+        FindingKind.UnquiescedDma =>
+            $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",
+        _ => Rel(RelatedRole.Mapping) >= 0
+            ? $"map {TriggerRange} for {TriggerAgent} with the direction it is used in (or bidirectional)"
+            : $"keep {TriggerRange} mapped for {TriggerAgent} until it is done with it (unmap after its completion)",
+    };
+}

@@ -1,0 +1,189 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.HappensBefore;
+
+namespace TraceTools.Replay.Memory;
+
+sealed partial class ShadowPage
+{
+    /// <summary>
+    /// Records an access of <paramref name="column"/> by the packed epoch <paramref name="at"/> to bytes
+    /// [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of the page: per
+    /// word its bytes leave the column's older cells and form one new cell (unmarked).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Record(AccessColumn column, ulong at, int offset, int length)
+    {
+        ulong cell = at | ShadowCell.ColumnKey(column);
+        if (length == Size && TryRecordUniform(column, cell)) return;
+        Materialize();
+        int first = offset >> 3, last = (offset + length - 1) >> 3;
+        if (first == last)
+        {
+            Put(first, column, cell, ShadowCell.Bytes(offset & 7, ((offset + length - 1) & 7) + 1));
+            return;
+        }
+        Put(first, column, cell, ShadowCell.Bytes(offset & 7, 8));
+        for (int w = first + 1; w < last; w++) Put(w, column, cell, ShadowCell.FullMask);
+        Put(last, column, cell, ShadowCell.Bytes(0, ((offset + length - 1) & 7) + 1));
+        if (length == Size) TryCollapse();
+    }
+
+    /// <summary>A whole-page access on a uniform page: one word stands for all (false when it no longer can).</summary>
+    bool TryRecordUniform(AccessColumn column, ulong cell)
+    {
+        if (!_uniform) return false;
+        while (true)
+        {
+            var cells = Cells(0, out var marks);
+            if (TryPut(cells, marks, column, cell, ShadowCell.FullMask)) return true;
+            if (_width == MaxInline) return false;
+            Widen(0);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Put(int w, AccessColumn column, ulong cell, int mask)
+    {
+        while (true)
+        {
+            var cells = Cells(w, out var marks);
+            if (TryPut(cells, marks, column, cell, mask)) return;
+            Widen(w);
+        }
+    }
+
+    /// <summary>Drops the bytes from the column's cells and stores the new cell in a free slot (false: none free; the drop is idempotent).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool TryPut(Span<ulong> cells, Span<ulong> marks, AccessColumn column, ulong cell, int mask)
+    {
+        if (cells.IsEmpty) return false;
+        // The common case: one cell of the column over exactly these bytes, replaced in place.
+        ulong keep = ShadowCell.ColumnBits | ShadowCell.MaskBits;
+        ulong want = ShadowCell.ColumnKey(column) | ((ulong)(uint)mask << ShadowCell.MaskShift);
+        // (Other cells of the column hold other bytes: a column's masks in a word are disjoint.)
+        if ((cells[0] & keep) == want)
+        {
+            cells[0] = cell | ((ulong)(uint)mask << ShadowCell.MaskShift);
+            if (!marks.IsEmpty) marks[0] = 0;
+            return true;
+        }
+        WordCells.Drop(cells, marks, column, mask);
+        int slot = WordCells.Free(cells);
+        if (slot < 0) return false;
+        cells[slot] = cell | ((ulong)(uint)mask << ShadowCell.MaskShift);
+        return true;
+    }
+
+    /// <summary>
+    /// Cache maintenance by <paramref name="cpu"/> at its local time <paramref name="time"/> over bytes
+    /// [<paramref name="offset"/>, + <paramref name="length"/>): a clean marks the bytes of the cpu's own
+    /// latest stores with the first clean after them; an invalidation marks the bytes of device writes
+    /// hb-before it. A cell whose bytes are marked only in part is split.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Mark(HbState hb, int cpu, uint time, bool clean, bool inval, int offset, int length)
+    {
+        if (_width == 0) return;
+        if (length == Size && _uniform)
+        {
+            if (MarkWord(hb, cpu, time, clean, inval, 0, ShadowCell.FullMask, uniform: true)) return;
+        }
+        int first = offset >> 3, last = (offset + length - 1) >> 3;
+        if (_uniform && !IsUnmarkable(hb, cpu, clean, inval)) Materialize();
+        if (_uniform) return;
+        for (int w = first; w <= last; w++)
+        {
+            int from = w == first ? offset & 7 : 0, to = w == last ? ((offset + length - 1) & 7) + 1 : 8;
+            MarkWord(hb, cpu, time, clean, inval, w, ShadowCell.Bytes(from, to), uniform: false);
+        }
+        if (length == Size) TryCollapse();
+    }
+
+    /// <summary>True when a mark on this uniform page's word would change nothing (so a partial one need not materialize it).</summary>
+    bool IsUnmarkable(HbState hb, int cpu, bool clean, bool inval)
+    {
+        var cells = Cells(0, out var marks);
+        for (int i = 0; i < cells.Length; i++)
+            if (Change(hb, cpu, clean, inval, cells, marks, i, ShadowCell.FullMask, out _) != 0) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// Marks word <paramref name="w"/>'s bytes in <paramref name="range"/>. On a uniform page (word 0 for
+    /// all) a split that finds no room returns false: the caller materializes and marks word by word
+    /// (marks already set are not set again, so the retry is exact).
+    /// </summary>
+    bool MarkWord(HbState hb, int cpu, uint time, bool clean, bool inval, int w, int range, bool uniform)
+    {
+        Span<ulong> before = stackalloc ulong[SpillCells];
+        var cells = Cells(w, out var marks);
+        int n = cells.Length;
+        cells.CopyTo(before);
+        for (int i = 0; i < n; i++)
+        {
+            ulong c = before[i];
+            int at = IndexOf(Cells(w, out marks), c);
+            if (at < 0) continue;
+            int m = Change(hb, cpu, clean, inval, Cells(w, out marks), marks, at, range, out ulong mark);
+            if (m == 0) continue;
+            if (mark == 0) mark = time;
+            if (!SetMark(w, at, m, mark, uniform)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The bytes of cell <paramref name="i"/> (within <paramref name="range"/>) the maintenance marks, and the
+    /// mark they get (0 for a clean: the caller puts the clean's time), or 0 bytes.
+    /// </summary>
+    static int Change(HbState hb, int cpu, bool clean, bool inval, ReadOnlySpan<ulong> cells, ReadOnlySpan<ulong> marks, int i, int range, out ulong mark)
+    {
+        mark = 0;
+        ulong c = cells[i];
+        if (c == 0 || (c & ShadowCell.SpillFlag) != 0) return 0;
+        var column = ShadowCell.Column(c);
+        if (column > AccessColumn.DevWrite) return 0;
+        ulong old = marks.IsEmpty ? 0 : marks[i];
+        if (column == AccessColumn.CpuWrite ? !clean || ShadowCell.Agent(c) != cpu || old != 0 : !inval) return 0;
+        // Bytes where the other side wrote later are marked too: this cell is no longer their last write and
+        // never becomes it again (only a newer write of its own side replaces the other side's), so nobody
+        // reads their mark, and not splitting them keeps the cells few.
+        int m = ShadowCell.Mask(c) & range;
+        if (m == 0) return 0;
+        if (column == AccessColumn.DevWrite)
+        {
+            ulong bit = 1UL << Shadow.CpuBit(cpu);
+            if ((old & bit) != 0 || !hb.HbBefore(Epoch.From(ShadowCell.At(c)), cpu)) return 0;
+            mark = old | bit;
+        }
+        return m;
+    }
+
+    static int IndexOf(ReadOnlySpan<ulong> cells, ulong cell) => cell == 0 ? -1 : cells.IndexOf(cell);
+
+    /// <summary>Gives bytes <paramref name="m"/> of cell <paramref name="at"/> of word <paramref name="w"/> the mark, splitting the cell when they are only part of it.</summary>
+    bool SetMark(int w, int at, int m, ulong mark, bool uniform)
+    {
+        OwnMarks();
+        var cells = Cells(w, out var marks);
+        ulong c = cells[at];
+        if (m == ShadowCell.Mask(c))
+        {
+            marks[at] = mark;
+            return true;
+        }
+        while (WordCells.Free(cells) < 0)
+        {
+            if (uniform && _width == MaxInline) return false;
+            Widen(w);
+            cells = Cells(w, out marks);
+            at = cells.IndexOf(c);
+        }
+        int slot = WordCells.Free(cells);
+        cells[at] = ShadowCell.WithMask(c, ShadowCell.Mask(c) & ~m);
+        cells[slot] = ShadowCell.WithMask(c, m);
+        marks[slot] = mark;
+        return true;
+    }
+}

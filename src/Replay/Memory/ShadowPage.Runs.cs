@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using TraceTools.Replay.Detection;
+
+namespace TraceTools.Replay.Memory;
+
+sealed partial class ShadowPage
+{
+    /// <summary>Read-only cells of word <paramref name="w"/> and their marks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    ReadOnlySpan<ulong> CellsOf(int w, out ReadOnlySpan<ulong> marks)
+    {
+        var cells = Cells(w, out var m);
+        marks = m;
+        return cells;
+    }
+
+    /// <summary>
+    /// The latest access of <paramref name="column"/> to byte <paramref name="k"/> of the page (packed epoch,
+    /// 0 = none) with its cache mark, and the length of the run from k to <paramref name="stop"/> over which
+    /// the column keeps that access and mark. Runs end at most where the cell ends; two cells of one access
+    /// with equal marks may end a run early, which only splits what callers judge per run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Run(AccessColumn column, int k, int stop, out ulong at, out ulong mark)
+    {
+        int b = k & 7;
+        var cells = CellsOf(k >> 3, out var marks);
+        int i = cells.IsEmpty ? -1 : WordCells.Holding(cells, column, b);
+        int held;
+        if (i >= 0)
+        {
+            at = ShadowCell.At(cells[i]);
+            mark = marks.IsEmpty ? 0 : marks[i];
+            held = ShadowCell.Mask(cells[i]);
+        }
+        else
+        {
+            at = mark = 0;
+            held = cells.IsEmpty ? ShadowCell.FullMask : ~WordCells.Union(cells, column) & ShadowCell.FullMask;
+        }
+        int n = BitOperations.TrailingZeroCount(~(held >> b));
+        int j = k + n;
+        if (j >= stop) return stop - k;
+        if (b + n < 8) return n;
+        // The run reached the end of the word: continue over the next words while they hold the same access.
+        if (_uniform && SameFrom(cells, marks, column, at, mark) == ShadowCell.FullMask) return stop - k;
+        while (j < stop)
+        {
+            cells = CellsOf(j >> 3, out marks);
+            int same = BitOperations.TrailingZeroCount(~SameFrom(cells, marks, column, at, mark));
+            j += same;
+            if (same < 8) break;
+        }
+        return Math.Min(j, stop) - k;
+    }
+
+    /// <summary>The bytes of a word where <paramref name="column"/> holds <paramref name="at"/> with <paramref name="mark"/> (none: bytes it does not hold).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int SameFrom(ReadOnlySpan<ulong> cells, ReadOnlySpan<ulong> marks, AccessColumn column, ulong at, ulong mark)
+    {
+        if (cells.IsEmpty) return at == 0 ? ShadowCell.FullMask : 0;
+        if (at == 0) return ~WordCells.Union(cells, column) & ShadowCell.FullMask;
+        int i = WordCells.Holding(cells, column, 0);
+        if (i < 0 || ShadowCell.At(cells[i]) != at || (marks.IsEmpty ? 0 : marks[i]) != mark) return 0;
+        return ShadowCell.Mask(cells[i]);
+    }
+
+    /// <summary>The latest access of <paramref name="column"/> to byte <paramref name="k"/> (packed epoch, 0 = none).</summary>
+    public ulong At(AccessColumn column, int k) => Run(column, k, k + 1, out ulong at, out _) > 0 ? at : 0;
+
+    /// <summary>Writes the latest access of <paramref name="column"/> per byte of the page into <paramref name="bytes"/> (<see cref="Size"/> long).</summary>
+    public void Expand(AccessColumn column, Span<ulong> bytes)
+    {
+        bytes.Clear();
+        for (int w = 0; w < Words; w++)
+        {
+            foreach (ulong c in CellsOf(w, out _))
+            {
+                if (c == 0 || ShadowCell.Column(c) != column) continue;
+                for (int m = ShadowCell.Mask(c); m != 0; m &= m - 1) bytes[w * 8 + BitOperations.TrailingZeroCount(m)] = ShadowCell.At(c);
+            }
+        }
+    }
+
+    /// <summary>Adds the local time of every cpu store of <paramref name="cpu"/> that is still some byte's last cpu store.</summary>
+    public void AddStoreTimes(int cpu, List<uint> times)
+    {
+        ulong key = ShadowCell.ColumnKey(AccessColumn.CpuWrite);
+        foreach (ulong c in _cells) Add(c);
+        if (_spill is not null)
+            foreach (var block in _spill.Values)
+                foreach (ulong c in block.AsSpan(0, SpillCells)) Add(c);
+
+        void Add(ulong c)
+        {
+            if (c != 0 && (c & (ShadowCell.ColumnBits | ShadowCell.SpillFlag)) == key && ShadowCell.Agent(c) == cpu) times.Add(ShadowCell.Time(c));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using TraceTools.Tests.Hardening;
+
+namespace TraceTools.Tests.EndToEnd;
+
+/// <summary>
+/// The kexec samples through a trace file (format v3): gen, replay, the per-instance severity of unquiesced-dma in
+/// IOMMU abort mode (a warning: counted as one, and --fail-on error does not fail on it), dump's spelling.
+/// </summary>
+[TestClass]
+public sealed class KexecTraceTests
+{
+    static (int Exit, string Out, string Err) GenReplay(Scratch s, string sample, params string[] replayArgs)
+    {
+        string trace = s.Path(sample + ".trace");
+        var gen = RepoPaths.Run("gen", Path.Combine(RepoPaths.Samples, sample + ".scn"), "-o", trace);
+        Assert.AreEqual(0, gen.Exit, gen.Err);
+        return RepoPaths.Run(["replay", trace, .. replayArgs]);
+    }
+
+    [TestMethod]
+    [DataRow("kexec-smmuv3-abort", "", 0, "warning[unquiesced-dma]: nic still DMAs after the handover: the IOMMU aborts its transactions", "0 errors, 1 warning in 1 group")]
+    [DataRow("kexec-smmuv3-abort", "warning", 1, "warning[unquiesced-dma]", "0 errors, 1 warning in 1 group")]
+    [DataRow("kexec-smmuv2-bypass", "", 1, "error[unquiesced-dma]: nic still DMAs after the handover: the IOMMU is in bypass", "1 error, 0 warnings in 1 group")]
+    [DataRow("kexec-dma-after-unmap", "", 1, "error[dma-outside-mapping]: nic reads txbuf+0x0..0x100 after the dma_unmap at #7 ended its mapping", "1 error, 0 warnings in 1 group")]
+    [DataRow("kexec-smmuv2-bypass-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
+    public void Replay_KexecSample_SeverityOfTheInstanceDecidesTheExitCode(string sample, string failOn, int exit, string header, string summary)
+    {
+        using var s = new Scratch();
+        var r = failOn.Length == 0 ? GenReplay(s, sample) : GenReplay(s, sample, "--fail-on", failOn);
+        Assert.AreEqual(exit, r.Exit, r.Err);
+        StringAssert.Contains(r.Out, header);
+        StringAssert.Contains(r.Out, summary);
+    }
+
+    [TestMethod]
+    public void Replay_AbortSampleAsJsonAndSarif_WarningLevel()
+    {
+        using var s = new Scratch();
+        var json = GenReplay(s, "kexec-smmuv3-abort", "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var f = doc.RootElement.GetProperty("findings")[0];
+        Assert.AreEqual(("unquiesced-dma", "warning"), (f.GetProperty("kind").GetString(), f.GetProperty("severity").GetString()));
+        var related = f.GetProperty("instances")[0].GetProperty("related");
+        Assert.AreEqual(("handover", "iommu-mode"), (related[0].GetProperty("role").GetString(), related[1].GetProperty("role").GetString()));
+        var sarif = RepoPaths.Run("replay", s.Path("kexec-smmuv3-abort.trace"), "--format", "sarif");
+        using var sd = System.Text.Json.JsonDocument.Parse(sarif.Out);
+        Assert.AreEqual("warning", sd.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("level").GetString());
+    }
+
+    [TestMethod]
+    public void Dump_OfAKexecTrace_CompilesBackToTheSameFindings()
+    {
+        using var s = new Scratch();
+        GenReplay(s, "kexec-smmuv2-bypass-fixed");
+        var dump = RepoPaths.Run("dump", s.Path("kexec-smmuv2-bypass-fixed.trace"));
+        Assert.AreEqual(0, dump.Exit, dump.Err);
+        StringAssert.Contains(dump.Out, "cpu0: quiesce nic @ \"nic_shutdown: stop rx, wait for idle\"");
+        StringAssert.Contains(dump.Out, "cpu0: iommu_mode nic bypass @");
+        StringAssert.Contains(dump.Out, "cpu0: handover @ \"machine_kexec\"");
+        string scn = s.Write("again.scn", dump.Out + "expect none\n");
+        var check = RepoPaths.Run("check", "--exact", scn);
+        Assert.AreEqual(0, check.Exit, check.Out + check.Err);
+    }
+}

@@ -1,0 +1,75 @@
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.Tests.Engine;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Memory;
+
+/// <summary>
+/// Issue 9's memory traces, replayed for their findings (the peak RSS is measured by
+/// bench/memory/run.sh, not here): 16,328 page-sized stores and a store near 2^64 find what they
+/// should, and their shadow is what the accesses touched (one word per whole-page-written page), never
+/// what the region spans.
+/// </summary>
+[TestClass]
+public sealed class LargeTraceTests
+{
+    const int Pages = 16_328;
+
+    [TestMethod]
+    public void Replay_16328PageStoresThenDeviceAccesses_FindsTheOneRaceWithOneWordPerPage()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Ram("buf", 0x1_0000_0000, (ulong)(Pages + 1) * 4096).Mmio("reg", 0xf000, 0x10, "dev");
+        var page = new byte[4096];
+        Array.Fill(page, (byte)0xa5);
+        for (int i = 0; i < Pages; i++) t.StoreBytes("cpu0", t.At("buf", (ulong)i * 4096), page);
+        t.Writel("cpu0", t.At("reg"), 1);
+        t.DmaRead("dev", t.At("buf", 5 * 4096), 4096);
+        long write = t.DmaWrite("dev", t.At("buf", 7 * 4096 + 16), 8);
+        long load = t.Load("cpu0", t.At("buf", 7 * 4096), 4096);
+
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(4096)) engine.Process(b);
+
+        FindingAssert.Exactly(engine.Complete(), $"dma-race@{load}[other={write}]");
+        Assert.AreEqual(Pages, engine.Shadow.PageCount);
+        Assert.IsLessThan(Pages * 64L, engine.Shadow.Footprint, "whole-page stores keep one word of cells per page");
+    }
+
+    [TestMethod]
+    public void Replay_PageStoresEightBytesOffPageBoundaries_CostOneCellPerWord()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        const int pages = 256;
+        t.Ram("buf", 0x1_0000_0000, (ulong)(pages + 1) * 4096);
+        var page = new byte[4096];
+        for (int i = 0; i < pages; i++) t.StoreBytes("cpu0", t.At("buf", 8 + (ulong)i * 4096), page);
+        long read = t.DmaRead("dev", t.At("buf", 8), 8);
+
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(4096)) engine.Process(b);
+
+        FindingAssert.Exactly(engine.Complete(), $"dma-race@{read}[other=0]");
+        Assert.AreEqual(pages + 1, engine.Shadow.PageCount);
+        // One 8-byte cell per word (512 per page), two on the page the device read (the byte-per-byte shadow held 32 bytes per byte).
+        Assert.AreEqual((pages + 2) * 512L * 8, engine.Shadow.Footprint);
+    }
+
+    [TestMethod]
+    public void Replay_StoresNearTopOfAddressSpace_RaceFoundOnOnePage()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Ram("top", 0xffff_ffff_ffff_f000, 0xfff);
+        long first = t.Store("cpu0", 0xffff_ffff_ffff_fff0, 8, 1);
+        long read = t.DmaRead("dev", 0xffff_ffff_ffff_fff0, 8);
+        long second = t.Store("cpu0", 0xffff_ffff_ffff_fff0, 15, 2);
+
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(16)) engine.Process(b);
+
+        FindingAssert.Exactly(engine.Complete(), $"dma-race@{read}[other={first}]", $"dma-race@{second}[other={read}]");
+        Assert.AreEqual(1, engine.Shadow.PageCount);
+        Assert.IsLessThanOrEqualTo(512L * 4 * 8, engine.Shadow.Footprint, "one page of cells");
+    }
+}

@@ -1,0 +1,183 @@
+using TraceTools.Replay.Clocks;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.HappensBefore;
+using TraceTools.Replay.Memory;
+using TraceTools.Tests.Engine;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Memory;
+
+/// <summary>
+/// The word-cell page against a naive byte-per-byte model of the shadow it replaced (one epoch per byte
+/// per column, a clean time and invalidation bits per byte cleared by every write): random accesses of
+/// every shape (bytes, words, odd spans, whole pages, byte stores that spill a word), cleans and
+/// invalidations, then every byte's latest access, its mark, the runs and the live store times compared.
+/// </summary>
+[TestClass]
+public sealed class ShadowPageModelTests
+{
+    sealed class Model
+    {
+        public readonly ulong[][] At = [new ulong[ShadowPage.Size], new ulong[ShadowPage.Size], new ulong[ShadowPage.Size], new ulong[ShadowPage.Size]];
+        public readonly uint[] Clean = new uint[ShadowPage.Size];
+        public readonly ulong[] Invalidated = new ulong[ShadowPage.Size];
+
+        public void Record(AccessColumn column, ulong at, int offset, int length)
+        {
+            for (int k = offset; k < offset + length; k++)
+            {
+                At[(int)column][k] = at;
+                if (column <= AccessColumn.DevWrite) Clean[k] = 0;
+                if (column <= AccessColumn.DevWrite) Invalidated[k] = 0;
+            }
+        }
+
+        public bool CpuLast(int k) => (uint)At[0][k] > (uint)At[1][k];
+        public bool DevLast(int k) => (uint)At[1][k] > (uint)At[0][k];
+
+        public void Mark(HbState hb, int cpu, uint time, bool clean, bool inval, int offset, int length)
+        {
+            for (int k = offset; k < offset + length; k++)
+            {
+                if (CpuLast(k))
+                {
+                    if (clean && (int)(At[0][k] >> 32) == cpu && Clean[k] == 0) Clean[k] = time;
+                }
+                else if (inval && DevLast(k) && hb.HbBefore(Epoch.From(At[1][k]), cpu)) Invalidated[k] |= 1UL << (cpu & 63);
+            }
+        }
+    }
+
+    static HbState Hb()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0", "cpu1").Device("dev0").Device("dev1");
+        return new HbState(t.Metadata(), ClockSimd.Scalar, DetectorNeeds.WriteHistory | DetectorNeeds.CacheState, _ => []);
+    }
+
+    public static IEnumerable<object[]> Mixes =>
+    [
+        [1, "words"], [2, "words"], [3, "bytes"], [4, "bytes"], [5, "pages"], [6, "pages"], [7, "mixed"], [8, "mixed"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Mixes))]
+    public void ShadowPage_RandomAccessesAndMarks_MatchBytePerByteModel(int seed, string mix)
+    {
+        var rng = new Random(seed);
+        var hb = Hb();
+        var page = new ShadowPage();
+        var model = new Model();
+        uint time = 0;
+        for (int op = 0; op < 3000; op++)
+        {
+            // Device clocks move on, so invalidations sometimes see a device write hb-before them and sometimes not.
+            hb.Hb[rng.Next(2) * hb.Width + 2 + rng.Next(2)] = (uint)rng.Next(0, (int)time + 1);
+            var (offset, length) = Span(rng, mix);
+            time++;
+            if (rng.Next(6) == 0)
+            {
+                int cpu = rng.Next(2), kind = rng.Next(3);
+                bool clean = kind != 1, inval = kind != 0;
+                page.Mark(hb, cpu, time, clean, inval, offset, length);
+                model.Mark(hb, cpu, time, clean, inval, offset, length);
+                continue;
+            }
+            var column = (AccessColumn)rng.Next(4);
+            int agent = column is AccessColumn.CpuWrite or AccessColumn.CpuRead ? rng.Next(2) : 2 + rng.Next(2);
+            ulong at = Epoch.Pack(agent, time);
+            page.Record(column, at, offset, length);
+            model.Record(column, at, offset, length);
+            if (op % 500 == 0) Compare(page, model, rng, $"op {op}");
+        }
+        Compare(page, model, rng, "end");
+        Assert.IsLessThanOrEqualTo(4, page.Width);
+    }
+
+    static (int Offset, int Length) Span(Random rng, string mix)
+    {
+        string shape = mix == "mixed" ? (new[] { "words", "bytes", "pages" })[rng.Next(3)] : mix;
+        switch (shape)
+        {
+            case "bytes":
+                int at = rng.Next(64);
+                return (at, rng.Next(1, Math.Min(4, 64 - at) + 1));
+            case "pages":
+                if (rng.Next(2) == 0) return (0, ShadowPage.Size);
+                int start = rng.Next(ShadowPage.Size);
+                return (start, rng.Next(1, ShadowPage.Size - start + 1));
+            default:
+                int word = rng.Next(32);
+                int size = (new[] { 4, 8, 8, 16, 2, 3 })[rng.Next(6)];
+                int offset = word * 8 + (size >= 8 ? 0 : rng.Next(0, 8 - size + 1));
+                return (offset, size);
+        }
+    }
+
+    static void Compare(ShadowPage page, Model model, Random rng, string when)
+    {
+        for (int c = 0; c < 4; c++)
+        {
+            var column = (AccessColumn)c;
+            var expanded = new ulong[ShadowPage.Size];
+            page.Expand(column, expanded);
+            CollectionAssert.AreEqual(model.At[c], expanded, $"{when}: {column} expanded");
+            var marks = new ulong[ShadowPage.Size];
+            for (int k = 0; k < ShadowPage.Size; k++)
+            {
+                page.Run(column, k, k + 1, out ulong at, out marks[k]);
+                Assert.AreEqual(model.At[c][k], at, $"{when}: {column} at byte {k}");
+                if (column == AccessColumn.CpuWrite && model.CpuLast(k)) Assert.AreEqual(model.Clean[k], marks[k], $"{when}: clean time at byte {k}");
+                if (column == AccessColumn.DevWrite && model.DevLast(k)) Assert.AreEqual(model.Invalidated[k], marks[k], $"{when}: invalidations at byte {k}");
+            }
+            for (int trial = 0; trial < 300; trial++)
+            {
+                int k = rng.Next(ShadowPage.Size), stop = rng.Next(k + 1, ShadowPage.Size + 1);
+                int n = page.Run(column, k, stop, out ulong at, out ulong mark);
+                Assert.IsTrue(n >= 1 && k + n <= stop, $"{when}: run of {n} from {k} to {stop}");
+                Assert.AreEqual(-1, model.At[c].AsSpan(k, n).IndexOfAnyExcept(at), $"{when}: {column} run from {k} holds one access");
+                Assert.AreEqual(-1, marks.AsSpan(k, n).IndexOfAnyExcept(mark), $"{when}: {column} run from {k} has one mark");
+            }
+        }
+        for (int cpu = 0; cpu < 2; cpu++)
+        {
+            var times = new List<uint>();
+            page.AddStoreTimes(cpu, times);
+            var expected = model.At[0].Where(a => a != 0 && (int)(a >> 32) == cpu).Select(a => (uint)a).Distinct().Order().ToArray();
+            CollectionAssert.AreEqual(expected, times.Distinct().Order().ToArray(), $"{when}: live store times of cpu{cpu}");
+        }
+    }
+
+    [TestMethod]
+    public void ShadowPage_WholePageWrites_StayOneWord()
+    {
+        var page = new ShadowPage();
+        page.Record(AccessColumn.DevWrite, Epoch.Pack(2, 1), 0, ShadowPage.Size);
+        page.Record(AccessColumn.CpuRead, Epoch.Pack(0, 2), 0, ShadowPage.Size);
+        page.Record(AccessColumn.DevWrite, Epoch.Pack(3, 3), 0, ShadowPage.Size);
+        Assert.IsTrue(page.IsUniform);
+        Assert.IsLessThanOrEqualTo(32L, page.Footprint, "one word of cells for the whole page");
+        Assert.AreEqual(ShadowPage.Size, page.Run(AccessColumn.DevWrite, 0, ShadowPage.Size, out ulong at, out _));
+        Assert.AreEqual(Epoch.Pack(3, 3), at);
+
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 4), 8, 8);
+        Assert.IsFalse(page.IsUniform, "a partial write gives every word its own cells");
+        Assert.AreEqual(Epoch.Pack(0, 4), page.At(AccessColumn.CpuWrite, 12));
+        Assert.AreEqual(0UL, page.At(AccessColumn.CpuWrite, 16));
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(1, 5), 0, ShadowPage.Size);
+        page.Record(AccessColumn.DevWrite, Epoch.Pack(2, 6), 0, ShadowPage.Size);
+        page.Record(AccessColumn.CpuRead, Epoch.Pack(1, 7), 0, ShadowPage.Size);
+        Assert.IsTrue(page.IsUniform, "rewritten whole, the page is one word again");
+    }
+
+    [TestMethod]
+    public void ShadowPage_ByteStoresOfEightEvents_SpillOneWordOnly()
+    {
+        var page = new ShadowPage();
+        page.Record(AccessColumn.DevRead, Epoch.Pack(2, 1), 0, 64);
+        for (int b = 0; b < 8; b++) page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, (uint)(10 + b)), 8 + b, 1);
+        Assert.AreEqual(1, page.SpilledWords);
+        Assert.AreEqual(4, page.Width);
+        for (int b = 0; b < 8; b++) Assert.AreEqual(Epoch.Pack(0, (uint)(10 + b)), page.At(AccessColumn.CpuWrite, 8 + b));
+        Assert.AreEqual(Epoch.Pack(2, 1), page.At(AccessColumn.DevRead, 12), "the spilled word keeps its other columns");
+    }
+}

@@ -1,0 +1,266 @@
+using TraceTools.Detectors;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reference;
+
+/// <summary>
+/// docs/model.md §11 case by case, findings worked out by hand from the text: the reference must give exactly them,
+/// and the engine the same (kind, trigger, related, severity).
+/// </summary>
+[TestClass]
+public sealed class DeviceLifetimeRuleTests
+{
+    const ulong Buf = 0x1000, Flag = 0x2000, Reg = 0xf000, Reg2 = 0xf100, Tbl = 0x10_0000;
+
+    sealed record Sys(TraceBuilder B, ushort Cpu0, ushort Cpu1, ushort Dev, ushort Dev2, RegionInfo Table);
+
+    static Sys System(Arch arch = Arch.Arm64)
+    {
+        var b = new TraceBuilder(arch);
+        var cpu0 = b.Cpu("cpu0");
+        var cpu1 = b.Cpu("cpu1");
+        var dev = b.Device("dev");
+        var dev2 = b.Device("dev2");
+        b.Ram("buf", Buf, 0x40);
+        b.Sync("flag", Flag, 0x10);
+        b.Mmio("reg", Reg, 0x10, dev);
+        b.Mmio("reg2", Reg2, 0x10, dev2);
+        var t = b.Table("tbl", Tbl, 4, 16, 16, 0, dev);
+        return new(b, cpu0, cpu1, dev, dev2, t);
+    }
+
+    /// <summary>The reference's findings, after checking that the engine reports exactly the same.</summary>
+    static string Run(Sys s)
+    {
+        var t = s.B.Build();
+        string reference = string.Join(" ", ReferenceModel.Run(t));
+        var engine = DetectorRegistry.CreateEngine(t.Metadata);
+        engine.Process(t.ToBatch());
+        Assert.AreEqual(reference, string.Join(" ", engine.Complete()), "engine and reference differ");
+        return reference;
+    }
+
+    // ---- unquiesced-dma ----
+
+    [TestMethod]
+    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@4[handover=3,iommu-mode=2]")]
+    [DataRow(IommuTreatment.Translate, "unquiesced-dma@4[handover=3,iommu-mode=2]")]
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2]")]
+    public void Unquiesced_RunningDeviceAfterHandover_ErrorOrWarningByMode(IommuTreatment mode, string expected)
+    {
+        var s = System();
+        s.B.Writel(s.Cpu0, Reg, 1);                 // #0 #1: the old kernel starts dev
+        s.B.IommuMode(s.Cpu0, s.Dev, mode);          // #2
+        s.B.Handover(s.Cpu0);                        // #3
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #4
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_ModeNeverSet_ErrorWithoutIommuModeRole()
+    {
+        var s = System();
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);
+        s.B.IommuMode(s.Cpu0, s.Dev2, IommuTreatment.Abort); // another device's mode
+        s.B.Handover(s.Cpu1);
+        s.B.DmaRead(s.Dev, Flag, 8);                       // sync bytes count too
+        Assert.AreEqual("unquiesced-dma@3[handover=2]", Run(s));
+    }
+
+    [TestMethod]
+    [DataRow(0, "")]                                            // quiesced after its doorbell, before the handover
+    [DataRow(1, "")]                                            // quiesced after the handover, before the DMA
+    [DataRow(2, "unquiesced-dma@3[handover=1]")]                // quiesced only after the DMA
+    [DataRow(3, "unquiesced-dma@4[handover=3]")]                // quiesced, then rung again before the handover
+    [DataRow(4, "")]                                            // rung by the new owner after the handover
+    [DataRow(5, "")]                                            // no handover at all
+    public void Unquiesced_WhereTheQuiesceAndDoorbellLie(int variant, string expected)
+    {
+        var s = System();
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                                   // #0
+        if (variant == 0) s.B.Quiesce(s.Cpu0, s.Dev);                       // #1
+        if (variant == 3) { s.B.Quiesce(s.Cpu0, s.Dev); s.B.MmioWrite(s.Cpu1, Reg, 4, 2); }
+        if (variant != 5) s.B.Handover(s.Cpu0);
+        if (variant == 1) s.B.Quiesce(s.Cpu1, s.Dev);
+        if (variant == 4) s.B.MmioWrite(s.Cpu1, Reg, 4, 2);
+        if (variant == 2) s.B.Load(s.Cpu0, Flag, 4);
+        if (variant == 5) { s.B.Load(s.Cpu0, Flag, 4); s.B.Load(s.Cpu0, Flag, 4); }
+        s.B.DmaWrite(s.Dev, Buf, 16);                                       // the DMA: #3, or #4 after two extra steps (3, 5)
+        if (variant == 2) s.B.Quiesce(s.Cpu0, s.Dev);
+        string got = Run(s);
+        Assert.AreEqual(expected, got);
+    }
+
+    [TestMethod]
+    public void Unquiesced_NeverRungDevice_StartedBeforeTheRecording()
+    {
+        var s = System();
+        s.B.DmaWrite(s.Dev2, Buf, 8);        // #0 dev2 was running before the trace began
+        s.B.Handover(s.Cpu0);                // #1
+        s.B.DmaWrite(s.Dev2, Buf + 8, 8);    // #2 reported
+        s.B.Fetch(s.Dev, s.Table, 0, 0);     // #3 a fetch is not DMA here
+        s.B.Quiesce(s.Cpu0, s.Dev2);         // #4 the new owner stops dev2
+        s.B.DmaWrite(s.Dev2, Buf, 8);        // #5 quiesced since the start: not reported
+        Assert.AreEqual("unquiesced-dma@2[handover=1]", Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_SeveralHandovers_TheLastOneIsRelated()
+    {
+        var s = System();
+        s.B.Handover(s.Cpu0);                // #0
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);    // #1 the second owner starts dev
+        s.B.DmaWrite(s.Dev, Buf, 8);         // #2 fine
+        s.B.Handover(s.Cpu1);                // #3 a second kexec without a quiesce
+        s.B.DmaWrite(s.Dev, Buf, 8);         // #4
+        Assert.AreEqual("unquiesced-dma@4[handover=3]", Run(s));
+    }
+
+    // ---- quiesce in hb: synchronous, lands on the cpu's next event, sends nothing to the device ----
+
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.Riscv64)]
+    [DataRow(Arch.X86_64)]
+    [DataRow(Arch.Sc)]
+    public void Quiesce_DeviceWritesReachTheCpusLaterLoadsAtOnce(Arch arch)
+    {
+        var s = System(arch);
+        s.B.DmaWrite(s.Dev, Buf, 16);        // #0
+        s.B.Quiesce(s.Cpu0, s.Dev);          // #1
+        s.B.Load(s.Cpu0, Buf, 16);           // #2: hb and ob (no read barrier needed): no stale-cpu-read, no race
+        Assert.AreEqual("", Run(s));
+        var m = new ReferenceModel(s.B.Build());
+        Assert.IsFalse(m.Hb(0, 1), "the quiesce itself is not hb-after the device's past (like dev_invalidate, §7.15)");
+        Assert.IsTrue(m.Hb(0, 2));
+    }
+
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.X86_64)]
+    public void Quiesce_WithoutIt_TheSameLoadRaces(Arch arch)
+    {
+        var s = System(arch);
+        s.B.DmaWrite(s.Dev, Buf, 16);
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // no hb effect
+        s.B.Load(s.Cpu0, Buf, 16);
+        Assert.AreEqual("dma-race@2[other=0]", Run(s));
+    }
+
+    [TestMethod]
+    public void Quiesce_IsNoDoorbell_TheCpusStoreStillRacesWithTheDevice()
+    {
+        var s = System();
+        s.B.Store(s.Cpu0, Buf, 16);          // #0
+        s.B.Barrier(s.Cpu0, "mb");           // #1
+        s.B.Quiesce(s.Cpu0, s.Dev);          // #2
+        s.B.DmaRead(s.Dev, Buf, 16);         // #3
+        Assert.AreEqual("dma-race@3[other=0]", Run(s));
+    }
+
+    // ---- dma-outside-mapping ----
+
+    [TestMethod]
+    [DataRow(DmaDirection.ToDevice, false, "")]
+    [DataRow(DmaDirection.Bidirectional, false, "")]
+    [DataRow(DmaDirection.FromDevice, false, "dma-outside-mapping@3[mapping=0]")]
+    [DataRow(DmaDirection.FromDevice, true, "")]
+    [DataRow(DmaDirection.Bidirectional, true, "")]
+    [DataRow(DmaDirection.ToDevice, true, "dma-outside-mapping@3[mapping=0]")]
+    public void OutsideMapping_Direction_ReadNeedsToDeviceWriteNeedsFromDevice(DmaDirection direction, bool write, string expected)
+    {
+        var s = System(Arch.X86_64);
+        s.B.DmaMap(s.Cpu0, Buf, 0x40, s.Dev, direction);    // #0
+        s.B.Writel(s.Cpu0, Reg, 1);                          // #1 #2
+        if (write) s.B.DmaWrite(s.Dev, Buf, 16); else s.B.DmaRead(s.Dev, Buf, 16);
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void OutsideMapping_AfterUnmap_RelatedUnmap()
+    {
+        var s = System(Arch.X86_64);
+        s.B.DmaMap(s.Cpu0, Buf, 16, s.Dev, DmaDirection.ToDevice);   // #0
+        s.B.Writel(s.Cpu0, Reg, 1);                                  // #1 #2
+        s.B.DmaRead(s.Dev, Buf, 16);                                 // #3
+        s.B.DmaUnmap(s.Cpu0, Buf, 16, s.Dev);                        // #4
+        s.B.DmaRead(s.Dev, Buf, 16);                                 // #5
+        s.B.DmaRead(s.Dev, Buf + 16, 8);                             // #6 never mapped: no related event
+        Assert.AreEqual("dma-outside-mapping@5[unmap=4] dma-outside-mapping@6[]", Run(s));
+    }
+
+    [TestMethod]
+    public void OutsideMapping_TwoMappingsTogether_CoverTheAccess()
+    {
+        var s = System();
+        s.B.DmaMap(s.Cpu0, Buf, 8, s.Dev, DmaDirection.ToDevice);
+        s.B.DmaMap(s.Cpu1, Buf + 8, 8, s.Dev, DmaDirection.Bidirectional);
+        s.B.DmaRead(s.Dev, Buf, 16);                                 // #2 covered by both together
+        s.B.DmaRead(s.Dev, Buf + 4, 16);                             // #3 bytes 16..19 are not mapped
+        Assert.AreEqual("dma-outside-mapping@3[]", Run(s));
+    }
+
+    [TestMethod]
+    public void OutsideMapping_UnmapEndsTheOldestOfTheSameRange_AndOnlyAnExactOne()
+    {
+        var s = System();
+        s.B.DmaMap(s.Cpu0, Buf, 16, s.Dev, DmaDirection.FromDevice); // #0
+        s.B.DmaMap(s.Cpu0, Buf, 16, s.Dev, DmaDirection.ToDevice);   // #1 the same bytes again
+        s.B.DmaUnmap(s.Cpu0, Buf, 8, s.Dev);                          // #2 names no mapping: ends nothing
+        s.B.DmaUnmap(s.Cpu0, Buf, 16, s.Dev);                         // #3 ends #0, the oldest
+        s.B.DmaRead(s.Dev, Buf, 16);                                  // #4 #1 permits it
+        s.B.DmaWrite(s.Dev, Buf, 16);                                 // #5 against #1's direction
+        s.B.DmaUnmap(s.Cpu0, Buf, 16, s.Dev);                         // #6 ends #1
+        s.B.DmaWrite(s.Dev, Buf, 16);                                 // #7
+        Assert.AreEqual("dma-outside-mapping@5[mapping=1] dma-outside-mapping@7[unmap=6]", Run(s));
+    }
+
+    [TestMethod]
+    public void OutsideMapping_OnlyDevicesThatMap_FromTheirFirstMap()
+    {
+        var s = System();
+        s.B.DmaWrite(s.Dev, Buf, 8);                                  // #0 before dev's first map: not checked
+        s.B.DmaMap(s.Cpu0, Flag, 8, s.Dev, DmaDirection.FromDevice); // #1
+        s.B.DmaWrite(s.Dev2, Buf, 8);                                 // #2 dev2 never maps: not checked
+        s.B.DmaWrite(s.Dev, Flag, 8);                                 // #3 fine
+        s.B.Fetch(s.Dev, s.Table, 0, 0);                              // #4 fetches are not checked
+        s.B.DmaWrite(s.Dev, Buf, 8);                                  // #5
+        Assert.AreEqual("dma-outside-mapping@5[]", Run(s));
+    }
+
+    [TestMethod]
+    public void BothRules_OneDma_BothFindings()
+    {
+        var s = System();
+        s.B.DmaMap(s.Cpu0, Buf, 16, s.Dev, DmaDirection.FromDevice); // #0
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                             // #1
+        s.B.DmaUnmap(s.Cpu0, Buf, 16, s.Dev);                         // #2 unmapped but not stopped
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass);          // #3
+        s.B.Handover(s.Cpu0);                                         // #4
+        s.B.DmaWrite(s.Dev, Buf, 16);                                 // #5
+        Assert.AreEqual("unquiesced-dma@5[handover=4,iommu-mode=3] dma-outside-mapping@5[unmap=2]", Run(s));
+    }
+
+    // ---- the random traces exercise both rules (so the differential test covers them) ----
+
+    [TestMethod]
+    public void Generator_ManySeeds_ReferenceGivesEveryShapeOfBothRules()
+    {
+        var shapes = new HashSet<string>();
+        for (int seed = 0; seed < 1500; seed++)
+        {
+            foreach (var f in ReferenceModel.Run(TraceGenerator.Generate(seed)))
+            {
+                if (f.Kind is not (FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping)) continue;
+                shapes.Add($"{f.Kind.Name()}:{f.Severity}:{string.Join(",", f.Related.Select(r => r.Role.Name()))}");
+            }
+        }
+        string[] wanted =
+        [
+            "unquiesced-dma:Error:handover", "unquiesced-dma:Error:handover,iommu-mode", "unquiesced-dma:Warning:handover,iommu-mode",
+            "dma-outside-mapping:Error:mapping", "dma-outside-mapping:Error:unmap", "dma-outside-mapping:Error:",
+        ];
+        CollectionAssert.IsSubsetOf(wanted, shapes.ToArray(), string.Join(" ", shapes));
+    }
+}

@@ -1,0 +1,111 @@
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reference;
+
+/// <summary>
+/// docs/model.md §11, literally: quiesce's hb edge, and the rules unquiesced-dma and dma-outside-mapping applied
+/// to each device DMA by scanning the events before it.
+/// </summary>
+public sealed partial class ReferenceModel
+{
+    /// <summary>quiesce D: D's earlier events → the cpu's LATER events (its next one; po carries it on). Nothing to D.</summary>
+    void QuiesceEdge(int i) => AddCross(PrevOfAgent((int)Ev(i).Aux, i), NextOfAgent(AgentOf(i), i), EdgeKind.Quiesce);
+
+    static int DeviceOf(TraceEvent e) => (int)(e.Aux & 0xffff);
+
+    bool IsDeviceDma(int i) => KindOf(i) is EventKind.DmaRead or EventKind.DmaWrite;
+
+    /// <summary>A cpu mmio_write to a register of <paramref name="device"/>.</summary>
+    bool IsDoorbellOf(int j, int device) => KindOf(j) == EventKind.MmioWrite && RegionOf(Ev(j).Address)!.Device == device;
+
+    /// <summary>The last event before <paramref name="before"/> matching <paramref name="match"/>, or -1.</summary>
+    int LastBefore(int before, Func<int, bool> match)
+    {
+        for (int j = before - 1; j >= 0; j--) if (match(j)) return j;
+        return -1;
+    }
+
+    void DeviceLifetimeRules(List<Finding> all)
+    {
+        for (int x = 0; x < _n; x++)
+        {
+            if (!IsDeviceDma(x)) continue;
+            UnquiescedDma(all, x);
+            DmaOutsideMapping(all, x);
+        }
+    }
+
+    /// <summary>
+    /// X after a handover H (the last one), by a device D whose last doorbell before X (or the start: -1) lies before
+    /// H, with no quiesce D between that doorbell and X. Warning when D's mode at X is abort.
+    /// </summary>
+    void UnquiescedDma(List<Finding> all, int x)
+    {
+        int d = AgentOf(x);
+        int h = LastBefore(x, j => KindOf(j) == EventKind.Handover);
+        if (h < 0) return;
+        int b = LastBefore(x, j => IsDoorbellOf(j, d));
+        if (b > h) return;
+        for (int q = b + 1; q < x; q++)
+            if (KindOf(q) == EventKind.Quiesce && Ev(q).Aux == (uint)d) return;
+        int m = LastBefore(x, j => KindOf(j) == EventKind.IommuMode && DeviceOf(Ev(j)) == d);
+        bool abort = m >= 0 && (IommuTreatment)(Ev(m).Aux >> 16) == IommuTreatment.Abort;
+        RelatedEvent[] related = m >= 0 ? [new(RelatedRole.Handover, h), new(RelatedRole.IommuMode, m)] : [new(RelatedRole.Handover, h)];
+        all.Add(new Finding(FindingKind.UnquiescedDma, x, related) { Severity = abort ? Severity.Warning : Severity.Error });
+    }
+
+    /// <summary>A mapping of the reference: the dma_map's index, bytes and direction.</summary>
+    sealed record RefMapping(int MappedAt, ulong Address, int Size, DmaDirection Direction)
+    {
+        public bool Covers(ulong b) => b >= Address && b - Address < (ulong)Size;
+    }
+
+    /// <summary>
+    /// Checked when D has a dma_map before X. The live mappings at X: each dma_map of D, until the first later
+    /// dma_unmap of D with the same address and size that ends it (an unmap ends the oldest live one it names).
+    /// The first byte of X that no live mapping permitting X's direction covers fails; related: the latest live
+    /// mapping covering it, else the latest unmap that ended a mapping covering it.
+    /// </summary>
+    void DmaOutsideMapping(List<Finding> all, int x)
+    {
+        int d = AgentOf(x);
+        var live = new List<RefMapping>();
+        var ended = new List<(RefMapping Mapping, int UnmappedAt)>();
+        bool mapped = false;
+        for (int j = 0; j < x; j++)
+        {
+            var e = Ev(j);
+            if (e.Kind == EventKind.DmaMap && DeviceOf(e) == d)
+            {
+                mapped = true;
+                live.Add(new RefMapping(j, e.Address, e.Size, (DmaDirection)(e.Aux >> 16)));
+            }
+            else if (e.Kind == EventKind.DmaUnmap && DeviceOf(e) == d)
+            {
+                var oldest = live.FirstOrDefault(m => m.Address == e.Address && m.Size == e.Size);
+                if (oldest is null) continue;
+                live.Remove(oldest);
+                ended.Add((oldest, j));
+            }
+        }
+        if (!mapped) return;
+        bool write = KindOf(x) == EventKind.DmaWrite;
+        bool Permits(RefMapping m) =>
+            m.Direction == DmaDirection.Bidirectional || m.Direction == (write ? DmaDirection.FromDevice : DmaDirection.ToDevice);
+        foreach (ulong b in Bytes(x))
+        {
+            if (live.Any(m => m.Covers(b) && Permits(m))) continue;
+            var covering = live.Where(m => m.Covers(b)).ToList();
+            RelatedEvent[] related;
+            if (covering.Count > 0) related = [new(RelatedRole.Mapping, covering.Max(m => m.MappedAt))];
+            else
+            {
+                var unmaps = ended.Where(u => u.Mapping.Covers(b)).ToList();
+                related = unmaps.Count > 0 ? [new(RelatedRole.Unmap, unmaps.Max(u => u.UnmappedAt))] : [];
+            }
+            all.Add(new Finding(FindingKind.DmaOutsideMapping, x, related));
+            return;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using TraceTools.Detectors;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+using static TraceTools.Scenarios.Synth.DriverMixLayout;
+
+namespace TraceTools.Tests.Synth;
+
+/// <summary>The kexec and eth DMA-API patterns of the driver mix (docs/synth.md): what their triggers are, and the severities.</summary>
+[TestClass]
+public sealed class DriverMixKexecTests
+{
+    [TestMethod]
+    [DynamicData(nameof(Synthesize.Archs), typeof(Synthesize))]
+    public void Kexec_Triggers_AreEthDmasAfterAHandoverOrOutsideTheirMapping(Arch arch)
+    {
+        var (generator, events, truth) = Synthesize.Record(arch, 21, 60_000, 0.5);
+        int handovers = events.Count(r => r.Event.Kind == EventKind.Handover), kexec = 0, outside = 0;
+        Assert.IsGreaterThan(0, handovers, "the mix hands over");
+        foreach (var f in truth)
+        {
+            var e = events[(int)f.Trigger].Event;
+            if (f.Kind == FindingKind.UnquiescedDma)
+            {
+                kexec++;
+                Assert.AreEqual((EventKind.DmaWrite, Eth), (e.Kind, (int)e.Agent), $"#{f.Trigger}");
+                Assert.AreEqual(EventKind.Handover, events[(int)f.Trigger - 1].Event.Kind, "glued right after the handover");
+            }
+            else if (f.Kind == FindingKind.DmaOutsideMapping)
+            {
+                outside++;
+                Assert.IsTrue(e.Kind is EventKind.DmaWrite or EventKind.DmaRead && e.Agent == Eth, $"#{f.Trigger}");
+            }
+        }
+        Assert.IsTrue(kexec > 0 && outside > 0, $"{kexec} unquiesced, {outside} outside");
+        Assert.IsTrue(generator.Metadata.Regions.Any(r => r.Name == "eth_buf" && r.Kind == RegionKind.Ram));
+    }
+
+    [TestMethod]
+    public void Kexec_AbortVariant_IsAWarningTheBypassOneAnError()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 22, 60_000, 0.5);
+        var engine = DetectorRegistry.CreateEngine(generator.Metadata);
+        var sink = new EngineSink(engine);
+        foreach (var (e, data) in events) sink.Append(e, data);
+        sink.Flush();
+        var unquiesced = engine.Complete().Where(f => f.Kind == FindingKind.UnquiescedDma).ToList();
+        foreach (var f in unquiesced)
+        {
+            var mode = (IommuTreatment)(events[(int)f.RelatedIndex(RelatedRole.IommuMode)].Event.Aux >> 16);
+            Assert.AreEqual(mode == IommuTreatment.Abort ? Severity.Warning : Severity.Error, f.Severity, f.ToString());
+        }
+        CollectionAssert.AreEquivalent(new[] { Severity.Error, Severity.Warning }, unquiesced.Select(f => f.Severity).Distinct().ToArray());
+    }
+}

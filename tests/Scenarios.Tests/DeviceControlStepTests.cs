@@ -1,0 +1,89 @@
+using TraceTools.Scenarios.Writing;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests;
+
+/// <summary>iommu_mode, quiesce, handover, dma_map, dma_unmap: their events (EventKind's operand encoding), errors and dump.</summary>
+[TestClass]
+public sealed class DeviceControlStepTests
+{
+    // Agents: cpu0 = 0, dev = 1; buf at 0x1000 (docs: Gen.Header). Steps start on line 8.
+    static EventBatch Run(string steps) => Gen.Events(Gen.Header + steps);
+
+    static (EventKind Kind, int Agent, ulong Address, int Size, uint Aux) Ev(EventBatch b, int i) =>
+        (b.Kinds[i], b.Agents[i], b.Addresses[i], b.Sizes[i], b.Aux[i]);
+
+    [TestMethod]
+    [DataRow("cpu0: iommu_mode dev translate", EventKind.IommuMode, 0ul, 0, 1u)]
+    [DataRow("cpu0: iommu_mode dev bypass", EventKind.IommuMode, 0ul, 0, 1u | 1u << 16)]
+    [DataRow("cpu0: iommu_mode dev abort", EventKind.IommuMode, 0ul, 0, 1u | 2u << 16)]
+    [DataRow("cpu0: quiesce dev", EventKind.Quiesce, 0ul, 0, 1u)]
+    [DataRow("cpu0: handover", EventKind.Handover, 0ul, 0, 0u)]
+    [DataRow("cpu0: dma_map buf + 0x10 size 0x40 device dev bidirectional", EventKind.DmaMap, 0x1010ul, 0x40, 1u)]
+    [DataRow("cpu0: dma_map buf size 8 device dev to_device", EventKind.DmaMap, 0x1000ul, 8, 1u | 1u << 16)]
+    [DataRow("cpu0: dma_map flag size 8 device dev from_device", EventKind.DmaMap, 0x2000ul, 8, 1u | 2u << 16)]
+    [DataRow("cpu0: dma_unmap tab[1] + 8 size 8 device dev", EventKind.DmaUnmap, 0x4028ul, 8, 1u)]
+    public void Step_EncodesOperands_AsEventKindDocuments(string step, EventKind kind, ulong address, int size, uint aux)
+    {
+        var b = Run(step + " @ \"s\"\n");
+        Assert.AreEqual(1, b.Count);
+        Assert.AreEqual((kind, 0, address, size, aux), Ev(b, 0));
+        Assert.AreEqual(0, b.Sites[0]);
+        Assert.AreEqual(0, b.GetData(0).Length, "a mapping touches no memory: no bytes");
+    }
+
+    [TestMethod]
+    public void DmaMap_InLoop_ResolvesAddressAndKeepsDeviceAndDirection()
+    {
+        var b = Run("repeat 3 as i {\n  cpu0: dma_map buf + i * 0x20 size 0x20 + i device dev from_device\n}\n");
+        for (int i = 0; i < 3; i++)
+            Assert.AreEqual((EventKind.DmaMap, 0, 0x1000ul + (ulong)i * 0x20, 0x20 + i, 1u | 2u << 16), Ev(b, i));
+    }
+
+    [TestMethod]
+    public void DmaMap_DoesNotChangeTheImage()
+    {
+        var b = Run("cpu0: store buf size 4 = 0x11223344\ncpu0: dma_map buf size 4 device dev to_device\ndev: dma_read buf size 4\n");
+        CollectionAssert.AreEqual(new byte[] { 0x44, 0x33, 0x22, 0x11 }, b.GetData(2).ToArray());
+    }
+
+    [TestMethod]
+    [DataRow("cpu0: iommu_mode dev bypas", 8, 22, "unknown IOMMU mode 'bypas': expected translate | bypass | abort (did you mean 'bypass'?)")]
+    [DataRow("cpu0: iommu_mode cpu0 bypass", 8, 18, "device 'cpu0' is a cpu: expected a device")]
+    [DataRow("cpu0: iommu_mode dev", 8, 21, "expected the IOMMU mode (translate | bypass | abort)")]
+    [DataRow("cpu0: quiesce devv", 8, 15, "device 'devv' is not declared")]
+    [DataRow("dev: quiesce dev", 8, 6, "'quiesce' is a cpu op but 'dev' is a device")]
+    [DataRow("cpu0: handover dev", 8, 16, "expected end of line")]
+    [DataRow("cpu0: dma_map buf size 8 device dev", 8, 36, "expected the DMA direction")]
+    [DataRow("cpu0: dma_map buf size 8 device dev to_dev", 8, 37, "unknown DMA direction 'to_dev'")]
+    [DataRow("cpu0: dma_map regs size 4 device dev to_device", 8, 15, "may not touch mmio region 'regs'")]
+    [DataRow("cpu0: dma_map buf + 0xfc size 8 device dev to_device", 8, 15, "straddles the end of region 'buf'")]
+    [DataRow("cpu0: dma_unmap buf size 0 device dev", 8, 26, "size 0 is out of range")]
+    [DataRow("cpu0: dma_unmap buf size 8 dev", 8, 28, "expected 'device'")]
+    [DataRow("cpu0: dma_unmap buf size 8 device dev to_device", 8, 39, "expected end of line")]
+    public void BadStep_OneLineErrorAtTheToken(string step, int line, int column, string message)
+    {
+        var e = Gen.Error(Gen.Header + step + "\n");
+        StringAssert.StartsWith(e.Message, $"t.scn:{line}:{column}: ", e.Message);
+        StringAssert.Contains(e.Message, message);
+    }
+
+    [TestMethod]
+    public void Dump_EveryStep_PrintsItAsWrittenAndRoundTrips()
+    {
+        const string steps = """
+            cpu0: iommu_mode dev bypass
+            cpu0: quiesce dev
+            cpu0: handover
+            cpu0: dma_map buf + 0x10 size 32 device dev to_device
+            cpu0: dma_unmap buf + 0x10 size 32 device dev
+
+            """;
+        var s = Gen.Compile(Gen.Header + steps);
+        var first = Gen.Events(s);
+        string text = ScenarioWriter.Write(s.Metadata, first);
+        StringAssert.EndsWith(text, "\n" + steps);
+        var again = Gen.Compile(text);
+        SampleTests.AssertSameStream(s.Metadata, first, again.Metadata, Gen.Events(again));
+    }
+}
