@@ -1,6 +1,7 @@
 using TraceTools.Detectors.DmaOutsideMapping;
 using TraceTools.Detectors.DiscardedStore;
 using TraceTools.Detectors.DmaRace;
+using TraceTools.Detectors.LiveEntryWrite;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
@@ -36,7 +37,7 @@ public static class DetectorRegistry
         new(FindingKind.StaleDmaRead, _ => new StaleDmaReadDetector()),
         new(FindingKind.StaleCpuRead, _ => new StaleCpuReadDetector()),
         new(FindingKind.DmaRace, _ => new DmaRaceDetector()),
-        new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count)),
+        new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count, md.Regions.Any(r => r.UsedBits is not null))),
         new(FindingKind.MissingFlushAfterClear, _ => new MissingFlushAfterClearDetector()),
         new(FindingKind.PresentBeforePayload, md => new PresentBeforePayloadDetector(md.Agents.Count)),
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
@@ -44,6 +45,7 @@ public static class DetectorRegistry
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
         new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
         new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
+        new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
         new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))),
         new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()),
     ];

@@ -37,6 +37,7 @@ public sealed partial class ReplayEngine
         }
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
         if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
+        if (_ramReleases is { } released && region.Kind == RegionKind.Ram) released.Overwrite(address, address + (ulong)size);
         _shadow.RecordWrite(agent, t, cpu, address, size, data, region.Kind);
         if (HasSyncBytes(region)) Publish(agent, index, region, address, size);
     }
@@ -70,7 +71,7 @@ public sealed partial class ReplayEngine
     /// (contract v1.1 "an access sees its own bytes"): <see cref="HbState.SelfLoads"/> holds it while they are judged.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Read(int agent, EventKind kind, long index, ulong address, int size, int rid)
+    void Read(int agent, EventKind kind, long index, ulong address, int size, int rid, AcquireMode cpuMode = AcquireMode.PlainLoad)
     {
         var region = Regions[rid];
         uint t = _hb.Time[agent];
@@ -78,27 +79,30 @@ public sealed partial class ReplayEngine
         ulong end = address + (ulong)size;
         // Only stale-cpu-read (LOADS) asks what the load itself acquired.
         bool self = cpu && region.Kind == RegionKind.Table && _hb.TracksLoads;
-        if (HasSyncBytes(region))
-        {
-            ulong c = address;
-            int lastAcquired = 0;
-            while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
-            {
-                // Reads-from: the read observes the last store to each byte in trace order.
-                foreach (int h in page.Release.AsSpan(off, len))
-                {
-                    if (h == 0 || h == lastAcquired) continue;
-                    _hb.AcquireSnapshot(agent, h, cpu ? AcquireMode.PlainLoad : AcquireMode.AtOnce, index);
-                    if (self) _hb.JoinSelfLoads(agent, h);
-                    lastAcquired = h;
-                }
-            }
-        }
+        if (HasSyncBytes(region)) AcquireSync(agent, index, region, address, end, cpu ? cpuMode : AcquireMode.AtOnce, self);
         // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
         if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
         var hooks = cpu ? LoadHooks : DmaReadHooks;
         if (hooks.Length != 0) RunHooks(hooks, new DataAccess(index, kind, agent, t, address, size, rid));
         if (self) _hb.EndSelfLoads();
         _shadow.RecordRead(agent, t, cpu, region, address, end);
+    }
+
+    /// <summary>Reads-from: the read observes the last store to each sync byte of [address, end) in trace order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void AcquireSync(int agent, long index, RegionInfo region, ulong address, ulong end, AcquireMode mode, bool self)
+    {
+        ulong c = address;
+        int lastAcquired = 0;
+        while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
+        {
+            foreach (int h in page.Release.AsSpan(off, len))
+            {
+                if (h == 0 || h == lastAcquired) continue;
+                _hb.AcquireSnapshot(agent, h, mode, index);
+                if (self) _hb.JoinSelfLoads(agent, h);
+                lastAcquired = h;
+            }
+        }
     }
 }

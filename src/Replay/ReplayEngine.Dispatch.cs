@@ -102,6 +102,13 @@ public sealed partial class ReplayEngine
                     Fetch(agent, index, addresses[i], sizes[i], aux[i], rid);
                     break;
                 }
+                case EventKind.StoreRelease:
+                case EventKind.Xchg:
+                    AtomicWrite(agent, kind, index, addresses[i], sizes[i], batch, offsets[i]);
+                    break;
+                case EventKind.LoadAcquire:
+                    LoadAcquire(agent, index, addresses[i], sizes[i]);
+                    break;
                 case EventKind.IommuMode:
                 case EventKind.Quiesce:
                 case EventKind.Handover:

@@ -91,6 +91,7 @@ public sealed partial class ReplayEngine
     {
         if (_completed) ReplayThrow.Completed();
         _completed = true;
+        foreach (var d in Detectors) d.OnComplete(View);
         // Stable: detectors report in trace order, so equal (trigger, kind) keep their report order.
         var sorted = _findings.Select((f, i) => (f, i)).OrderBy(x => x.f.Trigger).ThenBy(x => x.f.Kind).ThenBy(x => x.i)
             .Select(x => x.f).ToArray();

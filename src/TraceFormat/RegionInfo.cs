@@ -37,6 +37,8 @@ public sealed record RegionInfo
     public uint Granule { get; init; }
     /// <summary>table: the present bit, counted little-endian from the entry's first byte.</summary>
     public uint PresentBit { get; init; }
+    /// <summary>table: which bits the fetcher uses under which field values (null: every bit; model.md §8).</summary>
+    public UsedBits? UsedBits { get; init; }
 
     /// <summary>One past the last byte.</summary>
     public ulong End => Base + Size;

@@ -22,6 +22,7 @@ public sealed partial class SampleCoverageTests
     [DataRow("dma_read")] [DataRow("dma_write")] [DataRow("fetch")] [DataRow("raise_irq")]
     [DataRow("writel_relaxed")] [DataRow("readl_relaxed")] [DataRow("dma_wmb")] [DataRow("dma_rmb")]
     [DataRow("dma_sync_single_for_device")] [DataRow("dma_sync_single_for_cpu")]
+    [DataRow("store_release")] [DataRow("load_acquire")] [DataRow("xchg")]
     [DataRow("iommu_mode")] [DataRow("quiesce")] [DataRow("handover")] [DataRow("dma_map")] [DataRow("dma_unmap")]
     public void Samples_UseOp(string op) =>
         Assert.IsTrue(All.Value.Any(s => StepOp().Matches(s.Text).Any(m => m.Groups[1].Value == op)), $"no sample uses '{op}'");

@@ -28,7 +28,7 @@ public sealed class MetadataSectionTests
     [TestMethod]
     [DataRow(new byte[] { 7, 0, 1, 0, 0, 0, 0xAA, 0, 0 }, 0, "unknown metadata section tag 7")]
     [DataRow(new byte[] { 0xFF, 0xFF, 0, 0, 0, 0, 0, 0 }, 0, "unknown metadata section tag 65535")]
-    [DataRow(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }, 0, "metadata section tag 1 is reserved (UsedBits) and not yet defined")]
+    [DataRow(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }, 6, "used-bits table count: malformed or cut-off varint")]
     [DataRow(new byte[] { 2, 0, 0xE8, 3, 0, 0, 0, 0 }, 2, "metadata section 2 of 1000 bytes runs past the metadata's end (2 bytes left)")]
     [DataRow(new byte[] { 2, 0, 0xFF, 0xFF, 0xFF, 0xFF }, 2, "metadata section 2 of 4294967295 bytes runs past")]
     [DataRow(new byte[] { 1, 0, 0 }, 2, "ends inside the length of metadata section 1")]

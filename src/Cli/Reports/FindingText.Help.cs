@@ -34,6 +34,22 @@ public sealed partial class FindingText
         _ => "a completion barrier (wmb)",
     };
 
+    /// <summary>A store barrier that orders a store before a release for another cpu only (inner), per arch; null where none is ever needed.</summary>
+    string? CpuStoreBarrier => Arch switch
+    {
+        Arch.Arm64 => "smp_wmb (dmb ishst)",
+        Arch.Riscv64 => "smp_wmb (fence w,w)",
+        _ => null,
+    };
+
+    /// <summary>A read barrier that orders a cpu's later loads after an acquire from another cpu (inner), per arch; null where none is ever needed.</summary>
+    string? CpuReadBarrier => Arch switch
+    {
+        Arch.Arm64 => "smp_rmb (dmb ishld)",
+        Arch.Riscv64 => "smp_rmb (fence r,r)",
+        _ => null,
+    };
+
     const string Protocol = "clear present, dev_invalidate the entry, update it, then set present (clear → invalidate → update → set)";
 
     /// <summary>
@@ -47,7 +63,8 @@ public sealed partial class FindingText
         {
             long at = _f.Kind switch
             {
-                FindingKind.StaleDmaRead => Rel(RelatedRole.Publish) >= 0 ? Rel(RelatedRole.Publish) : Rel(RelatedRole.Store),
+                FindingKind.StaleDmaRead => Fixes?.PresentTooEarlyWith(Rel(RelatedRole.Publish)) is { } early ? early.Trigger
+                    : Rel(RelatedRole.Publish) >= 0 ? Rel(RelatedRole.Publish) : Rel(RelatedRole.Store),
                 FindingKind.StaleCpuRead => Rel(RelatedRole.Acquire) >= 0 ? Rel(RelatedRole.Acquire) : _f.Trigger,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent() ? _f.Trigger : Rel(RelatedRole.Other),
                 FindingKind.TornEntryFetch or FindingKind.MissingCacheClean => Rel(RelatedRole.Store),
@@ -69,10 +86,8 @@ public sealed partial class FindingText
             long t = _f.Trigger;
             return _f.Kind switch
             {
-                FindingKind.StaleDmaRead =>
-                    $"put {StoreBarrier(Kind(Rel(RelatedRole.Publish)))} between #{N(Rel(RelatedRole.Store))} and #{N(Rel(RelatedRole.Publish))}",
-                FindingKind.StaleCpuRead =>
-                    $"put {ReadBarrier} between the acquire at #{N(Rel(RelatedRole.Acquire))} and #{N(t)} (or use readl / smp_load_acquire)",
+                FindingKind.StaleDmaRead => StaleDmaReadHelp,
+                FindingKind.StaleCpuRead => StaleCpuReadHelp,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent()
                     ? $"wait for {AgentOf(Rel(RelatedRole.Other))}'s completion (status read, interrupt or completion flag) before reusing {TriggerRange}"
                     : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel(RelatedRole.Other))} is done with it",
@@ -80,20 +95,83 @@ public sealed partial class FindingText
                 FindingKind.MissingFlushAfterClear =>
                     $"put dev_invalidate {FetcherName} {EntryName} between the clear at #{N(Rel(RelatedRole.Clear))} and #{N(t)}"
                     + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation"),
-                FindingKind.PresentBeforePayload =>
-                    $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(Rel(RelatedRole.Payload))} and the store that sets present #{N(t)}",
+                FindingKind.PresentBeforePayload => PresentBeforePayloadHelp,
                 FindingKind.TornEntryUpdate => $"update live entries with {Protocol}, or with one atomic store",
                 FindingKind.MissingCacheClean =>
                     $"put cache_clean {TriggerRange} after #{N(Rel(RelatedRole.Store))}, then {CompletionBarrier} before the publish",
                 FindingKind.MissingCacheInvalidate =>
                     $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
                 FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping => DeviceControlHelp,
+                FindingKind.LiveEntryWrite =>
+                    $"invalidate the entry after the store: put dev_invalidate {FetcherName} {EntryName} after #{N(t)}"
+                    + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between them")
+                    + $", before {FetcherName} fetches it again; or {Protocol}"
+                    + (EventText.EntryAt(_md, _trigger.Address) is { Table.UsedBits: not null }
+                        ? "; or a hitless update: change only bits the current configuration does not use, invalidate, store the one critical qword, invalidate, clear what the new configuration does not use, invalidate"
+                        : "; a descriptor ring without invalidation: write the whole entry before setting present"),
                 FindingKind.SharedCacheline =>
                     $"give the DMA buffer {RangeOf(Rel(RelatedRole.DmaWrite))} cache lines of its own (align and pad it to ARCH_DMA_MINALIGN, {N(_md.CacheLineSize)} bytes here, e.g. ____cacheline_aligned), so that {RangeOf(Rel(RelatedRole.Store))} lies outside them; or do not write that line from the hand-off until dma_sync_single_for_cpu",
                 FindingKind.DiscardedStore =>
                     $"clean the line before invalidating it (cache_clean or dma_sync_single_for_device after #{N(Rel(RelatedRole.Store))}), or use cache_flush (clean + invalidate) at #{N(Rel(RelatedRole.Invalidation))}; dma_sync_single_for_cpu discards what the cpu stored in the buffer",
                 _ => "",
             };
+        }
+    }
+
+    /// <summary>
+    /// stale-dma-read: the barrier for the observer of the publish's first hop (docs/model.md §10): a cpu that
+    /// takes the hand-off needs only smp_wmb or a store_release; a device needs dma_wmb. When the publish is a
+    /// payload store of an entry that is made present too early (a payload field in the present word, as in
+    /// stmmac's des2), the one barrier before the present store fixes both findings: both say so.
+    /// </summary>
+    string StaleDmaReadHelp
+    {
+        get
+        {
+            long s = Rel(RelatedRole.Store), p = Rel(RelatedRole.Publish);
+            if (Fixes?.PresentTooEarlyWith(p) is { } early)
+                return new FindingText(_md, early, _events) { Fixes = Fixes }.Help;
+            var observer = s >= 0 && Fixes is { } fixes ? fixes.FirstHop(_events[s].Agent, p, _trigger.Agent, _f.Trigger) : FixObserver.Unknown;
+            if (observer == FixObserver.Cpu && CpuStoreBarrier is { } smp)
+                return $"put {smp} between #{N(s)} and #{N(p)}"
+                    + (Kind(p) == EventKind.Store ? $", or write #{N(p)} with store_release (smp_store_release)" : "")
+                    + $": #{N(p)} hands the data to a cpu, which needs no device barrier";
+            return $"put {StoreBarrier(Kind(p))} between #{N(s)} and #{N(p)}";
+        }
+    }
+
+    /// <summary>
+    /// stale-cpu-read: the read barrier for the releaser of the acquire (docs/model.md §7.3, §10): dma_rmb for a
+    /// device (a load_acquire is not enough: it orders for cpus only), smp_rmb or a load_acquire for a cpu.
+    /// </summary>
+    string StaleCpuReadHelp
+    {
+        get
+        {
+            long a = Rel(RelatedRole.Acquire), t = _f.Trigger;
+            bool mmio = Kind(a) == EventKind.MmioRead;
+            var releaser = mmio ? FixObserver.Device : Fixes?.Releaser(_trigger.Agent, a) ?? FixObserver.Unknown;
+            if (releaser == FixObserver.Cpu && CpuReadBarrier is { } smp)
+                return $"put {smp} between the acquire at #{N(a)} and #{N(t)}, or read #{N(a)} with load_acquire (smp_load_acquire): another cpu released what #{N(a)} read";
+            string also = mmio ? " (or read the status with readl)"
+                : releaser == FixObserver.Device ? "" : $" ({CpuReadBarrier ?? "smp_rmb"} or load_acquire suffice if a cpu released what #{N(a)} read)";
+            return $"put {ReadBarrier} between the acquire at #{N(a)} and #{N(t)}{also}";
+        }
+    }
+
+    /// <summary>
+    /// present-before-payload: a payload stored by another cpu must reach the cpu that sets present through an
+    /// ordered hand-off (a cpu observer: smp_wmb or store_release); one stored by that cpu itself needs the
+    /// device barrier before the present store (the fetcher observes).
+    /// </summary>
+    string PresentBeforePayloadHelp
+    {
+        get
+        {
+            long m = Rel(RelatedRole.Payload), t = _f.Trigger;
+            if (m >= 0 && _events[m].Agent != _trigger.Agent && CpuStoreBarrier is { } smp)
+                return $"order the payload store #{N(m)} before {AgentOf(m)}'s hand-off to {TriggerAgent} with {smp}, or make that hand-off a store_release (smp_store_release)";
+            return $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(m)} and the store that sets present #{N(t)}";
         }
     }
 }

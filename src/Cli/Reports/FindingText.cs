@@ -25,6 +25,9 @@ public sealed partial class FindingText
         _trigger = events[finding.Trigger];
     }
 
+    /// <summary>What the report's findings share for their help lines (the observer of a hand-off, one fix per site); null: this finding alone.</summary>
+    public FixAdvice? Fixes { get; init; }
+
     static string N(long i) => i.ToString(CultureInfo.InvariantCulture);
 
     long Rel(RelatedRole role) => _f.RelatedIndex(role);
@@ -57,7 +60,7 @@ public sealed partial class FindingText
     string PublishNoun(long index) => index < 0 ? "release" : _events[index].Kind switch
     {
         EventKind.MmioWrite => "doorbell",
-        EventKind.Store => "release store",
+        EventKind.Store or EventKind.StoreRelease or EventKind.Xchg => "release store",
         EventKind.Unlock => "unlock",
         EventKind.DevInvalidate => "invalidation request",
         _ => "release",
@@ -77,6 +80,7 @@ public sealed partial class FindingText
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
         FindingKind.UnquiescedDma => $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
         FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
+        FindingKind.LiveEntryWrite => $"{EntryName} is changed after {FetcherName} fetched it, without invalidating {FetcherName}'s copy",
         FindingKind.SharedCacheline => $"{RangeOf(Rel(RelatedRole.DmaWrite))} shares a cache line with {RangeOf(Rel(RelatedRole.Store))}, written by {AgentOf(Rel(RelatedRole.Store))} while {AgentOf(Rel(RelatedRole.DmaWrite))} owned the buffer",
         FindingKind.DiscardedStore => $"{TriggerAgent} may read {TriggerRange} after a cache invalidation discarded its store",
         _ => _f.Kind.Name(),
@@ -101,6 +105,7 @@ public sealed partial class FindingText
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, without invalidating its cache lines after the write",
                 FindingKind.UnquiescedDma => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started: {IommuOutcome}",
                 FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
+                FindingKind.LiveEntryWrite => $"{TriggerAgent} changed {EntryName} at #{N(t)} while it was present, after {FetcherName} fetched it at #{N(Rel(RelatedRole.Fetch))}, and no invalidation of the entry that the store is ordered before came before {FetcherName}'s next fetch: {FetcherName} may use the old entry, or a mix of old and new",
                 FindingKind.SharedCacheline => $"{TriggerAgent} invalidated {TriggerRange} at #{N(t)}, after {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) wrote {RangeOf(Rel(RelatedRole.DmaWrite))} at #{N(Rel(RelatedRole.DmaWrite))}, but {AgentOf(Rel(RelatedRole.Store))} stored to {RangeOf(Rel(RelatedRole.Store))}, in the same {N(_md.CacheLineSize)}-byte line, at #{N(Rel(RelatedRole.Store))} while the device owned the buffer: the invalidation drops that store, or the dirty line's write-back overwrites the device's data",
                 FindingKind.DiscardedStore => $"{TriggerAgent} read {TriggerRange} at #{N(t)}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, but {AgentOf(Rel(RelatedRole.Invalidation))} invalidated its {N(_md.CacheLineSize)}-byte line at #{N(Rel(RelatedRole.Invalidation))} before any clean: the store was discarded and the load reads older memory",
                 _ => _f.Kind.Name(),
@@ -115,8 +120,9 @@ public sealed partial class FindingText
 
     static string Verb(EventKind k) => k switch
     {
-        EventKind.Store => "stores to",
-        EventKind.Load => "loads",
+        EventKind.Store or EventKind.StoreRelease => "stores to",
+        EventKind.Xchg => "exchanges",
+        EventKind.Load or EventKind.LoadAcquire => "loads",
         EventKind.DmaRead => "reads",
         EventKind.DmaWrite => "writes",
         _ => "accesses",
@@ -135,6 +141,7 @@ public sealed partial class FindingText
         FindingKind.MissingCacheInvalidate => "<- stale cache",
         FindingKind.UnquiescedDma => "<- after handover",
         FindingKind.DmaOutsideMapping => "<- not mapped",
+        FindingKind.LiveEntryWrite => "<- changed while fetched",
         FindingKind.SharedCacheline => "<- shared line",
         FindingKind.DiscardedStore => "<- store lost",
         _ => "<-",

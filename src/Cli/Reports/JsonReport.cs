@@ -44,7 +44,7 @@ public static class JsonReport
             w.WriteString("kind", g.Kind.Name());
             w.WriteString("severity", g.Severity == Severity.Error ? "error" : "warning");
             w.WriteNumber("count", g.Count);
-            var text = new FindingText(md, g.First, input.Events);
+            var text = new FindingText(md, g.First, input.Events) { Fixes = input.Fixes };
             w.WriteString("message", text.Message);
             w.WriteString("help", text.Help);
             w.WriteString("help_uri", RuleText.Of(g.Kind).HelpUri);
@@ -53,7 +53,7 @@ public static class JsonReport
             foreach (var f in g.Instances)
             {
                 w.WriteStartObject();
-                w.WriteNumber("fix", new FindingText(md, f, input.Events).FixAt);
+                w.WriteNumber("fix", new FindingText(md, f, input.Events) { Fixes = input.Fixes }.FixAt);
                 w.WritePropertyName("trigger");
                 WriteEvent(w, input, null, f.Trigger);
                 w.WriteStartArray("related");

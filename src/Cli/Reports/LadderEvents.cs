@@ -143,6 +143,9 @@ public sealed class LadderEvents
                 return _f.Kind is FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping;
             case EventKind.Load or EventKind.Store:
                 return _input.Metadata.RegionAt(e.Address) is { Kind: RegionKind.Sync };
+            case EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg:
+                // Acquires and releases are synchronization wherever they are (on ram the pair is an hb edge).
+                return _input.Metadata.RegionAt(e.Address) is { Kind: RegionKind.Sync or RegionKind.Ram or RegionKind.Table };
             default:
                 return false;
         }

@@ -67,6 +67,17 @@ public sealed record ReportInput(
     /// </summary>
     public Func<int, long, int, long, IReadOnlyList<TraceTools.Replay.HbHop>>? HbPath { get; init; }
 
+    /// <summary>
+    /// Whether an event (agent, index) acquired a release of another cpu (<see cref="TraceTools.Replay.ReplayEngine.AcquiredFromCpu"/>),
+    /// so a help line names the read barrier for that releaser; null when no replay state is at hand.
+    /// </summary>
+    public Func<int, long, bool>? AcquiredFromCpu { get; init; }
+
+    FixAdvice? _fixes;
+
+    /// <summary>What the help lines share across the report's findings (built on first use; a <c>with</c> copy builds its own).</summary>
+    public FixAdvice Fixes => _fixes is { } f && f.IsFor(this) ? f : _fixes = new FixAdvice(this);
+
     /// <summary>Findings left out by <c>--suppressions</c> (reports show the count).</summary>
     public int Suppressed { get; init; }
 

@@ -107,7 +107,7 @@ public static class SarifReport
     {
         var md = input.Metadata;
         var f = g.First;
-        var text = new FindingText(md, f, input.Events);
+        var text = new FindingText(md, f, input.Events) { Fixes = input.Fixes };
         long fixAt = text.FixAt;
         w.WriteStartObject();
         w.WriteString("ruleId", g.Kind.Name());

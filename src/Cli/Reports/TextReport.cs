@@ -42,7 +42,7 @@ public static class TextReport
     /// <summary>Writes one group's block (header, ladder, help, other instances).</summary>
     public static void WriteGroup(TextWriter w, ReportInput input, FindingGroup g)
     {
-        var text = new FindingText(input.Metadata, g.First, input.Events);
+        var text = new FindingText(input.Metadata, g.First, input.Events) { Fixes = input.Fixes };
         w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({g.Count} {Plural(g.Count, "instance")})"));
         foreach (var line in Ladder(input, g.First, text)) w.WriteLine(line);
         w.WriteLine($"  help: {text.Help}");

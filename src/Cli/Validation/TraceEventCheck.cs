@@ -37,6 +37,7 @@ public sealed class TraceEventCheck
             switch (kind)
             {
                 case EventKind.Store or EventKind.Load or EventKind.DmaWrite or EventKind.DmaRead
+                    or EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg
                     or EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush:
                 {
                     var r = Find(addresses[i], sizes[i]);

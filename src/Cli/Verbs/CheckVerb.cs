@@ -129,7 +129,7 @@ public static class CheckVerb
             if (findings.Count > 0)
             {
                 events ??= ScenarioEvents.Capture(scenario, findings);
-                var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents()) { HbPath = engine.HbPath };
+                var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents()) { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu };
                 foreach (var g in FindingGroup.Build(findings, events, all: false))
                 {
                     TextReport.WriteGroup(args.Out, report, g);

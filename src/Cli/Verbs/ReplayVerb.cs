@@ -64,7 +64,7 @@ public static class ReplayVerb
             Overlapped = phases.Overlapped,
             ReportClock = Stopwatch.StartNew(),
         };
-        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events, stats) { HbPath = engine.HbPath };
+        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events, stats) { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu };
         return ReportWriter.Write(input, options, args.Out);
     }
 

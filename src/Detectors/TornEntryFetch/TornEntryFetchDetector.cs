@@ -11,7 +11,7 @@ namespace TraceTools.Detectors.TornEntryFetch;
 /// fetch's first granule read. Trigger: the read of g; related <c>first-granule</c>, <c>store</c> (the
 /// latest such store to g). One per fetch.
 /// </summary>
-public sealed class TornEntryFetchDetector : IDetector
+public sealed partial class TornEntryFetchDetector : IDetector
 {
     sealed class EntryChanges
     {
@@ -33,13 +33,20 @@ public sealed class TornEntryFetchDetector : IDetector
     readonly FetchRun[] _runs;
 
     /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
-    public TornEntryFetchDetector(int agents) => _runs = new FetchRun[agents];
+    public TornEntryFetchDetector(int agents) : this(agents, usedBits: false) { }
+
+    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents; <paramref name="usedBits"/>: some table declares used bits.</summary>
+    public TornEntryFetchDetector(int agents, bool usedBits)
+    {
+        _runs = new FetchRun[agents];
+        _usedRuns = usedBits ? new UsedRun[agents] : [];
+    }
 
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.TornEntryFetch;
 
     /// <inheritdoc/>
-    public DetectorNeeds Needs => DetectorNeeds.None;
+    public DetectorNeeds Needs => _usedRuns.Length != 0 ? DetectorNeeds.EntryValues : DetectorNeeds.None;
 
     /// <inheritdoc/>
     public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryFetch;
@@ -49,6 +56,11 @@ public sealed class TornEntryFetchDetector : IDetector
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed || store.ByDevice) return; // tearing needs a change by a cpu store
+        if (_usedRuns.Length != 0 && view.Region(store.Region) is { UsedBits: not null } table)
+        {
+            LogUsedStore(view, table, store);
+            return;
+        }
         var changes = _entries.Get(store.EntryBase);
         var words = view.ChangedGranuleWords;
         if (changes.LastChange.Length < words.Length * 64)
@@ -78,12 +90,19 @@ public sealed class TornEntryFetchDetector : IDetector
         {
             // A read of another entry, or of a granule not above the previous one, starts a new fetch.
             run = new FetchRun { Active = true, Entry = fetch.EntryBase, FirstIndex = fetch.Index, TornTrigger = -1 };
+            if (_usedRuns.Length != 0) StartUsedRun(view, fetch);
+        }
+        else if (run.TornTrigger < 0 && _usedRuns.Length != 0 && view.Region(fetch.Region).UsedBits is not null)
+        {
+            long store = UsedTear(view, fetch, run.FirstIndex);
+            if (store >= 0) (run.TornTrigger, run.TornStore) = (fetch.Index, store);
         }
         else if (run.TornTrigger < 0)
         {
             long store = _entries.Find(fetch.EntryBase)?.At(fetch.Granule) ?? -1;
             if (store > run.FirstIndex) (run.TornTrigger, run.TornStore) = (fetch.Index, store);
         }
+        if (_usedRuns.Length != 0) ObserveGranule(view, fetch);
         run.LastGranule = fetch.Granule;
         run.SawPresent |= fetch.SawPresent;
         if (run.TornTrigger >= 0 && run.SawPresent && !run.Reported)

@@ -35,7 +35,8 @@ public sealed class TornEntryUpdateDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
-        if (!store.Changed) return;
+        // A cpu store that changes only bits the fetcher does not use is no change of the live entry (model.md §8).
+        if (!(store.ByDevice ? store.Changed : store.ChangedUsed)) return;
         var b = _entries.Get(store.EntryBase);
         if (store.ByDevice)
         {

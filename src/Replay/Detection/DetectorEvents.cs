@@ -41,6 +41,12 @@ public readonly record struct EntryStore(
     /// <summary>True when the store changed any byte of the entry (false: value-neutral).</summary>
     public bool Changed => ChangedGranules != 0;
 
+    /// <summary>
+    /// True when the store changed a bit the fetcher uses in the entry before or after it (model.md §8): the
+    /// same as <see cref="Changed"/> for a table without used bits.
+    /// </summary>
+    public bool ChangedUsed { get; init; }
+
     /// <summary>True when this store cleared present.</summary>
     public bool Clears => PresentBefore && !PresentAfter;
 

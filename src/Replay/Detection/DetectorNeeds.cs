@@ -22,4 +22,9 @@ public enum DetectorNeeds
     EdgeLog = 16,
     /// <summary>Clean times and invalidation marks per byte (<see cref="LastWrite.CleanTime"/>, <see cref="LastWrite.InvalidatedBy"/>).</summary>
     CacheState = 32,
+    /// <summary>
+    /// The entry's bytes around an entry store and at a fetch (<see cref="DetectorView.EntryBefore"/>,
+    /// <see cref="DetectorView.EntryAfter"/>, <see cref="DetectorView.ReadEntry"/>), for live-entry-write and used bits.
+    /// </summary>
+    EntryValues = 256,
 }

@@ -72,6 +72,8 @@ public interface IDetector
 
     /// <summary>A cpu's iommu_mode, quiesce, handover, dma_map or dma_unmap, after its hb effect (quiesce's edge).</summary>
     void OnDeviceControl(DetectorView view, in DeviceControl control) { }
+    /// <summary>The end of the trace: report what was waiting for a later event that never came (live-entry-write).</summary>
+    void OnComplete(DetectorView view) { }
     /// <summary>
     /// A cpu's cache maintenance, before the shadow records its marks (so the lines' bytes still show their
     /// state before it): the last writers and cache marks of every byte of the lines it touches.

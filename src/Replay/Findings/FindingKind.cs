@@ -25,6 +25,8 @@ public enum FindingKind : byte
     UnquiescedDma,
     /// <summary>A device DMA to bytes it has no live mapping for, or against the mapping's direction.</summary>
     DmaOutsideMapping,
+    /// <summary>A cpu store changed a live entry after its fetcher fetched it, with no invalidation after the store.</summary>
+    LiveEntryWrite,
     /// <summary>A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned it.</summary>
     SharedCacheline,
     /// <summary>A cache invalidation discarded a cpu store that was not cleaned first, and a load observed the loss.</summary>
@@ -68,6 +70,8 @@ public static class FindingKinds
             "A device DMA after a handover (kexec, reboot) by a device that no quiesce stopped after it was last started (a warning when its IOMMU aborts the transaction)."),
         new(FindingKind.DmaOutsideMapping, "dma-outside-mapping", Findings.Severity.Error, [RelatedRole.Mapping, RelatedRole.Unmap],
             "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),
+        new(FindingKind.LiveEntryWrite, "live-entry-write", Findings.Severity.Error, [RelatedRole.Fetch],
+            "A cpu store changes a present table entry its fetcher already fetched, with no invalidation of the entry after the store."),
         new(FindingKind.SharedCacheline, "shared-cacheline", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.DmaWrite],
             "A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned the buffer: the invalidation drops the cpu's store or the line's write-back overwrites the device's data."),
         new(FindingKind.DiscardedStore, "discarded-store", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.Invalidation],

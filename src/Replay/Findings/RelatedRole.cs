@@ -32,6 +32,8 @@ public enum RelatedRole : byte
     Mapping,
     /// <summary><c>unmap</c>: the dma_unmap that ended the device's mapping of the bytes.</summary>
     Unmap,
+    /// <summary><c>fetch</c>: the fetch that saw the live entry present before it was changed.</summary>
+    Fetch,
     /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
     Invalidation,
 }
@@ -42,7 +44,7 @@ public static class RelatedRoles
     static readonly string[] Names =
         [
             "store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store",
-            "handover", "iommu-mode", "mapping", "unmap", "invalidation",
+            "handover", "iommu-mode", "mapping", "unmap", "fetch", "invalidation",
         ];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>

@@ -86,6 +86,14 @@ sealed partial class HbState
             return false;
         }
 
+        /// <summary>True when an acquire edge of this cpu landed on <paramref name="receiver"/>'s event at trace index <paramref name="index"/>.</summary>
+        public bool LandedAt(int receiver, long index)
+        {
+            for (int i = FirstLoggedAt(index); i < _count && _edges[i].LoggedAt == index; i++)
+                if (_edges[i].Receiver == receiver && _edges[i].ReceiverTime == (ulong)index + 1) return true;
+            return false;
+        }
+
         /// <summary>
         /// First entry logged at or after trace index <paramref name="since"/>. Entries are logged in trace
         /// order, and an edge of a release at or after a store S is taken after S: queries about S start here,

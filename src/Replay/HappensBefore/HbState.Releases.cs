@@ -15,6 +15,8 @@ enum AcquireMode : byte
     PlainLoad,
     /// <summary>Raw mmio_read (class i): LOADS at the next adequate read barrier.</summary>
     PlainMmio,
+    /// <summary>arm64 load_acquire (ldar, inner): LOADS at once from a cpu's release, like a plain load from a device's.</summary>
+    Ordered,
 }
 
 sealed partial class HbState
@@ -113,7 +115,7 @@ sealed partial class HbState
         int w = Width, row = agent * w;
         bool toDevice = IsDevice[agent];
         var myHb = Hb.AsSpan(row, w);
-        bool plain = mode != AcquireMode.AtOnce && !toDevice;
+        bool plain = !toDevice && mode != AcquireMode.AtOnce && (mode != AcquireMode.Ordered || fromDevice);
         AccessClass cls = mode == AcquireMode.PlainMmio ? AccessClass.I : AccessClass.R;
         bool atOnce = !plain || Rules.IsPreserved(cls, AccessClass.R);
         if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);

@@ -28,6 +28,7 @@ public sealed partial class DriverMixGenerator
         {
             Lock(cpu, PasidLock, Site.PasidLock);
             StoreEntry(cpu, Pasid, PasidEntrySize, e, 0, 0, Site.PasidClear);
+            _pasidHeld[e] = false; // the clear left the entry non-present
             if (bug != InjectedBug.PasidNoClearBarrier) Barrier(cpu, DmaWmb, Site.PasidClearBarrier);
             if (bug != InjectedBug.PasidNoInvalidate) DevInvalidate(cpu, Iommu, PasidEntry(e), PasidEntrySize, Site.PasidInvalidate);
             _pasidGen[e]++;
@@ -54,6 +55,7 @@ public sealed partial class DriverMixGenerator
             // One fetch: granules 0..3 back to back, so no store can land inside it.
             for (int g = 0; g < PasidEntrySize / PasidGranule; g++)
                 Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, g, Site.IommuFetch);
+            _pasidHeld[e] = true; // the fetch saw the entry present
             Finish(ref lane);
         }
     }
@@ -63,10 +65,18 @@ public sealed partial class DriverMixGenerator
     {
         int e = lane.Slot;
         Lock(cpu, PasidLock, Site.PasidLock);
+        if (lane.Bug == InjectedBug.PasidLiveNoInvalidate)
+        {
+            PasidLiveNoInvalidate(cpu, e);
+            Unlock(cpu, PasidLock, Site.PasidUnlock);
+            Finish(ref lane);
+            return;
+        }
         _pasidGen[e]++;
-        StorePasid(cpu, e, 2, Site.PasidLiveUpdate);
-        Expect(lane.Bug, StorePasid(cpu, e, 4, Site.PasidLiveUpdate));
-        DevInvalidate(cpu, Iommu, PasidEntry(e), PasidEntrySize, Site.PasidInvalidate);
+        long first = StorePasid(cpu, e, 2, Site.PasidLiveUpdate);
+        long second = StorePasid(cpu, e, 4, Site.PasidLiveUpdate);
+        Expect(lane.Bug, second);
+        LiveStoresInvalidated(e, InvalidateLive(cpu, e), first, second);
         Unlock(cpu, PasidLock, Site.PasidUnlock);
         Finish(ref lane);
     }
@@ -81,11 +91,12 @@ public sealed partial class DriverMixGenerator
         Lock(cpu, PasidLock, Site.PasidLock);
         Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 0, Site.IommuFetch);
         Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 1, Site.IommuFetch);
+        _pasidHeld[e] = true; // granule 0 saw present
         _pasidGen[e]++;
-        StorePasid(cpu, e, 4, Site.PasidLiveUpdate);
+        long store = StorePasid(cpu, e, 4, Site.PasidLiveUpdate);
         Expect(lane.Bug, Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 2, Site.IommuFetch));
         Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 3, Site.IommuFetch);
-        DevInvalidate(cpu, Iommu, PasidEntry(e), PasidEntrySize, Site.PasidInvalidate);
+        LiveStoresInvalidated(e, InvalidateLive(cpu, e), store);
         Unlock(cpu, PasidLock, Site.PasidUnlock);
         Finish(ref lane);
     }

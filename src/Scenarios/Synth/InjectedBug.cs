@@ -61,6 +61,8 @@ internal enum InjectedBug : byte
     EthDmaAfterUnmap,
     /// <summary>eth rx: the buffer mapped to_device, the device writes it → dma-outside-mapping at the write.</summary>
     EthWrongDirection,
+    /// <summary>PASID: one in-place store to a fetched live entry, the iommu fetches it again before any invalidation → live-entry-write at the store.</summary>
+    PasidLiveNoInvalidate,
     /// <summary>dsp: a sequence word stored after the doorbell in the output's first line, which the dsp writes around → shared-cacheline at the invalidation.</summary>
     DspSharedCacheline,
     /// <summary>dsp: a marker stored in the output, invalidated again without a clean, read back → discarded-store at that load.</summary>
@@ -84,6 +86,7 @@ internal static class InjectedBugs
         InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => FindingKind.MissingCacheInvalidate,
         InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => FindingKind.UnquiescedDma,
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => FindingKind.DmaOutsideMapping,
+        InjectedBug.PasidLiveNoInvalidate => FindingKind.LiveEntryWrite,
         InjectedBug.DspSharedCacheline => FindingKind.SharedCacheline,
         InjectedBug.DspDiscardedStore => FindingKind.DiscardedStore,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
@@ -95,7 +98,7 @@ internal static class InjectedBugs
         InjectedBug.RxNoRmb or InjectedBug.RxOwnNoWmb or InjectedBug.RxEarlyRead => Synth.Protocol.NicRx,
         InjectedBug.TxReuse or InjectedBug.TxOwnNoWmb => Synth.Protocol.NicTx,
         InjectedBug.PasidLiveFetch => Synth.Protocol.PasidLiveFetch,
-        InjectedBug.PasidLiveBurst => Synth.Protocol.PasidLiveUpdate,
+        InjectedBug.PasidLiveBurst or InjectedBug.PasidLiveNoInvalidate => Synth.Protocol.PasidLiveUpdate,
         InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb
             or InjectedBug.PasidOtherCpu => Synth.Protocol.Pasid,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
@@ -108,7 +111,7 @@ internal static class InjectedBugs
 
     /// <summary>True when the bug needs a PASID entry that is present (live) before it starts.</summary>
     public static bool NeedsLiveEntry(this InjectedBug bug) =>
-        bug is InjectedBug.PasidLiveFetch or InjectedBug.PasidLiveBurst or InjectedBug.PasidNoInvalidate
+        bug is InjectedBug.PasidLiveFetch or InjectedBug.PasidLiveBurst or InjectedBug.PasidLiveNoInvalidate or InjectedBug.PasidNoInvalidate
             or InjectedBug.PasidNoClearBarrier;
 
     /// <summary>

@@ -16,6 +16,7 @@ internal enum Site
     TxPrepare, TxComplete, RxPrepare, RxComplete, NvmePrepare, NvmeComplete, DspPrepare, DspComplete,
     EthMap, EthDoorbellBarrier, EthDoorbell, EthRxDmaWrite, EthIrq, EthTakeIrq, EthUnmap, EthRxLoad, EthLateRead,
     KexecQuiesce, KexecIommuMode, KexecHandover,
+    PasidLiveBarrier,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -56,5 +57,6 @@ public static class SynthSites
         "eth: late rx buffer read",
         "kernel_restart_prepare: device_shutdown (.shutdown: stop, wait for idle)", "arm_smmu_device_shutdown",
         "machine_kexec",
+        "pasid_update_in_place: dma_wmb() before flush",
     ];
 }

@@ -58,7 +58,26 @@ public sealed class ScenarioWriter
                 _ => $"{head} size 0x{r.Size:x}",
             });
         }
+        foreach (var r in _m.Regions)
+            if (r.UsedBits is { } used)
+                foreach (var rule in used.Rules) w.WriteLine(UsedLine(r.Name, rule));
         w.WriteLine();
+    }
+
+    /// <summary>A table's used rule as a <c>used</c> line with anonymous bit runs (the header keeps no field names).</summary>
+    static string UsedLine(string table, UsedRule rule)
+    {
+        static string Bits(EntryBits b) => b.Low == b.High ? $"bit {b.Low}" : $"bits {b.High}:{b.Low}";
+        var line = new StringBuilder($"used {table} ").AppendJoin(", ", rule.Bits.Select(Bits));
+        for (int i = 0; i < rule.When.Count; i++)
+        {
+            var c = rule.When[i];
+            ulong all = c.Field.Width >= 64 ? ulong.MaxValue : (1UL << (int)c.Field.Width) - 1;
+            line.Append(i == 0 ? " when " : " and ").Append(Bits(c.Field));
+            if (c.Mask != all) line.Append($" & 0x{c.Mask:x}");
+            line.Append($" = 0x{c.Value:x}");
+        }
+        return line.ToString();
     }
 
     /// <summary>

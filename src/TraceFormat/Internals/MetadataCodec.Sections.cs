@@ -8,7 +8,7 @@ enum MetadataTag : ushort
 {
     /// <summary>Ends the section list (no length follows).</summary>
     End = 0,
-    /// <summary>Reserved: used-bits tables (issue 10).</summary>
+    /// <summary>Used-bits tables (model.md §8; <see cref="MetadataCodec"/>.UsedBits).</summary>
     UsedBits = 1,
     /// <summary>Cache line size (issue 10, docs/model.md §9): <see cref="CacheLineCodec"/>.</summary>
     CacheLineSize = 2,
@@ -26,7 +26,7 @@ static partial class MetadataCodec
     /// <summary>Writes the sections <paramref name="m"/> has, then the end tag.</summary>
     static void EncodeSections(TraceMetadata m, BlockWriter w)
     {
-        // Tag 1 is reserved for its owner (used-bits tables): nothing is written yet.
+        if (EncodeUsedBits(m.Regions) is { } used) Section(w, MetadataTag.UsedBits, used);
         if (CacheLineCodec.Encode(m) is { } line) Section(w, MetadataTag.CacheLineSize, line);
         w.U16((ushort)MetadataTag.End);
     }
@@ -34,6 +34,7 @@ static partial class MetadataCodec
     /// <summary>The name of the first thing in <paramref name="m"/> that needs a section, or null (then v1/v2 can hold it).</summary>
     static string? SectionsNeeded(TraceMetadata m)
     {
+        if (m.Regions.FirstOrDefault(r => r.UsedBits is not null) is { } used) return $"used bits of table '{used.Name}'";
         if (m.DeclaresCacheLine) return "cache line size";
         return null;
     }
@@ -72,6 +73,7 @@ static partial class MetadataCodec
     {
         switch (tag)
         {
+            case MetadataTag.UsedBits: return DecodeUsedBits(ref body, m);
             case MetadataTag.CacheLineSize:
                 return DecodeCacheLine(ref body, m);
             // Reserved tags whose owners have not added their codec yet: no writer produces them.

@@ -54,11 +54,11 @@ static class MetadataRules
         {
             case RegionKind.Ram or RegionKind.Sync:
                 if (r.Device != -1) return $"{KindName(r.Kind)} region '{n}' names a device";
-                if (r.Entries != 0 || r.EntrySize != 0 || r.Granule != 0 || r.PresentBit != 0) return $"{KindName(r.Kind)} region '{n}' has table fields";
+                if (r.Entries != 0 || r.EntrySize != 0 || r.Granule != 0 || r.PresentBit != 0 || r.UsedBits is not null) return $"{KindName(r.Kind)} region '{n}' has table fields";
                 return null;
             case RegionKind.Mmio:
                 if (!IsDevice(r.Device, agents)) return $"mmio region '{n}' names agent {r.Device}, which is not a device";
-                if (r.Entries != 0 || r.EntrySize != 0 || r.Granule != 0 || r.PresentBit != 0) return $"mmio region '{n}' has table fields";
+                if (r.Entries != 0 || r.EntrySize != 0 || r.Granule != 0 || r.PresentBit != 0 || r.UsedBits is not null) return $"mmio region '{n}' has table fields";
                 return null;
             case RegionKind.Table:
                 if (!IsDevice(r.Device, agents)) return $"table '{n}' names fetcher {r.Device}, which is not a device";
@@ -67,7 +67,7 @@ static class MetadataRules
                 if (r.Entries == 0 || r.Entries > ulong.MaxValue / r.EntrySize || r.Entries * r.EntrySize != r.Size)
                     return $"table '{n}' has {r.Entries} entries of {r.EntrySize} bytes but size {r.Size}";
                 if (r.PresentBit >= 8u * r.EntrySize) return $"table '{n}' has present bit {r.PresentBit} outside its {r.EntrySize}-byte entry";
-                return null;
+                return r.UsedBits?.Check(r);
             default:
                 return $"region '{n}' has undefined kind {(byte)r.Kind}";
         }

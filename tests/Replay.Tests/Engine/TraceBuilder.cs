@@ -11,7 +11,7 @@ namespace TraceTools.Tests.Engine;
 /// (each call returns the event's trace index), then replay. <see cref="Replay"/> runs every clock kernel
 /// and several batch splits and fails unless they all agree.
 /// </summary>
-sealed class TraceBuilder(Arch arch)
+sealed partial class TraceBuilder(Arch arch)
 {
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];

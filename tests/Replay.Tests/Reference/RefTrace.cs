@@ -30,7 +30,7 @@ public sealed class RefTrace(TraceMetadata metadata, IReadOnlyList<RefEvent> eve
 /// DMA writes, loads, DMA reads and fetches carry bytes; the builder keeps the memory image to record
 /// what reads observe (memory starts zeroed).
 /// </summary>
-public sealed class TraceBuilder(Arch arch, string name = "")
+public sealed partial class TraceBuilder(Arch arch, string name = "")
 {
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
@@ -51,11 +51,11 @@ public sealed class TraceBuilder(Arch arch, string name = "")
     public RegionInfo Ram(string n, ulong b, ulong size) => Add(new RegionInfo { Name = n, Kind = RegionKind.Ram, Base = b, Size = size });
     public RegionInfo Sync(string n, ulong b, ulong size) => Add(new RegionInfo { Name = n, Kind = RegionKind.Sync, Base = b, Size = size });
     public RegionInfo Mmio(string n, ulong b, ulong size, ushort device) => Add(new RegionInfo { Name = n, Kind = RegionKind.Mmio, Base = b, Size = size, Device = device });
-    public RegionInfo Table(string n, ulong b, ulong entries, uint entrySize, uint granule, uint presentBit, ushort fetcher) =>
+    public RegionInfo Table(string n, ulong b, ulong entries, uint entrySize, uint granule, uint presentBit, ushort fetcher, UsedBits? used = null) =>
         Add(new RegionInfo
         {
             Name = n, Kind = RegionKind.Table, Base = b, Size = entries * entrySize, Device = fetcher,
-            Entries = entries, EntrySize = entrySize, Granule = granule, PresentBit = presentBit,
+            Entries = entries, EntrySize = entrySize, Granule = granule, PresentBit = presentBit, UsedBits = used,
         });
 
     RegionInfo Add(RegionInfo r) { _regions.Add(r); return r; }
@@ -92,7 +92,7 @@ public sealed class TraceBuilder(Arch arch, string name = "")
 
     int Emit(EventKind kind, ushort agent, ulong addr, int size, uint aux, string? site, byte[] data)
     {
-        if (kind is EventKind.Store or EventKind.DmaWrite)
+        if (kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg)
             for (int k = 0; k < data.Length; k++) _memory[addr + (ulong)k] = data[k];
         _events.Add(new RefEvent(new TraceEvent(kind, agent, addr, size, aux, Site(site)), data));
         return _events.Count - 1;

@@ -174,7 +174,8 @@ public sealed class ReferenceContractV11Tests
         int first = s.B.Fetch(s.Dev, s.Table, 1, 0);
         int st = s.B.Store(s.Cpu0, e + stored * 16, 8, 0x77);
         int g = s.B.Fetch(s.Dev, s.Table, 1, read);
-        Assert.AreEqual(torn ? $"torn-entry-fetch@{g}[first-granule={first},store={st}]" : "", Run(s.B));
+        // The in-place store after the fetch is never invalidated: live-entry-write too (model.md §8).
+        Assert.AreEqual($"live-entry-write@{st}[fetch={first}]" + (torn ? $" torn-entry-fetch@{g}[first-granule={first},store={st}]" : ""), Run(s.B));
     }
 
     // ---- deviation 5 and "Bursts": device writes that clear present ----

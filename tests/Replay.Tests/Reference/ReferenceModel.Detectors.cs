@@ -164,8 +164,10 @@ public sealed partial class ReferenceModel
             {
                 // the latest cpu store after the first granule read that changed bytes of this granule
                 int tear = -1;
-                for (int s = g - 1; s > first && tear < 0; s--)
-                    if (KindOf(s) == EventKind.Store && Bytes(g).Any(a => ChangesByte(s, a))) tear = s;
+                if (entry.Table.UsedBits is not null) tear = UsedTear(entry, reads, first, g); // model.md §8
+                else
+                    for (int s = g - 1; s > first && tear < 0; s--)
+                        if (KindOf(s) == EventKind.Store && Bytes(g).Any(a => ChangesByte(s, a))) tear = s;
                 if (tear < 0) continue;
                 all.Add(F(FindingKind.TornEntryFetch, g, ("first-granule", first), ("store", tear)));
                 break; // one per fetch

@@ -74,7 +74,7 @@ public sealed partial class ReferenceModel
                 if (InvalidatesEntry(i, e)) { first = -1; count = 0; continue; }
                 // E becoming non-present by any agent's write ends it (contract v1.1 "Bursts")
                 if (KindOf(i) == EventKind.DmaWrite && ClearsPresent(i, e)) { first = -1; count = 0; continue; }
-                if (KindOf(i) != EventKind.Store || !ChangesEntry(i, e)) continue; // other device writes neither join nor end
+                if (KindOf(i) != EventKind.Store || !ChangesUsed(i, e)) continue; // other device writes neither join nor end; unused-only stores are no change (§8)
                 if (PresentBefore(e, i) && PresentAfter(e, i))
                 {
                     if (first < 0) { first = i; count = 1; continue; }

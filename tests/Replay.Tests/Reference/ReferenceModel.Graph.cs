@@ -59,7 +59,8 @@ public sealed partial class ReferenceModel
         for (int i = 0; i < _n; i++)
         {
             var e = Ev(i);
-            switch (e.Kind)
+            AddAcquireReleaseEdges(i);
+            switch (KindOf(i))
             {
                 case EventKind.MmioWrite:
                     // doorbell: → every later event of D (the first one; D's po carries it on).

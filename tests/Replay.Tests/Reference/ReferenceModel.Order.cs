@@ -14,6 +14,7 @@ public sealed partial class ReferenceModel
     {
         for (int j = a + 1; j < b; j++)
             if (AgentOf(j) == AgentOf(a) && BarrierAt(j) is { } s) yield return s;
+        foreach (var s in ImpliedBarriersBetween(a, b)) yield return s;
     }
 
     /// <summary>
@@ -28,6 +29,7 @@ public sealed partial class ReferenceModel
     {
         if (a == x || _arch == Arch.Sc) return true;
         if (AgentOf(a) != AgentOf(x) || a > x) throw new ArgumentException($"#{a} is not po-before #{x}");
+        if (OrderedByTheAccess(a, x, observerIsDevice)) return true;
         Cls ca = ClassOf(a);
         if (ca == Cls.None) throw new ArgumentException($"#{a} ({KindOf(a).OpName()}) has no access class");
         if (KindOf(x) == EventKind.Unlock)
@@ -49,8 +51,8 @@ public sealed partial class ReferenceModel
     /// </summary>
     public bool ReaderOrdered(int y, int b, bool releaserIsDevice)
     {
-        Cls cy = ClassOf(y);
-        if (RefOrdering.Preserved(_arch, cy, Cls.R)) return true;
+        Cls cy = AcquireClassOf(y);
+        if (RefOrdering.Preserved(_arch, cy, Cls.R) || AcquiresItself(y, releaserIsDevice)) return true;
         return BarriersBetween(y, b).Any(s => (s.Pred & cy) != 0 && (s.Succ & Cls.R) != 0 && (s.Full || !releaserIsDevice));
     }
 

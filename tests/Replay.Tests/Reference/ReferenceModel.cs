@@ -44,6 +44,7 @@ public sealed partial class ReferenceModel
         MissingCacheClean(all);
         MissingCacheInvalidate(all);
         DeviceLifetimeRules(all);
+        LiveEntryWrite(all);
         SharedCacheline(all);
         DiscardedStore(all);
         return [.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)];
@@ -55,7 +56,8 @@ public sealed partial class ReferenceModel
     int AgentOf(int i) => _t.Events[i].E.Agent;
     bool IsCpu(int i) => _md.Agents[AgentOf(i)].IsCpu;
     bool IsCpuAgent(int agent) => _md.Agents[agent].IsCpu;
-    EventKind KindOf(int i) => _t.Events[i].E.Kind;
+    /// <summary>The kind the rules see: store_release and xchg are stores, load_acquire a load (their ordering: ReferenceModel.AcquireRelease.cs).</summary>
+    EventKind KindOf(int i) => AsPlainAccess(_t.Events[i].E.Kind);
     bool IsWrite(int i) => KindOf(i) is EventKind.Store or EventKind.DmaWrite;
 
     /// <summary>Events that touch memory bytes Address..Address+Size (dev_invalidate names an entry, not bytes).</summary>

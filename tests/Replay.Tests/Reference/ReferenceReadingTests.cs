@@ -136,7 +136,8 @@ public sealed class ReferenceReadingTests
         b.Store(cpu0, Tbl + 16, 8, 0xa);         // #2 tears granule 1 (and starts a burst)
         b.Store(cpu0, Tbl + 24, 8, 0xb);         // #3 tears granule 1 again (burst: warning)
         b.Fetch(dev, t, 0, 1);                   // #4
-        Assert.AreEqual("torn-entry-update@3[earlier-store=2] torn-entry-fetch@4[first-granule=1,store=3]",
+        // Neither in-place store is ever invalidated: both are live-entry-write too (model.md §8).
+        Assert.AreEqual("live-entry-write@2[fetch=1] torn-entry-update@3[earlier-store=2] live-entry-write@3[fetch=1] torn-entry-fetch@4[first-granule=1,store=3]",
             string.Join(" ", ReferenceModel.Run(b.Build())));
     }
 

@@ -18,10 +18,12 @@ public sealed partial class TraceGenerator
     public const ulong Buf = 0x1000, Flag = 0x2000, RegBase = 0xf000, Tbl = 0x10_0000;
 
     /// <summary>
-    /// The kinds the generator draws: 0..15 (the kinds 16..25 of format v3 have no generator part yet). A part
+    /// The kinds the generator draws: 0..15 and the parts' kinds (TraceGenerator.AcquireRelease.cs: 16..18,
+    /// TraceGenerator.DeviceLifetime.cs: 19..23). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
-    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k).Concat(DeviceLifetimeKinds).ToHashSet();
+    public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k)
+        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -46,7 +48,7 @@ public sealed partial class TraceGenerator
         uint entrySize = Chance(12) ? Pick(66u * 8, 128u * 8, 80u * 16) : Pick(8u, 16u, 32u, 32u);
         uint granule = entrySize == 8 ? 8 : entrySize == 80 * 16 ? 16 : entrySize > 32 ? 8 : Pick(8u, 16u);
         uint presentBit = entrySize >= 16 ? Pick(0u, 3u, 64u) : Pick(0u, 3u);
-        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]));
+        _table = _b.Table("tbl", Tbl, 2, entrySize, granule, presentBit, Pick([.. _devs]), UsedBitsFor(entrySize, presentBit));
         _barriers = [.. BarrierCode.AllFor(_arch)];
         _target = _rng.Next(10, 61);
     }
@@ -98,7 +100,7 @@ public sealed partial class TraceGenerator
 
     void Step()
     {
-        switch (_rng.Next(14))
+        switch (_rng.Next(16))
         {
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
@@ -110,7 +112,9 @@ public sealed partial class TraceGenerator
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
             case 11: DeviceLifetime(); break;
-            case 12: LinesStep(); break;
+            case 12: AcquireReleaseStep(); break;
+            case 13: LiveEntries(); break;
+            case 14: LinesStep(); break;
             default: SingleOp(); break;
         }
     }

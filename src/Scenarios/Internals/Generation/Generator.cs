@@ -90,14 +90,14 @@ sealed class Generator
     {
         switch (s.Kind)
         {
-            case EventKind.Store or EventKind.DmaWrite:
+            case EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg:
                 emitter.Write(in e, region, FillWrite(s, e.Address, e.Size, region, emitter, vars));
                 return;
             case EventKind.MmioWrite:
                 // Registers are not memory: the write carries its bytes but changes no image.
                 emitter.Append(in e, FillWrite(s, e.Address, e.Size, region, emitter, vars));
                 return;
-            case EventKind.Load or EventKind.DmaRead or EventKind.Fetch:
+            case EventKind.Load or EventKind.DmaRead or EventKind.Fetch or EventKind.LoadAcquire:
                 emitter.Read(in e, region);
                 return;
             default:

@@ -55,6 +55,9 @@ sealed class StepLineFastPath
         {
             case "store" when cpu: kind = EventKind.Store; break;
             case "load" when cpu: kind = EventKind.Load; break;
+            case "store_release" when cpu: kind = EventKind.StoreRelease; break;
+            case "load_acquire" when cpu: kind = EventKind.LoadAcquire; break;
+            case "xchg" when cpu: kind = EventKind.Xchg; break;
             case "mmio_write" when cpu: kind = EventKind.MmioWrite; break;
             case "mmio_read" when cpu: kind = EventKind.MmioRead; break;
             case "cache_clean" when cpu: kind = EventKind.CacheClean; break;
@@ -94,7 +97,7 @@ sealed class StepLineFastPath
         ulong address = r.Base + offset;
         if (address < r.Base || !r.Contains(address, size) || (kind is EventKind.MmioWrite or EventKind.MmioRead) != (r.Kind == RegionKind.Mmio))
             return false;
-        bool write = kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite;
+        bool write = kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite or EventKind.StoreRelease or EventKind.Xchg;
         ulong value = 0;
         bool hasValue = false;
         if (write && Keyword(line, ref p, '='))
@@ -102,18 +105,18 @@ sealed class StepLineFastPath
             if (!Spaces(line, ref p) || !Number(line, ref p, out value) || (size < 8 && value >> (8 * (int)size) != 0)) return false;
             hasValue = true;
         }
-        if (kind == EventKind.MmioWrite && !hasValue) return false;
+        if (kind is EventKind.MmioWrite or EventKind.StoreRelease or EventKind.Xchg && !hasValue) return false;
         if (!Site(line, ref p, out int site)) return false;
         var e = new TraceEvent(kind, (ushort)agent, address, (int)size, 0, site);
         switch (kind)
         {
-            case EventKind.Store or EventKind.DmaWrite:
+            case EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg:
                 _emitter.Write(in e, region, hasValue ? Value(value, (int)size) : _emitter.Pattern(address, (int)size, region));
                 return true;
             case EventKind.MmioWrite:
                 _emitter.Append(in e, Value(value, (int)size));
                 return true;
-            case EventKind.Load or EventKind.DmaRead:
+            case EventKind.Load or EventKind.DmaRead or EventKind.LoadAcquire:
                 _emitter.Read(in e, region);
                 return true;
             default:

@@ -13,6 +13,7 @@ static class OpNames
     [
         "store", "load", "barrier", "mmio_write", "writel", "writeq", "mmio_read", "readl", "readq",
         "cache_clean", "cache_inval", "cache_flush", "dev_invalidate", "lock", "unlock", "take_irq",
+        "store_release", "load_acquire", "xchg",
         "iommu_mode", "quiesce", "handover", "dma_map", "dma_unmap",
     ];
 
@@ -31,8 +32,7 @@ static class OpNames
 
     /// <summary>
     /// Kernel names the language spells differently → the language's spelling. A row may only name an op that
-    /// exists (a test compiles every target), so a suggestion never names an op the parser would refuse; a new
-    /// op enables its row when it lands (<c>smp_store_release</c> → <c>store_release</c> waits for that op).
+    /// exists (a test compiles every target), so a suggestion never names an op the parser would refuse.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> KernelNames = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -65,6 +65,9 @@ static class OpNames
         ["spin_unlock_bh"] = "unlock",
         ["raw_spin_unlock"] = "unlock",
         ["mutex_unlock"] = "unlock",
+        ["smp_store_release"] = "store_release",
+        ["smp_load_acquire"] = "load_acquire",
+        ["atomic_xchg"] = "xchg",
     };
 
     public static bool IsCpuOp(string op) => Array.IndexOf(CpuOps, op) >= 0;

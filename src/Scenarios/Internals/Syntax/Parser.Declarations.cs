@@ -57,6 +57,12 @@ sealed partial class Parser
             case "ram" or "sync" or "mmio":
                 ParseRegion(word == "ram" ? RegionKind.Ram : word == "sync" ? RegionKind.Sync : RegionKind.Mmio);
                 break;
+            case "field":
+                ParseField();
+                break;
+            case "used":
+                ParseUsed();
+                break;
             default:
                 ParseTable();
                 break;

@@ -57,10 +57,18 @@ sealed partial class Parser
                 s.Size = ParseSize();
                 ParseWriteValue(s, required: false);
                 break;
-            case "load" or "dma_read" or "mmio_read" or "cache_clean" or "cache_inval" or "cache_flush":
+            case "store_release" or "xchg":
+                // smp_store_release(p, v) and xchg(p, v) always name the value they store.
+                s.Kind = op == "xchg" ? EventKind.Xchg : EventKind.StoreRelease;
+                s.Address = ParseAddress();
+                s.Size = ParseSize();
+                ParseWriteValue(s, required: true);
+                break;
+            case "load" or "load_acquire" or "dma_read" or "mmio_read" or "cache_clean" or "cache_inval" or "cache_flush":
                 s.Kind = op switch
                 {
                     "load" => EventKind.Load,
+                    "load_acquire" => EventKind.LoadAcquire,
                     "dma_read" => EventKind.DmaRead,
                     "mmio_read" => EventKind.MmioRead,
                     "cache_clean" => EventKind.CacheClean,
@@ -252,8 +260,10 @@ sealed partial class Parser
             if (s.Op == StepOp.Check) return; // checked now, and it has no event
             s.ResolvedEvent = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
             s.IsFixedEvent = s.Kind is not (EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite
-                or EventKind.Load or EventKind.DmaRead or EventKind.Fetch);
-            if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite && (s.Bytes is not null || s.Value is { IsConstant: true }))
+                or EventKind.Load or EventKind.DmaRead or EventKind.Fetch
+                or EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg);
+            if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite or EventKind.StoreRelease or EventKind.Xchg
+                && (s.Bytes is not null || s.Value is { IsConstant: true }))
             {
                 var data = new byte[s.ResolvedSize];
                 if (s.Bytes is not null) StepResolver.WriteBytes(s.Bytes, data, s.BytesPos);

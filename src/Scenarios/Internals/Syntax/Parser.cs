@@ -9,7 +9,7 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 /// </summary>
 sealed partial class Parser
 {
-    static readonly string[] DeclarationKeywords = ["scenario", "arch", "let", "cpu", "device", "ram", "sync", "mmio", "table", "cacheline"];
+    static readonly string[] DeclarationKeywords = ["scenario", "arch", "let", "cpu", "device", "ram", "sync", "mmio", "table", "field", "used", "cacheline"];
     static readonly string[] StatementKeywords = [.. DeclarationKeywords, "repeat", "expect"];
 
     List<Token> _tokens;
@@ -58,7 +58,7 @@ sealed partial class Parser
             Name = _name,
             Arch = _arch.Value,
             Agents = _agents.ToArray(),
-            Regions = _regions.ToArray(),
+            Regions = RegionsWithUsedBits(),
             Locks = _locks.ToArray(),
             Sites = _sites.ToArray(),
             CacheLineSize = _cacheLine,

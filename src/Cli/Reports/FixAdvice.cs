@@ -1,0 +1,78 @@
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Cli.Reports;
+
+/// <summary>Who observes the order a fix must give: another cpu (a hand-off), a device, or not known.</summary>
+public enum FixObserver
+{
+    /// <summary>Not known (no replay state at hand): the help names the barrier that reaches devices, which also reaches cpus.</summary>
+    Unknown,
+    /// <summary>Another cpu: <c>smp_wmb</c> / <c>smp_store_release</c>, <c>smp_rmb</c> / <c>smp_load_acquire</c> suffice.</summary>
+    Cpu,
+    /// <summary>A device: <c>dma_wmb</c>, <c>dma_rmb</c>.</summary>
+    Device,
+}
+
+/// <summary>
+/// What the <c>help:</c> lines of one report know beyond a single finding (docs/model.md §10): the observer
+/// of a hand-off's first hop, from the replay's hb path, so the help names the barrier for that observer; and
+/// the <c>present-before-payload</c> findings by payload store, so that a missing barrier causing several
+/// findings at one site (a payload field in the present word, as in stmmac's des2/des3) gets one fix in all of them.
+/// </summary>
+public sealed class FixAdvice
+{
+    readonly ReportInput _input;
+    readonly Dictionary<long, Finding> _presentTooEarly = [];
+
+    /// <summary>Collects what the findings of <paramref name="input"/> share.</summary>
+    public FixAdvice(ReportInput input)
+    {
+        _input = input;
+        foreach (var f in input.Findings)
+        {
+            if (f.Kind != FindingKind.PresentBeforePayload) continue;
+            long payload = f.RelatedIndex(RelatedRole.Payload);
+            if (payload >= 0) _presentTooEarly.TryAdd(payload, f);
+        }
+    }
+
+    /// <summary>True when this advice was built for <paramref name="input"/> (not for the record it was copied from).</summary>
+    public bool IsFor(ReportInput input) => ReferenceEquals(_input, input);
+
+    /// <summary>
+    /// The <c>present-before-payload</c> finding whose payload is <paramref name="store"/>, if any: a store that
+    /// published data and is itself a payload store made present too early is fixed where that finding says.
+    /// </summary>
+    public Finding? PresentTooEarlyWith(long store) => _presentTooEarly.GetValueOrDefault(store);
+
+    /// <summary>
+    /// The agent the release <paramref name="publish"/> of <paramref name="cpu"/> first hands to, on its way to event
+    /// <paramref name="to"/> of <paramref name="toAgent"/>. Kept per publish: a report may ask for every instance (SARIF),
+    /// and one publish hands to one observer.
+    /// </summary>
+    public FixObserver FirstHop(int cpu, long publish, int toAgent, long to)
+    {
+        if (_input.HbPath is not { } paths || publish < 0) return FixObserver.Unknown;
+        if (_firstHops.TryGetValue(publish, out var known)) return known;
+        var hops = paths(cpu, publish, toAgent, to);
+        var observer = hops.Count == 0 || hops[0].ReleaseIndex != publish ? FixObserver.Unknown : Observer(hops[0].ToAgent);
+        _firstHops[publish] = observer;
+        return observer;
+    }
+
+    readonly Dictionary<long, FixObserver> _firstHops = [];
+
+    /// <summary>
+    /// Who released what the acquire <paramref name="acquire"/> of <paramref name="cpu"/> read: a cpu when the replay
+    /// logged a cpu's edge landing on it, else a device (edges out of devices are not logged; the device barrier
+    /// is also the safe advice when the log dropped the edge).
+    /// </summary>
+    public FixObserver Releaser(int cpu, long acquire)
+    {
+        if (_input.AcquiredFromCpu is not { } fromCpu || acquire < 0) return FixObserver.Unknown;
+        return fromCpu(cpu, acquire) ? FixObserver.Cpu : FixObserver.Device;
+    }
+
+    FixObserver Observer(int agent) => _input.Metadata.Agents[agent].IsCpu ? FixObserver.Cpu : FixObserver.Device;
+}

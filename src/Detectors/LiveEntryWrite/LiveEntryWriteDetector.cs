@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using TraceTools.Detectors.Entries;
+using TraceTools.Replay.Detection;
+using TraceTools.Replay.Findings;
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Ordering;
+
+namespace TraceTools.Detectors.LiveEntryWrite;
+
+/// <summary>
+/// <c>live-entry-write</c> (model.md §8): a cpu store S to entry E, present before and after S, that changes a
+/// bit the fetcher uses (every bit, for a table without used bits) while the fetcher may hold E: a fetch read of
+/// E saw it present, and since then no invalidation of E by its fetcher and no write left E non-present. S
+/// fails unless an invalidation I of E by its fetcher follows S before the fetcher's next fetch of E (a run of
+/// rising granule reads that begins after S; the rest of a fetch already under way is torn-entry-fetch's) with
+/// S ordered before I. Related: <c>fetch</c> (the read that saw E present). One per store.
+/// </summary>
+/// <remarks>
+/// S is kept pending until such an invalidation, the next fetch of E, or the end of the trace (nothing came:
+/// the fetcher may use its copy for ever), so its finding is reported later than its trigger.
+/// </remarks>
+public sealed class LiveEntryWriteDetector : IDetector
+{
+    sealed class Copy
+    {
+        public bool Held;
+        public long Fetch;
+        /// <summary>Stores waiting for an invalidation before the fetcher's next fetch of the entry.</summary>
+        public readonly List<(Epoch Store, long Fetch)> Pending = [];
+    }
+
+    readonly EntryStates<Copy> _entries = new();
+    readonly (bool Active, ulong Entry, uint Granule)[] _runs;
+
+    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
+    public LiveEntryWriteDetector(int agents) => _runs = new (bool, ulong, uint)[agents];
+
+    /// <inheritdoc/>
+    public FindingKind Kind => FindingKind.LiveEntryWrite;
+
+    /// <inheritdoc/>
+    public DetectorNeeds Needs => DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog;
+
+    /// <inheritdoc/>
+    public DetectorHooks Hooks => DetectorHooks.EntryStore | DetectorHooks.EntryFetch | DetectorHooks.EntryInvalidate;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnEntryStore(DetectorView view, in EntryStore store)
+    {
+        var c = _entries.Find(store.EntryBase);
+        if (c is null || !c.Held) return; // the fetcher holds no copy: nothing it uses can go stale
+        if (!store.PresentAfter)
+        {
+            c.Held = false; // E left present: the next fetch sees a new entry
+            return;
+        }
+        if (store.ByDevice || !store.PresentBefore || !store.ChangedUsed) return;
+        c.Pending.Add((new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch));
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnEntryFetch(DetectorView view, in EntryFetch fetch)
+    {
+        ref var run = ref _runs[fetch.Agent];
+        bool starts = !run.Active || run.Entry != fetch.EntryBase || fetch.Granule <= run.Granule;
+        run = (true, fetch.EntryBase, fetch.Granule);
+        var c = _entries.Find(fetch.EntryBase);
+        if (starts && c is not null && c.Pending.Count != 0) FailPending(view, c); // no invalidation came before this fetch
+        if (!fetch.SawPresent) return;
+        c ??= _entries.Get(fetch.EntryBase);
+        c.Held = true;
+        c.Fetch = fetch.Index;
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
+    {
+        if (!inv.All)
+        {
+            var c = _entries.Find(inv.EntryBase);
+            if (c is not null) Invalidate(view, c, inv);
+            return;
+        }
+        var table = view.Region(inv.Region);
+        foreach (var c in _entries.InRange(table.Base, table.End)) Invalidate(view, c, inv);
+    }
+
+    static void Invalidate(DetectorView view, Copy c, in EntryInvalidation inv)
+    {
+        c.Held = false;
+        // A store ordered before the invalidation (the fetcher observes: outer domain, class o) is excused.
+        for (int i = c.Pending.Count - 1; i >= 0; i--)
+            if (view.StoreOrderedBefore(c.Pending[i].Store, inv.Agent, AccessClass.O, ObserverDomain.Outer)) c.Pending.RemoveAt(i);
+    }
+
+    /// <inheritdoc/>
+    public void OnComplete(DetectorView view)
+    {
+        foreach (var c in _entries.InRange(0, ulong.MaxValue))
+            if (c.Pending.Count != 0) FailPending(view, c);
+    }
+
+    void FailPending(DetectorView view, Copy c)
+    {
+        foreach (var (store, fetch) in c.Pending) view.Report(Kind, store.Index, fetch);
+        c.Pending.Clear();
+    }
+}

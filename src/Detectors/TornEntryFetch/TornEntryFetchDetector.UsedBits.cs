@@ -1,0 +1,90 @@
+using TraceTools.Replay.Detection;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Detectors.TornEntryFetch;
+
+// Tables with used bits (model.md §8): a fetch is torn at granule g only by a store that changed bits of g
+// the configuration the fetch observed uses.
+public sealed partial class TornEntryFetchDetector
+{
+    /// <summary>A fetcher's current run on a used-bits table: what it read, and the cpu stores to its entry since it began.</summary>
+    sealed class UsedRun
+    {
+        public bool Active;
+        public RegionInfo? Table;
+        public byte[] Observed = [], Now = [], Used = [], Seen = [];
+        public bool[] Read = [];
+        public readonly List<(long Index, byte[] Changed)> Stores = [];
+    }
+
+    readonly UsedRun[] _usedRuns;
+
+    UsedRun UsedRunOf(int agent) => _usedRuns[agent] ??= new UsedRun();
+
+    void StartUsedRun(DetectorView view, in EntryFetch fetch)
+    {
+        var u = UsedRunOf(fetch.Agent);
+        var table = view.Region(fetch.Region);
+        u.Active = table.UsedBits is not null;
+        if (!u.Active) return;
+        int e = (int)table.EntrySize;
+        u.Table = table;
+        if (u.Observed.Length != e) (u.Observed, u.Now, u.Used, u.Seen) = (new byte[e], new byte[e], new byte[e], new byte[e]);
+        int granules = e / (int)table.Granule;
+        if (u.Read.Length != granules) u.Read = new bool[granules];
+        else Array.Clear(u.Read);
+        u.Stores.Clear();
+    }
+
+    /// <summary>Keeps the bytes of the granule just read as the fetch saw them.</summary>
+    void ObserveGranule(DetectorView view, in EntryFetch fetch)
+    {
+        var u = UsedRunOf(fetch.Agent);
+        if (!u.Active) return;
+        int g = (int)u.Table!.Granule;
+        view.ReadEntry(fetch.EntryBase, u.Now);
+        u.Now.AsSpan((int)fetch.Granule * g, g).CopyTo(u.Observed.AsSpan((int)fetch.Granule * g));
+        u.Read[fetch.Granule] = true;
+    }
+
+    /// <summary>A cpu store to a used-bits table: logged when the fetcher's current run is on its entry.</summary>
+    void LogUsedStore(DetectorView view, RegionInfo table, in EntryStore store)
+    {
+        var u = _usedRuns[table.Device];
+        if (u is null || !u.Active || !_runs[table.Device].Active || _runs[table.Device].Entry != store.EntryBase) return;
+        var before = view.EntryBefore;
+        var after = view.EntryAfter;
+        var changed = new byte[before.Length];
+        for (int k = 0; k < changed.Length; k++) changed[k] = (byte)(before[k] ^ after[k]);
+        u.Stores.Add((store.Index, changed));
+    }
+
+    /// <summary>
+    /// The latest cpu store after the run's first read that changed bits of this granule which the observed
+    /// entry uses (granules read so far as the fetch read them, the others as memory holds them now), or -1.
+    /// </summary>
+    long UsedTear(DetectorView view, in EntryFetch fetch, long firstIndex)
+    {
+        var u = UsedRunOf(fetch.Agent);
+        var table = u.Table!;
+        int g = (int)table.Granule;
+        view.ReadEntry(fetch.EntryBase, u.Now);
+        var o = u.Seen;
+        for (int k = 0; k < u.Read.Length; k++)
+        {
+            // Granules read earlier in this fetch as it read them; this one and the unread ones as memory holds them now.
+            var source = u.Read[k] && k != fetch.Granule ? u.Observed : u.Now;
+            source.AsSpan(k * g, g).CopyTo(o.AsSpan(k * g));
+        }
+        table.UsedBits!.Evaluate(o, table.PresentBit, u.Used);
+        int from = (int)fetch.Granule * g;
+        for (int i = u.Stores.Count - 1; i >= 0; i--)
+        {
+            var (index, changed) = u.Stores[i];
+            if (index <= firstIndex) break;
+            for (int k = from; k < from + g; k++)
+                if ((changed[k] & u.Used[k]) != 0) return index;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,26 @@
+namespace TraceTools.Replay.Detection;
+
+public readonly ref partial struct DetectorView
+{
+    /// <summary>
+    /// The bytes of the entry of the current <see cref="EntryStore"/> before the store (the whole entry); valid only
+    /// inside an entry-store hook, for a detector that declares <see cref="DetectorNeeds.EntryValues"/> or a table with used bits.
+    /// </summary>
+    public ReadOnlySpan<byte> EntryBefore => _engine.EntryBeforeStore;
+
+    /// <summary>The bytes of the entry of the current <see cref="EntryStore"/> after the store (see <see cref="EntryBefore"/>).</summary>
+    public ReadOnlySpan<byte> EntryAfter => _engine.EntryAfterStore;
+
+    /// <summary>Which bytes of the entry the current <see cref="EntryStore"/> writes (offset in the entry, length).</summary>
+    public (int Offset, int Length) EntryStoreSpan => _engine.EntryStoreSpan;
+
+    /// <summary>
+    /// The entry at <paramref name="entryBase"/> as memory holds it at the current event (before it, for a store),
+    /// into <paramref name="into"/> (the entry's length). Needs <see cref="DetectorNeeds.EntryValues"/>.
+    /// </summary>
+    public void ReadEntry(ulong entryBase, Span<byte> into)
+    {
+        ReplayThrow.Unless((_engine.Needs & DetectorNeeds.EntryValues) != 0, "EntryValues");
+        _engine.ReadEntry(entryBase, into);
+    }
+}

@@ -1,0 +1,104 @@
+using TraceTools.Replay.Detection;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay;
+
+public sealed partial class ReplayEngine
+{
+    // The entry store being handed to the detectors: its table, entry and bytes, so that the entry's value
+    // before and after it is built only when a detector asks (live-entry-write, used bits; model.md §8).
+    RegionInfo? _valuesTable;
+    ulong _valuesEntry, _valuesAddress;
+    byte[] _storeBytes = new byte[64];
+    int _storeLength;
+    byte[] _entryBefore = [], _entryAfter = [], _usedScratch = [];
+    bool _beforeReady, _afterReady;
+
+    bool WantsEntryValues => (Needs & DetectorNeeds.EntryValues) != 0;
+
+    /// <summary>Remembers the store for <see cref="EntryBeforeStore"/> / <see cref="EntryAfterStore"/> (only when they can be asked for).</summary>
+    void BeginEntryValues(RegionInfo table, ulong entry, ulong address, ReadOnlySpan<byte> data)
+    {
+        if (table.UsedBits is null && !WantsEntryValues) return;
+        _beforeReady = _afterReady = false;
+        if (ReferenceEquals(_valuesTable, table) && _valuesAddress == address && _storeLength == data.Length && _valuesEntry != entry)
+        {
+            _valuesEntry = entry; // the next entry of the same store: its bytes are already kept
+            return;
+        }
+        _valuesTable = table;
+        _valuesEntry = entry;
+        _valuesAddress = address;
+        if (_storeBytes.Length < data.Length) _storeBytes = new byte[data.Length];
+        data.CopyTo(_storeBytes);
+        _storeLength = data.Length;
+    }
+
+    /// <summary>The current entry's bytes before the store being handed to the detectors.</summary>
+    internal ReadOnlySpan<byte> EntryBeforeStore
+    {
+        get
+        {
+            var t = _valuesTable!;
+            if (_beforeReady) return _entryBefore.AsSpan(0, (int)t.EntrySize);
+            Room(ref _entryBefore, t.EntrySize);
+            ReadEntry(_valuesEntry, _entryBefore.AsSpan(0, (int)t.EntrySize));
+            _beforeReady = true;
+            return _entryBefore.AsSpan(0, (int)t.EntrySize);
+        }
+    }
+
+    /// <summary>The current entry's bytes after the store being handed to the detectors.</summary>
+    internal ReadOnlySpan<byte> EntryAfterStore
+    {
+        get
+        {
+            var t = _valuesTable!;
+            int e = (int)t.EntrySize;
+            if (_afterReady) return _entryAfter.AsSpan(0, e);
+            Room(ref _entryAfter, t.EntrySize);
+            EntryBeforeStore.CopyTo(_entryAfter);
+            ulong from = Math.Max(_valuesAddress, _valuesEntry), to = Math.Min(_valuesAddress + (ulong)_storeLength, _valuesEntry + t.EntrySize);
+            _storeBytes.AsSpan((int)(from - _valuesAddress), (int)(to - from)).CopyTo(_entryAfter.AsSpan((int)(from - _valuesEntry)));
+            _afterReady = true;
+            return _entryAfter.AsSpan(0, e);
+        }
+    }
+
+    /// <summary>The bytes of the current entry the store being handed to the detectors writes: offset and length in the entry.</summary>
+    internal (int Offset, int Length) EntryStoreSpan
+    {
+        get
+        {
+            ulong from = Math.Max(_valuesAddress, _valuesEntry), to = Math.Min(_valuesAddress + (ulong)_storeLength, _valuesEntry + _valuesTable!.EntrySize);
+            return ((int)(from - _valuesEntry), (int)(to - from));
+        }
+    }
+
+    /// <summary>The entry at <paramref name="entry"/> as memory holds it now (before the current store, inside an entry-store hook).</summary>
+    internal void ReadEntry(ulong entry, Span<byte> into)
+    {
+        for (int k = 0; k < into.Length; k++) into[k] = _shadow.ValueAt(entry + (ulong)k);
+    }
+
+    /// <summary>A used-bits table's store: does it change a bit the fetcher uses before or after it?</summary>
+    bool ChangesUsedBits(RegionInfo table)
+    {
+        int e = (int)table.EntrySize;
+        var before = EntryBeforeStore;
+        var after = EntryAfterStore;
+        if (_usedScratch.Length < 2 * e) _usedScratch = new byte[2 * e];
+        var usedBefore = _usedScratch.AsSpan(0, e);
+        var usedAfter = _usedScratch.AsSpan(e, e);
+        table.UsedBits!.Evaluate(before, table.PresentBit, usedBefore);
+        table.UsedBits.Evaluate(after, table.PresentBit, usedAfter);
+        for (int k = 0; k < e; k++)
+            if (((before[k] ^ after[k]) & (usedBefore[k] | usedAfter[k])) != 0) return true;
+        return false;
+    }
+
+    static void Room(ref byte[] buffer, uint size)
+    {
+        if (buffer.Length < size) buffer = new byte[size];
+    }
+}

@@ -1,0 +1,79 @@
+using TraceTools.Cli.Reports;
+using TraceTools.Detectors;
+using TraceTools.Replay.Findings;
+using TraceTools.Scenarios;
+using TraceTools.TraceFormat;
+using TraceTools.Tests.EndToEnd;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary>
+/// Help lines name the barrier for the observer that matters (docs/model.md §10.5), and one missing barrier
+/// that causes several findings at one site gets one fix in all of them (the stmmac sample).
+/// </summary>
+[TestClass]
+public sealed class FixAdviceTests
+{
+    /// <summary>Compiles and replays a sample in memory; the report input has the replay's hb paths.</summary>
+    static ReportInput Replayed(string sample, bool withHbPath = true)
+    {
+        var scenario = ScenarioCompiler.CompileFile(Path.Combine(RepoPaths.Samples, sample));
+        var events = new EventBatch(64);
+        scenario.Generate(events);
+        var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
+        engine.Process(events);
+        var findings = engine.Complete();
+        var input = new ReportInput(scenario.Metadata, findings, new BatchEventLookup(events), sample, events.Count);
+        return withHbPath ? input with { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu } : input;
+    }
+
+    static FindingText Text(ReportInput input, FindingKind kind) =>
+        new(input.Metadata, input.Findings.First(f => f.Kind == kind), input.Events) { Fixes = input.Fixes };
+
+    [TestMethod]
+    public void Help_StmmacPayloadInThePresentWord_BothFindingsGiveTheOneFix()
+    {
+        var input = Replayed("acqrel-stmmac-own-word.scn");
+        var early = Text(input, FindingKind.PresentBeforePayload);
+        var stale = Text(input, FindingKind.StaleDmaRead);
+        Assert.AreEqual("put a store barrier (dma_wmb / dmb oshst) between the payload store #2 and the store that sets present #3", early.Help);
+        Assert.AreEqual(early.Help, stale.Help);
+        Assert.AreEqual(3L, stale.FixAt, "the fix goes before the store that sets OWN, not before the length store that published the frame");
+        Assert.AreEqual(early.FixAt, stale.FixAt);
+    }
+
+    [TestMethod]
+    public void Help_StmmacWithoutTheOtherFinding_NamesItsOwnPublish()
+    {
+        // Suppressing the present-before-payload finding leaves the stale-dma-read on its own: its plain help.
+        var input = Replayed("acqrel-stmmac-own-word.scn");
+        input = input with { Findings = [.. input.Findings.Where(f => f.Kind == FindingKind.StaleDmaRead)] };
+        var stale = Text(input, FindingKind.StaleDmaRead);
+        Assert.AreEqual("put a store barrier (dma_wmb / dmb oshst) between #0 and #2", stale.Help);
+        Assert.AreEqual(2L, stale.FixAt);
+    }
+
+    [TestMethod]
+    [DataRow("acqrel-handoff-plain-arm64.scn", "put smp_wmb (dmb ishst) between #0 and #1, or write #1 with store_release (smp_store_release): #1 hands the data to a cpu, which needs no device barrier")]
+    [DataRow("acqrel-handoff-plain-riscv64.scn", "put smp_wmb (fence w,w) between #0 and #1, or write #1 with store_release (smp_store_release): #1 hands the data to a cpu, which needs no device barrier")]
+    [DataRow("acqrel-xchg-device-flag-arm64.scn", "put a store barrier (dma_wmb / dmb oshst) between #0 and #1")]
+    [DataRow("hisi-qm-mailbox.scn", "put a store barrier (dma_wmb / dmb oshst) between #0 and #1")]
+    public void Help_StaleDmaRead_BarrierForTheFirstHopsObserver(string sample, string help) =>
+        Assert.AreEqual(help, Text(Replayed(sample), FindingKind.StaleDmaRead).Help);
+
+    [TestMethod]
+    public void Help_StaleCpuReadWithoutReplayState_DeviceBarrierNotingTheCpuCase() =>
+        Assert.AreEqual("put a read barrier (dma_rmb / dmb oshld) between the acquire at #5 and #6 (smp_rmb (dmb ishld) or load_acquire suffice if a cpu released what #5 read)",
+            Text(Replayed("acqrel-rx-forward-plain-load-arm64.scn", withHbPath: false), FindingKind.StaleCpuRead).Help);
+
+    [TestMethod]
+    public void Help_StaleDmaReadWithoutHbPaths_TheDeviceBarrierThatReachesCpusToo() =>
+        Assert.AreEqual("put a store barrier (dma_wmb / dmb oshst) between #0 and #1",
+            Text(Replayed("acqrel-handoff-plain-arm64.scn", withHbPath: false), FindingKind.StaleDmaRead).Help);
+
+    [TestMethod]
+    [DataRow("acqrel-rx-forward-plain-load-arm64.scn", "put smp_rmb (dmb ishld) between the acquire at #5 and #6, or read #5 with load_acquire (smp_load_acquire): another cpu released what #5 read")]
+    [DataRow("nic-rx-completion-no-rmb.scn", "put a read barrier (dma_rmb / dmb oshld) between the acquire at #2 and #3")]
+    public void Help_StaleCpuRead_BarrierForTheAcquiresReleaser(string sample, string help) =>
+        Assert.AreEqual(help, Text(Replayed(sample), FindingKind.StaleCpuRead).Help);
+}

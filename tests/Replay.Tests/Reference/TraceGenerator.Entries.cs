@@ -1,0 +1,78 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reference;
+
+/// <summary>
+/// model.md §8 in the random traces: tables that declare used bits (a 2-bit configuration field beside the
+/// present bit selecting which payload bits are used), and live-entry patterns: an entry made present and
+/// fetched, then changed in place (payload words, or the configuration with present kept), with fetches
+/// straddling the stores, barriers, and invalidations (by its fetcher or another device, by another cpu, of
+/// the entry or of all) before or after the next fetch.
+/// </summary>
+public sealed partial class TraceGenerator
+{
+    /// <summary>The configuration field's first bit within the present word.</summary>
+    const int CfgShift = 8;
+
+    /// <summary>Used bits for two tables in five of the small-entry ones (none for the others).</summary>
+    UsedBits? UsedBitsFor(uint entrySize, uint presentBit)
+    {
+        if (entrySize > 32 || !Chance(40)) return null;
+        uint word = (presentBit / 8) & ~7u;
+        uint cfg = word * 8 + CfgShift;
+        var field = new EntryBits(cfg, cfg + 1);
+        EntryBits Payload()
+        {
+            var words = new List<uint>();
+            for (uint o = 0; o < entrySize; o += 8) if (o != word) words.Add(o);
+            if (words.Count == 0) return new EntryBits(word * 8 + 16, word * 8 + (uint)Pick(23, 31, 63)); // 8-byte entries: the present word's upper bits
+            uint o8 = Pick([.. words]) * 8;
+            return Chance(50) ? new EntryBits(o8, o8 + 63) : new EntryBits(o8 + (uint)Pick(0, 4, 12), o8 + (uint)Pick(15, 31));
+        }
+        var rules = new List<UsedRule> { new([field], []) };
+        rules.Add(new([Payload()], [new UsedCondition(field, 1, 1)]));
+        if (Chance(70)) rules.Add(new([Payload()], [new UsedCondition(field, 2, 2)]));
+        if (Chance(40)) rules.Add(new([Payload(), Payload()], [new UsedCondition(field, 3, 3)]));
+        return new UsedBits(rules);
+    }
+
+    /// <summary>A present-word value: present, and on used-bits tables a configuration.</summary>
+    ulong LivePresentValue() =>
+        PresentValue | (_table.UsedBits is not null || Chance(20) ? (ulong)_rng.Next(4) << CfgShift : 0);
+
+    /// <summary>Make an entry present and fetched, then change it in place with fetches, barriers and invalidations around.</summary>
+    void LiveEntries()
+    {
+        ushort c = Cpu;
+        ulong e = Pick(0ul, 1ul);
+        if (Chance(60))
+        {
+            if (Chance(60)) _b.Store(c, PayloadWord(e), 8, Value());
+            MaybeBarrier(c, 70);
+            _b.Store(c, PresentWord(e), PresentWordSize, LivePresentValue());
+        }
+        if (Chance(80)) FetchRun(e);
+        int stores = _rng.Next(1, 4);
+        for (int i = 0; i < stores; i++)
+        {
+            ushort who = Chance(80) ? c : Cpu;
+            bool straddle = Chance(25);
+            if (straddle) _b.Fetch(Fetcher, _table, e, 0);
+            if (Chance(35)) _b.Store(who, PresentWord(e), PresentWordSize, Chance(85) ? LivePresentValue() : 0);
+            else _b.Store(who, PayloadWord(e), 8, Value());
+            if (straddle && _table.EntrySize / _table.Granule > 1) _b.Fetch(Fetcher, _table, e, (uint)_rng.Next(1, (int)(_table.EntrySize / _table.Granule)));
+            if (Chance(40))
+            {
+                MaybeBarrier(who, 60);
+                Invalidate(Chance(80) ? who : Cpu, e);
+            }
+            if (Chance(30)) FetchRun(e);
+        }
+        if (Chance(40))
+        {
+            MaybeBarrier(c, 60);
+            Invalidate(c, e);
+        }
+        if (Chance(50)) FetchRun(e);
+    }
+}
