@@ -3,5 +3,7 @@ using BenchmarkDotNet.Running;
 // Run all suites or pick with --filter, e.g. `dotnet run -c Release --project bench -- --filter '*Decode*'`.
 // `refs TRACE [--rounds R]` runs the in-run references of bench/run.sh instead (see Refs/ReferenceRun.cs).
 if (args.Length > 0 && args[0] == "refs") return TraceTools.Bench.Refs.ReferenceRun.Run(args[1..]);
+// `columns TRACE [--rounds R]`: the column decode against LZ4 on the same chunks held in memory (Refs/ColumnLoop.cs).
+if (args.Length > 0 && args[0] == "columns") return TraceTools.Bench.Refs.ColumnLoop.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

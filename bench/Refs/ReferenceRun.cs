@@ -71,7 +71,8 @@ static class ReferenceRun
         long events = 0, lz4 = 0, columns = 0, chunk = 0;
         StoredChunks.ForEach(path, c =>
         {
-            if (raw.Length < c.Raw + Varint.Padding) raw = new byte[c.Raw + Varint.Padding];
+            if (raw.Length < ChunkDecoder.BufferLength(c.Raw, c.Count)) raw = new byte[ChunkDecoder.BufferLength(c.Raw, c.Count)];
+            raw.AsSpan(c.Raw, Varint.Padding).Clear();
             long t0 = Clocks.Now();
             if (c.Codec == TraceCodec.Lz4)
             {
@@ -82,7 +83,7 @@ static class ReferenceRun
                 c.Stored.AsSpan().CopyTo(raw);
             }
             long t1 = Clocks.Now();
-            ChunkDecoder.Decode(raw, c.Raw, c.Count, c.First, ctx, scratch, batch, new ChunkOrigin(path, chunk, 0, false));
+            ChunkDecoder.Decode(ref raw, c.Raw, c.Count, c.First, ctx, scratch, batch, new ChunkOrigin(path, chunk, 0, false));
             long t2 = Clocks.Now();
             lz4 += t1 - t0;
             columns += t2 - t1;

@@ -43,9 +43,14 @@ public sealed class EventBatch : IEventSink
     internal readonly PendingSites PendingSites = new();
     /// <summary>Offset of each event's bytes in <see cref="Data"/>, or -1 when it carries none.</summary>
     public int[] DataOffsets = [];
-    /// <summary>The bytes of all events that carry bytes, back to back.</summary>
+    /// <summary>
+    /// The bytes of the events that carry bytes, at <see cref="DataOffsets"/>: back to back when appended; when the
+    /// reader filled the batch, the chunk's decoded payload (bytes longer than 8 where its data column has them,
+    /// small values in 8-byte slots after it). The reader lends that buffer to the batch and takes the batch's
+    /// previous one back for its next chunk.
+    /// </summary>
     public byte[] Data = [];
-    /// <summary>Bytes used in <see cref="Data"/>.</summary>
+    /// <summary>Bytes used in <see cref="Data"/>: every event's bytes lie below it.</summary>
     public int DataLength { get; private set; }
 
     /// <summary>Creates an empty batch with room for <paramref name="capacity"/> events.</summary>

@@ -234,7 +234,8 @@ public sealed partial class TraceReader
         if (crc != h.Crc)
             FormatThrow.Format(_name, payloadAt, _nextChunk, $"stored bytes have CRC-32C 0x{crc:x8} but the chunk header says 0x{h.Crc:x8}", bytes[..Math.Min(16, bytes.Length)]);
 
-        int rawNeed = h.Raw + Varint.Padding;
+        // The decode buffer becomes the batch's data buffer, and the batch's previous one comes back as the next.
+        int rawNeed = ChunkDecoder.BufferLength(h.Raw, h.Count);
         if (_raw.Length < rawNeed) _raw = new byte[Math.Max(rawNeed, Math.Min(_raw.Length * 2, FormatLayout.MaxRawLength + Varint.Padding))];
         if (h.Codec == TraceCodec.Lz4)
         {
@@ -247,7 +248,7 @@ public sealed partial class TraceReader
         }
         _raw.AsSpan(h.Raw, Varint.Padding).Clear();
         var origin = new ChunkOrigin(_name, _nextChunk, payloadAt, h.Codec == TraceCodec.None);
-        ChunkDecoder.Decode(_raw, h.Raw, h.Count, h.First, _ctx, _scratch, batch, origin);
+        ChunkDecoder.Decode(ref _raw, h.Raw, h.Count, h.First, _ctx, _scratch, batch, origin);
         _statRaw = h.Raw;
         _statStored = h.Stored;
         _statCodec = h.Codec;

@@ -36,6 +36,24 @@ public sealed class AuxRulesTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(Archs))]
+    public void OneByteOk_EveryKindAndOneByteOperand_AgreesWithEventRules(Arch arch)
+    {
+        var ctx = new EventContext(new RandomTraces(18).Metadata(arch, extraAgents: 2));
+        var rules = new AuxRules(ctx);
+        int valid = 0;
+        for (int kind = 0; kind < EventKinds.Count; kind++)
+            for (int aux = 0; aux < AuxRules.OneByteValues; aux++)
+            {
+                bool expected = EventRules.AuxOk(ctx, (EventKind)kind, (ulong)aux);
+                Assert.AreEqual(expected ? 1 : 0, rules.OneByteOk[kind * AuxRules.OneByteValues + aux], $"{(EventKind)kind} aux {aux}");
+                valid += expected ? 1 : 0;
+            }
+        Assert.IsGreaterThan(0, valid);
+        Assert.IsLessThan(EventKinds.Count * AuxRules.OneByteValues, valid);
+    }
+
+    [TestMethod]
     [DataRow(-1)]
     [DataRow(26)]
     [DataRow(0xF0)]

@@ -12,20 +12,6 @@ public sealed class ColumnUnpackTests
 
     [TestMethod]
     [DynamicData(nameof(Lengths))]
-    public void Kinds_VectorPath_EqualsScalarTwin(int length)
-    {
-        var src = new byte[length];
-        new Random(length).NextBytes(src);
-        var scalar = new EventKind[length + 3];
-        var vector = new EventKind[length + 3];
-        ColumnUnpack.KindsScalar(src, scalar);
-        ColumnUnpack.KindsVector(src, vector);
-        CollectionAssert.AreEqual(scalar, vector);
-        Assert.IsTrue(scalar.Take(length).Select((k, i) => (byte)k == (src[i] & 0xF)).All(ok => ok));
-    }
-
-    [TestMethod]
-    [DynamicData(nameof(Lengths))]
     public void Agents_VectorPath_EqualsScalarTwin(int length)
     {
         var src = new byte[length];

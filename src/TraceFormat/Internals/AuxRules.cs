@@ -53,7 +53,19 @@ sealed class AuxRules
         for (int a = 0; a < c.AgentCount; a++) _notDevice[a] = c.AgentClass[a] == EventContext.DeviceClass ? 0 : 1;
         _lastAgent = _notDevice.Length - 1;
         _barriers = BarrierTable(c.Arch);
+        for (int kind = 0; kind < EventKinds.Count; kind++)
+            for (int aux = 0; aux < OneByteValues; aux++)
+                OneByteOk[kind * OneByteValues + aux] = Ok(kind, (ulong)aux) ? (byte)1 : (byte)0;
     }
+
+    /// <summary>Aux values a one-byte varint holds.</summary>
+    public const int OneByteValues = 128;
+
+    /// <summary>
+    /// <see cref="Ok"/> for aux values below 128, by kind × 128 + aux (1 valid, 0 not): the operands of a driver trace
+    /// (barrier codes, lock ids, device ids, granules) nearly all are, and one load answers for them.
+    /// </summary>
+    public readonly byte[] OneByteOk = new byte[EventKinds.Count * OneByteValues];
 
     /// <summary>The valid barrier codes of <paramref name="arch"/> as a bit set, built once per arch.</summary>
     static ulong[] BarrierTable(Arch arch)

@@ -1,6 +1,9 @@
+using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace TraceTools.TraceFormat.Internals;
 
@@ -8,226 +11,277 @@ namespace TraceTools.TraceFormat.Internals;
 [StructLayout(LayoutKind.Auto)]
 struct ColumnCursors
 {
-    /// <summary>v1: byte position in the address varints; v2: addresses placed (the next unpacked delta).</summary>
+    /// <summary>v1: byte position in the address varints; v2/v3: addresses placed (the next unpacked delta).</summary>
     public int Address;
-    /// <summary>Byte positions in the sizes, aux and data columns.</summary>
-    public int Size, Aux, Data;
-    /// <summary>Small values placed (the next unpacked value and its length nibble).</summary>
+    /// <summary>Byte positions in the sizes, aux, values and data columns.</summary>
+    public int Size, Aux, Value, Data;
+    /// <summary>Small values placed (the next value length nibble).</summary>
     public int Small;
-    /// <summary>Bytes written to the batch's data buffer.</summary>
-    public int Out;
     /// <summary>v3: byte position in the extension kinds column.</summary>
     public int Extension;
 }
 
-// The per-event passes, run block by block (DecodeScratch.BlockEvents events) so that a block's lists and
-// batch columns stay in the core's cache between passes. The v2 address deltas and the small values are
-// significant-bytes columns unpacked for the whole chunk first (SignificantBytes: a shuffle per two values,
-// no chain but the running position); the loops here only place them. The rare varint columns (v1
-// addresses, sizes, aux) read through Varint; every error leaves the loop through a call.
+// The per-column passes, run block by block (DecodeScratch.BlockEvents events) so that a block's bits and
+// batch columns stay in the core's cache between passes. Each walks the set bits of its column in the block's
+// ColumnBits (tzcnt, clear lowest): no branch on the event's kind, and a mispredict only where a word's bits
+// run out. The v2/v3 address deltas were unpacked for the whole chunk first (SignificantBytes); the small values
+// are read in place, one masked 8-byte load each; the rare varint columns (v1 addresses, sizes, aux) read
+// through Varint, or, when the whole column holds one-byte varints (sizes below 128, aux operands: one vectorized
+// search per chunk), as bytes; every error leaves the loop through a call.
 static partial class ChunkDecoder
 {
-    readonly record struct EventLists(int Addresses, int Sizes, int Aux, int Data);
-
-    /// <summary>
-    /// Validates the kind bytes and agents of events [<paramref name="start"/>, <paramref name="end"/>), writes
-    /// fixed sizes and the defaults of the other columns, and appends each event to the list of every
-    /// variable-width column it has an entry in: the store is unconditional, only the count advances by the flag.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    static EventLists Classify(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    /// <summary>Set bits among the first <paramref name="events"/> of a block's column bits.</summary>
+    static int BitCount(ulong[] bits, int events)
     {
-        batch.Addresses.AsSpan(start, end - start).Clear();
-        batch.Aux.AsSpan(start, end - start).Clear();
-        batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
-        ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
-        ref int table = ref MemoryMarshal.GetArrayDataReference(ctx.KindTable);
-        ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
-        ref byte agentClass = ref MemoryMarshal.GetArrayDataReference(ctx.AgentClass);
-        ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
-        ref int addrList = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
-        ref int sizeList = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
-        ref int auxList = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
-        ref int dataList = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
-        uint agentCount = (uint)ctx.AgentCount;
-        int nA = 0, nS = 0, nX = 0, nD = 0;
-        for (int i = start; i < end; i++)
-        {
-            int kb = Unsafe.Add(ref kinds, i);
-            int f = Unsafe.Add(ref table, kb);
-            uint agent = Unsafe.Add(ref agents, i);
-            // An invalid kind byte has class 0, which never equals an agent's class (1 cpu, 2 device); so has a
-            // v3 extended one (nibble 15), whose entry comes from the extension column on this rare path.
-            if (agent >= agentCount || Unsafe.Add(ref agentClass, (int)agent) != (f & KindByte.ClassMask))
-                f = ExtendedKind(origin, ctx, padded, cols, ref cursors.Extension, batch, firstIndex + i, i, kb, (int)agent);
-            int fixedSize = f >> KindByte.FixedSizeShift;
-            int hasAddress = (f >> 2) & 1;
-            Unsafe.Add(ref sizes, i) = fixedSize;
-            Unsafe.Add(ref addrList, nA) = i;
-            nA += hasAddress;
-            Unsafe.Add(ref sizeList, nS) = i;
-            nS += hasAddress & (fixedSize == 0 ? 1 : 0);
-            Unsafe.Add(ref auxList, nX) = i;
-            nX += (f >> 3) & 1;
-            Unsafe.Add(ref dataList, nD) = i;
-            nD += (f >> 4) & 1;
-        }
-        return new EventLists(nA, nS, nX, nD);
+        int n = 0;
+        for (int w = 0; w < ColumnBits.Words(events); w++) n += BitOperations.PopCount(bits[w]);
+        return n;
     }
 
-    /// <summary>v1 addresses: a zigzag varint delta per listed event, from the previous address of its agent and stream.</summary>
+    /// <summary>v1 addresses: a zigzag varint delta per event with an address, from the previous address of its slot (agent and stream).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void DecodeAddressVarints(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
+        batch.Addresses.AsSpan(start, end - start).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        // The address stream of nibble 15 is 0 in this table whatever the version: v1/v2 raise_irq has no
-        // address, and every v3 extended kind with an address (store_release .. dma_unmap) runs in stream 0.
-        ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
-        ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
-        ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(scratch.Bits.Address);
+        ref ushort slots = ref MemoryMarshal.GetArrayDataReference(scratch.Bits.Slots);
+        ref ulong addresses = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(batch.Addresses), start);
         ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(scratch.LastAddress);
-        int pos = cursors.Address, end = cols.AddrEnd, kindsAt = cols.KindsAt;
-        for (int k = 0; k < n; k++)
+        int pos = cursors.Address, endPos = cols.AddrEnd;
+        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
-            int i = Unsafe.Add(ref list, k);
-            var (zz, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
-            pos += len;
-            if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "address", pos - len);
-            int slot = (Unsafe.Add(ref table, Unsafe.Add(ref src, kindsAt + i)) >> KindByte.SlotShift) & 3;
-            // agent < agent count was checked by Classify; LastAddress has AddressStreams slots per agent.
-            ref ulong prev = ref Unsafe.Add(ref lastRef, Unsafe.Add(ref agents, i) * KindByte.AddressStreams + slot);
-            ulong address = prev + (ulong)Varint.UnZigZag(zz);
-            prev = address;
-            Unsafe.Add(ref addresses, i) = address;
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                int b = (w << 6) + BitOperations.TrailingZeroCount(m);
+                var (zz, len) = Varint.Read(ref Unsafe.Add(ref src, pos));
+                pos += len;
+                if (len == 0 || pos > endPos) ColumnOverrun(origin, padded, firstIndex + start + b, "address", pos - len);
+                // The slot's agent < agent count was checked by the classify pass.
+                ref ulong prev = ref Unsafe.Add(ref lastRef, Unsafe.Add(ref slots, b));
+                ulong address = prev + (ulong)Varint.UnZigZag(zz);
+                prev = address;
+                Unsafe.Add(ref addresses, b) = address;
+            }
         }
         cursors.Address = pos;
     }
 
     /// <summary>
-    /// v2 addresses: adds each unpacked zigzag delta to the previous address of its event's agent and stream.
-    /// The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
+    /// v2/v3 addresses: adds each unpacked zigzag delta to the previous address of its event's slot (agent and
+    /// stream). The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void PlaceAddressDeltas(byte[] padded, in ColumnSpans cols, int n, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors)
+    static void PlaceAddressDeltas(int start, int end, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors)
     {
-        ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(padded), cols.KindsAt);
-        // The address stream of nibble 15 is 0 in this table whatever the version: v1/v2 raise_irq has no
-        // address, and every v3 extended kind with an address (store_release .. dma_unmap) runs in stream 0.
-        ref int table = ref MemoryMarshal.GetArrayDataReference(KindByte.Table);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AddressEvents);
+        batch.Addresses.AsSpan(start, end - start).Clear();
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(scratch.Bits.Address);
+        ref ushort slots = ref MemoryMarshal.GetArrayDataReference(scratch.Bits.Slots);
         ref ulong deltas = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(scratch.Deltas), cursors.Address);
-        ref ushort agents = ref MemoryMarshal.GetArrayDataReference(batch.Agents);
-        ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
+        ref ulong addresses = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(batch.Addresses), start);
         ref ulong lastRef = ref MemoryMarshal.GetArrayDataReference(scratch.LastAddress);
-        for (int k = 0; k < n; k++)
+        // A slot's running address is a chain of adds; through memory (load, add, store, load) each link waits
+        // for a store to forward, about 5 cycles. So the current slot's address stays in a register: when the
+        // event's slot is the previous event's, the load reads the spare slot (never stored, so it waits for
+        // nothing) and the register is taken instead, without a branch.
+        int spare = scratch.LastAddress.Length - 1, previous = spare;
+        ulong current = 0;
+        int k = 0;
+        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
-            int i = Unsafe.Add(ref list, k);
-            int slot = (Unsafe.Add(ref table, Unsafe.Add(ref kinds, i)) >> KindByte.SlotShift) & 3;
-            // agent < agent count was checked by Classify; LastAddress has AddressStreams slots per agent.
-            ref ulong prev = ref Unsafe.Add(ref lastRef, Unsafe.Add(ref agents, i) * KindByte.AddressStreams + slot);
-            ulong address = prev + (ulong)Varint.UnZigZag(Unsafe.Add(ref deltas, k));
-            prev = address;
-            Unsafe.Add(ref addresses, i) = address;
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                int b = (w << 6) + BitOperations.TrailingZeroCount(m);
+                int slot = Unsafe.Add(ref slots, b);
+                int same = slot == previous ? 1 : 0;
+                ulong stored = Unsafe.Add(ref lastRef, slot + (spare - slot) * same);
+                ulong keep = (ulong)same - 1; // all ones when the slot changed
+                current = ((stored & keep) | (current & ~keep)) + (ulong)Varint.UnZigZag(Unsafe.Add(ref deltas, k++));
+                Unsafe.Add(ref lastRef, slot) = current;
+                previous = slot;
+                Unsafe.Add(ref addresses, b) = current;
+            }
         }
-        cursors.Address += n;
+        cursors.Address += k;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.SizeEvents);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Size);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
-        int pos = cursors.Size, end = cols.SizeEnd;
-        for (int k = 0; k < n; k++)
+        int pos = cursors.Size, endPos = cols.SizeEnd;
+        if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos)
         {
-            int i = Unsafe.Add(ref list, k);
-            var (s, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
-            pos += len;
-            if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "size", pos - len);
-            // Size 0 only for dev_invalidate of all entries, whose address is 0 too.
-            if (s - 1 >= TraceEvent.MaxSize
-                && !(s == 0 && Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0))
-                BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), s, pos - len);
-            Unsafe.Add(ref sizes, i) = (int)s;
+            // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
+            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+            int i = 0;
+            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+            {
+                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+                {
+                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                    int s = Unsafe.Add(ref src, pos++);
+                    if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0)) goto Bad;
+                    Unsafe.Add(ref sizes, i) = s;
+                }
+            }
+            cursors.Size = pos;
+            return;
+        Bad:
+            BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
+        }
+        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        {
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                var (s, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
+                pos += len;
+                if (len == 0 || pos > endPos) ColumnOverrun(origin, padded, firstIndex + i, "size", pos - len);
+                // Size 0 only for dev_invalidate of all entries, whose address is 0 too.
+                if (s - 1 >= TraceEvent.MaxSize
+                    && !(s == 0 && Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0))
+                    BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), s, pos - len);
+                Unsafe.Add(ref sizes, i) = (int)s;
+            }
         }
         cursors.Size = pos;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAux(byte[] padded, in ColumnSpans cols, int n, long firstIndex, EventContext ctx, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
+        batch.Aux.AsSpan(start, end - start).Clear();
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.AuxEvents);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Aux);
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         var rules = ctx.AuxRules;
-        int pos = cursors.Aux, end = cols.AuxEnd;
-        for (int k = 0; k < n; k++)
+        int pos = cursors.Aux, endPos = cols.AuxEnd;
+        if (oneByte && BitCount(columnBits.Aux, end - start) <= endPos - pos)
         {
-            int i = Unsafe.Add(ref list, k);
-            var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
-            pos += len;
-            if (len == 0 || pos > end) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
-            // The decoded kind (Classify wrote the extended ones), not the kind byte's nibble.
-            int kind = (int)Unsafe.Add(ref kinds, i);
-            if (!rules.Ok(kind, a)) BadAux(origin, ctx, firstIndex + i, (EventKind)kind, a, pos - len);
-            Unsafe.Add(ref aux, i) = (uint)a;
+            // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check, and
+            // the check is one table load (the decoded kind is below EventKinds.Count).
+            ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(rules.OneByteOk);
+            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+            int i = 0;
+            uint a = 0;
+            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+            {
+                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+                {
+                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                    a = Unsafe.Add(ref src, pos++);
+                    if (Unsafe.Add(ref oneByteOk, (int)Unsafe.Add(ref kinds, i) * AuxRules.OneByteValues + (int)a) == 0) goto Bad;
+                    Unsafe.Add(ref aux, i) = a;
+                }
+            }
+            cursors.Aux = pos;
+            return;
+        Bad:
+            BadAux(origin, ctx, firstIndex + i, Unsafe.Add(ref kinds, i), a, pos - 1);
+        }
+        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        {
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
+                pos += len;
+                if (len == 0 || pos > endPos) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
+                // The decoded kind (the classify pass wrote the extended ones), not the kind byte's nibble.
+                int kind = (int)Unsafe.Add(ref kinds, i);
+                if (!rules.Ok(kind, a)) BadAux(origin, ctx, firstIndex + i, (EventKind)kind, a, pos - len);
+                Unsafe.Add(ref aux, i) = (uint)a;
+            }
         }
         cursors.Aux = pos;
     }
 
+    /// <summary>Masks keeping the low n bytes of a u64, n = 0..8 (a value length nibble above 8 was refused before the blocks).</summary>
+    static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
+
     /// <summary>
-    /// Small values (1..8 bytes: unpacked for the whole chunk first) and data (longer, raw) of the listed
-    /// events into the batch's byte buffer.
+    /// Where the bytes of the events that carry them are: data (more than 8 bytes) where the payload's data column
+    /// has them, no copy; small values (1..8 bytes, the significant bytes of each: one masked 8-byte load from the
+    /// values column) to an 8-byte slot each from <paramref name="valuesAt"/>, past the payload and its padding.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void PlaceData(byte[] padded, in ColumnSpans cols, int n, long firstIndex, DecodeScratch scratch, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
+        batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
+        // No call inside the loop (its errors jump past it): a call there makes the JIT keep the loop's counters
+        // in stack slots, and each event then waits for its own stores to forward.
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-        ref ulong values = ref MemoryMarshal.GetArrayDataReference(scratch.Values);
-        ref byte dst = ref MemoryMarshal.GetArrayDataReference(batch.Data);
-        ref int list = ref MemoryMarshal.GetArrayDataReference(scratch.DataEvents);
-        ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
-        ref int offsets = ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets);
-        int small = cursors.Small, lengthAt = cols.LengthAt, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
-        int dataPos = cursors.Data, dataEnd = cols.DataEnd, outPos = cursors.Out;
-        for (int k = 0; k < n; k++)
+        ref byte nibbles = ref Unsafe.Add(ref src, cols.LengthAt);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Data);
+        ref int sizes = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(batch.Sizes), start);
+        ref int offsets = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(batch.DataOffsets), start);
+        int small = cursors.Small, lengthCount = 2 * (cols.LengthEnd - cols.LengthAt);
+        // The nibbles add up to the values column (checked before the blocks), so valuePos + 8 stays inside the padded payload.
+        int valuePos = cursors.Value;
+        int dataPos = cursors.Data, dataEnd = cols.DataEnd;
+        int b = 0, size = 0, len = 0;
+        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
         {
-            int i = Unsafe.Add(ref list, k);
-            int size = Unsafe.Add(ref sizes, i);
-            Unsafe.Add(ref offsets, i) = outPos;
-            if (size <= FormatLayout.SmallValueMaxSize)
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
-                if (small >= lengthCount) ColumnOverrun(origin, padded, firstIndex + i, "value lengths", cols.LengthEnd);
-                int len = (Unsafe.Add(ref src, lengthAt + (small >> 1)) >> ((small & 1) << 2)) & 0xF;
-                if (len > size) BadValueLength(origin, firstIndex + i, size, len, lengthAt + (small >> 1));
-                ulong v = Unsafe.Add(ref values, small);
-                small++;
-                // The batch buffer has 8 bytes of slack past the last value (see Decode).
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, outPos), BitConverter.IsLittleEndian ? v : System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v));
+                b = (w << 6) + BitOperations.TrailingZeroCount(m);
+                size = Unsafe.Add(ref sizes, b);
+                if (size <= FormatLayout.SmallValueMaxSize)
+                {
+                    if (small >= lengthCount) goto Bad;
+                    len = (Unsafe.Add(ref nibbles, small >> 1) >> ((small & 1) << 2)) & 0xF;
+                    if (len > size) goto Bad;
+                    ulong v = LowBytes(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, valuePos)), len);
+                    valuePos += len;
+                    // Decode checked that the buffer has a slot for every value the lengths column holds.
+                    int slot = valuesAt + 8 * small;
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref src, slot), BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v));
+                    Unsafe.Add(ref offsets, b) = slot;
+                    small++;
+                }
+                else
+                {
+                    if (size > dataEnd - dataPos) goto Bad;
+                    Unsafe.Add(ref offsets, b) = dataPos;
+                    dataPos += size;
+                }
             }
-            else
-            {
-                if (size > dataEnd - dataPos)
-                    origin.Fail(dataPos, $"event {firstIndex + i} needs {size} data bytes, but the data column has {dataEnd - dataPos} left");
-                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref dst, outPos), ref Unsafe.Add(ref src, dataPos), (uint)size);
-                dataPos += size;
-            }
-            outPos += size;
         }
         cursors.Small = small;
+        cursors.Value = valuePos;
         cursors.Data = dataPos;
-        cursors.Out = outPos;
+        return;
+    Bad:
+        BadData(origin, padded, firstIndex + start + b, size, small, lengthCount, len, cols.LengthEnd, cols.LengthAt + (small >> 1), dataPos, dataEnd);
+    }
+
+    /// <summary>What is wrong with the bytes of the event <see cref="PlaceData"/> stopped at.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    static void BadData(in ChunkOrigin origin, byte[] padded, long index, int size, int small, int lengthCount, int length, int lengthEnd, int nibbleAt, int dataPos, int dataEnd)
+    {
+        if (size > FormatLayout.SmallValueMaxSize)
+            origin.Fail(dataPos, $"event {index} needs {size} data bytes, but the data column has {dataEnd - dataPos} left");
+        if (small >= lengthCount) ColumnOverrun(origin, padded, index, "value lengths", lengthEnd);
+        BadValueLength(origin, index, size, length, nibbleAt);
+    }
+
+    /// <summary>The value of the <paramref name="n"/> (0..8) low-address bytes of <paramref name="bytes"/>, read as a native u64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong LowBytes(ulong bytes, int n)
+    {
+        if (!BitConverter.IsLittleEndian) bytes = BinaryPrimitives.ReverseEndianness(bytes);
+        return Bmi2.X64.IsSupported ? Bmi2.X64.ZeroHighBits(bytes, (ulong)(8 * n)) : bytes & Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ByteMasks), n);
     }
 
     /// <summary>

@@ -35,9 +35,10 @@ struct ColumnSpans
 
 /// <summary>
 /// Decodes one chunk's raw (decompressed) payload into an <see cref="EventBatch"/>, a column at a time, by
-/// blocks of events: a classify pass over the kind and agent columns validates them and lists, without
-/// branching, which events have an entry in each variable-width column; then one tight loop per column. A random event mix
-/// makes per-event "has address? has aux? has site?" branches mispredict; per-column loops do not.
+/// blocks of events: a classify pass over the kind and agent columns (<see cref="KindClassifier"/>, 16 events per
+/// vector step) validates them and sets a bit per event in each variable-width column it has an entry in; then one
+/// tight loop per column walks its bits. A random event mix makes per-event "has address? has aux? has site?"
+/// branches mispredict; per-column loops over set bits do not.
 /// The payload buffer is padded with <see cref="Varint.Padding"/> bytes, so varint reads check their
 /// column end once per value. The site column is not decoded here: the batch keeps its bytes and decodes
 /// them when something reads <see cref="EventBatch.Sites"/> (reports do, replay does not).
@@ -45,57 +46,75 @@ struct ColumnSpans
 static partial class ChunkDecoder
 {
     /// <summary>
+    /// The decode buffer a chunk of <paramref name="rawLength"/> raw bytes and <paramref name="count"/> events needs:
+    /// the payload, <see cref="Varint.Padding"/> zero bytes, and an 8-byte slot per small value and a spare one.
+    /// </summary>
+    public static int BufferLength(int rawLength, int count) => rawLength + Varint.Padding + 8 * (count + 1);
+
+    /// <summary>
     /// Decodes <paramref name="count"/> events from <paramref name="padded"/>[..<paramref name="rawLength"/>]
-    /// into <paramref name="batch"/>.
+    /// (followed by <see cref="Varint.Padding"/> zero bytes and room for <see cref="BufferLength"/>) into
+    /// <paramref name="batch"/>. The buffer becomes the batch's <see cref="EventBatch.Data"/>: events with more
+    /// than 8 bytes point into its data column where the payload has them, small values go to 8-byte slots after
+    /// the padding, and the site column stays there for <see cref="EventBatch.Sites"/>. No byte is copied. On
+    /// return <paramref name="padded"/> holds the batch's previous data buffer, the caller's next decode buffer
+    /// (grow it to <see cref="BufferLength"/> first): a reader and its batches pass buffers around, none is written
+    /// while a batch still holds it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Decode(byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
+    public static void Decode(ref byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
         DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
         if (padded.Length < rawLength + Varint.Padding) throw new ArgumentException("decode buffer not padded", nameof(padded));
         var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, ctx.Version, origin);
 
-        // Output bytes: the data column as is plus at most 8 per event from the values column, and 8 bytes of
-        // slack so that a small value is stored as one unaligned u64 write.
-        long outBound = (cols.DataEnd - cols.DataAt) + 8L * Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 8;
-        batch.EnsureCapacity(count, (int)outBound);
+        // The small values' slots: 8 bytes for each value the lengths column can hold, and a spare one.
+        int valuesAt = rawLength + Varint.Padding;
+        long need = valuesAt + 8L * (Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 1);
+        if (padded.Length < need) throw new ArgumentException($"decode buffer of {padded.Length} bytes, {need} needed (ChunkDecoder.BufferLength)", nameof(padded));
+        batch.EnsureCapacity(count, 0);
         if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count
-            || batch.Aux.Length < count || batch.DataOffsets.Length < count || batch.Data.Length < outBound)
+            || batch.Aux.Length < count || batch.DataOffsets.Length < count)
             throw new InvalidOperationException("batch columns shorter than its capacity");
-        scratch.Ensure(count, cols.AddrLengthEnd - cols.AddrLengthAt, cols.LengthEnd - cols.LengthAt);
+        scratch.Ensure(cols.AddrLengthEnd - cols.AddrLengthAt);
 
         var raw = padded.AsSpan(0, rawLength);
-        ColumnUnpack.Kinds(raw.Slice(cols.KindsAt, count), batch.Kinds);
         if (ctx.AgentWidth == 1) ColumnUnpack.Agents(raw.Slice(cols.AgentsAt, count), batch.Agents);
         else MemoryMarshal.Cast<byte, ushort>(raw.Slice(cols.AgentsAt, 2 * count)).CopyTo(batch.Agents);
 
-        // The significant-bytes columns are checked and unpacked whole; the per-event passes then run by blocks.
+        // The significant-bytes columns are checked whole (so that reading them stays inside them); the address
+        // deltas are unpacked whole, the small values are read where they are placed.
         if (ctx.Version != 1)
         {
             CheckSignificantBytes(origin, padded, "address", cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
             SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
         }
         CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
-        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, cols.LengthEnd - cols.LengthAt), padded.AsSpan(cols.ValueAt), scratch.Values);
         Array.Clear(scratch.LastAddress);
-        var cursors = new ColumnCursors { Address = ctx.Version == 1 ? cols.AddrAt : 0, Size = cols.SizeAt, Aux = cols.AuxAt, Data = cols.DataAt, Extension = cols.ExtAt };
+        var cursors = new ColumnCursors
+        {
+            Address = ctx.Version == 1 ? cols.AddrAt : 0, Size = cols.SizeAt, Aux = cols.AuxAt, Data = cols.DataAt, Value = cols.ValueAt, Extension = cols.ExtAt,
+        };
         int deltaCount = 2 * (cols.AddrLengthEnd - cols.AddrLengthAt);
+        var bits = scratch.Bits;
+        bool oneByteSizes = OneByteVarints(padded, cols.SizeAt, cols.SizeEnd), oneByteAux = OneByteVarints(padded, cols.AuxAt, cols.AuxEnd);
         for (int start = 0; start < count; start += DecodeScratch.BlockEvents)
         {
             int end = Math.Min(count, start + DecodeScratch.BlockEvents);
-            var lists = Classify(padded, cols, start, end, firstIndex, ctx, scratch, batch, ref cursors, origin);
+            KindClassifier.Classify(new ClassifyInput(padded, cols.KindsAt, cols.ExtEnd, firstIndex, ctx, batch, origin), start, end, bits, ref cursors.Extension);
             if (ctx.Version == 1)
             {
-                DecodeAddressVarints(padded, cols, lists.Addresses, firstIndex, scratch, batch, ref cursors, origin);
+                DecodeAddressVarints(padded, cols, start, end, firstIndex, scratch, batch, ref cursors, origin);
             }
             else
             {
-                if (lists.Addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + lists.Addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
-                PlaceAddressDeltas(padded, cols, lists.Addresses, scratch, batch, ref cursors);
+                int addresses = BitCount(bits.Address, end - start);
+                if (addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
+                PlaceAddressDeltas(start, end, scratch, batch, ref cursors);
             }
-            DecodeSizes(padded, cols, lists.Sizes, firstIndex, scratch, batch, ref cursors, origin);
-            DecodeAux(padded, cols, lists.Aux, firstIndex, ctx, scratch, batch, ref cursors, origin);
-            PlaceData(padded, cols, lists.Data, firstIndex, scratch, batch, ref cursors, origin);
+            DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin);
+            DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin);
+            PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin);
         }
         if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
         else CheckLengthCount(origin, padded, "address", cursors.Address, cols.AddrLengthAt, cols.AddrLengthEnd);
@@ -104,10 +123,15 @@ static partial class ChunkDecoder
         CheckLengthCount(origin, padded, "value", cursors.Small, cols.LengthAt, cols.LengthEnd);
         CheckConsumed(origin, "data", cursors.Data, cols.DataEnd);
         CheckConsumed(origin, "extension", cursors.Extension, cols.ExtEnd);
-        int dataLength = cursors.Out;
-        batch.SetFilled(firstIndex, count, dataLength);
-        batch.PendingSites.Keep(raw.Slice(cols.KindsAt, count), raw[cols.SiteAt..cols.SiteEnd], cols.SiteAt, ctx.SiteCount, firstIndex, origin);
+        var previous = batch.Data;
+        batch.Data = padded;
+        batch.SetFilled(firstIndex, count, valuesAt + 8 * cursors.Small);
+        batch.PendingSites.Keep(padded, cols.KindsAt, count, cols.SiteAt, cols.SiteEnd, ctx.SiteCount, firstIndex, origin);
+        padded = previous;
     }
+
+    /// <summary>True when no byte of the varint column [<paramref name="at"/>, <paramref name="end"/>) has its continuation bit: each varint is one byte.</summary>
+    static bool OneByteVarints(byte[] padded, int at, int end) => padded.AsSpan(at, end - at).IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0;
 
     static ColumnSpans ReadColumnTable(ReadOnlySpan<byte> raw, int count, int width, int version, in ChunkOrigin origin)
     {
@@ -152,18 +176,18 @@ static partial class ChunkDecoder
     }
 
     /// <summary>
-    /// v3, the rare path of <see cref="Classify"/>: a kind byte whose nibble is 15 takes the next byte of the
+    /// v3, the rare path of <see cref="KindClassifier"/>: a kind byte whose nibble is 15 takes the next byte of the
     /// extension column; returns the table entry of kind 15 + that byte (and writes the kind to the batch), or
     /// reports what is wrong. Anything else that left the common path is a bad kind byte or agent.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static int ExtendedKind(in ChunkOrigin origin, EventContext ctx, byte[] padded, in ColumnSpans cols, ref int extPos,
-        EventBatch batch, long index, int i, int kb, int agent)
+    internal static int ExtendedKind(in ChunkOrigin origin, EventContext ctx, byte[] padded, int extEnd, ref int extPos,
+        EventBatch batch, long index, int kindsAt, int i, int kb, int agent)
     {
-        int at = cols.KindsAt + i;
+        int at = kindsAt + i;
         if (ctx.Version < FormatLayout.ExtendedVersion || (kb & 0xF) != FormatLayout.ExtendedNibble) BadKindOrAgent(origin, ctx, index, kb, agent, at);
-        if (extPos >= cols.ExtEnd)
-            origin.Fail(cols.ExtEnd, $"event {index} has kind nibble 15 (extended), but the extension column has no byte left for it");
+        if (extPos >= extEnd)
+            origin.Fail(extEnd, $"event {index} has kind nibble 15 (extended), but the extension column has no byte left for it");
         int ext = padded[extPos];
         if (ext >= FormatLayout.ExtensionKinds)
             origin.Fail(extPos, $"event {index} has extension byte {ext}: kind {FormatLayout.ExtendedNibble + ext} is undefined (kinds go up to {EventKinds.Count - 1})", padded.AsSpan(extPos, 1));

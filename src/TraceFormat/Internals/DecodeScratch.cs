@@ -1,36 +1,28 @@
 namespace TraceTools.TraceFormat.Internals;
 
 /// <summary>
-/// Per-reader scratch of the column decoder, kept across chunks: the address-delta state, the lists of
-/// events that have an entry in each variable-width column (built branch-free in the classify pass), and
-/// the unpacked significant-bytes columns (v2 address deltas, small values).
+/// Per-reader scratch of the column decoder, kept across chunks: the address-delta state, a block's
+/// classification (<see cref="ColumnBits"/>: which events have an entry in each variable-width column, and
+/// their address slots), and the unpacked v2/v3 address deltas.
 /// </summary>
 sealed class DecodeScratch(int agentCount)
 {
     /// <summary>
-    /// Events per block of the per-event passes: a block's lists (4 × 16 KiB) and batch columns stay in a
-    /// core's L2 cache from one pass to the next, where a whole chunk's would stream through memory each pass.
+    /// Events per block of the per-column passes (a multiple of 64, the bits of a word): a block's
+    /// classification and batch columns stay in a core's L2 cache from one pass to the next, where a whole
+    /// chunk's would stream through memory each pass.
     /// </summary>
     public const int BlockEvents = 4096;
 
-    public readonly ulong[] LastAddress = new ulong[Math.Max(1, agentCount) * KindByte.AddressStreams];
-    public int[] AddressEvents = [], SizeEvents = [], AuxEvents = [], DataEvents = [];
+    /// <summary>Per slot (agent × stream) the previous address, and a spare slot at the end that is never written.</summary>
+    public readonly ulong[] LastAddress = new ulong[Math.Max(1, agentCount) * KindByte.AddressStreams + 1];
+    public readonly ColumnBits Bits = new(BlockEvents);
     /// <summary>Two entries per lengths byte: unpacking writes values in pairs.</summary>
-    public ulong[] Deltas = [], Values = [];
+    public ulong[] Deltas = [];
 
-    /// <summary>
-    /// Makes every list hold a block of events (at most <paramref name="count"/>), and the unpacked columns two values per byte of
-    /// their lengths columns (<paramref name="addressLengthBytes"/>, <paramref name="valueLengthBytes"/>).
-    /// </summary>
-    public void Ensure(int count, int addressLengthBytes, int valueLengthBytes)
+    /// <summary>Makes the unpacked deltas hold two values per byte of the address lengths column (<paramref name="addressLengthBytes"/>).</summary>
+    public void Ensure(int addressLengthBytes)
     {
         if (Deltas.Length < 2 * addressLengthBytes) Deltas = new ulong[Math.Max(2 * addressLengthBytes, 2 * Deltas.Length)];
-        if (Values.Length < 2 * valueLengthBytes) Values = new ulong[Math.Max(2 * valueLengthBytes, 2 * Values.Length)];
-        int block = Math.Min(count, BlockEvents);
-        if (AddressEvents.Length >= block) return;
-        AddressEvents = new int[block];
-        SizeEvents = new int[block];
-        AuxEvents = new int[block];
-        DataEvents = new int[block];
     }
 }

@@ -1,0 +1,157 @@
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+using TraceTools.Tests.Support;
+
+namespace TraceTools.Tests;
+
+[TestClass]
+public sealed class KindClassifierTests
+{
+    /// <summary>One classification: the batch columns and the block's bits it wrote, and where the extension column stands.</summary>
+    sealed record Outcome(EventKind[] Kinds, int[] Sizes, ushort[] Slots, ulong[] Address, ulong[] Size, ulong[] Aux, ulong[] Data, int ExtPos, string? Error);
+
+    /// <summary>Event counts around the 16-lane step and the 64-bit words, for each format version.</summary>
+    public static IEnumerable<object[]> Cases() =>
+        from version in new[] { 1, 2, 3 }
+        from count in new[] { 0, 1, 15, 16, 17, 63, 64, 65, 1000, DecodeScratch.BlockEvents }
+        select new object[] { version, count };
+
+    static bool HasShuffle => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void ClassifyVector_ValidKindBytes_EqualsScalarTwin(int version, int count)
+    {
+        if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
+        var (ctx, kinds, agents, ext) = ValidEvents(version, count, seed: 20261206 + 97 * version + count);
+        var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, ext);
+        var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, ext);
+        Assert.IsNull(scalar.Error, scalar.Error);
+        AssertSame(scalar, vector, count);
+        Assert.AreEqual(ext.Length, scalar.ExtPos, "every extension byte is taken");
+        // The scalar twin against the kind-byte table it stands for.
+        for (int i = 0; i < count; i++)
+        {
+            int f = KindByte.EntryFor(version, scalar.Kinds[i], kinds[i]);
+            Assert.AreNotEqual(0, f, $"event {i}");
+            Assert.AreEqual(f >> KindByte.FixedSizeShift, scalar.Sizes[i], $"event {i} size");
+            Assert.AreEqual((f & KindByte.HasAddress) != 0, Bit(scalar.Address, i), $"event {i} address bit");
+            Assert.AreEqual((f & KindByte.HasData) != 0, Bit(scalar.Data, i), $"event {i} data bit");
+            Assert.AreEqual((f & KindByte.HasAux) != 0, Bit(scalar.Aux, i), $"event {i} aux bit");
+        }
+    }
+
+    /// <summary>Random kind bytes and agents (mostly invalid, some out of range): both paths report the same first error.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void ClassifyVector_RandomBytes_ReportsWhatTheScalarTwinReports(int version, int count)
+    {
+        if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var (ctx, kinds, agents, ext) = ValidEvents(version, count, seed: 7 * seed + count);
+            var rng = new Random(seed);
+            // Corrupt a few events (or none) after a valid prefix, so that errors land in every lane position.
+            for (int c = rng.Next(3); c > 0 && count > 0; c--)
+            {
+                int at = rng.Next(count);
+                if (rng.Next(2) == 0) kinds[at] = (byte)rng.Next(256);
+                else agents[at] = (ushort)rng.Next(ctx.AgentCount + 3);
+            }
+            var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, ext);
+            var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, ext);
+            Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}");
+            if (scalar.Error is null) AssertSame(scalar, vector, count);
+        }
+    }
+
+    [TestMethod]
+    public void Classify_ExtendedKindWithoutExtensionByte_NamesTheColumn()
+    {
+        var (ctx, kinds, agents, _) = ValidEvents(3, 40, seed: 5);
+        int cpu = Array.FindIndex(ctx.AgentClass, c => c == EventContext.CpuClass);
+        kinds[20] = FormatLayout.ExtendedNibble;
+        agents[20] = (ushort)cpu;
+        for (int i = 0; i < kinds.Length; i++)
+            if (i != 20 && (kinds[i] & 0xF) == FormatLayout.ExtendedNibble) kinds[i] = (byte)EventKind.Barrier;
+        var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, []);
+        // The payload starts at file offset 64; the extension column ends after the 4-byte prefix and 40 kinds.
+        Assert.AreEqual("k.trace: byte offset 108 (chunk 2): event 1020 has kind nibble 15 (extended), but the extension column has no byte left for it", vector.Error);
+    }
+
+    static bool Bit(ulong[] bits, int i) => (bits[i >> 6] >> (i & 63) & 1) != 0;
+
+    static void AssertSame(Outcome scalar, Outcome vector, int count)
+    {
+        CollectionAssert.AreEqual(scalar.Kinds[..count], vector.Kinds[..count], "kinds");
+        CollectionAssert.AreEqual(scalar.Sizes[..count], vector.Sizes[..count], "sizes");
+        for (int i = 0; i < count; i++)
+            if (Bit(scalar.Address, i)) Assert.AreEqual(scalar.Slots[i], vector.Slots[i], $"slot of event {i}");
+        CollectionAssert.AreEqual(scalar.Address, vector.Address, "address bits");
+        CollectionAssert.AreEqual(scalar.Size, vector.Size, "size bits");
+        CollectionAssert.AreEqual(scalar.Aux, vector.Aux, "aux bits");
+        CollectionAssert.AreEqual(scalar.Data, vector.Data, "data bits");
+        Assert.AreEqual(scalar.ExtPos, vector.ExtPos, "extension position");
+    }
+
+    delegate void Classifier(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos);
+
+    /// <summary>Classifies the events as one block of a payload: 4 bytes before the kinds, the extension column after them.</summary>
+    static Outcome Run(Classifier classify, EventContext ctx, byte[] kinds, ushort[] agents, byte[] ext)
+    {
+        int count = kinds.Length;
+        var padded = new byte[4 + count + ext.Length + 16];
+        kinds.CopyTo(padded, 4);
+        ext.CopyTo(padded, 4 + count);
+        var batch = new EventBatch(Math.Max(1, count));
+        agents.CopyTo(batch.Agents, 0);
+        var bits = new ColumnBits(DecodeScratch.BlockEvents);
+        // Stale bits and columns from an earlier block must not leak into this one.
+        Array.Fill(bits.Address, ulong.MaxValue);
+        Array.Fill(bits.Data, ulong.MaxValue);
+        int extPos = 4 + count;
+        string? error = null;
+        try
+        {
+            classify(new ClassifyInput(padded, 4, 4 + count + ext.Length, 1000, ctx, batch, new ChunkOrigin("k.trace", 2, 64, true)), 0, count, bits, ref extPos);
+        }
+        catch (TraceFormatException e)
+        {
+            error = e.Message;
+        }
+        int words = ColumnBits.Words(count);
+        return new Outcome(batch.Kinds.ToArray(), batch.Sizes.ToArray(), bits.Slots.ToArray(),
+            bits.Address[..words], bits.Size[..words], bits.Aux[..words], bits.Data[..words], extPos - 4 - count, error);
+    }
+
+    /// <summary>Valid kind bytes (every kind the version holds, every valid flag combination) with agents of the right class, and the extension bytes.</summary>
+    static (EventContext Ctx, byte[] Kinds, ushort[] Agents, byte[] Ext) ValidEvents(int version, int count, int seed)
+    {
+        var gen = new RandomTraces(seed);
+        var ctx = new EventContext(gen.Metadata(Arch.Arm64, extraAgents: seed % 9), version);
+        var rng = gen.Rng;
+        var kinds = new byte[count];
+        var agents = new ushort[count];
+        var ext = new List<byte>();
+        int kindCount = FormatLayout.KindCount(version);
+        for (int i = 0; i < count; i++)
+        {
+            while (true)
+            {
+                var kind = (EventKind)rng.Next(kindCount);
+                byte kb = (byte)(Math.Min((int)kind, FormatLayout.ExtendedNibble) | rng.Next(16) << 4);
+                int f = KindByte.EntryFor(version, kind, kb);
+                if (f == 0) continue;
+                var candidates = Enumerable.Range(0, ctx.AgentCount).Where(a => ctx.AgentClass[a] == (f & KindByte.ClassMask)).ToArray();
+                if (candidates.Length == 0) continue;
+                kinds[i] = kb;
+                agents[i] = (ushort)candidates[rng.Next(candidates.Length)];
+                if (version >= FormatLayout.ExtendedVersion && (int)kind >= FormatLayout.ExtendedNibble) ext.Add((byte)(kind - FormatLayout.ExtendedNibble));
+                break;
+            }
+        }
+        return (ctx, kinds, agents, ext.ToArray());
+    }
+}
