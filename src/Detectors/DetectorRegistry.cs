@@ -6,6 +6,7 @@ using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Detectors.Smccc;
 using TraceTools.Detectors.SharedCacheline;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
@@ -46,6 +47,8 @@ public static class DetectorRegistry
         new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
         new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
         new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
+        new(FindingKind.SmcccClobber, _ => new SmcccClobberDetector()),
+        new(FindingKind.SmcccResultLost, _ => new SmcccResultLostDetector()),
         new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))),
         new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()),
     ];

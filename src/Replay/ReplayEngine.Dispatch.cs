@@ -116,9 +116,15 @@ public sealed partial class ReplayEngine
                 case EventKind.DmaUnmap:
                     DeviceControlEvent(agent, kind, index, addresses[i], sizes[i], aux[i]);
                     break;
+                case EventKind.FirmwareCall:
+                    FirmwareCall(agent, index, aux[i], FirmwareBytes(batch, offsets[i], sizes[i]));
+                    break;
+                case EventKind.FirmwareReturn:
+                    FirmwareReturn(agent, index, aux[i], FirmwareBytes(batch, offsets[i], sizes[i]));
+                    break;
                 default:
                     // Kinds 16..25 (format v3) are read and skipped until their helpers give them a case here
-                    // (acquire/release, firmware calls); only a kind beyond them is refused.
+                    // (acquire/release); only a kind beyond them is refused.
                     if ((byte)kind >= EventKinds.Count) ReplayThrow.UnknownKind(index, kind);
                     break;
             }

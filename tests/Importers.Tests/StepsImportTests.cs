@@ -67,6 +67,8 @@ public sealed class StepsImportTests
     [DataRow("repeat 3 as i {", 2, 1, "'repeat' is not a step")]
     [DataRow("ram more 0x9000 size 4", 2, 1, "declaration 'ram' in a steps input")]
     [DataRow("cpu0: store buf size 2 = 0x10000", 2, 26, "does not fit in 2 bytes")]
+    [DataRow("cpu0: ret x0=1", 2, 7, "'ret' on cpu0 with no open smc/hvc call")]
+    [DataRow("cpu0: smc 1 x0=2", 2, 13, "x0 is the function ID")]
     public void Import_BadStep_SameErrorAsTheCompilerWithFileLineColumn(string line, int lineNo, int column, string expected)
     {
         const string layout = "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n";

@@ -24,6 +24,7 @@ public sealed partial class SampleCoverageTests
     [DataRow("dma_sync_single_for_device")] [DataRow("dma_sync_single_for_cpu")]
     [DataRow("store_release")] [DataRow("load_acquire")] [DataRow("xchg")]
     [DataRow("iommu_mode")] [DataRow("quiesce")] [DataRow("handover")] [DataRow("dma_map")] [DataRow("dma_unmap")]
+    [DataRow("smc")] [DataRow("hvc")] [DataRow("ret")]
     public void Samples_UseOp(string op) =>
         Assert.IsTrue(All.Value.Any(s => StepOp().Matches(s.Text).Any(m => m.Groups[1].Value == op)), $"no sample uses '{op}'");
 
@@ -75,6 +76,7 @@ public sealed partial class SampleCoverageTests
     [DataRow("stale-dma-read")] [DataRow("stale-cpu-read")] [DataRow("dma-race")] [DataRow("torn-entry-fetch")]
     [DataRow("missing-flush-after-clear")] [DataRow("present-before-payload")] [DataRow("torn-entry-update")]
     [DataRow("missing-cache-clean")] [DataRow("missing-cache-invalidate")]
+    [DataRow("smccc-clobber")] [DataRow("smccc-result-lost")]
     public void Samples_ExpectEveryDetectorPositively(string kind) =>
         Assert.IsTrue(All.Value.Any(s => s.Scenario.Expectations.Any(e =>
             e.FindingKind == kind && e.Kind is ExpectationKind.AtLeastOne or ExpectationKind.Exactly && e.Count > 0)), kind);

@@ -88,6 +88,7 @@ public static class EventText
             EventKind.TakeIrq => $"{op} {Agent(md, (int)e.Aux)}",
             EventKind.RaiseIrq => op,
             EventKind.Fetch => string.Create(Inv, $"{op} {EntryName(md, e.Address)} granule {e.Aux}"),
+            EventKind.FirmwareCall or EventKind.FirmwareReturn => Firmware(e, data),
             // v3 kinds, generically: op and operands (their issues' helpers may refine them).
             EventKind.StoreRelease or EventKind.Xchg when data.Length == e.Size && e.Size <= 8 =>
                 $"{op} {Where(md, e.Address)} size {e.Size} {Value(data)}",
@@ -96,16 +97,20 @@ public static class EventText
             EventKind.IommuMode => $"{op} {Agent(md, EventOperands.Device(e.Aux))} {EventOperands.Treatment(e.Aux).Name()}",
             EventKind.DmaMap => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size} device {Agent(md, EventOperands.Device(e.Aux))} {EventOperands.Direction(e.Aux).Name()}"),
             EventKind.DmaUnmap => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size} device {Agent(md, (int)e.Aux)}"),
-            EventKind.FirmwareCall => $"{((FirmwareConduit)e.Aux).Name()} {FirstRegister(data)}",
-            EventKind.FirmwareReturn => $"{op} {((FirmwareConduit)e.Aux).Name()} {FirstRegister(data)}",
             _ => string.Create(Inv, $"{op} {Where(md, e.Address)} size {e.Size}"),
         };
         return string.Create(Inv, $"#{index} {body}");
     }
 
-    /// <summary><c>x0 = 0x…</c>: a firmware call's function id or a return's first result.</summary>
-    static string FirstRegister(ReadOnlySpan<byte> registers) =>
-        registers.Length >= 8 ? "x0 " + Value(registers[..8]) : "x0 ?";
+    /// <summary><c>smc 0x8400006d FFA_RUN</c>, <c>ret x0=0xc400008e FFA_MSG_SEND_DIRECT_RESP2</c>: the op and x0, named when FF-A knows it.</summary>
+    static string Firmware(in TraceEvent e, ReadOnlySpan<byte> data)
+    {
+        string op = FirmwareSteps.OpName(e);
+        if (data.Length != EventKinds.RegisterBytes) return op;
+        ulong x0 = FirmwareSteps.Register(data, 0);
+        string name = TraceTools.Detectors.Smccc.FfaFunctions.NameOf(x0) is { } n ? " " + n : "";
+        return e.Kind == EventKind.FirmwareCall ? $"{op} {Hex(x0)}{name}" : $"{op} x0={Hex(x0)}{name}";
+    }
 
     static string EntryName(TraceMetadata md, ulong addr) => EntryAt(md, addr) is { } en ? Entry(en.Table, en.Index) : Where(md, addr);
 }

@@ -109,6 +109,7 @@ public sealed partial class FindingText
                     + (EventText.EntryAt(_md, _trigger.Address) is { Table.UsedBits: not null }
                         ? "; or a hitless update: change only bits the current configuration does not use, invalidate, store the one critical qword, invalidate, clear what the new configuration does not use, invalidate"
                         : "; a descriptor ring without invalidation: write the whole entry before setting present"),
+                FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareHelp,
                 FindingKind.SharedCacheline =>
                     $"give the DMA buffer {RangeOf(Rel(RelatedRole.DmaWrite))} cache lines of its own (align and pad it to ARCH_DMA_MINALIGN, {N(_md.CacheLineSize)} bytes here, e.g. ____cacheline_aligned), so that {RangeOf(Rel(RelatedRole.Store))} lies outside them; or do not write that line from the hand-off until dma_sync_single_for_cpu",
                 FindingKind.DiscardedStore =>

@@ -1,4 +1,5 @@
 using TraceTools.Replay.Findings;
+using TraceTools.Replay.Firmware;
 
 namespace TraceTools.Replay.Detection;
 
@@ -28,8 +29,10 @@ public enum DetectorHooks
     DeviceDma = 256,
     /// <summary>iommu_mode, quiesce, handover, dma_map and dma_unmap (<see cref="IDetector.OnDeviceControl"/>).</summary>
     DeviceControl = 512,
+    /// <summary>firmware returns (<see cref="IDetector.OnFirmwareReturn"/>).</summary>
+    FirmwareReturn = 1024,
     /// <summary>cpu cache_clean, cache_inval and cache_flush, widened to whole lines (<see cref="IDetector.OnCacheMaintenance"/>).</summary>
-    CacheMaintenance = 1024,
+    CacheMaintenance = 2048,
 }
 
 /// <summary>
@@ -74,6 +77,8 @@ public interface IDetector
     void OnDeviceControl(DetectorView view, in DeviceControl control) { }
     /// <summary>The end of the trace: report what was waiting for a later event that never came (live-entry-write).</summary>
     void OnComplete(DetectorView view) { }
+    /// <summary>An smc/hvc return, with the call it closes and what the frame's own last call got back (model.md §12).</summary>
+    void OnFirmwareReturn(DetectorView view, in FirmwareReturn ret) { }
     /// <summary>
     /// A cpu's cache maintenance, before the shadow records its marks (so the lines' bytes still show their
     /// state before it): the last writers and cache marks of every byte of the lines it touches.

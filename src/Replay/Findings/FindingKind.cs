@@ -27,6 +27,10 @@ public enum FindingKind : byte
     DmaOutsideMapping,
     /// <summary>A cpu store changed a live entry after its fetcher fetched it, with no invalidation after the store.</summary>
     LiveEntryWrite,
+    /// <summary>A firmware return changed a register the caller's SMCCC convention says is preserved.</summary>
+    SmcccClobber,
+    /// <summary>A proxy did not pass on the results its callee returned in registers.</summary>
+    SmcccResultLost,
     /// <summary>A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned it.</summary>
     SharedCacheline,
     /// <summary>A cache invalidation discarded a cpu store that was not cleaned first, and a load observed the loss.</summary>
@@ -72,6 +76,10 @@ public static class FindingKinds
             "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),
         new(FindingKind.LiveEntryWrite, "live-entry-write", Findings.Severity.Error, [RelatedRole.Fetch],
             "A cpu store changes a present table entry its fetcher already fetched, with no invalidation of the entry after the store."),
+        new(FindingKind.SmcccClobber, "smccc-clobber", Findings.Severity.Error, [RelatedRole.Call],
+            "A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved."),
+        new(FindingKind.SmcccResultLost, "smccc-result-lost", Findings.Severity.Error, [RelatedRole.Call, RelatedRole.CalleeReturn],
+            "A proxy returned to its caller without the results its callee returned in registers."),
         new(FindingKind.SharedCacheline, "shared-cacheline", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.DmaWrite],
             "A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned the buffer: the invalidation drops the cpu's store or the line's write-back overwrites the device's data."),
         new(FindingKind.DiscardedStore, "discarded-store", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.Invalidation],

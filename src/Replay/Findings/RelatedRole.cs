@@ -34,6 +34,10 @@ public enum RelatedRole : byte
     Unmap,
     /// <summary><c>fetch</c>: the fetch that saw the live entry present before it was changed.</summary>
     Fetch,
+    /// <summary><c>call</c>: the smc/hvc call a firmware return closes.</summary>
+    Call,
+    /// <summary><c>callee-return</c>: what the proxy's own call got back from its callee.</summary>
+    CalleeReturn,
     /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
     Invalidation,
 }
@@ -44,7 +48,7 @@ public static class RelatedRoles
     static readonly string[] Names =
         [
             "store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store",
-            "handover", "iommu-mode", "mapping", "unmap", "fetch", "invalidation",
+            "handover", "iommu-mode", "mapping", "unmap", "fetch", "call", "callee-return", "invalidation",
         ];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>

@@ -88,6 +88,9 @@ public sealed partial class DriverMixGenerator
                 lane.Slot = cpu * EthSlotsPerCpu + (_ethNext[cpu]++ & (EthSlotsPerCpu - 1));
                 lane.Length = NextCopyLength();
                 break;
+            case Protocol.Firmware:
+                StartFirmware(cpu, ref lane);
+                break;
             default:
                 lane.Slot = cpu * DspSlotsPerCpu + (_dspNext[cpu]++ & (DspSlotsPerCpu - 1));
                 lane.Length = NextCopyLength();
@@ -101,7 +104,7 @@ public sealed partial class DriverMixGenerator
     {
         int r = NextInt(1000);
         return r < 300 ? Protocol.NicTx : r < 550 ? Protocol.NicRx : r < 790 ? Protocol.Nvme : r < 890 ? Protocol.Pasid
-            : r < 980 ? Protocol.Dsp : r < 995 ? Protocol.EthRx : Protocol.Kexec;
+            : r < 930 ? Protocol.Dsp : r < 980 ? (FirmwareInMix ? Protocol.Firmware : Protocol.Dsp) : r < 995 ? Protocol.EthRx : Protocol.Kexec;
     }
 
     /// <summary>
@@ -116,10 +119,12 @@ public sealed partial class DriverMixGenerator
 
     void Finish(ref Lane lane) => lane.Active = false;
 
-    void Expect(InjectedBug bug, long trigger)
+    void Expect(InjectedBug bug, long trigger) => Expect(bug.Kind(), trigger);
+
+    /// <summary>A finding of a bug's instance, of the bug's kind or (FirmwareRunKeyedOnCall) of another.</summary>
+    void Expect(TraceTools.Replay.Findings.FindingKind kind, long trigger)
     {
         if (trigger < 0) return; // cut off by the event budget: the finding never happens
-        var kind = bug.Kind();
         Stats.FindingsByKind[(int)kind]++;
         _truth?.Add(new ExpectedFinding(kind, trigger));
     }

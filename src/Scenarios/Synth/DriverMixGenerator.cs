@@ -83,6 +83,7 @@ public sealed partial class DriverMixGenerator
             case Protocol.PasidLiveUpdate: PasidLiveUpdateStep(cpu, ref lane); break;
             case Protocol.PasidLiveFetch: PasidLiveFetchStep(cpu, ref lane); break;
             case Protocol.EthRx or Protocol.Kexec: EthStep(cpu, ref lane); break;
+            case Protocol.Firmware: FirmwareStep(cpu, ref lane); break;
             default: DspStep(cpu, ref lane); break;
         }
     }

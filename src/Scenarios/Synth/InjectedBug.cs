@@ -4,7 +4,7 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Scenarios.Synth;
 
 /// <summary>The protocols a cpu runs, one instance at a time (docs/synth.md, "Protocols").</summary>
-internal enum Protocol : byte { NicTx, NicRx, Nvme, Pasid, PasidLiveUpdate, PasidLiveFetch, Dsp, EthRx, Kexec }
+internal enum Protocol : byte { NicTx, NicRx, Nvme, Pasid, PasidLiveUpdate, PasidLiveFetch, Dsp, EthRx, Kexec, Firmware }
 
 /// <summary>
 /// One way to break a protocol instance. Each variant yields an exactly known set of findings; the
@@ -63,6 +63,17 @@ internal enum InjectedBug : byte
     EthWrongDirection,
     /// <summary>PASID: one in-place store to a fetched live entry, the iommu fetches it again before any invalidation → live-entry-write at the store.</summary>
     PasidLiveNoInvalidate,
+    /// <summary>FF-A proxy: a 32-bit DIRECT_REQ's answer copied back as x0..x17 → smccc-clobber at the proxy's return.</summary>
+    FirmwareBlindCopy,
+    /// <summary>FF-A proxy: DIRECT_REQ2's DIRECT_RESP2 copied back as x0..x7 only → smccc-result-lost at the proxy's return.</summary>
+    FirmwareNarrowCopy,
+    /// <summary>
+    /// FF-A proxy: FFA_RUN (SMC32) answered by DIRECT_RESP2, copy keyed on the call (x0..x7) → smccc-result-lost at the
+    /// proxy's return, and smccc-clobber at the answer (it breaks the proxy's own SMC32 call).
+    /// </summary>
+    FirmwareRunKeyedOnCall,
+    /// <summary>FF-A proxy: FFA_VERSION's version number read as a function ID, FFA_ERROR returned → smccc-result-lost.</summary>
+    FirmwareVersionAsId,
     /// <summary>dsp: a sequence word stored after the doorbell in the output's first line, which the dsp writes around → shared-cacheline at the invalidation.</summary>
     DspSharedCacheline,
     /// <summary>dsp: a marker stored in the output, invalidated again without a clean, read back → discarded-store at that load.</summary>
@@ -87,6 +98,8 @@ internal static class InjectedBugs
         InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => FindingKind.UnquiescedDma,
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => FindingKind.DmaOutsideMapping,
         InjectedBug.PasidLiveNoInvalidate => FindingKind.LiveEntryWrite,
+        InjectedBug.FirmwareBlindCopy => FindingKind.SmcccClobber,
+        InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall or InjectedBug.FirmwareVersionAsId => FindingKind.SmcccResultLost,
         InjectedBug.DspSharedCacheline => FindingKind.SharedCacheline,
         InjectedBug.DspDiscardedStore => FindingKind.DiscardedStore,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
@@ -106,6 +119,8 @@ internal static class InjectedBugs
             or InjectedBug.DspDiscardedStore => Synth.Protocol.Dsp,
         InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => Synth.Protocol.Kexec,
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => Synth.Protocol.EthRx,
+        InjectedBug.FirmwareBlindCopy or InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall
+            or InjectedBug.FirmwareVersionAsId => Synth.Protocol.Firmware,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 
@@ -126,6 +141,8 @@ internal static class InjectedBugs
             or InjectedBug.NvmeNoRmb or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb or InjectedBug.TxOwnNoWmb
             or InjectedBug.RxOwnNoWmb => arch is Arch.Arm64 or Arch.Riscv64,
         InjectedBug.DspCleanNoCompletion => arch is Arch.Arm64 or Arch.X86_64,
+        InjectedBug.FirmwareBlindCopy or InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall
+            or InjectedBug.FirmwareVersionAsId => arch == Arch.Arm64, // smc/hvc are arm64 instructions (model.md §12)
         InjectedBug.None => false,
         _ => true,
     };

@@ -17,6 +17,7 @@ internal enum Site
     EthMap, EthDoorbellBarrier, EthDoorbell, EthRxDmaWrite, EthIrq, EthTakeIrq, EthUnmap, EthRxLoad, EthLateRead,
     KexecQuiesce, KexecIommuMode, KexecHandover,
     PasidLiveBarrier,
+    FwCall, FwForward, FwAnswer, FwReturn,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -58,5 +59,6 @@ public static class SynthSites
         "kernel_restart_prepare: device_shutdown (.shutdown: stop, wait for idle)", "arm_smmu_device_shutdown",
         "machine_kexec",
         "pasid_update_in_place: dma_wmb() before flush",
+        "host: ffa call (smc)", "hyp: ffa forward (arm_smccc_1_2_smc)", "EL3/SPMC: ffa answer", "hyp: return to the host",
     ];
 }

@@ -112,8 +112,7 @@ public sealed class ScenarioWriter
     {
         var e = b[i];
         string agent = _m.Agents[e.Agent].Name;
-        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1)
-            .Append(e.Kind == EventKind.FirmwareCall ? ((FirmwareConduit)e.Aux).Name() : e.Kind.OpName());
+        sb.Append(agent).Append(':').Append(' ', _agentWidth - agent.Length + 1).Append(FirmwareSteps.OpName(e));
         switch (e.Kind)
         {
             case EventKind.Store or EventKind.MmioWrite or EventKind.DmaWrite:
@@ -147,6 +146,9 @@ public sealed class ScenarioWriter
                 if (!_addresses.AppendEntry(sb, e.Address)) _addresses.Append(sb, e.Address);
                 sb.Append(" granule ").Append(e.Aux.ToString(CultureInfo.InvariantCulture));
                 break;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                FirmwareSteps.AppendRegisters(sb, e.Kind, b.GetData(i));
+                break;
             default:
                 AppendV3Operands(sb, b, i, e);
                 break;
@@ -156,8 +158,8 @@ public sealed class ScenarioWriter
 
     /// <summary>
     /// The operands of the v3 kinds (16..25) in the spellings of issues 10 and 11 (<c>store_release ADDR size N = V</c>,
-    /// <c>iommu_mode DEV bypass</c>, <c>dma_map ADDR size N device DEV to_device</c>, ...); firmware calls and returns
-    /// as the conduit and their 144 register bytes (<c>smc regs "…"</c>, <c>ret smc regs "…"</c>). Generic: the language helpers refine them where their syntax differs.
+    /// <c>iommu_mode DEV bypass</c>, <c>dma_map ADDR size N device DEV to_device</c>, ...); firmware calls and returns are
+    /// <see cref="FirmwareSteps"/>'. Generic: the language helpers refine them where their syntax differs.
     /// </summary>
     void AppendV3Operands(StringBuilder sb, EventBatch b, int i, in TraceEvent e)
     {
@@ -178,11 +180,6 @@ public sealed class ScenarioWriter
                 break;
             case EventKind.Quiesce:
                 sb.Append(' ').Append(AgentName((int)e.Aux));
-                break;
-            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
-                // A call's op is its conduit (smc, hvc); a return names the conduit after `ret`.
-                if (e.Kind == EventKind.FirmwareReturn) sb.Append(' ').Append(((FirmwareConduit)e.Aux).Name());
-                sb.Append(" regs \"").Append(Convert.ToHexStringLower(b.GetData(i))).Append('"');
                 break;
         }
     }

@@ -95,7 +95,8 @@ public sealed class PerfettoExportTests
                 Assert.AreEqual(n, s.GetProperty("ts").GetDouble());
                 Assert.AreEqual(e.Agent + 1, s.GetProperty("tid").GetInt32());
                 Assert.AreEqual(e.Kind.OpName(), args.GetProperty("op").GetString());
-                StringAssert.StartsWith(s.GetProperty("name").GetString(), e.Kind.OpName());
+                // A firmware call is named by its conduit (smc, hvc).
+                StringAssert.StartsWith(s.GetProperty("name").GetString(), e.Kind == EventKind.FirmwareCall ? ((FirmwareConduit)e.Aux).Name() : e.Kind.OpName());
                 if (e.Kind.HasAddress()) Assert.AreEqual($"0x{e.Address:x}", args.GetProperty("addr").GetString());
                 if (e.Site >= 0) Assert.AreEqual(md.Sites[e.Site], args.GetProperty("site").GetString());
                 else Assert.IsFalse(args.TryGetProperty("site", out _));

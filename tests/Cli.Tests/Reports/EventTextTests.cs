@@ -31,8 +31,9 @@ public sealed class EventTextTests
         [new TraceEvent(EventKind.Handover, 0, 0, 0), Array.Empty<byte>(), "#7 handover"],
         [new TraceEvent(EventKind.DmaMap, 0, 0x1000, 0x100, EventOperands.Pack(1, (byte)DmaDirection.ToDevice)), Array.Empty<byte>(), "#7 dma_map buf+0x0 size 256 device nic to_device"],
         [new TraceEvent(EventKind.DmaUnmap, 0, 0x1000, 0x100, 1), Array.Empty<byte>(), "#7 dma_unmap buf+0x0 size 256 device nic"],
-        [new TraceEvent(EventKind.FirmwareCall, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Hvc), Registers(0x84000063), "#7 hvc x0 = 0x84000063"],
-        [new TraceEvent(EventKind.FirmwareReturn, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Smc), Registers(0x10002), "#7 ret smc x0 = 0x10002"],
+        [new TraceEvent(EventKind.FirmwareCall, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Hvc), Registers(0x84000063), "#7 hvc 0x84000063 FFA_VERSION"],
+        [new TraceEvent(EventKind.FirmwareReturn, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Smc), Registers(0x10002), "#7 ret x0=0x10002"],
+        [new TraceEvent(EventKind.FirmwareReturn, 0, 0, EventKinds.RegisterBytes, (uint)FirmwareConduit.Smc), Registers(0xC400008E), "#7 ret x0=0xc400008e FFA_MSG_SEND_DIRECT_RESP2"],
     ];
 
     [TestMethod]

@@ -36,7 +36,7 @@ public sealed class JsonReportSchemaTests
         try
         {
             string trace = Path.Combine(dir, "dm.trace");
-            Assert.AreEqual(0, RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "30000", "--inject", "0.05", "-o", trace, "--quiet").Exit);
+            Assert.AreEqual(0, RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "30000", "--inject", "0.1", "-o", trace, "--quiet").Exit); // 0.1: every kind, torn-entry-update included
             string baseline = Path.Combine(dir, "old.json");
             var first = RepoPaths.Run("replay", trace, "--format", "json", "--detectors", "stale-dma-read", "-o", baseline, "--quiet");
             Assert.AreEqual(1, first.Exit, first.Err);

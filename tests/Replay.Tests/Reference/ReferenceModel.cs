@@ -45,6 +45,8 @@ public sealed partial class ReferenceModel
         MissingCacheInvalidate(all);
         DeviceLifetimeRules(all);
         LiveEntryWrite(all);
+        SmcccClobber(all);
+        SmcccResultLost(all);
         SharedCacheline(all);
         DiscardedStore(all);
         return [.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)];

@@ -19,11 +19,12 @@ public sealed partial class TraceGenerator
 
     /// <summary>
     /// The kinds the generator draws: 0..15 and the parts' kinds (TraceGenerator.AcquireRelease.cs: 16..18,
-    /// TraceGenerator.DeviceLifetime.cs: 19..23). A part
+    /// TraceGenerator.DeviceLifetime.cs: 19..23,
+    /// TraceGenerator.Firmware.cs: 24, 25 on arm64). A part
     /// that draws more kinds adds them here; GeneratorTests checks the seeds draw exactly these.
     /// </summary>
     public static readonly IReadOnlySet<EventKind> Kinds = Enumerable.Range(0, EventKinds.CountBeforeV3).Select(k => (EventKind)k)
-        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).ToHashSet();
+        .Concat(DeviceLifetimeKinds).Concat(AcquireReleaseKinds).Concat(FirmwareKinds).ToHashSet();
 
     readonly Random _rng;
     readonly TraceBuilder _b;
@@ -100,7 +101,7 @@ public sealed partial class TraceGenerator
 
     void Step()
     {
-        switch (_rng.Next(16))
+        switch (_rng.Next(17))
         {
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
@@ -114,7 +115,8 @@ public sealed partial class TraceGenerator
             case 11: DeviceLifetime(); break;
             case 12: AcquireReleaseStep(); break;
             case 13: LiveEntries(); break;
-            case 14: LinesStep(); break;
+            case 14 when _arch == Arch.Arm64: FirmwareCalls(); break;
+            case 15: LinesStep(); break;
             default: SingleOp(); break;
         }
     }

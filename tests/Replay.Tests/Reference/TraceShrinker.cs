@@ -17,6 +17,7 @@ public static class TraceShrinker
             bool removed = false;
             for (int i = current.Count - 1; i >= 0; i--)
             {
+                if (current[i].Kind is EventKind.FirmwareCall or EventKind.FirmwareReturn) continue; // calls and returns pair up
                 var candidate = Without(current, i);
                 if (!stillFails(candidate)) continue;
                 current = candidate;

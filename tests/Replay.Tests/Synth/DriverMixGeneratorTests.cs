@@ -135,6 +135,10 @@ public sealed class DriverMixGeneratorTests
                     Assert.IsFalse(md.Agents[(int)(e.Aux & 0xffff)].IsCpu, at);
                     Assert.IsTrue(e.Kind == EventKind.Quiesce ? e.Aux >> 16 == 0 : e.Aux >> 16 <= (uint)IommuTreatment.Abort, at);
                     break;
+                case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                    Assert.AreEqual(Arch.Arm64, arch, at);
+                    Assert.AreEqual(EventKinds.RegisterBytes, e.Size, at);
+                    break;
                 default:
                     if (e.Kind is EventKind.DmaMap or EventKind.DmaUnmap)
                     {

@@ -73,6 +73,7 @@ public sealed class DriverMixTruthTests
             bool isTrigger = triggers.TryGetValue(i, out var kind);
             string at = $"#{i} {e} ({(isTrigger ? kind.Name() : "no finding")})";
             var region = e.Kind is EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq
+                or EventKind.FirmwareCall or EventKind.FirmwareReturn
                 ? null : md.RegionAt(e.Address);
             var table = region?.Kind == RegionKind.Table ? shadow.Find(e.Address) : null;
 
@@ -115,6 +116,9 @@ public sealed class DriverMixTruthTests
                     case FindingKind.MissingCacheInvalidate:
                         Assert.IsTrue(e.Kind == EventKind.Load && region!.Name == "dsp_out", at);
                         break;
+                    case FindingKind.SmcccClobber or FindingKind.SmcccResultLost:
+                        Assert.IsTrue(e.Kind == EventKind.FirmwareReturn && e.Agent < Cpus && arch == Arch.Arm64, at);
+                        break;
                 }
             }
 
@@ -147,9 +151,9 @@ public sealed class DriverMixTruthTests
     {
         var (_, _, truth) = Synthesize.Record(arch, 5, 200_000, 0.2);
         var kinds = truth.Select(f => f.Kind).ToHashSet();
-        var cannot = arch is Arch.Arm64 or Arch.Riscv64
-            ? []
-            : new[] { FindingKind.StaleDmaRead, FindingKind.StaleCpuRead };
+        var cannot = new List<FindingKind>();
+        if (arch is not (Arch.Arm64 or Arch.Riscv64)) cannot.AddRange([FindingKind.StaleDmaRead, FindingKind.StaleCpuRead]);
+        if (arch != Arch.Arm64) cannot.AddRange([FindingKind.SmcccClobber, FindingKind.SmcccResultLost]); // smc/hvc: arm64 only
         foreach (var kind in Enum.GetValues<FindingKind>())
             Assert.AreEqual(!cannot.Contains(kind), kinds.Contains(kind), $"{arch.Name()}: {kind.Name()}");
     }

@@ -10,7 +10,7 @@ namespace TraceTools.Scenarios.Internals.Generation;
 /// one set of rules.
 /// </summary>
 [SkipLocalsInit]
-sealed class EventEmitter
+sealed partial class EventEmitter
 {
     readonly RegionMemory[] _memory;
     readonly RegionInfo[] _regions;

@@ -100,6 +100,9 @@ sealed class Generator
             case EventKind.Load or EventKind.DmaRead or EventKind.Fetch or EventKind.LoadAcquire:
                 emitter.Read(in e, region);
                 return;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                emitter.Firmware(s, in e, vars);
+                return;
             default:
                 emitter.Append(in e, default);
                 return;

@@ -58,6 +58,12 @@ sealed class Step
     public byte[]? Bytes;
     public SourcePos BytesPos;
     public Expr? Granule;
+    /// <summary>smc/hvc/ret: x0..x17 (null = not written: 0, or the call's value with <see cref="SameAsCall"/>).</summary>
+    public Expr?[]? Registers;
+    /// <summary><c>ret same</c>: unwritten registers keep their values at the call.</summary>
+    public bool SameAsCall;
+    /// <summary>ret: the cpu's name, for the error of a ret with no open call.</summary>
+    public string? AgentName;
     /// <summary>The size when it is constant (and in range), else 0.</summary>
     public int ConstSize;
     /// <summary>True when the op may touch the region its address is written against.</summary>

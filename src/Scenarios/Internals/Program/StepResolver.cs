@@ -33,6 +33,9 @@ sealed class StepResolver(RegionInfo[] regions)
                 or EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover:
                 address = 0; size = 0; region = -1;
                 return;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn:
+                address = 0; size = EventKinds.RegisterBytes; region = -1;
+                return;
         }
         ResolveAccess(s, vars, out address, out size, out region);
     }

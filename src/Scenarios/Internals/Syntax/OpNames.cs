@@ -15,6 +15,7 @@ static class OpNames
         "cache_clean", "cache_inval", "cache_flush", "dev_invalidate", "lock", "unlock", "take_irq",
         "store_release", "load_acquire", "xchg",
         "iommu_mode", "quiesce", "handover", "dma_map", "dma_unmap",
+        "smc", "hvc", "ret",
     ];
 
     /// <summary>Kernel spellings of cpu ops, beside the Linux barrier kinds (each a step meaning <c>barrier KIND</c>).</summary>

@@ -158,6 +158,12 @@ sealed partial class Parser
             case var kexec when IsKexecOp(kexec):
                 ParseKexec(s, kexec);
                 break;
+            case "smc" or "hvc":
+                ParseFirmwareCall(s, opTok);
+                break;
+            case "ret":
+                ParseFirmwareReturn(s, opTok);
+                break;
             default:
                 throw new System.Diagnostics.UnreachableException($"op '{op}' is listed in OpNames but has no case here");
         }
@@ -261,7 +267,7 @@ sealed partial class Parser
             s.ResolvedEvent = new TraceEvent(s.Kind, s.Agent, s.ResolvedAddress, s.ResolvedSize, s.Aux, s.Site);
             s.IsFixedEvent = s.Kind is not (EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite
                 or EventKind.Load or EventKind.DmaRead or EventKind.Fetch
-                or EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg);
+                or EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg or EventKind.FirmwareCall or EventKind.FirmwareReturn);
             if (s.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.MmioWrite or EventKind.StoreRelease or EventKind.Xchg
                 && (s.Bytes is not null || s.Value is { IsConstant: true }))
             {

@@ -1,0 +1,215 @@
+using TraceTools.Detectors;
+using TraceTools.Detectors.Smccc;
+using TraceTools.Replay;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reference;
+
+/// <summary>
+/// model.md §12 by hand: each case built with the trace builder, its findings worked out from the text, and
+/// both the reference and the engine held to them.
+/// </summary>
+[TestClass]
+public sealed class FirmwareRuleTests
+{
+    const ulong Unknown32 = 0x8400_0001, Unknown64 = 0xC400_0002;
+
+    static (TraceBuilder B, ushort Cpu) System()
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        return (b, b.Cpu("cpu0"));
+    }
+
+    static ulong[] R(ulong x0, params (int R, ulong V)[] set)
+    {
+        var regs = new ulong[18];
+        regs[0] = x0;
+        foreach (var (r, v) in set) regs[r] = v;
+        return regs;
+    }
+
+    static ulong[] With(ulong[] regs, params (int R, ulong V)[] set)
+    {
+        var copy = (ulong[])regs.Clone();
+        foreach (var (r, v) in set) copy[r] = v;
+        return copy;
+    }
+
+    /// <summary>The reference's findings, after checking that the engine reports exactly the same.</summary>
+    static string Run(TraceBuilder b)
+    {
+        var t = b.Build();
+        string reference = string.Join(" ", ReferenceModel.Run(t));
+        var engine = DetectorRegistry.CreateEngine(t.Metadata);
+        engine.Process(t.ToBatch());
+        Assert.AreEqual(reference, string.Join(" ", engine.Complete()), "engine and reference");
+        return reference;
+    }
+
+    static string OneCall(ulong[] call, ulong[] ret)
+    {
+        var (b, c) = System();
+        b.FirmwareCall(c, call);
+        b.FirmwareReturn(c, ret);
+        return Run(b);
+    }
+
+    static readonly ulong[] Caller32 = R(Unknown32, (1, 1), (4, 4), (5, 5), (8, 8), (17, 17));
+
+    [TestMethod]
+    [DataRow(8, "smccc-clobber@1[call=0]")]    // SMC32: x8..x17 preserved
+    [DataRow(17, "smccc-clobber@1[call=0]")]
+    [DataRow(4, "smccc-clobber@1[call=0]")]    // x4..x7 preserved: an unknown answer carries no results there
+    [DataRow(3, "")]                            // x0..x3 are result registers of every SMC32 call
+    [DataRow(1, "")]
+    public void Smc32_RegisterChanged_ClobberUnlessAResultRegister(int register, string expected) =>
+        Assert.AreEqual(expected, OneCall(Caller32, With(Caller32, (0, 0), (register, 0x99))));
+
+    [TestMethod]
+    public void Smc32_DirectRespAnswerChangesX4ToX7_TheyAreResults() =>
+        Assert.AreEqual("", OneCall(With(Caller32, (0, FfaFunctions.DirectReq32)),
+            With(Caller32, (0, FfaFunctions.DirectResp32), (4, 0x40), (5, 0x50), (6, 0x60), (7, 0x70))));
+
+    [TestMethod]
+    public void Smc32_DirectResp2AnswerChangesX9_StillPreservedForTheSmc32Caller() =>
+        Assert.AreEqual("smccc-clobber@1[call=0]", OneCall(With(Caller32, (0, FfaFunctions.Run)),
+            With(Caller32, (0, FfaFunctions.DirectResp2), (4, 0x40), (9, 0x90))));
+
+    [TestMethod]
+    public void Smc64_AnyRegisterChanged_NothingPreserved() =>
+        Assert.AreEqual("", OneCall(R(Unknown64, (8, 8), (17, 17)), R(0, (4, 1), (8, 0), (17, 0))));
+
+    [TestMethod]
+    [DataRow(0, "")]                            // the version number itself
+    [DataRow(4, "smccc-clobber@1[call=0]")]    // FFA_VERSION's only result is w0
+    public void FfaVersion_AnsweredWithAVersionNumber_ResultsFollowFromTheCall(int register, string expected) =>
+        Assert.AreEqual(expected, OneCall(R(FfaFunctions.Version, (1, 0x10002)), With(R(FfaFunctions.Version, (1, 0x10002)), (0, 0x10002), (register, 0x10002))));
+
+    /// <summary>outer call, inner call, inner return (the callee's answer), outer return.</summary>
+    static string Proxy(ulong[] caller, ulong[] forwarded, ulong[] answer, ulong[] back)
+    {
+        var (b, c) = System();
+        b.FirmwareCall(c, caller);
+        b.FirmwareCall(c, forwarded);
+        b.FirmwareReturn(c, answer);
+        b.FirmwareReturn(c, back);
+        return Run(b);
+    }
+
+    static readonly ulong[] Run64 = R(FfaFunctions.Run64, (1, 0x8001), (8, 8));
+    static readonly ulong[] Resp2 = R(FfaFunctions.DirectResp2, (1, 0x8001), (4, 4), (9, 9), (17, 17));
+
+    [TestMethod]
+    public void Proxy_PassesTheAnswerOn_Clean() => Assert.AreEqual("", Proxy(Run64, Run64, Resp2, Resp2));
+
+    [TestMethod]
+    [DataRow(9, "smccc-result-lost@3[call=0,callee-return=2]")]  // DIRECT_RESP2 carries x4..x17
+    [DataRow(0, "smccc-result-lost@3[call=0,callee-return=2]")]  // and its own ID
+    [DataRow(2, "")]                                                // x2, x3 are MBZ: no result
+    public void Proxy_ChangesARegisterOfTheAnswer_LostWhenItCarriesResults(int register, string expected) =>
+        Assert.AreEqual(expected, Proxy(Run64, Run64, Resp2, With(Resp2, (register, 0x77))));
+
+    [TestMethod]
+    public void Proxy_UnknownAnswer_NoResultsToLose() =>
+        Assert.AreEqual("", Proxy(Run64, Run64, With(Resp2, (0, 0x5)), R(0)));
+
+    [TestMethod]
+    public void Proxy_AnswersByItself_NoCalleeNoResultLost()
+    {
+        var (b, c) = System();
+        b.FirmwareCall(c, Run64);
+        b.FirmwareReturn(c, R(FfaFunctions.Error, (2, 0xffff_ffff)));
+        Assert.AreEqual("", Run(b));
+    }
+
+    [TestMethod]
+    public void Proxy_TwoCallsDown_TheLastAnswerIsTheOneToPassOn()
+    {
+        var interrupt = R(0x8400_0062, (1, 0x8001), (2, 5));
+        foreach (var (back, expected) in new[] { (Resp2, ""), (interrupt, "smccc-result-lost@5[call=0,callee-return=4]") })
+        {
+            var (b, c) = System();
+            b.FirmwareCall(c, Run64);
+            b.FirmwareCall(c, Run64);
+            b.FirmwareReturn(c, interrupt);
+            b.FirmwareCall(c, Run64);
+            b.FirmwareReturn(c, Resp2);
+            b.FirmwareReturn(c, back);
+            Assert.AreEqual(expected, Run(b));
+        }
+    }
+
+    [TestMethod]
+    public void Proxy_TwoLevels_EachReturnJudgedAgainstItsOwnCallee()
+    {
+        var (b, c) = System();
+        b.FirmwareCall(c, Run64);           // #0 host
+        b.FirmwareCall(c, Run64);           // #1 hypervisor
+        b.FirmwareCall(c, Run64);           // #2 SPMD
+        b.FirmwareReturn(c, Resp2);         // #3 partition's answer
+        b.FirmwareReturn(c, With(Resp2, (9, 0))); // #4 SPMD loses x9
+        b.FirmwareReturn(c, With(Resp2, (9, 0))); // #5 hypervisor passes on what it got: clean
+        Assert.AreEqual("smccc-result-lost@4[call=1,callee-return=3]", Run(b));
+    }
+
+    [TestMethod]
+    public void Calls_NestPerCpu_OtherCpusCallsDoNotPair()
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        ushort c0 = b.Cpu("cpu0"), c1 = b.Cpu("cpu1");
+        b.FirmwareCall(c0, Caller32);
+        b.FirmwareCall(c1, R(Unknown64));
+        b.FirmwareReturn(c0, With(Caller32, (0, 0)));
+        b.FirmwareReturn(c1, R(0, (9, 9)));
+        Assert.AreEqual("", Run(b));
+    }
+
+    static ReplayInputException ReplayError(Arch arch, Action<TraceBuilder, ushort> steps)
+    {
+        var b = new TraceBuilder(arch);
+        var c = b.Cpu("cpu0");
+        steps(b, c);
+        var t = b.Build();
+        var engine = DetectorRegistry.CreateEngine(t.Metadata);
+        return Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(t.ToBatch()));
+    }
+
+    [TestMethod]
+    public void Replay_ReturnWithoutCall_OneLineError()
+    {
+        var e = ReplayError(Arch.Arm64, (b, c) => { b.FirmwareCall(c, R(1)); b.FirmwareReturn(c, R(0)); b.FirmwareReturn(c, R(0)); });
+        Assert.AreEqual("event #2: ret on cpu0 with no open smc/hvc call (a return closes its cpu's innermost open call)", e.Message);
+        Assert.AreEqual(2, e.EventIndex);
+    }
+
+    [TestMethod]
+    public void Replay_ReturnConduitDiffersFromItsCall_OneLineError()
+    {
+        var e = ReplayError(Arch.Arm64, (b, c) => { b.FirmwareCall(c, R(1), FirmwareConduit.Hvc); b.FirmwareReturn(c, R(0)); });
+        Assert.AreEqual("event #1: ret by smc closes the hvc call #0", e.Message);
+    }
+
+    [TestMethod]
+    [DataRow(Arch.X86_64)]
+    [DataRow(Arch.Riscv64)]
+    [DataRow(Arch.Sc)]
+    public void Replay_FirmwareCallOnAnotherArch_OneLineError(Arch arch)
+    {
+        var e = ReplayError(arch, (b, c) => b.FirmwareCall(c, R(1)));
+        Assert.AreEqual($"event #0: smc in a trace of arch {arch.Name()}: smc/hvc firmware calls are arm64 instructions", e.Message);
+    }
+
+    [TestMethod]
+    public void Replay_FirmwareCallWithoutItsRegisters_OneLineError()
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        var c = b.Cpu("cpu0");
+        var t = b.Build();
+        var batch = new EventBatch(4);
+        batch.Reset(0);
+        batch.Append(new TraceEvent(EventKind.FirmwareCall, c, 0, 8, 0), new byte[8]);
+        var engine = DetectorRegistry.CreateEngine(t.Metadata);
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(batch));
+        Assert.AreEqual("event #0: smc carries 8 bytes: expected 144 (x0..x17, 8 bytes each)", e.Message);
+    }
+}
