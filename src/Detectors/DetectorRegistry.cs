@@ -1,4 +1,5 @@
 using TraceTools.Detectors.DmaOutsideMapping;
+using TraceTools.Detectors.DiscardedStore;
 using TraceTools.Detectors.DmaRace;
 using TraceTools.Detectors.LiveEntryWrite;
 using TraceTools.Detectors.MissingCacheClean;
@@ -6,6 +7,7 @@ using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
 using TraceTools.Detectors.Smccc;
+using TraceTools.Detectors.SharedCacheline;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
@@ -56,6 +58,8 @@ public static class DetectorRegistry
         new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
         new(FindingKind.SmcccClobber, _ => new SmcccClobberDetector()),
         new(FindingKind.SmcccResultLost, _ => new SmcccResultLostDetector()),
+        new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))),
+        new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()),
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>

@@ -53,6 +53,7 @@ public static class TraceImport
             Arch = layout.Metadata.Arch,
             Agents = layout.Metadata.Agents,
             Regions = layout.Metadata.Regions,
+            CacheLineSize = layout.Metadata.CacheLineSize,
             Locks = [.. run.Locks],
             Sites = sites,
         };

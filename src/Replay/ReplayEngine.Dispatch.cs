@@ -76,8 +76,7 @@ public sealed partial class ReplayEngine
                 case EventKind.CacheClean:
                 case EventKind.CacheInval:
                 case EventKind.CacheFlush:
-                    Memory(index, kind, addresses[i], sizes[i]);
-                    _shadow.Cache(hb, agent, kind, addresses[i], sizes[i]);
+                    CacheMaintenance(agent, kind, index, addresses[i], sizes[i]);
                     break;
                 case EventKind.DevInvalidate:
                     DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);

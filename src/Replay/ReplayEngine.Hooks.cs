@@ -8,6 +8,7 @@ public sealed partial class ReplayEngine
     // Per-hook detector arrays, built once: the engine calls only detectors that asked for an event kind.
     IDetector[] LoadHooks = [], StoreHooks = [], DmaReadHooks = [], DmaWriteHooks = [];
     IDetector[] EntryStoreHooks = [], EntryFetchHooks = [], EntryInvalidateHooks = [];
+    IDetector[] CacheHooks = [];
 
     void Attach(IReadOnlyList<IDetector> detectors)
     {
@@ -20,6 +21,7 @@ public sealed partial class ReplayEngine
         EntryFetchHooks = With(DetectorHooks.EntryFetch);
         EntryInvalidateHooks = With(DetectorHooks.EntryInvalidate);
         AttachDeviceControl(detectors);
+        CacheHooks = With(DetectorHooks.CacheMaintenance);
     }
 
     /// <summary>The detectors' window on the replay at the current event.</summary>

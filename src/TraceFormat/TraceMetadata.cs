@@ -19,6 +19,25 @@ public sealed class TraceMetadata
     /// <summary>Interned site strings; an event's site id is an index here (-1: none).</summary>
     public IReadOnlyList<string> Sites { get; init; } = [];
 
+    int _cacheLine;
+
+    /// <summary>
+    /// Bytes per cache line (docs/model.md §9): what the trace declares, else the arch's default
+    /// (<see cref="CacheLines.Default"/>). A valid size is a power of two in <see cref="CacheLines.Min"/>..<see cref="CacheLines.Max"/>.
+    /// </summary>
+    public int CacheLineSize { get => _cacheLine != 0 ? _cacheLine : CacheLines.Default(Arch); init => _cacheLine = value; }
+
+    /// <summary>True when the line size differs from the arch's default (the header then carries it: metadata tag 2).</summary>
+    public bool DeclaresCacheLine => CacheLineSize != CacheLines.Default(Arch);
+
+    /// <summary>A copy with <paramref name="size"/> as its line size (the reader sets it from section tag 2; every other property is kept).</summary>
+    internal TraceMetadata WithCacheLineSize(int size)
+    {
+        var copy = (TraceMetadata)MemberwiseClone();
+        copy._cacheLine = size;
+        return copy;
+    }
+
     /// <summary>Index of the agent named <paramref name="name"/>, or -1.</summary>
     public int AgentId(string name)
     {
@@ -37,5 +56,6 @@ public sealed class TraceMetadata
     public bool ContentEquals(TraceMetadata other) =>
         Name == other.Name && Arch == other.Arch &&
         Agents.SequenceEqual(other.Agents) && Regions.SequenceEqual(other.Regions) &&
-        Locks.SequenceEqual(other.Locks) && Sites.SequenceEqual(other.Sites);
+        Locks.SequenceEqual(other.Locks) && Sites.SequenceEqual(other.Sites) &&
+        CacheLineSize == other.CacheLineSize;
 }

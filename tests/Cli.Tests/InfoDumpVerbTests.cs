@@ -139,6 +139,7 @@ public sealed class InfoDumpVerbTests
             Assert.AreEqual(0, code, error);
             var lines = output.Split('\n');
             CollectionAssert.Contains(lines, "arch         arm64");
+            CollectionAssert.Contains(lines, "cache line   64 bytes (the arch's default)");
             CollectionAssert.Contains(lines, "agents       2");
             CollectionAssert.Contains(lines, "  #1   qm     device coherent");
             CollectionAssert.Contains(lines, "  pasid  table 0x100000..0x101000 size 0x1000 entries 64 entry_size 64 granule 16 present bit 0 fetcher qm");

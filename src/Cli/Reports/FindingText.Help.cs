@@ -70,6 +70,8 @@ public sealed partial class FindingText
                 FindingKind.TornEntryFetch or FindingKind.MissingCacheClean => Rel(RelatedRole.Store),
                 FindingKind.UnquiescedDma => Rel(RelatedRole.Handover),
                 FindingKind.DmaOutsideMapping => Rel(RelatedRole.Mapping) >= 0 ? Rel(RelatedRole.Mapping) : Rel(RelatedRole.Unmap),
+                FindingKind.TornEntryFetch or FindingKind.MissingCacheClean or FindingKind.SharedCacheline => Rel(RelatedRole.Store),
+                FindingKind.DiscardedStore => Rel(RelatedRole.Invalidation),
                 _ => _f.Trigger,
             };
             return at >= 0 ? at : _f.Trigger;
@@ -108,6 +110,10 @@ public sealed partial class FindingText
                         ? "; or a hitless update: change only bits the current configuration does not use, invalidate, store the one critical qword, invalidate, clear what the new configuration does not use, invalidate"
                         : "; a descriptor ring without invalidation: write the whole entry before setting present"),
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareHelp,
+                FindingKind.SharedCacheline =>
+                    $"give the DMA buffer {RangeOf(Rel(RelatedRole.DmaWrite))} cache lines of its own (align and pad it to ARCH_DMA_MINALIGN, {N(_md.CacheLineSize)} bytes here, e.g. ____cacheline_aligned), so that {RangeOf(Rel(RelatedRole.Store))} lies outside them; or do not write that line from the hand-off until dma_sync_single_for_cpu",
+                FindingKind.DiscardedStore =>
+                    $"clean the line before invalidating it (cache_clean or dma_sync_single_for_device after #{N(Rel(RelatedRole.Store))}), or use cache_flush (clean + invalidate) at #{N(Rel(RelatedRole.Invalidation))}; dma_sync_single_for_cpu discards what the cpu stored in the buffer",
                 _ => "",
             };
         }

@@ -82,6 +82,8 @@ public sealed partial class FindingText
         FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
         FindingKind.LiveEntryWrite => $"{EntryName} is changed after {FetcherName} fetched it, without invalidating {FetcherName}'s copy",
         FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareTitle,
+        FindingKind.SharedCacheline => $"{RangeOf(Rel(RelatedRole.DmaWrite))} shares a cache line with {RangeOf(Rel(RelatedRole.Store))}, written by {AgentOf(Rel(RelatedRole.Store))} while {AgentOf(Rel(RelatedRole.DmaWrite))} owned the buffer",
+        FindingKind.DiscardedStore => $"{TriggerAgent} may read {TriggerRange} after a cache invalidation discarded its store",
         _ => _f.Kind.Name(),
     };
 
@@ -106,12 +108,17 @@ public sealed partial class FindingText
                 FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 FindingKind.LiveEntryWrite => $"{TriggerAgent} changed {EntryName} at #{N(t)} while it was present, after {FetcherName} fetched it at #{N(Rel(RelatedRole.Fetch))}, and no invalidation of the entry that the store is ordered before came before {FetcherName}'s next fetch: {FetcherName} may use the old entry, or a mix of old and new",
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareMessage,
+                FindingKind.SharedCacheline => $"{TriggerAgent} invalidated {TriggerRange} at #{N(t)}, after {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) wrote {RangeOf(Rel(RelatedRole.DmaWrite))} at #{N(Rel(RelatedRole.DmaWrite))}, but {AgentOf(Rel(RelatedRole.Store))} stored to {RangeOf(Rel(RelatedRole.Store))}, in the same {N(_md.CacheLineSize)}-byte line, at #{N(Rel(RelatedRole.Store))} while the device owned the buffer: the invalidation drops that store, or the dirty line's write-back overwrites the device's data",
+                FindingKind.DiscardedStore => $"{TriggerAgent} read {TriggerRange} at #{N(t)}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, but {AgentOf(Rel(RelatedRole.Invalidation))} invalidated its {N(_md.CacheLineSize)}-byte line at #{N(Rel(RelatedRole.Invalidation))} before any clean: the store was discarded and the load reads older memory",
                 _ => _f.Kind.Name(),
             };
         }
     }
 
     EventKind Kind(long index) => index < 0 ? EventKind.Load : _events[index].Kind;
+
+    /// <summary>The bytes the event at <paramref name="index"/> accessed, as <c>REGION+0xOFF..0xEND</c>.</summary>
+    string RangeOf(long index) => index < 0 ? "?" : EventText.Range(_md, _events[index].Address, (ulong)_events[index].Size);
 
     static string Verb(EventKind k) => k switch
     {
@@ -139,6 +146,8 @@ public sealed partial class FindingText
         FindingKind.LiveEntryWrite => "<- changed while fetched",
         FindingKind.SmcccClobber => "<- clobbered",
         FindingKind.SmcccResultLost => "<- result lost",
+        FindingKind.SharedCacheline => "<- shared line",
+        FindingKind.DiscardedStore => "<- store lost",
         _ => "<-",
     };
 }

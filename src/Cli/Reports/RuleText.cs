@@ -88,5 +88,13 @@ public sealed record RuleText(string Short, string Full, string Fix, string Anch
             "A firmware proxy (the code between a caller's `smc`/`hvc` and its return, which makes its own call one level down) returns to its caller with a register that differs from its callee's answer although the answer's function ID says it carries a result (FFA_MSG_SEND_DIRECT_RESP2: x4..x17; FFA_VERSION's answer is a version number in w0, not a function ID).",
             "pass every result register of the callee's answer on to the caller: decide from the answer (its function ID, or FFA_VERSION's version number), not from the call alone. A 32-bit FFA_RUN answered by FFA_MSG_SEND_DIRECT_RESP2 cannot be passed on without clobbering x8..x17: use FF-A 1.3's 64-bit FFA_RUN.",
             "smccc-result-lost-error"),
+        new("A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned the buffer.",
+            "A cpu `cache_inval` or `cache_flush` (e.g. `dma_sync_single_for_cpu`) of a line that holds data a noncoherent device wrote (the `dma-write`, happening-before the invalidation, not yet taken back) and a byte a cpu stored (the `store`) while the device owned the buffer: after the device's write, or before it without a completed clean of the line ordered before the hand-off. The invalidation drops the cpu's store, or the dirty line's write-back overwrites the device's data. Cache maintenance works on whole lines (docs/model.md §9).",
+            "keep DMA buffers of noncoherent devices in cache lines of their own: align and pad them to `ARCH_DMA_MINALIGN` (`____cacheline_aligned`, a separate allocation), and do not write any byte of those lines from the hand-off (`dma_sync_single_for_device`, doorbell) until `dma_sync_single_for_cpu`.",
+            "shared-cacheline-error"),
+        new("A cache invalidation discarded a cpu store that was not cleaned first, and a later load reads the lost bytes.",
+            "A cpu `load` reads data whose last write is a cpu `store` when the first cache maintenance of the store's line after it (any cpu) is a `cache_inval` (the `invalidation`), not a clean or flush: the dirty line was dropped, and the load reads what memory held before the store. Cache maintenance works on whole lines (docs/model.md §9).",
+            "clean before invalidating (`dma_sync_single_for_device`, `dcache_clean_poc`) or use a clean+invalidate (`dcache_clean_inval_poc`, `clflush`); do not store into a buffer between its hand-off and `dma_sync_single_for_cpu`, and keep other data out of its lines.",
+            "discarded-store-error"),
     ];
 }

@@ -43,6 +43,7 @@ public static class InfoVerb
         w.WriteLine($"format       version {reader.Version.ToString(inv)}");
         if (m.Name.Length > 0) w.WriteLine($"scenario     {Scenarios.Writing.ScenarioWriter.Quote(m.Name)}");
         w.WriteLine($"arch         {m.Arch.Name()}");
+        w.WriteLine($"cache line   {m.CacheLineSize} bytes{(m.DeclaresCacheLine ? "" : " (the arch's default)")}");
         w.WriteLine($"agents       {m.Agents.Count}");
         int nameWidth = Math.Max(m.Agents.Select(a => a.Name.Length).DefaultIfEmpty(0).Max(), m.Regions.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         for (int i = 0; i < m.Agents.Count; i++)

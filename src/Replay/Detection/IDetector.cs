@@ -31,6 +31,8 @@ public enum DetectorHooks
     DeviceControl = 512,
     /// <summary>firmware returns (<see cref="IDetector.OnFirmwareReturn"/>).</summary>
     FirmwareReturn = 1024,
+    /// <summary>cpu cache_clean, cache_inval and cache_flush, widened to whole lines (<see cref="IDetector.OnCacheMaintenance"/>).</summary>
+    CacheMaintenance = 2048,
 }
 
 /// <summary>
@@ -77,4 +79,9 @@ public interface IDetector
     void OnComplete(DetectorView view) { }
     /// <summary>An smc/hvc return, with the call it closes and what the frame's own last call got back (model.md §12).</summary>
     void OnFirmwareReturn(DetectorView view, in FirmwareReturn ret) { }
+    /// <summary>
+    /// A cpu's cache maintenance, before the shadow records its marks (so the lines' bytes still show their
+    /// state before it): the last writers and cache marks of every byte of the lines it touches.
+    /// </summary>
+    void OnCacheMaintenance(DetectorView view, in CacheMaintenance op) { }
 }

@@ -31,6 +31,10 @@ public enum FindingKind : byte
     SmcccClobber,
     /// <summary>A proxy did not pass on the results its callee returned in registers.</summary>
     SmcccResultLost,
+    /// <summary>A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned it.</summary>
+    SharedCacheline,
+    /// <summary>A cache invalidation discarded a cpu store that was not cleaned first, and a load observed the loss.</summary>
+    DiscardedStore,
 }
 
 /// <summary>How bad a finding is.</summary>
@@ -76,6 +80,10 @@ public static class FindingKinds
             "A firmware return changed a register that the caller's SMC32/HVC32 convention says must be preserved."),
         new(FindingKind.SmcccResultLost, "smccc-result-lost", Findings.Severity.Error, [RelatedRole.Call, RelatedRole.CalleeReturn],
             "A proxy returned to its caller without the results its callee returned in registers."),
+        new(FindingKind.SharedCacheline, "shared-cacheline", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.DmaWrite],
+            "A noncoherent device's DMA buffer shares a cache line with bytes a cpu wrote while the device owned the buffer: the invalidation drops the cpu's store or the line's write-back overwrites the device's data."),
+        new(FindingKind.DiscardedStore, "discarded-store", Findings.Severity.Error, [RelatedRole.Store, RelatedRole.Invalidation],
+            "A cache invalidation discarded a cpu store that was not cleaned first, and a later load reads the lost bytes."),
     ];
 
     /// <summary>Every kind, in model.md order.</summary>

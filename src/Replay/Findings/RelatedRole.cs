@@ -38,6 +38,8 @@ public enum RelatedRole : byte
     Call,
     /// <summary><c>callee-return</c>: what the proxy's own call got back from its callee.</summary>
     CalleeReturn,
+    /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
+    Invalidation,
 }
 
 /// <summary>Role names as cli.md spells them.</summary>
@@ -46,7 +48,7 @@ public static class RelatedRoles
     static readonly string[] Names =
         [
             "store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store",
-            "handover", "iommu-mode", "mapping", "unmap", "fetch", "call", "callee-return",
+            "handover", "iommu-mode", "mapping", "unmap", "fetch", "call", "callee-return", "invalidation",
         ];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>

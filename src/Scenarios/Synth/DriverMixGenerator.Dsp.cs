@@ -25,11 +25,12 @@ public sealed partial class DriverMixGenerator
                 if (lane.Bug == InjectedBug.DspInvalBeforeDma) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
                 Barrier(cpu, lane.Bug == InjectedBug.DspCleanNoCompletion ? DmaWmb : Wmb, Site.DspBarrier);
                 MmioWrite(cpu, DspRegs, (uint)s, Site.DspDoorbell);
+                if (lane.Bug == InjectedBug.DspSharedCacheline) Copy(cpu, output, 8, Site.DspSeqStore);
                 break;
             case 1:
                 long read = DmaRead(Dsp, input, lane.Length, Site.DspDmaRead);
                 if (lane.Bug is InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean) Expect(lane.Bug, read);
-                DmaCopy(Dsp, output, lane.Length2, Site.DspDmaWrite);
+                DmaCopy(Dsp, output + SharedSkip(lane), lane.Length2 - (int)SharedSkip(lane), Site.DspDmaWrite);
                 break;
             case 2:
                 RaiseIrq(Dsp, Site.DspIrq);
@@ -39,12 +40,28 @@ public sealed partial class DriverMixGenerator
                 MmioRead(cpu, DspRegs + 8, Site.DspStatusRead);
                 Barrier(cpu, DmaRmb, Site.DspStatusRmb);
                 bool inval = lane.Bug is not (InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma);
-                if (inval) Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
-                long load = Load(cpu, output, lane.Length2, Site.DspResultLoad);
+                if (inval)
+                {
+                    long sync = Cache(EventKind.CacheInval, cpu, output, lane.Length2, Site.DspInval);
+                    if (lane.Bug == InjectedBug.DspSharedCacheline) Expect(lane.Bug, sync);
+                }
+                long load = Load(cpu, output + SharedSkip(lane), lane.Length2 - (int)SharedSkip(lane), Site.DspResultLoad);
                 if (!inval) Expect(lane.Bug, load);
+                if (lane.Bug == InjectedBug.DspDiscardedStore) DiscardMarker(cpu, output);
                 CompleteRequest(cpu, RequestKind.Dsp, s, Site.DspComplete);
                 Finish(ref lane);
                 break;
         }
+    }
+
+    /// <summary>The shared-line variant leaves the output's first word to the cpu's sequence store.</summary>
+    static ulong SharedSkip(in Lane lane) => lane.Bug == InjectedBug.DspSharedCacheline ? 8ul : 0;
+
+    /// <summary>The discarded-store variant: a marker stored, its line invalidated again without a clean, the marker read back.</summary>
+    void DiscardMarker(int cpu, ulong output)
+    {
+        Copy(cpu, output, 8, Site.DspMarkerStore);
+        Cache(EventKind.CacheInval, cpu, output, 8, Site.DspResync);
+        Expect(InjectedBug.DspDiscardedStore, Load(cpu, output, 8, Site.DspMarkerLoad));
     }
 }

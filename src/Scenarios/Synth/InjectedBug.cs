@@ -74,6 +74,10 @@ internal enum InjectedBug : byte
     FirmwareRunKeyedOnCall,
     /// <summary>FF-A proxy: FFA_VERSION's version number read as a function ID, FFA_ERROR returned → smccc-result-lost.</summary>
     FirmwareVersionAsId,
+    /// <summary>dsp: a sequence word stored after the doorbell in the output's first line, which the dsp writes around → shared-cacheline at the invalidation.</summary>
+    DspSharedCacheline,
+    /// <summary>dsp: a marker stored in the output, invalidated again without a clean, read back → discarded-store at that load.</summary>
+    DspDiscardedStore,
 }
 
 /// <summary>Facts about <see cref="InjectedBug"/>: its kind, where it can fail, what it needs.</summary>
@@ -96,6 +100,8 @@ internal static class InjectedBugs
         InjectedBug.PasidLiveNoInvalidate => FindingKind.LiveEntryWrite,
         InjectedBug.FirmwareBlindCopy => FindingKind.SmcccClobber,
         InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall or InjectedBug.FirmwareVersionAsId => FindingKind.SmcccResultLost,
+        InjectedBug.DspSharedCacheline => FindingKind.SharedCacheline,
+        InjectedBug.DspDiscardedStore => FindingKind.DiscardedStore,
         _ => throw new ArgumentOutOfRangeException(nameof(bug)),
     };
 
@@ -109,7 +115,8 @@ internal static class InjectedBugs
         InjectedBug.PasidNoInvalidate or InjectedBug.PasidNoClearBarrier or InjectedBug.PasidNoWmb
             or InjectedBug.PasidOtherCpu => Synth.Protocol.Pasid,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
-            or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => Synth.Protocol.Dsp,
+            or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma or InjectedBug.DspSharedCacheline
+            or InjectedBug.DspDiscardedStore => Synth.Protocol.Dsp,
         InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => Synth.Protocol.Kexec,
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => Synth.Protocol.EthRx,
         InjectedBug.FirmwareBlindCopy or InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall

@@ -31,6 +31,7 @@ public sealed class ScenarioWriter
     {
         if (_m.Name.Length > 0) w.WriteLine($"scenario {Quote(_m.Name)}");
         w.WriteLine($"arch {_m.Arch.Name()}");
+        if (_m.DeclaresCacheLine) w.WriteLine($"cacheline {_m.CacheLineSize}");
         var agents = _m.Agents;
         for (int i = 0; i < agents.Count;)
         {

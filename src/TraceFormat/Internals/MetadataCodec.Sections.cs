@@ -10,7 +10,7 @@ enum MetadataTag : ushort
     End = 0,
     /// <summary>Used-bits tables (model.md §8; <see cref="MetadataCodec"/>.UsedBits).</summary>
     UsedBits = 1,
-    /// <summary>Reserved: cache line size (issue 10).</summary>
+    /// <summary>Cache line size (issue 10, docs/model.md §9): <see cref="CacheLineCodec"/>.</summary>
     CacheLineSize = 2,
 }
 
@@ -27,6 +27,7 @@ static partial class MetadataCodec
     static void EncodeSections(TraceMetadata m, BlockWriter w)
     {
         if (EncodeUsedBits(m.Regions) is { } used) Section(w, MetadataTag.UsedBits, used);
+        if (CacheLineCodec.Encode(m) is { } line) Section(w, MetadataTag.CacheLineSize, line);
         w.U16((ushort)MetadataTag.End);
     }
 
@@ -34,6 +35,7 @@ static partial class MetadataCodec
     static string? SectionsNeeded(TraceMetadata m)
     {
         if (m.Regions.FirstOrDefault(r => r.UsedBits is not null) is { } used) return $"used bits of table '{used.Name}'";
+        if (m.DeclaresCacheLine) return "cache line size";
         return null;
     }
 
@@ -72,6 +74,8 @@ static partial class MetadataCodec
         switch (tag)
         {
             case MetadataTag.UsedBits: return DecodeUsedBits(ref body, m);
+            case MetadataTag.CacheLineSize:
+                return DecodeCacheLine(ref body, m);
             // Reserved tags whose owners have not added their codec yet: no writer produces them.
             default:
                 body.Fail(body.Offset - 6, $"metadata section tag {(ushort)tag} is reserved ({tag}) and not yet defined", 2);

@@ -134,6 +134,7 @@ static class MetadataRules
         if (m.Sites.Count > FormatLayout.MaxSites) FormatThrow.Argument($"{m.Sites.Count} sites (at most {FormatLayout.MaxSites})", p);
         CheckString(m.Name);
         if (CheckText("scenario name", m.Name) is { } t) FormatThrow.Argument(t, p);
+        if (CacheLines.Problem((ulong)(long)m.CacheLineSize) is { } line) FormatThrow.Argument(line, p);
         foreach (var a in m.Agents)
         {
             CheckString(a.Name);

@@ -81,17 +81,18 @@ public sealed class CacheDetectorTests
         FindingAssert.None(t.Replay());
     }
 
+    /// <summary>A flush of 8 bytes cleans their whole 64-byte line (model.md §9) and nothing past it.</summary>
     [TestMethod]
-    public void MissingCacheClean_CleanOfOtherBytes_FlagsFirstDirtyByte()
+    public void MissingCacheClean_FlushOfPartOfALine_CleansThatWholeLineOnly()
     {
         var t = System(Arch.Arm64);
-        t.Store("cpu0", t.At("buf"), 8);
-        long dirty = t.Store("cpu0", t.At("buf", 8), 8);
-        t.CacheFlush("cpu0", t.At("buf"), 8);                  // flush counts as a clean
+        t.Store("cpu0", t.At("buf"), 16);
+        long dirty = t.Store("cpu0", t.At("buf", 64), 8);      // line 1
+        t.CacheFlush("cpu0", t.At("buf"), 8);                  // flush counts as a clean; line 0 whole
         t.Barrier("cpu0", "wmb");
         t.MmioWrite("cpu0", t.At("reg"), 4, 1);
-        t.DmaRead("dev", t.At("buf"), 8);                      // clean bytes
-        long r = t.DmaRead("dev", t.At("buf", 4), 8);          // 8..11 dirty
+        t.DmaRead("dev", t.At("buf", 8), 8);                   // outside the range, inside the line: clean
+        long r = t.DmaRead("dev", t.At("buf", 60), 8);         // 64..67 are in line 1: dirty
         FindingAssert.Exactly(t.Replay(), $"missing-cache-clean@{r}[store={dirty}]");
     }
 
@@ -184,16 +185,17 @@ public sealed class CacheDetectorTests
         FindingAssert.Exactly(t.Replay(), $"missing-cache-invalidate@{l}[dma-write={w}]");
     }
 
+    /// <summary>An invalidation of 8 bytes invalidates their whole line (model.md §9) and nothing past it.</summary>
     [TestMethod]
-    public void MissingCacheInvalidate_PartialInvalidation_BytePrecise()
+    public void MissingCacheInvalidate_InvalidationOfPartOfALine_CoversThatWholeLineOnly()
     {
         var t = System(Arch.Arm64);
-        long w = t.DmaWrite("dev", t.At("buf", 3), 9);         // bytes 3..11
+        long w = t.DmaWrite("dev", t.At("buf", 60), 9);        // bytes 60..68: lines 0 and 1
         t.RaiseIrq("dev");
         t.TakeIrq("cpu0", "dev");
-        t.CacheInval("cpu0", t.At("buf"), 8);                  // 3..7 only
-        t.Load("cpu0", t.At("buf"), 8);
-        long l = t.Load("cpu0", t.At("buf", 6), 4);            // 8, 9 not invalidated
+        t.CacheInval("cpu0", t.At("buf"), 8);                  // line 0 whole: 60..63
+        t.Load("cpu0", t.At("buf", 56), 8);
+        long l = t.Load("cpu0", t.At("buf", 62), 4);           // 64, 65 are in line 1: not invalidated
         FindingAssert.Exactly(t.Replay(), $"missing-cache-invalidate@{l}[dma-write={w}]");
     }
 

@@ -42,6 +42,9 @@ public sealed partial class TraceBuilder(Arch arch, string name = "")
     public Arch Arch { get; } = arch;
     public int Count => _events.Count;
 
+    /// <summary>The declared cache line size (0: the arch's default).</summary>
+    public int CacheLineSize { get; set; }
+
     public ushort Cpu(string n) { _agents.Add(new AgentInfo(n, AgentKind.Cpu)); return (ushort)(_agents.Count - 1); }
     public ushort Device(string n, bool coherent = true) { _agents.Add(new AgentInfo(n, AgentKind.Device, coherent)); return (ushort)(_agents.Count - 1); }
 
@@ -163,6 +166,7 @@ public sealed partial class TraceBuilder(Arch arch, string name = "")
     public TraceMetadata Metadata() => new()
     {
         Name = name, Arch = Arch, Agents = [.. _agents], Regions = [.. _regions], Locks = [.. _locks], Sites = [.. _sites],
+        CacheLineSize = CacheLineSize,
     };
 
     public RefTrace Build() => new(Metadata(), [.. _events]);

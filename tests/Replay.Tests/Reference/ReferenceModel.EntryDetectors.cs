@@ -119,7 +119,7 @@ public sealed partial class ReferenceModel
             int x = c.From;
             if (AgentOf(x) != A || x <= s || AgentOf(c.To) == A || !((c.To == r && LastHopCountsForData(c)) || HbData(c.To, r))) continue;
             for (int k = s + 1; k < x; k++)
-                if (AgentOf(k) == A && KindOf(k) is EventKind.CacheClean or EventKind.CacheFlush && Covers(k, addr)
+                if (AgentOf(k) == A && KindOf(k) is EventKind.CacheClean or EventKind.CacheFlush && CoversLine(k, addr)
                     && WriterOrdered(k, x, !IsCpuAgent(AgentOf(c.To))))
                     return true;
         }
@@ -138,7 +138,7 @@ public sealed partial class ReferenceModel
                 bool invalidated = false;
                 for (int k = 0; k < l && !invalidated; k++)
                     invalidated = AgentOf(k) == AgentOf(l) && KindOf(k) is EventKind.CacheInval or EventKind.CacheFlush
-                        && Covers(k, a) && Hb(w, k);
+                        && CoversLine(k, a) && Hb(w, k);
                 if (!invalidated)
                 {
                     all.Add(F(FindingKind.MissingCacheInvalidate, l, ("dma-write", w)));

@@ -47,6 +47,8 @@ public sealed partial class ReferenceModel
         LiveEntryWrite(all);
         SmcccClobber(all);
         SmcccResultLost(all);
+        SharedCacheline(all);
+        DiscardedStore(all);
         return [.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)];
     }
 

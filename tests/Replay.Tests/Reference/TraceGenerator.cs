@@ -101,7 +101,7 @@ public sealed partial class TraceGenerator
 
     void Step()
     {
-        switch (_rng.Next(15))
+        switch (_rng.Next(17))
         {
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
@@ -116,6 +116,7 @@ public sealed partial class TraceGenerator
             case 12: AcquireReleaseStep(); break;
             case 13: LiveEntries(); break;
             case 14 when _arch == Arch.Arm64: FirmwareCalls(); break;
+            case 15: LinesStep(); break;
             default: SingleOp(); break;
         }
     }

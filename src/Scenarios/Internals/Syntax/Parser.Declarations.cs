@@ -51,6 +51,9 @@ sealed partial class Parser
                 AddAgent(t, AgentKind.Device, coherent);
                 break;
             }
+            case "cacheline":
+                ParseCacheLine(kw);
+                break;
             case "ram" or "sync" or "mmio":
                 ParseRegion(word == "ram" ? RegionKind.Ram : word == "sync" ? RegionKind.Sync : RegionKind.Mmio);
                 break;

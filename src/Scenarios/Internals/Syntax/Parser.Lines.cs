@@ -15,6 +15,7 @@ sealed partial class Parser
         _file = layout.FileName;
         _name = layout.Metadata.Name;
         _arch = layout.Metadata.Arch;
+        _cacheLine = layout.Metadata.CacheLineSize;
         _agents.AddRange(layout.Metadata.Agents);
         _regions.AddRange(layout.Metadata.Regions);
         foreach (var (name, value) in layout.Lets) _lets[name] = value;
@@ -31,7 +32,7 @@ sealed partial class Parser
         ParseBlock(null);
         if (_arch is null) ScenarioThrow.At(Pos(Peek), "no 'arch' declaration: a layout declares 'arch arm64 | x86_64 | riscv64 | sc'");
         CheckOverridesUsed();
-        var metadata = new TraceMetadata { Name = _name, Arch = _arch.Value, Agents = _agents.ToArray(), Regions = RegionsWithUsedBits() };
+        var metadata = new TraceMetadata { Name = _name, Arch = _arch.Value, Agents = _agents.ToArray(), Regions = RegionsWithUsedBits(), CacheLineSize = _cacheLine };
         return new ScenarioLayout(metadata, _file, new(_lets), new(_declared));
     }
 
@@ -39,7 +40,7 @@ sealed partial class Parser
     {
         bool step = PeekAt(1).Kind == TokenKind.Colon;
         if (step || t.Text is "repeat" or "expect")
-            ScenarioThrow.At(Pos(t), $"a layout holds declarations only (scenario, arch, let, cpu, device, ram, sync, mmio, table, field, used), not {(step ? "steps" : $"'{t.Text}'")}: the steps come from the imported trace");
+            ScenarioThrow.At(Pos(t), $"a layout holds declarations only (scenario, arch, cacheline, let, cpu, device, ram, sync, mmio, table, field, used), not {(step ? "steps" : $"'{t.Text}'")}: the steps come from the imported trace");
     }
 
     /// <summary>The steps of the last <see cref="ParseLine"/>: none for a blank or comment line, two for writel/readl.</summary>

@@ -9,7 +9,7 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 /// </summary>
 sealed partial class Parser
 {
-    static readonly string[] DeclarationKeywords = ["scenario", "arch", "let", "cpu", "device", "ram", "sync", "mmio", "table", "field", "used"];
+    static readonly string[] DeclarationKeywords = ["scenario", "arch", "let", "cpu", "device", "ram", "sync", "mmio", "table", "field", "used", "cacheline"];
     static readonly string[] StatementKeywords = [.. DeclarationKeywords, "repeat", "expect"];
 
     List<Token> _tokens;
@@ -61,6 +61,7 @@ sealed partial class Parser
             Regions = RegionsWithUsedBits(),
             Locks = _locks.ToArray(),
             Sites = _sites.ToArray(),
+            CacheLineSize = _cacheLine,
         };
         return new CompiledScenario(metadata, _expectations.ToArray(), _file, _steps.ToArray(), _slotCount);
     }
