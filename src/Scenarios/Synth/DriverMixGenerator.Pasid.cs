@@ -75,8 +75,9 @@ public sealed partial class DriverMixGenerator
         _pasidGen[e]++;
         long first = StorePasid(cpu, e, 2, Site.PasidLiveUpdate);
         long second = StorePasid(cpu, e, 4, Site.PasidLiveUpdate);
-        Expect(lane.Bug, second);
+        // The truth streams in trigger order: the cut-off live-entry-writes at the stores go before the bug's.
         LiveStoresInvalidated(e, InvalidateLive(cpu, e), first, second);
+        Expect(lane.Bug, second);
         Unlock(cpu, PasidLock, Site.PasidUnlock);
         Finish(ref lane);
     }
@@ -94,9 +95,11 @@ public sealed partial class DriverMixGenerator
         _pasidHeld[e] = true; // granule 0 saw present
         _pasidGen[e]++;
         long store = StorePasid(cpu, e, 4, Site.PasidLiveUpdate);
-        Expect(lane.Bug, Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 2, Site.IommuFetch));
+        long torn = Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 2, Site.IommuFetch);
         Fetch(Iommu, Pasid, PasidEntrySize, PasidGranule, e, 3, Site.IommuFetch);
+        // The truth streams in trigger order: a cut-off live-entry-write at the store goes before the torn fetch.
         LiveStoresInvalidated(e, InvalidateLive(cpu, e), store);
+        Expect(lane.Bug, torn);
         Unlock(cpu, PasidLock, Site.PasidUnlock);
         Finish(ref lane);
     }
