@@ -1,14 +1,18 @@
 using System.Runtime.CompilerServices;
+using TraceTools.Detectors.DiscardedStore;
+using TraceTools.Detectors.DmaOutsideMapping;
 using TraceTools.Detectors.DmaRace;
 using TraceTools.Detectors.LiveEntryWrite;
 using TraceTools.Detectors.MissingCacheClean;
 using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Detectors.SharedCacheline;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
 using TraceTools.Detectors.TornEntryUpdate;
+using TraceTools.Detectors.UnquiescedDma;
 using TraceTools.Replay.Detection;
 
 namespace TraceTools.Detectors;
@@ -37,6 +41,8 @@ public sealed class KnownDetectorDispatch : DetectorDispatch
                 case StaleCpuReadDetector x: x.OnAccess(view, access); break;
                 case MissingCacheCleanDetector x: x.OnAccess(view, access); break;
                 case MissingCacheInvalidateDetector x: x.OnAccess(view, access); break;
+                case SharedCachelineDetector x: x.OnAccess(view, access); break;
+                case DiscardedStoreDetector x: x.OnAccess(view, access); break;
                 default: d.OnAccess(view, access); break;
             }
         }
@@ -87,6 +93,47 @@ public sealed class KnownDetectorDispatch : DetectorDispatch
                 case TornEntryUpdateDetector x: x.OnEntryInvalidate(view, invalidation); break;
                 case LiveEntryWriteDetector x: x.OnEntryInvalidate(view, invalidation); break;
                 default: d.OnEntryInvalidate(view, invalidation); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnDoorbell(IDetector[] detectors, DetectorView view, in Doorbell doorbell)
+    {
+        foreach (var d in detectors)
+        {
+            if (d is UnquiescedDmaDetector x) x.OnDoorbell(view, doorbell);
+            else d.OnDoorbell(view, doorbell);
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnDeviceDma(IDetector[] detectors, DetectorView view, in DataAccess access)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case UnquiescedDmaDetector x: x.OnDeviceDma(view, access); break;
+                case DmaOutsideMappingDetector x: x.OnDeviceDma(view, access); break;
+                default: d.OnDeviceDma(view, access); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnCacheMaintenance(IDetector[] detectors, DetectorView view, in CacheMaintenance op)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case SharedCachelineDetector x: x.OnCacheMaintenance(view, op); break;
+                case DiscardedStoreDetector x: x.OnCacheMaintenance(view, op); break;
+                default: d.OnCacheMaintenance(view, op); break;
             }
         }
     }

@@ -17,8 +17,7 @@ public sealed partial class ReplayEngine
         if (CacheHooks.Length != 0)
         {
             var op = new CacheMaintenance(index, kind, agent, _hb.Time[agent], address, size, start, bytes);
-            var view = View;
-            foreach (var d in CacheHooks) d.OnCacheMaintenance(view, op);
+            _dispatch.OnCacheMaintenance(CacheHooks, View, op);
         }
         _shadow.Cache(_hb, agent, kind, start, bytes);
     }

@@ -56,8 +56,7 @@ public sealed partial class ReplayEngine
     [MethodImpl(MethodImplOptions.NoInlining)]
     void DoorbellEvent(int cpu, int device, long index)
     {
-        var view = View;
-        foreach (var d in DoorbellHooks) d.OnDoorbell(view, new Doorbell(index, cpu, device));
+        _dispatch.OnDoorbell(DoorbellHooks, View, new Doorbell(index, cpu, device));
     }
 
     /// <summary>A device DMA, any region, before the data hooks and the shadow see it.</summary>
@@ -65,8 +64,7 @@ public sealed partial class ReplayEngine
     void DeviceDmaEvent(int device, EventKind kind, long index, ulong address, int size, int rid)
     {
         var access = new DataAccess(index, kind, device, _hb.Time[device], address, size, rid);
-        var view = View;
-        foreach (var d in DeviceDmaHooks) d.OnDeviceDma(view, access);
+        _dispatch.OnDeviceDma(DeviceDmaHooks, View, access);
     }
 
     internal void Report(FindingKind kind, Severity severity, long trigger, RelatedEvent[] related) =>

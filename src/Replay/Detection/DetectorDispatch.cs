@@ -40,4 +40,22 @@ public class DetectorDispatch
     {
         foreach (var d in detectors) d.OnEntryInvalidate(view, invalidation);
     }
+
+    /// <summary>Calls <see cref="IDetector.OnDoorbell"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnDoorbell(IDetector[] detectors, DetectorView view, in Doorbell doorbell)
+    {
+        foreach (var d in detectors) d.OnDoorbell(view, doorbell);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnDeviceDma"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnDeviceDma(IDetector[] detectors, DetectorView view, in DataAccess access)
+    {
+        foreach (var d in detectors) d.OnDeviceDma(view, access);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnCacheMaintenance"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnCacheMaintenance(IDetector[] detectors, DetectorView view, in CacheMaintenance op)
+    {
+        foreach (var d in detectors) d.OnCacheMaintenance(view, op);
+    }
 }
