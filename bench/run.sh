@@ -13,7 +13,7 @@
 #   replay 2 cores tracetools replay --stats $REPLAY_PIPELINED_ARGS    (all detectors, decode on a second core)
 # Then, on the same trace, the references and the baseline, interleaved (each round runs every item once,
 # A B A B ..., R rounds, default 3; the table shows medians):
-#   engine         replay --threads 1 (all nine detectors) and --detectors dma-race, and --threads 2
+#   engine         replay --threads 1 (all detectors) and --detectors dma-race, and --threads 2
 #   baseline       the same two runs of the engine built at REV (default cc56979, the commit before the
 #                  engine-v2 work; a temporary `git worktree`, Release build), on the same events synthesized
 #                  by that build (it writes and reads its own format version)
@@ -21,7 +21,7 @@
 #                  column decode of the same chunks, the reader end to end, and the lean single-pass bound
 #                  (per-agent clocks + an 8-byte-word FastTrack check: the dma-race work only) over the
 #                  decoded batches, alone and with the decode
-# and prints the ratios: decode / LZ4, engine / lean bound, engine / LZ4, current / baseline (all nine,
+# and prints the ratios: decode / LZ4, engine / lean bound, engine / LZ4, current / baseline (all detectors,
 # dma-race), --threads 2 / --threads 1.
 # Prints Markdown tables (also written to bench/results.md; with --readme FILE, the block between
 # "<!-- bench:begin -->" and "<!-- bench:end -->" in FILE is replaced by them).
@@ -31,7 +31,7 @@
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
-# Targets (reported, not asserted; issue 9): column decode >= 0.75x raw LZ4 of the same chunks; all nine
+# Targets (reported, not asserted; issue 9): column decode >= 0.75x raw LZ4 of the same chunks; all detectors
 # detectors >= 0.5x the lean bound, >= 4x the baseline (dma-race alone >= 5x); --threads 2 >= 1.5x
 # --threads 1 on a quiet machine; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
 set -euo pipefail
@@ -244,16 +244,16 @@ done
   echo "|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Interleaved in one run ($rounds rounds, medians; M events/s): the engine single-threaded with all nine detectors, with"
+  echo "Interleaved in one run ($rounds rounds, medians; M events/s): the engine single-threaded with all detectors, with"
   echo "\`--detectors dma-race\`, with \`--threads 2\`; the baseline engine ($baseline) on the same events; raw LZ4 decompression"
   echo "of the trace's own chunks; their column decode; the reader end to end; the lean bound (bench/Refs/LeanBound.cs) alone"
   echo "and with the decode."
   echo
-  echo "| events | all nine | dma-race | --threads 2 | baseline all | baseline dma-race | raw LZ4 | column decode | reader | lean bound | decode + lean |"
+  echo "| events | all detectors | dma-race | --threads 2 | baseline all | baseline dma-race | raw LZ4 | column decode | reader | lean bound | decode + lean |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ref_rows[@]}"
   echo
-  echo "| events | column decode / LZ4 | reader / LZ4 | all nine / (decode + lean) | all nine / LZ4 | all nine / baseline | dma-race / baseline | --threads 2 / 1 |"
+  echo "| events | column decode / LZ4 | reader / LZ4 | all / (decode + lean) | all / LZ4 | all / baseline | dma-race / baseline | --threads 2 / 1 |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ratio_rows[@]}"
 } >"$work/table.md"
