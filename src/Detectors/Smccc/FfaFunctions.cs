@@ -58,10 +58,6 @@ public static class FfaFunctions
         new("FFA_MSG_SEND_DIRECT_REQ_64", 0xC400_006F, Registers(0, 7)),
         new("FFA_MSG_SEND_DIRECT_RESP_32", DirectResp32, Registers(0, 7)),
         new("FFA_MSG_SEND_DIRECT_RESP_64", 0xC400_0070, Registers(0, 7)),
-        // DIRECT_REQ2: x1 sender/receiver, x2/x3 the service UUID, x4..x17 the message.
-        new("FFA_MSG_SEND_DIRECT_REQ2", DirectReq2, Registers(0, 17)),
-        // DIRECT_RESP2: x1 sender/receiver, x2/x3 reserved (MBZ), x4..x17 the message.
-        new("FFA_MSG_SEND_DIRECT_RESP2", DirectResp2, Registers(0, 1) | Registers(4, 17)),
         // FFA_MEM_RETRIEVE_RESP: w1 total length, w2 fragment length.
         new("FFA_MEM_RETRIEVE_RESP", 0x8400_0075, Registers(0, 2)),
         // FFA_MEM_FRAG_RX / _TX: w1/w2 the handle, w3 the fragment offset or length, w4 the sender.
@@ -69,9 +65,13 @@ public static class FfaFunctions
         new("FFA_MEM_FRAG_TX", 0x8400_007B, Registers(0, 4)),
         // FFA_NORMAL_WORLD_RESUME: no parameters.
         new("FFA_NORMAL_WORLD_RESUME", 0x8400_007C, Registers(0, 0)),
+        // DIRECT_REQ2: x1 sender/receiver, x2/x3 the service UUID, x4..x17 the message.
+        new("FFA_MSG_SEND_DIRECT_REQ2", DirectReq2, Registers(0, 17)),
+        // DIRECT_RESP2: x1 sender/receiver, x2/x3 reserved (MBZ), x4..x17 the message.
+        new("FFA_MSG_SEND_DIRECT_RESP2", DirectResp2, Registers(0, 1) | Registers(4, 17)),
     ];
 
-    /// <summary>Every answer the table knows, in function-number order.</summary>
+    /// <summary>Every answer the table knows, in function-number order (bits 0..15 of the ID; SMC32 before SMC64).</summary>
     public static IReadOnlyList<FfaFunction> All => Answers;
 
     /// <summary>The answer whose function ID is <paramref name="x0"/> (a 32-bit value in x0), or null.</summary>
