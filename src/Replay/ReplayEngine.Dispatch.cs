@@ -124,8 +124,8 @@ public sealed partial class ReplayEngine
                     FirmwareReturn(agent, index, aux[i], FirmwareBytes(batch, offsets[i], sizes[i]));
                     break;
                 default:
-                    // Kinds 16..25 (format v3) are read and skipped until their helpers give them a case here
-                    // (acquire/release); only a kind beyond them is refused.
+                    // Every defined kind has its case above; a kind beyond them (a batch not from the reader,
+                    // which refuses them) is refused here.
                     if ((byte)kind >= EventKinds.Count) ReplayThrow.UnknownKind(index, kind);
                     break;
             }
