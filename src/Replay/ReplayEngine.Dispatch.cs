@@ -124,7 +124,8 @@ public sealed partial class ReplayEngine
                     FirmwareReturn(agent, index, aux[i], FirmwareBytes(batch, offsets[i], sizes[i]));
                     break;
                 default:
-                    // Every kind below EventKinds.Count has a case above; a kind beyond them is refused.
+                    // Every defined kind has its case above; a kind beyond them (a batch not from the reader,
+                    // which refuses them) is refused here.
                     if ((byte)kind >= EventKinds.Count) ReplayThrow.UnknownKind(index, kind);
                     break;
             }

@@ -11,7 +11,7 @@ namespace TraceTools.Replay.Memory;
 /// bytes, and a vector search of the rest of a long access per short run cost ~10% of replay. Only a run
 /// that outlasts the probe is finished with vectorized searches.
 /// </remarks>
-public static class ShadowRuns
+static class ShadowRuns
 {
     /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -49,9 +49,9 @@ readonly struct SkeletonAccess
 sealed class ClockSkeleton(int width)
 {
     /// <summary>
-    /// Accesses per skeleton before the hb stage hands it on: 192 KiB, so the pool of skeletons in flight stays
-    /// in the caches (one per 64 Ki-event batch wrote 3 MiB of cold lines per batch: the appends stalled on
-    /// them and cost the hb stage 5% of its time).
+    /// Accesses per skeleton before the hb stage hands it on: 128 KiB of 32-byte <see cref="SkeletonAccess"/>es,
+    /// so the pool of skeletons in flight stays in the caches (one per 64 Ki-event batch wrote 3 MiB of cold lines
+    /// per batch: the appends stalled on them and cost the hb stage 5% of its time).
     /// </summary>
     public const int Capacity = 4096;
 
