@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using TraceTools.Cli.Validation;
 using TraceTools.Replay;
@@ -71,19 +72,23 @@ public static class TraceReplay
         var empty = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         for (int i = 0; i < BatchesInFlight + 1; i++) empty.Writer.TryWrite(new EventBatch(65536));
 
+        // Cancelled when the replay side fails, so the decode task never outlives this call: it would otherwise
+        // wait on a full channel, or still be reading when the caller disposes the reader.
+        using var stop = new CancellationTokenSource();
+        var token = stop.Token;
         var decoder = Task.Run(async () =>
         {
             try
             {
                 while (true)
                 {
-                    var batch = await empty.Reader.ReadAsync().ConfigureAwait(false);
+                    var batch = await empty.Reader.ReadAsync(token).ConfigureAwait(false);
                     long t0 = Stopwatch.GetTimestamp();
-                    bool more = await reader.ReadBatchAsync(batch).ConfigureAwait(false);
+                    bool more = await reader.ReadBatchAsync(batch, token).ConfigureAwait(false);
                     if (more) check.Check(batch); // on the decoding core: the replay core does not pay for it
                     phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join below
                     if (!more) break;
-                    await full.Writer.WriteAsync(batch).ConfigureAwait(false);
+                    await full.Writer.WriteAsync(batch, token).ConfigureAwait(false);
                 }
                 full.Writer.Complete();
             }
@@ -111,7 +116,13 @@ public static class TraceReplay
         }
         catch (ChannelClosedException e) when (e.InnerException is not null)
         {
-            throw e.InnerException;
+            ExceptionDispatchInfo.Throw(e.InnerException); // the decoder's error, with its own stack
+        }
+        catch
+        {
+            stop.Cancel();
+            decoder.Wait(CancellationToken.None); // never throws: the task catches everything into the channel
+            throw;
         }
         decoder.GetAwaiter().GetResult();
         return events;
