@@ -43,7 +43,7 @@ public sealed partial class ReplayEngine
             }
             ulong word = eb + table.PresentWordOffset;
             bool release = from < word + table.PresentWordLength && to > word;
-            BeginEntryValues(table, eb, address, data);
+            BeginEntryValues(table, eb, index, address, data);
             var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent])
             {
                 ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table)),

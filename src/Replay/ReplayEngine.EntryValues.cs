@@ -9,6 +9,7 @@ public sealed partial class ReplayEngine
     // before and after it is built only when a detector asks (live-entry-write, used bits; model.md §8).
     RegionInfo? _valuesTable;
     ulong _valuesEntry, _valuesAddress;
+    long _valuesIndex = -1;
     byte[] _storeBytes = new byte[64];
     int _storeLength;
     byte[] _entryBefore = [], _entryAfter = [], _usedScratch = [];
@@ -17,15 +18,18 @@ public sealed partial class ReplayEngine
     bool WantsEntryValues => (Needs & DetectorNeeds.EntryValues) != 0;
 
     /// <summary>Remembers the store for <see cref="EntryBeforeStore"/> / <see cref="EntryAfterStore"/> (only when they can be asked for).</summary>
-    void BeginEntryValues(RegionInfo table, ulong entry, ulong address, ReadOnlySpan<byte> data)
+    void BeginEntryValues(RegionInfo table, ulong entry, long index, ulong address, ReadOnlySpan<byte> data)
     {
         if (table.UsedBits is null && !WantsEntryValues) return;
         _beforeReady = _afterReady = false;
-        if (ReferenceEquals(_valuesTable, table) && _valuesAddress == address && _storeLength == data.Length && _valuesEntry != entry)
+        // The next entry of the same store (same event): its bytes are already kept. Address and length alone
+        // do not tell: a later store to the same range carries other bytes.
+        if (_valuesIndex == index && ReferenceEquals(_valuesTable, table))
         {
-            _valuesEntry = entry; // the next entry of the same store: its bytes are already kept
+            _valuesEntry = entry;
             return;
         }
+        _valuesIndex = index;
         _valuesTable = table;
         _valuesEntry = entry;
         _valuesAddress = address;

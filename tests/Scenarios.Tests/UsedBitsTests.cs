@@ -49,6 +49,7 @@ public sealed class UsedBitsTests
     [DataRow(H + "field ste X bits 256:250\n", 6, 13, "bits 256:250 lie outside the 32-byte entry of table 'ste' (bits 0..255)")]
     [DataRow(H + "field ste X qword 4 bit 0\n", 6, 19, "qword 4 is outside the 32-byte entry of table 'ste'")]
     [DataRow(H + "field ste X qword 1 bit 64\n", 6, 21, "bit 64 is outside a qword (0..63)")]
+    [DataRow(H + "field ste X qword 0 bits 70:64\n", 6, 21, "bit 70 is outside a qword (0..63)")]
     [DataRow(H + "field ste X bits 3 1\n", 6, 20, "expected ':' between the high and the low bit")]
     [DataRow(H + "field ste X 3:1\n", 6, 13, "expected 'bits HIGH:LOW', 'bit N' or 'qword Q bits HIGH:LOW' but found number 3")]
     [DataRow(H + "used ste bit 1 when bits 3:1 = 8\n", 6, 32, "value 0x8 does not fit the 3-bit field")]

@@ -48,20 +48,21 @@ public sealed class FixAdvice
 
     /// <summary>
     /// The agent the release <paramref name="publish"/> of <paramref name="cpu"/> first hands to, on its way to event
-    /// <paramref name="to"/> of <paramref name="toAgent"/>. Kept per publish: a report may ask for every instance (SARIF),
-    /// and one publish hands to one observer.
+    /// <paramref name="to"/> of <paramref name="toAgent"/>. Kept per instance, as a report may ask more than once
+    /// (SARIF): not per publish, since one publish may reach a cpu first on the way to one reader and a device
+    /// directly on the way to another.
     /// </summary>
     public FixObserver FirstHop(int cpu, long publish, int toAgent, long to)
     {
         if (_input.HbPath is not { } paths || publish < 0) return FixObserver.Unknown;
-        if (_firstHops.TryGetValue(publish, out var known)) return known;
+        if (_firstHops.TryGetValue((publish, to), out var known)) return known;
         var hops = paths(cpu, publish, toAgent, to);
         var observer = hops.Count == 0 || hops[0].ReleaseIndex != publish ? FixObserver.Unknown : Observer(hops[0].ToAgent);
-        _firstHops[publish] = observer;
+        _firstHops[(publish, to)] = observer;
         return observer;
     }
 
-    readonly Dictionary<long, FixObserver> _firstHops = [];
+    readonly Dictionary<(long Publish, long To), FixObserver> _firstHops = [];
 
     /// <summary>
     /// Who released what the acquire <paramref name="acquire"/> of <paramref name="cpu"/> read: a cpu when the replay

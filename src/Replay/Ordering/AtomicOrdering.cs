@@ -14,6 +14,11 @@ namespace TraceTools.Replay.Ordering;
 readonly record struct AtomicOrdering(BarrierCode Before, BarrierCode After, bool ReleasesItself, bool AcquiresItself)
 {
     static readonly BarrierCode None = BarrierCode.Compiler;
+    // Looked up once: Of runs for every store_release, load_acquire and xchg event, and the lookups compare
+    // names (and the fence's builds a string).
+    static readonly BarrierCode Full = BarrierCode.Linux("smp_mb");
+    static readonly BarrierCode ReleaseFence = RiscvFence("rw", "w");
+    static readonly BarrierCode AcquireFence = RiscvFence("r", "rw");
 
     /// <summary>
     /// The ordering of <paramref name="kind"/> (<see cref="EventKind.StoreRelease"/>, <see cref="EventKind.LoadAcquire"/>
@@ -23,11 +28,11 @@ readonly record struct AtomicOrdering(BarrierCode Before, BarrierCode After, boo
     /// </summary>
     public static AtomicOrdering Of(Arch arch, EventKind kind) => (kind, arch) switch
     {
-        (EventKind.Xchg, _) => new(BarrierCode.Linux("smp_mb"), BarrierCode.Linux("smp_mb"), false, false),
+        (EventKind.Xchg, _) => new(Full, Full, false, false),
         (EventKind.StoreRelease, Arch.Arm64) => new(None, None, ReleasesItself: true, AcquiresItself: false),
         (EventKind.LoadAcquire, Arch.Arm64) => new(None, None, ReleasesItself: false, AcquiresItself: true),
-        (EventKind.StoreRelease, Arch.Riscv64) => new(RiscvFence("rw", "w"), None, false, false),
-        (EventKind.LoadAcquire, Arch.Riscv64) => new(None, RiscvFence("r", "rw"), false, false),
+        (EventKind.StoreRelease, Arch.Riscv64) => new(ReleaseFence, None, false, false),
+        (EventKind.LoadAcquire, Arch.Riscv64) => new(None, AcquireFence, false, false),
         _ => new(None, None, false, false),
     };
 

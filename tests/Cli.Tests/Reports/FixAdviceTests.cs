@@ -15,9 +15,11 @@ namespace TraceTools.Tests.Reports;
 public sealed class FixAdviceTests
 {
     /// <summary>Compiles and replays a sample in memory; the report input has the replay's hb paths.</summary>
-    static ReportInput Replayed(string sample, bool withHbPath = true)
+    static ReportInput Replayed(string sample, bool withHbPath = true) =>
+        Replayed(ScenarioCompiler.CompileFile(Path.Combine(RepoPaths.Samples, sample)), sample, withHbPath);
+
+    static ReportInput Replayed(CompiledScenario scenario, string sample, bool withHbPath = true)
     {
-        var scenario = ScenarioCompiler.CompileFile(Path.Combine(RepoPaths.Samples, sample));
         var events = new EventBatch(64);
         scenario.Generate(events);
         var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
@@ -60,6 +62,36 @@ public sealed class FixAdviceTests
     [DataRow("hisi-qm-mailbox.scn", "put a store barrier (dma_wmb / dmb oshst) between #0 and #1")]
     public void Help_StaleDmaRead_BarrierForTheFirstHopsObserver(string sample, string help) =>
         Assert.AreEqual(help, Text(Replayed(sample), FindingKind.StaleDmaRead).Help);
+
+    [TestMethod]
+    public void Help_OnePublishTwoObservers_EachInstanceNamesItsOwnFirstHop()
+    {
+        // One flag store #1 reaches the nic through cpu1 (a cpu hand-off) and the dsp directly (a device):
+        // the same publish, so advice kept per publish gave the dsp's instance smp_wmb, which does not reach it.
+        const string text = """
+            arch arm64
+            cpu cpu0, cpu1
+            device nic
+            device dsp
+            ram  txbuf 0x8000_0000 size 0x40
+            sync ready 0x9000_0000 size 8
+            mmio regs  0xfe00_0000 size 0x10 device nic
+            cpu0: store txbuf size 0x40
+            cpu0: store ready size 4 = 1
+            cpu1: load ready size 4
+            cpu1: writel regs = 1
+            nic:  dma_read txbuf size 0x40
+            dsp:  dma_read ready size 4
+            dsp:  dma_read txbuf size 0x40
+            expect stale-dma-read count 2
+            """;
+        var input = Replayed(ScenarioCompiler.Compile(text, "two-observers.scn"), "two-observers.scn");
+        var helps = input.Findings.Where(f => f.Kind == FindingKind.StaleDmaRead).OrderBy(f => f.Trigger)
+            .Select(f => new FindingText(input.Metadata, f, input.Events) { Fixes = input.Fixes }.Help).ToArray();
+        Assert.HasCount(2, helps);
+        StringAssert.StartsWith(helps[0], "put smp_wmb (dmb ishst) between #0 and #1");
+        Assert.AreEqual("put a store barrier (dma_wmb / dmb oshst) between #0 and #1", helps[1]);
+    }
 
     [TestMethod]
     public void Help_StaleCpuReadWithoutReplayState_DeviceBarrierNotingTheCpuCase() =>

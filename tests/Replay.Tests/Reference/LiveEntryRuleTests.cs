@@ -221,6 +221,22 @@ public sealed class LiveEntryRuleTests
     }
 
     [TestMethod]
+    public void UsedBits_RepeatedStoreSpanningTwoEntries_JudgedByItsOwnBytes()
+    {
+        // Two 32-byte stores at one address, each over entries 0 and 1: the second's used-bits change must be
+        // computed from its own bytes, not from the first's (the engine once kept them across stores).
+        var s = System(Arch.X86_64, used: Cfg());
+        byte[] first = new byte[32], second = new byte[32];
+        first[0] = second[0] = 1; first[1] = second[1] = 1;     // entry 0: present, CFG 1 (qword 1 used)
+        first[16] = second[16] = 1; first[17] = second[17] = 2; // entry 1: the same in both stores
+        second[8] = 0x55;                                       // entry 0's qword 1, used by CFG 1
+        s.B.StoreBytes(s.Cpu0, Tbl, first);                     // #0
+        s.B.Fetch(s.Dev, s.Table, 0, 0);                        // #1 holds entry 0
+        s.B.StoreBytes(s.Cpu0, Tbl, second);                    // #2 changes a used bit of the live entry
+        Assert.AreEqual("live-entry-write@2[fetch=1]", Run(s.B));
+    }
+
+    [TestMethod]
     public void UsedBits_NonPresentEntry_UsesOnlyItsPresentBit()
     {
         var used = Cfg();

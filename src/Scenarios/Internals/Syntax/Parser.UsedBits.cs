@@ -68,7 +68,8 @@ sealed partial class Parser
     {
         var start = Peek;
         ulong offset = 0;
-        if (AcceptKeyword("qword"))
+        bool inQword = AcceptKeyword("qword");
+        if (inQword)
         {
             var q = Peek;
             ulong qword = ParseBitNumber();
@@ -90,7 +91,7 @@ sealed partial class Parser
             ScenarioThrow.At(Pos(kw), $"expected {expected} but found {kw.Show()}");
             return default;
         }
-        if (offset != 0 && high >= 64) ScenarioThrow.At(Pos(kw), $"bit {high} is outside a qword (0..63)");
+        if (inQword && high >= 64) ScenarioThrow.At(Pos(kw), $"bit {high} is outside a qword (0..63)");
         high += offset;
         low += offset;
         if (high >= 8UL * table.EntrySize)
