@@ -20,7 +20,9 @@ namespace TraceTools.Detectors.SharedCacheline;
 public sealed class SharedCachelineDetector : IDetector
 {
     readonly bool _anyNoncoherent;
-    readonly Dictionary<ulong, List<(ulong Write, ulong Store)>> _notHandedOff = [];
+    // A set per line: repeated device writes to a line nobody takes back must not make each add a linear scan.
+    readonly Dictionary<ulong, HashSet<(ulong Write, ulong Store)>> _notHandedOff = [];
+    readonly List<(ulong Write, ulong Store)> _done = []; // scratch of Forget
 
     /// <summary>Creates the detector; it stays idle (and costs nothing) when every device is coherent.</summary>
     public SharedCachelineDetector(bool anyNoncoherent = true) => _anyNoncoherent = anyNoncoherent;
@@ -62,7 +64,7 @@ public sealed class SharedCachelineDetector : IDetector
             // Runs stay inside a page, and [from, to) inside one line: the run's line is from's.
             ulong key = CacheLines.LineOf(from, line);
             if (!_notHandedOff.TryGetValue(key, out var pairs)) _notHandedOff[key] = pairs = [];
-            if (!pairs.Contains((write, store.At))) pairs.Add((write, store.At));
+            pairs.Add((write, store.At));
         }
     }
 
@@ -125,8 +127,10 @@ public sealed class SharedCachelineDetector : IDetector
     void Forget(DetectorView view, int cpu, ulong l)
     {
         if (!_notHandedOff.TryGetValue(l, out var pairs)) return;
-        for (int i = pairs.Count - 1; i >= 0; i--)
-            if (view.HbBefore(Epoch.From(pairs[i].Write), cpu)) pairs.RemoveAt(i);
+        _done.Clear();
+        foreach (var p in pairs)
+            if (view.HbBefore(Epoch.From(p.Write), cpu)) _done.Add(p);
+        foreach (var p in _done) pairs.Remove(p);
         if (pairs.Count == 0) _notHandedOff.Remove(l);
     }
 }
