@@ -78,14 +78,7 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        if (!inv.All)
-        {
-            var c = _entries.Find(inv.EntryBase);
-            if (c is not null) Invalidate(view, c, inv);
-            return;
-        }
-        var table = view.Region(inv.Region);
-        foreach (var c in _entries.InRange(table.Base, table.End)) Invalidate(view, c, inv);
+        foreach (var c in _entries.Invalidated(inv, view.Region(inv.Region))) Invalidate(view, c, inv);
     }
 
     static void Invalidate(DetectorView view, Copy c, in EntryInvalidation inv)

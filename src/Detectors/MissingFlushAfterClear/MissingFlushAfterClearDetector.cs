@@ -77,14 +77,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        if (!inv.All)
-        {
-            var w = _entries.Find(inv.EntryBase);
-            if (w is not null) Consider(view, w, inv);
-            return;
-        }
-        var table = view.Region(inv.Region);
-        foreach (var w in _entries.InRange(table.Base, table.End)) Consider(view, w, inv);
+        foreach (var w in _entries.Invalidated(inv, view.Region(inv.Region))) Consider(view, w, inv);
     }
 
     static void Consider(DetectorView view, Window w, in EntryInvalidation inv)

@@ -64,13 +64,6 @@ public sealed class TornEntryUpdateDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        if (!inv.All)
-        {
-            var b = _entries.Find(inv.EntryBase);
-            if (b is not null) b.First = -1;
-            return;
-        }
-        var table = view.Region(inv.Region);
-        foreach (var b in _entries.InRange(table.Base, table.End)) b.First = -1;
+        foreach (var b in _entries.Invalidated(inv, view.Region(inv.Region))) b.First = -1;
     }
 }
