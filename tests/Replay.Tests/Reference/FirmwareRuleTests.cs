@@ -183,6 +183,31 @@ public sealed class FirmwareRuleTests
     }
 
     [TestMethod]
+    public void Replay_CallsNestedToTheCap_Replayed()
+    {
+        var (b, c) = System();
+        for (int d = 0; d < Replay.Firmware.FirmwareNesting.MaxDepth; d++) b.FirmwareCall(c, R(Unknown32, (8, (ulong)d)));
+        for (int d = Replay.Firmware.FirmwareNesting.MaxDepth - 1; d >= 0; d--) b.FirmwareReturn(c, R(0, (8, (ulong)d)));
+        Assert.AreEqual("", Run(b));
+    }
+
+    [TestMethod]
+    [DataRow(FirmwareConduit.Smc, "smc")]
+    [DataRow(FirmwareConduit.Hvc, "hvc")]
+    public void Replay_CallNestedBeyondTheCap_OneLineErrorAtTheCall(FirmwareConduit conduit, string op)
+    {
+        // Each open call holds three register files: nesting is capped, so memory follows the cap, not the input.
+        int max = Replay.Firmware.FirmwareNesting.MaxDepth;
+        var e = ReplayError(Arch.Arm64, (b, c) =>
+        {
+            for (int d = 0; d <= max; d++) b.FirmwareCall(c, R(1), conduit);
+            b.FirmwareReturn(c, R(0), conduit);
+        });
+        Assert.AreEqual($"event #{max}: {op} on cpu0 opens a firmware call nested {max + 1} deep: calls nest at most {max} deep per cpu (model.md §12)", e.Message);
+        Assert.AreEqual((long)max, e.EventIndex);
+    }
+
+    [TestMethod]
     public void Replay_ReturnConduitDiffersFromItsCall_OneLineError()
     {
         var e = ReplayError(Arch.Arm64, (b, c) => { b.FirmwareCall(c, R(1), FirmwareConduit.Hvc); b.FirmwareReturn(c, R(0)); });
