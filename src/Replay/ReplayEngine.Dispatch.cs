@@ -79,8 +79,12 @@ public sealed partial class ReplayEngine
                     CacheMaintenance(agent, kind, index, addresses[i], sizes[i]);
                     break;
                 case EventKind.DevInvalidate:
-                    DevInvalidate(agent, index, DeviceAgent(index, aux[i]), addresses[i], sizes[i]);
+                {
+                    int device = DeviceAgent(index, aux[i]);
+                    if (sizes[i] != 0) TableEntry(index, addresses[i]);
+                    DevInvalidate(agent, index, device, addresses[i], sizes[i]);
                     break;
+                }
                 case EventKind.Lock:
                     hb.Lock(agent, LockId(index, aux[i]), index);
                     break;
@@ -135,23 +139,44 @@ public sealed partial class ReplayEngine
     }
 
     /// <summary>The memory (non-MMIO) region holding the whole access.</summary>
-    int _memoryHint, _mmioHint;
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     int Memory(long index, EventKind kind, ulong address, int size)
     {
-        int rid = size > 0 ? _regionMap.Find(address, size, ref _memoryHint) : -1;
-        if (rid < 0) ReplayThrow.OutsideRegions(index, kind, address, size);
-        if (Regions[rid].Kind == RegionKind.Mmio) ReplayThrow.TouchesMmio(index, kind, Regions[rid]);
+        int rid = _regionMap.Find(address, size, out var regionKind);
+        if (rid < 0 || regionKind == RegionKind.Mmio) NotMemory(index, kind, address, size, rid);
         return rid;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void NotMemory(long index, EventKind kind, ulong address, int size, int rid)
+    {
+        if (rid < 0) ReplayThrow.OutsideRegions(index, kind, address, size);
+        ReplayThrow.TouchesMmio(index, kind, Regions[rid]);
+    }
+
     /// <summary>The device owning the MMIO register accessed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     int Device(long index, EventKind kind, ulong address, int size)
     {
-        int rid = size > 0 ? _regionMap.Find(address, size, ref _mmioHint) : -1;
-        if (rid < 0 || Regions[rid].Kind != RegionKind.Mmio)
-            ReplayThrow.NotMmio(index, kind, address, size);
-        return DeviceAgent(index, (uint)Regions[rid].Device);
+        int rid = _regionMap.Find(address, size, out var regionKind);
+        if (rid < 0 || regionKind != RegionKind.Mmio) ReplayThrow.NotMmio(index, kind, address, size);
+        int device = _mmioDevices[rid];
+        return device >= 0 ? device : DeviceAgent(index, (uint)Regions[rid].Device);
+    }
+
+    /// <summary>
+    /// Per region, the owning device of an mmio region whose owner is a declared device, else -1 (then
+    /// <see cref="DeviceAgent"/> refuses the access, at the event).
+    /// </summary>
+    int[] MmioDevices() =>
+        [.. Regions.Select(r => r.Kind == RegionKind.Mmio && (uint)r.Device < (uint)_hb.AgentCount && _hb.IsDevice[r.Device] ? r.Device : -1)];
+
+    /// <summary>A targeted dev_invalidate names the first byte of a table entry (the CLI refuses anything else too).</summary>
+    void TableEntry(long index, ulong address)
+    {
+        int rid = _regionMap.Find(address, 1, out var regionKind);
+        if (rid < 0 || regionKind != RegionKind.Table || (address - Regions[rid].Base) % Regions[rid].EntrySize != 0)
+            ReplayThrow.NotTableEntry(index, address);
     }
 
     int DeviceAgent(long index, uint agent)

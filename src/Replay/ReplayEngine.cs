@@ -22,6 +22,7 @@ public sealed partial class ReplayEngine
     readonly HbState _hb;
     readonly Shadow _shadow;
     readonly RegionMap _regionMap;
+    readonly int[] _mmioDevices;
     readonly List<Finding> _findings = [];
     readonly DetectorDispatch _dispatch;
     long _next;
@@ -53,6 +54,7 @@ public sealed partial class ReplayEngine
         {
             EdgeObserver = options.EdgeObserver,
         };
+        _mmioDevices = MmioDevices();
     }
 
     /// <summary>The trace's declarations.</summary>

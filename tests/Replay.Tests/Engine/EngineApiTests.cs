@@ -12,6 +12,7 @@ public sealed class EngineApiTests
     {
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("qm");
         t.Ram("xqc", 0x8000_0000, 0x40).Mmio("qm_mb", 0xfe00_0000, 0x10, "qm");
+        t.Table("ctx", 0x8100_0000, 4, 0x40, 8, 0, "qm");
         t.Store("cpu0", t.At("xqc"), 0x40);
         t.MmioWrite("cpu0", t.At("qm_mb"), 16, 1);
         t.DmaRead("qm", t.At("xqc"), 0x40);
@@ -76,6 +77,8 @@ public sealed class EngineApiTests
         [new TraceEvent(EventKind.Lock, 0, 0, 0, Aux: 3), "lock 3 is not declared"],
         [new TraceEvent(EventKind.TakeIrq, 0, 0, 0, Aux: 0), "agent 0 is not a device"],
         [new TraceEvent(EventKind.Store, 0, 0x8000_0000, 4), "carries no bytes"],
+        [new TraceEvent(EventKind.DevInvalidate, 0, 0x8100_0008, 0x40, Aux: 1), "dev_invalidate 0x81000008 does not name a table entry"],
+        [new TraceEvent(EventKind.DevInvalidate, 0, 0x8000_0000, 0x40, Aux: 1), "dev_invalidate 0x80000000 does not name a table entry"],
     ];
 
     [TestMethod]
