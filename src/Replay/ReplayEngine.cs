@@ -81,6 +81,16 @@ public sealed partial class ReplayEngine
     /// <summary>The shadow memory (for tests and benchmarks).</summary>
     internal Shadow Shadow => _shadow;
 
+    /// <summary>
+    /// Tests: continue as if <paramref name="events"/> events had been replayed (the 2^32 − 1 event limit
+    /// cannot be reached otherwise). Only before the first batch.
+    /// </summary>
+    internal void StartAt(long events)
+    {
+        if (_next != 0) throw new InvalidOperationException("StartAt comes before the first batch");
+        _next = events;
+    }
+
     internal readonly RegionInfo[] Regions;
     internal readonly bool[] Coherent;
 

@@ -95,6 +95,42 @@ public sealed class EngineApiTests
         Assert.IsFalse(e.Message.Contains('\n'));
     }
 
+    /// <summary>Stores of cpu0 into xqc from trace index <paramref name="first"/>; the one at <paramref name="badAgentAt"/> by an undeclared agent.</summary>
+    static EventBatch StoresFrom(long first, int count, long badAgentAt = -1)
+    {
+        var batch = new EventBatch();
+        batch.Reset(first);
+        for (int i = 0; i < count; i++)
+            batch.Append(new TraceEvent(EventKind.Store, (ushort)(first + i == badAgentAt ? 7 : 0), 0x8000_0000, 8), new byte[8]);
+        return batch;
+    }
+
+    [TestMethod]
+    [DataRow(3L, 4294967294L)]          // the last replayable index is 2^32 - 2: the batch's last event is refused
+    [DataRow(0L, 4294967295L)]          // a batch starting at the limit: its first event
+    public void ReplayEngine_EventAtIndex2Pow32Minus1_RefusedAtThatEvent(long before, long start)
+    {
+        var engine = DetectorRegistry.CreateEngine(Buggy().Metadata());
+        engine.StartAt(start - before);
+
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(StoresFrom(start - before, (int)before + 2)));
+
+        Assert.AreEqual(uint.MaxValue, e.EventIndex);
+        StringAssert.Contains(e.Message, "traces are limited to 2^32 - 1 events");
+    }
+
+    [TestMethod]
+    public void ReplayEngine_UndeclaredAgentAtTheLimit_AgentErrorFirst()
+    {
+        var engine = DetectorRegistry.CreateEngine(Buggy().Metadata());
+        engine.StartAt(uint.MaxValue - 2L);
+
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(StoresFrom(uint.MaxValue - 2L, 3, badAgentAt: uint.MaxValue)));
+
+        Assert.AreEqual(uint.MaxValue, e.EventIndex);
+        StringAssert.Contains(e.Message, "agent 7 is not declared");
+    }
+
     [TestMethod]
     public void ReplayEngine_LoopOfSyncStores_ArenaStaysSmall()
     {
