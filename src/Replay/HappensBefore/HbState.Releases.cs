@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -145,6 +146,18 @@ sealed partial class HbState
     void NoteRaisedDevices(int cpu, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, long index)
     {
         var loads = Row(Loads, cpu);
+        if (Width == ClockSimdSelector.Lanes)
+        {
+            // One compare for the whole row, then the devices among the raised lanes, in ascending order like the loop.
+            uint raised = ClockKernels.RaisedLanes(Simd, mine, incoming, loads) & _deviceLanes;
+            while (raised != 0)
+            {
+                int d = BitOperations.TrailingZeroCount(raised);
+                _acquires[cpu].Add(d, incoming[d], index);
+                raised &= raised - 1;
+            }
+            return;
+        }
         foreach (int d in Devices)
         {
             if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);
