@@ -96,6 +96,17 @@ public sealed class LiveEntryWriteDetector : IDetector
             if (c.Pending.Count != 0) FailPending(view, c);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The pending stores, asked about at the fetcher's invalidation.</remarks>
+    public void AddHeldStores(int cpu, List<uint> times)
+    {
+        foreach (var c in _entries.All)
+        {
+            foreach (var (store, _) in c.Pending)
+                if (store.Agent == cpu) times.Add(store.Time);
+        }
+    }
+
     void FailPending(DetectorView view, Copy c)
     {
         foreach (var (store, fetch) in c.Pending) view.Report(Kind, store.Index, fetch);

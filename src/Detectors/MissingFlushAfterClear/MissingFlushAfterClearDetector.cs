@@ -80,6 +80,14 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         foreach (var w in _entries.Invalidated(inv)) Consider(view, w, inv);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The clear of every open window, asked about at each invalidation until the window closes or is flagged.</remarks>
+    public void AddHeldStores(int cpu, List<uint> times)
+    {
+        foreach (var w in _entries.All)
+            if (w.Open && !w.Flagged && w.Clear.Agent == cpu) times.Add(w.Clear.Time);
+    }
+
     static void Consider(DetectorView view, Window w, in EntryInvalidation inv)
     {
         if (!w.Open || w.Flagged) return;

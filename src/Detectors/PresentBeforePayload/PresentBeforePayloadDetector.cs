@@ -90,6 +90,17 @@ public sealed class PresentBeforePayloadDetector : IDetector
             p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.WritesPresentWord);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The kept changes: the ones that write the present word are releases, judged by their own edge.</remarks>
+    public void AddHeldStores(int cpu, List<uint> times)
+    {
+        foreach (var p in _entries.All)
+        {
+            for (int i = 0; i < p.Count; i++)
+                if (p.Kept[i].Agent == cpu) times.Add(p.Kept[i].Time);
+        }
+    }
+
     /// <summary>
     /// Reports the latest kept change not ordered before <paramref name="present"/>. Per cpu that is its latest
     /// unordered one, and the answer the latest of those: walking the flat list from its end, the first
