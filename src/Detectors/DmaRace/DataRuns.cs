@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Memory;
@@ -47,7 +48,9 @@ static class DataRuns
         ulong e = region.EntrySize;
         while (cursor < end)
         {
-            ulong entry = cursor - (cursor - region.Base) % e;
+            // Entry sizes are mostly powers of two: a mask instead of a 64-bit division.
+            ulong inEntry = BitOperations.IsPow2(e) ? (cursor - region.Base) & (e - 1) : (cursor - region.Base) % e;
+            ulong entry = cursor - inEntry;
             ulong pw0 = entry + region.PresentWordOffset, pw1 = pw0 + region.PresentWordLength;
             if (cursor >= pw0 && cursor < pw1)
             {

@@ -58,6 +58,7 @@ public sealed class DmaRaceDetector : IDetector
         var region = view.Region(access.Region);
         long other = -1;
         int agent = access.Agent;
+        uint time = access.Time;
         ulong cursor = access.Address, end = cursor + (ulong)access.Size;
         while (DataRuns.Next(region, ref cursor, end, out ulong number, out int off, out int stop))
         {
@@ -65,7 +66,15 @@ public sealed class DmaRaceDetector : IDetector
             // A column held by one agent whose latest access there is hb-before us cannot race: skip its words.
             if (!AllHbBefore(view, page, otherWrites, agent)) other = LatestRacing(view, page, otherWrites, off, stop, agent, other);
             if (write && !AllHbBefore(view, page, otherReads, agent)) other = LatestRacing(view, page, otherReads, off, stop, agent, other);
-            Track(view, page, own, off, stop, agent, access.Time);
+            ref int owner = ref page.ColumnOwner[(int)own];
+            if (owner == agent || owner == RacePage.NoOwner)
+            {
+                // One agent's accesses only (the common case): po orders them, nothing to look at (never escalated).
+                owner = agent;
+                page.ColumnLatest[(int)own] = Epoch.Pack(agent, time);
+                page.Words[(int)own].Record(off, stop, agent, time);
+            }
+            else TrackShared(view, page, own, off, stop, agent, time);
         }
         if (other >= 0) view.Report(Kind, access.Index, other);
     }
@@ -84,7 +93,7 @@ public sealed class DmaRaceDetector : IDetector
     }
 
     /// <summary>The most recent access of <paramref name="column"/> to page offsets [off, stop) that is not hb-before <paramref name="agent"/>'s current event, or <paramref name="other"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     static long LatestRacing(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, long other)
     {
         var shared = page.Shared;
@@ -107,25 +116,17 @@ public sealed class DmaRaceDetector : IDetector
     }
 
     /// <summary>
-    /// Records this access in its own column of the page: while one agent owns the column, po orders its
-    /// accesses and nothing is looked at; otherwise the column escalates when a previous access of the same
-    /// column is not hb-before this one (it must stay visible), and once escalated the per-agent sets record it.
+    /// Records this access in its own column of the page when several agents accessed it: the column escalates
+    /// when a previous access of the same column is not hb-before this one (it must stay visible), and once
+    /// escalated the per-agent sets record it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Track(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, uint time)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void TrackShared(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, uint time)
     {
-        ref int owner = ref page.ColumnOwner[(int)column];
+        page.ColumnOwner[(int)column] = RacePage.SeveralOwners;
         ref var words = ref page.Words[(int)column];
-        if (owner == agent || owner == RacePage.NoOwner)
-        {
-            owner = agent;
-            page.ColumnLatest[(int)column] = Epoch.Pack(agent, time);
-        }
-        else if (owner != RacePage.SeveralOwners || page.Shared is null || !page.Shared.IsEscalated(column))
-        {
-            owner = RacePage.SeveralOwners;
-            if (!words.DominatedBy(off, stop, new ViewTimes(view), agent)) Escalate(view, page, column);
-        }
+        if ((page.Shared is null || !page.Shared.IsEscalated(column)) && !words.DominatedBy(off, stop, new ViewTimes(view), agent))
+            Escalate(view, page, column);
         var shared = page.Shared;
         if (shared is not null && shared.IsEscalated(column)) shared.Record(column, agent, off, stop - off, time);
         else words.Record(off, stop, agent, time);
