@@ -50,33 +50,61 @@ public sealed class DmaRaceDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
-        bool cpu = access.Kind is EventKind.Load or EventKind.Store;
-        bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
-        var own = cpu ? (write ? AccessColumn.CpuWrite : AccessColumn.CpuRead) : (write ? AccessColumn.DevWrite : AccessColumn.DevRead);
-        var otherWrites = cpu ? AccessColumn.DevWrite : AccessColumn.CpuWrite;
-        var otherReads = cpu ? AccessColumn.DevRead : AccessColumn.CpuRead;
         var region = view.Region(access.Region);
+        ulong address = access.Address, last = address + (ulong)access.Size - 1;
+        long other;
+        // Most accesses are ram inside one page: one run, no run walk (whose by-ref cursor keeps the loop's
+        // state in memory).
+        if (region.Kind == RegionKind.Ram && access.Size > 0 && (address ^ last) < AccessRun.PageSize)
+        {
+            int off = (int)(address % AccessRun.PageSize);
+            other = OnRun(view, access, address / AccessRun.PageSize, off, off + access.Size, -1);
+        }
+        else other = OnRuns(view, access, region);
+        if (other >= 0) view.Report(Kind, access.Index, other);
+    }
+
+    /// <summary>The access's data runs (tables, page-crossing accesses) one by one; returns <c>other</c> over all of them.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    long OnRuns(DetectorView view, in DataAccess access, RegionInfo region)
+    {
         long other = -1;
-        int agent = access.Agent;
-        uint time = access.Time;
         ulong cursor = access.Address, end = cursor + (ulong)access.Size;
         while (DataRuns.Next(region, ref cursor, end, out ulong number, out int off, out int stop))
+            other = OnRun(view, access, number, off, stop, other);
+        return other;
+    }
+
+    /// <summary>
+    /// One run of the access's data bytes, page offsets [<paramref name="off"/>, <paramref name="stop"/>) of
+    /// page <paramref name="number"/>: the check against the other side's columns, then the record in its own.
+    /// Returns <c>other</c> so far.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    long OnRun(DetectorView view, in DataAccess access, ulong number, int off, int stop, long other)
+    {
+        bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
+        // Columns are side (cpu 0, device 1) + 2 for reads: CpuWrite, DevWrite, CpuRead, DevRead.
+        int side = access.Kind is EventKind.Load or EventKind.Store ? 0 : 1;
+        var own = (AccessColumn)(side + (write ? 0 : 2));
+        var otherWrites = (AccessColumn)(side ^ 1);
+        var otherReads = (AccessColumn)((side ^ 1) + 2);
+        int agent = access.Agent;
+        uint time = access.Time;
+        var page = _pages.Get(number);
+        // A column held by one agent whose latest access there is hb-before us cannot race: skip its words.
+        if (!AllHbBefore(view, page, otherWrites, agent)) other = LatestRacing(view, page, otherWrites, off, stop, agent, other);
+        if (write && !AllHbBefore(view, page, otherReads, agent)) other = LatestRacing(view, page, otherReads, off, stop, agent, other);
+        ref int owner = ref page.ColumnOwner[(int)own];
+        if (owner == agent || owner == RacePage.NoOwner)
         {
-            var page = _pages.Get(number);
-            // A column held by one agent whose latest access there is hb-before us cannot race: skip its words.
-            if (!AllHbBefore(view, page, otherWrites, agent)) other = LatestRacing(view, page, otherWrites, off, stop, agent, other);
-            if (write && !AllHbBefore(view, page, otherReads, agent)) other = LatestRacing(view, page, otherReads, off, stop, agent, other);
-            ref int owner = ref page.ColumnOwner[(int)own];
-            if (owner == agent || owner == RacePage.NoOwner)
-            {
-                // One agent's accesses only (the common case): po orders them, nothing to look at (never escalated).
-                owner = agent;
-                page.ColumnLatest[(int)own] = Epoch.Pack(agent, time);
-                page.Words[(int)own].Record(off, stop, agent, time);
-            }
-            else TrackShared(view, page, own, off, stop, agent, time);
+            // One agent's accesses only (the common case): po orders them, nothing to look at (never escalated).
+            owner = agent;
+            page.ColumnLatest[(int)own] = Epoch.Pack(agent, time);
+            page.Words[(int)own].Record(off, stop, agent, time);
         }
-        if (other >= 0) view.Report(Kind, access.Index, other);
+        else TrackShared(view, page, own, off, stop, agent, time);
+        return other;
     }
 
     /// <summary>
