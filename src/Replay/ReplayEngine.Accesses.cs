@@ -39,7 +39,7 @@ public sealed partial class ReplayEngine
         int release = 0;
         var arena = _hb.Arena;
         ulong cursor = address, end = address + (ulong)size;
-        while (_shadow.NextRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
+        while (_shadow.NextWritableRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
         {
             var handles = p.OwnReleases().AsSpan(o, len);
             if (release == 0)
