@@ -11,22 +11,53 @@ sealed partial class ShadowPage
     /// [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) of the page: per
     /// word its bytes leave the column's older cells and form one new cell (unmarked).
     /// </summary>
+    /// <remarks>
+    /// Each word first tries <see cref="CellPut.TryPut"/> (one pass over its inline cells, no spans, the page's
+    /// arrays and width read once per access); only a word that needs a split, a wider page or its spill
+    /// table takes the general <see cref="Put"/>, after which the arrays are read again.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(AccessColumn column, ulong at, int offset, int length)
     {
         ulong cell = at | ShadowCell.ColumnKey(column);
         if (length == Size && TryRecordUniform(column, cell)) return;
-        Materialize();
-        int first = offset >> 3, last = (offset + length - 1) >> 3;
+        if (_uniform) Materialize();
+        int end = offset + length - 1, first = offset >> 3, last = end >> 3;
         if (first == last)
         {
-            Put(first, column, cell, ShadowCell.Bytes(offset & 7, ((offset + length - 1) & 7) + 1));
+            PutFast(first, column, cell, ShadowCell.Bytes(offset & 7, (end & 7) + 1));
             return;
         }
-        Put(first, column, cell, ShadowCell.Bytes(offset & 7, 8));
-        for (int w = first + 1; w < last; w++) Put(w, column, cell, ShadowCell.FullMask);
-        Put(last, column, cell, ShadowCell.Bytes(0, ((offset + length - 1) & 7) + 1));
+        PutFast(first, column, cell, ShadowCell.Bytes(offset & 7, 8));
+        if (last - first > 1) PutWholeWords(first + 1, last, column, cell);
+        PutFast(last, column, cell, ShadowCell.Bytes(0, (end & 7) + 1));
         if (length == Size) TryCollapse();
+    }
+
+    /// <summary>One word's bytes <paramref name="mask"/>: the fast put, else the general one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void PutFast(int w, AccessColumn column, ulong cell, int mask)
+    {
+        int width = _width;
+        if (!CellPut.TryPut(_cells, _marks, w * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift))) Put(w, column, cell, mask);
+    }
+
+    /// <summary>Words [<paramref name="from"/>, <paramref name="to"/>) whole (the middle of a multi-word access).</summary>
+    void PutWholeWords(int from, int to, AccessColumn column, ulong cell)
+    {
+        ulong whole = cell | ShadowCell.MaskBits;
+        ulong[] cells = _cells;
+        ulong[]? marks = _marks;
+        int width = _width;
+        for (int w = from; w < to; w++)
+        {
+            if (CellPut.TryPut(cells, marks, w * width, width, whole)) continue;
+            // The general path may widen the page or spill the word: its arrays change.
+            Put(w, column, cell, ShadowCell.FullMask);
+            cells = _cells;
+            marks = _marks;
+            width = _width;
+        }
     }
 
     /// <summary>A whole-page access on a uniform page: one word stands for all (false when it no longer can).</summary>

@@ -1,0 +1,119 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace TraceTools.Replay.Memory;
+
+/// <summary>
+/// The write fast path of one word's inline cells: a new cell replaces, in one pass over the word, the
+/// cells of its column it covers whole and takes the first slot that frees or was free. This is what
+/// <see cref="WordCells.Drop"/> then <see cref="WordCells.Free"/> then a store do (the same array after),
+/// for the cases that are nearly every access: a cpu store or load over the bytes its previous one held (one
+/// cell replaced), an 8-byte access over two 4-byte cells, a column's first access to a word with a free cell.
+/// It declines (false, nothing changed) when a cell of the column holds bytes both inside and outside the new
+/// mask (it must be split), when no slot is free (the page widens), or when the word spilled: the caller
+/// then takes the general path.
+/// </summary>
+static class CellPut
+{
+    /// <summary>
+    /// Puts <paramref name="cell"/> (column, epoch and byte mask; the mask not 0) into the word whose
+    /// <paramref name="width"/> inline cells start at <paramref name="at"/> of <paramref name="cells"/>
+    /// (marks parallel, or null), or returns false having changed nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPut(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
+    {
+        // One check makes the unchecked loads below safe (the layout guarantees it).
+        if ((uint)at > (uint)(cells.Length - width) || (marks is not null && marks.Length != cells.Length)) return false;
+        if (WordCells.Vectorized && width == 4) return TryPut4(cells, marks, at, cell);
+        if (WordCells.Vectorized && width == 2) return TryPut2(cells, marks, at, cell);
+        return TryPutScalar(cells, marks, at, width, cell);
+    }
+
+    /// <summary>The scalar form (width 1, and the twin the vector forms are tested against).</summary>
+    public static bool TryPutScalar(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
+    {
+        ulong bytes = cell & ShadowCell.MaskBits, key = cell & ShadowCell.ColumnBits;
+        if ((cells[at] & ShadowCell.SpillFlag) != 0) return false;
+        int target = -1;
+        uint covered = 0;
+        for (int i = 0; i < width; i++)
+        {
+            ulong c = cells[at + i];
+            if (c == 0)
+            {
+                if (target < 0) target = i;
+                continue;
+            }
+            if ((c & ShadowCell.ColumnBits) != key || (c & bytes) == 0) continue;
+            // Bytes of the cell outside the new one stay its own: a split, the general path's job.
+            if ((c & ShadowCell.MaskBits & ~bytes) != 0) return false;
+            covered |= 1u << i;
+            if (target < 0) target = i;
+        }
+        if (target < 0) return false;
+        for (; covered != 0; covered &= covered - 1)
+        {
+            int i = BitOperations.TrailingZeroCount(covered);
+            cells[at + i] = 0;
+            if (marks is not null) marks[at + i] = 0;
+        }
+        cells[at + target] = cell;
+        if (marks is not null) marks[at + target] = 0;
+        return true;
+    }
+
+    /// <summary>Four cells in one <see cref="Vector256{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPut4(ulong[] cells, ulong[]? marks, int at, ulong cell)
+    {
+        ref ulong word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cells), at);
+        if ((word & ShadowCell.SpillFlag) != 0) return false;
+        ulong bytes = cell & ShadowCell.MaskBits;
+        var v = Vector256.LoadUnsafe(ref word);
+        var covered = Vector256.Equals(v & Vector256.Create(ShadowCell.ColumnBits), Vector256.Create(cell & ShadowCell.ColumnBits))
+            & ~Vector256.Equals(v & Vector256.Create(bytes), Vector256<ulong>.Zero);
+        var outside = ~Vector256.Equals(v & Vector256.Create(ShadowCell.MaskBits & ~bytes), Vector256<ulong>.Zero);
+        if ((covered & outside) != Vector256<ulong>.Zero) return false;
+        uint slots = (covered | Vector256.Equals(v, Vector256<ulong>.Zero)).ExtractMostSignificantBits();
+        if (slots == 0) return false;
+        int target = BitOperations.TrailingZeroCount(slots);
+        Vector256.AndNot(v, covered).StoreUnsafe(ref word);
+        Unsafe.Add(ref word, target) = cell;
+        if (marks is not null)
+        {
+            ref ulong mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), at);
+            Vector256.AndNot(Vector256.LoadUnsafe(ref mark), covered).StoreUnsafe(ref mark);
+            Unsafe.Add(ref mark, target) = 0;
+        }
+        return true;
+    }
+
+    /// <summary>Two cells in one <see cref="Vector128{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPut2(ulong[] cells, ulong[]? marks, int at, ulong cell)
+    {
+        ref ulong word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cells), at);
+        if ((word & ShadowCell.SpillFlag) != 0) return false;
+        ulong bytes = cell & ShadowCell.MaskBits;
+        var v = Vector128.LoadUnsafe(ref word);
+        var covered = Vector128.Equals(v & Vector128.Create(ShadowCell.ColumnBits), Vector128.Create(cell & ShadowCell.ColumnBits))
+            & ~Vector128.Equals(v & Vector128.Create(bytes), Vector128<ulong>.Zero);
+        var outside = ~Vector128.Equals(v & Vector128.Create(ShadowCell.MaskBits & ~bytes), Vector128<ulong>.Zero);
+        if ((covered & outside) != Vector128<ulong>.Zero) return false;
+        uint slots = (covered | Vector128.Equals(v, Vector128<ulong>.Zero)).ExtractMostSignificantBits();
+        if (slots == 0) return false;
+        int target = BitOperations.TrailingZeroCount(slots);
+        Vector128.AndNot(v, covered).StoreUnsafe(ref word);
+        Unsafe.Add(ref word, target) = cell;
+        if (marks is not null)
+        {
+            ref ulong mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), at);
+            Vector128.AndNot(Vector128.LoadUnsafe(ref mark), covered).StoreUnsafe(ref mark);
+            Unsafe.Add(ref mark, target) = 0;
+        }
+        return true;
+    }
+}
