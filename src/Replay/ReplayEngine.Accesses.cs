@@ -41,15 +41,13 @@ public sealed partial class ReplayEngine
         ulong cursor = address, end = address + (ulong)size;
         while (_shadow.NextWritableRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
         {
-            var handles = p.OwnReleases().AsSpan(o, len);
             if (release == 0)
             {
                 release = _hb.Snapshot(agent, AccessClass.W, index);
                 arena.AddRef(release, len - 1);
             }
             else arena.AddRef(release, len);
-            foreach (int old in handles) arena.Release(old);
-            handles.Fill(release);
+            ReleaseColumn.Replace(p.OwnReleases(), o, len, release, arena);
         }
     }
 
