@@ -4,10 +4,9 @@ namespace TraceTools.Replay.Memory;
 
 /// <summary>
 /// One <typeparamref name="TPage"/> per shadow page number, created on first touch, so memory grows with the
-/// pages touched, never with the trace length. The last hit and a direct-mapped cache of recent pages sit in
-/// front of the dictionary: accesses alternate between a few hot pages of different regions, and a
-/// dictionary lookup per access run cost ~5% of replay. The shadow memory and dma-race's own page state
-/// share it.
+/// pages touched, never with the trace length. A direct-mapped cache of recent pages sits in front of the
+/// dictionary: accesses alternate between a few hot pages of different regions, and a dictionary lookup per
+/// access run cost ~5% of replay. The shadow memory and dma-race's own page state share it.
 /// </summary>
 /// <remarks>
 /// The cache is indexed by the page number's low bits (regions are contiguous, so their pages do not
@@ -16,7 +15,9 @@ namespace TraceTools.Replay.Memory;
 /// access (the dictionary then cost ~3% of an all-detector replay). Lines are structs, not a page array: a
 /// store into a <typeparamref name="TPage"/>[] from shared generic code pays a covariance check.
 /// <see cref="Find"/> looks up without creating, and remembers a miss in its line, so reading untouched
-/// memory allocates nothing and costs no dictionary lookup the second time.
+/// memory allocates nothing and costs no dictionary lookup the second time. A hit writes nothing: a
+/// "last page" field in front of the lines cost a GC write barrier per hit to keep, more than the line
+/// check it saved.
 /// </remarks>
 sealed class PageMap<TPage> where TPage : class, new()
 {
@@ -33,8 +34,6 @@ sealed class PageMap<TPage> where TPage : class, new()
     }
 
     readonly Dictionary<ulong, TPage> _pages = [];
-    ulong _lastKey = ulong.MaxValue;
-    TPage? _last;
     Line[] _lines = new Line[MinCacheLines];
 
     /// <summary>Every page created so far (for rare whole-memory scans such as log compaction).</summary>
@@ -50,22 +49,14 @@ sealed class PageMap<TPage> where TPage : class, new()
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TPage Get(ulong key)
     {
-        if (key == _lastKey) return _last!;
         ref var line = ref _lines[(int)key & (_lines.Length - 1)];
-        if (line.Key == key + 1 && line.Page is { } page)
-        {
-            _lastKey = key;
-            _last = page;
-            return page;
-        }
-        return GetSlow(key);
+        return line.Key == key + 1 && line.Page is { } page ? page : GetSlow(key);
     }
 
     /// <summary>The page numbered <paramref name="key"/>, or null when it was never created (nothing is created).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TPage? Find(ulong key)
     {
-        if (key == _lastKey) return _last!;
         ref var line = ref _lines[(int)key & (_lines.Length - 1)];
         return line.Key == key + 1 ? line.Page : FindSlow(key);
     }
@@ -82,8 +73,6 @@ sealed class PageMap<TPage> where TPage : class, new()
         ref var line = ref _lines[(int)key & (_lines.Length - 1)];
         line.Key = key + 1;
         line.Page = page;
-        _lastKey = key;
-        _last = page;
         return page;
     }
 
