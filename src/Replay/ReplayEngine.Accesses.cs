@@ -83,7 +83,7 @@ public sealed partial class ReplayEngine
         int lastAcquired = 0;
         while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
         {
-            foreach (int h in page.Release.AsSpan(off, len))
+            foreach (int h in ReleaseColumn.Span(page.Release, off, len))
             {
                 if (h == 0 || h == lastAcquired) continue;
                 _hb.AcquireSnapshot(agent, h, mode, index);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -20,13 +21,17 @@ static class CellPut
     /// <summary>
     /// Puts <paramref name="cell"/> (column, epoch and byte mask; the mask not 0) into the word whose
     /// <paramref name="width"/> inline cells start at <paramref name="at"/> of <paramref name="cells"/>
-    /// (marks parallel, or null), or returns false having changed nothing.
+    /// (marks parallel, or null), or returns false having changed nothing. The caller guarantees the word
+    /// lies in both arrays (a materialized page holds <see cref="ShadowPage.Words"/> × width cells and as many
+    /// marks): the loads are unchecked, because checking them read the arrays' headers, a cache line apart
+    /// from the word for most words, and that miss was the largest single cost of recording an access.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryPut(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
     {
-        // One check makes the unchecked loads below safe (the layout guarantees it).
-        if ((uint)at > (uint)(cells.Length - width) || (marks is not null && marks.Length != cells.Length)) return false;
+        Debug.Assert(width is 1 or 2 or 4 && at >= 0 && at + width <= cells.Length && (marks is null || marks.Length == cells.Length));
+        // A register test, so the JIT drops the null check that would load the array's header line.
+        if (cells is null) return false;
         if (WordCells.Vectorized && width == 4) return TryPut4(cells, marks, at, cell);
         if (WordCells.Vectorized && width == 2) return TryPut2(cells, marks, at, cell);
         return TryPutScalar(cells, marks, at, width, cell);
@@ -36,12 +41,13 @@ static class CellPut
     public static bool TryPutScalar(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
     {
         ulong bytes = cell & ShadowCell.MaskBits, key = cell & ShadowCell.ColumnBits;
-        if ((cells[at] & ShadowCell.SpillFlag) != 0) return false;
+        ref ulong word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cells), at);
+        if ((word & ShadowCell.SpillFlag) != 0) return false;
         int target = -1;
         uint covered = 0;
         for (int i = 0; i < width; i++)
         {
-            ulong c = cells[at + i];
+            ulong c = Unsafe.Add(ref word, i);
             if (c == 0)
             {
                 if (target < 0) target = i;
@@ -54,14 +60,15 @@ static class CellPut
             if (target < 0) target = i;
         }
         if (target < 0) return false;
-        for (; covered != 0; covered &= covered - 1)
+        uint covered0 = covered;
+        for (; covered != 0; covered &= covered - 1) Unsafe.Add(ref word, BitOperations.TrailingZeroCount(covered)) = 0;
+        Unsafe.Add(ref word, target) = cell;
+        if (marks is not null)
         {
-            int i = BitOperations.TrailingZeroCount(covered);
-            cells[at + i] = 0;
-            if (marks is not null) marks[at + i] = 0;
+            ref ulong mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), at);
+            for (int i = 0; i < width; i++)
+                if (i == target || (covered0 & (1u << i)) != 0) Unsafe.Add(ref mark, i) = 0;
         }
-        cells[at + target] = cell;
-        if (marks is not null) marks[at + target] = 0;
         return true;
     }
 

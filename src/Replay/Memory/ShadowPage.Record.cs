@@ -14,50 +14,30 @@ sealed partial class ShadowPage
     /// <remarks>
     /// Each word first tries <see cref="CellPut.TryPut"/> (one pass over its inline cells, no spans, the page's
     /// arrays and width read once per access); only a word that needs a split, a wider page or its spill
-    /// table takes the general <see cref="Put"/>, after which the arrays are read again.
+    /// table takes the general <see cref="Put"/>, after which the arrays are read again. One loop for every
+    /// shape keeps one copy of the put in the code (three inlined copies made the method 5 KB).
+    /// Not AggressiveOptimization: tiering folds <see cref="WordCells.Vectorized"/> to a constant.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(AccessColumn column, ulong at, int offset, int length)
     {
         ulong cell = at | ShadowCell.ColumnKey(column);
         if (length == Size && TryRecordUniform(column, cell)) return;
         if (_uniform) Materialize();
         int end = offset + length - 1, first = offset >> 3, last = end >> 3;
-        if (first == last)
-        {
-            PutFast(first, column, cell, ShadowCell.Bytes(offset & 7, (end & 7) + 1));
-            return;
-        }
-        PutFast(first, column, cell, ShadowCell.Bytes(offset & 7, 8));
-        if (last - first > 1) PutWholeWords(first + 1, last, column, cell);
-        PutFast(last, column, cell, ShadowCell.Bytes(0, (end & 7) + 1));
-        if (length == Size) TryCollapse();
-    }
-
-    /// <summary>One word's bytes <paramref name="mask"/>: the fast put, else the general one.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void PutFast(int w, AccessColumn column, ulong cell, int mask)
-    {
-        int width = _width;
-        if (!CellPut.TryPut(_cells, _marks, w * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift))) Put(w, column, cell, mask);
-    }
-
-    /// <summary>Words [<paramref name="from"/>, <paramref name="to"/>) whole (the middle of a multi-word access).</summary>
-    void PutWholeWords(int from, int to, AccessColumn column, ulong cell)
-    {
-        ulong whole = cell | ShadowCell.MaskBits;
         ulong[] cells = _cells;
         ulong[]? marks = _marks;
         int width = _width;
-        for (int w = from; w < to; w++)
+        for (int w = first; w <= last; w++)
         {
-            if (CellPut.TryPut(cells, marks, w * width, width, whole)) continue;
+            int mask = ShadowCell.Bytes(w == first ? offset & 7 : 0, w == last ? (end & 7) + 1 : 8);
+            if (CellPut.TryPut(cells, marks, w * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift))) continue;
             // The general path may widen the page or spill the word: its arrays change.
-            Put(w, column, cell, ShadowCell.FullMask);
+            Put(w, column, cell, mask);
             cells = _cells;
             marks = _marks;
             width = _width;
         }
+        if (length == Size) TryCollapse();
     }
 
     /// <summary>A whole-page access on a uniform page: one word stands for all (false when it no longer can).</summary>
