@@ -27,13 +27,18 @@ static class CellPut
     /// from the word for most words, and that miss was the largest single cost of recording an access.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryPut(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
+    public static bool TryPut(ulong[] cells, ulong[]? marks, int at, int width, ulong cell) =>
+        TryPut(cells, marks, at, width, cell, WordCells.Vectorized);
+
+    /// <summary>As <see cref="TryPut(ulong[], ulong[], int, int, ulong)"/>, with <see cref="WordCells.Vectorized"/> read by the caller (once per access).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPut(ulong[] cells, ulong[]? marks, int at, int width, ulong cell, bool vectorized)
     {
         Debug.Assert(width is 1 or 2 or 4 && at >= 0 && at + width <= cells.Length && (marks is null || marks.Length == cells.Length));
         // A register test, so the JIT drops the null check that would load the array's header line.
         if (cells is null) return false;
-        if (WordCells.Vectorized && width == 4) return TryPut4(cells, marks, at, cell);
-        if (WordCells.Vectorized && width == 2) return TryPut2(cells, marks, at, cell);
+        if (vectorized && width == 4) return TryPut4(cells, marks, at, cell);
+        if (vectorized && width == 2) return TryPut2(cells, marks, at, cell);
         return TryPutScalar(cells, marks, at, width, cell);
     }
 

@@ -15,9 +15,8 @@ namespace TraceTools.Replay.Memory;
 /// access (the dictionary then cost ~3% of an all-detector replay). Lines are structs, not a page array: a
 /// store into a <typeparamref name="TPage"/>[] from shared generic code pays a covariance check.
 /// <see cref="Find"/> looks up without creating, and remembers a miss in its line, so reading untouched
-/// memory allocates nothing and costs no dictionary lookup the second time. A hit writes nothing: a
-/// "last page" field in front of the lines cost a GC write barrier per hit to keep, more than the line
-/// check it saved.
+/// memory allocates nothing and costs no dictionary lookup the second time. The last page got sits in
+/// front of the lines: runs of accesses to one page then touch no line.
 /// </remarks>
 sealed class PageMap<TPage> where TPage : class, new()
 {
@@ -34,6 +33,8 @@ sealed class PageMap<TPage> where TPage : class, new()
     }
 
     readonly Dictionary<ulong, TPage> _pages = [];
+    ulong _lastKey = ulong.MaxValue;
+    TPage? _last;
     Line[] _lines = new Line[MinCacheLines];
 
     /// <summary>Every page created so far (for rare whole-memory scans such as log compaction).</summary>
@@ -49,14 +50,19 @@ sealed class PageMap<TPage> where TPage : class, new()
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TPage Get(ulong key)
     {
+        if (key == _lastKey) return _last!;
         ref var line = ref _lines[(int)key & (_lines.Length - 1)];
-        return line.Key == key + 1 && line.Page is { } page ? page : GetSlow(key);
+        if (line.Key != key + 1 || line.Page is not { } page) return GetSlow(key);
+        _lastKey = key;
+        _last = page;
+        return page;
     }
 
     /// <summary>The page numbered <paramref name="key"/>, or null when it was never created (nothing is created).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TPage? Find(ulong key)
     {
+        if (key == _lastKey) return _last;
         ref var line = ref _lines[(int)key & (_lines.Length - 1)];
         return line.Key == key + 1 ? line.Page : FindSlow(key);
     }
@@ -73,6 +79,8 @@ sealed class PageMap<TPage> where TPage : class, new()
         ref var line = ref _lines[(int)key & (_lines.Length - 1)];
         line.Key = key + 1;
         line.Page = page;
+        _lastKey = key;
+        _last = page;
         return page;
     }
 
