@@ -18,6 +18,9 @@ namespace TraceTools.Replay.Memory;
 /// </summary>
 static class CellPut
 {
+    static Vector256<ulong> Lanes4 => Vector256.Create(0UL, 1, 2, 3);
+    static Vector128<ulong> Lanes2 => Vector128.Create(0UL, 1);
+
     /// <summary>
     /// Puts <paramref name="cell"/> (column, epoch and byte mask; the mask not 0) into the word whose
     /// <paramref name="width"/> inline cells start at <paramref name="at"/> of <paramref name="cells"/>
@@ -91,14 +94,14 @@ static class CellPut
         if ((covered & outside) != Vector256<ulong>.Zero) return false;
         uint slots = (covered | Vector256.Equals(v, Vector256<ulong>.Zero)).ExtractMostSignificantBits();
         if (slots == 0) return false;
-        int target = BitOperations.TrailingZeroCount(slots);
-        Vector256.AndNot(v, covered).StoreUnsafe(ref word);
-        Unsafe.Add(ref word, target) = cell;
+        // One store of the whole word: a vector store and a scalar store into it would make the next
+        // access's vector load of this word wait for both to retire (no store forwarding from two stores).
+        var put = Vector256.Equals(Lanes4, Vector256.Create((ulong)BitOperations.TrailingZeroCount(slots)));
+        Vector256.ConditionalSelect(put, Vector256.Create(cell), Vector256.AndNot(v, covered)).StoreUnsafe(ref word);
         if (marks is not null)
         {
             ref ulong mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), at);
-            Vector256.AndNot(Vector256.LoadUnsafe(ref mark), covered).StoreUnsafe(ref mark);
-            Unsafe.Add(ref mark, target) = 0;
+            Vector256.AndNot(Vector256.LoadUnsafe(ref mark), covered | put).StoreUnsafe(ref mark);
         }
         return true;
     }
@@ -117,14 +120,14 @@ static class CellPut
         if ((covered & outside) != Vector128<ulong>.Zero) return false;
         uint slots = (covered | Vector128.Equals(v, Vector128<ulong>.Zero)).ExtractMostSignificantBits();
         if (slots == 0) return false;
-        int target = BitOperations.TrailingZeroCount(slots);
-        Vector128.AndNot(v, covered).StoreUnsafe(ref word);
-        Unsafe.Add(ref word, target) = cell;
+        // One store of the whole word: a vector store and a scalar store into it would make the next
+        // access's vector load of this word wait for both to retire (no store forwarding from two stores).
+        var put = Vector128.Equals(Lanes2, Vector128.Create((ulong)BitOperations.TrailingZeroCount(slots)));
+        Vector128.ConditionalSelect(put, Vector128.Create(cell), Vector128.AndNot(v, covered)).StoreUnsafe(ref word);
         if (marks is not null)
         {
             ref ulong mark = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), at);
-            Vector128.AndNot(Vector128.LoadUnsafe(ref mark), covered).StoreUnsafe(ref mark);
-            Unsafe.Add(ref mark, target) = 0;
+            Vector128.AndNot(Vector128.LoadUnsafe(ref mark), covered | put).StoreUnsafe(ref mark);
         }
         return true;
     }
