@@ -5,9 +5,10 @@ namespace TraceTools.Cli.Validation;
 /// <summary>
 /// What every verb that reads a trace requires of its events beyond the format (which the reader checks):
 /// each access lies inside a region of the right kind, a fetch is by its table's fetcher, a targeted
-/// dev_invalidate names a table entry. <c>replay</c>, <c>info</c> and <c>dump</c> all run this one check,
-/// so they accept and refuse the same traces, and <c>dump</c> never prints an address that <c>gen</c>
-/// cannot compile back. Errors name the file, the chunk and the event.
+/// dev_invalidate names a table entry. <c>info</c> and <c>dump</c> run it on every chunk, so <c>dump</c> never
+/// prints an address that <c>gen</c> cannot compile back; <c>replay</c> runs it only on a chunk the engine
+/// refused (the engine refuses every event this check does), so all three accept and refuse the same traces
+/// with the same message. Errors name the file, the chunk and the event.
 /// </summary>
 public sealed class TraceEventCheck
 {
