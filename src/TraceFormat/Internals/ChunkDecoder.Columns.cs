@@ -107,37 +107,40 @@ static partial class ChunkDecoder
         cursors.Address += k;
     }
 
+    /// <summary>
+    /// The sizes column of events [<paramref name="start"/>, <paramref name="end"/>) (one block, its bits in
+    /// <paramref name="columnBits"/>); <paramref name="vectors"/> lets a column of one-byte varints go through
+    /// <see cref="OneByteColumns.Sizes"/> (the walk of set bits here is its scalar twin).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    internal static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
+    {
+        int pos = cursors.Size, endPos = cols.SizeEnd, words = ColumnBits.Words(end - start);
+        if (vectors)
+        {
+            // The expand stops at a word it cannot take (a varint of two bytes or more, a size 0, the column's or the
+            // buffer's end): the varint walk takes that word.
+            for (int w = 0; (w = OneByteColumns.Sizes(padded, ref pos, endPos, columnBits.Size, w, words, start, batch.Sizes)) < words; w++)
+                VarintSizes(padded, endPos, ref pos, columnBits, w, w + 1, start, firstIndex, batch, origin);
+        }
+        // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
+        else if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos) OneByteSizes(padded, ref pos, columnBits, 0, words, start, firstIndex, batch, origin);
+        else VarintSizes(padded, endPos, ref pos, columnBits, 0, words, start, firstIndex, batch, origin);
+        cursors.Size = pos;
+    }
+
+    /// <summary>Sizes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits reading varints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void VarintSizes(byte[] padded, int endPos, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventBatch batch, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Size);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
-        int pos = cursors.Size, endPos = cols.SizeEnd;
-        if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos)
-        {
-            // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
-            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
-            int i = 0;
-            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
-            {
-                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
-                {
-                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                    int s = Unsafe.Add(ref src, pos++);
-                    if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0)) goto Bad;
-                    Unsafe.Add(ref sizes, i) = s;
-                }
-            }
-            cursors.Size = pos;
-            return;
-        Bad:
-            BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
-        }
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        int pos = position;
+        for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
@@ -152,44 +155,70 @@ static partial class ChunkDecoder
                 Unsafe.Add(ref sizes, i) = (int)s;
             }
         }
-        cursors.Size = pos;
+        position = pos;
     }
 
+    /// <summary>One-byte sizes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void OneByteSizes(byte[] padded, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventBatch batch, in ChunkOrigin origin)
+    {
+        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Size);
+        ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
+        ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
+        ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
+        // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+        int pos = position, i = 0;
+        for (int w = word; w < words; w++)
+        {
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                int s = Unsafe.Add(ref src, pos++);
+                if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0)) goto Bad;
+                Unsafe.Add(ref sizes, i) = s;
+            }
+        }
+        position = pos;
+        return;
+    Bad:
+        BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
+    }
+
+    /// <summary>
+    /// The aux column of one block, as <see cref="DecodeSizes"/> (<see cref="OneByteColumns.Aux"/> for a column of
+    /// one-byte varints when <paramref name="vectors"/>); each value checked against its event's decoded kind.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    internal static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
     {
         batch.Aux.AsSpan(start, end - start).Clear();
+        int pos = cursors.Aux, endPos = cols.AuxEnd, words = ColumnBits.Words(end - start);
+        if (vectors)
+        {
+            // The expand stops at a word it cannot take (a varint of two bytes or more, a bad value, the column's or
+            // the buffer's end): the varint walk takes that word.
+            for (int w = 0; (w = OneByteColumns.Aux(padded, ref pos, endPos, columnBits.Aux, w, words, start, batch.Kinds, batch.Aux, ctx.AuxRules)) < words; w++)
+                VarintAux(padded, endPos, ref pos, columnBits, w, w + 1, start, firstIndex, ctx, batch, origin);
+        }
+        // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check.
+        else if (oneByte && BitCount(columnBits.Aux, end - start) <= endPos - pos) OneByteAux(padded, ref pos, columnBits, 0, words, start, firstIndex, ctx, batch, origin);
+        else VarintAux(padded, endPos, ref pos, columnBits, 0, words, start, firstIndex, ctx, batch, origin);
+        cursors.Aux = pos;
+    }
+
+    /// <summary>Aux operands of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits reading varints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void VarintAux(byte[] padded, int endPos, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventContext ctx, EventBatch batch, in ChunkOrigin origin)
+    {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Aux);
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         var rules = ctx.AuxRules;
-        int pos = cursors.Aux, endPos = cols.AuxEnd;
-        if (oneByte && BitCount(columnBits.Aux, end - start) <= endPos - pos)
-        {
-            // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check, and
-            // the check is one table load (the decoded kind is below EventKinds.Count).
-            ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(rules.OneByteOk);
-            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
-            int i = 0;
-            uint a = 0;
-            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
-            {
-                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
-                {
-                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                    a = Unsafe.Add(ref src, pos++);
-                    if (Unsafe.Add(ref oneByteOk, (int)Unsafe.Add(ref kinds, i) * AuxRules.OneByteValues + (int)a) == 0) goto Bad;
-                    Unsafe.Add(ref aux, i) = a;
-                }
-            }
-            cursors.Aux = pos;
-            return;
-        Bad:
-            BadAux(origin, ctx, firstIndex + i, Unsafe.Add(ref kinds, i), a, pos - 1);
-        }
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        int pos = position;
+        for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
@@ -203,7 +232,38 @@ static partial class ChunkDecoder
                 Unsafe.Add(ref aux, i) = (uint)a;
             }
         }
-        cursors.Aux = pos;
+        position = pos;
+    }
+
+    /// <summary>
+    /// One-byte aux operands of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their
+    /// set bits; the check is one table load (the decoded kind is below <see cref="EventKinds.Count"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void OneByteAux(byte[] padded, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventContext ctx, EventBatch batch, in ChunkOrigin origin)
+    {
+        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Aux);
+        ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
+        ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
+        ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(ctx.AuxRules.OneByteOk);
+        // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+        int pos = position, i = 0;
+        uint a = 0;
+        for (int w = word; w < words; w++)
+        {
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                a = Unsafe.Add(ref src, pos++);
+                if (Unsafe.Add(ref oneByteOk, (int)Unsafe.Add(ref kinds, i) * AuxRules.OneByteValues + (int)a) == 0) goto Bad;
+                Unsafe.Add(ref aux, i) = a;
+            }
+        }
+        position = pos;
+        return;
+    Bad:
+        BadAux(origin, ctx, firstIndex + i, Unsafe.Add(ref kinds, i), a, pos - 1);
     }
 
     /// <summary>Masks keeping the low n bytes of a u64, n = 0..8 (a value length nibble above 8 was refused before the blocks).</summary>

@@ -112,8 +112,8 @@ static partial class ChunkDecoder
                 if (addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
                 PlaceAddressDeltas(start, end, scratch, batch, ref cursors);
             }
-            DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin);
-            DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin);
+            DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin, OneByteColumns.UseVectors);
+            DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin, OneByteColumns.UseVectors);
             PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin);
         }
         if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);

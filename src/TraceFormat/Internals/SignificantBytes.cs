@@ -25,7 +25,7 @@ static class SignificantBytes
 
     /// <summary>True when <see cref="Unpack"/> takes the shuffle path.</summary>
     public static readonly bool UseVectors = (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported) && BitConverter.IsLittleEndian
-        && Environment.GetEnvironmentVariable("TRACETOOLS_SIMD") != "scalar";
+        && !SimdSetting.ForcedScalar;
 
     /// <summary>Masks keeping the low n bytes of a u64, n = 0..8.</summary>
     static readonly ulong[] ByteMasks = [0, 0xFF, 0xFFFF, 0xFF_FFFF, 0xFFFF_FFFF, 0xFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF, 0xFF_FFFF_FFFF_FFFF, ulong.MaxValue];
