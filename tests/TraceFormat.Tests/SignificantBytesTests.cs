@@ -65,6 +65,23 @@ public sealed class SignificantBytesTests
         CollectionAssert.AreEqual(values, vector.Take(count).ToArray());
     }
 
+    /// <summary>The zigzag form (address deltas): both paths write the signed deltas the values code.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Unpack_ZigZag_VectorAndScalarTwinWriteTheSignedDeltas(int count, int maxBytes)
+    {
+        var values = RandomValues(count, maxBytes, 3000 * count + maxBytes);
+        var (lengths, bytes) = Encode(values);
+        var scalar = new ulong[2 * lengths.Length];
+        SignificantBytes.UnpackScalar(lengths, bytes, scalar, zigZag: true);
+        var deltas = values.Select(v => (ulong)((long)(v >> 1) ^ -(long)(v & 1))).ToArray();
+        CollectionAssert.AreEqual(deltas, scalar.Take(count).ToArray());
+        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) return;
+        var vector = new ulong[2 * lengths.Length];
+        SignificantBytes.UnpackVector(lengths, bytes, vector, zigZag: true);
+        CollectionAssert.AreEqual(scalar, vector);
+    }
+
     [TestMethod]
     [DataRow(new byte[] { 0x09 }, -1L)]
     [DataRow(new byte[] { 0x90 }, -1L)]

@@ -69,8 +69,8 @@ static partial class ChunkDecoder
     }
 
     /// <summary>
-    /// v2/v3 addresses: adds each unpacked zigzag delta to the previous address of its event's slot (agent and
-    /// stream). The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
+    /// v2/v3 addresses: adds each unpacked delta (zigzag-decoded by the unpack) to the previous address of its event's
+    /// slot (agent and stream). The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -85,26 +85,27 @@ static partial class ChunkDecoder
         // A slot's running address is a chain of adds; through memory (load, add, store, load) each link waits
         // for a store to forward, about 5 cycles. So the current slot's address stays in a register: when the
         // event's slot is the previous event's, the load reads the spare slot (never stored, so it waits for
-        // nothing) and the register is taken instead, without a branch.
-        int spare = scratch.LastAddress.Length - 1, previous = spare;
+        // nothing) and the register is taken instead; both choices are masks, not branches (a ternary here became
+        // branches, which mispredict on an interleaving of agents).
+        nuint spare = (nuint)scratch.LastAddress.Length - 1, previous = spare;
         ulong current = 0;
-        int k = 0;
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        nuint k = 0;
+        for (nuint w = 0, words = (nuint)ColumnBits.Words(end - start); w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
-                int b = (w << 6) + BitOperations.TrailingZeroCount(m);
-                int slot = Unsafe.Add(ref slots, b);
-                int same = slot == previous ? 1 : 0;
-                ulong stored = Unsafe.Add(ref lastRef, slot + (spare - slot) * same);
-                ulong keep = (ulong)same - 1; // all ones when the slot changed
-                current = ((stored & keep) | (current & ~keep)) + (ulong)Varint.UnZigZag(Unsafe.Add(ref deltas, k++));
+                nuint b = (w << 6) + (nuint)BitOperations.TrailingZeroCount(m);
+                nuint slot = Unsafe.Add(ref slots, b);
+                nuint same = 0 - (nuint)(slot == previous ? 1u : 0u); // all ones when the slot is the previous event's
+                ulong stored = Unsafe.Add(ref lastRef, slot ^ ((slot ^ spare) & same));
+                current = ((stored & ~(ulong)same) | (current & same)) + Unsafe.Add(ref deltas, k);
+                k++;
                 Unsafe.Add(ref lastRef, slot) = current;
                 previous = slot;
                 Unsafe.Add(ref addresses, b) = current;
             }
         }
-        cursors.Address += k;
+        cursors.Address += (int)k;
     }
 
     /// <summary>

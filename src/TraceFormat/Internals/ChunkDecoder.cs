@@ -87,7 +87,7 @@ static partial class ChunkDecoder
         if (ctx.Version != 1)
         {
             CheckSignificantBytes(origin, padded, "address", cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
-            SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
+            SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas, zigZag: true);
         }
         CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
         Array.Clear(scratch.LastAddress);

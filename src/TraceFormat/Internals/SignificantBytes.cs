@@ -86,15 +86,19 @@ static class SignificantBytes
     /// bytes (the padded decode buffer has them). Lengths must have been checked by <see cref="TotalLength"/>;
     /// lengths that run past the bytes throw instead of reading outside them.
     /// </summary>
-    public static void Unpack(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    /// <remarks>
+    /// With <paramref name="zigZag"/>, each value is a zigzag-coded delta (the address deltas) and is written decoded,
+    /// as the two's complement u64 of the signed delta: the pass that adds the deltas then has one load per address.
+    /// </remarks>
+    public static void Unpack(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst, bool zigZag = false)
     {
-        if (UseVectors) UnpackVector(lengths, bytes, dst);
-        else UnpackScalar(lengths, bytes, dst);
+        if (UseVectors) UnpackVector(lengths, bytes, dst, zigZag);
+        else UnpackScalar(lengths, bytes, dst, zigZag);
     }
 
     /// <summary>The scalar twin: one masked 8-byte load per value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void UnpackScalar(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    public static void UnpackScalar(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst, bool zigZag = false)
     {
         CheckRoom(lengths, bytes, dst);
         ref byte l = ref MemoryMarshal.GetReference(lengths);
@@ -113,15 +117,22 @@ static class SignificantBytes
                 v0 = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v0);
                 v1 = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v1);
             }
-            Unsafe.Add(ref d, 2 * j) = v0 & Unsafe.Add(ref masks, n0);
-            Unsafe.Add(ref d, 2 * j + 1) = v1 & Unsafe.Add(ref masks, n1);
+            v0 &= Unsafe.Add(ref masks, n0);
+            v1 &= Unsafe.Add(ref masks, n1);
+            if (zigZag)
+            {
+                v0 = (ulong)Varint.UnZigZag(v0);
+                v1 = (ulong)Varint.UnZigZag(v1);
+            }
+            Unsafe.Add(ref d, 2 * j) = v0;
+            Unsafe.Add(ref d, 2 * j + 1) = v1;
             pos += n0 + n1;
         }
     }
 
     /// <summary>The vector path: per lengths byte one 16-byte load, one shuffle, one 16-byte store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void UnpackVector(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
+    public static void UnpackVector(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst, bool zigZag = false)
     {
         if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("no byte shuffle on this cpu");
         CheckRoom(lengths, bytes, dst);
@@ -136,8 +147,9 @@ static class SignificantBytes
             int c = Unsafe.Add(ref l, j);
             var data = Vector128.LoadUnsafe(ref src, (nuint)pos);
             var shuffle = Vector128.LoadUnsafe(ref shuffles, (nuint)(c * 16));
-            var values = Ssse3.IsSupported ? Ssse3.Shuffle(data, shuffle) : AdvSimd.Arm64.VectorTableLookup(data, shuffle);
-            values.StoreUnsafe(ref d, (nuint)(16 * j));
+            var values = (Ssse3.IsSupported ? Ssse3.Shuffle(data, shuffle) : AdvSimd.Arm64.VectorTableLookup(data, shuffle)).AsUInt64();
+            if (zigZag) values = Vector128.ShiftRightLogical(values, 1) ^ (Vector128<ulong>.Zero - (values & Vector128<ulong>.One));
+            values.AsByte().StoreUnsafe(ref d, (nuint)(16 * j));
             pos += (c & 0xF) + (c >> 4);
         }
     }
