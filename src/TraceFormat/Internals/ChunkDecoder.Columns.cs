@@ -275,11 +275,42 @@ static partial class ChunkDecoder
     /// has them, no copy; small values (1..8 bytes, the significant bytes of each: one masked 8-byte load from the
     /// values column) to an 8-byte slot each from <paramref name="valuesAt"/>, past the payload and its padding.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    /// <remarks>
+    /// With <paramref name="vectors"/>, words go through <see cref="DataPlacement.Place"/> (the small values' slots
+    /// were filled for the whole chunk: <see cref="UnpackSmallValues"/>), and a word it does not take through the walk
+    /// of set bits here, its scalar twin.
+    /// </remarks>
+    internal static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
     {
         batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
+        int words = ColumnBits.Words(end - start);
+        if (!vectors)
+        {
+            PlaceDataWords(padded, cols, start, 0, words, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
+            return;
+        }
+        for (int w = 0; (w = DataPlacement.Place(padded, cols, valuesAt, columnBits.Data, w, words, start, batch.Sizes, batch.DataOffsets, ref cursors)) < words; w++)
+            PlaceDataWords(padded, cols, start, w, w + 1, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
+    }
+
+    /// <summary>
+    /// Before <see cref="DataPlacement.Place"/>: every small value of the chunk into its slot, in value order (slot k at
+    /// <paramref name="valuesAt"/> + 8k), two per lengths byte (<see cref="SignificantBytes.Unpack"/>); as many as the
+    /// events can hold (a longer lengths column is reported after the blocks). The lengths were checked against the
+    /// values column.
+    /// </summary>
+    internal static void UnpackSmallValues(byte[] padded, in ColumnSpans cols, int count, int valuesAt)
+    {
+        int lengthBytes = Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
+        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, lengthBytes), padded.AsSpan(cols.ValueAt, valuesAt - cols.ValueAt),
+            MemoryMarshal.Cast<byte, ulong>(padded.AsSpan(valuesAt, 16 * lengthBytes)));
+    }
+
+    /// <summary>The bytes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    static void PlaceDataWords(byte[] padded, in ColumnSpans cols, int start, int word, int words, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    {
         // No call inside the loop (its errors jump past it): a call there makes the JIT keep the loop's counters
         // in stack slots, and each event then waits for its own stores to forward.
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
@@ -292,7 +323,7 @@ static partial class ChunkDecoder
         int valuePos = cursors.Value;
         int dataPos = cursors.Data, dataEnd = cols.DataEnd;
         int b = 0, size = 0, len = 0;
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {

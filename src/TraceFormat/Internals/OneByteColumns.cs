@@ -28,9 +28,9 @@ static class OneByteColumns
     public static readonly bool UseVectors = Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Bmi2.X64.IsSupported && !SimdSetting.ForcedScalar;
 
     /// <summary>Per byte lane p: the byte of a broadcast u64 that holds bit p (p / 8: every 128-bit lane holds all eight).</summary>
-    static readonly byte[] ByteOfLane = Lanes(p => (byte)(p >> 3));
+    internal static readonly byte[] ByteOfLane = Lanes(p => (byte)(p >> 3));
     /// <summary>Per byte lane p: bit p % 8, the lane's bit in its byte.</summary>
-    static readonly byte[] BitOfLane = Lanes(p => (byte)(1 << (p & 7)));
+    internal static readonly byte[] BitOfLane = Lanes(p => (byte)(1 << (p & 7)));
 
     static byte[] Lanes(Func<int, byte> f)
     {
@@ -156,7 +156,7 @@ static class OneByteColumns
 
     /// <summary>The byte lanes whose bit is set in <paramref name="m"/>, as a vector mask.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<byte> MaskOf(ulong m, Vector512<byte> byteOfLane, Vector512<byte> bitOfLane)
+    internal static Vector512<byte> MaskOf(ulong m, Vector512<byte> byteOfLane, Vector512<byte> bitOfLane)
     {
         var spread = Avx512BW.Shuffle(Vector512.Create(m).AsByte(), byteOfLane);
         return Vector512.Equals(spread & bitOfLane, bitOfLane);
