@@ -15,7 +15,7 @@ public sealed class DataPlacementTests
     /// <summary>Per block: events, how many carry bytes (per 16), and what share of them are spoiled (per 64).</summary>
     public static IEnumerable<object[]> Cases() =>
         from events in new[] { 1, 63, 64, 65, 1000, DecodeScratch.BlockEvents }
-        from density in new[] { 2, 13, 16 }
+        from density in new[] { 0, 2, 13, 16 }
         from spoiled in new[] { 0, 1 }
         select new object[] { events, density, spoiled };
 
@@ -95,6 +95,7 @@ public sealed class DataPlacementTests
         int events = b.Sizes.Length;
         var batch = new EventBatch(events);
         b.Sizes.CopyTo(batch.Sizes, 0);
+        Array.Fill(batch.DataOffsets, 12345); // an earlier chunk's offsets: events without bytes must read -1
         var padded = b.Padded.ToArray();
         var cursors = new ColumnCursors { Value = b.Cols.ValueAt, Data = b.Cols.DataAt };
         string? error = null;

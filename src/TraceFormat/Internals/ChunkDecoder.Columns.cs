@@ -282,15 +282,20 @@ static partial class ChunkDecoder
     /// </remarks>
     internal static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
     {
-        batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
         int words = ColumnBits.Words(end - start);
         if (!vectors)
         {
+            batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
             PlaceDataWords(padded, cols, start, 0, words, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
             return;
         }
+        // The vector step writes every offset of the words it takes; the walk only those of the events with bytes.
         for (int w = 0; (w = DataPlacement.Place(padded, cols, valuesAt, columnBits.Data, w, words, start, batch.Sizes, batch.DataOffsets, ref cursors)) < words; w++)
+        {
+            int at = start + (w << 6);
+            batch.DataOffsets.AsSpan(at, Math.Min(64, end - at)).Fill(-1);
             PlaceDataWords(padded, cols, start, w, w + 1, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
+        }
     }
 
     /// <summary>

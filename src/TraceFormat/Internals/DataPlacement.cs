@@ -47,8 +47,8 @@ static class DataPlacement
     /// <summary>
     /// Places the bytes of words <paramref name="word"/>.. of a block (events from <paramref name="start"/>, their data
     /// bits in <paramref name="bits"/>): <paramref name="offsets"/> gets each event's slot (small values, slots from
-    /// <paramref name="valuesAt"/>) or data column position; events without bytes are left as they are (the caller
-    /// filled -1). The cursors advance past the words taken; returns the first word not taken.
+    /// <paramref name="valuesAt"/>), data column position, or -1 for none. The cursors advance past the words taken;
+    /// returns the first word not taken.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Place(byte[] padded, in ColumnSpans cols, int valuesAt, ulong[] bits, int word, int words, int start,
@@ -61,6 +61,7 @@ static class DataPlacement
         var slotStep = Vector512.Create((ReadOnlySpan<int>)SlotStep);
         var smallMax = Vector512.Create(FormatLayout.SmallValueMaxSize);
         var low4 = Vector512.Create((byte)0xF);
+        var minusOne = Vector512.Create(-1);
         var byteOfLane = Vector512.Create((ReadOnlySpan<byte>)OneByteColumns.ByteOfLane);
         var bitOfLane = Vector512.Create((ReadOnlySpan<byte>)OneByteColumns.BitOfLane);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
@@ -73,9 +74,17 @@ static class DataPlacement
         for (; w < words; w++)
         {
             ulong data = bits[w];
-            if (data == 0) continue;
             int at = start + (w << 6), nibbleByte = cols.LengthAt + (small >> 1);
             if (at > eventLimit || nibbleByte > loadLimit) break;
+            ref int offsetAt = ref Unsafe.Add(ref offsetsRef, at);
+            if (data == 0)
+            {
+                minusOne.StoreUnsafe(ref offsetAt);
+                minusOne.StoreUnsafe(ref offsetAt, 16);
+                minusOne.StoreUnsafe(ref offsetAt, 32);
+                minusOne.StoreUnsafe(ref offsetAt, 48);
+                continue;
+            }
             ref int sizeAt = ref Unsafe.Add(ref sizesRef, at);
             var s0 = Vector512.LoadUnsafe(ref sizeAt);
             var s1 = Vector512.LoadUnsafe(ref sizeAt, 16);
@@ -103,26 +112,29 @@ static class DataPlacement
             bool overrun = false;
             for (ulong m = largeBits; m != 0; m &= m - 1)
             {
-                int e = BitOperations.TrailingZeroCount(m), size = Unsafe.Add(ref sizeAt, e);
+                int size = Unsafe.Add(ref sizeAt, BitOperations.TrailingZeroCount(m));
                 if (size > dataEnd - placedData) { overrun = true; break; }
-                Unsafe.Add(ref offsetsRef, at + e) = placedData;
                 placedData += size;
             }
             if (overrun) break;
-            // Slots: the small events' lanes get valuesAt + 8 × (their rank among the chunk's small values).
-            ref int offsetAt = ref Unsafe.Add(ref offsetsRef, at);
+            // Slots: the small events' lanes get valuesAt + 8 × (their rank among the chunk's small values), the
+            // others -1 (the caller fills no word the step takes); then the events with more than 8 bytes their data.
             int slot = valuesAt + 8 * small;
             for (int g = 0; g < 4; g++)
             {
                 uint laneBits = (uint)(smallBits >> (16 * g)) & 0xFFFF;
                 var lanes = Vector512.Equals(Vector512.Create((int)laneBits) & laneBit, laneBit);
-                var placed = Avx512F.Expand(Vector512.LoadUnsafe(ref offsetAt, (nuint)(16 * g)), lanes, Vector512.Create(slot) + slotStep);
-                placed.StoreUnsafe(ref offsetAt, (nuint)(16 * g));
+                Avx512F.Expand(minusOne, lanes, Vector512.Create(slot) + slotStep).StoreUnsafe(ref offsetAt, (nuint)(16 * g));
                 slot += 8 * BitOperations.PopCount(laneBits);
+            }
+            for (ulong m = largeBits; m != 0; m &= m - 1)
+            {
+                int e = BitOperations.TrailingZeroCount(m);
+                Unsafe.Add(ref offsetAt, e) = dataPos;
+                dataPos += Unsafe.Add(ref sizeAt, e);
             }
             small += n;
             valuePos += (int)Vector512.Sum(Avx512BW.SumAbsoluteDifferences(nibbles, Vector512<byte>.Zero).AsUInt64());
-            dataPos = placedData;
         }
         cursors.Small = small;
         cursors.Value = valuePos;
