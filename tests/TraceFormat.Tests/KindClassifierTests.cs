@@ -20,6 +20,14 @@ public sealed class KindClassifierTests
 
     static bool HasShuffle => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
 
+    /// <summary>The 16-lane step alone.</summary>
+    static void Narrow(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos) =>
+        KindClassifier.ClassifyVector(input, start, end, bits, ref extPos, wide: false);
+
+    /// <summary>The 64-lane step for the whole words, then the 16-lane step (AVX-512 BW only).</summary>
+    static void Wide(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos) =>
+        KindClassifier.ClassifyVector(input, start, end, bits, ref extPos, wide: Avx512BW.IsSupported);
+
     [TestMethod]
     [DynamicData(nameof(Cases))]
     public void ClassifyVector_ValidKindBytes_EqualsScalarTwin(int version, int count)
@@ -27,9 +35,9 @@ public sealed class KindClassifierTests
         if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
         var (ctx, kinds, agents, ext) = ValidEvents(version, count, seed: 20261206 + 97 * version + count);
         var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, ext);
-        var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, ext);
         Assert.IsNull(scalar.Error, scalar.Error);
-        AssertSame(scalar, vector, count);
+        AssertSame(scalar, Run(Narrow, ctx, kinds, agents, ext), count);
+        AssertSame(scalar, Run(Wide, ctx, kinds, agents, ext), count);
         Assert.AreEqual(ext.Length, scalar.ExtPos, "every extension byte is taken");
         // The scalar twin against the kind-byte table it stands for.
         for (int i = 0; i < count; i++)
@@ -65,9 +73,11 @@ public sealed class KindClassifierTests
                 else ext = ext[..rng.Next(ext.Length)];
             }
             var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, ext);
-            var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, ext);
-            Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}");
-            if (scalar.Error is null) AssertSame(scalar, vector, count);
+            foreach (var vector in new[] { Run(Narrow, ctx, kinds, agents, ext), Run(Wide, ctx, kinds, agents, ext) })
+            {
+                Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}");
+                if (scalar.Error is null) AssertSame(scalar, vector, count);
+            }
         }
     }
 
@@ -92,9 +102,11 @@ public sealed class KindClassifierTests
                     var changed = ext.ToArray();
                     changed[e] = (byte)other;
                     var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, changed);
-                    var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, changed);
-                    Assert.AreEqual(scalar.Error, vector.Error, $"event {i}, extension byte {other}");
-                    if (scalar.Error is null) AssertSame(scalar, vector, kinds.Length);
+                    foreach (var vector in new[] { Run(Narrow, ctx, kinds, agents, changed), Run(Wide, ctx, kinds, agents, changed) })
+                    {
+                        Assert.AreEqual(scalar.Error, vector.Error, $"event {i}, extension byte {other}");
+                        if (scalar.Error is null) AssertSame(scalar, vector, kinds.Length);
+                    }
                 }
             }
             e++;

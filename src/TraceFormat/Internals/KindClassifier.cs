@@ -13,14 +13,16 @@ namespace TraceTools.TraceFormat.Internals;
 /// + stream), and one bit per variable-width column it has an entry in (<see cref="ColumnBits"/>). The per-column
 /// passes then walk those bits, so no pass branches on an event's kind.
 /// <para>
-/// <see cref="ClassifyVector"/> does 16 events per step with two byte shuffles (kind facts by the low nibble, flag
-/// facts by the high nibble; SSSE3 <c>pshufb</c> or AdvSimd <c>tbl</c>) and a third for the agents' classes, for
-/// traces of up to 16 agents; a lane it cannot take (an extended kind, a bad kind byte or agent) goes through the
-/// scalar path, which handles extended kinds and reports errors. <see cref="ClassifyScalar"/> is
-/// that path for every event: the twin the vector path is tested against. <c>TRACETOOLS_SIMD=scalar</c> forces it.
+/// <see cref="ClassifyVector(in ClassifyInput, int, int, ColumnBits, ref int, bool)"/> does 16 events per step (64 with
+/// AVX-512 BW: KindClassifier.Wide.cs) with two byte shuffles (kind facts by the low nibble, flag facts by the high
+/// nibble; SSSE3 <c>pshufb</c> or AdvSimd <c>tbl</c>) and a third for the agents' classes, for traces of up to 16
+/// agents; a v3 lane of nibble 15 passes as raise_irq when its extension byte is 0, and any other lane it cannot take
+/// (another extended kind, a bad kind byte or agent) goes through the scalar path, which handles extended kinds and
+/// reports errors. <see cref="ClassifyScalar"/> is that path for every event: the twin both widths are tested against.
+/// <c>TRACETOOLS_SIMD=scalar</c> forces it.
 /// </para>
 /// </summary>
-static class KindClassifier
+static partial class KindClassifier
 {
     /// <summary>True when the shuffle path can run (hardware and not forced off); a trace also needs ≤ 16 agents.</summary>
     public static readonly bool UseVectors = (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported) && BitConverter.IsLittleEndian
@@ -95,14 +97,22 @@ static class KindClassifier
     }
 
     /// <summary>The vector path: 16 events per step; a lane it cannot take goes through <see cref="One"/>.</summary>
+    public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos) =>
+        ClassifyVector(input, start, end, bits, ref extPos, UseWide);
+
+    /// <summary>
+    /// The vector path, the block's whole words 64 events per step first when <paramref name="wide"/>
+    /// (<see cref="ClassifyWide"/>), the rest 16 per step (tests run both widths against the scalar twin).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos)
+    public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos, bool wide)
     {
         if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("no byte shuffle on this cpu");
         var ctx = input.Ctx;
         if (ctx.AgentCount > VectorAgents) throw new ArgumentException($"the vector path takes up to {VectorAgents} agents", nameof(input));
         bits.Clear(end - start);
+        int i = wide ? ClassifyWide(input, start, end, bits, ref extPos) : start;
         // v3 too looks nibble 15 up as raise_irq (extension byte 0, nearly every extended kind of a driver trace):
         // such a lane is checked by the vector step and then only needs its extension byte to be 0.
         var lowFacts = Vector128.Create(LowFacts);
@@ -129,7 +139,6 @@ static class KindClassifier
         ref byte kindsOut = ref Unsafe.As<EventKind, byte>(ref MemoryMarshal.GetArrayDataReference(input.Batch.Kinds));
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(input.Batch.Sizes);
         ref ushort slots = ref MemoryMarshal.GetArrayDataReference(bits.Slots);
-        int i = start;
         for (; i + 16 <= end; i += 16)
         {
             var kb = Vector128.LoadUnsafe(ref kinds, (nuint)i);
@@ -187,7 +196,7 @@ static class KindClassifier
 
     /// <summary><see cref="One"/> out of line, for the vector loop's rare lanes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void Lane(in ClassifyInput input, int i, int start, ColumnBits bits, ref int extPos) => One(input, i, start, bits, ref extPos);
+    internal static void Lane(in ClassifyInput input, int i, int start, ColumnBits bits, ref int extPos) => One(input, i, start, bits, ref extPos);
 
     /// <summary>One event through the 256-entry table; extended kinds and every error go through <see cref="ChunkDecoder.ExtendedKind"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
