@@ -65,6 +65,23 @@ public sealed class SignificantBytesTests
         CollectionAssert.AreEqual(values, vector.Take(count).ToArray());
     }
 
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Unpack_WidePath_EqualsScalarTwin(int count, int maxBytes)
+    {
+        if (!Avx512Vbmi.IsSupported || !Bmi2.X64.IsSupported) Assert.Inconclusive("no AVX-512 VBMI on this cpu");
+        var values = RandomValues(count, maxBytes, 4000 * count + maxBytes);
+        var (lengths, bytes) = Encode(values);
+        foreach (bool zigZag in new[] { false, true })
+        {
+            var scalar = new ulong[2 * lengths.Length];
+            var wide = new ulong[2 * lengths.Length];
+            SignificantBytes.UnpackScalar(lengths, bytes, scalar, zigZag);
+            SignificantBytes.UnpackWide(lengths, bytes, wide, zigZag);
+            CollectionAssert.AreEqual(scalar, wide, $"zigzag {zigZag}");
+        }
+    }
+
     /// <summary>The zigzag form (address deltas): both paths write the signed deltas the values code.</summary>
     [TestMethod]
     [DynamicData(nameof(Cases))]
@@ -100,5 +117,7 @@ public sealed class SignificantBytesTests
         Assert.ThrowsExactly<ArgumentException>(() => SignificantBytes.UnpackScalar(lengths, bytes, dst));
         if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             Assert.ThrowsExactly<ArgumentException>(() => SignificantBytes.UnpackVector(lengths, bytes, dst));
+        if (Avx512Vbmi.IsSupported && Bmi2.X64.IsSupported)
+            Assert.ThrowsExactly<ArgumentException>(() => SignificantBytes.UnpackWide(lengths, bytes, dst));
     }
 }
