@@ -13,7 +13,7 @@ public sealed partial class ReplayEngine
     {
         for (ulong a = from; a < to;)
         {
-            int rid = _regionMap.Find(a, 1, ref _lineHint);
+            int rid = _regionMap.Find(a, 1, out _);
             if (rid < 0)
             {
                 a++;

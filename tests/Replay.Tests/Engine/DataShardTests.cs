@@ -140,7 +140,7 @@ public sealed class DataShardTests
         Assert.AreEqual(DetectorNeeds.None, sharded.Needs, "the hb stage runs no data check: no write or read history");
         using var all = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2 });
         Assert.AreEqual(0, all.Detectors.Count(d => d.Kind == FindingKind.DmaRace), "dma-race runs in the shards only");
-        Assert.AreEqual(DetectorNeeds.None, all.Needs & DetectorNeeds.ReadHistory, "only dma-race reads the read history");
+        Assert.AreEqual(DetectorNeeds.None, all.Needs & DetectorNeeds.ReadHistory, "no detector reads the shadow's read history (dma-race keeps its own)");
     }
 
     [TestMethod]
