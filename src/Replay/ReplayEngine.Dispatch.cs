@@ -14,7 +14,7 @@ public sealed partial class ReplayEngine
     {
         if (_completed) ReplayThrow.Completed();
         if (batch.FirstIndex != _next) ReplayThrow.OutOfOrder(_next, batch.FirstIndex);
-        if (_shards is not null) BeginSkeleton();
+        PostToShards(batch);
         var hb = _hb;
         int count = batch.Count, agentCount = hb.AgentCount;
         var kinds = batch.Kinds.AsSpan(0, count);
@@ -131,7 +131,6 @@ public sealed partial class ReplayEngine
             }
         }
         _next = first + count;
-        if (_skeleton is not null) EndSkeleton();
     }
 
     /// <summary>The memory (non-MMIO) region holding the whole access.</summary>
