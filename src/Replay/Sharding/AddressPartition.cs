@@ -14,6 +14,8 @@ namespace TraceTools.Replay.Sharding;
 sealed class AddressPartition
 {
     readonly int _replica, _replicas;
+    /// <summary>Page hashes below it belong to replica 0.</summary>
+    readonly uint _zeroBelow;
     /// <summary>Per region: true when some of its pages is a table page (then each page is looked up; else hashed).</summary>
     readonly bool[] _nearTable;
     /// <summary>The table pages, as sorted disjoint [first, last] page ranges (memory per table, not per page).</summary>
@@ -32,14 +34,6 @@ sealed class AddressPartition
         _nearTable = [.. regions.Select(r => r.Size > 0 && Overlaps(_tablePages, PageOf(r.Base), PageOf(r.End - 1)))];
     }
 
-    /// <summary>This replica's number (0: the one on the replay thread, which also owns every table page).</summary>
-    public int Replica => _replica;
-
-    /// <summary>Replicas in the replay.</summary>
-    public int Replicas => _replicas;
-
-    readonly uint _zeroBelow;
-
     /// <summary>
     /// The share of the hashed pages replica 0 takes: half of an even share. Replica 0 also runs the table pages,
     /// the detectors that are not split, and copies each batch for the others; on the 10^7-event driver mix with
@@ -57,14 +51,12 @@ sealed class AddressPartition
     {
         uint h = (uint)((page * 0x9E3779B97F4A7C15UL) >> 32);
         if (h < zeroBelow || replicas == 1) return 0;
+        if (replicas == 2) return 1; // --threads 2: no division per access
         return 1 + (int)((ulong)(h - zeroBelow) * (ulong)(replicas - 1) / (0x1_0000_0000UL - zeroBelow));
     }
 
     /// <summary>The replica owning <paramref name="page"/>.</summary>
     public int OwnerOf(ulong page) => Overlaps(_tablePages, page, page) ? 0 : Owner(page, _replicas, _zeroBelow);
-
-    /// <summary>True when this replica owns the table pages (and runs the entry detectors).</summary>
-    public bool OwnsTables => _replica == 0;
 
     /// <summary>
     /// The next piece of [<paramref name="cursor"/>, <paramref name="end"/>) in region <paramref name="region"/>
