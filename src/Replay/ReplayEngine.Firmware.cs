@@ -16,14 +16,14 @@ public sealed partial class ReplayEngine
     void FirmwareCall(int agent, long index, uint aux, ReadOnlySpan<byte> data)
     {
         CheckFirmwareEvent(index, EventKind.FirmwareCall, aux, data);
-        (_firmware ??= new FirmwareFrames(_hb.AgentCount)).Call(agent, index, (FirmwareConduit)aux, data);
+        (_firmware ??= new FirmwareFrames(Metadata)).Call(agent, index, (FirmwareConduit)aux, data);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     void FirmwareReturn(int agent, long index, uint aux, ReadOnlySpan<byte> data)
     {
         CheckFirmwareEvent(index, EventKind.FirmwareReturn, aux, data);
-        var frame = (_firmware ??= new FirmwareFrames(_hb.AgentCount)).Innermost(agent);
+        var frame = (_firmware ??= new FirmwareFrames(Metadata)).Innermost(agent);
         if (frame is null)
             ReplayThrow.BadEvent(index, $"ret on {Metadata.Agents[agent].Name} with no open smc/hvc call (a return closes its cpu's innermost open call)");
         if ((FirmwareConduit)aux != frame.Conduit)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TraceTools.Replay.Firmware;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Tests;
@@ -90,6 +91,28 @@ public sealed class FirmwareStepTests
         StringAssert.Contains(e.Message, message);
         StringAssert.StartsWith(e.Message, $"t.scn:{line}:{column}: ");
         Assert.IsFalse(e.Message.Contains('\n', StringComparison.Ordinal), "one line");
+    }
+
+    /// <summary>Calls nest at most <see cref="FirmwareNesting.MaxDepth"/> deep per cpu (model.md §12): straight-line steps at compile time, in a repeat when generation reaches the call.</summary>
+    [TestMethod]
+    [DataRow(false, 3 + 64, 4)]
+    [DataRow(true, 4, 4)]
+    public void FirmwareStep_NestedBeyondTheCap_ErrorAtTheCall(bool inRepeat, int line, int column)
+    {
+        string text = inRepeat
+            ? H + "repeat 65 as i {\nc: hvc 1\n}\n"
+            : H + string.Concat(Enumerable.Repeat("c: hvc 1\n", 65));
+        var e = Gen.Error(text);
+        Assert.AreEqual(line, e.Line, e.Message);
+        Assert.AreEqual(column, e.Column, e.Message);
+        StringAssert.Contains(e.Message, "hvc on c opens a firmware call nested 65 deep: calls nest at most 64 deep per cpu");
+    }
+
+    [TestMethod]
+    public void FirmwareStep_NestedToTheCap_Generated()
+    {
+        var b = Gen.Events(H + string.Concat(Enumerable.Repeat("c: smc 1\n", 64)) + string.Concat(Enumerable.Repeat("c: ret\n", 64)));
+        Assert.AreEqual(128, b.Count);
     }
 
     [TestMethod]

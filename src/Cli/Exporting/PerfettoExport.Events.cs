@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text.Json;
 using TraceTools.Replay;
 using TraceTools.TraceFormat;
 
@@ -60,18 +61,30 @@ public sealed partial class PerfettoExport
     void WriteFlow(int fromAgent, long from, int toAgent, long to)
     {
         long id = _nextFlow++;
-        WriteFlowPoint("s", "hb", "hb", AgentsPid, fromAgent + 1, from, id);
-        WriteFlowPoint("f", "hb", "hb", AgentsPid, toAgent + 1, to, id);
+        WriteFlowPoint(ExportNames.FlowStart, ExportNames.Hb, ExportNames.Hb, AgentsPid, fromAgent + 1, from, id);
+        WriteFlowPoint(ExportNames.FlowEnd, ExportNames.Hb, ExportNames.Hb, AgentsPid, toAgent + 1, to, id);
         _flows++;
     }
 
-    void WriteFlowPoint(string phase, string name, string category, int pid, int tid, long at, long id)
+    void WriteFlowPoint(JsonEncodedText phase, JsonEncodedText name, JsonEncodedText category, int pid, int tid, long at, long id)
     {
         StartRecord(phase, name, pid, tid);
-        _json.WriteString("cat", category);
-        _json.WriteNumber("ts", at + FlowOffset);
-        _json.WriteNumber("id", id);
-        if (phase == "f") _json.WriteString("bp", "e");
+        WriteFlowFields(phase, category, at, id);
+    }
+
+    /// <summary>A flow point whose name is not a constant (a finding's role).</summary>
+    void WriteFlowPoint(JsonEncodedText phase, string name, JsonEncodedText category, int pid, int tid, long at, long id)
+    {
+        StartRecord(phase, name, pid, tid);
+        WriteFlowFields(phase, category, at, id);
+    }
+
+    void WriteFlowFields(JsonEncodedText phase, JsonEncodedText category, long at, long id)
+    {
+        _json.WriteString(ExportNames.Cat, category);
+        _json.WriteNumber(ExportNames.Ts, at + FlowOffset);
+        _json.WriteNumber(ExportNames.Id, id);
+        if (phase.Equals(ExportNames.FlowEnd)) _json.WriteString(ExportNames.Bp, ExportNames.EnclosingSlice);
         _json.WriteEndObject();
     }
 
@@ -81,38 +94,38 @@ public sealed partial class PerfettoExport
         var e = batch[i];
         var data = batch.GetData(i);
         int n = FormatName(_text, e, data);
-        StartRecord("X", _text.AsSpan(0, n), AgentsPid, e.Agent + 1);
-        _json.WriteString("cat", "event");
-        _json.WriteNumber("ts", index);
-        _json.WriteNumber("dur", SliceLength);
-        _json.WriteStartObject("args");
-        _json.WriteNumber("index", index);
-        _json.WriteString("op", e.Kind.OpName());
+        StartRecord(ExportNames.Slice, _text.AsSpan(0, n), AgentsPid, e.Agent + 1);
+        _json.WriteString(ExportNames.Cat, ExportNames.EventCategory);
+        _json.WriteNumber(ExportNames.Ts, index);
+        _json.WriteNumber(ExportNames.Dur, SliceLength);
+        _json.WriteStartObject(ExportNames.Args);
+        _json.WriteNumber(ExportNames.Index, index);
+        _json.WriteString(ExportNames.Op, e.Kind.OpName());
         if (e.Kind.HasAddress())
         {
-            _json.WriteString("addr", Hex(e.Address));
-            _json.WriteNumber("size", e.Size);
+            _json.WriteString(ExportNames.Addr, Hex(e.Address));
+            _json.WriteNumber(ExportNames.Size, e.Size);
         }
         switch (e.Kind)
         {
-            case EventKind.Barrier: _json.WriteString("barrier", BarrierName(e.Aux)); break;
-            case EventKind.Lock or EventKind.Unlock: _json.WriteString("lock", _md.Locks[(int)e.Aux]); break;
-            case EventKind.TakeIrq or EventKind.DevInvalidate: _json.WriteString("device", _md.Agents[(int)e.Aux].Name); break;
-            case EventKind.Fetch: _json.WriteNumber("granule", e.Aux); break;
+            case EventKind.Barrier: _json.WriteString(ExportNames.Barrier, BarrierName(e.Aux)); break;
+            case EventKind.Lock or EventKind.Unlock: _json.WriteString(ExportNames.Lock, _md.Locks[(int)e.Aux]); break;
+            case EventKind.TakeIrq or EventKind.DevInvalidate: _json.WriteString(ExportNames.Device, _md.Agents[(int)e.Aux].Name); break;
+            case EventKind.Fetch: _json.WriteNumber(ExportNames.Granule, e.Aux); break;
             // v3 kinds: their operands, generically (the issue helpers refine their own kinds).
-            case EventKind.Quiesce or EventKind.DmaUnmap: _json.WriteString("device", _md.Agents[(int)e.Aux].Name); break;
+            case EventKind.Quiesce or EventKind.DmaUnmap: _json.WriteString(ExportNames.Device, _md.Agents[(int)e.Aux].Name); break;
             case EventKind.IommuMode:
-                _json.WriteString("device", _md.Agents[EventOperands.Device(e.Aux)].Name);
-                _json.WriteString("treatment", EventOperands.Treatment(e.Aux).Name());
+                _json.WriteString(ExportNames.Device, _md.Agents[EventOperands.Device(e.Aux)].Name);
+                _json.WriteString(ExportNames.Treatment, EventOperands.Treatment(e.Aux).Name());
                 break;
             case EventKind.DmaMap:
-                _json.WriteString("device", _md.Agents[EventOperands.Device(e.Aux)].Name);
-                _json.WriteString("direction", EventOperands.Direction(e.Aux).Name());
+                _json.WriteString(ExportNames.Device, _md.Agents[EventOperands.Device(e.Aux)].Name);
+                _json.WriteString(ExportNames.Direction, EventOperands.Direction(e.Aux).Name());
                 break;
-            case EventKind.FirmwareCall or EventKind.FirmwareReturn: _json.WriteString("conduit", ((FirmwareConduit)e.Aux).Name()); break;
+            case EventKind.FirmwareCall or EventKind.FirmwareReturn: _json.WriteString(ExportNames.Conduit, ((FirmwareConduit)e.Aux).Name()); break;
         }
         if (!data.IsEmpty) WriteBytes(data);
-        if (e.Site >= 0) _json.WriteString("site", _md.Sites[e.Site]);
+        if (e.Site >= 0) _json.WriteString(ExportNames.Site, _md.Sites[e.Site]);
         _json.WriteEndObject();
         _json.WriteEndObject();
         _events++;
@@ -123,14 +136,14 @@ public sealed partial class PerfettoExport
     {
         if (data.Length <= 8)
         {
-            _json.WriteString("value", Hex(LittleEndianValue(data)));
+            _json.WriteString(ExportNames.Value, Hex(LittleEndianValue(data)));
             return;
         }
         var shown = data[..Math.Min(64, data.Length)];
         Span<char> hex = stackalloc char[128];
         Convert.TryToHexStringLower(shown, hex, out int written);
-        _json.WriteString("bytes", hex[..written]);
-        _json.WriteNumber("length", data.Length);
+        _json.WriteString(ExportNames.Bytes, hex[..written]);
+        _json.WriteNumber(ExportNames.Length, data.Length);
     }
 
     ReadOnlySpan<char> Hex(ulong value)

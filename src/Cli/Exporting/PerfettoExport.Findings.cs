@@ -25,19 +25,19 @@ public sealed partial class PerfettoExport
             string name = f.Kind.Name();
             string severity = f.Severity == Severity.Error ? "error" : "warning";
 
-            StartRecord("X", name, FindingsPid, tid);
-            _json.WriteString("cat", "finding");
-            _json.WriteNumber("ts", f.Trigger);
-            _json.WriteNumber("dur", SliceLength);
-            _json.WriteString("cname", "terrible");
+            StartRecord(ExportNames.Slice, name, FindingsPid, tid);
+            _json.WriteString(ExportNames.Cat, ExportNames.FindingCategory);
+            _json.WriteNumber(ExportNames.Ts, f.Trigger);
+            _json.WriteNumber(ExportNames.Dur, SliceLength);
+            _json.WriteString(ExportNames.Cname, ExportNames.Terrible);
             WriteFindingArgs(f, text, severity);
             _json.WriteEndObject();
 
-            StartRecord("i", name, FindingsPid, tid);
-            _json.WriteString("cat", "finding");
-            _json.WriteNumber("ts", f.Trigger + FlowOffset);
-            _json.WriteString("s", "g");
-            _json.WriteString("cname", "terrible");
+            StartRecord(ExportNames.Instant, name, FindingsPid, tid);
+            _json.WriteString(ExportNames.Cat, ExportNames.FindingCategory);
+            _json.WriteNumber(ExportNames.Ts, f.Trigger + FlowOffset);
+            _json.WriteString(ExportNames.Scope, ExportNames.GlobalScope);
+            _json.WriteString(ExportNames.Cname, ExportNames.Terrible);
             WriteFindingArgs(f, text, severity);
             _json.WriteEndObject();
 
@@ -53,17 +53,17 @@ public sealed partial class PerfettoExport
 
     void WriteFindingArgs(Finding f, FindingText text, string severity)
     {
-        _json.WriteStartObject("args");
-        _json.WriteString("kind", f.Kind.Name());
-        _json.WriteString("severity", severity);
-        _json.WriteString("message", text.Message);
-        _json.WriteNumber("trigger", f.Trigger);
-        _json.WriteStartArray("related");
+        _json.WriteStartObject(ExportNames.Args);
+        _json.WriteString(ExportNames.Kind, f.Kind.Name());
+        _json.WriteString(ExportNames.Severity, severity);
+        _json.WriteString(ExportNames.Message, text.Message);
+        _json.WriteNumber(ExportNames.Trigger, f.Trigger);
+        _json.WriteStartArray(ExportNames.Related);
         foreach (var r in f.Related)
         {
             _json.WriteStartObject();
-            _json.WriteString("role", r.Role.Name());
-            _json.WriteNumber("index", r.Index);
+            _json.WriteString(ExportNames.Role, r.Role.Name());
+            _json.WriteNumber(ExportNames.Index, r.Index);
             _json.WriteEndObject();
         }
         _json.WriteEndArray();
@@ -75,7 +75,7 @@ public sealed partial class PerfettoExport
     {
         long id = _nextFlow++;
         bool eventFirst = index <= trigger;
-        WriteFlowPoint("s", role, "finding", eventFirst ? AgentsPid : FindingsPid, eventFirst ? agent + 1 : findingTid, eventFirst ? index : trigger, id);
-        WriteFlowPoint("f", role, "finding", eventFirst ? FindingsPid : AgentsPid, eventFirst ? findingTid : agent + 1, eventFirst ? trigger : index, id);
+        WriteFlowPoint(ExportNames.FlowStart, role, ExportNames.FindingCategory, eventFirst ? AgentsPid : FindingsPid, eventFirst ? agent + 1 : findingTid, eventFirst ? index : trigger, id);
+        WriteFlowPoint(ExportNames.FlowEnd, role, ExportNames.FindingCategory, eventFirst ? FindingsPid : AgentsPid, eventFirst ? findingTid : agent + 1, eventFirst ? trigger : index, id);
     }
 }

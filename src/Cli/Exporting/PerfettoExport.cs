@@ -100,8 +100,8 @@ public sealed partial class PerfettoExport
 
     void WriteMetadataRecord(string name, int pid, int? tid, string key, string value)
     {
-        StartRecord("M", name, pid, tid ?? 0);
-        _json.WriteStartObject("args");
+        StartRecord(ExportNames.Metadata, name, pid, tid ?? 0);
+        _json.WriteStartObject(ExportNames.Args);
         _json.WriteString(key, value);
         _json.WriteEndObject();
         _json.WriteEndObject();
@@ -109,21 +109,31 @@ public sealed partial class PerfettoExport
 
     void WriteMetadataRecord(string name, int pid, int? tid, string key, int value)
     {
-        StartRecord("M", name, pid, tid ?? 0);
-        _json.WriteStartObject("args");
+        StartRecord(ExportNames.Metadata, name, pid, tid ?? 0);
+        _json.WriteStartObject(ExportNames.Args);
         _json.WriteNumber(key, value);
         _json.WriteEndObject();
         _json.WriteEndObject();
     }
 
     /// <summary>Opens one trace-event object with its common fields.</summary>
-    void StartRecord(string phase, ReadOnlySpan<char> name, int pid, int tid)
+    void StartRecord(JsonEncodedText phase, ReadOnlySpan<char> name, int pid, int tid)
     {
         _json.WriteStartObject();
-        _json.WriteString("ph", phase);
-        _json.WriteString("name", name);
-        _json.WriteNumber("pid", pid);
-        _json.WriteNumber("tid", tid);
+        _json.WriteString(ExportNames.Ph, phase);
+        _json.WriteString(ExportNames.Name, name);
+        _json.WriteNumber(ExportNames.Pid, pid);
+        _json.WriteNumber(ExportNames.Tid, tid);
+    }
+
+    /// <summary>Opens one trace-event object whose name is a constant.</summary>
+    void StartRecord(JsonEncodedText phase, JsonEncodedText name, int pid, int tid)
+    {
+        _json.WriteStartObject();
+        _json.WriteString(ExportNames.Ph, phase);
+        _json.WriteString(ExportNames.Name, name);
+        _json.WriteNumber(ExportNames.Pid, pid);
+        _json.WriteNumber(ExportNames.Tid, tid);
     }
 
     void FlushIfFull()

@@ -7,13 +7,17 @@ public sealed partial class FindingText
 {
     Arch Arch => _md.Arch;
 
-    /// <summary>A store barrier that orders a store before a release of class <paramref name="release"/> for a device, per arch.</summary>
+    /// <summary>
+    /// A store barrier that orders a store before a release of class <paramref name="release"/> for a device, per
+    /// arch, each macro named with the instruction the contract maps it to (model.md, barrier table: riscv64 dma_wmb is
+    /// <c>fence ow,ow</c>); before an MMIO write riscv64's narrower <c>fence w,o</c> also suffices.
+    /// </summary>
     string StoreBarrier(EventKind release) => Arch switch
     {
         Arch.Arm64 => "a store barrier (dma_wmb / dmb oshst)",
         Arch.X86_64 => "a fence (wmb / sfence)",
         Arch.Riscv64 => release is EventKind.MmioWrite or EventKind.DevInvalidate
-            ? "a store barrier (dma_wmb / fence w,o)"
+            ? "a store barrier (dma_wmb / fence ow,ow, or the narrower fence w,o)"
             : "a store barrier (dma_wmb / fence ow,ow)",
         _ => "a store barrier (dma_wmb)",
     };
@@ -30,7 +34,7 @@ public sealed partial class FindingText
     {
         Arch.Arm64 => "a completion barrier (wmb / dsb st)",
         Arch.X86_64 => "sfence (wmb) or mfence",
-        Arch.Riscv64 => "a fence that holds w and reaches the device (wmb / fence w,o)",
+        Arch.Riscv64 => "a fence that holds w and reaches the device (wmb / fence ow,ow)",
         _ => "a completion barrier (wmb)",
     };
 

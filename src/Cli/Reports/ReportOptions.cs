@@ -42,7 +42,8 @@ public sealed record ReportOptions(
         "  --stats                    add replay time and events per second\n" +
         "  --fail-on error|warning|none  exit 1 when findings at or above this severity exist (default error)\n" +
         "  --detectors LIST           run only these kinds (comma-separated; 'none': hb/ob only)\n" +
-        "  --suppressions FILE        leave out the findings FILE names (lines 'KIND SITE  # reason'); counts are shown\n" +
+        "  --suppressions FILE        leave out the findings FILE names (lines 'KIND SITE  # reason'); counts are shown;\n" +
+        "                             SARIF keeps them as results marked suppressed (with the reason)\n" +
         "  --baseline PREVIOUS.json   report only findings not in an earlier 'replay --format json' report";
 
     /// <summary>Reads the report options from a verb's arguments (throws <see cref="UsageException"/> on bad values).</summary>

@@ -17,10 +17,13 @@ public static class ReportWriter
     {
         var findings = options.Detectors is { } only ? [.. input.Findings.Where(f => only.Contains(f.Kind))] : input.Findings;
         int suppressed = 0, known = 0;
-        if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, input.Events, input.Metadata);
+        // Text and JSON leave suppressed findings out; SARIF keeps them as results marked suppressed (docs/reports.md).
+        var dropped = options.Format == ReportFormat.Sarif && options.Suppressions is not null ? new List<Finding>() : null;
+        if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, input.Events, input.Metadata, dropped);
         if (options.Baseline is { } baseline) (findings, known) = baseline.Apply(findings, input.Events, input.Metadata);
         input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null, Suppressed = suppressed, InBaseline = known };
         var groups = FindingGroup.Build(findings, input.Events, options.All);
+        var suppressedGroups = dropped is null ? null : SuppressedGroup.Build(dropped, input, options.Suppressions!, options.All);
 
         if (options.Output is null)
         {
@@ -28,7 +31,7 @@ public static class ReportWriter
             else
             {
                 using var ms = new MemoryStream();
-                WriteBinary(ms, input, groups, options.Format);
+                WriteBinary(ms, input, groups, suppressedGroups, options.Format);
                 stdout.WriteLine(Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length));
             }
         }
@@ -42,17 +45,18 @@ public static class ReportWriter
                     using var tw = new StreamWriter(fs, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
                     TextReport.Write(tw, input, groups, options.Suppressions);
                 }
-                else WriteBinary(fs, input, groups, options.Format);
+                else WriteBinary(fs, input, groups, suppressedGroups, options.Format);
             });
             target.Commit();
         }
         return ExitCode(findings, options.FailOn);
     }
 
-    static void WriteBinary(Stream s, ReportInput input, IReadOnlyList<FindingGroup> groups, ReportFormat format)
+    static void WriteBinary(Stream s, ReportInput input, IReadOnlyList<FindingGroup> groups, IReadOnlyList<SuppressedGroup>? suppressed,
+        ReportFormat format)
     {
         if (format == ReportFormat.Json) JsonReport.Write(s, input, groups);
-        else SarifReport.Write(s, input, groups);
+        else SarifReport.Write(s, input, groups, suppressed);
     }
 
     /// <summary>1 when some finding's severity is at or above <paramref name="failOn"/>, else 0 (never 1 for null).</summary>

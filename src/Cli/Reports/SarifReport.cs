@@ -12,7 +12,9 @@ namespace TraceTools.Cli.Reports;
 /// kind, <c>level</c> from severity; the primary location is the cpu-side event the fix goes to
 /// (<see cref="FindingText.FixAt"/>), the other events of the finding are related locations; every location
 /// has an <c>artifactLocation</c> (<see cref="SarifLocations"/> maps the site forms); rules carry the
-/// rule, the fix and a link into docs/model.md.
+/// rule, the fix and a link into docs/model.md. Groups <c>--suppressions</c> left out are results too, each with a
+/// <c>suppressions</c> entry (kind <c>external</c>, status <c>accepted</c>, the file's reason as justification), so
+/// code scanning shows them as dismissed rather than losing them.
 /// </summary>
 public static class SarifReport
 {
@@ -28,8 +30,11 @@ public static class SarifReport
     public static (string File, int Line)? ParseFileLine(string? site) =>
         SiteLocation.Parse(site) is { Form: SiteForm.SourceLine } s ? (s.File!, s.Line) : null;
 
-    /// <summary>Writes the SARIF log for <paramref name="groups"/> of <paramref name="input"/>.</summary>
-    public static void Write(Stream output, ReportInput input, IReadOnlyList<FindingGroup> groups)
+    /// <summary>
+    /// Writes the SARIF log for <paramref name="groups"/> of <paramref name="input"/> and, marked suppressed,
+    /// <paramref name="suppressed"/>; results in the order of their first instance's trigger.
+    /// </summary>
+    public static void Write(Stream output, ReportInput input, IReadOnlyList<FindingGroup> groups, IReadOnlyList<SuppressedGroup>? suppressed = null)
     {
         using var w = new Utf8JsonWriter(output, Options);
         w.WriteStartObject();
@@ -40,7 +45,10 @@ public static class SarifReport
         WriteTool(w);
         w.WriteStartArray("results");
         var locations = new SarifLocations(input);
-        foreach (var g in groups) WriteResult(w, input, locations, g);
+        var results = groups.Select(g => (Group: g, Entry: (Suppressions.Entry?)null))
+            .Concat((suppressed ?? []).Select(s => (s.Group, (Suppressions.Entry?)s.Entry)))
+            .OrderBy(r => r.Group.First.Trigger).ThenBy(r => r.Group.Kind);
+        foreach (var (g, entry) in results) WriteResult(w, input, locations, g, entry);
         w.WriteEndArray();
         w.WriteStartObject("properties");
         w.WriteString("trace", input.TracePath);
@@ -103,7 +111,7 @@ public static class SarifReport
     static string RuleName(FindingKind k) =>
         string.Concat(k.Name().Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
-    static void WriteResult(Utf8JsonWriter w, ReportInput input, SarifLocations locations, FindingGroup g)
+    static void WriteResult(Utf8JsonWriter w, ReportInput input, SarifLocations locations, FindingGroup g, Suppressions.Entry? suppressedBy)
     {
         var md = input.Metadata;
         var f = g.First;
@@ -136,6 +144,8 @@ public static class SarifReport
         w.WriteString(FingerprintKey, Fingerprint(FindingIdentity.Of(f, input.Events, md)));
         w.WriteEndObject();
 
+        if (suppressedBy is not null) WriteSuppression(w, suppressedBy);
+
         w.WriteStartObject("properties");
         w.WriteNumber("count", g.Count);
         w.WriteNumber("triggerIndex", f.Trigger);
@@ -146,6 +156,22 @@ public static class SarifReport
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>The result's <c>suppressions</c>: kept outside the source (the suppressions file), decided, with the file's reason.</summary>
+    static void WriteSuppression(Utf8JsonWriter w, Suppressions.Entry entry)
+    {
+        w.WriteStartArray("suppressions");
+        w.WriteStartObject();
+        w.WriteString("kind", "external");
+        w.WriteString("status", "accepted");
+        if (entry.Reason is { } reason) w.WriteString("justification", reason);
+        w.WriteStartObject("properties");
+        w.WriteNumber("line", entry.Line);
+        w.WriteString("site", entry.Site);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
     }
 
     static string RoleOf(Finding f, long index)

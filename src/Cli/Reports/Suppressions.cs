@@ -127,8 +127,12 @@ public sealed class Suppressions
     static bool Matches(Entry e, in TraceEvent ev, TraceMetadata md) =>
         e.Pattern.IsMatch(EventText.Site(md, ev) ?? "-");
 
-    /// <summary>Splits <paramref name="findings"/> into those kept and the count suppressed, counting per entry.</summary>
-    public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md)
+    /// <summary>
+    /// Splits <paramref name="findings"/> into those kept and the count suppressed, counting per entry; the
+    /// suppressed ones go to <paramref name="suppressedInto"/> when given (SARIF lists them, marked suppressed).
+    /// </summary>
+    public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md,
+        ICollection<Finding>? suppressedInto = null)
     {
         foreach (var e in Entries) e.Matched = 0;
         var kept = new List<Finding>(findings.Count);
@@ -139,6 +143,7 @@ public sealed class Suppressions
             {
                 e.Matched++;
                 suppressed++;
+                suppressedInto?.Add(f);
             }
             else kept.Add(f);
         }

@@ -6,7 +6,8 @@ namespace TraceTools.Cli.Reports;
 
 /// <summary>
 /// The default, compiler-style report (cli.md): one block per group with a ladder of the first instance's
-/// events, a <c>help:</c> line, and a summary line at the end.
+/// events, a <c>help:</c> line (and a <c>help for #N:</c> line per other fix a shown instance needs), and a
+/// summary line at the end.
 /// </summary>
 public static class TextReport
 {
@@ -45,7 +46,11 @@ public static class TextReport
         var text = new FindingText(input.Metadata, g.First, input.Events) { Fixes = input.Fixes };
         w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({g.Count} {Plural(g.Count, "instance")})"));
         foreach (var line in Ladder(input, g.First, text)) w.WriteLine(line);
-        w.WriteLine($"  help: {text.Help}");
+        // The ladder's instance's fix first; then each other fix some shown instance needs, with the instances it is for.
+        var fixes = GroupHelp.Of(input, g);
+        w.WriteLine($"  help: {fixes[0].Text}");
+        foreach (var fix in fixes.Skip(1))
+            w.WriteLine($"  help for {string.Join(", ", fix.Triggers.Select(t => string.Create(Inv, $"#{t}")))}: {fix.Text}");
         if (g.Instances.Count > 1)
         {
             var more = g.Instances.Skip(1).Select(f => string.Create(Inv, $"#{f.Trigger}"));

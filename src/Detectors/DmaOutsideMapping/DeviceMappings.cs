@@ -3,47 +3,34 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Detectors.DmaOutsideMapping;
 
 /// <summary>
-/// One device's DMA-API mappings: the live ones in map order, and per range the latest unmap that ended one (for
-/// the <c>unmap</c> related event). Lookups scan: a driver keeps few mappings of one device live at a time, and the
-/// ended ranges are keyed by (address, size), so memory follows the distinct buffers, not the events.
+/// One device's DMA-API mappings: the live ones, and per range the latest unmap that ended one (for the
+/// <c>unmap</c> related event), in a <see cref="MappingTree"/>, so a check costs a walk of the tree, not a scan of
+/// every live mapping (a driver that leaks mappings, or maps a ring page by page, keeps thousands live).
 /// </summary>
 sealed class DeviceMappings
 {
-    /// <summary>A live mapping: its bytes, direction and the dma_map's trace index.</summary>
-    readonly record struct Mapping(ulong Address, ulong End, DmaDirection Direction, long MappedAt);
+    readonly MappingTree _tree = new();
 
-    readonly List<Mapping> _live = [];
-    readonly Dictionary<(ulong Address, ulong End), long> _unmappedAt = [];
+    /// <summary>Tree nodes visited so far (tests bound the replay's cost with it).</summary>
+    internal long Probes => _tree.Probes;
+
+    /// <summary>Distinct ranges held (tests bound the memory with it).</summary>
+    internal int Ranges => _tree.Ranges;
 
     public void Map(ulong address, int size, DmaDirection direction, long index) =>
-        _live.Add(new Mapping(address, address + (ulong)size, direction, index));
+        _tree.Map(address, address + (ulong)size, direction, index);
 
     /// <summary>Ends the oldest live mapping with exactly these bytes (the kernel's unmap names its mapping); none: nothing.</summary>
-    public void Unmap(ulong address, int size, long index)
-    {
-        ulong end = address + (ulong)size;
-        for (int i = 0; i < _live.Count; i++)
-        {
-            if (_live[i].Address != address || _live[i].End != end) continue;
-            _live.RemoveAt(i);
-            _unmappedAt[(address, end)] = index;
-            return;
-        }
-    }
-
-    static bool Permits(DmaDirection mapping, bool write) =>
-        mapping == DmaDirection.Bidirectional || mapping == (write ? DmaDirection.FromDevice : DmaDirection.ToDevice);
+    public void Unmap(ulong address, int size, long index) => _tree.Unmap(address, address + (ulong)size, index);
 
     /// <summary>The first byte of [address, end) that no live mapping permitting the access covers, or false when every byte is covered.</summary>
     public bool FirstUncovered(ulong address, ulong end, bool write, out ulong failing)
     {
-        ulong cursor = address;
-        while (cursor < end)
+        // Hop from covered byte to the end of the longest permitting mapping that covers it.
+        for (ulong cursor = address; cursor < end;)
         {
-            ulong next = cursor;
-            foreach (var m in _live)
-                if (m.Address <= cursor && cursor < m.End && m.End > next && Permits(m.Direction, write)) next = m.End;
-            if (next == cursor)
+            ulong next = _tree.CoverEnd(cursor, write);
+            if (next <= cursor)
             {
                 failing = cursor;
                 return true;
@@ -55,18 +42,8 @@ sealed class DeviceMappings
     }
 
     /// <summary>The latest live mapping covering <paramref name="b"/> (its direction refuses the access), or -1.</summary>
-    public long LiveMappingOf(ulong b)
-    {
-        long at = -1;
-        foreach (var m in _live) if (m.Address <= b && b < m.End && m.MappedAt > at) at = m.MappedAt;
-        return at;
-    }
+    public long LiveMappingOf(ulong b) => _tree.LatestLiveCovering(b);
 
     /// <summary>The latest unmap that ended a mapping covering <paramref name="b"/>, or -1.</summary>
-    public long UnmapOf(ulong b)
-    {
-        long at = -1;
-        foreach (var (range, index) in _unmappedAt) if (range.Address <= b && b < range.End && index > at) at = index;
-        return at;
-    }
+    public long UnmapOf(ulong b) => _tree.LatestUnmapCovering(b);
 }

@@ -7,9 +7,10 @@ namespace TraceTools.Replay.Firmware;
 /// The open firmware calls of each cpu, a stack per cpu (model.md §12): a call pushes a frame, a return pops
 /// the innermost one. A frame remembers its call's registers and the last call it made one level down with
 /// that call's return, which is what a proxy got from its callee. Frames are reused, so a steady trace
-/// allocates nothing; the stacks hold what the input holds (one frame per open call).
+/// allocates nothing; the stacks hold what the input holds (one frame per open call, at most
+/// <see cref="FirmwareNesting.MaxDepth"/> per cpu).
 /// </summary>
-sealed class FirmwareFrames(int agents)
+sealed class FirmwareFrames(TraceMetadata metadata)
 {
     public const int Registers = EventKinds.RegisterBytes / 8;
 
@@ -23,14 +24,16 @@ sealed class FirmwareFrames(int agents)
         public readonly ulong[] InnerReturnRegisters = new ulong[Registers];
     }
 
-    readonly List<Frame>?[] _stacks = new List<Frame>?[agents];
-    readonly int[] _depth = new int[agents];
+    readonly List<Frame>?[] _stacks = new List<Frame>?[metadata.Agents.Count];
+    readonly int[] _depth = new int[metadata.Agents.Count];
     readonly ulong[] _return = new ulong[Registers];
 
-    /// <summary>Opens a call of <paramref name="agent"/>.</summary>
+    /// <summary>Opens a call of <paramref name="agent"/>; one beyond <see cref="FirmwareNesting.MaxDepth"/> is bad input.</summary>
     public void Call(int agent, long index, FirmwareConduit conduit, ReadOnlySpan<byte> data)
     {
         var stack = _stacks[agent] ??= [];
+        if (_depth[agent] == FirmwareNesting.MaxDepth)
+            ReplayThrow.BadEvent(index, FirmwareNesting.TooDeep(conduit == FirmwareConduit.Hvc ? "hvc" : "smc", metadata.Agents[agent].Name));
         int d = _depth[agent]++;
         if (d == stack.Count) stack.Add(new Frame());
         var f = stack[d];

@@ -116,6 +116,24 @@ public sealed class TraceInputTests
     }
 
     [TestMethod]
+    public void Replay_FirmwareCallsNestedBeyondTheCap_OneLineNamingTheEvent()
+    {
+        // A trace of nested smc calls only: memory must follow the nesting cap (model.md §12), not the input.
+        using var s = new Scratch();
+        string trace = s.Path("nested.trace");
+        var m = new TraceMetadata { Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [] };
+        TraceFile.Write(trace, m, new TraceWriterOptions { ChunkEvents = 16 }, sink =>
+        {
+            var registers = new byte[EventKinds.RegisterBytes];
+            for (int i = 0; i < 1000; i++) sink.Append(new TraceEvent(EventKind.FirmwareCall, 0, 0, EventKinds.RegisterBytes), registers);
+        });
+
+        var (exit, _, err) = RepoPaths.Run("replay", trace);
+
+        HardeningAsserts.OneLineError(exit, err, "event #64: smc on cpu0 opens a firmware call nested 65 deep");
+    }
+
+    [TestMethod]
     public void EventLookup_TraceCutAfterReplayRead_CleanBadInputError()
     {
         using var s = new Scratch();

@@ -108,4 +108,33 @@ public sealed class FixAdviceTests
     [DataRow("nic-rx-completion-no-rmb.scn", "put a read barrier (dma_rmb / dmb oshld) between the acquire at #2 and #3")]
     public void Help_StaleCpuRead_BarrierForTheAcquiresReleaser(string sample, string help) =>
         Assert.AreEqual(help, Text(Replayed(sample), FindingKind.StaleCpuRead).Help);
+
+    /// <summary>
+    /// riscv64: each macro is named with the instruction the contract maps it to (dma_wmb and wmb are fence ow,ow);
+    /// before a doorbell the narrower fence w,o is named as an alternative, never as dma_wmb's instruction.
+    /// </summary>
+    [TestMethod]
+    [DataRow("riscv-doorbell-smp-wmb.scn", FindingKind.StaleDmaRead, "put a store barrier (dma_wmb / fence ow,ow, or the narrower fence w,o) between #0 and #2")]
+    [DataRow("riscv-desc-own-smp-wmb.scn", FindingKind.PresentBeforePayload, "put a store barrier (dma_wmb / fence ow,ow) between the payload store #1 and the store that sets present #3")]
+    public void Help_Riscv64StoreBarrier_NamesTheContractsFence(string sample, FindingKind kind, string help) =>
+        Assert.AreEqual(help, Text(Replayed(sample), kind).Help);
+
+    [TestMethod]
+    public void Help_Riscv64MissingCacheClean_CompletionBarrierIsWmbsFence()
+    {
+        const string text = """
+            arch riscv64
+            cpu cpu0
+            device dsp noncoherent
+            ram  buf 0x8000_0000 size 0x40
+            mmio regs 0xfe00_0000 size 0x10 device dsp
+            cpu0: store buf size 0x40
+            cpu0: writel regs = 1
+            dsp:  dma_read buf size 0x40
+            expect missing-cache-clean count 1
+            """;
+        var input = Replayed(ScenarioCompiler.Compile(text, "clean.scn"), "clean.scn");
+        StringAssert.Contains(Text(input, FindingKind.MissingCacheClean).Help, "(wmb / fence ow,ow)");
+        Assert.IsFalse(Text(input, FindingKind.MissingCacheClean).Help.Contains("fence w,o", StringComparison.Ordinal));
+    }
 }

@@ -68,6 +68,13 @@ public sealed class SarifMultitoolTests
                 Assert.AreEqual(1, exit, err);
                 files.Add(sarif);
             }
+            // Suppressed groups are results with a suppressions entry: the validators must accept that shape too.
+            string supp = Path.Combine(dir, "supp.txt"), suppressed = Path.Combine(dir, "suppressed.sarif");
+            File.WriteAllText(supp, "stale-dma-read * # fixed in firmware 2.1\n");
+            var run = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--format", "sarif", "--suppressions", supp, "-o", suppressed);
+            Assert.AreEqual(0, run.Exit, run.Err);
+            StringAssert.Contains(File.ReadAllText(suppressed), "\"suppressions\"");
+            files.Add(suppressed);
             string trace = Path.Combine(dir, "dm.trace"), synth = Path.Combine(dir, "dm.sarif");
             Assert.AreEqual(0, RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "200000", "--inject", "0.05", "-o", trace, "--quiet").Exit);
             Assert.AreEqual(1, RepoPaths.Run("replay", trace, "--format", "sarif", "-o", synth, "--quiet").Exit);

@@ -74,6 +74,23 @@ public sealed class SuppressionsTests
             }, lines);
             var sarif = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", supp, "--format", "sarif");
             StringAssert.Contains(sarif.Out, "\"suppressed\": 1");
+            Assert.AreEqual(0, sarif.Exit, "suppressed findings do not fail the run in SARIF either");
+            // SARIF keeps the suppressed group as a result marked suppressed (kind external: the file), with the reason.
+            using (var doc = System.Text.Json.JsonDocument.Parse(sarif.Out))
+            {
+                var results = doc.RootElement.GetProperty("runs")[0].GetProperty("results");
+                Assert.AreEqual(1, results.GetArrayLength());
+                Assert.AreEqual("stale-dma-read", results[0].GetProperty("ruleId").GetString());
+                var suppression = results[0].GetProperty("suppressions")[0];
+                Assert.AreEqual("external", suppression.GetProperty("kind").GetString());
+                Assert.AreEqual("accepted", suppression.GetProperty("status").GetString());
+                Assert.AreEqual("fixed in firmware 2.1", suppression.GetProperty("justification").GetString());
+                Assert.AreEqual(1, suppression.GetProperty("properties").GetProperty("line").GetInt32());
+            }
+            // Text (above) and JSON leave it out.
+            var json = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", supp, "--format", "json");
+            using (var doc = System.Text.Json.JsonDocument.Parse(json.Out))
+                Assert.AreEqual(0, doc.RootElement.GetProperty("findings").GetArrayLength());
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -20,6 +20,8 @@ public sealed class ManyGranulesTests
     [DataRow(64u, 127u, false)]
     [DataRow(127u, 127u, true)]
     [DataRow(5u, 69u, false)]      // 69 = 5 + 64: not the same bit either
+    [DataRow(63u, 100u, false)]    // granules 63 and up once shared one slot (docs/replay-engine.md, Known limits)
+    [DataRow(100u, 63u, false)]
     public void TornEntryFetch_StoreToHighGranule_TearsOnlyThatGranule(uint read, uint stored, bool torn)
     {
         var t = System();

@@ -139,6 +139,36 @@ public sealed class FirmwareRuleTests
         }
     }
 
+    /// <summary>
+    /// FF-A 1.3's SMC64 answers carry the results of their SMC32 forms (DEN0077 1.3, Tables 12.4, 14.3, 14.9, 14.17,
+    /// 14.20): a proxy that drops one loses a result. Unknown before they were modelled (no finding).
+    /// </summary>
+    [TestMethod]
+    [DataRow(0xC400_006Cu, 3, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_YIELD_64: x3 the timeout's high half
+    [DataRow(0xC400_0060u, 2, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_ERROR_64: x2 the error code
+    [DataRow(0xC400_0062u, 2, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_INTERRUPT_64: x2 the interrupt ID
+    [DataRow(0xC400_006Bu, 2, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_MSG_WAIT_64: x2 the flags
+    [DataRow(0xC400_006Cu, 4, "")]                                             // x4 is no result of FFA_YIELD_64
+    [DataRow(0xC400_007Cu, 1, "")]                                             // FFA_NORMAL_WORLD_RESUME_64: x0 only
+    public void Proxy_Ffa13Smc64Answer_ItsResultRegistersArePassedOn(uint answer, int dropped, string expected)
+    {
+        var (b, c) = System();
+        var callee = R(answer, (1, 0x8001_0002), (2, 0xFFFF_FFFE), (3, 0x77), (4, 4));
+        b.FirmwareCall(c, Run64);                        // #0 host: FFA_RUN (SMC64)
+        b.FirmwareCall(c, Run64);                        // #1 proxy forwards
+        b.FirmwareReturn(c, callee);                     // #2 the callee's answer
+        b.FirmwareReturn(c, With(callee, (dropped, 0))); // #3 the proxy drops one register
+        Assert.AreEqual(expected, Run(b));
+    }
+
+    /// <summary>An SMC32 answer is w0..w7 (SMCCC): its function ID is w0, whatever the upper half of x0 holds.</summary>
+    [TestMethod]
+    [DataRow(0xFFFF_FFFF_8400_0070ul, "")]                        // DIRECT_RESP_32: x4..x7 carry the message
+    [DataRow(0x0000_0001_8400_0070ul, "")]
+    [DataRow(0x0000_0001_C400_0070ul, "smccc-clobber@1[call=0]")] // an SMC64 ID with upper bits is no ID: x4 promised back
+    public void Clobber_Smc32AnswerWithUpperBitsInX0_ReadAsItsW0(ulong x0, string expected) =>
+        Assert.AreEqual(expected, OneCall(R(FfaFunctions.DirectReq32, (1, 0x8001), (4, 0x22)), R(x0, (1, 0x8001_0000), (4, 0x44))));
+
     [TestMethod]
     public void Proxy_TwoLevels_EachReturnJudgedAgainstItsOwnCallee()
     {
@@ -180,6 +210,31 @@ public sealed class FirmwareRuleTests
         var e = ReplayError(Arch.Arm64, (b, c) => { b.FirmwareCall(c, R(1)); b.FirmwareReturn(c, R(0)); b.FirmwareReturn(c, R(0)); });
         Assert.AreEqual("event #2: ret on cpu0 with no open smc/hvc call (a return closes its cpu's innermost open call)", e.Message);
         Assert.AreEqual(2, e.EventIndex);
+    }
+
+    [TestMethod]
+    public void Replay_CallsNestedToTheCap_Replayed()
+    {
+        var (b, c) = System();
+        for (int d = 0; d < Replay.Firmware.FirmwareNesting.MaxDepth; d++) b.FirmwareCall(c, R(Unknown32, (8, (ulong)d)));
+        for (int d = Replay.Firmware.FirmwareNesting.MaxDepth - 1; d >= 0; d--) b.FirmwareReturn(c, R(0, (8, (ulong)d)));
+        Assert.AreEqual("", Run(b));
+    }
+
+    [TestMethod]
+    [DataRow(FirmwareConduit.Smc, "smc")]
+    [DataRow(FirmwareConduit.Hvc, "hvc")]
+    public void Replay_CallNestedBeyondTheCap_OneLineErrorAtTheCall(FirmwareConduit conduit, string op)
+    {
+        // Each open call holds three register files: nesting is capped, so memory follows the cap, not the input.
+        int max = Replay.Firmware.FirmwareNesting.MaxDepth;
+        var e = ReplayError(Arch.Arm64, (b, c) =>
+        {
+            for (int d = 0; d <= max; d++) b.FirmwareCall(c, R(1), conduit);
+            b.FirmwareReturn(c, R(0), conduit);
+        });
+        Assert.AreEqual($"event #{max}: {op} on cpu0 opens a firmware call nested {max + 1} deep: calls nest at most {max} deep per cpu (model.md §12)", e.Message);
+        Assert.AreEqual((long)max, e.EventIndex);
     }
 
     [TestMethod]

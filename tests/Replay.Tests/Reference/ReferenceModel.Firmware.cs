@@ -57,7 +57,11 @@ public sealed partial class ReferenceModel
         if ((uint)Reg(call, 0) == FfaVersion) return [0]; // a version number in w0, not a function ID
         ulong answer = Reg(ret, 0);
         foreach (var f in FfaFunctions.All)
-            if (answer == f.Id) return [.. Enumerable.Range(0, 18).Where(r => (f.Results & (1u << r)) != 0)];
+        {
+            // An SMC32 answer is w0..w7: its ID is w0, the upper half of x0 is not part of it.
+            bool smc32 = (f.Id & (1u << 30)) == 0;
+            if (smc32 ? (uint)answer == f.Id : answer == f.Id) return [.. Enumerable.Range(0, 18).Where(r => (f.Results & (1u << r)) != 0)];
+        }
         return [];
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TraceTools.Replay.Firmware;
 using TraceTools.Scenarios.Internals.Program;
 using TraceTools.Scenarios.Internals.Syntax;
 using TraceTools.TraceFormat;
@@ -6,7 +7,8 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Scenarios.Internals.Generation;
 
 // Firmware calls and returns: a stack of open calls per cpu, so that a ret knows its call (its conduit, and its
-// registers for 'ret same') and a ret with nothing open is an error at its line:column.
+// registers for 'ret same') and a ret with nothing open, or a call nested deeper than FirmwareNesting.MaxDepth, is an
+// error at its line:column.
 sealed partial class EventEmitter
 {
     sealed class OpenCall
@@ -34,6 +36,8 @@ sealed partial class EventEmitter
         if (e.Kind == EventKind.FirmwareCall)
         {
             var stack = _calls[agent] ??= [];
+            if (_depth[agent] == FirmwareNesting.MaxDepth)
+                ScenarioThrow.At(s.Pos, FirmwareNesting.TooDeep(conduit == (uint)FirmwareConduit.Hvc ? "hvc" : "smc", s.AgentName!));
             if (_depth[agent] == stack.Count) stack.Add(new OpenCall());
             var call = stack[_depth[agent]++];
             call.Conduit = conduit;

@@ -62,7 +62,7 @@ sealed class Step
     public Expr?[]? Registers;
     /// <summary><c>ret same</c>: unwritten registers keep their values at the call.</summary>
     public bool SameAsCall;
-    /// <summary>ret: the cpu's name, for the error of a ret with no open call.</summary>
+    /// <summary>smc/hvc/ret: the cpu's name, for the errors of a ret with no open call and of a call nested too deep.</summary>
     public string? AgentName;
     /// <summary>The size when it is constant (and in range), else 0.</summary>
     public int ConstSize;

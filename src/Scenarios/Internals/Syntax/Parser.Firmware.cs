@@ -1,3 +1,4 @@
+using TraceTools.Replay.Firmware;
 using TraceTools.Scenarios.Internals.Expressions;
 using TraceTools.Scenarios.Internals.Program;
 using TraceTools.TraceFormat;
@@ -28,6 +29,7 @@ sealed partial class Parser
         registers[0] = fid;
         ParseRegisters(registers, opTok.Text!);
         s.Registers = registers;
+        s.AgentName = _agents[s.Agent].Name;
         TrackFirmwareNesting(s, opTok, opens: true);
     }
 
@@ -90,6 +92,7 @@ sealed partial class Parser
         }
         _firmwareDepth.TryGetValue(s.Agent, out int depth);
         if (!opens && depth == 0) ScenarioThrow.At(Pos(opTok), NoOpenCall(_agents[s.Agent].Name));
+        if (opens && depth == FirmwareNesting.MaxDepth) ScenarioThrow.At(Pos(opTok), FirmwareNesting.TooDeep(opTok.Text!, _agents[s.Agent].Name));
         _firmwareDepth[s.Agent] = opens ? depth + 1 : depth - 1;
     }
 

@@ -1,0 +1,145 @@
+using TraceTools.Detectors.DmaOutsideMapping;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Detectors;
+
+/// <summary>
+/// dma-outside-mapping's mapping store (an interval tree) against the list it replaced: the same answers on
+/// random map/unmap/access sequences, and a cost that follows the tree's depth, not the number of live mappings.
+/// </summary>
+[TestClass]
+public sealed class DeviceMappingsTests
+{
+    /// <summary>The previous implementation, kept as the model: live mappings in map order, scanned per question.</summary>
+    sealed class ListModel
+    {
+        readonly List<(ulong Address, ulong End, DmaDirection Direction, long MappedAt)> _live = [];
+        readonly Dictionary<(ulong, ulong), long> _unmappedAt = [];
+
+        public void Map(ulong address, int size, DmaDirection direction, long index) =>
+            _live.Add((address, address + (ulong)size, direction, index));
+
+        public void Unmap(ulong address, int size, long index)
+        {
+            ulong end = address + (ulong)size;
+            int i = _live.FindIndex(m => m.Address == address && m.End == end);
+            if (i < 0) return;
+            _live.RemoveAt(i);
+            _unmappedAt[(address, end)] = index;
+        }
+
+        public bool FirstUncovered(ulong address, ulong end, bool write, out ulong failing)
+        {
+            for (ulong cursor = address; cursor < end;)
+            {
+                ulong next = cursor;
+                foreach (var m in _live)
+                    if (m.Address <= cursor && cursor < m.End && m.End > next && MappingTree.Permits(m.Direction, write)) next = m.End;
+                if (next == cursor)
+                {
+                    failing = cursor;
+                    return true;
+                }
+                cursor = next;
+            }
+            failing = 0;
+            return false;
+        }
+
+        public long LiveMappingOf(ulong b) => _live.Where(m => m.Address <= b && b < m.End).Select(m => m.MappedAt).DefaultIfEmpty(-1).Max();
+
+        public long UnmapOf(ulong b) =>
+            _unmappedAt.Where(kv => kv.Key.Item1 <= b && b < kv.Key.Item2).Select(kv => kv.Value).DefaultIfEmpty(-1).Max();
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    [DataRow(4)]
+    [DataRow(5)]
+    public void Answers_RandomMapUnmapAccess_SameAsTheListModel(int seed)
+    {
+        var rng = new Random(seed);
+        var tree = new DeviceMappings();
+        var model = new ListModel();
+        var mapped = new List<(ulong Address, int Size)>();
+        // Addresses in a small window so ranges overlap, nest and repeat; now and then one at the top of the
+        // address space, whose end wraps (it covers nothing, in both).
+        ulong Address() => rng.Next(40) == 0 ? ulong.MaxValue - (ulong)rng.Next(16) : 0x1000 + (ulong)rng.Next(64) * 8;
+        for (long index = 0; index < 3000; index++)
+        {
+            int op = rng.Next(10);
+            if (op < 3)
+            {
+                ulong a = Address();
+                int size = rng.Next(6) * 8 + (rng.Next(4) == 0 ? rng.Next(8) : 0);
+                var dir = (DmaDirection)rng.Next(3);
+                tree.Map(a, size, dir, index);
+                model.Map(a, size, dir, index);
+                mapped.Add((a, size));
+            }
+            else if (op < 5)
+            {
+                var (a, size) = mapped.Count > 0 && rng.Next(4) != 0 ? mapped[rng.Next(mapped.Count)] : (Address(), rng.Next(40));
+                tree.Unmap(a, size, index);
+                model.Unmap(a, size, index);
+            }
+            else
+            {
+                ulong a = Address(), end = a + (ulong)rng.Next(1, 64);
+                bool write = rng.Next(2) == 0;
+                bool got = tree.FirstUncovered(a, end, write, out ulong b);
+                bool expected = model.FirstUncovered(a, end, write, out ulong eb);
+                Assert.AreEqual(expected, got, $"seed {seed} #{index}: uncovered in [0x{a:x}, 0x{end:x})");
+                Assert.AreEqual(eb, b, $"seed {seed} #{index}: first failing byte");
+                ulong probe = got ? b : a;
+                Assert.AreEqual(model.LiveMappingOf(probe), tree.LiveMappingOf(probe), $"seed {seed} #{index}: live mapping of 0x{probe:x}");
+                Assert.AreEqual(model.UnmapOf(probe), tree.UnmapOf(probe), $"seed {seed} #{index}: unmap of 0x{probe:x}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Cost_RingMappedPageByPage_ProbesFollowTheTreeDepth()
+    {
+        // 100k live 4 KiB mappings in address order (the worst order for an unbalanced tree), then one device
+        // read per page and one write per page (refused: to_device), then unmaps: a scan per access would
+        // visit 10^10 mappings; the tree visits a few dozen nodes per operation.
+        const int pages = 100_000;
+        var mappings = new DeviceMappings();
+        long index = 0;
+        for (int p = 0; p < pages; p++) mappings.Map(0x1_0000_0000 + (ulong)p * 4096, 4096, DmaDirection.ToDevice, index++);
+        for (int p = 0; p < pages; p++)
+        {
+            ulong a = 0x1_0000_0000 + (ulong)p * 4096;
+            Assert.IsFalse(mappings.FirstUncovered(a, a + 64, write: false, out _));
+            Assert.IsTrue(mappings.FirstUncovered(a, a + 64, write: true, out ulong b));
+            Assert.AreEqual((long)p, mappings.LiveMappingOf(b));
+        }
+        for (int p = 0; p < pages; p++) mappings.Unmap(0x1_0000_0000 + (ulong)p * 4096, 4096, index++);
+        ulong last = 0x1_0000_0000 + (pages - 1) * 4096UL;
+        Assert.IsTrue(mappings.FirstUncovered(last, last + 8, write: false, out ulong gone));
+        Assert.AreEqual(index - 1, mappings.UnmapOf(gone));
+
+        long operations = 5L * pages + 2;
+        Assert.AreEqual(pages, mappings.Ranges);
+        Assert.IsLessThan(120 * operations, mappings.Probes, $"{mappings.Probes} probes for {operations} operations");
+    }
+
+    [TestMethod]
+    public void Cost_OneBufferMappedAgainAndAgain_OneRangeAndFewProbes()
+    {
+        // A driver that leaks the mapping of one buffer on every request: one range with 100k live mappings.
+        const int maps = 100_000;
+        var mappings = new DeviceMappings();
+        for (int i = 0; i < maps; i++)
+        {
+            mappings.Map(0x8000, 256, DmaDirection.ToDevice, 2 * i);
+            Assert.IsTrue(mappings.FirstUncovered(0x8000, 0x8010, write: true, out ulong b));
+            Assert.AreEqual(2L * i, mappings.LiveMappingOf(b));
+        }
+        Assert.AreEqual(1, mappings.Ranges);
+        Assert.IsLessThan(20L * 3 * maps, mappings.Probes);
+    }
+}
