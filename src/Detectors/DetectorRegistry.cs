@@ -73,6 +73,8 @@ public static class DetectorRegistry
         var byAddress = Modules.Where(m => m.ByAddress && options.Runs(m.Kind)).ToList();
         // Split by page: a cache line must lie in one page (then a line never straddles two replicas).
         if (options.DataShards <= 0 || byAddress.Count == 0 || 4096 % Math.Max(1, metadata.CacheLineSize) != 0) return engine;
+        // A detector left whole that reads data bytes (a new kind not yet marked) would see only replica 0's pages.
+        if (engine.Detectors.Any(d => !byAddress.Any(m => m.Kind == d.Kind) && ReplayEngine.ReadsDataBytes(d))) return engine;
         // Every replica runs the hb stage; the shards run only the detectors split by address (the others see
         // every event on replica 0), and nothing of the edge observer (export's arrows come from replica 0).
         var shardOptions = options with { EdgeObserver = null };

@@ -40,6 +40,15 @@ public sealed partial class ReplayEngine : IDisposable
         _shards = new DataShards(shards);
     }
 
+    /// <summary>
+    /// True when <paramref name="detector"/> sees data accesses or cache maintenance, or reads the access history
+    /// or cache state: split, it would see only its replica's pages, so it must be split by address
+    /// (<see cref="PieceMerge"/>) or the replay must not be split.
+    /// </summary>
+    internal static bool ReadsDataBytes(IDetector detector) =>
+        (detector.Hooks & (DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite | DetectorHooks.CacheMaintenance)) != 0
+        || (detector.Needs & (DetectorNeeds.WriteHistory | DetectorNeeds.ReadHistory | DetectorNeeds.CacheState)) != 0;
+
     void Partition(int replica, int replicas, PieceMerge[] merge)
     {
         _partition = new AddressPartition(Metadata.Regions, replica, replicas, AddressPartition.ReplayThreadShare(replicas));

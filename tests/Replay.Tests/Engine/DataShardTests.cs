@@ -146,6 +146,19 @@ public sealed class DataShardTests
         Assert.AreEqual(0, entries.DataShardCount, "nothing to split: no shard threads");
     }
 
+    /// <summary>
+    /// A detector left whole runs on replica 0 only, which sees only its own pages' data accesses and history: every
+    /// module that reads data bytes must be split (else CreateEngine would not split, and --threads would gain nothing).
+    /// </summary>
+    [TestMethod]
+    public void Modules_ReadingDataBytes_AreSplitByAddress()
+    {
+        var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
+        foreach (var m in DetectorRegistry.Modules)
+            Assert.AreEqual(ReplayEngine.ReadsDataBytes(m.Create(md)), m.ByAddress, $"{m.Kind}");
+        Assert.IsTrue(ReplayEngine.ReadsDataBytes(new ThrowingDetector(0)), "a data hook reads data bytes");
+    }
+
     /// <summary>The replica owning a page no table touches, with <paramref name="shards"/> data shards.</summary>
     static int Owner(ulong page, int shards) =>
         new AddressPartition([], 0, shards + 1, AddressPartition.ReplayThreadShare(shards + 1)).OwnerOf(page);
