@@ -30,12 +30,10 @@ public sealed partial class ReplayEngine
     /// <summary>The trace's cache line size.</summary>
     internal int LineSize => Metadata.CacheLineSize;
 
-    int _lineHint;
-
     /// <summary>True when <paramref name="address"/> is a data byte: ram, or table payload (not a present word).</summary>
     internal bool IsDataByte(ulong address)
     {
-        int rid = _regionMap.Find(address, 1, ref _lineHint);
+        int rid = _regionMap.Find(address, 1, out _);
         if (rid < 0) return false;
         var r = Regions[rid];
         if (r.Kind == RegionKind.Ram) return true;

@@ -22,6 +22,7 @@ public sealed partial class ReplayEngine
     readonly HbState _hb;
     readonly Shadow _shadow;
     readonly RegionMap _regionMap;
+    readonly int[] _mmioDevices;
     readonly List<Finding> _findings = [];
     readonly DetectorDispatch _dispatch;
     long _next;
@@ -53,6 +54,7 @@ public sealed partial class ReplayEngine
         {
             EdgeObserver = options.EdgeObserver,
         };
+        _mmioDevices = MmioDevices();
     }
 
     /// <summary>The trace's declarations.</summary>
@@ -78,6 +80,16 @@ public sealed partial class ReplayEngine
 
     /// <summary>The shadow memory (for tests and benchmarks).</summary>
     internal Shadow Shadow => _shadow;
+
+    /// <summary>
+    /// Tests: continue as if <paramref name="events"/> events had been replayed (the 2^32 − 1 event limit
+    /// cannot be reached otherwise). Only before the first batch.
+    /// </summary>
+    internal void StartAt(long events)
+    {
+        if (_next != 0) throw new InvalidOperationException("StartAt comes before the first batch");
+        _next = events;
+    }
 
     internal readonly RegionInfo[] Regions;
     internal readonly bool[] Coherent;

@@ -41,6 +41,8 @@ static class ReplayThrow
         BadEvent(index, $"{kind.OpName()} touches mmio region {region.Name}");
     [DoesNotReturn] public static void NotMmio(long index, EventKind kind, ulong address, int size) =>
         BadEvent(index, $"{kind.OpName()} 0x{address:x} size {size} is not inside an mmio region");
+    [DoesNotReturn] public static void NotTableEntry(long index, ulong address) =>
+        BadEvent(index, $"dev_invalidate 0x{address:x} does not name a table entry");
     [DoesNotReturn] public static void NotDevice(long index, uint agent) => BadEvent(index, $"agent {agent} is not a device");
     [DoesNotReturn] public static void UndeclaredLock(long index, uint id) => BadEvent(index, $"lock {id} is not declared");
 

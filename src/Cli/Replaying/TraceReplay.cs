@@ -48,13 +48,12 @@ public static class TraceReplay
     static long RunSingle(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
         var batch = new EventBatch(65536);
-        long events = 0;
+        long events = 0, chunk = 0;
         long t0 = Stopwatch.GetTimestamp();
         while (reader.ReadBatch(batch))
         {
-            check.Check(batch); // input validation: counted as decoding
             long t1 = Stopwatch.GetTimestamp();
-            engine.Process(batch);
+            Replay(engine, batch, check, chunk++);
             long t2 = Stopwatch.GetTimestamp();
             phases.DecodeTicks += t1 - t0;
             phases.ReplayTicks += t2 - t1;
@@ -64,6 +63,26 @@ public static class TraceReplay
         }
         phases.DecodeTicks += Stopwatch.GetTimestamp() - t0;
         return events;
+    }
+
+    /// <summary>
+    /// Replays chunk number <paramref name="chunk"/>. The engine checks each event against the header as it
+    /// replays it (one region lookup per access); the CLI's own check runs only on a chunk the engine refused,
+    /// so the error is the one <c>info</c> and <c>dump</c> give for the same trace: the first event the check
+    /// refuses, by chunk and index. The engine refuses every event the check does (at the latest at that
+    /// event), so a chunk the check passes fails with the engine's own message, as it did when the check ran first.
+    /// </summary>
+    static void Replay(ReplayEngine engine, EventBatch batch, TraceEventCheck check, long chunk)
+    {
+        try
+        {
+            engine.Process(batch);
+        }
+        catch (Exception)
+        {
+            check.Check(batch, chunk);
+            throw;
+        }
     }
 
     static long RunPipelined(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
@@ -85,7 +104,6 @@ public static class TraceReplay
                     var batch = await empty.Reader.ReadAsync(token).ConfigureAwait(false);
                     long t0 = Stopwatch.GetTimestamp();
                     bool more = await reader.ReadBatchAsync(batch, token).ConfigureAwait(false);
-                    if (more) check.Check(batch); // on the decoding core: the replay core does not pay for it
                     phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join below
                     if (!more) break;
                     await full.Writer.WriteAsync(batch, token).ConfigureAwait(false);
@@ -98,7 +116,7 @@ public static class TraceReplay
             }
         });
 
-        long events = 0;
+        long events = 0, chunk = 0;
         try
         {
             while (full.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -106,7 +124,7 @@ public static class TraceReplay
                 while (full.Reader.TryRead(out var batch))
                 {
                     long t0 = Stopwatch.GetTimestamp();
-                    engine.Process(batch);
+                    Replay(engine, batch, check, chunk++);
                     phases.ReplayTicks += Stopwatch.GetTimestamp() - t0;
                     events += batch.Count;
                     empty.Writer.TryWrite(batch);

@@ -24,10 +24,17 @@ public sealed class TraceEventCheck
     }
 
     /// <summary>Checks one decoded chunk; chunks are counted in the order they are passed.</summary>
-    public void Check(EventBatch batch)
+    public void Check(EventBatch batch) => Check(batch, _chunk + 1);
+
+    /// <summary>
+    /// Checks decoded chunk number <paramref name="chunk"/> (from 0, as messages name it); the next
+    /// <see cref="Check(EventBatch)"/> counts on from it. <c>replay</c> checks only the chunk whose event
+    /// the engine refused (<c>TraceReplay</c>), so it must say which chunk that is.
+    /// </summary>
+    public void Check(EventBatch batch, long chunk)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        _chunk++;
+        _chunk = chunk;
         var kinds = batch.Kinds;
         var addresses = batch.Addresses;
         var sizes = batch.Sizes;

@@ -20,6 +20,8 @@ public sealed class DiscardedStoreDetector : IDetector
 {
     readonly Dictionary<ulong, long> _lastClean = [];
     readonly Dictionary<(ulong Line, ulong Store), long> _discarded = [];
+    // The lines of _discarded: a load touching none of them cannot report, and skips the walk.
+    readonly HashSet<ulong> _discardedLines = [];
 
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.DiscardedStore;
@@ -48,7 +50,7 @@ public sealed class DiscardedStoreDetector : IDetector
             while (view.NextWriteRun(ref cursor, CacheLines.EndOf(l, line), out var b, out _))
             {
                 // Dirty since the store: no clean of the line after it. The first invalidation is the one that lost it.
-                if (b.LastIsCpu && b.CpuWrite.Index > cleaned) _discarded.TryAdd((l, b.CpuWrite.At), op.Index);
+                if (b.LastIsCpu && b.CpuWrite.Index > cleaned && _discarded.TryAdd((l, b.CpuWrite.At), op.Index)) _discardedLines.Add(l);
             }
         }
     }
@@ -59,6 +61,7 @@ public sealed class DiscardedStoreDetector : IDetector
     {
         if (_discarded.Count == 0) return;
         int line = view.CacheLineSize;
+        if (!TouchesDiscardedLine(access, line)) return;
         ulong cursor = access.Address;
         while (view.NextRun(access, ref cursor, out var run))
         {
@@ -76,5 +79,21 @@ public sealed class DiscardedStoreDetector : IDetector
                 }
             }
         }
+    }
+
+    /// <summary>True when a line of the access holds a discarded store (the lines are few: one or two for most loads).</summary>
+    bool TouchesDiscardedLine(in DataAccess access, int line)
+    {
+        var (start, bytes) = CacheLines.Span(access.Address, access.Size, line);
+        if (bytes / line > _discardedLines.Count)
+        {
+            // A large access: fewer discarded lines than lines touched, look each of them up instead.
+            foreach (ulong l in _discardedLines)
+                if (l - start < (ulong)bytes) return true;
+            return false;
+        }
+        for (int k = 0; k < bytes; k += line)
+            if (_discardedLines.Contains(start + (ulong)k)) return true;
+        return false;
     }
 }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using TraceTools.Detectors.Writes;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Detectors.MissingCacheInvalidate;
 
@@ -20,10 +22,13 @@ public sealed class MissingCacheInvalidateDetector : IDetector
     public FindingKind Kind => FindingKind.MissingCacheInvalidate;
 
     /// <inheritdoc/>
-    public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.Load : DetectorHooks.None;
+    public DetectorHooks Hooks => _anyNoncoherent ? DetectorHooks.Load | DetectorHooks.DmaWrite : DetectorHooks.None;
 
     /// <inheritdoc/>
     public DetectorNeeds Needs => _anyNoncoherent ? DetectorNeeds.WriteHistory | DetectorNeeds.CacheState : DetectorNeeds.None;
+
+    // Regions a noncoherent device wrote: a load anywhere else has no writer the rule judges (DMA writes are only watched for this).
+    readonly DmaWrittenRegions _written = new();
 
     /// <summary>W by a noncoherent device, not invalidated by L's cpu since.</summary>
     readonly struct Rule(int cpu) : ILastWriterRule
@@ -40,6 +45,12 @@ public sealed class MissingCacheInvalidateDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
+        if (access.Kind == EventKind.DmaWrite)
+        {
+            if (!view.IsCoherent(access.Agent)) _written.Add(access.Region);
+            return;
+        }
+        if (!_written.Contains(access.Region)) return;
         if (view.FindLastWriter(access, new Rule(access.Agent), out var found)) view.Report(Kind, access.Index, found.Writer.Index);
     }
 }

@@ -96,7 +96,7 @@ public sealed class SharedCachelineDetector : IDetector
         {
             if (!b.LastIsDevice || b.DevWrite.At == tried || b.InvalidatedBy != 0) continue;
             var w = b.DevWrite;
-            if (view.IsCoherent(w.Agent) || !view.HbBefore(w, cpu) || !HasDataByte(view, cursor - (ulong)n, cursor)) continue;
+            if (view.IsCoherent(w.Agent) || !view.HbBefore(w, cpu) || !view.HasDataByte(cursor - (ulong)n, cursor)) continue;
             tried = w.At;
             ulong x = l;
             while (view.NextWriteRun(ref x, end, out var c, out _))
@@ -112,14 +112,6 @@ public sealed class SharedCachelineDetector : IDetector
             }
         }
         store = write = default;
-        return false;
-    }
-
-    /// <summary>True when [<paramref name="from"/>, <paramref name="to"/>) holds a data byte (a run may cross a present word or a region's end).</summary>
-    static bool HasDataByte(DetectorView view, ulong from, ulong to)
-    {
-        for (ulong a = from; a < to; a++)
-            if (view.IsDataByte(a)) return true;
         return false;
     }
 

@@ -42,13 +42,10 @@ public readonly ref struct AccessRun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Run(AccessColumn column, int k, int stop, out ulong at) => _page.Run(column, k, stop, out at, out _);
 
-    /// <summary>As <see cref="Run(AccessColumn, int, int, out ulong)"/> over two columns at once: the bytes over which both keep their access.</summary>
+    /// <summary>As <see cref="Run(AccessColumn, int, int, out ulong)"/> over two columns at once (one walk of the words): the bytes over which both keep their access.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Run(AccessColumn first, AccessColumn second, int k, int stop, out ulong firstAt, out ulong secondAt)
-    {
-        int n = _page.Run(first, k, stop, out firstAt, out _);
-        return Math.Min(n, _page.Run(second, k, n + k, out secondAt, out _));
-    }
+    public int Run(AccessColumn first, AccessColumn second, int k, int stop, out ulong firstAt, out ulong secondAt) =>
+        _page.PairRun(first, second, k, stop, out firstAt, out _, out secondAt, out _);
 
     /// <summary>
     /// The page's latest access of <paramref name="column"/> per byte, packed, expanded from the cells into
@@ -100,12 +97,53 @@ public readonly ref partial struct DetectorView
     /// The shared last-writer walk: over the data bytes of <paramref name="access"/>, in runs of equal last
     /// writer (and mark), the first whose last write is of <paramref name="rule"/>'s side and fails it.
     /// </summary>
+    /// <remarks>
+    /// The runs are walked once per access and kept for the next detector asking about the same access
+    /// (<see cref="LastWriterRuns"/>): each rule then only visits the writes of its own side.
+    /// </remarks>
     /// <returns>True with that write when one fails.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool FindLastWriter<TRule>(in DataAccess access, TRule rule, out LastWrite found) where TRule : struct, ILastWriterRule
     {
         ReplayThrow.Unless((_engine.Needs & DetectorNeeds.WriteHistory) != 0, "WriteHistory");
         ReplayThrow.Unless(rule.Mark == CacheMark.None || (_engine.Needs & DetectorNeeds.CacheState) != 0, "CacheState");
+        var shadow = _engine.Shadow;
+        var region = _engine.Regions[access.Region];
+        var kept = shadow.LastWriters;
+        if (!kept.Collect(shadow, region, access.Index, access.Kind, access.Address, access.Size)) return WalkLastWriter(access, rule, out found);
+        bool cpu = rule.Side == WriterSide.Cpu;
+        ulong judged = 0;
+        foreach (var run in cpu ? kept.Cpu : kept.Device)
+        {
+            // Without a mark, runs that differ only in their mark are one write to the rule.
+            if (rule.Mark == CacheMark.None && run.At == judged) continue;
+            judged = run.At;
+            var write = Judged(rule, run.At, run.Mark);
+            if (!rule.Fails(this, write)) continue;
+            found = write;
+            return true;
+        }
+        found = default;
+        return false;
+    }
+
+    /// <summary>The write a rule judges: marks sit on the write cell they qualify, a clean time on a cpu store, invalidations on a device write.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static LastWrite Judged<TRule>(TRule rule, ulong at, ulong mark) where TRule : struct, ILastWriterRule
+    {
+        bool cpu = rule.Side == WriterSide.Cpu;
+        return new LastWrite(
+            Epoch.From(at),
+            cpu && rule.Mark == CacheMark.CleanTime ? (uint)mark : 0,
+            !cpu && rule.Mark == CacheMark.InvalidatedBy ? mark : 0);
+    }
+
+    /// <summary>
+    /// <see cref="FindLastWriter"/> without the kept runs: the walk run by run, for an access with more runs
+    /// than <see cref="LastWriterRuns"/> keeps (and the twin the kept runs are tested against).
+    /// </summary>
+    internal bool WalkLastWriter<TRule>(in DataAccess access, TRule rule, out LastWrite found) where TRule : struct, ILastWriterRule
+    {
         var region = _engine.Regions[access.Region];
         var shadow = _engine.Shadow;
         bool cpu = rule.Side == WriterSide.Cpu;
@@ -115,14 +153,9 @@ public readonly ref partial struct DetectorView
             for (int k = off, stop = off + len, n; k < stop; k += n)
             {
                 // The last writer (any agent) is the later of the two sides (times are trace indices + 1).
-                n = page.Run(AccessColumn.CpuWrite, k, stop, out ulong cpuAt, out ulong cpuMark);
-                n = Math.Min(n, page.Run(AccessColumn.DevWrite, k, k + n, out ulong devAt, out ulong devMark));
+                n = page.WriterRun(k, stop, out ulong cpuAt, out ulong cpuMark, out ulong devAt, out ulong devMark);
                 if (cpu ? (uint)cpuAt <= (uint)devAt : (uint)devAt <= (uint)cpuAt) continue;
-                // Marks sit on the write cell they qualify: a clean time on a cpu store, invalidations on a device write.
-                var write = new LastWrite(
-                    Epoch.From(cpu ? cpuAt : devAt),
-                    cpu && rule.Mark == CacheMark.CleanTime ? (uint)cpuMark : 0,
-                    !cpu && rule.Mark == CacheMark.InvalidatedBy ? devMark : 0);
+                var write = Judged(rule, cpu ? cpuAt : devAt, cpu ? cpuMark : devMark);
                 if (!rule.Fails(this, write)) continue;
                 found = write;
                 return true;

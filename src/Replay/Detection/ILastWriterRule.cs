@@ -31,7 +31,9 @@ public readonly record struct LastWrite(Epoch Writer, uint CleanTime, ulong Inva
 /// <summary>
 /// A rule over the last writer of each data byte of an access (stale-dma-read, stale-cpu-read and the
 /// cache detectors): <see cref="DetectorView.FindLastWriter{TRule}"/> walks the bytes in runs of equal
-/// last writers and asks <see cref="Fails"/> once per run. Implement it on a struct: the walk is generic
+/// last writers and asks <see cref="Fails"/> at most once per run: a write that holds several consecutive
+/// runs (split by pages, cells or a mark the rule does not read) is asked once, so <see cref="Fails"/> must
+/// answer from the write and the view alone. Implement it on a struct: the walk is generic
 /// over it, so the JIT compiles one copy per rule, folds <see cref="Side"/> and <see cref="Mark"/> to
 /// constants and inlines <see cref="Fails"/> (no interface call per run).
 /// </summary>

@@ -45,12 +45,22 @@ sealed partial class ShadowPage
         if (b + n < 8) return n;
         // The run reached the end of the word: continue over the next words while they hold the same access.
         if (_uniform && SameFrom(cells, marks, column, at, mark) == ShadowCell.FullMask) return stop - k;
+        // A word equal to one the run covered whole is skipped with one compare (see WriterRun).
+        var whole = b == 0 ? cells : default;
+        var wholeMarks = b == 0 ? marks : default;
         while (j < stop)
         {
             cells = CellsOf(j >> 3, out marks);
+            if (!whole.IsEmpty && SameWord(cells, marks, whole, wholeMarks))
+            {
+                j += 8;
+                continue;
+            }
             int same = BitOperations.TrailingZeroCount(~SameFrom(cells, marks, column, at, mark));
             j += same;
             if (same < 8) break;
+            whole = cells;
+            wholeMarks = marks;
         }
         return Math.Min(j, stop) - k;
     }

@@ -12,6 +12,7 @@ public sealed class EngineApiTests
     {
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("qm");
         t.Ram("xqc", 0x8000_0000, 0x40).Mmio("qm_mb", 0xfe00_0000, 0x10, "qm");
+        t.Table("ctx", 0x8100_0000, 4, 0x40, 8, 0, "qm");
         t.Store("cpu0", t.At("xqc"), 0x40);
         t.MmioWrite("cpu0", t.At("qm_mb"), 16, 1);
         t.DmaRead("qm", t.At("xqc"), 0x40);
@@ -76,6 +77,8 @@ public sealed class EngineApiTests
         [new TraceEvent(EventKind.Lock, 0, 0, 0, Aux: 3), "lock 3 is not declared"],
         [new TraceEvent(EventKind.TakeIrq, 0, 0, 0, Aux: 0), "agent 0 is not a device"],
         [new TraceEvent(EventKind.Store, 0, 0x8000_0000, 4), "carries no bytes"],
+        [new TraceEvent(EventKind.DevInvalidate, 0, 0x8100_0008, 0x40, Aux: 1), "dev_invalidate 0x81000008 does not name a table entry"],
+        [new TraceEvent(EventKind.DevInvalidate, 0, 0x8000_0000, 0x40, Aux: 1), "dev_invalidate 0x80000000 does not name a table entry"],
     ];
 
     [TestMethod]
@@ -90,6 +93,42 @@ public sealed class EngineApiTests
         StringAssert.StartsWith(e.Message, $"event #{index}: ");
         StringAssert.Contains(e.Message, message);
         Assert.IsFalse(e.Message.Contains('\n'));
+    }
+
+    /// <summary>Stores of cpu0 into xqc from trace index <paramref name="first"/>; the one at <paramref name="badAgentAt"/> by an undeclared agent.</summary>
+    static EventBatch StoresFrom(long first, int count, long badAgentAt = -1)
+    {
+        var batch = new EventBatch();
+        batch.Reset(first);
+        for (int i = 0; i < count; i++)
+            batch.Append(new TraceEvent(EventKind.Store, (ushort)(first + i == badAgentAt ? 7 : 0), 0x8000_0000, 8), new byte[8]);
+        return batch;
+    }
+
+    [TestMethod]
+    [DataRow(3L, 4294967294L)]          // the last replayable index is 2^32 - 2: the batch's last event is refused
+    [DataRow(0L, 4294967295L)]          // a batch starting at the limit: its first event
+    public void ReplayEngine_EventAtIndex2Pow32Minus1_RefusedAtThatEvent(long before, long start)
+    {
+        var engine = DetectorRegistry.CreateEngine(Buggy().Metadata());
+        engine.StartAt(start - before);
+
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(StoresFrom(start - before, (int)before + 2)));
+
+        Assert.AreEqual(uint.MaxValue, e.EventIndex);
+        StringAssert.Contains(e.Message, "traces are limited to 2^32 - 1 events");
+    }
+
+    [TestMethod]
+    public void ReplayEngine_UndeclaredAgentAtTheLimit_AgentErrorFirst()
+    {
+        var engine = DetectorRegistry.CreateEngine(Buggy().Metadata());
+        engine.StartAt(uint.MaxValue - 2L);
+
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => engine.Process(StoresFrom(uint.MaxValue - 2L, 3, badAgentAt: uint.MaxValue)));
+
+        Assert.AreEqual(uint.MaxValue, e.EventIndex);
+        StringAssert.Contains(e.Message, "agent 7 is not declared");
     }
 
     [TestMethod]

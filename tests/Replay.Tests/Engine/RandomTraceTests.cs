@@ -16,7 +16,7 @@ public sealed class RandomTraceTests
 
     static readonly string[] Barriers = ["barrier", "mb", "rmb", "wmb", "dma_mb", "dma_rmb", "dma_wmb", "smp_mb", "smp_rmb", "smp_wmb"];
 
-    static TraceBuilder RandomTrace(Arch arch, int seed, int steps)
+    internal static TraceBuilder RandomTrace(Arch arch, int seed, int steps)
     {
         var rng = new Random(seed * 7919 + (int)arch);
         var t = new TraceBuilder(arch).Cpu("cpu0", "cpu1").Device("dev").Device("nc", coherent: false).Device("iommu");

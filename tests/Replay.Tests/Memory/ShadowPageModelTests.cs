@@ -138,6 +138,7 @@ public sealed class ShadowPageModelTests
                 Assert.AreEqual(-1, marks.AsSpan(k, n).IndexOfAnyExcept(mark), $"{when}: {column} run from {k} has one mark");
             }
         }
+        CompareWriterRuns(page, model, rng, when);
         for (int cpu = 0; cpu < 2; cpu++)
         {
             var times = new List<uint>();
@@ -145,6 +146,63 @@ public sealed class ShadowPageModelTests
             var expected = model.At[0].Where(a => a != 0 && (int)(a >> 32) == cpu).Select(a => (uint)a).Distinct().Order().ToArray();
             CollectionAssert.AreEqual(expected, times.Distinct().Order().ToArray(), $"{when}: live store times of cpu{cpu}");
         }
+    }
+
+    /// <summary>
+    /// The joint walk of both write columns (and of any two columns) against the per-column walk it replaces (the shorter of the two
+    /// runs, the same accesses and marks) and against the model (one cpu store, device write and marks over
+    /// the whole run).
+    /// </summary>
+    static void CompareWriterRuns(ShadowPage page, Model model, Random rng, string when)
+    {
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int k = rng.Next(ShadowPage.Size), stop = trial % 3 == 0 ? ShadowPage.Size : rng.Next(k + 1, Math.Min(ShadowPage.Size, k + 80) + 1);
+            int n = page.WriterRun(k, stop, out ulong cpuAt, out ulong cpuMark, out ulong devAt, out ulong devMark);
+            int cpuRun = page.Run(AccessColumn.CpuWrite, k, stop, out ulong cpuAt1, out ulong cpuMark1);
+            int devRun = page.Run(AccessColumn.DevWrite, k, stop, out ulong devAt1, out ulong devMark1);
+            Assert.AreEqual(Math.Min(cpuRun, devRun), n, $"{when}: joint run from {k} to {stop}");
+            Assert.AreEqual((cpuAt1, cpuMark1, devAt1, devMark1), (cpuAt, cpuMark, devAt, devMark), $"{when}: writers at {k}");
+            var (first, second) = ((AccessColumn)rng.Next(4), (AccessColumn)rng.Next(4));
+            int pair = page.PairRun(first, second, k, stop, out ulong firstAt, out ulong firstMark, out ulong secondAt, out ulong secondMark);
+            int firstRun = page.Run(first, k, stop, out ulong firstAt1, out ulong firstMark1);
+            int secondRun = page.Run(second, k, stop, out ulong secondAt1, out ulong secondMark1);
+            Assert.AreEqual(Math.Min(firstRun, secondRun), pair, $"{when}: {first} and {second} from {k} to {stop}");
+            Assert.AreEqual((firstAt1, firstMark1, secondAt1, secondMark1), (firstAt, firstMark, secondAt, secondMark), $"{when}: {first} and {second} at {k}");
+            for (int j = k; j < k + n; j++)
+            {
+                Assert.AreEqual((model.At[0][j], model.At[1][j]), (cpuAt, devAt), $"{when}: writers at byte {j} of the run from {k}");
+                if (model.CpuLast(j)) Assert.AreEqual((ulong)model.Clean[j], cpuMark, $"{when}: clean time at byte {j}");
+                if (model.DevLast(j)) Assert.AreEqual(model.Invalidated[j], devMark, $"{when}: invalidations at byte {j}");
+            }
+        }
+    }
+
+    [TestMethod]
+    [DataRow(0, 1)]
+    [DataRow(1, 2)]
+    [DataRow(2, 4)]
+    public void Run_WordsEqualToOneTheRunCovered_AreSkippedToTheExactEnd(int reads, int width)
+    {
+        // One store over words 2..300 and reads of other columns over all of them (so the page is 1, 2 or 4
+        // cells wide and every covered word has the same cells): the run ends exactly where the store does.
+        var page = new ShadowPage();
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 1), 16, 299 * 8 - 3);
+        if (reads >= 1) page.Record(AccessColumn.DevRead, Epoch.Pack(2, 2), 8, 400 * 8);
+        if (reads >= 2) page.Record(AccessColumn.CpuRead, Epoch.Pack(1, 3), 8, 400 * 8);
+        if (reads >= 2) page.Record(AccessColumn.DevWrite, Epoch.Pack(3, 4), 310 * 8, 16);
+        Assert.AreEqual(width, page.Width);
+        int end = 16 + 299 * 8 - 3;
+        foreach (int k in new[] { 16, 17, 23, 24, 1000 })
+        {
+            Assert.AreEqual(end - k, page.Run(AccessColumn.CpuWrite, k, ShadowPage.Size, out ulong at, out _), $"cpu run from {k}");
+            Assert.AreEqual(Epoch.Pack(0, 1), at);
+            Assert.AreEqual(end - k, page.WriterRun(k, ShadowPage.Size, out at, out _, out ulong dev, out _), $"joint run from {k}");
+            Assert.AreEqual((Epoch.Pack(0, 1), 0UL), (at, dev));
+            Assert.AreEqual(end - 5 - k, page.WriterRun(k, end - 5, out _, out _, out _, out _), $"joint run from {k} stopped early");
+        }
+        Assert.AreEqual(16, page.WriterRun(0, ShadowPage.Size, out ulong none, out _, out _, out _), "no writer before the store");
+        Assert.AreEqual(0UL, none);
     }
 
     [TestMethod]

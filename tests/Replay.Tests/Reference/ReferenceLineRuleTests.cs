@@ -245,6 +245,25 @@ public sealed class ReferenceLineRuleTests
         Expect(s.B, flagged ? $"discarded-store@{load}[store={store},invalidation={inval}]" : "");
     }
 
+    /// <summary>
+    /// A load is looked up only when it touches a line holding a discarded store: one or two lines are looked
+    /// up one by one, a load of more lines than there are such lines scans those instead.
+    /// </summary>
+    [TestMethod]
+    [DataRow(0x40ul, 8, true)]     // on the lost store's line
+    [DataRow(0x80ul, 8, false)]    // on another line
+    [DataRow(0x00ul, 0x100, true)] // four lines, one of them the lost store's
+    [DataRow(0x80ul, 0x80, false)] // two other lines
+    public void DiscardedStore_LoadsOnAndOffTheLostLine_OnlyItsLineReports(ulong at, int size, bool flagged)
+    {
+        var s = System(Arch.Arm64);
+        int store = s.B.Store(s.Cpu0, Buf + 0x40, 8);
+        int inval = s.B.CacheInval(s.Cpu0, Buf + 0x40, 8);
+        s.B.Store(s.Cpu0, Buf + 0x80, 8);
+        int load = s.B.Load(s.Cpu1, Buf + at, size);
+        Expect(s.B, flagged ? $"discarded-store@{load}[store={store},invalidation={inval}]" : "");
+    }
+
     /// <summary>An invalidation acts on whole lines: of a neighbour in the same line it loses the store, of the next line it does not.</summary>
     [TestMethod]
     [DataRow(0, 48ul, true)]
