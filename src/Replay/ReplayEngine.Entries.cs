@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
+using TraceTools.Replay.Memory;
 using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
 
@@ -13,10 +15,11 @@ public sealed partial class ReplayEngine
     {
         var table = Regions[rid];
         ulong e = table.EntrySize, end = address + (ulong)size;
-        ulong first = (address - table.Base) / e, last = (end - 1 - table.Base) / e;
+        ulong first = Over(address - table.Base, e), last = Over(end - 1 - table.Base, e);
         uint presentByte = table.PresentBit / 8;
         byte presentMask = (byte)(1 << (int)(table.PresentBit % 8));
-        int words = (int)(((e + table.Granule - 1) / table.Granule + 63) / 64);
+        ulong granule = table.Granule;
+        int words = (int)((Over(e + granule - 1, granule) + 63) / 64);
         if (_granuleWords.Length < words) _granuleWords = new ulong[words];
         _granuleWordCount = words;
         var view = View;
@@ -31,15 +34,24 @@ public sealed partial class ReplayEngine
             ulong granules = 0;
             var exact = _granuleWords.AsSpan(0, words);
             exact.Clear();
-            for (ulong a = from; a < to; a++)
+            // The entry's bytes as memory holds them, a page at a time (one page lookup per page, not per byte).
+            for (ulong a = from; a < to;)
             {
-                int diff = _shadow.ValueAt(a) ^ data[(int)(a - address)];
-                if (diff == 0) continue;
-                ulong g = (a - eb) / table.Granule;
-                granules |= 1UL << (int)Math.Min(63UL, g);
-                exact[(int)(g >> 6)] |= 1UL << (int)(g & 63);
-                if (a == pa) diff &= ~presentMask;
-                other |= diff != 0;
+                int n = (int)Math.Min(to - a, (ulong)(ShadowPage.Size - (int)(a & ShadowPage.Mask)));
+                var held = _shadow.Pages.Page(a).Value.AsSpan((int)(a & ShadowPage.Mask), n);
+                var stored = data.Slice((int)(a - address), n);
+                for (int j = 0; j < held.Length && j < stored.Length; j++)
+                {
+                    int diff = held[j] ^ stored[j];
+                    if (diff == 0) continue;
+                    ulong at = a + (ulong)j;
+                    ulong g = Over(at - eb, granule);
+                    granules |= 1UL << (int)Math.Min(63UL, g);
+                    exact[(int)(g >> 6)] |= 1UL << (int)(g & 63);
+                    if (at == pa) diff &= ~presentMask;
+                    other |= diff != 0;
+                }
+                a += (ulong)n;
             }
             ulong word = eb + table.PresentWordOffset;
             bool release = from < word + table.PresentWordLength && to > word;
@@ -51,6 +63,13 @@ public sealed partial class ReplayEngine
             _dispatch.OnEntryStore(EntryStoreHooks, view, store);
         }
     }
+
+    /// <summary>
+    /// x / d for the entry and granule sizes of tables: a shift when d is a power of two (the usual layout), where
+    /// a 64-bit division costs tens of cycles on every entry store and every changed byte.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Over(ulong x, ulong d) => BitOperations.IsPow2(d) ? x >> BitOperations.Log2(d) : x / d;
 
     /// <summary>Granules changed by the entry store being handed to the detectors, bit g of word g / 64.</summary>
     ulong[] _granuleWords = new ulong[1];
@@ -69,7 +88,7 @@ public sealed partial class ReplayEngine
         var table = Regions[rid];
         Read(device, EventKind.Fetch, index, address, size, rid);
         if (EntryFetchHooks.Length == 0) return;
-        ulong eb = table.Base + (address - table.Base) / table.EntrySize * table.EntrySize;
+        ulong eb = table.Base + Over(address - table.Base, table.EntrySize) * table.EntrySize;
         ulong pa = eb + table.PresentBit / 8;
         bool saw = pa >= address && pa < address + (ulong)size && (_shadow.ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
         var fetch = new EntryFetch(index, device, rid, eb, granule, saw);

@@ -50,7 +50,7 @@ public sealed partial class ReplayEngine
         Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
         Attach(Detectors);
         _shadow = new Shadow(Needs, values: EntryStoreHooks.Length + EntryFetchHooks.Length != 0);
-        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, _shadow.LiveStoreTimes)
+        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, LiveStoreTimes)
         {
             EdgeObserver = options.EdgeObserver,
         };
@@ -95,16 +95,30 @@ public sealed partial class ReplayEngine
     internal readonly bool[] Coherent;
 
     /// <summary>
-    /// The union of <paramref name="detectors"/>' needs, closed over what kept state is built from: the edge
-    /// log is compacted against the live stores and cache marks are set on written bytes, so both need the
-    /// write history.
+    /// The union of <paramref name="detectors"/>' needs, closed over what kept state is built from: cache marks
+    /// are set on written bytes, so they need the write history. The edge log does not: it is compacted against
+    /// the stores someone can still ask about (<see cref="LiveStoreTimes"/>), the write history's when a detector
+    /// reads it, and those detectors hold themselves.
     /// </summary>
     static DetectorNeeds NeedsOf(IEnumerable<IDetector> detectors)
     {
         var needs = DetectorNeeds.None;
         foreach (var d in detectors) needs |= d.Needs;
-        if ((needs & (DetectorNeeds.EdgeLog | DetectorNeeds.CacheState)) != 0) needs |= DetectorNeeds.WriteHistory;
+        if ((needs & DetectorNeeds.CacheState) != 0) needs |= DetectorNeeds.WriteHistory;
         return needs;
+    }
+
+    /// <summary>
+    /// Sorted distinct local times of <paramref name="cpu"/>'s stores an ob or publish query may still name (edge-log
+    /// compaction): each byte's last cpu store in the write history (when kept) and the stores detectors hold.
+    /// </summary>
+    uint[] LiveStoreTimes(int cpu)
+    {
+        var times = new List<uint>();
+        if ((Needs & DetectorNeeds.WriteHistory) != 0) times.AddRange(_shadow.LiveStoreTimes(cpu));
+        foreach (var d in Detectors) d.AddHeldStores(cpu, times);
+        times.Sort();
+        return [.. times.Distinct()];
     }
 
     internal void Report(FindingKind kind, long trigger, RelatedEvent[] related) => AddFinding(new Finding(kind, trigger, related));

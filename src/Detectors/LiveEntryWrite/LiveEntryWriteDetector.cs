@@ -48,7 +48,7 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
-        var c = _entries.Find(store.EntryBase);
+        var c = _entries.Find(view, store.Region, store.EntryBase);
         if (c is null || !c.Held) return; // the fetcher holds no copy: nothing it uses can go stale
         if (!store.PresentAfter)
         {
@@ -66,10 +66,10 @@ public sealed class LiveEntryWriteDetector : IDetector
         ref var run = ref _runs[fetch.Agent];
         bool starts = !run.Active || run.Entry != fetch.EntryBase || fetch.Granule <= run.Granule;
         run = (true, fetch.EntryBase, fetch.Granule);
-        var c = _entries.Find(fetch.EntryBase);
+        var c = _entries.Find(view, fetch.Region, fetch.EntryBase);
         if (starts && c is not null && c.Pending.Count != 0) FailPending(view, c); // no invalidation came before this fetch
         if (!fetch.SawPresent) return;
-        c ??= _entries.Get(fetch.EntryBase);
+        c ??= _entries.Get(view, fetch.Region, fetch.EntryBase);
         c.Held = true;
         c.Fetch = fetch.Index;
     }
@@ -78,7 +78,7 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        foreach (var c in _entries.Invalidated(inv, view.Region(inv.Region))) Invalidate(view, c, inv);
+        foreach (var c in _entries.Invalidated(inv)) Invalidate(view, c, inv);
     }
 
     static void Invalidate(DetectorView view, Copy c, in EntryInvalidation inv)
@@ -92,8 +92,19 @@ public sealed class LiveEntryWriteDetector : IDetector
     /// <inheritdoc/>
     public void OnComplete(DetectorView view)
     {
-        foreach (var c in _entries.InRange(0, ulong.MaxValue))
+        foreach (var c in _entries.All)
             if (c.Pending.Count != 0) FailPending(view, c);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The pending stores, asked about at the fetcher's invalidation.</remarks>
+    public void AddHeldStores(int cpu, List<uint> times)
+    {
+        foreach (var c in _entries.All)
+        {
+            foreach (var (store, _) in c.Pending)
+                if (store.Agent == cpu) times.Add(store.Time);
+        }
     }
 
     void FailPending(DetectorView view, Copy c)

@@ -47,7 +47,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed || store.ByDevice) return; // value-neutral, or a device write: neither opens nor closes
-        var w = _entries.Get(store.EntryBase);
+        var w = _entries.Get(view, store.Region, store.EntryBase);
         if (w.Open && store.Clears) w.Open = false; // one window per entry: closed without a finding of its own
         if (w.Open)
         {
@@ -77,7 +77,15 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        foreach (var w in _entries.Invalidated(inv, view.Region(inv.Region))) Consider(view, w, inv);
+        foreach (var w in _entries.Invalidated(inv)) Consider(view, w, inv);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The clear of every open window, asked about at each invalidation until the window closes or is flagged.</remarks>
+    public void AddHeldStores(int cpu, List<uint> times)
+    {
+        foreach (var w in _entries.All)
+            if (w.Open && !w.Flagged && w.Clear.Agent == cpu) times.Add(w.Clear.Time);
     }
 
     static void Consider(DetectorView view, Window w, in EntryInvalidation inv)

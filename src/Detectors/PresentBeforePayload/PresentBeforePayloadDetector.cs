@@ -19,18 +19,48 @@ namespace TraceTools.Detectors.PresentBeforePayload;
 /// </summary>
 public sealed class PresentBeforePayloadDetector : IDetector
 {
+    /// <summary>One entry's payload changes since it last became non-present.</summary>
     sealed class Payload
     {
-        /// <summary>Per cpu: its latest payload change that does not write the present word, then the later ones that do.</summary>
-        public List<Epoch>[]? ByAgent;
-        public bool Any;
+        /// <summary>
+        /// The kept changes of every cpu in trace order (per cpu: its latest change that does not write the
+        /// present word, then its later ones that do), inline in the entry's state: one flat array instead of a
+        /// list per agent, so a store touches one object and its array.
+        /// </summary>
+        public Epoch[] Kept = [];
+        public int Count;
+        /// <summary>Bit a % 64 set when a change of an agent ≡ a (mod 64) may be kept: a cpu's first change skips the removal scan.</summary>
+        public ulong Holders;
+
+        public bool Any => Count != 0;
+
+        /// <summary>Keeps <paramref name="change"/>; one that does not write the present word first drops its cpu's earlier ones (ordering it orders them).</summary>
+        public void Add(in Epoch change, bool writesPresentWord)
+        {
+            ulong bit = 1UL << (change.Agent & 63);
+            if (!writesPresentWord && (Holders & bit) != 0)
+            {
+                int kept = 0;
+                for (int i = 0; i < Count; i++)
+                    if (Kept[i].Agent != change.Agent) Kept[kept++] = Kept[i];
+                Count = kept;
+            }
+            if (Count == Kept.Length) Array.Resize(ref Kept, Math.Max(4, 2 * Count));
+            Kept[Count++] = change;
+            Holders |= bit;
+        }
+
+        public void Reset()
+        {
+            Count = 0;
+            Holders = 0;
+        }
     }
 
     readonly EntryStates<Payload> _entries = new();
-    readonly int _agents;
 
-    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
-    public PresentBeforePayloadDetector(int agents) => _agents = agents;
+    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents (the kept changes need no per-agent table: any count works).</summary>
+    public PresentBeforePayloadDetector(int agents) => ArgumentOutOfRangeException.ThrowIfNegative(agents);
 
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.PresentBeforePayload;
@@ -46,49 +76,46 @@ public sealed class PresentBeforePayloadDetector : IDetector
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed) return;
-        var p = _entries.Get(store.EntryBase);
+        var p = _entries.Get(view, store.Region, store.EntryBase);
         // E became non-present, by any agent's write (contract v1.1): a new payload period starts (with this store's own changes).
-        if (store.Clears) Reset(p);
+        if (store.Clears) p.Reset();
         if (store.ByDevice) return; // only cpu stores are judged or set present here
         if (store.Sets)
         {
             if (p.Any) Judge(view, p, store);
-            Reset(p);
+            p.Reset();
             return;
         }
         if (store.ChangedOther && !store.PresentAfter)
+            p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.WritesPresentWord);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The kept changes: the ones that write the present word are releases, judged by their own edge.</remarks>
+    public void AddHeldStores(int cpu, List<uint> times)
+    {
+        foreach (var p in _entries.All)
         {
-            p.ByAgent ??= new List<Epoch>[_agents];
-            var mine = p.ByAgent[store.Agent] ??= [];
-            if (!store.WritesPresentWord) mine.Clear(); // ordering this one orders every earlier one
-            mine.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent));
-            p.Any = true;
+            for (int i = 0; i < p.Count; i++)
+                if (p.Kept[i].Agent == cpu) times.Add(p.Kept[i].Time);
         }
     }
 
+    /// <summary>
+    /// Reports the latest kept change not ordered before <paramref name="present"/>. Per cpu that is its latest
+    /// unordered one, and the answer the latest of those: walking the flat list from its end, the first
+    /// unordered change.
+    /// </summary>
     void Judge(DetectorView view, Payload p, in EntryStore present)
     {
-        long worst = -1;
-        foreach (var mine in p.ByAgent!)
+        for (int i = p.Count - 1; i >= 0; i--)
         {
-            if (mine is null) continue;
-            for (int i = mine.Count - 1; i >= 0 && mine[i].Index > worst; i--)
+            // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
+            if (!view.StoreOrderedBefore(p.Kept[i], present.Agent, AccessClass.W, ObserverDomain.Outer))
             {
-                // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
-                if (!view.StoreOrderedBefore(mine[i], present.Agent, AccessClass.W, ObserverDomain.Outer))
-                {
-                    worst = mine[i].Index;
-                    break;
-                }
+                view.Report(Kind, present.Index, p.Kept[i].Index);
+                return;
             }
         }
-        if (worst >= 0) view.Report(Kind, present.Index, worst);
-    }
-
-    static void Reset(Payload p)
-    {
-        if (!p.Any) return;
-        foreach (var mine in p.ByAgent!) mine?.Clear();
-        p.Any = false;
     }
 }

@@ -61,7 +61,7 @@ public sealed partial class TornEntryFetchDetector : IDetector
             LogUsedStore(view, table, store);
             return;
         }
-        var changes = _entries.Get(store.EntryBase);
+        var changes = _entries.Get(view, store.Region, store.EntryBase);
         var words = view.ChangedGranuleWords;
         if (changes.LastChange.Length < words.Length * 64)
         {
@@ -99,7 +99,7 @@ public sealed partial class TornEntryFetchDetector : IDetector
         }
         else if (run.TornTrigger < 0)
         {
-            long store = _entries.Find(fetch.EntryBase)?.At(fetch.Granule) ?? -1;
+            long store = _entries.Find(view, fetch.Region, fetch.EntryBase)?.At(fetch.Granule) ?? -1;
             if (store > run.FirstIndex) (run.TornTrigger, run.TornStore) = (fetch.Index, store);
         }
         if (_usedRuns.Length != 0) ObserveGranule(view, fetch);

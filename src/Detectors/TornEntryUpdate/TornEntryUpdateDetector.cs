@@ -37,7 +37,7 @@ public sealed class TornEntryUpdateDetector : IDetector
     {
         // A cpu store that changes only bits the fetcher does not use is no change of the live entry (model.md §8).
         if (!(store.ByDevice ? store.Changed : store.ChangedUsed)) return;
-        var b = _entries.Get(store.EntryBase);
+        var b = _entries.Get(view, store.Region, store.EntryBase);
         if (store.ByDevice)
         {
             if (!store.PresentAfter) b.First = -1;
@@ -64,6 +64,6 @@ public sealed class TornEntryUpdateDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        foreach (var b in _entries.Invalidated(inv, view.Region(inv.Region))) b.First = -1;
+        foreach (var b in _entries.Invalidated(inv)) b.First = -1;
     }
 }

@@ -11,9 +11,35 @@ namespace TraceTools.Replay.Clocks;
 [SkipLocalsInit]
 public static class ClockKernels
 {
-    /// <summary>dst = max(dst, src) with the kernel <paramref name="simd"/>.</summary>
+    /// <summary>
+    /// dst = max(dst, src) with the kernel <paramref name="simd"/>. A row of <see cref="ClockSimdSelector.Lanes"/>
+    /// components (every trace with up to 16 agents) is one Vector512 or two Vector256 max, inlined into the
+    /// caller: the loop kernels' call, bounds checks and loop cost more than the max itself, and the hb
+    /// stage joins several rows per acquire.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Join(ClockSimd simd, Span<uint> dst, ReadOnlySpan<uint> src)
+    {
+        if (dst.Length == ClockSimdSelector.Lanes && src.Length >= ClockSimdSelector.Lanes && simd != ClockSimd.Scalar)
+        {
+            ref uint d = ref MemoryMarshal.GetReference(dst);
+            ref uint s = ref MemoryMarshal.GetReference(src);
+            if (simd == ClockSimd.V512)
+            {
+                Vector512.Max(Vector512.LoadUnsafe(ref d), Vector512.LoadUnsafe(ref s)).StoreUnsafe(ref d);
+            }
+            else
+            {
+                Vector256.Max(Vector256.LoadUnsafe(ref d), Vector256.LoadUnsafe(ref s)).StoreUnsafe(ref d);
+                Vector256.Max(Vector256.LoadUnsafe(ref d, 8), Vector256.LoadUnsafe(ref s, 8)).StoreUnsafe(ref d, 8);
+            }
+            return;
+        }
+        JoinAny(simd, dst, src);
+    }
+
+    /// <summary>The loop kernels, for rows wider than one vector row (or the scalar twin).</summary>
+    static void JoinAny(ClockSimd simd, Span<uint> dst, ReadOnlySpan<uint> src)
     {
         if (simd == ClockSimd.V512) JoinV512(dst, src);
         else if (simd == ClockSimd.V256) JoinV256(dst, src);
@@ -34,6 +60,17 @@ public static class ClockKernels
         }
         ref uint d = ref MemoryMarshal.GetReference(dst);
         ref uint s = ref MemoryMarshal.GetReference(src);
+        if (dst.Length == ClockSimdSelector.Lanes)
+        {
+            // One row of 16: no loop (see Join).
+            if (simd == ClockSimd.V512) Vector512.LoadUnsafe(ref s).StoreUnsafe(ref d);
+            else
+            {
+                Vector256.LoadUnsafe(ref s).StoreUnsafe(ref d);
+                Vector256.LoadUnsafe(ref s, 8).StoreUnsafe(ref d, 8);
+            }
+            return;
+        }
         if (simd == ClockSimd.V512)
         {
             for (nuint i = 0, n = (nuint)dst.Length; i < n; i += 16) Vector512.LoadUnsafe(ref s, i).StoreUnsafe(ref d, i);
@@ -74,6 +111,42 @@ public static class ClockKernels
             if (differ != 0) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Bit i set when <c>incoming[i] &gt; mine[i]</c> and <c>incoming[i] &gt; loads[i]</c>, for one row of
+    /// <see cref="ClockSimdSelector.Lanes"/> components: which agents a plain acquire raises past both the
+    /// acquirer's HB and its LOADS (its acquire log keeps the devices among them). One vector compare
+    /// instead of a loop over the devices on every plain acquire.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint RaisedLanes(ClockSimd simd, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, ReadOnlySpan<uint> loads)
+    {
+        const int n = ClockSimdSelector.Lanes;
+        if (simd == ClockSimd.Scalar || mine.Length < n || incoming.Length < n || loads.Length < n) return RaisedLanesScalar(mine, incoming, loads);
+        ref uint m = ref MemoryMarshal.GetReference(mine);
+        ref uint s = ref MemoryMarshal.GetReference(incoming);
+        ref uint l = ref MemoryMarshal.GetReference(loads);
+        if (simd == ClockSimd.V512)
+        {
+            var v = Vector512.LoadUnsafe(ref s);
+            return (uint)(Vector512.GreaterThan(v, Vector512.LoadUnsafe(ref m)) & Vector512.GreaterThan(v, Vector512.LoadUnsafe(ref l))).ExtractMostSignificantBits();
+        }
+        var lo = Vector256.LoadUnsafe(ref s);
+        var hi = Vector256.LoadUnsafe(ref s, 8);
+        uint low = (Vector256.GreaterThan(lo, Vector256.LoadUnsafe(ref m)) & Vector256.GreaterThan(lo, Vector256.LoadUnsafe(ref l))).ExtractMostSignificantBits();
+        uint high = (Vector256.GreaterThan(hi, Vector256.LoadUnsafe(ref m, 8)) & Vector256.GreaterThan(hi, Vector256.LoadUnsafe(ref l, 8))).ExtractMostSignificantBits();
+        return low | high << 8;
+    }
+
+    /// <summary>Scalar twin of <see cref="RaisedLanes"/> (the first 16 components).</summary>
+    public static uint RaisedLanesScalar(ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, ReadOnlySpan<uint> loads)
+    {
+        uint bits = 0;
+        int n = Math.Min(ClockSimdSelector.Lanes, Math.Min(mine.Length, Math.Min(incoming.Length, loads.Length)));
+        for (int i = 0; i < n; i++)
+            if (incoming[i] > mine[i] && incoming[i] > loads[i]) bits |= 1u << i;
+        return bits;
     }
 
     /// <summary>Scalar twin of <see cref="SameExcept"/>.</summary>

@@ -18,7 +18,11 @@ public enum DetectorNeeds
     ObClocks = 4,
     /// <summary>LOADS, the pending reader clocks and the acquire log (<see cref="DetectorView.OrderedForLoads"/>, <see cref="DetectorView.AcquireReaching"/>).</summary>
     LoadsClock = 8,
-    /// <summary>The edge log of each cpu (<see cref="DetectorView.PublishAfter"/>, and a store's own edge in the ob queries).</summary>
+    /// <summary>
+    /// The edge log of each cpu (<see cref="DetectorView.PublishAfter"/>, and a store's own edge in the ob queries),
+    /// compacted against the write history's live stores (when kept) and the stores detectors hold
+    /// (<see cref="IDetector.AddHeldStores"/>).
+    /// </summary>
     EdgeLog = 16,
     /// <summary>Clean times and invalidation marks per byte (<see cref="LastWrite.CleanTime"/>, <see cref="LastWrite.InvalidatedBy"/>).</summary>
     CacheState = 32,

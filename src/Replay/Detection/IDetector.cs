@@ -84,4 +84,12 @@ public interface IDetector
     /// state before it): the last writers and cache marks of every byte of the lines it touches.
     /// </summary>
     void OnCacheMaintenance(DetectorView view, in CacheMaintenance op) { }
+
+    /// <summary>
+    /// Adds to <paramref name="times"/> the local times of <paramref name="cpu"/>'s stores this detector keeps in its
+    /// own state and may still ask an ob query about (<see cref="DetectorView.StoreOrderedBefore"/>,
+    /// <see cref="DetectorView.StoreReached"/>): the edge log keeps their own edges when it is compacted. Stores
+    /// the write history holds need not be added. Called only when a cpu's edge log is compacted (rare).
+    /// </summary>
+    void AddHeldStores(int cpu, List<uint> times) { }
 }

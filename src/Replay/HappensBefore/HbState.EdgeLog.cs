@@ -128,15 +128,24 @@ sealed partial class HbState
         public void Compact(uint[] liveTimes)
         {
             foreach (var times in _seen) times?.Clear();
-            int kept = 0;
+            int kept = 0, live = -1;
             for (int i = 0; i < _count; i++)
             {
                 var e = _edges[i];
                 uint t = e.ReleaseTime;
-                int live = LiveAtOrBelow(liveTimes, t);
+                live = SortedTimes.AtOrBelow(liveTimes, t, live);
                 if (live < 0) continue; // no live store at or before it: never a publish
                 if (e.Receiver >= _seen.Length) Array.Resize(ref _seen, Math.Max(e.Receiver + 1, 2 * _seen.Length));
                 var times = _seen[e.Receiver] ??= [];
+                int seen = times.Count;
+                if (seen == 0 || times[seen - 1] < t)
+                {
+                    // Above every time seen (the usual case: release times arrive nearly sorted): an append.
+                    bool covered = seen > 0 && times[seen - 1] >= liveTimes[live];
+                    times.Add(t);
+                    if (!covered) _edges[kept++] = e;
+                    continue;
+                }
                 int at = times.BinarySearch(t);
                 if (at < 0) at = ~at;
                 // times[at - 1] is the largest seen time below t (or t itself when present at `at`).
@@ -146,13 +155,6 @@ sealed partial class HbState
             }
             _count = kept;
             _compactAt = Math.Max(MinCompaction, 2 * kept);
-        }
-
-        /// <summary>Position in <paramref name="sorted"/> of the largest value ≤ <paramref name="t"/>, or -1.</summary>
-        static int LiveAtOrBelow(uint[] sorted, uint t)
-        {
-            int i = Array.BinarySearch(sorted, t);
-            return i >= 0 ? i : ~i - 1;
         }
     }
 

@@ -31,7 +31,12 @@ sealed partial class HbState
         if (from == to) return;
         if (TracksEdges && !IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
         ObserveEdge(from, to, index, true);
-        var (hbs, obStores, obCaches) = SinceLastEvent(from);
+        // The sender's rows as of its last event. Its live HB row's own component is written lazily: it is
+        // patched in the receiving row after the join, not in the sender's row before it (a 4-byte store just
+        // before a vector load of the same row cannot be forwarded, and stalls the load).
+        bool live = !(IsDevice[from] && InboxFull[from]);
+        var (hbs, obStores, obCaches) = live ? (Hb, ObStore, ObCache) : (InboxHb, InboxObStore, InboxObCache);
+        uint fromTime = Time[from];
         int w = Width, row = to * w;
         var hb = hbs.AsSpan(from * w, w);
         if (IsDevice[to])
@@ -39,8 +44,9 @@ sealed partial class HbState
             if (!InboxFull[to])
             {
                 // The first edge since the device's last event: keep its clocks as of that event.
-                Hb[row + to] = Time[to];
                 ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), Row(Hb, to));
+                InboxHb[row + to] = Time[to];
+                Hb[row + to] = Time[to];
                 if (TracksOb)
                 {
                     ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, to));
@@ -49,6 +55,11 @@ sealed partial class HbState
                 InboxFull[to] = true;
             }
             ClockKernels.Join(Simd, Row(Hb, to), hb);
+            if (live)
+            {
+                Hb[row + from] = fromTime; // no clock knows a later event of the sender
+                Hb[from * w + from] = fromTime; // as SinceLastEvent leaves it
+            }
             if (!TracksOb) return;
             ClockKernels.Join(Simd, Row(ObStore, to), obStores.AsSpan(from * w, w));
             ClockKernels.Join(Simd, Row(ObCache, to), obCaches.AsSpan(from * w, w));
@@ -61,6 +72,7 @@ sealed partial class HbState
         {
             // An empty inbox is overwritten, not joined into: no clearing after a drain.
             ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), hb);
+            if (live) InboxHb[row + from] = fromTime;
             if (TracksOb)
             {
                 ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), obStores.AsSpan(from * w, w));
@@ -71,6 +83,7 @@ sealed partial class HbState
         else
         {
             ClockKernels.Join(Simd, InboxHb.AsSpan(row, w), hb);
+            if (live) InboxHb[row + from] = fromTime;
             if (TracksOb)
             {
                 ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), obStores.AsSpan(from * w, w));
@@ -78,6 +91,7 @@ sealed partial class HbState
             }
         }
         if (TracksOb) RaiseOwn(InboxObStore, InboxObCache, row, from, OwnOrderOf(from, releaseClass), toDevice: false);
+        if (live) Hb[from * w + from] = fromTime; // as SinceLastEvent leaves it
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -54,8 +55,13 @@ sealed partial class HbState
     internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
         int h = Arena.Rent();
-        Hb[agent * Width + agent] = Time[agent];
-        ClockKernels.Copy(Simd, Arena.Hb(h), Row(Hb, agent));
+        uint t = Time[agent];
+        var hb = Arena.Hb(h);
+        // The own component is patched after the copy, in the copy and the live row: a 4-byte store just before
+        // a vector load of the same row cannot be forwarded, and stalls the load until it retires.
+        ClockKernels.Copy(Simd, hb, Row(Hb, agent));
+        hb[agent] = t;
+        Hb[agent * Width + agent] = t;
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
@@ -100,6 +106,7 @@ sealed partial class HbState
     }
 
     /// <summary>Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device → outer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void RaiseOwn(uint[] obStore, uint[] obCache, int row, int releaser, in OwnOrder own, bool toDevice)
     {
         ref uint os = ref obStore[row + releaser], oc = ref obCache[row + releaser];
@@ -145,6 +152,18 @@ sealed partial class HbState
     void NoteRaisedDevices(int cpu, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, long index)
     {
         var loads = Row(Loads, cpu);
+        if (Width == ClockSimdSelector.Lanes)
+        {
+            // One compare for the whole row, then the devices among the raised lanes, in ascending order like the loop.
+            uint raised = ClockKernels.RaisedLanes(Simd, mine, incoming, loads) & _deviceLanes;
+            while (raised != 0)
+            {
+                int d = BitOperations.TrailingZeroCount(raised);
+                _acquires[cpu].Add(d, incoming[d], index);
+                raised &= raised - 1;
+            }
+            return;
+        }
         foreach (int d in Devices)
         {
             if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);

@@ -35,6 +35,8 @@ sealed partial class HbState
     internal readonly bool[] IsDevice;
     /// <summary>Device agent ids (for the acquire log).</summary>
     internal readonly int[] Devices;
+    /// <summary>Bit d set for each device d &lt; 16 (the lanes of a one-vector row).</summary>
+    readonly uint _deviceLanes;
 
     /// <summary>True when the OB clocks and the committed tables are kept.</summary>
     internal readonly bool TracksOb;
@@ -79,6 +81,8 @@ sealed partial class HbState
         Arena = new ClockArena(Width, ob: (needs & DetectorNeeds.ObClocks) != 0);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
+        foreach (int d in Devices)
+            if (d < ClockSimdSelector.Lanes) _deviceLanes |= 1u << d;
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
         TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;

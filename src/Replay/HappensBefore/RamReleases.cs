@@ -56,9 +56,20 @@ sealed class RamReleases(ClockArena arena)
     public void Overlapping(ulong start, ulong end, List<int> into)
     {
         into.Clear();
+        _distinct.Clear();
         for (int i = FirstEndingAfter(start); i < _ranges.Count && _ranges[i].Start < end; i++)
-            if (!into.Contains(_ranges[i].Handle)) into.Add(_ranges[i].Handle);
+        {
+            int h = _ranges[i].Handle;
+            // A few handles: a scan of the list. Beyond, a set (a wide load over many one-byte release ranges
+            // made the scan quadratic in the ranges it spans).
+            if (into.Count < DistinctByScan ? into.Contains(h) : !_distinct.Add(h)) continue;
+            into.Add(h);
+            if (into.Count == DistinctByScan) _distinct.UnionWith(into);
+        }
     }
+
+    const int DistinctByScan = 8;
+    readonly HashSet<int> _distinct = [];
 
     /// <summary>Position of the first range whose end lies above <paramref name="address"/>.</summary>
     int FirstEndingAfter(ulong address)

@@ -78,4 +78,41 @@ public sealed class ClockKernelTests
     [DataRow(17, 32)]
     public void ClockSimdSelector_Width_RoundsUpToLanes(int agents, int width) =>
         Assert.AreEqual(width, ClockSimdSelector.Width(agents));
+
+    /// <summary>The one-row compare of a plain acquire: every kernel gives the scalar twin's lanes, ties and values near 2^32 included.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Kernels))]
+    public void ClockKernels_RaisedLanes_AgreeWithScalarTwin(ClockSimd simd)
+    {
+        var rng = new Random(4242);
+        for (int round = 0; round < 500; round++)
+        {
+            uint Draw() => rng.Next(5) switch { 0 => uint.MaxValue - (uint)rng.Next(2), 1 => 0, _ => (uint)rng.Next(4) };
+            var mine = Enumerable.Range(0, 16).Select(_ => Draw()).ToArray();
+            var incoming = Enumerable.Range(0, 16).Select(_ => Draw()).ToArray();
+            var loads = Enumerable.Range(0, 16).Select(_ => Draw()).ToArray();
+            uint expected = 0;
+            for (int i = 0; i < 16; i++)
+                if (incoming[i] > mine[i] && incoming[i] > loads[i]) expected |= 1u << i;
+            Assert.AreEqual(expected, ClockKernels.RaisedLanesScalar(mine, incoming, loads), $"round {round}: scalar");
+            Assert.AreEqual(expected, ClockKernels.RaisedLanes(simd, mine, incoming, loads), $"round {round}: {simd}");
+        }
+    }
+
+    /// <summary>A one-vector row (16 components) takes the inlined path: it must still join every lane, the top ones included.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Kernels))]
+    public void ClockKernels_JoinOneRow_JoinsEveryLane(ClockSimd simd)
+    {
+        for (int lane = 0; lane < 16; lane++)
+        {
+            var dst = new uint[16];
+            var src = new uint[32]; // a longer source (the rest of a flat array) is read for the row only
+            src[lane] = 7;
+            src[16 + lane] = 9;
+            ClockKernels.Join(simd, dst, src);
+            Assert.AreEqual(7u, dst[lane], $"lane {lane}");
+            Assert.AreEqual(7u, dst.Sum(x => (long)x), $"lane {lane}: other lanes changed");
+        }
+    }
 }

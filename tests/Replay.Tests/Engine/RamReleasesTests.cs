@@ -64,4 +64,23 @@ public sealed class RamReleasesTests
         CollectionAssert.AreEqual(new[] { a }, Read(r, 0x100, 0x108));
         CollectionAssert.AreEqual(new[] { c }, Read(r, 0x108, 0x118));
     }
+
+    /// <summary>Many ranges, their handles repeating out of order: each handle once, in first-seen order (the set path beyond a few handles).</summary>
+    [TestMethod]
+    public void Overlapping_ManyRangesRepeatingHandles_EachOnceInFirstOrder()
+    {
+        var arena = new ClockArena(8);
+        var ranges = new RamReleases(arena);
+        var handles = Enumerable.Range(0, 20).Select(_ => arena.Rent()).ToArray();
+        var expected = new List<int>();
+        for (int i = 0; i < 200; i++)
+        {
+            int h = handles[(i * 7) % 20];
+            arena.AddRef(h, 1);
+            ranges.Add(0x1000 + (ulong)i, 0x1001 + (ulong)i, h);
+            if (!expected.Contains(h)) expected.Add(h);
+        }
+        CollectionAssert.AreEqual(expected, Read(ranges, 0x1000, 0x1000 + 200));
+        CollectionAssert.AreEqual(expected.Take(3).ToList(), Read(ranges, 0x1000, 0x1003), "the scan path");
+    }
 }

@@ -71,7 +71,12 @@ public sealed class DetectorSelectionTests
         var kinds = new HashSet<FindingKind> { FindingKind.TornEntryFetch, FindingKind.TornEntryUpdate };
         Assert.AreEqual(DetectorNeeds.None, DetectorRegistry.CreateEngine(md, new ReplayOptions { Detectors = kinds }).Needs);
         kinds.Add(FindingKind.PresentBeforePayload);
-        // The ob queries ask the edge log, and the edge log is compacted against the live stores.
+        // The ob queries ask the edge log; it is compacted against the stores the entry detectors hold
+        // (IDetector.AddHeldStores), so no write history is kept for it.
+        Assert.AreEqual(DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog,
+            DetectorRegistry.CreateEngine(md, new ReplayOptions { Detectors = kinds }).Needs);
+        kinds.Add(FindingKind.StaleDmaRead);
+        // stale-dma-read names the byte's last writer: the write history, which compaction then counts too.
         Assert.AreEqual(DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog | DetectorNeeds.WriteHistory,
             DetectorRegistry.CreateEngine(md, new ReplayOptions { Detectors = kinds }).Needs);
     }
