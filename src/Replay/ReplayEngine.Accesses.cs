@@ -39,17 +39,15 @@ public sealed partial class ReplayEngine
         int release = 0;
         var arena = _hb.Arena;
         ulong cursor = address, end = address + (ulong)size;
-        while (_shadow.NextRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
+        while (_shadow.NextWritableRun(region, ByteClass.Sync, ref cursor, end, out var p, out int o, out int len))
         {
-            var handles = p.OwnReleases().AsSpan(o, len);
             if (release == 0)
             {
                 release = _hb.Snapshot(agent, AccessClass.W, index);
                 arena.AddRef(release, len - 1);
             }
             else arena.AddRef(release, len);
-            foreach (int old in handles) arena.Release(old);
-            handles.Fill(release);
+            ReleaseColumn.Replace(p.OwnReleases(), o, len, release, arena);
         }
     }
 
@@ -85,7 +83,7 @@ public sealed partial class ReplayEngine
         int lastAcquired = 0;
         while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
         {
-            foreach (int h in page.Release.AsSpan(off, len))
+            foreach (int h in ReleaseColumn.Span(page.Release, off, len))
             {
                 if (h == 0 || h == lastAcquired) continue;
                 _hb.AcquireSnapshot(agent, h, mode, index);

@@ -13,12 +13,12 @@ namespace TraceTools.Detectors.DmaRace;
 /// (model.md §7.7), paired with EVERY earlier conflicting access (§7.16).
 /// </summary>
 /// <remarks>
-/// FastTrack-style: per byte and per column (side × direction) the shadow keeps the latest access, which is
-/// exact while each access of a side is hb-after the previous one of that side (an access dominated by a
-/// later one of its side never names <c>other</c>: if the later one is hb-before the trigger so is it, and
-/// if not, the later one is more recent). When an access is not ordered after the previous one, that
-/// column of the page escalates to per-agent latest accesses (<see cref="SharedAccesses"/>, kept here in
-/// <see cref="RacePages"/>), which are exact.
+/// FastTrack-style, on its own state (<see cref="RacePages"/>; none of the engine's shadow columns): per page
+/// and per column (side × direction) the latest access of each byte in word cells (<see cref="RaceWords"/>),
+/// which is exact while each access of a side is hb-after the previous one of that side (an access dominated
+/// by a later one of its side never names <c>other</c>: if the later one is hb-before the trigger so is it,
+/// and if not, the later one is more recent). When an access is not ordered after the previous one, that
+/// column of the page escalates to per-agent latest accesses (<see cref="SharedAccesses"/>), which are exact.
 /// </remarks>
 public sealed class DmaRaceDetector : IDetector
 {
@@ -31,66 +31,88 @@ public sealed class DmaRaceDetector : IDetector
     public DetectorHooks Hooks => DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite;
 
     /// <inheritdoc/>
-    public DetectorNeeds Needs => DetectorNeeds.WriteHistory | DetectorNeeds.ReadHistory;
+    /// <remarks>None: dma-race keeps its own per-word latest accesses, so it asks the shadow for no column.</remarks>
+    public DetectorNeeds Needs => DetectorNeeds.None;
+
+    /// <summary>Bytes of dma-race's own state (word cells, spills, escalated sets), for the memory tests.</summary>
+    internal long Footprint
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var page in _pages.All)
+                for (int c = 0; c < 4; c++) bytes += page.Words[c].Footprint;
+            return bytes;
+        }
+    }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
-        bool cpu = access.Kind is EventKind.Load or EventKind.Store;
-        bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
-        var own = cpu ? (write ? AccessColumn.CpuWrite : AccessColumn.CpuRead) : (write ? AccessColumn.DevWrite : AccessColumn.DevRead);
-        var otherWrites = cpu ? AccessColumn.DevWrite : AccessColumn.CpuWrite;
-        var otherReads = cpu ? AccessColumn.DevRead : AccessColumn.CpuRead;
-        long other = -1;
-        int agent = access.Agent;
-        ulong cursor = access.Address;
-        while (view.NextRun(access, ref cursor, out var run))
+        var region = view.Region(access.Region);
+        ulong address = access.Address, last = address + (ulong)access.Size - 1;
+        long other;
+        // Most accesses are ram inside one page: one run, no run walk (whose by-ref cursor keeps the loop's
+        // state in memory).
+        if (region.Kind == RegionKind.Ram && access.Size > 0 && (address ^ last) < AccessRun.PageSize)
         {
-            var page = _pages.Get(run);
-            int off = run.Offset, len = run.Length;
-            if (page.Shared is null)
-            {
-                // Common case: no column of this page escalated; one pass over the other side's columns.
-                // A column held by one agent whose latest access there is hb-before us cannot race: skip its bytes.
-                bool checkWrites = !AllHbBefore(view, page, otherWrites, agent);
-                bool checkReads = write && !AllHbBefore(view, page, otherReads, agent);
-                for (int k = off, stop = off + len, n; k < stop && (checkWrites || checkReads); k += n)
-                {
-                    ulong wAt = 0, rAt = 0;
-                    if (!checkReads) n = run.Run(otherWrites, k, stop, out wAt);
-                    else if (!checkWrites) n = run.Run(otherReads, k, stop, out rAt);
-                    else n = run.Run(otherWrites, otherReads, k, stop, out wAt, out rAt);
-                    // An epoch names its event (index = time - 1), so no index column is read.
-                    var w = Epoch.From(wAt);
-                    if (checkWrites && w.Index > other && !view.HbBefore(w, agent)) other = w.Index;
-                    var r = Epoch.From(rAt);
-                    if (checkReads && r.Index > other && !view.HbBefore(r, agent)) other = r.Index;
-                }
-                // One agent's accesses only in its own column: po orders them, nothing to track.
-                ref int owner = ref page.ColumnOwner[(int)own];
-                if (owner == agent || owner == RacePage.NoOwner)
-                {
-                    owner = agent;
-                    page.ColumnLatest[(int)own] = Epoch.Pack(agent, access.Time);
-                    continue;
-                }
-            }
-            else
-            {
-                other = Math.Max(other, LatestRacing(view, run, page, otherWrites, agent));
-                if (write) other = Math.Max(other, LatestRacing(view, run, page, otherReads, agent));
-            }
-            Track(view, run, page, own, access);
+            int off = (int)(address % AccessRun.PageSize);
+            other = OnRun(view, access, address / AccessRun.PageSize, off, off + access.Size, -1);
         }
+        else other = OnRuns(view, access, region);
         if (other >= 0) view.Report(Kind, access.Index, other);
+    }
+
+    /// <summary>The access's data runs (tables, page-crossing accesses) one by one; returns <c>other</c> over all of them.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    long OnRuns(DetectorView view, in DataAccess access, RegionInfo region)
+    {
+        long other = -1;
+        ulong cursor = access.Address, end = cursor + (ulong)access.Size;
+        while (DataRuns.Next(region, ref cursor, end, out ulong number, out int off, out int stop))
+            other = OnRun(view, access, number, off, stop, other);
+        return other;
+    }
+
+    /// <summary>
+    /// One run of the access's data bytes, page offsets [<paramref name="off"/>, <paramref name="stop"/>) of
+    /// page <paramref name="number"/>: the check against the other side's columns, then the record in its own.
+    /// Returns <c>other</c> so far.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    long OnRun(DetectorView view, in DataAccess access, ulong number, int off, int stop, long other)
+    {
+        bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
+        // Columns are side (cpu 0, device 1) + 2 for reads: CpuWrite, DevWrite, CpuRead, DevRead.
+        int side = access.Kind is EventKind.Load or EventKind.Store ? 0 : 1;
+        var own = (AccessColumn)(side + (write ? 0 : 2));
+        var otherWrites = (AccessColumn)(side ^ 1);
+        var otherReads = (AccessColumn)((side ^ 1) + 2);
+        int agent = access.Agent;
+        uint time = access.Time;
+        var page = _pages.Get(number);
+        // A column held by one agent whose latest access there is hb-before us cannot race: skip its words.
+        if (!AllHbBefore(view, page, otherWrites, agent)) other = LatestRacing(view, page, otherWrites, off, stop, agent, other);
+        if (write && !AllHbBefore(view, page, otherReads, agent)) other = LatestRacing(view, page, otherReads, off, stop, agent, other);
+        ref int owner = ref page.ColumnOwner[(int)own];
+        if (owner == agent || owner == RacePage.NoOwner)
+        {
+            // One agent's accesses only (the common case): po orders them, nothing to look at (never escalated).
+            owner = agent;
+            page.ColumnLatest[(int)own] = Epoch.Pack(agent, time);
+            page.Words[(int)own].Record(off, stop, agent, time);
+        }
+        else TrackShared(view, page, own, off, stop, agent, time);
+        return other;
     }
 
     /// <summary>
     /// True when every access recorded in <paramref name="column"/> of the page is hb-before
     /// <paramref name="agent"/>'s current event: none, or one owner whose latest access there is (its earlier
-    /// ones have smaller times, and hb-before is monotone in time). Exact, so skipping the scan changes nothing.
+    /// ones have smaller times, and hb-before is monotone in time). Exact, so skipping the words changes nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static bool AllHbBefore(DetectorView view, RacePage page, AccessColumn column, int agent)
     {
         int owner = page.ColumnOwner[(int)column];
@@ -98,88 +120,53 @@ public sealed class DmaRaceDetector : IDetector
         return owner >= 0 && view.HbBefore(Epoch.From(page.ColumnLatest[(int)column]), agent);
     }
 
-    /// <summary>The most recent access of <paramref name="column"/> to the run's bytes that is not hb-before <paramref name="agent"/>'s current event, or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static long LatestRacing(DetectorView view, in AccessRun run, RacePage page, AccessColumn column, int agent)
+    /// <summary>The most recent access of <paramref name="column"/> to page offsets [off, stop) that is not hb-before <paramref name="agent"/>'s current event, or <paramref name="other"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static long LatestRacing(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, long other)
     {
-        long latest = -1;
-        int off = run.Offset, stop = off + run.Length;
         var shared = page.Shared;
-        if (shared is not null && shared.IsEscalated(column))
+        if (shared is not null && shared.IsEscalated(column)) return EscalatedRacing(view, shared, column, off, stop, agent, other);
+        return page.Words[(int)column].LatestRacing(off, stop, new ViewTimes(view), agent, other);
+    }
+
+    /// <summary><see cref="LatestRacing"/> over an escalated column: each agent's accesses not hb-before <paramref name="agent"/>.</summary>
+    static long EscalatedRacing(DetectorView view, SharedAccesses shared, AccessColumn column, int off, int stop, int agent, long other)
+    {
+        for (int b = 0; b < view.AgentCount; b++)
         {
-            for (int b = 0; b < view.AgentCount; b++)
-            {
-                var times = shared.TimesOf(column, b);
-                if (times is null) continue;
-                var indices = shared.IndicesOf(column, b)!;
-                uint known = view.HbTimeOf(agent, b);
-                for (int k = off; k < stop; k++)
-                    if (times[k] > known && indices[k] > latest) latest = indices[k];
-            }
-            return latest;
+            var times = shared.TimesOf(column, b);
+            if (times is null) continue;
+            uint known = view.HbTimeOf(agent, b);
+            foreach (uint t in times.AsSpan(off, stop - off))
+                if (t > known && (long)t - 1 > other) other = (long)t - 1;
         }
-        for (int k = off, n; k < stop; k += n)
-        {
-            n = run.Run(column, k, stop, out ulong at);
-            var e = Epoch.From(at);
-            if (e.Index > latest && !view.HbBefore(e, agent)) latest = e.Index;
-        }
-        return latest;
+        return other;
     }
 
     /// <summary>
-    /// Before the shadow records this access in its latest-access column: escalate the page's column when a
-    /// previous access of the same side is not hb-before this one (it must stay visible), and keep the
-    /// per-agent sets current once escalated.
+    /// Records this access in its own column of the page when several agents accessed it: the column escalates
+    /// when a previous access of the same column is not hb-before this one (it must stay visible), and once
+    /// escalated the per-agent sets record it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Track(DetectorView view, in AccessRun run, RacePage page, AccessColumn column, in DataAccess access)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void TrackShared(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, uint time)
     {
+        page.ColumnOwner[(int)column] = RacePage.SeveralOwners;
+        ref var words = ref page.Words[(int)column];
+        if ((page.Shared is null || !page.Shared.IsEscalated(column)) && !words.DominatedBy(off, stop, new ViewTimes(view), agent))
+            Escalate(view, page, column);
         var shared = page.Shared;
-        int off = run.Offset, len = run.Length;
-        ref int owner = ref page.ColumnOwner[(int)column];
-        if (owner == access.Agent || owner == RacePage.NoOwner)
-        {
-            // One agent's accesses only (the common case): po orders them, no scan.
-            owner = access.Agent;
-            page.ColumnLatest[(int)column] = Epoch.Pack(access.Agent, access.Time);
-            if (shared is not null && shared.IsEscalated(column)) shared.Record(column, access.Agent, off, len, access.Time, access.Index);
-            return;
-        }
-        owner = RacePage.SeveralOwners;
-        if (shared is null || !shared.IsEscalated(column))
-        {
-            bool dominated = true;
-            for (int k = off, stop = off + len, n; k < stop && dominated; k += n)
-            {
-                n = run.Run(column, k, stop, out ulong at);
-                dominated = at == 0 || view.HbBefore(Epoch.From(at), access.Agent);
-            }
-            if (dominated) return;
-            shared = Escalate(view, run, page, column);
-            // The whole access's bytes on this page: runs already walked were not recorded in the sets
-            // (sync bytes among them are harmless: races are only looked up on data bytes).
-            ulong pageStart = run.Page * AccessRun.PageSize;
-            int first = (int)(Math.Max(access.Address, pageStart) - pageStart);
-            int last = (int)(Math.Min(access.Address + (ulong)access.Size, pageStart + AccessRun.PageSize) - pageStart);
-            shared.Record(column, access.Agent, first, last - first, access.Time, access.Index);
-            return;
-        }
-        shared.Record(column, access.Agent, off, len, access.Time, access.Index);
+        if (shared is not null && shared.IsEscalated(column)) shared.Record(column, agent, off, stop - off, time);
+        else words.Record(off, stop, agent, time);
     }
 
-    /// <summary>Seeds the per-agent sets of <paramref name="column"/> from the page's latest-access column.</summary>
-    static SharedAccesses Escalate(DetectorView view, in AccessRun run, RacePage page, AccessColumn column)
+    /// <summary>Seeds the per-agent sets of <paramref name="column"/> from the page's words, which are dropped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void Escalate(DetectorView view, RacePage page, AccessColumn column)
     {
         var shared = page.Shared ??= new SharedAccesses(view.AgentCount);
         shared.Escalate(column);
-        for (int k = 0, n; k < AccessRun.PageSize; k += n)
-        {
-            n = run.Run(column, k, AccessRun.PageSize, out ulong at);
-            if (at == 0) continue;
-            var e = Epoch.From(at);
-            shared.Record(column, e.Agent, k, n, e.Time, e.Index);
-        }
-        return shared;
+        page.Words[(int)column].Seed(shared, column);
+        page.Words[(int)column] = default;
     }
 }

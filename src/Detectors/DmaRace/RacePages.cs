@@ -11,7 +11,7 @@ struct PerColumn<T>
     T _first;
 }
 
-/// <summary>dma-race's own state for one shadow page: column summaries, and the escalated access sets.</summary>
+/// <summary>dma-race's own state for one 4 KiB page: per column the latest accesses per word, a summary, and the escalated access sets.</summary>
 sealed class RacePage
 {
     /// <summary>No data access recorded in a column yet (<see cref="ColumnOwner"/>).</summary>
@@ -22,16 +22,19 @@ sealed class RacePage
     /// <summary>
     /// Per <see cref="AccessColumn"/>: the one agent whose data accesses the column holds, or
     /// <see cref="NoOwner"/> / <see cref="SeveralOwners"/>. While one agent owns a column, its next access
-    /// there dominates the previous ones (po) without scanning the bytes.
+    /// there dominates the previous ones (po) without looking at the words.
     /// </summary>
     public PerColumn<int> ColumnOwner;
 
     /// <summary>
     /// Per <see cref="AccessColumn"/> with a single <see cref="ColumnOwner"/>: its latest access there, packed
-    /// (<see cref="Replay.Memory.Epoch.At"/>). Its times only grow, so when this access is hb-before an agent,
-    /// every byte of the column is: the per-byte scan of the column is skipped.
+    /// (<see cref="Epoch.At"/>). Its times only grow, so when this access is hb-before an agent,
+    /// every byte of the column is: the check of the column's words is skipped.
     /// </summary>
     public PerColumn<ulong> ColumnLatest;
+
+    /// <summary>Per <see cref="AccessColumn"/>: the latest access of each byte (exact until the column escalates; then stale).</summary>
+    public PerColumn<RaceWords> Words;
 
     public RacePage() => ((Span<int>)ColumnOwner).Fill(NoOwner);
 
@@ -39,12 +42,49 @@ sealed class RacePage
     public SharedAccesses? Shared;
 }
 
-/// <summary><see cref="RacePage"/>s by shadow page number, created on dma-race's first access to the page.</summary>
+/// <summary>
+/// <see cref="RacePage"/>s by page number (address / <see cref="AccessRun.PageSize"/>), created on dma-race's
+/// first access to the page. The last page and a hashed direct-mapped cache sit in front of the dictionary:
+/// the driver mix alternates between buffer pages whose numbers differ by multiples of 256 (txbuf, rxbuf),
+/// which the shadow's low-bits cache maps onto one line; and a struct line stores the page without the
+/// covariance check of a store into a reference array.
+/// </summary>
 sealed class RacePages
 {
-    readonly PageMap<RacePage> _pages = new();
+    const int LineBits = 10;
 
-    /// <summary>The state of the page holding <paramref name="run"/>.</summary>
+    struct Line
+    {
+        public ulong Key; // page number + 1 (0: empty line)
+        public RacePage? Page;
+    }
+
+    readonly Dictionary<ulong, RacePage> _pages = [];
+    readonly Line[] _lines = new Line[1 << LineBits];
+    ulong _lastKey = ulong.MaxValue;
+    RacePage? _last;
+
+    /// <summary>The state of page <paramref name="page"/>, created when missing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public RacePage Get(in AccessRun run) => _pages.Get(run.Page);
+    public RacePage Get(ulong page) => page == _lastKey ? _last! : GetSlow(page);
+
+    /// <summary>Every page's state, for the memory tests.</summary>
+    public IEnumerable<RacePage> All => _pages.Values;
+
+    RacePage GetSlow(ulong key)
+    {
+        ref var line = ref _lines[(int)((key * 0x9E3779B97F4A7C15UL) >> (64 - LineBits))];
+        if (line.Key != key + 1)
+        {
+            if (!_pages.TryGetValue(key, out var created))
+            {
+                created = new RacePage();
+                _pages.Add(key, created);
+            }
+            line.Key = key + 1;
+            line.Page = created;
+        }
+        _lastKey = key;
+        return _last = line.Page!;
+    }
 }

@@ -1,5 +1,4 @@
 using TraceTools.Replay.Detection;
-using TraceTools.Replay.Memory;
 
 namespace TraceTools.Detectors.DmaRace;
 
@@ -8,47 +7,33 @@ namespace TraceTools.Detectors.DmaRace;
 /// per column and per agent, that agent's latest access of each byte. Within one agent the latest access
 /// dominates the earlier ones (po orders them), so these sets are exact where one last access per side is
 /// not. A page escalates a column only when an access of one side is not hb-after the previous one of the
-/// same side; until then the page's own single-epoch column is exact, and nothing here is allocated.
+/// same side; until then the page's own <see cref="RaceWords"/> are exact, and nothing here is allocated.
 /// </summary>
 sealed class SharedAccesses
 {
-    /// <summary>[column][agent]: local time (0 = none) and trace index per byte, allocated on the agent's first access.</summary>
+    /// <summary>[column][agent]: local time per byte (0 = none; the trace index is time − 1), allocated on the agent's first access.</summary>
     readonly uint[]?[][] _times;
-    readonly long[]?[][] _indices;
     readonly bool[] _escalated = new bool[4];
 
     public SharedAccesses(int agents)
     {
         _times = new uint[]?[4][];
-        _indices = new long[]?[4][];
-        for (int c = 0; c < 4; c++)
-        {
-            _times[c] = new uint[]?[agents];
-            _indices[c] = new long[]?[agents];
-        }
+        for (int c = 0; c < 4; c++) _times[c] = new uint[]?[agents];
     }
 
     /// <summary>True when <paramref name="column"/> keeps per-agent epochs on this page.</summary>
     public bool IsEscalated(AccessColumn column) => _escalated[(int)column];
 
-    /// <summary>Marks the column escalated; the caller seeds it from the page's single-epoch column.</summary>
+    /// <summary>Marks the column escalated; the caller seeds it from the page's <see cref="RaceWords"/>.</summary>
     public void Escalate(AccessColumn column) => _escalated[(int)column] = true;
 
     /// <summary>Times of <paramref name="agent"/>'s latest access per byte, or null when it has none on this page.</summary>
     public uint[]? TimesOf(AccessColumn column, int agent) => _times[(int)column][agent];
 
-    /// <summary>Trace indices matching <see cref="TimesOf"/>.</summary>
-    public long[]? IndicesOf(AccessColumn column, int agent) => _indices[(int)column][agent];
-
-    /// <summary>Records <paramref name="agent"/>'s access of bytes [offset, offset + length).</summary>
-    public void Record(AccessColumn column, int agent, int offset, int length, uint time, long index)
+    /// <summary>Records <paramref name="agent"/>'s access at <paramref name="time"/> of bytes [offset, offset + length).</summary>
+    public void Record(AccessColumn column, int agent, int offset, int length, uint time)
     {
         var times = _times[(int)column][agent] ??= new uint[AccessRun.PageSize];
-        var indices = _indices[(int)column][agent] ??= new long[AccessRun.PageSize];
         times.AsSpan(offset, length).Fill(time);
-        indices.AsSpan(offset, length).Fill(index);
     }
-
-    /// <summary>Records one byte (seeding from a single-epoch column).</summary>
-    public void RecordByte(AccessColumn column, in Epoch e, int offset) => Record(column, e.Agent, offset, 1, e.Time, e.Index);
 }

@@ -4,21 +4,38 @@ namespace TraceTools.Replay.Memory;
 
 /// <summary>
 /// One <typeparamref name="TPage"/> per shadow page number, created on first touch, so memory grows with the
-/// pages touched, never with the trace length. The last hit and a direct-mapped cache of recent pages sit in
-/// front of the dictionary: accesses alternate between a few hot pages of different regions, and a
-/// dictionary lookup per access run cost ~5% of replay. The shadow memory and dma-race's own page state
-/// share it.
+/// pages touched, never with the trace length. A direct-mapped cache of recent pages sits in front of the
+/// dictionary: accesses alternate between a few hot pages of different regions, and a dictionary lookup per
+/// access run cost ~5% of replay. The shadow memory and dma-race's own page state share it.
 /// </summary>
+/// <remarks>
+/// The cache is indexed by the page number's low bits (regions are contiguous, so their pages do not
+/// collide with each other) and grows with the pages created, up to <see cref="MaxCacheLines"/>: a ring of
+/// 256 buffer pages and a second ring 1 MiB above it fell on the same 256 lines and missed on nearly every
+/// access (the dictionary then cost ~3% of an all-detector replay). Lines are structs, not a page array: a
+/// store into a <typeparamref name="TPage"/>[] from shared generic code pays a covariance check.
+/// <see cref="Find"/> looks up without creating, and remembers a miss in its line, so reading untouched
+/// memory allocates nothing and costs no dictionary lookup the second time. The last page got sits in
+/// front of the lines: runs of accesses to one page then touch no line.
+/// </remarks>
 sealed class PageMap<TPage> where TPage : class, new()
 {
-    const int CacheLines = 256;
+    const int MinCacheLines = 256;
+    /// <summary>Largest cache (lines; 16 bytes each).</summary>
+    internal const int MaxCacheLines = 4096;
+
+    struct Line
+    {
+        // Page number + 1: 0 = empty line (page numbers are addresses >> 12, so +1 never wraps).
+        public ulong Key;
+        // Null with a key: the page is known not to exist (Find's miss).
+        public TPage? Page;
+    }
 
     readonly Dictionary<ulong, TPage> _pages = [];
     ulong _lastKey = ulong.MaxValue;
     TPage? _last;
-    // Keys stored +1: 0 = empty line (page numbers are addresses >> 12, so +1 never wraps).
-    readonly ulong[] _cacheKeys = new ulong[CacheLines];
-    readonly TPage?[] _cachePages = new TPage?[CacheLines];
+    Line[] _lines = new Line[MinCacheLines];
 
     /// <summary>Every page created so far (for rare whole-memory scans such as log compaction).</summary>
     public IEnumerable<TPage> Pages => _pages.Values;
@@ -26,28 +43,63 @@ sealed class PageMap<TPage> where TPage : class, new()
     /// <summary>Pages created so far.</summary>
     public int Count => _pages.Count;
 
+    /// <summary>Lines of the direct-mapped cache now (tests).</summary>
+    internal int CacheLines => _lines.Length;
+
     /// <summary>The page numbered <paramref name="key"/>, created when missing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TPage Get(ulong key) => key == _lastKey ? _last! : GetSlow(key);
+    public TPage Get(ulong key)
+    {
+        if (key == _lastKey) return _last!;
+        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        if (line.Key != key + 1 || line.Page is not { } page) return GetSlow(key);
+        _lastKey = key;
+        _last = page;
+        return page;
+    }
+
+    /// <summary>The page numbered <paramref name="key"/>, or null when it was never created (nothing is created).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TPage? Find(ulong key)
+    {
+        if (key == _lastKey) return _last;
+        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        return line.Key == key + 1 ? line.Page : FindSlow(key);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     TPage GetSlow(ulong key)
     {
-        int line = (int)(key & (CacheLines - 1));
-        TPage? page;
-        if (_cacheKeys[line] == key + 1) page = _cachePages[line]!;
-        else
+        if (!_pages.TryGetValue(key, out var page))
         {
-            if (!_pages.TryGetValue(key, out page))
-            {
-                page = new TPage();
-                _pages.Add(key, page);
-            }
-            _cacheKeys[line] = key + 1;
-            _cachePages[line] = page;
+            page = new TPage();
+            _pages.Add(key, page);
+            if (_pages.Count > _lines.Length && _lines.Length < MaxCacheLines) Grow();
         }
+        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        line.Key = key + 1;
+        line.Page = page;
         _lastKey = key;
         _last = page;
         return page;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    TPage? FindSlow(ulong key)
+    {
+        _pages.TryGetValue(key, out var page);
+        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        line.Key = key + 1;
+        line.Page = page;
+        return page;
+    }
+
+    /// <summary>Doubles the cache (more pages than lines): the old lines move to their new places.</summary>
+    void Grow()
+    {
+        var lines = new Line[_lines.Length * 2];
+        foreach (var line in _lines)
+            if (line.Key != 0) lines[(int)(line.Key - 1) & (lines.Length - 1)] = line;
+        _lines = lines;
     }
 }

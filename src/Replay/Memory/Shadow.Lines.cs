@@ -28,7 +28,7 @@ sealed partial class Shadow
             length = 0;
             return false;
         }
-        var page = Pages.Page(cursor);
+        var page = Pages.Find(cursor);
         int k = (int)(cursor & ShadowPage.Mask);
         int stop = k + (int)(ShadowPage.ClipToPage(cursor, end) - cursor);
         int n = page.Run(AccessColumn.CpuWrite, k, stop, out ulong cpuAt, out ulong cpuMark);

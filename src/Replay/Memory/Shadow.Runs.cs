@@ -17,10 +17,20 @@ sealed partial class Shadow
     /// <summary>
     /// Next run of <paramref name="which"/> bytes of [<paramref name="cursor"/>, <paramref name="end"/>)
     /// that stays inside one shadow page (and, for tables, one side of a present word). Walks an access
-    /// in a few runs instead of byte by byte: callers then work on column spans.
+    /// in a few runs instead of byte by byte: callers then work on column spans. Only reads the page: one
+    /// never written is <see cref="ShadowPage.Untouched"/>, and none is created.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool NextRun(RegionInfo region, ByteClass which, ref ulong cursor, ulong end, out ShadowPage page, out int offset, out int length)
+    internal bool NextRun(RegionInfo region, ByteClass which, ref ulong cursor, ulong end, out ShadowPage page, out int offset, out int length) =>
+        NextRun(region, which, ref cursor, end, write: false, out page, out offset, out length);
+
+    /// <summary>As <see cref="NextRun(RegionInfo, ByteClass, ref ulong, ulong, out ShadowPage, out int, out int)"/>, for a caller that writes the page: it is created when missing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool NextWritableRun(RegionInfo region, ByteClass which, ref ulong cursor, ulong end, out ShadowPage page, out int offset, out int length) =>
+        NextRun(region, which, ref cursor, end, write: true, out page, out offset, out length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    bool NextRun(RegionInfo region, ByteClass which, ref ulong cursor, ulong end, bool write, out ShadowPage page, out int offset, out int length)
     {
         while (cursor < end)
         {
@@ -29,7 +39,9 @@ sealed partial class Shadow
             if (kind == RegionKind.Table)
             {
                 ulong e = region.EntrySize;
-                ulong entry = cursor - (cursor - region.Base) % e;
+                // Entry sizes are nearly always powers of two: a mask, not a 64-bit division per run.
+                ulong into = cursor - region.Base;
+                ulong entry = cursor - ((e & (e - 1)) == 0 ? into & (e - 1) : into % e);
                 ulong pw0 = entry + region.PresentWordOffset, pw1 = pw0 + region.PresentWordLength;
                 bool inWord = cursor >= pw0 && cursor < pw1;
                 if (inWord != (which == ByteClass.Sync))
@@ -46,7 +58,7 @@ sealed partial class Shadow
                 break;
             }
             runEnd = ShadowPage.ClipToPage(cursor, runEnd);
-            page = Pages.Page(cursor);
+            page = write ? Pages.Page(cursor) : Pages.Find(cursor);
             offset = (int)(cursor & ShadowPage.Mask);
             length = (int)(runEnd - cursor);
             cursor = runEnd;

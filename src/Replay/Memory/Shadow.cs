@@ -58,7 +58,7 @@ sealed partial class Shadow
         if (!_reads) return;
         ulong at = Epoch.Pack(agent, time), cursor = address;
         var column = cpu ? AccessColumn.CpuRead : AccessColumn.DevRead;
-        while (NextRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n)) p.Record(column, at, o, n);
+        while (NextWritableRun(region, ByteClass.Data, ref cursor, end, out var p, out int o, out int n)) p.Record(column, at, o, n);
     }
 
     /// <summary>Cache maintenance by <paramref name="cpu"/>: cleans mark the writer's dirty bytes, invalidations mark device-written bytes.</summary>
@@ -71,9 +71,10 @@ sealed partial class Shadow
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
-            var page = Pages.Page(a);
+            // Marks qualify write cells: a page never written has none to mark (and is not created).
+            var page = Pages.Find(a);
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
-            page.Mark(hb, cpu, t, clean, inval, off, n);
+            if (page != ShadowPage.Untouched) page.Mark(hb, cpu, t, clean, inval, off, n);
             i += n;
         }
     }
@@ -82,7 +83,7 @@ sealed partial class Shadow
     internal static int CpuBit(int agent) => agent & 63;
 
     /// <summary>The reconstructed value of a table byte.</summary>
-    internal byte ValueAt(ulong address) => Pages.Page(address).Value[(int)(address & ShadowPage.Mask)];
+    internal byte ValueAt(ulong address) => Pages.Find(address).Value[(int)(address & ShadowPage.Mask)];
 
     /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

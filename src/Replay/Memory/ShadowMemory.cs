@@ -3,8 +3,10 @@ using System.Runtime.CompilerServices;
 namespace TraceTools.Replay.Memory;
 
 /// <summary>
-/// Sparse byte-precise shadow memory: 4 KiB <see cref="ShadowPage"/>s allocated on first touch, looked up
+/// Sparse byte-precise shadow memory: 4 KiB <see cref="ShadowPage"/>s allocated on first write, looked up
 /// through a <see cref="PageMap{TPage}"/> (accesses are local: the last page and recent pages are cached).
+/// Lookups that only read (<see cref="Find"/>) never allocate: an untouched page reads as
+/// <see cref="ShadowPage.Untouched"/>.
 /// </summary>
 sealed class ShadowMemory
 {
@@ -16,7 +18,11 @@ sealed class ShadowMemory
     /// <summary>Pages allocated so far.</summary>
     public int PageCount => _pages.Count;
 
-    /// <summary>The page holding <paramref name="address"/>, created when missing.</summary>
+    /// <summary>The page holding <paramref name="address"/>, created when missing (for writes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ShadowPage Page(ulong address) => _pages.Get(address >> ShadowPage.Shift);
+
+    /// <summary>The page holding <paramref name="address"/> to read, or the shared empty <see cref="ShadowPage.Untouched"/> page when none was created.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ShadowPage Find(ulong address) => _pages.Find(address >> ShadowPage.Shift) ?? ShadowPage.Untouched;
 }

@@ -163,6 +163,13 @@ sealed partial class ShadowPage
     static readonly int[] NoReleases = new int[Size];
     static readonly byte[] NoValues = new byte[Size];
 
+    /// <summary>
+    /// The page every lookup that only reads gets for memory never written: no cells, no releases, no
+    /// values. Shared and never written (write paths create their page). Declared after the shared
+    /// columns: static fields initialize in text order, and its columns are them.
+    /// </summary>
+    public static readonly ShadowPage Untouched = new();
+
     /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
     public int[] Release = NoReleases;
 

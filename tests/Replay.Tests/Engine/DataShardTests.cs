@@ -144,6 +144,7 @@ public sealed class DataShardTests
             CollectionAssert.AreEquivalent(split.ToList(), shard.Detectors.Select(d => d.Kind).ToList(), "a shard runs only the split ones");
         using var entries = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2, Detectors = new HashSet<FindingKind> { FindingKind.TornEntryUpdate } });
         Assert.AreEqual(0, entries.DataShardCount, "nothing to split: no shard threads");
+        Assert.AreEqual(DetectorNeeds.None, all.Needs & DetectorNeeds.ReadHistory, "no detector reads the shadow's read history (dma-race keeps its own)");
     }
 
     /// <summary>
