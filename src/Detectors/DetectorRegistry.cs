@@ -33,51 +33,57 @@ public static class DetectorRegistry
     public sealed record Module(FindingKind Kind, Func<TraceMetadata, IDetector> Create)
     {
         /// <summary>
-        /// True when the detector judges each data access from its agent's HB as of the access and its own
-        /// per-page state only, so that it runs in the data shards (<see cref="ReplayOptions.DataShards"/>),
-        /// one instance per shard over the pages the shard owns. A finding over pages of several shards is the
-        /// piece whose first related event is the latest.
+        /// How the detector runs when the replay is split by address (<see cref="ReplayOptions.DataShards"/>):
+        /// <see cref="PieceMerge.Whole"/> on the replay thread, over every event; otherwise one instance per
+        /// replica over the data bytes of the pages the replica owns (its checks read only the state of the bytes
+        /// judged and the replica's exact hb state), the pieces of one trigger merged as the value says.
         /// </summary>
-        public bool ByAddress { get; init; }
+        public PieceMerge Pieces { get; init; }
+
+        /// <summary>True when the detector is split by address (<see cref="Pieces"/> is not <see cref="PieceMerge.Whole"/>).</summary>
+        public bool ByAddress => Pieces != PieceMerge.Whole;
     }
 
     /// <summary>Every module, in model.md order.</summary>
     public static IReadOnlyList<Module> Modules { get; } =
     [
-        new(FindingKind.StaleDmaRead, _ => new StaleDmaReadDetector()),
-        new(FindingKind.StaleCpuRead, _ => new StaleCpuReadDetector()),
-        new(FindingKind.DmaRace, _ => new DmaRaceDetector()) { ByAddress = true },
+        new(FindingKind.StaleDmaRead, _ => new StaleDmaReadDetector()) { Pieces = PieceMerge.FirstPiece },
+        new(FindingKind.StaleCpuRead, _ => new StaleCpuReadDetector()) { Pieces = PieceMerge.FirstPiece },
+        new(FindingKind.DmaRace, _ => new DmaRaceDetector()) { Pieces = PieceMerge.LatestRelated },
         new(FindingKind.TornEntryFetch, md => new TornEntryFetchDetector(md.Agents.Count, md.Regions.Any(r => r.UsedBits is not null))),
         new(FindingKind.MissingFlushAfterClear, _ => new MissingFlushAfterClearDetector()),
         new(FindingKind.PresentBeforePayload, md => new PresentBeforePayloadDetector(md.Agents.Count)),
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
-        new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))),
-        new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))),
+        new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))) { Pieces = PieceMerge.FirstPiece },
+        new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))) { Pieces = PieceMerge.FirstPiece },
         new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
         new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
         new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
         new(FindingKind.SmcccClobber, _ => new SmcccClobberDetector()),
         new(FindingKind.SmcccResultLost, _ => new SmcccResultLostDetector()),
-        new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))),
-        new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()),
+        new(FindingKind.SharedCacheline, md => new SharedCachelineDetector(AnyNoncoherent(md))) { Pieces = PieceMerge.FirstPiece },
+        new(FindingKind.DiscardedStore, _ => new DiscardedStoreDetector()) { Pieces = PieceMerge.FirstPiece },
     ];
 
     /// <summary>Builds an engine running the detectors <paramref name="options"/> selects (null options: all of them).</summary>
     public static ReplayEngine CreateEngine(TraceMetadata metadata, ReplayOptions? options = null)
     {
         options ??= ReplayOptions.Default;
-        if (options.DataShards <= 0)
-            return new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);
-        // hb apart from the data checks: the address-partitioned detectors go to the shards, one instance each.
-        var selected = Modules.Where(m => options.Detectors is null || options.Detectors.Contains(m.Kind)).ToList();
-        var engine = new ReplayEngine(metadata, options,
-            [.. selected.Where(m => !m.ByAddress).Select(m => m.Create(metadata))], KnownDetectorDispatch.Instance);
-        var byAddress = selected.Where(m => m.ByAddress).ToList();
-        if (byAddress.Count == 0) return engine;
+        var engine = new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);
+        var byAddress = Modules.Where(m => m.ByAddress && options.Runs(m.Kind)).ToList();
+        // Split by page: a cache line must lie in one page (then a line never straddles two replicas).
+        if (options.DataShards <= 0 || byAddress.Count == 0 || 4096 % Math.Max(1, metadata.CacheLineSize) != 0) return engine;
+        // A detector left whole that reads data bytes (a new kind not yet marked) would see only replica 0's pages.
+        if (engine.Detectors.Any(d => !byAddress.Any(m => m.Kind == d.Kind) && ReplayEngine.ReadsDataBytes(d))) return engine;
+        // Every replica runs the hb stage; the shards run only the detectors split by address (the others see
+        // every event on replica 0), and nothing of the edge observer (export's arrows come from replica 0).
+        var shardOptions = options with { EdgeObserver = null };
         var shards = new ReplayEngine[options.DataShards];
         for (int k = 0; k < shards.Length; k++)
-            shards[k] = new ReplayEngine(metadata, options, [.. byAddress.Select(m => m.Create(metadata))], KnownDetectorDispatch.Instance);
-        engine.UseShards(shards);
+            shards[k] = new ReplayEngine(metadata, shardOptions, [.. byAddress.Select(m => m.Create(metadata))], KnownDetectorDispatch.Instance);
+        var merge = new PieceMerge[256];
+        foreach (var m in byAddress) merge[(int)m.Kind] = m.Pieces;
+        engine.UseShards(shards, merge);
         return engine;
     }
 

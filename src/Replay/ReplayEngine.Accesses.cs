@@ -28,7 +28,7 @@ public sealed partial class ReplayEngine
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
         if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
         if (_ramReleases is { } released && region.Kind == RegionKind.Ram) released.Overwrite(address, address + (ulong)size);
-        _shadow.RecordWrite(agent, t, cpu, address, size, data, region.Kind);
+        RecordWrite(agent, t, cpu, address, size, data, rid);
         if (HasSyncBytes(region)) Publish(agent, index, region, address, size);
     }
 
@@ -72,7 +72,7 @@ public sealed partial class ReplayEngine
         if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
         DataHooks(cpu ? DetectorHooks.Load : DetectorHooks.DmaRead, new DataAccess(index, kind, agent, t, address, size, rid));
         if (self) _hb.EndSelfLoads();
-        _shadow.RecordRead(agent, t, cpu, region, address, end);
+        RecordRead(agent, t, cpu, rid, address, end);
     }
 
     /// <summary>Reads-from: the read observes the last store to each sync byte of [address, end) in trace order.</summary>

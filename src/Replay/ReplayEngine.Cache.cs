@@ -12,8 +12,13 @@ public sealed partial class ReplayEngine
     /// </summary>
     void CacheMaintenance(int agent, EventKind kind, long index, ulong address, int size)
     {
-        Memory(index, kind, address, size);
+        int rid = Memory(index, kind, address, size);
         var (start, bytes) = CacheLines.Span(address, size, LineSize);
+        if (_partition is not null)
+        {
+            OwnedCacheMaintenance(new CacheMaintenance(index, kind, agent, _hb.Time[agent], address, size, start, bytes), rid);
+            return;
+        }
         if (CacheHooks.Length != 0)
         {
             var op = new CacheMaintenance(index, kind, agent, _hb.Time[agent], address, size, start, bytes);

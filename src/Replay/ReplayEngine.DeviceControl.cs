@@ -68,5 +68,5 @@ public sealed partial class ReplayEngine
     }
 
     internal void Report(FindingKind kind, Severity severity, long trigger, RelatedEvent[] related) =>
-        _findings.Add(new Finding(kind, trigger, related) { Severity = severity });
+        AddFinding(new Finding(kind, trigger, related) { Severity = severity });
 }

@@ -20,7 +20,7 @@ public sealed partial class ReplayEngine
     {
         if (_completed) ReplayThrow.Completed();
         if (batch.FirstIndex != _next) ReplayThrow.OutOfOrder(_next, batch.FirstIndex);
-        if (_shards is not null) BeginSkeleton();
+        PostToShards(batch);
         var hb = _hb;
         long first = batch.FirstIndex;
         int count = batch.Count, agentCount = hb.AgentCount;
@@ -74,7 +74,6 @@ public sealed partial class ReplayEngine
             ReplayThrow.TraceTooLong(index);
         }
         _next = first + count;
-        if (_skeleton is not null) EndSkeleton();
     }
 
     /// <summary>A cpu store or a device DMA write.</summary>

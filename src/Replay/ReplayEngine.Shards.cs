@@ -1,45 +1,78 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
-using TraceTools.Replay.Memory;
 using TraceTools.Replay.Sharding;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay;
 
 /// <summary>
-/// hb apart from the data checks. With data shards (<see cref="ReplayOptions.DataShards"/>) this engine is
-/// the hb stage: it runs the hb state machine, the sync shadow and the detectors that need more than their
-/// agent's HB (ob clocks, LOADS, the logs, entry state), and logs every data access with its agent's HB
-/// row as of it into the batch's <see cref="ClockSkeleton"/>. The address-partitioned detectors (dma-race's
-/// FastTrack check) run in shard engines: <see cref="ProcessShard"/> replays a skeleton against a replica of
-/// the HB rows and the shard's own shadow, for the pages the shard owns.
+/// The replay split by address (<see cref="ReplayOptions.DataShards"/>): this engine and each data shard are
+/// replicas. Every replica runs the whole hb stage over every batch (clocks, sync bytes, releases, logs: the exact
+/// state a check reads), and records and checks only the data bytes of the pages it owns
+/// (<see cref="AddressPartition"/>); replica 0, on the caller's thread, also runs the detectors that are not split
+/// (entries, devices, firmware). A check of an access over pages of several replicas runs once per piece;
+/// <see cref="Complete"/> keeps one finding per trigger and kind (<see cref="PieceMerge"/>).
 /// </summary>
 public sealed partial class ReplayEngine : IDisposable
 {
     DataShards? _shards;
-    ClockSkeleton? _skeleton;
-    /// <summary>Per agent, the HB row last logged into a skeleton (the shards' replica).</summary>
-    uint[] _logged = [];
+    AddressPartition? _partition;
+    /// <summary>Per finding kind, how its pieces merge (null when not split).</summary>
+    PieceMerge[]? _merge;
+    /// <summary>The findings of split kinds, with the address of the piece they were reported for.</summary>
+    readonly List<(Finding Finding, ulong Piece)> _pieceFindings = [];
+    /// <summary>Start of the piece being judged (the address findings are tagged with).</summary>
+    ulong _piece;
 
-    /// <summary>Runs <paramref name="shards"/> (engines over the address-partitioned detectors) as data shards of this one, each on its own thread.</summary>
-    internal void UseShards(ReplayEngine[] shards)
+    /// <summary>
+    /// Splits the data checks by address between this engine (replica 0, on the caller's thread) and
+    /// <paramref name="shards"/> (replicas 1.., each on a thread of its own); <paramref name="merge"/> says, per
+    /// finding kind, how pieces merge. The shards must be fresh engines over the same trace, without the
+    /// detectors that are not split.
+    /// </summary>
+    internal void UseShards(ReplayEngine[] shards, PieceMerge[] merge)
     {
-        if (_next != 0 || _shards is not null) ReplayThrow.ShardsLate();
-        _shards = new DataShards(shards, _hb.Width);
-        _logged = new uint[_hb.AgentCount * _hb.Width];
+        if (_next != 0 || _partition is not null) ReplayThrow.ShardsLate();
+        int replicas = shards.Length + 1;
+        Partition(0, replicas, merge);
+        for (int k = 0; k < shards.Length; k++) shards[k].Partition(k + 1, replicas, merge);
+        _shards = new DataShards(shards);
     }
 
-    /// <summary>Data shards in use (0: the data checks run inline).</summary>
+    /// <summary>
+    /// True when <paramref name="detector"/> sees data accesses or cache maintenance, or reads the access history
+    /// or cache state: split, it would see only its replica's pages, so it must be split by address
+    /// (<see cref="PieceMerge"/>) or the replay must not be split.
+    /// </summary>
+    internal static bool ReadsDataBytes(IDetector detector) =>
+        (detector.Hooks & (DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite | DetectorHooks.CacheMaintenance)) != 0
+        || (detector.Needs & (DetectorNeeds.WriteHistory | DetectorNeeds.ReadHistory | DetectorNeeds.CacheState)) != 0;
+
+    void Partition(int replica, int replicas, PieceMerge[] merge)
+    {
+        _partition = new AddressPartition(Metadata.Regions, replica, replicas, AddressPartition.ReplayThreadShare(replicas));
+        _merge = merge;
+    }
+
+    /// <summary>Data shards in use: replicas besides this engine, each on its own thread (0: the data checks run inline).</summary>
     public int DataShardCount => _shards?.Count ?? 0;
 
-    /// <summary>The data hooks of one access: logged for the shards when there are any, then this engine's own.</summary>
+    /// <summary>The shard engines (replicas 1..), for tests.</summary>
+    internal IReadOnlyList<ReplayEngine> ShardEngines => _shards?.Engines ?? [];
+
+    /// <summary>Before replaying a batch: replica 0 hands a copy to the shards.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void PostToShards(EventBatch batch) => _shards?.Post(batch);
+
+    /// <summary>The data hooks of one access (on this replica's pieces of it when split).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void DataHooks(DetectorHooks hook, in DataAccess access)
     {
-        if (_skeleton is not null) Log(hook, access);
         var hooks = HooksFor(hook);
-        if (hooks.Length != 0) _dispatch.OnAccess(hooks, View, access);
+        if (hooks.Length == 0) return;
+        if (_partition is null) _dispatch.OnAccess(hooks, View, access);
+        else OwnedDataHooks(hooks, access);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -51,104 +84,103 @@ public sealed partial class ReplayEngine : IDisposable
         _ => DmaWriteHooks,
     };
 
-    /// <summary>Logs an access into the skeleton, with its agent's HB row when it changed since the agent's last logged access.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Log(DetectorHooks hook, in DataAccess access)
+    /// <summary>The data hooks on each piece of the access this replica owns, each finding tagged with its piece.</summary>
+    void OwnedDataHooks(IDetector[] hooks, in DataAccess access)
     {
-        int w = _hb.Width, agent = access.Agent;
-        var row = _hb.Row(_hb.Hb, agent);
-        var logged = _logged.AsSpan(agent * w, w);
-        // The own component is written lazily and never read for the agent's own accesses: not a change.
-        int stamp = -1;
-        if (!ClockKernels.SameExcept(_hb.Simd, row, logged, agent))
+        ulong cursor = access.Address, end = access.Address + (ulong)access.Size;
+        while (_partition!.NextPiece(access.Region, ref cursor, end, out ulong from))
         {
-            row.CopyTo(logged);
-            stamp = _skeleton!.AddRow(logged);
-        }
-        _skeleton!.Add(access, hook, stamp);
-        if (_skeleton.Full)
-        {
-            EndSkeleton();
-            BeginSkeleton();
+            _piece = from;
+            if (from == access.Address && cursor == end) _dispatch.OnAccess(hooks, View, access);
+            else _dispatch.OnAccess(hooks, View, access with { Address = from, Size = (int)(cursor - from) });
         }
     }
 
-    /// <summary>Before a batch, and when a skeleton is full: a skeleton to log accesses into (waits while every skeleton is in flight).</summary>
-    void BeginSkeleton() => _skeleton = _shards!.Rent();
-
-    /// <summary>After a batch, and when a skeleton is full: it goes to the shards.</summary>
-    void EndSkeleton()
-    {
-        var s = _skeleton!;
-        _skeleton = null;
-        _shards!.Post(s);
-    }
-
-    /// <summary>
-    /// A shard's replay of one skeleton: the accesses of the pages shard <paramref name="shard"/> of
-    /// <paramref name="shards"/> owns, each judged by this engine's detectors against the replicated HB row and
-    /// then recorded in this engine's shadow, as the inline engine does. An access over pages of several shards
-    /// is split at page bounds; each shard reports for its pieces and <see cref="Complete"/> merges them.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void ProcessShard(ClockSkeleton skeleton, int shard, int shards)
-    {
-        var hb = _hb;
-        int w = hb.Width;
-        var rows = skeleton.Rows;
-        foreach (ref readonly var s in skeleton.Accesses)
-        {
-            var a = s.Access;
-            if (s.Row >= 0) rows.Slice(s.Row * w, w).CopyTo(hb.Row(hb.Hb, a.Agent));
-            hb.Time[a.Agent] = a.Time;
-            if (shards == 1)
-            {
-                ShardAccess(s.Hook, a);
-                continue;
-            }
-            ulong cursor = a.Address, end = a.Address + (ulong)a.Size;
-            while (cursor < end)
-            {
-                ulong next = ShadowPage.ClipToPage(cursor, end);
-                if (DataShards.Owner(cursor / AccessRun.PageSize, shards) == shard)
-                    ShardAccess(s.Hook, a with { Address = cursor, Size = (int)(next - cursor) });
-                cursor = next;
-            }
-        }
-    }
-
+    /// <summary>A store or DMA write into the shadow (this replica's pages of it when split).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void ShardAccess(DetectorHooks hook, in DataAccess a)
+    void RecordWrite(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, int rid)
     {
-        var hooks = HooksFor(hook);
-        if (hooks.Length != 0) _dispatch.OnAccess(hooks, View, a);
-        var region = Regions[a.Region];
-        if (hook is DetectorHooks.Store or DetectorHooks.DmaWrite)
-            _shadow.RecordWrite(a.Agent, a.Time, hook == DetectorHooks.Store, a.Address, a.Size, default, region.Kind);
-        else
-            _shadow.RecordRead(a.Agent, a.Time, hook == DetectorHooks.Load, region, a.Address, a.Address + (ulong)a.Size);
+        var kind = Regions[rid].Kind;
+        if (_partition is null)
+        {
+            _shadow.RecordWrite(agent, time, cpu, address, size, data, kind);
+            return;
+        }
+        ulong cursor = address, end = address + (ulong)size;
+        while (_partition.NextPiece(rid, ref cursor, end, out ulong from))
+            _shadow.RecordWrite(agent, time, cpu, from, (int)(cursor - from), data.Slice((int)(from - address), (int)(cursor - from)), kind);
+    }
+
+    /// <summary>A load or DMA read into the shadow (this replica's pages of it when split).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void RecordRead(int agent, uint time, bool cpu, int rid, ulong address, ulong end)
+    {
+        var region = Regions[rid];
+        if (_partition is null)
+        {
+            _shadow.RecordRead(agent, time, cpu, region, address, end);
+            return;
+        }
+        ulong cursor = address;
+        while (_partition.NextPiece(rid, ref cursor, end, out ulong from)) _shadow.RecordRead(agent, time, cpu, region, from, cursor);
+    }
+
+    /// <summary>Cache maintenance of the lines on this replica's pages: every piece's hooks, then every piece's marks (as inline: hooks see the lines before the op).</summary>
+    void OwnedCacheMaintenance(in CacheMaintenance op, int rid)
+    {
+        ulong end = op.LineStart + (ulong)op.LineBytes, cursor = op.LineStart;
+        if (CacheHooks.Length != 0)
+        {
+            while (_partition!.NextPiece(rid, ref cursor, end, out ulong from))
+            {
+                _piece = from;
+                _dispatch.OnCacheMaintenance(CacheHooks, View, op with { LineStart = from, LineBytes = (int)(cursor - from) });
+            }
+        }
+        cursor = op.LineStart;
+        while (_partition!.NextPiece(rid, ref cursor, end, out ulong from)) _shadow.Cache(_hb, op.Agent, op.Kind, from, (int)(cursor - from));
+    }
+
+    /// <summary>Keeps a finding: a split kind's with its piece, for the merge.</summary>
+    void AddFinding(Finding finding)
+    {
+        if (_merge is not null && _merge[(int)finding.Kind] != PieceMerge.Whole) _pieceFindings.Add((finding, _piece));
+        else _findings.Add(finding);
     }
 
     /// <summary>
-    /// The shards' findings merged into this engine's: pieces of one access reported by several shards become
-    /// one finding, the one whose first related event is the latest (dma-race's <c>other</c> is the most recent
-    /// racing access over all bytes of the trigger, model.md §7.7).
+    /// The replicas' findings of split kinds merged into this engine's: the pieces of one trigger become one
+    /// finding, chosen by the kind's <see cref="PieceMerge"/>. Waits for the shards first.
     /// </summary>
     void MergeShardFindings()
     {
-        if (_shards is null) return;
-        var merged = new Dictionary<(long, FindingKind), Finding>();
-        foreach (var list in _shards.Complete())
+        if (_merge is null) return;
+        var merged = new Dictionary<(long, FindingKind), (Finding Finding, ulong Piece)>();
+        void Merge(List<(Finding Finding, ulong Piece)> pieces)
         {
-            foreach (var f in list)
+            foreach (var p in pieces)
             {
-                var key = (f.Trigger, f.Kind);
-                if (!merged.TryGetValue(key, out var kept) || Latest(f) > Latest(kept)) merged[key] = f;
+                var key = (p.Finding.Trigger, p.Finding.Kind);
+                if (!merged.TryGetValue(key, out var kept) || Wins(p, kept, _merge![(int)p.Finding.Kind])) merged[key] = p;
             }
         }
-        _findings.AddRange(merged.Values.OrderBy(f => f.Trigger).ThenBy(f => f.Kind));
-        static long Latest(Finding f) => f.Related.Length == 0 ? -1 : f.Related[0].Index;
+        Merge(_pieceFindings);
+        if (_shards is not null)
+        {
+            _shards.Complete();
+            foreach (var shard in _shards.Engines)
+            {
+                shard.Complete();
+                Merge(shard._pieceFindings);
+            }
+        }
+        _findings.AddRange(merged.Values.Select(p => p.Finding));
     }
+
+    static bool Wins((Finding Finding, ulong Piece) p, (Finding Finding, ulong Piece) kept, PieceMerge merge) =>
+        merge == PieceMerge.LatestRelated ? Latest(p.Finding) > Latest(kept.Finding) : p.Piece < kept.Piece;
+
+    static long Latest(Finding f) => f.Related.Length == 0 ? -1 : f.Related[0].Index;
 
     /// <summary>Stops the data shards' threads, if any (needed only when a replay is abandoned before <see cref="Complete"/>).</summary>
     public void Dispose() => _shards?.Dispose();

@@ -121,7 +121,7 @@ public sealed partial class ReplayEngine
         return [.. times.Distinct()];
     }
 
-    internal void Report(FindingKind kind, long trigger, RelatedEvent[] related) => _findings.Add(new Finding(kind, trigger, related));
+    internal void Report(FindingKind kind, long trigger, RelatedEvent[] related) => AddFinding(new Finding(kind, trigger, related));
 
     /// <summary>Ends the trace and returns every finding (every instance), ordered by trigger index, ties by kind.</summary>
     public IReadOnlyList<Finding> Complete()

@@ -19,9 +19,10 @@ public sealed record ReplayOptions
     public Action<HbEdge>? EdgeObserver { get; init; }
 
     /// <summary>
-    /// Data shards: the address-partitioned data checks (dma-race) run in this many engines on their own
-    /// threads, fed by the hb stage's skeleton (<c>DetectorRegistry.CreateEngine</c> builds them; findings are
-    /// the same for every count). 0 runs every check inline on the replay's thread.
+    /// Data shards: the replay is split by address over this engine and this many replica engines on threads of
+    /// their own. Every replica runs the hb stage over every event, and records and checks the data bytes of the
+    /// pages it owns (<c>DetectorRegistry.CreateEngine</c> builds them; findings are the same for every count).
+    /// 0 runs every check on the replay's thread.
     /// </summary>
     public int DataShards { get; init; }
 

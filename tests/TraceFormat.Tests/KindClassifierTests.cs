@@ -20,6 +20,14 @@ public sealed class KindClassifierTests
 
     static bool HasShuffle => Ssse3.IsSupported || AdvSimd.Arm64.IsSupported;
 
+    /// <summary>The 16-lane step alone.</summary>
+    static void Narrow(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos) =>
+        KindClassifier.ClassifyVector(input, start, end, bits, ref extPos, wide: false);
+
+    /// <summary>The 64-lane step for the whole words, then the 16-lane step (AVX-512 BW only).</summary>
+    static void Wide(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos) =>
+        KindClassifier.ClassifyVector(input, start, end, bits, ref extPos, wide: Avx512BW.IsSupported);
+
     [TestMethod]
     [DynamicData(nameof(Cases))]
     public void ClassifyVector_ValidKindBytes_EqualsScalarTwin(int version, int count)
@@ -27,9 +35,9 @@ public sealed class KindClassifierTests
         if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
         var (ctx, kinds, agents, ext) = ValidEvents(version, count, seed: 20261206 + 97 * version + count);
         var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, ext);
-        var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, ext);
         Assert.IsNull(scalar.Error, scalar.Error);
-        AssertSame(scalar, vector, count);
+        AssertSame(scalar, Run(Narrow, ctx, kinds, agents, ext), count);
+        AssertSame(scalar, Run(Wide, ctx, kinds, agents, ext), count);
         Assert.AreEqual(ext.Length, scalar.ExtPos, "every extension byte is taken");
         // The scalar twin against the kind-byte table it stands for.
         for (int i = 0; i < count; i++)
@@ -56,15 +64,54 @@ public sealed class KindClassifierTests
             // Corrupt a few events (or none) after a valid prefix, so that errors land in every lane position.
             for (int c = rng.Next(3); c > 0 && count > 0; c--)
             {
-                int at = rng.Next(count);
-                if (rng.Next(2) == 0) kinds[at] = (byte)rng.Next(256);
-                else agents[at] = (ushort)rng.Next(ctx.AgentCount + 3);
+                int at = rng.Next(count), what = rng.Next(ext.Length > 0 ? 4 : 2);
+                if (what == 0) kinds[at] = (byte)rng.Next(256);
+                else if (what == 1) agents[at] = (ushort)rng.Next(ctx.AgentCount + 3);
+                // The extension column: a byte turned into another kind (or past the last), or the column cut short,
+                // so that raise_irq lanes meet every other extension byte and none.
+                else if (what == 2) ext[rng.Next(ext.Length)] = (byte)rng.Next(FormatLayout.ExtensionKinds + 2);
+                else ext = ext[..rng.Next(ext.Length)];
             }
             var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, ext);
-            var vector = Run(KindClassifier.ClassifyVector, ctx, kinds, agents, ext);
-            Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}");
-            if (scalar.Error is null) AssertSame(scalar, vector, count);
+            foreach (var vector in new[] { Run(Narrow, ctx, kinds, agents, ext), Run(Wide, ctx, kinds, agents, ext) })
+            {
+                Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}");
+                if (scalar.Error is null) AssertSame(scalar, vector, count);
+            }
         }
+    }
+
+    /// <summary>
+    /// The vector step takes a v3 lane of nibble 15 as raise_irq when its extension byte is 0: with any other byte
+    /// in its place, the lane is a different kind (or none), and both paths must say the same about it.
+    /// </summary>
+    [TestMethod]
+    public void ClassifyVector_RaiseIrqLaneWithAnotherExtensionByte_ReportsWhatTheScalarTwinReports()
+    {
+        if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
+        var (ctx, kinds, agents, ext) = ValidEvents(3, 256, seed: 41);
+        int raised = 0;
+        for (int i = 0, e = 0; i < kinds.Length; i++)
+        {
+            if ((kinds[i] & 0xF) != FormatLayout.ExtendedNibble) continue;
+            if (ext[e] == 0)
+            {
+                raised++;
+                for (int other = 1; other <= FormatLayout.ExtensionKinds + 1; other++)
+                {
+                    var changed = ext.ToArray();
+                    changed[e] = (byte)other;
+                    var scalar = Run(KindClassifier.ClassifyScalar, ctx, kinds, agents, changed);
+                    foreach (var vector in new[] { Run(Narrow, ctx, kinds, agents, changed), Run(Wide, ctx, kinds, agents, changed) })
+                    {
+                        Assert.AreEqual(scalar.Error, vector.Error, $"event {i}, extension byte {other}");
+                        if (scalar.Error is null) AssertSame(scalar, vector, kinds.Length);
+                    }
+                }
+            }
+            e++;
+        }
+        Assert.IsGreaterThan(0, raised, "the events hold a raise_irq");
     }
 
     [TestMethod]

@@ -66,6 +66,40 @@ public sealed class SignificantBytesTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Unpack_WidePath_EqualsScalarTwin(int count, int maxBytes)
+    {
+        if (!Avx512Vbmi.IsSupported || !Bmi2.X64.IsSupported) Assert.Inconclusive("no AVX-512 VBMI on this cpu");
+        var values = RandomValues(count, maxBytes, 4000 * count + maxBytes);
+        var (lengths, bytes) = Encode(values);
+        foreach (bool zigZag in new[] { false, true })
+        {
+            var scalar = new ulong[2 * lengths.Length];
+            var wide = new ulong[2 * lengths.Length];
+            SignificantBytes.UnpackScalar(lengths, bytes, scalar, zigZag);
+            SignificantBytes.UnpackWide(lengths, bytes, wide, zigZag);
+            CollectionAssert.AreEqual(scalar, wide, $"zigzag {zigZag}");
+        }
+    }
+
+    /// <summary>The zigzag form (address deltas): both paths write the signed deltas the values code.</summary>
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Unpack_ZigZag_VectorAndScalarTwinWriteTheSignedDeltas(int count, int maxBytes)
+    {
+        var values = RandomValues(count, maxBytes, 3000 * count + maxBytes);
+        var (lengths, bytes) = Encode(values);
+        var scalar = new ulong[2 * lengths.Length];
+        SignificantBytes.UnpackScalar(lengths, bytes, scalar, zigZag: true);
+        var deltas = values.Select(v => (ulong)((long)(v >> 1) ^ -(long)(v & 1))).ToArray();
+        CollectionAssert.AreEqual(deltas, scalar.Take(count).ToArray());
+        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) return;
+        var vector = new ulong[2 * lengths.Length];
+        SignificantBytes.UnpackVector(lengths, bytes, vector, zigZag: true);
+        CollectionAssert.AreEqual(scalar, vector);
+    }
+
+    [TestMethod]
     [DataRow(new byte[] { 0x09 }, -1L)]
     [DataRow(new byte[] { 0x90 }, -1L)]
     [DataRow(new byte[] { 0x88, 0x88, 0x88, 0x88, 0x88, 0x88, 0x88, 0xF8, 0x11 }, -1L)]
@@ -83,5 +117,7 @@ public sealed class SignificantBytesTests
         Assert.ThrowsExactly<ArgumentException>(() => SignificantBytes.UnpackScalar(lengths, bytes, dst));
         if (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported)
             Assert.ThrowsExactly<ArgumentException>(() => SignificantBytes.UnpackVector(lengths, bytes, dst));
+        if (Avx512Vbmi.IsSupported && Bmi2.X64.IsSupported)
+            Assert.ThrowsExactly<ArgumentException>(() => SignificantBytes.UnpackWide(lengths, bytes, dst));
     }
 }

@@ -18,9 +18,9 @@ public static class ReplayVerb
         Replays a trace, reconstructing happens-before across all agents, and reports the orderings the
         code failed to guarantee. Exit 0: nothing at or above --fail-on; 1: findings; 2: bad input.
         {ReportOptions.HelpText}
-          --threads N                1: decode and replay on one thread; N >= 2: decode on its own thread, hb on the
-                                     replay thread, dma-race in N - 1 address-partitioned shards (default: 2 when there
-                                     are 2+ cores); the findings are the same for every N
+          --threads N                1: decode and replay on one thread; N >= 2: decode on its own (light) thread and
+                                     N replay threads, each running hb and the data checks of its share of the pages
+                                     (default: 2 when there are 2+ cores); the findings are the same for every N
           --decode-only              read and decode every chunk, replay nothing (measures the decoder)
           --quiet                    no progress bar
         """;

@@ -1,47 +1,52 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
-using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay.Sharding;
 
 /// <summary>
-/// The data shards of a replay, each on its own thread: the hb stage (the engine's <c>Process</c>, on the
-/// caller's thread) fills <see cref="ClockSkeleton"/>s (several per batch) and hands each to every shard over a
-/// bounded queue; a shard judges the accesses of the pages it owns (<see cref="Owner"/>) with its own
-/// detector instances and shadow; the last shard done with a skeleton returns it to the pool. The pool is
-/// bounded, so memory stays bounded and a slow shard holds the hb stage back.
+/// The data shards of a replay, each a replica engine on a thread of its own: the engine on the caller's thread
+/// (replica 0) copies each batch it is handed into a pooled <see cref="EventBatch"/> and hands the copy to every
+/// shard over a bounded queue; a shard replays the whole batch (the hb stage) and judges the data bytes of the
+/// pages it owns (<see cref="AddressPartition"/>); the last shard done with a copy returns it to the pool. The
+/// pool is bounded, so memory stays bounded and a slow shard holds the replay thread back. The copy is what lets
+/// the caller reuse its batch as soon as <c>Process</c> returns.
 /// </summary>
 sealed class DataShards : IDisposable
 {
-    /// <summary>Skeletons in flight per shard queue (each up to <see cref="ClockSkeleton.Capacity"/> accesses).</summary>
-    const int QueueDepth = 8;
+    /// <summary>Batch copies in flight per shard queue.</summary>
+    const int QueueDepth = 3;
 
     readonly ReplayEngine[] _shards;
-    readonly BlockingCollection<ClockSkeleton>[] _queues;
-    readonly BlockingCollection<ClockSkeleton> _free;
+    readonly BlockingCollection<SharedBatch>[] _queues;
+    readonly BlockingCollection<SharedBatch> _free;
     readonly Thread[] _threads;
     readonly CancellationTokenSource _abort = new();
     ExceptionDispatchInfo? _failure;
     bool _started, _completed;
 
-    public DataShards(ReplayEngine[] shards, int width)
+    /// <summary>A batch copy and the shards that have not replayed it yet (back to the pool at zero).</summary>
+    sealed class SharedBatch
     {
-        _shards = shards;
-        _queues = [.. shards.Select(_ => new BlockingCollection<ClockSkeleton>(QueueDepth))];
-        int slots = QueueDepth + 2;
-        _free = new BlockingCollection<ClockSkeleton>(slots);
-        for (int i = 0; i < slots; i++) _free.Add(new ClockSkeleton(width));
-        _threads = [.. shards.Select((_, k) => new Thread(() => Run(k)) { IsBackground = true, Name = $"replay shard {k}" })];
+        public readonly EventBatch Batch = new(64);
+        public int Pending;
     }
 
-    /// <summary>Number of shards.</summary>
+    public DataShards(ReplayEngine[] shards)
+    {
+        _shards = shards;
+        _queues = [.. shards.Select(_ => new BlockingCollection<SharedBatch>(QueueDepth))];
+        int slots = QueueDepth + 1;
+        _free = new BlockingCollection<SharedBatch>(slots);
+        for (int i = 0; i < slots; i++) _free.Add(new SharedBatch());
+        _threads = [.. shards.Select((_, k) => new Thread(() => Run(k)) { IsBackground = true, Name = $"replay shard {k + 1}" })];
+    }
+
+    /// <summary>Number of shards (replicas besides the caller's engine).</summary>
     public int Count => _shards.Length;
 
-    /// <summary>The shard owning the page of <paramref name="page"/> (a multiplicative hash spreads neighbouring pages).</summary>
-    public static int Owner(ulong page, int shards) => (int)(((page * 0x9E3779B97F4A7C15UL) >> 32) % (ulong)shards);
-
-    /// <summary>A free skeleton for the next batch (waits while every one is in flight).</summary>
-    public ClockSkeleton Rent()
+    /// <summary>Hands a copy of <paramref name="batch"/> to every shard (waits while every copy is in flight); rethrows a shard's failure.</summary>
+    public void Post(EventBatch batch)
     {
         if (!_started)
         {
@@ -51,9 +56,10 @@ sealed class DataShards : IDisposable
         ThrowIfFailed();
         try
         {
-            var s = _free.Take(_abort.Token);
-            s.Reset();
-            return s;
+            var copy = _free.Take(_abort.Token);
+            CopyBatch(batch, copy.Batch);
+            copy.Pending = _shards.Length;
+            foreach (var q in _queues) q.Add(copy, _abort.Token);
         }
         catch (OperationCanceledException)
         {
@@ -62,23 +68,23 @@ sealed class DataShards : IDisposable
         }
     }
 
-    /// <summary>Hands a filled skeleton to every shard.</summary>
-    public void Post(ClockSkeleton skeleton)
+    /// <summary>The columns the replay reads (not the sites: reports look them up in the file).</summary>
+    static void CopyBatch(EventBatch from, EventBatch to)
     {
-        skeleton.Pending = _shards.Length;
-        try
-        {
-            foreach (var q in _queues) q.Add(skeleton, _abort.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            ThrowIfFailed();
-            throw;
-        }
+        int n = from.Count, data = from.DataLength;
+        to.EnsureCapacity(n, data);
+        from.Kinds.AsSpan(0, n).CopyTo(to.Kinds);
+        from.Agents.AsSpan(0, n).CopyTo(to.Agents);
+        from.Addresses.AsSpan(0, n).CopyTo(to.Addresses);
+        from.Sizes.AsSpan(0, n).CopyTo(to.Sizes);
+        from.Aux.AsSpan(0, n).CopyTo(to.Aux);
+        from.DataOffsets.AsSpan(0, n).CopyTo(to.DataOffsets);
+        from.Data.AsSpan(0, data).CopyTo(to.Data);
+        to.SetFilled(from.FirstIndex, n, data);
     }
 
-    /// <summary>Waits for every shard to finish and returns their findings, one list per shard.</summary>
-    public List<IReadOnlyList<Finding>> Complete()
+    /// <summary>Waits for every shard to replay every batch posted; rethrows a shard's failure.</summary>
+    public void Complete()
     {
         if (!_completed)
         {
@@ -87,8 +93,10 @@ sealed class DataShards : IDisposable
             if (_started) foreach (var t in _threads) t.Join();
         }
         ThrowIfFailed();
-        return [.. _shards.Select(s => s.Complete())];
     }
+
+    /// <summary>The shard engines (read their findings after <see cref="Complete"/>).</summary>
+    public IReadOnlyList<ReplayEngine> Engines => _shards;
 
     void Run(int k)
     {
@@ -97,7 +105,7 @@ sealed class DataShards : IDisposable
             var shard = _shards[k];
             foreach (var s in _queues[k].GetConsumingEnumerable(_abort.Token))
             {
-                shard.ProcessShard(s, k, _shards.Length);
+                shard.Process(s.Batch);
                 if (Interlocked.Decrement(ref s.Pending) == 0) _free.Add(s);
             }
         }
@@ -106,6 +114,7 @@ sealed class DataShards : IDisposable
         }
         catch (Exception e)
         {
+            // The first failure wins; cancelling wakes the replay thread if it waits on a full queue or an empty pool.
             Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
             _abort.Cancel();
         }

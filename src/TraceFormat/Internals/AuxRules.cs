@@ -56,6 +56,40 @@ sealed class AuxRules
         for (int kind = 0; kind < EventKinds.Count; kind++)
             for (int aux = 0; aux < OneByteValues; aux++)
                 OneByteOk[kind * OneByteValues + aux] = Ok(kind, (ulong)aux) ? (byte)1 : (byte)0;
+        ClassBits = BuildClasses(OneByteOk, KindClass);
+    }
+
+    /// <summary>Kinds whose <see cref="OneByteOk"/> rows are the same share a class; <see cref="ClassBits"/> holds this many.</summary>
+    public const int OneByteClasses = 8;
+
+    /// <summary>Per decoded kind (64 entries, for a 64-byte lookup): its class, the row of <see cref="ClassBits"/> it checks against.</summary>
+    public readonly byte[] KindClass = new byte[64];
+
+    /// <summary>
+    /// <see cref="OneByteOk"/> as bits, one row of 128 (16 bytes) per class: bit aux % 8 of byte class × 16 + aux / 8 is
+    /// set when aux is valid. 128 bytes, one two-register byte lookup (<see cref="OneByteColumns.Aux"/>); null when the
+    /// kinds need more than <see cref="OneByteClasses"/> rows (they need six: barrier, lock, device, firmware, any, none).
+    /// </summary>
+    public readonly byte[]? ClassBits;
+
+    static byte[]? BuildClasses(byte[] oneByteOk, byte[] kindClass)
+    {
+        var bits = new byte[OneByteClasses * OneByteValues / 8];
+        int classes = 0;
+        for (int kind = 0; kind < EventKinds.Count; kind++)
+        {
+            var row = new byte[OneByteValues / 8];
+            for (int aux = 0; aux < OneByteValues; aux++) row[aux >> 3] |= (byte)(oneByteOk[kind * OneByteValues + aux] << (aux & 7));
+            int c = 0;
+            while (c < classes && !bits.AsSpan(c * row.Length, row.Length).SequenceEqual(row)) c++;
+            if (c == classes)
+            {
+                if (classes == OneByteClasses) return null;
+                row.CopyTo(bits, classes++ * row.Length);
+            }
+            kindClass[kind] = (byte)c;
+        }
+        return bits;
     }
 
     /// <summary>Aux values a one-byte varint holds.</summary>

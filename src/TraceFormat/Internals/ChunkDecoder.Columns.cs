@@ -69,8 +69,8 @@ static partial class ChunkDecoder
     }
 
     /// <summary>
-    /// v2/v3 addresses: adds each unpacked zigzag delta to the previous address of its event's slot (agent and
-    /// stream). The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
+    /// v2/v3 addresses: adds each unpacked delta (zigzag-decoded by the unpack) to the previous address of its event's
+    /// slot (agent and stream). The deltas were unpacked for the whole chunk; there are enough of them (<see cref="Decode"/> checks).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -85,59 +85,63 @@ static partial class ChunkDecoder
         // A slot's running address is a chain of adds; through memory (load, add, store, load) each link waits
         // for a store to forward, about 5 cycles. So the current slot's address stays in a register: when the
         // event's slot is the previous event's, the load reads the spare slot (never stored, so it waits for
-        // nothing) and the register is taken instead, without a branch.
-        int spare = scratch.LastAddress.Length - 1, previous = spare;
+        // nothing) and the register is taken instead; both choices are masks, not branches (a ternary here became
+        // branches, which mispredict on an interleaving of agents).
+        nuint spare = (nuint)scratch.LastAddress.Length - 1, previous = spare;
         ulong current = 0;
-        int k = 0;
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        nuint k = 0;
+        for (nuint w = 0, words = (nuint)ColumnBits.Words(end - start); w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
-                int b = (w << 6) + BitOperations.TrailingZeroCount(m);
-                int slot = Unsafe.Add(ref slots, b);
-                int same = slot == previous ? 1 : 0;
-                ulong stored = Unsafe.Add(ref lastRef, slot + (spare - slot) * same);
-                ulong keep = (ulong)same - 1; // all ones when the slot changed
-                current = ((stored & keep) | (current & ~keep)) + (ulong)Varint.UnZigZag(Unsafe.Add(ref deltas, k++));
+                nuint b = (w << 6) + (nuint)BitOperations.TrailingZeroCount(m);
+                nuint slot = Unsafe.Add(ref slots, b);
+                nuint same = 0 - (nuint)(slot == previous ? 1u : 0u); // all ones when the slot is the previous event's
+                ulong stored = Unsafe.Add(ref lastRef, slot ^ ((slot ^ spare) & same));
+                current = ((stored & ~(ulong)same) | (current & same)) + Unsafe.Add(ref deltas, k);
+                k++;
                 Unsafe.Add(ref lastRef, slot) = current;
                 previous = slot;
                 Unsafe.Add(ref addresses, b) = current;
             }
         }
-        cursors.Address += k;
+        cursors.Address += (int)k;
     }
 
+    /// <summary>
+    /// The sizes column of events [<paramref name="start"/>, <paramref name="end"/>) (one block, its bits in
+    /// <paramref name="columnBits"/>); <paramref name="vectors"/> lets a column of one-byte varints go through
+    /// <see cref="OneByteColumns.Sizes"/> (the walk of set bits here is its scalar twin).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    internal static void DecodeSizes(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
+    {
+        int pos = cursors.Size, endPos = cols.SizeEnd, words = ColumnBits.Words(end - start);
+        if (vectors)
+        {
+            // The expand stops at a word it cannot take (a varint of two bytes or more, a size 0, the column's or the
+            // buffer's end): the varint walk takes that word.
+            for (int w = 0; (w = OneByteColumns.Sizes(padded, ref pos, endPos, columnBits.Size, w, words, start, batch.Sizes)) < words; w++)
+                VarintSizes(padded, endPos, ref pos, columnBits, w, w + 1, start, firstIndex, batch, origin);
+        }
+        // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
+        else if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos) OneByteSizes(padded, ref pos, columnBits, 0, words, start, firstIndex, batch, origin);
+        else VarintSizes(padded, endPos, ref pos, columnBits, 0, words, start, firstIndex, batch, origin);
+        cursors.Size = pos;
+    }
+
+    /// <summary>Sizes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits reading varints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void VarintSizes(byte[] padded, int endPos, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventBatch batch, in ChunkOrigin origin)
     {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Size);
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
         ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
-        int pos = cursors.Size, endPos = cols.SizeEnd;
-        if (oneByte && BitCount(columnBits.Size, end - start) <= endPos - pos)
-        {
-            // Every size is one byte (1..127, or 0 for a dev_invalidate of all entries) and the block's are there.
-            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
-            int i = 0;
-            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
-            {
-                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
-                {
-                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                    int s = Unsafe.Add(ref src, pos++);
-                    if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0)) goto Bad;
-                    Unsafe.Add(ref sizes, i) = s;
-                }
-            }
-            cursors.Size = pos;
-            return;
-        Bad:
-            BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
-        }
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        int pos = position;
+        for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
@@ -152,44 +156,70 @@ static partial class ChunkDecoder
                 Unsafe.Add(ref sizes, i) = (int)s;
             }
         }
-        cursors.Size = pos;
+        position = pos;
     }
 
+    /// <summary>One-byte sizes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void OneByteSizes(byte[] padded, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventBatch batch, in ChunkOrigin origin)
+    {
+        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Size);
+        ref int sizes = ref MemoryMarshal.GetArrayDataReference(batch.Sizes);
+        ref ulong addresses = ref MemoryMarshal.GetArrayDataReference(batch.Addresses);
+        ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
+        // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+        int pos = position, i = 0;
+        for (int w = word; w < words; w++)
+        {
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                int s = Unsafe.Add(ref src, pos++);
+                if (s == 0 && !(Unsafe.Add(ref kinds, i) == EventKind.DevInvalidate && Unsafe.Add(ref addresses, i) == 0)) goto Bad;
+                Unsafe.Add(ref sizes, i) = s;
+            }
+        }
+        position = pos;
+        return;
+    Bad:
+        BadSize(origin, firstIndex + i, Unsafe.Add(ref kinds, i), 0, pos - 1);
+    }
+
+    /// <summary>
+    /// The aux column of one block, as <see cref="DecodeSizes"/> (<see cref="OneByteColumns.Aux"/> for a column of
+    /// one-byte varints when <paramref name="vectors"/>); each value checked against its event's decoded kind.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    internal static void DecodeAux(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, bool oneByte, EventContext ctx, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
     {
         batch.Aux.AsSpan(start, end - start).Clear();
+        int pos = cursors.Aux, endPos = cols.AuxEnd, words = ColumnBits.Words(end - start);
+        if (vectors)
+        {
+            // The expand stops at a word it cannot take (a varint of two bytes or more, a bad value, the column's or
+            // the buffer's end): the varint walk takes that word.
+            for (int w = 0; (w = OneByteColumns.Aux(padded, ref pos, endPos, columnBits.Aux, w, words, start, batch.Kinds, batch.Aux, ctx.AuxRules)) < words; w++)
+                VarintAux(padded, endPos, ref pos, columnBits, w, w + 1, start, firstIndex, ctx, batch, origin);
+        }
+        // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check.
+        else if (oneByte && BitCount(columnBits.Aux, end - start) <= endPos - pos) OneByteAux(padded, ref pos, columnBits, 0, words, start, firstIndex, ctx, batch, origin);
+        else VarintAux(padded, endPos, ref pos, columnBits, 0, words, start, firstIndex, ctx, batch, origin);
+        cursors.Aux = pos;
+    }
+
+    /// <summary>Aux operands of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits reading varints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void VarintAux(byte[] padded, int endPos, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventContext ctx, EventBatch batch, in ChunkOrigin origin)
+    {
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
         ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Aux);
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         var rules = ctx.AuxRules;
-        int pos = cursors.Aux, endPos = cols.AuxEnd;
-        if (oneByte && BitCount(columnBits.Aux, end - start) <= endPos - pos)
-        {
-            // Every aux is one byte (below 128) and the block's are there: no varint to decode, no end to check, and
-            // the check is one table load (the decoded kind is below EventKinds.Count).
-            ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(rules.OneByteOk);
-            // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
-            int i = 0;
-            uint a = 0;
-            for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
-            {
-                for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
-                {
-                    i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                    a = Unsafe.Add(ref src, pos++);
-                    if (Unsafe.Add(ref oneByteOk, (int)Unsafe.Add(ref kinds, i) * AuxRules.OneByteValues + (int)a) == 0) goto Bad;
-                    Unsafe.Add(ref aux, i) = a;
-                }
-            }
-            cursors.Aux = pos;
-            return;
-        Bad:
-            BadAux(origin, ctx, firstIndex + i, Unsafe.Add(ref kinds, i), a, pos - 1);
-        }
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        int pos = position;
+        for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
@@ -203,7 +233,38 @@ static partial class ChunkDecoder
                 Unsafe.Add(ref aux, i) = (uint)a;
             }
         }
-        cursors.Aux = pos;
+        position = pos;
+    }
+
+    /// <summary>
+    /// One-byte aux operands of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their
+    /// set bits; the check is one table load (the decoded kind is below <see cref="EventKinds.Count"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void OneByteAux(byte[] padded, ref int position, ColumnBits columnBits, int word, int words, int start, long firstIndex, EventContext ctx, EventBatch batch, in ChunkOrigin origin)
+    {
+        ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+        ref ulong bits = ref MemoryMarshal.GetArrayDataReference(columnBits.Aux);
+        ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
+        ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
+        ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(ctx.AuxRules.OneByteOk);
+        // No call in the loop (an error jumps past it), so that the JIT keeps its counters in registers.
+        int pos = position, i = 0;
+        uint a = 0;
+        for (int w = word; w < words; w++)
+        {
+            for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
+            {
+                i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                a = Unsafe.Add(ref src, pos++);
+                if (Unsafe.Add(ref oneByteOk, (int)Unsafe.Add(ref kinds, i) * AuxRules.OneByteValues + (int)a) == 0) goto Bad;
+                Unsafe.Add(ref aux, i) = a;
+            }
+        }
+        position = pos;
+        return;
+    Bad:
+        BadAux(origin, ctx, firstIndex + i, Unsafe.Add(ref kinds, i), a, pos - 1);
     }
 
     /// <summary>Masks keeping the low n bytes of a u64, n = 0..8 (a value length nibble above 8 was refused before the blocks).</summary>
@@ -214,11 +275,47 @@ static partial class ChunkDecoder
     /// has them, no copy; small values (1..8 bytes, the significant bytes of each: one masked 8-byte load from the
     /// values column) to an 8-byte slot each from <paramref name="valuesAt"/>, past the payload and its padding.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="vectors"/>, words go through <see cref="DataPlacement.Place"/> (the small values' slots
+    /// were filled for the whole chunk: <see cref="UnpackSmallValues"/>), and a word it does not take through the walk
+    /// of set bits here, its scalar twin.
+    /// </remarks>
+    internal static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
+    {
+        int words = ColumnBits.Words(end - start);
+        if (!vectors)
+        {
+            batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
+            PlaceDataWords(padded, cols, start, 0, words, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
+            return;
+        }
+        // The vector step writes every offset of the words it takes; the walk only those of the events with bytes.
+        for (int w = 0; (w = DataPlacement.Place(padded, cols, valuesAt, columnBits.Data, w, words, start, batch.Sizes, batch.DataOffsets, ref cursors)) < words; w++)
+        {
+            int at = start + (w << 6);
+            batch.DataOffsets.AsSpan(at, Math.Min(64, end - at)).Fill(-1);
+            PlaceDataWords(padded, cols, start, w, w + 1, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
+        }
+    }
+
+    /// <summary>
+    /// Before <see cref="DataPlacement.Place"/>: every small value of the chunk into its slot, in value order (slot k at
+    /// <paramref name="valuesAt"/> + 8k), two per lengths byte (<see cref="SignificantBytes.Unpack"/>); as many as the
+    /// events can hold (a longer lengths column is reported after the blocks). The lengths were checked against the
+    /// values column.
+    /// </summary>
+    internal static void UnpackSmallValues(byte[] padded, in ColumnSpans cols, int count, int valuesAt)
+    {
+        int lengthBytes = Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
+        SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, lengthBytes), padded.AsSpan(cols.ValueAt, valuesAt - cols.ValueAt),
+            MemoryMarshal.Cast<byte, ulong>(padded.AsSpan(valuesAt, 16 * lengthBytes)));
+    }
+
+    /// <summary>The bytes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
+    static void PlaceDataWords(byte[] padded, in ColumnSpans cols, int start, int word, int words, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin)
     {
-        batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
         // No call inside the loop (its errors jump past it): a call there makes the JIT keep the loop's counters
         // in stack slots, and each event then waits for its own stores to forward.
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
@@ -231,7 +328,7 @@ static partial class ChunkDecoder
         int valuePos = cursors.Value;
         int dataPos = cursors.Data, dataEnd = cols.DataEnd;
         int b = 0, size = 0, len = 0;
-        for (int w = 0, words = ColumnBits.Words(end - start); w < words; w++)
+        for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {

@@ -87,9 +87,10 @@ static partial class ChunkDecoder
         if (ctx.Version != 1)
         {
             CheckSignificantBytes(origin, padded, "address", cols.AddrLengthAt, cols.AddrLengthEnd, cols.AddrAt, cols.AddrEnd);
-            SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas);
+            SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas, zigZag: true);
         }
         CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
+        if (DataPlacement.UseVectors) UnpackSmallValues(padded, cols, count, valuesAt);
         Array.Clear(scratch.LastAddress);
         var cursors = new ColumnCursors
         {
@@ -112,9 +113,9 @@ static partial class ChunkDecoder
                 if (addresses > deltaCount - cursors.Address) CheckLengthCount(origin, padded, "address", cursors.Address + addresses, cols.AddrLengthAt, cols.AddrLengthEnd);
                 PlaceAddressDeltas(start, end, scratch, batch, ref cursors);
             }
-            DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin);
-            DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin);
-            PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin);
+            DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin, OneByteColumns.UseVectors);
+            DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin, OneByteColumns.UseVectors);
+            PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin, DataPlacement.UseVectors);
         }
         if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
         else CheckLengthCount(origin, padded, "address", cursors.Address, cols.AddrLengthAt, cols.AddrLengthEnd);

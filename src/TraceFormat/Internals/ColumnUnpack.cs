@@ -13,7 +13,7 @@ static class ColumnUnpack
 {
     /// <summary>True when the vector paths run (hardware support and not forced off).</summary>
     public static readonly bool UseVectors =
-        Vector128.IsHardwareAccelerated && Environment.GetEnvironmentVariable("TRACETOOLS_SIMD") != "scalar";
+        Vector128.IsHardwareAccelerated && !SimdSetting.ForcedScalar;
 
     /// <summary>dst[i] = src[i], widened.</summary>
     public static void Agents(ReadOnlySpan<byte> src, Span<ushort> dst)

@@ -13,18 +13,20 @@ namespace TraceTools.TraceFormat.Internals;
 /// + stream), and one bit per variable-width column it has an entry in (<see cref="ColumnBits"/>). The per-column
 /// passes then walk those bits, so no pass branches on an event's kind.
 /// <para>
-/// <see cref="ClassifyVector"/> does 16 events per step with two byte shuffles (kind facts by the low nibble, flag
-/// facts by the high nibble; SSSE3 <c>pshufb</c> or AdvSimd <c>tbl</c>) and a third for the agents' classes, for
-/// traces of up to 16 agents; a lane it cannot take (an extended kind, a bad kind byte or agent) goes through the
-/// scalar path, which handles extended kinds and reports errors. <see cref="ClassifyScalar"/> is
-/// that path for every event: the twin the vector path is tested against. <c>TRACETOOLS_SIMD=scalar</c> forces it.
+/// <see cref="ClassifyVector(in ClassifyInput, int, int, ColumnBits, ref int, bool)"/> does 16 events per step (64 with
+/// AVX-512 BW: KindClassifier.Wide.cs) with two byte shuffles (kind facts by the low nibble, flag facts by the high
+/// nibble; SSSE3 <c>pshufb</c> or AdvSimd <c>tbl</c>) and a third for the agents' classes, for traces of up to 16
+/// agents; a v3 lane of nibble 15 passes as raise_irq when its extension byte is 0, and any other lane it cannot take
+/// (another extended kind, a bad kind byte or agent) goes through the scalar path, which handles extended kinds and
+/// reports errors. <see cref="ClassifyScalar"/> is that path for every event: the twin both widths are tested against.
+/// <c>TRACETOOLS_SIMD=scalar</c> forces it.
 /// </para>
 /// </summary>
-static class KindClassifier
+static partial class KindClassifier
 {
     /// <summary>True when the shuffle path can run (hardware and not forced off); a trace also needs ≤ 16 agents.</summary>
     public static readonly bool UseVectors = (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported) && BitConverter.IsLittleEndian
-        && Environment.GetEnvironmentVariable("TRACETOOLS_SIMD") != "scalar";
+        && !SimdSetting.ForcedScalar;
 
     /// <summary>Agents the vector path's class lookup holds (one shuffle of 16 bytes).</summary>
     public const int VectorAgents = 16;
@@ -35,19 +37,18 @@ static class KindClassifier
     // High-nibble facts (one byte per has-data, has-site, size code combination): what each conflicts with.
     const byte HighCode = FactAddress, HighData = FactNoData, HighNoData = FactMustData;
 
-    /// <summary>Low-nibble facts of v1/v2 (nibble 15 is raise_irq) and of v3 (nibble 15 is 0: extended, the scalar path).</summary>
-    static readonly byte[] LowFacts = BuildLowFacts(extendedNibble: false), LowFactsV3 = BuildLowFacts(extendedNibble: true);
+    /// <summary>Low-nibble facts, nibble 15 as raise_irq (v1/v2's kind 15, v3's extension byte 0).</summary>
+    static readonly byte[] LowFacts = BuildLowFacts();
     /// <summary>Per high nibble: <see cref="HighCode"/> when the size code is set, <see cref="HighData"/> or <see cref="HighNoData"/>.</summary>
     static readonly byte[] HighFacts = BuildHighFacts();
     /// <summary>Per high nibble: the size its size code stands for (0: the sizes column, or no address).</summary>
     static readonly byte[] CodeSizes = BuildCodeSizes();
 
-    static byte[] BuildLowFacts(bool extendedNibble)
+    static byte[] BuildLowFacts()
     {
         var t = new byte[16];
         for (int n = 0; n < 16; n++)
         {
-            if (extendedNibble && n == FormatLayout.ExtendedNibble) continue;
             var kind = (EventKind)n;
             int f = kind.IsCpuEvent() ? EventContext.CpuClass : EventContext.DeviceClass;
             if (kind.HasAddress()) f |= FactAddress;
@@ -96,15 +97,28 @@ static class KindClassifier
     }
 
     /// <summary>The vector path: 16 events per step; a lane it cannot take goes through <see cref="One"/>.</summary>
+    public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos) =>
+        ClassifyVector(input, start, end, bits, ref extPos, UseWide);
+
+    /// <summary>
+    /// The vector path, the block's whole words 64 events per step first when <paramref name="wide"/>
+    /// (<see cref="ClassifyWide"/>), the rest 16 per step (tests run both widths against the scalar twin).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos)
+    public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos, bool wide)
     {
         if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("no byte shuffle on this cpu");
         var ctx = input.Ctx;
         if (ctx.AgentCount > VectorAgents) throw new ArgumentException($"the vector path takes up to {VectorAgents} agents", nameof(input));
         bits.Clear(end - start);
-        var lowFacts = Vector128.Create(ctx.Version >= FormatLayout.ExtendedVersion ? LowFactsV3 : LowFacts);
+        int i = wide ? ClassifyWide(input, start, end, bits, ref extPos) : start;
+        // v3 too looks nibble 15 up as raise_irq (extension byte 0, nearly every extended kind of a driver trace):
+        // such a lane is checked by the vector step and then only needs its extension byte to be 0.
+        var lowFacts = Vector128.Create(LowFacts);
+        var extendedNibble = Vector128.Create(ctx.Version >= FormatLayout.ExtendedVersion ? (byte)FormatLayout.ExtendedNibble : (byte)0xFF);
+        ref byte ext = ref MemoryMarshal.GetArrayDataReference(input.Padded);
+        int extEnd = input.ExtEnd;
         var highFacts = Vector128.Create(HighFacts);
         var codeSizes = Vector128.Create(CodeSizes);
         Span<byte> classes = stackalloc byte[16];
@@ -125,7 +139,6 @@ static class KindClassifier
         ref byte kindsOut = ref Unsafe.As<EventKind, byte>(ref MemoryMarshal.GetArrayDataReference(input.Batch.Kinds));
         ref int sizes = ref MemoryMarshal.GetArrayDataReference(input.Batch.Sizes);
         ref ushort slots = ref MemoryMarshal.GetArrayDataReference(bits.Slots);
-        int i = start;
         for (; i + 16 <= end; i += 16)
         {
             var kb = Vector128.LoadUnsafe(ref kinds, (nuint)i);
@@ -155,17 +168,24 @@ static class KindClassifier
             var (stream0, stream1) = Vector128.Widen(Vector128.ShiftRightLogical(facts, FactStreamShift));
             (agentsLo * streams + stream0).StoreUnsafe(ref slots, (nuint)blockAt);
             (agentsHi * streams + stream1).StoreUnsafe(ref slots, (nuint)(blockAt + 8));
-            uint okBits = ok.ExtractMostSignificantBits();
+            uint extended = Vector128.Equals(lo, extendedNibble).ExtractMostSignificantBits();
+            uint okBits = ok.ExtractMostSignificantBits() & ~extended;
             bits.Set(blockAt,
                 hasAddress.ExtractMostSignificantBits() & okBits,
                 (hasAddress & Vector128.Equals(size, Vector128<byte>.Zero)).ExtractMostSignificantBits() & okBits,
                 Vector128.Equals(facts & aux, aux).ExtractMostSignificantBits() & okBits,
                 Vector128.Equals(kb & data, data).ExtractMostSignificantBits() & okBits);
-            // The lanes the shuffles cannot take (an extended kind, about 1 event in 80 in a driver trace, or an
-            // error) go through the table, in event order: the extension column is read in order, and the first
-            // error reported is the first event's.
-            for (uint rest = ~okBits & 0xFFFF; rest != 0; rest &= rest - 1)
-                Lane(input, i + BitOperations.TrailingZeroCount(rest), start, bits, ref extPos);
+            // The lanes the shuffles cannot take go in event order (the extension column is read in order, and the
+            // first error reported is the first event's): a v3 extended lane that passed as raise_irq (about 1 event
+            // in 80 in a driver trace) takes its extension byte when it is 0 (raise_irq has no entry in any column:
+            // no bits to set); any other extended lane, or an error, goes through the table.
+            uint raiseIrq = extended & ok.ExtractMostSignificantBits();
+            for (uint rest = (~okBits & 0xFFFF) | extended; rest != 0; rest &= rest - 1)
+            {
+                int lane = BitOperations.TrailingZeroCount(rest);
+                if ((raiseIrq >> lane & 1) != 0 && extPos < extEnd && Unsafe.Add(ref ext, extPos) == 0) extPos++;
+                else Lane(input, i + lane, start, bits, ref extPos);
+            }
         }
         for (; i < end; i++) One(input, i, start, bits, ref extPos);
     }
@@ -176,7 +196,7 @@ static class KindClassifier
 
     /// <summary><see cref="One"/> out of line, for the vector loop's rare lanes.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void Lane(in ClassifyInput input, int i, int start, ColumnBits bits, ref int extPos) => One(input, i, start, bits, ref extPos);
+    internal static void Lane(in ClassifyInput input, int i, int start, ColumnBits bits, ref int extPos) => One(input, i, start, bits, ref extPos);
 
     /// <summary>One event through the 256-entry table; extended kinds and every error go through <see cref="ChunkDecoder.ExtendedKind"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

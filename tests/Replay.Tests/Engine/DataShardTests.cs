@@ -12,8 +12,9 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Tests.Engine;
 
 /// <summary>
-/// hb apart from the data checks: the same findings, in the same order, whether dma-race runs inline or in
-/// 1, 2 or 3 data shards on their own threads fed by the hb stage's skeleton, for every batch split.
+/// The replay split by address: the same findings, in the same order, whether the data checks run inline or
+/// over this engine and 1, 2 or 3 data shards (replicas on their own threads, each running the hb stage and
+/// judging the pages it owns), for every batch split.
 /// </summary>
 [TestClass]
 public sealed class DataShardTests
@@ -132,36 +133,122 @@ public sealed class DataShardTests
     }
 
     [TestMethod]
-    public void CreateEngine_DmaRaceInShards_HbStageKeepsNoAccessHistory()
+    public void CreateEngine_Shards_SplitDetectorsInEveryReplicaTheOthersOnTheReplayThread()
     {
         var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
-        using var sharded = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2, Detectors = new HashSet<FindingKind> { FindingKind.DmaRace } });
-        Assert.AreEqual(2, sharded.DataShardCount);
-        Assert.AreEqual(DetectorNeeds.None, sharded.Needs, "the hb stage runs no data check: no write or read history");
         using var all = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2 });
-        Assert.AreEqual(0, all.Detectors.Count(d => d.Kind == FindingKind.DmaRace), "dma-race runs in the shards only");
+        Assert.AreEqual(2, all.DataShardCount);
+        var split = DetectorRegistry.Modules.Where(m => m.ByAddress).Select(m => m.Kind).ToHashSet();
+        CollectionAssert.AreEquivalent(DetectorRegistry.Modules.Select(m => m.Kind).ToList(), all.Detectors.Select(d => d.Kind).ToList(), "replica 0 runs every detector");
+        foreach (var shard in all.ShardEngines)
+            CollectionAssert.AreEquivalent(split.ToList(), shard.Detectors.Select(d => d.Kind).ToList(), "a shard runs only the split ones");
+        using var entries = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2, Detectors = new HashSet<FindingKind> { FindingKind.TornEntryUpdate } });
+        Assert.AreEqual(0, entries.DataShardCount, "nothing to split: no shard threads");
         Assert.AreEqual(DetectorNeeds.None, all.Needs & DetectorNeeds.ReadHistory, "no detector reads the shadow's read history (dma-race keeps its own)");
     }
 
+    /// <summary>
+    /// A detector left whole runs on replica 0 only, which sees only its own pages' data accesses and history: every
+    /// module that reads data bytes must be split (else CreateEngine would not split, and --threads would gain nothing).
+    /// </summary>
     [TestMethod]
-    public void Owner_Pages_SpreadOverEveryShard()
+    public void Modules_ReadingDataBytes_AreSplitByAddress()
+    {
+        var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
+        foreach (var m in DetectorRegistry.Modules)
+            Assert.AreEqual(ReplayEngine.ReadsDataBytes(m.Create(md)), m.ByAddress, $"{m.Kind}");
+        Assert.IsTrue(ReplayEngine.ReadsDataBytes(new ThrowingDetector(0)), "a data hook reads data bytes");
+    }
+
+    /// <summary>The replica owning a page no table touches, with <paramref name="shards"/> data shards.</summary>
+    static int Owner(ulong page, int shards) =>
+        new AddressPartition([], 0, shards + 1, AddressPartition.ReplayThreadShare(shards + 1)).OwnerOf(page);
+
+    [TestMethod]
+    public void Owner_Pages_SpreadOverEveryReplica()
     {
         foreach (int shards in ShardCounts)
         {
-            var seen = Enumerable.Range(0, 64).Select(p => DataShards.Owner((ulong)p, shards)).Distinct().Count();
-            Assert.AreEqual(shards, seen, $"{shards} shards");
+            var owners = Enumerable.Range(0, 4096).Select(p => Owner((ulong)p, shards)).ToList();
+            Assert.AreEqual(shards + 1, owners.Distinct().Count(), $"{shards} shards");
+            // Replica 0 takes half an even share (it also runs the tables and the detectors that are not split).
+            double zero = owners.Count(o => o == 0) / 4096.0, even = 1.0 / (shards + 1);
+            Assert.AreEqual(even / 2, zero, 0.03, $"{shards} shards: replica 0's share");
+            for (int k = 1; k <= shards; k++)
+                Assert.AreEqual((1 - even / 2) / shards, owners.Count(o => o == k) / 4096.0, 0.03, $"{shards} shards: replica {k}'s share");
+        }
+    }
+
+    /// <summary>Every page a table touches (whole pages, and ram sharing one) belongs to replica 0; other pages to their hash.</summary>
+    [TestMethod]
+    public void OwnerOf_TablePages_AreReplicaZeros()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Table("ring", 0x20800, 300, 24, 8, 0, "dev"); // 7,200 bytes from the middle of page 0x20 into page 0x22
+        t.Ram("after", 0x20800 + 7200, 0x10000);
+        var md = t.Metadata();
+        foreach (int shards in ShardCounts)
+        {
+            for (int replica = 0; replica <= shards; replica++)
+            {
+                var p = new AddressPartition(md.Regions, replica, shards + 1, AddressPartition.ReplayThreadShare(shards + 1));
+                for (ulong page = 0x20; page <= 0x22; page++) Assert.AreEqual(0, p.OwnerOf(page), $"table page {page:x}");
+                for (ulong page = 0x23; page < 0x31; page++) Assert.AreEqual(Owner(page, shards), p.OwnerOf(page), $"ram page {page:x}");
+            }
+        }
+    }
+
+    /// <summary>The replicas' pieces of an access are maximal runs of owned pages, and together cover it exactly once.</summary>
+    [TestMethod]
+    public void NextPiece_RandomAccesses_ReplicasCoverEachByteOnce()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Table("ring", 0x20800, 300, 24, 8, 0, "dev");
+        t.Ram("after", 0x20800 + 7200, 0x40000);
+        t.Ram("top", ulong.MaxValue - 0x3000, 0x3000);
+        var md = t.Metadata();
+        var rng = new Random(9);
+        foreach (int shards in ShardCounts)
+        {
+            var parts = Enumerable.Range(0, shards + 1)
+                .Select(k => new AddressPartition(md.Regions, k, shards + 1, AddressPartition.ReplayThreadShare(shards + 1))).ToList();
+            for (int i = 0; i < 2000; i++)
+            {
+                int rid = rng.Next(md.Regions.Count);
+                var r = md.Regions[rid];
+                ulong size = (ulong)rng.Next(1, (int)Math.Min(r.Size, 0x5000UL) + 1), start = r.Base + (ulong)rng.NextInt64(0, (long)(r.Size - size) + 1);
+                var covered = new List<(ulong From, ulong To, int Replica)>();
+                for (int k = 0; k <= shards; k++)
+                {
+                    ulong cursor = start;
+                    while (parts[k].NextPiece(rid, ref cursor, start + size, out ulong from))
+                    {
+                        Assert.IsLessThan(cursor, from, "a piece is not empty");
+                        for (ulong page = from >> 12; page <= (cursor - 1) >> 12; page++)
+                            Assert.AreEqual(k, parts[0].OwnerOf(page), $"every page of a piece is the replica's: [{from:x}, {cursor:x}) of region {r.Name}");
+                        covered.Add((from, cursor, k));
+                    }
+                }
+                covered.Sort();
+                Assert.AreEqual(start, covered[0].From, "the pieces start at the access");
+                for (int j = 1; j < covered.Count; j++)
+                {
+                    Assert.AreEqual(covered[j - 1].To, covered[j].From, "no gap, no overlap");
+                    Assert.AreNotEqual(covered[j - 1].Replica, covered[j].Replica, "a piece is a maximal run of one replica's pages");
+                }
+                Assert.AreEqual(start + size, covered[^1].To, "the pieces end at the access (the last page of the address space too)");
+            }
         }
     }
 
     /// <summary>
-    /// A DMA read over three pages that races a store on each: with 2 shards pages 17 | 18, 19 and with 3 shards
-    /// pages 17, 19 | 18 land in different shards; the merged finding names the latest racing store (§7.7).
+    /// A DMA read over three pages that races a store on each: pages 17 and 18 land in different replicas for every
+    /// shard count; the merged finding names the latest racing store (§7.7).
     /// </summary>
     [TestMethod]
     public void Replay_AccessOverPagesOfSeveralShards_NamesTheLatestRacingAccess()
     {
-        Assert.AreNotEqual(DataShards.Owner(17, 2), DataShards.Owner(18, 2));
-        Assert.AreNotEqual(DataShards.Owner(17, 3), DataShards.Owner(18, 3));
+        foreach (int shards in ShardCounts) Assert.AreNotEqual(Owner(17, shards), Owner(18, shards), $"{shards} shards");
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0", "cpu1").Device("dev");
         t.Ram("buf", 0x11000, 0x3000);
         t.Store("cpu0", t.At("buf", 0x0ff0), 8);
@@ -176,5 +263,84 @@ public sealed class DataShardTests
         foreach (int shards in ShardCounts)
             foreach (int maxBatch in new[] { 100, 1, 2 })
                 AssertSame(inline, Replay(t.Metadata(), recorded, shards, maxBatch, shards), $"{shards} shards, batches ≤ {maxBatch}");
+    }
+
+    /// <summary>
+    /// A DMA read over pages 17 and 18 (different replicas) of two stores not ordered before the doorbell: the lower
+    /// address's store is the earlier one, and the merged stale-dma-read names it (the first failing byte in address
+    /// order, as inline), not the later store of the higher page.
+    /// </summary>
+    [TestMethod]
+    public void Replay_StaleReadOverPagesOfSeveralShards_NamesTheFirstFailingByte()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Ram("buf", 0x11000, 0x3000);
+        t.Mmio("regs", 0x100000, 0x1000, "dev");
+        long low = t.Store("cpu0", t.At("buf", 0x0ff8), 8);
+        long high = t.Store("cpu0", t.At("buf", 0x1ff0), 8);
+        t.MmioWrite("cpu0", t.At("regs"), 4, 1);
+        long read = t.DmaRead("dev", t.At("buf", 0x0ff8), 0x1000);
+        var events = t.Batches(t.Count).First();
+        var recorded = Enumerable.Range(0, events.Count).Select(i => new RecordedEvent(events[i], events.GetData(i).ToArray())).ToList();
+        var inline = Replay(t.Metadata(), recorded, 0, 100, 1);
+        var stale = inline.Single(f => f.Kind == FindingKind.StaleDmaRead);
+        Assert.AreEqual(read, stale.Trigger);
+        Assert.AreEqual(low, stale.Related[0].Index, $"inline names the lower address's store, not #{high}");
+        foreach (int shards in ShardCounts)
+            foreach (int maxBatch in new[] { 100, 1 })
+                AssertSame(inline, Replay(t.Metadata(), recorded, shards, maxBatch, shards), $"{shards} shards, batches ≤ {maxBatch}");
+    }
+
+    /// <summary>A detector of a shard thread that throws on one access.</summary>
+    sealed class ThrowingDetector(long at) : IDetector
+    {
+        public FindingKind Kind => FindingKind.DmaRace;
+        public DetectorHooks Hooks => DetectorHooks.Load | DetectorHooks.Store | DetectorHooks.DmaRead | DetectorHooks.DmaWrite;
+        public DetectorNeeds Needs => DetectorNeeds.None;
+        public void OnAccess(DetectorView view, in DataAccess access)
+        {
+            if (access.Index >= at) throw new InvalidOperationException($"shard detector failed at #{access.Index}");
+        }
+    }
+
+    /// <summary>
+    /// A shard thread's failure (a bug, not bad input) reaches the replay thread as that one exception, with its
+    /// message, from the next <c>Process</c> or from <c>Complete</c>; no cancellation or aggregate error, and
+    /// <c>Dispose</c> afterwards returns (the threads are stopped).
+    /// </summary>
+    [TestMethod]
+    public void Process_ShardThrows_RethrownOnTheReplayThreadAsThatError()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 1, 20_000, 0);
+        var md = generator.Metadata;
+        var merge = new PieceMerge[256];
+        merge[(int)FindingKind.DmaRace] = PieceMerge.LatestRelated;
+        var engine = new ReplayEngine(md, ReplayOptions.Default, []);
+        var shard = new ReplayEngine(md, ReplayOptions.Default, [new ThrowingDetector(5_000)]);
+        engine.UseShards([shard], merge);
+        int caller = Environment.CurrentManagedThreadId, thrownOn = -1;
+        var x = Assert.ThrowsExactly<InvalidOperationException>(() =>
+        {
+            try
+            {
+                var batch = new EventBatch(64);
+                for (int i = 0; i < events.Count; i += 500)
+                {
+                    batch.Reset(i);
+                    for (int k = i; k < Math.Min(i + 500, events.Count); k++) batch.Append(events[k].Event, events[k].Data);
+                    engine.Process(batch);
+                }
+                engine.Complete();
+            }
+            catch
+            {
+                thrownOn = Environment.CurrentManagedThreadId;
+                throw;
+            }
+        });
+        StringAssert.StartsWith(x.Message, "shard detector failed at #", "the shard's own error");
+        Assert.AreEqual(caller, thrownOn, "thrown on the replay thread");
+        Assert.Contains(nameof(ThrowingDetector), x.StackTrace ?? "", "with the shard's stack");
+        engine.Dispose();
     }
 }

@@ -1,0 +1,113 @@
+using System.Runtime.Intrinsics.X86;
+using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
+
+namespace TraceTools.Tests;
+
+/// <summary>
+/// The vector bytes placement (<see cref="DataPlacement"/>, after the chunk's small values were unpacked into their
+/// slots) against the walk of set bits it stands for: the same offsets, slot bytes, cursors and first error on
+/// fixed-seed blocks of valid and spoiled events.
+/// </summary>
+[TestClass]
+public sealed class DataPlacementTests
+{
+    /// <summary>Per block: events, how many carry bytes (per 16), and what share of them are spoiled (per 64).</summary>
+    public static IEnumerable<object[]> Cases() =>
+        from events in new[] { 1, 63, 64, 65, 1000, DecodeScratch.BlockEvents }
+        from density in new[] { 0, 2, 13, 16 }
+        from spoiled in new[] { 0, 1 }
+        select new object[] { events, density, spoiled };
+
+    sealed record Outcome(int[] Offsets, byte[] Slots, int Small, int Value, int Data, string? Error);
+
+    sealed record BlockInput(int[] Sizes, ColumnBits Bits, byte[] Padded, ColumnSpans Cols, int ValuesAt);
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Place_RandomBlocks_EqualsTheWalkOfSetBits(int events, int density, int spoiled)
+    {
+        if (!(Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported)) Assert.Inconclusive("no AVX-512 VBMI2 on this cpu");
+        for (int seed = 0; seed < 6; seed++)
+        {
+            var block = Block(events, density, spoiled, seed: 7000 * events + 10 * density + seed);
+            var scalar = Run(block, vectors: false);
+            var vector = Run(block, vectors: true);
+            Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}: error");
+            if (spoiled == 0) Assert.IsNull(scalar.Error, $"seed {seed}: valid block: {scalar.Error}");
+            if (scalar.Error is not null) continue;
+            CollectionAssert.AreEqual(scalar.Offsets, vector.Offsets, $"seed {seed}: offsets");
+            CollectionAssert.AreEqual(scalar.Slots, vector.Slots, $"seed {seed}: slot bytes");
+            Assert.AreEqual((scalar.Small, scalar.Value, scalar.Data), (vector.Small, vector.Value, vector.Data), $"seed {seed}: cursors");
+        }
+    }
+
+    static BlockInput Block(int events, int density, int spoiled, int seed)
+    {
+        var rng = new Random(seed);
+        var bits = new ColumnBits(DecodeScratch.BlockEvents);
+        var sizes = new int[events];
+        var nibbles = new List<int>();
+        var values = new List<byte>();
+        int dataBytes = 0;
+        for (int i = 0; i < events; i++)
+        {
+            sizes[i] = 1 + rng.Next(8);
+            if (rng.Next(16) >= density) continue;
+            bits.Set(i, 0, 0, 0, 1);
+            if (rng.Next(40) == 0)
+            {
+                sizes[i] = 9 + rng.Next(300);
+                dataBytes += sizes[i];
+                continue;
+            }
+            int n = rng.Next(sizes[i] + 1);
+            // A spoiled value holds more significant bytes than its size.
+            if (rng.Next(64) < spoiled && sizes[i] < 8) n = sizes[i] + 1 + rng.Next(8 - sizes[i]);
+            nibbles.Add(n);
+            for (int b = 0; b < n; b++) values.Add(b == n - 1 ? (byte)(1 + rng.Next(255)) : (byte)rng.Next(256));
+        }
+        // A spoiled block may have a nibble too few (and its bytes), or a data column cut short.
+        if (spoiled > 0 && rng.Next(3) == 0 && nibbles.Count > 0)
+        {
+            values.RemoveRange(values.Count - nibbles[^1], nibbles[^1]);
+            nibbles.RemoveAt(nibbles.Count - 1);
+        }
+        if (spoiled > 0 && rng.Next(3) == 0 && dataBytes > 0) dataBytes -= 1 + rng.Next(Math.Min(dataBytes, 20));
+        if (nibbles.Count % 2 == 1) nibbles.Add(0);
+        var lengths = new byte[nibbles.Count / 2];
+        for (int k = 0; k < lengths.Length; k++) lengths[k] = (byte)(nibbles[2 * k] | nibbles[2 * k + 1] << 4);
+        int at = 24;
+        var cols = new ColumnSpans { LengthAt = at, LengthEnd = at + lengths.Length };
+        cols.ValueAt = cols.LengthEnd;
+        cols.ValueEnd = cols.DataAt = cols.ValueAt + values.Count;
+        cols.DataEnd = cols.DataAt + dataBytes;
+        int valuesAt = cols.DataEnd + TraceTools.TraceFormat.Internals.Varint.Padding;
+        var padded = new byte[ChunkDecoder.BufferLength(cols.DataEnd, events)];
+        lengths.CopyTo(padded, cols.LengthAt);
+        values.CopyTo(padded, cols.ValueAt);
+        rng.NextBytes(padded.AsSpan(cols.DataAt, dataBytes));
+        return new BlockInput(sizes, bits, padded, cols, valuesAt);
+    }
+
+    static Outcome Run(BlockInput b, bool vectors)
+    {
+        int events = b.Sizes.Length;
+        var batch = new EventBatch(events);
+        b.Sizes.CopyTo(batch.Sizes, 0);
+        Array.Fill(batch.DataOffsets, 12345); // an earlier chunk's offsets: events without bytes must read -1
+        var padded = b.Padded.ToArray();
+        var cursors = new ColumnCursors { Value = b.Cols.ValueAt, Data = b.Cols.DataAt };
+        string? error = null;
+        try
+        {
+            if (vectors) ChunkDecoder.UnpackSmallValues(padded, b.Cols, events, b.ValuesAt);
+            ChunkDecoder.PlaceData(padded, b.Cols, 0, events, 900, b.ValuesAt, b.Bits, batch, ref cursors, new ChunkOrigin("p.trace", 1, 40, true), vectors);
+        }
+        catch (TraceFormatException e)
+        {
+            error = e.Message;
+        }
+        return new Outcome(batch.DataOffsets[..events], padded[b.ValuesAt..(b.ValuesAt + 8 * cursors.Small)], cursors.Small, cursors.Value, cursors.Data, error);
+    }
+}
