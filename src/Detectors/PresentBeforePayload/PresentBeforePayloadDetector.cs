@@ -19,48 +19,91 @@ namespace TraceTools.Detectors.PresentBeforePayload;
 /// </summary>
 public sealed class PresentBeforePayloadDetector : IDetector
 {
+    /// <summary>A kept payload change; <see cref="Cuts"/> when it does not write the present word (it drops its cpu's earlier ones).</summary>
+    readonly record struct Change(Epoch Epoch, bool Cuts);
+
+    /// <summary>
+    /// Per agent, whether a backward walk over one entry's changes has passed a cut of that agent: its earlier changes
+    /// are dropped. A stamp per walk instead of clearing, so a walk costs its changes, not the agent count.
+    /// </summary>
+    sealed class CutMarks(int agents)
+    {
+        int[] _walk = new int[Math.Max(agents, 1)];
+        int _current;
+
+        public void BeginWalk()
+        {
+            if (++_current == int.MaxValue) { Array.Clear(_walk); _current = 1; }
+        }
+
+        /// <summary>Whether <paramref name="c"/> is still kept (no later cut of its agent walked); marks its cut.</summary>
+        public bool Kept(in Change c)
+        {
+            int a = c.Epoch.Agent;
+            if (a >= _walk.Length) Array.Resize(ref _walk, Math.Max(a + 1, 2 * _walk.Length));
+            if (_walk[a] == _current) return false;
+            if (c.Cuts) _walk[a] = _current;
+            return true;
+        }
+    }
+
     /// <summary>One entry's payload changes since it last became non-present.</summary>
     sealed class Payload
     {
         /// <summary>
-        /// The kept changes of every cpu in trace order (per cpu: its latest change that does not write the
-        /// present word, then its later ones that do), inline in the entry's state: one flat array instead of a
-        /// list per agent, so a store touches one object and its array.
+        /// The changes of every cpu in trace order, inline in the entry's state: one flat array instead of a list
+        /// per agent, so a store touches one object and its array. A cut leaves its cpu's earlier changes in place,
+        /// dropped lazily: walks skip them and a full array is compacted before it grows, so a store costs amortized
+        /// O(1) whatever the other cpus keep (eager removal scanned them all on every cut).
         /// </summary>
-        public Epoch[] Kept = [];
+        public Change[] Changes = [];
         public int Count;
-        /// <summary>Bit a % 64 set when a change of an agent ≡ a (mod 64) may be kept: a cpu's first change skips the removal scan.</summary>
-        public ulong Holders;
+        /// <summary>Changes visited by adds, compactions and walks: lets tests check the cost without timing.</summary>
+        public long Steps;
 
         public bool Any => Count != 0;
 
-        /// <summary>Keeps <paramref name="change"/>; one that does not write the present word first drops its cpu's earlier ones (ordering it orders them).</summary>
-        public void Add(in Epoch change, bool writesPresentWord)
+        /// <summary>Keeps <paramref name="change"/>; one that does not write the present word drops its cpu's earlier ones (ordering it orders them).</summary>
+        public void Add(in Epoch change, bool writesPresentWord, CutMarks marks)
         {
-            ulong bit = 1UL << (change.Agent & 63);
-            if (!writesPresentWord && (Holders & bit) != 0)
+            if (Count == Changes.Length)
             {
-                int kept = 0;
-                for (int i = 0; i < Count; i++)
-                    if (Kept[i].Agent != change.Agent) Kept[kept++] = Kept[i];
-                Count = kept;
+                Compact(marks);
+                // Grow only when more than half survive: the next compaction is then at least half an array away.
+                if (2 * Count > Changes.Length || Changes.Length == 0) Array.Resize(ref Changes, Math.Max(4, 2 * Changes.Length));
             }
-            if (Count == Kept.Length) Array.Resize(ref Kept, Math.Max(4, 2 * Count));
-            Kept[Count++] = change;
-            Holders |= bit;
+            Changes[Count++] = new Change(change, !writesPresentWord);
+            Steps++;
         }
 
-        public void Reset()
+        /// <summary>Removes the dropped changes, keeping the others in trace order.</summary>
+        public void Compact(CutMarks marks)
         {
-            Count = 0;
-            Holders = 0;
+            marks.BeginWalk();
+            int w = Count;
+            for (int i = Count - 1; i >= 0; i--)
+            {
+                Steps++;
+                if (marks.Kept(Changes[i])) Changes[--w] = Changes[i];
+            }
+            Count -= w;
+            Array.Copy(Changes, w, Changes, 0, Count);
         }
+
+        public void Reset() => Count = 0;
     }
 
     readonly EntryStates<Payload> _entries = new();
+    readonly CutMarks _marks;
 
-    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents (the kept changes need no per-agent table: any count works).</summary>
-    public PresentBeforePayloadDetector(int agents) => ArgumentOutOfRangeException.ThrowIfNegative(agents);
+    internal long Steps { get { long s = 0; foreach (var p in _entries.All) s += p.Steps; return s; } }
+
+    /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents (a hint: more agents grow the walk marks).</summary>
+    public PresentBeforePayloadDetector(int agents)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(agents);
+        _marks = new CutMarks(agents);
+    }
 
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.PresentBeforePayload;
@@ -87,7 +130,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
             return;
         }
         if (store.ChangedOther && !store.PresentAfter)
-            p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.WritesPresentWord);
+            p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.WritesPresentWord, _marks);
     }
 
     /// <inheritdoc/>
@@ -96,24 +139,29 @@ public sealed class PresentBeforePayloadDetector : IDetector
     {
         foreach (var p in _entries.All)
         {
+            p.Compact(_marks);
             for (int i = 0; i < p.Count; i++)
-                if (p.Kept[i].Agent == cpu) times.Add(p.Kept[i].Time);
+                if (p.Changes[i].Epoch.Agent == cpu) times.Add(p.Changes[i].Epoch.Time);
         }
     }
 
     /// <summary>
     /// Reports the latest kept change not ordered before <paramref name="present"/>. Per cpu that is its latest
     /// unordered one, and the answer the latest of those: walking the flat list from its end, the first
-    /// unordered change.
+    /// unordered change still kept.
     /// </summary>
     void Judge(DetectorView view, Payload p, in EntryStore present)
     {
+        _marks.BeginWalk();
         for (int i = p.Count - 1; i >= 0; i--)
         {
+            p.Steps++;
+            ref readonly var m = ref p.Changes[i];
+            if (!_marks.Kept(m)) continue;
             // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
-            if (!view.StoreOrderedBefore(p.Kept[i], present.Agent, AccessClass.W, ObserverDomain.Outer))
+            if (!view.StoreOrderedBefore(m.Epoch, present.Agent, AccessClass.W, ObserverDomain.Outer))
             {
-                view.Report(Kind, present.Index, p.Kept[i].Index);
+                view.Report(Kind, present.Index, m.Epoch.Index);
                 return;
             }
         }

@@ -1,0 +1,42 @@
+using TraceTools.Detectors;
+using TraceTools.Detectors.PresentBeforePayload;
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Engine;
+
+/// <summary>
+/// present-before-payload keeps, per entry, every cpu's latest change that does not write the present word and
+/// its later ones that do. Keeping them must cost amortized O(1) per store whatever the interleaving: counted in
+/// the detector's visits of kept changes, never timed.
+/// </summary>
+[TestClass]
+public sealed class PresentBeforePayloadCostTests
+{
+    /// <summary>
+    /// cpu0 keeps writing the present word without setting present (each a kept release) while cpu1 keeps writing
+    /// payload (each dropping cpu1's earlier change). Before, every cpu1 store scanned all of cpu0's kept changes:
+    /// n²/2 visits. The finding is the same either way: cpu1's last payload store, unordered before cpu0's set.
+    /// </summary>
+    [TestMethod]
+    public void PresentBeforePayload_ReleasesInterleavedWithOtherCpuPayload_LinearVisits()
+    {
+        const int n = 2000;
+        var t = TraceBuilder.OneDevice(Arch.Arm64, "cpu0,cpu1").Table("ring", 0x10_0000, 8, 32, 16, 8 * 24, "dev");
+        ulong entry = t.Entry("ring", 0), word = entry + 24;
+        long last = -1;
+        for (int i = 0; i < n; i++)
+        {
+            t.Store("cpu0", word, 8, (ulong)(2 + 2 * (i & 1)));   // 0x2 / 0x4: present clear, other bits change
+            last = t.Store("cpu1", entry, 8, (ulong)(i + 1));
+        }
+        long set = t.Store("cpu0", word, 8, 0x7);
+        var engine = DetectorRegistry.CreateEngine(t.Metadata(),
+            new ReplayOptions { Detectors = new HashSet<FindingKind> { FindingKind.PresentBeforePayload } });
+        foreach (var b in t.Batches(4096)) engine.Process(b);
+        var detector = engine.Detectors.OfType<PresentBeforePayloadDetector>().Single();
+        FindingAssert.Exactly(engine.Complete(), $"present-before-payload@{set}[payload={last}]");
+        Assert.IsTrue(detector.Steps <= 16L * 2 * n, $"{detector.Steps} visits of kept changes for {2 * n} stores");
+    }
+}
