@@ -13,8 +13,11 @@ namespace TraceTools.Detectors.DmaOutsideMapping;
 /// </summary>
 /// <remarks>
 /// Hand-written: the BCL's sorted collections (SortedSet, SortedDictionary) keep no per-subtree summary, and an
-/// interval query without one visits every range that starts below the byte. The treap's priorities come from
-/// a fixed-seed generator, so a replay is deterministic.
+/// interval query without one visits every range that starts below the byte. The treap's priorities are drawn
+/// per tree from a non-deterministically seeded generator: a fixed sequence let a crafted order of dma_map ranges
+/// make the tree a chain (O(n) per operation, recursion as deep as the ranges). Random priorities keep the
+/// expected depth, and so every walk and recursion, O(log n) whatever the order; the shape never changes an
+/// answer, only the probe count.
 /// </remarks>
 sealed class MappingTree
 {
@@ -40,7 +43,7 @@ sealed class MappingTree
     }
 
     Node? _root;
-    uint _random = 0x2545_F491;
+    readonly Random _priorities = new();
 
     /// <summary>Distinct ranges ever mapped (tree nodes).</summary>
     public int Ranges { get; private set; }
@@ -246,13 +249,6 @@ sealed class MappingTree
         n.MaxUnmap = unmap;
     }
 
-    /// <summary>xorshift32: a fixed sequence, so the tree's shape (and the probe count) is the same every run.</summary>
-    uint NextPriority()
-    {
-        uint x = _random;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        return _random = x;
-    }
+    /// <summary>A priority unknown to whoever wrote the trace (see the remarks).</summary>
+    uint NextPriority() => (uint)_priorities.NextInt64(1L << 32);
 }

@@ -142,4 +142,31 @@ public sealed class DeviceMappingsTests
         Assert.AreEqual(1, mappings.Ranges);
         Assert.IsLessThan(20L * 3 * maps, mappings.Probes);
     }
+
+    [TestMethod]
+    public void Cost_OrderCraftedForTheOldFixedPriorities_NoChain()
+    {
+        // The tree once drew its priorities from xorshift32 seeded 0x2545F491 in every run. Giving the i-th new
+        // range the address rank of the i-th priority (highest priority, lowest address) made that treap a chain:
+        // each dma_map walked all earlier ranges (about n^2 probes). Per-tree random priorities keep it shallow.
+        const int ranges = 3000;
+        var priorities = new uint[ranges];
+        uint x = 0x2545_F491;
+        for (int i = 0; i < ranges; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            priorities[i] = x;
+        }
+        var byPriority = Enumerable.Range(0, ranges).OrderByDescending(i => priorities[i]).ToArray();
+        var rank = new int[ranges];
+        for (int r = 0; r < ranges; r++) rank[byPriority[r]] = r;
+
+        var mappings = new DeviceMappings();
+        for (int i = 0; i < ranges; i++) mappings.Map(0x1_0000_0000 + (ulong)rank[i] * 4096, 4096, DmaDirection.ToDevice, i);
+        Assert.AreEqual(ranges, mappings.Ranges);
+        Assert.AreEqual((long)byPriority[^1], mappings.LiveMappingOf(0x1_0000_0000 + (ranges - 1) * 4096UL + 8));
+        Assert.IsLessThan(100L * ranges, mappings.Probes, $"{mappings.Probes} probes for {ranges} dma_maps");
+    }
 }
