@@ -78,7 +78,9 @@ public static class TraceReplay
         {
             engine.Process(batch);
         }
-        catch (Exception)
+        // Only a refusal of the input (a shard's too: its thread rethrows it unwrapped): an internal error leaves as
+        // itself, not disguised as bad input about some other event of the chunk.
+        catch (ReplayInputException)
         {
             check.Check(batch, chunk);
             throw;
