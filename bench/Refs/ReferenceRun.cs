@@ -15,7 +15,7 @@ namespace TraceTools.Bench.Refs;
 /// <item><c>lean</c>, <c>decode_lean</c>: the lean single-pass bound (<see cref="LeanBound"/>) over the decoded
 /// batches, alone and with the decode, single-threaded: the second is what the engine's events/s compare with.</item>
 /// </list>
-/// Prints one <c>name events_per_second</c> line each.
+/// A first round is run untimed (JIT warm-up). Prints one <c>name events_per_second</c> line each.
 /// </summary>
 static class ReferenceRun
 {
@@ -37,6 +37,10 @@ static class ReferenceRun
         void Add(string name, long events, long ticks) =>
             (samples.TryGetValue(name, out var l) ? l : samples[name] = []).Add(events / (ticks / (double)Clocks.Frequency));
 
+        // One untimed round first: LZ4 is native code, the column decode and the lean bound are JIT-compiled, and
+        // their first chunks otherwise run tier-0 code (on a 10^7-event trace that alone halved the median of 3).
+        DecompressAndDecode(path);
+        ReadAll(path, new LeanBoundTimer());
         for (int r = 0; r < rounds; r++)
         {
             var (events, lz4, columns) = DecompressAndDecode(path);
