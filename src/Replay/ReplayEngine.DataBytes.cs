@@ -1,4 +1,4 @@
-using TraceTools.TraceFormat;
+using TraceTools.Replay.Memory;
 
 namespace TraceTools.Replay;
 
@@ -6,7 +6,7 @@ public sealed partial class ReplayEngine
 {
     /// <summary>
     /// True when [<paramref name="from"/>, <paramref name="to"/>) holds a data byte: any byte for which
-    /// <see cref="IsDataByte"/> is true. A region lookup per region or present word the range crosses, not per
+    /// <see cref="IsDataByte"/> is true. A region lookup per region the range crosses (<see cref="ByteRuns"/> splits it), not per
     /// byte (bytes outside every region are still looked up one by one: a line seldom crosses a gap).
     /// </summary>
     internal bool HasDataByte(ulong from, ulong to)
@@ -20,20 +20,12 @@ public sealed partial class ReplayEngine
                 continue;
             }
             var r = Regions[rid];
-            if (r.Kind == RegionKind.Ram) return true;
-            ulong regionLeft = r.Size - (a - r.Base); // bytes of the region from a (no wrap at the top of memory)
-            if (r.Kind != RegionKind.Table)
-            {
-                if (to - a <= regionLeft) return false;
-                a += regionLeft;
-                continue;
-            }
-            ulong off = (a - r.Base) % r.EntrySize;
-            if (off < r.PresentWordOffset || off >= r.PresentWordOffset + r.PresentWordLength) return true;
-            // Inside the present word: the entry's payload resumes right after it, if the range gets there.
-            ulong wordLeft = r.PresentWordOffset + r.PresentWordLength - off;
-            if (to - a <= wordLeft) return false;
-            a += wordLeft;
+            // The region's share of the range (no wrap at the top of memory), then its data bytes there.
+            ulong regionLeft = r.Size - (a - r.Base);
+            ulong stop = to - a <= regionLeft ? to : a + regionLeft, cursor = a;
+            if (ByteRuns.Next(r, ByteClass.Data, ref cursor, stop, out _)) return true;
+            if (stop == to) return false;
+            a = stop;
         }
         return false;
     }

@@ -32,45 +32,15 @@ sealed partial class Shadow
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     bool NextRun(RegionInfo region, ByteClass which, ref ulong cursor, ulong end, bool write, out ShadowPage page, out int offset, out int length)
     {
-        while (cursor < end)
+        if (!ByteRuns.Next(region, which, ref cursor, end, out ulong from))
         {
-            ulong runEnd = end;
-            var kind = region.Kind;
-            if (kind == RegionKind.Table)
-            {
-                ulong e = region.EntrySize;
-                // Entry sizes are nearly always powers of two: a mask, not a 64-bit division per run.
-                ulong into = cursor - region.Base;
-                ulong entry = cursor - ((e & (e - 1)) == 0 ? into & (e - 1) : into % e);
-                ulong pw0 = entry + region.PresentWordOffset, pw1 = pw0 + region.PresentWordLength;
-                bool inWord = cursor >= pw0 && cursor < pw1;
-                if (inWord != (which == ByteClass.Sync))
-                {
-                    // Skip to where the wanted class starts: the end of the word, or the next word.
-                    cursor = inWord ? pw1 : (cursor < pw0 ? pw0 : NextPresentWord(entry, e, region, end));
-                    continue;
-                }
-                runEnd = Math.Min(end, inWord ? pw1 : (cursor < pw0 ? pw0 : NextPresentWord(entry, e, region, end)));
-            }
-            else if ((kind == RegionKind.Ram) != (which == ByteClass.Data) || kind == RegionKind.Mmio)
-            {
-                cursor = end;
-                break;
-            }
-            runEnd = ShadowPage.ClipToPage(cursor, runEnd);
-            page = write ? Pages.Page(cursor) : Pages.Find(cursor);
-            offset = (int)(cursor & ShadowPage.Mask);
-            length = (int)(runEnd - cursor);
-            cursor = runEnd;
-            return true;
+            page = null!;
+            offset = length = 0;
+            return false;
         }
-        page = null!;
-        offset = length = 0;
-        return false;
+        page = write ? Pages.Page(from) : Pages.Find(from);
+        offset = (int)(from & ShadowPage.Mask);
+        length = (int)(cursor - from);
+        return true;
     }
-
-    // The next entry's present word, or end when the access stops first: for the last entry of a table
-    // that ends near 2^64, entry + size + offset would wrap to a small address.
-    static ulong NextPresentWord(ulong entry, ulong entrySize, RegionInfo region, ulong end) =>
-        end - entry <= entrySize ? end : entry + entrySize + region.PresentWordOffset;
 }
