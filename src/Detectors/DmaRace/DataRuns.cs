@@ -30,4 +30,22 @@ static class DataRuns
         stop = off + (int)(cursor - from);
         return true;
     }
+
+    /// <summary>
+    /// The bytes that an access of <paramref name="size"/> bytes at <paramref name="address"/> covers in table
+    /// <paramref name="region"/>, when it stays inside one entry: all payload, all present word, or
+    /// <see cref="EntryBytes.Mixed"/> (then <see cref="Next"/> walks it). The same split as
+    /// <see cref="ByteRuns"/>: the present word is [<see cref="RegionInfo.PresentWordOffset"/>, + its length) of each entry.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static EntryBytes InEntry(RegionInfo region, ulong address, int size)
+    {
+        ulong e = region.EntrySize;
+        if ((e & (e - 1)) != 0) return EntryBytes.Mixed;
+        ulong into = (address - region.Base) & (e - 1), stop = into + (ulong)size;
+        if (stop > e) return EntryBytes.Mixed;
+        ulong pw0 = region.PresentWordOffset, pw1 = pw0 + region.PresentWordLength;
+        if (stop <= pw0 || into >= pw1) return EntryBytes.Payload;
+        return into >= pw0 && stop <= pw1 ? EntryBytes.PresentWord : EntryBytes.Mixed;
+    }
 }

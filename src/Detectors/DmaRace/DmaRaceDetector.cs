@@ -51,14 +51,73 @@ public sealed class DmaRaceDetector : IDetector
     public void OnAccess(DetectorView view, in DataAccess access)
     {
         var region = view.Region(access.Region);
+        ulong address = access.Address;
+        int off = (int)(address % AccessRun.PageSize);
+        // Most accesses are ram words that race with nothing: a straight line, its state in registers.
+        if (region.Kind == RegionKind.Ram && InOneWord(off, access.Size) && OnQuietWord(view, access, address / AccessRun.PageSize, off)) return;
+        OnAccessRuns(view, access, region, off);
+    }
+
+    /// <summary>True when an access of <paramref name="size"/> bytes (at least one) at page offset <paramref name="off"/> stays inside one word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool InOneWord(int off, int size) => (uint)(size - 1) < (uint)(8 - (off & 7));
+
+    /// <summary>
+    /// An access inside one word of page <paramref name="number"/> that races with nothing and escalates
+    /// nothing (nearly all of them): the other side's columns are checked by their summaries, else by the one
+    /// word's cell, and the access is recorded in its own column, which it dominates. False, with nothing
+    /// changed, otherwise (a race to report, a column to escalate, or one escalated already):
+    /// <see cref="OnAccessRuns"/> then takes the access, and decides exactly as it would have.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    bool OnQuietWord(DetectorView view, in DataAccess access, ulong number, int off)
+    {
+        var page = _pages.Get(number);
+        if (page.Shared is not null) return false;
+        bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
+        int side = access.Kind is EventKind.Load or EventKind.Store ? 0 : 1;
+        int agent = access.Agent, end = off + access.Size;
+        if (!AllHbBefore(view, page, (AccessColumn)(side ^ 1), agent) && page.Words[side ^ 1].WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
+        if (write && !AllHbBefore(view, page, (AccessColumn)((side ^ 1) + 2), agent) && page.Words[(side ^ 1) + 2].WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
+        int own = side + (write ? 0 : 2);
+        ref int owner = ref page.ColumnOwner[own];
+        ref var words = ref page.Words[own];
+        uint time = access.Time;
+        if (owner == agent || owner == RacePage.NoOwner)
+        {
+            // One agent's accesses only: po orders them, nothing to look at.
+            owner = agent;
+            page.ColumnLatest[own] = Epoch.Pack(agent, time);
+        }
+        else
+        {
+            // Several agents': the access must dominate the word's latest accesses, or the column escalates
+            // (TrackShared's decision).
+            if (words.WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
+            owner = RacePage.SeveralOwners;
+        }
+        words.RecordInWord(off, end, agent, time);
+        return true;
+    }
+
+    /// <summary>The general path: any region, any size, races, escalation; reports.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void OnAccessRuns(DetectorView view, in DataAccess access, RegionInfo region, int off)
+    {
         ulong address = access.Address, last = address + (ulong)access.Size - 1;
         long other;
-        // Most accesses are ram inside one page: one run, no run walk (whose by-ref cursor keeps the loop's
-        // state in memory).
-        if (region.Kind == RegionKind.Ram && access.Size > 0 && (address ^ last) < AccessRun.PageSize)
+        // Most accesses are ram inside one page, or a table entry's payload or present word: one run or none,
+        // no run walk (whose by-ref cursor keeps the loop's state in memory).
+        if (access.Size > 0 && (address ^ last) < AccessRun.PageSize && region.Kind is RegionKind.Ram or RegionKind.Table)
         {
-            int off = (int)(address % AccessRun.PageSize);
-            other = OnRun(view, access, address / AccessRun.PageSize, off, off + access.Size, -1);
+            var bytes = region.Kind == RegionKind.Ram ? EntryBytes.Payload : DataRuns.InEntry(region, address, access.Size);
+            if (bytes == EntryBytes.PresentWord) return;
+            if (bytes == EntryBytes.Payload)
+            {
+                if (InOneWord(off, access.Size) && region.Kind == RegionKind.Table && OnQuietWord(view, access, address / AccessRun.PageSize, off)) return;
+                other = OnRun(view, access, address / AccessRun.PageSize, off, off + access.Size, -1);
+            }
+            else other = OnRuns(view, access, region);
         }
         else other = OnRuns(view, access, region);
         if (other >= 0) view.Report(Kind, access.Index, other);

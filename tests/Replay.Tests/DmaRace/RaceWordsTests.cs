@@ -102,4 +102,53 @@ public sealed class RaceWordsTests
         Assert.AreEqual(Epoch.Pack(1, 5), words.At(104));
         Assert.AreEqual(5L, words.LatestRacing(96, 112, new Known(new uint[Agents, Agents]), 0, -1));
     }
+
+    /// <summary>
+    /// The single-word forms (<see cref="RaceWords.WordRacing"/>, <see cref="RaceWords.RecordInWord"/>) against
+    /// the run forms they skip, on two words fed the same accesses: mostly accesses inside one word (partial
+    /// bytes, spills), between runs across words and whole pages (uniform pages, materialize).
+    /// </summary>
+    [TestMethod]
+    [DataRow(4)]
+    [DataRow(5)]
+    [DataRow(6)]
+    public void RaceWords_OneWordForms_SameAsRunForms(int seed)
+    {
+        var rng = new Random(seed);
+        RaceWords runs = new(), words = new();
+        var known = new uint[Agents, Agents];
+        uint time = 0;
+        int oneWord = 0;
+        for (int step = 0; step < 6000; step++)
+        {
+            var (off, end) = RandomRun(rng);
+            if (rng.Next(4) != 0)
+            {
+                // Inside one word: a hot word or anywhere, 1 to the word's remaining bytes.
+                off = rng.Next(2) == 0 ? rng.Next(32) : rng.Next(Page);
+                end = off + rng.Next(1, 8 - (off & 7) + 1);
+            }
+            int agent = rng.Next(Agents);
+            for (int a = 0; a < Agents; a++)
+                for (int b = 0; b < Agents; b++) known[a, b] = (uint)rng.Next((int)time + 1);
+            long other = rng.Next(4) == 0 ? rng.Next((int)time + 1) - 1 : -1;
+            time += (uint)rng.Next(1, 4);
+            if (off >> 3 == (end - 1) >> 3)
+            {
+                oneWord++;
+                Assert.AreEqual(runs.LatestRacing(off, end, new Known(known), agent, other), words.WordRacing(off, end, new Known(known), agent, other), $"step {step}: racing [{off}, {end})");
+                Assert.AreEqual(runs.DominatedBy(off, end, new Known(known), agent), words.WordRacing(off, end, new Known(known), agent, -1) < 0, $"step {step}: dominated [{off}, {end})");
+                runs.Record(off, end, agent, time);
+                words.RecordInWord(off, end, agent, time);
+            }
+            else
+            {
+                runs.Record(off, end, agent, time);
+                words.Record(off, end, agent, time);
+            }
+            if (step % 100 == 0)
+                for (int k = 0; k < Page; k++) Assert.AreEqual(runs.At(k), words.At(k), $"step {step}: byte {k}");
+        }
+        Assert.IsGreaterThan(4000, oneWord, "most accesses took the single-word forms");
+    }
 }
