@@ -42,6 +42,26 @@ sealed partial class ShadowPage
         if (length == Size) TryCollapse();
     }
 
+    /// <summary>
+    /// <see cref="Record"/> of an access inside one word (<paramref name="offset"/> to
+    /// <paramref name="offset"/> + <paramref name="length"/> within 8-byte alignment): on a page whose words
+    /// have their own cells, one inlined <see cref="CellPut"/>; the general <see cref="Record"/> only when
+    /// the put declines (a split, a wider page, a spill) or the page is still uniform.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RecordWord(AccessColumn column, ulong at, int offset, int length)
+    {
+        int width = _width;
+        // A materialized page has width ≥ 1; a uniform one (new, or written by whole pages) takes Record.
+        if (!_uniform)
+        {
+            int b = offset & 7;
+            ulong cell = at | ShadowCell.ColumnKey(column) | ((ulong)(uint)ShadowCell.Bytes(b, b + length) << ShadowCell.MaskShift);
+            if (CellPut.TryPut(_cells, _marks, (offset >> 3) * width, width, cell)) return;
+        }
+        Record(column, at, offset, length);
+    }
+
     /// <summary>A whole-page access on a uniform page: one word stands for all (false when it no longer can).</summary>
     bool TryRecordUniform(AccessColumn column, ulong cell)
     {
