@@ -65,6 +65,7 @@ static class CellPut
     }
 
     /// <summary>The scalar form (width 1, and the twin the vector forms are tested against).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryPutScalar(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
     {
         ulong bytes = cell & ShadowCell.MaskBits, key = cell & ShadowCell.ColumnBits;

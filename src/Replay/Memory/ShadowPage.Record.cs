@@ -170,6 +170,7 @@ sealed partial class ShadowPage
     /// The bytes of cell <paramref name="i"/> (within <paramref name="range"/>) the maintenance marks, and the
     /// mark they get (0 for a clean: the caller puts the clean's time), or 0 bytes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int Change(HbState hb, int cpu, bool clean, bool inval, ReadOnlySpan<ulong> cells, ReadOnlySpan<ulong> marks, int i, int range, out ulong mark)
     {
         mark = 0;
@@ -196,6 +197,7 @@ sealed partial class ShadowPage
     static int IndexOf(ReadOnlySpan<ulong> cells, ulong cell) => cell == 0 ? -1 : cells.IndexOf(cell);
 
     /// <summary>Gives bytes <paramref name="m"/> of cell <paramref name="at"/> of word <paramref name="w"/> the mark, splitting the cell when they are only part of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool SetMark(int w, int at, int m, ulong mark, bool uniform)
     {
         OwnMarks();
