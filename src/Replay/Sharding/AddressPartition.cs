@@ -58,6 +58,10 @@ sealed class AddressPartition
     /// <summary>The replica owning <paramref name="page"/>.</summary>
     public int OwnerOf(ulong page) => Overlaps(_tablePages, page, page) ? 0 : Owner(page, _replicas, _zeroBelow);
 
+    /// <summary>The replica owning <paramref name="page"/> of region <paramref name="region"/> (a lookup of the table pages only near a table).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int OwnerIn(int region, ulong page) => _nearTable[region] ? OwnerOf(page) : Owner(page, _replicas, _zeroBelow);
+
     /// <summary>
     /// The next piece of [<paramref name="cursor"/>, <paramref name="end"/>) in region <paramref name="region"/>
     /// that this replica owns: [<paramref name="from"/>, <paramref name="cursor"/>) on return, a maximal run of
@@ -86,6 +90,9 @@ sealed class AddressPartition
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     bool Owns(bool nearTable, ulong page) => (nearTable ? OwnerOf(page) : Owner(page, _replicas, _zeroBelow)) == _replica;
+
+    /// <summary>This partition's replica.</summary>
+    public int Replica => _replica;
 
     static ulong PageOf(ulong address) => address >> ShadowPage.Shift;
 
