@@ -53,6 +53,19 @@ struct LatestStores
         _othersLatest = time;
     }
 
+    /// <summary>False when <paramref name="cpu"/> never stored to the page (then the page holds no cell of its stores).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool MayHold(int cpu)
+    {
+        for (int i = 0; i < Slots; i++)
+        {
+            ulong b = _bounds[i];
+            if (b == 0) return false;
+            if (b >> 32 == (uint)cpu) return true;
+        }
+        return (_others & (1UL << (cpu & 63))) != 0;
+    }
+
     /// <summary>
     /// True when <paramref name="row"/> (a clock row indexed by agent, <paramref name="agents"/> long) is at or
     /// after every cpu's bound: then every store the page holds is at or before its cpu's component of the row.

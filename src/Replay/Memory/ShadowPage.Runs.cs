@@ -96,6 +96,8 @@ sealed partial class ShadowPage
     /// <summary>Adds the local time of every cpu store of <paramref name="cpu"/> that is still some byte's last cpu store.</summary>
     public void AddStoreTimes(int cpu, List<uint> times)
     {
+        // Most pages are stored to by one cpu, or by none (DMA buffers a device fills): no cell to scan for.
+        if (!Stores.MayHold(cpu)) return;
         ulong key = ShadowCell.ColumnKey(AccessColumn.CpuWrite);
         foreach (ulong c in _cells) Add(c);
         if (_spill is not null)

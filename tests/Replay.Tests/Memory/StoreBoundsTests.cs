@@ -72,6 +72,37 @@ public sealed class StoreBoundsTests
         Assert.IsFalse(bounds.AllAtOrBefore(row, 7), "a kept cpu's bound still counts");
     }
 
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void LiveStoreTimes_PagesSkippedForCpusThatNeverStored_SameAsEveryByteLastStore(int seed)
+    {
+        // Six cpus, mostly each on its own two pages, a device on others: the scan skips the pages a cpu never stored to.
+        var rng = new Random(seed);
+        const DetectorNeeds needs = DetectorNeeds.WriteHistory;
+        var shadow = new Shadow(needs, values: false);
+        const ulong baseAddress = 0x40000;
+        for (uint time = 1; time <= 3000; time++)
+        {
+            int agent = rng.Next(7);
+            ulong page = (ulong)(rng.Next(8) == 0 ? rng.Next(16) : 2 * (agent % 6) + rng.Next(2));
+            int size = rng.Next(3) == 0 ? 1 + rng.Next(600) : 1 + rng.Next(16);
+            ulong address = baseAddress + page * 4096 + (ulong)rng.Next(4096);
+            shadow.RecordWrite(agent, time, cpu: agent < 6, address, size, default, RegionKind.Ram);
+        }
+        for (int cpu = 0; cpu < 6; cpu++)
+        {
+            var expected = new SortedSet<uint>();
+            for (ulong a = baseAddress; a < baseAddress + 17 * 4096; a++)
+            {
+                var w = shadow.WritesAt(a);
+                if (w.CpuWrite.Exists && w.CpuWrite.Agent == cpu) expected.Add(w.CpuWrite.Time);
+            }
+            Assert.IsGreaterThan(10, expected.Count, $"cpu {cpu}: live stores");
+            CollectionAssert.AreEqual(expected.ToArray(), shadow.LiveStoreTimes(cpu), $"cpu {cpu}");
+        }
+    }
+
     /// <summary>
     /// Six cpus over six pages: mostly a driver's post (stores to a buffer on the cpu's page, a barrier or not,
     /// a doorbell, the device's DMA read of the buffer), with stray stores and reads of any cpu on any page between.
