@@ -46,7 +46,6 @@ sealed partial class Shadow
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             // Cache marks belong to the write cells they qualify: the new cell starts unmarked.
             if (_writes) page.Record(column, at, off, n);
-            if (_writes && cpu) page.Stores.Note(agent, time);
             if (values) SmallSpans.Copy(data.Slice(i, n), page.OwnValues(), off);
             i += n;
         }

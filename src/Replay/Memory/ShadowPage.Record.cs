@@ -21,6 +21,8 @@ sealed partial class ShadowPage
     public void Record(AccessColumn column, ulong at, int offset, int length)
     {
         ulong cell = at | ShadowCell.ColumnKey(column);
+        // The page's store bounds follow its cpu-store cells (a cpu with no bound has no cell here).
+        if (column == AccessColumn.CpuWrite) Stores.Note((int)(at >> 32), (uint)at);
         if (length == Size && TryRecordUniform(column, cell)) return;
         if (_uniform) Materialize();
         int end = offset + length - 1, first = offset >> 3, last = end >> 3;

@@ -7,7 +7,7 @@ namespace TraceTools.Replay.Memory;
 sealed partial class ShadowPage
 {
     /// <summary>
-    /// Per cpu, its latest store to the page (kept with <see cref="DetectorNeeds.WriteHistory"/>): a bound on
+    /// Per cpu, its latest store to the page (noted by <see cref="Record"/> with each cpu-store cell): a bound on
     /// every cpu-store cell, so a rule that only fails on a store not yet in a clock can skip the page's cells
     /// (<see cref="Shadow.StoresWithin"/>), and a cpu that never stored here has no cell to look for (<see cref="AddStoreTimes"/>).
     /// </summary>
