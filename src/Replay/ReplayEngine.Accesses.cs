@@ -15,21 +15,34 @@ public sealed partial class ReplayEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static bool HasSyncBytes(RegionInfo r) => r.Kind is RegionKind.Sync or RegionKind.Table;
 
-    /// <summary>A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow, then its releases.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool HasDataBytes(RegionKind k) => k is RegionKind.Ram or RegionKind.Table;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool HasSyncBytes(RegionKind k) => k is RegionKind.Sync or RegionKind.Table;
+
+    /// <summary>A cpu store or a device DMA write into region <paramref name="rid"/>.</summary>
+    void Write(int agent, EventKind kind, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid) =>
+        Write(agent, kind, index, address, size, data, rid, Regions[rid].Kind);
+
+    /// <summary>
+    /// A cpu store or a device DMA write: detectors first (they see the previous writers), then the shadow, then its
+    /// releases. <paramref name="regionKind"/> comes with the region lookup, so a ram access never loads its
+    /// <see cref="RegionInfo"/> (an L1 miss once the detectors ran since the last access).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    void Write(int agent, EventKind kind, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    void Write(int agent, EventKind kind, long index, ulong address, int size, ReadOnlySpan<byte> data, int rid, RegionKind regionKind)
     {
-        var region = Regions[rid];
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Store;
-        if (HasDataBytes(region))
-            DataHooks(cpu ? DetectorHooks.Store : DetectorHooks.DmaWrite, new DataAccess(index, kind, agent, t, address, size, rid));
+        if (HasDataBytes(regionKind))
+            DataHooks(cpu ? StoreHooks : DmaWriteHooks, new DataAccess(index, kind, agent, t, address, size, rid));
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
-        if (region.Kind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
-        if (_ramReleases is { } released && region.Kind == RegionKind.Ram) released.Overwrite(address, address + (ulong)size);
-        RecordWrite(agent, t, cpu, address, size, data, rid);
-        if (HasSyncBytes(region)) Publish(agent, index, region, address, size);
+        if (regionKind == RegionKind.Table && EntryStoreHooks.Length != 0) EntryStores(agent, index, address, size, data, rid);
+        if (_ramReleases is { } released && regionKind == RegionKind.Ram) released.Overwrite(address, address + (ulong)size);
+        RecordWrite(agent, t, cpu, address, size, data, rid, regionKind);
+        if (HasSyncBytes(regionKind)) Publish(agent, index, Regions[rid], address, size);
     }
 
     /// <summary>Reads-from: every sync byte written refers to this one release snapshot.</summary>
@@ -58,19 +71,25 @@ public sealed partial class ReplayEngine
     /// loads wait for a read barrier), but the access's own data bytes count as ordered after it
     /// (contract v1.1 "an access sees its own bytes"): <see cref="HbState.SelfLoads"/> holds it while they are judged.
     /// </summary>
+    void Read(int agent, EventKind kind, long index, ulong address, int size, int rid, AcquireMode cpuMode = AcquireMode.PlainLoad) =>
+        Read(agent, kind, index, address, size, rid, Regions[rid].Kind, cpuMode);
+
+    /// <summary>
+    /// <see cref="Read(int, EventKind, long, ulong, int, int, AcquireMode)"/> with the region's kind from the lookup:
+    /// a ram access loads no <see cref="RegionInfo"/> here.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Read(int agent, EventKind kind, long index, ulong address, int size, int rid, AcquireMode cpuMode = AcquireMode.PlainLoad)
+    void Read(int agent, EventKind kind, long index, ulong address, int size, int rid, RegionKind regionKind, AcquireMode cpuMode)
     {
-        var region = Regions[rid];
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Load;
         ulong end = address + (ulong)size;
         // Only stale-cpu-read (LOADS) asks what the load itself acquired.
-        bool self = cpu && region.Kind == RegionKind.Table && _hb.TracksLoads;
-        if (HasSyncBytes(region)) AcquireSync(agent, index, region, address, end, cpu ? cpuMode : AcquireMode.AtOnce, self);
+        bool self = cpu && regionKind == RegionKind.Table && _hb.TracksLoads;
+        if (HasSyncBytes(regionKind)) AcquireSync(agent, index, Regions[rid], address, end, cpu ? cpuMode : AcquireMode.AtOnce, self);
         // Fetches are checked only by the entry detectors: no data hooks, no read epochs (model.md §4).
-        if (!HasDataBytes(region) || kind == EventKind.Fetch) return;
-        DataHooks(cpu ? DetectorHooks.Load : DetectorHooks.DmaRead, new DataAccess(index, kind, agent, t, address, size, rid));
+        if (!HasDataBytes(regionKind) || kind == EventKind.Fetch) return;
+        DataHooks(cpu ? LoadHooks : DmaReadHooks, new DataAccess(index, kind, agent, t, address, size, rid));
         if (self) _hb.EndSelfLoads();
         RecordRead(agent, t, cpu, rid, address, end);
     }

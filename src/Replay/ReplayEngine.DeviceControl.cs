@@ -53,7 +53,7 @@ public sealed partial class ReplayEngine
     }
 
     /// <summary>A doorbell (cpu MMIO write) for the detectors that track when a device was last started.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void DoorbellEvent(int cpu, int device, long index)
     {
         _dispatch.OnDoorbell(DoorbellHooks, View, new Doorbell(index, cpu, device));

@@ -82,11 +82,11 @@ public sealed partial class ReplayEngine
     {
         ulong address = batch.Addresses[i];
         int size = batch.Sizes[i];
-        int rid = Memory(index, kind, address, size);
+        int rid = Memory(index, kind, address, size, out var regionKind);
         if (kind == EventKind.DmaWrite && DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
         int off = batch.DataOffsets[i];
         if (off < 0) ReplayThrow.NoBytes(index, kind);
-        Write(agent, kind, index, address, size, batch.Data.AsSpan(off, size), rid);
+        Write(agent, kind, index, address, size, batch.Data.AsSpan(off, size), rid, regionKind);
     }
 
     /// <summary>A cpu load or a device DMA read.</summary>
@@ -95,9 +95,9 @@ public sealed partial class ReplayEngine
     {
         ulong address = batch.Addresses[i];
         int size = batch.Sizes[i];
-        int rid = Memory(index, kind, address, size);
+        int rid = Memory(index, kind, address, size, out var regionKind);
         if (kind == EventKind.DmaRead && DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
-        Read(agent, kind, index, address, size, rid);
+        Read(agent, kind, index, address, size, rid, regionKind, AcquireMode.PlainLoad);
     }
 
     /// <summary>The agent is declared and of the kind the event needs (a cpu event by a cpu, a device event by a device).</summary>
@@ -185,9 +185,13 @@ public sealed partial class ReplayEngine
 
     /// <summary>The memory (non-MMIO) region holding the whole access.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    int Memory(long index, EventKind kind, ulong address, int size)
+    int Memory(long index, EventKind kind, ulong address, int size) => Memory(index, kind, address, size, out _);
+
+    /// <summary>The memory (non-MMIO) region holding the whole access, and its kind.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int Memory(long index, EventKind kind, ulong address, int size, out RegionKind regionKind)
     {
-        int rid = _regionMap.Find(address, size, out var regionKind);
+        int rid = _regionMap.Find(address, size, out regionKind);
         if (rid < 0 || regionKind == RegionKind.Mmio) NotMemory(index, kind, address, size, rid);
         return rid;
     }

@@ -65,24 +65,17 @@ public sealed partial class ReplayEngine : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void PostToShards(EventBatch batch) => _shards?.Post(batch);
 
-    /// <summary>The data hooks of one access (on this replica's pieces of it when split).</summary>
+    /// <summary>
+    /// The data hooks of one access (on this replica's pieces of it when split). Callers pick the hook's array
+    /// themselves (a two-way select): a switch over the hook kind here compiled to an indirect jump per access.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void DataHooks(DetectorHooks hook, in DataAccess access)
+    void DataHooks(IDetector[] hooks, in DataAccess access)
     {
-        var hooks = HooksFor(hook);
         if (hooks.Length == 0) return;
         if (_partition is null) _dispatch.OnAccess(hooks, View, access);
         else OwnedDataHooks(hooks, access);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    IDetector[] HooksFor(DetectorHooks hook) => hook switch
-    {
-        DetectorHooks.Load => LoadHooks,
-        DetectorHooks.Store => StoreHooks,
-        DetectorHooks.DmaRead => DmaReadHooks,
-        _ => DmaWriteHooks,
-    };
 
     /// <summary>The data hooks on each piece of the access this replica owns, each finding tagged with its piece.</summary>
     void OwnedDataHooks(IDetector[] hooks, in DataAccess access)
@@ -98,9 +91,8 @@ public sealed partial class ReplayEngine : IDisposable
 
     /// <summary>A store or DMA write into the shadow (this replica's pages of it when split).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void RecordWrite(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, int rid)
+    void RecordWrite(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, int rid, RegionKind kind)
     {
-        var kind = Regions[rid].Kind;
         if (_partition is null)
         {
             _shadow.RecordWrite(agent, time, cpu, address, size, data, kind);

@@ -65,7 +65,7 @@ public sealed class DmaRaceDetector : IDetector
     }
 
     /// <summary>The access's data runs (tables, page-crossing accesses) one by one; returns <c>other</c> over all of them.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     long OnRuns(DetectorView view, in DataAccess access, RegionInfo region)
     {
         long other = -1;
@@ -121,7 +121,7 @@ public sealed class DmaRaceDetector : IDetector
     }
 
     /// <summary>The most recent access of <paramref name="column"/> to page offsets [off, stop) that is not hb-before <paramref name="agent"/>'s current event, or <paramref name="other"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static long LatestRacing(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, long other)
     {
         var shared = page.Shared;
@@ -148,7 +148,7 @@ public sealed class DmaRaceDetector : IDetector
     /// when a previous access of the same column is not hb-before this one (it must stay visible), and once
     /// escalated the per-agent sets record it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void TrackShared(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, uint time)
     {
         page.ColumnOwner[(int)column] = RacePage.SeveralOwners;

@@ -62,6 +62,7 @@ sealed class EntryStates<T> where T : class, new()
     internal T? Find(int region, ulong entryBase) =>
         entryBase == _lastKey ? _last : Known(region) is { } table ? Lookup(table, entryBase, create: false) : null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     T? Lookup(Table table, ulong entryBase, bool create)
     {
         ulong number = table.Number(entryBase);

@@ -64,6 +64,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
         public bool Any => Count != 0;
 
         /// <summary>Keeps <paramref name="change"/>; one that does not write the present word drops its cpu's earlier ones (ordering it orders them).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(in Epoch change, bool writesPresentWord, CutMarks marks)
         {
             if (Count == Changes.Length)

@@ -31,6 +31,7 @@ sealed partial class HbState
             return -1;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Prune(HbState state, int cpu)
         {
             if (_entries.Count == 0) return;

@@ -125,6 +125,7 @@ sealed partial class HbState
         /// sorted list with binary search is mostly appends (a SortedSet view re-counts its subtree on every
         /// query, which made compaction quadratic).
         /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compact(uint[] liveTimes)
         {
             foreach (var times in _seen) times?.Clear();

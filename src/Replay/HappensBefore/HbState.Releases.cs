@@ -34,6 +34,7 @@ sealed partial class HbState
     /// the arch preserves the pair. <paramref name="unlock"/> orders every earlier event except cache
     /// maintenance, which still needs a completion barrier (treated as a store-class release).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal OwnOrder OwnOrderOf(int agent, AccessClass releaseClass, bool unlock = false)
     {
         uint t = Time[agent];
@@ -115,6 +116,7 @@ sealed partial class HbState
         if (c > oc) oc = c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
         ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index)
     {
@@ -149,6 +151,7 @@ sealed partial class HbState
         PendingMask[agent] |= (byte)(1 << slot);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void NoteRaisedDevices(int cpu, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, long index)
     {
         var loads = Row(Loads, cpu);
@@ -191,6 +194,7 @@ sealed partial class HbState
     }
 
     /// <summary>Sets the committed-table slots of barrier <paramref name="code"/> of <paramref name="cpu"/> to its time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Commit(int cpu, uint code)
     {
         uint t = Time[cpu];

@@ -40,12 +40,32 @@ static class CellPut
         Debug.Assert(width is 1 or 2 or 4 && at >= 0 && at + width <= cells.Length && (marks is null || marks.Length == cells.Length));
         // A register test, so the JIT drops the null check that would load the array's header line.
         if (cells is null) return false;
+        if (width == 1) return TryPut1(cells, marks, at, cell);
         if (vectorized && width == 4) return TryPut4(cells, marks, at, cell);
         if (vectorized && width == 2) return TryPut2(cells, marks, at, cell);
         return TryPutScalar(cells, marks, at, width, cell);
     }
 
+    /// <summary>
+    /// One cell per word (a page only stored to, the commonest): the new cell replaces the word's cell when
+    /// that one is free or of its column and inside its bytes; any other cell leaves no free slot (false).
+    /// Small enough to inline, where the loop of <see cref="TryPutScalar"/> was a call per write.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPut1(ulong[] cells, ulong[]? marks, int at, ulong cell)
+    {
+        ref ulong word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cells), at);
+        ulong c = word;
+        // A spilled word's flag, another column, or bytes outside the new ones (a split, or a second cell
+        // for disjoint bytes) all decline: the occupied cell must stay.
+        if (c != 0 && ((c & (ShadowCell.SpillFlag | ShadowCell.ColumnBits)) != (cell & ShadowCell.ColumnBits) || (c & ShadowCell.MaskBits & ~cell) != 0)) return false;
+        word = cell;
+        if (marks is not null) Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), at) = 0;
+        return true;
+    }
+
     /// <summary>The scalar form (width 1, and the twin the vector forms are tested against).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryPutScalar(ulong[] cells, ulong[]? marks, int at, int width, ulong cell)
     {
         ulong bytes = cell & ShadowCell.MaskBits, key = cell & ShadowCell.ColumnBits;

@@ -44,6 +44,26 @@ sealed partial class ShadowPage
         if (length == Size) TryCollapse();
     }
 
+    /// <summary>
+    /// <see cref="Record"/> of an access inside one word (<paramref name="offset"/> to
+    /// <paramref name="offset"/> + <paramref name="length"/> within 8-byte alignment): on a page whose words
+    /// have their own cells, one inlined <see cref="CellPut"/>; the general <see cref="Record"/> only when
+    /// the put declines (a split, a wider page, a spill) or the page is still uniform.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RecordWord(AccessColumn column, ulong at, int offset, int length)
+    {
+        int width = _width;
+        // A materialized page has width ≥ 1; a uniform one (new, or written by whole pages) takes Record.
+        if (!_uniform)
+        {
+            int b = offset & 7;
+            ulong cell = at | ShadowCell.ColumnKey(column) | ((ulong)(uint)ShadowCell.Bytes(b, b + length) << ShadowCell.MaskShift);
+            if (CellPut.TryPut(_cells, _marks, (offset >> 3) * width, width, cell)) return;
+        }
+        Record(column, at, offset, length);
+    }
+
     /// <summary>A whole-page access on a uniform page: one word stands for all (false when it no longer can).</summary>
     bool TryRecordUniform(AccessColumn column, ulong cell)
     {
@@ -152,6 +172,7 @@ sealed partial class ShadowPage
     /// The bytes of cell <paramref name="i"/> (within <paramref name="range"/>) the maintenance marks, and the
     /// mark they get (0 for a clean: the caller puts the clean's time), or 0 bytes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int Change(HbState hb, int cpu, bool clean, bool inval, ReadOnlySpan<ulong> cells, ReadOnlySpan<ulong> marks, int i, int range, out ulong mark)
     {
         mark = 0;
@@ -178,6 +199,7 @@ sealed partial class ShadowPage
     static int IndexOf(ReadOnlySpan<ulong> cells, ulong cell) => cell == 0 ? -1 : cells.IndexOf(cell);
 
     /// <summary>Gives bytes <paramref name="m"/> of cell <paramref name="at"/> of word <paramref name="w"/> the mark, splitting the cell when they are only part of it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     bool SetMark(int w, int at, int m, ulong mark, bool uniform)
     {
         OwnMarks();

@@ -94,6 +94,7 @@ sealed partial class ShadowPage
     }
 
     /// <summary>Adds the local time of every cpu store of <paramref name="cpu"/> that is still some byte's last cpu store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddStoreTimes(int cpu, List<uint> times)
     {
         // Most pages are stored to by one cpu, or by none (DMA buffers a device fills): no cell to scan for.

@@ -131,6 +131,35 @@ public sealed class EngineApiTests
         StringAssert.Contains(e.Message, "agent 7 is not declared");
     }
 
+    /// <summary>
+    /// Agents are checked per batch before the loop: the first bad event of a batch still wins, whether its
+    /// error is the agent's (checked up front) or the address's (found by the loop), and in any batch split.
+    /// </summary>
+    [TestMethod]
+    [DataRow(5, 9, 1, 5, "outside every region")]
+    [DataRow(9, 5, 1, 5, "agent 7 is not declared")]
+    [DataRow(5, 9, 3, 5, "outside every region")]
+    [DataRow(9, 5, 3, 5, "agent 7 is not declared")]
+    [DataRow(0, 1, 2, 0, "outside every region")]
+    [DataRow(1, 0, 2, 0, "agent 7 is not declared")]
+    public void ReplayEngine_BadAddressAndBadAgent_FirstInTraceOrderWins(int badAddressAt, int badAgentAt, int batchSize, long expected, string message)
+    {
+        var t = Buggy();
+        long start = -1;
+        for (int i = 0; i < 12; i++)
+        {
+            ulong address = i == badAddressAt ? 0x9000_0000UL : 0x8000_0000UL;
+            long index = t.Raw(new TraceEvent(EventKind.Store, (ushort)(i == badAgentAt ? 7 : 0), address, 8), new byte[8]);
+            if (i == 0) start = index;
+        }
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+
+        var e = Assert.ThrowsExactly<ReplayInputException>(() => { foreach (var b in t.Batches(batchSize)) engine.Process(b); });
+
+        Assert.AreEqual(start + expected, e.EventIndex);
+        StringAssert.Contains(e.Message, message);
+    }
+
     [TestMethod]
     public void ReplayEngine_LoopOfSyncStores_ArenaStaysSmall()
     {

@@ -49,9 +49,11 @@ public sealed class CellPutTests
     [DataRow(3, 4, false)]
     [DataRow(4, 2, true)]
     [DataRow(5, 4, true)]
+    [DataRow(6, 1, true)]
     public void CellPut_RandomWords_SameCellsAsGeneralPath(int seed, int width, bool vector)
     {
-        if (vector && !Vector256.IsHardwareAccelerated) Assert.Inconclusive("no Vector256 on this machine: the vector forms never run");
+        // "vector" at width 1 is the one-cell form TryPut1 (no loop, inlined), the scalar one TryPutScalar.
+        if (vector && width > 1 && !Vector256.IsHardwareAccelerated) Assert.Inconclusive("no Vector256 on this machine: the vector forms never run");
         var rng = new Random(seed);
         int taken = 0, declined = 0;
         for (int trial = 0; trial < 20_000; trial++)
@@ -77,7 +79,9 @@ public sealed class CellPutTests
             }
             ulong[] cells = [.. before], marks = [.. marksBefore];
             bool done = vector
-                ? (width == 4 ? CellPut.TryPut4(cells, withMarks ? marks : null, width, cell) : CellPut.TryPut2(cells, withMarks ? marks : null, width, cell))
+                ? (width == 4 ? CellPut.TryPut4(cells, withMarks ? marks : null, width, cell)
+                    : width == 2 ? CellPut.TryPut2(cells, withMarks ? marks : null, width, cell)
+                    : CellPut.TryPut1(cells, withMarks ? marks : null, width, cell))
                 : CellPut.TryPutScalar(cells, withMarks ? marks : null, width, width, cell);
             Assert.AreEqual(general, done, $"trial {trial}: fast path taken exactly where the general path neither splits nor widens");
             CollectionAssert.AreEqual(done ? expected : before, cells, $"trial {trial}: cells {string.Join(",", before.Select(c => c.ToString("x")))} put {cell:x} got {string.Join(",", cells.Select(c => c.ToString("x")))} want {string.Join(",", expected.Select(c => c.ToString("x")))}");
@@ -98,5 +102,8 @@ public sealed class CellPutTests
         bool done = vector && Vector256.IsHardwareAccelerated ? CellPut.TryPut4(cells, null, 0, cell) : CellPut.TryPutScalar(cells, null, 0, 4, cell);
         Assert.IsFalse(done);
         CollectionAssert.AreEqual(new ulong[] { ShadowCell.SpillFlag, 0, 0, 0 }, cells);
+        ulong[] one = [ShadowCell.SpillFlag];
+        Assert.IsFalse(CellPut.TryPut1(one, null, 0, cell), "the one-cell form declines a spilled word");
+        Assert.AreEqual(ShadowCell.SpillFlag, one[0]);
     }
 }

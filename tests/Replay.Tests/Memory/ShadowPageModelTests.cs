@@ -93,6 +93,67 @@ public sealed class ShadowPageModelTests
         Assert.IsLessThanOrEqualTo(4, page.Width);
     }
 
+    /// <summary>
+    /// The single-word write path (<see cref="ShadowPage.RecordWord"/>: an inlined put, the general path only
+    /// when it declines) against the general <see cref="ShadowPage.Record"/> it skips: two pages fed the same
+    /// in-word accesses (byte, half-word, word: splits, widening and spills included) and marks end up with
+    /// the same width, shape, footprint, accesses and marks at every byte.
+    /// </summary>
+    [TestMethod]
+    [DataRow(11, "words")]
+    [DataRow(12, "bytes")]
+    [DataRow(13, "mixed")]
+    public void RecordWord_RandomInWordAccessesAndMarks_SameShadowAsRecord(int seed, string mix)
+    {
+        var rng = new Random(seed);
+        var hb = Hb();
+        ShadowPage general = new(), word = new();
+        uint time = 0;
+        int viaWord = 0;
+        for (int op = 0; op < 4000; op++)
+        {
+            hb.Hb[rng.Next(2) * hb.Width + 2 + rng.Next(2)] = (uint)rng.Next(0, (int)time + 1);
+            var (offset, length) = Span(rng, mix);
+            time++;
+            if (rng.Next(8) == 0)
+            {
+                int cpu = rng.Next(2), kind = rng.Next(3);
+                general.Mark(hb, cpu, time, kind != 1, kind != 0, offset, length);
+                word.Mark(hb, cpu, time, kind != 1, kind != 0, offset, length);
+                continue;
+            }
+            var column = (AccessColumn)rng.Next(4);
+            int agent = column is AccessColumn.CpuWrite or AccessColumn.CpuRead ? rng.Next(2) : 2 + rng.Next(2);
+            ulong at = Epoch.Pack(agent, time);
+            general.Record(column, at, offset, length);
+            if ((offset & 7) + length <= 8)
+            {
+                word.RecordWord(column, at, offset, length);
+                viaWord++;
+            }
+            else word.Record(column, at, offset, length);
+            if (op % 400 == 0 || op == 3999) CompareShadows(general, word, $"op {op}");
+        }
+        Assert.IsGreaterThan(1000, viaWord, "many accesses took the word path");
+        Assert.IsTrue(word.Width > 1, "the word path met a page it had to widen");
+    }
+
+    static void CompareShadows(ShadowPage expected, ShadowPage actual, string when)
+    {
+        Assert.AreEqual((expected.Width, expected.IsUniform, expected.SpilledWords, expected.Footprint),
+            (actual.Width, actual.IsUniform, actual.SpilledWords, actual.Footprint), $"{when}: width, shape, spills, footprint");
+        for (int c = 0; c < 4; c++)
+        {
+            var column = (AccessColumn)c;
+            for (int k = 0; k < ShadowPage.Size; k++)
+            {
+                expected.Run(column, k, k + 1, out ulong at, out ulong mark);
+                actual.Run(column, k, k + 1, out ulong at1, out ulong mark1);
+                if (at != at1 || mark != mark1) Assert.Fail($"{when}: {column} at byte {k}: ({at:x}, {mark:x}) want, ({at1:x}, {mark1:x}) got");
+            }
+        }
+    }
+
     static (int Offset, int Length) Span(Random rng, string mix)
     {
         string shape = mix == "mixed" ? (new[] { "words", "bytes", "pages" })[rng.Next(3)] : mix;
