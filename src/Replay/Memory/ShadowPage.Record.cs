@@ -53,6 +53,8 @@ sealed partial class ShadowPage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RecordWord(AccessColumn column, ulong at, int offset, int length)
     {
+        // As in Record (noting the same store twice when the put declines changes nothing).
+        if (column == AccessColumn.CpuWrite) Stores.Note((int)(at >> 32), (uint)at);
         int width = _width;
         // A materialized page has width ≥ 1; a uniform one (new, or written by whole pages) takes Record.
         if (!_uniform)
