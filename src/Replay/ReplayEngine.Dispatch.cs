@@ -20,7 +20,8 @@ public sealed partial class ReplayEngine
     {
         if (_completed) ReplayThrow.Completed();
         if (batch.FirstIndex != _next) ReplayThrow.OutOfOrder(_next, batch.FirstIndex);
-        PostToShards(batch);
+        var routes = PostToShards(batch);
+        byte routeBit = _routeBit;
         var hb = _hb;
         long first = batch.FirstIndex;
         int count = batch.Count, agentCount = hb.AgentCount;
@@ -40,6 +41,7 @@ public sealed partial class ReplayEngine
             if ((uint)agent >= (uint)agentCount || isDevice[agent] == kind.IsCpuEvent()) BadAgent(index, kind, agent);
             time[agent] = (uint)(index + 1);
             if (inbox[agent]) hb.DrainInbox(agent);
+            if (routes.Length != 0 && (routes[i] & routeBit) == 0) continue; // split replay: a data access on other replicas' pages
             switch (kind)
             {
                 case EventKind.Store:

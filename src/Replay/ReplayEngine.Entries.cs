@@ -16,46 +16,52 @@ public sealed partial class ReplayEngine
         var table = Regions[rid];
         ulong e = table.EntrySize, end = address + (ulong)size;
         ulong first = Over(address - table.Base, e), last = Over(end - 1 - table.Base, e);
-        uint presentByte = table.PresentBit / 8;
+        int presentByte = (int)(table.PresentBit / 8);
         byte presentMask = (byte)(1 << (int)(table.PresentBit % 8));
-        ulong granule = table.Granule;
+        uint granule = table.Granule;
+        int granuleShift = EntryDiff.ShiftOf(granule);
         int words = (int)((Over(e + granule - 1, granule) + 63) / 64);
         if (_granuleWords.Length < words) _granuleWords = new ulong[words];
         _granuleWordCount = words;
+        var exact = _granuleWords.AsSpan(0, words);
+        bool values = table.UsedBits is not null || WantsEntryValues;
         var view = View;
         for (ulong k = first; k <= last; k++)
         {
             ulong eb = table.Base + k * e;
             ulong from = Math.Max(address, eb), to = Math.Min(end, eb + e);
-            ulong pa = eb + presentByte;
-            bool before = (_shadow.ValueAt(pa) & presentMask) != 0;
-            bool after = pa >= from && pa < to ? (data[(int)(pa - address)] & presentMask) != 0 : before;
+            ulong pa = eb + (ulong)presentByte;
             bool other = false;
             ulong granules = 0;
-            var exact = _granuleWords.AsSpan(0, words);
-            exact.Clear();
-            // The entry's bytes as memory holds them, a page at a time (one page lookup per page, not per byte).
-            for (ulong a = from; a < to;)
+            if (words > 1) exact.Clear();
+            bool before;
+            if (((from ^ (to - 1)) | (from ^ pa)) >> ShadowPage.Shift == 0)
             {
-                int n = (int)Math.Min(to - a, (ulong)(ShadowPage.Size - (int)(a & ShadowPage.Mask)));
-                var held = _shadow.Pages.Page(a).Value.AsSpan((int)(a & ShadowPage.Mask), n);
-                var stored = data.Slice((int)(a - address), n);
-                for (int j = 0; j < held.Length && j < stored.Length; j++)
-                {
-                    int diff = held[j] ^ stored[j];
-                    if (diff == 0) continue;
-                    ulong at = a + (ulong)j;
-                    ulong g = Over(at - eb, granule);
-                    granules |= 1UL << (int)Math.Min(63UL, g);
-                    exact[(int)(g >> 6)] |= 1UL << (int)(g & 63);
-                    if (at == pa) diff &= ~presentMask;
-                    other |= diff != 0;
-                }
-                a += (ulong)n;
+                // The usual case: the bytes stored and the present byte on one page, looked up once.
+                var held = _shadow.Pages.Page(from).Value;
+                before = (held[(int)(pa & ShadowPage.Mask)] & presentMask) != 0;
+                int n = (int)(to - from);
+                EntryDiff.Add(held.AsSpan((int)(from & ShadowPage.Mask), n), data.Slice((int)(from - address), n), (int)(from - eb),
+                    granuleShift, granule, presentByte, presentMask, exact, ref granules, ref other);
             }
+            else
+            {
+                before = (_shadow.ValueAt(pa) & presentMask) != 0;
+                // The entry's bytes as memory holds them, a page at a time (one page lookup per page, not per byte).
+                for (ulong a = from; a < to;)
+                {
+                    int n = (int)Math.Min(to - a, (ulong)(ShadowPage.Size - (int)(a & ShadowPage.Mask)));
+                    var held = _shadow.Pages.Page(a).Value.AsSpan((int)(a & ShadowPage.Mask), n);
+                    EntryDiff.Add(held, data.Slice((int)(a - address), n), (int)(a - eb),
+                        granuleShift, granule, presentByte, presentMask, exact, ref granules, ref other);
+                    a += (ulong)n;
+                }
+            }
+            if (words == 1) exact[0] = granules;
+            bool after = pa >= from && pa < to ? (data[(int)(pa - address)] & presentMask) != 0 : before;
             ulong word = eb + table.PresentWordOffset;
             bool release = from < word + table.PresentWordLength && to > word;
-            BeginEntryValues(table, eb, index, address, data);
+            if (values) BeginEntryValues(table, eb, index, address, data);
             var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent])
             {
                 ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table)),

@@ -17,10 +17,12 @@ public sealed partial class ReplayEngine
 
     bool WantsEntryValues => (Needs & DetectorNeeds.EntryValues) != 0;
 
-    /// <summary>Remembers the store for <see cref="EntryBeforeStore"/> / <see cref="EntryAfterStore"/> (only when they can be asked for).</summary>
+    /// <summary>
+    /// Remembers the store for <see cref="EntryBeforeStore"/> / <see cref="EntryAfterStore"/>; called only when they
+    /// can be asked for (a used-bits table, or a detector that needs <see cref="DetectorNeeds.EntryValues"/>).
+    /// </summary>
     void BeginEntryValues(RegionInfo table, ulong entry, long index, ulong address, ReadOnlySpan<byte> data)
     {
-        if (table.UsedBits is null && !WantsEntryValues) return;
         _beforeReady = _afterReady = false;
         // The next entry of the same store (same event): its bytes are already kept. Address and length alone
         // do not tell: a later store to the same range carries other bytes.

@@ -24,6 +24,10 @@ public sealed partial class ReplayEngine : IDisposable
     readonly List<(Finding Finding, ulong Piece)> _pieceFindings = [];
     /// <summary>Start of the piece being judged (the address findings are tagged with).</summary>
     ulong _piece;
+    /// <summary>This replica's bit in a batch's routes (<see cref="BatchRouter"/>).</summary>
+    byte _routeBit;
+    /// <summary>The shared batch being replayed (null: the caller's own batch).</summary>
+    SharedBatch? _lent;
 
     /// <summary>
     /// Splits the data checks by address between this engine (replica 0, on the caller's thread) and
@@ -37,7 +41,14 @@ public sealed partial class ReplayEngine : IDisposable
         int replicas = shards.Length + 1;
         Partition(0, replicas, merge);
         for (int k = 0; k < shards.Length; k++) shards[k].Partition(k + 1, replicas, merge);
-        _shards = new DataShards(shards);
+        BatchRouter? router = null;
+        if (replicas <= BatchRouter.MaxReplicas)
+        {
+            int dma = DeviceDmaHooks.Length != 0 ? 1 : 0;
+            for (int k = 0; k < shards.Length; k++) dma |= shards[k].DeviceDmaHooks.Length != 0 ? 1 << (k + 1) : 0;
+            router = new BatchRouter(Metadata.Regions, _partition!, replicas, (byte)dma);
+        }
+        _shards = new DataShards(shards, router);
     }
 
     /// <summary>
@@ -52,7 +63,47 @@ public sealed partial class ReplayEngine : IDisposable
     void Partition(int replica, int replicas, PieceMerge[] merge)
     {
         _partition = new AddressPartition(Metadata.Regions, replica, replicas, AddressPartition.ReplayThreadShare(replicas));
+        _routeBit = BatchRouter.Bit(replica);
         _merge = merge;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="batch"/> in place: split, it goes to the shard threads with no copy and is released
+    /// by the last replica done with it; not split, it is replayed and released. The batch must not change until
+    /// released. <see cref="Route"/> may have split it between the replicas already.
+    /// </summary>
+    public void ProcessShared(SharedBatch batch)
+    {
+        if (_shards is null)
+        {
+            batch.Lend(1);
+            Process(batch.Events);
+            batch.Done();
+            return;
+        }
+        ProcessLent(batch);
+        batch.Done();
+    }
+
+    /// <summary>
+    /// Splits <paramref name="batch"/> between the replicas ahead of <see cref="ProcessShared"/>, so the replay
+    /// thread does not: call it on the thread that fills the batches, for every batch in trace order (or for none).
+    /// Nothing to do when the replay is not split.
+    /// </summary>
+    public void Route(SharedBatch batch) => _shards?.Route(batch);
+
+    /// <summary>Replays a batch lent by its owner (replica 0: handed on to the shards first), reading its routes.</summary>
+    internal void ProcessLent(SharedBatch batch)
+    {
+        _lent = batch;
+        try
+        {
+            Process(batch.Events);
+        }
+        finally
+        {
+            _lent = null;
+        }
     }
 
     /// <summary>Data shards in use: replicas besides this engine, each on its own thread (0: the data checks run inline).</summary>
@@ -61,9 +112,20 @@ public sealed partial class ReplayEngine : IDisposable
     /// <summary>The shard engines (replicas 1..), for tests.</summary>
     internal IReadOnlyList<ReplayEngine> ShardEngines => _shards?.Engines ?? [];
 
-    /// <summary>Before replaying a batch: replica 0 hands a copy to the shards.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void PostToShards(EventBatch batch) => _shards?.Post(batch);
+    /// <summary>
+    /// Before replaying a batch: replica 0 hands it (or a copy when it is not shared) to the shards. Returns, per
+    /// event, the replicas that replay it in full (test the bit <see cref="_routeBit"/>), or empty: every event.
+    /// </summary>
+    ReadOnlySpan<byte> PostToShards(EventBatch batch)
+    {
+        if (_partition is null) return default;
+        if (_lent is { } lent)
+        {
+            if (_shards is not null) return _shards.Post(lent);
+            return lent.Routed ? lent.Routes.AsSpan(0, batch.Count) : default;
+        }
+        return _shards is null ? default : _shards.PostCopy(batch);
+    }
 
     /// <summary>
     /// The data hooks of one access (on this replica's pieces of it when split). Callers pick the hook's array

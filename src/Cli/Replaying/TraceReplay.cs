@@ -87,11 +87,21 @@ public static class TraceReplay
         }
     }
 
+    /// <summary>
+    /// Decoding on its own thread: full batches go to the replay thread over a bounded channel. Each is a
+    /// <see cref="SharedBatch"/>: the decode thread also splits it between the replicas (<see cref="ReplayEngine.Route"/>),
+    /// and every replica reads it in place; the last one done hands it back to the decoder, so the steady state
+    /// allocates and copies nothing.
+    /// </summary>
     static long RunPipelined(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
-        var full = Channel.CreateBounded<EventBatch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
-        var empty = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        for (int i = 0; i < BatchesInFlight + 1; i++) empty.Writer.TryWrite(new EventBatch(65536));
+        var full = Channel.CreateBounded<SharedBatch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+        // Written by whichever replica is done last with a batch (the replay thread or a shard's).
+        var empty = Channel.CreateUnbounded<SharedBatch>(new UnboundedChannelOptions { SingleReader = true });
+        Action<SharedBatch> released = b => empty.Writer.TryWrite(b);
+        // In the channel, on the replay thread, and behind it in the shards' queues.
+        int batches = BatchesInFlight + 1 + (engine.DataShardCount > 0 ? BatchesInFlight + 1 : 0);
+        for (int i = 0; i < batches; i++) empty.Writer.TryWrite(new SharedBatch(65536, released));
 
         // Cancelled when the replay side fails, so the decode task never outlives this call: it would otherwise
         // wait on a full channel, or still be reading when the caller disposes the reader.
@@ -105,7 +115,8 @@ public static class TraceReplay
                 {
                     var batch = await empty.Reader.ReadAsync(token).ConfigureAwait(false);
                     long t0 = Stopwatch.GetTimestamp();
-                    bool more = await reader.ReadBatchAsync(batch, token).ConfigureAwait(false);
+                    bool more = await reader.ReadBatchAsync(batch.Events, token).ConfigureAwait(false);
+                    if (more) engine.Route(batch);
                     phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join below
                     if (!more) break;
                     await full.Writer.WriteAsync(batch, token).ConfigureAwait(false);
@@ -126,10 +137,10 @@ public static class TraceReplay
                 while (full.Reader.TryRead(out var batch))
                 {
                     long t0 = Stopwatch.GetTimestamp();
+                    int count = batch.Events.Count;
                     Replay(engine, batch, check, chunk++);
                     phases.ReplayTicks += Stopwatch.GetTimestamp() - t0;
-                    events += batch.Count;
-                    empty.Writer.TryWrite(batch);
+                    events += count;
                     progress?.Invoke(events);
                 }
             }
@@ -146,6 +157,20 @@ public static class TraceReplay
         }
         decoder.GetAwaiter().GetResult();
         return events;
+    }
+
+    /// <summary>Replays chunk number <paramref name="chunk"/> shared with the replicas (see the <see cref="EventBatch"/> overload).</summary>
+    static void Replay(ReplayEngine engine, SharedBatch batch, TraceEventCheck check, long chunk)
+    {
+        try
+        {
+            engine.ProcessShared(batch);
+        }
+        catch (ReplayInputException)
+        {
+            check.Check(batch.Events, chunk);
+            throw;
+        }
     }
 }
 

@@ -3,13 +3,15 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Detectors.DmaOutsideMapping;
 
 /// <summary>
-/// One device's DMA-API mappings as an interval structure: a treap of the distinct ranges [Address, End) ever
-/// mapped, ordered by (Address, End). A node holds the range's live mappings oldest first (a driver may map the
-/// same bytes again before unmapping them) and the latest unmap that ended one of them. Each node also keeps, for
-/// its subtree, the largest End among ranges with a live mapping that permits a device read, a device write, or
-/// any access, the latest live dma_map, and the same for ranges once unmapped: so "does a mapping cover this
-/// byte" is one root-to-leaf walk, and "which one mapped it last" prunes every subtree that cannot hold a better
-/// answer. Nodes are never removed: memory follows the distinct buffers, as the old per-range map did.
+/// An interval structure over DMA-API ranges: a treap of distinct ranges [Address, End), ordered by (Address, End).
+/// A node holds the range's live mappings oldest first (a driver may map the same bytes again before unmapping
+/// them) and the latest unmap noted for it. Each node also keeps, for its subtree, the largest End among ranges
+/// with a live mapping that permits a device read, a device write, or any access, the latest live dma_map, and
+/// the same for ranges with an unmap: so "does a mapping cover this byte" is one root-to-leaf walk, and "which
+/// one mapped it last" prunes every subtree that cannot hold a better answer. <see cref="DeviceMappings"/> keeps
+/// two: the live mappings (<see cref="Map"/>, <see cref="Unmap"/>: a range leaves when its last mapping ends, so
+/// the tree a DMA check walks holds what is live, not every buffer ever mapped) and the unmaps
+/// (<see cref="NoteUnmap"/>: a node per range ever unmapped).
 /// </summary>
 /// <remarks>
 /// Hand-written: the BCL's sorted collections (SortedSet, SortedDictionary) keep no per-subtree summary, and an
@@ -17,17 +19,18 @@ namespace TraceTools.Detectors.DmaOutsideMapping;
 /// per tree from a non-deterministically seeded generator: a fixed sequence let a crafted order of dma_map ranges
 /// make the tree a chain (O(n) per operation, recursion as deep as the ranges). Random priorities keep the
 /// expected depth, and so every walk and recursion, O(log n) whatever the order; the shape never changes an
-/// answer, only the probe count.
+/// answer, only the probe count. Removed nodes are kept for the next new range (with their queue), so a driver
+/// that maps and unmaps a buffer per request allocates nothing in the steady state.
 /// </remarks>
 sealed class MappingTree
 {
     /// <summary>A live mapping of a node's range: the dma_map's trace index and direction.</summary>
     readonly record struct Live(long MappedAt, DmaDirection Direction);
 
-    sealed class Node(ulong address, ulong end, uint priority)
+    sealed class Node
     {
-        public readonly ulong Address = address, End = end;
-        public readonly uint Priority = priority;
+        public ulong Address, End;
+        public uint Priority;
         public Node? Left, Right;
 
         /// <summary>Live mappings of exactly this range, oldest first (null until the first dma_map).</summary>
@@ -43,9 +46,11 @@ sealed class MappingTree
     }
 
     Node? _root;
+    // Removed nodes, linked through Right.
+    Node? _free;
     readonly Random _priorities = new();
 
-    /// <summary>Distinct ranges ever mapped (tree nodes).</summary>
+    /// <summary>Distinct ranges held (tree nodes).</summary>
     public int Ranges { get; private set; }
 
     /// <summary>Tree nodes visited by every operation so far: what a replay's cost grows with (tests bound it).</summary>
@@ -68,16 +73,36 @@ sealed class MappingTree
         Refresh(_root!, address, end);
     }
 
-    /// <summary>Ends the oldest live mapping of exactly [address, end); none: nothing.</summary>
-    public void Unmap(ulong address, ulong end, long index)
+    /// <summary>
+    /// Ends the oldest live mapping of exactly [address, end); a range left without one leaves the tree. False
+    /// (nothing done) when the range has none.
+    /// </summary>
+    public bool Unmap(ulong address, ulong end)
     {
         var node = Find(address, end);
-        if (node is null || !node.IsLive) return;
+        if (node is null || !node.IsLive) return false;
         var oldest = node.Mappings!.Dequeue();
+        if (node.Mappings.Count == 0)
+        {
+            _root = Delete(_root!, address, end);
+            return true;
+        }
         if (Permits(oldest.Direction, write: false)) node.ReadCount--;
         if (Permits(oldest.Direction, write: true)) node.WriteCount--;
-        // Trace indices rise, so the newest live mapping stays the newest until the range has none left.
-        if (node.Mappings.Count == 0) node.LatestMap = -1;
+        Refresh(_root!, address, end);
+        return true;
+    }
+
+    /// <summary>Notes <paramref name="index"/> as the latest unmap of [address, end) (later than any noted before for it).</summary>
+    public void NoteUnmap(ulong address, ulong end, long index)
+    {
+        var node = Find(address, end);
+        if (node is null)
+        {
+            Node? created = null;
+            _root = Insert(_root, address, end, ref created);
+            node = created!;
+        }
         node.LastUnmap = index;
         Refresh(_root!, address, end);
     }
@@ -178,7 +203,7 @@ sealed class MappingTree
         if (n is null)
         {
             Ranges++;
-            return created = new Node(address, end, NextPriority());
+            return created = NewNode(address, end);
         }
         Probes++;
         if (Compare(address, end, n) < 0)
@@ -193,6 +218,69 @@ sealed class MappingTree
         }
         Summarize(n);
         return n;
+    }
+
+    /// <summary>Removes the node of the range from the subtree <paramref name="n"/> (it holds it) and returns the subtree.</summary>
+    Node? Delete(Node n, ulong address, ulong end)
+    {
+        Probes++;
+        int c = Compare(address, end, n);
+        if (c == 0)
+        {
+            var joined = Join(n.Left, n.Right);
+            Recycle(n);
+            return joined;
+        }
+        if (c < 0) n.Left = Delete(n.Left!, address, end);
+        else n.Right = Delete(n.Right!, address, end);
+        Summarize(n);
+        return n;
+    }
+
+    /// <summary>One treap of two whose ranges all order <paramref name="low"/>'s before <paramref name="high"/>'s (the higher priority on top).</summary>
+    Node? Join(Node? low, Node? high)
+    {
+        if (low is null) return high;
+        if (high is null) return low;
+        Probes++;
+        if (low.Priority > high.Priority)
+        {
+            low.Right = Join(low.Right, high);
+            Summarize(low);
+            return low;
+        }
+        high.Left = Join(low, high.Left);
+        Summarize(high);
+        return high;
+    }
+
+    /// <summary>A leaf for a new range: a removed node when one is kept (its queue empty), else a new one.</summary>
+    Node NewNode(ulong address, ulong end)
+    {
+        Node n;
+        if (_free is { } kept)
+        {
+            n = kept;
+            _free = kept.Right;
+        }
+        else n = new Node();
+        n.Address = address;
+        n.End = end;
+        n.Priority = NextPriority();
+        n.Left = n.Right = null;
+        n.ReadCount = n.WriteCount = 0;
+        n.LatestMap = n.LastUnmap = -1;
+        Summarize(n);
+        return n;
+    }
+
+    /// <summary>Keeps a removed node for the next new range.</summary>
+    void Recycle(Node n)
+    {
+        Ranges--;
+        n.Left = null;
+        n.Right = _free;
+        _free = n;
     }
 
     /// <summary>Recomputes the summaries on the path from <paramref name="n"/> down to the node of the range, bottom up.</summary>

@@ -36,6 +36,9 @@ public sealed class StaleDmaReadDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
+        // Every cpu's latest store to the access's pages already reached R: no byte can fail, skip the walk
+        // (on the driver mix every DMA read; missing-cache-clean then walks the few noncoherent ones itself).
+        if (view.StoresReached(access)) return;
         if (!view.FindLastWriter(access, new Rule(access.Agent), out var found)) return;
         var store = found.Writer;
         view.Report(Kind, access.Index, store.Index, view.PublishAfter(store, access.Agent));

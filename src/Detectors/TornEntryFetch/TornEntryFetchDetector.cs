@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Detectors.Entries;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 
@@ -13,14 +12,6 @@ namespace TraceTools.Detectors.TornEntryFetch;
 /// </summary>
 public sealed partial class TornEntryFetchDetector : IDetector
 {
-    sealed class EntryChanges
-    {
-        /// <summary>Per granule, at any entry size (granules are independent): index of the last changing cpu store, or -1.</summary>
-        public long[] LastChange = [];
-
-        public long At(uint granule) => granule < LastChange.Length ? LastChange[granule] : -1;
-    }
-
     struct FetchRun
     {
         public bool Active, SawPresent, Reported;
@@ -29,8 +20,16 @@ public sealed partial class TornEntryFetchDetector : IDetector
         public long FirstIndex, TornTrigger, TornStore;
     }
 
-    readonly EntryStates<EntryChanges> _entries = new();
     readonly FetchRun[] _runs;
+
+    /// <summary>
+    /// Per fetcher, per granule (at any entry size: granules are independent): the index of the latest changing cpu
+    /// store to that granule of the entry the fetcher's run was reading at the time, or -1. Only such a store can
+    /// tear the run: a store made while no run was on its entry precedes the first read of every later run of it.
+    /// A value at or below the current run's first read was left by an earlier run and means nothing, so a new
+    /// run clears nothing.
+    /// </summary>
+    readonly long[][] _runChanges;
 
     /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
     public TornEntryFetchDetector(int agents) : this(agents, usedBits: false) { }
@@ -39,6 +38,8 @@ public sealed partial class TornEntryFetchDetector : IDetector
     public TornEntryFetchDetector(int agents, bool usedBits)
     {
         _runs = new FetchRun[agents];
+        _runChanges = new long[agents][];
+        Array.Fill(_runChanges, []);
         _usedRuns = usedBits ? new UsedRun[agents] : [];
     }
 
@@ -56,18 +57,22 @@ public sealed partial class TornEntryFetchDetector : IDetector
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed || store.ByDevice) return; // tearing needs a change by a cpu store
-        if (_usedRuns.Length != 0 && view.Region(store.Region) is { UsedBits: not null } table)
+        var table = view.Region(store.Region);
+        if (_usedRuns.Length != 0 && table.UsedBits is not null)
         {
             LogUsedStore(view, table, store);
             return;
         }
-        var changes = _entries.Get(view, store.Region, store.EntryBase);
+        // Most stores meet no fetch under way on their entry: nothing to keep (no per-entry state at all).
+        int fetcher = table.Device;
+        if ((uint)fetcher >= (uint)_runs.Length || !_runs[fetcher].Active || _runs[fetcher].Entry != store.EntryBase) return;
         var words = view.ChangedGranuleWords;
-        if (changes.LastChange.Length < words.Length * 64)
+        ref var changes = ref _runChanges[fetcher];
+        if (changes.Length < words.Length * 64)
         {
-            int old = changes.LastChange.Length;
-            Array.Resize(ref changes.LastChange, words.Length * 64);
-            changes.LastChange.AsSpan(old).Fill(-1);
+            int old = changes.Length;
+            Array.Resize(ref changes, words.Length * 64);
+            changes.AsSpan(old).Fill(-1);
         }
         for (int w = 0; w < words.Length; w++)
         {
@@ -75,7 +80,7 @@ public sealed partial class TornEntryFetchDetector : IDetector
             while (granules != 0)
             {
                 int g = System.Numerics.BitOperations.TrailingZeroCount(granules);
-                changes.LastChange[w * 64 + g] = store.Index;
+                changes[w * 64 + g] = store.Index;
                 granules &= granules - 1;
             }
         }
@@ -99,7 +104,8 @@ public sealed partial class TornEntryFetchDetector : IDetector
         }
         else if (run.TornTrigger < 0)
         {
-            long store = _entries.Find(view, fetch.Region, fetch.EntryBase)?.At(fetch.Granule) ?? -1;
+            var changes = _runChanges[fetch.Agent];
+            long store = fetch.Granule < (uint)changes.Length ? changes[fetch.Granule] : -1;
             if (store > run.FirstIndex) (run.TornTrigger, run.TornStore) = (fetch.Index, store);
         }
         if (_usedRuns.Length != 0) ObserveGranule(view, fetch);

@@ -46,7 +46,6 @@ sealed partial class HbState
                 // The first edge since the device's last event: keep its clocks as of that event.
                 ClockKernels.Copy(Simd, InboxHb.AsSpan(row, w), Row(Hb, to));
                 InboxHb[row + to] = Time[to];
-                Hb[row + to] = Time[to];
                 if (TracksOb)
                 {
                     ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, to));
@@ -55,6 +54,10 @@ sealed partial class HbState
                 InboxFull[to] = true;
             }
             ClockKernels.Join(Simd, Row(Hb, to), hb);
+            // The device's own component, written lazily, is patched after the join, not before: a 4-byte store just
+            // before the join's vector load of the same row stalled it (no store forwarding), on every first doorbell.
+            // No sender knows a later event of the device, so the join leaves that component alone.
+            Hb[row + to] = Time[to];
             if (live)
             {
                 Hb[row + from] = fromTime; // no clock knows a later event of the sender

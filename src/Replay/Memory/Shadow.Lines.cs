@@ -31,8 +31,8 @@ sealed partial class Shadow
         var page = Pages.Find(cursor);
         int k = (int)(cursor & ShadowPage.Mask);
         int stop = k + (int)(ShadowPage.ClipToPage(cursor, end) - cursor);
-        int n = page.Run(AccessColumn.CpuWrite, k, stop, out ulong cpuAt, out ulong cpuMark);
-        n = Math.Min(n, page.Run(AccessColumn.DevWrite, k, k + n, out ulong devAt, out ulong devMark));
+        // Both write columns in one pass over each word's cells.
+        int n = page.WriterRun(k, stop, out ulong cpuAt, out ulong cpuMark, out ulong devAt, out ulong devMark);
         writes = new ByteWrites(Epoch.From(cpuAt), Epoch.From(devAt), (uint)cpuMark, devMark);
         length = n;
         cursor += (ulong)n;

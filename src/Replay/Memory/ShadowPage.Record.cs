@@ -21,6 +21,8 @@ sealed partial class ShadowPage
     public void Record(AccessColumn column, ulong at, int offset, int length)
     {
         ulong cell = at | ShadowCell.ColumnKey(column);
+        // The page's store bounds follow its cpu-store cells (a cpu with no bound has no cell here).
+        if (column == AccessColumn.CpuWrite) Stores.Note((int)(at >> 32), (uint)at);
         if (length == Size && TryRecordUniform(column, cell)) return;
         if (_uniform) Materialize();
         int end = offset + length - 1, first = offset >> 3, last = end >> 3;
@@ -51,6 +53,8 @@ sealed partial class ShadowPage
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RecordWord(AccessColumn column, ulong at, int offset, int length)
     {
+        // As in Record (noting the same store twice when the put declines changes nothing).
+        if (column == AccessColumn.CpuWrite) Stores.Note((int)(at >> 32), (uint)at);
         int width = _width;
         // A materialized page has width ≥ 1; a uniform one (new, or written by whole pages) takes Record.
         if (!_uniform)

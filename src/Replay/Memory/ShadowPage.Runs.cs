@@ -97,6 +97,8 @@ sealed partial class ShadowPage
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddStoreTimes(int cpu, List<uint> times)
     {
+        // Most pages are stored to by one cpu, or by none (DMA buffers a device fills): no cell to scan for.
+        if (!Stores.MayHold(cpu)) return;
         ulong key = ShadowCell.ColumnKey(AccessColumn.CpuWrite);
         foreach (ulong c in _cells) Add(c);
         if (_spill is not null)

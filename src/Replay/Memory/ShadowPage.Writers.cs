@@ -7,6 +7,13 @@ namespace TraceTools.Replay.Memory;
 sealed partial class ShadowPage
 {
     /// <summary>
+    /// Per cpu, its latest store to the page (noted by <see cref="Record"/> with each cpu-store cell): a bound on
+    /// every cpu-store cell, so a rule that only fails on a store not yet in a clock can skip the page's cells
+    /// (<see cref="Shadow.StoresWithin"/>), and a cpu that never stored here has no cell to look for (<see cref="AddStoreTimes"/>).
+    /// </summary>
+    public LatestStores Stores;
+
+    /// <summary>
     /// Both write columns at once: the last cpu store and device write of byte <paramref name="k"/> (packed
     /// epochs, 0 = none) with their cache marks, and the length of the run from k to <paramref name="stop"/>
     /// over which both keep them (<see cref="PairRun"/> of <see cref="AccessColumn.CpuWrite"/> and

@@ -5,48 +5,94 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Replay.Sharding;
 
 /// <summary>
-/// The data shards of a replay, each a replica engine on a thread of its own: the engine on the caller's thread
-/// (replica 0) copies each batch it is handed into a pooled <see cref="EventBatch"/> and hands the copy to every
-/// shard over a bounded queue; a shard replays the whole batch (the hb stage) and judges the data bytes of the
-/// pages it owns (<see cref="AddressPartition"/>); the last shard done with a copy returns it to the pool. The
-/// pool is bounded, so memory stays bounded and a slow shard holds the replay thread back. The copy is what lets
-/// the caller reuse its batch as soon as <c>Process</c> returns.
+/// The data shards of a replay, each a replica engine on a thread of its own, fed the batches of the engine on the
+/// caller's thread (replica 0) over bounded queues. A shard replays every batch (the hb stage) but for the accesses
+/// the batch's routes (<see cref="BatchRouter"/>) give to other replicas, and judges the data bytes of the pages it
+/// owns (<see cref="AddressPartition"/>). A <see cref="SharedBatch"/> is read in place by every replica and released
+/// by the last one done; a plain <see cref="EventBatch"/> (which its caller may reuse as soon as <c>Process</c>
+/// returns) is copied into a pooled shared batch first. Queues and pool are bounded, so memory stays bounded and a
+/// slow shard holds the replay thread back.
 /// </summary>
 sealed class DataShards : IDisposable
 {
-    /// <summary>Batch copies in flight per shard queue.</summary>
+    /// <summary>Batches in flight per shard queue.</summary>
     const int QueueDepth = 3;
 
     readonly ReplayEngine[] _shards;
     readonly BlockingCollection<SharedBatch>[] _queues;
+    /// <summary>The pool of copies (of batches that are not shared).</summary>
     readonly BlockingCollection<SharedBatch> _free;
     readonly Thread[] _threads;
     readonly CancellationTokenSource _abort = new();
+    /// <summary>Null when there are more replicas than a route names (every event to every replica).</summary>
+    readonly BatchRouter? _router;
+    /// <summary>Replica 0's routes of the batch it copied last (the copy itself may be reused once the shards are done).</summary>
+    byte[] _copiedRoutes = [];
     ExceptionDispatchInfo? _failure;
     bool _started, _completed;
 
-    /// <summary>A batch copy and the shards that have not replayed it yet (back to the pool at zero).</summary>
-    sealed class SharedBatch
-    {
-        public readonly EventBatch Batch = new(64);
-        public int Pending;
-    }
-
-    public DataShards(ReplayEngine[] shards)
+    public DataShards(ReplayEngine[] shards, BatchRouter? router)
     {
         _shards = shards;
+        _router = router;
         _queues = [.. shards.Select(_ => new BlockingCollection<SharedBatch>(QueueDepth))];
         int slots = QueueDepth + 1;
         _free = new BlockingCollection<SharedBatch>(slots);
-        for (int i = 0; i < slots; i++) _free.Add(new SharedBatch());
+        for (int i = 0; i < slots; i++) _free.Add(new SharedBatch(64, b => _free.Add(b)));
         _threads = [.. shards.Select((_, k) => new Thread(() => Run(k)) { IsBackground = true, Name = $"replay shard {k + 1}" })];
     }
 
     /// <summary>Number of shards (replicas besides the caller's engine).</summary>
     public int Count => _shards.Length;
 
-    /// <summary>Hands a copy of <paramref name="batch"/> to every shard (waits while every copy is in flight); rethrows a shard's failure.</summary>
-    public void Post(EventBatch batch)
+    /// <summary>
+    /// Routes <paramref name="batch"/> when it is not yet (the caller may have done it on the thread that fills the
+    /// batches); the routes, or empty when every event goes to every replica.
+    /// </summary>
+    public ReadOnlySpan<byte> Route(SharedBatch batch)
+    {
+        if (_router is null) return default;
+        int n = batch.Events.Count;
+        if (!batch.Routed)
+        {
+            _router.Route(batch.Events, batch.RoutesFor(n));
+            batch.Routed = true;
+        }
+        return batch.Routes.AsSpan(0, n);
+    }
+
+    /// <summary>Hands the shared <paramref name="batch"/> to every shard, and counts replica 0 in (it calls <see cref="SharedBatch.Done"/> after its replay); its routes for replica 0.</summary>
+    public ReadOnlySpan<byte> Post(SharedBatch batch)
+    {
+        var routes = Route(batch);
+        batch.Lend(_shards.Length + 1);
+        Enqueue(batch);
+        return routes;
+    }
+
+    /// <summary>Hands a routed copy of <paramref name="batch"/> to every shard (waits while every copy is in flight); its routes for replica 0.</summary>
+    public ReadOnlySpan<byte> PostCopy(EventBatch batch)
+    {
+        SharedBatch copy;
+        try
+        {
+            copy = _free.Take(_abort.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            ThrowIfFailed();
+            throw;
+        }
+        CopyBatch(batch, copy.Events);
+        var routes = Route(copy);
+        if (routes.Length > _copiedRoutes.Length) _copiedRoutes = new byte[Math.Max(routes.Length, 2 * _copiedRoutes.Length)];
+        routes.CopyTo(_copiedRoutes);
+        copy.Lend(_shards.Length);
+        Enqueue(copy);
+        return _copiedRoutes.AsSpan(0, routes.Length);
+    }
+
+    void Enqueue(SharedBatch batch)
     {
         if (!_started)
         {
@@ -56,10 +102,7 @@ sealed class DataShards : IDisposable
         ThrowIfFailed();
         try
         {
-            var copy = _free.Take(_abort.Token);
-            CopyBatch(batch, copy.Batch);
-            copy.Pending = _shards.Length;
-            foreach (var q in _queues) q.Add(copy, _abort.Token);
+            foreach (var q in _queues) q.Add(batch, _abort.Token);
         }
         catch (OperationCanceledException)
         {
@@ -105,8 +148,8 @@ sealed class DataShards : IDisposable
             var shard = _shards[k];
             foreach (var s in _queues[k].GetConsumingEnumerable(_abort.Token))
             {
-                shard.Process(s.Batch);
-                if (Interlocked.Decrement(ref s.Pending) == 0) _free.Add(s);
+                shard.ProcessLent(s);
+                s.Done();
             }
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)

@@ -90,6 +90,43 @@ public sealed class EntryDetectorTests
         FindingAssert.Exactly(findings, $"torn-entry-fetch@{torn}[first-granule={first},store=2]");
     }
 
+    // The detector keeps only the stores made while the fetcher's run is on their entry: a store kept for an
+    // earlier run must not tear a later one, and a store made while the run is elsewhere tears nothing.
+    [TestMethod]
+    [DataRow(2, false)]   // the fetcher reads another entry between the store and the new run
+    [DataRow(1, false)]   // the fetcher restarts the same entry (granule not above the last one)
+    [DataRow(-1, true)]   // the same run goes on: torn
+    public void TornEntryFetch_StoreKeptForEarlierRun_TearsOnlyThatRun(int between, bool torn)
+    {
+        var t = System();
+        ulong e = t.Entry("pasid", 1);
+        t.Store("cpu0", e, 8, 1);
+        t.Store("cpu0", t.Entry("pasid", 2), 8, 1);
+        long first = t.Fetch("iommu", "pasid", 1, 0);
+        long s = t.Store("cpu0", e + 32, 8, 0x77);              // granule 2, during the run
+        if (between == 2) t.Fetch("iommu", "pasid", 2, 0);
+        if (between >= 0) t.Fetch("iommu", "pasid", 1, 0);
+        t.Fetch("iommu", "pasid", 1, 1);
+        long g = t.Fetch("iommu", "pasid", 1, 2);
+        var findings = t.Replay(new HashSet<FindingKind> { FindingKind.TornEntryFetch });
+        if (torn) FindingAssert.Exactly(findings, $"torn-entry-fetch@{g}[first-granule={first},store={s}]");
+        else FindingAssert.None(findings);
+    }
+
+    [TestMethod]
+    public void TornEntryFetch_StoreWhileRunOnAnotherEntry_DoesNotTearNextRun()
+    {
+        var t = System();
+        ulong e = t.Entry("pasid", 1);
+        t.Store("cpu0", e, 8, 1);
+        t.Fetch("iommu", "pasid", 2, 0);                        // the run is on entry 2
+        t.Store("cpu0", e + 16, 8, 0x77);                       // entry 1, granule 1
+        t.Fetch("iommu", "pasid", 2, 1);
+        t.Fetch("iommu", "pasid", 1, 0);
+        t.Fetch("iommu", "pasid", 1, 1);
+        FindingAssert.None(t.Replay(new HashSet<FindingKind> { FindingKind.TornEntryFetch }));
+    }
+
     [TestMethod]
     public void TornEntryFetch_Loop_ExactCount()
     {

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+using TraceTools.Replay.Memory;
+using TraceTools.Replay.Sharding;
+using TraceTools.Tests.Reference;
+using TraceTools.Tests.Synth;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Engine;
+
+/// <summary>
+/// The batch routes of a split replay (<see cref="BatchRouter"/>): an access reaches every replica that owns one of
+/// its bytes, everything the hb stage reads reaches every replica, and batches shared in place
+/// (<see cref="SharedBatch"/>, routed on the filling thread) give the same findings as inline.
+/// </summary>
+[TestClass]
+public sealed class ShardRoutingTests
+{
+    static readonly int[] ShardCounts = [1, 2, 3];
+
+    static AddressPartition Partition(TraceMetadata md, int replica, int replicas) =>
+        new(md.Regions, replica, replicas, AddressPartition.ReplayThreadShare(replicas));
+
+    static bool HasSyncByte(RegionInfo r, ulong address, int size)
+    {
+        ulong cursor = address;
+        return ByteRuns.Next(r, ByteClass.Sync, ref cursor, address + (ulong)size, out _);
+    }
+
+    /// <summary>
+    /// On the differential's random traces and a driver mix: a data access or fetch is routed to every replica owning
+    /// one of its bytes (<see cref="AddressPartition.NextPiece"/>, the pieces each replica judges); an access that
+    /// touches a sync byte or lies outside memory, and every other kind, to every replica.
+    /// </summary>
+    [TestMethod]
+    public void Route_RandomTraces_EveryOwnerAndEveryHbEventReached()
+    {
+        var traces = Enumerable.Range(0, 60).Select(seed =>
+        {
+            var t = TraceGenerator.Generate(seed);
+            return (t.Metadata, Events: t.Events.Select(e => new RecordedEvent(e.E, e.Data)).ToList());
+        }).ToList();
+        var (generator, mix, _) = Synthesize.Record(Arch.Arm64, 2, 20_000, 0.05);
+        traces.Add((generator.Metadata, mix));
+        int partial = 0;
+        foreach (var (md, events) in traces)
+        {
+            foreach (int shards in ShardCounts)
+            {
+                int replicas = shards + 1;
+                byte all = (byte)((1 << replicas) - 1);
+                var parts = Enumerable.Range(0, replicas).Select(k => Partition(md, k, replicas)).ToList();
+                var router = new BatchRouter(md.Regions, parts[0], replicas, dmaReplicas: 0);
+                var batch = new EventBatch(64);
+                batch.Reset(0);
+                foreach (var e in events) batch.Append(e.Event, e.Data);
+                var routes = new byte[batch.Count];
+                router.Route(batch, routes);
+                bool released = false;
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var e = batch[i];
+                    int rid = md.Regions.ToList().FindIndex(r => r.Kind != RegionKind.Mmio && e.Size > 0 && r.Contains(e.Address, (ulong)e.Size));
+                    bool access = e.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.Load or EventKind.DmaRead or EventKind.Fetch;
+                    released |= e.Kind is EventKind.StoreRelease or EventKind.Xchg;
+                    if (!access || rid < 0 || HasSyncByte(md.Regions[rid], e.Address, e.Size)
+                        || (released && e.Kind is EventKind.Store or EventKind.DmaWrite && md.Regions[rid].Kind == RegionKind.Ram))
+                    {
+                        Assert.AreEqual(all, routes[i], $"event #{i} ({e.Kind}) reaches every replica");
+                        continue;
+                    }
+                    for (int k = 0; k < replicas; k++)
+                    {
+                        ulong cursor = e.Address;
+                        if (parts[k].NextPiece(rid, ref cursor, e.Address + (ulong)e.Size, out _))
+                            Assert.AreNotEqual(0, routes[i] & (1 << k), $"event #{i} ({e.Kind}) reaches replica {k}, an owner of its bytes");
+                    }
+                    if (routes[i] != all) partial++;
+                }
+            }
+        }
+        Assert.IsGreaterThan(10_000, partial, "most data accesses skip some replica");
+    }
+
+    /// <summary>A batch out of trace order, and every batch after it, reach every replica (the engine refuses the batch).</summary>
+    [TestMethod]
+    public void Route_BatchOutOfOrder_EveryEventToEveryReplica()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 3, 2_000, 0);
+        var md = generator.Metadata;
+        var router = new BatchRouter(md.Regions, Partition(md, 0, 2), 2, dmaReplicas: 0);
+        var batch = new EventBatch(64);
+        var routes = new byte[2_000];
+        batch.Reset(0);
+        for (int i = 0; i < 1_000; i++) batch.Append(events[i].Event, events[i].Data);
+        router.Route(batch, routes);
+        Assert.IsTrue(routes.Take(1_000).Any(r => r != 3), "in order: some accesses go to one replica");
+        batch.Reset(1_500);
+        for (int i = 1_500; i < 2_000; i++) batch.Append(events[i].Event, events[i].Data);
+        router.Route(batch, routes);
+        Assert.IsTrue(routes.Take(500).All(r => r == 3), "out of order: all to all");
+        int ramStore = events.FindIndex(e => e.Event.Kind == EventKind.Store && md.Regions.Single(r => r.Contains(e.Event.Address, (ulong)e.Event.Size)).Kind == RegionKind.Ram);
+        batch.Reset(2_000);
+        batch.Append(events[ramStore].Event, events[ramStore].Data);
+        router.Route(batch, routes);
+        Assert.AreEqual(3, routes[0], "and the ram writes after it (a release may have been missed)");
+    }
+
+    /// <summary>Pages <c>a</c> and <c>b</c> owned by different replicas for every shard count.</summary>
+    static (ulong A, ulong B) PagesOfDifferentOwners()
+    {
+        static int Owner(ulong page, int shards) =>
+            new AddressPartition([], 0, shards + 1, AddressPartition.ReplayThreadShare(shards + 1)).OwnerOf(page);
+        for (ulong a = 0x100; ; a++)
+            for (ulong b = a + 1; b < a + 64; b++)
+                if (ShardCounts.All(s => Owner(a, s) != Owner(b, s))) return (a, b);
+    }
+
+    /// <summary>
+    /// A plain store that overwrites a ram release (contract: a later load_acquire then acquires nothing) on a page of
+    /// another replica than the buffer's: every replica must see it, or the buffer's replica would still acquire the
+    /// release and miss the DMA read racing the store to the buffer.
+    /// </summary>
+    [TestMethod]
+    public void Replay_PlainStoreOverRamRelease_ReachesEveryReplica()
+    {
+        var (bufPage, flagPage) = PagesOfDifferentOwners();
+        List<Finding> Findings(bool overwrite, int shards, int maxBatch)
+        {
+            var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0", "cpu1", "cpu2").Device("dev");
+            t.Ram("buf", bufPage << 12, 0x1000).Ram("ready", flagPage << 12, 0x1000).Mmio("reg", 0xf000_0000, 0x10, "dev");
+            t.Store("cpu0", t.At("buf"), 64);
+            t.StoreRelease("cpu0", t.At("ready"), 4, 1);
+            if (overwrite) t.Store("cpu2", t.At("ready"), 4, 0);
+            t.LoadAcquire("cpu1", t.At("ready"), 4);
+            t.MmioWrite("cpu1", t.At("reg"), 4, 1);
+            t.DmaRead("dev", t.At("buf"), 64);
+            using var engine = DetectorRegistry.CreateEngine(t.Metadata(), new ReplayOptions { DataShards = shards });
+            foreach (var b in t.Batches(maxBatch)) engine.Process(b);
+            return [.. engine.Complete()];
+        }
+        Assert.IsEmpty(Findings(overwrite: false, 0, 100), "the release/acquire pair orders the buffer");
+        var inline = Findings(overwrite: true, 0, 100);
+        Assert.IsTrue(inline.Any(f => f.Kind == FindingKind.DmaRace), $"overwritten, it orders nothing: the DMA read races the store ({string.Join(" ", inline)})");
+        foreach (int shards in ShardCounts)
+            foreach (int maxBatch in new[] { 100, 1, 2 })
+            {
+                var got = Findings(true, shards, maxBatch);
+                Assert.AreEqual(inline.Count, got.Count, $"{shards} shards, batches ≤ {maxBatch}");
+                for (int i = 0; i < inline.Count; i++) Assert.IsTrue(inline[i].SameAs(got[i]), $"{shards} shards, batches ≤ {maxBatch}: finding {i}");
+            }
+    }
+
+    /// <summary>
+    /// The decode thread's flow: a pool of shared batches filled and routed on a producer thread, replayed in place by
+    /// every replica and handed back by the last one; the same findings as inline, for 0 to 3 shards (0: a split
+    /// engine is not needed), and every batch comes back.
+    /// </summary>
+    [TestMethod]
+    public void ProcessShared_RoutedOnTheFillingThread_SameFindingsAsInline()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 4, 30_000, 0.05);
+        var md = generator.Metadata;
+        List<Finding> Replay(int shards, bool routeAhead)
+        {
+            using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards });
+            using var empty = new BlockingCollection<SharedBatch>();
+            using var full = new BlockingCollection<SharedBatch>(2);
+            const int Pool = 4;
+            for (int i = 0; i < Pool; i++) empty.Add(new SharedBatch(64, b => empty.Add(b)));
+            var producer = Task.Run(() =>
+            {
+                var rng = new Random(shards);
+                for (int i = 0; i < events.Count;)
+                {
+                    int n = Math.Min(rng.Next(1, 3000), events.Count - i);
+                    var b = empty.Take();
+                    b.Events.Reset(i);
+                    for (int k = i; k < i + n; k++) b.Events.Append(events[k].Event, events[k].Data);
+                    if (routeAhead) engine.Route(b);
+                    full.Add(b);
+                    i += n;
+                }
+                full.CompleteAdding();
+            });
+            foreach (var b in full.GetConsumingEnumerable()) engine.ProcessShared(b);
+            producer.Wait();
+            var findings = engine.Complete().ToList();
+            for (int i = 0; i < Pool; i++) Assert.IsTrue(empty.TryTake(out _, 10_000), "every batch is handed back");
+            return findings;
+        }
+        var inline = Replay(0, routeAhead: true);
+        Assert.IsTrue(inline.Count > 0);
+        foreach (int shards in ShardCounts)
+            foreach (bool ahead in new[] { true, false })
+            {
+                var got = Replay(shards, ahead);
+                Assert.AreEqual(inline.Count, got.Count, $"{shards} shards, routed ahead {ahead}");
+                for (int i = 0; i < inline.Count; i++) Assert.IsTrue(inline[i].SameAs(got[i]), $"{shards} shards, routed ahead {ahead}: finding {i}");
+            }
+    }
+}
