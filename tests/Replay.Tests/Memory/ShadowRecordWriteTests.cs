@@ -59,4 +59,23 @@ public sealed class ShadowRecordWriteTests
         Assert.IsGreaterThan(500, inWord, "writes inside one word (the RecordWord path)");
         Assert.IsGreaterThan(500, across, "writes across words or pages (the loop)");
     }
+
+    /// <summary>
+    /// A cpu store the one-word path puts straight into a cell (no <see cref="ShadowPage.Record"/> call) still
+    /// moves the page's store bounds: a later store of the same cpu and a first store of another, both in one word
+    /// of an already written page. (Without it stale-dma-read's page shortcut skipped stores it had not seen.)
+    /// </summary>
+    [TestMethod]
+    public void RecordWrite_OneWordStoresOnAWrittenPage_InTheStoreBounds()
+    {
+        var shadow = new Shadow(DetectorNeeds.WriteHistory, values: false);
+        shadow.RecordWrite(0, 5, cpu: true, 0x8000_0000, 4, new byte[4], RegionKind.Ram);
+        shadow.RecordWrite(0, 10, cpu: true, 0x8000_0008, 4, new byte[4], RegionKind.Ram);
+        shadow.RecordWrite(1, 11, cpu: true, 0x8000_0010, 4, new byte[4], RegionKind.Ram);
+        var stores = shadow.Pages.Find(0x8000_0000).Stores;
+
+        Assert.IsTrue(stores.MayHold(1), "cpu 1 stored to the page");
+        Assert.IsFalse(stores.AllAtOrBefore([5, 100], 2), "cpu 0's store at 10 is after a row at 5");
+        Assert.IsTrue(stores.AllAtOrBefore([10, 11], 2), "a row at both latest stores holds them all");
+    }
 }
