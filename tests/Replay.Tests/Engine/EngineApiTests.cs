@@ -132,8 +132,9 @@ public sealed class EngineApiTests
     }
 
     /// <summary>
-    /// Agents are checked per batch before the loop: the first bad event of a batch still wins, whether its
-    /// error is the agent's (checked up front) or the address's (found by the loop), and in any batch split.
+    /// A bad agent and a bad address in one trace: the error reported is the first bad event's in trace order,
+    /// whether that is the agent's or the address's, in any batch split (so a check hoisted out of the event
+    /// loop, e.g. agents validated per batch up front, cannot report a later event's error first).
     /// </summary>
     [TestMethod]
     [DataRow(5, 9, 1, 5, "outside every region")]
