@@ -8,7 +8,7 @@ namespace TraceTools.Detectors.DmaRace;
 /// page-or-word dispatch of a run. Each answers exactly what its run form answers for a run inside one word
 /// (<c>RaceWordsTests</c> runs both on the same accesses).
 /// </summary>
-unsafe partial struct RaceWords
+partial struct RaceWords
 {
     /// <summary>
     /// <see cref="LatestRacing"/> for [<paramref name="off"/>, <paramref name="end"/>), not empty and inside one word.
@@ -17,7 +17,7 @@ unsafe partial struct RaceWords
     public readonly long WordRacing<THb>(int off, int end, THb view, int agent, long other) where THb : IHbTimes, allows ref struct
     {
         if (!_partial) return Racing(_uniform, view, agent, other);
-        ulong cell = _at[off >> 3];
+        ulong cell = _cells![off >> 3];
         if (cell == 0) return other;
         uint m = InWordMask(off, end);
         if ((cell & SpillFlag) != 0) return SpillRacing((int)cell, m, view, agent, other);
@@ -29,7 +29,7 @@ unsafe partial struct RaceWords
     public void RecordInWord(int off, int end, int agent, uint time)
     {
         if (!_partial) Materialize();
-        RecordWord(off >> 3, InWordMask(off, end), agent, time);
+        RecordWord(_cells!, off >> 3, InWordMask(off, end), agent, time);
     }
 
     /// <summary>The byte mask of [<paramref name="off"/>, <paramref name="end"/>) inside its one word.</summary>

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using TraceTools.Replay.Detection;
 
 namespace TraceTools.Detectors.DmaRace;
@@ -18,7 +17,7 @@ namespace TraceTools.Detectors.DmaRace;
 /// spilled word (slots are reused when a word becomes uniform again). Not thread-safe: one per detector
 /// instance, as the data shards own pages.
 /// </remarks>
-unsafe partial struct RaceWords
+partial struct RaceWords
 {
     /// <summary>Words per page.</summary>
     public const int Words = AccessRun.PageSize / 8;
@@ -29,12 +28,6 @@ unsafe partial struct RaceWords
     const ulong EpochBits = (1UL << MaskShift) - 1;
 
     ulong[]? _cells;
-    /// <summary>
-    /// <see cref="_cells"/>' first cell (the array is pinned): the hot paths read and write cells through it,
-    /// with no null or bounds check, whose loads of the array's header are a cache and TLB miss of their own on
-    /// a page not accessed for a while (a ring's buffers), apart from the line of the cells themselves.
-    /// </summary>
-    ulong* _at;
     /// <summary>While not <see cref="_partial"/>: the one cell of every word (0: no access on the page yet).</summary>
     ulong _uniform;
     /// <summary>False while every word's cell is <see cref="_uniform"/> (then <see cref="_cells"/> is stale).</summary>
@@ -63,9 +56,10 @@ unsafe partial struct RaceWords
     public readonly long LatestRacing<THb>(int off, int end, THb view, int agent, long other) where THb : IHbTimes, allows ref struct
     {
         if (!_partial) return Racing(_uniform, view, agent, other);
+        var cells = _cells!;
         for (int w = off >> 3, last = (end - 1) >> 3; w <= last; w++)
         {
-            ulong cell = _at[w];
+            ulong cell = cells[w];
             if (cell == 0) continue;
             uint m = ByteMask(w, off, end);
             if ((cell & SpillFlag) != 0) other = SpillRacing((int)cell, m, view, agent, other);
@@ -82,9 +76,10 @@ unsafe partial struct RaceWords
     public readonly bool DominatedBy<THb>(int off, int end, THb view, int agent) where THb : IHbTimes, allows ref struct
     {
         if (!_partial) return Racing(_uniform, view, agent, -1) < 0;
+        var cells = _cells!;
         for (int w = off >> 3, last = (end - 1) >> 3; w <= last; w++)
         {
-            ulong cell = _at[w];
+            ulong cell = cells[w];
             if (cell == 0) continue;
             uint m = ByteMask(w, off, end);
             if ((cell & SpillFlag) != 0)
@@ -108,49 +103,49 @@ unsafe partial struct RaceWords
             return;
         }
         if (!_partial) Materialize();
+        var cells = _cells!;
         int first = off >> 3, last = (end - 1) >> 3;
         if (first == last)
         {
-            RecordWord(first, ByteMask(first, off, end), agent, time);
+            RecordWord(cells, first, ByteMask(first, off, end), agent, time);
             return;
         }
         // Partial first and last words; the words between are whole: one full cell each.
         if ((off & 7) != 0)
         {
-            RecordWord(first, ByteMask(first, off, end), agent, time);
+            RecordWord(cells, first, ByteMask(first, off, end), agent, time);
             first++;
         }
         if ((end & 7) != 0)
         {
-            RecordWord(last, ByteMask(last, off, end), agent, time);
+            RecordWord(cells, last, ByteMask(last, off, end), agent, time);
             last--;
         }
-        var whole = new Span<ulong>(_at + first, last - first + 1);
+        var whole = cells.AsSpan(first, last - first + 1);
         if (_liveSpills != 0) FreeSpills(whole);
         whole.Fill(Cell(agent, time, 0xFF));
     }
 
     /// <summary>Records an access of the bytes <paramref name="m"/> of word <paramref name="w"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void RecordWord(int w, uint m, int agent, uint time)
+    void RecordWord(ulong[] cells, int w, uint m, int agent, uint time)
     {
-        ref ulong at = ref _at[w];
-        ulong cell = at;
+        ulong cell = cells[w];
         if ((cell & SpillFlag) != 0)
         {
             if (m == 0xFF)
             {
                 FreeSlot((int)cell);
-                at = Cell(agent, time, m);
+                cells[w] = Cell(agent, time, m);
             }
             else SpillWrite((int)cell, m, agent, time);
         }
         else if (((uint)(cell >> MaskShift) & ~m) == 0)
         {
             // The access covers every byte the old one did (or the word had none): one cell again.
-            at = Cell(agent, time, m);
+            cells[w] = Cell(agent, time, m);
         }
-        else at = Spill(cell, m, agent, time);
+        else cells[w] = Spill(cell, m, agent, time);
     }
 
     /// <summary>Returns the spill slots of <paramref name="whole"/>'s words, which a whole-word access is about to overwrite.</summary>
@@ -221,15 +216,7 @@ unsafe partial struct RaceWords
     /// <summary>Cells from the uniform state, before the first partial access since a whole-page one.</summary>
     void Materialize()
     {
-        // On the pinned heap: 4 KiB cells arrays allocated between pages' small objects spread those over one
-        // memory page each, a cache and TLB miss per access to a page not touched for a while (the buffers of
-        // a ring); apart, the small objects stay dense. Pinned, the cells are also reached through _at.
-        if (_cells is null)
-        {
-            _cells = GC.AllocateArray<ulong>(Words, pinned: true);
-            _at = (ulong*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_cells));
-        }
-        var cells = _cells;
+        var cells = _cells ??= new ulong[Words];
         Array.Fill(cells, _uniform);
         _spillSlots = _liveSpills = 0;
         _freeSlot = -1;
