@@ -132,6 +132,36 @@ public sealed class DataShardTests
         Assert.AreEqual(Message(0), Message(2));
     }
 
+    /// <summary>
+    /// A data access the engine refuses (a store or DMA write without bytes, a load outside every region) must reach
+    /// every replica (<c>BatchRouter</c>): routed to its page's owners only, replica 0 would skip it when a shard owns
+    /// the page and refuse the next bad event of the batch instead (a bad agent three events on), before the shard's
+    /// error is rethrown.
+    /// </summary>
+    [TestMethod]
+    [DataRow(EventKind.Store, "no bytes")]
+    [DataRow(EventKind.DmaWrite, "no bytes")]
+    [DataRow(EventKind.Load, "outside")]
+    [DataRow(EventKind.DmaRead, "outside")]
+    public void Process_RefusedDataAccessWithShards_SameErrorAsInline(EventKind kind, string fault)
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 1, 6_000, 0);
+        var md = generator.Metadata;
+        var bad = events.ToList();
+        // A late one: the routes' state before it is the trace's (a ram store after a release store goes to all anyway).
+        int k = bad.FindLastIndex(bad.Count - 10, r => r.Event.Kind == kind && md.Regions.Any(g => g.Kind == RegionKind.Ram && g.Contains(r.Event.Address, (ulong)r.Event.Size)));
+        Assert.IsGreaterThan(0, k, $"the mix has a {kind} to ram");
+        var e = bad[k].Event;
+        bad[k] = fault == "no bytes" ? new RecordedEvent(e, []) : new RecordedEvent(e with { Address = ulong.MaxValue - 64 }, bad[k].Data);
+        bad[k + 3] = new RecordedEvent(bad[k + 3].Event with { Agent = 200 }, bad[k + 3].Data);
+        // dma-race alone: no device-DMA hooks, which would route every DMA access to replica 0 too.
+        var kinds = new HashSet<FindingKind> { FindingKind.DmaRace };
+        string Message(int shards) => Assert.ThrowsExactly<ReplayInputException>(() => Replay(md, bad, shards, 300, 1, kinds)).Message;
+        string inline = Message(0);
+        StringAssert.Contains(inline, $"#{k}", "refused at the bad event");
+        foreach (int shards in ShardCounts) Assert.AreEqual(inline, Message(shards), $"{shards} shards");
+    }
+
     [TestMethod]
     public void CreateEngine_Shards_SplitDetectorsInEveryReplicaTheOthersOnTheReplayThread()
     {
