@@ -7,7 +7,9 @@ namespace TraceTools.Replay;
 /// with no copy: <see cref="ReplayEngine.ProcessShared"/> hands it to the shard threads and replays it, and
 /// the last replica done with it calls the release callback (on its own thread). Until then its owner must not
 /// change it; then it may refill and hand it again. Also works with an engine that is not split (released as soon
-/// as it is replayed).
+/// as it is replayed). A replay that fails (bad input, a shard's error) never releases the batches it holds: a
+/// replica may still be reading them, and the caller may read the failed one to locate the bad event. A caller
+/// that waits for a release must also stop when the replay throws.
 /// </summary>
 public sealed class SharedBatch
 {
