@@ -92,9 +92,6 @@ sealed class AddressPartition
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     bool Owns(bool nearTable, ulong page) => (nearTable ? OwnerOf(page) : Owner(page, _replicas, _zeroBelow)) == _replica;
 
-    /// <summary>This partition's replica.</summary>
-    public int Replica => _replica;
-
     static ulong PageOf(ulong address) => address >> ShadowPage.Shift;
 
     static (ulong First, ulong Last)[] TablePages(IReadOnlyList<RegionInfo> regions)
