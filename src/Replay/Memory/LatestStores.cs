@@ -36,7 +36,9 @@ struct LatestStores
         else NoteOther(cpu, time);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Fully optimized at first call: every store by a page's second to fourth cpu comes here, and at tier 0 it
+    // ran for a whole replay (1.4 % of a 10^7 replay's samples, plus its un-inlined span helper).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void NoteOther(int cpu, uint time)
     {
         for (int i = 0; i < Slots; i++)
