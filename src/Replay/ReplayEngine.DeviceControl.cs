@@ -60,7 +60,7 @@ public sealed partial class ReplayEngine
     }
 
     /// <summary>A device DMA, any region, before the data hooks and the shadow see it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void DeviceDmaEvent(int device, EventKind kind, long index, ulong address, int size, int rid)
     {
         var access = new DataAccess(index, kind, device, _hb.Time[device], address, size, rid);

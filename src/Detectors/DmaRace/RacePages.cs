@@ -71,6 +71,7 @@ sealed class RacePages
     /// <summary>Every page's state, for the memory tests.</summary>
     public IEnumerable<RacePage> All => _pages.Values;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     RacePage GetSlow(ulong key)
     {
         ref var line = ref _lines[(int)((key * 0x9E3779B97F4A7C15UL) >> (64 - LineBits))];

@@ -36,6 +36,7 @@ sealed partial class HbState
 
         public bool NeedsCompaction => _count == _edges.Length && _count >= _compactAt;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
         {
             // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.

@@ -174,6 +174,7 @@ sealed partial class HbState
     }
 
     /// <summary>Vector twin of the slot loop: table = mask ? t : table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void CommitVector(Span<uint> table, ReadOnlySpan<uint> mask, uint t, bool wide)
     {
         if (mask.IsEmpty) return;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TraceTools.Replay.HappensBefore;
 
 /// <summary>Predecessor search in a sorted array of distinct local times (edge-log compaction).</summary>
@@ -8,6 +10,7 @@ static class SortedTimes
     /// <paramref name="hint"/> is a previous answer: compaction asks in nearly ascending order of
     /// <paramref name="t"/>, so the answer is usually the hint or the next position, checked before a binary search.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int AtOrBelow(uint[] sorted, uint t, int hint)
     {
         int n = sorted.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay.Ordering;
@@ -57,6 +58,7 @@ sealed class OrderingRules
     }
 
     /// <summary>The all-ones-per-slot mask of a barrier code (empty when it sets nothing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<uint> MaskFor(uint code)
     {
         int offset = code < (uint)_maskOffset.Length ? _maskOffset[code] : -1;
