@@ -26,19 +26,7 @@ sealed partial class ShadowPage
     {
         int b = k & 7;
         var cells = CellsOf(k >> 3, out var marks);
-        int i = cells.IsEmpty ? -1 : WordCells.Holding(cells, column, b);
-        int held;
-        if (i >= 0)
-        {
-            at = ShadowCell.At(cells[i]);
-            mark = marks.IsEmpty ? 0 : marks[i];
-            held = ShadowCell.Mask(cells[i]);
-        }
-        else
-        {
-            at = mark = 0;
-            held = cells.IsEmpty ? ShadowCell.FullMask : ~WordCells.Union(cells, column) & ShadowCell.FullMask;
-        }
+        int held = Held(cells, marks, column, b, out at, out mark);
         int n = BitOperations.TrailingZeroCount(~(held >> b));
         int j = k + n;
         if (j >= stop) return stop - k;
