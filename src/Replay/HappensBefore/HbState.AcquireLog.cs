@@ -58,16 +58,12 @@ sealed partial class HbState
     /// <summary>The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).</summary>
     internal void JoinSelfLoads(int cpu, int handle)
     {
-        ref var release = ref Arena.HeaderOf(handle);
         if (_selfLoadsAgent != cpu)
         {
-            ClockKernels.Copy(Simd, SelfLoads, Arena.BodyHb(release.Body));
+            ClockKernels.Copy(Simd, SelfLoads, Arena.Hb(handle));
             _selfLoadsAgent = cpu;
         }
-        else ClockKernels.Join(Simd, SelfLoads, Arena.BodyHb(release.Body));
-        // The body's releaser component may be older than the release (a shared body).
-        ref uint own = ref SelfLoads[release.Agent];
-        if (release.Time > own) own = release.Time;
+        else ClockKernels.Join(Simd, SelfLoads, Arena.Hb(handle));
     }
 
     /// <summary>The current load's data checks are over: its own acquires count only through LOADS again.</summary>

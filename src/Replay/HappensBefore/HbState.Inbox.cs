@@ -41,7 +41,6 @@ sealed partial class HbState
         var hb = hbs.AsSpan(from * w, w);
         if (IsDevice[to])
         {
-            ChangedClocks(to);
             if (!InboxFull[to])
             {
                 // The first edge since the device's last event: keep its clocks as of that event.
@@ -117,7 +116,6 @@ sealed partial class HbState
     {
         InboxFull[agent] = false;
         if (IsDevice[agent]) return; // already joined; the kept copy is dropped
-        ChangedClocks(agent);
         int w = Width, row = agent * w;
         var hb = InboxHb.AsSpan(row, w);
         ClockKernels.Join(Simd, Hb.AsSpan(row, w), hb);

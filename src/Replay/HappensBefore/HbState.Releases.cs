@@ -52,38 +52,25 @@ sealed partial class HbState
     }
 
     /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
-    /// <remarks>
-    /// The clock rows go to a body shared with the agent's previous release when its clocks did not change since
-    /// (<see cref="ChangedClocks"/>): the own HB component, the only one that moved, is the header's time.
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
         int h = Arena.Rent();
         uint t = Time[agent];
-        int body = _body[agent];
-        if (body != 0 && Arena.SerialOf(body) == _bodySerial[agent] && ShareBodies) Arena.ShareBody(h, body);
-        else
-        {
-            body = Arena.NewBody(h);
-            _body[agent] = body;
-            _bodySerial[agent] = Arena.SerialOf(body);
-            ClockKernels.Copy(Simd, Arena.BodyHb(body), Row(Hb, agent));
-            if (TracksOb)
-            {
-                ClockKernels.Copy(Simd, Arena.BodyObStore(body), Row(ObStore, agent));
-                ClockKernels.Copy(Simd, Arena.BodyObCache(body), Row(ObCache, agent));
-            }
-        }
-        // The own component in the live row, after the copy: a 4-byte store just before a vector load of the same
-        // row cannot be forwarded, and stalls the load until it retires.
+        var hb = Arena.Hb(h);
+        // The own component is patched after the copy, in the copy and the live row: a 4-byte store just before
+        // a vector load of the same row cannot be forwarded, and stalls the load until it retires.
+        ClockKernels.Copy(Simd, hb, Row(Hb, agent));
+        hb[agent] = t;
         Hb[agent * Width + agent] = t;
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
-        header.Time = t;
+        header.Time = Time[agent];
         header.Index = index;
         if (!TracksOb) return h;
+        ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
+        ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
         var own = OwnOrderOf(agent, releaseClass, unlock);
         header.OwnStoreInner = own.StoreInner;
         header.OwnStoreOuter = own.StoreOuter;
@@ -91,16 +78,6 @@ sealed partial class HbState
         header.OwnCacheOuter = own.CacheOuter;
         return h;
     }
-
-    /// <summary>
-    /// <paramref name="agent"/>'s clock rows (HB but its own component, OB) are about to change: its next release
-    /// copies them into a new body.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void ChangedClocks(int agent) => _body[agent] = 0;
-
-    /// <summary>False: every release copies its rows into a body of its own (tests compare the two).</summary>
-    internal bool ShareBodies = true;
 
     /// <summary>Acquires the release stored at <paramref name="handle"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -114,9 +91,7 @@ sealed partial class HbState
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
             CacheInner = h.OwnCacheInner, CacheOuter = h.OwnCacheOuter,
         };
-        int body = h.Body;
-        if (JoinedBefore(agent, h.Agent, h.FromDevice, h.BodySerial, mode)) AcquireAgain(agent, h.Agent, h.FromDevice, h.Time, own, mode, index);
-        else Acquire(agent, h.Agent, h.FromDevice, h.Time, Arena.BodyHb(body), Arena.BodyObStore(body), Arena.BodyObCache(body), own, mode, index);
+        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
@@ -127,7 +102,7 @@ sealed partial class HbState
         var own = TracksOb ? OwnOrderOf(from, releaseClass) : default;
         var (hb, obStore, obCache) = SinceLastEvent(from);
         int w = Width, row = from * w;
-        Acquire(to, from, IsDevice[from], Time[from], hb.AsSpan(row, w),
+        Acquire(to, from, IsDevice[from], hb.AsSpan(row, w),
             TracksOb ? obStore.AsSpan(row, w) : default, TracksOb ? obCache.AsSpan(row, w) : default, own, mode, index);
     }
 
@@ -141,24 +116,20 @@ sealed partial class HbState
         if (c > oc) oc = c;
     }
 
-    /// <summary>
-    /// Joins a release into <paramref name="agent"/>'s clocks. <paramref name="hb"/>'s releaser component may be
-    /// older than the release (a shared body, see <see cref="Snapshot"/>): <paramref name="releaseTime"/> stands for it.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Acquire(int agent, int releaser, bool fromDevice, uint releaseTime, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
+    void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
         ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index)
     {
         if (releaser == agent) return; // reads its own release: po already orders it
-        ChangedClocks(agent);
         int w = Width, row = agent * w;
         bool toDevice = IsDevice[agent];
         var myHb = Hb.AsSpan(row, w);
-        int slot = PendingSlot(toDevice, fromDevice, mode);
-        if (slot >= 0 && TracksLoads) NoteRaisedDevices(agent, myHb, hb, releaser, releaseTime, index);
+        bool plain = !toDevice && mode != AcquireMode.AtOnce && (mode != AcquireMode.Ordered || fromDevice);
+        AccessClass cls = mode == AcquireMode.PlainMmio ? AccessClass.I : AccessClass.R;
+        bool atOnce = !plain || Rules.IsPreserved(cls, AccessClass.R);
+        if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);
 
         ClockKernels.Join(Simd, myHb, hb);
-        RaiseTo(Hb, row + releaser, releaseTime);
         if (TracksOb)
         {
             ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
@@ -169,69 +140,36 @@ sealed partial class HbState
         }
 
         if (toDevice || !TracksLoads) return;
-        if (slot < 0)
+        if (atOnce)
         {
             ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
-            RaiseTo(Loads, row + releaser, releaseTime);
             return;
         }
         // Pending until a read barrier whose pred holds the acquire's class and whose domain reaches the releaser.
-        int pending = (agent * 4 + slot) * w;
-        ClockKernels.Join(Simd, Pending.AsSpan(pending, w), hb);
-        RaiseTo(Pending, pending + releaser, releaseTime);
+        int slot = ((int)(cls == AccessClass.I ? 1 : 0) << 1) | (fromDevice ? 1 : 0);
+        ClockKernels.Join(Simd, Pending.AsSpan((agent * 4 + slot) * w, w), hb);
         PendingMask[agent] |= (byte)(1 << slot);
     }
 
-    /// <summary>
-    /// Where an acquire by <paramref name="toDevice"/>/cpu reaches LOADS: -1 at once (lock, take_irq, every device
-    /// acquire, and a plain one whose class the arch keeps before later loads), else the pending slot
-    /// [class r|i][releaser inner|outer] a read barrier folds.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    int PendingSlot(bool toDevice, bool fromDevice, AcquireMode mode)
-    {
-        bool plain = !toDevice && mode != AcquireMode.AtOnce && (mode != AcquireMode.Ordered || fromDevice);
-        if (!plain) return -1;
-        AccessClass cls = mode == AcquireMode.PlainMmio ? AccessClass.I : AccessClass.R;
-        if (Rules.IsPreserved(cls, AccessClass.R)) return -1;
-        return ((cls == AccessClass.I ? 1 : 0) << 1) | (fromDevice ? 1 : 0);
-    }
-
-    /// <summary>clocks[at] = max(clocks[at], value): a release's own component after the join of its body.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void RaiseTo(uint[] clocks, int at, uint value)
-    {
-        ref uint c = ref clocks[at];
-        if (value > c) c = value;
-    }
-
-    /// <summary>
-    /// Logs the devices whose component the acquire raises past both HB and LOADS. <paramref name="incoming"/>'s
-    /// <paramref name="releaser"/> component stands for <paramref name="releaseTime"/> (see <see cref="Acquire"/>).
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void NoteRaisedDevices(int cpu, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, int releaser, uint releaseTime, long index)
+    void NoteRaisedDevices(int cpu, ReadOnlySpan<uint> mine, ReadOnlySpan<uint> incoming, long index)
     {
         var loads = Row(Loads, cpu);
         if (Width == ClockSimdSelector.Lanes)
         {
             // One compare for the whole row, then the devices among the raised lanes, in ascending order like the loop.
-            uint own = 1u << releaser;
-            uint raised = ClockKernels.RaisedLanes(Simd, mine, incoming, loads) & ~own;
-            if (releaseTime > mine[releaser] && releaseTime > loads[releaser]) raised |= own;
-            raised &= _deviceLanes;
+            uint raised = ClockKernels.RaisedLanes(Simd, mine, incoming, loads) & _deviceLanes;
             while (raised != 0)
             {
                 int d = BitOperations.TrailingZeroCount(raised);
-                _acquires[cpu].Add(d, d == releaser ? releaseTime : incoming[d], index);
+                _acquires[cpu].Add(d, incoming[d], index);
                 raised &= raised - 1;
             }
             return;
         }
         foreach (int d in Devices)
         {
-            uint v = d == releaser ? releaseTime : incoming[d];
-            if (v > mine[d] && v > loads[d]) _acquires[cpu].Add(d, v, index);
+            if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);
         }
     }
 

@@ -64,14 +64,6 @@ sealed partial class HbState
     /// <summary>The cpu whose current load's own data bytes are being judged, or -1.</summary>
     int _selfLoadsAgent = -1;
 
-    /// <summary>
-    /// Per agent, the arena body of its latest release while its clocks have not changed since (0 once they did):
-    /// its next release shares it instead of copying its rows. Checked against <see cref="_bodySerial"/>, since the
-    /// body may have been freed and taken again meanwhile.
-    /// </summary>
-    readonly int[] _body;
-    readonly uint[] _bodySerial;
-
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
 
@@ -111,10 +103,6 @@ sealed partial class HbState
         SelfLoads = TracksLoads ? new uint[Width] : [];
         _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
-        _body = new int[AgentCount];
-        _bodySerial = new uint[AgentCount];
-        _joinedSerial = new uint[AgentCount * AgentCount];
-        _joinedInto = new byte[AgentCount * AgentCount];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }
