@@ -143,8 +143,16 @@ sealed partial class ShadowPage
         int first = offset >> 3, last = (offset + length - 1) >> 3;
         if (_uniform && !IsUnmarkable(hb, cpu, clean, inval)) Materialize();
         if (_uniform) return;
+        int wholeFrom = (offset + 7) >> 3, wholeTo = (offset + length) >> 3;
         for (int w = first; w <= last; w++)
         {
+            // Maintenance acts on whole lines, so on a page of one cell per word its range is a run of whole words.
+            if (_width == 1 && w >= wholeFrom && wholeTo - w >= 2)
+            {
+                MarkWholeWords(hb, cpu, time, clean, inval, w, wholeTo);
+                w = wholeTo - 1;
+                continue;
+            }
             int from = w == first ? offset & 7 : 0, to = w == last ? ((offset + length - 1) & 7) + 1 : 8;
             MarkWord(hb, cpu, time, clean, inval, w, ShadowCell.Bytes(from, to), uniform: false);
         }
