@@ -15,7 +15,8 @@ sealed partial class ShadowPage
     /// Each word first tries <see cref="CellPut.TryPut(ulong[], ulong[], int, int, ulong)"/> (one pass over its inline cells, no spans, the page's
     /// arrays and width read once per access); only a word that needs a split, a wider page or its spill
     /// table takes the general <see cref="Put"/>, after which the arrays are read again. One loop for every
-    /// shape keeps one copy of the put in the code (three inlined copies made the method 5 KB).
+    /// shape keeps one copy of the put in the code (three inlined copies made the method 5 KB). On a page of
+    /// one cell per word, the whole words of the access are put in one pass (<see cref="WholeWords"/>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(AccessColumn column, ulong at, int offset, int length)
@@ -31,15 +32,28 @@ sealed partial class ShadowPage
         int width = _width;
         // Read once: AggressiveOptimization compiles before the class is initialized, so no constant.
         bool vector = WordCells.Vectorized;
-        for (int w = first; w <= last; w++)
+        // The words the access covers whole: [wholeFrom, wholeTo).
+        int wholeFrom = (offset + 7) >> 3, wholeTo = (offset + length) >> 3;
+        int w = first;
+        while (w <= last)
         {
+            // On a page of one cell per word, a run of whole words is one pass (WholeWords); it stops at a word
+            // that declines, which the general path below puts (and which may widen the page).
+            if (width == 1 && w >= wholeFrom && wholeTo - w >= 2)
+            {
+                w = WholeWords.Put1(cells, marks, w, wholeTo, cell | ShadowCell.MaskBits, vector);
+                if (w == wholeTo) continue;
+            }
             int mask = ShadowCell.Bytes(w == first ? offset & 7 : 0, w == last ? (end & 7) + 1 : 8);
-            if (CellPut.TryPut(cells, marks, w * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift), vector)) continue;
-            // The general path may widen the page or spill the word: its arrays change.
-            Put(w, column, cell, mask);
-            cells = _cells;
-            marks = _marks;
-            width = _width;
+            if (!CellPut.TryPut(cells, marks, w * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift), vector))
+            {
+                // The general path may widen the page or spill the word: its arrays change.
+                Put(w, column, cell, mask);
+                cells = _cells;
+                marks = _marks;
+                width = _width;
+            }
+            w++;
         }
         if (length == Size) TryCollapse();
     }
@@ -129,8 +143,16 @@ sealed partial class ShadowPage
         int first = offset >> 3, last = (offset + length - 1) >> 3;
         if (_uniform && !IsUnmarkable(hb, cpu, clean, inval)) Materialize();
         if (_uniform) return;
+        int wholeFrom = (offset + 7) >> 3, wholeTo = (offset + length) >> 3;
         for (int w = first; w <= last; w++)
         {
+            // Maintenance acts on whole lines, so on a page of one cell per word its range is a run of whole words.
+            if (_width == 1 && w >= wholeFrom && wholeTo - w >= 2)
+            {
+                MarkWholeWords(hb, cpu, time, clean, inval, w, wholeTo);
+                w = wholeTo - 1;
+                continue;
+            }
             int from = w == first ? offset & 7 : 0, to = w == last ? ((offset + length - 1) & 7) + 1 : 8;
             MarkWord(hb, cpu, time, clean, inval, w, ShadowCell.Bytes(from, to), uniform: false);
         }

@@ -48,7 +48,7 @@ public sealed class ShadowPageModelTests
         }
     }
 
-    static HbState Hb()
+    internal static HbState Hb()
     {
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0", "cpu1").Device("dev0").Device("dev1");
         return new HbState(t.Metadata(), ClockSimd.Scalar, DetectorNeeds.WriteHistory | DetectorNeeds.CacheState, _ => []);
@@ -138,7 +138,8 @@ public sealed class ShadowPageModelTests
         Assert.IsTrue(word.Width > 1, "the word path met a page it had to widen");
     }
 
-    static void CompareShadows(ShadowPage expected, ShadowPage actual, string when)
+    /// <summary>Two pages answer every question alike: width, shape, spills, footprint, and every byte's access and mark per column.</summary>
+    internal static void CompareShadows(ShadowPage expected, ShadowPage actual, string when)
     {
         Assert.AreEqual((expected.Width, expected.IsUniform, expected.SpilledWords, expected.Footprint),
             (actual.Width, actual.IsUniform, actual.SpilledWords, actual.Footprint), $"{when}: width, shape, spills, footprint");
