@@ -158,7 +158,7 @@ rate() {
 
 # median VALUES...: the middle value, the mean of the two middle ones for an even count (n/a when none).
 median() {
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 }
+  printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 }
     END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 # ratio A B: A / B to two decimals, n/a when either is missing.
