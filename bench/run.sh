@@ -4,7 +4,9 @@
 #   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]... [--baseline REV] [--rounds R]
 #                [--events N[,N...]]
 #
-# Builds Release, then for N = 10^7 and 10^8 events (10^5 and 10^6 with --quick; --events picks the sizes):
+# Builds Release and publishes the native AOT binary (`dotnet publish -r linux-x64`, Cli.csproj's PublishAot: what
+# README "Build a native binary" ships; the JIT build stands in when the publish fails), then for N = 10^7 and
+# 10^8 events (10^5 and 10^6 with --quick; --events picks the sizes), all with the AOT binary:
 #   gen            tracetools gen bench/scenarios/gen-ring-1e8.scn     (events/s, peak RSS)
 #   synth          tracetools synth --profile driver-mix --events N   (events/s, peak RSS)
 #   bytes/event    trace file size / N (the writer's default codec, LZ4)
@@ -14,15 +16,16 @@
 # Then, on the same trace, the references and the baseline, interleaved (each round runs every item once,
 # A B A B ..., R rounds, default 3; the table shows medians):
 #   engine         replay --threads 1 (all detectors) and --detectors dma-race, and --threads 2
+#   engine (JIT)   replay --threads 1 (all detectors) by the JIT build of the same source (`dotnet build`)
 #   baseline       the same two runs of the engine built at REV (default cc56979, the commit before the
 #                  engine-v2 work; a temporary `git worktree`, Release build), on the same events synthesized
-#                  by that build (it writes and reads its own format version)
+#                  by that build (it writes and reads its own format version); a JIT build, as shipped then
 #   references     TraceTools.Bench refs (bench/Refs): raw LZ4 decompression of the trace's own chunks, the
 #                  column decode of the same chunks, the reader end to end, and the lean single-pass bound
 #                  (per-agent clocks + an 8-byte-word FastTrack check: the dma-race work only) over the
 #                  decoded batches, alone and with the decode
 # and prints the ratios: decode / LZ4, engine / lean bound, engine / LZ4, current / baseline (all detectors,
-# dma-race), --threads 2 / --threads 1.
+# dma-race), --threads 2 / --threads 1, AOT / JIT (all detectors).
 # Prints Markdown tables (also written to bench/results.md; with --readme FILE, the block between
 # "<!-- bench:begin -->" and "<!-- bench:end -->" in FILE is replaced by them).
 # Events/s come from the replay's --stats JSON when it reports them, else from wall time (startup
@@ -81,12 +84,20 @@ have_time=0
 echo "run.sh: building Release" >&2
 dotnet build -c Release "$root/src/Cli/Cli.csproj" -nologo -v quiet >&2
 dotnet build -c Release "$root/bench/TraceTools.Bench.csproj" -nologo -v quiet >&2
-cli="$root/src/Cli/bin/Release/net10.0/tracetools"
+jit_cli="$root/src/Cli/bin/Release/net10.0/tracetools"
 refs=(dotnet "$root/bench/bin/Release/net10.0/TraceTools.Bench.dll" refs)
-[[ -x "$cli" ]] || { echo "run.sh: $cli was not built" >&2; exit 2; }
+[[ -x "$jit_cli" ]] || { echo "run.sh: $jit_cli was not built" >&2; exit 2; }
 
 if [[ -z "$work" ]]; then work="$(mktemp -d "${TMPDIR:-/tmp}/tracetools-bench.XXXXXX")"; fi
 mkdir -p "$work"
+
+# The engine rows run the native AOT binary (compiled for this cpu: Cli.csproj's IlcInstructionSet).
+echo "run.sh: publishing the native AOT binary" >&2
+cli="$work/aot/tracetools"
+if ! dotnet publish -c Release -r linux-x64 "$root/src/Cli/Cli.csproj" -o "$work/aot" -nologo -v quiet >"$work/publish.log" 2>&1 || [[ ! -x "$cli" ]]; then
+  echo "run.sh: the native AOT publish failed (see $work/publish.log with --keep); the engine rows use the JIT build" >&2
+  cli="$jit_cli"
+fi
 base_tree=""
 cleanup() {
   if [[ -n "$base_tree" ]]; then git -C "$root" worktree remove --force "$base_tree" >/dev/null 2>&1 || true; fi
@@ -147,12 +158,13 @@ rate() {
 
 # median VALUES...: the middle value, the mean of the two middle ones for an even count (n/a when none).
 median() {
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | awk '{ v[NR] = $1 }
+  printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ v[NR] = $1 }
     END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 # ratio A B: A / B to two decimals, n/a when either is missing.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+engine_build="native AOT"; [[ "$cli" == "$jit_cli" ]] && engine_build="JIT: the AOT publish failed"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 rows=()
 ref_rows=()
@@ -210,6 +222,8 @@ for n in "${sizes[@]}"; do
       run "base-all-$n" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1
       got[base_all]+=" $(rate "$n" "base-all-$n")"
     fi
+    run "jit-all-$n" "$jit_cli" replay "$trace" --stats --format json --quiet --threads 1
+    got[jit_all]+=" $(rate "$n" "jit-all-$n")"
     run "dma-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 1 --detectors dma-race
     got[dma]+=" $(rate "$n" "dma-$n")"
     if [[ -f "$base_trace" ]]; then
@@ -226,13 +240,13 @@ for n in "${sizes[@]}"; do
     done
   done
   declare -A med=()
-  for k in all base_all dma base_dma t2 lz4 columns decode lean decode_lean; do
+  for k in all jit_all base_all dma base_dma t2 lz4 columns decode lean decode_lean; do
     # shellcheck disable=SC2086 # the samples are a space-separated list
     med[$k]=$(median ${got[$k]:-})
   done
   label=$(printf "%'d" "$n" 2>/dev/null || echo "$n")
-  ref_rows+=("| $label | ${med[all]} | ${med[dma]} | ${med[t2]} | ${med[base_all]} | ${med[base_dma]} | ${med[lz4]} | ${med[columns]} | ${med[decode]} | ${med[lean]} | ${med[decode_lean]} |")
-  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") |")
+  ref_rows+=("| $label | ${med[all]} | ${med[dma]} | ${med[t2]} | ${med[jit_all]} | ${med[base_all]} | ${med[base_dma]} | ${med[lz4]} | ${med[columns]} | ${med[decode]} | ${med[lean]} | ${med[decode_lean]} |")
+  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") | $(ratio "${med[all]}" "${med[jit_all]}") |")
   unset got med
   rm -f "$trace" "$trace.truth.json" "$base_trace" "$base_trace.truth.json"
 done
@@ -244,17 +258,17 @@ done
   echo "|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Interleaved in one run ($rounds rounds, medians; M events/s): the engine single-threaded with all detectors, with"
-  echo "\`--detectors dma-race\`, with \`--threads 2\`; the baseline engine ($baseline) on the same events; raw LZ4 decompression"
-  echo "of the trace's own chunks; their column decode; the reader end to end; the lean bound (bench/Refs/LeanBound.cs) alone"
-  echo "and with the decode."
+  echo "Interleaved in one run ($rounds rounds, medians; M events/s): the engine ($engine_build) single-threaded with all"
+  echo "detectors, with \`--detectors dma-race\`, with \`--threads 2\`; the same source as a JIT build, all detectors; the"
+  echo "baseline engine ($baseline, JIT) on the same events; raw LZ4 decompression of the trace's own chunks; their column"
+  echo "decode; the reader end to end; the lean bound (bench/Refs/LeanBound.cs) alone and with the decode."
   echo
-  echo "| events | all detectors | dma-race | --threads 2 | baseline all | baseline dma-race | raw LZ4 | column decode | reader | lean bound | decode + lean |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| events | all detectors | dma-race | --threads 2 | all detectors, JIT | baseline all | baseline dma-race | raw LZ4 | column decode | reader | lean bound | decode + lean |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ref_rows[@]}"
   echo
-  echo "| events | column decode / LZ4 | reader / LZ4 | all / (decode + lean) | all / LZ4 | all / baseline | dma-race / baseline | --threads 2 / 1 |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| events | column decode / LZ4 | reader / LZ4 | all / (decode + lean) | all / LZ4 | all / baseline | dma-race / baseline | --threads 2 / 1 | AOT / JIT |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ratio_rows[@]}"
 } >"$work/table.md"
 
