@@ -7,7 +7,8 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Replay;
 
 /// <summary>
-/// The replay split by address (<see cref="ReplayOptions.DataShards"/>): this engine and each data shard are
+/// The replay split by detector (<see cref="UseDetectorShards"/>: each shard runs detectors of its own over every
+/// event) or by address (<see cref="ReplayOptions.DataShards"/>): this engine and each data shard are
 /// replicas. Every replica runs the whole hb stage over every batch (clocks, sync bytes, releases, logs: the exact
 /// state a check reads), and records and checks only the data bytes of the pages it owns
 /// (<see cref="AddressPartition"/>); replica 0, on the caller's thread, also runs the detectors that are not split
