@@ -56,10 +56,17 @@ public sealed class DiscardedStoreDetector : IDetector
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>Inlined into the dispatch's loop: until a store is discarded (on most traces, never) a load costs one compare.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
-        if (_discarded.Count == 0) return;
+        if (_discarded.Count != 0) OnLoadAfterDiscards(view, access);
+    }
+
+    /// <summary>A load once some store was discarded.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void OnLoadAfterDiscards(DetectorView view, in DataAccess access)
+    {
         int line = view.CacheLineSize;
         if (!TouchesDiscardedLine(access, line)) return;
         ulong cursor = access.Address;

@@ -42,15 +42,24 @@ public sealed class MissingCacheInvalidateDetector : IDetector
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// Inlined into the dispatch's loop: most loads are of regions no noncoherent device wrote, and then this is
+    /// one array read instead of a call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
         if (access.Kind == EventKind.DmaWrite)
         {
             if (!view.IsCoherent(access.Agent)) _written.Add(access.Region);
-            return;
         }
-        if (!_written.Contains(access.Region)) return;
+        else if (_written.Contains(access.Region)) OnLoadOfWritten(view, access);
+    }
+
+    /// <summary>A load of a region some noncoherent device wrote.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void OnLoadOfWritten(DetectorView view, in DataAccess access)
+    {
         if (view.FindLastWriter(access, new Rule(access.Agent), out var found)) view.Report(Kind, access.Index, found.Writer.Index);
     }
 }

@@ -37,17 +37,25 @@ public sealed class StaleCpuReadDetector : IDetector
     }
 
     /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// Inlined into the dispatch's loop: most loads are of regions no device wrote, and then this is one array
+    /// read instead of a call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void OnAccess(DetectorView view, in DataAccess access)
     {
-        if (access.Kind == EventKind.DmaWrite)
-        {
-            _written.Add(access.Region);
-            return;
-        }
+        if (access.Kind == EventKind.DmaWrite) _written.Add(access.Region);
+        // Early out where no byte can fail: no device writer in the region.
+        else if (_written.Contains(access.Region)) OnLoadOfWritten(view, access);
+    }
+
+    /// <summary>A load of a region some device wrote.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void OnLoadOfWritten(DetectorView view, in DataAccess access)
+    {
         int cpu = access.Agent;
-        // Early outs where no byte can fail: no device writer in the region, or every hb-before device write is in LOADS.
-        if (!_written.Contains(access.Region) || view.LoadsCaughtUp(cpu)) return;
+        // Early out where no byte can fail: every hb-before device write is in LOADS.
+        if (view.LoadsCaughtUp(cpu)) return;
         if (!view.FindLastWriter(access, new Rule(cpu), out var found)) return;
         var write = found.Writer;
         view.Report(Kind, access.Index, write.Index, view.AcquireReaching(cpu, write));
