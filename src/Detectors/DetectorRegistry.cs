@@ -69,6 +69,8 @@ public static class DetectorRegistry
     public static ReplayEngine CreateEngine(TraceMetadata metadata, ReplayOptions? options = null)
     {
         options ??= ReplayOptions.Default;
+        if (options.DataShards == 1 && options.Runs(FindingKind.DmaRace) && Modules.Count(m => m.ByAddress && options.Runs(m.Kind)) > 1)
+            return SplitByDetector(metadata, options);
         var engine = new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);
         var byAddress = Modules.Where(m => m.ByAddress && options.Runs(m.Kind)).ToList();
         // Split by page: a cache line must lie in one page (then a line never straddles two replicas).
@@ -84,6 +86,22 @@ public static class DetectorRegistry
         var merge = new PieceMerge[256];
         foreach (var m in byAddress) merge[(int)m.Kind] = m.Pieces;
         engine.UseShards(shards, merge);
+        return engine;
+    }
+
+    /// <summary>
+    /// One shard (<c>--threads 2</c>) with dma-race and other detectors that read data bytes selected: the shard runs
+    /// dma-race alone over every event, the replay thread everything else. dma-race needs only the hb clocks (it keeps
+    /// its own per-word access columns), so the shard's hb stage is the light one (no ob clocks, edge log, LOADS or
+    /// access history): only that light stage runs twice, where a split by address runs the whole hb stage in both.
+    /// </summary>
+    static ReplayEngine SplitByDetector(TraceMetadata metadata, ReplayOptions options)
+    {
+        var rest = Modules.Where(m => m.Kind != FindingKind.DmaRace && options.Runs(m.Kind)).Select(m => m.Create(metadata)).ToList();
+        var engine = new ReplayEngine(metadata, options, rest, KnownDetectorDispatch.Instance);
+        var dmaRace = Modules.Single(m => m.Kind == FindingKind.DmaRace).Create(metadata);
+        var shard = new ReplayEngine(metadata, options with { EdgeObserver = null }, [dmaRace], KnownDetectorDispatch.Instance);
+        engine.UseDetectorShards([shard]);
         return engine;
     }
 

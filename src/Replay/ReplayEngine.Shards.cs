@@ -7,7 +7,8 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Replay;
 
 /// <summary>
-/// The replay split by address (<see cref="ReplayOptions.DataShards"/>): this engine and each data shard are
+/// The replay split by detector (<see cref="UseDetectorShards"/>: each shard runs detectors of its own over every
+/// event) or by address (<see cref="ReplayOptions.DataShards"/>): this engine and each data shard are
 /// replicas. Every replica runs the whole hb stage over every batch (clocks, sync bytes, releases, logs: the exact
 /// state a check reads), and records and checks only the data bytes of the pages it owns
 /// (<see cref="AddressPartition"/>); replica 0, on the caller's thread, also runs the detectors that are not split
@@ -28,6 +29,8 @@ public sealed partial class ReplayEngine : IDisposable
     byte _routeBit;
     /// <summary>The shared batch being replayed (null: the caller's own batch).</summary>
     SharedBatch? _lent;
+    /// <summary>The shards run detectors of their own over every event and byte (<see cref="UseDetectorShards"/>), not pieces.</summary>
+    bool _wholeShards;
 
     /// <summary>
     /// Splits the data checks by address between this engine (replica 0, on the caller's thread) and
@@ -49,6 +52,19 @@ public sealed partial class ReplayEngine : IDisposable
             router = new BatchRouter(Metadata.Regions, _partition!, replicas, (byte)dma);
         }
         _shards = new DataShards(shards, router);
+    }
+
+    /// <summary>
+    /// Splits the replay by detector: <paramref name="shards"/> (each running detectors this engine does not, over
+    /// every event and every byte) replay each batch on threads of their own while this engine replays it; their
+    /// findings join this engine's in <see cref="Complete"/>. Each replica keeps only the state its own detectors
+    /// need (<see cref="Needs"/>), so a shard running dma-race alone keeps no ob clocks, logs or access history.
+    /// </summary>
+    internal void UseDetectorShards(ReplayEngine[] shards)
+    {
+        if (_next != 0 || _partition is not null || _shards is not null) ReplayThrow.ShardsLate();
+        _wholeShards = true;
+        _shards = new DataShards(shards, router: null);
     }
 
     /// <summary>
@@ -118,11 +134,10 @@ public sealed partial class ReplayEngine : IDisposable
     /// </summary>
     ReadOnlySpan<byte> PostToShards(EventBatch batch)
     {
-        if (_partition is null) return default;
         if (_lent is { } lent)
         {
             if (_shards is not null) return _shards.Post(lent);
-            return lent.Routed ? lent.Routes.AsSpan(0, batch.Count) : default;
+            return _partition is not null && lent.Routed ? lent.Routes.AsSpan(0, batch.Count) : default;
         }
         return _shards is null ? default : _shards.PostCopy(batch);
     }
@@ -208,6 +223,12 @@ public sealed partial class ReplayEngine : IDisposable
     /// </summary>
     void MergeShardFindings()
     {
+        if (_wholeShards)
+        {
+            _shards!.Complete();
+            foreach (var shard in _shards.Engines) _findings.AddRange(shard.Complete());
+            return;
+        }
         if (_merge is null) return;
         var merged = new Dictionary<(long, FindingKind), (Finding Finding, ulong Piece)>();
         void Merge(List<(Finding Finding, ulong Piece)> pieces)

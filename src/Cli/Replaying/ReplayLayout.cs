@@ -3,8 +3,10 @@ namespace TraceTools.Cli.Replaying;
 /// <summary>
 /// How <c>replay --threads N</c> runs the pipeline decode → replicas. N = 1: all of it on one thread. N ≥ 2:
 /// chunks decode on a thread of their own (light: it mostly waits on the bounded queue), and N replay threads
-/// (the caller's and N − 1 data shards) each run the hb stage over every event and the data checks of the pages
-/// they own; the caller's also runs the detectors that are not split by address (entries, devices, firmware).
+/// (the caller's and N − 1 data shards). N = 2 with dma-race among other data detectors: the shard runs dma-race
+/// alone over every event, the caller's every other detector. Otherwise each runs the hb stage over every event and
+/// the data checks of the pages it owns; the caller's also runs the detectors that are not split by address
+/// (entries, devices, firmware). <c>DetectorRegistry.CreateEngine</c> picks the split.
 /// </summary>
 /// <param name="DecodeThread">True when chunks are decoded on a thread of their own.</param>
 /// <param name="DataShards">Data shards on threads of their own besides the replay thread (0: the data checks run on the replay thread).</param>

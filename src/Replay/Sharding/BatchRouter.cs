@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Memory;
 using TraceTools.TraceFormat;
 
@@ -29,13 +30,20 @@ sealed class BatchRouter
     readonly byte _all;
     /// <summary>The replicas whose detectors see every DMA access (device-DMA hooks).</summary>
     readonly byte _dma;
+    /// <summary>Routes of accesses inside one page, per page (null: every access takes the lookup; tests compare both).</summary>
+    readonly PageRoutes? _pageRoutes;
     /// <summary>A release store or xchg was seen: from then on ram writes may overwrite a ram release.</summary>
     bool _ramReleases;
     long _next;
 
-    /// <summary>The router for <paramref name="replicas"/> replicas over <paramref name="partition"/>'s pages (any replica's partition: owners are the same).</summary>
-    public BatchRouter(IReadOnlyList<RegionInfo> regions, AddressPartition partition, int replicas, byte dmaReplicas)
+    /// <summary>
+    /// The router for <paramref name="replicas"/> replicas over <paramref name="partition"/>'s pages (any replica's
+    /// partition: owners are the same); <paramref name="cachePages"/> false looks every access up (the reference the
+    /// page cache is tested against).
+    /// </summary>
+    public BatchRouter(IReadOnlyList<RegionInfo> regions, AddressPartition partition, int replicas, byte dmaReplicas, bool cachePages = true)
     {
+        _pageRoutes = cachePages ? new PageRoutes() : null;
         if (replicas > MaxReplicas) throw new ArgumentOutOfRangeException(nameof(replicas));
         _regionMap = new RegionMap(regions);
         _regions = [.. regions];
@@ -48,6 +56,7 @@ sealed class BatchRouter
     public static byte Bit(int replica) => replica < MaxReplicas ? (byte)(1 << replica) : (byte)0;
 
     /// <summary>Fills <paramref name="routes"/>[0, count) for <paramref name="batch"/>; batches must come in trace order (else every event goes to all).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Route(EventBatch batch, byte[] routes)
     {
         int n = batch.Count;
@@ -93,13 +102,31 @@ sealed class BatchRouter
     }
 
     /// <summary>The owners of the pages of a data-only access to ram or a table (plus the DMA replicas), or every replica.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     byte Owners(ulong address, int size, bool dma)
+    {
+        byte route = _pageRoutes is { } cache ? cache.Get(address, size) : (byte)0;
+        if (route == 0) route = OwnersLookedUp(address, size);
+        return dma ? (byte)(route | _dma) : route;
+    }
+
+    /// <summary>
+    /// <see cref="Owners"/> without the DMA replicas, from the region lookup; caches the route of a page wholly inside
+    /// one region when every access inside it routes the same (not a table's: its present words go to every replica).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    byte OwnersLookedUp(ulong address, int size)
     {
         int rid = _regionMap.Find(address, size, out var kind);
         if (rid < 0) return _all;
-        if (kind != RegionKind.Ram && (kind != RegionKind.Table || HasSyncByte(rid, address, size))) return _all;
-        int route = PageOwners(rid, address, size);
-        return (byte)(dma ? route | _dma : route);
+        if (kind == RegionKind.Table) return HasSyncByte(rid, address, size) ? _all : TableOwner;
+        byte route = kind == RegionKind.Ram ? (byte)PageOwners(rid, address, size) : _all;
+        ulong page = address >> ShadowPage.Shift, first = page << ShadowPage.Shift;
+        var region = _regions[rid];
+        if (_pageRoutes is { } cache && first >= region.Base && region.Size >= ShadowPage.Size && first - region.Base <= region.Size - ShadowPage.Size
+            && (address + (ulong)(size - 1)) >> ShadowPage.Shift == page)
+            cache.Set(page, route);
+        return route;
     }
 
     /// <summary>The owner of a fetch's table pages when it reads no present word (and is a valid fetch), or every replica.</summary>
@@ -107,8 +134,11 @@ sealed class BatchRouter
     {
         int rid = _regionMap.Find(address, size, out var kind);
         if (rid < 0 || kind != RegionKind.Table || _regions[rid].Device != agent || HasSyncByte(rid, address, size)) return _all;
-        return (byte)PageOwners(rid, address, size);
+        return TableOwner;
     }
+
+    /// <summary>The route of a table's data bytes: replica 0 owns every table page (<see cref="AddressPartition"/>), so no page lookup.</summary>
+    const byte TableOwner = 1;
 
     bool HasSyncByte(int rid, ulong address, int size)
     {

@@ -129,7 +129,7 @@ public sealed class DataShardTests
             var x = Assert.ThrowsExactly<ReplayInputException>(() => Replay(generator.Metadata, bad, shards, 300, 1));
             return x.Message;
         }
-        Assert.AreEqual(Message(0), Message(2));
+        foreach (int shards in ShardCounts) Assert.AreEqual(Message(0), Message(shards), $"{shards} shards (1: split by detector)");
     }
 
     /// <summary>
@@ -160,6 +160,29 @@ public sealed class DataShardTests
         string inline = Message(0);
         StringAssert.Contains(inline, $"#{k}", "refused at the bad event");
         foreach (int shards in ShardCounts) Assert.AreEqual(inline, Message(shards), $"{shards} shards");
+        // Every detector: one shard splits by detector (dma-race on the shard, over every event).
+        string Every(int shards) => Assert.ThrowsExactly<ReplayInputException>(() => Replay(md, bad, shards, 300, 1)).Message;
+        Assert.AreEqual(Every(0), Every(1), "split by detector");
+    }
+
+    /// <summary>
+    /// One shard with dma-race and other data detectors selected: the shard runs dma-race alone (keeping no ob clocks,
+    /// logs or access history), the replay thread every other detector and no dma-race; any other selection or shard
+    /// count splits by address.
+    /// </summary>
+    [TestMethod]
+    public void CreateEngine_OneShard_DmaRaceAloneOnTheShard()
+    {
+        var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
+        using var all = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 1 });
+        var shard = all.ShardEngines.Single();
+        CollectionAssert.AreEqual(new[] { FindingKind.DmaRace }, shard.Detectors.Select(d => d.Kind).ToList());
+        Assert.AreEqual(DetectorNeeds.None, shard.Needs, "the light hb stage: dma-race keeps its own columns");
+        CollectionAssert.AreEquivalent(DetectorRegistry.Modules.Select(m => m.Kind).Where(k => k != FindingKind.DmaRace).ToList(), all.Detectors.Select(d => d.Kind).ToList());
+        using var race = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 1, Detectors = new HashSet<FindingKind> { FindingKind.DmaRace } });
+        Assert.AreEqual(FindingKind.DmaRace, race.Detectors.Single().Kind, "dma-race alone: split by address");
+        using var two = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2 });
+        Assert.IsTrue(two.ShardEngines.All(s => s.Detectors.Count > 1), "two shards: split by address");
     }
 
     [TestMethod]

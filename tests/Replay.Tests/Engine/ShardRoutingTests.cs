@@ -84,6 +84,48 @@ public sealed class ShardRoutingTests
         Assert.IsGreaterThan(10_000, partial, "most data accesses skip some replica");
     }
 
+    /// <summary>
+    /// The page cache (<see cref="PageRoutes"/>) routes every event exactly as the region lookup it skips, on the
+    /// differential's random traces (regions sharing pages, tables, accesses across pages, outside memory) and a driver
+    /// mix, in batches of random sizes (the cache outlives a batch), with and without DMA replicas.
+    /// </summary>
+    [TestMethod]
+    public void Route_PageCache_SameRoutesAsTheLookup()
+    {
+        var traces = Enumerable.Range(100, 60).Select(seed =>
+        {
+            var t = TraceGenerator.Generate(seed);
+            return (t.Metadata, Events: t.Events.Select(e => new RecordedEvent(e.E, e.Data)).ToList());
+        }).ToList();
+        var (generator, mix, _) = Synthesize.Record(Arch.Arm64, 5, 20_000, 0.05);
+        traces.Add((generator.Metadata, mix));
+        long compared = 0;
+        foreach (var (md, events) in traces)
+            foreach (int shards in ShardCounts)
+                foreach (byte dma in new byte[] { 0, 2 })
+                {
+                    int replicas = shards + 1;
+                    var part = Partition(md, 0, replicas);
+                    var fast = new BatchRouter(md.Regions, part, replicas, dma);
+                    var slow = new BatchRouter(md.Regions, part, replicas, dma, cachePages: false);
+                    var rng = new Random(shards * 7 + dma);
+                    var batch = new EventBatch(64);
+                    for (int i = 0; i < events.Count;)
+                    {
+                        int n = Math.Min(rng.Next(1, 500), events.Count - i);
+                        batch.Reset(i);
+                        for (int k = i; k < i + n; k++) batch.Append(events[k].Event, events[k].Data);
+                        byte[] a = new byte[n], b = new byte[n];
+                        fast.Route(batch, a);
+                        slow.Route(batch, b);
+                        for (int k = 0; k < n; k++) Assert.AreEqual(b[k], a[k], $"event #{i + k} ({batch[k].Kind} at 0x{batch[k].Address:x} size {batch[k].Size}), {shards} shards, dma {dma}; regions {string.Join(", ", md.Regions.Select(r => $"{r.Kind} 0x{r.Base:x}+0x{r.Size:x}"))}");
+                        compared += n;
+                        i += n;
+                    }
+                }
+        Assert.IsGreaterThan(100_000, compared);
+    }
+
     /// <summary>A batch out of trace order, and every batch after it, reach every replica (the engine refuses the batch).</summary>
     [TestMethod]
     public void Route_BatchOutOfOrder_EveryEventToEveryReplica()
