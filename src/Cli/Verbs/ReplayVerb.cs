@@ -19,7 +19,9 @@ public static class ReplayVerb
         code failed to guarantee. Exit 0: nothing at or above --fail-on; 1: findings; 2: bad input.
         {ReportOptions.HelpText}
           --threads N                1: decode and replay on one thread; N >= 2: decode on its own (light) thread and
-                                     N replay threads, each running hb and the data checks of its share of the pages
+                                     N replay threads (N = 2 with dma-race among other data detectors: dma-race on
+                                     one, the rest on the other; else each runs hb and the data checks of its share
+                                     of the pages)
                                      (default: 2 when there are 2+ cores); the findings are the same for every N
           --decode-only              read and decode every chunk, replay nothing (measures the decoder)
           --quiet                    no progress bar
