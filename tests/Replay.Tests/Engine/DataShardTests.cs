@@ -12,9 +12,10 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Tests.Engine;
 
 /// <summary>
-/// The replay split by address: the same findings, in the same order, whether the data checks run inline or
-/// over this engine and 1, 2 or 3 data shards (replicas on their own threads, each running the hb stage and
-/// judging the pages it owns), for every batch split.
+/// The replay split over data shards: the same findings, in the same order, whether the data checks run inline or
+/// over this engine and 1, 2 or 3 data shards (replicas on their own threads), for every batch split. One shard with
+/// dma-race among other data detectors splits by detector (dma-race alone on the shard); otherwise each replica runs
+/// the hb stage and judges the pages it owns.
 /// </summary>
 [TestClass]
 public sealed class DataShardTests
