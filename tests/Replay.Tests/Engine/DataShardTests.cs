@@ -77,6 +77,23 @@ public sealed class DataShardTests
             AssertSame(inline, Replay(generator.Metadata, events, shards, 1000, 3, only), $"{shards} shards");
     }
 
+    /// <summary>
+    /// Every detector but dma-race: one shard splits by address here (the split by detector needs dma-race), a path
+    /// the default selection no longer takes at one shard.
+    /// </summary>
+    [TestMethod]
+    public void Replay_AllButDmaRace_SameFindingsInlineAndSharded()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 9, 20_000, 0.05);
+        var rest = DetectorRegistry.Modules.Select(m => m.Kind).Where(k => k != FindingKind.DmaRace).ToHashSet();
+        using (var one = DetectorRegistry.CreateEngine(generator.Metadata, new ReplayOptions { DataShards = 1, Detectors = rest }))
+            Assert.IsTrue(one.ShardEngines.Single().Detectors.Count > 1, "one shard, no dma-race: split by address");
+        var inline = Replay(generator.Metadata, events, 0, 1000, 2, rest);
+        Assert.IsTrue(inline.Select(f => f.Kind).Distinct().Count() > 1, "findings of several detectors");
+        foreach (int shards in ShardCounts)
+            AssertSame(inline, Replay(generator.Metadata, events, shards, 1000, 3, rest), $"{shards} shards");
+    }
+
     /// <summary>The differential test's random traces (wide loads, tables, many granules), inline and sharded.</summary>
     [TestMethod]
     public void Replay_RandomTraces_SameFindingsInlineAndSharded()
