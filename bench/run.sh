@@ -245,8 +245,10 @@ for n in "${sizes[@]}"; do
     med[$k]=$(median ${got[$k]:-})
   done
   label=$(printf "%'d" "$n" 2>/dev/null || echo "$n")
+  # When the AOT publish failed both columns are the JIT build: no AOT / JIT ratio to show.
+  aot_jit=$(ratio "${med[all]}" "${med[jit_all]}"); [[ "$cli" == "$jit_cli" ]] && aot_jit="n/a"
   ref_rows+=("| $label | ${med[all]} | ${med[dma]} | ${med[t2]} | ${med[jit_all]} | ${med[base_all]} | ${med[base_dma]} | ${med[lz4]} | ${med[columns]} | ${med[decode]} | ${med[lean]} | ${med[decode_lean]} |")
-  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") | $(ratio "${med[all]}" "${med[jit_all]}") |")
+  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") | $aot_jit |")
   unset got med
   rm -f "$trace" "$trace.truth.json" "$base_trace" "$base_trace.truth.json"
 done
