@@ -19,10 +19,11 @@ public sealed record ReplayOptions
     public Action<HbEdge>? EdgeObserver { get; init; }
 
     /// <summary>
-    /// Data shards: the replay is split by address over this engine and this many replica engines on threads of
-    /// their own. Every replica runs the hb stage over every event, and records and checks the data bytes of the
-    /// pages it owns (<c>DetectorRegistry.CreateEngine</c> builds them; findings are the same for every count).
-    /// 0 runs every check on the replay's thread.
+    /// Data shards: the replay is split over this engine and this many replica engines on threads of their own
+    /// (<c>DetectorRegistry.CreateEngine</c> builds them; findings are the same for every count). One shard with
+    /// dma-race among other data detectors splits by detector: the shard runs dma-race alone over every event.
+    /// Otherwise the split is by address: every replica runs the hb stage over every event, and records and checks
+    /// the data bytes of the pages it owns. 0 runs every check on the replay's thread.
     /// </summary>
     public int DataShards { get; init; }
 
