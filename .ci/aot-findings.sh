@@ -2,7 +2,8 @@
 # The native AOT binary (what bench/run.sh measures and README "Build a native binary" ships) must report
 # exactly what the JIT build reports. Publishes it, then replays with both, `--format json --all`: every
 # sample trace, every sample scenario (compiled with `gen`), and synthetic driver-mix traces with injected
-# bugs on two architectures; compares stdout and exit codes byte for byte, and `check samples/traces` too.
+# bugs on two architectures; compares stdout and exit codes byte for byte, and `check samples/traces` too;
+# and bad input (a corrupt chunk, a missing file, a bad scenario): the same one line on stderr, exit 2.
 #   .ci/aot-findings.sh [WORK_DIR]
 # Exit 0 when all agree, 1 on the first difference (printed), 2 when the AOT publish itself fails.
 set -euo pipefail
@@ -26,6 +27,7 @@ same() {
   local jrc=0 arc=0
   "${jit[@]}" "$@" >"$work/jit.out" 2>"$work/jit.err" || jrc=$?
   "${aot[@]}" "$@" >"$work/aot.out" 2>"$work/aot.err" || arc=$?
+  echo "$arc" >"$work/aot.rc"
   if [[ $jrc -ne $arc ]] || ! cmp -s "$work/jit.out" "$work/aot.out"; then
     echo "aot-findings: $name differs (exit codes: JIT $jrc, AOT $arc)" >&2
     diff "$work/jit.out" "$work/aot.out" | head -20 >&2 || true
@@ -52,4 +54,24 @@ for arch in arm64 x86_64; do
   same "synth $arch --threads 2" replay "$synth" --format json --all --threads 2
 done
 same "check samples/traces" check "$root/samples/traces"
+
+# Bad input: the same one line on stderr (no stack trace) and exit 2 from both builds.
+refused() {
+  local name="$1"; shift
+  same "$name" "$@"
+  if [[ $(wc -l <"$work/aot.err") -ne 1 ]] || ! cmp -s "$work/jit.err" "$work/aot.err" || grep -q '^ *at ' "$work/aot.err"; then
+    echo "aot-findings: $name: stderr differs or is not one line" >&2
+    diff "$work/jit.err" "$work/aot.err" | head -10 >&2 || true
+    exit 1
+  fi
+  [[ $(cat "$work/aot.rc") -eq 2 ]] || { echo "aot-findings: $name: exit $(cat "$work/aot.rc"), not 2" >&2; exit 1; }
+}
+corrupt="$work/traces/corrupt.trace"
+cp "$work/traces/synth-arm64.trace" "$corrupt"
+printf 'garbage!garbage!' | dd of="$corrupt" bs=1 seek=100000 conv=notrunc status=none # inside a chunk: its CRC fails
+refused "corrupt chunk" replay "$corrupt" --threads 1
+refused "corrupt chunk --threads 2" replay "$corrupt" --threads 2
+refused "missing file" replay "$work/traces/none.trace"
+printf 'arch arm64\ncpu c0\nc0: stor x\n' >"$work/traces/bad.scn"
+refused "bad scenario" gen "$work/traces/bad.scn" -o "$work/traces/bad.trace"
 echo "aot-findings: the AOT binary's output equals the JIT build's on $compared runs"
