@@ -28,10 +28,8 @@ sealed class PageRoutes
 
     readonly Line[] _lines = new Line[1 << LineBits];
 
-    public PageRoutes() => Clear();
-
-    /// <summary>Forgets every page.</summary>
-    public void Clear()
+    /// <summary>An empty cache: no line holds a page.</summary>
+    public PageRoutes()
     {
         foreach (ref var line in _lines.AsSpan()) line = new Line { Page = ulong.MaxValue };
     }
