@@ -10,9 +10,6 @@ namespace TraceTools.Replay;
 public sealed partial class ReplayEngine
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static bool HasSyncBytes(RegionInfo r) => r.Kind is RegionKind.Sync or RegionKind.Table;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static bool HasDataBytes(RegionKind k) => k is RegionKind.Ram or RegionKind.Table;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,7 +31,7 @@ public sealed partial class ReplayEngine
         {
             // The read half: a plain acquire that the full barrier after it completes.
             if (region.Kind == RegionKind.Ram) AcquireRam(agent, index, address, end, AcquireMode.PlainLoad);
-            else if (HasSyncBytes(region)) AcquireSync(agent, index, region, address, end, AcquireMode.PlainLoad, self: false);
+            else if (HasSyncBytes(region.Kind)) AcquireSync(agent, index, region, address, end, AcquireMode.PlainLoad, self: false);
         }
         var saved = order.ReleasesItself ? _hb.BeginOwnRelease(agent) : default;
         Write(agent, EventKind.Store, index, address, size, data, rid);

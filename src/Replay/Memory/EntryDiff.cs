@@ -41,14 +41,11 @@ static class EntryDiff
                 }
             }
         }
-        for (; j < n; j++)
-        {
-            int diff = held[j] ^ stored[j];
-            if (diff != 0) Changed(offset + j, diff, granuleShift, granule, presentOffset, presentMask, exact, ref granules, ref other);
-        }
+        // The bytes past the last whole word (all of them on a big-endian machine).
+        if (j < n) AddScalar(held[j..n], stored[j..n], offset + j, granuleShift, granule, presentOffset, presentMask, exact, ref granules, ref other);
     }
 
-    /// <summary>The byte loop <see cref="Add"/> replaced (its twin in tests): the same result, one byte at a time.</summary>
+    /// <summary>The byte loop <see cref="Add"/> replaced (its twin in tests, and its tail): the same result, one byte at a time.</summary>
     internal static void AddScalar(ReadOnlySpan<byte> held, ReadOnlySpan<byte> stored, int offset, int granuleShift, uint granule,
         int presentOffset, byte presentMask, Span<ulong> exact, ref ulong granules, ref bool other)
     {
