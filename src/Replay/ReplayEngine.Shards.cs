@@ -125,6 +125,12 @@ public sealed partial class ReplayEngine : IDisposable
     /// <summary>Data shards in use: replicas besides this engine, each on its own thread (0: the data checks run inline).</summary>
     public int DataShardCount => _shards?.Count ?? 0;
 
+    /// <summary>
+    /// Shared batches the data shards may hold at once behind this engine (0 without shards): a caller that pools
+    /// <see cref="SharedBatch"/>es sizes its pool with it, so the shards never wait for the decoder's pool.
+    /// </summary>
+    public int BatchesHeldByShards => _shards is null ? 0 : DataShards.BatchesHeld;
+
     /// <summary>The shard engines (replicas 1..), for tests.</summary>
     internal IReadOnlyList<ReplayEngine> ShardEngines => _shards?.Engines ?? [];
 

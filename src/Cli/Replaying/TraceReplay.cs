@@ -100,7 +100,7 @@ public static class TraceReplay
         var empty = Channel.CreateUnbounded<SharedBatch>(new UnboundedChannelOptions { SingleReader = true });
         Action<SharedBatch> released = b => empty.Writer.TryWrite(b);
         // In the channel, on the replay thread, and behind it in the shards' queues.
-        int batches = BatchesInFlight + 1 + (engine.DataShardCount > 0 ? BatchesInFlight + 1 : 0);
+        int batches = BatchesInFlight + 1 + engine.BatchesHeldByShards;
         for (int i = 0; i < batches; i++) empty.Writer.TryWrite(new SharedBatch(65536, released));
 
         // Cancelled when the replay side fails, so the decode task never outlives this call: it would otherwise

@@ -46,6 +46,12 @@ sealed class DataShards : IDisposable
     public int Count => _shards.Length;
 
     /// <summary>
+    /// Shared batches the shards may hold at once, behind the caller's engine: a full queue and the one each shard is
+    /// replaying (the same batch sits in every shard's queue, so this does not grow with <see cref="Count"/>).
+    /// </summary>
+    public static int BatchesHeld => QueueDepth + 1;
+
+    /// <summary>
     /// Routes <paramref name="batch"/> when it is not yet (the caller may have done it on the thread that fills the
     /// batches); the routes, or empty when every event goes to every replica.
     /// </summary>
