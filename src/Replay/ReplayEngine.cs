@@ -114,12 +114,13 @@ public sealed partial class ReplayEngine
     /// </summary>
     uint[] LiveStoreTimes(int cpu)
     {
-        var times = new List<uint>();
-        if ((Needs & DetectorNeeds.WriteHistory) != 0) times.AddRange(_shadow.LiveStoreTimes(cpu));
+        var times = _liveStoreTimes.Start();
+        if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimes(cpu, times);
         foreach (var d in Detectors) d.AddHeldStores(cpu, times);
-        times.Sort();
-        return [.. times.Distinct()];
+        return _liveStoreTimes.SortedDistinct();
     }
+
+    readonly StoreTimes _liveStoreTimes = new();
 
     internal void Report(FindingKind kind, long trigger, RelatedEvent[] related) => AddFinding(new Finding(kind, trigger, related));
 

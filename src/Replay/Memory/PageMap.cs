@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TraceTools.Replay.Memory;
 
@@ -15,8 +16,9 @@ namespace TraceTools.Replay.Memory;
 /// access (the dictionary then cost ~3% of an all-detector replay). Lines are structs, not a page array: a
 /// store into a <typeparamref name="TPage"/>[] from shared generic code pays a covariance check.
 /// <see cref="Find"/> looks up without creating, and remembers a miss in its line, so reading untouched
-/// memory allocates nothing and costs no dictionary lookup the second time. The last page got sits in
-/// front of the lines: runs of accesses to one page then touch no line.
+/// memory allocates nothing and costs no dictionary lookup the second time. No "last page" sits in front
+/// of the lines: remembering it cost a GC write barrier (a call) whenever the page changed, which reads and
+/// writes of different regions do every few accesses, and a hit saved only the line's key compare.
 /// </remarks>
 sealed class PageMap<TPage> where TPage : class, new()
 {
@@ -33,9 +35,9 @@ sealed class PageMap<TPage> where TPage : class, new()
     }
 
     readonly Dictionary<ulong, TPage> _pages = [];
-    ulong _lastKey = ulong.MaxValue;
-    TPage? _last;
     Line[] _lines = new Line[MinCacheLines];
+    // _lines.Length - 1, kept beside the array reference: the index is masked, so the lookup needs no bounds check.
+    int _lineMask = MinCacheLines - 1;
 
     /// <summary>Every page created so far (for rare whole-memory scans such as log compaction).</summary>
     public IEnumerable<TPage> Pages => _pages.Values;
@@ -50,22 +52,21 @@ sealed class PageMap<TPage> where TPage : class, new()
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TPage Get(ulong key)
     {
-        if (key == _lastKey) return _last!;
-        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
-        if (line.Key != key + 1 || line.Page is not { } page) return GetSlow(key);
-        _lastKey = key;
-        _last = page;
-        return page;
+        ref var line = ref LineOf(key);
+        return line.Key == key + 1 && line.Page is { } page ? page : GetSlow(key);
     }
 
     /// <summary>The page numbered <paramref name="key"/>, or null when it was never created (nothing is created).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TPage? Find(ulong key)
     {
-        if (key == _lastKey) return _last;
-        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        ref var line = ref LineOf(key);
         return line.Key == key + 1 ? line.Page : FindSlow(key);
     }
+
+    /// <summary>The cache line of <paramref name="key"/> (masked into the array: unchecked).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    ref Line LineOf(ulong key) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_lines), (int)key & _lineMask);
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     TPage GetSlow(ulong key)
@@ -76,11 +77,9 @@ sealed class PageMap<TPage> where TPage : class, new()
             _pages.Add(key, page);
             if (_pages.Count > _lines.Length && _lines.Length < MaxCacheLines) Grow();
         }
-        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        ref var line = ref LineOf(key);
         line.Key = key + 1;
         line.Page = page;
-        _lastKey = key;
-        _last = page;
         return page;
     }
 
@@ -88,7 +87,7 @@ sealed class PageMap<TPage> where TPage : class, new()
     TPage? FindSlow(ulong key)
     {
         _pages.TryGetValue(key, out var page);
-        ref var line = ref _lines[(int)key & (_lines.Length - 1)];
+        ref var line = ref LineOf(key);
         line.Key = key + 1;
         line.Page = page;
         return page;
@@ -101,5 +100,6 @@ sealed class PageMap<TPage> where TPage : class, new()
         foreach (var line in _lines)
             if (line.Key != 0) lines[(int)(line.Key - 1) & (lines.Length - 1)] = line;
         _lines = lines;
+        _lineMask = lines.Length - 1;
     }
 }

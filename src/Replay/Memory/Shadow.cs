@@ -31,24 +31,35 @@ sealed partial class Shadow
     internal int PageCount => Pages.PageCount;
 
     /// <summary>A cpu store or a device write of [address, address + size): a cell per word touched, table values.</summary>
+    /// <remarks>
+    /// Nearly every write (a 4- or 8-byte store, an entry's word) lies in one word: one page lookup and one put,
+    /// straight. Longer writes take <see cref="RecordRuns"/> out of line, so the one-word path keeps its values
+    /// in registers (with the loop in the same method the JIT spilled them to the stack).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void RecordWrite(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, RegionKind kind)
     {
-        ulong at = Epoch.Pack(agent, time);
         // Only entries' values are ever read (entry hooks, fetches): other regions skip the copy and the column.
         bool values = _values && kind == RegionKind.Table;
         if (!_writes && !values) return;
-        var column = cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite;
         int offset = (int)(address & ShadowPage.Mask);
-        // Nearly every write (a 4- or 8-byte store, an entry's word) lies in one word: one page lookup and
-        // one put, straight. (Unsigned: a size near int.MaxValue must not wrap into this path.)
-        if ((uint)size <= 8u - (uint)(offset & 7))
+        // (Unsigned: a size near int.MaxValue must not wrap into this path.)
+        if ((uint)size > 8u - (uint)(offset & 7))
         {
-            var page = Pages.Page(address);
-            if (_writes) page.RecordWord(column, at, offset, size);
-            if (values) SmallSpans.Copy(data[..size], page.OwnValues(), offset);
+            RecordRuns(agent, time, cpu, address, size, data, values);
             return;
         }
+        var page = Pages.Page(address);
+        if (_writes) page.RecordWord(cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite, Epoch.Pack(agent, time), offset, size);
+        if (values) SmallSpans.CopyWord(data[..size], page.OwnValues(), offset);
+    }
+
+    /// <summary><see cref="RecordWrite"/> of a write over more than one word: page by page.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void RecordRuns(int agent, uint time, bool cpu, ulong address, int size, ReadOnlySpan<byte> data, bool values)
+    {
+        ulong at = Epoch.Pack(agent, time);
+        var column = cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite;
         for (int i = 0; i < size;)
         {
             ulong a = address + (ulong)i;
@@ -103,13 +114,21 @@ sealed partial class Shadow
     internal byte ValueAt(ulong address) => Pages.Find(address).Value[(int)(address & ShadowPage.Mask)];
 
     /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal uint[] LiveStoreTimes(int cpu)
     {
-        var times = new List<uint>();
+        var times = new StoreTimes();
+        AddLiveStoreTimes(cpu, times.Start());
+        return times.SortedDistinct();
+    }
+
+    /// <summary>
+    /// Adds the local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store, in no
+    /// order and with repeats (the caller sorts once, with what else it adds).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void AddLiveStoreTimes(int cpu, List<uint> times)
+    {
         foreach (var page in Pages.Pages) page.AddStoreTimes(cpu, times);
-        times.Sort();
-        return [.. times.Distinct()];
     }
 
     readonly ulong[]?[] _expanded = new ulong[]?[4];

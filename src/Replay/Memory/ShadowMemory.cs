@@ -4,7 +4,7 @@ namespace TraceTools.Replay.Memory;
 
 /// <summary>
 /// Sparse byte-precise shadow memory: 4 KiB <see cref="ShadowPage"/>s allocated on first write, looked up
-/// through a <see cref="PageMap{TPage}"/> (accesses are local: the last page and recent pages are cached).
+/// through a <see cref="PageMap{TPage}"/> (accesses are local: recent pages are cached).
 /// Lookups that only read (<see cref="Find"/>) never allocate: an untouched page reads as
 /// <see cref="ShadowPage.Untouched"/>.
 /// </summary>

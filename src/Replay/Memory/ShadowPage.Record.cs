@@ -75,7 +75,8 @@ sealed partial class ShadowPage
         {
             int b = offset & 7;
             ulong cell = at | ShadowCell.ColumnKey(column) | ((ulong)(uint)ShadowCell.Bytes(b, b + length) << ShadowCell.MaskShift);
-            if (CellPut.TryPut(_cells, _marks, (offset >> 3) * width, width, cell)) return;
+            // Width 1 first (most pages): that put reads no vector switch (a static, behind a class-init check).
+            if (width == 1 ? CellPut.TryPut1(_cells, _marks, offset >> 3, cell) : CellPut.TryPut(_cells, _marks, (offset >> 3) * width, width, cell)) return;
         }
         Record(column, at, offset, length);
     }

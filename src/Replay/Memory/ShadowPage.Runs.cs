@@ -81,21 +81,32 @@ sealed partial class ShadowPage
         }
     }
 
-    /// <summary>Adds the local time of every cpu store of <paramref name="cpu"/> that is still some byte's last cpu store.</summary>
+    /// <summary>
+    /// Adds the local time of every cpu store of <paramref name="cpu"/> that is still some byte's last cpu store
+    /// (in no order, with repeats; a store over several words is added once per run of its words).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddStoreTimes(int cpu, List<uint> times)
     {
         // Most pages are stored to by one cpu, or by none (DMA buffers a device fills): no cell to scan for.
         if (!Stores.MayHold(cpu)) return;
         ulong key = ShadowCell.ColumnKey(AccessColumn.CpuWrite);
-        foreach (ulong c in _cells) Add(c);
+        uint last = 0;
+        AddTimes(_cells, cpu, key, times, ref last);
         if (_spill is not null)
-            foreach (var block in _spill.Values)
-                foreach (ulong c in block.AsSpan(0, SpillCells)) Add(c);
+            foreach (var block in _spill.Values) AddTimes(block.AsSpan(0, SpillCells), cpu, key, times, ref last);
+    }
 
-        void Add(ulong c)
+    static void AddTimes(ReadOnlySpan<ulong> cells, int cpu, ulong key, List<uint> times, ref uint last)
+    {
+        foreach (ulong c in cells)
         {
-            if (c != 0 && (c & (ShadowCell.ColumnBits | ShadowCell.SpillFlag)) == key && ShadowCell.Agent(c) == cpu) times.Add(ShadowCell.Time(c));
+            // The same store on the word before adds nothing: the caller keeps each time once anyway.
+            if (c == 0 || (c & (ShadowCell.ColumnBits | ShadowCell.SpillFlag)) != key || ShadowCell.Agent(c) != cpu) continue;
+            uint t = ShadowCell.Time(c);
+            if (t == last) continue;
+            times.Add(t);
+            last = t;
         }
     }
 }

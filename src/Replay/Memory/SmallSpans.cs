@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TraceTools.Replay.Memory;
 
@@ -36,5 +37,31 @@ static class SmallSpans
             for (int k = 0; k < length; k++) Unsafe.Add(ref to, k) = source[k];
         }
         else source.CopyTo(destination.AsSpan(offset, length));
+    }
+
+    /// <summary>
+    /// <see cref="Copy"/> of the bytes of one word's store (at most 8, inside one 8-byte word): a 4- or 8-byte
+    /// store is one move, not a byte loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CopyWord(ReadOnlySpan<byte> source, byte[] destination, int offset)
+    {
+        int length = source.Length;
+        if ((uint)(offset + length) <= (uint)destination.Length)
+        {
+            ref byte to = ref destination[offset];
+            ref byte from = ref MemoryMarshal.GetReference(source);
+            if (length == 8)
+            {
+                Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
+                return;
+            }
+            if (length == 4)
+            {
+                Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<uint>(ref from));
+                return;
+            }
+        }
+        Copy(source, destination, offset);
     }
 }
