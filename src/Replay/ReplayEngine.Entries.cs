@@ -25,6 +25,7 @@ public sealed partial class ReplayEngine
         _granuleWordCount = words;
         var exact = _granuleWords.AsSpan(0, words);
         bool values = table.UsedBits is not null || WantsEntryValues;
+        var slots = EntrySlots;
         var view = View;
         for (ulong k = first; k <= last; k++)
         {
@@ -65,6 +66,7 @@ public sealed partial class ReplayEngine
             var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent])
             {
                 ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table)),
+                Slot = slots.Of(rid, k),
             };
             _dispatch.OnEntryStore(EntryStoreHooks, view, store);
         }
@@ -76,6 +78,18 @@ public sealed partial class ReplayEngine
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Over(ulong x, ulong d) => BitOperations.IsPow2(d) ? x >> BitOperations.Log2(d) : x / d;
+
+    EntrySlots? _entrySlots;
+
+    /// <summary>The entries' dense numbers (made on first use: the regions are set by the constructor).</summary>
+    EntrySlots EntrySlots
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _entrySlots ?? NewEntrySlots();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    EntrySlots NewEntrySlots() => _entrySlots = new EntrySlots(Regions);
 
     /// <summary>Granules changed by the entry store being handed to the detectors, bit g of word g / 64.</summary>
     ulong[] _granuleWords = new ulong[1];
@@ -94,10 +108,11 @@ public sealed partial class ReplayEngine
         var table = Regions[rid];
         Read(device, EventKind.Fetch, index, address, size, rid);
         if (EntryFetchHooks.Length == 0) return;
-        ulong eb = table.Base + Over(address - table.Base, table.EntrySize) * table.EntrySize;
+        ulong number = Over(address - table.Base, table.EntrySize);
+        ulong eb = table.Base + number * table.EntrySize;
         ulong pa = eb + table.PresentBit / 8;
         bool saw = pa >= address && pa < address + (ulong)size && (_shadow.ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
-        var fetch = new EntryFetch(index, device, rid, eb, granule, saw);
+        var fetch = new EntryFetch(index, device, rid, eb, granule, saw) { Slot = EntrySlots.Of(rid, number) };
         var view = View;
         _dispatch.OnEntryFetch(EntryFetchHooks, view, fetch);
     }
@@ -120,7 +135,11 @@ public sealed partial class ReplayEngine
             if (r.Kind != RegionKind.Table || r.Device != device) continue;
             EntryInvalidation inv;
             if (size == 0) inv = new(index, cpu, t, device, rid, 0, All: true);
-            else if (r.Contains(address, 1)) inv = new(index, cpu, t, device, rid, r.Base + (address - r.Base) / r.EntrySize * r.EntrySize, All: false);
+            else if (r.Contains(address, 1))
+            {
+                ulong number = (address - r.Base) / r.EntrySize;
+                inv = new(index, cpu, t, device, rid, r.Base + number * r.EntrySize, All: false) { Slot = EntrySlots.Find(rid, number) };
+            }
             else continue;
             _dispatch.OnEntryInvalidate(EntryInvalidateHooks, view, inv);
         }

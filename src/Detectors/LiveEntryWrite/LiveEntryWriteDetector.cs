@@ -21,12 +21,13 @@ namespace TraceTools.Detectors.LiveEntryWrite;
 /// </remarks>
 public sealed class LiveEntryWriteDetector : IDetector
 {
-    sealed class Copy
+    /// <summary>The fetcher's copy of one entry (inline in the state array: a store reads one line).</summary>
+    struct Copy
     {
         public bool Held;
         public long Fetch;
-        /// <summary>Stores waiting for an invalidation before the fetcher's next fetch of the entry.</summary>
-        public readonly List<(Epoch Store, long Fetch)> Pending = [];
+        /// <summary>Stores waiting for an invalidation before the fetcher's next fetch of the entry (made on the first).</summary>
+        public List<(Epoch Store, long Fetch)>? Pending;
     }
 
     readonly EntryStates<Copy> _entries = new();
@@ -48,15 +49,16 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
-        var c = _entries.Find(view, store.Region, store.EntryBase);
-        if (c is null || !c.Held) return; // the fetcher holds no copy: nothing it uses can go stale
+        if (!_entries.Has(store.Slot)) return;
+        ref var c = ref _entries[store.Slot];
+        if (!c.Held) return; // the fetcher holds no copy: nothing it uses can go stale
         if (!store.PresentAfter)
         {
             c.Held = false; // E left present: the next fetch sees a new entry
             return;
         }
         if (store.ByDevice || !store.PresentBefore || !store.ChangedUsed) return;
-        c.Pending.Add((new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch));
+        (c.Pending ??= []).Add((new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch));
     }
 
     /// <inheritdoc/>
@@ -66,10 +68,10 @@ public sealed class LiveEntryWriteDetector : IDetector
         ref var run = ref _runs[fetch.Agent];
         bool starts = !run.Active || run.Entry != fetch.EntryBase || fetch.Granule <= run.Granule;
         run = (true, fetch.EntryBase, fetch.Granule);
-        var c = _entries.Find(view, fetch.Region, fetch.EntryBase);
-        if (starts && c is not null && c.Pending.Count != 0) FailPending(view, c); // no invalidation came before this fetch
+        if (starts && _entries.Has(fetch.Slot) && _entries[fetch.Slot].Pending is { Count: > 0 } pending)
+            FailPending(view, pending); // no invalidation came before this fetch
         if (!fetch.SawPresent) return;
-        c ??= _entries.Get(view, fetch.Region, fetch.EntryBase);
+        ref var c = ref _entries.Get(fetch.Slot, fetch.Region);
         c.Held = true;
         c.Fetch = fetch.Index;
     }
@@ -78,38 +80,40 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        foreach (var c in _entries.Invalidated(inv)) Invalidate(view, c, inv);
+        foreach (int slot in _entries.Invalidated(inv)) Invalidate(view, ref _entries[slot], inv);
     }
 
-    static void Invalidate(DetectorView view, Copy c, in EntryInvalidation inv)
+    static void Invalidate(DetectorView view, ref Copy c, in EntryInvalidation inv)
     {
         c.Held = false;
+        if (c.Pending is not { } pending) return;
         // A store ordered before the invalidation (the fetcher observes: outer domain, class o) is excused.
-        for (int i = c.Pending.Count - 1; i >= 0; i--)
-            if (view.StoreOrderedBefore(c.Pending[i].Store, inv.Agent, AccessClass.O, ObserverDomain.Outer)) c.Pending.RemoveAt(i);
+        for (int i = pending.Count - 1; i >= 0; i--)
+            if (view.StoreOrderedBefore(pending[i].Store, inv.Agent, AccessClass.O, ObserverDomain.Outer)) pending.RemoveAt(i);
     }
 
     /// <inheritdoc/>
     public void OnComplete(DetectorView view)
     {
-        foreach (var c in _entries.All)
-            if (c.Pending.Count != 0) FailPending(view, c);
+        foreach (int slot in _entries.All)
+            if (_entries[slot].Pending is { Count: > 0 } pending) FailPending(view, pending);
     }
 
     /// <inheritdoc/>
     /// <remarks>The pending stores, asked about at the fetcher's invalidation.</remarks>
     public void AddHeldStores(int cpu, List<uint> times)
     {
-        foreach (var c in _entries.All)
+        foreach (int slot in _entries.All)
         {
-            foreach (var (store, _) in c.Pending)
+            if (_entries[slot].Pending is not { } pending) continue;
+            foreach (var (store, _) in pending)
                 if (store.Agent == cpu) times.Add(store.Time);
         }
     }
 
-    void FailPending(DetectorView view, Copy c)
+    void FailPending(DetectorView view, List<(Epoch Store, long Fetch)> pending)
     {
-        foreach (var (store, fetch) in c.Pending) view.Report(Kind, store.Index, fetch);
-        c.Pending.Clear();
+        foreach (var (store, fetch) in pending) view.Report(Kind, store.Index, fetch);
+        pending.Clear();
     }
 }

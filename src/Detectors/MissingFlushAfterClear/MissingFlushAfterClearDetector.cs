@@ -22,13 +22,13 @@ namespace TraceTools.Detectors.MissingFlushAfterClear;
 /// </remarks>
 public sealed class MissingFlushAfterClearDetector : IDetector
 {
-    sealed class Window
+    /// <summary>One entry's flush window (inline in the state array: a store reads one line).</summary>
+    struct Window
     {
         public bool Open, Flagged;
         public Epoch Clear;
-        /// <summary>Per invalidating cpu, its first invalidation in the window that C is ordered before.</summary>
-        public readonly List<Epoch> Invalidations = [];
-        public int Region;
+        /// <summary>Per invalidating cpu, its first invalidation in the window that C is ordered before (made on the first).</summary>
+        public List<Epoch>? Invalidations;
     }
 
     readonly EntryStates<Window> _entries = new();
@@ -47,14 +47,15 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed || store.ByDevice) return; // value-neutral, or a device write: neither opens nor closes
-        var w = _entries.Get(view, store.Region, store.EntryBase);
+        ref var w = ref _entries.Get(store.Slot, store.Region);
         if (w.Open && store.Clears) w.Open = false; // one window per entry: closed without a finding of its own
         if (w.Open)
         {
             if (store.ChangedOther && !w.Flagged)
             {
                 bool flushed = false;
-                foreach (var inv in w.Invalidations) flushed |= view.HbBefore(inv, store.Agent);
+                if (w.Invalidations is { } invalidations)
+                    foreach (var inv in invalidations) flushed |= view.HbBefore(inv, store.Agent);
                 if (!flushed)
                 {
                     w.Flagged = true;
@@ -67,9 +68,8 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         {
             w.Open = true;
             w.Flagged = false;
-            w.Region = store.Region;
             w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
-            w.Invalidations.Clear();
+            w.Invalidations?.Clear();
         }
     }
 
@@ -77,24 +77,28 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        foreach (var w in _entries.Invalidated(inv)) Consider(view, w, inv);
+        foreach (int slot in _entries.Invalidated(inv)) Consider(view, ref _entries[slot], inv);
     }
 
     /// <inheritdoc/>
     /// <remarks>The clear of every open window, asked about at each invalidation until the window closes or is flagged.</remarks>
     public void AddHeldStores(int cpu, List<uint> times)
     {
-        foreach (var w in _entries.All)
+        foreach (int slot in _entries.All)
+        {
+            ref readonly var w = ref _entries[slot];
             if (w.Open && !w.Flagged && w.Clear.Agent == cpu) times.Add(w.Clear.Time);
+        }
     }
 
-    static void Consider(DetectorView view, Window w, in EntryInvalidation inv)
+    static void Consider(DetectorView view, ref Window w, in EntryInvalidation inv)
     {
         if (!w.Open || w.Flagged) return;
         // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
-        foreach (var kept in w.Invalidations)
-            if (kept.Agent == inv.Agent) return;
+        if (w.Invalidations is { } kept)
+            foreach (var k in kept)
+                if (k.Agent == inv.Agent) return;
         if (view.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
-            w.Invalidations.Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
+            (w.Invalidations ??= []).Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
     }
 }

@@ -47,8 +47,8 @@ public sealed class PresentBeforePayloadDetector : IDetector
         }
     }
 
-    /// <summary>One entry's payload changes since it last became non-present.</summary>
-    sealed class Payload
+    /// <summary>One entry's payload changes since it last became non-present (inline in the state array: a store reads one line).</summary>
+    struct Payload
     {
         /// <summary>
         /// The changes of every cpu in trace order, inline in the entry's state: one flat array instead of a list
@@ -56,22 +56,23 @@ public sealed class PresentBeforePayloadDetector : IDetector
         /// dropped lazily: walks skip them and a full array is compacted before it grows, so a store costs amortized
         /// O(1) whatever the other cpus keep (eager removal scanned them all on every cut).
         /// </summary>
-        public Change[] Changes = [];
+        public Change[]? Changes;
         public int Count;
         /// <summary>Changes visited by adds, compactions and walks: lets tests check the cost without timing.</summary>
         public long Steps;
 
-        public bool Any => Count != 0;
+        public readonly bool Any => Count != 0;
 
         /// <summary>Keeps <paramref name="change"/>; one that does not write the present word drops its cpu's earlier ones (ordering it orders them).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(in Epoch change, bool writesPresentWord, CutMarks marks)
         {
-            if (Count == Changes.Length)
+            if (Changes is null) Changes = new Change[4];
+            else if (Count == Changes.Length)
             {
                 Compact(marks);
                 // Grow only when more than half survive: the next compaction is then at least half an array away.
-                if (2 * Count > Changes.Length || Changes.Length == 0) Array.Resize(ref Changes, Math.Max(4, 2 * Changes.Length));
+                if (2 * Count > Changes.Length) Array.Resize(ref Changes, 2 * Changes.Length);
             }
             Changes[Count++] = new Change(change, !writesPresentWord);
             Steps++;
@@ -80,6 +81,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
         /// <summary>Removes the dropped changes, keeping the others in trace order.</summary>
         public void Compact(CutMarks marks)
         {
+            if (Changes is null) return; // nothing ever kept
             marks.BeginWalk();
             int w = Count;
             for (int i = Count - 1; i >= 0; i--)
@@ -97,7 +99,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
     readonly EntryStates<Payload> _entries = new();
     readonly CutMarks _marks;
 
-    internal long Steps { get { long s = 0; foreach (var p in _entries.All) s += p.Steps; return s; } }
+    internal long Steps { get { long s = 0; foreach (int slot in _entries.All) s += _entries[slot].Steps; return s; } }
 
     /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents (a hint: more agents grow the walk marks).</summary>
     public PresentBeforePayloadDetector(int agents)
@@ -120,13 +122,13 @@ public sealed class PresentBeforePayloadDetector : IDetector
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
         if (!store.Changed) return;
-        var p = _entries.Get(view, store.Region, store.EntryBase);
+        ref var p = ref _entries.Get(store.Slot, store.Region);
         // E became non-present, by any agent's write (contract v1.1): a new payload period starts (with this store's own changes).
         if (store.Clears) p.Reset();
         if (store.ByDevice) return; // only cpu stores are judged or set present here
         if (store.Sets)
         {
-            if (p.Any) Judge(view, p, store);
+            if (p.Any) Judge(view, ref p, store);
             p.Reset();
             return;
         }
@@ -138,11 +140,12 @@ public sealed class PresentBeforePayloadDetector : IDetector
     /// <remarks>The kept changes: the ones that write the present word are releases, judged by their own edge.</remarks>
     public void AddHeldStores(int cpu, List<uint> times)
     {
-        foreach (var p in _entries.All)
+        foreach (int slot in _entries.All)
         {
+            ref var p = ref _entries[slot];
             p.Compact(_marks);
             for (int i = 0; i < p.Count; i++)
-                if (p.Changes[i].Epoch.Agent == cpu) times.Add(p.Changes[i].Epoch.Time);
+                if (p.Changes![i].Epoch.Agent == cpu) times.Add(p.Changes[i].Epoch.Time);
         }
     }
 
@@ -151,13 +154,13 @@ public sealed class PresentBeforePayloadDetector : IDetector
     /// unordered one, and the answer the latest of those: walking the flat list from its end, the first
     /// unordered change still kept.
     /// </summary>
-    void Judge(DetectorView view, Payload p, in EntryStore present)
+    void Judge(DetectorView view, ref Payload p, in EntryStore present)
     {
         _marks.BeginWalk();
         for (int i = p.Count - 1; i >= 0; i--)
         {
             p.Steps++;
-            ref readonly var m = ref p.Changes[i];
+            ref readonly var m = ref p.Changes![i];
             if (!_marks.Kept(m)) continue;
             // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
             if (!view.StoreOrderedBefore(m.Epoch, present.Agent, AccessClass.W, ObserverDomain.Outer))

@@ -14,10 +14,12 @@ namespace TraceTools.Detectors.TornEntryUpdate;
 /// </summary>
 public sealed class TornEntryUpdateDetector : IDetector
 {
-    sealed class Burst
+    /// <summary>One entry's current burst (inline in the state array).</summary>
+    struct Burst
     {
-        public long First = -1;
-        public bool Reported;
+        /// <summary>Whether a burst is under way: <see cref="First"/> is its first store.</summary>
+        public bool Open, Reported;
+        public long First;
     }
 
     readonly EntryStates<Burst> _entries = new();
@@ -37,19 +39,20 @@ public sealed class TornEntryUpdateDetector : IDetector
     {
         // A cpu store that changes only bits the fetcher does not use is no change of the live entry (model.md §8).
         if (!(store.ByDevice ? store.Changed : store.ChangedUsed)) return;
-        var b = _entries.Get(view, store.Region, store.EntryBase);
+        ref var b = ref _entries.Get(store.Slot, store.Region);
         if (store.ByDevice)
         {
-            if (!store.PresentAfter) b.First = -1;
+            if (!store.PresentAfter) b.Open = false;
             return;
         }
         if (!(store.PresentBefore && store.PresentAfter))
         {
-            b.First = -1;
+            b.Open = false;
             return;
         }
-        if (b.First < 0)
+        if (!b.Open)
         {
+            b.Open = true;
             b.First = store.Index;
             b.Reported = false;
         }
@@ -64,6 +67,6 @@ public sealed class TornEntryUpdateDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
-        foreach (var b in _entries.Invalidated(inv)) b.First = -1;
+        foreach (int slot in _entries.Invalidated(inv)) _entries[slot].Open = false;
     }
 }

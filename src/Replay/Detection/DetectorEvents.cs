@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay.Detection;
@@ -48,10 +49,25 @@ public readonly record struct EntryStore(
     public bool ChangedUsed { get; init; }
 
     /// <summary>True when this store cleared present.</summary>
-    public bool Clears => PresentBefore && !PresentAfter;
+    public bool Clears
+    {
+        // Inlined: every entry detector asks on every store (native AOT left it a call).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => PresentBefore && !PresentAfter;
+    }
 
     /// <summary>True when this store set present.</summary>
-    public bool Sets => !PresentBefore && PresentAfter;
+    public bool Sets
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => !PresentBefore && PresentAfter;
+    }
+
+    /// <summary>
+    /// The entry's dense number, the same for every event of the entry (the engine numbers entries once, so each
+    /// detector indexes a flat array of its per-entry state instead of looking the entry up).
+    /// </summary>
+    public int Slot { get; init; }
 }
 
 /// <summary>A fetcher's atomic read of one granule of an entry.</summary>
@@ -61,7 +77,14 @@ public readonly record struct EntryStore(
 /// <param name="EntryBase">Entry address.</param>
 /// <param name="Granule">Granule number.</param>
 /// <param name="SawPresent">True when this granule covers the present bit and it is set.</param>
-public readonly record struct EntryFetch(long Index, int Agent, int Region, ulong EntryBase, uint Granule, bool SawPresent);
+public readonly record struct EntryFetch(long Index, int Agent, int Region, ulong EntryBase, uint Granule, bool SawPresent)
+{
+    /// <summary>
+    /// The entry's dense number, the same for every event of the entry (the engine numbers entries once, so each
+    /// detector indexes a flat array of its per-entry state instead of looking the entry up).
+    /// </summary>
+    public int Slot { get; init; }
+}
 
 /// <summary>A completed (synchronous) invalidation of an entry, or of every entry, by the table's fetcher.</summary>
 /// <param name="Index">Trace index of the dev_invalidate.</param>
@@ -71,4 +94,8 @@ public readonly record struct EntryFetch(long Index, int Agent, int Region, ulon
 /// <param name="Region">Table region index.</param>
 /// <param name="EntryBase">Entry address; meaningless when <paramref name="All"/>.</param>
 /// <param name="All">True for <c>dev_invalidate DEV all</c>: every entry of the table.</param>
-public readonly record struct EntryInvalidation(long Index, int Agent, uint Time, int Device, int Region, ulong EntryBase, bool All);
+public readonly record struct EntryInvalidation(long Index, int Agent, uint Time, int Device, int Region, ulong EntryBase, bool All)
+{
+    /// <summary>The entry's dense number (see <see cref="EntryStore.Slot"/>), or -1 when no event touched the entry; meaningless when <see cref="All"/>.</summary>
+    public int Slot { get; init; }
+}

@@ -1,14 +1,18 @@
 using TraceTools.Detectors.Entries;
+using TraceTools.Replay;
 using TraceTools.Replay.Detection;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Tests.Engine;
 
-/// <summary>The per-entry state table of the entry detectors against a dictionary keyed by entry address (what it replaced).</summary>
+/// <summary>
+/// The engine's entry numbering (<see cref="EntrySlots"/>) and the entry detectors' per-entry state table over it,
+/// against a dictionary keyed by entry address (what they replaced).
+/// </summary>
 [TestClass]
 public sealed class EntryStatesTests
 {
-    sealed class State
+    struct State
     {
         public int Id;
     }
@@ -19,84 +23,98 @@ public sealed class EntryStatesTests
         EntrySize = entrySize, Granule = entrySize, Device = 1,
     };
 
+    static RegionInfo Ram(ulong @base) => new() { Name = "ram", Kind = RegionKind.Ram, Base = @base, Size = 0x1000 };
+
     [TestMethod]
     public void EntryStates_RandomTouches_SameStatesAndWalksAsDictionary()
     {
-        // A power-of-two entry size (shift), another (divide), and a table large enough for far pages (beyond 2^24 entries).
-        RegionInfo[] tables = [Table("a", 0x1000_0000, 4096, 16), Table("b", 0x2000_0000, 1000, 24), Table("c", 0x10_0000_0000, 1UL << 30, 8)];
+        // Two tables with fixed slot ranges (one of them past a ram region) and one numbered on first touch (2^30 entries).
+        RegionInfo[] tables = [Table("a", 0x1000_0000, 4096, 16), Ram(0x3000_0000), Table("b", 0x2000_0000, 1000, 24), Table("c", 0x10_0000_0000, 1UL << 30, 8)];
+        var slots = new EntrySlots(tables);
         var rng = new Random(5);
         var states = new EntryStates<State>();
-        var model = new Dictionary<ulong, State>();
-        var order = new List<(ulong Key, State State)>();
+        var model = new Dictionary<ulong, int>();
+        var slotOf = new Dictionary<ulong, int>();
+        var keyOf = new Dictionary<int, ulong>();
+        var order = new List<(ulong Key, int Id)>();
         int ids = 0;
         for (int step = 0; step < 20_000; step++)
         {
             int region = rng.Next(tables.Length);
             var t = tables[region];
+            if (t.Kind != RegionKind.Table) continue;
             ulong entry = rng.Next(3) == 0 ? (ulong)rng.Next(8) : (ulong)(rng.NextInt64((long)t.Entries));
             ulong key = t.Base + entry * t.EntrySize;
             if (rng.Next(2) == 0)
             {
-                var got = states.Get(t, region, key);
-                if (!model.TryGetValue(key, out var expected))
+                int slot = slots.Of(region, entry);
+                Assert.AreEqual(slotOf.GetValueOrDefault(key, slot), slot, $"step {step}: entry {key:x} changed slot");
+                Assert.AreEqual(key, keyOf.GetValueOrDefault(slot, key), $"step {step}: slot {slot} shared");
+                slotOf[key] = slot;
+                keyOf[slot] = key;
+                ref var got = ref states.Get(slot, region);
+                if (!model.TryGetValue(key, out int expected))
                 {
                     Assert.AreEqual(0, got.Id, $"step {step}: a new entry got an old state");
                     got.Id = ++ids;
-                    model.Add(key, got);
-                    order.Add((key, got));
+                    model.Add(key, got.Id);
+                    order.Add((key, got.Id));
                 }
-                else Assert.AreSame(expected, got, $"step {step}: entry {key:x}");
+                else Assert.AreEqual(expected, got.Id, $"step {step}: entry {key:x}");
             }
             else
             {
-                Assert.AreSame(model.GetValueOrDefault(key), states.Find(region, key), $"step {step}: find {key:x}");
+                int slot = slots.Find(region, entry);
+                Assert.AreEqual(model.ContainsKey(key), states.Has(slot), $"step {step}: find {key:x}");
+                if (model.TryGetValue(key, out int id)) Assert.AreEqual(id, states[slot].Id);
             }
             if (step % 1000 == 999)
             {
-                CollectionAssert.AreEqual(order.Select(o => o.State).ToList(), Walk(states.All), "all, in creation order");
+                CollectionAssert.AreEqual(order.Select(o => o.Id).ToList(), Walk(states, states.All), "all, in creation order");
                 for (int r = 0; r < tables.Length; r++)
                 {
-                    var mine = order.Where(o => o.Key >= tables[r].Base && o.Key < tables[r].End).Select(o => o.State).ToList();
-                    CollectionAssert.AreEqual(mine, Walk(states.Invalidated(new EntryInvalidation(0, 0, 1, 1, r, 0, All: true))), $"table {r}");
+                    var mine = order.Where(o => o.Key >= tables[r].Base && o.Key < tables[r].End).Select(o => o.Id).ToList();
+                    CollectionAssert.AreEqual(mine, Walk(states, states.Invalidated(new EntryInvalidation(0, 0, 1, 1, r, 0, All: true))), $"table {r}");
                 }
             }
         }
-        var (one, oneKey) = (model.First().Value, model.First().Key);
-        int oneRegion = Array.FindIndex(tables, t => oneKey >= t.Base && oneKey < t.End);
-        CollectionAssert.AreEqual(new[] { one }, Walk(states.Invalidated(new EntryInvalidation(0, 0, 1, 1, oneRegion, oneKey, All: false))));
+        var (oneKey, oneId) = order[0];
+        CollectionAssert.AreEqual(new[] { oneId }, Walk(states, states.Invalidated(new EntryInvalidation(0, 0, 1, 1, 0, oneKey, All: false) { Slot = slotOf[oneKey] })));
     }
 
     [TestMethod]
     public void EntryStates_UntouchedEntryOrTable_FindsNothingAndCreatesNothing()
     {
-        var t = Table("a", 0x1000, 1UL << 20, 16);
         var states = new EntryStates<State>();
-        Assert.IsNull(states.Find(0, 0x1000));
-        states.Get(t, 0, 0x1000 + 5 * 16);
-        Assert.IsNull(states.Find(0, 0x1000 + 6 * 16));
-        Assert.IsNull(states.Find(0, 0x1000 + 600_000UL * 16), "an entry beyond the directory");
-        Assert.IsNull(states.Find(3, 0x9000), "a table never touched");
-        Assert.AreEqual(1, Walk(states.All).Count);
-        Assert.AreEqual(0, Walk(states.Invalidated(new EntryInvalidation(0, 0, 1, 1, 3, 0, All: true))).Count);
+        Assert.IsFalse(states.Has(0));
+        Assert.IsFalse(states.Has(-1), "an entry the engine never numbered");
+        states.Get(5, 0);
+        Assert.IsFalse(states.Has(6));
+        Assert.IsFalse(states.Has(4));
+        Assert.IsFalse(states.Has(600_000), "beyond the array");
+        Assert.AreEqual(1, Walk(states, states.All).Count);
+        Assert.AreEqual(0, Walk(states, states.Invalidated(new EntryInvalidation(0, 0, 1, 1, 3, 0, All: true))).Count, "a table never touched");
+        Assert.AreEqual(0, Walk(states, states.Invalidated(new EntryInvalidation(0, 0, 1, 1, 0, 0x1000, All: false) { Slot = -1 })).Count);
     }
 
-    /// <summary>Memory follows the entries touched: the directory grows to the highest page touched, and far pages do not grow it.</summary>
+    /// <summary>Slots stay dense: fixed ranges for tables of the usual size, the entries of a huge one numbered on first touch after them.</summary>
     [TestMethod]
-    public void EntryStates_FarEntry_DirectoryStaysSmall()
+    public void EntrySlots_HugeTable_NumbersTouchedEntriesOnly()
     {
-        var t = Table("huge", 0, 1UL << 40, 8);
-        var states = new EntryStates<State>();
-        states.Get(t, 0, 3 * 8);
-        Assert.AreEqual(1, states.DirectoryLength(0));
-        states.Get(t, 0, (1UL << 38) * 8);
-        Assert.AreEqual(1, states.DirectoryLength(0), "a far page went into the directory");
-        Assert.IsNotNull(states.Find(0, (1UL << 38) * 8));
+        var slots = new EntrySlots([Table("ring", 0, 256, 16), Table("huge", 0x1_0000_0000, 1UL << 40, 8), Table("ctx", 0x1000, 64, 64)]);
+        Assert.AreEqual(3, slots.Of(0, 3));
+        Assert.AreEqual(256 + 5, slots.Of(2, 5), "the next fixed range");
+        Assert.AreEqual(-1, slots.Find(1, 1UL << 38), "not numbered yet");
+        Assert.AreEqual(256 + 64, slots.Of(1, 1UL << 38));
+        Assert.AreEqual(256 + 65, slots.Of(1, 7));
+        Assert.AreEqual(256 + 64, slots.Find(1, 1UL << 38));
+        Assert.AreEqual(256 + 64, slots.Of(1, 1UL << 38));
     }
 
-    static List<State> Walk(EntryStates<State>.Selection selection)
+    static List<int> Walk(EntryStates<State> states, EntryStates<State>.Selection selection)
     {
-        var list = new List<State>();
-        foreach (var s in selection) list.Add(s);
+        var list = new List<int>();
+        foreach (int slot in selection) list.Add(states[slot].Id);
         return list;
     }
 }
