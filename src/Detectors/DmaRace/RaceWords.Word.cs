@@ -16,8 +16,8 @@ partial struct RaceWords
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly long WordRacing<THb>(int off, int end, THb view, int agent, long other) where THb : IHbTimes, allows ref struct
     {
-        if (!_partial) return Racing(_uniform, view, agent, other);
-        ulong cell = _cells![off >> 3];
+        if (!_partial) return ExtentsRacing(off, end, view, agent, other);
+        ulong cell = CellAt(_cells!, off >> 3);
         if (cell == 0) return other;
         uint m = InWordMask(off, end);
         if ((cell & SpillFlag) != 0) return SpillRacing((int)cell, m, view, agent, other);
@@ -28,7 +28,11 @@ partial struct RaceWords
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RecordInWord(int off, int end, int agent, uint time)
     {
-        if (!_partial) Materialize();
+        if (!_partial)
+        {
+            if (RecordExtent(off, end, Cell(agent, time, 0xFF))) return;
+            Materialize();
+        }
         RecordWord(_cells!, off >> 3, InWordMask(off, end), agent, time);
     }
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TraceTools.Replay.Detection;
 
 namespace TraceTools.Detectors.DmaRace;
@@ -9,11 +11,12 @@ namespace TraceTools.Detectors.DmaRace;
 /// FastTrack-style. A word's cell is one <see cref="ulong"/>: time (bits 0–31), agent (32–47) and the mask of
 /// the bytes it covers (48–55); bytes outside the mask have no access. A word whose bytes have different
 /// latest accesses (a 4-byte store next to another) spills: its cell points (<see cref="SpillFlag"/>) at eight
-/// per-byte epochs. A page column written whole by one access is one cell (<see cref="_uniform"/>), so a
-/// large copy costs one store and a check against it one compare.
+/// per-byte epochs. Until a column needs the cells it keeps a few byte ranges with one access each inline
+/// (the extent form, <see cref="MaxExtents"/>): a whole page or a buffer's packet is one, so a large copy costs
+/// one store and a check against it one compare, in the page's own cache lines.
 /// </summary>
 /// <remarks>
-/// Memory is per page touched: 4 KiB of cells once an access covers part of the page, plus 64 bytes per
+/// Memory is per page touched: 4 KiB of cells once the extents overflow, plus 64 bytes per
 /// spilled word (slots are reused when a word becomes uniform again). Not thread-safe: one per detector
 /// instance, as the data shards own pages.
 /// </remarks>
@@ -28,10 +31,12 @@ partial struct RaceWords
     const ulong EpochBits = (1UL << MaskShift) - 1;
 
     ulong[]? _cells;
-    /// <summary>While not <see cref="_partial"/>: the one cell of every word (0: no access on the page yet).</summary>
-    ulong _uniform;
-    /// <summary>False while every word's cell is <see cref="_uniform"/> (then <see cref="_cells"/> is stale).</summary>
+    /// <summary>True once the column keeps its accesses in <see cref="_cells"/>; false while the extents hold them (then the cells are stale).</summary>
     bool _partial;
+    /// <summary>While not <see cref="_partial"/>: the number of extents, their accesses (cells over all 8 bytes) and their ranges.</summary>
+    int _extents;
+    ExtentCells _extentCells;
+    ExtentBounds _extentBounds;
     ulong[]? _spill;
     int _spillSlots, _freeSlot, _liveSpills;
 
@@ -55,11 +60,11 @@ partial struct RaceWords
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly long LatestRacing<THb>(int off, int end, THb view, int agent, long other) where THb : IHbTimes, allows ref struct
     {
-        if (!_partial) return Racing(_uniform, view, agent, other);
+        if (!_partial) return ExtentsRacing(off, end, view, agent, other);
         var cells = _cells!;
         for (int w = off >> 3, last = (end - 1) >> 3; w <= last; w++)
         {
-            ulong cell = cells[w];
+            ulong cell = CellAt(cells, w);
             if (cell == 0) continue;
             uint m = ByteMask(w, off, end);
             if ((cell & SpillFlag) != 0) other = SpillRacing((int)cell, m, view, agent, other);
@@ -75,11 +80,11 @@ partial struct RaceWords
     /// </summary>
     public readonly bool DominatedBy<THb>(int off, int end, THb view, int agent) where THb : IHbTimes, allows ref struct
     {
-        if (!_partial) return Racing(_uniform, view, agent, -1) < 0;
+        if (!_partial) return ExtentsRacing(off, end, view, agent, -1) < 0;
         var cells = _cells!;
         for (int w = off >> 3, last = (end - 1) >> 3; w <= last; w++)
         {
-            ulong cell = cells[w];
+            ulong cell = CellAt(cells, w);
             if (cell == 0) continue;
             uint m = ByteMask(w, off, end);
             if ((cell & SpillFlag) != 0)
@@ -97,13 +102,22 @@ partial struct RaceWords
     {
         if (off == 0 && end == AccessRun.PageSize)
         {
-            // The whole page: one cell; spill slots and cells are reset on the next partial access.
+            // The whole page: one extent; spill slots and cells are reset when the extents overflow again.
             _partial = false;
-            _uniform = Cell(agent, time, 0xFF);
-            return;
+            _extents = 0;
         }
-        if (!_partial) Materialize();
-        var cells = _cells!;
+        if (!_partial)
+        {
+            if (RecordExtent(off, end, Cell(agent, time, 0xFF))) return;
+            Materialize();
+        }
+        RecordCells(_cells!, off, end, agent, time);
+    }
+
+    /// <summary><see cref="Record"/> in the cells form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void RecordCells(ulong[] cells, int off, int end, int agent, uint time)
+    {
         int first = off >> 3, last = (end - 1) >> 3;
         if (first == last)
         {
@@ -121,7 +135,7 @@ partial struct RaceWords
             RecordWord(cells, last, ByteMask(last, off, end), agent, time);
             last--;
         }
-        var whole = cells.AsSpan(first, last - first + 1);
+        var whole = MemoryMarshal.CreateSpan(ref CellAt(cells, first), last - first + 1);
         if (_liveSpills != 0) FreeSpills(whole);
         whole.Fill(Cell(agent, time, 0xFF));
     }
@@ -130,22 +144,23 @@ partial struct RaceWords
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void RecordWord(ulong[] cells, int w, uint m, int agent, uint time)
     {
-        ulong cell = cells[w];
+        ref ulong at = ref CellAt(cells, w);
+        ulong cell = at;
         if ((cell & SpillFlag) != 0)
         {
             if (m == 0xFF)
             {
                 FreeSlot((int)cell);
-                cells[w] = Cell(agent, time, m);
+                at = Cell(agent, time, m);
             }
             else SpillWrite((int)cell, m, agent, time);
         }
         else if (((uint)(cell >> MaskShift) & ~m) == 0)
         {
             // The access covers every byte the old one did (or the word had none): one cell again.
-            cells[w] = Cell(agent, time, m);
+            at = Cell(agent, time, m);
         }
-        else cells[w] = Spill(cell, m, agent, time);
+        else at = Spill(cell, m, agent, time);
     }
 
     /// <summary>Returns the spill slots of <paramref name="whole"/>'s words, which a whole-word access is about to overwrite.</summary>
@@ -161,7 +176,7 @@ partial struct RaceWords
     {
         if (!_partial)
         {
-            if (_uniform != 0) shared.Record(column, Agent(_uniform), 0, AccessRun.PageSize, (uint)_uniform);
+            SeedExtents(shared, column);
             return;
         }
         var cells = _cells!;
@@ -180,7 +195,8 @@ partial struct RaceWords
     /// <summary>The latest access of page offset <paramref name="k"/>, packed as <c>Epoch.Pack</c> does (0: none); for tests.</summary>
     public readonly ulong At(int k)
     {
-        ulong cell = _partial ? _cells![k >> 3] : _uniform;
+        if (!_partial) return ExtentAt(k);
+        ulong cell = _cells![k >> 3];
         int b = k & 7;
         if ((cell & SpillFlag) != 0) return _spill![(int)cell * 8 + b];
         return ((cell >> (MaskShift + b)) & 1) != 0 ? cell & EpochBits : 0;
@@ -188,6 +204,18 @@ partial struct RaceWords
 
     /// <summary>Memory held (cells and spill slots), for the memory tests.</summary>
     public readonly long Footprint => 8L * ((_cells?.Length ?? 0) + (_spill?.Length ?? 0));
+
+    /// <summary>
+    /// Cell <paramref name="w"/> (below <see cref="Words"/>, as every page offset's word is) of <paramref name="cells"/>,
+    /// without the bounds check: the array's length sits in its header, a cache line of its own that is cold
+    /// on the first access to a buffer page, and every cells array holds exactly <see cref="Words"/> cells.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ref ulong CellAt(ulong[] cells, int w)
+    {
+        Debug.Assert((uint)w < Words && cells.Length == Words);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cells), w);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Agent(ulong e) => (int)(e >> 32) & 0xFFFF;
@@ -211,16 +239,6 @@ partial struct RaceWords
         var bytes = _spill.AsSpan(slot * 8, 8);
         for (; m != 0; m &= m - 1) other = Racing(bytes[BitOperations.TrailingZeroCount(m)], view, agent, other);
         return other;
-    }
-
-    /// <summary>Cells from the uniform state, before the first partial access since a whole-page one.</summary>
-    void Materialize()
-    {
-        var cells = _cells ??= new ulong[Words];
-        Array.Fill(cells, _uniform);
-        _spillSlots = _liveSpills = 0;
-        _freeSlot = -1;
-        _partial = true;
     }
 
     /// <summary>Moves a one-access word with bytes outside <paramref name="m"/> into a spill slot, then writes the access.</summary>

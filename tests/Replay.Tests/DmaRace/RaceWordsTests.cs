@@ -14,12 +14,13 @@ public sealed class RaceWordsTests
     const int Page = 4096, Agents = 4;
 
     /// <summary>A fixed hb matrix: what each agent knows of each other's times.</summary>
-    readonly struct Known(uint[,] times) : IHbTimes
+    internal readonly struct Known(uint[,] times) : IHbTimes
     {
         public uint TimeOf(int agent, int other) => times[agent, other];
     }
 
-    static long ModelRacing(ulong[] bytes, int off, int end, uint[,] known, int agent, long other)
+    /// <summary>The per-byte model's answer: the most recent access in [off, end) not hb-before <paramref name="agent"/>, or <paramref name="other"/>.</summary>
+    internal static long ModelRacing(ulong[] bytes, int off, int end, uint[,] known, int agent, long other)
     {
         for (int k = off; k < end; k++)
         {
