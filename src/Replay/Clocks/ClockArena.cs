@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TraceTools.Replay.Clocks;
 
@@ -6,37 +8,70 @@ namespace TraceTools.Replay.Clocks;
 /// Pooled release snapshots. A release stores its clocks once here and every sync byte it wrote refers
 /// to it by handle; handles are reference-counted and their slots reused, so memory follows the live
 /// releases (at most one per sync byte, lock and interrupt line), never the trace length.
-/// Slot layout: HB, OB for stores, OB for cache maintenance (W components each); HB alone when no selected
-/// detector needs the OB clocks (a third of the memory, and of the cache lines a release touches).
+/// Slot layout: the header, then HB, OB for stores, OB for cache maintenance (W components each); HB alone
+/// when no selected detector needs the OB clocks (a third of the memory, and of the cache lines a release touches).
 /// </summary>
+/// <remarks>
+/// Slots are cold (a release is read long after it was written, by another agent), so their layout is about
+/// cache lines: each slot starts on a 128-byte boundary of a pinned array, its header on its own line and each
+/// row of a multiple-of-16 width on whole lines. An acquire then misses on the header line and the HB line next
+/// to it (the pair the adjacent-line prefetcher fetches together) instead of on two lines per misaligned row
+/// plus a header from a separate array. Reference counts live apart, densely: a store that replaces a byte's
+/// release drops a reference without touching the old slot.
+/// </remarks>
 sealed class ClockArena
 {
-    readonly int _width, _rows;
+    /// <summary>Components per 64-byte cache line.</summary>
+    const int Line = 16;
+    /// <summary>Slots start on this many components (128 bytes: a pair of lines).</summary>
+    const int SlotAlign = 2 * Line;
+
+    readonly int _width, _rows, _stride;
     uint[] _clocks;
-    Header[] _headers;
+    /// <summary>Position in <see cref="_clocks"/> of slot 0 (the first component on a 128-byte boundary).</summary>
+    int _origin;
+    int[] _refCounts;
     int[] _free;
-    int _freeCount, _used = 1; // handle 0 is "none"
+    int _freeCount, _used = 1, _capacity; // handle 0 is "none"
+    long _serial;
 
     /// <summary>Per-release facts besides the clocks: the releaser, the releasing event and its own OB components per domain.</summary>
     public struct Header
     {
         public ushort Agent;
         public bool FromDevice;
-        public int RefCount;
         public uint OwnStoreInner, OwnStoreOuter, OwnCacheInner, OwnCacheOuter;
         /// <summary>The releasing event: its local time and trace index (for the edge log).</summary>
         public uint Time;
         public long Index;
+        /// <summary>Unique per rent (handles are reused): names this release among all the slot ever held.</summary>
+        public long Serial;
     }
 
     public ClockArena(int width, bool ob = true, int capacity = 64)
     {
         _width = width;
         _rows = ob ? 3 : 1;
-        _clocks = new uint[capacity * _rows * width];
-        _headers = new Header[capacity];
+        Debug.Assert(Unsafe.SizeOf<Header>() <= Line * sizeof(uint), "the header fits its line");
+        // The header's line, then the rows, rounded up to the slot alignment.
+        _stride = (Line + _rows * width + SlotAlign - 1) / SlotAlign * SlotAlign;
+        _capacity = capacity;
+        (_clocks, _origin) = Allocate(capacity);
+        _refCounts = new int[capacity];
         _free = new int[capacity];
     }
+
+    /// <summary>A pinned array for <paramref name="slots"/> slots and the position of its first 128-byte boundary.</summary>
+    (uint[] Clocks, int Origin) Allocate(int slots)
+    {
+        // Pinned: the alignment is computed from the address once, so the array must never move.
+        var clocks = GC.AllocateArray<uint>(slots * _stride + SlotAlign, pinned: true);
+        nint address = AddressOf(clocks);
+        int origin = (int)((-address & (SlotAlign * sizeof(uint) - 1)) / sizeof(uint));
+        return (clocks, origin);
+    }
+
+    static unsafe nint AddressOf(uint[] pinned) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
     /// <summary>Slots in use (for tests: leaks show up here).</summary>
     public int Live => _used - 1 - _freeCount;
@@ -49,37 +84,62 @@ sealed class ClockArena
         if (_freeCount > 0) h = _free[--_freeCount];
         else
         {
-            if (_used == _headers.Length) Grow();
+            if (_used == _capacity) Grow();
             h = _used++;
         }
-        _headers[h] = new Header { RefCount = 1 };
+        _refCounts[h] = 1;
+        HeaderOf(h) = new Header { Serial = ++_serial };
         return h;
     }
 
     void Grow()
     {
-        int n = _headers.Length * 2;
-        Array.Resize(ref _headers, n);
-        Array.Resize(ref _clocks, n * _rows * _width);
+        int n = _capacity * 2;
+        var (clocks, origin) = Allocate(n);
+        _clocks.AsSpan(_origin, _capacity * _stride).CopyTo(clocks.AsSpan(origin));
+        (_clocks, _origin, _capacity) = (clocks, origin, n);
+        Array.Resize(ref _refCounts, n);
         Array.Resize(ref _free, n);
     }
 
-    public ref Header HeaderOf(int handle) => ref _headers[handle];
+    /// <summary>Position of slot <paramref name="handle"/>'s first component (its header line).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    int SlotStart(int handle) => _origin + handle * _stride;
 
-    public Span<uint> Hb(int handle) => _clocks.AsSpan(handle * _rows * _width, _width);
+    /// <summary>
+    /// Component <paramref name="at"/> of slot <paramref name="handle"/>, unchecked: handles come from
+    /// <see cref="Rent"/> (below the capacity, checked there), and the hb stage reads a slot per acquire.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    ref uint At(int handle, int at)
+    {
+        Debug.Assert((uint)handle < (uint)_capacity && at >= 0 && at + _width <= _stride);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_clocks), (nint)(uint)SlotStart(handle) + at);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Header HeaderOf(int handle) => ref Unsafe.As<uint, Header>(ref At(handle, 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<uint> Hb(int handle) => MemoryMarshal.CreateSpan(ref At(handle, Line), _width);
     /// <summary>The OB-for-stores row (empty when the arena keeps HB only).</summary>
-    public Span<uint> ObStore(int handle) => _rows == 1 ? default : _clocks.AsSpan((handle * 3 + 1) * _width, _width);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<uint> ObStore(int handle) => _rows == 1 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + _width), _width);
     /// <summary>The OB-for-cache-maintenance row (empty when the arena keeps HB only).</summary>
-    public Span<uint> ObCache(int handle) => _rows == 1 ? default : _clocks.AsSpan((handle * 3 + 2) * _width, _width);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<uint> ObCache(int handle) => _rows == 1 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + 2 * _width), _width);
 
-    public void AddRef(int handle, int count) => _headers[handle].RefCount += count;
+    /// <summary>References held to <paramref name="handle"/> (tests).</summary>
+    public int RefCount(int handle) => _refCounts[handle];
+
+    public void AddRef(int handle, int count) => _refCounts[handle] += count;
 
     /// <summary>Drops <paramref name="count"/> references; frees the slot at zero. Handle 0 is ignored.</summary>
     public void Release(int handle, int count = 1)
     {
         if (handle == 0) return;
-        ref var h = ref _headers[handle];
-        h.RefCount -= count;
-        if (h.RefCount <= 0) _free[_freeCount++] = handle;
+        ref int refs = ref _refCounts[handle];
+        refs -= count;
+        if (refs <= 0) _free[_freeCount++] = handle;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TraceTools.Replay.Memory;
 
 namespace TraceTools.Replay.HappensBefore;
@@ -34,7 +35,11 @@ sealed partial class HbState
 
         public int Count => _count;
 
-        public bool NeedsCompaction => _count == _edges.Length && _count >= _compactAt;
+        public bool NeedsCompaction
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => _count == _edges.Length && _count >= _compactAt;
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
@@ -148,8 +153,7 @@ sealed partial class HbState
                     if (!covered) _edges[kept++] = e;
                     continue;
                 }
-                int at = times.BinarySearch(t);
-                if (at < 0) at = ~at;
+                int at = SortedTimes.FirstAtOrAbove(CollectionsMarshal.AsSpan(times), t);
                 // times[at - 1] is the largest seen time below t (or t itself when present at `at`).
                 bool dominated = (at < times.Count && times[at] == t) || (at > 0 && times[at - 1] >= liveTimes[live]);
                 if (!(at < times.Count && times[at] == t)) times.Insert(at, t);

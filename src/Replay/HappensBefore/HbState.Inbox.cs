@@ -69,6 +69,7 @@ sealed partial class HbState
             RaiseOwn(ObStore, ObCache, row, from, OwnOrderOf(from, releaseClass), toDevice: true);
             ObStore[row + to] = 0;
             ObCache[row + to] = 0;
+            _lastAcquired[to] = 0; // its rows may now lack what its last acquire gave them: no skipping it
             return;
         }
         if (!InboxFull[to])

@@ -84,14 +84,20 @@ sealed partial class HbState
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
-        if (TracksEdges && !h.FromDevice && h.Agent != agent) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
-        if (EdgeObserver is { } observer && h.Agent != agent) observer(new HbEdge(h.Index, h.Agent, index, agent, false));
+        // Its own release: po already orders it, and no edge leaves the agent. Returning before the rows are
+        // even addressed spares a fifth of all acquires (a cpu re-reading its own sync stores) their setup.
+        if (h.Agent == agent) return;
+        if (TracksEdges && !h.FromDevice) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
+        if (EdgeObserver is { } observer) observer(new HbEdge(h.Index, h.Agent, index, agent, false));
+        ref long last = ref _lastAcquired[agent];
+        bool joined = last == h.Serial;
+        last = h.Serial;
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
             CacheInner = h.OwnCacheInner, CacheOuter = h.OwnCacheOuter,
         };
-        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index);
+        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index, joined);
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
@@ -118,7 +124,7 @@ sealed partial class HbState
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
-        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index)
+        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index, bool joined = false)
     {
         if (releaser == agent) return; // reads its own release: po already orders it
         int w = Width, row = agent * w;
@@ -127,18 +133,22 @@ sealed partial class HbState
         bool plain = !toDevice && mode != AcquireMode.AtOnce && (mode != AcquireMode.Ordered || fromDevice);
         AccessClass cls = mode == AcquireMode.PlainMmio ? AccessClass.I : AccessClass.R;
         bool atOnce = !plain || Rules.IsPreserved(cls, AccessClass.R);
-        if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);
-
-        ClockKernels.Join(Simd, myHb, hb);
-        if (TracksOb)
+        // Acquired again (a poll of the same release): the clocks only grow, so they hold it already, and what
+        // the agent has raised past it stays raised (a device's own OB components, which a doorbell lowers,
+        // forget it there). Only LOADS or the pending clocks may still lack it.
+        if (!joined)
         {
-            ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
-            ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
-            // The own component stays: what comes back holds the agent's own events already ordered out to
-            // another agent (contract v1.1: order is not lost on the way back).
-            RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
+            if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);
+            ClockKernels.Join(Simd, myHb, hb);
+            if (TracksOb)
+            {
+                ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
+                ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+                // The own component stays: what comes back holds the agent's own events already ordered out to
+                // another agent (contract v1.1: order is not lost on the way back).
+                RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
+            }
         }
-
         if (toDevice || !TracksLoads) return;
         if (atOnce)
         {

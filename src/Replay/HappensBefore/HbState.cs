@@ -64,6 +64,12 @@ sealed partial class HbState
     /// <summary>The cpu whose current load's own data bytes are being judged, or -1.</summary>
     int _selfLoadsAgent = -1;
 
+    /// <summary>
+    /// Per agent, the serial (<see cref="ClockArena.Header.Serial"/>) of the release it acquired last, or 0: acquiring
+    /// the same release again leaves its HB and OB rows as they are (polling re-reads a flag many times).
+    /// </summary>
+    readonly long[] _lastAcquired;
+
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
 
@@ -103,6 +109,7 @@ sealed partial class HbState
         SelfLoads = TracksLoads ? new uint[Width] : [];
         _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
+        _lastAcquired = new long[AgentCount];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }

@@ -41,7 +41,7 @@ public sealed class RamReleasesTests
         Assert.IsEmpty(Read(r, 0x104, 0x108));
         CollectionAssert.AreEqual(new[] { a }, Read(r, 0x100, 0x104));
         CollectionAssert.AreEqual(new[] { a }, Read(r, 0x108, 0x110));
-        Assert.AreEqual(2, arena.HeaderOf(a).RefCount, "each half holds a reference");
+        Assert.AreEqual(2, arena.RefCount(a), "each half holds a reference");
     }
 
     [TestMethod]
@@ -50,7 +50,7 @@ public sealed class RamReleasesTests
         var (r, arena, a, b) = TwoReleases();
         r.Overwrite(0x0, 0x204);
         Assert.AreEqual(1, r.Count);
-        Assert.AreEqual(0, arena.HeaderOf(a).RefCount, "the dropped range gave its reference back");
+        Assert.AreEqual(0, arena.RefCount(a), "the dropped range gave its reference back");
         CollectionAssert.AreEqual(new[] { b }, Read(r, 0x0, 0x1000));
         Assert.IsEmpty(Read(r, 0x200, 0x204));
     }

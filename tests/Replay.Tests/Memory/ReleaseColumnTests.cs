@@ -34,7 +34,7 @@ public sealed class ReleaseColumnTests
             Assert.AreEqual(bytes.Live, runs.Live, $"op {op}: live releases");
         }
         foreach (int h in byteColumn.Distinct().Where(h => h != 0))
-            Assert.AreEqual(bytes.HeaderOf(h).RefCount, runs.HeaderOf(h).RefCount, $"references of {h}");
+            Assert.AreEqual(bytes.RefCount(h), runs.RefCount(h), $"references of {h}");
         Assert.AreEqual(byteColumn.Distinct().Count(h => h != 0), runs.Live, "one live release per handle still held");
     }
 }
