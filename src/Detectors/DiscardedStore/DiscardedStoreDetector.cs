@@ -18,7 +18,7 @@ namespace TraceTools.Detectors.DiscardedStore;
 /// </remarks>
 public sealed class DiscardedStoreDetector : IDetector
 {
-    readonly Dictionary<ulong, long> _lastClean = [];
+    LastCleans? _lastClean; // made at the first cache maintenance, which knows the line size
     readonly Dictionary<(ulong Line, ulong Store), long> _discarded = [];
     // The lines of _discarded: a load touching none of them cannot report, and skips the walk.
     readonly HashSet<ulong> _discardedLines = [];
@@ -36,16 +36,17 @@ public sealed class DiscardedStoreDetector : IDetector
     public void OnCacheMaintenance(DetectorView view, in CacheMaintenance op)
     {
         int line = view.CacheLineSize;
+        var lastClean = _lastClean ??= new LastCleans(line);
         if (op.Cleans)
         {
             // A clean or flush writes the line back first: the stores in it survive any later invalidation.
-            for (int k = 0; k < op.LineBytes; k += line) _lastClean[op.LineStart + (ulong)k] = op.Index;
+            for (int k = 0; k < op.LineBytes; k += line) lastClean.Set(op.LineStart + (ulong)k, op.Index);
             return;
         }
         for (int k = 0; k < op.LineBytes; k += line)
         {
             ulong l = op.LineStart + (ulong)k;
-            long cleaned = _lastClean.GetValueOrDefault(l, -1);
+            long cleaned = lastClean.Get(l);
             ulong cursor = l;
             while (view.NextWriteRun(ref cursor, CacheLines.EndOf(l, line), out var b, out _))
             {

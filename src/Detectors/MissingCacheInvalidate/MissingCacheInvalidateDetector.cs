@@ -51,7 +51,7 @@ public sealed class MissingCacheInvalidateDetector : IDetector
     {
         if (access.Kind == EventKind.DmaWrite)
         {
-            if (!view.IsCoherent(access.Agent)) _written.Add(access.Region);
+            if (!view.IsCoherent(access.Agent)) _written.Add(access.Region, access.Agent);
         }
         else if (_written.Contains(access.Region)) OnLoadOfWritten(view, access);
     }

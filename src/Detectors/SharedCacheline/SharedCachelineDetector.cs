@@ -77,20 +77,21 @@ public sealed class SharedCachelineDetector : IDetector
         for (int k = 0; k < op.LineBytes; k += line)
         {
             ulong l = op.LineStart + (ulong)k;
-            if (!reported && Conflict(view, op.Agent, l, line, out var store, out var write))
+            // One lookup for both uses, none while no pair is held (most invalidations).
+            var pairs = _notHandedOff.Count == 0 ? null : _notHandedOff.GetValueOrDefault(l);
+            if (!reported && Conflict(view, op.Agent, l, line, pairs, out var store, out var write))
             {
                 view.Report(Kind, op.Index, store.Index, write.Index);
                 reported = true;
             }
-            Forget(view, op.Agent, l);
+            if (pairs is not null) Forget(view, op.Agent, l, pairs);
         }
     }
 
     /// <summary>The first unreturned noncoherent device byte of the line (address order) with a cpu byte written while the device owned it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    bool Conflict(DetectorView view, int cpu, ulong l, int line, out Epoch store, out Epoch write)
+    bool Conflict(DetectorView view, int cpu, ulong l, int line, HashSet<(ulong Write, ulong Store)>? pairs, out Epoch store, out Epoch write)
     {
-        _notHandedOff.TryGetValue(l, out var pairs);
         ulong tried = 0, end = CacheLines.EndOf(l, line), cursor = l;
         while (view.NextWriteRun(ref cursor, end, out var b, out int n))
         {
@@ -116,9 +117,8 @@ public sealed class SharedCachelineDetector : IDetector
     }
 
     /// <summary>Pairs whose device write this invalidation takes back (hb-before it) are done.</summary>
-    void Forget(DetectorView view, int cpu, ulong l)
+    void Forget(DetectorView view, int cpu, ulong l, HashSet<(ulong Write, ulong Store)> pairs)
     {
-        if (!_notHandedOff.TryGetValue(l, out var pairs)) return;
         _done.Clear();
         foreach (var p in pairs)
             if (view.HbBefore(Epoch.From(p.Write), cpu)) _done.Add(p);

@@ -7,8 +7,10 @@ namespace TraceTools.Replay.Memory;
 /// One shadow page's bound on its cpu stores: per cpu that stored to the page, the local time of its latest
 /// store there. Local times rise per cpu, so every store whose cell the page still holds is at or before its
 /// cpu's bound, and "is every one of them in this clock row" is one compare per cpu instead of a walk over the
-/// cells. Four cpus keep their own bound; a page more cpus store to folds the others into one (the latest
-/// store of any of them, for each of them): a looser bound, never a wrong one.
+/// cells. Four cpus keep their own bound, a cpu in slot <c>cpu mod 4</c> when free (its home), else in a free
+/// one; a page more cpus store to folds the others into one (the latest store of any of them, for each of
+/// them): a looser bound, never a wrong one. Home slots keep nearly every store on one inline path: a
+/// drv_priv page is stored to by four cpus, and the old fill-in-order slots sent three of them to a search.
 /// </summary>
 struct LatestStores
 {
@@ -20,9 +22,9 @@ struct LatestStores
 
     const int Slots = 4;
 
-    // Packed epochs (Epoch.Pack: agent, time), 0 = free; filled in order, so the first free one ends the list.
+    // Packed epochs (Epoch.Pack: agent, time), 0 = free; a cpu's home is slot cpu mod 4, else the first free one.
     Bounds _bounds;
-    // The cpus past the fourth (bit = agent mod 64) and the latest store of any of them.
+    // The cpus past four (bit = agent mod 64) and the latest store of any of them.
     ulong _others;
     uint _othersLatest;
 
@@ -30,26 +32,32 @@ struct LatestStores
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Note(int cpu, uint time)
     {
-        // On the write path: the first slot's cpu inline (a page most often has one storer), the rest out of line.
-        // A free first slot reads as cpu 0, and then cpu 0 is exactly who takes it.
-        if (_bounds[0] >> 32 == (uint)cpu) _bounds[0] = Epoch.Pack(cpu, time);
+        // On the write path: the home slot inline. A free home is the cpu's to take: slots never free up, so a cpu
+        // kept elsewhere (its home was taken then) or folded (every slot was) never finds its home free.
+        ref ulong b = ref _bounds[cpu & (Slots - 1)];
+        if (b >> 32 == (uint)cpu || b == 0) b = Epoch.Pack(cpu, time);
         else NoteOther(cpu, time);
     }
 
-    // Fully optimized at first call: every store by a page's second to fourth cpu comes here, and at tier 0 it
-    // ran for a whole replay (1.4 % of a 10^7 replay's samples, plus its un-inlined span helper).
+    // A cpu whose home another cpu holds (cpus whose ids collide mod 4, or more than four on the page).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void NoteOther(int cpu, uint time)
     {
+        int free = -1;
         for (int i = 0; i < Slots; i++)
         {
             ulong b = _bounds[i];
-            // The same cpu, or the first free slot (time is never 0, so a used slot is never 0).
-            if (b == 0 || b >> 32 == (uint)cpu)
+            if (b == 0) { if (free < 0) free = i; }
+            else if (b >> 32 == (uint)cpu)
             {
                 _bounds[i] = Epoch.Pack(cpu, time);
                 return;
             }
+        }
+        if (free >= 0)
+        {
+            _bounds[free] = Epoch.Pack(cpu, time);
+            return;
         }
         _others |= 1UL << (cpu & 63);
         _othersLatest = time;
@@ -62,8 +70,7 @@ struct LatestStores
         for (int i = 0; i < Slots; i++)
         {
             ulong b = _bounds[i];
-            if (b == 0) return false;
-            if (b >> 32 == (uint)cpu) return true;
+            if (b != 0 && b >> 32 == (uint)cpu) return true;
         }
         return (_others & (1UL << (cpu & 63))) != 0;
     }
@@ -78,8 +85,7 @@ struct LatestStores
         for (int i = 0; i < Slots; i++)
         {
             ulong b = _bounds[i];
-            if (b == 0) return true; // slots fill in order: none after a free one, and no others before all four are used
-            if (row[(int)(b >> 32)] < (uint)b) return false;
+            if (b != 0 && row[(int)(b >> 32)] < (uint)b) return false;
         }
         return _others == 0 || OthersAtOrBefore(row, agents);
     }
