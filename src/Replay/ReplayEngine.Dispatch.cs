@@ -33,8 +33,10 @@ public sealed partial class ReplayEngine
         var isDevice = hb.IsDevice;
         var time = hb.Time;
         var inbox = hb.InboxFull;
+        int prefetchLimit = BatchPrefetch.Limit(batch, replayable);
         for (int i = 0; i < kinds.Length; i++)
         {
+            if ((i & (BatchPrefetch.Stride - 1)) == 0) BatchPrefetch.Columns(batch, i, prefetchLimit);
             long index = first + i;
             var kind = kinds[i];
             int agent = agents[i];
@@ -114,68 +116,70 @@ public sealed partial class ReplayEngine
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void RareEvent(EventBatch batch, int i, int agent, EventKind kind, long index)
     {
+        // Each case reads only the columns its kind uses: a column line the loop has not touched is a cache miss.
         var hb = _hb;
-        ulong address = batch.Addresses[i];
-        int size = batch.Sizes[i];
-        uint aux = batch.Aux[i];
         switch (kind)
         {
             case EventKind.MmioRead:
-                hb.Transfer(Device(index, kind, address, size), agent, AccessClass.O, AcquireMode.PlainMmio, index);
+                hb.Transfer(Device(index, kind, batch.Addresses[i], batch.Sizes[i]), agent, AccessClass.O, AcquireMode.PlainMmio, index);
                 break;
             case EventKind.CacheClean:
             case EventKind.CacheInval:
             case EventKind.CacheFlush:
-                CacheMaintenance(agent, kind, index, address, size);
+                CacheMaintenance(agent, kind, index, batch.Addresses[i], batch.Sizes[i]);
                 break;
             case EventKind.DevInvalidate:
             {
-                int device = DeviceAgent(index, aux);
+                ulong address = batch.Addresses[i];
+                int size = batch.Sizes[i];
+                int device = DeviceAgent(index, batch.Aux[i]);
                 if (size != 0) TableEntry(index, address);
                 DevInvalidate(agent, index, device, address, size);
                 break;
             }
             case EventKind.Lock:
-                hb.Lock(agent, LockId(index, aux), index);
+                hb.Lock(agent, LockId(index, batch.Aux[i]), index);
                 break;
             case EventKind.Unlock:
-                hb.Unlock(agent, LockId(index, aux), index);
+                hb.Unlock(agent, LockId(index, batch.Aux[i]), index);
                 break;
             case EventKind.TakeIrq:
                 // raise_irq → the next take_irq of that device: the line is consumed.
-                hb.TakeIrq(agent, DeviceAgent(index, aux), index);
+                hb.TakeIrq(agent, DeviceAgent(index, batch.Aux[i]), index);
                 break;
             case EventKind.RaiseIrq:
                 hb.RaiseIrq(agent, index);
                 break;
             case EventKind.Fetch:
             {
+                ulong address = batch.Addresses[i];
+                int size = batch.Sizes[i];
                 int rid = Memory(index, kind, address, size);
                 var table = Regions[rid];
                 if (table.Kind != RegionKind.Table || table.Device != agent)
                     ReplayThrow.NotFetcher(index, table, Metadata.Agents[agent]);
-                Fetch(agent, index, address, size, aux, rid);
+                Fetch(agent, index, address, size, batch.Aux[i], rid);
                 break;
             }
             case EventKind.StoreRelease:
             case EventKind.Xchg:
-                AtomicWrite(agent, kind, index, address, size, batch, batch.DataOffsets[i]);
+                AtomicWrite(agent, kind, index, batch.Addresses[i], batch.Sizes[i], batch, batch.DataOffsets[i]);
                 break;
             case EventKind.LoadAcquire:
-                LoadAcquire(agent, index, address, size);
+                LoadAcquire(agent, index, batch.Addresses[i], batch.Sizes[i]);
                 break;
             case EventKind.IommuMode:
             case EventKind.Quiesce:
             case EventKind.Handover:
             case EventKind.DmaMap:
             case EventKind.DmaUnmap:
-                DeviceControlEvent(agent, kind, index, address, size, aux);
+                DeviceControlEvent(agent, kind, index, batch.Addresses[i], batch.Sizes[i], batch.Aux[i]);
                 break;
             case EventKind.FirmwareCall:
-                FirmwareCall(agent, index, aux, FirmwareBytes(batch, batch.DataOffsets[i], size));
+                FirmwareCall(agent, index, batch.Aux[i], FirmwareBytes(batch, batch.DataOffsets[i], batch.Sizes[i]));
                 break;
             case EventKind.FirmwareReturn:
-                FirmwareReturn(agent, index, aux, FirmwareBytes(batch, batch.DataOffsets[i], size));
+                FirmwareReturn(agent, index, batch.Aux[i], FirmwareBytes(batch, batch.DataOffsets[i], batch.Sizes[i]));
                 break;
             default:
                 // Every defined kind has its case here or in Process; a kind beyond them (a batch not from the
