@@ -4,9 +4,9 @@ using TraceTools.Replay.Detection;
 namespace TraceTools.Detectors.Entries;
 
 /// <summary>
-/// Per-entry detector state, created on the first event that touches the entry, in a flat array indexed by the
+/// Per-entry detector state, created on the first event that touches the entry, in pages of cells indexed by the
 /// entry's slot (<see cref="EntryStore.Slot"/>: the engine numbers each entry once for every detector). A struct
-/// per entry inline in the array: a store touches one line of it, not a page directory, a page and an object.
+/// per entry inline in its page: a store touches the directory line and one line of the page, not an object.
 /// </summary>
 /// <remarks>
 /// <typeparamref name="T"/> is a struct so that each detector's instantiation is its own code (a generic over a
@@ -22,7 +22,14 @@ sealed class EntryStates<T> where T : struct
         public bool Made;
     }
 
-    Cell[] _cells = [];
+    /// <summary>Slots per page: a page of cells is allocated when one of its entries is first touched.</summary>
+    const int PageBits = 8, PageSize = 1 << PageBits;
+
+    /// <summary>
+    /// Pages of cells by slot: two levels, so memory follows the entries touched (a page each), not the highest slot
+    /// (a table of 2^16 entries owns fixed slots up to 65,535: one touched entry there must not cost 65,536 cells).
+    /// </summary>
+    Cell[]?[] _pages = [];
     /// <summary>Every state's slot in creation order.</summary>
     readonly List<int> _created = [];
     /// <summary>Per table, its states' slots in creation order (invalidations of every entry walk these).</summary>
@@ -32,10 +39,11 @@ sealed class EntryStates<T> where T : struct
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T Get(int slot, int region)
     {
-        var cells = _cells;
-        if ((uint)slot < (uint)cells.Length)
+        var pages = _pages;
+        int page = slot >> PageBits;
+        if ((uint)page < (uint)pages.Length && pages[page] is { } cells)
         {
-            ref var cell = ref cells[slot];
+            ref var cell = ref cells[slot & (PageSize - 1)];
             if (cell.Made) return ref cell.State;
         }
         return ref Make(slot, region);
@@ -43,25 +51,42 @@ sealed class EntryStates<T> where T : struct
 
     /// <summary>Whether the entry in <paramref name="slot"/> has a state (it was ever touched); a negative slot has none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Has(int slot) => (uint)slot < (uint)_cells.Length && _cells[slot].Made;
+    public bool Has(int slot)
+    {
+        int page = slot >> PageBits; // negative for a negative slot: out of range below
+        return (uint)page < (uint)_pages.Length && _pages[page] is { } cells && cells[slot & (PageSize - 1)].Made;
+    }
 
     /// <summary>The state of the entry in <paramref name="slot"/>, which <see cref="Has"/>.</summary>
     public ref T this[int slot]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _cells[slot].State;
+        get => ref _pages[slot >> PageBits]![slot & (PageSize - 1)].State;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     ref T Make(int slot, int region)
     {
-        if ((uint)slot >= (uint)_cells.Length) Array.Resize(ref _cells, Math.Max(slot + 1, Math.Max(16, 2 * _cells.Length)));
-        ref var cell = ref _cells[slot];
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        int page = slot >> PageBits;
+        if ((uint)page >= (uint)_pages.Length) Array.Resize(ref _pages, Math.Max(page + 1, Math.Max(4, 2 * _pages.Length)));
+        ref var cell = ref (_pages[page] ??= new Cell[PageSize])[slot & (PageSize - 1)];
         cell.Made = true;
         _created.Add(slot);
         if ((uint)region >= (uint)_tables.Length) Array.Resize(ref _tables, region + 1);
         (_tables[region] ??= []).Add(slot);
         return ref cell.State;
+    }
+
+    /// <summary>Cells allocated (pages of <see cref="PageSize"/> times their count; tests: memory follows the entries touched).</summary>
+    internal int CellsAllocated
+    {
+        get
+        {
+            int n = 0;
+            foreach (var page in _pages) if (page is not null) n += page.Length;
+            return n;
+        }
     }
 
     /// <summary>Every touched entry's slot, in creation order.</summary>

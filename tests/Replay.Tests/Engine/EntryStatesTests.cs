@@ -111,6 +111,24 @@ public sealed class EntryStatesTests
         Assert.AreEqual(256 + 64, slots.Of(1, 1UL << 38));
     }
 
+    /// <summary>
+    /// Memory follows the entries touched, not the slot numbers: the last entry of a 2^16-entry ring (the highest fixed
+    /// slot) and one far entry of a huge table (numbered after every fixed range) cost a page of cells each.
+    /// </summary>
+    [TestMethod]
+    public void EntryStates_HighSlots_OnePageEach()
+    {
+        var slots = new EntrySlots([Table("ring", 0, 1 << 16, 16), Table("huge", 0x1_0000_0000, 1UL << 40, 8)]);
+        var states = new EntryStates<State>();
+        states.Get(slots.Of(0, (1 << 16) - 1), 0).Id = 1;
+        states.Get(slots.Of(1, 1UL << 39), 1).Id = 2;
+        Assert.AreEqual(2 * 256, states.CellsAllocated);
+        Assert.AreEqual(1, states[slots.Of(0, (1 << 16) - 1)].Id);
+        Assert.AreEqual(2, states[slots.Find(1, 1UL << 39)].Id);
+        Assert.IsFalse(states.Has(slots.Of(0, 0)), "an untouched entry of a touched table");
+        Assert.IsFalse(states.Has(-1));
+    }
+
     static List<int> Walk(EntryStates<State> states, EntryStates<State>.Selection selection)
     {
         var list = new List<int>();
