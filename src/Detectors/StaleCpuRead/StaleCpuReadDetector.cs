@@ -1,9 +1,7 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using TraceTools.Detectors.Writes;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
-using TraceTools.Replay.Memory;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Detectors.StaleCpuRead;
@@ -56,27 +54,11 @@ public sealed class StaleCpuReadDetector : IDetector
     void OnLoadOfWritten(DetectorView view, in DataAccess access)
     {
         int cpu = access.Agent;
-        // Early out where no byte can fail: every hb-before write of the region's device writers is in LOADS.
-        if (LoadsCaughtUp(view, cpu, _written.WritersOf(access.Region))) return;
+        // Early out where no byte can fail: every hb-before write of the region's device writers is in LOADS (only
+        // they can have written its bytes last; most regions have one).
+        if (view.LoadsCaughtUp(cpu, _written.WritersOf(access.Region))) return;
         if (!view.FindLastWriter(access, new Rule(cpu), out var found)) return;
         var write = found.Writer;
         view.Report(Kind, access.Index, write.Index, view.AcquireReaching(cpu, write));
-    }
-
-    /// <summary>
-    /// <see cref="DetectorView.LoadsCaughtUp"/> over only the devices that wrote the region (<paramref name="writers"/>):
-    /// a byte's last device write is one of theirs, so the others cannot make it fail; most regions have one writer.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static bool LoadsCaughtUp(DetectorView view, int cpu, ulong writers)
-    {
-        int agents = view.AgentCount;
-        for (ulong m = writers; m != 0; m &= m - 1)
-            for (int device = BitOperations.TrailingZeroCount(m); device < agents; device += 64)
-            {
-                uint hb = view.HbTimeOf(cpu, device);
-                if (hb != 0 && !view.OrderedForLoads(new Epoch(hb - 1, hb, (ushort)device), cpu)) return false;
-            }
-        return true;
     }
 }
