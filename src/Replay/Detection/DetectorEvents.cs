@@ -65,7 +65,8 @@ public readonly record struct EntryStore(
 
     /// <summary>
     /// The entry's dense number, the same for every event of the entry (the engine numbers entries once, so each
-    /// detector indexes a flat array of its per-entry state instead of looking the entry up).
+    /// detector indexes its per-entry state by it instead of looking the entry up). Set by the engine: an event built
+    /// elsewhere must set it too (the default, 0, is the first table's first entry).
     /// </summary>
     public int Slot { get; init; }
 }
@@ -81,7 +82,8 @@ public readonly record struct EntryFetch(long Index, int Agent, int Region, ulon
 {
     /// <summary>
     /// The entry's dense number, the same for every event of the entry (the engine numbers entries once, so each
-    /// detector indexes a flat array of its per-entry state instead of looking the entry up).
+    /// detector indexes its per-entry state by it instead of looking the entry up). Set by the engine: an event built
+    /// elsewhere must set it too (the default, 0, is the first table's first entry).
     /// </summary>
     public int Slot { get; init; }
 }
@@ -96,6 +98,10 @@ public readonly record struct EntryFetch(long Index, int Agent, int Region, ulon
 /// <param name="All">True for <c>dev_invalidate DEV all</c>: every entry of the table.</param>
 public readonly record struct EntryInvalidation(long Index, int Agent, uint Time, int Device, int Region, ulong EntryBase, bool All)
 {
-    /// <summary>The entry's dense number (see <see cref="EntryStore.Slot"/>), or -1 when no event touched the entry; meaningless when <see cref="All"/>.</summary>
+    /// <summary>
+    /// The entry's dense number (see <see cref="EntryStore.Slot"/>); meaningless when <see cref="All"/>. A table with a
+    /// fixed range of slots gives its entry's slot whether or not an event touched it; an entry of a table numbered on
+    /// first touch that no event touched has none: -1 (no detector holds state for it either way).
+    /// </summary>
     public int Slot { get; init; }
 }
