@@ -34,18 +34,6 @@ public sealed class DmaRaceDetector : IDetector
     /// <remarks>None: dma-race keeps its own per-word latest accesses, so it asks the shadow for no column.</remarks>
     public DetectorNeeds Needs => DetectorNeeds.None;
 
-    /// <summary>Bytes of dma-race's own state (word cells, spills, escalated sets), for the memory tests.</summary>
-    internal long Footprint
-    {
-        get
-        {
-            long bytes = 0;
-            foreach (var page in _pages.All)
-                for (int c = 0; c < 4; c++) bytes += page.Words[c].Footprint;
-            return bytes;
-        }
-    }
-
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnAccess(DetectorView view, in DataAccess access)

@@ -68,9 +68,6 @@ sealed class RacePages
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public RacePage Get(ulong page) => page == _lastKey ? _last! : GetSlow(page);
 
-    /// <summary>Every page's state, for the memory tests.</summary>
-    public IEnumerable<RacePage> All => _pages.Values;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     RacePage GetSlow(ulong key)
     {

@@ -16,8 +16,8 @@ namespace TraceTools.Detectors.DmaRace;
 /// one store and a check against it one compare, in the page's own cache lines.
 /// </summary>
 /// <remarks>
-/// Memory is per page touched: 4 KiB of cells once the extents overflow, plus 64 bytes per
-/// spilled word (slots are reused when a word becomes uniform again). Not thread-safe: one per detector
+/// Memory is per page touched: the extents inline in the struct (a couple of hundred bytes per column), 4 KiB of
+/// cells once they overflow, plus 64 bytes per spilled word (slots are reused when a word becomes uniform again). Not thread-safe: one per detector
 /// instance, as the data shards own pages.
 /// </remarks>
 partial struct RaceWords
@@ -202,7 +202,7 @@ partial struct RaceWords
         return ((cell >> (MaskShift + b)) & 1) != 0 ? cell & EpochBits : 0;
     }
 
-    /// <summary>Memory held (cells and spill slots), for the memory tests.</summary>
+    /// <summary>Heap memory held beyond the struct itself (cells and spill slots; the extents are inline), for the memory tests.</summary>
     public readonly long Footprint => 8L * ((_cells?.Length ?? 0) + (_spill?.Length ?? 0));
 
     /// <summary>

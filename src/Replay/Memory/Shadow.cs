@@ -113,14 +113,6 @@ sealed partial class Shadow
     /// <summary>The reconstructed value of a table byte.</summary>
     internal byte ValueAt(ulong address) => Pages.Find(address).Value[(int)(address & ShadowPage.Mask)];
 
-    /// <summary>Sorted distinct local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store.</summary>
-    internal uint[] LiveStoreTimes(int cpu)
-    {
-        var times = new StoreTimes();
-        AddLiveStoreTimes(cpu, times.Start());
-        return times.SortedDistinct();
-    }
-
     /// <summary>
     /// Adds the local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store, in no
     /// order and with repeats (the caller sorts once, with what else it adds).
