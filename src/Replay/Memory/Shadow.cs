@@ -51,7 +51,7 @@ sealed partial class Shadow
         }
         var page = Pages.Page(address);
         if (_writes) page.RecordWord(cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite, Epoch.Pack(agent, time), offset, size);
-        if (values) SmallSpans.CopyWord(data[..size], page.OwnValues(), offset);
+        if (values) SmallSpans.Copy(data[..size], page.OwnValues(), offset);
     }
 
     /// <summary><see cref="RecordWrite"/> of a write over more than one word: page by page.</summary>

@@ -34,34 +34,13 @@ static class SmallSpans
         if (length <= Scalar && (uint)(offset + length) <= (uint)destination.Length)
         {
             ref byte to = ref destination[offset];
-            for (int k = 0; k < length; k++) Unsafe.Add(ref to, k) = source[k];
+            ref byte from = ref MemoryMarshal.GetReference(source);
+            // A 4- or 8-byte store (nearly every one) is one move, not a byte loop.
+            if (length == 8) Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
+            else if (length == 4) Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<uint>(ref from));
+            else for (int k = 0; k < length; k++) Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k);
         }
         else source.CopyTo(destination.AsSpan(offset, length));
     }
 
-    /// <summary>
-    /// <see cref="Copy"/> of the bytes of one word's store (at most 8, inside one 8-byte word): a 4- or 8-byte
-    /// store is one move, not a byte loop.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void CopyWord(ReadOnlySpan<byte> source, byte[] destination, int offset)
-    {
-        int length = source.Length;
-        if ((uint)(offset + length) <= (uint)destination.Length)
-        {
-            ref byte to = ref destination[offset];
-            ref byte from = ref MemoryMarshal.GetReference(source);
-            if (length == 8)
-            {
-                Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
-                return;
-            }
-            if (length == 4)
-            {
-                Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<uint>(ref from));
-                return;
-            }
-        }
-        Copy(source, destination, offset);
-    }
 }
