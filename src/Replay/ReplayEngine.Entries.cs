@@ -25,7 +25,7 @@ public sealed partial class ReplayEngine
         _granuleWordCount = words;
         var exact = _granuleWords.AsSpan(0, words);
         bool values = table.UsedBits is not null || WantsEntryValues;
-        var slots = EntrySlots;
+        var slots = _entrySlots;
         var view = View;
         for (ulong k = first; k <= last; k++)
         {
@@ -79,17 +79,8 @@ public sealed partial class ReplayEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Over(ulong x, ulong d) => BitOperations.IsPow2(d) ? x >> BitOperations.Log2(d) : x / d;
 
-    EntrySlots? _entrySlots;
-
-    /// <summary>The entries' dense numbers (made on first use: the regions are set by the constructor).</summary>
-    EntrySlots EntrySlots
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _entrySlots ?? NewEntrySlots();
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    EntrySlots NewEntrySlots() => _entrySlots = new EntrySlots(Regions);
+    /// <summary>The entries' dense numbers, handed to the entry detectors with each entry event.</summary>
+    readonly EntrySlots _entrySlots;
 
     /// <summary>Granules changed by the entry store being handed to the detectors, bit g of word g / 64.</summary>
     ulong[] _granuleWords = new ulong[1];
@@ -112,7 +103,7 @@ public sealed partial class ReplayEngine
         ulong eb = table.Base + number * table.EntrySize;
         ulong pa = eb + table.PresentBit / 8;
         bool saw = pa >= address && pa < address + (ulong)size && (_shadow.ValueAt(pa) & (1 << (int)(table.PresentBit % 8))) != 0;
-        var fetch = new EntryFetch(index, device, rid, eb, granule, saw) { Slot = EntrySlots.Of(rid, number) };
+        var fetch = new EntryFetch(index, device, rid, eb, granule, saw) { Slot = _entrySlots.Of(rid, number) };
         var view = View;
         _dispatch.OnEntryFetch(EntryFetchHooks, view, fetch);
     }
@@ -138,7 +129,7 @@ public sealed partial class ReplayEngine
             else if (r.Contains(address, 1))
             {
                 ulong number = (address - r.Base) / r.EntrySize;
-                inv = new(index, cpu, t, device, rid, r.Base + number * r.EntrySize, All: false) { Slot = EntrySlots.Find(rid, number) };
+                inv = new(index, cpu, t, device, rid, r.Base + number * r.EntrySize, All: false) { Slot = _entrySlots.Find(rid, number) };
             }
             else continue;
             _dispatch.OnEntryInvalidate(EntryInvalidateHooks, view, inv);

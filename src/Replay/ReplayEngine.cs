@@ -46,6 +46,7 @@ public sealed partial class ReplayEngine
         Detectors = [.. detectors];
         Needs = NeedsOf(Detectors);
         Regions = [.. metadata.Regions];
+        _entrySlots = new EntrySlots(Regions);
         _regionMap = new RegionMap(metadata.Regions);
         Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
         Attach(Detectors);
