@@ -31,6 +31,7 @@ sealed class ClockArena
     /// <summary>Position in <see cref="_clocks"/> of slot 0 (the first component on a 128-byte boundary).</summary>
     int _origin;
     int[] _refCounts;
+    Stamp[] _stamps;
     int[] _free;
     int _freeCount, _used = 1, _capacity; // handle 0 is "none"
     long _serial;
@@ -48,6 +49,16 @@ sealed class ClockArena
         public long Serial;
     }
 
+    /// <summary>
+    /// Who released, and when: kept densely beside the reference counts (8 bytes a handle, not a slot's cold header
+    /// line), so an acquire that needs nothing more (its own release, or one its HB already holds) never loads the slot.
+    /// </summary>
+    public struct Stamp
+    {
+        public int Agent;
+        public uint Time;
+    }
+
     public ClockArena(int width, bool ob = true, int capacity = 64)
     {
         _width = width;
@@ -58,6 +69,7 @@ sealed class ClockArena
         _capacity = capacity;
         (_clocks, _origin) = Allocate(capacity);
         _refCounts = new int[capacity];
+        _stamps = new Stamp[capacity];
         _free = new int[capacity];
     }
 
@@ -76,9 +88,12 @@ sealed class ClockArena
     /// <summary>Slots in use (for tests: leaks show up here).</summary>
     public int Live => _used - 1 - _freeCount;
 
-    /// <summary>Takes a slot with reference count 1.</summary>
+    /// <summary>
+    /// Takes a slot with reference count 1; <paramref name="header"/> false leaves its header as it was (no serial,
+    /// no line written) for a caller that reads only the stamp and the rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Rent()
+    public int Rent(bool header = true)
     {
         int h;
         if (_freeCount > 0) h = _free[--_freeCount];
@@ -88,7 +103,7 @@ sealed class ClockArena
             h = _used++;
         }
         _refCounts[h] = 1;
-        HeaderOf(h) = new Header { Serial = ++_serial };
+        if (header) HeaderOf(h) = new Header { Serial = ++_serial };
         return h;
     }
 
@@ -99,6 +114,7 @@ sealed class ClockArena
         _clocks.AsSpan(_origin, _capacity * _stride).CopyTo(clocks.AsSpan(origin));
         (_clocks, _origin, _capacity) = (clocks, origin, n);
         Array.Resize(ref _refCounts, n);
+        Array.Resize(ref _stamps, n);
         Array.Resize(ref _free, n);
     }
 
@@ -128,6 +144,10 @@ sealed class ClockArena
     /// <summary>The OB-for-cache-maintenance row (empty when the arena keeps HB only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<uint> ObCache(int handle) => _rows == 1 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + 2 * _width), _width);
+
+    /// <summary>The releaser and its time of slot <paramref name="handle"/> (written by the releaser after <see cref="Rent"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref Stamp StampOf(int handle) => ref _stamps[handle];
 
     /// <summary>References held to <paramref name="handle"/> (tests).</summary>
     public int RefCount(int handle) => _refCounts[handle];

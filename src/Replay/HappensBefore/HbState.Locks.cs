@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TraceTools.Replay.Ordering;
 
 namespace TraceTools.Replay.HappensBefore;
@@ -22,7 +23,8 @@ sealed partial class HbState
     internal void Lock(int cpu, int lockId, long index)
     {
         var pending = _pendingUnlocks[lockId];
-        foreach (int h in pending)
+        // A span, not the list's enumerator (its version checks showed in hb-only profiles: a lock per few hundred events).
+        foreach (int h in CollectionsMarshal.AsSpan(pending))
         {
             AcquireSnapshot(cpu, h, AcquireMode.AtOnce, index);
             Arena.Release(h);

@@ -4,8 +4,19 @@ namespace TraceTools.Replay.HappensBefore;
 
 sealed partial class HbState
 {
-    /// <summary><see cref="ReplayOptions.EdgeObserver"/>: null unless a tool (export) watches the edges.</summary>
-    internal Action<HbEdge>? EdgeObserver;
+    Action<HbEdge>? _edgeObserver;
+
+    /// <summary><see cref="ReplayOptions.EdgeObserver"/>: null unless a tool (export) watches the edges (set before the first event).</summary>
+    internal Action<HbEdge>? EdgeObserver
+    {
+        get => _edgeObserver;
+        set
+        {
+            _edgeObserver = value;
+            // An observer reads each release's trace index from its header.
+            _headerless = value is null && !TracksOb && !TracksLoads && !TracksEdges;
+        }
+    }
 
     /// <summary>Reports an edge from <paramref name="from"/>'s latest event (its release) when observed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

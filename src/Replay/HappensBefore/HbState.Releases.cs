@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -55,14 +56,18 @@ sealed partial class HbState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
     {
-        int h = Arena.Rent();
+        int h = Arena.Rent(header: !_headerless);
         uint t = Time[agent];
+        ref var stamp = ref Arena.StampOf(h);
+        stamp.Agent = agent;
+        stamp.Time = t;
         var hb = Arena.Hb(h);
         // The own component is patched after the copy, in the copy and the live row: a 4-byte store just before
         // a vector load of the same row cannot be forwarded, and stalls the load until it retires.
         ClockKernels.Copy(Simd, hb, Row(Hb, agent));
         hb[agent] = t;
         Hb[agent * Width + agent] = t;
+        if (_headerless) return h;
         ref var header = ref Arena.HeaderOf(h);
         header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
@@ -83,21 +88,56 @@ sealed partial class HbState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AcquireSnapshot(int agent, int handle, AcquireMode mode, long index)
     {
+        var stamp = Arena.StampOf(handle);
+        // Its own release: po already orders it, and no edge leaves the agent. Returning before the slot is even
+        // addressed spares a fifth of all acquires (a cpu re-reading its own sync stores) its cold header line.
+        if (stamp.Agent == agent) return;
+        // The acquirer's HB already holds the release's time, so it holds the release's whole HB row: a component t
+        // of the releaser is only ever copied from the releaser's row as of the end of its event t or later (no event
+        // releases and then acquires), and rows only grow. The HB join would change nothing (half of all acquires).
+        bool hbKnown = JoinShortcuts && Hb[agent * Width + stamp.Agent] >= stamp.Time;
+        if (!_headerless)
+        {
+            AcquireWithHeader(agent, handle, stamp, hbKnown, mode, index);
+            return;
+        }
+        // HB only: the join is the whole acquire, and the header (never written) is not read. This path stays
+        // small (no frame for the general one's locals): it runs on every acquire of an hb-only replay.
+        if (hbKnown) AssertCovers(agent, handle);
+        else ClockKernels.Join(Simd, Row(Hb, agent), Arena.Hb(handle));
+    }
+
+    /// <summary><see cref="AcquireSnapshot"/> when a selected detector needs more than HB: the header's facts, then <see cref="Acquire"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    void AcquireWithHeader(int agent, int handle, ClockArena.Stamp stamp, bool hbKnown, AcquireMode mode, long index)
+    {
         ref var h = ref Arena.HeaderOf(handle);
-        // Its own release: po already orders it, and no edge leaves the agent. Returning before the rows are
-        // even addressed spares a fifth of all acquires (a cpu re-reading its own sync stores) their setup.
-        if (h.Agent == agent) return;
-        if (TracksEdges && !h.FromDevice) LogEdge(h.Agent, h.Time, h.Index, agent, Time[agent], index);
-        if (EdgeObserver is { } observer) observer(new HbEdge(h.Index, h.Agent, index, agent, false));
+        if (TracksEdges && !h.FromDevice) LogEdge(stamp.Agent, stamp.Time, h.Index, agent, Time[agent], index);
+        if (EdgeObserver is { } observer) observer(new HbEdge(h.Index, stamp.Agent, index, agent, false));
         ref long last = ref _lastAcquired[agent];
-        bool joined = last == h.Serial;
+        bool joined = JoinShortcuts && last == h.Serial;
         last = h.Serial;
+        if (hbKnown) AssertCovers(agent, handle);
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
             CacheInner = h.OwnCacheInner, CacheOuter = h.OwnCacheOuter,
         };
-        Acquire(agent, h.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index, joined);
+        Acquire(agent, stamp.Agent, h.FromDevice, Arena.Hb(handle), Arena.ObStore(handle), Arena.ObCache(handle), own, mode, index,
+            joined, hbKnown);
+    }
+
+    /// <summary>Debug builds: a shortcut taken for release <paramref name="handle"/> is one its HB join would confirm.</summary>
+    [Conditional("DEBUG")]
+    void AssertCovers(int agent, int handle)
+    {
+#if DEBUG
+        ShortcutCount++;
+#endif
+        var mine = Row(Hb, agent);
+        var released = Arena.Hb(handle);
+        for (int i = 0; i < Width; i++)
+            Debug.Assert(i == agent || mine[i] >= released[i], $"agent {agent}'s HB holds the release's time but not its component {i}");
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
@@ -124,7 +164,7 @@ sealed partial class HbState
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Acquire(int agent, int releaser, bool fromDevice, ReadOnlySpan<uint> hb, ReadOnlySpan<uint> obStore,
-        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index, bool joined = false)
+        ReadOnlySpan<uint> obCache, OwnOrder own, AcquireMode mode, long index, bool joined = false, bool hbKnown = false)
     {
         if (releaser == agent) return; // reads its own release: po already orders it
         int w = Width, row = agent * w;
@@ -138,8 +178,12 @@ sealed partial class HbState
         // forget it there). Only LOADS or the pending clocks may still lack it.
         if (!joined)
         {
-            if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);
-            ClockKernels.Join(Simd, myHb, hb);
+            // hbKnown: the join would raise nothing (and so nothing is raised past LOADS either).
+            if (!hbKnown)
+            {
+                if (!atOnce && TracksLoads) NoteRaisedDevices(agent, myHb, hb, index);
+                ClockKernels.Join(Simd, myHb, hb);
+            }
             if (TracksOb)
             {
                 ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);

@@ -70,6 +70,25 @@ sealed partial class HbState
     /// </summary>
     readonly long[] _lastAcquired;
 
+    /// <summary>
+    /// False only in tests: every acquire then joins in full, which the shortcuts (<see cref="AcquireSnapshot"/>) must
+    /// match row for row.
+    /// </summary>
+    internal bool JoinShortcuts = true;
+#if DEBUG
+    /// <summary>Acquires whose joins a shortcut skipped (debug builds: tests check the shortcuts are exercised).</summary>
+    internal long ShortcutCount;
+#else
+    internal long ShortcutCount => 0;
+#endif
+
+    /// <summary>
+    /// True when an acquire reads nothing of a release but its stamp and HB row (no OB, LOADS, edge log or edge
+    /// observer): releases then write no header line at all, and an acquire whose HB already holds the release
+    /// never loads the slot.
+    /// </summary>
+    bool _headerless;
+
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
 
@@ -92,6 +111,7 @@ sealed partial class HbState
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
         TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;
+        _headerless = !TracksOb && !TracksLoads && !TracksEdges;
         _liveStoreTimes = liveStoreTimes;
         Time = new uint[AgentCount];
         Hb = new uint[AgentCount * Width];
