@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TraceTools.Replay.Memory;
@@ -21,12 +22,18 @@ sealed partial class HbState
     /// </remarks>
     sealed class EdgeLog
     {
-        /// <summary>One edge: release (local time, trace index) → receiver (agent, local time); logged at a trace index.</summary>
+        /// <summary>
+        /// One edge: release (local time) → receiver (agent, local time); logged at a trace index. 16 bytes: a release's
+        /// trace index is its local time − 1, and trace indices fit 32 bits (clocks limit traces to 2^32 − 1 events), so
+        /// the log, written at every edge out of a cpu and streamed through by compaction, is half as many lines.
+        /// </summary>
         struct Edge
         {
             public uint ReleaseTime, ReceiverTime;
             public int Receiver;
-            public long ReleaseIndex, LoggedAt;
+            public uint LoggedAt;
+
+            public readonly long ReleaseIndex => ReleaseTime - 1L;
         }
 
         const int MinCompaction = 1 << 16;
@@ -46,13 +53,13 @@ sealed partial class HbState
         {
             // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
             if (_count > 0 && _edges[_count - 1].ReleaseTime == releaseTime && _edges[_count - 1].Receiver == receiver) return;
+            Debug.Assert(releaseIndex == releaseTime - 1L && (ulong)loggedAt < uint.MaxValue, "a release's time is its index + 1");
             if (_count == _edges.Length) Array.Resize(ref _edges, _count * 2);
             ref var e = ref _edges[_count++];
             e.ReleaseTime = releaseTime;
-            e.ReleaseIndex = releaseIndex;
             e.Receiver = receiver;
             e.ReceiverTime = receiverTime;
-            e.LoggedAt = loggedAt;
+            e.LoggedAt = (uint)loggedAt;
         }
 
         /// <summary>
