@@ -55,7 +55,9 @@ sealed class ClockArena
     /// </summary>
     public struct Stamp
     {
+        /// <summary>The releasing agent.</summary>
         public int Agent;
+        /// <summary>Its local time at the release (the releasing event's trace index + 1).</summary>
         public uint Time;
     }
 
