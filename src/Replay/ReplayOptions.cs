@@ -1,6 +1,6 @@
-using TraceTools.Replay.Census;
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay;
 

@@ -4,7 +4,6 @@ using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using TraceTools.Cli.Validation;
 using TraceTools.Replay;
-using TraceTools.Replay.Census;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Replaying;

@@ -3,7 +3,6 @@ using TraceTools.Cli.Files;
 using TraceTools.Cli.Reports;
 using TraceTools.Detectors;
 using TraceTools.Replay;
-using TraceTools.Replay.Census;
 using TraceTools.Cli.Replaying;
 using TraceTools.TraceFormat;
 

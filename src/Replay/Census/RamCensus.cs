@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Memory;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay.Census;
@@ -30,7 +29,7 @@ sealed class RamCensus
             var region = regions[r];
             if (region.Kind != RegionKind.Ram || region.Size == 0) continue;
             // The metadata reader keeps base + size within 2^64, so the last byte does not wrap.
-            ulong first = region.Base >> ShadowPage.Shift, last = (region.Base + (region.Size - 1)) >> ShadowPage.Shift;
+            ulong first = region.Base >> DevicePages.PageShift, last = (region.Base + (region.Size - 1)) >> DevicePages.PageShift;
             ulong inCensus = CountBetween(sorted, first, last);
             _regions[r] = inCensus == 0 ? Skip : inCensus == last - first + 1 ? Judge : ByPage;
         }

@@ -1,14 +1,11 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Memory;
-using TraceTools.TraceFormat;
-
-namespace TraceTools.Replay.Census;
+namespace TraceTools.TraceFormat;
 
 /// <summary>
-/// The census of a trace: the 4 KiB pages (<see cref="ShadowPage.Size"/>) that some event other than a plain cpu
+/// The census of a trace: the 4 KiB pages that some event other than a plain cpu
 /// <c>load</c> or <c>store</c> touches anywhere in the trace: a device access, a fetch, cache maintenance, a
 /// <c>dev_invalidate</c>, a <c>dma_map</c>/<c>dma_unmap</c>, a release, acquire or xchg. Built in a pass over the
-/// trace before the replay (<see cref="DevicePagesBuilder"/>); the engine skips the data work of a plain cpu access
+/// trace (<see cref="DevicePagesBuilder"/>); the replay engine skips the data work of a plain cpu access
 /// to ram whose pages are all outside it (docs/replay-engine.md, "The device page census").
 /// </summary>
 /// <remarks>
@@ -19,6 +16,9 @@ namespace TraceTools.Replay.Census;
 /// </remarks>
 public sealed class DevicePages
 {
+    /// <summary>log2 of the page size: 4 KiB, the replay's shadow page (a cache line, 16 to 4096 aligned bytes, lies in one).</summary>
+    public const int PageShift = 12;
+
     readonly HashSet<ulong> _pages;
 
     internal DevicePages(HashSet<ulong> pages) => _pages = pages;
@@ -33,7 +33,7 @@ public sealed class DevicePages
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Touches(ulong address, int size)
     {
-        ulong first = address >> ShadowPage.Shift, last = LastByte(address, size) >> ShadowPage.Shift;
+        ulong first = address >> DevicePages.PageShift, last = LastByte(address, size) >> DevicePages.PageShift;
         for (ulong p = first; ; p++)
         {
             if (_pages.Contains(p)) return true;

@@ -1,8 +1,5 @@
 using System.Runtime.CompilerServices;
-using TraceTools.Replay.Memory;
-using TraceTools.TraceFormat;
-
-namespace TraceTools.Replay.Census;
+namespace TraceTools.TraceFormat;
 
 /// <summary>
 /// Takes a trace's batches in any order and collects its <see cref="DevicePages"/>: for every event of a kind
@@ -34,7 +31,7 @@ public sealed class DevicePagesBuilder
     /// <summary>Adds the pages of [<paramref name="address"/>, + <paramref name="size"/>) (size ≥ 1).</summary>
     public void Add(ulong address, int size)
     {
-        ulong first = address >> ShadowPage.Shift, last = DevicePages.LastByte(address, size) >> ShadowPage.Shift;
+        ulong first = address >> DevicePages.PageShift, last = DevicePages.LastByte(address, size) >> DevicePages.PageShift;
         for (ulong p = first; ; p++)
         {
             if (p != _last)
