@@ -30,6 +30,12 @@ public sealed partial class ReplayEngine
     {
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Store;
+        if (cpu && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size))
+        {
+            // No rule can ever judge these bytes (the census): only a release store's claim on them ends.
+            _ramReleases?.Overwrite(address, address + (ulong)size);
+            return;
+        }
         if (HasDataBytes(regionKind))
             DataHooks(cpu ? StoreHooks : DmaWriteHooks, new DataAccess(index, kind, agent, t, address, size, rid));
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
@@ -77,6 +83,8 @@ public sealed partial class ReplayEngine
     {
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Load;
+        // Ram holds no sync bytes: a load the census rules out acquires nothing and no rule judges it.
+        if (cpu && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size)) return;
         ulong end = address + (ulong)size;
         // Only stale-cpu-read (LOADS) asks what the load itself acquired.
         bool self = cpu && regionKind == RegionKind.Table && _hb.TracksLoads;

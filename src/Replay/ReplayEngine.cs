@@ -1,3 +1,4 @@
+using TraceTools.Replay.Census;
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
@@ -22,6 +23,7 @@ public sealed partial class ReplayEngine
     readonly HbState _hb;
     readonly Shadow _shadow;
     readonly RegionMap _regionMap;
+    readonly RamCensus _ramCensus;
     readonly int[] _mmioDevices;
     readonly List<Finding> _findings = [];
     readonly DetectorDispatch _dispatch;
@@ -48,6 +50,7 @@ public sealed partial class ReplayEngine
         Regions = [.. metadata.Regions];
         _entrySlots = new EntrySlots(Regions);
         _regionMap = new RegionMap(metadata.Regions);
+        _ramCensus = options.Census is { } census ? new RamCensus(Regions, census) : new RamCensus(Regions.Length);
         Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
         Attach(Detectors);
         _shadow = new Shadow(Needs, values: EntryStoreHooks.Length + EntryFetchHooks.Length != 0);

@@ -1,5 +1,6 @@
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay;
 
@@ -26,6 +27,13 @@ public sealed record ReplayOptions
     /// the data bytes of the pages it owns. 0 runs every check on the replay's thread.
     /// </summary>
     public int DataShards { get; init; }
+
+    /// <summary>
+    /// The trace's <see cref="DevicePages"/> (<c>replay</c> takes them in a pass before the replay): a plain cpu load or
+    /// store of ram pages outside them skips the data hooks and the shadow, with the same findings. Null: every access
+    /// is judged. It must cover every event replayed (a census of other events may lose findings).
+    /// </summary>
+    public DevicePages? Census { get; init; }
 
     /// <summary>Runs everything with the default kernel.</summary>
     public static ReplayOptions Default { get; } = new();

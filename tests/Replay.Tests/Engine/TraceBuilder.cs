@@ -175,6 +175,9 @@ sealed partial class TraceBuilder(Arch arch)
         Arch = arch, Agents = [.. _agents], Regions = [.. _regions], Locks = [.. _locks],
     };
 
+    /// <summary>The events with their bytes, as a recording sink keeps them.</summary>
+    internal List<Synth.RecordedEvent> Recorded() => [.. _events.Select(e => new Synth.RecordedEvent(e.Event, e.Data))];
+
     /// <summary>The events split into batches of <paramref name="batchSize"/>, reusing one batch object like the reader does.</summary>
     public IEnumerable<EventBatch> Batches(int batchSize)
     {

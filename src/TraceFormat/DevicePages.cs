@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// The census of a trace: the 4 KiB pages that some event other than a plain cpu
+/// <c>load</c> or <c>store</c> touches anywhere in the trace: a device access, a fetch, cache maintenance, a
+/// <c>dev_invalidate</c>, a <c>dma_map</c>/<c>dma_unmap</c>, a release, acquire or xchg. Built in a pass over the
+/// trace (<see cref="DevicePagesBuilder"/>); the replay engine skips the data work of a plain cpu access
+/// to ram whose pages are all outside it (docs/replay-engine.md, "The device page census").
+/// </summary>
+/// <remarks>
+/// Exact, not a heuristic: every rule of model.md §4, §8, §9 and §11 that judges or names a cpu load or store of ram
+/// bytes needs an event of those kinds on the same bytes, or on the same cache line (a line lies inside one page:
+/// lines are 16 to 4096 aligned bytes), and a skipped access changes no state another page's rule reads. Memory is
+/// proportional to the pages touched (a hash set of page numbers), never to a region's size or address.
+/// </remarks>
+public sealed class DevicePages
+{
+    /// <summary>log2 of the page size: 4 KiB, the replay's shadow page (a cache line, 16 to 4096 aligned bytes, lies in one).</summary>
+    public const int PageShift = 12;
+
+    readonly HashSet<ulong> _pages;
+
+    internal DevicePages(HashSet<ulong> pages) => _pages = pages;
+
+    /// <summary>The pages in the census.</summary>
+    public int Count => _pages.Count;
+
+    /// <summary>True when page number <paramref name="page"/> (address >> 12) is in the census.</summary>
+    public bool Contains(ulong page) => _pages.Contains(page);
+
+    /// <summary>True when a page holding a byte of [<paramref name="address"/>, + <paramref name="size"/>) is in the census (size ≥ 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Touches(ulong address, int size)
+    {
+        ulong first = address >> DevicePages.PageShift, last = LastByte(address, size) >> DevicePages.PageShift;
+        for (ulong p = first; ; p++)
+        {
+            if (_pages.Contains(p)) return true;
+            if (p == last) return false;
+        }
+    }
+
+    /// <summary>The page numbers, ascending (for the per-region summary and tests).</summary>
+    public ulong[] Sorted()
+    {
+        var pages = _pages.ToArray();
+        Array.Sort(pages);
+        return pages;
+    }
+
+    /// <summary>
+    /// True for the kinds whose memory operand puts its pages in the census: every kind but the plain cpu accesses
+    /// and the kinds that touch no memory (barriers, MMIO, locks, interrupts, the device-lifetime events other than
+    /// the DMA mappings, firmware calls). A kind added later is in the census until it is listed here: safe.
+    /// </summary>
+    public static bool InCensus(EventKind kind) => kind switch
+    {
+        EventKind.Store or EventKind.Load => false,
+        EventKind.Barrier or EventKind.MmioWrite or EventKind.MmioRead or EventKind.Lock or EventKind.Unlock => false,
+        EventKind.TakeIrq or EventKind.RaiseIrq => false,
+        EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover => false,
+        EventKind.FirmwareCall or EventKind.FirmwareReturn => false,
+        _ => true,
+    };
+
+    /// <summary>The last byte of a range of <paramref name="size"/> ≥ 1 bytes, held at the top of the address space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong LastByte(ulong address, int size) =>
+        address > ulong.MaxValue - (ulong)(size - 1) ? ulong.MaxValue : address + (ulong)(size - 1);
+}

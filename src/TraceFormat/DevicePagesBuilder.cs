@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+namespace TraceTools.TraceFormat;
+
+/// <summary>
+/// Takes a trace's batches in any order and collects its <see cref="DevicePages"/>: for every event of a kind
+/// <see cref="DevicePages.InCensus"/> with a nonzero size, the pages of its bytes.
+/// </summary>
+public sealed class DevicePagesBuilder
+{
+    readonly HashSet<ulong> _pages = [];
+    // The last page added: a device's burst and a buffer's cache maintenance add one page many times in a row.
+    ulong _last = ulong.MaxValue;
+
+    /// <summary>Adds the census pages of the events of <paramref name="batch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(EventBatch batch)
+    {
+        int n = batch.Count;
+        var kinds = batch.Kinds.AsSpan(0, n);
+        var addresses = batch.Addresses.AsSpan(0, n);
+        var sizes = batch.Sizes.AsSpan(0, n);
+        for (int i = 0; i < kinds.Length; i++)
+        {
+            var kind = kinds[i];
+            // The two plain accesses are most of a trace: tested first, before the kind switch.
+            if (kind is EventKind.Store or EventKind.Load || !DevicePages.InCensus(kind) || sizes[i] <= 0) continue;
+            Add(addresses[i], sizes[i]);
+        }
+    }
+
+    /// <summary>Adds the pages of [<paramref name="address"/>, + <paramref name="size"/>) (size ≥ 1).</summary>
+    public void Add(ulong address, int size)
+    {
+        ulong first = address >> DevicePages.PageShift, last = DevicePages.LastByte(address, size) >> DevicePages.PageShift;
+        for (ulong p = first; ; p++)
+        {
+            if (p != _last)
+            {
+                _pages.Add(p);
+                _last = p;
+            }
+            if (p == last) break;
+        }
+    }
+
+    /// <summary>The census of what was added.</summary>
+    public DevicePages Build() => new(new HashSet<ulong>(_pages));
+}

@@ -1,0 +1,126 @@
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.Replay.Findings;
+using TraceTools.Scenarios;
+using TraceTools.Tests.Reference;
+using TraceTools.Tests.Synth;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Engine;
+
+/// <summary>
+/// The device page census (<see cref="DevicePages"/>, <see cref="ReplayOptions.Census"/>): with the census of the
+/// replayed events, the engine skips the data work of cpu loads and stores to ram pages no other event touches, and
+/// its findings are the same as without, inline and sharded, for every batch split. A census that leaves out a page a
+/// device touches loses that page's findings: the skip is real, and only the census makes it exact.
+/// </summary>
+[TestClass]
+public sealed class DevicePageCensusTests
+{
+    static DevicePages CensusOf(IReadOnlyList<RecordedEvent> events)
+    {
+        var builder = new DevicePagesBuilder();
+        var batch = new EventBatch(64);
+        for (int i = 0; i < events.Count; i += 64)
+        {
+            batch.Reset(i);
+            for (int k = i; k < Math.Min(events.Count, i + 64); k++) batch.Append(events[k].Event, events[k].Data);
+            builder.Add(batch);
+        }
+        return builder.Build();
+    }
+
+    static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, DevicePages? census, int shards = 0, int maxBatch = 4096, int seed = 1)
+    {
+        using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards, Census = census });
+        var rng = new Random(seed);
+        var batch = new EventBatch(64);
+        for (int i = 0; i < events.Count;)
+        {
+            int n = Math.Min(rng.Next(1, maxBatch + 1), events.Count - i);
+            batch.Reset(i);
+            for (int k = i; k < i + n; k++) batch.Append(events[k].Event, events[k].Data);
+            engine.Process(batch);
+            i += n;
+        }
+        return [.. engine.Complete()];
+    }
+
+    static void AssertSame(List<Finding> expected, List<Finding> actual, string what)
+    {
+        string Show(List<Finding> fs) => string.Join(" ", fs.Take(12));
+        Assert.AreEqual(expected.Count, actual.Count, $"{what}: count\nexpected {Show(expected)}\nactual   {Show(actual)}");
+        for (int i = 0; i < expected.Count; i++)
+            Assert.IsTrue(expected[i].SameAs(actual[i]), $"{what}: finding {i}: expected {expected[i]}, got {actual[i]}");
+    }
+
+    /// <summary>Ram regions none of whose pages is in the census: the accesses the engine skips.</summary>
+    static int SkippedRamAccesses(TraceMetadata md, IReadOnlyList<RecordedEvent> events, DevicePages census) =>
+        events.Count(r => r.Event.Kind is EventKind.Store or EventKind.Load
+            && md.Regions.Any(g => g.Kind == RegionKind.Ram && g.Contains(r.Event.Address, (ulong)r.Event.Size))
+            && !census.Touches(r.Event.Address, r.Event.Size));
+
+    [TestMethod]
+    [DataRow(Arch.Arm64, 3UL)]
+    [DataRow(Arch.Riscv64, 4UL)]
+    [DataRow(Arch.X86_64, 1UL)]
+    [DataRow(Arch.Sc, 2UL)]
+    public void Replay_DriverMix_SameFindingsWithCensus(Arch arch, ulong seed)
+    {
+        var (generator, events, truth) = Synthesize.Record(arch, seed, 30_000, 0.05);
+        var md = generator.Metadata;
+        var census = CensusOf(events);
+        Assert.IsGreaterThan(events.Count / 10, SkippedRamAccesses(md, events, census), "the mix's private cpu data (drv_priv) is skipped");
+        var without = Replay(md, events, null);
+        Assert.AreEqual(truth.Count, without.Count, "the injected findings");
+        AssertSame(without, Replay(md, events, census), $"{arch.Name()} inline");
+        foreach (int shards in new[] { 1, 2 })
+            AssertSame(without, Replay(md, events, census, shards, 1000, shards), $"{arch.Name()} {shards} shards");
+    }
+
+    /// <summary>The differential test's random traces: their one-page buffer is in the census or wholly skipped.</summary>
+    [TestMethod]
+    public void Replay_RandomTraces_SameFindingsWithCensus()
+    {
+        int skipped = 0;
+        for (int seed = 0; seed < 1500; seed++)
+        {
+            var t = TraceGenerator.Generate(seed);
+            var events = t.Events.Select(e => new RecordedEvent(e.E, e.Data)).ToList();
+            var census = CensusOf(events);
+            skipped += SkippedRamAccesses(t.Metadata, events, census);
+            AssertSame(Replay(t.Metadata, events, null), Replay(t.Metadata, events, census, 0, 1 + seed % 7, seed), $"seed {seed}");
+        }
+        Assert.IsGreaterThan(100, skipped, "some random traces touch their buffer with cpus only");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(DataShardTests.Samples), typeof(DataShardTests))]
+    public void Replay_Sample_SameFindingsWithCensus(string scenarioFile)
+    {
+        var scenario = ScenarioCompiler.CompileFile(scenarioFile);
+        var sink = new RecordingSink();
+        scenario.Generate(sink);
+        var census = CensusOf(sink.Events);
+        AssertSame(Replay(scenario.Metadata, sink.Events, null), Replay(scenario.Metadata, sink.Events, census), Path.GetFileName(scenarioFile));
+    }
+
+    /// <summary>The negative control: a census without the buffer's page skips the store, and the race is lost.</summary>
+    [TestMethod]
+    public void Replay_CensusWithoutTheDevicePage_LosesTheRace()
+    {
+        var t = new TraceBuilder(Arch.X86_64).Cpu("cpu0").Device("dev");
+        t.Ram("buf", 0x4000_0000, 0x40).Ram("other", 0x5000_0000, 0x40).Mmio("db", 0xfe00_0000, 0x10, "dev");
+        t.Store("cpu0", t.At("buf"), 16);
+        t.MmioWrite("cpu0", t.At("db"), 4, 1);
+        t.DmaRead("dev", t.At("buf"), 16);
+        t.Store("cpu0", t.At("buf"), 16);
+        var events = t.Recorded();
+        var right = CensusOf(events);
+        Assert.IsTrue(right.Touches(0x4000_0000, 16));
+        var wrong = new DevicePagesBuilder();
+        wrong.Add(0x5000_0000, 16);
+        FindingAssert.Exactly(Replay(t.Metadata(), events, right), "dma-race@3[other=2]");
+        FindingAssert.None(Replay(t.Metadata(), events, wrong.Build()));
+    }
+}
