@@ -45,4 +45,12 @@ public sealed class DevicePagesBuilder
 
     /// <summary>The census of what was added.</summary>
     public DevicePages Build() => new(new HashSet<ulong>(_pages));
+
+    /// <summary>The pages added so far, ascending (the writer's census section).</summary>
+    internal ulong[] Sorted()
+    {
+        var pages = _pages.ToArray();
+        Array.Sort(pages);
+        return pages;
+    }
 }
