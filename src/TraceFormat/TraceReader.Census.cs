@@ -14,6 +14,28 @@ public sealed partial class TraceReader
     /// </summary>
     public DevicePages? Census { get; private set; }
 
+    /// <summary>Where the census section starts (valid when <see cref="Census"/> is not null).</summary>
+    long _censusAt;
+
+    /// <summary>
+    /// Checks <see cref="Census"/> against <paramref name="fromEvents"/>, the census of every event read (a
+    /// <see cref="DevicePagesBuilder"/> over all batches): a census that differs would make replay skip accesses a
+    /// rule needs. Throws <see cref="TraceFormatException"/> at the section's offset when they differ; nothing without a census.
+    /// </summary>
+    public void CheckCensus(DevicePages fromEvents)
+    {
+        ArgumentNullException.ThrowIfNull(fromEvents);
+        if (Census is null) return;
+        ulong[] stored = Census.Sorted(), actual = fromEvents.Sorted();
+        int i = 0;
+        while (i < stored.Length && i < actual.Length && stored[i] == actual[i]) i++;
+        if (i == stored.Length && i == actual.Length) return;
+        string first = i < actual.Length && (i >= stored.Length || actual[i] < stored[i])
+            ? $"misses page 0x{actual[i]:x} that the events touch"
+            : $"lists page 0x{stored[i]:x} that no census event touches";
+        FormatThrow.Footer(_name, _censusAt, $"the census section does not match the events: it holds {stored.Length} pages, the events touch {actual.Length}; it {first}");
+    }
+
     /// <summary>
     /// With a valid footer: the section fills the bytes between the end of the last chunk (its header says where)
     /// and the index. None: written without a census. A last chunk header that does not check leaves the census
@@ -45,6 +67,7 @@ public sealed partial class TraceReader
         _stream.Position = start;
         _stream.ReadExactly(section);
         Census = CensusCodec.Decode(section, start, footer.TotalEvents, _name);
+        _censusAt = start;
     }
 
     /// <summary>
@@ -90,7 +113,11 @@ public sealed partial class TraceReader
         }
         _consumedInPipe += length;
         await ReadFooterInStreamAsync(at + length, ct).ConfigureAwait(false);
-        if (!Truncated && census is not null) Census = census;
+        if (!Truncated && census is not null)
+        {
+            Census = census;
+            _censusAt = at;
+        }
     }
 
     /// <summary>

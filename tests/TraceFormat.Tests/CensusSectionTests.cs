@@ -221,6 +221,36 @@ public sealed class CensusSectionTests
         StringAssert.Contains(e.Message, "expected a chunk header or the chunk index");
     }
 
+    [TestMethod]
+    public void TraceReader_CheckCensus_RefusesAWellFormedCensusThatDiffersFromTheEvents()
+    {
+        var (bytes, at) = Written(16);
+        var events = RandomTraces.ReadAll(TraceReader.Open(new MemoryStream(bytes), "ok.trace"));
+        var builder = new DevicePagesBuilder();
+        foreach (var e in events)
+            if (DevicePages.InCensus(e.Event.Kind) && e.Event.Size > 0) builder.Add(e.Event.Address, e.Event.Size);
+        var fromEvents = builder.Build();
+        using (var ok = TraceReader.Open(new MemoryStream(bytes), "ok.trace")) ok.CheckCensus(fromEvents);
+
+        var pages = fromEvents.Sorted();
+        ulong extra = pages[^1] + 1;
+        foreach (var (census, problem) in new[]
+        {
+            (pages[1..], $"it misses page 0x{pages[0]:x} that the events touch"),
+            (pages.Append(extra).ToArray(), $"it lists page 0x{extra:x} that no census event touches"),
+        })
+        {
+            var changed = Section.Replace(bytes, Frame(Body((ulong)census.Length, Deltas(census))));
+            using var reader = TraceReader.Open(new MemoryStream(changed), "lie.trace");
+            Assert.AreEqual(census.Length, reader.Census!.Count, "well-formed: read at open");
+            var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.CheckCensus(fromEvents));
+            Assert.AreEqual(at.Start, e.ByteOffset);
+            StringAssert.Contains(e.Message, $"(footer): the census section does not match the events: it holds {census.Length} pages, the events touch {pages.Length}; {problem}");
+        }
+    }
+
+    static ulong[] Deltas(ulong[] pages) => [.. pages.Select((p, i) => i == 0 ? p : p - pages[i - 1])];
+
     static (byte[] Bytes, (long Start, long End) At) Written(int seed)
     {
         var gen = new RandomTraces(seed);
