@@ -67,12 +67,8 @@ public sealed class CensusReplayTests
     {
         using var s = new Scratch();
         string trace = Synth(s);
-        var bytes = File.ReadAllBytes(trace);
-        var (start, end) = SectionOf(bytes);
-        // Body: count 2, page 5, delta 0 (not ascending); the CRC recomputed.
-        var section = new byte[] { 0x54, 0x50, 0x47, 0x53, 3, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0 };
-        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(11), Crc32C(section.AsSpan(0, 11)));
-        File.WriteAllBytes(trace, Splice(bytes, start, end, section));
+        // Body: count 2, page 5, delta 0 (not ascending).
+        int start = ReplaceSection(trace, [2, 5, 0]);
 
         var (exit, _, err) = RepoPaths.Run("replay", trace, "--quiet");
         HardeningAsserts.OneLineError(exit, err, $"byte offset {start + 10} (footer): census page 1 is not above the previous one");
@@ -83,15 +79,25 @@ public sealed class CensusReplayTests
     {
         using var s = new Scratch();
         string trace = Synth(s);
-        var bytes = File.ReadAllBytes(trace);
-        var (start, end) = SectionOf(bytes);
-        // A well-formed census of one page no event touches: info's pass over the events refuses it.
-        var section = new byte[] { 0x54, 0x50, 0x47, 0x53, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0 };
-        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(10), Crc32C(section.AsSpan(0, 10)));
-        File.WriteAllBytes(trace, Splice(bytes, start, end, section));
+        // A well-formed census of one page (page 1) no event touches: info's pass over the events refuses it.
+        int start = ReplaceSection(trace, [1, 1]);
 
         var (exit, _, err) = RepoPaths.Run("info", trace);
         HardeningAsserts.OneLineError(exit, err, $"byte offset {start} (footer): the census section does not match the events: it holds 1 pages");
+    }
+
+    /// <summary>Puts a census section of <paramref name="body"/> (with its CRC) in place of the trace's; returns where it starts.</summary>
+    static int ReplaceSection(string trace, byte[] body)
+    {
+        var bytes = File.ReadAllBytes(trace);
+        var (start, end) = SectionOf(bytes);
+        var section = new byte[12 + body.Length];
+        "TPGS"u8.CopyTo(section);
+        BinaryPrimitives.WriteInt32LittleEndian(section.AsSpan(4), body.Length);
+        body.CopyTo(section, 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(8 + body.Length), Crc32C(section.AsSpan(0, 8 + body.Length)));
+        File.WriteAllBytes(trace, Splice(bytes, start, end, section));
+        return start;
     }
 
     static byte[] Splice(byte[] bytes, int start, int end, byte[] section)
