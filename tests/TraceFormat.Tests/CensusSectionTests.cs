@@ -249,6 +249,17 @@ public sealed class CensusSectionTests
         }
     }
 
+    [TestMethod]
+    public void DevicePagesBuilder_PagesSharingARecentSlot_AreAllKept()
+    {
+        // Pages 1024 apart share a slot of the builder's recent-page cache: alternating them must still add each.
+        var builder = new DevicePagesBuilder();
+        ulong[] pages = [5, 5 + 1024, 5, 5 + 2048, 5 + 1024, (ulong.MaxValue >> 12) - 1018, 5];
+        foreach (ulong p in pages) builder.Add(p << 12, 1);
+        builder.Add(((ulong.MaxValue >> 12) - 1) << 12 | 0xFFE, 4); // across the last two pages
+        CollectionAssert.AreEqual(new ulong[] { 5, 5 + 1024, 5 + 2048, (ulong.MaxValue >> 12) - 1018, (ulong.MaxValue >> 12) - 1, ulong.MaxValue >> 12 }, builder.Build().Sorted());
+    }
+
     static ulong[] Deltas(ulong[] pages) => [.. pages.Select((p, i) => i == 0 ? p : p - pages[i - 1])];
 
     static (byte[] Bytes, (long Start, long End) At) Written(int seed)
