@@ -4,9 +4,10 @@ namespace TraceTools.TraceFormat;
 /// <summary>
 /// The census of a trace: the 4 KiB pages that some event other than a plain cpu
 /// <c>load</c> or <c>store</c> touches anywhere in the trace: a device access, a fetch, cache maintenance, a
-/// <c>dev_invalidate</c>, a <c>dma_map</c>/<c>dma_unmap</c>, a release, acquire or xchg. Built in a pass over the
-/// trace (<see cref="DevicePagesBuilder"/>); the replay engine skips the data work of a plain cpu access
-/// to ram whose pages are all outside it (docs/replay-engine.md, "The device page census").
+/// <c>dev_invalidate</c>, a <c>dma_map</c>/<c>dma_unmap</c>, a release, acquire or xchg. The writer collects it
+/// as events are appended and stores it in a v4 trace (<see cref="TraceReader.Census"/>, docs/trace-format.md,
+/// "Census section"); <see cref="DevicePagesBuilder"/> collects it from batches. The replay engine skips the data
+/// work of a plain cpu access to ram whose pages are all outside it (docs/replay-engine.md, "The device page census").
 /// </summary>
 /// <remarks>
 /// Exact, not a heuristic: every rule of model.md §4, §8, §9 and §11 that judges or names a cpu load or store of ram

@@ -8,8 +8,11 @@ namespace TraceTools.TraceFormat;
 public sealed class DevicePagesBuilder
 {
     readonly HashSet<ulong> _pages = [];
-    // The last page added: a device's burst and a buffer's cache maintenance add one page many times in a row.
-    ulong _last = ulong.MaxValue;
+    // Page + 1 (0: empty) of the pages added lately, direct-mapped by the page's low bits: a trace's census is a few
+    // hundred pages touched millions of times (bursts, descriptor rings, cache maintenance of the same buffers), so
+    // nearly every add is one load and compare instead of a hash set lookup (the writer adds as it appends).
+    readonly ulong[] _recent = new ulong[RecentSlots];
+    const int RecentSlots = 1024;
 
     /// <summary>Adds the census pages of the events of <paramref name="batch"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -34,10 +37,12 @@ public sealed class DevicePagesBuilder
         ulong first = address >> DevicePages.PageShift, last = DevicePages.LastByte(address, size) >> DevicePages.PageShift;
         for (ulong p = first; ; p++)
         {
-            if (p != _last)
+            // Page numbers are below 2^52: p + 1 does not wrap.
+            ref ulong recent = ref _recent[(int)(p & (RecentSlots - 1))];
+            if (recent != p + 1)
             {
                 _pages.Add(p);
-                _last = p;
+                recent = p + 1;
             }
             if (p == last) break;
         }
@@ -45,4 +50,12 @@ public sealed class DevicePagesBuilder
 
     /// <summary>The census of what was added.</summary>
     public DevicePages Build() => new(new HashSet<ulong>(_pages));
+
+    /// <summary>The pages added so far, ascending (the writer's census section).</summary>
+    internal ulong[] Sorted()
+    {
+        var pages = _pages.ToArray();
+        Array.Sort(pages);
+        return pages;
+    }
 }

@@ -77,10 +77,17 @@ public sealed partial class TraceReader
     async ValueTask<bool> ReadBatchSlowAsync(EventBatch batch, CancellationToken ct)
     {
 
-        // The chunk header (or the index magic after the last chunk).
+        // The chunk header (or the census section or the index magic after the last chunk).
         var result = await _pipe.ReadAtLeastAsync(FormatLayout.ChunkHeaderSize, ct).ConfigureAwait(false);
         var buffer = result.Buffer;
         long at = _pipeStart + _consumedInPipe;
+        if (Version >= FormatLayout.CensusVersion && buffer.Length >= 4 && ReadU32(buffer) == FormatLayout.CensusMagic)
+        {
+            _pipe.AdvanceTo(buffer.Start);
+            _ended = true;
+            await ReadCensusInStreamAsync(at, ct).ConfigureAwait(false);
+            return false;
+        }
         if (buffer.Length >= 4 && ReadU32(buffer) == FormatLayout.IndexMagic)
         {
             _pipe.AdvanceTo(buffer.Start);
@@ -148,7 +155,7 @@ public sealed partial class TraceReader
     {
         Span<byte> b = stackalloc byte[4];
         buffer.Slice(0, 4).CopyTo(b);
-        FormatThrow.Format(_name, at, _nextChunk, "expected a chunk header or the chunk index", b);
+        FormatThrow.Format(_name, at, _nextChunk, Version >= FormatLayout.CensusVersion ? "expected a chunk header, the census section or the chunk index" : "expected a chunk header or the chunk index", b);
     }
 
     void EndTruncated(long at)

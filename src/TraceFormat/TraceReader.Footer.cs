@@ -14,8 +14,9 @@ public sealed partial class TraceReader
     Footer? _footer;
 
     /// <summary>
-    /// Reads the trailer and index at the end of a seekable stream. Missing or damaged (bad magic or CRC):
-    /// the trace was cut off, <see cref="Truncated"/>. Intact CRCs over inconsistent content: an error.
+    /// Reads the trailer and index at the end of a seekable stream (v4: then the census section before them).
+    /// Missing or damaged (bad magic or CRC): the trace was cut off, <see cref="Truncated"/>, and has no census.
+    /// Intact CRCs over inconsistent content: an error.
     /// </summary>
     void ReadFooterAtOpen()
     {
@@ -31,6 +32,7 @@ public sealed partial class TraceReader
         _stream.ReadExactly(t);
         _footer = ParseFooter(t, trailerAt, count => ReadIndexBlock(trailerAt, count));
         if (_footer is null) Truncated = true;
+        else if (Version >= FormatLayout.CensusVersion) ReadCensusAtOpen(_footer);
     }
 
     byte[]? ReadIndexBlock(long trailerAt, int count)
@@ -88,7 +90,8 @@ public sealed partial class TraceReader
         }
         if (expectedFirst != total)
             FormatThrow.Footer(_name, trailerAt + 16, $"the trailer counts {total} events but the index lists {expectedFirst}", t.Slice(16, 8));
-        if (count == 0 && indexOffset != _dataStart)
+        // v4: a census section may sit between the (absent) chunks and the index; ReadCensusAtOpen checks the gap.
+        if (count == 0 && indexOffset != _dataStart && Version < FormatLayout.CensusVersion)
             FormatThrow.Footer(_name, trailerAt + 8, $"the trailer lists no chunks but the index is at offset {indexOffset}, not {_dataStart}", t.Slice(8, 8));
         return new Footer(indexOffset, total, chunks);
     }

@@ -50,7 +50,7 @@ public sealed partial class TraceReader
 
     /// <summary>
     /// Lists chunks by reading only their headers (checked: magic, header CRC, continuity), for seeking in a
-    /// trace without footer. Stops at the index magic or at the first chunk that does not fit in the file.
+    /// trace without footer. Stops at the census or index magic or at the first chunk that does not fit in the file.
     /// </summary>
     ChunkRef[] ScanChunkHeaders()
     {
@@ -63,7 +63,7 @@ public sealed partial class TraceReader
             _stream.Position = at;
             _stream.ReadExactly(h);
             uint magic = BinaryPrimitives.ReadUInt32LittleEndian(h);
-            if (magic == FormatLayout.IndexMagic) break;
+            if (magic == FormatLayout.IndexMagic || (magic == FormatLayout.CensusMagic && Version >= FormatLayout.CensusVersion)) break;
             if (magic != FormatLayout.ChunkMagic)
                 FormatThrow.Format(_name, at, list.Count, "expected a chunk header or the chunk index", h.AsSpan(0, 4));
             if (BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(FormatLayout.ChunkHeaderCrcOffset)) != Crc32C.Compute(h.AsSpan(0, FormatLayout.ChunkHeaderCrcOffset)))

@@ -65,7 +65,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     /// <summary>What the header declares.</summary>
     public TraceMetadata Metadata { get; }
 
-    /// <summary>The file's format version (1, 2 or 3; docs/trace-format.md).</summary>
+    /// <summary>The file's format version (1..4; docs/trace-format.md).</summary>
     public int Version { get; private set; }
 
     /// <summary>The name used in messages.</summary>

@@ -16,6 +16,8 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     readonly int _chunkEvents;
     /// <summary>Kinds the written version holds (16 in v1/v2, 26 in v3).</summary>
     readonly int _kindCount;
+    /// <summary>v4 with a census: the census pages of the events appended so far; null otherwise.</summary>
+    readonly DevicePagesBuilder? _census;
     long _position;
     int _chunks;
     bool _complete;
@@ -38,6 +40,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         _chunkEvents = options.ChunkEvents;
         _ctx = new EventContext(metadata, options.FormatVersion);
         _kindCount = FormatLayout.KindCount(options.FormatVersion);
+        if (options.FormatVersion >= FormatLayout.CensusVersion && options.WriteCensus) _census = new DevicePagesBuilder();
         Metadata = metadata;
         InitChunk();
         WriteHeader(MetadataCodec.Encode(metadata, options.FormatVersion));
@@ -66,15 +69,19 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         if (f == 0 && (kb & 0xF) == FormatLayout.ExtendedNibble) f = KindByte.EntryFor(_ctx.Version, e.Kind, kb);
         if (!EventRules.IsValid(_ctx, e, f, data.Length)) RefuseEvent(e, data.Length);
         AddToChunk(e, kb, f, data);
+        // Plain loads and stores (most events) fail the first test; the census kinds add one or two pages.
+        if (_census is not null && e.Kind is not (EventKind.Store or EventKind.Load) && DevicePages.InCensus(e.Kind) && e.Size > 0)
+            _census.Add(e.Address, e.Size);
         EventCount++;
         if (_count == _chunkEvents || ChunkRawFull()) FlushChunk();
     }
 
-    /// <summary>Writes the last chunk, the chunk index and the trailer, and flushes the stream.</summary>
+    /// <summary>Writes the last chunk, the census section (v4), the chunk index and the trailer, and flushes the stream.</summary>
     public void Complete()
     {
         if (_complete) FormatThrow.WriterClosed();
         if (_count > 0) FlushChunk();
+        if (_census is not null) WriteRaw(CensusCodec.Encode(_census.Sorted()));
         WriteFooter();
         _output.Flush();
         _complete = true;

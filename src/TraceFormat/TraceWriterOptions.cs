@@ -16,9 +16,16 @@ public sealed class TraceWriterOptions
     public int ChunkEvents { get; init; } = 65536;
 
     /// <summary>
-    /// Format version to write: 3 (the default), or 2 or 1 for readers that predate it. v2 spells the address
+    /// Format version to write: 4 (the default), or 3, 2 or 1 for readers that predate it. v2 spells the address
     /// column as significant bytes where v1 has varints; v3 adds the kinds 16..25 (nibble 15 + an extension
-    /// byte) and the metadata sections; v1 and v2 refuse events of kinds 16..25 (docs/trace-format.md).
+    /// byte) and the metadata sections; v4 adds the census section before the index (the trace's
+    /// <see cref="DevicePages"/>); v1 and v2 refuse events of kinds 16..25 (docs/trace-format.md).
     /// </summary>
-    public int FormatVersion { get; init; } = 3;
+    public int FormatVersion { get; init; } = 4;
+
+    /// <summary>
+    /// v4: whether <see cref="TraceWriter.Complete"/> writes the census section (true by default; the writer then
+    /// collects the census pages as events are appended). Ignored for versions 1..3, which have no census.
+    /// </summary>
+    public bool WriteCensus { get; init; } = true;
 }

@@ -107,7 +107,7 @@ public sealed class DumpEveryKindTests
             var output = new StringWriter { NewLine = "\n" };
             var errors = new StringWriter { NewLine = "\n" };
             Assert.AreEqual(0, CommandLine.Run(["info", path], output, errors), errors.ToString());
-            StringAssert.Contains(output.ToString(), "format       version 3");
+            StringAssert.Contains(output.ToString(), "format       version 4");
             string json = Path.Combine(dir.FullName, "all.json");
             Assert.AreEqual(0, CommandLine.Run(["export", path, "--format", "perfetto", "-o", json, "--quiet"], output, errors), errors.ToString());
             string exported = File.ReadAllText(json);

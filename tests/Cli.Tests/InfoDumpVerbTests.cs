@@ -25,10 +25,10 @@ public sealed class InfoDumpVerbTests
         Sites = ["qm_set_and_get_xqc: memcpy", "qm_mb_write: stp"],
     };
 
-    static string WriteHandmadeTrace(string dir, int chunkEvents = 5)
+    static string WriteHandmadeTrace(string dir, int chunkEvents = 5, int version = 4)
     {
         string path = Path.Combine(dir, "qm.trace");
-        TraceFile.Write(path, Metadata, new TraceWriterOptions { ChunkEvents = chunkEvents }, sink =>
+        TraceFile.Write(path, Metadata, new TraceWriterOptions { ChunkEvents = chunkEvents, FormatVersion = version }, sink =>
         {
             byte[] Le(ulong v, int n) { var b = new byte[n]; BitConverter.TryWriteBytes(b.AsSpan(0, Math.Min(8, n)), v); return b; }
             sink.Append(new TraceEvent(EventKind.Store, 0, Xqc, 64, Site: 0), [.. Enumerable.Range(1, 64).Select(i => (byte)i)]);
@@ -148,8 +148,25 @@ public sealed class InfoDumpVerbTests
             CollectionAssert.Contains(lines, "events       14");
             CollectionAssert.Contains(lines, "chunks       3");
             CollectionAssert.Contains(lines, "index        yes");
+            // The DMA read of xqc's page, the fetch and the entry invalidation of pasid's; not the MMIO nor the cpu accesses.
+            CollectionAssert.Contains(lines, "census       yes: 2 device pages");
             CollectionAssert.Contains(lines, "truncated    no");
             StringAssert.Contains(output, $"bytes        {new FileInfo(path).Length} on disk");
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    public void Info_V3Trace_SaysItHasNoCensus()
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-info-");
+        try
+        {
+            var (code, output, error) = Run("info", WriteHandmadeTrace(dir.FullName, version: 3));
+            Assert.AreEqual(0, code, error);
+            var lines = output.Split('\n');
+            CollectionAssert.Contains(lines, "format       version 3");
+            CollectionAssert.Contains(lines, "census       no");
         }
         finally { dir.Delete(true); }
     }
@@ -162,11 +179,16 @@ public sealed class InfoDumpVerbTests
         {
             string path = WriteHandmadeTrace(dir.FullName);
             var bytes = File.ReadAllBytes(path);
-            File.WriteAllBytes(path, bytes[..(bytes.Length - 96 - 10)]); // past the 96-byte footer, into the last chunk
+            // The trailer's index offset, the index's last entry, that chunk's stored length: where the last chunk ends.
+            long index = BitConverter.ToInt64(bytes, bytes.Length - 24);
+            long last = BitConverter.ToInt64(bytes, (int)index + 4 + 2 * 20);
+            int end = (int)last + 36 + BitConverter.ToInt32(bytes, (int)last + 20);
+            File.WriteAllBytes(path, bytes[..(end - 10)]); // past the census section and the footer, into the last chunk
             var (code, output, error) = Run("info", path);
             Assert.AreEqual(0, code, error);
             StringAssert.Contains(output, "truncated    yes: recovered 10 events from 2 complete chunks");
             StringAssert.Contains(output, "index        no");
+            StringAssert.Contains(output, "census       no");
         }
         finally { dir.Delete(true); }
     }

@@ -30,7 +30,7 @@ public sealed class ExtendedKindTests
             Assert.IsTrue(events.Any(e => (int)e.Event.Kind == kind), $"the mix must hold kind {(EventKind)kind}");
         var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents });
         using var reader = TraceReader.Open(new MemoryStream(bytes), "all.trace");
-        Assert.AreEqual(3, reader.Version);
+        Assert.AreEqual(4, reader.Version);
         RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
         Assert.IsFalse(reader.Truncated);
     }
@@ -59,10 +59,14 @@ public sealed class ExtendedKindTests
         var m = gen.Metadata(Arch.Arm64);
         var events = gen.Events(m, 300, EventKinds.CountBeforeV3).Where(e => e.Event.Kind != EventKind.RaiseIrq).ToList();
         var v2 = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None, ChunkEvents = 4096, FormatVersion = 2 });
-        var v3 = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None, ChunkEvents = 4096 });
+        var v3 = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None, ChunkEvents = 4096, FormatVersion = 3 });
         Assert.AreEqual(0, Columns.Of(v3).Length(Columns.Extension));
         // One more u32 in the chunk's column table and the end tag of the metadata sections: nothing per event.
         Assert.AreEqual(v2.Length + 4 + 2, v3.Length);
+        // v4: the same chunks, then the census section before the index.
+        var v4 = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None, ChunkEvents = 4096 });
+        var (start, end) = Section.Of(v4);
+        Assert.AreEqual(v3.Length + (end - start), v4.Length);
     }
 
     [TestMethod]
@@ -205,7 +209,7 @@ public sealed class ExtendedKindTests
         return [.. list];
     }
 
-    /// <summary>Where the columns of the first chunk of a codec-none v3 trace with 1-byte agents are.</summary>
+    /// <summary>Where the columns of the first chunk of a codec-none v3 or v4 trace (the same chunks) with 1-byte agents are.</summary>
     sealed class Columns
     {
         public const int AddressLengths = 0, Address = 1, Sizes = 2, Aux = 3, Sites = 4, ValueLengths = 5, Values = 6, Data = 7, Extension = 8;
@@ -215,7 +219,7 @@ public sealed class ExtendedKindTests
         public static Columns Of(byte[] bytes)
         {
             var c = new Columns { _bytes = bytes, _chunk = 20 + BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) };
-            Assert.AreEqual(3, bytes[8]);
+            Assert.IsTrue(bytes[8] is 3 or 4, "v3's chunks");
             Assert.AreEqual(0, bytes[c._chunk + 24], "codec none");
             c._payload = c._chunk + 36;
             c._count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(c._chunk + 4));

@@ -24,7 +24,7 @@ public sealed class FormatVersionTests
 
     [TestMethod]
     [DynamicData(nameof(Samples))]
-    public void TraceReader_CommittedV1Sample_ReadsAndRewritesAsV3WithTheSameEvents(string name)
+    public void TraceReader_CommittedV1Sample_ReadsAndRewritesAsV4WithTheSameEvents(string name)
     {
         using var v1 = TraceReader.Open(Path.Combine(SamplesDir, name));
         Assert.AreEqual(1, v1.Version, "the committed samples are v1");
@@ -32,16 +32,19 @@ public sealed class FormatVersionTests
         Assert.IsFalse(v1.Truncated);
         Assert.IsNotEmpty(events);
 
+        Assert.IsNull(v1.Census, "v1 has no census");
+
         var bytes = RandomTraces.Write(v1.Metadata, events);
-        using var v3 = TraceReader.Open(new MemoryStream(bytes), name);
-        Assert.AreEqual(3, v3.Version);
-        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v3));
+        using var v4 = TraceReader.Open(new MemoryStream(bytes), name);
+        Assert.AreEqual(4, v4.Version);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v4));
+        CensusAssert.SameAs(events, v4.Census);
     }
 
     /// <summary>
     /// Fixtures/random-v1.trace and random-v2.trace were written by the v1/v2-era writer (before format v3)
     /// from RandomTraces(20261202 + version): arm64 metadata, 200 events of kinds 0..15, lz4, 64-event chunks.
-    /// The same generator with 16 kinds must give the same metadata and events, and the v3 writer must carry them.
+    /// The same generator with 16 kinds must give the same metadata and events, and the v4 writer must carry them.
     /// </summary>
     [TestMethod]
     [DataRow(1)]
@@ -60,9 +63,12 @@ public sealed class FormatVersionTests
         Assert.IsFalse(old.Truncated);
         Assert.IsTrue(events.Any(e => e.Event.Kind == EventKind.RaiseIrq), "nibble 15 of v1/v2 is raise_irq");
 
-        using var v3 = TraceReader.Open(new MemoryStream(RandomTraces.Write(m, events)), "v3.trace");
-        Assert.AreEqual(3, v3.Version);
-        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v3));
+        Assert.IsNull(old.Census, $"v{version} has no census");
+
+        using var v4 = TraceReader.Open(new MemoryStream(RandomTraces.Write(m, events)), "v4.trace");
+        Assert.AreEqual(4, v4.Version);
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v4));
+        CensusAssert.SameAs(events, v4.Census);
     }
 
     /// <summary>
@@ -83,12 +89,13 @@ public sealed class FormatVersionTests
         Assert.IsTrue(v3.HasIndex);
         RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(v3));
         Assert.IsFalse(v3.Truncated);
+        Assert.IsNull(v3.Census, "v3 has no census");
         Assert.IsTrue(events.Any(e => e.Event.Kind > EventKind.RaiseIrq), "extended kinds 16..25 are in the fixture");
     }
 
     [TestMethod]
     [DataRow(0)]
-    [DataRow(4)]
+    [DataRow(5)]
     public void TraceWriter_UnknownFormatVersion_IsRefused(int version)
     {
         var m = new RandomTraces(1).Metadata(Arch.Arm64);
@@ -97,7 +104,7 @@ public sealed class FormatVersionTests
 
     [TestMethod]
     [DataRow((ushort)0)]
-    [DataRow((ushort)4)]
+    [DataRow((ushort)5)]
     public void TraceReader_UnknownFormatVersion_NamesTheVersionsItReads(ushort version)
     {
         var gen = new RandomTraces(2);
@@ -105,7 +112,7 @@ public sealed class FormatVersionTests
         var bytes = RandomTraces.Write(m, gen.Events(m, 10));
         BitConverter.TryWriteBytes(bytes.AsSpan(8), version);
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "v.trace"));
-        StringAssert.Contains(e.Message, $"format version {version}; this reader reads versions 1..3");
+        StringAssert.Contains(e.Message, $"format version {version}; this reader reads versions 1..4");
         Assert.AreEqual(8L, e.ByteOffset);
     }
 

@@ -45,27 +45,6 @@ public static class TraceReplay
         return events;
     }
 
-    /// <summary>
-    /// The census pass (<see cref="DevicePages"/>): reads every chunk of <paramref name="reader"/> (a reader of its
-    /// own: the replay's starts at the first chunk). A chunk the reader refuses ends the pass: the replay stops at
-    /// the same chunk with the reader's error, so the census of the chunks before it covers every event replayed.
-    /// </summary>
-    public static DevicePages Census(TraceReader reader, ReplayPhases phases)
-    {
-        long t0 = Stopwatch.GetTimestamp();
-        var census = new DevicePagesBuilder();
-        var batch = new EventBatch(65536);
-        try
-        {
-            while (reader.ReadBatch(batch)) census.Add(batch);
-        }
-        catch (BadInputException)
-        {
-        }
-        phases.CensusTicks += Stopwatch.GetTimestamp() - t0;
-        return census.Build();
-    }
-
     static long RunSingle(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
         var batch = new EventBatch(65536);
@@ -201,9 +180,6 @@ public sealed class ReplayPhases
     /// <summary>Stopwatch ticks spent reading and decoding (on the decode thread when <see cref="Overlapped"/>).</summary>
     public long DecodeTicks { get; set; }
 
-    /// <summary>Stopwatch ticks spent in the census pass before the replay (<see cref="TraceReplay.Census"/>).</summary>
-    public long CensusTicks { get; set; }
-
     /// <summary>Stopwatch ticks spent in <see cref="ReplayEngine.Process"/>.</summary>
     public long ReplayTicks { get; set; }
 
@@ -212,9 +188,6 @@ public sealed class ReplayPhases
 
     /// <summary>Decode time in seconds.</summary>
     public double DecodeSeconds => (double)DecodeTicks / Stopwatch.Frequency;
-
-    /// <summary>Census pass time in seconds.</summary>
-    public double CensusSeconds => (double)CensusTicks / Stopwatch.Frequency;
 
     /// <summary>Engine time in seconds.</summary>
     public double ReplaySeconds => (double)ReplayTicks / Stopwatch.Frequency;

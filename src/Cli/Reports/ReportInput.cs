@@ -16,9 +16,6 @@ public sealed record ReportStats(double Seconds, double EventsPerSecond)
     /// <summary>Seconds from process start to the first chunk read (runtime, JIT, opening the trace, building the engine); -1 unknown.</summary>
     public double StartupSeconds { get; init; } = -1;
 
-    /// <summary>Seconds spent in the census pass before the replay (reading every chunk once more).</summary>
-    public double CensusSeconds { get; init; }
-
     /// <summary>Seconds spent reading and decoding chunks (on the decode thread when <see cref="Overlapped"/>).</summary>
     public double DecodeSeconds { get; init; }
 
@@ -38,15 +35,14 @@ public sealed record ReportStats(double Seconds, double EventsPerSecond)
     public string Line(long events) => string.Create(Inv,
         $"replayed {events} events in {Seconds:0.###} s ({EventsPerSecond:0.###e0} events/s, start-up excluded); ") + Phases;
 
-    /// <summary><c>phases: start-up 0.081 s, census 0.004 s, decode 0.010 s, replay 0.020 s, report 0.001 s</c>.</summary>
+    /// <summary><c>phases: start-up 0.081 s, decode 0.010 s, replay 0.020 s, report 0.001 s</c>.</summary>
     public string Phases => string.Create(Inv,
-        $"phases: start-up {(StartupSeconds < 0 ? "?" : StartupSeconds.ToString("0.000", Inv))} s, census {CensusSeconds:0.000} s, decode {DecodeSeconds:0.000} s{(Overlapped ? " (2nd core)" : "")}, replay {ReplaySeconds:0.000} s, report {ReportSeconds:0.000} s");
+        $"phases: start-up {(StartupSeconds < 0 ? "?" : StartupSeconds.ToString("0.000", Inv))} s, decode {DecodeSeconds:0.000} s{(Overlapped ? " (2nd core)" : "")}, replay {ReplaySeconds:0.000} s, report {ReportSeconds:0.000} s");
 
     /// <summary>Writes the phase times into the JSON report's <c>stats</c> object.</summary>
     public void WritePhases(Utf8JsonWriter w)
     {
         if (StartupSeconds >= 0) w.WriteNumber("startup_seconds", StartupSeconds);
-        w.WriteNumber("census_seconds", CensusSeconds);
         w.WriteNumber("decode_seconds", DecodeSeconds);
         w.WriteNumber("replay_seconds", ReplaySeconds);
         w.WriteNumber("report_seconds", ReportSeconds);

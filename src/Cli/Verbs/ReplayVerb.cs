@@ -41,20 +41,15 @@ public static class ReplayVerb
 
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
+        // A v4 trace carries its census (written with the events): the engine skips the data work of cpu accesses
+        // no rule can judge. Without one (older or cut-off traces) every access is judged, with the same findings.
+        using var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors, DataShards = layout.DataShards, Census = reader.Census });
+        var bar = !quiet && !Console.IsErrorRedirected && args.Error == Console.Error
+            ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
+
         double startup = StartupSeconds();
         var phases = new ReplayPhases();
         var clock = Stopwatch.StartNew();
-        // The census pass reads the trace once more (a second reader: the input is rereadable) so the engine skips
-        // the data work of cpu accesses no rule can judge; its time counts in the replay's.
-        DevicePages? census = null;
-        if (!decodeOnly)
-        {
-            using var censusReader = trace.OpenReader();
-            census = TraceReplay.Census(censusReader, phases);
-        }
-        using var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors, DataShards = layout.DataShards, Census = census });
-        var bar = !quiet && !Console.IsErrorRedirected && args.Error == Console.Error
-            ? new ProgressBar(args.Error, reader.IndexedEventCount) : null;
         long events = decodeOnly
             ? TraceReplay.DecodeOnly(reader, bar is null ? null : bar.Report, phases)
             : TraceReplay.Run(reader, engine, layout.DecodeThread, bar is null ? null : bar.Report, phases);
@@ -71,7 +66,6 @@ public static class ReplayVerb
         var stats = new ReportStats(seconds, events / Math.Max(seconds, 1e-9))
         {
             StartupSeconds = startup,
-            CensusSeconds = phases.CensusSeconds,
             DecodeSeconds = phases.DecodeSeconds,
             ReplaySeconds = phases.ReplaySeconds,
             Overlapped = phases.Overlapped,

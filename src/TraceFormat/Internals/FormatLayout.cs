@@ -13,7 +13,7 @@ static class FormatLayout
     public static ReadOnlySpan<byte> FileMagic => [0x89, (byte)'T', (byte)'T', (byte)'R', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n'];
 
     /// <summary>The version the writer writes by default.</summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
     /// <summary>The oldest version the reader reads: v1 spells address deltas as LEB128 varints.</summary>
     public const ushort MinVersion = 1;
     /// <summary>magic 8, version u16, flags u16, metadata length u32, metadata CRC u32.</summary>
@@ -22,6 +22,12 @@ static class FormatLayout
     public const uint ChunkMagic = 0x4B484354;   // "TCHK"
     public const uint IndexMagic = 0x58444954;   // "TIDX"
     public const uint TrailerMagic = 0x444E4554; // "TEND"
+    public const uint CensusMagic = 0x53475054;  // "TPGS"
+
+    /// <summary>First format version with the census section (the trace's <see cref="DevicePages"/>) before the index.</summary>
+    public const int CensusVersion = 4;
+    /// <summary>Census section: magic u32, body length u32, body, CRC-32C u32.</summary>
+    public const int CensusFrameSize = 12;
 
     /// <summary>magic, event count, first index u64, raw length, stored length, codec + 3 zero bytes, stored CRC, header CRC.</summary>
     public const int ChunkHeaderSize = 36;
