@@ -29,7 +29,7 @@ public sealed record ReplayOptions
     public int DataShards { get; init; }
 
     /// <summary>
-    /// The trace's <see cref="DevicePages"/> (<c>replay</c> takes them in a pass before the replay): a plain cpu load or
+    /// The trace's <see cref="DevicePages"/> (a v4 trace stores them: <c>TraceReader.Census</c>): a plain cpu load or
     /// store of ram pages outside them skips the data hooks and the shadow, with the same findings. Null: every access
     /// is judged. It must cover every event replayed (a census of other events may lose findings).
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+
 namespace TraceTools.TraceFormat;
 
 /// <summary>
@@ -34,7 +35,7 @@ public sealed class DevicePages
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Touches(ulong address, int size)
     {
-        ulong first = address >> DevicePages.PageShift, last = LastByte(address, size) >> DevicePages.PageShift;
+        ulong first = address >> PageShift, last = LastByte(address, size) >> PageShift;
         for (ulong p = first; ; p++)
         {
             if (_pages.Contains(p)) return true;
