@@ -49,7 +49,67 @@ partial struct RaceWords
     /// Records an access of [<paramref name="off"/>, <paramref name="end"/>) as an extent, trimming or splitting
     /// the extents it overlaps. False, with nothing changed, when that needs more than <see cref="MaxExtents"/>.
     /// </summary>
+    /// <remarks>
+    /// In place, one pass: the extents are disjoint, so an extent equal to the access (a field or a packet
+    /// slot written again) is its only overlap and takes the cell with one store; otherwise each extent yields
+    /// at most one in its own slot or an earlier one, except the one extent that may strictly contain the
+    /// access, whose tail is appended after the pass. The order of the extents means nothing (every question
+    /// takes all that overlap). Only a column with more than <see cref="MaxExtents"/> − 2 extents can
+    /// overflow, so only then is the count made first.
+    /// </remarks>
     bool RecordExtent(int off, int end, ulong cell)
+    {
+        int count = _extents;
+        if (count > MaxExtents - 2 && ExtentsNeeded(off, end) > MaxExtents) return false;
+        int n = 0;
+        uint tail = 0;
+        ulong tailCell = 0;
+        for (int i = 0; i < count; i++)
+        {
+            uint b = _extentBounds[i];
+            int lo = (int)(b & 0xFFFF), hi = (int)(b >> 16);
+            if (hi <= off || lo >= end)
+            {
+                if (n != i)
+                {
+                    _extentCells[n] = _extentCells[i];
+                    _extentBounds[n] = b;
+                }
+                n++;
+                continue;
+            }
+            if (lo == off && hi == end)
+            {
+                // Disjoint extents: this one is the access's only overlap, and every slot before it was kept.
+                _extentCells[i] = cell;
+                return true;
+            }
+            ulong c = _extentCells[i];
+            if (lo < off)
+            {
+                _extentCells[n] = c;
+                _extentBounds[n++] = Bounds(lo, off);
+                if (hi > end) (tail, tailCell) = (Bounds(end, hi), c);
+            }
+            else if (hi > end)
+            {
+                _extentCells[n] = c;
+                _extentBounds[n++] = Bounds(end, hi);
+            }
+        }
+        if (tail != 0)
+        {
+            _extentCells[n] = tailCell;
+            _extentBounds[n++] = tail;
+        }
+        _extentCells[n] = cell;
+        _extentBounds[n++] = Bounds(off, end);
+        _extents = n;
+        return true;
+    }
+
+    /// <summary>The extents that recording [<paramref name="off"/>, <paramref name="end"/>) would leave.</summary>
+    readonly int ExtentsNeeded(int off, int end)
     {
         int needed = 1;
         for (int i = 0; i < _extents; i++)
@@ -59,38 +119,7 @@ partial struct RaceWords
             if (hi <= off || lo >= end) needed++;
             else needed += (lo < off ? 1 : 0) + (hi > end ? 1 : 0);
         }
-        if (needed > MaxExtents) return false;
-        ExtentCells cells = default;
-        ExtentBounds bounds = default;
-        int n = 0;
-        for (int i = 0; i < _extents; i++)
-        {
-            uint b = _extentBounds[i];
-            int lo = (int)(b & 0xFFFF), hi = (int)(b >> 16);
-            ulong c = _extentCells[i];
-            if (hi <= off || lo >= end)
-            {
-                cells[n] = c;
-                bounds[n++] = b;
-                continue;
-            }
-            if (lo < off)
-            {
-                cells[n] = c;
-                bounds[n++] = Bounds(lo, off);
-            }
-            if (hi > end)
-            {
-                cells[n] = c;
-                bounds[n++] = Bounds(end, hi);
-            }
-        }
-        cells[n] = cell;
-        bounds[n++] = Bounds(off, end);
-        _extentCells = cells;
-        _extentBounds = bounds;
-        _extents = n;
-        return true;
+        return needed;
     }
 
     /// <summary>The extent holding page offset <paramref name="k"/>, as <see cref="At"/> answers it.</summary>

@@ -20,6 +20,7 @@ namespace TraceTools.Detectors.DmaRace;
 /// cells once they overflow, plus 64 bytes per spilled word (slots are reused when a word becomes uniform again). Not thread-safe: one per detector
 /// instance, as the data shards own pages.
 /// </remarks>
+[StructLayout(LayoutKind.Explicit)]
 partial struct RaceWords
 {
     /// <summary>Words per page.</summary>
@@ -30,15 +31,20 @@ partial struct RaceWords
     const ulong FullMask = 0xFFUL << MaskShift;
     const ulong EpochBits = (1UL << MaskShift) - 1;
 
-    ulong[]? _cells;
+    // Explicit offsets: the form flag, the extent count and the extents' bounds share the column's first 72
+    // bytes, so recording a run in the extent form (most buffer runs) touches one or two lines of a cold page,
+    // not the three that the runtime's own order (references first) spreads them over.
     /// <summary>True once the column keeps its accesses in <see cref="_cells"/>; false while the extents hold them (then the cells are stale).</summary>
-    bool _partial;
-    /// <summary>While not <see cref="_partial"/>: the number of extents, their accesses (cells over all 8 bytes) and their ranges.</summary>
-    int _extents;
-    ExtentCells _extentCells;
-    ExtentBounds _extentBounds;
-    ulong[]? _spill;
-    int _spillSlots, _freeSlot, _liveSpills;
+    [FieldOffset(0)] bool _partial;
+    /// <summary>While not <see cref="_partial"/>: the number of extents, their ranges and their accesses (cells over all 8 bytes).</summary>
+    [FieldOffset(4)] int _extents;
+    [FieldOffset(8)] ExtentBounds _extentBounds;
+    [FieldOffset(8 + 4 * MaxExtents)] ExtentCells _extentCells;
+    [FieldOffset(8 + 12 * MaxExtents)] ulong[]? _cells;
+    [FieldOffset(16 + 12 * MaxExtents)] ulong[]? _spill;
+    [FieldOffset(24 + 12 * MaxExtents)] int _spillSlots;
+    [FieldOffset(28 + 12 * MaxExtents)] int _freeSlot;
+    [FieldOffset(32 + 12 * MaxExtents)] int _liveSpills;
 
     /// <summary>The cell of an access by <paramref name="agent"/> at <paramref name="time"/> over the bytes of <paramref name="mask"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -65,6 +65,40 @@ public sealed class RaceWordsExtentTests
     }
 
     [TestMethod]
+    [DataRow(21, 14)]
+    [DataRow(22, 16)]
+    [DataRow(23, 18)]
+    public void RaceWords_FieldsWrittenAgain_SameAsLatestAccessPerByte(int seed, int fields)
+    {
+        // A few fixed fields (some overlapping, some nested) written over and over: the extents' exact-match
+        // store, their trims and splits at and near a full column, and the overflow into cells.
+        var rng = new Random(seed);
+        var ranges = new (int Off, int End)[fields];
+        for (int f = 0; f < fields; f++)
+        {
+            int off = rng.Next(0, Page - 64);
+            ranges[f] = (off, off + rng.Next(1, 64));
+        }
+        var words = new RaceWords();
+        var model = new ulong[Page];
+        var known = new uint[Agents, Agents];
+        uint time = 0;
+        for (int step = 0; step < 2000; step++)
+        {
+            var (off, end) = rng.Next(50) == 0 ? (0, Page) : ranges[rng.Next(fields)];
+            int agent = rng.Next(Agents);
+            for (int a = 0; a < Agents; a++)
+                for (int b = 0; b < Agents; b++) known[a, b] = (uint)rng.Next((int)time + 1);
+            Assert.AreEqual(ModelRacing(model, off, end, known, agent, -1), words.LatestRacing(off, end, new Known(known), agent, -1), $"step {step}: racing [{off}, {end})");
+            time += (uint)rng.Next(1, 4);
+            words.Record(off, end, agent, time);
+            Array.Fill(model, Epoch.Pack(agent, time), off, end - off);
+            if (step % 10 == 0)
+                for (int k = 0; k < Page; k++) Assert.AreEqual(model[k], words.At(k), $"step {step}: byte {k}");
+        }
+    }
+
+    [TestMethod]
     public void RaceWords_PacketSlot_KeepsNoCells()
     {
         var words = new RaceWords();
