@@ -30,12 +30,9 @@ public sealed partial class ReplayEngine
     {
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Store;
-        if (cpu && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size))
-        {
-            // No rule can ever judge these bytes (the census): only a release store's claim on them ends.
-            _ramReleases?.Overwrite(address, address + (ulong)size);
-            return;
-        }
+        // No rule can ever judge these bytes (the census). A release store or xchg comes here as a store too, but its
+        // pages are census pages; so no ram release lies on a skipped page, and there is none to overwrite.
+        if (cpu && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size)) return;
         if (HasDataBytes(regionKind))
             DataHooks(cpu ? StoreHooks : DmaWriteHooks, new DataAccess(index, kind, agent, t, address, size, rid));
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).

@@ -87,7 +87,11 @@ public sealed partial class ReplayEngine
         ulong address = batch.Addresses[i];
         int size = batch.Sizes[i];
         int rid = Memory(index, kind, address, size, out var regionKind);
-        if (kind == EventKind.DmaWrite && DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
+        if (kind == EventKind.DmaWrite)
+        {
+            if (regionKind == RegionKind.Ram) CheckCensus(index, kind, rid, address, size);
+            if (DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
+        }
         int off = batch.DataOffsets[i];
         if (off < 0) ReplayThrow.NoBytes(index, kind);
         Write(agent, kind, index, address, size, batch.Data.AsSpan(off, size), rid, regionKind);
@@ -100,8 +104,22 @@ public sealed partial class ReplayEngine
         ulong address = batch.Addresses[i];
         int size = batch.Sizes[i];
         int rid = Memory(index, kind, address, size, out var regionKind);
-        if (kind == EventKind.DmaRead && DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
+        if (kind == EventKind.DmaRead)
+        {
+            if (regionKind == RegionKind.Ram) CheckCensus(index, kind, rid, address, size);
+            if (DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
+        }
         Read(agent, kind, index, address, size, rid, regionKind, AcquireMode.PlainLoad);
+    }
+
+    /// <summary>
+    /// A device access to ram must lie on census pages: a census that leaves one out (not this writer's) would let a cpu
+    /// access on that page be skipped and its findings lost, so the replay refuses it like any other bad event.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void CheckCensus(long index, EventKind kind, int rid, ulong address, int size)
+    {
+        if (_ramCensus.Unlisted(rid, address, size) is { } page) ReplayThrow.OutsideCensus(index, kind, page);
     }
 
     /// <summary>The agent is declared and of the kind the event needs (a cpu event by a cpu, a device event by a device).</summary>
@@ -118,6 +136,11 @@ public sealed partial class ReplayEngine
     {
         // Each case reads only the columns its kind uses: a column line the loop has not touched is a cache miss.
         var hb = _hb;
+        // The census kinds that may touch ram (fetch and dev_invalidate touch tables, which are never skipped).
+        if (kind is EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush or EventKind.StoreRelease or EventKind.Xchg
+            or EventKind.LoadAcquire or EventKind.DmaMap or EventKind.DmaUnmap && batch.Sizes[i] > 0
+            && _ramCensus.Unlisted(batch.Addresses[i], batch.Sizes[i]) is { } page)
+            ReplayThrow.OutsideCensus(index, kind, page);
         switch (kind)
         {
             case EventKind.MmioRead:

@@ -21,6 +21,13 @@ public sealed class DevicePages
     /// <summary>log2 of the page size: 4 KiB, the replay's shadow page (a cache line, 16 to 4096 aligned bytes, lies in one).</summary>
     public const int PageShift = 12;
 
+    /// <summary>
+    /// The most pages a census holds (4 GiB of memory that devices touch): a writer whose census outgrows it writes
+    /// none (replay then judges every access), and a reader refuses a section that lists more. The cap keeps the
+    /// writer's set (about 24 bytes a page) and the section (at most 8 bytes a page) bounded whatever the trace does.
+    /// </summary>
+    public const int MaxPages = 1 << 20;
+
     readonly HashSet<ulong> _pages;
 
     internal DevicePages(HashSet<ulong> pages) => _pages = pages;
@@ -40,6 +47,20 @@ public sealed class DevicePages
         {
             if (_pages.Contains(p)) return true;
             if (p == last) return false;
+        }
+    }
+
+    /// <summary>
+    /// The first page holding a byte of [<paramref name="address"/>, + <paramref name="size"/>) that is not in the
+    /// census (size ≥ 1), or null when every one is: a census event's pages must all be listed.
+    /// </summary>
+    public ulong? FirstMissing(ulong address, int size)
+    {
+        ulong first = address >> PageShift, last = LastByte(address, size) >> PageShift;
+        for (ulong p = first; ; p++)
+        {
+            if (!_pages.Contains(p)) return p;
+            if (p == last) return null;
         }
     }
 

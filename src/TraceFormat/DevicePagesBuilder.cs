@@ -32,9 +32,16 @@ public sealed class DevicePagesBuilder
         }
     }
 
+    /// <summary>
+    /// True once more than <see cref="DevicePages.MaxPages"/> pages were added: the set is dropped, nothing more is
+    /// kept, and <see cref="Build"/> gives null (no census).
+    /// </summary>
+    public bool Overflowed { get; private set; }
+
     /// <summary>Adds the pages of [<paramref name="address"/>, + <paramref name="size"/>) (size ≥ 1).</summary>
     public void Add(ulong address, int size)
     {
+        if (Overflowed) return;
         ulong first = address >> DevicePages.PageShift, last = DevicePages.LastByte(address, size) >> DevicePages.PageShift;
         for (ulong p = first; ; p++)
         {
@@ -42,15 +49,21 @@ public sealed class DevicePagesBuilder
             ref ulong recent = ref _recent[(int)(p & (RecentSlots - 1))];
             if (recent != p + 1)
             {
-                _pages.Add(p);
+                if (_pages.Add(p) && _pages.Count > DevicePages.MaxPages)
+                {
+                    Overflowed = true;
+                    _pages.Clear();
+                    _pages.TrimExcess();
+                    return;
+                }
                 recent = p + 1;
             }
             if (p == last) break;
         }
     }
 
-    /// <summary>The census of what was added.</summary>
-    public DevicePages Build() => new(new HashSet<ulong>(_pages));
+    /// <summary>The census of what was added; null when it <see cref="Overflowed"/>.</summary>
+    public DevicePages? Build() => Overflowed ? null : new(new HashSet<ulong>(_pages));
 
     /// <summary>The pages added so far, ascending (the writer's census section).</summary>
     internal ulong[] Sorted()

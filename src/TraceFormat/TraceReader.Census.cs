@@ -19,13 +19,14 @@ public sealed partial class TraceReader
 
     /// <summary>
     /// Checks <see cref="Census"/> against <paramref name="fromEvents"/>, the census of every event read (a
-    /// <see cref="DevicePagesBuilder"/> over all batches): a census that differs would make replay skip accesses a
+    /// <see cref="DevicePagesBuilder"/> over all batches; null when it overflowed): a census that differs would make replay skip accesses a
     /// rule needs. Throws <see cref="TraceFormatException"/> at the section's offset when they differ; nothing without a census.
     /// </summary>
-    public void CheckCensus(DevicePages fromEvents)
+    public void CheckCensus(DevicePages? fromEvents)
     {
-        ArgumentNullException.ThrowIfNull(fromEvents);
         if (Census is null) return;
+        if (fromEvents is null)
+            FormatThrow.Footer(_name, _censusAt, $"the census section does not match the events: they touch more than {DevicePages.MaxPages} pages, the most a census holds");
         ulong[] stored = Census.Sorted(), actual = fromEvents.Sorted();
         int i = 0;
         while (i < stored.Length && i < actual.Length && stored[i] == actual[i]) i++;
@@ -128,7 +129,7 @@ public sealed partial class TraceReader
     {
         if (_footer is not null) return _footer.IndexOffset - at - FormatLayout.CensusFrameSize;
         // Count varint + at most 2 pages per event, each delta below 2^52: 8 bytes.
-        return Math.Min(Varint.MaxLength + _nextFirst * 16, int.MaxValue - 64);
+        return Math.Min(Varint.MaxLength + _nextFirst * 16, CensusCodec.MaxBody);
     }
 
     void CensusCut(long at)

@@ -155,7 +155,7 @@ public sealed partial class TraceReader
     {
         Span<byte> b = stackalloc byte[4];
         buffer.Slice(0, 4).CopyTo(b);
-        FormatThrow.Format(_name, at, _nextChunk, Version >= FormatLayout.CensusVersion ? "expected a chunk header, the census section or the chunk index" : "expected a chunk header or the chunk index", b);
+        FormatThrow.Format(_name, at, _nextChunk, ExpectedAfterChunk, b);
     }
 
     void EndTruncated(long at)
@@ -168,6 +168,11 @@ public sealed partial class TraceReader
 
     const int MaxLz4Ratio = 255;
 
+    /// <summary>What may follow a chunk: another chunk, the census section (v4), or the chunk index.</summary>
+    string ExpectedAfterChunk => Version >= FormatLayout.CensusVersion
+        ? "expected a chunk header, the census section or the chunk index"
+        : "expected a chunk header or the chunk index";
+
     readonly record struct ChunkHeader(int Count, long First, int Raw, int Stored, TraceCodec Codec, uint Crc);
 
     ChunkHeader ParseChunkHeader(long at)
@@ -175,7 +180,7 @@ public sealed partial class TraceReader
         var h = _header.AsSpan();
         long k = _nextChunk;
         if (BinaryPrimitives.ReadUInt32LittleEndian(h) != FormatLayout.ChunkMagic)
-            FormatThrow.Format(_name, at, k, "expected a chunk header or the chunk index", h[..4]);
+            FormatThrow.Format(_name, at, k, ExpectedAfterChunk, h[..4]);
         uint headerCrc = BinaryPrimitives.ReadUInt32LittleEndian(h[FormatLayout.ChunkHeaderCrcOffset..]);
         uint actual = Crc32C.Compute(h[..FormatLayout.ChunkHeaderCrcOffset]);
         if (headerCrc != actual)

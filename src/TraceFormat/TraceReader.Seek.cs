@@ -65,7 +65,7 @@ public sealed partial class TraceReader
             uint magic = BinaryPrimitives.ReadUInt32LittleEndian(h);
             if (magic == FormatLayout.IndexMagic || (magic == FormatLayout.CensusMagic && Version >= FormatLayout.CensusVersion)) break;
             if (magic != FormatLayout.ChunkMagic)
-                FormatThrow.Format(_name, at, list.Count, "expected a chunk header or the chunk index", h.AsSpan(0, 4));
+                FormatThrow.Format(_name, at, list.Count, ExpectedAfterChunk, h.AsSpan(0, 4));
             if (BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(FormatLayout.ChunkHeaderCrcOffset)) != Crc32C.Compute(h.AsSpan(0, FormatLayout.ChunkHeaderCrcOffset)))
                 FormatThrow.Format(_name, at + FormatLayout.ChunkHeaderCrcOffset, list.Count, "chunk header CRC-32C mismatch", h);
             uint count = BinaryPrimitives.ReadUInt32LittleEndian(h.AsSpan(4));

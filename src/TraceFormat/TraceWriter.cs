@@ -81,7 +81,8 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
     {
         if (_complete) FormatThrow.WriterClosed();
         if (_count > 0) FlushChunk();
-        if (_census is not null) WriteRaw(CensusCodec.Encode(_census.Sorted()));
+        // A census past DevicePages.MaxPages is not written: the trace then reads as one without a census.
+        if (_census is { Overflowed: false }) WriteRaw(CensusCodec.Encode(_census.Sorted()));
         WriteFooter();
         _output.Flush();
         _complete = true;

@@ -229,7 +229,7 @@ public sealed class CensusSectionTests
         var builder = new DevicePagesBuilder();
         foreach (var e in events)
             if (DevicePages.InCensus(e.Event.Kind) && e.Event.Size > 0) builder.Add(e.Event.Address, e.Event.Size);
-        var fromEvents = builder.Build();
+        var fromEvents = builder.Build()!;
         using (var ok = TraceReader.Open(new MemoryStream(bytes), "ok.trace")) ok.CheckCensus(fromEvents);
 
         var pages = fromEvents.Sorted();
@@ -257,7 +257,7 @@ public sealed class CensusSectionTests
         ulong[] pages = [5, 5 + 1024, 5, 5 + 2048, 5 + 1024, (ulong.MaxValue >> 12) - 1018, 5];
         foreach (ulong p in pages) builder.Add(p << 12, 1);
         builder.Add(((ulong.MaxValue >> 12) - 1) << 12 | 0xFFE, 4); // across the last two pages
-        CollectionAssert.AreEqual(new ulong[] { 5, 5 + 1024, 5 + 2048, (ulong.MaxValue >> 12) - 1018, (ulong.MaxValue >> 12) - 1, ulong.MaxValue >> 12 }, builder.Build().Sorted());
+        CollectionAssert.AreEqual(new ulong[] { 5, 5 + 1024, 5 + 2048, (ulong.MaxValue >> 12) - 1018, (ulong.MaxValue >> 12) - 1, ulong.MaxValue >> 12 }, builder.Build()!.Sorted());
     }
 
     static ulong[] Deltas(ulong[] pages) => [.. pages.Select((p, i) => i == 0 ? p : p - pages[i - 1])];
@@ -281,6 +281,44 @@ public sealed class CensusSectionTests
         yield return new(new TraceEvent(EventKind.DmaRead, device, ulong.MaxValue - 3 * 4096 + 1, 8), []);
         yield return new(new TraceEvent(EventKind.StoreRelease, cpu, ulong.MaxValue, 1), [7]);
         yield return new(new TraceEvent(EventKind.Store, cpu, ulong.MaxValue - 20 * 4096, 8), new byte[8]);
+    }
+
+    /// <summary>
+    /// A section declaring a body past the cap (here 2^31 + 12 bytes, whose int would be negative): refused before any
+    /// read or allocation, seekable and forward-only, whatever the bytes after it.
+    /// </summary>
+    [TestMethod]
+    [DataRow(CensusCodec.MaxBody + 1u)]
+    [DataRow(0x8000_000Cu)]
+    public void TraceReader_CensusBodyPastTheCap_IsAFooterError(uint declared)
+    {
+        var m = new RandomTraces(15).Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, [new RecordedEvent(new TraceEvent(EventKind.CacheClean, 0, 0x8000_0000, 64), [])]);
+        var frame = Frame(Body(1, [0x8000_0]));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), declared);
+        bytes = Section.Replace(bytes, frame);
+        var at = Section.Of(bytes);
+        foreach (var stream in new Func<Stream>[] { () => new MemoryStream(bytes), () => new ForwardOnlyStream(bytes) })
+        {
+            var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(TraceReader.Open(stream(), "cap.trace")));
+            Assert.AreEqual(at.Start + 4, e.ByteOffset, e.Message);
+            StringAssert.Contains(e.Message, $"(footer): the census section declares {declared} body bytes, more than a census of at most {DevicePages.MaxPages} pages takes");
+        }
+    }
+
+    /// <summary>Past <see cref="DevicePages.MaxPages"/> the builder drops its set, and the writer writes no census.</summary>
+    [TestMethod]
+    public void DevicePagesBuilder_PastTheCap_OverflowsAndBuildsNothing()
+    {
+        var builder = new DevicePagesBuilder();
+        for (ulong p = 0; p < DevicePages.MaxPages; p++) builder.Add(p << 12, 1);
+        Assert.IsFalse(builder.Overflowed);
+        Assert.AreEqual(DevicePages.MaxPages, builder.Build()!.Count);
+        builder.Add((ulong)DevicePages.MaxPages << 12, 1);
+        Assert.IsTrue(builder.Overflowed);
+        Assert.IsNull(builder.Build());
+        builder.Add(1UL << 40, 8);
+        Assert.IsNull(builder.Build(), "nothing is kept once over the cap");
     }
 
     static byte[] Body(ulong count, ulong[] deltas)

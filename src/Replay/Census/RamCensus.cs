@@ -43,6 +43,17 @@ sealed class RamCensus
         return state != Judge && (state == Skip || !_pages!.Touches(address, size));
     }
 
+    /// <summary>
+    /// The first page of a device access to region <paramref name="rid"/> that the census leaves out, or null: for a
+    /// region judged in full (every page listed, or no census) without a lookup.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong? Unlisted(int rid, ulong address, int size) =>
+        _regions[rid] == Judge ? null : _pages!.FirstMissing(address, size);
+
+    /// <summary>The first page of a census event that the census leaves out, or null (always null without a census).</summary>
+    public ulong? Unlisted(ulong address, int size) => _pages?.FirstMissing(address, size);
+
     /// <summary>Entries of ascending <paramref name="sorted"/> in [<paramref name="first"/>, <paramref name="last"/>].</summary>
     static ulong CountBetween(ulong[] sorted, ulong first, ulong last)
     {

@@ -12,6 +12,9 @@ static class CensusCodec
     /// <summary>The highest page number: the page of address 2^64 − 1.</summary>
     const ulong MaxPage = ulong.MaxValue >> DevicePages.PageShift;
 
+    /// <summary>The longest body: the page count and <see cref="DevicePages.MaxPages"/> deltas below 2^52 (8 varint bytes each).</summary>
+    public const int MaxBody = Varint.MaxLength + 8 * DevicePages.MaxPages;
+
     /// <summary>The whole section for the ascending page numbers <paramref name="sorted"/>.</summary>
     public static byte[] Encode(ulong[] sorted)
     {
@@ -46,8 +49,10 @@ static class CensusCodec
         if (BinaryPrimitives.ReadUInt32LittleEndian(frame) != FormatLayout.CensusMagic)
             FormatThrow.Footer(file, at, "expected the census section (TPGS) before the chunk index", frame[..4]);
         uint body = BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
+        if (body > MaxBody)
+            FormatThrow.Footer(file, at + 4, $"the census section declares {body} body bytes, more than a census of at most {DevicePages.MaxPages} pages takes ({MaxBody})", frame.Slice(4, 4));
         if (body > maxBody)
-            FormatThrow.Footer(file, at + 4, $"the census section declares {body} body bytes, but {Math.Max(maxBody, 0)} are left before the chunk index", frame.Slice(4, 4));
+            FormatThrow.Footer(file, at + 4, $"the census section declares {body} body bytes, but the trace leaves room for {Math.Max(maxBody, 0)}", frame.Slice(4, 4));
         return (int)body;
     }
 
@@ -71,9 +76,9 @@ static class CensusCodec
         if (!Varint.TryRead(b, ref p, out ulong count))
             FormatThrow.Footer(file, at + 8, "the census page count is not a valid varint", b[..Math.Min(b.Length, 10)]);
         // An event touches at most 2 pages (sizes ≤ 4096) and a page takes at least one byte: both caps come before the allocation.
-        ulong cap = (ulong)Math.Min((ulong)events * 2, (ulong)(b.Length - p));
+        ulong cap = Math.Min(Math.Min((ulong)events * 2, (ulong)(b.Length - p)), DevicePages.MaxPages);
         if (count > cap)
-            FormatThrow.Footer(file, at + 8, $"the census lists {count} pages, more than the {events} events can touch or the {b.Length - p} bytes left can hold", b[..p]);
+            FormatThrow.Footer(file, at + 8, $"the census lists {count} pages, more than the {events} events can touch or the {b.Length - p} bytes left can hold (or {DevicePages.MaxPages}, the most a census holds)", b[..p]);
         var pages = new HashSet<ulong>((int)count);
         ulong page = 0;
         for (ulong i = 0; i < count; i++)

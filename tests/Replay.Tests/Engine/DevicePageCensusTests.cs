@@ -11,8 +11,8 @@ namespace TraceTools.Tests.Engine;
 /// <summary>
 /// The device page census (<see cref="DevicePages"/>, <see cref="ReplayOptions.Census"/>): with the census of the
 /// replayed events, the engine skips the data work of cpu loads and stores to ram pages no other event touches, and
-/// its findings are the same as without, inline and sharded, for every batch split. A census that leaves out a page a
-/// device touches loses that page's findings: the skip is real, and only the census makes it exact.
+/// its findings are the same as without, inline and sharded, for every batch split. The skip is real (no shadow for a
+/// cpu-only page), and a census that leaves out a page an event of its kinds touches is refused as bad input.
 /// </summary>
 [TestClass]
 public sealed class DevicePageCensusTests
@@ -27,7 +27,7 @@ public sealed class DevicePageCensusTests
             for (int k = i; k < Math.Min(events.Count, i + 64); k++) batch.Append(events[k].Event, events[k].Data);
             builder.Add(batch);
         }
-        return builder.Build();
+        return builder.Build()!;
     }
 
     static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, DevicePages? census, int shards = 0, int maxBatch = 4096, int seed = 1)
@@ -105,22 +105,55 @@ public sealed class DevicePageCensusTests
         AssertSame(Replay(scenario.Metadata, sink.Events, null), Replay(scenario.Metadata, sink.Events, census), Path.GetFileName(scenarioFile));
     }
 
-    /// <summary>The negative control: a census without the buffer's page skips the store, and the race is lost.</summary>
-    [TestMethod]
-    public void Replay_CensusWithoutTheDevicePage_LosesTheRace()
+    static TraceBuilder RaceWithPrivateStore()
     {
         var t = new TraceBuilder(Arch.X86_64).Cpu("cpu0").Device("dev");
-        t.Ram("buf", 0x4000_0000, 0x40).Ram("other", 0x5000_0000, 0x40).Mmio("db", 0xfe00_0000, 0x10, "dev");
+        t.Ram("buf", 0x4000_0000, 0x40).Ram("priv", 0x5000_0000, 0x40).Mmio("db", 0xfe00_0000, 0x10, "dev");
+        t.Store("cpu0", t.At("priv"), 8);
         t.Store("cpu0", t.At("buf"), 16);
         t.MmioWrite("cpu0", t.At("db"), 4, 1);
         t.DmaRead("dev", t.At("buf"), 16);
         t.Store("cpu0", t.At("buf"), 16);
+        return t;
+    }
+
+    /// <summary>The skip is real: the cpu-only page gets no shadow page, and the race on the device's page stays.</summary>
+    [TestMethod]
+    public void Replay_WithCensus_CpuOnlyPageHasNoShadow()
+    {
+        var t = RaceWithPrivateStore();
         var events = t.Recorded();
-        var right = CensusOf(events);
-        Assert.IsTrue(right.Touches(0x4000_0000, 16));
+        int ShadowPages(DevicePages? census)
+        {
+            using var engine = DetectorRegistry.CreateEngine(t.Metadata(), new ReplayOptions { Census = census });
+            foreach (var b in t.Batches(64)) engine.Process(b);
+            FindingAssert.Exactly(engine.Complete(), "dma-race@4[other=3]");
+            return engine.Shadow.PageCount;
+        }
+        Assert.AreEqual(2, ShadowPages(null));
+        Assert.AreEqual(1, ShadowPages(CensusOf(events)));
+    }
+
+    /// <summary>A census that leaves out a page a device touches would lose findings silently: the replay refuses it.</summary>
+    [TestMethod]
+    public void Replay_CensusWithoutTheDevicePage_Refused()
+    {
+        var t = RaceWithPrivateStore();
         var wrong = new DevicePagesBuilder();
         wrong.Add(0x5000_0000, 16);
-        FindingAssert.Exactly(Replay(t.Metadata(), events, right), "dma-race@3[other=2]");
-        FindingAssert.None(Replay(t.Metadata(), events, wrong.Build()));
+        var x = Assert.ThrowsExactly<ReplayInputException>(() => Replay(t.Metadata(), t.Recorded(), wrong.Build()!));
+        StringAssert.Contains(x.Message, "event #3: dma_read touches page 0x40000000 that the trace's census leaves out");
+    }
+
+    /// <summary>The rare census kinds (cache maintenance here) must lie on census pages too.</summary>
+    [TestMethod]
+    public void Replay_CensusWithoutACacheOpsPage_Refused()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0");
+        t.Ram("buf", 0x4000_0000, 0x40);
+        t.Store("cpu0", t.At("buf"), 16);
+        t.CacheClean("cpu0", t.At("buf"), 0x40);
+        var x = Assert.ThrowsExactly<ReplayInputException>(() => Replay(t.Metadata(), t.Recorded(), new DevicePagesBuilder().Build()!));
+        StringAssert.Contains(x.Message, "event #1: cache_clean touches page 0x40000000");
     }
 }

@@ -24,7 +24,7 @@ public sealed class RamCensusTests
         pages.Add(0x2000_0ff8, 16);          // straddles both pages of ring
         pages.Add(0x3000_1800, 4);
         pages.Add(ulong.MaxValue - 3, 4);    // the top page: no wrap
-        return new RamCensus(Regions, pages.Build());
+        return new RamCensus(Regions, pages.Build()!);
     }
 
     [TestMethod]

@@ -15,7 +15,7 @@ public static class CensusAssert
         var sink = new BatchingSink(builder.Add, batchEvents: 37);
         foreach (var e in events) sink.Append(e.Event, e.Data);
         sink.Flush();
-        var fromBuilder = builder.Build().Sorted();
+        var fromBuilder = builder.Build()!.Sorted();
 
         var plain = new SortedSet<ulong>();
         foreach (var e in events)
