@@ -268,7 +268,8 @@ done
   echo "Interleaved in one run ($rounds rounds, medians; M events/s): the engine ($engine_build) single-threaded with all"
   echo "detectors (the contract's nine and the project's seven), with the nine alone (what the baseline runs as all), with"
   echo "\`--detectors dma-race\`, with \`--threads 2\`; the same source as a JIT build, all detectors; the"
-  echo "baseline engine ($baseline, JIT: its nine detectors) on the same events; raw LZ4 decompression of the trace's own chunks; their column"
+  echo "baseline engine ($baseline, JIT: its nine detectors) on the same events (in the format it writes, without the census"
+  echo "the engine's v4 trace carries: the ratios include what the census saves); raw LZ4 decompression of the trace's own chunks; their column"
   echo "decode; the reader end to end; the lean bound (bench/Refs/LeanBound.cs) alone and with the decode."
   echo
   echo "| events | all detectors | the nine | dma-race | --threads 2 | all detectors, JIT | baseline all (nine) | baseline dma-race | raw LZ4 | column decode | reader | lean bound | decode + lean |"

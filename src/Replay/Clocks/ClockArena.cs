@@ -36,14 +36,15 @@ sealed class ClockArena
     int _freeCount, _used = 1, _capacity; // handle 0 is "none"
     long _serial;
 
-    /// <summary>Per-release facts besides the clocks: the releaser, the releasing event and its own OB components per domain.</summary>
+    /// <summary>
+    /// Per-release facts besides the clocks and the <see cref="Stamp"/> (which holds the releaser and its time): whether
+    /// a device released, the releasing event and its own OB components per domain.
+    /// </summary>
     public struct Header
     {
-        public ushort Agent;
         public bool FromDevice;
         public uint OwnStoreInner, OwnStoreOuter, OwnCacheInner, OwnCacheOuter;
-        /// <summary>The releasing event: its local time and trace index (for the edge log).</summary>
-        public uint Time;
+        /// <summary>The releasing event's trace index (for the edge log and the observer).</summary>
         public long Index;
         /// <summary>Unique per rent (handles are reused): names this release among all the slot ever held.</summary>
         public long Serial;
@@ -60,6 +61,9 @@ sealed class ClockArena
         /// <summary>Its local time at the release (the releasing event's trace index + 1).</summary>
         public uint Time;
     }
+
+    /// <summary>True once a slot was rented (a release was made).</summary>
+    public bool AnyRented => _used > 1;
 
     public ClockArena(int width, bool ob = true, int capacity = 64)
     {

@@ -12,9 +12,10 @@ sealed partial class HbState
         get => _edgeObserver;
         set
         {
+            // Releases made before would have no header for the observer to read (and a reused slot's stale serial).
+            if (Arena.AnyRented) ReplayThrow.ObserverLate();
             _edgeObserver = value;
-            // An observer reads each release's trace index from its header.
-            _headerless = value is null && !TracksOb && !TracksLoads && !TracksEdges;
+            _headerless = Headerless();
         }
     }
 

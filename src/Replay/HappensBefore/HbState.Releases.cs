@@ -69,9 +69,7 @@ sealed partial class HbState
         Hb[agent * Width + agent] = t;
         if (_headerless) return h;
         ref var header = ref Arena.HeaderOf(h);
-        header.Agent = (ushort)agent;
         header.FromDevice = IsDevice[agent];
-        header.Time = Time[agent];
         header.Index = index;
         if (!TracksOb) return h;
         ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));

@@ -89,6 +89,12 @@ sealed partial class HbState
     /// </summary>
     bool _headerless;
 
+    /// <summary>
+    /// True when no release needs a header: no ob clocks, LOADS or edge log kept, and no edge observer (it reads each
+    /// release's trace index there).
+    /// </summary>
+    bool Headerless() => _edgeObserver is null && !TracksOb && !TracksLoads && !TracksEdges;
+
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
 
@@ -111,7 +117,7 @@ sealed partial class HbState
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
         TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;
-        _headerless = !TracksOb && !TracksLoads && !TracksEdges;
+        _headerless = Headerless();
         _liveStoreTimes = liveStoreTimes;
         Time = new uint[AgentCount];
         Hb = new uint[AgentCount * Width];
