@@ -51,46 +51,70 @@ public sealed class PresentBeforePayloadDetector : IDetector
     struct Payload
     {
         /// <summary>
-        /// The changes of every cpu in trace order, inline in the entry's state: one flat array instead of a list
-        /// per agent, so a store touches one object and its array. A cut leaves its cpu's earlier changes in place,
-        /// dropped lazily: walks skip them and a full array is compacted before it grows, so a store costs amortized
-        /// O(1) whatever the other cpus keep (eager removal scanned them all on every cut).
+        /// The changes of every cpu in trace order: the first inline in the entry's state (<see cref="Head"/>), the
+        /// rest in <see cref="More"/>. A cut leaves its cpu's earlier changes in place, dropped lazily: walks skip them
+        /// and a full array is compacted before it grows, so a store costs amortized O(1) whatever the other cpus keep
+        /// (eager removal scanned them all on every cut). A cut whose cpu made the latest kept change replaces it
+        /// instead (it would drop it anyway): while one cpu writes an entry's payload the changes stay one, inline,
+        /// and a store loads no array (the array's header was a cold load on every store).
         /// </summary>
-        public Change[]? Changes;
+        public Change Head;
+        /// <summary>Changes 1 to <see cref="Count"/> - 1 (made when a second is kept).</summary>
+        public Change[]? More;
         public int Count;
         /// <summary>Changes visited by adds, compactions and walks: lets tests check the cost without timing.</summary>
         public long Steps;
 
         public readonly bool Any => Count != 0;
 
+        /// <summary>Change <paramref name="i"/> (trace order) of the <see cref="Count"/> kept.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining), System.Diagnostics.CodeAnalysis.UnscopedRef]
+        public ref Change At(int i) => ref i == 0 ? ref Head : ref More![i - 1];
+
         /// <summary>Keeps <paramref name="change"/>; one that does not write the present word drops its cpu's earlier ones (ordering it orders them).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(in Epoch change, bool writesPresentWord, CutMarks marks)
         {
-            if (Changes is null) Changes = new Change[4];
-            else if (Count == Changes.Length)
+            Steps++;
+            var c = new Change(change, !writesPresentWord);
+            if (Count == 0)
+            {
+                Head = c;
+                Count = 1;
+                return;
+            }
+            ref var last = ref At(Count - 1);
+            if (c.Cuts && last.Epoch.Agent == c.Epoch.Agent) last = c;
+            else Append(c, marks);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        void Append(in Change c, CutMarks marks)
+        {
+            if (More is null) More = new Change[4];
+            else if (Count - 1 == More.Length)
             {
                 Compact(marks);
                 // Grow only when more than half survive: the next compaction is then at least half an array away.
-                if (2 * Count > Changes.Length) Array.Resize(ref Changes, 2 * Changes.Length);
+                if (2 * Count > 1 + More.Length) Array.Resize(ref More, 2 * More.Length);
             }
-            Changes[Count++] = new Change(change, !writesPresentWord);
-            Steps++;
+            At(Count++) = c;
         }
 
         /// <summary>Removes the dropped changes, keeping the others in trace order.</summary>
         public void Compact(CutMarks marks)
         {
-            if (Changes is null) return; // nothing ever kept
+            if (Count == 0) return;
             marks.BeginWalk();
             int w = Count;
             for (int i = Count - 1; i >= 0; i--)
             {
                 Steps++;
-                if (marks.Kept(Changes[i])) Changes[--w] = Changes[i];
+                if (marks.Kept(At(i))) At(--w) = At(i);
             }
-            Count -= w;
-            Array.Copy(Changes, w, Changes, 0, Count);
+            int kept = Count - w;
+            for (int i = 0; i < kept; i++) At(i) = At(w + i);
+            Count = kept;
         }
 
         public void Reset() => Count = 0;
@@ -145,7 +169,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
             ref var p = ref _entries[slot];
             p.Compact(_marks);
             for (int i = 0; i < p.Count; i++)
-                if (p.Changes![i].Epoch.Agent == cpu) times.Add(p.Changes[i].Epoch.Time);
+                if (p.At(i).Epoch.Agent == cpu) times.Add(p.At(i).Epoch.Time);
         }
     }
 
@@ -160,7 +184,7 @@ public sealed class PresentBeforePayloadDetector : IDetector
         for (int i = p.Count - 1; i >= 0; i--)
         {
             p.Steps++;
-            ref readonly var m = ref p.Changes![i];
+            ref readonly var m = ref p.At(i);
             if (!_marks.Kept(m)) continue;
             // Another cpu's payload needs the full ob-before (model.md §7.14), not merely hb.
             if (!view.StoreOrderedBefore(m.Epoch, present.Agent, AccessClass.W, ObserverDomain.Outer))
