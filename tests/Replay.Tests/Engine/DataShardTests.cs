@@ -23,10 +23,10 @@ public sealed class DataShardTests
     static readonly int[] ShardCounts = [1, 2, 3];
 
     /// <summary>Replays <paramref name="events"/> with <paramref name="shards"/> data shards in batches of random sizes up to <paramref name="maxBatch"/>.</summary>
-    static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, int shards, int maxBatch, int seed,
-        IReadOnlySet<FindingKind>? kinds = null)
+    internal static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, int shards, int maxBatch, int seed,
+        IReadOnlySet<FindingKind>? kinds = null, DevicePages? census = null)
     {
-        using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards, Detectors = kinds });
+        using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards, Detectors = kinds, Census = census });
         var rng = new Random(seed);
         var batch = new EventBatch(64);
         for (int i = 0; i < events.Count;)
@@ -40,7 +40,7 @@ public sealed class DataShardTests
         return [.. engine.Complete()];
     }
 
-    static void AssertSame(List<Finding> expected, List<Finding> actual, string what)
+    internal static void AssertSame(List<Finding> expected, List<Finding> actual, string what)
     {
         string Show(List<Finding> fs) => string.Join(" ", fs.Take(12));
         Assert.AreEqual(expected.Count, actual.Count, $"{what}: count\nexpected {Show(expected)}\nactual   {Show(actual)}");

@@ -30,29 +30,10 @@ public sealed class DevicePageCensusTests
         return builder.Build()!;
     }
 
-    static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, DevicePages? census, int shards = 0, int maxBatch = 4096, int seed = 1)
-    {
-        using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards, Census = census });
-        var rng = new Random(seed);
-        var batch = new EventBatch(64);
-        for (int i = 0; i < events.Count;)
-        {
-            int n = Math.Min(rng.Next(1, maxBatch + 1), events.Count - i);
-            batch.Reset(i);
-            for (int k = i; k < i + n; k++) batch.Append(events[k].Event, events[k].Data);
-            engine.Process(batch);
-            i += n;
-        }
-        return [.. engine.Complete()];
-    }
+    static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, DevicePages? census, int shards = 0, int maxBatch = 4096, int seed = 1) =>
+        DataShardTests.Replay(md, events, shards, maxBatch, seed, census: census);
 
-    static void AssertSame(List<Finding> expected, List<Finding> actual, string what)
-    {
-        string Show(List<Finding> fs) => string.Join(" ", fs.Take(12));
-        Assert.AreEqual(expected.Count, actual.Count, $"{what}: count\nexpected {Show(expected)}\nactual   {Show(actual)}");
-        for (int i = 0; i < expected.Count; i++)
-            Assert.IsTrue(expected[i].SameAs(actual[i]), $"{what}: finding {i}: expected {expected[i]}, got {actual[i]}");
-    }
+    static void AssertSame(List<Finding> expected, List<Finding> actual, string what) => DataShardTests.AssertSame(expected, actual, what);
 
     /// <summary>Ram regions none of whose pages is in the census: the accesses the engine skips.</summary>
     static int SkippedRamAccesses(TraceMetadata md, IReadOnlyList<RecordedEvent> events, DevicePages census) =>
