@@ -208,6 +208,9 @@ partial struct RaceWords
         return ((cell >> (MaskShift + b)) & 1) != 0 ? cell & EpochBits : 0;
     }
 
+    /// <summary>The extents held (meaningful in the extent form), for the tests that drive a column near full.</summary>
+    internal readonly int ExtentCount => _extents;
+
     /// <summary>Heap memory held beyond the struct itself (cells and spill slots; the extents are inline), for the memory tests.</summary>
     public readonly long Footprint => 8L * ((_cells?.Length ?? 0) + (_spill?.Length ?? 0));
 

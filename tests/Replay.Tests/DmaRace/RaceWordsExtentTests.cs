@@ -83,9 +83,13 @@ public sealed class RaceWordsExtentTests
         var model = new ulong[Page];
         var known = new uint[Agents, Agents];
         uint time = 0;
+        int mostExtents = 0, exactRewrites = 0;
+        bool overflowed = false;
         for (int step = 0; step < 2000; step++)
         {
             var (off, end) = rng.Next(50) == 0 ? (0, Page) : ranges[rng.Next(fields)];
+            if (words.Footprint == 0 && model[off] != 0 && (off == 0 || model[off - 1] != model[off]) && (end == Page || model[end] != model[end - 1])
+                && model.AsSpan(off, end - off).IndexOfAnyExcept(model[off]) < 0) exactRewrites++;
             int agent = rng.Next(Agents);
             for (int a = 0; a < Agents; a++)
                 for (int b = 0; b < Agents; b++) known[a, b] = (uint)rng.Next((int)time + 1);
@@ -93,9 +97,16 @@ public sealed class RaceWordsExtentTests
             time += (uint)rng.Next(1, 4);
             words.Record(off, end, agent, time);
             Array.Fill(model, Epoch.Pack(agent, time), off, end - off);
+            if (words.Footprint == 0) mostExtents = Math.Max(mostExtents, words.ExtentCount);
+            else overflowed = true;
             if (step % 10 == 0)
                 for (int k = 0; k < Page; k++) Assert.AreEqual(model[k], words.At(k), $"step {step}: byte {k}");
         }
+        // The paths the test is for must have run: a column past MaxExtents - 2 (where the count comes first), an
+        // extent written again exactly (the one-store path), and the overflow into cells.
+        Assert.IsGreaterThan(RaceWords.MaxExtents - 2, mostExtents, "a column near full");
+        Assert.IsGreaterThan(0, exactRewrites, "an extent written again exactly");
+        Assert.IsTrue(overflowed, "the overflow into cells");
     }
 
     [TestMethod]
