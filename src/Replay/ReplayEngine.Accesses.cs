@@ -53,7 +53,7 @@ public sealed partial class ReplayEngine
         {
             if (release == 0)
             {
-                release = _hb.Snapshot(agent, AccessClass.W, index);
+                release = _hb.Snapshot(agent, AccessClass.W);
                 arena.AddRef(release, len - 1);
             }
             else arena.AddRef(release, len);

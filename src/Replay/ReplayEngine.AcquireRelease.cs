@@ -36,7 +36,7 @@ public sealed partial class ReplayEngine
         var saved = order.ReleasesItself ? _hb.BeginOwnRelease(agent) : default;
         Write(agent, EventKind.Store, index, address, size, data, rid);
         if (region.Kind == RegionKind.Ram)
-            (_ramReleases ??= new RamReleases(_hb.Arena)).Add(address, end, _hb.Snapshot(agent, AccessClass.W, index));
+            (_ramReleases ??= new RamReleases(_hb.Arena)).Add(address, end, _hb.Snapshot(agent, AccessClass.W));
         if (order.ReleasesItself) _hb.EndOwnRelease(agent, saved);
         if (order.After.Value != 0) _hb.Barrier(agent, order.After.Value);
     }

@@ -136,9 +136,9 @@ public sealed partial class ReplayEngine
     {
         // Each case reads only the columns its kind uses: a column line the loop has not touched is a cache miss.
         var hb = _hb;
-        // The census kinds that may touch ram (fetch and dev_invalidate touch tables, which are never skipped).
-        if (kind is EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush or EventKind.StoreRelease or EventKind.Xchg
-            or EventKind.LoadAcquire or EventKind.DmaMap or EventKind.DmaUnmap && batch.Sizes[i] > 0
+        // The census kinds that may touch ram must lie on census pages (fetch and dev_invalidate touch tables, which
+        // are never skipped; DMA is checked in the loop).
+        if (DevicePages.InCensus(kind) && kind is not (EventKind.Fetch or EventKind.DevInvalidate) && batch.Sizes[i] > 0
             && _ramCensus.Unlisted(batch.Addresses[i], batch.Sizes[i]) is { } page)
             ReplayThrow.OutsideCensus(index, kind, page);
         switch (kind)

@@ -73,9 +73,6 @@ static class ReplayThrow
     }
 
     [DoesNotReturn]
-    public static void ObserverLate() => throw new InvalidOperationException("the edge observer is set before the first release");
-
-    [DoesNotReturn]
     public static void ShardsLate() => throw new InvalidOperationException("data shards are set up once, before the first batch");
 
     [DoesNotReturn]

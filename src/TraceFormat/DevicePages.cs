@@ -35,9 +35,6 @@ public sealed class DevicePages
     /// <summary>The pages in the census.</summary>
     public int Count => _pages.Count;
 
-    /// <summary>True when page number <paramref name="page"/> (address >> 12) is in the census.</summary>
-    public bool Contains(ulong page) => _pages.Contains(page);
-
     /// <summary>True when a page holding a byte of [<paramref name="address"/>, + <paramref name="size"/>) is in the census (size ≥ 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Touches(ulong address, int size)
@@ -65,9 +62,12 @@ public sealed class DevicePages
     }
 
     /// <summary>The page numbers, ascending (for the per-region summary and tests).</summary>
-    public ulong[] Sorted()
+    public ulong[] Sorted() => Sorted(_pages);
+
+    /// <summary>The page numbers of <paramref name="set"/>, ascending.</summary>
+    internal static ulong[] Sorted(HashSet<ulong> set)
     {
-        var pages = _pages.ToArray();
+        var pages = set.ToArray();
         Array.Sort(pages);
         return pages;
     }

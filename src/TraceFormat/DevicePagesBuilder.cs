@@ -23,13 +23,16 @@ public sealed class DevicePagesBuilder
         var kinds = batch.Kinds.AsSpan(0, n);
         var addresses = batch.Addresses.AsSpan(0, n);
         var sizes = batch.Sizes.AsSpan(0, n);
-        for (int i = 0; i < kinds.Length; i++)
-        {
-            var kind = kinds[i];
-            // The two plain accesses are most of a trace: tested first, before the kind switch.
-            if (kind is EventKind.Store or EventKind.Load || !DevicePages.InCensus(kind) || sizes[i] <= 0) continue;
-            Add(addresses[i], sizes[i]);
-        }
+        for (int i = 0; i < kinds.Length; i++) AddEvent(kinds[i], addresses[i], sizes[i]);
+    }
+
+    /// <summary>Adds the pages of one event's bytes when its kind is <see cref="DevicePages.InCensus"/> and its size nonzero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddEvent(EventKind kind, ulong address, int size)
+    {
+        // The two plain accesses are most of a trace: tested first, before the kind switch.
+        if (kind is EventKind.Store or EventKind.Load || !DevicePages.InCensus(kind) || size <= 0) return;
+        Add(address, size);
     }
 
     /// <summary>
@@ -66,10 +69,5 @@ public sealed class DevicePagesBuilder
     public DevicePages? Build() => Overflowed ? null : new(new HashSet<ulong>(_pages));
 
     /// <summary>The pages added so far, ascending (the writer's census section).</summary>
-    internal ulong[] Sorted()
-    {
-        var pages = _pages.ToArray();
-        Array.Sort(pages);
-        return pages;
-    }
+    internal ulong[] Sorted() => DevicePages.Sorted(_pages);
 }

@@ -69,9 +69,7 @@ public sealed partial class TraceWriter : IEventSink, IDisposable
         if (f == 0 && (kb & 0xF) == FormatLayout.ExtendedNibble) f = KindByte.EntryFor(_ctx.Version, e.Kind, kb);
         if (!EventRules.IsValid(_ctx, e, f, data.Length)) RefuseEvent(e, data.Length);
         AddToChunk(e, kb, f, data);
-        // Plain loads and stores (most events) fail the first test; the census kinds add one or two pages.
-        if (_census is not null && e.Kind is not (EventKind.Store or EventKind.Load) && DevicePages.InCensus(e.Kind) && e.Size > 0)
-            _census.Add(e.Address, e.Size);
+        _census?.AddEvent(e.Kind, e.Address, e.Size);
         EventCount++;
         if (_count == _chunkEvents || ChunkRawFull()) FlushChunk();
     }

@@ -228,7 +228,7 @@ public sealed class CensusSectionTests
         var events = RandomTraces.ReadAll(TraceReader.Open(new MemoryStream(bytes), "ok.trace"));
         var builder = new DevicePagesBuilder();
         foreach (var e in events)
-            if (DevicePages.InCensus(e.Event.Kind) && e.Event.Size > 0) builder.Add(e.Event.Address, e.Event.Size);
+            builder.AddEvent(e.Event.Kind, e.Event.Address, e.Event.Size);
         var fromEvents = builder.Build()!;
         using (var ok = TraceReader.Open(new MemoryStream(bytes), "ok.trace")) ok.CheckCensus(fromEvents);
 

@@ -19,7 +19,7 @@ public static class InfoVerb
 
     // The events must pass the check replay and dump apply (an event outside every region is refused by
     // all three); Summarize reads the chunks on its own, so this is a pass of its own. It also checks a v4
-    // trace's census against the events: replay trusts it to skip accesses.
+    // trace's census against the events, whole: replay only refuses a page its census events touch but it leaves out.
     static void CheckEvents(TraceInput trace)
     {
         using var reader = trace.OpenReader();

@@ -37,15 +37,13 @@ sealed class ClockArena
     long _serial;
 
     /// <summary>
-    /// Per-release facts besides the clocks and the <see cref="Stamp"/> (which holds the releaser and its time): whether
-    /// a device released, the releasing event and its own OB components per domain.
+    /// Per-release facts besides the clocks and the <see cref="Stamp"/> (which holds the releaser and its time, and so
+    /// the releasing event: its trace index is the time − 1): whether a device released, and its own OB components per domain.
     /// </summary>
     public struct Header
     {
         public bool FromDevice;
         public uint OwnStoreInner, OwnStoreOuter, OwnCacheInner, OwnCacheOuter;
-        /// <summary>The releasing event's trace index (for the edge log and the observer).</summary>
-        public long Index;
         /// <summary>Unique per rent (handles are reused): names this release among all the slot ever held.</summary>
         public long Serial;
     }
@@ -61,9 +59,6 @@ sealed class ClockArena
         /// <summary>Its local time at the release (the releasing event's trace index + 1).</summary>
         public uint Time;
     }
-
-    /// <summary>True once a slot was rented (a release was made).</summary>
-    public bool AnyRented => _used > 1;
 
     public ClockArena(int width, bool ob = true, int capacity = 64)
     {

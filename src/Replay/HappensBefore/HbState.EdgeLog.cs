@@ -49,11 +49,11 @@ sealed partial class HbState
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Add(uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
+        public void Add(uint releaseTime, int receiver, uint receiverTime, long loggedAt)
         {
             // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
             if (_count > 0 && _edges[_count - 1].ReleaseTime == releaseTime && _edges[_count - 1].Receiver == receiver) return;
-            Debug.Assert(releaseIndex == releaseTime - 1L && (ulong)loggedAt < uint.MaxValue, "a release's time is its index + 1");
+            Debug.Assert((ulong)loggedAt < uint.MaxValue, "trace indices fit 32 bits");
             if (_count == _edges.Length) Array.Resize(ref _edges, _count * 2);
             ref var e = ref _edges[_count++];
             e.ReleaseTime = releaseTime;
@@ -172,14 +172,14 @@ sealed partial class HbState
     }
 
     /// <summary>
-    /// Logs an hb edge from a release of <paramref name="cpu"/> (at <paramref name="releaseTime"/>, trace
-    /// index <paramref name="releaseIndex"/>) to <paramref name="receiver"/>'s event at <paramref name="receiverTime"/>.
+    /// Logs an hb edge from a release of <paramref name="cpu"/> (at <paramref name="releaseTime"/>: trace index
+    /// <paramref name="releaseTime"/> − 1) to <paramref name="receiver"/>'s event at <paramref name="receiverTime"/>.
     /// </summary>
-    internal void LogEdge(int cpu, uint releaseTime, long releaseIndex, int receiver, uint receiverTime, long loggedAt)
+    internal void LogEdge(int cpu, uint releaseTime, int receiver, uint receiverTime, long loggedAt)
     {
         var log = _edges[cpu];
         if (log.NeedsCompaction) log.Compact(_liveStoreTimes(cpu));
-        log.Add(releaseTime, releaseIndex, receiver, receiverTime, loggedAt);
+        log.Add(releaseTime, receiver, receiverTime, loggedAt);
     }
 
     /// <summary>

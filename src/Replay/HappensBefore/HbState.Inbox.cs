@@ -29,7 +29,7 @@ sealed partial class HbState
     internal void TransferToNext(int from, int to, AccessClass releaseClass, long index)
     {
         if (from == to) return;
-        if (TracksEdges && !IsDevice[from]) LogEdge(from, Time[from], index, to, Time[to] + 1, index);
+        if (TracksEdges && !IsDevice[from]) LogEdge(from, Time[from], to, Time[to] + 1, index);
         ObserveEdge(from, to, index, true);
         // The sender's rows as of its last event. Its live HB row's own component is written lazily: it is
         // patched in the receiving row after the join, not in the sender's row before it (a 4-byte store just

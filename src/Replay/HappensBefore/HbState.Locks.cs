@@ -16,7 +16,7 @@ sealed partial class HbState
 
     /// <summary>An unlock of <paramref name="lockId"/>: a release that orders every earlier store of the cpu.</summary>
     internal void Unlock(int cpu, int lockId, long index) =>
-        _pendingUnlocks[lockId].Add(Snapshot(cpu, AccessClass.W, index, unlock: true));
+        _pendingUnlocks[lockId].Add(Snapshot(cpu, AccessClass.W, unlock: true));
 
     /// <summary>A lock of <paramref name="lockId"/>: acquires (at once) the unlocks that this lock is the next lock after.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -36,7 +36,7 @@ sealed partial class HbState
     internal void RaiseIrq(int device, long index)
     {
         ref int line = ref IrqRelease[device];
-        int h = Snapshot(device, AccessClass.W, index);
+        int h = Snapshot(device, AccessClass.W);
         Arena.Release(line);
         line = h;
     }

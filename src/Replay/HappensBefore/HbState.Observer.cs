@@ -4,20 +4,8 @@ namespace TraceTools.Replay.HappensBefore;
 
 sealed partial class HbState
 {
-    Action<HbEdge>? _edgeObserver;
-
-    /// <summary><see cref="ReplayOptions.EdgeObserver"/>: null unless a tool (export) watches the edges (set before the first event).</summary>
-    internal Action<HbEdge>? EdgeObserver
-    {
-        get => _edgeObserver;
-        set
-        {
-            // Releases made before would have no header for the observer to read (and a reused slot's stale serial).
-            if (Arena.AnyRented) ReplayThrow.ObserverLate();
-            _edgeObserver = value;
-            _headerless = Headerless();
-        }
-    }
+    /// <summary><see cref="ReplayOptions.EdgeObserver"/>: null unless a tool (export) watches the edges.</summary>
+    internal Action<HbEdge>? EdgeObserver;
 
     /// <summary>Reports an edge from <paramref name="from"/>'s latest event (its release) when observed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -52,9 +52,11 @@ sealed partial class HbState
         };
     }
 
-    /// <summary>Stores a release of <paramref name="agent"/> in the arena; the handle has one reference.</summary>
+    /// <summary>
+    /// Stores a release of <paramref name="agent"/>, made by its current event, in the arena; the handle has one reference.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal int Snapshot(int agent, AccessClass releaseClass, long index, bool unlock = false)
+    internal int Snapshot(int agent, AccessClass releaseClass, bool unlock = false)
     {
         int h = Arena.Rent(header: !_headerless);
         uint t = Time[agent];
@@ -70,7 +72,6 @@ sealed partial class HbState
         if (_headerless) return h;
         ref var header = ref Arena.HeaderOf(h);
         header.FromDevice = IsDevice[agent];
-        header.Index = index;
         if (!TracksOb) return h;
         ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
         ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
@@ -90,6 +91,7 @@ sealed partial class HbState
         // Its own release: po already orders it, and no edge leaves the agent. Returning before the slot is even
         // addressed spares a fifth of all acquires (a cpu re-reading its own sync stores) its cold header line.
         if (stamp.Agent == agent) return;
+        if (EdgeObserver is { } observer) observer(new HbEdge(stamp.Time - 1L, stamp.Agent, index, agent, false));
         // The acquirer's HB already holds the release's time, so it holds the release's whole HB row: a component t
         // of the releaser is only ever copied from the releaser's row as of the end of its event t or later (no event
         // releases and then acquires), and rows only grow. The HB join would change nothing (half of all acquires).
@@ -110,8 +112,7 @@ sealed partial class HbState
     void AcquireWithHeader(int agent, int handle, ClockArena.Stamp stamp, bool hbKnown, AcquireMode mode, long index)
     {
         ref var h = ref Arena.HeaderOf(handle);
-        if (TracksEdges && !h.FromDevice) LogEdge(stamp.Agent, stamp.Time, h.Index, agent, Time[agent], index);
-        if (EdgeObserver is { } observer) observer(new HbEdge(h.Index, stamp.Agent, index, agent, false));
+        if (TracksEdges && !h.FromDevice) LogEdge(stamp.Agent, stamp.Time, agent, Time[agent], index);
         ref long last = ref _lastAcquired[agent];
         bool joined = JoinShortcuts && last == h.Serial;
         last = h.Serial;

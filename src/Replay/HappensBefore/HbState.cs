@@ -83,17 +83,11 @@ sealed partial class HbState
 #endif
 
     /// <summary>
-    /// True when an acquire reads nothing of a release but its stamp and HB row (no OB, LOADS, edge log or edge
-    /// observer): releases then write no header line at all, and an acquire whose HB already holds the release
-    /// never loads the slot.
+    /// True when an acquire reads nothing of a release but its stamp and HB row (no OB, LOADS or edge log kept; the edge
+    /// observer reads only the stamp): releases then write no header line at all, and an acquire whose HB already
+    /// holds the release never loads the slot.
     /// </summary>
-    bool _headerless;
-
-    /// <summary>
-    /// True when no release needs a header: no ob clocks, LOADS or edge log kept, and no edge observer (it reads each
-    /// release's trace index there).
-    /// </summary>
-    bool Headerless() => _edgeObserver is null && !TracksOb && !TracksLoads && !TracksEdges;
+    readonly bool _headerless;
 
     /// <summary>Interrupt lines (arena handle of the pending raise).</summary>
     internal readonly int[] IrqRelease;
@@ -117,7 +111,7 @@ sealed partial class HbState
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
         TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;
-        _headerless = Headerless();
+        _headerless = !TracksOb && !TracksLoads && !TracksEdges;
         _liveStoreTimes = liveStoreTimes;
         Time = new uint[AgentCount];
         Hb = new uint[AgentCount * Width];

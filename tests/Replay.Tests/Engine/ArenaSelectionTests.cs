@@ -18,7 +18,7 @@ public sealed class ArenaSelectionTests
     {
         var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
         using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { Detectors = new HashSet<FindingKind> { kind } });
-        int h = engine.Hb.Snapshot(0, Replay.Ordering.AccessClass.W, 0);
+        int h = engine.Hb.Snapshot(0, Replay.Ordering.AccessClass.W);
         Assert.AreEqual(engine.Hb.Width, engine.Hb.Arena.Hb(h).Length);
         Assert.AreEqual(ob ? engine.Hb.Width : 0, engine.Hb.Arena.ObStore(h).Length, "OB-for-stores row");
         Assert.AreEqual(ob ? engine.Hb.Width : 0, engine.Hb.Arena.ObCache(h).Length, "OB-for-cache row");
