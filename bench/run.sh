@@ -35,9 +35,10 @@
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
-# Targets (reported, not asserted; issue 9): column decode >= 0.75x raw LZ4 of the same chunks; all detectors
-# >= 0.5x the lean bound; the nine >= 4x the baseline's nine (dma-race alone >= 5x); --threads 2 >= 1.5x
-# --threads 1 on a quiet machine; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
+# Targets (reported, not asserted; issue 9): column decode >= 0.75x raw LZ4 of the same chunks; the nine
+# detectors >= 0.5x the lean bound (the bound with the decode, as the engine's rate includes it; all detectors
+# shown too); the nine >= 4x the baseline's nine (dma-race alone >= 5x); --threads 2 >= 1.5x --threads 1 on a
+# quiet machine; <= 3 bytes/event with LZ4; peak RSS flat as N grows.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -253,7 +254,7 @@ for n in "${sizes[@]}"; do
   # When the AOT publish failed both columns are the JIT build: no AOT / JIT ratio to show.
   aot_jit=$(ratio "${med[all]}" "${med[jit_all]}"); [[ "$cli" == "$jit_cli" ]] && aot_jit="n/a"
   ref_rows+=("| $label | ${med[all]} | ${med[nine]} | ${med[dma]} | ${med[t2]} | ${med[jit_all]} | ${med[base_all]} | ${med[base_dma]} | ${med[lz4]} | ${med[columns]} | ${med[decode]} | ${med[lean]} | ${med[decode_lean]} |")
-  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[nine]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") | $aot_jit |")
+  ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[nine]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[nine]}" "${med[base_all]}") | $(ratio "${med[dma]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") | $aot_jit |")
   unset got med
   rm -f "$trace" "$trace.truth.json" "$base_trace" "$base_trace.truth.json"
 done
@@ -276,8 +277,8 @@ done
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ref_rows[@]}"
   echo
-  echo "| events | column decode / LZ4 | reader / LZ4 | all / (decode + lean) | all / LZ4 | nine / baseline | dma-race / baseline | --threads 2 / 1 | AOT / JIT |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| events | column decode / LZ4 | reader / LZ4 | all / (decode + lean) | nine / (decode + lean) | all / LZ4 | nine / baseline | dma-race / baseline | --threads 2 / 1 | AOT / JIT |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ratio_rows[@]}"
 } >"$work/table.md"
 
