@@ -30,9 +30,8 @@ public sealed partial class ReplayEngine
     {
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Store;
-        // No rule can ever judge these bytes (the census). A release store or xchg comes here as a store too, but its
-        // pages are census pages; so no ram release lies on a skipped page, and there is none to overwrite.
-        if (cpu && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size)) return;
+        // A plain store the census rules out never comes here (Process skips it). A release store or xchg does, but
+        // its pages are census pages (checked at the event): so no ram release lies on a skipped page.
         if (HasDataBytes(regionKind))
             DataHooks(cpu ? StoreHooks : DmaWriteHooks, new DataAccess(index, kind, agent, t, address, size, rid));
         // Device writes too: one that clears present restarts the payload window and ends a burst (contract v1.1).
@@ -80,8 +79,7 @@ public sealed partial class ReplayEngine
     {
         uint t = _hb.Time[agent];
         bool cpu = kind == EventKind.Load;
-        // Ram holds no sync bytes: a load the census rules out acquires nothing and no rule judges it.
-        if (cpu && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size)) return;
+        // A plain load the census rules out never comes here (Process skips it); a load-acquire's pages are census pages.
         ulong end = address + (ulong)size;
         // Only stale-cpu-read (LOADS) asks what the load itself acquired.
         bool self = cpu && regionKind == RegionKind.Table && _hb.TracksLoads;

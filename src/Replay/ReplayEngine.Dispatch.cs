@@ -94,6 +94,8 @@ public sealed partial class ReplayEngine
         }
         int off = batch.DataOffsets[i];
         if (off < 0) ReplayThrow.NoBytes(index, kind);
+        // No rule can ever judge these bytes (the census): skipped here, before the call, as 36 % of a driver's events are.
+        if (kind == EventKind.Store && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size)) return;
         Write(agent, kind, index, address, size, batch.Data.AsSpan(off, size), rid, regionKind);
     }
 
@@ -109,6 +111,8 @@ public sealed partial class ReplayEngine
             if (regionKind == RegionKind.Ram) CheckCensus(index, kind, rid, address, size);
             if (DeviceDmaHooks.Length != 0) DeviceDmaEvent(agent, kind, index, address, size, rid);
         }
+        // Ram holds no sync bytes: a load the census rules out acquires nothing and no rule judges it.
+        if (kind == EventKind.Load && regionKind == RegionKind.Ram && _ramCensus.CpuOnly(rid, address, size)) return;
         Read(agent, kind, index, address, size, rid, regionKind, AcquireMode.PlainLoad);
     }
 

@@ -115,6 +115,28 @@ public sealed class DevicePageCensusTests
         Assert.AreEqual(1, ShadowPages(CensusOf(events)));
     }
 
+    /// <summary>
+    /// The skip comes after the event's own checks (<c>Process</c> skips before calling <c>Write</c>/<c>Read</c>): a
+    /// store without bytes or a load past its region on a cpu-only page is refused as it is without a census.
+    /// </summary>
+    [TestMethod]
+    [DataRow(EventKind.Store, "event #0: store carries no bytes")]
+    [DataRow(EventKind.Load, "event #0: load 0x5000003c size 8 is outside every region")]
+    public void Replay_BadAccessOnCpuOnlyPage_RefusedWithCensus(EventKind kind, string message)
+    {
+        var t = RaceWithPrivateStore();
+        var events = t.Recorded().ToList();
+        var census = CensusOf(events);
+        Assert.IsFalse(census.Touches(0x5000_0000, 8), "priv is cpu-only");
+        var e = events[0].Event;
+        events[0] = kind == EventKind.Store ? new RecordedEvent(e, []) : new RecordedEvent(e with { Kind = EventKind.Load, Address = e.Address + 0x3c }, []);
+        foreach (var c in new[] { null, census })
+        {
+            var x = Assert.ThrowsExactly<ReplayInputException>(() => Replay(t.Metadata(), events, c), c is null ? "without census" : "with census");
+            StringAssert.Contains(x.Message, message);
+        }
+    }
+
     /// <summary>A census that leaves out a page a device touches would lose findings silently: the replay refuses it.</summary>
     [TestMethod]
     public void Replay_CensusWithoutTheDevicePage_Refused()
