@@ -19,7 +19,8 @@ namespace TraceTools.Replay.HappensBefore;
 /// back to it through another agent (its stores already ordered out, a round trip); same-cpu ordering
 /// otherwise is answered by the committed table.
 /// Only what a selected detector needs is kept (<see cref="DetectorNeeds"/>): HB always; the OB clocks
-/// and the committed table with <see cref="DetectorNeeds.ObClocks"/>; LOADS, the pending clocks and the
+/// and the committed table with <see cref="DetectorNeeds.ObClocks"/> (the OB clock for cache maintenance only with
+/// <see cref="DetectorNeeds.CacheState"/> too); LOADS, the pending clocks and the
 /// acquire log with <see cref="DetectorNeeds.LoadsClock"/>; the edge log with <see cref="DetectorNeeds.EdgeLog"/>.
 /// </remarks>
 sealed partial class HbState
@@ -40,6 +41,11 @@ sealed partial class HbState
 
     /// <summary>True when the OB clocks and the committed tables are kept.</summary>
     internal readonly bool TracksOb;
+    /// <summary>
+    /// True when the <see cref="ObCache"/> rows are kept too: OB clocks and the cache state selected (only a cache
+    /// detector knows a cache maintenance's time to ask them about).
+    /// </summary>
+    internal readonly bool TracksObCache;
     /// <summary>True when LOADS, the pending clocks and the acquire logs are kept.</summary>
     internal readonly bool TracksLoads;
     /// <summary>True when the edge logs are kept.</summary>
@@ -78,8 +84,11 @@ sealed partial class HbState
 #if DEBUG
     /// <summary>Acquires whose joins a shortcut skipped (debug builds: tests check the shortcuts are exercised).</summary>
     internal long ShortcutCount;
+    /// <summary>Acquires whose OB joins the HB shortcut skipped (debug builds).</summary>
+    internal long ObShortcutCount;
 #else
     internal long ShortcutCount => 0;
+    internal long ObShortcutCount => 0;
 #endif
 
     /// <summary>
@@ -103,12 +112,13 @@ sealed partial class HbState
         Rules = new OrderingRules(metadata.Arch);
         AgentCount = metadata.Agents.Count;
         Width = ClockSimdSelector.Width(AgentCount);
-        Arena = new ClockArena(Width, ob: (needs & DetectorNeeds.ObClocks) != 0);
+        TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
+        TracksObCache = TracksOb && (needs & DetectorNeeds.CacheState) != 0;
+        Arena = new ClockArena(Width, rows: TracksObCache ? 3 : TracksOb ? 2 : 1);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
         foreach (int d in Devices)
             if (d < ClockSimdSelector.Lanes) _deviceLanes |= 1u << d;
-        TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
         TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;
         _headerless = !TracksOb && !TracksLoads && !TracksEdges;
@@ -119,9 +129,9 @@ sealed partial class HbState
         InboxFull = new bool[AgentCount];
         // Clocks nobody reads are not even allocated: a stray use fails loudly instead of costing silently.
         ObStore = TracksOb ? new uint[AgentCount * Width] : [];
-        ObCache = TracksOb ? new uint[AgentCount * Width] : [];
+        ObCache = TracksObCache ? new uint[AgentCount * Width] : [];
         InboxObStore = TracksOb ? new uint[AgentCount * Width] : [];
-        InboxObCache = TracksOb ? new uint[AgentCount * Width] : [];
+        InboxObCache = TracksObCache ? new uint[AgentCount * Width] : [];
         Committed = TracksOb ? new uint[AgentCount * OrderingRules.Slots] : [];
         Loads = TracksLoads ? new uint[AgentCount * Width] : [];
         Pending = TracksLoads ? new uint[AgentCount * 4 * Width] : [];
