@@ -40,17 +40,17 @@ sealed partial class HbState
     {
         uint t = Time[agent];
         if (IsDevice[agent]) return new OwnOrder { StoreInner = t, StoreOuter = t, CacheInner = t, CacheOuter = t };
-        var table = Committed.AsSpan(agent * OrderingRules.Slots, OrderingRules.Slots);
+        int row = agent * CommittedLanes;
         bool storesKept = unlock || Rules.IsPreserved(AccessClass.W, releaseClass);
         var own = new OwnOrder
         {
-            StoreInner = storesKept ? t : table[OrderingRules.Slot(AccessClass.W, releaseClass, ObserverDomain.Inner)],
-            StoreOuter = storesKept ? t : table[OrderingRules.Slot(AccessClass.W, releaseClass, ObserverDomain.Outer)],
+            StoreInner = storesKept ? t : Committed[row + CommittedLane(AccessClass.W, releaseClass, ObserverDomain.Inner)],
+            StoreOuter = storesKept ? t : Committed[row + CommittedLane(AccessClass.W, releaseClass, ObserverDomain.Outer)],
         };
         if (!TracksObCache) return own;
         bool cacheKept = Rules.IsPreserved(AccessClass.C, releaseClass);
-        own.CacheInner = cacheKept ? t : table[OrderingRules.Slot(AccessClass.C, releaseClass, ObserverDomain.Inner)];
-        own.CacheOuter = cacheKept ? t : table[OrderingRules.Slot(AccessClass.C, releaseClass, ObserverDomain.Outer)];
+        own.CacheInner = cacheKept ? t : Committed[row + CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Inner)];
+        own.CacheOuter = cacheKept ? t : Committed[row + CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Outer)];
         return own;
     }
 
@@ -266,43 +266,6 @@ sealed partial class HbState
         foreach (int d in Devices)
         {
             if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);
-        }
-    }
-
-    /// <summary>Vector twin of the slot loop: table = mask ? t : table.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void CommitVector(Span<uint> table, ReadOnlySpan<uint> mask, uint t, bool wide)
-    {
-        if (mask.IsEmpty) return;
-        ref uint d = ref MemoryMarshal.GetReference(table);
-        ref uint m = ref MemoryMarshal.GetReference(mask);
-        if (wide)
-        {
-            var tv = Vector512.Create(t);
-            for (nuint i = 0; i < OrderingRules.Slots; i += 16)
-                Vector512.ConditionalSelect(Vector512.LoadUnsafe(ref m, i), tv, Vector512.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
-        }
-        else
-        {
-            var tv = Vector256.Create(t);
-            for (nuint i = 0; i < OrderingRules.Slots; i += 8)
-                Vector256.ConditionalSelect(Vector256.LoadUnsafe(ref m, i), tv, Vector256.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
-        }
-    }
-
-    /// <summary>Sets the committed-table slots of barrier <paramref name="code"/> of <paramref name="cpu"/> to its time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Commit(int cpu, uint code)
-    {
-        uint t = Time[cpu];
-        var table = Committed.AsSpan(cpu * OrderingRules.Slots, OrderingRules.Slots);
-        if (Simd == ClockSimd.Scalar)
-        {
-            foreach (byte slot in Rules.SlotsFor(code)) table[slot] = t;
-        }
-        else
-        {
-            CommitVector(table, Rules.MaskFor(code), t, Simd == ClockSimd.V512);
         }
     }
 

@@ -63,7 +63,7 @@ sealed partial class HbState
     /// </summary>
     internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
     internal readonly bool[] InboxFull;
-    /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
+    /// <summary>Per cpu: the latest barrier time per (pred class w or c, succ class, domain) lane (HbState.Committed.cs).</summary>
     internal readonly uint[] Committed;
     /// <summary>The HB of the releases the current cpu load acquired itself, valid for <see cref="_selfLoadsAgent"/> only.</summary>
     internal readonly uint[] SelfLoads;
@@ -132,7 +132,8 @@ sealed partial class HbState
         ObCache = TracksObCache ? new uint[AgentCount * Width] : [];
         InboxObStore = TracksOb ? new uint[AgentCount * Width] : [];
         InboxObCache = TracksObCache ? new uint[AgentCount * Width] : [];
-        Committed = TracksOb ? new uint[AgentCount * OrderingRules.Slots] : [];
+        Committed = TracksOb ? new uint[AgentCount * CommittedLanes] : [];
+        (_commitMasks, _commitMaskAt) = TracksOb ? CommitMasks(Rules) : ([], []);
         Loads = TracksLoads ? new uint[AgentCount * Width] : [];
         Pending = TracksLoads ? new uint[AgentCount * 4 * Width] : [];
         PendingMask = new byte[AgentCount];
