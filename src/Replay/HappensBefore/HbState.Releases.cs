@@ -105,7 +105,11 @@ sealed partial class HbState
         }
         // HB only: the join is the whole acquire, and the header (never written) is not read. This path stays
         // small (no frame for the general one's locals): it runs on every acquire of an hb-only replay.
-        if (hbKnown) AssertCovers(agent, handle);
+        if (hbKnown)
+        {
+            ShortcutCount++;
+            AssertCovers(agent, handle);
+        }
         else ClockKernels.Join(Simd, Row(Hb, agent), Arena.Hb(handle));
     }
 
@@ -118,7 +122,11 @@ sealed partial class HbState
         ref long last = ref _lastAcquired[agent];
         bool joined = JoinShortcuts && last == h.Serial;
         last = h.Serial;
-        if (hbKnown) AssertCovers(agent, handle);
+        if (hbKnown)
+        {
+            ShortcutCount++;
+            AssertCovers(agent, handle);
+        }
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
@@ -132,9 +140,6 @@ sealed partial class HbState
     [Conditional("DEBUG")]
     void AssertCovers(int agent, int handle)
     {
-#if DEBUG
-        ShortcutCount++;
-#endif
         var mine = Row(Hb, agent);
         var released = Arena.Hb(handle);
         for (int i = 0; i < Width; i++)
@@ -158,9 +163,6 @@ sealed partial class HbState
     [Conditional("DEBUG")]
     void AssertObCovers(int agent, int releaser, ReadOnlySpan<uint> obStore, ReadOnlySpan<uint> obCache)
     {
-#if DEBUG
-        ObShortcutCount++;
-#endif
         int row = agent * Width;
         for (int i = 0; i < Width; i++)
         {
@@ -229,7 +231,11 @@ sealed partial class HbState
                     ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
                     if (TracksObCache) ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
                 }
-                else AssertObCovers(agent, releaser, obStore, obCache);
+                else
+                {
+                    ObShortcutCount++;
+                    AssertObCovers(agent, releaser, obStore, obCache);
+                }
                 // The own component stays: what comes back holds the agent's own events already ordered out to
                 // another agent (contract v1.1: order is not lost on the way back).
                 RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);

@@ -48,10 +48,8 @@ public sealed class JoinShortcutTests
             batch.Append(e.Event, e.Data);
             return batch;
         }), $"{arch.Name()} {kept}");
-#if DEBUG
         Assert.IsTrue(shortcuts > 100, $"the trace exercises the shortcuts ({shortcuts})");
         if (!hbOnly) Assert.IsTrue(obShortcuts > 100, $"the trace exercises the OB shortcut ({obShortcuts})");
-#endif
     }
 
     /// <summary>
