@@ -9,7 +9,8 @@ namespace TraceTools.Replay.Clocks;
 /// to it by handle; handles are reference-counted and their slots reused, so memory follows the live
 /// releases (at most one per sync byte, lock and interrupt line), never the trace length.
 /// Slot layout: the header, then HB, OB for stores, OB for cache maintenance (W components each); HB alone
-/// when no selected detector needs the OB clocks (a third of the memory, and of the cache lines a release touches).
+/// when no selected detector needs the OB clocks (a third of the memory, and of the cache lines a release touches),
+/// and no OB for cache maintenance when no cache detector is selected.
 /// </summary>
 /// <remarks>
 /// Slots are cold (a release is read long after it was written, by another agent), so their layout is about
@@ -60,10 +61,12 @@ sealed class ClockArena
         public uint Time;
     }
 
-    public ClockArena(int width, bool ob = true, int capacity = 64)
+    /// <summary>An arena of slots of <paramref name="rows"/> rows (1: HB; 2: HB, OB for stores; 3: all three).</summary>
+    public ClockArena(int width, int rows = 3, int capacity = 64)
     {
+        Debug.Assert(rows is >= 1 and <= 3);
         _width = width;
-        _rows = ob ? 3 : 1;
+        _rows = rows;
         Debug.Assert(Unsafe.SizeOf<Header>() <= Line * sizeof(uint), "the header fits its line");
         // The header's line, then the rows, rounded up to the slot alignment.
         _stride = (Line + _rows * width + SlotAlign - 1) / SlotAlign * SlotAlign;
@@ -141,10 +144,10 @@ sealed class ClockArena
     public Span<uint> Hb(int handle) => MemoryMarshal.CreateSpan(ref At(handle, Line), _width);
     /// <summary>The OB-for-stores row (empty when the arena keeps HB only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<uint> ObStore(int handle) => _rows == 1 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + _width), _width);
-    /// <summary>The OB-for-cache-maintenance row (empty when the arena keeps HB only).</summary>
+    public Span<uint> ObStore(int handle) => _rows < 2 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + _width), _width);
+    /// <summary>The OB-for-cache-maintenance row (empty unless the arena keeps all three rows).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<uint> ObCache(int handle) => _rows == 1 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + 2 * _width), _width);
+    public Span<uint> ObCache(int handle) => _rows < 3 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + 2 * _width), _width);
 
     /// <summary>The releaser and its time of slot <paramref name="handle"/> (written by the releaser after <see cref="Rent"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

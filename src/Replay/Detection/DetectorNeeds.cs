@@ -14,7 +14,10 @@ public enum DetectorNeeds
     WriteHistory = 1,
     /// <summary>The last cpu load and device DMA read of each data byte (<see cref="AccessRun.CpuReads"/>, <see cref="AccessRun.DevReads"/>).</summary>
     ReadHistory = 2,
-    /// <summary>OB clocks and the committed barrier tables (<see cref="DetectorView.StoreOrderedBefore"/>, <see cref="DetectorView.CacheMaintenanceReached"/>).</summary>
+    /// <summary>
+    /// OB clocks and the committed barrier tables (<see cref="DetectorView.StoreOrderedBefore"/>; with <see cref="CacheState"/>
+    /// also <see cref="DetectorView.CacheMaintenanceReached"/>, whose cache maintenance times only the cache state knows).
+    /// </summary>
     ObClocks = 4,
     /// <summary>LOADS, the pending reader clocks and the acquire log (<see cref="DetectorView.OrderedForLoads"/>, <see cref="DetectorView.AcquireReaching"/>).</summary>
     LoadsClock = 8,

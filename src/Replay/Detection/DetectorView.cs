@@ -71,7 +71,7 @@ public readonly ref partial struct DetectorView
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool CacheMaintenanceReached(int cpu, uint time, int agent)
     {
-        ReplayThrow.Unless(_hb.TracksOb, "ObClocks");
+        ReplayThrow.Unless(_hb.TracksObCache, "ObClocks and CacheState");
         return time <= _hb.ObCacheOf(agent, cpu);
     }
 

@@ -19,30 +19,25 @@ sealed partial class HbState
     }
 
     /// <summary>
-    /// arm64 <c>stlr</c>: for the duration of the current store only, every earlier load and store of
-    /// <paramref name="cpu"/> is ordered before it for other cpus (the (r → w) and (w → w) inner slots). Returns the
-    /// slots' values to give back with <see cref="EndOwnRelease"/>: a later plain store is not ordered by it.
+    /// arm64 <c>stlr</c>: for the duration of the current store only, every earlier store of <paramref name="cpu"/> is
+    /// ordered before it for other cpus (the (w → w) inner lane; its earlier loads too, (r → w), but no query asks about
+    /// a load's order). Returns the lane's value to give back with <see cref="EndOwnRelease"/>: a later plain store is
+    /// not ordered by it.
     /// </summary>
-    internal (uint Load, uint Store) BeginOwnRelease(int cpu)
+    internal uint BeginOwnRelease(int cpu)
     {
-        if (!TracksOb) return default;
-        int row = cpu * OrderingRules.Slots;
-        ref uint load = ref Committed[row + OrderingRules.Slot(AccessClass.R, AccessClass.W, ObserverDomain.Inner)];
-        ref uint store = ref Committed[row + OrderingRules.Slot(AccessClass.W, AccessClass.W, ObserverDomain.Inner)];
-        var saved = (load, store);
-        uint before = Time[cpu] - 1;
-        if (load < before) load = before;
+        if (!TracksOb) return 0;
+        ref uint store = ref Committed[cpu * CommittedLanes + CommittedLane(AccessClass.W, AccessClass.W, ObserverDomain.Inner)];
+        uint saved = store, before = Time[cpu] - 1;
         if (store < before) store = before;
         return saved;
     }
 
-    /// <summary>Gives back the slots <see cref="BeginOwnRelease"/> raised.</summary>
-    internal void EndOwnRelease(int cpu, (uint Load, uint Store) saved)
+    /// <summary>Gives back the lane <see cref="BeginOwnRelease"/> raised.</summary>
+    internal void EndOwnRelease(int cpu, uint saved)
     {
         if (!TracksOb) return;
-        int row = cpu * OrderingRules.Slots;
-        Committed[row + OrderingRules.Slot(AccessClass.R, AccessClass.W, ObserverDomain.Inner)] = saved.Load;
-        Committed[row + OrderingRules.Slot(AccessClass.W, AccessClass.W, ObserverDomain.Inner)] = saved.Store;
+        Committed[cpu * CommittedLanes + CommittedLane(AccessClass.W, AccessClass.W, ObserverDomain.Inner)] = saved;
     }
 
     /// <summary>

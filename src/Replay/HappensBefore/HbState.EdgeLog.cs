@@ -20,7 +20,7 @@ sealed partial class HbState
     /// ≤ its own with no live store in between (it answers every query this one would, no later), or when no
     /// live store precedes it. So it stays in proportion to live stores × receivers, not to the trace.
     /// </remarks>
-    sealed class EdgeLog
+    internal sealed class EdgeLog
     {
         /// <summary>
         /// One edge: release (local time) → receiver (agent, local time); logged at a trace index. 16 bytes: a release's
@@ -36,8 +36,13 @@ sealed partial class HbState
             public readonly long ReleaseIndex => ReleaseTime - 1L;
         }
 
-        const int MinCompaction = 1 << 16;
+        internal const int MinCompaction = 1 << 16;
         Edge[] _edges = new Edge[16];
+        /// <summary>
+        /// Where the log compacts or doubles: it starts at 16 and doubles, so compaction runs at the same entries as
+        /// when it was the array's length (the entries a report's hb path finds after the replay depend on when).
+        /// </summary>
+        int _limit = 16;
         int _count, _compactAt = MinCompaction;
 
         public int Count => _count;
@@ -45,7 +50,18 @@ sealed partial class HbState
         public bool NeedsCompaction
         {
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            get => _count == _edges.Length && _count >= _compactAt;
+            get => _count == _limit && _count >= _compactAt;
+        }
+
+        /// <summary>
+        /// Doubles the limit; the array grows eightfold up to <see cref="MinCompaction"/> entries, so reaching the first
+        /// compaction allocates, copies and first-touches 150 KB of smaller arrays instead of 1 MB (per cpu).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        void Grow()
+        {
+            _limit *= 2;
+            if (_limit > _edges.Length) Array.Resize(ref _edges, Math.Max(_limit, Math.Min(8 * _edges.Length, MinCompaction)));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -54,7 +70,7 @@ sealed partial class HbState
             // The same release reaching the same receiver again adds nothing: the first arrival is the earliest.
             if (_count > 0 && _edges[_count - 1].ReleaseTime == releaseTime && _edges[_count - 1].Receiver == receiver) return;
             Debug.Assert((ulong)loggedAt < uint.MaxValue, "trace indices fit 32 bits");
-            if (_count == _edges.Length) Array.Resize(ref _edges, _count * 2);
+            if (_count == _limit) Grow();
             ref var e = ref _edges[_count++];
             e.ReleaseTime = releaseTime;
             e.Receiver = receiver;
@@ -127,47 +143,92 @@ sealed partial class HbState
         static bool Reaches(uint[] hb, int row, int reader, uint readerTime, in Edge e) =>
             e.Receiver == reader ? e.ReceiverTime <= readerTime : hb[row + e.Receiver] >= e.ReceiverTime;
 
-        /// <summary>Per receiver, the release times seen so far in this compaction, kept sorted (reused).</summary>
-        List<uint>[] _seen = [];
+        /// <summary>
+        /// Per receiver, the live intervals seen so far in this compaction (ascending) with the least release time seen in
+        /// each (reused).
+        /// </summary>
+        List<SeenInterval>[] _seen = [];
+
+        /// <summary>Entries of a receiver whose releases follow live store <see cref="Live"/> (and no later one): the least release time.</summary>
+        internal struct SeenInterval
+        {
+            public int Live;
+            public uint Least;
+        }
 
         /// <summary>Drops the entries that can never be the answer for one of <paramref name="liveTimes"/> (sorted).</summary>
         /// <remarks>
-        /// An entry is dominated when an earlier entry to the same receiver has a release time at or below its
-        /// own and at or after the latest live store before it: that earlier edge answers every query this one
-        /// could. The question is a predecessor query on a growing set; release times arrive nearly sorted, so a
-        /// sorted list with binary search is mostly appends (a SortedSet view re-counts its subtree on every
-        /// query, which made compaction quadratic).
+        /// An entry is dominated when an earlier entry to the same receiver has a release time at or below its own and at
+        /// or after the latest live store before it: that earlier edge answers every query this one could. Such an
+        /// earlier time lies in the same live interval (between the same two consecutive live stores), and any earlier
+        /// time of that interval at or below its own qualifies, so the question is whether the least release time seen
+        /// for (receiver, interval) is at or below its own: one compare per entry. Release times arrive nearly sorted, so
+        /// the interval is nearly always the receiver's latest; an earlier one is found by binary search. (Before, every
+        /// distinct release time went into a sorted list per receiver, searched and inserted into per entry: a fifth
+        /// of the edge log's cost.)
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Compact(uint[] liveTimes)
         {
-            foreach (var times in _seen) times?.Clear();
+            foreach (var seen in _seen) seen?.Clear();
             int kept = 0, live = -1;
             for (int i = 0; i < _count; i++)
             {
                 var e = _edges[i];
-                uint t = e.ReleaseTime;
-                live = SortedTimes.AtOrBelow(liveTimes, t, live);
+                live = SortedTimes.AtOrBelow(liveTimes, e.ReleaseTime, live);
                 if (live < 0) continue; // no live store at or before it: never a publish
-                if (e.Receiver >= _seen.Length) Array.Resize(ref _seen, Math.Max(e.Receiver + 1, 2 * _seen.Length));
-                var times = _seen[e.Receiver] ??= [];
-                int seen = times.Count;
-                if (seen == 0 || times[seen - 1] < t)
-                {
-                    // Above every time seen (the usual case: release times arrive nearly sorted): an append.
-                    bool covered = seen > 0 && times[seen - 1] >= liveTimes[live];
-                    times.Add(t);
-                    if (!covered) _edges[kept++] = e;
-                    continue;
-                }
-                int at = SortedTimes.FirstAtOrAbove(CollectionsMarshal.AsSpan(times), t);
-                // times[at - 1] is the largest seen time below t (or t itself when present at `at`).
-                bool dominated = (at < times.Count && times[at] == t) || (at > 0 && times[at - 1] >= liveTimes[live]);
-                if (!(at < times.Count && times[at] == t)) times.Insert(at, t);
-                if (!dominated) _edges[kept++] = e; // order kept: LoggedAt stays sorted
+                if (!Dominated(e.Receiver, live, e.ReleaseTime)) _edges[kept++] = e; // order kept: LoggedAt stays sorted
             }
             _count = kept;
             _compactAt = Math.Max(MinCompaction, 2 * kept);
+        }
+
+        /// <summary>True when an earlier entry to <paramref name="receiver"/> in live interval <paramref name="live"/> had a release time ≤ <paramref name="t"/>; notes this one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        bool Dominated(int receiver, int live, uint t)
+        {
+            if (receiver >= _seen.Length) Array.Resize(ref _seen, Math.Max(receiver + 1, 2 * _seen.Length));
+            var seen = _seen[receiver] ??= [];
+            var intervals = CollectionsMarshal.AsSpan(seen);
+            int n = intervals.Length;
+            if (n == 0 || intervals[n - 1].Live < live)
+            {
+                seen.Add(new SeenInterval { Live = live, Least = t });
+                return false;
+            }
+            int at = n - 1;
+            if (intervals[at].Live != live)
+            {
+                at = FirstAtOrAbove(intervals, live);
+                if (intervals[at].Live != live)
+                {
+                    seen.Insert(at, new SeenInterval { Live = live, Least = t });
+                    return false;
+                }
+            }
+            ref uint least = ref intervals[at].Least;
+            if (least <= t) return true;
+            least = t;
+            return false;
+        }
+
+        /// <summary>Position of the first interval at or above <paramref name="live"/> (the last one is known to be above it).</summary>
+        static int FirstAtOrAbove(ReadOnlySpan<SeenInterval> intervals, int live)
+        {
+            int lo = 0, hi = intervals.Length - 1;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (intervals[mid].Live < live) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
+
+        /// <summary>The release time and receiver of each entry, in log order (tests).</summary>
+        internal IEnumerable<(uint ReleaseTime, int Receiver)> Entries()
+        {
+            for (int i = 0; i < _count; i++) yield return (_edges[i].ReleaseTime, _edges[i].Receiver);
         }
     }
 
@@ -202,7 +263,7 @@ sealed partial class HbState
     }
 
     /// <summary>An edge of a cpu's edge log, copied out for a path query.</summary>
-    readonly record struct LoggedEdge(int Cpu, long ReleaseIndex, int Receiver, uint ReceiverTime, long LoggedAt);
+    internal readonly record struct LoggedEdge(int Cpu, long ReleaseIndex, int Receiver, uint ReceiverTime, long LoggedAt);
 
     /// <summary>
     /// A chain of logged hb edges from event <paramref name="fromIndex"/> of cpu <paramref name="fromAgent"/> to

@@ -49,7 +49,7 @@ sealed partial class HbState
                 if (TracksOb)
                 {
                     ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), Row(ObStore, to));
-                    ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, to));
+                    if (TracksObCache) ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), Row(ObCache, to));
                 }
                 InboxFull[to] = true;
             }
@@ -65,10 +65,10 @@ sealed partial class HbState
             }
             if (!TracksOb) return;
             ClockKernels.Join(Simd, Row(ObStore, to), obStores.AsSpan(from * w, w));
-            ClockKernels.Join(Simd, Row(ObCache, to), obCaches.AsSpan(from * w, w));
+            if (TracksObCache) ClockKernels.Join(Simd, Row(ObCache, to), obCaches.AsSpan(from * w, w));
             RaiseOwn(ObStore, ObCache, row, from, OwnOrderOf(from, releaseClass), toDevice: true);
             ObStore[row + to] = 0;
-            ObCache[row + to] = 0;
+            if (TracksObCache) ObCache[row + to] = 0;
             _lastAcquired[to] = 0; // its rows may now lack what its last acquire gave them: no skipping it
             return;
         }
@@ -80,7 +80,7 @@ sealed partial class HbState
             if (TracksOb)
             {
                 ClockKernels.Copy(Simd, InboxObStore.AsSpan(row, w), obStores.AsSpan(from * w, w));
-                ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), obCaches.AsSpan(from * w, w));
+                if (TracksObCache) ClockKernels.Copy(Simd, InboxObCache.AsSpan(row, w), obCaches.AsSpan(from * w, w));
             }
             InboxFull[to] = true;
         }
@@ -91,7 +91,7 @@ sealed partial class HbState
             if (TracksOb)
             {
                 ClockKernels.Join(Simd, InboxObStore.AsSpan(row, w), obStores.AsSpan(from * w, w));
-                ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), obCaches.AsSpan(from * w, w));
+                if (TracksObCache) ClockKernels.Join(Simd, InboxObCache.AsSpan(row, w), obCaches.AsSpan(from * w, w));
             }
         }
         if (TracksOb) RaiseOwn(InboxObStore, InboxObCache, row, from, OwnOrderOf(from, releaseClass), toDevice: false);
@@ -123,6 +123,6 @@ sealed partial class HbState
         if (TracksLoads) ClockKernels.Join(Simd, Loads.AsSpan(row, w), hb);
         if (!TracksOb) return;
         ClockKernels.Join(Simd, ObStore.AsSpan(row, w), InboxObStore.AsSpan(row, w));
-        ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
+        if (TracksObCache) ClockKernels.Join(Simd, ObCache.AsSpan(row, w), InboxObCache.AsSpan(row, w));
     }
 }

@@ -27,12 +27,12 @@ sealed partial class HbState
         _selfLoadsAgent == cpu ? Math.Max(Loads[cpu * Width + other], SelfLoads[other]) : Loads[cpu * Width + other];
 
     /// <summary>
-    /// Writer rule on one cpu: is its earlier event at <paramref name="time"/> of class <paramref name="x"/>
+    /// Writer rule on one cpu: is its earlier event at <paramref name="time"/> of class <paramref name="x"/> (w or c)
     /// ordered before its current event of class <paramref name="y"/> for observers in <paramref name="domain"/>?
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool WriterOrdered(int cpu, uint time, AccessClass x, AccessClass y, ObserverDomain domain) =>
-        Rules.IsPreserved(x, y) || time <= Committed[cpu * OrderingRules.Slots + OrderingRules.Slot(x, y, domain)];
+        Rules.IsPreserved(x, y) || time <= Committed[cpu * CommittedLanes + CommittedLane(x, y, domain)];
 
     /// <summary>
     /// Is the store <paramref name="store"/> ordered before the current event (class <paramref name="y"/>) of

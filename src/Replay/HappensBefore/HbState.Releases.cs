@@ -40,16 +40,18 @@ sealed partial class HbState
     {
         uint t = Time[agent];
         if (IsDevice[agent]) return new OwnOrder { StoreInner = t, StoreOuter = t, CacheInner = t, CacheOuter = t };
-        var table = Committed.AsSpan(agent * OrderingRules.Slots, OrderingRules.Slots);
+        int row = agent * CommittedLanes;
         bool storesKept = unlock || Rules.IsPreserved(AccessClass.W, releaseClass);
-        bool cacheKept = Rules.IsPreserved(AccessClass.C, releaseClass);
-        return new OwnOrder
+        var own = new OwnOrder
         {
-            StoreInner = storesKept ? t : table[OrderingRules.Slot(AccessClass.W, releaseClass, ObserverDomain.Inner)],
-            StoreOuter = storesKept ? t : table[OrderingRules.Slot(AccessClass.W, releaseClass, ObserverDomain.Outer)],
-            CacheInner = cacheKept ? t : table[OrderingRules.Slot(AccessClass.C, releaseClass, ObserverDomain.Inner)],
-            CacheOuter = cacheKept ? t : table[OrderingRules.Slot(AccessClass.C, releaseClass, ObserverDomain.Outer)],
+            StoreInner = storesKept ? t : Committed[row + CommittedLane(AccessClass.W, releaseClass, ObserverDomain.Inner)],
+            StoreOuter = storesKept ? t : Committed[row + CommittedLane(AccessClass.W, releaseClass, ObserverDomain.Outer)],
         };
+        if (!TracksObCache) return own;
+        bool cacheKept = Rules.IsPreserved(AccessClass.C, releaseClass);
+        own.CacheInner = cacheKept ? t : Committed[row + CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Inner)];
+        own.CacheOuter = cacheKept ? t : Committed[row + CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Outer)];
+        return own;
     }
 
     /// <summary>
@@ -74,7 +76,7 @@ sealed partial class HbState
         header.FromDevice = IsDevice[agent];
         if (!TracksOb) return h;
         ClockKernels.Copy(Simd, Arena.ObStore(h), Row(ObStore, agent));
-        ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
+        if (TracksObCache) ClockKernels.Copy(Simd, Arena.ObCache(h), Row(ObCache, agent));
         var own = OwnOrderOf(agent, releaseClass, unlock);
         header.OwnStoreInner = own.StoreInner;
         header.OwnStoreOuter = own.StoreOuter;
@@ -103,7 +105,11 @@ sealed partial class HbState
         }
         // HB only: the join is the whole acquire, and the header (never written) is not read. This path stays
         // small (no frame for the general one's locals): it runs on every acquire of an hb-only replay.
-        if (hbKnown) AssertCovers(agent, handle);
+        if (hbKnown)
+        {
+            ShortcutCount++;
+            AssertCovers(agent, handle);
+        }
         else ClockKernels.Join(Simd, Row(Hb, agent), Arena.Hb(handle));
     }
 
@@ -116,7 +122,11 @@ sealed partial class HbState
         ref long last = ref _lastAcquired[agent];
         bool joined = JoinShortcuts && last == h.Serial;
         last = h.Serial;
-        if (hbKnown) AssertCovers(agent, handle);
+        if (hbKnown)
+        {
+            ShortcutCount++;
+            AssertCovers(agent, handle);
+        }
         var own = new OwnOrder
         {
             StoreInner = h.OwnStoreInner, StoreOuter = h.OwnStoreOuter,
@@ -130,13 +140,36 @@ sealed partial class HbState
     [Conditional("DEBUG")]
     void AssertCovers(int agent, int handle)
     {
-#if DEBUG
-        ShortcutCount++;
-#endif
         var mine = Row(Hb, agent);
         var released = Arena.Hb(handle);
         for (int i = 0; i < Width; i++)
             Debug.Assert(i == agent || mine[i] >= released[i], $"agent {agent}'s HB holds the release's time but not its component {i}");
+    }
+
+    /// <summary>
+    /// Debug builds: the OB joins a cpu skipped for a release its HB holds would have raised nothing but the releaser's
+    /// own components, which <see cref="RaiseOwn"/> still raises.
+    /// </summary>
+    /// <remarks>
+    /// Why (ObCovered): HB component R of any row reaches t only through a chain of edges that starts at a release of R at
+    /// time t' ≥ t, and every edge that carries HB carries both OB rows too (joined, or skipped by this same shortcut,
+    /// which holds by induction). R's OB rows only grow but for a device's own components, which a doorbell lowers; for
+    /// those the first hop raised R's own component to t' (a device's own value is its time), at least every value of
+    /// R's own events the release at t carries. Other components only grow along the chain. So the acquirer's rows hold
+    /// the release's everywhere but at its own component, which a doorbell may have lowered when it is a device (so a
+    /// device acquirer joins in full), and at the releaser's own component raised per domain and release class, which
+    /// the header's own values say and <see cref="RaiseOwn"/> applies.
+    /// </remarks>
+    [Conditional("DEBUG")]
+    void AssertObCovers(int agent, int releaser, ReadOnlySpan<uint> obStore, ReadOnlySpan<uint> obCache)
+    {
+        int row = agent * Width;
+        for (int i = 0; i < Width; i++)
+        {
+            Debug.Assert(ObStore[row + i] >= obStore[i],
+                $"agent {agent}'s OB-store row lacks component {i} of {releaser}'s release");
+            Debug.Assert(!TracksObCache || ObCache[row + i] >= obCache[i], $"agent {agent}'s OB-cache row lacks component {i} of {releaser}'s release");
+        }
     }
 
     /// <summary>A live edge: <paramref name="from"/>'s current state released into <paramref name="to"/>'s current event (status read).</summary>
@@ -148,16 +181,22 @@ sealed partial class HbState
         var (hb, obStore, obCache) = SinceLastEvent(from);
         int w = Width, row = from * w;
         Acquire(to, from, IsDevice[from], hb.AsSpan(row, w),
-            TracksOb ? obStore.AsSpan(row, w) : default, TracksOb ? obCache.AsSpan(row, w) : default, own, mode, index);
+            TracksOb ? obStore.AsSpan(row, w) : default, TracksObCache ? obCache.AsSpan(row, w) : default, own, mode, index);
     }
 
-    /// <summary>Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device → outer).</summary>
+    /// <summary>
+    /// Raises the releaser's own OB components in the acquirer's rows with the values for the acquirer's domain (device →
+    /// outer); <paramref name="obCache"/> is empty when those rows are not kept.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void RaiseOwn(uint[] obStore, uint[] obCache, int row, int releaser, in OwnOrder own, bool toDevice)
     {
-        ref uint os = ref obStore[row + releaser], oc = ref obCache[row + releaser];
-        uint s = toDevice ? own.StoreOuter : own.StoreInner, c = toDevice ? own.CacheOuter : own.CacheInner;
+        ref uint os = ref obStore[row + releaser];
+        uint s = toDevice ? own.StoreOuter : own.StoreInner;
         if (s > os) os = s;
+        if (obCache.Length == 0) return;
+        ref uint oc = ref obCache[row + releaser];
+        uint c = toDevice ? own.CacheOuter : own.CacheInner;
         if (c > oc) oc = c;
     }
 
@@ -185,8 +224,18 @@ sealed partial class HbState
             }
             if (TracksOb)
             {
-                ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
-                ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+                // hbKnown and a cpu acquirer: its OB rows already hold the release's (see ObCovered), so the joins, and
+                // the slot's OB lines they would load, are skipped; only the releaser's own components are raised.
+                if (!hbKnown || toDevice)
+                {
+                    ClockKernels.Join(Simd, ObStore.AsSpan(row, w), obStore);
+                    if (TracksObCache) ClockKernels.Join(Simd, ObCache.AsSpan(row, w), obCache);
+                }
+                else
+                {
+                    ObShortcutCount++;
+                    AssertObCovers(agent, releaser, obStore, obCache);
+                }
                 // The own component stays: what comes back holds the agent's own events already ordered out to
                 // another agent (contract v1.1: order is not lost on the way back).
                 RaiseOwn(ObStore, ObCache, row, releaser, own, toDevice);
@@ -223,43 +272,6 @@ sealed partial class HbState
         foreach (int d in Devices)
         {
             if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);
-        }
-    }
-
-    /// <summary>Vector twin of the slot loop: table = mask ? t : table.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void CommitVector(Span<uint> table, ReadOnlySpan<uint> mask, uint t, bool wide)
-    {
-        if (mask.IsEmpty) return;
-        ref uint d = ref MemoryMarshal.GetReference(table);
-        ref uint m = ref MemoryMarshal.GetReference(mask);
-        if (wide)
-        {
-            var tv = Vector512.Create(t);
-            for (nuint i = 0; i < OrderingRules.Slots; i += 16)
-                Vector512.ConditionalSelect(Vector512.LoadUnsafe(ref m, i), tv, Vector512.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
-        }
-        else
-        {
-            var tv = Vector256.Create(t);
-            for (nuint i = 0; i < OrderingRules.Slots; i += 8)
-                Vector256.ConditionalSelect(Vector256.LoadUnsafe(ref m, i), tv, Vector256.LoadUnsafe(ref d, i)).StoreUnsafe(ref d, i);
-        }
-    }
-
-    /// <summary>Sets the committed-table slots of barrier <paramref name="code"/> of <paramref name="cpu"/> to its time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    void Commit(int cpu, uint code)
-    {
-        uint t = Time[cpu];
-        var table = Committed.AsSpan(cpu * OrderingRules.Slots, OrderingRules.Slots);
-        if (Simd == ClockSimd.Scalar)
-        {
-            foreach (byte slot in Rules.SlotsFor(code)) table[slot] = t;
-        }
-        else
-        {
-            CommitVector(table, Rules.MaskFor(code), t, Simd == ClockSimd.V512);
         }
     }
 

@@ -19,7 +19,8 @@ namespace TraceTools.Replay.HappensBefore;
 /// back to it through another agent (its stores already ordered out, a round trip); same-cpu ordering
 /// otherwise is answered by the committed table.
 /// Only what a selected detector needs is kept (<see cref="DetectorNeeds"/>): HB always; the OB clocks
-/// and the committed table with <see cref="DetectorNeeds.ObClocks"/>; LOADS, the pending clocks and the
+/// and the committed table with <see cref="DetectorNeeds.ObClocks"/> (the OB clock for cache maintenance only with
+/// <see cref="DetectorNeeds.CacheState"/> too); LOADS, the pending clocks and the
 /// acquire log with <see cref="DetectorNeeds.LoadsClock"/>; the edge log with <see cref="DetectorNeeds.EdgeLog"/>.
 /// </remarks>
 sealed partial class HbState
@@ -40,6 +41,11 @@ sealed partial class HbState
 
     /// <summary>True when the OB clocks and the committed tables are kept.</summary>
     internal readonly bool TracksOb;
+    /// <summary>
+    /// True when the <see cref="ObCache"/> rows are kept too: OB clocks and the cache state selected (only a cache
+    /// detector knows a cache maintenance's time to ask them about).
+    /// </summary>
+    internal readonly bool TracksObCache;
     /// <summary>True when LOADS, the pending clocks and the acquire logs are kept.</summary>
     internal readonly bool TracksLoads;
     /// <summary>True when the edge logs are kept.</summary>
@@ -57,7 +63,7 @@ sealed partial class HbState
     /// </summary>
     internal readonly uint[] InboxHb, InboxObStore, InboxObCache;
     internal readonly bool[] InboxFull;
-    /// <summary>Per cpu: the latest barrier time per (pred class, succ class, domain) slot.</summary>
+    /// <summary>Per cpu: the latest barrier time per (pred class w or c, succ class, domain) lane (HbState.Committed.cs).</summary>
     internal readonly uint[] Committed;
     /// <summary>The HB of the releases the current cpu load acquired itself, valid for <see cref="_selfLoadsAgent"/> only.</summary>
     internal readonly uint[] SelfLoads;
@@ -75,12 +81,11 @@ sealed partial class HbState
     /// match row for row.
     /// </summary>
     internal bool JoinShortcuts = true;
-#if DEBUG
-    /// <summary>Acquires whose joins a shortcut skipped (debug builds: tests check the shortcuts are exercised).</summary>
-    internal long ShortcutCount;
-#else
-    internal long ShortcutCount => 0;
-#endif
+    /// <summary>
+    /// Acquires whose HB join a shortcut skipped, and cpu acquires whose OB joins it skipped: tests check that a trace
+    /// exercises the shortcuts, in every build (an add per shortcut taken).
+    /// </summary>
+    internal long ShortcutCount, ObShortcutCount;
 
     /// <summary>
     /// True when an acquire reads nothing of a release but its stamp and HB row (no OB, LOADS or edge log kept; the edge
@@ -103,12 +108,13 @@ sealed partial class HbState
         Rules = new OrderingRules(metadata.Arch);
         AgentCount = metadata.Agents.Count;
         Width = ClockSimdSelector.Width(AgentCount);
-        Arena = new ClockArena(Width, ob: (needs & DetectorNeeds.ObClocks) != 0);
+        TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
+        TracksObCache = TracksOb && (needs & DetectorNeeds.CacheState) != 0;
+        Arena = new ClockArena(Width, rows: TracksObCache ? 3 : TracksOb ? 2 : 1);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
         foreach (int d in Devices)
             if (d < ClockSimdSelector.Lanes) _deviceLanes |= 1u << d;
-        TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksLoads = (needs & DetectorNeeds.LoadsClock) != 0;
         TracksEdges = (needs & DetectorNeeds.EdgeLog) != 0;
         _headerless = !TracksOb && !TracksLoads && !TracksEdges;
@@ -119,10 +125,11 @@ sealed partial class HbState
         InboxFull = new bool[AgentCount];
         // Clocks nobody reads are not even allocated: a stray use fails loudly instead of costing silently.
         ObStore = TracksOb ? new uint[AgentCount * Width] : [];
-        ObCache = TracksOb ? new uint[AgentCount * Width] : [];
+        ObCache = TracksObCache ? new uint[AgentCount * Width] : [];
         InboxObStore = TracksOb ? new uint[AgentCount * Width] : [];
-        InboxObCache = TracksOb ? new uint[AgentCount * Width] : [];
-        Committed = TracksOb ? new uint[AgentCount * OrderingRules.Slots] : [];
+        InboxObCache = TracksObCache ? new uint[AgentCount * Width] : [];
+        Committed = TracksOb ? new uint[AgentCount * CommittedLanes] : [];
+        (_commitMasks, _commitMaskAt) = TracksOb ? CommitMasks(Rules) : ([], []);
         Loads = TracksLoads ? new uint[AgentCount * Width] : [];
         Pending = TracksLoads ? new uint[AgentCount * 4 * Width] : [];
         PendingMask = new byte[AgentCount];

@@ -28,22 +28,4 @@ static class SortedTimes
         }
         return lo - 1;
     }
-
-    /// <summary>
-    /// Position in <paramref name="sorted"/> (ascending, distinct) of the first value ≥ <paramref name="t"/>, or its
-    /// length: where <paramref name="t"/> is or would be inserted. A loop over the span, not
-    /// <see cref="List{T}.BinarySearch(T)"/>: native AOT calls the default comparer through an interface there.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int FirstAtOrAbove(ReadOnlySpan<uint> sorted, uint t)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < t) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
 }

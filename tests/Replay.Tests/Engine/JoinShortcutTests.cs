@@ -20,28 +20,36 @@ public sealed class JoinShortcutTests
 {
     const long Events = 6_000;
 
+    /// <summary>What the engines keep: everything, OB without the cache row (no cache detector), HB only.</summary>
+    public enum Kept { All, ObWithoutCache, HbOnly }
+
     public static IEnumerable<object[]> Cases =>
         from arch in new[] { Arch.Arm64, Arch.Riscv64, Arch.X86_64 }
-        from hbOnly in new[] { false, true }
-        select new object[] { arch, hbOnly };
+        from kept in new[] { Kept.All, Kept.ObWithoutCache, Kept.HbOnly }
+        select new object[] { arch, kept };
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
-    public void Replay_ShortcutsOnAndOff_SameClockRowsAfterEveryEvent(Arch arch, bool hbOnly)
+    public void Replay_ShortcutsOnAndOff_SameClockRowsAfterEveryEvent(Arch arch, Kept kept)
     {
         var (generator, events, _) = Synthesize.Record(arch, seed: 7, Events, inject: 0.05);
         // hb only (dma-race): no OB, LOADS or edge log, where a covered release is not even addressed.
-        var detectors = hbOnly ? new HashSet<FindingKind> { FindingKind.DmaRace } : null;
+        var detectors = kept switch
+        {
+            Kept.HbOnly => new HashSet<FindingKind> { FindingKind.DmaRace },
+            Kept.ObWithoutCache => new HashSet<FindingKind> { FindingKind.StaleDmaRead, FindingKind.PresentBeforePayload },
+            _ => null,
+        };
+        bool hbOnly = kept == Kept.HbOnly;
         var batch = new EventBatch(1);
-        long shortcuts = Lockstep(generator.Metadata, detectors, events.Select((e, i) =>
+        var (shortcuts, obShortcuts) = Lockstep(generator.Metadata, detectors, events.Select((e, i) =>
         {
             batch.Reset(i);
             batch.Append(e.Event, e.Data);
             return batch;
-        }), $"{arch.Name()} hbOnly={hbOnly}");
-#if DEBUG
+        }), $"{arch.Name()} {kept}");
         Assert.IsTrue(shortcuts > 100, $"the trace exercises the shortcuts ({shortcuts})");
-#endif
+        if (!hbOnly) Assert.IsTrue(obShortcuts > 100, $"the trace exercises the OB shortcut ({obShortcuts})");
     }
 
     /// <summary>
@@ -63,7 +71,7 @@ public sealed class JoinShortcutTests
     }
 
     /// <summary>Replays <paramref name="batches"/> on two engines, shortcuts on and off, comparing every row after each batch; returns the shortcuts taken.</summary>
-    static long Lockstep(TraceMetadata metadata, IReadOnlySet<FindingKind>? detectors, IEnumerable<EventBatch> batches, string what)
+    static (long Hb, long Ob) Lockstep(TraceMetadata metadata, IReadOnlySet<FindingKind>? detectors, IEnumerable<EventBatch> batches, string what)
     {
         var options = new ReplayOptions { Detectors = detectors };
         using var fast = DetectorRegistry.CreateEngine(metadata, options);
@@ -78,7 +86,7 @@ public sealed class JoinShortcutTests
         }
         Assert.AreEqual(0, full.Hb.ShortcutCount, "shortcuts off take none");
         CollectionAssert.AreEqual(full.Complete().Select(f => f.ToString()).ToList(), fast.Complete().Select(f => f.ToString()).ToList(), what);
-        return fast.Hb.ShortcutCount;
+        return (fast.Hb.ShortcutCount, fast.Hb.ObShortcutCount);
     }
 
     /// <summary>The first clock row that differs (own components included: the shortcuts skip no lazy write), or null.</summary>

@@ -18,7 +18,7 @@ public sealed class ReleaseColumnTests
     public void ReleaseColumn_RandomStores_SameAsByteByByte(int seed)
     {
         var rng = new Random(seed);
-        var (runs, bytes) = (new ClockArena(2, ob: false), new ClockArena(2, ob: false));
+        var (runs, bytes) = (new ClockArena(2, rows: 1), new ClockArena(2, rows: 1));
         int[] runColumn = new int[ShadowPage.Size], byteColumn = new int[ShadowPage.Size];
         for (int op = 0; op < 20_000; op++)
         {
