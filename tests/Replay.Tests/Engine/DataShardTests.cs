@@ -203,6 +203,40 @@ public sealed class DataShardTests
         Assert.IsTrue(two.ShardEngines.All(s => s.Detectors.Count > 1), "two shards: split by address");
     }
 
+    /// <summary>
+    /// Fed (<see cref="ReplayEngine.FeedShards"/>, on the thread that fills the batches): a shard's failure (a bug, not
+    /// bad input) is thrown there as that error, and <c>Complete</c> on the replay thread throws it again.
+    /// </summary>
+    [TestMethod]
+    public void FeedShards_ShardThrows_ThatErrorOnTheFillerAndAgainAtComplete()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 1, 20_000, 0);
+        var md = generator.Metadata;
+        using var engine = new ReplayEngine(md, ReplayOptions.Default, []);
+        engine.UseDetectorShards([new ReplayEngine(md, ReplayOptions.Default, [new ThrowingDetector(5_000)])]);
+        Assert.IsTrue(engine.FeedShardsFromFiller());
+        var batch = new SharedBatch(64, _ => { });
+        InvalidOperationException? fed = null;
+        for (int i = 0; i < events.Count && fed is null; i += 500)
+        {
+            batch.Events.Reset(i);
+            for (int k = i; k < Math.Min(i + 500, events.Count); k++) batch.Events.Append(events[k].Event, events[k].Data);
+            try
+            {
+                engine.FeedShards(batch);
+            }
+            catch (InvalidOperationException e)
+            {
+                fed = e;
+            }
+            engine.ProcessShared(batch); // handed on even when the shard failed: replica 0 stays in trace order
+        }
+        Assert.IsNotNull(fed, "the shard's failure on the filling thread");
+        StringAssert.StartsWith(fed.Message, "shard detector failed at #");
+        var again = Assert.ThrowsExactly<InvalidOperationException>(() => engine.Complete());
+        Assert.AreSame(fed, again, "Complete throws the shard's own error");
+    }
+
     [TestMethod]
     public void CreateEngine_Shards_SplitDetectorsInEveryReplicaTheOthersOnTheReplayThread()
     {
