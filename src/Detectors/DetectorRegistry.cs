@@ -91,19 +91,26 @@ public static class DetectorRegistry
 
     /// <summary>
     /// One shard (<c>--threads 2</c>) with dma-race and other detectors that read data bytes selected: the shard runs
-    /// dma-race alone over every event, the replay thread everything else. dma-race needs only the hb clocks (it keeps
-    /// its own per-word access columns), so the shard's hb stage is the light one (no ob clocks, edge log, LOADS or
+    /// dma-race and the other detectors that need nothing but the hb clocks (<see cref="DetectorNeeds.None"/> on this
+    /// trace: the torn-entry rules without used bits, the device and firmware rules), the replay thread everything
+    /// else. Those keep their own state, so the shard's hb stage is the light one (no ob clocks, edge log, LOADS or
     /// access history): only that light stage runs twice, where a split by address runs the whole hb stage in both.
     /// </summary>
     static ReplayEngine SplitByDetector(TraceMetadata metadata, ReplayOptions options)
     {
-        var rest = Modules.Where(m => m.Kind != FindingKind.DmaRace && options.Runs(m.Kind)).Select(m => m.Create(metadata)).ToList();
-        var engine = new ReplayEngine(metadata, options, rest, KnownDetectorDispatch.Instance);
-        var dmaRace = Modules.Single(m => m.Kind == FindingKind.DmaRace).Create(metadata);
-        var shard = new ReplayEngine(metadata, options with { EdgeObserver = null }, [dmaRace], KnownDetectorDispatch.Instance);
+        var detectors = Create(metadata, options.Detectors);
+        var engine = new ReplayEngine(metadata, options, [.. detectors.Where(d => !OnLightShard(d))], KnownDetectorDispatch.Instance);
+        var shard = new ReplayEngine(metadata, options with { EdgeObserver = null }, [.. detectors.Where(OnLightShard)], KnownDetectorDispatch.Instance);
         engine.UseDetectorShards([shard]);
         return engine;
     }
+
+    /// <summary>
+    /// True for a detector of the light shard: dma-race, and the others that need only the hb clocks and read no data
+    /// bytes (an access's data hooks on the shard would cost it the access shells the replay thread runs anyway).
+    /// </summary>
+    static bool OnLightShard(IDetector detector) =>
+        detector.Kind == FindingKind.DmaRace || (detector.Needs == DetectorNeeds.None && !ReplayEngine.ReadsDataBytes(detector) && detector.Hooks != DetectorHooks.None);
 
     /// <summary>Fresh detector instances for <paramref name="kinds"/> (null: all), in model.md order.</summary>
     public static IReadOnlyList<IDetector> Create(TraceMetadata metadata, IReadOnlySet<FindingKind>? kinds = null)

@@ -129,7 +129,28 @@ public sealed partial class ReplayEngine : IDisposable
     /// Shared batches the data shards may hold at once behind this engine (0 without shards): a caller that pools
     /// <see cref="SharedBatch"/>es sizes its pool with it, so the shards never wait for the decoder's pool.
     /// </summary>
-    public int BatchesHeldByShards => _shards is null ? 0 : DataShards.BatchesHeld;
+    public int BatchesHeldByShards => _shards?.BatchesHeld ?? 0;
+
+    /// <summary>
+    /// Lets the thread that fills the shared batches replay each on the shards itself (<see cref="FeedShards"/>),
+    /// ahead of <see cref="ProcessShared"/> here: then the shards need no threads of their own, and a replay split by
+    /// detector runs on two busy threads (filler and shards, this engine), not three on two cores. Only a replay split
+    /// by detector can (its shards replay every event, with no routes); otherwise false and nothing changes. Call
+    /// before the first batch.
+    /// </summary>
+    public bool FeedShardsFromFiller()
+    {
+        if (!_wholeShards || _next != 0) return false;
+        _shards!.RunOnFeeder();
+        return true;
+    }
+
+    /// <summary>
+    /// After <see cref="FeedShardsFromFiller"/>: replays <paramref name="batch"/> (filled, not yet handed on) on the
+    /// shards on the calling thread; then hand it to <see cref="ProcessShared"/>, in trace order, even when this throws
+    /// (a shard's failure): this engine then throws bad input at the same event, in trace order, as on one thread.
+    /// </summary>
+    public void FeedShards(SharedBatch batch) => _shards!.Feed(batch);
 
     /// <summary>The shard engines (replicas 1..), for tests.</summary>
     internal IReadOnlyList<ReplayEngine> ShardEngines => _shards?.Engines ?? [];

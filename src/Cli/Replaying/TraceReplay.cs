@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using TraceTools.Cli.Validation;
 using TraceTools.Replay;
+using TraceTools.Replay.Sharding;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Replaying;
@@ -15,8 +15,12 @@ namespace TraceTools.Cli.Replaying;
 /// </summary>
 public static class TraceReplay
 {
-    /// <summary>Batches in flight between the decoder and the replay when decoding on a second core.</summary>
-    const int BatchesInFlight = 3;
+    /// <summary>
+    /// Batches in flight between the decoder and the replay when decoding on a second core. One is enough (the decoder
+    /// fills the next while the replay thread replays one), and each batch more costs its first touch: about 600 page
+    /// faults of fresh columns and chunk buffer.
+    /// </summary>
+    const int BatchesInFlight = 1;
 
     /// <summary>
     /// Replays every event of <paramref name="reader"/>; <paramref name="progress"/> sees the event count after
@@ -88,75 +92,97 @@ public static class TraceReplay
     }
 
     /// <summary>
-    /// Decoding on its own thread: full batches go to the replay thread over a bounded channel. Each is a
-    /// <see cref="SharedBatch"/>: the decode thread also splits it between the replicas (<see cref="ReplayEngine.Route"/>),
-    /// and every replica reads it in place; the last one done hands it back to the decoder, so the steady state
-    /// allocates and copies nothing.
+    /// Decoding on its own thread: full batches go to the replay thread over a bounded hand-off that blocks, never
+    /// spins. Each is a <see cref="SharedBatch"/>: the decode thread also splits it between the replicas
+    /// (<see cref="ReplayEngine.Route"/>) or, split by detector, replays it on the shards itself
+    /// (<see cref="ReplayEngine.FeedShards"/>: two busy threads, not three), and every replica reads it in place; the
+    /// last one done hands it back to the decoder, so the steady state allocates and copies nothing.
     /// </summary>
     static long RunPipelined(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
-        var full = Channel.CreateBounded<SharedBatch>(new BoundedChannelOptions(BatchesInFlight) { SingleReader = true, SingleWriter = true });
+        bool feeds = engine.FeedShardsFromFiller();
+        var full = new HandOff<SharedBatch>(BatchesInFlight);
+        // In the hand-off, on the replay thread, on the decode thread, and behind the replay thread in the shards' queues.
+        int batches = BatchesInFlight + 2 + engine.BatchesHeldByShards;
         // Written by whichever replica is done last with a batch (the replay thread or a shard's).
-        var empty = Channel.CreateUnbounded<SharedBatch>(new UnboundedChannelOptions { SingleReader = true });
-        Action<SharedBatch> released = b => empty.Writer.TryWrite(b);
-        // In the channel, on the replay thread, and behind it in the shards' queues.
-        int batches = BatchesInFlight + 1 + engine.BatchesHeldByShards;
-        for (int i = 0; i < batches; i++) empty.Writer.TryWrite(new SharedBatch(65536, released));
+        var empty = new HandOff<SharedBatch>(batches);
+        Action<SharedBatch> released = b => empty.Add(b);
+        for (int i = 0; i < batches; i++) empty.Add(new SharedBatch(65536, released));
 
-        // Cancelled when the replay side fails, so the decode task never outlives this call: it would otherwise
-        // wait on a full channel, or still be reading when the caller disposes the reader.
+        // Cancelled when the replay side fails, so the decode thread never outlives this call: it would otherwise
+        // wait on a full hand-off, or still be reading when the caller disposes the reader.
         using var stop = new CancellationTokenSource();
-        var token = stop.Token;
-        var decoder = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var batch = await empty.Reader.ReadAsync(token).ConfigureAwait(false);
-                    long t0 = Stopwatch.GetTimestamp();
-                    bool more = await reader.ReadBatchAsync(batch.Events, token).ConfigureAwait(false);
-                    if (more) engine.Route(batch);
-                    phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join below
-                    if (!more) break;
-                    await full.Writer.WriteAsync(batch, token).ConfigureAwait(false);
-                }
-                full.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                full.Writer.Complete(e);
-            }
-        });
+        var decoder = new Thread(() => Decode(reader, engine, feeds, empty, full, phases, stop.Token)) { IsBackground = true, Name = "replay decode" };
+        decoder.Start();
 
         long events = 0, chunk = 0;
         try
         {
-            while (full.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (full.TryTake(out var batch))
             {
-                while (full.Reader.TryRead(out var batch))
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    int count = batch.Events.Count;
-                    Replay(engine, batch, check, chunk++);
-                    phases.ReplayTicks += Stopwatch.GetTimestamp() - t0;
-                    events += count;
-                    progress?.Invoke(events);
-                }
+                long t0 = Stopwatch.GetTimestamp();
+                int count = batch.Events.Count;
+                Replay(engine, batch, check, chunk++);
+                phases.ReplayTicks += Stopwatch.GetTimestamp() - t0;
+                events += count;
+                progress?.Invoke(events);
             }
-        }
-        catch (ChannelClosedException e) when (e.InnerException is not null)
-        {
-            ExceptionDispatchInfo.Throw(e.InnerException); // the decoder's error, with its own stack
+            if (full.Error is { } error) ExceptionDispatchInfo.Throw(error); // the decoder's (or a fed shard's) error, with its own stack
         }
         catch
         {
             stop.Cancel();
-            decoder.Wait(CancellationToken.None); // never throws: the task catches everything into the channel
+            full.Cancel();
+            empty.Cancel();
+            decoder.Join(); // never throws: the thread catches everything into the hand-off
             throw;
         }
-        decoder.GetAwaiter().GetResult();
+        decoder.Join();
         return events;
+    }
+
+    /// <summary>
+    /// The decode thread: fills each free batch with the next chunk, routes it (or replays it on the shards when
+    /// <paramref name="feeds"/>) and hands it on; a failure ends the hand-off with that error, after the batch it
+    /// happened in (a shard's bad input is then thrown by the replay thread at the same event, in trace order).
+    /// </summary>
+    static void Decode(TraceReader reader, ReplayEngine engine, bool feeds, HandOff<SharedBatch> empty, HandOff<SharedBatch> full, ReplayPhases phases, CancellationToken token)
+    {
+        try
+        {
+            while (empty.TryTake(out var batch))
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                var read = reader.ReadBatchAsync(batch.Events, token);
+                bool more = read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult();
+                if (more) engine.Route(batch);
+                phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join
+                if (!more) break;
+                Exception? failed = null;
+                if (feeds)
+                {
+                    try
+                    {
+                        engine.FeedShards(batch);
+                    }
+                    catch (Exception e)
+                    {
+                        failed = e;
+                    }
+                }
+                if (!full.Add(batch)) return; // the replay side failed
+                if (failed is not null)
+                {
+                    full.Complete(failed);
+                    return;
+                }
+            }
+            full.Complete();
+        }
+        catch (Exception e)
+        {
+            full.Complete(e);
+        }
     }
 
     /// <summary>Replays chunk number <paramref name="chunk"/> shared with the replicas (see the <see cref="EventBatch"/> overload).</summary>

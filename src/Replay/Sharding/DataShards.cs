@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using TraceTools.TraceFormat;
 
@@ -11,7 +10,8 @@ namespace TraceTools.Replay.Sharding;
 /// owns (<see cref="AddressPartition"/>). A <see cref="SharedBatch"/> is read in place by every replica and released
 /// by the last one done; a plain <see cref="EventBatch"/> (which its caller may reuse as soon as <c>Process</c>
 /// returns) is copied into a pooled shared batch first. Queues and pool are bounded, so memory stays bounded and a
-/// slow shard holds the replay thread back.
+/// slow shard holds the replay thread back. Fed (<see cref="RunOnFeeder"/>), the shards have no threads: the thread
+/// that fills the batches replays each on them (<see cref="Feed"/>) before handing it to replica 0.
 /// </summary>
 sealed class DataShards : IDisposable
 {
@@ -19,25 +19,26 @@ sealed class DataShards : IDisposable
     const int QueueDepth = 3;
 
     readonly ReplayEngine[] _shards;
-    readonly BlockingCollection<SharedBatch>[] _queues;
+    readonly HandOff<SharedBatch>[] _queues;
     /// <summary>The pool of copies (of batches that are not shared).</summary>
-    readonly BlockingCollection<SharedBatch> _free;
+    readonly HandOff<SharedBatch> _free;
     readonly Thread[] _threads;
-    readonly CancellationTokenSource _abort = new();
     /// <summary>Null when there are more replicas than a route names (every event to every replica).</summary>
     readonly BatchRouter? _router;
     /// <summary>Replica 0's routes of the batch it copied last (the copy itself may be reused once the shards are done).</summary>
     byte[] _copiedRoutes = [];
     ExceptionDispatchInfo? _failure;
-    bool _started, _completed;
+    bool _started, _completed, _aborted;
+    /// <summary>The shards replay on the thread that fills the batches (<see cref="Feed"/>), not on threads of their own.</summary>
+    bool _fed;
 
     public DataShards(ReplayEngine[] shards, BatchRouter? router)
     {
         _shards = shards;
         _router = router;
-        _queues = [.. shards.Select(_ => new BlockingCollection<SharedBatch>(QueueDepth))];
+        _queues = [.. shards.Select(_ => new HandOff<SharedBatch>(QueueDepth))];
         int slots = QueueDepth + 1;
-        _free = new BlockingCollection<SharedBatch>(slots);
+        _free = new HandOff<SharedBatch>(slots);
         for (int i = 0; i < slots; i++) _free.Add(new SharedBatch(64, b => _free.Add(b)));
         _threads = [.. shards.Select((_, k) => new Thread(() => Run(k)) { IsBackground = true, Name = $"replay shard {k + 1}" })];
     }
@@ -49,7 +50,40 @@ sealed class DataShards : IDisposable
     /// Shared batches the shards may hold at once, behind the caller's engine: a full queue and the one each shard is
     /// replaying (the same batch sits in every shard's queue, so this does not grow with <see cref="Count"/>).
     /// </summary>
-    public static int BatchesHeld => QueueDepth + 1;
+    public int BatchesHeld => _fed ? 0 : QueueDepth + 1;
+
+    /// <summary>
+    /// From now on the thread that fills the shared batches replays each on the shards itself (<see cref="Feed"/>),
+    /// ahead of replica 0, so the shards need no threads; only for shards that replay every event (no routes),
+    /// before the first batch.
+    /// </summary>
+    public void RunOnFeeder()
+    {
+        if (_started || _router is not null) ReplayThrow.ShardsLate();
+        _fed = true;
+    }
+
+    /// <summary>
+    /// Fed: lends <paramref name="batch"/> to every replica and replays it on every shard, on the calling thread;
+    /// the caller then hands it to replica 0. A shard's failure is thrown here (and again by <see cref="Complete"/>).
+    /// </summary>
+    public void Feed(SharedBatch batch)
+    {
+        batch.Lend(_shards.Length + 1);
+        try
+        {
+            foreach (var shard in _shards)
+            {
+                shard.ProcessLent(batch);
+                batch.Done();
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Routes <paramref name="batch"/> when it is not yet (the caller may have done it on the thread that fills the
@@ -70,6 +104,9 @@ sealed class DataShards : IDisposable
     /// <summary>Hands the shared <paramref name="batch"/> to every shard, and counts replica 0 in (it calls <see cref="SharedBatch.Done"/> after its replay); its routes for replica 0.</summary>
     public ReadOnlySpan<byte> Post(SharedBatch batch)
     {
+        // Fed, the shards replayed it already (and a failure of theirs surfaces once replica 0 is past that batch:
+        // bad input, found by every replica at the same event, is thrown by replica 0 in trace order).
+        if (_fed) return default;
         var routes = Route(batch);
         batch.Lend(_shards.Length + 1);
         Enqueue(batch);
@@ -79,16 +116,13 @@ sealed class DataShards : IDisposable
     /// <summary>Hands a routed copy of <paramref name="batch"/> to every shard (waits while every copy is in flight); its routes for replica 0.</summary>
     public ReadOnlySpan<byte> PostCopy(EventBatch batch)
     {
-        SharedBatch copy;
-        try
+        if (_fed)
         {
-            copy = _free.Take(_abort.Token);
+            // The caller's own batch, fed on its thread (no routes: fed shards replay every event).
+            foreach (var shard in _shards) shard.Process(batch);
+            return default;
         }
-        catch (OperationCanceledException)
-        {
-            ThrowIfFailed();
-            throw;
-        }
+        if (!_free.TryTake(out var copy)) Aborted();
         CopyBatch(batch, copy.Events);
         var routes = Route(copy);
         if (routes.Length > _copiedRoutes.Length) _copiedRoutes = new byte[Math.Max(routes.Length, 2 * _copiedRoutes.Length)];
@@ -106,15 +140,14 @@ sealed class DataShards : IDisposable
             foreach (var t in _threads) t.Start();
         }
         ThrowIfFailed();
-        try
-        {
-            foreach (var q in _queues) q.Add(batch, _abort.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            ThrowIfFailed();
-            throw;
-        }
+        foreach (var q in _queues) if (!q.Add(batch)) Aborted();
+    }
+
+    /// <summary>A wait ended by a shard's failure (rethrown) or by <see cref="Dispose"/>.</summary>
+    void Aborted()
+    {
+        ThrowIfFailed();
+        throw new OperationCanceledException();
     }
 
     /// <summary>The columns the replay reads (not the sites: reports look them up in the file).</summary>
@@ -138,7 +171,7 @@ sealed class DataShards : IDisposable
         if (!_completed)
         {
             _completed = true;
-            foreach (var q in _queues) q.CompleteAdding();
+            foreach (var q in _queues) q.Complete();
             if (_started) foreach (var t in _threads) t.Join();
         }
         ThrowIfFailed();
@@ -152,21 +185,30 @@ sealed class DataShards : IDisposable
         try
         {
             var shard = _shards[k];
-            foreach (var s in _queues[k].GetConsumingEnumerable(_abort.Token))
+            while (_queues[k].TryTake(out var s))
             {
                 shard.ProcessLent(s);
                 s.Done();
             }
         }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-        }
         catch (Exception e)
         {
             // The first failure wins; cancelling wakes the replay thread if it waits on a full queue or an empty pool.
             Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
-            _abort.Cancel();
+            Abort();
         }
+    }
+
+    /// <summary>Wakes and stops every wait on a queue or the pool.</summary>
+    void Abort()
+    {
+        lock (_queues)
+        {
+            if (_aborted) return;
+            _aborted = true;
+        }
+        foreach (var q in _queues) q.Cancel();
+        _free.Cancel();
     }
 
     void ThrowIfFailed() => Volatile.Read(ref _failure)?.Throw();
@@ -174,8 +216,7 @@ sealed class DataShards : IDisposable
     /// <summary>Stops the shard threads (a replay abandoned on bad input never completes).</summary>
     public void Dispose()
     {
-        if (!_abort.IsCancellationRequested) _abort.Cancel();
-        foreach (var q in _queues) if (!q.IsAddingCompleted) q.CompleteAdding();
+        Abort();
         if (_started) foreach (var t in _threads) t.Join();
     }
 }

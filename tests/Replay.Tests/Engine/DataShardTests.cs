@@ -184,23 +184,59 @@ public sealed class DataShardTests
     }
 
     /// <summary>
-    /// One shard with dma-race and other data detectors selected: the shard runs dma-race alone (keeping no ob clocks,
-    /// logs or access history), the replay thread every other detector and no dma-race; any other selection or shard
-    /// count splits by address.
+    /// One shard with dma-race and other data detectors selected: the shard runs dma-race and the rules that need only
+    /// the hb clocks and read no data bytes (keeping no ob clocks, logs or access history), the replay thread every
+    /// other detector; any other selection or shard count splits by address.
     /// </summary>
     [TestMethod]
-    public void CreateEngine_OneShard_DmaRaceAloneOnTheShard()
+    public void CreateEngine_OneShard_DmaRaceAndTheLightRulesOnTheShard()
     {
         var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
         using var all = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 1 });
         var shard = all.ShardEngines.Single();
-        CollectionAssert.AreEqual(new[] { FindingKind.DmaRace }, shard.Detectors.Select(d => d.Kind).ToList());
-        Assert.AreEqual(DetectorNeeds.None, shard.Needs, "the light hb stage: dma-race keeps its own columns");
-        CollectionAssert.AreEquivalent(DetectorRegistry.Modules.Select(m => m.Kind).Where(k => k != FindingKind.DmaRace).ToList(), all.Detectors.Select(d => d.Kind).ToList());
+        CollectionAssert.AreEquivalent(
+            new[] { FindingKind.DmaRace, FindingKind.TornEntryFetch, FindingKind.TornEntryUpdate, FindingKind.UnquiescedDma, FindingKind.DmaOutsideMapping, FindingKind.SmcccClobber, FindingKind.SmcccResultLost },
+            shard.Detectors.Select(d => d.Kind).ToList());
+        Assert.AreEqual(DetectorNeeds.None, shard.Needs, "the light hb stage: these keep their own state");
+        CollectionAssert.AreEquivalent(DetectorRegistry.Modules.Select(m => m.Kind).Except(shard.Detectors.Select(d => d.Kind)).ToList(), all.Detectors.Select(d => d.Kind).ToList());
         using var race = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 1, Detectors = new HashSet<FindingKind> { FindingKind.DmaRace } });
         Assert.AreEqual(FindingKind.DmaRace, race.Detectors.Single().Kind, "dma-race alone: split by address");
         using var two = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2 });
         Assert.IsTrue(two.ShardEngines.All(s => s.Detectors.Count > 1), "two shards: split by address");
+    }
+
+    /// <summary>
+    /// Fed (<see cref="ReplayEngine.FeedShards"/>, on the thread that fills the batches): a shard's failure (a bug, not
+    /// bad input) is thrown there as that error, and <c>Complete</c> on the replay thread throws it again.
+    /// </summary>
+    [TestMethod]
+    public void FeedShards_ShardThrows_ThatErrorOnTheFillerAndAgainAtComplete()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 1, 20_000, 0);
+        var md = generator.Metadata;
+        using var engine = new ReplayEngine(md, ReplayOptions.Default, []);
+        engine.UseDetectorShards([new ReplayEngine(md, ReplayOptions.Default, [new ThrowingDetector(5_000)])]);
+        Assert.IsTrue(engine.FeedShardsFromFiller());
+        var batch = new SharedBatch(64, _ => { });
+        InvalidOperationException? fed = null;
+        for (int i = 0; i < events.Count && fed is null; i += 500)
+        {
+            batch.Events.Reset(i);
+            for (int k = i; k < Math.Min(i + 500, events.Count); k++) batch.Events.Append(events[k].Event, events[k].Data);
+            try
+            {
+                engine.FeedShards(batch);
+            }
+            catch (InvalidOperationException e)
+            {
+                fed = e;
+            }
+            engine.ProcessShared(batch); // handed on even when the shard failed: replica 0 stays in trace order
+        }
+        Assert.IsNotNull(fed, "the shard's failure on the filling thread");
+        StringAssert.StartsWith(fed.Message, "shard detector failed at #");
+        var again = Assert.ThrowsExactly<InvalidOperationException>(() => engine.Complete());
+        Assert.AreSame(fed, again, "Complete throws the shard's own error");
     }
 
     [TestMethod]

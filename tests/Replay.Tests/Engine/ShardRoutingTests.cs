@@ -198,16 +198,18 @@ public sealed class ShardRoutingTests
     /// <summary>
     /// The decode thread's flow: a pool of shared batches filled and routed on a producer thread, replayed in place by
     /// every replica and handed back by the last one; the same findings as inline, for 0 to 3 shards (0: a split
-    /// engine is not needed), and every batch comes back.
+    /// engine is not needed), and every batch comes back. Split by detector (one shard), also fed: the producer
+    /// replays each batch on the shard itself (<see cref="ReplayEngine.FeedShards"/>), the shard has no thread.
     /// </summary>
     [TestMethod]
     public void ProcessShared_RoutedOnTheFillingThread_SameFindingsAsInline()
     {
         var (generator, events, _) = Synthesize.Record(Arch.Arm64, 4, 30_000, 0.05);
         var md = generator.Metadata;
-        List<Finding> Replay(int shards, bool routeAhead)
+        List<Finding> Replay(int shards, bool routeAhead, bool fed = false)
         {
             using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards });
+            Assert.AreEqual(fed, fed && engine.FeedShardsFromFiller(), "a replay split by detector can be fed");
             using var empty = new BlockingCollection<SharedBatch>();
             using var full = new BlockingCollection<SharedBatch>(2);
             const int Pool = 4;
@@ -222,6 +224,7 @@ public sealed class ShardRoutingTests
                     b.Events.Reset(i);
                     for (int k = i; k < i + n; k++) b.Events.Append(events[k].Event, events[k].Data);
                     if (routeAhead) engine.Route(b);
+                    if (fed) engine.FeedShards(b);
                     full.Add(b);
                     i += n;
                 }
@@ -242,5 +245,26 @@ public sealed class ShardRoutingTests
                 Assert.AreEqual(inline.Count, got.Count, $"{shards} shards, routed ahead {ahead}");
                 for (int i = 0; i < inline.Count; i++) Assert.IsTrue(inline[i].SameAs(got[i]), $"{shards} shards, routed ahead {ahead}: finding {i}");
             }
+        var fedFindings = Replay(1, routeAhead: true, fed: true);
+        Assert.AreEqual(inline.Count, fedFindings.Count, "fed");
+        for (int i = 0; i < inline.Count; i++) Assert.IsTrue(inline[i].SameAs(fedFindings[i]), $"fed: finding {i}");
+    }
+
+    /// <summary>Only a replay split by detector (its shards replay every event, no routes) can be fed, and only before the first batch.</summary>
+    [TestMethod]
+    public void FeedShardsFromFiller_OnlySplitByDetectorAndBeforeTheFirstBatch()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 4, 100, 0);
+        var md = generator.Metadata;
+        using var byAddress = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 2 });
+        Assert.IsFalse(byAddress.FeedShardsFromFiller(), "split by address: the shards keep their threads");
+        using var inline = DetectorRegistry.CreateEngine(md);
+        Assert.IsFalse(inline.FeedShardsFromFiller(), "not split");
+        using var late = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = 1 });
+        var batch = new EventBatch(64);
+        batch.Reset(0);
+        foreach (var e in events.Take(10)) batch.Append(e.Event, e.Data);
+        late.Process(batch);
+        Assert.IsFalse(late.FeedShardsFromFiller(), "after the first batch");
     }
 }
