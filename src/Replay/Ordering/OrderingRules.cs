@@ -1,26 +1,17 @@
-using System.Runtime.CompilerServices;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Replay.Ordering;
 
 /// <summary>
 /// One arch's writer-side rules: the pairs it preserves without a barrier and, per on-disk barrier
-/// code, the committed-table slots the barrier sets (precomputed once, so a barrier costs a few stores).
+/// code, the (pred class, succ class, domain) slots the barrier orders, precomputed once; HbState keeps the
+/// lanes of them it asks about (<c>HbState.CommitMasks</c>).
 /// </summary>
 sealed class OrderingRules
 {
-    /// <summary>
-    /// Slots of the committed table: [pred class × 5 + succ class] × 2 + domain (50 used), padded to 64
-    /// so a barrier updates the table with four 512-bit (or eight 256-bit) blends.
-    /// </summary>
-    public const int Slots = 64;
-
     readonly bool[] _preserved = new bool[25];
     readonly byte[][] _slotsByCode = new byte[0x200][];
     readonly BarrierEffect[] _effects = new BarrierEffect[0x200];
-    /// <summary>Per code, the offset of its slot mask (all-ones lanes for the slots it sets) in <see cref="_masks"/>; -1 for none.</summary>
-    readonly int[] _maskOffset = new int[0x200];
-    readonly uint[] _masks;
 
     public Arch Arch { get; }
 
@@ -36,35 +27,9 @@ sealed class OrderingRules
             _effects[code] = effect;
             _slotsByCode[code] = SlotsOf(effect);
         }
-        // Distinct slot sets are few (a few dozen per arch): share their masks.
-        var masks = new List<uint>();
-        var known = new Dictionary<string, int>();
-        for (int code = 0; code < _slotsByCode.Length; code++)
-        {
-            var slots = _slotsByCode[code];
-            if (slots.Length == 0) { _maskOffset[code] = -1; continue; }
-            string key = string.Join(",", slots);
-            if (!known.TryGetValue(key, out int offset))
-            {
-                offset = masks.Count;
-                var row = new uint[Slots];
-                foreach (byte slot in slots) row[slot] = uint.MaxValue;
-                masks.AddRange(row);
-                known.Add(key, offset);
-            }
-            _maskOffset[code] = offset;
-        }
-        _masks = [.. masks];
     }
 
-    /// <summary>The all-ones-per-slot mask of a barrier code (empty when it sets nothing).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public ReadOnlySpan<uint> MaskFor(uint code)
-    {
-        int offset = code < (uint)_maskOffset.Length ? _maskOffset[code] : -1;
-        return offset < 0 ? default : _masks.AsSpan(offset, Slots);
-    }
-
+    /// <summary>The slot of (<paramref name="x"/>, <paramref name="y"/>, <paramref name="d"/>): [pred × 5 + succ] × 2 + domain, 0‥49.</summary>
     public static int Slot(AccessClass x, AccessClass y, ObserverDomain d) => ((int)x * 5 + (int)y) * 2 + (int)d;
 
     /// <summary>True when the arch keeps (x, y) in order on one cpu without a barrier.</summary>
