@@ -2,7 +2,7 @@
 # End-to-end throughput of the tracetools CLI on synthetic driver traces.
 #
 #   bench/run.sh [--quick] [--keep] [--readme FILE] [--out DIR] [--bdn FILTER]... [--baseline REV] [--rounds R]
-#                [--events N[,N...]]
+#                [--events N[,N...]] [--pin CPU]
 #
 # Builds Release and publishes the native AOT binary (`dotnet publish -r linux-x64`, Cli.csproj's PublishAot: what
 # README "Build a native binary" ships; the JIT build stands in when the publish fails), then for N = 10^7 and
@@ -32,6 +32,9 @@
 # Events/s come from the replay's --stats JSON when it reports them, else from wall time (startup
 # included). Peak RSS comes from /usr/bin/time -v (GNU time; installed with apt-get if missing).
 # A step the CLI refuses (exit 2) shows as n/a; the script goes on.
+# --pin CPU runs every single-threaded step under `taskset -c CPU` (the --threads 2 rows stay free to use every
+# core): on a VM whose cores run at different speeds (a busy host sibling), unpinned runs land on either and the
+# medians mix two speeds; pinned, every single-thread row (engine, baseline, references) runs on the same core.
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
@@ -46,7 +49,7 @@ root="$(cd "$here/.." && pwd)"
 quick=0 keep=0 readme="" work=""
 bdn=()
 sizes_arg=()
-baseline="cc56979" rounds=3
+baseline="cc56979" rounds=3 pin=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -57,7 +60,8 @@ while [[ $# -gt 0 ]]; do
     --baseline) baseline="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --events) IFS=, read -r -a sizes_arg <<<"$2"; shift ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    --pin) pin="$2"; shift ;;
+    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -124,6 +128,10 @@ fi
 
 now() { date +%s.%N; }
 
+# one: the prefix of a single-threaded step (taskset with --pin, else nothing).
+one=()
+[[ -n "$pin" ]] && one=(taskset -c "$pin")
+
 # run NAME CMD...: runs CMD with stdout to $work/NAME.out; sets rc, secs, rss_mb.
 run() {
   local name="$1"; shift
@@ -178,12 +186,12 @@ for n in "${sizes[@]}"; do
   echo "run.sh: N = $n" >&2
 
   # gen: the scenario compiler into the trace writer, on a tx-ring loop of 10 events an iteration.
-  run "gen-$n" "$cli" gen "$root/bench/scenarios/gen-ring-1e8.scn" --set "iterations=$((n / 10))" -o "$work/gen-$n.trace"
+  run "gen-$n" "${one[@]}" "$cli" gen "$root/bench/scenarios/gen-ring-1e8.scn" --set "iterations=$((n / 10))" -o "$work/gen-$n.trace"
   gen_rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n / s / 1e6 }'); gen_rss=$rss_mb
   [[ $rc -eq 0 ]] || gen_rate="n/a"
   rm -f "$work/gen-$n.trace"
 
-  run "synth-$n" "$cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$trace"
+  run "synth-$n" "${one[@]}" "$cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$trace"
   synth_rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n / s / 1e6 }'); synth_rss=$rss_mb
   [[ $rc -eq 0 ]] || synth_rate="n/a"
 
@@ -195,7 +203,7 @@ for n in "${sizes[@]}"; do
   fi
 
   # shellcheck disable=SC2086 # the *_ARGS variables are lists of options
-  run "decode-$n" "$cli" replay "$trace" --decode-only --stats --format json
+  run "decode-$n" "${one[@]}" "$cli" replay "$trace" --decode-only --stats --format json
   decode_rate=$(rate "$n" "decode-$n"); decode_rss=$rss_mb
   if [[ "$decode_rate" == "n/a" && ${#bdn[@]} -eq 0 ]]; then
     echo "run.sh: no decode-only mode in the CLI; for decode per codec add --bdn '*Decode*'" >&2
@@ -203,7 +211,7 @@ for n in "${sizes[@]}"; do
   fi
 
   # shellcheck disable=SC2086
-  run "replay1-$n" "$cli" replay "$trace" --stats --format json $REPLAY_SERIAL_ARGS
+  run "replay1-$n" "${one[@]}" "$cli" replay "$trace" --stats --format json $REPLAY_SERIAL_ARGS
   replay1_rate=$(rate "$n" "replay1-$n"); replay1_rss=$rss_mb
 
   # shellcheck disable=SC2086
@@ -215,31 +223,31 @@ for n in "${sizes[@]}"; do
   # The interleaved rounds: engine, baseline and references on the same events, medians over rounds.
   base_trace="$work/driver-mix-$n.baseline.trace"
   if [[ -n "$base_cli" ]]; then
-    run "base-synth-$n" "$base_cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$base_trace"
+    run "base-synth-$n" "${one[@]}" "$base_cli" synth --profile driver-mix --events "$n" --seed "$SYNTH_SEED" --arch "$SYNTH_ARCH" --quiet -o "$base_trace"
   fi
   declare -A got=()
   for ((r = 1; r <= rounds; r++)); do
     echo "run.sh: N = $n, round $r/$rounds" >&2
-    run "all-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 1
+    run "all-$n" "${one[@]}" "$cli" replay "$trace" --stats --format json --quiet --threads 1
     got[all]+=" $(rate "$n" "all-$n")"
-    run "nine-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 1 --detectors "$nine"
+    run "nine-$n" "${one[@]}" "$cli" replay "$trace" --stats --format json --quiet --threads 1 --detectors "$nine"
     got[nine]+=" $(rate "$n" "nine-$n")"
     if [[ -f "$base_trace" ]]; then
-      run "base-all-$n" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1
+      run "base-all-$n" "${one[@]}" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1
       got[base_all]+=" $(rate "$n" "base-all-$n")"
     fi
-    run "jit-all-$n" "$jit_cli" replay "$trace" --stats --format json --quiet --threads 1
+    run "jit-all-$n" "${one[@]}" "$jit_cli" replay "$trace" --stats --format json --quiet --threads 1
     got[jit_all]+=" $(rate "$n" "jit-all-$n")"
-    run "dma-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 1 --detectors dma-race
+    run "dma-$n" "${one[@]}" "$cli" replay "$trace" --stats --format json --quiet --threads 1 --detectors dma-race
     got[dma]+=" $(rate "$n" "dma-$n")"
     if [[ -f "$base_trace" ]]; then
-      run "base-dma-$n" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1 --detectors dma-race
+      run "base-dma-$n" "${one[@]}" "$base_cli" replay "$base_trace" --stats --format json --quiet --threads 1 --detectors dma-race
       got[base_dma]+=" $(rate "$n" "base-dma-$n")"
     fi
     run "t2-$n" "$cli" replay "$trace" --stats --format json --quiet --threads 2
     got[t2]+=" $(rate "$n" "t2-$n")"
     set +e
-    "${refs[@]}" "$trace" --rounds 1 >"$work/refs-$n.out" 2>"$work/refs-$n.err"
+    "${one[@]}" "${refs[@]}" "$trace" --rounds 1 >"$work/refs-$n.out" 2>"$work/refs-$n.err"
     set -e
     for k in lz4 columns decode lean decode_lean; do
       got[$k]+=" $(awk -v k="$k" '$1 == k { printf "%.1f", $2 / 1e6 }' "$work/refs-$n.out")"
@@ -260,7 +268,7 @@ for n in "${sizes[@]}"; do
 done
 
 {
-  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d), load average $load_before at the start. Throughput in M events/s."
+  echo "Driver-mix trace ($SYNTH_ARCH, seed $SYNTH_SEED), $(nproc) cores, $(date -u +%Y-%m-%d), load average $load_before at the start. Throughput in M events/s.${pin:+ Single-threaded steps pinned to cpu $pin (\`taskset\`); \`--threads 2\` free on all cores.}"
   echo
   echo "| events | gen | synth | decode only | replay, 1 core | replay, decode on 2nd core | bytes/event | peak RSS MB (gen / synth / decode / replay 1 / replay 2) |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---|"
