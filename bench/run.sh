@@ -35,6 +35,11 @@
 # --pin CPU runs every single-threaded step under `taskset -c CPU` (the --threads 2 rows stay free to use every
 # core): on a VM whose cores run at different speeds (a busy host sibling), unpinned runs land on either and the
 # medians mix two speeds; pinned, every single-thread row (engine, baseline, references) runs on the same core.
+# The price: the JIT-compiled rows (the references, the baseline, the JIT build) then share that core with the
+# runtime's background compiler, which unpinned runs on the other core: on a symmetric machine the lean bound ran
+# 1.7x slower pinned (27.6 vs 47.5 M events/s on a 10^7 trace; 49.2 pinned with DOTNET_TieredCompilation=0, so it
+# is the tiering, not the core) while the native engine did not move, so the
+# ratios to the references flatter the engine. Use it only when the cores really differ (check with a pinned loop).
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
@@ -61,7 +66,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) rounds="$2"; shift ;;
     --events) IFS=, read -r -a sizes_arg <<<"$2"; shift ;;
     --pin) pin="$2"; shift ;;
-    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,46p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
