@@ -33,13 +33,13 @@
 # included). Peak RSS comes from /usr/bin/time -v (GNU time; installed with apt-get if missing).
 # A step the CLI refuses (exit 2) shows as n/a; the script goes on.
 # --pin CPU runs every single-threaded step under `taskset -c CPU` (the --threads 2 rows stay free to use every
-# core): on a VM whose cores run at different speeds (a busy host sibling), unpinned runs land on either and the
+# core): on a VM whose cores run at different speeds (host contention), unpinned runs land on either and the
 # medians mix two speeds; pinned, every single-thread row (engine, baseline, references) runs on the same core.
 # The price: the JIT-compiled rows (the references, the baseline, the JIT build) then share that core with the
-# runtime's background compiler, which unpinned runs on the other core: on a symmetric machine the lean bound ran
-# 1.7x slower pinned (27.6 vs 47.5 M events/s on a 10^7 trace; 49.2 pinned with DOTNET_TieredCompilation=0, so it
-# is the tiering, not the core) while the native engine did not move, so the
-# ratios to the references flatter the engine. Use it only when the cores really differ (check with a pinned loop).
+# runtime's background compiler, which unpinned runs on the other core. On a machine with even cores the lean bound
+# ran 1.7x slower pinned (27.6 vs 47.5 M events/s on a 10^7 trace; 49.2 pinned with DOTNET_TieredCompilation=0,
+# so it is the tiering, not the core) while the native engine did not move: pinned, the ratios to the references
+# flatter the engine. Use it only when the cores really differ (a pinned loop on each tells).
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
