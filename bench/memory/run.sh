@@ -4,7 +4,7 @@
 #   bench/memory/run.sh [--baseline REV] [--cap MB] [--max-events N] [--keep] [--out DIR]
 #
 # Builds the Release CLI, writes each trace with `tracetools gen` (the scenarios below) or
-# `tracetools synth`, and runs `tracetools replay T --threads 1 --quiet` (all nine detectors) under
+# `tracetools synth`, and runs `tracetools replay T --threads 1 --quiet` (all detectors: sixteen kinds, the baseline its nine) under
 # /usr/bin/time -v, reading "Maximum resident set size". Traces:
 #   stores-1m        1 M 8-byte cpu stores to consecutive words (8 MiB touched)            target <= 64 MB
 #   stores-4k        16,328 4-KiB cpu stores, page-aligned (64 MiB touched)                target <= 512 MB
@@ -156,5 +156,5 @@ for name in "${names[@]}"; do
   echo "| $name | $now | $base | ${target[$name]} |"
 done
 echo
-echo "Peak RSS of \`tracetools replay T --threads 1 --quiet\` (all nine detectors) from /usr/bin/time -v,"
+echo "Peak RSS of \`tracetools replay T --threads 1 --quiet\` (all detectors: sixteen kinds, the baseline its nine) from /usr/bin/time -v,"
 echo "GC heap capped at $cap MB; baseline = the engine built at ${baseline:-(none)} on the same scenario."
