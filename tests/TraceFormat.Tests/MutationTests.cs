@@ -15,6 +15,8 @@ public sealed class MutationTests
     [DataRow(TraceCodec.Lz4, 404, 2)]
     [DataRow(TraceCodec.None, 505, 3)]
     [DataRow(TraceCodec.Lz4, 606, 3)]
+    [DataRow(TraceCodec.None, 707, 4)]
+    [DataRow(TraceCodec.Lz4, 808, 4)]
     public void TraceReader_CorruptedTraces_ReadOrRaiseOnlyFormatException(TraceCodec codec, int seed, int version)
     {
         var gen = new RandomTraces(seed);

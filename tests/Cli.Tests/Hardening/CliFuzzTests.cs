@@ -72,7 +72,8 @@ public sealed class CliFuzzTests
         }
     }
 
-    static (int Exit, string Err) RunMeasured(string[] args, string what)
+    /// <summary>Runs the CLI in-process: exit 0, 1 or 2, clean messages, one line on exit 2, allocation under the cap.</summary>
+    internal static (int Exit, string Err) RunMeasured(string[] args, string what)
     {
         var o = new StringWriter();
         var e = new StringWriter();
