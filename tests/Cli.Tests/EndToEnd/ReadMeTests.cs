@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace TraceTools.Tests.EndToEnd;
 
-/// <summary>The README's two commands must keep working: the main job on a bundled sample, and the tests.</summary>
+/// <summary>The README's two commands must keep working (the main job on a bundled sample, and the tests), and what it says of the samples stays true.</summary>
 [TestClass]
 public sealed partial class ReadMeTests
 {
@@ -11,6 +11,9 @@ public sealed partial class ReadMeTests
 
     [GeneratedRegex(@"```\n(?<report>error\[.*?)```", RegexOptions.Singleline)]
     private static partial Regex ExampleReport();
+
+    [GeneratedRegex(@"`tracetools check samples/traces` runs the (?<n>\d+) sample scenarios")]
+    private static partial Regex SampleCount();
 
     static string ReadMe => File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
 
@@ -30,6 +33,14 @@ public sealed partial class ReadMeTests
         StringAssert.Contains(output, "error[stale-dma-read]");
         Assert.AreEqual(ExampleReport().Match(ReadMe).Groups["report"].Value.ReplaceLineEndings("\n"),
             output.ReplaceLineEndings("\n"), "the README's example report is what the main job prints");
+    }
+
+    [TestMethod]
+    public void ReadMe_SampleCount_IsTheBundledScenarios()
+    {
+        var m = SampleCount().Match(ReadMe);
+        Assert.IsTrue(m.Success, "the README says how many sample scenarios `check` runs");
+        Assert.AreEqual(Directory.GetFiles(RepoPaths.Samples, "*.scn").Length, int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [TestMethod]
