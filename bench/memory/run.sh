@@ -11,6 +11,9 @@
 #   stores-4k-odd    the same, each 8 bytes past a page boundary (no whole-page runs)      target <= 512 MB
 #   dma-4k           16,328 4-KiB device dma_writes, each read back by a 4-KiB dma_read    target <= 512 MB
 #   top              a store, a DMA read and a store on the last page of the 64-bit space  target <= 64 MB
+#   sparse-dma       50,000 1-byte device dma_writes, each on a page of its own (one word a page)   no target
+#   race-words       50,000 pages, on each two cpus store into one word unordered and a device reads it: dma-race
+#                    escalates every page (per-agent times of the bytes touched)                    no target
 #   driver-mix N     synth --profile driver-mix, N = 10^5, 10^6, 10^7 (to --max-events)   flat in N
 # --baseline REV also builds the engine at REV (a temporary git worktree, Release) and runs it on the
 # same scenarios, each written by that build (it reads its own format version). Every replay runs under
@@ -98,6 +101,31 @@ repeat 16_328 as i {
 }
 SCN
     ;;
+    sparse-dma) cat <<'SCN'
+scenario "50,000 1-byte DMA writes, a page apart"
+arch arm64
+cpu cpu0
+device d
+ram buf 0x1_0000_0000 size 0x1000_0000
+repeat 50_000 as i {
+  d: dma_write buf + i * 4096 size 1 = 1
+}
+SCN
+    ;;
+    race-words) cat <<'SCN'
+scenario "50,000 pages, two cpus racing in one word of each"
+arch arm64
+cpu cpu0
+cpu cpu1
+device d
+ram buf 0x1_0000_0000 size 0x1000_0000
+repeat 50_000 as i {
+  cpu0: store buf + i * 4096 + 3 size 2 = 1
+  cpu1: store buf + i * 4096 + 4 size 2 = 1
+  d: dma_read buf + i * 4096 size 8
+}
+SCN
+    ;;
     top) cat <<'SCN'
 scenario "store near 2^64"
 arch arm64
@@ -136,8 +164,8 @@ make_trace() {
   esac
 }
 
-declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64")
-names=(stores-1m stores-4k stores-4k-odd dma-4k top)
+declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–")
+names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words)
 for n in 100000 1000000 10000000 100000000; do
   [[ $n -le $max_events ]] && { names+=("driver-mix-$n"); target[driver-mix-$n]="flat"; }
 done

@@ -172,22 +172,8 @@ public sealed class DmaRaceDetector : IDetector
     static long LatestRacing(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, long other)
     {
         var shared = page.Shared;
-        if (shared is not null && shared.IsEscalated(column)) return EscalatedRacing(view, shared, column, off, stop, agent, other);
+        if (shared is not null && shared.IsEscalated(column)) return shared.LatestRacing(column, off, stop, new ViewTimes(view), agent, other);
         return page.Words[(int)column].LatestRacing(off, stop, new ViewTimes(view), agent, other);
-    }
-
-    /// <summary><see cref="LatestRacing"/> over an escalated column: each agent's accesses not hb-before <paramref name="agent"/>.</summary>
-    static long EscalatedRacing(DetectorView view, SharedAccesses shared, AccessColumn column, int off, int stop, int agent, long other)
-    {
-        for (int b = 0; b < view.AgentCount; b++)
-        {
-            var times = shared.TimesOf(column, b);
-            if (times is null) continue;
-            uint known = view.HbTimeOf(agent, b);
-            foreach (uint t in times.AsSpan(off, stop - off))
-                if (t > known && (long)t - 1 > other) other = (long)t - 1;
-        }
-        return other;
     }
 
     /// <summary>
@@ -201,7 +187,7 @@ public sealed class DmaRaceDetector : IDetector
         page.ColumnOwner[(int)column] = RacePage.SeveralOwners;
         ref var words = ref page.Words[(int)column];
         if ((page.Shared is null || !page.Shared.IsEscalated(column)) && !words.DominatedBy(off, stop, new ViewTimes(view), agent))
-            Escalate(view, page, column);
+            Escalate(page, column);
         var shared = page.Shared;
         if (shared is not null && shared.IsEscalated(column)) shared.Record(column, agent, off, stop - off, time);
         else words.Record(off, stop, agent, time);
@@ -209,9 +195,9 @@ public sealed class DmaRaceDetector : IDetector
 
     /// <summary>Seeds the per-agent sets of <paramref name="column"/> from the page's words, which are dropped.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void Escalate(DetectorView view, RacePage page, AccessColumn column)
+    static void Escalate(RacePage page, AccessColumn column)
     {
-        var shared = page.Shared ??= new SharedAccesses(view.AgentCount);
+        var shared = page.Shared ??= new SharedAccesses();
         shared.Escalate(column);
         page.Words[(int)column].Seed(shared, column);
         page.Words[(int)column] = default;

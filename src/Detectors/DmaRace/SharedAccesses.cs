@@ -9,31 +9,99 @@ namespace TraceTools.Detectors.DmaRace;
 /// not. A page escalates a column only when an access of one side is not hb-after the previous one of the
 /// same side; until then the page's own <see cref="RaceWords"/> are exact, and nothing here is allocated.
 /// </summary>
+/// <remarks>
+/// Memory follows the bytes touched, not the page or the trace's agents: a column lists only the agents that
+/// accessed it, and each keeps its times in 64-byte blocks allocated on first write (256 bytes each). A page
+/// that two cpus race on in one word holds about 1 KiB per agent here, not 16 KiB per agent, and nothing for
+/// the trace's other agents.
+/// </remarks>
 sealed class SharedAccesses
 {
-    /// <summary>[column][agent]: local time per byte (0 = none; the trace index is time − 1), allocated on the agent's first access.</summary>
-    readonly uint[]?[][] _times;
-    readonly bool[] _escalated = new bool[4];
+    const int BlockShift = 6, BlockBytes = 1 << BlockShift, Blocks = AccessRun.PageSize / BlockBytes;
 
-    public SharedAccesses(int agents)
+    /// <summary>One agent's latest access per byte of the page: local time (0 = none; the trace index is time − 1).</summary>
+    sealed class AgentTimes(int agent)
     {
-        _times = new uint[]?[4][];
-        for (int c = 0; c < 4; c++) _times[c] = new uint[]?[agents];
+        public readonly int Agent = agent;
+        public readonly uint[]?[] Blocks = new uint[]?[SharedAccesses.Blocks];
     }
 
+    /// <summary>Per column: null until it escalates, then the agents with accesses in it (the first <see cref="_counts"/>).</summary>
+    readonly AgentTimes[]?[] _agents = new AgentTimes[]?[4];
+    readonly int[] _counts = new int[4];
+
     /// <summary>True when <paramref name="column"/> keeps per-agent epochs on this page.</summary>
-    public bool IsEscalated(AccessColumn column) => _escalated[(int)column];
+    public bool IsEscalated(AccessColumn column) => _agents[(int)column] is not null;
 
     /// <summary>Marks the column escalated; the caller seeds it from the page's <see cref="RaceWords"/>.</summary>
-    public void Escalate(AccessColumn column) => _escalated[(int)column] = true;
-
-    /// <summary>Times of <paramref name="agent"/>'s latest access per byte, or null when it has none on this page.</summary>
-    public uint[]? TimesOf(AccessColumn column, int agent) => _times[(int)column][agent];
+    public void Escalate(AccessColumn column) => _agents[(int)column] ??= new AgentTimes[2];
 
     /// <summary>Records <paramref name="agent"/>'s access at <paramref name="time"/> of bytes [offset, offset + length).</summary>
     public void Record(AccessColumn column, int agent, int offset, int length, uint time)
     {
-        var times = _times[(int)column][agent] ??= new uint[AccessRun.PageSize];
-        times.AsSpan(offset, length).Fill(time);
+        var times = Of((int)column, agent);
+        for (int at = offset, end = offset + length; at < end;)
+        {
+            int lo = at & (BlockBytes - 1), n = Math.Min(end - at, BlockBytes - lo);
+            (times.Blocks[at >> BlockShift] ??= new uint[BlockBytes]).AsSpan(lo, n).Fill(time);
+            at += n;
+        }
+    }
+
+    /// <summary>
+    /// The most recent access of the escalated <paramref name="column"/> to page offsets [<paramref name="off"/>,
+    /// <paramref name="stop"/>) that is not hb-before <paramref name="agent"/>'s current event, as a trace index, or
+    /// <paramref name="other"/> when none is more recent (a maximum: the order of the agents does not matter).
+    /// </summary>
+    public long LatestRacing<THb>(AccessColumn column, int off, int stop, THb hb, int agent, long other) where THb : IHbTimes, allows ref struct
+    {
+        var agents = _agents[(int)column]!;
+        for (int i = 0, count = _counts[(int)column]; i < count; i++)
+        {
+            var a = agents[i];
+            uint known = hb.TimeOf(agent, a.Agent);
+            for (int at = off; at < stop;)
+            {
+                int lo = at & (BlockBytes - 1), n = Math.Min(stop - at, BlockBytes - lo);
+                if (a.Blocks[at >> BlockShift] is { } times)
+                    foreach (uint t in times.AsSpan(lo, n))
+                        if (t > known && (long)t - 1 > other) other = (long)t - 1;
+                at += n;
+            }
+        }
+        return other;
+    }
+
+    /// <summary>Bytes of block tables and blocks held (array contents, not object headers), for the memory tests.</summary>
+    public long Footprint
+    {
+        get
+        {
+            long bytes = 0;
+            for (int c = 0; c < 4; c++)
+                for (int i = 0; i < _counts[c]; i++)
+                {
+                    var blocks = _agents[c]![i].Blocks;
+                    bytes += 8L * blocks.Length;
+                    foreach (var b in blocks) bytes += 4L * (b?.Length ?? 0);
+                }
+            return bytes;
+        }
+    }
+
+    /// <summary>The times of <paramref name="agent"/> in column <paramref name="c"/>, added on its first access (few agents per page: a scan).</summary>
+    AgentTimes Of(int c, int agent)
+    {
+        var agents = _agents[c]!;
+        int count = _counts[c];
+        for (int i = 0; i < count; i++)
+            if (agents[i].Agent == agent) return agents[i];
+        if (count == agents.Length)
+        {
+            Array.Resize(ref agents, 2 * count);
+            _agents[c] = agents;
+        }
+        _counts[c] = count + 1;
+        return agents[count] = new AgentTimes(agent);
     }
 }
