@@ -92,6 +92,15 @@ public sealed partial class ReplayEngine
     /// </summary>
     internal ReadOnlySpan<ulong> ChangedGranuleWords => _granuleWords.AsSpan(0, _granuleWordCount);
 
+    /// <summary>Per agent, the ids of the tables whose fetcher it is, in declaration order (the order the entry rules see them).</summary>
+    int[][] TablesOf()
+    {
+        var of = new List<int>?[_hb.AgentCount];
+        for (int rid = 0; rid < Regions.Length; rid++)
+            if (Regions[rid].Kind == RegionKind.Table && (uint)Regions[rid].Device < (uint)of.Length) (of[Regions[rid].Device] ??= []).Add(rid);
+        return [.. of.Select(l => l is null ? [] : l.ToArray())];
+    }
+
     /// <summary>A fetcher's granule read: acquires the present word it covers, then tells the entry detectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Fetch(int device, long index, ulong address, int size, uint granule, int rid)
@@ -120,10 +129,11 @@ public sealed partial class ReplayEngine
         if (EntryInvalidateHooks.Length == 0) return;
         uint t = _hb.Time[cpu];
         var view = View;
-        for (int rid = 0; rid < Regions.Length; rid++)
+        // The device's own tables only: a loop over every region cost each invalidation the trace's region count
+        // (27 µs an invalidation with 20,000 regions declared).
+        foreach (int rid in _tablesOf[device])
         {
             var r = Regions[rid];
-            if (r.Kind != RegionKind.Table || r.Device != device) continue;
             EntryInvalidation inv;
             if (size == 0) inv = new(index, cpu, t, device, rid, 0, All: true);
             else if (r.Contains(address, 1))

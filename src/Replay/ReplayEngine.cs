@@ -25,6 +25,8 @@ public sealed partial class ReplayEngine
     readonly RegionMap _regionMap;
     readonly RamCensus _ramCensus;
     readonly int[] _mmioDevices;
+    /// <summary>Per agent, the tables it fetches (region ids in declaration order; empty for cpus): what a dev_invalidate visits.</summary>
+    readonly int[][] _tablesOf;
     readonly List<Finding> _findings = [];
     readonly DetectorDispatch _dispatch;
     long _next;
@@ -59,6 +61,7 @@ public sealed partial class ReplayEngine
             EdgeObserver = options.EdgeObserver,
         };
         _mmioDevices = MmioDevices();
+        _tablesOf = TablesOf();
     }
 
     /// <summary>The trace's declarations.</summary>

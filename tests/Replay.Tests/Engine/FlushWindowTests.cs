@@ -80,4 +80,35 @@ public sealed class FlushWindowTests
         if (flagged) FindingAssert.Exactly(findings, $"missing-flush-after-clear@{m}[clear={c2}]");
         else FindingAssert.None(findings);
     }
+
+    /// <summary>
+    /// An invalidation reaches the tables of its device, every one of them and no other: the iommu fetches two
+    /// tables (a ram region and another device's table declared between them), and the store after the clear in the
+    /// second one is excused by `dev_invalidate iommu all` or by a targeted one of that entry, not by one of the
+    /// other device's.
+    /// </summary>
+    [TestMethod]
+    [DataRow("all", false)]
+    [DataRow("entry", false)]
+    [DataRow("other device", true)]
+    [DataRow("none", true)]
+    public void MissingFlushAfterClear_SecondTableOfDevice_ReachedByItsInvalidation(string invalidation, bool flagged)
+    {
+        var t = TraceBuilder.OneDevice(Arch.Arm64, "cpu0").Device("iommu").Device("smmu");
+        t.Table("pasid", 0x10_0000, 4, 32, 16, 0, "iommu");
+        t.Table("ste", 0x20_0000, 4, 32, 16, 0, "smmu");
+        t.Table("context", 0x30_0000, 4, 32, 16, 0, "iommu");
+        ulong e = t.Entry("context", 2);
+        t.Store("cpu0", e, 8, 1);
+        long c = t.Store("cpu0", e, 8, 0);
+        t.Barrier("cpu0", "wmb");
+        if (invalidation == "all") t.DevInvalidateAll("cpu0", "iommu");
+        else if (invalidation == "entry") t.DevInvalidate("cpu0", "iommu", "context", 2);
+        else if (invalidation == "other device") t.DevInvalidateAll("cpu0", "smmu");
+        t.Barrier("cpu0", "wmb");
+        long m = t.Store("cpu0", e + 16, 8, 0x55);
+        var findings = t.Replay(Flush);
+        if (flagged) FindingAssert.Exactly(findings, $"missing-flush-after-clear@{m}[clear={c}]");
+        else FindingAssert.None(findings);
+    }
 }
