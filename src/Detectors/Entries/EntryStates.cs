@@ -19,7 +19,7 @@ sealed class EntryStates<T> where T : struct
     struct Cell
     {
         public T State;
-        public bool Made;
+        public bool Made, Armed;
     }
 
     /// <summary>Slots per page: a page of cells is allocated when one of its entries is first touched.</summary>
@@ -34,6 +34,8 @@ sealed class EntryStates<T> where T : struct
     readonly List<int> _created = [];
     /// <summary>Per table, its states' slots in creation order (invalidations of every entry walk these).</summary>
     List<int>?[] _tables = [];
+    /// <summary>Per table, the slots <see cref="Arm"/>ed since the last <see cref="WalkArmed"/> kept them, in arming order.</summary>
+    List<int>?[] _armed = [];
 
     /// <summary>The state of the entry in <paramref name="slot"/> of table <paramref name="region"/>, created on first use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -76,6 +78,46 @@ sealed class EntryStates<T> where T : struct
         if ((uint)region >= (uint)_tables.Length) Array.Resize(ref _tables, region + 1);
         (_tables[region] ??= []).Add(slot);
         return ref cell.State;
+    }
+
+    /// <summary>
+    /// Marks the (existing) state of <paramref name="slot"/> in table <paramref name="region"/> as one an invalidation
+    /// of the whole table may change (a window or burst under way), so <see cref="WalkArmed"/> visits it; a no-op
+    /// when it is armed already.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Arm(int slot, int region)
+    {
+        ref var cell = ref _pages[slot >> PageBits]![slot & (PageSize - 1)];
+        if (!cell.Armed) ArmNew(ref cell, slot, region);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void ArmNew(ref Cell cell, int slot, int region)
+    {
+        cell.Armed = true;
+        if ((uint)region >= (uint)_armed.Length) Array.Resize(ref _armed, region + 1);
+        (_armed[region] ??= []).Add(slot);
+    }
+
+    /// <summary>
+    /// A <c>dev_invalidate all</c> of table <paramref name="region"/> for a detector whose invalidation changes
+    /// only armed states and reports nothing: <paramref name="visit"/> sees each armed state in arming order and
+    /// says whether it stays armed. So an invalidation costs the windows under way, not every entry ever touched
+    /// (65,536 touched entries made each one a walk of 65,536).
+    /// </summary>
+    public void WalkArmed<TVisit>(int region, ref TVisit visit) where TVisit : IArmedVisit<T>, allows ref struct
+    {
+        if ((uint)region >= (uint)_armed.Length || _armed[region] is not { } slots) return;
+        int keep = 0;
+        for (int i = 0; i < slots.Count; i++)
+        {
+            int slot = slots[i];
+            ref var cell = ref _pages[slot >> PageBits]![slot & (PageSize - 1)];
+            if (visit.Visit(ref cell.State)) slots[keep++] = slot;
+            else cell.Armed = false;
+        }
+        slots.RemoveRange(keep, slots.Count - keep);
     }
 
     /// <summary>Cells allocated (pages of <see cref="PageSize"/> times their count; tests: memory follows the entries touched).</summary>

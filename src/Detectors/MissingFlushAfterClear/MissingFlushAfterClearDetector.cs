@@ -70,6 +70,7 @@ public sealed class MissingFlushAfterClearDetector : IDetector
             w.Flagged = false;
             w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
             w.Invalidations?.Clear();
+            _entries.Arm(store.Slot, store.Region);
         }
     }
 
@@ -77,7 +78,27 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
+        if (inv.All)
+        {
+            // Only windows under way can take an invalidation: the armed ones (opened since a walk last dropped them).
+            var visit = new Invalidation(view, inv);
+            _entries.WalkArmed(inv.Region, ref visit);
+            return;
+        }
         foreach (int slot in _entries.Invalidated(inv)) Consider(view, ref _entries[slot], inv);
+    }
+
+    /// <summary>An invalidation of every entry of a table, applied to each open window; a window stays armed while open and not flagged.</summary>
+    readonly ref struct Invalidation(DetectorView view, EntryInvalidation inv) : IArmedVisit<Window>
+    {
+        readonly DetectorView _view = view;
+        readonly EntryInvalidation _inv = inv;
+
+        public bool Visit(ref Window w)
+        {
+            Consider(_view, ref w, _inv);
+            return w.Open && !w.Flagged;
+        }
     }
 
     /// <inheritdoc/>

@@ -55,6 +55,7 @@ public sealed class TornEntryUpdateDetector : IDetector
             b.Open = true;
             b.First = store.Index;
             b.Reported = false;
+            _entries.Arm(store.Slot, store.Region);
         }
         else if (!b.Reported)
         {
@@ -67,6 +68,23 @@ public sealed class TornEntryUpdateDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
+        if (inv.All)
+        {
+            // Only bursts under way can end: the armed ones (opened since a walk last dropped them).
+            var end = new EndBurst();
+            _entries.WalkArmed(inv.Region, ref end);
+            return;
+        }
         foreach (int slot in _entries.Invalidated(inv)) _entries[slot].Open = false;
+    }
+
+    /// <summary>An invalidation of every entry of a table ends each burst under way; none stays armed.</summary>
+    struct EndBurst : IArmedVisit<Burst>
+    {
+        public readonly bool Visit(ref Burst b)
+        {
+            b.Open = false;
+            return false;
+        }
     }
 }

@@ -135,4 +135,39 @@ public sealed class EntryStatesTests
         foreach (int slot in selection) list.Add(states[slot].Id);
         return list;
     }
+
+    /// <summary>Keeps the states whose id is odd; records the ids seen, in order.</summary>
+    struct KeepOdd : IArmedVisit<State>
+    {
+        public List<int> Seen;
+
+        public readonly bool Visit(ref State state)
+        {
+            Seen.Add(state.Id);
+            return state.Id % 2 == 1;
+        }
+    }
+
+    [TestMethod]
+    public void EntryStates_WalkArmed_VisitsArmedOfTheTableInArmingOrderAndDropsWhatTheVisitEnds()
+    {
+        var states = new EntryStates<State>();
+        for (int slot = 0; slot < 600; slot++) states.Get(slot, slot < 500 ? 0 : 2).Id = slot;
+        // Armed out of creation order, one twice, and one of another table.
+        foreach (int slot in new[] { 300, 7, 8, 300, 9, 260, 550 }) states.Arm(slot, slot < 500 ? 0 : 2);
+
+        var walk = new KeepOdd { Seen = [] };
+        states.WalkArmed(0, ref walk);
+        CollectionAssert.AreEqual(new[] { 300, 7, 8, 9, 260 }, walk.Seen, "arming order, once each, table 0 only");
+
+        states.Arm(8, 0); // dropped by the walk: arming it again adds it after the kept ones
+        walk.Seen.Clear();
+        states.WalkArmed(0, ref walk);
+        CollectionAssert.AreEqual(new[] { 7, 9, 8 }, walk.Seen);
+
+        walk.Seen.Clear();
+        states.WalkArmed(1, ref walk); // a table with nothing armed (and no states)
+        states.WalkArmed(2, ref walk);
+        CollectionAssert.AreEqual(new[] { 550 }, walk.Seen);
+    }
 }
