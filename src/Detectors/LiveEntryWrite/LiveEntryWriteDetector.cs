@@ -74,13 +74,35 @@ public sealed class LiveEntryWriteDetector : IDetector
         ref var c = ref _entries.Get(fetch.Slot, fetch.Region);
         c.Held = true;
         c.Fetch = fetch.Index;
+        _entries.Arm(fetch.Slot, fetch.Region);
     }
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
+        if (inv.All)
+        {
+            // Only copies the fetcher holds and stores still pending can change: the armed ones (armed at the fetch
+            // that made the copy; pending stores come only while it is held).
+            var visit = new Invalidation(view, inv);
+            _entries.WalkArmed(inv.Region, ref visit);
+            return;
+        }
         foreach (int slot in _entries.Invalidated(inv)) Invalidate(view, ref _entries[slot], inv);
+    }
+
+    /// <summary>An invalidation of every entry of a table, applied to each armed copy; it stays armed while stores are pending.</summary>
+    readonly ref struct Invalidation(DetectorView view, EntryInvalidation inv) : IArmedVisit<Copy>
+    {
+        readonly DetectorView _view = view;
+        readonly EntryInvalidation _inv = inv;
+
+        public bool Visit(ref Copy c)
+        {
+            Invalidate(_view, ref c, _inv);
+            return c.Pending is { Count: > 0 };
+        }
     }
 
     static void Invalidate(DetectorView view, ref Copy c, in EntryInvalidation inv)
