@@ -11,6 +11,7 @@ public sealed partial class PerfettoExport
 
     void WriteFindings(IReadOnlyList<Finding> findings, IEventLookup events)
     {
+        events.Prefetch(IEventLookup.NamedBy(findings.Where(f => _window.Contains(f.Trigger))));
         foreach (var f in findings)
         {
             if (!_window.Contains(f.Trigger)) continue;

@@ -1,3 +1,4 @@
+using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
@@ -20,6 +21,15 @@ public interface IEventLookup
     /// ladder asks before it shows the barriers between them, which a partial lookup may not hold.
     /// </summary>
     bool Has(long index) => index >= 0;
+
+    /// <summary>
+    /// Reads ahead the events at <paramref name="indices"/> (in any order, with repeats), for lookups to come: a
+    /// lookup over a trace file reads them in trace order, each chunk once. By default nothing.
+    /// </summary>
+    void Prefetch(IEnumerable<long> indices) { }
+
+    /// <summary>Every event <paramref name="findings"/> name: triggers and related events.</summary>
+    static IEnumerable<long> NamedBy(IEnumerable<Finding> findings) => findings.SelectMany(f => f.Related.Select(r => r.Index).Prepend(f.Trigger));
 }
 
 /// <summary>An <see cref="IEventLookup"/> over an in-memory <see cref="EventBatch"/> holding the events it is asked for.</summary>

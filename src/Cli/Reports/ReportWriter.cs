@@ -16,6 +16,8 @@ public static class ReportWriter
     public static int Write(ReportInput input, ReportOptions options, TextWriter stdout)
     {
         var findings = options.Detectors is { } only ? [.. input.Findings.Where(f => only.Contains(f.Kind))] : input.Findings;
+        // Suppressions, the baseline, grouping and the writers look the findings' events up, not in trace order.
+        input.Events.Prefetch(IEventLookup.NamedBy(findings));
         int suppressed = 0, known = 0;
         // Text and JSON leave suppressed findings out; SARIF keeps them as results marked suppressed (docs/reports.md).
         var dropped = options.Format == ReportFormat.Sarif && options.Suppressions is not null ? new List<Finding>() : null;
