@@ -27,9 +27,10 @@ public sealed class TraceEventLookup : IEventLookup, IDisposable
 
     /// <summary>
     /// Reads the events at <paramref name="indices"/> in trace order, each chunk once, and keeps them (not their
-    /// bytes) for the report (<see cref="IEventLookup.Prefetch"/>). Findings come in trigger order but name related events further back: looked up one by
-    /// one, the trigger's chunk and the related event's took turns in the one decoded batch, a chunk decode per
-    /// lookup (100,000 dma-race findings against one earlier device write: 74 s of report for a 0.1 s replay).
+    /// bytes) for the report (<see cref="IEventLookup.Prefetch"/>). Findings come in trigger order but name related
+    /// events further back: looked up one by one, the trigger's chunk and the related event's took turns in the one
+    /// decoded batch, a chunk decode per lookup (100,000 dma-race findings against device writes in an earlier
+    /// chunk: 74 s of report for a 0.1 s replay).
     /// </summary>
     public void Prefetch(IEnumerable<long> indices)
     {

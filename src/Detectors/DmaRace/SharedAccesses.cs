@@ -17,13 +17,13 @@ namespace TraceTools.Detectors.DmaRace;
 /// </remarks>
 sealed class SharedAccesses
 {
-    const int BlockShift = 6, BlockBytes = 1 << BlockShift, Blocks = AccessRun.PageSize / BlockBytes;
+    const int BlockShift = 6, BlockBytes = 1 << BlockShift, BlockCount = AccessRun.PageSize / BlockBytes;
 
     /// <summary>One agent's latest access per byte of the page: local time (0 = none; the trace index is time − 1).</summary>
     sealed class AgentTimes(int agent)
     {
         public readonly int Agent = agent;
-        public readonly uint[]?[] Blocks = new uint[]?[SharedAccesses.Blocks];
+        public readonly uint[]?[] Blocks = new uint[]?[BlockCount];
     }
 
     /// <summary>Per column: null until it escalates, then the agents with accesses in it (the first <see cref="_counts"/>).</summary>
