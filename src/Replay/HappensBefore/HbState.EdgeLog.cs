@@ -97,14 +97,17 @@ sealed partial class HbState
             return index;
         }
 
-        /// <summary>Adds the edges logged at trace indices <paramref name="from"/>..<paramref name="to"/> (reports: the hb path's hops).</summary>
-        public void CopyLogged(int cpu, long from, long to, List<LoggedEdge> into)
+        /// <summary>Position of the first edge logged at or after trace index <paramref name="since"/> (reports: the hb path's hops).</summary>
+        public int PositionAt(long since) => FirstLoggedAt(since);
+
+        /// <summary>The trace index the edge at <paramref name="position"/> was logged at; the log is in that order.</summary>
+        public long LoggedAtOf(int position) => _edges[position].LoggedAt;
+
+        /// <summary>The edge at <paramref name="position"/>, for a path query.</summary>
+        public LoggedEdge EdgeAt(int cpu, int position)
         {
-            for (int i = FirstLoggedAt(from); i < _count && _edges[i].LoggedAt <= to; i++)
-            {
-                ref var e = ref _edges[i];
-                into.Add(new LoggedEdge(cpu, e.ReleaseIndex, e.Receiver, e.ReceiverTime, e.LoggedAt));
-            }
+            ref var e = ref _edges[position];
+            return new LoggedEdge(cpu, e.ReleaseIndex, e.Receiver, e.ReceiverTime, e.LoggedAt);
         }
 
         /// <summary>True when an edge of the release at exactly <paramref name="time"/> reached the reader's current event.</summary>
@@ -277,17 +280,30 @@ sealed partial class HbState
         var path = new List<HbHop>();
         if ((uint)fromAgent >= (uint)AgentCount || (uint)toAgent >= (uint)AgentCount || fromAgent == toAgent || fromIndex >= toIndex)
             return path;
-        var edges = new List<LoggedEdge>();
+        // The cpus' logs, each in the order it was logged, merged into trace order (ties by cpu), from fromIndex on.
+        var heads = new PriorityQueue<int, (long LoggedAt, int Cpu)>();
+        var next = new int[AgentCount];
         for (int cpu = 0; cpu < AgentCount; cpu++)
-            if (!IsDevice[cpu]) _edges[cpu].CopyLogged(cpu, fromIndex, toIndex, edges);
-        edges.Sort((a, b) => a.LoggedAt.CompareTo(b.LoggedAt)); // List.Sort is unstable: ties keep no order, and need none
+        {
+            if (IsDevice[cpu]) continue;
+            next[cpu] = _edges[cpu].PositionAt(fromIndex);
+            if (next[cpu] < _edges[cpu].Count && _edges[cpu].LoggedAtOf(next[cpu]) <= toIndex) heads.Enqueue(cpu, (_edges[cpu].LoggedAtOf(next[cpu]), cpu));
+        }
 
         var arrival = new long[AgentCount];
         Array.Fill(arrival, long.MaxValue);
         arrival[fromAgent] = fromIndex;
         var via = new HbHop[AgentCount];
-        foreach (var e in edges)
+        while (heads.TryDequeue(out int from, out var head))
         {
+            // An edge reaches its receiver at or after it was logged, and the path's arrivals rise hop by hop: once
+            // the edges are logged after the target's arrival, none can change the path to it. (Copying every edge
+            // of the window and sorting them cost each report's ladder all the edges logged between its events:
+            // 5,000 groups over 100,000 edges, 75 s of text report.)
+            if (head.LoggedAt > arrival[toAgent]) break;
+            var log = _edges[from];
+            var e = log.EdgeAt(from, next[from]++);
+            if (next[from] < log.Count && log.LoggedAtOf(next[from]) <= toIndex) heads.Enqueue(from, (log.LoggedAtOf(next[from]), from));
             if (e.ReleaseIndex < arrival[e.Cpu]) continue;
             // An acquire logs at its own event (receiver time = its index + 1); a doorbell logs at the release
             // and lands on the receiver's next event, whose index is not known yet.
