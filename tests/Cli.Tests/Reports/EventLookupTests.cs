@@ -40,10 +40,11 @@ public sealed class EventLookupTests
         }
     }
 
-    [TestMethod]
-    public void Prefetch_FindingsAlternatingBetweenFarChunks_ReadsEachChunkOnceAndAnswersLikeASequentialRead()
+    const int Events = 1 << 20;
+
+    /// <summary>A trace of <see cref="Events"/> stores in chunks larger than the reader's 256 KiB read-ahead (16 of about 0.8 MB), so bytes read count chunks.</summary>
+    static string FarTrace(Scratch s)
     {
-        using var s = new Scratch();
         string trace = s.Path("far.trace");
         var m = new TraceMetadata
         {
@@ -51,8 +52,6 @@ public sealed class EventLookupTests
             Agents = [new("cpu0", AgentKind.Cpu)],
             Regions = [new RegionInfo { Name = "buf", Kind = RegionKind.Ram, Base = 0x1000, Size = 0x1000 }],
         };
-        // Chunks larger than the reader's 256 KiB read-ahead, so bytes read count chunks: 16 of about 0.8 MB.
-        const int Events = 1 << 20;
         var rng = new Random(3);
         TraceFile.Write(trace, m, new TraceWriterOptions { ChunkEvents = 1 << 16 }, sink =>
         {
@@ -63,26 +62,61 @@ public sealed class EventLookupTests
                 sink.Append(new TraceEvent(EventKind.Store, 0, 0x1000 + (ulong)rng.Next(512) * 8, 8), value);
             }
         });
-        // As findings in trigger order name them: a trigger in the last chunk, its related event in the first, and so on.
-        var named = Enumerable.Range(0, 300).SelectMany(k => new long[] { Events - 300 + k, k }).ToList();
+        return trace;
+    }
+
+    /// <summary>The events at <paramref name="named"/>, read front to back.</summary>
+    static Dictionary<long, TraceEvent> Sequential(string trace, IEnumerable<long> named)
+    {
         var expected = new Dictionary<long, TraceEvent>();
-        using (var all = TraceReader.Open(trace))
-        {
-            var batch = new EventBatch();
-            var wanted = named.ToHashSet();
-            while (all.ReadBatch(batch))
-                for (int i = 0; i < batch.Count; i++)
-                    if (wanted.Contains(batch.FirstIndex + i)) expected[batch.FirstIndex + i] = batch[i];
-        }
+        using var all = TraceReader.Open(trace);
+        var batch = new EventBatch();
+        var wanted = named.ToHashSet();
+        while (all.ReadBatch(batch))
+            for (int i = 0; i < batch.Count; i++)
+                if (wanted.Contains(batch.FirstIndex + i)) expected[batch.FirstIndex + i] = batch[i];
+        return expected;
+    }
+
+    // As findings in trigger order name them: a trigger in the last chunk, its related event in the first, and so on.
+    static readonly List<long> Named = [.. Enumerable.Range(0, 300).SelectMany(k => new long[] { Events - 300 + k, k })];
+
+    [TestMethod]
+    public void Prefetch_FindingsAlternatingBetweenFarChunks_ReadsEachChunkOnceAndAnswersLikeASequentialRead()
+    {
+        using var s = new Scratch();
+        string trace = FarTrace(s);
+        var expected = Sequential(trace, Named);
         var counting = new CountingStream(File.OpenRead(trace));
         using var lookup = new TraceEventLookup(TraceReader.Open(counting, trace));
         long opened = counting.BytesRead;
 
-        ((IEventLookup)lookup).Prefetch(named);
-        foreach (long index in named) Assert.AreEqual(expected[index], lookup[index], $"event {index}");
+        ((IEventLookup)lookup).Prefetch(Named);
+        foreach (long index in Named) Assert.AreEqual(expected[index], lookup[index], $"event {index}");
 
         // The two chunks the events lie in, once each, with the read-ahead (looked up one by one, each lookup decoded
         // the other chunk again: 600 chunk reads, 30 times the file).
+        long file = new FileInfo(trace).Length;
+        Assert.IsLessThan(file / 4, counting.BytesRead - opened, $"read {counting.BytesRead - opened} of a {file}-byte trace");
+    }
+
+    [TestMethod]
+    public void Lookup_WithoutPrefetchAlternatingBetweenFarChunks_KeepsBothChunks()
+    {
+        using var s = new Scratch();
+        string trace = FarTrace(s);
+        var expected = Sequential(trace, Named);
+        var counting = new CountingStream(File.OpenRead(trace));
+        using var lookup = new TraceEventLookup(TraceReader.Open(counting, trace));
+        long opened = counting.BytesRead;
+
+        // As a report's ladders look around a trigger and around its related event: no read-ahead, a few chunks kept.
+        foreach (long index in Named)
+        {
+            Assert.AreEqual(expected[index], lookup[index], $"event {index}");
+            Assert.AreEqual(8, lookup.GetData(index).Length, $"event {index}'s bytes");
+        }
+
         long file = new FileInfo(trace).Length;
         Assert.IsLessThan(file / 4, counting.BytesRead - opened, $"read {counting.BytesRead - opened} of a {file}-byte trace");
     }
