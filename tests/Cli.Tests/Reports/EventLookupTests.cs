@@ -78,6 +78,13 @@ public sealed class EventLookupTests
         return expected;
     }
 
+    /// <summary>A lookup over <paramref name="trace"/> read through a <see cref="CountingStream"/>.</summary>
+    static (TraceEventLookup Lookup, CountingStream Counting) Counted(string trace)
+    {
+        var counting = new CountingStream(File.OpenRead(trace));
+        return (new TraceEventLookup(TraceReader.Open(counting, trace)), counting);
+    }
+
     // As findings in trigger order name them: a trigger in the last chunk, its related event in the first, and so on.
     static readonly List<long> Named = [.. Enumerable.Range(0, 300).SelectMany(k => new long[] { Events - 300 + k, k })];
 
@@ -87,8 +94,8 @@ public sealed class EventLookupTests
         using var s = new Scratch();
         string trace = FarTrace(s);
         var expected = Sequential(trace, Named);
-        var counting = new CountingStream(File.OpenRead(trace));
-        using var lookup = new TraceEventLookup(TraceReader.Open(counting, trace));
+        var (lookup, counting) = Counted(trace);
+        using var _ = lookup;
         long opened = counting.BytesRead;
 
         ((IEventLookup)lookup).Prefetch(Named);
@@ -106,8 +113,8 @@ public sealed class EventLookupTests
         using var s = new Scratch();
         string trace = FarTrace(s);
         var expected = Sequential(trace, Named);
-        var counting = new CountingStream(File.OpenRead(trace));
-        using var lookup = new TraceEventLookup(TraceReader.Open(counting, trace));
+        var (lookup, counting) = Counted(trace);
+        using var _ = lookup;
         long opened = counting.BytesRead;
 
         // As a report's ladders look around a trigger and around its related event: no read-ahead, a few chunks kept.
