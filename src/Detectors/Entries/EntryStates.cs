@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 
@@ -32,8 +33,6 @@ sealed class EntryStates<T> where T : struct
     Cell[]?[] _pages = [];
     /// <summary>Every state's slot in creation order.</summary>
     readonly List<int> _created = [];
-    /// <summary>Per table, its states' slots in creation order (invalidations of every entry walk these).</summary>
-    List<int>?[] _tables = [];
     /// <summary>Per table, the slots <see cref="Arm"/>ed since the last <see cref="WalkArmed"/> kept them, in arming order.</summary>
     List<int>?[] _armed = [];
 
@@ -75,8 +74,6 @@ sealed class EntryStates<T> where T : struct
         ref var cell = ref (_pages[page] ??= new Cell[PageSize])[slot & (PageSize - 1)];
         cell.Made = true;
         _created.Add(slot);
-        if ((uint)region >= (uint)_tables.Length) Array.Resize(ref _tables, region + 1);
-        (_tables[region] ??= []).Add(slot);
         return ref cell.State;
     }
 
@@ -135,16 +132,18 @@ sealed class EntryStates<T> where T : struct
     public Selection All => new(_created, -1);
 
     /// <summary>
-    /// The touched entries an invalidation covers: its entry, or with <c>all</c> every touched entry of its
-    /// table. The one walk the entry detectors share.
+    /// The touched entry a targeted invalidation covers (none when it was never touched). An invalidation of every
+    /// entry of a table walks the armed states instead (<see cref="WalkArmed"/>).
     /// </summary>
-    public Selection Invalidated(in EntryInvalidation invalidation) =>
-        invalidation.All ? new((uint)invalidation.Region < (uint)_tables.Length ? _tables[invalidation.Region] : null, -1)
-            : new(null, Has(invalidation.Slot) ? invalidation.Slot : -1);
+    public Selection Invalidated(in EntryInvalidation invalidation)
+    {
+        Debug.Assert(!invalidation.All, "dev_invalidate all walks the armed states");
+        return new(null, Has(invalidation.Slot) ? invalidation.Slot : -1);
+    }
 
     /// <summary>
     /// Either one slot (or none) or a list of slots: a struct, so <c>foreach</c> over it allocates nothing
-    /// (a <c>yield</c> iterator allocated on every <c>dev_invalidate all</c>).
+    /// (a <c>yield</c> iterator allocated on every invalidation).
     /// </summary>
     public readonly struct Selection(List<int>? slots, int single)
     {

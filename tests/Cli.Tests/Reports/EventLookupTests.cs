@@ -78,52 +78,34 @@ public sealed class EventLookupTests
         return expected;
     }
 
-    /// <summary>A lookup over <paramref name="trace"/> read through a <see cref="CountingStream"/>.</summary>
-    static (TraceEventLookup Lookup, CountingStream Counting) Counted(string trace)
-    {
-        var counting = new CountingStream(File.OpenRead(trace));
-        return (new TraceEventLookup(TraceReader.Open(counting, trace)), counting);
-    }
-
     // As findings in trigger order name them: a trigger in the last chunk, its related event in the first, and so on.
     static readonly List<long> Named = [.. Enumerable.Range(0, 300).SelectMany(k => new long[] { Events - 300 + k, k })];
 
+    /// <summary>
+    /// Read ahead (as reports read the events findings name), each chunk once; or not (as a report's ladders look
+    /// around a trigger and around its related event), the chunks kept. Looked up one by one with one chunk kept,
+    /// each lookup decoded the other chunk again: 600 chunk reads, 30 times the file.
+    /// </summary>
     [TestMethod]
-    public void Prefetch_FindingsAlternatingBetweenFarChunks_ReadsEachChunkOnceAndAnswersLikeASequentialRead()
+    [DataRow(true)]
+    [DataRow(false)]
+    public void Lookup_AlternatingBetweenFarChunks_ReadsEachChunkOnceAndAnswersLikeASequentialRead(bool prefetch)
     {
         using var s = new Scratch();
         string trace = FarTrace(s);
         var expected = Sequential(trace, Named);
-        var (lookup, counting) = Counted(trace);
-        using var _ = lookup;
+        var counting = new CountingStream(File.OpenRead(trace));
+        using var lookup = new TraceEventLookup(TraceReader.Open(counting, trace));
         long opened = counting.BytesRead;
 
-        ((IEventLookup)lookup).Prefetch(Named);
-        foreach (long index in Named) Assert.AreEqual(expected[index], lookup[index], $"event {index}");
-
-        // The two chunks the events lie in, once each, with the read-ahead (looked up one by one, each lookup decoded
-        // the other chunk again: 600 chunk reads, 30 times the file).
-        long file = new FileInfo(trace).Length;
-        Assert.IsLessThan(file / 4, counting.BytesRead - opened, $"read {counting.BytesRead - opened} of a {file}-byte trace");
-    }
-
-    [TestMethod]
-    public void Lookup_WithoutPrefetchAlternatingBetweenFarChunks_KeepsBothChunks()
-    {
-        using var s = new Scratch();
-        string trace = FarTrace(s);
-        var expected = Sequential(trace, Named);
-        var (lookup, counting) = Counted(trace);
-        using var _ = lookup;
-        long opened = counting.BytesRead;
-
-        // As a report's ladders look around a trigger and around its related event: no read-ahead, a few chunks kept.
+        if (prefetch) ((IEventLookup)lookup).Prefetch(Named);
         foreach (long index in Named)
         {
             Assert.AreEqual(expected[index], lookup[index], $"event {index}");
             Assert.AreEqual(8, lookup.GetData(index).Length, $"event {index}'s bytes");
         }
 
+        // The two chunks the events lie in, once each, with the reader's read-ahead.
         long file = new FileInfo(trace).Length;
         Assert.IsLessThan(file / 4, counting.BytesRead - opened, $"read {counting.BytesRead - opened} of a {file}-byte trace");
     }
