@@ -14,6 +14,7 @@ using TraceTools.Detectors.TornEntryFetch;
 using TraceTools.Detectors.TornEntryUpdate;
 using TraceTools.Detectors.UnquiescedDma;
 using TraceTools.Replay;
+using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
@@ -69,6 +70,9 @@ public static class DetectorRegistry
     public static ReplayEngine CreateEngine(TraceMetadata metadata, ReplayOptions? options = null)
     {
         options ??= ReplayOptions.Default;
+        // Every replica keeps its own releases: they share the budget, so that --threads N needs no more than one thread.
+        if (options.DataShards > 0 && options.ReleaseBudgetBytes is null)
+            options = options with { ReleaseBudgetBytes = ClockArena.DefaultBudget / (options.DataShards + 1) };
         if (options.DataShards == 1 && options.Runs(FindingKind.DmaRace) && Modules.Count(m => m.ByAddress && options.Runs(m.Kind)) > 1)
             return SplitByDetector(metadata, options);
         var engine = new ReplayEngine(metadata, options, Create(metadata, options.Detectors), KnownDetectorDispatch.Instance);

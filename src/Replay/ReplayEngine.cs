@@ -56,7 +56,8 @@ public sealed partial class ReplayEngine
         Coherent = [.. metadata.Agents.Select(a => a.Coherent)];
         Attach(Detectors);
         _shadow = new Shadow(Needs, values: EntryStoreHooks.Length + EntryFetchHooks.Length != 0);
-        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, LiveStoreTimes)
+        _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, LiveStoreTimes,
+            options.ReleaseBudgetBytes ?? ClockArena.DefaultBudget)
         {
             EdgeObserver = options.EdgeObserver,
         };

@@ -35,6 +35,13 @@ public sealed record ReplayOptions
     /// </summary>
     public DevicePages? Census { get; init; }
 
+    /// <summary>
+    /// The most bytes the live releases' clocks may take (each holds a row per agent for each clock kept); a replay that
+    /// would need more stops with a <see cref="ReplayInputException"/> at the release that needs it. Null: a quarter of
+    /// the memory available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>).
+    /// </summary>
+    public long? ReleaseBudgetBytes { get; init; }
+
     /// <summary>Runs everything with the default kernel.</summary>
     public static ReplayOptions Default { get; } = new();
 

@@ -60,7 +60,7 @@ sealed partial class HbState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Snapshot(int agent, AccessClass releaseClass, bool unlock = false)
     {
-        int h = Arena.Rent(header: !_headerless);
+        int h = Arena.Rent(header: !_headerless, index: Time[agent] - 1L);
         uint t = Time[agent];
         ref var stamp = ref Arena.StampOf(h);
         stamp.Agent = agent;

@@ -102,7 +102,7 @@ sealed partial class HbState
     /// <summary>Sorted distinct local times of a cpu's stores that are still some byte's last cpu store (edge-log compaction).</summary>
     readonly Func<int, uint[]> _liveStoreTimes;
 
-    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, uint[]> liveStoreTimes)
+    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, uint[]> liveStoreTimes, long releaseBudget = long.MaxValue)
     {
         Simd = simd;
         Rules = new OrderingRules(metadata.Arch);
@@ -110,7 +110,7 @@ sealed partial class HbState
         Width = ClockSimdSelector.Width(AgentCount);
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksObCache = TracksOb && (needs & DetectorNeeds.CacheState) != 0;
-        Arena = new ClockArena(Width, rows: TracksObCache ? 3 : TracksOb ? 2 : 1);
+        Arena = new ClockArena(Width, rows: TracksObCache ? 3 : TracksOb ? 2 : 1, budget: releaseBudget);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
         foreach (int d in Devices)
