@@ -74,7 +74,7 @@ public static class TraceReplay
     /// replays it (one region lookup per access); the CLI's own check runs only on a chunk the engine refused,
     /// so the error is the one <c>info</c> and <c>dump</c> give for the same trace: the first event the check
     /// refuses, by chunk and index. The engine refuses every event the check does (at the latest at that
-    /// event), so a chunk the check passes fails with the engine's own message, as it did when the check ran first.
+    /// event), so a chunk the check passes fails with the engine's own message, named by file and chunk like the check's.
     /// </summary>
     static void Replay(ReplayEngine engine, EventBatch batch, TraceEventCheck check, long chunk)
     {
@@ -84,10 +84,10 @@ public static class TraceReplay
         }
         // Only a refusal of the input (a shard's too: its thread rethrows it unwrapped): an internal error leaves as
         // itself, not disguised as bad input about some other event of the chunk.
-        catch (ReplayInputException)
+        catch (ReplayInputException e)
         {
             check.Check(batch, chunk);
-            throw;
+            throw check.Locate(e, chunk);
         }
     }
 
@@ -192,10 +192,10 @@ public static class TraceReplay
         {
             engine.ProcessShared(batch);
         }
-        catch (ReplayInputException)
+        catch (ReplayInputException e)
         {
             check.Check(batch.Events, chunk);
-            throw;
+            throw check.Locate(e, chunk);
         }
     }
 }

@@ -90,6 +90,16 @@ public sealed class TraceEventCheck
         return r is not null && r.Contains(address, (ulong)size) ? r : null;
     }
 
+    /// <summary>
+    /// The engine's refusal of an event of chunk <paramref name="chunk"/> that this check passed (a stray return, the
+    /// releases outgrowing the memory budget), named by file and chunk as this check names its own.
+    /// </summary>
+    public TraceEventException Locate(Replay.ReplayInputException refusal, long chunk)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        return new TraceEventException($"{_file}: chunk {chunk}, {refusal.Message}");
+    }
+
     void Fail(EventBatch batch, int i, string problem) =>
         throw new TraceEventException($"{_file}: chunk {_chunk}, event #{batch.FirstIndex + i}: {problem}");
 }

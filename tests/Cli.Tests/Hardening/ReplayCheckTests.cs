@@ -95,6 +95,6 @@ public sealed class ReplayCheckTests
 
         var (exit, _, err) = RepoPaths.Run("replay", trace, "--quiet", "--threads", threads);
 
-        HardeningAsserts.OneLineError(exit, err, "event #3: ret on cpu0 with no open smc/hvc call");
+        HardeningAsserts.OneLineError(exit, err, trace + ": chunk 1, event #3: ret on cpu0 with no open smc/hvc call");
     }
 }
