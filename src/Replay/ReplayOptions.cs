@@ -42,6 +42,12 @@ public sealed record ReplayOptions
     /// </summary>
     public long? ReleaseBudgetBytes { get; init; }
 
+    /// <summary>
+    /// Tests: the bytes of release clocks past which releases share slots (<see cref="Clocks.ClockArena.Sharing"/>);
+    /// null: <see cref="Clocks.ClockArena.DefaultShareAbove"/>, 0: from the first release, <see cref="long.MaxValue"/>: never.
+    /// </summary>
+    internal long? ShareReleasesAbove { get; init; }
+
     /// <summary>Runs everything with the default kernel.</summary>
     public static ReplayOptions Default { get; } = new();
 

@@ -53,8 +53,8 @@ static class ReplayThrow
         BadEvent(index, "traces are limited to 2^32 - 1 events (local times are trace indices + 1 in 32 bits)");
 
     [DoesNotReturn]
-    public static void ReleasesOverBudget(long index, int live, int width, int rows, long bytes, long budget) =>
-        BadEvent(index, $"the releases held at once outgrow the replay's memory budget: {live:N0} live releases of {rows} " +
+    public static void ReleasesOverBudget(long index, int snapshots, int width, int rows, long bytes, long budget) =>
+        BadEvent(index, $"the releases held at once outgrow the replay's memory budget: {snapshots:N0} distinct snapshots of {rows} " +
             $"clock row{(rows == 1 ? "" : "s")} of {width:N0} components (one per agent) take {Gib(bytes)} and cannot grow within " +
             $"{Gib(budget)}; a sync byte holds its last release until it is overwritten, and fewer detectors keep fewer rows " +
             "(dma-race alone: one)");

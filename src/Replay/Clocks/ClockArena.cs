@@ -19,6 +19,11 @@ namespace TraceTools.Replay.Clocks;
 /// to it (the pair the adjacent-line prefetcher fetches together) instead of on two lines per misaligned row
 /// plus a header from a separate array. Reference counts live apart, densely: a store that replaces a byte's
 /// release drops a reference without touching the old slot.
+/// Once the clocks outgrow a threshold (<see cref="Sharing"/>), a release whose agent's clocks did not change since
+/// its latest release still held (but for its own HB component) shares that release's slot: its handle is
+/// <c>SharedBit | k</c>, and its stamp, own OB components and count live in a small entry apart. A cpu filling a page
+/// table between two acquires then stores its clocks once, not once per entry. Below the threshold nothing is shared
+/// and every path is the one of a slot per release (sharing costs the driver mix's nine 5 % when always on).
 /// </remarks>
 sealed class ClockArena
 {
@@ -39,9 +44,29 @@ sealed class ClockArena
     int _freeCount, _used = 1, _capacity; // handle 0 is "none"
     long _serial;
 
+    // Sharing, once the clocks take ShareAbove bytes.
+    /// <summary>Marks the handle of a release that shares another's slot.</summary>
+    const int SharedBit = 1 << 30;
+    readonly long _shareAbove;
+    /// <summary>Per agent: the slot of its latest own release while held, else 0; per slot: the agent that filled it, and the shared releases bound to it.</summary>
+    int[] _latest = [], _owner = [], _bound = [];
+    Shared[] _shared = [];
+    int[] _freeShared = [];
+    int _freeSharedCount, _sharedUsed, _sharedLive;
+
+    /// <summary>A release sharing another's slot: its stamp, the slot, its count and its own OB components (they follow its barriers).</summary>
+    struct Shared
+    {
+        public Stamp Stamp;
+        public int Slot;
+        public int Refs;
+        public OwnOrder Own;
+    }
+
     /// <summary>
     /// Per-release facts besides the clocks and the <see cref="Stamp"/> (which holds the releaser and its time, and so
-    /// the releasing event: its trace index is the time − 1): whether a device released, and its own OB components per domain.
+    /// the releasing event: its trace index is the time − 1): whether a device released, and its own OB components per domain
+    /// (of the release that filled the slot: one sharing it keeps its own apart).
     /// </summary>
     public struct Header
     {
@@ -65,14 +90,16 @@ sealed class ClockArena
 
     /// <summary>
     /// An arena of slots of <paramref name="rows"/> rows (1: HB; 2: HB, OB for stores; 3: all three), whose clocks may
-    /// take at most <paramref name="budget"/> bytes (past it <see cref="Rent"/> throws a <see cref="ReplayInputException"/>).
+    /// take at most <paramref name="budget"/> bytes (past it <see cref="Rent"/> throws a <see cref="ReplayInputException"/>)
+    /// and are shared between releases once they take <paramref name="shareAbove"/> bytes.
     /// </summary>
-    public ClockArena(int width, int rows = 3, int capacity = 64, long budget = long.MaxValue)
+    public ClockArena(int width, int rows = 3, int capacity = 64, long budget = long.MaxValue, long shareAbove = long.MaxValue)
     {
         Debug.Assert(rows is >= 1 and <= 3);
         _width = width;
         _rows = rows;
         _budget = budget;
+        _shareAbove = shareAbove;
         Debug.Assert(Unsafe.SizeOf<Header>() <= Line * sizeof(uint), "the header fits its line");
         // The header's line, then the rows, rounded up to the slot alignment.
         _stride = (Line + _rows * width + SlotAlign - 1) / SlotAlign * SlotAlign;
@@ -81,6 +108,7 @@ sealed class ClockArena
         _refCounts = new int[capacity];
         _stamps = new Stamp[capacity];
         _free = new int[capacity];
+        if (Bytes >= _shareAbove) StartSharing();
     }
 
     /// <summary>A pinned array for <paramref name="slots"/> slots and the position of its first 128-byte boundary.</summary>
@@ -95,8 +123,17 @@ sealed class ClockArena
 
     static unsafe nint AddressOf(uint[] pinned) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
-    /// <summary>Slots in use (for tests: leaks show up here).</summary>
-    public int Live => _used - 1 - _freeCount;
+    /// <summary>Slots in use and releases sharing them (for tests: leaks show up here).</summary>
+    public int Live => _used - 1 - _freeCount + _sharedLive;
+
+    /// <summary>Slots in use (for tests: shared releases show up here).</summary>
+    public int LiveSlots => _used - 1 - _freeCount;
+
+    /// <summary>True once the clocks took the sharing threshold: releases may share slots (<see cref="Share"/>).</summary>
+    public bool Sharing { get; private set; }
+
+    /// <summary>The default sharing threshold of a replay's arena: below it a slot per release costs little memory and no time.</summary>
+    public const long DefaultShareAbove = 64L << 20;
 
     /// <summary>
     /// The default budget of a replay's arena: a quarter of the memory the runtime may use (the machine's, or its
@@ -140,7 +177,7 @@ sealed class ClockArena
     {
         long most = Math.Min(Array.MaxLength, _budget / sizeof(uint)) - SlotAlign;
         int n = (int)Math.Min(2L * _capacity, most / _stride);
-        if (n <= _capacity) ReplayThrow.ReleasesOverBudget(index, Live, _width, _rows, Bytes, _budget);
+        if (n <= _capacity) ReplayThrow.ReleasesOverBudget(index, LiveSlots, _width, _rows, Bytes, _budget);
         var (clocks, origin) = Allocate(n);
         _clocks.AsSpan(_origin, _capacity * _stride).CopyTo(clocks.AsSpan(origin));
         long dropped = Bytes;
@@ -151,7 +188,68 @@ sealed class ClockArena
         Array.Resize(ref _refCounts, n);
         Array.Resize(ref _stamps, n);
         Array.Resize(ref _free, n);
+        if (Sharing)
+        {
+            Array.Resize(ref _owner, n);
+            Array.Resize(ref _bound, n);
+        }
+        else if (Bytes >= _shareAbove) StartSharing();
     }
+
+    void StartSharing()
+    {
+        Sharing = true;
+        _latest = new int[_width];
+        _owner = new int[_capacity];
+        _bound = new int[_capacity];
+        _shared = new Shared[64];
+        _freeShared = new int[64];
+    }
+
+    /// <summary>Sharing: slot <paramref name="slot"/>, just rented by <paramref name="agent"/>, is its latest release.</summary>
+    public void MakeLatest(int agent, int slot)
+    {
+        _latest[agent] = slot;
+        _owner[slot] = agent;
+    }
+
+    /// <summary>Sharing: the slot of <paramref name="agent"/>'s latest own release while it holds clocks, else 0.</summary>
+    public int Latest(int agent) => _latest[agent];
+
+    /// <summary>Sharing: a release of <paramref name="agent"/> at <paramref name="time"/> with reference count 1, bound to slot <paramref name="slot"/>'s clocks.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public int Share(int agent, uint time, int slot)
+    {
+        int k;
+        if (_freeSharedCount > 0) k = _freeShared[--_freeSharedCount];
+        else
+        {
+            if (_sharedUsed == _shared.Length)
+            {
+                Array.Resize(ref _shared, 2 * _shared.Length);
+                Array.Resize(ref _freeShared, _shared.Length);
+            }
+            k = _sharedUsed++;
+        }
+        _shared[k] = new Shared { Stamp = new Stamp { Agent = agent, Time = time }, Slot = slot, Refs = 1 };
+        _bound[slot]++;
+        _sharedLive++;
+        return SharedBit | k;
+    }
+
+    /// <summary>
+    /// True when <paramref name="handle"/> is a release sharing another's slot: its time, later than the one the slot's
+    /// HB row holds for the releaser, is in its stamp only. Known from the number, with no load.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsShared(int handle) => (handle & SharedBit) != 0;
+
+    /// <summary>The slot of release <paramref name="handle"/>'s clocks: its own number, unless it shares another's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int SlotOf(int handle) => IsShared(handle) ? _shared[handle & ~SharedBit].Slot : handle;
+
+    /// <summary>The own OB components of a release sharing a slot (the slot's header holds those of the release that filled it).</summary>
+    public ref OwnOrder SharedOwn(int handle) => ref _shared[handle & ~SharedBit].Own;
 
     /// <summary>Position of slot <paramref name="handle"/>'s first component (its header line).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -180,21 +278,59 @@ sealed class ClockArena
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<uint> ObCache(int handle) => _rows < 3 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + 2 * _width), _width);
 
-    /// <summary>The releaser and its time of slot <paramref name="handle"/> (written by the releaser after <see cref="Rent"/>).</summary>
+    /// <summary>The releaser and its time of release <paramref name="handle"/> (written by the releaser after <see cref="Rent"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Stamp StampOf(int handle) => ref _stamps[handle];
+    public ref Stamp StampOf(int handle) => ref IsShared(handle) ? ref _shared[handle & ~SharedBit].Stamp : ref _stamps[handle];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    ref int RefsOf(int handle) => ref IsShared(handle) ? ref _shared[handle & ~SharedBit].Refs : ref _refCounts[handle];
 
     /// <summary>References held to <paramref name="handle"/> (tests).</summary>
-    public int RefCount(int handle) => _refCounts[handle];
+    public int RefCount(int handle) => RefsOf(handle);
 
-    public void AddRef(int handle, int count) => _refCounts[handle] += count;
+    public void AddRef(int handle, int count) => RefsOf(handle) += count;
 
-    /// <summary>Drops <paramref name="count"/> references; frees the slot at zero. Handle 0 is ignored.</summary>
+    /// <summary>
+    /// Drops <paramref name="count"/> references; frees the release at zero, and its slot with the last release bound
+    /// to it. Handle 0 is ignored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Release(int handle, int count = 1)
     {
         if (handle == 0) return;
+        if (IsShared(handle))
+        {
+            ReleaseShared(handle, count);
+            return;
+        }
         ref int refs = ref _refCounts[handle];
         refs -= count;
-        if (refs <= 0) _free[_freeCount++] = handle;
+        if (refs > 0) return;
+        if (Sharing) FreeShareable(handle);
+        else _free[_freeCount++] = handle;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void ReleaseShared(int handle, int count)
+    {
+        int k = handle & ~SharedBit;
+        ref var entry = ref _shared[k];
+        entry.Refs -= count;
+        if (entry.Refs > 0) return;
+        _freeShared[_freeSharedCount++] = k;
+        _sharedLive--;
+        int slot = entry.Slot;
+        if (--_bound[slot] == 0 && _refCounts[slot] <= 0) FreeShareable(slot);
+    }
+
+    /// <summary>Sharing: slot <paramref name="slot"/> is free once its own release and every release bound to it are.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void FreeShareable(int slot)
+    {
+        if (_bound[slot] != 0) return;
+        _free[_freeCount++] = slot;
+        // A freed slot is no agent's to share: its next tenant may be anyone's.
+        ref int latest = ref _latest[_owner[slot]];
+        if (latest == slot) latest = 0;
     }
 }

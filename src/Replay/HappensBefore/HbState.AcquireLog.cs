@@ -58,12 +58,15 @@ sealed partial class HbState
     /// <summary>The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).</summary>
     internal void JoinSelfLoads(int cpu, int handle)
     {
+        var released = Arena.Hb(Arena.SlotOf(handle));
         if (_selfLoadsAgent != cpu)
         {
-            ClockKernels.Copy(Simd, SelfLoads, Arena.Hb(handle));
+            ClockKernels.Copy(Simd, SelfLoads, released);
             _selfLoadsAgent = cpu;
         }
-        else ClockKernels.Join(Simd, SelfLoads, Arena.Hb(handle));
+        else ClockKernels.Join(Simd, SelfLoads, released);
+        // A shared slot holds the own time of the release that filled it: this one's is later.
+        if (ClockArena.IsShared(handle)) RaiseTo(SelfLoads, Arena.StampOf(handle).Agent, Arena.StampOf(handle).Time);
     }
 
     /// <summary>The current load's data checks are over: its own acquires count only through LOADS again.</summary>

@@ -23,12 +23,6 @@ enum AcquireMode : byte
 
 sealed partial class HbState
 {
-    /// <summary>What a release publishes as ordered for its own agent, per observer domain.</summary>
-    internal struct OwnOrder
-    {
-        public uint StoreInner, StoreOuter, CacheInner, CacheOuter;
-    }
-
     /// <summary>
     /// The releaser's own OB components: for a device its time (devices never reorder); for a cpu, the
     /// latest time that the barriers so far commit for (w or c, release class, domain), or its time when
@@ -60,7 +54,13 @@ sealed partial class HbState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int Snapshot(int agent, AccessClass releaseClass, bool unlock = false)
     {
+        if (Arena.Sharing)
+        {
+            int latest = Arena.Latest(agent);
+            if (latest != 0 && Unchanged(agent, latest)) return Share(agent, latest, releaseClass, unlock);
+        }
         int h = Arena.Rent(header: !_headerless, index: Time[agent] - 1L);
+        if (Arena.Sharing) Arena.MakeLatest(agent, h);
         uint t = Time[agent];
         ref var stamp = ref Arena.StampOf(h);
         stamp.Agent = agent;
@@ -83,6 +83,33 @@ sealed partial class HbState
         header.OwnCacheInner = own.CacheInner;
         header.OwnCacheOuter = own.CacheOuter;
         return h;
+    }
+
+    /// <summary>
+    /// A release of <paramref name="agent"/> bound to the clocks of its latest release, <paramref name="slot"/>, which
+    /// they still are; its own time and own OB components are its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    int Share(int agent, int slot, AccessClass releaseClass, bool unlock)
+    {
+        uint t = Time[agent];
+        SharedCount++;
+        Hb[agent * Width + agent] = t;
+        int h = Arena.Share(agent, t, slot);
+        if (TracksOb) Arena.SharedOwn(h) = OwnOrderOf(agent, releaseClass, unlock);
+        return h;
+    }
+
+    /// <summary>
+    /// True when <paramref name="agent"/>'s clocks are those slot <paramref name="slot"/> holds, but for its own HB
+    /// component (written lazily in the live row, and per release in the stamp).
+    /// </summary>
+    bool Unchanged(int agent, int slot)
+    {
+        if (!ClockKernels.SameExcept(Simd, Row(Hb, agent), Arena.Hb(slot), agent)) return false;
+        if (!TracksOb) return true;
+        if (!ClockKernels.SameExcept(Simd, Row(ObStore, agent), Arena.ObStore(slot), -1)) return false;
+        return !TracksObCache || ClockKernels.SameExcept(Simd, Row(ObCache, agent), Arena.ObCache(slot), -1);
     }
 
     /// <summary>Acquires the release stored at <paramref name="handle"/>.</summary>
@@ -109,14 +136,22 @@ sealed partial class HbState
         {
             ShortcutCount++;
             AssertCovers(agent, handle);
+            return;
         }
-        else ClockKernels.Join(Simd, Row(Hb, agent), Arena.Hb(handle));
+        ClockKernels.Join(Simd, Row(Hb, agent), Arena.Hb(Arena.SlotOf(handle)));
+        // A shared slot holds the own time of the release that filled it: this one's is later.
+        if (ClockArena.IsShared(handle)) RaiseTo(Hb, agent * Width + stamp.Agent, stamp.Time);
     }
 
     /// <summary><see cref="AcquireSnapshot"/> when a selected detector needs more than HB: the header's facts, then <see cref="Acquire"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     void AcquireWithHeader(int agent, int handle, ClockArena.Stamp stamp, bool hbKnown, AcquireMode mode, long index)
     {
+        if (ClockArena.IsShared(handle))
+        {
+            AcquireShared(agent, handle, stamp, hbKnown, mode, index);
+            return;
+        }
         ref var h = ref Arena.HeaderOf(handle);
         if (TracksEdges && !h.FromDevice) LogEdge(stamp.Agent, stamp.Time, agent, Time[agent], index);
         ref long last = ref _lastAcquired[agent];
@@ -136,14 +171,40 @@ sealed partial class HbState
             joined, hbKnown);
     }
 
+    /// <summary>
+    /// <see cref="AcquireWithHeader"/> of a release sharing a slot: its own time and own OB components are its own,
+    /// and it is never "the release acquired last" (the slot's serial names the release that filled it).
+    /// </summary>
+    /// <remarks>Only a shared release's acquire reads this buffer (a row's width, allocated once).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void AcquireShared(int agent, int handle, ClockArena.Stamp stamp, bool hbKnown, AcquireMode mode, long index)
+    {
+        int slot = Arena.SlotOf(handle);
+        ref var h = ref Arena.HeaderOf(slot);
+        if (TracksEdges && !h.FromDevice) LogEdge(stamp.Agent, stamp.Time, agent, Time[agent], index);
+        _lastAcquired[agent] = 0;
+        if (hbKnown)
+        {
+            ShortcutCount++;
+            AssertCovers(agent, handle);
+        }
+        // The slot's HB row with this release's own time: a copy, so that the acquire of a slot per release stays as it is.
+        var row = _sharedRow.AsSpan();
+        ClockKernels.Copy(Simd, row, Arena.Hb(slot));
+        row[stamp.Agent] = stamp.Time;
+        Acquire(agent, stamp.Agent, h.FromDevice, row, Arena.ObStore(slot), Arena.ObCache(slot), Arena.SharedOwn(handle), mode,
+            index, joined: false, hbKnown);
+    }
+
     /// <summary>Debug builds: a shortcut taken for release <paramref name="handle"/> is one its HB join would confirm.</summary>
     [Conditional("DEBUG")]
     void AssertCovers(int agent, int handle)
     {
         var mine = Row(Hb, agent);
-        var released = Arena.Hb(handle);
+        var released = Arena.Hb(Arena.SlotOf(handle));
         for (int i = 0; i < Width; i++)
             Debug.Assert(i == agent || mine[i] >= released[i], $"agent {agent}'s HB holds the release's time but not its component {i}");
+        Debug.Assert(mine[Arena.StampOf(handle).Agent] >= Arena.StampOf(handle).Time, "the shortcut holds the release's own time");
     }
 
     /// <summary>
@@ -273,6 +334,14 @@ sealed partial class HbState
         {
             if (incoming[d] > mine[d] && incoming[d] > loads[d]) _acquires[cpu].Add(d, incoming[d], index);
         }
+    }
+
+    /// <summary>Raises component <paramref name="at"/> of <paramref name="clocks"/> to <paramref name="time"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void RaiseTo(uint[] clocks, int at, uint time)
+    {
+        ref uint c = ref clocks[at];
+        if (time > c) c = time;
     }
 
     /// <summary>A barrier of <paramref name="cpu"/>: commits earlier events and folds pending reader clocks.</summary>

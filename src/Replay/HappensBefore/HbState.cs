@@ -87,6 +87,12 @@ sealed partial class HbState
     /// </summary>
     internal long ShortcutCount, ObShortcutCount;
 
+    /// <summary>Releases that shared an earlier release's slot (tests check that a trace exercises the sharing).</summary>
+    internal long SharedCount;
+
+    /// <summary>The HB row of a shared release being acquired, with its own time (<c>AcquireShared</c>).</summary>
+    readonly uint[] _sharedRow;
+
     /// <summary>
     /// True when an acquire reads nothing of a release but its stamp and HB row (no OB, LOADS or edge log kept; the edge
     /// observer reads only the stamp): releases then write no header line at all, and an acquire whose HB already
@@ -102,7 +108,8 @@ sealed partial class HbState
     /// <summary>Sorted distinct local times of a cpu's stores that are still some byte's last cpu store (edge-log compaction).</summary>
     readonly Func<int, uint[]> _liveStoreTimes;
 
-    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, uint[]> liveStoreTimes, long releaseBudget = long.MaxValue)
+    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, uint[]> liveStoreTimes, long releaseBudget = long.MaxValue,
+        long shareReleasesAbove = ClockArena.DefaultShareAbove)
     {
         Simd = simd;
         Rules = new OrderingRules(metadata.Arch);
@@ -110,7 +117,7 @@ sealed partial class HbState
         Width = ClockSimdSelector.Width(AgentCount);
         TracksOb = (needs & DetectorNeeds.ObClocks) != 0;
         TracksObCache = TracksOb && (needs & DetectorNeeds.CacheState) != 0;
-        Arena = new ClockArena(Width, rows: TracksObCache ? 3 : TracksOb ? 2 : 1, budget: releaseBudget);
+        Arena = new ClockArena(Width, rows: TracksObCache ? 3 : TracksOb ? 2 : 1, budget: releaseBudget, shareAbove: shareReleasesAbove);
         IsDevice = [.. metadata.Agents.Select(a => !a.IsCpu)];
         Devices = [.. Enumerable.Range(0, AgentCount).Where(a => IsDevice[a])];
         foreach (int d in Devices)
@@ -137,6 +144,7 @@ sealed partial class HbState
         _pendingUnlocks = [.. Enumerable.Range(0, metadata.Locks.Count).Select(_ => new List<int>(1))];
         IrqRelease = new int[AgentCount];
         _lastAcquired = new long[AgentCount];
+        _sharedRow = new uint[Width];
         _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }

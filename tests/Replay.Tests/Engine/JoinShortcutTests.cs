@@ -73,10 +73,23 @@ public sealed class JoinShortcutTests
     /// <summary>Replays <paramref name="batches"/> on two engines, shortcuts on and off, comparing every row after each batch; returns the shortcuts taken.</summary>
     static (long Hb, long Ob) Lockstep(TraceMetadata metadata, IReadOnlySet<FindingKind>? detectors, IEnumerable<EventBatch> batches, string what)
     {
+        var fast = Lockstep(metadata, detectors, batches, what, full => full.JoinShortcuts = false);
+        return (fast.ShortcutCount, fast.ObShortcutCount);
+    }
+
+    /// <summary>
+    /// Replays <paramref name="batches"/> on two engines, the second one's hb state changed by <paramref name="plain"/>
+    /// (a shortcut or a saving turned off) and each one's options by <paramref name="fastOptions"/> and
+    /// <paramref name="plainOptions"/>, comparing every row after each batch and the findings at the end; returns the
+    /// first engine's hb state.
+    /// </summary>
+    internal static HbState Lockstep(TraceMetadata metadata, IReadOnlySet<FindingKind>? detectors, IEnumerable<EventBatch> batches, string what,
+        Action<HbState> plain, Func<ReplayOptions, ReplayOptions>? fastOptions = null, Func<ReplayOptions, ReplayOptions>? plainOptions = null)
+    {
         var options = new ReplayOptions { Detectors = detectors };
-        using var fast = DetectorRegistry.CreateEngine(metadata, options);
-        using var full = DetectorRegistry.CreateEngine(metadata, options);
-        full.Hb.JoinShortcuts = false;
+        using var fast = DetectorRegistry.CreateEngine(metadata, fastOptions?.Invoke(options) ?? options);
+        using var full = DetectorRegistry.CreateEngine(metadata, plainOptions?.Invoke(options) ?? options);
+        plain(full.Hb);
         foreach (var batch in batches)
         {
             fast.Process(batch);
@@ -84,9 +97,9 @@ public sealed class JoinShortcutTests
             string? differs = FirstDifference(fast.Hb, full.Hb);
             if (differs is not null) Assert.Fail($"{what}: after event #{batch.FirstIndex + batch.Count - 1} {differs}");
         }
-        Assert.AreEqual(0, full.Hb.ShortcutCount, "shortcuts off take none");
+        if (!full.Hb.JoinShortcuts) Assert.AreEqual(0, full.Hb.ShortcutCount, "shortcuts off take none");
         CollectionAssert.AreEqual(full.Complete().Select(f => f.ToString()).ToList(), fast.Complete().Select(f => f.ToString()).ToList(), what);
-        return (fast.Hb.ShortcutCount, fast.Hb.ObShortcutCount);
+        return fast.Hb;
     }
 
     /// <summary>The first clock row that differs (own components included: the shortcuts skip no lazy write), or null.</summary>
@@ -101,7 +114,7 @@ public sealed class JoinShortcutTests
         foreach (var (name, x, y) in rows)
         {
             for (int i = 0; i < x.Length; i++)
-                if (x[i] != y[i]) return $"{name} row {i / a.Width} component {i % a.Width}: {x[i]} with shortcuts, {y[i]} without";
+                if (x[i] != y[i]) return $"{name} row {i / a.Width} component {i % a.Width}: {x[i]} with the saving, {y[i]} without";
         }
         return null;
     }

@@ -53,7 +53,7 @@ public sealed class ReleaseBudgetTests
         using var engine = Engine(t, budget: 512 * 1024);
         var e = Assert.ThrowsExactly<ReplayInputException>(() => { foreach (var b in t.Batches(t.Count)) engine.Process(b); });
         Assert.AreEqual(3L * 161, e.EventIndex, "the release that needs the 163rd slot");
-        StringAssert.StartsWith(e.Message, "event #483: the releases held at once outgrow the replay's memory budget: 162 live releases of 3 clock rows of 256 components");
+        StringAssert.StartsWith(e.Message, "event #483: the releases held at once outgrow the replay's memory budget: 162 distinct snapshots of 3 clock rows of 256 components");
         StringAssert.Contains(e.Message, "within 0.00 GiB");
     }
 
