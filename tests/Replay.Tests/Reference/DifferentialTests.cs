@@ -25,9 +25,9 @@ public sealed class DifferentialTests
 
     static bool Same(List<Finding> a, List<Finding> b) => a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
 
-    static List<Finding> RunEngine(RefTrace t, int maxBatch, ClockSimd? simd = null)
+    static List<Finding> RunEngine(RefTrace t, int maxBatch, ClockSimd? simd = null, long? shareAbove = null, Action<long>? shared = null)
     {
-        var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions { Simd = simd });
+        var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions { Simd = simd, ShareReleasesAbove = shareAbove });
         if (maxBatch <= 0) engine.Process(t.ToBatch());
         else
         {
@@ -39,6 +39,7 @@ public sealed class DifferentialTests
                 i += n;
             }
         }
+        shared?.Invoke(engine.Hb.SharedCount);
         return [.. engine.Complete()];
     }
 
@@ -54,31 +55,36 @@ public sealed class DifferentialTests
     /// The random traces under each clock kernel (the kernels differ exactly where clocks are joined, copied and
     /// compared; one this machine cannot accelerate still runs, emulated, so every row runs everywhere). Every
     /// fourth trace is replayed in random batches, so splits are held to the reference too, not only to one batch.
+    /// The last row shares release slots from the first release (the arena does past its threshold).
     /// </summary>
     [TestMethod]
-    [DataRow(ClockSimd.Scalar)]
-    [DataRow(ClockSimd.V256)]
-    [DataRow(ClockSimd.V512)]
-    public void Engine_RandomTraces_SameFindingsAsReference(ClockSimd simd)
+    [DataRow(ClockSimd.Scalar, false)]
+    [DataRow(ClockSimd.V256, false)]
+    [DataRow(ClockSimd.V512, false)]
+    [DataRow(ClockSimd.V512, true)]
+    public void Engine_RandomTraces_SameFindingsAsReference(ClockSimd simd, bool shareSlots)
     {
+        long? shareAbove = shareSlots ? 0 : null;
+        long shared = 0;
         var failures = new List<string>();
         for (int seed = 0; seed < Cases && failures.Count < 6; seed++)
         {
             var t = TraceGenerator.Generate(seed);
             int maxBatch = seed % 4 == 0 ? 1 + seed % 7 : 0;
             var expected = Canonical(ReferenceModel.Run(t, Readings));
-            var actual = RunEngine(t, maxBatch, simd);
+            var actual = RunEngine(t, maxBatch, simd, shareAbove, n => shared += n);
             var sorted = Canonical(actual);
             if (!Same(expected, sorted))
             {
-                failures.Add(Describe(seed, t, expected, sorted, $"findings differ under {simd}"));
-                var small = TraceShrinker.Shrink(t, c => !Same(Canonical(ReferenceModel.Run(c, Readings)), Canonical(RunEngine(c, maxBatch, simd))));
-                failures.Add(Describe(seed, small, Canonical(ReferenceModel.Run(small, Readings)), Canonical(RunEngine(small, maxBatch, simd)), "the same difference, shrunk"));
+                failures.Add(Describe(seed, t, expected, sorted, $"findings differ under {simd}{(shareSlots ? ", slots shared" : "")}"));
+                var small = TraceShrinker.Shrink(t, c => !Same(Canonical(ReferenceModel.Run(c, Readings)), Canonical(RunEngine(c, maxBatch, simd, shareAbove))));
+                failures.Add(Describe(seed, small, Canonical(ReferenceModel.Run(small, Readings)), Canonical(RunEngine(small, maxBatch, simd, shareAbove)), "the same difference, shrunk"));
             }
             else if (actual.Select(f => f.Trigger).Zip(actual.Skip(1).Select(f => f.Trigger)).Any(p => p.First > p.Second))
                 failures.Add(Describe(seed, t, expected, actual, "engine findings not ordered by trigger index"));
         }
         Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
+        if (shareSlots) Assert.IsTrue(shared > 1_000, $"the traces exercise shared slots ({shared} releases shared)");
     }
 
     [TestMethod]
