@@ -14,6 +14,8 @@
 #   sparse-dma       50,000 1-byte device dma_writes, each on a page of its own (one word a page)   no target
 #   race-words       50,000 pages, on each two cpus store into one word unordered and a device reads it: dma-race
 #                    escalates every page (per-agent times of the bytes touched)                    no target
+#   releases-4k      4,096 agents declared, one cpu releasing into 100,000 sync words: live releases × agents
+#                    of clocks but for the arena's sharing (past 64 MiB, unchanged clocks share a slot)   no target
 #   driver-mix N     synth --profile driver-mix, N = 10^5, 10^6, 10^7 (to --max-events)   flat in N
 # --baseline REV also builds the engine at REV (a temporary git worktree, Release) and runs it on the
 # same scenarios, each written by that build (it reads its own format version). Every replay runs under
@@ -126,6 +128,18 @@ repeat 50_000 as i {
 }
 SCN
     ;;
+    releases-4k)
+      echo 'scenario "4,096 agents, one cpu releasing into 100,000 sync words"'
+      echo "arch arm64"
+      for ((i = 0; i < 4095; i++)); do echo "cpu c$i"; done
+      cat <<'SCN'
+device d
+sync flags 0x2000_0000 size 0x10_0000
+repeat 100_000 as i {
+  c0: store_release flags + i * 8 size 8 = 1
+}
+SCN
+    ;;
     top) cat <<'SCN'
 scenario "store near 2^64"
 arch arm64
@@ -164,8 +178,8 @@ make_trace() {
   esac
 }
 
-declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–")
-names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words)
+declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–" [releases-4k]="–")
+names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words releases-4k)
 for n in 100000 1000000 10000000 100000000; do
   [[ $n -le $max_events ]] && { names+=("driver-mix-$n"); target[driver-mix-$n]="flat"; }
 done
