@@ -25,7 +25,7 @@ namespace TraceTools.Replay.Clocks;
 /// table between two acquires then stores its clocks once, not once per entry. Below the threshold nothing is shared
 /// and every path is the one of a slot per release (sharing costs the driver mix's nine 5 % when always on).
 /// </remarks>
-sealed class ClockArena
+sealed partial class ClockArena
 {
     /// <summary>Components per 64-byte cache line.</summary>
     const int Line = 16;
@@ -43,25 +43,6 @@ sealed class ClockArena
     int[] _free;
     int _freeCount, _used = 1, _capacity; // handle 0 is "none"
     long _serial;
-
-    // Sharing, once the clocks take ShareAbove bytes.
-    /// <summary>Marks the handle of a release that shares another's slot.</summary>
-    const int SharedBit = 1 << 30;
-    readonly long _shareAbove;
-    /// <summary>Per agent: the slot of its latest own release while held, else 0; per slot: the agent that filled it, and the shared releases bound to it.</summary>
-    int[] _latest = [], _owner = [], _bound = [];
-    Shared[] _shared = [];
-    int[] _freeShared = [];
-    int _freeSharedCount, _sharedUsed, _sharedLive;
-
-    /// <summary>A release sharing another's slot: its stamp, the slot, its count and its own OB components (they follow its barriers).</summary>
-    struct Shared
-    {
-        public Stamp Stamp;
-        public int Slot;
-        public int Refs;
-        public OwnOrder Own;
-    }
 
     /// <summary>
     /// Per-release facts besides the clocks and the <see cref="Stamp"/> (which holds the releaser and its time, and so
@@ -129,12 +110,6 @@ sealed class ClockArena
     /// <summary>Slots in use (for tests: shared releases show up here).</summary>
     public int LiveSlots => _used - 1 - _freeCount;
 
-    /// <summary>True once the clocks took the sharing threshold: releases may share slots (<see cref="Share"/>).</summary>
-    public bool Sharing { get; private set; }
-
-    /// <summary>The default sharing threshold of a replay's arena: below it a slot per release costs little memory and no time.</summary>
-    public const long DefaultShareAbove = 64L << 20;
-
     /// <summary>
     /// The default budget of a replay's arena: a quarter of the memory the runtime may use (the machine's, or its
     /// container's or heap limit), so that growing (the old array and the new one, twice as large, held at once)
@@ -196,61 +171,6 @@ sealed class ClockArena
         else if (Bytes >= _shareAbove) StartSharing();
     }
 
-    void StartSharing()
-    {
-        Sharing = true;
-        _latest = new int[_width];
-        _owner = new int[_capacity];
-        _bound = new int[_capacity];
-        _shared = new Shared[64];
-        _freeShared = new int[64];
-    }
-
-    /// <summary>Sharing: slot <paramref name="slot"/>, just rented by <paramref name="agent"/>, is its latest release.</summary>
-    public void MakeLatest(int agent, int slot)
-    {
-        _latest[agent] = slot;
-        _owner[slot] = agent;
-    }
-
-    /// <summary>Sharing: the slot of <paramref name="agent"/>'s latest own release while it holds clocks, else 0.</summary>
-    public int Latest(int agent) => _latest[agent];
-
-    /// <summary>Sharing: a release of <paramref name="agent"/> at <paramref name="time"/> with reference count 1, bound to slot <paramref name="slot"/>'s clocks.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public int Share(int agent, uint time, int slot)
-    {
-        int k;
-        if (_freeSharedCount > 0) k = _freeShared[--_freeSharedCount];
-        else
-        {
-            if (_sharedUsed == _shared.Length)
-            {
-                Array.Resize(ref _shared, 2 * _shared.Length);
-                Array.Resize(ref _freeShared, _shared.Length);
-            }
-            k = _sharedUsed++;
-        }
-        _shared[k] = new Shared { Stamp = new Stamp { Agent = agent, Time = time }, Slot = slot, Refs = 1 };
-        _bound[slot]++;
-        _sharedLive++;
-        return SharedBit | k;
-    }
-
-    /// <summary>
-    /// True when <paramref name="handle"/> is a release sharing another's slot: its time, later than the one the slot's
-    /// HB row holds for the releaser, is in its stamp only. Known from the number, with no load.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsShared(int handle) => (handle & SharedBit) != 0;
-
-    /// <summary>The slot of release <paramref name="handle"/>'s clocks: its own number, unless it shares another's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int SlotOf(int handle) => IsShared(handle) ? _shared[handle & ~SharedBit].Slot : handle;
-
-    /// <summary>The own OB components of a release sharing a slot (the slot's header holds those of the release that filled it).</summary>
-    public ref OwnOrder SharedOwn(int handle) => ref _shared[handle & ~SharedBit].Own;
-
     /// <summary>Position of slot <paramref name="handle"/>'s first component (its header line).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     int SlotStart(int handle) => _origin + handle * _stride;
@@ -308,29 +228,5 @@ sealed class ClockArena
         if (refs > 0) return;
         if (Sharing) FreeShareable(handle);
         else _free[_freeCount++] = handle;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    void ReleaseShared(int handle, int count)
-    {
-        int k = handle & ~SharedBit;
-        ref var entry = ref _shared[k];
-        entry.Refs -= count;
-        if (entry.Refs > 0) return;
-        _freeShared[_freeSharedCount++] = k;
-        _sharedLive--;
-        int slot = entry.Slot;
-        if (--_bound[slot] == 0 && _refCounts[slot] <= 0) FreeShareable(slot);
-    }
-
-    /// <summary>Sharing: slot <paramref name="slot"/> is free once its own release and every release bound to it are.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    void FreeShareable(int slot)
-    {
-        if (_bound[slot] != 0) return;
-        _free[_freeCount++] = slot;
-        // A freed slot is no agent's to share: its next tenant may be anyone's.
-        ref int latest = ref _latest[_owner[slot]];
-        if (latest == slot) latest = 0;
     }
 }
