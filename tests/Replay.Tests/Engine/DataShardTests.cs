@@ -24,9 +24,12 @@ public sealed class DataShardTests
 
     /// <summary>Replays <paramref name="events"/> with <paramref name="shards"/> data shards in batches of random sizes up to <paramref name="maxBatch"/>.</summary>
     internal static List<Finding> Replay(TraceMetadata md, IReadOnlyList<RecordedEvent> events, int shards, int maxBatch, int seed,
-        IReadOnlySet<FindingKind>? kinds = null, DevicePages? census = null)
+        IReadOnlySet<FindingKind>? kinds = null, DevicePages? census = null, long? shareReleasesAbove = null)
     {
-        using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions { DataShards = shards, Detectors = kinds, Census = census });
+        using var engine = DetectorRegistry.CreateEngine(md, new ReplayOptions
+        {
+            DataShards = shards, Detectors = kinds, Census = census, ShareReleasesAbove = shareReleasesAbove,
+        });
         var rng = new Random(seed);
         var batch = new EventBatch(64);
         for (int i = 0; i < events.Count;)
@@ -64,6 +67,16 @@ public sealed class DataShardTests
             foreach (int maxBatch in new[] { 65_536, 777, 5 })
                 AssertSame(inline, Replay(generator.Metadata, events, shards, maxBatch, shards * 7 + maxBatch), $"{arch.Name()}, {shards} shards, batches ≤ {maxBatch}");
         }
+    }
+
+    /// <summary>Every replica shares release slots from the first release (each its own arena): the findings of one engine that never shares.</summary>
+    [TestMethod]
+    public void Replay_DriverMix_SharedSlotsInEveryReplica_SameFindings()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 3, 30_000, 0.05);
+        var inline = Replay(generator.Metadata, events, 0, 4096, 1, shareReleasesAbove: long.MaxValue);
+        foreach (int shards in new[] { 0, 1, 2 })
+            AssertSame(inline, Replay(generator.Metadata, events, shards, 777, shards + 1, shareReleasesAbove: 0), $"{shards} shards, slots shared");
     }
 
     [TestMethod]
