@@ -171,32 +171,37 @@ sealed partial class ClockArena
         else if (Bytes >= _shareAbove) StartSharing();
     }
 
-    /// <summary>Position of slot <paramref name="handle"/>'s first component (its header line).</summary>
+    /// <summary>Position of slot <paramref name="slot"/>'s first component (its header line).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    int SlotStart(int handle) => _origin + handle * _stride;
+    int SlotStart(int slot) => _origin + slot * _stride;
 
     /// <summary>
-    /// Component <paramref name="at"/> of slot <paramref name="handle"/>, unchecked: handles come from
-    /// <see cref="Rent"/> (below the capacity, checked there), and the hb stage reads a slot per acquire.
+    /// Component <paramref name="at"/> of slot <paramref name="slot"/>, unchecked: slots come from
+    /// <see cref="Rent"/> (below the capacity, checked there), and the hb stage reads a slot per acquire. (A shared
+    /// release's handle is no slot: debug builds fail here on one.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    ref uint At(int handle, int at)
+    ref uint At(int slot, int at)
     {
-        Debug.Assert((uint)handle < (uint)_capacity && at >= 0 && at + _width <= _stride);
-        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_clocks), (nint)(uint)SlotStart(handle) + at);
+        Debug.Assert((uint)slot < (uint)_capacity && at >= 0 && at + _width <= _stride);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_clocks), (nint)(uint)SlotStart(slot) + at);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref Header HeaderOf(int handle) => ref Unsafe.As<uint, Header>(ref At(handle, 0));
+    // The slot accessors take a slot: a release in a slot of its own is numbered as it, any release's is SlotOf(handle).
 
+    /// <summary>The header of slot <paramref name="slot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<uint> Hb(int handle) => MemoryMarshal.CreateSpan(ref At(handle, Line), _width);
-    /// <summary>The OB-for-stores row (empty when the arena keeps HB only).</summary>
+    public ref Header HeaderOf(int slot) => ref Unsafe.As<uint, Header>(ref At(slot, 0));
+
+    /// <summary>The HB row of slot <paramref name="slot"/> (its releaser's own component is that of the release that filled it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<uint> ObStore(int handle) => _rows < 2 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + _width), _width);
-    /// <summary>The OB-for-cache-maintenance row (empty unless the arena keeps all three rows).</summary>
+    public Span<uint> Hb(int slot) => MemoryMarshal.CreateSpan(ref At(slot, Line), _width);
+    /// <summary>The OB-for-stores row of slot <paramref name="slot"/> (empty when the arena keeps HB only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<uint> ObCache(int handle) => _rows < 3 ? default : MemoryMarshal.CreateSpan(ref At(handle, Line + 2 * _width), _width);
+    public Span<uint> ObStore(int slot) => _rows < 2 ? default : MemoryMarshal.CreateSpan(ref At(slot, Line + _width), _width);
+    /// <summary>The OB-for-cache-maintenance row of slot <paramref name="slot"/> (empty unless the arena keeps all three rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<uint> ObCache(int slot) => _rows < 3 ? default : MemoryMarshal.CreateSpan(ref At(slot, Line + 2 * _width), _width);
 
     /// <summary>The releaser and its time of release <paramref name="handle"/> (written by the releaser after <see cref="Rent"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

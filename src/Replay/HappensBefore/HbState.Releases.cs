@@ -152,6 +152,7 @@ sealed partial class HbState
             AcquireShared(agent, handle, stamp, hbKnown, mode, index);
             return;
         }
+        // A release in a slot of its own: its handle is the slot's number.
         ref var h = ref Arena.HeaderOf(handle);
         if (TracksEdges && !h.FromDevice) LogEdge(stamp.Agent, stamp.Time, agent, Time[agent], index);
         ref long last = ref _lastAcquired[agent];
