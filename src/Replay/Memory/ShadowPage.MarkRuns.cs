@@ -15,19 +15,23 @@ sealed partial class ShadowPage
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void MarkWholeWords(HbState hb, int cpu, uint time, bool clean, bool inval, int from, int to)
     {
+        // Words outside the window have no cell to mark; inside it word w's cell is at w − lo.
+        int lo = _lo;
+        from = Math.Max(from, lo);
+        to = Math.Min(to, lo + _span);
         ulong[] cells = _cells;
         ulong[]? marks = _marks;
         // The previous word's cell, mark before and mark after (cell 0: none yet; a free cell is never marked).
         ulong lastCell = 0, lastOld = 0, lastNew = 0;
         for (int w = from; w < to; w++)
         {
-            ulong c = cells[w];
+            ulong c = cells[w - lo];
             if (c == 0) continue;
-            ulong old = marks is null ? 0 : marks[w], mark;
+            ulong old = marks is null ? 0 : marks[w - lo], mark;
             if (c == lastCell && old == lastOld) mark = lastNew;
             else
             {
-                int m = Change(hb, cpu, clean, inval, cells.AsSpan(w, 1), marks is null ? default : marks.AsSpan(w, 1), 0, ShadowCell.FullMask, out mark);
+                int m = Change(hb, cpu, clean, inval, cells.AsSpan(w - lo, 1), marks is null ? default : marks.AsSpan(w - lo, 1), 0, ShadowCell.FullMask, out mark);
                 // As MarkWord: a clean's mark is its time; no bytes marked leaves the mark as it was.
                 mark = m == 0 ? old : mark == 0 ? time : mark;
                 (lastCell, lastOld, lastNew) = (c, old, mark);
@@ -38,7 +42,7 @@ sealed partial class ShadowPage
                 OwnMarks();
                 marks = _marks!;
             }
-            marks[w] = mark;
+            marks[w - lo] = mark;
         }
     }
 }

@@ -28,6 +28,9 @@ sealed partial class ShadowPage
         if (length == Size && TryRecordUniform(column, cell)) return;
         if (_uniform) Materialize();
         int end = offset + length - 1, first = offset >> 3, last = end >> 3;
+        Cover(first, last);
+        // Word w's cells sit at (w − lo) × width.
+        int lo = _lo;
         ulong[] cells = _cells;
         ulong[]? marks = _marks;
         int width = _width;
@@ -42,11 +45,11 @@ sealed partial class ShadowPage
             // that declines, which the general path below puts (and which may widen the page).
             if (width == 1 && w >= wholeFrom && wholeTo - w >= 2)
             {
-                w = WholeWords.Put1(cells, marks, w, wholeTo, cell | ShadowCell.MaskBits, vector);
+                w = lo + WholeWords.Put1(cells, marks, w - lo, wholeTo - lo, cell | ShadowCell.MaskBits, vector);
                 if (w == wholeTo) continue;
             }
             int mask = ShadowCell.Bytes(w == first ? offset & 7 : 0, w == last ? (end & 7) + 1 : 8);
-            if (!CellPut.TryPut(cells, marks, w * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift), vector))
+            if (!CellPut.TryPut(cells, marks, (w - lo) * width, width, cell | ((ulong)(uint)mask << ShadowCell.MaskShift), vector))
             {
                 // The general path may widen the page or spill the word: its arrays change.
                 Put(w, column, cell, mask);
@@ -71,13 +74,15 @@ sealed partial class ShadowPage
         // As in Record (noting the same store twice when the put declines changes nothing).
         if (column == AccessColumn.CpuWrite) Stores.Note((int)(at >> 32), (uint)at);
         int width = _width;
-        // A materialized page has width ≥ 1; a uniform one (new, or written by whole pages) takes Record.
-        if (!_uniform)
+        // A word in the window of a materialized page (width ≥ 1); a uniform page (span 0: new, or written by whole
+        // pages) and a word outside the window take Record.
+        int i = (offset >> 3) - _lo;
+        if ((uint)i < (uint)_span)
         {
             int b = offset & 7;
             ulong cell = at | ShadowCell.ColumnKey(column) | ((ulong)(uint)ShadowCell.Bytes(b, b + length) << ShadowCell.MaskShift);
             // Width 1 first (most pages): that put reads no vector switch (a static, behind a class-init check).
-            if (width == 1 ? CellPut.TryPut1(_cells, _marks, offset >> 3, cell) : CellPut.TryPut(_cells, _marks, (offset >> 3) * width, width, cell)) return;
+            if (width == 1 ? CellPut.TryPut1(_cells, _marks, i, cell) : CellPut.TryPut(_cells, _marks, i * width, width, cell)) return;
         }
         Record(column, at, offset, length);
     }

@@ -13,7 +13,9 @@ namespace TraceTools.Replay.Memory;
 /// spill table (32 slots, one per byte and column at most) and its first inline cell is flagged.
 /// A page is <em>uniform</em> (one word's cells stand for all 512) until an access covers part of it: a
 /// page written, read or cleaned only by whole-page accesses (4 KiB DMA, page-sized copies) costs one word.
-/// Cache marks sit beside the write cells they qualify, allocated on the first mark.
+/// Cache marks sit beside the write cells they qualify, allocated on the first mark. The words with cells of their
+/// own are a window of the page that grows with the words written (<c>ShadowPage.Window.cs</c>): a page touched in one
+/// word holds that word's cells, not 512 words' worth.
 /// </summary>
 sealed partial class ShadowPage
 {
@@ -63,16 +65,27 @@ sealed partial class ShadowPage
         8L * (_cells.Length + (_marks?.Length ?? 0) + 2 * SpillCells * SpilledWords) +
         (Value != NoValues ? Size : 0) + (Release != NoReleases ? 4 * Size : 0);
 
-    /// <summary>The cells of word <paramref name="w"/> (empty at width 0) and their marks (empty when none).</summary>
+    /// <summary>The cells of word <paramref name="w"/> (empty at width 0 and outside the window) and their marks (empty when none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Span<ulong> Cells(int w, out Span<ulong> marks)
     {
-        if (_width == 0)
+        int at = 0;
+        if (!_uniform)
+        {
+            // Outside the window (or no window yet: span 0) the word has no cells, as on an untouched page.
+            int i = w - _lo;
+            if ((uint)i >= (uint)_span)
+            {
+                marks = default;
+                return default;
+            }
+            at = i * _width;
+        }
+        else if (_width == 0)
         {
             marks = default;
             return default;
         }
-        int at = _uniform ? 0 : w * _width;
         if ((_cells[at] & ShadowCell.SpillFlag) != 0) return Spilled(w, out marks);
         marks = _marks is null ? default : _marks.AsSpan(at, _width);
         return _cells.AsSpan(at, _width);
@@ -85,20 +98,28 @@ sealed partial class ShadowPage
         return block.AsSpan(0, SpillCells);
     }
 
-    /// <summary>Gives every word its own cells (before an access covers part of the page).</summary>
+    /// <summary>
+    /// Gives every word its own cells (before an access covers part of the page): a page that holds an access
+    /// replicates its word to all 512; a page that never held one (width 0) starts one cell wide with an empty window.
+    /// </summary>
     void Materialize()
     {
         if (!_uniform) return;
         _uniform = false;
-        if (_width == 0) _width = 1;
+        if (_width == 0)
+        {
+            _width = 1;
+            (_lo, _span) = (0, 0);
+            return;
+        }
         _cells = Replicate(_cells, _width);
         if (_marks is not null) _marks = Replicate(_marks, _width);
+        (_lo, _span) = (0, Words);
     }
 
     static ulong[] Replicate(ulong[] word, int width)
     {
         var all = new ulong[Words * width];
-        if (word.Length == 0) return all;
         for (int w = 0; w < Words; w++) word.AsSpan(0, width).CopyTo(all.AsSpan(w * width));
         return all;
     }
@@ -109,14 +130,15 @@ sealed partial class ShadowPage
         if (_width < MaxInline)
         {
             int width = _width == 0 ? 1 : _width * 2;
-            _cells = Rewidth(_cells, _width, width, _uniform);
-            if (_marks is not null) _marks = Rewidth(_marks, _width, width, _uniform);
+            int words = _uniform ? 1 : _span;
+            _cells = Rewidth(_cells, words, _width, width);
+            if (_marks is not null) _marks = Rewidth(_marks, words, _width, width);
             _width = width;
             return;
         }
         // A uniform page at four full cells cannot spill one word for all: callers materialize first.
         var block = new ulong[2 * SpillCells];
-        int at = w * _width;
+        int at = (w - _lo) * _width;
         _cells.AsSpan(at, _width).CopyTo(block);
         _marks?.AsSpan(at, _width).CopyTo(block.AsSpan(SpillCells));
         _cells.AsSpan(at, _width).Clear();
@@ -125,9 +147,8 @@ sealed partial class ShadowPage
         (_spill ??= [])[w] = block;
     }
 
-    static ulong[] Rewidth(ulong[] from, int width, int newWidth, bool uniform)
+    static ulong[] Rewidth(ulong[] from, int words, int width, int newWidth)
     {
-        int words = uniform ? 1 : Words;
         var to = new ulong[words * newWidth];
         if (width == 0) return to;
         for (int w = 0; w < words; w++) from.AsSpan(w * width, width).CopyTo(to.AsSpan(w * newWidth));
@@ -143,7 +164,8 @@ sealed partial class ShadowPage
     /// </summary>
     void TryCollapse()
     {
-        if (_uniform || _spill is not null || _width == 0) return;
+        // Only after an access over the whole page, so the window is the page.
+        if (_uniform || _spill is not null || _width == 0 || _span != Words) return;
         var first = _cells.AsSpan(0, _width);
         for (int w = 1; w < Words; w++)
             if (!first.SequenceEqual(_cells.AsSpan(w * _width, _width))) return;
@@ -156,6 +178,7 @@ sealed partial class ShadowPage
         }
         _cells = first.ToArray();
         _uniform = true;
+        (_lo, _span) = (0, 0);
     }
 
     // Rarely used columns start as one shared all-zero array (read-only by contract: written only after

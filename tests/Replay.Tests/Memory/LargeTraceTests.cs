@@ -52,9 +52,30 @@ public sealed class LargeTraceTests
 
         FindingAssert.Exactly(engine.Complete(), $"dma-race@{read}[other=0]");
         Assert.AreEqual(pages + 1, engine.Shadow.PageCount);
-        // One 8-byte cell per word (512 per page; the byte-per-byte shadow held 32 bytes per byte). The device
+        // One 8-byte cell per word (512 per page; the byte-per-byte shadow held 32 bytes per byte), and the last
+        // page, whose first word alone the last store reached, holds that word's cell only (its window). The device
         // read adds none: no detector reads the shadow's read columns (dma-race keeps its own words).
-        Assert.AreEqual((pages + 1) * 512L * 8, engine.Shadow.Footprint);
+        Assert.AreEqual(pages * 512L * 8 + 8, engine.Shadow.Footprint);
+    }
+
+    [TestMethod]
+    public void Replay_OneByteDmaWritesAPageApart_CostOneCellPerPage()
+    {
+        // Scattered single-word accesses: the shadow holds the words touched, not 4 KiB per page they lie on.
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        const int pages = 2_000;
+        t.Ram("buf", 0x1_0000_0000, (ulong)pages * 4096);
+        long write = 0;
+        for (int i = 0; i < pages; i++) write = t.DmaWrite("dev", t.At("buf", (ulong)i * 4096 + (ulong)(i % 4096)), 1);
+        long load = t.Load("cpu0", t.At("buf", (ulong)(pages - 1) * 4096 + (pages - 1) % 4096), 1);
+
+        var engine = DetectorRegistry.CreateEngine(t.Metadata());
+        foreach (var b in t.Batches(4096)) engine.Process(b);
+
+        FindingAssert.Exactly(engine.Complete(), $"dma-race@{load}[other={write}]");
+        Assert.AreEqual(pages, engine.Shadow.PageCount);
+        // The device-write cell of each page's one word (the load adds none: no detector reads the read columns).
+        Assert.AreEqual(pages * 8L, engine.Shadow.Footprint);
     }
 
     [TestMethod]

@@ -57,6 +57,7 @@ public sealed class ShadowPageModelTests
     public static IEnumerable<object[]> Mixes =>
     [
         [1, "words"], [2, "words"], [3, "bytes"], [4, "bytes"], [5, "pages"], [6, "pages"], [7, "mixed"], [8, "mixed"],
+        [9, "scattered"], [10, "scattered"], [15, "mixed-scattered"],
     ];
 
     [TestMethod]
@@ -103,6 +104,7 @@ public sealed class ShadowPageModelTests
     [DataRow(11, "words")]
     [DataRow(12, "bytes")]
     [DataRow(13, "mixed")]
+    [DataRow(14, "scattered")]
     public void RecordWord_RandomInWordAccessesAndMarks_SameShadowAsRecord(int seed, string mix)
     {
         var rng = new Random(seed);
@@ -157,9 +159,19 @@ public sealed class ShadowPageModelTests
 
     static (int Offset, int Length) Span(Random rng, string mix)
     {
-        string shape = mix == "mixed" ? (new[] { "words", "bytes", "pages" })[rng.Next(3)] : mix;
+        string shape = mix switch
+        {
+            "mixed" => (new[] { "words", "bytes", "pages" })[rng.Next(3)],
+            "mixed-scattered" => (new[] { "scattered", "scattered", "scattered", "pages" })[rng.Next(4)],
+            _ => mix,
+        };
         switch (shape)
         {
+            case "scattered":
+                // Anywhere on the page, sometimes across a word: windows that grow down, up and over the middle.
+                int anyWord = rng.Next(ShadowPage.Words), bytes = (new[] { 1, 2, 4, 8, 8, 16, 3 })[rng.Next(7)];
+                int near = anyWord * 8 + (bytes >= 8 ? (rng.Next(4) == 0 ? rng.Next(8) : 0) : rng.Next(0, 8 - bytes + 1));
+                return (near, Math.Min(bytes, ShadowPage.Size - near));
             case "bytes":
                 int at = rng.Next(64);
                 return (at, rng.Next(1, Math.Min(4, 64 - at) + 1));
@@ -299,5 +311,63 @@ public sealed class ShadowPageModelTests
         Assert.AreEqual(4, page.Width);
         for (int b = 0; b < 8; b++) Assert.AreEqual(Epoch.Pack(0, (uint)(10 + b)), page.At(AccessColumn.CpuWrite, 8 + b));
         Assert.AreEqual(Epoch.Pack(2, 1), page.At(AccessColumn.DevRead, 12), "the spilled word keeps its other columns");
+    }
+
+    [TestMethod]
+    public void ShadowPage_OneWordWritten_HoldsThatWordsCellsOnly()
+    {
+        var page = new ShadowPage();
+        page.Record(AccessColumn.DevWrite, Epoch.Pack(2, 1), 300 * 8 + 5, 1);
+        Assert.AreEqual((1, 1, 8L), (page.WindowWords, page.Width, page.Footprint), "one word, one cell");
+        Assert.AreEqual(Epoch.Pack(2, 1), page.At(AccessColumn.DevWrite, 300 * 8 + 5));
+        Assert.AreEqual(0UL, page.At(AccessColumn.DevWrite, 300 * 8 + 4));
+        Assert.AreEqual(300 * 8 + 5, page.WriterRun(0, ShadowPage.Size, out ulong cpu, out _, out ulong dev, out _), "no writer below the word");
+        Assert.AreEqual((0UL, 0UL), (cpu, dev));
+        Assert.AreEqual(ShadowPage.Size - 300 * 8 - 6, page.Run(AccessColumn.DevWrite, 300 * 8 + 6, ShadowPage.Size, out _, out _), "none above it");
+        page.RecordWord(AccessColumn.CpuRead, Epoch.Pack(0, 2), 300 * 8, 8);
+        Assert.AreEqual((1, 2, 16L), (page.WindowWords, page.Width, page.Footprint), "a read of the same word widens it, nothing else");
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void ShadowPage_WordsWrittenOneByOne_WindowDoublesToThePage(bool up)
+    {
+        var page = new ShadowPage();
+        var footprints = new HashSet<long>();
+        for (int i = 0; i < ShadowPage.Words; i++)
+        {
+            int w = up ? i : ShadowPage.Words - 1 - i;
+            page.RecordWord(AccessColumn.CpuWrite, Epoch.Pack(0, (uint)(i + 1)), w * 8, 8);
+            footprints.Add(page.Footprint);
+        }
+        Assert.AreEqual(ShadowPage.Words, page.WindowWords);
+        Assert.HasCount(5, footprints, "the window grew by doubling (1, 2, 4, 8 words), then took the page");
+        for (int i = 0; i < ShadowPage.Words; i++)
+        {
+            int w = up ? i : ShadowPage.Words - 1 - i;
+            Assert.AreEqual(Epoch.Pack(0, (uint)(i + 1)), page.At(AccessColumn.CpuWrite, w * 8 + 7), $"word {w}");
+        }
+    }
+
+    [TestMethod]
+    public void ShadowPage_SpilledWordAndMarks_MoveWithTheWindow()
+    {
+        var hb = Hb();
+        var page = new ShadowPage();
+        for (int b = 0; b < 8; b++) page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, (uint)(10 + b)), 200 * 8 + b, 1);
+        page.Record(AccessColumn.DevRead, Epoch.Pack(2, 20), 200 * 8, 8);
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(1, 21), 201 * 8, 8);
+        page.Mark(hb, 1, 22, clean: true, inval: false, 201 * 8, 64);
+        Assert.AreEqual(1, page.SpilledWords);
+        int before = page.WindowWords;
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 30), 3 * 8, 8);
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 31), 500 * 8, 8);
+        Assert.IsGreaterThan(before, page.WindowWords);
+        for (int b = 0; b < 8; b++) Assert.AreEqual(Epoch.Pack(0, (uint)(10 + b)), page.At(AccessColumn.CpuWrite, 200 * 8 + b), $"spilled byte {b}");
+        Assert.AreEqual(Epoch.Pack(2, 20), page.At(AccessColumn.DevRead, 200 * 8 + 3));
+        page.Run(AccessColumn.CpuWrite, 201 * 8, 202 * 8, out ulong at, out ulong mark);
+        Assert.AreEqual((Epoch.Pack(1, 21), 22UL), (at, mark), "the clean's mark moved with its cell");
+        Assert.AreEqual((Epoch.Pack(0, 30), Epoch.Pack(0, 31)), (page.At(AccessColumn.CpuWrite, 3 * 8), page.At(AccessColumn.CpuWrite, 500 * 8)));
     }
 }
