@@ -14,6 +14,8 @@
 #   sparse-dma       50,000 1-byte device dma_writes, each on a page of its own (one word a page)   no target
 #   race-words       50,000 pages, on each two cpus store into one word unordered and a device reads it: dma-race
 #                    escalates every page (per-agent times of the bytes touched)                    no target
+#   sparse-table     50,000 8-byte table entries stored, one a page (an IOMMU's sparse tables)   no target
+#   sparse-sync      50,000 sync words, one a page, each store-released and load-acquired        no target
 #   releases-4k      4,096 agents declared, one cpu releasing into 100,000 sync words: live releases × agents
 #                    of clocks but for the arena's sharing (past 64 MiB, unchanged clocks share a slot)   no target
 #   driver-mix N     synth --profile driver-mix, N = 10^5, 10^6, 10^7 (to --max-events)   flat in N
@@ -33,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --max-events) max_events="$2"; shift ;;
     --keep) keep=1 ;;
     --out) work="$2"; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "memory/run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -128,6 +130,29 @@ repeat 50_000 as i {
 }
 SCN
     ;;
+    sparse-table) cat <<'SCN'
+scenario "50,000 table entries stored, one a page"
+arch arm64
+cpu cpu0
+device iommu
+table pt 0x1_0000_0000 entries 25_600_000 entry_size 8 granule 8 present bit 0 fetcher iommu
+repeat 50_000 as i {
+  cpu0: store pt + i * 4096 size 8 = 0x1001
+}
+SCN
+    ;;
+    sparse-sync) cat <<'SCN'
+scenario "50,000 sync words, one a page, each released and acquired"
+arch arm64
+cpu cpu0
+cpu cpu1
+sync flags 0x1_0000_0000 size 0x1000_0000
+repeat 50_000 as i {
+  cpu0: store_release flags + i * 4096 size 8 = 1
+  cpu1: load_acquire flags + i * 4096 size 8
+}
+SCN
+    ;;
     releases-4k)
       echo 'scenario "4,096 agents, one cpu releasing into 100,000 sync words"'
       echo "arch arm64"
@@ -178,8 +203,8 @@ make_trace() {
   esac
 }
 
-declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–" [releases-4k]="–")
-names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words releases-4k)
+declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–" [sparse-table]="–" [sparse-sync]="–" [releases-4k]="–")
+names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words sparse-table sparse-sync releases-4k)
 for n in 100000 1000000 10000000 100000000; do
   [[ $n -le $max_events ]] && { names+=("driver-mix-$n"); target[driver-mix-$n]="flat"; }
 done

@@ -56,7 +56,7 @@ public sealed partial class ReplayEngine
                 arena.AddRef(release, len - 1);
             }
             else arena.AddRef(release, len);
-            ReleaseColumn.Replace(p.OwnReleases(), o, len, release, arena);
+            ReleaseColumn.Replace(p.Releases.Cover(o, len), release, arena);
         }
     }
 
@@ -99,7 +99,8 @@ public sealed partial class ReplayEngine
         int lastAcquired = 0;
         while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
         {
-            foreach (int h in ReleaseColumn.Span(page.Release, off, len))
+            // Bytes outside the column's window hold no release, as handle 0 (skipped).
+            foreach (int h in page.Releases.Overlap(off, len, out _))
             {
                 if (h == 0 || h == lastAcquired) continue;
                 _hb.AcquireSnapshot(agent, h, mode, index);

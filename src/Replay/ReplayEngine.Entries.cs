@@ -39,10 +39,10 @@ public sealed partial class ReplayEngine
             if (((from ^ (to - 1)) | (from ^ pa)) >> ShadowPage.Shift == 0)
             {
                 // The usual case: the bytes stored and the present byte on one page, looked up once.
-                var held = _shadow.Pages.Page(from).Value;
-                before = (held[(int)(pa & ShadowPage.Mask)] & presentMask) != 0;
+                ref var held = ref _shadow.Pages.Page(from).Values;
+                before = (held.At((int)(pa & ShadowPage.Mask)) & presentMask) != 0;
                 int n = (int)(to - from);
-                EntryDiff.Add(held.AsSpan((int)(from & ShadowPage.Mask), n), data.Slice((int)(from - address), n), (int)(from - eb),
+                EntryDiff.Add(held.Read((int)(from & ShadowPage.Mask), n, _heldValues), data.Slice((int)(from - address), n), (int)(from - eb),
                     granuleShift, granule, presentByte, presentMask, exact, ref granules, ref other);
             }
             else
@@ -52,7 +52,7 @@ public sealed partial class ReplayEngine
                 for (ulong a = from; a < to;)
                 {
                     int n = (int)Math.Min(to - a, (ulong)(ShadowPage.Size - (int)(a & ShadowPage.Mask)));
-                    var held = _shadow.Pages.Page(a).Value.AsSpan((int)(a & ShadowPage.Mask), n);
+                    var held = _shadow.Pages.Page(a).Values.Read((int)(a & ShadowPage.Mask), n, _heldValues);
                     EntryDiff.Add(held, data.Slice((int)(a - address), n), (int)(a - eb),
                         granuleShift, granule, presentByte, presentMask, exact, ref granules, ref other);
                     a += (ulong)n;
@@ -81,6 +81,9 @@ public sealed partial class ReplayEngine
 
     /// <summary>The entries' dense numbers, handed to the entry detectors with each entry event.</summary>
     readonly EntrySlots _entrySlots;
+
+    /// <summary>The held values of an entry's bytes on one page that lie partly outside the page's value window (zeros there).</summary>
+    readonly byte[] _heldValues = new byte[ShadowPage.Size];
 
     /// <summary>Granules changed by the entry store being handed to the detectors, bit g of word g / 64.</summary>
     ulong[] _granuleWords = new ulong[1];

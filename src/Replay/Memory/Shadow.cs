@@ -51,7 +51,7 @@ sealed partial class Shadow
         }
         var page = Pages.Page(address);
         if (_writes) page.RecordWord(cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite, Epoch.Pack(agent, time), offset, size);
-        if (values) SmallSpans.Copy(data[..size], page.OwnValues(), offset);
+        if (values) SmallSpans.Copy(data[..size], page.Values.Cover(offset, size));
     }
 
     /// <summary><see cref="RecordWrite"/> of a write over more than one word: page by page.</summary>
@@ -67,7 +67,7 @@ sealed partial class Shadow
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             // Cache marks belong to the write cells they qualify: the new cell starts unmarked.
             if (_writes) page.Record(column, at, off, n);
-            if (values) SmallSpans.Copy(data.Slice(i, n), page.OwnValues(), off);
+            if (values) data.Slice(i, n).CopyTo(page.Values.Cover(off, n));
             i += n;
         }
     }
@@ -111,7 +111,7 @@ sealed partial class Shadow
     internal static int CpuBit(int agent) => agent & 63;
 
     /// <summary>The reconstructed value of a table byte.</summary>
-    internal byte ValueAt(ulong address) => Pages.Find(address).Value[(int)(address & ShadowPage.Mask)];
+    internal byte ValueAt(ulong address) => Pages.Find(address).Values.At((int)(address & ShadowPage.Mask));
 
     /// <summary>
     /// Adds the local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store, in no

@@ -63,7 +63,7 @@ sealed partial class ShadowPage
     /// <summary>Bytes of shadow this page holds beyond its object (cells, marks, spills, values, releases).</summary>
     public long Footprint =>
         8L * (_cells.Length + (_marks?.Length ?? 0) + 2 * SpillCells * SpilledWords) +
-        (Value != NoValues ? Size : 0) + (Release != NoReleases ? 4 * Size : 0);
+        Values.Held + 4L * Releases.Held;
 
     /// <summary>The cells of word <paramref name="w"/> (empty at width 0 and outside the window) and their marks (empty when none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -181,35 +181,20 @@ sealed partial class ShadowPage
         (_lo, _span) = (0, 0);
     }
 
-    // Rarely used columns start as one shared all-zero array (read-only by contract: written only after
-    // the page got its own copy).
-    static readonly int[] NoReleases = new int[Size];
-    static readonly byte[] NoValues = new byte[Size];
-
     /// <summary>
-    /// The page every lookup that only reads gets for memory never written: no cells, no releases, no
-    /// values. Shared and never written (write paths create their page). Declared after the shared
-    /// columns: static fields initialize in text order, and its columns are them.
+    /// The page every lookup that only reads gets for memory never written: no cells, no releases, no values.
+    /// Shared and never written (write paths create their page).
     /// </summary>
     public static readonly ShadowPage Untouched = new();
 
-    /// <summary>Sync bytes: arena handle of the release the last store published (0: none). Call <see cref="OwnReleases"/> before writing.</summary>
-    public int[] Release = NoReleases;
-
-    /// <summary>Gives the page its own <see cref="Release"/> column (before the first sync store).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int[] OwnReleases() => Release != NoReleases ? Release : Release = new int[Size];
+    /// <summary>Sync bytes: arena handle of the release the last store published (0: none), for the sync bytes stored to.</summary>
+    public PageColumn<int> Releases;
 
     /// <summary>
-    /// Reconstructed contents of table bytes (only entries' values matter: the entry detectors compare a
-    /// store's bytes with them). Call <see cref="OwnValues"/> before writing; pages without table writes
-    /// keep the shared all-zero column.
+    /// Reconstructed contents of table bytes (only entries' values matter: the entry detectors compare a store's
+    /// bytes with them), for the table bytes written; bytes never written read as zero.
     /// </summary>
-    public byte[] Value = NoValues;
-
-    /// <summary>Gives the page its own <see cref="Value"/> column (before the first table write).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public byte[] OwnValues() => Value != NoValues ? Value : Value = new byte[Size];
+    public PageColumn<byte> Values;
 
     /// <summary>Length of the run from <paramref name="k"/> to <paramref name="end"/> over which both columns keep their value at k (<see cref="ShadowRuns"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

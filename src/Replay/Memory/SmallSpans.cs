@@ -27,20 +27,20 @@ static class SmallSpans
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Clear<T>(T[] column, int offset, int length) => Fill(column, offset, length, default(T)!);
 
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (as long).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Copy(ReadOnlySpan<byte> source, byte[] destination, int offset)
+    public static void Copy(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int length = source.Length;
-        if (length <= Scalar && (uint)(offset + length) <= (uint)destination.Length)
+        if (length <= Scalar && length == destination.Length)
         {
-            ref byte to = ref destination[offset];
+            ref byte to = ref MemoryMarshal.GetReference(destination);
             ref byte from = ref MemoryMarshal.GetReference(source);
             // A 4- or 8-byte store (nearly every one) is one move, not a byte loop.
             if (length == 8) Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
             else if (length == 4) Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<uint>(ref from));
             else for (int k = 0; k < length; k++) Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k);
         }
-        else source.CopyTo(destination.AsSpan(offset, length));
+        else source.CopyTo(destination);
     }
-
 }

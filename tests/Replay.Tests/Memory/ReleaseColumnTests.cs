@@ -28,8 +28,8 @@ public sealed class ReleaseColumnTests
             Assert.AreEqual(b, r, $"op {op}: the freed slots come back in the same order");
             runs.AddRef(r, length - 1);
             bytes.AddRef(b, length - 1);
-            ReleaseColumn.Replace(runColumn, offset, length, r, runs);
-            ReleaseColumn.ReplaceByteByByte(byteColumn, offset, length, b, bytes);
+            ReleaseColumn.Replace(runColumn.AsSpan(offset, length), r, runs);
+            ReleaseColumn.ReplaceByteByByte(byteColumn.AsSpan(offset, length), b, bytes);
             CollectionAssert.AreEqual(byteColumn, runColumn, $"op {op}: handles");
             Assert.AreEqual(bytes.Live, runs.Live, $"op {op}: live releases");
         }

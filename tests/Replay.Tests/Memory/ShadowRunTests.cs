@@ -67,7 +67,7 @@ public sealed class ShadowRunTests
         var source = new byte[length];
         new Random(offset + length).NextBytes(source);
         var bytes = new byte[512];
-        SmallSpans.Copy(source, bytes, offset);
+        SmallSpans.Copy(source, bytes.AsSpan(offset, length));
         CollectionAssert.AreEqual(source, bytes.AsSpan(offset, length).ToArray());
         Assert.AreEqual(-1, bytes.AsSpan(0, offset).IndexOfAnyExcept((byte)0), "bytes before the copy are untouched");
     }
