@@ -45,8 +45,8 @@ sealed partial class ShadowPage
             }
         }
         // Past a cache line of cells the page is dense: all 512 words. Windows of 16 to 64 words, kept, cost the nine
-        // detectors 1–1.5 % on the driver mix (interleaved pairs; its buffers fill their pages), and a page touched in
-        // more than eight words pays at most 512 bytes of cells per word touched.
+        // detectors 1.1–1.3 % on the driver mix (interleaved pairs; its buffers fill their pages), and a page touched in
+        // more than eight words pays at most 512 bytes of cells per word touched (at one cell a word).
         if (hi - lo > MaxWindow) (lo, hi) = (0, Words);
         _cells = Rewindow(_cells, lo, hi);
         if (_marks is not null) _marks = Rewindow(_marks, lo, hi);
