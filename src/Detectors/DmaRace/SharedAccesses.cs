@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Replay.Detection;
 
 namespace TraceTools.Detectors.DmaRace;
@@ -11,19 +12,82 @@ namespace TraceTools.Detectors.DmaRace;
 /// </summary>
 /// <remarks>
 /// Memory follows the bytes touched, not the page or the trace's agents: a column lists only the agents that
-/// accessed it, and each keeps its times in 64-byte blocks allocated on first write (256 bytes each). A page
-/// that two cpus race on in one word holds about 1 KiB per agent here, not 16 KiB per agent, and nothing for
-/// the trace's other agents.
+/// accessed it, and each keeps its times in 64-byte blocks allocated on first write (256 bytes each), its first four
+/// by index. A page that two cpus race on in one word holds about 400 bytes per agent here, not 16 KiB per agent,
+/// and nothing for the trace's other agents.
 /// </remarks>
 sealed class SharedAccesses
 {
     const int BlockShift = 6, BlockBytes = 1 << BlockShift, BlockCount = AccessRun.PageSize / BlockBytes;
 
-    /// <summary>One agent's latest access per byte of the page: local time (0 = none; the trace index is time − 1).</summary>
+    /// <summary>
+    /// One agent's latest access per byte of the page: local time (0 = none; the trace index is time − 1), in 64-byte
+    /// blocks made on first write. The first <see cref="SparseBlocks"/> blocks are kept by index (an agent racing on a
+    /// word or two of the page holds those, not a table for the page's 64 blocks); past them a table of all 64.
+    /// </summary>
     sealed class AgentTimes(int agent)
     {
+        const int SparseBlocks = 4;
+
+        [InlineArray(SparseBlocks)]
+        struct Indices
+        {
+            byte _first;
+        }
+
+        [InlineArray(SparseBlocks)]
+        struct Blocks
+        {
+            uint[]? _first;
+        }
+
         public readonly int Agent = agent;
-        public readonly uint[]?[] Blocks = new uint[]?[BlockCount];
+        uint[]?[]? _table;
+        Indices _indices;
+        Blocks _blocks;
+        int _count;
+
+        /// <summary>The times of block <paramref name="b"/>, or null when the agent never accessed it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint[]? Block(int b)
+        {
+            if (_table is { } table) return table[b];
+            for (int i = 0; i < _count; i++)
+                if (_indices[i] == b) return _blocks[i];
+            return null;
+        }
+
+        /// <summary>The times of block <paramref name="b"/>, made (all 0) when missing.</summary>
+        public uint[] OwnBlock(int b)
+        {
+            if (Block(b) is { } held) return held;
+            var block = new uint[BlockBytes];
+            if (_table is null && _count < SparseBlocks)
+            {
+                _indices[_count] = (byte)b;
+                _blocks[_count++] = block;
+                return block;
+            }
+            if (_table is null)
+            {
+                _table = new uint[]?[BlockCount];
+                for (int i = 0; i < _count; i++) _table[_indices[i]] = _blocks[i];
+                _blocks = default;
+                _count = 0;
+            }
+            return _table[b] = block;
+        }
+
+        /// <summary>Bytes of the block index (references and indices, or the table) and of the blocks.</summary>
+        public long Footprint
+        {
+            get
+            {
+                long bytes = _table is null ? 9L * SparseBlocks : 8L * BlockCount;
+                for (int b = 0; b < BlockCount; b++) bytes += 4L * (Block(b)?.Length ?? 0);
+                return bytes;
+            }
+        }
     }
 
     /// <summary>Per column: null until it escalates, then the agents with accesses in it (the first <see cref="_counts"/>).</summary>
@@ -43,7 +107,7 @@ sealed class SharedAccesses
         for (int at = offset, end = offset + length; at < end;)
         {
             int lo = at & (BlockBytes - 1), n = Math.Min(end - at, BlockBytes - lo);
-            (times.Blocks[at >> BlockShift] ??= new uint[BlockBytes]).AsSpan(lo, n).Fill(time);
+            times.OwnBlock(at >> BlockShift).AsSpan(lo, n).Fill(time);
             at += n;
         }
     }
@@ -63,7 +127,7 @@ sealed class SharedAccesses
             for (int at = off; at < stop;)
             {
                 int lo = at & (BlockBytes - 1), n = Math.Min(stop - at, BlockBytes - lo);
-                if (a.Blocks[at >> BlockShift] is { } times)
+                if (a.Block(at >> BlockShift) is { } times)
                     foreach (uint t in times.AsSpan(lo, n))
                         if (t > known && (long)t - 1 > other) other = (long)t - 1;
                 at += n;
@@ -79,12 +143,7 @@ sealed class SharedAccesses
         {
             long bytes = 0;
             for (int c = 0; c < 4; c++)
-                for (int i = 0; i < _counts[c]; i++)
-                {
-                    var blocks = _agents[c]![i].Blocks;
-                    bytes += 8L * blocks.Length;
-                    foreach (var b in blocks) bytes += 4L * (b?.Length ?? 0);
-                }
+                for (int i = 0; i < _counts[c]; i++) bytes += _agents[c]![i].Footprint;
             return bytes;
         }
     }

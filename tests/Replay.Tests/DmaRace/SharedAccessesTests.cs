@@ -62,13 +62,34 @@ public sealed class SharedAccessesTests
         shared.Record(AccessColumn.CpuWrite, 4000, 0x802, 2, 11);
         var known = new uint[4096, 4096];
         // Agent 0 knows nothing: agent 3's store (time 10, trace index 9) races with a read of its bytes.
-        // Two block tables (64 references) and two 64-byte blocks of times: about 1.5 KiB, not 16 KiB per agent
-        // of the trace (64 MiB for 4,096 agents) as a dense array per agent was.
-        Assert.AreEqual(2 * (64 * 8 + 64 * 4L), shared.Footprint);
+        // Per agent one 64-byte block of times and its index (four references and indices): about 600 bytes, not
+        // 16 KiB per agent of the trace (64 MiB for 4,096 agents) as a dense array per agent was, nor the 1.5 KiB
+        // of a table of the page's 64 blocks per agent.
+        Assert.AreEqual(2 * (4 * 9 + 64 * 4L), shared.Footprint);
         Assert.AreEqual(9L, shared.LatestRacing(AccessColumn.CpuWrite, 0x7f8, 0x802, new RaceWordsTests.Known(known), 0, -1));
         // The whole word: agent 4000's store (time 11) is the more recent of the two.
         Assert.AreEqual(10L, shared.LatestRacing(AccessColumn.CpuWrite, 0x800, 0x808, new RaceWordsTests.Known(known), 0, -1));
         Assert.AreEqual(-1L, shared.LatestRacing(AccessColumn.CpuWrite, 0x804, 0x900, new RaceWordsTests.Known(known), 0, -1));
+    }
+
+    [TestMethod]
+    public void SharedAccesses_FifthBlock_TakesTheTableAndKeepsTheFirstFour()
+    {
+        var shared = new SharedAccesses();
+        shared.Escalate(AccessColumn.DevWrite);
+        var known = new uint[8, 8];
+        for (int b = 0; b < 5; b++)
+        {
+            shared.Record(AccessColumn.DevWrite, 2, b * 640, 4, (uint)(10 + b));
+            long expected = b < 4 ? 4 * 9 + 4 * 64 * (b + 1) : 64 * 8 + 4 * 64 * 5;
+            Assert.AreEqual(expected, shared.Footprint, $"after block {b * 10}");
+        }
+        for (int b = 0; b < 5; b++)
+        {
+            Assert.AreEqual(9L + b, shared.LatestRacing(AccessColumn.DevWrite, b * 640, b * 640 + 4, new RaceWordsTests.Known(known), 0, -1), $"block {b * 10}");
+            Assert.AreEqual(-1L, shared.LatestRacing(AccessColumn.DevWrite, b * 640 + 4, b * 640 + 64, new RaceWordsTests.Known(known), 0, -1), $"rest of block {b * 10}");
+        }
+        Assert.AreEqual(13L, shared.LatestRacing(AccessColumn.DevWrite, 0, Page, new RaceWordsTests.Known(known), 0, -1), "the page: the latest");
     }
 
     static (int Off, int End) RandomRun(Random rng)
