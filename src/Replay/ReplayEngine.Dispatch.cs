@@ -185,7 +185,10 @@ public sealed partial class ReplayEngine
                 var table = Regions[rid];
                 if (table.Kind != RegionKind.Table || table.Device != agent)
                     ReplayThrow.NotFetcher(index, table, Metadata.Agents[agent]);
-                Fetch(agent, index, address, size, batch.Aux[i], rid);
+                // The granule number names the granule the address lies in (the entry detectors index by it).
+                uint granule = batch.Aux[i];
+                if (!table.IsGranuleAt(address, granule)) ReplayThrow.GranuleElsewhere(index, table, address, granule);
+                Fetch(agent, index, address, size, granule, rid);
                 break;
             }
             case EventKind.StoreRelease:

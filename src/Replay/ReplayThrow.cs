@@ -34,6 +34,8 @@ static class ReplayThrow
     [DoesNotReturn] public static void NoBytes(long index, EventKind kind) => BadEvent(index, $"{kind.OpName()} carries no bytes");
     [DoesNotReturn] public static void NotFetcher(long index, RegionInfo table, AgentInfo agent) =>
         BadEvent(index, $"fetch of {table.Name} by {agent.Name}, which is not its fetcher");
+    [DoesNotReturn] public static void GranuleElsewhere(long index, RegionInfo table, ulong address, uint granule) =>
+        BadEvent(index, $"fetch 0x{address:x} of {table.Name} names granule {granule}, which is not the granule of its entry its address lies in");
     [DoesNotReturn] public static void OutsideCensus(long index, EventKind kind, ulong page) =>
         BadEvent(index, $"{kind.OpName()} touches page 0x{page << 12:x} that the trace's census leaves out (the census section does not match the events)");
     [DoesNotReturn] public static void UnknownKind(long index, EventKind kind) => BadEvent(index, $"unknown event kind {(byte)kind}");

@@ -48,6 +48,13 @@ public sealed record RegionInfo
         address >= Base && size <= Size && address - Base <= Size - size;
 
     /// <summary>
+    /// table: true when <paramref name="address"/> (inside the table) lies in granule number <paramref name="granule"/> of
+    /// its entry, as a fetch's granule number must (trace-format.md, operands per kind).
+    /// </summary>
+    public bool IsGranuleAt(ulong address, uint granule) =>
+        Granule != 0 && EntrySize != 0 && (address - Base) % EntrySize / Granule == granule;
+
+    /// <summary>
     /// table: offset within an entry of the present word, the aligned 8 bytes holding the present bit,
     /// clipped to the entry when the entry is smaller than 8 bytes.
     /// </summary>

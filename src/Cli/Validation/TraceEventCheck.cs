@@ -62,6 +62,8 @@ public sealed class TraceEventCheck
                     var r = Find(addresses[i], sizes[i]);
                     if (r is not { Kind: RegionKind.Table } || r.Device != batch.Agents[i])
                         Fail(batch, i, $"fetch 0x{addresses[i]:x} size {sizes[i]} is not inside a table that agent {batch.Agents[i]} fetches");
+                    else if (!r.IsGranuleAt(addresses[i], batch.Aux[i]))
+                        Fail(batch, i, $"fetch 0x{addresses[i]:x} of {r.Name} names granule {batch.Aux[i]}, which is not the granule of its entry its address lies in");
                     break;
                 }
                 case EventKind.DevInvalidate when sizes[i] != 0:

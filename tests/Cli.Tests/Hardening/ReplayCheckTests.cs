@@ -46,6 +46,8 @@ public sealed class ReplayCheckTests
         [new TraceEvent(EventKind.Load, 0, 0x3000, 4), "touches mmio region regs"],
         [new TraceEvent(EventKind.MmioWrite, 0, 0x1000, 4), "is not inside an mmio region"],
         [new TraceEvent(EventKind.Fetch, 1, 0x1000, 8), "is not inside a table that agent 1 fetches"],
+        [new TraceEvent(EventKind.Fetch, 1, 0x2048, 8, Aux: 91), "fetch 0x2048 of ste names granule 91, which is not the granule"],
+        [new TraceEvent(EventKind.Fetch, 1, 0x2048, 8, Aux: 2), "names granule 2, which is not the granule"],
         [new TraceEvent(EventKind.DevInvalidate, 0, 0x2008, 0x40, Aux: 1), "does not name a table entry"],
         [new TraceEvent(EventKind.DevInvalidate, 0, 0x1000, 0x40, Aux: 1), "does not name a table entry"],
     ];

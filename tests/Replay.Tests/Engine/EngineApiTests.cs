@@ -79,6 +79,9 @@ public sealed class EngineApiTests
         [new TraceEvent(EventKind.Store, 0, 0x8000_0000, 4), "carries no bytes"],
         [new TraceEvent(EventKind.DevInvalidate, 0, 0x8100_0008, 0x40, Aux: 1), "dev_invalidate 0x81000008 does not name a table entry"],
         [new TraceEvent(EventKind.DevInvalidate, 0, 0x8000_0000, 0x40, Aux: 1), "dev_invalidate 0x80000000 does not name a table entry"],
+        // A granule number beyond the entry (what a fuzzed trace crashed torn-entry-fetch with) and one of another granule.
+        [new TraceEvent(EventKind.Fetch, 1, 0x8100_0048, 8, Aux: 91), "fetch 0x81000048 of ctx names granule 91, which is not the granule"],
+        [new TraceEvent(EventKind.Fetch, 1, 0x8100_0048, 8, Aux: 0), "names granule 0, which is not the granule"],
     ];
 
     [TestMethod]
