@@ -70,6 +70,14 @@ public static class CommandLine
                 stderr.WriteLine($"tracetools {verb.Name}: {Files.FileError.Reason(e)}");
                 return BadInput;
             }
+            catch (OutOfMemoryException) when (Environment.GetEnvironmentVariable("TRACETOOLS_DEBUG") != "1")
+            {
+                // Not a bug to report: the process's memory (or its limit, ulimit -v) is smaller than what the input needs.
+                // replay's state is mostly per declared agent and page touched, and each --threads replica keeps its own clocks.
+                stderr.WriteLine($"tracetools {verb.Name}: out of memory: the process's memory limit is below what this input needs" +
+                    (verb.Name == "replay" ? " (each --threads replica keeps its own clocks, agents x agents: --threads 1 needs least)" : ""));
+                return BadInput;
+            }
             catch (Exception e) when (Environment.GetEnvironmentVariable("TRACETOOLS_DEBUG") != "1")
             {
                 // Input we failed to validate must still end in one line, not a stack trace.

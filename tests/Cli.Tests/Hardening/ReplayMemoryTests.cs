@@ -50,4 +50,25 @@ public sealed class ReplayMemoryTests
         Assert.IsTrue(exit is 0 or 1, $"{what}: exit {exit}: {err}");
         HardeningAsserts.CleanMessages(err);
     }
+
+    [TestMethod]
+    public void Replay_ReplicasOverTheHeapCap_OneOutOfMemoryLine_OneThreadFits()
+    {
+        // 4,000 declared cpus: each replica's clocks are agents × agents (11 matrices of 64 MB with every detector), so
+        // three replicas pass a 1 GB heap where one fits. Running out is no internal error to report but one line.
+        using var s = new Scratch();
+        var scn = new System.Text.StringBuilder("scenario \"agents\"\narch arm64\n");
+        for (int i = 0; i < 4000; i++) scn.Append("cpu c").Append(i).Append('\n');
+        scn.Append("device d\nram buf 0x1000 size 0x1000\nc0: store buf size 8 = 1\nd: dma_read buf size 8\n");
+        string trace = s.Path("agents.trace");
+        var (genExit, _, genErr) = RepoPaths.Run("gen", s.Write("agents.scn", scn.ToString()), "-o", trace);
+        Assert.AreEqual(0, genExit, genErr);
+
+        var (exit, _, err) = ChildTool.Run(["replay", trace, "--quiet", "--threads", "3"], heapLimitBytes: 1L << 30, timeout: TimeSpan.FromSeconds(60));
+        HardeningAsserts.OneLineError(exit, err, "tracetools replay: out of memory: ");
+        Assert.Contains("--threads 1 needs least", err);
+
+        var one = ChildTool.Run(["replay", trace, "--quiet", "--threads", "1"], heapLimitBytes: 1L << 30, timeout: TimeSpan.FromSeconds(60));
+        Assert.AreEqual(1, one.Exit, one.Err);
+    }
 }
