@@ -16,7 +16,8 @@ public readonly ref partial struct DetectorView
 
     /// <summary>
     /// The entry at <paramref name="entryBase"/> as memory holds it at the current event (before it, for a store),
-    /// into <paramref name="into"/> (the entry's length). Needs <see cref="DetectorNeeds.EntryValues"/>.
+    /// into <paramref name="into"/>: its bytes from <paramref name="entryBase"/>, as many as <paramref name="into"/> holds
+    /// (the entry's length, or a granule's from the granule's address). Needs <see cref="DetectorNeeds.EntryValues"/>.
     /// </summary>
     public void ReadEntry(ulong entryBase, Span<byte> into)
     {
