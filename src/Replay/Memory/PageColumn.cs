@@ -11,7 +11,7 @@ namespace TraceTools.Replay.Memory;
 /// page with one entry written holds that entry's bytes, not 4 KiB, and a page with one sync word 8 handles, not 16 KiB.
 /// </summary>
 /// <remarks>
-/// The window only grows (by at least doubling, towards the bytes written), so a byte stays where it is once held.
+/// The window only grows (<see cref="PageWindow.Grow"/>: at least doubling, towards the bytes written), so a byte stays where it is once held.
 /// Spans into the items are made unchecked after the window test: a bounds check reads the array's header, a cache
 /// line apart from most bytes (<see cref="CellPut"/> says why that matters). A mutable struct: keep it in a field and
 /// call it through that field (a copy would grow a window nobody reads).
@@ -95,21 +95,8 @@ struct PageColumn<T> where T : unmanaged
 
     void Regrow(int first, int end)
     {
-        int lo = first & ~7, hi = (end + 7) & ~7;
-        if (_span != 0)
-        {
-            lo = Math.Min(lo, _lo);
-            hi = Math.Max(hi, _lo + _span);
-            // Grow towards the bytes written, at least doubling: a walk up or down the page copies a few times.
-            int want = Math.Min(ShadowPage.Size, 2 * _span);
-            if (hi - lo < want)
-            {
-                if (first < _lo) lo = Math.Max(0, hi - want);
-                if (hi - lo < want) hi = Math.Min(ShadowPage.Size, lo + want);
-                if (hi - lo < want) lo = hi - want;
-            }
-        }
-        if (hi - lo > MaxWindow) (lo, hi) = (0, ShadowPage.Size);
+        // Whole words: the window's edges stay 8-byte aligned.
+        var (lo, hi) = PageWindow.Grow(_lo, _span, first & ~7, (end + 7) & ~7, ShadowPage.Size, MaxWindow);
         var items = new T[hi - lo];
         if (_span != 0) _items.AsSpan(0, _span).CopyTo(items.AsSpan(_lo - lo));
         (_items, _lo, _span) = (items, lo, hi - lo);

@@ -17,9 +17,9 @@ sealed partial class ShadowPage
     public int WindowWords => _span;
 
     /// <summary>
-    /// Makes words [<paramref name="first"/>, <paramref name="last"/>] part of the window of a materialized page. A
-    /// window that must grow at least doubles, and past <see cref="MaxWindow"/> words becomes the page, so a buffer
-    /// written word by word up the page is copied at most four times, while a page written in one word holds one.
+    /// Makes words [<paramref name="first"/>, <paramref name="last"/>] part of the window of a materialized page
+    /// (<see cref="PageWindow.Grow"/>: past <see cref="MaxWindow"/> words the page), so a buffer written word by word
+    /// up the page is copied at most four times, while a page written in one word holds one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void Cover(int first, int last)
@@ -30,24 +30,10 @@ sealed partial class ShadowPage
 
     void Regrow(int first, int last)
     {
-        int lo = first, hi = last + 1;
-        if (_span != 0)
-        {
-            lo = Math.Min(lo, _lo);
-            hi = Math.Max(hi, _lo + _span);
-            // Grow towards the words asked for: a walk up the page extends the top, a walk down the bottom.
-            int want = Math.Min(Words, 2 * _span);
-            if (hi - lo < want)
-            {
-                if (first < _lo) lo = Math.Max(0, hi - want);
-                if (hi - lo < want) hi = Math.Min(Words, lo + want);
-                if (hi - lo < want) lo = hi - want;
-            }
-        }
         // Past a cache line of cells the page is dense: all 512 words. Windows of 16 to 64 words, kept, cost the nine
         // detectors 1.1–1.3 % on the driver mix (interleaved pairs; its buffers fill their pages), and a page touched in
         // more than eight words pays at most 512 bytes of cells per word touched (at one cell a word).
-        if (hi - lo > MaxWindow) (lo, hi) = (0, Words);
+        var (lo, hi) = PageWindow.Grow(_lo, _span, first, last + 1, Words, MaxWindow);
         _cells = Rewindow(_cells, lo, hi);
         if (_marks is not null) _marks = Rewindow(_marks, lo, hi);
         (_lo, _span) = (lo, hi - lo);
