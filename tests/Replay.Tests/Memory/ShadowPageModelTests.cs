@@ -16,7 +16,7 @@ namespace TraceTools.Tests.Memory;
 [TestClass]
 public sealed class ShadowPageModelTests
 {
-    sealed class Model
+    internal sealed class Model
     {
         public readonly ulong[][] At = [new ulong[ShadowPage.Size], new ulong[ShadowPage.Size], new ulong[ShadowPage.Size], new ulong[ShadowPage.Size]];
         public readonly uint[] Clean = new uint[ShadowPage.Size];
@@ -83,9 +83,7 @@ public sealed class ShadowPageModelTests
                 model.Mark(hb, cpu, time, clean, inval, offset, length);
                 continue;
             }
-            var column = (AccessColumn)rng.Next(4);
-            int agent = column is AccessColumn.CpuWrite or AccessColumn.CpuRead ? rng.Next(2) : 2 + rng.Next(2);
-            ulong at = Epoch.Pack(agent, time);
+            var (column, at) = RandomAccess(rng, time);
             page.Record(column, at, offset, length);
             model.Record(column, at, offset, length);
             if (op % 500 == 0) Compare(page, model, rng, $"op {op}");
@@ -124,9 +122,7 @@ public sealed class ShadowPageModelTests
                 word.Mark(hb, cpu, time, kind != 1, kind != 0, offset, length);
                 continue;
             }
-            var column = (AccessColumn)rng.Next(4);
-            int agent = column is AccessColumn.CpuWrite or AccessColumn.CpuRead ? rng.Next(2) : 2 + rng.Next(2);
-            ulong at = Epoch.Pack(agent, time);
+            var (column, at) = RandomAccess(rng, time);
             general.Record(column, at, offset, length);
             if ((offset & 7) + length <= 8)
             {
@@ -187,7 +183,15 @@ public sealed class ShadowPageModelTests
         }
     }
 
-    static void Compare(ShadowPage page, Model model, Random rng, string when)
+    /// <summary>A random access column and epoch at <paramref name="time"/>: cpus 0 and 1 for the cpu columns, devices 2 and 3 for the others.</summary>
+    internal static (AccessColumn Column, ulong At) RandomAccess(Random rng, uint time)
+    {
+        var column = (AccessColumn)rng.Next(4);
+        int agent = column is AccessColumn.CpuWrite or AccessColumn.CpuRead ? rng.Next(2) : 2 + rng.Next(2);
+        return (column, Epoch.Pack(agent, time));
+    }
+
+    internal static void Compare(ShadowPage page, Model model, Random rng, string when)
     {
         for (int c = 0; c < 4; c++)
         {
