@@ -5,6 +5,8 @@ using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
+using static TraceTools.Tests.Reference.FindingLists;
+
 namespace TraceTools.Tests.Reference;
 
 /// <summary>
@@ -19,26 +21,10 @@ public sealed class DifferentialTests
     /// <summary>The reading of model.md the engine is held to (flip a switch here once the team decides).</summary>
     static readonly ReferenceReadings Readings = ReferenceReadings.Literal;
 
-    /// <summary>Findings in a canonical order: trigger, kind, related.</summary>
-    static List<Finding> Canonical(IEnumerable<Finding> fs) =>
-        [.. fs.OrderBy(f => f.Trigger).ThenBy(f => f.Kind).ThenBy(f => f.ToString(), StringComparer.Ordinal)];
-
-    static bool Same(List<Finding> a, List<Finding> b) => a.Count == b.Count && a.Zip(b).All(p => p.First.SameAs(p.Second));
-
     static List<Finding> RunEngine(RefTrace t, int maxBatch, ClockSimd? simd = null, long? shareAbove = null, Action<long>? shared = null)
     {
         var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions { Simd = simd, ShareReleasesAbove = shareAbove });
-        if (maxBatch <= 0) engine.Process(t.ToBatch());
-        else
-        {
-            var rng = new Random(t.Count * 31 + maxBatch);
-            for (int i = 0; i < t.Count;)
-            {
-                int n = Math.Min(rng.Next(1, maxBatch + 1), t.Count - i);
-                engine.Process(t.ToBatch(i, i, n));
-                i += n;
-            }
-        }
+        FindingLists.Process(engine, t, maxBatch);
         shared?.Invoke(engine.Hb.SharedCount);
         return [.. engine.Complete()];
     }

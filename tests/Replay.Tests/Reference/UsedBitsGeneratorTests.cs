@@ -1,23 +1,14 @@
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
+using static TraceTools.Tests.Reference.FindingLists;
+
 namespace TraceTools.Tests.Reference;
 
 /// <summary>The random traces exercise model.md §8: used bits that change verdicts, and live-entry-write both ways.</summary>
 [TestClass]
 public sealed class UsedBitsGeneratorTests
 {
-    static RefTrace WithoutUsedBits(RefTrace t)
-    {
-        var md = t.Metadata;
-        var plain = new TraceMetadata
-        {
-            Name = md.Name, Arch = md.Arch, Agents = md.Agents, Locks = md.Locks, Sites = md.Sites,
-            Regions = [.. md.Regions.Select(r => r with { UsedBits = null })],
-        };
-        return new RefTrace(plain, t.Events);
-    }
-
     [TestMethod]
     public void Generator_ManySeeds_UsedBitsChangeVerdictsAndLiveWritesGoBothWays()
     {
