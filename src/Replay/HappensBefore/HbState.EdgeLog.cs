@@ -20,7 +20,7 @@ sealed partial class HbState
     /// ≤ its own with no live store in between (it answers every query this one would, no later), or when no
     /// live store precedes it. So it stays in proportion to live stores × receivers, not to the trace.
     /// </remarks>
-    internal sealed class EdgeLog
+    internal sealed partial class EdgeLog
     {
         /// <summary>
         /// One edge: release (local time) → receiver (agent, local time); logged at a trace index. 16 bytes: a release's
@@ -85,17 +85,32 @@ sealed partial class HbState
         /// </summary>
         public long FirstReaching(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
         {
+            Summarize();
             uint best = uint.MaxValue;
             long index = -1;
-            for (int i = FirstLoggedAt(since); i < _count; i++)
+            int i = FirstLoggedAt(since);
+            while (i < _count)
             {
-                ref var e = ref _edges[i];
-                if (e.ReleaseTime < time || e.ReleaseTime >= best || !Reaches(hb, row, reader, readerTime, e)) continue;
-                best = e.ReleaseTime;
-                index = e.ReleaseIndex;
+                // A block whose releases all lie outside [time, best), or none of whose edges reaches, cannot improve.
+                int next = Skip(i, time, best - 1, hb, row, reader, readerTime);
+                if (next != i)
+                {
+                    i = next;
+                    continue;
+                }
+                for (int end = BlockEnd(i); i < end; i++)
+                {
+                    ref var e = ref _edges[i];
+                    if (e.ReleaseTime < time || e.ReleaseTime >= best || !Reaches(hb, row, reader, readerTime, e)) continue;
+                    best = e.ReleaseTime;
+                    index = e.ReleaseIndex;
+                }
             }
             return index;
         }
+
+        /// <summary>The end of <paramref name="i"/>'s block, or of the log within it.</summary>
+        int BlockEnd(int i) => Math.Min(_count, ((i >> BlockShift) + 1) << BlockShift);
 
         /// <summary>Position of the first edge logged at or after trace index <paramref name="since"/> (reports: the hb path's hops).</summary>
         public int PositionAt(long since) => FirstLoggedAt(since);
@@ -113,8 +128,19 @@ sealed partial class HbState
         /// <summary>True when an edge of the release at exactly <paramref name="time"/> reached the reader's current event.</summary>
         public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
         {
-            for (int i = FirstLoggedAt(since); i < _count; i++)
-                if (_edges[i].ReleaseTime == time && Reaches(hb, row, reader, readerTime, _edges[i])) return true;
+            Summarize();
+            int i = FirstLoggedAt(since);
+            while (i < _count)
+            {
+                int next = Skip(i, time, time, hb, row, reader, readerTime);
+                if (next != i)
+                {
+                    i = next;
+                    continue;
+                }
+                for (int end = BlockEnd(i); i < end; i++)
+                    if (_edges[i].ReleaseTime == time && Reaches(hb, row, reader, readerTime, _edges[i])) return true;
+            }
             return false;
         }
 
@@ -184,6 +210,7 @@ sealed partial class HbState
             }
             _count = kept;
             _compactAt = Math.Max(MinCompaction, 2 * kept);
+            DropSummaries();
         }
 
         /// <summary>True when an earlier entry to <paramref name="receiver"/> in live interval <paramref name="live"/> had a release time ≤ <paramref name="t"/>; notes this one.</summary>
