@@ -368,6 +368,6 @@ sealed partial class HbState
             folded = true;
         }
         PendingMask[cpu] = mask;
-        if (folded) _acquires[cpu].Prune(this, cpu);
+        if (folded) _acquires[cpu].Prune(Row(Loads, cpu));
     }
 }
