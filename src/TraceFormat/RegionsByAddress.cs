@@ -3,7 +3,7 @@ namespace TraceTools.TraceFormat;
 /// <summary>
 /// A trace's regions sorted by base, to find the one holding an address: a binary search over the bases,
 /// nothing allocated per lookup (regions do not overlap, so the nearest base at or below is the only
-/// candidate). <see cref="TraceMetadata.RegionAt"/> is the linear search for one-off lookups.
+/// candidate). <see cref="TraceMetadata.RegionAt"/> keeps one for its metadata.
 /// </summary>
 public sealed class RegionsByAddress
 {

@@ -45,12 +45,15 @@ public sealed class TraceMetadata
         return -1;
     }
 
-    /// <summary>The region holding <paramref name="address"/>, or null (linear search: for tools, not hot loops).</summary>
-    public RegionInfo? RegionAt(ulong address)
-    {
-        foreach (var r in Regions) if (r.Contains(address, 1)) return r;
-        return null;
-    }
+    RegionsByAddress? _byAddress;
+
+    /// <summary>
+    /// The region holding <paramref name="address"/>, or null: a binary search over the regions sorted by base, made at
+    /// the first call (regions do not overlap: the reader and the scenario parser refuse those that do). Reports look up
+    /// the region of every event they show; a search over every region cost a trace declaring 20,000 of them 47-71 s
+    /// of JSON report for 200,000 findings.
+    /// </summary>
+    public RegionInfo? RegionAt(ulong address) => (_byAddress ??= new RegionsByAddress(Regions)).At(address);
 
     /// <summary>Structural equality, for round-trip tests.</summary>
     public bool ContentEquals(TraceMetadata other) =>

@@ -59,4 +59,20 @@ public sealed class RegionsByAddressTests
             }
         }
     }
+
+    /// <summary>The metadata's own lookup (its index made at the first call) is the linear search too, edges included.</summary>
+    [TestMethod]
+    public void RegionAt_EveryAddressAroundTheRegions_SameAsTheLinearSearch()
+    {
+        var md = new TraceMetadata
+        {
+            Arch = Arch.Arm64,
+            Agents = [new AgentInfo("cpu0", AgentKind.Cpu)],
+            Regions = Regions,
+        };
+        var addresses = Regions.SelectMany(r => new[] { r.Base - 1, r.Base, r.Base + r.Size - 1, r.Base + r.Size })
+            .Concat([0UL, 0x2000UL, ulong.MaxValue]);
+        foreach (ulong a in addresses)
+            Assert.AreSame(Regions.FirstOrDefault(r => r.Contains(a, 1)), md.RegionAt(a), $"0x{a:x}");
+    }
 }
