@@ -32,7 +32,7 @@ sealed partial class HbState
         // first entry reaching a time is a binary search. (Before, a fold passed over the whole log, and so did each
         // query: a driver that never reads with dma_rmb, one stale-cpu-read per frame, paid the whole log per frame,
         // 400,000 frames 16.5 s; one whose smp_rmb folds only its cpu acquires, per frame, 100,000 frames 14.1 s.)
-        Entry[] _log = new Entry[16];
+        Entry[] _log = []; // a log per agent: traces declaring thousands pay nothing for the ones never raised
         int _end, _live, _head, _indexed;
         List<int>?[] _positions = [];
         int[] _firstLive = [];
@@ -135,9 +135,9 @@ sealed partial class HbState
         /// <summary>Squeezes the dropped entries out when they are at least half the log, else doubles it.</summary>
         void MakeRoom()
         {
-            if (_end - _live < _end / 2)
+            if (_end - _live < _end / 2 || _end == 0)
             {
-                Array.Resize(ref _log, 2 * _log.Length);
+                Array.Resize(ref _log, Math.Max(16, 2 * _log.Length));
                 return;
             }
             foreach (int device in _devices)
