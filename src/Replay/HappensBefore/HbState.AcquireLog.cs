@@ -31,7 +31,7 @@ sealed partial class HbState
         // (a fold drops them in time proportional to what it drops), the cap's oldest half is a prefix of each, and the
         // first entry reaching a time is a binary search. (Before, a fold passed over the whole log, and so did each
         // query: a driver that never reads with dma_rmb, one stale-cpu-read per frame, paid the whole log per frame,
-        // 400,000 frames 16.5 s; one whose smp_rmb folds only its cpu acquires, per frame, 100,000 frames 14.1 s.)
+        // 400,000 frames 16.5 s; one whose smp_rmb folds only its cpu acquires, per frame, 100,000 frames 6.9 s.)
         Entry[] _log = []; // a log per agent: traces declaring thousands pay nothing for the ones never raised
         int _end, _live, _head, _indexed;
         List<int>?[] _positions = [];
