@@ -28,7 +28,7 @@ public sealed class SharedCachelineDetector : IDetector
     /// An invalidation takes back the pairs whose W is hb-before it, and for one device those are a prefix (its writes
     /// come in time order, and hb-before a cpu is a time bound per device): it pops them instead of scanning every
     /// pair, which a cpu polling with <c>cache_inval</c> and no irq (taking nothing back) paid at each poll: 80,000
-    /// polls 12.5 s.
+    /// polls 8.7 s, now 0.13 s.
     /// </summary>
     sealed class LinePairs
     {
