@@ -6,17 +6,17 @@ namespace TraceTools.Cli.Exporting;
 
 /// <summary>
 /// Spells an address as a driver engineer reads it (<c>txbufs+0x800</c>, <c>txring[3]+0x8</c>, a bare
-/// register name), like reports do, into a caller's buffer: regions sorted by base, found by binary search,
-/// nothing allocated per event.
+/// register name), like reports do, into a caller's buffer: regions found by the metadata's binary search
+/// (<see cref="TraceMetadata.RegionAt"/>), nothing allocated per event.
 /// </summary>
 sealed class RegionNames
 {
-    readonly RegionsByAddress _regions;
+    readonly TraceMetadata _metadata;
 
-    public RegionNames(TraceMetadata metadata) => _regions = new RegionsByAddress(metadata.Regions);
+    public RegionNames(TraceMetadata metadata) => _metadata = metadata;
 
     /// <summary>The region holding <paramref name="address"/>, or null.</summary>
-    public RegionInfo? At(ulong address) => _regions.At(address);
+    public RegionInfo? At(ulong address) => _metadata.RegionAt(address);
 
     /// <summary>Writes the address's name into <paramref name="dest"/>; returns the chars written.</summary>
     public int Format(Span<char> dest, ulong address)

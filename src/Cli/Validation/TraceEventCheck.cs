@@ -13,7 +13,7 @@ namespace TraceTools.Cli.Validation;
 public sealed class TraceEventCheck
 {
     readonly string _file;
-    readonly RegionsByAddress _regions;
+    readonly TraceMetadata _metadata;
     long _chunk = -1;
 
     /// <summary>Checks events of the trace <paramref name="file"/> (as messages name it) declaring <paramref name="metadata"/>.</summary>
@@ -21,7 +21,7 @@ public sealed class TraceEventCheck
     {
         ArgumentNullException.ThrowIfNull(metadata);
         _file = file;
-        _regions = new RegionsByAddress(metadata.Regions);
+        _metadata = metadata;
     }
 
     /// <summary>Checks one decoded chunk; chunks are counted in the order they are passed.</summary>
@@ -87,7 +87,7 @@ public sealed class TraceEventCheck
     {
         if (size <= 0) return null;
         if (_last is not null && _last.Contains(address, (ulong)size)) return _last;
-        var r = _regions.At(address);
+        var r = _metadata.RegionAt(address);
         if (r is not null) _last = r;
         return r is not null && r.Contains(address, (ulong)size) ? r : null;
     }

@@ -41,34 +41,19 @@ sealed partial class HbState
         /// Per receiver: the stamp of the block summary whose floor <see cref="_floorOf"/> names (no clearing between
         /// blocks); stamps rise across compactions, which number the blocks anew.
         /// </summary>
-        int[] _floorBlock = [], _floorOf = [];
+        int[] _floorStamp = [], _floorOf = [];
         int _stamp;
 
         /// <summary>
-        /// <see cref="FirstReaching"/> by a scan of every edge from the store on, as it was before the summaries: its twin
-        /// in the tests and its in-run reference in the benchmarks (bench/Replay/EdgeQueryBench).
+        /// <see cref="FirstReaching(uint, long, uint[], int, int, uint)"/> reading every edge from the store on, as it did
+        /// before the summaries: its twin in the tests and its in-run reference in the benchmarks (bench/Replay/EdgeQueryBench).
         /// </summary>
-        internal long FirstReachingByScan(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
-        {
-            uint best = uint.MaxValue;
-            long index = -1;
-            for (int i = FirstLoggedAt(since); i < _count; i++)
-            {
-                ref var e = ref _edges[i];
-                if (e.ReleaseTime < time || e.ReleaseTime >= best || !Reaches(hb, row, reader, readerTime, e)) continue;
-                best = e.ReleaseTime;
-                index = e.ReleaseIndex;
-            }
-            return index;
-        }
+        internal long FirstReachingByScan(uint time, long since, uint[] hb, int row, int reader, uint readerTime) =>
+            FirstReaching(time, since, hb, row, reader, readerTime, blocks: false);
 
-        /// <summary><see cref="ReleaseReached"/> by a scan of every edge from the store on (twin and reference, as above).</summary>
-        internal bool ReleaseReachedByScan(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
-        {
-            for (int i = FirstLoggedAt(since); i < _count; i++)
-                if (_edges[i].ReleaseTime == time && Reaches(hb, row, reader, readerTime, _edges[i])) return true;
-            return false;
-        }
+        /// <summary><see cref="ReleaseReached(uint, long, uint[], int, int, uint)"/> reading every edge from the store on (twin and reference, as above).</summary>
+        internal bool ReleaseReachedByScan(uint time, long since, uint[] hb, int row, int reader, uint readerTime) =>
+            ReleaseReached(time, since, hb, row, reader, readerTime, blocks: false);
 
         /// <summary>Forgets the summaries: the edges moved.</summary>
         void DropSummaries() => _summarized = _floorCount = 0;
@@ -92,20 +77,20 @@ sealed partial class HbState
                 ref var e = ref _edges[i];
                 block.MinRelease = Math.Min(block.MinRelease, e.ReleaseTime);
                 block.MaxRelease = Math.Max(block.MaxRelease, e.ReleaseTime);
-                if (e.Receiver >= _floorBlock.Length)
+                if (e.Receiver >= _floorStamp.Length)
                 {
-                    int length = Math.Max(e.Receiver + 1, 2 * _floorBlock.Length);
-                    Array.Resize(ref _floorBlock, length);
+                    int length = Math.Max(e.Receiver + 1, 2 * _floorStamp.Length);
+                    Array.Resize(ref _floorStamp, length);
                     Array.Resize(ref _floorOf, length);
                 }
-                if (_floorBlock[e.Receiver] == stamp)
+                if (_floorStamp[e.Receiver] == stamp)
                 {
                     ref uint least = ref _floors[_floorOf[e.Receiver]].ReceiverTime;
                     least = Math.Min(least, e.ReceiverTime);
                     continue;
                 }
                 if (_floorCount == _floors.Length) Array.Resize(ref _floors, Math.Max(16, 2 * _floors.Length));
-                _floorBlock[e.Receiver] = stamp;
+                _floorStamp[e.Receiver] = stamp;
                 _floorOf[e.Receiver] = _floorCount;
                 _floors[_floorCount++] = new Floor { Receiver = e.Receiver, ReceiverTime = e.ReceiverTime };
             }

@@ -83,16 +83,20 @@ sealed partial class HbState
         /// receiving event hb-before (or equal to) the current event of the agent whose HB row starts at
         /// <paramref name="row"/> (-1 when none).
         /// </summary>
-        public long FirstReaching(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
+        public long FirstReaching(uint time, long since, uint[] hb, int row, int reader, uint readerTime) =>
+            FirstReaching(time, since, hb, row, reader, readerTime, blocks: true);
+
+        /// <summary><paramref name="blocks"/> false: every edge from the store on is read (the twin, <see cref="FirstReachingByScan"/>).</summary>
+        long FirstReaching(uint time, long since, uint[] hb, int row, int reader, uint readerTime, bool blocks)
         {
-            Summarize();
+            if (blocks) Summarize();
             uint best = uint.MaxValue;
             long index = -1;
             int i = FirstLoggedAt(since);
             while (i < _count)
             {
                 // A block whose releases all lie outside [time, best), or none of whose edges reaches, cannot improve.
-                int next = Skip(i, time, best - 1, hb, row, reader, readerTime);
+                int next = blocks ? Skip(i, time, best - 1, hb, row, reader, readerTime) : i;
                 if (next != i)
                 {
                     i = next;
@@ -126,13 +130,16 @@ sealed partial class HbState
         }
 
         /// <summary>True when an edge of the release at exactly <paramref name="time"/> reached the reader's current event.</summary>
-        public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime)
+        public bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime) =>
+            ReleaseReached(time, since, hb, row, reader, readerTime, blocks: true);
+
+        bool ReleaseReached(uint time, long since, uint[] hb, int row, int reader, uint readerTime, bool blocks)
         {
-            Summarize();
+            if (blocks) Summarize();
             int i = FirstLoggedAt(since);
             while (i < _count)
             {
-                int next = Skip(i, time, time, hb, row, reader, readerTime);
+                int next = blocks ? Skip(i, time, time, hb, row, reader, readerTime) : i;
                 if (next != i)
                 {
                     i = next;

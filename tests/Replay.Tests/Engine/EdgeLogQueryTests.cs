@@ -5,7 +5,7 @@ namespace TraceTools.Tests.Engine;
 /// <summary>
 /// The edge log's two queries (the publish of a stale store, and whether a release's own edge reached a reader)
 /// against a scan of every logged edge from the store on, written here from the rule and kept in the log as the twin
-/// the benchmark compares with (<c>FirstReachingByScan</c>, <c>ReleaseReachedByScan</c>, the code before the block summaries): on random
+/// the benchmark compares with (<c>FirstReachingByScan</c>, <c>ReleaseReachedByScan</c>: the same loops with the block summaries off): on random
 /// logs of up to a few thousand edges (blocks whole, partial and in the tail), with compactions between queries
 /// (which drop the summaries), receivers beyond the first few, and readers whose HB rows reach some receivers.
 /// </summary>
