@@ -114,18 +114,21 @@ public sealed class Suppressions
     /// <summary>The first entry that matches <paramref name="f"/>, or null.</summary>
     public Entry? Match(Finding f, IEventLookup events, TraceMetadata md)
     {
-        foreach (var e in Entries)
-        {
-            if (e.Kind is { } k && k != f.Kind) continue;
-            if (Matches(e, events[f.Trigger], md)) return e;
-            foreach (var r in f.Related)
-                if (r.Index >= 0 && Matches(e, events[r.Index], md)) return e;
-        }
-        return null;
+        var sites = SitesOf(md);
+        int first = sites.First(events[f.Trigger], f.Kind);
+        foreach (var r in f.Related)
+            if (r.Index >= 0) first = Math.Min(first, sites.First(events[r.Index], f.Kind));
+        return first == SuppressionSites.None ? null : Entries[first];
     }
 
-    static bool Matches(Entry e, in TraceEvent ev, TraceMetadata md) =>
-        e.Pattern.IsMatch(EventText.Site(md, ev) ?? "-");
+    /// <summary>The site index of the trace <paramref name="md"/> describes (`check` applies one file to many traces).</summary>
+    SuppressionSites SitesOf(TraceMetadata md)
+    {
+        if (_sites is null || !ReferenceEquals(_sites.Metadata, md)) _sites = new SuppressionSites(Entries, md);
+        return _sites;
+    }
+
+    SuppressionSites? _sites;
 
     /// <summary>
     /// Splits <paramref name="findings"/> into those kept and the count suppressed, counting per entry; the
