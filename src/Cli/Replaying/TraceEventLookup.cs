@@ -5,8 +5,8 @@ namespace TraceTools.Cli.Replaying;
 
 /// <summary>
 /// Looks up report events in the trace file by seeking through its chunk index. The events findings name are read
-/// ahead in trace order (<see cref="Prefetch"/>); for the rest (a ladder's events around them, an event's bytes)
-/// the last few decoded chunks are kept.
+/// ahead in trace order, with their bytes up to <see cref="BytesKept"/> (<see cref="Prefetch"/>); for the rest (a
+/// ladder's events around them, longer bytes) the last few decoded chunks are kept.
 /// </summary>
 public sealed class TraceEventLookup : IEventLookup, IDisposable
 {
@@ -26,22 +26,30 @@ public sealed class TraceEventLookup : IEventLookup, IDisposable
     const int ChunksKept = 4;
 
     readonly List<EventBatch> _chunks = [];
-    readonly Dictionary<long, TraceEvent> _known = [];
+    /// <summary>
+    /// The longest bytes <see cref="Prefetch"/> keeps: a firmware call's registers, the longest a report reads
+    /// for their value (a write shows its value up to 8 bytes). Without them, SARIF locations and ladder rows read
+    /// the bytes of the findings' events through the kept chunks, which groups spread over more chunks than are
+    /// kept decoded again and again (10,000 groups over five chunks: 5.5–7.6 s).
+    /// </summary>
+    public const int BytesKept = EventKinds.RegisterBytes;
+
+    readonly Dictionary<long, (TraceEvent Event, byte[]? Data)> _known = [];
 
     /// <inheritdoc/>
     public TraceEvent this[long index]
     {
         get
         {
-            if (_known.TryGetValue(index, out var e)) return e;
+            if (_known.TryGetValue(index, out var known)) return known.Event;
             var batch = Chunk(index);
             return batch[(int)(index - batch.FirstIndex)];
         }
     }
 
     /// <summary>
-    /// Reads the events at <paramref name="indices"/> in trace order, each chunk once, and keeps them (not their
-    /// bytes) for the report (<see cref="IEventLookup.Prefetch"/>). Findings come in trigger order but name related
+    /// Reads the events at <paramref name="indices"/> in trace order, each chunk once, and keeps them and their
+    /// bytes up to <see cref="BytesKept"/> for the report (<see cref="IEventLookup.Prefetch"/>). Findings come in trigger order but name related
     /// events further back: looked up one by one, the trigger's chunk and the related event's took turns in the one
     /// decoded batch, a chunk decode per lookup (100,000 dma-race findings against device writes in an earlier
     /// chunk: 74 s of report for a 0.1 s replay).
@@ -54,14 +62,19 @@ public sealed class TraceEventLookup : IEventLookup, IDisposable
         foreach (long index in sorted)
         {
             if (index == last) continue;
-            _known[index] = this[index];
             last = index;
+            if (_known.ContainsKey(index)) continue;
+            var batch = Chunk(index);
+            int at = (int)(index - batch.FirstIndex);
+            var data = batch.GetData(at);
+            _known[index] = (batch[at], data.Length <= BytesKept ? data.ToArray() : null);
         }
     }
 
     /// <inheritdoc/>
     public ReadOnlySpan<byte> GetData(long index)
     {
+        if (_known.TryGetValue(index, out var known) && known.Data is { } data) return data;
         var batch = Chunk(index);
         return batch.GetData((int)(index - batch.FirstIndex));
     }
