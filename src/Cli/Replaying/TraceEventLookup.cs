@@ -79,6 +79,9 @@ public sealed class TraceEventLookup : IEventLookup, IDisposable
         return batch.GetData((int)(index - batch.FirstIndex));
     }
 
+    /// <inheritdoc/>
+    public EventBatch? BatchAt(long index) => Chunk(index);
+
     /// <summary>The decoded chunk holding event <paramref name="index"/>: a kept one (moved to the front), or read in place of the least recently used.</summary>
     EventBatch Chunk(long index)
     {

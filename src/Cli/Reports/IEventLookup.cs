@@ -28,6 +28,12 @@ public interface IEventLookup
     /// </summary>
     void Prefetch(IEnumerable<long> indices) { }
 
+    /// <summary>
+    /// The decoded batch that holds event <paramref name="index"/>, for scans over many events (a ladder's evidence
+    /// window), or null when this lookup holds events one by one. Valid until the next call on the lookup.
+    /// </summary>
+    EventBatch? BatchAt(long index) => null;
+
     /// <summary>Every event <paramref name="findings"/> name: triggers and related events.</summary>
     static IEnumerable<long> NamedBy(IEnumerable<Finding> findings) => findings.SelectMany(f => f.Related.Select(r => r.Index).Prepend(f.Trigger));
 }
@@ -44,6 +50,9 @@ public sealed class BatchEventLookup(EventBatch batch) : IEventLookup
 
     /// <inheritdoc/>
     public bool Has(long index) => index >= batch.FirstIndex && index < batch.FirstIndex + batch.Count;
+
+    /// <inheritdoc/>
+    public EventBatch? BatchAt(long index) => Has(index) ? batch : null;
 
     int Position(long index)
     {

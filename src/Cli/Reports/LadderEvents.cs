@@ -31,6 +31,7 @@ public sealed class LadderEvents
     readonly Finding _f;
     readonly FindingText _text;
     readonly SortedDictionary<long, string?> _rows = [];
+    RegionInfo? _lastRegion;
 
     /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
     public SortedDictionary<int, int> Hidden { get; } = [];
@@ -88,19 +89,20 @@ public sealed class LadderEvents
     /// <summary>Barriers and sync events of each shown agent from its first shown event to the trigger.</summary>
     void AddEvidence()
     {
-        var first = new Dictionary<int, long>();
+        // Per agent, its first shown event: evidence before it is not shown.
+        var since = new long[_input.Metadata.Agents.Count];
+        Array.Fill(since, long.MaxValue);
         foreach (var i in _rows.Keys)
         {
             int a = Event(i).Agent;
-            if (!first.ContainsKey(a)) first[a] = i;
+            if ((uint)a < (uint)since.Length && since[a] == long.MaxValue) since[a] = i;
         }
         long lo = _rows.Keys.First(), hi = _f.Trigger;
         var found = new Dictionary<int, List<(long Index, int Priority, string? Marker)>>();
-        foreach (long i in Scan(lo, hi))
+        foreach (long i in Evidence(WindowRanges(_rows.Keys, lo, hi), since))
         {
-            if (_rows.ContainsKey(i) || !_input.Events.Has(i)) continue;
+            if (_rows.ContainsKey(i)) continue;
             var e = Event(i);
-            if (!first.TryGetValue(e.Agent, out long since) || i < since || !IsEvidence(e)) continue;
             string? marker = e.Kind == EventKind.Barrier ? BarrierMarker(i, e.Agent) : null;
             int priority = marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2;
             if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
@@ -114,25 +116,70 @@ public sealed class LadderEvents
         }
     }
 
-    /// <summary>The indices to look at: all of a short window; near the shown events in a long one.</summary>
-    IEnumerable<long> Scan(long lo, long hi)
+    /// <summary>
+    /// The index ranges of the window <paramref name="lo"/>..<paramref name="hi"/> to look at, ascending and
+    /// disjoint: all of a window up to <see cref="ScanWhole"/> events; in a longer one, what lies within
+    /// <see cref="ScanNear"/> of a shown event.
+    /// </summary>
+    /// <param name="shown">The events shown so far, ascending.</param>
+    /// <param name="lo">The window's first event.</param>
+    /// <param name="hi">The window's last event (the trigger).</param>
+    public static List<(long From, long To)> WindowRanges(IEnumerable<long> shown, long lo, long hi)
     {
-        if (hi - lo <= ScanWhole)
+        if (hi - lo <= ScanWhole) return [(lo, hi)];
+        var ranges = new List<(long From, long To)>();
+        foreach (long at in shown)
         {
-            for (long i = lo; i <= hi; i++) yield return i;
-            yield break;
+            long from = Math.Max(lo, at - ScanNear), to = Math.Min(hi, at + ScanNear);
+            if (from > to) continue;
+            if (ranges.Count > 0 && from <= ranges[^1].To + 1) ranges[^1] = (ranges[^1].From, Math.Max(ranges[^1].To, to));
+            else ranges.Add((from, to));
         }
-        var near = new SortedSet<long>();
-        foreach (long shown in _rows.Keys.ToList())
-        {
-            for (long i = Math.Max(lo, shown - ScanNear); i <= Math.Min(hi, shown + ScanNear); i++) near.Add(i);
-        }
-        foreach (long i in near) yield return i;
+        return ranges;
     }
 
-    bool IsEvidence(in TraceEvent e)
+    /// <summary>
+    /// The evidence events in <paramref name="ranges"/>, ascending, of agents shown from their first shown event
+    /// on. A window holds up to <see cref="ScanWhole"/> events, so the scan reads the decoded batch's columns where
+    /// the lookup has them: through the lookup event by event it cost about 45 ns an event (2,000 groups over
+    /// 60,000-event windows: 5.6 s of text). The indices are collected before any is looked up, as a lookup may
+    /// reuse the batch.
+    /// </summary>
+    List<long> Evidence(List<(long From, long To)> ranges, long[] since)
     {
-        switch (e.Kind)
+        var evidence = new List<long>();
+        foreach (var (from, to) in ranges)
+        {
+            for (long i = from; i <= to;)
+            {
+                if (_input.Events.BatchAt(i) is not { } batch)
+                {
+                    if (_input.Events.Has(i) && IsShownEvidence(Event(i), i, since)) evidence.Add(i);
+                    i++;
+                    continue;
+                }
+                int first = (int)(i - batch.FirstIndex), last = (int)Math.Min(to - batch.FirstIndex, batch.Count - 1);
+                var kinds = batch.Kinds.AsSpan(0, batch.Count);
+                var agents = batch.Agents.AsSpan(0, batch.Count);
+                var addresses = batch.Addresses.AsSpan(0, batch.Count);
+                for (int j = first; j <= last; j++)
+                {
+                    int a = agents[j];
+                    long index = batch.FirstIndex + j;
+                    if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) evidence.Add(index);
+                }
+                i = batch.FirstIndex + last + 1;
+            }
+        }
+        return evidence;
+    }
+
+    bool IsShownEvidence(in TraceEvent e, long index, long[] since) =>
+        (uint)e.Agent < (uint)since.Length && index >= since[e.Agent] && IsEvidence(e.Kind, e.Address);
+
+    bool IsEvidence(EventKind kind, ulong address)
+    {
+        switch (kind)
         {
             case EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.TakeIrq or EventKind.RaiseIrq
                 or EventKind.DevInvalidate or EventKind.MmioRead or EventKind.MmioWrite:
@@ -142,13 +189,26 @@ public sealed class LadderEvents
             case EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover or EventKind.DmaMap or EventKind.DmaUnmap:
                 return _f.Kind is FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping;
             case EventKind.Load or EventKind.Store:
-                return _input.Metadata.RegionAt(e.Address) is { Kind: RegionKind.Sync };
+                return RegionKindAt(address) is RegionKind.Sync;
             case EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg:
                 // Acquires and releases are synchronization wherever they are (on ram the pair is an hb edge).
-                return _input.Metadata.RegionAt(e.Address) is { Kind: RegionKind.Sync or RegionKind.Ram or RegionKind.Table };
+                return RegionKindAt(address) is RegionKind.Sync or RegionKind.Ram or RegionKind.Table;
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The kind of the region holding <paramref name="address"/>, or null. A window's loads and stores mostly fall
+    /// in the region of the one before (regions do not overlap): a 60,000-event window of stores spent 60 % of its
+    /// scan in the search over the regions.
+    /// </summary>
+    RegionKind? RegionKindAt(ulong address)
+    {
+        if (_lastRegion is { } last && address - last.Base < last.Size) return last.Kind;
+        if (_input.Metadata.RegionAt(address) is not { } region) return null;
+        _lastRegion = region;
+        return region.Kind;
     }
 
     /// <summary>
