@@ -32,9 +32,8 @@ public static class ReportWriter
             if (options.Format == ReportFormat.Text) TextReport.Write(stdout, input, groups, options.Suppressions);
             else
             {
-                using var ms = new MemoryStream();
-                WriteBinary(ms, input, groups, suppressedGroups, options.Format);
-                stdout.WriteLine(Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length));
+                using (var text = new Files.TextWriterStream(stdout)) WriteBinary(text, input, groups, suppressedGroups, options.Format);
+                stdout.WriteLine();
             }
         }
         else

@@ -48,7 +48,11 @@ public static class SarifReport
         var results = groups.Select(g => (Group: g, Entry: (Suppressions.Entry?)null))
             .Concat((suppressed ?? []).Select(s => (s.Group, (Suppressions.Entry?)s.Entry)))
             .OrderBy(r => r.Group.First.Trigger).ThenBy(r => r.Group.Kind);
-        foreach (var (g, entry) in results) WriteResult(w, input, locations, g, entry);
+        foreach (var (g, entry) in results)
+        {
+            WriteResult(w, input, locations, g, entry);
+            JsonReport.FlushWhenFull(w);
+        }
         w.WriteEndArray();
         w.WriteStartObject("properties");
         w.WriteString("trace", input.TracePath);
