@@ -13,19 +13,22 @@ namespace TraceTools.Detectors.MissingFlushAfterClear;
 /// ob-before I (writer rule, outer domain, on C's cpu; the OB clock from another cpu) and I hb-before M.
 /// C's window runs to the next cpu store that sets present (judged, then closes it); device writes
 /// neither open nor close a window. One window per entry: a cpu store that clears present while a window
-/// is open closes it without a finding and opens a new one (contract v1.1). Related: <c>clear</c>. One per clear.
+/// is open closes it without a finding of its own and opens a new one (contract v1.1). Related: <c>clear</c>. One per clear.
 /// </summary>
 /// <remarks>
 /// Any qualifying invalidation excuses M (contract: "any one, not only the first or the latest"). Per
 /// invalidating cpu only its first qualifying invalidation of the window is kept: a later one of the same
-/// cpu is hb-before M only if the first is too (program order), so nothing is lost.
+/// cpu is hb-before M only if the first is too (program order), so nothing is lost. A <c>dev_invalidate all</c>
+/// goes to the windows its cpu has not yet reached (<see cref="PendingTable"/>), not to every open window.
 /// </remarks>
-public sealed class MissingFlushAfterClearDetector : IDetector
+public sealed partial class MissingFlushAfterClearDetector : IDetector
 {
     /// <summary>One entry's flush window (inline in the state array: a store reads one line).</summary>
     struct Window
     {
         public bool Open, Flagged;
+        /// <summary>The entry's slot (set at each clear: a whole-table walk of the armed states hands out states, not slots).</summary>
+        public int Slot;
         public Epoch Clear;
         /// <summary>Per invalidating cpu, its first invalidation in the window that C is ordered before (made on the first).</summary>
         public List<Epoch>? Invalidations;
@@ -68,9 +71,14 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         {
             w.Open = true;
             w.Flagged = false;
+            w.Slot = store.Slot;
             w.Clear = new Epoch(store.Index, store.Time, (ushort)store.Agent);
             w.Invalidations?.Clear();
+            // The table's cpus that invalidated it whole learn of the window now (in clear order); a cpu that does so
+            // later first walks the armed windows.
             _entries.Arm(store.Slot, store.Region);
+            if ((uint)store.Region < (uint)_pending.Length && _pending[store.Region] is { } table)
+                table.Opened(this, new PendingWindow(store.Slot, store.Index, store.Time), store.Agent);
         }
     }
 
@@ -80,25 +88,10 @@ public sealed class MissingFlushAfterClearDetector : IDetector
     {
         if (inv.All)
         {
-            // Only windows under way can take an invalidation: the armed ones (opened since a walk last dropped them).
-            var visit = new Invalidation(view, inv);
-            _entries.WalkArmed(inv.Region, ref visit);
+            InvalidateAll(view, inv);
             return;
         }
         foreach (int slot in _entries.Invalidated(inv)) Consider(view, ref _entries[slot], inv);
-    }
-
-    /// <summary>An invalidation of every entry of a table, applied to each open window; a window stays armed while open and not flagged.</summary>
-    readonly ref struct Invalidation(DetectorView view, EntryInvalidation inv) : IArmedVisit<Window>
-    {
-        readonly DetectorView _view = view;
-        readonly EntryInvalidation _inv = inv;
-
-        public bool Visit(ref Window w)
-        {
-            Consider(_view, ref w, _inv);
-            return w.Open && !w.Flagged;
-        }
     }
 
     /// <inheritdoc/>
@@ -112,14 +105,45 @@ public sealed class MissingFlushAfterClearDetector : IDetector
         }
     }
 
-    static void Consider(DetectorView view, ref Window w, in EntryInvalidation inv)
+    /// <summary>
+    /// Applies invalidation <paramref name="inv"/> to window <paramref name="w"/>; true when the window is settled for
+    /// the invalidating cpu (closed, flagged, or holding an invalidation of that cpu), so no later invalidation of
+    /// that cpu can change it.
+    /// </summary>
+    static bool Consider(DetectorView view, ref Window w, in EntryInvalidation inv)
     {
-        if (!w.Open || w.Flagged) return;
+        if (!w.Open || w.Flagged) return true;
+        if (Holds(in w, inv.Agent)) return true;
         // The fetcher observes: C must be ordered before the invalidation request (class o) for the outer domain.
+        if (!view.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer)) return false;
+        (w.Invalidations ??= []).Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="w"/> keeps an invalidation of <paramref name="cpu"/>.</summary>
+    static bool Holds(in Window w, int cpu)
+    {
         if (w.Invalidations is { } kept)
             foreach (var k in kept)
-                if (k.Agent == inv.Agent) return;
-        if (view.StoreOrderedBefore(w.Clear, inv.Agent, AccessClass.O, ObserverDomain.Outer))
-            (w.Invalidations ??= []).Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
+                if (k.Agent == cpu) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Tests: the windows under way (open, not flagged) in creation order with the trace indices of their kept
+    /// invalidations, ascending (the twin that walks every window must keep the same ones).
+    /// </summary>
+    internal string WindowsUnderWay()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (int slot in _entries.All)
+        {
+            ref readonly var w = ref _entries[slot];
+            if (!w.Open || w.Flagged) continue;
+            text.Append(slot).Append(": clear ").Append(w.Clear.Index).Append(" kept");
+            foreach (long i in (w.Invalidations ?? []).Select(e => e.Index).Order()) text.Append(' ').Append(i);
+            text.Append('\n');
+        }
+        return text.ToString();
     }
 }

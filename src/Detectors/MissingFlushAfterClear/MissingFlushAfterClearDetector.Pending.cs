@@ -1,0 +1,219 @@
+using TraceTools.Detectors.Entries;
+using TraceTools.Replay.Detection;
+
+namespace TraceTools.Detectors.MissingFlushAfterClear;
+
+/// <remarks>
+/// Whole-table invalidations. Walking every open window at each <c>dev_invalidate all</c> cost the windows times the
+/// invalidations even when nothing could change: after a cpu's first one every window it reached keeps that cpu's
+/// invalidation (65,536 windows left open, 20,000 invalidations: 20 s). Now each cpu that invalidates a table whole
+/// has, per clearing cpu, a lane of the windows it has not settled, in clear order; an invalidation visits only the
+/// windows its cpu can still change, and drops each one it settles (closed, flagged, or now keeping its invalidation).
+/// A lane's clears are in their cpu's time order, and C can be ordered before the invalidation only if C is
+/// hb-before it (ob-before and an own edge that reached it are both hb), so the scan of another cpu's lane stops at
+/// the first clear later than what the invalidating cpu knows of that cpu: the windows past it cannot qualify yet.
+/// </remarks>
+public sealed partial class MissingFlushAfterClearDetector
+{
+    /// <summary>A window a cpu has not settled: the entry's slot and the clear that opened it (a window reopened since is another one).</summary>
+    readonly record struct PendingWindow(int Slot, long Clear, uint Time);
+
+    /// <summary>Per table region, the cpus that invalidated it whole and the windows each has not settled (null: none did yet).</summary>
+    PendingTable?[] _pending = [];
+
+    /// <summary>Tests: the windows held in every lane (settled ones not yet dropped included).</summary>
+    internal int PendingWindows
+    {
+        get
+        {
+            int n = 0;
+            foreach (var table in _pending)
+                if (table is not null) n += table.Held;
+            return n;
+        }
+    }
+
+    void InvalidateAll(DetectorView view, in EntryInvalidation inv)
+    {
+        if ((uint)inv.Region >= (uint)_pending.Length) Array.Resize(ref _pending, inv.Region + 1);
+        var table = _pending[inv.Region] ??= new PendingTable();
+        var invalidator = table.Of(inv.Agent) ?? Join(table, inv);
+        invalidator.Invalidate(this, view, inv);
+    }
+
+    /// <summary>
+    /// A cpu's first whole invalidation of the table: it learns the windows under way from the table's armed states
+    /// (opened since a walk last dropped them), once; the windows opened from now on reach it as they open.
+    /// </summary>
+    PendingInvalidator Join(PendingTable table, in EntryInvalidation inv)
+    {
+        var invalidator = table.Add(inv.Agent);
+        var visit = new Enlist(this, invalidator);
+        _entries.WalkArmed(inv.Region, ref visit);
+        invalidator.SortByClear(); // armed in first-arming order; an entry cleared again keeps its place
+        return invalidator;
+    }
+
+    /// <summary>Puts each window under way into a new invalidator's lanes; a window stays armed while open and not flagged.</summary>
+    readonly ref struct Enlist(MissingFlushAfterClearDetector detector, PendingInvalidator invalidator) : IArmedVisit<Window>
+    {
+        public bool Visit(ref Window w)
+        {
+            if (!w.Open || w.Flagged) return false;
+            if (!Holds(in w, invalidator.Cpu))
+            {
+                invalidator.Lane(w.Clear.Agent).Append(detector, new PendingWindow(w.Slot, w.Clear.Index, w.Clear.Time), invalidator.Cpu);
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Whether the lane's window <paramref name="p"/> may still take an invalidation of <paramref name="cpu"/>.</summary>
+    bool Unsettled(in PendingWindow p, int cpu)
+    {
+        ref readonly var w = ref _entries[p.Slot];
+        return w.Open && !w.Flagged && w.Clear.Index == p.Clear && !Holds(in w, cpu);
+    }
+
+    /// <summary>The cpus that invalidated one table whole, in the order they first did.</summary>
+    sealed class PendingTable
+    {
+        PendingInvalidator?[] _byCpu = [];
+        PendingInvalidator[] _invalidators = [];
+        int _count;
+
+        public int Held
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _count; i++) n += _invalidators[i].Held;
+                return n;
+            }
+        }
+
+        public PendingInvalidator? Of(int cpu) => (uint)cpu < (uint)_byCpu.Length ? _byCpu[cpu] : null;
+
+        public PendingInvalidator Add(int cpu)
+        {
+            if ((uint)cpu >= (uint)_byCpu.Length) Array.Resize(ref _byCpu, cpu + 1);
+            if (_count == _invalidators.Length) Array.Resize(ref _invalidators, Math.Max(4, 2 * _count));
+            var invalidator = new PendingInvalidator(cpu);
+            _byCpu[cpu] = _invalidators[_count++] = invalidator;
+            return invalidator;
+        }
+
+        /// <summary>A window opened by <paramref name="clearer"/>'s clear: every cpu that invalidates the table whole has yet to reach it.</summary>
+        public void Opened(MissingFlushAfterClearDetector detector, PendingWindow window, int clearer)
+        {
+            for (int i = 0; i < _count; i++)
+            {
+                var invalidator = _invalidators[i];
+                invalidator.Lane(clearer).Append(detector, window, invalidator.Cpu);
+            }
+        }
+    }
+
+    /// <summary>One cpu invalidating one table whole: its unsettled windows, a lane per clearing cpu.</summary>
+    sealed class PendingInvalidator(int cpu)
+    {
+        PendingLane?[] _byClearer = [];
+        PendingLane[] _lanes = [];
+        int _count;
+
+        /// <summary>The invalidating cpu.</summary>
+        public int Cpu { get; } = cpu;
+
+        public int Held
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _count; i++) n += _lanes[i].Count;
+                return n;
+            }
+        }
+
+        public PendingLane Lane(int clearer)
+        {
+            if ((uint)clearer < (uint)_byClearer.Length && _byClearer[clearer] is { } lane) return lane;
+            return NewLane(clearer);
+        }
+
+        PendingLane NewLane(int clearer)
+        {
+            if ((uint)clearer >= (uint)_byClearer.Length) Array.Resize(ref _byClearer, clearer + 1);
+            if (_count == _lanes.Length) Array.Resize(ref _lanes, Math.Max(4, 2 * _count));
+            var lane = new PendingLane(clearer);
+            _byClearer[clearer] = _lanes[_count++] = lane;
+            return lane;
+        }
+
+        public void Invalidate(MissingFlushAfterClearDetector detector, DetectorView view, in EntryInvalidation inv)
+        {
+            for (int i = 0; i < _count; i++) _lanes[i].Invalidate(detector, view, inv);
+        }
+
+        public void SortByClear()
+        {
+            for (int i = 0; i < _count; i++) _lanes[i].SortByClear();
+        }
+    }
+
+    /// <summary>
+    /// The windows one clearing cpu opened that one invalidating cpu has not settled, in clear (time) order: a queue
+    /// whose front the invalidations settle; windows that closed meanwhile are dropped when met, or when the lane is
+    /// full, so it holds at most twice the windows under way.
+    /// </summary>
+    sealed class PendingLane(int clearer)
+    {
+        PendingWindow[] _windows = new PendingWindow[4];
+        int _head, _count;
+
+        /// <summary>Windows held.</summary>
+        public int Count => _count;
+
+        public void Append(MissingFlushAfterClearDetector detector, PendingWindow window, int cpu)
+        {
+            if (_head + _count == _windows.Length) MakeRoom(detector, cpu);
+            _windows[_head + _count++] = window;
+        }
+
+        /// <summary>Drops the settled windows (in order); grows only when more than half of them were unsettled.</summary>
+        void MakeRoom(MissingFlushAfterClearDetector detector, int cpu)
+        {
+            int keep = 0;
+            for (int i = _head, end = _head + _count; i < end; i++)
+                if (detector.Unsettled(_windows[i], cpu)) _windows[keep++] = _windows[i];
+            _head = 0;
+            _count = keep;
+            if (_count > _windows.Length / 2) Array.Resize(ref _windows, 2 * _windows.Length);
+        }
+
+        /// <summary>
+        /// Applies the invalidation to the windows it may change: another cpu's clears up to the latest time of that cpu
+        /// hb-before the invalidation, the invalidating cpu's own all of them. Each one settled leaves the lane; the
+        /// others keep their order.
+        /// </summary>
+        public void Invalidate(MissingFlushAfterClearDetector detector, DetectorView view, in EntryInvalidation inv)
+        {
+            uint known = clearer == inv.Agent ? uint.MaxValue : view.HbTimeOf(inv.Agent, clearer);
+            var windows = _windows;
+            int start = _head, end = _head + _count, i = start, keep = start;
+            for (; i < end && windows[i].Time <= known; i++)
+            {
+                ref readonly var p = ref windows[i];
+                ref var w = ref detector._entries[p.Slot];
+                if (w.Clear.Index == p.Clear && !Consider(view, ref w, inv)) windows[keep++] = p;
+            }
+            // Kept [start, keep) move up against the unscanned rest [i, end): the lane stays one run in clear order.
+            int kept = keep - start;
+            if (keep != i && kept > 0) Array.Copy(windows, start, windows, i - kept, kept);
+            _head = i - kept;
+            _count = end - _head;
+        }
+
+        /// <summary>Orders the windows by clear time (a new invalidator's lanes, made from the armed states).</summary>
+        public void SortByClear() => _windows.AsSpan(_head, _count).Sort(static (a, b) => a.Time.CompareTo(b.Time));
+    }
+}
