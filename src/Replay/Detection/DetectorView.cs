@@ -57,6 +57,18 @@ public readonly ref partial struct DetectorView
     }
 
     /// <summary>
+    /// The latest local time of <paramref name="cpu"/>'s releases whose edge to anyone was ever logged (0: none). A store
+    /// of <paramref name="cpu"/> later than it is ordered before another event by the clocks alone (no edge of its own
+    /// reached anyone), so <see cref="StoreOrderedBefore"/> answers it as a time bound: false for it, false for the cpu's
+    /// later stores too.
+    /// </summary>
+    public uint LatestReleaseLogged(int cpu)
+    {
+        ReplayThrow.Unless(_hb.TracksEdges, "EdgeLog");
+        return _hb.LatestReleaseLogged(cpu);
+    }
+
+    /// <summary>
     /// Is another agent's <paramref name="store"/> ob-before <paramref name="agent"/>'s current event: committed
     /// before a release that reached it, or itself a release whose own edge reached it.
     /// </summary>

@@ -44,8 +44,12 @@ sealed partial class HbState
         /// </summary>
         int _limit = 16;
         int _count, _compactAt = MinCompaction;
+        uint _latestRelease;
 
         public int Count => _count;
+
+        /// <summary>The latest release time any edge of this cpu was logged for (0: none), compaction or not.</summary>
+        public uint LatestRelease => _latestRelease;
 
         public bool NeedsCompaction
         {
@@ -72,6 +76,7 @@ sealed partial class HbState
             Debug.Assert((ulong)loggedAt < uint.MaxValue, "trace indices fit 32 bits");
             if (_count == _limit) Grow();
             ref var e = ref _edges[_count++];
+            _latestRelease = Math.Max(_latestRelease, releaseTime);
             e.ReleaseTime = releaseTime;
             e.Receiver = receiver;
             e.ReceiverTime = receiverTime;
@@ -279,6 +284,12 @@ sealed partial class HbState
         if (log.NeedsCompaction) log.Compact(_liveStoreTimes(cpu));
         log.Add(releaseTime, receiver, receiverTime, loggedAt);
     }
+
+    /// <summary>
+    /// The latest local time of <paramref name="cpu"/>'s releases that an edge was ever logged for (0: none; a device's
+    /// edges are not logged): a later store of that cpu has no edge of its own, so <see cref="OwnEdgeReached"/> is false.
+    /// </summary>
+    internal uint LatestReleaseLogged(int cpu) => IsDevice[cpu] ? 0 : _edges[cpu].LatestRelease;
 
     /// <summary>
     /// True when <paramref name="store"/> (of a cpu) was itself a release whose own edge reached
