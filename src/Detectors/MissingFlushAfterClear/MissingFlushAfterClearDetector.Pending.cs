@@ -12,14 +12,24 @@ namespace TraceTools.Detectors.MissingFlushAfterClear;
 /// A lane's clears are in their cpu's time order, and C can be ordered before the invalidation only if C is
 /// hb-before it (ob-before and an own edge that reached it are both hb), so the scan of another cpu's lane stops at
 /// the first clear later than what the invalidating cpu knows of that cpu: the windows past it cannot qualify yet.
-/// Nor can the windows past one that fails when no edge of its own can order it (a clear later than its cpu's latest
-/// logged release): the clocks order a prefix of a cpu's stores, so a cpu that clears without a barrier and then
-/// invalidates again and again (16,384 windows, 5,000 invalidations: 18 s, each asking the edge log) asks one window.
+/// Past a window that fails, only the windows whose clear has an edge of its own logged (a clear writes the present
+/// word: a release) can qualify: the clocks order a prefix of a cpu's stores. So a cpu that clears without a barrier
+/// and then invalidates again and again asks one window each time, not every one (16,384 windows, 5,000
+/// invalidations: 14 s, each window asking the edge log).
 /// </remarks>
 public sealed partial class MissingFlushAfterClearDetector
 {
-    /// <summary>A window a cpu has not settled: the entry's slot and the clear that opened it (a window reopened since is another one).</summary>
-    readonly record struct PendingWindow(int Slot, long Clear, uint Time);
+    /// <summary>
+    /// A window a cpu has not settled: the entry's slot and the clear that opened it (a window reopened since is another
+    /// one), and whether an edge of the clear's own (a release: it writes the present word) was seen logged.
+    /// </summary>
+    struct PendingWindow(int slot, long clear, uint time)
+    {
+        public readonly int Slot = slot;
+        public readonly long Clear = clear;
+        public readonly uint Time = time;
+        public bool OwnEdge;
+    }
 
     /// <summary>Per table region, the cpus that invalidated it whole and the windows each has not settled (null: none did yet).</summary>
     PendingTable?[] _pending = [];
@@ -172,6 +182,10 @@ public sealed partial class MissingFlushAfterClearDetector
     {
         PendingWindow[] _windows = new PendingWindow[4];
         int _head, _count;
+        /// <summary>Windows of the lane marked <see cref="PendingWindow.OwnEdge"/>.</summary>
+        int _ownEdged;
+        /// <summary>The clearer's edges logged from this trace index on are not read yet (none logged before a window's clear is its own).</summary>
+        long _edgesSince = long.MaxValue;
 
         /// <summary>Windows held.</summary>
         public int Count => _count;
@@ -180,14 +194,20 @@ public sealed partial class MissingFlushAfterClearDetector
         {
             if (_head + _count == _windows.Length) MakeRoom(detector, cpu);
             _windows[_head + _count++] = window;
+            _edgesSince = Math.Min(_edgesSince, window.Clear);
         }
 
         /// <summary>Drops the settled windows (in order); grows only when more than half of them were unsettled.</summary>
         void MakeRoom(MissingFlushAfterClearDetector detector, int cpu)
         {
             int keep = 0;
+            _ownEdged = 0;
             for (int i = _head, end = _head + _count; i < end; i++)
-                if (detector.Unsettled(_windows[i], cpu)) _windows[keep++] = _windows[i];
+            {
+                if (!detector.Unsettled(_windows[i], cpu)) continue;
+                if (_windows[i].OwnEdge) _ownEdged++;
+                _windows[keep++] = _windows[i];
+            }
             _head = 0;
             _count = keep;
             if (_count > _windows.Length / 2) Array.Resize(ref _windows, 2 * _windows.Length);
@@ -195,30 +215,82 @@ public sealed partial class MissingFlushAfterClearDetector
 
         /// <summary>
         /// Applies the invalidation to the windows it may change: another cpu's clears up to the latest time of that cpu
-        /// hb-before the invalidation (the invalidating cpu's own clears all are), and of those, once one fails, only the
+        /// hb-before the invalidation (the invalidating cpu's own clears all are), and once one of them fails, only the
         /// ones an edge of their own may order. Each one settled leaves the lane; the others keep their order.
         /// </summary>
         public void Invalidate(MissingFlushAfterClearDetector detector, DetectorView view, in EntryInvalidation inv)
         {
+            ReadEdges(view, inv.Index);
             uint known = clearer == inv.Agent ? uint.MaxValue : view.HbTimeOf(inv.Agent, clearer);
-            uint edged = view.LatestReleaseLogged(clearer);
             var windows = _windows;
-            int start = _head, end = _head + _count, i = start, keep = start;
-            while (i < end && windows[i].Time <= known)
+            int start = _head, end = _head + _count, i = start, keep = start, marked = _ownEdged;
+            // The clocks order a prefix of the clearer's stores (a time bound), so past a window that failed, one
+            // without an edge of its own fails too: only the marked ones (`marked` of them ahead) are asked.
+            bool clocksFailed = false;
+            while (i < end && windows[i].Time <= known && !(clocksFailed && marked == 0))
             {
                 ref readonly var p = ref windows[i++];
+                if (p.OwnEdge) marked--;
+                else if (clocksFailed)
+                {
+                    windows[keep++] = p;
+                    continue;
+                }
                 ref var w = ref detector._entries[p.Slot];
-                if (w.Clear.Index != p.Clear || Consider(view, ref w, inv)) continue;
+                if (w.Clear.Index != p.Clear || Consider(view, ref w, inv))
+                {
+                    if (p.OwnEdge) _ownEdged--;
+                    continue;
+                }
                 windows[keep++] = p;
-                // A clear later than every logged release has no edge of its own: it is ordered before the invalidation
-                // by the clocks alone, a time bound it failed, which every later clear of the lane fails too.
-                if (p.Time > edged) break;
+                clocksFailed = true;
             }
             // Kept [start, keep) move up against the unscanned rest [i, end): the lane stays one run in clear order.
             int kept = keep - start;
             if (keep != i && kept > 0) Array.Copy(windows, start, windows, i - kept, kept);
             _head = i - kept;
             _count = end - _head;
+        }
+
+        /// <summary>
+        /// Marks the windows whose clear got an edge of its own among the clearer's edges logged since the last read (the
+        /// only way <see cref="DetectorView.StoreOrderedBefore"/> orders a store past the clocks' bound), then reads on
+        /// from <paramref name="now"/>.
+        /// </summary>
+        void ReadEdges(DetectorView view, long now)
+        {
+            if (_count > 0 && _edgesSince < now)
+            {
+                var windows = _windows;
+                uint first = windows[_head].Time, last = windows[_head + _count - 1].Time;
+                for (int pos = view.EdgePositionAt(clearer, _edgesSince), logged = view.EdgesLogged(clearer); pos < logged; pos++)
+                {
+                    uint release = view.EdgeReleaseTime(clearer, pos);
+                    if (release < first || release > last) continue;
+                    int at = Find(release);
+                    if (at >= 0 && !windows[at].OwnEdge)
+                    {
+                        windows[at].OwnEdge = true;
+                        _ownEdged++;
+                    }
+                }
+            }
+            _edgesSince = now; // edges logged at `now` after this read are read next time (marking twice is harmless)
+        }
+
+        /// <summary>The position of the window cleared at <paramref name="time"/> (the lane is in time order), or -1.</summary>
+        int Find(uint time)
+        {
+            int lo = _head, hi = _head + _count - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                uint t = _windows[mid].Time;
+                if (t == time) return mid;
+                if (t < time) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return -1;
         }
 
         /// <summary>Orders the windows by clear time (a new invalidator's lanes, made from the armed states).</summary>

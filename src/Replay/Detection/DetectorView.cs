@@ -57,16 +57,23 @@ public readonly ref partial struct DetectorView
     }
 
     /// <summary>
-    /// The latest local time of <paramref name="cpu"/>'s releases whose edge to anyone was ever logged (0: none). A store
-    /// of <paramref name="cpu"/> later than it is ordered before another event by the clocks alone (no edge of its own
-    /// reached anyone), so <see cref="StoreOrderedBefore"/> answers it as a time bound: false for it, false for the cpu's
-    /// later stores too.
+    /// Position in <paramref name="cpu"/>'s edge log of its first edge logged at or after trace index
+    /// <paramref name="since"/>; with <see cref="EdgesLogged"/> and <see cref="EdgeReleaseTime"/> a detector reads the
+    /// edges logged since it last looked (positions hold within an event). A store of the cpu that is a release of its
+    /// own (sync bytes) can be ordered by its own edge (<see cref="StoreOrderedBefore"/>) only once an edge with its
+    /// time is logged.
     /// </summary>
-    public uint LatestReleaseLogged(int cpu)
+    public int EdgePositionAt(int cpu, long since)
     {
         ReplayThrow.Unless(_hb.TracksEdges, "EdgeLog");
-        return _hb.LatestReleaseLogged(cpu);
+        return _hb.EdgePositionAt(cpu, since);
     }
+
+    /// <summary>Edges in <paramref name="cpu"/>'s log (see <see cref="EdgePositionAt"/>).</summary>
+    public int EdgesLogged(int cpu) => _hb.EdgeCount(cpu);
+
+    /// <summary>The local time of the release whose edge is at <paramref name="position"/> of <paramref name="cpu"/>'s log.</summary>
+    public uint EdgeReleaseTime(int cpu, int position) => _hb.EdgeReleaseTime(cpu, position);
 
     /// <summary>
     /// Is another agent's <paramref name="store"/> ob-before <paramref name="agent"/>'s current event: committed

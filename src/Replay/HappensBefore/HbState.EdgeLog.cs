@@ -44,12 +44,8 @@ sealed partial class HbState
         /// </summary>
         int _limit = 16;
         int _count, _compactAt = MinCompaction;
-        uint _latestRelease;
 
         public int Count => _count;
-
-        /// <summary>The latest release time any edge of this cpu was logged for (0: none), compaction or not.</summary>
-        public uint LatestRelease => _latestRelease;
 
         public bool NeedsCompaction
         {
@@ -76,7 +72,6 @@ sealed partial class HbState
             Debug.Assert((ulong)loggedAt < uint.MaxValue, "trace indices fit 32 bits");
             if (_count == _limit) Grow();
             ref var e = ref _edges[_count++];
-            _latestRelease = Math.Max(_latestRelease, releaseTime);
             e.ReleaseTime = releaseTime;
             e.Receiver = receiver;
             e.ReceiverTime = receiverTime;
@@ -123,6 +118,9 @@ sealed partial class HbState
 
         /// <summary>Position of the first edge logged at or after trace index <paramref name="since"/> (reports: the hb path's hops).</summary>
         public int PositionAt(long since) => FirstLoggedAt(since);
+
+        /// <summary>The local time of the release whose edge is at <paramref name="position"/>.</summary>
+        public uint ReleaseTimeAt(int position) => _edges[position].ReleaseTime;
 
         /// <summary>The trace index the edge at <paramref name="position"/> was logged at; the log is in that order.</summary>
         public long LoggedAtOf(int position) => _edges[position].LoggedAt;
@@ -285,11 +283,14 @@ sealed partial class HbState
         log.Add(releaseTime, receiver, receiverTime, loggedAt);
     }
 
-    /// <summary>
-    /// The latest local time of <paramref name="cpu"/>'s releases that an edge was ever logged for (0: none; a device's
-    /// edges are not logged): a later store of that cpu has no edge of its own, so <see cref="OwnEdgeReached"/> is false.
-    /// </summary>
-    internal uint LatestReleaseLogged(int cpu) => IsDevice[cpu] ? 0 : _edges[cpu].LatestRelease;
+    /// <summary>Position in <paramref name="cpu"/>'s edge log of the first edge logged at or after trace index <paramref name="since"/>.</summary>
+    internal int EdgePositionAt(int cpu, long since) => _edges[cpu].PositionAt(since);
+
+    /// <summary>Edges in <paramref name="cpu"/>'s log (positions hold until its next compaction, between events).</summary>
+    internal int EdgeCount(int cpu) => _edges[cpu].Count;
+
+    /// <summary>The local time of the release whose edge is at <paramref name="position"/> of <paramref name="cpu"/>'s log.</summary>
+    internal uint EdgeReleaseTime(int cpu, int position) => _edges[cpu].ReleaseTimeAt(position);
 
     /// <summary>
     /// True when <paramref name="store"/> (of a cpu) was itself a release whose own edge reached
