@@ -15,7 +15,8 @@ namespace TraceTools.Detectors.SharedCacheline;
 /// </summary>
 /// <remarks>
 /// Whether a store before W was handed off is decided at W, where the device's clocks say what reached it
-/// (later releases must not excuse it): the detector keeps, per line, the (W, S) pairs that were not.
+/// (later releases must not excuse it): the detector keeps, per line, the (W, S) pairs that were not, while W and
+/// S are still the last writes of some byte of the line.
 /// </remarks>
 public sealed class SharedCachelineDetector : IDetector
 {
@@ -34,6 +35,9 @@ public sealed class SharedCachelineDetector : IDetector
     {
         public readonly HashSet<(ulong Write, ulong Store)> Set = [];
         public readonly List<DevicePairs> Devices = [];
+
+        /// <summary>Pairs held when they are next checked for writes overwritten since (<see cref="DropOverwritten"/>).</summary>
+        public int CheckAt = MinCheck;
 
         /// <summary>The pairs of <paramref name="device"/>'s writes (a line has a device or two).</summary>
         public DevicePairs Of(int device)
@@ -94,7 +98,47 @@ public sealed class SharedCachelineDetector : IDetector
             if (!_notHandedOff.TryGetValue(key, out var pairs)) _notHandedOff[key] = pairs = new LinePairs();
             if (!pairs.Set.Add((write, store.At))) continue;
             pairs.Of(device).Pairs.Add((write, store.At));
+            if (pairs.Set.Count >= pairs.CheckAt) DropOverwritten(view, key, line, pairs, write);
         }
+    }
+
+    /// <summary>Pairs held before a line is first checked for overwritten writes.</summary>
+    const int MinCheck = 16;
+
+    readonly HashSet<ulong> _liveWrites = [], _liveStores = [];
+
+    /// <summary>
+    /// Drops the pairs whose device write or store no byte of line <paramref name="l"/> has as its last write of that
+    /// side any more: a later write of the same side replaced it for good, so no invalidation can find the pair again
+    /// (<see cref="Conflict"/> looks pairs up by the bytes' last writes). A device writing a line a cpu polls with
+    /// <c>cache_inval</c> and no irq (which takes nothing back) added a pair per write, kept to the end. Checked when
+    /// the pairs double since the last check, so the walk costs each pair O(1).
+    /// </summary>
+    void DropOverwritten(DetectorView view, ulong l, int line, LinePairs pairs, ulong current)
+    {
+        _liveWrites.Clear();
+        _liveStores.Clear();
+        _liveWrites.Add(current); // the device write under way: its own bytes may not show it yet
+        ulong cursor = l;
+        while (view.NextWriteRun(ref cursor, CacheLines.EndOf(l, line), out var b, out _))
+        {
+            if (b.DevWrite.Time != 0) _liveWrites.Add(b.DevWrite.At);
+            if (b.CpuWrite.Time != 0) _liveStores.Add(b.CpuWrite.At);
+        }
+        foreach (var queue in pairs.Devices)
+        {
+            var list = queue.Pairs;
+            int keep = 0;
+            for (int i = queue.Head; i < list.Count; i++)
+            {
+                var pair = list[i];
+                if (_liveWrites.Contains(pair.Write) && _liveStores.Contains(pair.Store)) list[keep++] = pair;
+                else pairs.Set.Remove(pair);
+            }
+            list.RemoveRange(keep, list.Count - keep);
+            queue.Head = 0;
+        }
+        pairs.CheckAt = Math.Max(MinCheck, 2 * pairs.Set.Count);
     }
 
     /// <inheritdoc/>
@@ -144,6 +188,9 @@ public sealed class SharedCachelineDetector : IDetector
         store = write = default;
         return false;
     }
+
+    /// <summary>Tests: the pairs held.</summary>
+    internal int HeldPairs => _notHandedOff.Values.Sum(p => p.Set.Count);
 
     /// <summary>Pairs whose device write this invalidation takes back (hb-before it) are done: per device, a prefix.</summary>
     void Forget(DetectorView view, int cpu, ulong l, LinePairs pairs)
