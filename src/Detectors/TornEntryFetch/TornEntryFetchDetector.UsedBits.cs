@@ -7,14 +7,14 @@ namespace TraceTools.Detectors.TornEntryFetch;
 // the configuration the fetch observed uses.
 public sealed partial class TornEntryFetchDetector
 {
-    /// <summary>A fetcher's current run on a used-bits table: what it read, and the cpu stores to its entry since it began.</summary>
+    /// <summary>A fetcher's current run on a used-bits table: what it read, and the stamps of the cpu stores to its entry.</summary>
     sealed class UsedRun
     {
         public bool Active;
         public RegionInfo? Table;
         public byte[] Observed = [], Now = [], Used = [], Seen = [];
         public bool[] Read = [];
-        public readonly List<(long Index, byte[] Changed)> Stores = [];
+        public readonly ChangeStamps Changes = new();
     }
 
     readonly UsedRun[] _usedRuns;
@@ -33,7 +33,7 @@ public sealed partial class TornEntryFetchDetector
         int granules = e / (int)table.Granule;
         if (u.Read.Length != granules) u.Read = new bool[granules];
         else Array.Clear(u.Read);
-        u.Stores.Clear();
+        u.Changes.Room(e, (int)table.Granule);
     }
 
     /// <summary>Keeps the bytes of the granule just read as the fetch saw them.</summary>
@@ -48,16 +48,13 @@ public sealed partial class TornEntryFetchDetector
         u.Read[fetch.Granule] = true;
     }
 
-    /// <summary>A cpu store to a used-bits table: logged when the fetcher's current run is on its entry.</summary>
+    /// <summary>A cpu store to a used-bits table: stamped when the fetcher's current run is on its entry.</summary>
     void LogUsedStore(DetectorView view, RegionInfo table, in EntryStore store)
     {
         var u = _usedRuns[table.Device];
         if (u is null || !u.Active || !_runs[table.Device].Active || _runs[table.Device].Entry != store.EntryBase) return;
-        var before = view.EntryBefore;
-        var after = view.EntryAfter;
-        var changed = new byte[before.Length];
-        for (int k = 0; k < changed.Length; k++) changed[k] = (byte)(before[k] ^ after[k]);
-        u.Stores.Add((store.Index, changed));
+        // The granules it changed only (the engine built the entry around the store for ChangedUsed already).
+        u.Changes.Record(store.Index, view.ChangedGranuleWords, view.EntryBefore, view.EntryAfter, (int)table.Granule);
     }
 
     /// <summary>
@@ -70,10 +67,10 @@ public sealed partial class TornEntryFetchDetector
         var table = u.Table!;
         int g = (int)table.Granule;
         int from = (int)fetch.Granule * g;
-        // Only a store logged since the run's first read that changed a byte of this granule can tear it. Without one
+        // Only a store stamped since the run's first read that changed a byte of this granule can tear it. Without one
         // the answer is -1 whatever the used bits are, and evaluating them (over the whole entry) for every granule read
         // made a fetch of an entry of n granules cost n² steps.
-        if (!ChangedSince(u, firstIndex, from, g)) return -1;
+        if (u.Changes.LatestChange(fetch.Granule) <= firstIndex) return -1;
         view.ReadEntry(fetch.EntryBase, u.Now);
         var o = u.Seen;
         for (int k = 0; k < u.Read.Length; k++)
@@ -83,25 +80,7 @@ public sealed partial class TornEntryFetchDetector
             source.AsSpan(k * g, g).CopyTo(o.AsSpan(k * g));
         }
         table.UsedBits!.Evaluate(o, table.PresentBit, u.Used);
-        for (int i = u.Stores.Count - 1; i >= 0; i--)
-        {
-            var (index, changed) = u.Stores[i];
-            if (index <= firstIndex) break;
-            for (int k = from; k < from + g; k++)
-                if ((changed[k] & u.Used[k]) != 0) return index;
-        }
-        return -1;
-    }
-
-    /// <summary>True when a store logged after <paramref name="firstIndex"/> changed a byte of [<paramref name="from"/>, + <paramref name="g"/>).</summary>
-    static bool ChangedSince(UsedRun u, long firstIndex, int from, int g)
-    {
-        for (int i = u.Stores.Count - 1; i >= 0; i--)
-        {
-            var (index, changed) = u.Stores[i];
-            if (index <= firstIndex) break;
-            if (changed.AsSpan(from, g).IndexOfAnyExcept((byte)0) >= 0) return true;
-        }
-        return false;
+        long latest = u.Changes.LatestUsedChange(from, u.Used.AsSpan(from, g));
+        return latest > firstIndex ? latest : -1;
     }
 }
