@@ -87,20 +87,37 @@ public sealed partial class ReplayEngine
         for (int k = 0; k < into.Length; k++) into[k] = _shadow.ValueAt(entry + (ulong)k);
     }
 
-    /// <summary>A used-bits table's store: does it change a bit the fetcher uses before or after it?</summary>
+    /// <summary>The bytes the store being handed to the detectors writes into the current entry (at <see cref="EntryStoreSpan"/>).</summary>
+    internal ReadOnlySpan<byte> EntryStoreBytes
+    {
+        get
+        {
+            ulong from = Math.Max(_valuesAddress, _valuesEntry), to = Math.Min(_valuesAddress + (ulong)_storeLength, _valuesEntry + _valuesTable!.EntrySize);
+            return _storeBytes.AsSpan((int)(from - _valuesAddress), (int)(to - from));
+        }
+    }
+
+    /// <summary>
+    /// A used-bits table's store: does it change a bit the fetcher uses before or after it? Only the bytes the rules
+    /// read are filled in (the present byte, the conditions' fields, the bytes stored): building and evaluating the
+    /// whole entry made every store to an entry of E bytes cost E (100,000 one-byte stores to a 1 KiB entry: 0.4 s).
+    /// </summary>
     bool ChangesUsedBits(RegionInfo table)
     {
         int e = (int)table.EntrySize;
-        var before = EntryBeforeStore;
-        var after = EntryAfterStore;
+        var used = table.UsedBits!;
         if (_usedScratch.Length < 2 * e) _usedScratch = new byte[2 * e];
-        var usedBefore = _usedScratch.AsSpan(0, e);
-        var usedAfter = _usedScratch.AsSpan(e, e);
-        table.UsedBits!.Evaluate(before, table.PresentBit, usedBefore);
-        table.UsedBits.Evaluate(after, table.PresentBit, usedAfter);
-        for (int k = 0; k < e; k++)
-            if (((before[k] ^ after[k]) & (usedBefore[k] | usedAfter[k])) != 0) return true;
-        return false;
+        var before = _usedScratch.AsSpan(0, e);
+        var after = _usedScratch.AsSpan(e, e);
+        int presentByte = (int)(table.PresentBit / 8);
+        before[presentByte] = after[presentByte] = _shadow.ValueAt(_valuesEntry + (ulong)presentByte);
+        foreach (int k in used.ConditionBytes)
+            if (k < e) before[k] = after[k] = _shadow.ValueAt(_valuesEntry + (ulong)k);
+        // The bytes stored last: they are the after value of any condition or present byte among them.
+        var (offset, length) = EntryStoreSpan;
+        ReadEntry(_valuesEntry + (ulong)offset, before.Slice(offset, length));
+        EntryStoreBytes.CopyTo(after.Slice(offset, length));
+        return used.ChangesUsed(before, after, table.PresentBit, offset, length);
     }
 
     static void Room(ref byte[] buffer, uint size)

@@ -26,7 +26,16 @@ public sealed class UsedRule : IEquatable<UsedRule>
     {
         Bits = bits;
         When = when;
+        // Arrays for the per-store loops (UsedBits.ChangesUsed): a foreach over the lists allocates an enumerator.
+        _runs = [.. bits];
+        _conditions = [.. when];
     }
+
+    readonly EntryBits[] _runs;
+    readonly UsedCondition[] _conditions;
+
+    /// <summary><see cref="Bits"/>, as an array.</summary>
+    internal ReadOnlySpan<EntryBits> Runs => _runs;
 
     /// <summary>The bits the rule makes used.</summary>
     public IReadOnlyList<EntryBits> Bits { get; }
@@ -37,7 +46,7 @@ public sealed class UsedRule : IEquatable<UsedRule>
     /// <summary>True when every condition holds on <paramref name="entry"/>.</summary>
     public bool Holds(ReadOnlySpan<byte> entry)
     {
-        foreach (var c in When)
+        foreach (var c in _conditions)
             if ((UsedBits.Field(entry, c.Field) & c.Mask) != c.Value) return false;
         return true;
     }
@@ -57,7 +66,7 @@ public sealed class UsedRule : IEquatable<UsedRule>
 /// SMMUv3 driver's <c>arm_smmu_get_ste_used</c> computes): the present bit always; when the entry is present,
 /// the bits of every rule whose conditions hold. A table without used bits uses every bit (model.md §8).
 /// </summary>
-public sealed class UsedBits : IEquatable<UsedBits>
+public sealed partial class UsedBits : IEquatable<UsedBits>
 {
     /// <summary>At most this many rules per table (a header limit, checked where it is declared and read).</summary>
     public const int MaxRules = 1024;
@@ -66,7 +75,13 @@ public sealed class UsedBits : IEquatable<UsedBits>
     public const int MaxPerRule = 256;
 
     /// <summary>Creates the used bits of a table from its rules.</summary>
-    public UsedBits(IReadOnlyList<UsedRule> rules) => Rules = rules;
+    public UsedBits(IReadOnlyList<UsedRule> rules)
+    {
+        Rules = rules;
+        _rules = [.. rules];
+    }
+
+    readonly UsedRule[] _rules;
 
     /// <summary>The rules, in declaration order.</summary>
     public IReadOnlyList<UsedRule> Rules { get; }
@@ -103,10 +118,10 @@ public sealed class UsedBits : IEquatable<UsedBits>
         var present = new EntryBits(presentBit, presentBit);
         Set(used, present);
         if (Field(entry, present) == 0) return;
-        foreach (var rule in Rules)
+        foreach (var rule in _rules)
         {
             if (!rule.Holds(entry)) continue;
-            foreach (var bits in rule.Bits) Set(used, bits);
+            foreach (var bits in rule.Runs) Set(used, bits);
         }
     }
 

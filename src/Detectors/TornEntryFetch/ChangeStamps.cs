@@ -8,7 +8,7 @@ namespace TraceTools.Detectors.TornEntryFetch;
 /// per granule the index of the latest store that changed a byte of it, and per bit of the entry the index of the
 /// latest store that changed that bit. A granule read asks its granule's slot, and, when that slot is newer than the
 /// run's first read, the slots of the bits its observed configuration uses: the latest store that changed a used bit
-/// is the greatest of those. A store costs the granules it changed, not the entry's size.
+/// is the greatest of those. A store costs the bytes it wrote, not the entry's size.
 /// </summary>
 /// <remarks>
 /// This replaced a log of every store since the run began, each with an entry-sized mask of the bits it changed, that
@@ -37,32 +37,26 @@ sealed class ChangeStamps
     }
 
     /// <summary>
-    /// Stamps the store <paramref name="index"/>: the granules of <paramref name="changedGranules"/> (bit g % 64 of word
-    /// g / 64) and the bits in which <paramref name="before"/> and <paramref name="after"/> (the entry around the store)
-    /// differ within them.
+    /// Stamps the store <paramref name="index"/>, which wrote <paramref name="after"/> over <paramref name="before"/> at
+    /// byte <paramref name="from"/> of the entry: each bit in which they differ, and the granules (of
+    /// <paramref name="granule"/> bytes) of those bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Record(long index, ReadOnlySpan<ulong> changedGranules, ReadOnlySpan<byte> before, ReadOnlySpan<byte> after, int granule)
+    public void Record(long index, int from, ReadOnlySpan<byte> before, ReadOnlySpan<byte> after, int granule)
     {
         var bits = _bits;
-        for (int w = 0; w < changedGranules.Length; w++)
+        for (int j = 0; j < before.Length; j++)
         {
-            ulong word = changedGranules[w];
-            while (word != 0)
+            uint changed = (uint)(before[j] ^ after[j]);
+            if (changed == 0) continue;
+            int k = from + j;
+            _granules[(uint)k / (uint)granule] = index;
+            do
             {
-                int g = w * 64 + BitOperations.TrailingZeroCount(word);
-                word &= word - 1;
-                _granules[g] = index;
-                for (int k = g * granule, end = k + granule; k < end; k++)
-                {
-                    uint changed = (uint)(before[k] ^ after[k]);
-                    while (changed != 0)
-                    {
-                        bits[8 * k + BitOperations.TrailingZeroCount(changed)] = index;
-                        changed &= changed - 1;
-                    }
-                }
+                bits[8 * k + BitOperations.TrailingZeroCount(changed)] = index;
+                changed &= changed - 1;
             }
+            while (changed != 0);
         }
     }
 

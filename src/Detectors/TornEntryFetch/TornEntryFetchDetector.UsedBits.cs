@@ -12,7 +12,7 @@ public sealed partial class TornEntryFetchDetector
     {
         public bool Active;
         public RegionInfo? Table;
-        public byte[] Observed = [], Now = [], Used = [], Seen = [];
+        public byte[] Observed = [], Now = [], Used = [], Seen = [], StoreBefore = [];
         public bool[] Read = [];
         public readonly ChangeStamps Changes = new();
     }
@@ -29,7 +29,7 @@ public sealed partial class TornEntryFetchDetector
         if (!u.Active) return;
         int e = (int)table.EntrySize;
         u.Table = table;
-        if (u.Observed.Length != e) (u.Observed, u.Now, u.Used, u.Seen) = (new byte[e], new byte[e], new byte[e], new byte[e]);
+        if (u.Observed.Length != e) (u.Observed, u.Now, u.Used, u.Seen, u.StoreBefore) = (new byte[e], new byte[e], new byte[e], new byte[e], new byte[e]);
         int granules = e / (int)table.Granule;
         if (u.Read.Length != granules) u.Read = new bool[granules];
         else Array.Clear(u.Read);
@@ -53,8 +53,11 @@ public sealed partial class TornEntryFetchDetector
     {
         var u = _usedRuns[table.Device];
         if (u is null || !u.Active || !_runs[table.Device].Active || _runs[table.Device].Entry != store.EntryBase) return;
-        // The granules it changed only (the engine built the entry around the store for ChangedUsed already).
-        u.Changes.Record(store.Index, view.ChangedGranuleWords, view.EntryBefore, view.EntryAfter, (int)table.Granule);
+        // The bytes it wrote only, as memory held them and as it wrote them (EntryBefore/EntryAfter would build the entry).
+        var (offset, length) = view.EntryStoreSpan;
+        var before = u.StoreBefore.AsSpan(offset, length);
+        view.ReadEntry(store.EntryBase + (ulong)offset, before);
+        u.Changes.Record(store.Index, offset, before, view.EntryStoreBytes, (int)table.Granule);
     }
 
     /// <summary>

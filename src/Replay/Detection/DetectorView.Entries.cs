@@ -15,6 +15,12 @@ public readonly ref partial struct DetectorView
     public (int Offset, int Length) EntryStoreSpan => _engine.EntryStoreSpan;
 
     /// <summary>
+    /// The bytes the current <see cref="EntryStore"/> writes into its entry, those of <see cref="EntryStoreSpan"/>: with
+    /// <see cref="ReadEntry"/> of that span, the store's change at the cost of its size, not the entry's.
+    /// </summary>
+    public ReadOnlySpan<byte> EntryStoreBytes => _engine.EntryStoreBytes;
+
+    /// <summary>
     /// The entry at <paramref name="entryBase"/> as memory holds it at the current event (before it, for a store),
     /// into <paramref name="into"/>: its bytes from <paramref name="entryBase"/>, as many as <paramref name="into"/> holds
     /// (the entry's length, or a granule's from the granule's address). Needs <see cref="DetectorNeeds.EntryValues"/>.

@@ -85,13 +85,12 @@ public sealed class ChangeStampsTests
                 else if (what < 55)
                 {
                     var before = (byte[])memory.Clone();
-                    Store(rng, memory, e, g);
+                    var (at, size) = Store(rng, memory, e, g);
                     index++;
-                    var words = ChangedGranules(before, memory, g);
                     // The detector sees only stores that changed the entry.
-                    if (words.Any(w => w != 0))
+                    if (!before.AsSpan().SequenceEqual(memory))
                     {
-                        stamps.Record(index, words, before, memory, g);
+                        stamps.Record(index, at, before.AsSpan(at, size), memory.AsSpan(at, size), g);
                         twin.Log(index, before, memory);
                     }
                 }
@@ -123,7 +122,7 @@ public sealed class ChangeStampsTests
     }
 
     /// <summary>A cpu store of one of several shapes: the same value, one bit flipped, random bytes; a byte, a word, across granules, the whole entry.</summary>
-    static void Store(Random rng, byte[] memory, int e, int g)
+    static (int At, int Size) Store(Random rng, byte[] memory, int e, int g)
     {
         int size = rng.Next(6) switch { 0 => 1, 1 => 2, 2 => 4, 3 => 8, 4 => 16, _ => e };
         size = Math.Min(size, e);
@@ -136,15 +135,7 @@ public sealed class ChangeStampsTests
             case 1: memory[at + rng.Next(size)] ^= (byte)(1 << rng.Next(8)); break;
             default: rng.NextBytes(memory.AsSpan(at, size)); break;
         }
-    }
-
-    /// <summary>The granules in which the entry changed, bit g % 64 of word g / 64 (what DetectorView.ChangedGranuleWords gives).</summary>
-    static ulong[] ChangedGranules(byte[] before, byte[] after, int g)
-    {
-        var words = new ulong[(before.Length / g + 63) / 64];
-        for (int k = 0; k < before.Length; k++)
-            if (before[k] != after[k]) words[k / g / 64] |= 1UL << (k / g % 64);
-        return words;
+        return (at, size);
     }
 
     /// <summary>A used mask over the entry: nothing, everything, or a few random bits (the configuration the fetch observed).</summary>
