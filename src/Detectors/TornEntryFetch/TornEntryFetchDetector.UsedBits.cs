@@ -15,6 +15,13 @@ public sealed partial class TornEntryFetchDetector
         public byte[] Observed = [], Now = [], Used = [], Seen = [], StoreBefore = [];
         public bool[] Read = [];
         public readonly ChangeStamps Changes = new();
+
+        /// <summary>
+        /// <see cref="Used"/> holds Used(O) of this run's observed entry and no write changed the entry since: O is then
+        /// the same at the next read (the granules read in between were read as memory still holds them), so a fetch
+        /// whose later granules one wide store changed evaluates once, not at every read (n reads of the entry's size).
+        /// </summary>
+        public bool UsedKnown;
     }
 
     readonly UsedRun[] _usedRuns;
@@ -34,6 +41,7 @@ public sealed partial class TornEntryFetchDetector
         if (u.Read.Length != granules) u.Read = new bool[granules];
         else Array.Clear(u.Read);
         u.Changes.Room(e, (int)table.Granule);
+        u.UsedKnown = false;
     }
 
     /// <summary>Keeps the bytes of the granule just read as the fetch saw them.</summary>
@@ -53,11 +61,21 @@ public sealed partial class TornEntryFetchDetector
     {
         var u = _usedRuns[table.Device];
         if (u is null || !u.Active || !_runs[table.Device].Active || _runs[table.Device].Entry != store.EntryBase) return;
+        u.UsedKnown = false;
         // The bytes it wrote only, as memory held them and as it wrote them (EntryBefore/EntryAfter would build the entry).
         var (offset, length) = view.EntryStoreSpan;
         var before = u.StoreBefore.AsSpan(offset, length);
         view.ReadEntry(store.EntryBase + (ulong)offset, before);
         u.Changes.Record(store.Index, offset, before, view.EntryStoreBytes, (int)table.Granule);
+    }
+
+    /// <summary>A device's write that changed an entry: the observed entry of a fetch under way on it changes.</summary>
+    void ForgetUsed(DetectorView view, in EntryStore store)
+    {
+        var table = view.Region(store.Region);
+        if ((uint)table.Device >= (uint)_usedRuns.Length) return;
+        var u = _usedRuns[table.Device];
+        if (u is not null && _runs[table.Device].Active && _runs[table.Device].Entry == store.EntryBase) u.UsedKnown = false;
     }
 
     /// <summary>
@@ -74,15 +92,19 @@ public sealed partial class TornEntryFetchDetector
         // the answer is -1 whatever the used bits are, and evaluating them (over the whole entry) for every granule read
         // made a fetch of an entry of n granules cost n² steps.
         if (u.Changes.LatestChange(fetch.Granule) <= firstIndex) return -1;
-        view.ReadEntry(fetch.EntryBase, u.Now);
-        var o = u.Seen;
-        for (int k = 0; k < u.Read.Length; k++)
+        if (!u.UsedKnown)
         {
-            // Granules read earlier in this fetch as it read them; this one and the unread ones as memory holds them now.
-            var source = u.Read[k] && k != fetch.Granule ? u.Observed : u.Now;
-            source.AsSpan(k * g, g).CopyTo(o.AsSpan(k * g));
+            view.ReadEntry(fetch.EntryBase, u.Now);
+            var o = u.Seen;
+            for (int k = 0; k < u.Read.Length; k++)
+            {
+                // Granules read earlier in this fetch as it read them; this one and the unread ones as memory holds them now.
+                var source = u.Read[k] && k != fetch.Granule ? u.Observed : u.Now;
+                source.AsSpan(k * g, g).CopyTo(o.AsSpan(k * g));
+            }
+            table.UsedBits!.Evaluate(o, table.PresentBit, u.Used);
+            u.UsedKnown = true;
         }
-        table.UsedBits!.Evaluate(o, table.PresentBit, u.Used);
         long latest = u.Changes.LatestUsedChange(from, u.Used.AsSpan(from, g));
         return latest > firstIndex ? latest : -1;
     }

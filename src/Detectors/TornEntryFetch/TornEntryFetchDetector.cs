@@ -56,7 +56,13 @@ public sealed partial class TornEntryFetchDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryStore(DetectorView view, in EntryStore store)
     {
-        if (!store.Changed || store.ByDevice) return; // tearing needs a change by a cpu store
+        if (!store.Changed) return;
+        if (store.ByDevice)
+        {
+            // A device write tears nothing, but it changes the entry a fetch under way observes (model.md §8.1).
+            if (_usedRuns.Length != 0) ForgetUsed(view, store);
+            return; // tearing needs a change by a cpu store
+        }
         var table = view.Region(store.Region);
         if (_usedRuns.Length != 0 && table.UsedBits is not null)
         {

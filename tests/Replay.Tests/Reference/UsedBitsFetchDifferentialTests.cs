@@ -261,4 +261,36 @@ public sealed class UsedBitsFetchDifferentialTests
         var fetchFindings = expected.Where(f => f.Kind == FindingKind.TornEntryFetch).Select(f => f.ToString()).ToList();
         Assert.AreEqual(torn ? $"torn-entry-fetch@{at100}[first-granule={first},store={store}]" : "", string.Join(" ", fetchFindings));
     }
+
+    /// <summary>
+    /// The observed configuration is evaluated again after any write to the entry, a device's too: granules 4 and 5
+    /// changed by one cpu store; byte 5 is used when bit 0 of byte 7 (unread yet, read as memory holds it) is set.
+    /// The read of granule 4 finds it clear; a device write then sets it, and the read of granule 5 is torn by the
+    /// cpu store (one evaluation kept for the whole fetch missed this).
+    /// </summary>
+    [TestMethod]
+    [DataRow(true, true)]
+    [DataRow(false, false)]
+    public void UsedBitsFetch_DeviceWriteBetweenReads_ChangesTheConfigurationTheFetchObserves(bool deviceWrite, bool torn)
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        var cpu = b.Cpu("cpu0");
+        var dev = b.Device("dev");
+        var dma = b.Device("dma");
+        var used = new UsedBits([new UsedRule([new EntryBits(8, 9)], []), new UsedRule([new EntryBits(40, 47)], [new UsedCondition(new EntryBits(56, 56), 1, 1)])]);
+        var t = b.Table("tbl", Tbl, 2, 8, 1, 0, dev, used);
+        b.Store(cpu, Tbl, 8, 1UL | 1UL << 8);
+        int first = b.Fetch(dev, t, 0, 0);
+        for (uint g = 1; g < 4; g++) b.Fetch(dev, t, 0, g);
+        int store = b.Store(cpu, Tbl + 4, 2, 0xabcd);
+        b.Fetch(dev, t, 0, 4);
+        if (deviceWrite) b.DmaWriteBytes(dma, Tbl + 7, [1]);
+        int at5 = b.Fetch(dev, t, 0, 5);
+        for (uint g = 6; g < 8; g++) b.Fetch(dev, t, 0, g);
+        var trace = b.Build();
+        var expected = Reference(trace);
+        Assert.IsTrue(Same(expected, Engine(trace)), $"reference {string.Join(" ", expected)}, engine {string.Join(" ", Engine(trace))}");
+        var fetchFindings = expected.Where(f => f.Kind == FindingKind.TornEntryFetch).Select(f => f.ToString()).ToList();
+        Assert.AreEqual(torn ? $"torn-entry-fetch@{at5}[first-granule={first},store={store}]" : "", string.Join(" ", fetchFindings));
+    }
 }
