@@ -27,6 +27,9 @@ public sealed partial class ReplayEngine
         bool values = table.UsedBits is not null || WantsEntryValues;
         var slots = _entrySlots;
         var view = View;
+        // A store over several entries is one release if it writes any of their present words (Publish snapshots the
+        // event once), so its part in an entry whose own word it misses is a release too; one entry decides alone.
+        bool spanReleases = first != last && WritesAPresentWord(table, first, last, address, end);
         for (ulong k = first; k <= last; k++)
         {
             ulong eb = table.Base + k * e;
@@ -66,10 +69,22 @@ public sealed partial class ReplayEngine
             var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent])
             {
                 ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table)),
+                IsRelease = release || spanReleases,
                 Slot = slots.Of(rid, k),
             };
             _dispatch.OnEntryStore(EntryStoreHooks, view, store);
         }
+    }
+
+    /// <summary>True when the store [<paramref name="address"/>, <paramref name="end"/>) over entries <paramref name="first"/>..<paramref name="last"/> writes a byte of one of their present words.</summary>
+    static bool WritesAPresentWord(RegionInfo table, ulong first, ulong last, ulong address, ulong end)
+    {
+        for (ulong k = first; k <= last; k++)
+        {
+            ulong word = table.Base + k * table.EntrySize + table.PresentWordOffset;
+            if (address < word + table.PresentWordLength && end > word) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -27,11 +27,13 @@ public sealed class LiveEntryWriteDetector : IDetector
         public bool Held;
         public long Fetch;
         /// <summary>Stores waiting for an invalidation before the fetcher's next fetch of the entry (made on the first).</summary>
-        public List<(Epoch Store, long Fetch)>? Pending;
+        public PendingStores? Pending;
     }
 
     readonly EntryStates<Copy> _entries = new();
     readonly (bool Active, ulong Entry, uint Granule)[] _runs;
+    /// <summary>The stores of the entry being failed, in store order (reused).</summary>
+    readonly List<PendingStore> _failing = [];
 
     /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
     public LiveEntryWriteDetector(int agents) => _runs = new (bool, ulong, uint)[agents];
@@ -58,7 +60,7 @@ public sealed class LiveEntryWriteDetector : IDetector
             return;
         }
         if (store.ByDevice || !store.PresentBefore || !store.ChangedUsed) return;
-        (c.Pending ??= []).Add((new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch));
+        (c.Pending ??= new()).Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch, store.IsRelease);
     }
 
     /// <inheritdoc/>
@@ -108,10 +110,20 @@ public sealed class LiveEntryWriteDetector : IDetector
     static void Invalidate(DetectorView view, ref Copy c, in EntryInvalidation inv)
     {
         c.Held = false;
-        if (c.Pending is not { } pending) return;
-        // A store ordered before the invalidation (the fetcher observes: outer domain, class o) is excused.
-        for (int i = pending.Count - 1; i >= 0; i--)
-            if (view.StoreOrderedBefore(pending[i].Store, inv.Agent, AccessClass.O, ObserverDomain.Outer)) pending.RemoveAt(i);
+        if (c.Pending is not { Count: > 0 } pending) return;
+        var order = new InvalidationOrder(view, inv.Agent);
+        pending.Excuse(ref order);
+    }
+
+    /// <summary>A store ordered before the invalidation is excused: the fetcher observes (outer domain), <c>dev_invalidate</c> is class o.</summary>
+    readonly ref struct InvalidationOrder(DetectorView view, int agent) : IStoreOrder
+    {
+        readonly DetectorView _view = view;
+        readonly int _agent = agent;
+
+        public uint OrderedThrough(int cpu) => _view.StoresOrderedThrough(cpu, _agent, AccessClass.O, ObserverDomain.Outer);
+
+        public bool OrderedBefore(in Epoch store) => _view.StoreOrderedBefore(store, _agent, AccessClass.O, ObserverDomain.Outer);
     }
 
     /// <inheritdoc/>
@@ -126,16 +138,13 @@ public sealed class LiveEntryWriteDetector : IDetector
     public void AddHeldStores(int cpu, List<uint> times)
     {
         foreach (int slot in _entries.All)
-        {
-            if (_entries[slot].Pending is not { } pending) continue;
-            foreach (var (store, _) in pending)
-                if (store.Agent == cpu) times.Add(store.Time);
-        }
+            if (_entries[slot].Pending is { Count: > 0 } pending) pending.AddTimes(cpu, times);
     }
 
-    void FailPending(DetectorView view, List<(Epoch Store, long Fetch)> pending)
+    void FailPending(DetectorView view, PendingStores pending)
     {
-        foreach (var (store, fetch) in pending) view.Report(Kind, store.Index, fetch);
-        pending.Clear();
+        pending.MoveTo(_failing);
+        foreach (var (store, fetch) in _failing) view.Report(Kind, store.Index, fetch);
+        _failing.Clear();
     }
 }

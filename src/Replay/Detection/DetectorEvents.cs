@@ -48,6 +48,14 @@ public readonly record struct EntryStore(
     /// </summary>
     public bool ChangedUsed { get; init; }
 
+    /// <summary>
+    /// True when the store's event is a release: it writes sync bytes, the present word of this entry
+    /// (<see cref="WritesPresentWord"/>) or of another entry it spans. Only such a store can be ordered before a
+    /// later event by its own edge (<see cref="DetectorView.StoreOrderedBefore"/>); for any other the clocks alone
+    /// answer (<see cref="DetectorView.StoresOrderedThrough"/>).
+    /// </summary>
+    public bool IsRelease { get; init; }
+
     /// <summary>True when this store cleared present.</summary>
     public bool Clears
     {

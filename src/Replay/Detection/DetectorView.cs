@@ -76,6 +76,19 @@ public readonly ref partial struct DetectorView
     public uint EdgeReleaseTime(int cpu, int position) => _hb.EdgeReleaseTime(cpu, position);
 
     /// <summary>
+    /// The latest local time of <paramref name="cpu"/> whose stores the clocks order before the current event (class
+    /// <paramref name="y"/>) of <paramref name="agent"/> for <paramref name="domain"/>: <see cref="StoreOrderedBefore"/>
+    /// is true for every store of <paramref name="cpu"/> at or before it, and for a later one only when that store was
+    /// itself a release whose own edge reached <paramref name="agent"/> (a store of sync bytes, see
+    /// <see cref="EntryStore.IsRelease"/>). So the ordered plain stores of one cpu are a prefix of its stores in time order.
+    /// </summary>
+    public uint StoresOrderedThrough(int cpu, int agent, AccessClass y, ObserverDomain domain)
+    {
+        ReplayThrow.Unless(_hb.TracksOb && _hb.TracksEdges, "ObClocks and EdgeLog");
+        return _hb.StoresOrderedThrough(cpu, agent, y, domain);
+    }
+
+    /// <summary>
     /// Is another agent's <paramref name="store"/> ob-before <paramref name="agent"/>'s current event: committed
     /// before a release that reached it, or itself a release whose own edge reached it.
     /// </summary>

@@ -45,6 +45,21 @@ sealed partial class HbState
             : StoreReached(store, agent);
 
     /// <summary>
+    /// The latest local time of <paramref name="cpu"/> whose stores the clocks order before the current event (class
+    /// <paramref name="y"/>) of <paramref name="agent"/> for <paramref name="domain"/>: <see cref="StoreOrderedBefore"/>
+    /// of a store of <paramref name="cpu"/> at or before it is true, of one after it only through the store's own edge
+    /// (<see cref="OwnEdgeReached"/>, a store that was itself a release). The clock part of that query, split off so a
+    /// caller holding many stores of one cpu in time order finds the ordered ones as a prefix.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal uint StoresOrderedThrough(int cpu, int agent, AccessClass y, ObserverDomain domain) =>
+        cpu == agent
+            ? Rules.IsPreserved(AccessClass.W, y)
+                ? uint.MaxValue
+                : Math.Max(Committed[agent * CommittedLanes + CommittedLane(AccessClass.W, y, domain)], ObStore[agent * Width + agent])
+            : ObStore[agent * Width + cpu];
+
+    /// <summary>
     /// Is another agent's store ob-before <paramref name="agent"/>'s current point: committed before a release
     /// that reached it (the OB clock), or itself a release (a store of sync bytes) whose own edge reached it.
     /// Such a store is its own first hop (model.md §3: nothing needs ordering before itself), which one max
