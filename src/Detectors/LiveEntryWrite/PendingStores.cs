@@ -16,10 +16,12 @@ readonly record struct PendingStore(Epoch Store, long Fetch);
 /// time through which A's clocks order B's stores, or S was itself a release (it wrote the present word) whose own
 /// edge reached A. A cpu's stores arrive in time order, so its plain stores that an invalidation excuses are a
 /// prefix of them: each cpu's plain stores wait in a lane of their own, and an invalidation reads one bound per lane
-/// and pops. Releases can be excused out of order (by their own edge) and are asked one by one, then kept in one
-/// compaction pass; they are the stores that rewrite the present word of an entry kept present.
+/// and pops. Releases (stores whose event wrote a present word: of this entry kept present, or of the next one a store
+/// spans) can be excused out of order by their own edge, which arrives without a sign the detector sees, so they are
+/// still asked one by one at each invalidation, then kept in one compaction pass.
 /// The list this replaced asked about every waiting store at every invalidation and dropped the excused ones one
-/// <c>RemoveAt</c> at a time (20,000 unordered stores, then 20,000 invalidations: 4.6 s).
+/// <c>RemoveAt</c> at a time (native, pinned: 20,000 unordered stores, then 20,000 invalidations 3.3 → 0.19 s; 30,000
+/// excused stores behind 30,000 waiting ones, one invalidation, 0.53 → 0.29 s).
 /// </remarks>
 sealed class PendingStores
 {
@@ -70,8 +72,10 @@ sealed class PendingStores
             if (head < end) l++;
             else DropLane(l); // the last lane moves here: look at position l again
         }
+        // Releases stay in place up to the first one excused (most invalidations excuse none), then close up.
         int keep = 0;
-        for (int i = 0; i < _releaseCount; i++)
+        while (keep < _releaseCount && !order.OrderedBefore(_releases[keep].Store)) keep++;
+        for (int i = keep + 1; i < _releaseCount; i++)
             if (!order.OrderedBefore(_releases[i].Store)) _releases[keep++] = _releases[i];
         Count -= _releaseCount - keep;
         _releaseCount = keep;
