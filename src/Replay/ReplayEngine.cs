@@ -125,7 +125,20 @@ public sealed partial class ReplayEngine
         var times = _liveStoreTimes.Start();
         if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimes(cpu, times);
         foreach (var d in Detectors) d.AddHeldStores(cpu, times);
-        return _liveStoreTimes.SortedDistinct();
+        var sorted = _liveStoreTimes.SortedDistinct();
+        LiveStoreTimesTaken?.Invoke(cpu, sorted);
+        return sorted;
+    }
+
+    /// <summary>Tests: called at each edge-log compaction with the cpu and the live store times it is given.</summary>
+    internal Action<int, uint[]>? LiveStoreTimesTaken;
+
+    /// <summary>Tests: the shadow's part of <see cref="LiveStoreTimes"/> (every page's cells read); empty without the write history.</summary>
+    internal List<uint> ShadowLiveStoreTimesByScan(int cpu)
+    {
+        var times = new List<uint>();
+        if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimes(cpu, times);
+        return times;
     }
 
     readonly StoreTimes _liveStoreTimes = new();

@@ -20,7 +20,7 @@ sealed class EntryStates<T> where T : struct
     struct Cell
     {
         public T State;
-        public bool Made, Armed;
+        public bool Made, Armed, Holding;
     }
 
     /// <summary>Slots per page: a page of cells is allocated when one of its entries is first touched.</summary>
@@ -35,6 +35,8 @@ sealed class EntryStates<T> where T : struct
     readonly List<int> _created = [];
     /// <summary>Per table, the slots <see cref="Arm"/>ed since the last <see cref="WalkArmed"/> kept them, in arming order.</summary>
     List<int>?[] _armed = [];
+    /// <summary>The slots marked by <see cref="Hold"/> since the last <see cref="WalkHolding"/> kept them.</summary>
+    readonly List<int> _holding = [];
 
     /// <summary>The state of the entry in <paramref name="slot"/> of table <paramref name="region"/>, created on first use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -106,16 +108,56 @@ sealed class EntryStates<T> where T : struct
     public void WalkArmed<TVisit>(int region, ref TVisit visit) where TVisit : IArmedVisit<T>, allows ref struct
     {
         if ((uint)region >= (uint)_armed.Length || _armed[region] is not { } slots) return;
+        Walk(slots, ref visit, armed: true);
+    }
+
+    /// <summary>
+    /// Visits the states of <paramref name="slots"/> in order; one <paramref name="visit"/> declines leaves the list and
+    /// loses its mark (<see cref="Cell.Armed"/> when <paramref name="armed"/>, else <see cref="Cell.Holding"/>).
+    /// </summary>
+    void Walk<TVisit>(List<int> slots, ref TVisit visit, bool armed) where TVisit : IEntryVisit<T>, allows ref struct
+    {
         int keep = 0;
         for (int i = 0; i < slots.Count; i++)
         {
             int slot = slots[i];
             ref var cell = ref _pages[slot >> PageBits]![slot & (PageSize - 1)];
             if (visit.Visit(ref cell.State)) slots[keep++] = slot;
-            else cell.Armed = false;
+            else if (armed) cell.Armed = false;
+            else cell.Holding = false;
         }
         slots.RemoveRange(keep, slots.Count - keep);
     }
+
+    /// <summary>
+    /// Marks the (existing) state of <paramref name="slot"/> as one that may hold cpu stores the detector can still ask
+    /// an ob query about, so <see cref="WalkHolding"/> visits it; a no-op when it is marked already. A detector marks a
+    /// state when it starts holding (a window opens, a first payload change or pending store is kept), not at every store.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Hold(int slot)
+    {
+        ref var cell = ref _pages[slot >> PageBits]![slot & (PageSize - 1)];
+        if (!cell.Holding) HoldNew(ref cell, slot);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void HoldNew(ref Cell cell, int slot)
+    {
+        cell.Holding = true;
+        _holding.Add(slot);
+    }
+
+    /// <summary>
+    /// Edge-log compaction's walk (<see cref="IDetector.AddHeldStores"/>): <paramref name="visit"/> sees each state marked
+    /// by <see cref="Hold"/> and says whether it still holds stores; the others leave the list (unmarked), so a later
+    /// <see cref="Hold"/> lists them again. A compaction costs the states holding stores and those that stopped since the
+    /// last one, not every entry ever touched (262,144 touched entries made every compaction a walk of all of them).
+    /// </summary>
+    public void WalkHolding<TVisit>(ref TVisit visit) where TVisit : IHeldVisit<T>, allows ref struct => Walk(_holding, ref visit, armed: false);
+
+    /// <summary>States marked as holding stores (tests: the walk follows them, not the entries touched).</summary>
+    internal int Holding => _holding.Count;
 
     /// <summary>Cells allocated (pages of <see cref="PageSize"/> times their count; tests: memory follows the entries touched).</summary>
     internal int CellsAllocated

@@ -60,6 +60,8 @@ public sealed class LiveEntryWriteDetector : IDetector
             return;
         }
         if (store.ByDevice || !store.PresentBefore || !store.ChangedUsed) return;
+        // An entry starts holding at its first pending store (it holds them while any waits): marked once then.
+        if (c.Pending is not { Count: > 0 }) _entries.Hold(store.Slot);
         (c.Pending ??= new()).Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch, store.IsRelease);
     }
 
@@ -134,8 +136,29 @@ public sealed class LiveEntryWriteDetector : IDetector
     }
 
     /// <inheritdoc/>
-    /// <remarks>The pending stores, asked about at the fetcher's invalidation.</remarks>
+    /// <remarks>
+    /// The pending stores, asked about at the fetcher's invalidation: only entries marked holding at their first
+    /// pending store are visited, each dropped from the walk once none waits.
+    /// </remarks>
     public void AddHeldStores(int cpu, List<uint> times)
+    {
+        var visit = new HeldPending(cpu, times);
+        _entries.WalkHolding(ref visit);
+    }
+
+    /// <summary>Adds the pending stores of <c>cpu</c>; an entry with none waiting holds nothing.</summary>
+    readonly ref struct HeldPending(int cpu, List<uint> times) : IHeldVisit<Copy>
+    {
+        public bool Visit(ref Copy c)
+        {
+            if (c.Pending is not { Count: > 0 } pending) return false;
+            pending.AddTimes(cpu, times);
+            return true;
+        }
+    }
+
+    /// <summary>Tests' twin of <see cref="AddHeldStores"/>: the walk over every entry ever touched it replaced.</summary>
+    internal void AddHeldStoresOfEveryEntry(int cpu, List<uint> times)
     {
         foreach (int slot in _entries.All)
             if (_entries[slot].Pending is { Count: > 0 } pending) pending.AddTimes(cpu, times);

@@ -77,6 +77,7 @@ public sealed partial class MissingFlushAfterClearDetector : IDetector
             // The table's cpus that invalidated it whole learn of the window now (in clear order); a cpu that does so
             // later first walks the armed windows.
             _entries.Arm(store.Slot, store.Region);
+            _entries.Hold(store.Slot); // its clear is asked about until the window closes or is flagged
             if ((uint)store.Region < (uint)_pending.Length && _pending[store.Region] is { } table)
                 table.Opened(this, new PendingWindow(store.Slot, store.Index, store.Time), store.Agent);
         }
@@ -95,8 +96,29 @@ public sealed partial class MissingFlushAfterClearDetector : IDetector
     }
 
     /// <inheritdoc/>
-    /// <remarks>The clear of every open window, asked about at each invalidation until the window closes or is flagged.</remarks>
+    /// <remarks>
+    /// The clear of every open window, asked about at each invalidation until the window closes or is flagged: the
+    /// windows marked holding at their clear, each dropped from the walk once closed or flagged.
+    /// </remarks>
     public void AddHeldStores(int cpu, List<uint> times)
+    {
+        var visit = new HeldClears(cpu, times);
+        _entries.WalkHolding(ref visit);
+    }
+
+    /// <summary>Adds an open window's clear when <c>cpu</c> made it; a closed or flagged window holds none.</summary>
+    readonly ref struct HeldClears(int cpu, List<uint> times) : IHeldVisit<Window>
+    {
+        public bool Visit(ref Window w)
+        {
+            if (!w.Open || w.Flagged) return false;
+            if (w.Clear.Agent == cpu) times.Add(w.Clear.Time);
+            return true;
+        }
+    }
+
+    /// <summary>Tests' twin of <see cref="AddHeldStores"/>: the walk over every entry ever touched it replaced.</summary>
+    internal void AddHeldStoresOfEveryEntry(int cpu, List<uint> times)
     {
         foreach (int slot in _entries.All)
         {

@@ -157,20 +157,45 @@ public sealed class PresentBeforePayloadDetector : IDetector
             return;
         }
         if (store.ChangedOther && !store.PresentAfter)
+        {
+            // An entry starts holding at its first kept change (it holds changes while it has any): marked once then.
+            if (!p.Any) _entries.Hold(store.Slot);
             p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.WritesPresentWord, _marks);
+        }
     }
 
     /// <inheritdoc/>
-    /// <remarks>The kept changes: the ones that write the present word are releases, judged by their own edge.</remarks>
+    /// <remarks>
+    /// The kept changes: the ones that write the present word are releases, judged by their own edge. Only entries
+    /// marked holding at their first kept change are visited, each dropped from the walk once it keeps none.
+    /// </remarks>
     public void AddHeldStores(int cpu, List<uint> times)
     {
-        foreach (int slot in _entries.All)
+        var visit = new HeldChanges(cpu, times, _marks);
+        _entries.WalkHolding(ref visit);
+    }
+
+    /// <summary>Adds the kept changes of <c>cpu</c> (after dropping the cut ones); an entry with none holds nothing.</summary>
+    readonly ref struct HeldChanges(int cpu, List<uint> times, CutMarks marks) : IHeldVisit<Payload>
+    {
+        public bool Visit(ref Payload p)
         {
-            ref var p = ref _entries[slot];
-            p.Compact(_marks);
-            for (int i = 0; i < p.Count; i++)
-                if (p.At(i).Epoch.Agent == cpu) times.Add(p.At(i).Epoch.Time);
+            AddChanges(ref p, cpu, times, marks);
+            return p.Any;
         }
+    }
+
+    static void AddChanges(ref Payload p, int cpu, List<uint> times, CutMarks marks)
+    {
+        p.Compact(marks);
+        for (int i = 0; i < p.Count; i++)
+            if (p.At(i).Epoch.Agent == cpu) times.Add(p.At(i).Epoch.Time);
+    }
+
+    /// <summary>Tests' twin of <see cref="AddHeldStores"/>: the walk over every entry ever touched it replaced.</summary>
+    internal void AddHeldStoresOfEveryEntry(int cpu, List<uint> times)
+    {
+        foreach (int slot in _entries.All) AddChanges(ref _entries[slot], cpu, times, _marks);
     }
 
     /// <summary>
