@@ -118,12 +118,13 @@ public sealed partial class ReplayEngine
 
     /// <summary>
     /// Sorted distinct local times of <paramref name="cpu"/>'s stores an ob or publish query may still name (edge-log
-    /// compaction): each byte's last cpu store in the write history (when kept) and the stores detectors hold.
+    /// compaction, during the event at trace index <paramref name="now"/>): each byte's last cpu store in the write
+    /// history (when kept) and the stores detectors hold.
     /// </summary>
-    uint[] LiveStoreTimes(int cpu)
+    uint[] LiveStoreTimes(int cpu, long now)
     {
         var times = _liveStoreTimes.Start();
-        if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimes(cpu, times);
+        if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimes(cpu, now, times);
         foreach (var d in Detectors) d.AddHeldStores(cpu, times);
         var sorted = _liveStoreTimes.SortedDistinct();
         LiveStoreTimesTaken?.Invoke(cpu, sorted);
@@ -133,11 +134,14 @@ public sealed partial class ReplayEngine
     /// <summary>Tests: called at each edge-log compaction with the cpu and the live store times it is given.</summary>
     internal Action<int, uint[]>? LiveStoreTimesTaken;
 
-    /// <summary>Tests: the shadow's part of <see cref="LiveStoreTimes"/> (every page's cells read); empty without the write history.</summary>
+    /// <summary>
+    /// Tests' twin of the shadow's part of <see cref="LiveStoreTimes"/>: every page's cells read (nothing kept from
+    /// earlier compactions); empty without the write history.
+    /// </summary>
     internal List<uint> ShadowLiveStoreTimesByScan(int cpu)
     {
         var times = new List<uint>();
-        if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimes(cpu, times);
+        if ((Needs & DetectorNeeds.WriteHistory) != 0) _shadow.AddLiveStoreTimesByScan(cpu, times);
         return times;
     }
 

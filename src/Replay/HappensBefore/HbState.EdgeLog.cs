@@ -279,7 +279,7 @@ sealed partial class HbState
     internal void LogEdge(int cpu, uint releaseTime, int receiver, uint receiverTime, long loggedAt)
     {
         var log = _edges[cpu];
-        if (log.NeedsCompaction) log.Compact(_liveStoreTimes(cpu));
+        if (log.NeedsCompaction) log.Compact(_liveStoreTimes(cpu, loggedAt));
         log.Add(releaseTime, receiver, receiverTime, loggedAt);
     }
 

@@ -105,10 +105,13 @@ sealed partial class HbState
 
     readonly EdgeLog[] _edges;
     readonly AcquireLog[] _acquires;
-    /// <summary>Sorted distinct local times of a cpu's stores that are still some byte's last cpu store (edge-log compaction).</summary>
-    readonly Func<int, uint[]> _liveStoreTimes;
+    /// <summary>
+    /// Sorted distinct local times of a cpu's stores an ob or publish query may still name (edge-log compaction), asked
+    /// during the event at the trace index given (every store of an earlier event is recorded).
+    /// </summary>
+    readonly Func<int, long, uint[]> _liveStoreTimes;
 
-    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, uint[]> liveStoreTimes, long releaseBudget = long.MaxValue,
+    internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, long, uint[]> liveStoreTimes, long releaseBudget = long.MaxValue,
         long shareReleasesAbove = ClockArena.DefaultShareAbove)
     {
         Simd = simd;

@@ -63,6 +63,20 @@ struct LatestStores
         _othersLatest = time;
     }
 
+    /// <summary>
+    /// The local time of the page's latest cpu store, of any cpu (0: none). Local times are trace indices + 1, so the
+    /// store noted last is the latest: the greatest bound, or the folded cpus' latest.
+    /// </summary>
+    public readonly uint Latest
+    {
+        get
+        {
+            uint latest = _othersLatest;
+            for (int i = 0; i < Slots; i++) latest = Math.Max(latest, (uint)_bounds[i]);
+            return latest;
+        }
+    }
+
     /// <summary>False when <paramref name="cpu"/> never stored to the page (then the page holds no cell of its stores).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool MayHold(int cpu)

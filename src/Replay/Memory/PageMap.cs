@@ -35,6 +35,8 @@ sealed class PageMap<TPage> where TPage : class, new()
     }
 
     readonly Dictionary<ulong, TPage> _pages = [];
+    /// <summary>The pages in creation order: a position per page for state kept beside them, walked without hashing.</summary>
+    readonly List<TPage> _created = [];
     Line[] _lines = new Line[MinCacheLines];
     // _lines.Length - 1, kept beside the array reference: the index is masked, so the lookup needs no bounds check.
     int _lineMask = MinCacheLines - 1;
@@ -44,6 +46,9 @@ sealed class PageMap<TPage> where TPage : class, new()
 
     /// <summary>Pages created so far.</summary>
     public int Count => _pages.Count;
+
+    /// <summary>Every page created so far, in creation order (a page keeps its position).</summary>
+    public ReadOnlySpan<TPage> InCreationOrder => CollectionsMarshal.AsSpan(_created);
 
     /// <summary>Lines of the direct-mapped cache now (tests).</summary>
     internal int CacheLines => _lines.Length;
@@ -75,6 +80,7 @@ sealed class PageMap<TPage> where TPage : class, new()
         {
             page = new TPage();
             _pages.Add(key, page);
+            _created.Add(page);
             if (_pages.Count > _lines.Length && _lines.Length < MaxCacheLines) Grow();
         }
         ref var line = ref LineOf(key);

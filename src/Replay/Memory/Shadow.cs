@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.HappensBefore;
 using TraceTools.TraceFormat;
@@ -115,10 +116,47 @@ sealed partial class Shadow
 
     /// <summary>
     /// Adds the local times of <paramref name="cpu"/>'s stores that are still some byte's last cpu store, in no
-    /// order and with repeats (the caller sorts once, with what else it adds).
+    /// order and with repeats (the caller sorts once, with what else it adds), asked during the event at trace index
+    /// <paramref name="now"/> (edge-log compaction): a page no cpu stored to since this cpu's last ask adds the times
+    /// that ask found, without reading a cell.
     /// </summary>
+    /// <remarks>
+    /// Only a cpu store changes the cpu-store cells (a device write, a read or a cache mark leaves their times as they
+    /// are: a mark splits a cell, not its time), and each is noted in the page's <see cref="ShadowPage.Stores"/> with its
+    /// local time, its trace index + 1. An ask during event <c>now</c> saw every store of an earlier event, so the page
+    /// is as it was then while its latest store's time is at most <c>now</c>; a store of event <c>now</c> itself, which
+    /// may come after the ask, counts as a change. Compaction asked every page the cpu stored to, reading its cells,
+    /// once per 64 Ki edges: a large shadow set up once cost its cells at every compaction. The times are kept beside
+    /// the pages, not in them: every access reads the page object, whose fields stay as they were.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void AddLiveStoreTimes(int cpu, List<uint> times)
+    internal void AddLiveStoreTimes(int cpu, long now, List<uint> times)
+    {
+        var pages = Pages.InCreationOrder;
+        if (_kept.Length < pages.Length) Array.Resize(ref _kept, Math.Max(pages.Length, 2 * _kept.Length));
+        var kept = _kept;
+        for (int i = 0; i < pages.Length; i++)
+        {
+            var page = pages[i];
+            if (!page.Stores.MayHold(cpu)) continue; // most pages are stored to by one cpu, or by none
+            var scan = kept[i];
+            while (scan is not null && scan.Cpu != cpu) scan = scan.Next;
+            if (scan is not null && scan.TryAdd(page.Stores.Latest, times)) continue;
+            int start = times.Count;
+            page.AddStoreTimes(cpu, times);
+            if (scan is null) kept[i] = scan = new PageStoreTimes(cpu, kept[i]);
+            scan.Keep((uint)now, CollectionsMarshal.AsSpan(times)[start..]);
+        }
+    }
+
+    /// <summary>
+    /// Per page, by its position in <see cref="ShadowMemory.InCreationOrder"/>: the times <see cref="AddLiveStoreTimes"/>
+    /// last found there, one scan per cpu asked, chained.
+    /// </summary>
+    PageStoreTimes?[] _kept = [];
+
+    /// <summary><see cref="AddLiveStoreTimes"/> reading every page's cells (the tests' twin, as it was before the times were kept).</summary>
+    internal void AddLiveStoreTimesByScan(int cpu, List<uint> times)
     {
         foreach (var page in Pages.Pages) page.AddStoreTimes(cpu, times);
     }

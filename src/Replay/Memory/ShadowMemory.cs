@@ -15,6 +15,9 @@ sealed class ShadowMemory
     /// <summary>Every allocated page (for rare whole-memory scans such as log compaction).</summary>
     public IEnumerable<ShadowPage> Pages => _pages.Pages;
 
+    /// <summary>Every allocated page in creation order (a page keeps its position: state kept beside the pages is indexed by it).</summary>
+    public ReadOnlySpan<ShadowPage> InCreationOrder => _pages.InCreationOrder;
+
     /// <summary>Pages allocated so far.</summary>
     public int PageCount => _pages.Count;
 

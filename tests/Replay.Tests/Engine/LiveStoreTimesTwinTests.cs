@@ -9,8 +9,9 @@ namespace TraceTools.Tests.Engine;
 
 /// <summary>
 /// The live store times edge-log compaction is given (<c>ReplayEngine.LiveStoreTimes</c>) against the full scans they
-/// replaced, at every compaction of random traces: the entry detectors walk only the entries that hold stores (twin:
-/// <c>AddHeldStoresOfEveryEntry</c>, the walk over every entry ever touched), with the shadow's every page's cells read. The traces mix entry stores (clears,
+/// replaced, at every compaction of random traces: the shadow's pages keep the times of their last scan until a cpu
+/// stores to them (twin: every page's cells read), and the entry detectors walk only the entries that hold stores (twin:
+/// <c>AddHeldStoresOfEveryEntry</c>, the walk over every entry ever touched). The traces mix entry stores (clears,
 /// payload changes, present rewrites), fetches and invalidations by three cpus, ram stores to a few pages, device reads
 /// and writes, and enough release/acquire edges for several compactions of each cpu's log.
 /// </summary>

@@ -52,7 +52,7 @@ public sealed class LastWriterRunsTests
     {
         var rng = new Random(seed);
         var metadata = Layout().Metadata();
-        var hb = new HbState(metadata, ClockSimd.Scalar, Needs, _ => []);
+        var hb = new HbState(metadata, ClockSimd.Scalar, Needs, (_, _) => []);
         var shadow = new Shadow(Needs, values: false);
         var regions = metadata.Regions;
         var kept = new LastWriterRuns();

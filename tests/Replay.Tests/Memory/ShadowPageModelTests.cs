@@ -51,7 +51,7 @@ public sealed class ShadowPageModelTests
     internal static HbState Hb()
     {
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0", "cpu1").Device("dev0").Device("dev1");
-        return new HbState(t.Metadata(), ClockSimd.Scalar, DetectorNeeds.WriteHistory | DetectorNeeds.CacheState, _ => []);
+        return new HbState(t.Metadata(), ClockSimd.Scalar, DetectorNeeds.WriteHistory | DetectorNeeds.CacheState, (_, _) => []);
     }
 
     public static IEnumerable<object[]> Mixes =>

@@ -72,36 +72,55 @@ public sealed class StoreBoundsTests
         Assert.IsFalse(bounds.AllAtOrBefore(row, 7), "a kept cpu's bound still counts");
     }
 
+    /// <summary>
+    /// The live store times the shadow hands edge-log compaction, asked between writes at random (as compactions of any
+    /// cpu come), against every page's cells read (the twin: <see cref="Shadow.AddLiveStoreTimesByScan"/>) and against
+    /// each byte's last cpu store: the pages a cpu never stored to are skipped, and a page no cpu stored to since a cpu's
+    /// last ask adds the times kept from then. Some asks fall during an event whose store comes after them.
+    /// </summary>
     [TestMethod]
     [DataRow(1)]
     [DataRow(2)]
-    public void LiveStoreTimes_PagesSkippedForCpusThatNeverStored_SameAsEveryByteLastStore(int seed)
+    [DataRow(3)]
+    public void LiveStoreTimes_AskedBetweenWrites_SameAsScanAndEveryByteLastStore(int seed)
     {
         // Six cpus, mostly each on its own two pages, a device on others: the scan skips the pages a cpu never stored to.
         var rng = new Random(seed);
         const DetectorNeeds needs = DetectorNeeds.WriteHistory;
         var shadow = new Shadow(needs, values: false);
         const ulong baseAddress = 0x40000;
+        var times = new StoreTimes();
+        int asks = 0;
         for (uint time = 1; time <= 3000; time++)
         {
+            // An ask during event `time - 1` (this one) before its store: the store must count as a change.
+            if (rng.Next(40) == 0) Ask(time - 1);
             int agent = rng.Next(7);
-            ulong page = (ulong)(rng.Next(8) == 0 ? rng.Next(16) : 2 * (agent % 6) + rng.Next(2));
+            // A few pages stay hot: most asks find most pages as last scanned.
+            ulong page = time > 1000 && rng.Next(4) != 0 ? (ulong)rng.Next(2) : (ulong)(rng.Next(8) == 0 ? rng.Next(16) : 2 * (agent % 6) + rng.Next(2));
             int size = rng.Next(3) == 0 ? 1 + rng.Next(600) : 1 + rng.Next(16);
             ulong address = baseAddress + page * 4096 + (ulong)rng.Next(4096);
             shadow.RecordWrite(agent, time, cpu: agent < 6, address, size, default, RegionKind.Ram);
+            if (rng.Next(40) == 0) Ask(time);
         }
-        for (int cpu = 0; cpu < 6; cpu++)
+        Ask(3000);
+        Assert.IsGreaterThan(100, asks, "asks");
+
+        void Ask(uint now)
         {
+            int cpu = rng.Next(6);
+            asks++;
             var expected = new SortedSet<uint>();
             for (ulong a = baseAddress; a < baseAddress + 17 * 4096; a++)
             {
                 var w = shadow.WritesAt(a);
                 if (w.CpuWrite.Exists && w.CpuWrite.Agent == cpu) expected.Add(w.CpuWrite.Time);
             }
-            Assert.IsGreaterThan(10, expected.Count, $"cpu {cpu}: live stores");
-            var times = new StoreTimes();
-            shadow.AddLiveStoreTimes(cpu, times.Start());
-            CollectionAssert.AreEqual(expected.ToArray(), times.SortedDistinct(), $"cpu {cpu}");
+            var scanned = new List<uint>();
+            shadow.AddLiveStoreTimesByScan(cpu, scanned);
+            CollectionAssert.AreEqual(expected.ToArray(), scanned.Distinct().Order().ToArray(), $"cpu {cpu} at {now}: the scan");
+            shadow.AddLiveStoreTimes(cpu, now, times.Start());
+            CollectionAssert.AreEqual(expected.ToArray(), times.SortedDistinct(), $"cpu {cpu} at {now}: kept times");
         }
     }
 
