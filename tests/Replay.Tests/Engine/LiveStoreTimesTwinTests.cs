@@ -13,7 +13,7 @@ namespace TraceTools.Tests.Engine;
 /// stores to them (twin: every page's cells read), and the entry detectors walk only the entries that hold stores (twin:
 /// <c>AddHeldStoresOfEveryEntry</c>, the walk over every entry ever touched). The traces mix entry stores (clears,
 /// payload changes, present rewrites), fetches and invalidations by three cpus, ram stores to a few pages, device reads
-/// and writes, and enough release/acquire edges for several compactions of each cpu's log.
+/// and writes, and enough release/acquire edges for several compactions of cpu0's log (most steps are its).
 /// </summary>
 [TestClass]
 public sealed class LiveStoreTimesTwinTests
