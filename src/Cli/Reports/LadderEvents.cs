@@ -33,14 +33,31 @@ public sealed class LadderEvents
     readonly SortedDictionary<long, string?> _rows = [];
     RegionInfo? _lastRegion;
 
+    // Between PlanEvidence and FinishEvidence (a sweep, LadderSweep): per agent its first shown event, the window's
+    // ranges, and per agent the evidence kept so far. Released once the rows are chosen.
+    long[]? _since;
+    List<(long From, long To)>? _ranges;
+    AgentEvidence?[]? _evidence;
+    // The barrier marker's events (BarrierMarker), found before the sweep: it may not look events up.
+    long _before = -1, _after = -1;
+    int _beforeAgent = -1, _afterAgent = -1;
+
     /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
     public SortedDictionary<int, int> Hidden { get; } = [];
 
     /// <summary>The rows, in trace order.</summary>
     public IEnumerable<LadderRow> Rows => _rows.Select(r => new LadderRow(r.Key, r.Value));
 
-    /// <summary>Chooses the rows for <paramref name="f"/>.</summary>
-    public LadderEvents(ReportInput input, Finding f, FindingText text)
+    /// <summary>The trace indices of the rows, ascending (what the report reads for them).</summary>
+    public IEnumerable<long> Indices => _rows.Keys;
+
+    /// <summary>Chooses the rows for <paramref name="f"/>, reading its evidence window alone (<see cref="LadderSweep"/> reads many together).</summary>
+    public LadderEvents(ReportInput input, Finding f, FindingText text) : this(input, f, text, evidence: true) { }
+
+    /// <summary>The related events, the hb path's hops and the trigger; the evidence waits for <see cref="LadderSweep"/>.</summary>
+    internal static LadderEvents WithoutEvidence(ReportInput input, Finding f, FindingText text) => new(input, f, text, evidence: false);
+
+    LadderEvents(ReportInput input, Finding f, FindingText text, bool evidence)
     {
         _input = input;
         _f = f;
@@ -48,11 +65,13 @@ public sealed class LadderEvents
         foreach (var r in f.Related) if (r.Index >= 0) _rows[r.Index] = null;
         AddPath();
         _rows[f.Trigger] = text.Marker;
-        AddEvidence();
+        if (evidence) LadderSweep.Complete(input, [this]);
     }
 
-    TraceEvent Event(long i) => _input.Events[i];
+    /// <summary>The evidence window's ranges, ascending and disjoint; valid between <see cref="PlanEvidence"/> and <see cref="FinishEvidence"/>.</summary>
+    internal List<(long From, long To)> Ranges => _ranges!;
 
+    TraceEvent Event(long i) => _input.Events[i];
     string AgentName(int agent) => EventText.Agent(_input.Metadata, agent);
 
     /// <summary>The hops from each other agent's last related event to the trigger.</summary>
@@ -86,10 +105,12 @@ public sealed class LadderEvents
         if (!_rows.TryGetValue(index, out var had) || had is null) _rows[index] = marker;
     }
 
-    /// <summary>Barriers and sync events of each shown agent from its first shown event to the trigger.</summary>
-    void AddEvidence()
+    /// <summary>
+    /// Before the sweep: per agent its first shown event (evidence before it is not shown), the window from the first
+    /// shown event to the trigger, and the events the barrier marker compares with. Looks up only shown events.
+    /// </summary>
+    internal void PlanEvidence()
     {
-        // Per agent, its first shown event: evidence before it is not shown.
         var since = new long[_input.Metadata.Agents.Count];
         Array.Fill(since, long.MaxValue);
         foreach (var i in _rows.Keys)
@@ -97,23 +118,73 @@ public sealed class LadderEvents
             int a = Event(i).Agent;
             if ((uint)a < (uint)since.Length && since[a] == long.MaxValue) since[a] = i;
         }
-        long lo = _rows.Keys.First(), hi = _f.Trigger;
-        var found = new Dictionary<int, List<(long Index, int Priority, string? Marker)>>();
-        foreach (long i in Evidence(WindowRanges(_rows.Keys, lo, hi), since))
+        _since = since;
+        _evidence = new AgentEvidence?[since.Length];
+        _ranges = WindowRanges(_rows.Keys, _rows.Keys.First(), _f.Trigger);
+        (_before, _after) = _f.Kind switch
         {
-            if (_rows.ContainsKey(i)) continue;
-            var e = Event(i);
-            string? marker = e.Kind == EventKind.Barrier ? BarrierMarker(i, e.Agent) : null;
-            int priority = marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2;
-            if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
-            list.Add((i, priority, marker));
-        }
-        foreach (var (agent, list) in found)
+            FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
+            FindingKind.PresentBeforePayload => (_f.RelatedIndex(RelatedRole.Payload), _f.Trigger),
+            FindingKind.StaleCpuRead => (_f.RelatedIndex(RelatedRole.Acquire), _f.Trigger),
+            _ => (-1L, -1L),
+        };
+        if (_before >= 0 && _after >= 0)
         {
-            var shown = list.OrderBy(x => x.Priority).ThenBy(x => x.Index).Take(MaxEvidencePerAgent).ToList();
-            foreach (var (i, _, marker) in shown) _rows[i] = marker;
-            if (list.Count > shown.Count) Hidden[agent] = list.Count - shown.Count;
+            _beforeAgent = Event(_before).Agent;
+            _afterAgent = Event(_after).Agent;
         }
+    }
+
+    /// <summary>
+    /// Takes the evidence among positions <paramref name="first"/>..<paramref name="last"/> of a decoded
+    /// <paramref name="batch"/> (part of one of <see cref="Ranges"/>), reading its columns: through the lookup event
+    /// by event it cost about 45 ns an event (2,000 groups over 60,000-event windows: 5.6 s of text). Looks nothing
+    /// up, as a lookup may reuse the batch.
+    /// </summary>
+    internal void Scan(EventBatch batch, int first, int last)
+    {
+        var since = _since!;
+        var kinds = batch.Kinds.AsSpan(0, batch.Count);
+        var agents = batch.Agents.AsSpan(0, batch.Count);
+        var addresses = batch.Addresses.AsSpan(0, batch.Count);
+        for (int j = first; j <= last; j++)
+        {
+            int a = agents[j];
+            long index = batch.FirstIndex + j;
+            if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a);
+        }
+    }
+
+    /// <summary>Takes event <paramref name="index"/> if it is evidence, for a lookup without batches (<see cref="IEventLookup.BatchAt"/> null).</summary>
+    internal void ScanOne(long index)
+    {
+        if (!_input.Events.Has(index)) return;
+        var e = Event(index);
+        if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent);
+    }
+
+    /// <summary>Counts an evidence event of <paramref name="agent"/> and keeps it if it is among the first by priority, then index.</summary>
+    void Take(long index, EventKind kind, int agent)
+    {
+        if (_rows.ContainsKey(index)) return;
+        var marker = kind == EventKind.Barrier ? BarrierMarker(index, agent) : BarrierNote.None;
+        int priority = marker != BarrierNote.None ? 0 : kind == EventKind.Barrier ? 1 : 2;
+        (_evidence![agent] ??= new AgentEvidence()).Add(index, priority, marker);
+    }
+
+    /// <summary>After the sweep: the evidence kept per agent becomes rows (with markers), the rest is counted as hidden.</summary>
+    internal void FinishEvidence()
+    {
+        var evidence = _evidence!;
+        for (int agent = 0; agent < evidence.Length; agent++)
+        {
+            if (evidence[agent] is not { } kept) continue;
+            for (int k = 0; k < kept.Kept; k++) _rows[kept.Index[k]] = MarkerText(kept.Note[k]);
+            if (kept.Total > kept.Kept) Hidden[agent] = kept.Total - kept.Kept;
+        }
+        _since = null;
+        _ranges = null;
+        _evidence = null;
     }
 
     /// <summary>
@@ -137,45 +208,6 @@ public sealed class LadderEvents
         }
         return ranges;
     }
-
-    /// <summary>
-    /// The evidence events in <paramref name="ranges"/>, ascending, of agents shown from their first shown event
-    /// on. A window holds up to <see cref="ScanWhole"/> events, so the scan reads the decoded batch's columns where
-    /// the lookup has them: through the lookup event by event it cost about 45 ns an event (2,000 groups over
-    /// 60,000-event windows: 5.6 s of text). The indices are collected before any is looked up, as a lookup may
-    /// reuse the batch.
-    /// </summary>
-    List<long> Evidence(List<(long From, long To)> ranges, long[] since)
-    {
-        var evidence = new List<long>();
-        foreach (var (from, to) in ranges)
-        {
-            for (long i = from; i <= to;)
-            {
-                if (_input.Events.BatchAt(i) is not { } batch)
-                {
-                    if (_input.Events.Has(i) && IsShownEvidence(Event(i), i, since)) evidence.Add(i);
-                    i++;
-                    continue;
-                }
-                int first = (int)(i - batch.FirstIndex), last = (int)Math.Min(to - batch.FirstIndex, batch.Count - 1);
-                var kinds = batch.Kinds.AsSpan(0, batch.Count);
-                var agents = batch.Agents.AsSpan(0, batch.Count);
-                var addresses = batch.Addresses.AsSpan(0, batch.Count);
-                for (int j = first; j <= last; j++)
-                {
-                    int a = agents[j];
-                    long index = batch.FirstIndex + j;
-                    if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) evidence.Add(index);
-                }
-                i = batch.FirstIndex + last + 1;
-            }
-        }
-        return evidence;
-    }
-
-    bool IsShownEvidence(in TraceEvent e, long index, long[] since) =>
-        (uint)e.Agent < (uint)since.Length && index >= since[e.Agent] && IsEvidence(e.Kind, e.Address);
 
     bool IsEvidence(EventKind kind, ulong address)
     {
@@ -214,21 +246,21 @@ public sealed class LadderEvents
     /// <summary>
     /// Why a barrier did not help, where the model makes it plain: after the publish it orders nothing the
     /// device reads (<c>&lt;- after the doorbell</c>); between the two events that needed ordering it was the
-    /// wrong class or domain (<c>&lt;- does not order #0 before #1</c>).
+    /// wrong class or domain (<c>&lt;- does not order #0 before #1</c>). Decided from the events found before the
+    /// sweep (<see cref="PlanEvidence"/>); the text is written once the rows are chosen (<see cref="MarkerText"/>).
     /// </summary>
-    string? BarrierMarker(long index, int agent)
+    BarrierNote BarrierMarker(long index, int agent)
     {
-        (long before, long after) = _f.Kind switch
-        {
-            FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
-            FindingKind.PresentBeforePayload => (_f.RelatedIndex(RelatedRole.Payload), _f.Trigger),
-            FindingKind.StaleCpuRead => (_f.RelatedIndex(RelatedRole.Acquire), _f.Trigger),
-            _ => (-1L, -1L),
-        };
-        if (before < 0 || after < 0 || Event(before).Agent != agent) return null;
-        if (index > before && index < after) return $"<- does not order #{before} before #{after}";
-        if (_f.Kind == FindingKind.StaleDmaRead && index > after && Event(after).Agent == agent)
-            return $"<- after the {_text.PublishNounOf(after)}";
-        return null;
+        if (_before < 0 || _after < 0 || _beforeAgent != agent) return BarrierNote.None;
+        if (index > _before && index < _after) return BarrierNote.DoesNotOrder;
+        if (_f.Kind == FindingKind.StaleDmaRead && index > _after && _afterAgent == agent) return BarrierNote.AfterPublish;
+        return BarrierNote.None;
     }
+
+    string? MarkerText(BarrierNote note) => note switch
+    {
+        BarrierNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",
+        BarrierNote.AfterPublish => $"<- after the {_text.PublishNounOf(_after)}",
+        _ => null,
+    };
 }

@@ -20,11 +20,25 @@ public static class TextReport
     public static void Write(TextWriter w, ReportInput input, IReadOnlyList<FindingGroup> groups, Suppressions? suppressions = null)
     {
         int errors = 0, warnings = 0;
-        foreach (var g in groups)
+        // The ladders' evidence windows are read a batch of groups at a time, in one sweep (LadderSweep).
+        for (int start = 0; start < groups.Count; start += LadderSweep.LaddersPerSweep)
         {
-            if (g.Severity == Severity.Error) errors += g.Count; else warnings += g.Count;
-            WriteGroup(w, input, g);
-            w.WriteLine();
+            int count = Math.Min(LadderSweep.LaddersPerSweep, groups.Count - start);
+            var firsts = new Finding[count];
+            var texts = new FindingText[count];
+            for (int k = 0; k < count; k++)
+            {
+                firsts[k] = groups[start + k].First;
+                texts[k] = new FindingText(input.Metadata, firsts[k], input.Events) { Fixes = input.Fixes };
+            }
+            var ladders = LadderSweep.Pick(input, firsts, texts);
+            for (int k = 0; k < count; k++)
+            {
+                var g = groups[start + k];
+                if (g.Severity == Severity.Error) errors += g.Count; else warnings += g.Count;
+                WriteGroup(w, input, g, texts[k], ladders[k]);
+                w.WriteLine();
+            }
         }
         w.WriteLine(string.Create(Inv, $"{errors} {Plural(errors, "error")}, {warnings} {Plural(warnings, "warning")} in {groups.Count} {Plural(groups.Count, "group")}"));
         if (input.Suppressed > 0)
@@ -44,8 +58,14 @@ public static class TextReport
     public static void WriteGroup(TextWriter w, ReportInput input, FindingGroup g)
     {
         var text = new FindingText(input.Metadata, g.First, input.Events) { Fixes = input.Fixes };
+        WriteGroup(w, input, g, text, new LadderEvents(input, g.First, text));
+    }
+
+    /// <summary>Writes one group's block with its first instance's <paramref name="text"/> and <paramref name="picked"/> ladder.</summary>
+    static void WriteGroup(TextWriter w, ReportInput input, FindingGroup g, FindingText text, LadderEvents picked)
+    {
         w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({g.Count} {Plural(g.Count, "instance")})"));
-        foreach (var line in Ladder(input, g.First, text)) w.WriteLine(line);
+        foreach (var line in Ladder(input, g.First, picked)) w.WriteLine(line);
         // The ladder's instance's fix first; then each other fix some shown instance needs, with the instances it is for.
         var fixes = GroupHelp.Of(input, g);
         w.WriteLine($"  help: {fixes[0].Text}");
@@ -64,10 +84,12 @@ public static class TextReport
     /// trace order, each row holding its event in its agent's column and <c>.</c> in the others, its marker after
     /// it, the site on the next line under it; then a note counting evidence left out.
     /// </summary>
-    public static List<string> Ladder(ReportInput input, Finding f, FindingText text)
+    public static List<string> Ladder(ReportInput input, Finding f, FindingText text) => Ladder(input, f, new LadderEvents(input, f, text));
+
+    /// <summary>The ladder of <paramref name="f"/> with the rows already <paramref name="picked"/>.</summary>
+    static List<string> Ladder(ReportInput input, Finding f, LadderEvents picked)
     {
         var md = input.Metadata;
-        var picked = new LadderEvents(input, f, text);
         var rows = picked.Rows.ToList();
         var agents = rows.Select(r => (int)input.Events[r.Index].Agent).Distinct().Order().ToList();
 

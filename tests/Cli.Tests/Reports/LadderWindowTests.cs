@@ -23,7 +23,7 @@ public sealed class LadderWindowTests
         public void Prefetch(IEnumerable<long> indices) => inner.Prefetch(indices);
     }
 
-    static readonly TraceMetadata Metadata = new()
+    internal static readonly TraceMetadata Metadata = new()
     {
         Arch = Arch.Arm64,
         Agents = [new("cpu0", AgentKind.Cpu), new("cpu1", AgentKind.Cpu), new("dev", AgentKind.Device)],
@@ -38,15 +38,18 @@ public sealed class LadderWindowTests
 
     const int Events = 150_000;
 
-    /// <summary>Mostly plain stores and loads, with barriers, sync-word accesses, MMIO, locks, cache maintenance and releases among them.</summary>
-    static string RandomTrace(Scratch s, int seed)
+    /// <summary>
+    /// Mostly plain stores and loads, with barriers, sync-word accesses, MMIO, locks, cache maintenance and releases
+    /// among them: <paramref name="events"/> events in chunks of <paramref name="chunk"/>.
+    /// </summary>
+    internal static string RandomTrace(Scratch s, int seed, int events = Events, int chunk = 1 << 12)
     {
         string path = s.Path($"w{seed}.trace");
         var rng = new Random(seed);
-        TraceFile.Write(path, Metadata, new TraceWriterOptions { ChunkEvents = 1 << 12 }, sink =>
+        TraceFile.Write(path, Metadata, new TraceWriterOptions { ChunkEvents = chunk }, sink =>
         {
             var data = new byte[8];
-            for (int i = 0; i < Events; i++)
+            for (int i = 0; i < events; i++)
             {
                 int cpu = rng.Next(2);
                 ulong buf = 0x1000 + (ulong)rng.Next(512) * 8, flag = 0x8000 + (ulong)rng.Next(8) * 8;

@@ -1,0 +1,185 @@
+using TraceTools.Cli.Replaying;
+using TraceTools.Cli.Reports;
+using TraceTools.Replay.Findings;
+using TraceTools.Tests.Hardening;
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary>
+/// A text report reads its ladders' evidence windows together, in one sweep in trace order (<see cref="LadderSweep"/>),
+/// keeping per agent only the evidence rows it shows. These hold the sweep to the per-group scan it replaced, written
+/// out here from the rule (docs/reports.md "The ladder") event by event, on random window sets over random chunk
+/// layouts; and count the chunks the sweep asks for.
+/// </summary>
+[TestClass]
+public sealed class LadderSweepTests
+{
+    /// <summary>A lookup that counts how often <see cref="BatchAt"/> answers with another chunk than the time before.</summary>
+    sealed class ChunkSwitches(IEventLookup inner) : IEventLookup
+    {
+        long _last = -1;
+        public int Count { get; private set; }
+        public TraceEvent this[long index] => inner[index];
+        public ReadOnlySpan<byte> GetData(long index) => inner.GetData(index);
+        public bool Has(long index) => inner.Has(index);
+        public void Prefetch(IEnumerable<long> indices) => inner.Prefetch(indices);
+
+        public EventBatch? BatchAt(long index)
+        {
+            var batch = inner.BatchAt(index);
+            if (batch is not null && batch.FirstIndex != _last)
+            {
+                Count++;
+                _last = batch.FirstIndex;
+            }
+            return batch;
+        }
+    }
+
+    /// <summary>Two cpus and a device; a ram buffer, a sync word, a doorbell (the window tests' trace metadata).</summary>
+    static TraceMetadata Metadata => LadderWindowTests.Metadata;
+
+    const int Events = 100_000;
+
+    /// <summary>The window tests' random trace, <see cref="Events"/> events in chunks of <paramref name="chunk"/>.</summary>
+    static string RandomTrace(Scratch s, int seed, int chunk) => LadderWindowTests.RandomTrace(s, seed, Events, chunk);
+
+    static readonly FindingKind[] Kinds =
+        [FindingKind.StaleDmaRead, FindingKind.MissingCacheClean, FindingKind.DmaRace, FindingKind.StaleCpuRead, FindingKind.PresentBeforePayload, FindingKind.UnquiescedDma];
+
+    /// <summary>Findings with windows of a few events to past <see cref="LadderEvents.ScanWhole"/>, some sharing a trigger.</summary>
+    static List<Finding> RandomFindings(Random rng, int count)
+    {
+        var findings = new List<Finding>();
+        for (int n = 0; n < count; n++)
+        {
+            long trigger = n % 7 == 6 ? findings[^1].Trigger : rng.Next(Events / 3 * 2, Events);
+            long span = (n % 3) switch { 0 => rng.Next(1, 200), 1 => rng.Next(1_000, 30_000), _ => rng.Next((int)LadderEvents.ScanWhole + 1, Events / 3 * 2) };
+            var kind = Kinds[rng.Next(Kinds.Length)];
+            var first = kind switch { FindingKind.PresentBeforePayload => RelatedRole.Payload, FindingKind.StaleCpuRead => RelatedRole.Acquire, _ => RelatedRole.Store };
+            // The window is the span long (a long one is scanned in ranges near its shown events).
+            long a = trigger - span, b = trigger - rng.NextInt64(1, span + 1);
+            var related = new List<RelatedEvent> { new(first, Math.Min(a, b)), new(RelatedRole.Publish, Math.Max(a, b)) };
+            if (rng.Next(4) == 0) related.Add(new RelatedEvent(RelatedRole.Other, -1));
+            findings.Add(new Finding(kind, trigger, [.. related]));
+        }
+        return findings;
+    }
+
+    [TestMethod]
+    [DataRow(1, 300)]
+    [DataRow(2, 1_000)]
+    [DataRow(3, 4_096)]
+    [DataRow(4, 9_000)]
+    [DataRow(5, 70_000)]
+    public void Sweep_RandomWindowsOverChunks_SameRowsAndHiddenAsThePerGroupScan(int seed, int chunk)
+    {
+        using var s = new Scratch();
+        string trace = RandomTrace(s, seed, chunk);
+        var findings = RandomFindings(new Random(seed), 80);
+        using var swept = new TraceEventLookup(trace);
+        using var plain = new TraceEventLookup(trace);
+        ((IEventLookup)swept).Prefetch(IEventLookup.NamedBy(findings));
+        var input = new ReportInput(Metadata, findings, swept, trace, Events);
+        var texts = findings.Select(f => new FindingText(Metadata, f, swept)).ToList();
+        var ladders = LadderSweep.Pick(input, findings, texts);
+        int shown = 0, hidden = 0, marked = 0;
+        for (int k = 0; k < findings.Count; k++)
+        {
+            var f = findings[k];
+            var (rows, hiddenPerAgent) = PerGroup(plain, f, new FindingText(Metadata, f, plain));
+            CollectionAssert.AreEqual(rows, ladders[k].Rows.ToList(), $"finding {k}, trigger {f.Trigger}");
+            CollectionAssert.AreEqual(hiddenPerAgent, ladders[k].Hidden.ToList(), $"finding {k}, trigger {f.Trigger}");
+            // One ladder alone (check's path) is the same sweep of one.
+            CollectionAssert.AreEqual(rows, new LadderEvents(input, f, texts[k]).Rows.ToList(), $"finding {k} alone");
+            shown += rows.Count;
+            hidden += hiddenPerAgent.Sum(h => h.Value);
+            marked += rows.Count(r => r.Marker is not null && r.Index != f.Trigger);
+        }
+        Assert.IsGreaterThan(500, shown, "the windows hold rows to compare");
+        Assert.IsGreaterThan(100, hidden, "and evidence left out");
+        Assert.IsGreaterThan(10, marked, "and marked barriers");
+    }
+
+    [TestMethod]
+    public void Sweep_ManyWindowsOverManyChunks_AsksForEachChunkOnce()
+    {
+        using var s = new Scratch();
+        string trace = RandomTrace(s, 9, 2_000);
+        var findings = RandomFindings(new Random(9), 120);
+        using var lookup = new TraceEventLookup(trace);
+        var counting = new ChunkSwitches(lookup);
+        ((IEventLookup)counting).Prefetch(IEventLookup.NamedBy(findings));
+        var input = new ReportInput(Metadata, findings, counting, trace, Events);
+        LadderSweep.Pick(input, findings, findings.Select(f => new FindingText(Metadata, f, counting)).ToList());
+        // 50 chunks; the windows, ladder by ladder, went back and forth over them hundreds of times.
+        Assert.IsLessThanOrEqualTo(Events / 2_000, counting.Count, "chunk switches of the sweep");
+        Assert.IsGreaterThan(Events / 2_000 / 2, counting.Count, "the windows cover the trace");
+    }
+
+    /// <summary>
+    /// The per-group scan, from the rule: the rows are the related events and the trigger (its marker); each agent
+    /// shown contributes its barriers and sync events from its first shown event to the trigger (in a window longer
+    /// than <see cref="LadderEvents.ScanWhole"/>, only those within <see cref="LadderEvents.ScanNear"/> of a shown
+    /// event), marked barriers first, then barriers, then by index, at most <see cref="LadderEvents.MaxEvidencePerAgent"/>.
+    /// </summary>
+    static (List<LadderRow> Rows, List<KeyValuePair<int, int>> Hidden) PerGroup(IEventLookup events, Finding f, FindingText text)
+    {
+        var rows = new SortedDictionary<long, string?>();
+        foreach (var r in f.Related) if (r.Index >= 0) rows[r.Index] = null;
+        rows[f.Trigger] = text.Marker;
+        long lo = rows.Keys.First(), hi = f.Trigger;
+        var first = new Dictionary<int, long>();
+        foreach (long i in rows.Keys) first.TryAdd(events[i].Agent, i);
+        var found = new SortedDictionary<int, List<(int Priority, long Index, string? Marker)>>();
+        for (long i = lo; i <= hi; i++)
+        {
+            if (rows.ContainsKey(i)) continue;
+            if (hi - lo > LadderEvents.ScanWhole && !rows.Keys.Any(at => Math.Abs(at - i) <= LadderEvents.ScanNear)) continue;
+            var e = events[i];
+            if (!first.TryGetValue(e.Agent, out long since) || i < since || !IsEvidence(f.Kind, e)) continue;
+            string? marker = e.Kind == EventKind.Barrier ? Marker(events, f, text, i, e.Agent) : null;
+            if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
+            list.Add((marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2, i, marker));
+        }
+        var hidden = new List<KeyValuePair<int, int>>();
+        foreach (var (agent, list) in found)
+        {
+            list.Sort();
+            foreach (var (_, i, marker) in list.Take(LadderEvents.MaxEvidencePerAgent)) rows[i] = marker;
+            if (list.Count > LadderEvents.MaxEvidencePerAgent) hidden.Add(new(agent, list.Count - LadderEvents.MaxEvidencePerAgent));
+        }
+        return ([.. rows.Select(r => new LadderRow(r.Key, r.Value))], hidden);
+    }
+
+    static bool IsEvidence(FindingKind kind, TraceEvent e)
+    {
+        var region = Metadata.RegionAt(e.Address)?.Kind;
+        return e.Kind switch
+        {
+            EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.MmioWrite => true,
+            EventKind.CacheClean => kind is FindingKind.MissingCacheClean,
+            EventKind.Quiesce => kind is FindingKind.UnquiescedDma,
+            EventKind.Load or EventKind.Store => region is RegionKind.Sync,
+            EventKind.StoreRelease => region is RegionKind.Sync or RegionKind.Ram or RegionKind.Table,
+            _ => false,
+        };
+    }
+
+    /// <summary>A barrier of the first related event's agent between the two events that needed ordering, or after a stale-dma-read's publish of that agent.</summary>
+    static string? Marker(IEventLookup events, Finding f, FindingText text, long index, int agent)
+    {
+        (long before, long after) = f.Kind switch
+        {
+            FindingKind.StaleDmaRead => (f.RelatedIndex(RelatedRole.Store), f.RelatedIndex(RelatedRole.Publish)),
+            FindingKind.PresentBeforePayload => (f.RelatedIndex(RelatedRole.Payload), f.Trigger),
+            FindingKind.StaleCpuRead => (f.RelatedIndex(RelatedRole.Acquire), f.Trigger),
+            _ => (-1L, -1L),
+        };
+        if (before < 0 || after < 0 || events[before].Agent != agent) return null;
+        if (index > before && index < after) return $"<- does not order #{before} before #{after}";
+        if (f.Kind == FindingKind.StaleDmaRead && index > after && events[after].Agent == agent) return $"<- after the {text.PublishNounOf(after)}";
+        return null;
+    }
+}
