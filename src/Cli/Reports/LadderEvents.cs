@@ -72,6 +72,7 @@ public sealed class LadderEvents
     internal List<(long From, long To)> Ranges => _ranges!;
 
     TraceEvent Event(long i) => _input.Events[i];
+
     string AgentName(int agent) => EventText.Agent(_input.Metadata, agent);
 
     /// <summary>The hops from each other agent's last related event to the trigger.</summary>
