@@ -12,14 +12,14 @@ namespace TraceTools.Detectors.PresentBeforePayload;
 /// another bit of E since E last became non-present is not ordered before P: on P's cpu by the writer
 /// rule (w→w, outer domain: the fetcher observes), from another cpu by the OB clock (full ob-before,
 /// model.md §7.14: an ordered first hop, not merely hb), or on P's cpu by a round trip (contract v1.1).
-/// Per entry and cpu the latest payload change that does not write the present word is kept (ordering it
-/// orders the earlier ones), with the ones after it that do: such a store is a release, so it may be
-/// ordered by its own edge while the stores before it are not. Related: <c>payload</c> (the latest
+/// Per entry and cpu the latest payload change that is not a release is kept (ordering it orders the earlier
+/// ones), with the releases after it: a store that writes a present word (this entry's, or the next or previous
+/// entry's when it spans two) may be ordered by its own edge while the stores before it are not. Related: <c>payload</c> (the latest
 /// unordered M). One per P.
 /// </summary>
 public sealed class PresentBeforePayloadDetector : IDetector
 {
-    /// <summary>A kept payload change; <see cref="Cuts"/> when it does not write the present word (it drops its cpu's earlier ones).</summary>
+    /// <summary>A kept payload change; <see cref="Cuts"/> when it is not a release (it drops its cpu's earlier ones).</summary>
     readonly record struct Change(Epoch Epoch, bool Cuts);
 
     /// <summary>
@@ -71,12 +71,12 @@ public sealed class PresentBeforePayloadDetector : IDetector
         [MethodImpl(MethodImplOptions.AggressiveInlining), System.Diagnostics.CodeAnalysis.UnscopedRef]
         public ref Change At(int i) => ref i == 0 ? ref Head : ref More![i - 1];
 
-        /// <summary>Keeps <paramref name="change"/>; one that does not write the present word drops its cpu's earlier ones (ordering it orders them).</summary>
+        /// <summary>Keeps <paramref name="change"/>; one that is not a release drops its cpu's earlier ones (ordering it orders them).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(in Epoch change, bool writesPresentWord, CutMarks marks)
+        public void Add(in Epoch change, bool release, CutMarks marks)
         {
             Steps++;
-            var c = new Change(change, !writesPresentWord);
+            var c = new Change(change, !release);
             if (Count == 0)
             {
                 Head = c;
@@ -160,14 +160,16 @@ public sealed class PresentBeforePayloadDetector : IDetector
         {
             // An entry starts holding at its first kept change (it holds changes while it has any): marked once then.
             if (!p.Any) _entries.Hold(store.Slot);
-            p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.WritesPresentWord, _marks);
+            // A release (it writes this entry's present word, or, spanning two entries, the other's) may be ordered by its own
+            // edge while its cpu's earlier changes are not, so only a plain change cuts: not merely one that misses this word.
+            p.Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), store.IsRelease, _marks);
         }
     }
 
     /// <inheritdoc/>
     /// <remarks>
-    /// The kept changes: the ones that write the present word are releases, judged by their own edge. Only entries
-    /// marked holding at their first kept change are visited, each dropped from the walk once it keeps none.
+    /// The kept changes: the releases among them are judged by their own edge. Only entries marked holding at their
+    /// first kept change are visited, each dropped from the walk once it keeps none.
     /// </remarks>
     public void AddHeldStores(int cpu, List<uint> times)
     {

@@ -75,4 +75,30 @@ public sealed partial class TraceGenerator
         }
         if (Chance(50)) FetchRun(e);
     }
+
+    /// <summary>
+    /// A cpu store over the end of entry 0 and the start of entry 1 (each half a payload or a present word, present
+    /// set or not), between a payload store and a store that sets present, by the same cpu or by another that first
+    /// reads one entry's present word (acquiring the spanning store when it wrote it).
+    /// </summary>
+    void SpanningEntryStore()
+    {
+        ushort c = Cpu;
+        ulong e = Pick(0ul, 1ul);
+        if (Chance(40)) _b.Store(c, PresentWord(e), PresentWordSize, 0);
+        if (Chance(70)) _b.Store(c, PayloadWord(e), 8, Value());
+        MaybeBarrier(c, 40);
+        int half = _table.EntrySize == 8 ? 4 : 8;
+        ulong Half() => Pick(0ul, PresentValue, Value(), Value() | PresentValue);
+        _b.StoreBytes(c, EntryBase(1) - (ulong)half, [.. TraceBuilder.Le(Half(), half), .. TraceBuilder.Le(Half(), half)]);
+        ushort setter = c;
+        if (Chance(60))
+        {
+            setter = Cpu;
+            _b.Load(setter, PresentWord(Pick(0ul, 1ul)), PresentWordSize);
+        }
+        MaybeBarrier(setter, 30);
+        if (Chance(75)) _b.Store(setter, PresentWord(e), PresentWordSize, PresentValue);
+        if (Chance(40)) FetchRun(e);
+    }
 }

@@ -106,7 +106,8 @@ public sealed partial class TraceGenerator
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
             case 3: DeviceCompletion(); break;
-            case 4 or 5: TableUpdate(); break;
+            case 4: TableUpdate(); break;
+            case 5: if (Chance(35)) SpanningEntryStore(); else TableUpdate(); break;
             case 6: FetchRun(Pick(0ul, 1ul)); break;
             case 7: LockSection(); break;
             case 8: RoundTrip(); break;
