@@ -34,9 +34,15 @@ public sealed class LiveEntryWriteDetector : IDetector
     readonly (bool Active, ulong Entry, uint Granule)[] _runs;
     /// <summary>The stores of the entry being failed, in store order (reused).</summary>
     readonly List<PendingStore> _failing = [];
+    /// <summary>The pending releases no edge has left yet, for every entry.</summary>
+    readonly ReleaseWatch _watch;
 
     /// <summary>Creates the detector for a trace with <paramref name="agents"/> agents.</summary>
-    public LiveEntryWriteDetector(int agents) => _runs = new (bool, ulong, uint)[agents];
+    public LiveEntryWriteDetector(int agents)
+    {
+        _runs = new (bool, ulong, uint)[agents];
+        _watch = new ReleaseWatch(agents);
+    }
 
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.LiveEntryWrite;
@@ -62,7 +68,7 @@ public sealed class LiveEntryWriteDetector : IDetector
         if (store.ByDevice || !store.PresentBefore || !store.ChangedUsed) return;
         // An entry starts holding at its first pending store (it holds them while any waits): marked once then.
         if (c.Pending is not { Count: > 0 }) _entries.Hold(store.Slot);
-        (c.Pending ??= new()).Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch, store.IsRelease);
+        (c.Pending ??= new(_watch)).Add(new Epoch(store.Index, store.Time, (ushort)store.Agent), c.Fetch, store.IsRelease);
     }
 
     /// <inheritdoc/>
@@ -85,6 +91,9 @@ public sealed class LiveEntryWriteDetector : IDetector
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnEntryInvalidate(DetectorView view, in EntryInvalidation inv)
     {
+        // Releases whose own edge is now logged are asked from here on; the others wait for their cpu's bound.
+        var edges = new EdgeLogOf(view);
+        _watch.ReadEdges(ref edges, inv.Index);
         if (inv.All)
         {
             // Only copies the fetcher holds and stores still pending can change: the armed ones (armed at the fetch
@@ -114,7 +123,8 @@ public sealed class LiveEntryWriteDetector : IDetector
         c.Held = false;
         if (c.Pending is not { Count: > 0 } pending) return;
         var order = new InvalidationOrder(view, inv.Agent);
-        pending.Excuse(ref order);
+        var edges = new EdgeLogOf(view);
+        pending.Excuse(ref order, ref edges, inv.Index);
     }
 
     /// <summary>A store ordered before the invalidation is excused: the fetcher observes (outer domain), <c>dev_invalidate</c> is class o.</summary>
@@ -126,6 +136,18 @@ public sealed class LiveEntryWriteDetector : IDetector
         public uint OrderedThrough(int cpu) => _view.StoresOrderedThrough(cpu, _agent, AccessClass.O, ObserverDomain.Outer);
 
         public bool OrderedBefore(in Epoch store) => _view.StoreOrderedBefore(store, _agent, AccessClass.O, ObserverDomain.Outer);
+    }
+
+    /// <summary>The replay's edge log, read by <see cref="ReleaseWatch"/>.</summary>
+    readonly ref struct EdgeLogOf(DetectorView view) : IEdgeSource
+    {
+        readonly DetectorView _view = view;
+
+        public int FirstLoggedAt(int cpu, long since) => _view.EdgePositionAt(cpu, since);
+
+        public int Logged(int cpu) => _view.EdgesLogged(cpu);
+
+        public uint ReleaseTimeAt(int cpu, int position) => _view.EdgeReleaseTime(cpu, position);
     }
 
     /// <inheritdoc/>
