@@ -31,6 +31,8 @@ public sealed class GeneratorTests
             Count("wide load", ev.Any(e => e.Kind == EventKind.Load && InTable(e) && CoversPresentWord(e) && (ulong)e.Size > table.PresentWordLength));
             Count("store over two entries", ev.Any(e => e.Kind == EventKind.Store && InTable(e)
                 && (e.Address - table.Base) / table.EntrySize != (e.Address + (ulong)e.Size - 1 - table.Base) / table.EntrySize));
+            Count("device write over two entries", ev.Any(e => e.Kind == EventKind.DmaWrite && InTable(e)
+                && (e.Address - table.Base) / table.EntrySize != (e.Address + (ulong)e.Size - 1 - table.Base) / table.EntrySize));
             Count("device present write", ev.Any(e => e.Kind == EventKind.DmaWrite && InTable(e) && CoversPresentWord(e)));
             Count("high granule fetch", ev.Any(e => e.Kind == EventKind.Fetch && e.Aux >= 64));
             Count("several invalidations", ev.Count(e => e.Kind == EventKind.DevInvalidate && e.Aux == table.Device) >= 3
@@ -42,7 +44,7 @@ public sealed class GeneratorTests
                     && ev[i + 1].Agent != ev[i].Agent && ev.Skip(i + 2).Take(3).Any(x => x.Kind == EventKind.Load && x.Agent == ev[i].Agent && x.Address == (ev[i].Address ^ 8));
             Count("round trip", roundTrip);
         }
-        foreach (var what in new[] { "wide load", "store over two entries", "device present write", "high granule fetch", "several invalidations", "round trip" })
+        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "high granule fetch", "several invalidations", "round trip" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }
 

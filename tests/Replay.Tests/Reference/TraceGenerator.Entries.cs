@@ -77,8 +77,8 @@ public sealed partial class TraceGenerator
     }
 
     /// <summary>
-    /// A cpu store over the end of entry 0 and the start of entry 1 (each half a payload or a present word, present
-    /// set or not), between a payload store and a store that sets present, by the same cpu or by another that first
+    /// A cpu store (sometimes the fetcher's DMA write) over the end of entry 0 and the start of entry 1 (each half a
+    /// payload or a present word, present set or not), between a payload store and a store that sets present, by the same cpu or by another that first
     /// reads one entry's present word (acquiring the spanning store when it wrote it).
     /// </summary>
     void SpanningEntryStore()
@@ -90,7 +90,17 @@ public sealed partial class TraceGenerator
         MaybeBarrier(c, 40);
         int half = _table.EntrySize == 8 ? 4 : 8;
         ulong Half() => Pick(0ul, PresentValue, Value(), Value() | PresentValue);
-        _b.StoreBytes(c, EntryBase(1) - (ulong)half, [.. TraceBuilder.Le(Half(), half), .. TraceBuilder.Le(Half(), half)]);
+        byte[] bytes = [.. TraceBuilder.Le(Half(), half), .. TraceBuilder.Le(Half(), half)];
+        if (Chance(30))
+        {
+            // Sometimes the fetcher writes over the two entries instead (an OWN write-back spanning them): over entries
+            // made present first, so a half that clears present makes its entry non-present (the payload window restarts
+            // there, and a payload store after it counts).
+            if (Chance(70)) _b.Store(c, PresentWord(Pick(0ul, 1ul)), PresentWordSize, PresentValue);
+            _b.DmaWriteBytes(Fetcher, EntryBase(1) - (ulong)half, bytes);
+            if (Chance(70)) _b.Store(c, PayloadWord(e), 8, Value());
+        }
+        else _b.StoreBytes(c, EntryBase(1) - (ulong)half, bytes);
         ushort setter = c;
         if (Chance(60))
         {
