@@ -162,10 +162,19 @@ public sealed partial class MissingFlushAfterClearDetector : IDetector
         {
             ref readonly var w = ref _entries[slot];
             if (!w.Open || w.Flagged) continue;
-            text.Append(slot).Append(": clear ").Append(w.Clear.Index).Append(" kept");
-            foreach (long i in (w.Invalidations ?? []).Select(e => e.Index).Order()) text.Append(' ').Append(i);
-            text.Append('\n');
+            AppendWindow(text, slot, w.Clear, w.Invalidations);
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Tests: one line of <see cref="WindowsUnderWay"/> (the slot, its clear's index, the kept invalidations' indices
+    /// ascending); the twin that walks every window writes its lines with it, so both speak one format.
+    /// </summary>
+    internal static void AppendWindow(System.Text.StringBuilder text, int slot, Epoch clear, List<Epoch>? kept)
+    {
+        text.Append(slot).Append(": clear ").Append(clear.Index).Append(" kept");
+        foreach (long i in (kept ?? []).Select(e => e.Index).Order()) text.Append(' ').Append(i);
+        text.Append('\n');
     }
 }

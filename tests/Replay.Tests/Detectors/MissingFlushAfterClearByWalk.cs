@@ -1,4 +1,5 @@
 using TraceTools.Detectors.Entries;
+using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Replay.Detection;
 using TraceTools.Replay.Findings;
 using TraceTools.Replay.Memory;
@@ -97,7 +98,7 @@ sealed class MissingFlushAfterClearByWalk : IDetector
             (w.Invalidations ??= []).Add(new Epoch(inv.Index, inv.Time, (ushort)inv.Agent));
     }
 
-    /// <summary>The windows under way with their kept invalidations, as <c>MissingFlushAfterClearDetector.WindowsUnderWay</c> writes them.</summary>
+    /// <summary>The windows under way with their kept invalidations, in the detector's format (<c>MissingFlushAfterClearDetector.AppendWindow</c>).</summary>
     public string WindowsUnderWay()
     {
         var text = new System.Text.StringBuilder();
@@ -105,9 +106,7 @@ sealed class MissingFlushAfterClearByWalk : IDetector
         {
             ref readonly var w = ref _entries[slot];
             if (!w.Open || w.Flagged) continue;
-            text.Append(slot).Append(": clear ").Append(w.Clear.Index).Append(" kept");
-            foreach (long i in (w.Invalidations ?? []).Select(e => e.Index).Order()) text.Append(' ').Append(i);
-            text.Append('\n');
+            MissingFlushAfterClearDetector.AppendWindow(text, slot, w.Clear, w.Invalidations);
         }
         return text.ToString();
     }
