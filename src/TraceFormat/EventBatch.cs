@@ -46,8 +46,8 @@ public sealed class EventBatch : IEventSink
     /// <summary>
     /// The bytes of the events that carry bytes, at <see cref="DataOffsets"/>: back to back when appended; when the
     /// reader filled the batch, the chunk's decoded payload (bytes longer than 8 where its data column has them,
-    /// small values in 8-byte slots after it). The reader lends that buffer to the batch and takes the batch's
-    /// previous one back for its next chunk.
+    /// small values in 8-byte slots after it). The reader decodes each chunk into the buffer of the batch it fills
+    /// (grown when the chunk needs more), so the batch's bytes stay valid until the batch is filled again.
     /// </summary>
     public byte[] Data = [];
     /// <summary>Bytes used in <see cref="Data"/>: every event's bytes lie below it.</summary>
