@@ -34,6 +34,15 @@ public sealed class GeneratorTests
             Count("device write over two entries", ev.Any(e => e.Kind == EventKind.DmaWrite && InTable(e)
                 && (e.Address - table.Base) / table.EntrySize != (e.Address + (ulong)e.Size - 1 - table.Base) / table.EntrySize));
             Count("device present write", ev.Any(e => e.Kind == EventKind.DmaWrite && InTable(e) && CoversPresentWord(e)));
+            // A device write from one entry into the next that clears the next entry's present bit (its part there restarts the window).
+            Count("device write clearing the next entry", t.Events.Any(r => r.E.Kind == EventKind.DmaWrite && InTable(r.E) && ClearsNextPresent(r)));
+            bool ClearsNextPresent(RefEvent r)
+            {
+                ulong next = (r.E.Address - table.Base) / table.EntrySize + 1;
+                ulong present = table.Base + next * table.EntrySize + table.PresentBit / 8;
+                return present >= r.E.Address && present < r.E.Address + (ulong)r.E.Size
+                    && (r.Data[present - r.E.Address] & (1 << (int)(table.PresentBit % 8))) == 0;
+            }
             Count("high granule fetch", ev.Any(e => e.Kind == EventKind.Fetch && e.Aux >= 64));
             Count("several invalidations", ev.Count(e => e.Kind == EventKind.DevInvalidate && e.Aux == table.Device) >= 3
                 && ev.Where(e => e.Kind == EventKind.DevInvalidate).Select(e => e.Agent).Distinct().Count() >= 2);
@@ -44,7 +53,7 @@ public sealed class GeneratorTests
                     && ev[i + 1].Agent != ev[i].Agent && ev.Skip(i + 2).Take(3).Any(x => x.Kind == EventKind.Load && x.Agent == ev[i].Agent && x.Address == (ev[i].Address ^ 8));
             Count("round trip", roundTrip);
         }
-        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "high granule fetch", "several invalidations", "round trip" })
+        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "high granule fetch", "several invalidations", "round trip" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }
 

@@ -111,4 +111,33 @@ public sealed partial class TraceGenerator
         if (Chance(75)) _b.Store(setter, PresentWord(e), PresentWordSize, PresentValue);
         if (Chance(40)) FetchRun(e);
     }
+
+    /// <summary>
+    /// The fetcher's write-back over the end of entry 0 and entry 1's present word (mostly clearing it), between a
+    /// payload store to entry 1 and a store that makes entry 1 present again, by another cpu that acquires nothing or
+    /// by the same: the write restarts entry 1's payload window (contract v1.1), so whether the earlier payload store
+    /// still counts depends on the device write's part in the second entry.
+    /// </summary>
+    void SpanningWriteBack()
+    {
+        ushort c = Cpu;
+        if (Chance(80)) _b.Store(c, PayloadWord(1), 8, Value());
+        MaybeBarrier(c, 50);
+        _b.Store(c, PresentWord(1), PresentWordSize, PresentValue);
+        if (Chance(50)) FetchRun(1);
+        int half = _table.EntrySize == 8 ? 4 : 8;
+        ulong start = EntryBase(1) - (ulong)half;
+        ulong end = Math.Max(EntryBase(1) + (ulong)half, PresentWord(1) + (ulong)PresentWordSize);
+        var bytes = new byte[end - start];
+        for (int k = 0; k < bytes.Length; k++) bytes[k] = (byte)(Chance(60) ? 0 : _rng.Next(256));
+        int at = (int)(EntryBase(1) + _table.PresentBit / 8 - start);
+        byte bit = (byte)(1 << (int)(_table.PresentBit % 8));
+        bytes[at] = Chance(80) ? (byte)(bytes[at] & ~bit) : (byte)(bytes[at] | bit);
+        _b.DmaWriteBytes(Fetcher, start, bytes);
+        ushort setter = Chance(70) ? Cpu : c;
+        if (Chance(30)) _b.Store(setter, PayloadWord(1), 8, Value());
+        MaybeBarrier(setter, 40);
+        _b.Store(setter, PresentWord(1), PresentWordSize, PresentValue);
+        if (Chance(40)) FetchRun(1);
+    }
 }

@@ -107,7 +107,7 @@ public sealed partial class TraceGenerator
             case 2: FlagHandoff(); break;
             case 3: DeviceCompletion(); break;
             case 4: TableUpdate(); break;
-            case 5: if (Chance(35)) SpanningEntryStore(); else TableUpdate(); break;
+            case 5: if (Chance(35)) SpanningEntryStore(); else if (Chance(15)) SpanningWriteBack(); else TableUpdate(); break;
             case 6: FetchRun(Pick(0ul, 1ul)); break;
             case 7: LockSection(); break;
             case 8: RoundTrip(); break;
