@@ -106,7 +106,7 @@ public sealed partial class TraceGenerator
             case 0 or 1: DoorbellProtocol(); break;
             case 2: FlagHandoff(); break;
             case 3: DeviceCompletion(); break;
-            case 4: TableUpdate(); break;
+            case 4: if (Chance(20)) PartialPresentWord(); else TableUpdate(); break;
             case 5: if (Chance(35)) SpanningEntryStore(); else if (Chance(15)) SpanningWriteBack(); else TableUpdate(); break;
             case 6: FetchRun(Pick(0ul, 1ul)); break;
             case 7: LockSection(); break;
