@@ -4,7 +4,7 @@ using TraceTools.TraceFormat;
 
 namespace TraceTools.Tests.Reference;
 
-/// <summary>What the tests that hold the engine to the reference share: a canonical order, equality, batch splits, a trace without used bits.</summary>
+/// <summary>What the tests that hold the engine to the reference share: a canonical order, equality, batch splits, hand-made cases held to both, a trace without used bits.</summary>
 static class FindingLists
 {
     /// <summary>Findings in a canonical order: trigger, kind, related.</summary>
@@ -29,6 +29,21 @@ static class FindingLists
             engine.Process(t.ToBatch(i, i, n));
             i += n;
         }
+    }
+
+    /// <summary>
+    /// Hand-made cases: the literal reference and the engine (one batch) must both find exactly <paramref name="expected"/>
+    /// (canonical findings joined by spaces; "" for none), worked out by hand from model.md.
+    /// </summary>
+    public static void AssertEngineAndReference(TraceBuilder b, string expected)
+    {
+        var t = b.Build();
+        var reference = string.Join(" ", Canonical(ReferenceModel.Run(t, ReferenceReadings.Literal)));
+        var engine = TraceTools.Detectors.DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions());
+        Process(engine, t, 0);
+        var actual = string.Join(" ", Canonical(engine.Complete()));
+        Assert.AreEqual(expected, reference, "reference\n" + ScenarioText.Print(t));
+        Assert.AreEqual(expected, actual, "engine\n" + ScenarioText.Print(t));
     }
 
     /// <summary>The same trace with every table's used bits dropped (each granule then counts whole).</summary>

@@ -1,5 +1,3 @@
-using TraceTools.Detectors;
-using TraceTools.Replay;
 using TraceTools.TraceFormat;
 
 using static TraceTools.Tests.Reference.FindingLists;
@@ -32,17 +30,6 @@ public sealed class SpanningEntryStoreTests
         return new(b, cpu0, cpu1);
     }
 
-    static void AssertBoth(TraceBuilder b, string expected)
-    {
-        var t = b.Build();
-        var reference = string.Join(" ", Canonical(ReferenceModel.Run(t, ReferenceReadings.Literal)));
-        var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions());
-        Process(engine, t, 0);
-        var actual = string.Join(" ", Canonical(engine.Complete()));
-        Assert.AreEqual(expected, reference, "reference\n" + ScenarioText.Print(t));
-        Assert.AreEqual(expected, actual, "engine\n" + ScenarioText.Print(t));
-    }
-
     /// <summary>
     /// cpu0 stores M0 (<paramref name="m0"/>, <paramref name="m0Size"/> bytes), BARRIER, then SPAN at <paramref name="span"/>;
     /// cpu1 loads the 8 bytes at <paramref name="acquire"/> (a present word SPAN wrote) and sets present with a store of
@@ -55,7 +42,7 @@ public sealed class SpanningEntryStoreTests
         s.B.StoreBytes(s.Cpu0, span, bytes);
         s.B.Load(s.Cpu1, acquire, 8);
         int p = s.B.Store(s.Cpu1, present, pSize, 1);
-        AssertBoth(s.B, found ? $"present-before-payload@{p}[payload={m}]" : "");
+        AssertEngineAndReference(s.B, found ? $"present-before-payload@{p}[payload={m}]" : "");
     }
 
     /// <summary>
@@ -103,7 +90,7 @@ public sealed class SpanningEntryStoreTests
         int span = s.B.StoreBytes(s.Cpu0, Tbl + 8, [.. TraceBuilder.Le(first ? 0x2222ul : 2, 8), .. TraceBuilder.Le(first ? 2ul : 0x2222, 8)]);
         s.B.Barrier(s.Cpu0, barrier);
         int p = s.B.Store(s.Cpu0, judged + (first ? 0ul : 8ul), 8, 1);
-        AssertBoth(s.B, found ? $"present-before-payload@{p}[payload={span}]" : "");
+        AssertEngineAndReference(s.B, found ? $"present-before-payload@{p}[payload={span}]" : "");
     }
 
     /// <summary>
