@@ -9,6 +9,22 @@ public sealed class GeneratorTests
 {
     const int Seeds = 1500;
 
+    /// <summary>True when some take_irq follows a take of the same device with no raise between (and a raise before both).</summary>
+    static bool TakesATakenRaise(List<TraceEvent> ev)
+    {
+        var taken = new Dictionary<uint, bool>(); // device -> its last raise was taken
+        foreach (var e in ev)
+        {
+            if (e.Kind == EventKind.RaiseIrq) taken[e.Agent] = false;
+            else if (e.Kind == EventKind.TakeIrq && taken.TryGetValue(e.Aux, out bool was))
+            {
+                if (was) return true;
+                taken[e.Aux] = true;
+            }
+        }
+        return false;
+    }
+
     [TestMethod]
     public void Generator_SameSeed_SameTrace() =>
         Assert.AreEqual(ScenarioText.Print(TraceGenerator.Generate(42)), ScenarioText.Print(TraceGenerator.Generate(42)));
@@ -55,8 +71,12 @@ public sealed class GeneratorTests
                 roundTrip = ev[i].Kind == EventKind.Store && ev[i + 1].Kind == EventKind.Load && ev[i + 1].Address == ev[i].Address
                     && ev[i + 1].Agent != ev[i].Agent && ev.Skip(i + 2).Take(3).Any(x => x.Kind == EventKind.Load && x.Agent == ev[i].Agent && x.Address == (ev[i].Address ^ 8));
             Count("round trip", roundTrip);
+            // TraceGenerator.Hb.cs: an unlock handed at once to another cpu's lock (§2.6), and a take_irq after the raise was taken (§2.5).
+            Count("lock hand-off", Enumerable.Range(0, ev.Count - 1).Any(i =>
+                ev[i].Kind == EventKind.Unlock && ev[i + 1].Kind == EventKind.Lock && ev[i + 1].Agent != ev[i].Agent));
+            Count("second take of one raise", TakesATakenRaise(ev));
         }
-        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "high granule fetch", "several invalidations", "round trip" })
+        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "high granule fetch", "several invalidations", "round trip", "lock hand-off", "second take of one raise" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }
 
