@@ -75,8 +75,25 @@ public sealed class GeneratorTests
             Count("lock hand-off", Enumerable.Range(0, ev.Count - 1).Any(i =>
                 ev[i].Kind == EventKind.Unlock && ev[i + 1].Kind == EventKind.Lock && ev[i + 1].Agent != ev[i].Agent));
             Count("second take of one raise", TakesATakenRaise(ev));
+            // Byte precision (TraceGenerator.DataRules.cs): buffer accesses that start or end inside a word; a cpu and a
+            // device access that meet at a byte (one ends where the other starts); a store over a line edge, only part
+            // of it cleaned by its cpu, then read by a device.
+            bool InBuf(TraceEvent e) => e.Kind is EventKind.Store or EventKind.Load or EventKind.DmaRead or EventKind.DmaWrite
+                && e.Address >= TraceGenerator.Buf && e.Address < TraceGenerator.Buf + 0x40;
+            bool IsCpu(TraceEvent e) => e.Kind is EventKind.Store or EventKind.Load;
+            Count("buffer access inside words", ev.Any(e => InBuf(e) && (e.Address % 8 != 0 || (e.Address + (ulong)e.Size) % 8 != 0)));
+            Count("cpu and device accesses meeting at a byte", ev.Any(x => InBuf(x) && ev.Any(y => InBuf(y) && IsCpu(x) != IsCpu(y)
+                && x.Address + (ulong)x.Size == y.Address && y.Address % 8 != 0)));
+            ulong line = t.Metadata.CacheLineSize == 0 ? 64 : (ulong)t.Metadata.CacheLineSize;
+            Count("store over a line edge, part cleaned, device read", Enumerable.Range(0, ev.Count).Any(s =>
+                ev[s].Kind == EventKind.Store && InBuf(ev[s]) && ev[s].Address / line != (ev[s].Address + (ulong)ev[s].Size - 1) / line
+                && ev.Skip(s + 1).Any(c => c.Kind is EventKind.CacheClean or EventKind.CacheFlush && c.Agent == ev[s].Agent
+                    && (c.Address / line > ev[s].Address / line || (c.Address + (ulong)c.Size - 1) / line < (ev[s].Address + (ulong)ev[s].Size - 1) / line)
+                    && c.Address / line <= (ev[s].Address + (ulong)ev[s].Size - 1) / line && (c.Address + (ulong)c.Size - 1) / line >= ev[s].Address / line)
+                && ev.Skip(s + 1).Any(r => r.Kind == EventKind.DmaRead && r.Address == ev[s].Address && r.Size == ev[s].Size)));
         }
-        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "high granule fetch", "several invalidations", "round trip", "lock hand-off", "second take of one raise" })
+        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "high granule fetch", "several invalidations", "round trip",
+            "lock hand-off", "second take of one raise", "buffer access inside words", "cpu and device accesses meeting at a byte", "store over a line edge, part cleaned, device read" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }
 

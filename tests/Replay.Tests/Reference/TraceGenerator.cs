@@ -117,7 +117,7 @@ public sealed partial class TraceGenerator
             case 12: AcquireReleaseStep(); break;
             case 13: LiveEntries(); break;
             case 14 when _arch == Arch.Arm64: FirmwareCalls(); break;
-            case 15: LinesStep(); break;
+            case 15: if (Chance(40)) DataRulesStep(); else LinesStep(); break;
             default: SingleOp(); break;
         }
     }
