@@ -1,4 +1,3 @@
-using TraceTools.Detectors;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Tests.Reference;
@@ -13,16 +12,6 @@ namespace TraceTools.Tests.Reference;
 public sealed class DataRuleTests
 {
     const ulong Buf = 0x1000;
-
-    /// <summary>Reference and engine must both give <paramref name="expected"/>.</summary>
-    static void Expect(TraceBuilder b, string expected)
-    {
-        var t = b.Build();
-        Assert.AreEqual(expected, string.Join(" ", ReferenceModel.Run(t)), "reference");
-        var engine = DetectorRegistry.CreateEngine(t.Metadata);
-        engine.Process(t.ToBatch());
-        Assert.AreEqual(expected, string.Join(" ", engine.Complete()), "engine");
-    }
 
     /// <summary>
     /// Three cpus store parts of one word, unordered: cpu0 bytes 0..3, cpu1 bytes 4..7, then cpu2 bytes 0..3 again
@@ -46,6 +35,6 @@ public sealed class DataRuleTests
         b.Store(cpu1, Buf + 4, 4, 2);
         b.Store(cpu2, Buf, 4, 3);
         b.DmaRead(dev, Buf + 4, 4);
-        Expect(b, "dma-race@20[other=18]");
+        FindingLists.AssertEngineAndReference(b, "dma-race@20[other=18]");
     }
 }
