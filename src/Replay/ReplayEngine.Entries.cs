@@ -64,12 +64,14 @@ public sealed partial class ReplayEngine
             if (words == 1) exact[0] = granules;
             bool after = pa >= from && pa < to ? (data[(int)(pa - address)] & presentMask) != 0 : before;
             ulong word = eb + table.PresentWordOffset;
-            bool release = from < word + table.PresentWordLength && to > word;
+            // A store writing this entry's present word (sync bytes) is a release; so is its part in an entry whose
+            // word it misses when it writes another entry's (spanReleases): Publish snapshots the event once.
+            bool release = spanReleases || (from < word + table.PresentWordLength && to > word);
             if (values) BeginEntryValues(table, eb, index, address, data);
-            var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, release, _hb.IsDevice[agent])
+            var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, _hb.IsDevice[agent])
             {
                 ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table)),
-                IsRelease = release || spanReleases,
+                IsRelease = release,
                 Slot = slots.Of(rid, k),
             };
             _dispatch.OnEntryStore(EntryStoreHooks, view, store);

@@ -26,18 +26,13 @@ public readonly record struct DataAccess(long Index, EventKind Kind, int Agent, 
 /// Granules whose bytes changed (bit g; granules from 63 up share bit 63, so it says whether anything
 /// changed). The exact set at any entry size is <see cref="DetectorView.ChangedGranuleWords"/>.
 /// </param>
-/// <param name="WritesPresentWord">
-/// True when the store writes bytes of the entry's present word (sync bytes): it is a release of its own, so
-/// it can be ordered before a later event by its own edge while the stores just before it are not.
-/// </param>
 /// <param name="ByDevice">
 /// True for a device's DMA write: it only ends what a write making E non-present ends (a payload window
 /// restarts, a burst ends); it never opens or closes a flush window, joins a burst or tears a fetch.
 /// </param>
 public readonly record struct EntryStore(
     long Index, int Agent, uint Time, int Region, ulong EntryBase,
-    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules, bool WritesPresentWord,
-    bool ByDevice)
+    bool PresentBefore, bool PresentAfter, bool ChangedOther, ulong ChangedGranules, bool ByDevice)
 {
     /// <summary>True when the store changed any byte of the entry (false: value-neutral).</summary>
     public bool Changed => ChangedGranules != 0;
@@ -49,8 +44,8 @@ public readonly record struct EntryStore(
     public bool ChangedUsed { get; init; }
 
     /// <summary>
-    /// True when the store's event is a release: it writes sync bytes, the present word of this entry
-    /// (<see cref="WritesPresentWord"/>) or of another entry it spans. Only such a store can be ordered before a
+    /// True when the store's event is a release: it writes sync bytes, the present word of this entry or of
+    /// another entry it spans. Only such a store can be ordered before a
     /// later event by its own edge (<see cref="DetectorView.StoreOrderedBefore"/>); for any other the clocks alone
     /// answer (<see cref="DetectorView.StoresOrderedThrough"/>).
     /// </summary>
