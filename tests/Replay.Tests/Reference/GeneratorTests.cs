@@ -62,6 +62,12 @@ public sealed class GeneratorTests
             // A cpu store of part of an entry's present word: a release of its own (TraceGenerator.EntryRules.cs).
             Count("partial present word store", ev.Any(e => e.Kind == EventKind.Store && InTable(e) && (ulong)e.Size < table.PresentWordLength
                 && Offset(e) >= table.PresentWordOffset && Offset(e) < table.PresentWordOffset + table.PresentWordLength));
+            // A store to an entry handed over at once (the next event) by its cpu's store_release or xchg, and another
+            // cpu's load of an entry's present word followed by its invalidation of the fetcher (TraceGenerator.EntryRulesMut.cs).
+            Count("entry store released at once", Enumerable.Range(0, ev.Count - 1).Any(i => ev[i].Kind == EventKind.Store && InTable(ev[i])
+                && ev[i + 1].Agent == ev[i].Agent && ev[i + 1].Kind is EventKind.StoreRelease or EventKind.Xchg));
+            Count("present word acquired, then invalidated", Enumerable.Range(0, ev.Count - 1).Any(i => ev[i].Kind == EventKind.Load && InTable(ev[i])
+                && CoversPresentWord(ev[i]) && ev.Skip(i + 1).Take(3).Any(x => x.Kind == EventKind.DevInvalidate && x.Agent == ev[i].Agent && x.Aux == table.Device)));
             Count("high granule fetch", ev.Any(e => e.Kind == EventKind.Fetch && e.Aux >= 64));
             Count("several invalidations", ev.Count(e => e.Kind == EventKind.DevInvalidate && e.Aux == table.Device) >= 3
                 && ev.Where(e => e.Kind == EventKind.DevInvalidate).Select(e => e.Agent).Distinct().Count() >= 2);
@@ -92,7 +98,7 @@ public sealed class GeneratorTests
                     && c.Address / line <= (ev[s].Address + (ulong)ev[s].Size - 1) / line && (c.Address + (ulong)c.Size - 1) / line >= ev[s].Address / line)
                 && ev.Skip(s + 1).Any(r => r.Kind == EventKind.DmaRead && r.Address == ev[s].Address && r.Size == ev[s].Size)));
         }
-        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "high granule fetch", "several invalidations", "round trip",
+        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "entry store released at once", "present word acquired, then invalidated", "high granule fetch", "several invalidations", "round trip",
             "lock hand-off", "second take of one raise", "buffer access inside words", "cpu and device accesses meeting at a byte", "store over a line edge, part cleaned, device read" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }
