@@ -68,6 +68,14 @@ public sealed class GeneratorTests
                 && ev[i + 1].Agent == ev[i].Agent && ev[i + 1].Kind is EventKind.StoreRelease or EventKind.Xchg));
             Count("present word acquired, then invalidated", Enumerable.Range(0, ev.Count - 1).Any(i => ev[i].Kind == EventKind.Load && InTable(ev[i])
                 && CoversPresentWord(ev[i]) && ev.Skip(i + 1).Take(3).Any(x => x.Kind == EventKind.DevInvalidate && x.Agent == ev[i].Agent && x.Aux == table.Device)));
+            // Entry x cleared, entry y cleared, x cleared again by one cpu, then another cpu's whole-table invalidation.
+            Count("clears out of arming order", Enumerable.Range(0, t.Events.Count).Any(i => Clear(i) is { } x
+                && Enumerable.Range(i + 1, t.Events.Count - i - 1).Any(j => Clear(j) is { } y && y != x && ev[j].Agent == ev[i].Agent
+                    && Enumerable.Range(j + 1, t.Events.Count - j - 1).Any(k => Clear(k) == x && ev[k].Agent == ev[i].Agent
+                        && ev.Skip(k + 1).Any(v => v.Kind == EventKind.DevInvalidate && v.Size == 0 && v.Agent != ev[i].Agent)))));
+            ulong? Clear(int i) => ev[i].Kind == EventKind.Store && InTable(ev[i]) && CoversPresentWord(ev[i])
+                && (t.Events[i].Data[table.PresentWordOffset - Offset(ev[i]) + table.PresentBit % 64 / 8] & (1 << (int)(table.PresentBit % 8))) == 0
+                ? (ev[i].Address - table.Base) / table.EntrySize : null;
             Count("high granule fetch", ev.Any(e => e.Kind == EventKind.Fetch && e.Aux >= 64));
             Count("several invalidations", ev.Count(e => e.Kind == EventKind.DevInvalidate && e.Aux == table.Device) >= 3
                 && ev.Where(e => e.Kind == EventKind.DevInvalidate).Select(e => e.Agent).Distinct().Count() >= 2);
@@ -98,7 +106,7 @@ public sealed class GeneratorTests
                     && c.Address / line <= (ev[s].Address + (ulong)ev[s].Size - 1) / line && (c.Address + (ulong)c.Size - 1) / line >= ev[s].Address / line)
                 && ev.Skip(s + 1).Any(r => r.Kind == EventKind.DmaRead && r.Address == ev[s].Address && r.Size == ev[s].Size)));
         }
-        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "entry store released at once", "present word acquired, then invalidated", "high granule fetch", "several invalidations", "round trip",
+        foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "entry store released at once", "present word acquired, then invalidated", "clears out of arming order", "high granule fetch", "several invalidations", "round trip",
             "lock hand-off", "second take of one raise", "buffer access inside words", "cpu and device accesses meeting at a byte", "store over a line edge, part cleaned, device read" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }

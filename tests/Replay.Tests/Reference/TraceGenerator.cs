@@ -108,7 +108,7 @@ public sealed partial class TraceGenerator
             case 3: DeviceCompletion(); break;
             case 4: if (Chance(20)) PartialPresentWord(); else TableUpdate(); break;
             case 5: if (Chance(35)) SpanningEntryStore(); else if (Chance(15)) SpanningWriteBack(); else TableUpdate(); break;
-            case 6: if (Chance(40)) PresentWordHandOver(); else FetchRun(Pick(0ul, 1ul)); break;
+            case 6: if (Chance(40)) EntryHandOvers(); else FetchRun(Pick(0ul, 1ul)); break;
             case 7: if (Chance(50)) HbHandOff(); else LockSection(); break;
             case 8: RoundTrip(); break;
             case 9: DescriptorWriteBack(); break;
