@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TraceTools.Replay.HappensBefore;
 using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
@@ -29,20 +30,22 @@ public sealed partial class ReplayEngine
         // its event, so the shadow keeps no index columns. Events from index 2^32 - 1 on are refused, at the first.
         int replayable = (int)Math.Clamp(uint.MaxValue - first, 0, count);
         var kinds = batch.Kinds.AsSpan(0, replayable);
-        var agents = batch.Agents.AsSpan(0, replayable);
-        var isDevice = hb.IsDevice;
-        var time = hb.Time;
-        var inbox = hb.InboxFull;
+        ref ushort agent0 = ref MemoryMarshal.GetReference(batch.Agents.AsSpan(0, replayable));
+        // The per-agent arrays hold AgentCount entries (HbState): once the agent is checked against it, they are
+        // read without a bounds check each (three compares and branches an event).
+        ref bool isDevice = ref MemoryMarshal.GetArrayDataReference(hb.IsDevice);
+        ref uint time = ref MemoryMarshal.GetArrayDataReference(hb.Time);
+        ref bool inbox = ref MemoryMarshal.GetArrayDataReference(hb.InboxFull);
         int prefetchLimit = BatchPrefetch.Limit(batch, replayable);
         for (int i = 0; i < kinds.Length; i++)
         {
             if ((i & (BatchPrefetch.Stride - 1)) == 0) BatchPrefetch.Columns(batch, i, prefetchLimit);
             long index = first + i;
             var kind = kinds[i];
-            int agent = agents[i];
-            if ((uint)agent >= (uint)agentCount || isDevice[agent] == kind.IsCpuEvent()) BadAgent(index, kind, agent);
-            time[agent] = (uint)(index + 1);
-            if (inbox[agent]) hb.DrainInbox(agent);
+            int agent = Unsafe.Add(ref agent0, i);
+            if ((uint)agent >= (uint)agentCount || Unsafe.Add(ref isDevice, agent) == kind.IsCpuEvent()) BadAgent(index, kind, agent);
+            Unsafe.Add(ref time, agent) = (uint)(index + 1);
+            if (Unsafe.Add(ref inbox, agent)) hb.DrainInbox(agent);
             if (routes.Length != 0 && (routes[i] & routeBit) == 0) continue; // split replay: a data access on other replicas' pages
             switch (kind)
             {
@@ -74,7 +77,7 @@ public sealed partial class ReplayEngine
             long index = first + replayable;
             int agent = batch.Agents[replayable];
             var kind = batch.Kinds[replayable];
-            if ((uint)agent >= (uint)agentCount || isDevice[agent] == kind.IsCpuEvent()) BadAgent(index, kind, agent);
+            if ((uint)agent >= (uint)agentCount || hb.IsDevice[agent] == kind.IsCpuEvent()) BadAgent(index, kind, agent);
             ReplayThrow.TraceTooLong(index);
         }
         _next = first + count;

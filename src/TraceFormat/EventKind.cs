@@ -159,7 +159,8 @@ public static class EventKinds
     };
 
     /// <summary>True for kinds a cpu agent performs; the rest are device events.</summary>
-    public static bool IsCpuEvent(this EventKind kind) => kind < EventKind.DmaRead || kind > EventKind.RaiseIrq;
+    /// <remarks>One unsigned compare: the device kinds are the contiguous range <see cref="EventKind.DmaRead"/>..<see cref="EventKind.RaiseIrq"/>.</remarks>
+    public static bool IsCpuEvent(this EventKind kind) => (uint)(kind - EventKind.DmaRead) > (uint)(EventKind.RaiseIrq - EventKind.DmaRead);
 
     /// <summary>True when the event has an address and size operand column on disk.</summary>
     public static bool HasAddress(this EventKind kind) => kind switch
