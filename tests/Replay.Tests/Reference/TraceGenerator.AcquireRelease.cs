@@ -47,7 +47,7 @@ public sealed partial class TraceGenerator
     void AtomicHandOff()
     {
         ushort c = Cpu;
-        ushort other = _cpus.Count > 1 && Chance(80) ? Pick([.. _cpus.Where(x => x != c)]) : c;
+        ushort other = _cpus.Count > 1 && Chance(80) ? OtherCpu(c) : c;
         var (a, n) = BufChunk();
         if (Chance(70)) _b.Store(c, a, n, Chance(50) ? Value() : null);
         else _b.Store(c, PayloadWord(Pick(0ul, 1ul)), 8, Value());
@@ -89,7 +89,7 @@ public sealed partial class TraceGenerator
         _b.DmaWrite(d, f, fn, 1);
         ReadFlag(c, f, fn);
         MaybeBarrier(c, 50);
-        ushort other = _cpus.Count > 1 ? Pick([.. _cpus.Where(x => x != c)]) : c;
+        ushort other = OtherCpu(c);
         var (g, gn) = Chance(40) ? (RamFlag, 8) : (f ^ 8, fn);
         WriteFlag(c, g, gn, 2);
         ReadFlag(other, g, gn);

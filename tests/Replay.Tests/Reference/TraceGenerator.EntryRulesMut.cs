@@ -29,7 +29,7 @@ public sealed partial class TraceGenerator
     /// </summary>
     void ClearsOutOfArmingOrder()
     {
-        ushort a = Cpu, b = _cpus.Count > 1 ? Pick([.. _cpus.Where(x => x != a)]) : a;
+        ushort a = Cpu, b = OtherCpu(a);
         ulong x = Pick(0ul, 1ul), y = 1 - x;
         var (f, fn) = FlagWord();
         _b.Store(a, PresentWord(x), PresentWordSize, PresentValue);
@@ -55,7 +55,7 @@ public sealed partial class TraceGenerator
     /// </summary>
     void PresentWordHandOver()
     {
-        ushort a = Cpu, b = _cpus.Count > 1 ? Pick([.. _cpus.Where(x => x != a)]) : a;
+        ushort a = Cpu, b = OtherCpu(a);
         ulong e = Pick(0ul, 1ul);
         var (f, fn) = FlagWord();
         if (Chance(75))

@@ -79,7 +79,7 @@ public sealed partial class TraceGenerator
 
     void OtherCpuCall(ushort busy)
     {
-        ushort o = Pick([.. _cpus.Where(x => x != busy)]);
+        ushort o = OtherCpu(busy);
         var call = new ulong[18];
         call[0] = Pick(CallIds);
         for (int r = 1; r < 18; r++) call[r] = RegisterValue();

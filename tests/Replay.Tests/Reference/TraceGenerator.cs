@@ -65,6 +65,8 @@ public sealed partial class TraceGenerator
     T Pick<T>(params T[] items) => items[_rng.Next(items.Length)];
     bool Chance(int percent) => _rng.Next(100) < percent;
     ushort Cpu => Pick([.. _cpus]);
+    /// <summary>A cpu other than <paramref name="c"/>, or <paramref name="c"/> when it is the only one.</summary>
+    ushort OtherCpu(ushort c) => _cpus.Count > 1 ? Pick([.. _cpus.Where(x => x != c)]) : c;
     ushort Dev => Pick([.. _devs]);
     ushort Fetcher => (ushort)_table.Device;
     ulong Reg(ushort dev) => RegBase + (ulong)_devs.IndexOf(dev) * 0x100;
@@ -137,7 +139,7 @@ public sealed partial class TraceGenerator
         else _b.Store(c, PresentWord(e), PresentWordSize, 0);
         MaybeBarrier(c, 70);
         var (f, fn) = FlagWord();
-        ushort other = _cpus.Count > 1 ? Pick([.. _cpus.Where(x => x != c)]) : c;
+        ushort other = OtherCpu(c);
         if (other != c && Chance(75))
         {
             _b.Store(c, f, fn, (ulong)_rng.Next(1, 4));
