@@ -37,6 +37,24 @@ public sealed class StaleDmaReadTests
         else FindingAssert.None(findings);
     }
 
+    /// <summary>
+    /// A DMA read over two shadow pages: the first page's store is ordered by dma_wmb, the second page's store
+    /// comes after it and before a raw doorbell. The page bounds that let the walk be skipped must be asked of
+    /// every page the read covers (a bound asked of the first page alone says every store was reached).
+    /// </summary>
+    [TestMethod]
+    public void StaleDmaRead_UnorderedStoreOnTheSecondPage_Flagged()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev")
+            .Ram("buf", 0x1000, 0x2000).Sync("flag", 0x8000, 0x10).Mmio("reg", 0xf000, 0x10, "dev");
+        t.Store("cpu0", 0x1ff8, 8);
+        t.Barrier("cpu0", "dma_wmb");
+        long second = t.Store("cpu0", 0x2000, 8);
+        long publish = t.MmioWrite("cpu0", t.At("reg"), 4, 1);
+        long r = t.DmaRead("dev", 0x1ff8, 16);
+        FindingAssert.Exactly(t.Replay(), $"stale-dma-read@{r}[store={second},publish={publish}]");
+    }
+
     [TestMethod]
     [DataRow(Arch.Arm64)]
     [DataRow(Arch.X86_64)]
