@@ -47,6 +47,31 @@ public sealed class CacheDetectorTests
     }
 
     /// <summary>
+    /// clean; xchg flag (cpu0) read by cpu1, which rings the noncoherent device. The full barrier xchg implies just
+    /// before itself commits at the time below its own, which is exactly the clean's: where that barrier completes
+    /// cache maintenance (x86 locked RMW, riscv64 fence rw,rw with w implying c) the clean reached the read, on arm64
+    /// (dmb ish: no completion) it did not.
+    /// </summary>
+    [TestMethod]
+    [DataRow(Arch.X86_64, false)]
+    [DataRow(Arch.Riscv64, false)]
+    [DataRow(Arch.Arm64, true)]
+    [DataRow(Arch.Sc, false)]
+    public void MissingCacheClean_CleanRightBeforeXchg_CompletedWhereItsBarrierCompletes(Arch arch, bool flagged)
+    {
+        var t = new TraceBuilder(arch).Cpu("cpu0", "cpu1").Device("dev", coherent: false)
+            .Ram("buf", 0x1000, 0x100).Sync("flag", 0x2000, 0x10).Mmio("reg", 0xf000, 0x10, "dev");
+        long s = t.Store("cpu0", t.At("buf"), 16);
+        t.CacheClean("cpu0", t.At("buf"), 16);
+        t.Xchg("cpu0", t.At("flag"), 8, 1);
+        t.Load("cpu1", t.At("flag"), 8);
+        t.Writel("cpu1", t.At("reg"), 1);
+        long r = t.DmaRead("dev", t.At("buf"), 16);
+        if (flagged) FindingAssert.Exactly(t.Replay(), $"missing-cache-clean@{r}[store={s}]");
+        else FindingAssert.None(t.Replay());
+    }
+
+    /// <summary>
     /// unlock orders every earlier store, but cache maintenance still needs a completion barrier (model.md §3):
     /// a clean handed to another cpu through unlock/lock and published by that cpu's writel is flagged unless
     /// a completing barrier sits between the clean and the unlock. The expectations are

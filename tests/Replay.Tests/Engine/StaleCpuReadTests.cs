@@ -50,6 +50,23 @@ public sealed class StaleCpuReadTests
         else FindingAssert.None(findings);
     }
 
+    /// <summary>
+    /// readl orders the device's writes up to its own time, which is exactly the data write's: the write is ordered
+    /// for the cpu's loads (LOADS equal to its time, not only past it). A later raw status read makes HB run ahead of
+    /// LOADS, so the rule is asked, not skipped because LOADS caught up with HB.
+    /// </summary>
+    [TestMethod]
+    public void StaleCpuRead_ReadlAtTheWritesOwnTime_ThenRawRead_None()
+    {
+        var t = System(Arch.Arm64);
+        t.DmaWrite("dev", t.At("buf"), 16);
+        t.Readl("cpu0", t.At("reg"));
+        t.DmaWrite("dev", t.At("buf", 0x80), 8);
+        t.MmioRead("cpu0", t.At("reg"), 4);
+        t.Load("cpu0", t.At("buf"), 16);
+        FindingAssert.None(t.Replay());
+    }
+
     [TestMethod]
     [DataRow(Arch.Arm64)]
     [DataRow(Arch.Riscv64)]
