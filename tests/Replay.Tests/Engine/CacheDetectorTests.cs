@@ -48,9 +48,9 @@ public sealed class CacheDetectorTests
 
     /// <summary>
     /// clean; xchg flag (cpu0) read by cpu1, which rings the noncoherent device. The full barrier xchg implies just
-    /// before itself commits at the time below its own, which is exactly the clean's: where that barrier completes
-    /// cache maintenance (x86 locked RMW, riscv64 fence rw,rw with w implying c) the clean reached the read, on arm64
-    /// (dmb ish: no completion) it did not.
+    /// before itself (docs/model.md §10) commits at the time below its own, which is exactly the clean's: where the
+    /// arch's full barrier completes cache maintenance (x86_64, riscv64) the clean reached the read; on arm64 it does
+    /// not complete it, and the read is flagged.
     /// </summary>
     [TestMethod]
     [DataRow(Arch.X86_64, false)]
