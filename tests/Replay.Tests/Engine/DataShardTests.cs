@@ -300,12 +300,16 @@ public sealed class DataShardTests
         }
     }
 
-    /// <summary>Every page a table touches (whole pages, and ram sharing one) belongs to replica 0; other pages to their hash.</summary>
+    /// <summary>
+    /// Every page a table touches (whole pages, and ram sharing one) belongs to replica 0; other pages to their hash.
+    /// A smaller table sharing the ring's first page, declared after it, must not shorten the ring's pages.
+    /// </summary>
     [TestMethod]
     public void OwnerOf_TablePages_AreReplicaZeros()
     {
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
         t.Table("ring", 0x20800, 300, 24, 8, 0, "dev"); // 7,200 bytes from the middle of page 0x20 into page 0x22
+        t.Table("ctx", 0x20000, 16, 64, 16, 0, "dev");  // the start of page 0x20
         t.Ram("after", 0x20800 + 7200, 0x10000);
         var md = t.Metadata();
         foreach (int shards in ShardCounts)
@@ -315,6 +319,31 @@ public sealed class DataShardTests
                 var p = new AddressPartition(md.Regions, replica, shards + 1, AddressPartition.ReplayThreadShare(shards + 1));
                 for (ulong page = 0x20; page <= 0x22; page++) Assert.AreEqual(0, p.OwnerOf(page), $"table page {page:x}");
                 for (ulong page = 0x23; page < 0x31; page++) Assert.AreEqual(Owner(page, shards), p.OwnerOf(page), $"ram page {page:x}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A ram region sharing its first page with a table: that page is replica 0's in the ram region too (the table's
+    /// entries and the ram's bytes share its cache lines), on a page whose hash names another replica.
+    /// </summary>
+    [TestMethod]
+    public void NextPiece_RamSharingATablePage_IsReplicaZeros()
+    {
+        ulong shared = Enumerable.Range(0x40, 4096).Select(p => (ulong)p).First(p => ShardCounts.All(s => Owner(p, s) != 0));
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Table("ring", shared << 12, 16, 64, 8, 0, "dev"); // the first 1 KiB of the page
+        t.Ram("after", (shared << 12) + 0x400, 0x2000);     // the rest of the page, and two more
+        var md = t.Metadata();
+        int after = md.Regions.ToList().FindIndex(r => r.Name == "after");
+        foreach (int shards in ShardCounts)
+        {
+            for (int k = 0; k <= shards; k++)
+            {
+                var p = new AddressPartition(md.Regions, k, shards + 1, AddressPartition.ReplayThreadShare(shards + 1));
+                Assert.AreEqual(0, p.OwnerIn(after, shared), $"{shards} shards, replica {k}: the shared page in the ram region");
+                ulong cursor = (shared << 12) + 0x400, end = (shared + 1) << 12;
+                Assert.AreEqual(k == 0, p.NextPiece(after, ref cursor, end, out _), $"{shards} shards, replica {k}: owns the ram's part of the shared page");
             }
         }
     }
@@ -387,26 +416,89 @@ public sealed class DataShardTests
     }
 
     /// <summary>
-    /// A DMA read over pages 18 and 19 (different replicas) of two stores not ordered before the doorbell: the lower
-    /// address's store is the earlier one, and the merged stale-dma-read names it (the first failing byte in address
-    /// order, as inline), not the later store of the higher page.
+    /// A DMA read over two pages of two stores not ordered before the doorbell: the lower address's store is the
+    /// earlier one, and the merged stale-dma-read names it (the first failing byte in address order, as inline), not
+    /// the later store of the higher page. The lower page's replica comes after the higher page's for every shard
+    /// count, so its piece reaches the merge second: the merge must choose by piece, not by arrival.
     /// </summary>
     [TestMethod]
     public void Replay_StaleReadOverPagesOfSeveralShards_NamesTheFirstFailingByte()
     {
+        ulong lo = Enumerable.Range(0x10, 4096).Select(p => (ulong)p).First(p => ShardCounts.All(s => Owner(p, s) > Owner(p + 1, s)));
         var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
-        t.Ram("buf", 0x12000, 0x3000);
-        t.Mmio("regs", 0x100000, 0x1000, "dev");
+        t.Ram("buf", lo << 12, 0x2000);
+        t.Mmio("regs", 0x1000_0000, 0x1000, "dev");
         long low = t.Store("cpu0", t.At("buf", 0x0ff8), 8);
         long high = t.Store("cpu0", t.At("buf", 0x1ff0), 8);
         t.MmioWrite("cpu0", t.At("regs"), 4, 1);
         long read = t.DmaRead("dev", t.At("buf", 0x0ff8), 0x1000);
-        var events = t.Batches(t.Count).First();
-        var recorded = Enumerable.Range(0, events.Count).Select(i => new RecordedEvent(events[i], events.GetData(i).ToArray())).ToList();
+        var recorded = t.Recorded();
         var inline = Replay(t.Metadata(), recorded, 0, 100, 1);
         var stale = inline.Single(f => f.Kind == FindingKind.StaleDmaRead);
         Assert.AreEqual(read, stale.Trigger);
         Assert.AreEqual(low, stale.Related[0].Index, $"inline names the lower address's store, not #{high}");
+        foreach (int shards in ShardCounts)
+            foreach (int maxBatch in new[] { 100, 1 })
+                AssertSame(inline, Replay(t.Metadata(), recorded, shards, maxBatch, shards), $"{shards} shards, batches ≤ {maxBatch}");
+    }
+
+    /// <summary>
+    /// A cache invalidation over two lines on two pages, each shared by a noncoherent device's write and a later cpu
+    /// store: the merged shared-cacheline names the lower line's pair, as inline (the first failing line in address
+    /// order), though the lower page's replica reaches the merge second. The pieces of a cache operation are tagged
+    /// like an access's.
+    /// </summary>
+    [TestMethod]
+    public void Replay_InvalidationOverPagesOfSeveralShards_NamesTheFirstFailingLine()
+    {
+        ulong lo = Enumerable.Range(0x10, 4096).Select(p => (ulong)p).First(p => ShardCounts.All(s => Owner(p, s) > Owner(p + 1, s)));
+        // A later page of the lower page's replica: a device write there (a data hook of the rule) leaves that replica's
+        // last piece above the higher page's.
+        ulong later = Enumerable.Range((int)lo + 2, 4096).Select(p => (ulong)p).First(p => ShardCounts.All(s => Owner(p, s) == Owner(lo, s)));
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev", coherent: false);
+        t.Ram("buf", lo << 12, (later - lo + 1) << 12);
+        long lowWrite = t.DmaWrite("dev", t.At("buf", 0x0fe0), 16);
+        long highWrite = t.DmaWrite("dev", t.At("buf", 0x1020), 16);
+        t.RaiseIrq("dev");
+        t.TakeIrq("cpu0", "dev");
+        long low = t.Store("cpu0", t.At("buf", 0x0fc0), 16);
+        long high = t.Store("cpu0", t.At("buf", 0x1000), 16);
+        t.DmaWrite("dev", t.At("buf", (later - lo) << 12), 16);
+        long inval = t.CacheInval("cpu0", t.At("buf", 0x0fc0), 0x80);
+        var recorded = t.Recorded();
+        var only = new HashSet<FindingKind> { FindingKind.SharedCacheline };
+        var inline = Replay(t.Metadata(), recorded, 0, 100, 1, only);
+        var shared = inline.Single();
+        Assert.AreEqual(inval, shared.Trigger);
+        CollectionAssert.AreEquivalent(new[] { low, lowWrite }, shared.Related.Select(r => r.Index).ToArray(), $"inline names the lower line's pair, not #{high} and #{highWrite}");
+        foreach (int shards in ShardCounts)
+            foreach (int maxBatch in new[] { 100, 1 })
+                AssertSame(inline, Replay(t.Metadata(), recorded, shards, maxBatch, shards, only), $"{shards} shards, batches ≤ {maxBatch}");
+    }
+
+    /// <summary>
+    /// One store over two entries whose present bits were cleared (the second entry's present word among its bytes,
+    /// present left clear) is the first store in both flush windows: two missing-flush-after-clear findings of one
+    /// trigger, one per clear. Split, the replica running the entry detectors keeps both (only kinds split by address
+    /// merge their pieces into one finding per trigger).
+    /// </summary>
+    [TestMethod]
+    public void Replay_TwoFindingsOfOneKindAtOneTrigger_KeptSharded()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("iommu");
+        t.Table("pasid", 0x10_0000, 64, 64, 16, 0, "iommu");
+        ulong e5 = t.Entry("pasid", 5), e6 = t.Entry("pasid", 6);
+        t.Store("cpu0", e5, 8, 1);
+        t.Store("cpu0", e6, 8, 1);
+        long clear5 = t.Store("cpu0", e5, 8, 0);
+        long clear6 = t.Store("cpu0", e6, 8, 0);
+        var bytes = new byte[16];
+        bytes[0] = 0x42; // entry 5's last qword
+        bytes[9] = 0x42; // entry 6's present word, bits 9 and 14 (present, bit 0, stays clear)
+        long m = t.StoreBytes("cpu0", e5 + 56, bytes);
+        var recorded = t.Recorded();
+        var inline = Replay(t.Metadata(), recorded, 0, 100, 1);
+        FindingAssert.Exactly(inline, $"missing-flush-after-clear@{m}[clear={clear5}]", $"missing-flush-after-clear@{m}[clear={clear6}]");
         foreach (int shards in ShardCounts)
             foreach (int maxBatch in new[] { 100, 1 })
                 AssertSame(inline, Replay(t.Metadata(), recorded, shards, maxBatch, shards), $"{shards} shards, batches ≤ {maxBatch}");

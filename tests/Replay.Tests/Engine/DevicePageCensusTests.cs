@@ -149,6 +149,23 @@ public sealed class DevicePageCensusTests
         StringAssert.Contains(x.Message, "event #3: dma_read touches page 0x40000000 that the trace's census leaves out");
     }
 
+    /// <summary>
+    /// A device access to a page the census leaves out of a ram region it lists in part (the engine asks the page set
+    /// for such a region, not only for one it leaves out whole) is refused too.
+    /// </summary>
+    [TestMethod]
+    public void Replay_CensusWithPartOfTheDeviceRegion_Refused()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Ram("buf", 0x4000_0000, 0x2000);
+        t.Store("cpu0", t.At("buf"), 16);
+        t.DmaRead("dev", t.At("buf", 0x1000), 16);
+        var part = new DevicePagesBuilder();
+        part.Add(0x4000_0000, 16); // the region's first page only
+        var x = Assert.ThrowsExactly<ReplayInputException>(() => Replay(t.Metadata(), t.Recorded(), part.Build()!));
+        StringAssert.Contains(x.Message, "event #1: dma_read touches page 0x40001000 that the trace's census leaves out");
+    }
+
     /// <summary>The rare census kinds (cache maintenance here) must lie on census pages too.</summary>
     [TestMethod]
     public void Replay_CensusWithoutACacheOpsPage_Refused()

@@ -126,6 +126,76 @@ public sealed class ShardRoutingTests
         Assert.IsGreaterThan(100_000, compared);
     }
 
+    /// <summary>
+    /// Accesses around page edges, where the page cache (<see cref="PageRoutes"/>) must not answer: a ram region
+    /// smaller than a page sharing it with a sync region and a table, ram over eight pages, and data accesses of 1 byte
+    /// to three pages that end just before, at and just past a page's end or cross a region's. The cache gives the
+    /// lookup's route for every event, and every replica owning a byte of an access is reached.
+    /// </summary>
+    [TestMethod]
+    public void Route_AccessesAroundPageEdges_CacheMatchesTheLookupAndEveryOwnerReached()
+    {
+        var t = new TraceBuilder(Arch.Arm64).Cpu("cpu0").Device("dev");
+        t.Ram("small", 0x10000, 0x800).Sync("flag", 0x10800, 0x100);
+        t.Table("ring", 0x10900, 16, 64, 8, 0, "dev");
+        t.Ram("big", 0x11000, 0x8000);
+        var rng = new Random(11);
+        int[] sizes = [1, 2, 8, 64, 0x800, 0xfff, 0x1000, 0x1001, 0x2000, 0x2001, 0x2fff];
+        for (int i = 0; i < 20_000; i++)
+        {
+            int size = rng.Next(3) == 0 ? rng.Next(1, 0x3000) : sizes[rng.Next(sizes.Length)];
+            ulong edge = (ulong)rng.Next(0x11, 0x1a) << 12;
+            ulong address = rng.Next(2) == 0 ? edge - (ulong)size + (ulong)rng.Next(3) - 1 : (ulong)rng.Next(0x10000, 0x19000);
+            switch (rng.Next(4))
+            {
+                case 0: t.Store("cpu0", address, size); break;
+                case 1: t.Load("cpu0", address, size); break;
+                case 2: t.DmaWrite("dev", address, size); break;
+                default: t.DmaRead("dev", address, size); break;
+            }
+        }
+        var md = t.Metadata();
+        var events = t.Batches(t.Count).First();
+        long compared = 0;
+        foreach (int shards in ShardCounts)
+        {
+            int replicas = shards + 1;
+            var parts = Enumerable.Range(0, replicas).Select(k => Partition(md, k, replicas)).ToList();
+            foreach (byte dma in new byte[] { 0, 2 })
+            {
+                var fast = new BatchRouter(md.Regions, parts[0], replicas, dma);
+                var slow = new BatchRouter(md.Regions, parts[0], replicas, dma, cachePages: false);
+                var rng2 = new Random(shards * 7 + dma);
+                for (int i = 0; i < events.Count;)
+                {
+                    int n = Math.Min(rng2.Next(1, 500), events.Count - i);
+                    var batch = new EventBatch(64);
+                    batch.Reset(i);
+                    for (int k = i; k < i + n; k++) batch.Append(events[k], events.GetData(k));
+                    byte[] a = new byte[n], b = new byte[n];
+                    fast.Route(batch, a);
+                    slow.Route(batch, b);
+                    for (int k = 0; k < n; k++)
+                    {
+                        var e = batch[k];
+                        Assert.AreEqual(b[k], a[k], $"event #{i + k} ({e.Kind} at 0x{e.Address:x} size 0x{e.Size:x}), {shards} shards, dma {dma}");
+                        int rid = md.Regions.ToList().FindIndex(r => r.Contains(e.Address, (ulong)e.Size));
+                        if (rid < 0) continue;
+                        for (int r = 0; r < replicas; r++)
+                        {
+                            ulong cursor = e.Address;
+                            if (parts[r].NextPiece(rid, ref cursor, e.Address + (ulong)e.Size, out _))
+                                Assert.AreNotEqual(0, a[k] & (1 << r), $"event #{i + k} ({e.Kind} at 0x{e.Address:x} size 0x{e.Size:x}) reaches replica {r}, an owner of its bytes");
+                        }
+                    }
+                    compared += n;
+                    i += n;
+                }
+            }
+        }
+        Assert.AreEqual(6L * events.Count, compared);
+    }
+
     /// <summary>A batch out of trace order, and every batch after it, reach every replica (the engine refuses the batch).</summary>
     [TestMethod]
     public void Route_BatchOutOfOrder_EveryEventToEveryReplica()
