@@ -25,8 +25,6 @@ sealed class DataShards : IDisposable
     readonly Thread[] _threads;
     /// <summary>Null when there are more replicas than a route names (every event to every replica).</summary>
     readonly BatchRouter? _router;
-    /// <summary>Replica 0's routes of the batch it copied last (the copy itself may be reused once the shards are done).</summary>
-    byte[] _copiedRoutes = [];
     ExceptionDispatchInfo? _failure;
     bool _started, _completed, _aborted;
     /// <summary>The shards replay on the thread that fills the batches (<see cref="Feed"/>), not on threads of their own.</summary>
@@ -125,11 +123,11 @@ sealed class DataShards : IDisposable
         if (!_free.TryTake(out var copy)) Aborted();
         CopyBatch(batch, copy.Events);
         var routes = Route(copy);
-        if (routes.Length > _copiedRoutes.Length) _copiedRoutes = new byte[Math.Max(routes.Length, 2 * _copiedRoutes.Length)];
-        routes.CopyTo(_copiedRoutes);
         copy.Lend(_shards.Length);
         Enqueue(copy);
-        return _copiedRoutes.AsSpan(0, routes.Length);
+        // The copy's own routes, though the shards may hand the copy back to the pool while replica 0 reads them: only
+        // this method takes from the pool, on replica 0's thread, and not before replica 0's next batch.
+        return routes;
     }
 
     void Enqueue(SharedBatch batch)
