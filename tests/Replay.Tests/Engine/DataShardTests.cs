@@ -406,8 +406,7 @@ public sealed class DataShardTests
         long latest = t.Store("cpu0", t.At("buf", 0x1800), 8);
         long read = t.DmaRead("dev", t.At("buf", 0x0f00), 0x1200);
         long wide = t.DmaRead("dev", t.At("buf"), 0x3000);
-        var events = Enumerable.Range(0, t.Count).Select(i => t.Batches(t.Count).First()).First();
-        var recorded = Enumerable.Range(0, events.Count).Select(i => new RecordedEvent(events[i], events.GetData(i).ToArray())).ToList();
+        var recorded = t.Recorded();
         var inline = Replay(t.Metadata(), recorded, 0, 100, 1);
         FindingAssert.Exactly(inline, $"dma-race@{read}[other={latest}]", $"dma-race@{wide}[other={latest}]");
         foreach (int shards in ShardCounts)
