@@ -8,7 +8,9 @@ namespace TraceTools.Cli.Files;
 /// <summary>
 /// The temporary files this process is writing (<c>OUT.tmp-PID-XXXXXXXX</c>, beside their target). They are
 /// deleted on SIGINT and SIGTERM before the process ends; a later run for the same target removes those a
-/// killed run (SIGKILL) left, recognised by the process id in their name no longer running.
+/// killed run (SIGKILL) left, recognised by the process id in their name no longer running. A process started
+/// with SIGINT ignored (a background job of a script) keeps running on SIGINT and keeps its files: the runtime
+/// leaves an inherited ignored SIGINT ignored and calls no handler for it.
 /// </summary>
 public static class TempFiles
 {

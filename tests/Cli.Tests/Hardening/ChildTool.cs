@@ -11,16 +11,27 @@ static class ChildTool
     /// <summary>The apphost the build copies beside the test assembly.</summary>
     public static string Path { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "tracetools.exe" : "tracetools");
 
-    /// <summary>Starts tracetools; stdin is a pipe the caller may write.</summary>
-    public static Process Start(IEnumerable<string> args, long? heapLimitBytes = null)
+    /// <summary>
+    /// Starts tracetools; stdin is a pipe the caller may write. <paramref name="sigint"/> sets how it starts
+    /// with SIGINT: a child inherits an ignored SIGINT (a test host run as a background job of a script has
+    /// one), and then neither dies on it nor runs its handlers, so a test of SIGINT must say which it means.
+    /// </summary>
+    public static Process Start(IEnumerable<string> args, long? heapLimitBytes = null, SigintAtStart sigint = SigintAtStart.Inherited)
     {
-        var info = new ProcessStartInfo(Path)
+        // Process cannot set a child's signal dispositions; coreutils env (8.31 and later) can, and execs
+        // tracetools in the same process, so the id the caller signals is tracetools'.
+        var info = new ProcessStartInfo(sigint == SigintAtStart.Inherited ? Path : "env")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (sigint != SigintAtStart.Inherited)
+        {
+            info.ArgumentList.Add(sigint == SigintAtStart.Default ? "--default-signal=INT" : "--ignore-signal=INT");
+            info.ArgumentList.Add(Path);
+        }
         foreach (var a in args) info.ArgumentList.Add(a);
         if (heapLimitBytes is long limit)
         {
@@ -50,4 +61,17 @@ static class ChildTool
         }
         return (p.ExitCode, output.Result, error.Result);
     }
+}
+
+/// <summary>How <see cref="ChildTool.Start"/> starts the child with SIGINT.</summary>
+enum SigintAtStart
+{
+    /// <summary>As the test host has it.</summary>
+    Inherited,
+
+    /// <summary>Reset to the default action (ending the process), as a shell's foreground job has it.</summary>
+    Default,
+
+    /// <summary>Ignored, as a background job of a non-interactive shell has it.</summary>
+    Ignored,
 }

@@ -52,18 +52,66 @@ public sealed class SynthOutputTests
     public void Synth_Interrupted_LeavesNoTempFiles(string signal)
     {
         using var s = new Scratch();
-        string output = s.Path("sig.trace");
-        using var p = ChildTool.Start(["synth", "--profile", "driver-mix", "--events", "200_000_000", "-o", output, "--quiet"]);
+        using var p = StartLongSynth(s, SigintAtStart.Default);
+        try
+        {
+            Signal(p, signal);
+            Assert.IsTrue(p.WaitForExit(20_000), "synth did not end on the signal");
+
+            Assert.AreNotEqual(0, p.ExitCode);
+            Assert.IsEmpty(Directory.GetFiles(s.Dir), string.Join(", ", Directory.GetFiles(s.Dir)));
+        }
+        finally
+        {
+            EndIfRunning(p);
+        }
+    }
+
+    // A script's background job starts with SIGINT ignored, so that a ^C meant for the foreground leaves it
+    // running: synth then keeps running and keeps the files it is writing; SIGTERM still ends it cleanly.
+    [TestMethod]
+    public void Synth_InterruptIgnoredAtStart_KeepsRunningAndItsTempFiles()
+    {
+        using var s = new Scratch();
+        using var p = StartLongSynth(s, SigintAtStart.Ignored);
+        try
+        {
+            int temps = Directory.GetFiles(s.Dir, "*.tmp*").Length;
+
+            Signal(p, "INT");
+
+            Assert.IsFalse(p.WaitForExit(1_000), "synth ended on an ignored SIGINT");
+            Assert.HasCount(temps, Directory.GetFiles(s.Dir, "*.tmp*"), "the temp files went on an ignored SIGINT");
+            Signal(p, "TERM");
+            Assert.IsTrue(p.WaitForExit(20_000), "synth did not end on SIGTERM");
+            Assert.IsEmpty(Directory.GetFiles(s.Dir), string.Join(", ", Directory.GetFiles(s.Dir)));
+        }
+        finally
+        {
+            EndIfRunning(p);
+        }
+    }
+
+    // 200 million events: several seconds of writing, so the signal comes while the temp files are open.
+    static Process StartLongSynth(Scratch s, SigintAtStart sigint)
+    {
+        var p = ChildTool.Start(["synth", "--profile", "driver-mix", "--events", "200_000_000", "-o", s.Path("sig.trace"), "--quiet"], sigint: sigint);
         var clock = Stopwatch.StartNew();
         while (Directory.GetFiles(s.Dir, "*.tmp*").Length == 0 && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(20);
         Thread.Sleep(300);
-        Assert.IsFalse(p.HasExited, "synth ended before the signal");
+        if (p.HasExited) Assert.Fail("synth ended before the signal");
+        return p;
+    }
 
+    static void Signal(Process p, string signal) =>
         Assert.IsTrue(Scratch.Shell("kill", "-" + signal, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.IsTrue(p.WaitForExit(20_000), "synth did not end on the signal");
 
-        Assert.AreNotEqual(0, p.ExitCode);
-        Assert.IsEmpty(Directory.GetFiles(s.Dir), string.Join(", ", Directory.GetFiles(s.Dir)));
+    // A failed assertion must not leave a 200-million-event synth running behind the rest of the tests.
+    static void EndIfRunning(Process p)
+    {
+        if (p.HasExited) return;
+        p.Kill();
+        p.WaitForExit();
     }
 
     [TestMethod]
