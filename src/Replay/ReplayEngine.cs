@@ -57,7 +57,8 @@ public sealed partial class ReplayEngine
         Attach(Detectors);
         _shadow = new Shadow(Needs, values: EntryStoreHooks.Length + EntryFetchHooks.Length != 0);
         _hb = new HbState(metadata, options.Simd ?? ClockSimdSelector.Default, Needs, LiveStoreTimes,
-            options.ReleaseBudgetBytes ?? ClockArena.DefaultBudget, options.ShareReleasesAbove ?? ClockArena.DefaultShareAbove)
+            options.ReleaseBudgetBytes ?? ClockArena.DefaultBudget, options.ShareReleasesAbove ?? ClockArena.DefaultShareAbove,
+            options.CompactEdgeLogsAt ?? HbState.EdgeLog.MinCompaction)
         {
             EdgeObserver = options.EdgeObserver,
         };

@@ -48,6 +48,12 @@ public sealed record ReplayOptions
     /// </summary>
     internal long? ShareReleasesAbove { get; init; }
 
+    /// <summary>
+    /// Tests: the entries a cpu's edge log holds when it first compacts (a power of two; null:
+    /// <see cref="HappensBefore.HbState.EdgeLog.MinCompaction"/>), so that small traces compact and are held to the reference.
+    /// </summary>
+    internal int? CompactEdgeLogsAt { get; init; }
+
     /// <summary>Runs everything with the default kernel.</summary>
     public static ReplayOptions Default { get; } = new();
 

@@ -43,9 +43,26 @@ sealed partial class HbState
         /// when it was the array's length (the entries a report's hb path finds after the replay depend on when).
         /// </summary>
         int _limit = 16;
-        int _count, _compactAt = MinCompaction;
+        int _count, _compactAt;
+        /// <summary>The fewest entries a compaction runs at (<see cref="MinCompaction"/> but in tests).</summary>
+        readonly int _minCompaction;
+
+        /// <summary>
+        /// A log that compacts first at <paramref name="minCompaction"/> entries (a power of two): below
+        /// <see cref="MinCompaction"/> only in tests, where the random traces' few edges must compact to be held to the
+        /// reference.
+        /// </summary>
+        public EdgeLog(int minCompaction = MinCompaction)
+        {
+            Debug.Assert(minCompaction > 0 && (minCompaction & (minCompaction - 1)) == 0, "a power of two");
+            _minCompaction = _compactAt = minCompaction;
+            _limit = Math.Min(_limit, minCompaction);
+        }
 
         public int Count => _count;
+
+        /// <summary>Compactions run so far, and the entries they dropped (tests: that a trace exercised them).</summary>
+        public (int Runs, long Dropped) Compactions { get; private set; }
 
         public bool NeedsCompaction
         {
@@ -218,8 +235,9 @@ sealed partial class HbState
                 if (live < 0) continue; // no live store at or before it: never a publish
                 if (!Dominated(e.Receiver, live, e.ReleaseTime)) _edges[kept++] = e; // order kept: LoggedAt stays sorted
             }
+            Compactions = (Compactions.Runs + 1, Compactions.Dropped + _count - kept);
             _count = kept;
-            _compactAt = Math.Max(MinCompaction, 2 * kept);
+            _compactAt = Math.Max(_minCompaction, 2 * kept);
             DropSummaries();
         }
 
@@ -285,6 +303,10 @@ sealed partial class HbState
 
     /// <summary>Position in <paramref name="cpu"/>'s edge log of the first edge logged at or after trace index <paramref name="since"/>.</summary>
     internal int EdgePositionAt(int cpu, long since) => _edges[cpu].PositionAt(since);
+
+    /// <summary>Compactions of every cpu's edge log so far and the entries they dropped (tests: that a trace exercised them).</summary>
+    internal (long Runs, long Dropped) EdgeLogCompactions =>
+        (_edges.Sum(log => (long)log.Compactions.Runs), _edges.Sum(log => log.Compactions.Dropped));
 
     /// <summary>Edges in <paramref name="cpu"/>'s log (positions hold until its next compaction, between events).</summary>
     internal int EdgeCount(int cpu) => _edges[cpu].Count;

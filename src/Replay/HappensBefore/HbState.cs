@@ -112,7 +112,7 @@ sealed partial class HbState
     readonly Func<int, long, uint[]> _liveStoreTimes;
 
     internal HbState(TraceMetadata metadata, ClockSimd simd, DetectorNeeds needs, Func<int, long, uint[]> liveStoreTimes, long releaseBudget = long.MaxValue,
-        long shareReleasesAbove = ClockArena.DefaultShareAbove)
+        long shareReleasesAbove = ClockArena.DefaultShareAbove, int compactEdgeLogsAt = EdgeLog.MinCompaction)
     {
         Simd = simd;
         Rules = new OrderingRules(metadata.Arch);
@@ -148,7 +148,7 @@ sealed partial class HbState
         IrqRelease = new int[AgentCount];
         _lastAcquired = new long[AgentCount];
         _sharedRow = new uint[Width];
-        _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog())];
+        _edges = [.. Enumerable.Range(0, AgentCount).Select(_ => new EdgeLog(compactEdgeLogsAt))];
         _acquires = [.. Enumerable.Range(0, AgentCount).Select(_ => new AcquireLog())];
     }
 

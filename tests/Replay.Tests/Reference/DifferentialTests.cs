@@ -21,11 +21,11 @@ public sealed class DifferentialTests
     /// <summary>The reading of model.md the engine is held to (flip a switch here once the team decides).</summary>
     static readonly ReferenceReadings Readings = ReferenceReadings.Literal;
 
-    static List<Finding> RunEngine(RefTrace t, int maxBatch, ClockSimd? simd = null, long? shareAbove = null, Action<long>? shared = null)
+    static List<Finding> RunEngine(RefTrace t, int maxBatch, ReplayOptions? options = null, Action<ReplayEngine>? after = null)
     {
-        var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions { Simd = simd, ShareReleasesAbove = shareAbove });
+        var engine = DetectorRegistry.CreateEngine(t.Metadata, options ?? ReplayOptions.Default);
         FindingLists.Process(engine, t, maxBatch);
-        shared?.Invoke(engine.Hb.SharedCount);
+        after?.Invoke(engine);
         return [.. engine.Complete()];
     }
 
@@ -41,36 +41,53 @@ public sealed class DifferentialTests
     /// The random traces under each clock kernel (the kernels differ exactly where clocks are joined, copied and
     /// compared; one this machine cannot accelerate still runs, emulated, so every row runs everywhere). Every
     /// fourth trace is replayed in random batches, so splits are held to the reference too, not only to one batch.
-    /// The last row shares release slots from the first release (the arena does past its threshold).
+    /// The fourth row shares release slots from the first release (the arena does past its threshold). The last
+    /// compacts every cpu's edge log from its first entry on (the replay does from 65,536, which no random trace reaches), so
+    /// what compaction keeps is held to the reference's full history, and the queries' block summaries to the edges
+    /// compaction moved.
     /// </summary>
     [TestMethod]
-    [DataRow(ClockSimd.Scalar, false)]
-    [DataRow(ClockSimd.V256, false)]
-    [DataRow(ClockSimd.V512, false)]
-    [DataRow(ClockSimd.V512, true)]
-    public void Engine_RandomTraces_SameFindingsAsReference(ClockSimd simd, bool shareSlots)
+    [DataRow(ClockSimd.Scalar, false, 0)]
+    [DataRow(ClockSimd.V256, false, 0)]
+    [DataRow(ClockSimd.V512, false, 0)]
+    [DataRow(ClockSimd.V512, true, 0)]
+    [DataRow(ClockSimd.V512, false, 1)]
+    public void Engine_RandomTraces_SameFindingsAsReference(ClockSimd simd, bool shareSlots, int compactEdgeLogsAt)
     {
-        long? shareAbove = shareSlots ? 0 : null;
-        long shared = 0;
+        var options = new ReplayOptions
+        {
+            Simd = simd,
+            ShareReleasesAbove = shareSlots ? 0 : null,
+            CompactEdgeLogsAt = compactEdgeLogsAt == 0 ? null : compactEdgeLogsAt,
+        };
+        long shared = 0, compactions = 0, dropped = 0;
         var failures = new List<string>();
         for (int seed = 0; seed < Cases && failures.Count < 6; seed++)
         {
             var t = TraceGenerator.Generate(seed);
             int maxBatch = seed % 4 == 0 ? 1 + seed % 7 : 0;
             var expected = Canonical(ReferenceModel.Run(t, Readings));
-            var actual = RunEngine(t, maxBatch, simd, shareAbove, n => shared += n);
+            var actual = RunEngine(t, maxBatch, options, e =>
+            {
+                shared += e.Hb.SharedCount;
+                compactions += e.Hb.EdgeLogCompactions.Runs;
+                dropped += e.Hb.EdgeLogCompactions.Dropped;
+            });
             var sorted = Canonical(actual);
             if (!Same(expected, sorted))
             {
-                failures.Add(Describe(seed, t, expected, sorted, $"findings differ under {simd}{(shareSlots ? ", slots shared" : "")}"));
-                var small = TraceShrinker.Shrink(t, c => !Same(Canonical(ReferenceModel.Run(c, Readings)), Canonical(RunEngine(c, maxBatch, simd, shareAbove))));
-                failures.Add(Describe(seed, small, Canonical(ReferenceModel.Run(small, Readings)), Canonical(RunEngine(small, maxBatch, simd, shareAbove)), "the same difference, shrunk"));
+                string under = $"{simd}{(shareSlots ? ", slots shared" : "")}{(compactEdgeLogsAt != 0 ? $", edge logs compacted from {compactEdgeLogsAt}" : "")}";
+                failures.Add(Describe(seed, t, expected, sorted, $"findings differ under {under}"));
+                var small = TraceShrinker.Shrink(t, c => !Same(Canonical(ReferenceModel.Run(c, Readings)), Canonical(RunEngine(c, maxBatch, options))));
+                failures.Add(Describe(seed, small, Canonical(ReferenceModel.Run(small, Readings)), Canonical(RunEngine(small, maxBatch, options)), "the same difference, shrunk"));
             }
             else if (actual.Select(f => f.Trigger).Zip(actual.Skip(1).Select(f => f.Trigger)).Any(p => p.First > p.Second))
                 failures.Add(Describe(seed, t, expected, actual, "engine findings not ordered by trigger index"));
         }
         Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
         if (shareSlots) Assert.IsTrue(shared > 1_000, $"the traces exercise shared slots ({shared} releases shared)");
+        if (compactEdgeLogsAt != 0) Assert.IsTrue(compactions > 1_000 && dropped > 1_000, $"the traces exercise edge-log compaction ({compactions} compactions dropping {dropped} entries)");
+        else Assert.AreEqual(0, compactions, "the default replay compacts no random trace's edge log");
     }
 
     [TestMethod]
