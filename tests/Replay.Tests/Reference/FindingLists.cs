@@ -33,13 +33,14 @@ static class FindingLists
 
     /// <summary>
     /// Hand-made cases: the literal reference and the engine (one batch) must both find exactly <paramref name="expected"/>
-    /// (canonical findings joined by spaces; "" for none), worked out by hand from model.md.
+    /// (canonical findings joined by spaces; "" for none), worked out by hand from model.md; the engine replays with
+    /// <paramref name="options"/> (default: the defaults).
     /// </summary>
-    public static void AssertEngineAndReference(TraceBuilder b, string expected)
+    public static void AssertEngineAndReference(TraceBuilder b, string expected, ReplayOptions? options = null)
     {
         var t = b.Build();
         var reference = string.Join(" ", Canonical(ReferenceModel.Run(t, ReferenceReadings.Literal)));
-        var engine = TraceTools.Detectors.DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions());
+        var engine = TraceTools.Detectors.DetectorRegistry.CreateEngine(t.Metadata, options ?? new ReplayOptions());
         Process(engine, t, 0);
         var actual = string.Join(" ", Canonical(engine.Complete()));
         Assert.AreEqual(expected, reference, "reference\n" + ScenarioText.Print(t));
