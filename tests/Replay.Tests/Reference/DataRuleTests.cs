@@ -37,4 +37,26 @@ public sealed class DataRuleTests
         b.DmaRead(dev, Buf + 4, 4);
         FindingLists.AssertEngineAndReference(b, "dma-race@20[other=18]");
     }
+
+    /// <summary>
+    /// A cpu store of 8 bytes starting one byte into a word covers that word's last 7 bytes and the next word's
+    /// first byte. A device read of only that first byte, unordered, races with the store (§4: the same data byte,
+    /// one a write, neither hb-before the other). The page's cpu writes are kept per word first (seventeen scattered
+    /// fields, as above), where a store over two words must be recorded in both. (A planted bug that took such a
+    /// store for one inside one word recorded its ninth byte nowhere and passed the differential.)
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(7)]
+    public void DmaRace_ReadOfTheByteAStoreCarriesIntoTheNextWord_RacesWithIt(int into)
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        ushort cpu0 = b.Cpu("cpu0"), dev = b.Device("dev");
+        b.Ram("buf", Buf, 0x1000);
+        for (ulong k = 0; k < 17; k++) b.Store(cpu0, Buf + 0x40 + 4 * k, 1, k);
+        ulong word = Buf + 0x200;
+        int store = b.Store(cpu0, word + (ulong)into, 8, 0x1122334455667788);
+        int read = b.DmaRead(dev, word + 8, 1);
+        FindingLists.AssertEngineAndReference(b, $"dma-race@{read}[other={store}]");
+    }
 }
