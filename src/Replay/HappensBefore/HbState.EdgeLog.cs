@@ -39,8 +39,9 @@ sealed partial class HbState
         internal const int MinCompaction = 1 << 16;
         Edge[] _edges = new Edge[16];
         /// <summary>
-        /// Where the log compacts or doubles: it starts at 16 and doubles, so compaction runs at the same entries as
-        /// when it was the array's length (the entries a report's hb path finds after the replay depend on when).
+        /// Where the log compacts or doubles: it starts at 16 (at a lower first compaction in tests) and doubles, so
+        /// compaction runs at the same entries as when it was the array's length (the entries a report's hb path finds
+        /// after the replay depend on when).
         /// </summary>
         int _limit = 16;
         int _count, _compactAt;

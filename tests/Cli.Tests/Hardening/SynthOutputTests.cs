@@ -99,7 +99,7 @@ public sealed class SynthOutputTests
         var clock = Stopwatch.StartNew();
         while (Directory.GetFiles(s.Dir, "*.tmp*").Length == 0 && !p.HasExited && clock.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(20);
         Thread.Sleep(300);
-        if (p.HasExited) Assert.Fail("synth ended before the signal");
+        Assert.IsFalse(p.HasExited, "synth ended before the signal");
         return p;
     }
 
