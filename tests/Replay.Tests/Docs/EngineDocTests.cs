@@ -17,21 +17,14 @@ namespace TraceTools.Tests.Docs;
 [TestClass]
 public sealed partial class EngineDocTests
 {
-    static readonly string Root = RepoRoot();
-
-    static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "TraceTools.sln"))) return d.FullName;
-        throw new InvalidOperationException("TraceTools.sln not found above the test directory");
-    }
+    static readonly string Root = RepoFiles.Root;
 
     static string[] TourRows() => TableRows("## Layout: a short tour", "| where |");
 
     /// <summary>The rows of the first table after <paramref name="heading"/> whose header starts with <paramref name="header"/>.</summary>
     static string[] TableRows(string heading, string header)
     {
-        var lines = File.ReadAllLines(Path.Combine(Root, "docs", "replay-engine.md"));
+        var lines = RepoFiles.Doc("replay-engine.md").Split('\n');
         int at = Array.IndexOf(lines, heading);
         Assert.IsGreaterThanOrEqualTo(0, at, $"docs/replay-engine.md has no '{heading}'");
         int head = Array.FindIndex(lines, at, l => l.StartsWith(header, StringComparison.Ordinal));

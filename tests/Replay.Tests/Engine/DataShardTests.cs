@@ -128,9 +128,7 @@ public sealed class DataShardTests
     {
         get
         {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TraceTools.sln"))) dir = dir.Parent;
-            var samples = Path.Combine(dir!.FullName, "samples", "traces");
+            var samples = Path.Combine(Docs.RepoFiles.Root, "samples", "traces");
             return Directory.GetFiles(samples, "*.scn").Order(StringComparer.Ordinal).Select(f => new object[] { f });
         }
     }

@@ -14,9 +14,7 @@ public sealed partial class DocFirmwareExampleTests
 
     static string DocExample()
     {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "TraceTools.sln"))) dir = Path.GetDirectoryName(dir)!;
-        var m = ClobberExample().Match(File.ReadAllText(Path.Combine(dir, "docs", "model.md")));
+        var m = ClobberExample().Match(Docs.RepoFiles.Doc("model.md"));
         Assert.IsTrue(m.Success, "docs/model.md has the smccc-clobber example");
         // The doc's examples share the header of §4 (cpu cpu0): declare it after 'arch'.
         return m.Groups["code"].Value.Replace("arch arm64\n", "arch arm64\ncpu cpu0\n", StringComparison.Ordinal);
