@@ -71,7 +71,7 @@ public sealed record RuleText(string Short, string Full, string Fix, string Anch
         new("A device DMA after a handover (kexec, reboot) by a device that no quiesce stopped after it was last started.",
             "A device `dma_read` or `dma_write` after a `handover` (kexec or a reboot into a new owner of memory), by a device whose last doorbell before the DMA (or the trace's start) lies before the last handover and that no `quiesce` stopped since. What the DMA does depends on the device's IOMMU mode: in bypass its writes land untranslated in the new owner's memory, in translate the old owner's stale mappings live on; in abort mode the transactions fault, and the finding is a warning.",
             "stop the device and wait until it is idle in its driver's `.shutdown` (the `quiesce`) before the kexec, before the IOMMU is put in bypass or abort.",
-            "unquiesced-dma-error"),
+            "unquiesced-dma-error-warning-in-abort-mode"),
         new("A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction.",
             "A device `dma_read` or `dma_write`, by a device that has a `dma_map` earlier in the trace, touching bytes that no live mapping of that device covers with a direction that permits the access (a read needs `to_device` or `bidirectional`, a write `from_device` or `bidirectional`): what CONFIG_DMA_API_DEBUG checks of the driver, here with the device's accesses.",
             "keep the buffer mapped, with the direction it is used in, until the device's completion is observed; unmap only after it.",
