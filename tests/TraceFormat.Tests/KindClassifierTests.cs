@@ -114,6 +114,39 @@ public sealed class KindClassifierTests
         Assert.IsGreaterThan(0, raised, "the events hold a raise_irq");
     }
 
+    /// <summary>
+    /// An error in every lane of both vector steps (80 events: a 64-lane step, then a 16-lane one; the 16-lane step alone
+    /// takes all 80 in its five steps), each reported as the scalar twin reports it: a kind byte no writer produces, or an
+    /// event by agent 16 in a trace of 16 agents, the most the class lookup holds. The random cases place their errors
+    /// where a seed puts them, not in every lane, and declare at most 14 agents. A byte shuffle reads only the low 4 bits
+    /// of an index without its top bit, so agent 16 of 16 looks up agent 0's class: only the range check keeps it out.
+    /// </summary>
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ClassifyVector_AnErrorInEveryLane_ReportsWhatTheScalarTwinReports(bool byAgentPastTheLast)
+    {
+        if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
+        const int seed = 77, count = 80;
+        int declared = new RandomTraces(seed).Metadata(Arch.Arm64).Agents.Count;
+        var gen = new RandomTraces(seed);
+        var ctx = new EventContext(gen.Metadata(Arch.Arm64, extraAgents: KindClassifier.VectorAgents - declared), 3);
+        Assert.AreEqual(KindClassifier.VectorAgents, ctx.AgentCount);
+        var (kinds, agents, ext) = EventsOf(ctx, 3, count, gen.Rng);
+        byte unused = (byte)Enumerable.Range(0, 256).First(kb => ctx.KindTable[kb] == 0 && (kb & 0xF) != FormatLayout.ExtendedNibble);
+        for (int at = 0; at < count; at++)
+        {
+            var (spoiledKinds, spoiledAgents) = (kinds.ToArray(), agents.ToArray());
+            if (byAgentPastTheLast) spoiledAgents[at] = KindClassifier.VectorAgents;
+            else spoiledKinds[at] = unused;
+            var scalar = Run(KindClassifier.ClassifyScalar, ctx, spoiledKinds, spoiledAgents, ext);
+            Assert.IsNotNull(scalar.Error, $"event {at}: the scalar twin took it");
+            StringAssert.Contains(scalar.Error, byAgentPastTheLast ? $"but the trace declares {KindClassifier.VectorAgents} agents" : $"kind byte 0x{unused:x2}", $"event {at}");
+            Assert.AreEqual(scalar.Error, Run(Narrow, ctx, spoiledKinds, spoiledAgents, ext).Error, $"event {at}, 16-lane step");
+            Assert.AreEqual(scalar.Error, Run(Wide, ctx, spoiledKinds, spoiledAgents, ext).Error, $"event {at}, 64-lane step");
+        }
+    }
+
     [TestMethod]
     public void Classify_ExtendedKindWithoutExtensionByte_NamesTheColumn()
     {
@@ -178,7 +211,13 @@ public sealed class KindClassifierTests
     {
         var gen = new RandomTraces(seed);
         var ctx = new EventContext(gen.Metadata(Arch.Arm64, extraAgents: seed % 9), version);
-        var rng = gen.Rng;
+        var (kinds, agents, ext) = EventsOf(ctx, version, count, gen.Rng);
+        return (ctx, kinds, agents, ext);
+    }
+
+    /// <summary>Valid events of <paramref name="ctx"/>'s agents, as <see cref="ValidEvents"/>.</summary>
+    static (byte[] Kinds, ushort[] Agents, byte[] Ext) EventsOf(EventContext ctx, int version, int count, Random rng)
+    {
         var kinds = new byte[count];
         var agents = new ushort[count];
         var ext = new List<byte>();
@@ -199,6 +238,6 @@ public sealed class KindClassifierTests
                 break;
             }
         }
-        return (ctx, kinds, agents, ext.ToArray());
+        return (kinds, agents, ext.ToArray());
     }
 }
