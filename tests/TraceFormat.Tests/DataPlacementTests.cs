@@ -42,6 +42,47 @@ public sealed class DataPlacementTests
         }
     }
 
+    /// <summary>
+    /// A data column one byte short of the last event's bytes: both paths name that event and the bytes left, and with
+    /// the byte there place every event. The random blocks cut the column by 1..20 bytes and compare the paths with each
+    /// other, and the vector step leaves a cut word to the walk of set bits: the walk's bound is only checked here.
+    /// </summary>
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    public void Place_DataColumnShortOfTheLastEvent_NamesItOrPlacesAll(int missing)
+    {
+        const int events = 70, at = 24;
+        int[] large = [3, 40, 69];
+        var sizes = new int[events];
+        Array.Fill(sizes, 4);
+        var bits = new ColumnBits(DecodeScratch.BlockEvents);
+        foreach (int e in large)
+        {
+            sizes[e] = 9 + e;
+            bits.Set(e, 0, 0, 0, 1);
+        }
+        var cols = new ColumnSpans { LengthAt = at, LengthEnd = at, ValueAt = at, ValueEnd = at, DataAt = at };
+        cols.DataEnd = cols.DataAt + large.Sum(e => sizes[e]) - missing;
+        var block = new BlockInput(sizes, bits, new byte[ChunkDecoder.BufferLength(cols.DataEnd, events)], cols, cols.DataEnd + TraceTools.TraceFormat.Internals.Varint.Padding);
+        bool[] paths = Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported ? [false, true] : [false];
+        foreach (bool vectors in paths)
+        {
+            var outcome = Run(block, vectors);
+            if (missing == 0)
+            {
+                Assert.IsNull(outcome.Error, $"vectors {vectors}: {outcome.Error}");
+                Assert.AreEqual((at, at + 12, at + 12 + 49), (outcome.Offsets[3], outcome.Offsets[40], outcome.Offsets[69]), $"vectors {vectors}");
+                Assert.AreEqual(cols.DataEnd, outcome.Data, $"vectors {vectors}: data cursor");
+            }
+            else
+            {
+                Assert.IsNotNull(outcome.Error, $"vectors {vectors}: the last event was placed past the column");
+                StringAssert.Contains(outcome.Error, $"event {900 + 69} needs {sizes[69]} data bytes, but the data column has {sizes[69] - 1} left", $"vectors {vectors}");
+            }
+        }
+    }
+
     static BlockInput Block(int events, int density, int spoiled, int seed)
     {
         var rng = new Random(seed);

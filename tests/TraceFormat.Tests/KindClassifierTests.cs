@@ -114,6 +114,56 @@ public sealed class KindClassifierTests
         Assert.IsGreaterThan(0, raised, "the events hold a raise_irq");
     }
 
+    /// <summary>
+    /// An error in every lane of both vector steps (80 events: a 64-lane step, then a 16-lane one; the 16-lane step alone
+    /// takes all 80 in its five steps), each reported as the scalar twin reports it: a kind byte no writer produces, an
+    /// event by agent 16 in a trace of 16 agents (the most the class lookup holds), or a v3 raise_irq (nibble 15,
+    /// extension byte 0, which the steps take without the table) by a cpu. The random cases place their errors where a
+    /// seed puts them, not in every lane, and declare at most 14 agents. A byte shuffle reads only the low 4 bits of an
+    /// index without its top bit, so agent 16 of 16 looks up agent 0's class: only the range check keeps it out.
+    /// </summary>
+    [TestMethod]
+    [DataRow("kind byte")]
+    [DataRow("agent past the last")]
+    [DataRow("raise_irq by a cpu")]
+    public void ClassifyVector_AnErrorInEveryLane_ReportsWhatTheScalarTwinReports(string spoil)
+    {
+        if (!HasShuffle) Assert.Inconclusive("no byte shuffle on this cpu");
+        const int seed = 77, count = 80;
+        int declared = new RandomTraces(seed).Metadata(Arch.Arm64).Agents.Count;
+        var gen = new RandomTraces(seed);
+        var ctx = new EventContext(gen.Metadata(Arch.Arm64, extraAgents: KindClassifier.VectorAgents - declared), 3);
+        Assert.AreEqual(KindClassifier.VectorAgents, ctx.AgentCount);
+        var (kinds, agents, ext) = EventsOf(ctx, 3, count, gen.Rng);
+        byte unused = (byte)Enumerable.Range(0, 256).First(kb => ctx.KindTable[kb] == 0 && (kb & 0xF) != FormatLayout.ExtendedNibble);
+        ushort cpu = (ushort)Array.IndexOf(ctx.AgentClass, (byte)EventContext.CpuClass);
+        string expected = spoil switch
+        {
+            "kind byte" => $"kind byte 0x{unused:x2}",
+            "agent past the last" => $"but the trace declares {KindClassifier.VectorAgents} agents",
+            _ => $"(raise_irq) by agent {cpu}, which is a cpu",
+        };
+        for (int at = 0; at < count; at++)
+        {
+            var (spoiledKinds, spoiledAgents, spoiledExt) = (kinds.ToArray(), agents.ToArray(), ext.ToList());
+            if (spoil == "kind byte") spoiledKinds[at] = unused;
+            else if (spoil == "agent past the last") spoiledAgents[at] = KindClassifier.VectorAgents;
+            else
+            {
+                // The event's extension byte goes after those of the extended kinds before it (replacing its own).
+                int e = kinds.Take(at).Count(kb => (kb & 0xF) == FormatLayout.ExtendedNibble);
+                if ((kinds[at] & 0xF) == FormatLayout.ExtendedNibble) spoiledExt.RemoveAt(e);
+                spoiledExt.Insert(e, 0);
+                (spoiledKinds[at], spoiledAgents[at]) = (FormatLayout.ExtendedNibble, cpu);
+            }
+            var scalar = Run(KindClassifier.ClassifyScalar, ctx, spoiledKinds, spoiledAgents, [.. spoiledExt]);
+            Assert.IsNotNull(scalar.Error, $"event {at}: the scalar twin took it");
+            StringAssert.Contains(scalar.Error, expected, $"event {at}");
+            Assert.AreEqual(scalar.Error, Run(Narrow, ctx, spoiledKinds, spoiledAgents, [.. spoiledExt]).Error, $"event {at}, 16-lane step");
+            Assert.AreEqual(scalar.Error, Run(Wide, ctx, spoiledKinds, spoiledAgents, [.. spoiledExt]).Error, $"event {at}, 64-lane step");
+        }
+    }
+
     [TestMethod]
     public void Classify_ExtendedKindWithoutExtensionByte_NamesTheColumn()
     {
@@ -178,7 +228,13 @@ public sealed class KindClassifierTests
     {
         var gen = new RandomTraces(seed);
         var ctx = new EventContext(gen.Metadata(Arch.Arm64, extraAgents: seed % 9), version);
-        var rng = gen.Rng;
+        var (kinds, agents, ext) = EventsOf(ctx, version, count, gen.Rng);
+        return (ctx, kinds, agents, ext);
+    }
+
+    /// <summary>Valid events of <paramref name="ctx"/>'s agents, as <see cref="ValidEvents"/>.</summary>
+    static (byte[] Kinds, ushort[] Agents, byte[] Ext) EventsOf(EventContext ctx, int version, int count, Random rng)
+    {
         var kinds = new byte[count];
         var agents = new ushort[count];
         var ext = new List<byte>();
@@ -199,6 +255,6 @@ public sealed class KindClassifierTests
                 break;
             }
         }
-        return (ctx, kinds, agents, ext.ToArray());
+        return (kinds, agents, ext.ToArray());
     }
 }

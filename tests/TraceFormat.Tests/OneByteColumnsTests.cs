@@ -52,6 +52,46 @@ public sealed class OneByteColumnsTests
         }
     }
 
+    /// <summary>
+    /// A size 0 stands for all entries only on a dev_invalidate of address 0: the walk of one-byte sizes and the expand
+    /// (which leaves the word to the varint walk) take it there and refuse it on a dev_invalidate of another address or
+    /// on another kind. The random blocks give size entries only to stores and aux kinds at addresses 0 and 0x1000, and
+    /// compare the paths with each other, so a walk that let one of these through would go unseen.
+    /// </summary>
+    [TestMethod]
+    [DataRow(EventKind.DevInvalidate, 0UL, true)]
+    [DataRow(EventKind.DevInvalidate, 0x1000UL, false)]
+    [DataRow(EventKind.Store, 0UL, false)]
+    public void Sizes_SizeZero_TakenOnlyForADevInvalidateOfAddressZero(EventKind kind, ulong address, bool valid)
+    {
+        const int events = 70, zeroAt = 66, at = 20;
+        var bits = new ColumnBits(DecodeScratch.BlockEvents);
+        var kinds = new EventKind[events];
+        Array.Fill(kinds, EventKind.Store);
+        var addresses = new ulong[events];
+        var padded = new byte[at + events + TraceTools.TraceFormat.Internals.Varint.Padding + 64];
+        for (int i = 0; i < events; i++)
+        {
+            padded[at + i] = (byte)(1 + i);
+            bits.Set(i, 0, 1, 0, 0);
+        }
+        kinds[zeroAt] = kind;
+        addresses[zeroAt] = address;
+        padded[at + zeroAt] = 0;
+        var cols = new ColumnSpans { SizeAt = at, SizeEnd = at + events, AuxAt = at + events, AuxEnd = at + events };
+        var block = new BlockInput(new EventContext(new RandomTraces(5).Metadata(Arch.Arm64)), kinds, new int[events], addresses, bits, padded, cols);
+        foreach (bool vectors in HasExpand ? new[] { false, true } : [false])
+        {
+            var outcome = Run(block, vectors);
+            if (valid) Assert.IsNull(outcome.SizeError, $"vectors {vectors}: {outcome.SizeError}");
+            else
+            {
+                Assert.IsNotNull(outcome.SizeError, $"vectors {vectors}: the size 0 was taken");
+                StringAssert.Contains(outcome.SizeError, $"event {5000 + zeroAt} ({kind.OpName()}) has size 0", $"vectors {vectors}");
+            }
+        }
+    }
+
     /// <summary>One block: its context, kinds, fixed sizes, addresses, column bits and the payload with both columns.</summary>
     sealed record BlockInput(EventContext Ctx, EventKind[] Kinds, int[] Sizes, ulong[] Addresses, ColumnBits Bits, byte[] Padded, ColumnSpans Cols);
 

@@ -1,4 +1,5 @@
 using TraceTools.TraceFormat;
+using TraceTools.TraceFormat.Internals;
 using TraceTools.Tests.Support;
 
 namespace TraceTools.Tests;
@@ -55,6 +56,35 @@ public sealed class RoundTripTests
         Assert.IsTrue(events.Any(e => e.Event.Agent > 255), "the case needs agents above 255");
         var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = chunkEvents, FormatVersion = version });
         using var reader = TraceReader.Open(new MemoryStream(bytes), "wide.trace");
+        RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+    }
+
+    /// <summary>
+    /// A chunk of more than two decode blocks (<see cref="DecodeScratch.BlockEvents"/> events each, the other round
+    /// trips' chunks hold fewer): each address stream's running address goes on across a block's edge. The events at
+    /// each edge are cpu0's stores (address slot 0), the case where the address pass, which keeps the last slot's address
+    /// in a register from one event to the next, must start a block from the stored address instead.
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public void TraceWriter_ChunkOfSeveralBlocks_AddressesRunOnAcrossBlockEdges(int version)
+    {
+        var gen = new RandomTraces(4240 + version);
+        var m = gen.Metadata(Arch.Arm64);
+        int block = DecodeScratch.BlockEvents;
+        var events = gen.Events(m, 2 * block + 100, RandomTraces.KindsOf(version));
+        foreach (int edge in new[] { block, 2 * block })
+            for (int i = edge - 2; i < edge + 2; i++)
+            {
+                var data = new byte[4];
+                gen.Rng.NextBytes(data);
+                events[i] = new RecordedEvent(new TraceEvent(EventKind.Store, 0, 0x8000_0000UL + (ulong)gen.Rng.Next(0x10000), 4, 0, -1), data);
+            }
+        Assert.IsTrue(m.Agents[0].IsCpu, "agent 0 is a cpu");
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = events.Count, FormatVersion = version });
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "blocks.trace");
         RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
     }
 
