@@ -127,4 +127,34 @@ public sealed class LinePairsTests
         var findings = engine.Complete().Where(f => f.Kind == FindingKind.SharedCacheline).ToList();
         Assert.AreEqual($"shared-cacheline@{back}[store={store},dma-write={write}]", string.Join(" ", findings));
     }
+
+    /// <summary>
+    /// An invalidation over two lines that reports (one finding, for the first line) still lets go of the pairs it
+    /// takes back in both: a pair whose device write was returned can never be named again (its bytes are marked
+    /// invalidated), so holding it would only grow the state. Each line holds a store made before the device's write
+    /// and never handed off (no clean after it).
+    /// </summary>
+    [TestMethod]
+    public void ReturnOverTwoLines_ThatReports_LetsGoOfEveryLinesPairs()
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        var cpu = b.Cpu("cpu0");
+        var dev = b.Device("dev", coherent: false);
+        b.Ram("buf", Buf, 0x100);
+        b.Mmio("reg", Reg, 0x10, dev);
+        b.MmioWrite(cpu, Reg, 4, 1);
+        int store = b.Store(cpu, Buf + 0x08, 8, 1);     // line 0, outside the buffer, the device owning it
+        b.Store(cpu, Buf + 0x78, 8, 1);                 // line 1, the same
+        int write = b.DmaWrite(dev, Buf + 0x20, 0x40);  // the buffer: the second half of line 0, the first of line 1
+        b.RaiseIrq(dev);
+        b.TakeIrq(cpu, dev);
+        int back = b.CacheInval(cpu, Buf + 0x20, 0x40); // returns the write in both lines
+        var t = b.Build();
+        var detector = new SharedCachelineDetector();
+        using var engine = new ReplayEngine(t.Metadata, new ReplayOptions(), [detector]);
+        engine.Process(t.ToBatch());
+        Assert.AreEqual(0, detector.HeldPairs, "pairs of a returned write are let go in every line the return covers");
+        var findings = engine.Complete().Where(f => f.Kind == FindingKind.SharedCacheline).ToList();
+        Assert.AreEqual($"shared-cacheline@{back}[store={store},dma-write={write}]", string.Join(" ", findings));
+    }
 }

@@ -144,6 +144,28 @@ public sealed class ReferenceLineRuleTests
         Expect(s.B, Shared(rx));
     }
 
+    /// <summary>
+    /// A device write back of a table entry (its present word, then its payload: one run of bytes with the same last
+    /// writes) holds data bytes though its first byte is not one: the line it shares with a cpu counter is judged.
+    /// </summary>
+    [TestMethod]
+    public void SharedCacheline_EntryWriteBackStartingAtThePresentWord_JudgedByItsPayload()
+    {
+        var b = new TraceBuilder(Arch.Arm64);
+        var cpu = b.Cpu("cpu0");
+        var dev = b.Device("dev", coherent: false);
+        b.Table("ring", 0x2000, 2, 16, 16, 0, dev);        // 0x2000..0x201f: present word, then payload, per entry
+        b.Ram("stats", 0x2020, 8);                         // the same 64-byte line
+        b.Mmio("reg", Reg, 0x10, dev);
+        b.MmioWrite(cpu, Reg, 4, 1);
+        int store = b.Store(cpu, 0x2020, 8, 1);            // while the device owns the ring
+        int write = b.DmaWrite(dev, 0x2000, 16);           // entry 0 written back, present word first
+        b.RaiseIrq(dev);
+        b.TakeIrq(cpu, dev);
+        int back = b.CacheInval(cpu, 0x2000, 0x20);
+        Expect(b, $"shared-cacheline@{back}[store={store},dma-write={write}]");
+    }
+
     [TestMethod]
     public void SharedCacheline_InvalidationBeforeTheCompletion_IsNoReturn()
     {
