@@ -80,10 +80,9 @@ public sealed partial class EngineDocTests
     /// <summary>
     /// A quoted name exists when it is a path (a folder or file under the root, src, src/Replay or src/Detectors, with
     /// a <c>*</c> pattern or a <c>&lt;Kind&gt;</c> placeholder), a file name of the engine or the detectors, a partial
-    /// file's suffix (<c>.Dispatch</c>: some
-    /// <c>X.Dispatch.cs</c>), or an identifier, possibly dotted, called or generic, each of whose parts is a type or
-    /// member of the engine's assemblies or the core library. Lower-case words (trace ops, verbs, C# keywords) are
-    /// not names of the source and are not checked.
+    /// file's suffix (<c>.Dispatch</c>: some <c>X.Dispatch.cs</c>), or an identifier, possibly dotted, called or
+    /// generic, each of whose parts is a type or member of the engine's assemblies or the core library. Lower-case
+    /// words (trace ops, verbs, C# keywords) are not names of the source and are not checked.
     /// </summary>
     static bool Exists(string quoted, HashSet<string> symbols)
     {
