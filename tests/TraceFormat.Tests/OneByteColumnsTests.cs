@@ -92,6 +92,42 @@ public sealed class OneByteColumnsTests
         }
     }
 
+    /// <summary>
+    /// A sizes column one entry short of its events, followed by a byte that would pass as a size (the next column's):
+    /// both paths name the last event, whose entry is missing, and take none past the column. The expand checks the
+    /// run of one-byte entries against the column's end; one byte of slack there read the next column's byte as the
+    /// last size, which the random blocks (a cut column in one case of four, rarely ending on a one-byte run) caught
+    /// only by chance. With 64 events the missing entry lies in a word the expand takes; with 1 or 70 in one it
+    /// leaves to the twin (a block shorter than a word; the word after a full one, past the batch's last 64 events).
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(64)]
+    [DataRow(70)]
+    public void Sizes_ColumnOneEntryShort_BothPathsNameTheEventWithout(int events)
+    {
+        const int at = 20;
+        var bits = new ColumnBits(DecodeScratch.BlockEvents);
+        var kinds = new EventKind[events];
+        Array.Fill(kinds, EventKind.Store);
+        // The column holds events - 1 sizes; the byte after it (a valid size 7) belongs to the aux column.
+        var padded = new byte[at + events + TraceTools.TraceFormat.Internals.Varint.Padding + 64];
+        for (int i = 0; i < events; i++)
+        {
+            padded[at + i] = (byte)(1 + i % 100);
+            bits.Set(i, 0, 1, 0, 0);
+        }
+        padded[at + events - 1] = 7;
+        var cols = new ColumnSpans { SizeAt = at, SizeEnd = at + events - 1, AuxAt = at + events - 1, AuxEnd = at + events };
+        var block = new BlockInput(new EventContext(new RandomTraces(5).Metadata(Arch.Arm64)), kinds, new int[events], new ulong[events], bits, padded, cols);
+        foreach (bool vectors in HasExpand ? new[] { false, true } : [false])
+        {
+            var outcome = Run(block, vectors);
+            Assert.IsNotNull(outcome.SizeError, $"vectors {vectors}: the aux column's byte was taken as the last size");
+            StringAssert.Contains(outcome.SizeError, $"event {5000 + events - 1}: the size column ends", $"vectors {vectors}");
+        }
+    }
+
     /// <summary>One block: its context, kinds, fixed sizes, addresses, column bits and the payload with both columns.</summary>
     sealed record BlockInput(EventContext Ctx, EventKind[] Kinds, int[] Sizes, ulong[] Addresses, ColumnBits Bits, byte[] Padded, ColumnSpans Cols);
 
