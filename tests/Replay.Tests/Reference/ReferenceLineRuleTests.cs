@@ -286,6 +286,26 @@ public sealed class ReferenceLineRuleTests
         Expect(s.B, flagged ? $"discarded-store@{load}[store={store},invalidation={inval}]" : "");
     }
 
+    /// <summary>
+    /// With as many lines holding a discarded store as the load touches, the lines are looked up one by one, the
+    /// last as well as the first: a load over two lines whose second holds the lost store reports it. (A lookup that
+    /// stopped one line early passed every other hand case and the random differential, whose loads over two lines
+    /// rarely meet two lost lines; only one row of the dense line traffic caught it.)
+    /// </summary>
+    [TestMethod]
+    [DataRow(0x40ul)]  // the lost store's line is the second of the two
+    [DataRow(0x00ul)]  // ... or the first
+    public void DiscardedStore_LoadOverTwoLines_LastLineLookedUpToo(ulong lost)
+    {
+        var s = System(Arch.Arm64);
+        int store = s.B.Store(s.Cpu0, Buf + lost, 8);
+        int inval = s.B.CacheInval(s.Cpu0, Buf + lost, 8);
+        s.B.Store(s.Cpu0, Buf + 0xC0, 8);
+        s.B.CacheInval(s.Cpu0, Buf + 0xC0, 8); // a second discarded line, away from the load
+        int load = s.B.Load(s.Cpu1, Buf, 0x80);
+        Expect(s.B, $"discarded-store@{load}[store={store},invalidation={inval}]");
+    }
+
     /// <summary>An invalidation acts on whole lines: of a neighbour in the same line it loses the store, of the next line it does not.</summary>
     [TestMethod]
     [DataRow(0, 48ul, true)]
