@@ -82,4 +82,25 @@ public sealed class DetectorSelectionTests
         Assert.AreEqual(DetectorNeeds.ObClocks | DetectorNeeds.EdgeLog | DetectorNeeds.WriteHistory,
             DetectorRegistry.CreateEngine(md, new ReplayOptions { Detectors = kinds }).Needs);
     }
+
+    /// <summary>
+    /// Cache marks are set on the written bytes' cells, so a detector that declares the cache state alone gets the
+    /// write history too. Every built-in detector that reads cache marks also declares the history, so only a
+    /// plug-in shows that the engine closes the needs itself.
+    /// </summary>
+    [TestMethod]
+    public void Engine_CacheStateAlone_KeepsTheWriteHistoryItIsSetOn()
+    {
+        var md = new DriverMixGenerator(new SynthOptions { Events = 10, Seed = 1 }).Metadata;
+        var engine = new ReplayEngine(md, ReplayOptions.Default, [new CacheMarksReader()]);
+        Assert.AreEqual(DetectorNeeds.CacheState | DetectorNeeds.WriteHistory, engine.Needs);
+    }
+
+    /// <summary>A plug-in declaring the cache state and nothing else.</summary>
+    sealed class CacheMarksReader : IDetector
+    {
+        public FindingKind Kind => FindingKind.MissingCacheInvalidate;
+        public DetectorHooks Hooks => DetectorHooks.Load;
+        public DetectorNeeds Needs => DetectorNeeds.CacheState;
+    }
 }
