@@ -58,7 +58,7 @@ public sealed partial class TraceGenerator
     public static RefTrace Generate(int seed)
     {
         var g = new TraceGenerator(seed);
-        while (g._b.Count < g._target) g.Step();
+        while (g._b.Count < g._target) g.Step(); g.ShadowTail();
         return g._b.Build();
     }
 
