@@ -105,9 +105,24 @@ public sealed class GeneratorTests
                     && (c.Address / line > ev[s].Address / line || (c.Address + (ulong)c.Size - 1) / line < (ev[s].Address + (ulong)ev[s].Size - 1) / line)
                     && c.Address / line <= (ev[s].Address + (ulong)ev[s].Size - 1) / line && (c.Address + (ulong)c.Size - 1) / line >= ev[s].Address / line)
                 && ev.Skip(s + 1).Any(r => r.Kind == EventKind.DmaRead && r.Address == ev[s].Address && r.Size == ev[s].Size)));
+            // TraceGenerator.Clocks.cs: a buffer chunk store_released, then a plain flag store of its cpu that another cpu
+            // reads, then a device read of the chunk (§10.2); an older release (unlock, ram store_release) of a cpu acquired
+            // by another cpu after it read a later plain flag of the first, between two flag stores of its own.
+            bool InFlag(TraceEvent e) => e.Address >= TraceGenerator.Flag && e.Address < TraceGenerator.Flag + 0x10;
+            Count("chunk store_released, then a plain flag read by another cpu", Enumerable.Range(0, ev.Count).Any(s =>
+                ev[s].Kind == EventKind.StoreRelease && ev[s].Address >= TraceGenerator.Buf && ev[s].Address < TraceGenerator.Buf + 0x38 && Enumerable.Range(s + 1, ev.Count - s - 1).Any(f =>
+                    ev[f].Kind == EventKind.Store && ev[f].Agent == ev[s].Agent && InFlag(ev[f])
+                    && ev.Skip(f + 1).Any(r => r.Kind is EventKind.Load or EventKind.LoadAcquire && r.Agent != ev[s].Agent && r.Address == ev[f].Address)
+                    && ev.Skip(f + 1).Any(r => r.Kind == EventKind.DmaRead && r.Address == ev[s].Address))));
+            Count("older release acquired after a later flag", Enumerable.Range(0, ev.Count).Any(f =>
+                ev[f].Kind == EventKind.Store && InFlag(ev[f]) && ev.Take(f).Any(u => u.Agent == ev[f].Agent && u.Kind is EventKind.Unlock or EventKind.StoreRelease)
+                && Enumerable.Range(f + 1, ev.Count - f - 1).Any(l => ev[l].Kind == EventKind.Load && ev[l].Address == ev[f].Address && ev[l].Agent != ev[f].Agent
+                    && ev.Skip(l + 1).Take(2).Any(g => g.Kind == EventKind.Store && g.Agent == ev[l].Agent && InFlag(g))
+                    && ev.Skip(l + 2).Take(2).Any(q => q.Agent == ev[l].Agent && q.Kind is EventKind.Lock or EventKind.LoadAcquire))));
         }
         foreach (var what in new[] { "wide load", "store over two entries", "device write over two entries", "device present write", "device write clearing the next entry", "partial present word store", "entry store released at once", "present word acquired, then invalidated", "clears out of arming order", "high granule fetch", "several invalidations", "round trip",
-            "lock hand-off", "second take of one raise", "buffer access inside words", "cpu and device accesses meeting at a byte", "store over a line edge, part cleaned, device read" })
+            "lock hand-off", "second take of one raise", "buffer access inside words", "cpu and device accesses meeting at a byte", "store over a line edge, part cleaned, device read",
+            "chunk store_released, then a plain flag read by another cpu", "older release acquired after a later flag" })
             Assert.IsTrue(counts.GetValueOrDefault(what) >= 30, $"{what}: {counts.GetValueOrDefault(what)} of {Seeds} traces");
     }
 

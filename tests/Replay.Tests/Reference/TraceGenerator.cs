@@ -116,10 +116,10 @@ public sealed partial class TraceGenerator
             case 9: DescriptorWriteBack(); break;
             case 10: WideEntryLoad(); break;
             case 11: DeviceLifetime(); break;
-            case 12: AcquireReleaseStep(); break;
+            case 12: if (Chance(40)) ClocksStep(); else AcquireReleaseStep(); break;
             case 13: LiveEntries(); break;
             case 14 when _arch == Arch.Arm64: FirmwareCalls(); break;
-            case 15: if (Chance(40)) DataRulesStep(); else LinesStep(); break;
+            case 15: if (Chance(45)) DataRulesStep(); else LinesStep(); break;
             default: SingleOp(); break;
         }
     }
