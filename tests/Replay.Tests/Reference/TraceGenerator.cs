@@ -58,7 +58,8 @@ public sealed partial class TraceGenerator
     public static RefTrace Generate(int seed)
     {
         var g = new TraceGenerator(seed);
-        while (g._b.Count < g._target) g.Step(); g.ShadowTail();
+        while (g._b.Count < g._target) g.Step();
+        g.ShadowTail(); // after the other steps: their random stream and every trace's prefix stay as they were
         return g._b.Build();
     }
 
