@@ -140,6 +140,7 @@ public sealed class PerfettoExportTests
     [DataRow("--around", "8", "--count", "4", 6, 10)]
     [DataRow("--around", "1", "--count", "10", 0, 10)]
     [DataRow("--from", "8", "--count", "100", 8, 10)]
+    [DataRow("--from", "0", "--count", "3", 0, 3)]      // the doorbell at 2 inside, the device's next event (3) outside
     public void Export_Window_OnlyItsEventsAndTheEdgesInsideIt(string option, string value, string countOption, string count, int from, int end)
     {
         // dma-buffer-reuse-after-irq: 10 events, edges 2>3 4>5 8>9, a finding at 6 (reuse before the read).
@@ -158,6 +159,21 @@ public sealed class PerfettoExportTests
             Assert.IsTrue(trigger >= from && trigger < end);
         }
         Assert.IsTrue(doc.Flows("finding").All(a => a.From.Index >= from && a.To.Index < end));
+    }
+
+    /// <summary>
+    /// An edge to an agent's next event that never comes is cut like one leaving the window. In this sample (x86_64)
+    /// the present store #1 reaches both fetches (1>2, 1>5) and the invalidation #4 the iommu's next event, its fetch
+    /// #5 (4>5); the invalidation also hands the iommu's earlier events to cpu0's events after it (model.md §7
+    /// "dev_invalidate"), but cpu0 has none: that edge is left out and counted.
+    /// </summary>
+    [TestMethod]
+    public void Export_EdgeToANextEventThatNeverComes_CountedAsCut()
+    {
+        var (_, json) = Export("entries-context-rewrite-invalidate");
+        var doc = ChromeJson.Parse(json);
+        CollectionAssert.AreEquivalent(new[] { "1>2", "1>5", "4>5" }, doc.Flows("hb").Select(f => $"{f.From.Index}>{f.To.Index}").ToList());
+        Assert.AreEqual(1, doc.OtherData.GetProperty("hb_edges_cut_by_window").GetInt32());
     }
 
     [TestMethod]
