@@ -176,6 +176,31 @@ public sealed class PerfettoExportTests
         Assert.AreEqual(1, doc.OtherData.GetProperty("hb_edges_cut_by_window").GetInt32());
     }
 
+    /// <summary>
+    /// A trace cut off after its last chunk (a recorder that died before the index and footer) exports every event
+    /// of its complete chunks with what the whole trace gives, says so in <c>otherData.truncated</c> and warns.
+    /// </summary>
+    [TestMethod]
+    public void Export_TraceCutAfterItsLastChunk_EveryEventMarkedTruncatedAndWarned()
+    {
+        var (trace, whole) = Export("hisi-qm-mailbox");
+        var bytes = File.ReadAllBytes(trace);
+        long index = BitConverter.ToInt64(bytes, bytes.Length - 24); // the trailer's index offset: where the chunks end
+        string cut = Temp($"cut-{Guid.NewGuid():N}.trace"), json = cut + ".json";
+        File.WriteAllBytes(cut, bytes[..(int)index]);
+        var (exit, _, err) = RepoPaths.Run("export", cut, "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exit, err);
+        StringAssert.Contains(err, "warning: the trace is truncated");
+        var expected = ChromeJson.Parse(whole).OtherData;
+        var got = ChromeJson.Parse(json).OtherData;
+        Assert.IsFalse(expected.GetProperty("truncated").GetBoolean());
+        Assert.IsGreaterThan(0, expected.GetProperty("findings").GetInt32(), "the sample's finding");
+        Assert.IsTrue(got.GetProperty("truncated").GetBoolean());
+        Assert.AreEqual(AgentsByIndex(trace).Count, got.GetProperty("events").GetInt32());
+        foreach (var key in new[] { "hb_flows", "findings" })
+            Assert.AreEqual(expected.GetProperty(key).GetInt32(), got.GetProperty(key).GetInt32(), key);
+    }
+
     [TestMethod]
     [DataRow("--from 50 --count 5", "the window starts at event 50, but")]
     [DataRow("--format json", "unknown --format 'json' (perfetto)")]
