@@ -141,6 +141,8 @@ public sealed class PerfettoExportTests
     [DataRow("--around", "1", "--count", "10", 0, 10)]
     [DataRow("--from", "8", "--count", "100", 8, 10)]
     [DataRow("--from", "0", "--count", "3", 0, 3)]      // the doorbell at 2 inside, the device's next event (3) outside
+    [DataRow("--from", "3", "--count", "7", 3, 10)]     // the doorbell at 2 outside, the device's next event (3) inside
+    [DataRow("--from", "5", "--count", "5", 5, 10)]     // raise_irq at 4 outside, take_irq at 5 inside
     public void Export_Window_OnlyItsEventsAndTheEdgesInsideIt(string option, string value, string countOption, string count, int from, int end)
     {
         // dma-buffer-reuse-after-irq: 10 events, edges 2>3 4>5 8>9, a finding at 6 (reuse before the read).
