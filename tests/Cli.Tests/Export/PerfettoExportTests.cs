@@ -164,6 +164,24 @@ public sealed class PerfettoExportTests
     }
 
     /// <summary>
+    /// A window holding a finding's trigger but not all its events: hisi-qm-mailbox's stale-dma-read at #3 names the
+    /// store #0 and the publish #1; the window [1, 4) draws its slice, the trigger's and the publish's arrows and no
+    /// arrow from the store outside, whose role and index its args still carry.
+    /// </summary>
+    [TestMethod]
+    public void Export_WindowWithoutAFindingsStore_ArrowsOnlyFromItsEventsInside()
+    {
+        var (_, json) = Export("hisi-qm-mailbox", "--from", "1", "--count", "3");
+        var doc = ChromeJson.Parse(json);
+        var finding = doc.FindingSlices.Single();
+        Assert.AreEqual(3, finding.GetProperty("args").GetProperty("trigger").GetInt64());
+        CollectionAssert.AreEqual(new[] { "store 0", "publish 1" }, finding.GetProperty("args").GetProperty("related").EnumerateArray()
+            .Select(r => $"{r.GetProperty("role").GetString()} {r.GetProperty("index").GetInt64()}").ToList());
+        CollectionAssert.AreEquivalent(new[] { "trigger 3>3", "publish 1>3" },
+            doc.Flows("finding").Select(f => $"{f.Name} {f.From.Index}>{f.To.Index}").ToList());
+    }
+
+    /// <summary>
     /// An edge to an agent's next event that never comes is cut like one leaving the window. In this sample (x86_64)
     /// the present store #1 reaches both fetches (1>2, 1>5) and the invalidation #4 the iommu's next event, its fetch
     /// #5 (4>5); the invalidation also hands the iommu's earlier events to cpu0's events after it (model.md §7
