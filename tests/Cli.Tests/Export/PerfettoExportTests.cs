@@ -37,6 +37,19 @@ public sealed class PerfettoExportTests
         return (trace, json);
     }
 
+    /// <summary>Compiles a scenario given as text and exports it; returns the json's path.</summary>
+    static string ExportScenario(string text)
+    {
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        string scn = Temp($"inline-{tag}.scn"), trace = Temp($"inline-{tag}.trace"), json = Temp($"inline-{tag}.json");
+        File.WriteAllText(scn, text);
+        var (gen, _, genErr) = RepoPaths.Run("gen", scn, "-o", trace);
+        Assert.AreEqual(0, gen, genErr);
+        var (exit, _, err) = RepoPaths.Run("export", trace, "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exit, err);
+        return json;
+    }
+
     // The hb edges of each sample, worked out by hand from model.md §2 (release → acquiring event).
     [TestMethod]
     [DataRow("lock-handoff-doorbell", "2>3 5>7")]                 // unlock → lock; doorbell → the engine's next event
@@ -58,6 +71,40 @@ public sealed class PerfettoExportTests
             Assert.AreEqual(1, from.Pid);
         }
         Assert.AreEqual(flows.Count, ChromeJson.Parse(json).OtherData.GetProperty("hb_flows").GetInt32());
+    }
+
+    /// <summary>
+    /// An agent that reads its own release takes no edge between agents, so no arrow: cpu0's load of the flag it
+    /// released is program order (its track); cpu1's load of it is the one hb edge (model.md §2).
+    /// </summary>
+    [TestMethod]
+    public void Export_CpuReadingItsOwnRelease_NoArrowToItself()
+    {
+        var doc = ChromeJson.Parse(ExportScenario("""
+            scenario "own release read back"
+            arch arm64
+            cpu cpu0, cpu1
+            sync flag 0x9000_0000 size 8
+            cpu0: store_release flag size 8 = 1
+            cpu0: load flag size 8
+            cpu1: load flag size 8
+            """));
+        CollectionAssert.AreEqual(new[] { "0>2" }, doc.Flows("hb").Select(f => $"{f.From.Index}>{f.To.Index}").ToList());
+    }
+
+    /// <summary>
+    /// Slices are named like report lines, a store's value shown when it has up to 8 bytes (docs/export.md): the
+    /// two xchgs of acqrel-xchg-handoff-riscv64 (owner word, offset 0) and its doorbell (the register at its
+    /// region's base, named bare) carry their values; the 64-byte fill and the DMA read none.
+    /// </summary>
+    [TestMethod]
+    public void Export_XchgHandoff_SlicesNamedWithTheValuesStored()
+    {
+        var (_, json) = Export("acqrel-xchg-handoff-riscv64");
+        var names = ChromeJson.Parse(json).Slices.Select(s => s.GetProperty("name").GetString()).ToList();
+        CollectionAssert.AreEqual(
+            new[] { "store txbuf+0x0", "xchg owner+0x0 = 0x1", "xchg owner+0x0 = 0x0", "mmio_write regs = 0x1", "dma_read txbuf+0x0" },
+            names.Where(n => !n!.StartsWith("barrier ", StringComparison.Ordinal)).ToList());
     }
 
     public static IEnumerable<object[]> Samples =>
@@ -140,6 +187,7 @@ public sealed class PerfettoExportTests
     [DataRow("--around", "8", "--count", "4", 6, 10)]
     [DataRow("--around", "1", "--count", "10", 0, 10)]
     [DataRow("--from", "8", "--count", "100", 8, 10)]
+    [DataRow("--around", "1", "--count", "4", 0, 4)]    // clipped at event 0
     [DataRow("--from", "0", "--count", "3", 0, 3)]      // the doorbell at 2 inside, the device's next event (3) outside
     [DataRow("--from", "3", "--count", "7", 3, 10)]     // the doorbell at 2 outside, the device's next event (3) inside
     [DataRow("--from", "5", "--count", "5", 5, 10)]     // raise_irq at 4 outside, take_irq at 5 inside
