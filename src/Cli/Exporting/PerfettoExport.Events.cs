@@ -25,6 +25,7 @@ public sealed partial class PerfettoExport
             int agent = batch.Agents[i];
             var pending = _pending[agent];
             if (pending.Count > 0) LandPending(pending, agent, index);
+            if (_pendingFromOutside[agent] != 0) LandFromOutside(agent, index);
             if (_window.Contains(index)) WriteEvent(batch, i, index);
             for (; e < _edges.Count && _edges[e].At == index; e++) TakeEdge(_edges[e]);
             FlushIfFull();
@@ -43,14 +44,25 @@ public sealed partial class PerfettoExport
         pending.Clear();
     }
 
+    /// <summary>
+    /// Edges from before the window waiting for <paramref name="agent"/>'s next event: this one. They are cut when it
+    /// lies inside the window (one end in), dropped unseen when it does not. Only their number is kept.
+    /// </summary>
+    void LandFromOutside(int agent, long index)
+    {
+        if (_window.Contains(index)) _cut += _pendingFromOutside[agent];
+        _pendingFromOutside[agent] = 0;
+    }
+
     void TakeEdge(in HbEdge edge)
     {
         bool fromIn = _window.Contains(edge.From);
         if (edge.ToNextEvent)
         {
             var pending = _pending[edge.ToAgent];
-            if (fromIn && pending.Count < PendingCap) pending.Add((edge.From, edge.FromAgent));
-            else if (fromIn) _cut++;
+            if (!fromIn) _pendingFromOutside[edge.ToAgent]++;
+            else if (pending.Count < PendingCap) pending.Add((edge.From, edge.FromAgent));
+            else _cut++;
             return;
         }
         if (fromIn && _window.Contains(edge.At)) WriteFlow(edge.FromAgent, edge.From, edge.ToAgent, edge.At);

@@ -36,6 +36,8 @@ public sealed partial class PerfettoExport
     readonly char[] _text = new char[16384];
     readonly List<HbEdge> _edges = [];
     readonly List<(long From, int FromAgent)>[] _pending;
+    /// <summary>Per agent, how many edges from before the window wait for its next event (counted, not kept).</summary>
+    readonly long[] _pendingFromOutside;
     long _nextFlow = 1, _events, _flows, _findings, _cut;
 
     PerfettoExport(TraceMetadata metadata, Utf8JsonWriter json, ExportWindow window)
@@ -45,6 +47,7 @@ public sealed partial class PerfettoExport
         _json = json;
         _window = window;
         _pending = [.. metadata.Agents.Select(_ => new List<(long, int)>())];
+        _pendingFromOutside = new long[metadata.Agents.Count];
     }
 
     /// <summary>

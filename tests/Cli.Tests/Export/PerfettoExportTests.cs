@@ -37,6 +37,19 @@ public sealed class PerfettoExportTests
         return (trace, json);
     }
 
+    /// <summary>Compiles a scenario given as text and exports it; returns the json's path.</summary>
+    static string ExportScenario(string text)
+    {
+        string tag = Guid.NewGuid().ToString("N")[..8];
+        string scn = Temp($"inline-{tag}.scn"), trace = Temp($"inline-{tag}.trace"), json = Temp($"inline-{tag}.json");
+        File.WriteAllText(scn, text);
+        var (gen, _, genErr) = RepoPaths.Run("gen", scn, "-o", trace);
+        Assert.AreEqual(0, gen, genErr);
+        var (exit, _, err) = RepoPaths.Run("export", trace, "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exit, err);
+        return json;
+    }
+
     // The hb edges of each sample, worked out by hand from model.md §2 (release → acquiring event).
     [TestMethod]
     [DataRow("lock-handoff-doorbell", "2>3 5>7")]                 // unlock → lock; doorbell → the engine's next event
@@ -58,6 +71,40 @@ public sealed class PerfettoExportTests
             Assert.AreEqual(1, from.Pid);
         }
         Assert.AreEqual(flows.Count, ChromeJson.Parse(json).OtherData.GetProperty("hb_flows").GetInt32());
+    }
+
+    /// <summary>
+    /// An agent that reads its own release takes no edge between agents, so no arrow: cpu0's load of the flag it
+    /// released is program order (its track); cpu1's load of it is the one hb edge (model.md §2).
+    /// </summary>
+    [TestMethod]
+    public void Export_CpuReadingItsOwnRelease_NoArrowToItself()
+    {
+        var doc = ChromeJson.Parse(ExportScenario("""
+            scenario "own release read back"
+            arch arm64
+            cpu cpu0, cpu1
+            sync flag 0x9000_0000 size 8
+            cpu0: store_release flag size 8 = 1
+            cpu0: load flag size 8
+            cpu1: load flag size 8
+            """));
+        CollectionAssert.AreEqual(new[] { "0>2" }, doc.Flows("hb").Select(f => $"{f.From.Index}>{f.To.Index}").ToList());
+    }
+
+    /// <summary>
+    /// Slices are named like report lines, a store's value shown when it has up to 8 bytes (docs/export.md): the
+    /// two xchgs of acqrel-xchg-handoff-riscv64 (owner word, offset 0) and its doorbell (the register at its
+    /// region's base, named bare) carry their values; the 64-byte fill and the DMA read none.
+    /// </summary>
+    [TestMethod]
+    public void Export_XchgHandoff_SlicesNamedWithTheValuesStored()
+    {
+        var (_, json) = Export("acqrel-xchg-handoff-riscv64");
+        var names = ChromeJson.Parse(json).Slices.Select(s => s.GetProperty("name").GetString()).ToList();
+        CollectionAssert.AreEqual(
+            new[] { "store txbuf+0x0", "xchg owner+0x0 = 0x1", "xchg owner+0x0 = 0x0", "mmio_write regs = 0x1", "dma_read txbuf+0x0" },
+            names.Where(n => !n!.StartsWith("barrier ", StringComparison.Ordinal)).ToList());
     }
 
     public static IEnumerable<object[]> Samples =>
@@ -140,6 +187,10 @@ public sealed class PerfettoExportTests
     [DataRow("--around", "8", "--count", "4", 6, 10)]
     [DataRow("--around", "1", "--count", "10", 0, 10)]
     [DataRow("--from", "8", "--count", "100", 8, 10)]
+    [DataRow("--around", "1", "--count", "4", 0, 4)]    // clipped at event 0
+    [DataRow("--from", "0", "--count", "3", 0, 3)]      // the doorbell at 2 inside, the device's next event (3) outside
+    [DataRow("--from", "3", "--count", "7", 3, 10)]     // the doorbell at 2 outside, the device's next event (3) inside
+    [DataRow("--from", "5", "--count", "5", 5, 10)]     // raise_irq at 4 outside, take_irq at 5 inside
     public void Export_Window_OnlyItsEventsAndTheEdgesInsideIt(string option, string value, string countOption, string count, int from, int end)
     {
         // dma-buffer-reuse-after-irq: 10 events, edges 2>3 4>5 8>9, a finding at 6 (reuse before the read).
@@ -158,6 +209,64 @@ public sealed class PerfettoExportTests
             Assert.IsTrue(trigger >= from && trigger < end);
         }
         Assert.IsTrue(doc.Flows("finding").All(a => a.From.Index >= from && a.To.Index < end));
+    }
+
+    /// <summary>
+    /// A window holding a finding's trigger but not all its events: hisi-qm-mailbox's stale-dma-read at #3 names the
+    /// store #0 and the publish #1; the window [1, 4) draws its slice, the trigger's and the publish's arrows and no
+    /// arrow from the store outside, whose role and index its args still carry.
+    /// </summary>
+    [TestMethod]
+    public void Export_WindowWithoutAFindingsStore_ArrowsOnlyFromItsEventsInside()
+    {
+        var (_, json) = Export("hisi-qm-mailbox", "--from", "1", "--count", "3");
+        var doc = ChromeJson.Parse(json);
+        var finding = doc.FindingSlices.Single();
+        Assert.AreEqual(3, finding.GetProperty("args").GetProperty("trigger").GetInt64());
+        CollectionAssert.AreEqual(new[] { "store 0", "publish 1" }, finding.GetProperty("args").GetProperty("related").EnumerateArray()
+            .Select(r => $"{r.GetProperty("role").GetString()} {r.GetProperty("index").GetInt64()}").ToList());
+        CollectionAssert.AreEquivalent(new[] { "trigger 3>3", "publish 1>3" },
+            doc.Flows("finding").Select(f => $"{f.Name} {f.From.Index}>{f.To.Index}").ToList());
+    }
+
+    /// <summary>
+    /// An edge to an agent's next event that never comes is cut like one leaving the window. In this sample (x86_64)
+    /// the present store #1 reaches both fetches (1>2, 1>5) and the invalidation #4 the iommu's next event, its fetch
+    /// #5 (4>5); the invalidation also hands the iommu's earlier events to cpu0's events after it (model.md §7
+    /// "dev_invalidate"), but cpu0 has none: that edge is left out and counted.
+    /// </summary>
+    [TestMethod]
+    public void Export_EdgeToANextEventThatNeverComes_CountedAsCut()
+    {
+        var (_, json) = Export("entries-context-rewrite-invalidate");
+        var doc = ChromeJson.Parse(json);
+        CollectionAssert.AreEquivalent(new[] { "1>2", "1>5", "4>5" }, doc.Flows("hb").Select(f => $"{f.From.Index}>{f.To.Index}").ToList());
+        Assert.AreEqual(1, doc.OtherData.GetProperty("hb_edges_cut_by_window").GetInt32());
+    }
+
+    /// <summary>
+    /// A trace cut off after its last chunk (a recorder that died before the index and footer) exports every event
+    /// of its complete chunks with what the whole trace gives, says so in <c>otherData.truncated</c> and warns.
+    /// </summary>
+    [TestMethod]
+    public void Export_TraceCutAfterItsLastChunk_EveryEventMarkedTruncatedAndWarned()
+    {
+        var (trace, whole) = Export("hisi-qm-mailbox");
+        var bytes = File.ReadAllBytes(trace);
+        long index = BitConverter.ToInt64(bytes, bytes.Length - 24); // the trailer's index offset: where the chunks end
+        string cut = Temp($"cut-{Guid.NewGuid():N}.trace"), json = cut + ".json";
+        File.WriteAllBytes(cut, bytes[..(int)index]);
+        var (exit, _, err) = RepoPaths.Run("export", cut, "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exit, err);
+        StringAssert.Contains(err, "warning: the trace is truncated");
+        var expected = ChromeJson.Parse(whole).OtherData;
+        var got = ChromeJson.Parse(json).OtherData;
+        Assert.IsFalse(expected.GetProperty("truncated").GetBoolean());
+        Assert.IsGreaterThan(0, expected.GetProperty("findings").GetInt32(), "the sample's finding");
+        Assert.IsTrue(got.GetProperty("truncated").GetBoolean());
+        Assert.AreEqual(AgentsByIndex(trace).Count, got.GetProperty("events").GetInt32());
+        foreach (var key in new[] { "hb_flows", "findings" })
+            Assert.AreEqual(expected.GetProperty(key).GetInt32(), got.GetProperty(key).GetInt32(), key);
     }
 
     [TestMethod]
