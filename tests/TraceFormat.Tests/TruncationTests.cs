@@ -52,6 +52,21 @@ public sealed class TruncationTests
     }
 
     [TestMethod]
+    public void TraceReader_StreamCutInsideMetadata_NamesTheByteWhereItEnds()
+    {
+        // Read as a stream the file length is unknown, so the cut is found by reading: the 20-byte header, then 5 of the
+        // metadata's L bytes. The message names the offset where the bytes ran out: 20 + 5.
+        var gen = new RandomTraces(14);
+        var m = gen.Metadata(Arch.Arm64);
+        var full = RandomTraces.Write(m, gen.Events(m, 10));
+        uint length = BitConverter.ToUInt32(full, 12);
+        Assert.IsGreaterThan(5u, length);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new ForwardOnlyStream(full[..25]), "cut-pipe"));
+        Assert.AreEqual(25L, e.ByteOffset);
+        Assert.AreEqual($"cut-pipe: byte offset 25 (header): the file ends inside the {length}-byte metadata", e.Message);
+    }
+
+    [TestMethod]
     public void TraceWriter_DisposedWithoutComplete_ReadsAsTruncated()
     {
         var gen = new RandomTraces(13);
