@@ -102,6 +102,32 @@ public sealed class RoundTripTests
     }
 
     [TestMethod]
+    public void TraceReader_ChunkOfTheMostEvents_ReadsWithAndWithoutFooter()
+    {
+        // A chunk holds 1..2^20 events (docs/trace-format.md, chunk header; the index entries alike): one of exactly 2^20
+        // is checked by the footer at open, by the header scan a seek makes in a trace without footer, and by reading.
+        const int Most = 1 << 20;
+        var m = new RandomTraces(8).Metadata(Arch.Arm64);
+        var load = new RecordedEvent(new TraceEvent(EventKind.Load, 0, 0x8000_0000, 4), []);
+        foreach (bool complete in new[] { true, false })
+        {
+            // Without Complete the chunk after the full one stays in the writer: the trace is the full chunk, cut after it.
+            var events = Enumerable.Repeat(load, complete ? Most : Most + 1);
+            var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = Most }, complete);
+            using var reader = TraceReader.Open(new MemoryStream(bytes), "most.trace");
+            Assert.AreEqual(complete, reader.HasIndex);
+            reader.SeekToEvent(Most - 1);
+            var batch = new EventBatch();
+            Assert.IsTrue(reader.ReadBatch(batch), $"complete {complete}");
+            Assert.AreEqual(0L, batch.FirstIndex);
+            Assert.AreEqual(Most, batch.Count);
+            Assert.AreEqual(load.Event, batch[Most - 1]);
+            Assert.IsFalse(reader.ReadBatch(batch));
+            Assert.AreEqual(!complete, reader.Truncated);
+        }
+    }
+
+    [TestMethod]
     public void TraceReader_NonSeekableStream_ReadsAllAndValidatesFooter()
     {
         var gen = new RandomTraces(5);
