@@ -45,4 +45,36 @@ public sealed class ChunkFramingTests
             Assert.AreEqual($"r.trace: byte offset {at + 25} (chunk 1): reserved chunk header bytes must be 0 [bytes: {hex}]", e.Message);
         }
     }
+
+    /// <summary>The trace with index entry <paramref name="k"/>'s event count set to <paramref name="count"/>, the trailer's total following, both CRCs fixed.</summary>
+    static byte[] WithIndexCount(byte[] trace, int k, uint count)
+    {
+        var bytes = (byte[])trace.Clone();
+        int trailer = bytes.Length - 32;
+        int chunks = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(trailer + 4));
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 8));
+        var entry = bytes.AsSpan(index + 4 + 20 * k + 16, 4);
+        long total = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 16)) - BinaryPrimitives.ReadUInt32LittleEndian(entry) + count;
+        BinaryPrimitives.WriteUInt32LittleEndian(entry, count);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(trailer + 16), total);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 24), Crc32C.Compute(bytes.AsSpan(index, 4 + 20 * chunks)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
+        return bytes;
+    }
+
+    [TestMethod]
+    public void TraceReader_IndexCountsTheLastChunkWrong_RefusedAtThatChunk()
+    {
+        // The index (CRCs intact, its firsts and total consistent) gives the last chunk 11 events; the chunk holds 10.
+        // Checked against the footer while reading, the chunk is refused at its own offset before it is decoded.
+        var (trace, chunks) = Written();
+        var bytes = WithIndexCount(trace, 2, 11);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "i.trace");
+        Assert.AreEqual(31L, reader.IndexedEventCount, "the footer itself is consistent");
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch));
+        Assert.IsTrue(reader.ReadBatch(batch));
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.ReadBatch(batch));
+        Assert.AreEqual($"i.trace: byte offset {chunks[2]} (chunk 2): chunk of 10 events at offset {chunks[2]} does not match the footer's index", e.Message);
+    }
 }
