@@ -77,4 +77,20 @@ public sealed class ChunkFramingTests
         var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.ReadBatch(batch));
         Assert.AreEqual($"i.trace: byte offset {chunks[2]} (chunk 2): chunk of 10 events at offset {chunks[2]} does not match the footer's index", e.Message);
     }
+
+    [TestMethod]
+    public void TraceReader_IndexEntryStartsAtTheWrongEvent_FooterErrorAtOpen()
+    {
+        // Entry 1 says chunk 1 starts at event 11; chunk 0 holds 10 (entry 0), so it must start at 10. With the index
+        // CRC fixed, the open refuses the entry at its first-event field: index + 4 + 20 + 8.
+        var (trace, _) = Written();
+        var bytes = (byte[])trace.Clone();
+        int trailer = bytes.Length - 32;
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 8));
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(index + 4 + 20 + 8), 11);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 24), Crc32C.Compute(bytes.AsSpan(index, 4 + 3 * 20)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "f.trace"));
+        Assert.AreEqual($"f.trace: byte offset {index + 32} (footer): index entry 1 says chunk 1 starts at event 11, expected 10 [bytes: 0b00000000000000]", e.Message);
+    }
 }
