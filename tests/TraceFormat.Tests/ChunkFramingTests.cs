@@ -93,4 +93,17 @@ public sealed class ChunkFramingTests
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "f.trace"));
         Assert.AreEqual($"f.trace: byte offset {index + 32} (footer): index entry 1 says chunk 1 starts at event 11, expected 10 [bytes: 0b00000000000000]", e.Message);
     }
+
+    [TestMethod]
+    public void TraceReader_TrailerTotalDiffersFromTheIndex_FooterErrorAtOpen()
+    {
+        // The trailer counts 31 events (0x1f), its CRC fixed; the index's entries add up to 30. The open refuses the total.
+        var (trace, _) = Written();
+        var bytes = (byte[])trace.Clone();
+        int trailer = bytes.Length - 32;
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(trailer + 16), 31);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "t.trace"));
+        Assert.AreEqual($"t.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the index lists 30 [bytes: 1f00000000000000]", e.Message);
+    }
 }
