@@ -106,4 +106,17 @@ public sealed class ChunkFramingTests
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "t.trace"));
         Assert.AreEqual($"t.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the index lists 30 [bytes: 1f00000000000000]", e.Message);
     }
+
+    [TestMethod]
+    public void TraceReader_StreamWithIndexCountingMoreEvents_FooterErrorAtTheTotal()
+    {
+        // Read as a stream there is no footer at open: the index (CRCs intact, giving the last chunk 11 events, total 31)
+        // is met after 30 events were read, and the trailer's total is refused at its field.
+        var (trace, _) = Written();
+        var bytes = WithIndexCount(trace, 2, 11);
+        int trailer = bytes.Length - 32;
+        using var reader = TraceReader.Open(new ForwardOnlyStream(bytes), "s.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+        Assert.AreEqual($"s.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the chunks hold 30", e.Message);
+    }
 }
