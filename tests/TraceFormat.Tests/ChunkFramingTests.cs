@@ -119,4 +119,21 @@ public sealed class ChunkFramingTests
         var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
         Assert.AreEqual($"s.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the chunks hold 30", e.Message);
     }
+
+    [TestMethod]
+    public void TraceReader_OneByteAfterTheTrailer_FooterErrorWhereTheTrailerEnds()
+    {
+        // A complete trace with one byte appended: the last 32 bytes are no trailer (so the open finds no footer), and
+        // reading meets the index, whose trailer ends one byte before the file does.
+        var (trace, _) = Written();
+        var bytes = trace.Append((byte)0).ToArray();
+        foreach (var stream in Streams(bytes))
+        {
+            using var reader = TraceReader.Open(stream(), "x.trace");
+            var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+            Assert.AreEqual(trace.Length, e.ByteOffset);
+            Assert.AreEqual("footer", e.Message.Split('(', ')')[1]);
+            StringAssert.Matches(e.Problem, new System.Text.RegularExpressions.Regex("^1( or more)? bytes after the trailer$"));
+        }
+    }
 }
