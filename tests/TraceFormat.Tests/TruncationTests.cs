@@ -67,6 +67,27 @@ public sealed class TruncationTests
     }
 
     [TestMethod]
+    public void TraceReader_FourStrayBytesAfterTheLastChunk_RefusedAsABadMagic()
+    {
+        // No footer (25 events in chunks of 10, written without Complete: two chunks on disk, the last 5 events stay in
+        // the writer), then 4 bytes that are no magic: short of a chunk header, but enough for a magic, so not a cut but
+        // a bad magic where chunk 2 would start.
+        var gen = new RandomTraces(15);
+        var m = gen.Metadata(Arch.Arm64);
+        var written = RandomTraces.Write(m, gen.Events(m, 25), new TraceWriterOptions { ChunkEvents = 10 }, complete: false);
+        var bytes = written.Concat("abcd"u8.ToArray()).ToArray();
+        foreach (var stream in new Func<Stream>[] { () => new MemoryStream(bytes), () => new ForwardOnlyStream(bytes) })
+        {
+            using var reader = TraceReader.Open(stream(), "stray.trace");
+            var batch = new EventBatch();
+            Assert.IsTrue(reader.ReadBatch(batch));
+            Assert.IsTrue(reader.ReadBatch(batch));
+            var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.ReadBatch(batch));
+            Assert.AreEqual($"stray.trace: byte offset {written.Length} (chunk 2): expected a chunk header, the census section or the chunk index [bytes: 61626364]", e.Message);
+        }
+    }
+
+    [TestMethod]
     public void TraceWriter_DisposedWithoutComplete_ReadsAsTruncated()
     {
         var gen = new RandomTraces(13);
