@@ -41,6 +41,28 @@ public sealed class TruncationTests
     }
 
     [TestMethod]
+    [DataRow(TraceCodec.None)]
+    [DataRow(TraceCodec.Lz4)]
+    public void TraceReader_StreamCutInTheLastChunk_ReadsTheCompleteChunks(TraceCodec codec)
+    {
+        // Read as a stream (no file length to compare a chunk's end with), a cut in the last of 3 chunks (inside its
+        // header, right after it, amid the stored bytes, two and one bytes short of the chunk's end) is found by
+        // reading: the first 2 chunks, then Truncated.
+        var gen = new RandomTraces(16);
+        var m = gen.Metadata(Arch.Arm64);
+        var events = gen.Events(m, 30);
+        var full = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = codec, ChunkEvents = 10 });
+        long[] offsets = ChunkOffsets(full);
+        long end = ChunkEnd(full, offsets, offsets[2]);
+        foreach (long cut in new[] { offsets[2] + 1, offsets[2] + 35, offsets[2] + 36, (offsets[2] + 36 + end) / 2, end - 2, end - 1 })
+        {
+            using var reader = TraceReader.Open(new ForwardOnlyStream(full[..(int)cut]), "cut-pipe");
+            RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader), 20);
+            Assert.IsTrue(reader.Truncated, $"cut at {cut}");
+        }
+    }
+
+    [TestMethod]
     public void TraceReader_CutInsideHeader_RaisesFormatErrorWithOffset()
     {
         var gen = new RandomTraces(12);
