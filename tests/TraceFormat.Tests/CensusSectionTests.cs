@@ -175,6 +175,8 @@ public sealed class CensusSectionTests
     public static IEnumerable<object[]> MalformedBodies() =>
     [
         [new byte[] { 0x80 }, 0, "the census page count is not a valid varint"],
+        // A frame with no body at all: 12 bytes up to the index, enough for a section, whose count is missing.
+        [Array.Empty<byte>(), 0, "the census page count is not a valid varint"],
         [Body(3, [1, 2, 3]), 0, "the census lists 3 pages, more than the 1 events can touch"],
         [Body(2, [5]), 0, "the census lists 2 pages, more than the 1 events can touch or the 1 bytes left can hold"],
         [Body(2, [5, 0]), 2, "census page 1 is not above the previous one"],
