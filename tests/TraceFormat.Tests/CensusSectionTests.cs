@@ -308,6 +308,25 @@ public sealed class CensusSectionTests
         }
     }
 
+    /// <summary>
+    /// Read as a stream nothing says where the index is: a section may take the count varint and 16 bytes per event read
+    /// (two pages an event, 8 bytes a delta), here 10 + 16 = 26 for one event. A section declaring 1,000,000 body bytes is
+    /// refused at its length before anything is read for it, not read (or waited for) up to the census cap.
+    /// </summary>
+    [TestMethod]
+    public void TraceReader_StreamCensusLongerThanTheEventsAllow_IsAFooterError()
+    {
+        var m = new RandomTraces(17).Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, [new RecordedEvent(new TraceEvent(EventKind.CacheClean, 0, 0x8000_0000, 64), [])]);
+        var frame = Frame(Body(1, [0x8000_0]));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), 1_000_000);
+        bytes = Section.Replace(bytes, frame);
+        var at = Section.Of(bytes);
+        using var reader = TraceReader.Open(new ForwardOnlyStream(bytes), "room.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+        Assert.AreEqual($"room.trace: byte offset {at.Start + 4} (footer): the census section declares 1000000 body bytes, but the trace leaves room for 26 [bytes: 40420f00]", e.Message);
+    }
+
     /// <summary>Past <see cref="DevicePages.MaxPages"/> the builder drops its set, and the writer writes no census.</summary>
     [TestMethod]
     public void DevicePagesBuilder_PastTheCap_OverflowsAndBuildsNothing()
