@@ -215,6 +215,24 @@ public sealed class CensusSectionTests
     }
 
     [TestMethod]
+    public void TraceReader_CensusStartingAtPageZero_IsRead()
+    {
+        // A flush of bytes 0xFF0..0x100F touches pages 0 and 1: the body is count 2, first page 0 (a delta of 0 from 0,
+        // allowed for the first page only), then delta 1.
+        var m = new RandomTraces(18).Metadata(Arch.Arm64);
+        var events = new List<RecordedEvent> { new(new TraceEvent(EventKind.CacheFlush, 0, 0xFF0, 32), []) };
+        var bytes = RandomTraces.Write(m, events);
+        var at = Section.Of(bytes);
+        CollectionAssert.AreEqual(new byte[] { 2, 0, 1 }, bytes[(int)(at.Start + 8)..(int)(at.End - 4)]);
+        foreach (var stream in new Func<Stream>[] { () => new MemoryStream(bytes), () => new ForwardOnlyStream(bytes) })
+        {
+            using var reader = TraceReader.Open(stream(), "zero.trace");
+            RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+            CollectionAssert.AreEqual(new ulong[] { 0, 1 }, reader.Census!.Sorted());
+        }
+    }
+
+    [TestMethod]
     public void TraceReader_AV3TraceWithACensusSection_RefusesIt()
     {
         var (bytes, _) = Written(15);
