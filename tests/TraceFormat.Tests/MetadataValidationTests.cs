@@ -73,6 +73,22 @@ public sealed class MetadataValidationTests
     }
 
     [TestMethod]
+    public void TraceReader_SiteCountAtItsCapWithNoBytesLeft_RefusedBeforeAllocating()
+    {
+        // v2: the sites are the block's last field. Small() ends with site count 1, then "s" (length 1, 's'); in their
+        // place the count 2^20 (the cap, varint 80 80 40) and nothing after it: 2^20 sites cannot fit in 0 bytes, refused
+        // at the count before an array of 2^20 strings (8 MiB) is made.
+        var block = MetadataCodec.Encode(Small(), 2);
+        CollectionAssert.AreEqual(new byte[] { 1, 1, (byte)'s' }, block[^3..]);
+        var patched = block[..^3].Concat(new byte[] { 0x80, 0x80, 0x40 }).ToArray();
+        var file = Header(patched, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(file), "sites.trace"));
+        Assert.IsLessThan(1L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.AreEqual($"sites.trace: byte offset {20 + block.Length - 3} (header): metadata: 1048576 sites cannot fit in the 0 bytes left", e.Message);
+    }
+
+    [TestMethod]
     [DataRow(0, "bad magic")]
     [DataRow(8, "format version")]
     [DataRow(16, "metadata CRC-32C")]
