@@ -102,6 +102,24 @@ public sealed class RoundTripTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(3)]
+    [DataRow(4)]
+    public void TraceReader_EmptyTraceWithoutCensus_HasItsFooterAndIsNotTruncated(int version)
+    {
+        // No events and no census: the header, then the index magic and the trailer, nothing else (the smallest footer).
+        var m = new RandomTraces(9).Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, [], new TraceWriterOptions { FormatVersion = version, WriteCensus = false });
+        Assert.AreEqual(20 + BitConverter.ToInt32(bytes, 12) + 4 + 32, bytes.Length);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "empty.trace");
+        Assert.IsTrue(reader.HasIndex);
+        Assert.IsFalse(reader.Truncated);
+        Assert.AreEqual(0L, reader.IndexedEventCount);
+        Assert.IsEmpty(RandomTraces.ReadAll(reader));
+        Assert.IsFalse(reader.Truncated);
+    }
+
+    [TestMethod]
     public void TraceReader_ChunkOfTheMostEvents_ReadsWithAndWithoutFooter()
     {
         // A chunk holds 1..2^20 events (docs/trace-format.md, chunk header; the index entries alike): one of exactly 2^20
