@@ -175,6 +175,8 @@ public sealed class CensusSectionTests
     public static IEnumerable<object[]> MalformedBodies() =>
     [
         [new byte[] { 0x80 }, 0, "the census page count is not a valid varint"],
+        // A frame with no body at all: 12 bytes up to the index, enough for a section, whose count is missing.
+        [Array.Empty<byte>(), 0, "the census page count is not a valid varint"],
         [Body(3, [1, 2, 3]), 0, "the census lists 3 pages, more than the 1 events can touch"],
         [Body(2, [5]), 0, "the census lists 2 pages, more than the 1 events can touch or the 1 bytes left can hold"],
         [Body(2, [5, 0]), 2, "census page 1 is not above the previous one"],
@@ -210,6 +212,24 @@ public sealed class CensusSectionTests
         using var reader = TraceReader.Open(new MemoryStream(bytes), "two.trace");
         CollectionAssert.AreEqual(new ulong[] { 0x8000_0, 0x8000_1 }, reader.Census!.Sorted());
         CensusAssert.SameAs(events, reader.Census);
+    }
+
+    [TestMethod]
+    public void TraceReader_CensusStartingAtPageZero_IsRead()
+    {
+        // A flush of bytes 0xFF0..0x100F touches pages 0 and 1: the body is count 2, first page 0 (a delta of 0 from 0,
+        // allowed for the first page only), then delta 1.
+        var m = new RandomTraces(18).Metadata(Arch.Arm64);
+        var events = new List<RecordedEvent> { new(new TraceEvent(EventKind.CacheFlush, 0, 0xFF0, 32), []) };
+        var bytes = RandomTraces.Write(m, events);
+        var at = Section.Of(bytes);
+        CollectionAssert.AreEqual(new byte[] { 2, 0, 1 }, bytes[(int)(at.Start + 8)..(int)(at.End - 4)]);
+        foreach (var stream in new Func<Stream>[] { () => new MemoryStream(bytes), () => new ForwardOnlyStream(bytes) })
+        {
+            using var reader = TraceReader.Open(stream(), "zero.trace");
+            RandomTraces.AssertSameEvents(events, RandomTraces.ReadAll(reader));
+            CollectionAssert.AreEqual(new ulong[] { 0, 1 }, reader.Census!.Sorted());
+        }
     }
 
     [TestMethod]
@@ -304,6 +324,25 @@ public sealed class CensusSectionTests
             Assert.AreEqual(at.Start + 4, e.ByteOffset, e.Message);
             StringAssert.Contains(e.Message, $"(footer): the census section declares {declared} body bytes, more than a census of at most {DevicePages.MaxPages} pages takes");
         }
+    }
+
+    /// <summary>
+    /// Read as a stream nothing says where the index is: a section may take the count varint and 16 bytes per event read
+    /// (two pages an event, 8 bytes a delta), here 10 + 16 = 26 for one event. A section declaring 1,000,000 body bytes is
+    /// refused at its length before anything is read for it, not read (or waited for) up to the census cap.
+    /// </summary>
+    [TestMethod]
+    public void TraceReader_StreamCensusLongerThanTheEventsAllow_IsAFooterError()
+    {
+        var m = new RandomTraces(17).Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, [new RecordedEvent(new TraceEvent(EventKind.CacheClean, 0, 0x8000_0000, 64), [])]);
+        var frame = Frame(Body(1, [0x8000_0]));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), 1_000_000);
+        bytes = Section.Replace(bytes, frame);
+        var at = Section.Of(bytes);
+        using var reader = TraceReader.Open(new ForwardOnlyStream(bytes), "room.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+        Assert.AreEqual($"room.trace: byte offset {at.Start + 4} (footer): the census section declares 1000000 body bytes, but the trace leaves room for 26 [bytes: 40420f00]", e.Message);
     }
 
     /// <summary>Past <see cref="DevicePages.MaxPages"/> the builder drops its set, and the writer writes no census.</summary>

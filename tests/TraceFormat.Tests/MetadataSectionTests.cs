@@ -35,6 +35,9 @@ public sealed class MetadataSectionTests
     [DataRow(new byte[] { }, 0, "ends inside the metadata section tag")]
     [DataRow(new byte[] { 0 }, 0, "ends inside the metadata section tag")]
     [DataRow(new byte[] { 0, 0, 9 }, 2, "1 bytes after the metadata's last field")]
+    // Tag 2 (line size 128) twice, then tag 2 before tag 1: the second tag is refused where it starts, byte 10.
+    [DataRow(new byte[] { 2, 0, 4, 0, 0, 0, 0x80, 0, 0, 0, 2, 0, 4, 0, 0, 0, 0x80, 0, 0, 0, 0, 0 }, 10, "metadata section tag 2 after tag 2 (each tag once, in increasing order)")]
+    [DataRow(new byte[] { 2, 0, 4, 0, 0, 0, 0x80, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0 }, 10, "metadata section tag 1 after tag 2 (each tag once, in increasing order)")]
     public void TraceReader_BadSections_OneLineWithTheByteOffset(byte[] sections, int offsetInSections, string problem)
     {
         var block = MetadataCodec.Encode(Small(), 2).Concat(sections).ToArray();

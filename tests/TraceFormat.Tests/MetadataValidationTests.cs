@@ -7,14 +7,14 @@ namespace TraceTools.Tests;
 [TestClass]
 public sealed class MetadataValidationTests
 {
-    static TraceMetadata Small(IReadOnlyList<RegionInfo>? regions = null, IReadOnlyList<AgentInfo>? agents = null) => new()
+    static TraceMetadata Small(IReadOnlyList<RegionInfo>? regions = null, IReadOnlyList<AgentInfo>? agents = null, IReadOnlyList<string>? sites = null) => new()
     {
         Name = "small",
         Arch = Arch.Arm64,
         Agents = agents ?? [new("cpu0", AgentKind.Cpu), new("qm", AgentKind.Device)],
         Regions = regions ?? [new RegionInfo { Name = "xqc", Kind = RegionKind.Ram, Base = 0x1000, Size = 0x40 }],
         Locks = ["l"],
-        Sites = ["s"],
+        Sites = sites ?? ["s"],
     };
 
     public static IEnumerable<object[]> BadMetadata()
@@ -70,6 +70,36 @@ public sealed class MetadataValidationTests
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(file), "big.trace"));
         Assert.AreEqual(27L, e.ByteOffset);
         StringAssert.Contains(e.Message, "65535 agents (at most 4096)");
+    }
+
+    [TestMethod]
+    public void TraceReader_SiteCountAtItsCapWithNoBytesLeft_RefusedBeforeAllocating()
+    {
+        // v2: the sites are the block's last field. Small() ends with site count 1, then "s" (length 1, 's'); in their
+        // place the count 2^20 (the cap, varint 80 80 40) and nothing after it: 2^20 sites cannot fit in 0 bytes, refused
+        // at the count before an array of 2^20 strings (8 MiB) is made.
+        var block = MetadataCodec.Encode(Small(), 2);
+        CollectionAssert.AreEqual(new byte[] { 1, 1, (byte)'s' }, block[^3..]);
+        var patched = block[..^3].Concat(new byte[] { 0x80, 0x80, 0x40 }).ToArray();
+        var file = Header(patched, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(file), "sites.trace"));
+        Assert.IsLessThan(1L << 20, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.AreEqual($"sites.trace: byte offset {20 + block.Length - 3} (header): metadata: 1048576 sites cannot fit in the 0 bytes left", e.Message);
+    }
+
+    [TestMethod]
+    public void TraceReader_SiteOfTheMostBytes_ReadsAndOneMoreIsRefusedAtItsLength()
+    {
+        // Strings hold at most 4096 UTF-8 bytes. v2 keeps the site last: its length varint (2 bytes from 128 up), then
+        // its bytes, end the block.
+        var most = new string('x', 4096);
+        using (var reader = TraceReader.Open(new MemoryStream(Header(MetadataCodec.Encode(Small(sites: [most]), 2), 2)), "most.trace"))
+            Assert.AreEqual(most, reader.Metadata.Sites[0]);
+
+        var block = MetadataCodec.Encode(Small(sites: [most + "x"]), 2);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(Header(block, 2)), "long.trace"));
+        Assert.AreEqual($"long.trace: byte offset {20 + block.Length - 4097 - 2} (header): metadata: site of 4097 bytes (at most 4096)", e.Message);
     }
 
     [TestMethod]

@@ -102,6 +102,50 @@ public sealed class RoundTripTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(3)]
+    [DataRow(4)]
+    public void TraceReader_EmptyTraceWithoutCensus_HasItsFooterAndIsNotTruncated(int version)
+    {
+        // No events and no census: the header, then the index magic and the trailer, nothing else (the smallest footer).
+        var m = new RandomTraces(9).Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, [], new TraceWriterOptions { FormatVersion = version, WriteCensus = false });
+        Assert.AreEqual(20 + BitConverter.ToInt32(bytes, 12) + 4 + 32, bytes.Length);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "empty.trace");
+        Assert.IsTrue(reader.HasIndex);
+        Assert.IsFalse(reader.Truncated);
+        Assert.AreEqual(0L, reader.IndexedEventCount);
+        Assert.IsEmpty(RandomTraces.ReadAll(reader));
+        Assert.IsFalse(reader.Truncated);
+    }
+
+    [TestMethod]
+    public void TraceReader_ChunkOfTheMostEvents_ReadsWithAndWithoutFooter()
+    {
+        // A chunk holds 1..2^20 events (docs/trace-format.md, chunk header; the index entries alike): one of exactly 2^20
+        // is checked by the footer at open, by the header scan a seek makes in a trace without footer, and by reading.
+        const int Most = 1 << 20;
+        var m = new RandomTraces(8).Metadata(Arch.Arm64);
+        var load = new RecordedEvent(new TraceEvent(EventKind.Load, 0, 0x8000_0000, 4), []);
+        foreach (bool complete in new[] { true, false })
+        {
+            // Without Complete the chunk after the full one stays in the writer: the trace is the full chunk, cut after it.
+            var events = Enumerable.Repeat(load, complete ? Most : Most + 1);
+            var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = Most }, complete);
+            using var reader = TraceReader.Open(new MemoryStream(bytes), "most.trace");
+            Assert.AreEqual(complete, reader.HasIndex);
+            reader.SeekToEvent(Most - 1);
+            var batch = new EventBatch();
+            Assert.IsTrue(reader.ReadBatch(batch), $"complete {complete}");
+            Assert.AreEqual(0L, batch.FirstIndex);
+            Assert.AreEqual(Most, batch.Count);
+            Assert.AreEqual(load.Event, batch[Most - 1]);
+            Assert.IsFalse(reader.ReadBatch(batch));
+            Assert.AreEqual(!complete, reader.Truncated);
+        }
+    }
+
+    [TestMethod]
     public void TraceReader_NonSeekableStream_ReadsAllAndValidatesFooter()
     {
         var gen = new RandomTraces(5);

@@ -48,4 +48,25 @@ public sealed class SeekTests
         reader.SeekToEvent(0);
         Assert.IsTrue(reader.ReadBatch(new EventBatch()));
     }
+
+    [TestMethod]
+    public void TraceReader_SeekWithoutFooter_DamagedChunkHeaderRefusedAtItsCrc()
+    {
+        // No footer (35 events written without Complete: three chunks of 10 on disk): a seek scans the chunk headers.
+        // Chunk 1's event count is changed from 10 to 9 and its header CRC left as it was, so the scan must refuse it at
+        // the CRC (chunk offset + 32), before the count misplaces every later chunk.
+        var gen = new RandomTraces(23);
+        var m = gen.Metadata(Arch.Arm64);
+        var bytes = RandomTraces.Write(m, gen.Events(m, 35), new TraceWriterOptions { ChunkEvents = 10 }, complete: false);
+        long chunk1 = 20 + BitConverter.ToUInt32(bytes, 12);
+        chunk1 += 36 + BitConverter.ToUInt32(bytes, (int)chunk1 + 20);
+        Assert.AreEqual(10u, BitConverter.ToUInt32(bytes, (int)chunk1 + 4));
+        bytes[chunk1 + 4] = 9;
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "scan.trace");
+        Assert.IsFalse(reader.HasIndex);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.SeekToEvent(25));
+        Assert.AreEqual(chunk1 + 32, e.ByteOffset);
+        Assert.AreEqual(1L, e.ChunkIndex);
+        StringAssert.StartsWith(e.Message, $"scan.trace: byte offset {chunk1 + 32} (chunk 1): chunk header CRC-32C");
+    }
 }
