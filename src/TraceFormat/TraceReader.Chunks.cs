@@ -14,6 +14,8 @@ public sealed partial class TraceReader
     long _nextChunk;
     long _nextFirst;
     bool _ended;
+    /// <summary>The chunks read while no footer is known (16-odd bytes per chunk of at least 36 read), for the index met after them.</summary>
+    readonly List<ChunkRef> _chunksRead = [];
 
     // Per-chunk facts for Summarize.
     long _statRaw, _statStored;
@@ -139,6 +141,8 @@ public sealed partial class TraceReader
             _pipe.AdvanceTo(consumed);
         }
         _consumedInPipe += need;
+        // Without a footer at open (a stream) the index is met only after the chunks: keep what each was, to hold it to.
+        if (_footer is null) _chunksRead.Add(new ChunkRef(at, _nextFirst, h.Count));
         _nextChunk++;
         _nextFirst += h.Count;
     }
@@ -272,6 +276,25 @@ public sealed partial class TraceReader
         _statCodec = h.Codec;
     }
 
+    /// <summary>
+    /// Each entry of an index met after its chunks (read as a stream) must list the chunk read there: its offset and
+    /// count (its first event follows from the counts, checked by <see cref="ParseFooter"/>). A seekable read holds each
+    /// chunk to the index as it reads it instead.
+    /// </summary>
+    void HoldIndexToChunksRead(Footer footer, byte[] block)
+    {
+        for (int k = 0; k < footer.Chunks.Length; k++)
+        {
+            var (listed, read) = (footer.Chunks[k], _chunksRead[k]);
+            long at = footer.IndexOffset + 4 + k * FormatLayout.IndexEntrySize;
+            var entry = block.AsSpan(4 + k * FormatLayout.IndexEntrySize, FormatLayout.IndexEntrySize);
+            if (listed.Offset != read.Offset)
+                FormatThrow.Footer(_name, at, $"index entry {k} puts chunk {k} at offset {listed.Offset}, but it was read at {read.Offset}", entry[..8]);
+            if (listed.Count != read.Count)
+                FormatThrow.Footer(_name, at + 16, $"index entry {k} gives chunk {k} {listed.Count} events, but it holds {read.Count}", entry.Slice(16, 4));
+        }
+    }
+
     /// <summary>After the last chunk: the index and the trailer must be exactly the rest of the stream.</summary>
     async ValueTask ReadFooterInStreamAsync(long at, CancellationToken ct)
     {
@@ -306,6 +329,7 @@ public sealed partial class TraceReader
             }
             if (footer.TotalEvents != _nextFirst)
                 FormatThrow.Footer(_name, trailerAt + 16, $"the trailer counts {footer.TotalEvents} events but the chunks hold {_nextFirst}");
+            if (_footer is null) HoldIndexToChunksRead(footer, block);
             _footer ??= footer;
         }
         finally

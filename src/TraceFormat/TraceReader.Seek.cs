@@ -46,6 +46,9 @@ public sealed partial class TraceReader
         _nextChunk = chunk;
         _nextFirst = first;
         _ended = false;
+        // Without a footer the chunks before the new position are the scan's (a seek) or none (back to the start).
+        _chunksRead.Clear();
+        if (_footer is null && chunk > 0) _chunksRead.AddRange(_scanned.AsSpan(0, (int)chunk));
     }
 
     /// <summary>

@@ -120,6 +120,66 @@ public sealed class ChunkFramingTests
         Assert.AreEqual($"s.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the chunks hold 30", e.Message);
     }
 
+    /// <summary>The trace with its index rewritten by <paramref name="edit"/> (index bytes, offset of entry 0), both CRCs fixed.</summary>
+    static byte[] WithIndex(byte[] trace, Action<Span<byte>> edit)
+    {
+        var bytes = (byte[])trace.Clone();
+        int trailer = bytes.Length - 32;
+        int chunks = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(trailer + 4));
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 8));
+        edit(bytes.AsSpan(index + 4, 20 * chunks));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 24), Crc32C.Compute(bytes.AsSpan(index, 4 + 20 * chunks)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
+        return bytes;
+    }
+
+    [TestMethod]
+    public void TraceReader_StreamWithIndexListingOtherCounts_FooterErrorAtTheFirstWrongEntry()
+    {
+        // The index gives the three chunks of 10 events 10, 9 and 11 (firsts 0, 10, 19; total still 30; CRCs fixed):
+        // consistent in itself and with the trailer. Read as a stream, it is met after the chunks and held to them
+        // (docs/trace-format.md: a footer whose entries do not match the chunks is an error): entry 1's count is refused.
+        var (trace, _) = Written();
+        var bytes = WithIndex(trace, entries =>
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(entries[(20 + 16)..], 9);
+            BinaryPrimitives.WriteInt64LittleEndian(entries[(40 + 8)..], 19);
+            BinaryPrimitives.WriteUInt32LittleEndian(entries[(40 + 16)..], 11);
+        });
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(bytes.Length - 32 + 8));
+        using var reader = TraceReader.Open(new ForwardOnlyStream(bytes), "c.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+        Assert.AreEqual($"c.trace: byte offset {index + 4 + 20 + 16} (footer): index entry 1 gives chunk 1 9 events, but it holds 10 [bytes: 09000000]", e.Message);
+    }
+
+    [TestMethod]
+    public void TraceReader_StreamWithIndexPuttingAChunkElsewhere_FooterErrorAtThatEntry()
+    {
+        // Entry 1 puts chunk 1 seven bytes later than it is (still after chunk 0's header, before the index).
+        var (trace, chunks) = Written();
+        long moved = chunks[1] + 7;
+        var bytes = WithIndex(trace, entries => BinaryPrimitives.WriteInt64LittleEndian(entries[20..], moved));
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(bytes.Length - 32 + 8));
+        using var reader = TraceReader.Open(new ForwardOnlyStream(bytes), "o.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+        string hex = Convert.ToHexStringLower(BitConverter.GetBytes(moved));
+        Assert.AreEqual($"o.trace: byte offset {index + 4 + 20} (footer): index entry 1 puts chunk 1 at offset {moved}, but it was read at {chunks[1]} [bytes: {hex}]", e.Message);
+    }
+
+    [TestMethod]
+    public void TraceReader_SeekWithoutFooterThenReadToTheIndex_ChunksBeforeTheSeekCountedOnce()
+    {
+        // One byte after the trailer: no footer at open. A seek to event 15 (chunk 1, from a scan of the headers), then
+        // reading to the end meets the index, which lists the chunks the scan passed and those read, as they are; the
+        // error is the byte after the trailer, not an index entry.
+        var (trace, _) = Written();
+        var bytes = trace.Append((byte)0).ToArray();
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "k.trace");
+        reader.SeekToEvent(15);
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => RandomTraces.ReadAll(reader));
+        StringAssert.Matches(e.Problem, new System.Text.RegularExpressions.Regex("^1( or more)? bytes after the trailer$"));
+    }
+
     [TestMethod]
     public void TraceReader_OneByteAfterTheTrailer_FooterErrorWhereTheTrailerEnds()
     {
