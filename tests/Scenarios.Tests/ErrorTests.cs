@@ -75,6 +75,17 @@ public sealed class ErrorTests
         AssertError(text, line, column, message);
 
     [TestMethod]
+    public void Compile_AdjacentRegions_AreNotAnOverlap()
+    {
+        // [0xff0, 0x1000), [0x1000, 0x1100) and [0x1100, 0x1110) share no byte: a region that ends exactly where
+        // another begins (declared before or after it) does not overlap it.
+        var s = Gen.Compile("arch sc\ncpu c\nram a 0x1000 size 0x100\nsync b 0x1100 size 0x10\nram z 0xff0 size 0x10\nc: store a + 0xff size 1\nc: store b size 1\nc: store z + 0xf size 1\n");
+        Assert.HasCount(3, s.Metadata.Regions);
+        var b = Gen.Events(s);
+        CollectionAssert.AreEqual(new ulong[] { 0x10ff, 0x1100, 0xfff }, new[] { b[0].Address, b[1].Address, b[2].Address });
+    }
+
+    [TestMethod]
     [DataRow(H + "c: store tab[4] size 4\n", 7, 14, "entry index 4 is out of range for table 'tab' (0..3)")]
     [DataRow(H + "d: fetch tab[9] granule 0\n", 7, 14, "entry index 9 is out of range")]
     [DataRow(H + "d: fetch tab[0] granule 2\n", 7, 25, "granule 2 is out of range for table 'tab' (0..1")]
@@ -91,6 +102,8 @@ public sealed class ErrorTests
     [DataRow(H + "c: store buf size 4_\n", 7, 19, "'_' only between digits")]
     [DataRow(H + "let x = 0x1_0000_0000_0000_0000\n", 7, 9, "does not fit in 64 bits")]
     [DataRow(H + "let x = 99999999999999999999\n", 7, 9, "does not fit in 64 bits")]
+    [DataRow(H + "let x = 18446744073709551616\n", 7, 9, "number '18446744073709551616' does not fit in 64 bits")]
+    [DataRow(H + "c: store buf size 4 @ \"a\\qb\"\n", 7, 25, "unknown escape in string")]
     [DataRow(H + "c: store buf size 4 bytes \"0102030\"\n", 7, 27, "odd number of hex digits")]
     [DataRow(H + "c: store buf size 4 bytes \"010203zz\"\n", 7, 34, "expected hex digits but found 'zz'")]
     [DataRow(H + "c: store buf size 4 bytes \"0102\"\n", 7, 27, "holds 2 bytes but the size is 4")]
@@ -128,6 +141,16 @@ public sealed class ErrorTests
     [DataRow(H + "repeat 2 as i {\nc: load buf size i\n}\n", 8, 18, "size 0 is out of range")]
     public void Compile_BadSize_Fails(string text, int line, int column, string message) =>
         AssertError(text, line, column, message);
+
+    [TestMethod]
+    public void Generate_LoopSizeOfExactly4096_IsAccepted()
+    {
+        // Sizes are 1..4096 whether constant or read from a loop variable: 4096 - 0 is the largest allowed.
+        var b = Gen.Events("arch sc\ncpu c\nram big 0x10000 size 0x2000\nrepeat 2 as i {\nc: store big size 4096 - i\n}\n");
+        Assert.AreEqual(2, b.Count);
+        Assert.AreEqual(4096, b[0].Size);
+        Assert.AreEqual(4095, b[1].Size);
+    }
 
     [TestMethod]
     [DataRow(H + "c: store buf size 1 = 0x100\n", 7, 23, "value 0x100 does not fit in 1 byte")]

@@ -141,6 +141,22 @@ public sealed partial class StepLineTests
     }
 
     [TestMethod]
+    [DataRow("cpu0: store buf size 4 = 0x100000000", "value 0x100000000 does not fit in 4 bytes")]
+    [DataRow("cpu0: mmio_write regs size 6 = 0x1000000000000", "value 0x1000000000000 does not fit in 6 bytes")]
+    [DataRow("cpu0: store buf size 8 = 0x10000000000000000", "number '0x10000000000000000' does not fit in 64 bits")]
+    [DataRow("cpu0: store buf size 8 = 18446744073709551616", "number '18446744073709551616' does not fit in 64 bits")]
+    public void FastPath_ValueOrNumberTooWide_IsAnErrorNotATruncatedWrite(string line, string message)
+    {
+        // A VALUE that does not fit in N bytes, or a number past 2^64 - 1, is an error (scenario-language.md),
+        // on the fast path too: never a write of the wrapped or truncated value.
+        var layout = ScenarioCompiler.CompileLayout("arch arm64\ncpu cpu0\ndevice dev\nram buf 0x1000 size 0x100\nmmio regs 0x10000 size 0x100 device dev\n", "l.scn");
+        var fast = Compile(layout, [line], fast: true);
+        Assert.HasCount(1, fast.Events);
+        StringAssert.StartsWith(fast.Events[0], "steps.txt:1:");
+        StringAssert.Contains(fast.Events[0], message);
+    }
+
+    [TestMethod]
     [DataRow("cpu0: store buf size 4 @ \"{0}\"")]
     [DataRow("cpu0: lock {0}")]
     [DataRow("cpu0: unlock {0} @ \"s\"")]

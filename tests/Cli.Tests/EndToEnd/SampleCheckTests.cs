@@ -23,6 +23,19 @@ public sealed class SampleCheckTests
     }
 
     [TestMethod]
+    public void Judge_CountBelowTheFindings_Fails()
+    {
+        // The hisi_qm seed case has exactly one stale-dma-read (scenario-language.md, "The seed cases"), and
+        // 'expect K count N' means exactly N: count 0 fails as surely as count 2 does.
+        string text = File.ReadAllText(Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.scn"))
+            .Replace("expect stale-dma-read count 1", "expect stale-dma-read count 0", StringComparison.Ordinal);
+        var scenario = ScenarioCompiler.Compile(text, "q.scn");
+        string? verdict = ExpectationVerdict.Judge(scenario.Expectations, CheckVerb.Replay(scenario));
+        Assert.IsNotNull(verdict);
+        StringAssert.StartsWith(verdict, "expected stale-dma-read count 0, got 1");
+    }
+
+    [TestMethod]
     public void CheckVerb_SamplesFolder_PrintsPassPerScenarioAndExitsZero()
     {
         var (exit, output, error) = RepoPaths.Run("check", RepoPaths.Samples);
