@@ -51,6 +51,23 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
+    public void SarifReport_SuppressedGroupBeforeAKeptOne_ResultsInTriggerOrder()
+    {
+        // The vtd seed's missing-flush-after-clear (trigger #4) suppressed, its torn-entry-fetch (#5) kept: SARIF lists
+        // both, in the order of their first trigger (the suppressed one marked), not the kept ones first.
+        var supp = Suppressions.Parse("supp.txt", ["missing-flush-after-clear pasid_set_bits  # single writer"]);
+        var stdout = new StringWriter();
+        int exit = ReportWriter.Write(SeedTraces.VtdPasid().Input(), new ReportOptions(ReportFormat.Sarif) { Suppressions = supp }, stdout);
+        Assert.AreEqual(1, exit);
+        using var doc = JsonDocument.Parse(stdout.ToString());
+        var results = doc.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().ToList();
+        CollectionAssert.AreEqual(new[] { "missing-flush-after-clear", "torn-entry-fetch" }, results.Select(r => r.GetProperty("ruleId").GetString()).ToArray());
+        CollectionAssert.AreEqual(new[] { 4L, 5L }, results.Select(r => r.GetProperty("properties").GetProperty("triggerIndex").GetInt64()).ToArray());
+        Assert.AreEqual("single writer", results[0].GetProperty("suppressions")[0].GetProperty("justification").GetString());
+        Assert.IsFalse(results[1].TryGetProperty("suppressions", out _));
+    }
+
+    [TestMethod]
     public void SarifReport_HisiSeed_PrimaryLocationIsTheDoorbellNotTheDeviceRead()
     {
         var result = Sarif(SeedTraces.HisiQm()).GetProperty("runs")[0].GetProperty("results")[0];
