@@ -154,6 +154,22 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
+    public void SarifReport_FileLineWithoutColumn_RegionHasNoStartColumn()
+    {
+        // "iommu.c:1990" names no column: the region is the line alone. SARIF columns count from 1 (§3.30.2), so
+        // a startColumn there could only be made up; "drivers/x/y.c:7:3" names column 3.
+        var seed = SeedTraces.ContextEntry();
+        var md = seed.Metadata;
+        var withLines = new TraceMetadata { Name = md.Name, Arch = md.Arch, Agents = md.Agents, Regions = md.Regions, Sites = ["drivers/x/y.c:7:3", "iommu.c:1990"] };
+        var result = Sarif(seed with { Metadata = withLines }).GetProperty("runs")[0].GetProperty("results")[0];
+        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
+        CollectionAssert.AreEqual(new[] { "startLine", "endLine" }, region.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.AreEqual(1990, region.GetProperty("startLine").GetInt32());
+        var related = result.GetProperty("relatedLocations")[0].GetProperty("physicalLocation").GetProperty("region");
+        Assert.AreEqual((7, 3), (related.GetProperty("startLine").GetInt32(), related.GetProperty("startColumn").GetInt32()));
+    }
+
+    [TestMethod]
     [DataRow("pasid.c:212", "pasid.c", 212)]
     [DataRow("drivers/x/y.c:7:3", "drivers/x/y.c", 7)]
     [DataRow("qm_mb_write+0x24", null, 0)]
