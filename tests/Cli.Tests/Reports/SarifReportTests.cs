@@ -68,6 +68,21 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
+    public void SarifReport_DmaRaceTriggeredByTheDevice_PrimaryLocationIsTheCpuAccess()
+    {
+        // A dma-race whose later side is the device (qm's read #3 of bytes cpu0 stored at #0, as if nothing ordered
+        // them): the fix goes to the cpu's side (reports.md), the store #0, and the device's read is related.
+        var seed = SeedTraces.HisiQm();
+        var race = new Finding(FindingKind.DmaRace, 3, [new RelatedEvent(RelatedRole.Other, 0)]);
+        var result = Sarif(seed with { Findings = [race] }).GetProperty("runs")[0].GetProperty("results")[0];
+        var primary = result.GetProperty("locations")[0].GetProperty("properties");
+        Assert.AreEqual((0L, "other"), (primary.GetProperty("index").GetInt64(), primary.GetProperty("role").GetString()));
+        Assert.AreEqual(0L, result.GetProperty("properties").GetProperty("fixIndex").GetInt64());
+        var related = result.GetProperty("relatedLocations").EnumerateArray().Select(r => r.GetProperty("properties").GetProperty("index").GetInt64()).ToArray();
+        CollectionAssert.AreEqual(new[] { 3L }, related);
+    }
+
+    [TestMethod]
     public void SarifReport_HisiSeed_PrimaryLocationIsTheDoorbellNotTheDeviceRead()
     {
         var result = Sarif(SeedTraces.HisiQm()).GetProperty("runs")[0].GetProperty("results")[0];
