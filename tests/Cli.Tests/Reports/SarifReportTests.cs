@@ -83,6 +83,18 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
+    public void SarifReport_EntryNameInMessage_BothBracketsEscaped()
+    {
+        // SARIF reads [text](id) in a message as a link (§3.11.6): the entry name pasid[7] is written pasid\[7\],
+        // both brackets escaped; the links to related locations stay links.
+        var torn = Sarif(SeedTraces.VtdPasid()).GetProperty("runs")[0].GetProperty("results")[1];
+        string text = torn.GetProperty("message").GetProperty("text").GetString()!;
+        StringAssert.Contains(text, @"fetched granule 1 of pasid\[7\] at #5");
+        Assert.IsFalse(text.Replace(@"\[", "", StringComparison.Ordinal).Replace(@"\]", "", StringComparison.Ordinal).Contains("pasid[7", StringComparison.Ordinal), text);
+        StringAssert.EndsWith(text, "See [trigger #5](0), [first-granule #2](1)");
+    }
+
+    [TestMethod]
     public void SarifReport_HisiSeed_PrimaryLocationIsTheDoorbellNotTheDeviceRead()
     {
         var result = Sarif(SeedTraces.HisiQm()).GetProperty("runs")[0].GetProperty("results")[0];
