@@ -42,6 +42,23 @@ public sealed class EventTextTests
         Assert.AreEqual(expected, EventText.Describe(M, 7, e, data));
 
     [TestMethod]
+    [DataRow(0x10L, 8, "pasid[7]+0x10..0x18")]
+    [DataRow(0x38L, 8, "pasid[7]+0x38..0x40")]   // ends at the entry's last byte: still within the entry
+    [DataRow(0x0L, 64, "pasid[7]+0x0..0x40")]    // the whole entry
+    [DataRow(0x38L, 16, "pasid+0x1f8..0x208")]   // runs into entry 8: region-relative (7 * 64 + 0x38 = 0x1f8)
+    public void Range_TableBytes_EntryRelativeWhileInsideOneEntry(long offset, int size, string expected)
+    {
+        // A byte range is entry-relative when it lies inside one table entry, end exclusive (EventText.Range).
+        var md = new TraceMetadata
+        {
+            Arch = Arch.X86_64,
+            Agents = [new("cpu0", AgentKind.Cpu), new("iommu", AgentKind.Device)],
+            Regions = [new RegionInfo { Name = "pasid", Kind = RegionKind.Table, Base = 0x10_0000, Size = 64 * 64, Device = 1, Entries = 64, EntrySize = 64, Granule = 16, PresentBit = 0 }],
+        };
+        Assert.AreEqual(expected, EventText.Range(md, 0x10_0000 + 7 * 64 + (ulong)offset, (ulong)size));
+    }
+
+    [TestMethod]
     [DataRow(EventKind.IommuMode, false)]
     [DataRow(EventKind.FirmwareCall, false)]
     [DataRow(EventKind.Handover, false)]

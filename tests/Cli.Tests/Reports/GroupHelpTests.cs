@@ -66,6 +66,32 @@ public sealed class GroupHelpTests
     }
 
     [TestMethod]
+    public void Text_FixesDifferingOnlyInHexOffsets_OneHelpLine()
+    {
+        // Three rounds of one race: the cpu reuses the buffer the device is still reading, 0x50 bytes further each
+        // round. The helps name xqc+0x0..0x50, xqc+0x50..0xa0 and xqc+0xa0..0xf0: they differ only in offsets
+        // (hex numbers, letters included), so they are one fix and the block has one help line.
+        var input = Replayed("""
+            arch arm64
+            cpu cpu0
+            device qm
+            ram  xqc 0x8000_0000 size 0x100
+            repeat 3 as i {
+              qm:   dma_read xqc + i * 0x50 size 0x50 @ "fetch"
+              cpu0: store xqc + i * 0x50 size 0x50 @ "refill"
+            }
+            """);
+        var groups = FindingGroup.Build(input.Findings, input.Events, all: false);
+        Assert.HasCount(1, groups);
+        Assert.AreEqual((FindingKind.DmaRace, 3), (groups[0].Kind, groups[0].Count));
+
+        string report = Report(input);
+
+        Assert.AreEqual(1, report.Split('\n').Count(l => l.StartsWith("  help", StringComparison.Ordinal)), report);
+        StringAssert.Contains(report, "  help: wait for qm's completion (status read, interrupt or completion flag) before reusing xqc+0x0..0x50\n");
+    }
+
+    [TestMethod]
     public void Text_SameFixAtEveryInstance_OneHelpLine()
     {
         // Three rounds of one bug: the helps differ only in the instances' event numbers.

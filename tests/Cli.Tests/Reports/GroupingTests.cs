@@ -63,6 +63,29 @@ public sealed class GroupingTests
     }
 
     [TestMethod]
+    public void FindingGroup_SameSitesDifferentSeverity_SeparateGroups()
+    {
+        // unquiesced-dma twice with the same sites (handover "kexec", iommu_mode "set_mode", DMA "rx"): the first DMA
+        // after the mode went to bypass (an error), the second after the same line set abort (a warning). The
+        // instance's severity is part of what groups it (FindingGroup: "they group apart"): two groups of one each.
+        var b = new EventBatch(5);
+        b.Append(new TraceEvent(EventKind.Handover, 0, 0, 0, 0, 0), []);
+        b.Append(new TraceEvent(EventKind.IommuMode, 0, 0, 0, 1 | (uint)IommuTreatment.Bypass << 16, 1), []);
+        b.Append(new TraceEvent(EventKind.DmaRead, 1, 0x1000, 8, 0, 2), new byte[8]);
+        b.Append(new TraceEvent(EventKind.IommuMode, 0, 0, 0, 1 | (uint)IommuTreatment.Abort << 16, 1), []);
+        b.Append(new TraceEvent(EventKind.DmaRead, 1, 0x1000, 8, 0, 2), new byte[8]);
+        var findings = new List<Finding>
+        {
+            new(FindingKind.UnquiescedDma, 2, [new(RelatedRole.Handover, 0), new(RelatedRole.IommuMode, 1)]),
+            new(FindingKind.UnquiescedDma, 4, [new(RelatedRole.Handover, 0), new(RelatedRole.IommuMode, 3)]) { Severity = Severity.Warning },
+        };
+        var groups = FindingGroup.Build(findings, new BatchEventLookup(b), all: false);
+        Assert.HasCount(2, groups);
+        Assert.AreEqual((Severity.Error, 1, 2L), (groups[0].Severity, groups[0].Count, groups[0].First.Trigger));
+        Assert.AreEqual((Severity.Warning, 1, 4L), (groups[1].Severity, groups[1].Count, groups[1].First.Trigger));
+    }
+
+    [TestMethod]
     public void FindingGroup_FindingsOutOfOrder_GroupsStillByFirstTrigger()
     {
         var (events, findings) = Rounds(4, alternate: true);

@@ -81,6 +81,26 @@ public sealed class JsonReportTests
     }
 
     [TestMethod]
+    public void JsonReport_GroupOfTwoInstances_EachInstanceItsOwnFixIndex()
+    {
+        // The hisi mailbox twice at the same sites: store #4, doorbell #5, read #6 repeat #0, #1, #3. One group of two;
+        // each instance's "fix" is its own publish (reports.md: the cpu-side event the fix goes to), #1 and #5.
+        var seed = SeedTraces.HisiQm();
+        var payload = seed.Events.GetData(0).ToArray();
+        seed.Events.Append(new TraceFormat.TraceEvent(TraceFormat.EventKind.Store, 0, 0x8000_0000, 0x40, 0, 0), payload);
+        seed.Events.Append(new TraceFormat.TraceEvent(TraceFormat.EventKind.MmioWrite, 0, 0xfe00_0000, 16, 0, 1), seed.Events.GetData(1).ToArray());
+        seed.Events.Append(new TraceFormat.TraceEvent(TraceFormat.EventKind.DmaRead, 1, 0x8000_0000, 0x40, 0, 3), payload);
+        seed.Findings.Add(new Replay.Findings.Finding(Replay.Findings.FindingKind.StaleDmaRead, 6,
+            [new(Replay.Findings.RelatedRole.Store, 4), new(Replay.Findings.RelatedRole.Publish, 5)]));
+        var g = Report(seed).GetProperty("findings");
+        Assert.AreEqual(1, g.GetArrayLength());
+        Assert.AreEqual(2, g[0].GetProperty("count").GetInt32());
+        var instances = g[0].GetProperty("instances");
+        Assert.AreEqual((3L, 1L), (instances[0].GetProperty("trigger").GetProperty("index").GetInt64(), instances[0].GetProperty("fix").GetInt64()));
+        Assert.AreEqual((6L, 5L), (instances[1].GetProperty("trigger").GetProperty("index").GetInt64(), instances[1].GetProperty("fix").GetInt64()));
+    }
+
+    [TestMethod]
     public void JsonReport_ContextSeed_PresentBeforePayloadWithPayloadRole()
     {
         var g = Report(SeedTraces.ContextEntry()).GetProperty("findings")[0];

@@ -51,6 +51,50 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
+    public void SarifReport_SuppressedGroupBeforeAKeptOne_ResultsInTriggerOrder()
+    {
+        // The vtd seed's missing-flush-after-clear (trigger #4) suppressed, its torn-entry-fetch (#5) kept: SARIF lists
+        // both, in the order of their first trigger (the suppressed one marked), not the kept ones first.
+        var supp = Suppressions.Parse("supp.txt", ["missing-flush-after-clear pasid_set_bits  # single writer"]);
+        var stdout = new StringWriter();
+        int exit = ReportWriter.Write(SeedTraces.VtdPasid().Input(), new ReportOptions(ReportFormat.Sarif) { Suppressions = supp }, stdout);
+        Assert.AreEqual(1, exit);
+        using var doc = JsonDocument.Parse(stdout.ToString());
+        var results = doc.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray().ToList();
+        CollectionAssert.AreEqual(new[] { "missing-flush-after-clear", "torn-entry-fetch" }, results.Select(r => r.GetProperty("ruleId").GetString()).ToArray());
+        CollectionAssert.AreEqual(new[] { 4L, 5L }, results.Select(r => r.GetProperty("properties").GetProperty("triggerIndex").GetInt64()).ToArray());
+        Assert.AreEqual("single writer", results[0].GetProperty("suppressions")[0].GetProperty("justification").GetString());
+        Assert.IsFalse(results[1].TryGetProperty("suppressions", out _));
+    }
+
+    [TestMethod]
+    public void SarifReport_DmaRaceTriggeredByTheDevice_PrimaryLocationIsTheCpuAccess()
+    {
+        // A dma-race whose later side is the device (qm's read #3 of bytes cpu0 stored at #0, as if nothing ordered
+        // them): the fix goes to the cpu's side (reports.md), the store #0, and the device's read is related.
+        var seed = SeedTraces.HisiQm();
+        var race = new Finding(FindingKind.DmaRace, 3, [new RelatedEvent(RelatedRole.Other, 0)]);
+        var result = Sarif(seed with { Findings = [race] }).GetProperty("runs")[0].GetProperty("results")[0];
+        var primary = result.GetProperty("locations")[0].GetProperty("properties");
+        Assert.AreEqual((0L, "other"), (primary.GetProperty("index").GetInt64(), primary.GetProperty("role").GetString()));
+        Assert.AreEqual(0L, result.GetProperty("properties").GetProperty("fixIndex").GetInt64());
+        var related = result.GetProperty("relatedLocations").EnumerateArray().Select(r => r.GetProperty("properties").GetProperty("index").GetInt64()).ToArray();
+        CollectionAssert.AreEqual(new[] { 3L }, related);
+    }
+
+    [TestMethod]
+    public void SarifReport_EntryNameInMessage_BothBracketsEscaped()
+    {
+        // SARIF reads [text](id) in a message as a link (§3.11.6): the entry name pasid[7] is written pasid\[7\],
+        // both brackets escaped; the links to related locations stay links.
+        var torn = Sarif(SeedTraces.VtdPasid()).GetProperty("runs")[0].GetProperty("results")[1];
+        string text = torn.GetProperty("message").GetProperty("text").GetString()!;
+        StringAssert.Contains(text, @"fetched granule 1 of pasid\[7\] at #5");
+        Assert.IsFalse(text.Replace(@"\[", "", StringComparison.Ordinal).Replace(@"\]", "", StringComparison.Ordinal).Contains("pasid[7", StringComparison.Ordinal), text);
+        StringAssert.EndsWith(text, "See [trigger #5](0), [first-granule #2](1)");
+    }
+
+    [TestMethod]
     public void SarifReport_HisiSeed_PrimaryLocationIsTheDoorbellNotTheDeviceRead()
     {
         var result = Sarif(SeedTraces.HisiQm()).GetProperty("runs")[0].GetProperty("results")[0];
@@ -134,6 +178,22 @@ public sealed class SarifReportTests
         var rel = loc.GetProperty("relatedLocations")[0].GetProperty("physicalLocation");
         Assert.AreEqual("drivers/iommu/intel/iommu.c", rel.GetProperty("artifactLocation").GetProperty("uri").GetString());
         Assert.AreEqual(1981, rel.GetProperty("region").GetProperty("startLine").GetInt32());
+    }
+
+    [TestMethod]
+    public void SarifReport_FileLineWithoutColumn_RegionHasNoStartColumn()
+    {
+        // "iommu.c:1990" names no column: the region is the line alone. SARIF columns count from 1 (§3.30.2), so
+        // a startColumn there could only be made up; "drivers/x/y.c:7:3" names column 3.
+        var seed = SeedTraces.ContextEntry();
+        var md = seed.Metadata;
+        var withLines = new TraceMetadata { Name = md.Name, Arch = md.Arch, Agents = md.Agents, Regions = md.Regions, Sites = ["drivers/x/y.c:7:3", "iommu.c:1990"] };
+        var result = Sarif(seed with { Metadata = withLines }).GetProperty("runs")[0].GetProperty("results")[0];
+        var region = result.GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
+        CollectionAssert.AreEqual(new[] { "startLine", "endLine" }, region.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.AreEqual(1990, region.GetProperty("startLine").GetInt32());
+        var related = result.GetProperty("relatedLocations")[0].GetProperty("physicalLocation").GetProperty("region");
+        Assert.AreEqual((7, 3), (related.GetProperty("startLine").GetInt32(), related.GetProperty("startColumn").GetInt32()));
     }
 
     [TestMethod]

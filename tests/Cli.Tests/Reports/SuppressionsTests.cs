@@ -40,6 +40,16 @@ public sealed class SuppressionsTests
     }
 
     [TestMethod]
+    public void Parse_LineOfTheLongestLength_ReadAndOneLongerRefused()
+    {
+        // 4096 characters is the longest line read; 4097 is not a suppressions file's line (an error at its column 1).
+        string longest = "* " + new string('a', 4094);
+        Assert.AreEqual(new string('a', 4094), Parse(longest).Entries[0].Site);
+        var e = Assert.ThrowsExactly<ReportFileException>(() => Parse(longest + "a"));
+        Assert.AreEqual("supp.txt:1:1: line longer than 4096 characters", e.Message);
+    }
+
+    [TestMethod]
     [DataRow("stale-dma-read qm_mb_write: stp", 0)]        // the publish's site
     [DataRow("stale-dma-read qm: mailbox fetch", 0)]       // the trigger's site
     [DataRow("* qm_set_*", 0)]                               // a pattern on the store's site
@@ -53,6 +63,21 @@ public sealed class SuppressionsTests
         Assert.HasCount(kept, left);
         Assert.AreEqual(1 - kept, suppressed);
         Assert.AreEqual(1 - kept, s.Entries[0].Matched);
+    }
+
+    [TestMethod]
+    public void Apply_Twice_CountsOnlyTheLastApplication()
+    {
+        // Entry.Matched is what the entry suppressed "in the last Apply": the hisi seed's one finding, applied twice
+        // (check applies one file to scenario after scenario), counts 1, not 2.
+        var seed = SeedTraces.HisiQm();
+        var s = Parse("stale-dma-read qm_mb_write: stp  # fixed in firmware 2.1");
+        var events = new BatchEventLookup(seed.Events);
+        s.Apply(seed.Findings, events, seed.Metadata);
+        var (_, suppressed) = s.Apply(seed.Findings, events, seed.Metadata);
+        Assert.AreEqual(1, suppressed);
+        Assert.AreEqual(1, s.Entries[0].Matched);
+        CollectionAssert.AreEqual(new[] { "  supp.txt:1  stale-dma-read \"qm_mb_write: stp\": 1 suppressed  # fixed in firmware 2.1" }, s.CountLines().ToArray());
     }
 
     [TestMethod]

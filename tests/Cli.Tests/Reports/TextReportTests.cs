@@ -106,6 +106,17 @@ public sealed class TextReportTests
     }
 
     [TestMethod]
+    [DataRow(3, false, "  note: also at #3, #3")]
+    [DataRow(12, true, "  note: also at #3, #3, #3, #3, #3, #3, #3, #3, #3, #3, #3")]
+    public void TextReport_EveryInstanceShown_NoteCountsNoneMore(int instances, bool all, string note)
+    {
+        // The note lists the other shown instances; "and N more (--all lists them)" only when some are not shown.
+        var seed = SeedTraces.HisiQm();
+        var lines = Lines(seed with { Findings = [.. Enumerable.Repeat(seed.Findings[0], instances)] }, all);
+        Assert.AreEqual(note, lines.Single(l => l.StartsWith("  note: also at", StringComparison.Ordinal)));
+    }
+
+    [TestMethod]
     [DataRow(FindingKind.StaleDmaRead, "<- stale")]
     [DataRow(FindingKind.TornEntryUpdate, "<- torn update")]
     public void TextReport_Marker_OnTheTriggerRowOnly(FindingKind kind, string marker)
