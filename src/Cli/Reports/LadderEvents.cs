@@ -198,7 +198,8 @@ public sealed class LadderEvents
     /// <param name="hi">The window's last event (the trigger).</param>
     public static List<(long From, long To)> WindowRanges(IEnumerable<long> shown, long lo, long hi)
     {
-        if (hi - lo <= ScanWhole) return [(lo, hi)];
+        // lo..hi holds hi - lo + 1 events (both ends): whole up to ScanWhole of them (docs/reports.md).
+        if (hi - lo < ScanWhole) return [(lo, hi)];
         var ranges = new List<(long From, long To)>();
         foreach (long at in shown)
         {

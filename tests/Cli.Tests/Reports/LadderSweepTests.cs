@@ -136,7 +136,7 @@ public sealed class LadderSweepTests
         for (long i = lo; i <= hi; i++)
         {
             if (rows.ContainsKey(i)) continue;
-            if (hi - lo > LadderEvents.ScanWhole && !rows.Keys.Any(at => Math.Abs(at - i) <= LadderEvents.ScanNear)) continue;
+            if (hi - lo + 1 > LadderEvents.ScanWhole && !rows.Keys.Any(at => Math.Abs(at - i) <= LadderEvents.ScanNear)) continue;
             var e = events[i];
             if (!first.TryGetValue(e.Agent, out long since) || i < since || !IsEvidence(f.Kind, e)) continue;
             string? marker = e.Kind == EventKind.Barrier ? Marker(events, f, text, i, e.Agent) : null;

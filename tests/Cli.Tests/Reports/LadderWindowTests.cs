@@ -124,7 +124,7 @@ public sealed class LadderWindowTests
         var first = new Dictionary<int, long>();
         foreach (long i in named.Order()) first.TryAdd(events[i].Agent, i);
         var near = new HashSet<long>();
-        if (hi - lo > LadderEvents.ScanWhole)
+        if (hi - lo + 1 > LadderEvents.ScanWhole)
             foreach (long at in named)
                 for (long i = Math.Max(lo, at - LadderEvents.ScanNear); i <= Math.Min(hi, at + LadderEvents.ScanNear); i++) near.Add(i);
         var count = new Dictionary<int, int>();
@@ -156,7 +156,7 @@ public sealed class LadderWindowTests
             long lo = rng.Next(0, 1000), hi = lo + rng.Next(0, 3 * (int)LadderEvents.ScanWhole);
             var shown = Enumerable.Range(0, rng.Next(1, 12)).Select(_ => lo + rng.NextInt64(0, hi - lo + 1)).Append(lo).Append(hi).Distinct().Order().ToList();
             var expected = new SortedSet<long>();
-            if (hi - lo <= LadderEvents.ScanWhole) for (long i = lo; i <= hi; i++) expected.Add(i);
+            if (hi - lo + 1 <= LadderEvents.ScanWhole) for (long i = lo; i <= hi; i++) expected.Add(i);
             else
                 foreach (long at in shown)
                     for (long i = Math.Max(lo, at - LadderEvents.ScanNear); i <= Math.Min(hi, at + LadderEvents.ScanNear); i++) expected.Add(i);
@@ -164,6 +164,15 @@ public sealed class LadderWindowTests
             for (int k = 1; k < ranges.Count; k++) Assert.IsGreaterThan(ranges[k - 1].To + 1, ranges[k].From, "ascending, disjoint, not adjacent");
             CollectionAssert.AreEqual(expected.ToList(), ranges.SelectMany(r => LongRange(r.From, r.To)).ToList(), $"round {round}");
         }
+    }
+
+    [TestMethod]
+    [DataRow(65_535L, true)]  // events 0..65,535: 65,536 of them, searched whole
+    [DataRow(65_536L, false)] // 65,537 events: "longer than 65,536" (docs/reports.md), only near the shown events
+    public void WindowRanges_AtTheWholeScanLimit_WholeUpTo65536Events(long hi, bool whole)
+    {
+        var ranges = LadderEvents.WindowRanges([0, hi], 0, hi);
+        CollectionAssert.AreEqual(whole ? new[] { (0L, hi) } : new[] { (0L, 1_024L), (hi - 1_024, hi) }, ranges);
     }
 
     static IEnumerable<long> LongRange(long from, long to)
