@@ -49,17 +49,9 @@ public sealed class ChunkFramingTests
     /// <summary>The trace with index entry <paramref name="k"/>'s event count set to <paramref name="count"/>, the trailer's total following, both CRCs fixed.</summary>
     static byte[] WithIndexCount(byte[] trace, int k, uint count)
     {
-        var bytes = (byte[])trace.Clone();
-        int trailer = bytes.Length - 32;
-        int chunks = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(trailer + 4));
-        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 8));
-        var entry = bytes.AsSpan(index + 4 + 20 * k + 16, 4);
-        long total = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 16)) - BinaryPrimitives.ReadUInt32LittleEndian(entry) + count;
-        BinaryPrimitives.WriteUInt32LittleEndian(entry, count);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(trailer + 16), total);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 24), Crc32C.Compute(bytes.AsSpan(index, 4 + 20 * chunks)));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
-        return bytes;
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(trace.AsSpan(trace.Length - 32 + 8));
+        uint old = BinaryPrimitives.ReadUInt32LittleEndian(trace.AsSpan(index + 4 + 20 * k + 16));
+        return WithIndex(trace, entries => BinaryPrimitives.WriteUInt32LittleEndian(entries[(20 * k + 16)..], count), (long)count - old);
     }
 
     [TestMethod]
@@ -120,14 +112,19 @@ public sealed class ChunkFramingTests
         Assert.AreEqual($"s.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the chunks hold 30", e.Message);
     }
 
-    /// <summary>The trace with its index rewritten by <paramref name="edit"/> (index bytes, offset of entry 0), both CRCs fixed.</summary>
-    static byte[] WithIndex(byte[] trace, Action<Span<byte>> edit)
+    /// <summary>
+    /// The trace with its index entries rewritten by <paramref name="edit"/> and the trailer's total moved by
+    /// <paramref name="totalChange"/>, both CRCs fixed.
+    /// </summary>
+    static byte[] WithIndex(byte[] trace, Action<Span<byte>> edit, long totalChange = 0)
     {
         var bytes = (byte[])trace.Clone();
         int trailer = bytes.Length - 32;
         int chunks = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(trailer + 4));
         int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 8));
         edit(bytes.AsSpan(index + 4, 20 * chunks));
+        var total = bytes.AsSpan(trailer + 16, 8);
+        BinaryPrimitives.WriteInt64LittleEndian(total, BinaryPrimitives.ReadInt64LittleEndian(total) + totalChange);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 24), Crc32C.Compute(bytes.AsSpan(index, 4 + 20 * chunks)));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
         return bytes;
