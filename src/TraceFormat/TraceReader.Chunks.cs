@@ -14,7 +14,7 @@ public sealed partial class TraceReader
     long _nextChunk;
     long _nextFirst;
     bool _ended;
-    /// <summary>The chunks read while no footer is known (16-odd bytes per chunk of at least 36 read), for the index met after them.</summary>
+    /// <summary>The chunks read while no footer is known (24 bytes per chunk of at least 36 read), for the index met after them.</summary>
     readonly List<ChunkRef> _chunksRead = [];
 
     // Per-chunk facts for Summarize.
