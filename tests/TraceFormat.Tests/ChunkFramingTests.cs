@@ -76,12 +76,8 @@ public sealed class ChunkFramingTests
         // Entry 1 says chunk 1 starts at event 11; chunk 0 holds 10 (entry 0), so it must start at 10. With the index
         // CRC fixed, the open refuses the entry at its first-event field: index + 4 + 20 + 8.
         var (trace, _) = Written();
-        var bytes = (byte[])trace.Clone();
-        int trailer = bytes.Length - 32;
-        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(trailer + 8));
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(index + 4 + 20 + 8), 11);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 24), Crc32C.Compute(bytes.AsSpan(index, 4 + 3 * 20)));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
+        var bytes = WithIndex(trace, entries => BinaryPrimitives.WriteInt64LittleEndian(entries[(20 + 8)..], 11));
+        int index = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(bytes.Length - 32 + 8));
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "f.trace"));
         Assert.AreEqual($"f.trace: byte offset {index + 32} (footer): index entry 1 says chunk 1 starts at event 11, expected 10 [bytes: 0b00000000000000]", e.Message);
     }
@@ -91,10 +87,8 @@ public sealed class ChunkFramingTests
     {
         // The trailer counts 31 events (0x1f), its CRC fixed; the index's entries add up to 30. The open refuses the total.
         var (trace, _) = Written();
-        var bytes = (byte[])trace.Clone();
+        var bytes = WithIndex(trace, _ => { }, totalChange: 1);
         int trailer = bytes.Length - 32;
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(trailer + 16), 31);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(trailer + 28), Crc32C.Compute(bytes.AsSpan(trailer, 28)));
         var e = Assert.ThrowsExactly<TraceFormatException>(() => TraceReader.Open(new MemoryStream(bytes), "t.trace"));
         Assert.AreEqual($"t.trace: byte offset {trailer + 16} (footer): the trailer counts 31 events but the index lists 30 [bytes: 1f00000000000000]", e.Message);
     }
