@@ -1,16 +1,22 @@
 namespace TraceTools.Cli.Reports;
 
-/// <summary>Why a ladder marks a barrier (<see cref="LadderEvents"/>): not at all, between the two events it failed to order, or after the publish.</summary>
-enum BarrierNote : byte
+/// <summary>
+/// Why a ladder marks an evidence event (<see cref="LadderEvents"/>): not at all; a barrier between the two events it
+/// failed to order, or after the publish; a missing-cache-invalidate's cache maintenance that cleaned where it had to
+/// invalidate, or invalidated before the device's write was observed.
+/// </summary>
+enum EvidenceNote : byte
 {
     None,
     DoesNotOrder,
     AfterPublish,
+    CleansOnly,
+    BeforeObserved,
 }
 
 /// <summary>
 /// One agent's evidence in a ladder's window as it is read: how many events, and the first
-/// <see cref="LadderEvents.MaxEvidencePerAgent"/> by priority (marked barriers, barriers, sync events), then index —
+/// <see cref="LadderEvents.MaxEvidencePerAgent"/> by priority (marked events, barriers, sync events), then index —
 /// the rows the ladder shows. Keeping only those holds a window of 65,536 events in a few slots.
 /// </summary>
 sealed class AgentEvidence
@@ -24,10 +30,10 @@ sealed class AgentEvidence
     /// <summary>The kept events' indices, priorities and marks, ascending by priority, then index.</summary>
     public readonly long[] Index = new long[LadderEvents.MaxEvidencePerAgent];
     public readonly int[] Priority = new int[LadderEvents.MaxEvidencePerAgent];
-    public readonly BarrierNote[] Note = new BarrierNote[LadderEvents.MaxEvidencePerAgent];
+    public readonly EvidenceNote[] Note = new EvidenceNote[LadderEvents.MaxEvidencePerAgent];
 
     /// <summary>Counts an event and keeps it in order if it comes before the last kept (or there is room).</summary>
-    public void Add(long index, int priority, BarrierNote note)
+    public void Add(long index, int priority, EvidenceNote note)
     {
         Total++;
         int at = Kept;

@@ -14,7 +14,8 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// path's hops between agents (the acquires and releases of a hand-off through other cpus); and the
 /// evidence on each agent shown between its first shown event and the trigger: barriers (the misplaced
 /// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, invalidations, and cache
-/// maintenance for the cache kinds). The evidence per agent is capped; what is left out is counted.
+/// maintenance for the cache kinds; a missing-cache-invalidate's cpu from the device's write on, its
+/// maintenance that did not count marked). The evidence per agent is capped; what is left out is counted.
 /// </summary>
 public sealed class LadderEvents
 {
@@ -41,6 +42,10 @@ public sealed class LadderEvents
     // The barrier marker's events (BarrierMarker), found before the sweep: it may not look events up.
     long _before = -1, _after = -1;
     int _beforeAgent = -1, _afterAgent = -1;
+    // The cache marker's (CacheMarker): a missing-cache-invalidate's cpu and the bytes its load and the device's write
+    // share, [_sharedFrom, _sharedTo); no agent when they share none.
+    int _cacheAgent = -1;
+    ulong _sharedFrom, _sharedTo;
 
     /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
     public SortedDictionary<int, int> Hidden { get; } = [];
@@ -122,6 +127,7 @@ public sealed class LadderEvents
         _since = since;
         _evidence = new AgentEvidence?[since.Length];
         _ranges = WindowRanges(_rows.Keys, _rows.Keys.First(), _f.Trigger);
+        if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker(since);
         (_before, _after) = _f.Kind switch
         {
             FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
@@ -137,6 +143,23 @@ public sealed class LadderEvents
     }
 
     /// <summary>
+    /// A missing-cache-invalidate's trigger is its cpu's only shown event, so its evidence would start at the load and
+    /// never show the maintenance the rule judges: the cpu's evidence starts at the device's write instead (docs/reports.md),
+    /// and the cache marker learns the bytes the write and the load share.
+    /// </summary>
+    void PlanCacheMarker(long[] since)
+    {
+        long write = _f.RelatedIndex(RelatedRole.DmaWrite);
+        if (write < 0) return;
+        var (w, l) = (Event(write), Event(_f.Trigger));
+        if ((uint)l.Agent < (uint)since.Length) since[l.Agent] = Math.Min(since[l.Agent], write);
+        ulong from = Math.Max(w.Address, l.Address);
+        ulong to = Math.Min(CacheLines.EndOf(w.Address, w.Size), CacheLines.EndOf(l.Address, l.Size));
+        if (from >= to) return;
+        (_cacheAgent, _sharedFrom, _sharedTo) = (l.Agent, from, to);
+    }
+
+    /// <summary>
     /// Takes the evidence among positions <paramref name="first"/>..<paramref name="last"/> of a decoded
     /// <paramref name="batch"/> (part of one of <see cref="Ranges"/>), reading its columns: through the lookup event
     /// by event it cost about 45 ns an event (2,000 groups over 60,000-event windows: 5.6 s of text). Looks nothing
@@ -148,11 +171,12 @@ public sealed class LadderEvents
         var kinds = batch.Kinds.AsSpan(0, batch.Count);
         var agents = batch.Agents.AsSpan(0, batch.Count);
         var addresses = batch.Addresses.AsSpan(0, batch.Count);
+        var sizes = batch.Sizes.AsSpan(0, batch.Count);
         for (int j = first; j <= last; j++)
         {
             int a = agents[j];
             long index = batch.FirstIndex + j;
-            if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a);
+            if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a, addresses[j], sizes[j]);
         }
     }
 
@@ -161,15 +185,20 @@ public sealed class LadderEvents
     {
         if (!_input.Events.Has(index)) return;
         var e = Event(index);
-        if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent);
+        if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent, e.Address, e.Size);
     }
 
     /// <summary>Counts an evidence event of <paramref name="agent"/> and keeps it if it is among the first by priority, then index.</summary>
-    void Take(long index, EventKind kind, int agent)
+    void Take(long index, EventKind kind, int agent, ulong address, int size)
     {
         if (_rows.ContainsKey(index)) return;
-        var marker = kind == EventKind.Barrier ? BarrierMarker(index, agent) : BarrierNote.None;
-        int priority = marker != BarrierNote.None ? 0 : kind == EventKind.Barrier ? 1 : 2;
+        var marker = kind switch
+        {
+            EventKind.Barrier => BarrierMarker(index, agent),
+            EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush when agent == _cacheAgent => CacheMarker(kind, address, size),
+            _ => EvidenceNote.None,
+        };
+        int priority = marker != EvidenceNote.None ? 0 : kind == EventKind.Barrier ? 1 : 2;
         (_evidence![agent] ??= new AgentEvidence()).Add(index, priority, marker);
     }
 
@@ -251,18 +280,35 @@ public sealed class LadderEvents
     /// wrong class or domain (<c>&lt;- does not order #0 before #1</c>). Decided from the events found before the
     /// sweep (<see cref="PlanEvidence"/>); the text is written once the rows are chosen (<see cref="MarkerText"/>).
     /// </summary>
-    BarrierNote BarrierMarker(long index, int agent)
+    EvidenceNote BarrierMarker(long index, int agent)
     {
-        if (_before < 0 || _after < 0 || _beforeAgent != agent) return BarrierNote.None;
-        if (index > _before && index < _after) return BarrierNote.DoesNotOrder;
-        if (_f.Kind == FindingKind.StaleDmaRead && index > _after && _afterAgent == agent) return BarrierNote.AfterPublish;
-        return BarrierNote.None;
+        if (_before < 0 || _after < 0 || _beforeAgent != agent) return EvidenceNote.None;
+        if (index > _before && index < _after) return EvidenceNote.DoesNotOrder;
+        if (_f.Kind == FindingKind.StaleDmaRead && index > _after && _afterAgent == agent) return EvidenceNote.AfterPublish;
+        return EvidenceNote.None;
     }
 
-    string? MarkerText(BarrierNote note) => note switch
+    /// <summary>
+    /// Why a missing-cache-invalidate's cpu's maintenance between the device's write and the load (its window) did not
+    /// count: a clean whose lines hold any byte the two share drops nothing (<c>&lt;- cleans, does not invalidate</c>);
+    /// an invalidation or flush whose lines hold every such byte lies po-before the load on the load's cpu, so it counted
+    /// unless it was not hb-after the write (<c>&lt;- before the completion of #W is observed</c>). One holding only some
+    /// of them may have counted for those: not marked.
+    /// </summary>
+    EvidenceNote CacheMarker(EventKind kind, ulong address, int size)
     {
-        BarrierNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",
-        BarrierNote.AfterPublish => $"<- after the {_text.PublishNounOf(_after)}",
+        var (start, length) = CacheLines.Span(address, Math.Max(size, 1), _input.Metadata.CacheLineSize);
+        ulong end = CacheLines.EndOf(start, length);
+        if (kind == EventKind.CacheClean) return start < _sharedTo && _sharedFrom < end ? EvidenceNote.CleansOnly : EvidenceNote.None;
+        return start <= _sharedFrom && _sharedTo <= end ? EvidenceNote.BeforeObserved : EvidenceNote.None;
+    }
+
+    string? MarkerText(EvidenceNote note) => note switch
+    {
+        EvidenceNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",
+        EvidenceNote.AfterPublish => $"<- after the {_text.PublishNounOf(_after)}",
+        EvidenceNote.CleansOnly => "<- cleans, does not invalidate",
+        EvidenceNote.BeforeObserved => $"<- before the completion of #{_f.RelatedIndex(RelatedRole.DmaWrite)} is observed",
         _ => null,
     };
 }

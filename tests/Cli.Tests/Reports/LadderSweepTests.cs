@@ -42,11 +42,15 @@ public sealed class LadderSweepTests
 
     const int Events = 100_000;
 
+    // Marked cache maintenance each seed shows more of (12 to 62 when written): the twin's cache marks are exercised.
+    const int CacheMarksAbove = 10;
+
     /// <summary>The window tests' random trace, <see cref="Events"/> events in chunks of <paramref name="chunk"/>.</summary>
     static string RandomTrace(Scratch s, int seed, int chunk) => LadderWindowTests.RandomTrace(s, seed, Events, chunk);
 
     static readonly FindingKind[] Kinds =
-        [FindingKind.StaleDmaRead, FindingKind.MissingCacheClean, FindingKind.DmaRace, FindingKind.StaleCpuRead, FindingKind.PresentBeforePayload, FindingKind.UnquiescedDma];
+        [FindingKind.StaleDmaRead, FindingKind.MissingCacheClean, FindingKind.DmaRace, FindingKind.StaleCpuRead, FindingKind.PresentBeforePayload,
+         FindingKind.UnquiescedDma, FindingKind.MissingCacheInvalidate];
 
     /// <summary>Findings with windows of a few events to past <see cref="LadderEvents.ScanWhole"/>, some sharing a trigger.</summary>
     static List<Finding> RandomFindings(Random rng, int count)
@@ -57,7 +61,13 @@ public sealed class LadderSweepTests
             long trigger = n % 7 == 6 ? findings[^1].Trigger : rng.Next(Events / 3 * 2, Events);
             long span = (n % 3) switch { 0 => rng.Next(1, 200), 1 => rng.Next(1_000, 30_000), _ => rng.Next((int)LadderEvents.ScanWhole + 1, Events / 3 * 2) };
             var kind = Kinds[rng.Next(Kinds.Length)];
-            var first = kind switch { FindingKind.PresentBeforePayload => RelatedRole.Payload, FindingKind.StaleCpuRead => RelatedRole.Acquire, _ => RelatedRole.Store };
+            var first = kind switch
+            {
+                FindingKind.PresentBeforePayload => RelatedRole.Payload,
+                FindingKind.StaleCpuRead => RelatedRole.Acquire,
+                FindingKind.MissingCacheInvalidate => RelatedRole.DmaWrite,
+                _ => RelatedRole.Store,
+            };
             // The window is the span long (a long one is scanned in ranges near its shown events).
             long a = trigger - span, b = trigger - rng.NextInt64(1, span + 1);
             var related = new List<RelatedEvent> { new(first, Math.Min(a, b)), new(RelatedRole.Publish, Math.Max(a, b)) };
@@ -65,6 +75,24 @@ public sealed class LadderSweepTests
             findings.Add(new Finding(kind, trigger, [.. related]));
         }
         return findings;
+    }
+
+    /// <summary>
+    /// A missing-cache-invalidate whose load and "device write" share bytes, so that its cpu's cache maintenance is
+    /// marked: the trigger moves to the next buf load at or after it, the write back to the last access of the same
+    /// word at or before it (other kinds, and findings without such events, are left as they are).
+    /// </summary>
+    static Finding SharingBytes(IEventLookup events, Finding f)
+    {
+        long write = f.RelatedIndex(RelatedRole.DmaWrite);
+        if (f.Kind != FindingKind.MissingCacheInvalidate || write < 0) return f;
+        long trigger = f.Trigger;
+        while (trigger < Events && !(events[trigger].Kind == EventKind.Load && Metadata.RegionAt(events[trigger].Address)?.Name == "buf")) trigger++;
+        if (trigger == Events) return f;
+        ulong word = events[trigger].Address;
+        while (write >= 0 && !(events[write].Kind is EventKind.Load or EventKind.Store && events[write].Address == word)) write--;
+        if (write < 0) return f;
+        return f with { Trigger = trigger, Related = [.. f.Related.Select(r => r.Role == RelatedRole.DmaWrite ? r with { Index = write } : r)] };
     }
 
     [TestMethod]
@@ -77,14 +105,14 @@ public sealed class LadderSweepTests
     {
         using var s = new Scratch();
         string trace = RandomTrace(s, seed, chunk);
-        var findings = RandomFindings(new Random(seed), 80);
         using var swept = new TraceEventLookup(trace);
         using var plain = new TraceEventLookup(trace);
+        var findings = RandomFindings(new Random(seed), 80).Select(f => SharingBytes(plain, f)).ToList();
         ((IEventLookup)swept).Prefetch(IEventLookup.NamedBy(findings));
         var input = new ReportInput(Metadata, findings, swept, trace, Events);
         var texts = findings.Select(f => new FindingText(Metadata, f, swept)).ToList();
         var ladders = LadderSweep.Pick(input, findings, texts);
-        int shown = 0, hidden = 0, marked = 0;
+        int shown = 0, hidden = 0, marked = 0, cacheMarked = 0;
         for (int k = 0; k < findings.Count; k++)
         {
             var f = findings[k];
@@ -96,10 +124,12 @@ public sealed class LadderSweepTests
             shown += rows.Count;
             hidden += hiddenPerAgent.Sum(h => h.Value);
             marked += rows.Count(r => r.Marker is not null && r.Index != f.Trigger);
+            cacheMarked += rows.Count(r => r.Marker is not null && plain[r.Index].Kind is EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush);
         }
         Assert.IsGreaterThan(500, shown, "the windows hold rows to compare");
         Assert.IsGreaterThan(100, hidden, "and evidence left out");
         Assert.IsGreaterThan(10, marked, "and marked barriers");
+        Assert.IsGreaterThan(CacheMarksAbove, cacheMarked, "and marked cache maintenance");
     }
 
     [TestMethod]
@@ -122,7 +152,8 @@ public sealed class LadderSweepTests
     /// The per-group scan, from the rule: the rows are the related events and the trigger (its marker); each agent
     /// shown contributes its barriers and sync events from its first shown event to the trigger (in a window longer
     /// than <see cref="LadderEvents.ScanWhole"/>, only those within <see cref="LadderEvents.ScanNear"/> of a shown
-    /// event), marked barriers first, then barriers, then by index, at most <see cref="LadderEvents.MaxEvidencePerAgent"/>.
+    /// event; a missing-cache-invalidate's cpu from the device's write if that comes first), marked events first, then
+    /// barriers, then by index, at most <see cref="LadderEvents.MaxEvidencePerAgent"/>.
     /// </summary>
     static (List<LadderRow> Rows, List<KeyValuePair<int, int>> Hidden) PerGroup(IEventLookup events, Finding f, FindingText text)
     {
@@ -132,6 +163,9 @@ public sealed class LadderSweepTests
         long lo = rows.Keys.First(), hi = f.Trigger;
         var first = new Dictionary<int, long>();
         foreach (long i in rows.Keys) first.TryAdd(events[i].Agent, i);
+        long write = f.RelatedIndex(RelatedRole.DmaWrite);
+        if (f.Kind == FindingKind.MissingCacheInvalidate && write >= 0)
+            first[events[hi].Agent] = Math.Min(first[events[hi].Agent], write);
         var found = new SortedDictionary<int, List<(int Priority, long Index, string? Marker)>>();
         for (long i = lo; i <= hi; i++)
         {
@@ -139,7 +173,7 @@ public sealed class LadderSweepTests
             if (hi - lo + 1 > LadderEvents.ScanWhole && !rows.Keys.Any(at => Math.Abs(at - i) <= LadderEvents.ScanNear)) continue;
             var e = events[i];
             if (!first.TryGetValue(e.Agent, out long since) || i < since || !IsEvidence(f.Kind, e)) continue;
-            string? marker = e.Kind == EventKind.Barrier ? Marker(events, f, text, i, e.Agent) : null;
+            string? marker = e.Kind == EventKind.Barrier ? Marker(events, f, text, i, e.Agent) : CacheMarker(events, f, e);
             if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
             list.Add((marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2, i, marker));
         }
@@ -159,7 +193,7 @@ public sealed class LadderSweepTests
         return e.Kind switch
         {
             EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.MmioWrite => true,
-            EventKind.CacheClean => kind is FindingKind.MissingCacheClean,
+            EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush => kind is FindingKind.MissingCacheClean or FindingKind.MissingCacheInvalidate,
             EventKind.Quiesce => kind is FindingKind.UnquiescedDma,
             EventKind.Load or EventKind.Store => region is RegionKind.Sync,
             EventKind.StoreRelease => region is RegionKind.Sync or RegionKind.Ram or RegionKind.Table,
@@ -181,5 +215,24 @@ public sealed class LadderSweepTests
         if (index > before && index < after) return $"<- does not order #{before} before #{after}";
         if (f.Kind == FindingKind.StaleDmaRead && index > after && events[after].Agent == agent) return $"<- after the {text.PublishNounOf(after)}";
         return null;
+    }
+
+    /// <summary>
+    /// A missing-cache-invalidate's cpu's cache maintenance of the bytes its load and the device's write share: a clean
+    /// whose lines hold any of them, an invalidation or flush whose lines hold all of them.
+    /// </summary>
+    static string? CacheMarker(IEventLookup events, Finding f, TraceEvent e)
+    {
+        long write = f.RelatedIndex(RelatedRole.DmaWrite);
+        var load = events[f.Trigger];
+        if (f.Kind != FindingKind.MissingCacheInvalidate || write < 0 || e.Agent != load.Agent) return null;
+        if (e.Kind is not (EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush)) return null;
+        var w = events[write];
+        ulong from = Math.Max(w.Address, load.Address), to = Math.Min(w.Address + (ulong)w.Size, load.Address + (ulong)load.Size);
+        if (from >= to) return null;
+        ulong line = (ulong)Metadata.CacheLineSize;
+        ulong start = e.Address / line * line, end = (e.Address + (ulong)Math.Max(e.Size, 1) + line - 1) / line * line;
+        if (e.Kind == EventKind.CacheClean) return start < to && from < end ? "<- cleans, does not invalidate" : null;
+        return start <= from && to <= end ? $"<- before the completion of #{write} is observed" : null;
     }
 }

@@ -123,4 +123,90 @@ public sealed class LadderTests
         Assert.AreEqual(LadderEvents.MaxEvidencePerAgent, lines.Count(l => l.Contains("<- after the doorbell", StringComparison.Ordinal)), string.Join("\n", lines));
         CollectionAssert.Contains(lines, $"  note: {10 - LadderEvents.MaxEvidencePerAgent} more barriers and sync events of cpu0 before #12 not shown");
     }
+
+    /// <summary>
+    /// A noncoherent rx frame: the dma writes rxbuf 0..0x80 (two lines) and raises its interrupt; cpu0 reads the frame
+    /// in the handler. Only the cpu's events between the write and the load can be the maintenance the rule judges.
+    /// </summary>
+    const string Rx = """
+        arch arm64
+        cpu cpu0
+        device dma noncoherent
+        ram rxbuf 0x48000000 size 0x1000
+        dma:  dma_write rxbuf size 0x80
+        """;
+
+    [TestMethod]
+    public void Ladder_MissingCacheInvalidate_InvalidationBeforeTheIrq_ShownFromTheWriteOnAndMarked()
+    {
+        var lines = Replay(Rx + """
+
+            cpu0: cache_inval rxbuf size 0x80
+            dma:  raise_irq
+            cpu0: take_irq dma
+            cpu0: load rxbuf size 0x80
+            """);
+        // #1 covers both lines the write and the load share, by the load's cpu, before it: it counted unless not hb-after
+        // #0. #3 is the cpu's sync event from the write on.
+        Shows(lines,
+            "#1 cache_inval rxbuf+0x0 size 128   <- before the completion of #0 is observed",
+            "#3 take_irq dma",
+            "#4 load rxbuf+0x0 size 128   <- stale cache");
+    }
+
+    /// <summary>
+    /// Each of <paramref name="rows"/> is a cell of the ladder, whole: only the other column's <c>.</c> may follow it
+    /// (so an unmarked row has no marker after it).
+    /// </summary>
+    static void Shows(string[] lines, params string[] rows)
+    {
+        foreach (var row in rows)
+            Assert.IsTrue(lines.Any(l => l.IndexOf(row, StringComparison.Ordinal) is int at and >= 0 && l[(at + row.Length)..].Trim() is "" or "."),
+                $"{row}\n{string.Join("\n", lines)}");
+    }
+
+    [TestMethod]
+    public void Ladder_MissingCacheInvalidate_CleanMarked_InvalidationOfOneLineShownUnmarked()
+    {
+        var lines = Replay(Rx + """
+
+            dma:  raise_irq
+            cpu0: take_irq dma
+            cpu0: cache_inval rxbuf+0x40 size 0x40
+            cpu0: cache_clean rxbuf size 0x80
+            cpu0: load rxbuf size 0x80
+            """);
+        // #3 made the second line clean for cpu0 (hb-after #0 through the irq); the first line's bytes keep the finding.
+        Shows(lines,
+            "#3 cache_inval rxbuf+0x40 size 64",
+            "#4 cache_clean rxbuf+0x0 size 128   <- cleans, does not invalidate",
+            "#5 load rxbuf+0x0 size 128   <- stale cache");
+    }
+
+    [TestMethod]
+    public void ReportsDoc_MissingCacheInvalidateMarkers_SpelledAsTheLadderPrintsThem()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "reports.md"));
+        StringAssert.Contains(doc, "`<- cleans, does not invalidate`");
+        StringAssert.Contains(doc, "`<- before the completion of #0 is observed`");
+    }
+
+    [TestMethod]
+    public void Ladder_MissingCacheInvalidate_MaintenanceBeforeTheWrite_NotShown()
+    {
+        // dma_map_single's invalidation at #0 is before the write: outside the window (docs/reports.md).
+        var lines = Replay("""
+            arch arm64
+            cpu cpu0
+            device dma noncoherent
+            ram rxbuf 0x48000000 size 0x1000
+            cpu0: cache_inval rxbuf size 0x80
+            dma:  dma_write rxbuf size 0x80
+            dma:  raise_irq
+            cpu0: take_irq dma
+            cpu0: load rxbuf size 0x80
+            """);
+        Assert.IsFalse(lines.Any(l => l.Contains("#0 ", StringComparison.Ordinal)), string.Join("\n", lines));
+        Shows(lines, "#3 take_irq dma");
+    }
 }

@@ -59,7 +59,8 @@ public sealed class LadderWindowTests
                     case 1: sink.Append(new TraceEvent(EventKind.Store, (ushort)cpu, flag, 8), data); break;
                     case 2: sink.Append(new TraceEvent(EventKind.Load, (ushort)cpu, flag, 8), data); break;
                     case 3: sink.Append(new TraceEvent(EventKind.MmioWrite, (ushort)cpu, 0xf000, 4), data.AsSpan(0, 4)); break;
-                    case 4: sink.Append(new TraceEvent(EventKind.CacheClean, (ushort)cpu, buf, 64), default); break;
+                    case 4: sink.Append(new TraceEvent(EventKind.CacheClean, (ushort)cpu, buf, rng.Next(1, 257)), default); break;
+                    case 8: sink.Append(new TraceEvent(rng.Next(2) == 0 ? EventKind.CacheInval : EventKind.CacheFlush, (ushort)cpu, buf, rng.Next(1, 257)), default); break;
                     case 5: sink.Append(new TraceEvent(EventKind.StoreRelease, (ushort)cpu, buf, 8), data); break;
                     case 6: sink.Append(new TraceEvent(EventKind.DmaRead, 2, buf, 8), default); break;
                     case 7: sink.Append(new TraceEvent(rng.Next(2) == 0 ? EventKind.Lock : EventKind.Unlock, (ushort)cpu, 0, 0, 0), default); break;
@@ -71,7 +72,8 @@ public sealed class LadderWindowTests
         return path;
     }
 
-    static readonly FindingKind[] Kinds = [FindingKind.StaleDmaRead, FindingKind.MissingCacheClean, FindingKind.DmaRace, FindingKind.StaleCpuRead];
+    static readonly FindingKind[] Kinds =
+        [FindingKind.StaleDmaRead, FindingKind.MissingCacheClean, FindingKind.DmaRace, FindingKind.StaleCpuRead, FindingKind.MissingCacheInvalidate];
 
     [TestMethod]
     [DataRow(1)]
@@ -87,8 +89,10 @@ public sealed class LadderWindowTests
             // Windows of a few events to past ScanWhole, over chunk boundaries.
             long trigger = rng.Next(Events / 2, Events);
             long span = n % 3 == 0 ? rng.Next(1, 100) : n % 3 == 1 ? rng.Next(1_000, 20_000) : rng.Next((int)LadderEvents.ScanWhole, Events / 2);
-            var related = Enumerable.Range(0, rng.Next(1, 4)).Select(k => new RelatedEvent(k == 0 ? RelatedRole.Store : RelatedRole.Publish, trigger - rng.NextInt64(1, span + 1))).ToArray();
-            findings.Add(new Finding(Kinds[n % Kinds.Length], trigger, related));
+            var kind = Kinds[n % Kinds.Length];
+            var firstRole = kind == FindingKind.MissingCacheInvalidate ? RelatedRole.DmaWrite : RelatedRole.Store;
+            var related = Enumerable.Range(0, rng.Next(1, 4)).Select(k => new RelatedEvent(k == 0 ? firstRole : RelatedRole.Publish, trigger - rng.NextInt64(1, span + 1))).ToArray();
+            findings.Add(new Finding(kind, trigger, related));
         }
         using var columns = new TraceEventLookup(trace);
         using var plain = new TraceEventLookup(trace);
@@ -117,27 +121,34 @@ public sealed class LadderWindowTests
         Assert.IsGreaterThan(100, shownEvidence, "the windows hold evidence to compare");
     }
 
-    /// <summary>Evidence events per agent in <paramref name="f"/>'s window, from each agent's first named event, read one by one.</summary>
+    /// <summary>
+    /// Evidence events per agent in <paramref name="f"/>'s window, from each agent's first named event (a
+    /// missing-cache-invalidate's cpu: from the device's write if that comes first), read one by one.
+    /// </summary>
     static Dictionary<int, int> LiteralEvidence(IEventLookup events, Finding f, HashSet<long> named)
     {
         long lo = named.Min(), hi = f.Trigger;
         var first = new Dictionary<int, long>();
         foreach (long i in named.Order()) first.TryAdd(events[i].Agent, i);
+        long write = f.RelatedIndex(RelatedRole.DmaWrite);
+        if (f.Kind == FindingKind.MissingCacheInvalidate && write >= 0)
+            first[events[hi].Agent] = Math.Min(first[events[hi].Agent], write);
+        bool whole = hi - lo + 1 <= LadderEvents.ScanWhole;
         var near = new HashSet<long>();
-        if (hi - lo + 1 > LadderEvents.ScanWhole)
+        if (!whole)
             foreach (long at in named)
                 for (long i = Math.Max(lo, at - LadderEvents.ScanNear); i <= Math.Min(hi, at + LadderEvents.ScanNear); i++) near.Add(i);
         var count = new Dictionary<int, int>();
         for (long i = lo; i <= hi; i++)
         {
-            if (named.Contains(i) || (hi - lo > LadderEvents.ScanWhole && !near.Contains(i))) continue;
+            if (named.Contains(i) || (!whole && !near.Contains(i))) continue;
             var e = events[i];
             if (!first.TryGetValue(e.Agent, out long since) || i < since) continue;
             var region = Metadata.RegionAt(e.Address)?.Kind;
             bool evidence = e.Kind switch
             {
                 EventKind.Barrier or EventKind.Lock or EventKind.Unlock or EventKind.MmioWrite => true,
-                EventKind.CacheClean => f.Kind is FindingKind.MissingCacheClean,
+                EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush => f.Kind is FindingKind.MissingCacheClean or FindingKind.MissingCacheInvalidate,
                 EventKind.Load or EventKind.Store => region is RegionKind.Sync,
                 EventKind.StoreRelease => region is RegionKind.Sync or RegionKind.Ram or RegionKind.Table,
                 _ => false,
