@@ -23,6 +23,9 @@ public sealed class WriterEquivalenceTests
     [DataRow(1, 2, "none", 4096, 3000)]
     [DataRow(42, 7, "none", 100, 5000)]
     [DataRow(7, 300, "none", 1000, 5000)]   // two-byte agent ids
+    [DataRow(11, 256, "none", 1000, 2000)]  // the most agents with one-byte ids
+    [DataRow(13, 4096, "none", 1000, 2000)] // the most agents a trace may declare
+    [DataRow(17, 2, "none", 1 << 20, 2000)] // the most events a chunk may hold
     [DataRow(99, 4, "lz4", 1500, 6000)]     // codec per chunk: LZ4 where it pays
     [DataRow(5, 3, "none", 1, 50)]          // one event per chunk
     public void EveryKind_CWriter_SameBytesAsCSharpWriter(int seed, int agents, string codec, int chunkEvents, int events)
