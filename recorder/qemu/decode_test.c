@@ -27,6 +27,7 @@ static const struct word_case word_cases[] = {
     {TT_ARCH_ARM64, 0xd5033dbf, "b:dmb.ld"},
     {TT_ARCH_ARM64, 0xd5033fbf, "b:dmb.sy"},
     {TT_ARCH_ARM64, 0xd50336bf, "b:dmb.nshst"},
+    {TT_ARCH_ARM64, 0xd50335bf, "b:dmb.nshld"}, /* by hand from the Arm ARM: CRm 0101 */
     {TT_ARCH_ARM64, 0xd5033e9f, "b:dsb.st"},
     {TT_ARCH_ARM64, 0xd5033f9f, "b:dsb.sy"},
     {TT_ARCH_ARM64, 0xd5033b9f, "b:dsb.ish"},
@@ -77,6 +78,9 @@ static const struct bytes_case bytes_cases[] = {
     {TT_ARCH_X86_64, {0x0f, 0xae, 0x30}, 3, ""},             /* xsaveopt */
     {TT_ARCH_X86_64, {0x0f, 0xae, 0x00}, 3, ""},             /* fxsave */
     {TT_ARCH_X86_64, {0x90}, 1, ""},                         /* nop */
+    {TT_ARCH_X86_64, {0xf3, 0x0f, 0xae, 0xf0}, 4, ""},       /* umonitor %rax: F3 0F AE /6, mod 3 */
+    {TT_ARCH_X86_64, {0xf3, 0x48, 0x0f, 0xae, 0xe8}, 5, ""}, /* incsspq %rax: F3 REX.W 0F AE /5, mod 3 */
+    {TT_ARCH_X86_64, {0x66, 0x0f, 0xae, 0xf0}, 4, ""},       /* tpause %eax: 66 0F AE /6, mod 3 */
     {TT_ARCH_X86_64, {0xf0, 0x83, 0x04, 0x24, 0x00}, 5, ""}, /* lock addl: not decoded (docs) */
     {TT_ARCH_I386, {0x0f, 0xae, 0xf0}, 3, "b:mfence"},
     {TT_ARCH_I386, {0x41, 0x0f, 0xae, 0x38}, 4, ""},         /* 0x41 is inc %ecx on i386 */
@@ -118,7 +122,8 @@ int main(void)
                           bytes_cases[i].expected);
     }
     if (tt_arch_from_target("aarch64") != TT_ARCH_ARM64 || tt_arch_from_target("riscv64") != TT_ARCH_RISCV ||
-        tt_arch_from_target("x86_64") != TT_ARCH_X86_64 || tt_arch_from_target("sparc") != TT_ARCH_UNKNOWN) {
+        tt_arch_from_target("x86_64") != TT_ARCH_X86_64 || tt_arch_from_target("sparc") != TT_ARCH_UNKNOWN ||
+        tt_arch_from_target("riscv32") != TT_ARCH_RISCV || tt_arch_from_target("i386") != TT_ARCH_I386) {
         printf("FAIL tt_arch_from_target\n");
         failures++;
     }

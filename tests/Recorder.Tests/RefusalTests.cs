@@ -22,6 +22,8 @@ public sealed class RefusalTests
     [DataRow("mmio_of_cpu", "mmio region 'regs' names agent 0, which is not a device")]
     [DataRow("table_granule", "table 'tbl' has granule 3, which does not divide entry_size 16")]
     [DataRow("control_site", "site 'tab?here' holds a control character")] // shown without the tab
+    [DataRow("del_site", "site 'del?here' holds a control character")]   // U+007F is one too
+    [DataRow("present_bit_128", "table 'tbl' has present bit 128 outside its 16-byte entry")] // 127 is its last bit
     public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");
@@ -42,6 +44,8 @@ public sealed class RefusalTests
     [DataRow("unknown_agent", "event 1 refused: barrier by agent 7, but the trace declares 2 agents")]
     [DataRow("store_value_16", "event 1 refused: store of size 16 with a value (tt_store_bytes takes 9..4096 bytes)")]
     [DataRow("mmio_write_value_16", "event 1 refused: mmio_write of size 16 with a value (tt_mmio_write_bytes takes 9..4096 bytes)")]
+    [DataRow("invalidate_all_with_address", "event 1 refused: dev_invalidate of size 0 (1..4096)")] // `all` is address and size 0
+    [DataRow("riscv_fence_without_successor", "event 1 refused: barrier code 0x110 is not a barrier of this arch")]
     public void Events_Invalid_RefusedAndNamedByFinishWhileTheRestIsKept(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");
@@ -70,6 +74,23 @@ public sealed class RefusalTests
         Assert.AreEqual(EventKind.Barrier, batch.Kinds[1]);
         Assert.AreEqual(-1, batch[1].Site);
         Assert.AreNotEqual(-1, batch[0].Site);
+    }
+
+    /// <summary>A barrier valid only on its own arch, at the end of that arch's range, is kept as given.</summary>
+    [TestMethod]
+    [DataRow("x86_lfence", 0x32u)]         // lfence, the last x86 fence
+    [DataRow("riscv_fence_ow_ow", 0x155u)] // fence ow,ow = 0x100 | 5 << 4 | 5
+    public void Events_BarrierOfTheTracesArch_Kept(string name, uint code)
+    {
+        string path = Path.Combine(s_program.Dir, name + ".trace");
+        var (exit, _, err) = s_program.Run(path, name);
+        Assert.AreEqual(0, exit, err);
+        using var reader = TraceReader.Open(path);
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch));
+        Assert.AreEqual(3, batch.Count);
+        Assert.AreEqual(EventKind.Barrier, batch.Kinds[1]);
+        Assert.AreEqual(code, batch.Aux[1]);
     }
 
     [TestMethod]

@@ -23,7 +23,11 @@ public sealed class WriterEquivalenceTests
     [DataRow(1, 2, "none", 4096, 3000)]
     [DataRow(42, 7, "none", 100, 5000)]
     [DataRow(7, 300, "none", 1000, 5000)]   // two-byte agent ids
+    [DataRow(11, 256, "none", 1000, 2000)]  // the most agents with one-byte ids
+    [DataRow(13, 4096, "none", 1000, 2000)] // the most agents a trace may declare
+    [DataRow(17, 2, "none", 1 << 20, 2000)] // the most events a chunk may hold
     [DataRow(99, 4, "lz4", 1500, 6000)]     // codec per chunk: LZ4 where it pays
+    [DataRow(2, 2, "lz4", 5, 400)]          // chunks LZ4 makes exactly as long as raw (two, liblz4 1.9.4): stored as is
     [DataRow(5, 3, "none", 1, 50)]          // one event per chunk
     public void EveryKind_CWriter_SameBytesAsCSharpWriter(int seed, int agents, string codec, int chunkEvents, int events)
     {
@@ -71,6 +75,58 @@ public sealed class WriterEquivalenceTests
         Assert.HasCount(3, program, string.Join(", ", sites));
         CollectionAssert.AreEqual(program.Order(StringComparer.Ordinal).ToList(), program);
         CollectionAssert.AreEqual(new[] { "run-time site ü", "other" }, sites.Skip(3).ToList());
+    }
+
+    /// <summary>
+    /// The byte comparison above cannot see a slip that the reader undoes (a flag the reader reads back
+    /// as the writer wrongly wrote it, a site dropped on both sides): here every event the program
+    /// passed to tracetools.h, as its log states, and every declaration of every_kind.c come back.
+    /// </summary>
+    [TestMethod]
+    public void EveryKind_ReadBack_EventsAndDeclarationsAsTheProgramPassedThem()
+    {
+        string path = Path.Combine(s_program.Dir, "readback.trace"), log = Path.Combine(s_program.Dir, "readback.log");
+        var (exit, _, err) = s_program.Run(path, "42", "7", "none", "100", "3000", log);
+        Assert.AreEqual(0, exit, err);
+        using var reader = TraceReader.Open(path);
+        var m = reader.Metadata;
+
+        // Agents alternate cpu, device; devices alternate noncoherent, coherent (every_kind.c).
+        Assert.AreEqual(Arch.Arm64, m.Arch);
+        Assert.AreEqual("every kind", m.Name);
+        CollectionAssert.AreEqual(new[]
+        {
+            new AgentInfo("cpu0", AgentKind.Cpu), new AgentInfo("dev1", AgentKind.Device, false),
+            new AgentInfo("cpu2", AgentKind.Cpu), new AgentInfo("dev3", AgentKind.Device, true),
+            new AgentInfo("cpu4", AgentKind.Cpu), new AgentInfo("dev5", AgentKind.Device, false),
+            new AgentInfo("cpu6", AgentKind.Cpu),
+        }, m.Agents.ToArray());
+        var tbl = m.Regions.Single(r => r.Name == "tbl");
+        Assert.AreEqual((RegionKind.Table, 0x40000000UL, 64UL * 32, 1, 64UL, 32U, 8U, 255U),
+            (tbl.Kind, tbl.Base, tbl.Size, tbl.Device, tbl.Entries, tbl.EntrySize, tbl.Granule, tbl.PresentBit));
+        var regs = m.Regions.Single(r => r.Name == "regs");
+        Assert.AreEqual((RegionKind.Mmio, 0x30000000UL, 0x10000UL, 1), (regs.Kind, regs.Base, regs.Size, regs.Device));
+        var mem = m.Regions.Single(r => r.Name == "mem");
+        Assert.AreEqual((RegionKind.Ram, 0x10000000UL, 1UL << 20, -1), (mem.Kind, mem.Base, mem.Size, mem.Device));
+        CollectionAssert.AreEqual(new[] { "l0", "l.1" }, m.Locks.ToArray());
+
+        var expected = File.ReadAllLines(log);
+        Assert.HasCount(3000, expected);
+        var batch = new EventBatch();
+        int n = 0;
+        while (reader.ReadBatch(batch))
+        {
+            for (int i = 0; i < batch.Count; i++, n++)
+            {
+                string site = batch.Sites[i] < 0 ? "-" : m.Sites[batch.Sites[i]];
+                string data = batch.HasData(i) ? Convert.ToHexStringLower(batch.GetData(i)) : "-";
+                string got = string.Join('\t', (int)batch.Kinds[i], batch.Agents[i], batch.Addresses[i].ToString("x"),
+                    batch.Sizes[i], batch.Aux[i], site, data);
+                Assert.AreEqual(expected[n], got, $"event {n}");
+            }
+        }
+        Assert.AreEqual(3000, n);
+        Assert.IsFalse(reader.Truncated);
     }
 
     static int FirstDifference(byte[] a, byte[] b)

@@ -2,12 +2,15 @@
  * every_kind.c: records a fixed-seed mix of every event kind through tracetools.h, for the test that
  * the C writer's bytes equal the C# TraceWriter's for the same events.
  *
- *   every_kind OUT SEED AGENTS CODEC(none|lz4) CHUNK_EVENTS EVENTS
+ *   every_kind OUT SEED AGENTS CODEC(none|lz4) CHUNK_EVENTS EVENTS [LOG]
  *
  * Covers: all 16 kinds, sizes 1..4096 (size codes and the sizes column), values of 0..8 significant
  * bytes, data over 8 bytes, loads with and without bytes, far and negative address deltas in the three
  * streams, dev_invalidate of all entries, locks, irqs, > 256 agents (two-byte agent ids), program and
  * run-time sites (a duplicate run-time site shares its id), events without a site.
+ *
+ * LOG, when given, gets one line per event as the program passed it to tracetools.h, tab-separated:
+ * kind number, agent, address (hex), size, aux, site text or -, bytes (hex, in memory order) or -.
  */
 #include "tracetools.h"
 
@@ -31,6 +34,18 @@ static void check(int rc)
     if (rc < 0) { fprintf(stderr, "every_kind: %s\n", tt_error(t)); exit(2); }
 }
 
+static FILE *event_log;
+static void note(unsigned kind, int agent, uint64_t addr, uint32_t size, uint32_t aux, const tt_site *site,
+                 const uint8_t *bytes)
+{
+    if (!event_log) return;
+    fprintf(event_log, "%u\t%d\t%llx\t%u\t%u\t%s\t", kind, agent, (unsigned long long)addr, size, aux,
+            site ? site->u.text : "-");
+    if (!bytes) fputc('-', event_log);
+    for (uint32_t i = 0; bytes && i < size; i++) fprintf(event_log, "%02x", bytes[i]);
+    fputc('\n', event_log);
+}
+
 static uint32_t pick_size(void)
 {
     static const uint32_t common[] = { 1, 2, 4, 8, 4, 8, 16, 3 };
@@ -39,11 +54,12 @@ static uint32_t pick_size(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 7) { fprintf(stderr, "usage: every_kind OUT SEED AGENTS CODEC CHUNK_EVENTS EVENTS\n"); return 2; }
+    if (argc != 7 && argc != 8) { fprintf(stderr, "usage: every_kind OUT SEED AGENTS CODEC CHUNK_EVENTS EVENTS [LOG]\n"); return 2; }
     state = strtoull(argv[2], NULL, 0) | 1;
     int agents = atoi(argv[3]);
     uint32_t chunk = (uint32_t)strtoul(argv[5], NULL, 0);
     long events = atol(argv[6]);
+    if (argc == 8 && !(event_log = fopen(argv[7], "w"))) { perror(argv[7]); return 2; }
     t = tt_create(argv[1], TT_ARCH_ARM64, "every kind");
     check(tt_set_codec(t, strcmp(argv[4], "lz4") == 0 ? TT_CODEC_LZ4 : TT_CODEC_NONE));
     check(tt_set_chunk_events(t, chunk));
@@ -72,7 +88,7 @@ int main(int argc, char **argv)
     check(tt_start(t));
 
     static const uint64_t bases[] = { 0x10000000, 0x20000000, 0xFFFFFFFFFFFFF000ull, 0 };
-    uint8_t bytes[4096];
+    uint8_t bytes[4096], le[8];
     for (long n = 0; n < events; n++) {
         const tt_site *site = NULL;
         switch (below(6)) {
@@ -89,44 +105,76 @@ int main(int argc, char **argv)
         if (below(9) == 0) value = 0;
         for (uint32_t i = 0; i < size; i++) bytes[i] = (uint8_t)next();
         const void *maybe = below(2) ? bytes : NULL;
+        for (int i = 0; i < 8; i++) le[i] = (uint8_t)(value >> (8 * i));
         switch (below(16)) {
         case 0:
-            if (size <= 8 && below(2)) check(tt_store(t, cpu, addr, size, value, site));
-            else check(tt_store_bytes(t, cpu, addr, size, bytes, site));
+            if (size <= 8 && below(2)) { check(tt_store(t, cpu, addr, size, value, site)); note(0, cpu, addr, size, 0, site, le); }
+            else { check(tt_store_bytes(t, cpu, addr, size, bytes, site)); note(0, cpu, addr, size, 0, site, bytes); }
             break;
-        case 1: check(tt_load(t, cpu, addr, size, maybe, site)); break;
+        case 1: check(tt_load(t, cpu, addr, size, maybe, site)); note(1, cpu, addr, size, 0, site, maybe); break;
         case 2: {
             static const uint32_t codes[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x14, 0x18, 0x20, 0x23, 0x28 };
-            check(tt_barrier(t, cpu, codes[below(16)], site));
+            uint32_t code = codes[below(16)];
+            check(tt_barrier(t, cpu, code, site));
+            note(2, cpu, 0, 0, code, site, NULL);
             break;
         }
-        case 3:
-            if (below(8) == 0) check(tt_mmio_write_bytes(t, cpu, 0x30000000 + below(0x1000), 16, bytes, site));
-            else check(tt_mmio_write(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), value, site));
+        case 3: {
+            uint64_t a = 0x30000000 + below(0x1000);
+            if (below(8) == 0) { check(tt_mmio_write_bytes(t, cpu, a, 16, bytes, site)); note(3, cpu, a, 16, 0, site, bytes); }
+            else {
+                uint32_t s = 1u << below(4);
+                check(tt_mmio_write(t, cpu, a, s, value, site));
+                note(3, cpu, a, s, 0, site, le);
+            }
             break;
-        case 4: check(tt_mmio_read(t, cpu, 0x30000000 + below(0x1000), 1u << below(4), site)); break;
-        case 5: check(tt_cache_clean(t, cpu, addr, size, site)); break;
-        case 6: check(tt_cache_inval(t, cpu, addr, size, site)); break;
-        case 7: check(tt_cache_flush(t, cpu, addr, size, site)); break;
+        }
+        case 4: {
+            uint64_t a = 0x30000000 + below(0x1000);
+            uint32_t s = 1u << below(4);
+            check(tt_mmio_read(t, cpu, a, s, site));
+            note(4, cpu, a, s, 0, site, NULL);
+            break;
+        }
+        case 5: check(tt_cache_clean(t, cpu, addr, size, site)); note(5, cpu, addr, size, 0, site, NULL); break;
+        case 6: check(tt_cache_inval(t, cpu, addr, size, site)); note(6, cpu, addr, size, 0, site, NULL); break;
+        case 7: check(tt_cache_flush(t, cpu, addr, size, site)); note(7, cpu, addr, size, 0, site, NULL); break;
         case 8:
-            if (below(4) == 0) check(tt_invalidate(t, cpu, dev, 0, 0, site));
-            else check(tt_invalidate(t, cpu, dev, 0x40000000 + 32 * below(64), 32, site));
+            if (below(4) == 0) { check(tt_invalidate(t, cpu, dev, 0, 0, site)); note(8, cpu, 0, 0, (uint32_t)dev, site, NULL); }
+            else {
+                uint64_t a = 0x40000000 + 32 * below(64);
+                check(tt_invalidate(t, cpu, dev, a, 32, site));
+                note(8, cpu, a, 32, (uint32_t)dev, site, NULL);
+            }
             break;
-        case 9: check(tt_lock(t, cpu, locks[below(2)], site)); break;
-        case 10: check(tt_unlock(t, cpu, locks[below(2)], site)); break;
-        case 11: check(tt_take_irq(t, cpu, dev, site)); break;
-        case 12: check(tt_dma_read(t, dev, addr, size, maybe, site)); break;
-        case 13: check(tt_dma_write(t, dev, addr, size, bytes, site)); break;
+        case 9: {
+            int l = locks[below(2)];
+            check(tt_lock(t, cpu, l, site));
+            note(9, cpu, 0, 0, (uint32_t)l, site, NULL);
+            break;
+        }
+        case 10: {
+            int l = locks[below(2)];
+            check(tt_unlock(t, cpu, l, site));
+            note(10, cpu, 0, 0, (uint32_t)l, site, NULL);
+            break;
+        }
+        case 11: check(tt_take_irq(t, cpu, dev, site)); note(11, cpu, 0, 0, (uint32_t)dev, site, NULL); break;
+        case 12: check(tt_dma_read(t, dev, addr, size, maybe, site)); note(12, dev, addr, size, 0, site, maybe); break;
+        case 13: check(tt_dma_write(t, dev, addr, size, bytes, site)); note(13, dev, addr, size, 0, site, bytes); break;
         case 14: {
             uint32_t g = below(4);
-            check(tt_fetch(t, dev, 0x40000000 + 32 * below(64) + 8 * g, 8, g, maybe, site));
+            uint64_t a = 0x40000000 + 32 * below(64) + 8 * g;
+            check(tt_fetch(t, dev, a, 8, g, maybe, site));
+            note(14, dev, a, 8, g, site, maybe);
             break;
         }
-        default: check(tt_raise_irq(t, dev, site)); break;
+        default: check(tt_raise_irq(t, dev, site)); note(15, dev, 0, 0, 0, site, NULL); break;
         }
     }
     check(tt_finish(t));
     tt_free(t);
+    if (event_log && fclose(event_log) != 0) { perror(argv[7]); return 2; }
     free(cpus);
     free(devs);
     return 0;

@@ -6,6 +6,7 @@
  * Declaration cases: tt_start fails (exit 3) and creates no file. Event cases: a valid store, the bad
  * event, another valid store; tt_finish fails naming the bad event (exit 4) and the trace holds the two
  * valid stores. Prints tt_error on stderr and the count of events recorded without their site on stdout.
+ * Cases named x86_... record an x86_64 trace, riscv_... a riscv64 one; the others arm64.
  */
 #include "tracetools.h"
 
@@ -16,15 +17,18 @@ int main(int argc, char **argv)
 {
     if (argc != 3) { fprintf(stderr, "usage: refusals OUT CASE\n"); return 2; }
     const char *c = argv[2];
-    tt_trace *t = tt_create(argv[1], TT_ARCH_ARM64, "refusals");
+    enum tt_arch arch = strncmp(c, "x86_", 4) == 0 ? TT_ARCH_X86_64 : strncmp(c, "riscv_", 6) == 0 ? TT_ARCH_RISCV64 : TT_ARCH_ARM64;
+    tt_trace *t = tt_create(argv[1], arch, "refusals");
     int cpu = tt_add_cpu(t, strcmp(c, "bad_name") == 0 ? "9cpu" : "cpu0");
     int dev = tt_add_device(t, strcmp(c, "duplicate_agent") == 0 ? "cpu0" : "dev0", 1);
     tt_add_ram(t, "mem", 0x1000, 0x1000);
     tt_add_ram(t, "more", strcmp(c, "overlap") == 0 ? 0x1800 : 0x2000, 0x1000);
     tt_add_mmio(t, "regs", 0x9000, 0x100, strcmp(c, "mmio_of_cpu") == 0 ? cpu : dev);
-    tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8, 127, dev);
+    tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8,
+                 strcmp(c, "present_bit_128") == 0 ? 128 : 127, dev);
     int lock = tt_add_lock(t, "l0");
     if (strcmp(c, "control_site") == 0) tt_add_site(t, "tab\there");
+    if (strcmp(c, "del_site") == 0) tt_add_site(t, "del\x7f" "here");
     if (tt_start(t) != 0) {
         fprintf(stderr, "%s\n", tt_error(t));
         tt_free(t);
@@ -40,6 +44,10 @@ int main(int argc, char **argv)
     else if (strcmp(c, "dma_write_without_bytes") == 0) tt_dma_write(t, dev, 0x1000, 4, NULL, NULL);
     else if (strcmp(c, "unknown_agent") == 0) tt_barrier(t, 7, TT_DMA_WMB, NULL);
     else if (strcmp(c, "store_value_16") == 0) tt_store(t, cpu, 0x1000, 16, 1, NULL);
+    else if (strcmp(c, "invalidate_all_with_address") == 0) tt_invalidate(t, cpu, dev, 0x10000, 0, NULL);
+    else if (strcmp(c, "riscv_fence_without_successor") == 0) tt_barrier(t, cpu, TT_FENCE(TT_FENCE_W, 0), NULL);
+    else if (strcmp(c, "x86_lfence") == 0) tt_barrier(t, cpu, TT_LFENCE, NULL);
+    else if (strcmp(c, "riscv_fence_ow_ow") == 0) tt_barrier(t, cpu, TT_FENCE(TT_FENCE_O | TT_FENCE_W, TT_FENCE_O | TT_FENCE_W), NULL);
     else if (strcmp(c, "mmio_write_value_16") == 0) tt_mmio_write(t, cpu, 0x9000, 16, 1, NULL);
     else if (strcmp(c, "foreign_site") == 0) {
         /* A site of another trace: not numbered in this one, so the event is kept without it. */
