@@ -124,7 +124,7 @@ struct tt_trace {
     agent *agents; size_t n_agents, cap_agents;
     region *regions; size_t n_regions, cap_regions;
     char **locks; size_t n_locks, cap_locks;
-    dyn_site **dyn; size_t n_dyn, cap_dyn;
+    dyn_site **dyn; size_t n_dyn, cap_dyn; /* by address from tt_start on (own_site looks them up) */
     uint32_t site_count;
     const char **site_texts; /* by id, for the header */
 
@@ -285,6 +285,11 @@ static int g_sites_failed;
 static pthread_once_t g_sites_once = PTHREAD_ONCE_INIT;
 
 static int cmp_text(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+static int cmp_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+    return (x > y) - (x < y);
+}
 static int cmp_site_ptr(const void *a, const void *b)
 {
     return strcmp((*(tt_site *const *)a)->u.text, (*(tt_site *const *)b)->u.text);
@@ -471,7 +476,19 @@ static int number_sites(tt_trace *t)
         if (id == UINT32_MAX) { id = t->site_count++; t->site_texts[id] = d->text; }
         d->site.id = id + 1;
     }
+    qsort(t->dyn, t->n_dyn, sizeof *t->dyn, cmp_address);
     return 0;
+}
+
+/* Whether SITE is numbered in T: one of the program's (every trace has them) or one of T's tt_add_site. An id
+ * alone does not tell: another trace's tt_add_site may carry an id T gives its own site. */
+static int own_site(const tt_trace *t, const tt_site *site)
+{
+    if (site->id == 0) return 0;
+    uintptr_t p = (uintptr_t)site;
+    if (__start_tt_sites && p >= (uintptr_t)__start_tt_sites && p < (uintptr_t)__stop_tt_sites) return site->id <= g_site_count;
+    /* dyn_site starts with its tt_site: the site's address is its dyn_site's. */
+    return t->n_dyn && bsearch(&site, t->dyn, t->n_dyn, sizeof *t->dyn, cmp_address) != NULL;
 }
 
 /* ---- writing ---- */
@@ -697,9 +714,9 @@ static int append(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size,
 {
     if (check_event(t, k, ag, addr, size, aux, bytes, site)) return -1;
     /* A site tt_start did not number (TT_HERE in a C++ template, whose statics GCC keeps out of the
-     * tt_sites section, or in a module without tracetools.c; another trace's tt_add_site): the event
-     * is kept, without its site, and counted. */
-    int unsited = site && (site->id == 0 || site->id > t->site_count);
+     * tt_sites section, or in a module without tracetools.c; another trace's tt_add_site, whatever its
+     * id): the event is kept, without its site, and counted. */
+    int unsited = site && !own_site(t, site);
     if (unsited) site = NULL;
     pthread_mutex_lock(&t->mu);
     t->unsited += (uint64_t)unsited;

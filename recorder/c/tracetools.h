@@ -185,7 +185,7 @@ uint64_t tt_event_count(const tt_trace *t);
 /**
  * Events recorded without their site because tt_start had not numbered it: a TT_HERE inside a C++
  * template (GCC keeps template statics out of the tt_sites section), or in an executable or shared
- * object that does not link tracetools.c. Use tt_add_site for those.
+ * object that does not link tracetools.c (use tt_add_site for those), or another trace's tt_add_site.
  */
 uint64_t tt_unsited_events(const tt_trace *t);
 /** Frees the recording; without tt_finish the file keeps its complete chunks and reads as truncated. */

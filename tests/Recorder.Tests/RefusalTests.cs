@@ -61,10 +61,12 @@ public sealed class RefusalTests
     }
 
     [TestMethod]
-    public void Events_SiteOfAnotherTrace_KeptWithoutItsSiteAndCounted()
+    [DataRow("foreign_site")]          // its id lies past this trace's sites
+    [DataRow("foreign_site_in_range")] // its id is one of this trace's own, another site's
+    public void Events_SiteOfAnotherTrace_KeptWithoutItsSiteAndCounted(string name)
     {
-        string path = Path.Combine(s_program.Dir, "foreign.trace");
-        var (exit, output, err) = s_program.Run(path, "foreign_site");
+        string path = Path.Combine(s_program.Dir, name + ".trace");
+        var (exit, output, err) = s_program.Run(path, name);
         Assert.AreEqual(0, exit, err);
         Assert.AreEqual("unsited 1", output.Trim());
         using var reader = TraceReader.Open(path);

@@ -29,6 +29,7 @@ int main(int argc, char **argv)
     int lock = tt_add_lock(t, "l0");
     if (strcmp(c, "control_site") == 0) tt_add_site(t, "tab\there");
     if (strcmp(c, "del_site") == 0) tt_add_site(t, "del\x7f" "here");
+    if (strcmp(c, "foreign_site_in_range") == 0) tt_add_site(t, "mine");
     if (tt_start(t) != 0) {
         fprintf(stderr, "%s\n", tt_error(t));
         tt_free(t);
@@ -57,6 +58,17 @@ int main(int argc, char **argv)
         (void)a;
         if (tt_start(other) != 0) return 5;
         tt_barrier(t, cpu, TT_DMA_WMB, b);
+        tt_finish(other);
+        tt_free(other);
+    }
+    else if (strcmp(c, "foreign_site_in_range") == 0) {
+        /* Another trace's site numbered as this trace's "mine" is (the first after the program's): an id this
+         * trace has, which is not this trace's site. */
+        tt_trace *other = tt_create("other.trace", TT_ARCH_ARM64, "other");
+        tt_add_cpu(other, "cpu0");
+        const tt_site *theirs = tt_add_site(other, "theirs");
+        if (tt_start(other) != 0) return 5;
+        tt_barrier(t, cpu, TT_DMA_WMB, theirs);
         tt_finish(other);
         tt_free(other);
     }
