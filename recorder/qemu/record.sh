@@ -50,7 +50,7 @@ record() { # NAME VARIANT [EXTRA QEMU ARGS]
     "$here/baremetal/build.sh" "$out/$name.elf" $variant
     rm -f "$work/$name.log"
     # The program powers the machine off through PSCI; the timeout only guards a hang.
-    timeout 60 qemu-system-aarch64 -M virt -cpu cortex-a57 -nographic "$@" \
+    timeout 60 qemu-system-aarch64 -M virt -cpu cortex-a57 -nographic -nic none "$@" \
         -kernel "$out/$name.elf" -plugin "$work/libttrecord.so" \
         -d "plugin,$events" -D "$work/$name.log" </dev/null
     if ! grep -q "name 'fwcfg.dma'" "$work/$name.log"; then
