@@ -119,4 +119,17 @@ public sealed class FtraceImportTests
         var events = h.Run("ftrace", layout, [("trace", Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("0000:01:00.0", "TO_DEVICE", 0x80000000, 64, 0x80000000)))]);
         Assert.AreEqual(EventKind.CacheClean, events.Single().Kind);
     }
+
+    [TestMethod]
+    public void Import_SyncAfterUnmap_TheUnmappedDmaAddressIsNoLongerTranslated()
+    {
+        // The unmap ends the mapping: a later sync of the same dma address has no traced map (identity).
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("nic", "FROM_DEVICE", 0x80008000, 64, 0x80004000))
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_unmap_phys", DmaUnmap("nic", "FROM_DEVICE", 0x80008000, 64))
+            + Trace("kworker/0:1", 42, 0, ".....", 3, "dma_sync_single_for_cpu", DmaSync("nic", "FROM_DEVICE", 0x80008000, 64));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80004000ul, 64), (EventKind.CacheInval, 0x80004000ul, 64), (EventKind.CacheInval, 0x80008000ul, 64) },
+            events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+    }
 }
