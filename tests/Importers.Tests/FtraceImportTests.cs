@@ -132,4 +132,17 @@ public sealed class FtraceImportTests
         CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80004000ul, 64), (EventKind.CacheInval, 0x80004000ul, 64), (EventKind.CacheInval, 0x80008000ul, 64) },
             events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
     }
+
+    [TestMethod]
+    public void Import_UnmapAndSyncForCpuOfToDevice_NoInvalidateCounted()
+    {
+        // TO_DEVICE towards the cpu: the device only read the buffer, nothing to invalidate.
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("nic", "TO_DEVICE", 0x80000000, 64, 0x80000000))
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_sync_single_for_cpu", DmaSync("nic", "TO_DEVICE", 0x80000000, 64))
+            + Trace("kworker/0:1", 42, 0, ".....", 3, "dma_unmap_phys", DmaUnmap("nic", "TO_DEVICE", 0x80000000, 64));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80000000ul, 64) }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+        Assert.AreEqual(2, h.Summary.Skipped["dma event needing no cache maintenance (coherent device, SKIP_CPU_SYNC, or TO_DEVICE towards the cpu)"]);
+    }
 }
