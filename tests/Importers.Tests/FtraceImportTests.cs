@@ -145,4 +145,20 @@ public sealed class FtraceImportTests
         CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80000000ul, 64) }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
         Assert.AreEqual(2, h.Summary.Skipped["dma event needing no cache maintenance (coherent device, SKIP_CPU_SYNC, or TO_DEVICE towards the cpu)"]);
     }
+
+    [TestMethod]
+    public void Import_ScatterGatherBehindAnIommu_CleansThePhysicalSegments()
+    {
+        // With an IOMMU dma_addrs are IOVAs (outside the layout): the map cleans phys_addrs, the unmap finds them again.
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_sg",
+                "nic dir=BIDIRECTIONAL nents=2/2 ents=2/2 dma_addrs={0xfff00000,0xfff02000} sizes={0x40,0x80} phys_addrs={0x80000000,0x80004000} attrs=")
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_unmap_sg", "nic dir=BIDIRECTIONAL phys_addrs={0x80000000,0x80004000} attrs=");
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[]
+        {
+            (EventKind.CacheClean, 0x80000000ul, 0x40), (EventKind.CacheClean, 0x80004000ul, 0x80),
+            (EventKind.CacheInval, 0x80000000ul, 0x40), (EventKind.CacheInval, 0x80004000ul, 0x80),
+        }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+    }
 }
