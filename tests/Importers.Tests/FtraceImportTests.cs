@@ -161,4 +161,13 @@ public sealed class FtraceImportTests
             (EventKind.CacheInval, 0x80000000ul, 0x40), (EventKind.CacheInval, 0x80004000ul, 0x80),
         }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
     }
+
+    [TestMethod]
+    public void Import_IrqNamedLikeACpu_TakenByTheOnlyDevice()
+    {
+        // A device name is looked up among devices only: "cpu1" (also its own sanitized name) is not the cpu agent.
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", Trace("<idle>", 0, 0, "d.h1.", 1, "irq_handler_entry", IrqEntry(25, "cpu1")))]);
+        Assert.AreEqual((EventKind.TakeIrq, "cpu0", 2u), (events.Single().Kind, events.Single().Agent, events.Single().Aux), "aux 2 is nic (cpu0, cpu1, nic)");
+    }
 }
