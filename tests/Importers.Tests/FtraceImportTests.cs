@@ -170,4 +170,14 @@ public sealed class FtraceImportTests
         var events = h.Run("ftrace", NicLayout, [("trace", Trace("<idle>", 0, 0, "d.h1.", 1, "irq_handler_entry", IrqEntry(25, "cpu1")))]);
         Assert.AreEqual((EventKind.TakeIrq, "cpu0", 2u), (events.Single().Kind, events.Single().Agent, events.Single().Aux), "aux 2 is nic (cpu0, cpu1, nic)");
     }
+
+    [TestMethod]
+    public void Import_CpuOfFiveDigits_ReadAsThatCpu()
+    {
+        // "[%03d]" grows with the cpu number: cpu 99999 is a cpu number (unmapped here), not a malformed line.
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("ftrace", NicLayout,
+            [("trace", Trace("t", 1, 99999, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 32, 1, Regs)))]));
+        StringAssert.Contains(e.Message, "cpu 99999 is not in the layout");
+    }
 }
