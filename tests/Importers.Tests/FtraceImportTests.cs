@@ -180,4 +180,14 @@ public sealed class FtraceImportTests
             [("trace", Trace("t", 1, 99999, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 32, 1, Regs)))]));
         StringAssert.Contains(e.Message, "cpu 99999 is not in the layout");
     }
+
+    [TestMethod]
+    public void Import_ValueWiderThanTheWidth_ErrorColumnAtTheFields()
+    {
+        string line = Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 16, 0x10000, Regs));
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("ftrace", NicLayout, [("trace", line)]));
+        StringAssert.Contains(e.Message, "value 0x10000 does not fit in 2 bytes");
+        Assert.AreEqual((1L, line.IndexOf("width=", StringComparison.Ordinal) + 1), (e.Line, e.Column), e.Message);
+    }
 }
