@@ -190,4 +190,22 @@ public sealed class FtraceImportTests
         StringAssert.Contains(e.Message, "value 0x10000 does not fit in 2 bytes");
         Assert.AreEqual((1L, line.IndexOf("width=", StringComparison.Ordinal) + 1), (e.Line, e.Column), e.Message);
     }
+
+    [TestMethod]
+    public void Import_SpillLongerThanItsBuffer_EveryEventReadBackIntact()
+    {
+        // 30000 writel: barrier (24-byte record) + mmio_write (24 + 4 bytes) each, 1.5 MiB of spill, so records
+        // straddle the end of the spill's 1 MiB read buffer at every alignment the pair allows.
+        using var h = new ImportHarness();
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < 30000; i++) text.Append(Trace("t", 1, 0, ".....", (ulong)i + 1, "rwmmio_write", RwmmioWrite("a", "b", 32, (ulong)i, Regs + 4 * (ulong)(i % 1024))));
+        var events = h.Run("ftrace", NicLayout, [("trace", text.ToString())]);
+        Assert.AreEqual(60000, events.Count);
+        for (int i = 0; i < 30000; i++)
+        {
+            var (barrier, write) = (events[2 * i], events[2 * i + 1]);
+            Assert.AreEqual(EventKind.Barrier, barrier.Kind, $"event {2 * i}");
+            Assert.AreEqual((EventKind.MmioWrite, Regs + 4 * (ulong)(i % 1024), 4, (ulong)i), (write.Kind, write.Address, write.Size, write.Value), $"event {2 * i + 1}");
+        }
+    }
 }
