@@ -64,4 +64,12 @@ public sealed class MergeOrderTests
         var events = h.Run("ftrace", NicLayout, [("cpu0.txt", cpu0), ("cpu1.txt", cpu1)], relaxedMmio: true);
         CollectionAssert.AreEqual(new ulong[] { 1, 2, 3, 4, 5 }, events.Select(e => e.Value).ToArray());
     }
+
+    [TestMethod]
+    public void Import_FirstInputEndsFirst_TiesOfTheOthersStayInCommandLineOrder()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("a.txt", Write(0, 10, 1)), ("b.txt", Write(0, 20, 2) + Write(0, 30, 4)), ("c.txt", Write(1, 20, 3) + Write(1, 30, 5))], relaxedMmio: true);
+        CollectionAssert.AreEqual(new ulong[] { 1, 2, 3, 4, 5 }, events.Select(e => e.Value).ToArray());
+    }
 }
