@@ -208,4 +208,15 @@ public sealed class FtraceImportTests
             Assert.AreEqual((EventKind.MmioWrite, Regs + 4 * (ulong)(i % 1024), 4, (ulong)i), (write.Kind, write.Address, write.Size, write.Value), $"event {2 * i + 1}");
         }
     }
+
+    [TestMethod]
+    public void Import_HigherCpuBeforeCpu0_EachLineOnItsOwnCpu()
+    {
+        // The first line may come from any cpu: cpu1's write, then cpu0's.
+        using var h = new ImportHarness();
+        string text = Trace("t", 1, 1, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 32, 1, Regs))
+            + Trace("t", 1, 0, ".....", 2, "rwmmio_write", RwmmioWrite("a", "b", 32, 2, Regs));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)], relaxedMmio: true);
+        CollectionAssert.AreEqual(new[] { ("cpu1", 1ul), ("cpu0", 2ul) }, events.Select(e => (e.Agent, e.Value)).ToArray());
+    }
 }
