@@ -46,6 +46,7 @@ public sealed class BadLineTests
 
     [TestMethod]
     [DataRow("R 4 105.291158 1 0xfd000000 0x4a8000a2 0x0", "7 fields after the keyword", 0)]
+    [DataRow("R 4 105.291158 1 0xfd000000 0x4a8000a2 0x0 0 7", "7 fields after the keyword", 0)]
     [DataRow("R 3 105.291158 1 0xfd000000 0x4a8000a2 0x0 0", "width '3'", 3)]
     [DataRow("W 4 105.29x 1 0xfd000000 0x1 0x0 0", "timestamp '105.29x'", 5)]
     [DataRow("W 4 105.2 1 fd000000? 0x1 0x0 0", "physical address 'fd000000?'", 13)]

@@ -119,4 +119,104 @@ public sealed class FtraceImportTests
         var events = h.Run("ftrace", layout, [("trace", Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("0000:01:00.0", "TO_DEVICE", 0x80000000, 64, 0x80000000)))]);
         Assert.AreEqual(EventKind.CacheClean, events.Single().Kind);
     }
+
+    [TestMethod]
+    public void Import_SyncAfterUnmap_TheUnmappedDmaAddressIsNoLongerTranslated()
+    {
+        // The unmap ends the mapping: a later sync of the same dma address has no traced map (identity).
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("nic", "FROM_DEVICE", 0x80008000, 64, 0x80004000))
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_unmap_phys", DmaUnmap("nic", "FROM_DEVICE", 0x80008000, 64))
+            + Trace("kworker/0:1", 42, 0, ".....", 3, "dma_sync_single_for_cpu", DmaSync("nic", "FROM_DEVICE", 0x80008000, 64));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80004000ul, 64), (EventKind.CacheInval, 0x80004000ul, 64), (EventKind.CacheInval, 0x80008000ul, 64) },
+            events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_UnmapAndSyncForCpuOfToDevice_NoInvalidateCounted()
+    {
+        // TO_DEVICE towards the cpu: the device only read the buffer, nothing to invalidate.
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_phys", DmaMap("nic", "TO_DEVICE", 0x80000000, 64, 0x80000000))
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_sync_single_for_cpu", DmaSync("nic", "TO_DEVICE", 0x80000000, 64))
+            + Trace("kworker/0:1", 42, 0, ".....", 3, "dma_unmap_phys", DmaUnmap("nic", "TO_DEVICE", 0x80000000, 64));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[] { (EventKind.CacheClean, 0x80000000ul, 64) }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+        Assert.AreEqual(2, h.Summary.Skipped["dma event needing no cache maintenance (coherent device, SKIP_CPU_SYNC, or TO_DEVICE towards the cpu)"]);
+    }
+
+    [TestMethod]
+    public void Import_ScatterGatherBehindAnIommu_CleansThePhysicalSegments()
+    {
+        // With an IOMMU dma_addrs are IOVAs (outside the layout): the map cleans phys_addrs, the unmap finds them again.
+        using var h = new ImportHarness();
+        string text = Trace("kworker/0:1", 42, 0, ".....", 1, "dma_map_sg",
+                "nic dir=BIDIRECTIONAL nents=2/2 ents=2/2 dma_addrs={0xfff00000,0xfff02000} sizes={0x40,0x80} phys_addrs={0x80000000,0x80004000} attrs=")
+            + Trace("kworker/0:1", 42, 0, ".....", 2, "dma_unmap_sg", "nic dir=BIDIRECTIONAL phys_addrs={0x80000000,0x80004000} attrs=");
+        var events = h.Run("ftrace", NicLayout, [("trace", text)]);
+        CollectionAssert.AreEqual(new[]
+        {
+            (EventKind.CacheClean, 0x80000000ul, 0x40), (EventKind.CacheClean, 0x80004000ul, 0x80),
+            (EventKind.CacheInval, 0x80000000ul, 0x40), (EventKind.CacheInval, 0x80004000ul, 0x80),
+        }, events.Select(e => (e.Kind, e.Address, e.Size)).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_IrqNamedLikeACpu_TakenByTheOnlyDevice()
+    {
+        // A device name is looked up among devices only: "cpu1" (also its own sanitized name) is not the cpu agent.
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", Trace("<idle>", 0, 0, "d.h1.", 1, "irq_handler_entry", IrqEntry(25, "cpu1")))]);
+        Assert.AreEqual((EventKind.TakeIrq, "cpu0", 2u), (events.Single().Kind, events.Single().Agent, events.Single().Aux), "aux 2 is nic (cpu0, cpu1, nic)");
+    }
+
+    [TestMethod]
+    public void Import_CpuOfFiveDigits_ReadAsThatCpu()
+    {
+        // "[%03d]" grows with the cpu number: cpu 99999 is a cpu number (unmapped here), not a malformed line.
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("ftrace", NicLayout,
+            [("trace", Trace("t", 1, 99999, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 32, 1, Regs)))]));
+        StringAssert.Contains(e.Message, "cpu 99999 is not in the layout");
+    }
+
+    [TestMethod]
+    public void Import_ValueWiderThanTheWidth_ErrorColumnAtTheFields()
+    {
+        string line = Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 16, 0x10000, Regs));
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("ftrace", NicLayout, [("trace", line)]));
+        StringAssert.Contains(e.Message, "value 0x10000 does not fit in 2 bytes");
+        Assert.AreEqual((1L, line.IndexOf("width=", StringComparison.Ordinal) + 1), (e.Line, e.Column), e.Message);
+    }
+
+    [TestMethod]
+    public void Import_SpillLongerThanItsBuffer_EveryEventReadBackIntact()
+    {
+        // 30000 writel: barrier (24-byte record) + mmio_write (24 + 4 bytes) each, 1.5 MiB of spill, so records
+        // straddle the end of the spill's 1 MiB read buffer at every alignment the pair allows.
+        using var h = new ImportHarness();
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < 30000; i++) text.Append(Trace("t", 1, 0, ".....", (ulong)i + 1, "rwmmio_write", RwmmioWrite("a", "b", 32, (ulong)i, Regs + 4 * (ulong)(i % 1024))));
+        var events = h.Run("ftrace", NicLayout, [("trace", text.ToString())]);
+        Assert.AreEqual(60000, events.Count);
+        for (int i = 0; i < 30000; i++)
+        {
+            var (barrier, write) = (events[2 * i], events[2 * i + 1]);
+            Assert.AreEqual(EventKind.Barrier, barrier.Kind, $"event {2 * i}");
+            Assert.AreEqual((EventKind.MmioWrite, Regs + 4 * (ulong)(i % 1024), 4, (ulong)i), (write.Kind, write.Address, write.Size, write.Value), $"event {2 * i + 1}");
+        }
+    }
+
+    [TestMethod]
+    public void Import_HigherCpuBeforeCpu0_EachLineOnItsOwnCpu()
+    {
+        // The first line may come from any cpu: cpu1's write, then cpu0's.
+        using var h = new ImportHarness();
+        string text = Trace("t", 1, 1, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 32, 1, Regs))
+            + Trace("t", 1, 0, ".....", 2, "rwmmio_write", RwmmioWrite("a", "b", 32, 2, Regs));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)], relaxedMmio: true);
+        CollectionAssert.AreEqual(new[] { ("cpu1", 1ul), ("cpu0", 2ul) }, events.Select(e => (e.Agent, e.Value)).ToArray());
+    }
 }

@@ -56,4 +56,13 @@ public sealed class LineReaderTests
         Assert.AreEqual(2, e.Line);
         StringAssert.Contains(e.Message, "line longer than");
     }
+
+    [TestMethod]
+    public void Read_LineOfExactlyOneMebibyte_ReadAndOneByteMoreRefused()
+    {
+        string longest = new('x', LineReader.MaxLineBytes);
+        CollectionAssert.AreEqual(new[] { "ok", longest, "after" }, ReadAll(Encoding.ASCII.GetBytes("ok\n" + longest + "\nafter\n")));
+        var e = Assert.ThrowsExactly<ImportException>(() => ReadAll(Encoding.ASCII.GetBytes("ok\n" + longest + "x\nafter\n")));
+        Assert.AreEqual(2, e.Line);
+    }
 }

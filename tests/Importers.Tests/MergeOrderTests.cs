@@ -49,4 +49,27 @@ public sealed class MergeOrderTests
         CollectionAssert.AreEqual(all, events.Select(e => e.Value).ToList());
         Assert.IsTrue(events.All(e => e.Kind == EventKind.MmioWrite));
     }
+
+    /// <summary>A tracefs or trace-cmd line with its timestamp as printed (<c>%5lu.%06lu</c>, or <c>-t</c>'s nine digits).</summary>
+    static string WriteAt(int cpu, string seconds, ulong value) =>
+        $"{"t",16}-{1,-7} [{cpu:000}] ..... {seconds}: rwmmio_write: {RwmmioWrite("a", "b", 32, value, Regs)}\n";
+
+    [TestMethod]
+    public void Import_TimestampsAcrossASecondWithNanosecondFractions_MergedByTheWholeTime()
+    {
+        using var h = new ImportHarness();
+        // tracefs prints microseconds, trace-cmd report -t nanoseconds: both are seconds + fraction.
+        string cpu0 = WriteAt(0, "0.999999", 1) + WriteAt(0, "1.000001", 4);
+        string cpu1 = WriteAt(1, "0.999999500", 2) + WriteAt(1, "1.000000000", 3) + WriteAt(1, "1.000001000", 5);
+        var events = h.Run("ftrace", NicLayout, [("cpu0.txt", cpu0), ("cpu1.txt", cpu1)], relaxedMmio: true);
+        CollectionAssert.AreEqual(new ulong[] { 1, 2, 3, 4, 5 }, events.Select(e => e.Value).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_FirstInputEndsFirst_TiesOfTheOthersStayInCommandLineOrder()
+    {
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("a.txt", Write(0, 10, 1)), ("b.txt", Write(0, 20, 2) + Write(0, 30, 4)), ("c.txt", Write(1, 20, 3) + Write(1, 30, 5))], relaxedMmio: true);
+        CollectionAssert.AreEqual(new ulong[] { 1, 2, 3, 4, 5 }, events.Select(e => e.Value).ToArray());
+    }
 }

@@ -44,4 +44,17 @@ public sealed class MmiotraceImportTests
         foreach (var reason in new[] { "VERSION", "PCIDEV", "MAP (ioremap)", "UNMAP (iounmap)", "MARK (marker)", "UNKNOWN (undecoded instruction)" })
             Assert.AreEqual(1, h.Summary.Skipped[reason], reason);
     }
+
+    [TestMethod]
+    public void Import_OneSiteMoreThanTheFormatHolds_ErrorAtTheLineThatAddsIt()
+    {
+        // Every record a new pc: the trace format holds 2^20 distinct sites, the line of the next one is the error.
+        const int max = 1 << 20;
+        var text = new System.Text.StringBuilder(36 * (max + 1));
+        for (int i = 1; i <= max + 1; i++) text.Append("W 1 1 1 0xfd000000 0x0 0x").Append(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture)).Append(" 0\n");
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("mmiotrace", Layout, [("dump.txt", text.ToString())]));
+        StringAssert.Contains(e.Message, $"more than {max} distinct sites");
+        Assert.AreEqual(max + 1L, e.Line);
+    }
 }

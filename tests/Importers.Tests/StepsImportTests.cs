@@ -94,4 +94,14 @@ public sealed class StepsImportTests
         Assert.AreEqual(2, events.Count);
         Assert.AreEqual(1, h.Summary.Skipped["malformed line"]);
     }
+
+    [TestMethod]
+    public void Import_StepsInSeveralFiles_EachFileCompiledAfterTheWholePreviousOne()
+    {
+        // Concatenated, not merged: the second file's first step comes after the first file's last one.
+        const string layout = "arch arm64\ncpu cpu0\ndevice dev\nram buf 0x1000 size 0x100\n";
+        using var h = new ImportHarness();
+        var events = h.Run("steps", layout, [("a.txt", "cpu0: store buf size 4 = 0x11223344\ncpu0: store buf size 4 = 0x55667788\n"), ("b.txt", "dev: dma_read buf size 4\n")]);
+        CollectionAssert.AreEqual(new byte[] { 0x88, 0x77, 0x66, 0x55 }, events[2].Data, "the DMA read sees the last store of the first file");
+    }
 }

@@ -106,4 +106,19 @@ public sealed class SymbolsTests
         StringAssert.Contains(e.Message, "--symbols: no such file");
         CollectionAssert.AreEqual(Array.Empty<string>(), h.Leftovers("dump.txt"));
     }
+
+    [TestMethod]
+    public void Import_SymbolAndHexCallerOfOneAddress_OneSymbolizedSite()
+    {
+        // "ring_doorbell+0x8/0x20" and the raw address %pS prints for it are two sites before --symbols and one after.
+        using var h = new ImportHarness();
+        string elf = BuildElf(h);
+        ulong ring = SymbolAddress(elf, "ring_doorbell");
+        string text = Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("main+0x4/0x20", "ring_doorbell+0x8/0x20", 32, 1, 0xffff800010000000))
+            + Trace("t", 1, 0, ".....", 2, "rwmmio_write", RwmmioWrite("main+0x4/0x20", $"0x{ring + 8:x}", 32, 2, 0xffff800010000000));
+        var events = h.Run("ftrace", NicLayout, [("trace", text)], symbols: elf, relaxedMmio: true);
+        StringAssert.EndsWith(events[0].Site, "drv.c:5");
+        Assert.AreEqual(events[0].Site, events[1].Site);
+        Assert.AreEqual(1, h.Metadata.Sites.Count, "equal sites are one site");
+    }
 }

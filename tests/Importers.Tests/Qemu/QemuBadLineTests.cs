@@ -86,4 +86,15 @@ public sealed class QemuBadLineTests
         var e = Assert.ThrowsExactly<ImportException>(() => h.Run("qemu", Arm64Layout, [("qemu.log", Access("store", 2, 0x40090000, 4, 0x10))]));
         StringAssert.Contains(e.Message, "cpu 2 is not in the layout");
     }
+
+    [TestMethod]
+    public void Import_OpsLineOfTheHighestCpuIndex_ReadAndOneMoreRefused()
+    {
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<ImportException>(() => h.Run("qemu", Arm64Layout, [("qemu.log", OpsWrite(65535, 0x09000000, 0x41, 1, "pl011"))]));
+        StringAssert.Contains(e.Message, "cpu 65535 is not in the layout");
+        e = Assert.ThrowsExactly<ImportException>(() => h.Run("qemu", Arm64Layout, [("qemu.log", OpsWrite(65536, 0x09000000, 0x41, 1, "pl011"))]));
+        StringAssert.Contains(e.Message, "cpu '65536' (expected a cpu index or -1)");
+        Assert.AreEqual(29, e.Column, e.Message);
+    }
 }

@@ -208,4 +208,24 @@ public sealed class QemuLineTests
         var events = h.Run("qemu", Arm64Layout, [("b.log", Access("store", 0, 0x40090000, 4, 0xb)), ("a.log", Access("load", 0, 0x40090000, 4, 0xa))]);
         CollectionAssert.AreEqual(new[] { "0xb", "0xa" }, events.Select(e => e.Site).ToArray());
     }
+
+    [TestMethod]
+    public void TraceEvent_NextAccessRightAfterTheIoLinesRange_DoesNotTakeItsPc()
+    {
+        // The plugin's 4-byte store at 0x09000010 covers 0x09000010..0x09000013: the held write at 0x09000014 is another access.
+        using var h = new ImportHarness();
+        var events = Import(h, OpsWrite(1, 0x09000014, 0x2, 4, "pl011") + OpsWrite(1, 0x09000010, 0x1, 4, "pl011") + Access("io_store", 1, 0x09000010, 4, 0x40));
+        CollectionAssert.AreEqual(new[] { (0x09000014ul, (string?)null), (0x09000010ul, "0x40") }, events.Select(e => (e.Address, e.Site)).ToArray());
+    }
+
+    [TestMethod]
+    public void FwCfgDoorbell_LowHalfAfterATransfer_StartsFromAClearedHighHalf()
+    {
+        // QEMU clears its address register at every transfer: a low half written alone is a 32-bit address.
+        using var h = new ImportHarness();
+        string layout = Arm64Layout + "\nram hi_ram 0x140090000 size 0x1000\n";
+        var events = Import(h, OpsWrite(0, 0x09020010, 0x1, 4, "fwcfg.dma") + OpsWrite(0, 0x09020014, 0x40090100, 4, "fwcfg.dma")
+            + OpsWrite(0, 0x09020014, 0x40090200, 4, "fwcfg.dma"), layout);
+        CollectionAssert.AreEqual(new[] { 0x140090100ul, 0x40090200ul }, events.Where(e => e.Kind == EventKind.DmaRead).Select(e => e.Address).ToArray());
+    }
 }
