@@ -113,8 +113,15 @@ public sealed partial class ImportSink
     /// <summary>The site id of a text site given as ASCII/UTF-8 bytes of the line.</summary>
     public int Site(ReadOnlySpan<byte> utf8)
     {
-        Span<char> chars = stackalloc char[Math.Min(utf8.Length, 512)];
-        int n = System.Text.Encoding.UTF8.GetChars(utf8[..Math.Min(utf8.Length, 512)], chars);
+        if (utf8.Length > TraceLimits.MaxStringBytes)
+        {
+            // Cut at the format's limit, backing off to the start of the character it splits (UTF-8 continuation bytes are 10xxxxxx).
+            int end = TraceLimits.MaxStringBytes;
+            while (end > 0 && (utf8[end] & 0xC0) == 0x80) end--;
+            utf8 = utf8[..end];
+        }
+        Span<char> chars = stackalloc char[utf8.Length];
+        int n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
         return Site(chars[..n]);
     }
 
@@ -180,13 +187,34 @@ public sealed partial class ImportSink
             : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio");
     }
 
-    /// <summary>Site text as the format allows it: no control characters, at most 1024 characters.</summary>
+    /// <summary>
+    /// Site text as the format allows it: no control characters, at most <see cref="TraceLimits.MaxStringBytes"/> UTF-8
+    /// bytes (what the scenario compiler accepts, so a steps input keeps its sites whole; longer text is cut at the
+    /// last whole character within the limit).
+    /// </summary>
     static ReadOnlySpan<char> Printable(ReadOnlySpan<char> text)
     {
-        if (text.Length > 1024) text = text[..1024];
+        text = WithinStringLimit(text);
         if (!text.ContainsAnyInRange('\0', '\u001f') && !text.Contains('\u007f')) return text;
         var copy = text.ToArray();
         for (int i = 0; i < copy.Length; i++) if (char.IsControl(copy[i])) copy[i] = '?';
         return copy;
+    }
+
+    /// <summary>The longest prefix of <paramref name="text"/>, in whole characters, of at most <see cref="TraceLimits.MaxStringBytes"/> UTF-8 bytes.</summary>
+    static ReadOnlySpan<char> WithinStringLimit(ReadOnlySpan<char> text)
+    {
+        // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short text needs no count.
+        if (text.Length <= TraceLimits.MaxStringBytes / 3 || System.Text.Encoding.UTF8.GetByteCount(text) <= TraceLimits.MaxStringBytes) return text;
+        int bytes = 0, i = 0;
+        while (i < text.Length)
+        {
+            int chars = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            int size = System.Text.Encoding.UTF8.GetByteCount(text.Slice(i, chars));
+            if (bytes + size > TraceLimits.MaxStringBytes) break;
+            bytes += size;
+            i += chars;
+        }
+        return text[..i];
     }
 }

@@ -42,6 +42,28 @@ public sealed class FtraceImportTests
     }
 
     [TestMethod]
+    [DataRow(600, 600)]    // past the old cut of 512 bytes: whole
+    [DataRow(4_096, 4_096)] // the format's string limit: whole
+    [DataRow(5_000, 4_096)] // longer: cut at the limit
+    public void Import_LongCallerSymbol_KeptUpToTheFormatsStringLimit(int length, int kept)
+    {
+        string symbol = new('f', length);
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", TraceHeader + Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", symbol, 32, 1, Regs)))]);
+        Assert.AreEqual(symbol[..kept], events.Last().Site);
+    }
+
+    [TestMethod]
+    public void Import_LongCallerSymbolCutInsideACharacter_CutBeforeIt()
+    {
+        // 1 + 2 x 2,500 bytes: the 4,096th byte starts a 2-byte 'é', which the limit would split.
+        string symbol = "x" + new string('é', 2_500);
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", TraceHeader + Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", symbol, 32, 1, Regs)))]);
+        Assert.AreEqual(symbol[..2_048], events.Last().Site);
+    }
+
+    [TestMethod]
     public void Import_TracefsTraceFile_MmioDmaAndIrqEvents()
     {
         using var h = new ImportHarness();

@@ -51,6 +51,20 @@ public sealed class StepsImportTests
     }
 
     [TestMethod]
+    [DataRow(1_100, 'a')]  // past the importers' old cut of 1,024 characters
+    [DataRow(4_096, 'a')]  // the format's string limit, in UTF-8 bytes
+    [DataRow(1_365, 'é')]  // 2 bytes a character: 2,730 bytes
+    public void Import_LongSiteTheCompilerAccepts_KeptWhole(int length, char c)
+    {
+        // recording.md: steps compile with the scenario compiler's sites, which take any text of up to 4,096 UTF-8 bytes.
+        string site = new(c, length);
+        const string layout = "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n";
+        using var h = new ImportHarness();
+        var events = h.Run("steps", layout, [("s.txt", $"cpu0: barrier dma_wmb @ \"{site}\"\n")]);
+        Assert.AreEqual(site, events.Single().Site);
+    }
+
+    [TestMethod]
     public void Import_StepsInSeveralFiles_ConcatenatedWithOneMemoryImage()
     {
         const string layout = "arch arm64\ncpu cpu0\ndevice dev\nram buf 0x1000 size 0x100\n";
