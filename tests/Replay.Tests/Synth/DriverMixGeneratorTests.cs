@@ -196,4 +196,75 @@ public sealed class DriverMixGeneratorTests
         long small = Allocated(100_000), large = Allocated(1_000_000);
         Assert.IsTrue(large - small < 64 * 1024, $"100k events allocated {small} bytes, 1M events {large} bytes");
     }
+
+    static int SiteId(TraceMetadata md, string name)
+    {
+        int id = md.Sites.ToList().IndexOf(name);
+        Assert.IsGreaterThanOrEqualTo(0, id, name);
+        return id;
+    }
+
+    // docs/synth.md, "Interleaving": the instance mix is NIC tx 30 %, rx 25 %, NVMe 24 %, PASID 10 %, dsp 9 % (arm64: dsp 4 %,
+    // FF-A firmware calls 5 %), eth rx 1.5 %, kexec 0.5 %. Each instance has one event at a site only it reaches.
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.Riscv64)]
+    public void Generator_CleanMix_InstanceSharesAsDocumented(Arch arch)
+    {
+        var (generator, events, _) = Synthesize.Record(arch, 17, 300_000, 0);
+        var md = generator.Metadata;
+        bool arm = arch == Arch.Arm64;
+        var expected = new (string Site, double Share)[]
+        {
+            ("xmit: writel(tail, TDT)", 0.30), ("rx_refill: writel(tail, RDT)", 0.25), ("nvme_submit: writel_relaxed(tail, SQ0TDBL)", 0.24),
+            ("pasid_set_present", 0.10), ("dsp_submit: writel_relaxed(slot, DOORBELL)", arm ? 0.04 : 0.09),
+            ("host: ffa call (smc)", arm ? 0.05 : 0), ("eth_rx_refill: dma_map_single(FROM_DEVICE)", 0.015 + 0.005), ("machine_kexec", 0.005),
+        };
+        var counts = expected.Select(x => events.Count(r => r.Event.Site == SiteId(md, x.Site) && r.Event.Agent < DriverMixLayout.Cpus)).ToArray();
+        double instances = counts.Sum() - counts[^1]; // a kexec instance also maps an eth buffer
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double share = counts[i] / instances;
+            Assert.IsTrue(Math.Abs(share - expected[i].Share) < 0.012, $"{arch.Name()} {expected[i].Site}: {share:P2} of {instances} instances, not {expected[i].Share:P1}");
+        }
+    }
+
+    // docs/synth.md: four cpus run the driver code, a new random one with probability 1/4 per step.
+    [TestMethod]
+    public void Generator_Interleaving_EveryCpuRunsAboutAQuarterOfTheInstances()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 19, 100_000, 0.1);
+        int doorbell = SiteId(generator.Metadata, "xmit: writel(tail, TDT)"), submit = SiteId(generator.Metadata, "nvme_submit: writel_relaxed(tail, SQ0TDBL)");
+        var perCpu = new int[DriverMixLayout.Cpus];
+        foreach (var (e, _) in events) if (e.Site == doorbell || e.Site == submit) perCpu[e.Agent]++;
+        double all = perCpu.Sum();
+        for (int c = 0; c < perCpu.Length; c++)
+            Assert.IsTrue(Math.Abs(perCpu[c] / all - 0.25) < 0.05, $"cpu{c} rang {perCpu[c]} of {all} doorbells");
+    }
+
+    // docs/synth.md: NIC rx and NVMe poll 0..2 times before the device answers, then once more to see the answer.
+    [TestMethod]
+    public void Generator_FailedPolls_ZeroToTwoPerRxAndNvmeInstance()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 12, 50_000, 0);
+        var md = generator.Metadata;
+        var protocols = new[]
+        {
+            (Start: SiteId(md, "rx_refill: writel(tail, RDT)"), Poll: SiteId(md, "napi_poll: own = desc->own"), Done: SiteId(md, "napi_poll: status = desc->status")),
+            (Start: SiteId(md, "nvme_submit: writel_relaxed(tail, SQ0TDBL)"), Poll: SiteId(md, "nvme_poll: cqe->status & phase"), Done: SiteId(md, "nvme_poll: result = cqe->result")),
+        };
+        foreach (var (start, poll, done) in protocols)
+        {
+            var polls = new int[DriverMixLayout.Cpus];
+            var seen = new SortedSet<int>();
+            foreach (var (e, _) in events)
+            {
+                if (e.Agent >= DriverMixLayout.Cpus) continue;
+                if (e.Site == start) polls[e.Agent] = 0;
+                else if (e.Site == poll) polls[e.Agent]++;
+                else if (e.Site == done) seen.Add(polls[e.Agent]);
+            }
+            CollectionAssert.AreEqual(new[] { 1, 2, 3 }, seen.ToArray(), $"{md.Sites[poll]}: polls per instance");
+        }
+    }
 }

@@ -51,4 +51,22 @@ public sealed class DriverMixKexecTests
         }
         CollectionAssert.AreEquivalent(new[] { Severity.Error, Severity.Warning }, unquiesced.Select(f => f.Severity).Distinct().ToArray());
     }
+
+    // docs/synth.md, KexecNoQuiesce: after the handover eth writes the frame (glued), then eth is quiesced at once, so that
+    // no other instance's eth DMA started before the handover is unquiesced too.
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.Sc)]
+    public void Kexec_UnquiescedTrigger_EthQuiescedRightAfter(Arch arch)
+    {
+        var (_, events, truth) = Synthesize.Record(arch, 21, 60_000, 0.5);
+        var triggers = truth.Where(f => f.Kind == FindingKind.UnquiescedDma).Select(f => (int)f.Trigger).ToList();
+        Assert.IsNotEmpty(triggers);
+        foreach (int t in triggers.Where(t => t + 1 < events.Count))
+        {
+            var next = events[t + 1].Event;
+            Assert.AreEqual((EventKind.Quiesce, (uint)Eth), (next.Kind, next.Aux), $"#{t + 1} after the unquiesced write #{t}");
+            Assert.IsLessThan(Cpus, (int)next.Agent);
+        }
+    }
 }

@@ -138,4 +138,46 @@ public sealed class DriverMixProtocolTests
         var sorted = md.Regions.OrderBy(r => r.Base).ToList();
         for (int i = 1; i < sorted.Count; i++) Assert.IsTrue(sorted[i - 1].End <= sorted[i].Base, $"{sorted[i - 1].Name} overlaps {sorted[i].Name}");
     }
+
+    // docs/synth.md, NIC tx clean-up: "lock tx_lock; load desc+0; barrier dma_rmb; load desc+8 (status); unlock tx_lock".
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.X86_64)]
+    public void CleanRun_TxCleanUp_DmaRmbBetweenOwnAndStatusLoads(Arch arch)
+    {
+        var (_, events, _) = Synthesize.Record(arch, 2, 30_000, 0);
+        int checkedLoads = 0;
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = events[i].Event;
+            if (e.Kind != EventKind.Load || e.Address < TxRing || e.Address >= TxRing + DescPerCpu * Cpus * DescSize || e.Address % DescSize != 8) continue;
+            int own = events.FindLastIndex(i, r => r.Event.Agent == e.Agent && r.Event.Kind == EventKind.Load && r.Event.Address == e.Address - 8);
+            Assert.IsGreaterThanOrEqualTo(0, own, $"#{i}: status load without an OWN load before it");
+            var between = events.GetRange(own + 1, i - own - 1).Where(r => r.Event.Agent == e.Agent).Select(r => r.Event).ToList();
+            Assert.IsTrue(between.Count == 1 && between[0].Kind == EventKind.Barrier && between[0].Aux == DmaRmb, $"#{i}: {string.Join(", ", between)} between the OWN load #{own} and the status load");
+            checkedLoads++;
+        }
+        Assert.IsGreaterThan(100, checkedLoads);
+    }
+
+    // docs/synth.md: a writel doorbell (NIC tx and rx tail, eth rx tail) is dma_wmb then the MMIO write, in every instance.
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.Riscv64)]
+    public void CleanRun_WritelDoorbell_DmaWmbRightBefore(Arch arch)
+    {
+        var (generator, events, _) = Synthesize.Record(arch, 6, 100_000, 0);
+        var writel = generator.Metadata.Sites.Select((name, id) => (name, id)).Where(s => s.name.Contains("writel(tail", StringComparison.Ordinal)).Select(s => s.id).ToHashSet();
+        Assert.HasCount(3, writel);
+        int doorbells = 0;
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = events[i].Event;
+            if (e.Kind != EventKind.MmioWrite || !writel.Contains(e.Site)) continue;
+            doorbells++;
+            var before = events[i - 1].Event;
+            Assert.AreEqual((EventKind.Barrier, DmaWmb, e.Agent), (before.Kind, before.Aux, before.Agent), $"#{i - 1} before the doorbell #{i}");
+        }
+        Assert.IsGreaterThan(1000, doorbells);
+    }
 }

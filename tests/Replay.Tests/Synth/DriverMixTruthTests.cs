@@ -1,3 +1,4 @@
+using TraceTools.Detectors;
 using TraceTools.Replay.Findings;
 using System.Buffers.Binary;
 using TraceTools.Scenarios.Synth;
@@ -180,5 +181,79 @@ public sealed class DriverMixTruthTests
         Assert.IsTrue(truth.Count > 100, $"{truth.Count} findings");
         for (int i = 1; i < truth.Count; i++) Assert.IsTrue(truth[i - 1].Trigger < truth[i].Trigger, $"{truth[i - 1]} then {truth[i]}");
         Assert.IsTrue(truth[^1].Trigger < events.Count);
+    }
+
+    // docs/synth.md, "Injections": a finding kind is drawn uniformly among the kinds the arch can fail; the stats count
+    // each injected instance under its kind.
+    [TestMethod]
+    [DataRow(Arch.Arm64)]
+    [DataRow(Arch.X86_64)]
+    public void Truth_InjectedByKind_UniformOverTheKindsTheArchCanFail(Arch arch)
+    {
+        var (generator, _, truth) = Synthesize.Record(arch, 8, 200_000, 0.3);
+        var stats = generator.Stats;
+        Assert.AreEqual(stats.InjectedInstances, stats.InjectedByKind.Sum());
+        var kinds = truth.Select(f => f.Kind).ToHashSet();
+        double mean = (double)stats.InjectedInstances / kinds.Count;
+        foreach (var kind in FindingKinds.All)
+        {
+            long n = stats.InjectedByKind[(int)kind];
+            if (!kinds.Contains(kind)) Assert.AreEqual(0, n, kind.Name());
+            else Assert.IsTrue(Math.Abs(n - mean) < 0.3 * mean, $"{arch.Name()} {kind.Name()}: {n} injected instances, mean {mean:F0}");
+        }
+    }
+
+    // docs/synth.md: DspCleanNoCompletion (dma_wmb after the clean) fails on arm64 and x86_64, not on riscv64 (fence ow,ow
+    // completes it) or sc; its finding is missing-cache-clean at the dsp's read of that input.
+    [TestMethod]
+    [DynamicData(nameof(Synthesize.Archs), typeof(Synthesize))]
+    public void Truth_DspCleanWithoutCompletion_InjectedWhereDmaWmbDoesNotCompleteTheClean(Arch arch)
+    {
+        var (generator, events, truth) = Synthesize.Record(arch, 5, 200_000, 0.3);
+        int barrierSite = generator.Metadata.Sites.ToList().IndexOf("dsp_submit: wmb()");
+        uint dmaWmb = BarrierCode.Linux("dma_wmb").Value;
+        var triggers = truth.Where(f => f.Kind == FindingKind.MissingCacheClean).Select(f => f.Trigger).ToHashSet();
+        var cleaned = new ulong[Cpus];
+        int weak = 0;
+        for (int i = 0; i < events.Count; i++)
+        {
+            var e = events[i].Event;
+            if (e.Kind == EventKind.CacheClean) cleaned[e.Agent] = e.Address;
+            if (e.Kind != EventKind.Barrier || e.Site != barrierSite || e.Aux != dmaWmb) continue;
+            weak++;
+            int read = events.FindIndex(i, r => r.Event.Kind == EventKind.DmaRead && r.Event.Agent == Dsp && r.Event.Address == cleaned[e.Agent]);
+            Assert.IsTrue(read < 0 || triggers.Contains(read), $"#{i}: the dsp's read #{read} of the input is no missing-cache-clean");
+        }
+        Assert.AreEqual(arch is Arch.Arm64 or Arch.X86_64, weak > 0, $"{arch.Name()}: {weak} dsp jobs ordered by dma_wmb");
+    }
+
+    // docs/synth.md: when the event budget cuts a live PASID variant between an in-place store and its invalidation,
+    // the truth holds live-entry-write at that store if the iommu holds the entry (model.md §8), nothing if it does not,
+    // and the truth stays sorted by trigger. Cut right after every in-place store and replay the prefix.
+    [TestMethod]
+    [DataRow(Arch.Arm64, 3UL)]
+    [DataRow(Arch.X86_64, 4UL)]
+    public void Truth_CutRightAfterAnInPlaceStore_EngineReportsExactlyTheTruth(Arch arch, ulong seed)
+    {
+        const long Events = 8_000;
+        var (generator, events, _) = Synthesize.Record(arch, seed, Events, 1.0);
+        int inPlace = generator.Metadata.Sites.ToList().IndexOf("pasid_update_in_place");
+        var cuts = Enumerable.Range(0, events.Count).Where(i => events[i].Event.Site == inPlace).Select(i => i + 1L).ToList();
+        int held = 0, notHeld = 0;
+        foreach (long n in cuts)
+        {
+            var truth = new ExpectedFindingList();
+            var cut = new DriverMixGenerator(new SynthOptions { Events = n, Seed = seed, Arch = arch, InjectRate = 1.0 }, truth);
+            var engine = DetectorRegistry.CreateEngine(cut.Metadata);
+            var sink = new EngineSink(engine);
+            cut.Run(sink);
+            sink.Flush();
+            var found = engine.Complete().Select(f => new ExpectedFinding(f.Kind, f.Trigger)).ToList();
+            for (int i = 1; i < truth.Count; i++) Assert.IsLessThanOrEqualTo(truth[i].Trigger, truth[i - 1].Trigger, $"cut at {n}: {truth[i - 1]} then {truth[i]}");
+            CollectionAssert.AreEquivalent(truth, found, $"cut at {n}: truth [{string.Join(" ", truth.TakeLast(4))}] found [{string.Join(" ", found.TakeLast(4))}]");
+            if (truth.Contains(new ExpectedFinding(FindingKind.LiveEntryWrite, n - 1))) held++;
+            else notHeld++;
+        }
+        Assert.IsTrue(held > 0 && notHeld > 0, $"{held} cuts after a store to a held entry, {notHeld} to an entry not held");
     }
 }

@@ -62,4 +62,20 @@ public sealed class TruthFileWriterTests
         Assert.IsTrue(list.Count > 0);
         File.Delete(path);
     }
+
+    [TestMethod]
+    public void Commit_TargetExists_ReplacesIt()
+    {
+        string path = TempPath();
+        File.WriteAllText(path, """{"bugs": [{"kind": "dma-race", "trigger": 1}]}""");
+        using (var writer = new TruthFileWriter(path))
+        {
+            writer.Add(new ExpectedFinding(FindingKind.StaleDmaRead, 7));
+            writer.Commit();
+        }
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        var bug = doc.RootElement.GetProperty("bugs").EnumerateArray().Single();
+        Assert.AreEqual(("stale-dma-read", 7L), (bug.GetProperty("kind").GetString(), bug.GetProperty("trigger").GetInt64()));
+        File.Delete(path);
+    }
 }
