@@ -14,8 +14,9 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// path's hops between agents (the acquires and releases of a hand-off through other cpus); and the
 /// evidence on each agent shown between its first shown event and the trigger: barriers (the misplaced
 /// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, invalidations, and cache
-/// maintenance for the cache kinds; a missing-cache-invalidate's cpu from the device's write on, its
-/// maintenance that did not count marked). The evidence per agent is capped; what is left out is counted.
+/// maintenance for the cache kinds; a dma-race's or missing-cache-invalidate's trigger agent from the other agent's
+/// access on, a missing-cache-invalidate's maintenance that did not count marked). The evidence per agent is capped;
+/// what is left out is counted.
 /// </summary>
 public sealed class LadderEvents
 {
@@ -127,7 +128,10 @@ public sealed class LadderEvents
         _since = since;
         _evidence = new AgentEvidence?[since.Length];
         _ranges = WindowRanges(_rows.Keys, _rows.Keys.First(), _f.Trigger);
-        if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker(since);
+        if (TriggerEvidenceFrom(_f.Kind) is { } role && _f.RelatedIndex(role) is >= 0 and var from && Event(_f.Trigger).Agent is var agent
+            && (uint)agent < (uint)since.Length)
+            since[agent] = Math.Min(since[agent], from);
+        if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker();
         (_before, _after) = _f.Kind switch
         {
             FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
@@ -143,16 +147,24 @@ public sealed class LadderEvents
     }
 
     /// <summary>
-    /// A missing-cache-invalidate's trigger is its cpu's only shown event, so its evidence would start at the load and
-    /// never show the maintenance the rule judges: the cpu's evidence starts at the device's write instead (docs/reports.md),
-    /// and the cache marker learns the bytes the write and the load share.
+    /// The related event from which the trigger's agent shows its evidence, for the kinds whose trigger is that agent's
+    /// only shown event (docs/reports.md): from the trigger alone the ladder would never show what the rule judges
+    /// there, a dma-race's status reads and interrupts that did not order the two accesses, a missing-cache-invalidate's
+    /// cache maintenance. Null: from the agent's first shown event, as every other agent.
     /// </summary>
-    void PlanCacheMarker(long[] since)
+    static RelatedRole? TriggerEvidenceFrom(FindingKind kind) => kind switch
+    {
+        FindingKind.DmaRace => RelatedRole.Other,
+        FindingKind.MissingCacheInvalidate => RelatedRole.DmaWrite,
+        _ => null,
+    };
+
+    /// <summary>The cache marker's (<see cref="CacheMarker"/>) load's cpu and the bytes the device's write and the load share.</summary>
+    void PlanCacheMarker()
     {
         long write = _f.RelatedIndex(RelatedRole.DmaWrite);
         if (write < 0) return;
         var (w, l) = (Event(write), Event(_f.Trigger));
-        if ((uint)l.Agent < (uint)since.Length) since[l.Agent] = Math.Min(since[l.Agent], write);
         ulong from = Math.Max(w.Address, l.Address);
         ulong to = Math.Min(CacheLines.EndOf(w.Address, w.Size), CacheLines.EndOf(l.Address, l.Size));
         if (from >= to) return;

@@ -66,6 +66,7 @@ public sealed class LadderSweepTests
                 FindingKind.PresentBeforePayload => RelatedRole.Payload,
                 FindingKind.StaleCpuRead => RelatedRole.Acquire,
                 FindingKind.MissingCacheInvalidate => RelatedRole.DmaWrite,
+                FindingKind.DmaRace => RelatedRole.Other,
                 _ => RelatedRole.Store,
             };
             // The window is the span long (a long one is scanned in ranges near its shown events).
@@ -154,7 +155,8 @@ public sealed class LadderSweepTests
     /// The per-group scan, from the rule: the rows are the related events and the trigger (its marker); each agent
     /// shown contributes its barriers and sync events from its first shown event to the trigger (in a window longer
     /// than <see cref="LadderEvents.ScanWhole"/>, only those within <see cref="LadderEvents.ScanNear"/> of a shown
-    /// event; a missing-cache-invalidate's cpu from the device's write if that comes first), marked events first, then
+    /// event; a dma-race's and a missing-cache-invalidate's trigger agent from the other agent's access, its <c>other</c> or
+    /// the device's write, if that comes first), marked events first, then
     /// barriers, then by index, at most <see cref="LadderEvents.MaxEvidencePerAgent"/>.
     /// </summary>
     static (List<LadderRow> Rows, List<KeyValuePair<int, int>> Hidden) PerGroup(IEventLookup events, Finding f, FindingText text)
@@ -165,9 +167,13 @@ public sealed class LadderSweepTests
         long lo = rows.Keys.First(), hi = f.Trigger;
         var first = new Dictionary<int, long>();
         foreach (long i in rows.Keys) first.TryAdd(events[i].Agent, i);
-        long write = f.RelatedIndex(RelatedRole.DmaWrite);
-        if (f.Kind == FindingKind.MissingCacheInvalidate && write >= 0)
-            first[events[hi].Agent] = Math.Min(first[events[hi].Agent], write);
+        long other = f.Kind switch
+        {
+            FindingKind.DmaRace => f.RelatedIndex(RelatedRole.Other),
+            FindingKind.MissingCacheInvalidate => f.RelatedIndex(RelatedRole.DmaWrite),
+            _ => -1,
+        };
+        if (other >= 0) first[events[hi].Agent] = Math.Min(first[events[hi].Agent], other);
         var found = new SortedDictionary<int, List<(int Priority, long Index, string? Marker)>>();
         for (long i = lo; i <= hi; i++)
         {

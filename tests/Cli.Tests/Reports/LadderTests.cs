@@ -184,6 +184,31 @@ public sealed class LadderTests
     }
 
     [TestMethod]
+    public void Ladder_DmaRaceOnTheCpu_ShowsItsSyncEventsFromTheDevicesAccessOn()
+    {
+        // cpu0 reuses txbuf after reading the wrong device's status: that read (#5), between the dma's read and the
+        // reuse, is what the ladder must show; cpu0's barrier and doorbell (#1, #2) come before the dma's access, not shown.
+        var lines = Replay("""
+            arch arm64
+            cpu cpu0
+            device dma
+            device timer
+            ram txbuf 0x1000 size 0x100
+            mmio dmaregs 0xf000 size 0x10 device dma
+            mmio timerregs 0xe000 size 0x10 device timer
+            cpu0: store txbuf size 64
+            cpu0: barrier dma_wmb
+            cpu0: mmio_write dmaregs size 4 = 1
+            dma:  dma_read txbuf size 64
+            cpu0: barrier dmb.sy
+            cpu0: mmio_read timerregs size 4
+            cpu0: store txbuf size 64
+            """);
+        Shows(lines, "#4 barrier dmb.sy", "#5 mmio_read timerregs size 4", "#6 store txbuf+0x0 size 64   <- race");
+        Assert.IsFalse(lines.Any(l => l.Contains("#1 ", StringComparison.Ordinal) || l.Contains("#2 ", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
+    [TestMethod]
     public void ReportsDoc_MissingCacheInvalidateMarkers_SpelledAsTheLadderPrintsThem()
     {
         string doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "reports.md"));

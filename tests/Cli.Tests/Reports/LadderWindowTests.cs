@@ -90,7 +90,7 @@ public sealed class LadderWindowTests
             long trigger = rng.Next(Events / 2, Events);
             long span = n % 3 == 0 ? rng.Next(1, 100) : n % 3 == 1 ? rng.Next(1_000, 20_000) : rng.Next((int)LadderEvents.ScanWhole, Events / 2);
             var kind = Kinds[n % Kinds.Length];
-            var firstRole = kind == FindingKind.MissingCacheInvalidate ? RelatedRole.DmaWrite : RelatedRole.Store;
+            var firstRole = kind switch { FindingKind.MissingCacheInvalidate => RelatedRole.DmaWrite, FindingKind.DmaRace => RelatedRole.Other, _ => RelatedRole.Store };
             var related = Enumerable.Range(0, rng.Next(1, 4)).Select(k => new RelatedEvent(k == 0 ? firstRole : RelatedRole.Publish, trigger - rng.NextInt64(1, span + 1))).ToArray();
             findings.Add(new Finding(kind, trigger, related));
         }
@@ -123,16 +123,17 @@ public sealed class LadderWindowTests
 
     /// <summary>
     /// Evidence events per agent in <paramref name="f"/>'s window, from each agent's first named event (a
-    /// missing-cache-invalidate's cpu: from the device's write if that comes first), read one by one.
+    /// dma-race's or missing-cache-invalidate's trigger agent: from the other agent's access if that comes first), read
+    /// one by one.
     /// </summary>
     static Dictionary<int, int> LiteralEvidence(IEventLookup events, Finding f, HashSet<long> named)
     {
         long lo = named.Min(), hi = f.Trigger;
         var first = new Dictionary<int, long>();
         foreach (long i in named.Order()) first.TryAdd(events[i].Agent, i);
-        long write = f.RelatedIndex(RelatedRole.DmaWrite);
-        if (f.Kind == FindingKind.MissingCacheInvalidate && write >= 0)
-            first[events[hi].Agent] = Math.Min(first[events[hi].Agent], write);
+        long other = f.RelatedIndex(f.Kind == FindingKind.DmaRace ? RelatedRole.Other : RelatedRole.DmaWrite);
+        if (f.Kind is FindingKind.DmaRace or FindingKind.MissingCacheInvalidate && other >= 0)
+            first[events[hi].Agent] = Math.Min(first[events[hi].Agent], other);
         bool whole = hi - lo + 1 <= LadderEvents.ScanWhole;
         var near = new HashSet<long>();
         if (!whole)
