@@ -128,9 +128,7 @@ public sealed class LadderEvents
         _since = since;
         _evidence = new AgentEvidence?[since.Length];
         _ranges = WindowRanges(_rows.Keys, _rows.Keys.First(), _f.Trigger);
-        if (TriggerEvidenceFrom(_f.Kind) is { } role && _f.RelatedIndex(role) is >= 0 and var from && Event(_f.Trigger).Agent is var agent
-            && (uint)agent < (uint)since.Length)
-            since[agent] = Math.Min(since[agent], from);
+        StartTriggerEvidenceAtRelated(since);
         if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker();
         (_before, _after) = _f.Kind switch
         {
@@ -158,6 +156,14 @@ public sealed class LadderEvents
         FindingKind.MissingCacheInvalidate => RelatedRole.DmaWrite,
         _ => null,
     };
+
+    /// <summary>For the kinds <see cref="TriggerEvidenceFrom"/> names, the trigger's agent's evidence starts at that related event.</summary>
+    void StartTriggerEvidenceAtRelated(long[] since)
+    {
+        if (TriggerEvidenceFrom(_f.Kind) is not { } role || _f.RelatedIndex(role) is not (>= 0 and var from)) return;
+        int agent = Event(_f.Trigger).Agent;
+        if ((uint)agent < (uint)since.Length) since[agent] = Math.Min(since[agent], from);
+    }
 
     /// <summary>The cache marker's (<see cref="CacheMarker"/>) load's cpu and the bytes the device's write and the load share.</summary>
     void PlanCacheMarker()
