@@ -204,17 +204,11 @@ public sealed partial class ImportSink
     /// <summary>The longest prefix of <paramref name="text"/>, in whole characters, of at most <see cref="TraceLimits.MaxStringBytes"/> UTF-8 bytes.</summary>
     static ReadOnlySpan<char> WithinStringLimit(ReadOnlySpan<char> text)
     {
-        // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short text needs no count.
-        if (text.Length <= TraceLimits.MaxStringBytes / 3 || System.Text.Encoding.UTF8.GetByteCount(text) <= TraceLimits.MaxStringBytes) return text;
-        int bytes = 0, i = 0;
-        while (i < text.Length)
-        {
-            int chars = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
-            int size = System.Text.Encoding.UTF8.GetByteCount(text.Slice(i, chars));
-            if (bytes + size > TraceLimits.MaxStringBytes) break;
-            bytes += size;
-            i += chars;
-        }
-        return text[..i];
+        // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short text needs no transcoding.
+        if (text.Length <= TraceLimits.MaxStringBytes / 3) return text;
+        Span<byte> limit = stackalloc byte[TraceLimits.MaxStringBytes];
+        // Stops before the first character (or surrogate pair) that does not fit whole.
+        System.Text.Unicode.Utf8.FromUtf16(text, limit, out int fits, out _);
+        return text[..fits];
     }
 }

@@ -1,3 +1,4 @@
+using TraceTools.Importers;
 using TraceTools.TraceFormat;
 using static TraceTools.Tests.Samples;
 
@@ -61,6 +62,21 @@ public sealed class FtraceImportTests
         using var h = new ImportHarness();
         var events = h.Run("ftrace", NicLayout, [("trace", TraceHeader + Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", symbol, 32, 1, Regs)))]);
         Assert.AreEqual(symbol[..2_048], events.Last().Site);
+    }
+
+    [TestMethod]
+    public void Import_CallerSymbolOfInvalidUtf8_ItsReplacementCharactersCutAtTheLimit()
+    {
+        // 2,000 bytes 0xFF: within the limit as bytes, but each decodes to U+FFFD, 3 bytes in the trace (6,000 in all).
+        using var h = new ImportHarness();
+        string text = TraceHeader + Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", "SYMBOL", 32, 1, Regs));
+        byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        int at = text.IndexOf("SYMBOL", StringComparison.Ordinal); // ASCII before it: the char index is the byte index
+        string input = Path.Combine(h.Dir, "trace");
+        File.WriteAllBytes(input, [.. utf8.AsSpan(0, at), .. Enumerable.Repeat((byte)0xFF, 2_000), .. utf8.AsSpan(at + "SYMBOL".Length)]);
+        var options = new ImportOptions { Format = "ftrace", Layout = h.File("layout.scn", NicLayout), Inputs = [input], Output = Path.Combine(h.Dir, "out.trace") };
+        TraceImport.Run(options);
+        Assert.AreEqual(new string('\uFFFD', 4_096 / 3), h.Read(options.Output).Last().Site);
     }
 
     [TestMethod]
