@@ -3,7 +3,7 @@ namespace TraceTools.Cli.Reports;
 /// <summary>
 /// Why a ladder marks an evidence event (<see cref="LadderEvents"/>): not at all; a barrier between the two events it
 /// failed to order, or after the publish; a missing-cache-invalidate's cache maintenance that cleaned where it had to
-/// invalidate, or invalidated before the device's write was observed.
+/// invalidate, invalidated before the device's write was observed, or before the write itself.
 /// </summary>
 enum EvidenceNote : byte
 {
@@ -12,6 +12,7 @@ enum EvidenceNote : byte
     AfterPublish,
     CleansOnly,
     BeforeObserved,
+    BeforeWrite,
 }
 
 /// <summary>

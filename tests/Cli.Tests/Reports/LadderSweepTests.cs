@@ -45,6 +45,9 @@ public sealed class LadderSweepTests
     // Marked cache maintenance each seed shows more of (5 to 45 when written): the twin's cache marks are exercised.
     const int CacheMarksAbove = 3;
 
+    // Of them, the invalidations before the device's write (2 to 4 when written): the twin's look-back is exercised.
+    const int EarlyMarksAbove = 1;
+
     /// <summary>The window tests' random trace, <see cref="Events"/> events in chunks of <paramref name="chunk"/>.</summary>
     static string RandomTrace(Scratch s, int seed, int chunk) => LadderWindowTests.RandomTrace(s, seed, Events, chunk);
 
@@ -83,13 +86,13 @@ public sealed class LadderSweepTests
     /// marked: the trigger moves to the next buf load at or after it, the write back to the last access of the same
     /// word at or before it, or of the word before (other kinds, and findings without such events, are left as they are).
     /// </summary>
-    static Finding SharingBytes(IEventLookup events, Finding f)
+    internal static Finding SharingBytes(IEventLookup events, Finding f, long eventCount = Events)
     {
         long write = f.RelatedIndex(RelatedRole.DmaWrite);
         if (f.Kind != FindingKind.MissingCacheInvalidate || write < 0) return f;
         long trigger = f.Trigger;
-        while (trigger < Events && !(events[trigger].Kind == EventKind.Load && Metadata.RegionAt(events[trigger].Address)?.Name == "buf")) trigger++;
-        if (trigger == Events) return f;
+        while (trigger < eventCount && !(events[trigger].Kind == EventKind.Load && Metadata.RegionAt(events[trigger].Address)?.Name == "buf")) trigger++;
+        if (trigger == eventCount) return f;
         // One in four takes the word before instead: write and load share no byte and nothing is marked, though they
         // meet at a byte boundary a line may hold.
         ulong word = events[trigger].Address - (trigger % 4 == 0 ? 8UL : 0);
@@ -115,7 +118,7 @@ public sealed class LadderSweepTests
         var input = new ReportInput(Metadata, findings, swept, trace, Events);
         var texts = findings.Select(f => new FindingText(Metadata, f, swept)).ToList();
         var ladders = LadderSweep.Pick(input, findings, texts);
-        int shown = 0, hidden = 0, marked = 0, cacheMarked = 0;
+        int shown = 0, hidden = 0, marked = 0, cacheMarked = 0, earlyMarked = 0;
         for (int k = 0; k < findings.Count; k++)
         {
             var f = findings[k];
@@ -128,11 +131,13 @@ public sealed class LadderSweepTests
             hidden += hiddenPerAgent.Sum(h => h.Value);
             marked += rows.Count(r => r.Marker is not null && r.Index != f.Trigger);
             cacheMarked += rows.Count(r => r.Marker is not null && plain[r.Index].Kind is EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush);
+            earlyMarked += rows.Count(r => r.Marker?.StartsWith("<- before the device's write", StringComparison.Ordinal) == true);
         }
         Assert.IsGreaterThan(500, shown, "the windows hold rows to compare");
         Assert.IsGreaterThan(100, hidden, "and evidence left out");
         Assert.IsGreaterThan(10, marked, "and marked barriers");
         Assert.IsGreaterThan(CacheMarksAbove, cacheMarked, "and marked cache maintenance");
+        Assert.IsGreaterThan(EarlyMarksAbove, earlyMarked, "and maintenance before the device's write");
     }
 
     [TestMethod]
@@ -156,7 +161,8 @@ public sealed class LadderSweepTests
     /// shown contributes its barriers and sync events from its first shown event to the trigger (in a window longer
     /// than <see cref="LadderEvents.ScanWhole"/>, only those within <see cref="LadderEvents.ScanNear"/> of a shown
     /// event; a dma-race's and a missing-cache-invalidate's trigger agent from the other agent's access, its <c>other</c> or
-    /// the device's write, if that comes first), marked events first, then
+    /// the device's write, if that comes first; a missing-cache-invalidate's cpu's latest invalidation before the write,
+    /// marked, see <see cref="EarlyMaintenance"/>), marked events first, then
     /// barriers, then by index, at most <see cref="LadderEvents.MaxEvidencePerAgent"/>.
     /// </summary>
     static (List<LadderRow> Rows, List<KeyValuePair<int, int>> Hidden) PerGroup(IEventLookup events, Finding f, FindingText text)
@@ -185,6 +191,12 @@ public sealed class LadderSweepTests
             if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
             list.Add((marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2, i, marker));
         }
+        if (EarlyMaintenance(events, f, first[events[hi].Agent]) is (>= 0 and var early))
+        {
+            int cpu = events[hi].Agent;
+            if (!found.TryGetValue(cpu, out var list)) found[cpu] = list = [];
+            list.Add((0, early, $"<- before the device's write #{f.RelatedIndex(RelatedRole.DmaWrite)}"));
+        }
         var hidden = new List<KeyValuePair<int, int>>();
         foreach (var (agent, list) in found)
         {
@@ -193,6 +205,29 @@ public sealed class LadderSweepTests
             if (list.Count > LadderEvents.MaxEvidencePerAgent) hidden.Add(new(agent, list.Count - LadderEvents.MaxEvidencePerAgent));
         }
         return ([.. rows.Select(r => new LadderRow(r.Key, r.Value))], hidden);
+    }
+
+    /// <summary>
+    /// A missing-cache-invalidate's cpu's latest invalidation or flush before the device's write, at most
+    /// <see cref="LadderEvents.ScanNear"/> events before it, whose lines hold any byte the write and the load share; -1: none.
+    /// Only before <paramref name="since"/>, the cpu's first evidence event otherwise (the write, for a real finding).
+    /// </summary>
+    internal static long EarlyMaintenance(IEventLookup events, Finding f, long since)
+    {
+        long write = f.RelatedIndex(RelatedRole.DmaWrite);
+        if (f.Kind != FindingKind.MissingCacheInvalidate || write < 0) return -1;
+        var (w, load) = (events[write], events[f.Trigger]);
+        ulong from = Math.Max(w.Address, load.Address), to = Math.Min(w.Address + (ulong)w.Size, load.Address + (ulong)load.Size);
+        if (from >= to) return -1;
+        ulong line = (ulong)Metadata.CacheLineSize;
+        for (long i = Math.Min(write, since) - 1; i >= 0 && i >= write - LadderEvents.ScanNear; i--)
+        {
+            var e = events[i];
+            if (e.Agent != load.Agent || e.Kind is not (EventKind.CacheInval or EventKind.CacheFlush)) continue;
+            ulong start = e.Address / line * line, end = (e.Address + (ulong)Math.Max(e.Size, 1) + line - 1) / line * line;
+            if (start < to && from < end) return i;
+        }
+        return -1;
     }
 
     static bool IsEvidence(FindingKind kind, TraceEvent e)

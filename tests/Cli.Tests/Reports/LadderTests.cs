@@ -214,24 +214,65 @@ public sealed class LadderTests
         string doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "reports.md"));
         StringAssert.Contains(doc, "`<- cleans, does not invalidate`");
         StringAssert.Contains(doc, "`<- before the completion of #0 is observed`");
+        StringAssert.Contains(doc, "`<- before the device's write #0`");
     }
 
     [TestMethod]
-    public void Ladder_MissingCacheInvalidate_MaintenanceBeforeTheWrite_NotShown()
+    public void Ladder_MissingCacheInvalidate_LatestInvalidationBeforeTheWrite_ShownAndMarked()
     {
-        // dma_map_single's invalidation at #0 is before the write: outside the window (docs/reports.md).
+        // dma_map_single's invalidation: #1 (of the buffer's second line, which the load shares) is cpu0's latest before
+        // the write #5; #0, earlier, is not shown. Not shown either: #2, a clean; #3, another cpu's; #4, of a line the
+        // load does not read.
         var lines = Replay("""
             arch arm64
             cpu cpu0
+            cpu cpu1
             device dma noncoherent
             ram rxbuf 0x48000000 size 0x1000
             cpu0: cache_inval rxbuf size 0x80
+            cpu0: cache_flush rxbuf+0x40 size 0x40
+            cpu0: cache_clean rxbuf size 0x80
+            cpu1: cache_inval rxbuf size 0x80
+            cpu0: cache_inval rxbuf+0x80 size 0x40
             dma:  dma_write rxbuf size 0x80
             dma:  raise_irq
             cpu0: take_irq dma
             cpu0: load rxbuf size 0x80
             """);
-        Assert.IsFalse(lines.Any(l => l.Contains("#0 ", StringComparison.Ordinal)), string.Join("\n", lines));
-        Shows(lines, "#3 take_irq dma");
+        Shows(lines,
+            "#1 cache_flush rxbuf+0x40 size 64   <- before the device's write #5",
+            "#5 dma_write rxbuf+0x0 size 128",
+            "#7 take_irq dma",
+            "#8 load rxbuf+0x0 size 128   <- stale cache");
+        foreach (var absent in new[] { "#0 ", "#2 ", "#3 ", "#4 " })
+            Assert.IsFalse(lines.Any(l => l.Contains(absent, StringComparison.Ordinal)), $"{absent}\n{string.Join("\n", lines)}");
+    }
+
+    [TestMethod]
+    [DataRow(1, true)]      // the write is #1: the invalidation just before it, at the trace's first event
+    [DataRow(1_024, true)]  // the write is #1024: the invalidation 1,024 events before it, the look-back's first
+    [DataRow(1_025, false)] // #1025: 1,025 before it, outside the look-back (docs/reports.md: "within 1,024 events")
+    public void Ladder_MissingCacheInvalidate_InvalidationAtTheLookBacksEdge_ShownWithinIt(int write, bool shown)
+    {
+        var text = new System.Text.StringBuilder("""
+            arch arm64
+            cpu cpu0
+            device dma noncoherent
+            ram rxbuf 0x48000000 size 0x1000
+            ram other 0x50000000 size 0x1000
+            cpu0: cache_inval rxbuf size 0x80
+
+            """);
+        for (int i = 1; i < write; i++) text.AppendLine("cpu0: store other size 8");
+        text.Append("""
+            dma:  dma_write rxbuf size 0x80
+            dma:  raise_irq
+            cpu0: take_irq dma
+            cpu0: load rxbuf size 0x80
+            """);
+        var lines = Replay(text.ToString());
+        Shows(lines, $"#{write} dma_write rxbuf+0x0 size 128");
+        if (shown) Shows(lines, $"#0 cache_inval rxbuf+0x0 size 128   <- before the device's write #{write}");
+        else Assert.IsFalse(lines.Any(l => l.Contains("#0 ", StringComparison.Ordinal)), string.Join("\n", lines));
     }
 }

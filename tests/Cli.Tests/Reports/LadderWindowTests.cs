@@ -96,12 +96,14 @@ public sealed class LadderWindowTests
         }
         using var columns = new TraceEventLookup(trace);
         using var plain = new TraceEventLookup(trace);
+        // Missing-cache-invalidates whose load and write share bytes: their cpu's invalidations before the write are shown.
+        findings = [.. findings.Select(f => LadderSweepTests.SharingBytes(plain, f, Events))];
         IEventLookup byEvent = new OneByOne(plain);
         ((IEventLookup)columns).Prefetch(IEventLookup.NamedBy(findings));
         byEvent.Prefetch(IEventLookup.NamedBy(findings));
         var a = new ReportInput(Metadata, findings, columns, trace, Events);
         var b = new ReportInput(Metadata, findings, byEvent, trace, Events);
-        int shownEvidence = 0;
+        int shownEvidence = 0, early = 0;
         foreach (var f in findings)
         {
             var fast = new LadderEvents(a, f, new FindingText(Metadata, f, columns));
@@ -117,8 +119,10 @@ public sealed class LadderWindowTests
                 Assert.AreEqual(literal.GetValueOrDefault(agent), shown + fast.Hidden.GetValueOrDefault(agent), $"trigger {f.Trigger}, agent {agent}");
             }
             shownEvidence += fast.Rows.Count() - f.Related.Length - 1;
+            early += fast.Rows.Count(r => r.Marker?.StartsWith("<- before the device's write", StringComparison.Ordinal) == true);
         }
         Assert.IsGreaterThan(100, shownEvidence, "the windows hold evidence to compare");
+        Assert.IsGreaterThan(0, early, "and invalidations before a device's write");
     }
 
     /// <summary>
@@ -156,6 +160,8 @@ public sealed class LadderWindowTests
             };
             if (evidence) count[e.Agent] = count.GetValueOrDefault(e.Agent) + 1;
         }
+        // Before the window: a missing-cache-invalidate's cpu's latest invalidation before the write, if any.
+        if (LadderSweepTests.EarlyMaintenance(events, f, first[events[hi].Agent]) >= 0) count[events[hi].Agent] = count.GetValueOrDefault(events[hi].Agent) + 1;
         return count;
     }
 
@@ -185,6 +191,27 @@ public sealed class LadderWindowTests
     {
         var ranges = LadderEvents.WindowRanges([0, hi], 0, hi);
         CollectionAssert.AreEqual(whole ? new[] { (0L, hi) } : new[] { (0L, 1_024L), (hi - 1_024, hi) }, ranges);
+    }
+
+    [TestMethod]
+    public void WithRange_RandomRangesAndOneMore_TheirIndicesAsASetUnion()
+    {
+        var rng = new Random(11);
+        for (int round = 0; round < 2_000; round++)
+        {
+            var ranges = new List<(long From, long To)>();
+            for (long at = rng.Next(0, 20); ranges.Count < rng.Next(0, 5); at += rng.Next(2, 30))
+            {
+                long to = at + rng.Next(0, 10);
+                ranges.Add((at, to));
+                at = to;
+            }
+            long from = rng.Next(0, 120), upTo = from + rng.Next(0, 40);
+            var expected = new SortedSet<long>(ranges.SelectMany(r => LongRange(r.From, r.To)).Concat(LongRange(from, upTo)));
+            var merged = LadderEvents.WithRange(ranges, from, upTo);
+            for (int k = 1; k < merged.Count; k++) Assert.IsGreaterThan(merged[k - 1].To + 1, merged[k].From, $"round {round}: ascending, disjoint, not adjacent");
+            CollectionAssert.AreEqual(expected.ToList(), merged.SelectMany(r => LongRange(r.From, r.To)).ToList(), $"round {round}");
+        }
     }
 
     static IEnumerable<long> LongRange(long from, long to)
