@@ -3,7 +3,8 @@ namespace TraceTools.Cli.Reports;
 /// <summary>
 /// Why a ladder marks an evidence event (<see cref="LadderEvents"/>): not at all; a barrier between the two events it
 /// failed to order, or after the publish; a missing-cache-invalidate's cache maintenance that cleaned where it had to
-/// invalidate, invalidated before the device's write was observed, or before the write itself.
+/// invalidate, invalidated before the device's write was observed or before the write itself; a missing-cache-clean's
+/// clean before the store.
 /// </summary>
 enum EvidenceNote : byte
 {
@@ -13,6 +14,7 @@ enum EvidenceNote : byte
     CleansOnly,
     BeforeObserved,
     BeforeWrite,
+    BeforeStore,
 }
 
 /// <summary>

@@ -15,8 +15,9 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// evidence on each agent shown between its first shown event and the trigger: barriers (the misplaced
 /// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, invalidations, and cache
 /// maintenance for the cache kinds; a dma-race's or missing-cache-invalidate's trigger agent from the other agent's
-/// access on, a missing-cache-invalidate's maintenance that did not count marked, with its latest invalidation before the
-/// device's write). The evidence per agent is capped; what is left out is counted.
+/// access on, a missing-cache-invalidate's maintenance that did not count marked; for both cache kinds, the cpu's latest
+/// maintenance before the access the rule counts from, marked: <see cref="EarlyMaintenance"/>). The evidence per agent is
+/// capped; what is left out is counted.
 /// </summary>
 public sealed class LadderEvents
 {
@@ -47,9 +48,8 @@ public sealed class LadderEvents
     // share, [_sharedFrom, _sharedTo); no agent when they share none.
     int _cacheAgent = -1;
     ulong _sharedFrom, _sharedTo;
-    // Its look-back (NoteEarlyMaintenance): the events [_lookBackFrom, _write) before the device's write, and the latest
-    // invalidation or flush of the shared bytes by the cpu among them (-1: none yet).
-    long _lookBackFrom = -1, _write = -1, _early = -1;
+    // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
+    EarlyMaintenance? _early;
 
     /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
     public SortedDictionary<int, int> Hidden { get; } = [];
@@ -133,7 +133,8 @@ public sealed class LadderEvents
         _ranges = WindowRanges(_rows.Keys, _rows.Keys.First(), _f.Trigger);
         StartTriggerEvidenceAtRelated(since);
         if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker();
-        if (_lookBackFrom >= 0) _ranges = WithRange(_ranges, _lookBackFrom, _write - 1);
+        _early = EarlyMaintenance.Plan(_f, Event);
+        if (_early is { } early) _ranges = WithRange(_ranges, early.From, early.Anchor - 1);
         (_before, _after) = _f.Kind switch
         {
             FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
@@ -179,7 +180,6 @@ public sealed class LadderEvents
         ulong to = Math.Min(CacheLines.EndOf(w.Address, w.Size), CacheLines.EndOf(l.Address, l.Size));
         if (from >= to) return;
         (_cacheAgent, _sharedFrom, _sharedTo) = (l.Agent, from, to);
-        if (write > 0) (_lookBackFrom, _write) = (Math.Max(0, write - ScanNear), write);
     }
 
     /// <summary><paramref name="ranges"/> (ascending, disjoint) with <paramref name="from"/>..<paramref name="to"/> added: ascending, disjoint, merged where they meet.</summary>
@@ -192,20 +192,6 @@ public sealed class LadderEvents
             else all.Add(r);
         }
         return all;
-    }
-
-    /// <summary>
-    /// Notes a missing-cache-invalidate's cpu's invalidation or flush, before the device's write and within its look-back,
-    /// whose lines hold any byte the write and the load share: it cannot be hb-after the write, so it never counted
-    /// (typically <c>dma_map_single</c>'s, with no <c>dma_sync_single_for_cpu</c> after the completion). The latest is shown.
-    /// Called for events before the cpu's evidence window, which starts at the write (for a real finding, whose only
-    /// related event is the write; a finding made up with earlier ones has the look-back end where its window starts).
-    /// </summary>
-    void NoteEarlyMaintenance(long index, EventKind kind, int agent, ulong address, int size)
-    {
-        if (index >= _write || index < _lookBackFrom || agent != _cacheAgent || kind is not (EventKind.CacheInval or EventKind.CacheFlush)) return;
-        var (start, length) = CacheLines.Span(address, Math.Max(size, 1), _input.Metadata.CacheLineSize);
-        if (start < _sharedTo && _sharedFrom < CacheLines.EndOf(start, length)) _early = Math.Max(_early, index);
     }
 
     /// <summary>
@@ -226,7 +212,7 @@ public sealed class LadderEvents
             int a = agents[j];
             long index = batch.FirstIndex + j;
             if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a, addresses[j], sizes[j]);
-            else if (index < _write) NoteEarlyMaintenance(index, kinds[j], a, addresses[j], sizes[j]);
+            else if (_early is { } early && index < early.Anchor) early.Consider(index, kinds[j], a, addresses[j], sizes[j], _input.Metadata.CacheLineSize);
         }
     }
 
@@ -236,7 +222,7 @@ public sealed class LadderEvents
         if (!_input.Events.Has(index)) return;
         var e = Event(index);
         if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent, e.Address, e.Size);
-        else if (index < _write) NoteEarlyMaintenance(index, e.Kind, e.Agent, e.Address, e.Size);
+        else if (_early is { } early && index < early.Anchor) early.Consider(index, e.Kind, e.Agent, e.Address, e.Size, _input.Metadata.CacheLineSize);
     }
 
     /// <summary>Counts an evidence event of <paramref name="agent"/> and keeps it if it is among the first by priority, then index.</summary>
@@ -257,8 +243,9 @@ public sealed class LadderEvents
     internal void FinishEvidence()
     {
         var evidence = _evidence!;
-        // Marked, so it goes first among the cpu's evidence, within its cap.
-        if (_early >= 0) (evidence[_cacheAgent] ??= new AgentEvidence()).Add(_early, 0, EvidenceNote.BeforeWrite);
+        // Marked, so it goes first among the cpu's evidence, within its cap. Only events before the cpu's evidence
+        // window were considered: it starts at the look-back's end for a real finding (whose cpu shows nothing earlier).
+        if (_early is { Latest: >= 0 } early) (evidence[early.Agent] ??= new AgentEvidence()).Add(early.Latest, 0, early.Note);
         for (int agent = 0; agent < evidence.Length; agent++)
         {
             if (evidence[agent] is not { } kept) continue;
@@ -363,6 +350,7 @@ public sealed class LadderEvents
         EvidenceNote.CleansOnly => "<- cleans, does not invalidate",
         EvidenceNote.BeforeObserved => $"<- before the completion of #{_f.RelatedIndex(RelatedRole.DmaWrite)} is observed",
         EvidenceNote.BeforeWrite => $"<- before the device's write #{_f.RelatedIndex(RelatedRole.DmaWrite)}",
+        EvidenceNote.BeforeStore => $"<- before the store #{_f.RelatedIndex(RelatedRole.Store)}",
         _ => null,
     };
 }

@@ -45,8 +45,8 @@ public sealed class LadderSweepTests
     // Marked cache maintenance each seed shows more of (5 to 45 when written): the twin's cache marks are exercised.
     const int CacheMarksAbove = 3;
 
-    // Of them, the invalidations before the device's write (2 to 4 when written): the twin's look-back is exercised.
-    const int EarlyMarksAbove = 1;
+    // Of them, the maintenance before the device's write or the store (6 to 11 when written): the twin's look-back is exercised.
+    const int EarlyMarksAbove = 4;
 
     /// <summary>The window tests' random trace, <see cref="Events"/> events in chunks of <paramref name="chunk"/>.</summary>
     static string RandomTrace(Scratch s, int seed, int chunk) => LadderWindowTests.RandomTrace(s, seed, Events, chunk);
@@ -82,23 +82,30 @@ public sealed class LadderSweepTests
     }
 
     /// <summary>
-    /// A missing-cache-invalidate whose load and "device write" share bytes, so that its cpu's cache maintenance is
-    /// marked: the trigger moves to the next buf load at or after it, the write back to the last access of the same
-    /// word at or before it, or of the word before (other kinds, and findings without such events, are left as they are).
+    /// A cache kind whose two accesses share bytes, so that its cpu's cache maintenance is marked. A missing-cache-invalidate:
+    /// the trigger moves to the next buf load at or after it, the "device write" back to the last access of the same word at
+    /// or before it, or of the word before. A missing-cache-clean: the trigger moves to the next dma_read at or after it,
+    /// the store back to the last store to the same word before it, or to the word before. (Other kinds, and findings
+    /// without such events, are left as they are.)
     /// </summary>
     internal static Finding SharingBytes(IEventLookup events, Finding f, long eventCount = Events)
     {
-        long write = f.RelatedIndex(RelatedRole.DmaWrite);
-        if (f.Kind != FindingKind.MissingCacheInvalidate || write < 0) return f;
+        (RelatedRole? role, EventKind triggerKind, EventKind[] accessKinds) = f.Kind switch
+        {
+            FindingKind.MissingCacheInvalidate => ((RelatedRole?)RelatedRole.DmaWrite, EventKind.Load, new[] { EventKind.Load, EventKind.Store }),
+            FindingKind.MissingCacheClean => (RelatedRole.Store, EventKind.DmaRead, new[] { EventKind.Store }),
+            _ => (null, EventKind.Load, Array.Empty<EventKind>()),
+        };
+        if (role is not { } r || f.RelatedIndex(r) is not (>= 0 and var access)) return f;
         long trigger = f.Trigger;
-        while (trigger < eventCount && !(events[trigger].Kind == EventKind.Load && Metadata.RegionAt(events[trigger].Address)?.Name == "buf")) trigger++;
+        while (trigger < eventCount && !(events[trigger].Kind == triggerKind && Metadata.RegionAt(events[trigger].Address)?.Name == "buf")) trigger++;
         if (trigger == eventCount) return f;
-        // One in four takes the word before instead: write and load share no byte and nothing is marked, though they
+        // One in four takes the word before instead: the two share no byte and nothing is marked, though they
         // meet at a byte boundary a line may hold.
         ulong word = events[trigger].Address - (trigger % 4 == 0 ? 8UL : 0);
-        while (write >= 0 && !(events[write].Kind is EventKind.Load or EventKind.Store && events[write].Address == word)) write--;
-        if (write < 0) return f;
-        return f with { Trigger = trigger, Related = [.. f.Related.Select(r => r.Role == RelatedRole.DmaWrite ? r with { Index = write } : r)] };
+        while (access >= 0 && !(accessKinds.Contains(events[access].Kind) && events[access].Address == word)) access--;
+        if (access < 0) return f;
+        return f with { Trigger = trigger, Related = [.. f.Related.Select(x => x.Role == r ? x with { Index = access } : x)] };
     }
 
     [TestMethod]
@@ -131,7 +138,8 @@ public sealed class LadderSweepTests
             hidden += hiddenPerAgent.Sum(h => h.Value);
             marked += rows.Count(r => r.Marker is not null && r.Index != f.Trigger);
             cacheMarked += rows.Count(r => r.Marker is not null && plain[r.Index].Kind is EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush);
-            earlyMarked += rows.Count(r => r.Marker?.StartsWith("<- before the device's write", StringComparison.Ordinal) == true);
+            earlyMarked += rows.Count(r => r.Marker?.StartsWith("<- before the device's write", StringComparison.Ordinal) == true
+                || r.Marker?.StartsWith("<- before the store", StringComparison.Ordinal) == true);
         }
         Assert.IsGreaterThan(500, shown, "the windows hold rows to compare");
         Assert.IsGreaterThan(100, hidden, "and evidence left out");
@@ -161,8 +169,8 @@ public sealed class LadderSweepTests
     /// shown contributes its barriers and sync events from its first shown event to the trigger (in a window longer
     /// than <see cref="LadderEvents.ScanWhole"/>, only those within <see cref="LadderEvents.ScanNear"/> of a shown
     /// event; a dma-race's and a missing-cache-invalidate's trigger agent from the other agent's access, its <c>other</c> or
-    /// the device's write, if that comes first; a missing-cache-invalidate's cpu's latest invalidation before the write,
-    /// marked, see <see cref="EarlyMaintenance"/>), marked events first, then
+    /// the device's write, if that comes first; a cache kind's early maintenance, marked, see
+    /// <see cref="EarlyMaintenance"/>), marked events first, then
     /// barriers, then by index, at most <see cref="LadderEvents.MaxEvidencePerAgent"/>.
     /// </summary>
     static (List<LadderRow> Rows, List<KeyValuePair<int, int>> Hidden) PerGroup(IEventLookup events, Finding f, FindingText text)
@@ -191,11 +199,10 @@ public sealed class LadderSweepTests
             if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
             list.Add((marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2, i, marker));
         }
-        if (EarlyMaintenance(events, f, first[events[hi].Agent]) is (>= 0 and var early))
+        if (EarlyMaintenance(events, f, first) is (>= 0, var cpu, var early) at)
         {
-            int cpu = events[hi].Agent;
             if (!found.TryGetValue(cpu, out var list)) found[cpu] = list = [];
-            list.Add((0, early, $"<- before the device's write #{f.RelatedIndex(RelatedRole.DmaWrite)}"));
+            list.Add((0, at.Index, early));
         }
         var hidden = new List<KeyValuePair<int, int>>();
         foreach (var (agent, list) in found)
@@ -208,26 +215,37 @@ public sealed class LadderSweepTests
     }
 
     /// <summary>
-    /// A missing-cache-invalidate's cpu's latest invalidation or flush before the device's write, at most
-    /// <see cref="LadderEvents.ScanNear"/> events before it, whose lines hold any byte the write and the load share; -1: none.
-    /// Only before <paramref name="since"/>, the cpu's first evidence event otherwise (the write, for a real finding).
+    /// A cache kind's early maintenance: for a missing-cache-invalidate, the load's cpu's latest invalidation or flush
+    /// before the device's write; for a missing-cache-clean, the store's cpu's latest clean or flush before the store; at
+    /// most <see cref="LadderEvents.ScanNear"/> events before that access, its lines holding any byte the two accesses
+    /// share, and before the cpu's first evidence event <paramref name="first"/> names (the access itself, for a real
+    /// finding). Index -1: none.
     /// </summary>
-    internal static long EarlyMaintenance(IEventLookup events, Finding f, long since)
+    internal static (long Index, int Agent, string? Marker) EarlyMaintenance(IEventLookup events, Finding f, IReadOnlyDictionary<int, long> first)
     {
-        long write = f.RelatedIndex(RelatedRole.DmaWrite);
-        if (f.Kind != FindingKind.MissingCacheInvalidate || write < 0) return -1;
-        var (w, load) = (events[write], events[f.Trigger]);
-        ulong from = Math.Max(w.Address, load.Address), to = Math.Min(w.Address + (ulong)w.Size, load.Address + (ulong)load.Size);
-        if (from >= to) return -1;
+        bool cleans = f.Kind == FindingKind.MissingCacheClean;
+        long anchor = f.Kind switch
+        {
+            FindingKind.MissingCacheInvalidate => f.RelatedIndex(RelatedRole.DmaWrite),
+            FindingKind.MissingCacheClean => f.RelatedIndex(RelatedRole.Store),
+            _ => -1,
+        };
+        if (anchor < 0) return (-1, -1, null);
+        var (a, t) = (events[anchor], events[f.Trigger]);
+        ulong from = Math.Max(a.Address, t.Address), to = Math.Min(a.Address + (ulong)a.Size, t.Address + (ulong)t.Size);
+        if (from >= to) return (-1, -1, null);
+        int cpu = cleans ? a.Agent : t.Agent;
+        string marker = cleans ? $"<- before the store #{anchor}" : $"<- before the device's write #{anchor}";
         ulong line = (ulong)Metadata.CacheLineSize;
-        for (long i = Math.Min(write, since) - 1; i >= 0 && i >= write - LadderEvents.ScanNear; i--)
+        for (long i = Math.Min(anchor, first.GetValueOrDefault(cpu, long.MaxValue)) - 1; i >= 0 && i >= anchor - LadderEvents.ScanNear; i--)
         {
             var e = events[i];
-            if (e.Agent != load.Agent || e.Kind is not (EventKind.CacheInval or EventKind.CacheFlush)) continue;
+            bool counts = e.Kind == EventKind.CacheFlush || e.Kind == (cleans ? EventKind.CacheClean : EventKind.CacheInval);
+            if (e.Agent != cpu || !counts) continue;
             ulong start = e.Address / line * line, end = (e.Address + (ulong)Math.Max(e.Size, 1) + line - 1) / line * line;
-            if (start < to && from < end) return i;
+            if (start < to && from < end) return (i, cpu, marker);
         }
-        return -1;
+        return (-1, -1, null);
     }
 
     static bool IsEvidence(FindingKind kind, TraceEvent e)

@@ -215,6 +215,7 @@ public sealed class LadderTests
         StringAssert.Contains(doc, "`<- cleans, does not invalidate`");
         StringAssert.Contains(doc, "`<- before the completion of #0 is observed`");
         StringAssert.Contains(doc, "`<- before the device's write #0`");
+        StringAssert.Contains(doc, "`<- before the store #0`");
     }
 
     [TestMethod]
@@ -274,5 +275,33 @@ public sealed class LadderTests
         Shows(lines, $"#{write} dma_write rxbuf+0x0 size 128");
         if (shown) Shows(lines, $"#0 cache_inval rxbuf+0x0 size 128   <- before the device's write #{write}");
         else Assert.IsFalse(lines.Any(l => l.Contains("#0 ", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    public void Ladder_MissingCacheClean_LatestCleanBeforeTheStore_ShownAndMarked()
+    {
+        // dma_map_single(DMA_TO_DEVICE) cleaned, then the buffer was filled: #2 (a flush of the second line, which the
+        // device reads) is cpu0's latest clean or flush before the store #4; #0 is earlier; #1 invalidates (it would not
+        // have counted after the store either); #3 cleans a line the device does not read.
+        var lines = Replay("""
+            arch arm64
+            cpu cpu0
+            device dma noncoherent
+            ram txbuf 0x40000000 size 0x1000
+            mmio dmaregs 0xfe000000 size 0x100 device dma
+            cpu0: cache_clean txbuf size 0x80
+            cpu0: cache_inval txbuf size 0x80
+            cpu0: cache_flush txbuf+0x40 size 0x40
+            cpu0: cache_clean txbuf+0x80 size 0x40
+            cpu0: store txbuf size 0x80
+            cpu0: barrier dsb.sy
+            cpu0: mmio_write dmaregs size 4 = 1
+            dma:  dma_read txbuf size 0x80
+            """);
+        Shows(lines,
+            "#2 cache_flush txbuf+0x40 size 64   <- before the store #4",
+            "#7 dma_read txbuf+0x0 size 128   <- dirty");
+        foreach (var absent in new[] { "#0 ", "#1 ", "#3 " })
+            Assert.IsFalse(lines.Any(l => l.Contains(absent, StringComparison.Ordinal)), $"{absent}\n{string.Join("\n", lines)}");
     }
 }
