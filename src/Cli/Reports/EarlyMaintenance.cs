@@ -7,7 +7,8 @@ namespace TraceTools.Cli.Reports;
 /// A cache kind's look-back (docs/reports.md "The text ladder"): the cpu's latest maintenance of the bytes the rule
 /// judges made before the related access the rule counts maintenance from, within <see cref="LadderEvents.ScanNear"/>
 /// events of it. It can never count, so the ladder shows it marked: a missing-cache-invalidate's invalidation or flush
-/// before the device's write (<c>dma_map_single</c>'s for <c>DMA_FROM_DEVICE</c>), a missing-cache-clean's clean or
+/// before the device's write (at refill, as <c>dma_map_single</c> for <c>DMA_FROM_DEVICE</c> does on arm32 and did on
+/// arm64 before Linux 6.0, with nothing after the completion), a missing-cache-clean's clean or
 /// flush before the store (<c>dma_map_single</c>'s for <c>DMA_TO_DEVICE</c>, the buffer written after it).
 /// </summary>
 sealed class EarlyMaintenance

@@ -221,7 +221,7 @@ public sealed class LadderTests
     [TestMethod]
     public void Ladder_MissingCacheInvalidate_LatestInvalidationBeforeTheWrite_ShownAndMarked()
     {
-        // dma_map_single's invalidation: #1 (of the buffer's second line, which the load shares) is cpu0's latest before
+        // An invalidation at refill: #1 (of the buffer's second line, which the load shares) is cpu0's latest before
         // the write #5; #0, earlier, is not shown. Not shown either: #2, a clean; #3, another cpu's; #4, of a line the
         // load does not read.
         var lines = Replay("""
