@@ -60,6 +60,37 @@ public sealed class RoundTripTests
     }
 
     /// <summary>
+    /// docs/trace-format.md, "Raw payload": the agents column is N × 1 byte when the trace has ≤ 256 agents, else N × u16,
+    /// and R = C + N × (1 + agent width) + the other columns. Three raise_irq events of the last device (no address, aux,
+    /// site or bytes; kind 15 is nibble 15 plus a 0 in the extension column E) make R = 36 + 3 × 2 + 3 = 45 with exactly
+    /// 256 agents, 36 + 3 × 3 + 3 = 48 with 257.
+    /// </summary>
+    [TestMethod]
+    [DataRow(256, 45)]
+    [DataRow(257, 48)]
+    public void TraceWriter_AgentsAtTheOneByteLimit_AgentsColumnIsOneBytePerEvent(int agents, int rawLength)
+    {
+        var m = new TraceMetadata
+        {
+            Name = "width", Arch = Arch.Arm64,
+            Agents = [.. Enumerable.Range(0, agents).Select(i => new AgentInfo($"d{i}", AgentKind.Device))],
+            Regions = [], Locks = [], Sites = [],
+        };
+        var ev = new TraceEvent(EventKind.RaiseIrq, (ushort)(agents - 1), 0, 0);
+        var bytes = RandomTraces.Write(m, [new(ev, []), new(ev, []), new(ev, [])], new TraceWriterOptions { Codec = TraceCodec.None });
+        // The one chunk follows the 20-byte file header and the metadata (its length at header bytes 12..15).
+        int chunk = 20 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
+        Assert.AreEqual(3u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(chunk + 4)), "event count");
+        Assert.AreEqual((uint)rawLength, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(chunk + 16)), "raw length");
+        // Codec none: the kinds column starts after the 36-byte column table, the agents column after the 3 kind bytes.
+        var agentsColumn = bytes.AsSpan(chunk + 36 + 36 + 3, rawLength - 36 - 3 - 3).ToArray();
+        byte[] expected = agents <= 256 ? [0xFF, 0xFF, 0xFF] : [0x00, 0x01, 0x00, 0x01, 0x00, 0x01];
+        CollectionAssert.AreEqual(expected, agentsColumn);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "width.trace");
+        Assert.IsTrue(RandomTraces.ReadAll(reader).All(e => e.Event == ev));
+    }
+
+    /// <summary>
     /// A chunk of more than two decode blocks (<see cref="DecodeScratch.BlockEvents"/> events each, the other round
     /// trips' chunks hold fewer): each address stream's running address goes on across a block's edge. The events at
     /// each edge are cpu0's stores (address slot 0), the case where the address pass, which keeps the last slot's address
