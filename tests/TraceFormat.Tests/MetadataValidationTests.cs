@@ -34,6 +34,7 @@ public sealed class MetadataValidationTests
         yield return [Small(agents: [new("cpu0", AgentKind.Cpu), new("cpu0", AgentKind.Device)]), "declared twice"];
         yield return [Small(agents: [new("9lives", AgentKind.Cpu)]), "not a scenario name"];
         yield return [Small(agents: [new("cpu0", AgentKind.Cpu, Coherent: false)]), "noncoherent"];
+        yield return [Small(sites: ["s", "t", "s"]), "site 's' is interned twice"];
     }
 
     [TestMethod]
