@@ -60,6 +60,36 @@ public sealed class MetadataValidationTests
         StringAssert.StartsWith(e.Message, $"bad.trace: byte offset {e.ByteOffset} (header): metadata: ");
     }
 
+    /// <summary>
+    /// The header's caps (docs/trace-format.md: at most 4096 agents, strings of at most 4096 UTF-8 bytes) are inclusive:
+    /// the writer takes a trace at each cap, which reads back, and refuses one past it. The site is 1365 three-byte
+    /// euro signs and one 'x' (4096 bytes in 1366 chars); one more 'x' makes 4097 bytes.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_MetadataAtItsCaps_WrittenAndOnePastRefused()
+    {
+        string site = new string('\u20AC', 1365) + "x";
+        Assert.AreEqual(4096, System.Text.Encoding.UTF8.GetByteCount(site));
+        AgentInfo[] Agents(int n) => [.. Enumerable.Range(0, n).Select(i => new AgentInfo($"c{i}", AgentKind.Cpu))];
+        var most = Small(agents: Agents(4096), sites: [site]);
+        var ms = new MemoryStream();
+        using (var w = new TraceWriter(ms, most))
+        {
+            w.Append(new TraceEvent(EventKind.Lock, 4095, 0, 0, 0, Site: 0), []);
+            w.Complete();
+        }
+        using (var reader = TraceReader.Open(new MemoryStream(ms.ToArray()), "caps.trace"))
+        {
+            Assert.HasCount(4096, reader.Metadata.Agents);
+            Assert.AreEqual(site, reader.Metadata.Sites[0]);
+        }
+
+        var agents = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), Small(agents: Agents(4097))));
+        StringAssert.Contains(agents.Message, "4097 agents (at most 4096)");
+        var longSite = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), Small(sites: [site + "x"])));
+        StringAssert.Contains(longSite.Message, "longer than 4096 UTF-8 bytes");
+    }
+
     [TestMethod]
     public void TraceReader_HugeAgentCount_RefusedAtTheCountBeforeAllocating()
     {
