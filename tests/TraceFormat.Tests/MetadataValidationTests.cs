@@ -90,6 +90,31 @@ public sealed class MetadataValidationTests
         StringAssert.Contains(longSite.Message, "longer than 4096 UTF-8 bytes");
     }
 
+    /// <summary>
+    /// The metadata length is at most 16 MiB (docs/trace-format.md, file header), inclusive. v4 block of this metadata:
+    /// arch 1 + name "m" 2 + agent count 1 + cpu0 (1 + 4 + kind + coherence) 7 + region count 1 + lock count 1 + site count
+    /// 4094 (2 varint bytes) + the sites + end tag 2 = 17 + the sites. 4093 sites of 4096 bytes (2 length bytes each) take
+    /// 16,773,114; a last site of 4083 bytes (2 + 4083) makes 16,777,216 = 16 MiB. One byte more is refused.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_MetadataOfExactly16MiB_WrittenAndOneByteMoreRefused()
+    {
+        static TraceMetadata WithLastSite(int lastBytes) => new()
+        {
+            Name = "m", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], Locks = [],
+            Sites = [.. Enumerable.Range(0, 4093).Select(i => i.ToString("D6") + new string('x', 4090)), "last__" + new string('y', lastBytes - 6)],
+        };
+        var ms = new MemoryStream();
+        using (var w = new TraceWriter(ms, WithLastSite(4083))) w.Complete();
+        var bytes = ms.ToArray();
+        Assert.AreEqual(16u << 20, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
+        using (var reader = TraceReader.Open(new MemoryStream(bytes), "16mib.trace"))
+            Assert.HasCount(4094, reader.Metadata.Sites);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), WithLastSite(4084)));
+        StringAssert.Contains(e.Message, "metadata of 16777217 bytes (at most 16777216)");
+    }
+
     [TestMethod]
     public void TraceReader_HugeAgentCount_RefusedAtTheCountBeforeAllocating()
     {
