@@ -115,6 +115,19 @@ public sealed class MetadataValidationTests
         StringAssert.Contains(e.Message, "metadata of 16777217 bytes (at most 16777216)");
     }
 
+    /// <summary>
+    /// A name's limit is 4096 UTF-8 bytes, not chars (TraceLimits, which the scenario compiler calls so that a scenario
+    /// that compiles is one the writer takes): 1366 euro signs (3 bytes each) are 4098 bytes, too long; 1365 and an 'x' are
+    /// 4096, at the limit.
+    /// </summary>
+    [TestMethod]
+    public void TraceLimits_NameOfThreeByteChars_MeasuredInUtf8Bytes()
+    {
+        Assert.AreEqual("the name is 4098 bytes long (at most 4096 UTF-8 bytes)", TraceLimits.LengthProblem("the name", new string('\u20AC', 1366)));
+        Assert.IsNull(TraceLimits.LengthProblem("the name", new string('\u20AC', 1365) + "x"));
+        Assert.AreEqual("the site is 4097 bytes long (at most 4096 UTF-8 bytes)", TraceLimits.TextProblem("the site", new string('\u20AC', 1365) + "xx"));
+    }
+
     [TestMethod]
     public void TraceReader_HugeAgentCount_RefusedAtTheCountBeforeAllocating()
     {
