@@ -91,6 +91,23 @@ public sealed class RoundTripTests
     }
 
     /// <summary>
+    /// BatchingSink hands on a batch each time it holds batchEvents events and the rest on Flush, each batch numbered
+    /// from its first event: 5 events in batches of 2 are batches first 0, 2 and 4, of 2, 2 and 1 events.
+    /// </summary>
+    [TestMethod]
+    public void BatchingSink_FiveEventsInBatchesOfTwo_EachBatchStartsAtItsFirstEvent()
+    {
+        var seen = new List<(long First, int Count, ushort FirstAgent)>();
+        var sink = new BatchingSink(b => seen.Add((b.FirstIndex, b.Count, b.Agents[0])), batchEvents: 2);
+        for (int i = 0; i < 5; i++) sink.Append(new TraceEvent(EventKind.Lock, (ushort)i, 0, 0), []);
+        Assert.AreEqual(5L, sink.EventCount);
+        sink.Flush();
+        sink.Flush();
+        CollectionAssert.AreEqual(new[] { (0L, 2, (ushort)0), (2L, 2, (ushort)2), (4L, 1, (ushort)4) }, seen);
+        Assert.AreEqual(5L, sink.EventCount);
+    }
+
+    /// <summary>
     /// A chunk of more than two decode blocks (<see cref="DecodeScratch.BlockEvents"/> events each, the other round
     /// trips' chunks hold fewer): each address stream's running address goes on across a block's edge. The events at
     /// each edge are cpu0's stores (address slot 0), the case where the address pass, which keeps the last slot's address
