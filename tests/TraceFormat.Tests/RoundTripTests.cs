@@ -91,6 +91,33 @@ public sealed class RoundTripTests
     }
 
     /// <summary>
+    /// The writer cuts a chunk once its raw bytes reach 16 MiB (docs/trace-format.md: "cut at ChunkEvents events or 16 MiB
+    /// raw"). Stores of 4096 bytes at address 0 by cpu0: kind 1 + agent 1 + size varint 2 (4096 has no size code) + data
+    /// 4096 = 4100 bytes each, the address delta 0 takes no byte but a nibble (one address-length byte per two events).
+    /// 36 + 4091 × 4100 + 2046 = 16,775,182; a 4092nd store of 2030 bytes adds 1 + 1 + 2 + 2030 = 2034: 16,777,216 exactly,
+    /// so that store closes the chunk, and a 4093rd starts the next.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_ChunkReachingExactly16MiBRaw_IsCutAtThatEvent()
+    {
+        var m = new TraceMetadata { Name = "big", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], Locks = [], Sites = [] };
+        var data = new byte[4096];
+        var ms = new MemoryStream();
+        using var w = new TraceWriter(ms, m, new TraceWriterOptions { Codec = TraceCodec.None });
+        long start = ms.Length;
+        for (int i = 0; i < 4091; i++) w.Append(new TraceEvent(EventKind.Store, 0, 0, 4096), data);
+        Assert.AreEqual(0, w.ChunkCount);
+        w.Append(new TraceEvent(EventKind.Store, 0, 0, 2030), data.AsSpan(0, 2030));
+        Assert.AreEqual(1, w.ChunkCount, "the store that brings the raw bytes to 16 MiB closes the chunk");
+        var bytes = ms.ToArray();
+        Assert.AreEqual(4092u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)start + 4)), "event count");
+        Assert.AreEqual(16u << 20, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)start + 16)), "raw length");
+        w.Append(new TraceEvent(EventKind.Store, 0, 0, 4096), data);
+        w.Complete();
+        Assert.AreEqual(2, w.ChunkCount);
+    }
+
+    /// <summary>
     /// BatchingSink hands on a batch each time it holds batchEvents events and the rest on Flush, each batch numbered
     /// from its first event: 5 events in batches of 2 are batches first 0, 2 and 4, of 2, 2 and 1 events.
     /// </summary>
