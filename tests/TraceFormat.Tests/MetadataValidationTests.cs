@@ -128,6 +128,17 @@ public sealed class MetadataValidationTests
         Assert.AreEqual("the site is 4097 bytes long (at most 4096 UTF-8 bytes)", TraceLimits.TextProblem("the site", new string('\u20AC', 1365) + "xx"));
     }
 
+    /// <summary>Site ids are positions in the site list: with one site interned, site 0 is taken and site 1 refused.</summary>
+    [TestMethod]
+    public void TraceWriter_EventNamingTheSiteAfterTheLast_Refused()
+    {
+        using var w = new TraceWriter(new MemoryStream(), Small());
+        w.Append(new TraceEvent(EventKind.Lock, 0, 0, 0, 0, Site: 0), []);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => w.Append(new TraceEvent(EventKind.Lock, 0, 0, 0, 0, Site: 1), []));
+        StringAssert.Contains(e.Message, "event 1: lock with site 1, but the trace interns 1 sites");
+        Assert.AreEqual(1L, w.EventCount);
+    }
+
     [TestMethod]
     public void TraceReader_HugeAgentCount_RefusedAtTheCountBeforeAllocating()
     {
