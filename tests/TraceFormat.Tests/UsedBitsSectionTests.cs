@@ -61,6 +61,24 @@ public sealed class UsedBitsSectionTests
         Assert.AreEqual(other, r.Metadata.Regions[1].UsedBits);
     }
 
+    /// <summary>
+    /// A table holds at most 1024 used rules (UsedBits.MaxRules), inclusive: 1024 rules are written and read back, 1025
+    /// are refused by the writer.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_UsedRulesAtTheCap_WrittenAndOneMoreRefused()
+    {
+        static UsedBits Rules(int n) => new([.. Enumerable.Range(0, n).Select(i => new UsedRule([new EntryBits((uint)(i % 512), (uint)(i % 512))], []))]);
+        var most = Metadata(Rules(1024));
+        var stream = new MemoryStream();
+        using (var w = new TraceWriter(stream, most)) w.Complete();
+        stream.Position = 0;
+        using (var r = TraceReader.Open(stream, "rules.trace"))
+            Assert.HasCount(1024, r.Metadata.Regions[1].UsedBits!.Rules);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), Metadata(Rules(1025))));
+        StringAssert.Contains(e.Message, "table 'ste' has 1025 used rules (at most 1024)");
+    }
+
     [TestMethod]
     public void Encode_V2WithUsedBits_RefusedBecauseOnlyV3HasSections()
     {
