@@ -80,6 +80,22 @@ public sealed class ExtendedKindTests
         StringAssert.Contains(e.Message, $"handover (kind 21) needs format version 3; version {version} holds kinds 0..15");
     }
 
+    /// <summary>
+    /// v1 and v2 hold kinds 0..15 only: a kind above 15 is refused whoever performs it. Kind 16 (store_release, the
+    /// first past 15) by the device with address, size and bytes 0 and 0 and none: its kind nibble would be 15,
+    /// raise_irq's, a device kind without operands, so only the kind-count check stops it from being written as a raise_irq.
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void TraceWriter_OldVersion_RefusesKindsAbove15ByADeviceToo(int version)
+    {
+        using var w = new TraceWriter(new MemoryStream(), Small(), new TraceWriterOptions { FormatVersion = version });
+        var e = Assert.ThrowsExactly<ArgumentException>(() => w.Append(new TraceEvent(EventKind.StoreRelease, 1, 0, 0), []));
+        StringAssert.Contains(e.Message, $"(kind 16) needs format version 3; version {version} holds kinds 0..15");
+        Assert.AreEqual(0L, w.EventCount);
+    }
+
     [TestMethod]
     [DataRow(11)]
     [DataRow(0xFF)]

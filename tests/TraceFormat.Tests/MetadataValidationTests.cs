@@ -34,6 +34,7 @@ public sealed class MetadataValidationTests
         yield return [Small(agents: [new("cpu0", AgentKind.Cpu), new("cpu0", AgentKind.Device)]), "declared twice"];
         yield return [Small(agents: [new("9lives", AgentKind.Cpu)]), "not a scenario name"];
         yield return [Small(agents: [new("cpu0", AgentKind.Cpu, Coherent: false)]), "noncoherent"];
+        yield return [Small(sites: ["s", "t", "s"]), "site 's' is interned twice"];
     }
 
     [TestMethod]
@@ -57,6 +58,85 @@ public sealed class MetadataValidationTests
         Assert.IsLessThan(20L + block.Length, e.ByteOffset);
         Assert.AreEqual(-1, e.ChunkIndex);
         StringAssert.StartsWith(e.Message, $"bad.trace: byte offset {e.ByteOffset} (header): metadata: ");
+    }
+
+    /// <summary>
+    /// The header's caps (docs/trace-format.md: at most 4096 agents, strings of at most 4096 UTF-8 bytes) are inclusive:
+    /// the writer takes a trace at each cap, which reads back, and refuses one past it. The site is 1365 three-byte
+    /// euro signs and one 'x' (4096 bytes in 1366 chars); one more 'x' makes 4097 bytes.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_MetadataAtItsCaps_WrittenAndOnePastRefused()
+    {
+        string site = new string('\u20AC', 1365) + "x";
+        Assert.AreEqual(4096, System.Text.Encoding.UTF8.GetByteCount(site));
+        AgentInfo[] Agents(int n) => [.. Enumerable.Range(0, n).Select(i => new AgentInfo($"c{i}", AgentKind.Cpu))];
+        var most = Small(agents: Agents(4096), sites: [site]);
+        var ms = new MemoryStream();
+        using (var w = new TraceWriter(ms, most))
+        {
+            w.Append(new TraceEvent(EventKind.Lock, 4095, 0, 0, 0, Site: 0), []);
+            w.Complete();
+        }
+        using (var reader = TraceReader.Open(new MemoryStream(ms.ToArray()), "caps.trace"))
+        {
+            Assert.HasCount(4096, reader.Metadata.Agents);
+            Assert.AreEqual(site, reader.Metadata.Sites[0]);
+        }
+
+        var agents = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), Small(agents: Agents(4097))));
+        StringAssert.Contains(agents.Message, "4097 agents (at most 4096)");
+        var longSite = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), Small(sites: [site + "x"])));
+        StringAssert.Contains(longSite.Message, "longer than 4096 UTF-8 bytes");
+    }
+
+    /// <summary>
+    /// The metadata length is at most 16 MiB (docs/trace-format.md, file header), inclusive. v4 block of this metadata:
+    /// arch 1 + name "m" 2 + agent count 1 + cpu0 (1 + 4 + kind + coherence) 7 + region count 1 + lock count 1 + site count
+    /// 4094 (2 varint bytes) + the sites + end tag 2 = 17 + the sites. 4093 sites of 4096 bytes (2 length bytes each) take
+    /// 16,773,114; a last site of 4083 bytes (2 + 4083) makes 16,777,216 = 16 MiB. One byte more is refused.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_MetadataOfExactly16MiB_WrittenAndOneByteMoreRefused()
+    {
+        static TraceMetadata WithLastSite(int lastBytes) => new()
+        {
+            Name = "m", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], Locks = [],
+            Sites = [.. Enumerable.Range(0, 4093).Select(i => i.ToString("D6") + new string('x', 4090)), "last__" + new string('y', lastBytes - 6)],
+        };
+        var ms = new MemoryStream();
+        using (var w = new TraceWriter(ms, WithLastSite(4083))) w.Complete();
+        var bytes = ms.ToArray();
+        Assert.AreEqual(16u << 20, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)));
+        using (var reader = TraceReader.Open(new MemoryStream(bytes), "16mib.trace"))
+            Assert.HasCount(4094, reader.Metadata.Sites);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), WithLastSite(4084)));
+        StringAssert.Contains(e.Message, "metadata of 16777217 bytes (at most 16777216)");
+    }
+
+    /// <summary>
+    /// A name's limit is 4096 UTF-8 bytes, not chars (TraceLimits, which the scenario compiler calls so that a scenario
+    /// that compiles is one the writer takes): 1366 euro signs (3 bytes each) are 4098 bytes, too long; 1365 and an 'x' are
+    /// 4096, at the limit.
+    /// </summary>
+    [TestMethod]
+    public void TraceLimits_NameOfThreeByteChars_MeasuredInUtf8Bytes()
+    {
+        Assert.AreEqual("the name is 4098 bytes long (at most 4096 UTF-8 bytes)", TraceLimits.LengthProblem("the name", new string('\u20AC', 1366)));
+        Assert.IsNull(TraceLimits.LengthProblem("the name", new string('\u20AC', 1365) + "x"));
+        Assert.AreEqual("the site is 4097 bytes long (at most 4096 UTF-8 bytes)", TraceLimits.TextProblem("the site", new string('\u20AC', 1365) + "xx"));
+    }
+
+    /// <summary>Site ids are positions in the site list: with one site interned, site 0 is taken and site 1 refused.</summary>
+    [TestMethod]
+    public void TraceWriter_EventNamingTheSiteAfterTheLast_Refused()
+    {
+        using var w = new TraceWriter(new MemoryStream(), Small());
+        w.Append(new TraceEvent(EventKind.Lock, 0, 0, 0, 0, Site: 0), []);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => w.Append(new TraceEvent(EventKind.Lock, 0, 0, 0, 0, Site: 1), []));
+        StringAssert.Contains(e.Message, "event 1: lock with site 1, but the trace interns 1 sites");
+        Assert.AreEqual(1L, w.EventCount);
     }
 
     [TestMethod]

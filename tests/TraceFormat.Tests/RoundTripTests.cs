@@ -60,6 +60,81 @@ public sealed class RoundTripTests
     }
 
     /// <summary>
+    /// docs/trace-format.md, "Raw payload": the agents column is N × 1 byte when the trace has ≤ 256 agents, else N × u16,
+    /// and R = C + N × (1 + agent width) + the other columns. Three raise_irq events of the last device (no address, aux,
+    /// site or bytes; kind 15 is nibble 15 plus a 0 in the extension column E) make R = 36 + 3 × 2 + 3 = 45 with exactly
+    /// 256 agents, 36 + 3 × 3 + 3 = 48 with 257.
+    /// </summary>
+    [TestMethod]
+    [DataRow(256, 45)]
+    [DataRow(257, 48)]
+    public void TraceWriter_AgentsAtTheOneByteLimit_AgentsColumnIsOneBytePerEvent(int agents, int rawLength)
+    {
+        var m = new TraceMetadata
+        {
+            Name = "width", Arch = Arch.Arm64,
+            Agents = [.. Enumerable.Range(0, agents).Select(i => new AgentInfo($"d{i}", AgentKind.Device))],
+            Regions = [], Locks = [], Sites = [],
+        };
+        var ev = new TraceEvent(EventKind.RaiseIrq, (ushort)(agents - 1), 0, 0);
+        var bytes = RandomTraces.Write(m, [new(ev, []), new(ev, []), new(ev, [])], new TraceWriterOptions { Codec = TraceCodec.None });
+        // The one chunk follows the 20-byte file header and the metadata (its length at header bytes 12..15).
+        int chunk = 20 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
+        Assert.AreEqual(3u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(chunk + 4)), "event count");
+        Assert.AreEqual((uint)rawLength, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(chunk + 16)), "raw length");
+        // Codec none: the kinds column starts after the 36-byte column table, the agents column after the 3 kind bytes.
+        var agentsColumn = bytes.AsSpan(chunk + 36 + 36 + 3, rawLength - 36 - 3 - 3).ToArray();
+        byte[] expected = agents <= 256 ? [0xFF, 0xFF, 0xFF] : [0x00, 0x01, 0x00, 0x01, 0x00, 0x01];
+        CollectionAssert.AreEqual(expected, agentsColumn);
+        using var reader = TraceReader.Open(new MemoryStream(bytes), "width.trace");
+        Assert.IsTrue(RandomTraces.ReadAll(reader).All(e => e.Event == ev));
+    }
+
+    /// <summary>
+    /// The writer cuts a chunk once its raw bytes reach 16 MiB (docs/trace-format.md: "cut at ChunkEvents events or 16 MiB
+    /// raw"). Stores of 4096 bytes at address 0 by cpu0: kind 1 + agent 1 + size varint 2 (4096 has no size code) + data
+    /// 4096 = 4100 bytes each, the address delta 0 takes no byte but a nibble (one address-length byte per two events).
+    /// 36 + 4091 × 4100 + 2046 = 16,775,182; a 4092nd store of 2030 bytes adds 1 + 1 + 2 + 2030 = 2034: 16,777,216 exactly,
+    /// so that store closes the chunk, and a 4093rd starts the next.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_ChunkReachingExactly16MiBRaw_IsCutAtThatEvent()
+    {
+        var m = new TraceMetadata { Name = "big", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], Locks = [], Sites = [] };
+        var data = new byte[4096];
+        var ms = new MemoryStream();
+        using var w = new TraceWriter(ms, m, new TraceWriterOptions { Codec = TraceCodec.None });
+        long start = ms.Length;
+        for (int i = 0; i < 4091; i++) w.Append(new TraceEvent(EventKind.Store, 0, 0, 4096), data);
+        Assert.AreEqual(0, w.ChunkCount);
+        w.Append(new TraceEvent(EventKind.Store, 0, 0, 2030), data.AsSpan(0, 2030));
+        Assert.AreEqual(1, w.ChunkCount, "the store that brings the raw bytes to 16 MiB closes the chunk");
+        var bytes = ms.ToArray();
+        Assert.AreEqual(4092u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)start + 4)), "event count");
+        Assert.AreEqual(16u << 20, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)start + 16)), "raw length");
+        w.Append(new TraceEvent(EventKind.Store, 0, 0, 4096), data);
+        w.Complete();
+        Assert.AreEqual(2, w.ChunkCount);
+    }
+
+    /// <summary>
+    /// BatchingSink hands on a batch each time it holds batchEvents events and the rest on Flush, each batch numbered
+    /// from its first event: 5 events in batches of 2 are batches first 0, 2 and 4, of 2, 2 and 1 events.
+    /// </summary>
+    [TestMethod]
+    public void BatchingSink_FiveEventsInBatchesOfTwo_EachBatchStartsAtItsFirstEvent()
+    {
+        var seen = new List<(long First, int Count, ushort FirstAgent)>();
+        var sink = new BatchingSink(b => seen.Add((b.FirstIndex, b.Count, b.Agents[0])), batchEvents: 2);
+        for (int i = 0; i < 5; i++) sink.Append(new TraceEvent(EventKind.Lock, (ushort)i, 0, 0), []);
+        Assert.AreEqual(5L, sink.EventCount);
+        sink.Flush();
+        sink.Flush();
+        CollectionAssert.AreEqual(new[] { (0L, 2, (ushort)0), (2L, 2, (ushort)2), (4L, 1, (ushort)4) }, seen);
+        Assert.AreEqual(5L, sink.EventCount);
+    }
+
+    /// <summary>
     /// A chunk of more than two decode blocks (<see cref="DecodeScratch.BlockEvents"/> events each, the other round
     /// trips' chunks hold fewer): each address stream's running address goes on across a block's edge. The events at
     /// each edge are cpu0's stores (address slot 0), the case where the address pass, which keeps the last slot's address

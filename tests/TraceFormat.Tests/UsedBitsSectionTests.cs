@@ -40,6 +40,45 @@ public sealed class UsedBitsSectionTests
         Assert.IsNull(r.Metadata.Regions[2].UsedBits);
     }
 
+    /// <summary>
+    /// The section lists every table with used bits by its region index, the first region (index 0) too: a table at
+    /// region 0 and one at region 1, both with used bits, read back with theirs.
+    /// </summary>
+    [TestMethod]
+    public void TraceFile_UsedBitsOfRegionZero_RoundTrip()
+    {
+        var other = new UsedBits([new UsedRule([new EntryBits(8, 15)], [])]);
+        var md = new TraceMetadata
+        {
+            Name = "ste", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu), new("smmu", AgentKind.Device)],
+            Regions = [Table("ste", 0x4000, Ste), Table("cd", 0x8000, other)],
+        };
+        var stream = new MemoryStream();
+        using (var w = new TraceWriter(stream, md)) w.Complete();
+        stream.Position = 0;
+        using var r = TraceReader.Open(stream, "zero.trace");
+        Assert.AreEqual(Ste, r.Metadata.Regions[0].UsedBits);
+        Assert.AreEqual(other, r.Metadata.Regions[1].UsedBits);
+    }
+
+    /// <summary>
+    /// A table holds at most 1024 used rules (UsedBits.MaxRules), inclusive: 1024 rules are written and read back, 1025
+    /// are refused by the writer.
+    /// </summary>
+    [TestMethod]
+    public void TraceWriter_UsedRulesAtTheCap_WrittenAndOneMoreRefused()
+    {
+        static UsedBits Rules(int n) => new([.. Enumerable.Range(0, n).Select(i => new UsedRule([new EntryBits((uint)(i % 512), (uint)(i % 512))], []))]);
+        var most = Metadata(Rules(1024));
+        var stream = new MemoryStream();
+        using (var w = new TraceWriter(stream, most)) w.Complete();
+        stream.Position = 0;
+        using (var r = TraceReader.Open(stream, "rules.trace"))
+            Assert.HasCount(1024, r.Metadata.Regions[1].UsedBits!.Rules);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), Metadata(Rules(1025))));
+        StringAssert.Contains(e.Message, "table 'ste' has 1025 used rules (at most 1024)");
+    }
+
     [TestMethod]
     public void Encode_V2WithUsedBits_RefusedBecauseOnlyV3HasSections()
     {
