@@ -186,4 +186,17 @@ public sealed class SynthOutputTests
         HardeningAsserts.OneLineError(exit, err, $"cannot write '{System.IO.Path.Combine(dir, "out.trace")}': directory '{dir}' does not exist");
         Assert.IsFalse(Directory.Exists(dir));
     }
+
+    [TestMethod]
+    public void Synth_EventsNearLongMax_RefusedForTheDiskNotWrappedAround()
+    {
+        using var s = new Scratch();
+        // 2^63 - 1 events need about 2^64 bytes (2 per event): more than long.MaxValue and more than any disk.
+        // The bad --inject is checked only after the disk: a wrapped-around (negative) size then ends in that usage
+        // error instead of starting a 2^63-event run.
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "0x7fff_ffff_ffff_ffff", "--max-events", "0x7fff_ffff_ffff_ffff", "--inject", "2", "-o", s.Path("big.trace"), "--quiet");
+
+        HardeningAsserts.OneLineError(exit, err, "the file system has");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir));
+    }
 }
