@@ -240,4 +240,41 @@ public sealed class InfoDumpVerbTests
         Assert.AreEqual(2, code);
         Assert.HasCount(1, error.TrimEnd('\n').Split('\n'));
     }
+
+    [TestMethod]
+    [DataRow("--from")]
+    [DataRow("--count")]
+    public void Dump_HexOptionPastLongMax_RefusedNotReadAsNegative(string option)
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-dump-");
+        try
+        {
+            // 0xffff_ffff_ffff_ffff parses to the long -1: a non-negative option must refuse it, not dump nothing or everything.
+            var (code, output, error) = Run("dump", WriteHandmadeTrace(dir.FullName), option, "0xffff_ffff_ffff_ffff");
+            Assert.AreEqual(2, code, output + error);
+            Assert.Contains($"option {option} takes a non-negative integer, not '0xffff_ffff_ffff_ffff'", error);
+            Assert.AreEqual("", output);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    [DataRow("--from")]
+    [DataRow("--count")]
+    public void Dump_OptionLastWithoutItsValue_UsageErrorNotInternalError(string option)
+    {
+        var (code, output, error) = Run("dump", "any.trace", option);
+        Assert.AreEqual(2, code, output + error);
+        StringAssert.StartsWith(error, $"tracetools dump: option {option} needs a value");
+        Assert.DoesNotContain("internal error", error);
+    }
+
+    [TestMethod]
+    public void NoArguments_UsageOnStderrExitsTwo()
+    {
+        var (code, output, error) = Run();
+        Assert.AreEqual(2, code, output + error);
+        Assert.AreEqual("", output);
+        StringAssert.StartsWith(error, "usage: tracetools VERB");
+    }
 }

@@ -124,4 +124,16 @@ public sealed class CheckStrictnessTests
         StringAssert.StartsWith(output, "PASS relaxed doorbell (1 suppressed)");
         StringAssert.Contains(output, "1 passed, 0 failed, 1 findings suppressed");
     }
+
+    [TestMethod]
+    public void Check_SuppressionsInTwoScenarios_SummaryCountsBoth()
+    {
+        string a = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
+        string b = Write("b.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
+        string supp = Write("supp.txt", "dma-race *  # the test reuses the buffer\n");
+        var (exit, output, _) = RepoPaths.Run("check", a, b, "--suppressions", supp);
+        Assert.AreEqual(0, exit, output);
+        // One dma-race left out in each scenario: the summary is the sum over the run, not the last scenario's count.
+        StringAssert.Contains(output, "2 passed, 0 failed, 2 findings suppressed");
+    }
 }

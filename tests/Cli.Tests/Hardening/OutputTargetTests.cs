@@ -118,4 +118,77 @@ public sealed class OutputTargetTests
         HardeningAsserts.OneLineError(exit, err, "no space left on device");
         Assert.AreEqual("character special file", Scratch.TypeOf(full));
     }
+
+    [TestMethod]
+    public void GenOutput_ScenarioFailsAfterItsFirstChunks_OldFileKeptAndNoTempLeft()
+    {
+        using var s = new Scratch();
+        // The address leaves buf at i = 131,072 (0x10_0000 / 8): two full 65,536-event chunks are written before the error.
+        string scn = s.Write("late.scn", "scenario \"late\"\narch arm64\ncpu cpu0\nram buf 0x1000 size 0x10_0000\n" +
+            "repeat 200_000 as i {\n  cpu0: store buf + i * 8 size 8 = 1\n}\nexpect none\n");
+        string output = s.Write("out.trace", "previous trace");
+
+        var (exit, _, err) = RepoPaths.Run("gen", scn, "-o", output, "--codec", "none");
+
+        HardeningAsserts.OneLineError(exit, err, "late.scn:6:15: address 0x101000 is outside every region");
+        Assert.AreEqual("previous trace", File.ReadAllText(output), "the old output was overwritten");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp-*"), "the temporary file was left behind");
+    }
+
+    [TestMethod]
+    public void GenOutput_ExistingFileWithItsOwnMode_ReplacedKeepingTheMode()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("Unix file modes");
+            return;
+        }
+        using var s = new Scratch();
+        string scn = s.Write("a.scn", Scratch.Mailbox);
+        string output = s.Write("out.trace", "old");
+        const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead;
+        File.SetUnixFileMode(output, Mode);
+
+        var (exit, _, err) = RepoPaths.Run("gen", scn, "-o", output);
+
+        Assert.AreEqual(0, exit, err);
+        Assert.IsGreaterThan(3L, new FileInfo(output).Length, "the output was not written");
+        Assert.AreEqual(Mode, File.GetUnixFileMode(output), "the replaced file lost the old file's mode");
+    }
+
+    [TestMethod]
+    public void Gen_Lz4LibraryWithoutItsEntryPoints_OneLineExitTwoAndNoOutput()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("liblz4.so.1 is a Linux library");
+            return;
+        }
+        using var s = new Scratch();
+        // A copy of the tool whose app-local liblz4.so.1 is another shared library (the runtime's own System.Native):
+        // the runtime loads it before the system's liblz4 and finds no LZ4_* entry point, as with a broken liblz4-1.
+        string bin = Directory.CreateDirectory(s.Path("bin")).FullName;
+        foreach (var f in Directory.GetFiles(System.IO.Path.GetDirectoryName(ChildTool.Path)!))
+        {
+            string name = System.IO.Path.GetFileName(f);
+            if (name is "tracetools" or "tracetools.dll" or "tracetools.deps.json" or "tracetools.runtimeconfig.json"
+                || name.StartsWith("TraceTools.", StringComparison.Ordinal) && name.EndsWith(".dll", StringComparison.Ordinal))
+                File.Copy(f, System.IO.Path.Combine(bin, name));
+        }
+        File.Copy(System.IO.Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libSystem.Native.so"), System.IO.Path.Combine(bin, "liblz4.so.1"));
+        string scn = s.Write("a.scn", Scratch.Mailbox);
+
+        var info = new System.Diagnostics.ProcessStartInfo(System.IO.Path.Combine(bin, "tracetools")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "gen", scn, "-o", s.Path("a.trace") }) info.ArgumentList.Add(a);
+        info.Environment.Remove("TRACETOOLS_DEBUG");
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        string err = p.StandardError.ReadToEnd();
+        Assert.IsTrue(p.WaitForExit(60_000), "gen did not finish");
+        _ = stdout.Result;
+
+        HardeningAsserts.OneLineError(p.ExitCode, err, "tracetools gen: liblz4.so.1 lacks an LZ4 entry point");
+        Assert.IsFalse(File.Exists(s.Path("a.trace")), "a trace was written without its codec");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp-*"), "the temporary file was left behind");
+    }
 }

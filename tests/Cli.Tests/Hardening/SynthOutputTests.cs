@@ -34,6 +34,17 @@ public sealed class SynthOutputTests
     }
 
     [TestMethod]
+    public void Synth_EventsAtTheMaxEventsCap_Accepted()
+    {
+        using var s = new Scratch();
+
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "1000", "--max-events", "1000", "-o", s.Path("cap.trace"), "--quiet");
+
+        Assert.AreEqual(0, exit, err);
+        Assert.IsTrue(File.Exists(s.Path("cap.trace")));
+    }
+
+    [TestMethod]
     public void Synth_MoreThanTheFreeDisk_RefusedBeforeWriting()
     {
         using var s = new Scratch();
@@ -137,5 +148,55 @@ public sealed class SynthOutputTests
         Assert.IsFalse(File.Exists(stale), "the killed run's temp file of this output is still there");
         Assert.IsTrue(File.Exists(live), "a running process's temp file was removed");
         Assert.IsTrue(File.Exists(other), "another output's temp file was removed");
+    }
+
+    [TestMethod]
+    public void Gen_TempOfAnotherRunningProcess_Kept()
+    {
+        using var s = new Scratch();
+        // A concurrent run is another process: its id is not this one's, and it is still running.
+        using var other = Process.Start(new ProcessStartInfo("sleep", "60"))!;
+        try
+        {
+            string output = s.Path("out.trace");
+            string concurrent = $"{output}.tmp-{other.Id}-0badf00d";
+            File.WriteAllText(concurrent, "half a trace");
+            string scn = s.Write("a.scn", Scratch.Mailbox);
+
+            var (exit, _, err) = RepoPaths.Run("gen", scn, "-o", output);
+
+            Assert.AreEqual(0, exit, err);
+            Assert.IsTrue(File.Exists(concurrent), "the temp file of a running process was removed");
+        }
+        finally
+        {
+            other.Kill();
+            other.WaitForExit();
+        }
+    }
+
+    [TestMethod]
+    public void Synth_OutputInAMissingDirectory_RefusedNamingTheDirectory()
+    {
+        using var s = new Scratch();
+        string dir = s.Path("no-such-dir");
+
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "1000", "-o", System.IO.Path.Combine(dir, "out.trace"), "--quiet");
+
+        HardeningAsserts.OneLineError(exit, err, $"cannot write '{System.IO.Path.Combine(dir, "out.trace")}': directory '{dir}' does not exist");
+        Assert.IsFalse(Directory.Exists(dir));
+    }
+
+    [TestMethod]
+    public void Synth_EventsNearLongMax_RefusedForTheDiskNotWrappedAround()
+    {
+        using var s = new Scratch();
+        // 2^63 - 1 events need about 2^64 bytes (2 per event): more than long.MaxValue and more than any disk.
+        // The bad --inject is checked only after the disk: a wrapped-around (negative) size then ends in that usage
+        // error instead of starting a 2^63-event run.
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "0x7fff_ffff_ffff_ffff", "--max-events", "0x7fff_ffff_ffff_ffff", "--inject", "2", "-o", s.Path("big.trace"), "--quiet");
+
+        HardeningAsserts.OneLineError(exit, err, "the file system has");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir));
     }
 }

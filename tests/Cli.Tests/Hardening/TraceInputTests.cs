@@ -157,4 +157,18 @@ public sealed class TraceInputTests
         Assert.IsInstanceOfType<BadInputException>(e, e.ToString());
         Assert.Contains("cut.trace", e.Message);
     }
+
+    [TestMethod]
+    [DataRow("replay")]
+    [DataRow("info")]
+    [DataRow("dump")]
+    public void Verb_MissingTrace_TheLineNamesTheFile(string verb)
+    {
+        using var s = new Scratch();
+        string missing = s.Path("missing.trace");
+
+        var (exit, _, err) = RepoPaths.Run(verb, missing);
+
+        HardeningAsserts.OneLineError(exit, err, $"tracetools {verb}: cannot read '{missing}': no such file");
+    }
 }
