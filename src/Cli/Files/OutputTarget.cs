@@ -58,7 +58,7 @@ public sealed class OutputTarget : IDisposable
         {
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
             if (kind == FileKind.Regular && !OperatingSystem.IsWindows()) KeepMode(final, temp);
-            return new OutputTarget(verb, path, final, temp, file);
+            return new OutputTarget(verb, path, final, temp, new FileTooLargeStream(file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

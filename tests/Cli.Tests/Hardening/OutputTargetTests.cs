@@ -191,4 +191,34 @@ public sealed class OutputTargetTests
         Assert.IsFalse(File.Exists(s.Path("a.trace")), "a trace was written without its codec");
         Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp-*"), "the temporary file was left behind");
     }
+
+    [TestMethod]
+    public void Gen_OutputPastTheFileSizeLimit_OneLineFileTooLargeOldFileKeptNoTempLeft()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/bin/bash"))
+        {
+            Assert.Inconclusive("needs bash's ulimit");
+            return;
+        }
+        using var s = new Scratch();
+        // 20,000 stores of 8 bytes, uncompressed: about 300 KB, past a 64 KiB limit (ulimit -f counts 1 KiB blocks). With
+        // SIGXFSZ ignored the write fails with EFBIG, which the runtime raises as an ArgumentOutOfRangeException.
+        string scn = s.Write("big.scn", "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x1000\n"
+            + string.Concat(Enumerable.Repeat("cpu0: store buf size 8 = 1\n", 20_000)));
+        string output = s.Write("out.trace", "the old file");
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" gen \"$1\" -o \"$2\" --codec none", ChildTool.Path, scn, output }) info.ArgumentList.Add(a);
+        info.Environment.Remove("TRACETOOLS_DEBUG");
+        // The JIT runtime's double-mapped code memory is a file the limit would cap too: the runtime could not start.
+        info.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        string err = p.StandardError.ReadToEnd();
+        Assert.IsTrue(p.WaitForExit(60_000), "gen did not finish");
+        _ = stdout.Result;
+
+        HardeningAsserts.OneLineError(p.ExitCode, err, $"tracetools gen: cannot write '{output}': file too large");
+        Assert.AreEqual("the old file", File.ReadAllText(output), "the old file was not kept");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp-*"), "the temporary file was left behind");
+    }
 }
