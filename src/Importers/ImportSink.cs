@@ -113,15 +113,12 @@ public sealed partial class ImportSink
     /// <summary>The site id of a text site given as ASCII/UTF-8 bytes of the line.</summary>
     public int Site(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > TraceLimits.MaxStringBytes)
-        {
-            // Cut at the format's limit, backing off to the start of the character it splits (UTF-8 continuation bytes are 10xxxxxx).
-            int end = TraceLimits.MaxStringBytes;
-            while (end > 0 && (utf8[end] & 0xC0) == 0x80) end--;
-            utf8 = utf8[..end];
-        }
+        // Cut at the format's limit; decoded as a block that is not the last, a character the cut splits is left out,
+        // not replaced (invalid bytes are, as before).
+        bool cut = utf8.Length > TraceLimits.MaxStringBytes;
+        if (cut) utf8 = utf8[..TraceLimits.MaxStringBytes];
         Span<char> chars = stackalloc char[utf8.Length];
-        int n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out _, out int n, replaceInvalidSequences: true, isFinalBlock: !cut);
         return Site(chars[..n]);
     }
 

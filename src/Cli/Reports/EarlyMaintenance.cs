@@ -14,7 +14,7 @@ namespace TraceTools.Cli.Reports;
 sealed class EarlyMaintenance
 {
     readonly int _agent;
-    readonly ulong _sharedFrom, _sharedTo;
+    readonly SharedBytes _shared;
     readonly bool _cleans;
 
     /// <summary>The related access the rule counts maintenance from (the device's write, the store): the look-back ends before it.</summary>
@@ -32,8 +32,8 @@ sealed class EarlyMaintenance
     /// <summary>Its marker's reason.</summary>
     public EvidenceNote Note => _cleans ? EvidenceNote.BeforeStore : EvidenceNote.BeforeWrite;
 
-    EarlyMaintenance(int agent, long anchor, ulong sharedFrom, ulong sharedTo, bool cleans) =>
-        (_agent, Anchor, _sharedFrom, _sharedTo, _cleans) = (agent, anchor, sharedFrom, sharedTo, cleans);
+    EarlyMaintenance(int agent, long anchor, SharedBytes shared, bool cleans) =>
+        (_agent, Anchor, _shared, _cleans) = (agent, anchor, shared, cleans);
 
     /// <summary>
     /// The look-back of <paramref name="f"/>, or null: not a cache kind, no related access, none before it, or the two
@@ -49,11 +49,9 @@ sealed class EarlyMaintenance
         };
         if (role is not { } r || f.RelatedIndex(r) is not (> 0 and var anchor)) return null;
         var (a, t) = (events(anchor), events(f.Trigger));
-        ulong from = Math.Max(a.Address, t.Address);
-        ulong to = Math.Min(CacheLines.EndOf(a.Address, a.Size), CacheLines.EndOf(t.Address, t.Size));
-        if (from >= to) return null;
+        if (SharedBytes.Of(a, t) is not { } shared) return null;
         // The cpu is the load's for an invalidation (the trigger), the store's for a clean (the related access).
-        return new EarlyMaintenance(cleans ? a.Agent : t.Agent, anchor, from, to, cleans);
+        return new EarlyMaintenance(cleans ? a.Agent : t.Agent, anchor, shared, cleans);
     }
 
     /// <summary>Notes event <paramref name="index"/> if it is the cpu's maintenance of the kind that would have counted, of any shared byte, in the look-back.</summary>
@@ -62,7 +60,6 @@ sealed class EarlyMaintenance
         if (index >= Anchor || index < From || agent != _agent) return;
         // A flush cleans and invalidates: it would have counted for either kind.
         if (kind != EventKind.CacheFlush && kind != (_cleans ? EventKind.CacheClean : EventKind.CacheInval)) return;
-        var (start, length) = CacheLines.Span(address, Math.Max(size, 1), lineSize);
-        if (start < _sharedTo && _sharedFrom < CacheLines.EndOf(start, length)) Latest = Math.Max(Latest, index);
+        if (_shared.AnyInLines(address, size, lineSize)) Latest = Math.Max(Latest, index);
     }
 }

@@ -45,9 +45,9 @@ public sealed class LadderEvents
     long _before = -1, _after = -1;
     int _beforeAgent = -1, _afterAgent = -1;
     // The cache marker's (CacheMarker): a missing-cache-invalidate's cpu and the bytes its load and the device's write
-    // share, [_sharedFrom, _sharedTo); no agent when they share none.
+    // share; no agent when they share none.
     int _cacheAgent = -1;
-    ulong _sharedFrom, _sharedTo;
+    SharedBytes _shared;
     // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
     EarlyMaintenance? _early;
 
@@ -175,11 +175,8 @@ public sealed class LadderEvents
     {
         long write = _f.RelatedIndex(RelatedRole.DmaWrite);
         if (write < 0) return;
-        var (w, l) = (Event(write), Event(_f.Trigger));
-        ulong from = Math.Max(w.Address, l.Address);
-        ulong to = Math.Min(CacheLines.EndOf(w.Address, w.Size), CacheLines.EndOf(l.Address, l.Size));
-        if (from >= to) return;
-        (_cacheAgent, _sharedFrom, _sharedTo) = (l.Agent, from, to);
+        var load = Event(_f.Trigger);
+        if (SharedBytes.Of(Event(write), load) is { } shared) (_cacheAgent, _shared) = (load.Agent, shared);
     }
 
     /// <summary><paramref name="ranges"/> (ascending, disjoint) with <paramref name="from"/>..<paramref name="to"/> added: ascending, disjoint, merged where they meet.</summary>
@@ -337,10 +334,9 @@ public sealed class LadderEvents
     /// </summary>
     EvidenceNote CacheMarker(EventKind kind, ulong address, int size)
     {
-        var (start, length) = CacheLines.Span(address, Math.Max(size, 1), _input.Metadata.CacheLineSize);
-        ulong end = CacheLines.EndOf(start, length);
-        if (kind == EventKind.CacheClean) return start < _sharedTo && _sharedFrom < end ? EvidenceNote.CleansOnly : EvidenceNote.None;
-        return start <= _sharedFrom && _sharedTo <= end ? EvidenceNote.BeforeObserved : EvidenceNote.None;
+        int lineSize = _input.Metadata.CacheLineSize;
+        if (kind == EventKind.CacheClean) return _shared.AnyInLines(address, size, lineSize) ? EvidenceNote.CleansOnly : EvidenceNote.None;
+        return _shared.AllInLines(address, size, lineSize) ? EvidenceNote.BeforeObserved : EvidenceNote.None;
     }
 
     string? MarkerText(EvidenceNote note) => note switch

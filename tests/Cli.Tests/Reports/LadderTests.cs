@@ -184,6 +184,21 @@ public sealed class LadderTests
     }
 
     [TestMethod]
+    public void Ladder_MissingCacheInvalidate_CleanOfOneSharedLine_Marked()
+    {
+        // The write and the load share two lines; a clean of the second alone drops none of them either (reports.md: "a
+        // cache_clean whose lines hold any of them").
+        var lines = Replay(Rx + """
+
+            dma:  raise_irq
+            cpu0: take_irq dma
+            cpu0: cache_clean rxbuf+0x40 size 0x40
+            cpu0: load rxbuf size 0x80
+            """);
+        Shows(lines, "#3 cache_clean rxbuf+0x40 size 64   <- cleans, does not invalidate");
+    }
+
+    [TestMethod]
     public void Ladder_DmaRaceOnTheCpu_ShowsItsSyncEventsFromTheDevicesAccessOn()
     {
         // cpu0 reuses txbuf after reading the wrong device's status: that read (#5), between the dma's read and the
