@@ -91,13 +91,14 @@ public sealed partial class ReplayEngine
     internal Shadow Shadow => _shadow;
 
     /// <summary>
-    /// Tests: continue as if <paramref name="events"/> events had been replayed (the 2^32 − 1 event limit
-    /// cannot be reached otherwise). Only before the first batch.
+    /// Tests: continue as if <paramref name="events"/> events had been replayed (indices past 2^31 and the
+    /// 2^32 − 1 event limit cannot be reached otherwise), data shards included. Only before the first batch.
     /// </summary>
     internal void StartAt(long events)
     {
         if (_next != 0) throw new InvalidOperationException("StartAt comes before the first batch");
         _next = events;
+        foreach (var shard in ShardEngines) shard.StartAt(events);
     }
 
     internal readonly RegionInfo[] Regions;
