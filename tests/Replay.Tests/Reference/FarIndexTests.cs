@@ -18,9 +18,9 @@ public sealed class FarIndexTests
 {
     const int Cases = 600;
 
-    /// <summary>Where each trace starts: its middle at 2^31 (int.MaxValue + 1), or its last event at 2^32 − 2.</summary>
-    static long Offset(int where, RefTrace t) =>
-        where == 0 ? (1L << 31) - t.Count / 2 : uint.MaxValue - 1L - (t.Count - 1);
+    /// <summary>Where each trace starts: its last event at 2^32 − 2 (the last replayable index), else its middle at 2^31 (int.MaxValue + 1).</summary>
+    static long Offset(bool endAtLimit, RefTrace t) =>
+        endAtLimit ? uint.MaxValue - 1L - (t.Count - 1) : (1L << 31) - t.Count / 2;
 
     static List<Finding> Shifted(IEnumerable<Finding> findings, long by) =>
         [.. findings.Select(f => f with
@@ -30,18 +30,19 @@ public sealed class FarIndexTests
         })];
 
     [TestMethod]
-    [DataRow(0, 1)]
-    [DataRow(0, 2)]
-    [DataRow(1, 1)]
-    [DataRow(1, 0)]
-    public void Engine_TracePastTwoToThe31_ReferenceFindingsShifted(int where, int shards)
+    [DataRow(false, 0)]
+    [DataRow(false, 1)]
+    [DataRow(false, 2)]
+    [DataRow(true, 0)]
+    [DataRow(true, 2)]
+    public void Engine_TracePastTwoToThe31_ReferenceFindingsShifted(bool endAtLimit, int shards)
     {
         var failures = new List<string>();
         long findings = 0;
         for (int seed = 0; seed < Cases && failures.Count < 4; seed++)
         {
             var t = TraceGenerator.Generate(seed);
-            long offset = Offset(where, t);
+            long offset = Offset(endAtLimit, t);
             var expected = Shifted(Canonical(ReferenceModel.Run(t, ReferenceReadings.Literal)), offset);
             using var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions { DataShards = shards });
             engine.StartAt(offset);
