@@ -28,7 +28,7 @@ public sealed partial class ReplayEngine
         int count = batch.Count, agentCount = hb.AgentCount;
         // Local time = trace index + 1 in 32 bits: monotone per agent (all clocks need), and an epoch then names
         // its event, so the shadow keeps no index columns. Events from index 2^32 - 1 on are refused, at the first.
-        int replayable = (int)Math.Clamp(uint.MaxValue - first, 0, count);
+        int replayable = (int)Math.Clamp(MaxEvents - first, 0, count);
         var kinds = batch.Kinds.AsSpan(0, replayable);
         ref ushort agent0 = ref MemoryMarshal.GetReference(batch.Agents.AsSpan(0, replayable));
         // The per-agent arrays hold AgentCount entries (HbState): once the agent is checked against it, they are

@@ -84,6 +84,12 @@ public sealed partial class ReplayEngine
     /// <summary>Events consumed so far.</summary>
     public long EventsProcessed => _next;
 
+    /// <summary>
+    /// The most events a trace may hold, 2^32 − 1: local times are trace indices + 1 in 32 bits. <see cref="Process"/>
+    /// refuses the event at this index; a caller that knows a trace's length (its index) can refuse it before.
+    /// </summary>
+    public const long MaxEvents = uint.MaxValue;
+
     /// <summary>The hb state machine (for tests and benchmarks).</summary>
     internal HbState Hb => _hb;
 

@@ -328,7 +328,7 @@ public sealed partial class TraceReader
                 return;
             }
             if (footer.TotalEvents != _nextFirst)
-                FormatThrow.Footer(_name, trailerAt + 16, $"the trailer counts {footer.TotalEvents} events but the chunks hold {_nextFirst}");
+                FormatThrow.Footer(_name, trailerAt + FormatLayout.TrailerTotalEventsOffset, $"the trailer counts {footer.TotalEvents} events but the chunks hold {_nextFirst}");
             if (_footer is null) HoldIndexToChunksRead(footer, block);
             _footer ??= footer;
         }

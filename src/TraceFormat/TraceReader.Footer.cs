@@ -89,7 +89,7 @@ public sealed partial class TraceReader
             previousEnd = offset;
         }
         if (expectedFirst != total)
-            FormatThrow.Footer(_name, trailerAt + 16, $"the trailer counts {total} events but the index lists {expectedFirst}", t.Slice(16, 8));
+            FormatThrow.Footer(_name, trailerAt + FormatLayout.TrailerTotalEventsOffset, $"the trailer counts {total} events but the index lists {expectedFirst}", t.Slice(16, 8));
         // v4: a census section may sit between the (absent) chunks and the index; ReadCensusAtOpen checks the gap.
         if (count == 0 && indexOffset != _dataStart && Version < FormatLayout.CensusVersion)
             FormatThrow.Footer(_name, trailerAt + 8, $"the trailer lists no chunks but the index is at offset {indexOffset}, not {_dataStart}", t.Slice(8, 8));

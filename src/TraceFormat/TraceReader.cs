@@ -83,6 +83,13 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     /// <summary>Total events per the footer, or -1 without one.</summary>
     public long IndexedEventCount => _footer?.TotalEvents ?? -1;
 
+    /// <summary>
+    /// The byte offset of the trailer's total-events field (what <see cref="IndexedEventCount"/> reads), for messages
+    /// about that count; -1 without a footer.
+    /// </summary>
+    public long IndexedEventCountOffset =>
+        _footer is { } f ? f.IndexOffset + 4 + (long)f.Chunks.Length * FormatLayout.IndexEntrySize + FormatLayout.TrailerTotalEventsOffset : -1;
+
     PipeReader CreatePipe(long offset)
     {
         if (_stream.CanSeek) _stream.Position = offset;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TraceTools.Cli.Exporting;
 using TraceTools.Cli.Files;
+using TraceTools.Cli.Limits;
 using TraceTools.Cli.Replaying;
 using TraceTools.TraceFormat;
 
@@ -49,6 +50,7 @@ public static class ExportVerb
         long total = reader.IndexedEventCount;
         if (total >= 0 && window.From >= total && total > 0)
             CliThrow.Usage($"the window starts at event {window.From}, but {path} has {total} events");
+        ReplayLength.Check(reader, window.End);
         using var lookup = new TraceEventLookup(trace.OpenReader());
         var bar = !quiet && output != "-" && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, total >= 0 ? Math.Min(total, window.End) : -1) : null;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TraceTools.Cli.Files;
+using TraceTools.Cli.Limits;
 using TraceTools.Cli.Reports;
 using TraceTools.Detectors;
 using TraceTools.Replay;
@@ -41,6 +42,7 @@ public static class ReplayVerb
 
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
+        if (!decodeOnly) ReplayLength.Check(reader);
         // A v4 trace carries its census (written with the events): the engine skips the data work of cpu accesses
         // no rule can judge. Without one (older or cut-off traces) every access is judged, with the same findings.
         using var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors, DataShards = layout.DataShards, Census = reader.Census });

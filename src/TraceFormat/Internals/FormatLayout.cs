@@ -60,6 +60,8 @@ static class FormatLayout
     public const int IndexEntrySize = 20;
     /// <summary>magic, chunk count u32, index offset u64, total events u64, index CRC u32, trailer CRC u32.</summary>
     public const int TrailerSize = 32;
+    /// <summary>Where in the trailer its total-events field sits.</summary>
+    public const int TrailerTotalEventsOffset = 16;
 
     public const int MaxRawLength = 64 << 20;
     /// <summary>The writer cuts a chunk once its raw bytes reach this, well below <see cref="MaxRawLength"/>.</summary>
