@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TraceTools.Cli.Files;
 using TraceTools.Cli.Limits;
+using TraceTools.Replay;
 using TraceTools.Scenarios.Synth;
 using TraceTools.TraceFormat;
 
@@ -25,7 +26,7 @@ public static class SynthVerb
           --arch A         arm64 (default), x86_64, riscv64 or sc
           --inject RATE    fraction 0..1 of protocol instances turned into bugs (default 0)
           -o OUT.trace     the trace; the findings the bugs must produce go to OUT.trace.truth.json
-          --max-events N   refuse --events above N (default 2^32); the free disk space is checked too
+          --max-events N   refuse --events above N (default 2^32 - 1, the most replay takes); the free disk space is checked too
           --quiet          no summary line
         """;
 
@@ -40,7 +41,8 @@ public static class SynthVerb
         double rate = args.Double("--inject", 0);
         string? output = args.Option("-o", "--output");
         bool quiet = args.Flag("--quiet");
-        long maxEvents = args.Long("--max-events", ScenarioBudget.DefaultMaxEvents);
+        // Default: the replay's limit, so synth never writes by default a trace replay refuses.
+        long maxEvents = args.Long("--max-events", ReplayEngine.MaxEvents);
         args.Finish(0, 0);
 
         if (profile is null) CliThrow.Usage("missing --profile (known: " + string.Join(", ", SynthProfile.Names) + ")");

@@ -34,6 +34,17 @@ public sealed class SynthOutputTests
     }
 
     [TestMethod]
+    public void Synth_EventsPastTheReplayLimit_RefusedByDefault()
+    {
+        using var s = new Scratch();
+
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "4294967296", "-o", s.Path("big.trace"), "--quiet");
+
+        HardeningAsserts.OneLineError(exit, err, "--events 4294967296 is more than --max-events 4294967295; nothing was written");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir));
+    }
+
+    [TestMethod]
     public void Synth_EventsAtTheMaxEventsCap_Accepted()
     {
         using var s = new Scratch();
