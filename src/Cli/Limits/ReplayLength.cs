@@ -5,8 +5,8 @@ namespace TraceTools.Cli.Limits;
 
 /// <summary>
 /// The replay's one limit on a trace's length (<see cref="ReplayEngine.MaxEvents"/>, 2^32 − 1 events), checked at open
-/// from the footer. The engine refuses the event at that index too, but only once it reaches it: on a trace written
-/// without that check, four billion events and several minutes in, with no finding reported. A trace without a
+/// from the footer. The engine refuses the event at that index too, but only once it reaches it: four billion events
+/// and several minutes in, with no finding reported. A trace without a
 /// footer (cut off, or a stream) has no count to check: the engine's refusal at the event stays.
 /// </summary>
 public static class ReplayLength

@@ -1,3 +1,4 @@
+using TraceTools.Replay;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Validation;
@@ -76,8 +77,8 @@ public sealed class TraceEventCheck
             }
         }
         // Local times are trace indices + 1 in 32 bits (the replay's limit).
-        if (batch.FirstIndex + batch.Count > uint.MaxValue)
-            Fail(batch, (int)Math.Max(0, uint.MaxValue - batch.FirstIndex), "traces are limited to 2^32 - 1 events");
+        if (batch.FirstIndex + batch.Count > ReplayEngine.MaxEvents)
+            Fail(batch, (int)Math.Max(0, ReplayEngine.MaxEvents - batch.FirstIndex), "traces are limited to 2^32 - 1 events");
     }
 
     // Accesses come in runs on one region: the last hit is tried before the binary search.
