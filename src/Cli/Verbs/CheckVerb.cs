@@ -100,6 +100,23 @@ public static class CheckVerb
 
         string name = scenario.Metadata.Name.Length > 0 ? scenario.Metadata.Name : path;
         string named = name == path ? path : $"{name} ({path})";
+        try
+        {
+            Judge(scenario, path, name, named, options, args, tally);
+        }
+        catch (ScenarioException e)
+        {
+            // A step that fails only when its loop runs (an address out of its region at iteration 3, a division by
+            // zero) is found while the events are made: a compile error like any other, so the rest still run.
+            args.Error.WriteLine(e.Message);
+            args.Out.WriteLine($"FAIL {named}: does not compile");
+            tally.Error();
+        }
+    }
+
+    /// <summary>Replays a compiled scenario and judges its findings against its expect lines (or shows them).</summary>
+    static void Judge(CompiledScenario scenario, string path, string name, string named, CheckOptions options, VerbArgs args, CheckTally tally)
+    {
         bool hasExpect = ExpectationVerdict.HasExpectations(scenario.Expectations);
         if (!hasExpect && !options.NoExpect)
         {

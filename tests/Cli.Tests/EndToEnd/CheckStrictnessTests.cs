@@ -115,6 +115,27 @@ public sealed class CheckStrictnessTests
     }
 
     [TestMethod]
+    [DataRow("cpu0: store buf + 0x20 * i size 16", "outside every region", "--")]
+    [DataRow("cpu0: store buf + 0x10 / (2 - i) size 16", "division by zero", "--")]
+    [DataRow("cpu0: store buf + 0x20 * i size 16", "outside every region", "--no-expect")]
+    public void Check_StepFailingInsideALoop_CountsAsFailedAndTheRestRuns(string step, string problem, string flag)
+    {
+        string good = Write("good.scn", Header + Steps + "expect stale-dma-read\nexpect dma-race\n");
+        // Iterations 0 and 1 are fine; the step fails only at i = 2, once the events are being made.
+        string bad = Write("loop.scn", Header + "repeat 3 as i {\n  " + step + "\n}\nexpect none\n");
+        string[] run = flag == "--" ? ["check", bad, good] : ["check", bad, good, flag];
+
+        var (exit, output, error) = RepoPaths.Run(run);
+
+        Assert.AreEqual(2, exit, output);
+        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({bad}): does not compile\n");
+        StringAssert.Contains(output, "PASS relaxed doorbell\n1 passed, 1 failed");
+        StringAssert.StartsWith(error, $"{bad}:8:");
+        StringAssert.Contains(error, problem);
+        Assert.HasCount(1, error.Split('\n', StringSplitOptions.RemoveEmptyEntries), "one line: " + error);
+    }
+
+    [TestMethod]
     public void Check_SuppressedKind_NotCountedAgainstTheExpectations()
     {
         string path = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
