@@ -29,12 +29,16 @@ public sealed class OutputTarget : IDisposable
         Stream = stream;
     }
 
-    /// <summary>Checks and opens <paramref name="path"/> for <paramref name="verb"/>; a bad target is a <see cref="FileError"/>.</summary>
-    public static OutputTarget Open(string verb, string path)
+    /// <summary>
+    /// Checks and opens <paramref name="path"/> for <paramref name="verb"/>; a bad target is a <see cref="FileError"/>,
+    /// among them one of the verb's <paramref name="inputs"/> (the same file, through symlinks too).
+    /// </summary>
+    public static OutputTarget Open(string verb, string path, params ReadOnlySpan<string?> inputs)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path == "-") return new OutputTarget(verb, "stdout", "-", null, new BufferedStream(Console.OpenStandardOutput(), 1 << 16));
         string final = Resolve(verb, path);
+        NotAnInput(verb, path, final, inputs);
         var kind = FileKinds.Of(final);
         switch (kind)
         {
@@ -67,10 +71,12 @@ public sealed class OutputTarget : IDisposable
         }
     }
 
-    /// <summary>Checks a target before any work (synth's truth file): the same refusals as <see cref="Open"/>.</summary>
-    public static void Check(string verb, string path)
+    /// <summary>Checks a target before any work (synth's truth file, replay's report): the same refusals as <see cref="Open"/>.</summary>
+    public static void Check(string verb, string path, params ReadOnlySpan<string?> inputs)
     {
+        if (path == "-") return;
         string final = Resolve(verb, path);
+        NotAnInput(verb, path, final, inputs);
         var kind = FileKinds.Of(final);
         if (kind is FileKind.Directory or FileKind.Socket)
             throw new FileError($"tracetools {verb}: cannot write '{path}': it is a {(kind == FileKind.Directory ? "directory" : "socket")}");
@@ -121,6 +127,20 @@ public sealed class OutputTarget : IDisposable
         // A failed run: what is buffered is dropped (stdout, a device) or deleted with the temporary file.
         try { Stream.Dispose(); } catch (Exception e) when (e is IOException or ObjectDisposedException) { }
         if (_temp is not null) TempFiles.Delete(_temp);
+    }
+
+    /// <summary>
+    /// Refuses a target that is one of the verb's inputs (<c>gen x.scn -o x.scn</c>): the output would replace it once
+    /// complete, and the input is gone. Compared as paths with every symlink followed (a hard link is not seen).
+    /// </summary>
+    static void NotAnInput(string verb, string path, string final, ReadOnlySpan<string?> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            if (input is null or "-" || !File.Exists(input)) continue;
+            if (string.Equals(Resolve(verb, input), final, StringComparison.Ordinal))
+                throw new FileError($"tracetools {verb}: cannot write '{path}': it is the input '{input}'; nothing was written");
+        }
     }
 
     // Writes go through a symlink to the file it names (the link must stay a link), followed link by link

@@ -55,7 +55,7 @@ public static class ExportVerb
         var bar = !quiet && output != "-" && !Console.IsErrorRedirected && args.Error == Console.Error
             ? new ProgressBar(args.Error, total >= 0 ? Math.Min(total, window.End) : -1) : null;
 
-        var summary = WriteOutput(output, args.Out, stream =>
+        var summary = WriteOutput(output, path, args.Out, stream =>
             PerfettoExport.Write(reader, lookup, window, stream, bar is null ? null : bar.Report));
         bar?.Done();
         if (summary.Truncated)
@@ -75,10 +75,10 @@ public static class ExportVerb
     }
 
     /// <summary>Writes through <see cref="OutputTarget"/>: a file is replaced only once complete, a device or FIFO is written in place.</summary>
-    static ExportSummary WriteOutput(string output, TextWriter stdout, Func<Stream, ExportSummary> write)
+    static ExportSummary WriteOutput(string output, string input, TextWriter stdout, Func<Stream, ExportSummary> write)
     {
         if (output == "-") stdout.Flush();
-        using var target = OutputTarget.Open("export", output);
+        using var target = OutputTarget.Open("export", output, input);
         ExportSummary summary = default;
         target.Write(stream => summary = write(stream));
         target.Commit();

@@ -74,7 +74,7 @@ public static class ImportVerb
             // The spill goes beside a file output (a large trace may not fit in /tmp), never beside a device.
             SpillDirectory = output == "-" || FileKinds.Of(output).IsStream() ? Path.GetTempPath() : null,
         };
-        using var target = OutputTarget.Open("import", output);
+        using var target = OutputTarget.Open("import", output, [.. options.Inputs, layout, symbols]);
         var summary = TraceImport.Run(options, (metadata, produce) => target.Write(stream =>
         {
             using var trace = new TraceWriter(stream, metadata, writer);

@@ -40,6 +40,8 @@ public static class ReplayVerb
         var layout = ReplayLayout.For((int)threads);
         var path = args.Finish(1, 1)[0];
 
+        // A report over its own trace would replace it once written: refused before the replay.
+        if (options.Output is { } report) OutputTarget.Check("replay", report, path);
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
         if (!decodeOnly) ReplayLength.Check(reader);

@@ -21,6 +21,45 @@ public sealed class OutputTargetTests
         Assert.IsGreaterThan(3L, new FileInfo(s.Path("real.trace")).Length, "the link's target was not written");
     }
 
+    /// <summary>
+    /// -o naming one of the verb's own inputs (directly or through a symlink) is refused before anything is written:
+    /// the output replaces its target once complete, and the input would be gone.
+    /// </summary>
+    [TestMethod]
+    [DataRow("gen", "a.scn")]
+    [DataRow("gen", "link.scn")]
+    [DataRow("replay", "a.trace")]
+    [DataRow("replay-json", "a.trace")]
+    [DataRow("export", "a.trace")]
+    [DataRow("import", "nic.steps.txt")]
+    [DataRow("import", "nic-layout.scn")]
+    public void Output_OneOfTheInputs_RefusedAndTheInputKept(string verb, string target)
+    {
+        using var s = new Scratch();
+        string scn = s.Write("a.scn", Scratch.Mailbox);
+        File.CreateSymbolicLink(s.Path("link.scn"), "a.scn");
+        string trace = s.Path("a.trace");
+        Assert.AreEqual(0, RepoPaths.Run("gen", scn, "-o", trace).Exit);
+        foreach (var f in new[] { "nic.steps.txt", "nic-layout.scn" })
+            File.Copy(Path.Combine(RepoPaths.Root, "samples", "recording", f), s.Path(f));
+        var before = Directory.GetFiles(s.Dir).ToDictionary(f => f, File.ReadAllBytes);
+        string output = s.Path(target);
+        string[] run = verb switch
+        {
+            "gen" => ["gen", scn, "-o", output],
+            "replay" => ["replay", trace, "-o", output],
+            "replay-json" => ["replay", trace, "--format", "json", "-o", output],
+            "export" => ["export", trace, "--format", "perfetto", "-o", output],
+            _ => ["import", "steps", s.Path("nic.steps.txt"), "--layout", s.Path("nic-layout.scn"), "-o", output],
+        };
+
+        var (exit, _, err) = RepoPaths.Run(run);
+
+        HardeningAsserts.OneLineError(exit, err, $"cannot write '{output}': it is the input '");
+        foreach (var (file, bytes) in before) CollectionAssert.AreEqual(bytes, File.ReadAllBytes(file), file);
+        Assert.HasCount(before.Count, Directory.GetFiles(s.Dir), "nothing left behind");
+    }
+
     [TestMethod]
     public void GenOutput_Fifo_StreamsIntoItAndKeepsTheFifo()
     {
