@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
@@ -22,8 +21,7 @@ public sealed class Suppressions
     /// <param name="Reason">The reason after <c>#</c>, or null.</param>
     public sealed record Entry(int Line, FindingKind? Kind, string Site, string? Reason)
     {
-        internal Regex Pattern { get; } = new("^" + Regex.Escape(Site).Replace(@"\*", ".*", StringComparison.Ordinal) + "$",
-            RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+        internal SiteGlob Pattern { get; } = new(Site);
 
         /// <summary>Findings this entry suppressed in the last <see cref="Apply"/>.</summary>
         public int Matched { get; internal set; }

@@ -56,6 +56,34 @@ public sealed class SuppressionSitesTests
     }
 
     [TestMethod]
+    public void SiteGlob_RandomPatternsAndSites_SameAsTheRegex()
+    {
+        var rng = new Random(20261206);
+        string Word(string alphabet, int max) => new([.. Enumerable.Range(0, rng.Next(max + 1)).Select(_ => alphabet[rng.Next(alphabet.Length)])]);
+        for (int i = 0; i < 20_000; i++)
+        {
+            string pattern = Word("ab**", 7), site = Word("ab", 9);
+            var regex = new Regex("^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal) + "$");
+            Assert.AreEqual(regex.IsMatch(site), new SiteGlob(pattern).IsMatch(site), $"'{pattern}' against '{site}'");
+        }
+    }
+
+    [TestMethod]
+    public void Match_ManyStarsOverALongSite_AnsweredWithoutBacktracking()
+    {
+        // 4,000 'a's against `*a*a*...*b`: exponential for a backtracking matcher (its 1 s timeout was an internal error).
+        string site = new('a', 4000);
+        var s = Suppressions.Parse("supp.txt", ["dma-race \"" + string.Concat(Enumerable.Repeat("*a", 12)) + "*b\"", "dma-race \"*a*a*a\""]);
+        var batch = new EventBatch(1);
+        batch.Append(new TraceEvent(EventKind.Store, 0, 0x1000, 8, 0, 0), new byte[8]);
+        var md = new TraceMetadata { Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], Sites = [site] };
+
+        var entry = s.Match(new Finding(FindingKind.DmaRace, 0, []), new BatchEventLookup(batch), md);
+
+        Assert.AreEqual(2, entry?.Line, "the second entry matches, the first does not");
+    }
+
+    [TestMethod]
     public void Match_OneFileOverTwoTraces_EachTraceItsOwnSites()
     {
         // `check` applies one file to many scenarios: site 0 names different code in each.
