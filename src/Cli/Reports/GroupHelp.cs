@@ -18,14 +18,19 @@ public static partial class GroupHelp
     /// <summary>The group's fixes, the first instance's first.</summary>
     public static List<Fix> Of(ReportInput input, FindingGroup g)
     {
-        var fixes = new List<(string Shape, string Text, List<long> Triggers)>();
+        var fixes = new List<(string Text, List<long> Triggers)>();
+        // By shape: a group of n instances with n distinct fixes (another region or device each) is n lookups, not n².
+        var byShape = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var f in g.Instances)
         {
             string help = new FindingText(input.Metadata, f, input.Events) { Fixes = input.Fixes }.Help;
             string shape = Numbers().Replace(help, "N");
-            int k = fixes.FindIndex(x => x.Shape == shape);
-            if (k < 0) fixes.Add((shape, help, [f.Trigger]));
-            else fixes[k].Triggers.Add(f.Trigger);
+            if (byShape.TryGetValue(shape, out int k)) fixes[k].Triggers.Add(f.Trigger);
+            else
+            {
+                byShape.Add(shape, fixes.Count);
+                fixes.Add((help, [f.Trigger]));
+            }
         }
         return [.. fixes.Select(x => new Fix(x.Text, x.Triggers))];
     }
