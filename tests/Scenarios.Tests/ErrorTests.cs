@@ -74,6 +74,42 @@ public sealed class ErrorTests
     public void Compile_BadDeclaration_Fails(string text, int line, int column, string message) =>
         AssertError(text, line, column, message);
 
+    /// <summary>
+    /// A step's address may leave the region its operand names: it then lies in whichever region holds its first byte
+    /// (found by a search over the regions by base), or it is an error. Held to the rule written out, a walk over every
+    /// region, on random layouts of adjacent and spaced regions, with the step in a loop (resolved per event) and not.
+    /// </summary>
+    [TestMethod]
+    public void Compile_AddressOutsideItsOperandsRegion_TheRegionHoldingItsFirstByte()
+    {
+        var rng = new Random(20261206);
+        for (int round = 0; round < 300; round++)
+        {
+            var regions = new List<(ulong Base, ulong Size)>();
+            ulong at = 0x1000;
+            for (int r = 0; r < rng.Next(1, 6); r++)
+            {
+                at += rng.Next(3) == 0 ? (ulong)rng.Next(1, 0x20) : 0; // adjacent or a gap
+                ulong size = (ulong)rng.Next(1, 0x40);
+                regions.Add((at, size));
+                at += size;
+            }
+            ulong offset = (ulong)rng.Next(0, (int)(at - regions[0].Base) + 8);
+            int accessSize = rng.Next(1, 9);
+            bool loop = rng.Next(2) == 0;
+            string text = "arch sc\ncpu c\n" + string.Concat(regions.Select((r, i) => $"ram r{i} 0x{r.Base:x} size 0x{r.Size:x}\n"))
+                + (loop ? $"repeat 1 as i {{\nc: store r0 + 0x{offset:x} + i size {accessSize}\n}}\n" : $"c: store r0 + 0x{offset:x} size {accessSize}\n");
+            ulong address = regions[0].Base + offset;
+
+            int holder = regions.FindIndex(r => address >= r.Base && address < r.Base + r.Size);
+            string? expected = holder < 0 ? "is outside every region"
+                : address + (ulong)accessSize > regions[holder].Base + regions[holder].Size ? $"straddles the end of region 'r{holder}'" : null;
+
+            if (expected is null) Assert.AreEqual(address, Gen.Events(text)[0].Address, text);
+            else StringAssert.Contains(Gen.Error(text).Message, expected, text);
+        }
+    }
+
     [TestMethod]
     public void Compile_AdjacentRegions_AreNotAnOverlap()
     {

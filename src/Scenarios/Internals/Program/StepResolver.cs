@@ -13,6 +13,8 @@ namespace TraceTools.Scenarios.Internals.Program;
 sealed class StepResolver(RegionInfo[] regions)
 {
     readonly RegionInfo[] _regions = regions;
+    /// <summary>Made on the first access outside the region its operand names (a scenario may declare 65,536).</summary>
+    RegionsByAddress? _byAddress;
 
     /// <summary>Computes address, size and aux of an event step; throws a <see cref="ScenarioException"/> on any rule broken.</summary>
     public void Resolve(Step s, ulong[] vars, out ulong address, out int size, out uint aux, out int region)
@@ -98,18 +100,13 @@ sealed class StepResolver(RegionInfo[] regions)
     [MethodImpl(MethodImplOptions.NoInlining)]
     int FindRegionSlow(AddressOperand a, ulong address, ulong size)
     {
-        for (int i = 0; i < _regions.Length; i++)
-        {
-            var r = _regions[i];
-            if (r.Contains(address, 1))
-            {
-                if (!r.Contains(address, size))
-                    ScenarioThrow.At(a.Pos, $"access 0x{address:x}..0x{address + size:x} (size {size}) straddles the end of region '{r.Name}' (0x{r.Base:x}..0x{r.End:x})");
-                return i;
-            }
-        }
-        ScenarioThrow.At(a.Pos, $"address 0x{address:x} is outside every region (expected an address inside a declared region)");
-        return -1;
+        // Regions do not overlap (the parser refuses it), so the one holding the first byte is the only candidate.
+        int i = (_byAddress ??= new RegionsByAddress(_regions)).IdAt(address);
+        if (i < 0) ScenarioThrow.At(a.Pos, $"address 0x{address:x} is outside every region (expected an address inside a declared region)");
+        var r = _regions[i];
+        if (!r.Contains(address, size))
+            ScenarioThrow.At(a.Pos, $"access 0x{address:x}..0x{address + size:x} (size {size}) straddles the end of region '{r.Name}' (0x{r.Base:x}..0x{r.End:x})");
+        return i;
     }
 
     /// <summary>Whether <paramref name="s"/>'s op may touch the kind of region <paramref name="region"/> (mmio ops only mmio, the rest never).</summary>

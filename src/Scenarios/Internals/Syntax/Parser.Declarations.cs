@@ -82,12 +82,13 @@ sealed partial class Parser
     {
         Declare(name);
         if (_agents.Count >= TraceLimits.MaxAgents) ScenarioThrow.At(Pos(name), $"too many agents: a trace holds at most {TraceLimits.MaxAgents} cpus and devices");
+        _agentIds[name.Text!] = _agents.Count;
         _agents.Add(new AgentInfo(name.Text!, kind, coherent));
     }
 
     int DeviceId(Token name, string role)
     {
-        int id = _agents.FindIndex(a => a.Name == name.Text);
+        int id = _agentIds.GetValueOrDefault(name.Text!, -1);
         if (id < 0)
             ScenarioThrow.At(Pos(name), $"{role} '{name.Text}' is not declared (expected a 'device' declared above){NearMiss.Suffix(name.Text!, _agents.Where(a => !a.IsCpu).Select(a => a.Name))}");
         if (_agents[id].IsCpu)
@@ -168,6 +169,7 @@ sealed partial class Parser
                 ScenarioThrow.At(Pos(baseTok), $"region '{r.Name}' (0x{r.Base:x}..0x{r.End:x}) overlaps region '{o.Name}' (0x{o.Base:x}..0x{o.End:x})");
         }
         _regionsByBase.Insert(at, r);
+        _regionIds[r.Name] = _regions.Count;
         _regions.Add(r);
     }
 }

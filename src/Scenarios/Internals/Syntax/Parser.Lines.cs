@@ -18,6 +18,8 @@ sealed partial class Parser
         _cacheLine = layout.Metadata.CacheLineSize;
         _agents.AddRange(layout.Metadata.Agents);
         _regions.AddRange(layout.Metadata.Regions);
+        for (int i = 0; i < _agents.Count; i++) _agentIds[_agents[i].Name] = i;
+        for (int i = 0; i < _regions.Count; i++) _regionIds[_regions[i].Name] = i;
         foreach (var (name, value) in layout.Lets) _lets[name] = value;
         foreach (var (name, line) in layout.Declared) _declared[name] = line;
         _stepsStarted = true;

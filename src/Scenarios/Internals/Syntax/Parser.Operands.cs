@@ -85,7 +85,7 @@ sealed partial class Parser
 
     int RegionId(Token name, bool tablesOnly = false)
     {
-        int id = _regions.FindIndex(r => r.Name == name.Text);
+        int id = _regionIds.GetValueOrDefault(name.Text!, -1);
         if (id < 0)
         {
             var names = _regions.Where(r => !tablesOnly || r.Kind == RegionKind.Table).Select(r => r.Name);

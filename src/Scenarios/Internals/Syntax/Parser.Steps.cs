@@ -35,7 +35,7 @@ sealed partial class Parser
         var agentTok = Next();
         BeginSteps(agentTok);
         _pos++; // ':'
-        int agent = _agents.FindIndex(a => a.Name == agentTok.Text);
+        int agent = _agentIds.GetValueOrDefault(agentTok.Text!, -1);
         if (agent < 0)
             ScenarioThrow.At(Pos(agentTok), $"unknown agent '{agentTok.Text}'{NearMiss.Suffix(agentTok.Text!, _agents.Select(a => a.Name))}");
         var opTok = ExpectName("an op (store, load, barrier, mmio_write, dma_read, ...)");

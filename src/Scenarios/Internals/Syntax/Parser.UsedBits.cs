@@ -44,7 +44,7 @@ sealed partial class Parser
     (RegionInfo Table, int Index) UsedTable()
     {
         var t = ExpectName("a table's name");
-        int index = _regions.FindIndex(r => r.Name == t.Text);
+        int index = _regionIds.GetValueOrDefault(t.Text!, -1);
         if (index < 0 || _regions[index].Kind != RegionKind.Table)
             ScenarioThrow.At(Pos(t), $"'{t.Text}' is not a table declared above{NearMiss.Suffix(t.Text!, _regions.Where(r => r.Kind == RegionKind.Table).Select(r => r.Name))}");
         return (_regions[index], index);

@@ -23,6 +23,8 @@ sealed partial class Parser
     Arch? _arch;
     readonly List<AgentInfo> _agents = [];
     readonly List<RegionInfo> _regions = [];
+    /// <summary>Agents and regions by name: a step names them, and a scenario may declare 4,096 and 65,536.</summary>
+    readonly Dictionary<string, int> _agentIds = new(StringComparer.Ordinal), _regionIds = new(StringComparer.Ordinal);
     readonly List<RegionInfo> _regionsByBase = [];
     readonly Dictionary<string, ulong> _lets = [];
     /// <summary>Every declared name (agents, regions, lets) and the line it was declared on.</summary>
