@@ -9,17 +9,21 @@ namespace TraceTools.Cli.Checking;
 /// The events of a compiled scenario for reports and suppressions in <c>check</c>: generation is
 /// deterministic, so the scenario is generated again after the replay. A small scenario is kept whole
 /// (the ladder can show the barriers between events); a large one keeps only the events its findings name,
-/// so memory follows the findings, not the scenario.
+/// so memory follows the findings, not the scenario. Small is counted in events and in their bytes: 2^20 stores of
+/// 4 KiB kept whole took 4 GB.
 /// </summary>
 public static class ScenarioEvents
 {
-    /// <summary>Scenarios up to this many events are kept whole.</summary>
+    /// <summary>Scenarios up to this many events are kept whole (when their bytes are within <see cref="WholeBytesLimit"/>).</summary>
     public const long WholeLimit = 1 << 20;
+
+    /// <summary>Scenarios whose events carry up to this many bytes are kept whole (when within <see cref="WholeLimit"/> events).</summary>
+    public const long WholeBytesLimit = 64 << 20;
 
     /// <summary>A lookup serving at least every event <paramref name="findings"/> name.</summary>
     public static IEventLookup Capture(CompiledScenario scenario, IReadOnlyList<Finding> findings)
     {
-        if (scenario.CountEvents() <= WholeLimit)
+        if (scenario.CountEvents() <= WholeLimit && DataBytes(scenario) <= WholeBytesLimit)
         {
             var all = new EventBatch((int)Math.Max(16, scenario.CountEvents()));
             all.Reset(0);
@@ -35,6 +39,21 @@ public static class ScenarioEvents
         var sink = new SelectingSink(wanted);
         scenario.Generate(sink);
         return sink;
+    }
+
+    /// <summary>The bytes the scenario's events carry (a generation that keeps nothing: at most 2^20 events).</summary>
+    static long DataBytes(CompiledScenario scenario)
+    {
+        var sink = new ByteCount();
+        scenario.Generate(sink);
+        return sink.Bytes;
+    }
+
+    sealed class ByteCount : IEventSink
+    {
+        public long Bytes { get; private set; }
+
+        public void Append(in TraceEvent e, ReadOnlySpan<byte> data) => Bytes += data.Length;
     }
 
     /// <summary>Keeps the events whose index is in a set; serves them as a lookup.</summary>
