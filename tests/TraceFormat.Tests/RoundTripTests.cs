@@ -134,6 +134,18 @@ public sealed class RoundTripTests
         Assert.AreEqual(5L, sink.EventCount);
     }
 
+    [TestMethod]
+    public void BatchingSink_EventsOfFourKiB_HandedOnEvery16MiBOfBytes()
+    {
+        var seen = new List<(long First, int Count, int Bytes)>();
+        var sink = new BatchingSink(b => seen.Add((b.FirstIndex, b.Count, b.DataLength)));
+        var data = new byte[4096];
+        for (int i = 0; i < 5000; i++) sink.Append(new TraceEvent(EventKind.Store, 0, 0x1000, 4096), data);
+        sink.Flush();
+        // 4,096 events of 4 KiB are 16 MiB: a batch is handed on there, long before its 65,536 events.
+        CollectionAssert.AreEqual(new[] { (0L, 4096, 16 << 20), (4096L, 904, 904 * 4096) }, seen);
+    }
+
     /// <summary>
     /// A chunk of more than two decode blocks (<see cref="DecodeScratch.BlockEvents"/> events each, the other round
     /// trips' chunks hold fewer): each address stream's running address goes on across a block's edge. The events at
