@@ -14,7 +14,8 @@ public static class ReplayVerb
 {
     static readonly string Usage = $"""
         usage: tracetools replay TRACE [--detectors LIST] [--format text|json|sarif] [-o FILE] [--all]
-                                 [--stats] [--fail-on error|warning|none] [--threads N] [--quiet]
+                                 [--stats] [--fail-on error|warning|none] [--suppressions FILE]
+                                 [--baseline PREVIOUS.json] [--threads N] [--decode-only] [--quiet]
 
         Replays a trace, reconstructing happens-before across all agents, and reports the orderings the
         code failed to guarantee. Exit 0: nothing at or above --fail-on; 1: findings; 2: bad input.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TraceTools.Replay.Findings;
 
 namespace TraceTools.Tests.EndToEnd;
 
@@ -41,6 +42,16 @@ public sealed partial class ReadMeTests
         var m = SampleCount().Match(ReadMe);
         Assert.IsTrue(m.Success, "the README says how many sample scenarios `check` runs");
         Assert.AreEqual(Directory.GetFiles(RepoPaths.Samples, "*.scn").Length, int.Parse(m.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [TestMethod]
+    public void ReadMe_DetectorList_NamesEveryKind()
+    {
+        int at = ReadMe.IndexOf("- **Detectors**:", StringComparison.Ordinal);
+        Assert.IsGreaterThanOrEqualTo(0, at, "the README lists the detectors");
+        string list = ReadMe[at..ReadMe.IndexOf("\n- **", at + 1, StringComparison.Ordinal)];
+        foreach (var kind in FindingKinds.All)
+            Assert.Contains($"`{kind.Name()}`", list, $"the README's detector list leaves out {kind.Name()}");
     }
 
     [TestMethod]
