@@ -37,35 +37,59 @@ public sealed class Baseline
         }
         catch (JsonException e)
         {
-            throw new ReportFileException($"{path}: not a JSON report: {e.Message}");
+            // The parser's own message ends in its 0-based position; the line names it as every input error does.
+            string reason = e.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd();
+            throw new ReportFileException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not a JSON report: {reason}");
         }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
+        catch (NotAReport e)
         {
             throw new ReportFileException($"{path}: not a tracetools JSON report (replay --format json): {e.Message}");
         }
     }
 
+    /// <summary>Valid JSON that is not what <c>replay --format json</c> writes: the message names the field.</summary>
+    sealed class NotAReport(string message) : Exception(message);
+
     static HashSet<string> Identities(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("findings", out var findings) || findings.ValueKind != JsonValueKind.Array)
-            throw new InvalidOperationException("no \"findings\" array");
+            throw new NotAReport("no \"findings\" array");
         var set = new HashSet<string>(StringComparer.Ordinal);
+        int i = 0;
         foreach (var g in findings.EnumerateArray())
         {
+            string at = $"findings[{i++}]";
+            if (g.ValueKind != JsonValueKind.Object) throw new NotAReport($"{at} is not an object");
             if (g.TryGetProperty("identity", out var id) && id.ValueKind == JsonValueKind.String)
             {
                 set.Add(id.GetString()!);
                 continue;
             }
             // A report without identities (schema 1): rebuild it from the first instance's sites.
-            string kind = g.GetProperty("kind").GetString()!;
-            var first = g.GetProperty("instances")[0];
-            var parts = new List<(string, string)> { ("trigger", SiteOf(first.GetProperty("trigger"))) };
-            foreach (var r in first.GetProperty("related").EnumerateArray())
-                parts.Add((r.GetProperty("role").GetString()!, SiteOf(r)));
+            string kind = Field(g, "kind", JsonValueKind.String, at).GetString()!;
+            var instances = Field(g, "instances", JsonValueKind.Array, at);
+            if (instances.GetArrayLength() == 0 || instances[0].ValueKind != JsonValueKind.Object)
+                throw new NotAReport($"{at}.instances has no first instance");
+            var first = instances[0];
+            var parts = new List<(string, string)> { ("trigger", SiteOf(Field(first, "trigger", JsonValueKind.Object, $"{at}.instances[0]"))) };
+            int k = 0;
+            foreach (var r in Field(first, "related", JsonValueKind.Array, $"{at}.instances[0]").EnumerateArray())
+            {
+                string rel = $"{at}.instances[0].related[{k++}]";
+                if (r.ValueKind != JsonValueKind.Object) throw new NotAReport($"{rel} is not an object");
+                parts.Add((Field(r, "role", JsonValueKind.String, rel).GetString()!, SiteOf(r)));
+            }
             set.Add(FindingIdentity.Of(kind, parts));
         }
         return set;
+    }
+
+    /// <summary>The field <paramref name="name"/> of <paramref name="e"/>, which must be of kind <paramref name="kind"/>.</summary>
+    static JsonElement Field(JsonElement e, string name, JsonValueKind kind, string at)
+    {
+        if (!e.TryGetProperty(name, out var v)) throw new NotAReport($"{at} has no \"{name}\"");
+        if (v.ValueKind != kind) throw new NotAReport($"{at}.{name} is {v.ValueKind.ToString().ToLowerInvariant()}, not {kind.ToString().ToLowerInvariant()}");
+        return v;
     }
 
     static string SiteOf(JsonElement e) =>
