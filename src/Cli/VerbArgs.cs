@@ -1,4 +1,5 @@
 using System.Globalization;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli;
 
@@ -81,6 +82,15 @@ public sealed class VerbArgs
         if (s is null) return fallback;
         if (!TryParseLong(s, out long v) || v < 0) CliThrow.Usage($"option {name} takes a non-negative integer, not '{s}'");
         return v;
+    }
+
+    /// <summary><c>--chunk-events N</c> (gen, import): 1 to the format's 2^20 events per chunk, 65,536 when absent.</summary>
+    public int ChunkEvents()
+    {
+        long n = Long("--chunk-events", 65536);
+        if (n is < 1 or > TraceWriterOptions.MaxChunkEvents)
+            CliThrow.Usage($"option --chunk-events takes 1 to {TraceWriterOptions.MaxChunkEvents} (the format's most events per chunk), not {n}");
+        return (int)n;
     }
 
     /// <summary>A floating-point option, or <paramref name="fallback"/>.</summary>

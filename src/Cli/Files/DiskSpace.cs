@@ -23,8 +23,10 @@ public static class DiskSpace
             return; // a file system that cannot tell its free space is not refused
         }
         if (bytes > free)
-            throw new FileError($"tracetools {verb}: cannot write '{path}': {what} needs about {Mb(bytes)} and the file system has {Mb(free)} free");
+            throw new FileError($"tracetools {verb}: cannot write '{path}': {what} needs about {Amount(bytes)} and the file system has {Amount(free)} free");
     }
 
-    static string Mb(long bytes) => bytes >= 10L << 30 ? $"{bytes >> 30} GiB" : $"{bytes >> 20} MiB";
+    /// <summary>Bytes in the unit that shows them with at least two digits (a 200 KB need on a 64 KiB file system is not "0 MiB and 0 MiB").</summary>
+    public static string Amount(long bytes) =>
+        bytes >= 10L << 30 ? $"{bytes >> 30} GiB" : bytes >= 10L << 20 ? $"{bytes >> 20} MiB" : bytes >= 10L << 10 ? $"{bytes >> 10} KiB" : $"{bytes} bytes";
 }

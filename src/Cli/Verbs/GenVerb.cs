@@ -16,7 +16,7 @@ public static class GenVerb
           -o FILE            output trace ('-' for stdout)
           --set NAME=VALUE   override a `let` constant (repeatable)
           --codec C          chunk codec: lz4 (default) or none
-          --chunk-events N   events per chunk (default 65536)
+          --chunk-events N   events per chunk, 1 to 1048576 (default 65536)
           --max-events N     refuse scenarios that expand to more events (default 2^32)
         """;
 
@@ -29,7 +29,7 @@ public static class GenVerb
         var options = new TraceWriterOptions
         {
             Codec = ParseCodec(args.Option("--codec")),
-            ChunkEvents = checked((int)Math.Clamp(args.Long("--chunk-events", 65536), 1, 1 << 20)),
+            ChunkEvents = args.ChunkEvents(),
         };
         long maxEvents = args.Long("--max-events", ScenarioBudget.DefaultMaxEvents);
         var input = args.Finish(1, 1)[0];

@@ -22,7 +22,7 @@ public static class ImportVerb
           --skip-malformed   skip lines the format cannot read (counted) instead of stopping
           --relaxed-mmio     ftrace: rwmmio events are writel_relaxed/readl_relaxed (no implied barrier)
           --codec C          chunk codec: lz4 (default) or none
-          --chunk-events N   events per chunk (default 65536)
+          --chunk-events N   events per chunk, 1 to 1048576 (default 65536)
           --quiet            no summary on stderr
 
         Formats (docs/recording.md says what each captures and which detectors can fire on it):
@@ -48,7 +48,7 @@ public static class ImportVerb
                 "none" => TraceCodec.None,
                 var c => CliThrow.Usage<TraceCodec>($"--codec takes lz4 or none, not '{c}'"),
             },
-            ChunkEvents = checked((int)Math.Clamp(args.Long("--chunk-events", 65536), 1, 1 << 20)),
+            ChunkEvents = args.ChunkEvents(),
         };
         var positional = args.Finish(2, int.MaxValue);
         string format = positional[0];
