@@ -18,6 +18,13 @@ public sealed class ScenarioException : BadInputException
     /// <summary>The message without the <c>file:line:column: </c> prefix.</summary>
     public string Detail { get; }
 
+    /// <summary>
+    /// For an address outside the declared regions, why, in the importers' words (<c>outside every region</c>,
+    /// <c>straddles a region's end</c>, <c>memory access to an mmio region</c>, <c>mmio access outside mmio
+    /// regions</c>): <c>import steps --skip-unmapped</c> counts such a line under it. Null for every other error.
+    /// </summary>
+    public string? Unmapped { get; init; }
+
     /// <summary>Creates the error for <paramref name="file"/> at <paramref name="line"/>:<paramref name="column"/>.</summary>
     public ScenarioException(string file, int line, int column, string detail)
         : base(line > 0 ? $"{file}:{line}:{column}: {detail}" : $"{file}: {detail}")

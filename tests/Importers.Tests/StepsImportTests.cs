@@ -95,8 +95,30 @@ public sealed class StepsImportTests
         {
             // The same line inside a scenario reports the same thing at the same column.
             var inScenario = Assert.ThrowsExactly<ScenarioException>(() => ScenarioCompiler.Compile(layout + line + "\n", "x.scn"));
-            Assert.AreEqual((column, e.Detail), (inScenario.Column, inScenario.Detail));
+            // An address outside the layout adds how to skip it, as every format says of such events.
+            string skip = e.Unmapped is null ? "" : " (--skip-unmapped counts and skips such events)";
+            Assert.AreEqual((column, e.Detail), (inScenario.Column, inScenario.Detail + skip));
         }
+    }
+
+    [TestMethod]
+    [DataRow("cpu0: store buf + 0x100 size 4", "outside every region")]
+    [DataRow("cpu0: store buf + 0xfe size 4", "straddles a region's end")]
+    [DataRow("cpu0: store regs size 4", "memory access to an mmio region")]
+    [DataRow("cpu0: mmio_write buf size 4 = 1", "mmio access outside mmio regions")]
+    public void Import_StepOutsideTheLayout_SkippedAndCountedWithSkipUnmapped(string line, string reason)
+    {
+        const string layout = "arch arm64\ncpu cpu0\ndevice d\nram buf 0x1000 size 0x100\nmmio regs 0x3000 size 0x10 device d\n";
+        using var h = new ImportHarness();
+        var input = new[] { ("s.txt", "cpu0: barrier dma_wmb\n" + line + "\ncpu0: load buf size 4\n") };
+
+        // Not malformed: --skip-malformed does not skip it.
+        var e = Assert.ThrowsExactly<ScenarioException>(() => h.Run("steps", layout, input, skipMalformed: true));
+        StringAssert.EndsWith(e.Message, "(--skip-unmapped counts and skips such events)");
+        using var skipping = new ImportHarness();
+        var events = skipping.Run("steps", layout, input, skipUnmapped: true);
+        Assert.HasCount(2, events);
+        Assert.AreEqual(1, skipping.Summary.Skipped[reason]);
     }
 
     [TestMethod]

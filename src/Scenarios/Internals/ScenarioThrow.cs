@@ -19,6 +19,11 @@ static class ScenarioThrow
     public static void At(in SourcePos pos, string detail) =>
         throw new ScenarioException(pos.File, pos.Line, pos.Column, QuoteCap.Apply(detail));
 
+    /// <summary>An address outside the declared regions: <see cref="ScenarioException.Unmapped"/> says why.</summary>
+    [DoesNotReturn]
+    public static void Unmapped(in SourcePos pos, string reason, string detail) =>
+        throw new ScenarioException(pos.File, pos.Line, pos.Column, QuoteCap.Apply(detail)) { Unmapped = reason };
+
     [DoesNotReturn]
     public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, QuoteCap.Apply(detail));
 }

@@ -35,6 +35,13 @@ sealed class StepsFormat : ImportFormat, IEventSink
         {
             _compiler!.CompileLine(line, sink.File, (int)sink.Line);
         }
+        catch (ScenarioException e) when (e.Unmapped is { } reason)
+        {
+            // An address outside the layout: what the other formats call unmapped, counted under the same reasons.
+            if (!sink.Options.SkipUnmapped)
+                throw new ScenarioException(e.File, e.Line, e.Column, e.Detail + " (--skip-unmapped counts and skips such events)") { Unmapped = reason };
+            sink.Skip(reason);
+        }
         catch (ScenarioException) when (sink.Options.SkipMalformed)
         {
             sink.Skip("malformed line");

@@ -102,10 +102,10 @@ sealed class StepResolver(RegionInfo[] regions)
     {
         // Regions do not overlap (the parser refuses it), so the one holding the first byte is the only candidate.
         int i = (_byAddress ??= new RegionsByAddress(_regions)).IdAt(address);
-        if (i < 0) ScenarioThrow.At(a.Pos, $"address 0x{address:x} is outside every region (expected an address inside a declared region)");
+        if (i < 0) ScenarioThrow.Unmapped(a.Pos, "outside every region", $"address 0x{address:x} is outside every region (expected an address inside a declared region)");
         var r = _regions[i];
         if (!r.Contains(address, size))
-            ScenarioThrow.At(a.Pos, $"access 0x{address:x}..0x{address + size:x} (size {size}) straddles the end of region '{r.Name}' (0x{r.Base:x}..0x{r.End:x})");
+            ScenarioThrow.Unmapped(a.Pos, "straddles a region's end", $"access 0x{address:x}..0x{address + size:x} (size {size}) straddles the end of region '{r.Name}' (0x{r.Base:x}..0x{r.End:x})");
         return i;
     }
 
@@ -118,9 +118,9 @@ sealed class StepResolver(RegionInfo[] regions)
         var r = _regions[region];
         bool mmioOp = s.Kind is EventKind.MmioWrite or EventKind.MmioRead;
         if (mmioOp && r.Kind != RegionKind.Mmio)
-            ScenarioThrow.At(s.Address!.Pos, $"'{s.Kind.OpName()}' needs an mmio region, but '{r.Name}' is {KindName(r.Kind)}");
+            ScenarioThrow.Unmapped(s.Address!.Pos, "mmio access outside mmio regions", $"'{s.Kind.OpName()}' needs an mmio region, but '{r.Name}' is {KindName(r.Kind)}");
         if (!mmioOp && r.Kind == RegionKind.Mmio)
-            ScenarioThrow.At(s.Address!.Pos, $"'{s.Kind.OpName()}' may not touch mmio region '{r.Name}' (use mmio_write/mmio_read, writel/readl)");
+            ScenarioThrow.Unmapped(s.Address!.Pos, "memory access to an mmio region", $"'{s.Kind.OpName()}' may not touch mmio region '{r.Name}' (use mmio_write/mmio_read, writel/readl)");
     }
 
     static string KindName(RegionKind k) => k switch
