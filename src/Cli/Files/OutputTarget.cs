@@ -5,13 +5,16 @@ namespace TraceTools.Cli.Files;
 /// renamed over it by <see cref="Commit"/>, so a failure leaves the old file whole; disposing without a
 /// commit deletes the temporary file. A character device, a block device or a FIFO is written in place:
 /// renaming over <c>/dev/null</c> would replace the device with a file. A symlink is written through: the
-/// file it points to is replaced, the link stays. <c>-</c> is stdout.
+/// file it points to is replaced, the link stays. <c>-</c> is stdout; opened with <see cref="OpenWhole"/> it too gets
+/// the output whole or nothing: written to a temporary file, copied out by <see cref="Commit"/>.
 /// </summary>
 public sealed class OutputTarget : IDisposable
 {
     readonly string _verb;
     readonly string? _temp;
     readonly string _final;
+    /// <summary>The temporary file is stdout's, copied out at <see cref="Commit"/> (not renamed).</summary>
+    readonly bool _spooled;
     bool _committed;
 
     /// <summary>The path as the user gave it, for messages.</summary>
@@ -20,9 +23,10 @@ public sealed class OutputTarget : IDisposable
     /// <summary>Where the bytes go; buffered.</summary>
     public Stream Stream { get; }
 
-    OutputTarget(string verb, string shown, string final, string? temp, Stream stream)
+    OutputTarget(string verb, string shown, string final, string? temp, Stream stream, bool spooled = false)
     {
         _verb = verb;
+        _spooled = spooled;
         Shown = shown;
         _final = final;
         _temp = temp;
@@ -71,6 +75,27 @@ public sealed class OutputTarget : IDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="Open"/>, but stdout too gets the output only once complete: <c>gen x.scn -o - | tracetools replay -</c>
+    /// must not hand the reader a trace's first bytes when a step fails later (the reader would take it for a trace
+    /// cut off, replay nothing and exit 0). The bytes wait in a temporary file (<see cref="Path.GetTempPath"/>).
+    /// </summary>
+    public static OutputTarget OpenWhole(string verb, string path, params ReadOnlySpan<string?> inputs)
+    {
+        if (path != "-") return Open(verb, path, inputs);
+        string temp = TempFiles.Create(Path.Combine(Path.GetTempPath(), "tracetools-stdout"));
+        try
+        {
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            return new OutputTarget(verb, "stdout", "-", temp, new FileTooLargeStream(file), spooled: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TempFiles.Delete(temp);
+            throw FileError.Writing(verb, "stdout", e);
+        }
+    }
+
     /// <summary>Checks a target before any work (synth's truth file, replay's report): the same refusals as <see cref="Open"/>.</summary>
     public static void Check(string verb, string path, params ReadOnlySpan<string?> inputs)
     {
@@ -107,7 +132,14 @@ public sealed class OutputTarget : IDisposable
         {
             Stream.Flush();
             Stream.Dispose();
-            if (_temp is not null)
+            if (_spooled)
+            {
+                using (var spool = new FileStream(_temp!, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16))
+                using (var stdout = Console.OpenStandardOutput())
+                    spool.CopyTo(stdout, 1 << 16);
+                TempFiles.Delete(_temp!);
+            }
+            else if (_temp is not null)
             {
                 File.Move(_temp, _final, overwrite: true);
                 TempFiles.Forget(_temp);

@@ -41,7 +41,7 @@ public static class GenVerb
 
         var scenario = ScenarioInput.Compile("gen", input, overrides);
         ScenarioBudget.Check(scenario, input, maxEvents, "nothing was written");
-        using var target = OutputTarget.Open("gen", output, input);
+        using var target = OutputTarget.OpenWhole("gen", output, input);
         target.Write(stream =>
         {
             using var writer = new TraceWriter(stream, scenario.Metadata, options);

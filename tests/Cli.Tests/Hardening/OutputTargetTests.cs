@@ -144,6 +144,29 @@ public sealed class OutputTargetTests
         CollectionAssert.AreEqual(File.ReadAllBytes(trace), bytes.ToArray());
     }
 
+    /// <summary>
+    /// gen's trace to stdout comes whole or not at all: a step failing late leaves stdout empty, so
+    /// 'gen x.scn -o - | tracetools replay -' cannot replay a header and a chunk as a trace cut off (exit 0). The bytes
+    /// wait in a temporary file, which goes with the run. (import writes nothing before its inputs are all read.)
+    /// </summary>
+    [TestMethod]
+    public void GenToStdout_StepFailingLate_NothingWrittenAndNoSpoolLeft()
+    {
+        using var s = new Scratch();
+        // The store at i = 65,536 leaves buf: more than a chunk was made before the failure.
+        string scn = s.Write("late.scn", "arch arm64\ncpu c\nram buf 0x1000 size 0x100\nrepeat 70000 as i {\n  c: store buf + (i >> 8) size 1 = 1\n}\n");
+        using var p = ChildTool.Start(["gen", scn, "-o", "-"]);
+        p.StandardInput.Close();
+        using var bytes = new MemoryStream();
+        p.StandardOutput.BaseStream.CopyTo(bytes);
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+
+        HardeningAsserts.OneLineError(p.ExitCode, err, "late.scn:5:");
+        Assert.AreEqual(0L, bytes.Length, "nothing on stdout");
+        Assert.IsEmpty(Directory.GetFiles(Path.GetTempPath(), $"tracetools-stdout.tmp-{p.Id}-*"));
+    }
+
     [TestMethod]
     public void ReplayReport_FullDevice_OneLineError()
     {
