@@ -133,15 +133,22 @@ public sealed class OutputTargetTests
         using var s = new Scratch();
         string trace = s.MailboxTrace();
         string scn = Path.ChangeExtension(trace, ".scn");
+        var (exit, bytes, err, _) = GenToStdout(scn);
+
+        Assert.AreEqual(0, exit, err);
+        CollectionAssert.AreEqual(File.ReadAllBytes(trace), bytes);
+    }
+
+    /// <summary>Runs <c>gen SCN -o -</c>; returns its exit code, stdout's bytes, stderr and process id.</summary>
+    static (int Exit, byte[] Out, string Err, int Pid) GenToStdout(string scn)
+    {
         using var p = ChildTool.Start(["gen", scn, "-o", "-"]);
         p.StandardInput.Close();
         using var bytes = new MemoryStream();
         p.StandardOutput.BaseStream.CopyTo(bytes);
         string err = p.StandardError.ReadToEnd();
         p.WaitForExit();
-
-        Assert.AreEqual(0, p.ExitCode, err);
-        CollectionAssert.AreEqual(File.ReadAllBytes(trace), bytes.ToArray());
+        return (p.ExitCode, bytes.ToArray(), err, p.Id);
     }
 
     /// <summary>
@@ -155,16 +162,11 @@ public sealed class OutputTargetTests
         using var s = new Scratch();
         // The store at i = 65,536 leaves buf: more than a chunk was made before the failure.
         string scn = s.Write("late.scn", "arch arm64\ncpu c\nram buf 0x1000 size 0x100\nrepeat 70000 as i {\n  c: store buf + (i >> 8) size 1 = 1\n}\n");
-        using var p = ChildTool.Start(["gen", scn, "-o", "-"]);
-        p.StandardInput.Close();
-        using var bytes = new MemoryStream();
-        p.StandardOutput.BaseStream.CopyTo(bytes);
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        var (exit, bytes, err, pid) = GenToStdout(scn);
 
-        HardeningAsserts.OneLineError(p.ExitCode, err, "late.scn:5:");
-        Assert.AreEqual(0L, bytes.Length, "nothing on stdout");
-        Assert.IsEmpty(Directory.GetFiles(Path.GetTempPath(), $"tracetools-stdout.tmp-{p.Id}-*"));
+        HardeningAsserts.OneLineError(exit, err, "late.scn:5:");
+        Assert.IsEmpty(bytes, "nothing on stdout");
+        Assert.IsEmpty(Directory.GetFiles(Path.GetTempPath(), $"tracetools-stdout.tmp-{pid}-*"));
     }
 
     [TestMethod]
