@@ -39,7 +39,8 @@ public sealed class Baseline
         {
             // The parser's own message ends in its 0-based position; the line names it as every input error does.
             string reason = e.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].TrimEnd();
-            throw new ReportFileException($"{path}:{e.LineNumber + 1}:{e.BytePositionInLine + 1}: not a JSON report: {reason}");
+            string at = e.LineNumber is long line ? $":{line + 1}:{(e.BytePositionInLine ?? 0) + 1}" : "";
+            throw new ReportFileException($"{path}{at}: not a JSON report: {reason}");
         }
         catch (NotAReport e)
         {
