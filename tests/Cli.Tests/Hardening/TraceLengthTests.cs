@@ -34,7 +34,7 @@ public sealed class TraceLengthTests
     }
 
     [TestMethod]
-    public void Replay_FooterCountsTheLimit_Replayed()
+    public void Replay_FooterCountsTheLimit_NotRefusedAtOpen()
     {
         using var s = new Scratch();
         var (trace, _) = Forge(s, Limit);
