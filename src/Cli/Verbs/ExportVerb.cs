@@ -41,7 +41,8 @@ public static class ExportVerb
         string? from = args.Option("--from");
         long count = args.Long("--count", around is null ? long.MaxValue : AroundCount);
         if (around is not null && from is not null) CliThrow.Usage("--around and --from exclude each other");
-        var window = around is not null ? ExportWindow.Around(ParseIndex("--around", around), count)
+        long centre = around is null ? -1 : ParseIndex("--around", around);
+        var window = around is not null ? ExportWindow.Around(centre, count)
             : ExportWindow.Of(from is null ? 0 : ParseIndex("--from", from), count);
         string path = args.Finish(1, 1)[0];
 
@@ -50,6 +51,9 @@ public static class ExportVerb
         long total = reader.IndexedEventCount;
         if (total >= 0 && window.From >= total && total > 0)
             CliThrow.Usage($"the window starts at event {window.From}, but {path} has {total} events");
+        // A centre past the end would still make a window (the trace's last events), for an event that is not there.
+        if (centre >= 0 && total > 0 && centre >= total)
+            CliThrow.Usage($"--around {centre} names no event: {path} has {total} events");
         ReplayLength.Check(reader, window.End);
         using var lookup = new TraceEventLookup(trace.OpenReader());
         var bar = !quiet && output != "-" && !Console.IsErrorRedirected && args.Error == Console.Error

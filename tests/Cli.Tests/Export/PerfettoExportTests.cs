@@ -273,6 +273,7 @@ public sealed class PerfettoExportTests
     [DataRow("--from 50 --count 5", "the window starts at event 50, but")]
     [DataRow("--format json", "unknown --format 'json' (perfetto)")]
     [DataRow("--around 3 --from 2", "--around and --from exclude each other")]
+    [DataRow("--around 50", "--around 50 names no event: ")]
     [DataRow("--from x", "option --from takes a non-negative integer")]
     public void Export_BadUsage_OneLineExit2AndNoOutput(string options, string message)
     {
