@@ -20,8 +20,9 @@ public sealed partial class DriverMixGenerator
         switch (lane.Step++)
         {
             case 0:
-                var direction = lane.Bug == InjectedBug.EthWrongDirection ? DmaDirection.ToDevice : DmaDirection.FromDevice;
-                DmaMap(cpu, buf, n, Eth, direction, Site.EthMap);
+                // The injected bug's map names the direction it passes, as its code would.
+                if (lane.Bug == InjectedBug.EthWrongDirection) DmaMap(cpu, buf, n, Eth, DmaDirection.ToDevice, Site.EthMapToDevice);
+                else DmaMap(cpu, buf, n, Eth, DmaDirection.FromDevice, Site.EthMap);
                 Barrier(cpu, DmaWmb, Site.EthDoorbellBarrier);
                 MmioWrite(cpu, EthRegs + 0x20, (uint)lane.Slot, Site.EthDoorbell);
                 break;

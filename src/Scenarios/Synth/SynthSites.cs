@@ -18,6 +18,7 @@ internal enum Site
     KexecQuiesce, KexecIommuMode, KexecHandover,
     PasidLiveBarrier,
     FwCall, FwForward, FwAnswer, FwReturn,
+    EthMapToDevice,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -60,5 +61,6 @@ public static class SynthSites
         "machine_kexec",
         "pasid_update_in_place: dma_wmb() before flush",
         "host: ffa call (smc)", "hyp: ffa forward (arm_smccc_1_2_smc)", "EL3/SPMC: ffa answer", "hyp: return to the host",
+        "eth_rx_refill: dma_map_single(TO_DEVICE)",
     ];
 }

@@ -204,6 +204,25 @@ public sealed class DriverMixGeneratorTests
         return id;
     }
 
+    /// <summary>A map's site names the direction the event passes: the injected wrong-direction bug's too (its ladder read FROM_DEVICE on a to_device map).</summary>
+    [TestMethod]
+    public void Generator_DmaMaps_SiteNamesTheDirection()
+    {
+        var (generator, events, _) = Synthesize.Record(Arch.Arm64, 5, 200_000, 0.5);
+        var sites = generator.Metadata.Sites;
+        int maps = 0, toDevice = 0;
+        foreach (var (e, _) in events)
+        {
+            if (e.Kind != EventKind.DmaMap || !sites[e.Site].StartsWith("eth_rx_refill", StringComparison.Ordinal)) continue;
+            maps++;
+            bool to = (DmaDirection)(e.Aux >> 16) == DmaDirection.ToDevice;
+            if (to) toDevice++;
+            StringAssert.Contains(sites[e.Site], to ? "(TO_DEVICE)" : "(FROM_DEVICE)");
+        }
+        Assert.IsGreaterThan(0, toDevice, "the bug was injected");
+        Assert.IsGreaterThan(toDevice, maps, "and the clean maps are there too");
+    }
+
     // docs/synth.md, "Interleaving": the instance mix is NIC tx 30 %, rx 25 %, NVMe 24 %, PASID 10 %, dsp 9 % (arm64: dsp 4 %,
     // FF-A firmware calls 5 %), eth rx 1.5 %, kexec 0.5 %. Each instance has one event at a site only it reaches.
     [TestMethod]
