@@ -90,6 +90,9 @@ public sealed partial class ReplayEngine
     /// </summary>
     public const long MaxEvents = uint.MaxValue;
 
+    /// <summary>How a refusal of a trace past <see cref="MaxEvents"/> reads, at the event or at open (the CLI's).</summary>
+    public const string LengthLimit = "traces are limited to 2^32 - 1 events";
+
     /// <summary>The hb state machine (for tests and benchmarks).</summary>
     internal HbState Hb => _hb;
 

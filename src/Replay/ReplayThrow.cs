@@ -52,7 +52,7 @@ static class ReplayThrow
 
     [DoesNotReturn]
     public static void TraceTooLong(long index) =>
-        BadEvent(index, "traces are limited to 2^32 - 1 events (local times are trace indices + 1 in 32 bits)");
+        BadEvent(index, ReplayEngine.LengthLimit + " (local times are trace indices + 1 in 32 bits)");
 
     [DoesNotReturn]
     public static void ReleasesOverBudget(long index, int snapshots, int width, int rows, long bytes, long budget) =>

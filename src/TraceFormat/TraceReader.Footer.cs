@@ -56,7 +56,7 @@ public sealed partial class TraceReader
         if (BinaryPrimitives.ReadUInt32LittleEndian(t[28..]) != Crc32C.Compute(t[..28])) return null;
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(t[4..]);
         long indexOffset = BinaryPrimitives.ReadInt64LittleEndian(t[8..]);
-        long total = BinaryPrimitives.ReadInt64LittleEndian(t[16..]);
+        long total = BinaryPrimitives.ReadInt64LittleEndian(t[FormatLayout.TrailerTotalEventsOffset..]);
         uint indexCrc = BinaryPrimitives.ReadUInt32LittleEndian(t[24..]);
         if (count > FormatLayout.MaxChunks)
             FormatThrow.Footer(_name, trailerAt + 4, $"the trailer lists {count} chunks (at most {FormatLayout.MaxChunks})", t.Slice(4, 4));
@@ -89,7 +89,7 @@ public sealed partial class TraceReader
             previousEnd = offset;
         }
         if (expectedFirst != total)
-            FormatThrow.Footer(_name, trailerAt + FormatLayout.TrailerTotalEventsOffset, $"the trailer counts {total} events but the index lists {expectedFirst}", t.Slice(16, 8));
+            FormatThrow.Footer(_name, trailerAt + FormatLayout.TrailerTotalEventsOffset, $"the trailer counts {total} events but the index lists {expectedFirst}", t.Slice(FormatLayout.TrailerTotalEventsOffset, 8));
         // v4: a census section may sit between the (absent) chunks and the index; ReadCensusAtOpen checks the gap.
         if (count == 0 && indexOffset != _dataStart && Version < FormatLayout.CensusVersion)
             FormatThrow.Footer(_name, trailerAt + 8, $"the trailer lists no chunks but the index is at offset {indexOffset}, not {_dataStart}", t.Slice(8, 8));

@@ -24,7 +24,7 @@ public static class ReplayLength
         if (Math.Min(total, replayEnd) <= ReplayEngine.MaxEvents) return;
         throw new TraceTooLongException(
             $"{reader.FileName}: byte offset {reader.IndexedEventCountOffset} (footer): the trailer counts {total} events; " +
-            "traces are limited to 2^32 - 1 events (local times are trace indices + 1 in 32 bits): nothing was replayed");
+            ReplayEngine.LengthLimit + " (local times are trace indices + 1 in 32 bits): nothing was replayed");
     }
 }
 

@@ -38,7 +38,7 @@ public static class ReportWriter
         }
         else
         {
-            using var target = Files.OutputTarget.Open("replay", options.Output, input.TracePath);
+            using var target = Files.OutputTarget.Open("replay", options.Output);
             target.Write(fs =>
             {
                 if (options.Format == ReportFormat.Text)

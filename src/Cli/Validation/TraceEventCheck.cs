@@ -78,7 +78,7 @@ public sealed class TraceEventCheck
         }
         // Local times are trace indices + 1 in 32 bits (the replay's limit).
         if (batch.FirstIndex + batch.Count > ReplayEngine.MaxEvents)
-            Fail(batch, (int)Math.Max(0, ReplayEngine.MaxEvents - batch.FirstIndex), "traces are limited to 2^32 - 1 events");
+            Fail(batch, (int)Math.Max(0, ReplayEngine.MaxEvents - batch.FirstIndex), ReplayEngine.LengthLimit);
     }
 
     // Accesses come in runs on one region: the last hit is tried before the binary search.

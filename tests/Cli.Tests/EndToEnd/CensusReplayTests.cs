@@ -95,7 +95,7 @@ public sealed class CensusReplayTests
         "TPGS"u8.CopyTo(section);
         BinaryPrimitives.WriteInt32LittleEndian(section.AsSpan(4), body.Length);
         body.CopyTo(section, 8);
-        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(8 + body.Length), Crc32C(section.AsSpan(0, 8 + body.Length)));
+        BinaryPrimitives.WriteUInt32LittleEndian(section.AsSpan(8 + body.Length), TestCrc.Of(section.AsSpan(0, 8 + body.Length)));
         File.WriteAllBytes(trace, Splice(bytes, start, end, section));
         return start;
     }
@@ -105,7 +105,7 @@ public sealed class CensusReplayTests
         var patched = bytes.AsSpan(0, start).ToArray().Concat(section).Concat(bytes.AsSpan(end).ToArray()).ToArray();
         int trailer = patched.Length - 32;
         BinaryPrimitives.WriteInt64LittleEndian(patched.AsSpan(trailer + 8), start + section.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(patched.AsSpan(trailer + 28), Crc32C(patched.AsSpan(trailer, 28)));
+        BinaryPrimitives.WriteUInt32LittleEndian(patched.AsSpan(trailer + 28), TestCrc.Of(patched.AsSpan(trailer, 28)));
         return patched;
     }
 
@@ -147,16 +147,5 @@ public sealed class CensusReplayTests
         int index = (int)BinaryPrimitives.ReadInt64LittleEndian(trace.AsSpan(trailer + 8));
         int last = (int)BinaryPrimitives.ReadInt64LittleEndian(trace.AsSpan(index + 4 + (chunks - 1) * 20));
         return (last + 36 + BinaryPrimitives.ReadInt32LittleEndian(trace.AsSpan(last + 20)), index);
-    }
-
-    static uint Crc32C(ReadOnlySpan<byte> bytes)
-    {
-        uint crc = ~0u;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0x82F63B78u & (uint)-(int)(crc & 1));
-        }
-        return ~crc;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using TraceTools.Tests.EndToEnd;
 using TraceTools.TraceFormat;
 
@@ -120,17 +119,10 @@ public sealed class TraceLengthTests
         BinaryPrimitives.WriteUInt32LittleEndian(t[4..], (uint)chunks);
         BinaryPrimitives.WriteInt64LittleEndian(t[8..], indexAt);
         BinaryPrimitives.WriteInt64LittleEndian(t[16..], events);
-        BinaryPrimitives.WriteUInt32LittleEndian(t[24..], Crc32C(index));
-        BinaryPrimitives.WriteUInt32LittleEndian(t[28..], Crc32C(t[..28]));
+        BinaryPrimitives.WriteUInt32LittleEndian(t[24..], TestCrc.Of(index));
+        BinaryPrimitives.WriteUInt32LittleEndian(t[28..], TestCrc.Of(t[..28]));
         string path = s.Path("long.trace");
         File.WriteAllBytes(path, bytes);
         return (path, bytes.Length - Trailer + 16);
-    }
-
-    static uint Crc32C(ReadOnlySpan<byte> bytes)
-    {
-        uint crc = uint.MaxValue;
-        foreach (byte b in bytes) crc = BitOperations.Crc32C(crc, b);
-        return ~crc;
     }
 }
