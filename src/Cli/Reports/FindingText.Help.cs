@@ -30,10 +30,14 @@ public sealed partial class FindingText
         _ => "a read barrier (dma_rmb)",
     };
 
+    /// <summary>
+    /// The barrier that completes cache maintenance before a device's doorbell, per arch (model.md §3), naming the
+    /// one a driver may take for it where it is not: the <c>dma_wmb</c> that <c>writel</c> has.
+    /// </summary>
     string CompletionBarrier => Arch switch
     {
-        Arch.Arm64 => "a completion barrier (wmb / dsb st)",
-        Arch.X86_64 => "sfence (wmb) or mfence",
+        Arch.Arm64 => "a completion barrier (wmb / dsb st; the dma_wmb in writel is dmb oshst, which does not complete it)",
+        Arch.X86_64 => "sfence (wmb) or mfence (dma_wmb is a compiler barrier)",
         Arch.Riscv64 => "a fence that holds w and reaches the device (wmb / fence ow,ow)",
         _ => "a completion barrier (wmb)",
     };

@@ -1,5 +1,6 @@
 using TraceTools.Replay;
 using TraceTools.Replay.Findings;
+using TraceTools.Replay.Ordering;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
@@ -48,6 +49,11 @@ public sealed class LadderEvents
     // share; no agent when they share none.
     int _cacheAgent = -1;
     SharedBytes _shared;
+    // The completion marker's (CompletionMarker): a missing-cache-clean's store, its cpu and the bytes the store and
+    // the device's read share (no agent when none), and the cpu's first clean of them after the store, once seen.
+    long _cleanStore = -1, _firstClean = -1;
+    int _cleanAgent = -1;
+    SharedBytes _cleanShared;
     // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
     EarlyMaintenance? _early;
 
@@ -133,6 +139,7 @@ public sealed class LadderEvents
         _ranges = WindowRanges(_rows.Keys, _rows.Keys.First(), _f.Trigger);
         StartTriggerEvidenceAtRelated(since);
         if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker();
+        if (_f.Kind == FindingKind.MissingCacheClean) PlanCompletionMarker();
         _early = EarlyMaintenance.Plan(_f, Event);
         if (_early is { } early) _ranges = WithRange(_ranges, early.From, early.Anchor - 1);
         (_before, _after) = _f.Kind switch
@@ -179,6 +186,15 @@ public sealed class LadderEvents
         if (SharedBytes.Of(Event(write), load) is { } shared) (_cacheAgent, _shared) = (load.Agent, shared);
     }
 
+    /// <summary>The completion marker's (<see cref="CompletionMarker"/>) store, its cpu and the bytes the store and the device's read share.</summary>
+    void PlanCompletionMarker()
+    {
+        long store = _f.RelatedIndex(RelatedRole.Store);
+        if (store < 0) return;
+        var s = Event(store);
+        if (SharedBytes.Of(s, Event(_f.Trigger)) is { } shared) (_cleanStore, _cleanAgent, _cleanShared) = (store, s.Agent, shared);
+    }
+
     /// <summary><paramref name="ranges"/> (ascending, disjoint) with <paramref name="from"/>..<paramref name="to"/> added: ascending, disjoint, merged where they meet.</summary>
     public static List<(long From, long To)> WithRange(List<(long From, long To)> ranges, long from, long to)
     {
@@ -204,11 +220,12 @@ public sealed class LadderEvents
         var agents = batch.Agents.AsSpan(0, batch.Count);
         var addresses = batch.Addresses.AsSpan(0, batch.Count);
         var sizes = batch.Sizes.AsSpan(0, batch.Count);
+        var aux = batch.Aux.AsSpan(0, batch.Count);
         for (int j = first; j <= last; j++)
         {
             int a = agents[j];
             long index = batch.FirstIndex + j;
-            if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a, addresses[j], sizes[j]);
+            if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a, addresses[j], sizes[j], aux[j]);
             else if (_early is { } early && index < early.Anchor) early.Consider(index, kinds[j], a, addresses[j], sizes[j], _input.Metadata.CacheLineSize);
         }
     }
@@ -218,16 +235,21 @@ public sealed class LadderEvents
     {
         if (!_input.Events.Has(index)) return;
         var e = Event(index);
-        if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent, e.Address, e.Size);
+        if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent, e.Address, e.Size, e.Aux);
         else if (_early is { } early && index < early.Anchor) early.Consider(index, e.Kind, e.Agent, e.Address, e.Size, _input.Metadata.CacheLineSize);
     }
 
-    /// <summary>Counts an evidence event of <paramref name="agent"/> and keeps it if it is among the first by priority, then index.</summary>
-    void Take(long index, EventKind kind, int agent, ulong address, int size)
+    /// <summary>
+    /// Counts an evidence event of <paramref name="agent"/> and keeps it if it is among the first by priority, then
+    /// index. Called in trace order within a ladder, as the completion marker needs.
+    /// </summary>
+    void Take(long index, EventKind kind, int agent, ulong address, int size, uint aux)
     {
+        if (agent == _cleanAgent) NoteClean(index, kind, address, size);
         if (_rows.ContainsKey(index)) return;
         var marker = kind switch
         {
+            EventKind.Barrier when agent == _cleanAgent => CompletionMarker(index, aux),
             EventKind.Barrier => BarrierMarker(index, agent),
             EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush when agent == _cacheAgent => CacheMarker(kind, address, size),
             _ => EvidenceNote.None,
@@ -339,8 +361,27 @@ public sealed class LadderEvents
         return _shared.AllInLines(address, size, lineSize) ? EvidenceNote.BeforeObserved : EvidenceNote.None;
     }
 
+    /// <summary>Remembers a missing-cache-clean's cpu's first clean or flush of any shared byte after the store.</summary>
+    void NoteClean(long index, EventKind kind, ulong address, int size)
+    {
+        if (_firstClean >= 0 || index <= _cleanStore || kind is not (EventKind.CacheClean or EventKind.CacheFlush)) return;
+        if (_cleanShared.AnyInLines(address, size, _input.Metadata.CacheLineSize)) _firstClean = index;
+    }
+
+    /// <summary>
+    /// Why a missing-cache-clean's cpu's barrier after its clean did not help: it does not complete cache maintenance
+    /// for a device (arm64 <c>dma_wmb</c>, as in <c>writel</c>; x86's compiler-only barriers), so the clean is not
+    /// ordered, with completion, before the doorbell after it (<c>&lt;- does not complete the clean #C</c>).
+    /// </summary>
+    EvidenceNote CompletionMarker(long index, uint aux)
+    {
+        if (_firstClean < 0 || index <= _firstClean) return EvidenceNote.None;
+        return BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux)) ? EvidenceNote.None : EvidenceNote.NotCompletion;
+    }
+
     string? MarkerText(EvidenceNote note) => note switch
     {
+        EvidenceNote.NotCompletion => $"<- does not complete the clean #{_firstClean}",
         EvidenceNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",
         EvidenceNote.AfterPublish => $"<- after the {_text.PublishNounOf(_after)}",
         EvidenceNote.CleansOnly => "<- cleans, does not invalidate",

@@ -231,6 +231,7 @@ public sealed class LadderTests
         StringAssert.Contains(doc, "`<- before the completion of #0 is observed`");
         StringAssert.Contains(doc, "`<- before the device's write #0`");
         StringAssert.Contains(doc, "`<- before the store #0`");
+        StringAssert.Contains(doc, "`<- does not complete the clean #1`");
     }
 
     [TestMethod]

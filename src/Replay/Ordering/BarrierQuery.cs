@@ -1,0 +1,25 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Replay.Ordering;
+
+/// <summary>
+/// What a report may ask of one barrier (docs/model.md §3, barrier table): a view over the engine's barrier
+/// effects for consumers outside it, so that a report names the barrier that did not help by the same rule the
+/// detectors judged with.
+/// </summary>
+public static class BarrierQuery
+{
+    /// <summary>
+    /// True when <paramref name="code"/> on <paramref name="arch"/> orders a cpu's earlier cache maintenance for a
+    /// device: a completion barrier whose predecessor set holds <c>c</c> and whose domain reaches devices (arm64
+    /// <c>dsb</c> but <c>dsb ld</c>, x86 <c>mfence</c> and <c>sfence</c>, a riscv64 fence whose predecessor holds
+    /// <c>w</c> and which has an <c>i</c> or <c>o</c> bit). arm64's <c>dma_wmb</c> (<c>dmb oshst</c>, the barrier
+    /// <c>writel</c> has) and x86's (a compiler barrier) are not.
+    /// </summary>
+    public static bool CompletesCacheMaintenance(Arch arch, BarrierCode code)
+    {
+        if (!code.IsDefined) return false;
+        var e = BarrierEffect.Of(arch, code);
+        return e.Completion && ClassSet.Has(e.Pred, AccessClass.C) && e.Reach == BarrierReach.Outer;
+    }
+}

@@ -1,0 +1,110 @@
+using TraceTools.Tests.EndToEnd;
+
+namespace TraceTools.Tests.Reports;
+
+/// <summary>
+/// A missing-cache-clean's ladder marks a barrier after the cpu's clean that does not complete it
+/// (docs/reports.md "The text ladder": <c>&lt;- does not complete the clean #C</c>), on each arch, and the
+/// completion barrier its help names makes the same trace clean.
+/// </summary>
+[TestClass]
+public sealed class CompletionMarkerTests
+{
+    string _dir = "";
+
+    [TestInitialize]
+    public void Setup() => _dir = Directory.CreateTempSubdirectory("tt-completion").FullName;
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(_dir, true);
+
+    /// <summary>cpu0 fills txbuf (#0) and cleans it (#1); then <c>BARRIER</c> (#2) and the doorbell (#3).</summary>
+    static string Tx(string arch, string barrier) => $"""
+        arch {arch}
+        cpu cpu0
+        device dma noncoherent
+        ram txbuf 0x40000000 size 0x1000
+        mmio regs 0xfe000000 size 0x100 device dma
+        cpu0: store txbuf size 0x80
+        cpu0: cache_clean txbuf size 0x80
+        cpu0: barrier {barrier}
+        cpu0: mmio_write regs size 4 = 1
+        dma:  dma_read txbuf size 0x80
+        """;
+
+    (int Exit, string[] Lines) Replay(string scenario)
+    {
+        string scn = Path.Combine(_dir, "s.scn"), trace = Path.Combine(_dir, "s.trace");
+        File.WriteAllText(scn, scenario);
+        var gen = RepoPaths.Run("gen", scn, "-o", trace);
+        Assert.AreEqual(0, gen.Exit, gen.Err);
+        var (exit, output, err) = RepoPaths.Run("replay", trace);
+        Assert.AreNotEqual(2, exit, err);
+        return (exit, output.Split('\n'));
+    }
+
+    [TestMethod]
+    [DataRow("arm64", "dma_wmb")]    // dmb oshst, as writel has: w,o → w,o, no completion
+    [DataRow("arm64", "dsb.ld")]     // a completion barrier whose pred lacks w and c
+    [DataRow("x86_64", "dma_wmb")]   // compiler only
+    [DataRow("x86_64", "lfence")]    // not a completion barrier
+    [DataRow("riscv64", "smp_wmb")]  // fence w,w: completes, but reaches cpus only
+    [DataRow("riscv64", "fence.r.o")] // reaches the device, pred without w
+    public void NotACompletionBarrier_AfterTheClean_Marked(string arch, string barrier)
+    {
+        var (exit, lines) = Replay(Tx(arch, barrier));
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        Assert.IsTrue(lines.Any(l => l.Contains("#2 barrier ", StringComparison.Ordinal) && l.Contains("<- does not complete the clean #1", StringComparison.Ordinal)),
+            string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    [DataRow("arm64", "wmb")]        // dsb st, the help's fix
+    [DataRow("arm64", "dsb.sy")]
+    [DataRow("x86_64", "sfence")]
+    [DataRow("x86_64", "wmb")]
+    [DataRow("riscv64", "dma_wmb")]  // fence ow,ow
+    [DataRow("riscv64", "fence.w.o")]
+    public void CompletionBarrier_AfterTheClean_Clean(string arch, string barrier)
+    {
+        var (exit, lines) = Replay(Tx(arch, barrier));
+        Assert.AreEqual(0, exit, string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    public void Help_NamesTheCompletionBarrier_AndThatWritelsDmaWmbIsNotOne()
+    {
+        var (_, lines) = Replay(Tx("arm64", "dma_wmb"));
+        var help = lines.Single(l => l.TrimStart().StartsWith("help:", StringComparison.Ordinal));
+        StringAssert.Contains(help, "wmb / dsb st; the dma_wmb in writel is dmb oshst, which does not complete it");
+        var (_, x86) = Replay(Tx("x86_64", "dma_wmb"));
+        StringAssert.Contains(x86.Single(l => l.TrimStart().StartsWith("help:", StringComparison.Ordinal)), "sfence (wmb) or mfence (dma_wmb is a compiler barrier)");
+    }
+
+    [TestMethod]
+    public void BarriersBeforeTheClean_OrAfterACleanOfOtherLines_NotMarked()
+    {
+        // #1 lies between the store and any clean: nothing to complete. #3 follows only #2, a clean of a line the
+        // device does not read. #5 follows #4, a clean of a line it reads: marked, naming #4.
+        var (exit, lines) = Replay("""
+            arch arm64
+            cpu cpu0
+            device dma noncoherent
+            ram txbuf 0x40000000 size 0x1000
+            mmio regs 0xfe000000 size 0x100 device dma
+            cpu0: store txbuf size 0x80
+            cpu0: barrier dma_wmb
+            cpu0: cache_clean txbuf+0x80 size 0x40
+            cpu0: barrier dmb.oshst
+            cpu0: cache_clean txbuf+0x40 size 0x40
+            cpu0: barrier dmb.osh
+            cpu0: mmio_write regs size 4 = 1
+            dma:  dma_read txbuf size 0x80
+            """);
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        string all = string.Join("\n", lines);
+        Assert.IsTrue(lines.Any(l => l.Contains("#5 barrier dmb.osh", StringComparison.Ordinal) && l.Contains("<- does not complete the clean #4", StringComparison.Ordinal)), all);
+        foreach (var unmarked in new[] { "#1 barrier dma_wmb", "#3 barrier dmb.oshst" })
+            Assert.IsTrue(lines.Any(l => l.Contains(unmarked, StringComparison.Ordinal) && !l.Contains("<-", StringComparison.Ordinal)), $"{unmarked}\n{all}");
+    }
+}
