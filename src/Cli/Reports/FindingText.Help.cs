@@ -58,7 +58,18 @@ public sealed partial class FindingText
         _ => null,
     };
 
-    const string Protocol = "clear present, dev_invalidate the entry, update it, then set present (clear → invalidate → update → set)";
+    /// <summary>
+    /// The update of a live entry (model.md §4, torn-entry-fetch and torn-entry-update: clear → invalidate → update →
+    /// set), with the store barriers the arch needs for the fetcher (§3): the clear before the invalidation (w → o) and
+    /// the update before the set (w → w, outer); none on x86_64 (TSO keeps both) and sc. Without them, following it
+    /// gives missing-flush-after-clear and present-before-payload.
+    /// </summary>
+    string Protocol => Arch switch
+    {
+        Arch.Arm64 or Arch.Riscv64 =>
+            $"clear present, {StoreBarrier(EventKind.Store)}, dev_invalidate the entry, update it, dma_wmb again, then set present (clear → dma_wmb → invalidate → update → dma_wmb → set)",
+        _ => "clear present, dev_invalidate the entry, update it, then set present (clear → invalidate → update → set)",
+    };
 
     /// <summary>
     /// The trace index of the cpu-side event the fix goes to, the one <see cref="Help"/> names (SARIF's primary
@@ -99,9 +110,7 @@ public sealed partial class FindingText
                     ? $"wait for {AgentOf(Rel(RelatedRole.Other))}'s completion (status read, interrupt or completion flag) before reusing {TriggerRange}"
                     : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel(RelatedRole.Other))} is done with it",
                 FindingKind.TornEntryFetch => $"{Protocol}, so that {FetcherName} never fetches {EntryName} while it changes",
-                FindingKind.MissingFlushAfterClear =>
-                    $"put dev_invalidate {FetcherName} {EntryName} between the clear at #{N(Rel(RelatedRole.Clear))} and #{N(t)}"
-                    + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation"),
+                FindingKind.MissingFlushAfterClear => MissingFlushAfterClearHelp,
                 FindingKind.PresentBeforePayload => PresentBeforePayloadHelp,
                 FindingKind.TornEntryUpdate => $"update live entries with {Protocol}, or with one atomic store",
                 FindingKind.MissingCacheClean =>
@@ -123,6 +132,24 @@ public sealed partial class FindingText
                     $"clean the line before invalidating it (cache_clean or dma_sync_single_for_device after #{N(Rel(RelatedRole.Store))}), or use cache_flush (clean + invalidate) at #{N(Rel(RelatedRole.Invalidation))}; dma_sync_single_for_cpu discards what the cpu stored in the buffer",
                 _ => "",
             };
+        }
+    }
+
+    /// <summary>
+    /// missing-flush-after-clear: an invalidation between the clear and the change, ordered after the clear. The
+    /// clear's own cpu orders it with a store barrier (w → o, none on x86_64 and sc); another cpu's clear reaches the
+    /// invalidating cpu only through a hand-off (model.md §7.15), which no barrier on either cpu replaces.
+    /// </summary>
+    string MissingFlushAfterClearHelp
+    {
+        get
+        {
+            long c = Rel(RelatedRole.Clear), t = _f.Trigger;
+            string invalidate = $"dev_invalidate {FetcherName} {EntryName}";
+            if (c >= 0 && _events[c].Agent != _trigger.Agent)
+                return $"hand {AgentOf(c)}'s clear at #{N(c)} over to {TriggerAgent} (a store_release flag or a lock) and put {invalidate} on {TriggerAgent} after it, before #{N(t)}: an invalidation is ordered after another cpu's clear only through a hand-off";
+            return $"put {invalidate} between the clear at #{N(c)} and #{N(t)}"
+                + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation");
         }
     }
 
@@ -177,6 +204,8 @@ public sealed partial class FindingText
         get
         {
             long m = Rel(RelatedRole.Payload), t = _f.Trigger;
+            if (m >= 0 && _events[m].Agent != _trigger.Agent && Fixes?.HandsOff(_events[m].Agent, m, _trigger.Agent, t) == false)
+                return $"{TriggerAgent} sets present at #{N(t)} with no hand-off from {AgentOf(m)} since the payload store #{N(m)} (none the replay saw): hand the payload over before setting present, with a flag written with store_release (smp_store_release) or a lock";
             if (m >= 0 && _events[m].Agent != _trigger.Agent && CpuStoreBarrier is { } smp)
                 return $"order the payload store #{N(m)} before {AgentOf(m)}'s hand-off to {TriggerAgent} with {smp}, or make that hand-off a store_release (smp_store_release)";
             return $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(m)} and the store that sets present #{N(t)}";

@@ -65,6 +65,14 @@ public sealed class FixAdvice
     readonly Dictionary<(long Publish, long To), FixObserver> _firstHops = [];
 
     /// <summary>
+    /// Whether the replay logged an hb path from event <paramref name="from"/> of <paramref name="cpu"/> to event
+    /// <paramref name="to"/> of <paramref name="toAgent"/>: false when it saw none (no hand-off between them, or, on
+    /// long traces, one whose edges the log no longer keeps), null without replay state.
+    /// </summary>
+    public bool? HandsOff(int cpu, long from, int toAgent, long to) =>
+        _input.HbPath is { } paths && from >= 0 ? paths(cpu, from, toAgent, to).Count > 0 : null;
+
+    /// <summary>
     /// Who released what the acquire <paramref name="acquire"/> of <paramref name="cpu"/> read: a cpu when the replay
     /// logged a cpu's edge landing on it, else a device (edges out of devices are not logged; the device barrier
     /// is also the safe advice when the log dropped the edge).

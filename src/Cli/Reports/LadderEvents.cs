@@ -166,6 +166,7 @@ public sealed class LadderEvents
     {
         FindingKind.DmaRace => RelatedRole.Other,
         FindingKind.MissingCacheInvalidate => RelatedRole.DmaWrite,
+        FindingKind.MissingFlushAfterClear => RelatedRole.Clear,
         _ => null,
     };
 
@@ -251,6 +252,7 @@ public sealed class LadderEvents
         {
             EventKind.Barrier when agent == _cleanAgent => CompletionMarker(index, aux),
             EventKind.Barrier => BarrierMarker(index, agent),
+            EventKind.DevInvalidate when _f.Kind == FindingKind.MissingFlushAfterClear => InvalidationMarker(index, agent, address, size, aux),
             EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush when agent == _cacheAgent => CacheMarker(kind, address, size),
             _ => EvidenceNote.None,
         };
@@ -379,8 +381,25 @@ public sealed class LadderEvents
         return BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux)) ? EvidenceNote.None : EvidenceNote.NotCompletion;
     }
 
+    /// <summary>
+    /// Why a missing-flush-after-clear's invalidation did not count: one of the entry (or of all entries) by its
+    /// fetcher, on the changing store's cpu between the clear and the change, is hb-before the change (program
+    /// order, and a dev_invalidate completes before the cpu goes on), so only the clear's order before it failed
+    /// (<c>&lt;- not ordered after the clear #C</c>). On another cpu it may have failed either way: not marked.
+    /// </summary>
+    EvidenceNote InvalidationMarker(long index, int agent, ulong address, int size, uint device)
+    {
+        long clear = _f.RelatedIndex(RelatedRole.Clear);
+        var trigger = Event(_f.Trigger);
+        if (clear < 0 || index <= clear || agent != trigger.Agent) return EvidenceNote.None;
+        if (EventText.EntryAt(_input.Metadata, trigger.Address) is not var (table, e) || device != (uint)table.Device) return EvidenceNote.None;
+        bool all = address == 0 && size == 0;
+        return all || address == table.Base + e * table.EntrySize ? EvidenceNote.NotAfterClear : EvidenceNote.None;
+    }
+
     string? MarkerText(EvidenceNote note) => note switch
     {
+        EvidenceNote.NotAfterClear => $"<- not ordered after the clear #{_f.RelatedIndex(RelatedRole.Clear)}",
         EvidenceNote.NotCompletion => $"<- does not complete the clean #{_firstClean}",
         EvidenceNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",
         EvidenceNote.AfterPublish => $"<- after the {_text.PublishNounOf(_after)}",

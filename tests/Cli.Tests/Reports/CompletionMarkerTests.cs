@@ -1,5 +1,3 @@
-using TraceTools.Tests.EndToEnd;
-
 namespace TraceTools.Tests.Reports;
 
 /// <summary>
@@ -32,16 +30,7 @@ public sealed class CompletionMarkerTests
         dma:  dma_read txbuf size 0x80
         """;
 
-    (int Exit, string[] Lines) Replay(string scenario)
-    {
-        string scn = Path.Combine(_dir, "s.scn"), trace = Path.Combine(_dir, "s.trace");
-        File.WriteAllText(scn, scenario);
-        var gen = RepoPaths.Run("gen", scn, "-o", trace);
-        Assert.AreEqual(0, gen.Exit, gen.Err);
-        var (exit, output, err) = RepoPaths.Run("replay", trace);
-        Assert.AreNotEqual(2, exit, err);
-        return (exit, output.Split('\n'));
-    }
+    (int Exit, string[] Lines) Replay(string scenario) => ScenarioReplay.Of(_dir, scenario);
 
     [TestMethod]
     [DataRow("arm64", "dma_wmb")]    // dmb oshst, as writel has: w,o → w,o, no completion
@@ -75,10 +64,9 @@ public sealed class CompletionMarkerTests
     public void Help_NamesTheCompletionBarrier_AndThatWritelsDmaWmbIsNotOne()
     {
         var (_, lines) = Replay(Tx("arm64", "dma_wmb"));
-        var help = lines.Single(l => l.TrimStart().StartsWith("help:", StringComparison.Ordinal));
-        StringAssert.Contains(help, "wmb / dsb st; the dma_wmb in writel is dmb oshst, which does not complete it");
+        StringAssert.Contains(ScenarioReplay.Help(lines), "wmb / dsb st; the dma_wmb in writel is dmb oshst, which does not complete it");
         var (_, x86) = Replay(Tx("x86_64", "dma_wmb"));
-        StringAssert.Contains(x86.Single(l => l.TrimStart().StartsWith("help:", StringComparison.Ordinal)), "sfence (wmb) or mfence (dma_wmb is a compiler barrier)");
+        StringAssert.Contains(ScenarioReplay.Help(x86), "sfence (wmb) or mfence (dma_wmb is a compiler barrier)");
     }
 
     [TestMethod]

@@ -232,6 +232,7 @@ public sealed class LadderTests
         StringAssert.Contains(doc, "`<- before the device's write #0`");
         StringAssert.Contains(doc, "`<- before the store #0`");
         StringAssert.Contains(doc, "`<- does not complete the clean #1`");
+        StringAssert.Contains(doc, "`<- not ordered after the clear #1`");
     }
 
     [TestMethod]
