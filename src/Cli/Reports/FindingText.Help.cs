@@ -83,6 +83,7 @@ public sealed partial class FindingText
             long at = _f.Kind switch
             {
                 FindingKind.StaleDmaRead => Fixes?.PresentTooEarlyWith(Rel(RelatedRole.Publish)) is { } early ? early.Trigger
+                    : Fixes?.DirtyAt(Rel(RelatedRole.Store), _f.Trigger) is not null ? Rel(RelatedRole.Store)
                     : Rel(RelatedRole.Publish) >= 0 ? Rel(RelatedRole.Publish) : Rel(RelatedRole.Store),
                 FindingKind.StaleCpuRead => Rel(RelatedRole.Acquire) >= 0 ? Rel(RelatedRole.Acquire) : _f.Trigger,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent() ? _f.Trigger : Rel(RelatedRole.Other),
@@ -113,10 +114,9 @@ public sealed partial class FindingText
                 FindingKind.MissingFlushAfterClear => MissingFlushAfterClearHelp,
                 FindingKind.PresentBeforePayload => PresentBeforePayloadHelp,
                 FindingKind.TornEntryUpdate => $"update live entries with {Protocol}, or with one atomic store",
-                FindingKind.MissingCacheClean =>
-                    $"put cache_clean {TriggerRange} after #{N(Rel(RelatedRole.Store))}, then {CompletionBarrier} before the publish",
+                FindingKind.MissingCacheClean => MissingCacheCleanHelp,
                 FindingKind.MissingCacheInvalidate =>
-                    $"put cache_inval {TriggerRange} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
+                    $"put {(Arch == Arch.X86_64 ? "cache_flush (clflush; x86_64 has no invalidation alone)" : "cache_inval")} {TriggerRange} on {TriggerAgent} after the completion of #{N(Rel(RelatedRole.DmaWrite))} is observed and before #{N(t)}",
                 FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping => DeviceControlHelp,
                 FindingKind.LiveEntryWrite =>
                     $"invalidate the entry after the store: put dev_invalidate {FetcherName} {EntryName} after #{N(t)}"
@@ -132,6 +132,23 @@ public sealed partial class FindingText
                     $"clean the line before invalidating it (cache_clean or dma_sync_single_for_device after #{N(Rel(RelatedRole.Store))}), or use cache_flush (clean + invalidate) at #{N(Rel(RelatedRole.Invalidation))}; dma_sync_single_for_cpu discards what the cpu stored in the buffer",
                 _ => "",
             };
+        }
+    }
+
+    /// <summary>
+    /// missing-cache-clean: a clean by the storing cpu, completed before that cpu's release toward the device (the
+    /// rule's "by S's cpu" and "a release of S's cpu": a clean or barrier on the cpu that rings the doorbell after a
+    /// hand-off does not count). The release is the first hop of the hb path the replay logged, when it has one.
+    /// </summary>
+    string MissingCacheCleanHelp
+    {
+        get
+        {
+            long s = Rel(RelatedRole.Store);
+            string cpu = AgentOf(s);
+            long release = s >= 0 && Fixes is { } fixes ? fixes.FirstRelease(_events[s].Agent, s, _trigger.Agent, _f.Trigger) : -1;
+            string before = release >= 0 && _events.Has(release) ? $"before #{N(release)}, {cpu}'s {PublishNoun(release)}" : $"before {cpu}'s release of it (the doorbell, or the flag that hands it on)";
+            return $"put cache_clean {TriggerRange} on {cpu} after #{N(s)}, then {CompletionBarrier} {before}";
         }
     }
 
@@ -157,7 +174,9 @@ public sealed partial class FindingText
     /// stale-dma-read: the barrier for the observer of the publish's first hop (docs/model.md §10): a cpu that
     /// takes the hand-off needs only smp_wmb or a store_release; a device needs dma_wmb. When the publish is a
     /// payload store of an entry that is made present too early (a payload field in the present word, as in
-    /// stmmac's des2), the one barrier before the present store fixes both findings: both say so.
+    /// stmmac's des2), the one barrier before the present store fixes both findings: both say so. When the same read of
+    /// the same store is also a missing-cache-clean (a noncoherent device), the clean and the completion barrier fix
+    /// both: the help is that finding's.
     /// </summary>
     string StaleDmaReadHelp
     {
@@ -166,6 +185,8 @@ public sealed partial class FindingText
             long s = Rel(RelatedRole.Store), p = Rel(RelatedRole.Publish);
             if (Fixes?.PresentTooEarlyWith(p) is { } early)
                 return new FindingText(_md, early, _events) { Fixes = Fixes }.Help;
+            if (Fixes?.DirtyAt(s, _f.Trigger) is { } dirty)
+                return new FindingText(_md, dirty, _events) { Fixes = Fixes }.Help + $": it also orders #{N(s)} before the {PublishNoun(p)} #{N(p)}";
             var observer = s >= 0 && Fixes is { } fixes ? fixes.FirstHop(_events[s].Agent, p, _trigger.Agent, _f.Trigger) : FixObserver.Unknown;
             if (observer == FixObserver.Cpu && CpuStoreBarrier is { } smp)
                 return $"put {smp} between #{N(s)} and #{N(p)}"

@@ -24,6 +24,7 @@ public sealed class FixAdvice
 {
     readonly ReportInput _input;
     readonly Dictionary<long, Finding> _presentTooEarly = [];
+    readonly Dictionary<(long Store, long Read), Finding> _dirty = [];
 
     /// <summary>Collects what the findings of <paramref name="input"/> share.</summary>
     public FixAdvice(ReportInput input)
@@ -31,6 +32,8 @@ public sealed class FixAdvice
         _input = input;
         foreach (var f in input.Findings)
         {
+            if (f.Kind == FindingKind.MissingCacheClean && f.RelatedIndex(RelatedRole.Store) is >= 0 and var store)
+                _dirty.TryAdd((store, f.Trigger), f);
             if (f.Kind != FindingKind.PresentBeforePayload) continue;
             long payload = f.RelatedIndex(RelatedRole.Payload);
             if (payload >= 0) _presentTooEarly.TryAdd(payload, f);
@@ -45,6 +48,14 @@ public sealed class FixAdvice
     /// published data and is itself a payload store made present too early is fixed where that finding says.
     /// </summary>
     public Finding? PresentTooEarlyWith(long store) => _presentTooEarly.GetValueOrDefault(store);
+
+    /// <summary>
+    /// The <c>missing-cache-clean</c> finding of the device's read <paramref name="read"/> of <paramref name="store"/>'s
+    /// bytes, if any: a noncoherent device's read of a store that is neither ordered before the doorbell nor cleaned
+    /// is fixed by the clean and the completion barrier before the doorbell, which orders the store too (wmb / dsb st
+    /// holds w), where the stale-dma-read alone would name dma_wmb and leave the dirty lines.
+    /// </summary>
+    public Finding? DirtyAt(long store, long read) => _dirty.GetValueOrDefault((store, read));
 
     /// <summary>
     /// The agent the release <paramref name="publish"/> of <paramref name="cpu"/> first hands to, on its way to event
@@ -63,6 +74,14 @@ public sealed class FixAdvice
     }
 
     readonly Dictionary<(long Publish, long To), FixObserver> _firstHops = [];
+
+    /// <summary>
+    /// The release of <paramref name="cpu"/> at or after <paramref name="from"/> where the hb path the replay logged to
+    /// event <paramref name="to"/> of <paramref name="toAgent"/> leaves the cpu (the doorbell, or the flag that hands
+    /// the buffer on), or -1 when none is known.
+    /// </summary>
+    public long FirstRelease(int cpu, long from, int toAgent, long to) =>
+        _input.HbPath is { } paths && from >= 0 && paths(cpu, from, toAgent, to) is [var first, ..] ? first.ReleaseIndex : -1;
 
     /// <summary>
     /// Whether the replay logged an hb path from event <paramref name="from"/> of <paramref name="cpu"/> to event
