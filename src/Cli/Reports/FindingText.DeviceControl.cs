@@ -35,7 +35,7 @@ public sealed partial class FindingText
             {
                 return $"against the direction of its mapping at #{N(mapping)} ({EventOperands.Direction(_events[mapping].Aux).Name()})";
             }
-            return unmap >= 0 ? $"after the dma_unmap at #{N(unmap)} ended its mapping" : "without a dma_map of those bytes for it";
+            return unmap >= 0 ? $"after the dma_unmap at #{N(unmap)} ended its mapping" : "without a dma_map of all of those bytes for it";
         }
     }
 
@@ -46,6 +46,8 @@ public sealed partial class FindingText
             $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",
         _ => Rel(RelatedRole.Mapping) >= 0
             ? $"map {TriggerRange} for {TriggerAgent} with the direction it is used in (or bidirectional)"
-            : $"keep {TriggerRange} mapped for {TriggerAgent} until it is done with it (unmap after its completion)",
+            : Rel(RelatedRole.Unmap) >= 0
+                ? $"keep {TriggerRange} mapped for {TriggerAgent} until it is done with it (unmap after its completion)"
+                : $"map all of {TriggerRange} for {TriggerAgent} (dma_map with the direction it is used in) before handing it over, and keep it mapped until {TriggerAgent} is done with it",
     };
 }

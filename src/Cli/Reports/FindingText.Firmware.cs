@@ -56,14 +56,17 @@ public sealed partial class FindingText
 
     long CalleeReturn => Rel(RelatedRole.CalleeReturn);
 
-    string ClobberedRegisters
+    /// <summary>The registers the return changed that the call's convention preserves, as a mask (bit n: xn).</summary>
+    uint ClobberedMask
     {
         get
         {
             long call = Rel(RelatedRole.Call);
-            return Registers(Differing(call, _f.Trigger, SmcccConvention.Preserved(Register(call, 0), Register(_f.Trigger, 0))));
+            return Differing(call, _f.Trigger, SmcccConvention.Preserved(Register(call, 0), Register(_f.Trigger, 0)));
         }
     }
+
+    string ClobberedRegisters => Registers(ClobberedMask);
 
     string LostRegisters
     {
@@ -113,7 +116,8 @@ public sealed partial class FindingText
             if (_f.Kind == FindingKind.SmcccClobber)
             {
                 if (RunConflict(call, t)) return RunConflictText;
-                return $"give {ClobberedRegisters} back as the call at #{N(call)} passed them; copy from the answer only the registers that carry its results";
+                string them = System.Numerics.BitOperations.PopCount(ClobberedMask) > 1 ? "them" : "it";
+                return $"give {ClobberedRegisters} back as the call at #{N(call)} passed {them}; copy from the answer only the registers that carry its results";
             }
             long answer = CalleeReturn, innerCall = InnerCallOf(answer);
             if (innerCall >= 0 && RunConflict(innerCall, answer)) return RunConflictText;

@@ -108,7 +108,7 @@ public sealed partial class FindingText
                 FindingKind.StaleDmaRead => StaleDmaReadHelp,
                 FindingKind.StaleCpuRead => StaleCpuReadHelp,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent()
-                    ? $"wait for {AgentOf(Rel(RelatedRole.Other))}'s completion (status read, interrupt or completion flag) before reusing {TriggerRange}"
+                    ? $"wait for {AgentOf(Rel(RelatedRole.Other))}'s completion (status read, interrupt or completion flag) before {(_trigger.Kind is EventKind.Load or EventKind.LoadAcquire ? "reading" : "reusing")} {TriggerRange}"
                     : $"hand {TriggerRange} to {TriggerAgent} (doorbell, flag or lock) only after {AgentOf(Rel(RelatedRole.Other))} is done with it",
                 FindingKind.TornEntryFetch => $"{Protocol}, so that {FetcherName} never fetches {EntryName} while it changes",
                 FindingKind.MissingFlushAfterClear => MissingFlushAfterClearHelp,

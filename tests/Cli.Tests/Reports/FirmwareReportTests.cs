@@ -34,6 +34,23 @@ public sealed class FirmwareReportTests
     }
 
     [TestMethod]
+    public void Help_OneClobberedRegister_PassedIt()
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-fwhelp");
+        try
+        {
+            var (_, lines) = ScenarioReplay.Of(dir.FullName, """
+                arch arm64
+                cpu cpu0
+                cpu0: smc 0x84000070 x1=0x8001 x5=0x55
+                cpu0: ret x0=0x84000060 x2=0x3
+                """);
+            Assert.AreEqual("help: give x5 back as the call at #0 passed it; copy from the answer only the registers that carry its results", ScenarioReplay.Help(lines));
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
     [DataRow("smccc-ffa-run-keyed-on-call.scn", "error[smccc-result-lost]: cpu0's proxy does not pass on x8..x17 of FFA_MSG_SEND_DIRECT_RESP2 (0xc400008e)",
         "this copy keeps the SMC32 contract and loses the message")]
     [DataRow("smccc-ffa-run-copy-all.scn", "error[smccc-clobber]: the return to cpu0 changes x8..x17, which its SMC32 call FFA_RUN (0x8400006d) must get back",
