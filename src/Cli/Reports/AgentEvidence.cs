@@ -5,7 +5,8 @@ namespace TraceTools.Cli.Reports;
 /// failed to order, or after the publish; a missing-cache-invalidate's cache maintenance that cleaned where it had to
 /// invalidate, invalidated before the device's write was observed or before the write itself; a missing-cache-clean's
 /// clean before the store, or a barrier after its clean that does not complete it; a missing-flush-after-clear's
-/// invalidation not ordered after the clear.
+/// invalidation not ordered after the clear; a barrier on the wrong side of the event it had to follow or precede
+/// (<see cref="MisplacedBarrier"/>).
 /// </summary>
 enum EvidenceNote : byte
 {
@@ -18,6 +19,11 @@ enum EvidenceNote : byte
     BeforeStore,
     NotCompletion,
     NotAfterClear,
+    BeforeTheStore,
+    BeforeThePayload,
+    BeforeTheAcquire,
+    AfterTheLoad,
+    AfterThePresentStore,
 }
 
 /// <summary>

@@ -56,6 +56,8 @@ public sealed class LadderEvents
     SharedBytes _cleanShared;
     // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
     EarlyMaintenance? _early;
+    // A barrier kind's look-back and look-ahead for the barrier on the wrong side of its event; null: none.
+    MisplacedBarrier? _misplaced;
 
     /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
     public SortedDictionary<int, int> Hidden { get; } = [];
@@ -142,6 +144,9 @@ public sealed class LadderEvents
         if (_f.Kind == FindingKind.MissingCacheClean) PlanCompletionMarker();
         _early = EarlyMaintenance.Plan(_f, Event);
         if (_early is { } early) _ranges = WithRange(_ranges, early.From, early.Anchor - 1);
+        _misplaced = MisplacedBarrier.Plan(_f, Event, _input.Metadata.Arch, _input.EventCount - 1, ServesBarrier);
+        if (_misplaced is { Anchor: >= 0 } back) _ranges = WithRange(_ranges, back.From, back.Anchor - 1);
+        if (_misplaced is { After: >= 0 } ahead) _ranges = WithRange(_ranges, ahead.After + 1, ahead.To);
         (_before, _after) = _f.Kind switch
         {
             FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
@@ -226,6 +231,8 @@ public sealed class LadderEvents
         {
             int a = agents[j];
             long index = batch.FirstIndex + j;
+            _misplaced?.Consider(index, kinds[j], a, addresses[j], aux[j]);
+            if (index > _f.Trigger) continue; // the look-ahead's: no evidence
             if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a, addresses[j], sizes[j], aux[j]);
             else if (_early is { } early && index < early.Anchor) early.Consider(index, kinds[j], a, addresses[j], sizes[j], _input.Metadata.CacheLineSize);
         }
@@ -236,6 +243,8 @@ public sealed class LadderEvents
     {
         if (!_input.Events.Has(index)) return;
         var e = Event(index);
+        _misplaced?.Consider(index, e.Kind, e.Agent, e.Address, e.Aux);
+        if (index > _f.Trigger) return; // the look-ahead's: no evidence
         if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent, e.Address, e.Size, e.Aux);
         else if (_early is { } early && index < early.Anchor) early.Consider(index, e.Kind, e.Agent, e.Address, e.Size, _input.Metadata.CacheLineSize);
     }
@@ -267,6 +276,13 @@ public sealed class LadderEvents
         // Marked, so it goes first among the cpu's evidence, within its cap. Only events before the cpu's evidence
         // window were considered: it starts at the look-back's end for a real finding (whose cpu shows nothing earlier).
         if (_early is { Latest: >= 0 } early) (evidence[early.Agent] ??= new AgentEvidence()).Add(early.Latest, 0, early.Note);
+        if (_misplaced is { } m)
+        {
+            // Only a look-back barrier before the cpu's window (in it, it is evidence already, and none of a real
+            // finding's: the anchor starts its cpu's window); the look-ahead's lies after the trigger.
+            if (m.Early >= 0 && m.Early < _since![m.Agent]) (evidence[m.Agent] ??= new AgentEvidence()).Add(m.Early, 0, m.EarlyNote(_f.Kind));
+            if (m.Late >= 0) (evidence[m.Agent] ??= new AgentEvidence()).Add(m.Late, 0, m.LateNote(_f.Kind));
+        }
         for (int agent = 0; agent < evidence.Length; agent++)
         {
             if (evidence[agent] is not { } kept) continue;
@@ -321,6 +337,22 @@ public sealed class LadderEvents
                 return false;
         }
     }
+
+    /// <summary>
+    /// Whether an event is what a misplaced barrier would have served (<see cref="MisplacedBarrier"/>): a release for a
+    /// store barrier (MMIO write, invalidation request, unlock, interrupt, release or xchg, a store to a sync word or
+    /// table), an acquire for a read barrier (MMIO read, lock, interrupt taken, acquire or xchg, a load of a sync word
+    /// or table).
+    /// </summary>
+    bool ServesBarrier(EventKind kind, ulong address, bool reads) => kind switch
+    {
+        EventKind.Xchg => true,
+        EventKind.MmioWrite or EventKind.DevInvalidate or EventKind.Unlock or EventKind.RaiseIrq or EventKind.StoreRelease => !reads,
+        EventKind.MmioRead or EventKind.Lock or EventKind.TakeIrq or EventKind.LoadAcquire => reads,
+        EventKind.Store => !reads && RegionKindAt(address) is RegionKind.Sync or RegionKind.Table,
+        EventKind.Load => reads && RegionKindAt(address) is RegionKind.Sync or RegionKind.Table,
+        _ => false,
+    };
 
     /// <summary>
     /// The kind of the region holding <paramref name="address"/>, or null. A window's loads and stores mostly fall
@@ -399,6 +431,11 @@ public sealed class LadderEvents
 
     string? MarkerText(EvidenceNote note) => note switch
     {
+        EvidenceNote.BeforeTheStore => $"<- before the store #{_misplaced!.Anchor}",
+        EvidenceNote.BeforeThePayload => $"<- before the payload store #{_misplaced!.Anchor}",
+        EvidenceNote.BeforeTheAcquire => $"<- before the acquire #{_misplaced!.Anchor}",
+        EvidenceNote.AfterTheLoad => $"<- after the load #{_f.Trigger}",
+        EvidenceNote.AfterThePresentStore => $"<- after the store that sets present #{_f.Trigger}",
         EvidenceNote.NotAfterClear => $"<- not ordered after the clear #{_f.RelatedIndex(RelatedRole.Clear)}",
         EvidenceNote.NotCompletion => $"<- does not complete the clean #{_firstClean}",
         EvidenceNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",

@@ -22,4 +22,28 @@ public static class BarrierQuery
         var e = BarrierEffect.Of(arch, code);
         return e.Completion && ClassSet.Has(e.Pred, AccessClass.C) && e.Reach == BarrierReach.Outer;
     }
+
+    /// <summary>
+    /// True when <paramref name="code"/> on <paramref name="arch"/> orders a cpu's earlier stores before its later
+    /// stores or MMIO writes for some observer (predecessor set holds <c>w</c>, successor set <c>w</c> or <c>o</c>):
+    /// the kind of barrier a publish needs, whatever its domain.
+    /// </summary>
+    public static bool OrdersStores(Arch arch, BarrierCode code)
+    {
+        if (!code.IsDefined) return false;
+        var e = BarrierEffect.Of(arch, code);
+        return e.Reach != BarrierReach.None && ClassSet.Has(e.Pred, AccessClass.W) && (ClassSet.Has(e.Succ, AccessClass.W) || ClassSet.Has(e.Succ, AccessClass.O));
+    }
+
+    /// <summary>
+    /// True when <paramref name="code"/> on <paramref name="arch"/> orders a cpu's earlier reads (memory or MMIO)
+    /// before its later loads for some observer (predecessor set holds <c>r</c> or <c>i</c>, successor set <c>r</c>):
+    /// the kind of barrier an acquire needs, whatever its domain.
+    /// </summary>
+    public static bool OrdersReads(Arch arch, BarrierCode code)
+    {
+        if (!code.IsDefined) return false;
+        var e = BarrierEffect.Of(arch, code);
+        return e.Reach != BarrierReach.None && (ClassSet.Has(e.Pred, AccessClass.R) || ClassSet.Has(e.Pred, AccessClass.I)) && ClassSet.Has(e.Succ, AccessClass.R);
+    }
 }

@@ -52,6 +52,10 @@ public sealed class LadderSweepTests
     // twin's completion marks are exercised.
     const int CompletionMarksAbove = 20;
 
+    // Barriers just before the store, payload store or acquire, or just after the trigger (4 to 13 when written): the
+    // twin's look-back and look-ahead are exercised.
+    const int MisplacedMarksAbove = 2;
+
     /// <summary>The window tests' random trace, <see cref="Events"/> events in chunks of <paramref name="chunk"/>.</summary>
     static string RandomTrace(Scratch s, int seed, int chunk) => LadderWindowTests.RandomTrace(s, seed, Events, chunk);
 
@@ -129,7 +133,7 @@ public sealed class LadderSweepTests
         var input = new ReportInput(Metadata, findings, swept, trace, Events);
         var texts = findings.Select(f => new FindingText(Metadata, f, swept)).ToList();
         var ladders = LadderSweep.Pick(input, findings, texts);
-        int shown = 0, hidden = 0, marked = 0, cacheMarked = 0, earlyMarked = 0, completionMarked = 0;
+        int shown = 0, hidden = 0, marked = 0, cacheMarked = 0, earlyMarked = 0, completionMarked = 0, misplacedMarked = 0;
         for (int k = 0; k < findings.Count; k++)
         {
             var f = findings[k];
@@ -145,6 +149,7 @@ public sealed class LadderSweepTests
             earlyMarked += rows.Count(r => r.Marker?.StartsWith("<- before the device's write", StringComparison.Ordinal) == true
                 || r.Marker?.StartsWith("<- before the store", StringComparison.Ordinal) == true);
             completionMarked += rows.Count(r => r.Marker?.StartsWith("<- does not complete the clean", StringComparison.Ordinal) == true);
+            misplacedMarked += rows.Count(r => plain[r.Index].Kind == EventKind.Barrier && (r.Index > f.Trigger || r.Marker?.StartsWith("<- before the", StringComparison.Ordinal) == true));
         }
         Assert.IsGreaterThan(500, shown, "the windows hold rows to compare");
         Assert.IsGreaterThan(100, hidden, "and evidence left out");
@@ -152,6 +157,7 @@ public sealed class LadderSweepTests
         Assert.IsGreaterThan(CacheMarksAbove, cacheMarked, "and marked cache maintenance");
         Assert.IsGreaterThan(EarlyMarksAbove, earlyMarked, "and maintenance before the device's write");
         Assert.IsGreaterThan(CompletionMarksAbove, completionMarked, "and barriers that do not complete a clean");
+        Assert.IsGreaterThan(MisplacedMarksAbove, misplacedMarked, "and barriers on the wrong side of their event");
     }
 
     [TestMethod]
@@ -214,6 +220,11 @@ public sealed class LadderSweepTests
             if (!found.TryGetValue(cpu, out var list)) found[cpu] = list = [];
             list.Add((0, at.Index, early));
         }
+        foreach (var (index, agent, marker) in Misplaced(events, f, first))
+        {
+            if (!found.TryGetValue(agent, out var list)) found[agent] = list = [];
+            list.Add((0, index, marker));
+        }
         var hidden = new List<KeyValuePair<int, int>>();
         foreach (var (agent, list) in found)
         {
@@ -256,6 +267,59 @@ public sealed class LadderSweepTests
             if (start < to && from < end) return (i, cpu, marker);
         }
         return (-1, -1, null);
+    }
+
+    /// <summary>
+    /// A barrier kind's barrier on the wrong side of its event, from the rule (docs/reports.md): the anchor's cpu's
+    /// latest barrier of the class before the anchor (stale-dma-read's store, present-before-payload's payload store,
+    /// stale-cpu-read's acquire) within <see cref="LadderEvents.ScanNear"/> events, with no event it serves between; for
+    /// the latter two, when the trigger is that cpu's, its first such barrier after the trigger within as many, before
+    /// any event it serves. Store barriers serve releases, read barriers acquires; arm64's Linux barriers (codes 1..9:
+    /// mb, rmb, wmb, dma_mb, dma_rmb, dma_wmb, smp_mb, smp_rmb, smp_wmb) order stores {1,3,4,6,7,9}, reads {1,2,4,5,7,8}.
+    /// A look-back barrier inside the cpu's window (from its first named event, <paramref name="first"/>) is evidence
+    /// already: not again.
+    /// </summary>
+    internal static IEnumerable<(long Index, int Agent, string Marker)> Misplaced(IEventLookup events, Finding f, IReadOnlyDictionary<int, long> first, long eventCount = Events)
+    {
+        var (role, reads, ahead, early) = f.Kind switch
+        {
+            FindingKind.StaleDmaRead => (RelatedRole.Store, false, false, "<- before the store #"),
+            FindingKind.PresentBeforePayload => (RelatedRole.Payload, false, true, "<- before the payload store #"),
+            FindingKind.StaleCpuRead => (RelatedRole.Acquire, true, true, "<- before the acquire #"),
+            _ => (RelatedRole.Store, false, false, ""),
+        };
+        long anchor = f.RelatedIndex(role);
+        if (early == "" || anchor < 0) yield break;
+        int cpu = events[anchor].Agent;
+        uint[] barriers = reads ? [1, 2, 4, 5, 7, 8] : [1, 3, 4, 6, 7, 9];
+        bool Serves(TraceEvent e)
+        {
+            var region = Metadata.RegionAt(e.Address)?.Kind;
+            bool syncWord = region is RegionKind.Sync or RegionKind.Table;
+            return e.Kind == EventKind.Xchg || (reads
+                ? e.Kind is EventKind.MmioRead or EventKind.Lock or EventKind.TakeIrq or EventKind.LoadAcquire || (e.Kind == EventKind.Load && syncWord)
+                : e.Kind is EventKind.MmioWrite or EventKind.DevInvalidate or EventKind.Unlock or EventKind.RaiseIrq or EventKind.StoreRelease || (e.Kind == EventKind.Store && syncWord));
+        }
+        for (long i = anchor - 1; i >= 0 && i >= anchor - LadderEvents.ScanNear; i--)
+        {
+            var e = events[i];
+            if (e.Agent != cpu) continue;
+            if (e.Kind == EventKind.Barrier && barriers.Contains(e.Aux))
+            {
+                if (i < first.GetValueOrDefault(cpu, long.MaxValue)) yield return (i, cpu, early + anchor);
+                break;
+            }
+            if (Serves(e)) break;
+        }
+        if (!ahead || events[f.Trigger].Agent != cpu) yield break;
+        string late = reads ? $"<- after the load #{f.Trigger}" : $"<- after the store that sets present #{f.Trigger}";
+        for (long i = f.Trigger + 1; i < eventCount && i <= f.Trigger + LadderEvents.ScanNear; i++)
+        {
+            var e = events[i];
+            if (e.Agent != cpu) continue;
+            if (e.Kind == EventKind.Barrier && barriers.Contains(e.Aux)) { yield return (i, cpu, late); break; }
+            if (Serves(e)) break;
+        }
     }
 
     static bool IsEvidence(FindingKind kind, TraceEvent e)

@@ -233,6 +233,8 @@ public sealed class LadderTests
         StringAssert.Contains(doc, "`<- before the store #0`");
         StringAssert.Contains(doc, "`<- does not complete the clean #1`");
         StringAssert.Contains(doc, "`<- not ordered after the clear #1`");
+        foreach (var marker in new[] { "`<- before the store #0`", "`<- before the payload store #0`", "`<- after the store that sets present #1`", "`<- before the acquire #0`", "`<- after the load #1`" })
+            StringAssert.Contains(doc, marker);
     }
 
     [TestMethod]

@@ -162,6 +162,8 @@ public sealed class LadderWindowTests
         }
         // Before the window: a cache kind's early maintenance, if any.
         if (LadderSweepTests.EarlyMaintenance(events, f, first) is (>= 0, var cpu, _)) count[cpu] = count.GetValueOrDefault(cpu) + 1;
+        // Before and after it: a barrier kind's barrier on the wrong side of its event.
+        foreach (var (_, agent, _) in LadderSweepTests.Misplaced(events, f, first, Events)) count[agent] = count.GetValueOrDefault(agent) + 1;
         return count;
     }
 
