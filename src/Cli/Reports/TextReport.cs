@@ -46,11 +46,18 @@ public static class TextReport
             w.WriteLine(string.Create(Inv, $"{input.Suppressed} suppressed by {suppressions?.Path ?? "--suppressions"}:"));
             if (suppressions is not null) foreach (var line in suppressions.CountLines()) w.WriteLine(line);
         }
+        if (suppressions?.UnusedLines().ToList() is { Count: > 0 } unused)
+        {
+            w.WriteLine(string.Create(Inv, $"{unused.Count} {Plural(unused.Count, "entry", "entries")} of {suppressions.Path} suppressed nothing in this trace:"));
+            foreach (var line in unused) w.WriteLine(line);
+        }
         if (input.InBaseline > 0) w.WriteLine(string.Create(Inv, $"{input.InBaseline} not shown: already in the baseline"));
         if (input.Stats is { } s) w.WriteLine(s.Line(input.EventCount));
     }
 
     static string Plural(int n, string word) => n == 1 ? word : word + "s";
+
+    static string Plural(int n, string word, string plural) => n == 1 ? word : plural;
 
     static string SeverityName(Severity s) => s == Severity.Error ? "error" : "warning";
 

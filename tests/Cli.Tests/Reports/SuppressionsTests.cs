@@ -81,6 +81,30 @@ public sealed class SuppressionsTests
     }
 
     [TestMethod]
+    public void Replay_EntriesThatSuppressNothing_ListedAfterTheCounts()
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-supp").FullName;
+        try
+        {
+            string supp = Path.Combine(dir, "supp.txt");
+            File.WriteAllText(supp, "stale-dma-read qm_mb_write: stp  # fixed in firmware 2.1\ndma-race old_site\n*  gone_*  # renamed\n");
+            var (exit, output, err) = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", supp);
+            Assert.AreEqual(0, exit, err);
+            var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            CollectionAssert.AreEqual(new[]
+            {
+                "0 errors, 0 warnings in 0 groups",
+                $"1 suppressed by {supp}:",
+                $"  {supp}:1  stale-dma-read \"qm_mb_write: stp\": 1 suppressed  # fixed in firmware 2.1",
+                $"2 entries of {supp} suppressed nothing in this trace:",
+                $"  {supp}:2  dma-race \"old_site\"",
+                $"  {supp}:3  * \"gone_*\"  # renamed",
+            }, lines);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void Replay_WithSuppressions_LeavesThemOutAndCountsThem()
     {
         string dir = Directory.CreateTempSubdirectory("tt-supp").FullName;
