@@ -1,4 +1,5 @@
 using TraceTools.Cli.Verbs;
+using TraceTools.Scenarios;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli;
@@ -85,7 +86,7 @@ public static class CommandLine
                 return BadInput;
             }
         }
-        stderr.WriteLine($"tracetools: unknown verb '{args[0]}'");
+        stderr.WriteLine($"tracetools: unknown verb '{args[0]}'{NearMiss.Suffix(args[0], Verbs.Select(v => v.Name))}");
         PrintUsage(stderr);
         return BadInput;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TraceTools.Scenarios;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli;
@@ -15,6 +16,8 @@ public sealed class VerbArgs
 {
     readonly List<string> _args;
     readonly HashSet<int> _used = [];
+    // The options the verb asked for, so an unknown one can be answered with the nearest ("did you mean").
+    readonly HashSet<string> _known = ["--help"];
 
     /// <summary>The verb's name, for messages.</summary>
     public string Verb { get; }
@@ -45,6 +48,7 @@ public sealed class VerbArgs
     /// <summary>True (and consumed) when the flag is present.</summary>
     public bool Flag(string name)
     {
+        _known.Add(name);
         bool found = false;
         for (int i = 0; i < _args.Count; i++)
             if (!_used.Contains(i) && _args[i] == name) { _used.Add(i); found = true; }
@@ -62,6 +66,7 @@ public sealed class VerbArgs
     /// <summary>All values of a repeatable option, in order.</summary>
     public List<string> Options(string name, string? alias = null)
     {
+        _known.Add(name);
         var values = new List<string>();
         for (int i = 0; i < _args.Count; i++)
         {
@@ -123,7 +128,7 @@ public sealed class VerbArgs
         {
             if (_used.Contains(i)) continue;
             var a = _args[i];
-            if (a.StartsWith('-') && a != "-") CliThrow.Usage($"unknown option '{a}'");
+            if (a.StartsWith('-') && a != "-") CliThrow.Usage($"unknown option '{a}'{NearMiss.Suffix(a, _known)}");
             positional.Add(a);
         }
         if (positional.Count < min) CliThrow.Usage(min == 1 && max == 1 ? "expected one input file" : $"expected at least {min} argument(s)");

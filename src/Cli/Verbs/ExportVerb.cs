@@ -33,18 +33,21 @@ public static class ExportVerb
     public static int Run(VerbArgs args)
     {
         if (args.WantsHelp) return args.Help(Usage);
-        string format = args.Option("--format") ?? CliThrow.Usage<string>("--format is required (perfetto)");
-        if (format != "perfetto") CliThrow.Usage($"unknown --format '{format}' (perfetto)");
-        string output = args.Option("-o", "--output") ?? CliThrow.Usage<string>("-o OUT.json is required");
+        // Every option is read before any is judged, so a mistyped one is named as such, not as a missing --format.
+        string? format = args.Option("--format");
+        string? output = args.Option("-o", "--output");
         bool quiet = args.Flag("--quiet");
         string? around = args.Option("--around");
         string? from = args.Option("--from");
         long count = args.Long("--count", around is null ? long.MaxValue : AroundCount);
+        string path = args.Finish(1, 1)[0];
+        if (format is null) CliThrow.Usage("--format is required (perfetto)");
+        if (format != "perfetto") CliThrow.Usage($"unknown --format '{format}' (perfetto)");
+        if (output is null) CliThrow.Usage("-o OUT.json is required");
         if (around is not null && from is not null) CliThrow.Usage("--around and --from exclude each other");
         long centre = around is null ? -1 : ParseIndex("--around", around);
         var window = around is not null ? ExportWindow.Around(centre, count)
             : ExportWindow.Of(from is null ? 0 : ParseIndex("--from", from), count);
-        string path = args.Finish(1, 1)[0];
 
         using var trace = TraceInput.Open("export", path, rereadable: true);
         using var reader = trace.OpenReader();

@@ -1,7 +1,10 @@
-namespace TraceTools.Scenarios.Internals;
+namespace TraceTools.Scenarios;
 
-/// <summary>"did you mean" suggestions by edit distance over the names in scope.</summary>
-static class NearMiss
+/// <summary>
+/// "did you mean" suggestions by edit distance over the names in scope: the scenario language's names, and the
+/// command line's verbs and options (one rule for both, so a typo is answered alike wherever it is made).
+/// </summary>
+public static class NearMiss
 {
     /// <summary>The closest candidate within distance 2 (1 for names of up to 3 characters), or null.</summary>
     public static string? Find(string name, IEnumerable<string> candidates)
