@@ -6,9 +6,10 @@ namespace TraceTools.Cli.Checking;
 /// <param name="Exact"><c>--exact</c>: a finding no expect line names fails the scenario.</param>
 /// <param name="NoExpect"><c>--no-expect</c>: a scenario without expect lines prints its findings instead of failing.</param>
 /// <param name="Quiet"><c>--quiet</c>: only FAIL lines.</param>
+/// <param name="Explain"><c>--explain</c>: under a FAIL line, the failing scenario's findings, as replay reports them.</param>
 /// <param name="Suppressions"><c>--suppressions FILE</c>, or null.</param>
 /// <param name="MaxEvents"><c>--max-events N</c>: the scenario budget (events and repeat iterations).</param>
-public sealed record CheckOptions(bool Exact, bool NoExpect, bool Quiet, Reports.Suppressions? Suppressions, long MaxEvents);
+public sealed record CheckOptions(bool Exact, bool NoExpect, bool Quiet, Reports.Suppressions? Suppressions, long MaxEvents, bool Explain = false);
 
 /// <summary>What <c>check</c> counts: passed, failed (an expectation failed, or an error), reported, suppressed; and its exit code.</summary>
 public sealed class CheckTally

@@ -14,7 +14,7 @@ public static class CheckVerb
 {
     const string Usage = """
         usage: tracetools check SCENARIO.scn|DIR ... [--set NAME=VALUE ...] [--exact] [--no-expect]
-                                [--suppressions FILE] [--max-events N] [--quiet]
+                                [--suppressions FILE] [--max-events N] [--quiet] [--explain]
 
         Compiles each scenario in memory, replays it with every detector and verifies its expect lines.
         Prints one line per scenario, `PASS name` or `FAIL name (file): expected ..., got ...`, then
@@ -29,6 +29,8 @@ public static class CheckVerb
           --max-events N        refuse, as gen does, a scenario that expands to more events or runs more
                                 repeat iterations (default 2^32)
           --quiet               print only FAIL lines
+          --explain             under each FAIL line, print the scenario's findings with their ladders
+                                and help, as replay does (the contract's one line per scenario otherwise)
         Exit 0: all passed; 1: an expectation failed; 2: an error (no expect lines, does not compile,
         over --max-events, missing file, empty folder).
         """;
@@ -43,7 +45,8 @@ public static class CheckVerb
             NoExpect: args.Flag("--no-expect"),
             Quiet: args.Flag("--quiet"),
             Suppressions: args.Option("--suppressions") is { } supp ? Suppressions.Load(supp) : null,
-            MaxEvents: args.Long("--max-events", ScenarioBudget.DefaultMaxEvents));
+            MaxEvents: args.Long("--max-events", ScenarioBudget.DefaultMaxEvents),
+            Explain: args.Flag("--explain"));
         var inputs = args.Finish(1, int.MaxValue);
         var tally = new CheckTally();
         foreach (var input in inputs)
@@ -143,16 +146,7 @@ public static class CheckVerb
             var counts = new long[FindingKinds.All.Length];
             foreach (var f in findings) counts[(int)f.Kind]++;
             args.Out.WriteLine($"FOUND {named}: {ExpectationVerdict.Summary(counts)}{suppressedNote} (no expect lines)");
-            if (findings.Count > 0)
-            {
-                events ??= ScenarioEvents.Capture(scenario, findings);
-                var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents()) { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu };
-                foreach (var g in FindingGroup.Build(findings, events, all: false))
-                {
-                    TextReport.WriteGroup(args.Out, report, g);
-                    args.Out.WriteLine();
-                }
-            }
+            WriteFindings(args.Out, scenario, engine, findings, events, path);
             tally.Reported++;
             return;
         }
@@ -167,6 +161,20 @@ public static class CheckVerb
         {
             tally.Failed++;
             args.Out.WriteLine($"FAIL {named}: {verdict}{suppressedNote}");
+            if (options.Explain) WriteFindings(args.Out, scenario, engine, findings, events, path);
+        }
+    }
+
+    /// <summary>A scenario's findings as replay's text report draws them: each group's ladder and help.</summary>
+    static void WriteFindings(TextWriter w, CompiledScenario scenario, Replay.ReplayEngine engine, IReadOnlyList<Finding> findings, IEventLookup? events, string path)
+    {
+        if (findings.Count == 0) return;
+        events ??= ScenarioEvents.Capture(scenario, findings);
+        var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents()) { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu };
+        foreach (var g in FindingGroup.Build(findings, events, all: false))
+        {
+            TextReport.WriteGroup(w, report, g);
+            w.WriteLine();
         }
     }
 
