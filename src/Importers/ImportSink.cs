@@ -141,7 +141,7 @@ public sealed partial class ImportSink
     {
         if (!Options.SkipMalformed)
             ImportThrow.At(File, Line, column, $"{detail} (--skip-malformed counts and skips such lines)");
-        _run.Count("malformed line");
+        _run.Count("malformed line", File, Line);
         return false;
     }
 
@@ -150,7 +150,7 @@ public sealed partial class ImportSink
     {
         if (!Options.SkipUnmapped)
             ImportThrow.At(File, Line, 0, $"{detail} (--skip-unmapped counts and skips such events)");
-        _run.Count(reason);
+        _run.Count(reason, File, Line);
         return false;
     }
 

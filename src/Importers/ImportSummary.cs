@@ -18,6 +18,12 @@ public sealed class ImportSummary
     /// <summary>Lines or events not imported, per reason (<c>other event sched_switch</c>, <c>outside every region</c>).</summary>
     public required IReadOnlyDictionary<string, long> Skipped { get; init; }
 
+    /// <summary>
+    /// For the reasons <c>--skip-malformed</c> and <c>--skip-unmapped</c> count, where the first such line was
+    /// (<c>FILE:LINE</c>): the place to look.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> FirstSkippedAt { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Wall-clock seconds.</summary>
     public double Seconds { get; init; }
 
@@ -29,6 +35,6 @@ public sealed class ImportSummary
     {
         yield return $"imported {Events} events from {Lines} lines into {output} ({Sites} sites{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s: read {ReadSeconds:0.00} s, write {Seconds - ReadSeconds:0.00} s)";
         foreach (var (reason, n) in Skipped.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
-            yield return $"  skipped {n}: {reason}";
+            yield return FirstSkippedAt.TryGetValue(reason, out var at) ? $"  skipped {n}: {reason} (first at {at})" : $"  skipped {n}: {reason}";
     }
 }

@@ -40,11 +40,11 @@ sealed class StepsFormat : ImportFormat, IEventSink
             // An address outside the layout: what the other formats call unmapped, counted under the same reasons.
             if (!sink.Options.SkipUnmapped)
                 throw new ScenarioException(e.File, e.Line, e.Column, e.Detail + " (--skip-unmapped counts and skips such events)") { Unmapped = reason };
-            sink.Skip(reason);
+            sink.Unmapped(reason, e.Detail);
         }
-        catch (ScenarioException) when (sink.Options.SkipMalformed)
+        catch (ScenarioException e) when (sink.Options.SkipMalformed)
         {
-            sink.Skip("malformed line");
+            sink.Malformed(e.Detail, e.Column);
         }
     }
 
