@@ -263,12 +263,58 @@ int tt_add_lock(tt_trace *t, const char *name)
     return (int)t->n_locks++;
 }
 
+/* The length of the UTF-8 character at P, negative for an ill-formed sequence: then the length of its maximal
+ * subpart (one U+FFFD each, as .NET's decoder and the Unicode standard replace them). P is NUL-terminated. */
+static int utf8_length(const uint8_t *p, uint32_t *c)
+{
+    uint8_t b = p[0], lo = 0x80, hi = 0xBF;
+    int n;
+    if (b < 0x80) { *c = b; return 1; }
+    if (b >= 0xC2 && b <= 0xDF) n = 1;
+    else if (b >= 0xE0 && b <= 0xEF) { n = 2; if (b == 0xE0) lo = 0xA0; else if (b == 0xED) hi = 0x9F; }
+    else if (b >= 0xF0 && b <= 0xF4) { n = 3; if (b == 0xF0) lo = 0x90; else if (b == 0xF4) hi = 0x8F; }
+    else return -1;
+    uint32_t v = b & (n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07);
+    for (int i = 1; i <= n; i++) {
+        if (p[i] < lo || p[i] > hi) return -i; /* the NUL ends a truncated sequence here too */
+        v = v << 6 | (p[i] & 0x3F);
+        lo = 0x80, hi = 0xBF;
+    }
+    *c = v;
+    return n + 1;
+}
+
+/* A run-time site as the importers keep one (docs/recording.md, "Sites"): invalid UTF-8 as U+FFFD, control
+ * characters (U+0000..U+001F, U+007F..U+009F) as '?', cut at the last whole character within 4096 bytes.
+ * A site the header cannot hold would otherwise fail tt_start and lose the whole recording. */
+static char *sanitized_site(const char *text)
+{
+    size_t len = strlen(text), cap = len > MAX_STRING / 3 ? MAX_STRING : 3 * len; /* U+FFFD is 3 bytes for 1 */
+    char *out = malloc(cap + 1);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (const uint8_t *p = (const uint8_t *)text; *p;) {
+        uint32_t c = 0;
+        int n = utf8_length(p, &c);
+        const char *bytes = (const char *)p;
+        size_t m = (size_t)n;
+        if (n < 0) bytes = "\xEF\xBF\xBD", m = 3;
+        else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) bytes = "?", m = 1;
+        if (o + m > MAX_STRING) break;
+        memcpy(out + o, bytes, m);
+        o += m;
+        p += n < 0 ? -n : n;
+    }
+    out[o] = 0;
+    return out;
+}
+
 const tt_site *tt_add_site(tt_trace *t, const char *text)
 {
     if (t->started) { fail(t, "site '%.60s' declared after tt_start", text); return NULL; }
     if (GROW(t->dyn, t->n_dyn, t->cap_dyn)) { fail(t, "out of memory"); return NULL; }
     dyn_site *d = calloc(1, sizeof *d);
-    if (!d || !(d->text = dup_str(text))) { free(d); fail(t, "out of memory"); return NULL; }
+    if (!d || !(d->text = sanitized_site(text))) { free(d); fail(t, "out of memory"); return NULL; }
     d->site.u.text = d->text;
     d->site.magic = TT_SITE_MAGIC;
     t->dyn[t->n_dyn++] = d;
@@ -465,10 +511,7 @@ static int number_sites(tt_trace *t)
     memcpy(t->site_texts, g_sites, g_site_count * sizeof *g_sites);
     t->site_count = g_site_count;
     for (size_t i = 0; i < t->n_dyn; i++) {
-        dyn_site *d = t->dyn[i];
-        const char *p = text_problem(d->text);
-        char shown[64];
-        if (p) return fail(t, "site '%s' %s", printable(d->text, shown), p);
+        dyn_site *d = t->dyn[i]; /* tt_add_site sanitised its text: nothing to check */
         const char **hit = g_site_count ? bsearch(&d->text, g_sites, g_site_count, sizeof *g_sites, cmp_text) : NULL;
         uint32_t id = hit ? (uint32_t)(hit - g_sites) : UINT32_MAX;
         for (size_t j = 0; j < i && id == UINT32_MAX; j++)

@@ -109,7 +109,11 @@ int tt_add_table(tt_trace *t, const char *name, uint64_t base, uint64_t entries,
                  uint32_t granule, uint32_t present_bit, int fetcher);
 /** A lock; returns its lock id. */
 int tt_add_lock(tt_trace *t, const char *name);
-/** A site known only at run time (no control characters); returns a site owned by the trace. */
+/**
+ * A site known only at run time; returns a site owned by the trace, or NULL (after tt_start, out of memory;
+ * tt_error says which). TEXT is kept as the importers keep sites: invalid UTF-8 becomes U+FFFD, control
+ * characters '?', and text over 4096 bytes is cut at the last whole character within them.
+ */
 const tt_site *tt_add_site(tt_trace *t, const char *text);
 
 /** Checks the declarations, creates the file and writes the header. */

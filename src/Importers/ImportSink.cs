@@ -108,7 +108,7 @@ public sealed partial class ImportSink
     public int Device(ReadOnlySpan<char> name) => _run.Device(name, this);
 
     /// <summary>The site id of a text site (a symbol, <c>func+0x1c/0x80</c>), interned.</summary>
-    public int Site(ReadOnlySpan<char> text) => _run.Sites.Text(Printable(text), File, Line);
+    public int Site(ReadOnlySpan<char> text) => _run.Sites.Text(TraceLimits.SanitizedText(text), File, Line);
 
     /// <summary>The site id of a text site given as ASCII/UTF-8 bytes of the line.</summary>
     public int Site(ReadOnlySpan<byte> utf8)
@@ -141,7 +141,7 @@ public sealed partial class ImportSink
     {
         if (!Options.SkipMalformed)
             ImportThrow.At(File, Line, column, $"{detail} (--skip-malformed counts and skips such lines)");
-        _run.Count("malformed line");
+        _run.Count("malformed line", File, Line);
         return false;
     }
 
@@ -150,7 +150,7 @@ public sealed partial class ImportSink
     {
         if (!Options.SkipUnmapped)
             ImportThrow.At(File, Line, 0, $"{detail} (--skip-unmapped counts and skips such events)");
-        _run.Count(reason);
+        _run.Count(reason, File, Line);
         return false;
     }
 
@@ -182,30 +182,5 @@ public sealed partial class ImportSink
         return region.Kind == RegionKind.Mmio
             ? Unmapped("memory access to an mmio region", $"{at} is a memory access to mmio region '{region.Name}'")
             : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio");
-    }
-
-    /// <summary>
-    /// Site text as the format allows it: no control characters, at most <see cref="TraceLimits.MaxStringBytes"/> UTF-8
-    /// bytes (what the scenario compiler accepts, so a steps input keeps its sites whole; longer text is cut at the
-    /// last whole character within the limit).
-    /// </summary>
-    static ReadOnlySpan<char> Printable(ReadOnlySpan<char> text)
-    {
-        text = WithinStringLimit(text);
-        if (!text.ContainsAnyInRange('\0', '\u001f') && !text.Contains('\u007f')) return text;
-        var copy = text.ToArray();
-        for (int i = 0; i < copy.Length; i++) if (char.IsControl(copy[i])) copy[i] = '?';
-        return copy;
-    }
-
-    /// <summary>The longest prefix of <paramref name="text"/>, in whole characters, of at most <see cref="TraceLimits.MaxStringBytes"/> UTF-8 bytes.</summary>
-    static ReadOnlySpan<char> WithinStringLimit(ReadOnlySpan<char> text)
-    {
-        // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short text needs no transcoding.
-        if (text.Length <= TraceLimits.MaxStringBytes / 3) return text;
-        Span<byte> limit = stackalloc byte[TraceLimits.MaxStringBytes];
-        // Stops before the first character (or surrogate pair) that does not fit whole.
-        System.Text.Unicode.Utf8.FromUtf16(text, limit, out int fits, out _);
-        return text[..fits];
     }
 }

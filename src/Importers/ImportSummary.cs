@@ -18,17 +18,25 @@ public sealed class ImportSummary
     /// <summary>Lines or events not imported, per reason (<c>other event sched_switch</c>, <c>outside every region</c>).</summary>
     public required IReadOnlyDictionary<string, long> Skipped { get; init; }
 
+    /// <summary>
+    /// For the reasons <c>--skip-malformed</c> and <c>--skip-unmapped</c> count, where the first such line was
+    /// (<c>FILE:LINE</c>): the place to look.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> FirstSkippedAt { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Wall-clock seconds.</summary>
     public double Seconds { get; init; }
 
     /// <summary>Seconds spent reading, parsing and merging the inputs (the rest symbolizes and writes the trace).</summary>
     public double ReadSeconds { get; init; }
 
+    static string Counted(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
     /// <summary>One line per fact, for stderr.</summary>
     public IEnumerable<string> Describe(string output)
     {
-        yield return $"imported {Events} events from {Lines} lines into {output} ({Sites} sites{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s: read {ReadSeconds:0.00} s, write {Seconds - ReadSeconds:0.00} s)";
+        yield return $"imported {Counted(Events, "event")} from {Counted(Lines, "line")} into {output} ({Counted(Sites, "site")}{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s: read {ReadSeconds:0.00} s, write {Seconds - ReadSeconds:0.00} s)";
         foreach (var (reason, n) in Skipped.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
-            yield return $"  skipped {n}: {reason}";
+            yield return FirstSkippedAt.TryGetValue(reason, out var at) ? $"  skipped {n}: {reason} (first at {at})" : $"  skipped {n}: {reason}";
     }
 }

@@ -65,6 +65,7 @@ public static class TraceImport
             Sites = sites.Length,
             SymbolizedSites = symbolizedCount,
             Skipped = run.Skipped,
+            FirstSkippedAt = run.FirstSkippedAt,
             Seconds = clock.Elapsed.TotalSeconds,
             ReadSeconds = readSeconds,
         };

@@ -30,6 +30,31 @@ public static class TraceLimits
         return LengthProblem(what, text) ?? MetadataRules.CheckText(what, text);
     }
 
+    /// <summary>
+    /// Free text (a site) made storable as the importers store it: cut to at most <see cref="MaxStringBytes"/> UTF-8
+    /// bytes at the last whole character (or surrogate pair), each control character replaced by <c>?</c>. Returns
+    /// <paramref name="text"/> itself when it is storable already (no copy on the common path).
+    /// </summary>
+    public static ReadOnlySpan<char> SanitizedText(ReadOnlySpan<char> text)
+    {
+        text = WithinStringLimit(text);
+        if (!text.ContainsAnyInRange('\0', '\u001f') && !text.ContainsAnyInRange('\u007f', '\u009f')) return text;
+        var copy = text.ToArray();
+        for (int i = 0; i < copy.Length; i++) if (char.IsControl(copy[i])) copy[i] = '?';
+        return copy;
+    }
+
+    /// <summary>The longest prefix of <paramref name="text"/>, in whole characters, of at most <see cref="MaxStringBytes"/> UTF-8 bytes.</summary>
+    static ReadOnlySpan<char> WithinStringLimit(ReadOnlySpan<char> text)
+    {
+        // A char is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 chars): short text needs no transcoding.
+        if (text.Length <= MaxStringBytes / 3) return text;
+        Span<byte> limit = stackalloc byte[MaxStringBytes];
+        // Stops before the first character (or surrogate pair) that does not fit whole.
+        System.Text.Unicode.Utf8.FromUtf16(text, limit, out int fits, out _);
+        return text[..fits];
+    }
+
     /// <summary>The problem with an agent, region or lock name's length, or null.</summary>
     public static string? LengthProblem(string what, string text)
     {

@@ -156,11 +156,27 @@ public sealed partial class StepLineTests
         StringAssert.Contains(fast.Events[0], message);
     }
 
+    // A site is not refused in line mode: the steps importer keeps it as every importer keeps sites.
     [TestMethod]
     [DataRow("cpu0: store buf size 4 @ \"{0}\"")]
+    [DataRow("cpu0: unlock l @ \"{0}\"")]
+    public void FastPath_SiteOverTraceLimitOrWithControls_KeptAlikeByBothPaths(string template)
+    {
+        var layout = ScenarioCompiler.CompileLayout("arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n", "l.scn");
+        string[] lines =
+        [
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('a', TraceLimits.MaxStringBytes + 1)),
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, template, "x\u0001y"),
+        ];
+        AssertSame(layout, lines);
+        var fast = Compile(layout, lines, fast: true);
+        CollectionAssert.AreEqual(new[] { new string('a', TraceLimits.MaxStringBytes), "x?y" }, fast.Sites);
+    }
+
+    [TestMethod]
     [DataRow("cpu0: lock {0}")]
     [DataRow("cpu0: unlock {0} @ \"s\"")]
-    public void FastPath_SiteOrLockOverTraceLimit_SameErrorAsFullParser(string template)
+    public void FastPath_LockOverTraceLimit_SameErrorAsFullParser(string template)
     {
         var layout = ScenarioCompiler.CompileLayout("arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n", "l.scn");
         string line = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, new string('a', TraceLimits.MaxStringBytes + 1));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TraceTools.Cli.Reports;
 
 namespace TraceTools.Cli.Checking;
 
@@ -46,7 +47,7 @@ public sealed class CheckTally
         {
             var s = string.Create(CultureInfo.InvariantCulture, $"{Passed} passed, {Failed} failed");
             if (Reported > 0) s += string.Create(CultureInfo.InvariantCulture, $", {Reported} without expect lines (--no-expect)");
-            if (Suppressed > 0) s += string.Create(CultureInfo.InvariantCulture, $", {Suppressed} findings suppressed");
+            if (Suppressed > 0) s += string.Create(CultureInfo.InvariantCulture, $", {Plural.Of(Suppressed, "finding")} suppressed");
             return s;
         }
     }

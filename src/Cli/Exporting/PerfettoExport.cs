@@ -1,6 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using TraceTools.Cli.Replaying;
 using TraceTools.Cli.Reports;
+using TraceTools.Cli.Validation;
 using TraceTools.Detectors;
 using TraceTools.Replay;
 using TraceTools.TraceFormat;
@@ -70,10 +72,12 @@ public sealed partial class PerfettoExport
         json.WriteStartArray();
         export.WriteTracks();
         var batch = new EventBatch(65536);
-        long replayed = 0;
+        // A refused event is named by file, chunk and index, as replay names it (the engine's own message has the index only).
+        var check = new TraceEventCheck(reader.Metadata, reader.FileName);
+        long replayed = 0, chunk = 0;
         while (replayed < window.End && reader.ReadBatch(batch))
         {
-            engine.Process(batch);
+            TraceReplay.Replay(engine, batch, check, chunk++);
             export.WriteBatch(batch);
             replayed += batch.Count;
             progress?.Invoke(replayed);

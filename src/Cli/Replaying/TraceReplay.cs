@@ -75,8 +75,9 @@ public static class TraceReplay
     /// so the error is the one <c>info</c> and <c>dump</c> give for the same trace: the first event the check
     /// refuses, by chunk and index. The engine refuses every event the check does (at the latest at that
     /// event), so a chunk the check passes fails with the engine's own message, named by file and chunk like the check's.
+    /// <c>export</c> replays through it too, so that its errors read as <c>replay</c>'s.
     /// </summary>
-    static void Replay(ReplayEngine engine, EventBatch batch, TraceEventCheck check, long chunk)
+    internal static void Replay(ReplayEngine engine, EventBatch batch, TraceEventCheck check, long chunk)
     {
         try
         {

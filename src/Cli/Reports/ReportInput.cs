@@ -33,7 +33,7 @@ public sealed record ReportStats(double Seconds, double EventsPerSecond)
 
     /// <summary>The text report's stats line.</summary>
     public string Line(long events) => string.Create(Inv,
-        $"replayed {events} events in {Seconds:0.###} s ({EventsPerSecond:0.###e0} events/s, start-up excluded); ") + Phases;
+        $"replayed {Plural.Of(events, "event")} in {Seconds:0.###} s ({EventsPerSecond:0.###e0} events/s, start-up excluded); ") + Phases;
 
     /// <summary><c>phases: start-up 0.081 s, decode 0.010 s, replay 0.020 s, report 0.001 s</c>.</summary>
     public string Phases => string.Create(Inv,

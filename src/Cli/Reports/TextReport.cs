@@ -40,7 +40,7 @@ public static class TextReport
                 w.WriteLine();
             }
         }
-        w.WriteLine(string.Create(Inv, $"{errors} {Plural(errors, "error")}, {warnings} {Plural(warnings, "warning")} in {groups.Count} {Plural(groups.Count, "group")}"));
+        w.WriteLine(string.Create(Inv, $"{Plural.Of(errors, "error")}, {Plural.Of(warnings, "warning")} in {Plural.Of(groups.Count, "group")}"));
         if (input.Suppressed > 0)
         {
             w.WriteLine(string.Create(Inv, $"{input.Suppressed} suppressed by {suppressions?.Path ?? "--suppressions"}:"));
@@ -48,16 +48,12 @@ public static class TextReport
         }
         if (suppressions?.UnusedLines().ToList() is { Count: > 0 } unused)
         {
-            w.WriteLine(string.Create(Inv, $"{unused.Count} {Plural(unused.Count, "entry", "entries")} of {suppressions.Path} suppressed nothing in this trace:"));
+            w.WriteLine(string.Create(Inv, $"{unused.Count} {(unused.Count == 1 ? "entry" : "entries")} of {suppressions.Path} suppressed nothing in this trace:"));
             foreach (var line in unused) w.WriteLine(line);
         }
         if (input.InBaseline > 0) w.WriteLine(string.Create(Inv, $"{input.InBaseline} not shown: already in the baseline"));
         if (input.Stats is { } s) w.WriteLine(s.Line(input.EventCount));
     }
-
-    static string Plural(int n, string word) => n == 1 ? word : word + "s";
-
-    static string Plural(int n, string word, string plural) => n == 1 ? word : plural;
 
     static string SeverityName(Severity s) => s == Severity.Error ? "error" : "warning";
 
@@ -71,7 +67,7 @@ public static class TextReport
     /// <summary>Writes one group's block with its first instance's <paramref name="text"/> and <paramref name="picked"/> ladder.</summary>
     static void WriteGroup(TextWriter w, ReportInput input, FindingGroup g, FindingText text, LadderEvents picked)
     {
-        w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({g.Count} {Plural(g.Count, "instance")})"));
+        w.WriteLine(string.Create(Inv, $"{SeverityName(g.Severity)}[{g.Kind.Name()}]: {text.Title} ({Plural.Of(g.Count, "instance")})"));
         foreach (var line in Ladder(input, g.First, picked)) w.WriteLine(line);
         // The ladder's instance's fix first; then each other fix some shown instance needs, with the instances it is for.
         var fixes = GroupHelp.Of(input, g);

@@ -3,6 +3,7 @@ using TraceTools.Cli.Exporting;
 using TraceTools.Cli.Files;
 using TraceTools.Cli.Limits;
 using TraceTools.Cli.Replaying;
+using TraceTools.Cli.Reports;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Verbs;
@@ -70,7 +71,7 @@ public static class ExportVerb
         if (output != "-" && !quiet)
         {
             args.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{output}: {summary.Events} events, {summary.Flows} hb arrows, {summary.Findings} findings"));
+                $"{output}: {Plural.Of(summary.Events, "event")}, {Plural.Of(summary.Flows, "hb arrow")}, {Plural.Of(summary.Findings, "finding")}"));
         }
         return CommandLine.Ok;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TraceTools.Cli.Files;
+using TraceTools.Cli.Reports;
 using TraceTools.Cli.Validation;
 using TraceTools.TraceFormat;
 
@@ -83,7 +84,7 @@ public static class InfoVerb
         // v4 traces carry the device page census that replay uses to skip cpu-only pages (docs/trace-format.md).
         w.WriteLine(reader.Census is { } census ? $"census       yes: {census.Count} device pages" : "census       no");
         w.WriteLine(s.Truncated
-            ? $"truncated    yes: recovered {s.RecoveredEvents} events from {s.ChunkCount} complete chunks"
+            ? $"truncated    yes: recovered {Plural.Of(s.RecoveredEvents, "event")} from {Plural.Of(s.ChunkCount, "complete chunk")}"
             : "truncated    no");
         return CommandLine.Ok;
     }

@@ -64,7 +64,7 @@ public static class ReplayVerb
         clock.Stop();
         bar?.Done();
         if (reader.Truncated)
-            args.Error.WriteLine($"{trace.Shown}: warning: the trace is truncated; replayed the {events} events of its complete chunks");
+            args.Error.WriteLine($"{trace.Shown}: warning: the trace is truncated; replayed the {Plural.Of(events, "event")} of its complete chunks");
 
         double seconds = clock.Elapsed.TotalSeconds;
         using var lookup = new TraceEventLookup(trace.OpenReader());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TraceTools.Cli.Files;
 using TraceTools.Cli.Limits;
+using TraceTools.Cli.Reports;
 using TraceTools.Replay;
 using TraceTools.Scenarios.Synth;
 using TraceTools.TraceFormat;
@@ -90,7 +91,7 @@ public static class SynthVerb
         {
             var s = generator.Stats;
             args.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"synth: {s.Events} events, {s.Instances} protocol instances, {s.InjectedInstances} injected, {truth.Count} expected findings, {seconds:F2} s, {s.Events / Math.Max(seconds, 1e-9) / 1e6:F1} M events/s"));
+                $"synth: {Plural.Of(s.Events, "event")}, {Plural.Of(s.Instances, "protocol instance")}, {s.InjectedInstances} injected, {Plural.Of(truth.Count, "expected finding")}, {seconds:F2} s, {s.Events / Math.Max(seconds, 1e-9) / 1e6:F1} M events/s"));
         }
         return CommandLine.Ok;
     }

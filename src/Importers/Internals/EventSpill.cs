@@ -7,11 +7,18 @@ namespace TraceTools.Importers.Internals;
 /// <summary>
 /// The merged events on disk until every site and lock is known: the trace header lists them before the
 /// first event, and symbolization needs all code addresses at once. A record is 24 bytes (kind, agent, size,
-/// aux, site, address, data length) plus its data; the file deletes itself on close. Hand-written rather
-/// than a second trace because a trace's metadata must be complete before its first event.
+/// aux, site, address, data length) plus its data. Hand-written rather than a second trace because a trace's
+/// metadata must be complete before its first event.
+/// <para>
+/// Nothing may outlive the process, however it ends: on Linux and macOS the file loses its name as soon as it
+/// is open (the open handle keeps its bytes), so SIGTERM, SIGINT, SIGKILL or the OOM killer leave nothing; on
+/// Windows it deletes itself on close. A file an older run left (<c>.tracetools-import-PID-*.spill</c>) is
+/// removed by the next import that spills to the same directory once PID is no longer running
+/// (<see cref="RemoveStale"/>).
+/// </para>
 /// </summary>
 [SkipLocalsInit]
-sealed class EventSpill : IDisposable
+sealed partial class EventSpill : IDisposable
 {
     const int RecordHeader = 24;
     const int BufferSize = 1 << 20;
@@ -22,8 +29,12 @@ sealed class EventSpill : IDisposable
 
     public EventSpill(string directory)
     {
-        string path = Path.Combine(directory, $".tracetools-import-{Environment.ProcessId}-{Guid.NewGuid():N}.spill");
+        RemoveStale(directory);
+        string path = Path.Combine(directory, $"{Prefix}{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}{Suffix}");
+        // DeleteOnClose stays for Windows, where an open file cannot lose its name; on Unix its unlink at close
+        // finds the name already gone, which it ignores.
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        if (!OperatingSystem.IsWindows()) Unlink(path);
     }
 
     public long Count { get; private set; }

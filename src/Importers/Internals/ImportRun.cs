@@ -23,8 +23,19 @@ sealed class ImportRun
     public List<string> Locks { get; } = [];
     public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where the first line skipped for a reason was (<c>FILE:LINE</c>), for the reasons counted with a location.</summary>
+    public Dictionary<string, string> FirstSkippedAt { get; } = new(StringComparer.Ordinal);
+
     // Once per skipped line (most lines of a busy ftrace): one hash lookup, not two.
     public void Count(string reason) => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Skipped, reason, out _)++;
+
+    /// <summary>Counts a line skipped for <paramref name="reason"/> and keeps where the first one was, so that the user can look.</summary>
+    public void Count(string reason, string file, long line)
+    {
+        ref long n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Skipped, reason, out bool seen);
+        n++;
+        if (!seen) FirstSkippedAt[reason] = $"{file}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    }
 
     public int Lock(string name)
     {

@@ -143,7 +143,7 @@ public sealed class CheckStrictnessTests
         var (exit, output, _) = RepoPaths.Run("check", path, "--suppressions", supp);
         Assert.AreEqual(0, exit, output);
         StringAssert.StartsWith(output, "PASS relaxed doorbell (1 suppressed)");
-        StringAssert.Contains(output, "1 passed, 0 failed, 1 findings suppressed");
+        StringAssert.Contains(output, "1 passed, 0 failed, 1 finding suppressed");
     }
 
     [TestMethod]

@@ -87,6 +87,38 @@ public sealed class ReplayCheckTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(CheckErrors))]
+    public void Export_EventTheCheckRefuses_SameLineAsReplay(TraceEvent bad, string problem)
+    {
+        using var s = new Scratch();
+        string trace = Trace(s, new TraceEvent(EventKind.Store, 0, 0x1010, 8), bad);
+        ExportLineIsReplays(s, trace, problem);
+    }
+
+    [TestMethod]
+    public void Export_OnlyTheEngineRefuses_SameLineAsReplay()
+    {
+        using var s = new Scratch();
+        string trace = Trace(s, new TraceEvent(EventKind.Store, 0, 0x1010, 8), StrayReturn);
+        ExportLineIsReplays(s, trace, "ret on cpu0 with no open smc/hvc call");
+    }
+
+    /// <summary>export prints replay's line for the trace's event #3, naming file and chunk, and writes nothing.</summary>
+    static void ExportLineIsReplays(Scratch s, string trace, string problem)
+    {
+        var replay = RepoPaths.Run("replay", trace, "--quiet");
+        string json = s.Path("out.json");
+
+        var (exit, _, err) = RepoPaths.Run("export", trace, "--format", "perfetto", "-o", json, "--quiet");
+
+        HardeningAsserts.OneLineError(exit, err, trace + ": chunk 1, event #3: ");
+        Assert.Contains(problem, err);
+        Assert.AreEqual(replay.Err, err);
+        Assert.IsFalse(File.Exists(json), "a refused export wrote its output");
+        Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp-*"));
+    }
+
+    [TestMethod]
     [DataRow("1")]
     [DataRow("2")]
     public void Replay_OnlyTheEngineRefuses_EngineLine(string threads)

@@ -27,8 +27,6 @@ int main(int argc, char **argv)
     tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8,
                  strcmp(c, "present_bit_128") == 0 ? 128 : 127, dev);
     int lock = tt_add_lock(t, "l0");
-    if (strcmp(c, "control_site") == 0) tt_add_site(t, "tab\there");
-    if (strcmp(c, "del_site") == 0) tt_add_site(t, "del\x7f" "here");
     if (strcmp(c, "foreign_site_in_range") == 0) tt_add_site(t, "mine");
     if (tt_start(t) != 0) {
         fprintf(stderr, "%s\n", tt_error(t));

@@ -5,19 +5,45 @@ namespace TraceTools.Importers.Formats.Qemu;
 /// <summary>
 /// The fields of one QEMU log line after its keyword, read in order as <c>key value</c> pairs
 /// (<c>cpu 0 addr 0x9020010 size 8</c>). A missing or unreadable field is a malformed line whose column
-/// points at it.
+/// points at it; on a line no option may skip (<see cref="NeverSkipped"/>) it stops the import even with
+/// <c>--skip-malformed</c>.
 /// </summary>
 ref struct QemuLine
 {
     readonly ReadOnlySpan<byte> _line;
     readonly ImportSink _sink;
+    readonly string? _neverSkipped;
     ReadOnlySpan<byte> _rest;
 
-    public QemuLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> rest, ImportSink sink)
+    /// <summary>The fields of <paramref name="line"/> from <paramref name="rest"/> on, reporting to <paramref name="sink"/>.</summary>
+    /// <param name="line">The whole line, for columns.</param>
+    /// <param name="rest">The line after its keyword.</param>
+    /// <param name="sink">Where malformed lines are reported.</param>
+    /// <param name="neverSkipped">Why this line may not be skipped (appended to its error), or null for a line <c>--skip-malformed</c> may count and skip.</param>
+    public QemuLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> rest, ImportSink sink, string? neverSkipped = null)
     {
         _line = line;
         _rest = rest;
         _sink = sink;
+        _neverSkipped = neverSkipped;
+    }
+
+    /// <summary>
+    /// Why a plugin line may not be skipped, or null. A dropped barrier or cache maintenance changes what the
+    /// replay reports (a false stale-dma-read), and the header says what every other line means.
+    /// </summary>
+    public static string? NeverSkipped(ReadOnlySpan<byte> keyword) =>
+        keyword.SequenceEqual("tt_barrier"u8) ? "a barrier line is never skipped, --skip-malformed or not: without it the replay would report orderings the program had"
+        : keyword.SequenceEqual("tt_cache"u8) ? "a cache maintenance line is never skipped, --skip-malformed or not: without it the replay would report stale data the program cleaned"
+        : keyword.SequenceEqual("tt_info"u8) ? "the log's header is never skipped, --skip-malformed or not: it says what every other line means"
+        : null;
+
+    /// <summary>A malformed line at <paramref name="column"/>: counted and skipped when allowed, else the import stops. Returns false.</summary>
+    public readonly bool Fail(string detail, int column = 0)
+    {
+        if (_neverSkipped is null) return _sink.Malformed(detail, column);
+        ImportThrow.At(_sink.File, _sink.Line, column, $"{detail} ({_neverSkipped})");
+        return false;
     }
 
     /// <summary>True (and consumes it) when the next token is <paramref name="key"/>.</summary>
@@ -34,7 +60,7 @@ ref struct QemuLine
     {
         if (!Key(key)) { value = default; return false; }
         value = Next();
-        return !value.IsEmpty || _sink.Malformed($"'{LineText.Show(key)}' has no value", LineText.Column(_line, value));
+        return !value.IsEmpty || Fail($"'{LineText.Show(key)}' has no value", LineText.Column(_line, value));
     }
 
     /// <summary><c>key 'TEXT'</c> as the last field: the text between the quotes, which may hold spaces.</summary>
@@ -44,7 +70,7 @@ ref struct QemuLine
         if (!Key(key)) return false;
         var rest = _rest.TrimStart((byte)' ');
         if (rest.Length < 2 || rest[0] != '\'' || rest[^1] != '\'')
-            return _sink.Malformed($"{LineText.Show(key)} is not quoted to the end of the line (expected {LineText.Show(key)} 'TEXT')", LineText.Column(_line, rest));
+            return Fail($"{LineText.Show(key)} is not quoted to the end of the line (expected {LineText.Show(key)} 'TEXT')", LineText.Column(_line, rest));
         text = rest[1..^1];
         _rest = default;
         return true;
@@ -58,7 +84,7 @@ ref struct QemuLine
         if (keyRead)
         {
             token = Next();
-            if (token.IsEmpty) return _sink.Malformed($"'{LineText.Show(key)}' has no value", LineText.Column(_line, token));
+            if (token.IsEmpty) return Fail($"'{LineText.Show(key)}' has no value", LineText.Column(_line, token));
         }
         else if (!Word(key, out token)) return false;
         return token.Length > 2 && token[0] == '0' && token[1] == 'x' && LineText.TryHex(token, out value)
@@ -81,12 +107,12 @@ ref struct QemuLine
     public readonly bool End()
     {
         var rest = _rest.TrimStart((byte)' ');
-        return rest.IsEmpty || _sink.Malformed($"unexpected '{LineText.Show(rest)}' at the end of the line", LineText.Column(_line, rest));
+        return rest.IsEmpty || Fail($"unexpected '{LineText.Show(rest)}' at the end of the line", LineText.Column(_line, rest));
     }
 
     /// <summary>A malformed line at <paramref name="token"/>.</summary>
     public readonly bool Bad(ReadOnlySpan<byte> key, ReadOnlySpan<byte> token, string expected) =>
-        _sink.Malformed($"{LineText.Show(key)} '{LineText.Show(token)}' (expected {expected})", LineText.Column(_line, token));
+        Fail($"{LineText.Show(key)} '{LineText.Show(token)}' (expected {expected})", LineText.Column(_line, token));
 
     /// <summary>The next token, consumed.</summary>
     ReadOnlySpan<byte> Next()
@@ -105,7 +131,7 @@ ref struct QemuLine
     }
 
     readonly bool Missing(ReadOnlySpan<byte> key, ReadOnlySpan<byte> found) =>
-        _sink.Malformed(found.IsEmpty
+        Fail(found.IsEmpty
             ? $"the line ends where '{LineText.Show(key)}' was expected"
             : $"'{LineText.Show(found)}' where '{LineText.Show(key)}' was expected", LineText.Column(_line, found));
 }

@@ -21,7 +21,7 @@ sealed partial class QemuLogImporter
 
     void ReadPluginLine(ReadOnlySpan<byte> line, ReadOnlySpan<byte> keyword, ReadOnlySpan<byte> rest, ImportSink sink)
     {
-        var f = new QemuLine(line, rest, sink);
+        var f = new QemuLine(line, rest, sink, QemuLine.NeverSkipped(keyword));
         if (keyword.SequenceEqual("tt_load"u8)) ReadAccess(ref f, EventKind.Load, sink);
         else if (keyword.SequenceEqual("tt_store"u8)) ReadAccess(ref f, EventKind.Store, sink);
         else if (keyword.SequenceEqual("tt_barrier"u8)) ReadBarrier(ref f, sink);
@@ -128,7 +128,7 @@ sealed partial class QemuLogImporter
             return;
         if (version != PluginFormatVersion)
         {
-            sink.Malformed($"the log was written by plugin line format version {version}; this tracetools reads version {PluginFormatVersion}");
+            f.Fail($"the log was written by plugin line format version {version}; this tracetools reads version {PluginFormatVersion}");
             return;
         }
         var arch = _layout.Metadata.Arch;

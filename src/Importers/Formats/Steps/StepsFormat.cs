@@ -40,11 +40,11 @@ sealed class StepsFormat : ImportFormat, IEventSink
             // An address outside the layout: what the other formats call unmapped, counted under the same reasons.
             if (!sink.Options.SkipUnmapped)
                 throw new ScenarioException(e.File, e.Line, e.Column, e.Detail + " (--skip-unmapped counts and skips such events)") { Unmapped = reason };
-            sink.Skip(reason);
+            sink.Unmapped(reason, e.Detail);
         }
-        catch (ScenarioException) when (sink.Options.SkipMalformed)
+        catch (ScenarioException e) when (sink.Options.SkipMalformed)
         {
-            sink.Skip("malformed line");
+            sink.Malformed(e.Detail, e.Column);
         }
     }
 
@@ -75,6 +75,9 @@ sealed class StepsFormat : ImportFormat, IEventSink
 
         public override void ReadLine(ReadOnlySpan<byte> line, ImportSink sink)
         {
+            // A UTF-8 byte order mark (editors on Windows write one) is not a character of the first step; the layout
+            // compiler skips it too. Columns count from after it, as an editor shows them.
+            if (sink.Line == 1 && line.StartsWith("\uFEFF"u8)) line = line[3..];
             if (_chars.Length < line.Length) _chars = new char[Math.Max(line.Length, 2 * _chars.Length)];
             int n = System.Text.Encoding.UTF8.GetChars(line, _chars);
             format.Compile(_chars.AsSpan(0, n), sink);

@@ -8,10 +8,17 @@ sealed partial class Parser
 {
     bool _layoutOnly;
 
+    // Line mode is the steps importer's: its sites are kept as every importer keeps them (cut and '?'), where a
+    // scenario for gen refuses them; its errors name the layout the declarations come from.
+    readonly bool _lineMode;
+    readonly string _layoutFile = "";
+
     /// <summary>A parser in line mode: the declarations are the layout's, and <see cref="ParseLine"/> takes one line at a time.</summary>
     public Parser(ScenarioLayout layout)
     {
         _tokens = [];
+        _lineMode = true;
+        _layoutFile = layout.FileName;
         _file = layout.FileName;
         _name = layout.Metadata.Name;
         _arch = layout.Metadata.Arch;
@@ -60,7 +67,14 @@ sealed partial class Parser
     /// </summary>
     public bool TrySite(ReadOnlySpan<char> site, out int id)
     {
-        if (_siteIds.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(site, out id)) return true;
+        var known = _siteIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (known.TryGetValue(site, out id)) return true;
+        var storable = TraceLimits.SanitizedText(site);
+        if (storable.Length != site.Length || !storable.SequenceEqual(site))
+        {
+            if (known.TryGetValue(storable, out id)) return true;
+            site = storable;
+        }
         string text = site.ToString();
         if (NewSiteProblem(text) is not null) return false;
         id = AddSite(text);
@@ -104,7 +118,7 @@ sealed partial class Parser
         if (t.Kind == TokenKind.Name && t.Text is "repeat" or "expect")
             ScenarioThrow.At(Pos(t), $"'{t.Text}' is not a step: this input takes one step per line ('AGENT: op ...'); 'repeat' and 'expect' belong in a scenario for 'gen'");
         if (t.Kind == TokenKind.Name && Array.IndexOf(DeclarationKeywords, t.Text) >= 0)
-            ScenarioThrow.At(Pos(t), $"declaration '{t.Text}' in a steps input: the declarations come from the layout ({_file})");
+            ScenarioThrow.At(Pos(t), $"declaration '{t.Text}' in a steps input: the declarations come from the layout ({_layoutFile})");
         ParseStatement(false);
     }
 

@@ -222,6 +222,11 @@ sealed partial class Parser
     {
         string site = token.Text!;
         if (_siteIds.TryGetValue(site, out int id)) return id;
+        if (_lineMode)
+        {
+            site = TraceLimits.SanitizedText(site).ToString();
+            if (_siteIds.TryGetValue(site, out id)) return id;
+        }
         if (NewSiteProblem(site) is { } bad) ScenarioThrow.At(Pos(token), bad);
         return AddSite(site);
     }
