@@ -53,6 +53,8 @@ public sealed class LadderEvents
     // the device's read share (no agent when none), and the cpu's first clean of them after the store, once seen.
     long _cleanStore = -1, _firstClean = -1;
     int _cleanAgent = -1;
+    // Since that clean: a barrier completed it; the cpu released (the doorbell, a flag). Later barriers are not marked.
+    bool _cleanCompleted, _cleanReleased;
     SharedBytes _cleanShared;
     // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
     EarlyMaintenance? _early;
@@ -144,7 +146,7 @@ public sealed class LadderEvents
         if (_f.Kind == FindingKind.MissingCacheClean) PlanCompletionMarker();
         _early = EarlyMaintenance.Plan(_f, Event);
         if (_early is { } early) _ranges = WithRange(_ranges, early.From, early.Anchor - 1);
-        _misplaced = MisplacedBarrier.Plan(_f, Event, _input.Metadata.Arch, _input.EventCount - 1, ServesBarrier);
+        _misplaced = MisplacedBarrier.Plan(_f, Event, _input.Metadata.Arch, _input.EventCount - 1, ObserverIsDevice(), ServesBarrier);
         if (_misplaced is { Anchor: >= 0 } back) _ranges = WithRange(_ranges, back.From, back.Anchor - 1);
         if (_misplaced is { After: >= 0 } ahead) _ranges = WithRange(_ranges, ahead.After + 1, ahead.To);
         (_before, _after) = _f.Kind switch
@@ -255,7 +257,7 @@ public sealed class LadderEvents
     /// </summary>
     void Take(long index, EventKind kind, int agent, ulong address, int size, uint aux)
     {
-        if (agent == _cleanAgent) NoteClean(index, kind, address, size);
+        if (agent == _cleanAgent) NoteClean(index, kind, address, size, aux);
         if (_rows.ContainsKey(index)) return;
         var marker = kind switch
         {
@@ -339,6 +341,27 @@ public sealed class LadderEvents
     }
 
     /// <summary>
+    /// Whether the barrier a barrier kind needs must reach devices (docs/model.md §10.5): a present-before-payload's
+    /// fetcher; a stale-dma-read's publish whose first hop is not known to reach a cpu; a stale-cpu-read's acquire of an
+    /// MMIO read or of a release not known to be a cpu's. Unknown observers count as devices, as the help's advice does.
+    /// </summary>
+    bool ObserverIsDevice()
+    {
+        var fixes = _input.Fixes;
+        switch (_f.Kind)
+        {
+            case FindingKind.StaleDmaRead:
+                long store = _f.RelatedIndex(RelatedRole.Store), publish = _f.RelatedIndex(RelatedRole.Publish);
+                return store < 0 || fixes.FirstHop(Event(store).Agent, publish, Event(_f.Trigger).Agent, _f.Trigger) != FixObserver.Cpu;
+            case FindingKind.StaleCpuRead:
+                long acquire = _f.RelatedIndex(RelatedRole.Acquire);
+                return acquire < 0 || Event(acquire).Kind == EventKind.MmioRead || fixes.Releaser(Event(_f.Trigger).Agent, acquire) != FixObserver.Cpu;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>
     /// Whether an event is what a misplaced barrier would have served (<see cref="MisplacedBarrier"/>): a release for a
     /// store barrier (MMIO write, invalidation request, unlock, interrupt, release or xchg, a store to a sync word or
     /// table), an acquire for a read barrier (MMIO read, lock, interrupt taken, acquire or xchg, a load of a sync word
@@ -395,21 +418,32 @@ public sealed class LadderEvents
         return _shared.AllInLines(address, size, lineSize) ? EvidenceNote.BeforeObserved : EvidenceNote.None;
     }
 
-    /// <summary>Remembers a missing-cache-clean's cpu's first clean or flush of any shared byte after the store.</summary>
-    void NoteClean(long index, EventKind kind, ulong address, int size)
+    /// <summary>
+    /// Remembers a missing-cache-clean's cpu's first clean or flush of any shared byte after the store, and after it
+    /// whether a barrier completed it or the cpu released (events of the cpu, in trace order).
+    /// </summary>
+    void NoteClean(long index, EventKind kind, ulong address, int size, uint aux)
     {
-        if (_firstClean >= 0 || index <= _cleanStore || kind is not (EventKind.CacheClean or EventKind.CacheFlush)) return;
-        if (_cleanShared.AnyInLines(address, size, _input.Metadata.CacheLineSize)) _firstClean = index;
+        if (index <= _cleanStore) return;
+        if (_firstClean >= 0)
+        {
+            // Marked below only while neither happened: the barrier that mattered was the one before the release.
+            if (kind == EventKind.Barrier && BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux))) _cleanCompleted = true;
+            else if (kind != EventKind.Barrier && ServesBarrier(kind, address, reads: false)) _cleanReleased = true;
+            return;
+        }
+        if (kind is (EventKind.CacheClean or EventKind.CacheFlush) && _cleanShared.AnyInLines(address, size, _input.Metadata.CacheLineSize)) _firstClean = index;
     }
 
     /// <summary>
     /// Why a missing-cache-clean's cpu's barrier after its clean did not help: it does not complete cache maintenance
     /// for a device (arm64 <c>dma_wmb</c>, as in <c>writel</c>; x86's compiler-only barriers), so the clean is not
-    /// ordered, with completion, before the doorbell after it (<c>&lt;- does not complete the clean #C</c>).
+    /// ordered, with completion, before the doorbell after it (<c>&lt;- does not complete the clean #C</c>). Only a
+    /// barrier between the clean and the cpu's first release after it, with none that completes it before.
     /// </summary>
     EvidenceNote CompletionMarker(long index, uint aux)
     {
-        if (_firstClean < 0 || index <= _firstClean) return EvidenceNote.None;
+        if (_firstClean < 0 || index <= _firstClean || _cleanCompleted || _cleanReleased) return EvidenceNote.None;
         return BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux)) ? EvidenceNote.None : EvidenceNote.NotCompletion;
     }
 

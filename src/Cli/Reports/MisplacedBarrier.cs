@@ -10,14 +10,17 @@ namespace TraceTools.Cli.Reports;
 /// cpu's evidence rows. Before: a stale-dma-read's store barrier before the store (<c>&lt;- before the store #S</c>), a
 /// present-before-payload's before the payload store (<c>&lt;- before the payload store #P</c>), a stale-cpu-read's read
 /// barrier before the acquire (<c>&lt;- before the acquire #A</c>). After: a present-before-payload's store barrier after
-/// the store that sets present, a stale-cpu-read's read barrier after the load. Only a barrier with nothing of the
-/// kind it serves in between counts: a release (for a store barrier) or an acquire (for a read barrier) of the cpu
-/// between it and the event took the barrier for itself, as a loop's earlier iteration does.
+/// the store that sets present, a stale-cpu-read's read barrier after the load. Only a barrier of the domain the
+/// finding's observer needs counts (a device's: outer), and only one that serves nothing else: a release (for a store
+/// barrier) or an acquire (for a read barrier) of the cpu between it and the event took the barrier for itself, as a
+/// loop's other iteration does, and so does the release right after a store barrier (<c>writel</c>'s) or the acquire
+/// right before a read barrier (<c>readl</c>'s). A payload of another cpu than the one setting present has a hand-off
+/// to fix: none.
 /// </summary>
 sealed class MisplacedBarrier
 {
     readonly int _agent;
-    readonly bool _reads;
+    readonly bool _reads, _outer;
     readonly Arch _arch;
     readonly Func<EventKind, ulong, bool> _servesBarrier;
 
@@ -42,17 +45,19 @@ sealed class MisplacedBarrier
     /// <summary>The first barrier after <see cref="After"/> before anything it serves, or -1.</summary>
     public long Late { get; private set; } = -1;
 
-    bool _lateClosed;
+    // The look-ahead ended (an event the barrier kind serves); the cpu's last event served one; the look-ahead's
+    // candidate waits for the cpu's next event (a release right after it is what it serves).
+    bool _lateClosed, _previousServes, _latePending, _inLate;
 
-    MisplacedBarrier(int agent, bool reads, Arch arch, long anchor, long after, long to, Func<EventKind, ulong, bool> serves) =>
-        (_agent, _reads, _arch, Anchor, After, To, _servesBarrier) = (agent, reads, arch, anchor, after, to, serves);
+    MisplacedBarrier(int agent, bool reads, bool outer, Arch arch, long anchor, long after, long to, Func<EventKind, ulong, bool> serves) =>
+        (_agent, _reads, _outer, _arch, Anchor, After, To, _servesBarrier) = (agent, reads, outer, arch, anchor, after, to, serves);
 
     /// <summary>
     /// The look-back and look-ahead of <paramref name="f"/>, or null for the other kinds. <paramref name="serves"/> tells
     /// whether an event (kind, address) is a release (for store barriers) or an acquire (for read barriers);
-    /// <paramref name="lastIndex"/> is the trace's last event.
+    /// <paramref name="lastIndex"/> is the trace's last event; <paramref name="outer"/>, whether the observer is a device.
     /// </summary>
-    public static MisplacedBarrier? Plan(Finding f, Func<long, TraceEvent> events, Arch arch, long lastIndex, Func<EventKind, ulong, bool, bool> serves)
+    public static MisplacedBarrier? Plan(Finding f, Func<long, TraceEvent> events, Arch arch, long lastIndex, bool outer, Func<EventKind, ulong, bool, bool> serves)
     {
         var (anchorRole, reads, ahead) = f.Kind switch
         {
@@ -63,11 +68,11 @@ sealed class MisplacedBarrier
         };
         if (anchorRole is not { } role || f.RelatedIndex(role) is not (>= 0 and var anchor)) return null;
         int agent = events(anchor).Agent;
-        // The look-ahead is the trigger's, on the same cpu (a present store, a load): a payload of another cpu has
-        // its hand-off to fix, not a barrier after the present store.
+        // A payload of another cpu than the setter's has its hand-off to fix, not a barrier on either side.
+        if (f.Kind == FindingKind.PresentBeforePayload && events(f.Trigger).Agent != agent) return null;
         bool looksAhead = ahead && events(f.Trigger).Agent == agent && f.Trigger < lastIndex;
         long after = looksAhead ? f.Trigger : -1, to = looksAhead ? Math.Min(lastIndex, f.Trigger + LadderEvents.ScanNear) : -1;
-        return new MisplacedBarrier(agent, reads, arch, anchor > 0 ? anchor : -1, after, to, (k, a) => serves(k, a, reads));
+        return new MisplacedBarrier(agent, reads, outer, arch, anchor > 0 ? anchor : -1, after, to, (k, a) => serves(k, a, reads));
     }
 
     /// <summary>The marker of <see cref="Early"/>.</summary>
@@ -87,17 +92,28 @@ sealed class MisplacedBarrier
         if (agent != _agent) return;
         bool early = Anchor >= 0 && index >= From && index < Anchor, late = After >= 0 && index > After && index <= To;
         if (!early && !late) return;
-        if (kind == EventKind.Barrier && Serves(new BarrierCode((ushort)aux)))
+        bool servedBy = kind != EventKind.Barrier && _servesBarrier(kind, address);
+        if (late && !_inLate) (_inLate, _previousServes) = (true, false); // the trigger, a data load or a present store, came before
+        if (_latePending)
         {
-            if (early) Early = index;
-            else if (!_lateClosed && Late < 0) Late = index;
+            // A store barrier right before a release is that release's (writel's dma_wmb): not misplaced.
+            _latePending = false;
+            if (servedBy) Late = -1;
         }
-        else if (_servesBarrier(kind, address))
+        if (kind == EventKind.Barrier && Fits(new BarrierCode((ushort)aux)))
+        {
+            // A read barrier right after an acquire is that acquire's (readl's dma_rmb): not misplaced.
+            bool taken = _reads && _previousServes;
+            if (early) Early = taken ? -1 : index;
+            else if (!_lateClosed && Late < 0 && !taken) (Late, _latePending) = (index, !_reads);
+        }
+        else if (servedBy)
         {
             if (early) Early = -1;
             else _lateClosed = true;
         }
+        _previousServes = servedBy;
     }
 
-    bool Serves(BarrierCode code) => _reads ? BarrierQuery.OrdersReads(_arch, code) : BarrierQuery.OrdersStores(_arch, code);
+    bool Fits(BarrierCode code) => _reads ? BarrierQuery.OrdersReads(_arch, code, _outer) : BarrierQuery.OrdersStores(_arch, code, _outer);
 }

@@ -25,25 +25,28 @@ public static class BarrierQuery
 
     /// <summary>
     /// True when <paramref name="code"/> on <paramref name="arch"/> orders a cpu's earlier stores before its later
-    /// stores or MMIO writes for some observer (predecessor set holds <c>w</c>, successor set <c>w</c> or <c>o</c>):
-    /// the kind of barrier a publish needs, whatever its domain.
+    /// stores or MMIO writes (predecessor set holds <c>w</c>, successor set <c>w</c> or <c>o</c>) for a device when
+    /// <paramref name="outer"/> (its domain reaches devices), else for another cpu: the kind of barrier a publish needs.
     /// </summary>
-    public static bool OrdersStores(Arch arch, BarrierCode code)
+    public static bool OrdersStores(Arch arch, BarrierCode code, bool outer)
     {
         if (!code.IsDefined) return false;
         var e = BarrierEffect.Of(arch, code);
-        return e.Reach != BarrierReach.None && ClassSet.Has(e.Pred, AccessClass.W) && (ClassSet.Has(e.Succ, AccessClass.W) || ClassSet.Has(e.Succ, AccessClass.O));
+        return Reaches(e, outer) && ClassSet.Has(e.Pred, AccessClass.W) && (ClassSet.Has(e.Succ, AccessClass.W) || ClassSet.Has(e.Succ, AccessClass.O));
     }
+
+    static bool Reaches(BarrierEffect e, bool outer) => outer ? e.Reach == BarrierReach.Outer : e.Reach != BarrierReach.None;
 
     /// <summary>
     /// True when <paramref name="code"/> on <paramref name="arch"/> orders a cpu's earlier reads (memory or MMIO)
-    /// before its later loads for some observer (predecessor set holds <c>r</c> or <c>i</c>, successor set <c>r</c>):
-    /// the kind of barrier an acquire needs, whatever its domain.
+    /// before its later loads (predecessor set holds <c>r</c> or <c>i</c>, successor set <c>r</c>) after an acquire from
+    /// a device when <paramref name="outer"/> (its domain reaches devices), else from another cpu: the kind of barrier
+    /// an acquire needs.
     /// </summary>
-    public static bool OrdersReads(Arch arch, BarrierCode code)
+    public static bool OrdersReads(Arch arch, BarrierCode code, bool outer)
     {
         if (!code.IsDefined) return false;
         var e = BarrierEffect.Of(arch, code);
-        return e.Reach != BarrierReach.None && (ClassSet.Has(e.Pred, AccessClass.R) || ClassSet.Has(e.Pred, AccessClass.I)) && ClassSet.Has(e.Succ, AccessClass.R);
+        return Reaches(e, outer) && (ClassSet.Has(e.Pred, AccessClass.R) || ClassSet.Has(e.Pred, AccessClass.I)) && ClassSet.Has(e.Succ, AccessClass.R);
     }
 }

@@ -95,4 +95,48 @@ public sealed class CompletionMarkerTests
         foreach (var unmarked in new[] { "#1 barrier dma_wmb", "#3 barrier dmb.oshst" })
             Assert.IsTrue(lines.Any(l => l.Contains(unmarked, StringComparison.Ordinal) && !l.Contains("<-", StringComparison.Ordinal)), $"{unmarked}\n{all}");
     }
+
+    [TestMethod]
+    public void BarrierAfterACompletingOne_OrAfterTheRelease_NotMarked()
+    {
+        // The clean (#1) covers half of what the device reads; wmb (#2) completes it. writel's dma_wmb (#3) comes after a
+        // completion: not marked (the bug is the half clean). readl's dma_rmb (#6) comes after the doorbell: not marked.
+        var (exit, lines) = Replay("""
+            arch arm64
+            cpu cpu0
+            device dma noncoherent
+            ram txbuf 0x40000000 size 0x1000
+            mmio regs 0xfe000000 size 0x100 device dma
+            cpu0: store txbuf size 0x80
+            cpu0: cache_clean txbuf size 0x40
+            cpu0: barrier wmb
+            cpu0: writel regs = 1
+            cpu0: readl regs + 4
+            dma:  dma_read txbuf size 0x80
+            """);
+        string all = string.Join("\n", lines);
+        Assert.AreEqual(1, exit, all);
+        Assert.IsFalse(all.Contains("<- does not complete", StringComparison.Ordinal), all);
+    }
+
+    [TestMethod]
+    public void WritelAfterTheClean_ItsBarrierMarked_ReadlsAfterItNot()
+    {
+        var (exit, lines) = Replay("""
+            arch arm64
+            cpu cpu0
+            device dma noncoherent
+            ram txbuf 0x40000000 size 0x1000
+            mmio regs 0xfe000000 size 0x100 device dma
+            cpu0: store txbuf size 0x80
+            cpu0: cache_clean txbuf size 0x80
+            cpu0: writel regs = 1
+            cpu0: readl regs + 4
+            dma:  dma_read txbuf size 0x80
+            """);
+        string all = string.Join("\n", lines);
+        Assert.AreEqual(1, exit, all);
+        Assert.IsTrue(lines.Any(l => l.Contains("#2 barrier dma_wmb", StringComparison.Ordinal) && l.Contains("<- does not complete the clean #1", StringComparison.Ordinal)), all);
+        Assert.AreEqual(1, lines.Count(l => l.Contains("<- does not complete", StringComparison.Ordinal)), all);
+    }
 }

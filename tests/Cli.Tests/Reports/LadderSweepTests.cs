@@ -48,9 +48,10 @@ public sealed class LadderSweepTests
     // Of them, the maintenance before the device's write or the store (6 to 11 when written): the twin's look-back is exercised.
     const int EarlyMarksAbove = 4;
 
-    // Of the barriers, those after a missing-cache-clean's clean that do not complete it (31 to 58 when written): the
+    // Of the barriers, those after a missing-cache-clean's clean, before a completing barrier or a release, that do not
+    // complete it (1 to 3 when written: the random trace releases often; CompletionMarkerTests hold the cases): the
     // twin's completion marks are exercised.
-    const int CompletionMarksAbove = 20;
+    const int CompletionMarksAbove = 0;
 
     // Barriers just before the store, payload store or acquire, or just after the trigger (4 to 13 when written): the
     // twin's look-back and look-ahead are exercised.
@@ -202,15 +203,19 @@ public sealed class LadderSweepTests
         if (other >= 0) first[events[hi].Agent] = Math.Min(first[events[hi].Agent], other);
         var found = new SortedDictionary<int, List<(int Priority, long Index, string? Marker)>>();
         long firstClean = -1;
+        bool cleanDone = false; // since the first clean, a completing barrier or a release of the store's cpu
         for (long i = lo; i <= hi; i++)
         {
             if (hi - lo + 1 > LadderEvents.ScanWhole && !rows.Keys.Any(at => Math.Abs(at - i) <= LadderEvents.ScanNear)) continue;
             var e = events[i];
             if (!first.TryGetValue(e.Agent, out long since) || i < since || !IsEvidence(f.Kind, e)) continue;
+            string? notCompleting = e.Kind == EventKind.Barrier && !cleanDone ? NotCompleting(events, f, i, e, firstClean) : null;
+            if (firstClean >= 0 && i > firstClean && e.Agent == events[f.RelatedIndex(RelatedRole.Store)].Agent && (e.Kind == EventKind.Barrier ? e.Aux is 1 or 3 : IsRelease(e)))
+                cleanDone = true;
             if (firstClean < 0 && CleansAfterTheStore(events, f, i, e)) firstClean = i;
             if (rows.ContainsKey(i)) continue;
             string? marker = e.Kind == EventKind.Barrier
-                ? NotCompleting(events, f, i, e, firstClean) ?? Marker(events, f, text, i, e.Agent)
+                ? notCompleting ?? Marker(events, f, text, i, e.Agent)
                 : CacheMarker(events, f, e);
             if (!found.TryGetValue(e.Agent, out var list)) found[e.Agent] = list = [];
             list.Add((marker is not null ? 0 : e.Kind == EventKind.Barrier ? 1 : 2, i, marker));
@@ -274,9 +279,12 @@ public sealed class LadderSweepTests
     /// latest barrier of the class before the anchor (stale-dma-read's store, present-before-payload's payload store,
     /// stale-cpu-read's acquire) within <see cref="LadderEvents.ScanNear"/> events, with no event it serves between; for
     /// the latter two, when the trigger is that cpu's, its first such barrier after the trigger within as many, before
-    /// any event it serves. Store barriers serve releases, read barriers acquires; arm64's Linux barriers (codes 1..9:
-    /// mb, rmb, wmb, dma_mb, dma_rmb, dma_wmb, smp_mb, smp_rmb, smp_wmb) order stores {1,3,4,6,7,9}, reads {1,2,4,5,7,8}.
-    /// A look-back barrier inside the cpu's window (from its first named event, <paramref name="first"/>) is evidence
+    /// any event it serves. A read barrier whose cpu's event before it (in the look-back or look-ahead) is an acquire,
+    /// and a store barrier in the look-ahead whose cpu's next event is a release, serve those instead. Store barriers
+    /// serve releases, read barriers acquires; the observers here are devices (no replay state: unknown), so of arm64's
+    /// Linux barriers (codes 1..9: mb, rmb, wmb, dma_mb, dma_rmb, dma_wmb, smp_mb, smp_rmb, smp_wmb) the outer ones
+    /// count: stores {1,3,4,6}, reads {1,2,4,5}. A present-before-payload whose payload is another cpu's has none. A
+    /// look-back barrier inside the cpu's window (from its first named event, <paramref name="first"/>) is evidence
     /// already: not again.
     /// </summary>
     internal static IEnumerable<(long Index, int Agent, string Marker)> Misplaced(IEventLookup events, Finding f, IReadOnlyDictionary<int, long> first, long eventCount = Events)
@@ -291,7 +299,8 @@ public sealed class LadderSweepTests
         long anchor = f.RelatedIndex(role);
         if (early == "" || anchor < 0) yield break;
         int cpu = events[anchor].Agent;
-        uint[] barriers = reads ? [1, 2, 4, 5, 7, 8] : [1, 3, 4, 6, 7, 9];
+        if (f.Kind == FindingKind.PresentBeforePayload && events[f.Trigger].Agent != cpu) yield break;
+        uint[] barriers = reads ? [1, 2, 4, 5] : [1, 3, 4, 6];
         bool Serves(TraceEvent e)
         {
             var region = Metadata.RegionAt(e.Address)?.Kind;
@@ -300,25 +309,43 @@ public sealed class LadderSweepTests
                 ? e.Kind is EventKind.MmioRead or EventKind.Lock or EventKind.TakeIrq or EventKind.LoadAcquire || (e.Kind == EventKind.Load && syncWord)
                 : e.Kind is EventKind.MmioWrite or EventKind.DevInvalidate or EventKind.Unlock or EventKind.RaiseIrq or EventKind.StoreRelease || (e.Kind == EventKind.Store && syncWord));
         }
-        for (long i = anchor - 1; i >= 0 && i >= anchor - LadderEvents.ScanNear; i--)
+        long from = Math.Max(0, anchor - LadderEvents.ScanNear);
+        // The cpu's event before i within lo..i-1, or -1.
+        long Before(long i, long lo)
+        {
+            for (long j = i - 1; j >= lo; j--) if (events[j].Agent == cpu) return j;
+            return -1;
+        }
+        for (long i = anchor - 1; i >= from; i--)
         {
             var e = events[i];
             if (e.Agent != cpu) continue;
             if (e.Kind == EventKind.Barrier && barriers.Contains(e.Aux))
             {
-                if (i < first.GetValueOrDefault(cpu, long.MaxValue)) yield return (i, cpu, early + anchor);
+                long j = Before(i, from);
+                bool taken = reads && j >= 0 && Serves(events[j]);
+                if (!taken && i < first.GetValueOrDefault(cpu, long.MaxValue)) yield return (i, cpu, early + anchor);
                 break;
             }
             if (Serves(e)) break;
         }
         if (!ahead || events[f.Trigger].Agent != cpu) yield break;
         string late = reads ? $"<- after the load #{f.Trigger}" : $"<- after the store that sets present #{f.Trigger}";
-        for (long i = f.Trigger + 1; i < eventCount && i <= f.Trigger + LadderEvents.ScanNear; i++)
+        long to = Math.Min(eventCount - 1, f.Trigger + LadderEvents.ScanNear);
+        // (An acquire before a read barrier here ends the look-ahead first.)
+        for (long i = f.Trigger + 1; i <= to; i++)
         {
             var e = events[i];
             if (e.Agent != cpu) continue;
-            if (e.Kind == EventKind.Barrier && barriers.Contains(e.Aux)) { yield return (i, cpu, late); break; }
-            if (Serves(e)) break;
+            if (e.Kind == EventKind.Barrier && barriers.Contains(e.Aux))
+            {
+                long next = i + 1;
+                while (next <= to && events[next].Agent != cpu) next++;
+                if (!reads && next <= to && Serves(events[next])) yield break;
+                yield return (i, cpu, late);
+                yield break;
+            }
+            if (Serves(e)) yield break;
         }
     }
 
@@ -352,6 +379,11 @@ public sealed class LadderSweepTests
         return null;
     }
 
+    /// <summary>A release of a cpu (what a store barrier serves): MMIO write, invalidation, unlock, interrupt, release or xchg, a store to a sync word or table.</summary>
+    static bool IsRelease(TraceEvent e) =>
+        e.Kind is EventKind.MmioWrite or EventKind.DevInvalidate or EventKind.Unlock or EventKind.RaiseIrq or EventKind.StoreRelease or EventKind.Xchg
+        || (e.Kind == EventKind.Store && Metadata.RegionAt(e.Address)?.Kind is RegionKind.Sync or RegionKind.Table);
+
     /// <summary>A missing-cache-clean's store's cpu's clean or flush after the store whose lines hold a byte the store and the read share.</summary>
     static bool CleansAfterTheStore(IEventLookup events, Finding f, long index, TraceEvent e)
     {
@@ -367,7 +399,8 @@ public sealed class LadderSweepTests
 
     /// <summary>
     /// A missing-cache-clean's store's cpu's barrier after its first such clean that does not complete cache maintenance
-    /// on arm64 (model.md §3: only mb = dsb sy and wmb = dsb st among the Linux barriers, codes 1 and 3, the random trace's).
+    /// on arm64 (model.md §3: only mb = dsb sy and wmb = dsb st among the Linux barriers, codes 1 and 3, the random trace's),
+    /// while neither a completing barrier nor a release of the cpu came since the clean (the caller's).
     /// </summary>
     static string? NotCompleting(IEventLookup events, Finding f, long index, TraceEvent e, long firstClean)
     {

@@ -142,4 +142,61 @@ public sealed class MisplacedBarrierTests
         Shows(lines, $"#2 barrier {barrier}   <- before the store #3");
         DoesNotShow(lines, "#0 ");
     }
+
+    [TestMethod]
+    public void WritelsBarrierAfterThePresentStore_IsTheDoorbells_NotMarked()
+    {
+        // fill, OWN, writel: the dma_wmb after OWN (#2) is writel's, for the doorbell (#3).
+        var (exit, lines) = ScenarioReplay.Of(_dir, Ring("arm64", """
+            cpu0: store ring[0] + 8 size 8 = 0x1234
+            cpu0: store ring[0] size 8 = 0x8000000000000040
+            cpu0: writel regs = 1
+            nic:  fetch ring[0] granule 0
+            """));
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        Assert.IsFalse(lines.Any(l => l.Contains("after the store that sets present", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    public void ReadlsBarrierBeforeTheAcquire_IsTheReadls_NotMarked()
+    {
+        var (exit, lines) = ScenarioReplay.Of(_dir, Rx("arm64", """
+            cpu0: readl regs + 4
+            nic:  dma_write rxbuf size 0x40
+            nic:  dma_write done size 4 = 1
+            cpu0: load done size 4
+            cpu0: load rxbuf size 0x40
+            """));
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        Assert.IsFalse(lines.Any(l => l.Contains("before the acquire", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    public void PayloadOfAnotherCpu_NoLookBack()
+    {
+        // cpu1's barrier before its payload store: moving it after the store would not help (a hand-off would).
+        var (exit, lines) = ScenarioReplay.Of(_dir, Ring("arm64", """
+            cpu1: barrier dma_wmb
+            cpu1: store ring[0] + 8 size 8 = 0x80000000
+            cpu0: store ring[0] size 8 = 0x8000000000000040
+            nic:  fetch ring[0] granule 0
+            """));
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        Assert.IsFalse(lines.Any(l => l.Contains("before the payload store", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
+
+    [TestMethod]
+    [DataRow("smp_wmb")]   // inner: no device observer sees its order
+    [DataRow("dmb.ishst")]
+    public void BarrierOfTheWrongDomain_NotMarkedAsMisplaced(string barrier)
+    {
+        var (exit, lines) = ScenarioReplay.Of(_dir, Ring("arm64", $"""
+            cpu0: barrier {barrier}
+            cpu0: store txbuf size 0x40
+            cpu0: writel_relaxed regs = 2
+            nic:  dma_read txbuf size 0x40
+            """));
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        Assert.IsFalse(lines.Any(l => l.Contains("before the store #", StringComparison.Ordinal)), string.Join("\n", lines));
+    }
 }
