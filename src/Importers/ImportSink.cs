@@ -75,6 +75,30 @@ public sealed partial class ImportSink
     /// </summary>
     public bool CheckAccess(EventKind kind, ulong address, int size) => Mapped(kind, address, size);
 
+    /// <summary>
+    /// Checks a range an importer splits into accesses of at most <see cref="TraceEvent.MaxSize"/> bytes (a DMA
+    /// buffer of any size) as a whole, before producing any of its pieces: it must end inside the 64-bit address
+    /// space (else a malformed line) and lie inside one region of the right kind (else unmapped, reported once for
+    /// the range). Errors point at <paramref name="addressColumn"/> (outside every region, wrong kind of region) or
+    /// <paramref name="sizeColumn"/> (past the address space, past the region's end): 1-based, 0 for none.
+    /// </summary>
+    public bool CheckRange(EventKind kind, ulong address, ulong size, int addressColumn = 0, int sizeColumn = 0)
+    {
+        string op = kind.OpName();
+        if (size == 0) return Malformed($"{op} of size 0", sizeColumn);
+        if (size - 1 > ulong.MaxValue - address)
+            return Malformed($"{op} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} of size {size} runs past the end of the 64-bit address space", sizeColumn);
+        var layout = _run.Layout;
+        int r = layout.RegionAt(address);
+        if (r >= 0)
+        {
+            var region = layout.Region(r);
+            bool mmioOp = kind is EventKind.MmioWrite or EventKind.MmioRead;
+            if (region.Contains(address, size) && mmioOp == (region.Kind == RegionKind.Mmio)) return true;
+        }
+        return Unmapped(kind, address, size, r, addressColumn, sizeColumn);
+    }
+
     /// <summary>An event without an address: barrier (aux = <see cref="BarrierCode"/>), lock/unlock (aux = <see cref="Lock"/>), take_irq (aux = device agent), raise_irq.</summary>
     public void Event(ulong time, EventKind kind, int agent, uint aux, int site)
     {
@@ -145,11 +169,14 @@ public sealed partial class ImportSink
         return false;
     }
 
-    /// <summary>An event outside the layout: an error, or with <c>--skip-unmapped</c> a count under <paramref name="reason"/>.</summary>
-    public bool Unmapped(string reason, string detail)
+    /// <summary>
+    /// An event outside the layout: an error at <paramref name="column"/> (1-based, 0 for none) of the line, or with
+    /// <c>--skip-unmapped</c> a count under <paramref name="reason"/>.
+    /// </summary>
+    public bool Unmapped(string reason, string detail, int column = 0)
     {
         if (!Options.SkipUnmapped)
-            ImportThrow.At(File, Line, 0, $"{detail} (--skip-unmapped counts and skips such events)");
+            ImportThrow.At(File, Line, column, $"{detail} (--skip-unmapped counts and skips such events)");
         _run.Count(reason);
         return false;
     }
@@ -166,22 +193,27 @@ public sealed partial class ImportSink
             if ((uint)(size - 1) < TraceEvent.MaxSize && region.Contains(address, (ulong)size) && mmioOp == (region.Kind == RegionKind.Mmio))
                 return true;
         }
-        return Unmapped(kind, address, size, r);
+        return Refused(kind, address, size, r);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    bool Unmapped(EventKind kind, ulong address, int size, int r)
+    bool Refused(EventKind kind, ulong address, int size, int r) =>
+        (uint)(size - 1) >= TraceEvent.MaxSize
+            ? Malformed($"{kind.OpName()} of size {size} (expected 1..{TraceEvent.MaxSize})")
+            : Unmapped(kind, address, (ulong)size, r, 0, 0);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    bool Unmapped(EventKind kind, ulong address, ulong size, int r, int addressColumn, int sizeColumn)
     {
         string op = kind.OpName();
-        if ((uint)(size - 1) >= TraceEvent.MaxSize) return Malformed($"{op} of size {size} (expected 1..{TraceEvent.MaxSize})");
         string at = $"{op} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} (size {size})";
-        if (r < 0) return Unmapped("outside every region", $"{at} is outside every region of the layout {Layout.FileName}");
+        if (r < 0) return Unmapped("outside every region", $"{at} is outside every region of the layout {Layout.FileName}", addressColumn);
         var region = Layout.Metadata.Regions[r];
-        if (!region.Contains(address, (ulong)size))
-            return Unmapped("straddles a region's end", $"{at} straddles the end of region '{region.Name}' (0x{region.Base:x}..0x{region.End:x})");
+        if (!region.Contains(address, size))
+            return Unmapped("straddles a region's end", $"{at} straddles the end of region '{region.Name}' (0x{region.Base:x}..0x{region.End:x})", sizeColumn);
         return region.Kind == RegionKind.Mmio
-            ? Unmapped("memory access to an mmio region", $"{at} is a memory access to mmio region '{region.Name}'")
-            : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio");
+            ? Unmapped("memory access to an mmio region", $"{at} is a memory access to mmio region '{region.Name}'", addressColumn)
+            : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio", addressColumn);
     }
 
     /// <summary>
