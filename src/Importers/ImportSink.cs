@@ -158,6 +158,14 @@ public sealed partial class ImportSink
     public void Skip(string reason) => _run.Count(reason);
 
     /// <summary>
+    /// A marker saying the capture lost events (<c>CPU:0 [LOST 42 EVENTS]</c>): the import goes on, and the summary
+    /// warns that the trace is incomplete. <paramref name="cpu"/> is the trace's cpu number (-1 when the marker names
+    /// none), <paramref name="how"/> what happened to them (<c>lost</c>, <c>overwritten</c>), <paramref name="events"/>
+    /// how many (-1 when the marker does not say).
+    /// </summary>
+    public void Lost(int cpu, string how, long events) => _run.CountLost(File, cpu, how, events);
+
+    /// <summary>
     /// A line this format cannot read: an <see cref="ImportException"/> at <see cref="File"/>:<see cref="Line"/>,
     /// or with <c>--skip-malformed</c> a count; returns false so that importers can write <c>return sink.Malformed(..)</c>.
     /// </summary>

@@ -65,6 +65,7 @@ public static class TraceImport
             Sites = sites.Length,
             SymbolizedSites = symbolizedCount,
             Skipped = run.Skipped,
+            Lost = run.Lost,
             Seconds = clock.Elapsed.TotalSeconds,
             ReadSeconds = readSeconds,
         };

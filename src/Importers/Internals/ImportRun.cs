@@ -23,6 +23,19 @@ sealed class ImportRun
     public List<string> Locks { get; } = [];
     public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
 
+    readonly Dictionary<(string File, int Cpu, string How), (long Events, long Uncounted)> _lost = [];
+
+    /// <summary>The lost events reported so far, in the order first reported.</summary>
+    public List<LostEvents> Lost => [.. _lost.Select(kv => new LostEvents(kv.Key.File, kv.Key.Cpu, kv.Key.How, kv.Value.Events, kv.Value.Uncounted))];
+
+    public void CountLost(string file, int cpu, string how, long events)
+    {
+        // Keyed by input, cpu and marker kind: a handful of entries however many markers the inputs hold.
+        ref var n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lost, (file, cpu, how), out _);
+        if (events < 0) n.Uncounted++;
+        else n.Events += events;
+    }
+
     // Once per skipped line (most lines of a busy ftrace): one hash lookup, not two.
     public void Count(string reason) => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Skipped, reason, out _)++;
 

@@ -23,7 +23,13 @@ sealed partial class FtraceImporter : LineImporter
     {
         var text = line.TrimStart((byte)' ');
         if (text.IsEmpty) { sink.Skip("blank line"); return; }
-        if (text[0] == '#') { sink.Skip("header comment"); return; }
+        if (text[0] == '#')
+        {
+            LostEventMarkers.Header(text, sink);
+            sink.Skip("header comment");
+            return;
+        }
+        if (text.StartsWith("CPU:"u8)) { LostEventMarkers.Cpu(line, text, sink); return; }
         if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8))
         {
             sink.Skip("trace-cmd header");
