@@ -78,7 +78,7 @@ sealed partial class FtraceImporter : LineImporter
         return id;
     }
 
-    // rwmmio_write / rwmmio_post_write: "%pS -> %pS width=%d val=%#llx addr=%#lx" (caller0 -> caller)
+    // rwmmio_write: "%pS -> %pS width=%d val=%#llx addr=%#lx" (caller0 -> caller); Linux 6.0: "%pS width=%d val=%#llx addr=%#lx"
     void MmioWrite(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
     {
         if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
@@ -105,7 +105,7 @@ sealed partial class FtraceImporter : LineImporter
         sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site);
     }
 
-    // rwmmio_read: "%pS -> %pS width=%d addr=%#lx"
+    // rwmmio_read: "%pS -> %pS width=%d addr=%#lx"; Linux 6.0: "%pS width=%d addr=%#lx"
     void MmioRead(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
     {
         if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
@@ -117,17 +117,23 @@ sealed partial class FtraceImporter : LineImporter
         if (!_relaxed) sink.Event(l.Time, EventKind.Barrier, agent, _rmb, site);
     }
 
-    /// <summary>Splits "CALLER0 -> CALLER width=W ..." (a %pS symbol may hold a space: "f+0x1c/0x80 [mod]").</summary>
+    /// <summary>
+    /// Splits "CALLER0 -> CALLER width=W ..." (Linux 6.1 on) or "CALLER width=W ..." (Linux 6.0) into the site and the
+    /// fields; a %pS symbol may hold a space ("f+0x1c/0x80 [mod]").
+    /// </summary>
     static bool TryRwmmio(ReadOnlySpan<byte> line, ReadOnlySpan<byte> args, ImportSink sink, out ReadOnlySpan<byte> caller, out ReadOnlySpan<byte> fields, out int size)
     {
         caller = fields = default;
         size = 0;
-        int arrow = args.IndexOf(" -> "u8);
         int width = args.IndexOf(" width="u8);
-        if (arrow < 0 || width < arrow + 4)
-            return sink.Malformed("rwmmio event: expected 'CALLER0 -> CALLER width=BITS ...'", LineText.Column(line, args));
-        caller = args[(arrow + 4)..width];
+        if (width <= 0)
+            return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
+        var symbols = args[..width];
+        int arrow = symbols.IndexOf(" -> "u8);
+        caller = arrow < 0 ? symbols : symbols[(arrow + 4)..];
         fields = args[(width + 1)..];
+        if (caller.IsEmpty)
+            return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
         if (!LineText.TryField(fields, "width="u8, out var w) || !LineText.TryDecimal(w, out ulong bits) || bits is not (8 or 16 or 32 or 64))
             return sink.Malformed("rwmmio event: 'width=' must be 8, 16, 32 or 64 (bits)", LineText.Column(line, fields));
         size = (int)bits / 8;
