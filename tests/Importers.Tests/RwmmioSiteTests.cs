@@ -35,4 +35,40 @@ public sealed class RwmmioSiteTests
         Assert.IsEmpty(events);
         Assert.AreEqual(1, h.Summary.Skipped.Single(kv => kv.Key.StartsWith(@event, StringComparison.Ordinal)).Value);
     }
+
+    [TestMethod]
+    [DataRow("writel+0x4/0x60")]
+    [DataRow("writel_relaxed+0x4/0x60")]
+    [DataRow("writeq+0x4/0x60")]
+    [DataRow("__raw_writel+0x0/0x10")]
+    [DataRow("iowrite32+0x1c/0x40")]
+    [DataRow("iowrite32be+0x1c/0x40")]
+    [DataRow("writew")]
+    public void Import_SecondSymbolIsTheAccessor_TheFirstIsTheSite(string accessor)
+    {
+        // Clang may not inline writel(): _THIS_IP_ is then inside writel, and _RET_IP_ (printed first) is the driver.
+        var e = ImportOne("rwmmio_write", RwmmioWrite(Doorbell, accessor, 32, 1, 0xffff800010000010));
+        Assert.AreEqual(Doorbell, e.Site);
+    }
+
+    [TestMethod]
+    [DataRow("readl+0x4/0x60")]
+    [DataRow("readb_relaxed+0x4/0x60")]
+    [DataRow("__raw_readq+0x4/0x60")]
+    [DataRow("ioread16+0x4/0x60 [vmlinux]")]
+    public void Import_SecondSymbolIsAReadAccessor_TheFirstIsTheSite(string accessor)
+    {
+        var e = ImportOne("rwmmio_read", RwmmioRead(Doorbell, accessor, 32, 0xffff800010000010));
+        Assert.AreEqual(Doorbell, e.Site);
+    }
+
+    [TestMethod]
+    [DataRow("nic_writel+0x4/0x60 [nic]")]   // the driver's own wrapper: where its code did the access
+    [DataRow("writelx+0x4/0x60")]
+    [DataRow("iowrite+0x4/0x60")]
+    public void Import_SecondSymbolIsNotAnAccessor_ItIsTheSite(string caller)
+    {
+        var e = ImportOne("rwmmio_write", RwmmioWrite(Doorbell, caller, 32, 1, 0xffff800010000010));
+        Assert.AreEqual(caller, e.Site);
+    }
 }

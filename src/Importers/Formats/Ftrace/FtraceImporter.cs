@@ -130,7 +130,7 @@ sealed partial class FtraceImporter : LineImporter
             return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
         var symbols = args[..width];
         int arrow = symbols.IndexOf(" -> "u8);
-        caller = arrow < 0 ? symbols : symbols[(arrow + 4)..];
+        caller = arrow < 0 ? symbols : Site(symbols[..arrow], symbols[(arrow + 4)..]);
         fields = args[(width + 1)..];
         if (caller.IsEmpty)
             return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
@@ -139,6 +139,14 @@ sealed partial class FtraceImporter : LineImporter
         size = (int)bits / 8;
         return true;
     }
+
+    /// <summary>
+    /// The site of "CALLER0 -> CALLER": CALLER (_THIS_IP_ inside the inlined accessor, i.e. the driver function that
+    /// did the access), unless it is the accessor itself, as when Clang does not inline writel(): then CALLER0
+    /// (_RET_IP_, the accessor's caller).
+    /// </summary>
+    static ReadOnlySpan<byte> Site(ReadOnlySpan<byte> caller0, ReadOnlySpan<byte> caller) =>
+        MmioAccessors.IsAccessor(caller) && !caller0.IsEmpty ? caller0 : caller;
 
     static bool TryAddress(ReadOnlySpan<byte> line, ReadOnlySpan<byte> fields, ImportSink sink, out ulong address)
     {
