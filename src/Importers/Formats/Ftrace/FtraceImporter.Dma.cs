@@ -11,8 +11,6 @@ sealed partial class FtraceImporter
 {
     /// <summary>Live mappings (device, dma address) → physical address; bounded by what the driver keeps mapped.</summary>
     readonly Dictionary<(int Device, ulong Dma), ulong> _mappings = [];
-    /// <summary>Live scatter-gather segments (device, physical address) → length, for dma_unmap_sg (which prints no sizes).</summary>
-    readonly Dictionary<(int Device, ulong Phys), ulong> _sgSegments = [];
     const int MaxMappings = 1 << 20;
     readonly PendingMaintenance _pending = new();
 
@@ -72,35 +70,6 @@ sealed partial class FtraceImporter
         Maintain(l, kind, maintain, phys, size, LineText.Column(line, physText), LineText.Column(line, sizeText), sink);
     }
 
-    void Scatter(ReadOnlySpan<byte> line, in FtraceLine l, DmaOp op, ReadOnlySpan<byte> rest, int device, EventKind kind, bool maintain, ImportSink sink)
-    {
-        var name = l.Event;
-        if (op == DmaOp.UnmapSg)
-        {
-            // "phys_addrs={0x..,0x..}": sizes come from the traced dma_map_sg.
-            if (!ArrayField(line, name, rest, "phys_addrs="u8, sink, out var physList)) return;
-            var segments = new HexList(physList).GetEnumerator();
-            while (segments.MoveNext())
-            {
-                ulong p = segments.Current;
-                if (!_sgSegments.Remove((device, p), out ulong length)) { sink.Skip("dma_unmap_sg segment without a traced dma_map_sg"); continue; }
-                Maintain(l, kind, maintain, p, length, LineText.Column(line, segments.CurrentText), 0, sink);
-            }
-            return;
-        }
-        bool map = op == DmaOp.MapSg;
-        if (!ArrayField(line, name, rest, map ? "phys_addrs="u8 : "dma_addrs="u8, sink, out var addresses) || !ArrayField(line, name, rest, "sizes="u8, sink, out var sizes)) return;
-        var a = new HexList(addresses).GetEnumerator();
-        var s = new HexList(sizes).GetEnumerator();
-        while (s.MoveNext())
-        {
-            if (!a.MoveNext()) { sink.Malformed($"{LineText.Show(name)}: fewer addresses than sizes"); return; }
-            ulong p = a.Current, length = s.Current;
-            if (map && _sgSegments.Count < MaxMappings) _sgSegments[(device, p)] = length;
-            Maintain(l, kind, maintain, p, length, LineText.Column(line, a.CurrentText), LineText.Column(line, s.CurrentText), sink);
-        }
-    }
-
     /// <summary>
     /// The cache op over [phys, phys+size), checked whole against the layout, then left to <see cref="Continue"/>
     /// to produce in pieces of at most <see cref="TraceEvent.MaxSize"/> bytes.
@@ -151,6 +120,9 @@ sealed partial class FtraceImporter
                 return true;
             }
         }
+
+        /// <summary>How many items.</summary>
+        public int Count => _items.IsEmpty ? 0 : _items.Count((byte)',') + 1;
 
         public Enumerator GetEnumerator() => new(_items);
 
