@@ -29,15 +29,13 @@ sealed partial class FtraceImporter : LineImporter
             sink.Skip("header comment");
             return;
         }
-        if (text.StartsWith("CPU:"u8)) { LostEventMarkers.Cpu(line, text, sink); return; }
-        if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8))
-        {
-            sink.Skip("trace-cmd header");
-            return;
-        }
+        // An event line first: a task may be named "CPU:0" or "version2" as well.
         if (!FtraceLine.TryParse(line, out var l))
         {
-            sink.Malformed("not an ftrace event line: expected 'TASK-PID [CPU] [FLAGS] SECONDS: EVENT: ARGS'");
+            if (text.StartsWith("CPU:"u8) && LostEventMarkers.TryCpu(text, sink)) return;
+            if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8)) sink.Skip("trace-cmd header");
+            else if (text.StartsWith("CPU:"u8)) sink.Malformed(LostEventMarkers.Expected, LineText.Column(line, text));
+            else sink.Malformed("not an ftrace event line: expected 'TASK-PID [CPU] [FLAGS] SECONDS: EVENT: ARGS'");
             return;
         }
         var e = l.Event;

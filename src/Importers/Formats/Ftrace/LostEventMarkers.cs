@@ -10,29 +10,26 @@ namespace TraceTools.Importers.Formats.Ftrace;
 /// </summary>
 static class LostEventMarkers
 {
-    /// <summary>A <c>CPU:N [...]</c> line: counted as lost on cpu N, or malformed.</summary>
-    public static void Cpu(ReadOnlySpan<byte> line, ReadOnlySpan<byte> text, ImportSink sink)
+    /// <summary>What a lost-events marker looks like, for the error of a line that starts like one but is not.</summary>
+    public const string Expected = "expected a lost-events marker 'CPU:N [LOST COUNT EVENTS]' or 'CPU:N [COUNT EVENTS DROPPED]'";
+
+    /// <summary>A <c>CPU:N [...]</c> marker, counted as lost on cpu N; false for any other line.</summary>
+    public static bool TryCpu(ReadOnlySpan<byte> text, ImportSink sink)
     {
         var rest = text["CPU:"u8.Length..];
         int space = rest.IndexOf((byte)' ');
-        if (space > 0 && LineText.TryDecimal(rest[..space], out ulong cpu) && cpu <= int.MaxValue && rest[(space + 1)..] is var marker
-            && marker.Length > 2 && marker[0] == '[' && marker.TrimEnd((byte)' ')[^1] == ']')
+        if (space <= 0 || !LineText.TryDecimal(rest[..space], out ulong cpu) || cpu > int.MaxValue) return false;
+        var marker = rest[(space + 1)..].TrimEnd((byte)' ');
+        if (marker.Length < 2 || marker[0] != '[' || marker[^1] != ']') return false;
+        var inside = marker[1..^1];
+        if (!TryCount(inside, "LOST "u8, " EVENTS"u8, out long lost) && !TryCount(inside, ""u8, " EVENTS DROPPED"u8, out lost))
         {
-            var inside = marker.TrimEnd((byte)' ')[1..^1];
-            if (TryCount(inside, "LOST "u8, " EVENTS"u8, out long lost) || TryCount(inside, ""u8, " EVENTS DROPPED"u8, out lost))
-            {
-                sink.Lost((int)cpu, "lost", lost);
-                sink.Skip("lost-events marker");
-                return;
-            }
-            if (inside.SequenceEqual("EVENTS DROPPED"u8))
-            {
-                sink.Lost((int)cpu, "lost", -1);
-                sink.Skip("lost-events marker");
-                return;
-            }
+            if (!inside.SequenceEqual("EVENTS DROPPED"u8)) return false;
+            lost = -1;
         }
-        sink.Malformed("expected a lost-events marker 'CPU:N [LOST COUNT EVENTS]' or 'CPU:N [COUNT EVENTS DROPPED]'", LineText.Column(line, text));
+        sink.Lost((int)cpu, "lost", lost);
+        sink.Skip("lost-events marker");
+        return true;
     }
 
     /// <summary>Counts the overwritten events of the tracefs header line <c># entries-in-buffer/entries-written: IN/WRITTEN   #P:N</c>; other comments are ignored.</summary>
