@@ -41,39 +41,41 @@ public sealed partial class ImportSink
 
     /// <summary>
     /// An access without bytes (load, MMIO read, cache op, DMA read) at <paramref name="time"/> (ns, the
-    /// merge key). False when it falls outside the layout and is skipped (<c>--skip-unmapped</c>).
+    /// merge key). False when it falls outside the layout and is skipped (<c>--skip-unmapped</c>); the error points
+    /// at <paramref name="column"/> (1-based, where the line gives the address; 0 for none).
     /// </summary>
-    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, int site) =>
-        Access(time, kind, agent, address, size, default, site);
+    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, int site, int column = 0) =>
+        Access(time, kind, agent, address, size, default, site, column);
 
     /// <summary>An access carrying <paramref name="data"/> (exactly <paramref name="size"/> bytes, or none where the kind allows).</summary>
-    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, ReadOnlySpan<byte> data, int site)
+    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, ReadOnlySpan<byte> data, int site, int column = 0)
     {
         if (!kind.HasAddress() || kind is EventKind.Fetch or EventKind.DevInvalidate)
             throw new ArgumentException($"{kind.OpName()} is not a plain access", nameof(kind));
-        if (!Mapped(kind, address, size)) return false;
+        if (!Mapped(kind, address, size, column)) return false;
         Enqueue(time, new TraceEvent(kind, (ushort)agent, address, size, 0, site), data);
         return true;
     }
 
     /// <summary>
     /// An access carrying a value of 1..8 bytes, little-endian (MMIO writes and reads with their value).
-    /// A value that does not fit in <paramref name="size"/> bytes is a malformed line.
+    /// A value that does not fit in <paramref name="size"/> bytes is a malformed line, at <paramref name="valueColumn"/>;
+    /// an address outside the layout is reported at <paramref name="addressColumn"/> (1-based, 0 for none).
     /// </summary>
-    public bool AccessValue(ulong time, EventKind kind, int agent, ulong address, int size, ulong value, int site)
+    public bool AccessValue(ulong time, EventKind kind, int agent, ulong address, int size, ulong value, int site, int addressColumn = 0, int valueColumn = 0)
     {
         if (size is < 1 or > 8) return Malformed($"width of {size} bytes for a value (expected 1..8)");
-        if (size < 8 && value >> (8 * size) != 0) return Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}");
+        if (size < 8 && value >> (8 * size) != 0) return Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", valueColumn);
         Span<byte> bytes = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-        return Access(time, kind, agent, address, size, bytes[..size], site);
+        return Access(time, kind, agent, address, size, bytes[..size], site, addressColumn);
     }
 
     /// <summary>
-    /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int)"/> would,
+    /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int, int)"/> would,
     /// reporting it when unmapped: for events that must precede the access only when it is imported.
     /// </summary>
-    public bool CheckAccess(EventKind kind, ulong address, int size) => Mapped(kind, address, size);
+    public bool CheckAccess(EventKind kind, ulong address, int size, int column = 0) => Mapped(kind, address, size, column);
 
     /// <summary>
     /// Checks a range an importer splits into accesses of at most <see cref="TraceEvent.MaxSize"/> bytes (a DMA
@@ -113,13 +115,13 @@ public sealed partial class ImportSink
 
     /// <summary>
     /// The agent of the trace's cpu <paramref name="index"/> (the index-th <c>cpu</c> of the layout); -1 after
-    /// reporting it unmapped (then skip the line).
+    /// reporting it unmapped (then skip the line), at <paramref name="column"/> (1-based, 0 for none).
     /// </summary>
-    public int Cpu(int index)
+    public int Cpu(int index, int column = 0)
     {
         int id = Layout.Cpu(index);
         if (id < 0)
-            Unmapped("cpu not in the layout", $"cpu {index} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared");
+            Unmapped("cpu not in the layout", $"cpu {index} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared", column);
         return id;
     }
 
@@ -127,9 +129,9 @@ public sealed partial class ImportSink
     /// The device agent for a device name as the trace prints it (<c>0000:01:00.0</c>, <c>eth0</c>): the
     /// layout's device of that name, else of that name with every character outside <c>[A-Za-z0-9_.]</c>
     /// turned into <c>_</c> (and <c>_</c> before a leading digit), else the layout's only device. -1 after
-    /// reporting it unmapped.
+    /// reporting it unmapped, at <paramref name="column"/> (1-based, 0 for none).
     /// </summary>
-    public int Device(ReadOnlySpan<char> name) => _run.Device(name, this);
+    public int Device(ReadOnlySpan<char> name, int column = 0) => _run.Device(name, this, column);
 
     /// <summary>The site id of a text site (a symbol, <c>func+0x1c/0x80</c>), interned.</summary>
     public int Site(ReadOnlySpan<char> text) => _run.Sites.Text(Printable(text), File, Line);
@@ -190,7 +192,7 @@ public sealed partial class ImportSink
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    bool Mapped(EventKind kind, ulong address, int size)
+    bool Mapped(EventKind kind, ulong address, int size, int column)
     {
         var layout = _run.Layout;
         int r = layout.RegionAt(address);
@@ -201,14 +203,14 @@ public sealed partial class ImportSink
             if ((uint)(size - 1) < TraceEvent.MaxSize && region.Contains(address, (ulong)size) && mmioOp == (region.Kind == RegionKind.Mmio))
                 return true;
         }
-        return Refused(kind, address, size, r);
+        return Refused(kind, address, size, r, column);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    bool Refused(EventKind kind, ulong address, int size, int r) =>
+    bool Refused(EventKind kind, ulong address, int size, int r, int column) =>
         (uint)(size - 1) >= TraceEvent.MaxSize
             ? Malformed($"{kind.OpName()} of size {size} (expected 1..{TraceEvent.MaxSize})")
-            : Unmapped(kind, address, (ulong)size, r, 0, 0);
+            : Unmapped(kind, address, (ulong)size, r, column, column);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     bool Unmapped(EventKind kind, ulong address, ulong size, int r, int addressColumn, int sizeColumn)

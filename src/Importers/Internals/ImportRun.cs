@@ -48,7 +48,7 @@ sealed class ImportRun
         return Locks.Count - 1;
     }
 
-    public int Device(ReadOnlySpan<char> name, ImportSink sink)
+    public int Device(ReadOnlySpan<char> name, ImportSink sink, int column)
     {
         if (!_deviceLookup.TryGetValue(name, out int id))
         {
@@ -56,7 +56,7 @@ sealed class ImportRun
             if (_devices.Count < 4096) _devices[name.ToString()] = id;
         }
         if (id < 0)
-            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}' (or keep a single device)");
+            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}' (or keep a single device)", column);
         return id;
     }
 

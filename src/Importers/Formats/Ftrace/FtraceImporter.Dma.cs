@@ -45,7 +45,7 @@ sealed partial class FtraceImporter
             sink.Malformed($"{LineText.Show(e)}: dir={LineText.Show(dir)} (expected TO_DEVICE, FROM_DEVICE, BIDIRECTIONAL or NONE)", LineText.Column(line, dir));
             return;
         }
-        int device = Device(deviceName, sink);
+        int device = Device(deviceName, LineText.Column(line, deviceName), sink);
         if (device < 0) return;
         bool forDevice = op is DmaOp.MapSingle or DmaOp.SyncForDevice or DmaOp.MapSg or DmaOp.SyncSgForDevice;
         bool noSync = LineText.TryField(rest, "attrs="u8, out var attrs) && attrs.IndexOf("SKIP_CPU_SYNC"u8) >= 0;
@@ -78,7 +78,7 @@ sealed partial class FtraceImporter
     {
         if (!maintain) { sink.Skip("dma event needing no cache maintenance (coherent device, SKIP_CPU_SYNC, or TO_DEVICE towards the cpu)"); return; }
         if (size == 0) { sink.Skip("dma event of size 0"); return; }
-        int agent = Agent(l.Cpu, sink);
+        int agent = Agent(l, sink);
         if (agent < 0 || !sink.CheckRange(kind, phys, size, physColumn, sizeColumn)) return;
         // A line's ranges share its time, kind and cpu; the previous line's were all produced before it was read.
         if (!_pending.Any) _pending.Start(l.Time, kind, agent);

@@ -65,11 +65,12 @@ sealed partial class FtraceImporter : LineImporter
         sink.Skip(reason);
     }
 
-    /// <summary>The agent of ftrace cpu <paramref name="cpu"/>, cached; -1 when unmapped (skipped).</summary>
-    int Agent(int cpu, ImportSink sink)
+    /// <summary>The agent of the line's cpu, cached; -1 when unmapped (skipped).</summary>
+    int Agent(in FtraceLine l, ImportSink sink)
     {
+        int cpu = l.Cpu;
         if (cpu < _cpus.Length && _cpus[cpu] > 0) return _cpus[cpu] - 1;
-        int id = sink.Cpu(cpu);
+        int id = sink.Cpu(cpu, l.CpuColumn);
         if (id < 0) return -1;
         if (cpu >= _cpus.Length) Array.Resize(ref _cpus, Math.Max(cpu + 1, 2 * _cpus.Length));
         _cpus[cpu] = id + 1;
@@ -85,33 +86,33 @@ sealed partial class FtraceImporter : LineImporter
             sink.Malformed("rwmmio_write without 'val=HEX'", LineText.Column(line, fields));
             return;
         }
-        if (!TryAddress(line, fields, sink, out ulong address)) return;
-        int agent = Agent(l.Cpu, sink);
+        if (!TryAddress(line, fields, sink, out ulong address, out int addressColumn)) return;
+        int agent = Agent(l, sink);
         if (agent < 0) return;
         if (size < 8 && value >> (8 * size) != 0)
         {
-            sink.Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", LineText.Column(line, fields));
+            sink.Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", LineText.Column(line, val));
             return;
         }
         int site = sink.Site(caller);
         // writel() is "__io_bw(); write; __io_aw()" but the tracepoint cannot tell it from writel_relaxed().
         if (!_relaxed)
         {
-            if (!sink.CheckAccess(EventKind.MmioWrite, address, size)) return;
+            if (!sink.CheckAccess(EventKind.MmioWrite, address, size, addressColumn)) return;
             sink.Event(l.Time, EventKind.Barrier, agent, _wmb, site);
         }
-        sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site);
+        sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site, addressColumn);
     }
 
     // rwmmio_read: "%pS -> %pS width=%d addr=%#lx"; Linux 6.0: "%pS width=%d addr=%#lx"
     void MmioRead(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
     {
         if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
-        if (!TryAddress(line, fields, sink, out ulong address)) return;
-        int agent = Agent(l.Cpu, sink);
+        if (!TryAddress(line, fields, sink, out ulong address, out int addressColumn)) return;
+        int agent = Agent(l, sink);
         if (agent < 0) return;
         int site = sink.Site(caller);
-        if (!sink.Access(l.Time, EventKind.MmioRead, agent, address, size, site)) return;
+        if (!sink.Access(l.Time, EventKind.MmioRead, agent, address, size, site, addressColumn)) return;
         if (!_relaxed) sink.Event(l.Time, EventKind.Barrier, agent, _rmb, site);
     }
 
@@ -146,10 +147,15 @@ sealed partial class FtraceImporter : LineImporter
     static ReadOnlySpan<byte> Site(ReadOnlySpan<byte> caller0, ReadOnlySpan<byte> caller) =>
         MmioAccessors.IsAccessor(caller) && !caller0.IsEmpty ? caller0 : caller;
 
-    static bool TryAddress(ReadOnlySpan<byte> line, ReadOnlySpan<byte> fields, ImportSink sink, out ulong address)
+    static bool TryAddress(ReadOnlySpan<byte> line, ReadOnlySpan<byte> fields, ImportSink sink, out ulong address, out int column)
     {
         address = 0;
-        if (LineText.TryField(fields, "addr="u8, out var a) && LineText.TryHex(a, out address)) return true;
+        column = 0;
+        if (LineText.TryField(fields, "addr="u8, out var a) && LineText.TryHex(a, out address))
+        {
+            column = LineText.Column(line, a);
+            return true;
+        }
         return sink.Malformed("rwmmio event without 'addr=HEX'", LineText.Column(line, fields));
     }
 
@@ -161,17 +167,17 @@ sealed partial class FtraceImporter : LineImporter
             sink.Malformed("irq_handler_entry without 'name=NAME'", LineText.Column(line, l.Args));
             return;
         }
-        int agent = Agent(l.Cpu, sink);
+        int agent = Agent(l, sink);
         if (agent < 0) return;
-        int device = Device(name, sink);
+        int device = Device(name, LineText.Column(line, name), sink);
         if (device < 0) return;
         sink.Event(l.Time, EventKind.TakeIrq, agent, (uint)device, -1);
     }
 
-    static int Device(ReadOnlySpan<byte> name, ImportSink sink)
+    static int Device(ReadOnlySpan<byte> name, int column, ImportSink sink)
     {
         Span<char> chars = stackalloc char[Math.Min(name.Length, 256)];
         int n = System.Text.Encoding.UTF8.GetChars(name[..chars.Length], chars);
-        return sink.Device(chars[..n]);
+        return sink.Device(chars[..n], column);
     }
 }

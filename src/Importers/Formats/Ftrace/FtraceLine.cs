@@ -9,13 +9,16 @@ namespace TraceTools.Importers.Formats.Ftrace;
 readonly ref struct FtraceLine
 {
     public readonly int Cpu;
+    /// <summary>The 1-based column of the cpu number (for an error about it).</summary>
+    public readonly int CpuColumn;
     public readonly ulong Time;
     public readonly ReadOnlySpan<byte> Event;
     public readonly ReadOnlySpan<byte> Args;
 
-    FtraceLine(int cpu, ulong time, ReadOnlySpan<byte> @event, ReadOnlySpan<byte> args)
+    FtraceLine(int cpu, int cpuColumn, ulong time, ReadOnlySpan<byte> @event, ReadOnlySpan<byte> args)
     {
         Cpu = cpu;
+        CpuColumn = cpuColumn;
         Time = time;
         Event = @event;
         Args = args;
@@ -36,13 +39,13 @@ readonly ref struct FtraceLine
             if (close < 0) return false;
             close += open;
             if (close - open is > 1 and <= 6 && LineText.TryDecimal(line[(open + 1)..close], out ulong cpu)
-                && TryRest(line[(close + 1)..], (int)cpu, out parsed)) return true;
+                && TryRest(line[(close + 1)..], (int)cpu, open + 2, out parsed)) return true;
             from = open + 1;
         }
     }
 
     /// <summary>After the cpu: <c>[FLAGS] SECONDS: EVENT: ARGS</c>, or the function tracer's <c>[FLAGS] SECONDS: FUNCTION &lt;-PARENT</c>.</summary>
-    static bool TryRest(ReadOnlySpan<byte> rest, int cpu, out FtraceLine parsed)
+    static bool TryRest(ReadOnlySpan<byte> rest, int cpu, int cpuColumn, out FtraceLine parsed)
     {
         parsed = default;
         var token = LineText.NextToken(ref rest);
@@ -55,13 +58,13 @@ readonly ref struct FtraceLine
         var name = LineText.NextToken(ref rest);
         if (name.Length >= 2 && name[^1] == ':')
         {
-            parsed = new FtraceLine(cpu, time, name[..^1], rest.TrimStart((byte)' '));
+            parsed = new FtraceLine(cpu, cpuColumn, time, name[..^1], rest.TrimStart((byte)' '));
             return true;
         }
         // The function tracer prints no event name: "do_sys_open <-__x64_sys_openat" is its event "function".
         if (!name.IsEmpty && rest.TrimStart((byte)' ').StartsWith("<-"u8))
         {
-            parsed = new FtraceLine(cpu, time, "function"u8, args);
+            parsed = new FtraceLine(cpu, cpuColumn, time, "function"u8, args);
             return true;
         }
         return false;

@@ -83,7 +83,8 @@ sealed class MmiotraceFormat : ImportFormat
             if (!LineText.TryHex(pc, out ulong at)) { sink.Malformed($"pc '{LineText.Show(pc)}' (expected 0x hex)", LineText.Column(line, pc)); return; }
             if (_cpu == -2) _cpu = sink.Cpu(0);
             if (_cpu < 0) { _cpu = -2; return; }
-            sink.AccessValue(ns, write ? EventKind.MmioWrite : EventKind.MmioRead, _cpu, address, (int)w, v, sink.SiteAt(at));
+            sink.AccessValue(ns, write ? EventKind.MmioWrite : EventKind.MmioRead, _cpu, address, (int)w, v, sink.SiteAt(at),
+                LineText.Column(line, phys), LineText.Column(line, value));
         }
     }
 }
