@@ -37,6 +37,25 @@ public sealed class LostEventsTests
     }
 
     [TestMethod]
+    public void Import_RecordingMdExample_PrintedAsTheDocShowsIt()
+    {
+        // docs/recording.md, "Lost events": the warning for a trace.txt with these three markers, line for line.
+        string text = TraceHeader.Replace("9/9", "10/14", StringComparison.Ordinal) + "CPU:0 [LOST 42 EVENTS]\n" + Write(0, 1) + "CPU:1 [3 EVENTS DROPPED]\n" + Write(1, 2);
+        using var h = new ImportHarness();
+        h.Run("ftrace", NicLayout, [("trace.txt", text)]);
+        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "recording.md"));
+        foreach (var line in h.Summary.Warnings())
+            StringAssert.Contains(doc, "\n" + line.Replace(Path.Combine(h.Dir, "trace.txt"), "trace.txt", StringComparison.Ordinal) + "\n");
+    }
+
+    static string RepoRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "TraceTools.sln"))) dir = Path.GetDirectoryName(dir)!;
+        return dir;
+    }
+
+    [TestMethod]
     public void Import_CompleteCapture_NoWarning()
     {
         using var h = new ImportHarness();
