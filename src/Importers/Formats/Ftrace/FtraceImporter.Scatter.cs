@@ -38,7 +38,8 @@ sealed partial class FtraceImporter
             return;
         }
         // Newer kernels print the traced and full counts, and trace at most 128 segments.
-        bool counted = TryCounts(rest, "nents="u8, out int tracedNents, out int fullNents, out var nentsText) & TryCounts(rest, "ents="u8, out _, out int fullEnts, out var entsText);
+        bool nentsCounted = TryCounts(rest, "nents="u8, out int tracedNents, out int fullNents, out _);
+        bool counted = TryCounts(rest, "ents="u8, out _, out int fullEnts, out var entsText) && nentsCounted;
         if (ents < nents || counted && fullEnts < fullNents)
         {
             var (n, e) = counted ? (fullNents, fullEnts) : (nents, ents);
