@@ -41,39 +41,65 @@ public sealed partial class ImportSink
 
     /// <summary>
     /// An access without bytes (load, MMIO read, cache op, DMA read) at <paramref name="time"/> (ns, the
-    /// merge key). False when it falls outside the layout and is skipped (<c>--skip-unmapped</c>).
+    /// merge key). False when it falls outside the layout and is skipped (<c>--skip-unmapped</c>); the error points
+    /// at <paramref name="column"/> (1-based, where the line gives the address; 0 for none).
     /// </summary>
-    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, int site) =>
-        Access(time, kind, agent, address, size, default, site);
+    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, int site, int column = 0) =>
+        Access(time, kind, agent, address, size, default, site, column);
 
     /// <summary>An access carrying <paramref name="data"/> (exactly <paramref name="size"/> bytes, or none where the kind allows).</summary>
-    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, ReadOnlySpan<byte> data, int site)
+    public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, ReadOnlySpan<byte> data, int site, int column = 0)
     {
         if (!kind.HasAddress() || kind is EventKind.Fetch or EventKind.DevInvalidate)
             throw new ArgumentException($"{kind.OpName()} is not a plain access", nameof(kind));
-        if (!Mapped(kind, address, size)) return false;
+        if (!Mapped(kind, address, size, column)) return false;
         Enqueue(time, new TraceEvent(kind, (ushort)agent, address, size, 0, site), data);
         return true;
     }
 
     /// <summary>
     /// An access carrying a value of 1..8 bytes, little-endian (MMIO writes and reads with their value).
-    /// A value that does not fit in <paramref name="size"/> bytes is a malformed line.
+    /// A value that does not fit in <paramref name="size"/> bytes is a malformed line, at <paramref name="valueColumn"/>;
+    /// an address outside the layout is reported at <paramref name="addressColumn"/> (1-based, 0 for none).
     /// </summary>
-    public bool AccessValue(ulong time, EventKind kind, int agent, ulong address, int size, ulong value, int site)
+    public bool AccessValue(ulong time, EventKind kind, int agent, ulong address, int size, ulong value, int site, int addressColumn = 0, int valueColumn = 0)
     {
         if (size is < 1 or > 8) return Malformed($"width of {size} bytes for a value (expected 1..8)");
-        if (size < 8 && value >> (8 * size) != 0) return Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}");
+        if (size < 8 && value >> (8 * size) != 0) return Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", valueColumn);
         Span<byte> bytes = stackalloc byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-        return Access(time, kind, agent, address, size, bytes[..size], site);
+        return Access(time, kind, agent, address, size, bytes[..size], site, addressColumn);
     }
 
     /// <summary>
-    /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int)"/> would,
+    /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int, int)"/> would,
     /// reporting it when unmapped: for events that must precede the access only when it is imported.
     /// </summary>
-    public bool CheckAccess(EventKind kind, ulong address, int size) => Mapped(kind, address, size);
+    public bool CheckAccess(EventKind kind, ulong address, int size, int column = 0) => Mapped(kind, address, size, column);
+
+    /// <summary>
+    /// Checks a range an importer splits into accesses of at most <see cref="TraceEvent.MaxSize"/> bytes (a DMA
+    /// buffer of any size) as a whole, before producing any of its pieces: it must end inside the 64-bit address
+    /// space (else a malformed line) and lie inside one region of the right kind (else unmapped, reported once for
+    /// the range). Errors point at <paramref name="addressColumn"/> (outside every region, wrong kind of region) or
+    /// <paramref name="sizeColumn"/> (past the address space, past the region's end): 1-based, 0 for none.
+    /// </summary>
+    public bool CheckRange(EventKind kind, ulong address, ulong size, int addressColumn = 0, int sizeColumn = 0)
+    {
+        string op = kind.OpName();
+        if (size == 0) return Malformed($"{op} of size 0", sizeColumn);
+        if (size - 1 > ulong.MaxValue - address)
+            return Malformed($"{op} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} of size {size} runs past the end of the 64-bit address space", sizeColumn);
+        var layout = _run.Layout;
+        int r = layout.RegionAt(address);
+        if (r >= 0)
+        {
+            var region = layout.Region(r);
+            bool mmioOp = kind is EventKind.MmioWrite or EventKind.MmioRead;
+            if (region.Contains(address, size) && mmioOp == (region.Kind == RegionKind.Mmio)) return true;
+        }
+        return Unmapped(kind, address, size, r, addressColumn, sizeColumn);
+    }
 
     /// <summary>An event without an address: barrier (aux = <see cref="BarrierCode"/>), lock/unlock (aux = <see cref="Lock"/>), take_irq (aux = device agent), raise_irq.</summary>
     public void Event(ulong time, EventKind kind, int agent, uint aux, int site)
@@ -89,13 +115,13 @@ public sealed partial class ImportSink
 
     /// <summary>
     /// The agent of the trace's cpu <paramref name="index"/> (the index-th <c>cpu</c> of the layout); -1 after
-    /// reporting it unmapped (then skip the line).
+    /// reporting it unmapped (then skip the line), at <paramref name="column"/> (1-based, 0 for none).
     /// </summary>
-    public int Cpu(int index)
+    public int Cpu(int index, int column = 0)
     {
         int id = Layout.Cpu(index);
         if (id < 0)
-            Unmapped("cpu not in the layout", $"cpu {index} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared");
+            Unmapped("cpu not in the layout", $"cpu {index} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared", column);
         return id;
     }
 
@@ -103,9 +129,9 @@ public sealed partial class ImportSink
     /// The device agent for a device name as the trace prints it (<c>0000:01:00.0</c>, <c>eth0</c>): the
     /// layout's device of that name, else of that name with every character outside <c>[A-Za-z0-9_.]</c>
     /// turned into <c>_</c> (and <c>_</c> before a leading digit), else the layout's only device. -1 after
-    /// reporting it unmapped.
+    /// reporting it unmapped, at <paramref name="column"/> (1-based, 0 for none).
     /// </summary>
-    public int Device(ReadOnlySpan<char> name) => _run.Device(name, this);
+    public int Device(ReadOnlySpan<char> name, int column = 0) => _run.Device(name, this, column);
 
     /// <summary>The site id of a text site (a symbol, <c>func+0x1c/0x80</c>), interned.</summary>
     public int Site(ReadOnlySpan<char> text) => _run.Sites.Text(TraceLimits.SanitizedText(text), File, Line);
@@ -134,6 +160,14 @@ public sealed partial class ImportSink
     public void Skip(string reason) => _run.Count(reason);
 
     /// <summary>
+    /// A marker saying the capture lost events (<c>CPU:0 [LOST 42 EVENTS]</c>): the import goes on, and the summary
+    /// warns that the trace is incomplete. <paramref name="cpu"/> is the trace's cpu number (-1 when the marker names
+    /// none), <paramref name="how"/> what happened to them (<c>lost</c>, <c>overwritten</c>), <paramref name="events"/>
+    /// how many (-1 when the marker does not say).
+    /// </summary>
+    public void Lost(int cpu, string how, long events) => _run.CountLost(File, cpu, how, events);
+
+    /// <summary>
     /// A line this format cannot read: an <see cref="ImportException"/> at <see cref="File"/>:<see cref="Line"/>,
     /// or with <c>--skip-malformed</c> a count; returns false so that importers can write <c>return sink.Malformed(..)</c>.
     /// </summary>
@@ -145,17 +179,20 @@ public sealed partial class ImportSink
         return false;
     }
 
-    /// <summary>An event outside the layout: an error, or with <c>--skip-unmapped</c> a count under <paramref name="reason"/>.</summary>
-    public bool Unmapped(string reason, string detail)
+    /// <summary>
+    /// An event outside the layout: an error at <paramref name="column"/> (1-based, 0 for none) of the line, or with
+    /// <c>--skip-unmapped</c> a count under <paramref name="reason"/>.
+    /// </summary>
+    public bool Unmapped(string reason, string detail, int column = 0)
     {
         if (!Options.SkipUnmapped)
-            ImportThrow.At(File, Line, 0, $"{detail} (--skip-unmapped counts and skips such events)");
+            ImportThrow.At(File, Line, column, $"{detail} (--skip-unmapped counts and skips such events)");
         _run.Count(reason, File, Line);
         return false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    bool Mapped(EventKind kind, ulong address, int size)
+    bool Mapped(EventKind kind, ulong address, int size, int column)
     {
         var layout = _run.Layout;
         int r = layout.RegionAt(address);
@@ -166,21 +203,26 @@ public sealed partial class ImportSink
             if ((uint)(size - 1) < TraceEvent.MaxSize && region.Contains(address, (ulong)size) && mmioOp == (region.Kind == RegionKind.Mmio))
                 return true;
         }
-        return Unmapped(kind, address, size, r);
+        return Refused(kind, address, size, r, column);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    bool Unmapped(EventKind kind, ulong address, int size, int r)
+    bool Refused(EventKind kind, ulong address, int size, int r, int column) =>
+        (uint)(size - 1) >= TraceEvent.MaxSize
+            ? Malformed($"{kind.OpName()} of size {size} (expected 1..{TraceEvent.MaxSize})")
+            : Unmapped(kind, address, (ulong)size, r, column, column);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    bool Unmapped(EventKind kind, ulong address, ulong size, int r, int addressColumn, int sizeColumn)
     {
         string op = kind.OpName();
-        if ((uint)(size - 1) >= TraceEvent.MaxSize) return Malformed($"{op} of size {size} (expected 1..{TraceEvent.MaxSize})");
         string at = $"{op} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} (size {size})";
-        if (r < 0) return Unmapped("outside every region", $"{at} is outside every region of the layout {Layout.FileName}");
+        if (r < 0) return Unmapped("outside every region", $"{at} is outside every region of the layout {Layout.FileName}", addressColumn);
         var region = Layout.Metadata.Regions[r];
-        if (!region.Contains(address, (ulong)size))
-            return Unmapped("straddles a region's end", $"{at} straddles the end of region '{region.Name}' (0x{region.Base:x}..0x{region.End:x})");
+        if (!region.Contains(address, size))
+            return Unmapped("straddles a region's end", $"{at} straddles the end of region '{region.Name}' (0x{region.Base:x}..0x{region.End:x})", sizeColumn);
         return region.Kind == RegionKind.Mmio
-            ? Unmapped("memory access to an mmio region", $"{at} is a memory access to mmio region '{region.Name}'")
-            : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio");
+            ? Unmapped("memory access to an mmio region", $"{at} is a memory access to mmio region '{region.Name}'", addressColumn)
+            : Unmapped("mmio access outside mmio regions", $"{at} is in region '{region.Name}', which is not mmio", addressColumn);
     }
 }

@@ -24,6 +24,9 @@ public sealed class ImportSummary
     /// </summary>
     public IReadOnlyDictionary<string, string> FirstSkippedAt { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Events the captures say they lost (ring-buffer overruns), per input, cpu and marker; empty for a complete capture.</summary>
+    public IReadOnlyList<LostEvents> Lost { get; init; } = [];
+
     /// <summary>Wall-clock seconds.</summary>
     public double Seconds { get; init; }
 
@@ -38,5 +41,20 @@ public sealed class ImportSummary
         yield return $"imported {Counted(Events, "event")} from {Counted(Lines, "line")} into {output} ({Counted(Sites, "site")}{(SymbolizedSites > 0 ? $", {SymbolizedSites} symbolized" : "")}, {Seconds:0.00} s: read {ReadSeconds:0.00} s, write {Seconds - ReadSeconds:0.00} s)";
         foreach (var (reason, n) in Skipped.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
             yield return FirstSkippedAt.TryGetValue(reason, out var at) ? $"  skipped {n}: {reason} (first at {at})" : $"  skipped {n}: {reason}";
+        foreach (var line in Warnings()) yield return line;
+    }
+
+    /// <summary>
+    /// The warnings of <see cref="Describe"/>, for stderr even when the rest is not printed: a capture that lost
+    /// events is an incomplete trace, on which a replay may miss a finding (the lost events held the bug) or report
+    /// one that a lost event (a barrier, a cache clean) would have prevented.
+    /// </summary>
+    public IEnumerable<string> Warnings()
+    {
+        if (Lost.Count == 0) yield break;
+        long total = Lost.Sum(l => l.Events);
+        bool uncounted = Lost.Any(l => l.Uncounted > 0);
+        yield return $"warning: incomplete capture: {total}{(uncounted ? "+" : "")} events were lost while recording; replay results on this trace may miss findings, or report ones that a lost event would have prevented";
+        foreach (var lost in Lost) yield return "  " + lost.Describe();
     }
 }

@@ -14,6 +14,14 @@ public abstract class LineImporter
     /// </summary>
     public abstract void ReadLine(ReadOnlySpan<byte> line, ImportSink sink);
 
+    /// <summary>
+    /// Called before each next line, once every event produced so far has been merged: a line that stands for
+    /// more events than should wait in memory at once (a DMA buffer of gigabytes, cleaned in 4 KiB pieces) leaves
+    /// them pending and produces them here, a bounded batch per call. True when it had work pending (it is called
+    /// again), false when the next line may be read.
+    /// </summary>
+    public virtual bool Continue(ImportSink sink) => false;
+
     /// <summary>Called once after the last line (flush anything held back).</summary>
     public virtual void Finish(ImportSink sink) { }
 }

@@ -66,6 +66,7 @@ public static class TraceImport
             SymbolizedSites = symbolizedCount,
             Skipped = run.Skipped,
             FirstSkippedAt = run.FirstSkippedAt,
+            Lost = run.Lost,
             Seconds = clock.Elapsed.TotalSeconds,
             ReadSeconds = readSeconds,
         };

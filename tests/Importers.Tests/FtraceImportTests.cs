@@ -220,13 +220,13 @@ public sealed class FtraceImportTests
     }
 
     [TestMethod]
-    public void Import_ValueWiderThanTheWidth_ErrorColumnAtTheFields()
+    public void Import_ValueWiderThanTheWidth_ErrorColumnAtTheValue()
     {
         string line = Trace("t", 1, 0, ".....", 1, "rwmmio_write", RwmmioWrite("a", "b", 16, 0x10000, Regs));
         using var h = new ImportHarness();
         var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("ftrace", NicLayout, [("trace", line)]));
         StringAssert.Contains(e.Message, "value 0x10000 does not fit in 2 bytes");
-        Assert.AreEqual((1L, line.IndexOf("width=", StringComparison.Ordinal) + 1), (e.Line, e.Column), e.Message);
+        Assert.AreEqual((1L, line.IndexOf("val=", StringComparison.Ordinal) + 5), (e.Line, e.Column), e.Message);
     }
 
     [TestMethod]

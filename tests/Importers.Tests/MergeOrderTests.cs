@@ -66,6 +66,34 @@ public sealed class MergeOrderTests
     }
 
     [TestMethod]
+    public void Import_TimestampsOfMoreThanNineFractionDigits_TruncatedToNanoseconds()
+    {
+        // recording.md: "any number of fraction digits". 100.1234567899999 is 100.123456789 s, before 100.123456790.
+        using var h = new ImportHarness();
+        string cpu0 = WriteAt(0, "100.1234567899999", 1) + WriteAt(0, "100.1234567900000000000000001", 3);
+        string cpu1 = WriteAt(1, "100.123456789", 2);
+        var events = h.Run("ftrace", NicLayout, [("cpu1.txt", cpu1), ("cpu0.txt", cpu0)], relaxedMmio: true);
+        CollectionAssert.AreEqual(new ulong[] { 2, 1, 3 }, events.Select(e => e.Value).ToArray(), "the tie at 100.123456789 s goes to the first input");
+    }
+
+    [TestMethod]
+    [DataRow("100.1234567890123", 100_123_456_789ul)]
+    [DataRow("0.5", 500_000_000ul)]
+    [DataRow("7", 7ul)]
+    public void TrySeconds_FractionOfAnyLength_Nanoseconds(string text, ulong ns)
+    {
+        Assert.IsTrue(TraceTools.Importers.Internals.LineText.TrySeconds(System.Text.Encoding.ASCII.GetBytes(text), out ulong got));
+        Assert.AreEqual(ns, got);
+    }
+
+    [TestMethod]
+    [DataRow("100.1234567890x")]
+    [DataRow("100.")]
+    [DataRow("100.12345678901234567890123a")]
+    public void TrySeconds_NotDigits_Refused(string text) =>
+        Assert.IsFalse(TraceTools.Importers.Internals.LineText.TrySeconds(System.Text.Encoding.ASCII.GetBytes(text), out _));
+
+    [TestMethod]
     public void Import_FirstInputEndsFirst_TiesOfTheOthersStayInCommandLineOrder()
     {
         using var h = new ImportHarness();

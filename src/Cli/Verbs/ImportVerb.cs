@@ -23,7 +23,7 @@ public static class ImportVerb
           --relaxed-mmio     ftrace: rwmmio events are writel_relaxed/readl_relaxed (no implied barrier)
           --codec C          chunk codec: lz4 (default) or none
           --chunk-events N   events per chunk, 1 to 1048576 (default 65536)
-          --quiet            no summary on stderr
+          --quiet            no summary on stderr (warnings, such as events the capture lost, still)
 
         Formats (docs/recording.md says what each captures and which detectors can fire on it):
         """;
@@ -82,8 +82,8 @@ public static class ImportVerb
             trace.Complete();
         }));
         target.Commit();
-        if (!quiet)
-            foreach (var line in summary.Describe(output)) args.Error.WriteLine(line);
+        // A warning is not progress: an incomplete capture is said even with --quiet.
+        foreach (var line in quiet ? summary.Warnings() : summary.Describe(output)) args.Error.WriteLine(line);
         return CommandLine.Ok;
     }
 }

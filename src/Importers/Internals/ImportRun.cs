@@ -26,6 +26,19 @@ sealed class ImportRun
     /// <summary>Where the first line skipped for a reason was (<c>FILE:LINE</c>), for the reasons counted with a location.</summary>
     public Dictionary<string, string> FirstSkippedAt { get; } = new(StringComparer.Ordinal);
 
+    readonly Dictionary<(string File, int Cpu, string How), (long Events, long Uncounted)> _lost = [];
+
+    /// <summary>The lost events reported so far, in the order first reported.</summary>
+    public List<LostEvents> Lost => [.. _lost.Select(kv => new LostEvents(kv.Key.File, kv.Key.Cpu, kv.Key.How, kv.Value.Events, kv.Value.Uncounted))];
+
+    public void CountLost(string file, int cpu, string how, long events)
+    {
+        // Keyed by input, cpu and marker kind: a handful of entries however many markers the inputs hold.
+        ref var n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lost, (file, cpu, how), out _);
+        if (events < 0) n.Uncounted++;
+        else n.Events += events;
+    }
+
     // Once per skipped line (most lines of a busy ftrace): one hash lookup, not two.
     public void Count(string reason) => System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Skipped, reason, out _)++;
 
@@ -46,7 +59,7 @@ sealed class ImportRun
         return Locks.Count - 1;
     }
 
-    public int Device(ReadOnlySpan<char> name, ImportSink sink)
+    public int Device(ReadOnlySpan<char> name, ImportSink sink, int column)
     {
         if (!_deviceLookup.TryGetValue(name, out int id))
         {
@@ -54,7 +67,7 @@ sealed class ImportRun
             if (_devices.Count < 4096) _devices[name.ToString()] = id;
         }
         if (id < 0)
-            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}' (or keep a single device)");
+            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}' (or keep a single device)", column);
         return id;
     }
 

@@ -15,6 +15,7 @@ sealed class InputCursor(LineReader lines, LineImporter importer, ImportSink sin
         var sink = Sink;
         while (sink.Count == 0)
         {
+            if (importer.Continue(sink)) continue;
             if (_finished) return false;
             if (lines.TryReadLine(out var line))
             {

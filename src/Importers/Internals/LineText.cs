@@ -33,14 +33,22 @@ static class LineText
         return s.Length > 0 && s[0] - (uint)'0' <= 9 && Utf8Parser.TryParse(s, out value, out int used) && used == s.Length;
     }
 
-    /// <summary><c>SECONDS.FRACTION</c> (any number of fraction digits up to 9) as nanoseconds; a plain integer is taken as is.</summary>
+    /// <summary>
+    /// <c>SECONDS.FRACTION</c> (any number of fraction digits; past the 9th, nanoseconds, the rest is truncated)
+    /// as nanoseconds; a plain integer is taken as is.
+    /// </summary>
     public static bool TrySeconds(ReadOnlySpan<byte> s, out ulong ns)
     {
         ns = 0;
         int dot = s.IndexOf((byte)'.');
         if (dot < 0) return TryDecimal(s, out ns);
         var frac = s[(dot + 1)..];
-        if (!TryDecimal(s[..dot], out ulong secs) || frac.Length is 0 or > 9 || !TryDecimal(frac, out ulong f)) return false;
+        if (frac.Length > 9)
+        {
+            if (frac[9..].ContainsAnyExceptInRange((byte)'0', (byte)'9')) return false;
+            frac = frac[..9];
+        }
+        if (!TryDecimal(s[..dot], out ulong secs) || frac.IsEmpty || !TryDecimal(frac, out ulong f)) return false;
         for (int i = frac.Length; i < 9; i++) f *= 10;
         if (secs > (ulong.MaxValue - f) / 1_000_000_000) return false;
         ns = secs * 1_000_000_000 + f;

@@ -11,9 +11,8 @@ sealed partial class FtraceImporter
 {
     /// <summary>Live mappings (device, dma address) → physical address; bounded by what the driver keeps mapped.</summary>
     readonly Dictionary<(int Device, ulong Dma), ulong> _mappings = [];
-    /// <summary>Live scatter-gather segments (device, physical address) → length, for dma_unmap_sg (which prints no sizes).</summary>
-    readonly Dictionary<(int Device, ulong Phys), ulong> _sgSegments = [];
     const int MaxMappings = 1 << 20;
+    readonly PendingMaintenance _pending = new();
 
     enum DmaOp { MapSingle, UnmapSingle, SyncForCpu, SyncForDevice, MapSg, UnmapSg, SyncSgForCpu, SyncSgForDevice }
 
@@ -46,7 +45,7 @@ sealed partial class FtraceImporter
             sink.Malformed($"{LineText.Show(e)}: dir={LineText.Show(dir)} (expected TO_DEVICE, FROM_DEVICE, BIDIRECTIONAL or NONE)", LineText.Column(line, dir));
             return;
         }
-        int device = Device(deviceName, sink);
+        int device = Device(deviceName, LineText.Column(line, deviceName), sink);
         if (device < 0) return;
         bool forDevice = op is DmaOp.MapSingle or DmaOp.SyncForDevice or DmaOp.MapSg or DmaOp.SyncSgForDevice;
         bool noSync = LineText.TryField(rest, "attrs="u8, out var attrs) && attrs.IndexOf("SKIP_CPU_SYNC"u8) >= 0;
@@ -58,62 +57,41 @@ sealed partial class FtraceImporter
             Scatter(line, l, op, rest, device, kind, maintain, sink);
             return;
         }
-        if (!Field(line, e, rest, "dma_addr="u8, sink, out ulong dma) || !Field(line, e, rest, "size="u8, sink, out ulong size, hex: false)) return;
+        if (!Field(line, e, rest, "dma_addr="u8, sink, out ulong dma, out var dmaText) || !Field(line, e, rest, "size="u8, sink, out ulong size, out var sizeText, hex: false)) return;
         ulong phys;
+        var physText = dmaText;
         if (op == DmaOp.MapSingle)
         {
-            if (!Field(line, e, rest, "phys_addr="u8, sink, out phys)) return;
+            if (!Field(line, e, rest, "phys_addr="u8, sink, out phys, out physText)) return;
             if (_mappings.Count < MaxMappings) _mappings[(device, dma)] = phys;
         }
         else if (!_mappings.TryGetValue((device, dma), out phys)) phys = dma; // no traced map: no IOMMU assumed
         if (op == DmaOp.UnmapSingle) _mappings.Remove((device, dma));
-        Maintain(l, kind, maintain, phys, size, sink);
+        Maintain(l, kind, maintain, phys, size, LineText.Column(line, physText), LineText.Column(line, sizeText), sink);
     }
 
-    void Scatter(ReadOnlySpan<byte> line, in FtraceLine l, DmaOp op, ReadOnlySpan<byte> rest, int device, EventKind kind, bool maintain, ImportSink sink)
-    {
-        var name = l.Event;
-        if (op == DmaOp.UnmapSg)
-        {
-            // "phys_addrs={0x..,0x..}": sizes come from the traced dma_map_sg.
-            if (!ArrayField(line, name, rest, "phys_addrs="u8, sink, out var physList)) return;
-            foreach (var p in new HexList(physList))
-            {
-                if (!_sgSegments.Remove((device, p), out ulong length)) { sink.Skip("dma_unmap_sg segment without a traced dma_map_sg"); continue; }
-                Maintain(l, kind, maintain, p, length, sink);
-            }
-            return;
-        }
-        bool map = op == DmaOp.MapSg;
-        if (!ArrayField(line, name, rest, map ? "phys_addrs="u8 : "dma_addrs="u8, sink, out var addresses) || !ArrayField(line, name, rest, "sizes="u8, sink, out var sizes)) return;
-        var a = new HexList(addresses).GetEnumerator();
-        foreach (var length in new HexList(sizes))
-        {
-            if (!a.MoveNext()) { sink.Malformed($"{LineText.Show(name)}: fewer addresses than sizes"); return; }
-            ulong p = a.Current;
-            if (map && _sgSegments.Count < MaxMappings) _sgSegments[(device, p)] = length;
-            Maintain(l, kind, maintain, p, length, sink);
-        }
-    }
-
-    /// <summary>The cache op over [phys, phys+size) in pieces of at most <see cref="TraceEvent.MaxSize"/> bytes.</summary>
-    void Maintain(in FtraceLine l, EventKind kind, bool maintain, ulong phys, ulong size, ImportSink sink)
+    /// <summary>
+    /// The cache op over [phys, phys+size), checked whole against the layout, then left to <see cref="Continue"/>
+    /// to produce in pieces of at most <see cref="TraceEvent.MaxSize"/> bytes.
+    /// </summary>
+    void Maintain(in FtraceLine l, EventKind kind, bool maintain, ulong phys, ulong size, int physColumn, int sizeColumn, ImportSink sink)
     {
         if (!maintain) { sink.Skip("dma event needing no cache maintenance (coherent device, SKIP_CPU_SYNC, or TO_DEVICE towards the cpu)"); return; }
         if (size == 0) { sink.Skip("dma event of size 0"); return; }
-        int agent = Agent(l.Cpu, sink);
-        if (agent < 0) return;
-        for (ulong done = 0; done < size; done += TraceEvent.MaxSize)
-        {
-            int piece = (int)Math.Min(size - done, TraceEvent.MaxSize);
-            if (!sink.Access(l.Time, kind, agent, phys + done, piece, -1)) return;
-        }
+        int agent = Agent(l, sink);
+        if (agent < 0 || !sink.CheckRange(kind, phys, size, physColumn, sizeColumn)) return;
+        // A line's ranges share its time, kind and cpu; the previous line's were all produced before it was read.
+        if (!_pending.Any) _pending.Start(l.Time, kind, agent);
+        _pending.Add(phys, size);
     }
 
-    static bool Field(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, ReadOnlySpan<byte> args, ReadOnlySpan<byte> key, ImportSink sink, out ulong value, bool hex = true)
+    /// <inheritdoc/>
+    public override bool Continue(ImportSink sink) => _pending.Produce(sink);
+
+    static bool Field(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, ReadOnlySpan<byte> args, ReadOnlySpan<byte> key, ImportSink sink, out ulong value, out ReadOnlySpan<byte> text, bool hex = true)
     {
         value = 0;
-        if (LineText.TryField(args, key, out var v) && (hex ? LineText.TryHex(v, out value) : LineText.TryDecimal(v, out value))) return true;
+        if (LineText.TryField(args, key, out text) && (hex ? LineText.TryHex(text, out value) : LineText.TryDecimal(text, out value))) return true;
         return sink.Malformed($"{LineText.Show(name)}: expected '{LineText.Show(key)}{(hex ? "HEX" : "DECIMAL")}'", LineText.Column(line, args));
     }
 
@@ -143,6 +121,9 @@ sealed partial class FtraceImporter
             }
         }
 
+        /// <summary>How many items.</summary>
+        public int Count => _items.IsEmpty ? 0 : _items.Count((byte)',') + 1;
+
         public Enumerator GetEnumerator() => new(_items);
 
         public ref struct Enumerator(ReadOnlySpan<byte> items)
@@ -151,6 +132,9 @@ sealed partial class FtraceImporter
             bool _done = items.IsEmpty;
 
             public ulong Current { get; private set; }
+
+            /// <summary>The text of <see cref="Current"/> (for an error's column).</summary>
+            public ReadOnlySpan<byte> CurrentText { get; private set; }
 
             public bool MoveNext()
             {
@@ -161,6 +145,7 @@ sealed partial class FtraceImporter
                 _done = comma < 0;
                 LineText.TryHex(item, out ulong v);
                 Current = v;
+                CurrentText = item;
                 return true;
             }
         }

@@ -23,15 +23,19 @@ sealed partial class FtraceImporter : LineImporter
     {
         var text = line.TrimStart((byte)' ');
         if (text.IsEmpty) { sink.Skip("blank line"); return; }
-        if (text[0] == '#') { sink.Skip("header comment"); return; }
-        if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8))
+        if (text[0] == '#')
         {
-            sink.Skip("trace-cmd header");
+            LostEventMarkers.Header(text, sink);
+            sink.Skip("header comment");
             return;
         }
+        // An event line first: a task may be named "CPU:0" or "version2" as well.
         if (!FtraceLine.TryParse(line, out var l))
         {
-            sink.Malformed("not an ftrace event line: expected 'TASK-PID [CPU] [FLAGS] SECONDS: EVENT: ARGS'");
+            if (text.StartsWith("CPU:"u8) && LostEventMarkers.TryCpu(text, sink)) return;
+            if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8)) sink.Skip("trace-cmd header");
+            else if (text.StartsWith("CPU:"u8)) sink.Malformed(LostEventMarkers.Expected, LineText.Column(line, text));
+            else sink.Malformed("not an ftrace event line: expected 'TASK-PID [CPU] [FLAGS] SECONDS: EVENT: ARGS'");
             return;
         }
         var e = l.Event;
@@ -61,18 +65,19 @@ sealed partial class FtraceImporter : LineImporter
         sink.Skip(reason);
     }
 
-    /// <summary>The agent of ftrace cpu <paramref name="cpu"/>, cached; -1 when unmapped (skipped).</summary>
-    int Agent(int cpu, ImportSink sink)
+    /// <summary>The agent of the line's cpu, cached; -1 when unmapped (skipped).</summary>
+    int Agent(in FtraceLine l, ImportSink sink)
     {
+        int cpu = l.Cpu;
         if (cpu < _cpus.Length && _cpus[cpu] > 0) return _cpus[cpu] - 1;
-        int id = sink.Cpu(cpu);
+        int id = sink.Cpu(cpu, l.CpuColumn);
         if (id < 0) return -1;
         if (cpu >= _cpus.Length) Array.Resize(ref _cpus, Math.Max(cpu + 1, 2 * _cpus.Length));
         _cpus[cpu] = id + 1;
         return id;
     }
 
-    // rwmmio_write / rwmmio_post_write: "%pS -> %pS width=%d val=%#llx addr=%#lx" (caller0 -> caller)
+    // rwmmio_write: "%pS -> %pS width=%d val=%#llx addr=%#lx" (caller0 -> caller); Linux 6.0: "%pS width=%d val=%#llx addr=%#lx"
     void MmioWrite(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
     {
         if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
@@ -81,57 +86,76 @@ sealed partial class FtraceImporter : LineImporter
             sink.Malformed("rwmmio_write without 'val=HEX'", LineText.Column(line, fields));
             return;
         }
-        if (!TryAddress(line, fields, sink, out ulong address)) return;
-        int agent = Agent(l.Cpu, sink);
+        if (!TryAddress(line, fields, sink, out ulong address, out int addressColumn)) return;
+        int agent = Agent(l, sink);
         if (agent < 0) return;
         if (size < 8 && value >> (8 * size) != 0)
         {
-            sink.Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", LineText.Column(line, fields));
+            sink.Malformed($"value 0x{value:x} does not fit in {size} byte{(size == 1 ? "" : "s")}", LineText.Column(line, val));
             return;
         }
         int site = sink.Site(caller);
         // writel() is "__io_bw(); write; __io_aw()" but the tracepoint cannot tell it from writel_relaxed().
         if (!_relaxed)
         {
-            if (!sink.CheckAccess(EventKind.MmioWrite, address, size)) return;
+            if (!sink.CheckAccess(EventKind.MmioWrite, address, size, addressColumn)) return;
             sink.Event(l.Time, EventKind.Barrier, agent, _wmb, site);
         }
-        sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site);
+        sink.AccessValue(l.Time, EventKind.MmioWrite, agent, address, size, value, site, addressColumn);
     }
 
-    // rwmmio_read: "%pS -> %pS width=%d addr=%#lx"
+    // rwmmio_read: "%pS -> %pS width=%d addr=%#lx"; Linux 6.0: "%pS width=%d addr=%#lx"
     void MmioRead(ReadOnlySpan<byte> line, in FtraceLine l, ImportSink sink)
     {
         if (!TryRwmmio(line, l.Args, sink, out var caller, out var fields, out int size)) return;
-        if (!TryAddress(line, fields, sink, out ulong address)) return;
-        int agent = Agent(l.Cpu, sink);
+        if (!TryAddress(line, fields, sink, out ulong address, out int addressColumn)) return;
+        int agent = Agent(l, sink);
         if (agent < 0) return;
         int site = sink.Site(caller);
-        if (!sink.Access(l.Time, EventKind.MmioRead, agent, address, size, site)) return;
+        if (!sink.Access(l.Time, EventKind.MmioRead, agent, address, size, site, addressColumn)) return;
         if (!_relaxed) sink.Event(l.Time, EventKind.Barrier, agent, _rmb, site);
     }
 
-    /// <summary>Splits "CALLER0 -> CALLER width=W ..." (a %pS symbol may hold a space: "f+0x1c/0x80 [mod]").</summary>
+    /// <summary>
+    /// Splits "CALLER0 -> CALLER width=W ..." (Linux 6.1 on) or "CALLER width=W ..." (Linux 6.0) into the site and the
+    /// fields; a %pS symbol may hold a space ("f+0x1c/0x80 [mod]").
+    /// </summary>
     static bool TryRwmmio(ReadOnlySpan<byte> line, ReadOnlySpan<byte> args, ImportSink sink, out ReadOnlySpan<byte> caller, out ReadOnlySpan<byte> fields, out int size)
     {
         caller = fields = default;
         size = 0;
-        int arrow = args.IndexOf(" -> "u8);
         int width = args.IndexOf(" width="u8);
-        if (arrow < 0 || width < arrow + 4)
-            return sink.Malformed("rwmmio event: expected 'CALLER0 -> CALLER width=BITS ...'", LineText.Column(line, args));
-        caller = args[(arrow + 4)..width];
+        if (width <= 0)
+            return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
+        var symbols = args[..width];
+        int arrow = symbols.IndexOf(" -> "u8);
+        caller = arrow < 0 ? symbols : Site(symbols[..arrow], symbols[(arrow + 4)..]);
         fields = args[(width + 1)..];
+        if (caller.IsEmpty)
+            return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
         if (!LineText.TryField(fields, "width="u8, out var w) || !LineText.TryDecimal(w, out ulong bits) || bits is not (8 or 16 or 32 or 64))
             return sink.Malformed("rwmmio event: 'width=' must be 8, 16, 32 or 64 (bits)", LineText.Column(line, fields));
         size = (int)bits / 8;
         return true;
     }
 
-    static bool TryAddress(ReadOnlySpan<byte> line, ReadOnlySpan<byte> fields, ImportSink sink, out ulong address)
+    /// <summary>
+    /// The site of "CALLER0 -> CALLER": CALLER (_THIS_IP_ inside the inlined accessor, i.e. the driver function that
+    /// did the access), unless it is the accessor itself, as when Clang does not inline writel(): then CALLER0
+    /// (_RET_IP_, the accessor's caller).
+    /// </summary>
+    static ReadOnlySpan<byte> Site(ReadOnlySpan<byte> caller0, ReadOnlySpan<byte> caller) =>
+        MmioAccessors.IsAccessor(caller) && !caller0.IsEmpty ? caller0 : caller;
+
+    static bool TryAddress(ReadOnlySpan<byte> line, ReadOnlySpan<byte> fields, ImportSink sink, out ulong address, out int column)
     {
         address = 0;
-        if (LineText.TryField(fields, "addr="u8, out var a) && LineText.TryHex(a, out address)) return true;
+        column = 0;
+        if (LineText.TryField(fields, "addr="u8, out var a) && LineText.TryHex(a, out address))
+        {
+            column = LineText.Column(line, a);
+            return true;
+        }
         return sink.Malformed("rwmmio event without 'addr=HEX'", LineText.Column(line, fields));
     }
 
@@ -143,17 +167,17 @@ sealed partial class FtraceImporter : LineImporter
             sink.Malformed("irq_handler_entry without 'name=NAME'", LineText.Column(line, l.Args));
             return;
         }
-        int agent = Agent(l.Cpu, sink);
+        int agent = Agent(l, sink);
         if (agent < 0) return;
-        int device = Device(name, sink);
+        int device = Device(name, LineText.Column(line, name), sink);
         if (device < 0) return;
         sink.Event(l.Time, EventKind.TakeIrq, agent, (uint)device, -1);
     }
 
-    static int Device(ReadOnlySpan<byte> name, ImportSink sink)
+    static int Device(ReadOnlySpan<byte> name, int column, ImportSink sink)
     {
         Span<char> chars = stackalloc char[Math.Min(name.Length, 256)];
         int n = System.Text.Encoding.UTF8.GetChars(name[..chars.Length], chars);
-        return sink.Device(chars[..n]);
+        return sink.Device(chars[..n], column);
     }
 }

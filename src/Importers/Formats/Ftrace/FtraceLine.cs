@@ -9,13 +9,16 @@ namespace TraceTools.Importers.Formats.Ftrace;
 readonly ref struct FtraceLine
 {
     public readonly int Cpu;
+    /// <summary>The 1-based column of the cpu number (for an error about it).</summary>
+    public readonly int CpuColumn;
     public readonly ulong Time;
     public readonly ReadOnlySpan<byte> Event;
     public readonly ReadOnlySpan<byte> Args;
 
-    FtraceLine(int cpu, ulong time, ReadOnlySpan<byte> @event, ReadOnlySpan<byte> args)
+    FtraceLine(int cpu, int cpuColumn, ulong time, ReadOnlySpan<byte> @event, ReadOnlySpan<byte> args)
     {
         Cpu = cpu;
+        CpuColumn = cpuColumn;
         Time = time;
         Event = @event;
         Args = args;
@@ -24,10 +27,10 @@ readonly ref struct FtraceLine
     public static bool TryParse(ReadOnlySpan<byte> line, out FtraceLine parsed)
     {
         parsed = default;
-        // The first "[digits]": the task name before it may hold brackets (<idle>, kworker/0:1H) but rarely "[123]".
-        int from = 0, cpu = -1;
-        ReadOnlySpan<byte> rest = line;
-        while (cpu < 0)
+        // The cpu is the "[digits]" the flags or the timestamp follow: the task name before it may hold brackets,
+        // even "[123]" (a thread named "my[3]task"), so each candidate is tried in turn until the rest parses.
+        int from = 0;
+        while (true)
         {
             int open = line[from..].IndexOf((byte)'[');
             if (open < 0) return false;
@@ -35,23 +38,36 @@ readonly ref struct FtraceLine
             int close = line[open..].IndexOf((byte)']');
             if (close < 0) return false;
             close += open;
-            if (close - open is > 1 and <= 6 && LineText.TryDecimal(line[(open + 1)..close], out ulong c))
-            {
-                cpu = (int)c;
-                rest = line[(close + 1)..];
-            }
+            if (close - open is > 1 and <= 6 && LineText.TryDecimal(line[(open + 1)..close], out ulong cpu)
+                && TryRest(line[(close + 1)..], (int)cpu, open + 2, out parsed)) return true;
             from = open + 1;
         }
+    }
+
+    /// <summary>After the cpu: <c>[FLAGS] SECONDS: EVENT: ARGS</c>, or the function tracer's <c>[FLAGS] SECONDS: FUNCTION &lt;-PARENT</c>.</summary>
+    static bool TryRest(ReadOnlySpan<byte> rest, int cpu, int cpuColumn, out FtraceLine parsed)
+    {
+        parsed = default;
         var token = LineText.NextToken(ref rest);
         if (!IsTimestamp(token, out ulong time))
         {
             token = LineText.NextToken(ref rest); // the irq-info flags (d.h1.) came first
             if (!IsTimestamp(token, out time)) return false;
         }
+        var args = rest.TrimStart((byte)' ');
         var name = LineText.NextToken(ref rest);
-        if (name.Length < 2 || name[^1] != ':') return false;
-        parsed = new FtraceLine(cpu, time, name[..^1], rest.TrimStart((byte)' '));
-        return true;
+        if (name.Length >= 2 && name[^1] == ':')
+        {
+            parsed = new FtraceLine(cpu, cpuColumn, time, name[..^1], rest.TrimStart((byte)' '));
+            return true;
+        }
+        // The function tracer prints no event name: "do_sys_open <-__x64_sys_openat" is its event "function".
+        if (!name.IsEmpty && rest.TrimStart((byte)' ').StartsWith("<-"u8))
+        {
+            parsed = new FtraceLine(cpu, cpuColumn, time, "function"u8, args);
+            return true;
+        }
+        return false;
     }
 
     static bool IsTimestamp(ReadOnlySpan<byte> token, out ulong ns)

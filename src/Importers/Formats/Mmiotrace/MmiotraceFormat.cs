@@ -7,7 +7,8 @@ namespace TraceTools.Importers.Formats.Mmiotrace;
 /// <c>mmiotrace</c>: the kernel's mmiotrace tracer output (Documentation/trace/mmiotrace.rst, version
 /// 20070824), as read from <c>trace_pipe</c>: <c>R</c>/<c>W</c> records become MMIO reads/writes with their
 /// value on the layout's first cpu (mmiotrace runs with one cpu online), the PC as the site.
-/// <c>MAP</c>, <c>UNMAP</c>, <c>MARK</c>, <c>VERSION</c>, <c>LSPCI</c>, <c>PCIDEV</c> and <c>UNKNOWN</c> are counted.
+/// <c>MAP</c>, <c>UNMAP</c>, <c>MARK</c>, <c>VERSION</c>, <c>LSPCI</c>, <c>PCIDEV</c> and <c>UNKNOWN</c> are counted;
+/// the kernel's <c>MARK 0.000000 Lost N events.</c> is also reported as lost events (a warning).
 /// </summary>
 sealed class MmiotraceFormat : ImportFormat
 {
@@ -36,12 +37,27 @@ sealed class MmiotraceFormat : ImportFormat
             }
             if (keyword.SequenceEqual("MAP"u8)) sink.Skip("MAP (ioremap)");
             else if (keyword.SequenceEqual("UNMAP"u8)) sink.Skip("UNMAP (iounmap)");
-            else if (keyword.SequenceEqual("MARK"u8)) sink.Skip("MARK (marker)");
+            else if (keyword.SequenceEqual("MARK"u8)) Mark(rest, sink);
             else if (keyword.SequenceEqual("VERSION"u8)) sink.Skip("VERSION");
             else if (keyword.SequenceEqual("LSPCI"u8)) sink.Skip("LSPCI");
             else if (keyword.SequenceEqual("PCIDEV"u8)) sink.Skip("PCIDEV");
             else if (keyword.SequenceEqual("UNKNOWN"u8)) sink.Skip("UNKNOWN (undecoded instruction)");
             else sink.Malformed($"unknown mmiotrace record '{LineText.Show(keyword)}' (expected R, W, MAP, UNMAP, MARK, VERSION, LSPCI, PCIDEV or UNKNOWN)", LineText.Column(line, keyword));
+        }
+
+        // "MARK 0.000000 Lost %lu events." is the kernel's overrun marker (kernel/trace/trace_mmiotrace.c); other marks are the user's.
+        static void Mark(ReadOnlySpan<byte> rest, ImportSink sink)
+        {
+            LineText.NextToken(ref rest); // the timestamp
+            var text = rest.TrimStart((byte)' ').TrimEnd((byte)' ');
+            if (text.StartsWith("Lost "u8) && text.EndsWith(" events."u8) && text.Length > "Lost  events."u8.Length
+                && LineText.TryDecimal(text["Lost "u8.Length..^" events."u8.Length], out ulong lost))
+            {
+                sink.Lost(-1, "lost", lost > long.MaxValue ? -1 : (long)lost);
+                sink.Skip("MARK Lost N events. (lost-events marker)");
+                return;
+            }
+            sink.Skip("MARK (marker)");
         }
 
         // R|W width timestamp map-id physical value pc pid
@@ -67,7 +83,8 @@ sealed class MmiotraceFormat : ImportFormat
             if (!LineText.TryHex(pc, out ulong at)) { sink.Malformed($"pc '{LineText.Show(pc)}' (expected 0x hex)", LineText.Column(line, pc)); return; }
             if (_cpu == -2) _cpu = sink.Cpu(0);
             if (_cpu < 0) { _cpu = -2; return; }
-            sink.AccessValue(ns, write ? EventKind.MmioWrite : EventKind.MmioRead, _cpu, address, (int)w, v, sink.SiteAt(at));
+            sink.AccessValue(ns, write ? EventKind.MmioWrite : EventKind.MmioRead, _cpu, address, (int)w, v, sink.SiteAt(at),
+                LineText.Column(line, phys), LineText.Column(line, value));
         }
     }
 }

@@ -1,0 +1,86 @@
+using TraceTools.TraceFormat;
+using static TraceTools.Tests.Samples;
+
+namespace TraceTools.Tests;
+
+/// <summary>Markers of events a capture lost: the rest is imported, the summary warns that the trace is incomplete.</summary>
+[TestClass]
+public sealed class LostEventsTests
+{
+    const ulong Regs = 0xffff800010000000;
+
+    static string Write(int cpu, ulong micros) => Trace("t", 1, cpu, ".....", micros, "rwmmio_write", RwmmioWrite("a", "b", 32, 1, Regs));
+
+    [TestMethod]
+    public void Import_KernelAndTraceCmdMarkers_TheRestImportedAndTheLossSummed()
+    {
+        string text = TraceHeader.Replace("9/9", "10/14", StringComparison.Ordinal)
+            + Write(0, 1) + "CPU:0 [LOST 42 EVENTS]\n" + Write(0, 2)
+            + "CPU:1 [3 EVENTS DROPPED]\n" + Write(1, 3)
+            + "CPU:1 [EVENTS DROPPED]\n"
+            + "CPU:1 [LOST 18446744073709551615 EVENTS]\n" // the trace file's iterator: dropped, count unknown
+            + Write(1, 4);
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", text)], relaxedMmio: true);
+
+        Assert.AreEqual(4, events.Count(e => e.Kind == EventKind.MmioWrite));
+        Assert.AreEqual(4, h.Summary.Skipped["lost-events marker"]);
+        string file = Path.Combine(h.Dir, "trace");
+        CollectionAssert.AreEquivalent(new[]
+        {
+            $"  {file}: 4 events overwritten in the full ring buffer (entries-in-buffer/entries-written: 10/14)",
+            $"  {file}: cpu 0: 42 events lost",
+            $"  {file}: cpu 1: 3 events lost, and more (2 markers without a count)",
+        }, h.Summary.Warnings().Skip(1).ToArray());
+        StringAssert.StartsWith(h.Summary.Warnings().First(), "warning: incomplete capture: 49+ events were lost while recording; replay results on this trace may miss findings");
+        CollectionAssert.IsSubsetOf(h.Summary.Warnings().ToArray(), h.Summary.Describe("out.trace").ToArray(), "the summary says it too");
+    }
+
+    [TestMethod]
+    public void Import_RecordingMdExample_PrintedAsTheDocShowsIt()
+    {
+        // docs/recording.md, "Lost events": the warning for a trace.txt with these three markers, line for line.
+        string text = TraceHeader.Replace("9/9", "10/14", StringComparison.Ordinal) + "CPU:0 [LOST 42 EVENTS]\n" + Write(0, 1) + "CPU:1 [3 EVENTS DROPPED]\n" + Write(1, 2);
+        using var h = new ImportHarness();
+        h.Run("ftrace", NicLayout, [("trace.txt", text)]);
+        string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "recording.md"));
+        foreach (var line in h.Summary.Warnings())
+            StringAssert.Contains(doc, "\n" + line.Replace(Path.Combine(h.Dir, "trace.txt"), "trace.txt", StringComparison.Ordinal) + "\n");
+    }
+
+    static string RepoRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "TraceTools.sln"))) dir = Path.GetDirectoryName(dir)!;
+        return dir;
+    }
+
+    [TestMethod]
+    public void Import_CompleteCapture_NoWarning()
+    {
+        using var h = new ImportHarness();
+        h.Run("ftrace", NicLayout, [("trace", TraceHeader + Write(0, 1))]);
+        Assert.IsEmpty(h.Summary.Warnings().ToArray());
+        Assert.IsEmpty(h.Summary.Lost);
+    }
+
+    [TestMethod]
+    public void Import_BadCpuMarker_MalformedAtItsColumn()
+    {
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<TraceTools.Importers.ImportException>(() => h.Run("ftrace", NicLayout, [("trace", Write(0, 1) + "  CPU:0 [LOST many EVENTS]\n")]));
+        StringAssert.Contains(e.Message, "expected a lost-events marker 'CPU:N [LOST COUNT EVENTS]'");
+        Assert.AreEqual((2L, 3), (e.Line, e.Column));
+    }
+
+    [TestMethod]
+    public void Import_MmiotraceLostMark_Warned()
+    {
+        string text = MmiotraceImportTests.Sample + "MARK 0.000000 Lost 17 events.\nW 4 105.301201 1 0xfd000140 0x1 0xffffffffa0123470 0\n";
+        using var h = new ImportHarness();
+        var events = h.Run("mmiotrace", MmiotraceImportTests.Layout, [("dump.txt", text)]);
+        Assert.AreEqual(5, events.Count);
+        Assert.AreEqual($"  {Path.Combine(h.Dir, "dump.txt")}: 17 events lost", h.Summary.Warnings().Last());
+        Assert.AreEqual(1, h.Summary.Skipped["MARK (marker)"], "a user's mark is still just counted");
+    }
+}
