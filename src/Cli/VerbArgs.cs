@@ -67,6 +67,7 @@ public sealed class VerbArgs
     public List<string> Options(string name, string? alias = null)
     {
         _known.Add(name);
+        if (alias is not null) _known.Add(alias);
         var values = new List<string>();
         for (int i = 0; i < _args.Count; i++)
         {

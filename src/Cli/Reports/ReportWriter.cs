@@ -29,7 +29,7 @@ public static class ReportWriter
 
         if (options.Output is null)
         {
-            if (options.Format == ReportFormat.Text) TextReport.Write(stdout, input, groups, options.Suppressions);
+            if (options.Format == ReportFormat.Text) TextReport.Write(stdout, input, groups, options.Suppressions, options.Detectors);
             else
             {
                 using (var text = new Files.TextWriterStream(stdout)) WriteBinary(text, input, groups, suppressedGroups, options.Format);
@@ -44,7 +44,7 @@ public static class ReportWriter
                 if (options.Format == ReportFormat.Text)
                 {
                     using var tw = new StreamWriter(fs, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-                    TextReport.Write(tw, input, groups, options.Suppressions);
+                    TextReport.Write(tw, input, groups, options.Suppressions, options.Detectors);
                 }
                 else WriteBinary(fs, input, groups, suppressedGroups, options.Format);
             });

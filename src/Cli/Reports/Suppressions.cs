@@ -165,13 +165,14 @@ public sealed class Suppressions
     /// <summary>
     /// The entries that matched no finding of this run, one line each (<c>  supp.txt:2  stale-dma-read "x"</c>), as
     /// linters list unused suppressions: a bug fixed since, or a site renamed, leaves an entry that would hide the
-    /// next finding of its pattern unseen.
+    /// next finding of its pattern unseen. An entry of a kind whose detector did not run (<c>--detectors</c>:
+    /// <paramref name="ran"/>, null for all) could not match: not listed.
     /// </summary>
-    public IEnumerable<string> UnusedLines()
+    public IEnumerable<string> UnusedLines(IReadOnlySet<FindingKind>? ran = null)
     {
         foreach (var e in Entries)
         {
-            if (e.Matched != 0) continue;
+            if (e.Matched != 0 || (ran is not null && e.Kind is { } kind && !ran.Contains(kind))) continue;
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"  {Path}:{e.Line}  {(e.Kind is { } k ? k.Name() : "*")} \"{e.Site}\"{(e.Reason is null ? "" : "  # " + e.Reason)}");
         }

@@ -17,7 +17,7 @@ public static class TextReport
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the report for <paramref name="groups"/> of <paramref name="input"/>.</summary>
-    public static void Write(TextWriter w, ReportInput input, IReadOnlyList<FindingGroup> groups, Suppressions? suppressions = null)
+    public static void Write(TextWriter w, ReportInput input, IReadOnlyList<FindingGroup> groups, Suppressions? suppressions = null, IReadOnlySet<FindingKind>? detectors = null)
     {
         int errors = 0, warnings = 0;
         // The ladders' evidence windows are read a batch of groups at a time, in one sweep (LadderSweep).
@@ -46,7 +46,7 @@ public static class TextReport
             w.WriteLine(string.Create(Inv, $"{input.Suppressed} suppressed by {suppressions?.Path ?? "--suppressions"}:"));
             if (suppressions is not null) foreach (var line in suppressions.CountLines()) w.WriteLine(line);
         }
-        if (suppressions?.UnusedLines().ToList() is { Count: > 0 } unused)
+        if (suppressions?.UnusedLines(detectors).ToList() is { Count: > 0 } unused)
         {
             w.WriteLine(string.Create(Inv, $"{unused.Count} {(unused.Count == 1 ? "entry" : "entries")} of {suppressions.Path} suppressed nothing in this trace:"));
             foreach (var line in unused) w.WriteLine(line);

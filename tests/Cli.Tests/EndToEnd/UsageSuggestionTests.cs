@@ -18,6 +18,7 @@ public sealed class UsageSuggestionTests
     [DataRow("gen", "--chunk-event", "--chunk-events")]
     [DataRow("check", "--no-expects", "--no-expect")]
     [DataRow("export", "--fromat", "--format")]
+    [DataRow("gen", "--ouptut", "--output")] // an alias (of -o)
     public void UnknownOption_NamesTheNearestOfTheVerbsOwn(string verb, string typo, string meant)
     {
         string trace = Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace");

@@ -105,6 +105,23 @@ public sealed class SuppressionsTests
     }
 
     [TestMethod]
+    public void Replay_EntryOfADetectorThatDidNotRun_NotListedAsSuppressingNothing()
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-supp").FullName;
+        try
+        {
+            string supp = Path.Combine(dir, "supp.txt");
+            File.WriteAllText(supp, "stale-dma-read qm_mb_write: stp\ntorn-entry-update gone\n");
+            var (exit, output, err) = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--suppressions", supp, "--detectors", "torn-entry-update");
+            Assert.AreEqual(0, exit, err);
+            // The stale-dma-read entry could not match (its detector did not run): only the torn-entry-update one is listed.
+            StringAssert.Contains(output, $"1 entry of {supp} suppressed nothing in this trace:\n  {supp}:2  torn-entry-update \"gone\"\n");
+            Assert.IsFalse(output.Contains("stale-dma-read", StringComparison.Ordinal), output);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [TestMethod]
     public void Replay_WithSuppressions_LeavesThemOutAndCountsThem()
     {
         string dir = Directory.CreateTempSubdirectory("tt-supp").FullName;
