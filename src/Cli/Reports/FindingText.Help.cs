@@ -153,21 +153,59 @@ public sealed partial class FindingText
     }
 
     /// <summary>
-    /// missing-flush-after-clear: an invalidation between the clear and the change, ordered after the clear. The
-    /// clear's own cpu orders it with a store barrier (w → o, none on x86_64 and sc); another cpu's clear reaches the
-    /// invalidating cpu only through a hand-off (model.md §7.15), which no barrier on either cpu replaces.
+    /// missing-flush-after-clear: an invalidation between the clear and the change, ordered after the clear and
+    /// hb-before the change (model.md §4). Where one is there and failed (<see cref="LatestInvalidation"/>), the help
+    /// names what it lacked: on the changing cpu, the clear's order before it (a store barrier when the clear is that
+    /// cpu's, a hand-off when another cpu cleared: §7.15); on the clearing cpu, the barrier before it when it is
+    /// handed over to the changing cpu, else that hand-off. Without one, where to put it.
     /// </summary>
     string MissingFlushAfterClearHelp
     {
         get
         {
             long c = Rel(RelatedRole.Clear), t = _f.Trigger;
+            if (c < 0) return "";
             string invalidate = $"dev_invalidate {FetcherName} {EntryName}";
-            if (c >= 0 && _events[c].Agent != _trigger.Agent)
+            bool weak = Arch is not (Arch.X86_64 or Arch.Sc);
+            int clearCpu = _events[c].Agent, changeCpu = _trigger.Agent;
+            string barrierBetween(long i) => $"{StoreBarrier(EventKind.DevInvalidate)} between the clear at #{N(c)} and the invalidation at #{N(i)}";
+            long inv = LatestInvalidation(c, t);
+            if (inv >= 0 && _events[inv].Agent == changeCpu)
+            {
+                return clearCpu == changeCpu
+                    ? $"put {barrierBetween(inv)}: the clear is not ordered before it"
+                    : $"hand {AgentOf(c)}'s clear at #{N(c)} over to {TriggerAgent} (a store_release flag or a lock) before {TriggerAgent}'s invalidation at #{N(inv)}: an invalidation is ordered after another cpu's clear only through a hand-off";
+            }
+            if (inv >= 0 && _events[inv].Agent == clearCpu)
+            {
+                if (weak && Fixes?.HandsOff(clearCpu, inv, changeCpu, t) == true)
+                    return $"put {barrierBetween(inv)} on {AgentOf(c)}: the clear is not ordered before it";
+                return $"hand {AgentOf(inv)}'s invalidation at #{N(inv)} over to {TriggerAgent} (a store_release flag after it, or a lock) before #{N(t)}"
+                    + (weak ? $", with {barrierBetween(inv)}" : "");
+            }
+            if (clearCpu != changeCpu)
                 return $"hand {AgentOf(c)}'s clear at #{N(c)} over to {TriggerAgent} (a store_release flag or a lock) and put {invalidate} on {TriggerAgent} after it, before #{N(t)}: an invalidation is ordered after another cpu's clear only through a hand-off";
             return $"put {invalidate} between the clear at #{N(c)} and #{N(t)}"
-                + (Arch is Arch.X86_64 or Arch.Sc ? "" : $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation");
+                + (weak ? $", with {StoreBarrier(EventKind.DevInvalidate)} between the clear and the invalidation" : "");
         }
+    }
+
+    /// <summary>
+    /// The latest invalidation of the trigger's entry (or of all entries) by its fetcher between the clear
+    /// <paramref name="clear"/> and <paramref name="change"/>, within <see cref="LadderEvents.ScanNear"/> events
+    /// before the change, or -1: what the help of a missing-flush-after-clear names when one is there and failed.
+    /// </summary>
+    long LatestInvalidation(long clear, long change)
+    {
+        if (EventText.EntryAt(_md, _trigger.Address) is not var (table, entry)) return -1;
+        ulong entryBase = table.Base + entry * table.EntrySize;
+        for (long i = change - 1; i > clear && i >= change - LadderEvents.ScanNear; i--)
+        {
+            if (!_events.Has(i)) return -1;
+            var e = _events[i];
+            if (e.Kind == EventKind.DevInvalidate && e.Aux == (uint)table.Device && (e.Size == 0 && e.Address == 0 || e.Address == entryBase)) return i;
+        }
+        return -1;
     }
 
     /// <summary>
@@ -226,7 +264,7 @@ public sealed partial class FindingText
         {
             long m = Rel(RelatedRole.Payload), t = _f.Trigger;
             if (m >= 0 && _events[m].Agent != _trigger.Agent && Fixes?.HandsOff(_events[m].Agent, m, _trigger.Agent, t) == false)
-                return $"{TriggerAgent} sets present at #{N(t)} with no hand-off from {AgentOf(m)} since the payload store #{N(m)} (none the replay saw): hand the payload over before setting present, with a flag written with store_release (smp_store_release) or a lock";
+                return $"{TriggerAgent} sets present at #{N(t)} with no hand-off from {AgentOf(m)} since the payload store #{N(m)} that the replay saw: hand the payload over before setting present, from {AgentOf(m)} with a flag written with store_release (smp_store_release) or a lock, or, where a device relays it (edges out of devices are not logged), with {StoreBarrier(EventKind.MmioWrite)} before {AgentOf(m)}'s doorbell (writel)";
             if (m >= 0 && _events[m].Agent != _trigger.Agent && CpuStoreBarrier is { } smp)
                 return $"order the payload store #{N(m)} before {AgentOf(m)}'s hand-off to {TriggerAgent} with {smp}, or make that hand-off a store_release (smp_store_release)";
             return $"put {StoreBarrier(EventKind.Store)} between the payload store #{N(m)} and the store that sets present #{N(t)}";

@@ -41,7 +41,7 @@ public sealed class TextReportTests
     {
         string[] expected =
         [
-            "error[missing-flush-after-clear]: pasid[7] is changed after clearing present, with no invalidation of iommu's copy ordered after the clear (1 instance)",
+            "error[missing-flush-after-clear]: pasid[7] is changed after clearing present, with no invalidation of iommu's copy ordered between the clear and the change (1 instance)",
             "  cpu0",
             "  #3 store pasid[7]+0x0 size 8 = 0x0",
             "     pasid_clear_entry",
