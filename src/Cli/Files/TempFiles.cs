@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Files;
 
@@ -74,40 +75,6 @@ public static class TempFiles
         string? dir = Path.GetDirectoryName(Path.GetFullPath(target));
         string prefix = Path.GetFileName(target) + Marker;
         if (dir is null || prefix.Length == Marker.Length) return;
-        IEnumerable<string> candidates;
-        try
-        {
-            candidates = Directory.EnumerateFiles(dir, prefix + "*");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return;
-        }
-        foreach (var file in candidates)
-        {
-            var rest = Path.GetFileName(file).AsSpan(prefix.Length);
-            int dash = rest.IndexOf('-');
-            if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-            if (pid == Environment.ProcessId || IsRunning(pid)) continue;
-            try { File.Delete(file); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-    }
-
-    static bool IsRunning(int pid)
-    {
-        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
-        try
-        {
-            using var p = System.Diagnostics.Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+        StaleFiles.Remove(dir, prefix, prefix + "*");
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Importers.Internals;
 
@@ -16,54 +16,11 @@ sealed partial class EventSpill
     /// Deletes the <c>.tracetools-import-PID-*.spill</c> files in <paramref name="directory"/> whose PID is no
     /// longer running: what a killed run of a tracetools that kept its spill's name left. Never throws.
     /// </summary>
-    public static void RemoveStale(string directory)
-    {
-        IEnumerable<string> candidates;
-        try
-        {
-            candidates = Directory.EnumerateFiles(directory, Prefix + "*" + Suffix);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return;
-        }
-        try
-        {
-            foreach (var file in candidates)
-            {
-                var rest = Path.GetFileName(file).AsSpan(Prefix.Length);
-                int dash = rest.IndexOf('-');
-                if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
-                if (pid == Environment.ProcessId || IsRunning(pid)) continue;
-                Unlink(file);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The directory went away or became unreadable mid-sweep: the sweep is a courtesy, the import goes on.
-        }
-    }
+    public static void RemoveStale(string directory) => StaleFiles.Remove(directory, Prefix, Prefix + "*" + Suffix);
 
+    /// <summary>Removes the name of an open spill (on Unix the file lives on, nameless, until it is closed).</summary>
     static void Unlink(string path)
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    static bool IsRunning(int pid)
-    {
-        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
-        try
-        {
-            using var p = System.Diagnostics.Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }
