@@ -52,9 +52,9 @@ public sealed class ImportSummary
     public IEnumerable<string> Warnings()
     {
         if (Lost.Count == 0) yield break;
-        long total = Lost.Sum(l => l.Events);
+        long total = Lost.Aggregate(0L, (sum, l) => LostEvents.SaturatingAdd(sum, l.Events));
         bool uncounted = Lost.Any(l => l.Uncounted > 0);
-        yield return $"warning: incomplete capture: {total}{(uncounted ? "+" : "")} events were lost while recording; replay results on this trace may miss findings, or report ones that a lost event would have prevented";
+        yield return $"warning: incomplete capture: {LostEvents.Count(total)}{(uncounted ? " or more" : "")} were lost while recording; replay results on this trace may miss findings, or report ones that a lost event would have prevented";
         foreach (var lost in Lost) yield return "  " + lost.Describe();
     }
 }

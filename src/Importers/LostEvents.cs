@@ -15,9 +15,19 @@ public sealed record LostEvents(string File, int Cpu, string How, long Events, l
     public string Describe()
     {
         string where = Cpu >= 0 ? $"{File}: cpu {Cpu}: " : $"{File}: ";
-        string count = Uncounted == 0 ? $"{Events} events {How}"
+        string count = Uncounted == 0 ? $"{Count(Events)} {How}"
             : Events == 0 ? $"events {How} ({Uncounted} marker{(Uncounted == 1 ? "" : "s")} without a count)"
-            : $"{Events} events {How}, and more ({Uncounted} marker{(Uncounted == 1 ? "" : "s")} without a count)";
+            : $"{Count(Events)} {How}, and more ({Uncounted} marker{(Uncounted == 1 ? "" : "s")} without a count)";
         return where + count;
     }
+
+    /// <summary><c>1 event</c>, <c>42 events</c>; a sum that reached <see cref="long.MaxValue"/> stopped there: <c>at least …</c>.</summary>
+    public static string Count(long events) =>
+        (events == long.MaxValue ? "at least " : "") + events.ToString(System.Globalization.CultureInfo.InvariantCulture) + (events == 1 ? " event" : " events");
+
+    /// <summary>
+    /// <paramref name="a"/> + <paramref name="b"/> (both non-negative), stopping at <see cref="long.MaxValue"/>: markers
+    /// are input, and counts past 2^63 summed must not wrap to a negative count or throw after the trace is written.
+    /// </summary>
+    public static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 }

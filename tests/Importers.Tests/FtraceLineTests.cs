@@ -15,6 +15,9 @@ public sealed class FtraceLineTests
     [DataRow("CPU:0")]          // not a lost-events marker
     [DataRow("version2")]       // not trace-cmd's header
     [DataRow("cpus=4")]
+    [DataRow("a[1] 2: b: c")]   // "[1] 2: b:" reads as a cpu, a timestamp and an event: the cpu follows "-PID"
+    [DataRow("w[0] 9: f <-g")]  // ... and as a function-tracer line
+    [DataRow("x[2] (3) 4: y:")] // a "(TGID)"-like part in the name
     public void Import_TaskNameLikeOtherContext_CpuIsTheFieldBeforeTheTimestamp(string comm)
     {
         using var h = new ImportHarness();
@@ -33,5 +36,17 @@ public sealed class FtraceLineTests
         var events = h.Run("ftrace", NicLayout, [("trace", text)], relaxedMmio: true);
         Assert.AreEqual(EventKind.MmioWrite, events.Single().Kind);
         Assert.AreEqual(2, h.Summary.Skipped["other event function"]);
+    }
+
+    [TestMethod]
+    public void Import_TgidColumn_CpuAfterIt()
+    {
+        // trace's "record-tgid" option: TASK-PID (TGID) [CPU]; a name with "[1] 2: b:" in it still loses to it.
+        string text = "      a[1] 2: b: c-58      (   58) [001] .....   100.000200: rwmmio_write: " + RwmmioWrite("a", "b", 32, 1, Regs) + "\n"
+            + "      k-59      (-------) [001] .....   100.000300: rwmmio_write: " + RwmmioWrite("a", "b", 32, 2, Regs) + "\n";
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout, [("trace", text)], relaxedMmio: true);
+        Assert.HasCount(2, events);
+        Assert.IsTrue(events.All(e => e.Kind == EventKind.MmioWrite && e.Agent == "cpu1"));
     }
 }

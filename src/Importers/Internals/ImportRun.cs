@@ -36,7 +36,7 @@ sealed class ImportRun
         // Keyed by input, cpu and marker kind: a handful of entries however many markers the inputs hold.
         ref var n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lost, (file, cpu, how), out _);
         if (events < 0) n.Uncounted++;
-        else n.Events += events;
+        else n.Events = LostEvents.SaturatingAdd(n.Events, events);
     }
 
     // Once per skipped line (most lines of a busy ftrace): one hash lookup, not two.

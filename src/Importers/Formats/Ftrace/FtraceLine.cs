@@ -24,11 +24,16 @@ readonly ref struct FtraceLine
         Args = args;
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> line, out FtraceLine parsed)
+    public static bool TryParse(ReadOnlySpan<byte> line, out FtraceLine parsed) =>
+        // The cpu is the "[digits]" the flags or the timestamp follow: the task name before it may hold brackets,
+        // even "[123]" (a thread named "my[3]task") and text that reads as a timestamp and an event ("a[1] 2: b:"),
+        // so the candidates after "-PID" (and the optional "(TGID)" column), as the kernel prints the context, are
+        // tried first, in turn until the rest parses; only a line without one tries every "[digits]".
+        TryCandidates(line, afterPidOnly: true, out parsed) || TryCandidates(line, afterPidOnly: false, out parsed);
+
+    static bool TryCandidates(ReadOnlySpan<byte> line, bool afterPidOnly, out FtraceLine parsed)
     {
         parsed = default;
-        // The cpu is the "[digits]" the flags or the timestamp follow: the task name before it may hold brackets,
-        // even "[123]" (a thread named "my[3]task"), so each candidate is tried in turn until the rest parses.
         int from = 0;
         while (true)
         {
@@ -38,10 +43,26 @@ readonly ref struct FtraceLine
             int close = line[open..].IndexOf((byte)']');
             if (close < 0) return false;
             close += open;
-            if (close - open is > 1 and <= 6 && LineText.TryDecimal(line[(open + 1)..close], out ulong cpu)
+            if (close - open is > 1 and <= 6 && (!afterPidOnly || AfterPid(line[..open]))
+                && LineText.TryDecimal(line[(open + 1)..close], out ulong cpu)
                 && TryRest(line[(close + 1)..], (int)cpu, open + 2, out parsed)) return true;
             from = open + 1;
         }
+    }
+
+    /// <summary>True when <paramref name="before"/> ends with <c>-PID</c>, blanks, and optionally <c>(TGID)</c> and blanks.</summary>
+    static bool AfterPid(ReadOnlySpan<byte> before)
+    {
+        var text = before.TrimEnd((byte)' ');
+        if (text.Length == before.Length) return false; // the context's fields are separated by blanks
+        if (text.Length > 0 && text[^1] == ')')
+        {
+            int paren = text.LastIndexOf((byte)'(');
+            if (paren < 0 || text[(paren + 1)..^1].IndexOfAnyExcept("0123456789- "u8) >= 0) return false;
+            text = text[..paren].TrimEnd((byte)' ');
+        }
+        int digits = text.Length - text.TrimEnd("0123456789"u8).Length;
+        return digits > 0 && text.Length > digits && text[^(digits + 1)] == '-';
     }
 
     /// <summary>After the cpu: <c>[FLAGS] SECONDS: EVENT: ARGS</c>, or the function tracer's <c>[FLAGS] SECONDS: FUNCTION &lt;-PARENT</c>.</summary>
