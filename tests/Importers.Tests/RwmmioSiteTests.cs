@@ -44,6 +44,8 @@ public sealed class RwmmioSiteTests
     [DataRow("iowrite32+0x1c/0x40")]
     [DataRow("iowrite32be+0x1c/0x40")]
     [DataRow("writew")]
+    [DataRow("writel.constprop.0+0x4/0x60 [nic]")]     // GCC's specialised copy
+    [DataRow("writel_relaxed.llvm.1234+0x4/0x60")]    // Clang ThinLTO's
     public void Import_SecondSymbolIsTheAccessor_TheFirstIsTheSite(string accessor)
     {
         // Clang may not inline writel(): _THIS_IP_ is then inside writel, and _RET_IP_ (printed first) is the driver.

@@ -5,12 +5,17 @@ static class MmioAccessors
 {
     /// <summary>
     /// True when the %pS symbol (<c>writel+0x4/0x60</c>, <c>writel_relaxed+0x8/0x20 [mod]</c>) is in one of
-    /// read[bwlq]/write[bwlq] and their <c>_relaxed</c> forms, <c>ioread*</c>/<c>iowrite*</c>, <c>__raw_read*</c>/<c>__raw_write*</c>.
+    /// read[bwlq]/write[bwlq] and their <c>_relaxed</c> forms, <c>ioread*</c>/<c>iowrite*</c>, <c>__raw_read*</c>/<c>__raw_write*</c>,
+    /// also as a compiler's renamed copy (<c>writel.constprop.0</c>).
     /// </summary>
     public static bool IsAccessor(ReadOnlySpan<byte> symbol)
     {
         int end = symbol.IndexOfAny((byte)'+', (byte)' ');
         var name = end < 0 ? symbol : symbol[..end];
+        // A copy the compiler made keeps its name with a suffix (GCC writel.constprop.0, .isra.0; Clang ThinLTO
+        // writel_relaxed.llvm.1234): still the accessor. No accessor name holds a dot.
+        int dot = name.IndexOf((byte)'.');
+        if (dot > 0) name = name[..dot];
         if (name.StartsWith("__raw_"u8)) return IsSized(name["__raw_"u8.Length..], relaxed: false);
         if (name.StartsWith("ioread"u8) || name.StartsWith("iowrite"u8))
         {
