@@ -10,6 +10,8 @@ static class MmioAccessors
     /// </summary>
     public static bool IsAccessor(ReadOnlySpan<byte> symbol)
     {
+        // Every line asks: the driver's own functions mostly start with another letter than an accessor's.
+        if (symbol.IsEmpty || symbol[0] is not ((byte)'_' or (byte)'i' or (byte)'r' or (byte)'w')) return false;
         int end = symbol.IndexOfAny((byte)'+', (byte)' ');
         var name = end < 0 ? symbol : symbol[..end];
         // A copy the compiler made keeps its name with a suffix (GCC writel.constprop.0, .isra.0; Clang ThinLTO
