@@ -15,10 +15,13 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// path's hops between agents (the acquires and releases of a hand-off through other cpus); and the
 /// evidence on each agent shown between its first shown event and the trigger: barriers (the misplaced
 /// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, invalidations, and cache
-/// maintenance for the cache kinds; a dma-race's or missing-cache-invalidate's trigger agent from the other agent's
-/// access on, a missing-cache-invalidate's maintenance that did not count marked; for both cache kinds, the cpu's latest
-/// maintenance before the access the rule counts from, marked: <see cref="EarlyMaintenance"/>). The evidence per agent is
-/// capped; what is left out is counted.
+/// maintenance for the cache kinds; a dma-race's, missing-cache-invalidate's or missing-flush-after-clear's trigger
+/// agent from the other agent's access or the clear on, a missing-cache-invalidate's maintenance that did not count
+/// marked, a missing-cache-clean's barrier that does not complete its clean marked, a missing-flush-after-clear's
+/// invalidation not ordered after the clear marked; for both cache kinds, the cpu's latest maintenance before the access
+/// the rule counts from, marked: <see cref="EarlyMaintenance"/>; for the barrier kinds, the barrier just on the wrong
+/// side of its event, marked: <see cref="MisplacedBarrier"/>). The evidence per agent is capped; what is left out is
+/// counted.
 /// </summary>
 public sealed class LadderEvents
 {
