@@ -1,3 +1,4 @@
+using TraceTools.Importers;
 using TraceTools.TraceFormat;
 using static TraceTools.Tests.Samples;
 
@@ -72,5 +73,15 @@ public sealed class RwmmioSiteTests
     {
         var e = ImportOne("rwmmio_write", RwmmioWrite(Doorbell, caller, 32, 1, 0xffff800010000010));
         Assert.AreEqual(caller, e.Site);
+    }
+
+    [TestMethod]
+    public void Import_ArrowWithoutTheFirstSymbol_Malformed()
+    {
+        // "-> writel+0x4/0x60" is neither form: the first symbol is lost, and "-> writel..." is no site.
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<ImportException>(() => h.Run("ftrace", NicLayout,
+            [("trace", Trace("t", 1, 0, ".....", 1, "rwmmio_write", "-> writel+0x4/0x60 width=32 val=0x1 addr=0xffff800010000010"))], relaxedMmio: true));
+        StringAssert.Contains(e.Message, "rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'");
     }
 }

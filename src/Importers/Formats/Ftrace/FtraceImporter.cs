@@ -131,7 +131,8 @@ sealed partial class FtraceImporter : LineImporter
         int arrow = symbols.IndexOf(" -> "u8);
         caller = arrow < 0 ? symbols : Site(symbols[..arrow], symbols[(arrow + 4)..]);
         fields = args[(width + 1)..];
-        if (caller.IsEmpty)
+        // "-> CALLER" lost its first symbol: not the 6.0 form's one symbol either.
+        if (caller.IsEmpty || caller.StartsWith("->"u8))
             return sink.Malformed("rwmmio event: expected '[CALLER0 -> ]CALLER width=BITS ...'", LineText.Column(line, args));
         if (!LineText.TryField(fields, "width="u8, out var w) || !LineText.TryDecimal(w, out ulong bits) || bits is not (8 or 16 or 32 or 64))
             return sink.Malformed("rwmmio event: 'width=' must be 8, 16, 32 or 64 (bits)", LineText.Column(line, fields));
