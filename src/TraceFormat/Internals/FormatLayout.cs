@@ -38,6 +38,7 @@ static class FormatLayout
     /// Raw payload: the u32 column lengths before the columns. v1: seven (addresses, sizes, aux, sites, value
     /// lengths, values, data); v2: eight (address lengths first); v3: nine (the extension kinds last).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static int ColumnTableSize(int version) => version switch { 1 => 28, 2 => 32, _ => 36 };
 
     /// <summary>First format version with extended kinds (nibble 15 + extension byte) and metadata sections.</summary>
