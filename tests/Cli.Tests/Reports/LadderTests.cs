@@ -43,13 +43,9 @@ public sealed class LadderTests
 
     string[] Replay(string scenario)
     {
-        string scn = Path.Combine(_dir, "s.scn"), trace = Path.Combine(_dir, "s.trace");
-        File.WriteAllText(scn, scenario);
-        var gen = RepoPaths.Run("gen", scn, "-o", trace);
-        Assert.AreEqual(0, gen.Exit, gen.Err);
-        var (exit, output, err) = RepoPaths.Run("replay", trace);
-        Assert.AreEqual(1, exit, err);
-        return output.Split('\n');
+        var (exit, lines) = ScenarioReplay.Of(_dir, scenario);
+        Assert.AreEqual(1, exit, string.Join("\n", lines));
+        return lines;
     }
 
     [TestMethod]
