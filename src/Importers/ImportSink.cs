@@ -72,6 +72,13 @@ public sealed partial class ImportSink
     }
 
     /// <summary>
+    /// A piece of a range <see cref="CheckRange"/> passed (a plain access without bytes): enqueued without looking the
+    /// region up again, once per 4 KiB of a DMA buffer.
+    /// </summary>
+    internal void CheckedPiece(ulong time, EventKind kind, int agent, ulong address, int size) =>
+        Enqueue(time, new TraceEvent(kind, (ushort)agent, address, size, 0, -1), default);
+
+    /// <summary>
     /// Checks an access against the layout as <see cref="Access(ulong, EventKind, int, ulong, int, int, int)"/> would,
     /// reporting it when unmapped: for events that must precede the access only when it is imported.
     /// </summary>

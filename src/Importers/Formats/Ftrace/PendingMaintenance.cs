@@ -50,7 +50,7 @@ sealed class PendingMaintenance
         {
             var (address, size) = _ranges[_next];
             int piece = (int)Math.Min(size - _done, TraceEvent.MaxSize);
-            sink.Access(_time, _kind, _agent, address + _done, piece, -1);
+            sink.CheckedPiece(_time, _kind, _agent, address + _done, piece);
             _done += (ulong)piece;
             if (_done == size) { _next++; _done = 0; }
         }
