@@ -49,6 +49,17 @@ public static class EventText
         return r is { Kind: RegionKind.Table } ? (r, (addr - r.Base) / r.EntrySize) : null;
     }
 
+    /// <summary>
+    /// True when a <c>dev_invalidate</c> of <paramref name="device"/> at <paramref name="address"/>/<paramref name="size"/>
+    /// covers the table entry holding <paramref name="entryAddress"/>: by the entry's fetcher, of that entry or of all
+    /// (address and size 0). What a missing-flush-after-clear's ladder marks and its help names.
+    /// </summary>
+    public static bool InvalidatesEntry(TraceMetadata md, ulong entryAddress, uint device, ulong address, int size)
+    {
+        if (EntryAt(md, entryAddress) is not var (table, index) || device != (uint)table.Device) return false;
+        return (address == 0 && size == 0) || address == table.Base + index * table.EntrySize;
+    }
+
     /// <summary>True when the event's address means something (false for barriers, locks, interrupts, <c>dev_invalidate all</c>, the v3 kinds without an address).</summary>
     public static bool HasAddress(in TraceEvent e) => e.Kind switch
     {

@@ -197,13 +197,11 @@ public sealed partial class FindingText
     /// </summary>
     long LatestInvalidation(long clear, long change)
     {
-        if (EventText.EntryAt(_md, _trigger.Address) is not var (table, entry)) return -1;
-        ulong entryBase = table.Base + entry * table.EntrySize;
         for (long i = change - 1; i > clear && i >= change - LadderEvents.ScanNear; i--)
         {
             if (!_events.Has(i)) return -1;
             var e = _events[i];
-            if (e.Kind == EventKind.DevInvalidate && e.Aux == (uint)table.Device && (e.Size == 0 && e.Address == 0 || e.Address == entryBase)) return i;
+            if (e.Kind == EventKind.DevInvalidate && EventText.InvalidatesEntry(_md, _trigger.Address, e.Aux, e.Address, e.Size)) return i;
         }
         return -1;
     }

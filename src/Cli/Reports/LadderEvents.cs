@@ -461,9 +461,7 @@ public sealed class LadderEvents
         long clear = _f.RelatedIndex(RelatedRole.Clear);
         var trigger = Event(_f.Trigger);
         if (clear < 0 || index <= clear || agent != trigger.Agent) return EvidenceNote.None;
-        if (EventText.EntryAt(_input.Metadata, trigger.Address) is not var (table, e) || device != (uint)table.Device) return EvidenceNote.None;
-        bool all = address == 0 && size == 0;
-        return all || address == table.Base + e * table.EntrySize ? EvidenceNote.NotAfterClear : EvidenceNote.None;
+        return EventText.InvalidatesEntry(_input.Metadata, trigger.Address, device, address, size) ? EvidenceNote.NotAfterClear : EvidenceNote.None;
     }
 
     string? MarkerText(EvidenceNote note) => note switch

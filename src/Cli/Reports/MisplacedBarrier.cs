@@ -22,7 +22,7 @@ sealed class MisplacedBarrier
     readonly int _agent;
     readonly bool _reads, _outer;
     readonly Arch _arch;
-    readonly Func<EventKind, ulong, bool> _servesBarrier;
+    readonly Func<EventKind, ulong, bool, bool> _servesBarrier;
 
     /// <summary>The event the look-back ends before (the store, payload store or acquire), or -1: none.</summary>
     public long Anchor { get; }
@@ -49,7 +49,7 @@ sealed class MisplacedBarrier
     // candidate waits for the cpu's next event (a release right after it is what it serves).
     bool _lateClosed, _previousServes, _latePending, _inLate;
 
-    MisplacedBarrier(int agent, bool reads, bool outer, Arch arch, long anchor, long after, long to, Func<EventKind, ulong, bool> serves) =>
+    MisplacedBarrier(int agent, bool reads, bool outer, Arch arch, long anchor, long after, long to, Func<EventKind, ulong, bool, bool> serves) =>
         (_agent, _reads, _outer, _arch, Anchor, After, To, _servesBarrier) = (agent, reads, outer, arch, anchor, after, to, serves);
 
     /// <summary>
@@ -72,7 +72,7 @@ sealed class MisplacedBarrier
         if (f.Kind == FindingKind.PresentBeforePayload && events(f.Trigger).Agent != agent) return null;
         bool looksAhead = ahead && events(f.Trigger).Agent == agent && f.Trigger < lastIndex;
         long after = looksAhead ? f.Trigger : -1, to = looksAhead ? Math.Min(lastIndex, f.Trigger + LadderEvents.ScanNear) : -1;
-        return new MisplacedBarrier(agent, reads, outer, arch, anchor > 0 ? anchor : -1, after, to, (k, a) => serves(k, a, reads));
+        return new MisplacedBarrier(agent, reads, outer, arch, anchor > 0 ? anchor : -1, after, to, serves);
     }
 
     /// <summary>The marker of <see cref="Early"/>.</summary>
@@ -92,7 +92,7 @@ sealed class MisplacedBarrier
         if (agent != _agent) return;
         bool early = Anchor >= 0 && index >= From && index < Anchor, late = After >= 0 && index > After && index <= To;
         if (!early && !late) return;
-        bool servedBy = kind != EventKind.Barrier && _servesBarrier(kind, address);
+        bool servedBy = kind != EventKind.Barrier && _servesBarrier(kind, address, _reads);
         if (late && !_inLate) (_inLate, _previousServes) = (true, false); // the trigger, a data load or a present store, came before
         if (_latePending)
         {

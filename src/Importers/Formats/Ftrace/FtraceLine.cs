@@ -33,35 +33,37 @@ readonly ref struct FtraceLine
         // pass for the usual line, whose first candidate is the cpu (a split into two passes cost 10 % of an import).
         parsed = default;
         int from = 0, others = -1;
-        while (true)
+        while (NextCandidate(line, ref from, out int open, out int close, out int cpu))
         {
-            int open = line[from..].IndexOf((byte)'[');
-            if (open < 0) break;
-            open += from;
-            int close = line[open..].IndexOf((byte)']');
-            if (close < 0) break;
-            close += open;
-            if (close - open is > 1 and <= 6 && LineText.TryDecimal(line[(open + 1)..close], out ulong cpu))
-            {
-                if (!AfterPid(line[..open])) others = others < 0 ? open : others;
-                else if (TryRest(line[(close + 1)..], (int)cpu, open + 2, out parsed)) return true;
-            }
-            from = open + 1;
+            if (!AfterPid(line[..open])) others = others < 0 ? open : others;
+            else if (TryRest(line[(close + 1)..], cpu, open + 2, out parsed)) return true;
         }
         // No candidate after "-PID" parsed: the others, in turn.
-        for (from = others; from >= 0;)
+        for (from = others; from >= 0 && NextCandidate(line, ref from, out int open, out int close, out int cpu);)
+            if (!AfterPid(line[..open]) && TryRest(line[(close + 1)..], cpu, open + 2, out parsed)) return true;
+        return false;
+    }
+
+    /// <summary>The next "[digits]" (1 to 5 digits) at or after <paramref name="from"/>, which moves past its '['; false when none is left.</summary>
+    static bool NextCandidate(ReadOnlySpan<byte> line, ref int from, out int open, out int close, out int cpu)
+    {
+        while (true)
         {
-            int open = line[from..].IndexOf((byte)'[');
+            cpu = 0;
+            open = line[from..].IndexOf((byte)'[');
+            close = -1;
             if (open < 0) return false;
             open += from;
-            int close = line[open..].IndexOf((byte)']');
+            close = line[open..].IndexOf((byte)']');
             if (close < 0) return false;
             close += open;
-            if (close - open is > 1 and <= 6 && !AfterPid(line[..open]) && LineText.TryDecimal(line[(open + 1)..close], out ulong cpu)
-                && TryRest(line[(close + 1)..], (int)cpu, open + 2, out parsed)) return true;
             from = open + 1;
+            if (close - open is > 1 and <= 6 && LineText.TryDecimal(line[(open + 1)..close], out ulong n))
+            {
+                cpu = (int)n;
+                return true;
+            }
         }
-        return false;
     }
 
     /// <summary>
