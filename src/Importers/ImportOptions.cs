@@ -32,6 +32,13 @@ public sealed class ImportOptions
     /// </summary>
     public bool RelaxedMmio { get; init; }
 
+    /// <summary>
+    /// Names the trace prints for the layout's devices (<c>--device-name eth0-rx=nic</c>): a device's irq is
+    /// requested under one name (<c>irq_handler_entry name=</c>) and its DMA is logged under its bus name
+    /// (<c>0000:01:00.0</c>), and a layout declares the device once. Looked up before the name itself.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DeviceNames { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Codec and chunk size of the output.</summary>
     public TraceWriterOptions Writer { get; init; } = new();
 

@@ -30,7 +30,8 @@ public sealed class ImportHarness : IDisposable
 
     /// <summary>Imports <paramref name="inputs"/> (name, text) with <paramref name="layout"/> and returns the events.</summary>
     public List<ImportedEvent> Run(string format, string layout, (string Name, string Text)[] inputs,
-        bool skipUnmapped = false, bool skipMalformed = false, string? symbols = null, bool relaxedMmio = false)
+        bool skipUnmapped = false, bool skipMalformed = false, string? symbols = null, bool relaxedMmio = false,
+        IReadOnlyDictionary<string, string>? deviceNames = null)
     {
         var options = new ImportOptions
         {
@@ -42,6 +43,7 @@ public sealed class ImportHarness : IDisposable
             SkipMalformed = skipMalformed,
             Symbols = symbols,
             RelaxedMmio = relaxedMmio,
+            DeviceNames = deviceNames ?? new Dictionary<string, string>(),
         };
         Summary = TraceImport.Run(options);
         return Read(options.Output);

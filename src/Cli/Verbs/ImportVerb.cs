@@ -9,7 +9,8 @@ public static class ImportVerb
 {
     const string Usage = """
         usage: tracetools import FORMAT INPUT... --layout LAYOUT.scn -o OUT.trace
-                                 [--symbols ELF] [--skip-unmapped] [--skip-malformed] [--relaxed-mmio]
+                                 [--symbols ELF] [--device-name NAME=DEVICE ...] [--skip-unmapped]
+                                 [--skip-malformed] [--relaxed-mmio]
                                  [--codec none|lz4] [--chunk-events N] [--quiet]
 
         Turns a recorded text trace into a binary trace, streaming: several INPUTs are merged in
@@ -18,6 +19,8 @@ public static class ImportVerb
                              device, ram/sync/mmio, table); the trace's cpu N is the N-th cpu declared
           -o FILE            output trace ('-' for stdout)
           --symbols ELF      turn code-address sites into file:line with addr2line (GNU binutils)
+          --device-name N=D  the trace's device name N is the layout's device D (repeatable): e.g. an
+                             irq's name and a bus name such as 0000:01:00.0 for the same device
           --skip-unmapped    skip events outside the layout (counted per reason) instead of stopping
           --skip-malformed   skip lines the format cannot read (counted) instead of stopping
           --relaxed-mmio     ftrace: rwmmio events are writel_relaxed/readl_relaxed (no implied barrier)
@@ -36,6 +39,7 @@ public static class ImportVerb
         var layout = args.Option("--layout");
         var output = args.Option("-o", "--output");
         var symbols = args.Option("--symbols");
+        var deviceNames = DeviceNames(args.Options("--device-name"));
         bool skipUnmapped = args.Flag("--skip-unmapped");
         bool skipMalformed = args.Flag("--skip-malformed");
         bool relaxed = args.Flag("--relaxed-mmio");
@@ -67,6 +71,7 @@ public static class ImportVerb
             Layout = layout,
             Output = output,
             Symbols = symbols,
+            DeviceNames = deviceNames,
             SkipUnmapped = skipUnmapped,
             SkipMalformed = skipMalformed,
             RelaxedMmio = relaxed,
@@ -85,5 +90,22 @@ public static class ImportVerb
         // A warning is not progress: an incomplete capture is said even with --quiet.
         foreach (var line in quiet ? summary.Warnings() : summary.Describe(output)) args.Error.WriteLine(line);
         return CommandLine.Ok;
+    }
+
+    /// <summary><c>--device-name NAME=DEVICE</c> values as a map; split at the last <c>=</c> (a layout's names have none, a trace's may).</summary>
+    static Dictionary<string, string> DeviceNames(List<string> values)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            int eq = value.LastIndexOf('=');
+            if (eq <= 0 || eq == value.Length - 1)
+                CliThrow.Usage($"--device-name takes NAME=DEVICE (the trace's name, the layout's device), not '{value}'");
+            string name = value[..eq], device = value[(eq + 1)..];
+            if (names.TryGetValue(name, out var other) && other != device)
+                CliThrow.Usage($"--device-name gives '{name}' two devices, '{other}' and '{device}'");
+            names[name] = device;
+        }
+        return names;
     }
 }

@@ -15,6 +15,19 @@ sealed class ImportRun
         Layout = layout;
         Options = options;
         _deviceLookup = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var (traceName, device) in options.DeviceNames) _devices[traceName] = LayoutDevice(traceName, device);
+    }
+
+    /// <summary>The agent of the layout's device <paramref name="device"/>, which <c>--device-name</c> gives <paramref name="traceName"/>.</summary>
+    int LayoutDevice(string traceName, string device)
+    {
+        var agents = Layout.Metadata.Agents;
+        int id = Layout.Agent(device);
+        if (id >= 0 && !agents[id].IsCpu) return id;
+        var devices = agents.Where(a => !a.IsCpu).Select(a => a.Name).ToList();
+        Internals.ImportThrow.File(Layout.FileName, $"--device-name {traceName}={device}: the layout declares no device '{device}' " +
+            (devices.Count == 0 ? "(it declares none)" : $"(its devices: {string.Join(", ", devices)})"));
+        return -1;
     }
 
     public ImportLayout Layout { get; }
@@ -67,7 +80,7 @@ sealed class ImportRun
             if (_devices.Count < 4096) _devices[name.ToString()] = id;
         }
         if (id < 0)
-            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}' (or keep a single device)", column);
+            sink.Unmapped("device not in the layout", $"device '{name}' is not in the layout {Layout.FileName}: declare 'device {SanitizedName(name)}', or name a declared one with --device-name {name}=DEVICE", column);
         return id;
     }
 
