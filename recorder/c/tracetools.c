@@ -284,23 +284,26 @@ static int utf8_length(const uint8_t *p, uint32_t *c)
     return n + 1;
 }
 
-/* A run-time site as the importers keep one (docs/recording.md, "Sites"): invalid UTF-8 as U+FFFD, control
- * characters (U+0000..U+001F, U+007F..U+009F) as '?', cut at the last whole character within 4096 bytes.
+/* A run-time site as the importers keep one (docs/recording.md, "Sites"): invalid UTF-8 as U+FFFD, cut at the
+ * last whole character within 4096 bytes, then control characters (U+0000..U+001F, U+007F..U+009F) as '?'.
+ * The cut counts the text as decoded, before the replacement, as the importers do (a 2-byte C1 control counts
+ * 2 though it becomes 1 byte), so that one site keeps the same text recorded either way.
  * A site the header cannot hold would otherwise fail tt_start and lose the whole recording. */
 static char *sanitized_site(const char *text)
 {
     size_t len = strlen(text), cap = len > MAX_STRING / 3 ? MAX_STRING : 3 * len; /* U+FFFD is 3 bytes for 1 */
     char *out = malloc(cap + 1);
     if (!out) return NULL;
-    size_t o = 0;
+    size_t o = 0, decoded = 0; /* bytes written; UTF-8 bytes of the decoded text so far, which the cut counts */
     for (const uint8_t *p = (const uint8_t *)text; *p;) {
         uint32_t c = 0;
         int n = utf8_length(p, &c);
         const char *bytes = (const char *)p;
         size_t m = (size_t)n;
         if (n < 0) bytes = "\xEF\xBF\xBD", m = 3;
-        else if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) bytes = "?", m = 1;
-        if (o + m > MAX_STRING) break;
+        if (decoded + m > MAX_STRING) break;
+        decoded += m;
+        if (n > 0 && (c < 0x20 || (c >= 0x7F && c <= 0x9F))) bytes = "?", m = 1;
         memcpy(out + o, bytes, m);
         o += m;
         p += n < 0 ? -n : n;

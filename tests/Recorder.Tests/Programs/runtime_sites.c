@@ -14,6 +14,8 @@
 
 static char long_ascii[4098];   /* 4097 'x': one byte too many */
 static char long_euro[4099];    /* 4094 'y' then a 3-byte '€' that ends past byte 4096 */
+static char long_c1[4099];      /* 4095 'z', a 2-byte C1 control that ends past byte 4096, 'w' */
+static char many_c1[4201];      /* 2100 C1 controls: 4200 bytes, 2100 '?' if replaced before the cut */
 
 int main(int argc, char **argv)
 {
@@ -21,10 +23,14 @@ int main(int argc, char **argv)
     memset(long_ascii, 'x', 4097);
     memset(long_euro, 'y', 4094);
     memcpy(long_euro + 4094, "\xE2\x82\xAC", 3);
+    memset(long_c1, 'z', 4095);
+    memcpy(long_c1 + 4095, "\xC2\x85w", 3);
+    for (int i = 0; i < 2100; i++) memcpy(many_c1 + 2 * i, "\xC2\x85", 2);
     const char *texts[] = {
         "tab\there", "del\x7fhere", "nel\xC2\x85here",       /* C0, DEL, C1 controls */
         "a\xFF" "b", "cut\xE2\x82", "sur\xED\xA0\x80x",        /* a bad byte, a truncated sequence, a surrogate */
         long_ascii, long_euro, "caf\xC3\xA9",                /* over 4096 bytes twice; valid UTF-8 kept */
+        long_c1, many_c1,                                    /* cut by their own length, then replaced */
     };
     size_t n = sizeof texts / sizeof *texts;
     tt_trace *t = tt_create(argv[1], TT_ARCH_ARM64, "runtime_sites");
