@@ -18,6 +18,12 @@ public abstract class ImportFormat
     /// </summary>
     public virtual bool MergesByTime => true;
 
+    /// <summary>
+    /// True when the format names devices as the kernel does (by irq or bus name), which
+    /// <see cref="ImportOptions.DeviceNames"/> maps to the layout's; false when it names none or uses the layout's own.
+    /// </summary>
+    public virtual bool NamesDevices => false;
+
     /// <summary>Creates the reader of one input; called once per input, in command-line order.</summary>
     public abstract LineImporter Open(ImportSink sink);
 }

@@ -56,8 +56,10 @@ public static class ImportVerb
         };
         var positional = args.Finish(2, int.MaxValue);
         string format = positional[0];
-        if (ImportFormats.Create(format) is null)
+        if (ImportFormats.Create(format) is not { } importFormat)
             CliThrow.Usage($"unknown format '{format}' (known: {string.Join(", ", ImportFormats.Names)})");
+        else if (deviceNames.Count > 0 && !importFormat.NamesDevices)
+            CliThrow.Usage($"--device-name applies to input that names devices its own way ({string.Join(", ", ImportFormats.All.Select(f => f()).Where(f => f.NamesDevices).Select(f => f.Name))}), not to {format}");
         if (layout is null) CliThrow.Usage("--layout LAYOUT.scn is required (the declarations of the system the trace ran on)");
         if (output is null)
         {

@@ -51,4 +51,19 @@ public sealed class ImportDeviceNameTests
         var (_, dump, _) = EndToEnd.RepoPaths.Run("dump", s.Path("out.trace"));
         StringAssert.Contains(dump, "cpu0: take_irq nvme");
     }
+
+    [TestMethod]
+    [DataRow("steps")]
+    [DataRow("qemu")]
+    [DataRow("mmiotrace")]
+    public void Import_DeviceNameForAFormatNamingNoDevices_UsageExit2(string format)
+    {
+        // Silently ignored, the option would look like it had mapped something.
+        using var s = new Scratch();
+        var (exit, _, err) = EndToEnd.RepoPaths.Run("import", format, s.Write("t.txt", ""), "--layout", s.Write("l.scn", Layout),
+            "--device-name", "eth0=nic", "-o", s.Path("out.trace"));
+        Assert.AreEqual(2, exit, err);
+        StringAssert.StartsWith(err, $"tracetools import: --device-name applies to input that names devices its own way (ftrace), not to {format}");
+        Assert.IsFalse(File.Exists(s.Path("out.trace")));
+    }
 }

@@ -11,5 +11,7 @@ sealed class FtraceFormat : ImportFormat
 
     public override string Summary => "tracefs 'trace' or 'trace-cmd report' text: rwmmio_*, dma_map/unmap/sync_*, irq_handler_entry";
 
+    public override bool NamesDevices => true;
+
     public override LineImporter Open(ImportSink sink) => new FtraceImporter(sink);
 }
