@@ -13,10 +13,16 @@ public static class SmcccConvention
     public static bool IsSmc64(ulong callX0) => ((uint)callX0 & Smc64Bit) != 0;
 
     /// <summary>
-    /// The registers among x0..x17 that must read at the return what they held at the call (bit r = xr): for
-    /// SMC32, x4..x7 unless they carry results of the call (FF-A 1.2, <see cref="FfaFunctions.ResultRegisters"/>)
-    /// and x8..x17; for SMC64 none (results may use x0..x17).
+    /// The registers among x0..x17 that must read at the return what they held at the call (bit r = xr): x4..x17
+    /// unless they carry results of the call (FF-A, <see cref="FfaFunctions.ResultRegisters"/>), which for SMC32 can
+    /// only be x4..x7 (its results are w0..w7), for SMC64 any of them. SMCCC 1.1 made x4..x17 callee-saved for both;
+    /// 1.2 lets a function define results up to x17, and only the function's definition says which.
     /// </summary>
-    public static uint Preserved(ulong callX0, ulong returnX0) =>
-        IsSmc64(callX0) ? 0 : (FfaFunctions.Registers(4, 7) & ~FfaFunctions.ResultRegisters(callX0, returnX0)) | FfaFunctions.Registers(8, 17);
+    public static uint Preserved(ulong callX0, ulong returnX0)
+    {
+        uint results = FfaFunctions.ResultRegisters(callX0, returnX0);
+        return IsSmc64(callX0)
+            ? FfaFunctions.Registers(4, 17) & ~results
+            : (FfaFunctions.Registers(4, 7) & ~results) | FfaFunctions.Registers(8, 17);
+    }
 }

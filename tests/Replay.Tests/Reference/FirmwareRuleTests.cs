@@ -75,9 +75,28 @@ public sealed class FirmwareRuleTests
         Assert.AreEqual("smccc-clobber@1[call=0]", OneCall(With(Caller32, (0, FfaFunctions.Run)),
             With(Caller32, (0, FfaFunctions.DirectResp2), (4, 0x40), (9, 0x90))));
 
+    static readonly ulong[] Caller64 = R(Unknown64, (1, 1), (4, 4), (7, 7), (8, 8), (17, 17));
+
     [TestMethod]
-    public void Smc64_AnyRegisterChanged_NothingPreserved() =>
-        Assert.AreEqual("", OneCall(R(Unknown64, (8, 8), (17, 17)), R(0, (4, 1), (8, 0), (17, 0))));
+    [DataRow(4, "smccc-clobber@1[call=0]")]    // SMCCC 1.1 on: x4..x17 callee-saved for SMC64 too
+    [DataRow(8, "smccc-clobber@1[call=0]")]
+    [DataRow(17, "smccc-clobber@1[call=0]")]
+    [DataRow(3, "")]                            // x0..x3 are result registers of every call
+    public void Smc64_UnknownAnswerChangesARegister_ClobberFromX4On(int register, string expected) =>
+        Assert.AreEqual(expected, OneCall(Caller64, With(Caller64, (0, 0), (register, 0x99))));
+
+    [TestMethod]
+    [DataRow(7, "")]                            // DIRECT_RESP_64's results are x0..x7
+    [DataRow(8, "smccc-clobber@1[call=0]")]    // x8..x17 are not among them: promised back
+    [DataRow(17, "smccc-clobber@1[call=0]")]
+    public void Smc64_DirectResp64Answer_X8ToX17Preserved(int register, string expected) =>
+        Assert.AreEqual(expected, OneCall(With(Caller64, (0, 0xC400_006F)), With(Caller64, (0, 0xC400_0070), (register, 0x99))));
+
+    [TestMethod]
+    [DataRow(0xC400_0061u)]                     // FFA_SUCCESS_64: results x0..x17
+    [DataRow(FfaFunctions.DirectResp2)]         // DIRECT_RESP2: x0, x1, x4..x17
+    public void Smc64_AnswerWithResultsUpToX17_NothingFromX4On(uint answer) =>
+        Assert.AreEqual("", OneCall(Caller64, With(Caller64, (0, answer), (4, 0x44), (8, 0x88), (17, 0x1717))));
 
     [TestMethod]
     [DataRow(0, "")]                            // the version number itself
@@ -104,28 +123,31 @@ public sealed class FirmwareRuleTests
 
     [TestMethod]
     [DataRow(9, "smccc-result-lost@3[call=0,callee-return=2]")]  // DIRECT_RESP2 carries x4..x17
-    [DataRow(0, "smccc-result-lost@3[call=0,callee-return=2]")]  // and its own ID
+    [DataRow(0, "smccc-clobber@3[call=0] smccc-result-lost@3[call=0,callee-return=2]")]  // and its own ID (then no function answers:
+                                                                    // x4..x17 are promised back, and DIRECT_RESP2's x4, x9, x17 differ)
     [DataRow(2, "")]                                                // x2, x3 are MBZ: no result
     public void Proxy_ChangesARegisterOfTheAnswer_LostWhenItCarriesResults(int register, string expected) =>
         Assert.AreEqual(expected, Proxy(Run64, Run64, Resp2, With(Resp2, (register, 0x77))));
 
     [TestMethod]
     public void Proxy_UnknownAnswer_NoResultsToLose() =>
-        Assert.AreEqual("", Proxy(Run64, Run64, With(Resp2, (0, 0x5)), R(0)));
+        // The answer is no function: none of its registers is a result, so the proxy changing x0 and x1 loses none
+        // (and keeping x4..x17 as the host passed them clobbers none).
+        Assert.AreEqual("", Proxy(Run64, Run64, With(Run64, (0, 0x5), (1, 0x9)), With(Run64, (0, 0), (1, 0))));
 
     [TestMethod]
     public void Proxy_AnswersByItself_NoCalleeNoResultLost()
     {
         var (b, c) = System();
         b.FirmwareCall(c, Run64);
-        b.FirmwareReturn(c, R(FfaFunctions.Error, (2, 0xffff_ffff)));
+        b.FirmwareReturn(c, With(Run64, (0, FfaFunctions.Error), (2, 0xffff_ffff))); // the host's x4..x17 kept
         Assert.AreEqual("", Run(b));
     }
 
     [TestMethod]
     public void Proxy_TwoCallsDown_TheLastAnswerIsTheOneToPassOn()
     {
-        var interrupt = R(0x8400_0062, (1, 0x8001), (2, 5));
+        var interrupt = With(Run64, (0, 0x8400_0062), (1, 0x8001), (2, 5)); // FFA_INTERRUPT: x0..x2, x4..x17 kept
         foreach (var (back, expected) in new[] { (Resp2, ""), (interrupt, "smccc-result-lost@5[call=0,callee-return=4]") })
         {
             var (b, c) = System();
@@ -148,14 +170,15 @@ public sealed class FirmwareRuleTests
     [DataRow(0xC400_0060u, 2, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_ERROR_64: x2 the error code
     [DataRow(0xC400_0062u, 2, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_INTERRUPT_64: x2 the interrupt ID
     [DataRow(0xC400_006Bu, 2, "smccc-result-lost@3[call=0,callee-return=2]")]  // FFA_MSG_WAIT_64: x2 the flags
-    [DataRow(0xC400_006Cu, 4, "")]                                             // x4 is no result of FFA_YIELD_64
+    [DataRow(0xC400_006Cu, 4, "smccc-clobber@3[call=0]")]                      // x4 is no result of FFA_YIELD_64: the host's, promised back
     [DataRow(0xC400_007Cu, 1, "")]                                             // FFA_NORMAL_WORLD_RESUME_64: x0 only
     public void Proxy_Ffa13Smc64Answer_ItsResultRegistersArePassedOn(uint answer, int dropped, string expected)
     {
         var (b, c) = System();
-        var callee = R(answer, (1, 0x8001_0002), (2, 0xFFFF_FFFE), (3, 0x77), (4, 4));
-        b.FirmwareCall(c, Run64);                        // #0 host: FFA_RUN (SMC64)
-        b.FirmwareCall(c, Run64);                        // #1 proxy forwards
+        var host = With(Run64, (4, 4));
+        var callee = With(host, (0, answer), (1, 0x8001_0002), (2, 0xFFFF_FFFE), (3, 0x77)); // x4..x17 kept
+        b.FirmwareCall(c, host);                         // #0 host: FFA_RUN (SMC64)
+        b.FirmwareCall(c, host);                         // #1 proxy forwards
         b.FirmwareReturn(c, callee);                     // #2 the callee's answer
         b.FirmwareReturn(c, With(callee, (dropped, 0))); // #3 the proxy drops one register
         Assert.AreEqual(expected, Run(b));
@@ -190,7 +213,7 @@ public sealed class FirmwareRuleTests
         b.FirmwareCall(c0, Caller32);
         b.FirmwareCall(c1, R(Unknown64));
         b.FirmwareReturn(c0, With(Caller32, (0, 0)));
-        b.FirmwareReturn(c1, R(0, (9, 9)));
+        b.FirmwareReturn(c1, R(0, (3, 9))); // paired with cpu0's call, x4 would differ
         Assert.AreEqual("", Run(b));
     }
 

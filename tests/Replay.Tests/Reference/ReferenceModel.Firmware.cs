@@ -71,11 +71,11 @@ public sealed partial class ReferenceModel
         {
             int call = CallOf(ret);
             bool smc64 = (Reg(call, 0) & (1ul << 30)) != 0;
-            if (smc64) continue; // results may use x0..x17: nothing is preserved
             var results = Results(call, ret);
             for (int r = 4; r <= 17; r++)
             {
-                bool preserved = r >= 8 || !results.Contains(r);
+                // x4..x17 come back unless results; an SMC32 function's results are w0..w7, so x8..x17 always do.
+                bool preserved = !results.Contains(r) || (!smc64 && r >= 8);
                 if (preserved && Reg(ret, r) != Reg(call, r))
                 {
                     all.Add(F(FindingKind.SmcccClobber, ret, ("call", call)));
