@@ -14,7 +14,8 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// Picks the events a ladder shows (docs/reports.md "The ladder"): the trigger and related events; the hb
 /// path's hops between agents (the acquires and releases of a hand-off through other cpus); and the
 /// evidence on each agent shown between its first shown event and the trigger: barriers (the misplaced
-/// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, invalidations, and cache
+/// one marked) and sync events (locks, interrupts, MMIO, sync-word accesses, a device's DMA to sync words and
+/// table entries, invalidations, and cache
 /// maintenance for the cache kinds; a dma-race's, missing-cache-invalidate's or missing-flush-after-clear's trigger
 /// agent from the other agent's access or the clear on, a missing-cache-invalidate's maintenance that did not count
 /// marked, a missing-cache-clean's barrier that does not complete its clean marked, a missing-flush-after-clear's
@@ -335,6 +336,10 @@ public sealed class LadderEvents
                 return _f.Kind is FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping;
             case EventKind.Load or EventKind.Store:
                 return RegionKindAt(address) is RegionKind.Sync;
+            case EventKind.DmaWrite or EventKind.DmaRead:
+                // A device's status or descriptor write-back is the release a cpu's acquire reads (and its read of
+                // a sync word or entry the acquire of a cpu's release): without it the acquire's row has no source.
+                return RegionKindAt(address) is RegionKind.Sync or RegionKind.Table;
             case EventKind.StoreRelease or EventKind.LoadAcquire or EventKind.Xchg:
                 // Acquires and releases are synchronization wherever they are (on ram the pair is an hb edge).
                 return RegionKindAt(address) is RegionKind.Sync or RegionKind.Ram or RegionKind.Table;
