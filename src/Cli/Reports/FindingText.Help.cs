@@ -148,8 +148,29 @@ public sealed partial class FindingText
             string cpu = AgentOf(s);
             long release = s >= 0 && Fixes is { } fixes ? fixes.FirstRelease(_events[s].Agent, s, _trigger.Agent, _f.Trigger) : -1;
             string before = release >= 0 && _events.Has(release) ? $"before #{N(release)}, {cpu}'s {PublishNoun(release)}" : $"before {cpu}'s release of it (the doorbell, or the flag that hands it on)";
+            // A barrier that completes maintenance already lies between (riscv64 writel's dma_wmb is fence ow,ow):
+            // the clean alone before it is the fix, and asking for another barrier would send the engineer looking.
+            if (release >= 0 && CompletingBarrierBetween(s, release) is >= 0 and var b)
+                return $"put cache_clean {TriggerRange} on {cpu} after #{N(s)} and before #{N(b)}: the {new BarrierCode((ushort)_events[b].Aux)} at #{N(b)} completes it {before}";
             return $"put cache_clean {TriggerRange} on {cpu} after #{N(s)}, then {CompletionBarrier} {before}";
         }
+    }
+
+    /// <summary>
+    /// The store's cpu's latest barrier after <paramref name="store"/> and before <paramref name="release"/> that
+    /// completes cache maintenance on the trace's arch (<see cref="Replay.Ordering.BarrierQuery.CompletesCacheMaintenance"/>),
+    /// within <see cref="LadderEvents.ScanNear"/> events before the release, or -1.
+    /// </summary>
+    long CompletingBarrierBetween(long store, long release)
+    {
+        int cpu = _events[store].Agent;
+        for (long i = release - 1; i > store && i >= release - LadderEvents.ScanNear; i--)
+        {
+            if (!_events.Has(i)) return -1;
+            var e = _events[i];
+            if (e.Agent == cpu && e.Kind == EventKind.Barrier && Replay.Ordering.BarrierQuery.CompletesCacheMaintenance(Arch, new BarrierCode((ushort)e.Aux))) return i;
+        }
+        return -1;
     }
 
     /// <summary>
