@@ -24,6 +24,7 @@ enum EvidenceNote : byte
     BeforeTheAcquire,
     AfterTheLoad,
     AfterThePresentStore,
+    AfterInvalidation,
 }
 
 /// <summary>

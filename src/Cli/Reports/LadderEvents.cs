@@ -60,6 +60,9 @@ public sealed class LadderEvents
     // Since that clean: a barrier completed it; the cpu released (the doorbell, a flag). Later barriers are not marked.
     bool _cleanCompleted, _cleanReleased;
     SharedBytes _cleanShared;
+    // The late-clean marker's (LateCleanMarker): a discarded-store's invalidation and the bytes its store and load share.
+    long _discardedBy = -1;
+    SharedBytes _lostBytes;
     // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
     EarlyMaintenance? _early;
     // A barrier kind's look-back and look-ahead for the barrier on the wrong side of its event; null: none.
@@ -148,6 +151,7 @@ public sealed class LadderEvents
         StartTriggerEvidenceAtRelated(since);
         if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker();
         if (_f.Kind == FindingKind.MissingCacheClean) PlanCompletionMarker();
+        if (_f.Kind == FindingKind.DiscardedStore) PlanLateCleanMarker();
         _early = EarlyMaintenance.Plan(_f, Event);
         if (_early is { } early) _ranges = WithRange(_ranges, early.From, early.Anchor - 1);
         _misplaced = MisplacedBarrier.Plan(_f, Event, _input.Metadata.Arch, _input.EventCount - 1, ObserverIsDevice(), ServesBarrier);
@@ -205,6 +209,14 @@ public sealed class LadderEvents
         if (store < 0) return;
         var s = Event(store);
         if (SharedBytes.Of(s, Event(_f.Trigger)) is { } shared) (_cleanStore, _cleanAgent, _cleanShared) = (store, s.Agent, shared);
+    }
+
+    /// <summary>The late-clean marker's (<see cref="LateCleanMarker"/>) invalidation and the bytes the store and the load share.</summary>
+    void PlanLateCleanMarker()
+    {
+        long store = _f.RelatedIndex(RelatedRole.Store), invalidation = _f.RelatedIndex(RelatedRole.Invalidation);
+        if (store < 0 || invalidation < 0) return;
+        if (SharedBytes.Of(Event(store), Event(_f.Trigger)) is { } shared) (_discardedBy, _lostBytes) = (invalidation, shared);
     }
 
     /// <summary><paramref name="ranges"/> (ascending, disjoint) with <paramref name="from"/>..<paramref name="to"/> added: ascending, disjoint, merged where they meet.</summary>
@@ -269,6 +281,7 @@ public sealed class LadderEvents
             EventKind.Barrier => BarrierMarker(index, agent),
             EventKind.DevInvalidate when _f.Kind == FindingKind.MissingFlushAfterClear => InvalidationMarker(index, agent, address, size, aux),
             EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush when agent == _cacheAgent => CacheMarker(kind, address, size),
+            EventKind.CacheClean or EventKind.CacheFlush when _discardedBy >= 0 => LateCleanMarker(index, address, size),
             _ => EvidenceNote.None,
         };
         int priority = marker != EvidenceNote.None ? 0 : kind == EventKind.Barrier ? 1 : 2;
@@ -331,7 +344,7 @@ public sealed class LadderEvents
                 or EventKind.DevInvalidate or EventKind.MmioRead or EventKind.MmioWrite:
                 return true;
             case EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush:
-                return _f.Kind is FindingKind.MissingCacheClean or FindingKind.MissingCacheInvalidate;
+                return _f.Kind is FindingKind.MissingCacheClean or FindingKind.MissingCacheInvalidate or FindingKind.DiscardedStore;
             case EventKind.IommuMode or EventKind.Quiesce or EventKind.Handover or EventKind.DmaMap or EventKind.DmaUnmap:
                 return _f.Kind is FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping;
             case EventKind.Load or EventKind.Store:
@@ -469,8 +482,17 @@ public sealed class LadderEvents
         return EventText.InvalidatesEntry(_input.Metadata, trigger.Address, device, address, size) ? EvidenceNote.NotAfterClear : EvidenceNote.None;
     }
 
+    /// <summary>
+    /// Why a discarded-store's clean did not save the store: it came after the invalidation that dropped it, whose
+    /// lines hold a byte the load reads (<c>&lt;- after the invalidation #I</c>); the line was no longer dirty, so it
+    /// wrote nothing back. A clean before the invalidation would have been the fix (model.md §9).
+    /// </summary>
+    EvidenceNote LateCleanMarker(long index, ulong address, int size) =>
+        index > _discardedBy && _lostBytes.AnyInLines(address, size, _input.Metadata.CacheLineSize) ? EvidenceNote.AfterInvalidation : EvidenceNote.None;
+
     string? MarkerText(EvidenceNote note) => note switch
     {
+        EvidenceNote.AfterInvalidation => $"<- after the invalidation #{_discardedBy}",
         EvidenceNote.BeforeTheStore => $"<- before the store #{_misplaced!.Anchor}",
         EvidenceNote.BeforeThePayload => $"<- before the payload store #{_misplaced!.Anchor}",
         EvidenceNote.BeforeTheAcquire => $"<- before the acquire #{_misplaced!.Anchor}",
