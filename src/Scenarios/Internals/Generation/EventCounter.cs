@@ -33,9 +33,7 @@ static class EventCounter
                 iterations = Add(iterations, Saturate(n));
                 if (s.BodyCountVaries)
                 {
-                    var body = MeasureEachIteration(steps, pc, n, vars, limit);
-                    events = Add(events, body.Events);
-                    iterations = Add(iterations, body.Iterations);
+                    MeasureEachIteration(steps, pc, n, vars, limit, ref events, ref iterations);
                 }
                 else
                 {
@@ -55,10 +53,9 @@ static class EventCounter
     /// A loop whose nested counts read its variable, walked iteration by iteration; a count that fails names the
     /// iteration (only here: where the body does not depend on the variable, no iteration is to blame).
     /// </summary>
-    static ScenarioSize MeasureEachIteration(Step[] steps, int pc, ulong n, ulong[] vars, long limit)
+    static void MeasureEachIteration(Step[] steps, int pc, ulong n, ulong[] vars, long limit, ref long events, ref long iterations)
     {
         var loop = steps[pc];
-        long events = 0, iterations = 0;
         ulong i = 0;
         try
         {
@@ -74,7 +71,6 @@ static class EventCounter
         {
             ScenarioThrow.InIteration(e, loop, i);
         }
-        return new ScenarioSize(events, iterations);
     }
 
     static long Saturate(ulong n) => n > long.MaxValue ? long.MaxValue : (long)n;
