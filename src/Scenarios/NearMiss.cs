@@ -1,3 +1,5 @@
+using TraceTools.TraceFormat;
+
 namespace TraceTools.Scenarios;
 
 /// <summary>
@@ -22,6 +24,26 @@ public static class NearMiss
             if (score < bestDistance) { best = c; bestDistance = score; }
         }
         return best;
+    }
+
+    /// <summary>
+    /// What uname, compilers and distributions call the architectures → the language's names: 'aarch64' is
+    /// three edits from 'arm64', too far for <see cref="Find"/>, yet it is the name a newcomer types first.
+    /// </summary>
+    static readonly Dictionary<string, string> ArchAliases = new(StringComparer.Ordinal)
+    {
+        ["aarch64"] = "arm64", ["arm"] = "arm64", ["armv8"] = "arm64", ["armv8a"] = "arm64", ["armv8-a"] = "arm64",
+        ["x86"] = "x86_64", ["x64"] = "x86_64", ["amd64"] = "x86_64", ["x86-64"] = "x86_64", ["intel64"] = "x86_64",
+        ["riscv"] = "riscv64", ["rv64"] = "riscv64", ["risc-v"] = "riscv64",
+    };
+
+    /// <summary><c> (did you mean 'arm64'?)</c> for an unknown arch: an alias, the name in another case, or the nearest name.</summary>
+    public static string ArchSuffix(string name)
+    {
+        string lower = name.ToLowerInvariant();
+        var names = ArchNames.All.Select(a => a.Name());
+        string? m = ArchAliases.GetValueOrDefault(lower) ?? (lower != name && names.Contains(lower) ? lower : Find(name, names));
+        return m is null ? "" : $" (did you mean '{m}'?)";
     }
 
     /// <summary><c> (did you mean 'x'?)</c> or empty.</summary>

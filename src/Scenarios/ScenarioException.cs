@@ -25,6 +25,12 @@ public sealed class ScenarioException : BadInputException
     /// </summary>
     public string? Unmapped { get; init; }
 
+    /// <summary>The repeat iterations the error was raised in, innermost first, or null outside loops.</summary>
+    internal string? IterationTrail { get; init; }
+
+    /// <summary>The detail before the iterations were appended (null when none were).</summary>
+    internal string? DetailWithoutIterations { get; init; }
+
     /// <summary>Creates the error for <paramref name="file"/> at <paramref name="line"/>:<paramref name="column"/>.</summary>
     public ScenarioException(string file, int line, int column, string detail)
         : base(line > 0 ? $"{file}:{line}:{column}: {detail}" : $"{file}: {detail}")

@@ -17,6 +17,11 @@ public sealed class TraceFormatException : BadInputException
     public string FileName { get; }
     /// <summary>What is wrong, without the position.</summary>
     public string Problem { get; }
+    /// <summary>
+    /// True when the file does not start with the trace magic: it is some other file, not a damaged trace
+    /// (the command line then says what the file looks like, e.g. a scenario to compile first).
+    /// </summary>
+    public bool NotATrace { get; init; }
 
     /// <summary>Creates the exception; <paramref name="where"/> overrides the <c>(chunk K)</c> part.</summary>
     public TraceFormatException(string fileName, long byteOffset, long chunkIndex, string problem, string? bytesHex = null, string? where = null)

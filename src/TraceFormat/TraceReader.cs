@@ -108,7 +108,7 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
         if (!h.AsSpan(0, 8).SequenceEqual(FormatLayout.FileMagic))
         {
             string hint = h.AsSpan(0, 8).IndexOf((byte)'\r') < 0 && h.AsSpan(0, 8).IndexOf((byte)'T') == 1 ? " (newlines translated in transfer?)" : "";
-            FormatThrow.Format(_name, start, -1, $"not a TraceTools trace: bad magic{hint}", h.AsSpan(0, 8));
+            FormatThrow.NotATrace(_name, start, $"not a TraceTools trace: bad magic{hint}", h.AsSpan(0, 8));
         }
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(8));
         if (version is < FormatLayout.MinVersion or > FormatLayout.Version)

@@ -216,19 +216,40 @@ public sealed class InfoDumpVerbTests
         finally { dir.Delete(true); }
     }
 
+    /// <summary>A scenario given in place of a trace: the magic is named, and so are the commands that make a trace of it.</summary>
     [TestMethod]
-    [DataRow("info")]
-    [DataRow("dump")]
-    public void Verb_NotATrace_ExitsTwoNamingTheMagic(string verb)
+    [DataRow("info", "x.scn")]
+    [DataRow("dump", "x.scn")]
+    [DataRow("replay", "x.scn")]
+    [DataRow("export --format perfetto -o out.json", "x.scn")]
+    [DataRow("replay", "mailbox.txt")]
+    public void Verb_ScenarioGivenAsTrace_ExitsTwoNamingTheMagicAndTheCommandsToRunFirst(string verb, string name)
     {
         var dir = Directory.CreateTempSubdirectory("tt-bad-");
         try
         {
-            string path = Path.Combine(dir.FullName, "x.scn");
+            string path = Path.Combine(dir.FullName, name);
             File.WriteAllText(path, "arch arm64\ncpu cpu0\n");
-            var (code, _, error) = Run(verb, path);
+            var (code, _, error) = Run([.. verb.Split(' '), path]);
             Assert.AreEqual(2, code);
-            Assert.AreEqual($"{path}: byte offset 0 (header): not a TraceTools trace: bad magic [bytes: 617263682061726d]\n", error);
+            string trace = Path.ChangeExtension(path, ".trace");
+            Assert.AreEqual($"{path}: byte offset 0 (header): not a TraceTools trace: bad magic (a scenario: run `tracetools check {path}` "
+                + $"or `tracetools gen {path} -o {trace}` first) [bytes: 617263682061726d]\n", error);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [TestMethod]
+    public void Verb_BinaryNotATrace_GetsNoScenarioHint()
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-bad-");
+        try
+        {
+            string path = Path.Combine(dir.FullName, "x.bin");
+            File.WriteAllBytes(path, [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, .. new byte[64]]);
+            var (code, _, error) = Run("info", path);
+            Assert.AreEqual(2, code);
+            Assert.AreEqual($"{path}: byte offset 0 (header): not a TraceTools trace: bad magic [bytes: 7f454c4602010100]\n", error);
         }
         finally { dir.Delete(true); }
     }

@@ -6,7 +6,8 @@ public sealed class ErrorTests
     // Lines 1..6; steps start on line 7.
     const string H = "arch arm64\ncpu c\ndevice d\nram buf 0x1000 size 0x100\nmmio regs 0x3000 size 0x10 device d\ntable tab 0x4000 entries 4 entry_size 32 granule 16 present bit 0 fetcher d\n";
 
-    static void AssertError(string text, int line, int column, string message)
+    /// <summary>The error is one line at file:line:column and contains <paramref name="message"/>.</summary>
+    internal static void AssertError(string text, int line, int column, string message)
     {
         var e = Gen.Error(text);
         Assert.AreEqual(line, e.Line, e.Message);

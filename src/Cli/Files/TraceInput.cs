@@ -67,6 +67,10 @@ public sealed class TraceInput : IDisposable
             // The reader does not own the stream: this input closes them all at Dispose.
             return TraceReader.Open(stream, Shown);
         }
+        catch (TraceFormatException e) when (ScenarioGivenAsTrace.Explained(e, _path) is { } explained)
+        {
+            throw explained;
+        }
         catch (Exception e) when (e is IOException and not CodecUnavailableException || e is UnauthorizedAccessException)
         {
             throw FileError.Reading(_verb, Shown, e);

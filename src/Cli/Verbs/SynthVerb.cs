@@ -4,6 +4,7 @@ using TraceTools.Cli.Files;
 using TraceTools.Cli.Limits;
 using TraceTools.Cli.Reports;
 using TraceTools.Replay;
+using TraceTools.Scenarios;
 using TraceTools.Scenarios.Synth;
 using TraceTools.TraceFormat;
 
@@ -50,7 +51,7 @@ public static class SynthVerb
         if (!SynthProfile.IsKnown(profile)) CliThrow.Usage($"unknown profile '{profile}' (known: {string.Join(", ", SynthProfile.Names)})");
         if (events is null) CliThrow.Usage("missing --events N");
         if (!VerbArgs.TryParseLong(events, out long count) || count < 1) CliThrow.Usage($"option --events takes a positive integer, not '{events}'");
-        if (!ArchNames.TryParse(archName, out var arch)) CliThrow.Usage($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64)");
+        if (!ArchNames.TryParse(archName, out var arch)) CliThrow.Usage($"unknown arch '{archName}' (known: sc, x86_64, arm64, riscv64){NearMiss.ArchSuffix(archName)}");
         if (output is null or "-") CliThrow.Usage("synth needs -o OUT.trace (the truth file goes beside it)");
 
         if (count > maxEvents) throw new ScenarioLimitException($"tracetools synth: --events {count} is more than --max-events {maxEvents}; nothing was written");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using TraceTools.Scenarios.Internals.Program;
 
 namespace TraceTools.Scenarios.Internals;
 
@@ -23,6 +24,25 @@ static class ScenarioThrow
     [DoesNotReturn]
     public static void Unmapped(in SourcePos pos, string reason, string detail) =>
         throw new ScenarioException(pos.File, pos.Line, pos.Column, QuoteCap.Apply(detail)) { Unmapped = reason };
+
+    /// <summary>
+    /// Rethrows an error raised in iteration <paramref name="i"/> of <paramref name="loop"/>'s body with that
+    /// iteration appended: the line alone does not say which pass failed when the operands read the variable.
+    /// Nested loops add theirs after it, innermost first.
+    /// </summary>
+    [DoesNotReturn]
+    public static void InIteration(ScenarioException e, Step loop, ulong i)
+    {
+        string here = $"iteration {i + 1} of the repeat at line {loop.Pos.Line}, {loop.VarName} = {i}";
+        string trail = e.IterationTrail is null ? here : $"{e.IterationTrail}; {here}";
+        string reason = e.DetailWithoutIterations ?? e.Detail;
+        throw new ScenarioException(e.File, e.Line, e.Column, $"{reason} (in {trail})")
+        {
+            Unmapped = e.Unmapped,
+            IterationTrail = trail,
+            DetailWithoutIterations = reason,
+        };
+    }
 
     [DoesNotReturn]
     public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, QuoteCap.Apply(detail));

@@ -12,6 +12,11 @@ static class FormatThrow
     public static void Format(string file, long offset, long chunk, string problem, ReadOnlySpan<byte> bytes = default, string? where = null) =>
         throw new TraceFormatException(file, offset, chunk, problem, bytes.IsEmpty ? null : Hex(bytes), where);
 
+    /// <summary>A file that does not start with the trace magic at <paramref name="offset"/>.</summary>
+    [DoesNotReturn]
+    public static void NotATrace(string file, long offset, string problem, ReadOnlySpan<byte> bytes) =>
+        throw new TraceFormatException(file, offset, -1, problem, Hex(bytes)) { NotATrace = true };
+
     /// <summary>A malformed footer (the chunk index or the trailer).</summary>
     [DoesNotReturn]
     public static void Footer(string file, long offset, string problem, ReadOnlySpan<byte> bytes = default) =>

@@ -210,4 +210,24 @@ public sealed class SynthOutputTests
         HardeningAsserts.OneLineError(exit, err, "the file system has");
         Assert.IsEmpty(Directory.GetFiles(s.Dir));
     }
+
+    [TestMethod]
+    public void Synth_ArchAlias_SuggestsTheLanguageName()
+    {
+        using var s = new Scratch();
+        var (exit, _, err) = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "10", "--arch", "aarch64", "-o", s.Path("a.trace"), "--quiet");
+        Assert.AreEqual(2, exit, err);
+        StringAssert.StartsWith(err, "tracetools synth: unknown arch 'aarch64' (known: sc, x86_64, arm64, riscv64) (did you mean 'arm64'?)\n");
+    }
+
+    /// <summary>check generates the steps of a repeat as it replays them: an error there names the iteration too.</summary>
+    [TestMethod]
+    public void Check_ErrorInARepeatIteration_IsOneLineNamingTheIteration()
+    {
+        using var s = new Scratch();
+        string scn = s.Path("b10.scn");
+        File.WriteAllText(scn, "arch sc\ncpu c\nram a 0x1000 size 0x10\nram b 0x2000 size 0x10\nrepeat 4 as i {\n  c: store b + i * 7 size 4\n}\nexpect none\n");
+        var (exit, _, err) = RepoPaths.Run("check", scn);
+        HardeningAsserts.OneLineError(exit, err, $"{scn}:6:12: access 0x200e..0x2012 (size 4) straddles the end of region 'b' (0x2000..0x2010) (in iteration 3 of the repeat at line 5, i = 2)");
+    }
 }

@@ -33,13 +33,7 @@ static class EventCounter
                 iterations = Add(iterations, Saturate(n));
                 if (s.BodyCountVaries)
                 {
-                    for (ulong i = 0; i < n && events <= limit && iterations <= limit; i++)
-                    {
-                        vars[s.Slot] = i;
-                        var body = Measure(steps, pc + 1, s.BodyEnd, vars, limit);
-                        events = Add(events, body.Events);
-                        iterations = Add(iterations, body.Iterations);
-                    }
+                    MeasureEachIteration(steps, pc, n, vars, limit, ref events, ref iterations);
                 }
                 else
                 {
@@ -53,6 +47,30 @@ static class EventCounter
             pc = s.BodyEnd - 1;
         }
         return new ScenarioSize(events, iterations);
+    }
+
+    /// <summary>
+    /// A loop whose nested counts read its variable, walked iteration by iteration; a count that fails names the
+    /// iteration (only here: where the body does not depend on the variable, no iteration is to blame).
+    /// </summary>
+    static void MeasureEachIteration(Step[] steps, int pc, ulong n, ulong[] vars, long limit, ref long events, ref long iterations)
+    {
+        var loop = steps[pc];
+        ulong i = 0;
+        try
+        {
+            for (; i < n && events <= limit && iterations <= limit; i++)
+            {
+                vars[loop.Slot] = i;
+                var body = Measure(steps, pc + 1, loop.BodyEnd, vars, limit);
+                events = Add(events, body.Events);
+                iterations = Add(iterations, body.Iterations);
+            }
+        }
+        catch (ScenarioException e)
+        {
+            ScenarioThrow.InIteration(e, loop, i);
+        }
     }
 
     static long Saturate(ulong n) => n > long.MaxValue ? long.MaxValue : (long)n;

@@ -35,19 +35,33 @@ sealed class Generator
             var s = steps[pc];
             if (s.Op == StepOp.Loop)
             {
-                ulong n = s.Count!.Eval(vars);
-                int slot = s.Slot, bodyStart = pc + 1, bodyEnd = s.BodyEnd;
-                for (ulong i = 0; i < n; i++)
-                {
-                    vars[slot] = i;
-                    Run(bodyStart, bodyEnd);
-                }
-                pc = bodyEnd - 1;
+                RunLoop(s, pc);
+                pc = s.BodyEnd - 1;
                 continue;
             }
             // Barriers, locks, irqs, cache ops, mmio reads with constant operands: nothing to compute.
             if (s.IsFixedEvent) _emitter.Append(in s.ResolvedEvent, default);
             else Emit(s);
+        }
+    }
+
+    // Apart from Run so that Run's own loop has no exception region (its locals stay in registers).
+    void RunLoop(Step loop, int pc)
+    {
+        ulong n = loop.Count!.Eval(_vars);
+        int slot = loop.Slot, bodyStart = pc + 1, bodyEnd = loop.BodyEnd;
+        ulong i = 0;
+        try
+        {
+            for (; i < n; i++)
+            {
+                _vars[slot] = i;
+                Run(bodyStart, bodyEnd);
+            }
+        }
+        catch (ScenarioException e)
+        {
+            ScenarioThrow.InIteration(e, loop, i);
         }
     }
 

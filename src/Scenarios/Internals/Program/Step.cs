@@ -46,6 +46,8 @@ sealed class Step
     public int BodyEnd;
     /// <summary>True when a nested repeat count reads this loop's variable (CountEvents must walk it).</summary>
     public bool BodyCountVaries;
+    /// <summary>The loop variable's name: an error inside the body names the iteration by it.</summary>
+    public string? VarName;
 
     // event operands
     public EventKind Kind;

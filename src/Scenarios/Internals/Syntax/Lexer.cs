@@ -80,6 +80,9 @@ static class Lexer
                 case '@': kind = TokenKind.At; break;
                 case '<' when i + 1 < text.Length && text[i + 1] == '<': kind = TokenKind.ShiftLeft; len = 2; break;
                 case '>' when i + 1 < text.Length && text[i + 1] == '>': kind = TokenKind.ShiftRight; len = 2; break;
+                case '.' when i + 1 < text.Length && text[i + 1] == '.':
+                    RangeNotation.Refuse(text, i, tokens, file, line, col);
+                    return tokens;
                 default:
                     ScenarioThrow.At(file, line, col, $"unexpected character '{Printable(c)}'");
                     return tokens;

@@ -24,7 +24,7 @@ sealed partial class Parser
         Expect(TokenKind.LBrace, "'{' at the end of the repeat line");
         ExpectEndOfLine();
 
-        var loop = new Step { Op = StepOp.Loop, Pos = Pos(kw), Count = count, Slot = _slotCount++ };
+        var loop = new Step { Op = StepOp.Loop, Pos = Pos(kw), Count = count, Slot = _slotCount++, VarName = v.Text };
         int index = _steps.Count;
         _steps.Add(loop);
         _loopScope.Add((v.Text!, loop.Slot));
@@ -82,15 +82,7 @@ sealed partial class Parser
     string ParseFindingKind()
     {
         var first = ExpectName("a finding kind (stale-dma-read, ...), 'no KIND', 'none' or 'exactly'");
-        string text = first.Text!;
-        int end = first.Offset + first.Length;
-        while (Peek.Kind == TokenKind.Minus && Peek.Offset == end && PeekAt(1).Kind == TokenKind.Name && PeekAt(1).Offset == end + 1)
-        {
-            _pos++;
-            var part = Next();
-            text += "-" + part.Text;
-            end = part.Offset + part.Length;
-        }
+        string text = ReadHyphenated(first);
         if (!FindingKinds.TryParse(text, out _))
             ScenarioThrow.At(Pos(first), $"unknown finding kind '{text}'{NearMiss.Suffix(text, FindingKinds.AllNames)}");
         return text;

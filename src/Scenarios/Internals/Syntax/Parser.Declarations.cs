@@ -20,7 +20,10 @@ sealed partial class Parser
                 if (_arch is not null) ScenarioThrow.At(Pos(kw), "second 'arch' line: a scenario has one arch");
                 var t = ExpectName("an arch (arm64, x86_64, riscv64 or sc)");
                 if (!ArchNames.TryParse(t.Text, out var arch))
-                    ScenarioThrow.At(Pos(t), $"unknown arch '{t.Text}': expected arm64, x86_64, riscv64 or sc{NearMiss.Suffix(t.Text!, ArchNames.All.Select(a => a.Name()))}");
+                {
+                    string written = ReadHyphenated(t);
+                    ScenarioThrow.At(Pos(t), $"unknown arch '{written}': expected arm64, x86_64, riscv64 or sc{NearMiss.ArchSuffix(written)}");
+                }
                 _arch = arch;
                 break;
             }

@@ -42,10 +42,14 @@ sealed partial class Parser
         string op = opTok.Text!;
         bool isCpuOp = OpNames.IsCpuOp(op);
         if (!isCpuOp && !OpNames.IsDeviceOp(op))
+        {
+            RefuseRawBarrierOp(opTok, _arch!.Value);
             ScenarioThrow.At(Pos(opTok), $"unknown op '{op}'{OpNames.UnknownOpHint(op)}");
+        }
         var info = _agents[agent];
         if (isCpuOp != info.IsCpu)
             ScenarioThrow.At(Pos(opTok), $"'{op}' is a {(isCpuOp ? "cpu" : "device")} op but '{info.Name}' is a {(info.IsCpu ? "cpu" : "device")}");
+        RefuseCallNotation(agentTok, opTok, OpForms.Of(op));
 
         var s = new Step { Op = StepOp.Event, Agent = (ushort)agent, Pos = Pos(opTok) };
         Step? second = null; // writel/readl/dma_sync: the barrier or the access that completes the pair
@@ -113,6 +117,7 @@ sealed partial class Parser
                 }
                 var k = ExpectName("a barrier kind (dma_wmb, mb, ...)");
                 s = BarrierStep(agent, s.Pos, ParseBarrier(k));
+                RefuseCallNotation(agentTok, k, "barrier " + k.Text);
                 break;
             }
             case var kind when OpNames.IsBarrierSpelling(kind):
@@ -211,6 +216,7 @@ sealed partial class Parser
     {
         var arch = _arch!.Value;
         if (BarrierCode.TryParse(k.Text!, out var code) && code.Value.IsValidFor(arch)) return code.Value;
+        if (code is null) RefuseSpacedBarrier(k, arch);
         string hint = NearMiss.Suffix(k.Text!, BarrierCode.AllFor(arch).Select(b => b.ToString()));
         if (code is not null)
             ScenarioThrow.At(Pos(k), $"barrier '{k.Text}' is not valid for arch {arch.Name()}{(arch == Arch.Sc ? " (sc accepts only 'barrier' and the Linux kinds)" : "")}{hint}");

@@ -161,6 +161,24 @@ sealed partial class Parser
         return false;
     }
 
+    /// <summary>
+    /// The word <paramref name="first"/> (just read) with the '-part's written right after it, read too: the lexer
+    /// splits 'stale-dma-read' and 'x86-64' at each '-'.
+    /// </summary>
+    string ReadHyphenated(in Token first)
+    {
+        string text = first.Text!;
+        int end = first.Offset + first.Length;
+        while (Peek.Kind == TokenKind.Minus && Peek.Offset == end && PeekAt(1).Kind is TokenKind.Name or TokenKind.Number && PeekAt(1).Offset == end + 1)
+        {
+            _pos++;
+            var part = Next();
+            text += "-" + (part.Text ?? part.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            end = part.Offset + part.Length;
+        }
+        return text;
+    }
+
     void ExpectEndOfLine()
     {
         var t = Peek;
