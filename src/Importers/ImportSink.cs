@@ -146,6 +146,16 @@ public sealed partial class ImportSink
     /// <summary>The site id of a text site given as ASCII/UTF-8 bytes of the line.</summary>
     public int Site(ReadOnlySpan<byte> utf8)
     {
+        var sites = _run.Sites;
+        if (sites.TryUtf8(utf8, out int id)) return id;
+        id = NewSite(utf8);
+        sites.RememberUtf8(utf8, id);
+        return id;
+    }
+
+    /// <summary>The site of bytes not seen before: decoded, sanitized and interned as text.</summary>
+    int NewSite(ReadOnlySpan<byte> utf8)
+    {
         // Cut at the format's limit; decoded as a block that is not the last, a character the cut splits is left out,
         // not replaced (invalid bytes are, as before).
         bool cut = utf8.Length > TraceLimits.MaxStringBytes;
