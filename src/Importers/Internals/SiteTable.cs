@@ -21,7 +21,7 @@ sealed class SiteTable
     readonly Dictionary<ulong, int> _byAddress = [];
     readonly List<(string? Text, ulong Address)> _sites = [];
     // The same bytes always make the same site: a caller seen before (most lines of an rwmmio trace) is found by
-    // its bytes, without transcoding, sanitizing and hashing it as text again (~0.7 µs a line).
+    // its bytes, without transcoding, sanitizing and hashing it as text again (some 400 instructions a lookup).
     readonly Dictionary<byte[], int> _byUtf8 = new(Utf8Keys.Instance);
     readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _utf8Lookup;
 

@@ -11,7 +11,7 @@ sealed class Utf8Keys : IEqualityComparer<byte[]>, IAlternateEqualityComparer<Re
 {
     public static readonly Utf8Keys Instance = new();
 
-    // Seeded per process, like the runtime's string hashes: a crafted trace cannot aim its keys at one bucket.
+    // Seeded per process, like the runtime's string hashes: a trace cannot be crafted to put its keys in one bucket.
     static readonly ulong Seed = (ulong)Random.Shared.NextInt64();
 
     public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
