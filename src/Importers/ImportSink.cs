@@ -93,10 +93,10 @@ public sealed partial class ImportSink
     /// </summary>
     public bool CheckRange(EventKind kind, ulong address, ulong size, int addressColumn = 0, int sizeColumn = 0)
     {
-        string op = kind.OpName();
-        if (size == 0) return Malformed($"{op} of size 0", sizeColumn);
+        // The op's name only for a message: once per DMA line otherwise.
+        if (size == 0) return Malformed($"{kind.OpName()} of size 0", sizeColumn);
         if (size - 1 > ulong.MaxValue - address)
-            return Malformed($"{op} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} of size {size} runs past the end of the 64-bit address space", sizeColumn);
+            return Malformed($"{kind.OpName()} at 0x{address.ToString("x", CultureInfo.InvariantCulture)} of size {size} runs past the end of the 64-bit address space", sizeColumn);
         var layout = _run.Layout;
         int r = layout.RegionAt(address);
         if (r >= 0)
@@ -145,6 +145,16 @@ public sealed partial class ImportSink
 
     /// <summary>The site id of a text site given as ASCII/UTF-8 bytes of the line.</summary>
     public int Site(ReadOnlySpan<byte> utf8)
+    {
+        var sites = _run.Sites;
+        if (sites.TryUtf8(utf8, out int id)) return id;
+        id = NewSite(utf8);
+        sites.RememberUtf8(utf8, id);
+        return id;
+    }
+
+    /// <summary>The site of bytes not seen before: decoded, sanitized and interned as text.</summary>
+    int NewSite(ReadOnlySpan<byte> utf8)
     {
         // Cut at the format's limit; decoded as a block that is not the last, a character the cut splits is left out,
         // not replaced (invalid bytes are, as before).

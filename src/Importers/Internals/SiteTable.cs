@@ -1,4 +1,5 @@
 using System.Globalization;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Importers.Internals;
 
@@ -12,12 +13,23 @@ sealed class SiteTable
     /// <summary>The format's cap on distinct sites.</summary>
     public const int MaxSites = 1 << 20;
 
+    /// <summary>Sites remembered by their bytes (<see cref="RememberUtf8"/>): far more than the callers of a driver.</summary>
+    const int MaxUtf8Keys = 1 << 16;
+
     readonly Dictionary<string, int> _byText = new(StringComparer.Ordinal);
     readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _textLookup;
     readonly Dictionary<ulong, int> _byAddress = [];
     readonly List<(string? Text, ulong Address)> _sites = [];
+    // The same bytes always make the same site: a caller seen before (most lines of an rwmmio trace) is found by
+    // its bytes, without transcoding, sanitizing and hashing it as text again (some 400 instructions a lookup).
+    readonly Dictionary<byte[], int> _byUtf8 = new(Utf8Keys.Instance);
+    readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _utf8Lookup;
 
-    public SiteTable() => _textLookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
+    public SiteTable()
+    {
+        _textLookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
+        _utf8Lookup = _byUtf8.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
 
     public int Count => _sites.Count;
 
@@ -28,6 +40,19 @@ sealed class SiteTable
         id = Add(file, line, (text.ToString(), 0));
         _byText[_sites[id].Text!] = id;
         return id;
+    }
+
+    /// <summary>Id of the text site an importer gave as <paramref name="utf8"/> bytes before, if any (<see cref="RememberUtf8"/>).</summary>
+    public bool TryUtf8(ReadOnlySpan<byte> utf8, out int id) => _utf8Lookup.TryGetValue(utf8, out id);
+
+    /// <summary>
+    /// Remembers that <paramref name="utf8"/> made site <paramref name="id"/>: keys of at most
+    /// <see cref="TraceLimits.MaxStringBytes"/> bytes, and at most <see cref="MaxUtf8Keys"/> of them (the memory of a
+    /// trace with more distinct callers stays bounded; their sites are interned as text all the same).
+    /// </summary>
+    public void RememberUtf8(ReadOnlySpan<byte> utf8, int id)
+    {
+        if (utf8.Length <= TraceLimits.MaxStringBytes && _byUtf8.Count < MaxUtf8Keys) _utf8Lookup[utf8] = id;
     }
 
     /// <summary>Id of an address site.</summary>

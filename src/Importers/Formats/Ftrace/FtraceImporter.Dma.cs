@@ -72,7 +72,7 @@ sealed partial class FtraceImporter
 
     /// <summary>
     /// The cache op over [phys, phys+size), checked whole against the layout, then left to <see cref="Continue"/>
-    /// to produce in pieces of at most <see cref="TraceEvent.MaxSize"/> bytes.
+    /// to produce in pieces of at most <see cref="TraceEvent.MaxSize"/> bytes (one piece is produced at once).
     /// </summary>
     void Maintain(in FtraceLine l, EventKind kind, bool maintain, ulong phys, ulong size, int physColumn, int sizeColumn, ImportSink sink)
     {
@@ -80,13 +80,25 @@ sealed partial class FtraceImporter
         if (size == 0) { sink.Skip("dma event of size 0"); return; }
         int agent = Agent(l, sink);
         if (agent < 0 || !sink.CheckRange(kind, phys, size, physColumn, sizeColumn)) return;
-        // A line's ranges share its time, kind and cpu; the previous line's were all produced before it was read.
-        if (!_pending.Any) _pending.Start(l.Time, kind, agent);
+        if (!_pending.Any)
+        {
+            // One piece and nothing pending before it (a descriptor or a small buffer, most DMA lines): enqueued now,
+            // where Continue would put it next, without a pass through the input's loop for it. The queue holds at
+            // most one such event per range of the line, as the pending ranges would.
+            if (size <= TraceEvent.MaxSize)
+            {
+                sink.CheckedPiece(l.Time, kind, agent, phys, (int)size);
+                return;
+            }
+            // A line's ranges share its time, kind and cpu; the previous line's were all produced before it was read.
+            _pending.Start(l.Time, kind, agent);
+        }
         _pending.Add(phys, size);
     }
 
+    // Asked before every line: the test first, without the call into Produce's frame.
     /// <inheritdoc/>
-    public override bool Continue(ImportSink sink) => _pending.Produce(sink);
+    public override bool Continue(ImportSink sink) => _pending.Any && _pending.Produce(sink);
 
     static bool Field(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name, ReadOnlySpan<byte> args, ReadOnlySpan<byte> key, ImportSink sink, out ulong value, out ReadOnlySpan<byte> text, bool hex = true)
     {

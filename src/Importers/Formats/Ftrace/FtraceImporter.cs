@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TraceTools.Importers.Internals;
 using TraceTools.TraceFormat;
 
@@ -12,11 +13,20 @@ sealed partial class FtraceImporter : LineImporter
     int[] _cpus = [];
     readonly Dictionary<string, string> _otherReasons = new(StringComparer.Ordinal);
     readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _otherLookup;
+    // Event and device names as the lines give them, found again by their bytes: every sched or DMA line of a mix
+    // decoded its name into chars and hashed it as text, and the decoder's code (some 2.5 KB) crowded the rest of
+    // the per-line code out of the instruction cache. Same reasons, same devices.
+    readonly Dictionary<byte[], string> _otherByName = new(Utf8Keys.Instance);
+    readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> _otherByNameLookup;
+    readonly Dictionary<byte[], int> _deviceByName = new(Utf8Keys.Instance);
+    readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _deviceByNameLookup;
 
     public FtraceImporter(ImportSink sink)
     {
         _relaxed = sink.Options.RelaxedMmio;
         _otherLookup = _otherReasons.GetAlternateLookup<ReadOnlySpan<char>>();
+        _otherByNameLookup = _otherByName.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _deviceByNameLookup = _deviceByName.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
     public override void ReadLine(ReadOnlySpan<byte> line, ImportSink sink)
@@ -54,6 +64,19 @@ sealed partial class FtraceImporter : LineImporter
 
     void Other(ReadOnlySpan<byte> name, ImportSink sink)
     {
+        if (!_otherByNameLookup.TryGetValue(name, out var reason))
+        {
+            reason = OtherReason(name);
+            // The reason depends on the name's first 128 bytes only; a longer name is not kept as a key.
+            if (name.Length <= 128 && _otherByName.Count < 1024) _otherByNameLookup[name] = reason;
+        }
+        sink.Skip(reason);
+    }
+
+    /// <summary>"other event NAME", interned (at most 1024 of them, then "other events"); once per name, out of the line's code.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    string OtherReason(ReadOnlySpan<byte> name)
+    {
         Span<char> chars = stackalloc char[Math.Min(name.Length, 128)];
         int n = System.Text.Encoding.UTF8.GetChars(name[..chars.Length], chars);
         if (!_otherLookup.TryGetValue(chars[..n], out var reason))
@@ -62,7 +85,7 @@ sealed partial class FtraceImporter : LineImporter
             if (_otherReasons.Count < 1024) _otherReasons[chars[..n].ToString()] = reason;
             else reason = "other events";
         }
-        sink.Skip(reason);
+        return reason;
     }
 
     /// <summary>The agent of the line's cpu, cached; -1 when unmapped (skipped).</summary>
@@ -175,7 +198,18 @@ sealed partial class FtraceImporter : LineImporter
         sink.Event(l.Time, EventKind.TakeIrq, agent, (uint)device, -1);
     }
 
-    static int Device(ReadOnlySpan<byte> name, int column, ImportSink sink)
+    /// <summary>The device agent a line names; -1 after the sink reported it unmapped (on every line that names it).</summary>
+    int Device(ReadOnlySpan<byte> name, int column, ImportSink sink)
+    {
+        if (_deviceByNameLookup.TryGetValue(name, out int id)) return id;
+        id = DecodedDevice(name, column, sink);
+        // Mapped devices only, by the bytes the id depends on (the first 256); as many as ImportRun keeps by name.
+        if (id >= 0 && name.Length <= 256 && _deviceByName.Count < 4096) _deviceByNameLookup[name] = id;
+        return id;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static int DecodedDevice(ReadOnlySpan<byte> name, int column, ImportSink sink)
     {
         Span<char> chars = stackalloc char[Math.Min(name.Length, 256)];
         int n = System.Text.Encoding.UTF8.GetChars(name[..chars.Length], chars);
