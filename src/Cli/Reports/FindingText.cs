@@ -95,8 +95,8 @@ public sealed partial class FindingText
             long t = _f.Trigger;
             return _f.Kind switch
             {
-                FindingKind.StaleDmaRead => $"{TriggerAgent} read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not ordered before the {PublishNoun(Rel(RelatedRole.Publish))} at #{N(Rel(RelatedRole.Publish))} (no store barrier between them)",
-                FindingKind.StaleCpuRead => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} at #{N(Rel(RelatedRole.DmaWrite))}, with no read barrier between the acquire at #{N(Rel(RelatedRole.Acquire))} and the read",
+                FindingKind.StaleDmaRead => $"{TriggerAgent} read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, which is not ordered before the {PublishNoun(Rel(RelatedRole.Publish))} at #{N(Rel(RelatedRole.Publish))} {StoreBarrierNote}",
+                FindingKind.StaleCpuRead => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} at #{N(Rel(RelatedRole.DmaWrite))}, {ReadBarrierNote}",
                 FindingKind.DmaRace => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} while {AgentOf(Rel(RelatedRole.Other))} {Verb(Kind(Rel(RelatedRole.Other)))} it at #{N(Rel(RelatedRole.Other))}, and neither is ordered before the other",
                 FindingKind.TornEntryFetch => $"{TriggerAgent} fetched granule {N(_trigger.Aux)} of {EntryName} at #{N(t)} after {AgentOf(Rel(RelatedRole.Store))} changed it at #{N(Rel(RelatedRole.Store))}, in the same fetch that began at #{N(Rel(RelatedRole.FirstGranule))} and saw present set: the fetch mixes two versions",
                 FindingKind.MissingFlushAfterClear => $"{TriggerAgent} changed {EntryName} at #{N(t)} after present was cleared at #{N(Rel(RelatedRole.Clear))}, with no completed invalidation of the entry by {FetcherName} between them that the clear is ordered before",
