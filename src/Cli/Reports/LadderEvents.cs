@@ -102,9 +102,13 @@ public sealed class LadderEvents
 
     string AgentName(int agent) => EventText.Agent(_input.Metadata, agent);
 
-    /// <summary>The hops from each other agent's last related event to the trigger.</summary>
+    /// <summary>
+    /// The hops from each other agent's last related event to the trigger; for a stale-cpu-read, the hop into its acquire
+    /// from another cpu's release (<see cref="AddHopIntoAcquire"/>).
+    /// </summary>
     void AddPath()
     {
+        AddHopIntoAcquire();
         if (_input.HbPath is not { } paths) return;
         int target = Event(_f.Trigger).Agent;
         var lastPerAgent = new Dictionary<int, long>();
@@ -124,6 +128,19 @@ public sealed class LadderEvents
                 Mark(hop.ReceiveIndex, $"<- from {AgentName(hop.FromAgent)}");
             }
         }
+    }
+
+    /// <summary>
+    /// A stale-cpu-read's acquire that read another cpu's release (the device's completion forwarded by that cpu): the
+    /// hop the replay logged landing on it. The path from the device is not known (edges out of devices are not
+    /// logged), so the hop into the acquire is the part of the hand-off the ladder can show.
+    /// </summary>
+    void AddHopIntoAcquire()
+    {
+        if (_f.Kind != FindingKind.StaleCpuRead || _input.HopInto is not { } hopInto || _f.RelatedIndex(RelatedRole.Acquire) is not (>= 0 and var acquire)) return;
+        if (hopInto(Event(acquire).Agent, acquire) is not { } hop) return;
+        Mark(hop.ReleaseIndex, $"-> {AgentName(hop.ToAgent)}");
+        Mark(hop.ReceiveIndex, $"<- from {AgentName(hop.FromAgent)}");
     }
 
     /// <summary>Shows a hop's event with its marker (a related event shown without one gets it too).</summary>
