@@ -6,7 +6,9 @@ namespace TraceTools.Tests.Reports;
 /// <summary>
 /// The JSON and SARIF message of a barrier kind says what lay between the two events that needed ordering
 /// (docs/reports.md "JSON"): cli.md's "(no store barrier between them)" only when no barrier did; a barrier of the
-/// wrong class or domain is named, with its index, and why it did not help, per arch.
+/// wrong class or domain is named, with its index, and why it did not help, per arch. So is a missing-cache-invalidate's
+/// invalidation that came after the device's write but before its completion was observed, and a missing-cache-clean's
+/// clean that no barrier completed before the doorbell.
 /// </summary>
 [TestClass]
 public sealed class BarrierMessageTests
@@ -32,7 +34,7 @@ public sealed class BarrierMessageTests
         qm:   dma_read xqc size 64
         """;
 
-    string Message(string scenario, string format = "json")
+    string Message(string scenario, string format = "json", string? kind = null)
     {
         string scn = Path.Combine(_dir, "s.scn"), trace = Path.Combine(_dir, "s.trace");
         File.WriteAllText(scn, scenario);
@@ -41,7 +43,7 @@ public sealed class BarrierMessageTests
         Assert.AreEqual(1, exit, err + output);
         var root = JsonDocument.Parse(output).RootElement;
         return format == "json"
-            ? root.GetProperty("findings")[0].GetProperty("message").GetString()!
+            ? root.GetProperty("findings").EnumerateArray().First(g => kind is null || g.GetProperty("kind").GetString() == kind).GetProperty("message").GetString()!
             : root.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("message").GetProperty("text").GetString()!;
     }
 
@@ -112,4 +114,44 @@ public sealed class BarrierMessageTests
     public void StaleCpuRead_WrongBarrier_NamedAndWhy(string arch, string barrier, string why) =>
         Assert.AreEqual($"cpu0 read rxbuf+0x0..0x40, written by nic at #0, and the barrier between the acquire at #2 and the read, {barrier} at #3, {why}",
             Message(Rx(arch, barrier)));
+    /// <summary>The dma writes rxbuf (#0); cpu0 does <c>STEPS</c>, then loads rxbuf.</summary>
+    static string Inval(string arch, string steps) => $"""
+        arch {arch}
+        cpu cpu0
+        device dma noncoherent
+        ram rxbuf 0x48000000 size 0x1000
+        dma:  dma_write rxbuf size 0x80
+        {steps}
+        cpu0: load rxbuf size 0x80
+        """;
+
+    [TestMethod]
+    [DataRow("arm64", "cache_inval")]
+    [DataRow("riscv64", "cache_inval")]
+    [DataRow("x86_64", "cache_flush")]
+    public void MissingCacheInvalidate_InvalidationBeforeTheCompletionIsObserved_Named(string arch, string op) =>
+        Assert.AreEqual("cpu0 read rxbuf+0x0..0x80, written by dma (noncoherent) at #0, and its invalidation of those lines at #1 is not ordered after the write (it comes before the completion of #0 is observed)",
+            Message(Inval(arch, $"""
+                cpu0: {op} rxbuf size 0x80
+                dma:  raise_irq
+                cpu0: take_irq dma
+                """)));
+
+    [TestMethod]
+    [DataRow("arm64")]
+    [DataRow("x86_64")]
+    public void MissingCacheInvalidate_NoInvalidation_OrOfOneLineOnly_Unchanged(string arch) =>
+        Assert.AreEqual("cpu0 read rxbuf+0x0..0x80, written by dma (noncoherent) at #0, without invalidating its cache lines after the write",
+            Message(Inval(arch, """
+                cpu0: cache_flush rxbuf+0x40 size 0x40
+                dma:  raise_irq
+                cpu0: take_irq dma
+                """)));
+    [TestMethod]
+    [DataRow("arm64", "dma_wmb")]   // dmb oshst, as writel has
+    [DataRow("x86_64", "dma_wmb")]  // a compiler barrier
+    [DataRow("riscv64", "smp_wmb")] // fence w,w: reaches cpus only
+    public void MissingCacheClean_CleanNotCompleted_Named(string arch, string barrier) =>
+        Assert.AreEqual("dma (noncoherent) read txbuf+0x0..0x80, stored by cpu0 at #0, which is cleaned at #1, but no barrier between the clean and the doorbell at #3 completes it",
+            Message(CompletionMarkerTests.Tx(arch, barrier), kind: "missing-cache-clean"));
 }

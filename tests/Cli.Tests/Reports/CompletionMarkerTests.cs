@@ -17,7 +17,7 @@ public sealed class CompletionMarkerTests
     public void Cleanup() => Directory.Delete(_dir, true);
 
     /// <summary>cpu0 fills txbuf (#0) and cleans it (#1); then <c>BARRIER</c> (#2) and the doorbell (#3).</summary>
-    static string Tx(string arch, string barrier) => $"""
+    internal static string Tx(string arch, string barrier) => $"""
         arch {arch}
         cpu cpu0
         device dma noncoherent
