@@ -17,9 +17,9 @@ public sealed partial class FindingText
         {
             long s = Rel(RelatedRole.Store), p = Rel(RelatedRole.Publish);
             if (s < 0 || p < 0) return "(no store barrier between them)";
-            var observer = Fixes?.FirstHop(_events[s].Agent, p, _trigger.Agent, _f.Trigger) ?? FixObserver.Unknown;
             var found = EventsBetween.Find(_events, _events[s].Agent, s, p, new AnyBarrier());
             if (found.Count == 0) return found.Whole ? "(no store barrier between them)" : $"(no store barrier between them within {N(LadderEvents.ScanNear)} events of either)";
+            var observer = Fixes?.FirstHop(_events[s].Agent, p, _trigger.Agent, _f.Trigger) ?? FixObserver.Unknown;
             return $"({Between(found, "between them", "orders it")}, {WhyNot(new BarrierCode((ushort)found.Aux), observer, reads: false)})";
         }
     }

@@ -147,6 +147,7 @@ public sealed class BarrierMessageTests
                 dma:  raise_irq
                 cpu0: take_irq dma
                 """)));
+
     [TestMethod]
     [DataRow("arm64", "dma_wmb")]   // dmb oshst, as writel has
     [DataRow("x86_64", "dma_wmb")]  // a compiler barrier
