@@ -24,7 +24,7 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// side of its event, marked: <see cref="MisplacedBarrier"/>). The evidence per agent is capped; what is left out is
 /// counted.
 /// </summary>
-public sealed class LadderEvents
+public sealed class LadderEvents : IWindowReader
 {
     /// <summary>Evidence rows per agent at most; barriers go first.</summary>
     public const int MaxEvidencePerAgent = 6;
@@ -97,6 +97,12 @@ public sealed class LadderEvents
 
     /// <summary>The evidence window's ranges, ascending and disjoint; valid between <see cref="PlanEvidence"/> and <see cref="FinishEvidence"/>.</summary>
     internal List<(long From, long To)> Ranges => _ranges!;
+
+    IReadOnlyList<(long From, long To)> IWindowReader.Ranges => Ranges;
+
+    void IWindowReader.Scan(EventBatch batch, int first, int last) => Scan(batch, first, last);
+
+    void IWindowReader.ScanOne(long index) => ScanOne(index);
 
     TraceEvent Event(long i) => _input.Events[i];
 

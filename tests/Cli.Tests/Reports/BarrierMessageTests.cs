@@ -81,6 +81,17 @@ public sealed class BarrierMessageTests
     }
 
     [TestMethod]
+    [DataRow("", "(no store barrier between them within 1024 events of either)")]
+    [DataRow("cpu0: barrier smp_wmb", "(the barrier between them, smp_wmb at #70001, does not order stores for devices)")]
+    public void StaleDmaRead_WindowPast65536Events_ReadNearBothEnds(string before, string note)
+    {
+        // 70,000 stores to another buffer lie between the store (#0) and the doorbell: read within 1,024 events of either.
+        string scenario = Mailbox("arm64", "").Replace("cpu0: mmio_write", $"repeat 70000 as k {{\n  cpu0: store pad size 8 = 0\n}}\n{before}\ncpu0: mmio_write", StringComparison.Ordinal)
+            .Replace("mmio qm_mb", "ram  pad   0x50000000 size 0x40\nmmio qm_mb", StringComparison.Ordinal);
+        StringAssert.EndsWith(Message(scenario), note);
+    }
+
+    [TestMethod]
     public void StaleDmaRead_Sarif_SameMessage() =>
         StringAssert.StartsWith(Message(Mailbox("arm64", "smp_wmb"), "sarif"),
             "qm read xqc+0x0..0x40, stored by cpu0 at #0, which is not ordered before the doorbell at #2 (the barrier between them, smp_wmb at #1, does not order stores for devices). help: ");
