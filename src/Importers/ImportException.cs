@@ -20,11 +20,15 @@ public sealed class ImportException : BadInputException
 
     /// <summary>Creates the error at <paramref name="file"/>:<paramref name="line"/>[:<paramref name="column"/>].</summary>
     public ImportException(string file, long line, int column, string detail)
-        : base(line <= 0 ? $"{file}: {detail}" : column > 0 ? $"{file}:{line}:{column}: {detail}" : $"{file}:{line}: {detail}")
+        : base($"{Where(file, line, column)}: {detail}")
     {
         File = file;
         Line = line;
         Column = column;
         Detail = detail;
     }
+
+    /// <summary>The position prefix: <c>file</c>, <c>file:line</c> or <c>file:line:column</c> (line or column 0: not known).</summary>
+    public static string Where(string file, long line, int column) =>
+        line <= 0 ? file : column > 0 ? $"{file}:{line}:{column}" : $"{file}:{line}";
 }

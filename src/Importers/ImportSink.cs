@@ -127,10 +127,12 @@ public sealed partial class ImportSink
     public int Cpu(int index, int column = 0)
     {
         int id = Layout.Cpu(index);
-        if (id < 0)
-            Unmapped("cpu not in the layout", $"cpu {index} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared", column);
+        if (id < 0) Unmapped("cpu not in the layout", NotInLayout(index), column);
         return id;
     }
+
+    string NotInLayout(int cpu) =>
+        $"cpu {cpu} is not in the layout: {Layout.FileName} declares {Layout.CpuCount} cpu(s), and the trace's cpu N is the N-th one declared";
 
     /// <summary>
     /// The device agent for a device name as the trace prints it (<c>0000:01:00.0</c>, <c>eth0</c>): the
@@ -180,9 +182,16 @@ public sealed partial class ImportSink
     /// A marker saying the capture lost events (<c>CPU:0 [LOST 42 EVENTS]</c>): the import goes on, and the summary
     /// warns that the trace is incomplete. <paramref name="cpu"/> is the trace's cpu number (-1 when the marker names
     /// none), <paramref name="how"/> what happened to them (<c>lost</c>, <c>overwritten</c>), <paramref name="events"/>
-    /// how many (-1 when the marker does not say).
+    /// how many (-1 when the marker does not say). A cpu the layout lacks gets, once, the line and
+    /// <paramref name="column"/> (1-based, 0 for none) of its marker and what to declare: its events would be refused.
     /// </summary>
-    public void Lost(int cpu, string how, long events) => _run.CountLost(File, cpu, how, events);
+    public void Lost(int cpu, string how, long events, int column = 0)
+    {
+        string? notInLayout = cpu >= 0 && Layout.Cpu(cpu) < 0
+            ? $"{ImportException.Where(File, Line, column)}: {NotInLayout(cpu)}; declare {(cpu + 1).ToString(CultureInfo.InvariantCulture)} or more to import this cpu's events"
+            : null;
+        _run.CountLost(File, cpu, how, events, notInLayout);
+    }
 
     /// <summary>
     /// A line this format cannot read: an <see cref="ImportException"/> at <see cref="File"/>:<see cref="Line"/>,

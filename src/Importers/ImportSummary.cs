@@ -55,6 +55,10 @@ public sealed class ImportSummary
         long total = Lost.Aggregate(0L, (sum, l) => LostEvents.SaturatingAdd(sum, l.Events));
         bool uncounted = Lost.Any(l => l.Uncounted > 0);
         yield return $"warning: incomplete capture: {LostEvents.Count(total)}{(uncounted ? " or more" : "")} were lost while recording; replay results on this trace may miss findings, or report ones that a lost event would have prevented";
-        foreach (var lost in Lost) yield return "  " + lost.Describe();
+        foreach (var lost in Lost)
+        {
+            yield return "  " + lost.Describe();
+            if (lost.NotInLayout is { } hint) yield return "    " + hint;
+        }
     }
 }

@@ -11,6 +11,12 @@ namespace TraceTools.Importers;
 /// <param name="Uncounted">Markers that say events were lost without saying how many.</param>
 public sealed record LostEvents(string File, int Cpu, string How, long Events, long Uncounted)
 {
+    /// <summary>
+    /// For a cpu the layout does not declare: <c>FILE:LINE:COLUMN: cpu 3 is not in the layout: …; declare 4 or more …</c>,
+    /// at its first marker (null for a declared cpu, or none): its events are refused, so the layout likely lacks it.
+    /// </summary>
+    public string? NotInLayout { get; init; }
+
     /// <summary>One line for the summary: <c>trace.txt: cpu 0: 42 events lost</c>.</summary>
     public string Describe()
     {

@@ -66,6 +66,13 @@ public sealed partial class ReplayEngine
     /// Reports use it to name the read barrier for the releaser. Call after the events up to <paramref name="index"/>
     /// were processed.
     /// </summary>
-    public bool AcquiredFromCpu(int agent, long index) =>
-        (uint)agent < (uint)_hb.AgentCount && _hb.TracksEdges && _hb.AcquiredFromCpu(agent, index);
+    public bool AcquiredFromCpu(int agent, long index) => HopInto(agent, index) is not null;
+
+    /// <summary>
+    /// The hop from another cpu's release that the event at <paramref name="index"/> of <paramref name="agent"/> acquired
+    /// (from the edges the replay logged; null for a device's release, and when the log no longer holds the edge).
+    /// Reports draw it on a stale-cpu-read's ladder. Call after the events up to <paramref name="index"/> were processed.
+    /// </summary>
+    public HbHop? HopInto(int agent, long index) =>
+        (uint)agent < (uint)_hb.AgentCount && _hb.TracksEdges ? _hb.HopInto(agent, index) : null;
 }

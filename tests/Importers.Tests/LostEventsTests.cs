@@ -53,7 +53,25 @@ public sealed class LostEventsTests
             $"  {file}: cpu 0: at least 9223372036854775807 events lost",
             $"  {file}: cpu 1: at least 9223372036854775807 events lost", // the cap itself: no more is known
             $"  {file}: cpu 2: 1 event lost",
+            $"    {file}:5:5: cpu 2 is not in the layout: {Path.Combine(h.Dir, "layout.scn")} declares 2 cpu(s), and the trace's cpu N is the N-th one declared; declare 3 or more to import this cpu's events",
         }, warnings.Skip(1).ToArray());
+    }
+
+    [TestMethod]
+    public void Import_MarkerOfACpuPastTheLayout_WarningSaysWhereAndWhatToDo()
+    {
+        // cpu 3's events would be refused (not in the layout), so its markers say how to declare it, at the first one's
+        // cpu number; the cpus the layout declares get no such line.
+        string text = Write(0, 1) + "CPU:3 [LOST 5 EVENTS]\n" + "  CPU:3 [7 EVENTS DROPPED]\n" + "CPU:1 [LOST 2 EVENTS]\n" + Write(0, 2);
+        using var h = new ImportHarness();
+        h.Run("ftrace", NicLayout, [("trace.txt", text)]);
+        string file = Path.Combine(h.Dir, "trace.txt");
+        CollectionAssert.AreEqual(new[]
+        {
+            $"  {file}: cpu 3: 12 events lost",
+            $"    {file}:2:5: cpu 3 is not in the layout: {Path.Combine(h.Dir, "layout.scn")} declares 2 cpu(s), and the trace's cpu N is the N-th one declared; declare 4 or more to import this cpu's events",
+            $"  {file}: cpu 1: 2 events lost",
+        }, h.Summary.Warnings().Skip(1).ToArray());
     }
 
     [TestMethod]

@@ -75,4 +75,20 @@ public sealed class ScatterGatherTests
         Assert.AreEqual(2, events.Count);
         StringAssert.Contains(h.Summary.Warnings().Last(), "cpu 0: 298 events not maintained: dma_map_sg segments past the 128 the kernel traces");
     }
+    [TestMethod]
+    [DataRow("nic")]       // noncoherent: would clean each segment
+    [DataRow("coherent")]  // would count each segment as needing no maintenance
+    public void Import_EmptySegmentArrays_CountedAsSkipped(string device)
+    {
+        // A line with no segments produces nothing: it is counted, as a dma event of size 0 is, not dropped unseen.
+        string text = Line(1, "dma_map_sg", $"{device} dir=TO_DEVICE nents=0/0 ents=0/0 dma_addrs={{}} sizes={{}} phys_addrs={{}} attrs=")
+            + Line(2, "dma_map_sg", $"{device} dir=TO_DEVICE dma_addrs={{}} sizes={{}} phys_addrs={{}} attrs=")
+            + Line(3, "dma_sync_sg_for_device", $"{device} dir=TO_DEVICE dma_addrs={{}} sizes={{}}")
+            + Line(4, "dma_unmap_sg", $"{device} dir=FROM_DEVICE phys_addrs={{}} attrs=");
+        using var h = new ImportHarness();
+        var events = h.Run("ftrace", NicLayout + "\ndevice coherent\n", [("trace", text)]);
+        Assert.IsEmpty(events);
+        Assert.AreEqual(4, h.Summary.Skipped.GetValueOrDefault("scatter-gather dma event with no segments"), string.Join("\n", h.Summary.Describe("out.trace")));
+        Assert.AreEqual(4, h.Summary.Skipped.Values.Sum(), string.Join("\n", h.Summary.Describe("out.trace")));
+    }
 }

@@ -4,7 +4,8 @@ namespace TraceTools.Cli.Reports;
 /// Why a ladder marks an evidence event (<see cref="LadderEvents"/>): not at all; a barrier between the two events it
 /// failed to order, or after the publish; a missing-cache-invalidate's cache maintenance that cleaned where it had to
 /// invalidate, invalidated before the device's write was observed or before the write itself; a missing-cache-clean's
-/// clean before the store, or a barrier after its clean that does not complete it; a missing-flush-after-clear's
+/// clean before the store, a barrier after its clean that does not complete it, or a clean or completing barrier
+/// after the release to the device; a missing-flush-after-clear's
 /// invalidation not ordered after the clear; a barrier on the wrong side of the event it had to follow or precede
 /// (<see cref="MisplacedBarrier"/>).
 /// </summary>
@@ -13,6 +14,7 @@ enum EvidenceNote : byte
     None,
     DoesNotOrder,
     AfterPublish,
+    AfterRelease,
     CleansOnly,
     BeforeObserved,
     BeforeWrite,

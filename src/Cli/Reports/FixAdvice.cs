@@ -98,8 +98,8 @@ public sealed class FixAdvice
     /// </summary>
     public FixObserver Releaser(int cpu, long acquire)
     {
-        if (_input.AcquiredFromCpu is not { } fromCpu || acquire < 0) return FixObserver.Unknown;
-        return fromCpu(cpu, acquire) ? FixObserver.Cpu : FixObserver.Device;
+        if (_input.HopInto is not { } hopInto || acquire < 0) return FixObserver.Unknown;
+        return hopInto(cpu, acquire) is not null ? FixObserver.Cpu : FixObserver.Device;
     }
 
     FixObserver Observer(int agent) => _input.Metadata.Agents[agent].IsCpu ? FixObserver.Cpu : FixObserver.Device;

@@ -51,13 +51,13 @@ public static class JsonReport
         foreach (var a in md.Agents) w.WriteStringValue(a.Name);
         w.WriteEndArray();
         w.WriteStartArray("findings");
-        foreach (var g in groups)
+        var texts = FindingText.InBlocks(input, groups.Select(g => g.First));
+        foreach (var (g, text) in groups.Zip(texts))
         {
             w.WriteStartObject();
             w.WriteString("kind", g.Kind.Name());
             w.WriteString("severity", g.Severity == Severity.Error ? "error" : "warning");
             w.WriteNumber("count", g.Count);
-            var text = new FindingText(md, g.First, input.Events) { Fixes = input.Fixes };
             w.WriteString("message", text.Message);
             w.WriteString("help", text.Help);
             w.WriteString("help_uri", RuleText.Of(g.Kind).HelpUri);

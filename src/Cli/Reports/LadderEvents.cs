@@ -18,13 +18,14 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// table entries, invalidations, and cache
 /// maintenance for the cache kinds; a dma-race's, missing-cache-invalidate's or missing-flush-after-clear's trigger
 /// agent from the other agent's access or the clear on, a missing-cache-invalidate's maintenance that did not count
-/// marked, a missing-cache-clean's barrier that does not complete its clean marked, a missing-flush-after-clear's
+/// marked, a missing-cache-clean's barrier that does not complete its clean marked and its clean or completing barrier
+/// after the release to the device marked, a missing-flush-after-clear's
 /// invalidation not ordered after the clear marked; for both cache kinds, the cpu's latest maintenance before the access
 /// the rule counts from, marked: <see cref="EarlyMaintenance"/>; for the barrier kinds, the barrier just on the wrong
 /// side of its event, marked: <see cref="MisplacedBarrier"/>). The evidence per agent is capped; what is left out is
 /// counted.
 /// </summary>
-public sealed class LadderEvents
+public sealed class LadderEvents : IWindowReader
 {
     /// <summary>Evidence rows per agent at most; barriers go first.</summary>
     public const int MaxEvidencePerAgent = 6;
@@ -57,8 +58,12 @@ public sealed class LadderEvents
     // the device's read share (no agent when none), and the cpu's first clean of them after the store, once seen.
     long _cleanStore = -1, _firstClean = -1;
     int _cleanAgent = -1;
-    // Since that clean: a barrier completed it; the cpu released (the doorbell, a flag). Later barriers are not marked.
+    // Since that clean: a barrier completed it before the cpu released; the cpu released (the doorbell, a flag). Later
+    // barriers are not marked as not completing it.
     bool _cleanCompleted, _cleanReleased;
+    // The store's cpu's release the hb path to the device's read leaves by (the doorbell), or -1: not known. A clean of
+    // a shared byte, or a barrier completing an earlier one, after it is marked (<- after the doorbell): too late.
+    long _cleanRelease = -1;
     SharedBytes _cleanShared;
     // The late-clean marker's (LateCleanMarker): a discarded-store's invalidation and the bytes its store and load share.
     long _discardedBy = -1;
@@ -97,13 +102,23 @@ public sealed class LadderEvents
     /// <summary>The evidence window's ranges, ascending and disjoint; valid between <see cref="PlanEvidence"/> and <see cref="FinishEvidence"/>.</summary>
     internal List<(long From, long To)> Ranges => _ranges!;
 
+    IReadOnlyList<(long From, long To)> IWindowReader.Ranges => Ranges;
+
+    void IWindowReader.Scan(EventBatch batch, int first, int last) => Scan(batch, first, last);
+
+    void IWindowReader.ScanOne(long index) => ScanOne(index);
+
     TraceEvent Event(long i) => _input.Events[i];
 
     string AgentName(int agent) => EventText.Agent(_input.Metadata, agent);
 
-    /// <summary>The hops from each other agent's last related event to the trigger.</summary>
+    /// <summary>
+    /// The hops from each other agent's last related event to the trigger; for a stale-cpu-read, the hop into its acquire
+    /// from another cpu's release (<see cref="AddHopIntoAcquire"/>).
+    /// </summary>
     void AddPath()
     {
+        AddHopIntoAcquire();
         if (_input.HbPath is not { } paths) return;
         int target = Event(_f.Trigger).Agent;
         var lastPerAgent = new Dictionary<int, long>();
@@ -123,6 +138,19 @@ public sealed class LadderEvents
                 Mark(hop.ReceiveIndex, $"<- from {AgentName(hop.FromAgent)}");
             }
         }
+    }
+
+    /// <summary>
+    /// A stale-cpu-read's acquire that read another cpu's release (the device's completion forwarded by that cpu): the
+    /// hop the replay logged landing on it. The path from the device is not known (edges out of devices are not
+    /// logged), so the hop into the acquire is the part of the hand-off the ladder can show.
+    /// </summary>
+    void AddHopIntoAcquire()
+    {
+        if (_f.Kind != FindingKind.StaleCpuRead || _input.HopInto is not { } hopInto || _f.RelatedIndex(RelatedRole.Acquire) is not (>= 0 and var acquire)) return;
+        if (hopInto(Event(acquire).Agent, acquire) is not { } hop) return;
+        Mark(hop.ReleaseIndex, $"-> {AgentName(hop.ToAgent)}");
+        Mark(hop.ReceiveIndex, $"<- from {AgentName(hop.FromAgent)}");
     }
 
     /// <summary>Shows a hop's event with its marker (a related event shown without one gets it too).</summary>
@@ -208,7 +236,9 @@ public sealed class LadderEvents
         long store = _f.RelatedIndex(RelatedRole.Store);
         if (store < 0) return;
         var s = Event(store);
-        if (SharedBytes.Of(s, Event(_f.Trigger)) is { } shared) (_cleanStore, _cleanAgent, _cleanShared) = (store, s.Agent, shared);
+        if (SharedBytes.Of(s, Event(_f.Trigger)) is not { } shared) return;
+        (_cleanStore, _cleanAgent, _cleanShared) = (store, s.Agent, shared);
+        _cleanRelease = _input.Fixes.FirstRelease(s.Agent, store, Event(_f.Trigger).Agent, _f.Trigger);
     }
 
     /// <summary>The late-clean marker's (<see cref="LateCleanMarker"/>) invalidation and the bytes the store and the load share.</summary>
@@ -278,6 +308,7 @@ public sealed class LadderEvents
         var marker = kind switch
         {
             EventKind.Barrier when agent == _cleanAgent => CompletionMarker(index, aux),
+            EventKind.CacheClean or EventKind.CacheFlush when agent == _cleanAgent => LateClean(index, address, size),
             EventKind.Barrier => BarrierMarker(index, agent),
             EventKind.DevInvalidate when _f.Kind == FindingKind.MissingFlushAfterClear => InvalidationMarker(index, agent, address, size, aux),
             EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush when agent == _cacheAgent => CacheMarker(kind, address, size),
@@ -449,7 +480,8 @@ public sealed class LadderEvents
         if (_firstClean >= 0)
         {
             // Marked below only while neither happened: the barrier that mattered was the one before the release.
-            if (kind == EventKind.Barrier && BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux))) _cleanCompleted = true;
+            if (kind == EventKind.Barrier && BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux)))
+                _cleanCompleted |= !_cleanReleased && (_cleanRelease < 0 || index < _cleanRelease);
             else if (kind != EventKind.Barrier && ServesBarrier(kind, address, reads: false)) _cleanReleased = true;
             return;
         }
@@ -460,13 +492,24 @@ public sealed class LadderEvents
     /// Why a missing-cache-clean's cpu's barrier after its clean did not help: it does not complete cache maintenance
     /// for a device (arm64 <c>dma_wmb</c>, as in <c>writel</c>; x86's compiler-only barriers), so the clean is not
     /// ordered, with completion, before the doorbell after it (<c>&lt;- does not complete the clean #C</c>). Only a
-    /// barrier between the clean and the cpu's first release after it, with none that completes it before.
+    /// barrier between the clean and the cpu's first release after it, with none that completes it before. A barrier
+    /// that does complete it, after the release the hb path leaves by, came too late (<c>&lt;- after the doorbell</c>).
     /// </summary>
     EvidenceNote CompletionMarker(long index, uint aux)
     {
-        if (_firstClean < 0 || index <= _firstClean || _cleanCompleted || _cleanReleased) return EvidenceNote.None;
-        return BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux)) ? EvidenceNote.None : EvidenceNote.NotCompletion;
+        if (_firstClean < 0 || index <= _firstClean || _cleanCompleted) return EvidenceNote.None;
+        bool completes = BarrierQuery.CompletesCacheMaintenance(_input.Metadata.Arch, new BarrierCode((ushort)aux));
+        if (completes) return _cleanRelease >= 0 && index > _cleanRelease ? EvidenceNote.AfterRelease : EvidenceNote.None;
+        return _cleanReleased ? EvidenceNote.None : EvidenceNote.NotCompletion;
     }
+
+    /// <summary>
+    /// A missing-cache-clean's cpu's clean or flush of a byte the store and the device's read share, after the release the
+    /// hb path leaves the cpu by: it could not be ordered before that doorbell (<c>&lt;- after the doorbell</c>).
+    /// </summary>
+    EvidenceNote LateClean(long index, ulong address, int size) =>
+        _cleanRelease >= 0 && index > _cleanRelease && index > _cleanStore && _cleanShared.AnyInLines(address, size, _input.Metadata.CacheLineSize)
+            ? EvidenceNote.AfterRelease : EvidenceNote.None;
 
     /// <summary>
     /// Why a missing-flush-after-clear's invalidation did not count: one of the entry (or of all entries) by its
@@ -502,6 +545,7 @@ public sealed class LadderEvents
         EvidenceNote.NotCompletion => $"<- does not complete the clean #{_firstClean}",
         EvidenceNote.DoesNotOrder => $"<- does not order #{_before} before #{_after}",
         EvidenceNote.AfterPublish => $"<- after the {_text.PublishNounOf(_after)}",
+        EvidenceNote.AfterRelease => $"<- after the {_text.PublishNounOf(_cleanRelease)}",
         EvidenceNote.CleansOnly => "<- cleans, does not invalidate",
         EvidenceNote.BeforeObserved => $"<- before the completion of #{_f.RelatedIndex(RelatedRole.DmaWrite)} is observed",
         EvidenceNote.BeforeWrite => $"<- before the device's write #{_f.RelatedIndex(RelatedRole.DmaWrite)}",

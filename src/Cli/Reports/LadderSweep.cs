@@ -1,6 +1,20 @@
+using TraceTools.TraceFormat;
 using TraceTools.Replay.Findings;
 
 namespace TraceTools.Cli.Reports;
+
+/// <summary>A reader of events in index ranges, fed by a sweep in trace order (<see cref="LadderSweep.Sweep"/>).</summary>
+interface IWindowReader
+{
+    /// <summary>The ranges to read, ascending and disjoint; fixed once the sweep starts.</summary>
+    IReadOnlyList<(long From, long To)> Ranges { get; }
+
+    /// <summary>Reads positions <paramref name="first"/>..<paramref name="last"/> of a decoded batch (part of one range); looks nothing up.</summary>
+    void Scan(EventBatch batch, int first, int last);
+
+    /// <summary>Reads event <paramref name="index"/> through the lookup (one without batches).</summary>
+    void ScanOne(long index);
+}
 
 /// <summary>
 /// Reads the evidence windows of many ladders in one sweep in trace order, so each decoded chunk is read once for all
@@ -45,14 +59,15 @@ public static class LadderSweep
     }
 
     /// <summary>
-    /// Reads every ladder's ranges, always at the lowest index any ladder still has to read: the decoded chunks are
-    /// asked for in trace order, so each is decoded once (the lookup keeps the last one). A ladder's ranges are read
-    /// in order, one at a time, so the queue holds one entry per ladder.
+    /// Reads every reader's ranges (a ladder's evidence window, a message's events between), always at the lowest index
+    /// any reader still has to read: the decoded chunks are asked for in trace order, so each is decoded once (the
+    /// lookup keeps the last one). A reader's ranges are read in order, one at a time, so the queue holds one entry per
+    /// reader.
     /// </summary>
-    static void Sweep(IEventLookup events, LadderEvents[] ladders)
+    internal static void Sweep(IEventLookup events, IReadOnlyList<IWindowReader> ladders)
     {
-        var queue = new PriorityQueue<(int Ladder, int Range), long>(ladders.Length);
-        for (int l = 0; l < ladders.Length; l++)
+        var queue = new PriorityQueue<(int Ladder, int Range), long>(ladders.Count);
+        for (int l = 0; l < ladders.Count; l++)
             if (ladders[l].Ranges.Count > 0) queue.Enqueue((l, 0), ladders[l].Ranges[0].From);
         while (queue.TryDequeue(out var at, out long from))
         {

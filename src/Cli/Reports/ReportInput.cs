@@ -68,10 +68,11 @@ public sealed record ReportInput(
     public Func<int, long, int, long, IReadOnlyList<TraceTools.Replay.HbHop>>? HbPath { get; init; }
 
     /// <summary>
-    /// Whether an event (agent, index) acquired a release of another cpu (<see cref="TraceTools.Replay.ReplayEngine.AcquiredFromCpu"/>),
-    /// so a help line names the read barrier for that releaser; null when no replay state is at hand.
+    /// The hop from another cpu's release that an event (agent, index) acquired, or null (<see cref="TraceTools.Replay.ReplayEngine.HopInto"/>),
+    /// so a help line names the read barrier for that releaser and a stale-cpu-read's ladder shows the hop; null when
+    /// no replay state is at hand.
     /// </summary>
-    public Func<int, long, bool>? AcquiredFromCpu { get; init; }
+    public Func<int, long, TraceTools.Replay.HbHop?>? HopInto { get; init; }
 
     FixAdvice? _fixes;
 

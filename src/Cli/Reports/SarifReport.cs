@@ -48,9 +48,10 @@ public static class SarifReport
         var results = groups.Select(g => (Group: g, Entry: (Suppressions.Entry?)null))
             .Concat((suppressed ?? []).Select(s => (s.Group, (Suppressions.Entry?)s.Entry)))
             .OrderBy(r => r.Group.First.Trigger).ThenBy(r => r.Group.Kind);
-        foreach (var (g, entry) in results)
+        var ordered = results.ToList();
+        foreach (var ((g, entry), text) in ordered.Zip(FindingText.InBlocks(input, ordered.Select(r => r.Group.First))))
         {
-            WriteResult(w, input, locations, g, entry);
+            WriteResult(w, input, locations, g, entry, text);
             JsonReport.FlushWhenFull(w);
         }
         w.WriteEndArray();
@@ -115,11 +116,10 @@ public static class SarifReport
     static string RuleName(FindingKind k) =>
         string.Concat(k.Name().Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
-    static void WriteResult(Utf8JsonWriter w, ReportInput input, SarifLocations locations, FindingGroup g, Suppressions.Entry? suppressedBy)
+    static void WriteResult(Utf8JsonWriter w, ReportInput input, SarifLocations locations, FindingGroup g, Suppressions.Entry? suppressedBy, FindingText text)
     {
         var md = input.Metadata;
         var f = g.First;
-        var text = new FindingText(md, f, input.Events) { Fixes = input.Fixes };
         long fixAt = text.FixAt;
         w.WriteStartObject();
         w.WriteString("ruleId", g.Kind.Name());

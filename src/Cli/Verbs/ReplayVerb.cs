@@ -76,7 +76,7 @@ public static class ReplayVerb
             Overlapped = phases.Overlapped,
             ReportClock = Stopwatch.StartNew(),
         };
-        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events, stats) { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu };
+        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events, stats) { HbPath = engine.HbPath, HopInto = engine.HopInto };
         return ReportWriter.Write(input, options, args.Out);
     }
 

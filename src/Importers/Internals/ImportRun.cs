@@ -39,15 +39,17 @@ sealed class ImportRun
     /// <summary>Where the first line skipped for a reason was (<c>FILE:LINE</c>), for the reasons counted with a location.</summary>
     public Dictionary<string, string> FirstSkippedAt { get; } = new(StringComparer.Ordinal);
 
-    readonly Dictionary<(string File, int Cpu, string How), (long Events, long Uncounted)> _lost = [];
+    readonly Dictionary<(string File, int Cpu, string How), (long Events, long Uncounted, string? NotInLayout)> _lost = [];
 
     /// <summary>The lost events reported so far, in the order first reported.</summary>
-    public List<LostEvents> Lost => [.. _lost.Select(kv => new LostEvents(kv.Key.File, kv.Key.Cpu, kv.Key.How, kv.Value.Events, kv.Value.Uncounted))];
+    public List<LostEvents> Lost => [.. _lost.Select(kv => new LostEvents(kv.Key.File, kv.Key.Cpu, kv.Key.How, kv.Value.Events, kv.Value.Uncounted) { NotInLayout = kv.Value.NotInLayout })];
 
-    public void CountLost(string file, int cpu, string how, long events)
+    /// <summary>Sums a marker's lost events; <paramref name="notInLayout"/>, for a cpu the layout lacks, is kept from its first marker.</summary>
+    public void CountLost(string file, int cpu, string how, long events, string? notInLayout)
     {
         // Keyed by input, cpu and marker kind: a handful of entries however many markers the inputs hold.
         ref var n = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lost, (file, cpu, how), out _);
+        n.NotInLayout ??= notInLayout;
         if (events < 0) n.Uncounted++;
         else n.Events = LostEvents.SaturatingAdd(n.Events, events);
     }

@@ -41,15 +41,19 @@ sealed partial class HbState
     }
 
     /// <summary>
-    /// True when the event at <paramref name="index"/> of <paramref name="receiver"/> acquired a release of another
-    /// cpu (an edge of a cpu's edge log landed on it): reports name the read barrier for that releaser (docs/model.md
-    /// §10.5). Edges out of devices are not logged, and compaction may drop one: false then means "a device, or
-    /// not known", for which the device barrier is the safe advice.
+    /// The hop from another cpu's release to the event at <paramref name="index"/> of <paramref name="receiver"/>, when
+    /// an edge of a cpu's edge log landed on it: reports name the read barrier for that releaser (docs/model.md §10.5)
+    /// and draw the hop. Edges out of devices are not logged, and compaction may drop one: null then means "a device,
+    /// or not known", for which the device barrier is the safe advice.
     /// </summary>
-    internal bool AcquiredFromCpu(int receiver, long index)
+    internal HbHop? HopInto(int receiver, long index)
     {
         for (int cpu = 0; cpu < AgentCount; cpu++)
-            if (cpu != receiver && !IsDevice[cpu] && _edges[cpu].LandedAt(receiver, index)) return true;
-        return false;
+        {
+            if (cpu == receiver || IsDevice[cpu]) continue;
+            long release = _edges[cpu].ReleaseLandedAt(receiver, index);
+            if (release >= 0) return new HbHop(cpu, release, receiver, index);
+        }
+        return null;
     }
 }

@@ -172,12 +172,15 @@ sealed partial class HbState
             return false;
         }
 
-        /// <summary>True when an acquire edge of this cpu landed on <paramref name="receiver"/>'s event at trace index <paramref name="index"/>.</summary>
-        public bool LandedAt(int receiver, long index)
+        /// <summary>
+        /// Trace index of the release of this cpu whose acquire edge landed on <paramref name="receiver"/>'s event at trace
+        /// index <paramref name="index"/>, or -1.
+        /// </summary>
+        public long ReleaseLandedAt(int receiver, long index)
         {
             for (int i = FirstLoggedAt(index); i < _count && _edges[i].LoggedAt == index; i++)
-                if (_edges[i].Receiver == receiver && _edges[i].ReceiverTime == (ulong)index + 1) return true;
-            return false;
+                if (_edges[i].Receiver == receiver && _edges[i].ReceiverTime == (ulong)index + 1) return _edges[i].ReleaseIndex;
+            return -1;
         }
 
         /// <summary>

@@ -17,7 +17,7 @@ public sealed class CompletionMarkerTests
     public void Cleanup() => Directory.Delete(_dir, true);
 
     /// <summary>cpu0 fills txbuf (#0) and cleans it (#1); then <c>BARRIER</c> (#2) and the doorbell (#3).</summary>
-    static string Tx(string arch, string barrier) => $"""
+    internal static string Tx(string arch, string barrier) => $"""
         arch {arch}
         cpu cpu0
         device dma noncoherent
@@ -138,5 +138,77 @@ public sealed class CompletionMarkerTests
         Assert.AreEqual(1, exit, all);
         Assert.IsTrue(lines.Any(l => l.Contains("#2 barrier dma_wmb", StringComparison.Ordinal) && l.Contains("<- does not complete the clean #1", StringComparison.Ordinal)), all);
         Assert.AreEqual(1, lines.Count(l => l.Contains("<- does not complete", StringComparison.Ordinal)), all);
+    }
+
+    /// <summary>cpu0 fills txbuf (#0); then <c>STEPS</c> (#1..#3), the doorbell among them.</summary>
+    static string TxAround(string arch, string steps) => $"""
+        arch {arch}
+        cpu cpu0
+        device dma noncoherent
+        ram txbuf 0x40000000 size 0x1000
+        mmio regs 0xfe000000 size 0x100 device dma
+        cpu0: store txbuf size 0x80
+        {steps}
+        dma:  dma_read txbuf size 0x80
+        """;
+
+    [TestMethod]
+    [DataRow("arm64", "wmb")]
+    [DataRow("x86_64", "sfence")]
+    [DataRow("riscv64", "dma_wmb")]
+    public void CompletionBarrierAfterTheDoorbell_MarkedAfterTheDoorbell(string arch, string barrier)
+    {
+        var (block, all) = MissingCacheCleanBlock(arch, $"""
+            cpu0: cache_clean txbuf size 0x80
+            cpu0: mmio_write regs size 4 = 1
+            cpu0: barrier {barrier}
+            """);
+        Assert.IsTrue(block.Any(l => l.Contains($"#3 barrier {barrier}   <- after the doorbell", StringComparison.Ordinal)), all);
+        Assert.IsFalse(block.Any(l => l.Contains("#1 cache_clean", StringComparison.Ordinal) && l.Contains("<-", StringComparison.Ordinal)), all);
+    }
+
+    [TestMethod]
+    [DataRow("arm64", "wmb")]
+    [DataRow("x86_64", "wmb")]
+    [DataRow("riscv64", "fence.w.o")]
+    public void CleanAndBarrierAfterTheDoorbell_BothMarked(string arch, string barrier)
+    {
+        var (block, all) = MissingCacheCleanBlock(arch, $"""
+            cpu0: mmio_write regs size 4 = 1
+            cpu0: cache_clean txbuf size 0x80
+            cpu0: barrier {barrier}
+            """);
+        Assert.IsTrue(block.Any(l => l.Contains("#2 cache_clean txbuf+0x0 size 128   <- after the doorbell", StringComparison.Ordinal)), all);
+        Assert.IsTrue(block.Any(l => l.Contains($"#3 barrier {barrier}   <- after the doorbell", StringComparison.Ordinal)), all);
+    }
+
+    [TestMethod]
+    public void AfterTheDoorbell_OnlyWhatWouldHaveCounted_Marked()
+    {
+        // dma_wmb (#3) after the doorbell completes nothing; the clean of another line (#4) holds no byte the device
+        // reads; wmb (#6) follows wmb (#2), which completed the half clean (#1) before the doorbell: the half is the bug.
+        var (block, all) = MissingCacheCleanBlock("arm64", """
+            cpu0: cache_clean txbuf size 0x40
+            cpu0: barrier wmb
+            cpu0: mmio_write regs size 4 = 1
+            cpu0: barrier dma_wmb
+            cpu0: cache_clean txbuf+0x100 size 0x40
+            cpu0: barrier wmb
+            """);
+        Assert.IsFalse(block.Any(l => l.Contains("<- after the", StringComparison.Ordinal)), all);
+    }
+
+    /// <summary>
+    /// The missing-cache-clean block of <see cref="TxAround"/>'s report (the same trace may report a stale-dma-read
+    /// first), and the whole report for assertion messages.
+    /// </summary>
+    (string[] Block, string All) MissingCacheCleanBlock(string arch, string steps)
+    {
+        var (exit, lines) = Replay(TxAround(arch, steps));
+        string all = string.Join("\n", lines);
+        Assert.AreEqual(1, exit, all);
+        string[] block = [.. lines.SkipWhile(l => !l.StartsWith("error[missing-cache-clean]", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0)];
+        Assert.IsNotEmpty(block, all);
+        return (block, all);
     }
 }

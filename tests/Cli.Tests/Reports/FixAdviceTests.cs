@@ -26,7 +26,7 @@ public sealed class FixAdviceTests
         engine.Process(events);
         var findings = engine.Complete();
         var input = new ReportInput(scenario.Metadata, findings, new BatchEventLookup(events), sample, events.Count);
-        return withHbPath ? input with { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu } : input;
+        return withHbPath ? input with { HbPath = engine.HbPath, HopInto = engine.HopInto } : input;
     }
 
     static FindingText Text(ReportInput input, FindingKind kind) =>

@@ -22,7 +22,7 @@ public sealed class GroupHelpTests
         var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
         engine.Process(events);
         return new ReportInput(scenario.Metadata, engine.Complete(), new BatchEventLookup(events), "t.scn", events.Count)
-            { HbPath = engine.HbPath, AcquiredFromCpu = engine.AcquiredFromCpu };
+            { HbPath = engine.HbPath, HopInto = engine.HopInto };
     }
 
     static string Report(ReportInput input)

@@ -51,14 +51,7 @@ public sealed class LadderTests
     [TestMethod]
     public void Engine_HbPath_HopsThroughCpu1AndCpu2ToTheDoorbell()
     {
-        string scn = Path.Combine(_dir, "s.scn");
-        File.WriteAllText(scn, HandOff);
-        var scenario = ScenarioCompiler.CompileFile(scn);
-        var engine = DetectorRegistry.CreateEngine(scenario.Metadata);
-        var sink = new BatchingSink(engine.Process);
-        scenario.Generate(sink);
-        sink.Flush();
-        engine.Complete();
+        var engine = ScenarioReplay.Engine(_dir, HandOff);
         CollectionAssert.AreEqual(new[]
         {
             new HbHop(0, 1, 1, 2),   // flag1 store -> cpu1's load

@@ -1,3 +1,7 @@
+using TraceTools.Detectors;
+using TraceTools.Replay;
+using TraceTools.Scenarios;
+using TraceTools.TraceFormat;
 using TraceTools.Tests.EndToEnd;
 
 namespace TraceTools.Tests.Reports;
@@ -15,6 +19,20 @@ static class ScenarioReplay
         var (exit, output, err) = RepoPaths.Run("replay", trace);
         Assert.AreNotEqual(2, exit, err);
         return (exit, output.Split('\n'));
+    }
+
+    /// <summary>Compiles <paramref name="scenario"/> (written to <paramref name="dir"/>) and replays it in memory: the engine, completed, for its queries.</summary>
+    public static ReplayEngine Engine(string dir, string scenario)
+    {
+        string scn = Path.Combine(dir, "s.scn");
+        File.WriteAllText(scn, scenario);
+        var compiled = ScenarioCompiler.CompileFile(scn);
+        var engine = DetectorRegistry.CreateEngine(compiled.Metadata);
+        var sink = new BatchingSink(engine.Process);
+        compiled.Generate(sink);
+        sink.Flush();
+        engine.Complete();
+        return engine;
     }
 
     /// <summary>The report's first <c>help:</c> line, without its indentation.</summary>

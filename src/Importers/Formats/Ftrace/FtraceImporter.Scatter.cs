@@ -18,6 +18,9 @@ sealed partial class FtraceImporter
     /// <summary>Newer kernels trace at most 128 segments of a dma_map_sg, saying "nents=128/300 ents=128/300 [TRUNCATED]".</summary>
     const string UntracedSegments = "not maintained: dma_map_sg segments past the 128 the kernel traces (DMA_TRACE_MAX_ENTRIES)";
 
+    /// <summary>A line whose arrays are empty (<c>phys_addrs={}</c>) yields no event: counted, as a dma event of size 0 is.</summary>
+    const string NoSegments = "scatter-gather dma event with no segments";
+
     void Scatter(ReadOnlySpan<byte> line, in FtraceLine l, DmaOp op, ReadOnlySpan<byte> rest, int device, EventKind kind, bool maintain, ImportSink sink)
     {
         if (op == DmaOp.UnmapSg) UnmapScatter(line, l, rest, device, kind, maintain, sink);
@@ -49,6 +52,7 @@ sealed partial class FtraceImporter
             return;
         }
         if (ents > nents) { sink.Malformed($"{LineText.Show(name)}: fewer addresses than sizes", LineText.Column(line, physList)); return; }
+        if (nents == 0) { sink.Skip(NoSegments); return; }
         if (counted && fullNents > tracedNents)
             sink.Lost(l.Cpu, UntracedSegments, fullNents - tracedNents);
 
@@ -70,6 +74,7 @@ sealed partial class FtraceImporter
     void UnmapScatter(ReadOnlySpan<byte> line, in FtraceLine l, ReadOnlySpan<byte> rest, int device, EventKind kind, bool maintain, ImportSink sink)
     {
         if (!ArrayField(line, l.Event, rest, "phys_addrs="u8, sink, out var physList)) return;
+        if (physList.IsEmpty) { sink.Skip(NoSegments); return; }
         var segments = new HexList(physList).GetEnumerator();
         while (segments.MoveNext())
         {
@@ -90,6 +95,7 @@ sealed partial class FtraceImporter
             sink.Malformed($"{LineText.Show(name)}: {new HexList(dmaList).Count} dma_addrs but {new HexList(sizes).Count} sizes (expected one size per dma address)", LineText.Column(line, sizes));
             return;
         }
+        if (dmaList.IsEmpty) { sink.Skip(NoSegments); return; }
         var d = new HexList(dmaList).GetEnumerator();
         var s = new HexList(sizes).GetEnumerator();
         while (d.MoveNext() && s.MoveNext())

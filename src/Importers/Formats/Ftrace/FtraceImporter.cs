@@ -42,7 +42,7 @@ sealed partial class FtraceImporter : LineImporter
         // An event line first: a task may be named "CPU:0" or "version2" as well.
         if (!FtraceLine.TryParse(line, out var l))
         {
-            if (text.StartsWith("CPU:"u8) && LostEventMarkers.TryCpu(text, sink)) return;
+            if (text.StartsWith("CPU:"u8) && LostEventMarkers.TryCpu(line, text, sink)) return;
             if (text.StartsWith("cpus="u8) || text.StartsWith("version"u8) || text.StartsWith("CPU "u8)) sink.Skip("trace-cmd header");
             else if (text.StartsWith("CPU:"u8)) sink.Malformed(LostEventMarkers.Expected, LineText.Column(line, text));
             else sink.Malformed("not an ftrace event line: expected 'TASK-PID [CPU] [FLAGS] SECONDS: EVENT: ARGS'");

@@ -13,8 +13,8 @@ static class LostEventMarkers
     /// <summary>What a lost-events marker looks like, for the error of a line that starts like one but is not.</summary>
     public const string Expected = "expected a lost-events marker 'CPU:N [LOST COUNT EVENTS]' or 'CPU:N [COUNT EVENTS DROPPED]'";
 
-    /// <summary>A <c>CPU:N [...]</c> marker, counted as lost on cpu N; false for any other line.</summary>
-    public static bool TryCpu(ReadOnlySpan<byte> text, ImportSink sink)
+    /// <summary>A <c>CPU:N [...]</c> marker (<paramref name="text"/>, within <paramref name="line"/>), counted as lost on cpu N; false for any other line.</summary>
+    public static bool TryCpu(ReadOnlySpan<byte> line, ReadOnlySpan<byte> text, ImportSink sink)
     {
         var rest = text["CPU:"u8.Length..];
         int space = rest.IndexOf((byte)' ');
@@ -27,7 +27,7 @@ static class LostEventMarkers
             if (!inside.SequenceEqual("EVENTS DROPPED"u8)) return false;
             lost = -1;
         }
-        sink.Lost((int)cpu, "lost", lost);
+        sink.Lost((int)cpu, "lost", lost, LineText.Column(line, rest));
         sink.Skip("lost-events marker");
         return true;
     }
