@@ -65,7 +65,7 @@ public sealed class LadderEvents : IWindowReader
     // a shared byte, or a barrier completing an earlier one, after it is marked (<- after the doorbell): too late.
     long _cleanRelease = -1;
     SharedBytes _cleanShared;
-    // The late-clean marker's (LateCleanMarker): a discarded-store's invalidation and the bytes its store and load share.
+    // The clean-after-invalidation marker's (CleanAfterInvalidation): a discarded-store's invalidation and the bytes its store and load share.
     long _discardedBy = -1;
     SharedBytes _lostBytes;
     // A cache kind's look-back before the related access its rule counts maintenance from; null: none.
@@ -179,7 +179,7 @@ public sealed class LadderEvents : IWindowReader
         StartTriggerEvidenceAtRelated(since);
         if (_f.Kind == FindingKind.MissingCacheInvalidate) PlanCacheMarker();
         if (_f.Kind == FindingKind.MissingCacheClean) PlanCompletionMarker();
-        if (_f.Kind == FindingKind.DiscardedStore) PlanLateCleanMarker();
+        if (_f.Kind == FindingKind.DiscardedStore) PlanCleanAfterInvalidation();
         _early = EarlyMaintenance.Plan(_f, Event);
         if (_early is { } early) _ranges = WithRange(_ranges, early.From, early.Anchor - 1);
         _misplaced = MisplacedBarrier.Plan(_f, Event, _input.Metadata.Arch, _input.EventCount - 1, ObserverIsDevice(), ServesBarrier);
@@ -241,8 +241,8 @@ public sealed class LadderEvents : IWindowReader
         _cleanRelease = _input.Fixes.FirstRelease(s.Agent, store, Event(_f.Trigger).Agent, _f.Trigger);
     }
 
-    /// <summary>The late-clean marker's (<see cref="LateCleanMarker"/>) invalidation and the bytes the store and the load share.</summary>
-    void PlanLateCleanMarker()
+    /// <summary>The clean-after-invalidation marker's (<see cref="CleanAfterInvalidation"/>) invalidation and the bytes the store and the load share.</summary>
+    void PlanCleanAfterInvalidation()
     {
         long store = _f.RelatedIndex(RelatedRole.Store), invalidation = _f.RelatedIndex(RelatedRole.Invalidation);
         if (store < 0 || invalidation < 0) return;
@@ -312,7 +312,7 @@ public sealed class LadderEvents : IWindowReader
             EventKind.Barrier => BarrierMarker(index, agent),
             EventKind.DevInvalidate when _f.Kind == FindingKind.MissingFlushAfterClear => InvalidationMarker(index, agent, address, size, aux),
             EventKind.CacheClean or EventKind.CacheInval or EventKind.CacheFlush when agent == _cacheAgent => CacheMarker(kind, address, size),
-            EventKind.CacheClean or EventKind.CacheFlush when _discardedBy >= 0 => LateCleanMarker(index, address, size),
+            EventKind.CacheClean or EventKind.CacheFlush when _discardedBy >= 0 => CleanAfterInvalidation(index, address, size),
             _ => EvidenceNote.None,
         };
         int priority = marker != EvidenceNote.None ? 0 : kind == EventKind.Barrier ? 1 : 2;
@@ -530,7 +530,7 @@ public sealed class LadderEvents : IWindowReader
     /// lines hold a byte the load reads (<c>&lt;- after the invalidation #I</c>); the line was no longer dirty, so it
     /// wrote nothing back. A clean before the invalidation would have been the fix (model.md §9).
     /// </summary>
-    EvidenceNote LateCleanMarker(long index, ulong address, int size) =>
+    EvidenceNote CleanAfterInvalidation(long index, ulong address, int size) =>
         index > _discardedBy && _lostBytes.AnyInLines(address, size, _input.Metadata.CacheLineSize) ? EvidenceNote.AfterInvalidation : EvidenceNote.None;
 
     string? MarkerText(EvidenceNote note) => note switch

@@ -5,12 +5,12 @@ namespace TraceTools.Tests.Reports;
 /// discarded the store (docs/reports.md): the engineer who did clean sees why it did not count.
 /// </summary>
 [TestClass]
-public sealed class LateCleanMarkerTests
+public sealed class CleanAfterInvalidationTests
 {
     string _dir = "";
 
     [TestInitialize]
-    public void Setup() => _dir = Directory.CreateTempSubdirectory("tt-lateclean").FullName;
+    public void Setup() => _dir = Directory.CreateTempSubdirectory("tt-cleanafterinval").FullName;
 
     [TestCleanup]
     public void Cleanup() => Directory.Delete(_dir, true);
