@@ -159,16 +159,26 @@ public sealed partial class FindingText
     /// <summary>
     /// The store's cpu's latest barrier after <paramref name="store"/> and before <paramref name="release"/> that
     /// completes cache maintenance on the trace's arch (<see cref="Replay.Ordering.BarrierQuery.CompletesCacheMaintenance"/>),
-    /// within <see cref="LadderEvents.ScanNear"/> events before the release, or -1.
+    /// or -1 (<see cref="LatestBetween"/>).
     /// </summary>
     long CompletingBarrierBetween(long store, long release)
     {
         int cpu = _events[store].Agent;
-        for (long i = release - 1; i > store && i >= release - LadderEvents.ScanNear; i--)
+        return LatestBetween(store, release, e => e.Agent == cpu && e.Kind == EventKind.Barrier
+            && Replay.Ordering.BarrierQuery.CompletesCacheMaintenance(Arch, new BarrierCode((ushort)e.Aux)));
+    }
+
+    /// <summary>
+    /// The latest event after <paramref name="after"/> and before <paramref name="before"/> that <paramref name="matches"/>,
+    /// within <see cref="LadderEvents.ScanNear"/> events before <paramref name="before"/>, or -1 (also where the lookup
+    /// lacks an event): what a help names when the fix's event is there and failed. Once per finding.
+    /// </summary>
+    long LatestBetween(long after, long before, Func<TraceEvent, bool> matches)
+    {
+        for (long i = before - 1; i > after && i >= before - LadderEvents.ScanNear; i--)
         {
             if (!_events.Has(i)) return -1;
-            var e = _events[i];
-            if (e.Agent == cpu && e.Kind == EventKind.Barrier && Replay.Ordering.BarrierQuery.CompletesCacheMaintenance(Arch, new BarrierCode((ushort)e.Aux))) return i;
+            if (matches(_events[i])) return i;
         }
         return -1;
     }
@@ -216,16 +226,8 @@ public sealed partial class FindingText
     /// <paramref name="clear"/> and <paramref name="change"/>, within <see cref="LadderEvents.ScanNear"/> events
     /// before the change, or -1: what the help of a missing-flush-after-clear names when one is there and failed.
     /// </summary>
-    long LatestInvalidation(long clear, long change)
-    {
-        for (long i = change - 1; i > clear && i >= change - LadderEvents.ScanNear; i--)
-        {
-            if (!_events.Has(i)) return -1;
-            var e = _events[i];
-            if (e.Kind == EventKind.DevInvalidate && EventText.InvalidatesEntry(_md, _trigger.Address, e.Aux, e.Address, e.Size)) return i;
-        }
-        return -1;
-    }
+    long LatestInvalidation(long clear, long change) => LatestBetween(clear, change,
+        e => e.Kind == EventKind.DevInvalidate && EventText.InvalidatesEntry(_md, _trigger.Address, e.Aux, e.Address, e.Size));
 
     /// <summary>
     /// stale-dma-read: the barrier for the observer of the publish's first hop (docs/model.md §10): a cpu that

@@ -21,10 +21,8 @@ sealed class ImportRun
     /// <summary>The agent of the layout's device <paramref name="device"/>, which <c>--device-name</c> gives <paramref name="traceName"/>.</summary>
     int LayoutDevice(string traceName, string device)
     {
-        var agents = Layout.Metadata.Agents;
-        int id = Layout.Agent(device);
-        if (id >= 0 && !agents[id].IsCpu) return id;
-        var devices = agents.Where(a => !a.IsCpu).Select(a => a.Name).ToList();
+        if (DeviceNamed(device) is >= 0 and var id) return id;
+        var devices = Layout.Metadata.Agents.Where(a => !a.IsCpu).Select(a => a.Name).ToList();
         Internals.ImportThrow.File(Layout.FileName, $"--device-name {traceName}={device}: the layout declares no device '{device}' " +
             (devices.Count == 0 ? "(it declares none)" : $"(its devices: {string.Join(", ", devices)})"));
         return -1;
@@ -88,11 +86,9 @@ sealed class ImportRun
 
     int FindDevice(ReadOnlySpan<char> name)
     {
+        if (DeviceNamed(name) is >= 0 and var id) return id;
+        if (DeviceNamed(SanitizedName(name)) is >= 0 and var sanitized) return sanitized;
         var agents = Layout.Metadata.Agents;
-        int id = Layout.Agent(name);
-        if (id >= 0 && !agents[id].IsCpu) return id;
-        id = Layout.Agent(SanitizedName(name));
-        if (id >= 0 && !agents[id].IsCpu) return id;
         int only = -1;
         for (int i = 0; i < agents.Count; i++)
         {
@@ -101,6 +97,13 @@ sealed class ImportRun
             only = i;
         }
         return only;
+    }
+
+    /// <summary>The layout's device agent declared as <paramref name="name"/>, or -1 (a cpu of that name is none).</summary>
+    int DeviceNamed(ReadOnlySpan<char> name)
+    {
+        int id = Layout.Agent(name);
+        return id >= 0 && !Layout.Metadata.Agents[id].IsCpu ? id : -1;
     }
 
     /// <summary>A trace's device name as a scenario name: <c>0000:01:00.0</c> → <c>_0000_01_00.0</c>.</summary>
