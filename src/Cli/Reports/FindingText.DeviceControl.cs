@@ -17,12 +17,21 @@ public sealed partial class FindingText
         }
     }
 
+    /// <summary>
+    /// True for unquiesced-dma's second case (docs/model.md §11): no handover since the device was started, but its
+    /// IOMMU mode changed under it.
+    /// </summary>
+    bool ModeChangedUnderDevice => Rel(RelatedRole.Handover) < 0;
+
     /// <summary>What the device's IOMMU mode made of the DMA (docs/model.md §11).</summary>
-    string IommuOutcome => Mode switch
+    string IommuOutcome => (Mode, ModeChangedUnderDevice) switch
     {
-        IommuTreatment.Bypass => "the IOMMU is in bypass, so its DMA goes untranslated into the new owner's memory",
-        IommuTreatment.Abort => "the IOMMU aborts its transactions, so they fault (a fault storm in the new owner) instead of landing in memory",
-        _ => "the IOMMU still translates, so the old owner's stale mappings live on",
+        (IommuTreatment.Bypass, false) => "the IOMMU is in bypass, so its DMA goes untranslated into the new owner's memory",
+        (IommuTreatment.Bypass, true) => "the IOMMU is now in bypass, so its DMA, set up with I/O virtual addresses, goes untranslated to whatever physical memory they name",
+        (IommuTreatment.Abort, false) => "the IOMMU aborts its transactions, so they fault (a fault storm in the new owner) instead of landing in memory",
+        (IommuTreatment.Abort, true) => "the IOMMU now aborts its transactions, so they fault (a fault storm) instead of landing in memory",
+        (_, false) => "the IOMMU still translates, so the old owner's stale mappings live on",
+        (_, true) => "the IOMMU now translates, so addresses set up untranslated go through mappings not made for them",
     };
 
     /// <summary>Why the DMA's bytes are not mapped for it: a mapping of the wrong direction, an unmap, or no mapping at all.</summary>
@@ -42,8 +51,9 @@ public sealed partial class FindingText
     /// <summary>The help line of the §11 kinds.</summary>
     string DeviceControlHelp => _f.Kind switch
     {
-        FindingKind.UnquiescedDma =>
-            $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",
+        FindingKind.UnquiescedDma => ModeChangedUnderDevice
+            ? $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))}: shut the IOMMU's clients down before the IOMMU"
+            : $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",
         _ => Rel(RelatedRole.Mapping) >= 0
             ? $"map {TriggerRange} for {TriggerAgent} with the direction it is used in (or bidirectional)"
             : Rel(RelatedRole.Unmap) >= 0

@@ -78,7 +78,9 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => $"live {EntryName} is updated in place by several stores",
         FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
-        FindingKind.UnquiescedDma => $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
+        FindingKind.UnquiescedDma => ModeChangedUnderDevice
+            ? $"{TriggerAgent} still DMAs after its IOMMU mode changed to {Mode.Name()}: {IommuOutcome}"
+            : $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
         FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
         FindingKind.LiveEntryWrite => $"{EntryName} is changed after {FetcherName} fetched it, and no invalidation ordered after the change comes before {FetcherName}'s next fetch",
         FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareTitle,
@@ -104,7 +106,9 @@ public sealed partial class FindingText
                 FindingKind.TornEntryUpdate => $"{TriggerAgent} changed live {EntryName} at #{N(t)}, after the store at #{N(Rel(RelatedRole.EarlierStore))}, while present stayed set: a fetch between them sees an entry that is neither the old nor the new one",
                 FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, {CleanNote}",
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, {InvalidationNote}",
-                FindingKind.UnquiescedDma => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started: {IommuOutcome}",
+                FindingKind.UnquiescedDma => ModeChangedUnderDevice
+                    ? $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after its IOMMU mode changed to {Mode.Name()} at #{N(Rel(RelatedRole.IommuMode))}, and no quiesce stopped it since it was last started under the old mode: {IommuOutcome}"
+                    : $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started: {IommuOutcome}",
                 FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 FindingKind.LiveEntryWrite => $"{TriggerAgent} changed {EntryName} at #{N(t)} while it was present, after {FetcherName} fetched it at #{N(Rel(RelatedRole.Fetch))}, and no invalidation of the entry that the store is ordered before came before {FetcherName}'s next fetch: {FetcherName} may use the old entry, or a mix of old and new",
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareMessage,
@@ -141,7 +145,7 @@ public sealed partial class FindingText
         FindingKind.TornEntryUpdate => "<- torn update",
         FindingKind.MissingCacheClean => "<- dirty",
         FindingKind.MissingCacheInvalidate => "<- stale cache",
-        FindingKind.UnquiescedDma => "<- after handover",
+        FindingKind.UnquiescedDma => ModeChangedUnderDevice ? "<- mode changed under it" : "<- after handover",
         FindingKind.DmaOutsideMapping => "<- not mapped",
         FindingKind.LiveEntryWrite => "<- changed while fetched",
         FindingKind.SmcccClobber => "<- clobbered",

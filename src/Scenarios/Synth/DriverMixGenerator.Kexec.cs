@@ -8,7 +8,7 @@ namespace TraceTools.Scenarios.Synth;
 /// An eth rx instance maps the buffer from_device, rings the rx tail, the device writes the frame and interrupts,
 /// the handler unmaps and reads it. A kexec instance starts an eth rx the same way, then in one glued segment shuts
 /// the machine down: every DMA-capable device quiesced (nic, nvme, dsp, eth), the SMMU put in bypass for eth, the
-/// handover; then it unmaps the old buffer. Glued, so that no doorbell of another cpu's instance lands between the
+/// handover, the new kernel's SMMU translating again; then it unmaps the old buffer. Glued, so that no doorbell of another cpu's instance lands between the
 /// quiesces and the handover (it would be a DMA the old owner started and nobody stopped).
 /// </summary>
 public sealed partial class DriverMixGenerator
@@ -54,15 +54,20 @@ public sealed partial class DriverMixGenerator
     }
 
     /// <summary>
-    /// The glued kexec segment: a last rx refill doorbell, the quiesces, the IOMMU mode, the handover. The buggy
-    /// variants skip eth's quiesce: eth's next rx write lands after the handover (its last doorbell, the refill's,
-    /// lies before it) and is the trigger; then eth is stopped at once, so no
-    /// other instance's eth DMA (started before the handover) is unquiesced too. The frame goes to this instance's
-    /// own buffer, still mapped from_device and never read by a cpu since the device's last write: no other finding.
+    /// The glued kexec segment: a last rx refill doorbell, the quiesces, the IOMMU mode, the handover, and the new
+    /// kernel's SMMU reset turning translation on again (so every kexec instance's refill rings eth under translate,
+    /// and a mode change in the next one is a change). The KexecNoQuiesce variants skip eth's quiesce: eth's next rx
+    /// write lands after the handover (its last doorbell, the refill's, lies before it) and is the trigger; then eth is
+    /// stopped at once, so no other instance's eth DMA (started before the handover) is unquiesced too.
+    /// KexecIommuBeforeQuiesce puts the SMMU in bypass before eth's quiesce (the IOMMU shut down before its client):
+    /// eth's rx write between them is the trigger, under a mode that differs from the one of its last doorbell. The
+    /// frame goes to this instance's own buffer, still mapped from_device and never read by a cpu since the device's
+    /// last write: no other finding.
     /// </summary>
     void Shutdown(int cpu, ref Lane lane, ulong buf, int n)
     {
-        bool buggy = lane.Bug is InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort;
+        bool unquiesced = lane.Bug is InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort;
+        bool iommuFirst = lane.Bug == InjectedBug.KexecIommuBeforeQuiesce;
         // The last refill rings the rx tail inside the glued segment, so eth's last doorbell is this one whatever
         // other cpus' kexec instances quiesced since step 0.
         Barrier(cpu, DmaWmb, Site.EthDoorbellBarrier);
@@ -70,11 +75,20 @@ public sealed partial class DriverMixGenerator
         Quiesce(cpu, Nic, Site.KexecQuiesce);
         Quiesce(cpu, Nvme, Site.KexecQuiesce);
         Quiesce(cpu, Dsp, Site.KexecQuiesce);
-        if (!buggy) Quiesce(cpu, Eth, Site.KexecQuiesce);
-        IommuMode(cpu, Eth, lane.Bug == InjectedBug.KexecNoQuiesceAbort ? IommuTreatment.Abort : IommuTreatment.Bypass, Site.KexecIommuMode);
+        var mode = lane.Bug == InjectedBug.KexecNoQuiesceAbort ? IommuTreatment.Abort : IommuTreatment.Bypass;
+        if (iommuFirst)
+        {
+            IommuMode(cpu, Eth, mode, Site.KexecIommuMode);
+            Expect(lane.Bug, DmaCopy(Eth, buf, n, Site.EthRxDmaWrite));
+        }
+        if (!unquiesced) Quiesce(cpu, Eth, Site.KexecQuiesce);
+        if (!iommuFirst) IommuMode(cpu, Eth, mode, Site.KexecIommuMode);
         Handover(cpu, Site.KexecHandover);
-        if (!buggy) return;
-        Expect(lane.Bug, DmaCopy(Eth, buf, n, Site.EthRxDmaWrite));
-        Quiesce(cpu, Eth, Site.KexecQuiesce);
+        if (unquiesced)
+        {
+            Expect(lane.Bug, DmaCopy(Eth, buf, n, Site.EthRxDmaWrite));
+            Quiesce(cpu, Eth, Site.KexecQuiesce);
+        }
+        IommuMode(cpu, Eth, IommuTreatment.Translate, Site.KexecIommuReset);
     }
 }

@@ -57,6 +57,8 @@ internal enum InjectedBug : byte
     KexecNoQuiesce,
     /// <summary>kexec: eth not quiesced, SMMU in abort → unquiesced-dma (a warning) at eth's rx write after the handover.</summary>
     KexecNoQuiesceAbort,
+    /// <summary>kexec: the SMMU put in bypass before eth is quiesced (the IOMMU shut down before its client) → unquiesced-dma (error) at eth's rx write between them.</summary>
+    KexecIommuBeforeQuiesce,
     /// <summary>eth rx: the device reads the buffer again right after dma_unmap → dma-outside-mapping at that read.</summary>
     EthDmaAfterUnmap,
     /// <summary>eth rx: the buffer mapped to_device, the device writes it → dma-outside-mapping at the write.</summary>
@@ -95,7 +97,7 @@ internal static class InjectedBugs
         InjectedBug.PasidLiveBurst => FindingKind.TornEntryUpdate,
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean => FindingKind.MissingCacheClean,
         InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma => FindingKind.MissingCacheInvalidate,
-        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => FindingKind.UnquiescedDma,
+        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort or InjectedBug.KexecIommuBeforeQuiesce => FindingKind.UnquiescedDma,
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => FindingKind.DmaOutsideMapping,
         InjectedBug.PasidLiveNoInvalidate => FindingKind.LiveEntryWrite,
         InjectedBug.FirmwareBlindCopy => FindingKind.SmcccClobber,
@@ -117,7 +119,7 @@ internal static class InjectedBugs
         InjectedBug.DspNoClean or InjectedBug.DspCleanNoCompletion or InjectedBug.DspStoreAfterClean
             or InjectedBug.DspNoInval or InjectedBug.DspInvalBeforeDma or InjectedBug.DspSharedCacheline
             or InjectedBug.DspDiscardedStore => Synth.Protocol.Dsp,
-        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort => Synth.Protocol.Kexec,
+        InjectedBug.KexecNoQuiesce or InjectedBug.KexecNoQuiesceAbort or InjectedBug.KexecIommuBeforeQuiesce => Synth.Protocol.Kexec,
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => Synth.Protocol.EthRx,
         InjectedBug.FirmwareBlindCopy or InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall
             or InjectedBug.FirmwareVersionAsId => Synth.Protocol.Firmware,

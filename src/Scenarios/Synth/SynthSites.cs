@@ -19,6 +19,7 @@ internal enum Site
     PasidLiveBarrier,
     FwCall, FwForward, FwAnswer, FwReturn,
     EthMapToDevice,
+    KexecIommuReset,
 }
 
 /// <summary>The site strings of synthetic traces, indexed by the site ids events carry.</summary>
@@ -62,5 +63,6 @@ public static class SynthSites
         "pasid_update_in_place: dma_wmb() before flush",
         "host: ffa call (smc)", "hyp: ffa forward (arm_smccc_1_2_smc)", "EL3/SPMC: ffa answer", "hyp: return to the host",
         "eth_rx_refill: dma_map_single(TO_DEVICE)",
+        "new kernel: arm_smmu_device_reset (translation on)",
     ];
 }

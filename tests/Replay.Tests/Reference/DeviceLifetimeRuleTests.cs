@@ -117,6 +117,84 @@ public sealed class DeviceLifetimeRuleTests
         Assert.AreEqual("unquiesced-dma@4[handover=3]", Run(s));
     }
 
+    // ---- unquiesced-dma's second case: the IOMMU's mode changed under a running device ----
+
+    [TestMethod]
+    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@3[iommu-mode=2]")]
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@3[iommu-mode=2]")]
+    [DataRow(IommuTreatment.Translate, "")]                          // set again to the mode it was started under
+    public void Unquiesced_ModeChangedAfterTheDoorbell_NoHandoverNeeded(IommuTreatment mode, string expected)
+    {
+        var s = System();
+        s.B.Writel(s.Cpu0, Reg, 1);                  // #0 #1: started under translate (never set)
+        s.B.IommuMode(s.Cpu1, s.Dev, mode);          // #2 the IOMMU's shutdown, before dev's
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #3
+        s.B.Quiesce(s.Cpu0, s.Dev);                  // #4 too late
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #5 stopped since it was started: taken at its word
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_ModeChangedAndBack_OnlyTheDmaInBetween()
+    {
+        var s = System();
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass);    // #0 a passthrough system sets the mode first
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                        // #1 started under bypass
+        s.B.DmaRead(s.Dev, Buf, 8);                              // #2 fine
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Translate);  // #3 bypass → translate under it
+        s.B.DmaRead(s.Dev, Buf, 8);                              // #4 reported
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Abort);      // #5
+        s.B.DmaRead(s.Dev, Buf, 8);                              // #6 a warning
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Bypass);     // #7 back to the mode it was started under
+        s.B.DmaRead(s.Dev, Buf, 8);                              // #8 fine
+        Assert.AreEqual("unquiesced-dma@4[iommu-mode=3] unquiesced-dma(warning)@6[iommu-mode=5]", Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_NeverRungDevice_StartedUnderTranslate()
+    {
+        var s = System();
+        s.B.IommuMode(s.Cpu0, s.Dev2, IommuTreatment.Bypass);   // #0 dev2 runs since before the trace
+        s.B.DmaWrite(s.Dev2, Buf, 8);                           // #1 reported: started under translate
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass);    // #2 another device's mode
+        s.B.MmioWrite(s.Cpu0, Reg2, 4, 1);                      // #3 dev2 started again, under bypass
+        s.B.DmaWrite(s.Dev2, Buf, 8);                           // #4 fine
+        Assert.AreEqual("unquiesced-dma@1[iommu-mode=0]", Run(s));
+    }
+
+    [TestMethod]
+    [DataRow(0, "")]                                            // quiesced between the change and the DMA
+    [DataRow(1, "")]                                            // quiesced before the change
+    [DataRow(2, "")]                                            // rung again after the change
+    [DataRow(3, "unquiesced-dma@4[iommu-mode=3]")]              // quiesced, rung, then the change
+    public void Unquiesced_ModeChange_WhereTheQuiesceAndDoorbellLie(int variant, string expected)
+    {
+        var s = System();
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                                   // #0
+        if (variant is 1 or 3) s.B.Quiesce(s.Cpu0, s.Dev);                  // #1
+        if (variant == 3) s.B.MmioWrite(s.Cpu1, Reg, 4, 2);                 // #2
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Bypass);                // #1, #3 in variant 3
+        if (variant == 0) s.B.Quiesce(s.Cpu0, s.Dev);                       // #2
+        if (variant == 2) s.B.MmioWrite(s.Cpu0, Reg, 4, 2);                 // #2
+        s.B.DmaWrite(s.Dev, Buf, 16);
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_BothCases_TheHandoverCaseWithBothRelated()
+    {
+        var s = System();
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                      // #0
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass);   // #1
+        s.B.DmaWrite(s.Dev, Buf, 8);                           // #2 the mode case
+        s.B.Handover(s.Cpu0);                                  // #3
+        s.B.DmaWrite(s.Dev, Buf, 8);                           // #4 the handover case
+        s.B.MmioWrite(s.Cpu1, Reg, 4, 2);                      // #5 the new owner starts dev under bypass
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Translate); // #6 and turns translation on under it
+        s.B.DmaWrite(s.Dev, Buf, 8);                           // #7 the mode case again
+        Assert.AreEqual("unquiesced-dma@2[iommu-mode=1] unquiesced-dma@4[handover=3,iommu-mode=1] unquiesced-dma@7[iommu-mode=6]", Run(s));
+    }
+
     // ---- quiesce in hb: synchronous, lands on the cpu's next event, sends nothing to the device ----
 
     [TestMethod]

@@ -148,6 +148,24 @@ public sealed class DocExampleTests
     }
 
     [TestMethod]
+    [DataRow("bypass", false, false, "unquiesced-dma@3[iommu-mode=2]")]
+    [DataRow("abort", false, false, "unquiesced-dma(warning)@3[iommu-mode=2]")]
+    [DataRow("bypass", true, false, "")]   // the fix: the NIC's .shutdown before its IOMMU's
+    [DataRow("bypass", false, true, "")]   // started after the change: addresses set up for bypass
+    public void Doc_UnquiescedDma_IommuShutDownBeforeItsClient(string mode, bool quiesceFirst, bool startedAfter, string expected)
+    {
+        var s = Header(Arch.X86_64);
+        s.B.Writel(s.Cpu0, Db, 1);                  // #0 #1
+        if (quiesceFirst) s.B.Quiesce(s.Cpu0, s.Dev);
+        s.B.IommuMode(s.Cpu0, s.Dev, mode == "abort" ? IommuTreatment.Abort : IommuTreatment.Bypass); // #2
+        if (startedAfter) s.B.Writel(s.Cpu0, Db, 1);
+        s.B.DmaWrite(s.Dev, Buf, 16);               // #3
+        if (!quiesceFirst) s.B.Quiesce(s.Cpu0, s.Dev);
+        s.B.Handover(s.Cpu0);
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
     [DataRow(false, false, "dma-outside-mapping@5[unmap=4]")]
     [DataRow(true, false, "")]
     [DataRow(false, true, "dma-outside-mapping@3[mapping=0] dma-outside-mapping@5[unmap=4]")]

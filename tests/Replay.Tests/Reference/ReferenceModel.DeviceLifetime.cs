@@ -37,22 +37,35 @@ public sealed partial class ReferenceModel
     }
 
     /// <summary>
-    /// X after a handover H (the last one), by a device D whose last doorbell before X (or the start: -1) lies before
-    /// H, with no quiesce D between that doorbell and X. Warning when D's mode at X is abort.
+    /// S = D's last doorbell before X (or the start: -1); no quiesce D between S and X; and either a handover between S
+    /// and X (H, the last before X), or D's IOMMU mode at X differs from its mode at S (a mode at an event: D's last
+    /// iommu_mode before it, translate when none). The handover case first when both hold. Warning when D's mode at X
+    /// is abort.
     /// </summary>
     void UnquiescedDma(List<Finding> all, int x)
     {
         int d = AgentOf(x);
-        int h = LastBefore(x, j => KindOf(j) == EventKind.Handover);
-        if (h < 0) return;
-        int b = LastBefore(x, j => IsDoorbellOf(j, d));
-        if (b > h) return;
-        for (int q = b + 1; q < x; q++)
+        int s = LastBefore(x, j => IsDoorbellOf(j, d));
+        for (int q = s + 1; q < x; q++)
             if (KindOf(q) == EventKind.Quiesce && Ev(q).Aux == (uint)d) return;
-        int m = LastBefore(x, j => KindOf(j) == EventKind.IommuMode && DeviceOf(Ev(j)) == d);
-        bool abort = m >= 0 && (IommuTreatment)(Ev(m).Aux >> 16) == IommuTreatment.Abort;
-        RelatedEvent[] related = m >= 0 ? [new(RelatedRole.Handover, h), new(RelatedRole.IommuMode, m)] : [new(RelatedRole.Handover, h)];
-        all.Add(new Finding(FindingKind.UnquiescedDma, x, related) { Severity = abort ? Severity.Warning : Severity.Error });
+        int h = LastBefore(x, j => KindOf(j) == EventKind.Handover);
+        int m = LastBefore(x, j => IsModeOf(j, d));
+        bool afterHandover = h > s;
+        if (!afterHandover && ModeAt(x, d) == ModeAt(s, d)) return;
+        bool abort = ModeAt(x, d) == IommuTreatment.Abort;
+        var related = new List<RelatedEvent>();
+        if (afterHandover) related.Add(new(RelatedRole.Handover, h));
+        if (m >= 0) related.Add(new(RelatedRole.IommuMode, m));
+        all.Add(new Finding(FindingKind.UnquiescedDma, x, [.. related]) { Severity = abort ? Severity.Warning : Severity.Error });
+    }
+
+    bool IsModeOf(int j, int device) => KindOf(j) == EventKind.IommuMode && DeviceOf(Ev(j)) == device;
+
+    /// <summary>D's IOMMU mode at event <paramref name="at"/> (-1: the start): its last iommu_mode before it, else translate.</summary>
+    IommuTreatment ModeAt(int at, int device)
+    {
+        int m = at < 0 ? -1 : LastBefore(at, j => IsModeOf(j, device));
+        return m < 0 ? IommuTreatment.Translate : (IommuTreatment)(Ev(m).Aux >> 16);
     }
 
     /// <summary>A mapping of the reference: the dma_map's index, bytes and direction.</summary>
