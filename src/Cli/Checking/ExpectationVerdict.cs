@@ -3,16 +3,26 @@ using TraceTools.Scenarios;
 
 namespace TraceTools.Cli.Checking;
 
+/// <summary>A failed expectation: what failed, and the <c>expect</c> line it failed at.</summary>
+/// <param name="Text"><c>expected stale-dma-read count 1, got 2 (stale-dma-read ×2)</c>, <c>unexpected dma-race ×1 (expect exactly)</c>.</param>
+/// <param name="At">The failing <c>expect</c> line (for <c>expect exactly</c>'s failure, that line); null for <c>--exact</c>'s, which has none.</param>
+public sealed record ExpectationFailure(string Text, Expectation? At)
+{
+    /// <summary>The text, as tests and messages print the failure.</summary>
+    public override string ToString() => Text;
+}
+
 /// <summary>Judges a scenario's <c>expect</c> lines against the findings its replay produced.</summary>
 public static class ExpectationVerdict
 {
     /// <summary>
-    /// Returns null when every expectation holds, else a description of the first failing one:
-    /// <c>expected stale-dma-read count 1, got 2 (stale-dma-read ×2) [line 9]</c>. When <paramref name="exact"/>
+    /// Returns null when every expectation holds, else the first failing one:
+    /// <c>expected stale-dma-read count 1, got 2 (stale-dma-read ×2)</c> at its line. When <paramref name="exact"/>
     /// (<c>--exact</c>) or the scenario has <c>expect exactly</c>, a finding of a kind no <c>expect K</c> /
-    /// <c>expect K count N</c> line names fails too: <c>unexpected dma-race ×1 (expect exactly, line 12)</c>.
+    /// <c>expect K count N</c> line names fails too: <c>unexpected dma-race ×1 (expect exactly)</c> at that line, or
+    /// <c>(--exact)</c> at none. The line is not in the text: check prints it as the file's <c>:line:column</c>.
     /// </summary>
-    public static string? Judge(IReadOnlyList<Expectation> expectations, IReadOnlyList<Finding> findings, bool exact = false)
+    public static ExpectationFailure? Judge(IReadOnlyList<Expectation> expectations, IReadOnlyList<Finding> findings, bool exact = false)
     {
         var counts = new long[FindingKinds.All.Length];
         foreach (var f in findings) counts[(int)f.Kind]++;
@@ -32,7 +42,7 @@ public static class ExpectationVerdict
                 ExpectationKind.NoneOf or ExpectationKind.NoneAtAll => got == 0,
                 _ => false,
             };
-            if (!holds) return $"expected {Describe(e)}, got {got} ({Summary(counts)}) [line {e.Line}]";
+            if (!holds) return new($"expected {Describe(e)}, got {got} ({Summary(counts)})", e);
         }
         if (!exact && exactly is null) return null;
         var unexpected = new long[counts.Length];
@@ -44,7 +54,7 @@ public static class ExpectationVerdict
             any = true;
         }
         if (!any) return null;
-        return $"unexpected {Summary(unexpected)} ({(exactly is { } x ? $"expect exactly, line {x.Line}" : "--exact")})";
+        return new($"unexpected {Summary(unexpected)} ({(exactly is not null ? "expect exactly" : "--exact")})", exactly);
     }
 
     /// <summary>True when an <c>expect K</c> or <c>expect K count N</c> (N &gt; 0) line names <paramref name="kind"/>.</summary>

@@ -68,6 +68,28 @@ public sealed partial class FindingText
 
     string ClobberedRegisters => Registers(ClobberedMask);
 
+    /// <summary>
+    /// Each clobbered register with the value the call passed and the value the return gave back,
+    /// <c>x8 0xffff000012345000 -> 0x0, x9 0x40 -> 0x0</c>: the trigger's marker. The title's ranges say which
+    /// registers; the values tell a proxy that zeroed them from one that copied the callee's answer over them.
+    /// </summary>
+    string ClobberedValues
+    {
+        get
+        {
+            long call = Rel(RelatedRole.Call), t = _f.Trigger;
+            uint mask = ClobberedMask;
+            var sb = new StringBuilder();
+            for (int r = 0; r < 18; r++)
+            {
+                if ((mask & (1u << r)) == 0) continue;
+                if (sb.Length > 0) sb.Append(", ");
+                sb.Append($"x{N(r)} {EventText.Hex(Register(call, r))} -> {EventText.Hex(Register(t, r))}");
+            }
+            return sb.ToString();
+        }
+    }
+
     string LostRegisters
     {
         get

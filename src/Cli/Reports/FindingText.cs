@@ -134,7 +134,7 @@ public sealed partial class FindingText
         _ => "accesses",
     };
 
-    /// <summary>The ladder's marker on the trigger row.</summary>
+    /// <summary>The ladder's marker on the trigger row (smccc-clobber's names each clobbered register, passed -> returned).</summary>
     public string Marker => _f.Kind switch
     {
         FindingKind.StaleDmaRead or FindingKind.StaleCpuRead => "<- stale",
@@ -148,7 +148,7 @@ public sealed partial class FindingText
         FindingKind.UnquiescedDma => ModeChangedUnderDevice ? "<- mode changed under it" : "<- after handover",
         FindingKind.DmaOutsideMapping => "<- not mapped",
         FindingKind.LiveEntryWrite => "<- changed while fetched",
-        FindingKind.SmcccClobber => "<- clobbered",
+        FindingKind.SmcccClobber => $"<- clobbered {ClobberedValues}",
         FindingKind.SmcccResultLost => "<- result lost",
         FindingKind.SharedCacheline => "<- shared line",
         FindingKind.DiscardedStore => "<- store lost",

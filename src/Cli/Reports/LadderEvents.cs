@@ -22,7 +22,8 @@ public readonly record struct LadderRow(long Index, string? Marker);
 /// after the release to the device marked, a missing-flush-after-clear's
 /// invalidation not ordered after the clear marked; for both cache kinds, the cpu's latest maintenance before the access
 /// the rule counts from, marked: <see cref="EarlyMaintenance"/>; for the barrier kinds, the barrier just on the wrong
-/// side of its event, marked: <see cref="MisplacedBarrier"/>). The evidence per agent is capped; what is left out is
+/// side of its event, marked: <see cref="MisplacedBarrier"/>); for a live-entry-write, the fetcher's next fetch of the
+/// entry after the store, marked: <see cref="NextFetch"/>. The evidence per agent is capped; what is left out is
 /// counted.
 /// </summary>
 public sealed class LadderEvents : IWindowReader
@@ -72,6 +73,8 @@ public sealed class LadderEvents : IWindowReader
     EarlyMaintenance? _early;
     // A barrier kind's look-back and look-ahead for the barrier on the wrong side of its event; null: none.
     MisplacedBarrier? _misplaced;
+    // A live-entry-write's look-ahead for the fetcher's next fetch of the entry; null: none.
+    NextFetch? _nextFetch;
 
     /// <summary>Evidence rows left out, per agent (for the note under the ladder).</summary>
     public SortedDictionary<int, int> Hidden { get; } = [];
@@ -185,6 +188,8 @@ public sealed class LadderEvents : IWindowReader
         _misplaced = MisplacedBarrier.Plan(_f, Event, _input.Metadata.Arch, _input.EventCount - 1, ObserverIsDevice(), ServesBarrier);
         if (_misplaced is { Anchor: >= 0 } back) _ranges = WithRange(_ranges, back.From, back.Anchor - 1);
         if (_misplaced is { After: >= 0 } ahead) _ranges = WithRange(_ranges, ahead.After + 1, ahead.To);
+        _nextFetch = NextFetch.Plan(_f, Event, _input.Metadata, _input.EventCount - 1);
+        if (_nextFetch is { } next) _ranges = WithRange(_ranges, next.Store + 1, next.To);
         (_before, _after) = _f.Kind switch
         {
             FindingKind.StaleDmaRead => (_f.RelatedIndex(RelatedRole.Store), _f.RelatedIndex(RelatedRole.Publish)),
@@ -280,6 +285,7 @@ public sealed class LadderEvents : IWindowReader
             int a = agents[j];
             long index = batch.FirstIndex + j;
             _misplaced?.Consider(index, kinds[j], a, addresses[j], aux[j]);
+            _nextFetch?.Consider(index, kinds[j], a, addresses[j], aux[j]);
             if (index > _f.Trigger) continue; // the look-ahead's: no evidence
             if ((uint)a < (uint)since.Length && index >= since[a] && IsEvidence(kinds[j], addresses[j])) Take(index, kinds[j], a, addresses[j], sizes[j], aux[j]);
             else if (_early is { } early && index < early.Anchor) early.Consider(index, kinds[j], a, addresses[j], sizes[j], _input.Metadata.CacheLineSize);
@@ -292,6 +298,7 @@ public sealed class LadderEvents : IWindowReader
         if (!_input.Events.Has(index)) return;
         var e = Event(index);
         _misplaced?.Consider(index, e.Kind, e.Agent, e.Address, e.Aux);
+        _nextFetch?.Consider(index, e.Kind, e.Agent, e.Address, e.Aux);
         if (index > _f.Trigger) return; // the look-ahead's: no evidence
         if ((uint)e.Agent < (uint)_since!.Length && index >= _since[e.Agent] && IsEvidence(e.Kind, e.Address)) Take(index, e.Kind, e.Agent, e.Address, e.Size, e.Aux);
         else if (_early is { } early && index < early.Anchor) early.Consider(index, e.Kind, e.Agent, e.Address, e.Size, _input.Metadata.CacheLineSize);
@@ -333,6 +340,8 @@ public sealed class LadderEvents : IWindowReader
             if (m.Early >= 0 && m.Early < _since![m.Agent]) (evidence[m.Agent] ??= new AgentEvidence()).Add(m.Early, 0, m.EarlyNote(_f.Kind));
             if (m.Late >= 0) (evidence[m.Agent] ??= new AgentEvidence()).Add(m.Late, 0, m.LateNote(_f.Kind));
         }
+        // The fetch the store failed at: context, as a hop is, outside the fetcher's evidence cap (fetches are no evidence).
+        if (_nextFetch is { Found: >= 0 } next) _rows[next.Found] = "<- next fetch of the entry";
         for (int agent = 0; agent < evidence.Length; agent++)
         {
             if (evidence[agent] is not { } kept) continue;

@@ -17,10 +17,11 @@ public static class CheckVerb
                                 [--suppressions FILE] [--max-events N] [--quiet] [--explain]
 
         Compiles each scenario in memory, replays it with every detector and verifies its expect lines.
-        Prints one line per scenario, `PASS name` or `FAIL name (file): expected ..., got ...`, then
-        `N passed, N failed`. A directory stands for the .scn files in it, in name order. A scenario
-        without expect lines, one that does not compile, a missing file and a folder without .scn files
-        count as failed; the others are still checked.
+        Prints one line per scenario, `PASS name` or `FAIL name (file:line:col): expected ..., got ...`
+        (file:line:col: the expect line that failed, as editors open it), then `N passed, N failed`. A
+        directory stands for the .scn files in it, in name order. A scenario without expect lines, one that
+        does not compile, a missing file and a folder without .scn files count as failed; the others are
+        still checked.
           --exact               fail on any finding of a kind no `expect K` / `expect K count N` line names
                                 (what `expect exactly` in a scenario does)
           --no-expect           allow scenarios without expect lines: print their findings instead
@@ -160,9 +161,20 @@ public static class CheckVerb
         else
         {
             tally.Failed++;
-            args.Out.WriteLine($"FAIL {named}: {verdict}{suppressedNote}");
+            args.Out.WriteLine($"FAIL {Located(name, path, verdict.At)}: {verdict.Text}{suppressedNote}");
             if (options.Explain) WriteFindings(args.Out, scenario, engine, findings, events, path);
         }
+    }
+
+    /// <summary>
+    /// A failing scenario as its FAIL line names it: <c>name (file:line:col)</c>, the expect line that failed in the
+    /// form editors and terminals open at (<c>file:line:col</c> alone when the scenario has no name); the file alone
+    /// when no line failed (<c>--exact</c>).
+    /// </summary>
+    static string Located(string name, string path, Expectation? at)
+    {
+        string where = at is null ? path : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{path}:{at.Line}:{at.Column}");
+        return name == path ? where : $"{name} ({where})";
     }
 
     /// <summary>A scenario's findings as replay's text report draws them: each group's ladder and help.</summary>

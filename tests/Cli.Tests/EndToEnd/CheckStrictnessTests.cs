@@ -67,7 +67,23 @@ public sealed class CheckStrictnessTests
         string path = Write("a.scn", Header + Steps + "expect exactly\nexpect stale-dma-read count 1\n");
         var (exit, output, _) = RepoPaths.Run("check", path);
         Assert.AreEqual(1, exit, output);
-        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}): unexpected dma-race ×1 (expect exactly, line 11)");
+        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({path}:11:1): unexpected dma-race ×1 (expect exactly)");
+    }
+
+    /// <summary>A failed expect line is named as editors open it, file:line:column, after the name, or alone without one.</summary>
+    [TestMethod]
+    public void Check_FailedExpectLine_NamedFileLineColumn()
+    {
+        string named = Write("a.scn", Header + Steps + "expect stale-dma-read count 2\n");
+        var (exit, output, _) = RepoPaths.Run("check", named);
+        Assert.AreEqual(1, exit, output);
+        StringAssert.StartsWith(output, $"FAIL relaxed doorbell ({named}:11:1): expected stale-dma-read count 2, got 1 (stale-dma-read ×1, dma-race ×1)\n");
+
+        // No scenario name: the place alone; an indented expect keeps its column.
+        string unnamed = Write("b.scn", Header.Replace("scenario \"relaxed doorbell\"\n", "", StringComparison.Ordinal) + Steps + "  expect no dma-race\n");
+        (exit, output, _) = RepoPaths.Run("check", unnamed);
+        Assert.AreEqual(1, exit, output);
+        StringAssert.StartsWith(output, $"FAIL {unnamed}:10:3: expected no dma-race, got 1 (stale-dma-read ×1, dma-race ×1)\n");
     }
 
     [TestMethod]
@@ -78,7 +94,8 @@ public sealed class CheckStrictnessTests
         string path = Write("a.scn", Header + Steps + "expect stale-dma-read count 1\n");
         var (exit, output, _) = exact ? RepoPaths.Run("check", path, "--exact") : RepoPaths.Run("check", path);
         Assert.AreEqual(expectedExit, exit, output);
-        if (exact) StringAssert.Contains(output, "unexpected dma-race ×1 (--exact)");
+        // No expect line failed: the FAIL line names the file alone.
+        if (exact) StringAssert.Contains(output, $"FAIL relaxed doorbell ({path}): unexpected dma-race ×1 (--exact)");
     }
 
     [TestMethod]

@@ -30,9 +30,10 @@ public sealed class SampleCheckTests
         string text = File.ReadAllText(Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.scn"))
             .Replace("expect stale-dma-read count 1", "expect stale-dma-read count 0", StringComparison.Ordinal);
         var scenario = ScenarioCompiler.Compile(text, "q.scn");
-        string? verdict = ExpectationVerdict.Judge(scenario.Expectations, CheckVerb.Replay(scenario));
+        var verdict = ExpectationVerdict.Judge(scenario.Expectations, CheckVerb.Replay(scenario));
         Assert.IsNotNull(verdict);
-        StringAssert.StartsWith(verdict, "expected stale-dma-read count 0, got 1");
+        StringAssert.StartsWith(verdict.Text, "expected stale-dma-read count 0, got 1");
+        Assert.AreEqual("expect stale-dma-read count 0", verdict.At?.ToString());
     }
 
     [TestMethod]
@@ -57,8 +58,11 @@ public sealed class SampleCheckTests
             File.WriteAllText(path, text);
             var (exit, output, _) = RepoPaths.Run("check", path);
             Assert.AreEqual(1, exit);
-            StringAssert.StartsWith(output, "FAIL ");
-            StringAssert.Contains(output, "expected stale-dma-read count 2, got 1");
+            // The failing expect line's place as editors open it (file:line:column), where the contract's "name" is.
+            int line = Array.IndexOf(text.Split('\n'), "expect stale-dma-read count 2") + 1;
+            Assert.IsGreaterThan(0, line, text);
+            string name = ScenarioCompiler.Compile(text, path).Metadata.Name;
+            StringAssert.StartsWith(output, $"FAIL {name} ({path}:{line}:1): expected stale-dma-read count 2, got 1 (stale-dma-read ×1)");
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -29,24 +29,42 @@ public sealed class FirmwareReportTests
     {
         string r = Report("smccc-ffa-direct-req-blind-copy.scn");
         StringAssert.Contains(r, "error[smccc-clobber]: the return to cpu0 changes x8, x9, which its SMC32 call FFA_MSG_SEND_DIRECT_REQ_32 (0x8400006f) must get back (1 instance)");
-        StringAssert.Contains(r, "#3 ret x0=0x84000070 FFA_MSG_SEND_DIRECT_RESP_32   <- clobbered");
+        StringAssert.Contains(r, "#3 ret x0=0x84000070 FFA_MSG_SEND_DIRECT_RESP_32   <- clobbered x8 0xffff000012345000 -> 0x0, x9 0x40 -> 0x0");
         StringAssert.Contains(r, "help: give x8, x9 back as the call at #0 passed them");
+    }
+
+    /// <summary>The trigger's marker names each clobbered register, the value the call passed and the one it got back; not the others.</summary>
+    [TestMethod]
+    public void Marker_ClobberedRegisters_PassedAndReturnedValues()
+    {
+        // SMC32: x5 and x9 preserved and changed; x1 may change; x6 preserved and kept.
+        var lines = Replayed("""
+            arch arm64
+            cpu cpu0
+            cpu0: smc 0x84000070 x1=0x8001 x5=0x1234 x6=0x6 x9=0x99
+            cpu0: ret x0=0x84000060 x1=0x2 x6=0x6 x9=0x7
+            """);
+        Assert.AreEqual("#1 ret x0=0x84000060 FFA_ERROR   <- clobbered x5 0x1234 -> 0x0, x9 0x99 -> 0x7",
+            lines.Single(l => l.Contains("<- clobbered", StringComparison.Ordinal)).Trim(), string.Join("\n", lines));
     }
 
     [TestMethod]
     public void Help_OneClobberedRegister_PassedIt()
     {
-        var dir = Directory.CreateTempSubdirectory("tt-fwhelp");
-        try
-        {
-            var (_, lines) = ScenarioReplay.Of(dir.FullName, """
-                arch arm64
-                cpu cpu0
-                cpu0: smc 0x84000070 x1=0x8001 x5=0x55
-                cpu0: ret x0=0x84000060 x2=0x3
-                """);
-            Assert.AreEqual("help: give x5 back as the call at #0 passed it; copy from the answer only the registers that carry its results", ScenarioReplay.Help(lines));
-        }
+        var lines = Replayed("""
+            arch arm64
+            cpu cpu0
+            cpu0: smc 0x84000070 x1=0x8001 x5=0x55
+            cpu0: ret x0=0x84000060 x2=0x3
+            """);
+        Assert.AreEqual("help: give x5 back as the call at #0 passed it; copy from the answer only the registers that carry its results", ScenarioReplay.Help(lines));
+    }
+
+    /// <summary>The text report of <paramref name="scenario"/> through the CLI (gen, then replay), in a temporary folder.</summary>
+    static string[] Replayed(string scenario)
+    {
+        var dir = Directory.CreateTempSubdirectory("tt-firmware");
+        try { return ScenarioReplay.Of(dir.FullName, scenario).Lines; }
         finally { dir.Delete(true); }
     }
 
