@@ -23,6 +23,9 @@ public sealed partial class FindingText
     /// </summary>
     bool ModeChangedUnderDevice => Rel(RelatedRole.Handover) < 0;
 
+    /// <summary>Where the device was last started: its last doorbell, or before the trace when it was never rung.</summary>
+    string LastStarted => Rel(RelatedRole.Doorbell) is >= 0 and var at ? $"(the doorbell at #{N(at)})" : "(before the trace began)";
+
     /// <summary>What the device's IOMMU mode made of the DMA (docs/model.md §11).</summary>
     string IommuOutcome => (Mode, ModeChangedUnderDevice) switch
     {

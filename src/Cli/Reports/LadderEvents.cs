@@ -97,6 +97,8 @@ public sealed class LadderEvents : IWindowReader
         _f = f;
         _text = text;
         foreach (var r in f.Related) if (r.Index >= 0) _rows[r.Index] = null;
+        // Where the device was last started: the quiesce the rule looked for belongs after it.
+        if (f.Kind == FindingKind.UnquiescedDma && f.RelatedIndex(RelatedRole.Doorbell) is >= 0 and var started) _rows[started] = "<- last started";
         AddPath();
         _rows[f.Trigger] = text.Marker;
         if (evidence) LadderSweep.Complete(input, [this]);

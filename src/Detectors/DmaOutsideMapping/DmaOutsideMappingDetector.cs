@@ -43,6 +43,6 @@ public sealed class DmaOutsideMappingDetector(int agents) : IDetector
         bool write = access.Kind == EventKind.DmaWrite;
         if (!mappings.FirstUncovered(access.Address, access.Address + (ulong)access.Size, write, out ulong b)) return;
         long mapping = mappings.LiveMappingOf(b);
-        view.Report(Kind, Severity.Error, access.Index, mapping, mapping >= 0 ? -1 : mappings.UnmapOf(b));
+        view.Report(Kind, Severity.Error, access.Index, [mapping, mapping >= 0 ? -1 : mappings.UnmapOf(b)]);
     }
 }

@@ -9,8 +9,8 @@ namespace TraceTools.Detectors.UnquiescedDma;
 /// of the device lies between its last doorbell before X (or the trace's start, when it had none) and X, and either a
 /// <c>handover</c> lies between that doorbell and X, or the device's IOMMU mode at X differs from its mode at that
 /// doorbell. An error; a warning when the device's IOMMU mode at X is <c>abort</c> (the transaction faults instead
-/// of reaching memory). Related: <c>handover</c> (the first case only), and <c>iommu-mode</c> when the device's mode
-/// was ever set. One per X.
+/// of reaching memory). Related: <c>handover</c> (the first case only), <c>iommu-mode</c> when the device's mode
+/// was ever set, and <c>doorbell</c> when the device was rung. One per X.
 /// </summary>
 public sealed class UnquiescedDmaDetector : IDetector
 {
@@ -76,9 +76,9 @@ public sealed class UnquiescedDmaDetector : IDetector
         if (_quiesce[d] > _doorbell[d]) return;
         var severity = _mode[d] == IommuTreatment.Abort ? Severity.Warning : Severity.Error;
         // The old owner started the device and the new owner did not.
-        if (_handover > _doorbell[d]) view.Report(Kind, severity, access.Index, _handover, _modeSetAt[d]);
+        if (_handover > _doorbell[d]) view.Report(Kind, severity, access.Index, [_handover, _modeSetAt[d], _doorbell[d]]);
         // The device's addresses were set up for one IOMMU mode and land under another (an IOMMU shut down before
         // its client): a mode that differs was set after the doorbell, so _modeSetAt is that change.
-        else if (_mode[d] != _modeAtDoorbell[d]) view.Report(Kind, severity, access.Index, -1, _modeSetAt[d]);
+        else if (_mode[d] != _modeAtDoorbell[d]) view.Report(Kind, severity, access.Index, [-1, _modeSetAt[d], _doorbell[d]]);
     }
 }

@@ -6,20 +6,20 @@ public readonly ref partial struct DetectorView
 {
     /// <summary>
     /// Reports a finding of <paramref name="kind"/> with <paramref name="severity"/> (which may be below the kind's)
-    /// and up to two related events in the descriptor's role order; a related index below 0 means the finding has
-    /// no event in that role, and the role is left out.
+    /// and one related index per role of its descriptor, in the descriptor's role order; an index below 0 means the
+    /// finding has no event in that role, and the role is left out.
     /// </summary>
-    public void Report(FindingKind kind, Severity severity, long trigger, long first, long second)
+    public void Report(FindingKind kind, Severity severity, long trigger, ReadOnlySpan<long> related)
     {
         var roles = kind.Describe().Roles;
-        if (roles.Count != 2) ReplayThrow.RoleCount(kind, 2);
-        RelatedEvent[] related = (first >= 0, second >= 0) switch
+        if (roles.Count != related.Length) ReplayThrow.RoleCount(kind, related.Length);
+        int present = 0;
+        foreach (long r in related) if (r >= 0) present++;
+        var events = new RelatedEvent[present];
+        for (int i = 0, k = 0; i < related.Length; i++)
         {
-            (true, true) => [new(roles[0], first), new(roles[1], second)],
-            (true, false) => [new(roles[0], first)],
-            (false, true) => [new(roles[1], second)],
-            _ => [],
-        };
-        _engine.Report(kind, severity, trigger, related);
+            if (related[i] >= 0) events[k++] = new(roles[i], related[i]);
+        }
+        _engine.Report(kind, severity, trigger, events);
     }
 }

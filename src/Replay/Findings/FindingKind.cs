@@ -70,7 +70,7 @@ public static class FindingKinds
             "A noncoherent device reads data still dirty in a cpu cache (no clean completed before the publish)."),
         new(FindingKind.MissingCacheInvalidate, "missing-cache-invalidate", Findings.Severity.Error, [RelatedRole.DmaWrite],
             "A cpu reads data a noncoherent device wrote through cache lines not invalidated after the write."),
-        new(FindingKind.UnquiescedDma, "unquiesced-dma", Findings.Severity.Error, [RelatedRole.Handover, RelatedRole.IommuMode],
+        new(FindingKind.UnquiescedDma, "unquiesced-dma", Findings.Severity.Error, [RelatedRole.Handover, RelatedRole.IommuMode, RelatedRole.Doorbell],
             "A device DMA after a handover (kexec, reboot), or after its IOMMU mode changed, by a device that no quiesce stopped after it was last started (a warning when its IOMMU aborts the transaction)."),
         new(FindingKind.DmaOutsideMapping, "dma-outside-mapping", Findings.Severity.Error, [RelatedRole.Mapping, RelatedRole.Unmap],
             "A device DMA to bytes the device has no live DMA-API mapping for, or against the mapping's direction."),

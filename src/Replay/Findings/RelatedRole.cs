@@ -40,6 +40,8 @@ public enum RelatedRole : byte
     CalleeReturn,
     /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
     Invalidation,
+    /// <summary><c>doorbell</c>: the device's last doorbell before its DMA, when its driver last started it.</summary>
+    Doorbell,
 }
 
 /// <summary>Role names as cli.md spells them.</summary>
@@ -49,6 +51,7 @@ public static class RelatedRoles
         [
             "store", "publish", "dma-write", "acquire", "other", "first-granule", "clear", "payload", "earlier-store",
             "handover", "iommu-mode", "mapping", "unmap", "fetch", "call", "callee-return", "invalidation",
+            "doorbell",
         ];
 
     /// <summary>The report name, e.g. <c>dma-write</c>.</summary>

@@ -55,16 +55,18 @@ public sealed class KexecTraceTests
     {
         using var s = new Scratch();
         var text = GenReplay(s, "kexec-smmuv2-shutdown-order");
+        StringAssert.Contains(text.Out, "#4 mmio_write nicregs+0x20 = 0x1   <- last started");
         StringAssert.Contains(text.Out, "#6 iommu_mode nic bypass");
         StringAssert.Contains(text.Out, "#7 dma_write rxbuf+0x0 size 64   <- mode changed under it");
         StringAssert.Contains(text.Out, "help: stop nic and wait until it is idle (its driver's .shutdown: quiesce nic) before its IOMMU mode changes at #6");
         var json = GenReplay(s, "kexec-smmuv2-shutdown-order", "--format", "json");
         using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
         var f = doc.RootElement.GetProperty("findings")[0];
-        StringAssert.Contains(f.GetProperty("message").GetString(), "after its IOMMU mode changed to bypass at #6, and no quiesce stopped it since it was last started under the old mode");
+        StringAssert.Contains(f.GetProperty("message").GetString(), "after its IOMMU mode changed to bypass at #6, and no quiesce stopped it since it was last started under the old mode (the doorbell at #4)");
         var related = f.GetProperty("instances")[0].GetProperty("related");
-        Assert.AreEqual(1, related.GetArrayLength(), "no handover: the mode case alone");
+        Assert.AreEqual(2, related.GetArrayLength(), "no handover: the mode case alone");
         Assert.AreEqual(("iommu-mode", 6), (related[0].GetProperty("role").GetString(), related[0].GetProperty("index").GetInt32()));
+        Assert.AreEqual(("doorbell", 4), (related[1].GetProperty("role").GetString(), related[1].GetProperty("index").GetInt32()));
         var sarif = RepoPaths.Run("replay", s.Path("kexec-smmuv2-shutdown-order.trace"), "--format", "sarif");
         using var sd = System.Text.Json.JsonDocument.Parse(sarif.Out);
         var primary = sd.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0];

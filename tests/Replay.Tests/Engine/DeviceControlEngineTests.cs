@@ -56,12 +56,12 @@ public sealed class DeviceControlEngineTests
         var engine = DetectorRegistry.CreateEngine(t.Metadata());
         foreach (var b in t.Batches(batch)) engine.Process(b);
         var findings = engine.Complete();
-        FindingAssert.Exactly(findings, "unquiesced-dma(warning)@5[handover=4,iommu-mode=3]", "dma-outside-mapping@5[mapping=0]");
+        FindingAssert.Exactly(findings, "unquiesced-dma(warning)@5[handover=4,iommu-mode=3,doorbell=2]", "dma-outside-mapping@5[mapping=0]");
         Assert.AreEqual(Severity.Warning, findings.Single(f => f.Kind == FindingKind.UnquiescedDma).Severity);
     }
 
     [TestMethod]
-    [DataRow(FindingKind.UnquiescedDma, "unquiesced-dma(warning)@5[handover=4,iommu-mode=3]")]
+    [DataRow(FindingKind.UnquiescedDma, "unquiesced-dma(warning)@5[handover=4,iommu-mode=3,doorbell=2]")]
     [DataRow(FindingKind.DmaOutsideMapping, "dma-outside-mapping@5[mapping=0]")]
     public void Process_OneDetectorSelected_OnlyItReportsAndNothingElseIsKept(FindingKind kind, string expected)
     {

@@ -44,9 +44,9 @@ public sealed class DeviceLifetimeRuleTests
     // ---- unquiesced-dma ----
 
     [TestMethod]
-    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@4[handover=3,iommu-mode=2]")]
-    [DataRow(IommuTreatment.Translate, "unquiesced-dma@4[handover=3,iommu-mode=2]")]
-    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2]")]
+    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@4[handover=3,iommu-mode=2,doorbell=1]")]
+    [DataRow(IommuTreatment.Translate, "unquiesced-dma@4[handover=3,iommu-mode=2,doorbell=1]")]
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2,doorbell=1]")]
     public void Unquiesced_RunningDeviceAfterHandover_ErrorOrWarningByMode(IommuTreatment mode, string expected)
     {
         var s = System();
@@ -65,14 +65,14 @@ public sealed class DeviceLifetimeRuleTests
         s.B.IommuMode(s.Cpu0, s.Dev2, IommuTreatment.Abort); // another device's mode
         s.B.Handover(s.Cpu1);
         s.B.DmaRead(s.Dev, Flag, 8);                       // sync bytes count too
-        Assert.AreEqual("unquiesced-dma@3[handover=2]", Run(s));
+        Assert.AreEqual("unquiesced-dma@3[handover=2,doorbell=0]", Run(s));
     }
 
     [TestMethod]
     [DataRow(0, "")]                                            // quiesced after its doorbell, before the handover
     [DataRow(1, "")]                                            // quiesced after the handover, before the DMA
-    [DataRow(2, "unquiesced-dma@3[handover=1]")]                // quiesced only after the DMA
-    [DataRow(3, "unquiesced-dma@4[handover=3]")]                // quiesced, then rung again before the handover
+    [DataRow(2, "unquiesced-dma@3[handover=1,doorbell=0]")]                // quiesced only after the DMA
+    [DataRow(3, "unquiesced-dma@4[handover=3,doorbell=2]")]      // quiesced, then rung again before the handover
     [DataRow(4, "")]                                            // rung by the new owner after the handover
     [DataRow(5, "")]                                            // no handover at all
     public void Unquiesced_WhereTheQuiesceAndDoorbellLie(int variant, string expected)
@@ -114,14 +114,14 @@ public sealed class DeviceLifetimeRuleTests
         s.B.DmaWrite(s.Dev, Buf, 8);         // #2 fine
         s.B.Handover(s.Cpu1);                // #3 a second kexec without a quiesce
         s.B.DmaWrite(s.Dev, Buf, 8);         // #4
-        Assert.AreEqual("unquiesced-dma@4[handover=3]", Run(s));
+        Assert.AreEqual("unquiesced-dma@4[handover=3,doorbell=1]", Run(s));
     }
 
     // ---- unquiesced-dma's second case: the IOMMU's mode changed under a running device ----
 
     [TestMethod]
-    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@3[iommu-mode=2]")]
-    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@3[iommu-mode=2]")]
+    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@3[iommu-mode=2,doorbell=1]")]
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@3[iommu-mode=2,doorbell=1]")]
     [DataRow(IommuTreatment.Translate, "")]                          // set again to the mode it was started under
     public void Unquiesced_ModeChangedAfterTheDoorbell_NoHandoverNeeded(IommuTreatment mode, string expected)
     {
@@ -147,7 +147,7 @@ public sealed class DeviceLifetimeRuleTests
         s.B.DmaRead(s.Dev, Buf, 8);                              // #6 a warning
         s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Bypass);     // #7 back to the mode it was started under
         s.B.DmaRead(s.Dev, Buf, 8);                              // #8 fine
-        Assert.AreEqual("unquiesced-dma@4[iommu-mode=3] unquiesced-dma(warning)@6[iommu-mode=5]", Run(s));
+        Assert.AreEqual("unquiesced-dma@4[iommu-mode=3,doorbell=1] unquiesced-dma(warning)@6[iommu-mode=5,doorbell=1]", Run(s));
     }
 
     [TestMethod]
@@ -166,7 +166,7 @@ public sealed class DeviceLifetimeRuleTests
     [DataRow(0, "")]                                            // quiesced between the change and the DMA
     [DataRow(1, "")]                                            // quiesced before the change
     [DataRow(2, "")]                                            // rung again after the change
-    [DataRow(3, "unquiesced-dma@4[iommu-mode=3]")]              // quiesced, rung, then the change
+    [DataRow(3, "unquiesced-dma@4[iommu-mode=3,doorbell=2]")]              // quiesced, rung, then the change
     public void Unquiesced_ModeChange_WhereTheQuiesceAndDoorbellLie(int variant, string expected)
     {
         var s = System();
@@ -192,7 +192,7 @@ public sealed class DeviceLifetimeRuleTests
         s.B.MmioWrite(s.Cpu1, Reg, 4, 2);                      // #5 the new owner starts dev under bypass
         s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Translate); // #6 and turns translation on under it
         s.B.DmaWrite(s.Dev, Buf, 8);                           // #7 the mode case again
-        Assert.AreEqual("unquiesced-dma@2[iommu-mode=1] unquiesced-dma@4[handover=3,iommu-mode=1] unquiesced-dma@7[iommu-mode=6]", Run(s));
+        Assert.AreEqual("unquiesced-dma@2[iommu-mode=1,doorbell=0] unquiesced-dma@4[handover=3,iommu-mode=1,doorbell=0] unquiesced-dma@7[iommu-mode=6,doorbell=5]", Run(s));
     }
 
     // ---- quiesce in hb: synchronous, lands on the cpu's next event, sends nothing to the device ----
@@ -317,7 +317,7 @@ public sealed class DeviceLifetimeRuleTests
         s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass);          // #3
         s.B.Handover(s.Cpu0);                                         // #4
         s.B.DmaWrite(s.Dev, Buf, 16);                                 // #5
-        Assert.AreEqual("unquiesced-dma@5[handover=4,iommu-mode=3] dma-outside-mapping@5[unmap=2]", Run(s));
+        Assert.AreEqual("unquiesced-dma@5[handover=4,iommu-mode=3,doorbell=1] dma-outside-mapping@5[unmap=2]", Run(s));
     }
 
     // ---- the random traces exercise both rules (so the differential test covers them) ----

@@ -131,8 +131,8 @@ public sealed class DocExampleTests
     }
 
     [TestMethod]
-    [DataRow("bypass", false, false, "unquiesced-dma@4[handover=3,iommu-mode=2]")]
-    [DataRow("abort", false, false, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2]")]
+    [DataRow("bypass", false, false, "unquiesced-dma@4[handover=3,iommu-mode=2,doorbell=1]")]
+    [DataRow("abort", false, false, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2,doorbell=1]")]
     [DataRow("bypass", true, false, "")]
     [DataRow("bypass", false, true, "")]
     public void Doc_UnquiescedDma_KexecIntoBypass(string mode, bool quiesce, bool newOwnerRings, string expected)
@@ -148,8 +148,8 @@ public sealed class DocExampleTests
     }
 
     [TestMethod]
-    [DataRow("bypass", false, false, "unquiesced-dma@3[iommu-mode=2]")]
-    [DataRow("abort", false, false, "unquiesced-dma(warning)@3[iommu-mode=2]")]
+    [DataRow("bypass", false, false, "unquiesced-dma@3[iommu-mode=2,doorbell=1]")]
+    [DataRow("abort", false, false, "unquiesced-dma(warning)@3[iommu-mode=2,doorbell=1]")]
     [DataRow("bypass", true, false, "")]   // the fix: the NIC's .shutdown before its IOMMU's
     [DataRow("bypass", false, true, "")]   // started after the change: addresses set up for bypass
     public void Doc_UnquiescedDma_IommuShutDownBeforeItsClient(string mode, bool quiesceFirst, bool startedAfter, string expected)

@@ -40,7 +40,7 @@ public sealed partial class ReferenceModel
     /// S = D's last doorbell before X (or the start: -1); no quiesce D between S and X; and either a handover between S
     /// and X (H, the last before X), or D's IOMMU mode at X differs from its mode at S (a mode at an event: D's last
     /// iommu_mode before it, translate when none). The handover case first when both hold. Warning when D's mode at X
-    /// is abort.
+    /// is abort. Related: the handover (its case), the mode's iommu_mode (when ever set), the doorbell S (when rung).
     /// </summary>
     void UnquiescedDma(List<Finding> all, int x)
     {
@@ -56,6 +56,7 @@ public sealed partial class ReferenceModel
         var related = new List<RelatedEvent>();
         if (afterHandover) related.Add(new(RelatedRole.Handover, h));
         if (m >= 0) related.Add(new(RelatedRole.IommuMode, m));
+        if (s >= 0) related.Add(new(RelatedRole.Doorbell, s));
         all.Add(new Finding(FindingKind.UnquiescedDma, x, [.. related]) { Severity = abort ? Severity.Warning : Severity.Error });
     }
 
