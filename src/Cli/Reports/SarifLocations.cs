@@ -11,12 +11,16 @@ namespace TraceTools.Cli.Reports;
 /// by the whole site) in the trace file, since no source file is known;</item>
 /// <item>free text and no site: the trace file, the text in the location's message.</item>
 /// </list>
-/// Every location has an <c>artifactLocation</c>, which GitHub code scanning requires.
+/// Every location has an <c>artifactLocation</c>, which GitHub code scanning requires, except where the trace file
+/// would be named and the trace came from standard input: no file holds it, and SARIF 2.1.0 §3.28.3 says a location
+/// with no physical location information has no <c>physicalLocation</c> (a <c>"stdin"</c> URI would be resolved as a
+/// file of that name).
 /// </summary>
 public sealed class SarifLocations(ReportInput input)
 {
-    readonly string _traceUri = ArtifactUri(input.TracePath);
-    readonly long _traceBytes = LengthOf(input.TracePath);
+    /// <summary>The trace file's URI; null when the trace came from standard input.</summary>
+    readonly string? _traceUri = input.TraceFromStdin ? null : ArtifactUri(input.TracePath);
+    readonly long _traceBytes = input.TraceFromStdin ? -1 : LengthOf(input.TracePath);
 
     /// <summary>The trace file's length, or -1 (a pipe, or gone).</summary>
     static long LengthOf(string path)
@@ -38,7 +42,6 @@ public sealed class SarifLocations(ReportInput input)
     /// </summary>
     public static string ArtifactUri(string path)
     {
-        if (path == "-" || path.Length == 0) return "stdin";
         if (Path.IsPathFullyQualified(path)) return new Uri(path).AbsoluteUri;
         var parts = path.Replace('\\', '/').Split('/');
         return string.Join('/', parts.Select(Uri.EscapeDataString));
@@ -52,27 +55,7 @@ public sealed class SarifLocations(ReportInput input)
         var site = SiteLocation.Parse(EventText.Site(md, e));
         w.WriteStartObject();
         if (id >= 0) w.WriteNumber("id", id);
-        w.WriteStartObject("physicalLocation");
-        w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", site.Form == SiteForm.SourceLine ? ArtifactUri(site.File!) : _traceUri);
-        w.WriteEndObject();
-        if (site.Form == SiteForm.SourceLine)
-        {
-            w.WriteStartObject("region");
-            w.WriteNumber("startLine", site.Line);
-            w.WriteNumber("endLine", site.Line);
-            if (site.Column > 0) w.WriteNumber("startColumn", site.Column);
-            w.WriteEndObject();
-        }
-        else if (_traceBytes > 0)
-        {
-            // No source is known: the location is the whole trace file (SARIF's minimal whole-artifact region).
-            w.WriteStartObject("region");
-            w.WriteNumber("byteOffset", 0);
-            w.WriteNumber("byteLength", _traceBytes);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
+        if (site.Form == SiteForm.SourceLine || _traceUri is not null) WritePhysical(w, site);
         if (site.Form == SiteForm.SymbolOffset)
         {
             w.WriteStartArray("logicalLocations");
@@ -95,6 +78,32 @@ public sealed class SarifLocations(ReportInput input)
         if (site.Text is not null) w.WriteString("site", site.Text);
         if (site.Module is not null) w.WriteString("module", site.Module);
         w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The <c>physicalLocation</c>: the site's source file and line, else the trace file (which must have a URI).</summary>
+    void WritePhysical(Utf8JsonWriter w, SiteLocation site)
+    {
+        w.WriteStartObject("physicalLocation");
+        w.WriteStartObject("artifactLocation");
+        w.WriteString("uri", site.Form == SiteForm.SourceLine ? ArtifactUri(site.File!) : _traceUri);
+        w.WriteEndObject();
+        if (site.Form == SiteForm.SourceLine)
+        {
+            w.WriteStartObject("region");
+            w.WriteNumber("startLine", site.Line);
+            w.WriteNumber("endLine", site.Line);
+            if (site.Column > 0) w.WriteNumber("startColumn", site.Column);
+            w.WriteEndObject();
+        }
+        else if (_traceBytes > 0)
+        {
+            // No source is known: the location is the whole trace file (SARIF's minimal whole-artifact region).
+            w.WriteStartObject("region");
+            w.WriteNumber("byteOffset", 0);
+            w.WriteNumber("byteLength", _traceBytes);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 }

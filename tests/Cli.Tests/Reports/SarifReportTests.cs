@@ -155,6 +155,35 @@ public sealed class SarifReportTests
     }
 
     [TestMethod]
+    [DataRow("qm_mb_write: stp", null)]
+    [DataRow("qm_mb_write+0x44/0x1a0 [hisi_qm]", "qm_mb_write")]
+    [DataRow("drivers/crypto/hisilicon/qm.c:612", null)]
+    public void SarifReport_TraceFromStdin_NoFileNamedStdin(string site, string? function)
+    {
+        // A trace piped in (replay -) has no file: SARIF 2.1.0 §3.28.3 leaves physicalLocation out when no physical
+        // location is known, where a "stdin" URI would send a viewer to a file of that name. A source line keeps its file.
+        var seed = SeedTraces.HisiQm();
+        var md = seed.Metadata;
+        var sites = md.Sites.ToArray();
+        sites[1] = site; // the doorbell: the primary location
+        var input = seed.Input("stdin") with { Metadata = new TraceMetadata { Name = md.Name, Arch = md.Arch, Agents = md.Agents, Regions = md.Regions, Sites = sites }, TraceFromStdin = true };
+        using var ms = new MemoryStream();
+        SarifReport.Write(ms, input, FindingGroup.Build(input.Findings, input.Events, false));
+        var run = JsonDocument.Parse(ms.ToArray()).RootElement.GetProperty("runs")[0];
+        var primary = run.GetProperty("results")[0].GetProperty("locations")[0];
+
+        bool sourceLine = site.EndsWith(":612", StringComparison.Ordinal);
+        Assert.AreEqual(sourceLine, primary.TryGetProperty("physicalLocation", out var phys));
+        if (sourceLine) Assert.AreEqual("drivers/crypto/hisilicon/qm.c", phys.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.AreEqual(function is not null, primary.TryGetProperty("logicalLocations", out var logical));
+        if (function is not null) Assert.AreEqual(function, logical[0].GetProperty("name").GetString());
+        StringAssert.Contains(primary.GetProperty("message").GetProperty("text").GetString(), " at " + site);
+        // No location anywhere names a file "stdin"; the run still says where the trace came from.
+        Assert.DoesNotContain("\"uri\":\"stdin\"", System.Text.Encoding.UTF8.GetString(ms.ToArray()).Replace(" ", "", StringComparison.Ordinal));
+        Assert.AreEqual("stdin", run.GetProperty("properties").GetProperty("trace").GetString());
+    }
+
+    [TestMethod]
     [DataRow("samples/traces/x.trace", "samples/traces/x.trace")]
     [DataRow("a dir/x.trace", "a%20dir/x.trace")]
     [DataRow("/abs/x.trace", "file:///abs/x.trace")]
