@@ -6,7 +6,8 @@ namespace TraceTools.Cli.Reports;
 /// <summary>
 /// Writes SARIF <c>location</c> objects for trace events, mapping each site form (docs/reports.md):
 /// <list type="bullet">
-/// <item><c>file:line[:col]</c>: the source file (relative to the checkout, as recorded) and its region;</item>
+/// <item><c>file:line[:col]</c>: the source file (relative to the checkout, as recorded) and its region, and the
+/// function's logical location when the site names one after it (<c>rx.c:120 nic_poll</c>);</item>
 /// <item><c>func+0x44/0x1a0 [mod]</c>: a logical location (the function, kind <c>function</c>, fully qualified
 /// by the whole site) in the trace file, since no source file is known;</item>
 /// <item>free text and no site: the trace file, the text in the location's message.</item>
@@ -56,12 +57,14 @@ public sealed class SarifLocations(ReportInput input)
         w.WriteStartObject();
         if (id >= 0) w.WriteNumber("id", id);
         if (site.Form == SiteForm.SourceLine || _traceUri is not null) WritePhysical(w, site);
-        if (site.Form == SiteForm.SymbolOffset)
+        if (site.Function is not null)
         {
+            // A symbol offset's whole site qualifies the function (module and offset); after a source line the
+            // function's name is all there is.
             w.WriteStartArray("logicalLocations");
             w.WriteStartObject();
             w.WriteString("name", site.Function);
-            w.WriteString("fullyQualifiedName", site.Text);
+            w.WriteString("fullyQualifiedName", site.Form == SiteForm.SymbolOffset ? site.Text : site.Function);
             w.WriteString("kind", "function");
             w.WriteEndObject();
             w.WriteEndArray();
