@@ -25,8 +25,9 @@ public sealed class DeviceControlStepTests
     [DataRow("cpu0: dma_unmap tab[1] + 8 size 8 device dev", EventKind.DmaUnmap, 0x4028ul, 8, 1u)]
     public void Step_EncodesOperands_AsEventKindDocuments(string step, EventKind kind, ulong address, int size, uint aux)
     {
-        var b = Run(step + " @ \"s\"\n");
-        Assert.AreEqual(1, b.Count);
+        // dev fetches 'tab': without a DMA of its own, an iommu_mode naming it is refused (IommuMode_OfTableFetcher...).
+        var b = Run(step + " @ \"s\"\ndev: dma_read buf size 4\n");
+        Assert.AreEqual(2, b.Count);
         Assert.AreEqual((kind, 0, address, size, aux), Ev(b, 0));
         Assert.AreEqual(0, b.Sites[0]);
         Assert.AreEqual(0, b.GetData(0).Length, "a mapping touches no memory: no bytes");
@@ -77,6 +78,7 @@ public sealed class DeviceControlStepTests
             cpu0: handover
             cpu0: dma_map buf + 0x10 size 32 device dev to_device
             cpu0: dma_unmap buf + 0x10 size 32 device dev
+            dev:  dma_write buf size 4 = 0x1
 
             """;
         var s = Gen.Compile(Gen.Header + steps);
@@ -86,4 +88,42 @@ public sealed class DeviceControlStepTests
         var again = Gen.Compile(text);
         SampleTests.AssertSameStream(s.Metadata, first, again.Metadata, Gen.Events(again));
     }
+
+    // The IOMMU's own table walker (a table's fetcher, no DMA of its own) named where the device whose DMA it
+    // translates belongs: unquiesced-dma would look at the wrong device and find nothing (docs/scenario-language.md).
+    const string SmmuAndNic = """
+        arch arm64
+        cpu cpu0
+        device nic
+        device smmu
+        ram rxbuf 0x1000 size 0x100
+        table ste 0x4000 entries 4 entry_size 64 granule 8 present bit 0 fetcher smmu
+
+        """;
+
+    [TestMethod]
+    public void IommuMode_OfTableFetcherWithoutDma_RefusedNamingTheDmaDevice()
+    {
+        var e = Gen.Error(SmmuAndNic + "cpu0: iommu_mode smmu bypass\ncpu0: handover\nnic: dma_write rxbuf size 16\n");
+        Assert.AreEqual("t.scn:7:18: iommu_mode names 'smmu', the fetcher of table 'ste', which does no dma_read or dma_write: " +
+            "name the device whose DMA the IOMMU translates (did you mean 'nic'?)", e.Message);
+        // docs/scenario-language.md quotes this error word for word (its lines wrapped).
+        string doc = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(Repo.Root, "docs", "scenario-language.md")), @"\s+", " ");
+        StringAssert.Contains(doc, $"`{e.Message}`");
+    }
+
+    [TestMethod]
+    public void IommuMode_OfTableFetcher_NoDeviceDmas_RefusedWithoutSuggestion()
+    {
+        var e = Gen.Error(Gen.Header + "cpu0: iommu_mode dev abort\n");
+        Assert.AreEqual("t.scn:8:18: iommu_mode names 'dev', the fetcher of table 'tab', which does no dma_read or dma_write: " +
+            "name the device whose DMA the IOMMU translates", e.Message);
+    }
+
+    [TestMethod]
+    [DataRow("cpu0: iommu_mode nic bypass\ncpu0: handover\nnic: dma_write rxbuf size 16\n", DisplayName = "the DMA device")]
+    [DataRow("cpu0: iommu_mode smmu bypass\nrepeat 0 as i {\n  smmu: dma_read rxbuf size 8\n}\n", DisplayName = "a fetcher whose DMA is written, even in repeat 0")]
+    [DataRow("cpu0: iommu_mode smmu abort\nsmmu: dma_write rxbuf size 8\n", DisplayName = "a fetcher that DMAs after the step")]
+    public void IommuMode_OfDeviceThatDmas_Accepted(string steps) =>
+        Gen.Compile(SmmuAndNic + steps);
 }

@@ -19,6 +19,12 @@ public sealed class TraceInput : IDisposable
     /// <summary>The name messages use: the path as given, or <c>stdin</c>.</summary>
     public string Shown { get; }
 
+    /// <summary>
+    /// True when the trace is the standard input (<c>-</c> or <c>/dev/stdin</c>): no file holds it that a report
+    /// could point at (a named FIFO or device keeps its path).
+    /// </summary>
+    public bool IsStandardInput => _path is "-" or "/dev/stdin";
+
     /// <summary>True when the trace can be read more than once (a file, or a pipe spooled to one).</summary>
     public bool Rereadable { get; }
 

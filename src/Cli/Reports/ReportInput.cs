@@ -79,6 +79,12 @@ public sealed record ReportInput(
     /// <summary>What the help lines share across the report's findings (built on first use; a <c>with</c> copy builds its own).</summary>
     public FixAdvice Fixes => _fixes is { } f && f.IsFor(this) ? f : _fixes = new FixAdvice(this);
 
+    /// <summary>
+    /// True when the trace was read from standard input: <see cref="TracePath"/> is then only a name for messages
+    /// (<c>stdin</c>), not a file, and SARIF gives the trace no physical location.
+    /// </summary>
+    public bool TraceFromStdin { get; init; }
+
     /// <summary>Findings left out by <c>--suppressions</c> (reports show the count).</summary>
     public int Suppressed { get; init; }
 

@@ -6,17 +6,22 @@ namespace TraceTools.Cli.Reports;
 /// <summary>
 /// Writes SARIF <c>location</c> objects for trace events, mapping each site form (docs/reports.md):
 /// <list type="bullet">
-/// <item><c>file:line[:col]</c>: the source file (relative to the checkout, as recorded) and its region;</item>
+/// <item><c>file:line[:col]</c>: the source file (relative to the checkout, as recorded) and its region, and the
+/// function's logical location when the site names one after it (<c>rx.c:120 nic_poll</c>);</item>
 /// <item><c>func+0x44/0x1a0 [mod]</c>: a logical location (the function, kind <c>function</c>, fully qualified
 /// by the whole site) in the trace file, since no source file is known;</item>
 /// <item>free text and no site: the trace file, the text in the location's message.</item>
 /// </list>
-/// Every location has an <c>artifactLocation</c>, which GitHub code scanning requires.
+/// Every location has an <c>artifactLocation</c>, which GitHub code scanning requires, except where the trace file
+/// would be named and the trace came from standard input: no file holds it, and SARIF 2.1.0 §3.28.3 says a location
+/// with no physical location information has no <c>physicalLocation</c> (a <c>"stdin"</c> URI would be resolved as a
+/// file of that name).
 /// </summary>
 public sealed class SarifLocations(ReportInput input)
 {
-    readonly string _traceUri = ArtifactUri(input.TracePath);
-    readonly long _traceBytes = LengthOf(input.TracePath);
+    /// <summary>The trace file's URI; null when the trace came from standard input.</summary>
+    readonly string? _traceUri = input.TraceFromStdin ? null : ArtifactUri(input.TracePath);
+    readonly long _traceBytes = input.TraceFromStdin ? -1 : LengthOf(input.TracePath);
 
     /// <summary>The trace file's length, or -1 (a pipe, or gone).</summary>
     static long LengthOf(string path)
@@ -38,7 +43,6 @@ public sealed class SarifLocations(ReportInput input)
     /// </summary>
     public static string ArtifactUri(string path)
     {
-        if (path == "-" || path.Length == 0) return "stdin";
         if (Path.IsPathFullyQualified(path)) return new Uri(path).AbsoluteUri;
         var parts = path.Replace('\\', '/').Split('/');
         return string.Join('/', parts.Select(Uri.EscapeDataString));
@@ -52,6 +56,37 @@ public sealed class SarifLocations(ReportInput input)
         var site = SiteLocation.Parse(EventText.Site(md, e));
         w.WriteStartObject();
         if (id >= 0) w.WriteNumber("id", id);
+        if (site.Form == SiteForm.SourceLine || _traceUri is not null) WritePhysical(w, site);
+        if (site.Function is not null)
+        {
+            // A symbol offset's whole site qualifies the function (module and offset); after a source line the
+            // function's name is all there is.
+            w.WriteStartArray("logicalLocations");
+            w.WriteStartObject();
+            w.WriteString("name", site.Function);
+            w.WriteString("fullyQualifiedName", site.Form == SiteForm.SymbolOffset ? site.Text : site.Function);
+            w.WriteString("kind", "function");
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+        string described = EventText.Describe(md, index, e, input.Events.GetData(index));
+        string at = site.Text is null ? "" : $" at {site.Text}";
+        w.WriteStartObject("message");
+        w.WriteString("text", $"{role}: {described} by {EventText.Agent(md, e.Agent)}{at}{(marker is null ? "" : " " + marker)}");
+        w.WriteEndObject();
+        w.WriteStartObject("properties");
+        w.WriteNumber("index", index);
+        w.WriteString("role", role);
+        w.WriteString("agent", EventText.Agent(md, e.Agent));
+        if (site.Text is not null) w.WriteString("site", site.Text);
+        if (site.Module is not null) w.WriteString("module", site.Module);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The <c>physicalLocation</c>: the site's source file and line, else the trace file (which must have a URI).</summary>
+    void WritePhysical(Utf8JsonWriter w, SiteLocation site)
+    {
         w.WriteStartObject("physicalLocation");
         w.WriteStartObject("artifactLocation");
         w.WriteString("uri", site.Form == SiteForm.SourceLine ? ArtifactUri(site.File!) : _traceUri);
@@ -72,29 +107,6 @@ public sealed class SarifLocations(ReportInput input)
             w.WriteNumber("byteLength", _traceBytes);
             w.WriteEndObject();
         }
-        w.WriteEndObject();
-        if (site.Form == SiteForm.SymbolOffset)
-        {
-            w.WriteStartArray("logicalLocations");
-            w.WriteStartObject();
-            w.WriteString("name", site.Function);
-            w.WriteString("fullyQualifiedName", site.Text);
-            w.WriteString("kind", "function");
-            w.WriteEndObject();
-            w.WriteEndArray();
-        }
-        string described = EventText.Describe(md, index, e, input.Events.GetData(index));
-        string at = site.Text is null ? "" : $" at {site.Text}";
-        w.WriteStartObject("message");
-        w.WriteString("text", $"{role}: {described} by {EventText.Agent(md, e.Agent)}{at}{(marker is null ? "" : " " + marker)}");
-        w.WriteEndObject();
-        w.WriteStartObject("properties");
-        w.WriteNumber("index", index);
-        w.WriteString("role", role);
-        w.WriteString("agent", EventText.Agent(md, e.Agent));
-        if (site.Text is not null) w.WriteString("site", site.Text);
-        if (site.Module is not null) w.WriteString("module", site.Module);
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 }

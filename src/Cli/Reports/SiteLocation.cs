@@ -8,7 +8,10 @@ public enum SiteForm
 {
     /// <summary>No site, or text that is neither of the others (<c>qm_mb_write: stp</c>).</summary>
     Text,
-    /// <summary><c>file:line</c> or <c>file:line:col</c> (<c>drivers/iommu/intel/pasid.c:212:5</c>).</summary>
+    /// <summary>
+    /// <c>file:line</c> or <c>file:line:col</c> (<c>drivers/iommu/intel/pasid.c:212:5</c>), optionally followed by the
+    /// function (<c>rx.c:120 nic_poll</c>); directories may hold spaces (<c>drivers/net/my driver/rx.c:120</c>).
+    /// </summary>
     SourceLine,
     /// <summary>A kernel-style code address, <c>func+0x44/0x1a0</c>, optionally with <c> [module]</c>.</summary>
     SymbolOffset,
@@ -24,7 +27,7 @@ public enum SiteForm
 /// <param name="File">The source file of a <see cref="SiteForm.SourceLine"/>.</param>
 /// <param name="Line">Its 1-based line.</param>
 /// <param name="Column">Its 1-based column, or 0 when not given.</param>
-/// <param name="Function">The function of a <see cref="SiteForm.SymbolOffset"/>.</param>
+/// <param name="Function">The function of a <see cref="SiteForm.SymbolOffset"/>, or the one named after a <see cref="SiteForm.SourceLine"/> (else null).</param>
 /// <param name="Offset">The offset into the function.</param>
 /// <param name="Length">The function's length, or 0 when not given.</param>
 /// <param name="Module">The module in brackets after it, or null.</param>
@@ -32,7 +35,12 @@ public sealed partial record SiteLocation(
     SiteForm Form, string? Text, string? File = null, int Line = 0, int Column = 0,
     string? Function = null, ulong Offset = 0, ulong Length = 0, string? Module = null)
 {
-    [GeneratedRegex(@"^(?<file>[^\s:]+\.[A-Za-z0-9_]+):(?<line>[1-9][0-9]{0,8})(:(?<col>[1-9][0-9]{0,5}))?$")]
+    // PATH:LINE[:COL] [FUNCTION], the whole site. Directories may hold spaces (build trees and addr2line's absolute
+    // paths do), but not the text before the first '/' nor the file name, so that prose ending in a location
+    // ("memcpy in qm.c:612", "memcpy in drivers/qm.c:612") stays text instead of naming a file "memcpy in ...".
+    // One identifier after the location is its function, as kernel traces print it ("rx.c:120 nic_poll"; GCC's
+    // clones "foo.isra.0" too); any other words after it make the site text.
+    [GeneratedRegex(@"^(?<file>(?:[^\s:/]*/(?:[^:/]*/)*)?[^\s:/]+\.[A-Za-z0-9_]+):(?<line>[1-9][0-9]{0,8})(:(?<col>[1-9][0-9]{0,5}))?( +(?<func>[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*))?$")]
     private static partial Regex FileLine();
 
     [GeneratedRegex(@"^(?<func>[A-Za-z_.$][A-Za-z0-9_.$]*)\+0x(?<off>[0-9a-fA-F]{1,16})(/0x(?<len>[0-9a-fA-F]{1,16}))?( \[(?<mod>[A-Za-z0-9_-]+)\])?$")]
@@ -46,7 +54,7 @@ public sealed partial record SiteLocation(
         if (m.Success)
         {
             return new(SiteForm.SourceLine, site, m.Groups["file"].Value, Int(m.Groups["line"].Value),
-                m.Groups["col"].Success ? Int(m.Groups["col"].Value) : 0);
+                m.Groups["col"].Success ? Int(m.Groups["col"].Value) : 0, Function: m.Groups["func"].Success ? m.Groups["func"].Value : null);
         }
         m = SymbolOffsetForm().Match(site);
         if (m.Success)

@@ -76,7 +76,10 @@ public static class ReplayVerb
             Overlapped = phases.Overlapped,
             ReportClock = Stopwatch.StartNew(),
         };
-        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events, stats) { HbPath = engine.HbPath, HopInto = engine.HopInto };
+        var input = new ReportInput(reader.Metadata, findings, lookup, trace.Shown, events, stats)
+        {
+            HbPath = engine.HbPath, HopInto = engine.HopInto, TraceFromStdin = trace.IsStandardInput,
+        };
         return ReportWriter.Write(input, options, args.Out);
     }
 

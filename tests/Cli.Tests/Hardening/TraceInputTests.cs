@@ -29,6 +29,25 @@ public sealed class TraceInputTests
     }
 
     [TestMethod]
+    [DataRow("-")]
+    [DataRow("/dev/stdin")]
+    public void ReplaySarif_TraceOnStdin_NoArtifactNamedAfterTheStream(string name)
+    {
+        // SARIF viewers resolve every artifactLocation uri as a file: a piped trace has none, so its locations
+        // carry no physicalLocation (docs/reports.md); the same trace given by path still points at the file.
+        string trace = Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace");
+        var fromFile = ChildTool.Run(["replay", trace, "--format", "sarif"]);
+        var fromPipe = ChildTool.Run(["replay", name, "--format", "sarif"], stdin: File.ReadAllBytes(trace));
+
+        Assert.AreEqual(1, fromPipe.Exit, fromPipe.Err);
+        Assert.Contains($"\"uri\": \"{SarifLocationsUri(trace)}\"", fromFile.Out);
+        Assert.DoesNotContain("\"uri\"", fromPipe.Out.Replace("\"helpUri\"", "", StringComparison.Ordinal).Replace("\"informationUri\"", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("physicalLocation", fromPipe.Out);
+    }
+
+    static string SarifLocationsUri(string path) => TraceTools.Cli.Reports.SarifLocations.ArtifactUri(path);
+
+    [TestMethod]
     public void Replay_Fifo_Reports()
     {
         using var s = new Scratch();

@@ -75,6 +75,11 @@ public sealed class SarifMultitoolTests
             Assert.AreEqual(0, run.Exit, run.Err);
             StringAssert.Contains(File.ReadAllText(suppressed), "\"suppressions\"");
             files.Add(suppressed);
+            // A trace piped in: locations without a physicalLocation where the trace file would be named (reports.md).
+            string piped = Path.Combine(dir, "stdin.sarif");
+            var fromStdin = Hardening.ChildTool.Run(["replay", "-", "--format", "sarif", "-o", piped], stdin: File.ReadAllBytes(Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace")));
+            Assert.AreEqual(1, fromStdin.Exit, fromStdin.Err);
+            files.Add(piped);
             string trace = Path.Combine(dir, "dm.trace"), synth = Path.Combine(dir, "dm.sarif");
             Assert.AreEqual(0, RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "200000", "--inject", "0.05", "-o", trace, "--quiet").Exit);
             Assert.AreEqual(1, RepoPaths.Run("replay", trace, "--format", "sarif", "-o", synth, "--quiet").Exit);

@@ -8,9 +8,10 @@ namespace TraceTools.Tests.Reports;
 [TestClass]
 public sealed class SarifReportTests
 {
-    static JsonElement Sarif(SeedTrace seed)
+    /// <summary>The SARIF log of <paramref name="seed"/>, as replay writes it for a file or, <paramref name="fromStdin"/>, for <c>replay -</c>.</summary>
+    static JsonElement Sarif(SeedTrace seed, bool fromStdin = false)
     {
-        var input = seed.Input();
+        var input = fromStdin ? seed.Input("stdin") with { TraceFromStdin = true } : seed.Input();
         using var ms = new MemoryStream();
         SarifReport.Write(ms, input, FindingGroup.Build(input.Findings, input.Events, false));
         return JsonDocument.Parse(ms.ToArray()).RootElement.Clone();
@@ -128,14 +129,11 @@ public sealed class SarifReportTests
     [DataRow("qm_mb_write+0x44/0x1a0", "seed.trace", 0, 0, "qm_mb_write")]
     [DataRow("qm_mb_write+0x44/0x1a0 [hisi_qm]", "seed.trace", 0, 0, "qm_mb_write")]
     [DataRow("qm_mb_write: stp", "seed.trace", 0, 0, null)]
+    [DataRow("drivers/net/my driver/rx.c:120:9", "drivers/net/my%20driver/rx.c", 120, 9, null)]
+    [DataRow("drivers/net/rx.c:120:3 nic_poll", "drivers/net/rx.c", 120, 3, "nic_poll")]
     public void SarifReport_SiteForms_EachMapsToAnArtifact(string site, string uri, int line, int column, string? function)
     {
-        var seed = SeedTraces.HisiQm();
-        var md = seed.Metadata;
-        var sites = md.Sites.ToArray();
-        sites[1] = site; // the doorbell: the primary location
-        var withSite = new TraceMetadata { Name = md.Name, Arch = md.Arch, Agents = md.Agents, Regions = md.Regions, Sites = sites };
-        var primary = Sarif(seed with { Metadata = withSite }).GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0];
+        var primary = Sarif(HisiQmWithDoorbellSite(site)).GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0];
         var phys = primary.GetProperty("physicalLocation");
         Assert.AreEqual(uri, phys.GetProperty("artifactLocation").GetProperty("uri").GetString());
         if (line > 0)
@@ -147,11 +145,45 @@ public sealed class SarifReportTests
         {
             var logical = primary.GetProperty("logicalLocations")[0];
             Assert.AreEqual(function, logical.GetProperty("name").GetString());
-            Assert.AreEqual(site, logical.GetProperty("fullyQualifiedName").GetString());
+            // A symbol offset's whole site qualifies its function; the function after a source line is just its name.
+            Assert.AreEqual(line > 0 ? function : site, logical.GetProperty("fullyQualifiedName").GetString());
             Assert.AreEqual("function", logical.GetProperty("kind").GetString());
         }
         else Assert.IsFalse(primary.TryGetProperty("logicalLocations", out _));
         StringAssert.Contains(primary.GetProperty("message").GetProperty("text").GetString(), " at " + site);
+    }
+
+    [TestMethod]
+    [DataRow("qm_mb_write: stp", null)]
+    [DataRow("qm_mb_write+0x44/0x1a0 [hisi_qm]", "qm_mb_write")]
+    [DataRow("drivers/crypto/hisilicon/qm.c:612", null)]
+    public void SarifReport_TraceFromStdin_NoFileNamedStdin(string site, string? function)
+    {
+        // A trace piped in (replay -) has no file: SARIF 2.1.0 §3.28.3 leaves physicalLocation out when no physical
+        // location is known, where a "stdin" URI would send a viewer to a file of that name. A source line keeps its file.
+        var root = Sarif(HisiQmWithDoorbellSite(site), fromStdin: true);
+        var run = root.GetProperty("runs")[0];
+        var primary = run.GetProperty("results")[0].GetProperty("locations")[0];
+
+        bool sourceLine = site.EndsWith(":612", StringComparison.Ordinal);
+        Assert.AreEqual(sourceLine, primary.TryGetProperty("physicalLocation", out var phys));
+        if (sourceLine) Assert.AreEqual("drivers/crypto/hisilicon/qm.c", phys.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.AreEqual(function is not null, primary.TryGetProperty("logicalLocations", out var logical));
+        if (function is not null) Assert.AreEqual(function, logical[0].GetProperty("name").GetString());
+        StringAssert.Contains(primary.GetProperty("message").GetProperty("text").GetString(), " at " + site);
+        // No location anywhere names a file "stdin"; the run still says where the trace came from.
+        Assert.DoesNotContain("\"uri\":\"stdin\"", root.GetRawText().Replace(" ", "", StringComparison.Ordinal));
+        Assert.AreEqual("stdin", run.GetProperty("properties").GetProperty("trace").GetString());
+    }
+
+    /// <summary>The hisi_qm seed with <paramref name="site"/> on the doorbell, the SARIF result's primary location.</summary>
+    static SeedTrace HisiQmWithDoorbellSite(string site)
+    {
+        var seed = SeedTraces.HisiQm();
+        var md = seed.Metadata;
+        var sites = md.Sites.ToArray();
+        sites[1] = site;
+        return seed with { Metadata = new TraceMetadata { Name = md.Name, Arch = md.Arch, Agents = md.Agents, Regions = md.Regions, Sites = sites } };
     }
 
     [TestMethod]
@@ -203,10 +235,36 @@ public sealed class SarifReportTests
     [DataRow("x.c:12:0", null, 0)]
     [DataRow("qm_set_and_get_xqc: memcpy", null, 0)]
     [DataRow("pasid.c:0", null, 0)]
+    // Directories may hold spaces; a function may follow the location (docs/reports.md, "Sites map by form").
+    [DataRow("drivers/net/my driver/rx.c:120", "drivers/net/my driver/rx.c", 120)]
+    [DataRow("/home/me/My Src/linux/drivers/x.c:7:3", "/home/me/My Src/linux/drivers/x.c", 7)]
+    [DataRow("rx.c:120 nic_poll", "rx.c", 120)]
+    [DataRow("drivers/net/my driver/rx.c:120:4 nic_poll.isra.0", "drivers/net/my driver/rx.c", 120)]
+    // Prose around a location stays text: it names no file.
+    [DataRow("memcpy in qm.c:612", null, 0)]
+    [DataRow("memcpy in drivers/qm.c:612", null, 0)]
+    [DataRow("rx.c:120 after the wmb", null, 0)]
+    [DataRow("drivers/my driver.c:12", null, 0)]
+    [DataRow(" rx.c:120", null, 0)]
     public void SarifReport_ParseFileLine_OnlyFileColonLine(string site, string? file, int line)
     {
         var r = SarifReport.ParseFileLine(site);
         if (file is null) Assert.IsNull(r);
         else Assert.AreEqual((file, line), r);
+    }
+
+    [TestMethod]
+    [DataRow("drivers/net/my driver/rx.c:120", true)]
+    [DataRow("rx.c:120 nic_poll", true)]
+    [DataRow("memcpy in qm.c:612", false)]
+    [DataRow("memcpy in drivers/qm.c:612", false)]
+    [DataRow("rx.c:120 after the wmb", false)]
+    [DataRow("rx.c:120 nic_poll+0x14", false)]
+    public void ReportsDoc_SiteExamples_ReadAsDocumented(string site, bool location)
+    {
+        // docs/reports.md quotes these sites as a location or as free text: the parser must agree.
+        string doc = File.ReadAllText(Path.Combine(EndToEnd.RepoPaths.Root, "docs", "reports.md"));
+        StringAssert.Contains(doc, $"`{site}`");
+        Assert.AreEqual(location, SarifReport.ParseFileLine(site) is not null, site);
     }
 }

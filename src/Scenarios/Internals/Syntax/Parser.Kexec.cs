@@ -7,6 +7,8 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 // event; the operand encoding is EventKind's (device in the low 16 bits of Aux, the mode or direction above it).
 sealed partial class Parser
 {
+    /// <summary>Each <c>iommu_mode</c>'s device and where it is named, in text order (scenarios only: <see cref="RefuseIommuModeOfTableFetcher"/>).</summary>
+    readonly List<(int Device, SourcePos Pos)> _iommuModeDevices = [];
     /// <summary>The spellings of <see cref="IommuTreatment"/>, in enum order (<see cref="EventOperands"/> names them).</summary>
     static readonly string[] IommuModes = [.. Enum.GetValues<IommuTreatment>().Select(t => t.Name())];
 
@@ -27,7 +29,10 @@ sealed partial class Parser
             case "iommu_mode":
             {
                 s.Kind = EventKind.IommuMode;
-                int device = DeviceId(ExpectName("the device whose DMA the IOMMU treats"), "device");
+                var named = ExpectName("the device whose DMA the IOMMU treats");
+                int device = DeviceId(named, "device");
+                // Line mode sees one step at a time, never the whole scenario the check needs.
+                if (!_lineMode) _iommuModeDevices.Add((device, Pos(named)));
                 int mode = ParseChoice(IommuModes, "IOMMU mode");
                 s.Aux = EventOperands.Pack(device, (byte)mode);
                 break;
@@ -62,5 +67,31 @@ sealed partial class Parser
         int i = Array.IndexOf(words, t.Text);
         if (i < 0) ScenarioThrow.At(Pos(t), $"unknown {noun} '{t.Text}': expected {expected}{NearMiss.Suffix(t.Text!, words)}");
         return i;
+    }
+
+    /// <summary>
+    /// Refuses an <c>iommu_mode</c> naming a table's fetcher that does no <c>dma_read</c>/<c>dma_write</c> anywhere in
+    /// the scenario's text (docs/scenario-language.md, "Device lifetime"). Such a device is the IOMMU's own table walker
+    /// (an SMMU fetching its STEs), not a device whose DMA it translates: its mode can never matter, and unquiesced-dma
+    /// would find nothing without saying why. The text decides, not the iterations run, so that <c>--set</c> cannot
+    /// turn a scenario invalid; a fetcher that also DMAs (a NIC walking its own rings) is a DMA device and is accepted.
+    /// Runs after the last step: the DMA may be written after the <c>iommu_mode</c>.
+    /// </summary>
+    void RefuseIommuModeOfTableFetcher()
+    {
+        if (_iommuModeDevices.Count == 0) return;
+        var dmaDevices = new HashSet<int>();
+        foreach (var s in _steps)
+            if (s.Op == StepOp.Event && s.Kind is EventKind.DmaRead or EventKind.DmaWrite) dmaDevices.Add(s.Agent);
+        foreach (var (device, pos) in _iommuModeDevices)
+        {
+            if (dmaDevices.Contains(device)) continue;
+            var table = _regions.Find(r => r.Kind == RegionKind.Table && r.Device == device);
+            if (table is null) continue;
+            string[] dma = [.. dmaDevices.Order().Select(d => $"'{_agents[d].Name}'")];
+            string hint = dma.Length == 0 ? "" : $" (did you mean {(dma.Length == 1 ? "" : "one of ")}{string.Join(", ", dma)}?)";
+            ScenarioThrow.At(pos, $"iommu_mode names '{_agents[device].Name}', the fetcher of table '{table.Name}', which does no dma_read or dma_write: " +
+                $"name the device whose DMA the IOMMU translates{hint}");
+        }
     }
 }
