@@ -23,18 +23,27 @@ public sealed partial class FindingText
     /// </summary>
     bool ModeChangedUnderDevice => Rel(RelatedRole.Handover) < 0;
 
-    /// <summary>Where the device was last started: its last doorbell, or before the trace when it was never rung.</summary>
-    string LastStarted => Rel(RelatedRole.Doorbell) is >= 0 and var at ? $"(the doorbell at #{N(at)})" : "(before the trace began)";
+    /// <summary>Where the device's run began: the related doorbell, or before the trace when it was never rung.</summary>
+    string LastStarted => Rel(RelatedRole.Doorbell) is >= 0 and var at
+        ? $"(the doorbell at #{N(at)})"
+        : "(before the trace began, under translate: the mode of a device never set)";
 
-    /// <summary>What the device's IOMMU mode made of the DMA (docs/model.md §11).</summary>
+    /// <summary>After a handover, the related iommu_mode was set by the new owner (after the handover).</summary>
+    bool ModeSetByNewOwner => Rel(RelatedRole.IommuMode) > Rel(RelatedRole.Handover);
+
+    /// <summary>After a handover, the old owner changed the mode after it last rang the device: the quiesce belongs before that change.</summary>
+    bool ModeChangedBeforeHandover => Rel(RelatedRole.IommuMode) is >= 0 and var m && m > Rel(RelatedRole.Doorbell) && m < Rel(RelatedRole.Handover);
+
+    /// <summary>What the device's IOMMU mode at the DMA makes of it (docs/model.md §11), for either case.</summary>
     string IommuOutcome => (Mode, ModeChangedUnderDevice) switch
     {
         (IommuTreatment.Bypass, false) => "the IOMMU is in bypass, so its DMA goes untranslated into the new owner's memory",
-        (IommuTreatment.Bypass, true) => "the IOMMU is now in bypass, so its DMA, set up with I/O virtual addresses, goes untranslated to whatever physical memory they name",
+        (IommuTreatment.Bypass, true) => "the IOMMU no longer translates, so its DMA goes to whatever physical memory its addresses name",
         (IommuTreatment.Abort, false) => "the IOMMU aborts its transactions, so they fault (a fault storm in the new owner) instead of landing in memory",
-        (IommuTreatment.Abort, true) => "the IOMMU now aborts its transactions, so they fault (a fault storm) instead of landing in memory",
+        (IommuTreatment.Abort, true) => "the IOMMU aborts its transactions, so they fault (a fault storm) instead of landing in memory",
+        (_, false) when ModeSetByNewOwner => "the new owner's IOMMU translates its addresses through mappings not made for them",
         (_, false) => "the IOMMU still translates, so the old owner's stale mappings live on",
-        (_, true) => "the IOMMU now translates, so addresses set up untranslated go through mappings not made for them",
+        (_, true) => "the IOMMU now translates its addresses through mappings not made for them",
     };
 
     /// <summary>Why the DMA's bytes are not mapped for it: a mapping of the wrong direction, an unmap, or no mapping at all.</summary>
@@ -55,8 +64,10 @@ public sealed partial class FindingText
     string DeviceControlHelp => _f.Kind switch
     {
         FindingKind.UnquiescedDma => ModeChangedUnderDevice
-            ? $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))}: shut the IOMMU's clients down before the IOMMU"
-            : $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",
+            ? $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))}, and start it again only after the change: shut the IOMMU's clients down before the IOMMU"
+            : ModeChangedBeforeHandover
+                ? $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))} and the handover at #{N(Rel(RelatedRole.Handover))}"
+                : $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",
         _ => Rel(RelatedRole.Mapping) >= 0
             ? $"map {TriggerRange} for {TriggerAgent} with the direction it is used in (or bidirectional)"
             : Rel(RelatedRole.Unmap) >= 0

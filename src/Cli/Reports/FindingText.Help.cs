@@ -87,7 +87,7 @@ public sealed partial class FindingText
                     : Rel(RelatedRole.Publish) >= 0 ? Rel(RelatedRole.Publish) : Rel(RelatedRole.Store),
                 FindingKind.StaleCpuRead => Rel(RelatedRole.Acquire) >= 0 ? Rel(RelatedRole.Acquire) : _f.Trigger,
                 FindingKind.DmaRace => _trigger.Kind.IsCpuEvent() ? _f.Trigger : Rel(RelatedRole.Other),
-                FindingKind.UnquiescedDma => ModeChangedUnderDevice ? Rel(RelatedRole.IommuMode) : Rel(RelatedRole.Handover),
+                FindingKind.UnquiescedDma => ModeChangedUnderDevice || ModeChangedBeforeHandover ? Rel(RelatedRole.IommuMode) : Rel(RelatedRole.Handover),
                 FindingKind.DmaOutsideMapping => Rel(RelatedRole.Mapping) >= 0 ? Rel(RelatedRole.Mapping) : Rel(RelatedRole.Unmap),
                 FindingKind.TornEntryFetch or FindingKind.MissingCacheClean or FindingKind.SharedCacheline => Rel(RelatedRole.Store),
                 FindingKind.DiscardedStore => Rel(RelatedRole.Invalidation),

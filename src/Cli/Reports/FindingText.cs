@@ -79,7 +79,7 @@ public sealed partial class FindingText
         FindingKind.MissingCacheClean => $"{TriggerAgent} may read {TriggerRange} while it is dirty in {AgentOf(Rel(RelatedRole.Store))}'s cache",
         FindingKind.MissingCacheInvalidate => $"{TriggerAgent} may read {TriggerRange} through stale cache lines",
         FindingKind.UnquiescedDma => ModeChangedUnderDevice
-            ? $"{TriggerAgent} still DMAs after its IOMMU mode changed to {Mode.Name()}: {IommuOutcome}"
+            ? $"{TriggerAgent} still DMAs after its IOMMU mode changed under it to {Mode.Name()}: {IommuOutcome}"
             : $"{TriggerAgent} still DMAs after the handover: {IommuOutcome}",
         FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} {MappingProblem}",
         FindingKind.LiveEntryWrite => $"{EntryName} is changed after {FetcherName} fetched it, and no invalidation ordered after the change comes before {FetcherName}'s next fetch",
@@ -107,7 +107,7 @@ public sealed partial class FindingText
                 FindingKind.MissingCacheClean => $"{TriggerAgent} (noncoherent) read {TriggerRange}, stored by {AgentOf(Rel(RelatedRole.Store))} at #{N(Rel(RelatedRole.Store))}, {CleanNote}",
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, {InvalidationNote}",
                 FindingKind.UnquiescedDma => ModeChangedUnderDevice
-                    ? $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after its IOMMU mode changed to {Mode.Name()} at #{N(Rel(RelatedRole.IommuMode))}, and no quiesce stopped it since it was last started under the old mode {LastStarted}: {IommuOutcome}"
+                    ? $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after its IOMMU mode changed to {Mode.Name()} at #{N(Rel(RelatedRole.IommuMode))}, and no quiesce stopped it since it was started under another mode {LastStarted}: {IommuOutcome}"
                     : $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started {LastStarted}: {IommuOutcome}",
                 FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 FindingKind.LiveEntryWrite => $"{TriggerAgent} changed {EntryName} at #{N(t)} while it was present, after {FetcherName} fetched it at #{N(Rel(RelatedRole.Fetch))}, and no invalidation of the entry that the store is ordered before came before {FetcherName}'s next fetch: {FetcherName} may use the old entry, or a mix of old and new",

@@ -7,31 +7,38 @@ namespace TraceTools.Detectors.UnquiescedDma;
 /// <summary>
 /// <c>unquiesced-dma</c> (docs/model.md §11): a device <c>dma_read</c> or <c>dma_write</c> X, when no <c>quiesce</c>
 /// of the device lies between its last doorbell before X (or the trace's start, when it had none) and X, and either a
-/// <c>handover</c> lies between that doorbell and X, or the device's IOMMU mode at X differs from its mode at that
-/// doorbell. An error; a warning when the device's IOMMU mode at X is <c>abort</c> (the transaction faults instead
-/// of reaching memory). Related: <c>handover</c> (the first case only), <c>iommu-mode</c> when the device's mode
-/// was ever set, and <c>doorbell</c> when the device was rung. One per X.
+/// <c>handover</c> lies between that doorbell and X, or the device's IOMMU mode at X differs from its mode when its run
+/// began (its first doorbell after its last quiesce or the last handover). An error; a warning when the device's IOMMU
+/// mode at X is <c>abort</c> (the transaction faults instead of reaching memory). Related: <c>handover</c>,
+/// <c>iommu-mode</c> and <c>doorbell</c> as the rule says per case. One per X.
 /// </summary>
 public sealed class UnquiescedDmaDetector : IDetector
 {
     long _handover = -1;
-    // Per agent (only devices are written): trace indices, -1 for none.
-    readonly long[] _doorbell, _quiesce, _modeSetAt;
-    // Per device: its IOMMU mode now, and the mode it was last started under (at its last doorbell; translate, the
-    // mode of a device never set, for one started before the trace).
-    readonly IommuTreatment[] _mode, _modeAtDoorbell;
+    // Per agent (only devices are written): trace indices, -1 for none. The run: from the doorbell that began it (its
+    // first after a quiesce of the device or a handover) to the next quiesce or handover.
+    readonly long[] _doorbell, _quiesce, _modeSetAt, _modeChangedAt, _runStart;
+    // Per device: its IOMMU mode now, and the mode its run began under (translate, the mode of a device never set, for
+    // one started before the trace).
+    readonly IommuTreatment[] _mode, _modeAtRunStart;
 
     /// <summary>Creates the detector for a trace of <paramref name="agents"/> agents.</summary>
     public UnquiescedDmaDetector(int agents)
     {
-        _doorbell = new long[agents];
-        _quiesce = new long[agents];
-        _modeSetAt = new long[agents];
-        Array.Fill(_doorbell, -1);
-        Array.Fill(_quiesce, -1);
-        Array.Fill(_modeSetAt, -1);
+        _doorbell = NoneFor(agents);
+        _quiesce = NoneFor(agents);
+        _modeSetAt = NoneFor(agents);
+        _runStart = NoneFor(agents);
+        _modeChangedAt = NoneFor(agents);
         _mode = new IommuTreatment[agents];
-        _modeAtDoorbell = new IommuTreatment[agents];
+        _modeAtRunStart = new IommuTreatment[agents];
+    }
+
+    static long[] NoneFor(int agents)
+    {
+        var a = new long[agents];
+        Array.Fill(a, -1);
+        return a;
     }
 
     /// <inheritdoc/>
@@ -46,8 +53,16 @@ public sealed class UnquiescedDmaDetector : IDetector
     /// <inheritdoc/>
     public void OnDoorbell(DetectorView view, in Doorbell doorbell)
     {
-        _doorbell[doorbell.Device] = doorbell.Index;
-        _modeAtDoorbell[doorbell.Device] = _mode[doorbell.Device];
+        int d = doorbell.Device;
+        // A doorbell begins a run when it is the device's first, or a quiesce or handover ended the run since the last
+        // one; any other register write (a refill, an interrupt acknowledge, the .shutdown's own stop) belongs to the
+        // run under way, whose addresses were set up for the mode it began under.
+        if (_doorbell[d] < 0 || Math.Max(_quiesce[d], _handover) > _doorbell[d])
+        {
+            _runStart[d] = doorbell.Index;
+            _modeAtRunStart[d] = _mode[d];
+        }
+        _doorbell[d] = doorbell.Index;
     }
 
     /// <inheritdoc/>
@@ -62,8 +77,11 @@ public sealed class UnquiescedDmaDetector : IDetector
                 _quiesce[control.Device] = control.Index;
                 break;
             case EventKind.IommuMode:
-                _mode[control.Device] = control.Mode;
-                _modeSetAt[control.Device] = control.Index;
+                int d = control.Device;
+                // A re-set to the same mode changes nothing: the change is the event that set the mode in force.
+                if (control.Mode != _mode[d]) _modeChangedAt[d] = control.Index;
+                _mode[d] = control.Mode;
+                _modeSetAt[d] = control.Index;
                 break;
         }
     }
@@ -72,13 +90,13 @@ public sealed class UnquiescedDmaDetector : IDetector
     public void OnDeviceDma(DetectorView view, in DataAccess access)
     {
         int d = access.Agent;
-        // A quiesce stopped the device since it was last started: whatever runs now, the trace takes at its word.
+        // A quiesce stopped the device since it was last rung: whatever runs now, the trace takes at its word.
         if (_quiesce[d] > _doorbell[d]) return;
         var severity = _mode[d] == IommuTreatment.Abort ? Severity.Warning : Severity.Error;
         // The old owner started the device and the new owner did not.
         if (_handover > _doorbell[d]) view.Report(Kind, severity, access.Index, [_handover, _modeSetAt[d], _doorbell[d]]);
-        // The device's addresses were set up for one IOMMU mode and land under another (an IOMMU shut down before
-        // its client): a mode that differs was set after the doorbell, so _modeSetAt is that change.
-        else if (_mode[d] != _modeAtDoorbell[d]) view.Report(Kind, severity, access.Index, [-1, _modeSetAt[d], _doorbell[d]]);
+        // The device's addresses were set up for the mode its run began under and land under another (an IOMMU shut
+        // down before its client): a mode that differs was set after the run began, so _modeChangedAt is after it.
+        else if (_mode[d] != _modeAtRunStart[d]) view.Report(Kind, severity, access.Index, [-1, _modeChangedAt[d], _runStart[d]]);
     }
 }

@@ -23,9 +23,9 @@ public sealed class KexecTraceTests
     [DataRow("kexec-smmuv2-bypass", "", 1, "error[unquiesced-dma]: nic still DMAs after the handover: the IOMMU is in bypass", "1 error, 0 warnings in 1 group")]
     [DataRow("kexec-dma-after-unmap", "", 1, "error[dma-outside-mapping]: nic reads txbuf+0x0..0x100 after the dma_unmap at #7 ended its mapping", "1 error, 0 warnings in 1 group")]
     [DataRow("kexec-smmuv2-bypass-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
-    [DataRow("kexec-smmuv2-shutdown-order", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed to bypass: the IOMMU is now in bypass", "1 error, 0 warnings in 1 group")]
-    [DataRow("kexec-vtd-translation-off", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed to bypass", "1 error, 0 warnings in 1 group")]
-    [DataRow("kexec-riscv-iommu-off", "error", 0, "warning[unquiesced-dma]: nic still DMAs after its IOMMU mode changed to abort: the IOMMU now aborts", "0 errors, 1 warning in 1 group")]
+    [DataRow("kexec-smmuv2-shutdown-order", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to bypass: the IOMMU no longer translates", "1 error, 0 warnings in 1 group")]
+    [DataRow("kexec-vtd-translation-off", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to bypass", "1 error, 0 warnings in 1 group")]
+    [DataRow("kexec-riscv-iommu-off", "error", 0, "warning[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to abort: the IOMMU aborts", "0 errors, 1 warning in 1 group")]
     public void Replay_KexecSample_SeverityOfTheInstanceDecidesTheExitCode(string sample, string failOn, int exit, string header, string summary)
     {
         using var s = new Scratch();
@@ -58,11 +58,11 @@ public sealed class KexecTraceTests
         StringAssert.Contains(text.Out, "#4 mmio_write nicregs+0x20 = 0x1   <- last started");
         StringAssert.Contains(text.Out, "#6 iommu_mode nic bypass");
         StringAssert.Contains(text.Out, "#7 dma_write rxbuf+0x0 size 64   <- mode changed under it");
-        StringAssert.Contains(text.Out, "help: stop nic and wait until it is idle (its driver's .shutdown: quiesce nic) before its IOMMU mode changes at #6");
+        StringAssert.Contains(text.Out, "help: stop nic and wait until it is idle (its driver's .shutdown: quiesce nic) before its IOMMU mode changes at #6, and start it again only after the change");
         var json = GenReplay(s, "kexec-smmuv2-shutdown-order", "--format", "json");
         using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
         var f = doc.RootElement.GetProperty("findings")[0];
-        StringAssert.Contains(f.GetProperty("message").GetString(), "after its IOMMU mode changed to bypass at #6, and no quiesce stopped it since it was last started under the old mode (the doorbell at #4)");
+        StringAssert.Contains(f.GetProperty("message").GetString(), "after its IOMMU mode changed to bypass at #6, and no quiesce stopped it since it was started under another mode (the doorbell at #4)");
         var related = f.GetProperty("instances")[0].GetProperty("related");
         Assert.AreEqual(2, related.GetArrayLength(), "no handover: the mode case alone");
         Assert.AreEqual(("iommu-mode", 6), (related[0].GetProperty("role").GetString(), related[0].GetProperty("index").GetInt32()));
@@ -71,6 +71,18 @@ public sealed class KexecTraceTests
         using var sd = System.Text.Json.JsonDocument.Parse(sarif.Out);
         var primary = sd.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0];
         StringAssert.Contains(primary.ToString(), "arm_smmu_device_shutdown", "the fix goes before the mode change");
+    }
+
+    [TestMethod]
+    public void Replay_BypassSample_ModeChangedBeforeTheHandover_HelpAndFixSiteAtTheChange()
+    {
+        using var s = new Scratch();
+        var text = GenReplay(s, "kexec-smmuv2-bypass");
+        StringAssert.Contains(text.Out, "#4 mmio_write nicregs+0x20 = 0x1   <- last started");
+        StringAssert.Contains(text.Out, "help: stop nic and wait until it is idle (its driver's .shutdown: quiesce nic) before its IOMMU mode changes at #6 and the handover at #7");
+        var json = GenReplay(s, "kexec-smmuv2-bypass", "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.AreEqual(6, doc.RootElement.GetProperty("findings")[0].GetProperty("instances")[0].GetProperty("fix").GetInt32(), "the quiesce goes before the mode change");
     }
 
     [TestMethod]

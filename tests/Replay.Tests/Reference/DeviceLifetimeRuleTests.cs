@@ -165,7 +165,7 @@ public sealed class DeviceLifetimeRuleTests
     [TestMethod]
     [DataRow(0, "")]                                            // quiesced between the change and the DMA
     [DataRow(1, "")]                                            // quiesced before the change
-    [DataRow(2, "")]                                            // rung again after the change
+    [DataRow(2, "unquiesced-dma@3[iommu-mode=1,doorbell=0]")]   // written again after the change: the same run
     [DataRow(3, "unquiesced-dma@4[iommu-mode=3,doorbell=2]")]              // quiesced, rung, then the change
     public void Unquiesced_ModeChange_WhereTheQuiesceAndDoorbellLie(int variant, string expected)
     {
@@ -177,6 +177,34 @@ public sealed class DeviceLifetimeRuleTests
         if (variant == 0) s.B.Quiesce(s.Cpu0, s.Dev);                       // #2
         if (variant == 2) s.B.MmioWrite(s.Cpu0, Reg, 4, 2);                 // #2
         s.B.DmaWrite(s.Dev, Buf, 16);
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_RegisterWritesAfterTheChange_DoNotBeginARun()
+    {
+        var s = System(Arch.X86_64);
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                      // #0 the run begins (translate)
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Bypass);   // #1 the IOMMU's shutdown
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 0);                      // #2 the NIC's .shutdown stops rx...
+        s.B.DmaWrite(s.Dev, Buf, 16);                          // #3 ...and a frame in flight lands
+        s.B.Quiesce(s.Cpu0, s.Dev);                            // #4 ...before it waits until idle
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                      // #5 a new run, under bypass
+        s.B.DmaWrite(s.Dev, Buf, 16);                          // #6 fine
+        Assert.AreEqual("unquiesced-dma@3[iommu-mode=1,doorbell=0]", Run(s));
+    }
+
+    [TestMethod]
+    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@3[iommu-mode=1,doorbell=0]")]          // set again: the change was #1
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@3[iommu-mode=2,doorbell=0]")]  // changed again: #2 set the mode in force
+    [DataRow(IommuTreatment.Translate, "")]                                               // back to the run's mode
+    public void Unquiesced_SeveralModeEvents_TheLastChangeIsRelated(IommuTreatment second, string expected)
+    {
+        var s = System();
+        s.B.MmioWrite(s.Cpu0, Reg, 4, 1);                      // #0
+        s.B.IommuMode(s.Cpu1, s.Dev, IommuTreatment.Bypass);   // #1
+        s.B.IommuMode(s.Cpu1, s.Dev, second);                  // #2
+        s.B.DmaWrite(s.Dev, Buf, 16);                          // #3
         Assert.AreEqual(expected, Run(s));
     }
 
@@ -337,6 +365,8 @@ public sealed class DeviceLifetimeRuleTests
         string[] wanted =
         [
             "unquiesced-dma:Error:handover", "unquiesced-dma:Error:handover,iommu-mode", "unquiesced-dma:Warning:handover,iommu-mode",
+            "unquiesced-dma:Error:handover,iommu-mode,doorbell", "unquiesced-dma:Error:iommu-mode,doorbell",
+            "unquiesced-dma:Warning:iommu-mode,doorbell", "unquiesced-dma:Error:iommu-mode",
             "dma-outside-mapping:Error:mapping", "dma-outside-mapping:Error:unmap", "dma-outside-mapping:Error:",
         ];
         CollectionAssert.IsSubsetOf(wanted, shapes.ToArray(), string.Join(" ", shapes));

@@ -38,9 +38,10 @@ public sealed partial class ReferenceModel
 
     /// <summary>
     /// S = D's last doorbell before X (or the start: -1); no quiesce D between S and X; and either a handover between S
-    /// and X (H, the last before X), or D's IOMMU mode at X differs from its mode at S (a mode at an event: D's last
-    /// iommu_mode before it, translate when none). The handover case first when both hold. Warning when D's mode at X
-    /// is abort. Related: the handover (its case), the mode's iommu_mode (when ever set), the doorbell S (when rung).
+    /// and X (H, the last before X; related H, D's last iommu_mode before X, S), or D's IOMMU mode at X differs from its
+    /// mode at R, the doorbell that began D's run: D's first doorbell after the last quiesce D or handover before S (its
+    /// first doorbell when none; the start when S is) (related: the last iommu_mode D before X that changed D's mode, R).
+    /// A mode at an event: D's last iommu_mode before it, translate when none. Warning when D's mode at X is abort.
     /// </summary>
     void UnquiescedDma(List<Finding> all, int x)
     {
@@ -49,15 +50,33 @@ public sealed partial class ReferenceModel
         for (int q = s + 1; q < x; q++)
             if (KindOf(q) == EventKind.Quiesce && Ev(q).Aux == (uint)d) return;
         int h = LastBefore(x, j => KindOf(j) == EventKind.Handover);
-        int m = LastBefore(x, j => IsModeOf(j, d));
-        bool afterHandover = h > s;
-        if (!afterHandover && ModeAt(x, d) == ModeAt(s, d)) return;
-        bool abort = ModeAt(x, d) == IommuTreatment.Abort;
+        var severity = ModeAt(x, d) == IommuTreatment.Abort ? Severity.Warning : Severity.Error;
         var related = new List<RelatedEvent>();
-        if (afterHandover) related.Add(new(RelatedRole.Handover, h));
-        if (m >= 0) related.Add(new(RelatedRole.IommuMode, m));
-        if (s >= 0) related.Add(new(RelatedRole.Doorbell, s));
-        all.Add(new Finding(FindingKind.UnquiescedDma, x, [.. related]) { Severity = abort ? Severity.Warning : Severity.Error });
+        if (h > s)
+        {
+            related.Add(new(RelatedRole.Handover, h));
+            int m = LastBefore(x, j => IsModeOf(j, d));
+            if (m >= 0) related.Add(new(RelatedRole.IommuMode, m));
+            if (s >= 0) related.Add(new(RelatedRole.Doorbell, s));
+        }
+        else
+        {
+            int r = RunStart(s, d);
+            if (ModeAt(x, d) == ModeAt(r, d)) return;
+            int change = LastBefore(x, j => IsModeOf(j, d) && (IommuTreatment)(Ev(j).Aux >> 16) != ModeAt(j, d));
+            related.Add(new(RelatedRole.IommuMode, change));
+            if (r >= 0) related.Add(new(RelatedRole.Doorbell, r));
+        }
+        all.Add(new Finding(FindingKind.UnquiescedDma, x, [.. related]) { Severity = severity });
+    }
+
+    /// <summary>R for the last doorbell <paramref name="s"/> (-1: none): D's first doorbell after the last quiesce D or handover before s.</summary>
+    int RunStart(int s, int device)
+    {
+        if (s < 0) return -1;
+        int end = LastBefore(s, j => KindOf(j) == EventKind.Handover || (KindOf(j) == EventKind.Quiesce && Ev(j).Aux == (uint)device));
+        for (int j = end + 1; j <= s; j++) if (IsDoorbellOf(j, device)) return j;
+        return s;
     }
 
     bool IsModeOf(int j, int device) => KindOf(j) == EventKind.IommuMode && DeviceOf(Ev(j)) == device;

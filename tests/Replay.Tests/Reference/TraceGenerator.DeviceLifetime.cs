@@ -67,7 +67,7 @@ public sealed partial class TraceGenerator
         if (Chance(40)) { var (xa, xn) = MappableRange(); if (Chance(50)) _b.DmaRead(d, xa, xn); else _b.DmaWrite(d, xa, xn, Value()); }
     }
 
-    /// <summary>A device running, an IOMMU mode, a quiesce or not, a handover, the device DMAing (maybe after a new doorbell).</summary>
+    /// <summary>A device running, an IOMMU mode (set again or changed again), a quiesce or not, a handover or not, the device DMAing (maybe after a new doorbell).</summary>
     void KexecRun()
     {
         ushort c = Cpu, d = Dev;
@@ -75,7 +75,12 @@ public sealed partial class TraceGenerator
         if (Chance(50)) { var (a, n) = MappableRange(); _b.DmaWrite(d, a, n, Value()); }
         if (Chance(50)) _b.Quiesce(Cpu, d);
         if (Chance(70)) _b.IommuMode(c, d, Pick(IommuTreatment.Translate, IommuTreatment.Bypass, IommuTreatment.Abort));
-        _b.Handover(c);
+        // Before the handover, or without one: a register write of the run under way (or of a new run after the
+        // quiesce), a DMA under the new mode, the mode set again or changed again.
+        if (Chance(30)) Doorbell(Cpu, d);
+        if (Chance(35)) { var (a, n) = MappableRange(); _b.DmaWrite(d, a, n, Value()); }
+        if (Chance(20)) _b.IommuMode(Cpu, d, Pick(IommuTreatment.Translate, IommuTreatment.Bypass, IommuTreatment.Abort));
+        if (Chance(75)) _b.Handover(c);
         if (Chance(30)) Doorbell(Cpu, d);
         if (Chance(20)) _b.Quiesce(Cpu, d);
         var (xa, xn) = MappableRange();
