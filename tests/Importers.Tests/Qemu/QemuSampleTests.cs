@@ -93,6 +93,32 @@ public sealed class QemuSampleTests
     }
 
     [TestMethod]
+    public void QemuSample_Import_SaysItsMemoryValuesWereNotRecorded()
+    {
+        using var h = new ImportHarness();
+        h.Run("qemu", File.ReadAllText(Sample("fwcfg-dma.layout.scn")), [("log", File.ReadAllText(Sample("fwcfg-dma-nobarrier.log")))]);
+        Assert.IsFalse(h.Metadata.MemoryValuesRecorded, "the stores and the inferred dma_write carry the scenario pattern");
+    }
+
+    [TestMethod]
+    public void QemuLog_StoresWithValuesOnly_ValuesRecorded()
+    {
+        using var h = new ImportHarness();
+        string log = QemuLogs.Header + "tt_store cpu 0 addr 0x40090000 size 4 pc 0x40080000 value 0x11223344\n";
+        var events = h.Run("qemu", QemuLogs.Arm64Layout, [("log", log)]);
+        Assert.AreEqual(0x11223344ul, events.Single().Value);
+        Assert.IsTrue(h.Metadata.MemoryValuesRecorded);
+    }
+
+    [TestMethod]
+    public void OtherImporter_Steps_ValuesRecorded()
+    {
+        using var h = new ImportHarness();
+        h.Run("steps", "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n", [("s.txt", "cpu0: store buf size 4 = 0x11223344\n")]);
+        Assert.IsTrue(h.Metadata.MemoryValuesRecorded);
+    }
+
+    [TestMethod]
     public void QemuSample_WithSymbols_SitesAreTheProgramsSourceLines()
     {
         using var h = new ImportHarness();
