@@ -49,6 +49,14 @@ public sealed class TraceMetadata
 
     bool _valuesNotRecorded;
 
+    /// <summary>
+    /// True when the bytes an event of <paramref name="kind"/> carries are what was written: always, unless
+    /// <see cref="MemoryValuesRecorded"/> is false and the kind is a memory write (store, store_release, xchg,
+    /// dma_write), whose bytes are then stand-ins that reports and <c>dump</c> must not show as values.
+    /// </summary>
+    public bool RecordsValueOf(EventKind kind) =>
+        MemoryValuesRecorded || kind is not (EventKind.Store or EventKind.StoreRelease or EventKind.Xchg or EventKind.DmaWrite);
+
     /// <summary>A copy whose <see cref="MemoryValuesRecorded"/> is false (the reader sets it from section tag 3; every other property is kept).</summary>
     internal TraceMetadata WithMemoryValuesNotRecorded()
     {

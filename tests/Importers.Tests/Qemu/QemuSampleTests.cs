@@ -101,6 +101,25 @@ public sealed class QemuSampleTests
     }
 
     [TestMethod]
+    [DataRow("text")]
+    [DataRow("sarif")]
+    public void QemuSample_Replay_StoresShowNoInventedValue_MmioKeepsItsValue(string format)
+    {
+        using var h = new ImportHarness();
+        string trace = Path.Combine(h.Dir, "q.trace");
+        Assert.AreEqual(0, Cli("import", "qemu", Sample("fwcfg-dma-nobarrier.log"), "--layout", Sample("fwcfg-dma.layout.scn"), "-o", trace).Exit);
+        var (_, report, err) = Cli("replay", trace, "--format", format);
+        var stores = report.Split('\n').Where(l => l.Contains("#1 store ", StringComparison.Ordinal)).ToList();
+        Assert.IsNotEmpty(stores, report + err);
+        foreach (var row in stores)
+        {
+            StringAssert.Contains(row, "#1 store fwcfg_dma_fields+0x0 size 4");
+            Assert.DoesNotContain("= 0x", row, "the pattern is not what the program stored");
+        }
+        StringAssert.Contains(report, "#3 mmio_write fwcfg_dma = 0x40090000", "QEMU's trace event records MMIO values");
+    }
+
+    [TestMethod]
     public void QemuLog_StoresWithValuesOnly_ValuesRecorded()
     {
         using var h = new ImportHarness();
