@@ -53,6 +53,8 @@ public static class InfoVerb
         if (m.Name.Length > 0) w.WriteLine($"scenario     {Scenarios.Writing.ScenarioWriter.Quote(m.Name)}");
         w.WriteLine($"arch         {m.Arch.Name()}");
         w.WriteLine($"cache line   {m.CacheLineSize} bytes{(m.DeclaresCacheLine ? "" : " (the arch's default)")}");
+        // Only when not: a trace that recorded its values (every trace but a QEMU import) prints what it always did.
+        if (!m.MemoryValuesRecorded) w.WriteLine("values       memory values not recorded: stores, store_release, xchg and dma_write carry stand-in bytes (MMIO values are recorded)");
         w.WriteLine($"agents       {m.Agents.Count}");
         int nameWidth = Math.Max(m.Agents.Select(a => a.Name.Length).DefaultIfEmpty(0).Max(), m.Regions.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         for (int i = 0; i < m.Agents.Count; i++)
