@@ -152,6 +152,26 @@ public sealed class QemuSampleTests
     }
 
     [TestMethod]
+    public void QemuSample_PerfettoExport_WritesShowNoValue_MmioKeepsIt()
+    {
+        using var h = new ImportHarness();
+        string json = Path.Combine(h.Dir, "q.json");
+        var (exit, _, err) = Cli("export", ImportSample(h), "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exit, err);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var slices = doc.RootElement.GetProperty("traceEvents").EnumerateArray()
+            .Where(e => e.TryGetProperty("args", out var a) && a.TryGetProperty("op", out _)).ToList();
+        string Op(JsonElement e) => e.GetProperty("args").GetProperty("op").GetString()!;
+        foreach (var write in slices.Where(e => Op(e) is "store" or "dma_write"))
+        {
+            Assert.IsFalse(write.GetProperty("args").TryGetProperty("value", out _), write.ToString());
+            Assert.DoesNotContain("= 0x", write.GetProperty("name").GetString()!);
+        }
+        var mmio = slices.Single(e => Op(e) == "mmio_write");
+        Assert.AreEqual("0x40090000", mmio.GetProperty("args").GetProperty("value").GetString());
+    }
+
+    [TestMethod]
     public void QemuSample_Info_SaysTheMemoryValuesWereNotRecorded()
     {
         using var h = new ImportHarness();
