@@ -42,7 +42,7 @@ public sealed class TraceMetadata
     /// False when the recorder could not read the bytes memory writes stored (metadata section tag 3; QEMU 7.2's
     /// plugin API, docs/recording.md "qemu"): the data of store, store_release, xchg and device dma_write events
     /// are then stand-ins, the scenario language's fill pattern (every byte changes), and only their addresses and
-    /// sizes are real. MMIO values are recorded either way. Reports and <c>dump</c> show no value for those events.
+    /// sizes are real. MMIO values are recorded either way. Reports show no value for those events.
     /// True (the default) when every event's bytes are what the program wrote.
     /// </summary>
     public bool MemoryValuesRecorded { get => !_valuesNotRecorded; init => _valuesNotRecorded = !value; }
@@ -52,7 +52,7 @@ public sealed class TraceMetadata
     /// <summary>
     /// True when the bytes an event of <paramref name="kind"/> carries are what was written: always, unless
     /// <see cref="MemoryValuesRecorded"/> is false and the kind is a memory write (store, store_release, xchg,
-    /// dma_write), whose bytes are then stand-ins that reports and <c>dump</c> must not show as values.
+    /// dma_write), whose bytes are then stand-ins that outputs must not show as what was stored.
     /// </summary>
     public bool RecordsValueOf(EventKind kind) =>
         MemoryValuesRecorded || kind is not (EventKind.Store or EventKind.StoreRelease or EventKind.Xchg or EventKind.DmaWrite);

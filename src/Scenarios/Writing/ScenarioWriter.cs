@@ -9,7 +9,7 @@ namespace TraceTools.Scenarios.Writing;
 /// Prints a trace as a scenario (scenario-language.md): the declarations, then one step per event, so that
 /// <c>gen</c> compiles the output back to the same events. Loads and reads print no value (the compiler
 /// re-observes memory); written bytes print as <c>= 0x…</c> when they are a zero-extended little-endian u64,
-/// else as <c>bytes "…"</c>, and not at all for memory writes of a trace that did not record them.
+/// else as <c>bytes "…"</c>, and not at all for the stores and DMA writes of a trace that did not record them.
 /// </summary>
 public sealed class ScenarioWriter
 {
@@ -28,7 +28,7 @@ public sealed class ScenarioWriter
 
     /// <summary>The first line of a dump whose trace did not record its memory values (<see cref="TraceMetadata.MemoryValuesRecorded"/>).</summary>
     public const string NotRecordedComment =
-        "# memory values not recorded: stores, store_release, xchg and dma_write are written without one (only their addresses and sizes are real)";
+        "# memory values not recorded: store and dma_write steps have no value, store_release and xchg a stand-in (only addresses and sizes are real)";
 
     /// <summary>Writes the declarations, agents in id order so that the compiler assigns the same ids.</summary>
     public void WriteDeclarations(TextWriter w)
@@ -175,7 +175,8 @@ public sealed class ScenarioWriter
                 sb.Append(' ');
                 _addresses.Append(sb, e.Address);
                 sb.Append(" size ").Append(e.Size.ToString(inv));
-                if (e.Kind is EventKind.StoreRelease or EventKind.Xchg) AppendValue(sb, e.Kind, b.GetData(i));
+                // Their steps need a value, so a stand-in is written as it is (the first line says the values were not recorded).
+                if (e.Kind is EventKind.StoreRelease or EventKind.Xchg) AppendBytes(sb, b.GetData(i));
                 else if (e.Kind == EventKind.DmaMap)
                     sb.Append(" device ").Append(AgentName(EventOperands.Device(e.Aux))).Append(' ').Append(EventOperands.Direction(e.Aux).Name());
                 else if (e.Kind == EventKind.DmaUnmap) sb.Append(" device ").Append(AgentName((int)e.Aux));
@@ -195,7 +196,12 @@ public sealed class ScenarioWriter
     /// </summary>
     void AppendValue(StringBuilder sb, EventKind kind, ReadOnlySpan<byte> data)
     {
-        if (data.Length != 0 && _m.RecordsValueOf(kind)) sb.Append(' ').Append(FormatValue(data));
+        if (_m.RecordsValueOf(kind)) AppendBytes(sb, data);
+    }
+
+    static void AppendBytes(StringBuilder sb, ReadOnlySpan<byte> data)
+    {
+        if (data.Length != 0) sb.Append(' ').Append(FormatValue(data));
     }
 
     /// <summary>
