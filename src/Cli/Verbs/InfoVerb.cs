@@ -13,7 +13,8 @@ public static class InfoVerb
         usage: tracetools info TRACE
 
         Describes a trace: format version, arch, agents, regions and tables, locks, sites,
-        events, chunks, codec, bytes per event on disk and raw, the device page census (v4).
+        events, chunks, codec, bytes per event on disk and raw, the device page census (v4),
+        and, when the recorder could not read them (a QEMU import), that memory values were not recorded.
         Reads and checks every chunk, and the census against the events; a trace cut off
         (no footer) is reported as truncated with the events recovered.
         """;
