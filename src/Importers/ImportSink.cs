@@ -40,6 +40,13 @@ public sealed partial class ImportSink
     // ---- events ----
 
     /// <summary>
+    /// Marks the trace's memory values as not recorded (<see cref="TraceMetadata.MemoryValuesRecorded"/> false): call
+    /// when a store or DMA write carries stand-in bytes because the input gives none (the qemu importer on QEMU 7.2).
+    /// Reports and <c>dump</c> then show no value for any memory write of the trace, not only the stand-ins.
+    /// </summary>
+    public void MemoryValuesNotRecorded() => _run.MemoryValuesNotRecorded = true;
+
+    /// <summary>
     /// An access without bytes (load, MMIO read, cache op, DMA read) at <paramref name="time"/> (ns, the
     /// merge key). False when it falls outside the layout and is skipped (<c>--skip-unmapped</c>); the error points
     /// at <paramref name="column"/> (1-based, where the line gives the address; 0 for none).

@@ -56,6 +56,7 @@ public static class TraceImport
             CacheLineSize = layout.Metadata.CacheLineSize,
             Locks = [.. run.Locks],
             Sites = sites,
+            MemoryValuesRecorded = !run.MemoryValuesNotRecorded,
         };
         write(metadata, sink => spill.CopyTo(sink, remap));
         return new ImportSummary

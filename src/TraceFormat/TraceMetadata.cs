@@ -38,6 +38,33 @@ public sealed class TraceMetadata
         return copy;
     }
 
+    /// <summary>
+    /// False when the recorder could not read the bytes memory writes stored (metadata section tag 3; QEMU 7.2's
+    /// plugin API, docs/recording.md "qemu"): the data of store, store_release, xchg and device dma_write events
+    /// are then stand-ins, the scenario language's fill pattern (every byte changes), and only their addresses and
+    /// sizes are real. MMIO values are recorded either way. Reports show no value for those events.
+    /// True (the default) when every event's bytes are what the program wrote.
+    /// </summary>
+    public bool MemoryValuesRecorded { get => !_valuesNotRecorded; init => _valuesNotRecorded = !value; }
+
+    bool _valuesNotRecorded;
+
+    /// <summary>
+    /// True when the bytes an event of <paramref name="kind"/> carries are what was written: always, unless
+    /// <see cref="MemoryValuesRecorded"/> is false and the kind is a memory write (store, store_release, xchg,
+    /// dma_write), whose bytes are then stand-ins that outputs must not show as what was stored.
+    /// </summary>
+    public bool RecordsValueOf(EventKind kind) =>
+        MemoryValuesRecorded || kind is not (EventKind.Store or EventKind.StoreRelease or EventKind.Xchg or EventKind.DmaWrite);
+
+    /// <summary>A copy whose <see cref="MemoryValuesRecorded"/> is false (the reader sets it from section tag 3; every other property is kept).</summary>
+    internal TraceMetadata WithMemoryValuesNotRecorded()
+    {
+        var copy = (TraceMetadata)MemberwiseClone();
+        copy._valuesNotRecorded = true;
+        return copy;
+    }
+
     /// <summary>Index of the agent named <paramref name="name"/>, or -1.</summary>
     public int AgentId(string name)
     {
@@ -60,5 +87,5 @@ public sealed class TraceMetadata
         Name == other.Name && Arch == other.Arch &&
         Agents.SequenceEqual(other.Agents) && Regions.SequenceEqual(other.Regions) &&
         Locks.SequenceEqual(other.Locks) && Sites.SequenceEqual(other.Sites) &&
-        CacheLineSize == other.CacheLineSize;
+        CacheLineSize == other.CacheLineSize && MemoryValuesRecorded == other.MemoryValuesRecorded;
 }

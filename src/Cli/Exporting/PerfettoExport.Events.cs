@@ -136,7 +136,8 @@ public sealed partial class PerfettoExport
                 break;
             case EventKind.FirmwareCall or EventKind.FirmwareReturn: _json.WriteString(ExportNames.Conduit, ((FirmwareConduit)e.Aux).Name()); break;
         }
-        if (!data.IsEmpty) WriteBytes(data);
+        // A trace that did not record its memory values holds the scenario pattern there: not a value to show.
+        if (!data.IsEmpty && _md.RecordsValueOf(e.Kind)) WriteBytes(data);
         if (e.Site >= 0) _json.WriteString(ExportNames.Site, _md.Sites[e.Site]);
         _json.WriteEndObject();
         _json.WriteEndObject();
@@ -218,6 +219,7 @@ public sealed partial class PerfettoExport
             }
         }
         if (e.Kind is EventKind.MmioWrite or EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg && data.Length is > 0 and <= 8
+            && _md.RecordsValueOf(e.Kind)
             && dest[n..].TryWrite(inv, $" = 0x{LittleEndianValue(data):x}", out int w))
             n += w;
         return n;

@@ -83,7 +83,8 @@ public static class EventText
 
     /// <summary>
     /// One event as the ladder shows it: <c>#0 store xqc+0x0 size 64</c>, <c>#1 mmio_write qm_mb = 0x80000000</c>,
-    /// <c>#2 barrier dmb.oshst</c>, <c>#5 fetch pasid[7] granule 1</c>. Writes of up to 8 bytes show their value.
+    /// <c>#2 barrier dmb.oshst</c>, <c>#5 fetch pasid[7] granule 1</c>. Writes of up to 8 bytes show their value,
+    /// unless the trace says its memory values were not recorded (<see cref="ShowsValue"/>).
     /// </summary>
     public static string Describe(TraceMetadata md, long index, in TraceEvent e, ReadOnlySpan<byte> data)
     {
@@ -91,7 +92,7 @@ public static class EventText
         string body = e.Kind switch
         {
             EventKind.MmioWrite => $"{op} {Where(md, e.Address)} {Value(data)}",
-            EventKind.Store or EventKind.DmaWrite when data.Length == e.Size && e.Size <= 8 =>
+            EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg when ShowsValue(md, e, data) =>
                 $"{op} {Where(md, e.Address)} size {e.Size} {Value(data)}",
             EventKind.Barrier => $"{op} {new BarrierCode((ushort)e.Aux)}",
             EventKind.DevInvalidate => $"{op} {Agent(md, (int)e.Aux)} {(e.Size == 0 ? "all" : EntryName(md, e.Address))}",
@@ -101,8 +102,6 @@ public static class EventText
             EventKind.Fetch => string.Create(Inv, $"{op} {EntryName(md, e.Address)} granule {e.Aux}"),
             EventKind.FirmwareCall or EventKind.FirmwareReturn => Firmware(e, data),
             // v3 kinds, generically: op and operands (their issues' helpers may refine them).
-            EventKind.StoreRelease or EventKind.Xchg when data.Length == e.Size && e.Size <= 8 =>
-                $"{op} {Where(md, e.Address)} size {e.Size} {Value(data)}",
             EventKind.Handover => op,
             EventKind.Quiesce => $"{op} {Agent(md, (int)e.Aux)}",
             EventKind.IommuMode => $"{op} {Agent(md, EventOperands.Device(e.Aux))} {EventOperands.Treatment(e.Aux).Name()}",
@@ -122,6 +121,14 @@ public static class EventText
         string name = TraceTools.Detectors.Smccc.FfaFunctions.NameOf(x0) is { } n ? " " + n : "";
         return e.Kind == EventKind.FirmwareCall ? $"{op} {Hex(x0)}{name}" : $"{op} x0={Hex(x0)}{name}";
     }
+
+    /// <summary>
+    /// True when a memory write's value is shown: up to 8 bytes, and recorded. A trace whose memory values were not
+    /// recorded (QEMU's plugin API 1) carries the scenario pattern instead, which a report must not present as what the
+    /// program stored; such a write shows only its size, as a larger store does.
+    /// </summary>
+    public static bool ShowsValue(TraceMetadata md, in TraceEvent e, ReadOnlySpan<byte> data) =>
+        data.Length == e.Size && e.Size <= 8 && md.RecordsValueOf(e.Kind);
 
     static string EntryName(TraceMetadata md, ulong addr) => EntryAt(md, addr) is { } en ? Entry(en.Table, en.Index) : Where(md, addr);
 }

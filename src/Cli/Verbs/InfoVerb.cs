@@ -13,7 +13,8 @@ public static class InfoVerb
         usage: tracetools info TRACE
 
         Describes a trace: format version, arch, agents, regions and tables, locks, sites,
-        events, chunks, codec, bytes per event on disk and raw, the device page census (v4).
+        events, chunks, codec, bytes per event on disk and raw, the device page census (v4),
+        and, when the recorder could not read them (a QEMU import), that memory values were not recorded.
         Reads and checks every chunk, and the census against the events; a trace cut off
         (no footer) is reported as truncated with the events recovered.
         """;
@@ -53,6 +54,8 @@ public static class InfoVerb
         if (m.Name.Length > 0) w.WriteLine($"scenario     {Scenarios.Writing.ScenarioWriter.Quote(m.Name)}");
         w.WriteLine($"arch         {m.Arch.Name()}");
         w.WriteLine($"cache line   {m.CacheLineSize} bytes{(m.DeclaresCacheLine ? "" : " (the arch's default)")}");
+        // Only when not: a trace that recorded its values (every trace but a QEMU import) prints what it always did.
+        if (!m.MemoryValuesRecorded) w.WriteLine("values       memory values not recorded: stores, store_release, xchg and dma_write carry stand-in bytes (MMIO values are recorded)");
         w.WriteLine($"agents       {m.Agents.Count}");
         int nameWidth = Math.Max(m.Agents.Select(a => a.Name.Length).DefaultIfEmpty(0).Max(), m.Regions.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
         for (int i = 0; i < m.Agents.Count; i++)

@@ -32,6 +32,9 @@ sealed class ImportRun
     public ImportOptions Options { get; }
     public Internals.SiteTable Sites { get; } = new();
     public List<string> Locks { get; } = [];
+
+    /// <summary>True once an input wrote stand-in bytes for a memory write (<see cref="ImportSink.MemoryValuesNotRecorded"/>).</summary>
+    public bool MemoryValuesNotRecorded { get; set; }
     public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Where the first line skipped for a reason was (<c>FILE:LINE</c>), for the reasons counted with a location.</summary>

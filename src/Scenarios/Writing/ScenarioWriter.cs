@@ -9,7 +9,7 @@ namespace TraceTools.Scenarios.Writing;
 /// Prints a trace as a scenario (scenario-language.md): the declarations, then one step per event, so that
 /// <c>gen</c> compiles the output back to the same events. Loads and reads print no value (the compiler
 /// re-observes memory); written bytes print as <c>= 0x…</c> when they are a zero-extended little-endian u64,
-/// else as <c>bytes "…"</c>.
+/// else as <c>bytes "…"</c>, and not at all for the stores and DMA writes of a trace that did not record them.
 /// </summary>
 public sealed class ScenarioWriter
 {
@@ -26,9 +26,14 @@ public sealed class ScenarioWriter
         _agentWidth = metadata.Agents.Count == 0 ? 0 : metadata.Agents.Max(a => a.Name.Length);
     }
 
+    /// <summary>The first line of a dump whose trace did not record its memory values (<see cref="TraceMetadata.MemoryValuesRecorded"/>).</summary>
+    public const string NotRecordedComment =
+        "# memory values not recorded: store and dma_write steps have no value, store_release and xchg a stand-in (only addresses and sizes are real)";
+
     /// <summary>Writes the declarations, agents in id order so that the compiler assigns the same ids.</summary>
     public void WriteDeclarations(TextWriter w)
     {
+        if (!_m.MemoryValuesRecorded) w.WriteLine(NotRecordedComment);
         if (_m.Name.Length > 0) w.WriteLine($"scenario {Quote(_m.Name)}");
         w.WriteLine($"arch {_m.Arch.Name()}");
         if (_m.DeclaresCacheLine) w.WriteLine($"cacheline {_m.CacheLineSize}");
@@ -119,7 +124,7 @@ public sealed class ScenarioWriter
                 sb.Append(' ');
                 _addresses.Append(sb, e.Address);
                 sb.Append(" size ").Append(e.Size.ToString(CultureInfo.InvariantCulture));
-                AppendValue(sb, b.GetData(i));
+                AppendValue(sb, e.Kind, b.GetData(i));
                 break;
             case EventKind.Load or EventKind.MmioRead or EventKind.CacheClean or EventKind.CacheInval
                 or EventKind.CacheFlush or EventKind.DmaRead:
@@ -170,7 +175,8 @@ public sealed class ScenarioWriter
                 sb.Append(' ');
                 _addresses.Append(sb, e.Address);
                 sb.Append(" size ").Append(e.Size.ToString(inv));
-                if (e.Kind is EventKind.StoreRelease or EventKind.Xchg) AppendValue(sb, b.GetData(i));
+                // Their steps need a value, so a stand-in is written as it is (the first line says the values were not recorded).
+                if (e.Kind is EventKind.StoreRelease or EventKind.Xchg) AppendBytes(sb, b.GetData(i));
                 else if (e.Kind == EventKind.DmaMap)
                     sb.Append(" device ").Append(AgentName(EventOperands.Device(e.Aux))).Append(' ').Append(EventOperands.Direction(e.Aux).Name());
                 else if (e.Kind == EventKind.DmaUnmap) sb.Append(" device ").Append(AgentName((int)e.Aux));
@@ -184,7 +190,16 @@ public sealed class ScenarioWriter
         }
     }
 
-    static void AppendValue(StringBuilder sb, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The written value, unless the trace did not record it (<see cref="TraceMetadata.RecordsValueOf"/>): its bytes are
+    /// then the scenario pattern, which a step without a value regenerates, so <c>gen</c> still gives the same events.
+    /// </summary>
+    void AppendValue(StringBuilder sb, EventKind kind, ReadOnlySpan<byte> data)
+    {
+        if (_m.RecordsValueOf(kind)) AppendBytes(sb, data);
+    }
+
+    static void AppendBytes(StringBuilder sb, ReadOnlySpan<byte> data)
     {
         if (data.Length != 0) sb.Append(' ').Append(FormatValue(data));
     }

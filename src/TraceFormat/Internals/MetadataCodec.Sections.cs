@@ -12,6 +12,8 @@ enum MetadataTag : ushort
     UsedBits = 1,
     /// <summary>Cache line size (issue 10, docs/model.md §9): <see cref="CacheLineCodec"/>.</summary>
     CacheLineSize = 2,
+    /// <summary>Memory values not recorded (<see cref="TraceMetadata.MemoryValuesRecorded"/> false): an empty body.</summary>
+    MemoryValuesNotRecorded = 3,
 }
 
 // The v3 metadata sections: after the v2 fields, `u16 tag, u32 length, bytes` per section, in increasing tag
@@ -28,6 +30,7 @@ static partial class MetadataCodec
     {
         if (EncodeUsedBits(m.Regions) is { } used) Section(w, MetadataTag.UsedBits, used);
         if (CacheLineCodec.Encode(m) is { } line) Section(w, MetadataTag.CacheLineSize, line);
+        if (!m.MemoryValuesRecorded) Section(w, MetadataTag.MemoryValuesNotRecorded, []);
         w.U16((ushort)MetadataTag.End);
     }
 
@@ -36,6 +39,7 @@ static partial class MetadataCodec
     {
         if (m.Regions.FirstOrDefault(r => r.UsedBits is not null) is { } used) return $"used bits of table '{used.Name}'";
         if (m.DeclaresCacheLine) return "cache line size";
+        if (!m.MemoryValuesRecorded) return "memory values not recorded";
         return null;
     }
 
@@ -76,6 +80,10 @@ static partial class MetadataCodec
             case MetadataTag.UsedBits: return DecodeUsedBits(ref body, m);
             case MetadataTag.CacheLineSize:
                 return DecodeCacheLine(ref body, m);
+            case MetadataTag.MemoryValuesNotRecorded:
+                // The tag alone is the fact; a body would be a writer this reader does not know.
+                if (!body.AtEnd) body.Fail(body.Offset, $"memory values section (tag 3) holds {body.Left} bytes: expected none", Math.Min(body.Left, 16));
+                return m.WithMemoryValuesNotRecorded();
             // Reserved tags whose owners have not added their codec yet: no writer produces them.
             default:
                 body.Fail(body.Offset - 6, $"metadata section tag {(ushort)tag} is reserved ({tag}) and not yet defined", 2);

@@ -41,6 +41,28 @@ public sealed class EventTextTests
     public void Describe_V3Kind_NamesOpAndOperands(TraceEvent e, byte[] data, string expected) =>
         Assert.AreEqual(expected, EventText.Describe(M, 7, e, data));
 
+    static readonly TraceMetadata NotRecorded = new()
+    {
+        Arch = Arch.Arm64,
+        Agents = [new("cpu0", AgentKind.Cpu), new("nic", AgentKind.Device)],
+        Regions = [new RegionInfo { Name = "buf", Kind = RegionKind.Ram, Base = 0x1000, Size = 0x1000 },
+                   new RegionInfo { Name = "db", Kind = RegionKind.Mmio, Base = 0x9000, Size = 8, Device = 1 }],
+        MemoryValuesRecorded = false,
+    };
+
+    [TestMethod]
+    [DataRow(EventKind.Store, 0, "#7 store buf+0x10 size 4")]
+    [DataRow(EventKind.StoreRelease, 0, "#7 store_release buf+0x10 size 4")]
+    [DataRow(EventKind.Xchg, 0, "#7 xchg buf+0x10 size 4")]
+    [DataRow(EventKind.DmaWrite, 1, "#7 dma_write buf+0x10 size 4")]
+    public void Describe_MemoryValuesNotRecorded_WriteShowsNoValue(EventKind kind, int agent, string expected) =>
+        Assert.AreEqual(expected, EventText.Describe(NotRecorded, 7, new TraceEvent(kind, (ushort)agent, 0x1010, 4), [0x1a, 0x3e, 0x02, 0x56]));
+
+    [TestMethod]
+    public void Describe_MemoryValuesNotRecorded_MmioWriteKeepsItsValue() =>
+        Assert.AreEqual("#7 mmio_write db = 0x40090000",
+            EventText.Describe(NotRecorded, 7, new TraceEvent(EventKind.MmioWrite, 0, 0x9000, 4), [0, 0, 0x09, 0x40]));
+
     [TestMethod]
     [DataRow(0x10L, 8, "pasid[7]+0x10..0x18")]
     [DataRow(0x38L, 8, "pasid[7]+0x38..0x40")]   // ends at the entry's last byte: still within the entry

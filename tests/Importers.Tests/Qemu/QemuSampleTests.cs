@@ -93,6 +93,112 @@ public sealed class QemuSampleTests
     }
 
     [TestMethod]
+    public void QemuSample_Import_SaysItsMemoryValuesWereNotRecorded()
+    {
+        using var h = new ImportHarness();
+        h.Run("qemu", File.ReadAllText(Sample("fwcfg-dma.layout.scn")), [("log", File.ReadAllText(Sample("fwcfg-dma-nobarrier.log")))]);
+        Assert.IsFalse(h.Metadata.MemoryValuesRecorded, "the stores and the inferred dma_write carry the scenario pattern");
+    }
+
+    [TestMethod]
+    [DataRow("text")]
+    [DataRow("sarif")]
+    public void QemuSample_Replay_StoresShowNoInventedValue_MmioKeepsItsValue(string format)
+    {
+        using var h = new ImportHarness();
+        var (_, report, err) = Cli("replay", ImportSample(h), "--format", format);
+        var stores = report.Split('\n').Where(l => l.Contains("#1 store ", StringComparison.Ordinal)).ToList();
+        Assert.IsNotEmpty(stores, report + err);
+        foreach (var row in stores)
+        {
+            StringAssert.Contains(row, "#1 store fwcfg_dma_fields+0x0 size 4");
+            Assert.DoesNotContain("= 0x", row, "the pattern is not what the program stored");
+        }
+        StringAssert.Contains(report, "#3 mmio_write fwcfg_dma = 0x40090000", "QEMU's trace event records MMIO values");
+    }
+
+    /// <summary>Imports the barrier-less sample with the CLI into the harness's directory; returns the trace's path.</summary>
+    static string ImportSample(ImportHarness h)
+    {
+        string trace = Path.Combine(h.Dir, "q.trace");
+        var (exit, _, err) = Cli("import", "qemu", Sample("fwcfg-dma-nobarrier.log"), "--layout", Sample("fwcfg-dma.layout.scn"), "-o", trace);
+        Assert.AreEqual(0, exit, err);
+        return trace;
+    }
+
+    [TestMethod]
+    public void QemuSample_Dump_WritesNoValueForWritesAndSaysWhy_GenGivesTheSameEvents()
+    {
+        using var h = new ImportHarness();
+        string trace = ImportSample(h);
+        var (exit, dump, err) = Cli("dump", trace);
+        Assert.AreEqual(0, exit, err);
+        var lines = dump.Split('\n');
+        StringAssert.StartsWith(lines[0], "# memory values not recorded");
+        foreach (var step in lines.Where(l => l.Contains(" store ", StringComparison.Ordinal) || l.Contains(" dma_write ", StringComparison.Ordinal)))
+            Assert.DoesNotContain("= 0x", step, dump);
+        StringAssert.Contains(dump, "mmio_write fwcfg_dma size 8 = 0x40090000");
+
+        // The steps without a value regenerate the scenario pattern the importer wrote: the same events.
+        string scn = h.File("dump.scn", dump);
+        string again = Path.Combine(h.Dir, "again.trace");
+        var (genExit, _, genErr) = Cli("gen", scn, "-o", again);
+        Assert.AreEqual(0, genExit, genErr);
+        // Reads are compared without bytes: the import gives them none, gen fills in what they observe.
+        static List<string> Shown(List<ImportedEvent> events) => [.. events.Select(e =>
+            $"{e with { Data = [] }} {(e.Kind is EventKind.Load or EventKind.DmaRead ? "" : Convert.ToHexString(e.Data))}")];
+        var imported = Shown(h.Read(trace));
+        CollectionAssert.AreEqual(imported, Shown(h.Read(again)), string.Join("\n", imported));
+    }
+
+    [TestMethod]
+    public void QemuSample_PerfettoExport_WritesShowNoValue_MmioKeepsIt()
+    {
+        using var h = new ImportHarness();
+        string json = Path.Combine(h.Dir, "q.json");
+        var (exit, _, err) = Cli("export", ImportSample(h), "--format", "perfetto", "-o", json, "--quiet");
+        Assert.AreEqual(0, exit, err);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var slices = doc.RootElement.GetProperty("traceEvents").EnumerateArray()
+            .Where(e => e.TryGetProperty("args", out var a) && a.TryGetProperty("op", out _)).ToList();
+        string Op(JsonElement e) => e.GetProperty("args").GetProperty("op").GetString()!;
+        foreach (var write in slices.Where(e => Op(e) is "store" or "dma_write"))
+        {
+            Assert.IsFalse(write.GetProperty("args").TryGetProperty("value", out _), write.ToString());
+            Assert.DoesNotContain("= 0x", write.GetProperty("name").GetString()!);
+        }
+        var mmio = slices.Single(e => Op(e) == "mmio_write");
+        Assert.AreEqual("0x40090000", mmio.GetProperty("args").GetProperty("value").GetString());
+    }
+
+    [TestMethod]
+    public void QemuSample_Info_SaysTheMemoryValuesWereNotRecorded()
+    {
+        using var h = new ImportHarness();
+        var (exit, info, err) = Cli("info", ImportSample(h));
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual(1, info.Split('\n').Count(l => l.Contains("memory values not recorded", StringComparison.Ordinal)), info);
+    }
+
+    [TestMethod]
+    public void QemuLog_StoresWithValuesOnly_ValuesRecorded()
+    {
+        using var h = new ImportHarness();
+        string log = QemuLogs.Header + "tt_store cpu 0 addr 0x40090000 size 4 pc 0x40080000 value 0x11223344\n";
+        var events = h.Run("qemu", QemuLogs.Arm64Layout, [("log", log)]);
+        Assert.AreEqual(0x11223344ul, events.Single().Value);
+        Assert.IsTrue(h.Metadata.MemoryValuesRecorded);
+    }
+
+    [TestMethod]
+    public void OtherImporter_Steps_ValuesRecorded()
+    {
+        using var h = new ImportHarness();
+        h.Run("steps", "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n", [("s.txt", "cpu0: store buf size 4 = 0x11223344\n")]);
+        Assert.IsTrue(h.Metadata.MemoryValuesRecorded);
+    }
+
+    [TestMethod]
     public void QemuSample_WithSymbols_SitesAreTheProgramsSourceLines()
     {
         using var h = new ImportHarness();

@@ -10,7 +10,9 @@ namespace TraceTools.Importers.Formats.Qemu;
 /// <c>FWCfgDmaAccess</c> at A and, when done, write its 4-byte control word back (hw/nvram/fw_cfg.c,
 /// fw_cfg_dma_transfer). Both accesses are emitted right after the doorbell, as the device that owns the
 /// register's layout region. The transfer's data phase is not: where it goes is in the descriptor's
-/// values, which the plugin cannot read on QEMU 7.2.
+/// values, which the plugin cannot read on QEMU 7.2. Nor is the control word fw_cfg writes back: the
+/// <c>dma_write</c> carries the scenario pattern (<see cref="MemoryWrites.Write"/>), and the trace says its memory
+/// values were not recorded.
 /// </summary>
 sealed class FwCfgDmaDoorbell
 {

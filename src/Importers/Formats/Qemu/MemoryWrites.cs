@@ -20,12 +20,17 @@ sealed class MemoryWrites
         _image = new MemoryImage(layout.Metadata.Regions);
     }
 
-    /// <summary>A write without a value: the next pattern. False when it falls outside the layout.</summary>
+    /// <summary>
+    /// A write without a value: the next pattern, and the trace then says its memory values were not recorded
+    /// (so reports do not show the pattern as what the program stored). False when it falls outside the layout.
+    /// </summary>
     public bool Write(ImportSink sink, EventKind kind, int agent, ulong address, int size, int site)
     {
         int r = MemoryRegion(address, size);
         if (r < 0) return sink.Access(0, kind, agent, address, size, site); // reports it, with the sink's words
-        return sink.Access(0, kind, agent, address, size, _image.WritePattern(address, size, r), site);
+        if (!sink.Access(0, kind, agent, address, size, _image.WritePattern(address, size, r), site)) return false;
+        sink.MemoryValuesNotRecorded();
+        return true;
     }
 
     /// <summary>A write of <paramref name="value"/> (little-endian, 1..8 bytes). False when outside the layout or the value does not fit.</summary>
