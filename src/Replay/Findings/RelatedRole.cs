@@ -40,7 +40,10 @@ public enum RelatedRole : byte
     CalleeReturn,
     /// <summary><c>invalidation</c>: the cache invalidation that discarded a store.</summary>
     Invalidation,
-    /// <summary><c>doorbell</c>: the device's last doorbell before its DMA, when its driver last started it.</summary>
+    /// <summary>
+    /// <c>doorbell</c>: the device's doorbell the rule judges its DMA from (unquiesced-dma, docs/model.md §11): after a
+    /// handover its last before the DMA, under a changed IOMMU mode the one that began its run.
+    /// </summary>
     Doorbell,
 }
 

@@ -60,7 +60,8 @@ public sealed partial class DriverMixGenerator
     /// write lands after the handover (its last doorbell, the refill's, lies before it) and is the trigger; then eth is
     /// stopped at once, so no other instance's eth DMA (started before the handover) is unquiesced too.
     /// KexecIommuBeforeQuiesce puts the SMMU in bypass before eth's quiesce (the IOMMU shut down before its client):
-    /// eth's rx write between them is the trigger, under a mode that differs from the one of its last doorbell. The
+    /// eth's rx write between them is the trigger, under a mode that differs from the one its run began under (every eth
+    /// doorbell since the last kexec rang after that kexec's reset, under translate). The
     /// frame goes to this instance's own buffer, still mapped from_device and never read by a cpu since the device's
     /// last write: no other finding.
     /// </summary>
