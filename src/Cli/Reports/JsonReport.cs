@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TraceTools.Replay.Findings;
+using TraceTools.Scenarios.Writing;
 using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
@@ -8,7 +9,7 @@ namespace TraceTools.Cli.Reports;
 /// <summary>
 /// The JSON report of cli.md, field for field, plus (docs/report.schema.json, schema 2): <c>schema</c>, the
 /// trace's <c>arch</c>, suppressed and baseline counts, each group's <c>help</c>, rule link and identity, and
-/// each event's region-relative <c>where</c>. Written with <see cref="Utf8JsonWriter"/>.
+/// each event's region-relative <c>where</c>, a write's <c>value</c> and a firmware event's <c>registers</c>. Written with <see cref="Utf8JsonWriter"/>.
 /// </summary>
 public static class JsonReport
 {
@@ -92,10 +93,15 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    /// <summary><c>{"role"?, "index", "agent", "op", "addr", "where", "size", "site"}</c>.</summary>
+    /// <summary>
+    /// <c>{"role"?, "index", "agent", "op", "addr", "where"?, "size", "value"?, "registers"?, "site"}</c>: the contract's
+    /// event, with the value a write's ladder row shows (<see cref="EventText.ShowsValue"/>: up to 8 bytes, recorded; an
+    /// MMIO write's always) and a firmware call's or return's x0..x17, which the smccc kinds are about.
+    /// </summary>
     static void WriteEvent(Utf8JsonWriter w, ReportInput input, string? role, long index)
     {
         var e = input.Events[index];
+        var data = input.Events.GetData(index);
         w.WriteStartObject();
         if (role is not null) w.WriteString("role", role);
         w.WriteNumber("index", index);
@@ -104,8 +110,28 @@ public static class JsonReport
         w.WriteString("addr", EventText.Hex(e.Address));
         if (EventText.HasAddress(e)) w.WriteString("where", EventText.Where(input.Metadata, e.Address));
         w.WriteNumber("size", e.Size);
+        if (e.Kind == EventKind.MmioWrite && data.Length is > 0 and <= 8
+            || e.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg && EventText.ShowsValue(input.Metadata, e, data))
+        {
+            w.WriteString("value", EventText.Hex(LittleEndian(data)));
+        }
+        if (e.Kind is EventKind.FirmwareCall or EventKind.FirmwareReturn && data.Length == EventKinds.RegisterBytes)
+        {
+            w.WriteStartArray("registers");
+            for (int r = 0; r < EventKinds.RegisterBytes / 8; r++) w.WriteStringValue(EventText.Hex(FirmwareSteps.Register(data, r)));
+            w.WriteEndArray();
+        }
         if (EventText.Site(input.Metadata, e) is { } site) w.WriteString("site", site);
         else w.WriteNull("site");
         w.WriteEndObject();
+    }
+
+    /// <summary>Up to 8 written bytes as the little-endian number they store.</summary>
+    static ulong LittleEndian(ReadOnlySpan<byte> data)
+    {
+        Span<byte> word = stackalloc byte[8];
+        word.Clear();
+        data[..Math.Min(8, data.Length)].CopyTo(word);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(word);
     }
 }

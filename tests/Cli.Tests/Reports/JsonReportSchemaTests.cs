@@ -30,6 +30,21 @@ public sealed class JsonReportSchemaTests
     }
 
     [TestMethod]
+    [DataRow("smccc-ffa-direct-req64-blind-copy")]   // registers
+    [DataRow("kexec-smmuv2-bypass")]                 // a doorbell's value, three related roles
+    public void Schema_ScenarioReportWithValuesAndRegisters_Valid(string sample)
+    {
+        using var s = new Hardening.Scratch();
+        string trace = s.Path(sample + ".trace");
+        Assert.AreEqual(0, RepoPaths.Run("gen", Path.Combine(RepoPaths.Samples, sample + ".scn"), "-o", trace).Exit);
+        var (exit, output, err) = RepoPaths.Run("replay", trace, "--format", "json", "--all");
+        Assert.AreEqual(1, exit, err);
+        StringAssert.Contains(output, sample.StartsWith("smccc", StringComparison.Ordinal) ? "\"registers\"" : "\"value\"");
+        var r = Evaluate(output);
+        Assert.IsTrue(r.IsValid, Problems(r));
+    }
+
+    [TestMethod]
     public void Schema_SynthReportWithSuppressionsAndBaseline_Valid()
     {
         string dir = Directory.CreateTempSubdirectory("tt-schema").FullName;
