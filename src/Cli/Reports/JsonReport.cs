@@ -96,7 +96,7 @@ public static class JsonReport
     /// <summary>
     /// <c>{"role"?, "index", "agent", "op", "addr", "where"?, "size", "value"?, "registers"?, "site"}</c>: the contract's
     /// event, with the value a write's ladder row shows (<see cref="EventText.ShowsValue"/>: up to 8 bytes, recorded; an
-    /// MMIO write's always) and a firmware call's or return's x0..x17, which the smccc kinds are about.
+    /// MMIO write's always, of any width) and a firmware call's or return's x0..x17, which the smccc kinds are about.
     /// </summary>
     static void WriteEvent(Utf8JsonWriter w, ReportInput input, string? role, long index)
     {
@@ -110,10 +110,10 @@ public static class JsonReport
         w.WriteString("addr", EventText.Hex(e.Address));
         if (EventText.HasAddress(e)) w.WriteString("where", EventText.Where(input.Metadata, e.Address));
         w.WriteNumber("size", e.Size);
-        if (e.Kind == EventKind.MmioWrite && data.Length is > 0 and <= 8
+        if (e.Kind == EventKind.MmioWrite && !data.IsEmpty
             || e.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg && EventText.ShowsValue(input.Metadata, e, data))
         {
-            w.WriteString("value", EventText.Hex(LittleEndian(data)));
+            w.WriteString("value", LittleEndianHex(data));
         }
         if (e.Kind is EventKind.FirmwareCall or EventKind.FirmwareReturn && data.Length == EventKinds.RegisterBytes)
         {
@@ -126,12 +126,17 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
-    /// <summary>Up to 8 written bytes as the little-endian number they store.</summary>
-    static ulong LittleEndian(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Written bytes as the little-endian number they store, in hex without leading zeros (<c>0x80000000</c> for a
+    /// 16-byte <c>stp</c> of 0x80000000 and 0): any width, as an MMIO write of a register pair is.
+    /// </summary>
+    static string LittleEndianHex(ReadOnlySpan<byte> data)
     {
-        Span<byte> word = stackalloc byte[8];
-        word.Clear();
-        data[..Math.Min(8, data.Length)].CopyTo(word);
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(word);
+        int top = data.Length - 1;
+        while (top > 0 && data[top] == 0) top--;
+        var sb = new System.Text.StringBuilder("0x", 2 + 2 * (top + 1));
+        sb.Append(data[top].ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+        for (int i = top - 1; i >= 0; i--) sb.Append(data[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        return sb.ToString();
     }
 }

@@ -34,6 +34,16 @@ public sealed class JsonEventValueTests
     }
 
     [TestMethod]
+    public void Json_SixteenByteMmioWrite_ItsLittleEndianValue()
+    {
+        // hisi-qm-mailbox.scn: cpu0: mmio_write qm_mb size 16 = 0x8000_0000 (the stp of a register pair).
+        var (_, output, _) = RepoPaths.Run("replay", Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace"), "--format", "json");
+        var inst = JsonNode.Parse(output)!["findings"]![0]!["instances"]![0]!;
+        Assert.AreEqual("0x80000000", (string?)Related(inst, "publish")["value"]);
+        Assert.IsNull(Related(inst, "store")["value"], "a 64-byte store shows no value");
+    }
+
+    [TestMethod]
     public void Json_FirmwareCallAndReturn_CarryX0ToX17()
     {
         using var s = new Scratch();
