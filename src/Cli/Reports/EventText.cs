@@ -123,12 +123,18 @@ public static class EventText
     }
 
     /// <summary>
-    /// True when a memory write's value is shown: up to 8 bytes, and recorded. A trace whose memory values were not
+    /// True when a write's value is shown, in the ladder and in JSON: an MMIO write's always; a memory write's (store,
+    /// dma_write, store_release, xchg) when it is up to 8 bytes and recorded. A trace whose memory values were not
     /// recorded (QEMU's plugin API 1) carries the scenario pattern instead, which a report must not present as what the
     /// program stored; such a write shows only its size, as a larger store does.
     /// </summary>
-    public static bool ShowsValue(TraceMetadata md, in TraceEvent e, ReadOnlySpan<byte> data) =>
-        data.Length == e.Size && e.Size <= 8 && md.RecordsValueOf(e.Kind);
+    public static bool ShowsValue(TraceMetadata md, in TraceEvent e, ReadOnlySpan<byte> data) => e.Kind switch
+    {
+        EventKind.MmioWrite => !data.IsEmpty,
+        EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg =>
+            data.Length == e.Size && e.Size <= 8 && md.RecordsValueOf(e.Kind),
+        _ => false,
+    };
 
     static string EntryName(TraceMetadata md, ulong addr) => EntryAt(md, addr) is { } en ? Entry(en.Table, en.Index) : Where(md, addr);
 }

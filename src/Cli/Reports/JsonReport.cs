@@ -95,8 +95,8 @@ public static class JsonReport
 
     /// <summary>
     /// <c>{"role"?, "index", "agent", "op", "addr", "where"?, "size", "value"?, "registers"?, "site"}</c>: the contract's
-    /// event, with the value a write's ladder row shows (<see cref="EventText.ShowsValue"/>: up to 8 bytes, recorded; an
-    /// MMIO write's always, of any width) and a firmware call's or return's x0..x17, which the smccc kinds are about.
+    /// event, with the value a write's ladder row shows (<see cref="EventText.ShowsValue"/>) and a firmware call's or
+    /// return's x0..x17, which the smccc kinds are about.
     /// </summary>
     static void WriteEvent(Utf8JsonWriter w, ReportInput input, string? role, long index)
     {
@@ -110,11 +110,7 @@ public static class JsonReport
         w.WriteString("addr", EventText.Hex(e.Address));
         if (EventText.HasAddress(e)) w.WriteString("where", EventText.Where(input.Metadata, e.Address));
         w.WriteNumber("size", e.Size);
-        if (e.Kind == EventKind.MmioWrite && !data.IsEmpty
-            || e.Kind is EventKind.Store or EventKind.DmaWrite or EventKind.StoreRelease or EventKind.Xchg && EventText.ShowsValue(input.Metadata, e, data))
-        {
-            w.WriteString("value", LittleEndianHex(data));
-        }
+        if (EventText.ShowsValue(input.Metadata, e, data)) w.WriteString("value", LittleEndianHex(data));
         if (e.Kind is EventKind.FirmwareCall or EventKind.FirmwareReturn && data.Length == EventKinds.RegisterBytes)
         {
             w.WriteStartArray("registers");
