@@ -40,6 +40,8 @@
 # ran 1.7x slower pinned (27.6 vs 47.5 M events/s on a 10^7 trace; 49.2 pinned with DOTNET_TieredCompilation=0,
 # so it is the tiering, not the core) while the native engine did not move: pinned, the ratios to the references
 # flatter the engine. Use it only when the cores really differ (a pinned loop on each tells).
+# Working files (outputs, logs, the baseline's build) go to a temporary directory, removed at exit unless --keep;
+# --out DIR puts them in DIR instead and keeps it (a directory the caller named is never removed; traces are).
 # --bdn FILTER (repeatable) also runs those BenchmarkDotNet suites with a short job (e.g.
 # --bdn '*Decode*' for decode per codec when the CLI has no decode-only mode) and appends their tables.
 #
@@ -60,13 +62,13 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=1 ;;
     --keep) keep=1 ;;
     --readme) readme="$2"; shift ;;
-    --out) work="$2"; shift ;;
+    --out) work="$2"; keep=1; shift ;;
     --bdn) bdn+=("$2"); shift ;;
     --baseline) baseline="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --events) IFS=, read -r -a sizes_arg <<<"$2"; shift ;;
     --pin) pin="$2"; shift ;;
-    -h|--help) sed -n '2,49p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,51p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift

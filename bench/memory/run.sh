@@ -23,6 +23,8 @@
 # same scenarios, each written by that build (it reads its own format version). Every replay runs under
 # a GC heap cap (--cap MB, default 2048) so an engine that needs more fails with "over cap" instead of
 # taking the shared machine's memory. Targets are reported, never asserted.
+# Working files go to a temporary directory, removed at exit unless --keep; --out DIR puts them in DIR and
+# keeps it (a directory the caller named is never removed; the traces in it are).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,8 +36,8 @@ while [[ $# -gt 0 ]]; do
     --cap) cap="$2"; shift ;;
     --max-events) max_events="$2"; shift ;;
     --keep) keep=1 ;;
-    --out) work="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --out) work="$2"; keep=1; shift ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "memory/run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
