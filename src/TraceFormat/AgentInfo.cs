@@ -17,4 +17,13 @@ public sealed record AgentInfo(string Name, AgentKind Kind, bool Coherent = true
 {
     /// <summary>True for a cpu agent.</summary>
     public bool IsCpu => Kind == AgentKind.Cpu;
+
+    /// <summary>
+    /// For devices: how the IOMMU treated the device's DMA when the trace began, before any <c>iommu_mode</c> event of
+    /// it (docs/model.md §11): <see cref="IommuTreatment.Translate"/> unless declared (metadata section tag 4; a
+    /// scenario's <c>device D iommu bypass</c>). A recording that begins on a running system states the mode its
+    /// devices already had, so that setting it is not taken for a change under a running device. Always
+    /// <see cref="IommuTreatment.Translate"/> for cpus.
+    /// </summary>
+    public IommuTreatment IommuAtStart { get; init; }
 }

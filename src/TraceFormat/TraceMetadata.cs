@@ -11,7 +11,9 @@ public sealed class TraceMetadata
     /// <summary>Whose ordering rules apply.</summary>
     public required Arch Arch { get; init; }
     /// <summary>Agents; an event's agent id is an index here.</summary>
-    public required IReadOnlyList<AgentInfo> Agents { get; init; }
+    public required IReadOnlyList<AgentInfo> Agents { get => _agents; init => _agents = value; }
+
+    IReadOnlyList<AgentInfo> _agents = [];
     /// <summary>Regions, non-overlapping.</summary>
     public required IReadOnlyList<RegionInfo> Regions { get; init; }
     /// <summary>Lock names; a lock event's Aux is an index here.</summary>
@@ -29,6 +31,14 @@ public sealed class TraceMetadata
 
     /// <summary>True when the line size differs from the arch's default (the header then carries it: metadata tag 2).</summary>
     public bool DeclaresCacheLine => CacheLineSize != CacheLines.Default(Arch);
+
+    /// <summary>A copy with <paramref name="agents"/> as its agents (the reader sets their IOMMU modes at the start from section tag 4; every other property is kept).</summary>
+    internal TraceMetadata WithAgents(IReadOnlyList<AgentInfo> agents)
+    {
+        var copy = (TraceMetadata)MemberwiseClone();
+        copy._agents = agents;
+        return copy;
+    }
 
     /// <summary>A copy with <paramref name="size"/> as its line size (the reader sets it from section tag 2; every other property is kept).</summary>
     internal TraceMetadata WithCacheLineSize(int size)

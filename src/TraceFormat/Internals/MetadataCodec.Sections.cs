@@ -14,6 +14,8 @@ enum MetadataTag : ushort
     CacheLineSize = 2,
     /// <summary>Memory values not recorded (<see cref="TraceMetadata.MemoryValuesRecorded"/> false): an empty body.</summary>
     MemoryValuesNotRecorded = 3,
+    /// <summary>Devices' IOMMU modes at the trace's start (<see cref="AgentInfo.IommuAtStart"/>): MetadataCodec.IommuModes.cs.</summary>
+    IommuModesAtStart = 4,
 }
 
 // The v3 metadata sections: after the v2 fields, `u16 tag, u32 length, bytes` per section, in increasing tag
@@ -31,6 +33,7 @@ static partial class MetadataCodec
         if (EncodeUsedBits(m.Regions) is { } used) Section(w, MetadataTag.UsedBits, used);
         if (CacheLineCodec.Encode(m) is { } line) Section(w, MetadataTag.CacheLineSize, line);
         if (!m.MemoryValuesRecorded) Section(w, MetadataTag.MemoryValuesNotRecorded, []);
+        if (EncodeIommuModes(m.Agents) is { } modes) Section(w, MetadataTag.IommuModesAtStart, modes);
         w.U16((ushort)MetadataTag.End);
     }
 
@@ -40,6 +43,7 @@ static partial class MetadataCodec
         if (m.Regions.FirstOrDefault(r => r.UsedBits is not null) is { } used) return $"used bits of table '{used.Name}'";
         if (m.DeclaresCacheLine) return "cache line size";
         if (!m.MemoryValuesRecorded) return "memory values not recorded";
+        if (m.Agents.FirstOrDefault(a => a.IommuAtStart != IommuTreatment.Translate) is { } mode) return $"IOMMU mode at the start of device '{mode.Name}'";
         return null;
     }
 
@@ -84,6 +88,8 @@ static partial class MetadataCodec
                 // The tag alone is the fact; a body would be a writer this reader does not know.
                 if (!body.AtEnd) body.Fail(body.Offset, $"memory values section (tag 3) holds {body.Left} bytes: expected none", Math.Min(body.Left, 16));
                 return m.WithMemoryValuesNotRecorded();
+            case MetadataTag.IommuModesAtStart:
+                return DecodeIommuModes(ref body, m);
             // Reserved tags whose owners have not added their codec yet: no writer produces them.
             default:
                 body.Fail(body.Offset - 6, $"metadata section tag {(ushort)tag} is reserved ({tag}) and not yet defined", 2);

@@ -40,6 +40,8 @@ static class MetadataRules
         if (CheckName("agent", a.Name) is { } bad) return bad;
         if (a.Kind is not (AgentKind.Cpu or AgentKind.Device)) return $"agent '{a.Name}' has undefined kind {(byte)a.Kind}";
         if (a.Kind == AgentKind.Cpu && !a.Coherent) return $"cpu '{a.Name}' is declared noncoherent";
+        if (!Enum.IsDefined(a.IommuAtStart)) return $"agent '{a.Name}' has undefined IOMMU mode {(byte)a.IommuAtStart} at the start";
+        if (a.Kind == AgentKind.Cpu && a.IommuAtStart != IommuTreatment.Translate) return $"cpu '{a.Name}' is declared an IOMMU mode at the start (only devices DMA)";
         return null;
     }
 
