@@ -57,7 +57,7 @@ public static class DetectorRegistry
         new(FindingKind.TornEntryUpdate, _ => new TornEntryUpdateDetector()),
         new(FindingKind.MissingCacheClean, md => new MissingCacheCleanDetector(AnyNoncoherent(md))) { Pieces = PieceMerge.FirstPiece },
         new(FindingKind.MissingCacheInvalidate, md => new MissingCacheInvalidateDetector(AnyNoncoherent(md))) { Pieces = PieceMerge.FirstPiece },
-        new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents.Count)),
+        new(FindingKind.UnquiescedDma, md => new UnquiescedDmaDetector(md.Agents)),
         new(FindingKind.DmaOutsideMapping, md => new DmaOutsideMappingDetector(md.Agents.Count)),
         new(FindingKind.LiveEntryWrite, md => new LiveEntryWriteDetector(md.Agents.Count)),
         new(FindingKind.SmcccClobber, _ => new SmcccClobberDetector()),

@@ -18,20 +18,22 @@ public sealed class UnquiescedDmaDetector : IDetector
     // Per agent (only devices are written): trace indices, -1 for none. The run: from the doorbell that began it (its
     // first after a quiesce of the device or a handover) to the next quiesce or handover.
     readonly long[] _doorbell, _quiesce, _modeSetAt, _modeChangedAt, _runStart;
-    // Per device: its IOMMU mode now, and the mode its run began under (translate, the mode of a device never set, for
-    // one started before the trace).
+    // Per device: its IOMMU mode now, and the mode its run began under (its mode at the trace's start, translate unless
+    // declared, for one started before the trace).
     readonly IommuTreatment[] _mode, _modeAtRunStart;
 
-    /// <summary>Creates the detector for a trace of <paramref name="agents"/> agents.</summary>
-    public UnquiescedDmaDetector(int agents)
+    /// <summary>Creates the detector for a trace of <paramref name="agents"/> (their IOMMU modes at the start: <see cref="AgentInfo.IommuAtStart"/>).</summary>
+    public UnquiescedDmaDetector(IReadOnlyList<AgentInfo> agents)
     {
-        _doorbell = NoneFor(agents);
-        _quiesce = NoneFor(agents);
-        _modeSetAt = NoneFor(agents);
-        _runStart = NoneFor(agents);
-        _modeChangedAt = NoneFor(agents);
-        _mode = new IommuTreatment[agents];
-        _modeAtRunStart = new IommuTreatment[agents];
+        int n = agents.Count;
+        _doorbell = NoneFor(n);
+        _quiesce = NoneFor(n);
+        _modeSetAt = NoneFor(n);
+        _runStart = NoneFor(n);
+        _modeChangedAt = NoneFor(n);
+        _mode = new IommuTreatment[n];
+        _modeAtRunStart = new IommuTreatment[n];
+        for (int d = 0; d < n; d++) _mode[d] = _modeAtRunStart[d] = agents[d].IommuAtStart;
     }
 
     static long[] NoneFor(int agents)

@@ -15,12 +15,12 @@ public sealed class DeviceLifetimeRuleTests
 
     sealed record Sys(TraceBuilder B, ushort Cpu0, ushort Cpu1, ushort Dev, ushort Dev2, RegionInfo Table);
 
-    static Sys System(Arch arch = Arch.Arm64)
+    static Sys System(Arch arch = Arch.Arm64, IommuTreatment devAtStart = IommuTreatment.Translate)
     {
         var b = new TraceBuilder(arch);
         var cpu0 = b.Cpu("cpu0");
         var cpu1 = b.Cpu("cpu1");
-        var dev = b.Device("dev");
+        var dev = b.Device("dev", iommuAtStart: devAtStart);
         var dev2 = b.Device("dev2");
         b.Ram("buf", Buf, 0x40);
         b.Sync("flag", Flag, 0x10);
@@ -42,6 +42,73 @@ public sealed class DeviceLifetimeRuleTests
     }
 
     // ---- unquiesced-dma ----
+
+    // The mode at the start (model.md §11): a declared mode is the device's until its first iommu_mode, and the mode
+    // of a run that began before the trace; it is no change.
+
+    [TestMethod]
+    [DataRow(Arch.Arm64, IommuTreatment.Bypass)]
+    [DataRow(Arch.X86_64, IommuTreatment.Bypass)]
+    [DataRow(Arch.Riscv64, IommuTreatment.Abort)]
+    public void Unquiesced_NeverRungUnderItsDeclaredMode_Clean(Arch arch, IommuTreatment mode)
+    {
+        var s = System(arch, mode);
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #0: dev runs since before the trace, under its declared mode
+        Assert.AreEqual("", Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_SameModeSetAsAnEventInstead_IsAChangeUnderTheRunningDevice()
+    {
+        var s = System();
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #0: translate (the start) -> bypass
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #1
+        Assert.AreEqual("unquiesced-dma@1[iommu-mode=0]", Run(s));
+    }
+
+    [TestMethod]
+    [DataRow(IommuTreatment.Bypass, "unquiesced-dma@1[handover=0]")]
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@1[handover=0]")]
+    public void Unquiesced_DeclaredModeAfterHandover_SeverityFromTheDeclaredMode(IommuTreatment mode, string expected)
+    {
+        var s = System(devAtStart: mode);
+        s.B.Handover(s.Cpu0);                        // #0
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #1: no iommu-mode related (never set in the trace)
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    [DataRow(IommuTreatment.Bypass, "")]                                          // a re-set of the declared mode is no change
+    [DataRow(IommuTreatment.Translate, "unquiesced-dma@3[iommu-mode=2,doorbell=1]")]
+    [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@3[iommu-mode=2,doorbell=1]")]
+    public void Unquiesced_RunBeganUnderTheDeclaredMode_ComparedWithIt(IommuTreatment set, string expected)
+    {
+        var s = System(devAtStart: IommuTreatment.Bypass);
+        s.B.Writel(s.Cpu0, Reg, 1);                  // #0 #1: the run begins under bypass (declared)
+        s.B.IommuMode(s.Cpu0, s.Dev, set);           // #2
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #3
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_DeclaredModeChangedThenRung_NewRunUnderTheNewMode_Clean()
+    {
+        var s = System(devAtStart: IommuTreatment.Abort);
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Translate); // #0: the driver attaches dev to a translating domain
+        s.B.Writel(s.Cpu0, Reg, 1);                  // #1 #2: its first doorbell begins the run under translate
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #3
+        Assert.AreEqual("", Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_DeclaredModeOfAnotherDevice_ChangesNothingForThisOne()
+    {
+        var s = System(devAtStart: IommuTreatment.Bypass);
+        s.B.IommuMode(s.Cpu0, s.Dev2, IommuTreatment.Bypass); // #0: dev2 started translated: a change under it
+        s.B.DmaWrite(s.Dev2, Buf, 16);               // #1
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #2: dev under its declared bypass
+        Assert.AreEqual("unquiesced-dma@1[iommu-mode=0]", Run(s));
+    }
 
     [TestMethod]
     [DataRow(IommuTreatment.Bypass, "unquiesced-dma@4[handover=3,iommu-mode=2,doorbell=1]")]

@@ -14,11 +14,11 @@ public sealed class DocExampleTests
     sealed record Sys(TraceBuilder B, ushort Cpu0, ushort Dev, RegionInfo Table);
 
     /// <summary>The doc's common header: cpu0, a device dev, buf (ram), done (sync), db (mmio), ctx (table).</summary>
-    static Sys Header(Arch arch, bool coherent = true)
+    static Sys Header(Arch arch, bool coherent = true, IommuTreatment devAtStart = IommuTreatment.Translate)
     {
         var b = new TraceBuilder(arch);
         var cpu0 = b.Cpu("cpu0");
-        var dev = b.Device("dev", coherent);
+        var dev = b.Device("dev", coherent, devAtStart);
         b.Ram("buf", Buf, 0x40);
         b.Sync("done", Done, 0x8);
         b.Mmio("db", Db, 0x10, dev);
@@ -161,6 +161,20 @@ public sealed class DocExampleTests
         if (writeAfter) s.B.Writel(s.Cpu0, Db, 0);  // #3 #4
         s.B.DmaWrite(s.Dev, Buf, 16);               // #3
         s.B.Handover(s.Cpu0);
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    [DataRow("bypass", false, false, "")]                                       // the doc's example
+    [DataRow("translate", true, false, "unquiesced-dma@1[iommu-mode=0]")]        // the mode set as the first step instead
+    [DataRow("bypass", false, true, "unquiesced-dma@1[handover=0]")]             // a handover before the DMA
+    [DataRow("abort", false, true, "unquiesced-dma(warning)@1[handover=0]")]
+    public void Doc_UnquiescedDma_ModeAtTheStart(string declared, bool setFirst, bool handover, string expected)
+    {
+        var s = Header(Arch.Arm64, devAtStart: Enum.Parse<IommuTreatment>(declared, ignoreCase: true));
+        if (setFirst) s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #0
+        if (handover) s.B.Handover(s.Cpu0);                                  // #0
+        s.B.DmaWrite(s.Dev, Buf, 16);                                        // #0, or #1
         Assert.AreEqual(expected, Run(s));
     }
 

@@ -46,7 +46,11 @@ public sealed partial class TraceBuilder(Arch arch, string name = "")
     public int CacheLineSize { get; set; }
 
     public ushort Cpu(string n) { _agents.Add(new AgentInfo(n, AgentKind.Cpu)); return (ushort)(_agents.Count - 1); }
-    public ushort Device(string n, bool coherent = true) { _agents.Add(new AgentInfo(n, AgentKind.Device, coherent)); return (ushort)(_agents.Count - 1); }
+    public ushort Device(string n, bool coherent = true, IommuTreatment iommuAtStart = IommuTreatment.Translate)
+    {
+        _agents.Add(new AgentInfo(n, AgentKind.Device, coherent) { IommuAtStart = iommuAtStart });
+        return (ushort)(_agents.Count - 1);
+    }
 
     public RegionInfo Ram(string n, ulong b, ulong size) => Add(new RegionInfo { Name = n, Kind = RegionKind.Ram, Base = b, Size = size });
     public RegionInfo Sync(string n, ulong b, ulong size) => Add(new RegionInfo { Name = n, Kind = RegionKind.Sync, Base = b, Size = size });

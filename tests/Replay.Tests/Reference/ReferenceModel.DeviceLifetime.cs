@@ -41,7 +41,7 @@ public sealed partial class ReferenceModel
     /// and X (H, the last before X; related H, D's last iommu_mode before X, S), or D's IOMMU mode at X differs from its
     /// mode at R, the doorbell that began D's run: D's first doorbell after the last quiesce D or handover before S (its
     /// first doorbell when none; the start when S is) (related: the last iommu_mode D before X that changed D's mode, R).
-    /// A mode at an event: D's last iommu_mode before it, translate when none. Warning when D's mode at X is abort.
+    /// A mode at an event: D's last iommu_mode before it, its mode at the trace's start when none. Warning when D's mode at X is abort.
     /// </summary>
     void UnquiescedDma(List<Finding> all, int x)
     {
@@ -81,11 +81,11 @@ public sealed partial class ReferenceModel
 
     bool IsModeOf(int j, int device) => KindOf(j) == EventKind.IommuMode && DeviceOf(Ev(j)) == device;
 
-    /// <summary>D's IOMMU mode at event <paramref name="at"/> (-1: the start): its last iommu_mode before it, else translate.</summary>
+    /// <summary>D's IOMMU mode at event <paramref name="at"/> (-1: the start): its last iommu_mode before it, else its mode at the trace's start (translate unless declared).</summary>
     IommuTreatment ModeAt(int at, int device)
     {
         int m = at < 0 ? -1 : LastBefore(at, j => IsModeOf(j, device));
-        return m < 0 ? IommuTreatment.Translate : (IommuTreatment)(Ev(m).Aux >> 16);
+        return m < 0 ? _md.Agents[device].IommuAtStart : (IommuTreatment)(Ev(m).Aux >> 16);
     }
 
     /// <summary>A mapping of the reference: the dma_map's index, bytes and direction.</summary>
