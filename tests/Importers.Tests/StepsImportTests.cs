@@ -48,6 +48,8 @@ public sealed class StepsImportTests
             CollectionAssert.AreEqual(expected.GetData(i).ToArray(), got.Data, $"bytes of event {i}");
         }
         CollectionAssert.AreEqual(metadata.Locks.ToArray(), h.Metadata.Locks.ToArray());
+        // The layout's device lines carry coherence and the IOMMU mode at the start (kexec-*-passthrough samples).
+        CollectionAssert.AreEqual(metadata.Agents.ToArray(), h.Metadata.Agents.ToArray());
     }
 
     [TestMethod]

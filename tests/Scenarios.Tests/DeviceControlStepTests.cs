@@ -126,4 +126,49 @@ public sealed class DeviceControlStepTests
     [DataRow("cpu0: iommu_mode smmu abort\nsmmu: dma_write rxbuf size 8\n", DisplayName = "a fetcher that DMAs after the step")]
     public void IommuMode_OfDeviceThatDmas_Accepted(string steps) =>
         Gen.Compile(SmmuAndNic + steps);
+
+    // `device D iommu MODE`: D's IOMMU mode at the trace's start (docs/model.md §11, "The mode at the start").
+
+    [TestMethod]
+    [DataRow("device nic iommu bypass\n", true, IommuTreatment.Bypass)]
+    [DataRow("device nic noncoherent iommu abort\n", false, IommuTreatment.Abort)]
+    [DataRow("device nic coherent iommu translate\n", true, IommuTreatment.Translate)]
+    [DataRow("device nic\n", true, IommuTreatment.Translate)]
+    public void DeviceDeclaration_IommuAtStart_InTheMetadata(string declaration, bool coherent, IommuTreatment mode)
+    {
+        var s = Gen.Compile("arch arm64\ncpu cpu0\n" + declaration + "ram rxbuf 0x1000 size 0x100\nnic: dma_write rxbuf size 4\n");
+        var nic = s.Metadata.Agents[1];
+        Assert.AreEqual(coherent, nic.Coherent);
+        Assert.AreEqual(mode, nic.IommuAtStart);
+        Assert.AreEqual(IommuTreatment.Translate, s.Metadata.Agents[0].IommuAtStart);
+    }
+
+    [TestMethod]
+    public void Dump_DeclaredModes_PrintedAndRoundTrip()
+    {
+        const string head = """
+            arch riscv64
+            cpu cpu0
+            device nic iommu bypass
+            device gpu noncoherent iommu abort
+            device dsp
+            ram   rxbuf 0x1000 size 0x100
+
+            """;
+        var s = Gen.Compile(head + "nic: dma_write rxbuf size 4 = 0x1\ngpu: dma_read rxbuf size 4\n");
+        var first = Gen.Events(s);
+        string text = ScenarioWriter.Write(s.Metadata, first);
+        StringAssert.Contains(text, "\ndevice nic iommu bypass\ndevice gpu noncoherent iommu abort\ndevice dsp\n");
+        var again = Gen.Compile(text);
+        Assert.IsTrue(s.Metadata.ContentEquals(again.Metadata));
+        SampleTests.AssertSameStream(s.Metadata, first, again.Metadata, Gen.Events(again));
+    }
+
+    [TestMethod]
+    public void DeviceDeclaration_IommuModeOfTableFetcherWithoutDma_RefusedLikeTheStep()
+    {
+        var e = Gen.Error(SmmuAndNic.Replace("device smmu\n", "device smmu iommu bypass\n") + "nic: dma_write rxbuf size 16\n");
+        Assert.AreEqual("t.scn:4:13: 'device smmu iommu bypass' declares a mode for 'smmu', the fetcher of table 'ste', which does no dma_read or dma_write: " +
+            "name the device whose DMA the IOMMU translates (did you mean 'nic'?)", e.Message);
+    }
 }

@@ -39,7 +39,10 @@ public sealed class ErrorTests
     [DataRow(H + "d: store buf size 4\n", 7, 4, "'store' is a cpu op but 'd' is a device")]
     [DataRow(H + "c: dma_read buf size 4\n", 7, 4, "'dma_read' is a device op but 'c' is a cpu")]
     [DataRow(H + "c: raise_irq\n", 7, 4, "is a device op")]
-    [DataRow("arch sc\ncpu c\ndevice d cpu\n", 3, 10, "expected 'coherent' or 'noncoherent' but found 'cpu'")]
+    [DataRow("arch sc\ncpu c\ndevice d cpu\n", 3, 10, "expected 'coherent', 'noncoherent' or 'iommu' but found 'cpu'")]
+    [DataRow("arch sc\ncpu c\ndevice d noncoherent cpu\n", 3, 22, "expected 'iommu' or the end of the line but found 'cpu'")]
+    [DataRow("arch sc\ncpu c\ndevice d iommu bypas\n", 3, 16, "unknown IOMMU mode 'bypas': expected translate | bypass | abort (did you mean 'bypass'?)")]
+    [DataRow("arch sc\ncpu c\ndevice d iommu\n", 3, 15, "expected the IOMMU mode (translate | bypass | abort)")]
     public void Compile_OpForWrongAgentKind_Fails(string text, int line, int column, string message) =>
         AssertError(text, line, column, message);
 

@@ -7,15 +7,18 @@ namespace TraceTools.Cli.Reports;
 // wrong with a DMA's mapping.
 public sealed partial class FindingText
 {
-    /// <summary>The IOMMU mode in force at the trigger: the related iommu_mode's, translate when it was never set.</summary>
+    /// <summary>The IOMMU mode in force at the trigger: the related iommu_mode's, the device's mode at the trace's start when it was never set.</summary>
     IommuTreatment Mode
     {
         get
         {
             long at = Rel(RelatedRole.IommuMode);
-            return at < 0 ? IommuTreatment.Translate : EventOperands.Treatment(_events[at].Aux);
+            return at < 0 ? ModeAtStart : EventOperands.Treatment(_events[at].Aux);
         }
     }
+
+    /// <summary>The trigger's device's IOMMU mode when the trace began (translate unless declared: <see cref="AgentInfo.IommuAtStart"/>).</summary>
+    IommuTreatment ModeAtStart => _trigger.Agent < _md.Agents.Count ? _md.Agents[_trigger.Agent].IommuAtStart : IommuTreatment.Translate;
 
     /// <summary>
     /// True for unquiesced-dma's second case (docs/model.md §11): no handover since the device was started, but its
@@ -26,7 +29,9 @@ public sealed partial class FindingText
     /// <summary>Where the device's run began: the related doorbell, or before the trace when it was never rung.</summary>
     string LastStarted => Rel(RelatedRole.Doorbell) is >= 0 and var at
         ? $"(the doorbell at #{N(at)})"
-        : "(before the trace began, under translate: the mode of a device never set)";
+        : ModeAtStart == IommuTreatment.Translate
+            ? "(before the trace began, under translate: the mode of a device never set)"
+            : $"(before the trace began, under {ModeAtStart.Name()}: its mode at the trace's start)";
 
     /// <summary>After a handover, the related iommu_mode was set by the new owner (after the handover).</summary>
     bool ModeSetByNewOwner => Rel(RelatedRole.IommuMode) > Rel(RelatedRole.Handover);

@@ -61,7 +61,8 @@ public static class InfoVerb
         for (int i = 0; i < m.Agents.Count; i++)
         {
             var a = m.Agents[i];
-            w.WriteLine($"  #{i,-3} {a.Name.PadRight(nameWidth)}  {(a.IsCpu ? "cpu" : a.Coherent ? "device coherent" : "device noncoherent")}");
+            string iommu = a.IommuAtStart == IommuTreatment.Translate ? "" : $", IOMMU {a.IommuAtStart.Name()} at the start";
+            w.WriteLine($"  #{i,-3} {a.Name.PadRight(nameWidth)}  {(a.IsCpu ? "cpu" : a.Coherent ? "device coherent" : "device noncoherent")}{iommu}");
         }
         w.WriteLine($"regions      {m.Regions.Count}");
         foreach (var r in m.Regions)

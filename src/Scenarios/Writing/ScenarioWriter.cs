@@ -49,7 +49,8 @@ public sealed class ScenarioWriter
             }
             else
             {
-                w.WriteLine($"device {agents[i].Name}{(agents[i].Coherent ? "" : " noncoherent")}");
+                var a = agents[i];
+                w.WriteLine($"device {a.Name}{(a.Coherent ? "" : " noncoherent")}{(a.IommuAtStart == IommuTreatment.Translate ? "" : " iommu " + a.IommuAtStart.Name())}");
                 i++;
             }
         }

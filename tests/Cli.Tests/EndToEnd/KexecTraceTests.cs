@@ -26,6 +26,12 @@ public sealed class KexecTraceTests
     [DataRow("kexec-smmuv2-shutdown-order", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to bypass: the IOMMU no longer translates", "1 error, 0 warnings in 1 group")]
     [DataRow("kexec-vtd-translation-off", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to bypass", "1 error, 0 warnings in 1 group")]
     [DataRow("kexec-riscv-iommu-off", "error", 0, "warning[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to abort: the IOMMU aborts", "0 errors, 1 warning in 1 group")]
+    [DataRow("kexec-smmuv3-passthrough", "", 1, "error[unquiesced-dma]: nic still DMAs after the handover: the IOMMU is in bypass", "1 error, 0 warnings in 1 group")]
+    [DataRow("kexec-smmuv3-passthrough-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
+    [DataRow("kexec-vtd-passthrough", "", 1, "error[unquiesced-dma]: nic still DMAs after the handover: the IOMMU is in bypass", "1 error, 0 warnings in 1 group")]
+    [DataRow("kexec-vtd-passthrough-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
+    [DataRow("kexec-riscv-iommu-bare", "error", 0, "warning[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to abort", "0 errors, 1 warning in 1 group")]
+    [DataRow("kexec-riscv-iommu-bare-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
     public void Replay_KexecSample_SeverityOfTheInstanceDecidesTheExitCode(string sample, string failOn, int exit, string header, string summary)
     {
         using var s = new Scratch();
@@ -33,6 +39,26 @@ public sealed class KexecTraceTests
         Assert.AreEqual(exit, r.Exit, r.Err);
         StringAssert.Contains(r.Out, header);
         StringAssert.Contains(r.Out, summary);
+    }
+
+    [TestMethod]
+    public void Replay_DeclaredModeAtTheStart_MessageInfoAndNoEventRelated()
+    {
+        using var s = new Scratch();
+        var json = GenReplay(s, "kexec-riscv-iommu-bare", "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var f = doc.RootElement.GetProperty("findings")[0];
+        StringAssert.Contains(f.GetProperty("message").GetString(),
+            "after its IOMMU mode changed to abort at #1, and no quiesce stopped it since it was started under another mode (before the trace began, under bypass: its mode at the trace's start)");
+        var related = f.GetProperty("instances")[0].GetProperty("related");
+        Assert.AreEqual(1, related.GetArrayLength(), "never rung: no doorbell");
+        var info = RepoPaths.Run("info", s.Path("kexec-riscv-iommu-bare.trace"));
+        StringAssert.Contains(info.Out, "nic      device coherent, IOMMU bypass at the start");
+        // The handover case of a device never set in the trace: no iommu-mode related, the severity from the declared mode.
+        var pt = GenReplay(s, "kexec-smmuv3-passthrough", "--format", "json");
+        using var pd = System.Text.Json.JsonDocument.Parse(pt.Out);
+        var ptRelated = pd.RootElement.GetProperty("findings")[0].GetProperty("instances")[0].GetProperty("related");
+        Assert.AreEqual(("handover", 1), (ptRelated[0].GetProperty("role").GetString(), ptRelated.GetArrayLength()));
     }
 
     [TestMethod]

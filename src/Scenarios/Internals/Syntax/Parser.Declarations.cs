@@ -49,9 +49,12 @@ sealed partial class Parser
                 var t = ExpectName("a device name");
                 bool coherent = true;
                 if (AcceptKeyword("noncoherent")) coherent = false;
-                else if (!AcceptKeyword("coherent") && Peek.Kind == TokenKind.Name)
-                    ScenarioThrow.At(Pos(Peek), $"expected 'coherent' or 'noncoherent' but found {Peek.Show()}");
+                else if (!AcceptKeyword("coherent") && Peek.Kind == TokenKind.Name && Peek.Text != "iommu")
+                    ScenarioThrow.At(Pos(Peek), $"expected 'coherent', 'noncoherent' or 'iommu' but found {Peek.Show()}");
                 AddAgent(t, AgentKind.Device, coherent);
+                if (Peek.Kind == TokenKind.Name && Peek.Text == "iommu") ParseIommuAtStart(_agents.Count - 1);
+                else if (Peek.Kind == TokenKind.Name)
+                    ScenarioThrow.At(Pos(Peek), $"expected 'iommu' or the end of the line but found {Peek.Show()}");
                 break;
             }
             case "cacheline":
