@@ -921,7 +921,7 @@ static void put_event(tt_trace *t, const event *e)
 {
     unsigned k = e->kind;
     uint32_t size = KINDS[k].fixed_size ? KINDS[k].fixed_size : e->size;
-    int code = has(k, F_ADDRESS) ? size_code(size) : 0;
+    unsigned code = has(k, F_ADDRESS) ? (unsigned)size_code(size) : 0;
     unsigned nibble = k < EXTENDED_NIBBLE ? k : EXTENDED_NIBBLE;
     put_u8(&t->kinds, (uint8_t)(nibble | (e->bytes ? 0x10 : 0) | (e->site ? 0x20 : 0) | code << 6));
     /* v3: kinds 15.. (raise_irq included) are nibble 15 plus their number - 15 in the E column. */
@@ -930,7 +930,7 @@ static void put_event(tt_trace *t, const event *e)
     else { le16(t->agent_ids.p + t->agent_ids.len, (uint16_t)e->agent); t->agent_ids.len += 2; }
     if (has(k, F_ADDRESS)) {
         /* Delta from the same agent's previous address in the same stream (memory, MMIO, entries), zigzagged. */
-        uint64_t *last = &t->last_addr[(size_t)e->agent * STREAMS + stream_of(k)];
+        uint64_t *last = &t->last_addr[(size_t)e->agent * STREAMS + (size_t)stream_of(k)];
         int64_t delta = (int64_t)(e->addr - *last);
         put_significant(&t->addr_lens, &t->addrs, &t->addresses, ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));
         *last = e->addr;

@@ -14,22 +14,13 @@ public sealed class FfaProxyTests
 {
     static CProgram s_proxy = null!;
 
-    static string ExamplesDir => Path.Combine(CProgram.LibraryDir, "examples");
-
     [ClassInitialize]
-    public static void Build(TestContext _) => s_proxy = new CProgram(ExamplesDir, "ffa_proxy.c");
+    public static void Build(TestContext _) => s_proxy = new CProgram(CProgram.ExamplesDir, "ffa_proxy.c");
 
     [ClassCleanup]
     public static void Clean() => s_proxy.Dispose();
 
-    /// <summary>The 1-based line of ffa_proxy.c holding <paramref name="marker"/>.</summary>
-    static int LineOf(string marker)
-    {
-        var lines = File.ReadAllLines(Path.Combine(ExamplesDir, "ffa_proxy.c"));
-        int i = Array.FindIndex(lines, l => l.Contains(marker, StringComparison.Ordinal));
-        Assert.IsGreaterThanOrEqualTo(0, i, $"marker '{marker}' not in ffa_proxy.c");
-        return i + 1;
-    }
+    static int LineOf(string marker) => CProgram.ExampleLineOf("ffa_proxy.c", marker);
 
     [TestMethod]
     public void FfaProxy_AllRegistersCopiedBack_ReplayReportsSmcccClobberAtTheEretLine()
@@ -39,15 +30,7 @@ public sealed class FfaProxyTests
         Assert.AreEqual(0, exit, err);
         Assert.AreEqual("host x8 clobbered", output.Trim());
 
-        var (replayExit, json, replayErr) = CProgram.Cli("replay", trace, "--format", "json");
-        Assert.AreEqual(1, replayExit, replayErr);
-        using var doc = JsonDocument.Parse(json);
-        var groups = doc.RootElement.GetProperty("findings");
-        Assert.AreEqual(1, groups.GetArrayLength(), json);
-        var group = groups[0];
-        Assert.AreEqual("smccc-clobber", group.GetProperty("kind").GetString());
-        Assert.AreEqual(1, group.GetProperty("count").GetInt32());
-        var instance = group.GetProperty("instances")[0];
+        var instance = CProgram.ReplayOneFinding(trace, "smccc-clobber");
         var trigger = instance.GetProperty("trigger");
         Assert.AreEqual($"ffa_proxy.c:{LineOf("eret to the host")}", trigger.GetProperty("site").GetString());
         Assert.AreEqual("ret", trigger.GetProperty("op").GetString());
@@ -59,11 +42,7 @@ public sealed class FfaProxyTests
         Assert.AreEqual("0xffff000012345000", call.GetProperty("registers")[8].GetString());
 
         // recorder/c/README.md shows this report.
-        var (_, text, _) = CProgram.Cli("replay", trace);
-        string readme = File.ReadAllText(Path.Combine(CProgram.LibraryDir, "README.md"));
-        int at = readme.IndexOf("```\nerror[smccc-clobber]", StringComparison.Ordinal) + 4;
-        Assert.IsGreaterThan(3, at, "the README lost the proxy's report");
-        StringAssert.Contains(text.ReplaceLineEndings("\n"), readme[at..readme.IndexOf("```", at, StringComparison.Ordinal)]);
+        CProgram.AssertReadmeShows(CProgram.Cli("replay", trace).Out, "error[smccc-clobber]");
     }
 
     [TestMethod]
