@@ -839,6 +839,12 @@ typedef struct event {
     const tt_site *site;
 } event;
 
+/* The event's size: fixed by its kind for firmware registers (144), else the size the call gave. */
+static uint32_t event_size(const event *e)
+{
+    return KINDS[e->kind].fixed_size ? KINDS[e->kind].fixed_size : e->size;
+}
+
 /* The aux operand as the format spells it: device | operand << 16 for the kinds naming a device (EventOperands.Pack;
  * check_event has made sure the device is one, so it fits in 16 bits, and the operand is 0..2). */
 static uint32_t packed_aux(const event *e)
@@ -920,7 +926,7 @@ static void put_significant(col *lens, col *bytes, uint32_t *n, uint64_t v)
 static void put_event(tt_trace *t, const event *e)
 {
     unsigned k = e->kind;
-    uint32_t size = KINDS[k].fixed_size ? KINDS[k].fixed_size : e->size;
+    uint32_t size = event_size(e);
     unsigned code = has(k, F_ADDRESS) ? (unsigned)size_code(size) : 0;
     unsigned nibble = k < EXTENDED_NIBBLE ? k : EXTENDED_NIBBLE;
     put_u8(&t->kinds, (uint8_t)(nibble | (e->bytes ? 0x10 : 0) | (e->site ? 0x20 : 0) | code << 6));
@@ -963,7 +969,7 @@ static int append(tt_trace *t, event e)
     int rc = -1;
     if (t->finished) { fail(t, "%s after tt_finish", KINDS[e.kind].op); goto out; }
     if (t->broken) goto out;
-    if (reserve_event(t, e.bytes ? (KINDS[e.kind].fixed_size ? KINDS[e.kind].fixed_size : e.size) : 0)) { fail(t, "out of memory"); goto out; }
+    if (reserve_event(t, e.bytes ? event_size(&e) : 0)) { fail(t, "out of memory"); goto out; }
     put_event(t, &e);
     t->count++;
     t->total++;
