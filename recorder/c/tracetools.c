@@ -1,5 +1,5 @@
 /*
- * tracetools.c: the TraceTools trace writer in C (format v1, docs/trace-format.md, byte by byte).
+ * tracetools.c: the TraceTools trace writer in C (format v3, docs/trace-format.md, byte by byte).
  * The C# reference is src/TraceFormat (TraceWriter, MetadataRules, EventRules); this file follows it
  * rule for rule so that the reader accepts what it writes. See recorder/c/README.md.
  *
@@ -22,32 +22,72 @@
 #endif
 
 /* ---- layout constants (FormatLayout.cs) ---- */
+/* Version 3: every kind (0..25) and the metadata sections, read by every reader since v3. Not v4: v4 only adds
+ * the census section, which replay uses to go faster, not to find more, and which would need a page set here. */
 enum {
-    FILE_HEADER = 20, CHUNK_HEADER = 36, COLUMN_TABLE = 28, TRAILER = 32, INDEX_ENTRY = 20,
+    FORMAT_VERSION = 3,
+    FILE_HEADER = 20, CHUNK_HEADER = 36, COLUMN_TABLE = 36, TRAILER = 32, INDEX_ENTRY = 20,
     MAX_SIZE = 4096, MAX_STRING = 4096, MAX_AGENTS = 4096, MAX_REGIONS = 65536, MAX_LOCKS = 65536,
     MAX_SITES = 1 << 20, MAX_CHUNK_EVENTS = 1 << 20, CHUNK_RAW_TARGET = 16 << 20,
-    MAX_METADATA = 16 << 20, STREAMS = 3
+    MAX_METADATA = 16 << 20, STREAMS = 3,
+    MIN_CACHE_LINE = 16, MAX_CACHE_LINE = 4096, DEFAULT_CACHE_LINE = 64 /* CacheLines.cs: 64 on every arch */
 };
+/* Metadata section tags (MetadataCodec.Sections.cs); tag 1, used bits, has no C API yet. */
+enum { TAG_END = 0, TAG_CACHE_LINE = 2, TAG_VALUES_NOT_RECORDED = 3 };
 #define CHUNK_MAGIC 0x4B484354u   /* "TCHK" */
 #define INDEX_MAGIC 0x58444954u   /* "TIDX" */
 #define TRAILER_MAGIC 0x444E4554u /* "TEND" */
 static const uint8_t FILE_MAGIC[8] = { 0x89, 'T', 'T', 'R', '\r', '\n', 0x1A, '\n' };
 
+/* The format's EventKind numbers. 0..14 are the kind byte's nibble; 15 and up are nibble 15 plus the
+ * extension byte kind - 15 in the E column. */
 enum kind {
     K_STORE, K_LOAD, K_BARRIER, K_MMIO_WRITE, K_MMIO_READ, K_CACHE_CLEAN, K_CACHE_INVAL, K_CACHE_FLUSH,
-    K_DEV_INVALIDATE, K_LOCK, K_UNLOCK, K_TAKE_IRQ, K_DMA_READ, K_DMA_WRITE, K_FETCH, K_RAISE_IRQ
+    K_DEV_INVALIDATE, K_LOCK, K_UNLOCK, K_TAKE_IRQ, K_DMA_READ, K_DMA_WRITE, K_FETCH, K_RAISE_IRQ,
+    K_STORE_RELEASE, K_LOAD_ACQUIRE, K_XCHG, K_IOMMU_MODE, K_QUIESCE, K_HANDOVER, K_DMA_MAP, K_DMA_UNMAP,
+    K_FIRMWARE_CALL, K_FIRMWARE_RETURN, KIND_COUNT
 };
-static const char *const OP_NAMES[16] = {
-    "store", "load", "barrier", "mmio_write", "mmio_read", "cache_clean", "cache_inval", "cache_flush",
-    "dev_invalidate", "lock", "unlock", "take_irq", "dma_read", "dma_write", "fetch", "raise_irq"
-};
+enum { EXTENDED_NIBBLE = 15, REGISTER_BYTES = TT_FIRMWARE_REGS * 8 };
 enum region_kind { R_RAM, R_SYNC, R_MMIO, R_TABLE };
 
-static int has_address(unsigned k) { return !(k == K_BARRIER || k == K_LOCK || k == K_UNLOCK || k == K_TAKE_IRQ || k == K_RAISE_IRQ); }
-static int has_aux(unsigned k) { return k == K_BARRIER || k == K_DEV_INVALIDATE || k == K_LOCK || k == K_UNLOCK || k == K_TAKE_IRQ || k == K_FETCH; }
-static int must_carry(unsigned k) { return k == K_STORE || k == K_MMIO_WRITE || k == K_DMA_WRITE; }
-static int may_carry(unsigned k) { return k == K_LOAD || k == K_DMA_READ || k == K_FETCH || k == K_MMIO_READ; }
-static int stream_of(unsigned k) { return k == K_MMIO_WRITE || k == K_MMIO_READ ? 1 : k == K_FETCH || k == K_DEV_INVALIDATE ? 2 : 0; }
+/* What each kind carries on disk (EventKind.cs: HasAddress, HasAux, MustCarryData, MayCarryData, IsCpuEvent,
+ * KindByte.Slot, FixedSize): one row per kind, so a kind's facts are read in one place. */
+enum {
+    F_ADDRESS = 1, F_AUX = 2, F_MUST_CARRY = 4, F_MAY_CARRY = 8, F_CPU = 16,
+    F_MMIO_STREAM = 32, F_ENTRY_STREAM = 64, /* else stream 0, memory */
+    F_DEVICE_AUX = 128 /* aux names a device agent (and, for iommu_mode and dma_map, an operand above it) */
+};
+static const struct kind_facts { const char *op; unsigned flags; uint32_t fixed_size; } KINDS[KIND_COUNT] = {
+    [K_STORE] = { "store", F_CPU | F_ADDRESS | F_MUST_CARRY, 0 },
+    [K_LOAD] = { "load", F_CPU | F_ADDRESS | F_MAY_CARRY, 0 },
+    [K_BARRIER] = { "barrier", F_CPU | F_AUX, 0 },
+    [K_MMIO_WRITE] = { "mmio_write", F_CPU | F_ADDRESS | F_MUST_CARRY | F_MMIO_STREAM, 0 },
+    [K_MMIO_READ] = { "mmio_read", F_CPU | F_ADDRESS | F_MAY_CARRY | F_MMIO_STREAM, 0 },
+    [K_CACHE_CLEAN] = { "cache_clean", F_CPU | F_ADDRESS, 0 },
+    [K_CACHE_INVAL] = { "cache_inval", F_CPU | F_ADDRESS, 0 },
+    [K_CACHE_FLUSH] = { "cache_flush", F_CPU | F_ADDRESS, 0 },
+    [K_DEV_INVALIDATE] = { "dev_invalidate", F_CPU | F_ADDRESS | F_AUX | F_ENTRY_STREAM | F_DEVICE_AUX, 0 },
+    [K_LOCK] = { "lock", F_CPU | F_AUX, 0 },
+    [K_UNLOCK] = { "unlock", F_CPU | F_AUX, 0 },
+    [K_TAKE_IRQ] = { "take_irq", F_CPU | F_AUX | F_DEVICE_AUX, 0 },
+    [K_DMA_READ] = { "dma_read", F_ADDRESS | F_MAY_CARRY, 0 },
+    [K_DMA_WRITE] = { "dma_write", F_ADDRESS | F_MUST_CARRY, 0 },
+    [K_FETCH] = { "fetch", F_ADDRESS | F_AUX | F_MAY_CARRY | F_ENTRY_STREAM, 0 },
+    [K_RAISE_IRQ] = { "raise_irq", 0, 0 },
+    [K_STORE_RELEASE] = { "store_release", F_CPU | F_ADDRESS | F_MUST_CARRY, 0 },
+    [K_LOAD_ACQUIRE] = { "load_acquire", F_CPU | F_ADDRESS | F_MAY_CARRY, 0 },
+    [K_XCHG] = { "xchg", F_CPU | F_ADDRESS | F_MUST_CARRY, 0 },
+    [K_IOMMU_MODE] = { "iommu_mode", F_CPU | F_AUX | F_DEVICE_AUX, 0 },
+    [K_QUIESCE] = { "quiesce", F_CPU | F_AUX | F_DEVICE_AUX, 0 },
+    [K_HANDOVER] = { "handover", F_CPU, 0 },
+    [K_DMA_MAP] = { "dma_map", F_CPU | F_ADDRESS | F_AUX | F_DEVICE_AUX, 0 },
+    [K_DMA_UNMAP] = { "dma_unmap", F_CPU | F_ADDRESS | F_AUX | F_DEVICE_AUX, 0 },
+    /* x0..x17: no address, the size fixed by the kind, the bytes in the data column. */
+    [K_FIRMWARE_CALL] = { "smc/hvc", F_CPU | F_AUX | F_MUST_CARRY, REGISTER_BYTES },
+    [K_FIRMWARE_RETURN] = { "ret", F_CPU | F_AUX | F_MUST_CARRY, REGISTER_BYTES },
+};
+static int has(unsigned k, unsigned flag) { return (KINDS[k].flags & flag) != 0; }
+static int stream_of(unsigned k) { return has(k, F_MMIO_STREAM) ? 1 : has(k, F_ENTRY_STREAM) ? 2 : 0; }
 static int size_code(uint32_t size) { return size == 4 ? 1 : size == 8 ? 2 : size == 1 ? 3 : 0; }
 
 /* ---- CRC-32C (Castagnoli), slice-by-8: once per chunk, so a table version is plenty ---- */
@@ -121,6 +161,8 @@ struct tt_trace {
     uint8_t arch;
     enum tt_codec codec;
     uint32_t chunk_events;
+    uint32_t cache_line;        /* metadata section 2 when not DEFAULT_CACHE_LINE */
+    int values_not_recorded;    /* metadata section 3 when set */
     agent *agents; size_t n_agents, cap_agents;
     region *regions; size_t n_regions, cap_regions;
     char **locks; size_t n_locks, cap_locks;
@@ -133,9 +175,9 @@ struct tt_trace {
     char error[512];
     uint64_t refused, unsited;
 
-    /* the chunk being built (docs/trace-format.md "Raw payload") */
-    col kinds, agent_ids, addrs, sizes, aux, sites, vlens, values, data;
-    uint32_t count, small_values;
+    /* the chunk being built (docs/trace-format.md "Raw payload"), columns in payload order */
+    col kinds, agent_ids, addr_lens, addrs, sizes, aux, sites, vlens, values, data, exts;
+    uint32_t count, addresses, small_values; /* events in the chunk; of them, with an address; with 1..8 bytes */
     uint64_t *last_addr; /* agents × streams */
     int agent_width;
     uint64_t first_index, total, position;
@@ -185,6 +227,7 @@ tt_trace *tt_create(const char *path, enum tt_arch arch, const char *name)
     if (!t) return NULL;
     t->fd = -1;
     t->chunk_events = 4096;
+    t->cache_line = DEFAULT_CACHE_LINE;
     t->codec = TT_CODEC_NONE;
     t->arch = (uint8_t)arch;
     t->path = dup_str(path ? path : "");
@@ -208,6 +251,25 @@ int tt_set_chunk_events(tt_trace *t, uint32_t events)
     if (t->started) return fail(t, "tt_set_chunk_events after tt_start");
     if (events < 1 || events > MAX_CHUNK_EVENTS) return fail(t, "chunk events %u outside 1..%d", events, MAX_CHUNK_EVENTS);
     t->chunk_events = events;
+    return 0;
+}
+
+/* The messages of CacheLines.Problem. */
+int tt_set_cache_line(tt_trace *t, uint32_t bytes)
+{
+    if (t->started) return fail(t, "tt_set_cache_line after tt_start");
+    if (bytes < MIN_CACHE_LINE || bytes > MAX_CACHE_LINE)
+        return fail(t, "cache line size %u is out of range: expected a power of two from %d to %d", bytes, MIN_CACHE_LINE, MAX_CACHE_LINE);
+    if ((bytes & (bytes - 1)) != 0)
+        return fail(t, "cache line size %u is not a power of two (expected %d, 32, 64, 128 ... %d)", bytes, MIN_CACHE_LINE, MAX_CACHE_LINE);
+    t->cache_line = bytes;
+    return 0;
+}
+
+int tt_set_memory_values_recorded(tt_trace *t, int recorded)
+{
+    if (t->started) return fail(t, "tt_set_memory_values_recorded after tt_start");
+    t->values_not_recorded = !recorded;
     return 0;
 }
 
@@ -564,6 +626,33 @@ static int put_string(col *c, const char *s)
     return 0;
 }
 
+/* One v3 metadata section: u16 tag, u32 body length, the body. */
+static int put_section(col *m, uint16_t tag, const uint8_t *body, uint32_t len)
+{
+    if (col_room(m, 6 + (size_t)len)) return -1;
+    le16(m->p + m->len, tag);
+    le32(m->p + m->len + 2, len);
+    if (len) memcpy(m->p + m->len + 6, body, len);
+    m->len += 6 + (size_t)len;
+    return 0;
+}
+
+/* The sections the trace has, in increasing tag order, then the end tag. Each is written only when it says
+ * something (as MetadataCodec.EncodeSections), so a trace that declares nothing has just the end tag. */
+static int encode_sections(const tt_trace *t, col *m)
+{
+    if (t->cache_line != DEFAULT_CACHE_LINE) {
+        uint8_t body[4];
+        le32(body, t->cache_line);
+        if (put_section(m, TAG_CACHE_LINE, body, sizeof body)) return -1;
+    }
+    if (t->values_not_recorded && put_section(m, TAG_VALUES_NOT_RECORDED, NULL, 0)) return -1;
+    if (col_room(m, 2)) return -1;
+    le16(m->p + m->len, TAG_END);
+    m->len += 2;
+    return 0;
+}
+
 static int encode_metadata(tt_trace *t, col *m)
 {
     if (col_room(m, 1)) return -1;
@@ -599,7 +688,7 @@ static int encode_metadata(tt_trace *t, col *m)
     put_varint(m, t->site_count);
     for (uint32_t i = 0; i < t->site_count; i++)
         if (put_string(m, t->site_texts[i])) return -1;
-    return 0;
+    return encode_sections(t, m);
 }
 
 static int load_lz4(tt_trace *t)
@@ -632,7 +721,7 @@ int tt_start(tt_trace *t)
     if (t->fd < 0) { free(m.p); return fail(t, "%s: cannot create: %s", t->path, strerror(errno)); }
     uint8_t h[FILE_HEADER];
     memcpy(h, FILE_MAGIC, 8);
-    le16(h + 8, 1);
+    le16(h + 8, FORMAT_VERSION);
     le16(h + 10, 0);
     le32(h + 12, (uint32_t)m.len);
     le32(h + 16, crc32c(m.p, m.len));
@@ -644,8 +733,8 @@ int tt_start(tt_trace *t)
 
 static size_t raw_length(const tt_trace *t)
 {
-    return COLUMN_TABLE + (size_t)t->count * (1 + (size_t)t->agent_width) + t->addrs.len + t->sizes.len + t->aux.len
-         + t->sites.len + t->vlens.len + t->values.len + t->data.len;
+    return COLUMN_TABLE + (size_t)t->count * (1 + (size_t)t->agent_width) + t->addr_lens.len + t->addrs.len + t->sizes.len
+         + t->aux.len + t->sites.len + t->vlens.len + t->values.len + t->data.len + t->exts.len;
 }
 
 /* Writes the chunk being built (caller holds the mutex). */
@@ -656,10 +745,13 @@ static int flush_chunk(tt_trace *t)
     t->raw.len = 0;
     if (col_room(&t->raw, raw_len)) return fail(t, "out of memory");
     uint8_t *r = t->raw.p;
-    const col *cols[] = { &t->kinds, &t->agent_ids, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens, &t->values, &t->data };
-    for (int i = 0; i < 7; i++) le32(r + 4 * i, (uint32_t)cols[i + 2]->len);
+    /* The column table holds the lengths of the nine columns after kinds and agents, in payload order. */
+    col *cols[] = { &t->kinds, &t->agent_ids, &t->addr_lens, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens,
+                    &t->values, &t->data, &t->exts };
+    enum { NCOLS = sizeof cols / sizeof *cols };
+    for (int i = 2; i < NCOLS; i++) le32(r + 4 * (i - 2), (uint32_t)cols[i]->len);
     size_t p = COLUMN_TABLE;
-    for (int i = 0; i < 9; i++) { if (cols[i]->len) memcpy(r + p, cols[i]->p, cols[i]->len); p += cols[i]->len; }
+    for (int i = 0; i < NCOLS; i++) { if (cols[i]->len) memcpy(r + p, cols[i]->p, cols[i]->len); p += cols[i]->len; }
 
     size_t bound = t->codec == TT_CODEC_LZ4 ? (size_t)t->lz4_bound((int)raw_len) : raw_len;
     if (bound < raw_len) bound = raw_len;
@@ -694,8 +786,8 @@ static int flush_chunk(tt_trace *t)
     t->index.len += INDEX_ENTRY;
     t->chunks++;
     t->first_index += t->count;
-    t->count = t->small_values = 0;
-    for (int i = 0; i < 9; i++) ((col *)cols[i])->len = 0;
+    t->count = t->addresses = t->small_values = 0;
+    for (int i = 0; i < NCOLS; i++) cols[i]->len = 0;
     memset(t->last_addr, 0, (t->n_agents ? t->n_agents : 1) * STREAMS * sizeof *t->last_addr);
     return 0;
 }
@@ -703,9 +795,9 @@ static int flush_chunk(tt_trace *t)
 /* Room for one more event in every column (caller holds the mutex). */
 static int reserve_event(tt_trace *t, uint32_t nbytes)
 {
-    return col_room(&t->kinds, 1) || col_room(&t->agent_ids, 2) || col_room(&t->addrs, 10) || col_room(&t->sizes, 10)
-        || col_room(&t->aux, 10) || col_room(&t->sites, 10) || col_room(&t->vlens, 1) || col_room(&t->values, 8)
-        || col_room(&t->data, nbytes > 8 ? nbytes : 0);
+    return col_room(&t->kinds, 1) || col_room(&t->agent_ids, 2) || col_room(&t->addr_lens, 1) || col_room(&t->addrs, 8)
+        || col_room(&t->sizes, 10) || col_room(&t->aux, 10) || col_room(&t->sites, 10) || col_room(&t->vlens, 1)
+        || col_room(&t->values, 8) || col_room(&t->data, nbytes > 8 ? nbytes : 0) || col_room(&t->exts, 1);
 }
 
 static int barrier_valid(uint8_t arch, uint32_t code)
@@ -734,71 +826,151 @@ static int refuse(tt_trace *t, const char *fmt, ...)
     return -1;
 }
 
-/* The checks of EventRules.cs; metadata is read-only after tt_start, so they run outside the mutex. */
-static int check_event(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size, uint32_t aux,
-                       const void *bytes, const tt_site *site)
+/* One event as a tt_* call gives it, before its aux is packed. */
+typedef struct event {
+    unsigned kind;
+    int agent;
+    uint64_t addr;
+    uint32_t size;
+    uint32_t aux;      /* barrier code, lock, granule or conduit (kinds whose aux names no device) */
+    int device;        /* the device agent named by take_irq, dev_invalidate, iommu_mode, quiesce, dma_map, dma_unmap */
+    uint32_t operand;  /* iommu_mode's treatment, dma_map's direction: written above the device (aux bits 16..) */
+    const void *bytes; /* NULL: none */
+    const tt_site *site;
+} event;
+
+/* The event's size: fixed by its kind for firmware registers (144), else the size the call gave. */
+static uint32_t event_size(const event *e)
 {
-    const char *op = OP_NAMES[k];
-    if (!t->started) return refuse(t, "%s before tt_start", op);
-    if (ag < 0 || (size_t)ag >= t->n_agents) return refuse(t, "%s by agent %d, but the trace declares %zu agents", op, ag, t->n_agents);
-    int cpu_kind = k < K_DMA_READ;
-    if (cpu_kind == t->agents[ag].device)
-        return refuse(t, "%s by agent %d (%s), which is %s", op, ag, t->agents[ag].name, t->agents[ag].device ? "a device" : "a cpu");
-    if (has_address(k) && !(k == K_DEV_INVALIDATE && size == 0 && addr == 0) && (size < 1 || size > MAX_SIZE))
-        return refuse(t, "%s of size %u (1..4096)", op, size);
-    if (k == K_BARRIER && !barrier_valid(t->arch, aux)) return refuse(t, "barrier code 0x%x is not a barrier of this arch", aux);
-    if ((k == K_LOCK || k == K_UNLOCK) && aux >= t->n_locks) return refuse(t, "%s of lock %u, but the trace declares %zu locks", op, aux, t->n_locks);
-    if ((k == K_TAKE_IRQ || k == K_DEV_INVALIDATE) && !is_device(t, (int)aux)) return refuse(t, "%s names agent %d, which is not a device", op, (int)aux);
-    if (must_carry(k) && !bytes) return refuse(t, "%s without its bytes", op);
-    if (bytes && !must_carry(k) && !may_carry(k)) return refuse(t, "%s carrying bytes", op);
-    if (site && site->magic != TT_SITE_MAGIC) return refuse(t, "%s with a site pointer that is not a tt_site", op);
+    return KINDS[e->kind].fixed_size ? KINDS[e->kind].fixed_size : e->size;
+}
+
+/* The aux operand as the format spells it: device | operand << 16 for the kinds naming a device (EventOperands.Pack;
+ * check_event has made sure the device is one, so it fits in 16 bits, and the operand is 0..2). */
+static uint32_t packed_aux(const event *e)
+{
+    return has(e->kind, F_DEVICE_AUX) ? (uint32_t)e->device | e->operand << 16 : e->aux;
+}
+
+static const char *arch_name(uint8_t arch)
+{
+    static const char *const names[] = { "sc", "x86_64", "arm64", "riscv64" };
+    return arch < 4 ? names[arch] : "?";
+}
+
+/* The aux checks of EventRules.CheckAux, on the operands before packing. */
+static int check_aux(tt_trace *t, const event *e)
+{
+    const char *op = KINDS[e->kind].op;
+    switch (e->kind) {
+    case K_BARRIER:
+        if (!barrier_valid(t->arch, e->aux)) return refuse(t, "barrier code 0x%x is not a barrier of this arch", e->aux);
+        break;
+    case K_LOCK: case K_UNLOCK:
+        if (e->aux >= t->n_locks) return refuse(t, "%s of lock %u, but the trace declares %zu locks", op, e->aux, t->n_locks);
+        break;
+    case K_IOMMU_MODE:
+        if (e->operand > TT_IOMMU_ABORT) return refuse(t, "iommu_mode with treatment %u (0 translate, 1 bypass, 2 abort)", e->operand);
+        break;
+    case K_DMA_MAP:
+        if (e->operand > TT_DMA_FROM_DEVICE)
+            return refuse(t, "dma_map with direction %u (0 bidirectional, 1 to_device, 2 from_device)", e->operand);
+        break;
+    case K_FIRMWARE_CALL: case K_FIRMWARE_RETURN:
+        if (e->aux > TT_CONDUIT_HVC) return refuse(t, "%s with conduit %u (0 smc, 1 hvc)", op, e->aux);
+        /* Stricter than TraceWriter, which writes them in any arch: the replay refuses a firmware event outside
+         * arm64 (model.md §12) and with it the whole trace, so it is refused here, where it costs one event. */
+        if (t->arch != TT_ARCH_ARM64)
+            return refuse(t, "%s in a trace of arch %s: smc/hvc firmware calls are arm64 instructions", op, arch_name(t->arch));
+        break;
+    default:
+        break;
+    }
+    if (has(e->kind, F_DEVICE_AUX) && !is_device(t, e->device)) return refuse(t, "%s names agent %d, which is not a device", op, e->device);
     return 0;
 }
 
-static int append(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size, uint32_t aux,
-                  const void *bytes, const tt_site *site)
+/* The checks of EventRules.cs; metadata is read-only after tt_start, so they run outside the mutex. */
+static int check_event(tt_trace *t, const event *e)
 {
-    if (check_event(t, k, ag, addr, size, aux, bytes, site)) return -1;
+    unsigned k = e->kind;
+    const char *op = KINDS[k].op;
+    if (!t->started) return refuse(t, "%s before tt_start", op);
+    if (e->agent < 0 || (size_t)e->agent >= t->n_agents)
+        return refuse(t, "%s by agent %d, but the trace declares %zu agents", op, e->agent, t->n_agents);
+    const agent *a = &t->agents[e->agent];
+    if (has(k, F_CPU) == a->device) return refuse(t, "%s by agent %d (%s), which is %s", op, e->agent, a->name, a->device ? "a device" : "a cpu");
+    if (has(k, F_ADDRESS) && !(k == K_DEV_INVALIDATE && e->size == 0 && e->addr == 0) && (e->size < 1 || e->size > MAX_SIZE))
+        return refuse(t, "%s of size %u (1..4096)", op, e->size);
+    if (check_aux(t, e)) return -1;
+    if (has(k, F_MUST_CARRY) && !e->bytes) return refuse(t, "%s without its bytes", op);
+    if (e->bytes && !has(k, F_MUST_CARRY | F_MAY_CARRY)) return refuse(t, "%s carrying bytes", op);
+    if (e->site && e->site->magic != TT_SITE_MAGIC) return refuse(t, "%s with a site pointer that is not a tt_site", op);
+    return 0;
+}
+
+/* Appends V as its significant bytes (docs/trace-format.md): a 4-bit count in LENS, two per byte, low nibble
+ * first, and the low count bytes of V in BYTES. *N counts the values of the pair in this chunk. Used for 1..8-byte
+ * values (the L/V pair) and, since v2, for address deltas (the AL/A pair). */
+static void put_significant(col *lens, col *bytes, uint32_t *n, uint64_t v)
+{
+    int count = 0;
+    while (count < 8 && (v >> (8 * count)) != 0) count++;
+    if ((*n & 1) == 0) put_u8(lens, (uint8_t)count);
+    else lens->p[lens->len - 1] |= (uint8_t)(count << 4);
+    (*n)++;
+    for (int i = 0; i < count; i++) put_u8(bytes, (uint8_t)(v >> (8 * i)));
+}
+
+/* The event's columns (caller holds the mutex and has reserved room). */
+static void put_event(tt_trace *t, const event *e)
+{
+    unsigned k = e->kind;
+    uint32_t size = event_size(e);
+    unsigned code = has(k, F_ADDRESS) ? (unsigned)size_code(size) : 0;
+    unsigned nibble = k < EXTENDED_NIBBLE ? k : EXTENDED_NIBBLE;
+    put_u8(&t->kinds, (uint8_t)(nibble | (e->bytes ? 0x10 : 0) | (e->site ? 0x20 : 0) | code << 6));
+    /* v3: kinds 15.. (raise_irq included) are nibble 15 plus their number - 15 in the E column. */
+    if (k >= EXTENDED_NIBBLE) put_u8(&t->exts, (uint8_t)(k - EXTENDED_NIBBLE));
+    if (t->agent_width == 1) put_u8(&t->agent_ids, (uint8_t)e->agent);
+    else { le16(t->agent_ids.p + t->agent_ids.len, (uint16_t)e->agent); t->agent_ids.len += 2; }
+    if (has(k, F_ADDRESS)) {
+        /* Delta from the same agent's previous address in the same stream (memory, MMIO, entries), zigzagged. */
+        uint64_t *last = &t->last_addr[(size_t)e->agent * STREAMS + (size_t)stream_of(k)];
+        int64_t delta = (int64_t)(e->addr - *last);
+        put_significant(&t->addr_lens, &t->addrs, &t->addresses, ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));
+        *last = e->addr;
+        if (code == 0) put_varint(&t->sizes, size);
+    }
+    if (has(k, F_AUX)) put_varint(&t->aux, packed_aux(e));
+    if (e->site) put_varint(&t->sites, e->site->id - 1);
+    if (e->bytes && size > 8) {
+        memcpy(t->data.p + t->data.len, e->bytes, size);
+        t->data.len += size;
+    } else if (e->bytes) {
+        /* 1..8 bytes: the significant bytes of their little-endian value. */
+        const uint8_t *b = e->bytes;
+        uint64_t v = 0;
+        for (int i = (int)size - 1; i >= 0; i--) v = v << 8 | b[i];
+        put_significant(&t->vlens, &t->values, &t->small_values, v);
+    }
+}
+
+static int append(tt_trace *t, event e)
+{
+    if (check_event(t, &e)) return -1;
     /* A site tt_start did not number (TT_HERE in a C++ template, whose statics GCC keeps out of the
      * tt_sites section, or in a module without tracetools.c; another trace's tt_add_site, whatever its
      * id): the event is kept, without its site, and counted. */
-    int unsited = site && !own_site(t, site);
-    if (unsited) site = NULL;
+    int unsited = e.site && !own_site(t, e.site);
+    if (unsited) e.site = NULL;
     pthread_mutex_lock(&t->mu);
     t->unsited += (uint64_t)unsited;
     int rc = -1;
-    if (t->finished) { fail(t, "%s after tt_finish", OP_NAMES[k]); goto out; }
+    if (t->finished) { fail(t, "%s after tt_finish", KINDS[e.kind].op); goto out; }
     if (t->broken) goto out;
-    if (reserve_event(t, bytes ? size : 0)) { fail(t, "out of memory"); goto out; }
-    int code = has_address(k) ? size_code(size) : 0;
-    put_u8(&t->kinds, (uint8_t)(k | (bytes ? 0x10 : 0) | (site ? 0x20 : 0) | code << 6));
-    if (t->agent_width == 1) put_u8(&t->agent_ids, (uint8_t)ag);
-    else { le16(t->agent_ids.p + t->agent_ids.len, (uint16_t)ag); t->agent_ids.len += 2; }
-    if (has_address(k)) {
-        /* Delta from the same agent's previous address in the same stream (memory, MMIO, entries). */
-        uint64_t *last = &t->last_addr[(size_t)ag * STREAMS + stream_of(k)];
-        int64_t delta = (int64_t)(addr - *last);
-        put_varint(&t->addrs, ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63));
-        *last = addr;
-        if (code == 0) put_varint(&t->sizes, size);
-    }
-    if (has_aux(k)) put_varint(&t->aux, aux);
-    if (site) put_varint(&t->sites, site->id - 1);
-    if (bytes && size > 8) {
-        memcpy(t->data.p + t->data.len, bytes, size);
-        t->data.len += size;
-    } else if (bytes) {
-        /* 1..8 bytes: the significant bytes of their little-endian value, a 4-bit count per event. */
-        const uint8_t *b = bytes;
-        uint64_t v = 0;
-        for (int i = (int)size - 1; i >= 0; i--) v = v << 8 | b[i];
-        int n = 0;
-        while (n < 8 && (v >> (8 * n)) != 0) n++;
-        if ((t->small_values & 1) == 0) put_u8(&t->vlens, (uint8_t)n);
-        else t->vlens.p[t->vlens.len - 1] |= (uint8_t)(n << 4);
-        t->small_values++;
-        for (int i = 0; i < n; i++) put_u8(&t->values, (uint8_t)(v >> (8 * i)));
-    }
+    if (reserve_event(t, e.bytes ? event_size(&e) : 0)) { fail(t, "out of memory"); goto out; }
+    put_event(t, &e);
     t->count++;
     t->total++;
     rc = 0;
@@ -808,13 +980,27 @@ out:
     return rc;
 }
 
-/* A store or MMIO write of 1..8 bytes given as a value (little-endian); wider ones take the _bytes form. */
+/* Event builders: the operands each kind has, the rest zero. */
+static event mem_access(unsigned k, int ag, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return (event){ .kind = k, .agent = ag, .addr = addr, .size = size, .bytes = bytes, .site = site };
+}
+static event with_aux(unsigned k, int ag, uint32_t aux, const tt_site *site)
+{
+    return (event){ .kind = k, .agent = ag, .aux = aux, .site = site };
+}
+static event naming_device(unsigned k, int cpu, uint64_t addr, uint32_t size, int device, uint32_t operand, const tt_site *site)
+{
+    return (event){ .kind = k, .agent = cpu, .addr = addr, .size = size, .device = device, .operand = operand, .site = site };
+}
+
+/* A write of 1..8 bytes given as a value (little-endian); wider ones take the _bytes form. */
 static int append_value(tt_trace *t, unsigned k, int ag, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
 {
     uint8_t b[8];
-    if (size > 8) return refuse(t, "%s of size %u with a value (tt_%s_bytes takes 9..4096 bytes)", OP_NAMES[k], size, OP_NAMES[k]);
+    if (size > 8) return refuse(t, "%s of size %u with a value (tt_%s_bytes takes 9..4096 bytes)", KINDS[k].op, size, KINDS[k].op);
     le64(b, value);
-    return append(t, k, ag, addr, size, 0, b, site);
+    return append(t, mem_access(k, ag, addr, size, b, site));
 }
 
 int tt_store(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
@@ -823,15 +1009,15 @@ int tt_store(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value,
 }
 int tt_store_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {
-    return append(t, K_STORE, cpu, addr, size, 0, bytes, site);
+    return append(t, mem_access(K_STORE, cpu, addr, size, bytes, site));
 }
 int tt_load(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {
-    return append(t, K_LOAD, cpu, addr, size, 0, bytes, site);
+    return append(t, mem_access(K_LOAD, cpu, addr, size, bytes, site));
 }
 int tt_barrier(tt_trace *t, int cpu, uint32_t code, const tt_site *site)
 {
-    return append(t, K_BARRIER, cpu, 0, 0, code, NULL, site);
+    return append(t, with_aux(K_BARRIER, cpu, code, site));
 }
 int tt_mmio_write(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
 {
@@ -839,56 +1025,120 @@ int tt_mmio_write(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t v
 }
 int tt_mmio_write_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {
-    return append(t, K_MMIO_WRITE, cpu, addr, size, 0, bytes, site);
+    return append(t, mem_access(K_MMIO_WRITE, cpu, addr, size, bytes, site));
 }
 int tt_mmio_read(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
 {
-    return append(t, K_MMIO_READ, cpu, addr, size, 0, NULL, site);
+    return append(t, mem_access(K_MMIO_READ, cpu, addr, size, NULL, site));
 }
 int tt_cache_clean(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
 {
-    return append(t, K_CACHE_CLEAN, cpu, addr, size, 0, NULL, site);
+    return append(t, mem_access(K_CACHE_CLEAN, cpu, addr, size, NULL, site));
 }
 int tt_cache_inval(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
 {
-    return append(t, K_CACHE_INVAL, cpu, addr, size, 0, NULL, site);
+    return append(t, mem_access(K_CACHE_INVAL, cpu, addr, size, NULL, site));
 }
 int tt_cache_flush(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const tt_site *site)
 {
-    return append(t, K_CACHE_FLUSH, cpu, addr, size, 0, NULL, site);
+    return append(t, mem_access(K_CACHE_FLUSH, cpu, addr, size, NULL, site));
 }
 int tt_invalidate(tt_trace *t, int cpu, int device, uint64_t addr, uint32_t entry_size, const tt_site *site)
 {
-    return append(t, K_DEV_INVALIDATE, cpu, addr, entry_size, (uint32_t)device, NULL, site);
+    return append(t, naming_device(K_DEV_INVALIDATE, cpu, addr, entry_size, device, 0, site));
 }
 int tt_lock(tt_trace *t, int cpu, int lock, const tt_site *site)
 {
-    return append(t, K_LOCK, cpu, 0, 0, (uint32_t)lock, NULL, site);
+    return append(t, with_aux(K_LOCK, cpu, (uint32_t)lock, site));
 }
 int tt_unlock(tt_trace *t, int cpu, int lock, const tt_site *site)
 {
-    return append(t, K_UNLOCK, cpu, 0, 0, (uint32_t)lock, NULL, site);
+    return append(t, with_aux(K_UNLOCK, cpu, (uint32_t)lock, site));
 }
 int tt_take_irq(tt_trace *t, int cpu, int device, const tt_site *site)
 {
-    return append(t, K_TAKE_IRQ, cpu, 0, 0, (uint32_t)device, NULL, site);
+    return append(t, naming_device(K_TAKE_IRQ, cpu, 0, 0, device, 0, site));
 }
 int tt_raise_irq(tt_trace *t, int device, const tt_site *site)
 {
-    return append(t, K_RAISE_IRQ, device, 0, 0, 0, NULL, site);
+    return append(t, with_aux(K_RAISE_IRQ, device, 0, site));
 }
 int tt_dma_read(tt_trace *t, int device, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {
-    return append(t, K_DMA_READ, device, addr, size, 0, bytes, site);
+    return append(t, mem_access(K_DMA_READ, device, addr, size, bytes, site));
 }
 int tt_dma_write(tt_trace *t, int device, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
 {
-    return append(t, K_DMA_WRITE, device, addr, size, 0, bytes, site);
+    return append(t, mem_access(K_DMA_WRITE, device, addr, size, bytes, site));
 }
 int tt_fetch(tt_trace *t, int device, uint64_t addr, uint32_t size, uint32_t granule, const void *bytes,
              const tt_site *site)
 {
-    return append(t, K_FETCH, device, addr, size, granule, bytes, site);
+    event e = mem_access(K_FETCH, device, addr, size, bytes, site);
+    e.aux = granule;
+    return append(t, e);
+}
+int tt_store_release(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
+{
+    return append_value(t, K_STORE_RELEASE, cpu, addr, size, value, site);
+}
+int tt_store_release_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, mem_access(K_STORE_RELEASE, cpu, addr, size, bytes, site));
+}
+int tt_load_acquire(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, mem_access(K_LOAD_ACQUIRE, cpu, addr, size, bytes, site));
+}
+int tt_xchg(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site)
+{
+    return append_value(t, K_XCHG, cpu, addr, size, value, site);
+}
+int tt_xchg_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site)
+{
+    return append(t, mem_access(K_XCHG, cpu, addr, size, bytes, site));
+}
+int tt_iommu_mode(tt_trace *t, int cpu, int device, enum tt_iommu_treatment treatment, const tt_site *site)
+{
+    return append(t, naming_device(K_IOMMU_MODE, cpu, 0, 0, device, (uint32_t)treatment, site));
+}
+int tt_quiesce(tt_trace *t, int cpu, int device, const tt_site *site)
+{
+    return append(t, naming_device(K_QUIESCE, cpu, 0, 0, device, 0, site));
+}
+int tt_handover(tt_trace *t, int cpu, const tt_site *site)
+{
+    return append(t, with_aux(K_HANDOVER, cpu, 0, site));
+}
+int tt_dma_map(tt_trace *t, int cpu, uint64_t addr, uint32_t size, int device, enum tt_dma_direction direction,
+               const tt_site *site)
+{
+    return append(t, naming_device(K_DMA_MAP, cpu, addr, size, device, (uint32_t)direction, site));
+}
+int tt_dma_unmap(tt_trace *t, int cpu, uint64_t addr, uint32_t size, int device, const tt_site *site)
+{
+    return append(t, naming_device(K_DMA_UNMAP, cpu, addr, size, device, 0, site));
+}
+
+/* x0..x17 as the format stores them: 8 bytes each, little-endian, whatever the host's byte order. */
+static int append_firmware(tt_trace *t, unsigned k, int cpu, enum tt_conduit conduit, const uint64_t *regs, const tt_site *site)
+{
+    uint8_t b[REGISTER_BYTES];
+    if (regs)
+        for (int i = 0; i < TT_FIRMWARE_REGS; i++) le64(b + 8 * i, regs[i]);
+    event e = with_aux(k, cpu, (uint32_t)conduit, site);
+    e.bytes = regs ? b : NULL;
+    return append(t, e);
+}
+int tt_firmware_call(tt_trace *t, int cpu, enum tt_conduit conduit, const uint64_t regs[TT_FIRMWARE_REGS],
+                     const tt_site *site)
+{
+    return append_firmware(t, K_FIRMWARE_CALL, cpu, conduit, regs, site);
+}
+int tt_firmware_return(tt_trace *t, int cpu, enum tt_conduit conduit, const uint64_t regs[TT_FIRMWARE_REGS],
+                       const tt_site *site)
+{
+    return append_firmware(t, K_FIRMWARE_RETURN, cpu, conduit, regs, site);
 }
 
 int tt_flush(tt_trace *t)
@@ -952,8 +1202,8 @@ void tt_free(tt_trace *t)
     for (size_t i = 0; i < t->n_regions; i++) free(t->regions[i].name);
     for (size_t i = 0; i < t->n_locks; i++) free(t->locks[i]);
     for (size_t i = 0; i < t->n_dyn; i++) { free(t->dyn[i]->text); free(t->dyn[i]); }
-    col *cols[] = { &t->kinds, &t->agent_ids, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens, &t->values,
-                    &t->data, &t->index, &t->out, &t->raw };
+    col *cols[] = { &t->kinds, &t->agent_ids, &t->addr_lens, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens,
+                    &t->values, &t->data, &t->exts, &t->index, &t->out, &t->raw };
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) free(cols[i]->p);
     free(t->agents);
     free(t->regions);

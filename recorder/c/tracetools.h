@@ -1,5 +1,5 @@
 /*
- * tracetools.h: record a TraceTools trace (format v1, docs/trace-format.md) from C.
+ * tracetools.h: record a TraceTools trace (format v3, docs/trace-format.md) from C.
  *
  * For code that runs next to the hardware or its model: a QEMU device model, a SystemC or Verilator
  * testbench, a userspace VFIO/DPDK-style driver. One header, one source file (tracetools.c), libc
@@ -65,6 +65,15 @@ enum tt_arm64_option {
 enum tt_fence_set { TT_FENCE_W = 1, TT_FENCE_R = 2, TT_FENCE_O = 4, TT_FENCE_I = 8 };
 #define TT_FENCE(pred, succ) (0x100 | ((pred) << 4) | (succ))
 
+/** How the IOMMU treats a device's DMA from a tt_iommu_mode on (the format's treatment numbers). */
+enum tt_iommu_treatment { TT_IOMMU_TRANSLATE = 0, TT_IOMMU_BYPASS = 1, TT_IOMMU_ABORT = 2 };
+/** The direction of a DMA mapping, as the kernel's DMA API names it (the format's direction numbers). */
+enum tt_dma_direction { TT_DMA_BIDIRECTIONAL = 0, TT_DMA_TO_DEVICE = 1, TT_DMA_FROM_DEVICE = 2 };
+/** The instruction of a firmware call: smc (to EL3) or hvc (to EL2). arm64 only (docs/model.md §12). */
+enum tt_conduit { TT_CONDUIT_SMC = 0, TT_CONDUIT_HVC = 1 };
+/** Registers a firmware call or return carries: x0..x17. */
+#define TT_FIRMWARE_REGS 18
+
 /**
  * A code location. TT_HERE makes one per use ("file.c:LINE") in the ELF section "tt_sites", so that
  * tt_start knows every site of the program before the first event (the format interns sites in the
@@ -93,6 +102,18 @@ tt_trace *tt_create(const char *path, enum tt_arch arch, const char *name);
 int tt_set_codec(tt_trace *t, enum tt_codec codec);
 /** Events per chunk, 1..2^20 (default 4096): the most a crash can lose. */
 int tt_set_chunk_events(tt_trace *t, uint32_t events);
+/**
+ * The cache line size, a power of two in 16..4096 (default 64, the default of every arch): cache maintenance
+ * acts on whole lines, and a noncoherent buffer may share one with cpu data (docs/model.md §9). A size other
+ * than 64 is written as metadata section 2.
+ */
+int tt_set_cache_line(tt_trace *t, uint32_t bytes);
+/**
+ * Whether the bytes of memory writes (store, store_release, xchg, dma_write) are the values really written
+ * (1, the default) or stand-ins because the recorder cannot read them (0: metadata section 3; reports then
+ * show no value for those events, MMIO values still count).
+ */
+int tt_set_memory_values_recorded(tt_trace *t, int recorded);
 
 /** A cpu agent; returns its agent id. Names are [A-Za-z_][A-Za-z0-9_.]*, unique. */
 int tt_add_cpu(tt_trace *t, const char *name);
@@ -156,6 +177,37 @@ int tt_dma_write(tt_trace *t, int device, uint64_t addr, uint32_t size, const vo
 int tt_fetch(tt_trace *t, int device, uint64_t addr, uint32_t size, uint32_t granule, const void *bytes,
              const tt_site *site);
 
+/** cpu store-release (smp_store_release, stlr) of SIZE (1..8) bytes: VALUE little-endian. */
+int tt_store_release(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site);
+/** cpu store-release of SIZE (1..4096) bytes in memory order. */
+int tt_store_release_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site);
+/** cpu load-acquire (smp_load_acquire, ldar); BYTES (the SIZE bytes observed) may be NULL. */
+int tt_load_acquire(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site);
+/** cpu fully ordered exchange (xchg) storing SIZE (1..8) bytes: VALUE little-endian. */
+int tt_xchg(tt_trace *t, int cpu, uint64_t addr, uint32_t size, uint64_t value, const tt_site *site);
+/** cpu exchange storing SIZE (1..4096) bytes in memory order. */
+int tt_xchg_bytes(tt_trace *t, int cpu, uint64_t addr, uint32_t size, const void *bytes, const tt_site *site);
+/** cpu sets how the IOMMU treats DEVICE's DMA from now on (SMMU bypass or abort at kexec, ...). */
+int tt_iommu_mode(tt_trace *t, int cpu, int device, enum tt_iommu_treatment treatment, const tt_site *site);
+/** cpu stopped DEVICE and waited until it was idle (a driver's shutdown). */
+int tt_quiesce(tt_trace *t, int cpu, int device, const tt_site *site);
+/** cpu hands memory to a new owner (kexec, reboot). */
+int tt_handover(tt_trace *t, int cpu, const tt_site *site);
+/** cpu maps SIZE (1..4096) bytes at ADDR for DEVICE's DMA in DIRECTION (dma_map_single, ...). */
+int tt_dma_map(tt_trace *t, int cpu, uint64_t addr, uint32_t size, int device, enum tt_dma_direction direction,
+               const tt_site *site);
+/** cpu unmaps the SIZE bytes at ADDR from DEVICE. */
+int tt_dma_unmap(tt_trace *t, int cpu, uint64_t addr, uint32_t size, int device, const tt_site *site);
+/**
+ * cpu calls firmware through CONDUIT (smc or hvc) with REGS = x0..x17, and firmware returns to the cpu's
+ * innermost open call with REGS. arm64 traces only (the replay refuses them in any other); a return's conduit
+ * is its call's. A proxy (pKVM at EL2) records outer call, inner call, inner return, outer return on one cpu.
+ */
+int tt_firmware_call(tt_trace *t, int cpu, enum tt_conduit conduit, const uint64_t regs[TT_FIRMWARE_REGS],
+                     const tt_site *site);
+int tt_firmware_return(tt_trace *t, int cpu, enum tt_conduit conduit, const uint64_t regs[TT_FIRMWARE_REGS],
+                       const tt_site *site);
+
 /* The same with the caller's file:line as site. */
 #define TT_STORE(t, cpu, addr, size, value) tt_store(t, cpu, addr, size, value, TT_HERE)
 #define TT_STORE_BYTES(t, cpu, addr, size, bytes) tt_store_bytes(t, cpu, addr, size, bytes, TT_HERE)
@@ -175,6 +227,20 @@ int tt_fetch(tt_trace *t, int device, uint64_t addr, uint32_t size, uint32_t gra
 #define TT_DMA_READ(t, device, addr, size, bytes) tt_dma_read(t, device, addr, size, bytes, TT_HERE)
 #define TT_DMA_WRITE(t, device, addr, size, bytes) tt_dma_write(t, device, addr, size, bytes, TT_HERE)
 #define TT_FETCH(t, device, addr, size, granule, bytes) tt_fetch(t, device, addr, size, granule, bytes, TT_HERE)
+#define TT_STORE_RELEASE(t, cpu, addr, size, value) tt_store_release(t, cpu, addr, size, value, TT_HERE)
+#define TT_STORE_RELEASE_BYTES(t, cpu, addr, size, bytes) tt_store_release_bytes(t, cpu, addr, size, bytes, TT_HERE)
+#define TT_LOAD_ACQUIRE(t, cpu, addr, size, bytes) tt_load_acquire(t, cpu, addr, size, bytes, TT_HERE)
+#define TT_XCHG(t, cpu, addr, size, value) tt_xchg(t, cpu, addr, size, value, TT_HERE)
+#define TT_XCHG_BYTES(t, cpu, addr, size, bytes) tt_xchg_bytes(t, cpu, addr, size, bytes, TT_HERE)
+#define TT_IOMMU_MODE(t, cpu, device, treatment) tt_iommu_mode(t, cpu, device, treatment, TT_HERE)
+#define TT_QUIESCE(t, cpu, device) tt_quiesce(t, cpu, device, TT_HERE)
+#define TT_HANDOVER(t, cpu) tt_handover(t, cpu, TT_HERE)
+#define TT_DMA_MAP(t, cpu, addr, size, device, direction) tt_dma_map(t, cpu, addr, size, device, direction, TT_HERE)
+#define TT_DMA_UNMAP(t, cpu, addr, size, device) tt_dma_unmap(t, cpu, addr, size, device, TT_HERE)
+#define TT_SMC(t, cpu, regs) tt_firmware_call(t, cpu, TT_CONDUIT_SMC, regs, TT_HERE)
+#define TT_HVC(t, cpu, regs) tt_firmware_call(t, cpu, TT_CONDUIT_HVC, regs, TT_HERE)
+#define TT_SMC_RETURN(t, cpu, regs) tt_firmware_return(t, cpu, TT_CONDUIT_SMC, regs, TT_HERE)
+#define TT_HVC_RETURN(t, cpu, regs) tt_firmware_return(t, cpu, TT_CONDUIT_HVC, regs, TT_HERE)
 
 /* ---- end ---- */
 

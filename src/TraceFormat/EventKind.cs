@@ -120,7 +120,7 @@ public static class EventKinds
     /// </summary>
     public const int Count = 26;
 
-    /// <summary>Kinds formats v1 and v2 hold (0..15): what the C recorder, which writes v1, can record.</summary>
+    /// <summary>Kinds formats v1 and v2 hold (0..15).</summary>
     public const int CountBeforeV3 = 16;
 
     /// <summary>Bytes a firmware call or return carries: x0..x17, 8 bytes each.</summary>

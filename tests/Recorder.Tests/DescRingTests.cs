@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TraceTools.Tests.Recorder.Support;
 using TraceTools.TraceFormat;
 
@@ -13,22 +12,11 @@ public sealed class DescRingTests
 {
     static CProgram s_ring = null!;
 
-    static string ExamplesDir => Path.Combine(CProgram.LibraryDir, "examples");
-
     [ClassInitialize]
-    public static void Build(TestContext _) => s_ring = new CProgram(ExamplesDir, "desc_ring.c");
+    public static void Build(TestContext _) => s_ring = new CProgram(CProgram.ExamplesDir, "desc_ring.c");
 
     [ClassCleanup]
     public static void Clean() => s_ring.Dispose();
-
-    /// <summary>The 1-based line of desc_ring.c holding <paramref name="marker"/>.</summary>
-    static int LineOf(string marker)
-    {
-        var lines = File.ReadAllLines(Path.Combine(ExamplesDir, "desc_ring.c"));
-        int i = Array.FindIndex(lines, l => l.Contains(marker, StringComparison.Ordinal));
-        Assert.IsGreaterThanOrEqualTo(0, i, $"marker '{marker}' not in desc_ring.c");
-        return i + 1;
-    }
 
     [TestMethod]
     public void DescRing_OneMissingDmaWmb_ReplayReportsExactlyThatFindingAtItsCLine()
@@ -37,24 +25,12 @@ public sealed class DescRingTests
         var (exit, _, err) = s_ring.Run(trace);
         Assert.AreEqual(0, exit, err);
 
-        var (replayExit, json, replayErr) = CProgram.Cli("replay", trace, "--format", "json");
-        Assert.AreEqual(1, replayExit, replayErr);
-        using var doc = JsonDocument.Parse(json);
-        var groups = doc.RootElement.GetProperty("findings");
-        Assert.AreEqual(1, groups.GetArrayLength(), json);
-        var group = groups[0];
-        Assert.AreEqual("present-before-payload", group.GetProperty("kind").GetString());
-        Assert.AreEqual(1, group.GetProperty("count").GetInt32());
-        var trigger = group.GetProperty("instances")[0].GetProperty("trigger");
-        Assert.AreEqual($"desc_ring.c:{LineOf("BUG: OWN without dma_wmb")}", trigger.GetProperty("site").GetString());
+        var trigger = CProgram.ReplayOneFinding(trace, "present-before-payload").GetProperty("trigger");
+        Assert.AreEqual($"desc_ring.c:{CProgram.ExampleLineOf("desc_ring.c", "BUG: OWN without dma_wmb")}", trigger.GetProperty("site").GetString());
         Assert.AreEqual("cpu0", trigger.GetProperty("agent").GetString());
 
         // recorder/c/README.md shows this report.
-        var (_, text, _) = CProgram.Cli("replay", trace);
-        string readme = File.ReadAllText(Path.Combine(CProgram.LibraryDir, "README.md"));
-        int at = readme.IndexOf("```\nerror[present-before-payload]", StringComparison.Ordinal) + 4;
-        Assert.IsGreaterThan(3, at, "the README lost its example report");
-        StringAssert.Contains(text.ReplaceLineEndings("\n"), readme[at..readme.IndexOf("```", at, StringComparison.Ordinal)]);
+        CProgram.AssertReadmeShows(CProgram.Cli("replay", trace).Out, "error[present-before-payload]");
     }
 
     [TestMethod]

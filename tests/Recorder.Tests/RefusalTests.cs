@@ -22,6 +22,8 @@ public sealed class RefusalTests
     [DataRow("mmio_of_cpu", "mmio region 'regs' names agent 0, which is not a device")]
     [DataRow("table_granule", "table 'tbl' has granule 3, which does not divide entry_size 16")]
     [DataRow("present_bit_128", "table 'tbl' has present bit 128 outside its 16-byte entry")] // 127 is its last bit
+    [DataRow("cache_line_48", "cache line size 48 is not a power of two")]
+    [DataRow("cache_line_8192", "cache line size 8192 is out of range: expected a power of two from 16 to 4096")]
     public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");
@@ -44,6 +46,25 @@ public sealed class RefusalTests
     [DataRow("mmio_write_value_16", "event 1 refused: mmio_write of size 16 with a value (tt_mmio_write_bytes takes 9..4096 bytes)")]
     [DataRow("invalidate_all_with_address", "event 1 refused: dev_invalidate of size 0 (1..4096)")] // `all` is address and size 0
     [DataRow("riscv_fence_without_successor", "event 1 refused: barrier code 0x110 is not a barrier of this arch")]
+    // v3 kinds: cpu-only kinds by a device, devices that are not, packed operands out of range, firmware outside arm64.
+    [DataRow("store_release_by_device", "event 1 refused: store_release by agent 1 (dev0), which is a device")]
+    [DataRow("handover_by_device", "event 1 refused: handover by agent 1 (dev0), which is a device")]
+    [DataRow("smc_by_device", "event 1 refused: smc/hvc by agent 1 (dev0), which is a device")]
+    [DataRow("iommu_mode_of_cpu", "event 1 refused: iommu_mode names agent 0, which is not a device")]
+    [DataRow("quiesce_of_cpu", "event 1 refused: quiesce names agent 0, which is not a device")]
+    [DataRow("dma_map_of_cpu", "event 1 refused: dma_map names agent 0, which is not a device")]
+    [DataRow("dma_map_of_agent_65537", "event 1 refused: dma_map names agent 65537, which is not a device")] // not dev0 (1) in 16 bits
+    [DataRow("dma_unmap_of_unknown_agent", "event 1 refused: dma_unmap names agent 7, which is not a device")]
+    [DataRow("iommu_mode_treatment_3", "event 1 refused: iommu_mode with treatment 3 (0 translate, 1 bypass, 2 abort)")]
+    [DataRow("dma_map_direction_3", "event 1 refused: dma_map with direction 3 (0 bidirectional, 1 to_device, 2 from_device)")]
+    [DataRow("smc_conduit_2", "event 1 refused: smc/hvc with conduit 2 (0 smc, 1 hvc)")]
+    [DataRow("ret_without_registers", "event 1 refused: ret without its bytes")]
+    [DataRow("x86_smc", "event 1 refused: smc/hvc in a trace of arch x86_64: smc/hvc firmware calls are arm64 instructions")]
+    [DataRow("riscv_ret", "event 1 refused: ret in a trace of arch riscv64: smc/hvc firmware calls are arm64 instructions")]
+    [DataRow("load_acquire_size_0", "event 1 refused: load_acquire of size 0 (1..4096)")]
+    [DataRow("dma_unmap_size_4097", "event 1 refused: dma_unmap of size 4097 (1..4096)")]
+    [DataRow("xchg_value_16", "event 1 refused: xchg of size 16 with a value (tt_xchg_bytes takes 9..4096 bytes)")]
+    [DataRow("store_release_without_bytes", "event 1 refused: store_release without its bytes")]
     public void Events_Invalid_RefusedAndNamedByFinishWhileTheRestIsKept(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");

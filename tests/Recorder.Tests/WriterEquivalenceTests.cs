@@ -4,9 +4,9 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Tests.Recorder;
 
 /// <summary>
-/// The C writer against the reference: a fixed-seed mix of every kind recorded by tracetools.c, read
-/// back by TraceReader and written again by the C# TraceWriter with the same options, gives the same
-/// bytes (header, metadata, every column of every chunk, LZ4 blocks, footer).
+/// The C writer against the reference: a fixed-seed mix of every kind (0..25) recorded by tracetools.c, read
+/// back by TraceReader and written again by the C# TraceWriter with the same options and format version 3,
+/// gives the same bytes (header, metadata and its sections, every column of every chunk, LZ4 blocks, footer).
 /// </summary>
 [TestClass]
 public sealed class WriterEquivalenceTests
@@ -20,26 +20,31 @@ public sealed class WriterEquivalenceTests
     public static void Clean() => s_program.Dispose();
 
     [TestMethod]
-    [DataRow(1, 2, "none", 4096, 3000)]
-    [DataRow(42, 7, "none", 100, 5000)]
-    [DataRow(7, 300, "none", 1000, 5000)]   // two-byte agent ids
-    [DataRow(11, 256, "none", 1000, 2000)]  // the most agents with one-byte ids
-    [DataRow(13, 4096, "none", 1000, 2000)] // the most agents a trace may declare
-    [DataRow(17, 2, "none", 1 << 20, 2000)] // the most events a chunk may hold
-    [DataRow(99, 4, "lz4", 1500, 6000)]     // codec per chunk: LZ4 where it pays
-    [DataRow(2, 2, "lz4", 5, 400)]          // chunks LZ4 makes exactly as long as raw (two, liblz4 1.9.4): stored as is
-    [DataRow(5, 3, "none", 1, 50)]          // one event per chunk
-    public void EveryKind_CWriter_SameBytesAsCSharpWriter(int seed, int agents, string codec, int chunkEvents, int events)
+    [DataRow(1, 2, "none", 4096, 3000, "none")]
+    [DataRow(42, 7, "none", 100, 5000, "line128")]
+    [DataRow(7, 300, "none", 1000, 5000, "novalues")]        // two-byte agent ids
+    [DataRow(11, 256, "none", 1000, 2000, "line32,novalues")] // the most agents with one-byte ids
+    [DataRow(13, 4096, "none", 1000, 2000, "none")]          // the most agents a trace may declare: two-byte packed aux
+    [DataRow(17, 2, "none", 1 << 20, 2000, "none")]          // the most events a chunk may hold
+    [DataRow(99, 4, "lz4", 1500, 6000, "line128,novalues")]  // codec per chunk: LZ4 where it pays
+    [DataRow(3, 300, "lz4", 700, 4000, "none")]              // LZ4 with two-byte agent ids
+    [DataRow(2, 2, "lz4", 5, 400, "none")]                   // chunks LZ4 does not shrink (two; one exactly as long as raw, liblz4 1.9.4): stored as is
+    [DataRow(5, 3, "none", 1, 50, "line32")]                 // one event per chunk
+    public void EveryKind_CWriter_SameBytesAsCSharpWriter(int seed, int agents, string codec, int chunkEvents, int events, string sections)
     {
         string path = Path.Combine(s_program.Dir, $"ek-{seed}-{agents}-{codec}.trace");
-        var (exit, _, err) = s_program.Run(path, seed.ToString(), agents.ToString(), codec, chunkEvents.ToString(), events.ToString());
+        var (exit, _, err) = s_program.Run(path, seed.ToString(), agents.ToString(), codec, chunkEvents.ToString(), events.ToString(), sections);
         Assert.AreEqual(0, exit, err);
 
         byte[] written = File.ReadAllBytes(path);
         using var reader = TraceReader.Open(path);
+        Assert.AreEqual(3, reader.Version, "the C recorder writes format v3");
+        // The sections the program asked for came back (the byte comparison alone would pass with none on both sides).
+        Assert.AreEqual(sections.Contains("line128") ? 128 : sections.Contains("line32") ? 32 : 64, reader.Metadata.CacheLineSize);
+        Assert.AreEqual(!sections.Contains("novalues"), reader.Metadata.MemoryValuesRecorded);
         var output = new MemoryStream();
-        // The C recorder writes format v1 (docs/trace-format.md); the C# writer writes v3 unless told.
-        var options = new TraceWriterOptions { Codec = codec == "lz4" ? TraceCodec.Lz4 : TraceCodec.None, ChunkEvents = chunkEvents, FormatVersion = 1 };
+        // The C recorder writes format v3 (docs/trace-format.md); the C# writer writes v4 unless told.
+        var options = new TraceWriterOptions { Codec = codec == "lz4" ? TraceCodec.Lz4 : TraceCodec.None, ChunkEvents = chunkEvents, FormatVersion = 3 };
         var kinds = new HashSet<EventKind>();
         using (var writer = new TraceWriter(output, reader.Metadata, options))
         {
@@ -56,9 +61,8 @@ public sealed class WriterEquivalenceTests
         }
         Assert.IsFalse(reader.Truncated);
         Assert.AreEqual(events, reader.IndexedEventCount);
-        // The C recorder writes v1, which holds kinds 0..15: its mix must hold each of them.
-        if (events >= 1000) Assert.HasCount(EventKinds.CountBeforeV3, kinds, "the mix must hold every kind v1 holds");
-        Assert.IsTrue(kinds.All(k => (int)k < EventKinds.CountBeforeV3), "v1 holds kinds 0..15 only");
+        // The C recorder writes v3, which holds kinds 0..25: its mix must hold each of them.
+        if (events >= 1000) Assert.HasCount(EventKinds.Count, kinds, "the mix must hold every kind v3 holds");
         byte[] reference = output.ToArray();
         int diff = FirstDifference(written, reference);
         Assert.AreEqual(-1, diff, $"C and C# traces differ at byte {diff} (lengths {written.Length} and {reference.Length})");
@@ -86,7 +90,7 @@ public sealed class WriterEquivalenceTests
     public void EveryKind_ReadBack_EventsAndDeclarationsAsTheProgramPassedThem()
     {
         string path = Path.Combine(s_program.Dir, "readback.trace"), log = Path.Combine(s_program.Dir, "readback.log");
-        var (exit, _, err) = s_program.Run(path, "42", "7", "none", "100", "3000", log);
+        var (exit, _, err) = s_program.Run(path, "42", "7", "none", "100", "3000", "none", log);
         Assert.AreEqual(0, exit, err);
         using var reader = TraceReader.Open(path);
         var m = reader.Metadata;

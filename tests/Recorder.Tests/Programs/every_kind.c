@@ -2,15 +2,21 @@
  * every_kind.c: records a fixed-seed mix of every event kind through tracetools.h, for the test that
  * the C writer's bytes equal the C# TraceWriter's for the same events.
  *
- *   every_kind OUT SEED AGENTS CODEC(none|lz4) CHUNK_EVENTS EVENTS [LOG]
+ *   every_kind OUT SEED AGENTS CODEC(none|lz4) CHUNK_EVENTS EVENTS [SECTIONS [LOG]]
  *
- * Covers: all 16 kinds, sizes 1..4096 (size codes and the sizes column), values of 0..8 significant
- * bytes, data over 8 bytes, loads with and without bytes, far and negative address deltas in the three
- * streams, dev_invalidate of all entries, locks, irqs, > 256 agents (two-byte agent ids), program and
- * run-time sites (a duplicate run-time site shares its id), events without a site.
+ * Covers: all 26 kinds of format v3, sizes 1..4096 (size codes and the sizes column), values of 0..8
+ * significant bytes, address deltas of 0..8 significant bytes, data over 8 bytes, loads and acquires with and
+ * without bytes, far and negative address deltas in the three streams, dev_invalidate of all entries, locks,
+ * irqs, every treatment and direction packed above device ids of one and two aux bytes, smc and hvc calls and
+ * returns with x0..x17, > 256 agents (two-byte agent ids), program and run-time sites (a duplicate run-time
+ * site shares its id), events without a site.
+ *
+ * SECTIONS picks the metadata sections: "none" (default), or a comma list of "line128" / "line32" (cache line
+ * size, section 2) and "novalues" (memory values not recorded, section 3).
  *
  * LOG, when given, gets one line per event as the program passed it to tracetools.h, tab-separated:
- * kind number, agent, address (hex), size, aux, site text or -, bytes (hex, in memory order) or -.
+ * kind number, agent, address (hex), size, aux (packed as the format spells it), site text or -, bytes (hex,
+ * in memory order) or -. A firmware event's size is 144 and its bytes are x0..x17, little-endian.
  */
 #include "tracetools.h"
 
@@ -54,15 +60,19 @@ static uint32_t pick_size(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 7 && argc != 8) { fprintf(stderr, "usage: every_kind OUT SEED AGENTS CODEC CHUNK_EVENTS EVENTS [LOG]\n"); return 2; }
+    if (argc < 7 || argc > 9) { fprintf(stderr, "usage: every_kind OUT SEED AGENTS CODEC CHUNK_EVENTS EVENTS [SECTIONS [LOG]]\n"); return 2; }
     state = strtoull(argv[2], NULL, 0) | 1;
     int agents = atoi(argv[3]);
     uint32_t chunk = (uint32_t)strtoul(argv[5], NULL, 0);
     long events = atol(argv[6]);
-    if (argc == 8 && !(event_log = fopen(argv[7], "w"))) { perror(argv[7]); return 2; }
+    const char *sections = argc >= 8 ? argv[7] : "none";
+    if (argc == 9 && !(event_log = fopen(argv[8], "w"))) { perror(argv[8]); return 2; }
     t = tt_create(argv[1], TT_ARCH_ARM64, "every kind");
     check(tt_set_codec(t, strcmp(argv[4], "lz4") == 0 ? TT_CODEC_LZ4 : TT_CODEC_NONE));
     check(tt_set_chunk_events(t, chunk));
+    if (strstr(sections, "line128")) check(tt_set_cache_line(t, 128));
+    if (strstr(sections, "line32")) check(tt_set_cache_line(t, 32));
+    if (strstr(sections, "novalues")) check(tt_set_memory_values_recorded(t, 0));
 
     /* Agents alternate cpu, device (at least one of each); devices alternate coherent, noncoherent. */
     if (agents < 2) agents = 2;
@@ -106,7 +116,7 @@ int main(int argc, char **argv)
         for (uint32_t i = 0; i < size; i++) bytes[i] = (uint8_t)next();
         const void *maybe = below(2) ? bytes : NULL;
         for (int i = 0; i < 8; i++) le[i] = (uint8_t)(value >> (8 * i));
-        switch (below(16)) {
+        switch (below(26)) {
         case 0:
             if (size <= 8 && below(2)) { check(tt_store(t, cpu, addr, size, value, site)); note(0, cpu, addr, size, 0, site, le); }
             else { check(tt_store_bytes(t, cpu, addr, size, bytes, site)); note(0, cpu, addr, size, 0, site, bytes); }
@@ -169,7 +179,46 @@ int main(int argc, char **argv)
             note(14, dev, a, 8, g, site, maybe);
             break;
         }
-        default: check(tt_raise_irq(t, dev, site)); note(15, dev, 0, 0, 0, site, NULL); break;
+        case 15: check(tt_raise_irq(t, dev, site)); note(15, dev, 0, 0, 0, site, NULL); break;
+        case 16:
+            if (size <= 8 && below(2)) { check(tt_store_release(t, cpu, addr, size, value, site)); note(16, cpu, addr, size, 0, site, le); }
+            else { check(tt_store_release_bytes(t, cpu, addr, size, bytes, site)); note(16, cpu, addr, size, 0, site, bytes); }
+            break;
+        case 17: check(tt_load_acquire(t, cpu, addr, size, maybe, site)); note(17, cpu, addr, size, 0, site, maybe); break;
+        case 18:
+            if (size <= 8 && below(2)) { check(tt_xchg(t, cpu, addr, size, value, site)); note(18, cpu, addr, size, 0, site, le); }
+            else { check(tt_xchg_bytes(t, cpu, addr, size, bytes, site)); note(18, cpu, addr, size, 0, site, bytes); }
+            break;
+        case 19: {
+            uint32_t how = below(3);
+            check(tt_iommu_mode(t, cpu, dev, (enum tt_iommu_treatment)how, site));
+            note(19, cpu, 0, 0, (uint32_t)dev | how << 16, site, NULL);
+            break;
+        }
+        case 20: check(tt_quiesce(t, cpu, dev, site)); note(20, cpu, 0, 0, (uint32_t)dev, site, NULL); break;
+        case 21: check(tt_handover(t, cpu, site)); note(21, cpu, 0, 0, 0, site, NULL); break;
+        case 22: {
+            uint32_t dir = below(3);
+            check(tt_dma_map(t, cpu, addr, size, dev, (enum tt_dma_direction)dir, site));
+            note(22, cpu, addr, size, (uint32_t)dev | dir << 16, site, NULL);
+            break;
+        }
+        case 23: check(tt_dma_unmap(t, cpu, addr, size, dev, site)); note(23, cpu, addr, size, (uint32_t)dev, site, NULL); break;
+        default: {
+            /* 24 call, 25 return: x0..x17 mostly small, some zero, some full 64-bit words. */
+            unsigned kind = below(2) ? 24 : 25;
+            uint32_t conduit = below(2);
+            uint64_t regs[TT_FIRMWARE_REGS];
+            uint8_t regbytes[8 * TT_FIRMWARE_REGS];
+            for (int i = 0; i < TT_FIRMWARE_REGS; i++) {
+                regs[i] = below(3) == 0 ? 0 : next() >> (8 * below(8));
+                for (int b = 0; b < 8; b++) regbytes[8 * i + b] = (uint8_t)(regs[i] >> (8 * b));
+            }
+            if (kind == 24) check(tt_firmware_call(t, cpu, (enum tt_conduit)conduit, regs, site));
+            else check(tt_firmware_return(t, cpu, (enum tt_conduit)conduit, regs, site));
+            note(kind, cpu, 0, 8 * TT_FIRMWARE_REGS, conduit, site, regbytes);
+            break;
+        }
         }
     }
     check(tt_finish(t));

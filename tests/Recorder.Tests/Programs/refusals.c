@@ -27,6 +27,8 @@ int main(int argc, char **argv)
     tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8,
                  strcmp(c, "present_bit_128") == 0 ? 128 : 127, dev);
     int lock = tt_add_lock(t, "l0");
+    if (strcmp(c, "cache_line_48") == 0) tt_set_cache_line(t, 48);
+    if (strcmp(c, "cache_line_8192") == 0) tt_set_cache_line(t, 8192);
     if (strcmp(c, "foreign_site_in_range") == 0) tt_add_site(t, "mine");
     if (tt_start(t) != 0) {
         fprintf(stderr, "%s\n", tt_error(t));
@@ -34,6 +36,7 @@ int main(int argc, char **argv)
         return 3;
     }
     tt_store(t, cpu, 0x1000, 4, 1, TT_HERE);
+    const uint64_t regs[TT_FIRMWARE_REGS] = { 0x8400006f, 0x8001 };
     if (strcmp(c, "store_by_device") == 0) tt_store(t, dev, 0x1000, 4, 1, NULL);
     else if (strcmp(c, "barrier_of_other_arch") == 0) tt_barrier(t, cpu, TT_MFENCE, NULL);
     else if (strcmp(c, "size_zero") == 0) tt_load(t, cpu, 0x1000, 0, NULL, NULL);
@@ -48,6 +51,25 @@ int main(int argc, char **argv)
     else if (strcmp(c, "x86_lfence") == 0) tt_barrier(t, cpu, TT_LFENCE, NULL);
     else if (strcmp(c, "riscv_fence_ow_ow") == 0) tt_barrier(t, cpu, TT_FENCE(TT_FENCE_O | TT_FENCE_W, TT_FENCE_O | TT_FENCE_W), NULL);
     else if (strcmp(c, "mmio_write_value_16") == 0) tt_mmio_write(t, cpu, 0x9000, 16, 1, NULL);
+    /* v3 kinds */
+    else if (strcmp(c, "store_release_by_device") == 0) tt_store_release(t, dev, 0x1000, 4, 1, NULL);
+    else if (strcmp(c, "handover_by_device") == 0) tt_handover(t, dev, NULL);
+    else if (strcmp(c, "smc_by_device") == 0) tt_firmware_call(t, dev, TT_CONDUIT_SMC, regs, NULL);
+    else if (strcmp(c, "iommu_mode_of_cpu") == 0) tt_iommu_mode(t, cpu, cpu, TT_IOMMU_BYPASS, NULL);
+    else if (strcmp(c, "quiesce_of_cpu") == 0) tt_quiesce(t, cpu, cpu, NULL);
+    else if (strcmp(c, "dma_map_of_cpu") == 0) tt_dma_map(t, cpu, 0x1000, 64, cpu, TT_DMA_TO_DEVICE, NULL);
+    else if (strcmp(c, "dma_map_of_agent_65537") == 0) tt_dma_map(t, cpu, 0x1000, 64, 0x10000 + dev, TT_DMA_TO_DEVICE, NULL);
+    else if (strcmp(c, "dma_unmap_of_unknown_agent") == 0) tt_dma_unmap(t, cpu, 0x1000, 64, 7, NULL);
+    else if (strcmp(c, "iommu_mode_treatment_3") == 0) tt_iommu_mode(t, cpu, dev, (enum tt_iommu_treatment)3, NULL);
+    else if (strcmp(c, "dma_map_direction_3") == 0) tt_dma_map(t, cpu, 0x1000, 64, dev, (enum tt_dma_direction)3, NULL);
+    else if (strcmp(c, "smc_conduit_2") == 0) tt_firmware_call(t, cpu, (enum tt_conduit)2, regs, NULL);
+    else if (strcmp(c, "ret_without_registers") == 0) tt_firmware_return(t, cpu, TT_CONDUIT_SMC, NULL, NULL);
+    else if (strcmp(c, "x86_smc") == 0) tt_firmware_call(t, cpu, TT_CONDUIT_SMC, regs, NULL);
+    else if (strcmp(c, "riscv_ret") == 0) tt_firmware_return(t, cpu, TT_CONDUIT_HVC, regs, NULL);
+    else if (strcmp(c, "load_acquire_size_0") == 0) tt_load_acquire(t, cpu, 0x1000, 0, NULL, NULL);
+    else if (strcmp(c, "dma_unmap_size_4097") == 0) tt_dma_unmap(t, cpu, 0x1000, 4097, dev, NULL);
+    else if (strcmp(c, "xchg_value_16") == 0) tt_xchg(t, cpu, 0x1000, 16, 1, NULL);
+    else if (strcmp(c, "store_release_without_bytes") == 0) tt_store_release_bytes(t, cpu, 0x1000, 4, NULL, NULL);
     else if (strcmp(c, "foreign_site") == 0) {
         /* A site of another trace: not numbered in this one, so the event is kept without it. */
         tt_trace *other = tt_create("other.trace", TT_ARCH_ARM64, "other");

@@ -17,6 +17,48 @@ sealed class CProgram : IDisposable
     /// <summary>tests/Recorder.Tests/Programs.</summary>
     public static string ProgramsDir => Path.Combine(Root, "tests", "Recorder.Tests", "Programs");
 
+    /// <summary>recorder/c/examples.</summary>
+    public static string ExamplesDir => Path.Combine(LibraryDir, "examples");
+
+    /// <summary>The 1-based line of examples/<paramref name="example"/> holding <paramref name="marker"/>: the line a site names.</summary>
+    public static int ExampleLineOf(string example, string marker)
+    {
+        var lines = File.ReadAllLines(Path.Combine(ExamplesDir, example));
+        int i = Array.FindIndex(lines, l => l.Contains(marker, StringComparison.Ordinal));
+        Assert.IsGreaterThanOrEqualTo(0, i, $"marker '{marker}' not in {example}");
+        return i + 1;
+    }
+
+    /// <summary>
+    /// Replays <paramref name="trace"/> with the CLI (JSON report) and checks it found exactly one instance of exactly one
+    /// kind, <paramref name="kind"/> (exit 1); returns that instance (trigger, related).
+    /// </summary>
+    public static System.Text.Json.JsonElement ReplayOneFinding(string trace, string kind)
+    {
+        var (exit, json, err) = Cli("replay", trace, "--format", "json");
+        Assert.AreEqual(1, exit, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var groups = doc.RootElement.GetProperty("findings");
+        Assert.AreEqual(1, groups.GetArrayLength(), json);
+        var group = groups[0];
+        Assert.AreEqual(kind, group.GetProperty("kind").GetString(), json);
+        Assert.AreEqual(1, group.GetProperty("count").GetInt32(), json);
+        return group.GetProperty("instances")[0].Clone();
+    }
+
+    /// <summary>
+    /// recorder/c/README.md shows a report in a code block starting with <paramref name="firstLine"/>: that block must
+    /// be part of <paramref name="report"/>, what the CLI prints now.
+    /// </summary>
+    public static void AssertReadmeShows(string report, string firstLine)
+    {
+        string readme = File.ReadAllText(Path.Combine(LibraryDir, "README.md")).ReplaceLineEndings("\n");
+        int at = readme.IndexOf("```\n" + firstLine, StringComparison.Ordinal);
+        Assert.IsGreaterThanOrEqualTo(0, at, $"the README lost its report starting {firstLine}");
+        at += 4;
+        StringAssert.Contains(report.ReplaceLineEndings("\n"), readme[at..readme.IndexOf("```", at, StringComparison.Ordinal)]);
+    }
+
     /// <summary>Scratch folder of this program (traces go here).</summary>
     public string Dir { get; } = Directory.CreateTempSubdirectory("tt-crec-").FullName;
 
