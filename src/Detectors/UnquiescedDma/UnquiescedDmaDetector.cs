@@ -17,7 +17,10 @@ public sealed class UnquiescedDmaDetector : IDetector
     long _handover = -1;
     // Per agent (only devices are written): trace indices, -1 for none. The run: from the doorbell that began it (its
     // first after a quiesce of the device or a handover) to the next quiesce or handover.
-    readonly long[] _doorbell, _quiesce, _modeSetAt, _modeChangedAt, _runStart;
+    readonly long[] _doorbell, _quiesce, _modeChangedAt, _runStart;
+    // Per device: it did DMA before the trace rang it, with no quiesce or handover before: its run began before the
+    // trace, so its first doorbell is a refill of that run, not a new one.
+    readonly bool[] _ranBeforeTrace;
     // Per device: its IOMMU mode now, and the mode its run began under (its mode at the trace's start, translate unless
     // declared, for one started before the trace).
     readonly IommuTreatment[] _mode, _modeAtRunStart;
@@ -28,11 +31,11 @@ public sealed class UnquiescedDmaDetector : IDetector
         int n = agents.Count;
         _doorbell = NoneFor(n);
         _quiesce = NoneFor(n);
-        _modeSetAt = NoneFor(n);
         _runStart = NoneFor(n);
         _modeChangedAt = NoneFor(n);
         _mode = new IommuTreatment[n];
         _modeAtRunStart = new IommuTreatment[n];
+        _ranBeforeTrace = new bool[n];
         for (int d = 0; d < n; d++) _mode[d] = _modeAtRunStart[d] = agents[d].IommuAtStart;
     }
 
@@ -56,10 +59,12 @@ public sealed class UnquiescedDmaDetector : IDetector
     public void OnDoorbell(DetectorView view, in Doorbell doorbell)
     {
         int d = doorbell.Device;
-        // A doorbell begins a run when it is the device's first, or a quiesce or handover ended the run since the last
-        // one; any other register write (a refill, an interrupt acknowledge, the .shutdown's own stop) belongs to the
-        // run under way, whose addresses were set up for the mode it began under.
-        if (_doorbell[d] < 0 || Math.Max(_quiesce[d], _handover) > _doorbell[d])
+        // A doorbell begins a run when it is the device's first (unless the device did DMA before it, with no quiesce or
+        // handover since the trace began: then it refills the run that began before the trace), or a quiesce or
+        // handover ended the run since the last one; any other register write (a refill, an interrupt acknowledge, the
+        // .shutdown's own stop) belongs to the run under way, whose addresses were set up for the mode it began under.
+        bool first = _doorbell[d] < 0 && !(_ranBeforeTrace[d] && _quiesce[d] < 0 && _handover < 0);
+        if (first || Math.Max(_quiesce[d], _handover) > _doorbell[d])
         {
             _runStart[d] = doorbell.Index;
             _modeAtRunStart[d] = _mode[d];
@@ -83,7 +88,6 @@ public sealed class UnquiescedDmaDetector : IDetector
                 // A re-set to the same mode changes nothing: the change is the event that set the mode in force.
                 if (control.Mode != _mode[d]) _modeChangedAt[d] = control.Index;
                 _mode[d] = control.Mode;
-                _modeSetAt[d] = control.Index;
                 break;
         }
     }
@@ -92,11 +96,13 @@ public sealed class UnquiescedDmaDetector : IDetector
     public void OnDeviceDma(DetectorView view, in DataAccess access)
     {
         int d = access.Agent;
+        if (_doorbell[d] < 0 && _quiesce[d] < 0 && _handover < 0) _ranBeforeTrace[d] = true;
         // A quiesce stopped the device since it was last rung: whatever runs now, the trace takes at its word.
         if (_quiesce[d] > _doorbell[d]) return;
         var severity = _mode[d] == IommuTreatment.Abort ? Severity.Warning : Severity.Error;
         // The old owner started the device and the new owner did not.
-        if (_handover > _doorbell[d]) view.Report(Kind, severity, access.Index, [_handover, _modeSetAt[d], _doorbell[d]]);
+        // Related: the change that set the mode in force (a re-set changed nothing), none when the mode is the start's.
+        if (_handover > _doorbell[d]) view.Report(Kind, severity, access.Index, [_handover, _modeChangedAt[d], _doorbell[d]]);
         // The device's addresses were set up for the mode its run began under and land under another (an IOMMU shut
         // down before its client): a mode that differs was set after the run began, so _modeChangedAt is after it.
         else if (_mode[d] != _modeAtRunStart[d]) view.Report(Kind, severity, access.Index, [-1, _modeChangedAt[d], _runStart[d]]);

@@ -101,6 +101,60 @@ public sealed class DeviceLifetimeRuleTests
     }
 
     [TestMethod]
+    [DataRow(IommuTreatment.Bypass, IommuTreatment.Bypass)]      // declared bypass, re-set by the IOMMU's shutdown
+    [DataRow(IommuTreatment.Translate, IommuTreatment.Translate)] // the default, set again
+    public void Unquiesced_ReSetBeforeHandover_NotRelated(IommuTreatment atStart, IommuTreatment set)
+    {
+        var s = System(devAtStart: atStart);
+        s.B.Writel(s.Cpu0, Reg, 1);                  // #0 #1
+        s.B.IommuMode(s.Cpu0, s.Dev, set);           // #2: changes nothing
+        s.B.Handover(s.Cpu0);                        // #3
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #4
+        Assert.AreEqual("unquiesced-dma@4[handover=3,doorbell=1]", Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_ReSetAfterAChange_TheChangeIsRelated()
+    {
+        var s = System();
+        s.B.Writel(s.Cpu0, Reg, 1);                  // #0 #1
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #2: the change
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #3: set again
+        s.B.Handover(s.Cpu0);                        // #4
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #5
+        Assert.AreEqual("unquiesced-dma@5[handover=4,iommu-mode=2,doorbell=1]", Run(s));
+    }
+
+    // A device whose DMA comes before its first doorbell ran before the trace began: that doorbell refills its run.
+
+    [TestMethod]
+    [DataRow(false, false, "unquiesced-dma@4[iommu-mode=1]")]  // the run began before the trace, under translate
+    [DataRow(true, false, "")]                                 // quiesced: the doorbell begins a new run, under bypass
+    [DataRow(false, true, "")]                                 // after a handover: the new owner's doorbell begins one
+    public void Unquiesced_DmaBeforeTheFirstDoorbell_ThatDoorbellRefillsTheRunBegunBeforeTheTrace(bool quiesce, bool handover, string expected)
+    {
+        var s = System();
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #0: dev runs since before the trace
+        if (quiesce) s.B.Quiesce(s.Cpu0, s.Dev);     // #1
+        else if (handover) s.B.Handover(s.Cpu0);     // #1
+        else s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #1: GCMD.TE = 0 under it
+        if (quiesce || handover) s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #2
+        s.B.Writel(s.Cpu0, Reg, 1);                  // a refill (or the new run's doorbell)
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #4 (or #5)
+        Assert.AreEqual(expected, Run(s));
+    }
+
+    [TestMethod]
+    public void Unquiesced_NoDmaBeforeTheFirstDoorbell_ItBeginsTheRun()
+    {
+        var s = System();
+        s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass); // #0: before the device was started
+        s.B.Writel(s.Cpu0, Reg, 1);                  // #1 #2: the run begins under bypass
+        s.B.DmaWrite(s.Dev, Buf, 16);                // #3
+        Assert.AreEqual("", Run(s));
+    }
+
+    [TestMethod]
     public void Unquiesced_DeclaredModeOfAnotherDevice_ChangesNothingForThisOne()
     {
         var s = System(devAtStart: IommuTreatment.Bypass);
@@ -112,7 +166,7 @@ public sealed class DeviceLifetimeRuleTests
 
     [TestMethod]
     [DataRow(IommuTreatment.Bypass, "unquiesced-dma@4[handover=3,iommu-mode=2,doorbell=1]")]
-    [DataRow(IommuTreatment.Translate, "unquiesced-dma@4[handover=3,iommu-mode=2,doorbell=1]")]
+    [DataRow(IommuTreatment.Translate, "unquiesced-dma@4[handover=3,doorbell=1]")] // translate set again: no change, not related
     [DataRow(IommuTreatment.Abort, "unquiesced-dma(warning)@4[handover=3,iommu-mode=2,doorbell=1]")]
     public void Unquiesced_RunningDeviceAfterHandover_ErrorOrWarningByMode(IommuTreatment mode, string expected)
     {
@@ -224,9 +278,9 @@ public sealed class DeviceLifetimeRuleTests
         s.B.IommuMode(s.Cpu0, s.Dev2, IommuTreatment.Bypass);   // #0 dev2 runs since before the trace
         s.B.DmaWrite(s.Dev2, Buf, 8);                           // #1 reported: started under translate
         s.B.IommuMode(s.Cpu0, s.Dev, IommuTreatment.Bypass);    // #2 another device's mode
-        s.B.MmioWrite(s.Cpu0, Reg2, 4, 1);                      // #3 dev2 started again, under bypass
-        s.B.DmaWrite(s.Dev2, Buf, 8);                           // #4 fine
-        Assert.AreEqual("unquiesced-dma@1[iommu-mode=0]", Run(s));
+        s.B.MmioWrite(s.Cpu0, Reg2, 4, 1);                      // #3 a refill of the run begun before the trace (no quiesce)
+        s.B.DmaWrite(s.Dev2, Buf, 8);                           // #4 still under the changed mode
+        Assert.AreEqual("unquiesced-dma@1[iommu-mode=0] unquiesced-dma@4[iommu-mode=0]", Run(s));
     }
 
     [TestMethod]

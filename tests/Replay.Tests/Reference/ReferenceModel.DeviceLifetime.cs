@@ -38,9 +38,10 @@ public sealed partial class ReferenceModel
 
     /// <summary>
     /// S = D's last doorbell before X (or the start: -1); no quiesce D between S and X; and either a handover between S
-    /// and X (H, the last before X; related H, D's last iommu_mode before X, S), or D's IOMMU mode at X differs from its
-    /// mode at R, the doorbell that began D's run: D's first doorbell after the last quiesce D or handover before S (its
-    /// first doorbell when none; the start when S is) (related: the last iommu_mode D before X that changed D's mode, R).
+    /// and X (H, the last before X; related H, D's last iommu_mode before X that changed its mode, S), or D's IOMMU mode
+    /// at X differs from its mode at R, the doorbell that began D's run: D's first doorbell after the last quiesce D or
+    /// handover before S (its first doorbell when none, unless D did DMA before it: then the start; the start when S
+    /// is) (related: the last iommu_mode D before X that changed D's mode, R).
     /// A mode at an event: D's last iommu_mode before it, its mode at the trace's start when none. Warning when D's mode at X is abort.
     /// </summary>
     void UnquiescedDma(List<Finding> all, int x)
@@ -55,7 +56,7 @@ public sealed partial class ReferenceModel
         if (h > s)
         {
             related.Add(new(RelatedRole.Handover, h));
-            int m = LastBefore(x, j => IsModeOf(j, d));
+            int m = LastChangeBefore(x, d);
             if (m >= 0) related.Add(new(RelatedRole.IommuMode, m));
             if (s >= 0) related.Add(new(RelatedRole.Doorbell, s));
         }
@@ -63,21 +64,30 @@ public sealed partial class ReferenceModel
         {
             int r = RunStart(s, d);
             if (ModeAt(x, d) == ModeAt(r, d)) return;
-            int change = LastBefore(x, j => IsModeOf(j, d) && (IommuTreatment)(Ev(j).Aux >> 16) != ModeAt(j, d));
-            related.Add(new(RelatedRole.IommuMode, change));
+            related.Add(new(RelatedRole.IommuMode, LastChangeBefore(x, d)));
             if (r >= 0) related.Add(new(RelatedRole.Doorbell, r));
         }
         all.Add(new Finding(FindingKind.UnquiescedDma, x, [.. related]) { Severity = severity });
     }
 
-    /// <summary>R for the last doorbell <paramref name="s"/> (-1: none): D's first doorbell after the last quiesce D or handover before s.</summary>
+    /// <summary>
+    /// R for the last doorbell <paramref name="s"/> (-1: none): D's first doorbell after the last quiesce D or handover
+    /// before s; the start (-1) when there is no such quiesce or handover and D did DMA before that doorbell (its run
+    /// began before the trace).
+    /// </summary>
     int RunStart(int s, int device)
     {
         if (s < 0) return -1;
         int end = LastBefore(s, j => KindOf(j) == EventKind.Handover || (KindOf(j) == EventKind.Quiesce && Ev(j).Aux == (uint)device));
-        for (int j = end + 1; j <= s; j++) if (IsDoorbellOf(j, device)) return j;
-        return s;
+        int first = s;
+        for (int j = end + 1; j <= s; j++) if (IsDoorbellOf(j, device)) { first = j; break; }
+        if (end < 0 && LastBefore(first, j => AgentOf(j) == device && KindOf(j) is EventKind.DmaRead or EventKind.DmaWrite) >= 0) return -1;
+        return first;
     }
+
+    /// <summary>D's last iommu_mode before <paramref name="x"/> that changed its mode (a re-set to the mode in force is no change), or -1.</summary>
+    int LastChangeBefore(int x, int device) =>
+        LastBefore(x, j => IsModeOf(j, device) && (IommuTreatment)(Ev(j).Aux >> 16) != ModeAt(j, device));
 
     bool IsModeOf(int j, int device) => KindOf(j) == EventKind.IommuMode && DeviceOf(Ev(j)) == device;
 
