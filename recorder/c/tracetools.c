@@ -285,7 +285,7 @@ static int add_agent(tt_trace *t, const char *name, int device, int coherent)
 int tt_add_cpu(tt_trace *t, const char *name) { return add_agent(t, name, 0, 1); }
 int tt_add_device(tt_trace *t, const char *name, int coherent) { return add_agent(t, name, 1, coherent); }
 
-/* The messages of MetadataRules.AgentProblem for the mode at the start. */
+/* The messages of MetadataRules.CheckAgent for the mode at the start (the agent not yet declared: the events' wording). */
 int tt_set_iommu_at_start(tt_trace *t, int device, enum tt_iommu_treatment treatment)
 {
     if (t->started) return fail(t, "tt_set_iommu_at_start after tt_start");
