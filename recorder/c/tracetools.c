@@ -33,7 +33,7 @@ enum {
     MIN_CACHE_LINE = 16, MAX_CACHE_LINE = 4096, DEFAULT_CACHE_LINE = 64 /* CacheLines.cs: 64 on every arch */
 };
 /* Metadata section tags (MetadataCodec.Sections.cs); tag 1, used bits, has no C API yet. */
-enum { TAG_END = 0, TAG_CACHE_LINE = 2, TAG_VALUES_NOT_RECORDED = 3 };
+enum { TAG_END = 0, TAG_CACHE_LINE = 2, TAG_VALUES_NOT_RECORDED = 3, TAG_IOMMU_AT_START = 4 };
 #define CHUNK_MAGIC 0x4B484354u   /* "TCHK" */
 #define INDEX_MAGIC 0x58444954u   /* "TIDX" */
 #define TRAILER_MAGIC 0x444E4554u /* "TEND" */
@@ -142,7 +142,7 @@ static void le32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (u
 static void le64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 
 /* ---- declarations ---- */
-typedef struct agent { char *name; uint8_t device, coherent; } agent;
+typedef struct agent { char *name; uint8_t device, coherent, iommu /* at the start: section 4 unless translate */; } agent;
 typedef struct region {
     char *name;
     uint8_t kind;
@@ -279,11 +279,25 @@ static int add_agent(tt_trace *t, const char *name, int device, int coherent)
     if (GROW(t->agents, t->n_agents, t->cap_agents)) return fail(t, "out of memory");
     char *n = dup_str(name);
     if (!n) return fail(t, "out of memory");
-    t->agents[t->n_agents] = (agent){ n, (uint8_t)device, (uint8_t)(coherent != 0) };
+    t->agents[t->n_agents] = (agent){ n, (uint8_t)device, (uint8_t)(coherent != 0), TT_IOMMU_TRANSLATE };
     return (int)t->n_agents++;
 }
 int tt_add_cpu(tt_trace *t, const char *name) { return add_agent(t, name, 0, 1); }
 int tt_add_device(tt_trace *t, const char *name, int coherent) { return add_agent(t, name, 1, coherent); }
+
+/* The messages of MetadataRules.CheckAgent for the mode at the start (the agent not yet declared: the events' wording). */
+int tt_set_iommu_at_start(tt_trace *t, int device, enum tt_iommu_treatment treatment)
+{
+    if (t->started) return fail(t, "tt_set_iommu_at_start after tt_start");
+    if (device < 0 || (size_t)device >= t->n_agents)
+        return fail(t, "IOMMU mode at the start of agent %d, but the trace declares %zu agents", device, t->n_agents);
+    agent *a = &t->agents[device];
+    if ((unsigned)treatment > TT_IOMMU_ABORT)
+        return fail(t, "agent '%s' has undefined IOMMU mode %u at the start (0 translate, 1 bypass, 2 abort)", a->name, (unsigned)treatment);
+    if (!a->device) return fail(t, "cpu '%s' is declared an IOMMU mode at the start (only devices DMA)", a->name);
+    a->iommu = (uint8_t)treatment;
+    return 0;
+}
 
 static int add_region(tt_trace *t, region r)
 {
@@ -637,6 +651,26 @@ static int put_section(col *m, uint16_t tag, const uint8_t *body, uint32_t len)
     return 0;
 }
 
+/* Section 4 (MetadataCodec.IommuModes.cs) when some device does not start translated: varint n, then per such
+ * device its agent id (varint, rising) and its mode (one byte, 1 bypass or 2 abort). Translate is never listed. */
+static int encode_iommu_at_start(const tt_trace *t, col *m)
+{
+    col body = { 0 };
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_agents; i++) n += t->agents[i].iommu != TT_IOMMU_TRANSLATE;
+    if (n == 0) return 0;
+    if (col_room(&body, 10 + 11 * n)) return -1;
+    put_varint(&body, n);
+    for (size_t i = 0; i < t->n_agents; i++) {
+        if (t->agents[i].iommu == TT_IOMMU_TRANSLATE) continue;
+        put_varint(&body, i);
+        put_u8(&body, t->agents[i].iommu);
+    }
+    int rc = put_section(m, TAG_IOMMU_AT_START, body.p, (uint32_t)body.len);
+    free(body.p);
+    return rc;
+}
+
 /* The sections the trace has, in increasing tag order, then the end tag. Each is written only when it says
  * something (as MetadataCodec.EncodeSections), so a trace that declares nothing has just the end tag. */
 static int encode_sections(const tt_trace *t, col *m)
@@ -647,6 +681,7 @@ static int encode_sections(const tt_trace *t, col *m)
         if (put_section(m, TAG_CACHE_LINE, body, sizeof body)) return -1;
     }
     if (t->values_not_recorded && put_section(m, TAG_VALUES_NOT_RECORDED, NULL, 0)) return -1;
+    if (encode_iommu_at_start(t, m)) return -1;
     if (col_room(m, 2)) return -1;
     le16(m->p + m->len, TAG_END);
     m->len += 2;

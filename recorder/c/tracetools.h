@@ -65,7 +65,7 @@ enum tt_arm64_option {
 enum tt_fence_set { TT_FENCE_W = 1, TT_FENCE_R = 2, TT_FENCE_O = 4, TT_FENCE_I = 8 };
 #define TT_FENCE(pred, succ) (0x100 | ((pred) << 4) | (succ))
 
-/** How the IOMMU treats a device's DMA from a tt_iommu_mode on (the format's treatment numbers). */
+/** How the IOMMU treats a device's DMA (tt_iommu_mode, tt_set_iommu_at_start): the format's treatment numbers. */
 enum tt_iommu_treatment { TT_IOMMU_TRANSLATE = 0, TT_IOMMU_BYPASS = 1, TT_IOMMU_ABORT = 2 };
 /** The direction of a DMA mapping, as the kernel's DMA API names it (the format's direction numbers). */
 enum tt_dma_direction { TT_DMA_BIDIRECTIONAL = 0, TT_DMA_TO_DEVICE = 1, TT_DMA_FROM_DEVICE = 2 };
@@ -128,6 +128,14 @@ int tt_add_mmio(tt_trace *t, const char *name, uint64_t base, uint64_t size, int
 /** A table of ENTRIES entries of ENTRY_SIZE bytes fetched by device FETCHER in GRANULE-byte pieces. */
 int tt_add_table(tt_trace *t, const char *name, uint64_t base, uint64_t entries, uint32_t entry_size,
                  uint32_t granule, uint32_t present_bit, int fetcher);
+/**
+ * How the IOMMU treats device DEVICE's DMA when the trace begins (docs/model.md §11, "The mode at the start"):
+ * TT_IOMMU_TRANSLATE (every device's unless set), TT_IOMMU_BYPASS (iommu.passthrough=1, iommu=pt) or TT_IOMMU_ABORT.
+ * For a recording that starts on a running system, so that the mode its devices already had is not taken for a
+ * tt_iommu_mode change under a running device. Between tt_add_device and tt_start; the last call for a device
+ * counts. Devices not in translate are written as metadata section 4.
+ */
+int tt_set_iommu_at_start(tt_trace *t, int device, enum tt_iommu_treatment treatment);
 /** A lock; returns its lock id. */
 int tt_add_lock(tt_trace *t, const char *name);
 /**

@@ -24,6 +24,11 @@ public sealed class RefusalTests
     [DataRow("present_bit_128", "table 'tbl' has present bit 128 outside its 16-byte entry")] // 127 is its last bit
     [DataRow("cache_line_48", "cache line size 48 is not a power of two")]
     [DataRow("cache_line_8192", "cache line size 8192 is out of range: expected a power of two from 16 to 4096")]
+    // tt_set_iommu_at_start: the call returns -1 (refusals.c exits 6 if not) and tt_start gives its reason.
+    [DataRow("iommu_at_start_of_cpu", "cpu 'cpu0' is declared an IOMMU mode at the start (only devices DMA)")]
+    [DataRow("iommu_at_start_of_unknown_agent", "IOMMU mode at the start of agent 7, but the trace declares 2 agents")]
+    [DataRow("iommu_at_start_before_device", "IOMMU mode at the start of agent 1, but the trace declares 1 agents")]
+    [DataRow("iommu_at_start_treatment_3", "agent 'dev0' has undefined IOMMU mode 3 at the start (0 translate, 1 bypass, 2 abort)")]
     public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");
@@ -77,6 +82,22 @@ public sealed class RefusalTests
         Assert.AreEqual(2, batch.Count);
         Assert.AreEqual(0x1004UL, batch.Addresses[1]);
         Assert.IsFalse(reader.Truncated);
+    }
+
+    /// <summary>
+    /// A mode at the start set after tt_start is refused like the other settings then (-1 and tt_error), and the trace,
+    /// whose header is written, goes on without it.
+    /// </summary>
+    [TestMethod]
+    public void Declarations_IommuAtStartAfterStart_RefusedAndTheHeaderKeepsTranslate()
+    {
+        string path = Path.Combine(s_program.Dir, "iommu_at_start_after_start.trace");
+        var (exit, _, err) = s_program.Run(path, "iommu_at_start_after_start");
+        Assert.AreEqual(0, exit, err);
+        StringAssert.Contains(err, "tt_set_iommu_at_start after tt_start");
+        using var reader = TraceReader.Open(path);
+        Assert.IsTrue(reader.Metadata.Agents.All(a => a.IommuAtStart == IommuTreatment.Translate));
+        Assert.AreEqual(2L, reader.IndexedEventCount);
     }
 
     [TestMethod]

@@ -30,6 +30,12 @@ public sealed class WriterEquivalenceTests
     [DataRow(3, 300, "lz4", 700, 4000, "none")]              // LZ4 with two-byte agent ids
     [DataRow(2, 2, "lz4", 5, 400, "none")]                   // chunks LZ4 does not shrink (two; one exactly as long as raw, liblz4 1.9.4): stored as is
     [DataRow(5, 3, "none", 1, 50, "line32")]                 // one event per chunk
+    // Section 4, the devices' IOMMU modes at the start: alone, after sections 2 and 3, device ids of two varint bytes.
+    [DataRow(19, 2, "none", 4096, 2000, "bypass1")]                     // the one device in bypass
+    [DataRow(23, 7, "none", 100, 3000, "modes")]                        // three devices: translate (not listed), bypass, abort
+    [DataRow(29, 9, "lz4", 500, 3000, "line128,novalues,modes")]        // sections 2, 3 and 4
+    [DataRow(31, 300, "none", 1000, 3000, "line32,modes")]              // two-byte agent ids; ids over 127 are two varint bytes
+    [DataRow(37, 4096, "none", 1000, 2000, "novalues,modes")]           // 2048 devices, 1365 of them listed
     public void EveryKind_CWriter_SameBytesAsCSharpWriter(int seed, int agents, string codec, int chunkEvents, int events, string sections)
     {
         string path = Path.Combine(s_program.Dir, $"ek-{seed}-{agents}-{codec}.trace");
@@ -42,6 +48,7 @@ public sealed class WriterEquivalenceTests
         // The sections the program asked for came back (the byte comparison alone would pass with none on both sides).
         Assert.AreEqual(sections.Contains("line128") ? 128 : sections.Contains("line32") ? 32 : 64, reader.Metadata.CacheLineSize);
         Assert.AreEqual(!sections.Contains("novalues"), reader.Metadata.MemoryValuesRecorded);
+        CollectionAssert.AreEqual(ModesAtStart(agents, sections), reader.Metadata.Agents.Select(a => a.IommuAtStart).ToArray(), "IOMMU modes at the start (section 4)");
         var output = new MemoryStream();
         // The C recorder writes format v3 (docs/trace-format.md); the C# writer writes v4 unless told.
         var options = new TraceWriterOptions { Codec = codec == "lz4" ? TraceCodec.Lz4 : TraceCodec.None, ChunkEvents = chunkEvents, FormatVersion = 3 };
@@ -132,6 +139,17 @@ public sealed class WriterEquivalenceTests
         Assert.AreEqual(3000, n);
         Assert.IsFalse(reader.Truncated);
     }
+
+    /// <summary>
+    /// The agents' IOMMU modes at the start as every_kind.c sets them: agents alternate cpu, device; "bypass1" puts the
+    /// first device (agent 1) in bypass, "modes" the k-th device (agent 2k + 1) in treatment k % 3.
+    /// </summary>
+    static IommuTreatment[] ModesAtStart(int agents, string sections) =>
+        Enumerable.Range(0, Math.Max(agents, 2)).Select(i =>
+            i % 2 == 0 ? IommuTreatment.Translate
+            : sections.Contains("modes") ? (IommuTreatment)(i / 2 % 3)
+            : sections.Contains("bypass1") && i == 1 ? IommuTreatment.Bypass
+            : IommuTreatment.Translate).ToArray();
 
     static int FirstDifference(byte[] a, byte[] b)
     {

@@ -12,7 +12,10 @@
  * site shares its id), events without a site.
  *
  * SECTIONS picks the metadata sections: "none" (default), or a comma list of "line128" / "line32" (cache line
- * size, section 2) and "novalues" (memory values not recorded, section 3).
+ * size, section 2), "novalues" (memory values not recorded, section 3), and "bypass1" (the first device starts
+ * in bypass) or "modes" (the k-th device, k = 0, 1, ..., starts in treatment k % 3: translate, bypass, abort),
+ * section 4. "modes" first sets every device to abort, then each its own from the last device to the first: the
+ * section lists the last call per device, ids rising, and no translate.
  *
  * LOG, when given, gets one line per event as the program passed it to tracetools.h, tab-separated:
  * kind number, agent, address (hex), size, aux (packed as the format spells it), site text or -, bytes (hex,
@@ -85,6 +88,11 @@ int main(int argc, char **argv)
         check(id);
         if (i % 2 == 0) cpus[ncpu++] = id;
         else devs[ndev++] = id;
+    }
+    if (strstr(sections, "bypass1")) check(tt_set_iommu_at_start(t, devs[0], TT_IOMMU_BYPASS));
+    if (strstr(sections, "modes")) {
+        for (int k = 0; k < ndev; k++) check(tt_set_iommu_at_start(t, devs[k], TT_IOMMU_ABORT));
+        for (int k = ndev - 1; k >= 0; k--) check(tt_set_iommu_at_start(t, devs[k], (enum tt_iommu_treatment)(k % 3)));
     }
     check(tt_add_ram(t, "mem", 0x10000000, 1 << 20));
     check(tt_add_sync(t, "flags", 0x20000000, 0x1000));

@@ -6,6 +6,8 @@
  * Declaration cases: tt_start fails (exit 3) and creates no file. Event cases: a valid store, the bad
  * event, another valid store; tt_finish fails naming the bad event (exit 4) and the trace holds the two
  * valid stores. Prints tt_error on stderr and the count of events recorded without their site on stdout.
+ * Cases iommu_at_start_...: tt_set_iommu_at_start must return -1 (else exit 6); all but ..._after_start are
+ * declaration cases, and ..._after_start makes the call after tt_start, printing tt_error, then finishes.
  * Cases named x86_... record an x86_64 trace, riscv_... a riscv64 one; the others arm64.
  */
 #include "tracetools.h"
@@ -20,7 +22,13 @@ int main(int argc, char **argv)
     enum tt_arch arch = strncmp(c, "x86_", 4) == 0 ? TT_ARCH_X86_64 : strncmp(c, "riscv_", 6) == 0 ? TT_ARCH_RISCV64 : TT_ARCH_ARM64;
     tt_trace *t = tt_create(argv[1], arch, "refusals");
     int cpu = tt_add_cpu(t, strcmp(c, "bad_name") == 0 ? "9cpu" : "cpu0");
+    int mode_rc = -1; /* of the case's tt_set_iommu_at_start, if any */
+    if (strcmp(c, "iommu_at_start_before_device") == 0) mode_rc = tt_set_iommu_at_start(t, 1, TT_IOMMU_BYPASS);
     int dev = tt_add_device(t, strcmp(c, "duplicate_agent") == 0 ? "cpu0" : "dev0", 1);
+    if (strcmp(c, "iommu_at_start_of_cpu") == 0) mode_rc = tt_set_iommu_at_start(t, cpu, TT_IOMMU_BYPASS);
+    else if (strcmp(c, "iommu_at_start_of_unknown_agent") == 0) mode_rc = tt_set_iommu_at_start(t, 7, TT_IOMMU_ABORT);
+    else if (strcmp(c, "iommu_at_start_treatment_3") == 0) mode_rc = tt_set_iommu_at_start(t, dev, (enum tt_iommu_treatment)3);
+    if (mode_rc != -1) return 6;
     tt_add_ram(t, "mem", 0x1000, 0x1000);
     tt_add_ram(t, "more", strcmp(c, "overlap") == 0 ? 0x1800 : 0x2000, 0x1000);
     tt_add_mmio(t, "regs", 0x9000, 0x100, strcmp(c, "mmio_of_cpu") == 0 ? cpu : dev);
@@ -70,6 +78,10 @@ int main(int argc, char **argv)
     else if (strcmp(c, "dma_unmap_size_4097") == 0) tt_dma_unmap(t, cpu, 0x1000, 4097, dev, NULL);
     else if (strcmp(c, "xchg_value_16") == 0) tt_xchg(t, cpu, 0x1000, 16, 1, NULL);
     else if (strcmp(c, "store_release_without_bytes") == 0) tt_store_release_bytes(t, cpu, 0x1000, 4, NULL, NULL);
+    else if (strcmp(c, "iommu_at_start_after_start") == 0) {
+        if (tt_set_iommu_at_start(t, dev, TT_IOMMU_BYPASS) != -1) return 6;
+        fprintf(stderr, "%s\n", tt_error(t));
+    }
     else if (strcmp(c, "foreign_site") == 0) {
         /* A site of another trace: not numbered in this one, so the event is kept without it. */
         tt_trace *other = tt_create("other.trace", TT_ARCH_ARM64, "other");
