@@ -29,9 +29,15 @@ public sealed partial class FindingText
     /// <summary>Where the device's run began: the related doorbell, or before the trace when it was never rung.</summary>
     string LastStarted => Rel(RelatedRole.Doorbell) is >= 0 and var at
         ? $"(the doorbell at #{N(at)})"
-        : ModeAtStart == IommuTreatment.Translate
-            ? "(before the trace began, under translate: the mode of a device never set)"
-            : $"(before the trace began, under {ModeAtStart.Name()}: its mode at the trace's start)";
+        : $"(before the trace began, under {ModeAtStart.Name()}: its mode at the trace's start)";
+
+    /// <summary>
+    /// After a handover, when the mode in force is the device's mode at the start (no change related) and the message
+    /// names no other source for it: where the mode the outcome depends on comes from.
+    /// </summary>
+    string ModeSinceStart => Rel(RelatedRole.IommuMode) < 0 && Rel(RelatedRole.Doorbell) >= 0 && ModeAtStart != IommuTreatment.Translate
+        ? $" (in {ModeAtStart.Name()} since the trace's start)"
+        : "";
 
     /// <summary>After a handover, the related iommu_mode was set by the new owner (after the handover).</summary>
     bool ModeSetByNewOwner => Rel(RelatedRole.IommuMode) > Rel(RelatedRole.Handover);
@@ -69,7 +75,11 @@ public sealed partial class FindingText
     string DeviceControlHelp => _f.Kind switch
     {
         FindingKind.UnquiescedDma => ModeChangedUnderDevice
-            ? $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))}, and start it again only after the change: shut the IOMMU's clients down before the IOMMU"
+            ? Mode == IommuTreatment.Translate
+                // A translating domain attached under a device left running (a kdump kernel, a probe): the device must
+                // be reset before, or stopped by the kernel that started it; no IOMMU was shut down.
+                ? $"stop {TriggerAgent} and wait until it is idle (quiesce {TriggerAgent}: a reset before its IOMMU domain is attached, or the .shutdown of the kernel that started it) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))}, and start it again only after the change"
+                : $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))}, and start it again only after the change: shut the IOMMU's clients down before the IOMMU"
             : ModeChangedBeforeHandover
                 ? $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before its IOMMU mode changes at #{N(Rel(RelatedRole.IommuMode))} and the handover at #{N(Rel(RelatedRole.Handover))}"
                 : $"stop {TriggerAgent} and wait until it is idle (its driver's .shutdown: quiesce {TriggerAgent}) before the handover at #{N(Rel(RelatedRole.Handover))}",

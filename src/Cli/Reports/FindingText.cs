@@ -108,7 +108,7 @@ public sealed partial class FindingText
                 FindingKind.MissingCacheInvalidate => $"{TriggerAgent} read {TriggerRange}, written by {AgentOf(Rel(RelatedRole.DmaWrite))} (noncoherent) at #{N(Rel(RelatedRole.DmaWrite))}, {InvalidationNote}",
                 FindingKind.UnquiescedDma => ModeChangedUnderDevice
                     ? $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after its IOMMU mode changed to {Mode.Name()} at #{N(Rel(RelatedRole.IommuMode))}, and no quiesce stopped it since it was started under another mode {LastStarted}: {IommuOutcome}"
-                    : $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started {LastStarted}: {IommuOutcome}",
+                    : $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)}, after the handover at #{N(Rel(RelatedRole.Handover))}, and no quiesce stopped it since it was last started {LastStarted}: {IommuOutcome}{ModeSinceStart}",
                 FindingKind.DmaOutsideMapping => $"{TriggerAgent} {Verb(_trigger.Kind)} {TriggerRange} at #{N(t)} {MappingProblem}",
                 FindingKind.LiveEntryWrite => $"{TriggerAgent} changed {EntryName} at #{N(t)} while it was present, after {FetcherName} fetched it at #{N(Rel(RelatedRole.Fetch))}, and no invalidation of the entry that the store is ordered before came before {FetcherName}'s next fetch: {FetcherName} may use the old entry, or a mix of old and new",
                 FindingKind.SmcccClobber or FindingKind.SmcccResultLost => FirmwareMessage,

@@ -62,6 +62,54 @@ public sealed class KexecTraceTests
     }
 
     [TestMethod]
+    [DataRow("kexec-smmuv3-passthrough", 2)]
+    [DataRow("kexec-vtd-passthrough", 3)]
+    public void Replay_PassthroughSample_TheIommuShutdownsReSetIsNoChange(string sample, int handover)
+    {
+        using var s = new Scratch();
+        var text = GenReplay(s, sample);
+        StringAssert.Contains(text.Out, $"help: stop nic and wait until it is idle (its driver's .shutdown: quiesce nic) before the handover at #{handover}\n");
+        Assert.DoesNotContain("mode changes", text.Out);
+        var json = GenReplay(s, sample, "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var related = doc.RootElement.GetProperty("findings")[0].GetProperty("instances")[0].GetProperty("related");
+        Assert.AreEqual(1, related.GetArrayLength(), "the re-set bypass is not related, nor a doorbell (never rung)");
+    }
+
+    static (int Exit, string Out, string Err) GenReplayText(Scratch s, string scenario)
+    {
+        string scn = s.Path("t.scn"), trace = s.Path("t.trace");
+        File.WriteAllText(scn, scenario);
+        var gen = RepoPaths.Run("gen", scn, "-o", trace);
+        Assert.AreEqual(0, gen.Exit, gen.Err);
+        return RepoPaths.Run("replay", trace);
+    }
+
+    const string OneNic = "arch arm64\ncpu cpu0\n{0}\nram buf 0x1000 size 0x100\nmmio regs 0x2000 size 0x10 device nic\n";
+
+    [TestMethod]
+    public void Replay_DeclaredAbortAfterHandover_TheMessageSaysWhereTheModeComesFrom()
+    {
+        using var s = new Scratch();
+        var r = GenReplayText(s, string.Format(OneNic, "device nic iommu abort") + "cpu0: writel regs = 1\ncpu0: handover\nnic: dma_write buf size 8\n");
+        StringAssert.Contains(r.Out, "warning[unquiesced-dma]: nic still DMAs after the handover: the IOMMU aborts its transactions");
+        var again = RepoPaths.Run("replay", s.Path("t.trace"), "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(again.Out);
+        StringAssert.EndsWith(doc.RootElement.GetProperty("findings")[0].GetProperty("message").GetString(), "instead of landing in memory (in abort since the trace's start)");
+    }
+
+    [TestMethod]
+    [DataRow("translate", "a reset before its IOMMU domain is attached, or the .shutdown of the kernel that started it) before its IOMMU mode changes at #2, and start it again only after the change\n")]
+    [DataRow("bypass", "its driver's .shutdown: quiesce nic) before its IOMMU mode changes at #2, and start it again only after the change: shut the IOMMU's clients down before the IOMMU\n")]
+    public void Replay_ModeChangedUnderARunningDevice_HelpByTheNewMode(string to, string help)
+    {
+        using var s = new Scratch();
+        // Left running in abort (a kdump kernel's start), then attached to a translating domain, or put in bypass.
+        var r = GenReplayText(s, string.Format(OneNic, "device nic iommu abort") + $"cpu0: writel regs = 1\ncpu0: iommu_mode nic {to}\nnic: dma_write buf size 8\n");
+        StringAssert.Contains(r.Out, help);
+    }
+
+    [TestMethod]
     public void Replay_AbortSampleAsJsonAndSarif_WarningLevel()
     {
         using var s = new Scratch();

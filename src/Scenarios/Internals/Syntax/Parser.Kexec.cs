@@ -8,7 +8,7 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 sealed partial class Parser
 {
     /// <summary>Each <c>iommu_mode</c>'s device and where it is named, in text order (scenarios only: <see cref="RefuseIommuModeOfTableFetcher"/>).</summary>
-    readonly List<(int Device, SourcePos Pos, string Names)> _iommuModeDevices = [];
+    readonly List<(int Device, SourcePos Pos)> _iommuModeDevices = [];
     /// <summary>The spellings of <see cref="IommuTreatment"/>, in enum order (<see cref="EventOperands"/> names them).</summary>
     static readonly string[] IommuModes = [.. Enum.GetValues<IommuTreatment>().Select(t => t.Name())];
 
@@ -32,7 +32,7 @@ sealed partial class Parser
                 var named = ExpectName("the device whose DMA the IOMMU treats");
                 int device = DeviceId(named, "device");
                 // Line mode sees one step at a time, never the whole scenario the check needs.
-                if (!_lineMode) _iommuModeDevices.Add((device, Pos(named), $"iommu_mode names '{_agents[device].Name}'"));
+                if (!_lineMode) _iommuModeDevices.Add((device, Pos(named)));
                 int mode = ParseChoice(IommuModes, "IOMMU mode");
                 s.Aux = EventOperands.Pack(device, (byte)mode);
                 break;
@@ -61,16 +61,27 @@ sealed partial class Parser
 
     /// <summary>
     /// <c>iommu translate|bypass|abort</c> after a <c>device</c> declaration: how the IOMMU treats the device's DMA when
-    /// the trace begins (docs/model.md §11; <see cref="AgentInfo.IommuAtStart"/>). Counts as naming the device for
-    /// <see cref="RefuseIommuModeOfTableFetcher"/>, like an <c>iommu_mode</c> step.
+    /// the trace begins (docs/model.md §11; <see cref="AgentInfo.IommuAtStart"/>). Not checked against the steps, as
+    /// <see cref="RefuseIommuModeOfTableFetcher"/> checks the step: a layout for <c>import</c> has none, and a
+    /// declaration states what the system was, whatever the trace goes on to record.
     /// </summary>
     void ParseIommuAtStart(int device)
     {
-        var kw = Next();
+        Next();
         int mode = ParseChoice(IommuModes, "IOMMU mode");
         _agents[device] = _agents[device] with { IommuAtStart = (IommuTreatment)mode };
-        if (!_lineMode) _iommuModeDevices.Add((device, Pos(kw), $"'device {_agents[device].Name} iommu {IommuModes[mode]}' declares a mode for '{_agents[device].Name}'"));
+        if (Peek.Kind == TokenKind.Name && Peek.Text is "coherent" or "noncoherent")
+            ScenarioThrow.At(Pos(Peek), $"'{Peek.Text}' comes before 'iommu': device {_agents[device].Name} {Peek.Text} iommu {IommuModes[mode]}");
     }
+
+    /// <summary>The kernel's words for IOMMU domains and modes, and the mode each is here (docs/recording.md).</summary>
+    static string? IommuModeHint(string word) => word.ToLowerInvariant() switch
+    {
+        "identity" or "passthrough" or "pt" or "bare" => "an identity (passthrough) domain is 'bypass'",
+        "blocked" or "off" => "a blocked domain is 'abort'",
+        "dma" or "unmanaged" or "paging" => "a DMA (paging) domain is 'translate'",
+        _ => null,
+    };
 
     /// <summary>One of <paramref name="words"/> (a <paramref name="noun"/>); its index.</summary>
     int ParseChoice(string[] words, string noun)
@@ -78,7 +89,11 @@ sealed partial class Parser
         string expected = string.Join(" | ", words);
         var t = ExpectName($"the {noun} ({expected})");
         int i = Array.IndexOf(words, t.Text);
-        if (i < 0) ScenarioThrow.At(Pos(t), $"unknown {noun} '{t.Text}': expected {expected}{NearMiss.Suffix(t.Text!, words)}");
+        if (i < 0)
+        {
+            string hint = words == IommuModes && IommuModeHint(t.Text!) is { } h ? $" ({h})" : NearMiss.Suffix(t.Text!, words);
+            ScenarioThrow.At(Pos(t), $"unknown {noun} '{t.Text}': expected {expected}{hint}");
+        }
         return i;
     }
 
@@ -96,14 +111,14 @@ sealed partial class Parser
         var dmaDevices = new HashSet<int>();
         foreach (var s in _steps)
             if (s.Op == StepOp.Event && s.Kind is EventKind.DmaRead or EventKind.DmaWrite) dmaDevices.Add(s.Agent);
-        foreach (var (device, pos, names) in _iommuModeDevices)
+        foreach (var (device, pos) in _iommuModeDevices)
         {
             if (dmaDevices.Contains(device)) continue;
             var table = _regions.Find(r => r.Kind == RegionKind.Table && r.Device == device);
             if (table is null) continue;
             string[] dma = [.. dmaDevices.Order().Select(d => $"'{_agents[d].Name}'")];
             string hint = dma.Length == 0 ? "" : $" (did you mean {(dma.Length == 1 ? "" : "one of ")}{string.Join(", ", dma)}?)";
-            ScenarioThrow.At(pos, $"{names}, the fetcher of table '{table.Name}', which does no dma_read or dma_write: " +
+            ScenarioThrow.At(pos, $"iommu_mode names '{_agents[device].Name}', the fetcher of table '{table.Name}', which does no dma_read or dma_write: " +
                 $"name the device whose DMA the IOMMU translates{hint}");
         }
     }
