@@ -1,5 +1,5 @@
-using TraceTools.TraceFormat;
 using TraceTools.Replay.Findings;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
 

@@ -8,7 +8,8 @@ namespace TraceTools.Detectors.UnquiescedDma;
 /// <c>unquiesced-dma</c> (docs/model.md §11): a device <c>dma_read</c> or <c>dma_write</c> X, when no <c>quiesce</c>
 /// of the device lies between its last doorbell before X (or the trace's start, when it had none) and X, and either a
 /// <c>handover</c> lies between that doorbell and X, or the device's IOMMU mode at X differs from its mode when its run
-/// began (its first doorbell after its last quiesce or the last handover). An error; a warning when the device's IOMMU
+/// began (its first doorbell after its last quiesce or the last handover; the trace's start, under the device's declared
+/// mode, when it was running before the trace: never rung, or its DMA came before its first doorbell). An error; a warning when the device's IOMMU
 /// mode at X is <c>abort</c> (the transaction faults instead of reaching memory). Related: <c>handover</c>,
 /// <c>iommu-mode</c> and <c>doorbell</c> as the rule says per case. One per X.
 /// </summary>
