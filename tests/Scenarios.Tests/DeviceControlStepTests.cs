@@ -184,4 +184,20 @@ public sealed class DeviceControlStepTests
         var e = Gen.Error("arch arm64\ncpu cpu0\n" + lines);
         Assert.AreEqual($"t.scn:{line}:{column}: {message}", e.Message);
     }
+
+    [TestMethod]
+    [DataRow("device nic iommu bypas\n")]
+    [DataRow("device nic iommu\n")]
+    [DataRow("device nic noncoherent cpu\n")]
+    [DataRow("device nic cpu\n")]
+    [DataRow("device nic iommu bypass noncoherent\n")]
+    [DataRow("device nic iommu identity\n")]
+    public void DeviceDeclaration_Errors_QuotedWordForWordByTheLanguageDoc(string line)
+    {
+        // docs/scenario-language.md, "The mode at the start", quotes each of these errors (its lines wrapped).
+        var e = Gen.Error("arch arm64\ncpu cpu0\n" + line);
+        string message = e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+        string doc = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(Path.Combine(Repo.Root, "docs", "scenario-language.md")), @"\s+", " ");
+        StringAssert.Contains(doc, $"`{message}`");
+    }
 }
