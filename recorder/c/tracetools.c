@@ -587,7 +587,7 @@ static int number_sites(tt_trace *t)
     if (total > MAX_SITES) return fail(t, "%zu sites (at most %d)", total, MAX_SITES);
     t->site_texts = malloc((total ? total : 1) * sizeof *t->site_texts);
     if (!t->site_texts) return fail(t, "out of memory");
-    memcpy(t->site_texts, g_sites, g_site_count * sizeof *g_sites);
+    if (g_site_count) memcpy(t->site_texts, g_sites, g_site_count * sizeof *g_sites); /* g_sites is NULL without TT_HERE */
     t->site_count = g_site_count;
     for (size_t i = 0; i < t->n_dyn; i++) {
         dyn_site *d = t->dyn[i]; /* tt_add_site sanitised its text: nothing to check */
@@ -598,7 +598,8 @@ static int number_sites(tt_trace *t)
         if (id == UINT32_MAX) { id = t->site_count++; t->site_texts[id] = d->text; }
         d->site.id = id + 1;
     }
-    qsort(t->dyn, t->n_dyn, sizeof *t->dyn, cmp_address);
+    /* Not qsort(NULL, 0, ...) without tt_add_site: glibc declares its base nonnull (UBSan aborts tt_start). */
+    if (t->n_dyn > 1) qsort(t->dyn, t->n_dyn, sizeof *t->dyn, cmp_address);
     return 0;
 }
 

@@ -67,12 +67,13 @@ sealed class CProgram : IDisposable
 
     /// <summary>
     /// Compiles <paramref name="source"/> (a file name in <paramref name="sourceDir"/>, compiled from
-    /// there so that <c>__FILE__</c> is the bare name, as sites show it) with tracetools.c.
+    /// there so that <c>__FILE__</c> is the bare name, as sites show it) with tracetools.c, adding
+    /// <paramref name="flags"/> (a sanitizer, ...) to the usual ones.
     /// </summary>
-    public CProgram(string sourceDir, string source)
+    public CProgram(string sourceDir, string source, params string[] flags)
     {
         Executable = Path.Combine(Dir, Path.GetFileNameWithoutExtension(source));
-        var (exit, _, err) = Exec("gcc", sourceDir, ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-pthread",
+        var (exit, _, err) = Exec("gcc", sourceDir, ["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-pthread", .. flags,
             "-I", LibraryDir, source, Path.Combine(LibraryDir, "tracetools.c"), "-o", Executable]);
         if (exit != 0) Assert.Fail($"gcc failed on {source} ({exit}):\n{err}");
     }
