@@ -1226,9 +1226,20 @@ out:
 
 const char *tt_error(const tt_trace *t) { return t ? t->error : "out of memory"; }
 
-uint64_t tt_event_count(const tt_trace *t) { return t->total; }
+/* Read under the mutex: other threads may be recording (the counters change in append). The mutex is the
+ * trace's own state, not what the const promises the caller. */
+static uint64_t locked_read(const tt_trace *t, const uint64_t *counter)
+{
+    pthread_mutex_t *mu = (pthread_mutex_t *)&t->mu;
+    pthread_mutex_lock(mu);
+    uint64_t v = *counter;
+    pthread_mutex_unlock(mu);
+    return v;
+}
 
-uint64_t tt_unsited_events(const tt_trace *t) { return t->unsited; }
+uint64_t tt_event_count(const tt_trace *t) { return locked_read(t, &t->total); }
+
+uint64_t tt_unsited_events(const tt_trace *t) { return locked_read(t, &t->unsited); }
 
 void tt_free(tt_trace *t)
 {

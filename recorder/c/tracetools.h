@@ -258,7 +258,7 @@ int tt_flush(tt_trace *t);
 int tt_finish(tt_trace *t);
 /** The first error, or "" when none. Valid until tt_free. */
 const char *tt_error(const tt_trace *t);
-/** Events recorded so far. */
+/** Events recorded so far; may be called while other threads record. */
 uint64_t tt_event_count(const tt_trace *t);
 /**
  * Events recorded without their site because tt_start had not numbered it: a TT_HERE inside a C++

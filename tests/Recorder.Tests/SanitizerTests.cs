@@ -38,4 +38,22 @@ public sealed class SanitizerTests
         StringAssert.Matches(info, new System.Text.RegularExpressions.Regex(@"(?m)^events\s+4$"));
         StringAssert.Matches(info, new System.Text.RegularExpressions.Regex(@"(?m)^sites\s+0$"));
     }
+
+    // Before the fix tt_event_count and tt_unsited_events read their counters without the mutex while other
+    // threads appended: a data race (ThreadSanitizer reports it and exits 66), on a library documented as safe
+    // for any number of recording threads.
+    [TestMethod]
+    public void Tsan_CountersReadWhileThreadsRecord_NoDataRace()
+    {
+        using var program = new CProgram(CProgram.ProgramsDir, "count_while_recording.c", "-fsanitize=thread", "-g");
+        string trace = Path.Combine(program.Dir, "count.trace");
+        var (exit, _, err) = program.Run(trace);
+        if (err.Contains("FATAL: ThreadSanitizer", StringComparison.Ordinal))
+            Assert.Inconclusive("ThreadSanitizer cannot run on this machine: " + err);
+        Assert.AreEqual(0, exit, err);
+        StringAssert.DoesNotMatch(err, new System.Text.RegularExpressions.Regex("data race"));
+        var (infoExit, info, infoErr) = CProgram.Cli("info", trace);
+        Assert.AreEqual(0, infoExit, infoErr);
+        StringAssert.Matches(info, new System.Text.RegularExpressions.Regex(@"(?m)^events\s+80000$"));
+    }
 }
