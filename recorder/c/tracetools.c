@@ -174,6 +174,7 @@ struct tt_trace {
     pthread_mutex_t mu;
     char error[512];
     uint64_t refused, unsited;
+    uint64_t failures; /* every fail(), refusals included: failures - refused are the declarations' and the calls' */
 
     /* the chunk being built (docs/trace-format.md "Raw payload"), columns in payload order */
     col kinds, agent_ids, addr_lens, addrs, sizes, aux, sites, vlens, values, data, exts;
@@ -192,6 +193,7 @@ struct tt_trace {
 static int fail(tt_trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(tt_trace *t, const char *fmt, ...)
 {
+    t->failures++;
     if (t->error[0] == 0) {
         va_list ap;
         va_start(ap, fmt);
@@ -530,7 +532,9 @@ static const char *duplicate(const char **list, size_t n)
 
 static int check_declarations(tt_trace *t)
 {
-    if (t->error[0]) return -1; /* a declaration already failed */
+    /* A declaration already failed. A refused event (one recorded before tt_start, say by a device model's thread
+     * already running) does not count: like any refused event it fails tt_finish, not the whole recording. */
+    if (t->failures > t->refused) return -1;
     const char *p;
     char shown[64];
     if ((p = text_problem(t->name))) return fail(t, "scenario name '%s' %s", printable(t->name, shown), p);

@@ -70,6 +70,8 @@ public sealed class RefusalTests
     [DataRow("dma_unmap_size_4097", "event 1 refused: dma_unmap of size 4097 (1..4096)")]
     [DataRow("xchg_value_16", "event 1 refused: xchg of size 16 with a value (tt_xchg_bytes takes 9..4096 bytes)")]
     [DataRow("store_release_without_bytes", "event 1 refused: store_release without its bytes")]
+    // Before the fix the refusal also failed tt_start, and the whole recording was lost.
+    [DataRow("event_before_start", "event 0 refused: dma_read before tt_start")]
     public void Events_Invalid_RefusedAndNamedByFinishWhileTheRestIsKept(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");

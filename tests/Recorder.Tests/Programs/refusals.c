@@ -8,6 +8,7 @@
  * valid stores. Prints tt_error on stderr and the count of events recorded without their site on stdout.
  * Cases iommu_at_start_...: tt_set_iommu_at_start must return -1 (else exit 6); all but ..._after_start are
  * declaration cases, and ..._after_start makes the call after tt_start, printing tt_error, then finishes.
+ * Case event_before_start is an event case whose bad event comes before tt_start.
  * Cases named x86_... record an x86_64 trace, riscv_... a riscv64 one; the others arm64.
  */
 #include "tracetools.h"
@@ -38,6 +39,9 @@ int main(int argc, char **argv)
     if (strcmp(c, "cache_line_48") == 0) tt_set_cache_line(t, 48);
     if (strcmp(c, "cache_line_8192") == 0) tt_set_cache_line(t, 8192);
     if (strcmp(c, "foreign_site_in_range") == 0) tt_add_site(t, "mine");
+    /* An event before tt_start (a device model's thread already running): refused (else exit 6), and like any
+     * refused event it fails tt_finish, not tt_start. */
+    if (strcmp(c, "event_before_start") == 0 && tt_dma_read(t, dev, 0x1000, 4, NULL, NULL) != -1) return 6;
     if (tt_start(t) != 0) {
         fprintf(stderr, "%s\n", tt_error(t));
         tt_free(t);
