@@ -2,6 +2,7 @@ using System.Text;
 using TraceTools.Detectors.Smccc;
 using TraceTools.Replay.Findings;
 using TraceTools.Scenarios.Writing;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
 
@@ -40,7 +41,9 @@ public sealed partial class FindingText
 
     string FunctionName(ulong x0) => FfaFunctions.NameOf(x0) is { } name ? $"{name} ({EventText.Hex(x0)})" : EventText.Hex(x0);
 
-    string Convention(long call) => SmcccConvention.IsSmc64(Register(call, 0)) ? "SMC64" : "SMC32";
+    /// <summary>The call's convention as SMCCC names it, by its conduit and bit 30 of its function ID (SMC64, HVC32, ...).</summary>
+    string Convention(long call) =>
+        (_events[call].Aux == (uint)FirmwareConduit.Hvc ? "HVC" : "SMC") + (SmcccConvention.IsSmc64(Register(call, 0)) ? "64" : "32");
 
     /// <summary>FFA_RUN (SMC32) answered by DIRECT_RESP2: no copy satisfies both contracts (model.md §12).</summary>
     bool RunConflict(long call, long answer) =>

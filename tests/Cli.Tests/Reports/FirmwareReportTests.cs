@@ -61,6 +61,21 @@ public sealed class FirmwareReportTests
     }
 
     /// <summary>The text report of <paramref name="scenario"/> through the CLI (gen, then replay), in a temporary folder.</summary>
+    [TestMethod]
+    [DataRow("hvc", "HVC32")]
+    [DataRow("smc", "SMC32")]
+    public void Title_NamesTheConventionByTheCallsConduit(string conduit, string convention)
+    {
+        // SMCCC names the convention after the instruction: an hvc call is HVC32/HVC64, never "SMC32".
+        var lines = Replayed($"""
+            arch arm64
+            cpu cpu0
+            cpu0: {conduit} 0x84000070 x5=0x1234
+            cpu0: ret x0=0x84000060
+            """);
+        StringAssert.Contains(string.Join("\n", lines), $"which its {convention} call FFA_MSG_SEND_DIRECT_RESP_32 (0x84000070) must get back", string.Join("\n", lines));
+    }
+
     static string[] Replayed(string scenario)
     {
         var dir = Directory.CreateTempSubdirectory("tt-firmware");
