@@ -15,7 +15,9 @@ public sealed class TraceMetadata
 
     IReadOnlyList<AgentInfo> _agents = [];
     /// <summary>Regions, non-overlapping.</summary>
-    public required IReadOnlyList<RegionInfo> Regions { get; init; }
+    public required IReadOnlyList<RegionInfo> Regions { get => _regions; init => _regions = value; }
+
+    IReadOnlyList<RegionInfo> _regions = [];
     /// <summary>Lock names; a lock event's Aux is an index here.</summary>
     public IReadOnlyList<string> Locks { get; init; } = [];
     /// <summary>Interned site strings; an event's site id is an index here (-1: none).</summary>
@@ -31,6 +33,14 @@ public sealed class TraceMetadata
 
     /// <summary>True when the line size differs from the arch's default (the header then carries it: metadata tag 2).</summary>
     public bool DeclaresCacheLine => CacheLineSize != CacheLines.Default(Arch);
+
+    /// <summary>A copy with <paramref name="regions"/> as its regions (the reader sets their used bits from section tag 1; every other property is kept).</summary>
+    internal TraceMetadata WithRegions(IReadOnlyList<RegionInfo> regions)
+    {
+        var copy = (TraceMetadata)MemberwiseClone();
+        copy._regions = regions;
+        return copy;
+    }
 
     /// <summary>A copy with <paramref name="agents"/> as its agents (the reader sets their IOMMU modes at the start from section tag 4; every other property is kept).</summary>
     internal TraceMetadata WithAgents(IReadOnlyList<AgentInfo> agents)

@@ -1,5 +1,4 @@
 using TraceTools.Replay.Findings;
-using TraceTools.TraceFormat;
 
 namespace TraceTools.Cli.Reports;
 
@@ -24,16 +23,15 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
 
     /// <summary>
     /// Groups <paramref name="findings"/> by kind and the sites of trigger and related events (per role, in
-    /// order), and by what the rule lets differ beyond them: the severity, and for unquiesced-dma the IOMMU mode at
-    /// the trigger (its title's outcome); groups come in the order of their first instance's trigger index (then kind).
+    /// order); groups come in the order of their first instance's trigger index (then kind).
     /// </summary>
-    public static List<FindingGroup> Build(TraceMetadata metadata, IReadOnlyList<Finding> findings, IEventLookup events, bool all)
+    public static List<FindingGroup> Build(IReadOnlyList<Finding> findings, IEventLookup events, bool all)
     {
         var byKey = new Dictionary<string, (Finding First, List<Finding> Shown, int Count)>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var f in findings.OrderBy(f => f.Trigger).ThenBy(f => f.Kind))
         {
-            string key = Key(metadata, f, events);
+            string key = Key(f, events);
             if (!byKey.TryGetValue(key, out var g))
             {
                 g = (f, [], 0);
@@ -45,23 +43,10 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
         return [.. order.Select(k => byKey[k]).Select(g => new FindingGroup(g.First.Kind, g.Count, g.Shown))];
     }
 
-    static string Key(TraceMetadata metadata, Finding f, IEventLookup events)
+    static string Key(Finding f, IEventLookup events)
     {
         var parts = new List<string> { f.Kind.Name(), f.Severity.ToString(), events[f.Trigger].Site.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var r in f.Related) parts.Add($"{r.Role.Name()}={events[r.Index].Site}");
-        // Two devices of one driver (the same sites), one passthrough and one translated, fail a kexec alike; what the
-        // DMA does (the title) follows each one's mode, which severity alone does not tell apart (bypass and translate
-        // are both errors).
-        if (f.Kind == FindingKind.UnquiescedDma) parts.Add(IommuModeAt(metadata, f, events).Name());
         return string.Join('|', parts);
-    }
-
-    /// <summary>An unquiesced-dma's IOMMU mode at its trigger: its related change's, else the device's mode at the start.</summary>
-    static IommuTreatment IommuModeAt(TraceMetadata metadata, Finding f, IEventLookup events)
-    {
-        foreach (var r in f.Related)
-            if (r.Role == RelatedRole.IommuMode) return EventOperands.Treatment(events[r.Index].Aux);
-        int agent = events[f.Trigger].Agent;
-        return agent < metadata.Agents.Count ? metadata.Agents[agent].IommuAtStart : IommuTreatment.Translate;
     }
 }

@@ -24,7 +24,7 @@ public static class ReportWriter
         if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, input.Events, input.Metadata, dropped);
         if (options.Baseline is { } baseline) (findings, known) = baseline.Apply(findings, input.Events, input.Metadata);
         input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null, Suppressed = suppressed, InBaseline = known };
-        var groups = FindingGroup.Build(input.Metadata, findings, input.Events, options.All);
+        var groups = FindingGroup.Build(findings, input.Events, options.All);
         var suppressedGroups = dropped is null ? null : SuppressedGroup.Build(dropped, input, options.Suppressions!, options.All);
 
         if (options.Output is null)

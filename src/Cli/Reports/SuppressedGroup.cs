@@ -11,6 +11,6 @@ public sealed record SuppressedGroup(FindingGroup Group, Suppressions.Entry Entr
 {
     /// <summary>Groups <paramref name="suppressed"/> and finds each group's entry.</summary>
     public static List<SuppressedGroup> Build(IReadOnlyList<Replay.Findings.Finding> suppressed, ReportInput input, Suppressions file, bool all) =>
-        [.. FindingGroup.Build(input.Metadata, suppressed, input.Events, all)
+        [.. FindingGroup.Build(suppressed, input.Events, all)
             .Select(g => new SuppressedGroup(g, file.Match(g.First, input.Events, input.Metadata)!))];
 }

@@ -183,7 +183,7 @@ public static class CheckVerb
         if (findings.Count == 0) return;
         events ??= ScenarioEvents.Capture(scenario, findings);
         var report = new ReportInput(scenario.Metadata, findings, events, path, scenario.CountEvents()) { HbPath = engine.HbPath, HopInto = engine.HopInto };
-        foreach (var g in FindingGroup.Build(scenario.Metadata, findings, events, all: false))
+        foreach (var g in FindingGroup.Build(findings, events, all: false))
         {
             TextReport.WriteGroup(w, report, g);
             w.WriteLine();

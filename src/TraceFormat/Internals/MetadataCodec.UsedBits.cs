@@ -59,7 +59,7 @@ static partial class MetadataCodec
             if (table.UsedBits!.Check(table) is { } bad) body.Fail(at, "used bits: " + bad);
             regions[index] = table;
         }
-        return new TraceMetadata { Name = m.Name, Arch = m.Arch, Agents = m.Agents, Regions = regions, Locks = m.Locks, Sites = m.Sites, CacheLineSize = m.CacheLineSize, MemoryValuesRecorded = m.MemoryValuesRecorded };
+        return m.WithRegions(regions);
     }
 
     static uint Bit(ref BlockReader body, string what)

@@ -20,7 +20,7 @@ public sealed class FirmwareReportTests
         engine.Process(events);
         var input = new ReportInput(scenario.Metadata, [.. engine.Complete()], new BatchEventLookup(events), sample, events.Count, null);
         var w = new StringWriter { NewLine = "\n" };
-        TextReport.Write(w, input, FindingGroup.Build(input.Metadata, input.Findings, input.Events, false));
+        TextReport.Write(w, input, FindingGroup.Build(input.Findings, input.Events, false));
         return w.ToString();
     }
 

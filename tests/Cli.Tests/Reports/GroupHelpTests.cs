@@ -28,7 +28,7 @@ public sealed class GroupHelpTests
     static string Report(ReportInput input)
     {
         var w = new StringWriter { NewLine = "\n" };
-        TextReport.Write(w, input, FindingGroup.Build(input.Metadata, input.Findings, input.Events, all: false));
+        TextReport.Write(w, input, FindingGroup.Build(input.Findings, input.Events, all: false));
         return w.ToString();
     }
 
@@ -56,7 +56,7 @@ public sealed class GroupHelpTests
             """);
         var stale = input.Findings.Where(f => f.Kind == FindingKind.StaleDmaRead).OrderBy(f => f.Trigger).ToList();
         Assert.HasCount(2, stale);
-        var groups = FindingGroup.Build(input.Metadata, input.Findings, input.Events, all: false).Where(g => g.Kind == FindingKind.StaleDmaRead).ToList();
+        var groups = FindingGroup.Build(input.Findings, input.Events, all: false).Where(g => g.Kind == FindingKind.StaleDmaRead).ToList();
         Assert.HasCount(1, groups, "same sites: one group");
 
         string report = Report(input);
@@ -81,7 +81,7 @@ public sealed class GroupHelpTests
               cpu0: store xqc + i * 0x50 size 0x50 @ "refill"
             }
             """);
-        var groups = FindingGroup.Build(input.Metadata, input.Findings, input.Events, all: false);
+        var groups = FindingGroup.Build(input.Findings, input.Events, all: false);
         Assert.HasCount(1, groups);
         Assert.AreEqual((FindingKind.DmaRace, 3), (groups[0].Kind, groups[0].Count));
 
@@ -107,7 +107,7 @@ public sealed class GroupHelpTests
               qm:   dma_read xqc + i * 0x40 size 0x40 @ "fetch"
             }
             """);
-        var groups = FindingGroup.Build(input.Metadata, input.Findings, input.Events, all: false);
+        var groups = FindingGroup.Build(input.Findings, input.Events, all: false);
         Assert.HasCount(1, groups);
         Assert.AreEqual(3, groups[0].Count);
         Assert.HasCount(1, GroupHelp.Of(input, groups[0]));

@@ -7,16 +7,6 @@ namespace TraceTools.Tests.Reports;
 [TestClass]
 public sealed class GroupingTests
 {
-    /// <summary>cpu0, then the devices dev (agent 1) and dev2 (agent 2), translated at the start unless given.</summary>
-    static TraceMetadata Metadata(IommuTreatment dev = IommuTreatment.Translate, IommuTreatment dev2 = IommuTreatment.Translate) => new()
-    {
-        Arch = Arch.Arm64,
-        Agents = [new("cpu0", AgentKind.Cpu), new("dev", AgentKind.Device) { IommuAtStart = dev }, new("dev2", AgentKind.Device) { IommuAtStart = dev2 }],
-        Regions = [],
-    };
-
-    static readonly TraceMetadata Md = Metadata();
-
     /// <summary>
     /// <paramref name="rounds"/> repetitions of store (site "fill" or "fill2" on odd rounds when
     /// <paramref name="alternate"/>), doorbell ("ring"), device read (no site), and the stale-dma-read each implies.
@@ -44,7 +34,7 @@ public sealed class GroupingTests
     public void FindingGroup_SameSites_OneGroupCountingAllShowingTenUnlessAll(int rounds, bool all, int shown)
     {
         var (events, findings) = Rounds(rounds, alternate: false);
-        var groups = FindingGroup.Build(Md, findings, events, all);
+        var groups = FindingGroup.Build(findings, events, all);
         Assert.HasCount(1, groups);
         Assert.AreEqual(rounds, groups[0].Count);
         Assert.HasCount(shown, groups[0].Instances);
@@ -55,7 +45,7 @@ public sealed class GroupingTests
     public void FindingGroup_RelatedSiteDiffers_SeparateGroupsOrderedByFirstInstance()
     {
         var (events, findings) = Rounds(4, alternate: true);
-        var groups = FindingGroup.Build(Md, findings, events, all: false);
+        var groups = FindingGroup.Build(findings, events, all: false);
         Assert.HasCount(2, groups);
         CollectionAssert.AreEqual(new long[] { 2, 8 }, groups[0].Instances.Select(f => f.Trigger).ToArray());
         CollectionAssert.AreEqual(new long[] { 5, 11 }, groups[1].Instances.Select(f => f.Trigger).ToArray());
@@ -66,7 +56,7 @@ public sealed class GroupingTests
     {
         var (events, findings) = Rounds(2, alternate: false);
         findings.Insert(1, new Finding(FindingKind.MissingCacheClean, 2, [new(RelatedRole.Store, 0)]));
-        var groups = FindingGroup.Build(Md, findings, events, all: false);
+        var groups = FindingGroup.Build(findings, events, all: false);
         CollectionAssert.AreEqual(new[] { FindingKind.StaleDmaRead, FindingKind.MissingCacheClean }, groups.Select(g => g.Kind).ToArray());
         Assert.AreEqual(2, groups[0].Count);
         Assert.AreEqual(1, groups[1].Count);
@@ -89,30 +79,10 @@ public sealed class GroupingTests
             new(FindingKind.UnquiescedDma, 2, [new(RelatedRole.Handover, 0), new(RelatedRole.IommuMode, 1)]),
             new(FindingKind.UnquiescedDma, 4, [new(RelatedRole.Handover, 0), new(RelatedRole.IommuMode, 3)]) { Severity = Severity.Warning },
         };
-        var groups = FindingGroup.Build(Md, findings, new BatchEventLookup(b), all: false);
+        var groups = FindingGroup.Build(findings, new BatchEventLookup(b), all: false);
         Assert.HasCount(2, groups);
         Assert.AreEqual((Severity.Error, 1, 2L), (groups[0].Severity, groups[0].Count, groups[0].First.Trigger));
         Assert.AreEqual((Severity.Warning, 1, 4L), (groups[1].Severity, groups[1].Count, groups[1].First.Trigger));
-    }
-
-    [TestMethod]
-    [DataRow(IommuTreatment.Bypass, IommuTreatment.Translate, 2)] // one passthrough device, one translated: two outcomes
-    [DataRow(IommuTreatment.Bypass, IommuTreatment.Bypass, 1)]
-    [DataRow(IommuTreatment.Translate, IommuTreatment.Translate, 1)]
-    public void FindingGroup_UnquiescedDmaOfTwoDevicesSameSites_ApartWhenTheirModesDiffer(IommuTreatment dev, IommuTreatment dev2, int groups)
-    {
-        // Two ports of one NIC (one driver: the same sites) DMA after a kexec; no mode was set in the trace, so each
-        // DMA is under its device's mode at the start, which decides what it does (the title): both are errors.
-        var b = new EventBatch(3);
-        b.Append(new TraceEvent(EventKind.Handover, 0, 0, 0, 0, 0), []);
-        b.Append(new TraceEvent(EventKind.DmaWrite, 1, 0x1000, 8, 0, 1), new byte[8]);
-        b.Append(new TraceEvent(EventKind.DmaWrite, 2, 0x1000, 8, 0, 1), new byte[8]);
-        var findings = new List<Finding>
-        {
-            new(FindingKind.UnquiescedDma, 1, [new(RelatedRole.Handover, 0)]),
-            new(FindingKind.UnquiescedDma, 2, [new(RelatedRole.Handover, 0)]),
-        };
-        Assert.HasCount(groups, FindingGroup.Build(Metadata(dev, dev2), findings, new BatchEventLookup(b), all: false));
     }
 
     [TestMethod]
@@ -120,7 +90,7 @@ public sealed class GroupingTests
     {
         var (events, findings) = Rounds(4, alternate: true);
         findings.Reverse();
-        var groups = FindingGroup.Build(Md, findings, events, all: false);
+        var groups = FindingGroup.Build(findings, events, all: false);
         Assert.AreEqual(2, groups[0].First.Trigger);
         Assert.AreEqual(5, groups[1].First.Trigger);
     }

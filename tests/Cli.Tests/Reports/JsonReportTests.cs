@@ -10,7 +10,7 @@ public sealed class JsonReportTests
     {
         var input = seed.Input("qm.trace", stats);
         using var ms = new MemoryStream();
-        JsonReport.Write(ms, input, FindingGroup.Build(input.Metadata, input.Findings, input.Events, all));
+        JsonReport.Write(ms, input, FindingGroup.Build(input.Findings, input.Events, all));
         return JsonDocument.Parse(ms.ToArray()).RootElement.Clone();
     }
 

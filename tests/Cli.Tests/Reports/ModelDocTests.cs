@@ -37,7 +37,7 @@ public sealed class ModelDocTests
     {
         var input = seed.Input();
         var w = new StringWriter { NewLine = "\n" };
-        TextReport.Write(w, input, FindingGroup.Build(input.Metadata, input.Findings, input.Events, false));
+        TextReport.Write(w, input, FindingGroup.Build(input.Findings, input.Events, false));
         Assert.AreEqual(w.ToString().TrimEnd('\n'), DocBlock(name));
     }
 }

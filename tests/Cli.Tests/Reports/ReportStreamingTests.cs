@@ -66,7 +66,7 @@ public sealed class ReportStreamingTests
     public void Write_LargeReport_ReachesTheStreamInPiecesOfAboutSixtyFourKiB(ReportFormat format, bool oneSite)
     {
         var input = Input(20_000, oneSite);
-        var groups = FindingGroup.Build(input.Metadata, input.Findings, input.Events, all: true);
+        var groups = FindingGroup.Build(input.Findings, input.Events, all: true);
         using var s = new RecordingStream();
         if (format == ReportFormat.Json) JsonReport.Write(s, input, groups);
         else SarifReport.Write(s, input, groups);

@@ -13,7 +13,7 @@ public sealed class SarifReportTests
     {
         var input = fromStdin ? seed.Input("stdin") with { TraceFromStdin = true } : seed.Input();
         using var ms = new MemoryStream();
-        SarifReport.Write(ms, input, FindingGroup.Build(input.Metadata, input.Findings, input.Events, false));
+        SarifReport.Write(ms, input, FindingGroup.Build(input.Findings, input.Events, false));
         return JsonDocument.Parse(ms.ToArray()).RootElement.Clone();
     }
 

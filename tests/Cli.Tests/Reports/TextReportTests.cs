@@ -10,7 +10,7 @@ public sealed class TextReportTests
     {
         var input = seed.Input(stats: stats);
         var w = new StringWriter { NewLine = "\n" };
-        TextReport.Write(w, input, FindingGroup.Build(input.Metadata, input.Findings, input.Events, all));
+        TextReport.Write(w, input, FindingGroup.Build(input.Findings, input.Events, all));
         return w.ToString().TrimEnd('\n').Split('\n');
     }
 

@@ -33,7 +33,7 @@ sealed partial class Parser
                 int device = DeviceId(named, "device");
                 // Line mode sees one step at a time, never the whole scenario the check needs.
                 if (!_lineMode) _iommuModeDevices.Add((device, Pos(named)));
-                int mode = ParseChoice(IommuModes, "IOMMU mode");
+                int mode = ParseChoice(IommuModes, "IOMMU mode", IommuModeHint);
                 s.Aux = EventOperands.Pack(device, (byte)mode);
                 break;
             }
@@ -68,7 +68,7 @@ sealed partial class Parser
     void ParseIommuAtStart(int device)
     {
         Next();
-        int mode = ParseChoice(IommuModes, "IOMMU mode");
+        int mode = ParseChoice(IommuModes, "IOMMU mode", IommuModeHint);
         _agents[device] = _agents[device] with { IommuAtStart = (IommuTreatment)mode };
         if (Peek.Kind == TokenKind.Name && Peek.Text is "coherent" or "noncoherent")
             ScenarioThrow.At(Pos(Peek), $"'{Peek.Text}' comes before 'iommu': device {_agents[device].Name} {Peek.Text} iommu {IommuModes[mode]}");
@@ -83,16 +83,19 @@ sealed partial class Parser
         _ => null,
     };
 
-    /// <summary>One of <paramref name="words"/> (a <paramref name="noun"/>); its index.</summary>
-    int ParseChoice(string[] words, string noun)
+    /// <summary>
+    /// One of <paramref name="words"/> (a <paramref name="noun"/>); its index. An unknown word gets <paramref name="hint"/>'s
+    /// words when it has some for it, else the nearest of <paramref name="words"/>.
+    /// </summary>
+    int ParseChoice(string[] words, string noun, Func<string, string?>? hint = null)
     {
         string expected = string.Join(" | ", words);
         var t = ExpectName($"the {noun} ({expected})");
         int i = Array.IndexOf(words, t.Text);
         if (i < 0)
         {
-            string hint = words == IommuModes && IommuModeHint(t.Text!) is { } h ? $" ({h})" : NearMiss.Suffix(t.Text!, words);
-            ScenarioThrow.At(Pos(t), $"unknown {noun} '{t.Text}': expected {expected}{hint}");
+            string suffix = hint?.Invoke(t.Text!) is { } h ? $" ({h})" : NearMiss.Suffix(t.Text!, words);
+            ScenarioThrow.At(Pos(t), $"unknown {noun} '{t.Text}': expected {expected}{suffix}");
         }
         return i;
     }
