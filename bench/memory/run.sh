@@ -15,6 +15,8 @@
 #   race-words       50,000 pages, on each two cpus store into one word unordered and a device reads it: dma-race
 #                    escalates every page (per-agent times of the bytes touched)                    no target
 #   sparse-table     50,000 8-byte table entries stored, one a page (an IOMMU's sparse tables)   no target
+#   sparse-table-2   50,000 table pages, two 8-byte entries stored on each 2 KiB apart (PTEs scattered over a page)   no target
+#   sparse-dma-2     50,000 pages, two 1-byte dma_writes on each 2 KiB apart (cells: past 8 words a page holds 512)   no target
 #   sparse-sync      50,000 sync words, one a page, each store-released and load-acquired        no target
 #   releases-4k      4,096 agents declared, one cpu releasing into 100,000 sync words: live releases × agents
 #                    of clocks but for the arena's sharing (past 64 MiB, unchanged clocks share a slot)   no target
@@ -143,6 +145,30 @@ repeat 50_000 as i {
 }
 SCN
     ;;
+    sparse-table-2) cat <<'SCN'
+scenario "50,000 pages of a table, two entries stored on each, 2 KiB apart"
+arch arm64
+cpu cpu0
+device iommu
+table pt 0x1_0000_0000 entries 25_600_000 entry_size 8 granule 8 present bit 0 fetcher iommu
+repeat 50_000 as i {
+  cpu0: store pt + i * 4096 size 8 = 0x1001
+  cpu0: store pt + i * 4096 + 2048 size 8 = 0x2001
+}
+SCN
+    ;;
+    sparse-dma-2) cat <<'SCN'
+scenario "50,000 pages, two 1-byte DMA writes on each, 2 KiB apart"
+arch arm64
+cpu cpu0
+device d
+ram buf 0x1_0000_0000 size 0x1000_0000
+repeat 50_000 as i {
+  d: dma_write buf + i * 4096 size 1 = 1
+  d: dma_write buf + i * 4096 + 2048 size 1 = 1
+}
+SCN
+    ;;
     sparse-sync) cat <<'SCN'
 scenario "50,000 sync words, one a page, each released and acquired"
 arch arm64
@@ -205,8 +231,8 @@ make_trace() {
   esac
 }
 
-declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–" [sparse-table]="–" [sparse-sync]="–" [releases-4k]="–")
-names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words sparse-table sparse-sync releases-4k)
+declare -A target=([stores-1m]="<= 64" [stores-4k]="<= 512" [stores-4k-odd]="<= 512" [dma-4k]="<= 512" [top]="<= 64" [sparse-dma]="–" [race-words]="–" [sparse-table]="–" [sparse-table-2]="–" [sparse-dma-2]="–" [sparse-sync]="–" [releases-4k]="–")
+names=(stores-1m stores-4k stores-4k-odd dma-4k top sparse-dma race-words sparse-table sparse-table-2 sparse-dma-2 sparse-sync releases-4k)
 for n in 100000 1000000 10000000 100000000; do
   [[ $n -le $max_events ]] && { names+=("driver-mix-$n"); target[driver-mix-$n]="flat"; }
 done

@@ -56,7 +56,13 @@ public sealed partial class ReplayEngine
                 arena.AddRef(release, len - 1);
             }
             else arena.AddRef(release, len);
-            ReleaseColumn.Replace(p.Releases.Cover(o, len), release, arena);
+            // A run may lie in several pieces of the page's column (its blocks): each is a part of the run.
+            for (int runEnd = o + len; o < runEnd;)
+            {
+                var piece = p.Releases.Cover(o, runEnd - o);
+                ReleaseColumn.Replace(piece, release, arena);
+                o += piece.Length;
+            }
         }
     }
 
@@ -99,13 +105,19 @@ public sealed partial class ReplayEngine
         int lastAcquired = 0;
         while (_shadow.NextRun(region, ByteClass.Sync, ref c, end, out var page, out int off, out int len))
         {
-            // Bytes outside the column's window hold no release, as handle 0 (skipped).
-            foreach (int h in page.Releases.Overlap(off, len, out _))
+            // Bytes the column does not hold hold no release, as handle 0 (skipped): its pieces in address order give the
+            // handles a whole-page array would, less those zeros.
+            for (int at = off, runEnd = off + len; ;)
             {
-                if (h == 0 || h == lastAcquired) continue;
-                _hb.AcquireSnapshot(agent, h, mode, index);
-                if (self) _hb.JoinSelfLoads(agent, h);
-                lastAcquired = h;
+                var held = page.Releases.NextHeld(ref at, runEnd);
+                if (held.IsEmpty) break;
+                foreach (int h in held)
+                {
+                    if (h == 0 || h == lastAcquired) continue;
+                    _hb.AcquireSnapshot(agent, h, mode, index);
+                    if (self) _hb.JoinSelfLoads(agent, h);
+                    lastAcquired = h;
+                }
             }
         }
     }

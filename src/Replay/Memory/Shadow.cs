@@ -52,6 +52,7 @@ sealed partial class Shadow
         }
         var page = Pages.Page(address);
         if (_writes) page.RecordWord(cpu ? AccessColumn.CpuWrite : AccessColumn.DevWrite, Epoch.Pack(agent, time), offset, size);
+        // A write inside one word lies inside one piece of the column (its blocks are whole words).
         if (values) SmallSpans.Copy(data[..size], page.Values.Cover(offset, size));
     }
 
@@ -68,8 +69,20 @@ sealed partial class Shadow
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             // Cache marks belong to the write cells they qualify: the new cell starts unmarked.
             if (_writes) page.Record(column, at, off, n);
-            if (values) data.Slice(i, n).CopyTo(page.Values.Cover(off, n));
+            if (values) CopyValues(ref page.Values, data.Slice(i, n), off);
             i += n;
+        }
+    }
+
+    /// <summary>Copies <paramref name="data"/> into the values of the page's bytes from <paramref name="offset"/>, piece by piece of the column.</summary>
+    static void CopyValues(ref PageColumn<byte> values, ReadOnlySpan<byte> data, int offset)
+    {
+        while (!data.IsEmpty)
+        {
+            var piece = values.Cover(offset, data.Length);
+            data[..piece.Length].CopyTo(piece);
+            data = data[piece.Length..];
+            offset += piece.Length;
         }
     }
 

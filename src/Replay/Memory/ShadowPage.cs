@@ -63,7 +63,7 @@ sealed partial class ShadowPage
     /// <summary>Bytes of shadow this page holds beyond its object (cells, marks, spills, values, releases).</summary>
     public long Footprint =>
         8L * (_cells.Length + (_marks?.Length ?? 0) + 2 * SpillCells * SpilledWords) +
-        Values.Held + 4L * Releases.Held;
+        Values.Footprint + Releases.Footprint;
 
     /// <summary>The cells of word <paramref name="w"/> (empty at width 0 and outside the window) and their marks (empty when none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -40,17 +40,16 @@ public sealed class ShadowPageTests
             int length = (new[] { 1, 2, 4, 8, 8, 16, 40, 300 })[rng.Next(seed <= 2 ? 5 : 8)];
             int offset = seed <= 2 ? spots[rng.Next(op < 50 ? 2 : spots.Length)] + rng.Next(8) : rng.Next(ShadowPage.Size);
             length = Math.Min(length, ShadowPage.Size - offset);
-            var span = column.Cover(offset, length);
-            Assert.AreEqual(length, span.Length);
-            for (int k = 0; k < length; k++) span[k] = model[offset + k] = op + 1;
+            model.AsSpan(offset, length).Fill(op + 1);
+            ColumnPieces.Write(ref column, offset, model.AsSpan(offset, length));
 
             int at = rng.Next(ShadowPage.Size), n = rng.Next(1, Math.Min(600, ShadowPage.Size - at) + 1);
             Assert.AreEqual(model[at], column.At(at), $"op {op}: byte {at}");
             CollectionAssert.AreEqual(model.AsSpan(at, n).ToArray(), column.Read(at, n, scratch).ToArray(), $"op {op}: read of {n} at {at}");
-            var inside = column.Overlap(at, n, out int skipped);
-            Assert.IsTrue(model.AsSpan(at, skipped).IndexOfAnyExcept(0) < 0, $"op {op}: the bytes before the window hold nothing");
-            CollectionAssert.AreEqual(model.AsSpan(at + skipped, inside.Length).ToArray(), inside.ToArray(), $"op {op}: overlap at {at}");
-            Assert.IsTrue(model.AsSpan(at + skipped + inside.Length, n - skipped - inside.Length).IndexOfAnyExcept(0) < 0, $"op {op}: nor after it");
+            ColumnPieces.AssertHeld(column, model, at, n, $"op {op}: pieces of {n} at {at}");
+            int held = column.Held;
+            Assert.IsTrue(column.InBlocks ? held % PageColumn<int>.BlockBytes == 0 && held <= PageColumn<int>.MaxBlocks * PageColumn<int>.BlockBytes
+                : held <= PageColumn<int>.MaxWindow || held == ShadowPage.Size, $"op {op}: held {held}");
         }
     }
 
@@ -63,9 +62,73 @@ public sealed class ShadowPageTests
         page.Values.Cover(2056, 8).Fill(0x5a);
         Assert.AreEqual(16, page.Values.Held, "the next entry doubles the window");
         page.Values.Cover(0, 8).Fill(1);
-        Assert.AreEqual(ShadowPage.Size, page.Values.Held, "bytes more than 64 apart take the page");
+        Assert.IsTrue(page.Values.InBlocks, "bytes more than 64 apart take blocks");
+        Assert.AreEqual(2 * 64, page.Values.Held, "the window's block and the new entry's");
         Assert.AreEqual((byte)0xa5, page.Values.At(2048 + 7));
         Assert.AreEqual((byte)0x5a, page.Values.At(2056));
         Assert.AreEqual((byte)0, page.Values.At(2064));
+        Assert.AreEqual((byte)1, page.Values.At(7));
+    }
+
+    /// <summary>
+    /// An IOMMU page table with a few PTEs on each page (wherever their IOVAs index it): the values and the release
+    /// handles of two 8-byte entries 2 KiB apart hold two blocks each, not the page (4 KiB of values, 16 KiB of handles).
+    /// </summary>
+    [TestMethod]
+    public void PageColumn_TwoEntriesFarApart_HoldTwoBlocksNotThePage()
+    {
+        var page = new ShadowPage();
+        page.Values.Cover(0, 8).Fill(3);
+        page.Values.Cover(2048, 8).Fill(4);
+        page.Releases.Cover(0, 8).Fill(5);
+        page.Releases.Cover(2048, 8).Fill(6);
+        Assert.AreEqual(2 * 64 + 2 * 64 * 4 + 2 * 8 * 64, page.Footprint, "two blocks of each column and their two indexes");
+        Assert.IsLessThan(4096L, page.Footprint);
+        Assert.AreEqual((3, 4, 0), (page.Values.At(7), page.Values.At(2048), page.Values.At(2056)));
+        Assert.AreEqual((5, 6, 0), (page.Releases.At(0), page.Releases.At(2055), page.Releases.At(1024)));
+    }
+
+    /// <summary>
+    /// Past <see cref="PageColumn{T}.MaxBlocks"/> blocks a page is dense: the column takes one array of the page, with
+    /// every byte written before where it was.
+    /// </summary>
+    [TestMethod]
+    public void PageColumn_MoreBlocksThanTheMost_TakesThePageKeepingEveryByte()
+    {
+        var column = new PageColumn<byte>();
+        var model = new byte[ShadowPage.Size];
+        int stride = ShadowPage.Size / (PageColumn<byte>.MaxBlocks + 1);
+        for (int i = 0; i <= PageColumn<byte>.MaxBlocks; i++)
+        {
+            int at = i * stride + 3;
+            model[at] = (byte)(i + 1);
+            ColumnPieces.Write(ref column, at, model.AsSpan(at, 1));
+            bool whole = i == PageColumn<byte>.MaxBlocks;
+            Assert.AreEqual(!whole && i > 0, column.InBlocks, $"entry {i}: blocks from the second far entry on");
+            Assert.AreEqual(whole ? ShadowPage.Size : i == 0 ? 8 : (i + 1) * 64, column.Held, $"entry {i}");
+        }
+        for (int k = 0; k < ShadowPage.Size; k++) Assert.AreEqual(model[k], column.At(k), $"byte {k}");
+    }
+
+    /// <summary>A range over several blocks is written and read piece by piece: a block per piece, unheld blocks read as zero.</summary>
+    [TestMethod]
+    public void PageColumn_RangeOverBlocks_WrittenAndReadPieceByPiece()
+    {
+        var column = new PageColumn<int>();
+        var model = new int[ShadowPage.Size];
+        model[0] = 1;
+        ColumnPieces.Write(ref column, 0, model.AsSpan(0, 1));
+        model[1000] = 2;
+        ColumnPieces.Write(ref column, 1000, model.AsSpan(1000, 1));
+        Assert.IsTrue(column.InBlocks);
+        for (int k = 120; k < 300; k++) model[k] = k;
+        var first = column.Cover(120, 180);
+        Assert.AreEqual(8, first.Length, "up to the end of the block holding the first byte (128)");
+        ColumnPieces.Write(ref column, 120, model.AsSpan(120, 180));
+        Assert.AreEqual(2 + 4, column.Held / 64, "blocks 0, 15 and the four the range meets (1..4)");
+        ColumnPieces.AssertHeld(column, model, 0, ShadowPage.Size, "the whole page");
+        var scratch = new int[ShadowPage.Size];
+        CollectionAssert.AreEqual(model.AsSpan(100, 1000).ToArray(), column.Read(100, 1000, scratch).ToArray());
+        Assert.IsTrue(column.Read(130, 20, scratch).Overlaps(column.Cover(130, 20)), "a read inside one block is the block itself");
     }
 }
