@@ -8,12 +8,14 @@ using TraceTools.Detectors.MissingCacheInvalidate;
 using TraceTools.Detectors.MissingFlushAfterClear;
 using TraceTools.Detectors.PresentBeforePayload;
 using TraceTools.Detectors.SharedCacheline;
+using TraceTools.Detectors.Smccc;
 using TraceTools.Detectors.StaleCpuRead;
 using TraceTools.Detectors.StaleDmaRead;
 using TraceTools.Detectors.TornEntryFetch;
 using TraceTools.Detectors.TornEntryUpdate;
 using TraceTools.Detectors.UnquiescedDma;
 using TraceTools.Replay.Detection;
+using TraceTools.Replay.Firmware;
 
 namespace TraceTools.Detectors;
 
@@ -123,6 +125,36 @@ public sealed class KnownDetectorDispatch : DetectorDispatch
                 case UnquiescedDmaDetector x: x.OnDeviceDma(view, access); break;
                 case DmaOutsideMappingDetector x: x.OnDeviceDma(view, access); break;
                 default: d.OnDeviceDma(view, access); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnDeviceControl(IDetector[] detectors, DetectorView view, in DeviceControl control)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case UnquiescedDmaDetector x: x.OnDeviceControl(view, control); break;
+                case DmaOutsideMappingDetector x: x.OnDeviceControl(view, control); break;
+                default: d.OnDeviceControl(view, control); break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void OnFirmwareReturn(IDetector[] detectors, DetectorView view, in FirmwareReturn ret)
+    {
+        foreach (var d in detectors)
+        {
+            switch (d)
+            {
+                case SmcccClobberDetector x: x.OnFirmwareReturn(view, ret); break;
+                case SmcccResultLostDetector x: x.OnFirmwareReturn(view, ret); break;
+                default: d.OnFirmwareReturn(view, ret); break;
             }
         }
     }

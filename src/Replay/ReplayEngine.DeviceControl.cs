@@ -47,9 +47,7 @@ public sealed partial class ReplayEngine
                 break;
         }
         if (DeviceControlHooks.Length == 0) return;
-        var control = new DeviceControl(index, kind, cpu, device, address, size, mode, direction);
-        var view = View;
-        foreach (var d in DeviceControlHooks) d.OnDeviceControl(view, control);
+        _dispatch.OnDeviceControl(DeviceControlHooks, View, new DeviceControl(index, kind, cpu, device, address, size, mode, direction));
     }
 
     /// <summary>A doorbell (cpu MMIO write) for the detectors that track when a device was last started.</summary>

@@ -35,7 +35,7 @@ public sealed partial class ReplayEngine
             bool inner = frame.InnerReturn >= 0;
             var ret = new FirmwareReturn(index, agent, frame.Conduit, frame.Call, frame.CallRegisters, registers,
                 frame.InnerCall, inner ? frame.InnerCallRegisters : default, frame.InnerReturn, inner ? frame.InnerReturnRegisters : default);
-            foreach (var d in hooks) d.OnFirmwareReturn(View, in ret);
+            _dispatch.OnFirmwareReturn(hooks, View, in ret);
         }
         _firmware.Return(agent, index);
     }

@@ -1,3 +1,5 @@
+using TraceTools.Replay.Firmware;
+
 namespace TraceTools.Replay.Detection;
 
 /// <summary>
@@ -51,6 +53,18 @@ public class DetectorDispatch
     public virtual void OnDeviceDma(IDetector[] detectors, DetectorView view, in DataAccess access)
     {
         foreach (var d in detectors) d.OnDeviceDma(view, access);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnDeviceControl"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnDeviceControl(IDetector[] detectors, DetectorView view, in DeviceControl control)
+    {
+        foreach (var d in detectors) d.OnDeviceControl(view, control);
+    }
+
+    /// <summary>Calls <see cref="IDetector.OnFirmwareReturn"/> of each of <paramref name="detectors"/>.</summary>
+    public virtual void OnFirmwareReturn(IDetector[] detectors, DetectorView view, in FirmwareReturn ret)
+    {
+        foreach (var d in detectors) d.OnFirmwareReturn(view, ret);
     }
 
     /// <summary>Calls <see cref="IDetector.OnCacheMaintenance"/> of each of <paramref name="detectors"/>.</summary>

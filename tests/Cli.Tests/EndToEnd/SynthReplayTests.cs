@@ -45,13 +45,15 @@ public sealed class SynthReplayTests
         finally { Directory.Delete(dir, true); }
     }
 
-    static List<string> Truth(string path)
+    /// <summary>The truth file's findings as <c>kind@trigger</c>.</summary>
+    internal static List<string> Truth(string path)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return [.. doc.RootElement.GetProperty("bugs").EnumerateArray().Select(b => $"{b.GetProperty("kind").GetString()}@{b.GetProperty("trigger").GetInt64()}")];
     }
 
-    static List<string> Reported(string json)
+    /// <summary>A json report's findings as <c>kind@trigger</c>, one per instance.</summary>
+    internal static List<string> Reported(string json)
     {
         using var doc = JsonDocument.Parse(json);
         return [.. doc.RootElement.GetProperty("findings").EnumerateArray().SelectMany(g =>

@@ -4,7 +4,8 @@ namespace TraceTools.Tests.Hardening;
 
 /// <summary>
 /// Runs the built tracetools in a child process, for what an in-process run cannot show: a memory cap
-/// (GC heap hard limit), signals, a pipe on stdin, the real exit code of the process.
+/// (GC heap hard limit), signals, a pipe on stdin, the real exit code of the process, an environment the
+/// product reads once per process (<c>TRACETOOLS_SIMD</c>).
 /// </summary>
 static class ChildTool
 {
@@ -16,7 +17,9 @@ static class ChildTool
     /// with SIGINT: a child inherits an ignored SIGINT (a test host run as a background job of a script has
     /// one), and then neither dies on it nor runs its handlers, so a test of SIGINT must say which it means.
     /// </summary>
-    public static Process Start(IEnumerable<string> args, long? heapLimitBytes = null, SigintAtStart sigint = SigintAtStart.Inherited)
+    /// <remarks><paramref name="environment"/> sets (or, for a null value, removes) variables of the child's environment.</remarks>
+    public static Process Start(IEnumerable<string> args, long? heapLimitBytes = null, SigintAtStart sigint = SigintAtStart.Inherited,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         // Process cannot set a child's signal dispositions; coreutils env (8.31 and later) can, and execs
         // tracetools in the same process, so the id the caller signals is tracetools'.
@@ -39,13 +42,51 @@ static class ChildTool
             info.Environment["DOTNET_GCgen0size"] = "0x1000000";
         }
         info.Environment.Remove("TRACETOOLS_DEBUG");
+        SetEnvironment(info, environment);
         return Process.Start(info)!;
     }
 
-    /// <summary>Runs to the end (killed after <paramref name="timeout"/>) and returns exit code and streams.</summary>
-    public static (int Exit, string Out, string Err) Run(IEnumerable<string> args, long? heapLimitBytes = null, byte[]? stdin = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs this test assembly's entry point (<see cref="TestEntry"/>) in a child process: for what must run in a
+    /// process of its own environment, e.g. the kernels <c>TRACETOOLS_SIMD</c> picks once per process.
+    /// </summary>
+    public static (int Exit, string Out, string Err) RunTestEntry(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
-        using var p = Start(args, heapLimitBytes);
+        // The muxer of the runtime this test runs on: <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet.
+        string muxer = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(),
+            "..", "..", "..", OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"));
+        var info = new ProcessStartInfo(File.Exists(muxer) ? muxer : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("exec");
+        info.ArgumentList.Add(typeof(TestEntry).Assembly.Location);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment.Remove("TRACETOOLS_DEBUG");
+        SetEnvironment(info, environment);
+        return Finish(Process.Start(info)!, args, null, timeout);
+    }
+
+    static void SetEnvironment(ProcessStartInfo info, IReadOnlyDictionary<string, string?>? environment)
+    {
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
+    }
+
+    /// <summary>Runs to the end (killed after <paramref name="timeout"/>) and returns exit code and streams.</summary>
+    public static (int Exit, string Out, string Err) Run(IEnumerable<string> args, long? heapLimitBytes = null, byte[]? stdin = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        Finish(Start(args, heapLimitBytes, environment: environment), args, stdin, timeout);
+
+    static (int Exit, string Out, string Err) Finish(Process started, IEnumerable<string> args, byte[]? stdin, TimeSpan? timeout)
+    {
+        using var p = started;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();
         if (stdin is not null)
