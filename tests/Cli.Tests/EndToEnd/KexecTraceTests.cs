@@ -32,6 +32,9 @@ public sealed class KexecTraceTests
     [DataRow("kexec-vtd-passthrough-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
     [DataRow("kexec-riscv-iommu-bare", "error", 0, "warning[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to abort", "0 errors, 1 warning in 1 group")]
     [DataRow("kexec-riscv-iommu-bare-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
+    [DataRow("kexec-amdvi-iommu-off", "", 1, "error[unquiesced-dma]: nic still DMAs after its IOMMU mode changed under it to bypass: the IOMMU no longer translates", "2 errors, 0 warnings in 2 groups")]
+    [DataRow("kexec-amdvi-iommu-off", "", 1, "error[unquiesced-dma]: nic still DMAs after the handover: the new owner's IOMMU translates its addresses through mappings not made for them", "2 errors, 0 warnings in 2 groups")]
+    [DataRow("kexec-amdvi-iommu-off-fixed", "", 0, "", "0 errors, 0 warnings in 0 groups")]
     public void Replay_KexecSample_SeverityOfTheInstanceDecidesTheExitCode(string sample, string failOn, int exit, string header, string summary)
     {
         using var s = new Scratch();
@@ -74,6 +77,22 @@ public sealed class KexecTraceTests
         using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
         var related = doc.RootElement.GetProperty("findings")[0].GetProperty("instances")[0].GetProperty("related");
         Assert.AreEqual(1, related.GetArrayLength(), "the re-set bypass is not related, nor a doorbell (never rung)");
+    }
+
+    [TestMethod]
+    public void Replay_AmdViSample_ModeChangeBeforeTheHandoverThenTheNextKernelsDomain()
+    {
+        using var s = new Scratch();
+        // disable_iommus (#4) under the running NIC, then the next kernel's default DMA domain (#7) after the handover (#6).
+        var json = GenReplay(s, "kexec-amdvi-iommu-off", "--format", "json");
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        var findings = doc.RootElement.GetProperty("findings");
+        Assert.AreEqual(2, findings.GetArrayLength());
+        static string Related(System.Text.Json.JsonElement f) => string.Join(", ", f.GetProperty("instances")[0].GetProperty("related")
+            .EnumerateArray().Select(r => $"{r.GetProperty("role").GetString()} #{r.GetProperty("index").GetInt32()}"));
+        Assert.AreEqual(("error", "iommu-mode #4, doorbell #2"), (findings[0].GetProperty("severity").GetString(), Related(findings[0])));
+        Assert.AreEqual(("error", "handover #6, iommu-mode #7, doorbell #2"), (findings[1].GetProperty("severity").GetString(), Related(findings[1])));
+        Assert.AreEqual(4, findings[0].GetProperty("instances")[0].GetProperty("fix").GetInt32(), "the quiesce goes before disable_iommus");
     }
 
     static (int Exit, string Out, string Err) GenReplayText(Scratch s, string scenario)
