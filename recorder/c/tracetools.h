@@ -140,10 +140,11 @@ typedef struct tt_condition { tt_bits field; uint64_t mask, value; } tt_conditio
  * §8.1): the fetcher uses the N_BITS runs BITS of an entry whose fields meet all N_WHEN conditions WHEN (none:
  * always; WHEN may be NULL then). Used(entry) is the present bit, and when it is set the bits of every rule that
  * holds; a table without rules uses every bit. Between tt_add_table and tt_start; one call per rule, the rules of
- * a table kept in call order, the tables written in region order (metadata section 1). Refused (-1, nothing
- * kept): a region that is not a table, more than 1024 rules for one table, 0 or more than 256 runs, more than
- * 256 conditions, bits that run downwards or lie outside the entry, a condition wider than 64 bits, a mask with
- * bits outside its field or a value with bits outside its mask.
+ * a table kept in call order, the tables written in region order (metadata section 1). Refused (-1, nothing of
+ * the rule kept, and tt_start then fails with the reason): a region not declared or not a table, more than 1024
+ * rules for one table, 0 or more than 256 runs, more than 256 conditions, a NULL array with a count, bits that
+ * run downwards or lie outside the entry, a condition wider than 64 bits, a mask with bits outside its field or a
+ * value with bits outside its mask, a call after tt_start.
  */
 int tt_add_used_rule(tt_trace *t, int table, const tt_bits *bits, size_t n_bits, const tt_condition *when,
                      size_t n_when);
