@@ -30,10 +30,11 @@ enum {
     MAX_SIZE = 4096, MAX_STRING = 4096, MAX_AGENTS = 4096, MAX_REGIONS = 65536, MAX_LOCKS = 65536,
     MAX_SITES = 1 << 20, MAX_CHUNK_EVENTS = 1 << 20, CHUNK_RAW_TARGET = 16 << 20,
     MAX_METADATA = 16 << 20, STREAMS = 3,
-    MIN_CACHE_LINE = 16, MAX_CACHE_LINE = 4096, DEFAULT_CACHE_LINE = 64 /* CacheLines.cs: 64 on every arch */
+    MIN_CACHE_LINE = 16, MAX_CACHE_LINE = 4096, DEFAULT_CACHE_LINE = 64, /* CacheLines.cs: 64 on every arch */
+    MAX_USED_RULES = 1024, MAX_USED_PER_RULE = 256, MAX_CONDITION_BITS = 64 /* UsedBits.cs */
 };
-/* Metadata section tags (MetadataCodec.Sections.cs); tag 1, used bits, has no C API yet. */
-enum { TAG_END = 0, TAG_CACHE_LINE = 2, TAG_VALUES_NOT_RECORDED = 3, TAG_IOMMU_AT_START = 4 };
+/* Metadata section tags (MetadataCodec.Sections.cs). */
+enum { TAG_END = 0, TAG_USED_BITS = 1, TAG_CACHE_LINE = 2, TAG_VALUES_NOT_RECORDED = 3, TAG_IOMMU_AT_START = 4 };
 #define CHUNK_MAGIC 0x4B484354u   /* "TCHK" */
 #define INDEX_MAGIC 0x58444954u   /* "TIDX" */
 #define TRAILER_MAGIC 0x444E4554u /* "TEND" */
@@ -143,12 +144,15 @@ static void le64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (u
 
 /* ---- declarations ---- */
 typedef struct agent { char *name; uint8_t device, coherent, iommu /* at the start: section 4 unless translate */; } agent;
+/* One tt_add_used_rule, its arrays copied. */
+typedef struct used_rule { tt_bits *bits; tt_condition *when; size_t n_bits, n_when; } used_rule;
 typedef struct region {
     char *name;
     uint8_t kind;
     uint64_t base, size, entries;
     int device;
     uint32_t entry_size, granule, present_bit;
+    used_rule *used; size_t n_used, cap_used; /* a table's used-bits rules in call order: section 1 when any */
 } region;
 typedef struct dyn_site { tt_site site; char *text; } dyn_site;
 
@@ -329,6 +333,55 @@ int tt_add_table(tt_trace *t, const char *name, uint64_t base, uint64_t entries,
     return add_region(t, (region){ .name = (char *)name, .kind = R_TABLE, .base = base,
         .size = entries * (uint64_t)entry_size, .device = fetcher, .entries = entries,
         .entry_size = entry_size, .granule = granule, .present_bit = present_bit });
+}
+
+/* Run B of entry bits, or a condition's field (WHAT), outside an entry of ENTRY_BITS bits: the words of
+ * UsedBits.OutOfEntry. */
+static int out_of_entry(tt_trace *t, const region *r, const char *what, tt_bits b, uint64_t entry_bits)
+{
+    if (b.low > b.high) return fail(t, "table '%s': %s bits %u:%u run downwards (high bit first: { %u, %u })", r->name, what, b.high, b.low, b.low, b.high);
+    if (b.high >= entry_bits)
+        return fail(t, "table '%s': %s bits %u:%u lie outside the %u-byte entry", r->name, what, b.high, b.low, r->entry_size);
+    return 0;
+}
+
+/* The messages of UsedBits.Check, for one rule at the call: everything the format limits is known by then (the
+ * table's entry size, its rules so far), so a bad rule is refused where it is written, and nothing of it kept. */
+int tt_add_used_rule(tt_trace *t, int table, const tt_bits *bits, size_t n_bits, const tt_condition *when,
+                     size_t n_when)
+{
+    static const char *const kinds[] = { "ram", "sync", "mmio", "table" };
+    if (t->started) return fail(t, "tt_add_used_rule after tt_start");
+    if (table < 0 || (size_t)table >= t->n_regions)
+        return fail(t, "used bits of region %d, but the trace declares %zu regions", table, t->n_regions);
+    region *r = &t->regions[table];
+    if (r->kind != R_TABLE) return fail(t, "used bits of %s region '%s', which is not a table", kinds[r->kind], r->name);
+    if (r->n_used >= MAX_USED_RULES) return fail(t, "table '%s' has %zu used rules (at most %d)", r->name, r->n_used + 1, MAX_USED_RULES);
+    if (n_bits == 0) return fail(t, "table '%s' has a used rule without bits", r->name);
+    if (n_bits > MAX_USED_PER_RULE || n_when > MAX_USED_PER_RULE)
+        return fail(t, "table '%s' has a used rule of %zu bit runs and %zu conditions (at most %d each)", r->name, n_bits, n_when, MAX_USED_PER_RULE);
+    if (!bits || (n_when && !when)) return fail(t, "table '%s': a used rule's %s array is NULL", r->name, bits ? "conditions" : "bits");
+    uint64_t entry_bits = 8 * (uint64_t)r->entry_size;
+    for (size_t i = 0; i < n_bits; i++)
+        if (out_of_entry(t, r, "used", bits[i], entry_bits)) return -1;
+    for (size_t i = 0; i < n_when; i++) {
+        tt_condition c = when[i];
+        if (out_of_entry(t, r, "condition on", c.field, entry_bits)) return -1;
+        uint32_t width = c.field.high - c.field.low + 1;
+        if (width > MAX_CONDITION_BITS)
+            return fail(t, "table '%s': condition on bits %u:%u, wider than 64 bits", r->name, c.field.high, c.field.low);
+        uint64_t all = width == 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
+        if ((c.mask & ~all) != 0 || (c.value & ~c.mask) != 0)
+            return fail(t, "table '%s': condition on bits %u:%u compares 0x%llx under mask 0x%llx, which do not fit the field",
+                        r->name, c.field.high, c.field.low, (unsigned long long)c.value, (unsigned long long)c.mask);
+    }
+    if (GROW(r->used, r->n_used, r->cap_used)) return fail(t, "out of memory");
+    used_rule u = { malloc(n_bits * sizeof *bits), n_when ? malloc(n_when * sizeof *when) : NULL, n_bits, n_when };
+    if (!u.bits || (n_when && !u.when)) { free(u.bits); free(u.when); return fail(t, "out of memory"); }
+    memcpy(u.bits, bits, n_bits * sizeof *bits);
+    if (n_when) memcpy(u.when, when, n_when * sizeof *when);
+    r->used[r->n_used++] = u;
+    return 0;
 }
 
 int tt_add_lock(tt_trace *t, const char *name)
@@ -676,10 +729,50 @@ static int encode_iommu_at_start(const tt_trace *t, col *m)
     return rc;
 }
 
+/* Section 1 (MetadataCodec.UsedBits.cs) when some table has used-bits rules: varint n tables; per table, in rising
+ * region index whatever order the rules were added in, its index and rule count; per rule its run count and each
+ * run's low then high bit, its condition count and each condition's low bit, high bit, mask and value. */
+static int encode_used_bits(const tt_trace *t, col *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_regions; i++) n += t->regions[i].n_used != 0;
+    if (n == 0) return 0;
+    col body = { 0 };
+    int rc = col_room(&body, 10);
+    if (rc == 0) put_varint(&body, n);
+    for (size_t i = 0; i < t->n_regions && rc == 0 && body.len <= MAX_METADATA; i++) {
+        const region *r = &t->regions[i];
+        if (r->n_used == 0) continue;
+        if ((rc = col_room(&body, 20))) break;
+        put_varint(&body, i);
+        put_varint(&body, r->n_used);
+        /* Past the metadata's limit tt_start refuses the header anyway (its message then gives the bytes up to
+         * where this stopped): stop there, so that body.len stays far inside a u32. */
+        for (size_t k = 0; k < r->n_used && rc == 0 && body.len <= MAX_METADATA; k++) {
+            const used_rule *u = &r->used[k];
+            if ((rc = col_room(&body, 20 + 10 * u->n_bits + 40 * u->n_when))) break;
+            put_varint(&body, u->n_bits);
+            for (size_t j = 0; j < u->n_bits; j++) { put_varint(&body, u->bits[j].low); put_varint(&body, u->bits[j].high); }
+            put_varint(&body, u->n_when);
+            for (size_t j = 0; j < u->n_when; j++) {
+                const tt_condition *c = &u->when[j];
+                put_varint(&body, c->field.low);
+                put_varint(&body, c->field.high);
+                put_varint(&body, c->mask);
+                put_varint(&body, c->value);
+            }
+        }
+    }
+    if (rc == 0) rc = put_section(m, TAG_USED_BITS, body.p, (uint32_t)body.len);
+    free(body.p);
+    return rc;
+}
+
 /* The sections the trace has, in increasing tag order, then the end tag. Each is written only when it says
  * something (as MetadataCodec.EncodeSections), so a trace that declares nothing has just the end tag. */
 static int encode_sections(const tt_trace *t, col *m)
 {
+    if (encode_used_bits(t, m)) return -1;
     if (t->cache_line != DEFAULT_CACHE_LINE) {
         uint8_t body[4];
         le32(body, t->cache_line);
@@ -1250,7 +1343,12 @@ void tt_free(tt_trace *t)
     if (!t) return;
     if (t->fd >= 0) close(t->fd);
     for (size_t i = 0; i < t->n_agents; i++) free(t->agents[i].name);
-    for (size_t i = 0; i < t->n_regions; i++) free(t->regions[i].name);
+    for (size_t i = 0; i < t->n_regions; i++) {
+        region *r = &t->regions[i];
+        for (size_t k = 0; k < r->n_used; k++) { free(r->used[k].bits); free(r->used[k].when); }
+        free(r->used);
+        free(r->name);
+    }
     for (size_t i = 0; i < t->n_locks; i++) free(t->locks[i]);
     for (size_t i = 0; i < t->n_dyn; i++) { free(t->dyn[i]->text); free(t->dyn[i]); }
     col *cols[] = { &t->kinds, &t->agent_ids, &t->addr_lens, &t->addrs, &t->sizes, &t->aux, &t->sites, &t->vlens,

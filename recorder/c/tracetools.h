@@ -129,6 +129,26 @@ int tt_add_mmio(tt_trace *t, const char *name, uint64_t base, uint64_t size, int
 int tt_add_table(tt_trace *t, const char *name, uint64_t base, uint64_t entries, uint32_t entry_size,
                  uint32_t granule, uint32_t present_bit, int fetcher);
 /**
+ * Entry bits HIGH:LOW, inclusive, high first as GENMASK(HIGH, LOW) and the specifications write them: { 3, 1 } is
+ * bits 3:1, { 5, 5 } bit 5. Counted little-endian from the entry's first byte: bit 64 is bit 0 of the second qword.
+ */
+typedef struct tt_bits { uint32_t high, low; } tt_bits;
+/** A condition on an entry: its bits FIELD (at most 64) read as an unsigned integer, masked with MASK, equal VALUE. */
+typedef struct tt_condition { tt_bits field; uint64_t mask, value; } tt_condition;
+/**
+ * One used-bits rule of table TABLE (a region id of tt_add_table), the scenario language's `used` line (docs/model.md
+ * §8.1): the fetcher uses the N_BITS runs BITS of an entry whose fields meet all N_WHEN conditions WHEN (none:
+ * always; WHEN may be NULL then). Used(entry) is the present bit, and when it is set the bits of every rule that
+ * holds; a table without rules uses every bit. Between tt_add_table and tt_start; one call per rule, the rules of
+ * a table kept in call order, the tables written in region order (metadata section 1). Refused (-1, nothing of
+ * the rule kept, and tt_start then fails with the reason): a region not declared or not a table, more than 1024
+ * rules for one table, 0 or more than 256 runs, more than 256 conditions, a NULL array with a count, bits that
+ * run downwards or lie outside the entry, a condition wider than 64 bits, a mask with bits outside its field or a
+ * value with bits outside its mask, a call after tt_start.
+ */
+int tt_add_used_rule(tt_trace *t, int table, const tt_bits *bits, size_t n_bits, const tt_condition *when,
+                     size_t n_when);
+/**
  * How the IOMMU treats device DEVICE's DMA when the trace begins (docs/model.md §11, "The mode at the start"):
  * TT_IOMMU_TRANSLATE (every device's unless set), TT_IOMMU_BYPASS (iommu.passthrough=1, iommu=pt) or TT_IOMMU_ABORT.
  * For a recording that starts on a running system, so that the mode its devices already had is not taken for a

@@ -29,6 +29,24 @@ public sealed class RefusalTests
     [DataRow("iommu_at_start_of_unknown_agent", "IOMMU mode at the start of agent 7, but the trace declares 2 agents")]
     [DataRow("iommu_at_start_before_device", "IOMMU mode at the start of agent 1, but the trace declares 1 agents")]
     [DataRow("iommu_at_start_treatment_3", "agent 'dev0' has undefined IOMMU mode 3 at the start (0 translate, 1 bypass, 2 abort)")]
+    // tt_add_used_rule: the same, with UsedBits.Check's words; tbl has 16-byte entries (bits 127:0).
+    [DataRow("used_of_ram", "used bits of ram region 'mem', which is not a table")]
+    [DataRow("used_of_mmio", "used bits of mmio region 'regs', which is not a table")]
+    [DataRow("used_of_unknown_region", "used bits of region 9, but the trace declares 4 regions")]
+    [DataRow("used_of_region_minus_1", "used bits of region -1, but the trace declares 4 regions")]
+    [DataRow("used_without_bits", "table 'tbl' has a used rule without bits")]
+    [DataRow("used_runs_257", "table 'tbl' has a used rule of 257 bit runs and 0 conditions (at most 256 each)")]
+    [DataRow("used_conditions_257", "table 'tbl' has a used rule of 1 bit runs and 257 conditions (at most 256 each)")]
+    [DataRow("used_rules_1025", "table 'tbl' has 1025 used rules (at most 1024)")] // the 1024 before it were taken
+    [DataRow("used_bits_downwards", "table 'tbl': used bits 1:3 run downwards (high bit first: { 3, 1 })")]
+    [DataRow("used_bits_outside_entry", "table 'tbl': used bits 128:120 lie outside the 16-byte entry")]
+    [DataRow("used_condition_outside_entry", "table 'tbl': condition on bits 128:127 lie outside the 16-byte entry")]
+    [DataRow("used_condition_downwards", "table 'tbl': condition on bits 0:7 run downwards")]
+    [DataRow("used_condition_65_bits", "table 'tbl': condition on bits 64:0, wider than 64 bits")]
+    [DataRow("used_mask_outside_field", "table 'tbl': condition on bits 3:1 compares 0x0 under mask 0x8, which do not fit the field")]
+    [DataRow("used_value_outside_mask", "table 'tbl': condition on bits 3:1 compares 0x1 under mask 0x2, which do not fit the field")]
+    [DataRow("used_bits_null", "table 'tbl': a used rule's bits array is NULL")]
+    [DataRow("used_conditions_null", "table 'tbl': a used rule's conditions array is NULL")]
     public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");
@@ -99,6 +117,19 @@ public sealed class RefusalTests
         StringAssert.Contains(err, "tt_set_iommu_at_start after tt_start");
         using var reader = TraceReader.Open(path);
         Assert.IsTrue(reader.Metadata.Agents.All(a => a.IommuAtStart == IommuTreatment.Translate));
+        Assert.AreEqual(2L, reader.IndexedEventCount);
+    }
+
+    /// <summary>A used-bits rule added after tt_start is refused the same way, and the written header has no used bits.</summary>
+    [TestMethod]
+    public void Declarations_UsedRuleAfterStart_RefusedAndTheHeaderHasNoUsedBits()
+    {
+        string path = Path.Combine(s_program.Dir, "used_after_start.trace");
+        var (exit, _, err) = s_program.Run(path, "used_after_start");
+        Assert.AreEqual(0, exit, err);
+        StringAssert.Contains(err, "tt_add_used_rule after tt_start");
+        using var reader = TraceReader.Open(path);
+        Assert.IsTrue(reader.Metadata.Regions.All(r => r.UsedBits is null));
         Assert.AreEqual(2L, reader.IndexedEventCount);
     }
 

@@ -39,6 +39,29 @@ public sealed class SanitizerTests
         StringAssert.Matches(info, new System.Text.RegularExpressions.Regex(@"(?m)^sites\s+0$"));
     }
 
+    // tt_add_used_rule copies each rule's arrays and tt_free frees them; encoding section 1 grows its body as it goes.
+    // Under AddressSanitizer (LeakSanitizer included) and UBSan: the most rules and runs a table may hold, several tables,
+    // and a trace whose tt_start fails after 1024 rules were kept (tt_free still frees them).
+    [TestMethod]
+    public void AsanUbsan_UsedBits_RecordsAndRefusesWithoutReportOrLeak()
+    {
+        string[] flags = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g"];
+        using var program = new CProgram(CProgram.ProgramsDir, "every_kind.c", flags);
+        string trace = Path.Combine(program.Dir, "used.trace");
+        var (exit, _, err) = program.Run(trace, "61", "5", "none", "500", "1000", "used1,usedmany,usedmax");
+        if (err.Contains("LeakSanitizer has encountered a fatal error", StringComparison.Ordinal) || err.Contains("does not work under ptrace", StringComparison.Ordinal))
+            Assert.Inconclusive("AddressSanitizer cannot run on this machine: " + err);
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual("", err);
+        using (var reader = TraceTools.TraceFormat.TraceReader.Open(trace))
+            Assert.AreEqual(1024, reader.Metadata.Regions.Single(r => r.Name == "big").UsedBits!.Rules.Count);
+
+        using var refusals = new CProgram(CProgram.ProgramsDir, "refusals.c", flags);
+        var (refusedExit, _, refusedErr) = refusals.Run(Path.Combine(refusals.Dir, "r.trace"), "used_rules_1025");
+        Assert.AreEqual(3, refusedExit, refusedErr);
+        Assert.AreEqual("table 'tbl' has 1025 used rules (at most 1024)\n", refusedErr.ReplaceLineEndings("\n"));
+    }
+
     // Before the fix tt_event_count and tt_unsited_events read their counters without the mutex while other
     // threads appended: a data race (ThreadSanitizer reports it and exits 66), on a library documented as safe
     // for any number of recording threads.

@@ -36,6 +36,13 @@ public sealed class WriterEquivalenceTests
     [DataRow(29, 9, "lz4", 500, 3000, "line128,novalues,modes")]        // sections 2, 3 and 4
     [DataRow(31, 300, "none", 1000, 3000, "line32,modes")]              // two-byte agent ids; ids over 127 are two varint bytes
     [DataRow(37, 4096, "none", 1000, 2000, "novalues,modes")]           // 2048 devices, 1365 of them listed
+    // Section 1, used bits: one table; three tables whose rules came in another order than their regions'; the
+    // most a table may hold (1024 rules, 256 runs and 256 conditions in one, a region index of two varint bytes).
+    [DataRow(41, 2, "none", 4096, 2000, "used1")]
+    [DataRow(43, 5, "none", 500, 2000, "used1,usedmany")]
+    [DataRow(47, 3, "none", 1000, 2000, "usedmany,line32")]              // sections 1 and 2
+    [DataRow(53, 9, "lz4", 1000, 2000, "usedmax,novalues,modes")]        // sections 1, 3 and 4
+    [DataRow(59, 300, "none", 1000, 2000, "used1,usedmany,usedmax,line128,novalues,modes")] // every section
     public void EveryKind_CWriter_SameBytesAsCSharpWriter(int seed, int agents, string codec, int chunkEvents, int events, string sections)
     {
         string path = Path.Combine(s_program.Dir, $"ek-{seed}-{agents}-{codec}.trace");
@@ -49,6 +56,10 @@ public sealed class WriterEquivalenceTests
         Assert.AreEqual(sections.Contains("line128") ? 128 : sections.Contains("line32") ? 32 : 64, reader.Metadata.CacheLineSize);
         Assert.AreEqual(!sections.Contains("novalues"), reader.Metadata.MemoryValuesRecorded);
         CollectionAssert.AreEqual(ModesAtStart(agents, sections), reader.Metadata.Agents.Select(a => a.IommuAtStart).ToArray(), "IOMMU modes at the start (section 4)");
+        var used = UsedBitsOf(sections);
+        foreach (var region in reader.Metadata.Regions)
+            Assert.AreEqual(Show(used.GetValueOrDefault(region.Name)), Show(region.UsedBits), $"used bits of region '{region.Name}' (section 1)");
+        Assert.AreEqual(used.Count, reader.Metadata.Regions.Count(r => used.ContainsKey(r.Name)), "every table with used bits is declared");
         var output = new MemoryStream();
         // The C recorder writes format v3 (docs/trace-format.md); the C# writer writes v4 unless told.
         var options = new TraceWriterOptions { Codec = codec == "lz4" ? TraceCodec.Lz4 : TraceCodec.None, ChunkEvents = chunkEvents, FormatVersion = 3 };
@@ -150,6 +161,54 @@ public sealed class WriterEquivalenceTests
             : sections.Contains("modes") ? (IommuTreatment)(i / 2 % 3)
             : sections.Contains("bypass1") && i == 1 ? IommuTreatment.Bypass
             : IommuTreatment.Translate).ToArray();
+
+    /// <summary>
+    /// The used bits every_kind.c gives its tables (section 1) for "used1", "usedmany" and "usedmax", by region name, as
+    /// its calls pass them (tt_bits are high, low; EntryBits low, high). "usedmany" adds a rule to tbl after used1's.
+    /// </summary>
+    static Dictionary<string, UsedBits> UsedBitsOf(string sections)
+    {
+        static EntryBits B(uint high, uint low) => new(low, high);
+        static UsedCondition C(uint high, uint low, ulong mask, ulong value) => new(B(high, low), mask, value);
+        static UsedRule R(EntryBits[] bits, params UsedCondition[] when) => new(bits, when);
+        var tbl = new List<UsedRule>();
+        var used = new Dictionary<string, UsedBits>();
+        if (sections.Contains("used1"))
+        {
+            tbl.Add(R([B(7, 0)]));
+            tbl.Add(R([B(63, 8), B(255, 200)], C(3, 1, 0x7, 0x5)));
+            tbl.Add(R([B(127, 64)], C(3, 1, 0x2, 0x2), C(71, 64, 0xff, 0xff), C(254, 254, 1, 0)));
+        }
+        if (sections.Contains("usedmany"))
+        {
+            var v = new[] { C(31, 31, 1, 1), C(511, 448, ulong.MaxValue, 0x8000000000000000) };
+            tbl.Add(R([B(255, 0)], v[0]));
+            used["ste"] = new UsedBits([
+                R([B(3, 1)]),
+                R([B(64 + 45, 64 + 44)], C(3, 1, 0x1, 0x1), C(64 + 1, 64 + 0, 0x3, 0x1)),
+                R([B(64 + 45, 64 + 44), B(192 + 51, 192 + 4)], C(3, 1, 0x2, 0x2))]);
+            used["cd"] = new UsedBits([R([B(511, 448), B(0, 0), B(9, 9)], v), R([B(63 + 64, 48 + 64)])]);
+        }
+        if (tbl.Count > 0) used["tbl"] = new UsedBits(tbl);
+        if (sections.Contains("usedmax"))
+        {
+            var first = R(
+                [.. Enumerable.Range(0, 256).Select(j => B(2 * (uint)j + 1, 2 * (uint)j))],
+                [.. Enumerable.Range(0, 256).Select(j =>
+                {
+                    ulong mask = ulong.MaxValue >> (j % 64);
+                    return C(64 * (uint)(j % 8) + 63, 64 * (uint)(j % 8), mask, mask & (0x8000000000000001UL | (ulong)j << 8));
+                })]);
+            used["big"] = new UsedBits([first, .. Enumerable.Range(1, 1023).Select(k =>
+                R([B((uint)k % 512, (uint)k % 512)], k % 2 == 1 ? [] : [C((uint)k % 8 + 7, (uint)k % 8, 0xff, (ulong)k & 0xff)]))]);
+        }
+        return used;
+    }
+
+    /// <summary>Used bits as text for the assertion's message: rules by '; ', runs high:low, conditions field &amp; mask = value.</summary>
+    static string Show(UsedBits? used) => used is null ? "none" : string.Join("; ", used.Rules.Select(r =>
+        string.Join(", ", r.Bits.Select(b => $"{b.High}:{b.Low}"))
+        + string.Concat(r.When.Select((c, i) => $"{(i == 0 ? " when " : " and ")}{c.Field.High}:{c.Field.Low} & 0x{c.Mask:x} = 0x{c.Value:x}"))));
 
     static int FirstDifference(byte[] a, byte[] b)
     {

@@ -16,6 +16,11 @@
  * in bypass) or "modes" (the k-th device, k = 0, 1, ..., starts in treatment k % 3: translate, bypass, abort),
  * section 4. "modes" first sets every device to abort, then each its own from the last device to the first: the
  * section lists the last call per device, ids rising, and no translate.
+ * Used bits (section 1, WriterEquivalenceTests.UsedBitsOf states the same rules): "used1" gives table tbl three
+ * rules, one of them up to its entry's last bit; "usedmany" declares tables ste and cd after tbl and gives them
+ * and tbl rules in the call order cd, ste, tbl, cd, ste (written in region order: tbl, ste, cd); "usedmax"
+ * declares 128 ram regions and then table big (a region index of two varint bytes) with 1024 rules, the first
+ * of 256 runs and 256 conditions, some on 64-bit fields under full masks.
  *
  * LOG, when given, gets one line per event as the program passed it to tracetools.h, tab-separated:
  * kind number, agent, address (hex), size, aux (packed as the format spells it), site text or -, bytes (hex,
@@ -97,7 +102,55 @@ int main(int argc, char **argv)
     check(tt_add_ram(t, "mem", 0x10000000, 1 << 20));
     check(tt_add_sync(t, "flags", 0x20000000, 0x1000));
     check(tt_add_mmio(t, "regs", 0x30000000, 0x10000, devs[0]));
-    check(tt_add_table(t, "tbl", 0x40000000, 64, 32, 8, 255, devs[0]));
+    int tbl = tt_add_table(t, "tbl", 0x40000000, 64, 32, 8, 255, devs[0]);
+    check(tbl);
+    if (strstr(sections, "used1")) {
+        static const tt_bits a[] = { { 7, 0 } }, b[] = { { 63, 8 }, { 255, 200 } }, c[] = { { 127, 64 } };
+        static const tt_condition cb[] = { { { 3, 1 }, 0x7, 0x5 } };
+        static const tt_condition cc[] = { { { 3, 1 }, 0x2, 0x2 }, { { 71, 64 }, 0xff, 0xff }, { { 254, 254 }, 1, 0 } };
+        check(tt_add_used_rule(t, tbl, a, 1, NULL, 0));
+        check(tt_add_used_rule(t, tbl, b, 2, cb, 1));
+        check(tt_add_used_rule(t, tbl, c, 1, cc, 3));
+    }
+    if (strstr(sections, "usedmany")) {
+        int ste = tt_add_table(t, "ste", 0x50000000, 16, 64, 8, 0, devs[0]);
+        int cd = tt_add_table(t, "cd", 0x60000000, 8, 64, 8, 0, devs[ndev - 1]);
+        check(ste);
+        check(cd);
+        static const tt_bits cfg[] = { { 3, 1 } }, shcfg_s2[] = { { 64 + 45, 64 + 44 }, { 192 + 51, 192 + 4 } };
+        static const tt_condition s1[] = { { { 3, 1 }, 0x1, 0x1 }, { { 64 + 1, 64 + 0 }, 0x3, 0x1 } };
+        static const tt_condition s2[] = { { { 3, 1 }, 0x2, 0x2 } };
+        static const tt_bits ttb[] = { { 511, 448 }, { 0, 0 }, { 9, 9 } }, asid[] = { { 63 + 64, 48 + 64 } };
+        static const tt_condition v[] = { { { 31, 31 }, 1, 1 }, { { 511, 448 }, UINT64_MAX, 0x8000000000000000u } };
+        static const tt_bits all[] = { { 255, 0 } };
+        check(tt_add_used_rule(t, cd, ttb, 3, v, 2));
+        check(tt_add_used_rule(t, ste, cfg, 1, NULL, 0));
+        check(tt_add_used_rule(t, tbl, all, 1, v, 1));
+        check(tt_add_used_rule(t, cd, asid, 1, NULL, 0));
+        check(tt_add_used_rule(t, ste, shcfg_s2, 1, s1, 2));
+        check(tt_add_used_rule(t, ste, shcfg_s2, 2, s2, 1));
+    }
+    if (strstr(sections, "usedmax")) {
+        for (int i = 0; i < 128; i++) {
+            snprintf(name, sizeof name, "pad%d", i);
+            check(tt_add_ram(t, name, 0x70000000 + 0x1000 * (uint64_t)i, 0x1000));
+        }
+        int big = tt_add_table(t, "big", 0x78000000, 4, 64, 64, 0, devs[0]);
+        check(big);
+        static tt_bits runs[256];
+        static tt_condition conds[256];
+        for (uint32_t j = 0; j < 256; j++) {
+            runs[j] = (tt_bits){ 2 * j + 1, 2 * j };
+            uint64_t mask = UINT64_MAX >> (j % 64);
+            conds[j] = (tt_condition){ { 64 * (j % 8) + 63, 64 * (j % 8) }, mask, mask & (0x8000000000000001u | (uint64_t)j << 8) };
+        }
+        check(tt_add_used_rule(t, big, runs, 256, conds, 256));
+        for (uint32_t k = 1; k < 1024; k++) {
+            tt_bits one = { k % 512, k % 512 };
+            tt_condition c = { { k % 8 + 7, k % 8 }, 0xff, k & 0xff };
+            check(tt_add_used_rule(t, big, &one, 1, &c, k % 2 ? 0 : 1));
+        }
+    }
     int locks[2] = { tt_add_lock(t, "l0"), tt_add_lock(t, "l.1") };
     check(locks[0]);
     check(locks[1]);

@@ -8,6 +8,9 @@
  * valid stores. Prints tt_error on stderr and the count of events recorded without their site on stdout.
  * Cases iommu_at_start_...: tt_set_iommu_at_start must return -1 (else exit 6); all but ..._after_start are
  * declaration cases, and ..._after_start makes the call after tt_start, printing tt_error, then finishes.
+ * Cases used_...: tt_add_used_rule on table tbl (16-byte entries) or another region must return -1 (else exit 6);
+ * all but used_after_start are declaration cases (used_rules_1025 first adds 1024 rules, each returning 0, else
+ * exit 6), and used_after_start makes the call after tt_start, printing tt_error, then finishes.
  * Case event_before_start is an event case whose bad event comes before tt_start.
  * Cases named x86_... record an x86_64 trace, riscv_... a riscv64 one; the others arm64.
  */
@@ -30,11 +33,49 @@ int main(int argc, char **argv)
     else if (strcmp(c, "iommu_at_start_of_unknown_agent") == 0) mode_rc = tt_set_iommu_at_start(t, 7, TT_IOMMU_ABORT);
     else if (strcmp(c, "iommu_at_start_treatment_3") == 0) mode_rc = tt_set_iommu_at_start(t, dev, (enum tt_iommu_treatment)3);
     if (mode_rc != -1) return 6;
-    tt_add_ram(t, "mem", 0x1000, 0x1000);
+    int mem = tt_add_ram(t, "mem", 0x1000, 0x1000);
     tt_add_ram(t, "more", strcmp(c, "overlap") == 0 ? 0x1800 : 0x2000, 0x1000);
-    tt_add_mmio(t, "regs", 0x9000, 0x100, strcmp(c, "mmio_of_cpu") == 0 ? cpu : dev);
-    tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8,
-                 strcmp(c, "present_bit_128") == 0 ? 128 : 127, dev);
+    int regs_id = tt_add_mmio(t, "regs", 0x9000, 0x100, strcmp(c, "mmio_of_cpu") == 0 ? cpu : dev);
+    int tbl = tt_add_table(t, "tbl", 0x10000, 4, 16, strcmp(c, "table_granule") == 0 ? 3 : 8,
+                           strcmp(c, "present_bit_128") == 0 ? 128 : 127, dev);
+    static const tt_bits bit0[] = { { 0, 0 } };
+    if (strncmp(c, "used_", 5) == 0 && strcmp(c, "used_after_start") != 0) {
+        /* Valid but for the one thing each case breaks: runs and conditions inside the 128-bit entry. */
+        tt_bits bits[257];
+        tt_condition when[257];
+        for (uint32_t i = 0; i < 257; i++) {
+            bits[i] = (tt_bits){ i % 128, i % 128 };
+            when[i] = (tt_condition){ { 7, 0 }, 0xff, 0x5 };
+        }
+        int used_rc = 0;
+        if (strcmp(c, "used_of_ram") == 0) used_rc = tt_add_used_rule(t, mem, bits, 1, NULL, 0);
+        else if (strcmp(c, "used_of_mmio") == 0) used_rc = tt_add_used_rule(t, regs_id, bits, 1, NULL, 0);
+        else if (strcmp(c, "used_of_unknown_region") == 0) used_rc = tt_add_used_rule(t, 9, bits, 1, NULL, 0);
+        else if (strcmp(c, "used_of_region_minus_1") == 0) used_rc = tt_add_used_rule(t, -1, bits, 1, NULL, 0);
+        else if (strcmp(c, "used_without_bits") == 0) used_rc = tt_add_used_rule(t, tbl, bits, 0, when, 1);
+        else if (strcmp(c, "used_runs_257") == 0) used_rc = tt_add_used_rule(t, tbl, bits, 257, NULL, 0);
+        else if (strcmp(c, "used_conditions_257") == 0) used_rc = tt_add_used_rule(t, tbl, bits, 1, when, 257);
+        else if (strcmp(c, "used_rules_1025") == 0) {
+            for (int i = 0; i < 1024; i++)
+                if (tt_add_used_rule(t, tbl, bits + i % 128, 1, when, i % 2) != 0) return 6;
+            used_rc = tt_add_used_rule(t, tbl, bits, 1, NULL, 0);
+        }
+        else if (strcmp(c, "used_bits_downwards") == 0) used_rc = tt_add_used_rule(t, tbl, (tt_bits[]){ { 1, 3 } }, 1, NULL, 0);
+        else if (strcmp(c, "used_bits_outside_entry") == 0) used_rc = tt_add_used_rule(t, tbl, (tt_bits[]){ { 128, 120 } }, 1, NULL, 0);
+        else if (strcmp(c, "used_condition_outside_entry") == 0)
+            used_rc = tt_add_used_rule(t, tbl, bits, 1, (tt_condition[]){ { { 128, 127 }, 1, 1 } }, 1);
+        else if (strcmp(c, "used_condition_downwards") == 0)
+            used_rc = tt_add_used_rule(t, tbl, bits, 1, (tt_condition[]){ { { 0, 7 }, 1, 1 } }, 1);
+        else if (strcmp(c, "used_condition_65_bits") == 0)
+            used_rc = tt_add_used_rule(t, tbl, bits, 1, (tt_condition[]){ { { 64, 0 }, 1, 0 } }, 1);
+        else if (strcmp(c, "used_mask_outside_field") == 0)
+            used_rc = tt_add_used_rule(t, tbl, bits, 1, (tt_condition[]){ { { 3, 1 }, 0x8, 0 } }, 1);
+        else if (strcmp(c, "used_value_outside_mask") == 0)
+            used_rc = tt_add_used_rule(t, tbl, bits, 1, (tt_condition[]){ { { 3, 1 }, 0x2, 0x1 } }, 1);
+        else if (strcmp(c, "used_bits_null") == 0) used_rc = tt_add_used_rule(t, tbl, NULL, 1, NULL, 0);
+        else if (strcmp(c, "used_conditions_null") == 0) used_rc = tt_add_used_rule(t, tbl, bits, 1, NULL, 1);
+        if (used_rc != -1) return 6;
+    }
     int lock = tt_add_lock(t, "l0");
     if (strcmp(c, "cache_line_48") == 0) tt_set_cache_line(t, 48);
     if (strcmp(c, "cache_line_8192") == 0) tt_set_cache_line(t, 8192);
@@ -84,6 +125,10 @@ int main(int argc, char **argv)
     else if (strcmp(c, "store_release_without_bytes") == 0) tt_store_release_bytes(t, cpu, 0x1000, 4, NULL, NULL);
     else if (strcmp(c, "iommu_at_start_after_start") == 0) {
         if (tt_set_iommu_at_start(t, dev, TT_IOMMU_BYPASS) != -1) return 6;
+        fprintf(stderr, "%s\n", tt_error(t));
+    }
+    else if (strcmp(c, "used_after_start") == 0) {
+        if (tt_add_used_rule(t, tbl, bit0, 1, NULL, 0) != -1) return 6;
         fprintf(stderr, "%s\n", tt_error(t));
     }
     else if (strcmp(c, "foreign_site") == 0) {
