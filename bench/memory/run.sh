@@ -22,7 +22,9 @@
 #                    of clocks but for the arena's sharing (past 64 MiB, unchanged clocks share a slot)   no target
 #   driver-mix N     synth --profile driver-mix, N = 10^5, 10^6, 10^7 (to --max-events)   flat in N
 # --baseline REV also builds the engine at REV (a temporary git worktree, Release) and runs it on the
-# same scenarios, each written by that build (it reads its own format version). Every replay runs under
+# same scenarios, each written by that build (it reads its own format version; the driver-mix rows are the
+# profile as that build synthesizes it: for cc56979, without the eth and FF-A protocols added since, so not the
+# same events as the current build's). Every replay runs under
 # a GC heap cap (--cap MB, default 2048) so an engine that needs more fails with "over cap" instead of
 # taking the shared machine's memory. Targets are reported, never asserted.
 # Working files go to a temporary directory, removed at exit unless --keep; --out DIR puts them in DIR and
@@ -252,4 +254,4 @@ for name in "${names[@]}"; do
 done
 echo
 echo "Peak RSS of \`tracetools replay T --threads 1 --quiet\` (all detectors: sixteen kinds, the baseline its nine) from /usr/bin/time -v,"
-echo "GC heap capped at $cap MB; baseline = the engine built at ${baseline:-(none)} on the same scenario."
+echo "GC heap capped at $cap MB; baseline = the engine built at ${baseline:-(none)} on the same scenario, as written by that build (driver-mix: its own synth, not the same events)."
