@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 if (args.Length > 0 && args[0] == "refs") return TraceTools.Bench.Refs.ReferenceRun.Run(args[1..]);
 // `columns TRACE [--rounds R]`: the column decode against LZ4 on the same chunks held in memory (Refs/ColumnLoop.cs).
 if (args.Length > 0 && args[0] == "columns") return TraceTools.Bench.Refs.ColumnLoop.Run(args[1..]);
-// `v1copy TRACE OUT`: TRACE rewritten in format v1 without the kinds v1 cannot hold, for the baseline (Refs/V1Copy.cs).
+// `v1copy TRACE OUT [--format-version 4]`: TRACE rewritten in format v1 (or v4) without the kinds v1 cannot hold, for the baseline (Refs/V1Copy.cs).
 if (args.Length > 0 && args[0] == "v1copy") return TraceTools.Bench.Refs.V1Copy.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
