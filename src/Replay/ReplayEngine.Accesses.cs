@@ -107,7 +107,8 @@ public sealed partial class ReplayEngine
         {
             // Bytes the column does not hold hold no release, as handle 0 (skipped): its pieces in address order give the
             // handles a whole-page array would, less those zeros.
-            for (int at = off, runEnd = off + len; ;)
+            // (A run inside one piece costs one call: the loop ends at the run's end, not at an empty piece.)
+            for (int at = off, runEnd = off + len; at < runEnd;)
             {
                 var held = page.Releases.NextHeld(ref at, runEnd);
                 if (held.IsEmpty) break;

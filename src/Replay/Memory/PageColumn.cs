@@ -32,8 +32,8 @@ struct PageColumn<T> where T : unmanaged
 
     /// <summary>
     /// Most blocks held before the column takes the whole page: a quarter of the page. Past it a page is dense, and one
-    /// array costs less than the blocks (16 blocks of handles take 4.6 KiB with their index against 16 KiB for the
-    /// page; of values 1.8 KiB against 4 KiB) and answers without the block index.
+    /// array costs less than the blocks (16 blocks of handles take 4.5 KiB with their index, <see cref="Footprint"/>'s
+    /// count, against 16 KiB for the page; of values 1.5 KiB against 4 KiB) and answers without the block index.
     /// </summary>
     public const int MaxBlocks = 16;
 
@@ -139,6 +139,13 @@ struct PageColumn<T> where T : unmanaged
 
     Span<T> CoverSlow(int offset, int length)
     {
+        // A range longer than the blocks left would end on the page anyway (a page table zeroed whole, a sync page
+        // filled): straight there, without the blocks it would pass through.
+        if (length > (MaxBlocks - _blocksHeld) * BlockBytes)
+        {
+            ToPage();
+            return Items(_items, offset, length);
+        }
         if (_blocks is null)
         {
             // Whole words: the window's edges stay 8-byte aligned.
@@ -183,12 +190,16 @@ struct PageColumn<T> where T : unmanaged
         (_items, _blocks, _lo, _span, _blocksHeld) = (null, blocks, 0, 0, held);
     }
 
-    /// <summary>The blocks copied into one array of the whole page.</summary>
+    /// <summary>The window's bytes or the blocks copied into one array of the whole page.</summary>
     void ToPage()
     {
         var items = new T[ShadowPage.Size];
-        for (int b = 0; b < BlockCount; b++)
-            if (_blocks![b] is { } block) block.CopyTo(items.AsSpan(b << BlockShift));
+        if (_blocks is null) _items.AsSpan(0, _span).CopyTo(items.AsSpan(_lo));
+        else
+        {
+            for (int b = 0; b < BlockCount; b++)
+                if (_blocks[b] is { } block) block.CopyTo(items.AsSpan(b << BlockShift));
+        }
         (_items, _blocks, _lo, _span, _blocksHeld) = (items, null, 0, ShadowPage.Size, 0);
     }
 

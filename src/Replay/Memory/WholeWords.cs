@@ -16,7 +16,9 @@ namespace TraceTools.Replay.Memory;
 /// Per word this is exactly <see cref="CellPut.TryPut1"/> of a cell over all eight bytes: the word takes the
 /// cell when its cell is free or of the same column (a full mask covers any bytes it held) and not a spill
 /// flag; otherwise the run stops there, and the caller puts that word the general way. Words are independent,
-/// so stopping part-way leaves every word before the stop exactly as the per-word path would.
+/// so stopping part-way leaves every word before the stop exactly as the per-word path would. (A width-1 page never
+/// holds a spill flag: a word spills only at width 4, and a page never narrows. The test stays as the guard of
+/// <see cref="CellPut.TryPut1"/>'s contract; dropping it is an equivalent mutation, which no test can catch.)
 /// </remarks>
 static class WholeWords
 {

@@ -110,6 +110,32 @@ public sealed class ShadowPageTests
         for (int k = 0; k < ShadowPage.Size; k++) Assert.AreEqual(model[k], column.At(k), $"byte {k}");
     }
 
+    /// <summary>
+    /// A range longer than the blocks left goes straight to the page (a page table zeroed whole): from nothing, from a
+    /// window, and from blocks, every byte written before kept.
+    /// </summary>
+    [TestMethod]
+    public void PageColumn_RangeLongerThanTheBlocksLeft_TakesThePageAtOnce()
+    {
+        var fresh = new PageColumn<int>();
+        Assert.AreEqual(ShadowPage.Size, fresh.Cover(0, ShadowPage.Size).Length, "a whole-page write from nothing: one piece");
+        Assert.AreEqual((false, ShadowPage.Size), (fresh.InBlocks, fresh.Held));
+
+        var fromWindow = new PageColumn<int>();
+        fromWindow.Cover(8, 4).Fill(7);
+        Assert.AreEqual(1025, fromWindow.Cover(2000, 1025).Length, "more than 16 blocks' bytes: the page, one piece");
+        Assert.AreEqual((false, ShadowPage.Size, 7, 0), (fromWindow.InBlocks, fromWindow.Held, fromWindow.At(11), fromWindow.At(12)));
+
+        var fromBlocks = new PageColumn<int>();
+        fromBlocks.Cover(0, 4).Fill(1);
+        fromBlocks.Cover(3000, 4).Fill(2);
+        Assert.IsTrue(fromBlocks.InBlocks);
+        Assert.AreEqual(64, fromBlocks.Cover(1024, 64).Length, "one block's bytes: a block");
+        Assert.IsTrue(fromBlocks.InBlocks);
+        Assert.AreEqual(900, fromBlocks.Cover(1100, 900).Length, "more bytes than the 13 blocks left: the page");
+        Assert.AreEqual((false, 1, 2), (fromBlocks.InBlocks, fromBlocks.At(3), fromBlocks.At(3003)));
+    }
+
     /// <summary>A range over several blocks is written and read piece by piece: a block per piece, unheld blocks read as zero.</summary>
     [TestMethod]
     public void PageColumn_RangeOverBlocks_WrittenAndReadPieceByPiece()
