@@ -20,7 +20,7 @@ static class V1Copy
     {
         int version = 1;
         if (args.Length == 4 && args[2] == "--format-version" && int.TryParse(args[3], NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v is 1 or 4)
-            version = args.Length == 4 ? v : 1;
+            version = v;
         else if (args.Length != 2)
         {
             Console.Error.WriteLine("usage: TraceTools.Bench v1copy TRACE OUT [--format-version 1|4]");

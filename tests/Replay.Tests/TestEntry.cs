@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TraceTools.Replay.Clocks;
 using TraceTools.Replay.Memory;
 using TraceTools.Tests.Reference;
@@ -30,34 +29,6 @@ static class TestEntry
     }
 
     /// <summary>Runs this assembly's <see cref="Main"/> in a child process with <paramref name="environment"/> set (null values removed).</summary>
-    public static (int Exit, string Out, string Err) RunChild(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
-    {
-        // The muxer of the runtime this test runs on: <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet.
-        string muxer = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(),
-            "..", "..", "..", OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"));
-        var info = new ProcessStartInfo(File.Exists(muxer) ? muxer : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(typeof(TestEntry).Assembly.Location);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (name, value) in environment)
-        {
-            if (value is null) info.Environment.Remove(name);
-            else info.Environment[name] = value;
-        }
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            p.WaitForExit();
-            Assert.Fail($"Replay.Tests {string.Join(' ', args)} did not finish in {timeout}");
-        }
-        return (p.ExitCode, output.Result, error.Result);
-    }
+    public static (int Exit, string Out, string Err) RunChild(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout) =>
+        TestEntryChild.Run(typeof(TestEntry).Assembly.Location, args, environment, timeout);
 }

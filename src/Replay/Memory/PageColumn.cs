@@ -137,6 +137,18 @@ struct PageColumn<T> where T : unmanaged
         return CoverSlow(offset, length);
     }
 
+    /// <summary>Writes <paramref name="items"/> from byte <paramref name="offset"/> (inside one page), piece by piece.</summary>
+    public void Write(int offset, ReadOnlySpan<T> items)
+    {
+        while (!items.IsEmpty)
+        {
+            var piece = Cover(offset, items.Length);
+            items[..piece.Length].CopyTo(piece);
+            items = items[piece.Length..];
+            offset += piece.Length;
+        }
+    }
+
     Span<T> CoverSlow(int offset, int length)
     {
         // A range longer than the blocks left would end on the page anyway (a page table zeroed whole, a sync page

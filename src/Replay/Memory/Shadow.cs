@@ -69,20 +69,8 @@ sealed partial class Shadow
             int off = (int)(a & ShadowPage.Mask), n = Math.Min(size - i, ShadowPage.Size - off);
             // Cache marks belong to the write cells they qualify: the new cell starts unmarked.
             if (_writes) page.Record(column, at, off, n);
-            if (values) CopyValues(ref page.Values, data.Slice(i, n), off);
+            if (values) page.Values.Write(off, data.Slice(i, n));
             i += n;
-        }
-    }
-
-    /// <summary>Copies <paramref name="data"/> into the values of the page's bytes from <paramref name="offset"/>, piece by piece of the column.</summary>
-    static void CopyValues(ref PageColumn<byte> values, ReadOnlySpan<byte> data, int offset)
-    {
-        while (!data.IsEmpty)
-        {
-            var piece = values.Cover(offset, data.Length);
-            data[..piece.Length].CopyTo(piece);
-            data = data[piece.Length..];
-            offset += piece.Length;
         }
     }
 

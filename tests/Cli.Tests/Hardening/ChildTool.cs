@@ -50,25 +50,8 @@ static class ChildTool
     /// Runs this test assembly's entry point (<see cref="TestEntry"/>) in a child process: for what must run in a
     /// process of its own environment, e.g. the kernels <c>TRACETOOLS_SIMD</c> picks once per process.
     /// </summary>
-    public static (int Exit, string Out, string Err) RunTestEntry(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
-    {
-        // The muxer of the runtime this test runs on: <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet.
-        string muxer = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(),
-            "..", "..", "..", OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet"));
-        var info = new ProcessStartInfo(File.Exists(muxer) ? muxer : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(typeof(TestEntry).Assembly.Location);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment.Remove("TRACETOOLS_DEBUG");
-        SetEnvironment(info, environment);
-        return Finish(Process.Start(info)!, args, null, timeout);
-    }
+    public static (int Exit, string Out, string Err) RunTestEntry(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        TestEntryChild.Run(typeof(TestEntry).Assembly.Location, args, environment, timeout ?? TimeSpan.FromSeconds(60));
 
     static void SetEnvironment(ProcessStartInfo info, IReadOnlyDictionary<string, string?>? environment)
     {
