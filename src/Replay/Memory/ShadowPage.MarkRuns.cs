@@ -12,13 +12,33 @@ sealed partial class ShadowPage
     /// and mark as the word before gets that word's answer without asking again (a buffer written by one access
     /// asks the hb question once, not once per word).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void MarkWholeWords(HbState hb, int cpu, uint time, bool clean, bool inval, int from, int to)
     {
-        // Words outside the window have no cell to mark; inside it word w's cell is at w − lo.
-        int lo = _lo;
-        from = Math.Max(from, lo);
-        to = Math.Min(to, lo + _span);
+        if (_blocks == 0)
+        {
+            // Words outside the window have no cell to mark.
+            MarkPiece(hb, cpu, time, clean, inval, Math.Max(from, _lo), Math.Min(to, _lo + _span), _lo);
+            return;
+        }
+        // In blocks, piece by piece: a block not held has no cell to mark.
+        for (int w = from; w < to;)
+        {
+            int i = WordIndex(w);
+            if (i < 0)
+            {
+                w = (w / BlockWords + 1) * BlockWords;
+                continue;
+            }
+            int end = Math.Min(to, PieceEnd(w));
+            MarkPiece(hb, cpu, time, clean, inval, w, end, w - i);
+            w = end;
+        }
+    }
+
+    /// <summary><see cref="MarkWholeWords"/> over words [<paramref name="from"/>, <paramref name="to"/>) of one piece, word w's cell at w − <paramref name="lo"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void MarkPiece(HbState hb, int cpu, uint time, bool clean, bool inval, int from, int to, int lo)
+    {
         ulong[] cells = _cells;
         ulong[]? marks = _marks;
         // The previous word's cell, mark before and mark after (cell 0: none yet; a free cell is never marked).

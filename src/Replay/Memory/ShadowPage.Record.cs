@@ -29,8 +29,8 @@ sealed partial class ShadowPage
         if (_uniform) Materialize();
         int end = offset + length - 1, first = offset >> 3, last = end >> 3;
         Cover(first, last);
-        // Word w's cells sit at (w − lo) × width.
-        int lo = _lo;
+        // Word w's cells sit at (w − lo) × width: the access lies in one piece once covered.
+        int lo = PieceBase(first);
         ulong[] cells = _cells;
         ulong[]? marks = _marks;
         int width = _width;
@@ -74,10 +74,10 @@ sealed partial class ShadowPage
         // As in Record (noting the same store twice when the put declines changes nothing).
         if (column == AccessColumn.CpuWrite) Stores.Note((int)(at >> 32), (uint)at);
         int width = _width;
-        // A word in the window of a materialized page (width ≥ 1); a uniform page (span 0: new, or written by whole
-        // pages) and a word outside the window take Record.
+        // A word held by a materialized page (width ≥ 1): in the window (one test), or in a block held; a uniform
+        // page (span 0 and no blocks: new, or written by whole pages) and a word not held take Record.
         int i = (offset >> 3) - _lo;
-        if ((uint)i < (uint)_span)
+        if ((uint)i < (uint)_span || (_blocks != 0 && (i = WordIndex(offset >> 3)) >= 0))
         {
             int b = offset & 7;
             ulong cell = at | ShadowCell.ColumnKey(column) | ((ulong)(uint)ShadowCell.Bytes(b, b + length) << ShadowCell.MaskShift);

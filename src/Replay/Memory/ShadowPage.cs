@@ -14,8 +14,9 @@ namespace TraceTools.Replay.Memory;
 /// A page is <em>uniform</em> (one word's cells stand for all 512) until an access covers part of it: a
 /// page written, read or cleaned only by whole-page accesses (4 KiB DMA, page-sized copies) costs one word.
 /// Cache marks sit beside the write cells they qualify, allocated on the first mark. The words with cells of their
-/// own are a window of the page that grows with the words written (<c>ShadowPage.Window.cs</c>): a page touched in one
-/// word holds that word's cells, not 512 words' worth.
+/// own grow with the words written (<c>ShadowPage.Window.cs</c>): a window of up to 8 words, then the 8-word blocks
+/// written, then the page. So a page touched in one word holds that word's cells, and one touched in two words far
+/// apart two blocks' worth, not 512 words'.
 /// </summary>
 sealed partial class ShadowPage
 {
@@ -72,9 +73,9 @@ sealed partial class ShadowPage
         int at = 0;
         if (!_uniform)
         {
-            // Outside the window (or no window yet: span 0) the word has no cells, as on an untouched page.
+            // A word not held (outside the window, in a block not held, or none yet) has no cells, as on an untouched page.
             int i = w - _lo;
-            if ((uint)i >= (uint)_span)
+            if ((uint)i >= (uint)_span && (_blocks == 0 || (i = WordIndex(w)) < 0))
             {
                 marks = default;
                 return default;
@@ -130,7 +131,7 @@ sealed partial class ShadowPage
         if (_width < MaxInline)
         {
             int width = _width == 0 ? 1 : _width * 2;
-            int words = _uniform ? 1 : _span;
+            int words = _uniform ? 1 : WordsHeld;
             _cells = Rewidth(_cells, words, _width, width);
             if (_marks is not null) _marks = Rewidth(_marks, words, _width, width);
             _width = width;
@@ -138,7 +139,7 @@ sealed partial class ShadowPage
         }
         // A uniform page at four full cells cannot spill one word for all: callers materialize first.
         var block = new ulong[2 * SpillCells];
-        int at = (w - _lo) * _width;
+        int at = WordIndex(w) * _width;
         _cells.AsSpan(at, _width).CopyTo(block);
         _marks?.AsSpan(at, _width).CopyTo(block.AsSpan(SpillCells));
         _cells.AsSpan(at, _width).Clear();

@@ -331,47 +331,4 @@ public sealed class ShadowPageModelTests
         page.RecordWord(AccessColumn.CpuRead, Epoch.Pack(0, 2), 300 * 8, 8);
         Assert.AreEqual((1, 2, 16L), (page.WindowWords, page.Width, page.Footprint), "a read of the same word widens it, nothing else");
     }
-
-    [TestMethod]
-    [DataRow(true)]
-    [DataRow(false)]
-    public void ShadowPage_WordsWrittenOneByOne_WindowDoublesToThePage(bool up)
-    {
-        var page = new ShadowPage();
-        var footprints = new HashSet<long>();
-        for (int i = 0; i < ShadowPage.Words; i++)
-        {
-            int w = up ? i : ShadowPage.Words - 1 - i;
-            page.RecordWord(AccessColumn.CpuWrite, Epoch.Pack(0, (uint)(i + 1)), w * 8, 8);
-            footprints.Add(page.Footprint);
-        }
-        Assert.AreEqual(ShadowPage.Words, page.WindowWords);
-        Assert.HasCount(5, footprints, "the window grew by doubling (1, 2, 4, 8 words), then took the page");
-        for (int i = 0; i < ShadowPage.Words; i++)
-        {
-            int w = up ? i : ShadowPage.Words - 1 - i;
-            Assert.AreEqual(Epoch.Pack(0, (uint)(i + 1)), page.At(AccessColumn.CpuWrite, w * 8 + 7), $"word {w}");
-        }
-    }
-
-    [TestMethod]
-    public void ShadowPage_SpilledWordAndMarks_MoveWithTheWindow()
-    {
-        var hb = Hb();
-        var page = new ShadowPage();
-        for (int b = 0; b < 8; b++) page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, (uint)(10 + b)), 200 * 8 + b, 1);
-        page.Record(AccessColumn.DevRead, Epoch.Pack(2, 20), 200 * 8, 8);
-        page.Record(AccessColumn.CpuWrite, Epoch.Pack(1, 21), 201 * 8, 8);
-        page.Mark(hb, 1, 22, clean: true, inval: false, 201 * 8, 64);
-        Assert.AreEqual(1, page.SpilledWords);
-        int before = page.WindowWords;
-        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 30), 3 * 8, 8);
-        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 31), 500 * 8, 8);
-        Assert.IsGreaterThan(before, page.WindowWords);
-        for (int b = 0; b < 8; b++) Assert.AreEqual(Epoch.Pack(0, (uint)(10 + b)), page.At(AccessColumn.CpuWrite, 200 * 8 + b), $"spilled byte {b}");
-        Assert.AreEqual(Epoch.Pack(2, 20), page.At(AccessColumn.DevRead, 200 * 8 + 3));
-        page.Run(AccessColumn.CpuWrite, 201 * 8, 202 * 8, out ulong at, out ulong mark);
-        Assert.AreEqual((Epoch.Pack(1, 21), 22UL), (at, mark), "the clean's mark moved with its cell");
-        Assert.AreEqual((Epoch.Pack(0, 30), Epoch.Pack(0, 31)), (page.At(AccessColumn.CpuWrite, 3 * 8), page.At(AccessColumn.CpuWrite, 500 * 8)));
-    }
 }

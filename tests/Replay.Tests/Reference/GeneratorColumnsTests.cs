@@ -6,8 +6,8 @@ using TraceTools.Replay.Memory;
 namespace TraceTools.Tests.Reference;
 
 /// <summary>
-/// The generator's column steps (TraceGenerator.Columns.cs) bring the page columns into every form in the engine's own
-/// shadow, with accesses over several blocks: what the differential then holds to the reference.
+/// The generator's column steps (TraceGenerator.Columns.cs) bring the page columns, and the cells, into every form in the
+/// engine's own shadow, with accesses over several blocks: what the differential then holds to the reference.
 /// </summary>
 [TestClass]
 public sealed class GeneratorColumnsTests
@@ -27,11 +27,15 @@ public sealed class GeneratorColumnsTests
             Count("release handles in blocks", pages.Any(p => p.Releases.InBlocks));
             Count("release handles past the blocks: the whole page", pages.Any(p => p.Releases.Held == ShadowPage.Size));
             Count("table values in blocks", pages.Any(p => p.Values.InBlocks));
+            Count("cells in blocks", pages.Any(p => p.BlocksHeld > 0));
+            Count("cells in blocks with cache marks", pages.Any(p => p.BlocksHeld > 0 && p.HasCacheState));
+            Count("cells in blocks two wide or more", pages.Any(p => p.BlocksHeld > 0 && p.Width >= 2));
             ulong spread = TraceGenerator.SyncPages;
             Count("a load over several blocks of handles", t.Events.Any(e => e.E.Kind is EventKind.Load or EventKind.DmaRead
                 && e.E.Address >= spread && e.E.Address / 64 + 1 < (e.E.Address + (ulong)e.E.Size - 1) / 64));
         }
-        foreach (var what in new[] { "release handles in blocks", "release handles past the blocks: the whole page", "table values in blocks", "a load over several blocks of handles" })
+        foreach (var what in new[] { "release handles in blocks", "release handles past the blocks: the whole page", "table values in blocks", "a load over several blocks of handles",
+            "cells in blocks", "cells in blocks with cache marks", "cells in blocks two wide or more" })
             Assert.IsGreaterThanOrEqualTo(20, counts.GetValueOrDefault(what), $"{what}: {counts.GetValueOrDefault(what)} of {seeds} traces");
     }
 }
