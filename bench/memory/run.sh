@@ -16,7 +16,7 @@
 #                    escalates every page (per-agent times of the bytes touched)                    no target
 #   sparse-table     50,000 8-byte table entries stored, one a page (an IOMMU's sparse tables)   no target
 #   sparse-table-2   50,000 table pages, two 8-byte entries stored on each 2 KiB apart (PTEs scattered over a page)   no target
-#   sparse-dma-2     50,000 pages, two 1-byte dma_writes on each 2 KiB apart (cells: past 8 words a page holds 512)   no target
+#   sparse-dma-2     50,000 pages, two 1-byte dma_writes on each 2 KiB apart (cells: two 8-word blocks a page)   no target
 #   sparse-sync      50,000 sync words, one a page, each store-released and load-acquired        no target
 #   releases-4k      4,096 agents declared, one cpu releasing into 100,000 sync words: live releases × agents
 #                    of clocks but for the arena's sharing (past 64 MiB, unchanged clocks share a slot)   no target
