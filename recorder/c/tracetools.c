@@ -746,8 +746,8 @@ static int encode_used_bits(const tt_trace *t, col *m)
         if ((rc = col_room(&body, 20))) break;
         put_varint(&body, i);
         put_varint(&body, r->n_used);
-        /* Past the metadata's limit tt_start refuses the header anyway (its message then gives the bytes up to
-         * where this stopped): stop there, so that body.len stays far inside a u32. */
+        /* Past the metadata's limit tt_start refuses the header anyway (its message gives the bytes up to where
+         * this stopped as a lower bound): stop there, so that body.len stays far inside a u32. */
         for (size_t k = 0; k < r->n_used && rc == 0 && body.len <= MAX_METADATA; k++) {
             const used_rule *u = &r->used[k];
             if ((rc = col_room(&body, 20 + 10 * u->n_bits + 40 * u->n_when))) break;
@@ -846,7 +846,8 @@ int tt_start(tt_trace *t)
     if (t->codec == TT_CODEC_LZ4 && load_lz4(t)) return -1;
     col m = { 0 };
     if (encode_metadata(t, &m)) { free(m.p); return fail(t, "out of memory"); }
-    if (m.len > MAX_METADATA) { free(m.p); return fail(t, "metadata of %zu bytes (at most %d)", m.len, MAX_METADATA); }
+    /* The used bits' encoding stops once past the limit, so the size is a bound, not the whole. */
+    if (m.len > MAX_METADATA) { free(m.p); return fail(t, "metadata of at least %zu bytes (at most %d)", m.len, MAX_METADATA); }
     t->agent_width = t->n_agents <= 256 ? 1 : 2;
     t->last_addr = calloc((t->n_agents ? t->n_agents : 1) * STREAMS, sizeof *t->last_addr);
     if (!t->last_addr) { free(m.p); return fail(t, "out of memory"); }

@@ -47,6 +47,9 @@ public sealed class RefusalTests
     [DataRow("used_value_outside_mask", "table 'tbl': condition on bits 3:1 compares 0x1 under mask 0x2, which do not fit the field")]
     [DataRow("used_bits_null", "table 'tbl': a used rule's bits array is NULL")]
     [DataRow("used_conditions_null", "table 'tbl': a used rule's conditions array is NULL")]
+    // Each part valid, the whole past the format's 16 MiB of metadata: the encoding stopped there, so a lower bound.
+    [DataRow("metadata_over_limit", "metadata of at least ")]
+    [DataRow("metadata_over_limit", " bytes (at most 16777216)")]
     public void Declarations_Invalid_StartFailsAndCreatesNoFile(string name, string message)
     {
         string path = Path.Combine(s_program.Dir, name + ".trace");

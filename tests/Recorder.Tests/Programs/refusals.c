@@ -11,6 +11,7 @@
  * Cases used_...: tt_add_used_rule on table tbl (16-byte entries) or another region must return -1 (else exit 6);
  * all but used_after_start are declaration cases (used_rules_1025 first adds 1024 rules, each returning 0, else
  * exit 6), and used_after_start makes the call after tt_start, printing tt_error, then finishes.
+ * Case metadata_over_limit declares 3,072 valid used rules whose metadata passes 16 MiB (tt_start refuses it).
  * Case event_before_start is an event case whose bad event comes before tt_start.
  * Cases named x86_... record an x86_64 trace, riscv_... a riscv64 one; the others arm64.
  */
@@ -75,6 +76,17 @@ int main(int argc, char **argv)
         else if (strcmp(c, "used_bits_null") == 0) used_rc = tt_add_used_rule(t, tbl, NULL, 1, NULL, 0);
         else if (strcmp(c, "used_conditions_null") == 0) used_rc = tt_add_used_rule(t, tbl, bits, 1, NULL, 1);
         if (used_rc != -1) return 6;
+    }
+    if (strcmp(c, "metadata_over_limit") == 0) {
+        /* Three tables of 1,024 valid rules, each of 256 conditions with 64-bit masks and values (about 5.6 KB a
+         * rule encoded): about 17.3 MB of used bits, past the format's 16 MiB of metadata, which tt_start refuses
+         * (each call returns 0, else exit 6). */
+        static tt_condition wide[256];
+        for (int i = 0; i < 256; i++) wide[i] = (tt_condition){ { 127, 64 }, ~0ull, 1ull << 63 };
+        int tables[3] = { tbl, tt_add_table(t, "tbl2", 0x20000, 4, 16, 8, 127, dev), tt_add_table(t, "tbl3", 0x30000, 4, 16, 8, 127, dev) };
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < 1024; i++)
+                if (tt_add_used_rule(t, tables[k], bit0, 1, wide, 256) != 0) return 6;
     }
     int lock = tt_add_lock(t, "l0");
     if (strcmp(c, "cache_line_48") == 0) tt_set_cache_line(t, 48);
