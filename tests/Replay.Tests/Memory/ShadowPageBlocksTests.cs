@@ -210,4 +210,30 @@ public sealed class ShadowPageBlocksTests
         Assert.AreEqual(3008 - 128, page.Run(AccessColumn.CpuWrite, 128, ShadowPage.Size, out ulong none, out ulong noMark), "the gap");
         Assert.AreEqual((0UL, 0UL), (none, noMark));
     }
+
+    [TestMethod]
+    public void Mark_PartOfAPieceOfBlocks_MarksOnlyItsRange()
+    {
+        // Blocks 0 and 1 are one piece (adjacent slots), block 47 another; one cell a word, so a clean of whole words
+        // takes MarkWholeWords, which must stop at the range's end, not at the piece's.
+        var hb = Hb();
+        var page = new ShadowPage();
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 1), 0, 128);
+        page.Record(AccessColumn.CpuWrite, Epoch.Pack(0, 2), 3008, 64);
+        Assert.AreEqual((3, 1), (page.BlocksHeld, page.Width));
+        page.Mark(hb, 0, 5, clean: true, inval: false, 16, 32);
+        for (int k = 0; k < 128; k += 8)
+        {
+            page.Run(AccessColumn.CpuWrite, k, k + 1, out _, out ulong mark);
+            Assert.AreEqual(k is >= 16 and < 48 ? 5UL : 0UL, mark, $"byte {k}: words 2 to 5 cleaned, the rest of the piece not");
+        }
+        page.Mark(hb, 0, 6, clean: true, inval: false, 3000, 24);
+        foreach (int k in new[] { 3008, 3016 })
+        {
+            page.Run(AccessColumn.CpuWrite, k, k + 1, out _, out ulong mark);
+            Assert.AreEqual(6UL, mark, $"byte {k}: after the gap");
+        }
+        page.Run(AccessColumn.CpuWrite, 3024, 3025, out _, out ulong after);
+        Assert.AreEqual(0UL, after, "byte 3024: past the range");
+    }
 }
