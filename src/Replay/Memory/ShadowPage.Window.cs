@@ -23,8 +23,9 @@ sealed partial class ShadowPage
     const int BlockWords = 8;
 
     /// <summary>
-    /// Most blocks held before the page takes all 512 words: a quarter of the page, where the blocks' copies as they are
-    /// added (each one the blocks held so far) have cost as much as one page array, as with <see cref="PageColumn{T}.MaxBlocks"/>.
+    /// Most blocks held before the page takes all 512 words: a quarter of the page (1 KiB of cells at width 1, against 4
+    /// KiB). Blocks are added one array copy at a time, so a page written block by block up to here has allocated about
+    /// two pages' worth in all (2 + 3 + … + 16 blocks), once; a page held in few blocks saves the rest for good.
     /// </summary>
     const int MaxBlocks = 16;
 
@@ -47,6 +48,8 @@ sealed partial class ShadowPage
     void Cover(int first, int last)
     {
         if (first >= _lo && last < _lo + _span) return;
+        // In blocks the window is empty: a range in blocks held needs no call.
+        if (_blocks != 0 && (BlockSpan(first, last) & ~_blocks) == 0) return;
         Regrow(first, last);
     }
 
@@ -55,7 +58,6 @@ sealed partial class ShadowPage
         ulong need = BlockSpan(first, last);
         if (_blocks != 0)
         {
-            if ((need & ~_blocks) == 0) return;
             Rehold(_blocks | need);
             return;
         }
@@ -115,6 +117,7 @@ sealed partial class ShadowPage
     static int At(int w, ulong blocks, bool page) => page ? w : BlockIndex(w, blocks);
 
     /// <summary>The blocks words [<paramref name="first"/>, <paramref name="last"/>] lie in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static ulong BlockSpan(int first, int last)
     {
         int from = first / BlockWords, n = last / BlockWords - from + 1;

@@ -66,7 +66,7 @@ sealed partial class ShadowPage
         8L * (_cells.Length + (_marks?.Length ?? 0) + 2 * SpillCells * SpilledWords) +
         Values.Footprint + Releases.Footprint;
 
-    /// <summary>The cells of word <paramref name="w"/> (empty at width 0 and outside the window) and their marks (empty when none).</summary>
+    /// <summary>The cells of word <paramref name="w"/> (empty at width 0 and for a word not held) and their marks (empty when none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Span<ulong> Cells(int w, out Span<ulong> marks)
     {
