@@ -101,9 +101,8 @@ sealed partial class ShadowPage
         var to = new ulong[(page ? Words : BlockWords * BitOperations.PopCount(blocks)) * width];
         if (_blocks == 0)
         {
-            // From the window: one run of words.
-            for (int w = _lo; w < _lo + _span; w++)
-                from.AsSpan((w - _lo) * width, width).CopyTo(to.AsSpan(At(w, blocks, page) * width));
+            // From the window: one run of words, which stays one in the new form (its blocks are adjacent, so are their slots).
+            if (_span != 0) from.AsSpan(0, _span * width).CopyTo(to.AsSpan(At(_lo, blocks, page) * width));
             return to;
         }
         for (ulong held = _blocks; held != 0; held &= held - 1)
