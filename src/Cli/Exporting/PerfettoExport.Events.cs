@@ -11,22 +11,52 @@ public sealed partial class PerfettoExport
 {
     readonly Dictionary<uint, string> _barrierNames = [];
 
-    /// <summary>
-    /// Writes the batch's events inside the window in trace order, each followed by the edges the replay
-    /// took at it (the batch was just replayed, so its edges are in <see cref="_edges"/>, in trace order).
-    /// </summary>
-    void WriteBatch(EventBatch batch)
+    /// <summary>Starts a batch: the replay is about to take its edges.</summary>
+    void StartBatch(EventBatch batch)
     {
+        _batch = batch;
+        _written = 0;
+    }
+
+    /// <summary>
+    /// The replay's edge observer: keeps an edge until its event is written. Past <see cref="_edgesHeld"/> kept, writes
+    /// the batch's events up to this edge's: the replay takes edges in trace order, so every kept one is at or before it.
+    /// </summary>
+    void TakeLater(HbEdge edge)
+    {
+        // After the last batch no event is left for an edge to follow (the replay takes none there).
+        if (_batch is not { } batch) return;
+        _edges.Add(edge);
+        _mostKept = Math.Max(_mostKept, _edges.Count);
+        if (_edges.Count >= _edgesHeld) WriteThrough((int)Math.Clamp(edge.At - batch.FirstIndex + 1, _written, batch.Count));
+    }
+
+    /// <summary>Writes what is left of the batch just replayed.</summary>
+    void WriteBatch()
+    {
+        WriteThrough(_batch!.Count);
+        _batch = null;
+    }
+
+    /// <summary>
+    /// Writes the batch's events inside the window, up to position <paramref name="end"/>, in trace order, each followed by
+    /// the edges the replay took at it. Edges kept for an event already written (the replay took more at it after the
+    /// last call) come first, so the file is the same however many edges are kept.
+    /// </summary>
+    void WriteThrough(int end)
+    {
+        var batch = _batch!;
         long first = batch.FirstIndex;
         int e = 0;
-        for (int i = 0; i < batch.Count; i++)
+        for (; e < _edges.Count && _edges[e].At < first + _written; e++) TakeEdge(_edges[e]);
+        for (; _written < end; _written++)
         {
-            long index = first + i;
-            int agent = batch.Agents[i];
+            long index = first + _written;
+            int agent = batch.Agents[_written];
             var pending = _pending[agent];
             if (pending.Count > 0) LandPending(pending, agent, index);
             if (_pendingFromOutside[agent] != 0) LandFromOutside(agent, index);
-            if (_window.Contains(index)) WriteEvent(batch, i, index);
+            if (_window.Contains(index)) WriteEvent(batch, _written, index);
             for (; e < _edges.Count && _edges[e].At == index; e++) TakeEdge(_edges[e]);
             FlushIfFull();
         }
@@ -76,6 +106,8 @@ public sealed partial class PerfettoExport
         WriteFlowPoint(ExportNames.FlowStart, ExportNames.Hb, ExportNames.Hb, AgentsPid, fromAgent + 1, from, id);
         WriteFlowPoint(ExportNames.FlowEnd, ExportNames.Hb, ExportNames.Hb, AgentsPid, toAgent + 1, to, id);
         _flows++;
+        // One event may take thousands of edges: the writer's buffer must not wait for its end.
+        FlushIfFull();
     }
 
     void WriteFlowPoint(JsonEncodedText phase, JsonEncodedText name, JsonEncodedText category, int pid, int tid, long at, long id)

@@ -19,8 +19,8 @@ namespace TraceTools.Cli.Exporting;
 /// Time is the trace index: event i is the slice [i, i + 0.8) µs, so the tracks show the trace order.
 /// Flow events sit in the middle of their slices (i + 0.4) and bind to the enclosing slice (<c>bp: "e"</c>).
 /// Streamed: the replay runs batch by batch, the JSON writer is flushed every 64 KiB, and what is kept
-/// (one batch's edges, doorbell edges waiting for their device's next event, the engine's findings) does
-/// not grow with the number of events written. The hb edges come from the engine itself
+/// (at most <see cref="EdgesHeld"/> of a batch's edges, doorbell edges waiting for their device's next event,
+/// the engine's findings) does not grow with the number of events or edges written. The hb edges come from the engine itself
 /// (<see cref="ReplayOptions.EdgeObserver"/>), not from a second copy of the model's rules.
 /// </remarks>
 public sealed partial class PerfettoExport
@@ -30,6 +30,12 @@ public sealed partial class PerfettoExport
     /// <summary>Doorbell edges kept per agent until its next event; a device that never acts cannot grow them further.</summary>
     const int PendingCap = 4096;
     const int FlushBytes = 1 << 16;
+    /// <summary>
+    /// Edges kept before the events they follow are written. An event may take an edge per sync byte it reads (a
+    /// 4 KiB load of a region whose every byte another release wrote: 4,096), so a batch's edges are bounded by its
+    /// bytes, not its events; past this many the batch's events are written up to the latest edge's.
+    /// </summary>
+    internal const int EdgesHeld = 1 << 16;
 
     readonly TraceMetadata _md;
     readonly RegionNames _regions;
@@ -37,13 +43,18 @@ public sealed partial class PerfettoExport
     readonly ExportWindow _window;
     readonly char[] _text = new char[16384];
     readonly List<HbEdge> _edges = [];
+    readonly int _edgesHeld;
+    /// <summary>The batch being replayed, and how many of its events (with the edges taken at them) are written.</summary>
+    EventBatch? _batch;
+    int _written, _mostKept;
     readonly List<(long From, int FromAgent)>[] _pending;
     /// <summary>Per agent, how many edges from before the window wait for its next event (counted, not kept).</summary>
     readonly long[] _pendingFromOutside;
     long _nextFlow = 1, _events, _flows, _findings, _cut;
 
-    PerfettoExport(TraceMetadata metadata, Utf8JsonWriter json, ExportWindow window)
+    PerfettoExport(TraceMetadata metadata, Utf8JsonWriter json, ExportWindow window, int edgesHeld)
     {
+        _edgesHeld = edgesHeld;
         _md = metadata;
         _regions = new RegionNames(metadata);
         _json = json;
@@ -57,14 +68,22 @@ public sealed partial class PerfettoExport
     /// writes the window's events, edges and findings to <paramref name="output"/>. <paramref name="events"/>
     /// looks up the events findings name (message, agents); <paramref name="progress"/> sees the events replayed.
     /// </summary>
-    public static ExportSummary Write(TraceReader reader, IEventLookup events, ExportWindow window, Stream output, Action<long>? progress = null)
+    public static ExportSummary Write(TraceReader reader, IEventLookup events, ExportWindow window, Stream output, Action<long>? progress = null) =>
+        Write(reader, events, window, output, progress, EdgesHeld, out _);
+
+    /// <summary>
+    /// <see cref="Write(TraceReader, IEventLookup, ExportWindow, Stream, Action{long}?)"/> keeping at most
+    /// <paramref name="edgesHeld"/> edges (tests); <paramref name="mostKept"/> is how many it kept at once.
+    /// </summary>
+    internal static ExportSummary Write(TraceReader reader, IEventLookup events, ExportWindow window, Stream output, Action<long>? progress,
+        int edgesHeld, out int mostKept)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(events);
         // Relaxed escaping: a file for a viewer, not HTML; sites like "desc->own" stay readable.
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        var export = new PerfettoExport(reader.Metadata, json, window);
-        var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { EdgeObserver = export._edges.Add });
+        var export = new PerfettoExport(reader.Metadata, json, window, edgesHeld);
+        var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { EdgeObserver = export.TakeLater });
 
         json.WriteStartObject();
         json.WriteString("displayTimeUnit", "ns");
@@ -77,8 +96,9 @@ public sealed partial class PerfettoExport
         long replayed = 0, chunk = 0;
         while (replayed < window.End && reader.ReadBatch(batch))
         {
+            export.StartBatch(batch);
             TraceReplay.Replay(engine, batch, check, chunk++);
-            export.WriteBatch(batch);
+            export.WriteBatch();
             replayed += batch.Count;
             progress?.Invoke(replayed);
         }
@@ -88,6 +108,7 @@ public sealed partial class PerfettoExport
         export.WriteOtherData(reader, replayed);
         json.WriteEndObject();
         json.Flush();
+        mostKept = export._mostKept;
         return new ExportSummary(export._events, export._flows, export._findings, export._cut, reader.Truncated);
     }
 
