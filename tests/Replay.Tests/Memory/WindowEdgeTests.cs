@@ -234,7 +234,10 @@ public sealed class WindowEdgeTests
                 if ((offset & 7) + length <= 8) twin.RecordWord(column, at, offset, length);
                 else twin.Record(column, at, offset, length);
                 model.Record(column, at, offset, length);
-                Assert.IsTrue(page.IsUniform || page.WindowWords <= 8 || page.WindowWords == ShadowPage.Words, $"window {page.WindowWords}");
+                // One form at a time: a window of at most 8 words, up to 16 blocks (and no window), or the page.
+                Assert.IsTrue(page.IsUniform || (page.BlocksHeld == 0
+                    ? page.WindowWords <= 8 || page.WindowWords == ShadowPage.Words
+                    : page.WindowWords == 0 && page.BlocksHeld <= 16), $"window {page.WindowWords}, blocks {page.BlocksHeld}");
                 if (rng.Next(4) == 0)
                 {
                     ShadowPageModelTests.Compare(page, model, rng, $"seed {seed} round {round} op {op}");
