@@ -209,6 +209,9 @@ sealed partial class HbState
         /// </summary>
         List<SeenInterval>[] _seen = [];
 
+        /// <summary>Per receiver, the position in <see cref="_seen"/> of the interval its last entry fell in (a hint).</summary>
+        int[] _seenAt = [];
+
         /// <summary>Entries of a receiver whose releases follow live store <see cref="Live"/> (and no later one): the least release time.</summary>
         internal struct SeenInterval
         {
@@ -249,25 +252,42 @@ sealed partial class HbState
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         bool Dominated(int receiver, int live, uint t)
         {
-            if (receiver >= _seen.Length) Array.Resize(ref _seen, Math.Max(receiver + 1, 2 * _seen.Length));
+            if (receiver >= _seen.Length)
+            {
+                Array.Resize(ref _seen, Math.Max(receiver + 1, 2 * _seen.Length));
+                Array.Resize(ref _seenAt, _seen.Length);
+            }
             var seen = _seen[receiver] ??= [];
             var intervals = CollectionsMarshal.AsSpan(seen);
             int n = intervals.Length;
+            ref int hint = ref _seenAt[receiver];
             if (n == 0 || intervals[n - 1].Live < live)
             {
                 seen.Add(new SeenInterval { Live = live, Least = t });
+                hint = n;
                 return false;
             }
             int at = n - 1;
             if (intervals[at].Live != live)
             {
-                at = FirstAtOrAbove(intervals, live);
-                if (intervals[at].Live != live)
+                // Intervals are unique and ascending, so one whose Live matches is the one. A receiver that reads a run of
+                // releases again (a load of a sync region each byte of which another store released) walks the intervals
+                // up one at a time, round after round: the hint and the one after it spare those entries the search.
+                int next = hint + 1;
+                if (hint < n && intervals[hint].Live == live) at = hint;
+                else if (next < n && intervals[next].Live == live) at = next;
+                else
                 {
-                    seen.Insert(at, new SeenInterval { Live = live, Least = t });
-                    return false;
+                    at = FirstAtOrAbove(intervals, live);
+                    if (intervals[at].Live != live)
+                    {
+                        seen.Insert(at, new SeenInterval { Live = live, Least = t });
+                        hint = at;
+                        return false;
+                    }
                 }
             }
+            hint = at;
             ref uint least = ref intervals[at].Least;
             if (least <= t) return true;
             least = t;

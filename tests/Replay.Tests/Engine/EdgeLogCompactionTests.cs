@@ -45,6 +45,37 @@ public sealed class EdgeLogCompactionTests
         CollectionAssert.AreEqual(new[] { 15u, 12u, 25u, 11u }, log.Entries().Select(e => e.ReleaseTime).ToArray());
     }
 
+    /// <summary>
+    /// Receivers reading a run of releases again and again (loads of a sync region each byte of which another store
+    /// released), each round ascending over many live intervals, some rounds skipping or repeating a few: the search
+    /// for an entry's interval takes the one after the receiver's last, and must land on the rule's.
+    /// </summary>
+    [TestMethod]
+    public void Compact_RoundsOverManyIntervals_KeepsWhatTheRuleKeeps()
+    {
+        var rng = new Random(43);
+        for (int round = 0; round < 60; round++)
+        {
+            var log = new HbState.EdgeLog();
+            int receivers = rng.Next(1, 4), run = rng.Next(8, 200);
+            var live = Enumerable.Range(1, run).Where(_ => rng.Next(4) != 0).Select(t => (uint)(2 * t)).ToArray();
+            uint logged = 0;
+            for (int pass = 0, passes = rng.Next(1, 6); pass < passes; pass++)
+            {
+                int receiver = rng.Next(receivers);
+                for (int t = 1; t <= 2 * run + 1; t++)
+                {
+                    if (rng.Next(10) == 0) continue;
+                    uint release = (uint)(rng.Next(12) == 0 ? rng.Next(1, 2 * run + 2) : t);
+                    log.Add(release, rng.Next(8) == 0 ? rng.Next(receivers) : receiver, ++logged, logged);
+                }
+            }
+            var before = log.Entries().ToList();
+            log.Compact(live);
+            CollectionAssert.AreEqual(Reference(before, live), log.Entries().ToList(), $"round {round}");
+        }
+    }
+
     /// <summary>The rule with every distinct release time seen per receiver (the compaction before intervals).</summary>
     static List<(uint ReleaseTime, int Receiver)> Reference(List<(uint ReleaseTime, int Receiver)> entries, uint[] live)
     {
