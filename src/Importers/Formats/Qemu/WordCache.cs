@@ -1,7 +1,7 @@
 namespace TraceTools.Importers.Formats.Qemu;
 
 /// <summary>
-/// What a small set of words read from the log means (barrier names, the keywords of skipped lines), so that
+/// What a small set of words read from the log means (barrier names), so that
 /// a repeated word costs a comparison, not a string. Bounded: past <see cref="Capacity"/> words nothing is added.
 /// </summary>
 sealed class WordCache<T>
