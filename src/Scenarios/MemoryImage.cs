@@ -8,7 +8,7 @@ namespace TraceTools.Scenarios;
 /// value (an importer of QEMU logs: plugin API 1 gives no store values). A write without a value gets the
 /// scenario language's store pattern (model.md, Decisions: every byte changes, a covered present bit is
 /// kept), exactly as <c>gen</c> writes <c>store ADDR size N</c>: the generator's own emitter computes it, so an
-/// imported trace and its scenario spelling replay alike. Pages are allocated only where something was written.
+/// imported trace and its scenario spelling replay alike. 256-byte blocks are allocated only where something was written.
 /// </summary>
 public sealed class MemoryImage
 {

@@ -24,7 +24,7 @@ sealed partial class EventEmitter
     {
         _regions = regions;
         _memory = new RegionMemory[regions.Length];
-        for (int i = 0; i < regions.Length; i++) _memory[i] = new RegionMemory(regions[i].Base, regions[i].Size);
+        for (int i = 0; i < regions.Length; i++) _memory[i] = new RegionMemory(regions[i].Base);
         _sink = sink;
     }
 

@@ -3,29 +3,30 @@ using System.Runtime.CompilerServices;
 namespace TraceTools.Scenarios.Internals.Generation;
 
 /// <summary>
-/// The bytes of one region, allocated in 4 KiB pages on first write. Untouched bytes read as zero. A region
-/// of up to 2^28 pages (1 TiB) keeps a page array sized on first write; larger ones use a dictionary, so
-/// <c>ram big 0 size 1 &lt;&lt; 40</c> costs nothing until touched.
+/// The bytes of one region, allocated in 256-byte blocks on first write, found by block number in a dictionary.
+/// Untouched bytes read as zero, so <c>ram big 0 size 1 &lt;&lt; 40</c> costs nothing until touched.
 /// </summary>
+/// <remarks>
+/// Blocks, not 4 KiB pages: a scenario that stores a byte to each of many pages (<c>repeat</c> over
+/// <c>buf + i * 4096</c>), and a QEMU log or a steps file doing the same, paid 4 KiB an event (10^5 such stores:
+/// 428 MB); a block costs about 300 bytes with its entry. Nor a page array per region: one sized on first write
+/// (a region of up to 2^16 pages took a 512 KiB array for its first byte) cost every region touched that much.
+/// </remarks>
 sealed class RegionMemory
 {
-    const int PageShift = 12;
-    const int PageSize = 1 << PageShift;
-    const ulong DensePageLimit = 1 << 16;
+    const int BlockShift = 8;
+    const int BlockSize = 1 << BlockShift;
 
     readonly ulong _base;
-    readonly ulong _pageCount;
-    byte[]?[]? _dense;
-    Dictionary<ulong, byte[]>? _sparse;
+    Dictionary<ulong, byte[]>? _blocks;
 
-    // One-entry cache: scenarios hammer the same few pages.
-    ulong _lastPage = ulong.MaxValue;
+    // One-entry cache: scenarios hammer the same few blocks.
+    ulong _lastBlock = ulong.MaxValue;
     byte[]? _lastBytes;
 
-    public RegionMemory(ulong @base, ulong size)
+    public RegionMemory(ulong @base)
     {
         _base = @base;
-        _pageCount = (size >> PageShift) + 1;
     }
 
     /// <summary>Copies the bytes at <paramref name="address"/> into <paramref name="destination"/>.</summary>
@@ -33,12 +34,12 @@ sealed class RegionMemory
     public void Read(ulong address, Span<byte> destination)
     {
         ulong off = address - _base;
-        int inPage = (int)(off & (PageSize - 1));
-        if (inPage + destination.Length <= PageSize)
+        int inBlock = (int)(off & (BlockSize - 1));
+        if (inBlock + destination.Length <= BlockSize)
         {
-            var page = Page(off >> PageShift, create: false);
-            if (page is null) destination.Clear();
-            else page.AsSpan(inPage, destination.Length).CopyTo(destination);
+            var block = Block(off >> BlockShift, create: false);
+            if (block is null) destination.Clear();
+            else block.AsSpan(inBlock, destination.Length).CopyTo(destination);
             return;
         }
         ReadSplit(off, destination);
@@ -49,10 +50,10 @@ sealed class RegionMemory
     public void Write(ulong address, ReadOnlySpan<byte> source)
     {
         ulong off = address - _base;
-        int inPage = (int)(off & (PageSize - 1));
-        if (inPage + source.Length <= PageSize)
+        int inBlock = (int)(off & (BlockSize - 1));
+        if (inBlock + source.Length <= BlockSize)
         {
-            source.CopyTo(Page(off >> PageShift, create: true)!.AsSpan(inPage));
+            source.CopyTo(Block(off >> BlockShift, create: true)!.AsSpan(inBlock));
             return;
         }
         WriteSplit(off, source);
@@ -63,11 +64,11 @@ sealed class RegionMemory
     {
         while (!destination.IsEmpty)
         {
-            int inPage = (int)(off & (PageSize - 1));
-            int n = Math.Min(destination.Length, PageSize - inPage);
-            var page = Page(off >> PageShift, create: false);
-            if (page is null) destination[..n].Clear();
-            else page.AsSpan(inPage, n).CopyTo(destination);
+            int inBlock = (int)(off & (BlockSize - 1));
+            int n = Math.Min(destination.Length, BlockSize - inBlock);
+            var block = Block(off >> BlockShift, create: false);
+            if (block is null) destination[..n].Clear();
+            else block.AsSpan(inBlock, n).CopyTo(destination);
             destination = destination[n..];
             off += (ulong)n;
         }
@@ -78,37 +79,27 @@ sealed class RegionMemory
     {
         while (!source.IsEmpty)
         {
-            int inPage = (int)(off & (PageSize - 1));
-            int n = Math.Min(source.Length, PageSize - inPage);
-            source[..n].CopyTo(Page(off >> PageShift, create: true)!.AsSpan(inPage));
+            int inBlock = (int)(off & (BlockSize - 1));
+            int n = Math.Min(source.Length, BlockSize - inBlock);
+            source[..n].CopyTo(Block(off >> BlockShift, create: true)!.AsSpan(inBlock));
             source = source[n..];
             off += (ulong)n;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    byte[]? Page(ulong index, bool create)
+    byte[]? Block(ulong index, bool create)
     {
-        if (index == _lastPage) return _lastBytes;
-        return PageSlow(index, create);
+        if (index == _lastBlock) return _lastBytes;
+        return BlockSlow(index, create);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    byte[]? PageSlow(ulong index, bool create)
+    byte[]? BlockSlow(ulong index, bool create)
     {
-        byte[]? page;
-        if (_pageCount <= DensePageLimit)
-        {
-            _dense ??= new byte[]?[_pageCount];
-            page = _dense[index];
-            if (page is null && create) _dense[index] = page = new byte[PageSize];
-        }
-        else
-        {
-            _sparse ??= [];
-            if (!_sparse.TryGetValue(index, out page) && create) _sparse[index] = page = new byte[PageSize];
-        }
-        if (page is not null) { _lastPage = index; _lastBytes = page; }
-        return page;
+        _blocks ??= [];
+        if (!_blocks.TryGetValue(index, out var block) && create) _blocks[index] = block = new byte[BlockSize];
+        if (block is not null) { _lastBlock = index; _lastBytes = block; }
+        return block;
     }
 }
