@@ -33,7 +33,8 @@ public static class TraceImport
             ?? throw new ArgumentException($"unknown import format '{options.Format}' (known: {string.Join(", ", ImportFormats.Names)})", nameof(options));
         var layout = LoadLayout(options.Layout);
         // Checked before the inputs are read, not after minutes of reading them.
-        if (options.Symbols is { } symbols && !File.Exists(symbols)) ImportThrow.File(symbols, "--symbols: no such file");
+        if (options.Symbols is { } symbols && !File.Exists(symbols))
+            ImportThrow.File(symbols, Directory.Exists(symbols) ? "--symbols: it is a directory" : "--symbols: no such file");
         var run = new ImportRun(layout, options);
         string spillDir = options.SpillDirectory
             ?? (options.Output == "-" ? Path.GetTempPath() : Path.GetDirectoryName(Path.GetFullPath(options.Output))!);

@@ -98,6 +98,15 @@ public sealed class SymbolsTests
     }
 
     [TestMethod]
+    public void Import_SymbolsIsADirectory_SaysSoNotMissing()
+    {
+        using var h = new ImportHarness();
+        var e = Assert.ThrowsExactly<ImportException>(() => h.Run("mmiotrace", MmiotraceImportTests.Layout,
+            [("dump.txt", "W 4 1.000001 1 0xfd000140 0x1 0x401000 0\n")], symbols: h.Dir));
+        StringAssert.Contains(e.Message, "--symbols: it is a directory");
+    }
+
+    [TestMethod]
     public void Import_SymbolsFileMissing_OneLineError()
     {
         using var h = new ImportHarness();

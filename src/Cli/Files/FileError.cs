@@ -11,6 +11,17 @@ public sealed class FileError(string message) : BadInputException(message)
     /// <summary>"cannot write 'X': no space left on device".</summary>
     public static FileError Writing(string verb, string shown, Exception e) => new($"tracetools {verb}: cannot write '{shown}': {Reason(e)}");
 
+    /// <summary>
+    /// Why <paramref name="path"/>, an input the verb reads whole (a baseline, a suppressions file), could not be read:
+    /// the runtime reports a directory as access denied, and its other messages end in the path.
+    /// </summary>
+    public static string ReadReason(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file",
+        UnauthorizedAccessException when FileKinds.Of(path) == FileKind.Directory => "it is a directory",
+        _ => Reason(e),
+    };
+
     /// <summary>The cause in a few words, from the error number where the runtime kept it.</summary>
     public static string Reason(Exception e) => e switch
     {

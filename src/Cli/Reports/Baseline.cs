@@ -28,7 +28,7 @@ public sealed class Baseline
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReportFileException($"{path}: cannot read the baseline: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+            throw new ReportFileException($"{path}: cannot read the baseline: {Files.FileError.ReadReason(path, e)}");
         }
         try
         {

@@ -52,7 +52,7 @@ public sealed class Suppressions
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ReportFileException($"{path}: cannot read the suppressions file: {(e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message)}");
+            throw new ReportFileException($"{path}: cannot read the suppressions file: {Files.FileError.ReadReason(path, e)}");
         }
         return Parse(path, lines);
     }

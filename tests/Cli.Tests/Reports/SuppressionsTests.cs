@@ -168,4 +168,22 @@ public sealed class SuppressionsTests
         Assert.AreEqual(2, exit);
         Assert.AreEqual("/nonexistent/supp.txt: cannot read the suppressions file: no such file", err.Trim());
     }
+
+    /// <summary>The runtime reports reading a directory as access denied; the file errors of the other inputs say what it is.</summary>
+    [TestMethod]
+    public void Replay_SuppressionsAndBaselineAreDirectories_SaySo()
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-dir-input-").FullName;
+        try
+        {
+            string trace = Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace");
+            var (exit, _, err) = RepoPaths.Run("replay", trace, "--suppressions", dir);
+            Assert.AreEqual(2, exit);
+            Assert.AreEqual($"{dir}: cannot read the suppressions file: it is a directory", err.Trim());
+            (exit, _, err) = RepoPaths.Run("replay", trace, "--baseline", dir);
+            Assert.AreEqual(2, exit);
+            Assert.AreEqual($"{dir}: cannot read the baseline: it is a directory", err.Trim());
+        }
+        finally { Directory.Delete(dir); }
+    }
 }
