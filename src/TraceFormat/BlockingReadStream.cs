@@ -24,11 +24,26 @@ public sealed class BlockingReadStream(Stream inner, bool ownsInner = false) : S
     /// <inheritdoc/>
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    /// <inheritdoc/>
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    /// <summary>
+    /// When positive, the most bytes the first read returns (later reads fill what they are given). A reader that
+    /// seeks to one chunk knows where it ends: a pipe's first read of its whole buffer (256 KiB) for a chunk of a
+    /// hundred bytes made each report lookup of a small chunk a 256 KiB copy.
+    /// </summary>
+    public int FirstReadLimit { get; set; }
 
     /// <inheritdoc/>
-    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    /// <inheritdoc/>
+    public override int Read(Span<byte> buffer)
+    {
+        if (FirstReadLimit > 0)
+        {
+            if (buffer.Length > FirstReadLimit) buffer = buffer[..FirstReadLimit];
+            FirstReadLimit = 0;
+        }
+        return inner.Read(buffer);
+    }
 
     /// <inheritdoc/>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -36,7 +51,7 @@ public sealed class BlockingReadStream(Stream inner, bool ownsInner = false) : S
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
         try
         {
-            return new ValueTask<int>(inner.Read(buffer.Span));
+            return new ValueTask<int>(Read(buffer.Span));
         }
         catch (Exception e)
         {

@@ -33,15 +33,18 @@ public sealed partial class TraceReader
             Reposition(endOffset, chunks.Length, chunks.Length == 0 ? 0 : chunks[^1].First + chunks[^1].Count);
             return;
         }
-        Reposition(chunks[found].Offset, found, chunks[found].First);
+        // The chunk's bytes end where the next chunk (or the census, or the index) begins: read those first, not a
+        // buffer's worth, so that a lookup of one small chunk copies what it decodes.
+        long next = found + 1 < chunks.Length ? chunks[found + 1].Offset : _footer?.IndexOffset ?? _scannedEnd;
+        Reposition(chunks[found].Offset, found, chunks[found].First, next - chunks[found].Offset);
     }
 
     long _scannedEnd;
 
-    void Reposition(long offset, long chunk, long first)
+    void Reposition(long offset, long chunk, long first, long firstReadBytes = 0)
     {
         _pipe.Complete();
-        _pipe = CreatePipe(offset);
+        _pipe = CreatePipe(offset, firstReadBytes);
         _consumedInPipe = 0;
         _nextChunk = chunk;
         _nextFirst = first;

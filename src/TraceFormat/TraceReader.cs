@@ -90,13 +90,22 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     public long IndexedEventCountOffset =>
         _footer is { } f ? f.IndexOffset + 4 + (long)f.Chunks.Length * FormatLayout.IndexEntrySize + FormatLayout.TrailerTotalEventsOffset : -1;
 
-    PipeReader CreatePipe(long offset)
+    /// <summary>Size of the pipe's reads from the trace.</summary>
+    const int PipeBufferSize = 1 << 18;
+
+    /// <summary>
+    /// A pipe reading from <paramref name="offset"/>; when <paramref name="firstReadBytes"/> is positive its first read
+    /// takes that many bytes (rounded up to 4 KiB), not a buffer's worth.
+    /// </summary>
+    PipeReader CreatePipe(long offset, long firstReadBytes = 0)
     {
         if (_stream.CanSeek) _stream.Position = offset;
         _pipeStart = offset;
         // Files are read inline (see BlockingReadStream); other streams keep their own async reads.
-        Stream source = _stream is FileStream ? new BlockingReadStream(_stream) : _stream;
-        return PipeReader.Create(source, new StreamPipeReaderOptions(bufferSize: 1 << 18, minimumReadSize: 1 << 16, leaveOpen: true));
+        Stream source = _stream is FileStream
+            ? new BlockingReadStream(_stream) { FirstReadLimit = firstReadBytes <= 0 ? 0 : (int)Math.Min(PipeBufferSize, (firstReadBytes + 4095) & ~4095L) }
+            : _stream;
+        return PipeReader.Create(source, new StreamPipeReaderOptions(bufferSize: PipeBufferSize, minimumReadSize: 1 << 16, leaveOpen: true));
     }
 
     (TraceMetadata, long) ReadHeader(long start)

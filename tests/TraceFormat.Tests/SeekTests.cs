@@ -36,6 +36,52 @@ public sealed class SeekTests
         }
     }
 
+    /// <summary>A trace file whose reads are counted.</summary>
+    sealed class CountingFileStream(string path) : FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1)
+    {
+        public long BytesRead { get; private set; }
+
+        // A derived FileStream's span reads come here (the base class passes them through an array for such types).
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = base.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// A seek to a small chunk reads that chunk, not the pipe's 256 KiB buffer: each report lookup of an event in a trace of
+    /// one-event chunks copied 256 KiB (400,000 events and 200,000 findings: 6.9 s of replay, 57 % of it that copy).
+    /// </summary>
+    [TestMethod]
+    public void TraceReader_SeekToSmallChunks_ReadsAboutTheChunks()
+    {
+        var gen = new RandomTraces(24);
+        var m = gen.Metadata(Arch.Arm64);
+        var events = gen.Events(m, 20_000);
+        string path = Path.Combine(Path.GetTempPath(), $"tt-seek-small-{Environment.ProcessId}.trace");
+        File.WriteAllBytes(path, RandomTraces.Write(m, events, new TraceWriterOptions { ChunkEvents = 1 }));
+        try
+        {
+            using var file = new CountingFileStream(path);
+            using var reader = TraceReader.Open(file, "small-chunks.trace");
+            var batch = new EventBatch();
+            long before = file.BytesRead;
+            const int seeks = 100;
+            for (int k = 0; k < seeks; k++)
+            {
+                int target = k * 97;
+                reader.SeekToEvent(target);
+                Assert.IsTrue(reader.ReadBatch(batch));
+                Assert.IsTrue(events[target].SameAs(new RecordedEvent(batch[0], batch.GetData(0).ToArray())), $"seek {target}");
+            }
+            long read = file.BytesRead - before;
+            Assert.IsLessThan(seeks * 16_384L, read, $"{read} bytes read for {seeks} one-event chunks ({new FileInfo(path).Length} in the file)");
+        }
+        finally { File.Delete(path); }
+    }
+
     [TestMethod]
     public void TraceReader_SeekPastEnd_ReadsNothing()
     {
