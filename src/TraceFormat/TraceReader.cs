@@ -83,6 +83,9 @@ public sealed partial class TraceReader : IDisposable, IAsyncDisposable
     /// <summary>Total events per the footer, or -1 without one.</summary>
     public long IndexedEventCount => _footer?.TotalEvents ?? -1;
 
+    /// <summary>The number of chunks the footer's index lists; -1 without a footer.</summary>
+    public long IndexedChunkCount => _footer?.Chunks.Length ?? -1;
+
     /// <summary>
     /// The byte offset of the trailer's total-events field (what <see cref="IndexedEventCount"/> reads), for messages
     /// about that count; -1 without a footer.

@@ -24,7 +24,8 @@ public static class ReplayVerb
                                      N replay threads (N = 2 with dma-race among other data detectors: dma-race on
                                      one, the rest on the other; else each runs hb and the data checks of its share
                                      of the pages)
-                                     (default: 2 when there are 2+ cores); the findings are the same for every N
+                                     (default: 2 when there are 2+ cores, 1 when the trace's chunks hold fewer than
+                                     256 events on average); the findings are the same for every N
           --decode-only              read and decode every chunk, replay nothing (measures the decoder)
           --quiet                    no progress bar
         """;
@@ -36,9 +37,8 @@ public static class ReplayVerb
         var options = ReportOptions.Parse(args);
         bool quiet = args.Flag("--quiet");
         bool decodeOnly = args.Flag("--decode-only");
-        long threads = args.Long("--threads", Environment.ProcessorCount > 1 ? 2 : 1);
-        if (threads is < 1 or > 64) CliThrow.Usage("--threads takes 1 to 64");
-        var layout = ReplayLayout.For((int)threads);
+        long threads = args.Long("--threads", -1); // -1: not given, the default depends on the trace's chunks
+        if (threads is 0 or > 64) CliThrow.Usage("--threads takes 1 to 64");
         var path = args.Finish(1, 1)[0];
 
         // A report over its own trace would replace it once written: refused before the replay.
@@ -46,6 +46,8 @@ public static class ReplayVerb
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
         if (!decodeOnly) ReplayLength.Check(reader);
+        var layout = threads > 0 ? ReplayLayout.For((int)threads)
+            : ReplayLayout.Default(Environment.ProcessorCount, reader.IndexedEventCount, reader.IndexedChunkCount);
         // A v4 trace carries its census (written with the events): the engine skips the data work of cpu accesses
         // no rule can judge. Without one (older or cut-off traces) every access is judged, with the same findings.
         using var engine = DetectorRegistry.CreateEngine(reader.Metadata, new ReplayOptions { Detectors = options.Detectors, DataShards = layout.DataShards, Census = reader.Census });
