@@ -89,6 +89,27 @@ public sealed partial class UsedBits : IEquatable<UsedBits>
     /// <summary>The value of the field <paramref name="f"/> (at most 64 bits wide) of <paramref name="entry"/>.</summary>
     public static ulong Field(ReadOnlySpan<byte> entry, EntryBits f)
     {
+        // A condition's field is at most 64 bits: read the bytes holding it, not bit by bit (a 64-bit field took 64
+        // steps, and the evaluation of every rule at every store of a table with used bits is made of these).
+        uint width = f.Width;
+        if (width is 0 or > 64) return FieldBitByBit(entry, f);
+        int first = (int)(f.Low >> 3), bytes = (int)(f.High >> 3) - first + 1, shift = (int)(f.Low & 7);
+        ulong v;
+        if (first + 8 <= entry.Length) v = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(entry[first..]);
+        else
+        {
+            v = 0;
+            for (int i = 0; i < Math.Min(bytes, 8); i++) v |= (ulong)entry[first + i] << (8 * i);
+        }
+        v >>= shift;
+        // Nine bytes only when the field is not byte-aligned (shift > 0) and runs into the ninth.
+        if (bytes == 9) v |= (ulong)entry[first + 8] << (64 - shift);
+        return width == 64 ? v : v & ((1UL << (int)width) - 1);
+    }
+
+    /// <summary><see cref="Field"/> bit by bit: the low 64 bits of a wider run.</summary>
+    static ulong FieldBitByBit(ReadOnlySpan<byte> entry, EntryBits f)
+    {
         ulong v = 0;
         for (uint b = f.High; ; b--)
         {
