@@ -23,7 +23,7 @@ sealed partial class QemuLogImporter : LineImporter
     internal const int MaxOtherWordsNamed = 1024;
 
     /// <summary>What a skipped line whose first word is not among the <see cref="MaxOtherWordsNamed"/> named is counted as.</summary>
-    internal const string OtherLinesPastNamed = "other line (a first word past the 1024 named)";
+    internal static readonly string OtherLinesPastNamed = $"other line (a first word past the {MaxOtherWordsNamed} named)";
 
     readonly Dictionary<byte[], string> _otherLines = new(Utf8Keys.Instance);
     readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> _otherLinesLookup;
