@@ -118,6 +118,41 @@ public sealed class EventBatch : IEventSink
         Count = i + 1;
     }
 
+    /// <summary>
+    /// Appends the events of <paramref name="from"/>, which must follow this batch's last event in the trace: their
+    /// columns and bytes (the offsets moved past this batch's bytes, rounded up to 8 so 8-byte slots stay aligned).
+    /// Their sites are not kept (they read -1), nor the sites of a batch the reader filled (its events read -1 too):
+    /// decoding them would read the site columns, which replay never does (a malformed one fails only a report's
+    /// lookup), and a pending column lies in the data buffer the appended bytes overwrite. For a replay that merges
+    /// small chunks into one batch.
+    /// </summary>
+    public void AppendColumns(EventBatch from)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        if (from.FirstIndex != FirstIndex + Count)
+            FormatThrow.Argument($"the appended batch starts at event #{from.FirstIndex}, not #{FirstIndex + Count} after this one", nameof(from));
+        int at = Count, n = from.Count;
+        int dataAt = (DataLength + 7) & ~7;
+        EnsureCapacity(at + n, dataAt + from.DataLength);
+        if (PendingSites.IsPending)
+        {
+            PendingSites.Drop();
+            _sites.AsSpan(0, at).Fill(-1);
+        }
+        from.Kinds.AsSpan(0, n).CopyTo(Kinds.AsSpan(at));
+        from.Agents.AsSpan(0, n).CopyTo(Agents.AsSpan(at));
+        from.Addresses.AsSpan(0, n).CopyTo(Addresses.AsSpan(at));
+        from.Sizes.AsSpan(0, n).CopyTo(Sizes.AsSpan(at));
+        from.Aux.AsSpan(0, n).CopyTo(Aux.AsSpan(at));
+        _sites.AsSpan(at, n).Fill(-1);
+        var offsets = DataOffsets.AsSpan(at, n);
+        from.DataOffsets.AsSpan(0, n).CopyTo(offsets);
+        for (int i = 0; i < offsets.Length; i++) if (offsets[i] >= 0) offsets[i] += dataAt;
+        from.Data.AsSpan(0, from.DataLength).CopyTo(Data.AsSpan(dataAt));
+        Count = at + n;
+        DataLength = dataAt + from.DataLength;
+    }
+
     /// <summary>The event at batch position <paramref name="i"/> (without its bytes).</summary>
     public TraceEvent this[int i]
     {

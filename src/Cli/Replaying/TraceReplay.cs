@@ -94,21 +94,22 @@ public static class TraceReplay
 
     /// <summary>
     /// Decoding on its own thread: full batches go to the replay thread over a bounded hand-off that blocks, never
-    /// spins. Each is a <see cref="SharedBatch"/>: the decode thread also splits it between the replicas
-    /// (<see cref="ReplayEngine.Route"/>) or, split by detector, replays it on the shards itself
-    /// (<see cref="ReplayEngine.FeedShards"/>: two busy threads, not three), and every replica reads it in place; the
-    /// last one done hands it back to the decoder, so the steady state allocates and copies nothing.
+    /// spins. Each is a <see cref="SharedBatch"/> of one chunk, or of several small ones in a row (<see cref="ChunkRun"/>):
+    /// the decode thread also splits it between the replicas (<see cref="ReplayEngine.Route"/>) or, split by detector,
+    /// replays it on the shards itself (<see cref="ReplayEngine.FeedShards"/>: two busy threads, not three), and every
+    /// replica reads it in place; the last one done hands it back to the decoder, so the steady state allocates and
+    /// copies nothing (but small chunks, copied into one batch).
     /// </summary>
     static long RunPipelined(TraceReader reader, ReplayEngine engine, TraceEventCheck check, Action<long>? progress, ReplayPhases phases)
     {
         bool feeds = engine.FeedShardsFromFiller();
-        var full = new HandOff<SharedBatch>(BatchesInFlight);
+        var full = new HandOff<ChunkRun>(BatchesInFlight);
         // In the hand-off, on the replay thread, on the decode thread, and behind the replay thread in the shards' queues.
         int batches = BatchesInFlight + 2 + engine.BatchesHeldByShards;
         // Written by whichever replica is done last with a batch (the replay thread or a shard's).
-        var empty = new HandOff<SharedBatch>(batches);
-        Action<SharedBatch> released = b => empty.Add(b);
-        for (int i = 0; i < batches; i++) empty.Add(new SharedBatch(65536, released));
+        var empty = new HandOff<ChunkRun>(batches);
+        Action<ChunkRun> released = b => empty.Add(b);
+        for (int i = 0; i < batches; i++) empty.Add(new ChunkRun(65536, released));
 
         // Cancelled when the replay side fails, so the decode thread never outlives this call: it would otherwise
         // wait on a full hand-off, or still be reading when the caller disposes the reader.
@@ -119,11 +120,12 @@ public static class TraceReplay
         long events = 0, chunk = 0;
         try
         {
-            while (full.TryTake(out var batch))
+            while (full.TryTake(out var run))
             {
                 long t0 = Stopwatch.GetTimestamp();
-                int count = batch.Events.Count;
-                Replay(engine, batch, check, chunk++);
+                int count = run.Shared.Events.Count;
+                Replay(engine, run, check, chunk);
+                chunk += run.Chunks;
                 phases.ReplayTicks += Stopwatch.GetTimestamp() - t0;
                 events += count;
                 progress?.Invoke(events);
@@ -143,35 +145,36 @@ public static class TraceReplay
     }
 
     /// <summary>
-    /// The decode thread: fills each free batch with the next chunk, routes it (or replays it on the shards when
-    /// <paramref name="feeds"/>) and hands it on; a failure ends the hand-off with that error, after the batch it
-    /// happened in (a shard's bad input is then thrown by the replay thread at the same event, in trace order).
+    /// The decode thread: fills each free batch with the next chunk (or run of small chunks), routes it (or replays it
+    /// on the shards when <paramref name="feeds"/>) and hands it on; a failure ends the hand-off with that error, after
+    /// the batch it happened in (a shard's bad input is then thrown by the replay thread at the same event, in trace
+    /// order), or after the chunks of a run read before it.
     /// </summary>
-    static void Decode(TraceReader reader, ReplayEngine engine, bool feeds, HandOff<SharedBatch> empty, HandOff<SharedBatch> full, ReplayPhases phases, CancellationToken token)
+    static void Decode(TraceReader reader, ReplayEngine engine, bool feeds, HandOff<ChunkRun> empty, HandOff<ChunkRun> full, ReplayPhases phases, CancellationToken token)
     {
         try
         {
-            while (empty.TryTake(out var batch))
+            var scratch = new EventBatch(ChunkRun.MinEvents);
+            bool ended = false;
+            while (!ended && empty.TryTake(out var run))
             {
                 long t0 = Stopwatch.GetTimestamp();
-                var read = reader.ReadBatchAsync(batch.Events, token);
-                bool more = read.IsCompletedSuccessfully ? read.Result : read.AsTask().GetAwaiter().GetResult();
-                if (more) engine.Route(batch);
+                bool more = run.Fill(reader, scratch, token, out ended, out var failed);
+                if (more) engine.Route(run.Shared);
                 phases.DecodeTicks += Stopwatch.GetTimestamp() - t0; // only this thread writes it until the join
                 if (!more) break;
-                Exception? failed = null;
                 if (feeds)
                 {
                     try
                     {
-                        engine.FeedShards(batch);
+                        engine.FeedShards(run.Shared);
                     }
                     catch (Exception e)
                     {
-                        failed = e;
+                        failed = e; // its chunks come before the one a failed read stopped the run at
                     }
                 }
-                if (!full.Add(batch)) return; // the replay side failed
+                if (!full.Add(run)) return; // the replay side failed
                 if (failed is not null)
                 {
                     full.Complete(failed);
@@ -186,17 +189,16 @@ public static class TraceReplay
         }
     }
 
-    /// <summary>Replays chunk number <paramref name="chunk"/> shared with the replicas (see the <see cref="EventBatch"/> overload).</summary>
-    static void Replay(ReplayEngine engine, SharedBatch batch, TraceEventCheck check, long chunk)
+    /// <summary>Replays <paramref name="run"/>, whose first chunk is number <paramref name="chunk"/>, shared with the replicas (see the <see cref="EventBatch"/> overload).</summary>
+    static void Replay(ReplayEngine engine, ChunkRun run, TraceEventCheck check, long chunk)
     {
         try
         {
-            engine.ProcessShared(batch);
+            engine.ProcessShared(run.Shared);
         }
         catch (ReplayInputException e)
         {
-            check.Check(batch.Events, chunk);
-            throw check.Locate(e, chunk);
+            throw run.Locate(check, e, chunk);
         }
     }
 }

@@ -36,11 +36,24 @@ public sealed class TraceEventCheck
     public void Check(EventBatch batch, long chunk)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        Check(batch, 0, batch.Count, chunk);
+    }
+
+    /// <summary>
+    /// Checks the <paramref name="count"/> events from batch position <paramref name="start"/>, which are decoded chunk
+    /// number <paramref name="chunk"/>: a replay that merged small chunks into one batch checks them one by one.
+    /// </summary>
+    public void Check(EventBatch batch, int start, int count, long chunk)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, batch.Count - start);
         _chunk = chunk;
         var kinds = batch.Kinds;
         var addresses = batch.Addresses;
         var sizes = batch.Sizes;
-        for (int i = 0; i < batch.Count; i++)
+        int end = start + count;
+        for (int i = start; i < end; i++)
         {
             var kind = kinds[i];
             switch (kind)
@@ -77,8 +90,8 @@ public sealed class TraceEventCheck
             }
         }
         // Local times are trace indices + 1 in 32 bits (the replay's limit).
-        if (batch.FirstIndex + batch.Count > ReplayEngine.MaxEvents)
-            Fail(batch, (int)Math.Max(0, ReplayEngine.MaxEvents - batch.FirstIndex), ReplayEngine.LengthLimit);
+        if (batch.FirstIndex + end > ReplayEngine.MaxEvents)
+            Fail(batch, (int)Math.Max(start, ReplayEngine.MaxEvents - batch.FirstIndex), ReplayEngine.LengthLimit);
     }
 
     // Accesses come in runs on one region: the last hit is tried before the binary search.

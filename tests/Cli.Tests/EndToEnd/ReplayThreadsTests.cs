@@ -44,8 +44,34 @@ public sealed class ReplayThreadsTests
     }
 
     /// <summary>
-    /// Without <c>--threads</c>, a trace of tiny chunks replays on one thread: a batch crosses between threads once per
-    /// chunk (400,000 one-event chunks: 14.7 s on two threads, 2.5 s on one); <c>--threads 2</c> is still obeyed.
+    /// The same events in 7-event chunks, which the decode thread merges into batches of thousands of events
+    /// (<c>ChunkRun</c>), with byte offsets that are not multiples of 8: the findings of one thread.
+    /// </summary>
+    [TestMethod]
+    public void Replay_SmallChunksMergedWithThreads123_SameFindings()
+    {
+        string dir = Directory.CreateTempSubdirectory("tt-threads").FullName;
+        try
+        {
+            string large = Path.Combine(dir, "mix.trace"), small = Path.Combine(dir, "small.trace");
+            var synth = RepoPaths.Run("synth", "--profile", "driver-mix", "--events", "20000", "--seed", "11", "--inject", "0.05", "-o", large);
+            Assert.AreEqual(0, synth.Exit, synth.Err);
+            string scn = Path.Combine(dir, "small.scn");
+            File.WriteAllText(scn, RepoPaths.Run("dump", large).Out);
+            var gen = RepoPaths.Run("gen", scn, "-o", small, "--chunk-events", "7");
+            Assert.AreEqual(0, gen.Exit, gen.Err);
+            var one = Replay(large, 1);
+            StringAssert.Contains(one.Findings, "\"dma-race\"", "the trace must hold findings of the shards' detector");
+            StringAssert.Contains(one.Findings, "\"stale-dma-read\"", "and of the hb stage's");
+            foreach (int threads in new[] { 1, 2, 3 })
+                Assert.AreEqual(one, Replay(small, threads), $"7-event chunks, --threads {threads}");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>
+    /// Without <c>--threads</c>, a trace of tiny chunks replays on one thread: reading them is most of the work, so two
+    /// threads take as long for twice the CPU; <c>--threads 2</c> is still obeyed.
     /// </summary>
     [TestMethod]
     public void Replay_DefaultThreadsOnTinyChunks_OneThread()
