@@ -21,7 +21,7 @@ sealed class ChunkRun
     /// <summary>Batch positions where each chunk starts (the first at 0).</summary>
     readonly List<int> _starts = [];
 
-    /// <summary>A run of batches of <paramref name="capacity"/> events, handed to <paramref name="released"/> when every replica is done with it.</summary>
+    /// <summary>A batch of <paramref name="capacity"/> events (grown when a run needs more), handed to <paramref name="released"/> when every replica is done with it.</summary>
     public ChunkRun(int capacity, Action<ChunkRun> released) => Shared = new SharedBatch(capacity, _ => released(this));
 
     /// <summary>The batch every replica reads.</summary>

@@ -19,8 +19,8 @@ public readonly record struct ReplayLayout(bool DecodeThread, int DataShards)
     /// Events a chunk holds on average below which the default (no <c>--threads</c>) replays on one thread. The decode
     /// thread merges small chunks into batches of thousands of events (<see cref="ChunkRun"/>), so they cross between
     /// threads no more often than large ones; but reading a chunk costs about as much whatever it holds, and with
-    /// tiny chunks that is most of the work: two threads then take the wall clock of one (400,000 one-event chunks,
-    /// every detector: 2.1–2.7 s either way) for twice its CPU.
+    /// tiny chunks that is most of the work: two threads gain nothing (400,000 one-event chunks, every detector: 2.1–2.7
+    /// s and 1.4–1.7 s of CPU either way).
     /// </summary>
     public const int MinEventsPerChunkForThreads = 256;
 
