@@ -12,8 +12,8 @@ public static class ScenarioCompiler
     /// <exception cref="ScenarioException">The scenario has an error.</exception>
     public static CompiledScenario CompileFile(string path, IReadOnlyDictionary<string, ulong>? overrides = null)
     {
-        string text = File.ReadAllText(path);
-        return Compile(text, path, overrides);
+        using var reader = new StreamReader(path);
+        return Compile(reader, path, overrides);
     }
 
     /// <summary>Compiles scenario <paramref name="text"/>; <paramref name="fileName"/> prefixes every error message.</summary>
@@ -21,14 +21,34 @@ public static class ScenarioCompiler
     public static CompiledScenario Compile(string text, string fileName, IReadOnlyDictionary<string, ulong>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Compile(new StringReader(text), fileName, overrides);
+    }
+
+    /// <summary>
+    /// Compiles the scenario <paramref name="reader"/> holds, reading it a line at a time: an error is reported
+    /// when its line is read (the lines after it are not read), and the text is never held whole.
+    /// <paramref name="fileName"/> prefixes every error message.
+    /// </summary>
+    /// <exception cref="ScenarioException">The scenario has an error.</exception>
+    /// <exception cref="IOException">Reading failed.</exception>
+    public static CompiledScenario Compile(TextReader reader, string fileName, IReadOnlyDictionary<string, ulong>? overrides = null) =>
+        Compile(reader, fileName, overrides, LineReader.DefaultBufferChars);
+
+    /// <summary>As <see cref="Compile(TextReader, string, IReadOnlyDictionary{string, ulong}?)"/>, reading <paramref name="bufferChars"/> at a time (tests vary it).</summary>
+    internal static CompiledScenario Compile(TextReader reader, string fileName, IReadOnlyDictionary<string, ulong>? overrides, int bufferChars)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(fileName);
-        var tokens = Lexer.Tokenize(text, fileName);
-        return new Parser(tokens, fileName, overrides).ParseScenario();
+        return new Parser(new LineReader(reader, bufferChars), fileName, overrides).ParseScenario();
     }
 
     /// <summary>Reads and compiles a layout: a scenario's declarations without steps, <c>repeat</c> or <c>expect</c>.</summary>
     /// <exception cref="ScenarioException">The layout has an error, or holds a step.</exception>
-    public static ScenarioLayout CompileLayoutFile(string path) => CompileLayout(File.ReadAllText(path), path);
+    public static ScenarioLayout CompileLayoutFile(string path)
+    {
+        using var reader = new StreamReader(path);
+        return new Parser(new LineReader(reader), path, null).ParseLayout();
+    }
 
     /// <summary>Compiles layout <paramref name="text"/>; <paramref name="fileName"/> prefixes every error message.</summary>
     /// <exception cref="ScenarioException">The layout has an error, or holds a step.</exception>
@@ -36,7 +56,7 @@ public static class ScenarioCompiler
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
-        return new Parser(Lexer.Tokenize(text, fileName), fileName, null).ParseLayout();
+        return new Parser(new LineReader(new StringReader(text)), fileName, null).ParseLayout();
     }
 
     /// <summary>

@@ -54,7 +54,9 @@ public sealed class StepLineCompiler
             FastLines++;
             return;
         }
-        Lexer.Tokenize(text.ToString(), file, line, _tokens);
+        _tokens.Clear();
+        var nesting = new NestingGuard(file);
+        Lexer.TokenizeLine(text, file, line, _tokens, ref nesting, last: true);
         _parser.ParseLine(_tokens, file);
         foreach (var s in _parser.LineSteps) Generator.EmitResolved(s, _emitter);
     }

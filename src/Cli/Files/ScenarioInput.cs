@@ -11,15 +11,27 @@ public static class ScenarioInput
         var kind = FileKinds.Of(path);
         if (kind == FileKind.Missing) throw new FileError($"tracetools {verb}: cannot read '{path}': no such file");
         if (kind == FileKind.Directory) throw new FileError($"tracetools {verb}: cannot read '{path}': it is a directory");
-        string text;
+        StreamReader reader;
         try
         {
-            text = File.ReadAllText(path);
+            reader = new StreamReader(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw FileError.Reading(verb, path, e);
         }
-        return ScenarioCompiler.Compile(text, path, overrides);
+        // Read a line at a time as the compiler goes (an error on line 5 is reported without reading line 6),
+        // so a read failure can come in the middle of compiling.
+        using (reader)
+        {
+            try
+            {
+                return ScenarioCompiler.Compile(reader, path, overrides);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw FileError.Reading(verb, path, e);
+            }
+        }
     }
 }

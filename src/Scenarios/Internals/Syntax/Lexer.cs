@@ -10,30 +10,45 @@ static class Lexer
     public static List<Token> Tokenize(string text, string file) =>
         Tokenize(text, file, 1, new List<Token>(Math.Min(text.Length / 4, 1 << 16) + 4));
 
-    /// <summary>Tokenizes into <paramref name="tokens"/> (cleared first), numbering lines from <paramref name="firstLine"/>.</summary>
+    /// <summary>
+    /// Tokenizes into <paramref name="tokens"/> (cleared first), numbering lines from <paramref name="firstLine"/>:
+    /// each line's tokens and a newline, then the end. Offsets count from the start of their line.
+    /// </summary>
     public static List<Token> Tokenize(string text, string file, int firstLine, List<Token> tokens)
     {
         tokens.Clear();
         var nesting = new NestingGuard(file);
-        int line = firstLine, lineStart = 0, i = 0;
+        int line = firstLine, lineStart = 0;
+        while (true)
+        {
+            int nl = text.IndexOf('\n', lineStart);
+            var span = text.AsSpan(lineStart, (nl < 0 ? text.Length : nl) - lineStart);
+            TokenizeLine(span, file, line, tokens, ref nesting, last: nl < 0);
+            if (nl < 0) return tokens;
+            lineStart = nl + 1;
+            line++;
+        }
+    }
+
+    /// <summary>
+    /// Appends the tokens of one line (<paramref name="text"/>, without its '\n') and the newline that ends it,
+    /// and the end of the text when it is the <paramref name="last"/> line. <paramref name="nesting"/> carries
+    /// the open blocks from line to line.
+    /// </summary>
+    public static void TokenizeLine(ReadOnlySpan<char> text, string file, int line, List<Token> tokens, ref NestingGuard nesting, bool last)
+    {
+        int i = 0;
         while (i < text.Length)
         {
             char c = text[i];
-            int col = i - lineStart + 1;
+            int col = i + 1;
             switch (c)
             {
                 case ' ' or '\t' or '\r':
                     i++;
                     continue;
-                case '\n':
-                    nesting.EndOfLine();
-                    tokens.Add(new(TokenKind.Newline, line, col, i, 1));
-                    i++;
-                    line++;
-                    lineStart = i;
-                    continue;
                 case '#':
-                    while (i < text.Length && text[i] != '\n') i++;
+                    i = text.Length;
                     continue;
                 case '"':
                     i = LexString(text, i, file, line, col, tokens);
@@ -44,7 +59,7 @@ static class Lexer
                 nesting.Operand();
                 int start = i;
                 while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
-                tokens.Add(new(TokenKind.Number, line, col, start, i - start, Number: ParseNumber(text.AsSpan(start, i - start), file, line, col)));
+                tokens.Add(new(TokenKind.Number, line, col, start, i - start, Number: ParseNumber(text.Slice(start, i - start), file, line, col)));
                 continue;
             }
             if (char.IsAsciiLetter(c) || c == '_')
@@ -52,7 +67,7 @@ static class Lexer
                 nesting.Operand();
                 int start = i;
                 while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.')) i++;
-                tokens.Add(new(TokenKind.Name, line, col, start, i - start, text.Substring(start, i - start)));
+                tokens.Add(new(TokenKind.Name, line, col, start, i - start, text.Slice(start, i - start).ToString()));
                 continue;
             }
             TokenKind kind;
@@ -82,23 +97,28 @@ static class Lexer
                 case '>' when i + 1 < text.Length && text[i + 1] == '>': kind = TokenKind.ShiftRight; len = 2; break;
                 case '.' when i + 1 < text.Length && text[i + 1] == '.':
                     RangeNotation.Refuse(text, i, tokens, file, line, col);
-                    return tokens;
+                    return;
                 default:
                     ScenarioThrow.At(file, line, col, $"unexpected character '{Printable(c)}'");
-                    return tokens;
+                    return;
             }
             nesting.See(kind, line, col);
             tokens.Add(new(kind, line, col, i, len));
             i += len;
         }
-        tokens.Add(new(TokenKind.Newline, line, text.Length - lineStart + 1, text.Length, 0));
-        tokens.Add(new(TokenKind.End, line, text.Length - lineStart + 1, text.Length, 0));
-        return tokens;
+        if (!last)
+        {
+            nesting.EndOfLine();
+            tokens.Add(new(TokenKind.Newline, line, text.Length + 1, text.Length, 1));
+            return;
+        }
+        tokens.Add(new(TokenKind.Newline, line, text.Length + 1, text.Length, 0));
+        tokens.Add(new(TokenKind.End, line, text.Length + 1, text.Length, 0));
     }
 
     static string Printable(char c) => c < ' ' || c > '~' ? $"\\u{(int)c:x4}" : c.ToString();
 
-    static int LexString(string text, int i, string file, int line, int col, List<Token> tokens)
+    static int LexString(ReadOnlySpan<char> text, int i, string file, int line, int col, List<Token> tokens)
     {
         int start = i++;
         var sb = new System.Text.StringBuilder();

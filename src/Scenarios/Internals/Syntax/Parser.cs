@@ -43,11 +43,40 @@ sealed partial class Parser
     StepResolver? _resolver;
     RegionInfo[] _regionArray = [];
 
-    public Parser(List<Token> tokens, string file, IReadOnlyDictionary<string, ulong>? overrides)
+    // Streaming: the text comes a line at a time and _tokens holds one line's (docs/scenario-language.md, Costs).
+    readonly LineReader? _lines;
+    NestingGuard _nesting;
+    int _line;
+
+    /// <summary>
+    /// A parser that reads <paramref name="lines"/> as it goes: a statement depends only on the lines above it
+    /// (declarations come before the first step, a loop variable from an enclosing repeat), so an error is
+    /// reported when its line is reached and the tokens of one line are held at a time.
+    /// </summary>
+    public Parser(LineReader lines, string file, IReadOnlyDictionary<string, ulong>? overrides)
     {
-        _tokens = tokens;
+        _lines = lines;
         _file = file;
         _overrides = overrides;
+        _nesting = new NestingGuard(file);
+        _tokens = new List<Token>(32);
+        ReadLine();
+    }
+
+    /// <summary>Lexes the next line into <see cref="_tokens"/>; only past a line's newline, so every lookahead stays on its line.</summary>
+    void ReadLine()
+    {
+        _lines!.TryRead(out var text);
+        _tokens.Clear();
+        _pos = 0;
+        Lexer.TokenizeLine(text, _file, ++_line, _tokens, ref _nesting, _lines.AtLast);
+    }
+
+    /// <summary>Steps over a newline: to the next token, or the next line's when this line's tokens are done.</summary>
+    void SkipNewline()
+    {
+        if (_lines is null || _pos + 1 < _tokens.Count) _pos++;
+        else ReadLine();
     }
 
     public CompiledScenario ParseScenario()
@@ -75,7 +104,7 @@ sealed partial class Parser
         while (true)
         {
             var t = Peek;
-            if (t.Kind == TokenKind.Newline) { _pos++; continue; }
+            if (t.Kind == TokenKind.Newline) { SkipNewline(); continue; }
             if (t.Kind == TokenKind.End)
             {
                 if (opener is { } o)

@@ -9,9 +9,9 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 /// </summary>
 static class RangeNotation
 {
-    /// <summary>Refuses the <c>..</c> at <paramref name="dots"/>; <paramref name="tokens"/> are those lexed before it.</summary>
+    /// <summary>Refuses the <c>..</c> at <paramref name="dots"/>; <paramref name="tokens"/> are those lexed before it (<paramref name="text"/> is its line).</summary>
     [DoesNotReturn]
-    public static void Refuse(string text, int dots, List<Token> tokens, string file, int line, int col)
+    public static void Refuse(ReadOnlySpan<char> text, int dots, List<Token> tokens, string file, int line, int col)
     {
         const string Expected = "(expected 'size N' after the address)";
         if (Rewrite(text, dots, tokens) is { } form)
@@ -20,7 +20,7 @@ static class RangeNotation
     }
 
     /// <summary><c>REGION + LO..HI</c> with literal bounds, HI above LO: the range and <c>REGION + LO size HI-LO</c>.</summary>
-    static (string Range, string Written)? Rewrite(string text, int dots, List<Token> tokens)
+    static (string Range, string Written)? Rewrite(ReadOnlySpan<char> text, int dots, List<Token> tokens)
     {
         int n = tokens.Count;
         if (n < 3 || tokens[n - 1] is not { Kind: TokenKind.Number } lo || tokens[n - 2].Kind != TokenKind.Plus
@@ -28,9 +28,9 @@ static class RangeNotation
             return null;
         int start = dots + 2, end = start;
         while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_')) end++;
-        string hiText = text[start..end];
+        string hiText = text[start..end].ToString();
         if (!TryParseLiteral(hiText, out ulong hi) || hi <= lo.Number) return null;
-        string loText = text.Substring(lo.Offset, lo.Length);
+        string loText = text.Slice(lo.Offset, lo.Length).ToString();
         return ($"{loText}..{hiText}", $"{region.Text} + {loText} size 0x{hi - lo.Number:x}");
     }
 
