@@ -34,6 +34,9 @@ public sealed class CompiledScenario
     /// <summary>The file name errors are reported against.</summary>
     public string FileName { get; }
 
+    /// <summary>The flat step program (tests look at what a step keeps).</summary>
+    internal IReadOnlyList<Step> Steps => _steps;
+
     /// <summary>
     /// The exact number of events <see cref="Generate"/> will produce, computed from loop counts without
     /// generating (a loop is walked only when a nested repeat count reads its variable). Saturates at

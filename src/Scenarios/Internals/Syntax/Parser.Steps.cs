@@ -287,6 +287,7 @@ sealed partial class Parser
                 else StepResolver.WriteValue(s.Value!.Eval([]), data, s.Value.Pos);
                 s.ResolvedData = data;
             }
+            s.ReleaseResolvedOperands();
         }
         else if (s.Value is ConstExpr c && s.Size is ConstExpr n && n.Value is > 0 and <= TraceEvent.MaxSize)
         {
