@@ -26,7 +26,7 @@ public sealed class UsedRule : IEquatable<UsedRule>
     {
         Bits = bits;
         When = when;
-        // Arrays for the per-store loops (UsedBits.ChangesUsed): a foreach over the lists allocates an enumerator.
+        // Arrays for the evaluation's loops (Holds, UsedOutcomes): a foreach over the lists allocates an enumerator.
         _runs = [.. bits];
         _conditions = [.. when];
     }
@@ -36,6 +36,9 @@ public sealed class UsedRule : IEquatable<UsedRule>
 
     /// <summary><see cref="Bits"/>, as an array.</summary>
     internal ReadOnlySpan<EntryBits> Runs => _runs;
+
+    /// <summary><see cref="When"/>, as an array.</summary>
+    internal ReadOnlySpan<UsedCondition> Conditions => _conditions;
 
     /// <summary>The bits the rule makes used.</summary>
     public IReadOnlyList<EntryBits> Bits { get; }

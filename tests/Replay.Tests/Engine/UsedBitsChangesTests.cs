@@ -3,10 +3,11 @@ using TraceTools.TraceFormat;
 namespace TraceTools.Tests.Engine;
 
 /// <summary>
-/// <see cref="UsedBits.ChangesUsed"/>, which the engine asks for each store to a used-bits table
+/// <see cref="UsedOutcomes.ChangesUsed"/>, which the engine asks for each store to a used-bits table
 /// (<c>EntryStore.ChangedUsed</c>) with only the present byte, the conditions' bytes and the stored bytes filled in,
-/// against the whole-entry evaluation it replaced (kept here as a twin): both entries evaluated whole, the masks
-/// intersected with the bits that differ. Random rules (conditions on the configuration field and on fields of later
+/// one <see cref="UsedOutcomes"/> per table following the stores (and, now and then, another entry's value), against
+/// the whole-entry evaluation it replaced (kept here as a twin): both entries evaluated whole, the masks intersected
+/// with the bits that differ. Random rules (conditions on the configuration field and on fields of later
 /// bytes, up to 64 bits wide), entries of up to 1 KiB, stores of every size anywhere, same-value and present-bit ones.
 /// </summary>
 [TestClass]
@@ -42,12 +43,7 @@ public sealed class UsedBitsChangesTests
                 if (rng.Next(2) == 0) mask &= (ulong)rng.NextInt64();
                 when.Add(new UsedCondition(new EntryBits(low, low + width - 1), mask, (ulong)rng.NextInt64() & mask & (rng.Next(2) == 0 ? 0UL : ulong.MaxValue)));
             }
-            var runs = new List<EntryBits>();
-            for (int r = rng.Next(1, 4); r > 0; r--)
-            {
-                uint low = (uint)rng.Next((int)bits);
-                runs.Add(new EntryBits(low, Math.Min(bits - 1, low + (uint)rng.Next(rng.Next(2) == 0 ? 8 : 200))));
-            }
+            var runs = RandomUsedRuns.Draw(rng, bits);
             rules.Add(new UsedRule(runs, when));
         }
         return new UsedBits(rules);
@@ -66,8 +62,12 @@ public sealed class UsedBitsChangesTests
             var used = RandomRules(rng, e);
             var memory = new byte[e];
             if (rng.Next(2) == 0) rng.NextBytes(memory);
+            var outcomes = new UsedOutcomes(used, e, presentBit);
+            var jumps = new Random(c); // its own draws: the rules, sizes and places stay those drawn before UsedOutcomes
             for (int s = 0; s < 40; s++)
             {
+                // A store to another entry of the table: the outcomes were last given other bytes.
+                if (jumps.Next(8) == 0) jumps.NextBytes(memory);
                 var before = (byte[])memory.Clone();
                 int size = Math.Min(e, rng.Next(5) switch { 0 => 1, 1 => 2, 2 => 4, 3 => 8, _ => rng.Next(1, e + 1) });
                 int at = rng.Next(3) == 0 ? 0 : rng.Next(e - size + 1);
@@ -92,7 +92,7 @@ public sealed class UsedBitsChangesTests
                 foreach (int k in used.ConditionBytes) (b[k], a[k]) = (before[k], before[k]);
                 before.AsSpan(at, size).CopyTo(b.AsSpan(at));
                 memory.AsSpan(at, size).CopyTo(a.AsSpan(at));
-                bool actual = used.ChangesUsed(b, a, presentBit, at, size);
+                bool actual = outcomes.ChangesUsed(b, a, at, size);
                 Assert.AreEqual(expected, actual, $"case {c} store {s}: {size} bytes at {at} of {e}");
                 if (expected) yes++;
                 else if (!before.AsSpan().SequenceEqual(memory)) changedUnused++;
