@@ -70,7 +70,7 @@ public sealed partial class ReplayEngine
             if (values) BeginEntryValues(table, eb, index, address, data);
             var store = new EntryStore(index, agent, _hb.Time[agent], rid, eb, before, after, other, granules, _hb.IsDevice[agent])
             {
-                ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table)),
+                ChangedUsed = granules != 0 && (table.UsedBits is null || ChangesUsedBits(table, rid)),
                 IsRelease = release,
                 Slot = slots.Of(rid, k),
             };

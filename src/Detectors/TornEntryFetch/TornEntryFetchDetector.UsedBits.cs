@@ -12,9 +12,19 @@ public sealed partial class TornEntryFetchDetector
     {
         public bool Active;
         public RegionInfo? Table;
-        public byte[] Observed = [], Now = [], Used = [], Seen = [], StoreBefore = [];
+        public byte[] Observed = [], Now = [], Seen = [], StoreBefore = [];
         public bool[] Read = [];
         public readonly ChangeStamps Changes = new();
+
+        /// <summary>
+        /// Per table (region index) with used bits, the outcomes of its rules on the observed entry this fetcher last
+        /// evaluated: the next evaluation, a store later, re-evaluates only the conditions of the bytes that differ
+        /// (evaluating every rule again cost rules × conditions a store, up to 1,024 × 256).
+        /// </summary>
+        public UsedOutcomes?[] Outcomes = [];
+
+        /// <summary>Used(O) of the last evaluation, from <see cref="Outcomes"/>.</summary>
+        public UsedOutcomes? Used;
 
         /// <summary>
         /// <see cref="Used"/> holds Used(O) of this run's observed entry and no write changed the entry since: O is then
@@ -36,7 +46,9 @@ public sealed partial class TornEntryFetchDetector
         if (!u.Active) return;
         int e = (int)table.EntrySize;
         u.Table = table;
-        if (u.Observed.Length != e) (u.Observed, u.Now, u.Used, u.Seen, u.StoreBefore) = (new byte[e], new byte[e], new byte[e], new byte[e], new byte[e]);
+        if (u.Observed.Length != e) (u.Observed, u.Now, u.Seen, u.StoreBefore) = (new byte[e], new byte[e], new byte[e], new byte[e]);
+        if (u.Outcomes.Length <= fetch.Region) Array.Resize(ref u.Outcomes, fetch.Region + 1);
+        u.Used = u.Outcomes[fetch.Region] ??= new UsedOutcomes(table.UsedBits!, e, table.PresentBit);
         int granules = e / (int)table.Granule;
         if (u.Read.Length != granules) u.Read = new bool[granules];
         else Array.Clear(u.Read);
@@ -102,10 +114,10 @@ public sealed partial class TornEntryFetchDetector
                 var source = u.Read[k] && k != fetch.Granule ? u.Observed : u.Now;
                 source.AsSpan(k * g, g).CopyTo(o.AsSpan(k * g));
             }
-            table.UsedBits!.Evaluate(o, table.PresentBit, u.Used);
+            u.Used!.Update(o);
             u.UsedKnown = true;
         }
-        long latest = u.Changes.LatestUsedChange(from, u.Used.AsSpan(from, g));
+        long latest = u.Changes.LatestUsedChange(from, u.Used!.Used.Slice(from, g));
         return latest > firstIndex ? latest : -1;
     }
 }
