@@ -10,14 +10,15 @@ public sealed partial class UsedBits
     internal ConditionIndex Index => _index ??= new ConditionIndex(_rules);
 
     /// <summary>
-    /// Every condition of every rule, flat (<see cref="Conditions"/>, <see cref="RuleOf"/>), and per entry byte the
+    /// Every condition of every rule, flat and in rule order (<see cref="Conditions"/>; rule r's are
+    /// [<see cref="RuleStart"/>[r], [r + 1]), <see cref="RuleOf"/> the other way), and per entry byte the
     /// conditions whose field covers it: those of byte k are <see cref="ByByte"/>[<see cref="ByteStart"/>[k] ..
     /// <see cref="ByteStart"/>[k + 1]). A condition over several bytes is listed under each.
     /// </summary>
     internal sealed class ConditionIndex
     {
         public readonly UsedCondition[] Conditions;
-        public readonly int[] RuleOf, ByteStart, ByByte;
+        public readonly int[] RuleOf, RuleStart, ByteStart, ByByte;
 
         /// <summary>Bytes at or above this are read by no condition.</summary>
         public int Bytes => ByteStart.Length - 1;
@@ -33,15 +34,19 @@ public sealed partial class UsedBits
                 }
             Conditions = new UsedCondition[count];
             RuleOf = new int[count];
+            RuleStart = new int[rules.Length + 1];
             ByteStart = new int[bytes + 1];
             int n = 0;
             for (int r = 0; r < rules.Length; r++)
+            {
+                RuleStart[r + 1] = RuleStart[r] + rules[r].Conditions.Length;
                 foreach (var c in rules[r].Conditions)
                 {
                     (Conditions[n], RuleOf[n]) = (c, r);
                     for (int k = (int)(c.Field.Low >> 3); k <= (int)(c.Field.High >> 3); k++) ByteStart[k + 1]++;
                     n++;
                 }
+            }
             for (int k = 0; k < bytes; k++) ByteStart[k + 1] += ByteStart[k];
             ByByte = new int[ByteStart[bytes]];
             var next = ByteStart[..bytes];

@@ -3,16 +3,21 @@ using System.Runtime.CompilerServices;
 namespace TraceTools.TraceFormat;
 
 /// <summary>
-/// <see cref="UsedBits.Evaluate"/> kept up to date instead of redone: the outcome of every condition on the last entry
-/// value given, per rule how many of its conditions fail, and per entry bit how many holding rules use it. Given the
-/// next value, it compares only the bytes some condition reads (and the present byte) and re-evaluates the conditions
-/// of the bytes that differ, so a store costs the conditions it touched, not rules × conditions (up to 1,024 × 256 a
-/// table: 2,000 stores each followed by a fetch's read took 10 s).
+/// <see cref="UsedBits.Evaluate"/> kept up to date instead of redone: per rule whether it holds on the last entry value
+/// given and, when not, a condition that fails (its witness), and per entry bit how many holding rules use it. Given
+/// the next value, it compares only the bytes some condition reads (and the present byte) and visits the conditions of
+/// the bytes that differ, so a store costs the conditions it touched, not rules × conditions (up to 1,024 × 256 a
+/// table: 2,000 stores each followed by a fetch's read took 8 s).
 /// </summary>
 /// <remarks>
 /// The outcomes are a function of the bytes alone, not of which entry holds them: one instance can follow any
-/// entries of its table, and is never stale, only as far from the next value as the bytes that differ. Not thread-safe:
-/// one per user (the engine's store check, each fetcher).
+/// entries of its table, and is never stale, only as far from the next value as the bytes that differ. A rule that
+/// fails is evaluated again only when its witness is touched, as the whole evaluation stops at a rule's first failing
+/// condition; and when the touched conditions outnumber those a whole evaluation of the value would evaluate, it is
+/// evaluated whole: visiting every condition of the bytes that differ cost 60 times the whole evaluation when stores
+/// alternate between two entries that differ at every condition byte and fail every rule at its first condition
+/// (a replay of 2,000 such stores, 1,024 rules of 256 conditions: 0.16 s before the outcomes, 9.9 s visiting).
+/// Not thread-safe: one per user (the engine's store check, each fetcher).
 /// </remarks>
 public sealed class UsedOutcomes
 {
@@ -28,9 +33,21 @@ public sealed class UsedOutcomes
     /// <summary>The bytes compared by <see cref="Update(ReadOnlySpan{byte})"/>: those some condition reads, and the present byte.</summary>
     readonly int[] _watched;
 
-    readonly bool[] _holds;
-    readonly int[] _failing;
+    /// <summary>Per rule, a condition that fails on <see cref="_entry"/> (an index into the flat conditions), or -1: the rule holds.</summary>
+    readonly int[] _witness;
+
+    /// <summary>Per entry bit, how many holding rules use it.</summary>
     readonly int[] _usersOfBit;
+
+    /// <summary>
+    /// Conditions a whole evaluation of <see cref="_entry"/> would evaluate, as the witnesses tell (exact after one, at
+    /// most an overestimate after updates: a witness set by an update need not be its rule's first failing condition).
+    /// An update touching more evaluates whole instead.
+    /// </summary>
+    int _wholeCost;
+
+    /// <summary>Whole evaluations so far, the first included (for the tests: which way an update went).</summary>
+    internal int WholeEvaluations { get; private set; }
 
     /// <summary>Used bits when the entry is present (the present bit and the bits of every holding rule), and when not (the present bit).</summary>
     readonly byte[] _whenPresent, _whenAbsent;
@@ -51,23 +68,18 @@ public sealed class UsedOutcomes
         _whenAbsent = new byte[entrySize];
         _whenPresent[_presentByte] = _whenAbsent[_presentByte] = _presentMask;
         _usersOfBit = new int[8 * entrySize];
-        _holds = new bool[_index.Conditions.Length];
-        _failing = new int[_rules.Length];
+        _witness = new int[_rules.Length];
         var watched = new List<int>();
         for (int k = 0; k < _index.Bytes; k++)
             if (_index.ByteStart[k + 1] > _index.ByteStart[k] || k == _presentByte) watched.Add(k);
         if (_presentByte >= _index.Bytes) watched.Add(_presentByte);
         _watched = [.. watched];
         _changed = new int[_entry.Length];
-        // The one whole evaluation: every condition on the all-zero entry.
-        for (int i = 0; i < _holds.Length; i++)
-        {
-            _holds[i] = Holds(i);
-            if (!_holds[i]) _failing[_index.RuleOf[i]]++;
-        }
-        for (int r = 0; r < _rules.Length; r++)
-            if (_failing[r] == 0) Use(r, +1);
+        // Every rule fails until evaluated (no bit used), then the all-zero entry evaluated whole.
+        _witness.AsSpan().Fill(int.MaxValue);
+        EvaluateWhole();
     }
+
 
     /// <summary>True when the entry last given has its present bit set.</summary>
     public bool Present => (_entry[_presentByte] & _presentMask) != 0;
@@ -124,30 +136,83 @@ public sealed class UsedOutcomes
         return false;
     }
 
-    /// <summary>Re-evaluates the conditions of the first <paramref name="n"/> bytes of <see cref="_changed"/>, all already written into <see cref="_entry"/>.</summary>
+    /// <summary>Brings the rules to <see cref="_entry"/>, in which the first <paramref name="n"/> bytes of <see cref="_changed"/> are new.</summary>
     void Reevaluate(int n)
     {
         var index = _index;
+        int touched = 0;
+        for (int j = 0; j < n; j++)
+        {
+            int k = _changed[j];
+            if (k < index.Bytes) touched += index.ByteStart[k + 1] - index.ByteStart[k];
+        }
+        // At least a condition a rule: an update touching fewer is never worth a whole evaluation.
+        if (touched > Math.Max(_wholeCost, _rules.Length))
+        {
+            EvaluateWhole();
+            return;
+        }
         for (int j = 0; j < n; j++)
         {
             int k = _changed[j];
             if (k >= index.Bytes) continue; // the present byte beyond every condition
-            // A condition over several changed bytes is met once per byte: the second time its outcome is already
-            // the new one, so nothing flips twice.
             for (int at = index.ByteStart[k]; at < index.ByteStart[k + 1]; at++)
             {
                 int i = index.ByByte[at];
-                bool holds = Holds(i);
-                if (holds == _holds[i]) continue;
-                _holds[i] = holds;
                 int r = index.RuleOf[i];
-                if (holds)
+                int w = _witness[r];
+                if (w < 0)
                 {
-                    if (--_failing[r] == 0) Use(r, +1);
+                    // A holding rule: any touched condition may now fail.
+                    if (Holds(i)) continue;
+                    Witness(r, i);
+                    Use(r, -1);
                 }
-                else if (_failing[r]++ == 0) Use(r, -1);
+                else if (w == i && Holds(i))
+                {
+                    // Its witness holds now: the rule holds unless another condition fails. (A condition over several
+                    // changed bytes is met once per byte: by then it is evaluated on the new value, so nothing flips twice.)
+                    w = FirstFailing(r);
+                    Witness(r, w);
+                    if (w < 0) Use(r, +1);
+                }
+                // A failing rule whose witness was not touched still fails.
             }
         }
+    }
+
+    /// <summary>Every rule evaluated on <see cref="_entry"/>, each up to its first failing condition (as <see cref="UsedBits.Evaluate"/>).</summary>
+    void EvaluateWhole()
+    {
+        WholeEvaluations++;
+        int cost = 0;
+        for (int r = 0; r < _rules.Length; r++)
+        {
+            int w = FirstFailing(r);
+            cost += Cost(r, w);
+            bool held = _witness[r] < 0;
+            _witness[r] = w;
+            if (held != w < 0) Use(r, w < 0 ? +1 : -1);
+        }
+        _wholeCost = cost;
+    }
+
+    /// <summary>Makes <paramref name="w"/> (-1: none) rule <paramref name="r"/>'s witness, and <see cref="_wholeCost"/> follow.</summary>
+    void Witness(int r, int w)
+    {
+        _wholeCost += Cost(r, w) - Cost(r, _witness[r]);
+        _witness[r] = w;
+    }
+
+    /// <summary>Conditions of rule <paramref name="r"/> a whole evaluation evaluates when <paramref name="w"/> is its first failing one (-1: all).</summary>
+    int Cost(int r, int w) => (w < 0 ? _index.RuleStart[r + 1] : w + 1) - _index.RuleStart[r];
+
+    /// <summary>The first condition of rule <paramref name="r"/> that fails on <see cref="_entry"/>, or -1.</summary>
+    int FirstFailing(int r)
+    {
+        for (int i = _index.RuleStart[r]; i < _index.RuleStart[r + 1]; i++)
+            if (!Holds(i)) return i;
+        return -1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

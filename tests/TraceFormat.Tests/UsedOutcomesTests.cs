@@ -53,7 +53,7 @@ public sealed class UsedOutcomesTests
     {
         var rng = new Random(7122026);
         int[] entries = [1, 8, 16, 24, 64, 72, 256];
-        int flipsSeen = 0, presentChanges = 0, checks = 0;
+        int flipsSeen = 0, presentChanges = 0, checks = 0, whole = 0;
         for (int c = 0; c < 400; c++)
         {
             int e = entries[rng.Next(entries.Length)];
@@ -79,8 +79,10 @@ public sealed class UsedOutcomesTests
                     case 2: rng.NextBytes(entry.AsSpan(at, size)); break;
                     default: SmallValues(rng, entry.AsSpan(at, size)); break;
                 }
+                int wholeBefore = outcomes.WholeEvaluations;
                 if (jump) outcomes.Update(entry);
                 else outcomes.Update(entry, at, size);
+                whole += outcomes.WholeEvaluations - wholeBefore;
                 used.Evaluate(entry, presentBit, expected);
                 CollectionAssert.AreEqual(expected, outcomes.Used.ToArray(), $"case {c} step {s}: {(jump ? "jump" : $"{size} bytes at {at}")} of {e}");
                 Assert.AreEqual(((entry[presentBit / 8] >> (int)(presentBit % 8)) & 1) != 0, outcomes.Present);
@@ -97,6 +99,56 @@ public sealed class UsedOutcomesTests
         Assert.IsGreaterThan(3000, flipsSeen, "steps whose used bits change");
         Assert.IsGreaterThan(300, presentChanges, "steps that change the present bit");
         Assert.IsGreaterThan(flipsSeen + 3000, checks, "steps whose used bits stay");
+        Assert.IsGreaterThan(2000, whole, "steps evaluated whole");
+        Assert.IsGreaterThan(whole + 5000, checks, "steps evaluated by the conditions touched");
+    }
+
+    /// <summary>R rules of C conditions each, condition i of rule r on byte 1 + (r·C + i) mod (E − 1), bits 6:0 = 0; each uses bit 1.</summary>
+    static UsedBits Spread(int rules, int conditions, int entry) =>
+        new([.. Enumerable.Range(0, rules).Select(r => new UsedRule([new EntryBits(1, 1)],
+            [.. Enumerable.Range(0, conditions).Select(i => { uint k = (uint)(1 + (r * conditions + i) % (entry - 1)); return new UsedCondition(new EntryBits(8 * k, 8 * k + 7), 0x7f, 0); })]))]);
+
+    [TestMethod]
+    public void Update_OneByteOfConditionsThatAllHold_EvaluatesTheConditionsTouched()
+    {
+        // The probe's shape (bench/probes/used-bits-stores.py): every rule holds, a store toggles bit 7 of one byte.
+        var used = Spread(64, 32, 64);
+        var outcomes = new UsedOutcomes(used, 64, 0);
+        var entry = new byte[64];
+        entry[0] = 1;
+        outcomes.Update(entry, 0, 1);
+        var expected = new byte[64];
+        for (int s = 0; s < 200; s++)
+        {
+            int k = 1 + s % 63;
+            entry[k] ^= (byte)(s % 5 == 0 ? 0x01 : 0x80); // now and then a condition fails, or holds again
+            outcomes.Update(entry, k, 1);
+            used.Evaluate(entry, 0, expected);
+            CollectionAssert.AreEqual(expected, outcomes.Used.ToArray(), $"store {s}");
+        }
+        Assert.AreEqual(1, outcomes.WholeEvaluations, "only the first, on the all-zero entry");
+    }
+
+    [TestMethod]
+    public void Update_TwoEntriesOnWhichEveryRuleFailsAtOnce_EvaluatesWhole()
+    {
+        // Every condition byte differs between the two, every rule fails at its first condition on both: visiting the
+        // touched conditions would be every condition, the whole evaluation one a rule.
+        var used = Spread(64, 32, 64);
+        var outcomes = new UsedOutcomes(used, 64, 0);
+        byte[] a = [.. Enumerable.Repeat((byte)1, 64)], b = [.. Enumerable.Repeat((byte)2, 64)];
+        b[0] = 1;
+        outcomes.Update(a); // from the all-zero entry, on which every rule holds: as dear either way
+        var expected = new byte[64];
+        for (int s = 0; s < 20; s++)
+        {
+            var entry = s % 2 == 0 ? b : a;
+            int before = outcomes.WholeEvaluations;
+            outcomes.Update(entry);
+            Assert.AreEqual(before + 1, outcomes.WholeEvaluations, $"update {s}");
+            used.Evaluate(entry, 0, expected);
+            CollectionAssert.AreEqual(expected, outcomes.Used.ToArray(), $"update {s}");
+        }
     }
 
     [TestMethod]
