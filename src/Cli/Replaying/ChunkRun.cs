@@ -14,7 +14,9 @@ sealed class ChunkRun
 {
     /// <summary>
     /// Events a batch holds before it is handed on, when its chunks are smaller: 8,192 events take the replay about a
-    /// millisecond, twenty times a wake-up. A chunk at least this large goes alone, read in place with no copy.
+    /// millisecond, twenty times a wake-up. A chunk at least this large that begins a batch goes alone, read in place
+    /// with no copy; one that follows a smaller chunk is appended like any other (read into the scratch batch, which
+    /// then stays as large as the largest chunk so appended: at most the format's cap of 2^20 events).
     /// </summary>
     public const int MinEvents = 8192;
 
