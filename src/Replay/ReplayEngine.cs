@@ -168,8 +168,7 @@ public sealed partial class ReplayEngine
         foreach (var d in Detectors) d.OnComplete(View);
         MergeShardFindings();
         // Stable: detectors report in trace order, so equal (trigger, kind) keep their report order.
-        var sorted = _findings.Select((f, i) => (f, i)).OrderBy(x => x.f.Trigger).ThenBy(x => x.f.Kind).ThenBy(x => x.i)
-            .Select(x => x.f).ToArray();
-        return sorted;
+        FindingOrder.Sort(_findings);
+        return _findings;
     }
 }
