@@ -36,6 +36,12 @@ public sealed class TraceEventLookup : IEventLookup, IDisposable
 
     readonly Dictionary<long, (TraceEvent Event, byte[]? Data)> _known = [];
 
+    /// <summary>
+    /// Events read ahead and kept (<see cref="Prefetch"/>), for tests: a report keeps those of the instances it shows,
+    /// not of every finding.
+    /// </summary>
+    internal int KeptEvents => _known.Count;
+
     /// <inheritdoc/>
     public TraceEvent this[long index]
     {

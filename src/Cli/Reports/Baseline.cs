@@ -97,13 +97,17 @@ public sealed class Baseline
         e.TryGetProperty("site", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "-";
 
     /// <summary>Splits <paramref name="findings"/> into the new ones and the count already in the baseline.</summary>
-    public (List<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md)
+    public (List<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md) =>
+        Apply(findings, EventSites.Read(findings, events), md);
+
+    /// <summary>Splits <paramref name="findings"/> into the new ones and the count already in the baseline, from their events' sites read before.</summary>
+    public (List<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md)
     {
         var fresh = new List<Finding>(findings.Count);
         int known = 0;
         foreach (var f in findings)
         {
-            if (_identities.Contains(FindingIdentity.Of(f, events, md))) known++;
+            if (_identities.Contains(FindingIdentity.Of(f, sites, md))) known++;
             else fresh.Add(f);
         }
         return (fresh, known);

@@ -25,28 +25,36 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
     /// Groups <paramref name="findings"/> by kind and the sites of trigger and related events (per role, in
     /// order); groups come in the order of their first instance's trigger index (then kind).
     /// </summary>
-    public static List<FindingGroup> Build(IReadOnlyList<Finding> findings, IEventLookup events, bool all)
+    public static List<FindingGroup> Build(IReadOnlyList<Finding> findings, IEventLookup events, bool all) =>
+        Build(findings, EventSites.Read(findings, events), all);
+
+    /// <summary>
+    /// <see cref="Build(IReadOnlyList{Finding}, IEventLookup, bool)"/> from the sites already read: each finding
+    /// costs a dictionary probe by its sites (no key built), and a place in a group only when shown.
+    /// </summary>
+    public static List<FindingGroup> Build(IReadOnlyList<Finding> findings, EventSites sites, bool all)
     {
-        var byKey = new Dictionary<string, (Finding First, List<Finding> Shown, int Count)>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (var f in findings.OrderBy(f => f.Trigger).ThenBy(f => f.Kind))
+        var byFirst = new Dictionary<Finding, Shown>(new SameSites(sites));
+        var order = new List<Shown>();
+        foreach (var f in FindingOrder.InOrder(findings))
         {
-            string key = Key(f, events);
-            if (!byKey.TryGetValue(key, out var g))
+            if (!byFirst.TryGetValue(f, out var g))
             {
-                g = (f, [], 0);
-                order.Add(key);
+                g = new Shown(f);
+                byFirst.Add(f, g);
+                order.Add(g);
             }
-            if (all || g.Shown.Count < DefaultShown) g.Shown.Add(f);
-            byKey[key] = (g.First, g.Shown, g.Count + 1);
+            if (all || g.Instances.Count < DefaultShown) g.Instances.Add(f);
+            g.Count++;
         }
-        return [.. order.Select(k => byKey[k]).Select(g => new FindingGroup(g.First.Kind, g.Count, g.Shown))];
+        return [.. order.Select(g => new FindingGroup(g.First.Kind, g.Count, g.Instances))];
     }
 
-    static string Key(Finding f, IEventLookup events)
+    /// <summary>A group while it is built.</summary>
+    sealed class Shown(Finding first)
     {
-        var parts = new List<string> { f.Kind.Name(), f.Severity.ToString(), events[f.Trigger].Site.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        foreach (var r in f.Related) parts.Add($"{r.Role.Name()}={events[r.Index].Site}");
-        return string.Join('|', parts);
+        public Finding First { get; } = first;
+        public List<Finding> Instances { get; } = [];
+        public int Count { get; set; }
     }
 }

@@ -13,14 +13,19 @@ namespace TraceTools.Cli.Reports;
 public static class FindingIdentity
 {
     /// <summary><c>stale-dma-read|trigger=qm: mailbox fetch|store=qm_set_and_get_xqc: memcpy|publish=qm_mb_write: stp</c>.</summary>
-    public static string Of(Finding f, IEventLookup events, TraceMetadata md)
+    public static string Of(Finding f, IEventLookup events, TraceMetadata md) => Of(f, index => events[index].Site, md);
+
+    /// <summary>The identity of <paramref name="f"/> from its events' sites read before (<see cref="EventSites"/>).</summary>
+    public static string Of(Finding f, EventSites sites, TraceMetadata md) => Of(f, index => sites[index], md);
+
+    static string Of(Finding f, Func<long, int> siteOf, TraceMetadata md)
     {
         var sb = new StringBuilder(f.Kind.Name());
-        Append(sb, "trigger", events[f.Trigger], md);
+        Append(sb, "trigger", siteOf(f.Trigger), md);
         foreach (var r in f.Related)
         {
             if (r.Index < 0) sb.Append('|').Append(EventText.Role(r)).Append("=-");
-            else Append(sb, EventText.Role(r), events[r.Index], md);
+            else Append(sb, EventText.Role(r), siteOf(r.Index), md);
         }
         return sb.ToString();
     }
@@ -36,6 +41,6 @@ public static class FindingIdentity
     /// <summary>The site, or <c>-</c> when the event has none.</summary>
     public static string WhereOf(TraceMetadata md, in TraceEvent e) => EventText.Site(md, e) ?? "-";
 
-    static void Append(StringBuilder sb, string role, in TraceEvent e, TraceMetadata md) =>
-        sb.Append('|').Append(role).Append('=').Append(WhereOf(md, e));
+    static void Append(StringBuilder sb, string role, int site, TraceMetadata md) =>
+        sb.Append('|').Append(role).Append('=').Append(site >= 0 && site < md.Sites.Count ? md.Sites[site] : "-");
 }

@@ -16,16 +16,19 @@ public static class ReportWriter
     public static int Write(ReportInput input, ReportOptions options, TextWriter stdout)
     {
         var findings = options.Detectors is { } only ? [.. input.Findings.Where(f => only.Contains(f.Kind))] : input.Findings;
-        // Suppressions, the baseline, grouping and the writers look the findings' events up, not in trace order.
-        input.Events.Prefetch(IEventLookup.NamedBy(findings));
+        // Suppressions, the baseline and grouping read only the sites of every finding's events: read once in trace
+        // order and kept as numbers until the groups are built, not as events in the lookup for the whole report.
+        var sites = EventSites.Read(findings, input.Events);
         int suppressed = 0, known = 0;
         // Text and JSON leave suppressed findings out; SARIF keeps them as results marked suppressed (docs/reports.md).
         var dropped = options.Format == ReportFormat.Sarif && options.Suppressions is not null ? new List<Finding>() : null;
-        if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, input.Events, input.Metadata, dropped);
-        if (options.Baseline is { } baseline) (findings, known) = baseline.Apply(findings, input.Events, input.Metadata);
+        if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, sites, input.Metadata, dropped);
+        if (options.Baseline is { } baseline) (findings, known) = baseline.Apply(findings, sites, input.Metadata);
         input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null, Suppressed = suppressed, InBaseline = known };
-        var groups = FindingGroup.Build(findings, input.Events, options.All);
-        var suppressedGroups = dropped is null ? null : SuppressedGroup.Build(dropped, input, options.Suppressions!, options.All);
+        var groups = FindingGroup.Build(findings, sites, options.All);
+        var suppressedGroups = dropped is null ? null : SuppressedGroup.Build(dropped, sites, input, options.Suppressions!, options.All);
+        // The writers look up the events of the instances shown (ten a group, or all with --all), not in trace order.
+        input.Events.Prefetch(IEventLookup.NamedBy(Shown(groups, suppressedGroups)));
 
         if (options.Output is null)
         {
@@ -52,6 +55,9 @@ public static class ReportWriter
         }
         return ExitCode(findings, options.FailOn);
     }
+
+    static IEnumerable<Finding> Shown(List<FindingGroup> groups, List<SuppressedGroup>? suppressed) =>
+        groups.Concat(suppressed?.Select(s => s.Group) ?? []).SelectMany(g => g.Instances);
 
     static void WriteBinary(Stream s, ReportInput input, IReadOnlyList<FindingGroup> groups, IReadOnlyList<SuppressedGroup>? suppressed,
         ReportFormat format)

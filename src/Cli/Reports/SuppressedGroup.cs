@@ -11,6 +11,11 @@ public sealed record SuppressedGroup(FindingGroup Group, Suppressions.Entry Entr
 {
     /// <summary>Groups <paramref name="suppressed"/> and finds each group's entry.</summary>
     public static List<SuppressedGroup> Build(IReadOnlyList<Replay.Findings.Finding> suppressed, ReportInput input, Suppressions file, bool all) =>
-        [.. FindingGroup.Build(suppressed, input.Events, all)
-            .Select(g => new SuppressedGroup(g, file.Match(g.First, input.Events, input.Metadata)!))];
+        Build(suppressed, EventSites.Read(suppressed, input.Events), input, file, all);
+
+    /// <summary>Groups <paramref name="suppressed"/> and finds each group's entry, from their events' sites read before.</summary>
+    public static List<SuppressedGroup> Build(IReadOnlyList<Replay.Findings.Finding> suppressed, EventSites sites, ReportInput input,
+        Suppressions file, bool all) =>
+        [.. FindingGroup.Build(suppressed, sites, all)
+            .Select(g => new SuppressedGroup(g, file.Match(g.First, sites, input.Metadata)!))];
 }

@@ -30,10 +30,13 @@ sealed class SuppressionSites
     }
 
     /// <summary>The index of the first entry that fits <paramref name="kind"/> and matches the site of <paramref name="e"/>, or <see cref="None"/>.</summary>
-    public int First(in TraceEvent e, FindingKind kind)
+    public int First(in TraceEvent e, FindingKind kind) => First(e.Site, kind);
+
+    /// <summary>The index of the first entry that fits <paramref name="kind"/> and matches site number <paramref name="site"/>, or <see cref="None"/>.</summary>
+    public int First(int site, FindingKind kind)
     {
         // Every site number outside the table prints as "-": one key for all of them.
-        int site = e.Site >= 0 && e.Site < Metadata.Sites.Count ? e.Site : -1;
+        if (site < 0 || site >= Metadata.Sites.Count) site = -1;
         if (!_firstByKind.TryGetValue(site, out var first))
         {
             first = Build(site < 0 ? "-" : Metadata.Sites[site]);

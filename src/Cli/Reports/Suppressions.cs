@@ -23,7 +23,7 @@ public sealed class Suppressions
     {
         internal SiteGlob Pattern { get; } = new(Site);
 
-        /// <summary>Findings this entry suppressed in the last <see cref="Apply"/>.</summary>
+        /// <summary>Findings this entry suppressed in the last <see cref="Apply(IReadOnlyList{Finding}, EventSites, TraceMetadata, ICollection{Finding}?)"/>.</summary>
         public int Matched { get; internal set; }
     }
 
@@ -110,12 +110,17 @@ public sealed class Suppressions
     static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
 
     /// <summary>The first entry that matches <paramref name="f"/>, or null.</summary>
-    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md)
+    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md) => Match(f, index => events[index].Site, md);
+
+    /// <summary>The first entry that matches <paramref name="f"/>, from its events' sites read before (<see cref="EventSites"/>), or null.</summary>
+    public Entry? Match(Finding f, EventSites sites, TraceMetadata md) => Match(f, index => sites[index], md);
+
+    Entry? Match(Finding f, Func<long, int> siteOf, TraceMetadata md)
     {
         var sites = SitesOf(md);
-        int first = sites.First(events[f.Trigger], f.Kind);
+        int first = sites.First(siteOf(f.Trigger), f.Kind);
         foreach (var r in f.Related)
-            if (r.Index >= 0) first = Math.Min(first, sites.First(events[r.Index], f.Kind));
+            if (r.Index >= 0) first = Math.Min(first, sites.First(siteOf(r.Index), f.Kind));
         return first == SuppressionSites.None ? null : Entries[first];
     }
 
@@ -133,6 +138,13 @@ public sealed class Suppressions
     /// suppressed ones go to <paramref name="suppressedInto"/> when given (SARIF lists them, marked suppressed).
     /// </summary>
     public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md,
+        ICollection<Finding>? suppressedInto = null) => Apply(findings, EventSites.Read(findings, events), md, suppressedInto);
+
+    /// <summary>
+    /// <see cref="Apply(IReadOnlyList{Finding}, IEventLookup, TraceMetadata, ICollection{Finding}?)"/> from the sites
+    /// of the findings' events read before.
+    /// </summary>
+    public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md,
         ICollection<Finding>? suppressedInto = null)
     {
         foreach (var e in Entries) e.Matched = 0;
@@ -140,7 +152,7 @@ public sealed class Suppressions
         int suppressed = 0;
         foreach (var f in findings)
         {
-            if (Match(f, events, md) is { } e)
+            if (Match(f, sites, md) is { } e)
             {
                 e.Matched++;
                 suppressed++;

@@ -94,4 +94,39 @@ public sealed class GroupingTests
         Assert.AreEqual(2, groups[0].First.Trigger);
         Assert.AreEqual(5, groups[1].First.Trigger);
     }
+
+    [TestMethod]
+    public void FindingGroup_SameSitesOtherRole_SeparateGroups()
+    {
+        // Grouping compares role and site per related event (SameSites), as the string key it replaced did.
+        var (events, findings) = Rounds(2, alternate: false);
+        findings[1] = new Finding(FindingKind.StaleDmaRead, 5, [new(RelatedRole.Publish, 3), new(RelatedRole.Store, 4)]);
+        var groups = FindingGroup.Build(findings, events, all: false);
+        Assert.HasCount(2, groups);
+    }
+
+    [TestMethod]
+    public void FindingGroup_OutOfOrderWithTies_TiesKeepTheirOrder()
+    {
+        // Two instances at one trigger and kind, given after a later one: sorted stably, as LINQ's OrderBy did.
+        var (events, findings) = Rounds(2, alternate: false);
+        var tie = new Finding(FindingKind.StaleDmaRead, 2, [new(RelatedRole.Store, 0), new(RelatedRole.Publish, 1)]);
+        findings.Add(tie);
+        var groups = FindingGroup.Build(findings, events, all: false);
+        Assert.HasCount(1, groups);
+        Assert.AreSame(findings[0], groups[0].Instances[0]);
+        Assert.AreSame(tie, groups[0].Instances[1]);
+        Assert.AreSame(findings[1], groups[0].Instances[2]);
+    }
+
+    [TestMethod]
+    public void EventSites_EventNoFindingNames_Throws()
+    {
+        var (events, findings) = Rounds(2, alternate: false);
+        var sites = EventSites.Read(findings, events);
+        Assert.AreEqual(6, sites.Count);
+        Assert.AreEqual(1, sites[4]);
+        Assert.AreEqual(-1, sites[-1]);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => sites[6]);
+    }
 }
