@@ -9,8 +9,9 @@ namespace TraceTools.Cli.Reports;
 /// </summary>
 /// <remarks>
 /// Read ahead whole (<see cref="IEventLookup.Prefetch"/>), every finding's events and their bytes stayed in the
-/// lookup for the whole report, about 300 bytes a finding (192,000 dma-race findings in one group). This keeps
-/// 12 bytes a distinct event, and only until the groups are built.
+/// lookup for the whole report. This keeps 12 bytes a distinct event, and only until the groups are built: with the
+/// key strings and sorted copy grouping no longer makes, peak RSS fell by about 490 bytes a finding (195,904 dma-race
+/// findings in one group: 136.0 -> 44.4 MB).
 /// </remarks>
 public sealed class EventSites
 {

