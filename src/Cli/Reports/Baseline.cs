@@ -96,10 +96,6 @@ public sealed class Baseline
     static string SiteOf(JsonElement e) =>
         e.TryGetProperty("site", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "-";
 
-    /// <summary>Splits <paramref name="findings"/> into the new ones and the count already in the baseline.</summary>
-    public (List<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md) =>
-        Apply(findings, EventSites.Read(findings, events), md);
-
     /// <summary>Splits <paramref name="findings"/> into the new ones and the count already in the baseline, from their events' sites read before.</summary>
     public (List<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md)
     {

@@ -151,16 +151,8 @@ sealed class DataShards : IDisposable
     /// <summary>The columns the replay reads (not the sites: reports look them up in the file).</summary>
     static void CopyBatch(EventBatch from, EventBatch to)
     {
-        int n = from.Count, data = from.DataLength;
-        to.EnsureCapacity(n, data);
-        from.Kinds.AsSpan(0, n).CopyTo(to.Kinds);
-        from.Agents.AsSpan(0, n).CopyTo(to.Agents);
-        from.Addresses.AsSpan(0, n).CopyTo(to.Addresses);
-        from.Sizes.AsSpan(0, n).CopyTo(to.Sizes);
-        from.Aux.AsSpan(0, n).CopyTo(to.Aux);
-        from.DataOffsets.AsSpan(0, n).CopyTo(to.DataOffsets);
-        from.Data.AsSpan(0, data).CopyTo(to.Data);
-        to.SetFilled(from.FirstIndex, n, data);
+        to.Reset(from.FirstIndex);
+        to.AppendColumns(from);
     }
 
     /// <summary>Waits for every shard to replay every batch posted; rethrows a shard's failure.</summary>
