@@ -65,6 +65,6 @@ public sealed partial class ReplayEngine
         _dispatch.OnDeviceDma(DeviceDmaHooks, View, access);
     }
 
-    internal void Report(FindingKind kind, Severity severity, long trigger, RelatedEvent[] related) =>
-        AddFinding(new Finding(kind, trigger, related) { Severity = severity });
+    internal void Report(FindingKind kind, Severity severity, long trigger, ReadOnlySpan<RelatedEvent> related) =>
+        AddFinding(kind, severity, trigger, related);
 }

@@ -22,7 +22,7 @@ public sealed partial class ReplayEngine : IDisposable
     /// <summary>Per finding kind, how its pieces merge (null when not split).</summary>
     PieceMerge[]? _merge;
     /// <summary>The findings of split kinds, with the address of the piece they were reported for.</summary>
-    readonly List<(Finding Finding, ulong Piece)> _pieceFindings = [];
+    readonly PieceFindings _pieceFindings = new();
     /// <summary>Start of the piece being judged (the address findings are tagged with).</summary>
     ulong _piece;
     /// <summary>This replica's bit in a batch's routes (<see cref="BatchRouter"/>).</summary>
@@ -238,51 +238,43 @@ public sealed partial class ReplayEngine : IDisposable
     }
 
     /// <summary>Keeps a finding: a split kind's with its piece, for the merge.</summary>
-    void AddFinding(Finding finding)
+    void AddFinding(FindingKind kind, Severity severity, long trigger, ReadOnlySpan<RelatedEvent> related)
     {
-        if (_merge is not null && _merge[(int)finding.Kind] != PieceMerge.Whole) _pieceFindings.Add((finding, _piece));
-        else _findings.Add(finding);
+        if (_merge is not null && _merge[(int)kind] != PieceMerge.Whole) _pieceFindings.Add(kind, severity, trigger, related, _piece);
+        else _findings.Add(kind, severity, trigger, related);
     }
 
     /// <summary>
     /// The replicas' findings of split kinds merged into this engine's: the pieces of one trigger become one
-    /// finding, chosen by the kind's <see cref="PieceMerge"/>. Waits for the shards first.
+    /// finding, chosen by the kind's <see cref="PieceMerge"/> (<see cref="PieceFindings.Merge"/>). Waits for the shards first.
     /// </summary>
     void MergeShardFindings()
     {
         if (_wholeShards)
         {
             _shards!.Complete();
-            foreach (var shard in _shards.Engines) _findings.AddRange(shard.Complete());
+            foreach (var shard in _shards.Engines)
+            {
+                _findings.AddRange(shard.Complete());
+                // Copied: the shard (which the caller holds with this engine) need not keep its own.
+                shard._findings = new FindingStore();
+            }
             return;
         }
-        if (_merge is null) return;
-        var merged = new Dictionary<(long, FindingKind), (Finding Finding, ulong Piece)>();
-        void Merge(List<(Finding Finding, ulong Piece)> pieces)
-        {
-            foreach (var p in pieces)
-            {
-                var key = (p.Finding.Trigger, p.Finding.Kind);
-                if (!merged.TryGetValue(key, out var kept) || Wins(p, kept, _merge![(int)p.Finding.Kind])) merged[key] = p;
-            }
-        }
-        Merge(_pieceFindings);
+        // A shard's pieces wait for replica 0 (which calls this shard's Complete, then merges them with its own).
+        if (_merge is null || _partition!.Replica != 0) return;
+        var replicas = new List<PieceFindings> { _pieceFindings };
         if (_shards is not null)
         {
             _shards.Complete();
             foreach (var shard in _shards.Engines)
             {
                 shard.Complete();
-                Merge(shard._pieceFindings);
+                replicas.Add(shard._pieceFindings);
             }
         }
-        _findings.AddRange(merged.Values.Select(p => p.Finding));
+        PieceFindings.Merge(replicas, _merge, _findings);
     }
-
-    static bool Wins((Finding Finding, ulong Piece) p, (Finding Finding, ulong Piece) kept, PieceMerge merge) =>
-        merge == PieceMerge.LatestRelated ? Latest(p.Finding) > Latest(kept.Finding) : p.Piece < kept.Piece;
-
-    static long Latest(Finding f) => f.Related.Length == 0 ? -1 : f.Related[0].Index;
 
     /// <summary>Stops the data shards' threads, if any (needed only when a replay is abandoned before <see cref="Complete"/>).</summary>
     public void Dispose() => _shards?.Dispose();

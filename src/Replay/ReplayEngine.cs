@@ -27,7 +27,7 @@ public sealed partial class ReplayEngine
     readonly int[] _mmioDevices;
     /// <summary>Per agent, the tables it fetches (region ids in declaration order; empty for cpus): what a dev_invalidate visits.</summary>
     readonly int[][] _tablesOf;
-    readonly List<Finding> _findings = [];
+    FindingStore _findings = new();
     readonly DetectorDispatch _dispatch;
     long _next;
     bool _completed;
@@ -158,10 +158,10 @@ public sealed partial class ReplayEngine
 
     readonly StoreTimes _liveStoreTimes = new();
 
-    internal void Report(FindingKind kind, long trigger, RelatedEvent[] related) => AddFinding(new Finding(kind, trigger, related));
+    internal void Report(FindingKind kind, long trigger, ReadOnlySpan<RelatedEvent> related) => AddFinding(kind, kind.Severity(), trigger, related);
 
     /// <summary>Ends the trace and returns every finding (every instance), ordered by trigger index, ties by kind.</summary>
-    public IReadOnlyList<Finding> Complete()
+    public FindingStore Complete()
     {
         if (_completed) ReplayThrow.Completed();
         _completed = true;

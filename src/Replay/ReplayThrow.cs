@@ -88,4 +88,20 @@ static class ReplayThrow
 
     [DoesNotReturn]
     public static void Completed() => throw new InvalidOperationException("the replay is already complete");
+    [DoesNotReturn]
+    public static void StoreIsView() =>
+        throw new InvalidOperationException("a finding store viewed through positions (sorted or selected) takes no more findings");
+
+    [DoesNotReturn]
+    public static void RelatedCount(FindingKind kind, int count) =>
+        throw new InvalidOperationException($"{kind.Name()}: a finding carries at most {FindingStore.MaxRelated} related events, not {count}");
+
+    [DoesNotReturn]
+    public static void FindingIndex(long index) =>
+        throw new InvalidOperationException($"a finding's event index {index} is outside the 0 to {FindingStore.MaxIndex} a finding store holds");
+
+    // Input-driven: a trace may fail a rule on every event; the replay keeps findings in an int-indexed store.
+    [DoesNotReturn]
+    public static void TooManyFindings(long trigger) =>
+        BadEvent(trigger, $"more than {int.MaxValue:N0} findings: the replay keeps at most that many (select fewer detectors with --detectors)");
 }

@@ -15,7 +15,7 @@ public readonly ref partial struct DetectorView
         if (roles.Count != related.Length) ReplayThrow.RoleCount(kind, related.Length);
         int present = 0;
         foreach (long r in related) if (r >= 0) present++;
-        var events = new RelatedEvent[present];
+        Span<RelatedEvent> events = stackalloc RelatedEvent[present];
         for (int i = 0, k = 0; i < related.Length; i++)
         {
             if (related[i] >= 0) events[k++] = new(roles[i], related[i]);

@@ -140,11 +140,11 @@ public readonly ref partial struct DetectorView
 
     /// <summary>Reports a finding of <paramref name="kind"/> with one related event (the descriptor's only role).</summary>
     public void Report(FindingKind kind, long trigger, long related) =>
-        _engine.Report(kind, trigger, [new(Role(kind, 0, 1), related)]);
+        _engine.Report(kind, trigger, [new RelatedEvent(Role(kind, 0, 1), related)]);
 
     /// <summary>Reports a finding of <paramref name="kind"/> with two related events, in the descriptor's role order.</summary>
     public void Report(FindingKind kind, long trigger, long first, long second) =>
-        _engine.Report(kind, trigger, [new(Role(kind, 0, 2), first), new(Role(kind, 1, 2), second)]);
+        _engine.Report(kind, trigger, [new RelatedEvent(Role(kind, 0, 2), first), new RelatedEvent(Role(kind, 1, 2), second)]);
 
     static RelatedRole Role(FindingKind kind, int at, int count)
     {

@@ -56,6 +56,9 @@ sealed class AddressPartition
         return 1 + (int)((ulong)(h - zeroBelow) * (ulong)(replicas - 1) / (0x1_0000_0000UL - zeroBelow));
     }
 
+    /// <summary>This replica's number (0: the engine on the caller's thread, which merges the findings).</summary>
+    public int Replica => _replica;
+
     /// <summary>The replica owning <paramref name="page"/>.</summary>
     public int OwnerOf(ulong page) => Overlaps(_tablePages, page, page) ? 0 : Owner(page, _replicas, _zeroBelow);
 

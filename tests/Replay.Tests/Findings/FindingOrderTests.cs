@@ -2,7 +2,7 @@ using TraceTools.Replay.Findings;
 
 namespace TraceTools.Tests.Findings;
 
-/// <summary>The engine's finding order (<see cref="FindingOrder.Sort"/>): trigger, then kind, ties in report order.</summary>
+/// <summary>The engine's finding order (<see cref="FindingOrder.Sort(FindingStore)"/>): trigger, then kind, ties in report order.</summary>
 [TestClass]
 public sealed class FindingOrderTests
 {
@@ -14,10 +14,10 @@ public sealed class FindingOrderTests
         var c = new Finding(FindingKind.StaleDmaRead, 5, [new(RelatedRole.Store, 3)]);
         var d = new Finding(FindingKind.DmaRace, 2, []);
         var e = new Finding(FindingKind.StaleDmaRead, 5, [new(RelatedRole.Store, 0)]);
-        var findings = new List<Finding> { a, b, c, d, e };
+        var findings = FindingStore.From([a, b, c, d, e]);
         var expected = new[] { d }.Concat(new[] { a, b, c, e }.OrderBy(f => f.Kind)).ToList();
         FindingOrder.Sort(findings);
-        CollectionAssert.AreEqual(expected, findings);
+        AssertSame(expected, findings);
         Assert.IsTrue(FindingOrder.IsSorted(findings));
     }
 
@@ -25,20 +25,40 @@ public sealed class FindingOrderTests
     public void Sort_ManyTiesOutOfOrder_TiesAsReported()
     {
         // Past 16 elements Array.Sort is not stable: the positions break the ties.
-        var findings = Enumerable.Range(0, 200)
+        var list = Enumerable.Range(0, 200)
             .Select(i => new Finding(i % 3 == 0 ? FindingKind.DmaRace : FindingKind.StaleDmaRead, (199 - i) / 20, [new(RelatedRole.Store, i)]))
             .ToList();
-        var expected = findings.OrderBy(f => f.Trigger).ThenBy(f => f.Kind).ToList();
+        var expected = list.OrderBy(f => f.Trigger).ThenBy(f => f.Kind).ToList();
+        var findings = FindingStore.From(list);
         FindingOrder.Sort(findings);
-        CollectionAssert.AreEqual(expected, findings);
+        AssertSame(expected, findings);
     }
 
     [TestMethod]
     public void Sort_InOrder_Unchanged()
     {
-        var findings = Enumerable.Range(0, 100).Select(i => new Finding(FindingKind.DmaRace, i / 3, [])).ToList();
-        var before = findings.ToList();
+        var before = Enumerable.Range(0, 100).Select(i => new Finding(FindingKind.DmaRace, i / 3, [new(RelatedRole.Other, i)])).ToList();
+        var findings = FindingStore.From(before);
         FindingOrder.Sort(findings);
-        CollectionAssert.AreEqual(before, findings);
+        AssertSame(before, findings);
+        // In order already: only checked, so the store still takes findings.
+        findings.Add(FindingKind.DmaRace, Severity.Error, 100, []);
+    }
+
+    [TestMethod]
+    public void InOrder_ListOutOfOrder_StableByTriggerThenKind()
+    {
+        // The same order over a plain list (reports grouping findings a test or check made).
+        var list = Enumerable.Range(0, 200)
+            .Select(i => new Finding(i % 3 == 0 ? FindingKind.DmaRace : FindingKind.StaleDmaRead, (199 - i) / 20, [new(RelatedRole.Store, i)]))
+            .ToList();
+        CollectionAssert.AreEqual(list.OrderBy(f => f.Trigger).ThenBy(f => f.Kind).ToList(), FindingOrder.InOrder(list).ToList());
+        Assert.IsFalse(FindingOrder.IsSorted(list));
+    }
+
+    static void AssertSame(IReadOnlyList<Finding> expected, FindingStore actual)
+    {
+        Assert.AreEqual(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++) Assert.IsTrue(expected[i].SameAs(actual[i]), $"at {i}: {expected[i]} but {actual[i]}");
     }
 }

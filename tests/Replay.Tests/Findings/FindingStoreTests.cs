@@ -1,0 +1,139 @@
+using TraceTools.Replay.Findings;
+
+namespace TraceTools.Tests.Findings;
+
+/// <summary>
+/// <see cref="FindingStore"/>: the columns give back every finding as added (kind, severity, trigger, related roles and
+/// indices, a role without its event included), views keep their order, and a finding costs the bytes its columns
+/// say, not an object.
+/// </summary>
+[TestClass]
+public sealed class FindingStoreTests
+{
+    static readonly FindingKind[] Kinds = Enum.GetValues<FindingKind>();
+    static readonly RelatedRole[] Roles = Enum.GetValues<RelatedRole>();
+
+    /// <summary>Random findings over several segments, with 0 to 15 related events, -1 indices and lowered severities.</summary>
+    static List<Finding> RandomFindings(int seed, int count)
+    {
+        var rng = new Random(seed);
+        var list = new List<Finding>(count);
+        long trigger = 0;
+        for (int i = 0; i < count; i++)
+        {
+            trigger += rng.Next(3) == 0 ? 0 : rng.NextInt64(1, 1L << rng.Next(1, 40));
+            int n = rng.Next(8) == 0 ? rng.Next(FindingStore.MaxRelated + 1) : rng.Next(4);
+            var related = new RelatedEvent[n];
+            for (int k = 0; k < n; k++)
+            {
+                long index = rng.Next(6) == 0 ? -1 : rng.Next(3) == 0 ? FindingStore.MaxIndex - rng.Next(100) : rng.NextInt64(trigger + 1);
+                related[k] = new(Roles[rng.Next(Roles.Length)], index);
+            }
+            var kind = Kinds[rng.Next(Kinds.Length)];
+            list.Add(new Finding(kind, trigger, related) { Severity = rng.Next(5) == 0 ? Severity.Warning : kind.Severity() });
+        }
+        return list;
+    }
+
+    static void AssertSame(IReadOnlyList<Finding> expected, FindingStore actual)
+    {
+        Assert.AreEqual(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            var e = expected[i];
+            Assert.IsTrue(e.SameAs(actual[i]), $"at {i}: {e} but {actual[i]}");
+            Assert.AreEqual(e.Kind, actual.KindAt(i));
+            Assert.AreEqual(e.Trigger, actual.TriggerAt(i));
+            Assert.AreEqual(e.Severity, actual.SeverityAt(i));
+            Assert.AreEqual(e.Related.Length, actual.RelatedCountAt(i));
+            for (int k = 0; k < e.Related.Length; k++) Assert.AreEqual(e.Related[k], actual.RelatedAt(i, k));
+        }
+    }
+
+    [TestMethod]
+    [DataRow(1, 10)]
+    [DataRow(2, 4096)]
+    [DataRow(3, 20_000)]
+    public void Add_ManySegments_GivesBackEveryFinding(int seed, int count)
+    {
+        var expected = RandomFindings(seed, count);
+        var store = FindingStore.From(expected);
+        AssertSame(expected, store);
+        CollectionAssert.AreEqual(expected.Select(f => f.ToString()).ToList(), store.Select(f => f.ToString()).ToList());
+    }
+
+    [TestMethod]
+    public void Add_SegmentFullOfMostRelated_OffsetsHold()
+    {
+        // 4,096 findings of 15 related events: the last one's start is 61,425 past its segment's first.
+        var expected = Enumerable.Range(0, 3 * 4096).Select(i => new Finding(FindingKind.DmaRace, i,
+            [.. Enumerable.Range(0, FindingStore.MaxRelated).Select(k => new RelatedEvent(RelatedRole.Other, i * 100L + k))])).ToList();
+        AssertSame(expected, FindingStore.From(expected));
+    }
+
+    [TestMethod]
+    public void Add_PastLimits_Refused()
+    {
+        var store = new FindingStore();
+        var tooMany = new RelatedEvent[FindingStore.MaxRelated + 1];
+        Assert.ThrowsExactly<InvalidOperationException>(() => store.Add(FindingKind.DmaRace, Severity.Error, 1, tooMany));
+        Assert.ThrowsExactly<InvalidOperationException>(() =>
+            store.Add(FindingKind.DmaRace, Severity.Error, 1, [new RelatedEvent(RelatedRole.Other, FindingStore.MaxIndex + 1)]));
+        Assert.ThrowsExactly<InvalidOperationException>(() => store.Add(FindingKind.DmaRace, Severity.Error, FindingStore.MaxIndex + 1, []));
+        Assert.AreEqual(0, store.Count);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store[0]);
+    }
+
+    [TestMethod]
+    public void Select_ViewOfView_KeepsOrderAndTakesNoMore()
+    {
+        var all = RandomFindings(4, 9000);
+        var store = FindingStore.From(all);
+        int[] odd = [.. Enumerable.Range(0, all.Count).Where(i => i % 2 == 1).Reverse()];
+        var view = store.Select(odd, odd.Length);
+        var expected = Enumerable.Range(0, all.Count).Where(i => i % 2 == 1).Reverse().Select(i => all[i]).ToList();
+        AssertSame(expected, view);
+        var third = view.Select([0, 5, 7, 7, 100], 4);
+        AssertSame([expected[0], expected[5], expected[7], expected[7]], third);
+        Assert.ThrowsExactly<InvalidOperationException>(() => view.Add(FindingKind.DmaRace, Severity.Error, 1, []));
+    }
+
+    [TestMethod]
+    [DataRow(5)]
+    [DataRow(6)]
+    public void Sort_OutOfOrderStore_StableByTriggerThenKind(int seed)
+    {
+        var rng = new Random(seed);
+        // Few triggers and kinds: long runs of ties, past Array.Sort's unstable sizes.
+        var all = Enumerable.Range(0, 5000).Select(i =>
+            new Finding(Kinds[rng.Next(3)], rng.Next(40), [new RelatedEvent(RelatedRole.Store, i)])).ToList();
+        var store = FindingStore.From(all);
+        FindingOrder.Sort(store);
+        AssertSame([.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)], store);
+        Assert.IsTrue(FindingOrder.IsSorted(store));
+        Assert.ThrowsExactly<InvalidOperationException>(() => store.Add(FindingKind.DmaRace, Severity.Error, 1, []));
+    }
+
+    [TestMethod]
+    public void AddRange_SortedStore_CopiesInItsOrder()
+    {
+        var all = RandomFindings(7, 3000).Select((f, i) => f with { Trigger = 3000 - i }).ToList();
+        var sorted = FindingStore.From(all);
+        FindingOrder.Sort(sorted);
+        var into = FindingStore.From(all.Take(3));
+        into.AddRange(sorted);
+        AssertSame([.. all.Take(3), .. Enumerable.Reverse(all)], into);
+    }
+
+    [TestMethod]
+    public void ColumnBytes_DmaRaceShape_About20BytesAFinding()
+    {
+        // What the engine keeps per finding until the report: a Finding object, its related array and a list slot
+        // took about 90 bytes.
+        var store = new FindingStore();
+        const int n = 100_000;
+        for (int i = 0; i < n; i++) store.Add(FindingKind.DmaRace, Severity.Error, i * 7L, [new RelatedEvent(RelatedRole.Other, i * 7L - 3)]);
+        double perFinding = (double)store.ColumnBytes / n;
+        Assert.IsTrue(perFinding is >= 20 and <= 21, $"{perFinding:0.0} bytes a finding");
+    }
+}
