@@ -97,15 +97,16 @@ public sealed class Baseline
         e.TryGetProperty("site", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "-";
 
     /// <summary>Splits <paramref name="findings"/> into the new ones and the count already in the baseline, from their events' sites read before.</summary>
-    public (List<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md)
+    public (IReadOnlyList<Finding> New, int Known) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md)
     {
-        var fresh = new List<Finding>(findings.Count);
+        var fresh = new KeptFindings(findings);
         int known = 0;
-        foreach (var f in findings)
+        for (int i = 0; i < findings.Count; i++)
         {
+            var f = findings[i];
             if (_identities.Contains(FindingIdentity.Of(f, sites, md))) known++;
-            else fresh.Add(f);
+            else fresh.Keep(i, findings);
         }
-        return (fresh, known);
+        return (fresh.Findings, known);
     }
 }

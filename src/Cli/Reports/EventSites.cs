@@ -35,14 +35,16 @@ public sealed class EventSites
     /// </summary>
     public static EventSites Read(IReadOnlyList<Finding> findings, IEventLookup events)
     {
-        int named = 0;
-        foreach (var f in findings) named += 1 + f.Related.Length;
+        // Read from the store's columns: no finding is made (a list, as tests give, is put in a store first).
+        var store = findings as FindingStore ?? FindingStore.From(findings);
+        long named = 0;
+        for (int i = 0; i < store.Count; i++) named += 1 + store.RelatedCountAt(i);
         var indices = new long[named];
-        int n = 0;
-        foreach (var f in findings)
+        long n = 0;
+        for (int i = 0; i < store.Count; i++)
         {
-            indices[n++] = f.Trigger;
-            foreach (var r in f.Related) indices[n++] = r.Index;
+            indices[n++] = store.TriggerAt(i);
+            for (int k = 0, related = store.RelatedCountAt(i); k < related; k++) indices[n++] = store.RelatedAt(i, k).Index;
         }
         Array.Sort(indices);
         int count = 0;

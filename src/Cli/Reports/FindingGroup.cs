@@ -30,21 +30,26 @@ public sealed record FindingGroup(FindingKind Kind, int Count, IReadOnlyList<Fin
 
     /// <summary>
     /// <see cref="Build(IReadOnlyList{Finding}, IEventLookup, bool)"/> from the sites already read: each finding
-    /// costs a dictionary probe by its sites (no key built), and a place in a group only when shown.
+    /// costs a dictionary probe by its position and sites (no key built, no finding made), and a place in a group
+    /// only when shown.
     /// </summary>
     public static List<FindingGroup> Build(IReadOnlyList<Finding> findings, EventSites sites, bool all)
     {
-        var byFirst = new Dictionary<Finding, Shown>(new SameSites(sites));
+        // Probed by position: of the engine's store a finding is made only when it is shown.
+        var byFirst = new Dictionary<int, Shown>(new SameSites(findings, sites));
         var order = new List<Shown>();
-        foreach (var f in FindingOrder.InOrder(findings))
+        var positions = FindingOrder.IsSorted(findings) ? null : FindingOrder.StableOrder(findings);
+        for (int k = 0; k < findings.Count; k++)
         {
-            if (!byFirst.TryGetValue(f, out var g))
+            int at = positions is null ? k : positions[k];
+            if (!byFirst.TryGetValue(at, out var g))
             {
-                g = new Shown(f);
-                byFirst.Add(f, g);
+                g = new Shown(findings[at]);
+                byFirst.Add(at, g);
                 order.Add(g);
+                g.Instances.Add(g.First);
             }
-            if (all || g.Instances.Count < DefaultShown) g.Instances.Add(f);
+            else if (all || g.Instances.Count < DefaultShown) g.Instances.Add(findings[at]);
             g.Count++;
         }
         return [.. order.Select(g => new FindingGroup(g.First.Kind, g.Count, g.Instances))];

@@ -23,20 +23,25 @@ public enum FixObserver
 public sealed class FixAdvice
 {
     readonly ReportInput _input;
-    readonly Dictionary<long, Finding> _presentTooEarly = [];
-    readonly Dictionary<(long Store, long Read), Finding> _dirty = [];
+    // Positions in the report's findings, not the findings: a finding of the engine's store is made when asked for.
+    readonly Dictionary<long, int> _presentTooEarly = [];
+    readonly Dictionary<(long Store, long Read), int> _dirty = [];
 
     /// <summary>Collects what the findings of <paramref name="input"/> share.</summary>
     public FixAdvice(ReportInput input)
     {
         _input = input;
-        foreach (var f in input.Findings)
+        var findings = input.Findings;
+        for (int i = 0; i < findings.Count; i++)
         {
-            if (f.Kind == FindingKind.MissingCacheClean && f.RelatedIndex(RelatedRole.Store) is >= 0 and var store)
-                _dirty.TryAdd((store, f.Trigger), f);
-            if (f.Kind != FindingKind.PresentBeforePayload) continue;
+            var kind = FindingFields.KindAt(findings, i);
+            if (kind is not (FindingKind.MissingCacheClean or FindingKind.PresentBeforePayload)) continue;
+            var f = findings[i];
+            if (kind == FindingKind.MissingCacheClean && f.RelatedIndex(RelatedRole.Store) is >= 0 and var store)
+                _dirty.TryAdd((store, f.Trigger), i);
+            if (kind != FindingKind.PresentBeforePayload) continue;
             long payload = f.RelatedIndex(RelatedRole.Payload);
-            if (payload >= 0) _presentTooEarly.TryAdd(payload, f);
+            if (payload >= 0) _presentTooEarly.TryAdd(payload, i);
         }
     }
 
@@ -47,7 +52,7 @@ public sealed class FixAdvice
     /// The <c>present-before-payload</c> finding whose payload is <paramref name="store"/>, if any: a store that
     /// published data and is itself a payload store made present too early is fixed where that finding says.
     /// </summary>
-    public Finding? PresentTooEarlyWith(long store) => _presentTooEarly.GetValueOrDefault(store);
+    public Finding? PresentTooEarlyWith(long store) => _presentTooEarly.TryGetValue(store, out int at) ? _input.Findings[at] : null;
 
     /// <summary>
     /// The <c>missing-cache-clean</c> finding of the device's read <paramref name="read"/> of <paramref name="store"/>'s
@@ -55,7 +60,7 @@ public sealed class FixAdvice
     /// is fixed by the clean and the completion barrier before the doorbell, which orders the store too (wmb / dsb st
     /// holds w), where the stale-dma-read alone would name dma_wmb and leave the dirty lines.
     /// </summary>
-    public Finding? DirtyAt(long store, long read) => _dirty.GetValueOrDefault((store, read));
+    public Finding? DirtyAt(long store, long read) => _dirty.TryGetValue((store, read), out int at) ? _input.Findings[at] : null;
 
     /// <summary>
     /// The agent the release <paramref name="publish"/> of <paramref name="cpu"/> first hands to, on its way to event

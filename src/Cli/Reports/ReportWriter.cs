@@ -15,14 +15,19 @@ public static class ReportWriter
     /// </summary>
     public static int Write(ReportInput input, ReportOptions options, TextWriter stdout)
     {
-        var findings = options.Detectors is { } only ? [.. input.Findings.Where(f => only.Contains(f.Kind))] : input.Findings;
+        var findings = options.Detectors is { } only ? KeptFindings.OfKinds(input.Findings, only.Contains) : input.Findings;
         // Suppressions, the baseline and grouping read only the sites of every finding's events: read once in trace
         // order and kept as numbers until the groups are built, not as events in the lookup for the whole report.
         var sites = EventSites.Read(findings, input.Events);
         int suppressed = 0, known = 0;
         // Text and JSON leave suppressed findings out; SARIF keeps them as results marked suppressed (docs/reports.md).
-        var dropped = options.Format == ReportFormat.Sarif && options.Suppressions is not null ? new List<Finding>() : null;
-        if (options.Suppressions is { } supp) (findings, suppressed) = supp.Apply(findings, sites, input.Metadata, dropped);
+        IReadOnlyList<Finding>? dropped = null;
+        if (options.Suppressions is { } supp)
+        {
+            int before = findings.Count;
+            (findings, dropped) = supp.Split(findings, sites, input.Metadata, keepSuppressed: options.Format == ReportFormat.Sarif);
+            suppressed = before - findings.Count;
+        }
         if (options.Baseline is { } baseline) (findings, known) = baseline.Apply(findings, sites, input.Metadata);
         input = input with { Findings = findings, Stats = options.Stats ? input.Stats : null, Suppressed = suppressed, InBaseline = known };
         var groups = FindingGroup.Build(findings, sites, options.All);
@@ -67,6 +72,11 @@ public static class ReportWriter
     }
 
     /// <summary>1 when some finding's severity is at or above <paramref name="failOn"/>, else 0 (never 1 for null).</summary>
-    public static int ExitCode(IReadOnlyList<Finding> findings, Severity? failOn) =>
-        failOn is { } level && findings.Any(f => f.Severity >= level) ? CommandLine.Findings : CommandLine.Ok;
+    public static int ExitCode(IReadOnlyList<Finding> findings, Severity? failOn)
+    {
+        if (failOn is not { } level) return CommandLine.Ok;
+        for (int i = 0; i < findings.Count; i++)
+            if (FindingFields.SeverityAt(findings, i) >= level) return CommandLine.Findings;
+        return CommandLine.Ok;
+    }
 }

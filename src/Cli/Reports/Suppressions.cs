@@ -23,7 +23,7 @@ public sealed class Suppressions
     {
         internal SiteGlob Pattern { get; } = new(Site);
 
-        /// <summary>Findings this entry suppressed in the last <see cref="Apply(IReadOnlyList{Finding}, EventSites, TraceMetadata, ICollection{Finding}?)"/>.</summary>
+        /// <summary>Findings this entry suppressed in the last <see cref="Split"/> (or <c>Apply</c>).</summary>
         public int Matched { get; internal set; }
     }
 
@@ -110,17 +110,25 @@ public sealed class Suppressions
     static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
 
     /// <summary>The first entry that matches <paramref name="f"/>, or null.</summary>
-    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md) => Match(f, index => events[index].Site, md);
-
-    /// <summary>The first entry that matches <paramref name="f"/>, from its events' sites read before (<see cref="EventSites"/>), or null.</summary>
-    public Entry? Match(Finding f, EventSites sites, TraceMetadata md) => Match(f, index => sites[index], md);
-
-    Entry? Match(Finding f, Func<long, int> siteOf, TraceMetadata md)
+    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md)
     {
         var sites = SitesOf(md);
-        int first = sites.First(siteOf(f.Trigger), f.Kind);
+        int first = sites.First(events[f.Trigger].Site, f.Kind);
         foreach (var r in f.Related)
-            if (r.Index >= 0) first = Math.Min(first, sites.First(siteOf(r.Index), f.Kind));
+            if (r.Index >= 0) first = Math.Min(first, sites.First(events[r.Index].Site, f.Kind));
+        return first == SuppressionSites.None ? null : Entries[first];
+    }
+
+    /// <summary>The first entry that matches <paramref name="f"/>, from its events' sites read before (<see cref="EventSites"/>), or null.</summary>
+    public Entry? Match(Finding f, EventSites sites, TraceMetadata md) => Match(f.Kind, f.Trigger, f.Related, sites, md);
+
+    /// <summary>The first entry that matches a finding of <paramref name="kind"/> at <paramref name="trigger"/> with <paramref name="related"/>, or null.</summary>
+    Entry? Match(FindingKind kind, long trigger, ReadOnlySpan<RelatedEvent> related, EventSites siteOf, TraceMetadata md)
+    {
+        var sites = SitesOf(md);
+        int first = sites.First(siteOf[trigger], kind);
+        foreach (var r in related)
+            if (r.Index >= 0) first = Math.Min(first, sites.First(siteOf[r.Index], kind));
         return first == SuppressionSites.None ? null : Entries[first];
     }
 
@@ -133,34 +141,44 @@ public sealed class Suppressions
 
     SuppressionSites? _sites;
 
-    /// <summary>
-    /// Splits <paramref name="findings"/> into those kept and the count suppressed, counting per entry; the
-    /// suppressed ones go to <paramref name="suppressedInto"/> when given (SARIF lists them, marked suppressed).
-    /// </summary>
-    public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md,
-        ICollection<Finding>? suppressedInto = null) => Apply(findings, EventSites.Read(findings, events), md, suppressedInto);
+    /// <summary>Splits <paramref name="findings"/> into those kept and the count suppressed, counting per entry.</summary>
+    public (IReadOnlyList<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, IEventLookup events, TraceMetadata md) =>
+        Apply(findings, EventSites.Read(findings, events), md);
 
     /// <summary>
-    /// <see cref="Apply(IReadOnlyList{Finding}, IEventLookup, TraceMetadata, ICollection{Finding}?)"/> from the sites
-    /// of the findings' events read before.
+    /// <see cref="Apply(IReadOnlyList{Finding}, IEventLookup, TraceMetadata)"/> from the sites of the findings' events
+    /// read before.
     /// </summary>
-    public (List<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md,
-        ICollection<Finding>? suppressedInto = null)
+    public (IReadOnlyList<Finding> Kept, int Suppressed) Apply(IReadOnlyList<Finding> findings, EventSites sites, TraceMetadata md)
+    {
+        var (kept, _) = Split(findings, sites, md, keepSuppressed: false);
+        return (kept, findings.Count - kept.Count);
+    }
+
+    /// <summary>
+    /// Splits <paramref name="findings"/> into those kept and those suppressed (kept too when
+    /// <paramref name="keepSuppressed"/>: SARIF lists them, marked suppressed), counting per entry; of a
+    /// <see cref="FindingStore"/> both are views of it.
+    /// </summary>
+    public (IReadOnlyList<Finding> Kept, IReadOnlyList<Finding>? Suppressed) Split(IReadOnlyList<Finding> findings, EventSites sites,
+        TraceMetadata md, bool keepSuppressed)
     {
         foreach (var e in Entries) e.Matched = 0;
-        var kept = new List<Finding>(findings.Count);
-        int suppressed = 0;
-        foreach (var f in findings)
+        var kept = new KeptFindings(findings);
+        var dropped = keepSuppressed ? new KeptFindings(findings) : null;
+        Span<RelatedEvent> related = stackalloc RelatedEvent[FindingStore.MaxRelated];
+        for (int i = 0; i < findings.Count; i++)
         {
-            if (Match(f, sites, md) is { } e)
+            int n = FindingFields.RelatedCountAt(findings, i);
+            for (int k = 0; k < n; k++) related[k] = FindingFields.RelatedAt(findings, i, k);
+            if (Match(FindingFields.KindAt(findings, i), FindingFields.TriggerAt(findings, i), related[..n], sites, md) is { } e)
             {
                 e.Matched++;
-                suppressed++;
-                suppressedInto?.Add(f);
+                dropped?.Keep(i, findings);
             }
-            else kept.Add(f);
+            else kept.Keep(i, findings);
         }
-        return (kept, suppressed);
+        return (kept.Findings, dropped?.Findings);
     }
 
     /// <summary>The per-entry counts, one line each: <c>  supp.txt:2  stale-dma-read "qm_mb_write: stp"  2  # reason</c>.</summary>

@@ -74,6 +74,34 @@ public sealed class ReportMemoryTests
     }
 
     [TestMethod]
+    public void Filters_OfTheEngineStore_KeepViewsOfItNotFindings()
+    {
+        // --detectors, suppressions and the baseline keep 4 bytes a finding of the engine's store (a view by
+        // position), where each kept a list of the findings made and held.
+        using var s = new Scratch();
+        var (input, lookup) = Replayed(s);
+        using (lookup)
+        {
+            var store = (FindingStore)input.Findings;
+            var races = KeptFindings.OfKinds(store, k => k == FindingKind.DmaRace);
+            Assert.IsInstanceOfType<FindingStore>(races);
+            var expected = store.Where(f => f.Kind == FindingKind.DmaRace).ToList();
+            Assert.IsTrue(expected.Count > 100);
+            Assert.HasCount(expected.Count, races);
+            for (int i = 0; i < expected.Count; i++) Assert.IsTrue(expected[i].SameAs(races[i]), $"at {i}");
+            Assert.IsEmpty(KeptFindings.OfKinds(store, k => k == FindingKind.TornEntryFetch));
+
+            var supp = Suppressions.Parse("supp.txt", ["dma-race *"]);
+            var (kept, dropped) = supp.Split(races, EventSites.Read(races, input.Events), input.Metadata, keepSuppressed: true);
+            Assert.IsInstanceOfType<FindingStore>(kept);
+            Assert.IsInstanceOfType<FindingStore>(dropped);
+            Assert.IsEmpty(kept);
+            Assert.HasCount(expected.Count, dropped!);
+            Assert.AreEqual(expected.Count, supp.Entries[0].Matched);
+        }
+    }
+
+    [TestMethod]
     public void Report_All_KeepsEveryInstancesEvents()
     {
         using var s = new Scratch();
