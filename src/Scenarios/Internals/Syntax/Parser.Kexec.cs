@@ -8,7 +8,10 @@ namespace TraceTools.Scenarios.Internals.Syntax;
 sealed partial class Parser
 {
     /// <summary>Each <c>iommu_mode</c>'s device and where it is named, in text order (scenarios only: <see cref="RefuseIommuModeOfTableFetcher"/>).</summary>
+    /// <remarks>Only a device's first <c>iommu_mode</c>: a later one would fail the same check later in the text.</remarks>
     readonly List<(int Device, SourcePos Pos)> _iommuModeDevices = [];
+    /// <summary>The devices that do a <c>dma_read</c> or <c>dma_write</c> in the text, noted as steps are added (gen may drop the steps).</summary>
+    readonly HashSet<int> _dmaDevices = [];
     /// <summary>The spellings of <see cref="IommuTreatment"/>, in enum order (<see cref="EventOperands"/> names them).</summary>
     static readonly string[] IommuModes = [.. Enum.GetValues<IommuTreatment>().Select(t => t.Name())];
 
@@ -32,7 +35,7 @@ sealed partial class Parser
                 var named = ExpectName("the device whose DMA the IOMMU treats");
                 int device = DeviceId(named, "device");
                 // Line mode sees one step at a time, never the whole scenario the check needs.
-                if (!_lineMode) _iommuModeDevices.Add((device, Pos(named)));
+                if (!_lineMode && !_iommuModeDevices.Exists(d => d.Device == device)) _iommuModeDevices.Add((device, Pos(named)));
                 int mode = ParseChoice(IommuModes, "IOMMU mode", IommuModeHint);
                 s.Aux = EventOperands.Pack(device, (byte)mode);
                 break;
@@ -111,15 +114,12 @@ sealed partial class Parser
     void RefuseIommuModeOfTableFetcher()
     {
         if (_iommuModeDevices.Count == 0) return;
-        var dmaDevices = new HashSet<int>();
-        foreach (var s in _steps)
-            if (s.Op == StepOp.Event && s.Kind is EventKind.DmaRead or EventKind.DmaWrite) dmaDevices.Add(s.Agent);
         foreach (var (device, pos) in _iommuModeDevices)
         {
-            if (dmaDevices.Contains(device)) continue;
+            if (_dmaDevices.Contains(device)) continue;
             var table = _regions.Find(r => r.Kind == RegionKind.Table && r.Device == device);
             if (table is null) continue;
-            string[] dma = [.. dmaDevices.Order().Select(d => $"'{_agents[d].Name}'")];
+            string[] dma = [.. _dmaDevices.Order().Select(d => $"'{_agents[d].Name}'")];
             string hint = dma.Length == 0 ? "" : $" (did you mean {(dma.Length == 1 ? "" : "one of ")}{string.Join(", ", dma)}?)";
             ScenarioThrow.At(pos, $"iommu_mode names '{_agents[device].Name}', the fetcher of table '{table.Name}', which does no dma_read or dma_write: " +
                 $"name the device whose DMA the IOMMU translates{hint}");

@@ -293,6 +293,7 @@ sealed partial class Parser
         {
             StepResolver.WriteValue(c.Value, stackalloc byte[(int)n.Value], c.Pos); // report a too-wide value now
         }
+        if (s.Op == StepOp.Event && s.Kind is EventKind.DmaRead or EventKind.DmaWrite) _dmaDevices.Add(s.Agent);
         _steps.Add(s);
     }
 }
