@@ -1,3 +1,4 @@
+using TraceTools.Scenarios.Internals.Generation;
 using TraceTools.Scenarios.Internals.Syntax;
 
 namespace TraceTools.Scenarios;
@@ -40,6 +41,31 @@ public static class ScenarioCompiler
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(fileName);
         return new Parser(new LineReader(reader, bufferChars), fileName, overrides).ParseScenario();
+    }
+
+    /// <summary>
+    /// Compiles the scenario <paramref name="open"/> reads for <c>gen</c>, holding its steps only up to
+    /// <see cref="StreamedScenario.DefaultHeldSteps"/>: past them it counts and drops them, and
+    /// <see cref="StreamedScenario.Generate"/> calls <paramref name="open"/> again to read the same text a second
+    /// time. Errors are those of <see cref="Compile(TextReader, string, IReadOnlyDictionary{string, ulong}?)"/>;
+    /// <paramref name="sizeLimit"/> is the limit <see cref="StreamedScenario.Measure"/> counts to (<c>--max-events</c>).
+    /// </summary>
+    /// <exception cref="ScenarioException">The scenario has an error.</exception>
+    /// <exception cref="IOException">Reading failed.</exception>
+    public static StreamedScenario CompileStreamed(Func<TextReader> open, string fileName, IReadOnlyDictionary<string, ulong>? overrides, long sizeLimit) =>
+        CompileStreamed(open, fileName, overrides, sizeLimit, StreamedScenario.DefaultHeldSteps);
+
+    /// <summary>As <see cref="CompileStreamed(Func{TextReader}, string, IReadOnlyDictionary{string, ulong}?, long)"/>, holding up to <paramref name="heldSteps"/> steps (tests and one-reading inputs vary it).</summary>
+    public static StreamedScenario CompileStreamed(Func<TextReader> open, string fileName, IReadOnlyDictionary<string, ulong>? overrides, long sizeLimit, int heldSteps)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heldSteps, 1);
+        using var reader = open();
+        var lines = new LineReader(reader);
+        var tally = new StepTally(heldSteps, sizeLimit);
+        var firstReading = new Parser(lines, fileName, overrides).ParseScenario(tally);
+        return new StreamedScenario(open, overrides, firstReading, tally, sizeLimit, lines.CharsRead, heldSteps);
     }
 
     /// <summary>Reads and compiles a layout: a scenario's declarations without steps, <c>repeat</c> or <c>expect</c>.</summary>

@@ -14,9 +14,12 @@ public static class ScenarioBudget
     public const long DefaultMaxEvents = 1L << 32;
 
     /// <summary>Events the scenario makes; throws <see cref="ScenarioLimitException"/> above the cap.</summary>
-    public static long Check(CompiledScenario scenario, string input, long maxEvents, string whatHappens)
+    public static long Check(CompiledScenario scenario, string input, long maxEvents, string whatHappens) =>
+        Check(scenario.Measure(maxEvents), input, maxEvents, whatHappens);
+
+    /// <summary>As <see cref="Check(CompiledScenario, string, long, string)"/>, for a size measured with the limit <paramref name="maxEvents"/>.</summary>
+    public static long Check(ScenarioSize size, string input, long maxEvents, string whatHappens)
     {
-        var size = scenario.Measure(maxEvents);
         if (size.Events > maxEvents)
             throw new ScenarioLimitException($"{input}: the scenario expands to more than --max-events {maxEvents} events; {whatHappens}");
         if (size.Iterations > maxEvents)

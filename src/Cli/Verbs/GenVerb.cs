@@ -39,8 +39,8 @@ public static class GenVerb
             output = "-";
         }
 
-        var scenario = ScenarioInput.Compile("gen", input, overrides);
-        ScenarioBudget.Check(scenario, input, maxEvents, "nothing was written");
+        var scenario = ScenarioInput.CompileStreamed("gen", input, overrides, maxEvents);
+        ScenarioBudget.Check(scenario.Measure(), input, maxEvents, "nothing was written");
         using var target = OutputTarget.OpenWhole("gen", output, input);
         target.Write(stream =>
         {

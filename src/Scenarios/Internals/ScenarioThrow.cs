@@ -44,6 +44,11 @@ static class ScenarioThrow
         };
     }
 
+    /// <summary>The second reading of a scenario (gen's, for a long one) found other text than the first.</summary>
+    [DoesNotReturn]
+    public static void ChangedWhileRead(string file) =>
+        throw new ScenarioException(file, 0, 0, "the scenario changed while it was read: gen reads a long scenario twice (the trace header first, then the events)");
+
     [DoesNotReturn]
     public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, QuoteCap.Apply(detail));
 }

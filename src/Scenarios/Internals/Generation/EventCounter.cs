@@ -19,6 +19,18 @@ static class EventCounter
     public static ScenarioSize Measure(Step[] steps, int start, int end, ulong[] vars, long limit)
     {
         long events = 0, iterations = 0;
+        Continue(steps, start, end, vars, limit, ref events, ref iterations);
+        return new ScenarioSize(events, iterations);
+    }
+
+    /// <summary>
+    /// Adds the events and iterations of <paramref name="steps"/>[<paramref name="start"/>..<paramref name="end"/>) to
+    /// the counts so far; false when the walk stopped early (a loop took either past <paramref name="limit"/>). A
+    /// program counted in pieces cut between top-level statements, each piece continuing while this returns true,
+    /// gets the counts <see cref="Measure"/> gets for it whole (the stop is tested at the same steps).
+    /// </summary>
+    public static bool Continue(Step[] steps, int start, int end, ulong[] vars, long limit, ref long events, ref long iterations)
+    {
         for (int pc = start; pc < end; pc++)
         {
             var s = steps[pc];
@@ -43,10 +55,10 @@ static class EventCounter
                     iterations = Add(iterations, Multiply(body.Iterations, n));
                 }
             }
-            if (events > limit || iterations > limit) break;
+            if (events > limit || iterations > limit) return false;
             pc = s.BodyEnd - 1;
         }
-        return new ScenarioSize(events, iterations);
+        return true;
     }
 
     /// <summary>

@@ -11,8 +11,8 @@ namespace TraceTools.Scenarios.Internals.Generation;
 [SkipLocalsInit]
 sealed class Generator
 {
-    readonly Step[] _steps;
-    readonly ulong[] _vars;
+    Step[] _steps;
+    ulong[] _vars;
     readonly StepResolver _resolver;
     readonly EventEmitter _emitter;
 
@@ -25,6 +25,17 @@ sealed class Generator
     }
 
     public void Run() => Run(0, _steps.Length);
+
+    /// <summary>
+    /// Runs the next piece of a program given in pieces (<see cref="StepStreamer"/>): the memory image, store
+    /// pattern and open firmware calls carry on from the pieces before, as in one run of the whole program.
+    /// </summary>
+    public void RunPiece(Step[] steps, int count, int slots)
+    {
+        if (_vars.Length < slots) _vars = new ulong[slots];
+        _steps = steps;
+        Run(0, count);
+    }
 
     void Run(int start, int end)
     {

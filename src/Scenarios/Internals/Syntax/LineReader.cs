@@ -14,6 +14,9 @@ sealed class LineReader(TextReader reader, int bufferChars = LineReader.DefaultB
     int _start, _end;
     bool _eof, _done;
 
+    /// <summary>Characters read so far (a second reading of the text compares it with the first's).</summary>
+    public long CharsRead { get; private set; }
+
     /// <summary>True once the line returned last was the text's last (it ended at the end of the text, not at '\n').</summary>
     public bool AtLast => _done;
 
@@ -55,5 +58,6 @@ sealed class LineReader(TextReader reader, int bufferChars = LineReader.DefaultB
         int n = reader.Read(_buffer, _end, _buffer.Length - _end);
         if (n == 0) _eof = true;
         _end += n;
+        CharsRead += n;
     }
 }

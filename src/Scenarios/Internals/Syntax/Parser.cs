@@ -85,6 +85,7 @@ sealed partial class Parser
         if (_arch is null) ScenarioThrow.At(Pos(Peek), "no 'arch' declaration: expected 'arch arm64 | x86_64 | riscv64 | sc' before the first step");
         CheckOverridesUsed();
         RefuseIommuModeOfTableFetcher();
+        DrainRest();
         var metadata = new TraceMetadata
         {
             Name = _name,
@@ -119,6 +120,7 @@ sealed partial class Parser
                 return;
             }
             ParseStatement(opener is not null);
+            if (opener is null) AfterTopLevelStatement();
         }
     }
 
