@@ -71,10 +71,21 @@ public sealed class StreamedScenario
         }
         using var reader = _open();
         var lines = new LineReader(reader);
-        var parser = new Parser(lines, FileName, _overrides);
-        var streamer = new StepStreamer(Metadata, parser.Sites, parser.Locks, FileName, _heldSteps, sink);
-        var again = parser.ParseScenario(streamer);
-        PeakHeldSteps = streamer.PeakHeld;
+        StepStreamer? streamer = null;
+        CompiledScenario again;
+        try
+        {
+            var parser = new Parser(lines, FileName, _overrides); // reads the first line
+            streamer = new StepStreamer(Metadata, parser.Sites, parser.Locks, FileName, _heldSteps, sink);
+            again = parser.ParseScenario(streamer);
+        }
+        catch (ScenarioException) when (streamer is not { Generating: true })
+        {
+            // The first reading compiled this text without an error: the text is another.
+            ScenarioThrow.ChangedWhileRead(FileName);
+            throw;
+        }
+        PeakHeldSteps = streamer!.PeakHeld;
         if (lines.CharsRead != _chars || again.Metadata.Sites.Count != Metadata.Sites.Count || again.Metadata.Locks.Count != Metadata.Locks.Count)
             ScenarioThrow.ChangedWhileRead(FileName);
     }

@@ -128,12 +128,13 @@ public sealed class TwoReadingTests
     }
 
     [TestMethod]
-    public void TextChanged_BeforeTheSecondReading_Refused()
+    [DataRow("cpu0: store buf size 4 @ \"a\"\ncpu0: store buf size 4 @ \"c\"\ncpu0: store buf size 4 @ \"d\"\n", DisplayName = "more sites")]
+    [DataRow("cpu0: store buf size 4 @ \"a\"\ncpu0: stor buf size 4 @ \"b\"\n", DisplayName = "an error the first reading did not find")]
+    public void TextChanged_BeforeTheSecondReading_Refused(string secondSteps)
     {
         int opened = 0;
         string first = Gen.Header + "cpu0: store buf size 4 @ \"a\"\ncpu0: store buf size 4 @ \"b\"\n";
-        string second = Gen.Header + "cpu0: store buf size 4 @ \"a\"\ncpu0: store buf size 4 @ \"c\"\ncpu0: store buf size 4 @ \"d\"\n";
-        var s = ScenarioCompiler.CompileStreamed(() => new StringReader(opened++ == 0 ? first : second), "t.scn", null, Limit, 1);
+        var s = ScenarioCompiler.CompileStreamed(() => new StringReader(opened++ == 0 ? first : Gen.Header + secondSteps), "t.scn", null, Limit, 1);
         var e = Assert.ThrowsExactly<ScenarioException>(() => s.Generate(new EventBatch(16)));
         StringAssert.StartsWith(e.Message, "t.scn: the scenario changed while it was read");
     }

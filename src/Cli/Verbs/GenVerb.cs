@@ -39,7 +39,9 @@ public static class GenVerb
             output = "-";
         }
 
-        var scenario = ScenarioInput.CompileStreamed("gen", input, overrides, maxEvents);
+        // A long scenario is read twice, the second time as the trace is written (a pipe from a spool).
+        using var text = ScenarioText.Of("gen", input);
+        var scenario = ScenarioCompiler.CompileStreamed(text.Open, input, overrides, maxEvents, ScenarioText.HeldSteps());
         ScenarioBudget.Check(scenario.Measure(), input, maxEvents, "nothing was written");
         using var target = OutputTarget.OpenWhole("gen", output, input);
         target.Write(stream =>

@@ -61,4 +61,31 @@ public sealed class GenTwoReadingsTests
         Assert.IsGreaterThan(2 * Steps, expected.Line, "the error is past the steps gen holds");
         Assert.IsFalse(File.Exists(s.Path("long.trace")));
     }
+
+    [TestMethod]
+    [DataRow("expect none\n", 0)]
+    [DataRow("cpu0: stor buf size 4\n", 2)]
+    [DoNotParallelize] // no other gen of this process may hold a spool while the temporary directory is looked at
+    public void Gen_LongScenarioFromAFifo_SpooledForTheSecondReading_SpoolDeleted(string last, int exit)
+    {
+        using var s = new Scratch();
+        string fifo = s.Path("long.fifo");
+        if (!Scratch.Shell("mkfifo", fifo)) Assert.Inconclusive("mkfifo is not available");
+        string text = LongScenario(last);
+        string scn = s.Write("long.scn", text);
+        var writer = Task.Run(() =>
+        {
+            using var f = new StreamWriter(new FileStream(fifo, FileMode.Open, FileAccess.Write));
+            f.Write(text);
+        });
+
+        var fromFifo = RepoPaths.Run("gen", fifo, "-o", s.Path("fifo.trace"));
+
+        Assert.IsTrue(writer.Wait(TimeSpan.FromSeconds(20)));
+        var fromFile = RepoPaths.Run("gen", scn, "-o", s.Path("file.trace"));
+        Assert.AreEqual(exit, fromFifo.Exit, fromFifo.Err);
+        Assert.AreEqual(fromFile.Err.Replace(scn, fifo, StringComparison.Ordinal), fromFifo.Err);
+        if (exit == 0) CollectionAssert.AreEqual(File.ReadAllBytes(s.Path("file.trace")), File.ReadAllBytes(s.Path("fifo.trace")));
+        Assert.IsEmpty(Directory.GetFiles(Path.GetTempPath(), $"tracetools-gen.tmp-{Environment.ProcessId}-*"), "the spool is deleted");
+    }
 }

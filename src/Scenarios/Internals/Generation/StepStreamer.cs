@@ -31,9 +31,14 @@ sealed class StepStreamer : StepDrain
 
     public override bool TakesRest => true;
 
+    /// <summary>True while a batch generates: an error thrown then is the generation's, one thrown outside is the compile's.</summary>
+    public bool Generating { get; private set; }
+
     public override void Take(Step[] steps, int count, int slots)
     {
         if (_sites.Count > _header.Sites.Count || _locks.Count > _header.Locks.Count) ScenarioThrow.ChangedWhileRead(_file);
+        Generating = true;
         _generator.RunPiece(steps, count, slots);
+        Generating = false;
     }
 }
