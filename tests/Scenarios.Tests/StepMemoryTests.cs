@@ -3,8 +3,8 @@ using TraceTools.Scenarios.Internals.Program;
 namespace TraceTools.Tests;
 
 /// <summary>
-/// A scenario's steps are held from the compile to the end of the generation (the trace header, written
-/// first, needs every site): a resolved step keeps its resolved fields, not the operand trees it came from.
+/// A compiled scenario's steps are held from the compile to the end of the generation (check, and gen within its
+/// budget of held steps: HeldStepsTests): a resolved step keeps its resolved fields, not the operand trees it came from.
 /// </summary>
 [TestClass]
 public sealed class StepMemoryTests
