@@ -253,12 +253,8 @@ public sealed partial class ReplayEngine : IDisposable
         if (_wholeShards)
         {
             _shards!.Complete();
-            foreach (var shard in _shards.Engines)
-            {
-                _findings.AddRange(shard.Complete());
-                // Copied: the shard (which the caller holds with this engine) need not keep its own.
-                shard._findings = new FindingStore();
-            }
+            // Moved, not copied: the shard (which the caller holds with this engine) gives up each segment once copied.
+            foreach (var shard in _shards.Engines) _findings.MoveFrom(shard.Complete());
             return;
         }
         // A shard's pieces wait for replica 0 (which calls this shard's Complete, then merges them with its own).

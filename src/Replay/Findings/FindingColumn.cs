@@ -15,8 +15,9 @@ sealed class FindingColumn<T> where T : unmanaged
     public const int SegmentSize = 1 << SegmentShift;
     const int Mask = SegmentSize - 1;
 
-    readonly List<T[]> _segments = [];
+    readonly List<T[]?> _segments = [];
     long _count;
+    int _released;
 
     /// <summary>Values held.</summary>
     public long Count => _count;
@@ -27,7 +28,7 @@ sealed class FindingColumn<T> where T : unmanaged
     {
         int at = (int)(_count & Mask);
         if (at == 0) _segments.Add(new T[SegmentSize]);
-        _segments[^1][at] = value;
+        _segments[^1]![at] = value;
         _count++;
     }
 
@@ -35,9 +36,20 @@ sealed class FindingColumn<T> where T : unmanaged
     public T this[long index]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _segments[(int)(index >> SegmentShift)][index & Mask];
+        get => _segments[(int)(index >> SegmentShift)]![index & Mask];
     }
 
-    /// <summary>Bytes the segments take (what a finding costs, for tests).</summary>
-    public long Bytes => (long)_segments.Count * SegmentSize * Unsafe.SizeOf<T>();
+    /// <summary>
+    /// Lets go of the segments wholly below <paramref name="index"/> (all of them when it is <see cref="Count"/>), which must not be read again (a store moved to
+    /// another gives its segments up as they are copied).
+    /// </summary>
+    public void ReleaseBelow(long index)
+    {
+        // At the end (index past the last value) the last segment goes too, however full.
+        for (long end = (_released + 1L) << SegmentShift; (end <= index || index >= _count) && _released < _segments.Count; end += SegmentSize)
+            _segments[_released++] = null;
+    }
+
+    /// <summary>Bytes the segments held take (what a finding costs, for tests).</summary>
+    public long Bytes => (long)(_segments.Count - _released) * SegmentSize * Unsafe.SizeOf<T>();
 }

@@ -26,7 +26,7 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     /// <summary>The largest trace index a finding may name (56 bits hold a related event's beside its role, and a trigger's beside its kind in a sort key).</summary>
     public const long MaxIndex = (1L << (IndexBits - 1)) - 1;
 
-    readonly Columns _columns;
+    Columns _columns;
     /// <summary>Positions in the columns, in this view's order; null: the columns' own order.</summary>
     readonly int[]? _positions;
     int[]? _order;
@@ -75,6 +75,37 @@ public sealed class FindingStore : IReadOnlyList<Finding>
             int n = other.CopyRelated(i, related);
             Add(other.KindAt(i), other.SeverityAt(i), other.TriggerAt(i), related[..n]);
         }
+    }
+
+    /// <summary>
+    /// Adds every finding of <paramref name="other"/> as <see cref="AddRange"/> does, and leaves it empty: a store in
+    /// its own order gives up each segment once copied, so the findings are not held twice (a replay split by
+    /// detector moves the shard's findings into the engine's). Nothing else may view <paramref name="other"/>.
+    /// </summary>
+    internal void MoveFrom(FindingStore other)
+    {
+        if (other._positions is not null) ReplayThrow.StoreIsView();
+        if (other._order is not null) AddRange(other);
+        else for (int next = 0; next < other.Count;) next = MoveSegment(other, next);
+        other._columns = new Columns();
+        other._order = null;
+    }
+
+    /// <summary>
+    /// Copies the findings of <paramref name="other"/> (a store in its own order) from <paramref name="from"/> to the
+    /// end of its segment, then lets go of the segment; returns where the next segment starts.
+    /// </summary>
+    internal int MoveSegment(FindingStore other, int from)
+    {
+        int end = (int)Math.Min(other.Count, ((long)from | (FindingColumn<long>.SegmentSize - 1)) + 1);
+        Span<RelatedEvent> related = stackalloc RelatedEvent[MaxRelated];
+        for (int i = from; i < end; i++)
+        {
+            int count = other.CopyRelated(i, related);
+            Add(other.KindAt(i), other.SeverityAt(i), other.TriggerAt(i), related[..count]);
+        }
+        other._columns.ReleaseBelow(end);
+        return end;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -201,6 +232,17 @@ public sealed class FindingStore : IReadOnlyList<Finding>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public long RelatedStart(int at) => SegmentRelated[at >> FindingColumn<long>.SegmentShift] + RelatedOffsets[at];
 
-        public long Bytes => Triggers.Bytes + Heads.Bytes + RelatedOffsets.Bytes + Related.Bytes + SegmentRelated.Capacity * 8L;
+        public long Bytes => Triggers.Bytes + Heads.Bytes + RelatedOffsets.Bytes + Related.Bytes + SegmentRelated.Count * 8L;
+
+        /// <summary>Lets go of the segments of the findings below <paramref name="finding"/> (a multiple of a segment) and of their related events.</summary>
+        public void ReleaseBelow(int finding)
+        {
+            long related = finding < Triggers.Count ? RelatedStart(finding) : Related.Count;
+            Triggers.ReleaseBelow(finding);
+            Heads.ReleaseBelow(finding);
+            RelatedOffsets.ReleaseBelow(finding);
+            Related.ReleaseBelow(related);
+            if (finding >= Triggers.Count) SegmentRelated.Clear();
+        }
     }
 }

@@ -126,6 +126,46 @@ public sealed class FindingStoreTests
     }
 
     [TestMethod]
+    [DataRow(8, false)]
+    [DataRow(9, true)]
+    public void MoveFrom_GivesEveryFindingAndLeavesTheSourceEmpty(int seed, bool outOfOrder)
+    {
+        // In order, the store moves segment by segment; out of order, through its positions.
+        var all = RandomFindings(seed, 3 * 4096 + 17);
+        all = outOfOrder ? [.. all.Select((f, i) => f with { Trigger = all.Count - i })] : [.. all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind)];
+        var source = FindingStore.From(all);
+        FindingOrder.Sort(source);
+        var expected = all.OrderBy(f => f.Trigger).ThenBy(f => f.Kind).ToList();
+        var into = FindingStore.From(all.Take(5));
+        into.MoveFrom(source);
+        AssertSame([.. all.Take(5), .. expected], into);
+        Assert.AreEqual(0, source.Count);
+        Assert.AreEqual(0, source.ColumnBytes);
+    }
+
+    [TestMethod]
+    public void MoveSegment_InOrder_SourceShrinksAsTheCopyGrows()
+    {
+        // What MoveFrom does segment by segment: at no point are both stores whole (a copy, then a drop, held both).
+        var source = new FindingStore();
+        const int n = 10 * 4096 + 100;
+        for (int i = 0; i < n; i++) source.Add(FindingKind.DmaRace, Severity.Error, i, [new RelatedEvent(RelatedRole.Other, i - 1)]);
+        long whole = source.ColumnBytes;
+        var into = new FindingStore();
+        long peak = 0;
+        for (int next = 0; next < n;)
+        {
+            next = into.MoveSegment(source, next);
+            peak = Math.Max(peak, source.ColumnBytes + into.ColumnBytes);
+        }
+        Assert.IsLessThan(whole * 12 / 10, peak, $"both held at once: {peak:N0} of {whole:N0} bytes");
+        Assert.AreEqual(0, source.ColumnBytes, "every segment let go");
+        Assert.HasCount(n, into);
+        Assert.AreEqual(n - 1, into.TriggerAt(n - 1));
+        Assert.AreEqual(n - 2, into.RelatedAt(n - 1, 0).Index);
+    }
+
+    [TestMethod]
     public void ColumnBytes_DmaRaceShape_About20BytesAFinding()
     {
         // What the engine keeps per finding until the report: a Finding object, its related array and a list slot
