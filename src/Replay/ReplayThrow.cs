@@ -89,6 +89,10 @@ static class ReplayThrow
     [DoesNotReturn]
     public static void Completed() => throw new InvalidOperationException("the replay is already complete");
     [DoesNotReturn]
+    public static void NoFinding(int position) =>
+        throw new ArgumentOutOfRangeException(nameof(position), position, "no finding (or related event) at this position");
+
+    [DoesNotReturn]
     public static void StoreIsView() =>
         throw new InvalidOperationException("a finding store viewed through positions (sorted or selected) takes no more findings");
 

@@ -110,14 +110,7 @@ public sealed class Suppressions
     static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
 
     /// <summary>The first entry that matches <paramref name="f"/>, or null.</summary>
-    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md)
-    {
-        var sites = SitesOf(md);
-        int first = sites.First(events[f.Trigger].Site, f.Kind);
-        foreach (var r in f.Related)
-            if (r.Index >= 0) first = Math.Min(first, sites.First(events[r.Index].Site, f.Kind));
-        return first == SuppressionSites.None ? null : Entries[first];
-    }
+    public Entry? Match(Finding f, IEventLookup events, TraceMetadata md) => Match(f, EventSites.Read([f], events), md);
 
     /// <summary>The first entry that matches <paramref name="f"/>, from its events' sites read before (<see cref="EventSites"/>), or null.</summary>
     public Entry? Match(Finding f, EventSites sites, TraceMetadata md) => Match(f.Kind, f.Trigger, f.Related, sites, md);

@@ -29,6 +29,7 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     Columns _columns;
     /// <summary>Positions in the columns, in this view's order; null: the columns' own order.</summary>
     readonly int[]? _positions;
+    /// <summary>Positions that put a store owning its columns in order (<see cref="PutInOrder"/>); null while in added order.</summary>
     int[]? _order;
     readonly int _count;
 
@@ -67,10 +68,12 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     public void Add(Finding finding) => Add(finding.Kind, finding.Severity, finding.Trigger, finding.Related);
 
     /// <summary>Adds every finding of <paramref name="other"/> in its view's order, copied column by column.</summary>
-    public void AddRange(FindingStore other)
+    public void AddRange(FindingStore other) => AddRange(other, 0, other.Count);
+
+    void AddRange(FindingStore other, int from, int end)
     {
         Span<RelatedEvent> related = stackalloc RelatedEvent[MaxRelated];
-        for (int i = 0; i < other.Count; i++)
+        for (int i = from; i < end; i++)
         {
             int n = other.CopyRelated(i, related);
             Add(other.KindAt(i), other.SeverityAt(i), other.TriggerAt(i), related[..n]);
@@ -78,7 +81,7 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     }
 
     /// <summary>
-    /// Adds every finding of <paramref name="other"/> as <see cref="AddRange"/> does, and leaves it empty: a store in
+    /// Adds every finding of <paramref name="other"/> as <see cref="AddRange(FindingStore)"/> does, and leaves it empty: a store in
     /// its own order gives up each segment once copied, so the findings are not held twice (a replay split by
     /// detector moves the shard's findings into the engine's). Nothing else may view <paramref name="other"/>.
     /// </summary>
@@ -98,12 +101,7 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     internal int MoveSegment(FindingStore other, int from)
     {
         int end = (int)Math.Min(other.Count, ((long)from | (FindingColumn<long>.SegmentSize - 1)) + 1);
-        Span<RelatedEvent> related = stackalloc RelatedEvent[MaxRelated];
-        for (int i = from; i < end; i++)
-        {
-            int count = other.CopyRelated(i, related);
-            Add(other.KindAt(i), other.SeverityAt(i), other.TriggerAt(i), related[..count]);
-        }
+        AddRange(other, from, end);
         other._columns.ReleaseBelow(end);
         return end;
     }
@@ -111,11 +109,9 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     int At(int i)
     {
-        if ((uint)i >= (uint)Count) ThrowIndex(i);
+        if ((uint)i >= (uint)Count) ReplayThrow.NoFinding(i);
         return _positions is { } p ? p[i] : _order is { } o ? o[i] : i;
     }
-
-    static void ThrowIndex(int i) => throw new ArgumentOutOfRangeException(nameof(i), i, "no finding at this position");
 
     /// <summary>The kind of the finding at <paramref name="i"/>.</summary>
     public FindingKind KindAt(int i) => (FindingKind)(_columns.Heads[At(i)] & ((1 << KindBits) - 1));
@@ -133,7 +129,7 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     public RelatedEvent RelatedAt(int i, int k)
     {
         int at = At(i);
-        if ((uint)k >= (uint)(_columns.Heads[at] >> CountShift)) ThrowIndex(k);
+        if ((uint)k >= (uint)(_columns.Heads[at] >> CountShift)) ReplayThrow.NoFinding(k);
         return Unpack(_columns.Related[_columns.RelatedStart(at) + k]);
     }
 
