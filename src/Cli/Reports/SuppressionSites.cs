@@ -29,9 +29,6 @@ sealed class SuppressionSites
         Metadata = metadata;
     }
 
-    /// <summary>The index of the first entry that fits <paramref name="kind"/> and matches the site of <paramref name="e"/>, or <see cref="None"/>.</summary>
-    public int First(in TraceEvent e, FindingKind kind) => First(e.Site, kind);
-
     /// <summary>The index of the first entry that fits <paramref name="kind"/> and matches site number <paramref name="site"/>, or <see cref="None"/>.</summary>
     public int First(int site, FindingKind kind)
     {

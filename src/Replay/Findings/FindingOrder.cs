@@ -11,14 +11,6 @@ public static class FindingOrder
     /// </summary>
     public static void Sort(FindingStore findings) => findings.PutInOrder();
 
-    /// <summary>
-    /// <paramref name="findings"/> themselves when in order (the engine's, and any filtered from them), else in order
-    /// through an index array: sorting the findings themselves (LINQ's <c>OrderBy</c>) buffered a copy of them and
-    /// of their keys.
-    /// </summary>
-    public static IEnumerable<Finding> InOrder(IReadOnlyList<Finding> findings) =>
-        IsSorted(findings) ? findings : StableOrder(findings).Select(i => findings[i]);
-
     /// <summary>True when <paramref name="findings"/> are in order (a store's read from its columns, no finding made).</summary>
     public static bool IsSorted(IReadOnlyList<Finding> findings)
     {
