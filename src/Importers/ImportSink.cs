@@ -178,7 +178,7 @@ public sealed partial class ImportSink
     public int SiteAt(ulong address) => address == 0 ? -1 : _run.Sites.Address(address, File, Line);
 
     /// <summary>The lock id of a lock name, interned.</summary>
-    public int Lock(string name) => _run.Lock(name);
+    public int Lock(string name) => _run.Lock(name, File, Line);
 
     // ---- skipped and bad lines ----
 

@@ -59,6 +59,9 @@ public static class TraceImport
             Sites = sites,
             MemoryValuesRecorded = !run.MemoryValuesNotRecorded,
         };
+        // Symbolized sites are new text (file:line: longer, or merged), not what the site table counted as it read them.
+        if (symbolized is not null && HeaderBudget.SizeProblem(TraceLimits.HeaderBytes(metadata), "the layout, locks and symbolized sites") is { } big)
+            ImportThrow.File(options.Symbols!, big);
         write(metadata, sink => spill.CopyTo(sink, remap));
         return new ImportSummary
         {

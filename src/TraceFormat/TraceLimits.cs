@@ -19,6 +19,27 @@ public static class TraceLimits
     public const int MaxSites = 1 << 20;
     /// <summary>UTF-8 bytes of one name, site or scenario name.</summary>
     public const int MaxStringBytes = 4096;
+    /// <summary>
+    /// Bytes of the header's metadata block: every name, lock and site with their lengths, the regions' fields and the
+    /// sections (docs/trace-format.md). The caps on counts and string lengths alone allow far more (2^20 sites of
+    /// 4 KiB), so a compiler or importer also keeps a <see cref="HeaderBudget"/>.
+    /// </summary>
+    public const int MaxHeaderBytes = 16 << 20;
+
+    /// <summary>The bytes <paramref name="text"/> takes in the header: its UTF-8 length as a varint, then those bytes.</summary>
+    public static int TextBytes(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int n = System.Text.Encoding.UTF8.GetByteCount(text);
+        return Varint.Length((ulong)n) + n;
+    }
+
+    /// <summary>The exact size of the metadata block a writer of the current format version writes for <paramref name="metadata"/>.</summary>
+    public static long HeaderBytes(TraceMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return MetadataCodec.Encode(metadata).Length;
+    }
 
     /// <summary>
     /// The problem with free text (a scenario name or a site) as the header would store it, or null: longer

@@ -22,7 +22,7 @@ public sealed class SymbolsTests
         }
         """;
 
-    static string Tool(string name, params string[] args)
+    internal static string Tool(string name, params string[] args)
     {
         var start = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) start.ArgumentList.Add(a);

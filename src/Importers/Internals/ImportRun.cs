@@ -1,3 +1,5 @@
+using TraceTools.TraceFormat;
+
 namespace TraceTools.Importers;
 
 /// <summary>State shared by the inputs of one import: layout, options, interned sites and locks, skip counts.</summary>
@@ -14,6 +16,8 @@ sealed class ImportRun
     {
         Layout = layout;
         Options = options;
+        Header = HeaderBudget.OfLayout(layout.Metadata);
+        Sites = new(Header);
         _deviceLookup = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var (traceName, device) in options.DeviceNames) _devices[traceName] = LayoutDevice(traceName, device);
     }
@@ -30,7 +34,13 @@ sealed class ImportRun
 
     public ImportLayout Layout { get; }
     public ImportOptions Options { get; }
-    public Internals.SiteTable Sites { get; } = new();
+    public Internals.SiteTable Sites { get; }
+
+    /// <summary>
+    /// The trace header's bytes: the layout's, then each lock and site as it is interned (the format's cap). Only
+    /// symbolized sites need the header measured again (<see cref="TraceImport"/>).
+    /// </summary>
+    public HeaderBudget Header { get; }
     public List<string> Locks { get; } = [];
 
     /// <summary>True once an input wrote stand-in bytes for a memory write (<see cref="ImportSink.MemoryValuesNotRecorded"/>).</summary>
@@ -66,10 +76,13 @@ sealed class ImportRun
         if (!seen) FirstSkippedAt[reason] = $"{file}:{line.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
-    public int Lock(string name)
+    /// <summary>The id of lock <paramref name="name"/>, interned; a new one past the format's limits is refused at <paramref name="file"/>:<paramref name="line"/>.</summary>
+    public int Lock(string name, string file, long line)
     {
         if (_lockIds.TryGetValue(name, out int id)) return id;
-        if (Locks.Count >= MaxLocks) throw new ImportException(Options.Layout, 0, 0, $"more than {MaxLocks} distinct locks (the trace format's limit)");
+        if (Locks.Count >= MaxLocks) Internals.ImportThrow.At(file, line, 0, $"more than {MaxLocks} distinct locks (the trace format's limit)");
+        if (Header.LockProblem(name) is { } big) Internals.ImportThrow.At(file, line, 0, big);
+        Header.AddLock(name);
         _lockIds[name] = Locks.Count;
         Locks.Add(name);
         return Locks.Count - 1;

@@ -25,8 +25,12 @@ sealed class SiteTable
     readonly Dictionary<byte[], int> _byUtf8 = new(Utf8Keys.Instance);
     readonly Dictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _utf8Lookup;
 
-    public SiteTable()
+    readonly HeaderBudget _header;
+
+    /// <summary>A table whose new sites count against <paramref name="header"/> (the layout's bytes and the locks').</summary>
+    public SiteTable(HeaderBudget header)
     {
+        _header = header;
         _textLookup = _byText.GetAlternateLookup<ReadOnlySpan<char>>();
         _utf8Lookup = _byUtf8.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
@@ -68,6 +72,10 @@ sealed class SiteTable
     {
         if (_sites.Count >= MaxSites)
             ImportThrow.At(file, line, 0, $"more than {MaxSites} distinct sites (the trace format's limit)");
+        // Counted as it is written unless --symbols turns it into file:line (TraceImport measures the header again then).
+        string text = site.Item1 ?? Hex(site.Item2);
+        if (_header.SiteProblem(text) is { } big) ImportThrow.At(file, line, 0, big);
+        _header.AddSite(text);
         _sites.Add(site);
         return _sites.Count - 1;
     }
@@ -96,7 +104,7 @@ sealed class SiteTable
         for (int i = 0; i < _sites.Count; i++)
         {
             var (text, address) = _sites[i];
-            string s = symbolized?[i] ?? text ?? "0x" + address.ToString("x", CultureInfo.InvariantCulture);
+            string s = symbolized?[i] ?? text ?? Hex(address);
             if (!index.TryGetValue(s, out int id))
             {
                 id = final.Count;
@@ -107,4 +115,7 @@ sealed class SiteTable
         }
         return ([.. final], remap);
     }
+
+    /// <summary>An address site as the trace stores it without symbols.</summary>
+    static string Hex(ulong address) => "0x" + address.ToString("x", CultureInfo.InvariantCulture);
 }

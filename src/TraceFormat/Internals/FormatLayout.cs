@@ -69,7 +69,7 @@ static class FormatLayout
     public const int WriterChunkRawTarget = 16 << 20;
     public static int MaxStoredLength => Lz4Native.CompressBound(MaxRawLength);
 
-    public const int MaxMetadataLength = 16 << 20;
+    public const int MaxMetadataLength = TraceLimits.MaxHeaderBytes;
     public const int MaxAgents = TraceLimits.MaxAgents;
     public const int MaxRegions = TraceLimits.MaxRegions;
     public const int MaxLocks = TraceLimits.MaxLocks;

@@ -18,6 +18,7 @@ static partial class MetadataCodec
         w.Varint((ulong)m.Agents.Count);
         foreach (var a in m.Agents)
         {
+            // AgentBytes counts these fields: change both together (HeaderBudgetTests holds them equal).
             w.String(a.Name);
             w.Byte((byte)a.Kind);
             w.Byte(a.Coherent ? (byte)1 : (byte)0);
@@ -25,6 +26,7 @@ static partial class MetadataCodec
         w.Varint((ulong)m.Regions.Count);
         foreach (var r in m.Regions)
         {
+            // RegionBytes counts these fields: change both together.
             w.String(r.Name);
             w.Byte((byte)r.Kind);
             w.Varint(r.Base);
@@ -46,6 +48,18 @@ static partial class MetadataCodec
         else if (SectionsNeeded(m) is { } needed)
             FormatThrow.Argument($"the metadata's {needed} needs format version {FormatLayout.ExtendedVersion}; version {version} has no metadata sections", "metadata");
         return w.ToArray();
+    }
+
+    /// <summary>The bytes <see cref="Encode"/> writes for agent <paramref name="a"/> in the agent list (its section entries aside).</summary>
+    public static int AgentBytes(AgentInfo a) => TraceLimits.TextBytes(a.Name) + 2;
+
+    /// <summary>The bytes <see cref="Encode"/> writes for region <paramref name="r"/> in the region list (its used bits aside).</summary>
+    public static int RegionBytes(RegionInfo r)
+    {
+        int n = TraceLimits.TextBytes(r.Name) + 1 + Varint.Length(r.Base) + Varint.Length(r.Size) + Varint.Length((ulong)(r.Device + 1));
+        if (r.Kind == RegionKind.Table)
+            n += Varint.Length(r.Entries) + Varint.Length(r.EntrySize) + Varint.Length(r.Granule) + Varint.Length(r.PresentBit);
+        return n;
     }
 
     sealed class BlockWriter

@@ -27,6 +27,9 @@ public sealed class CompilerLimitTests
         "NUL in a scenario name" => "scenario \"a\0b\"\n" + Head,
         "4097 cpus" => "arch arm64\n" + Repeat("cpu c{i}", 4097, i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         "65537 regions" => "arch arm64\ncpu cpu0\n" + Repeat("ram r{i} size 0x10", 65537, i => $"{i} 0x{(ulong)i * 0x10:x}"),
+        // 4,000-byte sites take 4,002 header bytes each: after Head's 25 bytes (and the count's second byte from
+        // site 128), site 4,193 is the first the 16 MiB header cannot take.
+        "16 MiB of sites" => Head + Repeat("cpu0: store buf size 8 = 1 @ \"{i}\"", 4300, i => i.ToString("d6", System.Globalization.CultureInfo.InvariantCulture) + new string('s', 3994)),
         _ => "arch arm64\ncpu cpu0\n" + Repeat("cpu0: lock l{i}", 65537, i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     };
 
@@ -38,6 +41,7 @@ public sealed class CompilerLimitTests
     [DataRow("4097 cpus", "4098:")]
     [DataRow("65537 regions", "65539:")]
     [DataRow("65537 locks", "65539:")]
+    [DataRow("16 MiB of sites", "4196:30:")]
     public void GenAndCheck_OverAWriterLimit_ErrorAtLineColumn(string what, string line)
     {
         using var s = new Scratch();
@@ -78,5 +82,23 @@ public sealed class CompilerLimitTests
         var gen = RepoPaths.Run("gen", scn, "-o", s.Path("edge.trace"));
 
         Assert.AreEqual(0, gen.Exit, gen.Err);
+    }
+
+    [TestMethod]
+    public void Import_KernelCodeAddressesPastTheHeaderCap_OneLineErrorAtTheLine_NothingWritten()
+    {
+        // 2^20 distinct kernel pcs pass the count of sites, but at 19 bytes each not the header's 16 MiB: before, the
+        // writer refused the header as an internal error once every line had been read.
+        using var s = new Scratch();
+        string layout = s.Write("layout.scn", "arch x86_64\ncpu cpu0\ndevice gpu\nmmio bar0 0xfd000000 size 0x1000000 device gpu\n");
+        var text = new StringBuilder(48 << 20);
+        for (ulong i = 0; i < 1 << 20; i++) text.Append("W 1 1 1 0xfd000000 0x0 0x").Append((0xffffffffa0000000UL + i).ToString("x", System.Globalization.CultureInfo.InvariantCulture)).Append(" 0\n");
+        string input = s.Write("mmio.txt", text.ToString());
+
+        var import = RepoPaths.Run("import", "mmiotrace", input, "--layout", layout, "-o", s.Path("out.trace"));
+
+        HardeningAsserts.OneLineError(import.Exit, import.Err, "mmio.txt:");
+        Assert.Contains("the trace header would pass the format's 16,777,216 bytes with this site", import.Err);
+        Assert.IsFalse(File.Exists(s.Path("out.trace")));
     }
 }

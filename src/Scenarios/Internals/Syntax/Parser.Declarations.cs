@@ -88,8 +88,11 @@ sealed partial class Parser
     {
         Declare(name);
         if (_agents.Count >= TraceLimits.MaxAgents) ScenarioThrow.At(Pos(name), $"too many agents: a trace holds at most {TraceLimits.MaxAgents} cpus and devices");
+        var agent = new AgentInfo(name.Text!, kind, coherent);
+        if (Header.AgentProblem(agent) is { } big) ScenarioThrow.At(Pos(name), big);
+        Header.AddAgent(agent);
         _agentIds[name.Text!] = _agents.Count;
-        _agents.Add(new AgentInfo(name.Text!, kind, coherent));
+        _agents.Add(agent);
     }
 
     int DeviceId(Token name, string role)
@@ -174,6 +177,8 @@ sealed partial class Parser
             if (r.Base < o.End && o.Base < r.End)
                 ScenarioThrow.At(Pos(baseTok), $"region '{r.Name}' (0x{r.Base:x}..0x{r.End:x}) overlaps region '{o.Name}' (0x{o.Base:x}..0x{o.End:x})");
         }
+        if (Header.RegionProblem(r) is { } big) ScenarioThrow.At(Pos(baseTok), big);
+        Header.AddRegion(r);
         _regionsByBase.Insert(at, r);
         _regionIds[r.Name] = _regions.Count;
         _regions.Add(r);

@@ -32,6 +32,7 @@ sealed partial class Parser
         _stepsStarted = true;
         _regionArray = [.. _regions];
         _resolver = new StepResolver(_regionArray);
+        _header = HeaderBudget.OfLayout(layout.Metadata);
     }
 
     /// <summary>Parses a layout: declarations only, and an arch.</summary>
@@ -41,6 +42,7 @@ sealed partial class Parser
         ParseBlock(null);
         if (_arch is null) ScenarioThrow.At(Pos(Peek), "no 'arch' declaration: a layout declares 'arch arm64 | x86_64 | riscv64 | sc'");
         CheckOverridesUsed();
+        MeasureDeclarations(Peek);
         var metadata = new TraceMetadata { Name = _name, Arch = _arch.Value, Agents = _agents.ToArray(), Regions = RegionsWithUsedBits(), CacheLineSize = _cacheLine };
         return new ScenarioLayout(metadata, _file, new(_lets), new(_declared));
     }

@@ -18,6 +18,7 @@ sealed partial class Parser
             ScenarioThrow.At(Pos(at), "no 'arch' declaration: expected 'arch arm64 | x86_64 | riscv64 | sc' before the first step");
         _stepsStarted = true;
         CheckOverridesUsed();
+        MeasureDeclarations(at);
         _regionArray = [.. _regions];
         _resolver = new StepResolver(_regionArray);
     }
@@ -240,10 +241,12 @@ sealed partial class Parser
     /// <summary>Why a site not seen before cannot go into the trace header, or null.</summary>
     string? NewSiteProblem(string site) =>
         TraceLimits.TextProblem("the site", site)
-        ?? (_sites.Count >= TraceLimits.MaxSites ? $"too many sites: a trace holds at most {TraceLimits.MaxSites} distinct site strings" : null);
+        ?? (_sites.Count >= TraceLimits.MaxSites ? $"too many sites: a trace holds at most {TraceLimits.MaxSites} distinct site strings" : null)
+        ?? Header.SiteProblem(site);
 
     int AddSite(string site)
     {
+        Header.AddSite(site);
         int id = _sites.Count;
         _siteIds[site] = id;
         _sites.Add(site);
@@ -253,10 +256,11 @@ sealed partial class Parser
     /// <summary>Why a lock name not seen before cannot go into the trace header, or null.</summary>
     string? NewLockProblem(string name) =>
         _locks.Count >= TraceLimits.MaxLocks ? $"too many locks: a trace holds at most {TraceLimits.MaxLocks} lock names"
-        : TraceLimits.LengthProblem("the lock name", name);
+        : TraceLimits.LengthProblem("the lock name", name) ?? Header.LockProblem(name);
 
     int AddLock(string name)
     {
+        Header.AddLock(name);
         int id = _locks.Count;
         _lockIds[name] = id;
         _locks.Add(name);

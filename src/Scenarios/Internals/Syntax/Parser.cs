@@ -84,6 +84,7 @@ sealed partial class Parser
         ParseBlock(null);
         if (_arch is null) ScenarioThrow.At(Pos(Peek), "no 'arch' declaration: expected 'arch arm64 | x86_64 | riscv64 | sc' before the first step");
         CheckOverridesUsed();
+        if (!_stepsStarted) MeasureDeclarations(Peek);
         RefuseIommuModeOfTableFetcher();
         DrainRest();
         var metadata = new TraceMetadata

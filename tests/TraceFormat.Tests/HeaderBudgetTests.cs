@@ -1,0 +1,128 @@
+using TraceTools.TraceFormat;
+
+namespace TraceTools.Tests;
+
+/// <summary>
+/// <see cref="HeaderBudget"/> against the writer's own encoding: what it counts item by item is the header's size
+/// exactly (so the item it refuses is the one that goes over), and a header of exactly the cap is written and read.
+/// </summary>
+[TestClass]
+public sealed class HeaderBudgetTests
+{
+    const int Max = TraceLimits.MaxHeaderBytes;
+
+    static TraceMetadata Of(List<AgentInfo> agents, List<RegionInfo> regions, List<string> locks, List<string> sites) => new()
+    {
+        Name = "budget", Arch = Arch.Arm64, Agents = [.. agents], Regions = [.. regions], Locks = [.. locks], Sites = [.. sites],
+    };
+
+    static string Text(Random rng, string prefix)
+    {
+        // Multi-byte UTF-8 and lengths on both sides of a one-byte length varint (127 / 128 bytes).
+        string[] pieces = ["a", "é", "→", "𝔸", "_z"];
+        var text = new System.Text.StringBuilder(prefix);
+        for (int n = rng.Next(0, 90); n > 0; n--) text.Append(pieces[rng.Next(pieces.Length)]);
+        return text.ToString();
+    }
+
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    [DataRow(3)]
+    public void AddEachItem_UsedIsTheEncodedHeader_AcrossCountVarintSteps(int seed)
+    {
+        var rng = new Random(seed);
+        List<AgentInfo> agents = [new("cpu0", AgentKind.Cpu)];
+        List<RegionInfo> regions = [];
+        List<string> locks = [], sites = [];
+        var budget = HeaderBudget.Of(Of(agents, regions, locks, sites));
+        // Counts pass 128 (sites, locks, regions) and 16,384 (sites), where a count's varint grows a byte.
+        int[] checkAt = [0, 1, 126, 127, 128, 129, 300, 16_383, 16_384, 16_385, 16_400];
+        for (int i = 0; i <= 16_400; i++)
+        {
+            string site = $"s{i}:" + Text(rng, "");
+            Assert.IsNull(budget.SiteProblem(site));
+            budget.AddSite(site);
+            sites.Add(site);
+            if (i < 200)
+            {
+                string name = "l" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + Text(rng, "");
+                budget.AddLock(name);
+                locks.Add(name);
+                var agent = new AgentInfo($"d{i}", AgentKind.Device, Coherent: rng.Next(2) == 0);
+                budget.AddAgent(agent);
+                agents.Add(agent);
+                ulong @base = ((ulong)i << 40) | (uint)rng.Next();
+                var region = rng.Next(3) == 0
+                    ? new RegionInfo
+                    {
+                        Name = $"t{i}", Kind = RegionKind.Table, Base = @base, Size = 0, Entries = (ulong)rng.Next(1, 300), EntrySize = 64, Granule = 8,
+                        PresentBit = (uint)rng.Next(0, 512), Device = agents.Count - 1,
+                    }
+                    : new RegionInfo { Name = $"r{i}", Kind = (RegionKind)rng.Next(0, 3), Base = @base, Size = (ulong)rng.NextInt64(1, 1L << 40), Device = rng.Next(2) == 0 ? -1 : agents.Count - 1 };
+                if (region.Kind == RegionKind.Table) region = region with { Size = region.Entries * region.EntrySize };
+                else if (region.Kind != RegionKind.Mmio) region = region with { Device = -1 };
+                budget.AddRegion(region);
+                regions.Add(region);
+            }
+            if (Array.IndexOf(checkAt, i) >= 0)
+                Assert.AreEqual(TraceLimits.HeaderBytes(Of(agents, regions, locks, sites)), budget.Used, $"after site {i}");
+        }
+    }
+
+    [TestMethod]
+    public void SiteAtTheCap_Fits_OneByteMoreIsRefused_AndTheHeaderAtTheCapIsWrittenAndRead()
+    {
+        // Sites of up to 4,000 bytes until 1,000 to 2,000 bytes are left, then one sized to end exactly at the cap.
+        List<string> sites = [];
+        var budget = HeaderBudget.Of(Of([new("cpu0", AgentKind.Cpu)], [], [], sites));
+        while (Max - budget.Used > 2_000)
+        {
+            int n = (int)Math.Min(4_000, Max - budget.Used - 1_000);
+            string s = sites.Count.ToString("d8", System.Globalization.CultureInfo.InvariantCulture) + new string('x', n - 8);
+            budget.AddSite(s);
+            sites.Add(s);
+        }
+        long left = Max - budget.Used;
+        // A site of n bytes takes n + 2 here (a two-byte length; the count's varint grows only at 16,384 sites).
+        string last = "z" + new string('y', (int)left - 3);
+        string over = last + "!";
+
+        Assert.IsNotNull(budget.SiteProblem(over));
+        StringAssert.Contains(budget.SiteProblem(over), "16,777,216");
+        Assert.IsNull(budget.SiteProblem(last));
+        budget.AddSite(last);
+        sites.Add(last);
+        var metadata = Of([new("cpu0", AgentKind.Cpu)], [], [], sites);
+        Assert.AreEqual((long)Max, budget.Used);
+        Assert.AreEqual((long)Max, TraceLimits.HeaderBytes(metadata));
+
+        var bytes = new MemoryStream();
+        using (var writer = new TraceWriter(bytes, metadata)) writer.Complete();
+        bytes.Position = 0;
+        using var reader = TraceReader.Open(bytes, "cap.trace");
+        Assert.AreEqual(sites.Count, reader.Metadata.Sites.Count);
+        Assert.AreEqual(last, reader.Metadata.Sites[^1]);
+
+        var tooBig = Of([new("cpu0", AgentKind.Cpu)], [], [], [.. sites[..^1], over]);
+        Assert.ThrowsExactly<ArgumentException>(() => new TraceWriter(new MemoryStream(), tooBig));
+    }
+
+    [TestMethod]
+    public void OfLayout_RoomForTheSectionSayingValuesWereNotRecorded_SixBytes()
+    {
+        var layout = Of([new("cpu0", AgentKind.Cpu), new("nic", AgentKind.Device)], [new RegionInfo { Name = "buf", Kind = RegionKind.Ram, Base = 0x1000, Size = 64 }], [], []);
+        var unrecorded = new TraceMetadata { Name = layout.Name, Arch = layout.Arch, Agents = layout.Agents, Regions = layout.Regions, MemoryValuesRecorded = false };
+
+        Assert.AreEqual(TraceLimits.HeaderBytes(unrecorded), HeaderBudget.OfLayout(layout).Used);
+        Assert.AreEqual(TraceLimits.HeaderBytes(layout) + 6, HeaderBudget.OfLayout(layout).Used);
+    }
+
+    [TestMethod]
+    public void SizeProblem_NamesTheBytes_OnlyPastTheCap()
+    {
+        Assert.IsNull(HeaderBudget.SizeProblem(Max, "the declarations"));
+        Assert.AreEqual("the declarations take 16,777,217 bytes of the trace header, more than the format's 16,777,216",
+            HeaderBudget.SizeProblem(Max + 1L, "the declarations"));
+    }
+}
