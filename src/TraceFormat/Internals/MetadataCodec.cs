@@ -193,16 +193,7 @@ static partial class MetadataCodec
             if (!names.Add(locks[i])) r.Fail(at, $"lock '{locks[i]}' is declared twice");
         }
 
-        int siteCount = r.Count("site", FormatLayout.MaxSites, 1);
-        var sites = new string[siteCount];
-        names.Clear();
-        for (int i = 0; i < sites.Length; i++)
-        {
-            at = r.Offset;
-            sites[i] = r.String("site");
-            if (MetadataRules.CheckText("site", sites[i]) is { } bad) r.Fail(at, bad);
-            if (!names.Add(sites[i])) r.Fail(at, $"site '{sites[i]}' is interned twice");
-        }
+        var sites = DecodeSites(ref r);
         var metadata = new TraceMetadata { Name = name, Arch = arch, Agents = agents, Regions = regions, Locks = locks, Sites = sites };
         if (version >= FormatLayout.ExtendedVersion) metadata = DecodeSections(ref r, metadata);
         if (!r.AtEnd) r.Fail(r.Offset, $"{r.Left} bytes after the metadata's last field", Math.Min(r.Left, 16));
@@ -277,7 +268,26 @@ static partial class MetadataCodec
             return (int)n;
         }
 
-        public string String(string what)
+        public string String(string what) => Encoding.UTF8.GetString(Utf8(what));
+
+        /// <summary>
+        /// <see cref="Utf8"/> of a well-formed string (its length varint, cap, bytes inside the block, valid UTF-8);
+        /// else false with nothing skipped, so that <see cref="Utf8"/> then reports what is wrong.
+        /// </summary>
+        public bool TryUtf8(out ReadOnlySpan<byte> bytes)
+        {
+            int p = _pos;
+            bytes = default;
+            if (!Internals.Varint.TryRead(_block, ref p, out ulong n) || n > FormatLayout.MaxStringBytes || n > (ulong)(_block.Length - p)) return false;
+            var s = _block.Slice(p, (int)n);
+            if (!System.Text.Unicode.Utf8.IsValid(s)) return false;
+            _pos = p + (int)n;
+            bytes = s;
+            return true;
+        }
+
+        /// <summary>A string's bytes, checked (length, inside the block, valid UTF-8), which it skips.</summary>
+        public ReadOnlySpan<byte> Utf8(string what)
         {
             long at = Offset;
             ulong n = Varint(what + " length");
@@ -285,9 +295,8 @@ static partial class MetadataCodec
             if (n > (ulong)Left) Fail(at, $"{what} of {n} bytes runs past the metadata's end");
             var bytes = _block.Slice(_pos, (int)n);
             if (!System.Text.Unicode.Utf8.IsValid(bytes)) Fail(Offset, $"{what} is not valid UTF-8", (int)Math.Min(n, 16));
-            string s = Encoding.UTF8.GetString(bytes);
             _pos += (int)n;
-            return s;
+            return bytes;
         }
     }
 
