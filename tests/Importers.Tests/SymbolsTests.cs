@@ -34,9 +34,9 @@ public sealed class SymbolsTests
         return output;
     }
 
-    static string BuildElf(ImportHarness h)
+    static string BuildElf(ImportHarness h, string sourceName = "drv.c")
     {
-        string source = h.File("drv.c", Driver);
+        string source = h.File(sourceName, Driver);
         string elf = Path.Combine(h.Dir, "drv");
         try
         {
@@ -83,6 +83,47 @@ public sealed class SymbolsTests
         Assert.AreEqual("0x1", events[2].Site, "an address addr2line cannot place keeps its hex");
         Assert.AreEqual(2, h.Summary.SymbolizedSites);
         Assert.IsNotNull(TraceTools.Cli.Reports.SarifReport.ParseFileLine(events[0].Site), "SARIF takes the symbolized site as a location");
+    }
+
+    [TestMethod]
+    public void Import_SourceFileNameWithATab_SiteKeptWithAQuestionMark()
+    {
+        // addr2line prints the file's name as it is; a tab in a site would break dump, and the writer refused it (an
+        // internal error at the end of the import). Every importer keeps a control character as '?'.
+        using var h = new ImportHarness();
+        string elf = BuildElf(h, "drv\tnic.c");
+        ulong ring = SymbolAddress(elf, "ring_doorbell");
+
+        var events = h.Run("mmiotrace", MmiotraceImportTests.Layout, [("dump.txt", $"W 4 1.000001 1 0xfd000140 0x1 0x{ring + 8:x} 0\n")], symbols: elf);
+
+        StringAssert.EndsWith(events[0].Site, "drv?nic.c:5");
+    }
+
+    [TestMethod]
+    [DataRow(100, "a")]
+    [DataRow(5_000, "a")]
+    [DataRow(3_000, "é")]
+    [DataRow(2_000, "𝔸")]
+    [DataRow(1_500, "→𝔸é")]
+    public void AsSite_PathOverTheSiteLimit_CutAtItsStartKeepingTheFileAndLine(int repeats, string piece)
+    {
+        string place = "/" + string.Concat(Enumerable.Repeat(piece, repeats)) + "/drv\tnic.c:212";
+
+        string site = TraceTools.Importers.Internals.Symbolizer.AsSite(place);
+
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(site);
+        Assert.IsLessThanOrEqualTo(TraceTools.TraceFormat.TraceLimits.MaxStringBytes, bytes);
+        StringAssert.EndsWith(site, "/drv?nic.c:212");
+        Assert.IsNull(TraceTools.TraceFormat.TraceLimits.TextProblem("site", site), site[..40]);
+        if (System.Text.Encoding.UTF8.GetByteCount(place) <= TraceTools.TraceFormat.TraceLimits.MaxStringBytes)
+            Assert.AreEqual(place.Replace('\t', '?'), site);
+        else
+        {
+            StringAssert.StartsWith(site, "...");
+            Assert.IsTrue(place.Replace('\t', '?').EndsWith(site[3..], StringComparison.Ordinal), "a tail of the path, whole characters");
+            // As long as whole characters allow: one more would pass the limit.
+            Assert.IsGreaterThan(TraceTools.TraceFormat.TraceLimits.MaxStringBytes - 4, bytes);
+        }
     }
 
     [TestMethod]

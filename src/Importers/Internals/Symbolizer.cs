@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using TraceTools.TraceFormat;
 
 namespace TraceTools.Importers.Internals;
 
@@ -58,7 +59,34 @@ static class Symbolizer
         if (colon <= 0 || answer.StartsWith("??", StringComparison.Ordinal)) return null;
         var line = answer.AsSpan(colon + 1);
         if (!int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n == 0) return null;
-        return answer;
+        return AsSite(answer);
+    }
+
+    /// <summary>
+    /// <paramref name="place"/> (<c>file:line</c>) as the header can hold it, as every site is kept: each control
+    /// character (a tab in a file name) as <c>?</c>; and a path longer than a site's 4,096 UTF-8 bytes cut at its start,
+    /// not its end as text sites are, so that the file's own name and the line stay (<c>...</c> then the last bytes).
+    /// </summary>
+    internal static string AsSite(string place)
+    {
+        if (place.AsSpan().ContainsAnyInRange('\0', '\u001f') || place.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+            place = string.Create(place.Length, place, static (to, from) =>
+            {
+                for (int i = 0; i < from.Length; i++) to[i] = char.IsControl(from[i]) ? '?' : from[i];
+            });
+        if (System.Text.Encoding.UTF8.GetByteCount(place) <= TraceLimits.MaxStringBytes) return place;
+        const string Cut = "...";
+        int start = place.Length, bytes = 0;
+        while (start > 0)
+        {
+            // Whole characters only: a surrogate pair is taken with its high half.
+            int take = start >= 2 && char.IsLowSurrogate(place[start - 1]) && char.IsHighSurrogate(place[start - 2]) ? 2 : 1;
+            int size = System.Text.Encoding.UTF8.GetByteCount(place.AsSpan(start - take, take));
+            if (bytes + size > TraceLimits.MaxStringBytes - Cut.Length) break;
+            bytes += size;
+            start -= take;
+        }
+        return Cut + place[start..];
     }
 
     static bool TryParseHex(string text, out ulong value)
