@@ -88,7 +88,11 @@ public sealed class FindingStore : IReadOnlyList<Finding>
     internal void MoveFrom(FindingStore other)
     {
         if (other._positions is not null) ReplayThrow.StoreIsView();
-        if (other._order is not null) AddRange(other);
+        if (_positions is not null || _order is not null) ReplayThrow.StoreIsView();
+        // Into an empty store (every finding the shard's: a replay of dma-race alone, split by detector) the columns
+        // change hands: copied, their segments would be garbage the GC keeps until its next full collection.
+        if (Count == 0 && other._order is null) (_columns, other._columns) = (other._columns, _columns);
+        else if (other._order is not null) AddRange(other);
         else for (int next = 0; next < other.Count;) next = MoveSegment(other, next);
         other._columns = new Columns();
         other._order = null;
