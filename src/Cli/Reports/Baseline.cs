@@ -33,6 +33,8 @@ public sealed class Baseline
         try
         {
             using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
+            if (FirstBadString(bytes) is long at)
+                throw new ReportFileException($"{path}{LineColumn(bytes, at)}: not a JSON report: a string is not valid Unicode (invalid UTF-8, or a \\uD800-\\uDFFF escape without its pair)");
             return new Baseline(Identities(doc.RootElement));
         }
         catch (JsonException e)
@@ -46,6 +48,38 @@ public sealed class Baseline
         {
             throw new ReportFileException($"{path}: not a tracetools JSON report (replay --format json): {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The byte offset of the first string or property name that has no UTF-16 text, or null. The parser takes
+    /// invalid UTF-8 and a lone surrogate escape (<c>"\\ud800"</c>) inside strings; only reading the string as text
+    /// refuses them, so this pass finds them first, where the file can say at which line and column.
+    /// </summary>
+    static long? FirstBadString(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 16 });
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName)) continue;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                return reader.TokenStartIndex;
+            }
+        }
+        return null;
+    }
+
+    /// <summary><c>:LINE:COLUMN</c> (1-based, the column in bytes as the parser's errors count it) of byte <paramref name="offset"/>.</summary>
+    static string LineColumn(ReadOnlySpan<byte> bytes, long offset)
+    {
+        var before = bytes[..(int)offset];
+        int line = before.Count((byte)'\n') + 1;
+        int column = before.Length - (before.LastIndexOf((byte)'\n') + 1) + 1;
+        return $":{line}:{column}";
     }
 
     /// <summary>Valid JSON that is not what <c>replay --format json</c> writes: the message names the field.</summary>

@@ -88,6 +88,8 @@ public sealed class BaselineTests
     [DataRow("{\"findings\":[{\"kind\":\"dma-race\",\"instances\":[]}]}", ": not a tracetools JSON report (replay --format json): findings[0].instances has no first instance")]
     [DataRow("{\"findings\":[{\"identity\":\"a\"},{\"kind\":\"dma-race\",\"instances\":[{\"trigger\":{},\"related\":[{}]}]}]}", ": not a tracetools JSON report (replay --format json): findings[1].instances[0].related[0] has no \"role\"")]
     [DataRow("[1]", ": not a tracetools JSON report")]
+    [DataRow("{\"findings\": [{\"identity\": \"\\ud800\"}]}", "1:28: not a JSON report: a string is not valid Unicode")]
+    [DataRow("{\"findings\": [{\"kind\": \"dma-race\", \"instances\": [{\"trigger\":\n {\"site\": \"a\\udc00b\"}, \"related\": []}]}]}", "2:11: not a JSON report: a string is not valid Unicode")]
     public void Baseline_NotAReport_ExitTwoOneLine(string content, string message)
     {
         string path = Path.Combine(_dir, "bad.json");
@@ -98,5 +100,15 @@ public sealed class BaselineTests
         HardeningAsserts.CleanMessages(err);
         Assert.DoesNotContain("LineNumber", err);
         Assert.AreEqual(1, err.TrimEnd().Split('\n').Length, err);
+    }
+
+    [TestMethod]
+    public void Baseline_InvalidUtf8InAString_LineAndColumnNotInternalError()
+    {
+        // The parser passes invalid UTF-8 inside a string; reading it as text threw InvalidOperationException.
+        string path = Path.Combine(_dir, "bytes.json");
+        File.WriteAllBytes(path, [.. "{\n  \"findings\": [{\"identity\": \""u8, 0xff, 0xfe, .. "\"}]}"u8]);
+        var (exit, _, err) = RepoPaths.Run("replay", Sample("hisi-qm-mailbox.trace"), "--baseline", path);
+        HardeningAsserts.OneLineError(exit, err, path + ":2:29: not a JSON report: a string is not valid Unicode (invalid UTF-8");
     }
 }
