@@ -62,6 +62,9 @@ public static class TraceImport
         // Symbolized sites are new text (file:line: longer, or merged), not what the site table counted as it read them.
         if (symbolized is not null && HeaderBudget.SizeProblem(TraceLimits.HeaderBytes(metadata), "the layout, locks and symbolized sites") is { } big)
             ImportThrow.File(options.Symbols!, big);
+        // Counted before anything is written: the writer can refuse only the chunk past the format's cap.
+        if (TraceLimits.ChunksProblem(spill.Count, options.Writer) is { } chunks)
+            ImportThrow.File(string.Join(", ", options.Inputs), $"the inputs' {chunks}; nothing was written");
         write(metadata, sink => spill.CopyTo(sink, remap));
         return new ImportSummary
         {

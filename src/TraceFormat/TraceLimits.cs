@@ -76,6 +76,21 @@ public static class TraceLimits
         return text[..fits];
     }
 
+    /// <summary>
+    /// Why <paramref name="events"/> events cannot be written with <paramref name="options"/>, or null: more than its
+    /// chunks hold in the <see cref="TraceWriterOptions.MaxChunks"/> a trace may have (<see cref="TraceWriterOptions.MaxEvents"/>).
+    /// Reads as the rest of a sentence after whose events they are: <c>16,777,217 events need more than ...</c>.
+    /// </summary>
+    public static string? ChunksProblem(long events, TraceWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long max = options.MaxEvents;
+        if (events <= max) return null;
+        long perChunk = (events + TraceWriterOptions.MaxChunks - 1) / TraceWriterOptions.MaxChunks;
+        return $"{events:N0} events need more than the {TraceWriterOptions.MaxChunks:N0} chunks a trace may have with --chunk-events {options.ChunkEvents} " +
+            $"(at most {max:N0} events): use --chunk-events {perChunk} or more";
+    }
+
     /// <summary>The problem with an agent, region or lock name's length, or null.</summary>
     public static string? LengthProblem(string what, string text)
     {

@@ -6,6 +6,18 @@ public sealed class TraceWriterOptions
     /// <summary>Largest number of events a chunk may hold (the reader's cap).</summary>
     public const int MaxChunkEvents = 1 << 20;
 
+    /// <summary>Most chunks a trace may have: the reader refuses a chunk index that lists more.</summary>
+    public const int MaxChunks = Internals.FormatLayout.MaxChunks;
+
+    /// <summary>
+    /// Most events a trace written with these options is sure to hold in <see cref="MaxChunks"/> chunks: a chunk
+    /// ends at <see cref="ChunkEvents"/> events, or earlier when its raw bytes reach 16 MiB (some 4,000 events of
+    /// 4 KiB). Small chunks reach the cap first: <c>--chunk-events 1</c> holds 2^24 events. A producer that knows its
+    /// event count before it writes (gen, import) checks it here; the writer can refuse only the chunk past the cap,
+    /// once the rest of the trace is written.
+    /// </summary>
+    public long MaxEvents => (long)MaxChunks * Math.Min(ChunkEvents, TraceWriter.MinEventsPerFullChunk(FormatVersion));
+
     /// <summary>Codec of every chunk; <see cref="TraceCodec.Lz4"/> by default.</summary>
     public TraceCodec Codec { get; init; } = TraceCodec.Lz4;
 

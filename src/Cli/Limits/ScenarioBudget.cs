@@ -26,6 +26,17 @@ public static class ScenarioBudget
             throw new ScenarioLimitException($"{input}: the scenario runs more than --max-events {maxEvents} repeat iterations (empty ones count); {whatHappens}");
         return size.Events;
     }
+
+    /// <summary>
+    /// Refuses <paramref name="events"/> that <paramref name="options"/>' chunks cannot hold in a trace's 2^24 chunks
+    /// (<see cref="TraceWriterOptions.MaxEvents"/>): the writer would refuse the chunk past them only once the rest of
+    /// the trace was written. <paramref name="whose"/> names the events (<c>the scenario's</c>).
+    /// </summary>
+    public static void CheckChunks(long events, TraceWriterOptions options, string input, string whose, string whatHappens)
+    {
+        if (TraceLimits.ChunksProblem(events, options) is { } problem)
+            throw new ScenarioLimitException($"{input}: {whose} {problem}; {whatHappens}");
+    }
 }
 
 /// <summary>A scenario that is valid but larger than the caller allows.</summary>

@@ -42,7 +42,8 @@ public static class GenVerb
         // A long scenario is read twice, the second time as the trace is written (a pipe from a spool).
         using var text = ScenarioText.Of("gen", input);
         var scenario = ScenarioCompiler.CompileStreamed(text.Open, input, overrides, maxEvents, ScenarioText.HeldSteps());
-        ScenarioBudget.Check(scenario.Measure(), input, maxEvents, "nothing was written");
+        long events = ScenarioBudget.Check(scenario.Measure(), input, maxEvents, "nothing was written");
+        ScenarioBudget.CheckChunks(events, options, input, "the scenario's", "nothing was written");
         using var target = OutputTarget.OpenWhole("gen", output, input);
         target.Write(stream =>
         {

@@ -30,6 +30,11 @@ static class FormatThrow
     [DoesNotReturn]
     public static void WriterClosed() => throw new InvalidOperationException("the trace writer is already complete");
 
+    /// <summary>A chunk past <see cref="FormatLayout.MaxChunks"/>: the producer did not check its events against <see cref="TraceWriterOptions.MaxEvents"/>.</summary>
+    [DoesNotReturn]
+    public static void TooManyChunks() =>
+        throw new InvalidOperationException($"a trace holds at most {FormatLayout.MaxChunks:N0} chunks (the reader's cap): check the event count against TraceWriterOptions.MaxEvents before writing");
+
     /// <summary>Up to 16 bytes in hex, with an ellipsis when there are more.</summary>
     public static string Hex(ReadOnlySpan<byte> bytes) =>
         bytes.Length <= 16 ? Convert.ToHexString(bytes).ToLowerInvariant() : Convert.ToHexString(bytes[..16]).ToLowerInvariant() + "..";
