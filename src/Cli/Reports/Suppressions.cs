@@ -45,25 +45,55 @@ public sealed class Suppressions
     /// <summary>Reads and checks a suppressions file; a bad line is a <see cref="ReportFileException"/> naming file:line:column.</summary>
     public static Suppressions Load(string path)
     {
-        string[] lines;
         try
         {
-            lines = File.ReadAllLines(path, Encoding.UTF8);
+            using var reader = new StreamReader(path, Encoding.UTF8);
+            return Parse(path, BoundedLines(reader));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ReportFileException($"{path}: cannot read the suppressions file: {Files.FileError.ReadReason(path, e)}");
         }
-        return Parse(path, lines);
     }
 
-    /// <summary>Parses the lines of a suppressions file.</summary>
-    public static Suppressions Parse(string path, IReadOnlyList<string> lines)
+    /// <summary>
+    /// The lines of <paramref name="reader"/> as <see cref="TextReader.ReadLine"/> splits them, read as they are parsed,
+    /// each cut after <see cref="MaxLine"/> + 1 characters, which <see cref="Parse"/> refuses. The whole file was read
+    /// first: a file that is not a suppressions file (a binary given by mistake, <c>/dev/zero</c>) was held whole and
+    /// ended, under a memory limit, in an out-of-memory message about replay's threads.
+    /// </summary>
+    static IEnumerable<string> BoundedLines(StreamReader reader)
     {
-        var entries = new List<Entry>();
-        for (int n = 0; n < lines.Count; n++)
+        var line = new StringBuilder();
+        int c;
+        while ((c = reader.Read()) >= 0)
         {
-            string line = lines[n];
+            if (c is '\n' or '\r')
+            {
+                if (c == '\r' && reader.Peek() == '\n') reader.Read();
+                yield return line.ToString();
+                line.Clear();
+                continue;
+            }
+            if (line.Length > MaxLine)
+            {
+                yield return line.ToString();
+                yield break;
+            }
+            line.Append((char)c);
+        }
+        if (line.Length > 0) yield return line.ToString();
+    }
+
+    /// <summary>Parses the lines of a suppressions file, stopping at the first bad one.</summary>
+    public static Suppressions Parse(string path, IEnumerable<string> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var entries = new List<Entry>();
+        int n = -1;
+        foreach (string line in lines)
+        {
+            n++;
             string Where(int col) => string.Create(CultureInfo.InvariantCulture, $"{path}:{n + 1}:{col}");
             if (line.Length > MaxLine) throw new ReportFileException($"{Where(1)}: line longer than {MaxLine} characters");
             string t = line.TrimStart();

@@ -40,6 +40,30 @@ public sealed class SuppressionsTests
     }
 
     [TestMethod]
+    [DataRow(false, "supp.txt:1:1: line longer than 4096 characters")]
+    [DataRow(true, "supp.txt:1:1: unknown finding kind 'y'")]
+    public void Load_NotASuppressionsFile_RefusedAtItsFirstLineWithoutReadingItWhole(bool shortLines, string message)
+    {
+        // A 16 MB line (a binary, /dev/zero) or 8 million lines ('yes'): read whole first, they were held as strings
+        // (hundreds of MB; under a memory limit an out-of-memory message about replay's threads).
+        string dir = Directory.CreateTempSubdirectory("tt-supp").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "supp.txt");
+            File.WriteAllText(path, shortLines ? string.Concat(Enumerable.Repeat("y\n", 8 << 20)) : new string('x', 16 << 20));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.ThrowsExactly<ReportFileException>(() => Suppressions.Load(path));
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            StringAssert.StartsWith(e.Message, Path.Combine(dir, message));
+            Assert.IsLessThan(1L << 20, allocated, $"allocated {allocated:N0} bytes");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [TestMethod]
     public void Parse_LineOfTheLongestLength_ReadAndOneLongerRefused()
     {
         // 4096 characters is the longest line read; 4097 is not a suppressions file's line (an error at its column 1).
