@@ -31,13 +31,6 @@ public sealed partial class TraceWriter
     /// <summary>Raw bytes one event adds outside the data column, at most: bounds the chunk-size check.</summary>
     const int MaxFixedBytesPerEvent = 1 + 2 + 1 + MaxAddressBytes + MaxSizeBytes + MaxAuxBytes + MaxSiteBytes + 1 + MaxValueBytes + 1;
 
-    /// <summary>
-    /// Fewest events a chunk cut early for its raw bytes (<see cref="ChunkRawFull"/>) holds: each event adds at most
-    /// <see cref="MaxFixedBytesPerEvent"/> and its data to the column table's bytes.
-    /// </summary>
-    internal static int MinEventsPerFullChunk(int version) =>
-        (FormatLayout.WriterChunkRawTarget - FormatLayout.ColumnTableSize(version)) / (MaxFixedBytesPerEvent + TraceEvent.MaxSize);
-
     void InitChunk()
     {
         _kinds = new(0);

@@ -10,13 +10,13 @@ public sealed class TraceWriterOptions
     public const int MaxChunks = Internals.FormatLayout.MaxChunks;
 
     /// <summary>
-    /// Most events a trace written with these options is sure to hold in <see cref="MaxChunks"/> chunks: a chunk
-    /// ends at <see cref="ChunkEvents"/> events, or earlier when its raw bytes reach 16 MiB (some 4,000 events of
-    /// 4 KiB). Small chunks reach the cap first: <c>--chunk-events 1</c> holds 2^24 events. A producer that knows its
-    /// event count before it writes (gen, import) checks it here; the writer can refuse only the chunk past the cap,
-    /// once the rest of the trace is written.
+    /// Most events a trace written with these options holds in <see cref="MaxChunks"/> chunks of <see cref="ChunkEvents"/>
+    /// events: small chunks reach the cap first (<c>--chunk-events 1</c> holds 2^24 events). A producer that knows its
+    /// event count before it writes (gen, import) checks it here. A chunk is also cut when its raw bytes reach 16 MiB,
+    /// so events of KiBs make more chunks than this counts (past about 6.8 x 10^10 such events, far beyond what replay
+    /// takes); the writer refuses the chunk past the cap then, once the rest is written.
     /// </summary>
-    public long MaxEvents => (long)MaxChunks * Math.Min(ChunkEvents, TraceWriter.MinEventsPerFullChunk(FormatVersion));
+    public long MaxEvents => (long)MaxChunks * ChunkEvents;
 
     /// <summary>Codec of every chunk; <see cref="TraceCodec.Lz4"/> by default.</summary>
     public TraceCodec Codec { get; init; } = TraceCodec.Lz4;
