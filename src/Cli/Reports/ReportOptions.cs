@@ -34,6 +34,9 @@ public sealed record ReportOptions(
     /// <summary>Findings of an earlier report to leave out (<c>--baseline previous.json</c>), or null.</summary>
     public Baseline? Baseline { get; init; }
 
+    /// <summary>The files the report reads besides the trace (<c>--suppressions</c>, <c>--baseline</c>): its <c>-o</c> may not replace them.</summary>
+    public IReadOnlyList<string> ReadFiles { get; init; } = [];
+
     /// <summary>The options' lines for a verb's <c>--help</c>.</summary>
     public const string HelpText =
         "  --format text|json|sarif   report format (default text)\n" +
@@ -77,10 +80,12 @@ public sealed record ReportOptions(
                 detectors.Add(k);
             }
         }
+        string? suppressions = args.Option("--suppressions"), baseline = args.Option("--baseline");
         return new ReportOptions(format, output, args.Flag("--all"), args.Flag("--stats"), failOn, detectors)
         {
-            Suppressions = args.Option("--suppressions") is { } supp ? Reports.Suppressions.Load(supp) : null,
-            Baseline = args.Option("--baseline") is { } baseline ? Reports.Baseline.Load(baseline) : null,
+            Suppressions = suppressions is null ? null : Reports.Suppressions.Load(suppressions),
+            Baseline = baseline is null ? null : Reports.Baseline.Load(baseline),
+            ReadFiles = [.. new[] { suppressions, baseline }.OfType<string>()],
         };
     }
 }

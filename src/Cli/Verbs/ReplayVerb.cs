@@ -41,8 +41,8 @@ public static class ReplayVerb
         if (threads is 0 or > 64) CliThrow.Usage("--threads takes 1 to 64");
         var path = args.Finish(1, 1)[0];
 
-        // A report over its own trace would replace it once written: refused before the replay.
-        if (options.Output is { } report) OutputTarget.Check("replay", report, path);
+        // A report over its own trace, suppressions or baseline would replace it once written: refused before the replay.
+        if (options.Output is { } report) OutputTarget.Check("replay", report, [path, .. options.ReadFiles]);
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
         if (!decodeOnly) ReplayLength.Check(reader);

@@ -33,6 +33,8 @@ public sealed class OutputTargetTests
     [DataRow("export", "a.trace")]
     [DataRow("import", "nic.steps.txt")]
     [DataRow("import", "nic-layout.scn")]
+    [DataRow("replay-baseline", "base.json")]
+    [DataRow("replay-suppressions", "supp.txt")]
     public void Output_OneOfTheInputs_RefusedAndTheInputKept(string verb, string target)
     {
         using var s = new Scratch();
@@ -42,6 +44,9 @@ public sealed class OutputTargetTests
         Assert.AreEqual(0, RepoPaths.Run("gen", scn, "-o", trace).Exit);
         foreach (var f in new[] { "nic.steps.txt", "nic-layout.scn" })
             File.Copy(Path.Combine(RepoPaths.Root, "samples", "recording", f), s.Path(f));
+        // A report's own inputs besides the trace (before, -o replaced them: the baseline or suppressions were lost).
+        s.Write("supp.txt", "# nothing suppressed\n");
+        Assert.IsLessThanOrEqualTo(1, RepoPaths.Run("replay", trace, "--format", "json", "-o", s.Path("base.json")).Exit);
         var before = Directory.GetFiles(s.Dir).ToDictionary(f => f, File.ReadAllBytes);
         string output = s.Path(target);
         string[] run = verb switch
@@ -50,6 +55,8 @@ public sealed class OutputTargetTests
             "replay" => ["replay", trace, "-o", output],
             "replay-json" => ["replay", trace, "--format", "json", "-o", output],
             "export" => ["export", trace, "--format", "perfetto", "-o", output],
+            "replay-baseline" => ["replay", trace, "--format", "json", "--baseline", s.Path("base.json"), "-o", output],
+            "replay-suppressions" => ["replay", trace, "--suppressions", s.Path("supp.txt"), "-o", output],
             _ => ["import", "steps", s.Path("nic.steps.txt"), "--layout", s.Path("nic-layout.scn"), "-o", output],
         };
 
