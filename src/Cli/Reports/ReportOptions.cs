@@ -34,8 +34,11 @@ public sealed record ReportOptions(
     /// <summary>Findings of an earlier report to leave out (<c>--baseline previous.json</c>), or null.</summary>
     public Baseline? Baseline { get; init; }
 
-    /// <summary>The files the report reads besides the trace (<c>--suppressions</c>, <c>--baseline</c>): its <c>-o</c> may not replace them.</summary>
-    public IReadOnlyList<string> ReadFiles { get; init; } = [];
+    /// <summary>The <c>--suppressions</c> file, or null: the report's <c>-o</c> may not replace it.</summary>
+    public string? SuppressionsFile { get; init; }
+
+    /// <summary>The <c>--baseline</c> file, or null: the report's <c>-o</c> may not replace it.</summary>
+    public string? BaselineFile { get; init; }
 
     /// <summary>The options' lines for a verb's <c>--help</c>.</summary>
     public const string HelpText =
@@ -85,7 +88,8 @@ public sealed record ReportOptions(
         {
             Suppressions = suppressions is null ? null : Reports.Suppressions.Load(suppressions),
             Baseline = baseline is null ? null : Reports.Baseline.Load(baseline),
-            ReadFiles = [.. new[] { suppressions, baseline }.OfType<string>()],
+            SuppressionsFile = suppressions,
+            BaselineFile = baseline,
         };
     }
 }

@@ -42,7 +42,7 @@ public static class ReplayVerb
         var path = args.Finish(1, 1)[0];
 
         // A report over its own trace, suppressions or baseline would replace it once written: refused before the replay.
-        if (options.Output is { } report) OutputTarget.Check("replay", report, [path, .. options.ReadFiles]);
+        if (options.Output is { } report) OutputTarget.Check("replay", report, path, options.SuppressionsFile, options.BaselineFile);
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
         if (!decodeOnly) ReplayLength.Check(reader);
