@@ -69,12 +69,14 @@ static class Symbolizer
     /// </summary>
     internal static string AsSite(string place)
     {
-        if (place.AsSpan().ContainsAnyInRange('\0', '\u001f') || place.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
-            place = string.Create(place.Length, place, static (to, from) =>
-            {
-                for (int i = 0; i < from.Length; i++) to[i] = char.IsControl(from[i]) ? '?' : from[i];
-            });
-        if (System.Text.Encoding.UTF8.GetByteCount(place) <= TraceLimits.MaxStringBytes) return place;
+        if (System.Text.Encoding.UTF8.GetByteCount(place) > TraceLimits.MaxStringBytes) place = CutAtStart(place);
+        // Within the limit now, so this only turns control characters into '?', as for every site.
+        return TraceLimits.SanitizedText(place).ToString();
+    }
+
+    /// <summary><c>...</c> then the longest tail of <paramref name="place"/>, in whole characters, that fits a site with it.</summary>
+    static string CutAtStart(string place)
+    {
         const string Cut = "...";
         int start = place.Length, bytes = 0;
         while (start > 0)
