@@ -24,6 +24,9 @@ public sealed class DmaRaceDetector : IDetector
 {
     readonly RacePages _pages = new();
 
+    /// <summary>The pages' state, for the memory tests.</summary>
+    internal RacePages Pages => _pages;
+
     /// <inheritdoc/>
     public FindingKind Kind => FindingKind.DmaRace;
 
@@ -65,11 +68,11 @@ public sealed class DmaRaceDetector : IDetector
         bool write = access.Kind is EventKind.Store or EventKind.DmaWrite;
         int side = access.Kind is EventKind.Load or EventKind.Store ? 0 : 1;
         int agent = access.Agent, end = off + access.Size;
-        if (!AllHbBefore(view, page, (AccessColumn)(side ^ 1), agent) && page.Words[side ^ 1].WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
-        if (write && !AllHbBefore(view, page, (AccessColumn)((side ^ 1) + 2), agent) && page.Words[(side ^ 1) + 2].WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
+        if (!AllHbBefore(view, page, (AccessColumn)(side ^ 1), agent) && page.Words(side ^ 1).WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
+        if (write && !AllHbBefore(view, page, (AccessColumn)((side ^ 1) + 2), agent) && page.Words((side ^ 1) + 2).WordRacing(off, end, new ViewTimes(view), agent, -1) >= 0) return false;
         int own = side + (write ? 0 : 2);
         ref int owner = ref page.ColumnOwner[own];
-        ref var words = ref page.Words[own];
+        ref var words = ref page.Open(own);
         uint time = access.Time;
         if (owner == agent || owner == RacePage.NoOwner)
         {
@@ -148,7 +151,7 @@ public sealed class DmaRaceDetector : IDetector
             // One agent's accesses only (the common case): po orders them, nothing to look at (never escalated).
             owner = agent;
             page.ColumnLatest[(int)own] = Epoch.Pack(agent, time);
-            page.Words[(int)own].Record(off, stop, agent, time);
+            page.Open((int)own).Record(off, stop, agent, time);
         }
         else TrackShared(view, page, own, off, stop, agent, time);
         return other;
@@ -173,7 +176,7 @@ public sealed class DmaRaceDetector : IDetector
     {
         var shared = page.Shared;
         if (shared is not null && shared.IsEscalated(column)) return shared.LatestRacing(column, off, stop, new ViewTimes(view), agent, other);
-        return page.Words[(int)column].LatestRacing(off, stop, new ViewTimes(view), agent, other);
+        return page.Words((int)column).LatestRacing(off, stop, new ViewTimes(view), agent, other);
     }
 
     /// <summary>
@@ -185,12 +188,12 @@ public sealed class DmaRaceDetector : IDetector
     static void TrackShared(DetectorView view, RacePage page, AccessColumn column, int off, int stop, int agent, uint time)
     {
         page.ColumnOwner[(int)column] = RacePage.SeveralOwners;
-        ref var words = ref page.Words[(int)column];
-        if ((page.Shared is null || !page.Shared.IsEscalated(column)) && !words.DominatedBy(off, stop, new ViewTimes(view), agent))
+        // An escalated column's words are gone (the sets hold it); any other column with an owner has words.
+        if ((page.Shared is null || !page.Shared.IsEscalated(column)) && !page.Words((int)column).DominatedBy(off, stop, new ViewTimes(view), agent))
             Escalate(page, column);
         var shared = page.Shared;
         if (shared is not null && shared.IsEscalated(column)) shared.Record(column, agent, off, stop - off, time);
-        else words.Record(off, stop, agent, time);
+        else page.Words((int)column).Record(off, stop, agent, time);
     }
 
     /// <summary>Seeds the per-agent sets of <paramref name="column"/> from the page's words, which are dropped.</summary>
@@ -199,7 +202,7 @@ public sealed class DmaRaceDetector : IDetector
     {
         var shared = page.Shared ??= new SharedAccesses();
         shared.Escalate(column);
-        page.Words[(int)column].Seed(shared, column);
-        page.Words[(int)column] = default;
+        page.Words((int)column).Seed(shared, column);
+        page.Columns[(int)column] = null;
     }
 }

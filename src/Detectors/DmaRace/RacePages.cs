@@ -11,7 +11,17 @@ struct PerColumn<T>
     T _first;
 }
 
-/// <summary>dma-race's own state for one 4 KiB page: per column the latest accesses per word, a summary, and the escalated access sets.</summary>
+/// <summary>
+/// One column of one page on the heap, created at the column's first access: most pages touched see one or two
+/// of the four columns (a DMA write and the cpu's load of it), and a column's words are a couple of hundred bytes.
+/// </summary>
+sealed class RaceColumn
+{
+    /// <summary>The column's latest access of each byte.</summary>
+    public RaceWords Words;
+}
+
+/// <summary>dma-race's own state for one 4 KiB page: per column a summary, the latest accesses per word, and the escalated access sets.</summary>
 sealed class RacePage
 {
     /// <summary>No data access recorded in a column yet (<see cref="ColumnOwner"/>).</summary>
@@ -33,13 +43,36 @@ sealed class RacePage
     /// </summary>
     public PerColumn<ulong> ColumnLatest;
 
-    /// <summary>Per <see cref="AccessColumn"/>: the latest access of each byte (exact until the column escalates; then stale).</summary>
-    public PerColumn<RaceWords> Words;
+    /// <summary>
+    /// Per <see cref="AccessColumn"/>: its words, null while the column has no access (then its
+    /// <see cref="ColumnOwner"/> is <see cref="NoOwner"/>, which every reader asks first) and once it escalates
+    /// (the <see cref="Shared"/> sets hold it then).
+    /// </summary>
+    public PerColumn<RaceColumn?> Columns;
 
     public RacePage() => ((Span<int>)ColumnOwner).Fill(NoOwner);
 
     /// <summary>Per-agent access sets, created when a column of this page first escalates (rare).</summary>
     public SharedAccesses? Shared;
+
+    /// <summary>The words of <paramref name="column"/>, which has an access and has not escalated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref RaceWords Words(int column) => ref Columns[column]!.Words;
+
+    /// <summary>The words of <paramref name="column"/>, created at its first access.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref RaceWords Open(int column) => ref (Columns[column] ??= new RaceColumn()).Words;
+
+    /// <summary>The columns that hold words, for the memory tests.</summary>
+    internal int ColumnsHeld
+    {
+        get
+        {
+            int held = 0;
+            foreach (var c in Columns) held += c is null ? 0 : 1;
+            return held;
+        }
+    }
 }
 
 /// <summary>
@@ -63,6 +96,9 @@ sealed class RacePages
     readonly Line[] _lines = new Line[1 << LineBits];
     ulong _lastKey = ulong.MaxValue;
     RacePage? _last;
+
+    /// <summary>Every page's state, for the memory tests.</summary>
+    internal IEnumerable<RacePage> All => _pages.Values;
 
     /// <summary>The state of page <paramref name="page"/>, created when missing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,7 +16,8 @@ namespace TraceTools.Detectors.DmaRace;
 /// one store and a check against it one compare, in the page's own cache lines.
 /// </summary>
 /// <remarks>
-/// Memory is per page touched: the extents inline in the struct (a couple of hundred bytes per column), 4 KiB of
+/// Memory is per column touched: the extents inline in the struct (a couple of hundred bytes, in the page's
+/// <see cref="RaceColumn"/>, allocated at the column's first access), 4 KiB of
 /// cells once they overflow, plus 64 bytes per spilled word (slots are reused when a word becomes uniform again). Not thread-safe: one per detector
 /// instance, as the data shards own pages.
 /// </remarks>

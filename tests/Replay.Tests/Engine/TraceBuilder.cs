@@ -190,6 +190,14 @@ sealed partial class TraceBuilder(Arch arch)
         }
     }
 
+    /// <summary>An engine that has replayed every event (not completed), for tests that look at a detector's state.</summary>
+    public ReplayEngine Engine(IReadOnlySet<FindingKind>? detectors = null)
+    {
+        var engine = DetectorRegistry.CreateEngine(Metadata(), new ReplayOptions { Detectors = detectors });
+        foreach (var b in Batches(Math.Max(1, _events.Count))) engine.Process(b);
+        return engine;
+    }
+
     /// <summary>Replays once with one kernel and one batch size.</summary>
     public IReadOnlyList<Finding> ReplayWith(ClockSimd simd, int batchSize, IReadOnlySet<FindingKind>? detectors = null)
     {
