@@ -128,5 +128,20 @@ public sealed class GroupingTests
         Assert.AreEqual(1, sites[4]);
         Assert.AreEqual(-1, sites[-1]);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => sites[6]);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => sites[1L << 32], "past every index a replay takes");
+    }
+
+    [TestMethod]
+    public void EventSites_KeepEightBytesADistinctEvent()
+    {
+        // Each round's trigger and two related events; the rounds share none: three distinct events a finding.
+        var (events, findings) = Rounds(50, alternate: true);
+        var sites = EventSites.Read(findings, events);
+        Assert.AreEqual(150, sites.Count);
+        Assert.AreEqual(8L * sites.Count, sites.Footprint, "a 4-byte index and a site each, nothing for the events named twice");
+        var twice = findings.Concat(findings).ToList();
+        var again = EventSites.Read(twice, events);
+        Assert.AreEqual(sites.Count, again.Count);
+        Assert.AreEqual(sites.Footprint, again.Footprint, "findings naming the same events keep them once");
     }
 }
