@@ -69,6 +69,7 @@ sealed partial class Parser
         _lines!.TryRead(out var text);
         _tokens.Clear();
         _pos = 0;
+        if (_lines.TooLong) ScenarioThrow.At(_file, ++_line, 1, $"line longer than {LineReader.MaxLineChars} characters");
         Lexer.TokenizeLine(text, _file, ++_line, _tokens, ref _nesting, _lines.AtLast);
     }
 
