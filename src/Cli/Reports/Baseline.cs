@@ -30,11 +30,15 @@ public sealed class Baseline
         {
             throw new ReportFileException($"{path}: cannot read the baseline: {Files.FileError.ReadReason(path, e)}");
         }
+        // A UTF-8 byte order mark (editors on Windows write one) is no JSON value, and the parser
+        // refuses it as one: skipped, as layouts and steps files skip it. Columns count from after it, as an editor shows them.
+        ReadOnlyMemory<byte> json = bytes;
+        if (json.Span.StartsWith("\uFEFF"u8)) json = json[3..];
         try
         {
-            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16 });
-            if (FirstBadString(bytes) is long at)
-                throw new ReportFileException($"{path}{LineColumn(bytes, at)}: not a JSON report: a string is not valid Unicode (invalid UTF-8, or a \\uD800-\\uDFFF escape without its pair)");
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+            if (FirstBadString(json.Span) is long at)
+                throw new ReportFileException($"{path}{LineColumn(json.Span, at)}: not a JSON report: a string is not valid Unicode (invalid UTF-8, or a \\uD800-\\uDFFF escape without its pair)");
             return new Baseline(Identities(doc.RootElement));
         }
         catch (JsonException e)

@@ -72,6 +72,18 @@ public sealed class BaselineTests
     }
 
     [TestMethod]
+    public void Baseline_StartsWithByteOrderMark_Accepted()
+    {
+        // A report saved again by an editor that writes a UTF-8 byte order mark: refused as "'0xEF' is an invalid
+        // start of a value" at 1:1; layouts and steps files already skipped one.
+        string old = Baseline(Sample("vtd-pasid-clear-mangle.trace"));
+        File.WriteAllBytes(old, [.. "\uFEFF"u8, .. File.ReadAllBytes(old)]);
+        var (exit, output, err) = RepoPaths.Run("replay", Sample("vtd-pasid-clear-mangle.trace"), "--baseline", old);
+        Assert.AreEqual(0, exit, err);
+        StringAssert.StartsWith(output, "0 errors, 0 warnings in 0 groups\n2 not shown: already in the baseline");
+    }
+
+    [TestMethod]
     public void Baseline_OtherTrace_NewFindingsReportedExitOne()
     {
         string old = Baseline(Sample("hisi-qm-mailbox.trace"));
@@ -90,6 +102,9 @@ public sealed class BaselineTests
     [DataRow("[1]", ": not a tracetools JSON report")]
     [DataRow("{\"findings\": [{\"identity\": \"\\ud800\"}]}", "1:28: not a JSON report: a string is not valid Unicode")]
     [DataRow("{\"findings\": [{\"kind\": \"dma-race\", \"instances\": [{\"trigger\":\n {\"site\": \"a\\udc00b\"}, \"related\": []}]}]}", "2:11: not a JSON report: a string is not valid Unicode")]
+    // After a byte order mark, columns count from after it, as an editor shows them (the mark was the error at 1:1).
+    [DataRow("\uFEFFnot json", "1:2: not a JSON report: 'not json' is an invalid JSON literal")]
+    [DataRow("\uFEFF{\"findings\": [{\"identity\": \"\\ud800\"}]}", "1:28: not a JSON report: a string is not valid Unicode")]
     public void Baseline_NotAReport_ExitTwoOneLine(string content, string message)
     {
         string path = Path.Combine(_dir, "bad.json");

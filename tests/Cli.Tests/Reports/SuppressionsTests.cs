@@ -64,6 +64,17 @@ public sealed class SuppressionsTests
     }
 
     [TestMethod]
+    public void Load_StartsWithByteOrderMark_SkippedColumnsAfterIt()
+    {
+        // As a baseline, a layout and a steps file: the mark an editor on Windows writes is no character of line 1.
+        using var s = new Hardening.Scratch();
+        Assert.AreEqual((FindingKind?)FindingKind.DmaRace, Suppressions.Load(s.Write("supp.txt", "\uFEFFdma-race x\n")).Entries[0].Kind);
+        string misspelt = s.Write("bad.txt", "\uFEFFdma-rase x\n");
+        var e = Assert.ThrowsExactly<ReportFileException>(() => Suppressions.Load(misspelt));
+        StringAssert.StartsWith(e.Message, misspelt + ":1:1: unknown finding kind 'dma-rase'");
+    }
+
+    [TestMethod]
     public void Parse_LineOfTheLongestLength_ReadAndOneLongerRefused()
     {
         // 4096 characters is the longest line read; 4097 is not a suppressions file's line (an error at its column 1).
