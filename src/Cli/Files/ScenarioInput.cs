@@ -18,6 +18,7 @@ public static class ScenarioInput
     /// <summary>What <paramref name="path"/> is; a missing file or a directory is a <see cref="FileError"/>.</summary>
     internal static FileKind Kind(string verb, string path)
     {
+        StandardStreams.CheckRead(verb, path, path, dashIsStdin: false);
         var kind = FileKinds.Of(path);
         if (kind == FileKind.Missing) throw new FileError($"tracetools {verb}: cannot read '{path}': no such file");
         if (kind == FileKind.Directory) throw new FileError($"tracetools {verb}: cannot read '{path}': it is a directory");

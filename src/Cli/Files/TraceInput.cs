@@ -44,6 +44,7 @@ public sealed class TraceInput : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         bool stdin = path == "-";
         string shown = stdin ? "stdin" : path;
+        StandardStreams.CheckRead(verb, path, shown, dashIsStdin: true);
         var kind = stdin ? FileKind.Fifo : FileKinds.Of(path);
         switch (kind)
         {

@@ -21,6 +21,8 @@ public sealed class Baseline
     /// <summary>Reads a JSON report written by <c>replay --format json</c>; anything else is a <see cref="ReportFileException"/>.</summary>
     public static Baseline Load(string path)
     {
+        if (Files.StandardStreams.IsClosedInputPath(path))
+            throw new ReportFileException($"{path}: cannot read the baseline: {Files.StandardStreams.InputClosedReason}");
         byte[] bytes;
         try
         {

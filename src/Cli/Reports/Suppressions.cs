@@ -45,6 +45,8 @@ public sealed class Suppressions
     /// <summary>Reads and checks a suppressions file; a bad line is a <see cref="ReportFileException"/> naming file:line:column.</summary>
     public static Suppressions Load(string path)
     {
+        if (Files.StandardStreams.IsClosedInputPath(path))
+            throw new ReportFileException($"{path}: cannot read the suppressions file: {Files.StandardStreams.InputClosedReason}");
         try
         {
             using var reader = new StreamReader(path, Encoding.UTF8);

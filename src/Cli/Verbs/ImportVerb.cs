@@ -66,6 +66,8 @@ public static class ImportVerb
             if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
             output = "-";
         }
+        foreach (var input in positional[1..]) StandardStreams.CheckRead("import", input, input, dashIsStdin: true);
+        StandardStreams.CheckRead("import", layout, layout, dashIsStdin: false);
         var options = new ImportOptions
         {
             Format = format,

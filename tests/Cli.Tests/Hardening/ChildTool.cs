@@ -67,6 +67,28 @@ static class ChildTool
         IReadOnlyDictionary<string, string?>? environment = null) =>
         Finish(Start(args, heapLimitBytes, environment: environment), args, stdin, timeout);
 
+    /// <summary>
+    /// Runs tracetools with standard streams closed as a shell closes them: <paramref name="redirections"/> is what
+    /// follows the command (<c>&lt;&amp;-</c>, <c>&gt;&amp;-</c>), which Process cannot do itself. The shell execs
+    /// tracetools in its own process, so the process waited on (and killed after <paramref name="timeout"/>) is tracetools.
+    /// </summary>
+    public static (int Exit, string Out, string Err) RunWithShellRedirections(string redirections, IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec \"$0\" \"$@\" " + redirections);
+        info.ArgumentList.Add(Path);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment.Remove("TRACETOOLS_DEBUG");
+        return Finish(Process.Start(info)!, args, null, timeout);
+    }
+
     static (int Exit, string Out, string Err) Finish(Process started, IEnumerable<string> args, byte[]? stdin, TimeSpan? timeout)
     {
         using var p = started;
