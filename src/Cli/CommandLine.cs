@@ -26,21 +26,34 @@ public static class CommandLine
         ("import", "turn a recorded text trace (ftrace, mmiotrace, steps, ...) into a trace", ImportVerb.Run),
     ];
 
-    /// <summary>Runs the command line with output to the process's stdout and stderr.</summary>
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>
+    /// Runs the command line with output to the process's stdout and stderr; a stdout the process was started without
+    /// is <see cref="Files.StandardStreams.ClosedOutput"/>, which no write reaches.
+    /// </summary>
+    public static int Run(string[] args) =>
+        Run(args, Files.StandardStreams.OutputClosed ? Files.StandardStreams.ClosedOutput : Console.Out, Console.Error);
 
     /// <summary>Runs the command line with the given writers (tests capture them).</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        try
         {
-            PrintUsage(args.Length == 0 ? stderr : stdout);
-            return args.Length == 0 ? BadInput : Ok;
+            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            {
+                PrintUsage(args.Length == 0 ? stderr : stdout);
+                return args.Length == 0 ? BadInput : Ok;
+            }
+            if (args[0] == "--version")
+            {
+                stdout.WriteLine($"tracetools {Version}");
+                return Ok;
+            }
         }
-        if (args[0] == "--version")
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stdout.WriteLine($"tracetools {Version}");
-            return Ok;
+            // A closed stdout: the runtime's own exception and stack trace were all that was printed.
+            stderr.WriteLine($"tracetools: {Files.FileError.Reason(e)}");
+            return BadInput;
         }
         foreach (var verb in Verbs)
         {

@@ -27,6 +27,9 @@ public sealed class FileError(string message) : BadInputException(message)
     {
         FileNotFoundException => "no such file",
         DirectoryNotFoundException => "no such directory",
+        // The runtime reports EBADF and EPERM as access denied too, keeping the error number in the inner exception:
+        // a descriptor open only for reading (a stdout given as '1<file') was "permission denied".
+        UnauthorizedAccessException { InnerException: IOException inner } => Reason(inner),
         UnauthorizedAccessException => "permission denied",
         PathTooLongException => "the path is too long",
         IOException io => (io.HResult & 0xFFFF) switch

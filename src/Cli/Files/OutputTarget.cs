@@ -40,6 +40,7 @@ public sealed class OutputTarget : IDisposable
     public static OutputTarget Open(string verb, string path, params ReadOnlySpan<string?> inputs)
     {
         ArgumentNullException.ThrowIfNull(path);
+        StandardStreams.CheckWrite(verb, path);
         if (path == "-") return new OutputTarget(verb, "stdout", "-", null, new BufferedStream(Console.OpenStandardOutput(), 1 << 16));
         string final = Resolve(verb, path);
         NotAnInput(verb, path, final, inputs);
@@ -83,6 +84,7 @@ public sealed class OutputTarget : IDisposable
     public static OutputTarget OpenWhole(string verb, string path, params ReadOnlySpan<string?> inputs)
     {
         if (path != "-") return Open(verb, path, inputs);
+        StandardStreams.CheckWrite(verb, path);
         string temp = TempFiles.Create(Path.Combine(Path.GetTempPath(), "tracetools-stdout"));
         try
         {
@@ -99,6 +101,7 @@ public sealed class OutputTarget : IDisposable
     /// <summary>Checks a target before any work (synth's truth file, replay's report): the same refusals as <see cref="Open"/>.</summary>
     public static void Check(string verb, string path, params ReadOnlySpan<string?> inputs)
     {
+        StandardStreams.CheckWrite(verb, path);
         if (path == "-") return;
         string final = Resolve(verb, path);
         NotAnInput(verb, path, final, inputs);

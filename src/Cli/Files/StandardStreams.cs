@@ -3,19 +3,25 @@ using System.Runtime.InteropServices;
 namespace TraceTools.Cli.Files;
 
 /// <summary>
-/// Standard input the process was started without (<c>replay - &lt;&amp;-</c>). Its number does not stay free: the
-/// runtime opens pipes and files of its own as it starts, each taking the lowest free number, so a closed stdin
-/// became the read end of a pipe of the runtime's, and reading it (<c>-</c>, <c>/dev/stdin</c>) waited for ever. A
-/// descriptor inherited through exec never has close-on-exec set (exec closes those), and the runtime opens every
-/// one of its own with it: so descriptor 0 with the flag, or not open at all, was closed when the process started,
-/// and is not read.
+/// Standard input and output the process was started without (<c>replay - &lt;&amp;-</c>, <c>dump T &gt;&amp;-</c>).
+/// Their numbers do not stay free: the runtime opens pipes and files of its own as it starts, each taking the lowest
+/// free number, so a closed stdin became the read end of a pipe of the runtime's, and reading it (<c>-</c>,
+/// <c>/dev/stdin</c>) waited for ever; a closed stdout became that pipe's read end, whose writes fail with EBADF
+/// (which .NET reports as access denied: the tool said "permission denied"), or, with stdin closed too, its write
+/// end, where the output vanished and the tool exited 0. A descriptor inherited through exec never has close-on-exec
+/// set (exec closes those), and the runtime opens every one of its own with it: so descriptor 0 or 1 with the flag,
+/// or not open at all, was closed when the process started, and is neither read nor written.
 /// </summary>
 public static class StandardStreams
 {
     /// <summary>What a read of a closed stdin says, after the path.</summary>
     public const string InputClosedReason = "standard input is closed";
 
+    /// <summary>What a write to a closed stdout says.</summary>
+    public const string OutputClosedReason = "standard output is closed";
+
     static readonly Lazy<bool> InputWasClosed = new(() => ClosedAtStart(0));
+    static readonly Lazy<bool> OutputWasClosed = new(() => ClosedAtStart(1));
 
     /// <summary>True when the process was started with its standard input closed.</summary>
     public static bool InputClosed => InputWasClosed.Value;
@@ -34,6 +40,33 @@ public static class StandardStreams
     {
         if (IsClosedInputPath(path) || (dashIsStdin && path == "-" && InputClosed))
             throw new FileError($"tracetools {verb}: cannot read '{shown}': {InputClosedReason}");
+    }
+
+    /// <summary>True when the process was started with its standard output closed.</summary>
+    public static bool OutputClosed => OutputWasClosed.Value;
+
+    /// <summary>
+    /// The verbs' stdout when the process was started without one: every write fails with <see cref="OutputClosedReason"/>
+    /// (an <see cref="IOException"/>, one line as any failed write), so a verb that prints nothing runs as before.
+    /// </summary>
+    public static TextWriter ClosedOutput { get; } = new ClosedWriter();
+
+    /// <summary>
+    /// Refuses to write <paramref name="path"/> when it is a closed stdout: <c>-</c>, <c>/dev/stdout</c>, <c>/dev/fd/1</c>
+    /// or <c>/proc/self/fd/1</c> (opening a name of descriptor 1 would open the runtime's pipe). A <see cref="FileError"/>.
+    /// </summary>
+    public static void CheckWrite(string verb, string path)
+    {
+        if ((path is "-" or "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1") && OutputClosed)
+            throw new FileError($"tracetools {verb}: cannot write '{(path == "-" ? "stdout" : path)}': {OutputClosedReason}");
+    }
+
+    sealed class ClosedWriter : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        // Every other Write of TextWriter ends here, one character at a time.
+        public override void Write(char value) => throw new IOException(OutputClosedReason);
     }
 
     const int FGetFd = 1, FdCloexec = 1;

@@ -43,6 +43,8 @@ public static class ReplayVerb
 
         // A report over its own trace, suppressions or baseline would replace it once written: refused before the replay.
         if (options.Output is { } report) OutputTarget.Check("replay", report, path, options.SuppressionsFile, options.BaselineFile);
+        // A report to a closed stdout is refused before the replay, not once it is done.
+        else if (ReferenceEquals(args.Out, StandardStreams.ClosedOutput)) StandardStreams.CheckWrite("replay", "-");
         using var trace = TraceInput.Open("replay", path, rereadable: true);
         using var reader = trace.OpenReader();
         if (!decodeOnly) ReplayLength.Check(reader);
