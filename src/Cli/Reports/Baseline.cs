@@ -23,19 +23,19 @@ public sealed class Baseline
     {
         if (Files.StandardStreams.IsClosedInputPath(path))
             throw new ReportFileException($"{path}: cannot read the baseline: {Files.StandardStreams.InputClosedReason}");
-        byte[] bytes;
+        ReadOnlyMemory<byte> json;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            json = BaselineBytes.Read(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ReportFileException($"{path}: cannot read the baseline: {Files.FileError.ReadReason(path, e)}");
         }
-        // A UTF-8 byte order mark (editors on Windows write one) is no JSON value, and the parser
-        // refuses it as one: skipped, as layouts and steps files skip it. Columns count from after it, as an editor shows them.
-        ReadOnlyMemory<byte> json = bytes;
-        if (json.Span.StartsWith("\uFEFF"u8)) json = json[3..];
+        catch (BaselineBytes.TooLongValue e)
+        {
+            throw new ReportFileException($"{path}{LineColumn(e.Json.Span, e.At)}: not a JSON report: a value longer than {BaselineBytes.MaxValueBytes:N0} bytes");
+        }
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
