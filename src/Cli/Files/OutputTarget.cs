@@ -188,7 +188,7 @@ public sealed class OutputTarget : IDisposable
             for (int hops = 0; hops < 40; hops++)
             {
                 string? next = new FileInfo(current).LinkTarget;
-                if (next is null) return current;
+                if (next is null || IsMagicLinkTarget(current, next)) return current;
                 current = Path.GetFullPath(next, Path.GetDirectoryName(current)!);
             }
             throw new FileError($"tracetools {verb}: cannot write '{path}': too many levels of symbolic links");
@@ -198,6 +198,15 @@ public sealed class OutputTarget : IDisposable
             throw FileError.Writing(verb, path, e);
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="link"/> is a descriptor's link under <c>/proc</c> or <c>/dev/fd</c> (<c>/dev/stdout</c>
+    /// leads to <c>/proc/self/fd/1</c>) whose <paramref name="target"/> names no path (<c>pipe:[41]</c>, <c>socket:[7]</c>):
+    /// opened by its own name, the kernel opens the descriptor's pipe; followed, it was "no such file".
+    /// </summary>
+    static bool IsMagicLinkTarget(string link, string target) =>
+        (link.StartsWith("/proc/", StringComparison.Ordinal) || link.StartsWith("/dev/fd/", StringComparison.Ordinal)) &&
+        !Path.IsPathRooted(target) && target.Contains(':', StringComparison.Ordinal);
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     static void KeepMode(string existing, string temp)

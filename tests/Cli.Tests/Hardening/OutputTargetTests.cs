@@ -292,4 +292,24 @@ public sealed class OutputTargetTests
         Assert.AreEqual("the old file", File.ReadAllText(output), "the old file was not kept");
         Assert.IsEmpty(Directory.GetFiles(s.Dir, "*.tmp-*"), "the temporary file was left behind");
     }
+
+    /// <summary>
+    /// -o naming stdout by a path when stdout is a pipe (<c>replay T -o /dev/stdout | jq</c>): the path leads to
+    /// <c>/proc/self/fd/1</c>, whose link names <c>pipe:[N]</c>, no path; followed to it, the output was "no such file".
+    /// </summary>
+    [TestMethod]
+    [DataRow("/dev/stdout")]
+    [DataRow("/dev/fd/1")]
+    [DataRow("/proc/self/fd/1")]
+    public void ReplayReport_StdoutPathOnAPipe_WritesIntoThePipe(string path)
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("names /proc/self/fd/1");
+        string trace = Path.Combine(RepoPaths.Samples, "hisi-qm-mailbox.trace");
+
+        var (exit, output, err) = ChildTool.Run(["replay", trace, "--format", "json", "-o", path]);
+
+        Assert.AreEqual(1, exit, err);
+        Assert.AreEqual("", err);
+        Assert.AreEqual("stale-dma-read", System.Text.Json.Nodes.JsonNode.Parse(output)!["findings"]![0]!["kind"]!.GetValue<string>());
+    }
 }
