@@ -54,7 +54,9 @@ public sealed class LineReaderTests
         var bytes = Encoding.ASCII.GetBytes("ok\n" + new string('x', LineReader.MaxLineBytes + 10) + "\nafter\n");
         var e = Assert.ThrowsExactly<ImportException>(() => ReadAll(bytes));
         Assert.AreEqual(2, e.Line);
-        StringAssert.Contains(e.Message, "line longer than");
+        // The line as a whole, at its first column, as the scenario compiler and a suppressions file name one.
+        Assert.AreEqual(1, e.Column);
+        StringAssert.Contains(e.Message, ":2:1: line longer than");
     }
 
     [TestMethod]

@@ -63,7 +63,7 @@ sealed class LineReader : IDisposable
                 return true;
             }
             if (_buffer.Length > MaxLineBytes)
-                ImportThrow.At(_file, LineNumber + 1, 0, $"line longer than {MaxLineBytes} bytes: not a text trace of this format?");
+                ImportThrow.At(_file, LineNumber + 1, 1, $"line longer than {MaxLineBytes} bytes: not a text trace of this format?");
             Fill();
         }
     }
@@ -82,7 +82,7 @@ sealed class LineReader : IDisposable
     {
         int n = (int)Math.Min(part.Length, MaxLineBytes + 1L);
         if (part.Length > MaxLineBytes)
-            ImportThrow.At(_file, LineNumber + 1, 0, $"line longer than {MaxLineBytes} bytes: not a text trace of this format?");
+            ImportThrow.At(_file, LineNumber + 1, 1, $"line longer than {MaxLineBytes} bytes: not a text trace of this format?");
         if (_joined.Length < n) _joined = new byte[Math.Max(n, 2 * _joined.Length)];
         part.CopyTo(_joined);
         return _joined.AsSpan(0, n);
