@@ -58,7 +58,7 @@ public static class FileKinds
     public static bool IsStream(this FileKind kind) => kind is FileKind.CharDevice or FileKind.BlockDevice or FileKind.Fifo or FileKind.Unknown;
 
     const int AtFdCwd = -100, StatxType = 1, ModeOffset = 28, StatxSize = 256;
-    const int Enoent = 2, Enotdir = 20;
+    const int Enoent = 2, Eacces = 13, Enotdir = 20;
 
     static bool TryStatx(string path, out FileKind kind)
     {
@@ -77,6 +77,9 @@ public static class FileKinds
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno is Enoent or Enotdir) { kind = FileKind.Missing; return true; }
+            // A directory on the way that the user may not search: taken as a file, whose open then says "permission
+            // denied" (File.Exists says false, and the file was "no such file").
+            if (errno == Eacces) return true;
             return false;
         }
         int mode = BitConverter.ToUInt16(buffer, ModeOffset) & 0xF000;
