@@ -15,6 +15,12 @@ public static class ScenarioInput
         return ScenarioCompiler.Compile(reader, path, overrides);
     }
 
+    /// <summary>
+    /// The file a scenario argument names: <c>-</c> is stdin, read as <c>/dev/stdin</c> (a pipe is spooled for
+    /// <c>gen</c>'s second reading), as <c>replay</c>, <c>info</c> and <c>dump</c> read <c>-</c>; <c>./-</c> names a file.
+    /// </summary>
+    public static string PathOf(string argument) => argument == "-" ? "/dev/stdin" : argument;
+
     /// <summary>What <paramref name="path"/> is; a missing file or a directory is a <see cref="FileError"/>.</summary>
     internal static FileKind Kind(string verb, string path)
     {

@@ -19,7 +19,7 @@ public static class CheckVerb
         Compiles each scenario in memory, replays it with every detector and verifies its expect lines.
         Prints one line per scenario, `PASS name` or `FAIL name (file:line:col): expected ..., got ...`
         (file:line:col: the expect line that failed, as editors open it), then `N passed, N failed`. A
-        directory stands for the .scn files in it, in name order. A scenario without expect lines, one that
+        directory stands for the .scn files in it, in name order; '-' is stdin. A scenario without expect lines, one that
         does not compile, a missing file and a folder without .scn files count as failed; the others are
         still checked.
           --exact               fail on any finding of a kind no `expect K` / `expect K count N` line names
@@ -50,7 +50,7 @@ public static class CheckVerb
             Explain: args.Flag("--explain"));
         var inputs = args.Finish(1, int.MaxValue);
         var tally = new CheckTally();
-        foreach (var input in inputs)
+        foreach (var input in inputs.Select(ScenarioInput.PathOf))
         {
             if (Directory.Exists(input))
             {

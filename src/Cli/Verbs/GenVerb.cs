@@ -12,7 +12,7 @@ public static class GenVerb
         usage: tracetools gen SCENARIO.scn -o OUT.trace [--set NAME=VALUE ...] [--codec none|lz4]
                               [--chunk-events N] [--max-events N]
 
-        Compiles a scenario to a binary trace. Nothing is written when the scenario has an error.
+        Compiles a scenario ('-' for stdin) to a binary trace. Nothing is written when the scenario has an error.
           -o FILE            output trace ('-' for stdout)
           --set NAME=VALUE   override a `let` constant (repeatable)
           --codec C          chunk codec: lz4 (default) or none
@@ -32,7 +32,7 @@ public static class GenVerb
             ChunkEvents = args.ChunkEvents(),
         };
         long maxEvents = args.Long("--max-events", ScenarioBudget.DefaultMaxEvents);
-        var input = args.Finish(1, 1)[0];
+        var input = ScenarioInput.PathOf(args.Finish(1, 1)[0]);
         if (output is null)
         {
             if (!Console.IsOutputRedirected) CliThrow.Usage("-o OUT.trace is required (a binary trace is not written to a terminal)");
