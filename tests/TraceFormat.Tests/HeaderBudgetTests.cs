@@ -109,6 +109,32 @@ public sealed class HeaderBudgetTests
     }
 
     [TestMethod]
+    public void Of_AHeaderHoldingItems_EachListGrowsFromItsOwnCount()
+    {
+        // Counts one below a varint step (127 agents, 16,383 sites) beside counts at no step (128 regions, one lock):
+        // a budget that took one list's count for another's would miss a byte, or count one too many, at the next item.
+        List<AgentInfo> agents = [.. Enumerable.Range(0, 127).Select(i => new AgentInfo($"a{i}", i == 0 ? AgentKind.Cpu : AgentKind.Device))];
+        List<RegionInfo> regions = [.. Enumerable.Range(0, 128).Select(i => new RegionInfo { Name = $"r{i}", Kind = RegionKind.Ram, Base = (ulong)i << 20, Size = 64 })];
+        List<string> locks = ["l0"], sites = [.. Enumerable.Range(0, 16_383).Select(i => $"s{i}")];
+        var budget = HeaderBudget.Of(Of(agents, regions, locks, sites));
+
+        var agent = new AgentInfo("a127", AgentKind.Device);
+        budget.AddAgent(agent);
+        agents.Add(agent);
+        Assert.AreEqual(TraceLimits.HeaderBytes(Of(agents, regions, locks, sites)), budget.Used, "agent 128");
+        var region = new RegionInfo { Name = "r128", Kind = RegionKind.Ram, Base = 128UL << 20, Size = 64 };
+        budget.AddRegion(region);
+        regions.Add(region);
+        Assert.AreEqual(TraceLimits.HeaderBytes(Of(agents, regions, locks, sites)), budget.Used, "region 129");
+        budget.AddLock("l1");
+        locks.Add("l1");
+        Assert.AreEqual(TraceLimits.HeaderBytes(Of(agents, regions, locks, sites)), budget.Used, "lock 2");
+        budget.AddSite("s16383");
+        sites.Add("s16383");
+        Assert.AreEqual(TraceLimits.HeaderBytes(Of(agents, regions, locks, sites)), budget.Used, "site 16,384");
+    }
+
+    [TestMethod]
     public void OfLayout_RoomForTheSectionSayingValuesWereNotRecorded_SixBytes()
     {
         var layout = Of([new("cpu0", AgentKind.Cpu), new("nic", AgentKind.Device)], [new RegionInfo { Name = "buf", Kind = RegionKind.Ram, Base = 0x1000, Size = 64 }], [], []);
@@ -116,6 +142,20 @@ public sealed class HeaderBudgetTests
 
         Assert.AreEqual(TraceLimits.HeaderBytes(unrecorded), HeaderBudget.OfLayout(layout).Used);
         Assert.AreEqual(TraceLimits.HeaderBytes(layout) + 6, HeaderBudget.OfLayout(layout).Used);
+    }
+
+    [TestMethod]
+    public void OfLayout_CacheLineLocksAndSites_CountedAsTheWriterEncodesThem()
+    {
+        // All a layout's metadata may hold: the cache line's section, locks and sites count as the trace will hold them.
+        TraceMetadata Layout(bool recorded) => new()
+        {
+            Name = "budget", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], CacheLineSize = 128,
+            Locks = ["rx_lock", "tx_lock"], Sites = ["drv.c:12", "drv.c:40"], MemoryValuesRecorded = recorded,
+        };
+        var (layout, unrecorded) = (Layout(true), Layout(false));
+
+        Assert.AreEqual(TraceLimits.HeaderBytes(unrecorded), HeaderBudget.OfLayout(layout).Used);
     }
 
     [TestMethod]
