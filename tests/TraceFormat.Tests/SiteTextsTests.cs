@@ -48,6 +48,20 @@ public sealed class SiteTextsTests
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => read[-1]);
     }
 
+    [TestMethod]
+    public void Decode_ManyDistinctSites_NoneTakenForAnother()
+    {
+        // A probe compares a site's bytes only when the 11 hash bits beside a slot's index agree: among 300,000 sites
+        // some 30 probes (the hash is seeded per process) meet another site with those bits equal: not a site interned twice.
+        string[] sites = [.. Enumerable.Range(0, 300_000).Select(i => $"drv.c:{i}")];
+        var m = new TraceMetadata { Name = "s", Arch = Arch.Arm64, Agents = [new("cpu0", AgentKind.Cpu)], Regions = [], Sites = sites };
+
+        var read = MetadataCodec.Decode(MetadataCodec.Encode(m), "t", 0).Sites;
+
+        Assert.HasCount(sites.Length, read);
+        Assert.AreEqual(sites[^1], read[^1]);
+    }
+
     enum Fault { None, Duplicate, Control, BadUtf8, TooLong, PastEnd }
 
     /// <summary>A header block whose site list is <paramref name="sites"/> as raw entries (length varint, bytes).</summary>
