@@ -36,6 +36,20 @@ public sealed class ChunkCapTests
     }
 
     [TestMethod]
+    [DataRow(1, 1L << 25, 2)]
+    [DataRow(1, (1L << 25) + 1, 3)]
+    [DataRow(3, 3L << 24, 0)]
+    [DataRow(3, (3L << 24) + 1, 4)]
+    [DataRow(3, 5L << 24, 5)]
+    public void ChunksProblem_TheFewestChunkEventsThatHoldThem(int chunkEvents, long events, int advised)
+    {
+        // The advice rounds up only when the events do not fill the chunks exactly: 2^25 events fit chunks of 2.
+        string? problem = TraceLimits.ChunksProblem(events, new TraceWriterOptions { ChunkEvents = chunkEvents });
+        if (advised == 0) Assert.IsNull(problem);
+        else StringAssert.EndsWith(problem, $"use --chunk-events {advised} or more");
+    }
+
+    [TestMethod]
     public void Append_ChunkPastTheCap_RefusedNotWrittenUnreadable()
     {
         var options = new TraceWriterOptions { ChunkEvents = 1, Codec = TraceCodec.None, WriteCensus = false };
