@@ -101,6 +101,8 @@ public sealed class SymbolsTests
 
     [TestMethod]
     [DataRow(100, "a")]
+    [DataRow(4_081, "a")] // a path of exactly 4,096 bytes: kept whole
+    [DataRow(4_082, "a")] // one byte more: cut to exactly 4,096
     [DataRow(5_000, "a")]
     [DataRow(3_000, "é")]
     [DataRow(2_000, "𝔸")]
@@ -120,9 +122,12 @@ public sealed class SymbolsTests
         else
         {
             StringAssert.StartsWith(site, "...");
-            Assert.IsTrue(place.Replace('\t', '?').EndsWith(site[3..], StringComparison.Ordinal), "a tail of the path, whole characters");
-            // As long as whole characters allow: one more would pass the limit.
-            Assert.IsGreaterThan(TraceTools.TraceFormat.TraceLimits.MaxStringBytes - 4, bytes);
+            string kept = place.Replace('\t', '?');
+            Assert.IsTrue(kept.EndsWith(site[3..], StringComparison.Ordinal), "a tail of the path, whole characters");
+            // As long as whole characters allow: the one before the tail (a surrogate pair whole) would pass the limit.
+            int start = kept.Length - (site.Length - 3);
+            int before = char.IsLowSurrogate(kept[start - 1]) ? 2 : 1;
+            Assert.IsGreaterThan(TraceTools.TraceFormat.TraceLimits.MaxStringBytes, bytes + System.Text.Encoding.UTF8.GetByteCount(kept.AsSpan(start - before, before)));
         }
     }
 
