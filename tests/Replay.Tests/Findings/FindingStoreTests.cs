@@ -194,12 +194,33 @@ public sealed class FindingStoreTests
         {
             next = into.MoveSegment(source, next);
             peak = Math.Max(peak, source.ColumnBytes + into.ColumnBytes);
+            // Each segment copied is let go at once, in every column: 4,096 findings of 20 bytes (one related event each).
+            if (next < n) Assert.AreEqual(whole - next * 20L, source.ColumnBytes, $"after {next:N0} findings moved");
         }
         Assert.IsLessThan(whole * 12 / 10, peak, $"both held at once: {peak:N0} of {whole:N0} bytes");
         Assert.AreEqual(0, source.ColumnBytes, "every segment let go");
         Assert.HasCount(n, into);
         Assert.AreEqual(n - 1, into.TriggerAt(n - 1));
         Assert.AreEqual(n - 2, into.RelatedAt(n - 1, 0).Index);
+    }
+
+    [TestMethod]
+    public void MoveFrom_ASegmentsFirstRelatedEventsAcrossTwoSegmentsOfRelated_EveryOneKept()
+    {
+        // 4,095 findings of one related event and one of none: the next segment's first finding has related events
+        // 4,095 and 4,096, on both sides of the related column's first segment end, which must stay until it is copied.
+        var all = new List<Finding>();
+        for (int i = 0; i < 2 * 4096 + 10; i++)
+        {
+            int n = i == 4095 ? 0 : i == 4096 ? 3 : 1;
+            all.Add(new Finding(FindingKind.DmaRace, i, [.. Enumerable.Range(0, n).Select(k => new RelatedEvent(RelatedRole.Other, i * 10L + k))]));
+        }
+        var source = FindingStore.From(all);
+        var into = FindingStore.From(all.Take(1));
+
+        into.MoveFrom(source);
+
+        AssertSame([all[0], .. all], into);
     }
 
     [TestMethod]
