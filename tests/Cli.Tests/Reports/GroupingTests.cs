@@ -132,6 +132,20 @@ public sealed class GroupingTests
     }
 
     [TestMethod]
+    public void EventSites_IndexOfTheNoEventMark_RefusedNotDropped()
+    {
+        // 2^32 - 1 is ReplayEngine.MaxEvents, past every index a replay gives, and the uint a role without its event
+        // becomes: a finding naming it is refused, not read as naming no event.
+        var (events, findings) = Rounds(1, alternate: false);
+        long mark = uint.MaxValue;
+        List<Finding> trigger = [.. findings, new Finding(FindingKind.StaleDmaRead, mark, [])];
+        List<Finding> related = [.. findings, new Finding(FindingKind.StaleDmaRead, 2, [new(RelatedRole.Store, mark)])];
+
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => EventSites.Read(trigger, events));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => EventSites.Read(related, events));
+    }
+
+    [TestMethod]
     public void EventSites_KeepEightBytesADistinctEvent()
     {
         // Each round's trigger and two related events; the rounds share none: three distinct events a finding.
