@@ -109,6 +109,34 @@ public sealed class HeaderBudgetTests
     }
 
     [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void ProblemAtTheCountsVarintStep_CountsTheByteTheCountGrowsBy(bool locks)
+    {
+        // 16,383 sites (or lock names) that leave 1,000 bytes: the 16,384th takes its bytes, its two-byte length and the
+        // byte its list's count grows by, so 997 bytes end the header at the cap and 998 pass it.
+        const int Items = 16_383, Left = 1_000;
+        List<string> items = [];
+        var budget = HeaderBudget.Of(Of([new("cpu0", AgentKind.Cpu)], [], [], []));
+        long room = Max - budget.Used - Left - 1 - Items * 2L; // the count's varint grows a byte at 128 items
+        for (int i = 0; i < Items; i++)
+        {
+            int n = (int)(room / Items) + (i < room % Items ? 1 : 0);
+            items.Add(i.ToString("d6", System.Globalization.CultureInfo.InvariantCulture) + new string('x', n - 6));
+            if (locks) budget.AddLock(items[^1]);
+            else budget.AddSite(items[^1]);
+        }
+        Assert.AreEqual(Max - Left, budget.Used);
+        string last = "z" + new string('y', 996), over = last + "!";
+
+        Assert.IsNotNull(locks ? budget.LockProblem(over) : budget.SiteProblem(over));
+        Assert.IsNull(locks ? budget.LockProblem(last) : budget.SiteProblem(last));
+        items.Add(last);
+        var metadata = locks ? Of([new("cpu0", AgentKind.Cpu)], [], items, []) : Of([new("cpu0", AgentKind.Cpu)], [], [], items);
+        Assert.AreEqual((long)Max, TraceLimits.HeaderBytes(metadata));
+    }
+
+    [TestMethod]
     public void Of_AHeaderHoldingItems_EachListGrowsFromItsOwnCount()
     {
         // Counts one below a varint step (127 agents, 16,383 sites) beside counts at no step (128 regions, one lock):
