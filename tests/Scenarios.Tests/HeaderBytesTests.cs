@@ -40,6 +40,28 @@ public sealed class HeaderBytesTests
     }
 
     [TestMethod]
+    public void Sites_WithACacheLine_TheSiteEndingAtTheCapCompiles_OneByteMoreIsReportedAtIt()
+    {
+        // The declarations are measured again whole at the first step, the cache line's section with them: a site
+        // that ends the header at the cap compiles, and one byte more is reported at it.
+        const string Hc = H + "cacheline 128\n";
+        var declared = Declared(Hc);
+        Assert.AreEqual(128, declared.CacheLineSize);
+        var sites = Enumerable.Range(0, 17_000).Select(i => Long("site ", i, 1_000)).ToList();
+        int fitting = HeaderCap.Fitting(sites.Count, n => HeaderCap.With(declared, sites: sites[..n]));
+        long left = TraceLimits.MaxHeaderBytes - TraceLimits.HeaderBytes(HeaderCap.With(declared, sites: sites[..fitting]));
+        // The last site's length takes two bytes: it has 128 bytes or more.
+        if (left < 130) (fitting, left) = (fitting - 1, left + 1_002);
+        sites = sites[..fitting];
+        string last = Long("last ", 0, (int)left - 2);
+        string Text(string lastSite) => Hc + string.Concat(sites.Select(s => $"c: store buf size 4 @ \"{s}\"\n")) + $"c: store buf size 4 @ \"{lastSite}\"\n";
+
+        var fits = ScenarioCompiler.Compile(Text(last), "t.scn");
+        Assert.AreEqual((long)TraceLimits.MaxHeaderBytes, TraceLimits.HeaderBytes(fits.Metadata));
+        ErrorTests.AssertError(Text(last + "x"), HLines + 1 + fitting + 1, 23, "the trace header would pass the format's 16,777,216 bytes with this site");
+    }
+
+    [TestMethod]
     public void Locks_TheOneThatGoesOver_ReportedAtItsName()
     {
         var locks = Enumerable.Range(0, 4_300).Select(i => Long("lock_", i, 4_000)).ToArray();

@@ -32,7 +32,7 @@ static class HeaderCap
     public static TraceMetadata With(TraceMetadata declared, IReadOnlyList<string>? locks = null, IReadOnlyList<string>? sites = null,
         bool valuesRecorded = true) => new()
     {
-        Name = declared.Name, Arch = declared.Arch, Agents = declared.Agents, Regions = declared.Regions,
+        Name = declared.Name, Arch = declared.Arch, Agents = declared.Agents, Regions = declared.Regions, CacheLineSize = declared.CacheLineSize,
         Locks = locks ?? declared.Locks, Sites = sites ?? declared.Sites, MemoryValuesRecorded = valuesRecorded,
     };
 }
