@@ -27,6 +27,16 @@ public sealed class SiteTextsTests
     }
 
     [TestMethod]
+    public void HasControl_EveryControlAloneFirstAndLast_Found()
+    {
+        // The scalar sweep puts each character between two others; a site may also start or end with a control.
+        foreach (char c in Enumerable.Range(0, 0xA0).Select(i => (char)i).Where(char.IsControl))
+            foreach (string text in new[] { $"{c}", $"{c}drv.c:12", $"drv.c:12{c}" })
+                Assert.IsTrue(SiteTexts.HasControl(Encoding.UTF8.GetBytes(text)), $"U+{(int)c:X4} in '{text}'");
+        Assert.IsFalse(SiteTexts.HasControl(Encoding.UTF8.GetBytes("\u00a0drv.c:12\u00a0")));
+    }
+
+    [TestMethod]
     public void HasControl_C1AfterAnotherTwoByteCharacter_Found()
     {
         // é is C3 A9; the C1 control U+0085 is C2 85: found past other C2 lead bytes (U+00A0 is C2 A0, no control).
