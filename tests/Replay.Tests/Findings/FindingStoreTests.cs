@@ -181,6 +181,22 @@ public sealed class FindingStoreTests
     }
 
     [TestMethod]
+    public void MoveFrom_AView_RefusedAndBothLeftAsTheyWere()
+    {
+        // A view shares its store's columns: moved into an empty store they would change hands whole, every finding
+        // of the store where the view kept two.
+        var all = RandomFindings(14, 10);
+        var store = FindingStore.From(all);
+        var view = store.Select([3, 1], 2);
+        var into = new FindingStore();
+
+        Assert.ThrowsExactly<InvalidOperationException>(() => into.MoveFrom(view));
+        Assert.AreEqual(0, into.Count);
+        AssertSame([all[3], all[1]], view);
+        AssertSame(all, store);
+    }
+
+    [TestMethod]
     public void MoveSegment_InOrder_SourceShrinksAsTheCopyGrows()
     {
         // What MoveFrom does segment by segment: at no point are both stores whole (a copy, then a drop, held both).
