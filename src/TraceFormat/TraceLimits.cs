@@ -87,8 +87,12 @@ public static class TraceLimits
         long max = options.MaxEvents;
         if (events <= max) return null;
         long perChunk = (events + TraceWriterOptions.MaxChunks - 1) / TraceWriterOptions.MaxChunks;
+        // Past 2^44 events not even the largest chunks hold them: no --chunk-events to advise (the option refuses more).
+        string advice = perChunk <= TraceWriterOptions.MaxChunkEvents ? $"use --chunk-events {perChunk} or more"
+            : $"no --chunk-events holds them (the largest, {TraceWriterOptions.MaxChunkEvents}, holds at most " +
+              $"{(long)TraceWriterOptions.MaxChunks * TraceWriterOptions.MaxChunkEvents:N0} events)";
         return $"{events:N0} events need more than the {TraceWriterOptions.MaxChunks:N0} chunks a trace may have with --chunk-events {options.ChunkEvents} " +
-            $"(at most {max:N0} events): use --chunk-events {perChunk} or more";
+            $"(at most {max:N0} events): {advice}";
     }
 
     /// <summary>The problem with an agent, region or lock name's length, or null.</summary>

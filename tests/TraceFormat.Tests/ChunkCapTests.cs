@@ -50,6 +50,20 @@ public sealed class ChunkCapTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(TraceWriterOptions.MaxChunkEvents)]
+    public void ChunksProblem_MoreThanTheLargestChunksHold_AdvisesNoChunkEventsTheOptionRefuses(int chunkEvents)
+    {
+        // 2^44 + 1 events would need chunks of 2^20 + 1 events, which --chunk-events refuses (gen --max-events 10^14 of a
+        // long repeat advised '--chunk-events 2097153 or more').
+        string? problem = TraceLimits.ChunksProblem((1L << 44) + 1, new TraceWriterOptions { ChunkEvents = chunkEvents });
+
+        StringAssert.EndsWith(problem, "no --chunk-events holds them (the largest, 1048576, holds at most 17,592,186,044,416 events)");
+        Assert.IsNull(TraceLimits.ChunksProblem(1L << 44, new TraceWriterOptions { ChunkEvents = TraceWriterOptions.MaxChunkEvents }));
+        StringAssert.EndsWith(TraceLimits.ChunksProblem(1L << 44, new TraceWriterOptions { ChunkEvents = 1 }), "use --chunk-events 1048576 or more");
+    }
+
+    [TestMethod]
     public void Append_ChunkPastTheCap_RefusedNotWrittenUnreadable()
     {
         var options = new TraceWriterOptions { ChunkEvents = 1, Codec = TraceCodec.None, WriteCensus = false };
