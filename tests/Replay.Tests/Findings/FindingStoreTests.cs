@@ -85,6 +85,20 @@ public sealed class FindingStoreTests
     }
 
     [TestMethod]
+    public void RelatedAt_PastTheFindingsOwn_Throws()
+    {
+        // The next related event in the column is the next finding's: asking past a finding's own is refused.
+        var store = FindingStore.From([
+            new Finding(FindingKind.DmaRace, 1, [new RelatedEvent(RelatedRole.Other, 0)]),
+            new Finding(FindingKind.DmaRace, 2, [new RelatedEvent(RelatedRole.Other, 1)]),
+        ]);
+
+        Assert.AreEqual(0, store.RelatedAt(0, 0).Index);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store.RelatedAt(0, 1));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => store.RelatedAt(1, -1));
+    }
+
+    [TestMethod]
     public void Select_ViewOfView_KeepsOrderAndTakesNoMore()
     {
         var all = RandomFindings(4, 9000);
