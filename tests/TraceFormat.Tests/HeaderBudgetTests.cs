@@ -109,32 +109,54 @@ public sealed class HeaderBudgetTests
     }
 
     [TestMethod]
-    [DataRow(false)]
-    [DataRow(true)]
-    public void ProblemAtTheCountsVarintStep_CountsTheByteTheCountGrowsBy(bool locks)
+    [DataRow("site")]
+    [DataRow("lock")]
+    [DataRow("agent")]
+    [DataRow("region")]
+    public void ProblemAtTheCountsVarintStep_CountsTheByteTheCountGrowsBy(string kind)
     {
-        // 16,383 sites (or lock names) that leave 1,000 bytes: the 16,384th takes its bytes, its two-byte length and the
-        // byte its list's count grows by, so 997 bytes end the header at the cap and 998 pass it.
-        const int Items = 16_383, Left = 1_000;
-        List<string> items = [];
-        var budget = HeaderBudget.Of(Of([new("cpu0", AgentKind.Cpu)], [], [], []));
-        long room = Max - budget.Used - Left - 1 - Items * 2L; // the count's varint grows a byte at 128 items
-        for (int i = 0; i < Items; i++)
+        // 16,383 sites or lock names (127 agents or regions beside 16,383 sites) that leave 1,000 bytes: the next item
+        // takes its bytes and the byte its list's count grows by, so the one that ends the header at the cap (measured)
+        // fits and one byte more does not.
+        const int Fill = 16_383, Left = 1_000;
+        List<AgentInfo> agents = [new("cpu0", AgentKind.Cpu), .. Enumerable.Range(1, kind == "agent" ? 126 : 0).Select(i => new AgentInfo($"d{i}", AgentKind.Device))];
+        List<RegionInfo> regions = [.. Enumerable.Range(0, kind == "region" ? 127 : 0).Select(i => Region($"r{i}", i))];
+        List<string> locks = [], sites = [];
+        var budget = HeaderBudget.Of(Of(agents, regions, locks, sites));
+        long room = Max - budget.Used - Left - 1 - Fill * 2L; // the fill's count varint grows a byte at 128 items
+        for (int i = 0; i < Fill; i++)
         {
-            int n = (int)(room / Items) + (i < room % Items ? 1 : 0);
-            items.Add(i.ToString("d6", System.Globalization.CultureInfo.InvariantCulture) + new string('x', n - 6));
-            if (locks) budget.AddLock(items[^1]);
-            else budget.AddSite(items[^1]);
+            int n = (int)(room / Fill) + (i < room % Fill ? 1 : 0);
+            string item = i.ToString("d6", System.Globalization.CultureInfo.InvariantCulture) + new string('x', n - 6);
+            if (kind == "lock") { budget.AddLock(item); locks.Add(item); }
+            else { budget.AddSite(item); sites.Add(item); }
         }
         Assert.AreEqual(Max - Left, budget.Used);
-        string last = "z" + new string('y', 996), over = last + "!";
+        TraceMetadata With(int n) => kind switch
+        {
+            "site" => Of(agents, regions, locks, [.. sites, Name(n)]),
+            "lock" => Of(agents, regions, [.. locks, Name(n)], sites),
+            "agent" => Of([.. agents, new AgentInfo(Name(n), AgentKind.Device)], regions, locks, sites),
+            _ => Of(agents, [.. regions, Region(Name(n), 127)], locks, sites),
+        };
+        string? Problem(int n) => kind switch
+        {
+            "site" => budget.SiteProblem(Name(n)),
+            "lock" => budget.LockProblem(Name(n)),
+            "agent" => budget.AgentProblem(new AgentInfo(Name(n), AgentKind.Device)),
+            _ => budget.RegionProblem(Region(Name(n), 127)),
+        };
+        // Names of 128 bytes and more take a two-byte length: the bytes grow with the name.
+        int fits = 128 + (int)(Max - TraceLimits.HeaderBytes(With(128)));
 
-        Assert.IsNotNull(locks ? budget.LockProblem(over) : budget.SiteProblem(over));
-        Assert.IsNull(locks ? budget.LockProblem(last) : budget.SiteProblem(last));
-        items.Add(last);
-        var metadata = locks ? Of([new("cpu0", AgentKind.Cpu)], [], items, []) : Of([new("cpu0", AgentKind.Cpu)], [], [], items);
-        Assert.AreEqual((long)Max, TraceLimits.HeaderBytes(metadata));
+        Assert.AreEqual((long)Max, TraceLimits.HeaderBytes(With(fits)));
+        Assert.IsNull(Problem(fits));
+        Assert.IsNotNull(Problem(fits + 1));
     }
+
+    static string Name(int bytes) => "z" + new string('y', bytes - 1);
+
+    static RegionInfo Region(string name, int i) => new() { Name = name, Kind = RegionKind.Ram, Base = (ulong)i << 20, Size = 64 };
 
     [TestMethod]
     public void Of_AHeaderHoldingItems_EachListGrowsFromItsOwnCount()
