@@ -56,6 +56,38 @@ public sealed class HeaderBytesImportTests
     }
 
     [TestMethod]
+    public void Mmiotrace_SitesEndingTheHeaderAtTheCapWithRoomForTheSection_Imported_OneSiteMoreIsTheError()
+    {
+        // An import's budget keeps the 6 bytes of the section saying memory values were not recorded from the start
+        // (HeaderBudget.OfLayout), as an input may add it after its sites: sites that end the header there are imported.
+        var declared = ScenarioCompiler.CompileLayout(MmiotraceImportTests.Layout, "l.scn").Metadata;
+        var pcs = Enumerable.Range(0, 900_000).Select(i => 0xffffffffa0000000UL + (ulong)i).ToList();
+        long Left() => TraceLimits.MaxHeaderBytes - TraceLimits.HeaderBytes(HeaderCap.With(declared, sites: [.. pcs.Select(Site)], valuesRecorded: false));
+        int fits = Fitting(declared, [.. pcs.Select(Site)]);
+        // Two sites fewer, then three whose entries (a length byte, "0x" and 1 to 16 digits) take what is left exactly.
+        pcs.RemoveRange(fits - 2, pcs.Count - fits + 2);
+        long left = Left();
+        int last = (int)Math.Max(4, left - 38), middle = (int)(left - 19 - last);
+        pcs.AddRange([Pc(19, 0xe), Pc(middle, 0xd), Pc(last, 0xc)]);
+        Assert.AreEqual(0, Left());
+        string Lines(IEnumerable<ulong> at) => string.Concat(at.Select(pc => $"W 1 1 1 0xfd000000 0x0 {Site(pc)} 0\n"));
+
+        using (var h = new ImportHarness())
+        {
+            h.Run("mmiotrace", MmiotraceImportTests.Layout, [("dump.txt", Lines(pcs))]);
+            Assert.HasCount(pcs.Count, h.Metadata.Sites);
+        }
+        using var over = new ImportHarness();
+        var e = Assert.ThrowsExactly<ImportException>(() => over.Run("mmiotrace", MmiotraceImportTests.Layout, [("dump.txt", Lines([.. pcs, 0x2]))]));
+        Assert.AreEqual(pcs.Count + 1L, e.Line, e.Message);
+    }
+
+    static string Site(ulong pc) => "0x" + pc.ToString("x", CultureInfo.InvariantCulture);
+
+    /// <summary>An address whose site's entry takes <paramref name="entryBytes"/> (4 to 19), its first digit <paramref name="top"/>.</summary>
+    static ulong Pc(int entryBytes, ulong top) => top << (4 * (entryBytes - 4));
+
+    [TestMethod]
     public void Steps_LongSites_TheLineThatGoesOverIsTheError()
     {
         const string layout = "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n";
