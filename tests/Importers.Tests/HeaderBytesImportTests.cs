@@ -104,6 +104,32 @@ public sealed class HeaderBytesImportTests
     }
 
     [TestMethod]
+    public void Steps_SiteEndingTheHeaderAtTheCapWithRoomForTheSection_Imported_OneByteMoreReportedAtItsColumn()
+    {
+        // The step parser keeps its own budget of the layout's header (HeaderBudget.OfLayout, as the import's): a site
+        // one byte past it is reported at its line and column before the import's own count would refuse it.
+        const string layout = "arch arm64\ncpu cpu0\nram buf 0x1000 size 0x100\n";
+        var declared = ScenarioCompiler.CompileLayout(layout, "l.scn").Metadata;
+        var sites = Enumerable.Range(0, 5_700).Select(i => i.ToString("d6", CultureInfo.InvariantCulture) + new string('s', 2_994)).ToList();
+        int fits = Fitting(declared, [.. sites]);
+        long Left(int n) => TraceLimits.MaxHeaderBytes - TraceLimits.HeaderBytes(HeaderCap.With(declared, sites: sites[..n], valuesRecorded: false));
+        // The last site's length takes two bytes: it has 128 bytes or more.
+        if (Left(fits) < 130) fits--;
+        string last = "z" + new string('y', (int)Left(fits) - 3);
+        string Lines(string lastSite) => string.Concat(sites.Take(fits).Append(lastSite).Select(s => $"cpu0: store buf size 4 @ \"{s}\"\n"));
+
+        using (var h = new ImportHarness())
+        {
+            h.Run("steps", layout, [("steps.txt", Lines(last))]);
+            Assert.HasCount(fits + 1, h.Metadata.Sites);
+        }
+        using var over = new ImportHarness();
+        var e = Assert.ThrowsExactly<ScenarioException>(() => over.Run("steps", layout, [("steps.txt", Lines(last + "x"))]));
+        Assert.AreEqual(fits + 1, e.Line, e.Message);
+        Assert.AreEqual(26, e.Column, e.Message);
+    }
+
+    [TestMethod]
     public void Steps_LocksTakeTheirBytes_ASiteAfterThemGoesOverSooner()
     {
         // Locks of 4,000 bytes take about half the header; then sites: the first site over counts the locks' bytes.
