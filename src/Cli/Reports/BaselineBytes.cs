@@ -75,8 +75,8 @@ static class BaselineBytes
             checkedTo += (int)reader.BytesConsumed;
             state = reader.CurrentState;
             // The unread part is blanks, then a token not ended yet: past the cap already, it is refused at its first byte.
-            int pending = checkedTo;
-            while (pending < length && buffer[pending] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') pending++;
+            int blanks = buffer.AsSpan(checkedTo, length - checkedTo).IndexOfAnyExcept(" \t\r\n"u8);
+            int pending = blanks < 0 ? length : checkedTo + blanks;
             if (length - pending > MaxValueBytes) throw new TooLongValue(json, pending - start);
         }
     }

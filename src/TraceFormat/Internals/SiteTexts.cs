@@ -57,13 +57,8 @@ sealed class SiteTexts : IReadOnlyList<string>
     public static bool HasControl(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || utf8.Contains((byte)0x7F)) return true;
-        for (int i = utf8.IndexOf((byte)0xC2); i >= 0 && i + 1 < utf8.Length; i++)
-        {
-            if (utf8[i + 1] is >= 0x80 and <= 0x9F) return true;
-            int next = utf8[(i + 1)..].IndexOf((byte)0xC2);
-            if (next < 0) break;
-            i += next;
-        }
+        for (int at; (at = utf8.IndexOf((byte)0xC2)) >= 0 && at + 1 < utf8.Length; utf8 = utf8[(at + 1)..])
+            if (utf8[at + 1] is >= 0x80 and <= 0x9F) return true;
         return false;
     }
 }
