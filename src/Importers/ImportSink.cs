@@ -58,7 +58,7 @@ public sealed partial class ImportSink
     public bool Access(ulong time, EventKind kind, int agent, ulong address, int size, ReadOnlySpan<byte> data, int site, int column = 0)
     {
         if (!kind.HasAddress() || kind is EventKind.Fetch or EventKind.DevInvalidate)
-            throw new ArgumentException($"{kind.OpName()} is not a plain access", nameof(kind));
+            ImportThrow.Argument($"{kind.OpName()} is not a plain access", nameof(kind));
         if (!Mapped(kind, address, size, column)) return false;
         Enqueue(time, new TraceEvent(kind, (ushort)agent, address, size, 0, site), data);
         return true;
@@ -118,7 +118,7 @@ public sealed partial class ImportSink
     /// <summary>An event without an address: barrier (aux = <see cref="BarrierCode"/>), lock/unlock (aux = <see cref="Lock"/>), take_irq (aux = device agent), raise_irq.</summary>
     public void Event(ulong time, EventKind kind, int agent, uint aux, int site)
     {
-        if (kind.HasAddress()) throw new ArgumentException($"{kind.OpName()} has an address: use Access", nameof(kind));
+        if (kind.HasAddress()) ImportThrow.Argument($"{kind.OpName()} has an address: use Access", nameof(kind));
         Enqueue(time, new TraceEvent(kind, (ushort)agent, 0, 0, aux, site), default);
     }
 

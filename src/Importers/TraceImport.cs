@@ -30,7 +30,7 @@ public static class TraceImport
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var format = ImportFormats.Create(options.Format)
-            ?? throw new ArgumentException($"unknown import format '{options.Format}' (known: {string.Join(", ", ImportFormats.Names)})", nameof(options));
+            ?? ImportThrow.Argument<ImportFormat>($"unknown import format '{options.Format}' (known: {string.Join(", ", ImportFormats.Names)})", nameof(options));
         var layout = LoadLayout(options.Layout);
         // Checked before the inputs are read, not after minutes of reading them.
         if (options.Symbols is { } symbols && !File.Exists(symbols))

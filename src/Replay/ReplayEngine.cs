@@ -105,7 +105,7 @@ public sealed partial class ReplayEngine
     /// </summary>
     internal void StartAt(long events)
     {
-        if (_next != 0) throw new InvalidOperationException("StartAt comes before the first batch");
+        if (_next != 0) ReplayThrow.Invalid("StartAt comes before the first batch");
         _next = events;
         foreach (var shard in ShardEngines) shard.StartAt(events);
     }

@@ -83,6 +83,26 @@ static class ReplayThrow
         if (!kept) throw new InvalidOperationException($"a detector queried state it did not declare: needs {need}");
     }
 
+    /// <summary>A broken internal invariant (a bug, not bad input).</summary>
+    [DoesNotReturn]
+    public static void Invalid(string message) => throw new InvalidOperationException(message);
+
+    /// <inheritdoc cref="Invalid(string)"/>
+    [DoesNotReturn]
+    public static T Invalid<T>(string message) => throw new InvalidOperationException(message);
+
+    /// <summary>A bad argument from the engine's caller.</summary>
+    [DoesNotReturn]
+    public static T Argument<T>(string message, string paramName) => throw new ArgumentException(message, paramName);
+
+    /// <summary>An argument outside the range the engine takes.</summary>
+    [DoesNotReturn]
+    public static void OutOfRange(string paramName, object value, string message) => throw new ArgumentOutOfRangeException(paramName, value, message);
+
+    /// <summary>A wait ended because the replay was disposed.</summary>
+    [DoesNotReturn]
+    public static void Canceled() => throw new OperationCanceledException();
+
     [DoesNotReturn]
     public static void ShardsLate() => throw new InvalidOperationException("data shards are set up once, before the first batch");
 

@@ -1,3 +1,4 @@
+using TraceTools.Scenarios.Internals;
 using TraceTools.Scenarios.Internals.Generation;
 using TraceTools.Scenarios.Internals.Lines;
 using TraceTools.Scenarios.Internals.Syntax;
@@ -48,7 +49,7 @@ public sealed class StepLineCompiler
     public void CompileLine(ReadOnlySpan<char> text, string file, int line)
     {
         ArgumentNullException.ThrowIfNull(file);
-        if (text.Contains('\n')) throw new ArgumentException("one line without its newline", nameof(text));
+        if (text.Contains('\n')) ScenarioThrow.Argument("one line without its newline", nameof(text));
         if (UseFastPath && _fast.TryCompile(text))
         {
             FastLines++;

@@ -1,3 +1,4 @@
+using TraceTools.TraceFormat.Internals;
 using System.Diagnostics.CodeAnalysis;
 
 namespace TraceTools.TraceFormat;
@@ -34,7 +35,7 @@ public readonly record struct BarrierCode(ushort Value)
     public static BarrierCode Linux(string name)
     {
         int i = Array.IndexOf(LinuxNames, name);
-        if (i < 0) throw new ArgumentException($"not a Linux barrier: {name}", nameof(name));
+        if (i < 0) FormatThrow.Argument($"not a Linux barrier: {name}", nameof(name));
         return new((ushort)(LinuxBase + i));
     }
 

@@ -17,7 +17,7 @@ public sealed partial class TraceReader
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_stream.CanSeek) throw new NotSupportedException($"{_name}: seeking needs a seekable stream");
+        if (!_stream.CanSeek) FormatThrow.NotSupported($"{_name}: seeking needs a seekable stream");
         var chunks = _footer?.Chunks ?? (_scanned ??= ScanChunkHeaders());
         int lo = 0, hi = chunks.Length - 1, found = -1;
         while (lo <= hi)

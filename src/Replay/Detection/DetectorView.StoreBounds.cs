@@ -30,7 +30,7 @@ public readonly ref partial struct DetectorView
     void AssertStoresReached(in DataAccess access)
     {
         if (WalkLastWriter(access, new NotReached(access.Agent), out var write))
-            throw new InvalidOperationException($"event #{access.Index}: the page bounds said every store was reached, but store #{write.Writer.Index} was not");
+            ReplayThrow.Invalid($"event #{access.Index}: the page bounds said every store was reached, but store #{write.Writer.Index} was not");
     }
 
     /// <summary>A last cpu store not in the OB clock of <paramref name="agent"/> (the edge log aside).</summary>

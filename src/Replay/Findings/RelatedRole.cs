@@ -70,5 +70,5 @@ public static class RelatedRoles
 
     /// <summary>Parses a report name; throws <see cref="ArgumentException"/> for anything else.</summary>
     public static RelatedRole Parse(string name) =>
-        TryParse(name, out var role) ? role : throw new ArgumentException($"unknown related-event role '{name}'", nameof(name));
+        TryParse(name, out var role) ? role : ReplayThrow.Argument<RelatedRole>($"unknown related-event role '{name}'", nameof(name));
 }

@@ -119,6 +119,6 @@ sealed class LastWriterRuns
         var again = new LastWriterRuns(_maxRuns);
         bool kept = again.Walk(shadow, region, _address, _size);
         if (kept != _kept || (kept && (!again.Cpu.SequenceEqual(Cpu) || !again.Device.SequenceEqual(Device))))
-            throw new InvalidOperationException($"event #{_index}: the shadow changed under the kept last writers of its access");
+            ReplayThrow.Invalid($"event #{_index}: the shadow changed under the kept last writers of its access");
     }
 }

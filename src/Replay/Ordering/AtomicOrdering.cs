@@ -37,5 +37,5 @@ readonly record struct AtomicOrdering(BarrierCode Before, BarrierCode After, boo
     };
 
     static BarrierCode RiscvFence(string pred, string succ) =>
-        BarrierCode.TryParse($"fence.{pred}.{succ}", out var code) ? code.Value : throw new InvalidOperationException($"fence.{pred}.{succ}");
+        BarrierCode.TryParse($"fence.{pred}.{succ}", out var code) ? code.Value : ReplayThrow.Invalid<BarrierCode>($"no barrier code for fence.{pred}.{succ}");
 }

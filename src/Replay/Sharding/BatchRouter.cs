@@ -44,7 +44,7 @@ sealed class BatchRouter
     public BatchRouter(IReadOnlyList<RegionInfo> regions, AddressPartition partition, int replicas, byte dmaReplicas, bool cachePages = true)
     {
         _pageRoutes = cachePages ? new PageRoutes() : null;
-        if (replicas > MaxReplicas) throw new ArgumentOutOfRangeException(nameof(replicas));
+        if (replicas > MaxReplicas) ReplayThrow.OutOfRange(nameof(replicas), replicas, $"at most {MaxReplicas} replicas");
         _regionMap = new RegionMap(regions);
         _regions = [.. regions];
         _partition = partition;

@@ -145,7 +145,7 @@ sealed class DataShards : IDisposable
     void Aborted()
     {
         ThrowIfFailed();
-        throw new OperationCanceledException();
+        ReplayThrow.Canceled();
     }
 
     /// <summary>The columns the replay reads (not the sites: reports look them up in the file).</summary>

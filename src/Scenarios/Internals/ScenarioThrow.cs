@@ -49,6 +49,22 @@ static class ScenarioThrow
     public static void ChangedWhileRead(string file) =>
         throw new ScenarioException(file, 0, 0, "the scenario changed while it was read: gen reads a long scenario twice (the trace header first, then the events)");
 
+    /// <summary>A bad argument from the library's caller (not the scenario's author).</summary>
+    [DoesNotReturn]
+    public static void Argument(string message, string paramName) => throw new ArgumentException(message, paramName);
+
+    /// <summary>An enum value outside the ones the code knows.</summary>
+    [DoesNotReturn]
+    public static T OutOfRange<T>(string paramName, object value) => throw new ArgumentOutOfRangeException(paramName, value, null);
+
+    /// <summary>A call out of order, or a broken internal invariant (a bug, not bad input).</summary>
+    [DoesNotReturn]
+    public static void Invalid(string message) => throw new InvalidOperationException(message);
+
+    /// <summary>A case two tables must agree on, missing from one of them.</summary>
+    [DoesNotReturn]
+    public static void Unreachable(string message) => throw new UnreachableException(message);
+
     [DoesNotReturn]
     public static void Override(string file, string detail) => throw new ScenarioException(file, 0, 0, QuoteCap.Apply(detail));
 }

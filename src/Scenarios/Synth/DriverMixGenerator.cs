@@ -1,3 +1,4 @@
+using TraceTools.Scenarios.Internals;
 using System.Runtime.CompilerServices;
 using TraceTools.TraceFormat;
 using static TraceTools.Scenarios.Synth.DriverMixLayout;
@@ -28,7 +29,7 @@ public sealed partial class DriverMixGenerator
     public DriverMixGenerator(SynthOptions options, IExpectedFindingSink? truth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
+        if (options.Validate() is { } problem) ScenarioThrow.Argument(problem, nameof(options));
         _options = options;
         _truth = truth;
         _limit = options.Events;
@@ -52,7 +53,7 @@ public sealed partial class DriverMixGenerator
     public void Run(IEventSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        if (_ran) throw new InvalidOperationException("a generator runs once");
+        if (_ran) ScenarioThrow.Invalid("a generator runs once");
         _ran = true;
         _sink = sink;
         var lanes = _lanes;

@@ -1,3 +1,4 @@
+using TraceTools.Scenarios.Internals;
 using TraceTools.Replay.Findings;
 using TraceTools.TraceFormat;
 
@@ -104,7 +105,7 @@ internal static class InjectedBugs
         InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall or InjectedBug.FirmwareVersionAsId => FindingKind.SmcccResultLost,
         InjectedBug.DspSharedCacheline => FindingKind.SharedCacheline,
         InjectedBug.DspDiscardedStore => FindingKind.DiscardedStore,
-        _ => throw new ArgumentOutOfRangeException(nameof(bug)),
+        _ => ScenarioThrow.OutOfRange<FindingKind>(nameof(bug), bug),
     };
 
     public static Protocol Protocol(this InjectedBug bug) => bug switch
@@ -123,7 +124,7 @@ internal static class InjectedBugs
         InjectedBug.EthDmaAfterUnmap or InjectedBug.EthWrongDirection => Synth.Protocol.EthRx,
         InjectedBug.FirmwareBlindCopy or InjectedBug.FirmwareNarrowCopy or InjectedBug.FirmwareRunKeyedOnCall
             or InjectedBug.FirmwareVersionAsId => Synth.Protocol.Firmware,
-        _ => throw new ArgumentOutOfRangeException(nameof(bug)),
+        _ => ScenarioThrow.OutOfRange<Protocol>(nameof(bug), bug),
     };
 
     /// <summary>True when the bug needs a PASID entry that is present (live) before it starts.</summary>

@@ -1,3 +1,4 @@
+using TraceTools.Scenarios.Internals;
 using TraceTools.Replay.Findings;
 using System.Text.Json;
 
@@ -54,7 +55,7 @@ public sealed class TruthFileWriter : IExpectedFindingSink, IDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         // The generator reports at emission time; anything else would be a generator bug.
-        if (finding.Trigger < _lastTrigger) throw new InvalidOperationException($"truth out of order: {finding} after trigger {_lastTrigger}");
+        if (finding.Trigger < _lastTrigger) ScenarioThrow.Invalid($"truth out of order: {finding} after trigger {_lastTrigger}");
         _lastTrigger = finding.Trigger;
         _json.WriteStartObject();
         _json.WriteString("kind", finding.Kind.Name());

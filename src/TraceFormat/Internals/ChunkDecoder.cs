@@ -65,17 +65,17 @@ static partial class ChunkDecoder
     public static void Decode(ref byte[] padded, int rawLength, int count, long firstIndex, EventContext ctx,
         DecodeScratch scratch, EventBatch batch, in ChunkOrigin origin)
     {
-        if (padded.Length < rawLength + Varint.Padding) throw new ArgumentException("decode buffer not padded", nameof(padded));
+        if (padded.Length < rawLength + Varint.Padding) FormatThrow.Argument("decode buffer not padded", nameof(padded));
         var cols = ReadColumnTable(padded.AsSpan(0, rawLength), count, ctx.AgentWidth, ctx.Version, origin);
 
         // The small values' slots: 8 bytes for each value the lengths column can hold, and a spare one.
         int valuesAt = rawLength + Varint.Padding;
         long need = valuesAt + 8L * (Math.Min(count, 2L * (cols.LengthEnd - cols.LengthAt)) + 1);
-        if (padded.Length < need) throw new ArgumentException($"decode buffer of {padded.Length} bytes, {need} needed (ChunkDecoder.BufferLength)", nameof(padded));
+        if (padded.Length < need) FormatThrow.Argument($"decode buffer of {padded.Length} bytes, {need} needed (ChunkDecoder.BufferLength)", nameof(padded));
         batch.EnsureCapacity(count, 0);
         if (batch.Kinds.Length < count || batch.Agents.Length < count || batch.Addresses.Length < count || batch.Sizes.Length < count
             || batch.Aux.Length < count || batch.DataOffsets.Length < count)
-            throw new InvalidOperationException("batch columns shorter than its capacity");
+            FormatThrow.Invalid("batch columns shorter than its capacity");
         scratch.Ensure(cols.AddrLengthEnd - cols.AddrLengthAt);
 
         var raw = padded.AsSpan(0, rawLength);

@@ -24,14 +24,14 @@ static class ColumnUnpack
 
     public static void AgentsScalar(ReadOnlySpan<byte> src, Span<ushort> dst)
     {
-        if (dst.Length < src.Length) throw new ArgumentException("destination too short", nameof(dst));
+        if (dst.Length < src.Length) FormatThrow.Argument("destination too short", nameof(dst));
         for (int i = 0; i < src.Length; i++) dst[i] = src[i];
     }
 
     [SkipLocalsInit]
     public static void AgentsVector(ReadOnlySpan<byte> src, Span<ushort> dst)
     {
-        if (dst.Length < src.Length) throw new ArgumentException("destination too short", nameof(dst));
+        if (dst.Length < src.Length) FormatThrow.Argument("destination too short", nameof(dst));
         ref byte s = ref MemoryMarshal.GetReference(src);
         ref ushort d = ref MemoryMarshal.GetReference(dst);
         int n = src.Length, i = 0;

@@ -54,7 +54,7 @@ static class DataPlacement
     public static int Place(byte[] padded, in ColumnSpans cols, int valuesAt, ulong[] bits, int word, int words, int start,
         int[] sizes, int[] offsets, ref ColumnCursors cursors)
     {
-        if (!Supported) throw new PlatformNotSupportedException("no AVX-512 VBMI2 on this cpu");
+        if (!Supported) FormatThrow.NoCpuSupport("AVX-512 VBMI2");
         var nibbleAtEven = Vector512.Create((ReadOnlySpan<byte>)NibbleAt.AsSpan(0, 64));
         var nibbleAtOdd = Vector512.Create((ReadOnlySpan<byte>)NibbleAt.AsSpan(64, 64));
         var laneBit = Vector512.Create((ReadOnlySpan<int>)LaneBit);

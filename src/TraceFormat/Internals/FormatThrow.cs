@@ -26,6 +26,18 @@ static class FormatThrow
     [DoesNotReturn]
     public static void Argument(string message, string paramName) => throw new ArgumentException(message, paramName);
 
+    /// <summary>A broken internal invariant or a native call that failed where it cannot on valid input.</summary>
+    [DoesNotReturn]
+    public static void Invalid(string message) => throw new InvalidOperationException(message);
+
+    /// <summary>An operation the stream or reader cannot do (seeking a pipe).</summary>
+    [DoesNotReturn]
+    public static void NotSupported(string message) => throw new NotSupportedException(message);
+
+    /// <summary>A SIMD path called on a cpu without <paramref name="feature"/>: callers choose the path by its <c>IsSupported</c> first.</summary>
+    [DoesNotReturn]
+    public static void NoCpuSupport(string feature) => throw new PlatformNotSupportedException($"no {feature} on this cpu");
+
     /// <summary>Using the writer after <see cref="TraceWriter.Complete"/> or disposal.</summary>
     [DoesNotReturn]
     public static void WriterClosed() => throw new InvalidOperationException("the trace writer is already complete");

@@ -23,7 +23,7 @@ static partial class KindClassifier
     [SkipLocalsInit]
     static int ClassifyWide(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos)
     {
-        if (!Avx512BW.IsSupported) throw new PlatformNotSupportedException("no AVX-512 BW on this cpu");
+        if (!Avx512BW.IsSupported) FormatThrow.NoCpuSupport("AVX-512 BW");
         var ctx = input.Ctx;
         var lowFacts = Vector512.Create(Vector128.Create(LowFacts));
         var highFacts = Vector512.Create(Vector128.Create(HighFacts));

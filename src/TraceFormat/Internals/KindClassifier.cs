@@ -108,9 +108,9 @@ static partial class KindClassifier
     [SkipLocalsInit]
     public static void ClassifyVector(in ClassifyInput input, int start, int end, ColumnBits bits, ref int extPos, bool wide)
     {
-        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("no byte shuffle on this cpu");
+        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) FormatThrow.NoCpuSupport("byte shuffle");
         var ctx = input.Ctx;
-        if (ctx.AgentCount > VectorAgents) throw new ArgumentException($"the vector path takes up to {VectorAgents} agents", nameof(input));
+        if (ctx.AgentCount > VectorAgents) FormatThrow.Argument($"the vector path takes up to {VectorAgents} agents", nameof(input));
         bits.Clear(end - start);
         int i = wide ? ClassifyWide(input, start, end, bits, ref extPos) : start;
         // v3 too looks nibble 15 up as raise_irq (extension byte 0, nearly every extended kind of a driver trace):

@@ -38,7 +38,7 @@ static unsafe partial class Lz4Native
         {
             throw Missing(e);
         }
-        if (n <= 0) throw new InvalidOperationException($"LZ4_compress_default failed ({n}) for {src.Length} bytes");
+        if (n <= 0) FormatThrow.Invalid($"LZ4_compress_default failed ({n}) for {src.Length} bytes");
         return n;
     }
 

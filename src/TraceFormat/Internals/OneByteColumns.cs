@@ -48,7 +48,7 @@ static class OneByteColumns
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Sizes(byte[] padded, ref int pos, int columnEnd, ulong[] bits, int word, int words, int start, int[] sizes)
     {
-        if (!Avx512Vbmi2.IsSupported || !Bmi2.X64.IsSupported) throw new PlatformNotSupportedException("no AVX-512 VBMI2 on this cpu");
+        if (!Avx512Vbmi2.IsSupported || !Bmi2.X64.IsSupported) FormatThrow.NoCpuSupport("AVX-512 VBMI2");
         var byteOfLane = Vector512.Create((ReadOnlySpan<byte>)ByteOfLane);
         var bitOfLane = Vector512.Create((ReadOnlySpan<byte>)BitOfLane);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
@@ -91,7 +91,7 @@ static class OneByteColumns
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Aux(byte[] padded, ref int pos, int columnEnd, ulong[] bits, int word, int words, int start, EventKind[] kinds, uint[] aux, AuxRules rules)
     {
-        if (!Avx512Vbmi2.IsSupported || !Avx512Vbmi.IsSupported || !Bmi2.X64.IsSupported) throw new PlatformNotSupportedException("no AVX-512 VBMI2 on this cpu");
+        if (!Avx512Vbmi2.IsSupported || !Avx512Vbmi.IsSupported || !Bmi2.X64.IsSupported) FormatThrow.NoCpuSupport("AVX-512 VBMI2");
         if (rules.ClassBits is null) return word;
         var byteOfLane = Vector512.Create((ReadOnlySpan<byte>)ByteOfLane);
         var bitOfLane = Vector512.Create((ReadOnlySpan<byte>)BitOfLane);

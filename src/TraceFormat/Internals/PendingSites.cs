@@ -26,7 +26,7 @@ sealed class PendingSites
     /// </summary>
     public void Keep(byte[] payload, int kindsAt, int count, int columnAt, int columnEnd, int siteCount, long firstIndex, in ChunkOrigin origin)
     {
-        if (columnEnd + Varint.Padding > payload.Length || kindsAt + count > payload.Length) throw new ArgumentException("payload shorter than its columns and padding", nameof(payload));
+        if (columnEnd + Varint.Padding > payload.Length || kindsAt + count > payload.Length) FormatThrow.Argument("payload shorter than its columns and padding", nameof(payload));
         _payload = payload;
         _kindsAt = kindsAt;
         _count = count;
@@ -45,7 +45,7 @@ sealed class PendingSites
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DecodeInto(int[] sites)
     {
-        if (sites.Length < _count) throw new ArgumentException("site array shorter than the batch", nameof(sites));
+        if (sites.Length < _count) FormatThrow.Argument("site array shorter than the batch", nameof(sites));
         ref byte kinds = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_payload), _kindsAt);
         ref byte src = ref MemoryMarshal.GetArrayDataReference(_payload);
         ref int dst = ref MemoryMarshal.GetArrayDataReference(sites);

@@ -109,7 +109,7 @@ static class SignificantBytes
         nint pos = 0, limit = bytes.Length - Slack;
         for (int j = 0; j < lengths.Length; j++)
         {
-            if (pos > limit) Overrun();
+            if (pos > limit) FormatThrow.Argument("the lengths run past the bytes: check them with TotalLength first", "lengths");
             int c = Unsafe.Add(ref l, j), n0 = c & 0xF, n1 = c >> 4;
             ulong v0 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, pos));
             ulong v1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, pos + n0));
@@ -134,7 +134,7 @@ static class SignificantBytes
     /// <summary>The vector path: per lengths byte one 16-byte load, one shuffle, one 16-byte store.</summary>
     public static void UnpackVector(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst, bool zigZag = false)
     {
-        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) throw new PlatformNotSupportedException("no byte shuffle on this cpu");
+        if (!Ssse3.IsSupported && !AdvSimd.Arm64.IsSupported) FormatThrow.NoCpuSupport("byte shuffle");
         CheckRoom(lengths, bytes, dst);
         UnpackVectorFrom(lengths, bytes, dst, zigZag, 0, 0);
     }
@@ -150,7 +150,7 @@ static class SignificantBytes
         nint limit = bytes.Length - Slack;
         for (int j = first; j < lengths.Length; j++)
         {
-            if (pos > limit) Overrun();
+            if (pos > limit) FormatThrow.Argument("the lengths run past the bytes: check them with TotalLength first", "lengths");
             int c = Unsafe.Add(ref l, j);
             var data = Vector128.LoadUnsafe(ref src, (nuint)pos);
             var shuffle = Vector128.LoadUnsafe(ref shuffles, (nuint)(c * 16));
@@ -177,7 +177,7 @@ static class SignificantBytes
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UnpackWide(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst, bool zigZag = false)
     {
-        if (!Avx512Vbmi.IsSupported || !Bmi2.X64.IsSupported || !Ssse3.IsSupported) throw new PlatformNotSupportedException("no AVX-512 VBMI on this cpu");
+        if (!Avx512Vbmi.IsSupported || !Bmi2.X64.IsSupported || !Ssse3.IsSupported) FormatThrow.NoCpuSupport("AVX-512 VBMI");
         CheckRoom(lengths, bytes, dst);
         ref byte l = ref MemoryMarshal.GetReference(lengths);
         ref byte src = ref MemoryMarshal.GetReference(bytes);
@@ -204,10 +204,7 @@ static class SignificantBytes
     /// <summary>The loops write two values per lengths byte and read a 16-byte window at each value.</summary>
     static void CheckRoom(ReadOnlySpan<byte> lengths, ReadOnlySpan<byte> bytes, Span<ulong> dst)
     {
-        if (dst.Length < 2 * lengths.Length) throw new ArgumentException("destination shorter than two values per lengths byte", nameof(dst));
-        if (bytes.Length < Slack) throw new ArgumentException($"bytes need {Slack} bytes of slack", nameof(bytes));
+        if (dst.Length < 2 * lengths.Length) FormatThrow.Argument("destination shorter than two values per lengths byte", nameof(dst));
+        if (bytes.Length < Slack) FormatThrow.Argument($"bytes need {Slack} bytes of slack", nameof(bytes));
     }
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    static void Overrun() => throw new ArgumentException("the lengths run past the bytes: check them with TotalLength first");
 }

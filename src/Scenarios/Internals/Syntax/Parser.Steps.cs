@@ -171,7 +171,8 @@ sealed partial class Parser
                 ParseFirmwareReturn(s, opTok);
                 break;
             default:
-                throw new System.Diagnostics.UnreachableException($"op '{op}' is listed in OpNames but has no case here");
+                ScenarioThrow.Unreachable($"op '{op}' is listed in OpNames but has no case here");
+                break;
         }
 
         int site = -1;
