@@ -477,7 +477,7 @@ public sealed class DeviceLifetimeRuleTests
         var shapes = new HashSet<string>();
         for (int seed = 0; seed < 1500; seed++)
         {
-            foreach (var f in ReferenceModel.Run(TraceGenerator.Generate(seed)))
+            foreach (var f in GeneratedReference.Of(seed))
             {
                 if (f.Kind is not (FindingKind.UnquiescedDma or FindingKind.DmaOutsideMapping)) continue;
                 shapes.Add($"{f.Kind.Name()}:{f.Severity}:{string.Join(",", f.Related.Select(r => r.Role.Name()))}");

@@ -43,7 +43,7 @@ public sealed class FarIndexTests
         {
             var t = TraceGenerator.Generate(seed);
             long offset = Offset(endAtLimit, t);
-            var expected = Shifted(Canonical(ReferenceModel.Run(t, ReferenceReadings.Literal)), offset);
+            var expected = Shifted(Canonical(GeneratedReference.Of(seed)), offset);
             using var engine = DetectorRegistry.CreateEngine(t.Metadata, new ReplayOptions { DataShards = shards });
             engine.StartAt(offset);
             var rng = new Random(seed);

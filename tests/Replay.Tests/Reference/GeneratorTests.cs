@@ -175,7 +175,7 @@ public sealed class GeneratorTests
     {
         var counts = new int[FindingKinds.All.Length];
         for (int seed = 0; seed < Seeds; seed++)
-            foreach (var f in ReferenceModel.Run(TraceGenerator.Generate(seed))) counts[(int)f.Kind]++;
+            foreach (var f in GeneratedReference.Of(seed)) counts[(int)f.Kind]++;
         foreach (var k in FindingKinds.All)
             Assert.IsGreaterThan(20, counts[(int)k], $"{k.Name()}: {counts[(int)k]} in {Seeds} traces");
     }

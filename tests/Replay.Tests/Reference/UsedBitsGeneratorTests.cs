@@ -16,7 +16,7 @@ public sealed class UsedBitsGeneratorTests
         for (int seed = 0; seed < 600; seed++)
         {
             var t = TraceGenerator.Generate(seed);
-            var findings = ReferenceModel.Run(t);
+            var findings = GeneratedReference.Of(seed);
             live += findings.Count(f => f.Kind == FindingKind.LiveEntryWrite);
             // an in-place store after a fetch followed by an invalidation of the table's fetcher, with no finding at it
             var table = t.Metadata.Regions.Single(r => r.Kind == RegionKind.Table);
