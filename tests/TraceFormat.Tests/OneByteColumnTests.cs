@@ -57,6 +57,69 @@ public sealed class OneByteColumnTests
         Assert.AreEqual(BarrierCode.Arm64(dsb: false, 3).Value, batch.Aux[23]);
     }
 
+    /// <summary>
+    /// The store and barrier of <see cref="Write"/> with a <c>dma_map</c> before them, whose packed operand is a
+    /// three-byte varint: the chunk's aux column is not all one byte, so the varint walk reads it, and takes its
+    /// one-byte operands through the one-byte table. Returns where the barrier's operand is.
+    /// </summary>
+    static (byte[] Trace, int AuxAt, uint MapAux) WriteWithLongAux()
+    {
+        var m = new RandomTraces(3).Metadata(Arch.Arm64);
+        int device = m.Agents.ToList().FindIndex(a => a.Kind == AgentKind.Device);
+        uint mapAux = EventOperands.Pack(device, (byte)DmaDirection.ToDevice);
+        var events = new List<RecordedEvent>();
+        for (int i = 0; i < 40; i++) events.Add(new(new TraceEvent(EventKind.Store, 0, 0x8000_0000UL + (ulong)(4 * i), 4), [1, 2, 3, 4]));
+        events[10] = new(new TraceEvent(EventKind.DmaMap, 0, 0x8000_1000, 64, mapAux), []);
+        events[23] = new(new TraceEvent(EventKind.Barrier, 0, 0, 0, BarrierCode.Arm64(dsb: false, 3).Value), []);
+        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None });
+        int chunk = 20 + BitConverter.ToInt32(bytes, 12);
+        int payload = chunk + 36;
+        int count = BitConverter.ToInt32(bytes, chunk + 4);
+        int sizeAt = payload + 36 + 2 * count; // v3 column table, kinds, 1-byte agents
+        sizeAt += BitConverter.ToInt32(bytes, payload) + BitConverter.ToInt32(bytes, payload + 4); // address lengths, addresses
+        int sizes = BitConverter.ToInt32(bytes, payload + 8);
+        Assert.AreEqual(3 + 1, BitConverter.ToInt32(bytes, payload + 12), "the dma_map's three-byte operand and the barrier's one byte");
+        return (bytes, sizeAt + sizes + 3, mapAux);
+    }
+
+    [TestMethod]
+    public void ReadBatch_BadOneByteAuxBesideALongOne_NamesTheEventByteOffsetAndChunk()
+    {
+        var (trace, auxAt, _) = WriteWithLongAux();
+        trace[auxAt] = 0x7F;
+        FixChunkCrcs(trace);
+        using var reader = TraceReader.Open(new MemoryStream(trace), "o.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.ReadBatch(new EventBatch()));
+        StringAssert.StartsWith(e.Message, $"o.trace: byte offset {auxAt} (chunk 0): event 23: ");
+        Assert.AreEqual((long)auxAt, e.ByteOffset);
+    }
+
+    /// <summary>The aux column one byte short (its length says 3, the next column's one more): the barrier's operand lies past its end, and is not read as one.</summary>
+    [TestMethod]
+    public void ReadBatch_AuxColumnEndsBeforeAOneByteOperand_NamesTheEvent()
+    {
+        var (trace, auxAt, _) = WriteWithLongAux();
+        int payload = 20 + BitConverter.ToInt32(trace, 12) + 36;
+        BitConverter.TryWriteBytes(trace.AsSpan(payload + 12), 3);
+        // The byte goes to the next column, so that the lengths still add up to the payload.
+        BitConverter.TryWriteBytes(trace.AsSpan(payload + 16), BitConverter.ToInt32(trace, payload + 16) + 1);
+        FixChunkCrcs(trace);
+        using var reader = TraceReader.Open(new MemoryStream(trace), "o.trace");
+        var e = Assert.ThrowsExactly<TraceFormatException>(() => reader.ReadBatch(new EventBatch()));
+        StringAssert.StartsWith(e.Message, $"o.trace: byte offset {auxAt} (chunk 0): event 23: the aux column ends inside a value");
+    }
+
+    [TestMethod]
+    public void ReadBatch_IntactAuxBesideALongOne_ReadsBoth()
+    {
+        var (trace, _, mapAux) = WriteWithLongAux();
+        using var reader = TraceReader.Open(new MemoryStream(trace), "o.trace");
+        var batch = new EventBatch();
+        Assert.IsTrue(reader.ReadBatch(batch));
+        Assert.AreEqual(mapAux, batch.Aux[10]);
+        Assert.AreEqual(BarrierCode.Arm64(dsb: false, 3).Value, batch.Aux[23]);
+    }
+
     /// <summary>Recomputes the CRCs of the only (codec none) chunk after a byte of it changed.</summary>
     static void FixChunkCrcs(byte[] trace)
     {

@@ -218,12 +218,24 @@ static partial class ChunkDecoder
         ref uint aux = ref MemoryMarshal.GetArrayDataReference(batch.Aux);
         ref EventKind kinds = ref MemoryMarshal.GetArrayDataReference(batch.Kinds);
         var rules = ctx.AuxRules;
+        ref byte oneByteOk = ref MemoryMarshal.GetArrayDataReference(rules.OneByteOk);
         int pos = position;
         for (int w = word; w < words; w++)
         {
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
                 int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
+                // Nearly every operand is one byte (a driver mix's column holds a few two-byte dma_map operands, which
+                // send the whole chunk here): checked with one load of OneByteOk, which is Ok for values below 128.
+                uint first = Unsafe.Add(ref src, pos);
+                if (first < AuxRules.OneByteValues && pos < endPos)
+                {
+                    int k = (int)Unsafe.Add(ref kinds, i);
+                    if (Unsafe.Add(ref oneByteOk, k * AuxRules.OneByteValues + (int)first) == 0) BadAux(origin, ctx, firstIndex + i, (EventKind)k, first, pos);
+                    Unsafe.Add(ref aux, i) = first;
+                    pos++;
+                    continue;
+                }
                 var (a, len) = Varint.ReadMostlySmall(ref Unsafe.Add(ref src, pos));
                 pos += len;
                 if (len == 0 || pos > endPos) ColumnOverrun(origin, padded, firstIndex + i, "aux", pos - len);
