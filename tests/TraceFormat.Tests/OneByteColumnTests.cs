@@ -10,20 +10,36 @@ namespace TraceTools.Tests;
 [TestClass]
 public sealed class OneByteColumnTests
 {
-    /// <summary>A store of size 2 (its size in the sizes column) and a barrier (its code in the aux column) among 4-byte stores.</summary>
-    static (byte[] Trace, int SizeAt, int AuxAt) Write()
+    /// <summary>The first device of <see cref="WriteStores"/>' metadata (its cpus come first).</summary>
+    static readonly int FirstDevice = new RandomTraces(3).Metadata(Arch.Arm64).Agents.ToList().FindIndex(a => a.Kind == AgentKind.Device);
+
+    /// <summary>
+    /// 40 four-byte stores by cpu0, changed by <paramref name="edit"/>, in one uncompressed chunk; returns the trace,
+    /// where the chunk's payload starts and where its sizes column starts.
+    /// </summary>
+    static (byte[] Trace, int Payload, int SizeAt) WriteStores(Action<List<RecordedEvent>> edit)
     {
         var m = new RandomTraces(3).Metadata(Arch.Arm64);
         var events = new List<RecordedEvent>();
         for (int i = 0; i < 40; i++) events.Add(new(new TraceEvent(EventKind.Store, 0, 0x8000_0000UL + (ulong)(4 * i), 4), [1, 2, 3, 4]));
-        events[17] = new(new TraceEvent(EventKind.Store, 0, 0x8000_0100, 2), [5, 6]);
-        events[23] = new(new TraceEvent(EventKind.Barrier, 0, 0, 0, BarrierCode.Arm64(dsb: false, 3).Value), []);
+        edit(events);
         var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None });
         int chunk = 20 + BitConverter.ToInt32(bytes, 12);
         int payload = chunk + 36;
         int count = BitConverter.ToInt32(bytes, chunk + 4);
         int sizeAt = payload + 36 + 2 * count; // v3 column table, kinds, 1-byte agents
         sizeAt += BitConverter.ToInt32(bytes, payload) + BitConverter.ToInt32(bytes, payload + 4); // address lengths, addresses
+        return (bytes, payload, sizeAt);
+    }
+
+    /// <summary>A store of size 2 (its size in the sizes column) and a barrier (its code in the aux column) among 4-byte stores.</summary>
+    static (byte[] Trace, int SizeAt, int AuxAt) Write()
+    {
+        var (bytes, payload, sizeAt) = WriteStores(events =>
+        {
+            events[17] = new(new TraceEvent(EventKind.Store, 0, 0x8000_0100, 2), [5, 6]);
+            events[23] = new(new TraceEvent(EventKind.Barrier, 0, 0, 0, BarrierCode.Arm64(dsb: false, 3).Value), []);
+        });
         Assert.AreEqual(1, BitConverter.ToInt32(bytes, payload + 8), "one size in the sizes column");
         Assert.AreEqual(1, BitConverter.ToInt32(bytes, payload + 12), "one aux in the aux column");
         return (bytes, sizeAt, sizeAt + 1);
@@ -64,19 +80,13 @@ public sealed class OneByteColumnTests
     /// </summary>
     static (byte[] Trace, int AuxAt, uint MapAux) WriteWithLongAux()
     {
-        var m = new RandomTraces(3).Metadata(Arch.Arm64);
-        int device = m.Agents.ToList().FindIndex(a => a.Kind == AgentKind.Device);
-        uint mapAux = EventOperands.Pack(device, (byte)DmaDirection.ToDevice);
-        var events = new List<RecordedEvent>();
-        for (int i = 0; i < 40; i++) events.Add(new(new TraceEvent(EventKind.Store, 0, 0x8000_0000UL + (ulong)(4 * i), 4), [1, 2, 3, 4]));
-        events[10] = new(new TraceEvent(EventKind.DmaMap, 0, 0x8000_1000, 64, mapAux), []);
-        events[23] = new(new TraceEvent(EventKind.Barrier, 0, 0, 0, BarrierCode.Arm64(dsb: false, 3).Value), []);
-        var bytes = RandomTraces.Write(m, events, new TraceWriterOptions { Codec = TraceCodec.None });
-        int chunk = 20 + BitConverter.ToInt32(bytes, 12);
-        int payload = chunk + 36;
-        int count = BitConverter.ToInt32(bytes, chunk + 4);
-        int sizeAt = payload + 36 + 2 * count; // v3 column table, kinds, 1-byte agents
-        sizeAt += BitConverter.ToInt32(bytes, payload) + BitConverter.ToInt32(bytes, payload + 4); // address lengths, addresses
+        uint mapAux = 0;
+        var (bytes, payload, sizeAt) = WriteStores(events =>
+        {
+            mapAux = EventOperands.Pack(FirstDevice, (byte)DmaDirection.ToDevice);
+            events[10] = new(new TraceEvent(EventKind.DmaMap, 0, 0x8000_1000, 64, mapAux), []);
+            events[23] = new(new TraceEvent(EventKind.Barrier, 0, 0, 0, BarrierCode.Arm64(dsb: false, 3).Value), []);
+        });
         int sizes = BitConverter.ToInt32(bytes, payload + 8);
         Assert.AreEqual(3 + 1, BitConverter.ToInt32(bytes, payload + 12), "the dma_map's three-byte operand and the barrier's one byte");
         return (bytes, sizeAt + sizes + 3, mapAux);
