@@ -225,7 +225,7 @@ static partial class ChunkDecoder
             for (ulong m = Unsafe.Add(ref bits, w); m != 0; m &= m - 1)
             {
                 int i = start + (w << 6) + BitOperations.TrailingZeroCount(m);
-                // Nearly every operand is one byte (a driver mix's column holds a few two-byte dma_map operands, which
+                // Nearly every operand is one byte (a driver mix's column holds a few three-byte dma_map operands, which
                 // send the whole chunk here): checked with one load of OneByteOk, which is Ok for values below 128.
                 uint first = Unsafe.Add(ref src, pos);
                 if (first < AuxRules.OneByteValues && pos < endPos)
