@@ -11,7 +11,8 @@ namespace TraceTools.Replay.HappensBefore;
 /// the first class, succ the second, and whose reach covers the domain. Only pred classes w and c are kept: the
 /// questions are "is this store ordered before …" (<see cref="WriterOrdered"/>) and a release's own OB components
 /// (<see cref="OwnOrderOf"/>), for stores and for cache maintenance; nothing asks about an earlier load's or mmio's
-/// order (the reader side has its pending clocks). So a row is 32 lanes, w in 0‥9 and c in 16‥25, and a barrier
+/// order (the reader side has its pending clocks). So a row is 32 lanes, w in 0‥9, c in 16‥25 and c before any class
+/// (what an unlock asks) in 26‥27, and a barrier
 /// blends one 512-bit vector (two without a cache detector's c lanes), where the 64 slots of every pred class took
 /// four.
 /// </summary>
@@ -31,6 +32,16 @@ sealed partial class HbState
     internal static int CommittedLane(AccessClass x, AccessClass y, ObserverDomain domain) =>
         (x == AccessClass.C ? CacheLanes : 0) + (int)y * 2 + (int)domain;
 
+    /// <summary>
+    /// The lane of the latest barrier ordering cache maintenance before anything (pred holds c: a completion barrier, and
+    /// any successor set) whose reach covers <paramref name="domain"/>: what an unlock asks (model.md §3: an unlock
+    /// orders every earlier event, "except that cache maintenance still needs a completion barrier", of no named
+    /// successor class). It differs from the (c, w) lane only for a riscv64 fence whose successors lack <c>w</c>
+    /// (<c>fence.w.r</c>, <c>fence.ow.i</c>). The lane after the five successor classes' pairs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int CacheBeforeAnythingLane(ObserverDomain domain) => CacheLanes + ClassSet.Count * 2 + (int)domain;
+
     /// <summary>The compact masks of every barrier code of <paramref name="rules"/>, built from its committed-table slots.</summary>
     static (uint[] Masks, int[] At) CommitMasks(OrderingRules rules)
     {
@@ -45,6 +56,7 @@ sealed partial class HbState
             {
                 var (x, y, d) = ((AccessClass)(slot / 10), (AccessClass)(slot / 2 % 5), (ObserverDomain)(slot % 2));
                 if (x is AccessClass.W or AccessClass.C) mask[CommittedLane(x, y, d)] = uint.MaxValue;
+                if (x == AccessClass.C) mask[CacheBeforeAnythingLane(d)] = uint.MaxValue;
             }
             if (Array.TrueForAll(mask, m => m == 0)) { at[code] = -1; continue; }
             string key = string.Join(",", mask);

@@ -27,7 +27,7 @@ sealed partial class HbState
     /// The releaser's own OB components: for a device its time (devices never reorder); for a cpu, the
     /// latest time that the barriers so far commit for (w or c, release class, domain), or its time when
     /// the arch preserves the pair. <paramref name="unlock"/> orders every earlier event except cache
-    /// maintenance, which still needs a completion barrier (treated as a store-class release).
+    /// maintenance, which still needs a completion barrier: one whose predecessors hold c, of any successors.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal OwnOrder OwnOrderOf(int agent, AccessClass releaseClass, bool unlock = false)
@@ -43,8 +43,11 @@ sealed partial class HbState
         };
         if (!TracksObCache) return own;
         bool cacheKept = Rules.IsPreserved(AccessClass.C, releaseClass);
-        own.CacheInner = cacheKept ? t : Committed[row + CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Inner)];
-        own.CacheOuter = cacheKept ? t : Committed[row + CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Outer)];
+        // An unlock needs a completion barrier ordering the cache maintenance, of any successor set.
+        int inner = unlock ? CacheBeforeAnythingLane(ObserverDomain.Inner) : CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Inner);
+        int outer = unlock ? CacheBeforeAnythingLane(ObserverDomain.Outer) : CommittedLane(AccessClass.C, releaseClass, ObserverDomain.Outer);
+        own.CacheInner = cacheKept ? t : Committed[row + inner];
+        own.CacheOuter = cacheKept ? t : Committed[row + outer];
         return own;
     }
 

@@ -29,5 +29,8 @@ static class ClassSet
 {
     public const byte R = 1, W = 2, I = 4, O = 8, C = 16, All = R | W | I | O | C;
 
+    /// <summary>The number of access classes.</summary>
+    public const int Count = 5;
+
     public static bool Has(byte set, AccessClass c) => (set & (1 << (int)c)) != 0;
 }

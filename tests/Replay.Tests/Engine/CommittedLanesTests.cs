@@ -11,7 +11,8 @@ namespace TraceTools.Tests.Engine;
 
 /// <summary>
 /// The compact committed table (pred classes w and c only) against the barrier table's slots: after each barrier code,
-/// every lane holds the time of the latest barrier whose slots name its (pred, succ, domain), for every clock kernel
+/// every lane holds the time of the latest barrier whose slots name its (pred, succ, domain), or for the two lanes of c
+/// before any class its (c, domain), for every clock kernel
 /// (the vector blends and their scalar twin), with and without the c lanes a cache detector reads.
 /// </summary>
 [TestClass]
@@ -43,6 +44,8 @@ public sealed class CommittedLanesTests
                         var (x, y, d) = ((AccessClass)(slot / 10), (AccessClass)(slot / 2 % 5), (ObserverDomain)(slot % 2));
                         if (x == AccessClass.W || (x == AccessClass.C && hb.TracksObCache))
                             expected[HbState.CommittedLane(x, y, d)] = t;
+                        // c before anything: what an unlock asks (model.md §7.19).
+                        if (x == AccessClass.C && hb.TracksObCache) expected[HbState.CacheBeforeAnythingLane(d)] = t;
                     }
                     CollectionAssert.AreEqual(expected, hb.Committed.AsSpan(0, HbState.CommittedLanes).ToArray(),
                         $"{arch.Name()} {simd} {detector.Name()} after {code}");
