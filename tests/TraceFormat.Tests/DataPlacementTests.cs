@@ -5,8 +5,8 @@ using TraceTools.TraceFormat.Internals;
 namespace TraceTools.Tests;
 
 /// <summary>
-/// The vector bytes placement (<see cref="DataPlacement"/>, after the chunk's small values were unpacked into their
-/// slots) against the walk of set bits it stands for: the same offsets, slot bytes, cursors and first error on
+/// The vector bytes placements (<see cref="DataPlacement"/>, AVX2 and AVX-512, after the chunk's small values were
+/// unpacked into their slots) against the walk of set bits they stand for: the same offsets, slot bytes, cursors and first error on
 /// fixed-seed blocks of valid and spoiled events.
 /// </summary>
 [TestClass]
@@ -23,23 +23,31 @@ public sealed class DataPlacementTests
 
     sealed record BlockInput(int[] Sizes, ColumnBits Bits, byte[] Padded, ColumnSpans Cols, int ValuesAt);
 
+    /// <summary>The vector steps this cpu can run.</summary>
+    static PlacementKernel[] VectorKernels() =>
+    [
+        .. Avx2.IsSupported ? [PlacementKernel.Avx2] : Array.Empty<PlacementKernel>(),
+        .. Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported ? [PlacementKernel.Avx512] : Array.Empty<PlacementKernel>(),
+    ];
+
     [TestMethod]
     [DynamicData(nameof(Cases))]
     public void Place_RandomBlocks_EqualsTheWalkOfSetBits(int events, int density, int spoiled)
     {
-        if (!(Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported)) Assert.Inconclusive("no AVX-512 VBMI2 on this cpu");
-        for (int seed = 0; seed < 6; seed++)
-        {
-            var block = Block(events, density, spoiled, seed: 7000 * events + 10 * density + seed);
-            var scalar = Run(block, vectors: false);
-            var vector = Run(block, vectors: true);
-            Assert.AreEqual(scalar.Error, vector.Error, $"seed {seed}: error");
-            if (spoiled == 0) Assert.IsNull(scalar.Error, $"seed {seed}: valid block: {scalar.Error}");
-            if (scalar.Error is not null) continue;
-            CollectionAssert.AreEqual(scalar.Offsets, vector.Offsets, $"seed {seed}: offsets");
-            CollectionAssert.AreEqual(scalar.Slots, vector.Slots, $"seed {seed}: slot bytes");
-            Assert.AreEqual((scalar.Small, scalar.Value, scalar.Data), (vector.Small, vector.Value, vector.Data), $"seed {seed}: cursors");
-        }
+        if (VectorKernels().Length == 0) Assert.Inconclusive("no AVX2 on this cpu");
+        foreach (var kernel in VectorKernels())
+            for (int seed = 0; seed < 6; seed++)
+            {
+                var block = Block(events, density, spoiled, seed: 7000 * events + 10 * density + seed);
+                var scalar = Run(block, PlacementKernel.Scalar);
+                var vector = Run(block, kernel);
+                Assert.AreEqual(scalar.Error, vector.Error, $"{kernel}, seed {seed}: error");
+                if (spoiled == 0) Assert.IsNull(scalar.Error, $"seed {seed}: valid block: {scalar.Error}");
+                if (scalar.Error is not null) continue;
+                CollectionAssert.AreEqual(scalar.Offsets, vector.Offsets, $"{kernel}, seed {seed}: offsets");
+                CollectionAssert.AreEqual(scalar.Slots, vector.Slots, $"{kernel}, seed {seed}: slot bytes");
+                Assert.AreEqual((scalar.Small, scalar.Value, scalar.Data), (vector.Small, vector.Value, vector.Data), $"{kernel}, seed {seed}: cursors");
+            }
     }
 
     /// <summary>
@@ -65,20 +73,19 @@ public sealed class DataPlacementTests
         var cols = new ColumnSpans { LengthAt = at, LengthEnd = at, ValueAt = at, ValueEnd = at, DataAt = at };
         cols.DataEnd = cols.DataAt + large.Sum(e => sizes[e]) - missing;
         var block = new BlockInput(sizes, bits, new byte[ChunkDecoder.BufferLength(cols.DataEnd, events)], cols, cols.DataEnd + TraceTools.TraceFormat.Internals.Varint.Padding);
-        bool[] paths = Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported ? [false, true] : [false];
-        foreach (bool vectors in paths)
+        foreach (var kernel in (PlacementKernel[])[PlacementKernel.Scalar, .. VectorKernels()])
         {
-            var outcome = Run(block, vectors);
+            var outcome = Run(block, kernel);
             if (missing == 0)
             {
-                Assert.IsNull(outcome.Error, $"vectors {vectors}: {outcome.Error}");
-                Assert.AreEqual((at, at + 12, at + 12 + 49), (outcome.Offsets[3], outcome.Offsets[40], outcome.Offsets[69]), $"vectors {vectors}");
-                Assert.AreEqual(cols.DataEnd, outcome.Data, $"vectors {vectors}: data cursor");
+                Assert.IsNull(outcome.Error, $"{kernel}: {outcome.Error}");
+                Assert.AreEqual((at, at + 12, at + 12 + 49), (outcome.Offsets[3], outcome.Offsets[40], outcome.Offsets[69]), $"{kernel}");
+                Assert.AreEqual(cols.DataEnd, outcome.Data, $"{kernel}: data cursor");
             }
             else
             {
-                Assert.IsNotNull(outcome.Error, $"vectors {vectors}: the last event was placed past the column");
-                StringAssert.Contains(outcome.Error, $"event {900 + 69} needs {sizes[69]} data bytes, but the data column has {sizes[69] - 1} left", $"vectors {vectors}");
+                Assert.IsNotNull(outcome.Error, $"{kernel}: the last event was placed past the column");
+                StringAssert.Contains(outcome.Error, $"event {900 + 69} needs {sizes[69]} data bytes, but the data column has {sizes[69] - 1} left", $"{kernel}");
             }
         }
     }
@@ -131,7 +138,7 @@ public sealed class DataPlacementTests
         return new BlockInput(sizes, bits, padded, cols, valuesAt);
     }
 
-    static Outcome Run(BlockInput b, bool vectors)
+    static Outcome Run(BlockInput b, PlacementKernel kernel)
     {
         int events = b.Sizes.Length;
         var batch = new EventBatch(events);
@@ -139,11 +146,14 @@ public sealed class DataPlacementTests
         Array.Fill(batch.DataOffsets, 12345); // an earlier chunk's offsets: events without bytes must read -1
         var padded = b.Padded.ToArray();
         var cursors = new ColumnCursors { Value = b.Cols.ValueAt, Data = b.Cols.DataAt };
+        // A reused lengths buffer: stale bytes past this block's must not be read as its lengths.
+        var lengths = Enumerable.Repeat((byte)0x7, 4 * events + 64).ToArray();
         string? error = null;
         try
         {
-            if (vectors) ChunkDecoder.UnpackSmallValues(padded, b.Cols, events, b.ValuesAt);
-            ChunkDecoder.PlaceData(padded, b.Cols, 0, events, 900, b.ValuesAt, b.Bits, batch, ref cursors, new ChunkOrigin("p.trace", 1, 40, true), vectors);
+            if (kernel != PlacementKernel.Scalar) ChunkDecoder.UnpackSmallValues(padded, b.Cols, events, b.ValuesAt);
+            if (kernel == PlacementKernel.Avx2) ChunkDecoder.UnpackLengthNibbles(padded, b.Cols, events, ref lengths);
+            ChunkDecoder.PlaceData(padded, b.Cols, 0, events, 900, b.ValuesAt, b.Bits, batch, ref cursors, new ChunkOrigin("p.trace", 1, 40, true), kernel, lengths);
         }
         catch (TraceFormatException e)
         {

@@ -288,21 +288,25 @@ static partial class ChunkDecoder
     /// values column) to an 8-byte slot each from <paramref name="valuesAt"/>, past the payload and its padding.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="vectors"/>, words go through <see cref="DataPlacement.Place"/> (the small values' slots
-    /// were filled for the whole chunk: <see cref="UnpackSmallValues"/>), and a word it does not take through the walk
-    /// of set bits here, its scalar twin.
+    /// With a <paramref name="kernel"/> other than scalar, words go through <see cref="DataPlacement.Place"/> or
+    /// <see cref="DataPlacement.PlaceAvx2"/> (the small values' slots were filled for the whole chunk:
+    /// <see cref="UnpackSmallValues"/>; for AVX2 their lengths unpacked into <paramref name="lengths"/>:
+    /// <see cref="UnpackLengthNibbles"/>), and a word the step does not take through the walk of set bits here, its scalar twin.
     /// </remarks>
-    internal static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch, ref ColumnCursors cursors, in ChunkOrigin origin, bool vectors)
+    internal static void PlaceData(byte[] padded, in ColumnSpans cols, int start, int end, long firstIndex, int valuesAt, ColumnBits columnBits, EventBatch batch,
+        ref ColumnCursors cursors, in ChunkOrigin origin, PlacementKernel kernel, byte[] lengths)
     {
         int words = ColumnBits.Words(end - start);
-        if (!vectors)
+        if (kernel == PlacementKernel.Scalar)
         {
             batch.DataOffsets.AsSpan(start, end - start).Fill(-1);
             PlaceDataWords(padded, cols, start, 0, words, firstIndex, valuesAt, columnBits, batch, ref cursors, origin);
             return;
         }
-        // The vector step writes every offset of the words it takes; the walk only those of the events with bytes.
-        for (int w = 0; (w = DataPlacement.Place(padded, cols, valuesAt, columnBits.Data, w, words, start, batch.Sizes, batch.DataOffsets, ref cursors)) < words; w++)
+        // The vector steps write every offset of the words they take; the walk only those of the events with bytes.
+        for (int w = 0; (w = kernel == PlacementKernel.Avx512
+                 ? DataPlacement.Place(padded, cols, valuesAt, columnBits.Data, w, words, start, batch.Sizes, batch.DataOffsets, ref cursors)
+                 : DataPlacement.PlaceAvx2(cols, lengths, valuesAt, columnBits.Data, w, words, start, batch.Sizes, batch.DataOffsets, ref cursors)) < words; w++)
         {
             int at = start + (w << 6);
             batch.DataOffsets.AsSpan(at, Math.Min(64, end - at)).Fill(-1);
@@ -321,6 +325,25 @@ static partial class ChunkDecoder
         int lengthBytes = Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
         SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, lengthBytes), padded.AsSpan(cols.ValueAt, valuesAt - cols.ValueAt),
             MemoryMarshal.Cast<byte, ulong>(padded.AsSpan(valuesAt, 16 * lengthBytes)));
+    }
+
+    /// <summary>
+    /// Before <see cref="DataPlacement.PlaceAvx2"/>: the value lengths of the chunk one byte each, as many as
+    /// <see cref="UnpackSmallValues"/> unpacks, into <paramref name="lengths"/> (grown to hold them and 8 bytes more, which
+    /// the step's 8-byte loads may read). A plain loop: half a byte of nibbles per small value, a small share of the step.
+    /// </summary>
+    internal static void UnpackLengthNibbles(byte[] padded, in ColumnSpans cols, int count, ref byte[] lengths)
+    {
+        int lengthBytes = Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
+        if (lengths.Length < 2 * lengthBytes + sizeof(ulong)) lengths = new byte[Math.Max(2 * lengthBytes + sizeof(ulong), 2 * lengths.Length)];
+        var src = padded.AsSpan(cols.LengthAt, lengthBytes);
+        var dst = lengths.AsSpan(0, 2 * lengthBytes + sizeof(ulong));
+        for (int k = 0; k < src.Length; k++)
+        {
+            dst[2 * k] = (byte)(src[k] & 0xF);
+            dst[2 * k + 1] = (byte)(src[k] >> 4);
+        }
+        dst[(2 * lengthBytes)..].Clear();
     }
 
     /// <summary>The bytes of the block's words [<paramref name="word"/>, <paramref name="words"/>), a walk of their set bits.</summary>

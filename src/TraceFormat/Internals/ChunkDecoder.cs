@@ -90,7 +90,9 @@ static partial class ChunkDecoder
             SignificantBytes.Unpack(padded.AsSpan(cols.AddrLengthAt, cols.AddrLengthEnd - cols.AddrLengthAt), padded.AsSpan(cols.AddrAt), scratch.Deltas, zigZag: true);
         }
         CheckSignificantBytes(origin, padded, "value", cols.LengthAt, cols.LengthEnd, cols.ValueAt, cols.ValueEnd);
-        if (DataPlacement.UseVectors) UnpackSmallValues(padded, cols, count, valuesAt);
+        var placement = DataPlacement.Kernel;
+        if (placement != PlacementKernel.Scalar) UnpackSmallValues(padded, cols, count, valuesAt);
+        if (placement == PlacementKernel.Avx2) UnpackLengthNibbles(padded, cols, count, ref scratch.ValueLengths);
         Array.Clear(scratch.LastAddress);
         var cursors = new ColumnCursors
         {
@@ -115,7 +117,7 @@ static partial class ChunkDecoder
             }
             DecodeSizes(padded, cols, start, end, firstIndex, oneByteSizes, bits, batch, ref cursors, origin, OneByteColumns.UseVectors);
             DecodeAux(padded, cols, start, end, firstIndex, oneByteAux, ctx, bits, batch, ref cursors, origin, OneByteColumns.UseVectors);
-            PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin, DataPlacement.UseVectors);
+            PlaceData(padded, cols, start, end, firstIndex, valuesAt, bits, batch, ref cursors, origin, placement, scratch.ValueLengths);
         }
         if (ctx.Version == 1) CheckConsumed(origin, "address", cursors.Address, cols.AddrEnd);
         else CheckLengthCount(origin, padded, "address", cursors.Address, cols.AddrLengthAt, cols.AddrLengthEnd);

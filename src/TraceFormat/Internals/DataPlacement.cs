@@ -17,13 +17,16 @@ namespace TraceTools.TraceFormat.Internals;
 /// <para>
 /// A step takes a word only when everything in it is valid and its loads and stores stay inside the arrays; it returns
 /// the first word not taken, which the twin places or reports. Tested against the twin (DataPlacementTests);
-/// <c>TRACETOOLS_SIMD=scalar</c> turns it off.
+/// <c>TRACETOOLS_SIMD=scalar</c> turns it off. Without AVX-512, <see cref="PlaceAvx2"/> takes the words the same way.
 /// </para>
 /// </summary>
-static class DataPlacement
+static partial class DataPlacement
 {
     /// <summary>True when the vector path runs (AVX-512 F, BW, VBMI and VBMI2; not forced off).</summary>
     public static readonly bool UseVectors = Supported && !SimdSetting.ForcedScalar;
+
+    /// <summary>The step this process places words with: <see cref="Place"/>, <see cref="PlaceAvx2"/>, or the walk of set bits alone.</summary>
+    public static PlacementKernel Kernel => UseVectors ? PlacementKernel.Avx512 : UseAvx2 ? PlacementKernel.Avx2 : PlacementKernel.Scalar;
 
     /// <summary>Per byte lane j, for an even (first 64) or odd (last 64) first nibble: where nibble j is among the low nibbles (0..63) and the high nibbles (64..127) of the lengths bytes.</summary>
     static readonly byte[] NibbleAt = BuildNibbleAt();
@@ -108,15 +111,7 @@ static class DataPlacement
                 Vector256.Create(Avx512F.ConvertToVector128Byte(s0), Avx512F.ConvertToVector128Byte(s1)),
                 Vector256.Create(Avx512F.ConvertToVector128Byte(s2), Avx512F.ConvertToVector128Byte(s3)));
             if ((Vector512.GreaterThan(lengths, sizeBytes).ExtractMostSignificantBits() & smallBits) != 0) break;
-            int placedData = dataPos;
-            bool overrun = false;
-            for (ulong m = largeBits; m != 0; m &= m - 1)
-            {
-                int size = Unsafe.Add(ref sizeAt, BitOperations.TrailingZeroCount(m));
-                if (size > dataEnd - placedData) { overrun = true; break; }
-                placedData += size;
-            }
-            if (overrun) break;
+            if (!LargeFit(ref sizeAt, largeBits, dataPos, dataEnd)) break;
             // Slots: the small events' lanes get valuesAt + 8 × (their rank among the chunk's small values), the
             // others -1 (the caller fills no word the step takes); then the events with more than 8 bytes their data.
             int slot = valuesAt + 8 * small;
@@ -127,12 +122,7 @@ static class DataPlacement
                 Avx512F.Expand(minusOne, lanes, Vector512.Create(slot) + slotStep).StoreUnsafe(ref offsetAt, (nuint)(16 * g));
                 slot += 8 * BitOperations.PopCount(laneBits);
             }
-            for (ulong m = largeBits; m != 0; m &= m - 1)
-            {
-                int e = BitOperations.TrailingZeroCount(m);
-                Unsafe.Add(ref offsetAt, e) = dataPos;
-                dataPos += Unsafe.Add(ref sizeAt, e);
-            }
+            dataPos = PlaceLarge(ref offsetAt, ref sizeAt, largeBits, dataPos);
             small += n;
             valuePos += (int)Vector512.Sum(Avx512BW.SumAbsoluteDifferences(nibbles, Vector512<byte>.Zero).AsUInt64());
         }
@@ -142,5 +132,42 @@ static class DataPlacement
         return w;
     }
 
+    /// <summary>True when the data column from <paramref name="dataPos"/> holds the bytes of every event of <paramref name="largeBits"/> (more than 8 bytes each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool LargeFit(ref int sizeAt, ulong largeBits, int dataPos, int dataEnd)
+    {
+        for (ulong m = largeBits; m != 0; m &= m - 1)
+        {
+            int size = Unsafe.Add(ref sizeAt, BitOperations.TrailingZeroCount(m));
+            if (size > dataEnd - dataPos) return false;
+            dataPos += size;
+        }
+        return true;
+    }
+
+    /// <summary>Gives each event of <paramref name="largeBits"/> its bytes in the data column, in event order from <paramref name="dataPos"/>; returns the position after them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int PlaceLarge(ref int offsetAt, ref int sizeAt, ulong largeBits, int dataPos)
+    {
+        for (ulong m = largeBits; m != 0; m &= m - 1)
+        {
+            int e = BitOperations.TrailingZeroCount(m);
+            Unsafe.Add(ref offsetAt, e) = dataPos;
+            dataPos += Unsafe.Add(ref sizeAt, e);
+        }
+        return dataPos;
+    }
+
     static bool Supported => Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported;
+}
+
+/// <summary>Which step places a block's words of bytes (<see cref="ChunkDecoder.PlaceData"/>); each word a step does not take goes to the walk of set bits.</summary>
+enum PlacementKernel
+{
+    /// <summary>The walk of set bits alone (<c>TRACETOOLS_SIMD=scalar</c>, or no AVX2).</summary>
+    Scalar,
+    /// <summary><see cref="DataPlacement.PlaceAvx2"/>, after the small values and their lengths were unpacked.</summary>
+    Avx2,
+    /// <summary><see cref="DataPlacement.Place"/>, after the small values were unpacked.</summary>
+    Avx512,
 }

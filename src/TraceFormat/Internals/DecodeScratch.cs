@@ -20,6 +20,9 @@ sealed class DecodeScratch(int agentCount)
     /// <summary>Two entries per lengths byte: unpacking writes values in pairs.</summary>
     public ulong[] Deltas = [];
 
+    /// <summary>The chunk's value lengths, one byte each, for <see cref="DataPlacement.PlaceAvx2"/> (8 readable bytes past the last).</summary>
+    public byte[] ValueLengths = [];
+
     /// <summary>Makes the unpacked deltas hold two values per byte of the address lengths column (<paramref name="addressLengthBytes"/>).</summary>
     public void Ensure(int addressLengthBytes)
     {
