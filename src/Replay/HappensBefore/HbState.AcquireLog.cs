@@ -162,9 +162,15 @@ sealed partial class HbState
     /// <summary>Trace index of the first plain acquire of <paramref name="cpu"/> that made (device, time) hb-before it, or -1.</summary>
     internal long AcquireReaching(int cpu, int device, uint time) => _acquires[cpu].FirstReaching(device, time);
 
-    /// <summary>The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).</summary>
+    /// <summary>
+    /// The current load's own acquired release counts for its own data bytes (joined into <see cref="SelfLoads"/>).
+    /// A release of the loading cpu itself is no acquire (<see cref="AcquireSnapshot"/> skips it too): what that store
+    /// carried, the cpu's earlier plain acquires among it, reaches its loads only through a read barrier (program
+    /// order alone is no hop, model.md §7.18).
+    /// </summary>
     internal void JoinSelfLoads(int cpu, int handle)
     {
+        if (Arena.StampOf(handle).Agent == cpu) return;
         var released = Arena.Hb(Arena.SlotOf(handle));
         if (_selfLoadsAgent != cpu)
         {
