@@ -64,7 +64,8 @@ public sealed partial class TraceGenerator
         var g = new TraceGenerator(seed);
         while (g._b.Count < g._target) g.Step();
         g.ShadowTail(); // after the other steps: their random stream and every trace's prefix stay as they were
-        g.ColumnsTail(seed); // last, from a stream of its own
+        g.ColumnsTail(seed); // from a stream of its own
+        g.ReadingsTail(seed); // last, from a stream of its own
         return g._b.Build();
     }
 
