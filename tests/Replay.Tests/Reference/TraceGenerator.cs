@@ -10,7 +10,8 @@ namespace TraceTools.Tests.Reference;
 /// findings occur often; the rest are single random ops. The constructs of contract v1.1 and issue 9's five
 /// deviations are drawn too: wide loads covering an entry's present word and payload, round trips of a
 /// store out to another agent and back, device writes that set or clear present (OWN write-backs), tables of
-/// more than 64 granules per entry, and several invalidations (by several cpus) inside one flush window. Validity follows the scenario language: cpu ops by
+/// more than 64 granules per entry, and several invalidations (by several cpus) inside one flush window; and the two
+/// constructs a run past the seeds found (TraceGenerator.Readings.cs). Validity follows the scenario language: cpu ops by
 /// cpus, device ops by devices, fetch only by the table's fetcher, mmio ops on mmio only, accesses inside one region.
 /// </summary>
 public sealed partial class TraceGenerator
