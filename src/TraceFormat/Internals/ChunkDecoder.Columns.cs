@@ -322,10 +322,16 @@ static partial class ChunkDecoder
     /// </summary>
     internal static void UnpackSmallValues(byte[] padded, in ColumnSpans cols, int count, int valuesAt)
     {
-        int lengthBytes = Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
+        int lengthBytes = SmallValueLengthBytes(cols, count);
         SignificantBytes.Unpack(padded.AsSpan(cols.LengthAt, lengthBytes), padded.AsSpan(cols.ValueAt, valuesAt - cols.ValueAt),
             MemoryMarshal.Cast<byte, ulong>(padded.AsSpan(valuesAt, 16 * lengthBytes)));
     }
+
+    /// <summary>
+    /// The lengths bytes both unpacks before the blocks take (the step after them reads as many values as each has):
+    /// the column's, or as many as the events can use when it is longer (reported after the blocks).
+    /// </summary>
+    static int SmallValueLengthBytes(in ColumnSpans cols, int count) => Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
 
     /// <summary>
     /// Before <see cref="DataPlacement.PlaceAvx2"/>: the value lengths of the chunk one byte each, as many as
@@ -334,7 +340,7 @@ static partial class ChunkDecoder
     /// </summary>
     internal static void UnpackLengthNibbles(byte[] padded, in ColumnSpans cols, int count, ref byte[] lengths)
     {
-        int lengthBytes = Math.Min(cols.LengthEnd - cols.LengthAt, (count + 1) / 2);
+        int lengthBytes = SmallValueLengthBytes(cols, count);
         if (lengths.Length < 2 * lengthBytes + sizeof(ulong)) lengths = new byte[Math.Max(2 * lengthBytes + sizeof(ulong), 2 * lengths.Length)];
         var src = padded.AsSpan(cols.LengthAt, lengthBytes);
         var dst = lengths.AsSpan(0, 2 * lengthBytes + sizeof(ulong));

@@ -21,9 +21,6 @@ static partial class DataPlacement
     /// <summary>Per mask byte m (8 ints each): lane j's rank among m's set lanes, the count of m's set bits below bit j.</summary>
     static readonly int[] RankOfLane = BuildRanks();
 
-    /// <summary>Per int lane j: 1 &lt;&lt; j, to test a mask byte lane by lane.</summary>
-    static readonly int[] GroupLaneBit = [.. Enumerable.Range(0, 8).Select(j => 1 << j)];
-
     static int[] BuildRanks()
     {
         var t = new int[256 * 8];
@@ -43,7 +40,7 @@ static partial class DataPlacement
     {
         if (!Avx2.IsSupported) FormatThrow.NoCpuSupport("AVX2");
         var smallMax = Vector256.Create(FormatLayout.SmallValueMaxSize);
-        var laneBit = Vector256.Create((ReadOnlySpan<int>)GroupLaneBit);
+        var laneBit = Vector256.Create((ReadOnlySpan<int>)LaneBit.AsSpan(0, 8)); // a group's lanes test its mask byte's bits
         var minusOne = Vector256.Create(-1);
         ref int ranks = ref MemoryMarshal.GetArrayDataReference(RankOfLane);
         ref byte lengthsRef = ref MemoryMarshal.GetArrayDataReference(lengths);

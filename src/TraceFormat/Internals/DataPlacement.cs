@@ -30,7 +30,7 @@ static partial class DataPlacement
 
     /// <summary>Per byte lane j, for an even (first 64) or odd (last 64) first nibble: where nibble j is among the low nibbles (0..63) and the high nibbles (64..127) of the lengths bytes.</summary>
     static readonly byte[] NibbleAt = BuildNibbleAt();
-    /// <summary>Per int lane j: 1 &lt;&lt; j, to test a 16-bit mask lane by lane.</summary>
+    /// <summary>Per int lane j: 1 &lt;&lt; j, to test a 16-bit mask lane by lane (the AVX2 step its first 8, for a mask byte).</summary>
     static readonly int[] LaneBit = [.. Enumerable.Range(0, 16).Select(j => 1 << j)];
     /// <summary>Per int lane j: 8 × j, the j-th slot after a first one.</summary>
     static readonly int[] SlotStep = [.. Enumerable.Range(0, 16).Select(j => 8 * j)];
