@@ -86,7 +86,10 @@ static partial class ChunkDecoder
         // for a store to forward, about 5 cycles. So the current slot's address stays in a register: when the
         // event's slot is the previous event's, the load reads the spare slot (never stored, so it waits for
         // nothing) and the register is taken instead; both choices are masks, not branches (a ternary here became
-        // branches, which mispredict on an interleaving of agents).
+        // branches, which mispredict on an interleaving of agents). Summing one slot at a time instead (a pass per
+        // slot, its events found by vector compares of the slot numbers) was tried and ran about 0.8x as fast on the
+        // driver mix, whose blocks hold about 18 slots: an inner loop per slot and word, each ending at a likely
+        // mispredicted exit.
         nuint spare = (nuint)scratch.LastAddress.Length - 1, previous = spare;
         ulong current = 0;
         nuint k = 0;
