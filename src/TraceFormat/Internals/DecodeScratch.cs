@@ -14,9 +14,15 @@ sealed class DecodeScratch(int agentCount)
     /// </summary>
     public const int BlockEvents = 4096;
 
-    /// <summary>Per slot (agent × stream) the previous address, and a spare slot at the end that is never written.</summary>
+    /// <summary>
+    /// A spare slot that is never written (reads 0), then per slot s (agent × stream) the previous address at s + 1
+    /// (<see cref="SlotAddresses"/> is the view past the spare; the spare first lets the v2 address pass pick it with one or).
+    /// </summary>
     public readonly ulong[] LastAddress = new ulong[Math.Max(1, agentCount) * KindByte.AddressStreams + 1];
     public readonly ColumnBits Bits = new(BlockEvents);
+
+    /// <summary>Slot s's previous address at index s (the view of <see cref="LastAddress"/> past its spare).</summary>
+    public ref ulong SlotAddresses => ref LastAddress[1];
     /// <summary>Two entries per lengths byte: unpacking writes values in pairs.</summary>
     public ulong[] Deltas = [];
 
