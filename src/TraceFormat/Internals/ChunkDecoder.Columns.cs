@@ -93,8 +93,8 @@ static partial class ChunkDecoder
         // 1.09x as fast, 8 of 10 pinned pairs). Summing one slot at a time instead (a pass per slot, its events
         // found by vector compares of the slot numbers) ran about 0.8x as fast: the driver mix's blocks hold about
         // 18 slots, so an inner loop per slot and word, each ending at a likely mispredicted exit.
-        // Slots are below 2^16 (4,096 agents × 3 streams), so the xor of two less one is negative only when they are
-        // equal; the first event's compare is with 2^16, which no slot equals.
+        // A slot is a ushort, so the xor of two less one is negative only when they are equal, and the first event's
+        // compare is with 2^16, which no slot equals.
         nuint previous = 1u << 16;
         ulong current = 0;
         nuint k = 0;
