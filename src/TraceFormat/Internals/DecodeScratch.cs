@@ -19,10 +19,11 @@ sealed class DecodeScratch(int agentCount)
     /// (<see cref="SlotAddresses"/> is the view past the spare; the spare first lets the v2 address pass pick it with one or).
     /// </summary>
     public readonly ulong[] LastAddress = new ulong[Math.Max(1, agentCount) * KindByte.AddressStreams + 1];
-    public readonly ColumnBits Bits = new(BlockEvents);
 
     /// <summary>Slot s's previous address at index s (the view of <see cref="LastAddress"/> past its spare).</summary>
     public ref ulong SlotAddresses => ref LastAddress[1];
+
+    public readonly ColumnBits Bits = new(BlockEvents);
     /// <summary>Two entries per lengths byte: unpacking writes values in pairs.</summary>
     public ulong[] Deltas = [];
 
