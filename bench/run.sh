@@ -34,7 +34,8 @@
 # and prints the ratios: decode / LZ4, engine / lean bound, engine / LZ4, current / baseline (the nine,
 # dma-race) on the same events each in its own format (the engine on the v4 copy, with its census; the baseline
 # on the v1 file) and both on the v1 file (the engines alone, neither with a census), --threads 2 /
-# --threads 1, AOT / JIT (all detectors).
+# --threads 1, AOT / JIT (all detectors): as ratios of the medians, and again round by round (each round's two
+# numbers, their median and range over the rounds; on a host whose speed drifts, the steadier of the two).
 # (The baseline's own `synth --profile driver-mix` is no stand-in: the profile gained the eth and FF-A protocols
 # after cc56979, so the two builds' traces part at the first eth step, event 714 of seed 1, and differ in size.)
 # Prints Markdown tables (also written to bench/results.md; with --readme FILE, the block between
@@ -193,12 +194,25 @@ median() {
 }
 # ratio A B: A / B to two decimals, n/a when either is missing.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# paired "A1 A2 ..." "B1 B2 ...": the ratio Ar / Br of each round where both are numbers, as "median (min–max)"
+# (n/a when no round has both). A host whose speed drifts between rounds moves both of a round's numbers, so the
+# ratio within a round varies less than the ratio of the two medians.
+paired() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    na = split(a, x, " "); split(b, y, " "); n = 0
+    for (i = 1; i <= na; i++) if (x[i] ~ /^[0-9.]+$/ && y[i] ~ /^[0-9.]+$/ && y[i] > 0) r[++n] = x[i] / y[i]
+    if (n == 0) { print "n/a"; exit }
+    for (i = 2; i <= n; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
+    m = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+    printf "%.2f (%.2f–%.2f)", m, r[1], r[n] }'
+}
 
 engine_build="native AOT"; [[ "$cli" == "$jit_cli" ]] && engine_build="JIT: the AOT publish failed"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "n/a")
 rows=()
 ref_rows=()
 ratio_rows=()
+pair_rows=()
 for n in "${sizes[@]}"; do
   trace="$work/driver-mix-$n.trace"
   echo "run.sh: N = $n" >&2
@@ -307,6 +321,7 @@ for n in "${sizes[@]}"; do
   v1_label=$(printf "%'d" "$v1_n" 2>/dev/null || echo "$v1_n")
   ref_rows+=("| $label | ${med[all]} | ${med[nine]} | ${med[dma]} | ${med[t2]} | ${med[jit_all]} | $v1_label | ${med[nine_same]} | ${med[dma_same]} | ${med[nine_v1]} | ${med[dma_v1]} | ${med[base_all]} | ${med[base_dma]} | ${med[lz4]} | ${med[columns]} | ${med[decode]} | ${med[lean]} | ${med[decode_lean]} |")
   ratio_rows+=("| $label | $(ratio "${med[columns]}" "${med[lz4]}") | $(ratio "${med[decode]}" "${med[lz4]}") | $(ratio "${med[all]}" "${med[decode_lean]}") | $(ratio "${med[nine]}" "${med[decode_lean]}") | $(ratio "${med[all]}" "${med[lz4]}") | $(ratio "${med[nine_same]}" "${med[base_all]}") | $(ratio "${med[dma_same]}" "${med[base_dma]}") | $(ratio "${med[nine_v1]}" "${med[base_all]}") | $(ratio "${med[dma_v1]}" "${med[base_dma]}") | $(ratio "${med[t2]}" "${med[all]}") | $aot_jit |")
+  pair_rows+=("| $label | $(paired "${got[columns]:-}" "${got[lz4]:-}") | $(paired "${got[all]:-}" "${got[decode_lean]:-}") | $(paired "${got[nine]:-}" "${got[decode_lean]:-}") | $(paired "${got[nine_same]:-}" "${got[base_all]:-}") | $(paired "${got[dma_same]:-}" "${got[base_dma]:-}") | $(paired "${got[t2]:-}" "${got[all]:-}") |")
   unset got med
   rm -f "$trace" "$trace.truth.json" "$v1_trace" "$same_trace"
 done
@@ -338,6 +353,12 @@ done
   echo "| events | column decode / LZ4 | reader / LZ4 | all / (decode + lean) | nine / (decode + lean) | all / LZ4 | nine / baseline, same events | dma-race / baseline, same events | nine / baseline, both v1 | dma-race / baseline, both v1 | --threads 2 / 1 | AOT / JIT |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ratio_rows[@]}"
+  echo
+  echo "The same ratios round by round (each round's two numbers, median over rounds, min–max):"
+  echo
+  echo "| events | column decode / LZ4 | all / (decode + lean) | nine / (decode + lean) | nine / baseline, same events | dma-race / baseline, same events | --threads 2 / 1 |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${pair_rows[@]}"
 } >"$work/table.md"
 
 if [[ ${#bdn[@]} -gt 0 ]]; then
