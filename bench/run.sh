@@ -307,7 +307,8 @@ for n in "${sizes[@]}"; do
     "${one[@]}" "${refs[@]}" "$trace" --rounds 1 >"$work/refs-$n.out" 2>"$work/refs-$n.err"
     set -e
     for k in lz4 columns decode lean decode_lean; do
-      got[$k]+=" $(awk -v k="$k" '$1 == k { printf "%.1f", $2 / 1e6 }' "$work/refs-$n.out")"
+      # n/a when the references failed: every round keeps its place in the list (the round-by-round ratios pair them).
+      got[$k]+=" $(awk -v k="$k" '$1 == k { printf "%.1f", $2 / 1e6; f = 1 } END { if (!f) printf "n/a" }' "$work/refs-$n.out")"
     done
   done
   declare -A med=()
